@@ -1,0 +1,72 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "attendance",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "attendance", targets: ["attendance"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
+        .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
+        .package(url: "https://github.com/vapor/fluent-kit.git", from: "1.57.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+    ],
+    targets: [
+        // Pure domain: no I/O, no frameworks.
+        .target(name: "AttendanceCore"),
+        // CSV (and later CTF) readers and writers on top of the core.
+        .target(name: "AttendanceInterop", dependencies: ["AttendanceCore"]),
+        // Fluent models, migrations and repositories. No Vapor.
+        .target(
+            name: "AttendanceStore",
+            dependencies: [
+                "AttendanceCore",
+                "AttendanceInterop",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "AttendanceWeb",
+            dependencies: [
+                "AttendanceCore",
+                "AttendanceStore",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            resources: [.copy("Resources")]
+        ),
+        .executableTarget(
+            name: "attendance",
+            dependencies: [
+                "AttendanceCore",
+                "AttendanceInterop",
+                "AttendanceStore",
+                "AttendanceWeb",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "AttendanceCoreTests", dependencies: ["AttendanceCore"]),
+        .testTarget(name: "AttendanceInteropTests", dependencies: ["AttendanceInterop"]),
+        .testTarget(name: "AttendanceStoreTests", dependencies: ["AttendanceStore", "AttendanceInterop"]),
+        .testTarget(
+            name: "AttendanceWebTests",
+            dependencies: [
+                "AttendanceWeb",
+                .product(name: "VaporTesting", package: "vapor"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

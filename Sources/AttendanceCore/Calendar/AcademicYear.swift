@@ -1,0 +1,27 @@
+/// A school year, 1 September to 31 August, named by the calendar year it starts in.
+public struct AcademicYear: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
+    public let startYear: Int
+
+    public init(startYear: Int) { self.startYear = startYear }
+
+    public var firstDay: LocalDate { LocalDate(year: startYear, month: 9, day: 1)! }
+    public var lastDay: LocalDate { LocalDate(year: startYear + 1, month: 8, day: 31)! }
+    public var range: DateRange { DateRange(firstDay, lastDay)! }
+
+    /// Days in the year: 366 when the February inside it is a leap one.
+    public var dayCount: Int { firstDay.days(until: lastDay) + 1 }
+
+    /// Slots in a compact one-byte-per-session mark string for this year: AM and PM for every day.
+    public var sessionSlotCount: Int { dayCount * 2 }
+
+    /// "2025/26", the way schools write it.
+    public var description: String {
+        let next = (startYear + 1) % 100
+        return "\(startYear)/\(next < 10 ? "0" : "")\(next)"
+    }
+
+    public var previous: AcademicYear { AcademicYear(startYear: startYear - 1) }
+    public var next: AcademicYear { AcademicYear(startYear: startYear + 1) }
+
+    public static func < (lhs: AcademicYear, rhs: AcademicYear) -> Bool { lhs.startYear < rhs.startYear }
+}

@@ -1,0 +1,90 @@
+/// The kinds of line in a school calendar.
+public enum CalendarEntryKind: String, Sendable, Codable, CaseIterable {
+    /// A term: weekdays inside it are school days unless something below says otherwise.
+    case term
+    /// A holiday inside or between terms (half-term, Christmas, a bank holiday).
+    case holiday
+    /// A staff training day: no pupils.
+    case inset
+    /// The school closed to pupils (snow, an election, a boiler).
+    case closure
+}
+
+public struct CalendarEntry: Hashable, Sendable, Codable {
+    public let kind: CalendarEntryKind
+    public let range: DateRange
+    public let name: String
+
+    public init(kind: CalendarEntryKind, range: DateRange, name: String) {
+        self.kind = kind
+        self.range = range
+        self.name = name
+    }
+}
+
+/// A school's calendar: the local authority's term dates plus the school's own INSET days and closures.
+///
+/// A day is a school day when it is a weekday inside a term and no holiday, INSET day or closure covers it.
+public struct SchoolCalendar: Sendable {
+    public let entries: [CalendarEntry]
+    public let terms: [CalendarEntry]
+    /// Day numbers inside a term that are not school days (holidays, INSET, closures).
+    private let closedDays: Set<Int>
+
+    public init(entries: [CalendarEntry]) {
+        self.entries = entries
+        self.terms = entries.filter { $0.kind == .term }.sorted { $0.range.start < $1.range.start }
+        var closed = Set<Int>()
+        for entry in entries where entry.kind != .term {
+            for number in entry.range.start.dayNumber...entry.range.end.dayNumber { closed.insert(number) }
+        }
+        self.closedDays = closed
+    }
+
+    /// The term a date falls in, if any (a holiday inside a term still belongs to that term).
+    public func term(containing date: LocalDate) -> CalendarEntry? {
+        terms.first { $0.range.contains(date) }
+    }
+
+    public func isSchoolDay(_ date: LocalDate) -> Bool {
+        !date.isWeekend && !closedDays.contains(date.dayNumber) && term(containing: date) != nil
+    }
+
+    /// Why a weekday inside a term is not a school day, if it is not.
+    public func closure(on date: LocalDate) -> CalendarEntry? {
+        entries.first { $0.kind != .term && $0.range.contains(date) }
+    }
+
+    /// Every school day in a range, in order.
+    public func schoolDays(in range: DateRange) -> [LocalDate] {
+        range.dates.filter(isSchoolDay)
+    }
+
+    /// Every possible session (register) in a range, AM before PM.
+    public func sessions(in range: DateRange) -> [Session] {
+        schoolDays(in: range).flatMap { [Session($0, .am), Session($0, .pm)] }
+    }
+
+    /// School days after `start` up to and including `end`: the count behind "within 10 school days".
+    /// Zero when `end` is not after `start`.
+    public func schoolDays(after start: LocalDate, through end: LocalDate) -> Int {
+        guard start < end, let range = DateRange(start.adding(days: 1), end) else { return 0 }
+        return schoolDays(in: range).count
+    }
+
+    /// The school day that is `count` school days after `date` (the deadline of a "10 school days" rule).
+    /// Nil when the calendar runs out first.
+    public func schoolDay(_ count: Int, after date: LocalDate) -> LocalDate? {
+        guard let lastTermDay = terms.last?.range.end else { return nil }
+        var seen = 0
+        var current = date
+        while current < lastTermDay {
+            current = current.adding(days: 1)
+            if isSchoolDay(current) {
+                seen += 1
+                if seen == count { return current }
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,94 @@
+/// A pupil's (or a group's) attendance over a period. The ONE place the figures are computed:
+/// every page, report, letter and export builds one of these.
+///
+/// possible = every mark outside "not counted"; attended = present + approved educational activity;
+/// absent = authorised + unauthorised; attendance % = attended / possible × 100.
+public struct AttendanceSummary: Hashable, Sendable {
+    /// Present marks including late-before-close (L).
+    public let present: Int
+    public let approvedActivity: Int
+    /// Authorised absence.
+    public let authorised: Int
+    /// Unauthorised absence including late-after-close (U).
+    public let unauthorised: Int
+    public let lateBeforeClose: Int
+    public let lateAfterClose: Int
+    public let notCounted: Int
+    public let rules: SummaryRules
+
+    public var attended: Int { present + approvedActivity }
+    public var absent: Int { authorised + unauthorised }
+    public var possible: Int { attended + absent }
+
+    /// Attendance in tenths of a percent, rounded half up; nil when there is no possible session.
+    public var attendanceTenths: Int? {
+        guard possible > 0 else { return nil }
+        return (attended * 2000 + possible) / (2 * possible)
+    }
+
+    /// Attendance percentage to one decimal place.
+    public var attendancePercent: Double? { attendanceTenths.map { Double($0) / 10 } }
+
+    /// "95.3%" or "–" when there is nothing to count.
+    public var attendancePercentText: String {
+        guard let tenths = attendanceTenths else { return "–" }
+        return "\(tenths / 10).\(tenths % 10)%"
+    }
+
+    public var band: Band? { attendanceTenths.map(rules.band(forTenths:)) }
+
+    /// Missed at least the persistent-absence share of possible sessions, measured exactly (not rounded),
+    /// as the Welsh Government statistics do.
+    public var persistentAbsence: Bool {
+        possible > 0 && absent * 100 >= possible * rules.persistentAbsencePercent
+    }
+
+    init(counts: [Int], rules: SummaryRules) {
+        present = counts[Int(SummaryClass.present.rawValue)] + counts[Int(SummaryClass.lateBeforeClose.rawValue)]
+        approvedActivity = counts[Int(SummaryClass.approvedActivity.rawValue)]
+        authorised = counts[Int(SummaryClass.authorised.rawValue)]
+        unauthorised =
+            counts[Int(SummaryClass.unauthorised.rawValue)] + counts[Int(SummaryClass.lateAfterClose.rawValue)]
+        lateBeforeClose = counts[Int(SummaryClass.lateBeforeClose.rawValue)]
+        lateAfterClose = counts[Int(SummaryClass.lateAfterClose.rawValue)]
+        notCounted = counts[Int(SummaryClass.notCounted.rawValue)]
+        self.rules = rules
+    }
+
+    public static func empty(rules: SummaryRules = .wrexham2025) -> AttendanceSummary {
+        AttendanceSummary(counts: Array(repeating: 0, count: SummaryClass.allCases.count), rules: rules)
+    }
+
+    /// Summarises a list of codes.
+    public init(codes: some Sequence<AttendanceCode>, rules: SummaryRules = .wrexham2025) {
+        var counts = Array(repeating: 0, count: SummaryClass.allCases.count)
+        for code in codes {
+            counts[Int(SummaryClass(code).rawValue)] += 1
+        }
+        self.init(counts: counts, rules: rules)
+    }
+
+    /// Adds two summaries (a group's figure is the sum of its pupils' counts, never an average of percentages).
+    public static func + (lhs: AttendanceSummary, rhs: AttendanceSummary) -> AttendanceSummary {
+        AttendanceSummary(
+            present: lhs.present + rhs.present, approvedActivity: lhs.approvedActivity + rhs.approvedActivity,
+            authorised: lhs.authorised + rhs.authorised, unauthorised: lhs.unauthorised + rhs.unauthorised,
+            lateBeforeClose: lhs.lateBeforeClose + rhs.lateBeforeClose,
+            lateAfterClose: lhs.lateAfterClose + rhs.lateAfterClose, notCounted: lhs.notCounted + rhs.notCounted,
+            rules: lhs.rules)
+    }
+
+    private init(
+        present: Int, approvedActivity: Int, authorised: Int, unauthorised: Int, lateBeforeClose: Int,
+        lateAfterClose: Int, notCounted: Int, rules: SummaryRules
+    ) {
+        self.present = present
+        self.approvedActivity = approvedActivity
+        self.authorised = authorised
+        self.unauthorised = unauthorised
+        self.lateBeforeClose = lateBeforeClose
+        self.lateAfterClose = lateAfterClose
+        self.notCounted = notCounted
+        self.rules = rules
+    }
+}

@@ -1,0 +1,145 @@
+import AttendanceCore
+
+/// A CSV file read against its expected columns: the header is checked once, then each row is read by name.
+struct Table {
+    let columns: [String: Int]
+    let records: ArraySlice<CSVRecord>
+
+    /// Checks the header: every required column present, nothing unknown, nothing twice.
+    init(csv text: String, required: [String], optional: [String]) throws(ImportProblems) {
+        let records: [CSVRecord]
+        do { records = try CSV.parse(text) } catch { throw ImportProblems([ImportProblem(line: 0, "\(error)")]) }
+        let header = records[0].fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        var problems: [ImportProblem] = []
+        var columns: [String: Int] = [:]
+        let known = Set(required + optional)
+        for (index, name) in header.enumerated() {
+            if !known.contains(name) {
+                problems.append(ImportProblem(line: 1, "unknown column '\(name)' (expected \(required.joined(separator: ",")))"))
+            } else if columns[name] != nil {
+                problems.append(ImportProblem(line: 1, "column '\(name)' appears twice"))
+            }
+            columns[name] = index
+        }
+        for name in required where columns[name] == nil {
+            problems.append(ImportProblem(line: 1, "required column '\(name)' is missing"))
+        }
+        guard problems.isEmpty else { throw ImportProblems(problems) }
+        self.columns = columns
+        self.records = records.dropFirst()
+    }
+
+    /// Reads each row, collecting every row's problems rather than stopping at the first.
+    func rows<Row>(_ read: (inout RowReader) -> Row?) throws(ImportProblems) -> [Row] {
+        var rows: [Row] = []
+        var problems: [ImportProblem] = []
+        rows.reserveCapacity(records.count)
+        for record in records {
+            var reader = RowReader(record: record, columns: columns)
+            if record.fields.count != columns.count {
+                problems.append(
+                    ImportProblem(line: record.line, "has \(record.fields.count) fields, the header has \(columns.count)"))
+                continue
+            }
+            let row = read(&reader)
+            if reader.problems.isEmpty, let row { rows.append(row) } else { problems += reader.problems }
+        }
+        guard problems.isEmpty else { throw ImportProblems(problems) }
+        return rows
+    }
+}
+
+/// Reads typed fields from one row, noting each problem with the row's line and the column's name.
+struct RowReader {
+    let record: CSVRecord
+    let columns: [String: Int]
+    var problems: [ImportProblem] = []
+
+    var line: Int { record.line }
+
+    func text(_ column: String) -> String {
+        guard let index = columns[column], index < record.fields.count else { return "" }
+        return record.fields[index].trimmingCharacters(in: .whitespaces)
+    }
+
+    func optionalText(_ column: String) -> String? {
+        let value = text(column)
+        return value.isEmpty ? nil : value
+    }
+
+    mutating func fail(_ column: String, _ message: String) {
+        problems.append(ImportProblem(line: record.line, "\(column): \(message)"))
+    }
+
+    mutating func required(_ column: String) -> String? {
+        let value = text(column)
+        if value.isEmpty { fail(column, "is empty") }
+        return value.isEmpty ? nil : value
+    }
+
+    mutating func date(_ column: String) -> LocalDate? {
+        guard let value = required(column) else { return nil }
+        guard let date = LocalDate(iso: value) else {
+            fail(column, "'\(value)' is not a date (YYYY-MM-DD)")
+            return nil
+        }
+        return date
+    }
+
+    mutating func optionalDate(_ column: String) -> LocalDate?? {
+        guard optionalText(column) != nil else { return .some(nil) }
+        return date(column).map { .some($0) } ?? nil
+    }
+
+    mutating func time(_ column: String) -> TimeOfDay? {
+        guard let value = required(column) else { return nil }
+        guard let time = TimeOfDay(text: value) else {
+            fail(column, "'\(value)' is not a time (HH:MM)")
+            return nil
+        }
+        return time
+    }
+
+    mutating func int(_ column: String, in range: ClosedRange<Int>) -> Int? {
+        guard let value = required(column) else { return nil }
+        guard let number = Int(value), range.contains(number) else {
+            fail(column, "'\(value)' is not a whole number from \(range.lowerBound) to \(range.upperBound)")
+            return nil
+        }
+        return number
+    }
+
+    mutating func optionalInt(_ column: String, in range: ClosedRange<Int>) -> Int?? {
+        guard optionalText(column) != nil else { return .some(nil) }
+        return int(column, in: range).map { .some($0) } ?? nil
+    }
+
+    mutating func bool(_ column: String) -> Bool? {
+        switch text(column).lowercased() {
+        case "", "n", "no", "false", "0": return false
+        case "y", "yes", "true", "1": return true
+        case let other:
+            fail(column, "'\(other)' is not yes or no (Y/N)")
+            return nil
+        }
+    }
+
+    mutating func upn(_ column: String = "upn") -> UPN? {
+        guard let value = required(column) else { return nil }
+        do { return try UPN(value) } catch {
+            fail(column, "'\(value)' is not a valid UPN: \(error)")
+            return nil
+        }
+    }
+
+    mutating func choice<T: RawRepresentable>(_ column: String, _: T.Type) -> T? where T.RawValue == String, T: CaseIterable {
+        guard let value = required(column) else { return nil }
+        guard let choice = T(rawValue: value.lowercased()) ?? T(rawValue: value) else {
+            fail(column, "'\(value)' is not one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+            return nil
+        }
+        return choice
+    }
+}
+
+import Foundation

@@ -1,0 +1,16 @@
+import FluentKit
+
+/// Every migration, in order. Names are explicit and never change once released.
+enum AllMigrations {
+    static let list: [any Migration] = [
+        M0001_CreateLocalAuthorities(),
+        M0002_CreateSchools(),
+        M0003_CreateCalendarEntries(),
+        M0004_CreatePupils(),
+        M0005_CreateEnrolments(),
+        M0006_CreateContacts(),
+        M0007_CreateMarks(),
+        M0008_CreateMarkAmendments(),
+        M0009_CreatePupilYearMarks(),
+    ]
+}

@@ -1,0 +1,155 @@
+import AttendanceCore
+import FluentKit
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresKit
+import SQLKit
+
+/// Where the data lives: an SQLite file (the default, for one school's laptop) or PostgreSQL (an authority).
+public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
+    case sqliteFile(String)
+    case sqliteMemory
+    case postgres(url: String, searchPath: String?)
+
+    /// `postgres://…` or `postgresql://…` is PostgreSQL; `:memory:` is a private in-memory SQLite database;
+    /// anything else (optionally `sqlite://`-prefixed) is an SQLite file path.
+    public init(_ text: String) {
+        if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
+            self = .postgres(url: text, searchPath: nil)
+        } else if text == ":memory:" {
+            self = .sqliteMemory
+        } else if text.hasPrefix("sqlite://") {
+            self = .sqliteFile(String(text.dropFirst("sqlite://".count)))
+        } else {
+            self = .sqliteFile(text)
+        }
+    }
+
+    public var isPostgres: Bool { if case .postgres = self { return true } else { return false } }
+
+    /// Never prints a password.
+    public var description: String {
+        switch self {
+        case .sqliteFile(let path): return "SQLite file \(path)"
+        case .sqliteMemory: return "SQLite in memory"
+        case .postgres(let url, _):
+            guard var parts = URLComponents(string: url) else { return "PostgreSQL" }
+            if parts.password != nil { parts.password = "***" }
+            return "PostgreSQL \(parts.string ?? "")"
+        }
+    }
+}
+
+public enum StoreError: Error, CustomStringConvertible, Equatable {
+    case badDatabaseURL(String)
+    case notFound(String)
+    case invalid(String)
+
+    public var description: String {
+        switch self {
+        case .badDatabaseURL(let reason): return "the database address could not be used: \(reason)"
+        case .notFound(let what): return "\(what) was not found"
+        case .invalid(let reason): return reason
+        }
+    }
+}
+
+/// The data store: opens the database, runs migrations, and answers every question the program asks of it.
+/// Only this module sees Fluent or SQL; everything it returns is a value type from the core.
+public final class Store: Sendable {
+    public let location: DatabaseLocation
+    public let codes: CodeTable
+    public let rules: SummaryRules
+    let databases: Databases
+    let eventLoopGroup: MultiThreadedEventLoopGroup
+    let threadPool: NIOThreadPool
+    let logger: Logger
+
+    public var database: any Database { databases.database(logger: logger, on: eventLoopGroup.any())! }
+    var sql: any SQLDatabase { database as! any SQLDatabase }
+
+    public init(
+        location: DatabaseLocation, codes: CodeTable = .wales2010, rules: SummaryRules = .wrexham2025,
+        logger: Logger = Logger(label: "attendance.store")
+    ) throws {
+        self.location = location
+        self.codes = codes
+        self.rules = rules
+        self.logger = logger
+        // SQLite allows one writer: one event loop means one connection, so writes queue instead of
+        // failing with SQLITE_BUSY when two deferred transactions both try to upgrade.
+        let threads = location.isPostgres ? System.coreCount : 1
+        eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+        threadPool = NIOThreadPool(numberOfThreads: max(2, System.coreCount))
+        threadPool.start()
+        databases = Databases(threadPool: threadPool, on: eventLoopGroup)
+        switch location {
+        case .sqliteFile(let path):
+            databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
+        case .sqliteMemory:
+            databases.use(.sqlite(.memory, sqlLogLevel: nil), as: .sqlite)
+        case .postgres(let url, let searchPath):
+            var configuration: SQLPostgresConfiguration
+            do {
+                configuration = try SQLPostgresConfiguration(url: url)
+            } catch {
+                throw StoreError.badDatabaseURL("\(url.split(separator: "@").last ?? "") is not a PostgreSQL URL")
+            }
+            configuration.searchPath = searchPath.map { [$0] }
+            databases.use(
+                .postgres(
+                    configuration: configuration, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(30),
+                    sqlLogLevel: .trace),
+                as: .psql)
+        }
+    }
+
+    /// Creates or updates the schema, and prepares the connection (WAL for SQLite files).
+    public func migrate() async throws {
+        if case .sqliteFile = location {
+            try await sql.raw("PRAGMA journal_mode=WAL").run()
+        }
+        let migrations = Migrations()
+        migrations.add(AllMigrations.list)
+        let migrator = Migrator(databases: databases, migrations: migrations, logger: logger, on: eventLoopGroup.any())
+        try await migrator.setupIfNeeded().get()
+        try await migrator.prepareBatch().get()
+    }
+
+    /// Names of the migrations applied so far, in order.
+    public func appliedMigrations() async throws -> [String] {
+        try await sql.select().column("name").from("_fluent_migrations").orderBy("batch").orderBy("name")
+            .all(decodingColumn: "name", as: String.self)
+    }
+
+    public func shutdown() async {
+        await databases.shutdownAsync()
+        try? await threadPool.shutdownGracefully()
+        try? await eventLoopGroup.shutdownGracefully()
+    }
+
+    /// Runs work in one transaction: all or nothing.
+    func transaction<T: Sendable>(_ work: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await database.transaction { db in try await work(db as! any SQLDatabase) }
+    }
+}
+
+/// Timestamps are stored as ISO 8601 text in UTC with milliseconds, readable and identical on both databases.
+public enum Timestamp {
+    public static func text(_ date: Date) -> String {
+        let millis = Int((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let seconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
+        let day = LocalDate(dayNumber: seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400)
+        let secondOfDay = seconds - day.dayNumber * 86400
+        func pad(_ value: Int, _ width: Int = 2) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(day.iso)T\(pad(secondOfDay / 3600)):\(pad(secondOfDay / 60 % 60)):\(pad(secondOfDay % 60))."
+            + "\(pad(millis - seconds * 1000, 3))Z"
+    }
+}

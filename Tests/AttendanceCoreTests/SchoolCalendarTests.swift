@@ -1,0 +1,62 @@
+import Testing
+
+@testable import AttendanceCore
+
+func day(_ text: String) -> LocalDate { LocalDate(iso: text)! }
+func range(_ from: String, _ to: String) -> DateRange { DateRange(day(from), day(to))! }
+
+/// Autumn term 2025 in Wrexham's pattern: half-term 27–31 October, an INSET day on 1 September.
+let autumn2025 = SchoolCalendar(entries: [
+    CalendarEntry(kind: .term, range: range("2025-09-01", "2025-12-19"), name: "Autumn"),
+    CalendarEntry(kind: .inset, range: range("2025-09-01", "2025-09-01"), name: "INSET"),
+    CalendarEntry(kind: .holiday, range: range("2025-10-27", "2025-10-31"), name: "Half term"),
+    CalendarEntry(kind: .term, range: range("2026-01-05", "2026-03-27"), name: "Spring"),
+    CalendarEntry(kind: .closure, range: range("2026-01-20", "2026-01-20"), name: "Snow"),
+])
+
+@Suite struct SchoolCalendarTests {
+    @Test(arguments: [
+        ("2025-09-01", false),  // INSET
+        ("2025-09-02", true),
+        ("2025-09-06", false),  // Saturday inside term
+        ("2025-10-27", false),  // half-term
+        ("2025-10-24", true),
+        ("2025-11-03", true),
+        ("2025-12-22", false),  // between terms
+        ("2026-01-20", false),  // closure
+        ("2026-01-21", true),
+        ("2026-08-03", false),  // beyond the last term
+    ])
+    func schoolDays(text: String, open: Bool) {
+        #expect(autumn2025.isSchoolDay(day(text)) == open)
+    }
+
+    @Test func sessionsInARangeSkipHalfTerm() {
+        // 20 Oct – 7 Nov 2025: 3 weeks of weekdays less the half-term week = 10 days, 20 sessions.
+        let sessions = autumn2025.sessions(in: range("2025-10-20", "2025-11-07"))
+        #expect(sessions.count == 20)
+        #expect(sessions.first == Session(day("2025-10-20"), .am))
+        #expect(sessions[1] == Session(day("2025-10-20"), .pm))
+        #expect(!sessions.contains { $0.date == day("2025-10-28") })
+    }
+
+    @Test func tenSchoolDaysAcrossHalfTerm() {
+        // An absence on Monday 20 Oct: ten school days later is Monday 10 Nov, not Friday 31 Oct.
+        let start = day("2025-10-20")
+        #expect(autumn2025.schoolDay(10, after: start) == day("2025-11-10"))
+        #expect(autumn2025.schoolDays(after: start, through: day("2025-11-07")) == 9)
+        #expect(autumn2025.schoolDays(after: start, through: day("2025-11-10")) == 10)
+        #expect(autumn2025.schoolDays(after: start, through: start) == 0)
+        #expect(autumn2025.schoolDays(after: day("2025-11-10"), through: start) == 0)
+    }
+
+    @Test func termLookupIncludesItsHolidays() {
+        #expect(autumn2025.term(containing: day("2025-10-28"))?.name == "Autumn")
+        #expect(autumn2025.term(containing: day("2025-12-25")) == nil)
+        #expect(autumn2025.closure(on: day("2026-01-20"))?.name == "Snow")
+    }
+
+    @Test func runsOutWhenTheCalendarEnds() {
+        #expect(autumn2025.schoolDay(10, after: day("2026-03-25")) == nil)
+    }
+}
