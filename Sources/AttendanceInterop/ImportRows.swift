@@ -31,9 +31,15 @@ public enum ImportFormat: String, Sendable, CaseIterable {
     }
 }
 
+/// A value read from a file, with the line it came from (0 for values made by the program).
 public struct Numbered<Value: Sendable>: Sendable {
     public let line: Int
     public let value: Value
+
+    public init(line: Int, value: Value) {
+        self.line = line
+        self.value = value
+    }
 }
 
 extension Numbered: Equatable where Value: Equatable {}
@@ -95,6 +101,13 @@ public enum ImportParser {
         public let onRollFrom: LocalDate
         public let onRollTo: LocalDate?
         public let leavingReason: String?
+
+        public init(pupil: Pupil, onRollFrom: LocalDate, onRollTo: LocalDate?, leavingReason: String?) {
+            self.pupil = pupil
+            self.onRollFrom = onRollFrom
+            self.onRollTo = onRollTo
+            self.leavingReason = leavingReason
+        }
     }
 
     public static func pupils(_ text: String) throws(ImportProblems) -> [Numbered<PupilRow>] {
@@ -138,6 +151,11 @@ public enum ImportParser {
     public struct ContactRow: Sendable, Hashable {
         public let upn: UPN
         public let contact: Contact
+
+        public init(upn: UPN, contact: Contact) {
+            self.upn = upn
+            self.contact = contact
+        }
     }
 
     public static func contacts(_ text: String) throws(ImportProblems) -> [Numbered<ContactRow>] {
@@ -169,7 +187,9 @@ public enum ImportParser {
         let table = try Table(csv: text, required: format.requiredColumns, optional: format.optionalColumns)
         var seen: [Session: [UPN: Int]] = [:]
         var duplicates: [ImportProblem] = []
-        let rows = try table.rows { (row: inout RowReader) -> Numbered<Mark>? in
+        let rows: [Numbered<Mark>]
+        do {
+            rows = try table.rows { (row: inout RowReader) -> Numbered<Mark>? in
             let upn = row.upn()
             let date = row.date("date")
             let sessionText = row.text("session")
@@ -193,6 +213,9 @@ public enum ImportParser {
             return Numbered(
                 line: row.line,
                 value: Mark(upn: upn, session: session, code: code.code, minutesLate: minutes, note: row.optionalText("note")))
+            }
+        } catch {
+            throw ImportProblems(error.problems + duplicates)
         }
         guard duplicates.isEmpty else { throw ImportProblems(duplicates) }
         return rows

@@ -60,3 +60,15 @@ let autumn2025 = SchoolCalendar(entries: [
         #expect(autumn2025.schoolDay(10, after: day("2026-03-25")) == nil)
     }
 }
+
+@Suite struct SchoolWeekTests {
+    @Test(arguments: [
+        ("2026-11-25", "2026-11-23", "2026-11-25"),  // Wednesday: Monday to today
+        ("2026-11-23", "2026-11-23", "2026-11-23"),  // Monday
+        ("2026-11-28", "2026-11-23", "2026-11-27"),  // Saturday: the week just ended
+        ("2026-11-29", "2026-11-23", "2026-11-27"),  // Sunday
+    ])
+    func thisWeek(today: String, from: String, to: String) {
+        #expect(SchoolWeek.current(on: day(today)) == range(from, to))
+    }
+}

@@ -1,0 +1,10 @@
+/// The school week a page means by "this week": Monday to Friday, up to today when today is a weekday,
+/// or the whole week just ended at a weekend.
+public enum SchoolWeek {
+    public static func current(on today: LocalDate) -> DateRange {
+        let offset = today.weekday.rawValue - 1
+        let monday = today.adding(days: -offset)
+        let friday = monday.adding(days: 4)
+        return DateRange(monday, min(today, friday))!
+    }
+}

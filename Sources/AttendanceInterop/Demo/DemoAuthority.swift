@@ -1,0 +1,106 @@
+import AttendanceCore
+
+/// A synthetic local authority for demonstrations and tests: deterministic for a seed, realistic enough to
+/// exercise every rule (winter illness, persistent absentees, lateness before and after close, agreed and
+/// unagreed holidays, absence before holidays, pupils joining and leaving mid-year, Welsh and English homes).
+public struct DemoAuthority: Sendable {
+    public struct Options: Sendable {
+        public var schools: Int
+        public var pupilsPerSchool: Int
+        /// Marks are made for every session before this day; its own registers are left to be taken.
+        public var until: LocalDate
+        public var seed: UInt64
+
+        /// Most pupils a demo school may have: UPN serials are three digits per year group.
+        public static let maxPupilsPerSchool = 5000
+
+        public init(schools: Int = 3, pupilsPerSchool: Int = 300, until: LocalDate, seed: UInt64 = 1) {
+            self.schools = schools
+            self.pupilsPerSchool = pupilsPerSchool
+            self.until = until
+            self.seed = seed
+        }
+    }
+
+    public struct SchoolData: Sendable {
+        public let school: School
+        public let insetDays: [CalendarEntry]
+        public let pupils: [ImportParser.PupilRow]
+        public let contacts: [ImportParser.ContactRow]
+        /// Marks as first recorded at the register.
+        public let marks: [Mark]
+        /// Later corrections (a parent's reason for an N), each applied as an amendment with its reason.
+        public let corrections: [(mark: Mark, reason: String)]
+    }
+
+    public static let laNumber = 665
+    public static let laName = "Wrexham County Borough Council (demo)"
+
+    public let options: Options
+    public let years: [AcademicYear]
+    public let termDates: [CalendarEntry]
+    public let schools: [SchoolData]
+
+    public var markCount: Int { schools.reduce(0) { $0 + $1.marks.count } }
+
+    public init(options: Options) {
+        self.options = options
+        let current = options.until.academicYear
+        years = [current.previous, current]
+        termDates = years.flatMap(WelshTermDates.entries(for:))
+        var random = SplitMix64(seed: options.seed)
+        var schools: [SchoolData] = []
+        for index in 0..<options.schools {
+            schools.append(Self.makeSchool(index: index, options: options, years: years, termDates: termDates, random: &random))
+        }
+        self.schools = schools
+    }
+
+    static let primaryNames = [
+        "Ysgol Gynradd Bryn Derw", "Ysgol Maes y Llan", "Acton Park Primary (demo)", "Ysgol Pen y Garth",
+        "Borras Lane Primary (demo)", "Ysgol Gwenfro (demo)",
+    ]
+    static let secondaryNames = [
+        "Ysgol Uwchradd Glan Alyn", "Bryn Collen High School (demo)", "Ysgol Clywedog (demo)", "Ysgol Rhiwabon (demo)",
+    ]
+
+    static func makeSchool(
+        index: Int, options: Options, years: [AcademicYear], termDates: [CalendarEntry], random: inout SplitMix64
+    ) -> SchoolData {
+        let secondary = index % 3 == 0
+        let names = secondary ? secondaryNames : primaryNames
+        let nameIndex = secondary ? index / 3 : index - index / 3 - 1
+        let name = names[nameIndex % names.count] + (nameIndex >= names.count ? " \(nameIndex / names.count + 1)" : "")
+        let estab = (secondary ? 4000 : 2000) + index + 1
+        func time(_ text: String) -> TimeOfDay { TimeOfDay(text: text)! }
+        let school = School(
+            laNumber: laNumber, estabNumber: estab, name: name, phase: secondary ? .secondary : .primary,
+            am: RegisterTimes(start: time(secondary ? "08:45" : "08:55"), close: time(secondary ? "09:15" : "09:25"))!,
+            pm: RegisterTimes(start: time(secondary ? "13:30" : "13:15"), close: time(secondary ? "13:45" : "13:30"))!)
+        let inset = years.flatMap(WelshTermDates.insetDays(for:))
+        let calendar = SchoolCalendar(entries: termDates + inset)
+        let yearGroups = secondary ? Array(7...11) : Array(1...6)
+        let current = options.until.academicYear
+        var generator = PupilGenerator(
+            school: school, calendar: calendar, current: current, until: options.until, random: random)
+        let perCohort = max(1, min(options.pupilsPerSchool, Options.maxPupilsPerSchool) / yearGroups.count)
+        for (cohort, yearGroup) in yearGroups.enumerated() {
+            let groups = max(1, (perCohort + 29) / 30)
+            for serial in 0..<perCohort {
+                generator.addPupil(
+                    yearGroup: yearGroup, group: "\(yearGroup)\(["A", "B", "C", "D", "E", "F"][serial % min(groups, 6)])",
+                    firstYearGroup: yearGroups[0], serial: cohort * 1000 + serial, leaver: false)
+            }
+        }
+        // Last year's leavers: on roll for the previous year only.
+        let last = yearGroups.last!
+        for serial in 0..<perCohort {
+            generator.addPupil(
+                yearGroup: last, group: "\(last)L", firstYearGroup: yearGroups[0], serial: 9000 + serial, leaver: true)
+        }
+        random = generator.random
+        return SchoolData(
+            school: school, insetDays: inset, pupils: generator.pupils, contacts: generator.contacts,
+            marks: generator.marks, corrections: generator.corrections)
+    }
+}

@@ -1,0 +1,56 @@
+import AttendanceCore
+
+/// Welsh-style term dates for an academic year, in the pattern local authorities publish: three terms, a
+/// half-term in each, two weeks at Christmas and Easter, the May Day bank holiday, and about 195 days.
+public enum WelshTermDates {
+    public static func entries(for year: AcademicYear) -> [CalendarEntry] {
+        let y = year.startYear
+        func date(_ year: Int, _ month: Int, _ day: Int) -> LocalDate { LocalDate(year: year, month: month, day: day)! }
+        func monday(onOrAfter day: LocalDate) -> LocalDate {
+            var d = day
+            while d.weekday != .monday { d = d.adding(days: 1) }
+            return d
+        }
+        func friday(onOrBefore day: LocalDate) -> LocalDate {
+            var d = day
+            while d.weekday != .friday { d = d.adding(days: -1) }
+            return d
+        }
+        func week(containing day: LocalDate) -> DateRange {
+            let monday = day.adding(days: -(day.weekday.rawValue - 1))
+            return DateRange(monday, monday.adding(days: 4))!
+        }
+        func entry(_ kind: CalendarEntryKind, _ range: DateRange, _ name: String) -> CalendarEntry {
+            CalendarEntry(kind: kind, range: range, name: name)
+        }
+        var autumnStart = date(y, 9, 1)
+        while autumnStart.isWeekend { autumnStart = autumnStart.adding(days: 1) }
+        let autumnEnd = friday(onOrBefore: date(y, 12, 20))
+        let springStart = monday(onOrAfter: date(y + 1, 1, 5))
+        let springEnd = friday(onOrBefore: date(y + 1, 4, 3))
+        let summerStart = monday(onOrAfter: springEnd.adding(days: 17))
+        let summerEnd = friday(onOrBefore: date(y + 1, 7, 21))
+        let mayDay = monday(onOrAfter: date(y + 1, 5, 1))
+        return [
+            entry(.term, DateRange(autumnStart, autumnEnd)!, "Autumn term \(year)"),
+            entry(.holiday, week(containing: date(y, 10, 29)), "Autumn half-term"),
+            entry(.term, DateRange(springStart, springEnd)!, "Spring term \(year)"),
+            entry(.holiday, week(containing: date(y + 1, 2, 17)), "Spring half-term"),
+            entry(.term, DateRange(summerStart, summerEnd)!, "Summer term \(year)"),
+            entry(.holiday, DateRange(mayDay, mayDay)!, "May Day bank holiday"),
+            entry(.holiday, week(containing: date(y + 1, 5, 28)), "Summer half-term"),
+        ]
+    }
+
+    /// A school's five INSET days: the first two days of the autumn term, the first of spring and summer,
+    /// and the last day of the summer term.
+    public static func insetDays(for year: AcademicYear) -> [CalendarEntry] {
+        let calendar = SchoolCalendar(entries: entries(for: year))
+        let terms = calendar.terms
+        let days = [
+            terms[0].range.start, calendar.schoolDay(1, after: terms[0].range.start)!, terms[1].range.start,
+            terms[2].range.start, terms[2].range.end,
+        ]
+        return days.map { CalendarEntry(kind: .inset, range: DateRange($0, $0)!, name: "INSET day") }
+    }
+}

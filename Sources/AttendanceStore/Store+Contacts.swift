@@ -1,0 +1,71 @@
+import AttendanceCore
+import AttendanceInterop
+import SQLKit
+
+extension Store {
+    /// Imports contacts, all or nothing; a pupil's contact at the same priority is replaced by the new line.
+    @discardableResult
+    public func importContacts(_ rows: [Numbered<ImportParser.ContactRow>]) async throws -> Int {
+        let ids = try await Self.pupilIDs(for: Set(rows.map(\.value.upn)), on: sql)
+        var problems: [ImportProblem] = []
+        var seen: [String: Int] = [:]
+        for row in rows {
+            if ids[row.value.upn] == nil {
+                problems.append(ImportProblem(line: row.line, "upn: no pupil has the UPN \(row.value.upn)"))
+            }
+            let key = "\(row.value.upn) \(row.value.contact.priority)"
+            if let first = seen[key] {
+                problems.append(
+                    ImportProblem(line: row.line, "priority: \(row.value.upn) already has priority \(row.value.contact.priority) on line \(first)"))
+            }
+            seen[key] = row.line
+        }
+        guard problems.isEmpty else { throw ImportProblems(problems) }
+        return try await transaction { db in
+            try await db.insertRows(
+                into: "contacts",
+                columns: [
+                    "pupil_id", "priority", "name", "relationship", "parental_responsibility", "phone", "mobile", "email",
+                    "address", "language",
+                ],
+                rows: rows.map { row in
+                    let c = row.value.contact
+                    return [
+                        ids[row.value.upn]!, c.priority, c.name, c.relationship, c.parentalResponsibility, c.phone, c.mobile,
+                        c.email, c.address, c.language.rawValue,
+                    ]
+                }
+            ) { builder in
+                try builder.onConflict(with: ["pupil_id", "priority"]) {
+                    try $0.set(excludedValueOf: "name").set(excludedValueOf: "relationship")
+                        .set(excludedValueOf: "parental_responsibility").set(excludedValueOf: "phone")
+                        .set(excludedValueOf: "mobile").set(excludedValueOf: "email").set(excludedValueOf: "address")
+                        .set(excludedValueOf: "language")
+                }
+            }
+            return rows.count
+        }
+    }
+
+    /// A pupil's contacts in the order to call them.
+    public func contacts(of upn: UPN) async throws -> [Contact] {
+        let rows = try await sql.raw(
+            """
+            SELECT c.* FROM contacts c JOIN pupils p ON p.id = c.pupil_id
+            WHERE p.upn = \(bind: upn.value) ORDER BY c.priority
+            """
+        ).all()
+        return try rows.map { row in
+            Contact(
+                name: try row.decode(column: "name", as: String.self),
+                relationship: try row.decode(column: "relationship", as: String.self),
+                parentalResponsibility: try row.decode(column: "parental_responsibility", as: Bool.self),
+                priority: try row.decode(column: "priority", as: Int.self),
+                phone: try row.decode(column: "phone", as: String?.self),
+                mobile: try row.decode(column: "mobile", as: String?.self),
+                email: try row.decode(column: "email", as: String?.self),
+                address: try row.decode(column: "address", as: String?.self),
+                language: LanguagePreference(rawValue: try row.decode(column: "language", as: String.self)) ?? .both)
+        }
+    }
+}

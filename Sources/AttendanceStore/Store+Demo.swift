@@ -1,0 +1,37 @@
+import AttendanceCore
+import AttendanceInterop
+import Foundation
+import SQLKit
+
+extension Store {
+    /// True when no school has been loaded yet.
+    public func isEmpty() async throws -> Bool {
+        try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("schools")
+            .first(decodingColumn: "n", as: Int.self) == 0
+    }
+
+    /// Loads the demo authority through the same import paths as real files. `progress` is told each
+    /// school as it finishes.
+    public func loadDemo(_ demo: DemoAuthority, progress: (String) -> Void = { _ in }) async throws {
+        try await saveLocalAuthority(laNumber: DemoAuthority.laNumber, name: DemoAuthority.laName)
+        try await importCalendar(
+            demo.termDates.map { Numbered(line: 0, value: $0) }, scope: .authority(la: DemoAuthority.laNumber))
+        try await importSchools(demo.schools.map { Numbered(line: 0, value: $0.school) })
+        for data in demo.schools {
+            let laestab = data.school.laestab
+            try await importCalendar(data.insetDays.map { Numbered(line: 0, value: $0) }, scope: .school(laestab))
+            try await importPupils(data.pupils.map { Numbered(line: 0, value: $0) }, school: laestab)
+            try await importContacts(data.contacts.map { Numbered(line: 0, value: $0) })
+            let stored = try await requireSchool(laestab)
+            let ids = try await Self.pupilIDs(for: data.pupils.map(\.pupil.upn), on: sql)
+            func entry(_ mark: Mark) -> MarkEntry { MarkEntry(pupilID: ids[mark.upn]!, schoolID: stored.id, mark: mark) }
+            // Registers are recorded by the form tutor at the time of the session.
+            try await writeMarks(data.marks.map(entry), by: "demo:form-tutor", reason: nil)
+            let byReason = Dictionary(grouping: data.corrections, by: \.reason)
+            for reason in byReason.keys.sorted() {
+                try await writeMarks(byReason[reason]!.map { entry($0.mark) }, by: "demo:attendance-office", reason: reason)
+            }
+            progress("\(data.school.name) (\(laestab)): \(data.pupils.count) pupils, \(data.marks.count) marks")
+        }
+    }
+}

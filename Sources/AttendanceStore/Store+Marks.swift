@@ -1,0 +1,214 @@
+import AttendanceCore
+import Foundation
+import SQLKit
+
+/// A mark to write for a pupil on a school's register.
+public struct MarkEntry: Sendable, Hashable {
+    public let pupilID: Int
+    public let schoolID: Int
+    public let mark: Mark
+
+    public init(pupilID: Int, schoolID: Int, mark: Mark) {
+        self.pupilID = pupilID
+        self.schoolID = schoolID
+        self.mark = mark
+    }
+}
+
+/// What a write did: new marks, changed marks (each with a history row), and marks already as given.
+public struct MarkWriteResult: Sendable, Hashable {
+    public var inserted = 0
+    public var amended = 0
+    public var unchanged = 0
+
+    public init(inserted: Int = 0, amended: Int = 0, unchanged: Int = 0) {
+        self.inserted = inserted
+        self.amended = amended
+        self.unchanged = unchanged
+    }
+}
+
+/// The entry a mark row holds now.
+struct ExistingMark {
+    let code: String
+    let minutesLate: Int?
+    let note: String?
+    let recordedBy: String
+    let recordedAt: String
+}
+
+struct MarkKey: Hashable {
+    let pupilID: Int
+    let date: String
+    let session: String
+}
+
+struct YearKey: Hashable {
+    let pupilID: Int
+    let year: Int
+}
+
+extension Store {
+    /// Writes marks in one transaction: new marks are inserted; a changed mark is updated and its old entry
+    /// kept in `mark_amendments` with who, when and why; marks already as given change nothing. The compact
+    /// year strings are updated in the same transaction.
+    ///
+    /// Changing an existing mark needs a reason; without one nothing is written.
+    @discardableResult
+    public func writeMarks(
+        _ entries: [MarkEntry], by user: String, reason: String?, at now: Date = Date()
+    ) async throws -> MarkWriteResult {
+        try await transaction { db in
+            try await self.writeMarks(entries, by: user, reason: reason, at: now, on: db)
+        }
+    }
+
+    func writeMarks(
+        _ entries: [MarkEntry], by user: String, reason: String?, at now: Date, on db: any SQLDatabase
+    ) async throws -> MarkWriteResult {
+        var total = MarkWriteResult()
+        let byPupil = Dictionary(grouping: entries, by: \.pupilID)
+        // Sorted so that two writers lock pupils' year rows in the same order and cannot deadlock.
+        for pupils in byPupil.keys.sorted().chunked(250) {
+            let chunk = pupils.flatMap { byPupil[$0]! }
+            let result = try await writeChunk(chunk, pupils: Array(pupils), by: user, reason: reason, at: now, on: db)
+            total.inserted += result.inserted
+            total.amended += result.amended
+            total.unchanged += result.unchanged
+        }
+        return total
+    }
+
+    private func writeChunk(
+        _ entries: [MarkEntry], pupils: [Int], by user: String, reason: String?, at now: Date, on db: any SQLDatabase
+    ) async throws -> MarkWriteResult {
+        let stamp = Timestamp.text(now)
+        var years = try await lockYearMarks(for: Set(entries.map { YearKey(pupilID: $0.pupilID, year: $0.mark.session.date.academicYear.startYear) }), on: db)
+        let dates = entries.map(\.mark.session.date)
+        let existing = try await existingMarks(pupils: pupils, from: dates.min()!, to: dates.max()!, on: db)
+
+        var result = MarkWriteResult()
+        var inserts: [[SQLValue]] = []
+        var amendments: [[SQLValue]] = []
+        var updates: [(MarkKey, MarkEntry)] = []
+        var changedYears = Set<YearKey>()
+        var seen = Set<MarkKey>()
+        for entry in entries {
+            let mark = entry.mark
+            guard let code = codes[mark.code] else {
+                throw StoreError.invalid("'\(mark.code)' is not a code in the \(codes.name) table")
+            }
+            let key = MarkKey(pupilID: entry.pupilID, date: mark.session.date.iso, session: mark.session.half.rawValue)
+            guard seen.insert(key).inserted else {
+                throw StoreError.invalid("\(mark.upn) \(mark.session) is given twice")
+            }
+            if let old = existing[key] {
+                if old.code == mark.code && old.minutesLate == mark.minutesLate && old.note == mark.note {
+                    result.unchanged += 1
+                    continue
+                }
+                guard let reason, !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+                    throw StoreError.invalid(
+                        "\(mark.upn) \(mark.session) already has the mark \(old.code); changing it needs a reason")
+                }
+                amendments.append([
+                    entry.pupilID, entry.schoolID, key.date, key.session, old.code, old.minutesLate, old.note,
+                    old.recordedBy, old.recordedAt, mark.code, mark.minutesLate, mark.note, user, stamp, reason,
+                ])
+                updates.append((key, entry))
+                result.amended += 1
+            } else {
+                inserts.append([
+                    entry.pupilID, entry.schoolID, key.date, key.session, mark.code, mark.minutesLate, mark.note, user,
+                    stamp,
+                ])
+                result.inserted += 1
+            }
+            let yearKey = YearKey(pupilID: entry.pupilID, year: mark.session.date.academicYear.startYear)
+            years[yearKey]![mark.session] = code.id
+            changedYears.insert(yearKey)
+        }
+
+        try await db.insertRows(
+            into: "marks",
+            columns: ["pupil_id", "school_id", "date", "session", "code", "minutes_late", "note", "recorded_by", "recorded_at"],
+            rows: inserts)
+        for (key, entry) in updates {
+            try await db.update("marks")
+                .set("code", to: entry.mark.code).set("minutes_late", to: entry.mark.minutesLate)
+                .set("note", to: entry.mark.note).set("school_id", to: entry.schoolID)
+                .set("recorded_by", to: user).set("recorded_at", to: stamp)
+                .where("pupil_id", .equal, key.pupilID).where("date", .equal, key.date)
+                .where("session", .equal, key.session)
+                .run()
+        }
+        try await db.insertRows(
+            into: "mark_amendments",
+            columns: [
+                "pupil_id", "school_id", "date", "session", "old_code", "old_minutes_late", "old_note", "old_recorded_by",
+                "old_recorded_at", "new_code", "new_minutes_late", "new_note", "changed_by", "changed_at", "reason",
+            ],
+            rows: amendments)
+        for key in changedYears {
+            try await db.update("pupil_year_marks").set("marks", to: Data(years[key]!.bytes))
+                .where("pupil_id", .equal, key.pupilID).where("academic_year", .equal, key.year)
+                .run()
+        }
+        return result
+    }
+
+    /// Makes sure each pupil-year has its compact row, then reads them, locking them on PostgreSQL so that
+    /// concurrent saves to the same pupil's register queue rather than overwrite each other.
+    private func lockYearMarks(for keys: Set<YearKey>, on db: any SQLDatabase) async throws -> [YearKey: YearMarks] {
+        let blank = keys.map { key -> [SQLValue] in
+            [key.pupilID, key.year, Data(count: AcademicYear(startYear: key.year).sessionSlotCount)]
+        }
+        try await db.insertRows(into: "pupil_year_marks", columns: ["pupil_id", "academic_year", "marks"], rows: blank) {
+            $0.ignoringConflicts(with: ["pupil_id", "academic_year"])
+        }
+        let pupils = Array(Set(keys.map(\.pupilID))).sorted()
+        let wanted = Array(Set(keys.map(\.year)))
+        let lock: SQLQueryString = location.isPostgres ? " ORDER BY pupil_id, academic_year FOR UPDATE" : ""
+        let rows = try await db.raw(
+            """
+            SELECT pupil_id, academic_year, marks FROM pupil_year_marks
+            WHERE pupil_id IN (\(binds: pupils)) AND academic_year IN (\(binds: wanted))\(lock)
+            """
+        ).all()
+        var result: [YearKey: YearMarks] = [:]
+        for row in rows {
+            let key = YearKey(
+                pupilID: try row.decode(column: "pupil_id", as: Int.self),
+                year: try row.decode(column: "academic_year", as: Int.self))
+            let bytes = try row.decode(column: "marks", as: Data.self)
+            result[key] = YearMarks(academicYear: AcademicYear(startYear: key.year), bytes: Array(bytes))
+        }
+        return result
+    }
+
+    private func existingMarks(
+        pupils: [Int], from: LocalDate, to: LocalDate, on db: any SQLDatabase
+    ) async throws -> [MarkKey: ExistingMark] {
+        let rows = try await db.raw(
+            """
+            SELECT pupil_id, date, session, code, minutes_late, note, recorded_by, recorded_at FROM marks
+            WHERE pupil_id IN (\(binds: pupils)) AND date >= \(bind: from.iso) AND date <= \(bind: to.iso)
+            """
+        ).all()
+        var result: [MarkKey: ExistingMark] = [:]
+        result.reserveCapacity(rows.count)
+        for row in rows {
+            let key = MarkKey(
+                pupilID: try row.decode(column: "pupil_id", as: Int.self),
+                date: try row.decode(column: "date", as: String.self),
+                session: try row.decode(column: "session", as: String.self))
+            result[key] = ExistingMark(
+                code: try row.decode(column: "code", as: String.self),
+                minutesLate: try row.decode(column: "minutes_late", as: Int?.self),
+                note: try row.decode(column: "note", as: String?.self),
+                recordedBy: try row.decode(column: "recorded_by", as: String.self),
+                recordedAt: try row.decode(column: "recorded_at", as: String.self))
+        }
+        return result
+    }
+}

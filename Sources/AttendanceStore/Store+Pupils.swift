@@ -1,0 +1,153 @@
+import AttendanceCore
+import AttendanceInterop
+import SQLKit
+
+/// A pupil as stored, with row id and enrolments.
+public struct StoredPupil: Sendable, Hashable {
+    public let id: Int
+    public let pupil: Pupil
+    public let enrolments: [Enrolment]
+}
+
+extension Store {
+    /// Imports pupils onto a school's roll, all or nothing; a pupil already there (same UPN) is updated,
+    /// and an enrolment already there (same school and start date) keeps one row.
+    @discardableResult
+    public func importPupils(_ rows: [Numbered<ImportParser.PupilRow>], school laestab: LAESTAB) async throws -> Int {
+        let school = try await requireSchool(laestab)
+        var seen: [UPN: Int] = [:]
+        var problems: [ImportProblem] = []
+        for row in rows {
+            if let first = seen[row.value.pupil.upn] {
+                problems.append(ImportProblem(line: row.line, "upn: \(row.value.pupil.upn) is already on line \(first)"))
+            }
+            seen[row.value.pupil.upn] = row.line
+        }
+        guard problems.isEmpty else { throw ImportProblems(problems) }
+        return try await transaction { db in
+            for chunk in rows.chunked(500) {
+                try await db.insertRows(
+                    into: "pupils",
+                    columns: [
+                        "upn", "legal_surname", "legal_forename", "preferred_surname", "preferred_forename",
+                        "date_of_birth", "sex", "year_group", "registration_group", "free_school_meals", "looked_after",
+                        "additional_learning_needs",
+                    ],
+                    rows: chunk.map { row in
+                        let p = row.value.pupil
+                        return [
+                            p.upn.value, p.legalSurname, p.legalForename, p.preferredSurname, p.preferredForename,
+                            p.dateOfBirth.iso, p.sex.rawValue, p.yearGroup, p.registrationGroup, p.freeSchoolMeals,
+                            p.lookedAfter, p.additionalLearningNeeds,
+                        ]
+                    }
+                ) { builder in
+                    try builder.onConflict(with: ["upn"]) {
+                        try $0.set(excludedValueOf: "legal_surname").set(excludedValueOf: "legal_forename")
+                            .set(excludedValueOf: "preferred_surname").set(excludedValueOf: "preferred_forename")
+                            .set(excludedValueOf: "date_of_birth").set(excludedValueOf: "sex")
+                            .set(excludedValueOf: "year_group").set(excludedValueOf: "registration_group")
+                            .set(excludedValueOf: "free_school_meals").set(excludedValueOf: "looked_after")
+                            .set(excludedValueOf: "additional_learning_needs")
+                    }
+                }
+                let ids = try await Self.pupilIDs(for: chunk.map(\.value.pupil.upn), on: db)
+                try await db.insertRows(
+                    into: "enrolments",
+                    columns: ["pupil_id", "school_id", "on_roll_from", "on_roll_to", "leaving_reason"],
+                    rows: chunk.map { row in
+                        [ids[row.value.pupil.upn]!, school.id, row.value.onRollFrom.iso, row.value.onRollTo?.iso,
+                            row.value.leavingReason]
+                    }
+                ) { builder in
+                    try builder.onConflict(with: ["pupil_id", "school_id", "on_roll_from"]) {
+                        try $0.set(excludedValueOf: "on_roll_to").set(excludedValueOf: "leaving_reason")
+                    }
+                }
+            }
+            return rows.count
+        }
+    }
+
+    /// Row ids for UPNs (those not found are absent from the result).
+    static func pupilIDs(for upns: some Collection<UPN>, on db: any SQLDatabase) async throws -> [UPN: Int] {
+        var ids: [UPN: Int] = [:]
+        for chunk in Array(upns).chunked(1000) {
+            let rows = try await db.select().columns("id", "upn").from("pupils")
+                .where("upn", .in, chunk.map(\.value)).all()
+            for row in rows {
+                ids[try UPN(try row.decode(column: "upn", as: String.self))] = try row.decode(column: "id", as: Int.self)
+            }
+        }
+        return ids
+    }
+
+    public func pupil(_ upn: UPN) async throws -> StoredPupil? {
+        guard let row = try await sql.select().column("*").from("pupils").where("upn", .equal, upn.value).first() else {
+            return nil
+        }
+        let id = try row.decode(column: "id", as: Int.self)
+        return StoredPupil(id: id, pupil: try Self.pupil(from: row), enrolments: try await enrolments(pupilID: id))
+    }
+
+    public func requirePupil(_ upn: UPN) async throws -> StoredPupil {
+        guard let pupil = try await pupil(upn) else { throw StoreError.notFound("pupil \(upn)") }
+        return pupil
+    }
+
+    func enrolments(pupilID: Int) async throws -> [Enrolment] {
+        let rows = try await sql.raw(
+            """
+            SELECT s.laestab, e.on_roll_from, e.on_roll_to, e.leaving_reason FROM enrolments e
+            JOIN schools s ON s.id = e.school_id WHERE e.pupil_id = \(bind: pupilID) ORDER BY e.on_roll_from
+            """
+        ).all()
+        return try rows.map(Self.enrolment(from:))
+    }
+
+    static func enrolment(from row: any SQLRow) throws -> Enrolment {
+        guard let laestab = LAESTAB(text: try row.decode(column: "laestab", as: String.self)),
+            let from = LocalDate(iso: try row.decode(column: "on_roll_from", as: String.self))
+        else { throw StoreError.invalid("a stored enrolment is invalid") }
+        let to = try row.decode(column: "on_roll_to", as: String?.self).flatMap { LocalDate(iso: $0) }
+        return Enrolment(
+            school: laestab, onRollFrom: from, onRollTo: to,
+            leavingReason: try row.decode(column: "leaving_reason", as: String?.self))
+    }
+
+    static func pupil(from row: any SQLRow) throws -> Pupil {
+        guard let dob = LocalDate(iso: try row.decode(column: "date_of_birth", as: String.self)),
+            let sex = Sex(rawValue: try row.decode(column: "sex", as: String.self))
+        else { throw StoreError.invalid("a stored pupil is invalid") }
+        return Pupil(
+            upn: try UPN(try row.decode(column: "upn", as: String.self)),
+            legalSurname: try row.decode(column: "legal_surname", as: String.self),
+            legalForename: try row.decode(column: "legal_forename", as: String.self),
+            preferredSurname: try row.decode(column: "preferred_surname", as: String?.self),
+            preferredForename: try row.decode(column: "preferred_forename", as: String?.self),
+            dateOfBirth: dob, sex: sex,
+            yearGroup: try row.decode(column: "year_group", as: String.self),
+            registrationGroup: try row.decode(column: "registration_group", as: String.self),
+            freeSchoolMeals: try row.decode(column: "free_school_meals", as: Bool.self),
+            lookedAfter: try row.decode(column: "looked_after", as: Bool.self),
+            additionalLearningNeeds: try row.decode(column: "additional_learning_needs", as: Bool.self))
+    }
+
+    /// Pupils on a school's roll at any time in a range, with the part of the range they were on roll.
+    public func roll(of schoolID: Int, in range: DateRange) async throws -> [(id: Int, pupil: Pupil, onRoll: DateRange)] {
+        let rows = try await sql.raw(
+            """
+            SELECT p.*, e.on_roll_from, e.on_roll_to FROM enrolments e JOIN pupils p ON p.id = e.pupil_id
+            WHERE e.school_id = \(bind: schoolID) AND e.on_roll_from <= \(bind: range.end.iso)
+            AND (e.on_roll_to IS NULL OR e.on_roll_to >= \(bind: range.start.iso))
+            ORDER BY p.registration_group, p.legal_surname, p.legal_forename, p.upn
+            """
+        ).all()
+        return try rows.compactMap { row in
+            guard let from = LocalDate(iso: try row.decode(column: "on_roll_from", as: String.self)) else { return nil }
+            let to = try row.decode(column: "on_roll_to", as: String?.self).flatMap { LocalDate(iso: $0) }
+            guard let onRoll = DateRange(max(from, range.start), min(to ?? range.end, range.end)) else { return nil }
+            return (try row.decode(column: "id", as: Int.self), try Self.pupil(from: row), onRoll)
+        }
+    }
+}

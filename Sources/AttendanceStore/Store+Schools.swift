@@ -1,0 +1,90 @@
+import AttendanceCore
+import AttendanceInterop
+import SQLKit
+
+/// A school as stored, with its row id.
+public struct StoredSchool: Sendable, Hashable {
+    public let id: Int
+    public let school: School
+}
+
+extension Store {
+    /// Records a local authority (idempotent: the name is updated).
+    public func saveLocalAuthority(laNumber: Int, name: String) async throws {
+        try await sql.insert(into: "local_authorities").columns("la_number", "name").values(laNumber, name)
+            .onConflict(with: ["la_number"]) { try $0.set(excludedValueOf: "name") }.run()
+    }
+
+    public func localAuthorityName(laNumber: Int) async throws -> String? {
+        try await sql.select().column("name").from("local_authorities").where("la_number", .equal, laNumber)
+            .first(decodingColumn: "name", as: String.self)
+    }
+
+    /// Imports schools, all or nothing; a school already there (same LAESTAB) is updated.
+    @discardableResult
+    public func importSchools(_ rows: [Numbered<School>]) async throws -> Int {
+        var seen: [LAESTAB: Int] = [:]
+        var problems: [ImportProblem] = []
+        for row in rows {
+            if let first = seen[row.value.laestab] {
+                problems.append(ImportProblem(line: row.line, "school \(row.value.laestab) is already on line \(first)"))
+            }
+            seen[row.value.laestab] = row.line
+        }
+        guard problems.isEmpty else { throw ImportProblems(problems) }
+        return try await transaction { db in
+            for row in rows { try await Self.upsert(row.value, on: db) }
+            return rows.count
+        }
+    }
+
+    static func upsert(_ school: School, on db: any SQLDatabase) async throws {
+        try await db.insert(into: "schools")
+            .columns("la_number", "estab_number", "laestab", "name", "phase", "am_start", "am_close", "pm_start", "pm_close")
+            .values(
+                school.laNumber, school.estabNumber, school.laestab.description, school.name, school.phase.rawValue,
+                school.am.start.description, school.am.close.description, school.pm.start.description,
+                school.pm.close.description
+            )
+            .onConflict(with: ["laestab"]) {
+                try $0.set(excludedValueOf: "name").set(excludedValueOf: "phase")
+                    .set(excludedValueOf: "am_start").set(excludedValueOf: "am_close")
+                    .set(excludedValueOf: "pm_start").set(excludedValueOf: "pm_close")
+            }
+            .run()
+    }
+
+    public func schools() async throws -> [StoredSchool] {
+        try await sql.select().column("*").from("schools").orderBy("la_number").orderBy("estab_number").all()
+            .map(Self.school(from:))
+    }
+
+    public func school(_ laestab: LAESTAB) async throws -> StoredSchool? {
+        try await sql.select().column("*").from("schools").where("laestab", .equal, laestab.description).first()
+            .map(Self.school(from:))
+    }
+
+    /// The school, or an error naming the LAESTAB.
+    public func requireSchool(_ laestab: LAESTAB) async throws -> StoredSchool {
+        guard let school = try await school(laestab) else { throw StoreError.notFound("school \(laestab)") }
+        return school
+    }
+
+    static func school(from row: any SQLRow) throws -> StoredSchool {
+        func time(_ column: String) throws -> TimeOfDay {
+            let text = try row.decode(column: column, as: String.self)
+            guard let time = TimeOfDay(text: text) else { throw StoreError.invalid("stored time '\(text)' is invalid") }
+            return time
+        }
+        let phaseText = try row.decode(column: "phase", as: String.self)
+        guard let phase = School.Phase(rawValue: phaseText),
+            let am = try RegisterTimes(start: time("am_start"), close: time("am_close")),
+            let pm = try RegisterTimes(start: time("pm_start"), close: time("pm_close"))
+        else { throw StoreError.invalid("stored school has an invalid phase or register times") }
+        let school = School(
+            laNumber: try row.decode(column: "la_number", as: Int.self),
+            estabNumber: try row.decode(column: "estab_number", as: Int.self),
+            name: try row.decode(column: "name", as: String.self), phase: phase, am: am, pm: pm)
+        return StoredSchool(id: try row.decode(column: "id", as: Int.self), school: school)
+    }
+}

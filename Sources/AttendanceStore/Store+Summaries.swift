@@ -1,0 +1,126 @@
+import AttendanceCore
+import Foundation
+import SQLKit
+
+/// One pupil's line in a school report.
+public struct PupilSummary: Sendable, Hashable {
+    public let pupil: Pupil
+    public let summary: AttendanceSummary
+}
+
+extension Store {
+    /// Compact year strings for pupils, for every academic year a range touches.
+    func yearMarks(pupils: [Int], range: DateRange) async throws -> [Int: [YearMarks]] {
+        let years = Array(range.start.academicYear.startYear...range.end.academicYear.startYear)
+        var result: [Int: [YearMarks]] = [:]
+        for chunk in pupils.chunked(5000) {
+            let rows = try await sql.raw(
+                """
+                SELECT pupil_id, academic_year, marks FROM pupil_year_marks
+                WHERE pupil_id IN (\(binds: Array(chunk))) AND academic_year IN (\(binds: years))
+                """
+            ).all()
+            for row in rows {
+                let year = AcademicYear(startYear: try row.decode(column: "academic_year", as: Int.self))
+                let bytes = try row.decode(column: "marks", as: Data.self)
+                result[try row.decode(column: "pupil_id", as: Int.self), default: []]
+                    .append(YearMarks(academicYear: year, bytes: Array(bytes)))
+            }
+        }
+        return result
+    }
+
+    /// A pupil's summary over a range, from the compact year strings.
+    public func summary(of upn: UPN, in range: DateRange) async throws -> (StoredPupil, AttendanceSummary) {
+        let stored = try await requirePupil(upn)
+        let years = try await yearMarks(pupils: [stored.id], range: range)[stored.id] ?? []
+        let summary = years.reduce(AttendanceSummary.empty(rules: rules)) {
+            $0 + $1.summary(in: range, table: codes, rules: rules)
+        }
+        return (stored, summary)
+    }
+
+    /// One line per pupil on a school's roll during the range, counting only the days they were on its roll.
+    public func schoolReport(_ laestab: LAESTAB, in range: DateRange) async throws -> [PupilSummary] {
+        let school = try await requireSchool(laestab)
+        let roll = try await roll(of: school.id, in: range)
+        let years = try await yearMarks(pupils: roll.map(\.id), range: range)
+        // A pupil who left and rejoined has two enrolments: add their spells together.
+        var order: [Int] = []
+        var lines: [Int: PupilSummary] = [:]
+        for entry in roll {
+            let summary = (years[entry.id] ?? []).reduce(AttendanceSummary.empty(rules: rules)) {
+                $0 + $1.summary(in: entry.onRoll, table: codes, rules: rules)
+            }
+            if let earlier = lines[entry.id] {
+                lines[entry.id] = PupilSummary(pupil: entry.pupil, summary: earlier.summary + summary)
+            } else {
+                order.append(entry.id)
+                lines[entry.id] = PupilSummary(pupil: entry.pupil, summary: summary)
+            }
+        }
+        return order.map { lines[$0]! }
+    }
+
+    /// The mark rows of a pupil in a range, in order: the register as recorded.
+    public func marks(of upn: UPN, in range: DateRange) async throws -> [RecordedMark] {
+        let rows = try await sql.raw(
+            """
+            SELECT m.date, m.session, m.code, m.minutes_late, m.note, m.recorded_by, m.recorded_at FROM marks m
+            JOIN pupils p ON p.id = m.pupil_id
+            WHERE p.upn = \(bind: upn.value) AND m.date >= \(bind: range.start.iso) AND m.date <= \(bind: range.end.iso)
+            ORDER BY m.date, m.session
+            """
+        ).all()
+        return try rows.map { row in
+            guard let date = LocalDate(iso: try row.decode(column: "date", as: String.self)),
+                let half = SessionHalf(text: try row.decode(column: "session", as: String.self))
+            else { throw StoreError.invalid("a stored mark has an invalid date or session") }
+            let mark = Mark(
+                upn: upn, session: Session(date, half), code: try row.decode(column: "code", as: String.self),
+                minutesLate: try row.decode(column: "minutes_late", as: Int?.self),
+                note: try row.decode(column: "note", as: String?.self))
+            return RecordedMark(
+                mark: mark, recordedBy: try row.decode(column: "recorded_by", as: String.self),
+                recordedAt: Self.date(fromTimestamp: try row.decode(column: "recorded_at", as: String.self)))
+        }
+    }
+
+    /// Every change to a pupil's marks, oldest first.
+    public func amendments(of upn: UPN) async throws -> [Amendment] {
+        let rows = try await sql.raw(
+            """
+            SELECT a.* FROM mark_amendments a JOIN pupils p ON p.id = a.pupil_id
+            WHERE p.upn = \(bind: upn.value) ORDER BY a.id
+            """
+        ).all()
+        return try rows.map { row in
+            guard let date = LocalDate(iso: try row.decode(column: "date", as: String.self)),
+                let half = SessionHalf(text: try row.decode(column: "session", as: String.self))
+            else { throw StoreError.invalid("a stored amendment has an invalid date or session") }
+            return Amendment(
+                upn: upn, session: Session(date, half),
+                oldCode: try row.decode(column: "old_code", as: String.self),
+                oldMinutesLate: try row.decode(column: "old_minutes_late", as: Int?.self),
+                oldRecordedBy: try row.decode(column: "old_recorded_by", as: String.self),
+                oldRecordedAt: Self.date(fromTimestamp: try row.decode(column: "old_recorded_at", as: String.self)),
+                newCode: try row.decode(column: "new_code", as: String.self),
+                newMinutesLate: try row.decode(column: "new_minutes_late", as: Int?.self),
+                changedBy: try row.decode(column: "changed_by", as: String.self),
+                changedAt: Self.date(fromTimestamp: try row.decode(column: "changed_at", as: String.self)),
+                reason: try row.decode(column: "reason", as: String.self))
+        }
+    }
+
+    /// Reads back a stored `Timestamp` text.
+    static func date(fromTimestamp text: String) -> Date {
+        // "YYYY-MM-DDTHH:MM:SS.mmmZ"
+        let parts = Array(text.utf8)
+        guard parts.count >= 23, let day = LocalDate(iso: text.prefix(10)) else { return Date(timeIntervalSince1970: 0) }
+        func number(_ range: Range<Int>) -> Int {
+            range.reduce(0) { $0 * 10 + Int(parts[$1] &- UInt8(ascii: "0")) }
+        }
+        let seconds = day.dayNumber * 86400 + number(11..<13) * 3600 + number(14..<16) * 60 + number(17..<19)
+        return Date(timeIntervalSince1970: Double(seconds) + Double(number(20..<23)) / 1000)
+    }
+}

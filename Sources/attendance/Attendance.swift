@@ -1,0 +1,12 @@
+import ArgumentParser
+
+@main
+struct Attendance: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "attendance",
+        abstract: "School attendance for Welsh schools and their local authority.",
+        subcommands: [
+            ServeCommand.self, MigrateCommand.self, DemoCommand.self, ImportCommand.self, ReportCommand.self,
+        ]
+    )
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import AttendanceCore
+import AttendanceStore
+import Foundation
+import Logging
+
+/// `--database`, falling back to `DATABASE_URL`, then to `attendance.sqlite` in the current folder.
+struct DatabaseOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "An SQLite file path or a postgres:// URL.", discussion: "Defaults to $DATABASE_URL, then attendance.sqlite.",
+            valueName: "path|url"))
+    var database: String?
+
+    var location: DatabaseLocation {
+        DatabaseLocation(database ?? ProcessInfo.processInfo.environment["DATABASE_URL"] ?? "attendance.sqlite")
+    }
+
+    /// Opens and migrates the store, runs `body`, and always shuts the store down.
+    func withStore<T>(_ body: (Store) async throws -> T) async throws -> T {
+        var logger = Logger(label: "attendance")
+        logger.logLevel = .warning
+        let store = try Store(location: location, logger: logger)
+        do {
+            try await store.migrate()
+            let result = try await body(store)
+            await store.shutdown()
+            return result
+        } catch {
+            await store.shutdown()
+            throw error
+        }
+    }
+}
+
+/// Reads a date option, failing with the option's name.
+func parseDate(_ text: String?, option: String) throws -> LocalDate? {
+    guard let text else { return nil }
+    guard let date = LocalDate(iso: text) else {
+        throw ValidationError("\(option): '\(text)' is not a date in the form YYYY-MM-DD")
+    }
+    return date
+}
+
+func parseSchool(_ text: String?) throws -> LAESTAB? {
+    guard let text else { return nil }
+    guard let laestab = LAESTAB(text: text) else {
+        throw ValidationError("--school: '\(text)' is not a LAESTAB (3-digit LA number and 4-digit establishment number)")
+    }
+    return laestab
+}
+
+/// Today in the school's own terms (the machine's local date).
+func today() -> LocalDate {
+    let parts = Calendar.current.dateComponents([.year, .month, .day], from: Date())
+    return LocalDate(year: parts.year!, month: parts.month!, day: parts.day!)!
+}

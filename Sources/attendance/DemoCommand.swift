@@ -1,0 +1,47 @@
+import ArgumentParser
+import AttendanceCore
+import AttendanceInterop
+import AttendanceStore
+
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Fill an empty database with a synthetic local authority.",
+        discussion: """
+            Makes the school year that contains --until and the year before it, with Welsh-style term dates, and \
+            marks for every session before --until. The same seed gives the same authority.
+            """)
+
+    @OptionGroup var db: DatabaseOptions
+    @Option(help: "How many schools.") var schools = 3
+    @Option(name: .customLong("pupils-per-school"), help: "Pupils on each school's roll.") var pupilsPerSchool = 300
+    @Option(help: ArgumentHelp("Marks stop before this day (default: today).", valueName: "YYYY-MM-DD")) var until: String?
+    @Option(help: "Random seed.") var seed: UInt64 = 1
+
+    func validate() throws {
+        guard (1...200).contains(schools) else { throw ValidationError("--schools must be from 1 to 200") }
+        guard (1...DemoAuthority.Options.maxPupilsPerSchool).contains(pupilsPerSchool) else {
+            throw ValidationError("--pupils-per-school must be from 1 to \(DemoAuthority.Options.maxPupilsPerSchool)")
+        }
+        _ = try parseDate(until, option: "--until")
+    }
+
+    func run() async throws {
+        let options = DemoAuthority.Options(
+            schools: schools, pupilsPerSchool: pupilsPerSchool, until: try parseDate(until, option: "--until") ?? today(),
+            seed: seed)
+        try await db.withStore { store in
+            guard try await store.isEmpty() else {
+                throw ValidationError("\(store.location) already holds schools; the demo fills only an empty database")
+            }
+            try await Self.load(options, into: store, progress: Progress())
+        }
+    }
+
+    static func load(_ options: DemoAuthority.Options, into store: Store, progress: Progress) async throws {
+        progress.say("Making the demo authority (\(options.schools) schools, \(options.pupilsPerSchool) pupils each)…")
+        let demo = DemoAuthority(options: options)
+        try await store.loadDemo(demo) { progress.say("  loaded \($0)") }
+        print("Demo local authority loaded: \(demo.schools.count) schools, \(demo.markCount) marks up to \(options.until).")
+    }
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import AttendanceCore
+import AttendanceInterop
+import AttendanceStore
+import Foundation
+
+extension ImportFormat: ExpressibleByArgument {}
+
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import schools, a calendar, pupils, contacts or marks from a CSV file.",
+        discussion: """
+            All or nothing: a file with any bad line writes nothing, and every bad line is listed with its number. \
+            Importing the same file twice changes nothing. The columns of each format are in the README.
+            """)
+
+    @Argument(help: "What the file holds: schools, calendar, pupils, contacts or marks.") var kind: ImportFormat
+    @Argument(help: "The CSV file (UTF-8, with a header row).", completion: .file()) var file: String
+    @Option(help: ArgumentHelp("The school (LAESTAB, e.g. 6652001).", valueName: "LAESTAB")) var school: String?
+    @Option(help: "The local authority number, for an authority-wide calendar.") var la: Int?
+    @OptionGroup var db: DatabaseOptions
+
+    func run() async throws {
+        let laestab = try parseSchool(school)
+        let text: String
+        do {
+            text = try String(contentsOfFile: file, encoding: .utf8)
+        } catch {
+            throw ValidationError("\(file) could not be read as UTF-8 text")
+        }
+        let progress = Progress()
+        do {
+            let summary = try await db.withStore { store -> String in
+                switch kind {
+                case .schools:
+                    let rows = try ImportParser.schools(text)
+                    for la in Set(rows.map(\.value.laNumber)).sorted()
+                    where try await store.localAuthorityName(laNumber: la) == nil {
+                        try await store.saveLocalAuthority(laNumber: la, name: "Local authority \(la)")
+                    }
+                    return "\(try await store.importSchools(rows)) schools"
+                case .calendar:
+                    let rows = try ImportParser.calendar(text)
+                    let scope = try await calendarScope(store: store, laestab: laestab)
+                    return "\(try await store.importCalendar(rows, scope: scope)) calendar lines for \(scope)"
+                case .pupils:
+                    let school = try await schoolForRoll(store: store, laestab: laestab)
+                    return "\(try await store.importPupils(try ImportParser.pupils(text), school: school)) pupils"
+                case .contacts:
+                    return "\(try await store.importContacts(try ImportParser.contacts(text))) contacts"
+                case .marks:
+                    progress.say("Reading \(file)…")
+                    let rows = try ImportParser.marks(text, codes: store.codes)
+                    progress.say("Checking and writing \(rows.count) marks…")
+                    let result = try await store.importMarks(
+                        rows, school: laestab, source: URL(fileURLWithPath: file).lastPathComponent)
+                    return "\(result.inserted) new marks, \(result.amended) amended, \(result.unchanged) unchanged"
+                }
+            }
+            print("Imported \(summary) from \(file).")
+        } catch let problems as ImportProblems {
+            printError("\(file): \(problems)")
+            throw ExitCode.failure
+        } catch let error as StoreError {
+            printError("\(file): \(error)")
+            throw ExitCode.failure
+        }
+    }
+
+    private func calendarScope(store: Store, laestab: LAESTAB?) async throws -> CalendarScope {
+        if let laestab {
+            _ = try await store.requireSchool(laestab)
+            return .school(laestab)
+        }
+        if let la { return .authority(la: la) }
+        let authorities = Set(try await store.schools().map(\.school.laNumber))
+        guard authorities.count == 1 else {
+            throw ValidationError("name the local authority with --la (e.g. --la 665) or a school with --school")
+        }
+        return .authority(la: authorities.first!)
+    }
+
+    private func schoolForRoll(store: Store, laestab: LAESTAB?) async throws -> LAESTAB {
+        if let laestab { return laestab }
+        let schools = try await store.schools()
+        guard schools.count == 1 else { throw ValidationError("name the school whose roll this is with --school LAESTAB") }
+        return schools[0].school.laestab
+    }
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+import AttendanceCore
+import AttendanceInterop
+import AttendanceStore
+import AttendanceWeb
+import Foundation
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the web server.")
+
+    @Option(help: "Port to listen on (default: $PORT, then 8080).") var port: Int?
+    @Option(help: "Address to listen on.") var hostname = "127.0.0.1"
+    @Flag(help: "Fill an empty database with the demo local authority first.") var demo = false
+    @OptionGroup var db: DatabaseOptions
+
+    func run() async throws {
+        let port = port ?? ProcessInfo.processInfo.environment["PORT"].flatMap(Int.init) ?? 8080
+        try await db.withStore { store in
+            if demo, try await store.isEmpty() {
+                try await DemoCommand.load(DemoAuthority.Options(until: today()), into: store, progress: Progress())
+            }
+            try await WebServer.run(
+                store: store, configuration: WebConfiguration(hostname: hostname, port: port, demoMode: demo))
+        }
+    }
+}
