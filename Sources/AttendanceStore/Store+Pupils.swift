@@ -140,14 +140,19 @@ extension Store {
             SELECT p.*, e.on_roll_from, e.on_roll_to FROM enrolments e JOIN pupils p ON p.id = e.pupil_id
             WHERE e.school_id = \(bind: schoolID) AND e.on_roll_from <= \(bind: range.end.iso)
             AND (e.on_roll_to IS NULL OR e.on_roll_to >= \(bind: range.start.iso))
-            ORDER BY p.registration_group, p.legal_surname, p.legal_forename, p.upn
             """
         ).all()
-        return try rows.compactMap { row in
+        let roll = try rows.compactMap { row -> (id: Int, pupil: Pupil, onRoll: DateRange)? in
             guard let from = LocalDate(iso: try row.decode(column: "on_roll_from", as: String.self)) else { return nil }
             let to = try row.decode(column: "on_roll_to", as: String?.self).flatMap { LocalDate(iso: $0) }
             guard let onRoll = DateRange(max(from, range.start), min(to ?? range.end, range.end)) else { return nil }
             return (try row.decode(column: "id", as: Int.self), try Self.pupil(from: row), onRoll)
+        }
+        // Year 7 before Year 10 (numerically), then form, then name: the order a register is printed in.
+        return roll.sorted { a, b in
+            let left = (Int(a.pupil.yearGroup) ?? 99, a.pupil.registrationGroup, a.pupil.legalSurname, a.pupil.legalForename, a.pupil.upn.value)
+            let right = (Int(b.pupil.yearGroup) ?? 99, b.pupil.registrationGroup, b.pupil.legalSurname, b.pupil.legalForename, b.pupil.upn.value)
+            return left < right
         }
     }
 }

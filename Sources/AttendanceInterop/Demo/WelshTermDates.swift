@@ -1,9 +1,22 @@
 import AttendanceCore
 
 /// Welsh-style term dates for an academic year, in the pattern local authorities publish: three terms, a
-/// half-term in each, two weeks at Christmas and Easter, the May Day bank holiday, and about 195 days.
+/// half-term in each, two weeks at Christmas and Easter, the May Day bank holiday, and 195 days of which
+/// five are INSET days, so pupils have 190 days (380 sessions).
 public enum WelshTermDates {
+    public static let pupilDays = 190
+
     public static func entries(for year: AcademicYear) -> [CalendarEntry] {
+        let draft = draftEntries(for: year, summerEnd: LocalDate(year: year.startYear + 1, month: 7, day: 31)!)
+        // End the summer term on the day that gives exactly 190 pupil days (the last day is an INSET day).
+        let calendar = SchoolCalendar(entries: draft + insetDays(in: draft, includingLast: false))
+        let days = calendar.schoolDays(in: year.range)
+        let lastPupilDay = days[min(pupilDays, days.count) - 1]
+        let summerEnd = calendar.schoolDay(1, after: lastPupilDay) ?? lastPupilDay
+        return draftEntries(for: year, summerEnd: summerEnd)
+    }
+
+    static func draftEntries(for year: AcademicYear, summerEnd: LocalDate) -> [CalendarEntry] {
         let y = year.startYear
         func date(_ year: Int, _ month: Int, _ day: Int) -> LocalDate { LocalDate(year: year, month: month, day: day)! }
         func monday(onOrAfter day: LocalDate) -> LocalDate {
@@ -29,7 +42,6 @@ public enum WelshTermDates {
         let springStart = monday(onOrAfter: date(y + 1, 1, 5))
         let springEnd = friday(onOrBefore: date(y + 1, 4, 3))
         let summerStart = monday(onOrAfter: springEnd.adding(days: 17))
-        let summerEnd = friday(onOrBefore: date(y + 1, 7, 21))
         let mayDay = monday(onOrAfter: date(y + 1, 5, 1))
         return [
             entry(.term, DateRange(autumnStart, autumnEnd)!, "Autumn term \(year)"),
@@ -45,12 +57,17 @@ public enum WelshTermDates {
     /// A school's five INSET days: the first two days of the autumn term, the first of spring and summer,
     /// and the last day of the summer term.
     public static func insetDays(for year: AcademicYear) -> [CalendarEntry] {
-        let calendar = SchoolCalendar(entries: entries(for: year))
+        insetDays(in: entries(for: year), includingLast: true)
+    }
+
+    static func insetDays(in entries: [CalendarEntry], includingLast: Bool) -> [CalendarEntry] {
+        let calendar = SchoolCalendar(entries: entries)
         let terms = calendar.terms
-        let days = [
+        var days = [
             terms[0].range.start, calendar.schoolDay(1, after: terms[0].range.start)!, terms[1].range.start,
-            terms[2].range.start, terms[2].range.end,
+            terms[2].range.start,
         ]
+        if includingLast { days.append(terms[2].range.end) }
         return days.map { CalendarEntry(kind: .inset, range: DateRange($0, $0)!, name: "INSET day") }
     }
 }

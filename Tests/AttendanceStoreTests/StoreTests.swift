@@ -1,0 +1,69 @@
+import AttendanceCore
+import AttendanceInterop
+import Foundation
+import SQLKit
+import Testing
+
+@testable import AttendanceStore
+
+let school = LAESTAB(la: 665, estab: 4001)
+
+@Suite struct StoreTests {
+    @Test(arguments: TestDatabase.available)
+    func migrationsAreNamedAndRunTwiceSafely(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            try await store.migrate()
+            let names = try await store.appliedMigrations()
+            #expect(names.first == "M0001_CreateLocalAuthorities")
+            #expect(names.count == 9)
+            #expect(Set(names).count == names.count)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func importsAreIdempotentAndUpdate(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            try await loadFixture(store)
+            try await loadFixture(store)
+            #expect(try await store.schools().map(\.school.laestab.description) == ["6652001", "6654001"])
+            let stored = try #require(try await store.pupil(cai))
+            #expect(stored.pupil.legalSurname == "Ŵyn")
+            #expect(stored.pupil.lookedAfter)
+            #expect(stored.enrolments == [Enrolment(school: school, onRollFrom: day("2025-10-06"))])
+            let calendar = try await store.calendar(for: try await store.requireSchool(school).school)
+            #expect(calendar.entries.count == 4)
+            #expect(!calendar.isSchoolDay(day("2025-09-01")))  // the school's own INSET day
+            let other = try await store.calendar(for: try await store.requireSchool(LAESTAB(la: 665, estab: 2001)).school)
+            #expect(other.isSchoolDay(day("2025-09-01")))  // not the other school's
+            // A changed line updates the pupil rather than adding one.
+            let renamed = pupilsCSV.replacingOccurrences(of: "Jones,Alys", with: "Jones-Price,Alys")
+            try await store.importPupils(try ImportParser.pupils(renamed), school: school)
+            #expect(try await store.pupil(alys)?.pupil.legalSurname == "Jones-Price")
+            let count = try await store.sql.raw("SELECT COUNT(*) AS n FROM pupils").first(decodingColumn: "n", as: Int.self)
+            #expect(count == 3)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func contactsComeInPriorityOrder(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            try await loadFixture(store)
+            let csv = """
+                upn,name,relationship,priority,parental_responsibility,mobile,email,language
+                \(alys),Huw Jones,Father,2,Y,07700 900222,,en
+                \(alys),Siân Jones,Mother,1,Y,07700 900111,sian@example.org,cy
+                \(bryn),Carer,Carer,1,N,,,
+                """
+            try await store.importContacts(try ImportParser.contacts(csv))
+            try await store.importContacts(try ImportParser.contacts(csv))
+            let contacts = try await store.contacts(of: alys)
+            #expect(contacts.map(\.name) == ["Siân Jones", "Huw Jones"])
+            #expect(contacts.map(\.language) == [.cy, .en])
+            #expect(try await store.contacts(of: bryn).first?.language == .both)
+            let unknown = UPN.make(la: 665, estab: 4001, year: 25, serial: 99)
+            await #expect(throws: ImportProblems.self) {
+                try await store.importContacts(try ImportParser.contacts("upn,name,relationship,priority\n\(unknown),X,Mother,1\n"))
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import AttendanceCore
+import AttendanceInterop
+import Foundation
+import Logging
+import Testing
+
+@testable import AttendanceStore
+
+/// The databases every store test runs on: SQLite in memory always, PostgreSQL when TEST_POSTGRES_URL is set.
+enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case sqlite
+    case postgres
+
+    static var available: [TestDatabase] {
+        ProcessInfo.processInfo.environment["TEST_POSTGRES_URL"] == nil ? [.sqlite] : [.sqlite, .postgres]
+    }
+
+    var testDescription: String { rawValue }
+
+    /// Opens a fresh, migrated store (a schema of its own on PostgreSQL), runs the body, and always cleans up.
+    func withStore(_ body: (Store) async throws -> Void) async throws {
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        switch self {
+        case .sqlite:
+            let store = try Store(location: .sqliteMemory, logger: logger)
+            try await run(store, body)
+        case .postgres:
+            let url = ProcessInfo.processInfo.environment["TEST_POSTGRES_URL"]!
+            let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+            let admin = try Store(location: .postgres(url: url, searchPath: nil), logger: logger)
+            try await admin.sql.raw("CREATE SCHEMA \(ident: schema)").run()
+            let store = try Store(location: .postgres(url: url, searchPath: schema), logger: logger)
+            do {
+                try await run(store, body)
+            } catch {
+                try? await admin.sql.raw("DROP SCHEMA \(ident: schema) CASCADE").run()
+                await admin.shutdown()
+                throw error
+            }
+            try await admin.sql.raw("DROP SCHEMA \(ident: schema) CASCADE").run()
+            await admin.shutdown()
+        }
+    }
+
+    private func run(_ store: Store, _ body: (Store) async throws -> Void) async throws {
+        do {
+            try await store.migrate()
+            try await body(store)
+        } catch {
+            await store.shutdown()
+            throw error
+        }
+        await store.shutdown()
+    }
+}
+
+func day(_ text: String) -> LocalDate { LocalDate(iso: text)! }
+
+let schoolCSV = """
+    la,estab,name,phase,am_start,am_close,pm_start,pm_close
+    665,4001,Ysgol Prawf,secondary,08:50,09:20,13:30,13:45
+    665,2001,Ysgol Arall,primary,08:55,09:25,13:15,13:30
+    """
+
+let calendarCSV = """
+    kind,start,end,name
+    term,2025-09-01,2025-12-19,Autumn
+    holiday,2025-10-27,2025-10-31,Half term
+    term,2026-01-05,2026-03-27,Spring
+    """
+
+let insetCSV = """
+    kind,start,end,name
+    inset,2025-09-01,2025-09-01,INSET
+    """
+
+let alys = UPN.make(la: 665, estab: 4001, year: 25, serial: 1)
+let bryn = UPN.make(la: 665, estab: 4001, year: 25, serial: 2)
+let cai = UPN.make(la: 665, estab: 4001, year: 25, serial: 3)
+
+let pupilsCSV = """
+    upn,surname,forename,dob,sex,year_group,registration_group,fsm,lac,on_roll_from,on_roll_to
+    \(alys),Jones,Alys,2014-03-02,F,7,7A,N,N,2025-09-01,
+    \(bryn),Evans,Bryn,2013-11-20,M,7,7A,Y,N,2025-09-01,2025-11-14
+    \(cai),Ŵyn,Cai,2014-01-09,M,7,7B,N,Y,2025-10-06,
+    """
+
+/// Two schools, the authority's calendar with one school's INSET day, and three pupils at 6654001.
+func loadFixture(_ store: Store) async throws {
+    try await store.saveLocalAuthority(laNumber: 665, name: "Wrexham")
+    try await store.importSchools(try ImportParser.schools(schoolCSV))
+    try await store.importCalendar(try ImportParser.calendar(calendarCSV), scope: .authority(la: 665))
+    try await store.importCalendar(
+        try ImportParser.calendar(insetCSV), scope: .school(LAESTAB(la: 665, estab: 4001)))
+    try await store.importPupils(try ImportParser.pupils(pupilsCSV), school: LAESTAB(la: 665, estab: 4001))
+}
+
+func marksCSV(_ lines: [String]) -> String {
+    (["upn,date,session,code,minutes_late"] + lines).joined(separator: "\n")
+}
