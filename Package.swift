@@ -64,6 +64,8 @@ let package = Package(
             name: "AttendanceWebTests",
             dependencies: [
                 "AttendanceWeb",
+                "AttendanceStore",
+                "AttendanceInterop",
                 .product(name: "VaporTesting", package: "vapor"),
             ]
         ),

@@ -25,10 +25,13 @@ struct PageFrame {
     }
 
     var values: [String: Any] {
-        [
+        var values: [String: Any] = [
             "lang": lang, "otherLang": otherLang, "appName": appName, "skip": skip, "switchLanguage": switchLanguage,
-            "switchLanguageHref": switchLanguageHref, "demoBanner": demoBanner as Any,
+            "switchLanguageHref": switchLanguageHref,
         ]
+        // A nil wrapped in Any would count as present to Mustache: leave the key out instead.
+        if let demoBanner { values["demoBanner"] = demoBanner }
+        return values
     }
 }
 

@@ -1,0 +1,38 @@
+import AttendanceCore
+import Foundation
+import Testing
+
+@testable import AttendanceWeb
+
+@Suite struct StringsTests {
+    let strings = try! Strings(directory: WebServer.resources.appendingPathComponent("strings"))
+
+    @Test func bothLanguagesHaveEveryKeyAndNoneIsEmpty() {
+        #expect(strings.keys(.cy) == strings.keys(.en))
+        for language in Language.allCases {
+            for key in strings.keys(language) {
+                #expect(!strings(key, language).trimmingCharacters(in: .whitespaces).isEmpty, "\(language) \(key)")
+            }
+        }
+    }
+
+    @Test func everyKeyTheCodeNamesExists() throws {
+        // Literal keys in the web sources, plus the ones built from data (phases and bands).
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Sources/AttendanceWeb").standardized
+        var used = Set<String>()
+        let pattern = try Regex(#"strings\("([a-zA-Z.]+)""#)
+        for file in try FileManager.default.contentsOfDirectory(atPath: sources.path) where file.hasSuffix(".swift") {
+            let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+            for match in text.matches(of: pattern) { used.insert(String(match.output[1].substring!)) }
+        }
+        used.formUnion(School.Phase.allCases.map { "phase.\($0.rawValue)" })
+        used.formUnion(Band.allCases.map { "band.\($0.rawValue)" })
+        #expect(used.count > 10)
+        #expect(used.subtracting(strings.keys(.en)).isEmpty, "missing: \(used.subtracting(strings.keys(.en)))")
+    }
+
+    @Test func placeholdersAreFilled() {
+        #expect(strings("home.week", .cy, ["from": "2026-11-23", "to": "2026-11-27"]) == "Wythnos 2026-11-23 i 2026-11-27")
+    }
+}
