@@ -1,0 +1,253 @@
+"""End-to-end checks of the `attendance` command, run by .ci/run after `swift test`.
+
+The report figures are checked against an independent count of the mark rows written here in Python from
+DOMAIN.md section 3, so a mistake in the one Swift summary implementation cannot hide behind itself.
+"""
+
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import time
+import urllib.request
+import uuid
+
+import pytest
+
+BIN = os.environ.get("ATTENDANCE_BIN", os.path.join(os.path.dirname(__file__), "../../.build/debug/attendance"))
+UNTIL = "2026-11-20"
+FROM = "2025-09-01"
+TO = "2026-11-20"
+
+CATEGORY = {}
+for codes, category in [
+    ("/\\L", "present"),
+    ("BDJPTVW", "approved_activity"),
+    ("CEFHIMRS", "authorised"),
+    ("GNOU", "unauthorised"),
+    ("XYZ#", "not_counted"),
+]:
+    for code in codes:
+        CATEGORY[code] = category
+
+
+def run(*args, check=True):
+    result = subprocess.run([BIN, *args], capture_output=True, text=True, timeout=600)
+    if check and result.returncode != 0:
+        raise AssertionError(f"{args} exited {result.returncode}: {result.stderr}")
+    return result
+
+
+def demo_into(database):
+    run("demo", "--database", database, "--schools", "2", "--pupils-per-school", "90", "--until", UNTIL, "--seed", "3")
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    path = str(tmp_path_factory.mktemp("demo") / "demo.sqlite")
+    demo_into(path)
+    return path
+
+
+def schools(database):
+    with sqlite3.connect(database) as db:
+        return [row[0] for row in db.execute("SELECT laestab FROM schools ORDER BY laestab")]
+
+
+def school_report(database, laestab):
+    out = run("report", "school", laestab, "--from", FROM, "--to", TO, "--format", "json", "--database", database)
+    return json.loads(out.stdout)
+
+
+def expected_counts(database, laestab):
+    """Per-pupil counts from the mark rows, clipped to each pupil's days on the school's roll."""
+    with sqlite3.connect(database) as db:
+        rows = db.execute(
+            """
+            SELECT p.upn, m.code, m.date FROM marks m
+            JOIN pupils p ON p.id = m.pupil_id
+            JOIN enrolments e ON e.pupil_id = m.pupil_id
+            JOIN schools s ON s.id = e.school_id
+            WHERE s.laestab = ? AND m.date >= ? AND m.date <= ?
+              AND m.date >= e.on_roll_from AND (e.on_roll_to IS NULL OR m.date <= e.on_roll_to)
+            """,
+            (laestab, FROM, TO),
+        ).fetchall()
+    counts = {}
+    for upn, code, _ in rows:
+        c = counts.setdefault(upn, dict.fromkeys(
+            ["present", "approved_activity", "authorised", "unauthorised", "not_counted", "L", "U"], 0))
+        c[CATEGORY[code]] += 1
+        if code in "LU":
+            c[code] += 1
+    return counts
+
+
+def percent_and_band(attended, possible):
+    if possible == 0:
+        return None, None
+    tenths = (attended * 2000 + possible) // (2 * possible)  # half up, in tenths
+    band = "GREEN" if tenths >= 970 else "AMBER" if tenths >= 920 else "RED"
+    return tenths / 10, band
+
+
+def test_every_command_has_help():
+    for args in [[], ["serve"], ["migrate"], ["demo"], ["import"], ["report"], ["report", "pupil"], ["report", "school"]]:
+        result = run(*args, "--help")
+        assert "USAGE" in result.stdout.upper()
+
+
+def test_school_reports_match_an_independent_count_of_the_marks(demo_db):
+    for laestab in schools(demo_db):
+        report = school_report(demo_db, laestab)
+        expected = expected_counts(demo_db, laestab)
+        assert len(report) > 80
+        for row in report:
+            assert row["possible"] == row["attended"] + row["authorised"] + row["unauthorised"]
+            assert row["attended"] == row["present"] + row["approved_activity"]
+            c = expected.get(row["upn"])
+            assert c is not None, row["upn"]
+            possible = c["present"] + c["approved_activity"] + c["authorised"] + c["unauthorised"]
+            assert row["possible"] == possible
+            assert row["present"] == c["present"]
+            assert row["approved_activity"] == c["approved_activity"]
+            assert row["authorised"] == c["authorised"]
+            assert row["unauthorised"] == c["unauthorised"]
+            assert row["late_before_close"] == c["L"]
+            assert row["late_after_close"] == c["U"]
+            percent, band = percent_and_band(c["present"] + c["approved_activity"], possible)
+            assert row["attendance_percent"] == percent
+            assert row["band"] == band
+            missed = c["authorised"] + c["unauthorised"]
+            assert row["persistent_absence"] == (possible > 0 and missed * 100 >= possible * 10)
+        # The demo is meant to be realistic: some pupils in each band, some persistently absent.
+        assert {row["band"] for row in report} >= {"GREEN", "AMBER", "RED"}
+        assert any(row["persistent_absence"] for row in report)
+        assert any(row["late_after_close"] > 0 for row in report)
+
+
+def test_a_pupil_report_agrees_with_the_school_report(demo_db):
+    laestab = schools(demo_db)[0]
+    row = school_report(demo_db, laestab)[5]
+    out = run("report", "pupil", row["upn"], "--from", FROM, "--to", TO, "--format", "json", "--database", demo_db)
+    assert json.loads(out.stdout) == row
+
+
+def test_csv_and_text_reports(demo_db):
+    laestab = schools(demo_db)[0]
+    csv_out = run("report", "school", laestab, "--from", FROM, "--to", TO, "--format", "csv", "--database", demo_db).stdout
+    lines = csv_out.strip().split("\n")
+    assert lines[0].startswith("upn,surname,forename,year_group,registration_group,from,to,possible,attended")
+    assert len(lines) == len(school_report(demo_db, laestab)) + 1
+    text = run("report", "school", laestab, "--database", demo_db, "--to", TO).stdout
+    assert "Whole school:" in text
+
+
+def count_marks(database):
+    with sqlite3.connect(database) as db:
+        return db.execute("SELECT COUNT(*) FROM marks").fetchone()[0], db.execute(
+            "SELECT COUNT(*) FROM mark_amendments").fetchone()[0]
+
+
+def test_a_bad_marks_file_lists_every_bad_line_and_writes_nothing(demo_db, tmp_path):
+    laestab = schools(demo_db)[0]
+    upn = school_report(demo_db, laestab)[0]["upn"]
+    before = count_marks(demo_db)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "upn,date,session,code,minutes_late\n"
+        f"{upn},2026-11-20,AM,/,\n"  # fine on its own
+        f"{upn},2026-11-20,PM,K,\n"  # unknown code
+        f"A{upn[1:]},2026-11-20,AM,/,\n"  # bad check letter
+        f"{upn},2026-11-21,AM,/,\n"  # Saturday
+        f"{upn},2026-11-20,AM,N,\n"  # duplicate of line 2
+    )
+    result = run("import", "marks", str(bad), "--database", demo_db, check=False)
+    assert result.returncode == 1
+    for line in ["line 3: code", "line 4: upn", "line 6: "]:
+        assert line in result.stderr, result.stderr
+    assert "nothing was imported" in result.stderr
+    assert count_marks(demo_db) == before
+    # The calendar check needs the database: fix the file's format errors and the Saturday is reported.
+    bad.write_text("upn,date,session,code,minutes_late\n" f"{upn},2026-11-20,AM,/,\n" f"{upn},2026-11-21,AM,/,\n")
+    result = run("import", "marks", str(bad), "--database", demo_db, check=False)
+    assert result.returncode == 1
+    assert "line 3: date: 2026-11-21 is not a school day" in result.stderr
+    assert count_marks(demo_db) == before
+
+
+def test_importing_the_same_marks_twice_changes_nothing(demo_db, tmp_path):
+    laestab = schools(demo_db)[1]
+    upns = [row["upn"] for row in school_report(demo_db, laestab)[:3]]
+    good = tmp_path / "today.csv"
+    good.write_text("upn,date,session,code,minutes_late\n" + "".join(f"{u},2026-11-20,AM,/,\n" for u in upns))
+    before = count_marks(demo_db)
+    first = run("import", "marks", str(good), "--school", laestab, "--database", demo_db)
+    assert "3 new marks, 0 amended, 0 unchanged" in first.stdout
+    second = run("import", "marks", str(good), "--school", laestab, "--database", demo_db)
+    assert "0 new marks, 0 amended, 3 unchanged" in second.stdout
+    assert count_marks(demo_db) == (before[0] + 3, before[1])
+    # A different code for the same session is an amendment with the file named as the reason.
+    good.write_text("upn,date,session,code,minutes_late\n" f"{upns[0]},2026-11-20,AM,L,10\n")
+    third = run("import", "marks", str(good), "--school", laestab, "--database", demo_db)
+    assert "0 new marks, 1 amended, 0 unchanged" in third.stdout
+    with sqlite3.connect(demo_db) as db:
+        reason, old, new = db.execute(
+            "SELECT reason, old_code, new_code FROM mark_amendments ORDER BY id DESC LIMIT 1").fetchone()
+    assert (reason, old, new) == ("imported from today.csv", "/", "L")
+
+
+def test_the_demo_refuses_a_database_that_is_not_empty(demo_db):
+    result = run("demo", "--database", demo_db, check=False)
+    assert result.returncode != 0
+    assert "already holds schools" in result.stderr
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_demo_serves_the_home_page(tmp_path):
+    port = free_port()
+    database = str(tmp_path / "served.sqlite")
+    server = subprocess.Popen(
+        [BIN, "serve", "--demo", "--port", str(port), "--database", database],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.time() + 300
+        html = None
+        while time.time() < deadline and html is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+                    assert response.status == 200
+                    html = response.read().decode()
+            except OSError:
+                assert server.poll() is None, server.stdout.read()
+                time.sleep(1)
+        assert html is not None, "the server did not answer"
+        for laestab in schools(database):
+            assert laestab in html
+        assert "Demonstration system" in html
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.mark.skipif("TEST_POSTGRES_URL" not in os.environ, reason="TEST_POSTGRES_URL is not set")
+def test_postgresql_gives_the_same_reports_as_sqlite(demo_db):
+    base = os.environ["TEST_POSTGRES_URL"]
+    name = "attendance_cli_" + uuid.uuid4().hex[:8]
+    admin = base.rsplit("/", 1)[0] + "/postgres"
+    subprocess.run(["psql", admin.split("?")[0], "-c", f"CREATE DATABASE {name}"], check=True, capture_output=True)
+    try:
+        url = base.rsplit("/", 1)[0] + "/" + name + "?sslmode=disable"
+        fresh = demo_db + ".fresh.sqlite"
+        demo_into(fresh)
+        demo_into(url)
+        for laestab in schools(fresh):
+            assert school_report(url, laestab) == school_report(fresh, laestab)
+    finally:
+        subprocess.run(["psql", admin.split("?")[0], "-c", f"DROP DATABASE IF EXISTS {name}"], capture_output=True)
