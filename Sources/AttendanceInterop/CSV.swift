@@ -1,3 +1,5 @@
+import Foundation
+
 /// A record of a CSV file with the line it starts on (1 = the header), so every error can name its line.
 public struct CSVRecord: Sendable, Hashable {
     public let line: Int
@@ -88,5 +90,3 @@ public enum CSV {
 
     public static func line(_ fields: [String]) -> String { fields.map(escape).joined(separator: ",") + "\n" }
 }
-
-import Foundation

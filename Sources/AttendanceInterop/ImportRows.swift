@@ -11,8 +11,10 @@ public enum ImportFormat: String, Sendable, CaseIterable {
         case .schools: return ["la", "estab", "name", "phase", "am_start", "am_close", "pm_start", "pm_close"]
         case .calendar: return ["kind", "start", "end", "name"]
         case .pupils:
-            return ["upn", "surname", "forename", "dob", "sex", "year_group", "registration_group", "fsm", "lac",
-                "on_roll_from"]
+            return [
+                "upn", "surname", "forename", "dob", "sex", "year_group", "registration_group", "fsm", "lac",
+                "on_roll_from",
+            ]
         case .contacts: return ["upn", "name", "relationship", "priority"]
         case .marks: return ["upn", "date", "session", "code", "minutes_late"]
         }
@@ -190,29 +192,31 @@ public enum ImportParser {
         let rows: [Numbered<Mark>]
         do {
             rows = try table.rows { (row: inout RowReader) -> Numbered<Mark>? in
-            let upn = row.upn()
-            let date = row.date("date")
-            let sessionText = row.text("session")
-            let half = SessionHalf(text: sessionText)
-            if half == nil { row.fail("session", "'\(sessionText)' is not AM or PM") }
-            let codeText = row.text("code")
-            let code = codes[codeText]
-            if code == nil { row.fail("code", "'\(codeText)' is not a code in the \(codes.name) table") }
-            let minutes = row.optionalInt("minutes_late", in: 0...600)
-            guard let upn, let date, let half, let code, let minutes else { return nil }
-            if minutes != nil, !(code.means(.lateBeforeClose) || code.means(.lateAfterClose)) {
-                row.fail("minutes_late", "only a late code (\(lateCodes(codes))) has minutes late")
-                return nil
-            }
-            let session = Session(date, half)
-            if let first = seen[session, default: [:]][upn] {
-                duplicates.append(ImportProblem(line: row.line, "\(upn) \(session) is already on line \(first)"))
-            } else {
-                seen[session, default: [:]][upn] = row.line
-            }
-            return Numbered(
-                line: row.line,
-                value: Mark(upn: upn, session: session, code: code.code, minutesLate: minutes, note: row.optionalText("note")))
+                let upn = row.upn()
+                let date = row.date("date")
+                let sessionText = row.text("session")
+                let half = SessionHalf(text: sessionText)
+                if half == nil { row.fail("session", "'\(sessionText)' is not AM or PM") }
+                let codeText = row.text("code")
+                let code = codes[codeText]
+                if code == nil { row.fail("code", "'\(codeText)' is not a code in the \(codes.name) table") }
+                let minutes = row.optionalInt("minutes_late", in: 0...600)
+                guard let upn, let date, let half, let code, let minutes else { return nil }
+                if minutes != nil, !(code.means(.lateBeforeClose) || code.means(.lateAfterClose)) {
+                    row.fail("minutes_late", "only a late code (\(lateCodes(codes))) has minutes late")
+                    return nil
+                }
+                let session = Session(date, half)
+                if let first = seen[session, default: [:]][upn] {
+                    duplicates.append(ImportProblem(line: row.line, "\(upn) \(session) is already on line \(first)"))
+                } else {
+                    seen[session, default: [:]][upn] = row.line
+                }
+                return Numbered(
+                    line: row.line,
+                    value: Mark(
+                        upn: upn, session: session, code: code.code, minutesLate: minutes,
+                        note: row.optionalText("note")))
             }
         } catch {
             throw ImportProblems(error.problems + duplicates)
@@ -222,6 +226,7 @@ public enum ImportParser {
     }
 
     static func lateCodes(_ codes: CodeTable) -> String {
-        codes.codes.filter { $0.means(.lateBeforeClose) || $0.means(.lateAfterClose) }.map(\.code).joined(separator: ", ")
+        codes.codes.filter { $0.means(.lateBeforeClose) || $0.means(.lateAfterClose) }.map(\.code).joined(
+            separator: ", ")
     }
 }

@@ -1,4 +1,5 @@
 import AttendanceCore
+import Foundation
 
 /// A CSV file read against its expected columns: the header is checked once, then each row is read by name.
 struct Table {
@@ -15,7 +16,8 @@ struct Table {
         let known = Set(required + optional)
         for (index, name) in header.enumerated() {
             if !known.contains(name) {
-                problems.append(ImportProblem(line: 1, "unknown column '\(name)' (expected \(required.joined(separator: ",")))"))
+                problems.append(
+                    ImportProblem(line: 1, "unknown column '\(name)' (expected \(required.joined(separator: ",")))"))
             } else if columns[name] != nil {
                 problems.append(ImportProblem(line: 1, "column '\(name)' appears twice"))
             }
@@ -38,7 +40,8 @@ struct Table {
             var reader = RowReader(record: record, columns: columns)
             if record.fields.count != columns.count {
                 problems.append(
-                    ImportProblem(line: record.line, "has \(record.fields.count) fields, the header has \(columns.count)"))
+                    ImportProblem(
+                        line: record.line, "has \(record.fields.count) fields, the header has \(columns.count)"))
                 continue
             }
             let row = read(&reader)
@@ -132,7 +135,8 @@ struct RowReader {
         }
     }
 
-    mutating func choice<T: RawRepresentable>(_ column: String, _: T.Type) -> T? where T.RawValue == String, T: CaseIterable {
+    mutating func choice<T: RawRepresentable>(_ column: String, _: T.Type) -> T?
+    where T.RawValue == String, T: CaseIterable {
         guard let value = required(column) else { return nil }
         guard let choice = T(rawValue: value.lowercased()) ?? T(rawValue: value) else {
             fail(column, "'\(value)' is not one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -141,5 +145,3 @@ struct RowReader {
         return choice
     }
 }
-
-import Foundation

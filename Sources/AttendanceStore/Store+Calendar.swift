@@ -33,7 +33,9 @@ extension Store {
                 try await db.insert(into: "calendar_entries")
                     .columns("scope", "kind", "start_date", "end_date", "name")
                     .values(scope.key, entry.kind.rawValue, entry.range.start.iso, entry.range.end.iso, entry.name)
-                    .onConflict(with: ["scope", "kind", "start_date", "end_date"]) { try $0.set(excludedValueOf: "name") }
+                    .onConflict(with: ["scope", "kind", "start_date", "end_date"]) {
+                        $0.set(excludedValueOf: "name")
+                    }
                     .run()
             }
             return rows.count
@@ -43,7 +45,10 @@ extension Store {
     /// A school's calendar: its authority's lines and its own.
     public func calendar(for school: School) async throws -> SchoolCalendar {
         let rows = try await sql.select().columns("kind", "start_date", "end_date", "name").from("calendar_entries")
-            .where("scope", .in, [CalendarScope.authority(la: school.laNumber).key, CalendarScope.school(school.laestab).key])
+            .where(
+                "scope", .in,
+                [CalendarScope.authority(la: school.laNumber).key, CalendarScope.school(school.laestab).key]
+            )
             .orderBy("start_date").all()
         return SchoolCalendar(
             entries: try rows.map { row in

@@ -16,7 +16,10 @@ extension Store {
             let key = "\(row.value.upn) \(row.value.contact.priority)"
             if let first = seen[key] {
                 problems.append(
-                    ImportProblem(line: row.line, "priority: \(row.value.upn) already has priority \(row.value.contact.priority) on line \(first)"))
+                    ImportProblem(
+                        line: row.line,
+                        "priority: \(row.value.upn) already has priority \(row.value.contact.priority) on line \(first)"
+                    ))
             }
             seen[key] = row.line
         }
@@ -25,19 +28,21 @@ extension Store {
             try await db.insertRows(
                 into: "contacts",
                 columns: [
-                    "pupil_id", "priority", "name", "relationship", "parental_responsibility", "phone", "mobile", "email",
+                    "pupil_id", "priority", "name", "relationship", "parental_responsibility", "phone", "mobile",
+                    "email",
                     "address", "language",
                 ],
                 rows: rows.map { row in
                     let c = row.value.contact
                     return [
-                        ids[row.value.upn]!, c.priority, c.name, c.relationship, c.parentalResponsibility, c.phone, c.mobile,
+                        ids[row.value.upn]!, c.priority, c.name, c.relationship, c.parentalResponsibility, c.phone,
+                        c.mobile,
                         c.email, c.address, c.language.rawValue,
                     ]
                 }
             ) { builder in
-                try builder.onConflict(with: ["pupil_id", "priority"]) {
-                    try $0.set(excludedValueOf: "name").set(excludedValueOf: "relationship")
+                builder.onConflict(with: ["pupil_id", "priority"]) {
+                    $0.set(excludedValueOf: "name").set(excludedValueOf: "relationship")
                         .set(excludedValueOf: "parental_responsibility").set(excludedValueOf: "phone")
                         .set(excludedValueOf: "mobile").set(excludedValueOf: "email").set(excludedValueOf: "address")
                         .set(excludedValueOf: "language")

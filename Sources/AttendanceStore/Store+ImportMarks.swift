@@ -27,7 +27,10 @@ extension Store {
                 continue
             }
             let date = mark.session.date
-            guard let spell = spells[pupilID]?.first(where: { $0.range(contains: date) && (only == nil || $0.schoolID == only!.id) })
+            guard
+                let spell = spells[pupilID]?.first(where: {
+                    $0.range(contains: date) && (only == nil || $0.schoolID == only!.id)
+                })
             else {
                 let place = only.map { " at \($0.school.laestab)" } ?? ""
                 problems.append(ImportProblem(line: row.line, "date: \(mark.upn) is not on roll\(place) on \(date)"))
@@ -73,7 +76,9 @@ extension Store {
                 """
             ).all()
             for row in rows {
-                guard let from = LocalDate(iso: try row.decode(column: "on_roll_from", as: String.self)) else { continue }
+                guard let from = LocalDate(iso: try row.decode(column: "on_roll_from", as: String.self)) else {
+                    continue
+                }
                 let spell = EnrolmentSpell(
                     schoolID: try row.decode(column: "school_id", as: Int.self), from: from,
                     to: try row.decode(column: "on_roll_to", as: String?.self).flatMap { LocalDate(iso: $0) })

@@ -83,7 +83,9 @@ extension Store {
         _ entries: [MarkEntry], pupils: [Int], by user: String, reason: String?, at now: Date, on db: any SQLDatabase
     ) async throws -> MarkWriteResult {
         let stamp = Timestamp.text(now)
-        var years = try await lockYearMarks(for: Set(entries.map { YearKey(pupilID: $0.pupilID, year: $0.mark.session.date.academicYear.startYear) }), on: db)
+        var years = try await lockYearMarks(
+            for: Set(entries.map { YearKey(pupilID: $0.pupilID, year: $0.mark.session.date.academicYear.startYear) }),
+            on: db)
         let dates = entries.map(\.mark.session.date)
         let existing = try await existingMarks(pupils: pupils, from: dates.min()!, to: dates.max()!, on: db)
 
@@ -131,7 +133,10 @@ extension Store {
 
         try await db.insertRows(
             into: "marks",
-            columns: ["pupil_id", "school_id", "date", "session", "code", "minutes_late", "note", "recorded_by", "recorded_at"],
+            columns: [
+                "pupil_id", "school_id", "date", "session", "code", "minutes_late", "note", "recorded_by",
+                "recorded_at",
+            ],
             rows: inserts)
         for (key, entry) in updates {
             try await db.update("marks")
@@ -145,7 +150,8 @@ extension Store {
         try await db.insertRows(
             into: "mark_amendments",
             columns: [
-                "pupil_id", "school_id", "date", "session", "old_code", "old_minutes_late", "old_note", "old_recorded_by",
+                "pupil_id", "school_id", "date", "session", "old_code", "old_minutes_late", "old_note",
+                "old_recorded_by",
                 "old_recorded_at", "new_code", "new_minutes_late", "new_note", "changed_by", "changed_at", "reason",
             ],
             rows: amendments)
@@ -163,7 +169,8 @@ extension Store {
         let blank = keys.map { key -> [SQLValue] in
             [key.pupilID, key.year, Data(count: AcademicYear(startYear: key.year).sessionSlotCount)]
         }
-        try await db.insertRows(into: "pupil_year_marks", columns: ["pupil_id", "academic_year", "marks"], rows: blank) {
+        try await db.insertRows(into: "pupil_year_marks", columns: ["pupil_id", "academic_year", "marks"], rows: blank)
+        {
             $0.ignoringConflicts(with: ["pupil_id", "academic_year"])
         }
         let pupils = Array(Set(keys.map(\.pupilID))).sorted()

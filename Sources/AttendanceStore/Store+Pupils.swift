@@ -19,7 +19,8 @@ extension Store {
         var problems: [ImportProblem] = []
         for row in rows {
             if let first = seen[row.value.pupil.upn] {
-                problems.append(ImportProblem(line: row.line, "upn: \(row.value.pupil.upn) is already on line \(first)"))
+                problems.append(
+                    ImportProblem(line: row.line, "upn: \(row.value.pupil.upn) is already on line \(first)"))
             }
             seen[row.value.pupil.upn] = row.line
         }
@@ -42,8 +43,8 @@ extension Store {
                         ]
                     }
                 ) { builder in
-                    try builder.onConflict(with: ["upn"]) {
-                        try $0.set(excludedValueOf: "legal_surname").set(excludedValueOf: "legal_forename")
+                    builder.onConflict(with: ["upn"]) {
+                        $0.set(excludedValueOf: "legal_surname").set(excludedValueOf: "legal_forename")
                             .set(excludedValueOf: "preferred_surname").set(excludedValueOf: "preferred_forename")
                             .set(excludedValueOf: "date_of_birth").set(excludedValueOf: "sex")
                             .set(excludedValueOf: "year_group").set(excludedValueOf: "registration_group")
@@ -56,12 +57,14 @@ extension Store {
                     into: "enrolments",
                     columns: ["pupil_id", "school_id", "on_roll_from", "on_roll_to", "leaving_reason"],
                     rows: chunk.map { row in
-                        [ids[row.value.pupil.upn]!, school.id, row.value.onRollFrom.iso, row.value.onRollTo?.iso,
-                            row.value.leavingReason]
+                        [
+                            ids[row.value.pupil.upn]!, school.id, row.value.onRollFrom.iso, row.value.onRollTo?.iso,
+                            row.value.leavingReason,
+                        ]
                     }
                 ) { builder in
-                    try builder.onConflict(with: ["pupil_id", "school_id", "on_roll_from"]) {
-                        try $0.set(excludedValueOf: "on_roll_to").set(excludedValueOf: "leaving_reason")
+                    builder.onConflict(with: ["pupil_id", "school_id", "on_roll_from"]) {
+                        $0.set(excludedValueOf: "on_roll_to").set(excludedValueOf: "leaving_reason")
                     }
                 }
             }
@@ -76,7 +79,8 @@ extension Store {
             let rows = try await db.select().columns("id", "upn").from("pupils")
                 .where("upn", .in, chunk.map(\.value)).all()
             for row in rows {
-                ids[try UPN(try row.decode(column: "upn", as: String.self))] = try row.decode(column: "id", as: Int.self)
+                ids[try UPN(try row.decode(column: "upn", as: String.self))] = try row.decode(
+                    column: "id", as: Int.self)
             }
         }
         return ids
@@ -134,7 +138,8 @@ extension Store {
     }
 
     /// Pupils on a school's roll at any time in a range, with the part of the range they were on roll.
-    public func roll(of schoolID: Int, in range: DateRange) async throws -> [(id: Int, pupil: Pupil, onRoll: DateRange)] {
+    public func roll(of schoolID: Int, in range: DateRange) async throws -> [(id: Int, pupil: Pupil, onRoll: DateRange)]
+    {
         let rows = try await sql.raw(
             """
             SELECT p.*, e.on_roll_from, e.on_roll_to FROM enrolments e JOIN pupils p ON p.id = e.pupil_id
@@ -150,8 +155,14 @@ extension Store {
         }
         // Year 7 before Year 10 (numerically), then form, then name: the order a register is printed in.
         return roll.sorted { a, b in
-            let left = (Int(a.pupil.yearGroup) ?? 99, a.pupil.registrationGroup, a.pupil.legalSurname, a.pupil.legalForename, a.pupil.upn.value)
-            let right = (Int(b.pupil.yearGroup) ?? 99, b.pupil.registrationGroup, b.pupil.legalSurname, b.pupil.legalForename, b.pupil.upn.value)
+            let left = (
+                Int(a.pupil.yearGroup) ?? 99, a.pupil.registrationGroup, a.pupil.legalSurname, a.pupil.legalForename,
+                a.pupil.upn.value
+            )
+            let right = (
+                Int(b.pupil.yearGroup) ?? 99, b.pupil.registrationGroup, b.pupil.legalSurname, b.pupil.legalForename,
+                b.pupil.upn.value
+            )
             return left < right
         }
     }

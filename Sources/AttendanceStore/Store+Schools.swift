@@ -12,7 +12,7 @@ extension Store {
     /// Records a local authority (idempotent: the name is updated).
     public func saveLocalAuthority(laNumber: Int, name: String) async throws {
         try await sql.insert(into: "local_authorities").columns("la_number", "name").values(laNumber, name)
-            .onConflict(with: ["la_number"]) { try $0.set(excludedValueOf: "name") }.run()
+            .onConflict(with: ["la_number"]) { $0.set(excludedValueOf: "name") }.run()
     }
 
     public func localAuthorityName(laNumber: Int) async throws -> String? {
@@ -27,7 +27,8 @@ extension Store {
         var problems: [ImportProblem] = []
         for row in rows {
             if let first = seen[row.value.laestab] {
-                problems.append(ImportProblem(line: row.line, "school \(row.value.laestab) is already on line \(first)"))
+                problems.append(
+                    ImportProblem(line: row.line, "school \(row.value.laestab) is already on line \(first)"))
             }
             seen[row.value.laestab] = row.line
         }
@@ -40,14 +41,16 @@ extension Store {
 
     static func upsert(_ school: School, on db: any SQLDatabase) async throws {
         try await db.insert(into: "schools")
-            .columns("la_number", "estab_number", "laestab", "name", "phase", "am_start", "am_close", "pm_start", "pm_close")
+            .columns(
+                "la_number", "estab_number", "laestab", "name", "phase", "am_start", "am_close", "pm_start", "pm_close"
+            )
             .values(
                 school.laNumber, school.estabNumber, school.laestab.description, school.name, school.phase.rawValue,
                 school.am.start.description, school.am.close.description, school.pm.start.description,
                 school.pm.close.description
             )
             .onConflict(with: ["laestab"]) {
-                try $0.set(excludedValueOf: "name").set(excludedValueOf: "phase")
+                $0.set(excludedValueOf: "name").set(excludedValueOf: "phase")
                     .set(excludedValueOf: "am_start").set(excludedValueOf: "am_close")
                     .set(excludedValueOf: "pm_start").set(excludedValueOf: "pm_close")
             }

@@ -116,7 +116,9 @@ extension Store {
     static func date(fromTimestamp text: String) -> Date {
         // "YYYY-MM-DDTHH:MM:SS.mmmZ"
         let parts = Array(text.utf8)
-        guard parts.count >= 23, let day = LocalDate(iso: text.prefix(10)) else { return Date(timeIntervalSince1970: 0) }
+        guard parts.count >= 23, let day = LocalDate(iso: text.prefix(10)) else {
+            return Date(timeIntervalSince1970: 0)
+        }
         func number(_ range: Range<Int>) -> Int {
             range.reduce(0) { $0 * 10 + Int(parts[$1] &- UInt8(ascii: "0")) }
         }

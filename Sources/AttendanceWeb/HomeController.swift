@@ -15,7 +15,8 @@ enum HomeController {
     }
 
     /// The figures, apart from the HTTP handler so they can be tested directly.
-    static func lines(store: Store, week: DateRange, language: Language, strings: Strings) async throws -> [SchoolLine] {
+    static func lines(store: Store, week: DateRange, language: Language, strings: Strings) async throws -> [SchoolLine]
+    {
         var lines: [SchoolLine] = []
         for stored in try await store.schools() {
             let report = try await store.schoolReport(stored.school.laestab, in: week)
@@ -46,7 +47,8 @@ enum HomeController {
             "hasSchools": !schools.isEmpty,
         ]
         for column in columns {
-            values["column" + column.prefix(1).uppercased() + column.dropFirst()] = strings("home.column.\(column)", language)
+            values["column" + column.prefix(1).uppercased() + column.dropFirst()] = strings(
+                "home.column.\(column)", language)
         }
         return try Page.render("home", values, request: request)
     }

@@ -8,7 +8,9 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         let response = try await next.respond(to: request)
         response.headers.replaceOrAdd(
             name: "Content-Security-Policy",
-            value: "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+            value:
+                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+        )
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
         response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
@@ -28,7 +30,9 @@ struct PageErrorMiddleware: AsyncMiddleware {
             switch error {
             case let abort as any AbortError:
                 status = abort.status
-                key = abort.status == .notFound ? "error.notFound" : abort.status.code < 500 ? "error.badRequest" : "error.server"
+                key =
+                    abort.status == .notFound
+                    ? "error.notFound" : abort.status.code < 500 ? "error.badRequest" : "error.server"
             case is StoreError:
                 status = .internalServerError
                 key = "error.server"
@@ -37,7 +41,8 @@ struct PageErrorMiddleware: AsyncMiddleware {
                 key = "error.server"
             }
             if status.code >= 500 {
-                request.logger.error("\(request.method) \(request.url.path) failed: \(String(reflecting: type(of: error)))")
+                request.logger.error(
+                    "\(request.method) \(request.url.path) failed: \(String(reflecting: type(of: error)))")
             }
             let strings = request.context.strings
             let language = request.language
@@ -50,7 +55,10 @@ struct PageErrorMiddleware: AsyncMiddleware {
             }
             return try Page.render(
                 "error",
-                ["title": strings("error.title", language), "message": strings(key, language), "back": strings("error.back", language)],
+                [
+                    "title": strings("error.title", language), "message": strings(key, language),
+                    "back": strings("error.back", language),
+                ],
                 request: request, status: status)
         }
     }

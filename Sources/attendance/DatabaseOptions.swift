@@ -9,9 +9,17 @@ struct DatabaseOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "An SQLite file path or a postgres:// URL.", discussion: "Defaults to $DATABASE_URL, then attendance.sqlite.",
+            "An SQLite file path or a postgres:// URL.",
+            discussion: "Defaults to $DATABASE_URL, then attendance.sqlite.",
             valueName: "path|url"))
     var database: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A code table in JSON (see README); defaults to $ATTENDANCE_CODES, then the Welsh 2010 set.",
+            valueName: "file"))
+    var codes: String?
 
     var location: DatabaseLocation {
         DatabaseLocation(database ?? ProcessInfo.processInfo.environment["DATABASE_URL"] ?? "attendance.sqlite")
@@ -21,7 +29,7 @@ struct DatabaseOptions: ParsableArguments {
     func withStore<T>(_ body: (Store) async throws -> T) async throws -> T {
         var logger = Logger(label: "attendance")
         logger.logLevel = .warning
-        let store = try Store(location: location, logger: logger)
+        let store = try Store(location: location, codes: try codeTable(), logger: logger)
         do {
             try await store.migrate()
             let result = try await body(store)
@@ -30,6 +38,21 @@ struct DatabaseOptions: ParsableArguments {
         } catch {
             await store.shutdown()
             throw error
+        }
+    }
+}
+
+extension DatabaseOptions {
+    /// The code table to use: a file when one is named, else the shipped Welsh set.
+    func codeTable() throws -> CodeTable {
+        guard let path = codes ?? ProcessInfo.processInfo.environment["ATTENDANCE_CODES"] else { return .wales2010 }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ValidationError("--codes: \(path) could not be read")
+        }
+        do {
+            return try CodeTable(json: data)
+        } catch {
+            throw ValidationError("--codes: \(path): \(error)")
         }
     }
 }
@@ -46,7 +69,8 @@ func parseDate(_ text: String?, option: String) throws -> LocalDate? {
 func parseSchool(_ text: String?) throws -> LAESTAB? {
     guard let text else { return nil }
     guard let laestab = LAESTAB(text: text) else {
-        throw ValidationError("--school: '\(text)' is not a LAESTAB (3-digit LA number and 4-digit establishment number)")
+        throw ValidationError(
+            "--school: '\(text)' is not a LAESTAB (3-digit LA number and 4-digit establishment number)")
     }
     return laestab
 }

@@ -15,7 +15,8 @@ struct DemoCommand: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOptions
     @Option(help: "How many schools.") var schools = 3
     @Option(name: .customLong("pupils-per-school"), help: "Pupils on each school's roll.") var pupilsPerSchool = 300
-    @Option(help: ArgumentHelp("Marks stop before this day (default: today).", valueName: "YYYY-MM-DD")) var until: String?
+    @Option(help: ArgumentHelp("Marks stop before this day (default: today).", valueName: "YYYY-MM-DD")) var until:
+        String?
     @Option(help: "Random seed.") var seed: UInt64 = 1
 
     func validate() throws {
@@ -28,7 +29,8 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         let options = DemoAuthority.Options(
-            schools: schools, pupilsPerSchool: pupilsPerSchool, until: try parseDate(until, option: "--until") ?? today(),
+            schools: schools, pupilsPerSchool: pupilsPerSchool,
+            until: try parseDate(until, option: "--until") ?? today(),
             seed: seed)
         try await db.withStore { store in
             guard try await store.isEmpty() else {
@@ -42,6 +44,8 @@ struct DemoCommand: AsyncParsableCommand {
         progress.say("Making the demo authority (\(options.schools) schools, \(options.pupilsPerSchool) pupils each)…")
         let demo = DemoAuthority(options: options)
         try await store.loadDemo(demo) { progress.say("  loaded \($0)") }
-        print("Demo local authority loaded: \(demo.schools.count) schools, \(demo.markCount) marks up to \(options.until).")
+        print(
+            "Demo local authority loaded: \(demo.schools.count) schools, \(demo.markCount) marks up to \(options.until)."
+        )
     }
 }

@@ -84,7 +84,9 @@ struct ImportCommand: AsyncParsableCommand {
     private func schoolForRoll(store: Store, laestab: LAESTAB?) async throws -> LAESTAB {
         if let laestab { return laestab }
         let schools = try await store.schools()
-        guard schools.count == 1 else { throw ValidationError("name the school whose roll this is with --school LAESTAB") }
+        guard schools.count == 1 else {
+            throw ValidationError("name the school whose roll this is with --school LAESTAB")
+        }
         return schools[0].school.laestab
     }
 }

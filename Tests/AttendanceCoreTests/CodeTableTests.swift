@@ -74,3 +74,13 @@ import Testing
         #expect(throws: CodeTableError.duplicateCode("A")) { try CodeTable(name: "x", codes: [code, code]) }
     }
 }
+
+@Suite struct CodeTableRoundTripTests {
+    @Test func theShippedTableRoundTripsThroughItsJSON() throws {
+        let table = CodeTable.wales2010
+        let again = try CodeTable(json: try table.json())
+        #expect(again.name == table.name)
+        #expect(again.codes == table.codes)
+        #expect(try again.json() == table.json())
+    }
+}

@@ -18,7 +18,8 @@ func problems(_ body: () throws -> Void) -> [String] {
 @Suite struct ImportParserTests {
     @Test func schoolsReadEveryColumn() throws {
         let rows = try ImportParser.schools(
-            "la,estab,name,phase,am_start,am_close,pm_start,pm_close\n665,2001,\"Ysgol Bryn, Wrecsam\",primary,08:55,09:25,13:15,13:30\n")
+            "la,estab,name,phase,am_start,am_close,pm_start,pm_close\n665,2001,\"Ysgol Bryn, Wrecsam\",primary,08:55,09:25,13:15,13:30\n"
+        )
         #expect(rows.count == 1)
         #expect(rows[0].line == 2)
         #expect(rows[0].value.laestab.description == "6652001")
@@ -28,7 +29,9 @@ func problems(_ body: () throws -> Void) -> [String] {
 
     @Test func anUnknownColumnSetIsRefused() {
         let found = problems { _ = try ImportParser.schools("la,estab,nom\n665,2001,x\n") }
-        #expect(found.contains("line 1: unknown column 'nom' (expected la,estab,name,phase,am_start,am_close,pm_start,pm_close)"))
+        #expect(
+            found.contains(
+                "line 1: unknown column 'nom' (expected la,estab,name,phase,am_start,am_close,pm_start,pm_close)"))
         #expect(found.contains("line 1: required column 'name' is missing"))
     }
 
@@ -42,7 +45,9 @@ func problems(_ body: () throws -> Void) -> [String] {
             """
         let found = problems { _ = try ImportParser.pupils(csv) }
         #expect(found.count == 6, "\(found)")
-        #expect(found.contains("line 3: upn: 'C801200005001' is not a valid UPN: the check letter is wrong (it should be B)"))
+        #expect(
+            found.contains(
+                "line 3: upn: 'C801200005001' is not a valid UPN: the check letter is wrong (it should be B)"))
         #expect(found.contains("line 4: forename: is empty"))
         #expect(found.contains("line 4: dob: '2014-02-30' is not a date (YYYY-MM-DD)"))
         #expect(found.contains("line 4: sex: 'Q' is not F, M or U"))
@@ -80,11 +85,18 @@ func problems(_ body: () throws -> Void) -> [String] {
 
     @Test func calendarAndContacts() throws {
         let calendar = problems {
-            _ = try ImportParser.calendar("kind,start,end,name\nterm,2025-09-01,2025-12-19,Autumn\nholiday,2025-10-31,2025-10-27,Half\nbreak,2025-01-01,2025-01-01,x\n")
+            _ = try ImportParser.calendar(
+                "kind,start,end,name\nterm,2025-09-01,2025-12-19,Autumn\nholiday,2025-10-31,2025-10-27,Half\nbreak,2025-01-01,2025-01-01,x\n"
+            )
         }
-        #expect(calendar == ["line 3: end: 2025-10-27 is before the start 2025-10-31", "line 4: kind: 'break' is not one of term, holiday, inset, closure"])
+        #expect(
+            calendar == [
+                "line 3: end: 2025-10-27 is before the start 2025-10-31",
+                "line 4: kind: 'break' is not one of term, holiday, inset, closure",
+            ])
         let contacts = try ImportParser.contacts(
-            "upn,name,relationship,priority,parental_responsibility,email,language\nB801200005001,Sian Jones,Mother,1,Y,sian@example.org,cy\nB801200005001,Huw Jones,Father,2,Y,,\n")
+            "upn,name,relationship,priority,parental_responsibility,email,language\nB801200005001,Sian Jones,Mother,1,Y,sian@example.org,cy\nB801200005001,Huw Jones,Father,2,Y,,\n"
+        )
         #expect(contacts.map(\.value.contact.language) == [.cy, .both])
         #expect(contacts[0].value.contact.parentalResponsibility)
     }
@@ -92,7 +104,8 @@ func problems(_ body: () throws -> Void) -> [String] {
 
 @Suite struct DemoAuthorityTests {
     @Test func theSameSeedGivesTheSameAuthority() {
-        let options = DemoAuthority.Options(schools: 2, pupilsPerSchool: 40, until: LocalDate(iso: "2026-11-20")!, seed: 7)
+        let options = DemoAuthority.Options(
+            schools: 2, pupilsPerSchool: 40, until: LocalDate(iso: "2026-11-20")!, seed: 7)
         let a = DemoAuthority(options: options)
         let b = DemoAuthority(options: options)
         #expect(a.schools.map(\.marks) == b.schools.map(\.marks))

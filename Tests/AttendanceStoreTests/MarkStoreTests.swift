@@ -8,7 +8,8 @@ import Testing
 
 /// The summary a pupil's mark rows give when counted one by one: what the compact strings must match.
 func summaryFromRows(_ store: Store, _ upn: UPN, _ range: DateRange) async throws -> AttendanceSummary {
-    AttendanceSummary(codes: try await store.marks(of: upn, in: range).map { store.codes[$0.mark.code]! }, rules: store.rules)
+    AttendanceSummary(
+        codes: try await store.marks(of: upn, in: range).map { store.codes[$0.mark.code]! }, rules: store.rules)
 }
 
 func count(_ store: Store, _ table: String) async throws -> Int {
@@ -24,9 +25,11 @@ func count(_ store: Store, _ table: String) async throws -> Int {
                 "\(alys),2025-10-06,AM,/,", "\(alys),2025-10-06,PM,\\,", "\(alys),2025-10-07,AM,L,12",
                 "\(alys),2025-10-07,PM,N,", "\(cai),2025-10-06,AM,U,40",
             ])
-            let first = try await store.importMarks(try ImportParser.marks(csv, codes: store.codes), school: school, source: "m.csv")
+            let first = try await store.importMarks(
+                try ImportParser.marks(csv, codes: store.codes), school: school, source: "m.csv")
             #expect(first == MarkWriteResult(inserted: 5))
-            let second = try await store.importMarks(try ImportParser.marks(csv, codes: store.codes), school: nil, source: "m.csv")
+            let second = try await store.importMarks(
+                try ImportParser.marks(csv, codes: store.codes), school: nil, source: "m.csv")
             #expect(second == MarkWriteResult(unchanged: 5))
             #expect(try await count(store, "marks") == 5)
             #expect(try await count(store, "mark_amendments") == 0)
@@ -54,7 +57,8 @@ func count(_ store: Store, _ table: String) async throws -> Int {
                 "\(alys),2026-04-20,AM,/,",  // outside the terms
             ])
             do {
-                try await store.importMarks(try ImportParser.marks(csv, codes: store.codes), school: school, source: "bad.csv")
+                try await store.importMarks(
+                    try ImportParser.marks(csv, codes: store.codes), school: school, source: "bad.csv")
                 Issue.record("a bad file was imported")
             } catch let problems as ImportProblems {
                 #expect(
@@ -81,12 +85,16 @@ func count(_ store: Store, _ table: String) async throws -> Int {
             let schoolID = try await store.requireSchool(school).id
             let session = Session(day("2025-10-06"), .am)
             func entry(_ code: String, minutes: Int? = nil) -> MarkEntry {
-                MarkEntry(pupilID: pupil.id, schoolID: schoolID, mark: Mark(upn: alys, session: session, code: code, minutesLate: minutes))
+                MarkEntry(
+                    pupilID: pupil.id, schoolID: schoolID,
+                    mark: Mark(upn: alys, session: session, code: code, minutesLate: minutes))
             }
             let taken = Date(timeIntervalSince1970: 1_759_740_000)
             try await store.writeMarks([entry("N")], by: "user:tutor", reason: nil, at: taken)
             // Another new mark in the same call must not be written when the change is refused.
-            let other = MarkEntry(pupilID: pupil.id, schoolID: schoolID, mark: Mark(upn: alys, session: Session(day("2025-10-06"), .pm), code: "N"))
+            let other = MarkEntry(
+                pupilID: pupil.id, schoolID: schoolID,
+                mark: Mark(upn: alys, session: Session(day("2025-10-06"), .pm), code: "N"))
             await #expect(throws: StoreError.self) {
                 try await store.writeMarks([other, entry("I")], by: "user:office", reason: nil)
             }
@@ -95,7 +103,8 @@ func count(_ store: Store, _ table: String) async throws -> Int {
             }
             #expect(try await count(store, "marks") == 1)
             let changed = Date(timeIntervalSince1970: 1_759_750_000)
-            let result = try await store.writeMarks([entry("I")], by: "user:office", reason: "Mother phoned: flu", at: changed)
+            let result = try await store.writeMarks(
+                [entry("I")], by: "user:office", reason: "Mother phoned: flu", at: changed)
             #expect(result == MarkWriteResult(amended: 1))
             let history = try await store.amendments(of: alys)
             #expect(history.count == 1)
@@ -128,7 +137,10 @@ func count(_ store: Store, _ table: String) async throws -> Int {
                     let from = pupil.enrolments[0].onRollFrom
                     for session in calendar.sessions(in: DateRange(from, day("2026-03-27"))!) where random.chance(0.7) {
                         let code = codes[Int(random.next() % UInt64(codes.count))]
-                        entries.append(MarkEntry(pupilID: pupil.id, schoolID: schoolID, mark: Mark(upn: upn, session: session, code: code.code)))
+                        entries.append(
+                            MarkEntry(
+                                pupilID: pupil.id, schoolID: schoolID,
+                                mark: Mark(upn: upn, session: session, code: code.code)))
                     }
                 }
                 try await store.writeMarks(entries, by: "test", reason: "round \(round)")
@@ -155,11 +167,14 @@ func count(_ store: Store, _ table: String) async throws -> Int {
                 for upn in [alys, bryn, cai] {
                     let pupil = try await store.requirePupil(upn)
                     if pupil.enrolments[0].isOnRoll(on: session.date) {
-                        lines.append("\(upn),\(session.date),\(session.half.rawValue),\(session.date.weekday == .monday ? "I" : code),")
+                        lines.append(
+                            "\(upn),\(session.date),\(session.half.rawValue),\(session.date.weekday == .monday ? "I" : code),"
+                        )
                     }
                 }
             }
-            try await store.importMarks(try ImportParser.marks(marksCSV(lines), codes: store.codes), school: school, source: "term.csv")
+            try await store.importMarks(
+                try ImportParser.marks(marksCSV(lines), codes: store.codes), school: school, source: "term.csv")
             let autumn = DateRange(day("2025-09-01"), day("2025-12-19"))!
             let report = try await store.schoolReport(school, in: autumn)
             // Ordered by registration group, then surname.

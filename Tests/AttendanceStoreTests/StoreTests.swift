@@ -33,13 +33,15 @@ let school = LAESTAB(la: 665, estab: 4001)
             let calendar = try await store.calendar(for: try await store.requireSchool(school).school)
             #expect(calendar.entries.count == 4)
             #expect(!calendar.isSchoolDay(day("2025-09-01")))  // the school's own INSET day
-            let other = try await store.calendar(for: try await store.requireSchool(LAESTAB(la: 665, estab: 2001)).school)
+            let other = try await store.calendar(
+                for: try await store.requireSchool(LAESTAB(la: 665, estab: 2001)).school)
             #expect(other.isSchoolDay(day("2025-09-01")))  // not the other school's
             // A changed line updates the pupil rather than adding one.
             let renamed = pupilsCSV.replacingOccurrences(of: "Jones,Alys", with: "Jones-Price,Alys")
             try await store.importPupils(try ImportParser.pupils(renamed), school: school)
             #expect(try await store.pupil(alys)?.pupil.legalSurname == "Jones-Price")
-            let count = try await store.sql.raw("SELECT COUNT(*) AS n FROM pupils").first(decodingColumn: "n", as: Int.self)
+            let count = try await store.sql.raw("SELECT COUNT(*) AS n FROM pupils").first(
+                decodingColumn: "n", as: Int.self)
             #expect(count == 3)
         }
     }
@@ -62,7 +64,8 @@ let school = LAESTAB(la: 665, estab: 4001)
             #expect(try await store.contacts(of: bryn).first?.language == .both)
             let unknown = UPN.make(la: 665, estab: 4001, year: 25, serial: 99)
             await #expect(throws: ImportProblems.self) {
-                try await store.importContacts(try ImportParser.contacts("upn,name,relationship,priority\n\(unknown),X,Mother,1\n"))
+                try await store.importContacts(
+                    try ImportParser.contacts("upn,name,relationship,priority\n\(unknown),X,Mother,1\n"))
             }
         }
     }

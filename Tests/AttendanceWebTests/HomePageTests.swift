@@ -46,7 +46,8 @@ import VaporTesting
             try await app.testing().test(.GET, "/", headers: ["Cookie": cookie]) { response in
                 #expect(response.body.string.contains("<html lang=\"cy\">"))
             }
-            try await app.testing().test(.GET, "/", headers: ["Accept-Language": "cy-GB,cy;q=0.9,en;q=0.5"]) { response in
+            try await app.testing().test(.GET, "/", headers: ["Accept-Language": "cy-GB,cy;q=0.9,en;q=0.5"]) {
+                response in
                 #expect(response.body.string.contains("<html lang=\"cy\">"))
             }
         }
@@ -65,7 +66,9 @@ import VaporTesting
             try await app.testing().test(.GET, "/no-such-page?lang=cy") { response in
                 #expect(response.status == .notFound)
                 #expect(response.headers.contentType == .html)
-                #expect(response.body.string.contains("Nid yw'r dudalen hon yn bodoli.") || response.body.string.contains("Nid yw&#39;r dudalen hon yn bodoli."))
+                #expect(
+                    response.body.string.contains("Nid yw'r dudalen hon yn bodoli.")
+                        || response.body.string.contains("Nid yw&#39;r dudalen hon yn bodoli."))
             }
             try await app.testing().test(.GET, "/no-such-page", headers: ["Accept": "application/json"]) { response in
                 #expect(response.status == .notFound)
@@ -92,7 +95,9 @@ import VaporTesting
         try await withWebApp { app, _ in
             #expect(!app.routes.all.isEmpty)
             for route in app.routes.all {
-                #expect(route.permission != nil, "\(route.method) \(route.path.map(\.description).joined(separator: "/")) declares no permission")
+                #expect(
+                    route.permission != nil,
+                    "\(route.method) \(route.path.map(\.description).joined(separator: "/")) declares no permission")
             }
         }
     }

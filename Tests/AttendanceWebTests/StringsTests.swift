@@ -33,6 +33,7 @@ import Testing
     }
 
     @Test func placeholdersAreFilled() {
-        #expect(strings("home.week", .cy, ["from": "2026-11-23", "to": "2026-11-27"]) == "Wythnos 2026-11-23 i 2026-11-27")
+        #expect(
+            strings("home.week", .cy, ["from": "2026-11-23", "to": "2026-11-27"]) == "Wythnos 2026-11-23 i 2026-11-27")
     }
 }

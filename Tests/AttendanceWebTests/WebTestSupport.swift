@@ -16,7 +16,8 @@ func withWebApp(demoMode: Bool = true, _ test: (Application, Store) async throws
     let store = try Store(location: .sqliteMemory, logger: logger)
     do {
         try await store.migrate()
-        try await store.loadDemo(DemoAuthority(options: .init(schools: 2, pupilsPerSchool: 60, until: testToday, seed: 5)))
+        try await store.loadDemo(
+            DemoAuthority(options: .init(schools: 2, pupilsPerSchool: 60, until: testToday, seed: 5)))
         try await withApp(configure: { app in
             try await WebServer.configure(
                 app, store: store, configuration: WebConfiguration(demoMode: demoMode, today: testToday))

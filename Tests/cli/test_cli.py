@@ -251,3 +251,20 @@ def test_postgresql_gives_the_same_reports_as_sqlite(demo_db):
             assert school_report(url, laestab) == school_report(fresh, laestab)
     finally:
         subprocess.run(["psql", admin.split("?")[0], "-c", f"DROP DATABASE IF EXISTS {name}"], capture_output=True)
+
+
+def test_the_code_table_prints_and_another_loads(tmp_path):
+    shipped = run("codes", "--format", "json").stdout
+    table = json.loads(shipped)
+    assert table["name"] == "wales-2010"
+    assert {c["code"] for c in table["codes"]} == set(CATEGORY)
+    assert all(c["category"] == CATEGORY[c["code"]] for c in table["codes"])
+    table["name"] = "wrexham-local"
+    own = tmp_path / "codes.json"
+    own.write_text(json.dumps(table))
+    assert "Code table wrexham-local" in run("codes", "--codes", str(own)).stdout
+    del table["codes"][0]["name_cy"]
+    own.write_text(json.dumps(table))
+    result = run("codes", "--codes", str(own), check=False)
+    assert result.returncode != 0
+    assert "name_cy is missing" in result.stderr

@@ -22,7 +22,9 @@ public struct TimeOfDay: Hashable, Comparable, Sendable, CustomStringConvertible
         return "\(hour < 10 ? "0" : "")\(hour):\(minute < 10 ? "0" : "")\(minute)"
     }
 
-    public static func < (lhs: TimeOfDay, rhs: TimeOfDay) -> Bool { lhs.minutesSinceMidnight < rhs.minutesSinceMidnight }
+    public static func < (lhs: TimeOfDay, rhs: TimeOfDay) -> Bool {
+        lhs.minutesSinceMidnight < rhs.minutesSinceMidnight
+    }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()

@@ -85,7 +85,8 @@ public struct AttendanceCode: Hashable, Sendable, Codable {
             id = byte
         } else {
             throw DecodingError.dataCorruptedError(
-                forKey: .id, in: container, debugDescription: "code \(code): a code longer than one character needs an id")
+                forKey: .id, in: container,
+                debugDescription: "code \(code): a code longer than one character needs an id")
         }
         nameEn = try container.decode(String.self, forKey: .nameEn)
         nameCy = try container.decode(String.self, forKey: .nameCy)
@@ -93,6 +94,21 @@ public struct AttendanceCode: Hashable, Sendable, Codable {
         meanings = try container.decodeIfPresent(Set<CodeMeaning>.self, forKey: .meanings) ?? []
         usableAtRegister = try container.decodeIfPresent(Bool.self, forKey: .usableAtRegister) ?? false
         requiresAuthorisation = try container.decodeIfPresent(Bool.self, forKey: .requiresAuthorisation) ?? false
+    }
+}
+
+extension AttendanceCode {
+    /// Writes the form `init(from:)` reads, with meanings sorted so the output is stable.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(code, forKey: .code)
+        try container.encode(Int(id), forKey: .id)
+        try container.encode(nameEn, forKey: .nameEn)
+        try container.encode(nameCy, forKey: .nameCy)
+        try container.encode(category, forKey: .category)
+        try container.encode(meanings.map(\.rawValue).sorted(), forKey: .meanings)
+        try container.encode(usableAtRegister, forKey: .usableAtRegister)
+        try container.encode(requiresAuthorisation, forKey: .requiresAuthorisation)
     }
 }
 

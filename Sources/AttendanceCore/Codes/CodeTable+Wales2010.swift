@@ -1,3 +1,5 @@
+import Foundation
+
 extension CodeTable {
     /// The Welsh Government code set in use since 2010 (the policy's appendix 1), shipped as the default.
     /// It is kept here as the same JSON another authority would load from a file, so both paths are one.
@@ -67,5 +69,3 @@ extension CodeTable {
         }
         """#
 }
-
-import Foundation

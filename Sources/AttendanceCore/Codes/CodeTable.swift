@@ -88,3 +88,18 @@ public struct CodeTable: Sendable {
         }
     }
 }
+
+extension CodeTable {
+    /// The table in the same JSON form it is loaded from, with stable ordering, so an authority can start
+    /// its own table from the shipped one.
+    public func json() throws -> Data {
+        struct File: Encodable {
+            let name: String
+            let codes: [AttendanceCode]
+        }
+        let file = File(name: name, codes: codes)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(file)
+    }
+}

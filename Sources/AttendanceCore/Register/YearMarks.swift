@@ -36,7 +36,8 @@ public struct YearMarks: Hashable, Sendable {
     }
 
     /// The summary of the marks in a date range, through the same class table as every other summary.
-    public func summary(in range: DateRange, table: CodeTable, rules: SummaryRules = .wrexham2025) -> AttendanceSummary {
+    public func summary(in range: DateRange, table: CodeTable, rules: SummaryRules = .wrexham2025) -> AttendanceSummary
+    {
         var counts = Array(repeating: 0, count: SummaryClass.allCases.count)
         if let slots = slots(in: range) {
             Self.tally(bytes[slots], classes: table.classByID, into: &counts)

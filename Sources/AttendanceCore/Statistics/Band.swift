@@ -22,7 +22,8 @@ public struct SummaryRules: Sendable, Hashable, Codable {
         self.persistentAbsencePercent = persistentAbsencePercent
     }
 
-    public static let wrexham2025 = SummaryRules(greenFromTenths: 970, amberFromTenths: 920, persistentAbsencePercent: 10)
+    public static let wrexham2025 = SummaryRules(
+        greenFromTenths: 970, amberFromTenths: 920, persistentAbsencePercent: 10)
 
     public func band(forTenths tenths: Int) -> Band {
         if tenths >= greenFromTenths { return .green }

@@ -51,7 +51,8 @@ public struct DemoAuthority: Sendable {
         var random = SplitMix64(seed: options.seed)
         var schools: [SchoolData] = []
         for index in 0..<options.schools {
-            schools.append(Self.makeSchool(index: index, options: options, years: years, termDates: termDates, random: &random))
+            schools.append(
+                Self.makeSchool(index: index, options: options, years: years, termDates: termDates, random: &random))
         }
         self.schools = schools
     }
@@ -88,7 +89,8 @@ public struct DemoAuthority: Sendable {
             let groups = max(1, (perCohort + 29) / 30)
             for serial in 0..<perCohort {
                 generator.addPupil(
-                    yearGroup: yearGroup, group: "\(yearGroup)\(["A", "B", "C", "D", "E", "F"][serial % min(groups, 6)])",
+                    yearGroup: yearGroup,
+                    group: "\(yearGroup)\(["A", "B", "C", "D", "E", "F"][serial % min(groups, 6)])",
                     firstYearGroup: yearGroups[0], serial: cohort * 1000 + serial, leaver: false)
             }
         }

@@ -99,10 +99,14 @@ struct PupilGenerator {
     mutating func addContacts(for pupil: Pupil) {
         let languageRoll = random.unit()
         let language: LanguagePreference = languageRoll < 0.3 ? .cy : languageRoll < 0.8 ? .en : .both
-        let address = "\(1 + random.next() % 120) \(pick(Self.streets)), Wrecsam LL1\(1 + random.next() % 4) \(1 + random.next() % 9)AB"
+        let address =
+            "\(1 + random.next() % 120) \(pick(Self.streets)), Wrecsam LL1\(1 + random.next() % 4) \(1 + random.next() % 9)AB"
         let parents = random.chance(0.6) ? ["Mother", "Father"] : [pick(["Mother", "Father", "Grandmother", "Carer"])]
         for (index, relationship) in parents.enumerated() {
-            let forename = relationship == "Father" ? pick(["Gareth", "Dafydd", "Mark", "Paul", "Huw"]) : pick(["Sian", "Catrin", "Claire", "Emma", "Bethan"])
+            let forename =
+                relationship == "Father"
+                ? pick(["Gareth", "Dafydd", "Mark", "Paul", "Huw"])
+                : pick(["Sian", "Catrin", "Claire", "Emma", "Bethan"])
             let phone = "07700 900\(String(100 + random.next() % 900))"
             // Some separated parents live apart: each has their own address and may prefer another language.
             let apart = index == 1 && random.chance(0.15)
@@ -123,7 +127,8 @@ struct PupilGenerator {
     mutating func addMarks(for upn: UPN, from: LocalDate, to: LocalDate?) {
         let kind = random.unit()
         let persistent = kind < 0.06
-        let base = persistent ? 0.08 + random.unit() * 0.2 : kind < 0.3 ? 0.02 + random.unit() * 0.05 : random.unit() * 0.02
+        let base =
+            persistent ? 0.08 + random.unit() * 0.2 : kind < 0.3 ? 0.02 + random.unit() * 0.05 : random.unit() * 0.02
         let lateness = random.chance(0.1) ? 0.05 + random.unit() * 0.1 : 0.01
         let holidayIndex = random.chance(0.08) ? Int(random.next() % UInt64(max(1, schoolDays.count))) : -1
         let holidayAgreed = random.chance(0.5)
@@ -168,7 +173,8 @@ struct PupilGenerator {
             for (half, code) in [(SessionHalf.am, am), (.pm, pm)] {
                 let session = Session(date, half)
                 let minutes = half == .am ? amLate : nil
-                let mark = Mark(upn: upn, session: session, code: code, minutesLate: minutes, note: half == .am ? note : nil)
+                let mark = Mark(
+                    upn: upn, session: session, code: code, minutesLate: minutes, note: half == .am ? note : nil)
                 if code == "I" && recent {
                     marks.append(Mark(upn: upn, session: session, code: "N"))
                 } else if code == "I" && random.chance(0.3) {

@@ -1,4 +1,5 @@
 import AttendanceCore
+import Foundation
 
 /// A summary as reports and the API write it: snake_case keys, the counts and the derived figures.
 /// Every figure comes from `AttendanceSummary`; this type only names and formats them.
@@ -91,5 +92,3 @@ public struct SummaryRow: Encodable, Sendable, Equatable {
         ])
     }
 }
-
-import Foundation
