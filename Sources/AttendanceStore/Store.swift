@@ -69,7 +69,7 @@ public final class Store: Sendable {
     let threadPool: NIOThreadPool
     let logger: Logger
 
-    public var database: any Database { databases.database(logger: logger, on: eventLoopGroup.any())! }
+    var database: any Database { databases.database(logger: logger, on: eventLoopGroup.any())! }
     var sql: any SQLDatabase { database as! any SQLDatabase }
 
     public init(
