@@ -9,7 +9,8 @@ extension Store {
     /// amendment with the reason "imported from FILE". Importing the same file twice changes nothing.
     @discardableResult
     public func importMarks(
-        _ rows: [Numbered<Mark>], school: LAESTAB?, source: String, by user: String = "import", at now: Date = Date()
+        _ rows: [Numbered<Mark>], school: LAESTAB?, source: String, by actor: Actor = Actor("import"),
+        at now: Date = Date()
     ) async throws -> MarkWriteResult {
         var only: StoredSchool?
         if let school { only = try await requireSchool(school) }
@@ -55,7 +56,7 @@ extension Store {
             entries.append(MarkEntry(pupilID: pupilID, schoolID: spell.schoolID, mark: mark))
         }
         guard problems.isEmpty else { throw ImportProblems(problems) }
-        return try await writeMarks(entries, by: user, reason: "imported from \(source)", at: now)
+        return try await writeMarks(entries, by: actor, reason: "imported from \(source)", at: now)
     }
 
     struct EnrolmentSpell {

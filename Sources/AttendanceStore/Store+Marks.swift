@@ -56,22 +56,26 @@ extension Store {
     /// Changing an existing mark needs a reason; without one nothing is written.
     @discardableResult
     public func writeMarks(
-        _ entries: [MarkEntry], by user: String, reason: String?, at now: Date = Date()
+        _ entries: [MarkEntry], by actor: Actor, reason: String?, at now: Date = Date()
     ) async throws -> MarkWriteResult {
-        try await transaction { db in
-            try await self.writeMarks(entries, by: user, reason: reason, at: now, on: db)
+        // Read before the transaction: on SQLite its one connection is busy until the transaction ends.
+        let laestabs = Dictionary(uniqueKeysWithValues: try await schools().map { ($0.id, $0.school.laestab) })
+        return try await transaction { db in
+            try await self.writeMarks(entries, by: actor, reason: reason, at: now, laestabs: laestabs, on: db)
         }
     }
 
     func writeMarks(
-        _ entries: [MarkEntry], by user: String, reason: String?, at now: Date, on db: any SQLDatabase
+        _ entries: [MarkEntry], by actor: Actor, reason: String?, at now: Date, laestabs: [Int: LAESTAB],
+        on db: any SQLDatabase
     ) async throws -> MarkWriteResult {
         var total = MarkWriteResult()
         let byPupil = Dictionary(grouping: entries, by: \.pupilID)
         // Sorted so that two writers lock pupils' year rows in the same order and cannot deadlock.
         for pupils in byPupil.keys.sorted().chunked(250) {
             let chunk = pupils.flatMap { byPupil[$0]! }
-            let result = try await writeChunk(chunk, pupils: Array(pupils), by: user, reason: reason, at: now, on: db)
+            let result = try await writeChunk(
+                chunk, pupils: Array(pupils), by: actor, reason: reason, at: now, laestabs: laestabs, on: db)
             total.inserted += result.inserted
             total.amended += result.amended
             total.unchanged += result.unchanged
@@ -80,9 +84,13 @@ extension Store {
     }
 
     private func writeChunk(
-        _ entries: [MarkEntry], pupils: [Int], by user: String, reason: String?, at now: Date, on db: any SQLDatabase
+        _ entries: [MarkEntry], pupils: [Int], by actor: Actor, reason: String?, at now: Date,
+        laestabs: [Int: LAESTAB], on db: any SQLDatabase
     ) async throws -> MarkWriteResult {
+        let user = actor.name
         let stamp = Timestamp.text(now)
+        var events: [AuditEvent] = []
+        var newBySchool: [Int: Int] = [:]
         var years = try await lockYearMarks(
             for: Set(entries.map { YearKey(pupilID: $0.pupilID, year: $0.mark.session.date.academicYear.startYear) }),
             on: db)
@@ -119,12 +127,20 @@ extension Store {
                 ])
                 updates.append((key, entry))
                 result.amended += 1
+                events.append(
+                    AuditEvent(
+                        at: now, actor: actor, action: "mark.amended", school: laestabs[entry.schoolID], upn: mark.upn,
+                        subject: mark.session.description,
+                        before: auditJSON(["code": old.code, "minutes_late": old.minutesLate.map(String.init), "note": old.note]),
+                        after: auditJSON(["code": mark.code, "minutes_late": mark.minutesLate.map(String.init), "note": mark.note]),
+                        reason: reason))
             } else {
                 inserts.append([
                     entry.pupilID, entry.schoolID, key.date, key.session, mark.code, mark.minutesLate, mark.note, user,
                     stamp,
                 ])
                 result.inserted += 1
+                newBySchool[entry.schoolID, default: 0] += 1
             }
             let yearKey = YearKey(pupilID: entry.pupilID, year: mark.session.date.academicYear.startYear)
             years[yearKey]![mark.session] = code.id
@@ -155,6 +171,14 @@ extension Store {
                 "old_recorded_at", "new_code", "new_minutes_late", "new_note", "changed_by", "changed_at", "reason",
             ],
             rows: amendments)
+        // New marks are the register being taken: one line per school per write, not one per mark.
+        for (schoolID, count) in newBySchool.sorted(by: { $0.key < $1.key }) {
+            events.append(
+                AuditEvent(
+                    at: now, actor: actor, action: "marks.recorded", school: laestabs[schoolID],
+                    after: auditJSON(["count": String(count)]), reason: reason))
+        }
+        try await Self.audit(events, on: db)
         for key in changedYears {
             try await db.update("pupil_year_marks").set("marks", to: Data(years[key]!.bytes))
                 .where("pupil_id", .equal, key.pupilID).where("academic_year", .equal, key.year)

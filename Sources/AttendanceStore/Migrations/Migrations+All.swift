@@ -12,5 +12,8 @@ enum AllMigrations {
         M0007_CreateMarks(),
         M0008_CreateMarkAmendments(),
         M0009_CreatePupilYearMarks(),
+        M0010_CreateUsers(),
+        M0011_CreateWebSessionsAndTokens(),
+        M0012_CreateAuditEvents(),
     ]
 }

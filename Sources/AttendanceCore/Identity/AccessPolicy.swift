@@ -1,0 +1,104 @@
+/// What a request may do. Every route declares one of these.
+public enum Permission: String, Sendable, CaseIterable {
+    /// Anyone, signed in or not: the sign-in page, the health check.
+    case anyone
+    /// Any signed-in user: their own home page, password and API tokens.
+    case signedIn = "signed_in"
+    /// Figures for the whole authority, every school side by side.
+    case viewAuthority = "view_authority"
+    /// Aggregate figures for one school (no pupil named): governors may see these.
+    case viewSchoolFigures = "view_school_figures"
+    /// A named pupil's attendance.
+    case viewPupil = "view_pupil"
+    /// The audit trail: the head teacher for their school, the education lead for all.
+    case viewAudit = "view_audit"
+}
+
+/// A pupil as the policy sees them: where and in which groups they are (or were) on roll.
+public struct PupilPlacement: Hashable, Sendable {
+    public let upn: UPN
+    public let enrolments: [Enrolment]
+    public let yearGroup: String
+    public let registrationGroup: String
+
+    public init(upn: UPN, enrolments: [Enrolment], yearGroup: String, registrationGroup: String) {
+        self.upn = upn
+        self.enrolments = enrolments
+        self.yearGroup = yearGroup
+        self.registrationGroup = registrationGroup
+    }
+
+    /// Schools the pupil has been on the roll of.
+    public var schools: Set<LAESTAB> { Set(enrolments.map(\.school)) }
+}
+
+/// What a permission is asked about.
+public enum AccessTarget: Hashable, Sendable {
+    case none
+    case school(LAESTAB)
+    case pupil(PupilPlacement)
+}
+
+/// The one authorisation policy: roles and scopes from DOMAIN.md section 1. Pure, so it is tested as a table.
+public enum AccessPolicy {
+    public static func allows(_ grants: [RoleGrant], _ permission: Permission, _ target: AccessTarget) -> Bool {
+        switch permission {
+        case .anyone: return true
+        case .signedIn: return !grants.isEmpty
+        default: return grants.contains { allows($0, permission, target) }
+        }
+    }
+
+    static func allows(_ grant: RoleGrant, _ permission: Permission, _ target: AccessTarget) -> Bool {
+        if grant.role == .educationLead { return permission != .anyone }
+        switch (permission, target) {
+        case (.viewAuthority, _):
+            return false
+        case (.viewSchoolFigures, .school(let school)):
+            // Every school role, governors included, sees its own school's aggregate figures.
+            return grant.role != .parent && grant.school == school
+        case (.viewPupil, .pupil(let pupil)):
+            return sees(grant, pupil)
+        case (.viewAudit, .school(let school)):
+            return grant.role == .headTeacher && grant.school == school
+        case (.viewAudit, .none):
+            // The audit search page itself; its results are narrowed to the schools the user may audit.
+            return grant.role == .headTeacher
+        default:
+            return false
+        }
+    }
+
+    static func sees(_ grant: RoleGrant, _ pupil: PupilPlacement) -> Bool {
+        switch grant.role {
+        case .educationLead: return true
+        case .governor: return false  // aggregate figures only, never a named pupil
+        case .parent: return grant.child == pupil.upn
+        case .educationSocialWorker, .headTeacher, .seniorManagement, .attendanceAdministrator:
+            return grant.school.map(pupil.schools.contains) ?? false
+        case .headOfYear:
+            return grant.school.map(pupil.schools.contains) == true && grant.yearGroups.contains(pupil.yearGroup)
+        case .formTutor:
+            return grant.school.map(pupil.schools.contains) == true
+                && grant.registrationGroups.contains(pupil.registrationGroup)
+        }
+    }
+
+    /// Schools whose audit trail the grants may read; nil means every school.
+    public static func auditableSchools(_ grants: [RoleGrant]) -> Set<LAESTAB>? {
+        if grants.contains(where: { $0.role == .educationLead }) { return nil }
+        return Set(grants.filter { $0.role == .headTeacher }.compactMap(\.school))
+    }
+
+    /// Schools whose aggregate figures the grants may see; nil means every school.
+    public static func visibleSchools(_ grants: [RoleGrant]) -> Set<LAESTAB>? {
+        if grants.contains(where: { $0.role == .educationLead }) { return nil }
+        return Set(grants.filter { $0.role != .parent }.compactMap(\.school))
+    }
+
+    /// Whether every grant that lets these grants see a pupil is a parent's: they get the parent's view.
+    public static func seesAsParentOnly(_ grants: [RoleGrant], _ pupil: PupilPlacement) -> Bool {
+        let seeing = grants.filter { sees($0, pupil) }
+        return !seeing.isEmpty && seeing.allSatisfy { $0.role == .parent }
+    }
+}

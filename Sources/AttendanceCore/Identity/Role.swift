@@ -1,0 +1,70 @@
+/// The people of DOMAIN.md section 1, as roles a user may hold (a user may hold several).
+public enum Role: String, Sendable, Codable, CaseIterable, Comparable {
+    case educationLead = "education_lead"
+    case educationSocialWorker = "education_social_worker"
+    case headTeacher = "head_teacher"
+    case seniorManagement = "senior_management"
+    case attendanceAdministrator = "attendance_administrator"
+    case headOfYear = "head_of_year"
+    case formTutor = "form_tutor"
+    case governor
+    case parent
+
+    public static func < (lhs: Role, rhs: Role) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+
+    /// Which scope the role needs: nothing (the whole authority), schools, year groups, forms, or children.
+    public var needsSchool: Bool {
+        switch self {
+        case .educationLead, .parent: return false
+        default: return true
+        }
+    }
+}
+
+/// One role held by a user, with its scope: the authority (education lead), one school (most staff and
+/// governors; an education social worker has one grant per allocated school), named year groups (head of
+/// year), named registration groups (form tutor), or one child (parent; one grant per child).
+public struct RoleGrant: Hashable, Sendable, Codable {
+    public let role: Role
+    public let school: LAESTAB?
+    public let yearGroups: [String]
+    public let registrationGroups: [String]
+    public let child: UPN?
+
+    public init(
+        role: Role, school: LAESTAB? = nil, yearGroups: [String] = [], registrationGroups: [String] = [],
+        child: UPN? = nil
+    ) {
+        self.role = role
+        self.school = school
+        self.yearGroups = yearGroups
+        self.registrationGroups = registrationGroups
+        self.child = child
+    }
+
+    public enum Problem: Error, Equatable, CustomStringConvertible {
+        case needsSchool(Role)
+        case needsYears
+        case needsGroups
+        case needsChild
+
+        public var description: String {
+            switch self {
+            case .needsSchool(let role): return "a \(role.rawValue) needs a school (--school LAESTAB)"
+            case .needsYears: return "a head of year needs year groups (--years 7,8)"
+            case .needsGroups: return "a form tutor needs registration groups (--groups 7A)"
+            case .needsChild: return "a parent needs a child (--parent-of UPN)"
+            }
+        }
+    }
+
+    /// Checks that the grant names the scope its role needs.
+    public func validate() throws(Problem) {
+        if role.needsSchool && school == nil { throw .needsSchool(role) }
+        if role == .headOfYear && yearGroups.isEmpty { throw .needsYears }
+        if role == .formTutor && registrationGroups.isEmpty { throw .needsGroups }
+        if role == .parent && child == nil { throw .needsChild }
+    }
+}

@@ -1,0 +1,51 @@
+import FluentKit
+import SQLKit
+
+/// The audit trail. Append-only: no code path updates or deletes it, and the database refuses to as well
+/// (triggers on this table and on the register's history).
+struct M0012_CreateAuditEvents: AsyncMigration {
+    var name: String { "M0012_CreateAuditEvents" }
+
+    func prepare(on database: any Database) async throws {
+        try await database.schema("audit_events")
+            .field("id", .int, .identifier(auto: true))
+            .field("at", .string, .required)
+            .field("actor", .string, .required)
+            .field("ip", .string)
+            .field("action", .string, .required)
+            .field("school_laestab", .string)
+            .field("upn", .string)
+            .field("subject", .string)
+            .field("before", .string)
+            .field("after", .string)
+            .field("reason", .string)
+            .create()
+        let sql = database as! any SQLDatabase
+        for column in ["at", "upn", "actor", "school_laestab"] {
+            try await sql.create(index: "audit_events_\(column)_idx").on("audit_events").column(column).run()
+        }
+        for table in ["audit_events", "mark_amendments"] {
+            if sql.dialect.name == "postgresql" {
+                try await sql.raw(
+                    """
+                    CREATE OR REPLACE FUNCTION refuse_change() RETURNS trigger AS $$
+                    BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END; $$ LANGUAGE plpgsql
+                    """
+                ).run()
+                try await sql.raw(
+                    "CREATE TRIGGER \(unsafeRaw: table)_append_only BEFORE UPDATE OR DELETE ON \(unsafeRaw: table) FOR EACH ROW EXECUTE FUNCTION refuse_change()"
+                ).run()
+            } else {
+                for event in ["UPDATE", "DELETE"] {
+                    try await sql.raw(
+                        "CREATE TRIGGER \(unsafeRaw: table)_no_\(unsafeRaw: event.lowercased()) BEFORE \(unsafeRaw: event) ON \(unsafeRaw: table) BEGIN SELECT RAISE(ABORT, '\(unsafeRaw: table) is append-only'); END"
+                    ).run()
+                }
+            }
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("audit_events").delete()
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import SQLKit
+
+/// Server-side web sessions, keyed by a hash of the cookie's secret. Sessions outlive a restart.
+extension Store {
+    public func saveSession(idHash: String, data: String, expires: Date) async throws {
+        try await sql.insert(into: "web_sessions").columns("id_hash", "data", "expires_at")
+            .values(idHash, data, Timestamp.text(expires))
+            .onConflict(with: ["id_hash"]) { $0.set(excludedValueOf: "data").set(excludedValueOf: "expires_at") }
+            .run()
+    }
+
+    /// The session's data, or nil when there is none or it has expired.
+    public func session(idHash: String, now: Date = Date()) async throws -> String? {
+        try await sql.select().column("data").from("web_sessions").where("id_hash", .equal, idHash)
+            .where("expires_at", .greaterThan, Timestamp.text(now)).first(decodingColumn: "data", as: String.self)
+    }
+
+    public func deleteSession(idHash: String) async throws {
+        try await sql.delete(from: "web_sessions").where("id_hash", .equal, idHash).run()
+    }
+
+    public func deleteExpiredSessions(now: Date = Date()) async throws {
+        try await sql.delete(from: "web_sessions").where("expires_at", .lessThanOrEqual, Timestamp.text(now)).run()
+    }
+}
+
+/// A personal API token: shown once when made, then known only by its hash.
+public struct APIToken: Sendable, Hashable {
+    public let id: Int
+    public let name: String
+    public let createdAt: Date
+    public let lastUsedAt: Date?
+    public let revokedAt: Date?
+}
+
+extension Store {
+    public func createToken(userID: Int, name: String, tokenHash: String, by actor: Actor, at now: Date = Date()) async throws {
+        guard let user = try await user(id: userID) else { throw StoreError.notFound("user \(userID)") }
+        try await transaction { db in
+            try await db.insert(into: "api_tokens").columns("user_id", "name", "token_hash", "created_at")
+                .values(userID, name, tokenHash, Timestamp.text(now)).run()
+            try await Self.audit(
+                [AuditEvent(at: now, actor: actor, action: "token.created", subject: user.email, after: auditJSON(["name": name]))],
+                on: db)
+        }
+    }
+
+    public func tokens(userID: Int) async throws -> [APIToken] {
+        try await sql.select().column("*").from("api_tokens").where("user_id", .equal, userID).orderBy("id").all()
+            .map { row in
+                APIToken(
+                    id: try row.decode(column: "id", as: Int.self), name: try row.decode(column: "name", as: String.self),
+                    createdAt: Self.date(fromTimestamp: try row.decode(column: "created_at", as: String.self)),
+                    lastUsedAt: try row.decode(column: "last_used_at", as: String?.self).map(Self.date(fromTimestamp:)),
+                    revokedAt: try row.decode(column: "revoked_at", as: String?.self).map(Self.date(fromTimestamp:)))
+            }
+    }
+
+    /// Revokes one of the user's own tokens; another user's token is not found.
+    public func revokeToken(id: Int, userID: Int, by actor: Actor, at now: Date = Date()) async throws {
+        guard let token = try await tokens(userID: userID).first(where: { $0.id == id }) else {
+            throw StoreError.notFound("token \(id)")
+        }
+        try await transaction { db in
+            try await db.update("api_tokens").set("revoked_at", to: Timestamp.text(now))
+                .where("id", .equal, id).where("user_id", .equal, userID).run()
+            try await Self.audit(
+                [AuditEvent(at: now, actor: actor, action: "token.revoked", after: auditJSON(["name": token.name]))], on: db)
+        }
+    }
+
+    /// The user a live token belongs to (and notes its use), or nil.
+    public func user(tokenHash: String, now: Date = Date()) async throws -> UserAccount? {
+        guard let row = try await sql.select().columns("id", "user_id").from("api_tokens")
+            .where("token_hash", .equal, tokenHash).where(SQLColumn("revoked_at"), .is, SQLLiteral.null).first()
+        else { return nil }
+        try await sql.update("api_tokens").set("last_used_at", to: Timestamp.text(now))
+            .where("id", .equal, try row.decode(column: "id", as: Int.self)).run()
+        return try await user(id: try row.decode(column: "user_id", as: Int.self))
+    }
+}

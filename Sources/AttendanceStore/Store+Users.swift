@@ -1,0 +1,186 @@
+import AttendanceCore
+import Foundation
+import SQLKit
+
+/// A user as stored: the password is only ever a hash.
+public struct UserAccount: Sendable, Hashable {
+    public let id: Int
+    public let email: String
+    public let displayName: String
+    public let passwordHash: String
+    public let mustChangePassword: Bool
+    public let failedAttempts: Int
+    public let lockedUntil: Date?
+    public let grants: [RoleGrant]
+}
+
+extension Store {
+    /// Creates a user with their roles, in one transaction, and records it in the audit trail.
+    @discardableResult
+    public func createUser(
+        email: String, displayName: String, passwordHash: String, mustChangePassword: Bool, grants: [RoleGrant],
+        by actor: Actor, at now: Date = Date()
+    ) async throws -> Int {
+        let email = email.lowercased().trimmingCharacters(in: .whitespaces)
+        guard email.contains("@"), email.count <= 254 else { throw StoreError.invalid("'\(email)' is not an email address") }
+        guard try await user(email: email) == nil else { throw StoreError.invalid("a user with the email \(email) already exists") }
+        for grant in grants {
+            do { try grant.validate() } catch { throw StoreError.invalid("\(error)") }
+            if let school = grant.school { _ = try await requireSchool(school) }
+            if let child = grant.child { _ = try await requirePupil(child) }
+        }
+        return try await transaction { db in
+            try await db.insert(into: "users")
+                .columns("email", "display_name", "password_hash", "must_change_password", "failed_attempts", "created_at")
+                .values(email, displayName, passwordHash, mustChangePassword, 0, Timestamp.text(now)).run()
+            let id = try await db.select().column("id").from("users").where("email", .equal, email)
+                .first(decodingColumn: "id", as: Int.self)!
+            try await Self.insertGrants(grants, userID: id, on: db)
+            try await Self.audit(
+                [
+                    AuditEvent(
+                        at: now, actor: actor, action: "user.created", school: grants.compactMap(\.school).first,
+                        subject: email, after: auditJSON(["roles": grants.map(Self.describe).joined(separator: "; ")]))
+                ], on: db)
+            return id
+        }
+    }
+
+    /// Adds a role to an existing user.
+    public func addGrant(_ grant: RoleGrant, toUser email: String, by actor: Actor) async throws {
+        guard let user = try await user(email: email) else { throw StoreError.notFound("user \(email)") }
+        do { try grant.validate() } catch { throw StoreError.invalid("\(error)") }
+        try await transaction { db in
+            try await Self.insertGrants([grant], userID: user.id, on: db)
+            try await Self.audit(
+                [
+                    AuditEvent(
+                        actor: actor, action: "user.role_added", school: grant.school, subject: user.email,
+                        after: auditJSON(["role": Self.describe(grant)]))
+                ], on: db)
+        }
+    }
+
+    static func insertGrants(_ grants: [RoleGrant], userID: Int, on db: any SQLDatabase) async throws {
+        try await db.insertRows(
+            into: "role_grants",
+            columns: ["user_id", "role", "school_laestab", "year_groups", "registration_groups", "child_upn"],
+            rows: grants.map { g in
+                [
+                    userID, g.role.rawValue, g.school?.description, g.yearGroups.joined(separator: ","),
+                    g.registrationGroups.joined(separator: ","), g.child?.value,
+                ]
+            })
+    }
+
+    /// "head_of_year at 6654001 (years 7,8)".
+    public static func describe(_ grant: RoleGrant) -> String {
+        var text = grant.role.rawValue
+        if let school = grant.school { text += " at \(school)" }
+        if !grant.yearGroups.isEmpty { text += " (years \(grant.yearGroups.joined(separator: ",")))" }
+        if !grant.registrationGroups.isEmpty { text += " (groups \(grant.registrationGroups.joined(separator: ",")))" }
+        if let child = grant.child { text += " of \(child)" }
+        return text
+    }
+
+    public func user(email: String) async throws -> UserAccount? {
+        guard let row = try await sql.select().column("*").from("users")
+            .where("email", .equal, email.lowercased().trimmingCharacters(in: .whitespaces)).first()
+        else { return nil }
+        return try await user(from: row)
+    }
+
+    public func user(id: Int) async throws -> UserAccount? {
+        guard let row = try await sql.select().column("*").from("users").where("id", .equal, id).first() else {
+            return nil
+        }
+        return try await user(from: row)
+    }
+
+    public func users() async throws -> [UserAccount] {
+        var result: [UserAccount] = []
+        for row in try await sql.select().column("*").from("users").orderBy("email").all() {
+            result.append(try await user(from: row))
+        }
+        return result
+    }
+
+    private func user(from row: any SQLRow) async throws -> UserAccount {
+        let id = try row.decode(column: "id", as: Int.self)
+        let grants = try await sql.select().column("*").from("role_grants").where("user_id", .equal, id).orderBy("id").all()
+            .map { row -> RoleGrant in
+                func list(_ column: String) throws -> [String] {
+                    try row.decode(column: column, as: String.self).split(separator: ",").map(String.init)
+                }
+                guard let role = Role(rawValue: try row.decode(column: "role", as: String.self)) else {
+                    throw StoreError.invalid("a stored role is unknown")
+                }
+                return RoleGrant(
+                    role: role, school: try row.decode(column: "school_laestab", as: String?.self).flatMap { LAESTAB(text: $0) },
+                    yearGroups: try list("year_groups"), registrationGroups: try list("registration_groups"),
+                    child: try row.decode(column: "child_upn", as: String?.self).flatMap { try? UPN($0) })
+            }
+        return UserAccount(
+            id: id, email: try row.decode(column: "email", as: String.self),
+            displayName: try row.decode(column: "display_name", as: String.self),
+            passwordHash: try row.decode(column: "password_hash", as: String.self),
+            mustChangePassword: try row.decode(column: "must_change_password", as: Bool.self),
+            failedAttempts: try row.decode(column: "failed_attempts", as: Int.self),
+            lockedUntil: try row.decode(column: "locked_until", as: String?.self).map(Self.date(fromTimestamp:)),
+            grants: grants)
+    }
+
+    /// Sets a new password hash. A reset by an administrator sets `mustChange`; a user's own change clears it.
+    public func setPassword(
+        userID: Int, passwordHash: String, mustChange: Bool, by actor: Actor, at now: Date = Date()
+    ) async throws {
+        guard let user = try await user(id: userID) else { throw StoreError.notFound("user \(userID)") }
+        try await transaction { db in
+            try await db.update("users").set("password_hash", to: passwordHash).set("must_change_password", to: mustChange)
+                .set("failed_attempts", to: 0).set("locked_until", to: String?.none)
+                .where("id", .equal, userID).run()
+            try await Self.audit(
+                [
+                    AuditEvent(
+                        at: now, actor: actor, action: mustChange ? "user.password_reset" : "user.password_changed",
+                        subject: user.email)
+                ], on: db)
+        }
+    }
+
+    /// After this many failures in a row an account waits before it can be tried again.
+    public static let freeAttempts = 5
+
+    /// Records a failed sign-in: from the fifth failure on, the account waits 1, 2, 4 … (at most 60) minutes.
+    public func recordFailedSignIn(email: String, actor: Actor, at now: Date = Date()) async throws {
+        let user = try await user(email: email)
+        try await transaction { db in
+            if let user {
+                let failures = user.failedAttempts + 1
+                var lockedUntil: String? = nil
+                if failures >= Self.freeAttempts {
+                    let minutes = min(60, 1 << min(6, failures - Self.freeAttempts))
+                    lockedUntil = Timestamp.text(now.addingTimeInterval(Double(minutes) * 60))
+                }
+                try await db.update("users").set("failed_attempts", to: failures).set("locked_until", to: lockedUntil)
+                    .where("id", .equal, user.id).run()
+            }
+            // The email typed is kept even when no such user exists: the trail shows guessing.
+            try await Self.audit(
+                [AuditEvent(at: now, actor: actor, action: "sign_in_failed", subject: email.lowercased())], on: db)
+        }
+    }
+
+    public func recordSignIn(user: UserAccount, actor: Actor, at now: Date = Date()) async throws {
+        try await transaction { db in
+            try await db.update("users").set("failed_attempts", to: 0).set("locked_until", to: String?.none)
+                .where("id", .equal, user.id).run()
+            try await Self.audit(
+                [
+                    AuditEvent(
+                        at: now, actor: actor, action: "sign_in", school: user.grants.compactMap(\.school).first,
+                        subject: user.email)
+                ], on: db)
+        }
+    }
+}
