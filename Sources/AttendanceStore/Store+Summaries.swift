@@ -6,6 +6,11 @@ import SQLKit
 public struct PupilSummary: Sendable, Hashable {
     public let pupil: Pupil
     public let summary: AttendanceSummary
+
+    public init(pupil: Pupil, summary: AttendanceSummary) {
+        self.pupil = pupil
+        self.summary = summary
+    }
 }
 
 extension Store {

@@ -46,9 +46,7 @@ struct PageErrorMiddleware: AsyncMiddleware {
             }
             let strings = request.context.strings
             let language = request.language
-            let accept = request.headers.first(name: .accept) ?? ""
-            let wantsJSON = accept.contains("application/json") && !accept.contains("text/html")
-            if request.url.path.hasPrefix("/api/") || wantsJSON {
+            if request.isAPI {
                 let response = Response(status: status)
                 try response.content.encode(["error": strings(key, language)])
                 return response

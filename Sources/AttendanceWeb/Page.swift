@@ -1,37 +1,31 @@
 import AttendanceCore
 import Vapor
 
-/// What every page's template needs besides its own content: language, switch link, banner.
+/// What every page's template needs besides its own content: language, navigation, banner, CSRF token.
 struct PageFrame {
-    let lang: String
-    let otherLang: String
-    let appName: String
-    let skip: String
-    let switchLanguage: String
-    let switchLanguageHref: String
-    let demoBanner: String?
+    let values: [String: Any]
 
     init(request: Request) {
         let language = request.language
         let strings = request.context.strings
         let other: Language = language == .cy ? .en : .cy
-        lang = language.rawValue
-        otherLang = other.rawValue
-        appName = strings("app.name", language)
-        skip = strings("app.skip", language)
-        switchLanguage = strings("app.language.switch", language)
-        switchLanguageHref = request.url.path + "?lang=" + other.rawValue
-        demoBanner = request.context.configuration.demoMode ? strings("app.demo.banner", language) : nil
-    }
-
-    var values: [String: Any] {
         var values: [String: Any] = [
-            "lang": lang, "otherLang": otherLang, "appName": appName, "skip": skip, "switchLanguage": switchLanguage,
-            "switchLanguageHref": switchLanguageHref,
+            "lang": language.rawValue, "otherLang": other.rawValue, "appName": strings("app.name", language),
+            "skip": strings("app.skip", language), "switchLanguage": strings("app.language.switch", language),
+            "switchLanguageHref": request.url.path + "?lang=" + other.rawValue,
         ]
-        // A nil wrapped in Any would count as present to Mustache: leave the key out instead.
-        if let demoBanner { values["demoBanner"] = demoBanner }
-        return values
+        // A nil wrapped in Any would count as present to Mustache: leave keys out instead.
+        if request.context.configuration.demoMode { values["demoBanner"] = strings("app.demo.banner", language) }
+        if let principal = request.principal, !principal.viaToken {
+            var nav: [String: Any] = [
+                "home": strings("nav.home", language), "account": strings("nav.account", language),
+                "signOut": strings("nav.signOut", language), "csrf": request.csrfToken,
+            ]
+            if principal.allows(.viewAudit, .none) { nav["audit"] = strings("nav.audit", language) }
+            values["nav"] = nav
+            values["signedInAs"] = strings("nav.signedInAs", language, ["name": principal.user.displayName])
+        }
+        self.values = values
     }
 }
 
@@ -40,13 +34,30 @@ enum Page {
     static func render(
         _ template: String, _ values: [String: Any], request: Request, status: HTTPStatus = .ok
     ) throws -> Response {
-        let context = PageFrame(request: request).values.merging(values) { _, page in page }
+        var context = PageFrame(request: request).values.merging(values) { _, page in page }
+        if context["csrf"] == nil, request.hasSession || request.principal != nil { context["csrf"] = request.csrfToken }
         guard let html = request.context.templates.render(context, withTemplate: template) else {
             throw Abort(.internalServerError, reason: "template \(template) is missing")
         }
         let response = Response(status: status, body: .init(string: html))
         response.headers.contentType = .html
+        // Pages show personal data: never keep them in a shared cache.
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         response.rememberLanguage(for: request)
         return response
+    }
+
+    /// Sends the browser elsewhere after a form (303 so a reload does not post again).
+    static func redirect(_ path: String) -> Response {
+        let response = Response(status: .seeOther)
+        response.headers.replaceOrAdd(name: .location, value: path)
+        return response
+    }
+}
+
+extension Request {
+    /// Strings in the reader's language.
+    func text(_ key: String, _ values: [String: String] = [:]) -> String {
+        context.strings(key, language, values)
     }
 }

@@ -11,12 +11,18 @@ public struct WebConfiguration: Sendable {
     public var demoMode: Bool
     /// Fixes "today" for tests; nil means the real date.
     public var today: LocalDate?
+    /// Marks cookies Secure: set when the site is served over HTTPS (directly or behind a proxy).
+    public var secureCookies: Bool
 
-    public init(hostname: String = "127.0.0.1", port: Int = 8080, demoMode: Bool = false, today: LocalDate? = nil) {
+    public init(
+        hostname: String = "127.0.0.1", port: Int = 8080, demoMode: Bool = false, today: LocalDate? = nil,
+        secureCookies: Bool = false
+    ) {
         self.hostname = hostname
         self.port = port
         self.demoMode = demoMode
         self.today = today
+        self.secureCookies = secureCookies
     }
 }
 
@@ -65,6 +71,12 @@ public enum WebServer {
         app.middleware.use(PageErrorMiddleware())
         app.middleware.use(
             FileMiddleware(publicDirectory: resources.appendingPathComponent("public").path + "/", defaultFile: nil))
+        app.sessions.use { _ in DatabaseSessionDriver(store: store) }
+        app.sessions.configuration = SessionsConfiguration(cookieName: "attendance-session") { id in
+            HTTPCookies.Value(
+                string: id.string, path: "/", isSecure: configuration.secureCookies, isHTTPOnly: true, sameSite: .lax)
+        }
+        app.middleware.use(app.sessions.middleware)
         try routes(app)
     }
 
@@ -84,8 +96,26 @@ public enum WebServer {
         }
     }
 
+    /// Every route, each with the permission it needs. All go through authentication and the one
+    /// authorisation middleware.
     static func routes(_ app: Application) throws {
-        app.get(use: HomeController.page).requires(.publicFigures)
-        app.get("health", use: { _ in ["status": "ok"] }).requires(.publicFigures)
+        let r = app.grouped(AuthenticationMiddleware(), AuthorizationMiddleware())
+        r.get("health") { _ in ["status": "ok"] }.requires(.anyone)
+        r.get("sign-in", use: SignInController.page).requires(.anyone)
+        r.post("sign-in", use: SignInController.signIn).requires(.anyone)
+        r.post("sign-out", use: SignInController.signOut).requires(.signedIn, beforePasswordChange: true)
+        r.get("account", "password", use: PasswordController.page).requires(.signedIn, beforePasswordChange: true)
+        r.post("account", "password", use: PasswordController.change).requires(.signedIn, beforePasswordChange: true)
+        r.get("account", use: AccountController.page).requires(.signedIn)
+        r.post("account", "tokens", use: AccountController.createToken).requires(.signedIn)
+        r.post("account", "tokens", ":id", "revoke", use: AccountController.revokeToken).requires(.signedIn)
+        r.get(use: HomeController.page).requires(.signedIn)
+        r.get("schools", ":laestab", use: SchoolController.page).requires(.viewSchoolFigures, of: .school)
+        r.get("pupils", ":upn", use: PupilController.page).requires(.viewPupil, of: .pupil)
+        r.get("audit", use: AuditController.page).requires(.viewAudit)
+        r.get("audit.csv", use: AuditController.csv).requires(.viewAudit)
+        r.get("api", "pupils", ":upn", "summary", use: APIController.pupilSummary).requires(.viewPupil, of: .pupil)
+        r.get("api", "schools", ":laestab", "summary", use: APIController.schoolSummary)
+            .requires(.viewSchoolFigures, of: .school)
     }
 }

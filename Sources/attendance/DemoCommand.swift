@@ -2,6 +2,7 @@ import ArgumentParser
 import AttendanceCore
 import AttendanceInterop
 import AttendanceStore
+import AttendanceWeb
 
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -44,8 +45,10 @@ struct DemoCommand: AsyncParsableCommand {
         progress.say("Making the demo authority (\(options.schools) schools, \(options.pupilsPerSchool) pupils each)…")
         let demo = DemoAuthority(options: options)
         try await store.loadDemo(demo) { progress.say("  loaded \($0)") }
+        try await DemoAccounts.create(in: store, today: options.until)
         print(
             "Demo local authority loaded: \(demo.schools.count) schools, \(demo.markCount) marks up to \(options.until)."
         )
+        print("Demo accounts, one per role:\n\(DemoAccounts.listing)")
     }
 }

@@ -11,17 +11,24 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Port to listen on (default: $PORT, then 8080).") var port: Int?
     @Option(help: "Address to listen on.") var hostname = "127.0.0.1"
-    @Flag(help: "Fill an empty database with the demo local authority first.") var demo = false
+    @Flag(help: "Fill an empty database with the demo local authority first; show the demo accounts.") var demo = false
+    @Flag(name: .customLong("secure-cookies"), help: "Mark cookies Secure (when served over HTTPS, e.g. behind a proxy).")
+    var secureCookies = false
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
         let port = port ?? ProcessInfo.processInfo.environment["PORT"].flatMap(Int.init) ?? 8080
         try await db.withStore { store in
-            if demo, try await store.isEmpty() {
-                try await DemoCommand.load(DemoAuthority.Options(until: today()), into: store, progress: Progress())
+            if demo {
+                if try await store.isEmpty() {
+                    try await DemoCommand.load(DemoAuthority.Options(until: today()), into: store, progress: Progress())
+                } else {
+                    try await DemoAccounts.create(in: store, today: today())
+                    print("Demo accounts, one per role:\n\(DemoAccounts.listing)")
+                }
             }
             try await WebServer.run(
-                store: store, configuration: WebConfiguration(hostname: hostname, port: port, demoMode: demo))
+                store: store, configuration: WebConfiguration(hostname: hostname, port: port, demoMode: demo, secureCookies: secureCookies))
         }
     }
 }

@@ -1,0 +1,89 @@
+import AttendanceCore
+import AttendanceStore
+import Vapor
+
+struct TargetStorageKey: StorageKey {
+    typealias Value = AccessTarget
+}
+
+extension Request {
+    /// The school or pupil the route's permission was checked against.
+    var target: AccessTarget { storage[TargetStorageKey.self] ?? .none }
+}
+
+/// The one place access is decided: reads the route's declared rule, finds its target, asks the policy.
+/// A route without a rule is refused. Forms are checked for their CSRF token.
+struct AuthorizationMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard let rule = request.route?.rule else {
+            request.logger.error("route \(request.route?.description ?? "?") declares no permission; refused")
+            throw Abort(.forbidden)
+        }
+        if request.method != .GET && request.method != .HEAD && request.principal?.viaToken != true {
+            try checkCSRF(request)
+        }
+        if rule.permission == .anyone { return try await next.respond(to: request) }
+        guard let principal = request.principal else {
+            if request.isAPI { throw Abort(.unauthorized, reason: "error.unauthorized") }
+            let next = request.url.path + (request.url.query.map { "?" + $0 } ?? "")
+            return Page.redirect("/sign-in?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"))
+        }
+        if principal.user.mustChangePassword && !principal.viaToken && !rule.beforePasswordChange {
+            return Page.redirect("/account/password")
+        }
+        let target = try await resolve(rule.target, for: request, principal: principal)
+        guard principal.allows(rule.permission, target) else {
+            // The log says who and which route, never which pupil; the audit trail keeps the detail.
+            request.logger.warning("denied user \(principal.user.id) \(request.method) \(request.route?.description ?? "")")
+            try? await request.context.store.audit(
+                AuditEvent(actor: request.actor, action: "access_denied", subject: request.url.path))
+            throw Abort(.forbidden)
+        }
+        request.storage[TargetStorageKey.self] = target
+        return try await next.respond(to: request)
+    }
+
+    private func resolve(_ kind: TargetKind, for request: Request, principal: Principal) async throws -> AccessTarget {
+        switch kind {
+        case .none:
+            return .none
+        case .school:
+            guard let laestab = request.parameters.get("laestab").flatMap({ LAESTAB(text: $0) }) else {
+                throw Abort(.notFound)
+            }
+            guard try await request.context.store.school(laestab) != nil else {
+                throw Abort(principal.allows(.viewAuthority, .none) ? .notFound : .forbidden)
+            }
+            return .school(laestab)
+        case .pupil:
+            guard let upn = request.parameters.get("upn").flatMap({ try? UPN($0) }),
+                let stored = try await request.context.store.pupil(upn)
+            else {
+                // Only someone who may see every pupil learns that a UPN does not exist.
+                throw Abort(principal.allows(.viewAuthority, .none) ? .notFound : .forbidden)
+            }
+            return .pupil(
+                PupilPlacement(
+                    upn: upn, enrolments: stored.enrolments, yearGroup: stored.pupil.yearGroup,
+                    registrationGroup: stored.pupil.registrationGroup))
+        }
+    }
+
+    private func checkCSRF(_ request: Request) throws {
+        let sent = request.headers.first(name: "X-CSRF-Token") ?? (try? request.content.get(String.self, at: "csrf"))
+        guard let expected = request.session.data["csrf"], let sent, !sent.isEmpty,
+            sent.utf8.count == expected.utf8.count, zip(sent.utf8, expected.utf8).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0
+        else {
+            throw Abort(.forbidden, reason: "error.csrf")
+        }
+    }
+}
+
+extension Request {
+    /// JSON API requests get JSON errors and 401 rather than a redirect to the sign-in page.
+    var isAPI: Bool {
+        if url.path.hasPrefix("/api/") { return true }
+        let accept = headers.first(name: .accept) ?? ""
+        return accept.contains("application/json") && !accept.contains("text/html")
+    }
+}

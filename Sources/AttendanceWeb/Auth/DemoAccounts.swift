@@ -1,0 +1,59 @@
+import AttendanceCore
+import AttendanceStore
+import Foundation
+
+/// One account per role for the demo authority. The passwords are not secret: the sign-in page shows
+/// them, and only in demo mode.
+public enum DemoAccounts {
+    public struct Account: Sendable {
+        public let role: Role
+        public let email: String
+        public let password: String
+        public let displayName: String
+    }
+
+    public static let all: [Account] = [
+        (Role.educationLead, "lead", "Eleri Lewis"), (.educationSocialWorker, "esw", "Gwyn Roberts"),
+        (.headTeacher, "head", "Mair Hughes"), (.seniorManagement, "smt", "Owain Price"),
+        (.attendanceAdministrator, "office", "Carys Ellis"), (.headOfYear, "hoy", "Dafydd Morgan"),
+        (.formTutor, "tutor", "Sioned Parry"), (.governor, "governor", "Alun Vaughan"),
+        (.parent, "parent", "Rhian Jones"),
+    ].map { Account(role: $0.0, email: "\($0.1)@demo.example", password: "demo-\($0.1)", displayName: $0.2) }
+
+    /// Creates the accounts, scoped to the demo's first secondary school (the education social worker also
+    /// covers the next school; the parent is linked to the first pupil in the tutor's form). Skips any that exist.
+    public static func create(in store: Store, today: LocalDate) async throws {
+        let schools = try await store.schools()
+        guard let main = schools.first(where: { $0.school.phase == .secondary }) ?? schools.first else { return }
+        let other = schools.first { $0.id != main.id }
+        let roll = try await store.roll(of: main.id, in: DateRange(today.academicYear.firstDay, today)!)
+            .filter { $0.onRoll.end >= today.adding(days: -7) }
+        guard let firstPupil = roll.first else { return }
+        let years = Array(Set(roll.map(\.pupil.yearGroup))).sorted { (Int($0) ?? 99) < (Int($1) ?? 99) }
+        let form = firstPupil.pupil.registrationGroup
+        let laestab = main.school.laestab
+        for account in all where try await store.user(email: account.email) == nil {
+            var grants: [RoleGrant]
+            switch account.role {
+            case .educationLead: grants = [RoleGrant(role: .educationLead)]
+            case .educationSocialWorker:
+                grants = [RoleGrant(role: .educationSocialWorker, school: laestab)]
+                if let other { grants.append(RoleGrant(role: .educationSocialWorker, school: other.school.laestab)) }
+            case .headOfYear: grants = [RoleGrant(role: .headOfYear, school: laestab, yearGroups: Array(years.prefix(2)))]
+            case .formTutor: grants = [RoleGrant(role: .formTutor, school: laestab, registrationGroups: [form])]
+            case .parent: grants = [RoleGrant(role: .parent, child: firstPupil.pupil.upn)]
+            default: grants = [RoleGrant(role: account.role, school: laestab)]
+            }
+            try await store.createUser(
+                email: account.email, displayName: account.displayName,
+                passwordHash: try Secrets.hashPassword(account.password), mustChangePassword: false, grants: grants,
+                by: Actor("demo"))
+        }
+    }
+
+    /// The lines `serve --demo` and `demo` print.
+    public static var listing: String {
+        all.map { "  \($0.role.rawValue.padding(toLength: 26, withPad: " ", startingAt: 0)) \($0.email)  password: \($0.password)" }
+            .joined(separator: "\n")
+    }
+}

@@ -1,0 +1,32 @@
+import AttendanceCore
+import Vapor
+
+/// What a route's permission is asked about, found from its path parameters.
+enum TargetKind: Sendable {
+    case none
+    /// The `:laestab` parameter.
+    case school
+    /// The `:upn` parameter.
+    case pupil
+}
+
+/// A route's declaration: the permission it needs and of what.
+struct RouteRule: Sendable {
+    let permission: AttendanceCore.Permission
+    let target: TargetKind
+    /// Reachable before a temporary password is changed (the password page and sign-out).
+    let beforePasswordChange: Bool
+}
+
+extension Route {
+    /// Declares the permission this route needs. A route without one is refused, and a test fails.
+    @discardableResult
+    func requires(
+        _ permission: AttendanceCore.Permission, of target: TargetKind = .none, beforePasswordChange: Bool = false
+    ) -> Route {
+        userInfo["rule"] = RouteRule(permission: permission, target: target, beforePasswordChange: beforePasswordChange)
+        return self
+    }
+
+    var rule: RouteRule? { userInfo["rule"] as? RouteRule }
+}

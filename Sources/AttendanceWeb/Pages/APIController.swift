@@ -1,0 +1,72 @@
+import AttendanceCore
+import AttendanceInterop
+import AttendanceStore
+import Vapor
+
+/// The JSON API: the same permissions as the pages, with a bearer token or a browser session.
+enum APIController {
+    struct SchoolSummary: Content {
+        let laestab: String
+        let name: String
+        let from: String
+        let to: String
+        let pupils: Int
+        let possible: Int
+        let attended: Int
+        let authorised: Int
+        let unauthorised: Int
+        let attendancePercent: Double?
+        let band: String?
+        let persistentAbsencePupils: Int
+
+        enum CodingKeys: String, CodingKey {
+            case laestab, name, from, to, pupils, possible, attended, authorised, unauthorised, band
+            case attendancePercent = "attendance_percent"
+            case persistentAbsencePupils = "persistent_absence_pupils"
+        }
+    }
+
+    static func range(_ request: Request) throws -> DateRange {
+        let fallback = FigureViews.yearToDate(request)
+        func date(_ name: String) throws -> LocalDate? {
+            guard let text = request.query[String.self, at: name] else { return nil }
+            guard let date = LocalDate(iso: text) else { throw Abort(.badRequest, reason: "\(name): not a date (YYYY-MM-DD)") }
+            return date
+        }
+        let end = try date("to") ?? fallback.end
+        let start = try date("from") ?? end.academicYear.firstDay
+        guard let range = DateRange(start, end) else { throw Abort(.badRequest, reason: "from is after to") }
+        return range
+    }
+
+    @Sendable static func pupilSummary(_ request: Request) async throws -> Response {
+        guard case .pupil(let placement) = request.target else { throw Abort(.notFound) }
+        let range = try range(request)
+        let (stored, summary) = try await request.context.store.summary(of: placement.upn, in: range)
+        return try json(SummaryRow(pupil: stored.pupil, range: range, summary: summary))
+    }
+
+    @Sendable static func schoolSummary(_ request: Request) async throws -> Response {
+        guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
+        let store = request.context.store
+        let range = try range(request)
+        let lines = try await store.schoolReport(laestab, in: range)
+        let total = lines.reduce(AttendanceSummary.empty(rules: store.rules)) { $0 + $1.summary }
+        let school = try await store.requireSchool(laestab).school
+        return try json(
+            SchoolSummary(
+                laestab: laestab.description, name: school.name, from: range.start.iso, to: range.end.iso,
+                pupils: lines.count, possible: total.possible, attended: total.attended, authorised: total.authorised,
+                unauthorised: total.unauthorised, attendancePercent: total.attendancePercent, band: total.band?.rawValue,
+                persistentAbsencePupils: lines.filter(\.summary.persistentAbsence).count))
+    }
+
+    static func json(_ value: some Encodable) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let response = Response(status: .ok, body: .init(data: try encoder.encode(value)))
+        response.headers.contentType = .json
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+}

@@ -1,0 +1,85 @@
+import AttendanceCore
+import AttendanceStore
+import Vapor
+
+/// The user's roles and their API tokens.
+enum AccountController {
+    struct TokenForm: Content {
+        var name: String?
+    }
+
+    @Sendable static func page(_ request: Request) async throws -> Response {
+        try await render(request, newToken: nil, error: nil)
+    }
+
+    static func render(_ request: Request, newToken: String?, error: String?) async throws -> Response {
+        let principal = try request.signedIn
+        let store = request.context.store
+        let tokens = try await store.tokens(userID: principal.user.id)
+        var values: [String: Any] = [
+            "title": request.text("account.title"), "rolesTitle": request.text("account.roles"),
+            "roles": try await RoleText.describe(principal.grants, request: request),
+            "changePassword": request.text("account.changePassword"), "tokensTitle": request.text("account.tokens"),
+            "tokensIntro": request.text("account.tokensIntro"), "tokenNameLabel": request.text("account.tokenName"),
+            "createToken": request.text("account.createToken"), "newTokenLabel": request.text("account.newToken"),
+            "revokeLabel": request.text("account.revoke"), "revokedLabel": request.text("account.revoked"),
+            "createdLabel": request.text("account.created"), "lastUsedLabel": request.text("account.lastUsed"),
+            "noTokens": request.text("account.noTokens"), "hasTokens": !tokens.isEmpty,
+            "tokens": tokens.map { token -> [String: Any] in
+                var row: [String: Any] = [
+                    "id": token.id, "name": token.name, "created": Timestamp.text(token.createdAt).prefix(16).description,
+                    "lastUsed": token.lastUsedAt.map { Timestamp.text($0).prefix(16).description } ?? request.text("account.never"),
+                ]
+                if token.revokedAt != nil { row["revoked"] = true }
+                return row
+            },
+        ]
+        if request.query[String.self, at: "changed"] != nil { values["notice"] = request.text("password.changed") }
+        if let newToken { values["newToken"] = newToken }
+        if let error { values["error"] = error }
+        return try Page.render("account", values, request: request, status: error == nil ? .ok : .unprocessableEntity)
+    }
+
+    @Sendable static func createToken(_ request: Request) async throws -> Response {
+        let principal = try request.signedIn
+        let name = (try request.content.decode(TokenForm.self).name ?? "").trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty, name.count <= 100 else {
+            return try await render(request, newToken: nil, error: request.text("account.tokenNameMissing"))
+        }
+        let token = "att_" + Secrets.randomToken()
+        try await request.context.store.createToken(
+            userID: principal.user.id, name: name, tokenHash: Secrets.digest(token), by: request.actor)
+        return try await render(request, newToken: token, error: nil)
+    }
+
+    @Sendable static func revokeToken(_ request: Request) async throws -> Response {
+        let principal = try request.signedIn
+        guard let id = request.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
+        do {
+            try await request.context.store.revokeToken(id: id, userID: principal.user.id, by: request.actor)
+        } catch StoreError.notFound {
+            throw Abort(.notFound)
+        }
+        return Page.redirect("/account")
+    }
+}
+
+/// Roles in words: "Head teacher, Ysgol Uwchradd Glan Alyn (6654001)".
+enum RoleText {
+    static func describe(_ grants: [RoleGrant], request: Request) async throws -> [String] {
+        let names = Dictionary(
+            uniqueKeysWithValues: try await request.context.store.schools().map { ($0.school.laestab, $0.school.name) })
+        return grants.map { grant in
+            var text = request.text("role.\(grant.role.rawValue)")
+            if let school = grant.school { text += ", \(names[school] ?? "") (\(school))" }
+            if !grant.yearGroups.isEmpty {
+                text += ": " + request.text("column.year") + " " + grant.yearGroups.joined(separator: ", ")
+            }
+            if !grant.registrationGroups.isEmpty {
+                text += ": " + request.text("column.group") + " " + grant.registrationGroups.joined(separator: ", ")
+            }
+            if let child = grant.child { text += ": \(child)" }
+            return text
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import AttendanceCore
+import AttendanceInterop
+import AttendanceStore
+import Vapor
+
+/// The audit trail: searched by pupil, user and dates; exported as CSV. A head teacher sees their school's
+/// events, the education lead every event.
+enum AuditController {
+    struct Filters {
+        var upn: UPN?
+        var user: String
+        var from: LocalDate?
+        var to: LocalDate?
+        var valid = true
+        var query: String
+
+        init(_ request: Request) {
+            let upnText = (request.query[String.self, at: "upn"] ?? "").trimmingCharacters(in: .whitespaces)
+            let fromText = request.query[String.self, at: "from"] ?? ""
+            let toText = request.query[String.self, at: "to"] ?? ""
+            user = (request.query[String.self, at: "user"] ?? "").trimmingCharacters(in: .whitespaces)
+            upn = upnText.isEmpty ? nil : try? UPN(upnText)
+            from = fromText.isEmpty ? nil : LocalDate(iso: fromText)
+            to = toText.isEmpty ? nil : LocalDate(iso: toText)
+            valid = (upnText.isEmpty || upn != nil) && (fromText.isEmpty || from != nil) && (toText.isEmpty || to != nil)
+            var parts = URLComponents()
+            parts.queryItems = [("upn", upnText), ("user", user), ("from", fromText), ("to", toText)]
+                .filter { !$0.1.isEmpty }.map { URLQueryItem(name: $0.0, value: $0.1) }
+            query = parts.percentEncodedQuery ?? ""
+        }
+
+        func search(for grants: [RoleGrant], limit: Int) -> AuditQuery {
+            AuditQuery(
+                schools: AccessPolicy.auditableSchools(grants), upn: upn, actor: user.isEmpty ? nil : user, from: from,
+                to: to, limit: limit)
+        }
+    }
+
+    @Sendable static func page(_ request: Request) async throws -> Response {
+        let principal = try request.signedIn
+        let filters = Filters(request)
+        let events = filters.valid ? try await request.context.store.searchAudit(filters.search(for: principal.grants, limit: 500)) : []
+        var values: [String: Any] = [
+            "title": request.text("audit.title"), "intro": request.text("audit.intro"),
+            "upn": filters.upn?.value ?? (request.query[String.self, at: "upn"] ?? ""), "user": filters.user,
+            "from": request.query[String.self, at: "from"] ?? "", "to": request.query[String.self, at: "to"] ?? "",
+            "query": filters.query, "events": events.map(row), "hasEvents": !events.isEmpty,
+            "none": request.text("audit.none"), "search": request.text("audit.search"), "export": request.text("audit.export"),
+            "upnLabel": request.text("audit.filterUPN"), "userLabel": request.text("audit.filterUser"),
+            "fromLabel": request.text("audit.filterFrom"), "toLabel": request.text("audit.filterTo"),
+        ]
+        for key in ["when", "who", "what", "school", "about", "before", "after", "reason"] {
+            values["\(key)Label"] = request.text("audit.\(key)")
+        }
+        if !filters.valid { values["error"] = request.text("audit.badFilter") }
+        return try Page.render("audit", values, request: request, status: filters.valid ? .ok : .badRequest)
+    }
+
+    static func row(_ event: AuditEvent) -> [String: Any] {
+        var row: [String: Any] = [
+            "at": Timestamp.text(event.at), "actor": event.actor, "action": event.action,
+            "school": event.school?.description ?? "", "about": event.upn?.value ?? event.subject ?? "",
+            "before": event.before ?? "", "after": event.after ?? "", "reason": event.reason ?? "",
+        ]
+        if let ip = event.ip { row["ip"] = ip }
+        return row
+    }
+
+    @Sendable static func csv(_ request: Request) async throws -> Response {
+        let principal = try request.signedIn
+        let filters = Filters(request)
+        guard filters.valid else { throw Abort(.badRequest, reason: "error.badRequest") }
+        let store = request.context.store
+        let events = try await store.searchAudit(filters.search(for: principal.grants, limit: 1_000_000))
+        var text = CSV.line(["id", "at", "actor", "ip", "action", "school", "upn", "subject", "before", "after", "reason"])
+        for e in events {
+            text += CSV.line([
+                e.id.map(String.init) ?? "", Timestamp.text(e.at), e.actor, e.ip ?? "", e.action,
+                e.school?.description ?? "", e.upn?.value ?? "", e.subject ?? "", e.before ?? "", e.after ?? "",
+                e.reason ?? "",
+            ])
+        }
+        // An export is itself recorded, with what was asked for.
+        try await store.audit(
+            AuditEvent(
+                actor: request.actor, action: "export", school: AccessPolicy.auditableSchools(principal.grants)?.sorted().first,
+                subject: "audit.csv?\(filters.query)", after: "{\"rows\":\(events.count)}"))
+        let response = Response(status: .ok, body: .init(string: text))
+        response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        response.headers.contentDisposition = .init(.attachment, filename: "audit.csv")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+}

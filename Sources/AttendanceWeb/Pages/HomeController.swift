@@ -1,0 +1,107 @@
+import AttendanceCore
+import AttendanceStore
+import Vapor
+
+/// Each role's home page: the schools it may see with this week's figure, and the pupils it looks after.
+enum HomeController {
+    struct SchoolLine {
+        let name: String
+        let laestab: String
+        let phase: String
+        let pupils: Int
+        let attendance: String
+        let band: String?
+        let bandClass: String?
+    }
+
+    /// The schools table, apart from the HTTP handler so it can be tested directly.
+    static func lines(
+        store: Store, schools visible: Set<LAESTAB>?, week: DateRange, language: Language, strings: Strings
+    ) async throws -> [SchoolLine] {
+        var lines: [SchoolLine] = []
+        for stored in try await store.schools() where visible?.contains(stored.school.laestab) ?? true {
+            let report = try await store.schoolReport(stored.school.laestab, in: week)
+            let total = report.reduce(AttendanceSummary.empty(rules: store.rules)) { $0 + $1.summary }
+            lines.append(
+                SchoolLine(
+                    name: stored.school.name, laestab: stored.school.laestab.description,
+                    phase: strings("phase.\(stored.school.phase.rawValue)", language), pupils: report.count,
+                    attendance: total.possible > 0 ? total.attendancePercentText : strings("home.noMarks", language),
+                    band: total.band.map { strings("band.\($0.rawValue)", language) },
+                    bandClass: total.band?.rawValue.lowercased()))
+        }
+        return lines
+    }
+
+    /// The pupils a user looks after: a parent's children, a tutor's forms, a head of year's years, and for
+    /// school leaders and education social workers, the pupils below 92%.
+    static func pupils(for grants: [RoleGrant], request: Request) async throws -> (title: String, lines: [PupilSummary])? {
+        let store = request.context.store
+        let range = FigureViews.yearToDate(request)
+        var reports: [LAESTAB: [PupilSummary]] = [:]
+        func report(_ school: LAESTAB) async throws -> [PupilSummary] {
+            if let cached = reports[school] { return cached }
+            let lines = try await store.schoolReport(school, in: range)
+            reports[school] = lines
+            return lines
+        }
+        var lines: [PupilSummary] = []
+        var titleKey: String? = nil
+        for grant in grants {
+            switch grant.role {
+            case .educationLead, .governor:
+                continue
+            case .parent:
+                guard let child = grant.child else { continue }
+                let (stored, summary) = try await store.summary(of: child, in: range)
+                lines.append(PupilSummary(pupil: stored.pupil, summary: summary))
+                titleKey = titleKey ?? "home.childrenTitle"
+            case .formTutor:
+                guard let school = grant.school else { continue }
+                lines += try await report(school).filter { grant.registrationGroups.contains($0.pupil.registrationGroup) }
+                titleKey = titleKey ?? "home.pupilsTitle"
+            case .headOfYear:
+                guard let school = grant.school else { continue }
+                lines += try await report(school).filter { grant.yearGroups.contains($0.pupil.yearGroup) }
+                titleKey = titleKey ?? "home.pupilsTitle"
+            case .headTeacher, .seniorManagement, .attendanceAdministrator, .educationSocialWorker:
+                guard let school = grant.school else { continue }
+                lines += try await report(school).filter { $0.summary.band == .red }
+                titleKey = titleKey ?? "home.redTitle"
+            }
+        }
+        guard let titleKey else { return nil }
+        var seen = Set<UPN>()
+        return (request.text(titleKey), lines.filter { seen.insert($0.pupil.upn).inserted })
+    }
+
+    @Sendable static func page(_ request: Request) async throws -> Response {
+        let principal = try request.signedIn
+        let context = request.context
+        let language = request.language
+        let week = SchoolWeek.current(on: context.today)
+        let visible = AccessPolicy.visibleSchools(principal.grants)
+        let schools =
+            visible?.isEmpty == true
+            ? [] : try await lines(store: context.store, schools: visible, week: week, language: language, strings: context.strings)
+        var values: [String: Any] = [
+            "title": request.text("home.title"),
+            "greeting": request.text("home.greeting", ["name": principal.user.displayName]),
+            "roles": try await RoleText.describe(principal.grants, request: request),
+            "schoolsTitle": request.text("home.title"), "schoolsCaption": request.text("home.title"),
+            "week": request.text("home.week", ["from": week.start.iso, "to": week.end.iso]),
+            "schools": schools, "hasSchools": !schools.isEmpty, "noPupils": request.text("home.noPupils"),
+        ]
+        for column in ["school", "laestab", "phase", "pupils", "attendance", "band"] {
+            values["column" + column.prefix(1).uppercased() + column.dropFirst()] = request.text("home.column.\(column)")
+        }
+        values.merge(FigureViews.pupilColumns(request)) { a, _ in a }
+        if let (title, lines) = try await pupils(for: principal.grants, request: request) {
+            values["showPupils"] = true
+            values["pupilsTitle"] = title
+            values["pupils"] = lines.map { FigureViews.pupilRow($0, request) }
+            values["hasPupils"] = !lines.isEmpty
+        }
+        return try Page.render("home", values, request: request)
+    }
+}

@@ -1,0 +1,46 @@
+import AttendanceStore
+import Vapor
+
+/// A user's own password: required first thing after a temporary password.
+enum PasswordController {
+    struct Form: Content {
+        var current: String?
+        var new: String?
+        var confirm: String?
+    }
+
+    @Sendable static func page(_ request: Request) async throws -> Response {
+        try render(request, error: nil, status: .ok)
+    }
+
+    static func render(_ request: Request, error: String?, status: HTTPStatus) throws -> Response {
+        var values: [String: Any] = [
+            "title": request.text("password.title"), "currentLabel": request.text("password.current"),
+            "newLabel": request.text("password.new"), "confirmLabel": request.text("password.confirm"),
+            "submit": request.text("password.submit"),
+        ]
+        if try request.signedIn.user.mustChangePassword { values["mustChange"] = request.text("password.mustChange") }
+        if let error { values["error"] = error }
+        return try Page.render("password", values, request: request, status: status)
+    }
+
+    @Sendable static func change(_ request: Request) async throws -> Response {
+        let user = try request.signedIn.user
+        let form = try request.content.decode(Form.self)
+        let new = form.new ?? ""
+        var problem: String? = nil
+        if !Secrets.verify(form.current ?? "", hash: user.passwordHash) {
+            problem = "password.wrongCurrent"
+        } else if new != form.confirm {
+            problem = "password.mismatch"
+        } else if let rule = Secrets.problem(withNewPassword: new, email: user.email) {
+            problem = rule
+        } else if Secrets.verify(new, hash: user.passwordHash) {
+            problem = "password.same"
+        }
+        if let problem { return try render(request, error: request.text(problem), status: .unprocessableEntity) }
+        try await request.context.store.setPassword(
+            userID: user.id, passwordHash: try Secrets.hashPassword(new), mustChange: false, by: request.actor)
+        return Page.redirect("/account?changed=1")
+    }
+}

@@ -1,0 +1,67 @@
+import AttendanceCore
+import AttendanceStore
+import Vapor
+
+/// One pupil's attendance. Staff also see corrections and contacts; a parent sees their child's figures and marks.
+enum PupilController {
+    @Sendable static func page(_ request: Request) async throws -> Response {
+        guard case .pupil(let placement) = request.target else { throw Abort(.notFound) }
+        let principal = try request.signedIn
+        let store = request.context.store
+        let language = request.language
+        let range = FigureViews.yearToDate(request)
+        let (stored, summary) = try await store.summary(of: placement.upn, in: range)
+        let recent = DateRange(max(range.start, range.end.adding(days: -27)), range.end)!
+        let marks = try await store.marks(of: placement.upn, in: recent)
+        func codeText(_ code: String?) -> String {
+            guard let code else { return request.text("pupil.noMark") }
+            return "\(code) – \(store.codes[code]?.name(in: language) ?? code)"
+        }
+        let byDate = Dictionary(grouping: marks, by: \.mark.session.date)
+        let days = byDate.keys.sorted(by: >).map { date -> [String: Any] in
+            let am = byDate[date]!.first { $0.mark.session.half == .am }?.mark.code
+            let pm = byDate[date]!.first { $0.mark.session.half == .pm }?.mark.code
+            return ["date": date.iso, "am": codeText(am), "pm": codeText(pm)]
+        }
+        let current = stored.enrolments.last
+        var schoolName = ""
+        if let current { schoolName = try await store.school(current.school)?.school.name ?? "" }
+        var values: [String: Any] = [
+            "title": request.text("pupil.title", ["name": stored.pupil.displayName]),
+            "upnLabel": request.text("pupil.upn"), "upn": placement.upn.value,
+            "schoolLabel": request.text("pupil.school"), "school": "\(schoolName) (\(current?.school.description ?? ""))",
+            "yearLabel": request.text("column.year"), "year": stored.pupil.yearGroup, "group": stored.pupil.registrationGroup,
+            "summaryTitle": request.text("pupil.summary", ["from": range.start.iso, "to": range.end.iso]),
+            "possible": summary.possible, "attended": summary.attended, "authorised": summary.authorised,
+            "unauthorised": summary.unauthorised, "attendance": summary.attendancePercentText,
+            "persistent": request.text(summary.persistentAbsence ? "common.yes" : "common.no"),
+            "recentTitle": request.text("pupil.recent"), "dateLabel": request.text("pupil.date"),
+            "morningLabel": request.text("pupil.morning"), "afternoonLabel": request.text("pupil.afternoon"),
+            "days": days,
+        ]
+        values.merge(FigureViews.pupilColumns(request)) { a, _ in a }
+        values.merge(FigureViews.band(summary, request)) { a, _ in a }
+        if !AccessPolicy.seesAsParentOnly(principal.grants, placement) {
+            let history = try await store.amendments(of: placement.upn)
+            values["staffView"] = true
+            values["historyTitle"] = request.text("pupil.history")
+            values["noHistory"] = request.text("pupil.noHistory")
+            values["hasHistory"] = !history.isEmpty
+            values["history"] = history.reversed().map { a -> [String: Any] in
+                [
+                    "session": a.session.description, "from": codeText(a.oldCode), "to": codeText(a.newCode),
+                    "by": a.changedBy, "when": String(Timestamp.text(a.changedAt).prefix(16)), "reason": a.reason,
+                ]
+            }
+            for key in ["session", "from", "to", "by", "when", "reason"] { values["\(key)Label"] = request.text("pupil.\(key)") }
+            values["contactsTitle"] = request.text("pupil.contacts")
+            values["contacts"] = try await store.contacts(of: placement.upn).map { c -> [String: Any] in
+                [
+                    "name": c.name, "relationship": c.relationship, "phone": c.mobile ?? c.phone ?? "",
+                    "email": c.email ?? "", "language": c.language.rawValue,
+                ]
+            }
+        }
+        return try Page.render("pupil", values, request: request)
+    }
+}

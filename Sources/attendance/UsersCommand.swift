@@ -1,0 +1,125 @@
+import ArgumentParser
+import AttendanceCore
+import AttendanceStore
+import AttendanceWeb
+import Foundation
+
+extension Role: ExpressibleByArgument {}
+
+struct UsersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "users", abstract: "Add and list users, and reset passwords.",
+        subcommands: [AddUser.self, ListUsers.self, ResetPassword.self])
+}
+
+/// A temporary password: printed once, changed by the user at first sign-in.
+func temporaryPassword() -> String {
+    let letters = Array("abcdefghjkmnpqrstuvwxyz23456789")
+    var generator = SystemRandomNumberGenerator()
+    let groups = (0..<3).map { _ in String((0..<4).map { _ in letters.randomElement(using: &generator)! }) }
+    return groups.joined(separator: "-")
+}
+
+/// Who a command acts as in the audit trail: the operating-system user running it.
+var commandActor: Actor { Actor("cli:\(ProcessInfo.processInfo.environment["USER"] ?? "unknown")") }
+
+struct AddUser: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add",
+        abstract: "Add a user with a role, or add a role to an existing user.",
+        discussion: """
+            A new user gets a temporary password, printed once, which they must change when they first sign in. \
+            Roles: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).
+            """)
+
+    @Option(help: "Email address (the sign-in name).") var email: String
+    @Option(help: "Role.") var role: Role
+    @Option(help: "Display name (default: the email).") var name: String?
+    @Option(help: ArgumentHelp("The school, for every role but education_lead and parent.", valueName: "LAESTAB"))
+    var school: String?
+    @Option(help: ArgumentHelp("Year groups, for a head_of_year.", valueName: "7,8")) var years: String?
+    @Option(help: ArgumentHelp("Registration groups, for a form_tutor.", valueName: "7A,7B")) var groups: String?
+    @Option(name: .customLong("parent-of"), help: ArgumentHelp("The child's UPN, for a parent.", valueName: "UPN"))
+    var parentOf: String?
+    @OptionGroup var db: DatabaseOptions
+
+    func grant() throws -> RoleGrant {
+        func list(_ text: String?) -> [String] {
+            (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        var child: UPN? = nil
+        if let parentOf {
+            do { child = try UPN(parentOf) } catch { throw ValidationError("--parent-of: '\(parentOf)' is not a valid UPN: \(error)") }
+        }
+        let grant = RoleGrant(
+            role: role, school: try parseSchool(school), yearGroups: list(years), registrationGroups: list(groups), child: child)
+        do { try grant.validate() } catch { throw ValidationError("\(error)") }
+        return grant
+    }
+
+    func validate() throws { _ = try grant() }
+
+    func run() async throws {
+        let grant = try grant()
+        do {
+            try await db.withStore { store in
+                if try await store.user(email: email) != nil {
+                    try await store.addGrant(grant, toUser: email, by: commandActor)
+                    print("Added \(Store.describe(grant)) to \(email.lowercased()).")
+                    return
+                }
+                let password = temporaryPassword()
+                try await store.createUser(
+                    email: email, displayName: name ?? email, passwordHash: try Secrets.hashPassword(password),
+                    mustChangePassword: true, grants: [grant], by: commandActor)
+                print("Added \(email.lowercased()) as \(Store.describe(grant)).")
+                print("Temporary password (shown once; to be changed at first sign-in): \(password)")
+            }
+        } catch let error as StoreError {
+            printError("\(error)")
+            throw ExitCode.failure
+        }
+    }
+}
+
+struct ListUsers: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List users and their roles.")
+
+    @OptionGroup var db: DatabaseOptions
+
+    func run() async throws {
+        let users = try await db.withStore { try await $0.users() }
+        for user in users {
+            var flags: [String] = []
+            if user.mustChangePassword { flags.append("temporary password") }
+            if let until = user.lockedUntil, until > Date() { flags.append("waiting after failed sign-ins") }
+            print("\(user.email)  \(user.displayName)\(flags.isEmpty ? "" : "  [\(flags.joined(separator: ", "))]")")
+            for grant in user.grants { print("    \(Store.describe(grant))") }
+        }
+        if users.isEmpty { print("No users yet. Add one with: attendance users add --email E --role ROLE") }
+    }
+}
+
+struct ResetPassword: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reset-password",
+        abstract: "Give a user a new temporary password, to be changed at their next sign-in.")
+
+    @Option(help: "The user's email address.") var email: String
+    @OptionGroup var db: DatabaseOptions
+
+    func run() async throws {
+        do {
+            try await db.withStore { store in
+                guard let user = try await store.user(email: email) else { throw StoreError.notFound("user \(email)") }
+                let password = temporaryPassword()
+                try await store.setPassword(
+                    userID: user.id, passwordHash: try Secrets.hashPassword(password), mustChange: true, by: commandActor)
+                print("New temporary password for \(user.email) (shown once): \(password)")
+            }
+        } catch let error as StoreError {
+            printError("\(error)")
+            throw ExitCode.failure
+        }
+    }
+}
