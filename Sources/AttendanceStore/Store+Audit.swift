@@ -106,7 +106,9 @@ extension Store {
         return try rows.map { row in
             var event = AuditEvent(
                 at: Self.date(fromTimestamp: try row.decode(column: "at", as: String.self)),
-                actor: Actor(try row.decode(column: "actor", as: String.self), ip: try row.decode(column: "ip", as: String?.self)),
+                actor: Actor(
+                    try row.decode(column: "actor", as: String.self), ip: try row.decode(column: "ip", as: String?.self)
+                ),
                 action: try row.decode(column: "action", as: String.self),
                 school: try row.decode(column: "school_laestab", as: String?.self).flatMap { LAESTAB(text: $0) },
                 upn: try row.decode(column: "upn", as: String?.self).flatMap { try? UPN($0) },

@@ -131,8 +131,12 @@ extension Store {
                     AuditEvent(
                         at: now, actor: actor, action: "mark.amended", school: laestabs[entry.schoolID], upn: mark.upn,
                         subject: mark.session.description,
-                        before: auditJSON(["code": old.code, "minutes_late": old.minutesLate.map(String.init), "note": old.note]),
-                        after: auditJSON(["code": mark.code, "minutes_late": mark.minutesLate.map(String.init), "note": mark.note]),
+                        before: auditJSON([
+                            "code": old.code, "minutes_late": old.minutesLate.map(String.init), "note": old.note,
+                        ]),
+                        after: auditJSON([
+                            "code": mark.code, "minutes_late": mark.minutesLate.map(String.init), "note": mark.note,
+                        ]),
                         reason: reason))
             } else {
                 inserts.append([

@@ -35,13 +35,19 @@ public struct APIToken: Sendable, Hashable {
 }
 
 extension Store {
-    public func createToken(userID: Int, name: String, tokenHash: String, by actor: Actor, at now: Date = Date()) async throws {
+    public func createToken(userID: Int, name: String, tokenHash: String, by actor: Actor, at now: Date = Date())
+        async throws
+    {
         guard let user = try await user(id: userID) else { throw StoreError.notFound("user \(userID)") }
         try await transaction { db in
             try await db.insert(into: "api_tokens").columns("user_id", "name", "token_hash", "created_at")
                 .values(userID, name, tokenHash, Timestamp.text(now)).run()
             try await Self.audit(
-                [AuditEvent(at: now, actor: actor, action: "token.created", subject: user.email, after: auditJSON(["name": name]))],
+                [
+                    AuditEvent(
+                        at: now, actor: actor, action: "token.created", subject: user.email,
+                        after: auditJSON(["name": name]))
+                ],
                 on: db)
         }
     }
@@ -50,7 +56,8 @@ extension Store {
         try await sql.select().column("*").from("api_tokens").where("user_id", .equal, userID).orderBy("id").all()
             .map { row in
                 APIToken(
-                    id: try row.decode(column: "id", as: Int.self), name: try row.decode(column: "name", as: String.self),
+                    id: try row.decode(column: "id", as: Int.self),
+                    name: try row.decode(column: "name", as: String.self),
                     createdAt: Self.date(fromTimestamp: try row.decode(column: "created_at", as: String.self)),
                     lastUsedAt: try row.decode(column: "last_used_at", as: String?.self).map(Self.date(fromTimestamp:)),
                     revokedAt: try row.decode(column: "revoked_at", as: String?.self).map(Self.date(fromTimestamp:)))
@@ -66,14 +73,16 @@ extension Store {
             try await db.update("api_tokens").set("revoked_at", to: Timestamp.text(now))
                 .where("id", .equal, id).where("user_id", .equal, userID).run()
             try await Self.audit(
-                [AuditEvent(at: now, actor: actor, action: "token.revoked", after: auditJSON(["name": token.name]))], on: db)
+                [AuditEvent(at: now, actor: actor, action: "token.revoked", after: auditJSON(["name": token.name]))],
+                on: db)
         }
     }
 
     /// The user a live token belongs to (and notes its use), or nil.
     public func user(tokenHash: String, now: Date = Date()) async throws -> UserAccount? {
-        guard let row = try await sql.select().columns("id", "user_id").from("api_tokens")
-            .where("token_hash", .equal, tokenHash).where(SQLColumn("revoked_at"), .is, SQLLiteral.null).first()
+        guard
+            let row = try await sql.select().columns("id", "user_id").from("api_tokens")
+                .where("token_hash", .equal, tokenHash).where(SQLColumn("revoked_at"), .is, SQLLiteral.null).first()
         else { return nil }
         try await sql.update("api_tokens").set("last_used_at", to: Timestamp.text(now))
             .where("id", .equal, try row.decode(column: "id", as: Int.self)).run()

@@ -22,8 +22,12 @@ extension Store {
         by actor: Actor, at now: Date = Date()
     ) async throws -> Int {
         let email = email.lowercased().trimmingCharacters(in: .whitespaces)
-        guard email.contains("@"), email.count <= 254 else { throw StoreError.invalid("'\(email)' is not an email address") }
-        guard try await user(email: email) == nil else { throw StoreError.invalid("a user with the email \(email) already exists") }
+        guard email.contains("@"), email.count <= 254 else {
+            throw StoreError.invalid("'\(email)' is not an email address")
+        }
+        guard try await user(email: email) == nil else {
+            throw StoreError.invalid("a user with the email \(email) already exists")
+        }
         for grant in grants {
             do { try grant.validate() } catch { throw StoreError.invalid("\(error)") }
             if let school = grant.school { _ = try await requireSchool(school) }
@@ -31,7 +35,9 @@ extension Store {
         }
         return try await transaction { db in
             try await db.insert(into: "users")
-                .columns("email", "display_name", "password_hash", "must_change_password", "failed_attempts", "created_at")
+                .columns(
+                    "email", "display_name", "password_hash", "must_change_password", "failed_attempts", "created_at"
+                )
                 .values(email, displayName, passwordHash, mustChangePassword, 0, Timestamp.text(now)).run()
             let id = try await db.select().column("id").from("users").where("email", .equal, email)
                 .first(decodingColumn: "id", as: Int.self)!
@@ -84,8 +90,9 @@ extension Store {
     }
 
     public func user(email: String) async throws -> UserAccount? {
-        guard let row = try await sql.select().column("*").from("users")
-            .where("email", .equal, email.lowercased().trimmingCharacters(in: .whitespaces)).first()
+        guard
+            let row = try await sql.select().column("*").from("users")
+                .where("email", .equal, email.lowercased().trimmingCharacters(in: .whitespaces)).first()
         else { return nil }
         return try await user(from: row)
     }
@@ -107,7 +114,8 @@ extension Store {
 
     private func user(from row: any SQLRow) async throws -> UserAccount {
         let id = try row.decode(column: "id", as: Int.self)
-        let grants = try await sql.select().column("*").from("role_grants").where("user_id", .equal, id).orderBy("id").all()
+        let grants = try await sql.select().column("*").from("role_grants").where("user_id", .equal, id).orderBy("id")
+            .all()
             .map { row -> RoleGrant in
                 func list(_ column: String) throws -> [String] {
                     try row.decode(column: column, as: String.self).split(separator: ",").map(String.init)
@@ -116,7 +124,8 @@ extension Store {
                     throw StoreError.invalid("a stored role is unknown")
                 }
                 return RoleGrant(
-                    role: role, school: try row.decode(column: "school_laestab", as: String?.self).flatMap { LAESTAB(text: $0) },
+                    role: role,
+                    school: try row.decode(column: "school_laestab", as: String?.self).flatMap { LAESTAB(text: $0) },
                     yearGroups: try list("year_groups"), registrationGroups: try list("registration_groups"),
                     child: try row.decode(column: "child_upn", as: String?.self).flatMap { try? UPN($0) })
             }
@@ -136,9 +145,11 @@ extension Store {
     ) async throws {
         guard let user = try await user(id: userID) else { throw StoreError.notFound("user \(userID)") }
         try await transaction { db in
-            try await db.update("users").set("password_hash", to: passwordHash).set("must_change_password", to: mustChange)
-                .set("failed_attempts", to: 0).set("locked_until", to: String?.none)
-                .where("id", .equal, userID).run()
+            try await db.update("users").set("password_hash", to: passwordHash).set(
+                "must_change_password", to: mustChange
+            )
+            .set("failed_attempts", to: 0).set("locked_until", to: String?.none)
+            .where("id", .equal, userID).run()
             try await Self.audit(
                 [
                     AuditEvent(

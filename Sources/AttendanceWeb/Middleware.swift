@@ -25,39 +25,42 @@ struct PageErrorMiddleware: AsyncMiddleware {
         do {
             return try await next.respond(to: request)
         } catch {
-            let status: HTTPStatus
-            let key: String
-            switch error {
-            case let abort as any AbortError:
-                status = abort.status
-                key =
-                    abort.status == .notFound
-                    ? "error.notFound" : abort.status.code < 500 ? "error.badRequest" : "error.server"
-            case is StoreError:
-                status = .internalServerError
-                key = "error.server"
-            default:
-                status = .internalServerError
-                key = "error.server"
-            }
+            let (status, key, detail) = Self.describe(error)
             if status.code >= 500 {
                 request.logger.error(
                     "\(request.method) \(request.url.path) failed: \(String(reflecting: type(of: error)))")
             }
             let strings = request.context.strings
             let language = request.language
+            let message = strings(key, language) + (detail.map { " (\($0))" } ?? "")
             if request.isAPI {
                 let response = Response(status: status)
-                try response.content.encode(["error": strings(key, language)])
+                try response.content.encode(["error": message])
                 return response
             }
             return try Page.render(
                 "error",
                 [
-                    "title": strings("error.title", language), "message": strings(key, language),
+                    "title": strings("error.title", language), "message": message,
                     "back": strings("error.back", language),
                 ],
                 request: request, status: status)
+        }
+    }
+
+    /// The status, the string catalogue key, and for a bad request the field it names.
+    static func describe(_ error: any Error) -> (HTTPStatus, String, String?) {
+        guard let abort = error as? any AbortError else { return (.internalServerError, "error.server", nil) }
+        let status = abort.status
+        if abort.reason.hasPrefix("error.") { return (status, abort.reason, nil) }
+        switch status {
+        case .notFound: return (status, "error.notFound", nil)
+        case .forbidden: return (status, "error.forbidden", nil)
+        case .unauthorized: return (status, "error.unauthorized", nil)
+        case .badRequest, .unprocessableEntity:
+            // Our own bad-request reasons name the field; Vapor's default reason is just the status name.
+            return (status, "error.badRequest", abort.reason == status.reasonPhrase ? nil : abort.reason)
+        default: return (status, status.code < 500 ? "error.badRequest" : "error.server", nil)
         }
     }
 }

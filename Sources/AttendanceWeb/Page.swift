@@ -35,7 +35,9 @@ enum Page {
         _ template: String, _ values: [String: Any], request: Request, status: HTTPStatus = .ok
     ) throws -> Response {
         var context = PageFrame(request: request).values.merging(values) { _, page in page }
-        if context["csrf"] == nil, request.hasSession || request.principal != nil { context["csrf"] = request.csrfToken }
+        if context["csrf"] == nil, request.hasSession || request.principal != nil {
+            context["csrf"] = request.csrfToken
+        }
         guard let html = request.context.templates.render(context, withTemplate: template) else {
             throw Abort(.internalServerError, reason: "template \(template) is missing")
         }

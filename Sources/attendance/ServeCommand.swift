@@ -12,7 +12,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (default: $PORT, then 8080).") var port: Int?
     @Option(help: "Address to listen on.") var hostname = "127.0.0.1"
     @Flag(help: "Fill an empty database with the demo local authority first; show the demo accounts.") var demo = false
-    @Flag(name: .customLong("secure-cookies"), help: "Mark cookies Secure (when served over HTTPS, e.g. behind a proxy).")
+    @Flag(
+        name: .customLong("secure-cookies"), help: "Mark cookies Secure (when served over HTTPS, e.g. behind a proxy).")
     var secureCookies = false
     @OptionGroup var db: DatabaseOptions
 
@@ -28,7 +29,9 @@ struct ServeCommand: AsyncParsableCommand {
                 }
             }
             try await WebServer.run(
-                store: store, configuration: WebConfiguration(hostname: hostname, port: port, demoMode: demo, secureCookies: secureCookies))
+                store: store,
+                configuration: WebConfiguration(
+                    hostname: hostname, port: port, demoMode: demo, secureCookies: secureCookies))
         }
     }
 }

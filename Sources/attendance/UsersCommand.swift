@@ -49,10 +49,13 @@ struct AddUser: AsyncParsableCommand {
         }
         var child: UPN? = nil
         if let parentOf {
-            do { child = try UPN(parentOf) } catch { throw ValidationError("--parent-of: '\(parentOf)' is not a valid UPN: \(error)") }
+            do { child = try UPN(parentOf) } catch {
+                throw ValidationError("--parent-of: '\(parentOf)' is not a valid UPN: \(error)")
+            }
         }
         let grant = RoleGrant(
-            role: role, school: try parseSchool(school), yearGroups: list(years), registrationGroups: list(groups), child: child)
+            role: role, school: try parseSchool(school), yearGroups: list(years), registrationGroups: list(groups),
+            child: child)
         do { try grant.validate() } catch { throw ValidationError("\(error)") }
         return grant
     }
@@ -114,7 +117,8 @@ struct ResetPassword: AsyncParsableCommand {
                 guard let user = try await store.user(email: email) else { throw StoreError.notFound("user \(email)") }
                 let password = temporaryPassword()
                 try await store.setPassword(
-                    userID: user.id, passwordHash: try Secrets.hashPassword(password), mustChange: true, by: commandActor)
+                    userID: user.id, passwordHash: try Secrets.hashPassword(password), mustChange: true,
+                    by: commandActor)
                 print("New temporary password for \(user.email) (shown once): \(password)")
             }
         } catch let error as StoreError {

@@ -1,6 +1,7 @@
 import AttendanceCore
 import AttendanceInterop
 import AttendanceStore
+import Foundation
 import Logging
 import Testing
 import VaporTesting
@@ -8,17 +9,23 @@ import VaporTesting
 @testable import AttendanceWeb
 
 let testToday = LocalDate(iso: "2026-11-25")!
+let mainSchool = LAESTAB(la: 665, estab: 4001)
+let allocatedSchool = LAESTAB(la: 665, estab: 2002)
+let otherSchool = LAESTAB(la: 665, estab: 2003)
 
-/// An application over a fresh in-memory store holding a small demo authority, shut down even on failure.
+/// An application over a fresh in-memory store holding a small three-school demo authority and its demo
+/// accounts, shut down even on failure.
 func withWebApp(demoMode: Bool = true, _ test: (Application, Store) async throws -> Void) async throws {
     var logger = Logger(label: "test")
-    logger.logLevel = .warning
+    logger.logLevel = .critical
     let store = try Store(location: .sqliteMemory, logger: logger)
     do {
         try await store.migrate()
         try await store.loadDemo(
-            DemoAuthority(options: .init(schools: 2, pupilsPerSchool: 60, until: testToday, seed: 5)))
+            DemoAuthority(options: .init(schools: 3, pupilsPerSchool: 40, until: testToday, seed: 5)))
+        try await DemoAccounts.create(in: store, today: testToday)
         try await withApp(configure: { app in
+            app.logger.logLevel = .critical
             try await WebServer.configure(
                 app, store: store, configuration: WebConfiguration(demoMode: demoMode, today: testToday))
         }) { app in
@@ -29,4 +36,66 @@ func withWebApp(demoMode: Bool = true, _ test: (Application, Store) async throws
         throw error
     }
     await store.shutdown()
+}
+
+/// A browser's view of the app: keeps the session cookie and the page's CSRF token between requests.
+struct Browser {
+    let app: Application
+    var cookie = ""
+    var csrf = ""
+
+    init(_ app: Application) { self.app = app }
+
+    @discardableResult
+    mutating func get(_ path: String, headers: HTTPHeaders = [:]) async throws -> TestingHTTPResponse {
+        var headers = headers
+        if !cookie.isEmpty { headers.replaceOrAdd(name: .cookie, value: cookie) }
+        let response = try await app.testing().sendRequest(.GET, path, headers: headers)
+        remember(response)
+        return response
+    }
+
+    @discardableResult
+    mutating func post(_ path: String, _ form: [String: String], csrf useCSRF: Bool = true) async throws
+        -> TestingHTTPResponse
+    {
+        var fields = form
+        if useCSRF { fields["csrf"] = csrf }
+        let body = fields.sorted { $0.key < $1.key }
+            .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
+            .joined(separator: "&")
+        var headers: HTTPHeaders = ["Content-Type": "application/x-www-form-urlencoded"]
+        if !cookie.isEmpty { headers.replaceOrAdd(name: .cookie, value: cookie) }
+        let response = try await app.testing().sendRequest(
+            .POST, path, headers: headers, body: ByteBuffer(string: body))
+        remember(response)
+        return response
+    }
+
+    private mutating func remember(_ response: TestingHTTPResponse) {
+        for value in response.headers[.setCookie] where value.hasPrefix("attendance-session=") {
+            let pair = String(value.split(separator: ";")[0])
+            cookie = pair == "attendance-session=" ? "" : pair
+        }
+        if let range = response.body.string.range(of: #"name="csrf" value="([^"]+)""#, options: .regularExpression) {
+            let match = response.body.string[range]
+            csrf = String(match.split(separator: "\"")[3])
+        }
+    }
+
+    /// Signs in; the caller checks the outcome.
+    @discardableResult
+    mutating func signIn(_ email: String, _ password: String) async throws -> TestingHTTPResponse {
+        try await get("/sign-in")
+        return try await post("/sign-in", ["email": email, "password": password, "next": "/"])
+    }
+
+    static func signedIn(_ app: Application, as role: Role) async throws -> Browser {
+        var browser = Browser(app)
+        let account = DemoAccounts.all.first { $0.role == role }!
+        let response = try await browser.signIn(account.email, account.password)
+        #expect(response.status == .seeOther, "\(role) could not sign in")
+        try await browser.get("/")
+        return browser
+    }
 }

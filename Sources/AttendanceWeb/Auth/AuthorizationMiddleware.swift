@@ -26,7 +26,8 @@ struct AuthorizationMiddleware: AsyncMiddleware {
         guard let principal = request.principal else {
             if request.isAPI { throw Abort(.unauthorized, reason: "error.unauthorized") }
             let next = request.url.path + (request.url.query.map { "?" + $0 } ?? "")
-            return Page.redirect("/sign-in?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"))
+            return Page.redirect(
+                "/sign-in?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"))
         }
         if principal.user.mustChangePassword && !principal.viaToken && !rule.beforePasswordChange {
             return Page.redirect("/account/password")
@@ -34,7 +35,8 @@ struct AuthorizationMiddleware: AsyncMiddleware {
         let target = try await resolve(rule.target, for: request, principal: principal)
         guard principal.allows(rule.permission, target) else {
             // The log says who and which route, never which pupil; the audit trail keeps the detail.
-            request.logger.warning("denied user \(principal.user.id) \(request.method) \(request.route?.description ?? "")")
+            request.logger.warning(
+                "denied user \(principal.user.id) \(request.method) \(request.route?.description ?? "")")
             try? await request.context.store.audit(
                 AuditEvent(actor: request.actor, action: "access_denied", subject: request.url.path))
             throw Abort(.forbidden)

@@ -24,7 +24,8 @@ struct DatabaseSessionDriver: SessionDriver {
         }
     }
 
-    func updateSession(_ sessionID: SessionID, to data: SessionData, for request: Request) -> EventLoopFuture<SessionID> {
+    func updateSession(_ sessionID: SessionID, to data: SessionData, for request: Request) -> EventLoopFuture<SessionID>
+    {
         request.eventLoop.makeFutureWithTask {
             try await save(sessionID, data)
             return sessionID

@@ -39,7 +39,8 @@ public enum DemoAccounts {
             case .educationSocialWorker:
                 grants = [RoleGrant(role: .educationSocialWorker, school: laestab)]
                 if let other { grants.append(RoleGrant(role: .educationSocialWorker, school: other.school.laestab)) }
-            case .headOfYear: grants = [RoleGrant(role: .headOfYear, school: laestab, yearGroups: Array(years.prefix(2)))]
+            case .headOfYear:
+                grants = [RoleGrant(role: .headOfYear, school: laestab, yearGroups: Array(years.prefix(2)))]
             case .formTutor: grants = [RoleGrant(role: .formTutor, school: laestab, registrationGroups: [form])]
             case .parent: grants = [RoleGrant(role: .parent, child: firstPupil.pupil.upn)]
             default: grants = [RoleGrant(role: account.role, school: laestab)]
@@ -53,7 +54,9 @@ public enum DemoAccounts {
 
     /// The lines `serve --demo` and `demo` print.
     public static var listing: String {
-        all.map { "  \($0.role.rawValue.padding(toLength: 26, withPad: " ", startingAt: 0)) \($0.email)  password: \($0.password)" }
-            .joined(separator: "\n")
+        all.map {
+            "  \($0.role.rawValue.padding(toLength: 26, withPad: " ", startingAt: 0)) \($0.email)  password: \($0.password)"
+        }
+        .joined(separator: "\n")
     }
 }

@@ -30,7 +30,9 @@ enum APIController {
         let fallback = FigureViews.yearToDate(request)
         func date(_ name: String) throws -> LocalDate? {
             guard let text = request.query[String.self, at: name] else { return nil }
-            guard let date = LocalDate(iso: text) else { throw Abort(.badRequest, reason: "\(name): not a date (YYYY-MM-DD)") }
+            guard let date = LocalDate(iso: text) else {
+                throw Abort(.badRequest, reason: "\(name): not a date (YYYY-MM-DD)")
+            }
             return date
         }
         let end = try date("to") ?? fallback.end
@@ -57,7 +59,8 @@ enum APIController {
             SchoolSummary(
                 laestab: laestab.description, name: school.name, from: range.start.iso, to: range.end.iso,
                 pupils: lines.count, possible: total.possible, attended: total.attended, authorised: total.authorised,
-                unauthorised: total.unauthorised, attendancePercent: total.attendancePercent, band: total.band?.rawValue,
+                unauthorised: total.unauthorised, attendancePercent: total.attendancePercent,
+                band: total.band?.rawValue,
                 persistentAbsencePupils: lines.filter(\.summary.persistentAbsence).count))
     }
 

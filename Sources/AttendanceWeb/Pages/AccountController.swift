@@ -27,8 +27,10 @@ enum AccountController {
             "noTokens": request.text("account.noTokens"), "hasTokens": !tokens.isEmpty,
             "tokens": tokens.map { token -> [String: Any] in
                 var row: [String: Any] = [
-                    "id": token.id, "name": token.name, "created": Timestamp.text(token.createdAt).prefix(16).description,
-                    "lastUsed": token.lastUsedAt.map { Timestamp.text($0).prefix(16).description } ?? request.text("account.never"),
+                    "id": token.id, "name": token.name,
+                    "created": Timestamp.text(token.createdAt).prefix(16).description,
+                    "lastUsed": token.lastUsedAt.map { Timestamp.text($0).prefix(16).description }
+                        ?? request.text("account.never"),
                 ]
                 if token.revokedAt != nil { row["revoked"] = true }
                 return row

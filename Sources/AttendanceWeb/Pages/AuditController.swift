@@ -22,7 +22,8 @@ enum AuditController {
             upn = upnText.isEmpty ? nil : try? UPN(upnText)
             from = fromText.isEmpty ? nil : LocalDate(iso: fromText)
             to = toText.isEmpty ? nil : LocalDate(iso: toText)
-            valid = (upnText.isEmpty || upn != nil) && (fromText.isEmpty || from != nil) && (toText.isEmpty || to != nil)
+            valid =
+                (upnText.isEmpty || upn != nil) && (fromText.isEmpty || from != nil) && (toText.isEmpty || to != nil)
             var parts = URLComponents()
             parts.queryItems = [("upn", upnText), ("user", user), ("from", fromText), ("to", toText)]
                 .filter { !$0.1.isEmpty }.map { URLQueryItem(name: $0.0, value: $0.1) }
@@ -39,13 +40,16 @@ enum AuditController {
     @Sendable static func page(_ request: Request) async throws -> Response {
         let principal = try request.signedIn
         let filters = Filters(request)
-        let events = filters.valid ? try await request.context.store.searchAudit(filters.search(for: principal.grants, limit: 500)) : []
+        let events =
+            filters.valid
+            ? try await request.context.store.searchAudit(filters.search(for: principal.grants, limit: 500)) : []
         var values: [String: Any] = [
             "title": request.text("audit.title"), "intro": request.text("audit.intro"),
             "upn": filters.upn?.value ?? (request.query[String.self, at: "upn"] ?? ""), "user": filters.user,
             "from": request.query[String.self, at: "from"] ?? "", "to": request.query[String.self, at: "to"] ?? "",
             "query": filters.query, "events": events.map(row), "hasEvents": !events.isEmpty,
-            "none": request.text("audit.none"), "search": request.text("audit.search"), "export": request.text("audit.export"),
+            "none": request.text("audit.none"), "search": request.text("audit.search"),
+            "export": request.text("audit.export"),
             "upnLabel": request.text("audit.filterUPN"), "userLabel": request.text("audit.filterUser"),
             "fromLabel": request.text("audit.filterFrom"), "toLabel": request.text("audit.filterTo"),
         ]
@@ -72,7 +76,9 @@ enum AuditController {
         guard filters.valid else { throw Abort(.badRequest, reason: "error.badRequest") }
         let store = request.context.store
         let events = try await store.searchAudit(filters.search(for: principal.grants, limit: 1_000_000))
-        var text = CSV.line(["id", "at", "actor", "ip", "action", "school", "upn", "subject", "before", "after", "reason"])
+        var text = CSV.line([
+            "id", "at", "actor", "ip", "action", "school", "upn", "subject", "before", "after", "reason",
+        ])
         for e in events {
             text += CSV.line([
                 e.id.map(String.init) ?? "", Timestamp.text(e.at), e.actor, e.ip ?? "", e.action,
@@ -83,7 +89,8 @@ enum AuditController {
         // An export is itself recorded, with what was asked for.
         try await store.audit(
             AuditEvent(
-                actor: request.actor, action: "export", school: AccessPolicy.auditableSchools(principal.grants)?.sorted().first,
+                actor: request.actor, action: "export",
+                school: AccessPolicy.auditableSchools(principal.grants)?.sorted().first,
                 subject: "audit.csv?\(filters.query)", after: "{\"rows\":\(events.count)}"))
         let response = Response(status: .ok, body: .init(string: text))
         response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])

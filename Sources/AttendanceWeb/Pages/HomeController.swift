@@ -35,7 +35,9 @@ enum HomeController {
 
     /// The pupils a user looks after: a parent's children, a tutor's forms, a head of year's years, and for
     /// school leaders and education social workers, the pupils below 92%.
-    static func pupils(for grants: [RoleGrant], request: Request) async throws -> (title: String, lines: [PupilSummary])? {
+    static func pupils(for grants: [RoleGrant], request: Request) async throws -> (
+        title: String, lines: [PupilSummary]
+    )? {
         let store = request.context.store
         let range = FigureViews.yearToDate(request)
         var reports: [LAESTAB: [PupilSummary]] = [:]
@@ -58,7 +60,9 @@ enum HomeController {
                 titleKey = titleKey ?? "home.childrenTitle"
             case .formTutor:
                 guard let school = grant.school else { continue }
-                lines += try await report(school).filter { grant.registrationGroups.contains($0.pupil.registrationGroup) }
+                lines += try await report(school).filter {
+                    grant.registrationGroups.contains($0.pupil.registrationGroup)
+                }
                 titleKey = titleKey ?? "home.pupilsTitle"
             case .headOfYear:
                 guard let school = grant.school else { continue }
@@ -83,7 +87,9 @@ enum HomeController {
         let visible = AccessPolicy.visibleSchools(principal.grants)
         let schools =
             visible?.isEmpty == true
-            ? [] : try await lines(store: context.store, schools: visible, week: week, language: language, strings: context.strings)
+            ? []
+            : try await lines(
+                store: context.store, schools: visible, week: week, language: language, strings: context.strings)
         var values: [String: Any] = [
             "title": request.text("home.title"),
             "greeting": request.text("home.greeting", ["name": principal.user.displayName]),
@@ -93,7 +99,8 @@ enum HomeController {
             "schools": schools, "hasSchools": !schools.isEmpty, "noPupils": request.text("home.noPupils"),
         ]
         for column in ["school", "laestab", "phase", "pupils", "attendance", "band"] {
-            values["column" + column.prefix(1).uppercased() + column.dropFirst()] = request.text("home.column.\(column)")
+            values["column" + column.prefix(1).uppercased() + column.dropFirst()] = request.text(
+                "home.column.\(column)")
         }
         values.merge(FigureViews.pupilColumns(request)) { a, _ in a }
         if let (title, lines) = try await pupils(for: principal.grants, request: request) {

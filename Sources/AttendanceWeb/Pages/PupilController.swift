@@ -29,8 +29,10 @@ enum PupilController {
         var values: [String: Any] = [
             "title": request.text("pupil.title", ["name": stored.pupil.displayName]),
             "upnLabel": request.text("pupil.upn"), "upn": placement.upn.value,
-            "schoolLabel": request.text("pupil.school"), "school": "\(schoolName) (\(current?.school.description ?? ""))",
-            "yearLabel": request.text("column.year"), "year": stored.pupil.yearGroup, "group": stored.pupil.registrationGroup,
+            "schoolLabel": request.text("pupil.school"),
+            "school": "\(schoolName) (\(current?.school.description ?? ""))",
+            "yearLabel": request.text("column.year"), "year": stored.pupil.yearGroup,
+            "group": stored.pupil.registrationGroup,
             "summaryTitle": request.text("pupil.summary", ["from": range.start.iso, "to": range.end.iso]),
             "possible": summary.possible, "attended": summary.attended, "authorised": summary.authorised,
             "unauthorised": summary.unauthorised, "attendance": summary.attendancePercentText,
@@ -53,7 +55,9 @@ enum PupilController {
                     "by": a.changedBy, "when": String(Timestamp.text(a.changedAt).prefix(16)), "reason": a.reason,
                 ]
             }
-            for key in ["session", "from", "to", "by", "when", "reason"] { values["\(key)Label"] = request.text("pupil.\(key)") }
+            for key in ["session", "from", "to", "by", "when", "reason"] {
+                values["\(key)Label"] = request.text("pupil.\(key)")
+            }
             values["contactsTitle"] = request.text("pupil.contacts")
             values["contacts"] = try await store.contacts(of: placement.upn).map { c -> [String: Any] in
                 [

@@ -40,9 +40,14 @@ enum SchoolController {
                 "year": group.year.attendancePercentText, "persistent": group.persistent,
             ].merging(FigureViews.band(group.year, request)) { a, _ in a }
         }
-        func order(_ a: String, _ b: String) -> Bool { (Int(a.prefix { $0.isNumber }) ?? 99, a) < (Int(b.prefix { $0.isNumber }) ?? 99, b) }
+        func order(_ a: String, _ b: String) -> Bool {
+            (Int(a.prefix { $0.isNumber }) ?? 99, a) < (Int(b.prefix { $0.isNumber }) ?? 99, b)
+        }
         let sections: [[String: Any]] = [
-            ["heading": request.text("school.whole"), "firstColumn": request.text("home.column.school"), "rows": [row(school.name, whole)]],
+            [
+                "heading": request.text("school.whole"), "firstColumn": request.text("home.column.school"),
+                "rows": [row(school.name, whole)],
+            ],
             [
                 "heading": request.text("school.byYear"), "firstColumn": request.text("column.year"),
                 "rows": byYear.keys.sorted(by: order).map { row($0, byYear[$0]!) },
@@ -55,7 +60,8 @@ enum SchoolController {
         var values: [String: Any] = [
             "title": request.text("school.title", ["school": school.name]),
             "period": request.text(
-                "school.period", ["week": "\(week.start.iso) – \(week.end.iso)", "from": range.start.iso, "to": range.end.iso]),
+                "school.period",
+                ["week": "\(week.start.iso) – \(week.end.iso)", "from": range.start.iso, "to": range.end.iso]),
             "sections": sections,
         ]
         values.merge(FigureViews.pupilColumns(request)) { a, _ in a }

@@ -20,7 +20,9 @@ enum SignInController {
         try render(request, next: safeNext(request.query[String.self, at: "next"]), email: "", error: nil, status: .ok)
     }
 
-    static func render(_ request: Request, next: String, email: String, error: String?, status: HTTPStatus) throws -> Response {
+    static func render(_ request: Request, next: String, email: String, error: String?, status: HTTPStatus) throws
+        -> Response
+    {
         var values: [String: Any] = [
             "title": request.text("signIn.title"), "emailLabel": request.text("signIn.email"),
             "passwordLabel": request.text("signIn.password"), "submit": request.text("signIn.submit"),
@@ -50,8 +52,10 @@ enum SignInController {
         // Always spend one bcrypt check, whether or not the account exists or is waiting.
         let passwordOK = Secrets.verify(form.password ?? "", hash: waiting ? nil : user?.passwordHash)
         guard let user, passwordOK, !waiting else {
-            try await store.recordFailedSignIn(email: email, actor: Actor(email.isEmpty ? "anonymous" : email, ip: request.remoteAddress?.ipAddress))
-            return try render(request, next: next, email: email, error: request.text("signIn.failed"), status: .unauthorized)
+            try await store.recordFailedSignIn(
+                email: email, actor: Actor(email.isEmpty ? "anonymous" : email, ip: request.remoteAddress?.ipAddress))
+            return try render(
+                request, next: next, email: email, error: request.text("signIn.failed"), status: .unauthorized)
         }
         try await store.recordSignIn(user: user, actor: Actor(user.email, ip: request.remoteAddress?.ipAddress))
         // A new session id on sign-in, so an id planted before it is worth nothing after.

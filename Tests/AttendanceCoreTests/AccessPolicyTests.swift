@@ -1,0 +1,89 @@
+import Testing
+
+@testable import AttendanceCore
+
+@Suite struct AccessPolicyTests {
+    static let school = LAESTAB(la: 665, estab: 4001)
+    static let other = LAESTAB(la: 665, estab: 2001)
+    static let child = UPN.make(la: 665, estab: 4001, year: 26, serial: 1)
+
+    static func pupil(_ upn: UPN = child, at school: LAESTAB = school, year: String = "7", group: String = "7A")
+        -> AccessTarget
+    {
+        .pupil(
+            PupilPlacement(
+                upn: upn, enrolments: [Enrolment(school: school, onRollFrom: day("2026-09-01"))], yearGroup: year,
+                registrationGroup: group))
+    }
+
+    static let sibling = UPN.make(la: 665, estab: 4001, year: 26, serial: 2)
+
+    @Test(arguments: [
+        // grant, permission, target, allowed
+        (RoleGrant(role: .educationLead), Permission.viewAuthority, AccessTarget.none, true),
+        (RoleGrant(role: .headTeacher, school: school), .viewAuthority, .none, false),
+        (RoleGrant(role: .educationLead), .viewPupil, pupil(at: other), true),
+        (RoleGrant(role: .headTeacher, school: school), .viewPupil, pupil(), true),
+        (RoleGrant(role: .headTeacher, school: school), .viewPupil, pupil(at: other), false),
+        (RoleGrant(role: .attendanceAdministrator, school: school), .viewPupil, pupil(year: "11", group: "11C"), true),
+        (RoleGrant(role: .headOfYear, school: school, yearGroups: ["7", "8"]), .viewPupil, pupil(), true),
+        (
+            RoleGrant(role: .headOfYear, school: school, yearGroups: ["7", "8"]), .viewPupil,
+            pupil(year: "9", group: "9A"), false
+        ),
+        (RoleGrant(role: .headOfYear, school: other, yearGroups: ["7"]), .viewPupil, pupil(), false),
+        (RoleGrant(role: .formTutor, school: school, registrationGroups: ["7A"]), .viewPupil, pupil(), true),
+        (
+            RoleGrant(role: .formTutor, school: school, registrationGroups: ["7A"]), .viewPupil, pupil(group: "7B"),
+            false
+        ),
+        (RoleGrant(role: .governor, school: school), .viewPupil, pupil(), false),
+        (RoleGrant(role: .governor, school: school), .viewSchoolFigures, .school(school), true),
+        (RoleGrant(role: .governor, school: school), .viewSchoolFigures, .school(other), false),
+        (RoleGrant(role: .parent, child: child), .viewPupil, pupil(), true),
+        (RoleGrant(role: .parent, child: child), .viewPupil, pupil(sibling), false),
+        (RoleGrant(role: .parent, child: child), .viewSchoolFigures, .school(school), false),
+        (RoleGrant(role: .educationSocialWorker, school: school), .viewPupil, pupil(), true),
+        (RoleGrant(role: .educationSocialWorker, school: school), .viewPupil, pupil(at: other), false),
+        (RoleGrant(role: .headTeacher, school: school), .viewAudit, .none, true),
+        (RoleGrant(role: .seniorManagement, school: school), .viewAudit, .none, false),
+        (RoleGrant(role: .parent, child: child), .signedIn, .none, true),
+    ])
+    func oneGrant(grant: RoleGrant, permission: Permission, target: AccessTarget, allowed: Bool) {
+        #expect(AccessPolicy.allows([grant], permission, target) == allowed)
+    }
+
+    @Test func nobodyWithoutARoleGetsInAndAnyoneMeansAnyone() {
+        #expect(!AccessPolicy.allows([], .signedIn, .none))
+        #expect(AccessPolicy.allows([], .anyone, .none))
+        #expect(!AccessPolicy.allows([], .viewPupil, Self.pupil()))
+    }
+
+    @Test func severalRolesAddUpAndAParentWhoIsAlsoStaffGetsTheStaffView() {
+        let grants = [
+            RoleGrant(role: .parent, child: Self.child),
+            RoleGrant(role: .formTutor, school: Self.school, registrationGroups: ["7B"]),
+        ]
+        guard case .pupil(let placement) = Self.pupil() else { return }
+        guard case .pupil(let tutees) = Self.pupil(Self.sibling, group: "7B") else { return }
+        #expect(AccessPolicy.allows(grants, .viewPupil, .pupil(placement)))
+        #expect(AccessPolicy.allows(grants, .viewPupil, .pupil(tutees)))
+        #expect(AccessPolicy.seesAsParentOnly(grants, placement))
+        #expect(!AccessPolicy.seesAsParentOnly(grants, tutees))
+        #expect(AccessPolicy.visibleSchools(grants) == [Self.school])
+        #expect(AccessPolicy.auditableSchools(grants) == [])
+        #expect(AccessPolicy.auditableSchools([RoleGrant(role: .educationLead)]) == nil)
+    }
+
+    @Test func grantsMustNameTheirScope() {
+        #expect(throws: RoleGrant.Problem.needsSchool(.headTeacher)) { try RoleGrant(role: .headTeacher).validate() }
+        #expect(throws: RoleGrant.Problem.needsYears) {
+            try RoleGrant(role: .headOfYear, school: Self.school).validate()
+        }
+        #expect(throws: RoleGrant.Problem.needsGroups) {
+            try RoleGrant(role: .formTutor, school: Self.school).validate()
+        }
+        #expect(throws: RoleGrant.Problem.needsChild) { try RoleGrant(role: .parent).validate() }
+        #expect(throws: Never.self) { try RoleGrant(role: .educationLead).validate() }
+    }
+}

@@ -1,0 +1,157 @@
+import AttendanceCore
+import AttendanceStore
+import Foundation
+import Testing
+import VaporTesting
+
+@testable import AttendanceWeb
+
+@Suite struct AccountTests {
+    @Test func aFailedSignInNeverSaysWhetherTheAccountExists() async throws {
+        try await withWebApp { app, store in
+            var browser = Browser(app)
+            let wrongPassword = try await browser.signIn("head@demo.example", "not-the-password")
+            let unknownUser = try await browser.signIn("nobody@demo.example", "not-the-password")
+            #expect(wrongPassword.status == .unauthorized && unknownUser.status == .unauthorized)
+            func message(_ html: String) -> String? {
+                html.range(of: #"<p class="error"[^>]*>[^<]*</p>"#, options: .regularExpression).map {
+                    String(html[$0])
+                }
+            }
+            #expect(message(wrongPassword.body.string) != nil)
+            #expect(message(wrongPassword.body.string) == message(unknownUser.body.string))
+            let failures = try await store.searchAudit(AuditQuery()).filter { $0.action == "sign_in_failed" }
+            #expect(Set(failures.compactMap(\.subject)) == ["head@demo.example", "nobody@demo.example"])
+        }
+    }
+
+    @Test func afterFiveFailuresTheAccountWaits() async throws {
+        try await withWebApp { app, store in
+            var browser = Browser(app)
+            for _ in 0..<Store.freeAttempts {
+                #expect(try await browser.signIn("office@demo.example", "wrong-password").status == .unauthorized)
+            }
+            let user = try await store.user(email: "office@demo.example")!
+            #expect(user.failedAttempts == 5)
+            let wait = user.lockedUntil!.timeIntervalSinceNow
+            #expect(wait > 50 && wait <= 61)
+            // The right password does not open a waiting account, and the message is the same.
+            let blocked = try await browser.signIn("office@demo.example", "demo-office")
+            #expect(blocked.status == .unauthorized)
+            #expect(blocked.body.string.contains("must wait a few minutes"))
+            // Each further failure waits longer.
+            try await store.recordFailedSignIn(email: "office@demo.example", actor: Actor("test"))
+            let longer = try await store.user(email: "office@demo.example")!.lockedUntil!.timeIntervalSinceNow
+            #expect(longer > 110)
+        }
+    }
+
+    @Test func formsWithoutTheirCSRFTokenAreRefused() async throws {
+        try await withWebApp { app, _ in
+            var browser = Browser(app)
+            try await browser.get("/sign-in")
+            let forged = try await browser.post(
+                "/sign-in", ["email": "head@demo.example", "password": "demo-head"], csrf: false)
+            #expect(forged.status == .forbidden)
+            #expect(forged.body.string.contains("This form has expired"))
+            var signedIn = try await Browser.signedIn(app, as: .headTeacher)
+            signedIn.csrf = "wrong"
+            #expect(try await signedIn.post("/account/tokens", ["name": "x"]).status == .forbidden)
+            signedIn.csrf = "wrong"
+            #expect(try await signedIn.post("/sign-out", [:]).status == .forbidden)
+            #expect(try await signedIn.get("/").status == .ok)  // still signed in
+        }
+    }
+
+    @Test func theSessionCookieIsHttpOnlyAndSameSiteAndRotatesAtSignIn() async throws {
+        try await withWebApp { app, _ in
+            var browser = Browser(app)
+            let page = try await browser.get("/sign-in")
+            let before = browser.cookie
+            let setCookie = page.headers[.setCookie].first { $0.hasPrefix("attendance-session=") } ?? ""
+            #expect(setCookie.contains("HttpOnly"))
+            #expect(setCookie.lowercased().contains("samesite=lax"))
+            try await browser.post("/sign-in", ["email": "smt@demo.example", "password": "demo-smt", "next": "/"])
+            #expect(!browser.cookie.isEmpty && browser.cookie != before)
+            #expect(try await browser.get("/").status == .ok)
+            // The old session id is worth nothing now.
+            let stale = try await app.testing().sendRequest(.GET, "/", headers: ["Cookie": before])
+            #expect(stale.status == .seeOther)
+            try await browser.get("/account")
+            let out = try await browser.post("/sign-out", [:])
+            #expect(out.headers.first(name: .location) == "/sign-in?out=1")
+            #expect(try await browser.get("/").status == .seeOther)
+        }
+    }
+
+    @Test func aTemporaryPasswordMustBeChangedFirst() async throws {
+        try await withWebApp { app, store in
+            try await store.createUser(
+                email: "new.tutor@demo.example", displayName: "New Tutor",
+                passwordHash: try Secrets.hashPassword("temp-1234-abcd"), mustChangePassword: true,
+                grants: [RoleGrant(role: .formTutor, school: mainSchool, registrationGroups: ["7A"])], by: Actor("test")
+            )
+            var browser = Browser(app)
+            let signIn = try await browser.signIn("new.tutor@demo.example", "temp-1234-abcd")
+            #expect(signIn.headers.first(name: .location) == "/account/password")
+            #expect(try await browser.get("/").headers.first(name: .location) == "/account/password")
+            let page = try await browser.get("/account/password")
+            #expect(page.body.string.contains("temporary password"))
+            let short = try await browser.post(
+                "/account/password", ["current": "temp-1234-abcd", "new": "short", "confirm": "short"])
+            #expect(short.status == .unprocessableEntity)
+            #expect(short.body.string.contains("at least 10 characters"))
+            let wrong = try await browser.post(
+                "/account/password", ["current": "nope", "new": "a-good-passphrase", "confirm": "a-good-passphrase"])
+            #expect(wrong.body.string.contains("current password is not right"))
+            let done = try await browser.post(
+                "/account/password",
+                ["current": "temp-1234-abcd", "new": "a-good-passphrase", "confirm": "a-good-passphrase"])
+            #expect(done.status == .seeOther)
+            #expect(try await browser.get("/").status == .ok)
+            #expect(try await store.user(email: "new.tutor@demo.example")!.mustChangePassword == false)
+            let actions = try await store.searchAudit(AuditQuery()).map(\.action)
+            #expect(actions.contains("user.password_changed") && actions.contains("user.created"))
+        }
+    }
+
+    @Test func apiTokensAreShownOnceUsableAndRevocable() async throws {
+        try await withWebApp { app, store in
+            var browser = try await Browser.signedIn(app, as: .headTeacher)
+            try await browser.get("/account")
+            let made = try await browser.post("/account/tokens", ["name": "MIS sync"])
+            let html = made.body.string
+            guard let range = html.range(of: #"att_[A-Za-z0-9_-]+"#, options: .regularExpression) else {
+                Issue.record("no token shown")
+                return
+            }
+            let token = String(html[range])
+            // Shown once: the account page no longer has it.
+            #expect(!(try await browser.get("/account").body.string.contains(token)))
+            let pupil = try await store.schoolReport(
+                mainSchool, in: DateRange(testToday.academicYear.firstDay, testToday)!)[0]
+            let api = try await app.testing().sendRequest(
+                .GET, "/api/pupils/\(pupil.pupil.upn)/summary", headers: ["Authorization": "Bearer \(token)"])
+            #expect(api.status == .ok)
+            let json = try JSONSerialization.jsonObject(with: Data(api.body.string.utf8)) as! [String: Any]
+            #expect(json["possible"] as? Int == pupil.summary.possible)
+            #expect(json["upn"] as? String == pupil.pupil.upn.value)
+            // The token has the head's scope: another school's figures are refused.
+            let outside = try await app.testing().sendRequest(
+                .GET, "/api/schools/\(otherSchool)/summary", headers: ["Authorization": "Bearer \(token)"])
+            #expect(outside.status == .forbidden)
+            #expect(outside.headers.contentType == .json)
+            // Revoked, it opens nothing.
+            let id = try await store.tokens(userID: try await store.user(email: "head@demo.example")!.id)[0].id
+            try await browser.get("/account")
+            #expect(try await browser.post("/account/tokens/\(id)/revoke", [:]).status == .seeOther)
+            let revoked = try await app.testing().sendRequest(
+                .GET, "/api/schools/\(mainSchool)/summary", headers: ["Authorization": "Bearer \(token)"])
+            #expect(revoked.status == .unauthorized)
+            // Nobody revokes another user's token.
+            var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
+            try await office.get("/account")
+            #expect(try await office.post("/account/tokens/\(id)/revoke", [:]).status == .notFound)
+        }
+    }
+}

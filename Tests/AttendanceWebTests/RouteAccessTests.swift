@@ -1,0 +1,185 @@
+import AttendanceCore
+import AttendanceStore
+import Foundation
+import Testing
+import VaporTesting
+
+@testable import AttendanceWeb
+
+/// Every route × every role × a target in and out of the role's scope. The expectations are written out
+/// here by hand from DOMAIN.md section 1, not derived from the policy they test.
+@Suite struct RouteAccessTests {
+    /// The pupils the matrix asks about.
+    struct Pupils {
+        let child: UPN  // in the form tutor's form; the demo parent's child
+        let yearEight: UPN  // in the head of year's years, not in the tutor's form
+        let yearEleven: UPN  // at the main school, outside the head of year's years
+        let elsewhere: UPN  // at a school no school-level role here covers
+
+        init(store: Store) async throws {
+            let parent = try await store.user(email: "parent@demo.example")!
+            child = parent.grants[0].child!
+            let year = DateRange(testToday.academicYear.firstDay, testToday)!
+            let main = try await store.roll(of: try await store.requireSchool(mainSchool).id, in: year)
+                .filter { $0.onRoll.end == testToday }
+            yearEight = main.first { $0.pupil.yearGroup == "8" }!.pupil.upn
+            yearEleven = main.first { $0.pupil.yearGroup == "11" }!.pupil.upn
+            elsewhere = try await store.roll(of: try await store.requireSchool(otherSchool).id, in: year)[0].pupil.upn
+        }
+    }
+
+    enum Subject: CaseIterable {
+        case child, yearEight, yearEleven, elsewhere
+    }
+
+    static let staffAtMain: Set<Role> = [.headTeacher, .seniorManagement, .attendanceAdministrator]
+
+    /// Who may see each pupil, by hand.
+    static func mayViewPupil(_ role: Role, _ subject: Subject) -> Bool {
+        switch (role, subject) {
+        case (.educationLead, _): return true
+        case (.governor, _): return false
+        case (.parent, .child): return true
+        case (.parent, _): return false
+        case (.formTutor, .child): return true
+        case (.formTutor, _): return false
+        case (.headOfYear, .child), (.headOfYear, .yearEight): return true  // the child is in Year 7
+        case (.headOfYear, _): return false
+        case (.educationSocialWorker, .elsewhere): return false
+        case (.educationSocialWorker, _): return true
+        case (_, .elsewhere): return false
+        default: return staffAtMain.contains(role)
+        }
+    }
+
+    /// Who may see each school's aggregate figures, by hand.
+    static func mayViewSchool(_ role: Role, _ school: LAESTAB) -> Bool {
+        switch role {
+        case .educationLead: return true
+        case .parent: return false
+        case .educationSocialWorker: return school != otherSchool
+        default: return school == mainSchool
+        }
+    }
+
+    static let mayAudit: Set<Role> = [.educationLead, .headTeacher]
+
+    @Test func everyRouteIsCoveredForEveryRoleInAndOutOfScope() async throws {
+        try await withWebApp { app, store in
+            let pupils = try await Pupils(store: store)
+            func upn(_ subject: Subject) -> UPN {
+                switch subject {
+                case .child: return pupils.child
+                case .yearEight: return pupils.yearEight
+                case .yearEleven: return pupils.yearEleven
+                case .elsewhere: return pupils.elsewhere
+                }
+            }
+            // Path patterns the matrix covers: a new route with no row here fails the test.
+            var covered = Set<String>()
+            for role in Role.allCases {
+                var browser = try await Browser.signedIn(app, as: role)
+                func expect(_ method: String, _ pattern: String, _ path: String, allowed: Bool) async throws {
+                    covered.insert("\(method) \(pattern)")
+                    guard method == "GET" else { return }
+                    let response = try await browser.get(path)
+                    #expect(response.status == (allowed ? .ok : .forbidden), "\(role) GET \(path)")
+                    if !allowed && !path.hasPrefix("/api/") {
+                        #expect(response.body.string.contains("You do not have permission"), "\(role) GET \(path)")
+                    }
+                }
+                try await expect("GET", "/health", "/health", allowed: true)
+                try await expect("GET", "/sign-in", "/sign-in", allowed: true)
+                try await expect("GET", "/", "/", allowed: true)
+                try await expect("GET", "/account", "/account", allowed: true)
+                try await expect("GET", "/account/password", "/account/password", allowed: true)
+                for school in [mainSchool, allocatedSchool, otherSchool] {
+                    let allowed = Self.mayViewSchool(role, school)
+                    try await expect("GET", "/schools/:laestab", "/schools/\(school)", allowed: allowed)
+                    try await expect(
+                        "GET", "/api/schools/:laestab/summary", "/api/schools/\(school)/summary", allowed: allowed)
+                }
+                for subject in Subject.allCases {
+                    let allowed = Self.mayViewPupil(role, subject)
+                    try await expect("GET", "/pupils/:upn", "/pupils/\(upn(subject))", allowed: allowed)
+                    try await expect(
+                        "GET", "/api/pupils/:upn/summary", "/api/pupils/\(upn(subject))/summary", allowed: allowed)
+                }
+                try await expect("GET", "/audit", "/audit", allowed: Self.mayAudit.contains(role))
+                try await expect("GET", "/audit.csv", "/audit.csv", allowed: Self.mayAudit.contains(role))
+                // Forms: each signed-in role may use its own account's forms (checked in AccountTests).
+                for pattern in [
+                    "/sign-in", "/sign-out", "/account/password", "/account/tokens", "/account/tokens/:id/revoke",
+                ] {
+                    try await expect("POST", pattern, pattern, allowed: true)
+                }
+            }
+            let routes = Set(
+                app.routes.all.map { "\($0.method.rawValue) /" + $0.path.map(\.description).joined(separator: "/") })
+            #expect(
+                routes == covered,
+                "routes without a row: \(routes.subtracting(covered)); rows without a route: \(covered.subtracting(routes))"
+            )
+        }
+    }
+
+    @Test func everyRouteDeclaresAPermission() async throws {
+        try await withWebApp { app, _ in
+            #expect(app.routes.all.count >= 15)
+            for route in app.routes.all {
+                #expect(
+                    route.rule != nil,
+                    "\(route.method) \(route.path.map(\.description).joined(separator: "/")) declares no permission")
+            }
+        }
+    }
+
+    @Test func withoutSignInPagesAskForItAndTheAPIRefuses() async throws {
+        try await withWebApp { app, store in
+            let pupils = try await Pupils(store: store)
+            var browser = Browser(app)
+            for path in [
+                "/", "/account", "/schools/\(mainSchool)", "/pupils/\(pupils.child)", "/audit?upn=\(pupils.child)",
+            ] {
+                let response = try await browser.get(path)
+                #expect(response.status == .seeOther, "\(path)")
+                let location = response.headers.first(name: .location) ?? ""
+                #expect(location.hasPrefix("/sign-in?next="), "\(path)")
+                #expect(location.removingPercentEncoding == "/sign-in?next=" + path, "\(path)")
+            }
+            for path in ["/api/pupils/\(pupils.child)/summary", "/api/schools/\(mainSchool)/summary"] {
+                let response = try await browser.get(path)
+                #expect(response.status == .unauthorized, "\(path)")
+                #expect(response.headers.contentType == .json)
+            }
+            #expect(try await browser.get("/health").status == .ok)
+            // Signing in from the redirect comes back to where the user was going.
+            try await browser.get(
+                "/sign-in?next=" + "/schools/\(mainSchool)".addingPercentEncoding(
+                    withAllowedCharacters: .alphanumerics)!)
+            let signIn = try await browser.post(
+                "/sign-in", ["email": "head@demo.example", "password": "demo-head", "next": "/schools/\(mainSchool)"])
+            #expect(signIn.headers.first(name: .location) == "/schools/\(mainSchool)")
+            // Another site is never a place to return to.
+            #expect(SignInController.safeNext("//evil.example/") == "/")
+            #expect(SignInController.safeNext("https://evil.example/") == "/")
+        }
+    }
+
+    @Test func aGovernorSeesFiguresButNeverANamedPupil() async throws {
+        try await withWebApp { app, store in
+            var browser = try await Browser.signedIn(app, as: .governor)
+            let home = try await browser.get("/").body.string
+            #expect(!home.contains("/pupils/"))
+            let school = try await browser.get("/schools/\(mainSchool)").body.string
+            #expect(school.contains("By form"))
+            #expect(!school.contains("/pupils/"))
+            let pupils = try await store.schoolReport(
+                mainSchool, in: DateRange(testToday.academicYear.firstDay, testToday)!)
+            for line in pupils {
+                #expect(!school.contains(line.pupil.upn.value) && !home.contains(line.pupil.upn.value))
+                #expect(!school.contains(line.pupil.displayName) && !home.contains(line.pupil.displayName))
+            }
+        }
+    }
+}
