@@ -6,6 +6,9 @@ DOMAIN.md section 3, so a mistake in the one Swift summary implementation cannot
 
 import json
 import os
+import re
+import urllib.error
+import urllib.parse
 import socket
 import sqlite3
 import subprocess
@@ -93,7 +96,8 @@ def percent_and_band(attended, possible):
 
 
 def test_every_command_has_help():
-    for args in [[], ["serve"], ["migrate"], ["demo"], ["import"], ["report"], ["report", "pupil"], ["report", "school"]]:
+    for args in [[], ["serve"], ["migrate"], ["demo"], ["import"], ["report"], ["report", "pupil"], ["report", "school"],
+                 ["codes"], ["users"], ["users", "add"], ["users", "list"], ["users", "reset-password"]]:
         result = run(*args, "--help")
         assert "USAGE" in result.stdout.upper()
 
@@ -210,7 +214,41 @@ def free_port():
         return s.getsockname()[1]
 
 
-def test_serve_demo_serves_the_home_page(tmp_path):
+class Session:
+    """A cookie-keeping client that posts forms with the page's CSRF token."""
+
+    def __init__(self, base):
+        import http.cookiejar
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect())
+        self.csrf = None
+
+    def get(self, path):
+        return self._open(urllib.request.Request(self.base + path))
+
+    def post(self, path, form):
+        data = urllib.parse.urlencode({**form, "csrf": self.csrf}).encode()
+        return self._open(urllib.request.Request(self.base + path, data=data))
+
+    def _open(self, request):
+        try:
+            response = self.opener.open(request, timeout=10)
+            status, headers, body = response.status, response.headers, response.read().decode()
+        except urllib.error.HTTPError as error:
+            status, headers, body = error.code, error.headers, error.read().decode()
+        match = re.search(r'name="csrf" value="([^"]+)"', body)
+        if match:
+            self.csrf = match.group(1)
+        return status, headers, body
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def test_serve_demo_serves_the_sign_in_page_and_each_role_signs_in(tmp_path):
     port = free_port()
     database = str(tmp_path / "served.sqlite")
     server = subprocess.Popen(
@@ -218,22 +256,66 @@ def test_serve_demo_serves_the_home_page(tmp_path):
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.time() + 300
-        html = None
-        while time.time() < deadline and html is None:
+        status = None
+        base = f"http://127.0.0.1:{port}"
+        while time.time() < deadline and status is None:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
-                    assert response.status == 200
-                    html = response.read().decode()
+                status, headers, _ = Session(base).get("/")
             except OSError:
                 assert server.poll() is None, server.stdout.read()
                 time.sleep(1)
-        assert html is not None, "the server did not answer"
+        assert status == 303, "the home page should ask for sign-in"
+        assert headers["Location"].startswith("/sign-in?next=")
+        client = Session(base)
+        status, _, page = client.get("/sign-in")
+        assert status == 200 and "Demonstration system" in page
+        accounts = re.findall(r"<td[^>]*>([a-z]+@demo\.example)</td><td[^>]*><code>(demo-[a-z]+)</code>", page)
+        assert len(accounts) == 9
+        for email, password in accounts:
+            client = Session(base)
+            client.get("/sign-in")
+            status, headers, _ = client.post("/sign-in", {"email": email, "password": password, "next": "/"})
+            assert status == 303 and headers["Location"] == "/", email
+            status, _, home = client.get("/")
+            assert status == 200 and "Hello, " in home, email
+        lead = Session(base)
+        lead.get("/sign-in")
+        lead.post("/sign-in", {"email": "lead@demo.example", "password": "demo-lead", "next": "/"})
+        _, _, home = lead.get("/")
         for laestab in schools(database):
-            assert laestab in html
-        assert "Demonstration system" in html
+            assert laestab in home
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_users_are_added_listed_and_reset_with_temporary_passwords(demo_db):
+    laestab = schools(demo_db)[0]
+    added = run("users", "add", "--email", "New.Head@Example.org", "--role", "head_teacher", "--school", laestab,
+                "--name", "New Head", "--database", demo_db)
+    assert "Temporary password" in added.stdout
+    password = added.stdout.strip().split()[-1]
+    assert re.fullmatch(r"[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}", password)
+    again = run("users", "add", "--email", "new.head@example.org", "--role", "governor", "--school", laestab,
+                "--database", demo_db)
+    assert "Added governor" in again.stdout and "Temporary password" not in again.stdout
+    listed = run("users", "list", "--database", demo_db).stdout
+    assert "new.head@example.org  New Head  [temporary password]" in listed
+    assert f"head_teacher at {laestab}" in listed and f"governor at {laestab}" in listed
+    missing = run("users", "add", "--email", "x@example.org", "--role", "form_tutor", "--school", laestab,
+                  "--database", demo_db, check=False)
+    assert missing.returncode != 0 and "registration groups" in missing.stderr
+    unknown = run("users", "add", "--email", "x@example.org", "--role", "parent", "--parent-of", "B801200005001",
+                  "--database", demo_db, check=False)
+    assert unknown.returncode != 0 and "was not found" in unknown.stderr
+    reset = run("users", "reset-password", "--email", "new.head@example.org", "--database", demo_db)
+    assert "New temporary password" in reset.stdout
+    with sqlite3.connect(demo_db) as db:
+        hashes = [row[0] for row in db.execute("SELECT password_hash FROM users")]
+        actions = [row[0] for row in db.execute("SELECT action FROM audit_events WHERE subject = 'new.head@example.org'")]
+    assert all(h.startswith("$2") for h in hashes), "passwords are stored as bcrypt hashes"
+    assert password not in "".join(hashes)
+    assert {"user.created", "user.role_added", "user.password_reset"} <= set(actions)
 
 
 @pytest.mark.skipif("TEST_POSTGRES_URL" not in os.environ, reason="TEST_POSTGRES_URL is not set")

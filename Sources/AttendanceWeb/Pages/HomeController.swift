@@ -76,7 +76,12 @@ enum HomeController {
         }
         guard let titleKey else { return nil }
         var seen = Set<UPN>()
-        return (request.text(titleKey), lines.filter { seen.insert($0.pupil.upn).inserted })
+        var unique = lines.filter { seen.insert($0.pupil.upn).inserted }
+        // Below-92% lists put the lowest attendance first: those are the calls to make first.
+        if titleKey == "home.redTitle" {
+            unique.sort { ($0.summary.attendanceTenths ?? 0) < ($1.summary.attendanceTenths ?? 0) }
+        }
+        return (request.text(titleKey), unique)
     }
 
     @Sendable static func page(_ request: Request) async throws -> Response {

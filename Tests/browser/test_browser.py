@@ -1,0 +1,197 @@
+"""Real-browser checks (headless Chromium through Selenium) against a running `attendance serve --demo`.
+
+Each demo role signs in through the form and lands on its own home page; URLs outside its scope are
+refused; axe finds no serious or critical accessibility problems on the main pages; the audit trail shows the
+sign-ins and a changed mark with its reason.
+"""
+
+import os
+import socket
+import sqlite3
+import subprocess
+import time
+import urllib.request
+
+import pytest
+from axe_selenium_python import Axe
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+BIN = os.environ.get("ATTENDANCE_BIN", os.path.join(os.path.dirname(__file__), "../../.build/debug/attendance"))
+SHOTS = os.environ.get("SCREENSHOTS")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    database = str(tmp_path_factory.mktemp("browser") / "demo.sqlite")
+    subprocess.run(
+        [BIN, "demo", "--database", database, "--schools", "3", "--pupils-per-school", "90", "--until", "2026-11-20"],
+        check=True, capture_output=True, timeout=600)
+    port = free_port()
+    process = subprocess.Popen(
+        [BIN, "serve", "--demo", "--port", str(port), "--database", database],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(base + "/health", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    yield base, database
+    process.terminate()
+    process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    options = webdriver.ChromeOptions()
+    for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1024,900"]:
+        options.add_argument(argument)
+    options.binary_location = "/usr/bin/chromium"
+    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path="/usr/bin/chromedriver"), options=options)
+    driver.implicitly_wait(2)
+    yield driver
+    driver.quit()
+
+
+ROLES = {
+    "lead@demo.example": ("demo-lead", "Education lead"),
+    "esw@demo.example": ("demo-esw", "Education social worker"),
+    "head@demo.example": ("demo-head", "Head teacher"),
+    "smt@demo.example": ("demo-smt", "Senior management"),
+    "office@demo.example": ("demo-office", "Attendance administrator"),
+    "hoy@demo.example": ("demo-hoy", "Head of year"),
+    "tutor@demo.example": ("demo-tutor", "Form tutor"),
+    "governor@demo.example": ("demo-governor", "Governor"),
+    "parent@demo.example": ("demo-parent", "Parent or carer"),
+}
+
+
+def sign_in(driver, base, email):
+    driver.delete_all_cookies()
+    driver.get(base + "/sign-in")
+    driver.find_element(By.ID, "email").send_keys(email)
+    driver.find_element(By.ID, "password").send_keys(ROLES[email][0] + Keys.ENTER)
+    WebDriverWait(driver, 10).until(lambda d: "/sign-in" not in d.current_url)
+
+
+def shot(driver, name):
+    if SHOTS:
+        os.makedirs(SHOTS, exist_ok=True)
+        driver.save_screenshot(os.path.join(SHOTS, name + ".png"))
+
+
+def pupils(database):
+    with sqlite3.connect(database) as db:
+        elsewhere = db.execute(
+            "SELECT p.upn FROM pupils p JOIN enrolments e ON e.pupil_id = p.id JOIN schools s ON s.id = e.school_id "
+            "WHERE s.laestab = '6652003' LIMIT 1").fetchone()[0]
+        child = db.execute("SELECT child_upn FROM role_grants WHERE role = 'parent'").fetchone()[0]
+    return child, elsewhere
+
+
+def test_the_sign_in_page_lists_the_demo_accounts(server, browser):
+    base, _ = server
+    browser.get(base + "/sign-in")
+    text = browser.find_element(By.TAG_NAME, "body").text
+    assert "Demonstration system" in text
+    for email, (password, _) in ROLES.items():
+        assert email in text and password in text
+    shot(browser, "sign-in")
+
+
+@pytest.mark.parametrize("email", list(ROLES))
+def test_each_role_signs_in_to_its_own_home_and_cannot_edit_its_way_out(server, browser, email):
+    base, database = server
+    sign_in(browser, base, email)
+    assert browser.current_url.rstrip("/") == base
+    assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Hello, ")
+    assert ROLES[email][1] in browser.find_element(By.CSS_SELECTOR, "ul.roles").text
+    shot(browser, "home-" + email.split("@")[0])
+    child, elsewhere = pupils(database)
+    refused = [f"/pupils/{elsewhere}", "/schools/6652003"]
+    if email == "lead@demo.example":
+        refused = []
+    if email in ("governor@demo.example",):
+        refused.append(f"/pupils/{child}")
+    if email not in ("lead@demo.example", "head@demo.example"):
+        refused.append("/audit")
+    for path in refused:
+        browser.get(base + path)
+        assert "You do not have permission" in browser.find_element(By.TAG_NAME, "main").text, (email, path)
+    # Sign out with the button in the header.
+    browser.get(base + "/")
+    browser.find_element(By.CSS_SELECTOR, "form[action='/sign-out'] button").click()
+    WebDriverWait(browser, 10).until(lambda d: "/sign-in" in d.current_url)
+    assert "You have signed out." in browser.find_element(By.TAG_NAME, "main").text
+    browser.get(base + "/")
+    assert "/sign-in?next=" in browser.current_url
+
+
+def serious(results):
+    return [v for v in results["violations"] if v.get("impact") in ("serious", "critical")]
+
+
+def test_axe_finds_no_serious_problems_on_the_main_pages(server, browser):
+    base, database = server
+    child, _ = pupils(database)
+    browser.delete_all_cookies()
+    pages = ["/sign-in", "/sign-in?lang=cy"]
+    problems = {}
+    for path in pages:
+        browser.get(base + path)
+        axe = Axe(browser)
+        axe.inject()
+        found = serious(axe.run())
+        if found:
+            problems[path] = [(v["id"], v["help"]) for v in found]
+    sign_in(browser, base, "head@demo.example")
+    for path in ["/", "/schools/6654001", f"/pupils/{child}", "/audit", "/account", "/account/password", "/?lang=cy"]:
+        browser.get(base + path)
+        axe = Axe(browser)
+        axe.inject()
+        found = serious(axe.run())
+        if found:
+            problems[path] = [(v["id"], v["help"]) for v in found]
+        shot(browser, "axe" + path.replace("/", "_").replace("?", "_"))
+    assert problems == {}
+
+
+def test_the_keyboard_alone_signs_in(server, browser):
+    base, _ = server
+    browser.delete_all_cookies()
+    browser.get(base + "/sign-in")
+    body = browser.find_element(By.TAG_NAME, "body")
+    body.send_keys(Keys.TAB)  # the skip link comes first
+    assert browser.switch_to.active_element.get_attribute("class") == "skip"
+    browser.find_element(By.ID, "email").click()
+    active = browser.switch_to.active_element
+    active.send_keys("office@demo.example" + Keys.TAB)
+    browser.switch_to.active_element.send_keys("demo-office" + Keys.TAB)
+    browser.switch_to.active_element.send_keys(Keys.ENTER)
+    WebDriverWait(browser, 10).until(lambda d: "/sign-in" not in d.current_url)
+    assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Hello, Carys")
+
+
+def test_the_audit_trail_shows_sign_ins_and_a_changed_mark_with_its_reason(server, browser):
+    base, _ = server
+    sign_in(browser, base, "head@demo.example")
+    browser.get(base + "/audit")
+    text = browser.find_element(By.TAG_NAME, "main").text
+    assert "sign_in" in text and "head@demo.example" in text
+    assert "mark.amended" in text and "Parent phoned: illness" in text
+    shot(browser, "audit")
+    # A pupil's corrections show on their page, with who and why.
+    link = browser.find_element(By.XPATH, "//table[contains(@class,'audit')]//tr[td[text()='mark.amended']]/td[4]")
+    upn = link.text
+    browser.get(base + "/audit?upn=" + upn)
+    assert "Parent phoned: illness" in browser.find_element(By.TAG_NAME, "main").text
