@@ -123,9 +123,19 @@ extension Store {
 }
 
 /// A small JSON object for the before/after columns, with sorted keys so equal states read the same.
-func auditJSON(_ values: [String: String?]) -> String {
+public func auditJSON(_ values: [String: String?]) -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     let present = values.compactMapValues { $0 }
     return String(decoding: (try? encoder.encode(present)) ?? Data("{}".utf8), as: UTF8.self)
+}
+
+/// The fields that differ between two states, as the before and after JSON of an audit line; nil when equal.
+func auditDiff(_ before: [String: String?], _ after: [String: String?]) -> (before: String, after: String)? {
+    let keys = Set(before.keys).union(after.keys).filter { (before[$0] ?? nil) != (after[$0] ?? nil) }
+    guard !keys.isEmpty else { return nil }
+    return (
+        auditJSON(Dictionary(uniqueKeysWithValues: keys.map { ($0, before[$0] ?? nil) })),
+        auditJSON(Dictionary(uniqueKeysWithValues: keys.map { ($0, after[$0] ?? nil) }))
+    )
 }

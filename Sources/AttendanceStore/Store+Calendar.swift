@@ -26,7 +26,10 @@ extension Store {
     /// Imports calendar lines for a scope, all or nothing; a line already there (same kind and dates) keeps
     /// one row with the new name.
     @discardableResult
-    public func importCalendar(_ rows: [Numbered<CalendarEntry>], scope: CalendarScope) async throws -> Int {
+    public func importCalendar(
+        _ rows: [Numbered<CalendarEntry>], scope: CalendarScope, by actor: Actor = Actor("import"),
+        source: String? = nil
+    ) async throws -> Int {
         try await transaction { db in
             for row in rows {
                 let entry = row.value
@@ -38,6 +41,14 @@ extension Store {
                     }
                     .run()
             }
+            var school: LAESTAB? = nil
+            if case .school(let laestab) = scope { school = laestab }
+            try await Self.audit(
+                [
+                    AuditEvent(
+                        actor: actor, action: "calendar.imported", school: school, subject: source,
+                        after: auditJSON(["scope": scope.key, "lines": String(rows.count)]))
+                ], on: db)
             return rows.count
         }
     }

@@ -5,7 +5,9 @@ import SQLKit
 extension Store {
     /// Imports contacts, all or nothing; a pupil's contact at the same priority is replaced by the new line.
     @discardableResult
-    public func importContacts(_ rows: [Numbered<ImportParser.ContactRow>]) async throws -> Int {
+    public func importContacts(
+        _ rows: [Numbered<ImportParser.ContactRow>], by actor: Actor = Actor("import"), source: String? = nil
+    ) async throws -> Int {
         let ids = try await Self.pupilIDs(for: Set(rows.map(\.value.upn)), on: sql)
         var problems: [ImportProblem] = []
         var seen: [String: Int] = [:]
@@ -24,7 +26,30 @@ extension Store {
             seen[key] = row.line
         }
         guard problems.isEmpty else { throw ImportProblems(problems) }
+        let schools = try await currentSchools(pupils: Array(Set(ids.values)))
         return try await transaction { db in
+            let before = try await Self.existingContacts(pupils: Array(Set(ids.values)), on: db)
+            var events: [AuditEvent] = []
+            for row in rows {
+                let pupilID = ids[row.value.upn]!
+                let after = Self.fields(row.value.contact)
+                let school = schools[pupilID]
+                if let old = before[pupilID]?[row.value.contact.priority] {
+                    if let diff = auditDiff(Self.fields(old), after) {
+                        events.append(
+                            AuditEvent(
+                                actor: actor, action: "contact.updated", school: school, upn: row.value.upn,
+                                subject: source, before: diff.before, after: diff.after))
+                    }
+                } else {
+                    events.append(
+                        AuditEvent(
+                            actor: actor, action: "contact.created", school: school, upn: row.value.upn,
+                            subject: source,
+                            after: auditJSON(after)))
+                }
+            }
+            try await Self.audit(events, on: db)
             try await db.insertRows(
                 into: "contacts",
                 columns: [
@@ -52,6 +77,44 @@ extension Store {
         }
     }
 
+    static func fields(_ c: Contact) -> [String: String?] {
+        [
+            "name": c.name, "relationship": c.relationship, "parental_responsibility": String(c.parentalResponsibility),
+            "priority": String(c.priority), "phone": c.phone, "mobile": c.mobile, "email": c.email,
+            "address": c.address,
+            "language": c.language.rawValue,
+        ]
+    }
+
+    private static func existingContacts(pupils: [Int], on db: any SQLDatabase) async throws -> [Int: [Int: Contact]] {
+        var result: [Int: [Int: Contact]] = [:]
+        for chunk in pupils.chunked(5000) {
+            for row in try await db.select().column("*").from("contacts").where("pupil_id", .in, Array(chunk)).all() {
+                let contact = try contact(from: row)
+                result[try row.decode(column: "pupil_id", as: Int.self), default: [:]][contact.priority] = contact
+            }
+        }
+        return result
+    }
+
+    /// The school each pupil is (or was last) on the roll of, for the audit trail's school column.
+    func currentSchools(pupils: [Int]) async throws -> [Int: LAESTAB] {
+        var result: [Int: LAESTAB] = [:]
+        for chunk in pupils.chunked(5000) {
+            let rows = try await sql.raw(
+                """
+                SELECT e.pupil_id, s.laestab FROM enrolments e JOIN schools s ON s.id = e.school_id
+                WHERE e.pupil_id IN (\(binds: Array(chunk))) ORDER BY e.on_roll_from
+                """
+            ).all()
+            for row in rows {
+                result[try row.decode(column: "pupil_id", as: Int.self)] = LAESTAB(
+                    text: try row.decode(column: "laestab", as: String.self))
+            }
+        }
+        return result
+    }
+
     /// A pupil's contacts in the order to call them.
     public func contacts(of upn: UPN) async throws -> [Contact] {
         let rows = try await sql.raw(
@@ -60,17 +123,19 @@ extension Store {
             WHERE p.upn = \(bind: upn.value) ORDER BY c.priority
             """
         ).all()
-        return try rows.map { row in
-            Contact(
-                name: try row.decode(column: "name", as: String.self),
-                relationship: try row.decode(column: "relationship", as: String.self),
-                parentalResponsibility: try row.decode(column: "parental_responsibility", as: Bool.self),
-                priority: try row.decode(column: "priority", as: Int.self),
-                phone: try row.decode(column: "phone", as: String?.self),
-                mobile: try row.decode(column: "mobile", as: String?.self),
-                email: try row.decode(column: "email", as: String?.self),
-                address: try row.decode(column: "address", as: String?.self),
-                language: LanguagePreference(rawValue: try row.decode(column: "language", as: String.self)) ?? .both)
-        }
+        return try rows.map(Self.contact(from:))
+    }
+
+    static func contact(from row: any SQLRow) throws -> Contact {
+        Contact(
+            name: try row.decode(column: "name", as: String.self),
+            relationship: try row.decode(column: "relationship", as: String.self),
+            parentalResponsibility: try row.decode(column: "parental_responsibility", as: Bool.self),
+            priority: try row.decode(column: "priority", as: Int.self),
+            phone: try row.decode(column: "phone", as: String?.self),
+            mobile: try row.decode(column: "mobile", as: String?.self),
+            email: try row.decode(column: "email", as: String?.self),
+            address: try row.decode(column: "address", as: String?.self),
+            language: LanguagePreference(rawValue: try row.decode(column: "language", as: String.self)) ?? .both)
     }
 }

@@ -13,7 +13,10 @@ extension Store {
     /// Imports pupils onto a school's roll, all or nothing; a pupil already there (same UPN) is updated,
     /// and an enrolment already there (same school and start date) keeps one row.
     @discardableResult
-    public func importPupils(_ rows: [Numbered<ImportParser.PupilRow>], school laestab: LAESTAB) async throws -> Int {
+    public func importPupils(
+        _ rows: [Numbered<ImportParser.PupilRow>], school laestab: LAESTAB, by actor: Actor = Actor("import"),
+        source: String? = nil
+    ) async throws -> Int {
         let school = try await requireSchool(laestab)
         var seen: [UPN: Int] = [:]
         var problems: [ImportProblem] = []
@@ -27,6 +30,7 @@ extension Store {
         guard problems.isEmpty else { throw ImportProblems(problems) }
         return try await transaction { db in
             for chunk in rows.chunked(500) {
+                let before = try await Self.existing(chunk.map(\.value.pupil.upn), schoolID: school.id, on: db)
                 try await db.insertRows(
                     into: "pupils",
                     columns: [
@@ -67,9 +71,94 @@ extension Store {
                         $0.set(excludedValueOf: "on_roll_to").set(excludedValueOf: "leaving_reason")
                     }
                 }
+                try await Self.audit(
+                    Self.changes(chunk.map(\.value), before: before, school: laestab, actor: actor, source: source),
+                    on: db)
             }
             return rows.count
         }
+    }
+
+    /// Pupils and their enrolments at a school as they are before an import, by UPN.
+    private static func existing(
+        _ upns: [UPN], schoolID: Int, on db: any SQLDatabase
+    ) async throws -> [UPN: (pupil: Pupil, enrolments: [Enrolment])] {
+        var result: [UPN: (pupil: Pupil, enrolments: [Enrolment])] = [:]
+        let rows = try await db.select().column("*").from("pupils").where("upn", .in, upns.map(\.value)).all()
+        var byID: [Int: UPN] = [:]
+        for row in rows {
+            let pupil = try Self.pupil(from: row)
+            result[pupil.upn] = (pupil, [])
+            byID[try row.decode(column: "id", as: Int.self)] = pupil.upn
+        }
+        guard !byID.isEmpty else { return result }
+        let enrolments = try await db.raw(
+            """
+            SELECT e.pupil_id, s.laestab, e.on_roll_from, e.on_roll_to, e.leaving_reason FROM enrolments e
+            JOIN schools s ON s.id = e.school_id
+            WHERE e.school_id = \(bind: schoolID) AND e.pupil_id IN (\(binds: Array(byID.keys)))
+            """
+        ).all()
+        for row in enrolments {
+            guard let upn = byID[try row.decode(column: "pupil_id", as: Int.self)] else { continue }
+            result[upn]?.enrolments.append(try Self.enrolment(from: row))
+        }
+        return result
+    }
+
+    static func fields(_ p: Pupil) -> [String: String?] {
+        [
+            "legal_surname": p.legalSurname, "legal_forename": p.legalForename, "preferred_surname": p.preferredSurname,
+            "preferred_forename": p.preferredForename, "date_of_birth": p.dateOfBirth.iso, "sex": p.sex.rawValue,
+            "year_group": p.yearGroup, "registration_group": p.registrationGroup,
+            "free_school_meals": String(p.freeSchoolMeals), "looked_after": String(p.lookedAfter),
+            "additional_learning_needs": String(p.additionalLearningNeeds),
+        ]
+    }
+
+    static func fields(_ e: Enrolment) -> [String: String?] {
+        ["on_roll_from": e.onRollFrom.iso, "on_roll_to": e.onRollTo?.iso, "leaving_reason": e.leavingReason]
+    }
+
+    /// One audit line for each pupil or enrolment the import creates or changes; nothing for unchanged rows.
+    private static func changes(
+        _ rows: [ImportParser.PupilRow], before: [UPN: (pupil: Pupil, enrolments: [Enrolment])], school: LAESTAB,
+        actor: Actor, source: String?
+    ) -> [AuditEvent] {
+        var events: [AuditEvent] = []
+        for row in rows {
+            let upn = row.pupil.upn
+            let old = before[upn]
+            if let old {
+                if let diff = auditDiff(fields(old.pupil), fields(row.pupil)) {
+                    events.append(
+                        AuditEvent(
+                            actor: actor, action: "pupil.updated", school: school, upn: upn, subject: source,
+                            before: diff.before, after: diff.after))
+                }
+            } else {
+                events.append(
+                    AuditEvent(
+                        actor: actor, action: "pupil.created", school: school, upn: upn, subject: source,
+                        after: auditJSON(fields(row.pupil))))
+            }
+            let enrolment = Enrolment(
+                school: school, onRollFrom: row.onRollFrom, onRollTo: row.onRollTo, leavingReason: row.leavingReason)
+            if let previous = old?.enrolments.first(where: { $0.onRollFrom == row.onRollFrom }) {
+                if let diff = auditDiff(fields(previous), fields(enrolment)) {
+                    events.append(
+                        AuditEvent(
+                            actor: actor, action: "enrolment.updated", school: school, upn: upn, subject: source,
+                            before: diff.before, after: diff.after))
+                }
+            } else {
+                events.append(
+                    AuditEvent(
+                        actor: actor, action: "enrolment.created", school: school, upn: upn, subject: source,
+                        after: auditJSON(fields(enrolment))))
+            }
+        }
+        return events
     }
 
     /// Row ids for UPNs (those not found are absent from the result).

@@ -22,7 +22,9 @@ extension Store {
 
     /// Imports schools, all or nothing; a school already there (same LAESTAB) is updated.
     @discardableResult
-    public func importSchools(_ rows: [Numbered<School>]) async throws -> Int {
+    public func importSchools(
+        _ rows: [Numbered<School>], by actor: Actor = Actor("import"), source: String? = nil
+    ) async throws -> Int {
         var seen: [LAESTAB: Int] = [:]
         var problems: [ImportProblem] = []
         for row in rows {
@@ -35,6 +37,16 @@ extension Store {
         guard problems.isEmpty else { throw ImportProblems(problems) }
         return try await transaction { db in
             for row in rows { try await Self.upsert(row.value, on: db) }
+            try await Self.audit(
+                rows.map {
+                    AuditEvent(
+                        actor: actor, action: "school.imported", school: $0.value.laestab, subject: source,
+                        after: auditJSON([
+                            "name": $0.value.name, "phase": $0.value.phase.rawValue,
+                            "am": "\($0.value.am.start)-\($0.value.am.close)",
+                            "pm": "\($0.value.pm.start)-\($0.value.pm.close)",
+                        ]))
+                }, on: db)
             return rows.count
         }
     }

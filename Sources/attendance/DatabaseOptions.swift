@@ -80,3 +80,6 @@ func today() -> LocalDate {
     let parts = Calendar.current.dateComponents([.year, .month, .day], from: Date())
     return LocalDate(year: parts.year!, month: parts.month!, day: parts.day!)!
 }
+
+/// Who a command acts as in the audit trail: the operating-system user running it.
+var commandActor: Actor { Actor("cli:\(ProcessInfo.processInfo.environment["USER"] ?? "unknown")") }

@@ -30,6 +30,7 @@ struct ImportCommand: AsyncParsableCommand {
             throw ValidationError("\(file) could not be read as UTF-8 text")
         }
         let progress = Progress()
+        let source = URL(fileURLWithPath: file).lastPathComponent
         do {
             let summary = try await db.withStore { store -> String in
                 switch kind {
@@ -39,22 +40,26 @@ struct ImportCommand: AsyncParsableCommand {
                     where try await store.localAuthorityName(laNumber: la) == nil {
                         try await store.saveLocalAuthority(laNumber: la, name: "Local authority \(la)")
                     }
-                    return "\(try await store.importSchools(rows)) schools"
+                    return "\(try await store.importSchools(rows, by: commandActor, source: source)) schools"
                 case .calendar:
                     let rows = try ImportParser.calendar(text)
                     let scope = try await calendarScope(store: store, laestab: laestab)
-                    return "\(try await store.importCalendar(rows, scope: scope)) calendar lines for \(scope)"
+                    let count = try await store.importCalendar(rows, scope: scope, by: commandActor, source: source)
+                    return "\(count) calendar lines for \(scope)"
                 case .pupils:
                     let school = try await schoolForRoll(store: store, laestab: laestab)
-                    return "\(try await store.importPupils(try ImportParser.pupils(text), school: school)) pupils"
+                    let rows = try ImportParser.pupils(text)
+                    let count = try await store.importPupils(rows, school: school, by: commandActor, source: source)
+                    return "\(count) pupils"
                 case .contacts:
-                    return "\(try await store.importContacts(try ImportParser.contacts(text))) contacts"
+                    let rows = try ImportParser.contacts(text)
+                    return "\(try await store.importContacts(rows, by: commandActor, source: source)) contacts"
                 case .marks:
                     progress.say("Reading \(file)…")
                     let rows = try ImportParser.marks(text, codes: store.codes)
                     progress.say("Checking and writing \(rows.count) marks…")
                     let result = try await store.importMarks(
-                        rows, school: laestab, source: URL(fileURLWithPath: file).lastPathComponent)
+                        rows, school: laestab, source: source, by: commandActor)
                     return "\(result.inserted) new marks, \(result.amended) amended, \(result.unchanged) unchanged"
                 }
             }

@@ -63,6 +63,10 @@ struct PupilReport: AsyncParsableCommand {
         do {
             let row = try await db.withStore { store in
                 let (stored, summary) = try await store.summary(of: upn, in: window)
+                try await store.audit(
+                    AuditEvent(
+                        actor: commandActor, action: "export", school: stored.enrolments.last?.school, upn: upn,
+                        subject: "report pupil \(window.start)..\(window.end) \(format.rawValue)"))
                 return SummaryRow(pupil: stored.pupil, range: window, summary: summary)
             }
             print(format == .json ? try jsonText(row) : "\(window.start) to \(window.end)\n" + textLine(row))
@@ -90,6 +94,11 @@ struct SchoolReport: AsyncParsableCommand {
         do {
             let (name, rows, total) = try await db.withStore { store in
                 let lines = try await store.schoolReport(school, in: window)
+                try await store.audit(
+                    AuditEvent(
+                        actor: commandActor, action: "export", school: school,
+                        subject: "report school \(window.start)..\(window.end) \(format.rawValue)",
+                        after: auditJSON(["pupils": String(lines.count)])))
                 let total = lines.reduce(AttendanceSummary.empty(rules: store.rules)) { $0 + $1.summary }
                 let name = try await store.requireSchool(school).school.name
                 return (name, lines.map { SummaryRow(pupil: $0.pupil, range: window, summary: $0.summary) }, total)

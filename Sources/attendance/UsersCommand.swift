@@ -20,9 +20,6 @@ func temporaryPassword() -> String {
     return groups.joined(separator: "-")
 }
 
-/// Who a command acts as in the audit trail: the operating-system user running it.
-var commandActor: Actor { Actor("cli:\(ProcessInfo.processInfo.environment["USER"] ?? "unknown")") }
-
 struct AddUser: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add",

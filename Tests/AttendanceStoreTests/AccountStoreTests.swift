@@ -85,7 +85,7 @@ import Testing
             try await store.writeMarks(
                 [entry("I")], by: Actor("office@example.org", ip: "10.0.0.6"), reason: "Parent phoned")
             let events = try await store.searchAudit(AuditQuery(upn: alys))
-            #expect(events.map(\.action) == ["mark.amended"])
+            #expect(events.map(\.action) == ["mark.amended", "enrolment.created", "pupil.created"])
             #expect(events[0].reason == "Parent phoned")
             #expect(events[0].ip == "10.0.0.6")
             #expect(events[0].before == #"{"code":"N"}"#)
@@ -106,6 +106,48 @@ import Testing
                 }
             }
             #expect(try await store.amendments(of: alys).count == 1)
+        }
+    }
+}
+
+@Suite struct ImportAuditTests {
+    @Test(arguments: TestDatabase.available)
+    func importsRecordWhatTheyCreateAndChangeAndNothingElse(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            try await loadFixture(store)
+            func actions(_ upn: UPN) async throws -> [String] {
+                try await store.searchAudit(AuditQuery(upn: upn)).map(\.action).reversed()
+            }
+            #expect(try await actions(alys) == ["pupil.created", "enrolment.created"])
+            // The same file again changes nothing and records nothing.
+            try await store.importPupils(try ImportParser.pupils(pupilsCSV), school: school, source: "again.csv")
+            #expect(try await actions(alys) == ["pupil.created", "enrolment.created"])
+            // A changed name and a leaving date are recorded with before and after.
+            let changed = pupilsCSV.replacingOccurrences(
+                of: "Jones,Alys,2014-03-02,F,7,7A,N,N,2025-09-01,",
+                with: "Jones,Alys,2014-03-02,F,7,7B,N,N,2025-09-01,2026-02-13")
+            try await store.importPupils(
+                try ImportParser.pupils(changed), school: school, by: Actor("office"), source: "moves.csv")
+            let events = try await store.searchAudit(AuditQuery(upn: alys))
+            #expect(events.map(\.action).prefix(2).sorted() == ["enrolment.updated", "pupil.updated"])
+            let pupil = events.first { $0.action == "pupil.updated" }!
+            #expect(pupil.before == #"{"registration_group":"7A"}"#)
+            #expect(pupil.after == #"{"registration_group":"7B"}"#)
+            #expect(pupil.actor == "office" && pupil.subject == "moves.csv")
+            let enrolment = events.first { $0.action == "enrolment.updated" }!
+            #expect(enrolment.before == "{}" && enrolment.after == #"{"on_roll_to":"2026-02-13"}"#)
+            // Contacts likewise.
+            let csv = "upn,name,relationship,priority,mobile\n\(alys),Siân Jones,Mother,1,07700 900111\n"
+            try await store.importContacts(try ImportParser.contacts(csv))
+            try await store.importContacts(try ImportParser.contacts(csv))
+            try await store.importContacts(
+                try ImportParser.contacts(csv.replacingOccurrences(of: "900111", with: "900999")))
+            let contactEvents = try await store.searchAudit(AuditQuery(upn: alys)).filter {
+                $0.action.hasPrefix("contact.")
+            }
+            #expect(contactEvents.map(\.action) == ["contact.updated", "contact.created"])
+            #expect(contactEvents[0].before == #"{"mobile":"07700 900111"}"#)
+            #expect(contactEvents[0].school == school)
         }
     }
 }

@@ -350,3 +350,20 @@ def test_the_code_table_prints_and_another_loads(tmp_path):
     result = run("codes", "--codes", str(own), check=False)
     assert result.returncode != 0
     assert "name_cy is missing" in result.stderr
+
+
+def test_reports_and_imports_are_in_the_audit_trail(demo_db, tmp_path):
+    laestab = schools(demo_db)[0]
+    run("report", "school", laestab, "--format", "csv", "--to", TO, "--database", demo_db)
+    with sqlite3.connect(demo_db) as db:
+        export = db.execute(
+            "SELECT actor, subject FROM audit_events WHERE action = 'export' ORDER BY id DESC LIMIT 1").fetchone()
+    assert export[0].startswith("cli:") and export[1].startswith("report school") and export[1].endswith("csv")
+    upn = school_report(demo_db, laestab)[0]["upn"]
+    contacts = tmp_path / "contacts.csv"
+    contacts.write_text(f"upn,name,relationship,priority,mobile,language\n{upn},Nain,Grandmother,3,07700 900333,cy\n")
+    run("import", "contacts", str(contacts), "--database", demo_db)
+    with sqlite3.connect(demo_db) as db:
+        row = db.execute(
+            "SELECT action, subject, after FROM audit_events WHERE upn = ? ORDER BY id DESC LIMIT 1", (upn,)).fetchone()
+    assert row[0] == "contact.created" and row[1] == "contacts.csv" and '"name":"Nain"' in row[2]
