@@ -139,3 +139,20 @@ func auditDiff(_ before: [String: String?], _ after: [String: String?]) -> (befo
         auditJSON(Dictionary(uniqueKeysWithValues: keys.map { ($0, after[$0] ?? nil) }))
     )
 }
+
+extension AuditEvent {
+    /// `KIND.created` with the new state, `KIND.updated` with the fields that changed, or nil when nothing did.
+    static func change(
+        _ kind: String, old: [String: String?]?, new: [String: String?], actor: Actor, school: LAESTAB?, upn: UPN?,
+        subject: String?
+    ) -> AuditEvent? {
+        guard let old else {
+            return AuditEvent(
+                actor: actor, action: "\(kind).created", school: school, upn: upn, subject: subject, after: auditJSON(new))
+        }
+        guard let diff = auditDiff(old, new) else { return nil }
+        return AuditEvent(
+            actor: actor, action: "\(kind).updated", school: school, upn: upn, subject: subject, before: diff.before,
+            after: diff.after)
+    }
+}

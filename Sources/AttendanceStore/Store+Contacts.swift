@@ -29,25 +29,12 @@ extension Store {
         let schools = try await currentSchools(pupils: Array(Set(ids.values)))
         return try await transaction { db in
             let before = try await Self.existingContacts(pupils: Array(Set(ids.values)), on: db)
-            var events: [AuditEvent] = []
-            for row in rows {
+            let events = rows.compactMap { row -> AuditEvent? in
                 let pupilID = ids[row.value.upn]!
-                let after = Self.fields(row.value.contact)
-                let school = schools[pupilID]
-                if let old = before[pupilID]?[row.value.contact.priority] {
-                    if let diff = auditDiff(Self.fields(old), after) {
-                        events.append(
-                            AuditEvent(
-                                actor: actor, action: "contact.updated", school: school, upn: row.value.upn,
-                                subject: source, before: diff.before, after: diff.after))
-                    }
-                } else {
-                    events.append(
-                        AuditEvent(
-                            actor: actor, action: "contact.created", school: school, upn: row.value.upn,
-                            subject: source,
-                            after: auditJSON(after)))
-                }
+                return AuditEvent.change(
+                    "contact", old: before[pupilID]?[row.value.contact.priority].map(Self.fields),
+                    new: Self.fields(row.value.contact), actor: actor, school: schools[pupilID], upn: row.value.upn,
+                    subject: source)
             }
             try await Self.audit(events, on: db)
             try await db.insertRows(

@@ -125,40 +125,21 @@ extension Store {
         _ rows: [ImportParser.PupilRow], before: [UPN: (pupil: Pupil, enrolments: [Enrolment])], school: LAESTAB,
         actor: Actor, source: String?
     ) -> [AuditEvent] {
-        var events: [AuditEvent] = []
-        for row in rows {
+        rows.flatMap { row -> [AuditEvent] in
             let upn = row.pupil.upn
             let old = before[upn]
-            if let old {
-                if let diff = auditDiff(fields(old.pupil), fields(row.pupil)) {
-                    events.append(
-                        AuditEvent(
-                            actor: actor, action: "pupil.updated", school: school, upn: upn, subject: source,
-                            before: diff.before, after: diff.after))
-                }
-            } else {
-                events.append(
-                    AuditEvent(
-                        actor: actor, action: "pupil.created", school: school, upn: upn, subject: source,
-                        after: auditJSON(fields(row.pupil))))
-            }
             let enrolment = Enrolment(
                 school: school, onRollFrom: row.onRollFrom, onRollTo: row.onRollTo, leavingReason: row.leavingReason)
-            if let previous = old?.enrolments.first(where: { $0.onRollFrom == row.onRollFrom }) {
-                if let diff = auditDiff(fields(previous), fields(enrolment)) {
-                    events.append(
-                        AuditEvent(
-                            actor: actor, action: "enrolment.updated", school: school, upn: upn, subject: source,
-                            before: diff.before, after: diff.after))
-                }
-            } else {
-                events.append(
-                    AuditEvent(
-                        actor: actor, action: "enrolment.created", school: school, upn: upn, subject: source,
-                        after: auditJSON(fields(enrolment))))
-            }
+            let previous = old?.enrolments.first { $0.onRollFrom == row.onRollFrom }
+            return [
+                AuditEvent.change(
+                    "pupil", old: old.map { fields($0.pupil) }, new: fields(row.pupil), actor: actor, school: school,
+                    upn: upn, subject: source),
+                AuditEvent.change(
+                    "enrolment", old: previous.map(fields), new: fields(enrolment), actor: actor, school: school, upn: upn,
+                    subject: source),
+            ].compactMap { $0 }
         }
-        return events
     }
 
     /// Row ids for UPNs (those not found are absent from the result).
