@@ -148,7 +148,8 @@ extension AuditEvent {
     ) -> AuditEvent? {
         guard let old else {
             return AuditEvent(
-                actor: actor, action: "\(kind).created", school: school, upn: upn, subject: subject, after: auditJSON(new))
+                actor: actor, action: "\(kind).created", school: school, upn: upn, subject: subject,
+                after: auditJSON(new))
         }
         guard let diff = auditDiff(old, new) else { return nil }
         return AuditEvent(

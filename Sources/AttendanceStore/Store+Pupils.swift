@@ -136,7 +136,8 @@ extension Store {
                     "pupil", old: old.map { fields($0.pupil) }, new: fields(row.pupil), actor: actor, school: school,
                     upn: upn, subject: source),
                 AuditEvent.change(
-                    "enrolment", old: previous.map(fields), new: fields(enrolment), actor: actor, school: school, upn: upn,
+                    "enrolment", old: previous.map(fields), new: fields(enrolment), actor: actor, school: school,
+                    upn: upn,
                     subject: source),
             ].compactMap { $0 }
         }
