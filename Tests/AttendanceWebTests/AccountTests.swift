@@ -1,9 +1,9 @@
 import AttendanceCore
-import AttendanceStore
 import Foundation
 import Testing
 import VaporTesting
 
+@testable import AttendanceStore
 @testable import AttendanceWeb
 
 @Suite struct AccountTests {
@@ -64,7 +64,15 @@ import VaporTesting
     }
 
     @Test func theSessionCookieIsHttpOnlyAndSameSiteAndRotatesAtSignIn() async throws {
-        try await withWebApp { app, _ in
+        try await withWebApp { app, store in
+            // Anonymous requests leave no session behind; the sign-in page starts one.
+            for path in ["/health", "/", "/no-such-page", "/api/schools/\(mainSchool)/summary"] {
+                let response = try await app.testing().sendRequest(.GET, path)
+                #expect(!response.headers[.setCookie].contains { $0.hasPrefix("attendance-session=") }, "\(path)")
+            }
+            let sessions = try await store.sql.raw("SELECT COUNT(*) AS n FROM web_sessions").first(
+                decodingColumn: "n", as: Int.self)
+            #expect(sessions == 0)
             var browser = Browser(app)
             let page = try await browser.get("/sign-in")
             let before = browser.cookie

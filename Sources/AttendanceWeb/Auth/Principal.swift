@@ -47,7 +47,8 @@ extension Request {
     }
 }
 
-/// Finds who is making the request: an `Authorization: Bearer` token, or the browser session.
+/// Finds who is making the request: an `Authorization: Bearer` token, or the browser session. A request
+/// without a session cookie is not given one here, so anonymous requests leave nothing in the database.
 struct AuthenticationMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let store = request.context.store
@@ -56,7 +57,7 @@ struct AuthenticationMiddleware: AsyncMiddleware {
                 throw Abort(.unauthorized, reason: "error.badToken")
             }
             request.principal = Principal(user: user, viaToken: true)
-        } else if let id = request.session.data["user_id"].flatMap(Int.init),
+        } else if request.hasSession, let id = request.session.data["user_id"].flatMap(Int.init),
             let user = try await store.user(id: id)
         {
             request.principal = Principal(user: user, viaToken: false)

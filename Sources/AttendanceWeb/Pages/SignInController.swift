@@ -27,6 +27,8 @@ enum SignInController {
             "title": request.text("signIn.title"), "emailLabel": request.text("signIn.email"),
             "passwordLabel": request.text("signIn.password"), "submit": request.text("signIn.submit"),
             "next": next, "email": email,
+            // The form's CSRF token lives in the session, so the sign-in page is where a session starts.
+            "csrf": request.csrfToken,
         ]
         if let error { values["error"] = error }
         if request.query[String.self, at: "out"] != nil { values["notice"] = request.text("signIn.signedOut") }
@@ -58,13 +60,13 @@ enum SignInController {
                 request, next: next, email: email, error: request.text("signIn.failed"), status: .unauthorized)
         }
         try await store.recordSignIn(user: user, actor: Actor(user.email, ip: request.remoteAddress?.ipAddress))
+        try await store.deleteExpiredSessions()
         // A new session id on sign-in, so an id planted before it is worth nothing after.
         if let old = request.session.id { try await store.deleteSession(idHash: Secrets.digest(old.string)) }
         request.session.id = nil
         request.session.data = SessionData()
         request.session.data["user_id"] = String(user.id)
         request.session.data["csrf"] = Secrets.randomToken(bytes: 24)
-        if let language = request.cookies["lang"]?.string { request.session.data["lang"] = language }
         return Page.redirect(user.mustChangePassword ? "/account/password" : next)
     }
 
