@@ -7,12 +7,31 @@ public struct MarkEntry: Sendable, Hashable {
     public let pupilID: Int
     public let schoolID: Int
     public let mark: Mark
+    /// What the writer saw before choosing this mark. When set and the register now holds something else
+    /// (someone saved in between), this entry is not written but reported as a conflict.
+    public let expected: ExpectedMark?
 
-    public init(pupilID: Int, schoolID: Int, mark: Mark) {
+    public init(pupilID: Int, schoolID: Int, mark: Mark, expected: ExpectedMark? = nil) {
         self.pupilID = pupilID
         self.schoolID = schoolID
         self.mark = mark
+        self.expected = expected
     }
+}
+
+/// The state of one register cell as a page showed it.
+public enum ExpectedMark: Sendable, Hashable {
+    case noMark
+    case code(String)
+}
+
+/// A mark someone else changed after the writer's page was loaded: kept as they left it, and reported.
+public struct MarkConflict: Sendable, Hashable {
+    public let upn: UPN
+    public let session: Session
+    public let wanted: String
+    public let current: String?
+    public let currentBy: String?
 }
 
 /// What a write did: new marks, changed marks (each with a history row), and marks already as given.
@@ -20,6 +39,7 @@ public struct MarkWriteResult: Sendable, Hashable {
     public var inserted = 0
     public var amended = 0
     public var unchanged = 0
+    public var conflicts: [MarkConflict] = []
 
     public init(inserted: Int = 0, amended: Int = 0, unchanged: Int = 0) {
         self.inserted = inserted
@@ -79,6 +99,7 @@ extension Store {
             total.inserted += result.inserted
             total.amended += result.amended
             total.unchanged += result.unchanged
+            total.conflicts += result.conflicts
         }
         return total
     }
@@ -111,6 +132,16 @@ extension Store {
             let key = MarkKey(pupilID: entry.pupilID, date: mark.session.date.iso, session: mark.session.half.rawValue)
             guard seen.insert(key).inserted else {
                 throw StoreError.invalid("\(mark.upn) \(mark.session) is given twice")
+            }
+            if let expected = entry.expected {
+                let now: ExpectedMark = existing[key].map { .code($0.code) } ?? .noMark
+                if now != expected && existing[key]?.code != mark.code {
+                    result.conflicts.append(
+                        MarkConflict(
+                            upn: mark.upn, session: mark.session, wanted: mark.code, current: existing[key]?.code,
+                            currentBy: existing[key]?.recordedBy))
+                    continue
+                }
             }
             if let old = existing[key] {
                 if old.code == mark.code && old.minutesLate == mark.minutesLate && old.note == mark.note {

@@ -22,6 +22,7 @@ struct PageFrame {
                 "signOut": strings("nav.signOut", language), "csrf": request.csrfToken,
             ]
             if principal.allows(.viewAudit, .none) { nav["audit"] = strings("nav.audit", language) }
+            if principal.allows(.takeRegister, .none) { nav["registers"] = strings("nav.registers", language) }
             values["nav"] = nav
             values["signedInAs"] = strings("nav.signedInAs", language, ["name": principal.user.displayName])
         }

@@ -13,11 +13,14 @@ public struct WebConfiguration: Sendable {
     public var today: LocalDate?
     /// Marks cookies Secure: set when the site is served over HTTPS (directly or behind a proxy).
     public var secureCookies: Bool
+    /// Fixes the time of day for tests (with `today`).
+    public var time: TimeOfDay?
 
     public init(
         hostname: String = "127.0.0.1", port: Int = 8080, demoMode: Bool = false, today: LocalDate? = nil,
-        secureCookies: Bool = false
+        secureCookies: Bool = false, time: TimeOfDay? = nil
     ) {
+        self.time = time
         self.hostname = hostname
         self.port = port
         self.demoMode = demoMode
@@ -33,10 +36,13 @@ struct WebContext: Sendable {
     let strings: Strings
     let templates: MustacheLibrary
 
-    var today: LocalDate {
-        if let fixed = configuration.today { return fixed }
-        let parts = Calendar.current.dateComponents([.year, .month, .day], from: Date())
-        return LocalDate(year: parts.year!, month: parts.month!, day: parts.day!)!
+    var today: LocalDate { now.date }
+
+    /// The school's local date and time ("today" may be fixed for tests, at the end of that day).
+    var now: (date: LocalDate, time: TimeOfDay) {
+        let parts = Calendar.current.dateComponents([.year, .month, .day, .hour, .minute], from: Date())
+        if let fixed = configuration.today { return (fixed, configuration.time ?? TimeOfDay(hour: 23, minute: 59)!) }
+        return (LocalDate(year: parts.year!, month: parts.month!, day: parts.day!)!, TimeOfDay(hour: parts.hour!, minute: parts.minute!)!)
     }
 }
 
@@ -114,6 +120,17 @@ public enum WebServer {
         r.get("pupils", ":upn", use: PupilController.page).requires(.viewPupil, of: .pupil)
         r.get("audit", use: AuditController.page).requires(.viewAudit)
         r.get("audit.csv", use: AuditController.csv).requires(.viewAudit)
+        r.get("registers", use: RegisterController.list).requires(.takeRegister)
+        r.get("registers", ":laestab", ":group", ":date", ":session", use: RegisterController.page)
+            .requires(.takeRegister, of: .registrationGroup)
+        r.post("registers", ":laestab", ":group", ":date", ":session", use: RegisterController.save)
+            .requires(.takeRegister, of: .registrationGroup)
+        r.get("registers", ":laestab", ":group", "print", use: PrintRegisterController.page)
+            .requires(.viewRegister, of: .registrationGroup)
+        r.get("schools", ":laestab", "office", use: OfficeController.page).requires(.manageAttendance, of: .school)
+        r.get("schools", ":laestab", "late-book", use: OfficeController.lateBook).requires(.manageAttendance, of: .school)
+        r.post("schools", ":laestab", "late-book", use: OfficeController.recordArrival)
+            .requires(.manageAttendance, of: .school)
         r.get("api", "pupils", ":upn", "summary", use: APIController.pupilSummary).requires(.viewPupil, of: .pupil)
         r.get("api", "schools", ":laestab", "summary", use: APIController.schoolSummary)
             .requires(.viewSchoolFigures, of: .school)

@@ -18,6 +18,10 @@ import Testing
 
     static let sibling = UPN.make(la: 665, estab: 4001, year: 26, serial: 2)
 
+    static func group(_ name: String, years: Set<String> = ["7"]) -> AccessTarget {
+        .registrationGroup(GroupPlacement(school: school, group: name, yearGroups: years))
+    }
+
     @Test(arguments: [
         // grant, permission, target, allowed
         (RoleGrant(role: .educationLead), Permission.viewAuthority, AccessTarget.none, true),
@@ -48,6 +52,22 @@ import Testing
         (RoleGrant(role: .headTeacher, school: school), .viewAudit, .none, true),
         (RoleGrant(role: .seniorManagement, school: school), .viewAudit, .none, false),
         (RoleGrant(role: .parent, child: child), .signedIn, .none, true),
+        (RoleGrant(role: .formTutor, school: school, registrationGroups: ["7A"]), .takeRegister, group("7A"), true),
+        (RoleGrant(role: .formTutor, school: school, registrationGroups: ["7A"]), .takeRegister, group("7B"), false),
+        (RoleGrant(role: .formTutor, school: other, registrationGroups: ["7A"]), .takeRegister, group("7A"), false),
+        (RoleGrant(role: .attendanceAdministrator, school: school), .takeRegister, group("9C", years: ["9"]), true),
+        (RoleGrant(role: .headOfYear, school: school, yearGroups: ["7"]), .takeRegister, group("7A"), false),
+        (RoleGrant(role: .headOfYear, school: school, yearGroups: ["7"]), .viewRegister, group("7A"), true),
+        (RoleGrant(role: .headOfYear, school: school, yearGroups: ["7"]), .viewRegister, group("8A", years: ["8"]), false),
+        (RoleGrant(role: .educationLead), .viewRegister, group("7A"), true),
+        (RoleGrant(role: .educationLead), .takeRegister, group("7A"), false),
+        (RoleGrant(role: .governor, school: school), .viewRegister, group("7A"), false),
+        (RoleGrant(role: .attendanceAdministrator, school: school), .manageAttendance, .school(school), true),
+        (RoleGrant(role: .formTutor, school: school, registrationGroups: ["7A"]), .manageAttendance, .school(school), false),
+        (RoleGrant(role: .headTeacher, school: school), .authoriseAbsence, .school(school), true),
+        (RoleGrant(role: .seniorManagement, school: school), .authoriseAbsence, .school(school), false),
+        (RoleGrant(role: .attendanceAdministrator, school: school), .authoriseAbsence, .school(school), false),
+        (RoleGrant(role: .educationLead), .authoriseAbsence, .school(school), false),
     ])
     func oneGrant(grant: RoleGrant, permission: Permission, target: AccessTarget, allowed: Bool) {
         #expect(AccessPolicy.allows([grant], permission, target) == allowed)

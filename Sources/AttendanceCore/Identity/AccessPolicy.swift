@@ -12,6 +12,27 @@ public enum Permission: String, Sendable, CaseIterable {
     case viewPupil = "view_pupil"
     /// The audit trail: the head teacher for their school, the education lead for all.
     case viewAudit = "view_audit"
+    /// Mark a registration group's register (form tutors for their forms; office, leaders for the school).
+    case takeRegister = "take_register"
+    /// See and print a registration group's register.
+    case viewRegister = "view_register"
+    /// The attendance office's tools for a school: late book, missing marks, first-day absences.
+    case manageAttendance = "manage_attendance"
+    /// Authorise absence (set or undo an authorised code): the head teacher alone.
+    case authoriseAbsence = "authorise_absence"
+}
+
+/// A registration group at a school, with the year groups of the pupils in it.
+public struct GroupPlacement: Hashable, Sendable {
+    public let school: LAESTAB
+    public let group: String
+    public let yearGroups: Set<String>
+
+    public init(school: LAESTAB, group: String, yearGroups: Set<String>) {
+        self.school = school
+        self.group = group
+        self.yearGroups = yearGroups
+    }
 }
 
 /// A pupil as the policy sees them: where and in which groups they are (or were) on roll.
@@ -37,6 +58,7 @@ public enum AccessTarget: Hashable, Sendable {
     case none
     case school(LAESTAB)
     case pupil(PupilPlacement)
+    case registrationGroup(GroupPlacement)
 }
 
 /// The one authorisation policy: roles and scopes from DOMAIN.md section 1. Pure, so it is tested as a table.
@@ -50,7 +72,10 @@ public enum AccessPolicy {
     }
 
     static func allows(_ grant: RoleGrant, _ permission: Permission, _ target: AccessTarget) -> Bool {
-        if grant.role == .educationLead { return permission != .anyone }
+        if grant.role == .educationLead {
+            // The authority sees everything but neither marks registers nor authorises a school's absence.
+            return ![.anyone, .takeRegister, .manageAttendance, .authoriseAbsence].contains(permission)
+        }
         switch (permission, target) {
         case (.viewAuthority, _):
             return false
@@ -64,6 +89,28 @@ public enum AccessPolicy {
         case (.viewAudit, .none):
             // The audit search page itself; its results are narrowed to the schools the user may audit.
             return grant.role == .headTeacher
+        case (.takeRegister, .registrationGroup(let group)):
+            guard grant.school == group.school else { return false }
+            switch grant.role {
+            case .formTutor: return grant.registrationGroups.contains(group.group)
+            case .attendanceAdministrator, .seniorManagement, .headTeacher: return true
+            default: return false
+            }
+        case (.viewRegister, .registrationGroup(let group)):
+            guard grant.school == group.school else { return false }
+            switch grant.role {
+            case .formTutor: return grant.registrationGroups.contains(group.group)
+            case .headOfYear: return !group.yearGroups.isDisjoint(with: grant.yearGroups)
+            case .attendanceAdministrator, .seniorManagement, .headTeacher, .educationSocialWorker: return true
+            default: return false
+            }
+        case (.takeRegister, .none), (.viewRegister, .none):
+            // The "my registers" list itself; it shows only the groups the user may take or see.
+            return [.formTutor, .headOfYear, .attendanceAdministrator, .seniorManagement, .headTeacher].contains(grant.role)
+        case (.manageAttendance, .school(let school)):
+            return grant.school == school && [.attendanceAdministrator, .seniorManagement, .headTeacher].contains(grant.role)
+        case (.authoriseAbsence, .school(let school)):
+            return grant.school == school && grant.role == .headTeacher
         default:
             return false
         }

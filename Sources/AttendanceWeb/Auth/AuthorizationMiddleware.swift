@@ -57,6 +57,16 @@ struct AuthorizationMiddleware: AsyncMiddleware {
                 throw Abort(principal.allows(.viewAuthority, .none) ? .notFound : .forbidden)
             }
             return .school(laestab)
+        case .registrationGroup:
+            guard let laestab = request.parameters.get("laestab").flatMap({ LAESTAB(text: $0) }),
+                let group = request.parameters.get("group"), !group.isEmpty
+            else { throw Abort(.notFound) }
+            guard let school = try await request.context.store.school(laestab) else {
+                throw Abort(principal.allows(.viewAuthority, .none) ? .notFound : .forbidden)
+            }
+            let date = request.parameters.get("date").flatMap { LocalDate(iso: $0) } ?? request.context.today
+            let years = try await request.context.store.yearGroups(schoolID: school.id, group: group, on: date)
+            return .registrationGroup(GroupPlacement(school: laestab, group: group, yearGroups: years))
         case .pupil:
             guard let upn = request.parameters.get("upn").flatMap({ try? UPN($0) }),
                 let stored = try await request.context.store.pupil(upn)

@@ -8,6 +8,8 @@ enum TargetKind: Sendable {
     case school
     /// The `:upn` parameter.
     case pupil
+    /// The `:laestab` and `:group` parameters (and `:date`, or today, for the group's year groups).
+    case registrationGroup
 }
 
 /// A route's declaration: the permission it needs and of what.

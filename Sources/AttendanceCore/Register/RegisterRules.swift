@@ -1,0 +1,44 @@
+/// The rules of marking a register, apart from any page or database.
+public enum RegisterRules {
+    /// The code for a pupil who arrived `minutesLate` minutes after the session started: the table's
+    /// late-before-close code while the register is open, its late-after-close code once it has closed.
+    /// Nobody chooses between them.
+    public static func lateCode(minutesLate: Int, times: RegisterTimes, codes: CodeTable) -> AttendanceCode {
+        let arrival = times.start.minutesSinceMidnight + max(0, minutesLate)
+        let meaning: CodeMeaning = arrival <= times.close.minutesSinceMidnight ? .lateBeforeClose : .lateAfterClose
+        return codes.code(meaning: meaning)!
+    }
+
+    /// The present code for a session: the table's register code for that half of the day (`/` AM, `\\` PM).
+    public static func presentCode(for half: SessionHalf, codes: CodeTable) -> AttendanceCode {
+        let present = codes.codes.filter { $0.category == .present && $0.usableAtRegister && $0.meanings.isEmpty }
+        if present.count >= 2 { return half == .am ? present[0] : present[1] }
+        return present.first ?? codes.codes.first { $0.category == .present }!
+    }
+
+    public enum Refusal: Error, Equatable, Sendable {
+        /// Only the head teacher may set an authorised code, or undo one.
+        case needsAuthorisation(String)
+        /// A form tutor may use only the register's own codes.
+        case notARegisterCode(String)
+    }
+
+    /// Whether a change from `old` to `new` is allowed for someone who may (or may not) authorise absence and
+    /// who is (or is not) limited to the register's own codes.
+    public static func check(
+        from old: AttendanceCode?, to new: AttendanceCode, canAuthorise: Bool, registerCodesOnly: Bool
+    ) throws(Refusal) {
+        guard old?.code != new.code else { return }
+        if !canAuthorise && (new.requiresAuthorisation || (old?.requiresAuthorisation ?? false)) {
+            throw .needsAuthorisation(new.code)
+        }
+        let lateCodes = new.means(.lateAfterClose)  // U is decided by the clock, not chosen
+        if registerCodesOnly && !new.usableAtRegister && !lateCodes { throw .notARegisterCode(new.code) }
+    }
+
+    /// A mark already on the register that was planned ahead (agreed or unagreed holiday, exclusion, an
+    /// appointment) and must not be overwritten by accident from the register.
+    public static func isPlanned(_ code: AttendanceCode) -> Bool {
+        !code.usableAtRegister && !code.means(.lateAfterClose)
+    }
+}

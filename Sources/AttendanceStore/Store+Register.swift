@@ -1,0 +1,159 @@
+import AttendanceCore
+import Foundation
+import SQLKit
+
+/// One pupil's line on a register: who they are and what is recorded for the session.
+public struct RegisterLine: Sendable, Hashable {
+    public let pupilID: Int
+    public let pupil: Pupil
+    public let mark: RecordedMark?
+}
+
+/// A registration group on a day, with whether each register has been taken.
+public struct RegisterGroup: Sendable, Hashable {
+    public let group: String
+    public let yearGroups: Set<String>
+    public let onRoll: Int
+    public let markedAM: Int
+    public let markedPM: Int
+
+    public func marked(_ half: SessionHalf) -> Int { half == .am ? markedAM : markedPM }
+    public func isTaken(_ half: SessionHalf) -> Bool { onRoll > 0 && marked(half) == onRoll }
+}
+
+extension Store {
+    /// The registration groups of a school on a day, with how many pupils have a mark for each session.
+    public func registerGroups(schoolID: Int, on date: LocalDate) async throws -> [RegisterGroup] {
+        let roll = try await roll(of: schoolID, in: DateRange(date, date)!)
+        let marks = try await sql.raw(
+            """
+            SELECT pupil_id, session FROM marks WHERE school_id = \(bind: schoolID) AND date = \(bind: date.iso)
+            """
+        ).all()
+        var marked: [Int: Set<String>] = [:]
+        for row in marks {
+            marked[try row.decode(column: "pupil_id", as: Int.self), default: []]
+                .insert(try row.decode(column: "session", as: String.self))
+        }
+        var order: [String] = []
+        var groups: [String: (years: Set<String>, roll: Int, am: Int, pm: Int)] = [:]
+        for entry in roll {
+            let name = entry.pupil.registrationGroup
+            if groups[name] == nil {
+                order.append(name)
+                groups[name] = ([], 0, 0, 0)
+            }
+            groups[name]!.years.insert(entry.pupil.yearGroup)
+            groups[name]!.roll += 1
+            if marked[entry.id]?.contains("AM") == true { groups[name]!.am += 1 }
+            if marked[entry.id]?.contains("PM") == true { groups[name]!.pm += 1 }
+        }
+        return order.map {
+            RegisterGroup(
+                group: $0, yearGroups: groups[$0]!.years, onRoll: groups[$0]!.roll, markedAM: groups[$0]!.am,
+                markedPM: groups[$0]!.pm)
+        }
+    }
+
+    /// The year groups of the pupils on a group's roll on a day (for the authorisation policy).
+    public func yearGroups(schoolID: Int, group: String, on date: LocalDate) async throws -> Set<String> {
+        Set(try await roll(of: schoolID, in: DateRange(date, date)!).filter { $0.pupil.registrationGroup == group }
+            .map(\.pupil.yearGroup))
+    }
+
+    /// The register of a group for one session: every pupil on roll that day, with their mark if any.
+    public func registerLines(schoolID: Int, group: String, session: Session) async throws -> [RegisterLine] {
+        let pupils = try await roll(of: schoolID, in: DateRange(session.date, session.date)!)
+            .filter { $0.pupil.registrationGroup == group }
+        guard !pupils.isEmpty else { return [] }
+        let rows = try await sql.raw(
+            """
+            SELECT pupil_id, code, minutes_late, note, recorded_by, recorded_at FROM marks
+            WHERE pupil_id IN (\(binds: pupils.map(\.id))) AND date = \(bind: session.date.iso)
+            AND session = \(bind: session.half.rawValue)
+            """
+        ).all()
+        var marks: [Int: RecordedMark] = [:]
+        let upns = Dictionary(uniqueKeysWithValues: pupils.map { ($0.id, $0.pupil.upn) })
+        for row in rows {
+            let pupilID = try row.decode(column: "pupil_id", as: Int.self)
+            marks[pupilID] = RecordedMark(
+                mark: Mark(
+                    upn: upns[pupilID]!, session: session, code: try row.decode(column: "code", as: String.self),
+                    minutesLate: try row.decode(column: "minutes_late", as: Int?.self),
+                    note: try row.decode(column: "note", as: String?.self)),
+                recordedBy: try row.decode(column: "recorded_by", as: String.self),
+                recordedAt: Self.date(fromTimestamp: try row.decode(column: "recorded_at", as: String.self)))
+        }
+        return pupils.map { RegisterLine(pupilID: $0.id, pupil: $0.pupil, mark: marks[$0.id]) }
+    }
+
+    /// Every mark of a group over a range, by pupil, for the printed register.
+    public func groupMarks(
+        schoolID: Int, group: String, in range: DateRange
+    ) async throws -> [(pupil: Pupil, onRoll: DateRange, marks: [Session: String], amended: Set<Session>)] {
+        let pupils = try await roll(of: schoolID, in: range).filter { $0.pupil.registrationGroup == group }
+        guard !pupils.isEmpty else { return [] }
+        let ids = pupils.map(\.id)
+        var marks: [Int: [Session: String]] = [:]
+        var amended: [Int: Set<Session>] = [:]
+        for (table, column) in [("marks", "code"), ("mark_amendments", "new_code")] {
+            let rows = try await sql.raw(
+                """
+                SELECT pupil_id, date, session, \(ident: column) AS code FROM \(ident: table)
+                WHERE pupil_id IN (\(binds: ids)) AND date >= \(bind: range.start.iso) AND date <= \(bind: range.end.iso)
+                """
+            ).all()
+            for row in rows {
+                guard let date = LocalDate(iso: try row.decode(column: "date", as: String.self)),
+                    let half = SessionHalf(text: try row.decode(column: "session", as: String.self))
+                else { continue }
+                let pupilID = try row.decode(column: "pupil_id", as: Int.self)
+                if table == "marks" {
+                    marks[pupilID, default: [:]][Session(date, half)] = try row.decode(column: "code", as: String.self)
+                } else {
+                    amended[pupilID, default: []].insert(Session(date, half))
+                }
+            }
+        }
+        return pupils.map { ($0.pupil, $0.onRoll, marks[$0.id] ?? [:], amended[$0.id] ?? []) }
+    }
+
+    /// Form tutors by registration group at a school (for "missing marks: who is to take it").
+    public func formTutors(of laestab: LAESTAB) async throws -> [String: [String]] {
+        var result: [String: [String]] = [:]
+        for user in try await users() {
+            for grant in user.grants where grant.role == .formTutor && grant.school == laestab {
+                for group in grant.registrationGroups { result[group, default: []].append(user.displayName) }
+            }
+        }
+        return result
+    }
+
+    /// Pupils at a school with a given kind of mark on a day (e.g. no reason yet), for first-day contact.
+    public func pupils(
+        withMeaning meaning: CodeMeaning, schoolID: Int, on date: LocalDate
+    ) async throws -> [(pupil: Pupil, sessions: [SessionHalf])] {
+        let codes = self.codes.codes.filter { $0.means(meaning) }.map(\.code)
+        guard !codes.isEmpty else { return [] }
+        let rows = try await sql.raw(
+            """
+            SELECT p.*, m.session AS mark_session FROM marks m JOIN pupils p ON p.id = m.pupil_id
+            WHERE m.school_id = \(bind: schoolID) AND m.date = \(bind: date.iso) AND m.code IN (\(binds: codes))
+            ORDER BY p.registration_group, p.legal_surname, p.legal_forename, m.session
+            """
+        ).all()
+        var order: [UPN] = []
+        var found: [UPN: (pupil: Pupil, sessions: [SessionHalf])] = [:]
+        for row in rows {
+            let pupil = try Self.pupil(from: row)
+            guard let half = SessionHalf(text: try row.decode(column: "mark_session", as: String.self)) else { continue }
+            if found[pupil.upn] == nil {
+                order.append(pupil.upn)
+                found[pupil.upn] = (pupil, [])
+            }
+            found[pupil.upn]!.sessions.append(half)
+        }
+        return order.map { found[$0]! }
+    }
+}

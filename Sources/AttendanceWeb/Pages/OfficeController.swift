@@ -1,0 +1,113 @@
+import AttendanceCore
+import AttendanceStore
+import Vapor
+
+/// The attendance administrator's day: registers still missing marks after they closed (with the form tutor
+/// named), today's absences with no reason and every contact in order, and the late book.
+enum OfficeController {
+    @Sendable static func page(_ request: Request) async throws -> Response {
+        guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
+        let store = request.context.store
+        let school = try await store.requireSchool(laestab)
+        let date = request.query[String.self, at: "date"].flatMap { LocalDate(iso: $0) } ?? request.context.today
+        let calendar = try await store.calendar(for: school.school)
+        let tutors = try await store.formTutors(of: laestab)
+        // A session's marks are missing once its register has closed (or the day is past).
+        let now = request.context.now
+        var missing: [[String: Any]] = []
+        if calendar.isSchoolDay(date) {
+            for group in try await store.registerGroups(schoolID: school.id, on: date) {
+                for half in SessionHalf.allCases where !group.isTaken(half) {
+                    let closed = date < now.date || (date == now.date && now.time >= school.school.times(for: half).close)
+                    guard closed else { continue }
+                    let names = tutors[group.group] ?? []
+                    missing.append([
+                        "line": request.text(
+                            "office.missingLine",
+                            ["group": group.group, "session": RegisterController.sessionName(half, request),
+                             "count": String(group.onRoll - group.marked(half))]),
+                        "tutor": names.isEmpty
+                            ? request.text("office.noTutor") : request.text("office.tutor", ["names": names.joined(separator: ", ")]),
+                        "href": RegisterController.path(laestab, group.group, AttendanceCore.Session(date, half)),
+                    ])
+                }
+            }
+        }
+        var absent: [[String: Any]] = []
+        for entry in try await store.pupils(withMeaning: .noReasonYet, schoolID: school.id, on: date) {
+            let contacts = try await store.contacts(of: entry.pupil.upn).map { c in
+                "\(c.name) (\(c.relationship)) \([c.mobile, c.phone, c.email].compactMap { $0 }.joined(separator: ", ")) [\(c.language.rawValue)]"
+            }
+            absent.append([
+                "upn": entry.pupil.upn.value, "name": entry.pupil.displayName, "group": entry.pupil.registrationGroup,
+                "sessions": entry.sessions.map { RegisterController.sessionName($0, request) }.joined(separator: ", "),
+                "contacts": contacts,
+            ])
+        }
+        let values: [String: Any] = [
+            "title": request.text("office.title", ["date": date.iso]), "missingTitle": request.text("office.missing"),
+            "noMissing": request.text("office.noMissing"), "missing": missing,
+            "noReasonTitle": request.text("office.noReason"), "noneAbsent": request.text("office.noneAbsent"),
+            "absent": absent, "hasAbsent": !absent.isEmpty, "pupilLabel": request.text("register.pupil"),
+            "groupLabel": request.text("registers.group"), "sessionLabel": request.text("pupil.session"),
+            "contactsLabel": request.text("office.contacts"),
+        ]
+        return try Page.render("office", values, request: request)
+    }
+
+    // MARK: Late book
+
+    @Sendable static func lateBook(_ request: Request) async throws -> Response {
+        try renderLateBook(request, upn: "", arrival: "", notice: nil, error: nil, status: .ok)
+    }
+
+    static func renderLateBook(
+        _ request: Request, upn: String, arrival: String, notice: String?, error: String?, status: HTTPStatus
+    ) throws -> Response {
+        guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
+        var values: [String: Any] = [
+            "title": request.text("late.title"), "intro": request.text("late.intro"),
+            "upnLabel": request.text("late.upn"), "arrivalLabel": request.text("late.arrival"),
+            "record": request.text("late.record"), "action": "/schools/\(laestab)/late-book", "upn": upn,
+            "arrival": arrival,
+        ]
+        if let notice { values["notice"] = notice }
+        if let error { values["error"] = error }
+        return try Page.render("late-book", values, request: request, status: status)
+    }
+
+    @Sendable static func recordArrival(_ request: Request) async throws -> Response {
+        guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
+        let store = request.context.store
+        let form = try request.content.decode([String: String].self)
+        let upnText = (form["upn"] ?? "").trimmingCharacters(in: .whitespaces).uppercased()
+        let arrivalText = (form["arrival"] ?? "").trimmingCharacters(in: .whitespaces)
+        func fail(_ key: String) throws -> Response {
+            try renderLateBook(request, upn: upnText, arrival: arrivalText, notice: nil, error: request.text(key), status: .unprocessableEntity)
+        }
+        let school = try await store.requireSchool(laestab)
+        let today = request.context.today
+        guard try await store.calendar(for: school.school).isSchoolDay(today) else { return try fail("late.notSchoolDay") }
+        guard let arrival = TimeOfDay(text: arrivalText) else { return try fail("late.badTime") }
+        // The session is the afternoon once it has started, else the morning.
+        let half: SessionHalf = arrival >= school.school.pm.start ? .pm : .am
+        let times = school.school.times(for: half)
+        guard arrival > times.start else { return try fail("late.badTime") }
+        guard let upn = try? UPN(upnText), let pupil = try await store.pupil(upn),
+            let line = try await store.registerLines(
+                schoolID: school.id, group: pupil.pupil.registrationGroup, session: AttendanceCore.Session(today, half)
+            ).first(where: { $0.pupil.upn == upn })
+        else { return try fail("late.badUPN") }
+        let minutes = times.minutesLate(arrivingAt: arrival)
+        let code = RegisterRules.lateCode(minutesLate: minutes, times: times, codes: store.codes)
+        let entry = MarkEntry(
+            pupilID: line.pupilID, schoolID: school.id,
+            mark: Mark(upn: upn, session: AttendanceCore.Session(today, half), code: code.code, minutesLate: minutes, note: "late book"))
+        // A pupil marked absent at the register who then arrives is a correction, with the late book as its reason.
+        try await store.writeMarks([entry], by: request.actor, reason: line.mark == nil ? nil : "arrived late (late book, \(arrival))")
+        return try renderLateBook(
+            request, upn: "", arrival: "",
+            notice: request.text("late.recorded", ["name": line.pupil.displayName, "code": code.code, "minutes": String(minutes)]),
+            error: nil, status: .ok)
+    }
+}
