@@ -57,8 +57,9 @@ extension Store {
 
     /// The year groups of the pupils on a group's roll on a day (for the authorisation policy).
     public func yearGroups(schoolID: Int, group: String, on date: LocalDate) async throws -> Set<String> {
-        Set(try await roll(of: schoolID, in: DateRange(date, date)!).filter { $0.pupil.registrationGroup == group }
-            .map(\.pupil.yearGroup))
+        Set(
+            try await roll(of: schoolID, in: DateRange(date, date)!).filter { $0.pupil.registrationGroup == group }
+                .map(\.pupil.yearGroup))
     }
 
     /// The register of a group for one session: every pupil on roll that day, with their mark if any.
@@ -147,7 +148,9 @@ extension Store {
         var found: [UPN: (pupil: Pupil, sessions: [SessionHalf])] = [:]
         for row in rows {
             let pupil = try Self.pupil(from: row)
-            guard let half = SessionHalf(text: try row.decode(column: "mark_session", as: String.self)) else { continue }
+            guard let half = SessionHalf(text: try row.decode(column: "mark_session", as: String.self)) else {
+                continue
+            }
             if found[pupil.upn] == nil {
                 order.append(pupil.upn)
                 found[pupil.upn] = (pupil, [])

@@ -42,7 +42,10 @@ struct WebContext: Sendable {
     var now: (date: LocalDate, time: TimeOfDay) {
         let parts = Calendar.current.dateComponents([.year, .month, .day, .hour, .minute], from: Date())
         if let fixed = configuration.today { return (fixed, configuration.time ?? TimeOfDay(hour: 23, minute: 59)!) }
-        return (LocalDate(year: parts.year!, month: parts.month!, day: parts.day!)!, TimeOfDay(hour: parts.hour!, minute: parts.minute!)!)
+        return (
+            LocalDate(year: parts.year!, month: parts.month!, day: parts.day!)!,
+            TimeOfDay(hour: parts.hour!, minute: parts.minute!)!
+        )
     }
 }
 
@@ -128,7 +131,8 @@ public enum WebServer {
         r.get("registers", ":laestab", ":group", "print", use: PrintRegisterController.page)
             .requires(.viewRegister, of: .registrationGroup)
         r.get("schools", ":laestab", "office", use: OfficeController.page).requires(.manageAttendance, of: .school)
-        r.get("schools", ":laestab", "late-book", use: OfficeController.lateBook).requires(.manageAttendance, of: .school)
+        r.get("schools", ":laestab", "late-book", use: OfficeController.lateBook).requires(
+            .manageAttendance, of: .school)
         r.post("schools", ":laestab", "late-book", use: OfficeController.recordArrival)
             .requires(.manageAttendance, of: .school)
         r.get("api", "pupils", ":upn", "summary", use: APIController.pupilSummary).requires(.viewPupil, of: .pupil)

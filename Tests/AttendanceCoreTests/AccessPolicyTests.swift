@@ -58,12 +58,18 @@ import Testing
         (RoleGrant(role: .attendanceAdministrator, school: school), .takeRegister, group("9C", years: ["9"]), true),
         (RoleGrant(role: .headOfYear, school: school, yearGroups: ["7"]), .takeRegister, group("7A"), false),
         (RoleGrant(role: .headOfYear, school: school, yearGroups: ["7"]), .viewRegister, group("7A"), true),
-        (RoleGrant(role: .headOfYear, school: school, yearGroups: ["7"]), .viewRegister, group("8A", years: ["8"]), false),
+        (
+            RoleGrant(role: .headOfYear, school: school, yearGroups: ["7"]), .viewRegister, group("8A", years: ["8"]),
+            false
+        ),
         (RoleGrant(role: .educationLead), .viewRegister, group("7A"), true),
         (RoleGrant(role: .educationLead), .takeRegister, group("7A"), false),
         (RoleGrant(role: .governor, school: school), .viewRegister, group("7A"), false),
         (RoleGrant(role: .attendanceAdministrator, school: school), .manageAttendance, .school(school), true),
-        (RoleGrant(role: .formTutor, school: school, registrationGroups: ["7A"]), .manageAttendance, .school(school), false),
+        (
+            RoleGrant(role: .formTutor, school: school, registrationGroups: ["7A"]), .manageAttendance, .school(school),
+            false
+        ),
         (RoleGrant(role: .headTeacher, school: school), .authoriseAbsence, .school(school), true),
         (RoleGrant(role: .seniorManagement, school: school), .authoriseAbsence, .school(school), false),
         (RoleGrant(role: .attendanceAdministrator, school: school), .authoriseAbsence, .school(school), false),

@@ -33,7 +33,8 @@ import Testing
         let table = CodeTable.wales2010
         let outcome = Result {
             try RegisterRules.check(
-                from: from.flatMap { table[$0] }, to: table[to]!, canAuthorise: canAuthorise, registerCodesOnly: registerOnly)
+                from: from.flatMap { table[$0] }, to: table[to]!, canAuthorise: canAuthorise,
+                registerCodesOnly: registerOnly)
         }
         #expect((try? outcome.get()) == nil ? refused : !refused, "\(from ?? "-") → \(to)")
     }

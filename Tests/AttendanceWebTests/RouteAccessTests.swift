@@ -63,6 +63,31 @@ import VaporTesting
     }
 
     static let mayAudit: Set<Role> = [.educationLead, .headTeacher]
+    static let office: Set<Role> = [.attendanceAdministrator, .seniorManagement, .headTeacher]
+
+    /// Registers: the tutor's own form, another form at the main school, and a form at another school.
+    enum Form: CaseIterable {
+        case tutors, otherAtMain, elsewhere
+    }
+
+    static func mayTake(_ role: Role, _ form: Form) -> Bool {
+        switch form {
+        case .tutors: return role == .formTutor || office.contains(role)
+        case .otherAtMain: return office.contains(role)
+        case .elsewhere: return false
+        }
+    }
+
+    static func mayViewRegister(_ role: Role, _ form: Form, formYear: String) -> Bool {
+        switch (role, form) {
+        case (.educationLead, _): return true
+        case (_, .elsewhere): return false
+        case (.formTutor, .tutors): return true
+        case (.headOfYear, _): return ["7", "8"].contains(formYear)
+        case (.educationSocialWorker, _): return true
+        default: return office.contains(role)
+        }
+    }
 
     @Test func everyRouteIsCoveredForEveryRoleInAndOutOfScope() async throws {
         try await withWebApp { app, store in
@@ -75,6 +100,16 @@ import VaporTesting
                 case .elsewhere: return pupils.elsewhere
                 }
             }
+            let tutorForm = try await store.user(email: "tutor@demo.example")!.grants[0].registrationGroups[0]
+            let year = DateRange(testToday, testToday)!
+            let mainRoll = try await store.roll(of: try await store.requireSchool(mainSchool).id, in: year)
+            let otherForm = mainRoll.first { $0.pupil.yearGroup == "11" }!.pupil.registrationGroup
+            let elsewhereForm = try await store.roll(of: try await store.requireSchool(otherSchool).id, in: year)[0]
+                .pupil.registrationGroup
+            let forms: [Form: (LAESTAB, String, String)] = [
+                .tutors: (mainSchool, tutorForm, "7"), .otherAtMain: (mainSchool, otherForm, "11"),
+                .elsewhere: (otherSchool, elsewhereForm, "1"),
+            ]
             // Path patterns the matrix covers: a new route with no row here fails the test.
             var covered = Set<String>()
             for role in Role.allCases {
@@ -106,10 +141,30 @@ import VaporTesting
                         "GET", "/api/pupils/:upn/summary", "/api/pupils/\(upn(subject))/summary", allowed: allowed)
                 }
                 try await expect("GET", "/audit", "/audit", allowed: Self.mayAudit.contains(role))
+                let listAllowed = [.formTutor, .headOfYear].contains(role) || Self.office.contains(role)
+                try await expect("GET", "/registers", "/registers", allowed: listAllowed)
+                for form in Form.allCases {
+                    let (school, group, year) = forms[form]!
+                    try await expect(
+                        "GET", "/registers/:laestab/:group/:date/:session",
+                        "/registers/\(school)/\(group)/\(testToday)/AM",
+                        allowed: Self.mayTake(role, form))
+                    try await expect(
+                        "GET", "/registers/:laestab/:group/print", "/registers/\(school)/\(group)/print",
+                        allowed: Self.mayViewRegister(role, form, formYear: year))
+                }
+                for school in [mainSchool, otherSchool] {
+                    let allowed = school == mainSchool && Self.office.contains(role)
+                    try await expect("GET", "/schools/:laestab/office", "/schools/\(school)/office", allowed: allowed)
+                    try await expect(
+                        "GET", "/schools/:laestab/late-book", "/schools/\(school)/late-book", allowed: allowed)
+                }
                 try await expect("GET", "/audit.csv", "/audit.csv", allowed: Self.mayAudit.contains(role))
-                // Forms: each signed-in role may use its own account's forms (checked in AccountTests).
+                // Forms: each signed-in role may use its own account's forms (checked in AccountTests); saving a
+                // register and the late book follow their pages' rules (checked in RegisterTests).
                 for pattern in [
                     "/sign-in", "/sign-out", "/account/password", "/account/tokens", "/account/tokens/:id/revoke",
+                    "/registers/:laestab/:group/:date/:session", "/schools/:laestab/late-book",
                 ] {
                     try await expect("POST", pattern, pattern, allowed: true)
                 }

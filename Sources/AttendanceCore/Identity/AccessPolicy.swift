@@ -106,9 +106,11 @@ public enum AccessPolicy {
             }
         case (.takeRegister, .none), (.viewRegister, .none):
             // The "my registers" list itself; it shows only the groups the user may take or see.
-            return [.formTutor, .headOfYear, .attendanceAdministrator, .seniorManagement, .headTeacher].contains(grant.role)
+            return [.formTutor, .headOfYear, .attendanceAdministrator, .seniorManagement, .headTeacher].contains(
+                grant.role)
         case (.manageAttendance, .school(let school)):
-            return grant.school == school && [.attendanceAdministrator, .seniorManagement, .headTeacher].contains(grant.role)
+            return grant.school == school
+                && [.attendanceAdministrator, .seniorManagement, .headTeacher].contains(grant.role)
         case (.authoriseAbsence, .school(let school)):
             return grant.school == school && grant.role == .headTeacher
         default:

@@ -18,16 +18,20 @@ enum OfficeController {
         if calendar.isSchoolDay(date) {
             for group in try await store.registerGroups(schoolID: school.id, on: date) {
                 for half in SessionHalf.allCases where !group.isTaken(half) {
-                    let closed = date < now.date || (date == now.date && now.time >= school.school.times(for: half).close)
+                    let closed =
+                        date < now.date || (date == now.date && now.time >= school.school.times(for: half).close)
                     guard closed else { continue }
                     let names = tutors[group.group] ?? []
                     missing.append([
                         "line": request.text(
                             "office.missingLine",
-                            ["group": group.group, "session": RegisterController.sessionName(half, request),
-                             "count": String(group.onRoll - group.marked(half))]),
+                            [
+                                "group": group.group, "session": RegisterController.sessionName(half, request),
+                                "count": String(group.onRoll - group.marked(half)),
+                            ]),
                         "tutor": names.isEmpty
-                            ? request.text("office.noTutor") : request.text("office.tutor", ["names": names.joined(separator: ", ")]),
+                            ? request.text("office.noTutor")
+                            : request.text("office.tutor", ["names": names.joined(separator: ", ")]),
                         "href": RegisterController.path(laestab, group.group, AttendanceCore.Session(date, half)),
                     ])
                 }
@@ -83,11 +87,15 @@ enum OfficeController {
         let upnText = (form["upn"] ?? "").trimmingCharacters(in: .whitespaces).uppercased()
         let arrivalText = (form["arrival"] ?? "").trimmingCharacters(in: .whitespaces)
         func fail(_ key: String) throws -> Response {
-            try renderLateBook(request, upn: upnText, arrival: arrivalText, notice: nil, error: request.text(key), status: .unprocessableEntity)
+            try renderLateBook(
+                request, upn: upnText, arrival: arrivalText, notice: nil, error: request.text(key),
+                status: .unprocessableEntity)
         }
         let school = try await store.requireSchool(laestab)
         let today = request.context.today
-        guard try await store.calendar(for: school.school).isSchoolDay(today) else { return try fail("late.notSchoolDay") }
+        guard try await store.calendar(for: school.school).isSchoolDay(today) else {
+            return try fail("late.notSchoolDay")
+        }
         guard let arrival = TimeOfDay(text: arrivalText) else { return try fail("late.badTime") }
         // The session is the afternoon once it has started, else the morning.
         let half: SessionHalf = arrival >= school.school.pm.start ? .pm : .am
@@ -102,12 +110,16 @@ enum OfficeController {
         let code = RegisterRules.lateCode(minutesLate: minutes, times: times, codes: store.codes)
         let entry = MarkEntry(
             pupilID: line.pupilID, schoolID: school.id,
-            mark: Mark(upn: upn, session: AttendanceCore.Session(today, half), code: code.code, minutesLate: minutes, note: "late book"))
+            mark: Mark(
+                upn: upn, session: AttendanceCore.Session(today, half), code: code.code, minutesLate: minutes,
+                note: "late book"))
         // A pupil marked absent at the register who then arrives is a correction, with the late book as its reason.
-        try await store.writeMarks([entry], by: request.actor, reason: line.mark == nil ? nil : "arrived late (late book, \(arrival))")
+        try await store.writeMarks(
+            [entry], by: request.actor, reason: line.mark == nil ? nil : "arrived late (late book, \(arrival))")
         return try renderLateBook(
             request, upn: "", arrival: "",
-            notice: request.text("late.recorded", ["name": line.pupil.displayName, "code": code.code, "minutes": String(minutes)]),
+            notice: request.text(
+                "late.recorded", ["name": line.pupil.displayName, "code": code.code, "minutes": String(minutes)]),
             error: nil, status: .ok)
     }
 }

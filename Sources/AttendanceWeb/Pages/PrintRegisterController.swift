@@ -14,7 +14,9 @@ enum PrintRegisterController {
         let today = request.context.today
         func date(_ name: String) throws -> LocalDate? {
             guard let text = request.query[String.self, at: name], !text.isEmpty else { return nil }
-            guard let date = LocalDate(iso: text) else { throw Abort(.badRequest, reason: "\(name): not a date (YYYY-MM-DD)") }
+            guard let date = LocalDate(iso: text) else {
+                throw Abort(.badRequest, reason: "\(name): not a date (YYYY-MM-DD)")
+            }
             return date
         }
         let end = try date("to") ?? today
@@ -46,7 +48,10 @@ enum PrintRegisterController {
                 text += CSV.line(
                     [line.pupil.upn.value, line.pupil.legalSurname, line.pupil.legalForename]
                         + line.cells.map { $0.0 + ($0.1 ? "*" : "") }
-                        + [line.summary.possible, line.summary.attended, line.summary.authorised, line.summary.unauthorised]
+                        + [
+                            line.summary.possible, line.summary.attended, line.summary.authorised,
+                            line.summary.unauthorised,
+                        ]
                         .map(String.init))
             }
             try await store.audit(
@@ -66,14 +71,20 @@ enum PrintRegisterController {
             "title": request.text("print.title", ["group": placement.group]),
             "schoolLine": request.text(
                 "print.school",
-                ["school": stored.school.name, "la": String(stored.school.laNumber),
-                 "estab": String(format: "%04d", stored.school.estabNumber)]),
+                [
+                    "school": stored.school.name, "la": String(stored.school.laNumber),
+                    "estab": String(format: "%04d", stored.school.estabNumber),
+                ]),
             "rangeLine": request.text("print.range", ["from": range.start.iso, "to": range.end.iso]),
             "printedLine": request.text(
-                "print.printed", ["time": String(Timestamp.text(Date()).prefix(16)).replacingOccurrences(of: "T", with: " "),
-                                  "name": principal.user.displayName]),
+                "print.printed",
+                [
+                    "time": String(Timestamp.text(Date()).prefix(16)).replacingOccurrences(of: "T", with: " "),
+                    "name": principal.user.displayName,
+                ]),
             "action": base, "from": range.start.iso, "to": range.end.iso, "csvHref": base + "?" + query + "&format=csv",
-            "csvLabel": request.text("print.csv"), "fromLabel": request.text("print.from"), "toLabel": request.text("print.to"),
+            "csvLabel": request.text("print.csv"), "fromLabel": request.text("print.from"),
+            "toLabel": request.text("print.to"),
             "show": request.text("registers.show"), "pupilLabel": request.text("register.pupil"),
             "totalLabel": request.text("print.total"), "amendedKey": request.text("print.amendedKey"),
             "codesKey": request.text("pupil.codesKey"),

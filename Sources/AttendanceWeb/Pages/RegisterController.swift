@@ -4,7 +4,9 @@ import Vapor
 
 /// Taking the register: the list of today's registers, the register itself, and saving it in one transaction.
 enum RegisterController {
-    static func sessionName(_ half: SessionHalf, _ request: Request) -> String { request.text("session.\(half.rawValue)") }
+    static func sessionName(_ half: SessionHalf, _ request: Request) -> String {
+        request.text("session.\(half.rawValue)")
+    }
 
     static func path(_ school: LAESTAB, _ group: String, _ session: AttendanceCore.Session) -> String {
         "/registers/\(school)/\(group.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? group)/\(session.date.iso)/\(session.half.rawValue)"
@@ -49,7 +51,9 @@ enum RegisterController {
                 ])
             }
             var values: [String: Any] = ["name": school.school.name, "laestab": laestab.description, "groups": groups]
-            if !calendar.isSchoolDay(date) { values["notSchoolDay"] = request.text("register.notSchoolDay", ["date": date.iso]) }
+            if !calendar.isSchoolDay(date) {
+                values["notSchoolDay"] = request.text("register.notSchoolDay", ["date": date.iso])
+            }
             if principal.allows(.manageAttendance, .school(laestab)) {
                 values["office"] = true
                 values["officeLabel"] = request.text("registers.office")
@@ -63,7 +67,9 @@ enum RegisterController {
             "none": request.text("registers.none"), "otherDay": request.text("registers.otherDay"),
             "show": request.text("registers.show"),
         ]
-        if let saved = request.query[String.self, at: "saved"] { values["notice"] = request.text("registers.saved", ["group": saved, "session": ""]) }
+        if let saved = request.query[String.self, at: "saved"] {
+            values["notice"] = request.text("registers.saved", ["group": saved, "session": ""])
+        }
         return try Page.render("registers", values, request: request)
     }
 
@@ -102,7 +108,9 @@ enum RegisterController {
     @Sendable static func page(_ request: Request) async throws -> Response {
         let context = try await context(request)
         let fill = request.query[String.self, at: "fill"] == "present"
-        return try render(request, context, choices: [:], errors: [:], fillPresent: fill, summary: nil, conflicts: [], reason: "", status: .ok)
+        return try render(
+            request, context, choices: [:], errors: [:], fillPresent: fill, summary: nil, conflicts: [], reason: "",
+            status: .ok)
     }
 
     static func render(
@@ -119,7 +127,8 @@ enum RegisterController {
         let otherCodes = codes.codes.filter { code in
             code.code != present.code && !code.means(.lateBeforeClose) && !code.means(.lateAfterClose)
                 && code.code != absent.code && (!registerOnly || code.usableAtRegister)
-                && (!code.requiresAuthorisation || principal.allows(.authoriseAbsence, .school(context.school.school.laestab)))
+                && (!code.requiresAuthorisation
+                    || principal.allows(.authoriseAbsence, .school(context.school.school.laestab)))
         }
         let lines = context.lines.map { line -> [String: Any] in
             let upn = line.pupil.upn
@@ -129,16 +138,23 @@ enum RegisterController {
             var minutes = choice?.minutes ?? line.mark?.mark.minutesLate.map(String.init) ?? ""
             var other = choice?.other ?? ""
             if kind == nil, let current {
-                if current.code == present.code { kind = "present" }
-                else if current.means(.lateBeforeClose) || current.means(.lateAfterClose) { kind = "late" }
-                else if current.code == absent.code { kind = "absent" }
-                else { kind = "other"; other = current.code }
+                if current.code == present.code {
+                    kind = "present"
+                } else if current.means(.lateBeforeClose) || current.means(.lateAfterClose) {
+                    kind = "late"
+                } else if current.code == absent.code {
+                    kind = "absent"
+                } else {
+                    kind = "other"; other = current.code
+                }
             }
             if kind == nil && fillPresent { kind = "present" }
             if kind != "late" && choice == nil && line.mark == nil { minutes = "" }
             let name = line.pupil.displayName
             var values: [String: Any] = [
-                "upn": upn.value, "name": "\(line.pupil.preferredSurname ?? line.pupil.legalSurname), \(line.pupil.preferredForename ?? line.pupil.legalForename)",
+                "upn": upn.value,
+                "name":
+                    "\(line.pupil.preferredSurname ?? line.pupil.legalSurname), \(line.pupil.preferredForename ?? line.pupil.legalForename)",
                 "initials": String((line.pupil.preferredForename ?? line.pupil.legalForename).prefix(1))
                     + String((line.pupil.preferredSurname ?? line.pupil.legalSurname).prefix(1)),
                 "seen": choice?.seen ?? line.mark?.mark.code ?? "", "minutes": minutes,
@@ -151,11 +167,13 @@ enum RegisterController {
                 },
             ]
             if let current {
-                values["current"] = "\(current.code) – \(current.name(in: language))"
+                values["current"] =
+                    "\(current.code) – \(current.name(in: language))"
                     + (line.mark?.mark.minutesLate.map { " (\($0) min)" } ?? "")
             }
             if let current, RegisterRules.isPlanned(current), registerOnly {
-                values["planned"] = request.text("register.planned", ["code": "\(current.code) – \(current.name(in: language))"])
+                values["planned"] = request.text(
+                    "register.planned", ["code": "\(current.code) – \(current.name(in: language))"])
             }
             switch kind {
             case "present": values["isPresent"] = true
@@ -170,9 +188,14 @@ enum RegisterController {
         var values: [String: Any] = [
             "title": request.text(
                 "register.title",
-                ["group": context.group, "date": context.session.date.iso, "session": sessionName(context.session.half, request)]),
-            "closes": request.text("register.closes", ["start": times.start.description, "close": times.close.description]),
-            "allPresent": request.text("register.allPresent"), "allPresentHint": request.text("register.allPresentHint"),
+                [
+                    "group": context.group, "date": context.session.date.iso,
+                    "session": sessionName(context.session.half, request),
+                ]),
+            "closes": request.text(
+                "register.closes", ["start": times.start.description, "close": times.close.description]),
+            "allPresent": request.text("register.allPresent"),
+            "allPresentHint": request.text("register.allPresentHint"),
             "allPresentHref": path(context.school.school.laestab, context.group, context.session) + "?fill=present",
             "action": path(context.school.school.laestab, context.group, context.session),
             "pupilLabel": request.text("register.pupil"), "markLabel": request.text("register.mark"),
@@ -182,7 +205,8 @@ enum RegisterController {
             "reasonLabel": request.text("register.reason"), "reasonHint": request.text("register.reasonHint"),
             "save": request.text("register.save"), "historyLabel": request.text("register.history"),
             "lines": lines, "hasLines": !lines.isEmpty, "reason": reason,
-            "hasConflicts": !conflicts.isEmpty, "conflicts": conflicts, "conflictsIntro": request.text("register.conflicts"),
+            "hasConflicts": !conflicts.isEmpty, "conflicts": conflicts,
+            "conflictsIntro": request.text("register.conflicts"),
         ]
         if context.lines.contains(where: { $0.mark != nil }) { values["taken"] = true }
         if lines.isEmpty { values["empty"] = request.text("register.empty") }
@@ -203,7 +227,9 @@ enum RegisterController {
         let store = request.context.store
         let codes = store.codes
         let laestab = context.school.school.laestab
-        guard context.calendar.isSchoolDay(context.session.date) else { throw Abort(.badRequest, reason: "register.notSchoolDay") }
+        guard context.calendar.isSchoolDay(context.session.date) else {
+            throw Abort(.badRequest, reason: "register.notSchoolDay")
+        }
         let form = try request.content.decode([String: String].self)
         let reason = (form["reason"] ?? "").trimmingCharacters(in: .whitespaces)
         let canAuthorise = principal.allows(.authoriseAbsence, .school(laestab))
@@ -216,7 +242,8 @@ enum RegisterController {
         for line in context.lines {
             let upn = line.pupil.upn.value
             let choice = Choice(
-                kind: form["mark-\(upn)"], minutes: form["late-\(upn)"], other: form["other-\(upn)"], seen: form["seen-\(upn)"])
+                kind: form["mark-\(upn)"], minutes: form["late-\(upn)"], other: form["other-\(upn)"],
+                seen: form["seen-\(upn)"])
             choices[line.pupil.upn] = choice
             guard let kind = choice.kind, !kind.isEmpty else { continue }
             var code: AttendanceCode?
@@ -225,7 +252,9 @@ enum RegisterController {
             case "present": code = RegisterRules.presentCode(for: context.session.half, codes: codes)
             case "absent": code = codes.code(meaning: .noReasonYet)
             case "late":
-                guard let late = choice.minutes.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }), (1...600).contains(late) else {
+                guard let late = choice.minutes.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }),
+                    (1...600).contains(late)
+                else {
                     errors[line.pupil.upn] = request.text("register.needMinutes")
                     continue
                 }
@@ -245,7 +274,8 @@ enum RegisterController {
             let current = line.mark.flatMap { codes[$0.mark.code] }
             if current?.code == code.code && line.mark?.mark.minutesLate == minutes { continue }
             do {
-                try RegisterRules.check(from: current, to: code, canAuthorise: canAuthorise, registerCodesOnly: registerOnly)
+                try RegisterRules.check(
+                    from: current, to: code, canAuthorise: canAuthorise, registerCodesOnly: registerOnly)
             } catch .needsAuthorisation(let c) {
                 errors[line.pupil.upn] = request.text("register.needAuthorisation", ["code": c])
                 continue
@@ -264,7 +294,8 @@ enum RegisterController {
         if changesExisting && reason.isEmpty && errors.isEmpty {
             return try render(
                 request, context, choices: choices, errors: [:], fillPresent: false,
-                summary: request.text("register.needReason"), conflicts: [], reason: reason, status: .unprocessableEntity)
+                summary: request.text("register.needReason"), conflicts: [], reason: reason,
+                status: .unprocessableEntity)
         }
         guard errors.isEmpty else {
             return try render(
@@ -295,6 +326,7 @@ enum RegisterController {
                 conflicts: messages, reason: "", status: .conflict)
         }
         return Page.redirect(
-            "/registers?date=\(context.session.date.iso)&saved=\(context.group.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")")
+            "/registers?date=\(context.session.date.iso)&saved=\(context.group.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+        )
     }
 }

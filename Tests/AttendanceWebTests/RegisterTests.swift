@@ -1,0 +1,269 @@
+import AttendanceCore
+import Foundation
+import Testing
+import VaporTesting
+
+@testable import AttendanceStore
+@testable import AttendanceWeb
+
+@Suite struct RegisterTests {
+    struct Form {
+        let group: String
+        let schoolID: Int
+        let lines: [RegisterLine]
+        var path: String { "/registers/\(mainSchool)/\(group)/\(testToday)/AM" }
+        var session: AttendanceCore.Session { AttendanceCore.Session(testToday, .am) }
+
+        init(store: Store, as email: String = "tutor@demo.example") async throws {
+            group = try await store.user(email: "tutor@demo.example")!.grants[0].registrationGroups[0]
+            schoolID = try await store.requireSchool(mainSchool).id
+            lines = try await store.registerLines(
+                schoolID: schoolID, group: group, session: AttendanceCore.Session(testToday, .am))
+        }
+
+        /// A form with every pupil present, then the given exceptions.
+        func fields(_ exceptions: [UPN: [String: String]] = [:], seen: [UPN: String] = [:], reason: String = "")
+            -> [String: String]
+        {
+            var fields: [String: String] = ["reason": reason]
+            for line in lines {
+                let upn = line.pupil.upn
+                fields["seen-\(upn)"] = seen[upn] ?? line.mark?.mark.code ?? ""
+                fields["mark-\(upn)"] = "present"
+                for (key, value) in exceptions[upn] ?? [:] { fields["\(key)-\(upn)"] = value }
+            }
+            return fields
+        }
+    }
+
+    func codes(_ store: Store, _ form: Form) async throws -> [UPN: String] {
+        var result: [UPN: String] = [:]
+        for line in try await store.registerLines(schoolID: form.schoolID, group: form.group, session: form.session) {
+            result[line.pupil.upn] = line.mark?.mark.code
+        }
+        return result
+    }
+
+    @Test func allPresentThenExceptionsSavesTheWholeRegisterOnce() async throws {
+        try await withWebApp { app, store in
+            let form = try await Form(store: store)
+            #expect(form.lines.count >= 5 && form.lines.allSatisfy { $0.mark == nil })
+            var tutor = try await Browser.signedIn(app, as: .formTutor)
+            let page = try await tutor.get(form.path + "?fill=present")
+            #expect(page.status == .ok)
+            #expect(page.body.string.components(separatedBy: "value=\"present\" checked").count == form.lines.count + 1)
+            let absent = Array(form.lines.prefix(3).map(\.pupil.upn))
+            let saved = try await tutor.post(
+                form.path, form.fields(Dictionary(uniqueKeysWithValues: absent.map { ($0, ["mark": "absent"]) })))
+            #expect(saved.status == .seeOther)
+            let after = try await codes(store, form)
+            #expect(after.values.filter { $0 == "N" }.count == 3)
+            #expect(after.values.filter { $0 == "/" }.count == form.lines.count - 3)
+            // Submitting again is harmless.
+            let before = try await store.searchAudit(AuditQuery()).count
+            try await tutor.get(form.path)
+            let again = try await tutor.post(
+                form.path,
+                form.fields(
+                    Dictionary(uniqueKeysWithValues: absent.map { ($0, ["mark": "absent"]) }),
+                    seen: after.compactMapValues { $0 }))
+            #expect(again.status == .seeOther)
+            #expect(try await store.searchAudit(AuditQuery()).count == before)
+            let list = try await tutor.get("/registers?date=\(testToday)").body.string
+            #expect(list.contains("morning: taken"))
+        }
+    }
+
+    @Test func lateIsLBeforeCloseAndUAfterWithoutAnyoneChoosing() async throws {
+        try await withWebApp { app, store in
+            let form = try await Form(store: store)
+            var tutor = try await Browser.signedIn(app, as: .formTutor)
+            try await tutor.get(form.path)
+            let early = form.lines[0].pupil.upn, late = form.lines[1].pupil.upn
+            // The demo secondary's morning starts 08:45 and closes 09:15: 20 minutes is L, 45 is U.
+            try await tutor.post(
+                form.path, form.fields([early: ["mark": "late", "late": "20"], late: ["mark": "late", "late": "45"]]))
+            let lines = try await store.registerLines(schoolID: form.schoolID, group: form.group, session: form.session)
+            let byUPN = Dictionary(uniqueKeysWithValues: lines.map { ($0.pupil.upn, $0.mark!.mark) })
+            #expect(byUPN[early]?.code == "L" && byUPN[early]?.minutesLate == 20)
+            #expect(byUPN[late]?.code == "U" && byUPN[late]?.minutesLate == 45)
+            // Late without minutes is refused, naming the pupil's row; nothing is written.
+            let second = AttendanceCore.Session(testToday, .pm)
+            let pm = "/registers/\(mainSchool)/\(form.group)/\(testToday)/PM"
+            try await tutor.get(pm)
+            var fields = form.fields([early: ["mark": "late", "late": ""]])
+            for line in form.lines { fields["seen-\(line.pupil.upn)"] = "" }
+            let refused = try await tutor.post(pm, fields)
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains("Enter how many minutes late."))
+            #expect(
+                try await store.registerLines(schoolID: form.schoolID, group: form.group, session: second).allSatisfy {
+                    $0.mark == nil
+                })
+        }
+    }
+
+    @Test func aCorrectionNeedsAReasonAndKeepsTheOriginal() async throws {
+        try await withWebApp { app, store in
+            let form = try await Form(store: store)
+            var tutor = try await Browser.signedIn(app, as: .formTutor)
+            try await tutor.get(form.path)
+            try await tutor.post(form.path, form.fields())
+            let pupil = form.lines[0].pupil.upn
+            let seen = try await codes(store, form).compactMapValues { $0 }
+            try await tutor.get(form.path)
+            let noReason = try await tutor.post(form.path, form.fields([pupil: ["mark": "absent"]], seen: seen))
+            #expect(noReason.status == .unprocessableEntity)
+            #expect(noReason.body.string.contains("please give a reason"))
+            #expect(try await codes(store, form)[pupil] == "/")
+            try await tutor.get(form.path)
+            let corrected = try await tutor.post(
+                form.path, form.fields([pupil: ["mark": "absent"]], seen: seen, reason: "Marked present by mistake"))
+            #expect(corrected.status == .seeOther)
+            let history = try await store.amendments(of: pupil).filter { $0.session == form.session }
+            #expect(history.count == 1)
+            #expect(history[0].oldCode == "/" && history[0].newCode == "N")
+            #expect(history[0].changedBy == "tutor@demo.example" && history[0].oldRecordedBy == "tutor@demo.example")
+            #expect(history[0].reason == "Marked present by mistake")
+        }
+    }
+
+    @Test func onlyTheHeadAuthorisesAndATutorUsesRegisterCodes() async throws {
+        try await withWebApp { app, store in
+            let form = try await Form(store: store)
+            let pupil = form.lines[0].pupil.upn
+            var tutor = try await Browser.signedIn(app, as: .formTutor)
+            try await tutor.get(form.path)
+            let illness = try await tutor.post(form.path, form.fields([pupil: ["mark": "other", "other": "I"]]))
+            #expect(illness.status == .unprocessableEntity)
+            #expect(illness.body.string.contains("Only the head teacher can set or undo an authorised absence (I)."))
+            try await tutor.get(form.path)
+            let visit = try await tutor.post(form.path, form.fields([pupil: ["mark": "other", "other": "V"]]))
+            #expect(visit.body.string.contains("recorded by the attendance office"))
+            #expect(try await codes(store, form).values.allSatisfy { $0 == nil })  // all or nothing
+            var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
+            try await office.get(form.path)
+            #expect(
+                try await office.post(form.path, form.fields([pupil: ["mark": "other", "other": "I"]])).status
+                    == .unprocessableEntity)
+            try await office.get(form.path)
+            #expect(
+                try await office.post(form.path, form.fields([pupil: ["mark": "other", "other": "V"]])).status
+                    == .seeOther)
+            var head = try await Browser.signedIn(app, as: .headTeacher)
+            try await head.get(form.path)
+            let seen = try await codes(store, form).compactMapValues { $0 }
+            let authorised = try await head.post(
+                form.path, form.fields([pupil: ["mark": "other", "other": "I"]], seen: seen, reason: "Doctor's note"))
+            #expect(authorised.status == .seeOther)
+            #expect(try await codes(store, form)[pupil] == "I")
+        }
+    }
+
+    @Test func plannedMarksAreShownAndNotOverwrittenByTheTutor() async throws {
+        try await withWebApp { app, store in
+            let form = try await Form(store: store)
+            let away = form.lines[1]
+            try await store.writeMarks(
+                [
+                    MarkEntry(
+                        pupilID: away.pupilID, schoolID: form.schoolID,
+                        mark: Mark(upn: away.pupil.upn, session: form.session, code: "H"))
+                ],
+                by: Actor("head@demo.example"), reason: nil)
+            var tutor = try await Browser.signedIn(app, as: .formTutor)
+            let page = try await tutor.get(form.path + "?fill=present").body.string
+            #expect(page.contains("Planned: H – Family holiday (agreed)"))
+            #expect(!page.contains("name=\"mark-\(away.pupil.upn)\""))
+            // The rest save around it; a forged field for the planned pupil is refused.
+            let saved = try await tutor.post(form.path, form.fields().filter { $0.key != "mark-\(away.pupil.upn)" })
+            #expect(saved.status == .seeOther)
+            #expect(try await codes(store, form)[away.pupil.upn] == "H")
+            try await tutor.get(form.path)
+            let forged = try await tutor.post(
+                form.path, form.fields(seen: try await codes(store, form).compactMapValues { $0 }, reason: "x"))
+            #expect(forged.status == .unprocessableEntity)
+            #expect(try await codes(store, form)[away.pupil.upn] == "H")
+        }
+    }
+
+    @Test func twoPeopleSavingAtOnceLoseNothing() async throws {
+        try await withWebApp { app, store in
+            let form = try await Form(store: store)
+            var tutor = try await Browser.signedIn(app, as: .formTutor)
+            try await tutor.get(form.path)  // the tutor's page: nothing recorded yet
+            let pupil = form.lines[2].pupil.upn
+            var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
+            try await office.get(form.path)
+            try await office.post(
+                form.path, [:].merging(["mark-\(pupil)": "absent", "seen-\(pupil)": ""]) { a, _ in a })
+            #expect(try await codes(store, form)[pupil] == "N")
+            // The tutor saves the whole form as they saw it: everyone else is saved, the office's mark is kept.
+            let response = try await tutor.post(form.path, form.fields(seen: [:]))
+            #expect(response.status == .conflict)
+            let html = response.body.string
+            #expect(html.contains("Someone else saved this register"))
+            #expect(html.contains("office@demo.example had recorded N"))
+            let after = try await codes(store, form)
+            #expect(after[pupil] == "N")
+            #expect(after.filter { $0.key != pupil }.values.allSatisfy { $0 == "/" })
+        }
+    }
+
+    @Test func theLateBookAndTheOfficeDay() async throws {
+        try await withWebApp { app, store in
+            let form = try await Form(store: store)
+            let pupil = form.lines[0].pupil.upn
+            var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
+            let missing = try await office.get("/schools/\(mainSchool)/office").body.string
+            #expect(missing.contains("\(form.group) morning: \(form.lines.count) without a mark"))
+            #expect(missing.contains("Form tutor: Sioned Parry"))
+            try await office.get("/schools/\(mainSchool)/late-book")
+            let recorded = try await office.post(
+                "/schools/\(mainSchool)/late-book", ["upn": pupil.value, "arrival": "09:30"])
+            #expect(recorded.status == .ok)
+            #expect(recorded.body.string.contains("recorded as U, 45 minutes late"))
+            #expect(try await codes(store, form)[pupil] == "U")
+            let bad = try await office.post(
+                "/schools/\(mainSchool)/late-book", ["upn": "B801200005001", "arrival": "09:30"])
+            #expect(bad.status == .unprocessableEntity)
+            // Today's N list shows contacts in priority order.
+            try await store.writeMarks(
+                [
+                    MarkEntry(
+                        pupilID: form.lines[1].pupilID, schoolID: form.schoolID,
+                        mark: Mark(upn: form.lines[1].pupil.upn, session: form.session, code: "N"))
+                ],
+                by: Actor("tutor@demo.example"), reason: nil)
+            let day = try await office.get("/schools/\(mainSchool)/office").body.string
+            let contacts = try await store.contacts(of: form.lines[1].pupil.upn)
+            #expect(day.contains(form.lines[1].pupil.upn.value))
+            #expect(day.contains(contacts[0].name))
+        }
+    }
+
+    @Test func thePrintedRegisterLooksLikeARegister() async throws {
+        try await withWebApp { app, store in
+            let form = try await Form(store: store)
+            var tutor = try await Browser.signedIn(app, as: .formTutor)
+            let html = try await tutor.get("/registers/\(mainSchool)/\(form.group)/print?from=2026-11-16&to=2026-11-20")
+                .body.string
+            #expect(html.contains("Register of attendance: \(form.group)"))
+            #expect(html.contains("LA 665, establishment 4001"))
+            #expect(html.contains("2026-11-16 to 2026-11-20"))
+            #expect(html.components(separatedBy: "<th scope=\"colgroup\" colspan=\"2\">").count == 6)  // five days
+            for line in form.lines { #expect(html.contains(line.pupil.upn.value)) }
+            let csv = try await tutor.get(
+                "/registers/\(mainSchool)/\(form.group)/print?from=2026-11-16&to=2026-11-20&format=csv")
+            let rows = csv.body.string.split(separator: "\n")
+            #expect(rows[0].hasPrefix("upn,surname,forename,2026-11-16 AM,2026-11-16 PM"))
+            #expect(rows.count == form.lines.count + 1)
+            let week = DateRange(LocalDate(iso: "2026-11-16")!, LocalDate(iso: "2026-11-20")!)!
+            let first = form.lines[0].pupil.upn
+            let (_, summary) = try await store.summary(of: first, in: week)
+            let row = rows.first { $0.hasPrefix(first.value) }!.split(separator: ",", omittingEmptySubsequences: false)
+            #expect(Int(row[row.count - 4]) == summary.possible)
+            #expect(Int(row[row.count - 1]) == summary.unauthorised)
+        }
+    }
+}
