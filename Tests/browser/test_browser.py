@@ -6,6 +6,7 @@ sign-ins and a changed mark with its reason.
 """
 
 import os
+from pathlib import Path
 import socket
 import sqlite3
 import subprocess
@@ -195,3 +196,66 @@ def test_the_audit_trail_shows_sign_ins_and_a_changed_mark_with_its_reason(serve
     upn = link.text
     browser.get(base + "/audit?upn=" + upn)
     assert "Parent phoned: illness" in browser.find_element(By.TAG_NAME, "main").text
+
+
+def test_a_tutor_takes_a_register_in_six_taps_on_a_tablet(server, browser):
+    base, database = server
+    browser.set_window_size(768, 1024)
+    try:
+        sign_in(browser, base, "tutor@demo.example")
+        browser.get(base + "/registers?date=2026-11-20")
+        taps = 0
+        started = time.time()
+        browser.find_element(By.LINK_TEXT, "Take morning register").click()
+        taps += 1
+        browser.find_element(By.LINK_TEXT, "All present").click()
+        taps += 1
+        rows = browser.find_elements(By.CSS_SELECTOR, "table.register tbody tr")
+        assert len(rows) >= 15
+        absent = [row.get_attribute("id").removeprefix("row-") for row in rows[:3]]
+        for upn in absent:
+            browser.find_element(By.CSS_SELECTOR, f"input[name='mark-{upn}'][value='absent']").click()
+            taps += 1
+        browser.find_element(By.CSS_SELECTOR, "form.register button[type=submit]").click()
+        taps += 1
+        WebDriverWait(browser, 10).until(lambda d: "saved=" in d.current_url)
+        assert taps <= 6 and time.time() - started < 60
+        assert "morning: taken" in browser.find_element(By.TAG_NAME, "main").text
+        with sqlite3.connect(database) as db:
+            codes = dict(db.execute(
+                "SELECT p.upn, m.code FROM marks m JOIN pupils p ON p.id = m.pupil_id "
+                "WHERE m.date = '2026-11-20' AND m.session = 'AM' AND p.registration_group = "
+                "(SELECT registration_groups FROM role_grants WHERE role = 'form_tutor')").fetchall())
+        assert len(codes) == len(rows)
+        assert [codes[u] for u in absent] == ["N", "N", "N"]
+        assert sum(1 for c in codes.values() if c == "/") == len(rows) - 3
+    finally:
+        browser.set_window_size(1024, 900)
+
+
+def test_the_printed_register_is_an_a4_landscape_pdf_that_reads_like_a_register(server, browser, tmp_path):
+    import base64
+    from selenium.webdriver.common.print_page_options import PrintOptions
+    base, database = server
+    sign_in(browser, base, "tutor@demo.example")
+    with sqlite3.connect(database) as db:
+        group = db.execute("SELECT registration_groups FROM role_grants WHERE role = 'form_tutor'").fetchone()[0]
+    browser.get(base + f"/registers/6654001/{group}/print?from=2026-11-09&to=2026-11-13")
+    options = PrintOptions()
+    options.orientation = "landscape"
+    options.page_width = 29.7
+    options.page_height = 21.0
+    pdf = tmp_path / "register.pdf"
+    pdf.write_bytes(base64.b64decode(browser.print_page(options)))
+    if SHOTS:
+        os.makedirs(SHOTS, exist_ok=True)
+        (Path(SHOTS) / "register.pdf").write_bytes(pdf.read_bytes())
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert f"Register of attendance: {group}" in text
+    assert "LA 665, establishment 4001" in text and "2026-11-09 to 2026-11-13" in text
+    assert "Printed" in text and "Sioned Parry" in text
+    assert "School attendance" not in text.split("Register of attendance")[0], "the site header is not printed"
+    with sqlite3.connect(database) as db:
+        surnames = [r[0] for r in db.execute(
+            "SELECT legal_surname FROM pupils WHERE registration_group = ?", (group,)).fetchall()]
+    assert sum(1 for s in surnames if s in text) >= len(surnames) - 1

@@ -20,7 +20,7 @@ struct AuthorizationMiddleware: AsyncMiddleware {
             throw Abort(.forbidden)
         }
         if request.method != .GET && request.method != .HEAD && request.principal?.viaToken != true {
-            try checkCSRF(request)
+            try await checkCSRF(request)
         }
         if rule.permission == .anyone { return try await next.respond(to: request) }
         guard let principal = request.principal else {
@@ -81,7 +81,10 @@ struct AuthorizationMiddleware: AsyncMiddleware {
         }
     }
 
-    private func checkCSRF(_ request: Request) throws {
+    private func checkCSRF(_ request: Request) async throws {
+        // Route middleware runs before the route collects a streamed body: collect it here (the route then
+        // finds it collected) so the token can be read from the form.
+        _ = try await request.body.collect(max: 1 << 20).get()
         let sent = request.headers.first(name: "X-CSRF-Token") ?? (try? request.content.get(String.self, at: "csrf"))
         guard let expected = request.session.data["csrf"], let sent, !sent.isEmpty,
             sent.utf8.count == expected.utf8.count, zip(sent.utf8, expected.utf8).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0
