@@ -136,6 +136,17 @@ public enum WebServer {
         r.post("schools", ":laestab", "late-book", use: OfficeController.recordArrival)
             .requires(.manageAttendance, of: .school)
         r.get("api", "pupils", ":upn", "summary", use: APIController.pupilSummary).requires(.viewPupil, of: .pupil)
+        r.get("api", "pupils", ":upn", "marks", use: RegisterAPIController.pupilMarks).requires(.viewPupil, of: .pupil)
+        r.get("api", "registers", ":laestab", ":group", ":date", ":session", use: RegisterAPIController.read)
+            .requires(.viewRegister, of: .registrationGroup)
+        r.post("api", "registers", ":laestab", ":group", ":date", ":session", use: RegisterAPIController.save)
+            .requires(.takeRegister, of: .registrationGroup)
+        r.get("openapi.json") { request -> Response in
+            let response = Response(
+                body: .init(data: try Data(contentsOf: resources.appendingPathComponent("openapi.json"))))
+            response.headers.contentType = .json
+            return response
+        }.requires(.anyone)
         r.get("api", "schools", ":laestab", "summary", use: APIController.schoolSummary)
             .requires(.viewSchoolFigures, of: .school)
     }

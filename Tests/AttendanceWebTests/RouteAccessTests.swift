@@ -124,6 +124,7 @@ import VaporTesting
                     }
                 }
                 try await expect("GET", "/health", "/health", allowed: true)
+                try await expect("GET", "/openapi.json", "/openapi.json", allowed: true)
                 try await expect("GET", "/sign-in", "/sign-in", allowed: true)
                 try await expect("GET", "/", "/", allowed: true)
                 try await expect("GET", "/account", "/account", allowed: true)
@@ -139,6 +140,8 @@ import VaporTesting
                     try await expect("GET", "/pupils/:upn", "/pupils/\(upn(subject))", allowed: allowed)
                     try await expect(
                         "GET", "/api/pupils/:upn/summary", "/api/pupils/\(upn(subject))/summary", allowed: allowed)
+                    try await expect(
+                        "GET", "/api/pupils/:upn/marks", "/api/pupils/\(upn(subject))/marks", allowed: allowed)
                 }
                 try await expect("GET", "/audit", "/audit", allowed: Self.mayAudit.contains(role))
                 let listAllowed = [.formTutor, .headOfYear].contains(role) || Self.office.contains(role)
@@ -151,6 +154,10 @@ import VaporTesting
                         allowed: Self.mayTake(role, form))
                     try await expect(
                         "GET", "/registers/:laestab/:group/print", "/registers/\(school)/\(group)/print",
+                        allowed: Self.mayViewRegister(role, form, formYear: year))
+                    try await expect(
+                        "GET", "/api/registers/:laestab/:group/:date/:session",
+                        "/api/registers/\(school)/\(group)/\(testToday)/AM",
                         allowed: Self.mayViewRegister(role, form, formYear: year))
                 }
                 for school in [mainSchool, otherSchool] {
@@ -165,6 +172,7 @@ import VaporTesting
                 for pattern in [
                     "/sign-in", "/sign-out", "/account/password", "/account/tokens", "/account/tokens/:id/revoke",
                     "/registers/:laestab/:group/:date/:session", "/schools/:laestab/late-book",
+                    "/api/registers/:laestab/:group/:date/:session",
                 ] {
                     try await expect("POST", pattern, pattern, allowed: true)
                 }

@@ -221,31 +221,21 @@ enum RegisterController {
         }
     }
 
-    @Sendable static func save(_ request: Request) async throws -> Response {
-        let principal = try request.signedIn
-        let context = try await context(request)
-        let store = request.context.store
-        let codes = store.codes
+    /// Turns what the user chose into marks to write, checking each against the rules; shared by the page and
+    /// the API. Pupils with no choice are left as they are.
+    static func plan(
+        _ context: Context, choices: [UPN: Choice], principal: Principal, request: Request
+    ) -> (entries: [MarkEntry], errors: [UPN: String], changesExisting: Bool) {
+        let codes = request.context.store.codes
         let laestab = context.school.school.laestab
-        guard context.calendar.isSchoolDay(context.session.date) else {
-            throw Abort(.badRequest, reason: "register.notSchoolDay")
-        }
-        let form = try request.content.decode([String: String].self)
-        let reason = (form["reason"] ?? "").trimmingCharacters(in: .whitespaces)
         let canAuthorise = principal.allows(.authoriseAbsence, .school(laestab))
         let registerOnly = registerCodesOnly(principal, laestab)
         let times = context.school.school.times(for: context.session.half)
-        var choices: [UPN: Choice] = [:]
         var errors: [UPN: String] = [:]
         var entries: [MarkEntry] = []
         var changesExisting = false
         for line in context.lines {
-            let upn = line.pupil.upn.value
-            let choice = Choice(
-                kind: form["mark-\(upn)"], minutes: form["late-\(upn)"], other: form["other-\(upn)"],
-                seen: form["seen-\(upn)"])
-            choices[line.pupil.upn] = choice
-            guard let kind = choice.kind, !kind.isEmpty else { continue }
+            guard let choice = choices[line.pupil.upn], let kind = choice.kind, !kind.isEmpty else { continue }
             var code: AttendanceCode?
             var minutes: Int?
             switch kind {
@@ -273,14 +263,16 @@ enum RegisterController {
             guard let code else { continue }
             let current = line.mark.flatMap { codes[$0.mark.code] }
             if current?.code == code.code && line.mark?.mark.minutesLate == minutes { continue }
-            do {
+            do throws(RegisterRules.Refusal) {
                 try RegisterRules.check(
                     from: current, to: code, canAuthorise: canAuthorise, registerCodesOnly: registerOnly)
-            } catch .needsAuthorisation(let c) {
-                errors[line.pupil.upn] = request.text("register.needAuthorisation", ["code": c])
-                continue
-            } catch .notARegisterCode(let c) {
-                errors[line.pupil.upn] = request.text("register.notRegisterCode", ["code": c])
+            } catch {
+                switch error {
+                case .needsAuthorisation(let c):
+                    errors[line.pupil.upn] = request.text("register.needAuthorisation", ["code": c])
+                case .notARegisterCode(let c):
+                    errors[line.pupil.upn] = request.text("register.notRegisterCode", ["code": c])
+                }
                 continue
             }
             let seen = choice.seen ?? ""
@@ -291,6 +283,28 @@ enum RegisterController {
                     mark: Mark(upn: line.pupil.upn, session: context.session, code: code.code, minutesLate: minutes),
                     expected: seen.isEmpty ? .noMark : .code(seen)))
         }
+        return (entries, errors, changesExisting)
+    }
+
+    @Sendable static func save(_ request: Request) async throws -> Response {
+        let principal = try request.signedIn
+        let context = try await context(request)
+        let store = request.context.store
+        let codes = store.codes
+        let laestab = context.school.school.laestab
+        guard context.calendar.isSchoolDay(context.session.date) else {
+            throw Abort(.badRequest, reason: "register.notSchoolDay")
+        }
+        let form = try request.content.decode([String: String].self)
+        let reason = (form["reason"] ?? "").trimmingCharacters(in: .whitespaces)
+        var choices: [UPN: Choice] = [:]
+        for line in context.lines {
+            let upn = line.pupil.upn.value
+            choices[line.pupil.upn] = Choice(
+                kind: form["mark-\(upn)"], minutes: form["late-\(upn)"], other: form["other-\(upn)"],
+                seen: form["seen-\(upn)"])
+        }
+        let (entries, errors, changesExisting) = plan(context, choices: choices, principal: principal, request: request)
         if changesExisting && reason.isEmpty && errors.isEmpty {
             return try render(
                 request, context, choices: choices, errors: [:], fillPresent: false,
