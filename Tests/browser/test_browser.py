@@ -259,3 +259,35 @@ def test_the_printed_register_is_an_a4_landscape_pdf_that_reads_like_a_register(
         surnames = [r[0] for r in db.execute(
             "SELECT legal_surname FROM pupils WHERE registration_group = ?", (group,)).fetchall()]
     assert sum(1 for s in surnames if s in text) >= len(surnames) - 1
+
+
+def test_a_register_can_be_marked_from_the_keyboard(server, browser):
+    base, database = server
+    sign_in(browser, base, "tutor@demo.example")
+    with sqlite3.connect(database) as db:
+        group = db.execute("SELECT registration_groups FROM role_grants WHERE role = 'form_tutor'").fetchone()[0]
+    browser.get(base + f"/registers/6654001/{group}/2026-11-20/PM")
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.register tbody tr")
+    assert len(rows) > 4
+    assert "enhanced" in browser.find_element(By.CSS_SELECTOR, "form.register").get_attribute("class")
+    # The minutes and other-code fields stay out of the way until they are needed.
+    assert not rows[0].find_element(By.CSS_SELECTOR, "input[type=number]").is_displayed()
+    upns = [row.get_attribute("id").removeprefix("row-") for row in rows]
+    rows[0].find_element(By.CSS_SELECTOR, "input[type=radio]").click()
+    keys = browser.switch_to
+    keys.active_element.send_keys("p")  # row 0 present, on to row 1
+    keys.active_element.send_keys("n")  # row 1 absent, on to row 2
+    keys.active_element.send_keys("l")  # row 2 late: the minutes field appears and takes the focus
+    assert rows[2].find_element(By.CSS_SELECTOR, "input[type=number]").is_displayed()
+    keys.active_element.send_keys("5")
+    rows[3].find_element(By.CSS_SELECTOR, "input[type=radio]").click()
+    for _ in rows[3:]:
+        keys.active_element.send_keys("p")
+    browser.find_element(By.CSS_SELECTOR, "form.register button[type=submit]").click()
+    WebDriverWait(browser, 10).until(lambda d: "saved=" in d.current_url)
+    with sqlite3.connect(database) as db:
+        codes = dict(db.execute(
+            "SELECT p.upn, m.code FROM marks m JOIN pupils p ON p.id = m.pupil_id "
+            "WHERE m.date = '2026-11-20' AND m.session = 'PM' AND p.registration_group = ?", (group,)).fetchall())
+    assert codes[upns[0]] == "\\" and codes[upns[1]] == "N" and codes[upns[2]] == "L"
+    assert all(codes[u] == "\\" for u in upns[3:])

@@ -194,7 +194,7 @@ enum RegisterController {
                 ]),
             "closes": request.text(
                 "register.closes", ["start": times.start.description, "close": times.close.description]),
-            "allPresent": request.text("register.allPresent"),
+            "keysHint": request.text("register.keysHint"), "allPresent": request.text("register.allPresent"),
             "allPresentHint": request.text("register.allPresentHint"),
             "allPresentHref": path(context.school.school.laestab, context.group, context.session) + "?fill=present",
             "action": path(context.school.school.laestab, context.group, context.session),
