@@ -1,0 +1,142 @@
+import Foundation
+
+/// An authority's attendance procedure as data: the Wrexham 2025 policy is shipped; another authority loads
+/// its own file. Every number the procedure and the statistics use comes from here.
+public struct Policy: Sendable, Hashable, Codable {
+    public struct Threshold: Sendable, Hashable, Codable {
+        public enum Counting: String, Sendable, Codable {
+            /// Any absence, authorised or not.
+            case absence
+            case unauthorised
+        }
+        public let action: ProcedureAction
+        public let sessions: Int
+        public let of: Counting
+    }
+
+    public struct FixedPenalty: Sendable, Hashable, Codable {
+        public let unauthorisedSessions: Int
+        public let lateAfterCloseSessions: Int
+        public let unagreedHolidaySessions: Int
+
+        enum CodingKeys: String, CodingKey {
+            case unauthorisedSessions = "unauthorised_sessions"
+            case lateAfterCloseSessions = "late_after_close_sessions"
+            case unagreedHolidaySessions = "unagreed_holiday_sessions"
+        }
+    }
+
+    public let name: String
+    public let thresholds: [Threshold]
+    /// Bands in tenths of a percent, applied to the figure as shown (see `SummaryRules`).
+    public let greenFromTenths: Int
+    public let amberFromTenths: Int
+    public let persistentAbsencePercent: Int
+    /// An N with no reason this many school days later becomes O.
+    public let noReasonSchoolDays: Int
+    /// Absent with no contact for this many school days: the case may go to the ESW service.
+    public let noContactSchoolDays: Int
+    /// FPN criteria, counted within the current term.
+    public let fixedPenaltyPerTerm: FixedPenalty
+    /// The most term-time holiday the head may authorise in a school year.
+    public let holidayLimitSchoolDays: Int
+    /// Continuous school days of unauthorised absence the school must report to the local authority.
+    public let continuousAbsenceSchoolDays: Int
+    /// School days before a holiday that count for the pre-holiday pattern, and how many holidays make a pattern.
+    public let preHolidaySchoolDays: Int
+    public let preHolidayRepeats: Int
+
+    enum CodingKeys: String, CodingKey {
+        case name, thresholds
+        case greenFromTenths = "green_from_tenths"
+        case amberFromTenths = "amber_from_tenths"
+        case persistentAbsencePercent = "persistent_absence_percent"
+        case noReasonSchoolDays = "no_reason_school_days"
+        case noContactSchoolDays = "no_contact_school_days"
+        case fixedPenaltyPerTerm = "fixed_penalty_per_term"
+        case holidayLimitSchoolDays = "holiday_limit_school_days"
+        case continuousAbsenceSchoolDays = "continuous_absence_school_days"
+        case preHolidaySchoolDays = "pre_holiday_school_days"
+        case preHolidayRepeats = "pre_holiday_repeats"
+    }
+
+    public var summaryRules: SummaryRules {
+        SummaryRules(
+            greenFromTenths: greenFromTenths, amberFromTenths: amberFromTenths,
+            persistentAbsencePercent: persistentAbsencePercent)
+    }
+
+    public struct Invalid: Error, Equatable, CustomStringConvertible {
+        public let field: String
+        public let problem: String
+        public var description: String { "\(field): \(problem)" }
+    }
+
+    /// Reads and checks a policy file; a bad one is refused naming the field.
+    public init(json: Data) throws {
+        do {
+            self = try JSONDecoder().decode(Policy.self, from: json)
+        } catch let error as DecodingError {
+            throw Invalid(field: "policy", problem: CodeTable.describe(error))
+        }
+        try validate()
+    }
+
+    func validate() throws(Invalid) {
+        if name.trimmingCharacters(in: .whitespaces).isEmpty { throw Invalid(field: "name", problem: "is empty") }
+        for (index, threshold) in thresholds.enumerated() where threshold.sessions < 1 {
+            throw Invalid(field: "thresholds[\(index)].sessions", problem: "must be at least 1")
+        }
+        let positive: [(String, Int)] = [
+            ("persistent_absence_percent", persistentAbsencePercent), ("no_reason_school_days", noReasonSchoolDays),
+            ("no_contact_school_days", noContactSchoolDays), ("holiday_limit_school_days", holidayLimitSchoolDays),
+            ("continuous_absence_school_days", continuousAbsenceSchoolDays),
+            ("pre_holiday_school_days", preHolidaySchoolDays), ("pre_holiday_repeats", preHolidayRepeats),
+            ("fixed_penalty_per_term.unauthorised_sessions", fixedPenaltyPerTerm.unauthorisedSessions),
+            ("fixed_penalty_per_term.late_after_close_sessions", fixedPenaltyPerTerm.lateAfterCloseSessions),
+            ("fixed_penalty_per_term.unagreed_holiday_sessions", fixedPenaltyPerTerm.unagreedHolidaySessions),
+        ]
+        for (field, value) in positive where value < 1 { throw Invalid(field: field, problem: "must be at least 1") }
+        guard (1...1000).contains(amberFromTenths) else {
+            throw Invalid(field: "amber_from_tenths", problem: "must be from 1 to 1000 (tenths of a percent)")
+        }
+        guard amberFromTenths < greenFromTenths, greenFromTenths <= 1000 else {
+            throw Invalid(field: "green_from_tenths", problem: "must be above amber_from_tenths and at most 1000")
+        }
+    }
+
+    public static let wrexham2025: Policy = {
+        do { return try Policy(json: Data(wrexham2025JSON.utf8)) } catch {
+            fatalError("the shipped Wrexham policy is invalid: \(error)")
+        }
+    }()
+
+    /// The Wrexham Attendance Procedure (2025), DOMAIN.md sections 4, 5 and 7.
+    public static let wrexham2025JSON = """
+        {
+          "name": "wrexham-2025",
+          "thresholds": [
+            {"action": "letter_1", "sessions": 10, "of": "absence"},
+            {"action": "letter_2", "sessions": 16, "of": "absence"},
+            {"action": "phone_call", "sessions": 22, "of": "absence"},
+            {"action": "letter_3", "sessions": 26, "of": "absence"},
+            {"action": "attendance_meeting", "sessions": 26, "of": "unauthorised"},
+            {"action": "esw_referral", "sessions": 26, "of": "unauthorised"}
+          ],
+          "green_from_tenths": 970,
+          "amber_from_tenths": 920,
+          "persistent_absence_percent": 10,
+          "no_reason_school_days": 10,
+          "no_contact_school_days": 3,
+          "fixed_penalty_per_term": {
+            "unauthorised_sessions": 10,
+            "late_after_close_sessions": 10,
+            "unagreed_holiday_sessions": 10
+          },
+          "holiday_limit_school_days": 10,
+          "continuous_absence_school_days": 10,
+          "pre_holiday_school_days": 2,
+          "pre_holiday_repeats": 2
+        }
+        """
+}

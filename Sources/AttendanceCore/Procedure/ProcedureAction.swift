@@ -1,0 +1,46 @@
+/// What the procedure can call for.
+public enum ProcedureAction: String, Sendable, Hashable, Codable, CaseIterable {
+    case letter1 = "letter_1"
+    case letter2 = "letter_2"
+    case phoneCall = "phone_call"
+    case letter3 = "letter_3"
+    case attendanceMeeting = "attendance_meeting"
+    case eswReferral = "esw_referral"
+    case legalActionReview = "legal_action_review"
+    case nToO = "n_to_o"
+    case firstDayContact = "first_day_contact"
+    case noContactDay3 = "no_contact_day_3"
+    case fpnEligible = "fpn_eligible"
+    case persistentAbsence = "persistent_absence"
+    case continuousAbsenceReport = "continuous_absence_report"
+    case preHolidayPattern = "pre_holiday_pattern"
+    case medicalEvidenceRequired = "medical_evidence_required"
+}
+
+/// An action the procedure finds due, with why: what was counted and the sessions that made it.
+public struct DueAction: Sendable, Hashable {
+    public let action: ProcedureAction
+    /// What was counted or which criterion applies: "absence", "unauthorised", "late_after_close", …
+    public let basis: String
+    public let count: Int
+    /// The sessions that triggered it, in order.
+    public let sessions: [Session]
+    /// The same action for the same reason has the same key, so a second run the same day adds nothing.
+    public let key: String
+}
+
+/// An action already recorded for a pupil.
+public struct RecordedAction: Sendable, Hashable {
+    public enum Status: String, Sendable, Codable {
+        case pending, done, dismissed, withdrawn
+    }
+    public let key: String
+    public let action: ProcedureAction
+    public let status: Status
+
+    public init(key: String, action: ProcedureAction, status: Status) {
+        self.key = key
+        self.action = action
+        self.status = status
+    }
+}

@@ -1,0 +1,210 @@
+import Foundation
+import Testing
+
+@testable import AttendanceCore
+
+/// Marks for the 2025/26 year on the autumn2025 calendar: every school day present unless given.
+struct Pupil2025 {
+    var marks = YearMarks(academicYear: AcademicYear(startYear: 2025))
+    let calendar = autumn2025
+
+    /// Fills every session of every school day from `from` to `to` with present marks.
+    init(presentFrom from: String = "2025-09-02", to: String = "2026-03-27") {
+        for session in calendar.sessions(in: range(from, to)) {
+            marks.set(wales[session.half == .am ? "/" : "\\"], at: session)
+        }
+    }
+
+    /// Sets `count` sessions to `code`, walking school days forward from `start` (AM then PM).
+    mutating func mark(_ code: String, sessions count: Int, from start: String) {
+        var remaining = count
+        for session in calendar.sessions(in: range(start, "2026-03-27")) where remaining > 0 {
+            marks.set(wales[code], at: session)
+            remaining -= 1
+        }
+    }
+
+    func run(_ asOf: String, recorded: [RecordedAction] = [], letter3: String? = nil) -> ProcedureEngine.Outcome {
+        ProcedureEngine(policy: .wrexham2025, codes: wales)
+            .run(marks: marks, calendar: calendar, asOf: day(asOf), recorded: recorded, letter3Sent: letter3.map(day))
+    }
+}
+
+func actions(_ outcome: ProcedureEngine.Outcome) -> Set<ProcedureAction> { Set(outcome.due.map(\.action)) }
+
+@Suite struct ProcedureEngineTests {
+    @Test(arguments: [
+        // absences, expected letters
+        (9, [] as [ProcedureAction]), (10, [.letter1]), (15, [.letter1]), (16, [.letter1, .letter2]),
+        (21, [.letter1, .letter2]), (22, [.letter1, .letter2, .phoneCall]),
+        (25, [.letter1, .letter2, .phoneCall]), (26, [.letter1, .letter2, .phoneCall, .letter3]),
+    ])
+    func absenceThresholdsAtTheirEdges(absences: Int, expected: [ProcedureAction]) {
+        var pupil = Pupil2025()
+        pupil.mark("I", sessions: absences, from: "2025-11-03")
+        let due = actions(pupil.run("2025-12-19"))
+        let thresholds: Set<ProcedureAction> = [
+            .letter1, .letter2, .phoneCall, .letter3, .attendanceMeeting, .eswReferral,
+        ]
+        #expect(due.intersection(thresholds) == Set(expected))
+        if let letter = pupil.run("2025-12-19").due.first(where: { $0.action == .letter1 }) {
+            #expect(letter.sessions.count == 10)
+            #expect(letter.count == absences)
+            #expect(letter.sessions.first == Session(day("2025-11-03"), .am))
+        }
+    }
+
+    @Test func twentySixMixedIsLetterThreeButNotTheMeeting() {
+        var pupil = Pupil2025()
+        pupil.mark("I", sessions: 20, from: "2025-11-03")
+        pupil.mark("O", sessions: 6, from: "2025-12-01")
+        let due = actions(pupil.run("2025-12-19"))
+        #expect(due.contains(.letter3))
+        #expect(!due.contains(.attendanceMeeting) && !due.contains(.eswReferral))
+        var truant = Pupil2025()
+        truant.mark("O", sessions: 26, from: "2025-11-03")
+        #expect(actions(truant.run("2025-12-19")).isSuperset(of: [.letter3, .attendanceMeeting, .eswReferral]))
+    }
+
+    @Test func lateBeforeCloseIsPresentLateAfterCloseIsAbsence() {
+        var early = Pupil2025()
+        early.mark("L", sessions: 12, from: "2025-11-03")
+        #expect(actions(early.run("2025-12-19")).isEmpty)
+        var late = Pupil2025()
+        late.mark("U", sessions: 10, from: "2025-11-03")
+        let outcome = late.run("2025-12-19")
+        #expect(actions(outcome).contains(.letter1))
+        #expect(outcome.due.contains { $0.action == .fpnEligible && $0.basis == "late_after_close" })
+        #expect(!outcome.due.contains { $0.action == .fpnEligible && $0.basis == "unauthorised" })
+    }
+
+    @Test func notCountedCodesAreNotAbsence() {
+        var pupil = Pupil2025()
+        pupil.mark("#", sessions: 12, from: "2025-11-03")
+        pupil.mark("X", sessions: 12, from: "2025-12-01")
+        #expect(actions(pupil.run("2025-12-19")).isEmpty)
+    }
+
+    @Test func penaltyNoticeCountsResetAtATermBoundary() {
+        var pupil = Pupil2025()
+        pupil.mark("O", sessions: 8, from: "2025-12-08")
+        pupil.mark("O", sessions: 8, from: "2026-01-05")
+        #expect(!actions(pupil.run("2026-01-30")).contains(.fpnEligible))  // 8 in spring, 8 in autumn
+        pupil.mark("O", sessions: 10, from: "2026-01-05")
+        let spring = pupil.run("2026-01-30").due.first { $0.action == .fpnEligible }
+        #expect(spring?.basis == "unauthorised" && spring?.count == 10)
+        #expect(spring?.key == "fpn_eligible/unauthorised/2026-01-05")
+        var holiday = Pupil2025()
+        holiday.mark("G", sessions: 10, from: "2026-02-02")
+        #expect(holiday.run("2026-02-27").due.contains { $0.action == .fpnEligible && $0.basis == "unagreed_holiday" })
+    }
+
+    @Test func noReasonBecomesUnauthorisedAfterTenSchoolDaysAcrossHalfTerm() {
+        var pupil = Pupil2025()
+        pupil.mark("N", sessions: 1, from: "2025-10-20")
+        #expect(!actions(pupil.run("2025-11-07")).contains(.nToO))  // nine school days later, over half-term
+        let due = pupil.run("2025-11-10").due.filter { $0.action == .nToO }
+        #expect(due.map(\.sessions) == [[Session(day("2025-10-20"), .am)]])
+        // First-day contact only on the day itself.
+        #expect(actions(pupil.run("2025-10-20")).contains(.firstDayContact))
+        #expect(!actions(pupil.run("2025-10-21")).contains(.firstDayContact))
+    }
+
+    @Test func noContactByTheThirdSchoolDay() {
+        var pupil = Pupil2025()
+        pupil.mark("N", sessions: 6, from: "2025-11-13")  // Thursday, Friday, Monday
+        #expect(!actions(pupil.run("2025-11-14")).contains(.noContactDay3))
+        let due = pupil.run("2025-11-17").due.first { $0.action == .noContactDay3 }
+        #expect(due?.key == "no_contact_day_3/2025-11-13")
+    }
+
+    @Test func tenContinuousSchoolDaysOfUnauthorisedAbsenceAreReported() {
+        var pupil = Pupil2025()
+        pupil.mark("O", sessions: 18, from: "2025-11-03")
+        #expect(!actions(pupil.run("2025-12-19")).contains(.continuousAbsenceReport))
+        pupil.mark("O", sessions: 20, from: "2025-11-03")
+        let report = pupil.run("2025-12-19").due.first { $0.action == .continuousAbsenceReport }
+        #expect(report?.count == 10 && report?.sessions.count == 20)
+    }
+
+    @Test func absenceBeforeHolidaysRepeatedIsAPattern() {
+        var pupil = Pupil2025()
+        pupil.mark("O", sessions: 2, from: "2025-10-24")  // Friday before half-term
+        #expect(!actions(pupil.run("2026-01-30")).contains(.preHolidayPattern))
+        pupil.mark("I", sessions: 1, from: "2025-12-19")  // last day before Christmas
+        let pattern = pupil.run("2026-01-30").due.first { $0.action == .preHolidayPattern }
+        #expect(pattern?.count == 2)
+    }
+
+    @Test func afterLetterThreeIllnessNeedsEvidence() {
+        var pupil = Pupil2025()
+        pupil.mark("I", sessions: 2, from: "2025-12-01")
+        #expect(!actions(pupil.run("2025-12-19")).contains(.medicalEvidenceRequired))
+        let due = pupil.run("2025-12-19", letter3: "2025-11-28").due.filter { $0.action == .medicalEvidenceRequired }
+        #expect(due.count == 2)
+    }
+
+    @Test func runningTwiceAddsNothingAndACorrectionWithdrawsWhatIsPending() {
+        var pupil = Pupil2025()
+        pupil.mark("O", sessions: 10, from: "2025-11-03")
+        let first = pupil.run("2025-12-19")
+        #expect(first.new.contains { $0.action == .letter1 })
+        let recorded = first.new.map { RecordedAction(key: $0.key, action: $0.action, status: .pending) }
+        let second = pupil.run("2025-12-19", recorded: recorded)
+        #expect(second.new.isEmpty && second.withdraw.isEmpty)
+        // One absence was a mistake: back to 9, so Letter 1 (still pending) is withdrawn; a done one is not.
+        pupil.mark("/", sessions: 1, from: "2025-11-03")
+        let corrected = pupil.run("2025-12-19", recorded: recorded)
+        #expect(corrected.withdraw.map(\.action).contains(.letter1))
+        let done = recorded.map { RecordedAction(key: $0.key, action: $0.action, status: .done) }
+        #expect(pupil.run("2025-12-19", recorded: done).withdraw.isEmpty)
+        // Over the line again, a withdrawn action is due again.
+        pupil.mark("O", sessions: 1, from: "2025-11-03")
+        let withdrawn = recorded.map { RecordedAction(key: $0.key, action: $0.action, status: .withdrawn) }
+        #expect(pupil.run("2025-12-19", recorded: withdrawn).new.contains { $0.action == .letter1 })
+    }
+
+    @Test func aPupilWhoJoinsMidYearCountsFromJoining() {
+        var pupil = Pupil2025(presentFrom: "2026-01-05")
+        pupil.mark("I", sessions: 9, from: "2026-01-05")
+        #expect(!actions(pupil.run("2026-03-27")).contains(.letter1))
+        pupil.mark("I", sessions: 10, from: "2026-01-05")
+        #expect(actions(pupil.run("2026-03-27")).contains(.letter1))
+    }
+
+    @Test func persistentAbsenceAndLegalReviewFollowTheLines() {
+        var pupil = Pupil2025(presentFrom: "2025-11-03", to: "2025-11-28")  // 20 days, 40 sessions
+        pupil.mark("O", sessions: 4, from: "2025-11-03")
+        #expect(actions(pupil.run("2025-11-28")).contains(.persistentAbsence))  // 4 of 40 = 10%
+        pupil.mark("/", sessions: 1, from: "2025-11-03")
+        #expect(!actions(pupil.run("2025-11-28")).contains(.persistentAbsence))
+        var truant = Pupil2025()
+        truant.mark("O", sessions: 30, from: "2025-11-03")
+        #expect(!actions(truant.run("2025-12-19")).contains(.legalActionReview))
+        let referred = [RecordedAction(key: "esw_referral/2025", action: .eswReferral, status: .done)]
+        #expect(actions(truant.run("2025-12-19", recorded: referred)).contains(.legalActionReview))
+    }
+
+    @Test func aBadPolicyFileIsRefusedNamingTheField() throws {
+        let good = Policy.wrexham2025JSON
+        #expect(try Policy(json: Data(good.utf8)) == .wrexham2025)
+        #expect(Policy.wrexham2025.summaryRules == .wrexham2025)
+        let cases = [
+            (good.replacingOccurrences(of: #""sessions": 16"#, with: #""sessions": 0"#), "thresholds[1].sessions"),
+            (
+                good.replacingOccurrences(of: #""green_from_tenths": 970"#, with: #""green_from_tenths": 900"#),
+                "green_from_tenths"
+            ),
+            (good.replacingOccurrences(of: #""letter_2""#, with: #""letter_9""#), "thresholds"),
+            (good.replacingOccurrences(of: #""no_reason_school_days": 10,"#, with: ""), "no_reason_school_days"),
+        ]
+        for (json, field) in cases {
+            do {
+                _ = try Policy(json: Data(json.utf8))
+                Issue.record("accepted a bad policy (\(field))")
+            } catch {
+                #expect("\(error)".contains(field), "\(error)")
+            }
+        }
+    }
+}
