@@ -179,10 +179,13 @@ func actions(_ outcome: ProcedureEngine.Outcome) -> Set<ProcedureAction> { Set(o
         pupil.mark("/", sessions: 1, from: "2025-11-03")
         #expect(!actions(pupil.run("2025-11-28")).contains(.persistentAbsence))
         var truant = Pupil2025()
-        truant.mark("O", sessions: 30, from: "2025-11-03")
-        #expect(!actions(truant.run("2025-12-19")).contains(.legalActionReview))
+        truant.mark("O", sessions: 20, from: "2025-11-03")
+        #expect(actions(truant.run("2025-12-19")).contains(.fpnEligible))
+        #expect(!actions(truant.run("2025-12-19")).contains(.legalActionReview))  // no ESW referral yet
         let referred = [RecordedAction(key: "esw_referral/2025", action: .eswReferral, status: .done)]
         #expect(actions(truant.run("2025-12-19", recorded: referred)).contains(.legalActionReview))
+        truant.mark("O", sessions: 30, from: "2025-11-03")
+        #expect(actions(truant.run("2025-12-19")).isSuperset(of: [.eswReferral, .legalActionReview]))
     }
 
     @Test func aBadPolicyFileIsRefusedNamingTheField() throws {

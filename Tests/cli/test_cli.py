@@ -367,3 +367,26 @@ def test_reports_and_imports_are_in_the_audit_trail(demo_db, tmp_path):
         row = db.execute(
             "SELECT action, subject, after FROM audit_events WHERE upn = ? ORDER BY id DESC LIMIT 1", (upn,)).fetchone()
     assert row[0] == "contact.created" and row[1] == "contacts.csv" and '"name":"Nain"' in row[2]
+
+
+def test_the_procedure_dry_run_counts_match_the_pupil_reports_and_a_second_run_records_nothing(tmp_path):
+    database = str(tmp_path / "procedure.sqlite")
+    demo_into(database)
+    out = run("procedure", "run", "--as-of", UNTIL, "--dry-run", "--format", "json", "--database", database).stdout
+    lines = json.loads(out)
+    assert {"letter_1", "persistent_absence"} <= {line["action"] for line in lines}
+    checked = 0
+    for line in lines:
+        assert set(line) >= {"upn", "school", "action", "basis", "count", "as_of", "sessions"}
+        assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2} (AM|PM)", s) for s in line["sessions"])
+        if line["action"] in ("letter_1", "letter_2", "phone_call", "letter_3", "attendance_meeting", "esw_referral"):
+            report = json.loads(run("report", "pupil", line["upn"], "--to", UNTIL, "--format", "json",
+                                    "--database", database).stdout)
+            counted = report["authorised"] + report["unauthorised"] if line["basis"] == "absence" else report["unauthorised"]
+            assert line["count"] == counted, line
+            checked += 1
+    assert checked > 5
+    first = run("procedure", "run", "--as-of", UNTIL, "--database", database).stdout
+    assert f"{len(lines)} actions due" in first
+    second = run("procedure", "run", "--as-of", UNTIL, "--database", database).stdout
+    assert ": 0 recorded now, 0 withdrawn" in second

@@ -66,10 +66,12 @@ public struct ProcedureEngine: Sendable {
         due += noContact(noReason: noReason, calendar: calendar, asOf: asOf)
         let fixedPenalties = fixedPenalty(all: all, calendar: calendar, asOf: asOf)
         due += fixedPenalties
-        if !fixedPenalties.isEmpty, recorded.contains(where: { $0.action == .eswReferral && $0.status != .withdrawn }),
-            let term = calendar.term(containing: asOf)
-        {
-            // Continued deterioration after the ESW referral: consider a penalty notice or prosecution.
+        let referred =
+            due.contains { $0.action == .eswReferral }
+            || recorded.contains { $0.action == .eswReferral && $0.status != .withdrawn }
+        if !fixedPenalties.isEmpty, referred, let term = calendar.term(containing: asOf) {
+            // Continued deterioration once the ESW referral is due or made: consider a penalty notice or
+            // prosecution. Judged on this run's own findings too, so a second run the same day adds nothing.
             due.append(
                 DueAction(
                     action: .legalActionReview, basis: fixedPenalties.map(\.basis).joined(separator: ","),

@@ -15,5 +15,6 @@ enum AllMigrations {
         M0010_CreateUsers(),
         M0011_CreateWebSessionsAndTokens(),
         M0012_CreateAuditEvents(),
+        M0013_CreateProcedureActions(),
     ]
 }

@@ -1,0 +1,171 @@
+import AttendanceCore
+import Foundation
+import SQLKit
+
+/// One line of a procedure run: a pupil, their school, and an action due.
+public struct ProcedureLine: Sendable, Hashable {
+    public let upn: UPN
+    public let school: LAESTAB
+    public let due: DueAction
+    /// Already recorded before this run (listed by a dry run, not recorded again).
+    public let alreadyRecorded: Bool
+}
+
+public struct ProcedureRunResult: Sendable, Hashable {
+    public var lines: [ProcedureLine] = []
+    public var recorded = 0
+    public var withdrawn = 0
+    public var convertedToO = 0
+}
+
+extension Store {
+    /// The reason written on each N turned into O by the procedure.
+    public static let noReasonConversion = "no reason received within 10 school days"
+
+    /// Runs the procedure for every pupil on roll on `asOf` (at one school, or all). A dry run only lists;
+    /// otherwise new actions are recorded, pending ones no longer due are withdrawn, and N marks past the
+    /// policy's limit are amended to O by the system user. Running twice the same day records nothing new.
+    public func runProcedure(
+        policy: Policy, asOf: LocalDate, school only: LAESTAB? = nil, dryRun: Bool, at now: Date = Date()
+    ) async throws -> ProcedureRunResult {
+        let engine = ProcedureEngine(policy: policy, codes: codes)
+        let year = asOf.academicYear
+        var result = ProcedureRunResult()
+        let allSchools = try await schools()
+        let laestabs = Dictionary(uniqueKeysWithValues: allSchools.map { ($0.id, $0.school.laestab) })
+        for stored in allSchools where only == nil || stored.school.laestab == only {
+            let calendar = try await calendar(for: stored.school)
+            let roll = try await roll(of: stored.id, in: DateRange(asOf, asOf)!)
+            let ids = roll.map(\.id)
+            let marks = try await yearMarks(pupils: ids, range: DateRange(year.firstDay, asOf)!)
+            let recorded = try await procedureActions(pupils: ids)
+            var newRows: [[SQLValue]] = []
+            var withdrawals: [(pupilID: Int, upn: UPN, action: RecordedAction)] = []
+            var conversions: [MarkEntry] = []
+            for entry in roll {
+                let yearMarks = marks[entry.id]?.first { $0.academicYear == year } ?? YearMarks(academicYear: year)
+                let pupilActions = recorded[entry.id] ?? []
+                let outcome = engine.run(
+                    marks: yearMarks, calendar: calendar, asOf: asOf, recorded: pupilActions.map(\.action),
+                    letter3Sent: pupilActions.first { $0.action.action == .letter3 && $0.action.status == .done }?
+                        .statusDate)
+                let fresh = Set(outcome.new.map(\.key))
+                for due in outcome.due {
+                    result.lines.append(
+                        ProcedureLine(
+                            upn: entry.pupil.upn, school: stored.school.laestab, due: due,
+                            alreadyRecorded: !fresh.contains(due.key)))
+                }
+                for due in outcome.new {
+                    newRows.append([
+                        entry.id, stored.id, year.startYear, due.key, due.action.rawValue, due.basis, due.count,
+                        due.sessions.map(\.description).joined(separator: ","),
+                        due.action == .nToO ? "done" : "pending", asOf.iso, Actor.system.name, Timestamp.text(now),
+                    ])
+                    if due.action == .nToO, let session = due.sessions.first,
+                        let o = codes.code(meaning: .otherUnauthorised)
+                    {
+                        conversions.append(
+                            MarkEntry(
+                                pupilID: entry.id, schoolID: stored.id,
+                                mark: Mark(upn: entry.pupil.upn, session: session, code: o.code),
+                                expected: .code(codes.code(meaning: .noReasonYet)!.code)))
+                    }
+                }
+                withdrawals += outcome.withdraw.map { (entry.id, entry.pupil.upn, $0) }
+            }
+            guard !dryRun else { continue }
+            let laestab = stored.school.laestab
+            let withdrawn = withdrawals
+            let rows = newRows
+            // A withdrawn key that is due again is put back to pending rather than added twice.
+            let reopened = Set(
+                recorded.values.flatMap { $0 }.filter { $0.action.status == .withdrawn }.map {
+                    "\($0.pupilID) \($0.action.key)"
+                })
+            let conversionsToWrite = conversions
+            let converted = try await transaction { db -> Int in
+                // N to O first, in the same transaction as the actions that record it.
+                let written = try await self.writeMarks(
+                    conversionsToWrite, by: .system, reason: Self.noReasonConversion, at: now, laestabs: laestabs,
+                    on: db)
+                for row in rows {
+                    let pupilID = row[0] as! Int
+                    let key = row[3] as! String
+                    if reopened.contains("\(pupilID) \(key)") {
+                        try await db.update("procedure_actions").set("status", to: row[8] as! String)
+                            .set("basis", to: row[5] as! String).set("count", to: row[6] as! Int)
+                            .set("sessions", to: row[7] as! String).set("due_on", to: asOf.iso)
+                            .set("status_changed_by", to: Actor.system.name).set(
+                                "status_changed_at", to: Timestamp.text(now)
+                            )
+                            .set("status_note", to: "due again")
+                            .where("pupil_id", .equal, pupilID).where("key", .equal, key).run()
+                    } else {
+                        try await db.insertRows(
+                            into: "procedure_actions",
+                            columns: [
+                                "pupil_id", "school_id", "academic_year", "key", "action", "basis", "count", "sessions",
+                                "status", "due_on", "recorded_by", "recorded_at",
+                            ], rows: [row])
+                    }
+                }
+                for item in withdrawn {
+                    try await db.update("procedure_actions").set("status", to: "withdrawn")
+                        .set("status_changed_by", to: Actor.system.name).set(
+                            "status_changed_at", to: Timestamp.text(now)
+                        )
+                        .set("status_note", to: "no longer due on \(asOf.iso) after a correction to the register")
+                        .where("pupil_id", .equal, item.pupilID).where("key", .equal, item.action.key).run()
+                }
+                try await Self.audit(
+                    rows.map { row in
+                        AuditEvent(
+                            at: now, actor: .system, action: "procedure.recorded", school: laestab,
+                            subject: row[3] as? String,
+                            after: auditJSON(["count": String(row[6] as! Int), "basis": row[5] as? String]))
+                    }
+                        + withdrawn.map {
+                            AuditEvent(
+                                at: now, actor: .system, action: "procedure.withdrawn", school: laestab, upn: $0.upn,
+                                subject: $0.action.key, reason: "no longer due after a correction to the register")
+                        }, on: db)
+                return written.amended
+            }
+            result.convertedToO += converted
+            result.recorded += rows.count
+            result.withdrawn += withdrawn.count
+        }
+        return result
+    }
+
+    struct StoredAction {
+        let pupilID: Int
+        let action: RecordedAction
+        let statusDate: LocalDate?
+    }
+
+    func procedureActions(pupils: [Int]) async throws -> [Int: [StoredAction]] {
+        var result: [Int: [StoredAction]] = [:]
+        for chunk in pupils.chunked(5000) where !chunk.isEmpty {
+            let rows = try await sql.select().columns("pupil_id", "key", "action", "status", "status_changed_at")
+                .from("procedure_actions").where("pupil_id", .in, Array(chunk)).all()
+            for row in rows {
+                guard let action = ProcedureAction(rawValue: try row.decode(column: "action", as: String.self)),
+                    let status = RecordedAction.Status(rawValue: try row.decode(column: "status", as: String.self))
+                else { continue }
+                let pupilID = try row.decode(column: "pupil_id", as: Int.self)
+                let changed = try row.decode(column: "status_changed_at", as: String?.self).flatMap {
+                    LocalDate(iso: $0.prefix(10))
+                }
+                result[pupilID, default: []].append(
+                    StoredAction(
+                        pupilID: pupilID,
+                        action: RecordedAction(
+                            key: try row.decode(column: "key", as: String.self), action: action, status: status),
+                        statusDate: changed))
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import AttendanceCore
+import AttendanceStore
+import Foundation
+
+struct ProcedureCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "procedure", abstract: "The Wrexham Attendance Procedure.", subcommands: [RunProcedure.self])
+}
+
+struct RunProcedure: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Find the actions due for every pupil on roll, and record them.",
+        discussion: """
+            Records new actions, withdraws pending ones a correction has made no longer due, and turns N marks with \
+            no reason after the policy's school days into O (an amendment by the system user). --dry-run only lists. \
+            Running twice on the same day records nothing the second time.
+            """)
+
+    @Option(
+        name: .customLong("as-of"), help: ArgumentHelp("The day to run for (default: today).", valueName: "YYYY-MM-DD"))
+    var asOf: String?
+    @Option(help: ArgumentHelp("Only this school.", valueName: "LAESTAB")) var school: String?
+    @Flag(name: .customLong("dry-run"), help: "List what is due; record nothing.") var dryRun = false
+    @Option(help: "json or text.") var format: ReportFormat = .text
+    @Option(help: ArgumentHelp("A policy file (JSON); default: the shipped wrexham-2025.", valueName: "file"))
+    var policy: String?
+    @OptionGroup var db: DatabaseOptions
+
+    struct Line: Encodable {
+        let upn: String
+        let school: String
+        let action: String
+        let basis: String
+        let count: Int
+        let asOf: String
+        let sessions: [String]
+        let alreadyRecorded: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case upn, school, action, basis, count, sessions
+            case asOf = "as_of"
+            case alreadyRecorded = "already_recorded"
+        }
+    }
+
+    func validate() throws {
+        guard format != .csv else { throw ValidationError("--format: json or text") }
+        _ = try parseDate(asOf, option: "--as-of")
+        _ = try parseSchool(school)
+    }
+
+    func loadPolicy() throws -> Policy {
+        guard let policy else { return .wrexham2025 }
+        guard let data = FileManager.default.contents(atPath: policy) else {
+            throw ValidationError("--policy: \(policy) could not be read")
+        }
+        do { return try Policy(json: data) } catch { throw ValidationError("--policy: \(policy): \(error)") }
+    }
+
+    func run() async throws {
+        let day = try parseDate(asOf, option: "--as-of") ?? today()
+        let rules = try loadPolicy()
+        let only = try parseSchool(school)
+        let result = try await db.withStore { store in
+            try await store.runProcedure(policy: rules, asOf: day, school: only, dryRun: dryRun)
+        }
+        let lines = result.lines.map {
+            Line(
+                upn: $0.upn.value, school: $0.school.description, action: $0.due.action.rawValue, basis: $0.due.basis,
+                count: $0.due.count, asOf: day.iso, sessions: $0.due.sessions.map(\.description),
+                alreadyRecorded: $0.alreadyRecorded)
+        }
+        if format == .json {
+            print(try jsonText(lines))
+            return
+        }
+        for line in lines {
+            print(
+                "\(line.upn)  \(line.school)  \(line.action)  \(line.basis)  \(line.count)\(line.alreadyRecorded ? "  (recorded)" : "")"
+            )
+        }
+        print(
+            dryRun
+                ? "\(lines.count) actions due on \(day) (dry run: nothing recorded)."
+                : "\(lines.count) actions due on \(day): \(result.recorded) recorded now, \(result.withdrawn) withdrawn, \(result.convertedToO) N marks turned into O."
+        )
+    }
+}
