@@ -15,6 +15,10 @@ public struct WebConfiguration: Sendable {
     public var secureCookies: Bool
     /// Fixes the time of day for tests (with `today`).
     public var time: TimeOfDay?
+    /// The attendance procedure the server runs.
+    public var policy: Policy = .wrexham2025
+    /// When the server runs the procedure each school day (nil: never on its own).
+    public var procedureAt: TimeOfDay? = nil
 
     public init(
         hostname: String = "127.0.0.1", port: Int = 8080, demoMode: Bool = false, today: LocalDate? = nil,
@@ -32,6 +36,7 @@ public struct WebConfiguration: Sendable {
 /// What every handler needs, held once by the application.
 struct WebContext: Sendable {
     let store: Store
+    var policy: Policy { configuration.policy }
     let configuration: WebConfiguration
     let strings: Strings
     let templates: MustacheLibrary
@@ -86,6 +91,9 @@ public enum WebServer {
                 string: id.string, path: "/", isSecure: configuration.secureCookies, isHTTPOnly: true, sameSite: .lax)
         }
         app.middleware.use(app.sessions.middleware)
+        if let at = configuration.procedureAt {
+            app.lifecycle.use(ProcedureSchedule(store: store, policy: configuration.policy, at: at))
+        }
         try routes(app)
     }
 
@@ -131,6 +139,13 @@ public enum WebServer {
         r.get("registers", ":laestab", ":group", "print", use: PrintRegisterController.page)
             .requires(.viewRegister, of: .registrationGroup)
         r.get("schools", ":laestab", "office", use: OfficeController.page).requires(.manageAttendance, of: .school)
+        r.get("schools", ":laestab", "actions", use: ActionsController.page).requires(.workActions, of: .school)
+        r.post("schools", ":laestab", "actions", "run", use: ActionsController.run).requires(
+            .manageAttendance, of: .school)
+        r.post("schools", ":laestab", "actions", ":id", "complete", use: ActionsController.complete)
+            .requires(.workActions, of: .school)
+        r.post("schools", ":laestab", "actions", ":id", "dismiss", use: ActionsController.dismiss)
+            .requires(.workActions, of: .school)
         r.get("schools", ":laestab", "late-book", use: OfficeController.lateBook).requires(
             .manageAttendance, of: .school)
         r.post("schools", ":laestab", "late-book", use: OfficeController.recordArrival)

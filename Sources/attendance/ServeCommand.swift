@@ -15,10 +15,33 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(
         name: .customLong("secure-cookies"), help: "Mark cookies Secure (when served over HTTPS, e.g. behind a proxy).")
     var secureCookies = false
+    @Option(
+        name: .customLong("procedure-at"),
+        help: ArgumentHelp("When to run the attendance procedure each day, or 'off'.", valueName: "HH:MM|off"))
+    var procedureAt = "18:00"
+    @Option(help: ArgumentHelp("A policy file (JSON); default: the shipped wrexham-2025.", valueName: "file"))
+    var policy: String?
     @OptionGroup var db: DatabaseOptions
+
+    func validate() throws {
+        guard procedureAt == "off" || TimeOfDay(text: procedureAt) != nil else {
+            throw ValidationError("--procedure-at: '\(procedureAt)' is not HH:MM or off")
+        }
+    }
 
     func run() async throws {
         let port = port ?? ProcessInfo.processInfo.environment["PORT"].flatMap(Int.init) ?? 8080
+        var configuration = WebConfiguration(
+            hostname: hostname, port: port, demoMode: demo, secureCookies: secureCookies)
+        configuration.procedureAt = TimeOfDay(text: procedureAt)
+        if let policy {
+            guard let data = FileManager.default.contents(atPath: policy) else {
+                throw ValidationError("--policy: \(policy) could not be read")
+            }
+            do { configuration.policy = try Policy(json: data) } catch {
+                throw ValidationError("--policy: \(policy): \(error)")
+            }
+        }
         try await db.withStore { store in
             if demo {
                 if try await store.isEmpty() {
@@ -28,10 +51,7 @@ struct ServeCommand: AsyncParsableCommand {
                     print("Demo accounts, one per role:\n\(DemoAccounts.listing)")
                 }
             }
-            try await WebServer.run(
-                store: store,
-                configuration: WebConfiguration(
-                    hostname: hostname, port: port, demoMode: demo, secureCookies: secureCookies))
+            try await WebServer.run(store: store, configuration: configuration)
         }
     }
 }

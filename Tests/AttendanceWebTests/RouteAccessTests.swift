@@ -161,6 +161,10 @@ import VaporTesting
                         allowed: Self.mayViewRegister(role, form, formYear: year))
                 }
                 for school in [mainSchool, otherSchool] {
+                    let works =
+                        school == mainSchool
+                        && (Self.office.contains(role) || [.headOfYear, .educationSocialWorker].contains(role))
+                    try await expect("GET", "/schools/:laestab/actions", "/schools/\(school)/actions", allowed: works)
                     let allowed = school == mainSchool && Self.office.contains(role)
                     try await expect("GET", "/schools/:laestab/office", "/schools/\(school)/office", allowed: allowed)
                     try await expect(
@@ -172,7 +176,8 @@ import VaporTesting
                 for pattern in [
                     "/sign-in", "/sign-out", "/account/password", "/account/tokens", "/account/tokens/:id/revoke",
                     "/registers/:laestab/:group/:date/:session", "/schools/:laestab/late-book",
-                    "/api/registers/:laestab/:group/:date/:session",
+                    "/api/registers/:laestab/:group/:date/:session", "/schools/:laestab/actions/run",
+                    "/schools/:laestab/actions/:id/complete", "/schools/:laestab/actions/:id/dismiss",
                 ] {
                     try await expect("POST", pattern, pattern, allowed: true)
                 }

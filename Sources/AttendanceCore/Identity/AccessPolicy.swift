@@ -20,6 +20,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case manageAttendance = "manage_attendance"
     /// Authorise absence (set or undo an authorised code): the head teacher alone.
     case authoriseAbsence = "authorise_absence"
+    /// Work a school's procedure queue (letters, calls, meetings); a head of year for their years only.
+    case workActions = "work_actions"
 }
 
 /// A registration group at a school, with the year groups of the pupils in it.
@@ -74,7 +76,7 @@ public enum AccessPolicy {
     static func allows(_ grant: RoleGrant, _ permission: Permission, _ target: AccessTarget) -> Bool {
         if grant.role == .educationLead {
             // The authority sees everything but neither marks registers nor authorises a school's absence.
-            return ![.anyone, .takeRegister, .manageAttendance, .authoriseAbsence].contains(permission)
+            return ![.anyone, .takeRegister, .manageAttendance, .authoriseAbsence, .workActions].contains(permission)
         }
         switch (permission, target) {
         case (.viewAuthority, _):
@@ -111,6 +113,10 @@ public enum AccessPolicy {
         case (.manageAttendance, .school(let school)):
             return grant.school == school
                 && [.attendanceAdministrator, .seniorManagement, .headTeacher].contains(grant.role)
+        case (.workActions, .school(let school)):
+            return grant.school == school
+                && [.attendanceAdministrator, .seniorManagement, .headTeacher, .headOfYear, .educationSocialWorker]
+                    .contains(grant.role)
         case (.authoriseAbsence, .school(let school)):
             return grant.school == school && grant.role == .headTeacher
         default:

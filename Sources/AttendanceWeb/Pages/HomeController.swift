@@ -108,6 +108,16 @@ enum HomeController {
                 "home.column.\(column)")
         }
         values.merge(FigureViews.pupilColumns(request)) { a, _ in a }
+        let names = Dictionary(
+            uniqueKeysWithValues: try await context.store.schools().map { ($0.school.laestab, $0.school.name) })
+        values["actionLinks"] = Set(principal.grants.compactMap(\.school)).sorted()
+            .filter { principal.allows(.workActions, .school($0)) }
+            .map {
+                [
+                    "href": ActionsController.base($0),
+                    "label": request.text("actions.link") + ": " + (names[$0] ?? $0.description),
+                ]
+            }
         if let (title, lines) = try await pupils(for: principal.grants, request: request) {
             values["showPupils"] = true
             values["pupilsTitle"] = title

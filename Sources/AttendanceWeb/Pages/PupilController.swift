@@ -58,6 +58,23 @@ enum PupilController {
             for key in ["session", "from", "to", "by", "when", "reason"] {
                 values["\(key)Label"] = request.text("pupil.\(key)")
             }
+            var timeline: [String] = []
+            for enrolment in stored.enrolments {
+                guard let school = try await store.school(enrolment.school) else { continue }
+                for item in try await store.actions(schoolID: school.id, status: nil, upn: placement.upn) {
+                    var line =
+                        "\(item.dueOn.iso): \(request.text("actions.what.\(item.action.rawValue)")) (\(item.basis), \(item.count))"
+                    line += " – " + request.text("status.\(item.status.rawValue)")
+                    if let by = item.statusChangedBy, let at = item.statusChangedAt {
+                        line += ", \(by), \(Timestamp.text(at).prefix(16).replacingOccurrences(of: "T", with: " "))"
+                    }
+                    if let note = item.statusNote { line += ": \(note)" }
+                    timeline.append(line)
+                }
+            }
+            values["timelineTitle"] = request.text("pupil.timeline")
+            values["noTimeline"] = request.text("pupil.noTimeline")
+            values["timeline"] = timeline
             values["contactsTitle"] = request.text("pupil.contacts")
             values["contacts"] = try await store.contacts(of: placement.upn).map { c -> [String: Any] in
                 [

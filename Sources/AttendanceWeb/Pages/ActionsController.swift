@@ -1,0 +1,154 @@
+import AttendanceCore
+import AttendanceStore
+import Vapor
+
+/// A school's procedure queue: what is due, why, and what to do; done with how, or dismissed by the head.
+/// A head of year sees and works only their year groups.
+enum ActionsController {
+    static func base(_ laestab: LAESTAB) -> String { "/schools/\(laestab)/actions" }
+
+    /// Year groups the user is limited to at this school, or nil for the whole school.
+    static func limitedYears(_ principal: Principal, _ laestab: LAESTAB) -> Set<String>? {
+        let grants = principal.grants.filter { $0.school == laestab || $0.role == .educationLead }
+        if grants.contains(where: { $0.role != .headOfYear }) { return nil }
+        return Set(grants.flatMap(\.yearGroups))
+    }
+
+    @Sendable static func page(_ request: Request) async throws -> Response {
+        let saved = request.query[String.self, at: "saved"] != nil
+        return try await render(request, notice: saved ? request.text("actions.saved") : nil, error: nil, status: .ok)
+    }
+
+    static func render(_ request: Request, notice: String?, error: String?, status: HTTPStatus) async throws -> Response
+    {
+        guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
+        let principal = try request.signedIn
+        let store = request.context.store
+        let school = try await store.requireSchool(laestab)
+        let years = limitedYears(principal, laestab)
+        let summaries = Dictionary(
+            try await store.schoolReport(laestab, in: FigureViews.yearToDate(request)).map {
+                ($0.pupil.upn, $0.summary)
+            },
+            uniquingKeysWith: +)
+        let wanted = (
+            action: request.query[String.self, at: "action"] ?? "", year: request.query[String.self, at: "year"] ?? "",
+            group: request.query[String.self, at: "group"] ?? "", band: request.query[String.self, at: "band"] ?? ""
+        )
+        let all = try await store.actions(schoolID: school.id).filter { years?.contains($0.pupil.yearGroup) ?? true }
+        let shown = all.filter { item in
+            (wanted.action.isEmpty || item.action.rawValue == wanted.action)
+                && (wanted.year.isEmpty || item.pupil.yearGroup == wanted.year)
+                && (wanted.group.isEmpty || item.pupil.registrationGroup == wanted.group)
+                && (wanted.band.isEmpty || summaries[item.pupil.upn]?.band?.rawValue == wanted.band)
+        }
+        let canDismiss = principal.allows(.authoriseAbsence, .school(laestab))
+        func options(_ values: [String], _ selected: String) -> [[String: Any]] {
+            values.map { value -> [String: Any] in
+                var option: [String: Any] = ["value": value]
+                if value == selected { option["selected"] = true }
+                return option
+            }
+        }
+        var values: [String: Any] = [
+            "title": request.text("actions.title", ["school": school.school.name]), "base": base(laestab),
+            "none": request.text("actions.none"), "runLabel": request.text("actions.run"),
+            "actionLabel": request.text("actions.action"), "yearLabel": request.text("column.year"),
+            "groupLabel": request.text("column.group"), "bandLabel": request.text("column.band"),
+            "allLabel": request.text("actions.all"), "filterLabel": request.text("actions.filter"),
+            "actionOptions": ProcedureAction.allCases.map { action -> [String: Any] in
+                var option: [String: Any] = [
+                    "value": action.rawValue, "label": request.text("actions.what.\(action.rawValue)"),
+                ]
+                if action.rawValue == wanted.action { option["selected"] = true }
+                return option
+            },
+            "yearOptions": options(
+                Set(all.map(\.pupil.yearGroup)).sorted { (Int($0) ?? 99, $0) < (Int($1) ?? 99, $1) }, wanted.year),
+            "groupOptions": options(Set(all.map(\.pupil.registrationGroup)).sorted(), wanted.group),
+            "bandOptions": Band.allCases.map { band -> [String: Any] in
+                var option: [String: Any] = ["value": band.rawValue, "label": request.text("band.\(band.rawValue)")]
+                if band.rawValue == wanted.band { option["selected"] = true }
+                return option
+            },
+            "items": shown.map { item -> [String: Any] in
+                var values: [String: Any] = [
+                    "id": item.id, "upn": item.pupil.upn.value, "name": item.pupil.displayName,
+                    "year": item.pupil.yearGroup,
+                    "group": item.pupil.registrationGroup, "what": request.text("actions.what.\(item.action.rawValue)"),
+                    "basis": item.basis, "count": item.count, "dueOn": item.dueOn.iso,
+                    "sessionsText": item.sessions.isEmpty
+                        ? ""
+                        : request.text(
+                            "actions.sessions",
+                            [
+                                "count": String(item.sessions.count), "first": item.sessions.first!,
+                                "last": item.sessions.last!,
+                            ]),
+                    "whyLabel": request.text("actions.why"), "dueLabel": request.text("actions.due"),
+                    "howLabel": request.text("actions.how"), "completeLabel": request.text("actions.complete"),
+                    "dismissLabel": request.text("actions.dismiss"),
+                    "dismissReasonLabel": request.text("actions.dismissReason"),
+                ]
+                if let summary = summaries[item.pupil.upn] {
+                    values.merge(FigureViews.band(summary, request)) { a, _ in a }
+                }
+                if canDismiss { values["canDismiss"] = true }
+                return values
+            },
+        ]
+        if principal.allows(.manageAttendance, .school(laestab)) { values["canRun"] = true }
+        if let notice { values["notice"] = notice }
+        if let error { values["error"] = error }
+        return try Page.render("actions", values, request: request, status: status)
+    }
+
+    @Sendable static func complete(_ request: Request) async throws -> Response {
+        try await close(request, as: .done)
+    }
+
+    @Sendable static func dismiss(_ request: Request) async throws -> Response {
+        guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
+        guard try request.signedIn.allows(.authoriseAbsence, .school(laestab)) else {
+            return try await render(request, notice: nil, error: request.text("actions.onlyHead"), status: .forbidden)
+        }
+        return try await close(request, as: .dismissed)
+    }
+
+    static func close(_ request: Request, as status: RecordedAction.Status) async throws -> Response {
+        guard case .school(let laestab) = request.target, let id = request.parameters.get("id", as: Int.self) else {
+            throw Abort(.notFound)
+        }
+        let principal = try request.signedIn
+        let store = request.context.store
+        let school = try await store.requireSchool(laestab)
+        let note = ((try? request.content.get(String.self, at: "note")) ?? "").trimmingCharacters(in: .whitespaces)
+        guard !note.isEmpty else {
+            return try await render(
+                request, notice: nil, error: request.text("actions.needNote"), status: .unprocessableEntity)
+        }
+        guard let item = try await store.actions(schoolID: school.id).first(where: { $0.id == id }) else {
+            throw Abort(.notFound)
+        }
+        if let years = limitedYears(principal, laestab), !years.contains(item.pupil.yearGroup) {
+            return try await render(request, notice: nil, error: request.text("actions.notYours"), status: .forbidden)
+        }
+        try await store.closeAction(id: id, schoolID: school.id, as: status, note: note, by: request.actor)
+        return Page.redirect(base(laestab) + "?saved=1")
+    }
+
+    @Sendable static func run(_ request: Request) async throws -> Response {
+        guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
+        let result = try await request.context.store.runProcedure(
+            policy: request.context.policy, asOf: request.context.today, school: laestab, dryRun: false)
+        return try await render(
+            request,
+            notice: request.text(
+                "actions.ran",
+                [
+                    "recorded": String(result.recorded), "withdrawn": String(result.withdrawn),
+                    "converted": String(result.convertedToO),
+                ]),
+            error: nil, status: .ok)
+    }
+}

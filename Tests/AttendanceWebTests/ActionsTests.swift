@@ -1,0 +1,83 @@
+import AttendanceCore
+import Foundation
+import Testing
+import VaporTesting
+
+@testable import AttendanceStore
+@testable import AttendanceWeb
+
+@Suite struct ActionsTests {
+    /// Makes the parent's child (Year 7, the tutor's form) absent for 22 sessions, then runs the procedure.
+    func prepare(_ store: Store) async throws -> UPN {
+        let child = try await store.user(email: "parent@demo.example")!.grants[0].child!
+        let pupil = try await store.requirePupil(child)
+        let school = try await store.requireSchool(mainSchool)
+        let calendar = try await store.calendar(for: school.school)
+        let sessions = calendar.sessions(in: DateRange(LocalDate(iso: "2026-09-14")!, testToday.adding(days: -1))!)
+            .prefix(22)
+        try await store.writeMarks(
+            sessions.map {
+                MarkEntry(pupilID: pupil.id, schoolID: school.id, mark: Mark(upn: child, session: $0, code: "I"))
+            },
+            by: Actor("head@demo.example"), reason: "test: illness")
+        try await store.runProcedure(policy: .wrexham2025, asOf: testToday, dryRun: false)
+        return child
+    }
+
+    @Test func aHeadOfYearMakesTodaysCallAndItMovesToTheTimeline() async throws {
+        try await withWebApp { app, store in
+            let child = try await prepare(store)
+            var hoy = try await Browser.signedIn(app, as: .headOfYear)
+            #expect(try await hoy.get("/").body.string.contains("/schools/\(mainSchool)/actions"))
+            let queue = try await hoy.get("/schools/\(mainSchool)/actions?action=phone_call").body.string
+            #expect(queue.contains("Phone the parent or carer"))
+            #expect(queue.contains("/pupils/\(child)"))
+            // Only the head of year's years are in their queue.
+            let items = try await store.actions(schoolID: try await store.requireSchool(mainSchool).id)
+            for item in items where !["7", "8"].contains(item.pupil.yearGroup) {
+                #expect(!queue.contains("/pupils/\(item.pupil.upn)"))
+            }
+            let call = items.first { $0.action == .phoneCall && $0.pupil.upn == child }!
+            #expect(call.count >= 22 && call.sessions.count == 22)
+            let done = try await hoy.post(
+                "/schools/\(mainSchool)/actions/\(call.id)/complete", ["note": "Spoke to mother: flu, back Monday"])
+            #expect(done.status == .seeOther)
+            let after = try await hoy.get("/schools/\(mainSchool)/actions?action=phone_call").body.string
+            #expect(!after.contains("id=\"action-\(call.id)\""))
+            let timeline = try await hoy.get("/pupils/\(child)").body.string
+            #expect(timeline.contains("Procedure timeline"))
+            #expect(timeline.contains("done, hoy@demo.example"))
+            #expect(timeline.contains("Spoke to mother: flu, back Monday"))
+            // Without a note nothing is recorded; dismissing needs the head.
+            let letter = items.first { $0.action == .letter1 && $0.pupil.upn == child }!
+            #expect(
+                try await hoy.post("/schools/\(mainSchool)/actions/\(letter.id)/complete", ["note": " "]).status
+                    == .unprocessableEntity)
+            #expect(
+                try await hoy.post("/schools/\(mainSchool)/actions/\(letter.id)/dismiss", ["note": "no"]).status
+                    == .forbidden)
+            var head = try await Browser.signedIn(app, as: .headTeacher)
+            try await head.get("/schools/\(mainSchool)/actions")
+            #expect(
+                try await head.post(
+                    "/schools/\(mainSchool)/actions/\(letter.id)/dismiss", ["note": "Known hospital stay"]
+                ).status == .seeOther)
+            let actions = try await store.searchAudit(AuditQuery(upn: child)).map(\.action)
+            #expect(actions.contains("procedure.done") && actions.contains("procedure.dismissed"))
+        }
+    }
+
+    @Test func staffCanRunTheProcedureOnDemandAndAGovernorCannotSeeTheQueue() async throws {
+        try await withWebApp { app, store in
+            var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
+            try await office.get("/schools/\(mainSchool)/actions")
+            let ran = try await office.post("/schools/\(mainSchool)/actions/run", [:])
+            #expect(ran.status == .ok)
+            #expect(ran.body.string.contains("The procedure ran:"))
+            let again = try await office.post("/schools/\(mainSchool)/actions/run", [:])
+            #expect(again.body.string.contains("The procedure ran: 0 new actions"))
+            var governor = try await Browser.signedIn(app, as: .governor)
+            #expect(try await governor.get("/schools/\(mainSchool)/actions").status == .forbidden)
+        }
+    }
+}
