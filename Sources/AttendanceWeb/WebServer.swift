@@ -139,6 +139,10 @@ public enum WebServer {
         r.get("registers", ":laestab", ":group", "print", use: PrintRegisterController.page)
             .requires(.viewRegister, of: .registrationGroup)
         r.get("schools", ":laestab", "office", use: OfficeController.page).requires(.manageAttendance, of: .school)
+        r.post("schools", ":laestab", "office", "contact", use: OfficeController.logContact)
+            .requires(.manageAttendance, of: .school)
+        r.post("schools", ":laestab", "office", "confirm", ":id", use: OfficeController.confirm)
+            .requires(.manageAttendance, of: .school)
         r.get("schools", ":laestab", "actions", use: ActionsController.page).requires(.workActions, of: .school)
         r.post("schools", ":laestab", "actions", "run", use: ActionsController.run).requires(
             .manageAttendance, of: .school)

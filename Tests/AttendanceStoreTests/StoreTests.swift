@@ -15,7 +15,7 @@ let school = LAESTAB(la: 665, estab: 4001)
             try await store.migrate()
             let names = try await store.appliedMigrations()
             #expect(names.first == "M0001_CreateLocalAuthorities")
-            #expect(names.count == 13)
+            #expect(names.count == 14)
             #expect(Set(names).count == names.count)
         }
     }

@@ -81,3 +81,50 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct FirstDayContactTests {
+    @Test func theOfficeLogsCallsAndTheHeadConfirmsTheReason() async throws {
+        try await withWebApp { app, store in
+            let school = try await store.requireSchool(mainSchool)
+            let child = try await store.user(email: "parent@demo.example")!.grants[0].child!
+            let pupil = try await store.requirePupil(child)
+            let session = AttendanceCore.Session(testToday, .am)
+            try await store.writeMarks(
+                [
+                    MarkEntry(
+                        pupilID: pupil.id, schoolID: school.id, mark: Mark(upn: child, session: session, code: "N"))
+                ],
+                by: Actor("tutor@demo.example"), reason: nil)
+            var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
+            let day = try await office.get("/schools/\(mainSchool)/office").body.string
+            #expect(day.contains("Log a contact attempt") && day.contains("/pupils/\(child)"))
+            let contact = try await store.contacts(of: child)[0].name
+            let logged = try await office.post(
+                "/schools/\(mainSchool)/office/contact?date=\(testToday)",
+                [
+                    "upn": child.value, "method": "call", "contact": contact, "outcome": "reached",
+                    "notes": "Flu since Monday", "code": "I",
+                ])
+            #expect(logged.status == .seeOther)
+            let page = try await office.get("/schools/\(mainSchool)/office").body.string
+            #expect(page.contains("Phone call, \(contact): Spoke to them (office@demo.example). Flu since Monday → I"))
+            let attempt = try await store.contactAttempts(schoolID: school.id, on: testToday)[0]
+            // The office proposes; only the head confirms an authorised code.
+            let refused = try await office.post(
+                "/schools/\(mainSchool)/office/confirm/\(attempt.id)?date=\(testToday)", [:])
+            #expect(refused.status == .forbidden)
+            #expect(try await store.marks(of: child, in: DateRange(testToday, testToday)!).first?.mark.code == "N")
+            var head = try await Browser.signedIn(app, as: .headTeacher)
+            try await head.get("/schools/\(mainSchool)/office")
+            #expect(
+                try await head.post("/schools/\(mainSchool)/office/confirm/\(attempt.id)?date=\(testToday)", [:]).status
+                    == .seeOther)
+            #expect(try await store.marks(of: child, in: DateRange(testToday, testToday)!).first?.mark.code == "I")
+            let amendment = try await store.amendments(of: child).last!
+            #expect(
+                amendment.reason
+                    == "reason from parent (office@demo.example): Flu since Monday; confirmed by head@demo.example")
+            #expect(try await store.searchAudit(AuditQuery(upn: child)).contains { $0.action == "contact.attempt" })
+        }
+    }
+}

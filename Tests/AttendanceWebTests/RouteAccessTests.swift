@@ -177,6 +177,7 @@ import VaporTesting
                     "/sign-in", "/sign-out", "/account/password", "/account/tokens", "/account/tokens/:id/revoke",
                     "/registers/:laestab/:group/:date/:session", "/schools/:laestab/late-book",
                     "/api/registers/:laestab/:group/:date/:session", "/schools/:laestab/actions/run",
+                    "/schools/:laestab/office/contact", "/schools/:laestab/office/confirm/:id",
                     "/schools/:laestab/actions/:id/complete", "/schools/:laestab/actions/:id/dismiss",
                 ] {
                     try await expect("POST", pattern, pattern, allowed: true)

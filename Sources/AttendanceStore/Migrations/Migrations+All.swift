@@ -16,5 +16,6 @@ enum AllMigrations {
         M0011_CreateWebSessionsAndTokens(),
         M0012_CreateAuditEvents(),
         M0013_CreateProcedureActions(),
+        M0014_CreateContactAttempts(),
     ]
 }

@@ -6,6 +6,13 @@ import Vapor
 /// named), today's absences with no reason and every contact in order, and the late book.
 enum OfficeController {
     @Sendable static func page(_ request: Request) async throws -> Response {
+        let notice = request.query[String.self, at: "logged"] != nil ? request.text("contact.logged") : nil
+        return try await renderDay(request, notice: notice, error: nil, status: .ok)
+    }
+
+    static func renderDay(_ request: Request, notice: String?, error: String?, status: HTTPStatus) async throws
+        -> Response
+    {
         guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
         let store = request.context.store
         let school = try await store.requireSchool(laestab)
@@ -38,17 +45,49 @@ enum OfficeController {
             }
         }
         var absent: [[String: Any]] = []
+        let attempts = try await store.contactAttempts(schoolID: school.id, on: date)
+        let language = request.language
+        let reasonCodes = store.codes.codes.filter { $0.category == .authorised || $0.category == .unauthorised }
+            .filter { !$0.means(.noReasonYet) && !$0.means(.lateAfterClose) }
+            .map { ["code": $0.code, "name": $0.name(in: language)] }
         for entry in try await store.pupils(withMeaning: .noReasonYet, schoolID: school.id, on: date) {
-            let contacts = try await store.contacts(of: entry.pupil.upn).map { c in
+            let people = try await store.contacts(of: entry.pupil.upn)
+            let contacts = people.map { c in
                 "\(c.name) (\(c.relationship)) \([c.mobile, c.phone, c.email].compactMap { $0 }.joined(separator: ", ")) [\(c.language.rawValue)]"
             }
             absent.append([
                 "upn": entry.pupil.upn.value, "name": entry.pupil.displayName, "group": entry.pupil.registrationGroup,
                 "sessions": entry.sessions.map { RegisterController.sessionName($0, request) }.joined(separator: ", "),
-                "contacts": contacts,
+                "contacts": contacts, "contactNames": people.map(\.name),
+                "attempts": attempts.filter { $0.upn == entry.pupil.upn }.map(describe(request)),
+                "contactAction": "/schools/\(laestab)/office/contact?date=\(date.iso)",
+                "methods": ContactAttempt.Method.allCases.map {
+                    ["value": $0.rawValue, "label": request.text("contact.method.\($0.rawValue)")]
+                },
+                "outcomes": ContactAttempt.Outcome.allCases.map {
+                    ["value": $0.rawValue, "label": request.text("contact.outcome.\($0.rawValue)")]
+                },
+                "reasonCodes": reasonCodes,
             ])
         }
-        let values: [String: Any] = [
+        let canConfirm = try request.signedIn.allows(.authoriseAbsence, .school(laestab))
+        let proposals = attempts.filter { $0.proposedCode != nil && $0.confirmedBy == nil }.map {
+            attempt -> [String: Any] in
+            var values: [String: Any] = [
+                "text": describe(request)(attempt),
+                "confirmAction": "/schools/\(laestab)/office/confirm/\(attempt.id)?date=\(date.iso)",
+                "confirmLabel": request.text("contact.confirm", ["code": attempt.proposedCode ?? ""]),
+            ]
+            if canConfirm { values["canConfirm"] = true }
+            return values
+        }
+        var values: [String: Any] = [
+            "proposals": proposals, "hasProposals": !proposals.isEmpty,
+            "proposalsTitle": request.text("contact.proposals"),
+            "logLabel": request.text("contact.log"), "methodLabel": request.text("contact.method"),
+            "whoLabel": request.text("contact.who"), "outcomeLabel": request.text("contact.outcome"),
+            "notesLabel": request.text("contact.notes"), "reasonLabel": request.text("contact.reason"),
+            "noReasonLabel": request.text("contact.noReason"), "saveLabel": request.text("contact.save"),
             "title": request.text("office.title", ["date": date.iso]), "missingTitle": request.text("office.missing"),
             "noMissing": request.text("office.noMissing"), "missing": missing,
             "noReasonTitle": request.text("office.noReason"), "noneAbsent": request.text("office.noneAbsent"),
@@ -56,7 +95,62 @@ enum OfficeController {
             "groupLabel": request.text("registers.group"), "sessionLabel": request.text("pupil.session"),
             "contactsLabel": request.text("office.contacts"),
         ]
-        return try Page.render("office", values, request: request)
+        if let notice { values["notice"] = notice }
+        if let error { values["error"] = error }
+        return try Page.render("office", values, request: request, status: status)
+    }
+
+    static func describe(_ request: Request) -> (ContactAttempt) -> String {
+        { a in
+            var text =
+                "\(request.text("contact.method.\(a.method.rawValue)")), \(a.contactName): "
+                + request.text("contact.outcome.\(a.outcome.rawValue)") + " (\(a.recordedBy))"
+            if let notes = a.notes, !notes.isEmpty { text += ". \(notes)" }
+            if let code = a.proposedCode { text += " → \(code)" }
+            if let by = a.confirmedBy { text += ", " + request.text("contact.confirmed", ["name": by]) }
+            return text
+        }
+    }
+
+    @Sendable static func logContact(_ request: Request) async throws -> Response {
+        guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
+        let form = try request.content.decode([String: String].self)
+        guard let upn = form["upn"].flatMap({ try? UPN($0) }),
+            let method = form["method"].flatMap(ContactAttempt.Method.init(rawValue:)),
+            let outcome = form["outcome"].flatMap(ContactAttempt.Outcome.init(rawValue:)),
+            let contact = form["contact"], !contact.isEmpty
+        else { throw Abort(.badRequest, reason: "upn, method, contact and outcome are needed") }
+        let store = request.context.store
+        let school = try await store.requireSchool(laestab)
+        guard let pupil = try await store.pupil(upn), pupil.enrolments.contains(where: { $0.school == laestab }) else {
+            throw Abort(.forbidden)
+        }
+        let date = request.query[String.self, at: "date"].flatMap { LocalDate(iso: $0) } ?? request.context.today
+        let code = form["code"].flatMap { $0.isEmpty ? nil : $0 }
+        let notes = form["notes"].map { $0.trimmingCharacters(in: .whitespaces) }
+        try await store.logContactAttempt(
+            upn: upn, schoolID: school.id, date: date, method: method, contactName: contact, outcome: outcome,
+            notes: notes, proposedCode: code, by: request.actor)
+        return Page.redirect("/schools/\(laestab)/office?date=\(date.iso)&logged=1")
+    }
+
+    @Sendable static func confirm(_ request: Request) async throws -> Response {
+        guard case .school(let laestab) = request.target, let id = request.parameters.get("id", as: Int.self) else {
+            throw Abort(.notFound)
+        }
+        guard try request.signedIn.allows(.authoriseAbsence, .school(laestab)) else {
+            return try await renderDay(
+                request, notice: nil, error: request.text("contact.onlyHead"), status: .forbidden)
+        }
+        let store = request.context.store
+        let school = try await store.requireSchool(laestab)
+        do {
+            try await store.confirmProposal(attemptID: id, schoolID: school.id, by: request.actor)
+        } catch StoreError.notFound {
+            throw Abort(.notFound)
+        }
+        let date = request.query[String.self, at: "date"] ?? request.context.today.iso
+        return Page.redirect("/schools/\(laestab)/office?date=\(date)")
     }
 
     // MARK: Late book
