@@ -131,3 +131,12 @@ extension Store {
         return Date(timeIntervalSince1970: Double(seconds) + Double(number(20..<23)) / 1000)
     }
 }
+
+extension Store {
+    /// A pupil's compact marks for one school year (empty when they have none).
+    public func yearMarks(of upn: UPN, year: AcademicYear) async throws -> YearMarks {
+        let stored = try await requirePupil(upn)
+        return try await yearMarks(pupils: [stored.id], range: year.range)[stored.id]?.first { $0.academicYear == year }
+            ?? YearMarks(academicYear: year)
+    }
+}

@@ -211,3 +211,45 @@ func actions(_ outcome: ProcedureEngine.Outcome) -> Set<ProcedureAction> { Set(o
         }
     }
 }
+
+@Suite struct PatternTests {
+    @Test func mondaysAndLatenessAreFlaggedWithTheirSessions() {
+        var pupil = Pupil2025()
+        for monday in ["2025-11-03", "2025-11-10", "2025-11-17", "2025-11-24"] {
+            pupil.mark("O", sessions: 2, from: monday)
+        }
+        pupil.mark("I", sessions: 2, from: "2025-11-05")
+        let flags = Patterns.find(
+            marks: pupil.marks, calendar: pupil.calendar, asOf: day("2025-12-19"), codes: wales, policy: .wrexham2025)
+        let monday = flags.first { $0.kind == .dayOfWeek }
+        #expect(monday?.weekday == .monday && monday?.count == 8)
+        #expect(monday?.sessions.allSatisfy { $0.date.weekday == .monday } == true)
+        #expect(!flags.contains { $0.kind == .persistentLateness })
+        // Spread evenly, no day stands out.
+        var spread = Pupil2025()
+        for start in ["2025-11-03", "2025-11-04", "2025-11-05", "2025-11-06", "2025-11-07"] {
+            spread.mark("O", sessions: 2, from: start)
+        }
+        #expect(
+            !Patterns.find(
+                marks: spread.marks, calendar: spread.calendar, asOf: day("2025-12-19"), codes: wales,
+                policy: .wrexham2025
+            )
+            .contains { $0.kind == .dayOfWeek })
+        var late = Pupil2025(presentFrom: "2025-11-03", to: "2025-11-28")  // 40 sessions
+        for start in ["2025-11-03", "2025-11-05", "2025-11-07", "2025-11-11"] {
+            late.mark("L", sessions: 1, from: start)
+        }
+        #expect(
+            !Patterns.find(
+                marks: late.marks, calendar: late.calendar, asOf: day("2025-11-28"), codes: wales, policy: .wrexham2025
+            )
+            .contains { $0.kind == .persistentLateness })
+        late.mark("U", sessions: 1, from: "2025-11-13")
+        let flag = Patterns.find(
+            marks: late.marks, calendar: late.calendar, asOf: day("2025-11-28"), codes: wales, policy: .wrexham2025
+        )
+        .first { $0.kind == .persistentLateness }
+        #expect(flag?.count == 5)
+    }
+}

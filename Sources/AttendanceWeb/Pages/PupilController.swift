@@ -43,6 +43,32 @@ enum PupilController {
         ]
         values.merge(FigureViews.pupilColumns(request)) { a, _ in a }
         values.merge(FigureViews.band(summary, request)) { a, _ in a }
+        // The year session by session, and the patterns in it (with the sessions that make each).
+        let yearMarks = try await store.yearMarks(of: placement.upn, year: range.end.academicYear)
+        if let current, let school = try await store.school(current.school) {
+            let calendar = try await store.calendar(for: school.school)
+            values["strip"] = calendar.sessions(in: range).map { session -> [String: Any] in
+                let code = store.codes.code(id: yearMarks[session])
+                return [
+                    "code": code?.code ?? "·", "category": code?.category.rawValue ?? "none",
+                    "title":
+                        "\(session): \(code.map { "\($0.code) \($0.name(in: language))" } ?? request.text("pupil.noMark"))",
+                ]
+            }
+            let flags = Patterns.find(
+                marks: yearMarks, calendar: calendar, asOf: range.end, codes: store.codes,
+                policy: request.context.policy)
+            values["patterns"] = flags.map { flag -> String in
+                let day = flag.weekday.map { request.text("weekday.\($0.rawValue)") } ?? ""
+                let text = request.text("pattern.\(flag.kind.rawValue)", ["count": String(flag.count), "day": day])
+                return text + " (" + request.text("pattern.sessions") + ": "
+                    + flag.sessions.prefix(12).map(\.description).joined(separator: ", ")
+                    + (flag.sessions.count > 12 ? " …" : "") + ")"
+            }
+        }
+        values["stripTitle"] = request.text("pupil.strip")
+        values["patternsTitle"] = request.text("pupil.patterns")
+        values["noPatterns"] = request.text("pupil.noPatterns")
         if !AccessPolicy.seesAsParentOnly(principal.grants, placement) {
             let history = try await store.amendments(of: placement.upn)
             values["staffView"] = true
