@@ -75,7 +75,16 @@ extension Store {
                 withdrawals += outcome.withdraw.map { (entry.id, entry.pupil.upn, $0) }
             }
             guard !dryRun else { continue }
+            // Name the correction that took each pupil back under the line: their latest amendment.
+            var causes: [UPN: String] = [:]
+            for upn in Set(withdrawals.map(\.upn)) {
+                if let last = try await amendments(of: upn).last {
+                    causes[upn] =
+                        "\(last.session) \(last.oldCode ?? "-") → \(last.newCode) by \(last.changedBy): \(last.reason)"
+                }
+            }
             let laestab = stored.school.laestab
+            let causedBy = causes
             let withdrawn = withdrawals
             let rows = newRows
             // A withdrawn key that is due again is put back to pending rather than added twice.
@@ -115,7 +124,10 @@ extension Store {
                         .set("status_changed_by", to: Actor.system.name).set(
                             "status_changed_at", to: Timestamp.text(now)
                         )
-                        .set("status_note", to: "no longer due on \(asOf.iso) after a correction to the register")
+                        .set(
+                            "status_note",
+                            to: "no longer due on \(asOf.iso) after a correction to the register"
+                                + (causedBy[item.upn].map { " (\($0))" } ?? ""))
                         .where("pupil_id", .equal, item.pupilID).where("key", .equal, item.action.key).run()
                 }
                 try await Self.audit(
@@ -128,7 +140,8 @@ extension Store {
                         + withdrawn.map {
                             AuditEvent(
                                 at: now, actor: .system, action: "procedure.withdrawn", school: laestab, upn: $0.upn,
-                                subject: $0.action.key, reason: "no longer due after a correction to the register")
+                                subject: $0.action.key,
+                            reason: "no longer due after a correction to the register" + (causedBy[$0.upn].map { " (\($0))" } ?? ""))
                         }, on: db)
                 return written.amended
             }

@@ -52,6 +52,8 @@ import Testing
                 "SELECT status, status_note FROM procedure_actions WHERE key = 'letter_1/2025'"
             ).first()
             #expect(try status?.decode(column: "status", as: String.self) == "withdrawn")
+            let note = try status?.decode(column: "status_note", as: String?.self) ?? ""
+            #expect(note.contains("2025-11-03 AM O → / by office: Was on a school trip, marked wrongly"), "\(note)")
             #expect(try await count(store, "procedure_actions") == first.recorded)
             #expect(
                 try await store.searchAudit(AuditQuery()).contains {
