@@ -259,6 +259,13 @@ def test_the_printed_register_is_an_a4_landscape_pdf_that_reads_like_a_register(
         surnames = [r[0] for r in db.execute(
             "SELECT legal_surname FROM pupils WHERE registration_group = ?", (group,)).fetchall()]
     assert sum(1 for s in surnames if s in text) >= len(surnames) - 1
+    assert "Page 1 of" in text
+    # In Welsh the page numbers are Welsh too.
+    browser.get(base + f"/registers/6654001/{group}/print?from=2026-11-09&to=2026-11-13&lang=cy")
+    welsh = tmp_path / "cofrestr.pdf"
+    welsh.write_bytes(base64.b64decode(browser.print_page(options)))
+    text = subprocess.run(["pdftotext", "-layout", str(welsh), "-"], capture_output=True, text=True, check=True).stdout
+    assert f"Cofrestr presenoldeb: {group}" in text
 
 
 def test_a_register_can_be_marked_from_the_keyboard(server, browser):
