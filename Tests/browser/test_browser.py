@@ -265,7 +265,7 @@ def test_the_printed_register_is_an_a4_landscape_pdf_that_reads_like_a_register(
     welsh = tmp_path / "cofrestr.pdf"
     welsh.write_bytes(base64.b64decode(browser.print_page(options)))
     text = subprocess.run(["pdftotext", "-layout", str(welsh), "-"], capture_output=True, text=True, check=True).stdout
-    assert f"Cofrestr presenoldeb: {group}" in text
+    assert f"Cofrestr presenoldeb: {group}" in text and "Tudalen 1 o" in text
 
 
 def test_a_register_can_be_marked_from_the_keyboard(server, browser):
