@@ -127,7 +127,8 @@ extension Store {
                         .set(
                             "status_note",
                             to: "no longer due on \(asOf.iso) after a correction to the register"
-                                + (causedBy[item.upn].map { " (\($0))" } ?? ""))
+                                + (causedBy[item.upn].map { " (\($0))" } ?? "")
+                        )
                         .where("pupil_id", .equal, item.pupilID).where("key", .equal, item.action.key).run()
                 }
                 try await Self.audit(
@@ -141,7 +142,8 @@ extension Store {
                             AuditEvent(
                                 at: now, actor: .system, action: "procedure.withdrawn", school: laestab, upn: $0.upn,
                                 subject: $0.action.key,
-                            reason: "no longer due after a correction to the register" + (causedBy[$0.upn].map { " (\($0))" } ?? ""))
+                                reason: "no longer due after a correction to the register"
+                                    + (causedBy[$0.upn].map { " (\($0))" } ?? ""))
                         }, on: db)
                 return written.amended
             }

@@ -97,6 +97,9 @@ public enum WebServer {
         try routes(app)
     }
 
+    /// A new temporary password (the web's reset and the `users` command share it).
+    public static func temporaryPassword() -> String { UsersController.temporaryPassword() }
+
     /// Runs the server until it is stopped (Ctrl-C).
     public static func run(store: Store, configuration: WebConfiguration) async throws {
         var environment = Environment(name: "production", arguments: ["attendance", "serve"])
@@ -129,6 +132,8 @@ public enum WebServer {
         r.get(use: HomeController.page).requires(.signedIn)
         r.get("schools", ":laestab", use: SchoolController.page).requires(.viewSchoolFigures, of: .school)
         r.get("pupils", ":upn", use: PupilController.page).requires(.viewPupil, of: .pupil)
+        r.get("users", use: UsersController.page).requires(.manageUsers)
+        r.post("users", ":id", "reset", use: UsersController.reset).requires(.manageUsers)
         r.get("audit", use: AuditController.page).requires(.viewAudit)
         r.get("audit.csv", use: AuditController.csv).requires(.viewAudit)
         r.get("registers", use: RegisterController.list).requires(.takeRegister)

@@ -13,12 +13,7 @@ struct UsersCommand: AsyncParsableCommand {
 }
 
 /// A temporary password: printed once, changed by the user at first sign-in.
-func temporaryPassword() -> String {
-    let letters = Array("abcdefghjkmnpqrstuvwxyz23456789")
-    var generator = SystemRandomNumberGenerator()
-    let groups = (0..<3).map { _ in String((0..<4).map { _ in letters.randomElement(using: &generator)! }) }
-    return groups.joined(separator: "-")
-}
+func temporaryPassword() -> String { WebServer.temporaryPassword() }
 
 struct AddUser: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

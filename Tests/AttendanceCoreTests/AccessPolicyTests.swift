@@ -101,6 +101,29 @@ import Testing
         #expect(AccessPolicy.auditableSchools([RoleGrant(role: .educationLead)]) == nil)
     }
 
+    @Test func whoManagesWhom() {
+        let head = [RoleGrant(role: .headTeacher, school: Self.school)]
+        #expect(
+            AccessPolicy.mayManage(
+                head, user: [RoleGrant(role: .formTutor, school: Self.school, registrationGroups: ["7A"])]))
+        #expect(
+            !AccessPolicy.mayManage(
+                head, user: [RoleGrant(role: .formTutor, school: Self.other, registrationGroups: ["7A"])]))
+        #expect(
+            !AccessPolicy.mayManage(
+                head,
+                user: [
+                    RoleGrant(role: .governor, school: Self.school), RoleGrant(role: .governor, school: Self.other),
+                ]))
+        #expect(!AccessPolicy.mayManage(head, user: [RoleGrant(role: .educationLead)]))
+        #expect(!AccessPolicy.mayManage(head, user: [RoleGrant(role: .parent, child: Self.child)]))
+        #expect(
+            AccessPolicy.mayManage(
+                [RoleGrant(role: .educationLead)], user: [RoleGrant(role: .parent, child: Self.child)]))
+        #expect(AccessPolicy.allows(head, .manageUsers, .none))
+        #expect(!AccessPolicy.allows([RoleGrant(role: .seniorManagement, school: Self.school)], .manageUsers, .none))
+    }
+
     @Test func grantsMustNameTheirScope() {
         #expect(throws: RoleGrant.Problem.needsSchool(.headTeacher)) { try RoleGrant(role: .headTeacher).validate() }
         #expect(throws: RoleGrant.Problem.needsYears) {

@@ -162,4 +162,32 @@ import VaporTesting
             #expect(try await office.post("/account/tokens/\(id)/revoke", [:]).status == .notFound)
         }
     }
+
+    @Test func aHeadTeacherResetsAStaffPasswordAndItMustBeChanged() async throws {
+        try await withWebApp { app, store in
+            var head = try await Browser.signedIn(app, as: .headTeacher)
+            let list = try await head.get("/users").body.string
+            #expect(list.contains("tutor@demo.example") && list.contains("governor@demo.example"))
+            #expect(
+                !list.contains("lead@demo.example") && !list.contains("esw@demo.example")
+                    && !list.contains("parent@demo.example"))
+            let tutor = try await store.user(email: "tutor@demo.example")!
+            let reset = try await head.post("/users/\(tutor.id)/reset", [:]).body.string
+            let range = reset.range(of: #"[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}"#, options: .regularExpression)!
+            let password = String(reset[range])
+            #expect(try await store.user(email: "tutor@demo.example")!.mustChangePassword)
+            var browser = Browser(app)
+            #expect(try await browser.signIn("tutor@demo.example", "demo-tutor").status == .unauthorized)
+            let signIn = try await browser.signIn("tutor@demo.example", password)
+            #expect(signIn.headers.first(name: .location) == "/account/password")
+            // Someone with a role at another school is not the head's to reset.
+            let esw = try await store.user(email: "esw@demo.example")!
+            try await head.get("/users")
+            #expect(try await head.post("/users/\(esw.id)/reset", [:]).status == .forbidden)
+            #expect(
+                try await store.searchAudit(AuditQuery()).contains {
+                    $0.action == "user.password_reset" && $0.actor == "head@demo.example"
+                })
+        }
+    }
 }

@@ -144,6 +144,7 @@ import VaporTesting
                         "GET", "/api/pupils/:upn/marks", "/api/pupils/\(upn(subject))/marks", allowed: allowed)
                 }
                 try await expect("GET", "/audit", "/audit", allowed: Self.mayAudit.contains(role))
+                try await expect("GET", "/users", "/users", allowed: Self.mayAudit.contains(role))
                 let listAllowed = [.formTutor, .headOfYear].contains(role) || Self.office.contains(role)
                 try await expect("GET", "/registers", "/registers", allowed: listAllowed)
                 for form in Form.allCases {
@@ -177,6 +178,7 @@ import VaporTesting
                     "/sign-in", "/sign-out", "/account/password", "/account/tokens", "/account/tokens/:id/revoke",
                     "/registers/:laestab/:group/:date/:session", "/schools/:laestab/late-book",
                     "/api/registers/:laestab/:group/:date/:session", "/schools/:laestab/actions/run",
+                    "/users/:id/reset",
                     "/schools/:laestab/office/contact", "/schools/:laestab/office/confirm/:id",
                     "/schools/:laestab/actions/:id/complete", "/schools/:laestab/actions/:id/dismiss",
                 ] {

@@ -22,6 +22,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case authoriseAbsence = "authorise_absence"
     /// Work a school's procedure queue (letters, calls, meetings); a head of year for their years only.
     case workActions = "work_actions"
+    /// See users and reset their passwords: the education lead for all, a head teacher for their school's staff.
+    case manageUsers = "manage_users"
 }
 
 /// A registration group at a school, with the year groups of the pupils in it.
@@ -113,6 +115,8 @@ public enum AccessPolicy {
         case (.manageAttendance, .school(let school)):
             return grant.school == school
                 && [.attendanceAdministrator, .seniorManagement, .headTeacher].contains(grant.role)
+        case (.manageUsers, .none):
+            return grant.role == .headTeacher
         case (.workActions, .school(let school)):
             return grant.school == school
                 && [.attendanceAdministrator, .seniorManagement, .headTeacher, .headOfYear, .educationSocialWorker]
@@ -143,6 +147,14 @@ public enum AccessPolicy {
     public static func auditableSchools(_ grants: [RoleGrant]) -> Set<LAESTAB>? {
         if grants.contains(where: { $0.role == .educationLead }) { return nil }
         return Set(grants.filter { $0.role == .headTeacher }.compactMap(\.school))
+    }
+
+    /// Whether these grants may manage a user holding `other`: the education lead anyone, a head teacher
+    /// someone whose every role is at their own school.
+    public static func mayManage(_ grants: [RoleGrant], user other: [RoleGrant]) -> Bool {
+        if grants.contains(where: { $0.role == .educationLead }) { return true }
+        let schools = Set(grants.filter { $0.role == .headTeacher }.compactMap(\.school))
+        return !other.isEmpty && other.allSatisfy { $0.school.map(schools.contains) ?? false }
     }
 
     /// Schools whose aggregate figures the grants may see; nil means every school.
