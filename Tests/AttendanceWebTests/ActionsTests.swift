@@ -39,15 +39,21 @@ import VaporTesting
             }
             let call = items.first { $0.action == .phoneCall && $0.pupil.upn == child }!
             #expect(call.count >= 22 && call.sessions.count == 22)
-            let done = try await hoy.post(
+            #expect(queue.contains("Outcome of the call"))
+            let noOutcome = try await hoy.post(
                 "/schools/\(mainSchool)/actions/\(call.id)/complete", ["note": "Spoke to mother: flu, back Monday"])
+            #expect(noOutcome.status == .unprocessableEntity)
+            try await hoy.get("/schools/\(mainSchool)/actions")
+            let done = try await hoy.post(
+                "/schools/\(mainSchool)/actions/\(call.id)/complete",
+                ["note": "Spoke to mother: flu, back Monday", "outcome": "spoke"])
             #expect(done.status == .seeOther)
             let after = try await hoy.get("/schools/\(mainSchool)/actions?action=phone_call").body.string
             #expect(!after.contains("id=\"action-\(call.id)\""))
             let timeline = try await hoy.get("/pupils/\(child)").body.string
             #expect(timeline.contains("Procedure timeline"))
             #expect(timeline.contains("done, hoy@demo.example"))
-            #expect(timeline.contains("Spoke to mother: flu, back Monday"))
+            #expect(timeline.contains("call: spoke. Spoke to mother: flu, back Monday"))
             // Without a note nothing is recorded; dismissing needs the head.
             let letter = items.first { $0.action == .letter1 && $0.pupil.upn == child }!
             #expect(
@@ -64,6 +70,41 @@ import VaporTesting
                 ).status == .seeOther)
             let actions = try await store.searchAudit(AuditQuery(upn: child)).map(\.action)
             #expect(actions.contains("procedure.done") && actions.contains("procedure.dismissed"))
+        }
+    }
+
+    @Test func aMeetingIsRecordedWithItsDate() async throws {
+        try await withWebApp { app, store in
+            let school = try await store.requireSchool(mainSchool)
+            let roll = try await store.roll(of: school.id, in: DateRange(testToday, testToday)!)
+            let pupil = roll.first { $0.pupil.yearGroup == "11" }!
+            let calendar = try await store.calendar(for: school.school)
+            let sessions = calendar.sessions(in: DateRange(LocalDate(iso: "2026-09-14")!, testToday.adding(days: -1))!)
+                .prefix(26)
+            try await store.writeMarks(
+                sessions.map {
+                    MarkEntry(
+                        pupilID: pupil.id, schoolID: school.id, mark: Mark(upn: pupil.pupil.upn, session: $0, code: "O")
+                    )
+                },
+                by: Actor("head@demo.example"), reason: "test: truancy")
+            try await store.runProcedure(policy: .wrexham2025, asOf: testToday, dryRun: false)
+            let meeting = try await store.actions(schoolID: school.id).first {
+                $0.action == .attendanceMeeting && $0.pupil.upn == pupil.pupil.upn
+            }!
+            var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
+            let page = try await office.get("/schools/\(mainSchool)/actions?action=attendance_meeting").body.string
+            #expect(page.contains("Meeting date (YYYY-MM-DD)"))
+            let undated = try await office.post(
+                "/schools/\(mainSchool)/actions/\(meeting.id)/complete", ["note": "Letter sent"])
+            #expect(undated.status == .unprocessableEntity)
+            try await office.get("/schools/\(mainSchool)/actions")
+            let dated = try await office.post(
+                "/schools/\(mainSchool)/actions/\(meeting.id)/complete",
+                ["note": "Invitation sent", "meeting": "2026-12-02"])
+            #expect(dated.status == .seeOther)
+            let closed = try await store.actions(schoolID: school.id, status: .done).first { $0.id == meeting.id }
+            #expect(closed?.statusNote == "meeting arranged for 2026-12-02. Invitation sent")
         }
     }
 

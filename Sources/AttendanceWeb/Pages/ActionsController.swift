@@ -94,6 +94,17 @@ enum ActionsController {
                     values.merge(FigureViews.band(summary, request)) { a, _ in a }
                 }
                 if canDismiss { values["canDismiss"] = true }
+                if item.action == .phoneCall {
+                    values["isCall"] = true
+                    values["callOutcomeLabel"] = request.text("actions.callOutcome")
+                    values["callOutcomes"] = ["spoke", "message", "noAnswer"].map {
+                        ["value": $0, "label": request.text("actions.callOutcome.\($0)")]
+                    }
+                }
+                if item.action == .attendanceMeeting {
+                    values["isMeeting"] = true
+                    values["meetingDateLabel"] = request.text("actions.meetingDate")
+                }
                 return values
             },
         ]
@@ -122,7 +133,7 @@ enum ActionsController {
         let principal = try request.signedIn
         let store = request.context.store
         let school = try await store.requireSchool(laestab)
-        let note = ((try? request.content.get(String.self, at: "note")) ?? "").trimmingCharacters(in: .whitespaces)
+        var note = ((try? request.content.get(String.self, at: "note")) ?? "").trimmingCharacters(in: .whitespaces)
         guard !note.isEmpty else {
             return try await render(
                 request, notice: nil, error: request.text("actions.needNote"), status: .unprocessableEntity)
@@ -132,6 +143,24 @@ enum ActionsController {
         }
         if let years = limitedYears(principal, laestab), !years.contains(item.pupil.yearGroup) {
             return try await render(request, notice: nil, error: request.text("actions.notYours"), status: .forbidden)
+        }
+        // A call keeps its outcome and a meeting its date, beside what was said (recorded in English, the
+        // language of the school's records, with the note as written).
+        if status == .done, item.action == .phoneCall {
+            let outcome = (try? request.content.get(String.self, at: "outcome")) ?? ""
+            guard ["spoke", "message", "noAnswer"].contains(outcome) else {
+                return try await render(
+                    request, notice: nil, error: request.text("actions.needNote"), status: .unprocessableEntity)
+            }
+            note = "call: \(outcome). " + note
+        }
+        if status == .done, item.action == .attendanceMeeting {
+            guard let date = (try? request.content.get(String.self, at: "meeting")).flatMap({ LocalDate(iso: $0) })
+            else {
+                return try await render(
+                    request, notice: nil, error: request.text("actions.badMeetingDate"), status: .unprocessableEntity)
+            }
+            note = "meeting arranged for \(date.iso). " + note
         }
         try await store.closeAction(id: id, schoolID: school.id, as: status, note: note, by: request.actor)
         return Page.redirect(base(laestab) + "?saved=1")
