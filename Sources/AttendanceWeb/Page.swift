@@ -60,6 +60,15 @@ enum Page {
 }
 
 extension Request {
+    /// A `YYYY-MM-DD` query parameter: nil when absent or empty, a bad request naming it when not a date.
+    func queryDate(_ name: String) throws -> LocalDate? {
+        guard let text = query[String.self, at: name], !text.isEmpty else { return nil }
+        guard let date = LocalDate(iso: text) else {
+            throw Abort(.badRequest, reason: "\(name): not a date (YYYY-MM-DD)")
+        }
+        return date
+    }
+
     /// Strings in the reader's language.
     func text(_ key: String, _ values: [String: String] = [:]) -> String {
         context.strings(key, language, values)

@@ -45,12 +45,9 @@ struct WebContext: Sendable {
 
     /// The school's local date and time ("today" may be fixed for tests, at the end of that day).
     var now: (date: LocalDate, time: TimeOfDay) {
-        let parts = Calendar.current.dateComponents([.year, .month, .day, .hour, .minute], from: Date())
         if let fixed = configuration.today { return (fixed, configuration.time ?? TimeOfDay(hour: 23, minute: 59)!) }
-        return (
-            LocalDate(year: parts.year!, month: parts.month!, day: parts.day!)!,
-            TimeOfDay(hour: parts.hour!, minute: parts.minute!)!
-        )
+        let instant = Date()
+        return (LocalDate.today(at: instant), TimeOfDay.now(at: instant))
     }
 }
 

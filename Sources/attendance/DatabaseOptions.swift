@@ -76,10 +76,7 @@ func parseSchool(_ text: String?) throws -> LAESTAB? {
 }
 
 /// Today in the school's own terms (the machine's local date).
-func today() -> LocalDate {
-    let parts = Calendar.current.dateComponents([.year, .month, .day], from: Date())
-    return LocalDate(year: parts.year!, month: parts.month!, day: parts.day!)!
-}
+func today() -> LocalDate { LocalDate.today() }
 
 /// Who a command acts as in the audit trail: the operating-system user running it.
 var commandActor: Actor { Actor("cli:\(ProcessInfo.processInfo.environment["USER"] ?? "unknown")") }

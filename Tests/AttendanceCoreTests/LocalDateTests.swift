@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import AttendanceCore
@@ -64,5 +65,19 @@ import Testing
         #expect(range.clamped(to: other)!.dayCount == 12)
         let apart = DateRange(LocalDate(iso: "2025-12-01")!, LocalDate(iso: "2025-12-02")!)!
         #expect(range.clamped(to: apart) == nil)
+    }
+}
+
+@Suite struct WallClockTests {
+    @Test func todayAndNowFollowTheCalendarsTimeZone() {
+        var london = Calendar(identifier: .gregorian)
+        london.timeZone = TimeZone(identifier: "Europe/London")!
+        // 2026-06-30 23:30 UTC is already 1 July, 00:30, in summer-time London.
+        let instant = Date(timeIntervalSince1970: 1_782_862_200)
+        #expect(LocalDate.today(at: instant, calendar: london).iso == "2026-07-01")
+        #expect(TimeOfDay.now(at: instant, calendar: london).description == "00:30")
+        var utc = Calendar(identifier: .gregorian)
+        utc.timeZone = TimeZone(identifier: "UTC")!
+        #expect(LocalDate.today(at: instant, calendar: utc).iso == "2026-06-30")
     }
 }

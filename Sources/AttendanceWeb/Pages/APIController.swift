@@ -28,15 +28,8 @@ enum APIController {
 
     static func range(_ request: Request) throws -> DateRange {
         let fallback = FigureViews.yearToDate(request)
-        func date(_ name: String) throws -> LocalDate? {
-            guard let text = request.query[String.self, at: name] else { return nil }
-            guard let date = LocalDate(iso: text) else {
-                throw Abort(.badRequest, reason: "\(name): not a date (YYYY-MM-DD)")
-            }
-            return date
-        }
-        let end = try date("to") ?? fallback.end
-        let start = try date("from") ?? end.academicYear.firstDay
+        let end = try request.queryDate("to") ?? fallback.end
+        let start = try request.queryDate("from") ?? end.academicYear.firstDay
         guard let range = DateRange(start, end) else { throw Abort(.badRequest, reason: "from is after to") }
         return range
     }

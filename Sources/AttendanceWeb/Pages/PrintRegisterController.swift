@@ -12,15 +12,8 @@ enum PrintRegisterController {
         let stored = try await store.requireSchool(placement.school)
         let calendar = try await store.calendar(for: stored.school)
         let today = request.context.today
-        func date(_ name: String) throws -> LocalDate? {
-            guard let text = request.query[String.self, at: name], !text.isEmpty else { return nil }
-            guard let date = LocalDate(iso: text) else {
-                throw Abort(.badRequest, reason: "\(name): not a date (YYYY-MM-DD)")
-            }
-            return date
-        }
-        let end = try date("to") ?? today
-        let start = try date("from") ?? SchoolWeek.current(on: end).start
+        let end = try request.queryDate("to") ?? today
+        let start = try request.queryDate("from") ?? SchoolWeek.current(on: end).start
         guard let range = DateRange(start, end), range.dayCount <= 100 else {
             throw Abort(.badRequest, reason: "from must be before to, and at most 100 days before it")
         }
