@@ -71,6 +71,12 @@ import VaporTesting
             #expect(try await store.searchAudit(AuditQuery()).count == before)
             let list = try await tutor.get("/registers?date=\(testToday)").body.string
             #expect(list.contains("morning: taken"))
+            // A Saturday's register is refused with a sentence, not a catalogue key.
+            let saturday = "/registers/\(mainSchool)/\(form.group)/2026-11-21/AM"
+            let refused = try await tutor.post(saturday, form.fields())
+            #expect(refused.status == .badRequest)
+            #expect(refused.body.string.contains("is not a school day at this school"))
+            #expect(!refused.body.string.contains("notSchoolDay"))
         }
     }
 

@@ -293,7 +293,7 @@ enum RegisterController {
         let codes = store.codes
         let laestab = context.school.school.laestab
         guard context.calendar.isSchoolDay(context.session.date) else {
-            throw Abort(.badRequest, reason: "register.notSchoolDay")
+            throw Abort(.badRequest, reason: "error.notSchoolDay")
         }
         let form = try request.content.decode([String: String].self)
         let reason = (form["reason"] ?? "").trimmingCharacters(in: .whitespaces)
