@@ -17,6 +17,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Pure domain: no I/O, no frameworks.
@@ -34,13 +38,33 @@ let package = Package(
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
+        ),
+        // Letters, their PDFs, and the email and text-message senders.
+        .target(
+            name: "AttendanceLetters",
+            dependencies: [
+                "AttendanceCore",
+                "AttendanceStore",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Resources")]
         ),
         .target(
             name: "AttendanceWeb",
             dependencies: [
                 "AttendanceCore",
                 "AttendanceStore",
+                "AttendanceLetters",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -54,12 +78,17 @@ let package = Package(
                 "AttendanceInterop",
                 "AttendanceStore",
                 "AttendanceWeb",
+                "AttendanceLetters",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "AttendanceCoreTests", dependencies: ["AttendanceCore"]),
         .testTarget(name: "AttendanceInteropTests", dependencies: ["AttendanceInterop"]),
         .testTarget(name: "AttendanceStoreTests", dependencies: ["AttendanceStore", "AttendanceInterop"]),
+        .testTarget(
+            name: "AttendanceLettersTests",
+            dependencies: ["AttendanceLetters", "AttendanceStore", "AttendanceInterop"]
+        ),
         .testTarget(
             name: "AttendanceWebTests",
             dependencies: [

@@ -17,5 +17,7 @@ enum AllMigrations {
         M0012_CreateAuditEvents(),
         M0013_CreateProcedureActions(),
         M0014_CreateContactAttempts(),
+        M0015_CreateLetters(),
+        M0016_CreateDeliveries(),
     ]
 }

@@ -1,0 +1,40 @@
+/// The letters the policy sends (DOMAIN.md sections 4–8). Each exists in Welsh and English.
+public enum LetterKind: String, Sendable, Hashable, Codable, CaseIterable {
+    case letter1 = "letter_1"
+    case letter2 = "letter_2"
+    /// Medical evidence required for any future absence to be authorised.
+    case letter3 = "letter_3"
+    case meetingInvitation = "meeting_invitation"
+    case meetingSecondInvitation = "meeting_second_invitation"
+    case eswReferral = "esw_referral"
+    case preHoliday = "pre_holiday"
+    case fpnWarning = "fpn_warning"
+    case holidayDecision = "holiday_decision"
+    case certificate = "certificate"
+
+    /// The letter that completes a procedure action, if the action is a letter.
+    public init?(action: ProcedureAction) {
+        switch action {
+        case .letter1: self = .letter1
+        case .letter2: self = .letter2
+        case .letter3, .medicalEvidenceRequired: self = .letter3
+        case .attendanceMeeting: self = .meetingInvitation
+        case .eswReferral: self = .eswReferral
+        case .preHolidayPattern: self = .preHoliday
+        case .fpnEligible: self = .fpnWarning
+        default: return nil
+        }
+    }
+
+    /// The referral form goes to the Education Social Work service; every other letter to the pupil's parents.
+    public var isToParents: Bool { self != .eswReferral }
+
+    /// Details a person must give when producing the letter by hand (the procedure cannot know them).
+    public var requiredDetails: [String] {
+        switch self {
+        case .meetingInvitation, .meetingSecondInvitation: return ["meeting_date", "meeting_time", "meeting_place"]
+        case .holidayDecision: return ["holiday_from", "holiday_to", "holiday_decision"]
+        default: return []
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+
+/// A value a letter template may name, documented in both languages for whoever edits a template.
+public struct LetterPlaceholder: Sendable, Hashable {
+    public let name: String
+    /// A section (`{{#name}}…{{/name}}`) shown only when true, rather than a value.
+    public let isSection: Bool
+    public let en: String
+    public let cy: String
+
+    public func description(in language: Language) -> String { language == .cy ? cy : en }
+}
+
+extension LetterPlaceholder {
+    /// Every placeholder a template may use. A template naming anything else is refused before it is kept or sent.
+    public static let all: [LetterPlaceholder] = [
+        .init(name: "pupil_name", isSection: false, en: "The pupil's name", cy: "Enw'r disgybl"),
+        .init(name: "pupil_forename", isSection: false, en: "The pupil's first name", cy: "Enw cyntaf y disgybl"),
+        .init(name: "upn", isSection: false, en: "Unique Pupil Number", cy: "Rhif Disgybl Unigryw"),
+        .init(name: "date_of_birth", isSection: false, en: "Date of birth", cy: "Dyddiad geni"),
+        .init(name: "year_group", isSection: false, en: "Year group", cy: "Blwyddyn ysgol"),
+        .init(name: "registration_group", isSection: false, en: "Registration group", cy: "Grŵp cofrestru"),
+        .init(name: "school_name", isSection: false, en: "The school's name", cy: "Enw'r ysgol"),
+        .init(name: "date", isSection: false, en: "The date of the letter", cy: "Dyddiad y llythyr"),
+        .init(
+            name: "academic_year", isSection: false, en: "The school year, e.g. 2026/27",
+            cy: "Y flwyddyn ysgol, e.e. 2026/27"),
+        .init(name: "recipient_names", isSection: false, en: "Who the letter is to", cy: "At bwy mae'r llythyr"),
+        .init(
+            name: "period_from", isSection: false, en: "First day the figures count", cy: "Diwrnod cyntaf y ffigurau"),
+        .init(name: "period_to", isSection: false, en: "Last day the figures count", cy: "Diwrnod olaf y ffigurau"),
+        .init(
+            name: "possible", isSection: false, en: "Sessions possible this year so far",
+            cy: "Sesiynau posibl eleni hyd yma"),
+        .init(name: "attended", isSection: false, en: "Sessions attended", cy: "Sesiynau a fynychwyd"),
+        .init(name: "absent", isSection: false, en: "Sessions absent", cy: "Sesiynau yn absennol"),
+        .init(
+            name: "authorised", isSection: false, en: "Authorised absence sessions",
+            cy: "Sesiynau absenoldeb awdurdodedig"),
+        .init(
+            name: "unauthorised", isSection: false, en: "Unauthorised absence sessions",
+            cy: "Sesiynau absenoldeb heb ei awdurdodi"),
+        .init(
+            name: "percent", isSection: false, en: "Attendance percentage, e.g. 93.4%",
+            cy: "Canran presenoldeb, e.e. 93.4%"),
+        .init(
+            name: "persistent_absence", isSection: true, en: "Shown when the pupil has missed 10% or more",
+            cy: "Yn cael ei ddangos pan fo'r disgybl wedi colli 10% neu fwy"),
+        .init(
+            name: "meeting_date", isSection: false, en: "Date of the attendance meeting",
+            cy: "Dyddiad y cyfarfod presenoldeb"),
+        .init(name: "meeting_time", isSection: false, en: "Time of the meeting", cy: "Amser y cyfarfod"),
+        .init(name: "meeting_place", isSection: false, en: "Where the meeting is", cy: "Lle mae'r cyfarfod"),
+        .init(
+            name: "holiday_from", isSection: false, en: "First day of the holiday asked for",
+            cy: "Diwrnod cyntaf y gwyliau y gofynnwyd amdano"),
+        .init(
+            name: "holiday_to", isSection: false, en: "Last day of the holiday asked for",
+            cy: "Diwrnod olaf y gwyliau y gofynnwyd amdano"),
+        .init(
+            name: "holiday_agreed", isSection: true, en: "Shown when the head agreed the request",
+            cy: "Yn cael ei ddangos pan gytunodd y pennaeth"),
+        .init(
+            name: "holiday_refused", isSection: true, en: "Shown when the head refused the request",
+            cy: "Yn cael ei ddangos pan wrthododd y pennaeth"),
+        .init(name: "holiday_reason", isSection: false, en: "The head's reason", cy: "Rheswm y pennaeth"),
+        .init(name: "signatory", isSection: false, en: "Who produced the letter", cy: "Pwy a gynhyrchodd y llythyr"),
+        .init(
+            name: "esw_helpline", isSection: false, en: "The ESW service's helpline number",
+            cy: "Rhif llinell gymorth y gwasanaeth GCA"),
+    ]
+
+    public static let names: Set<String> = Set(all.map(\.name))
+
+    /// Names a template uses that are not placeholders, in order of first use. Partials and delimiter changes
+    /// count as unknown: a template may only name documented values.
+    public static func unknownNames(in template: String) -> [String] {
+        var unknown: [String] = []
+        for name in tagNames(in: template) where !names.contains(name) && name != "." && !unknown.contains(name) {
+            unknown.append(name)
+        }
+        return unknown
+    }
+
+    /// The names inside `{{…}}` tags, with their sigils removed; comments are skipped.
+    static func tagNames(in template: String) -> [String] {
+        var result: [String] = []
+        var rest = Substring(template)
+        while let open = rest.range(of: "{{") {
+            rest = rest[open.upperBound...]
+            let triple = rest.hasPrefix("{")
+            guard let close = rest.range(of: triple ? "}}}" : "}}") else {
+                result.append("{{")
+                break
+            }
+            var tag = rest[..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            rest = rest[close.upperBound...]
+            if triple { tag.removeFirst() }
+            if tag.hasPrefix("!") { continue }
+            if let sigil = tag.first, "#^/&".contains(sigil) {
+                tag = String(tag.dropFirst()).trimmingCharacters(in: .whitespaces)
+            } else if let sigil = tag.first, ">=<$".contains(sigil) {
+                result.append(tag)
+                continue
+            }
+            result.append(tag.trimmingCharacters(in: .whitespaces))
+        }
+        return result
+    }
+}

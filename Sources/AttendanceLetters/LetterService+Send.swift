@@ -1,0 +1,102 @@
+import AttendanceCore
+import AttendanceStore
+import Foundation
+
+extension LetterService {
+    /// What one round of sending did.
+    public struct SendResult: Sendable, Equatable {
+        public var sent = 0
+        public var failed = 0
+        /// Left waiting because their channel is not set up here.
+        public var waiting = 0
+    }
+
+    /// Sends every message whose time has come; a failure is recorded on the pupil's record and tried again
+    /// later. Nothing is dropped: a message stays failed, and visible, until it goes.
+    public func sendDue(at now: Date = Date()) async throws -> SendResult {
+        var result = SendResult()
+        for delivery in try await store.dueDeliveries(at: now) {
+            do {
+                let reference: String?
+                switch delivery.channel {
+                case .email:
+                    guard let smtp else {
+                        result.waiting += 1
+                        continue
+                    }
+                    try await SMTPClient(smtp).send(try await mail(for: delivery, from: smtp.from))
+                    reference = nil
+                case .sms:
+                    guard let texts else {
+                        result.waiting += 1
+                        continue
+                    }
+                    reference = try await texts.send(
+                        to: delivery.recipient, message: delivery.body, reference: "delivery-\(delivery.id)")
+                }
+                try await store.recordAttempt(
+                    delivery: delivery.id, succeeded: true, detail: "sent", providerReference: reference, at: now)
+                result.sent += 1
+            } catch {
+                // The reason names the server, never the parent's address or number.
+                logger.warning("message \(delivery.id) not sent: \(String(describing: error))")
+                try await store.recordAttempt(
+                    delivery: delivery.id, succeeded: false, detail: String(describing: error), at: now)
+                result.failed += 1
+            }
+        }
+        return result
+    }
+
+    /// The email for a letter: its text, and the kept PDF (or, without one, the kept HTML) attached unchanged.
+    func mail(for delivery: Delivery, from: String) async throws -> MailMessage {
+        var attachments: [MailMessage.Attachment] = []
+        if let id = delivery.letterID, let letter = try await store.letter(id: id) {
+            let name = "\(letter.kind.rawValue)-\(letter.upn.value)"
+            if let pdf = letter.pdf {
+                attachments.append(.init(filename: name + ".pdf", contentType: "application/pdf", data: pdf))
+            } else if let html = letter.html {
+                attachments.append(
+                    .init(filename: name + ".html", contentType: "text/html; charset=utf-8", data: Data(html.utf8)))
+            }
+        }
+        return MailMessage(
+            from: from, to: delivery.recipient, subject: delivery.subject, text: delivery.body,
+            attachments: attachments)
+    }
+
+    /// First-day contact: a message to the first contact of every pupil absent today with no reason given,
+    /// by text when they have a mobile and texts are set up, else by email, in the contact's language(s).
+    /// A pupil already sent one today is skipped. Returns how many were queued.
+    public func queueFirstDayMessages(
+        school laestab: LAESTAB, on date: LocalDate, by actor: Actor
+    ) async throws -> Int {
+        let school = try await store.requireSchool(laestab)
+        let purpose = "first_day:\(date.iso)"
+        var queued: [NewDelivery] = []
+        for entry in try await store.pupils(withMeaning: .noReasonYet, schoolID: school.id, on: date) {
+            let upn = entry.pupil.upn
+            guard try await !store.deliveries(of: upn).contains(where: { $0.purpose == purpose }),
+                let contact = try await store.contacts(of: upn).sorted(by: { $0.priority < $1.priority }).first
+            else { continue }
+            let languages = contact.language.letterLanguages
+            let name = entry.pupil.preferredForename ?? entry.pupil.legalForename
+            let text = languages.map {
+                templates.label(
+                    "firstDay.text", $0, ["school": school.school.name, "pupil": name, "date": date.letterText($0)])
+            }.joined(separator: "\n")
+            if texts != nil, let mobile = contact.mobile, !mobile.isEmpty {
+                queued.append(
+                    NewDelivery(upn: upn, channel: .sms, purpose: purpose, recipient: mobile, subject: "", body: text))
+            } else if smtp != nil, let email = contact.email, !email.isEmpty {
+                let subject = languages.map { templates.label("firstDay.subject", $0, ["pupil": name]) }.joined(
+                    separator: " / ")
+                queued.append(
+                    NewDelivery(
+                        upn: upn, channel: .email, purpose: purpose, recipient: email, subject: subject, body: text))
+            }
+        }
+        try await store.queueDeliveries(queued, by: actor)
+        return queued.count
+    }
+}

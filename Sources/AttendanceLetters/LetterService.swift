@@ -1,0 +1,162 @@
+import AttendanceCore
+import AttendanceStore
+import Foundation
+import Logging
+
+/// Produces letters and sends messages: the one place the web pages and the command go through, so a letter
+/// made from the queue, the pupil's page or the command is made, kept and sent the same way.
+public struct LetterService: Sendable {
+    public let store: Store
+    public let templates: LetterTemplates
+    /// Nil when WeasyPrint is not installed: letters are then kept and shown as HTML only.
+    public let pdf: PDFMaker?
+    /// Nil when email is not set up: letters go by post.
+    public let smtp: SMTPConfiguration?
+    /// Nil when text messages are not set up.
+    public let texts: (any TextMessageSender)?
+    let logger: Logger
+
+    public init(
+        store: Store, templates: LetterTemplates, pdf: PDFMaker?, smtp: SMTPConfiguration?,
+        texts: (any TextMessageSender)?, logger: Logger = Logger(label: "attendance.letters")
+    ) {
+        self.store = store
+        self.templates = templates
+        self.pdf = pdf
+        self.smtp = smtp
+        self.texts = texts
+        self.logger = logger
+    }
+
+    /// What producing a batch did.
+    public struct Batch: Sendable {
+        public let id: String
+        public let letterIDs: [Int]
+        public let posted: Int
+        public let emailed: Int
+        /// Pending actions left for a person: meeting invitations need a date, time and place.
+        public let needingDetails: Int
+        public let pdf: Data?
+    }
+
+    /// Every letter the school's pending actions call for, each recipient in their own language(s): kept on the
+    /// pupil's record, the actions marked done, emails queued, and the printed ones as one PDF.
+    public func produceDue(
+        school laestab: LAESTAB, today: LocalDate, by actor: Actor, signatory: String
+    ) async throws -> Batch {
+        let school = try await store.requireSchool(laestab)
+        let pending = try await store.actions(schoolID: school.id).filter { LetterKind(action: $0.action) != nil }
+        var letters: [(action: Int, kind: LetterKind, facts: LetterFacts, recipient: LetterRecipient)] = []
+        var needingDetails = 0
+        for item in pending.sorted(by: { ($0.pupil.registrationGroup, $0.id) < ($1.pupil.registrationGroup, $1.id) }) {
+            let kind = LetterKind(action: item.action)!
+            guard kind.requiredDetails.isEmpty else {
+                needingDetails += 1
+                continue
+            }
+            let facts = try await self.facts(item.pupil.upn, school: school.school, today: today, signatory: signatory)
+            for recipient in try await recipients(kind, of: item.pupil.upn) {
+                letters.append((item.id, kind, facts, recipient))
+            }
+        }
+        let id = "\(today.iso)-\(UUID().uuidString.prefix(8).lowercased())"
+        let made = try await make(
+            letters.map { ($0.kind, $0.facts, $0.recipient, $0.action as Int?) }, school: laestab, batch: id, by: actor)
+        return Batch(
+            id: id, letterIDs: made.ids, posted: made.posted, emailed: made.emailed, needingDetails: needingDetails,
+            pdf: made.combined)
+    }
+
+    /// One kind of letter for one pupil, to every recipient, by hand (a certificate, a holiday decision, a
+    /// meeting invitation with its date). Completes the pupil's pending action of that kind, if there is one.
+    public func produce(
+        _ kind: LetterKind, for upn: UPN, school laestab: LAESTAB, details: [String: String], today: LocalDate,
+        by actor: Actor, signatory: String, actionID: Int? = nil
+    ) async throws -> [Int] {
+        let school = try await store.requireSchool(laestab)
+        let facts = try await self.facts(
+            upn, school: school.school, today: today, signatory: signatory, details: details)
+        let missing = facts.missingDetails(for: kind)
+        guard missing.isEmpty else {
+            throw MessagingProblem("give " + missing.joined(separator: ", "))
+        }
+        var action = actionID
+        if action == nil {
+            action = try await store.actions(schoolID: school.id, upn: upn).first {
+                LetterKind(action: $0.action) == kind
+            }?.id
+        }
+        let recipients = try await recipients(kind, of: upn)
+        return try await make(recipients.map { (kind, facts, $0, action) }, school: laestab, batch: nil, by: actor).ids
+    }
+
+    /// A letter as it would be with this wording, for the template editor's preview: sample facts, both
+    /// languages. Throws (naming the placeholder) when the wording could never be sent.
+    public func preview(
+        _ kind: LetterKind, _ language: Language, source: String, facts: LetterFacts
+    ) throws -> String {
+        let recipient = LetterRecipient(
+            names: ["Rhian Jones"], address: "1 Stryd y Capel\nWrecsam\nLL11 1AA", email: nil, languages: [language])
+        return try templates.render(
+            kind, to: recipient, facts: facts, overrides: ["\(language.rawValue)/\(kind.rawValue)": source])
+    }
+
+    /// A pupil's figures for the school year so far, and who they are.
+    public func facts(
+        _ upn: UPN, school: School, today: LocalDate, signatory: String, details: [String: String] = [:]
+    ) async throws -> LetterFacts {
+        let period = DateRange(today.academicYear.firstDay, today)!
+        let (stored, summary) = try await store.summary(of: upn, in: period)
+        return LetterFacts(
+            pupil: stored.pupil, school: school, summary: summary, period: period, date: today, signatory: signatory,
+            details: details)
+    }
+
+    private func recipients(_ kind: LetterKind, of upn: UPN) async throws -> [LetterRecipient] {
+        guard kind.isToParents else { return [.educationSocialWork] }
+        let recipients = LetterRecipient.parents(of: try await store.contacts(of: upn))
+        guard !recipients.isEmpty else {
+            throw MessagingProblem("\(upn) has no contact to write to: add one before producing letters")
+        }
+        return recipients
+    }
+
+    /// Renders, makes the PDFs, and keeps the lot in one transaction.
+    private func make(
+        _ letters: [(kind: LetterKind, facts: LetterFacts, recipient: LetterRecipient, action: Int?)],
+        school: LAESTAB, batch: String?, by actor: Actor
+    ) async throws -> (ids: [Int], posted: Int, emailed: Int, combined: Data?) {
+        guard !letters.isEmpty else {
+            if let batch { try await store.recordBatch(batch, school: school, pdf: nil, by: actor) }
+            return ([], 0, 0, nil)
+        }
+        let overrides = try await store.letterTemplateOverrides()
+        let documents = try letters.map {
+            try templates.render($0.kind, to: $0.recipient, facts: $0.facts, overrides: overrides)
+        }
+        let channels = letters.map { letter -> NewLetter.Channel in
+            smtp != nil && letter.kind.isToParents && letter.recipient.email != nil ? .email : .post
+        }
+        var pdfs: [Data?] = Array(repeating: nil, count: letters.count)
+        var combined: Data?
+        if let pdf {
+            // The printed pile is made of the very pages kept as each letter's copy.
+            let printed = batch == nil ? [] : channels.indices.filter { channels[$0] == .post }
+            let rendered = try await pdf.render(documents, combine: printed)
+            pdfs = rendered.each
+            combined = rendered.combined
+        }
+        let new = letters.indices.map { index in
+            let letter = letters[index]
+            return NewLetter(
+                upn: letter.facts.pupil.upn, kind: letter.kind, recipient: letter.recipient, channel: channels[index],
+                actionID: letter.action, html: documents[index], pdf: pdfs[index],
+                email: channels[index] == .email
+                    ? templates.email(letter.kind, to: letter.recipient, facts: letter.facts) : nil)
+        }
+        let ids = try await store.recordLetters(new, school: school, batch: batch, by: actor)
+        if let batch { try await store.recordBatch(batch, school: school, pdf: combined, by: actor) }
+        let emailed = channels.filter { $0 == .email }.count
+        return (ids, letters.count - emailed, emailed, combined)
+    }
+}
