@@ -3,6 +3,21 @@ import AttendanceStore
 import Foundation
 import Logging
 
+/// Why a letter could not be produced.
+public enum LetterProblem: Error, CustomStringConvertible, Equatable {
+    /// The letter needs details a person must give (a meeting's date, a holiday decision).
+    case missingDetails([String])
+    /// The pupil has no contact to write to.
+    case noContact(UPN)
+
+    public var description: String {
+        switch self {
+        case .missingDetails(let names): return "give " + names.map { "--detail \($0)=…" }.joined(separator: ", ")
+        case .noContact(let upn): return "\(upn) has no contact to write to: add one before producing letters"
+        }
+    }
+}
+
 /// Produces letters and sends messages: the one place the web pages and the command go through, so a letter
 /// made from the queue, the pupil's page or the command is made, kept and sent the same way.
 public struct LetterService: Sendable {
@@ -36,6 +51,8 @@ public struct LetterService: Sendable {
         public let emailed: Int
         /// Pending actions left for a person: meeting invitations need a date, time and place.
         public let needingDetails: Int
+        /// Pupils left out because they have no contact to write to (their actions stay pending).
+        public let withoutContact: Int
         public let pdf: Data?
     }
 
@@ -46,25 +63,46 @@ public struct LetterService: Sendable {
     ) async throws -> Batch {
         let school = try await store.requireSchool(laestab)
         let pending = try await store.actions(schoolID: school.id).filter { LetterKind(action: $0.action) != nil }
+        // Letters 1–3 are a series: a pupil who has crossed several lines since the last batch gets only the
+        // latest, and the earlier ones are completed as overtaken by it rather than sent the same day.
+        let series: [LetterKind] = [.letter1, .letter2, .letter3]
+        var latest: [UPN: (kind: LetterKind, id: Int)] = [:]
+        for item in pending {
+            guard let kind = LetterKind(action: item.action), let rank = series.firstIndex(of: kind) else { continue }
+            if let current = latest[item.pupil.upn], series.firstIndex(of: current.kind)! >= rank { continue }
+            latest[item.pupil.upn] = (kind, item.id)
+        }
         var letters: [(action: Int, kind: LetterKind, facts: LetterFacts, recipient: LetterRecipient)] = []
+        var overtaken: [Int: String] = [:]
         var needingDetails = 0
+        var withoutContact = 0
         for item in pending.sorted(by: { ($0.pupil.registrationGroup, $0.id) < ($1.pupil.registrationGroup, $1.id) }) {
             let kind = LetterKind(action: item.action)!
+            if series.contains(kind), let newest = latest[item.pupil.upn], newest.id != item.id {
+                overtaken[item.id] = "overtaken by \(newest.kind.rawValue), sent in the same batch"
+                continue
+            }
             guard kind.requiredDetails.isEmpty else {
                 needingDetails += 1
                 continue
             }
-            let facts = try await self.facts(item.pupil.upn, school: school.school, today: today, signatory: signatory)
-            for recipient in try await recipients(kind, of: item.pupil.upn) {
-                letters.append((item.id, kind, facts, recipient))
+            let recipients: [LetterRecipient]
+            do {
+                recipients = try await self.recipients(kind, of: item.pupil.upn)
+            } catch LetterProblem.noContact {
+                withoutContact += 1
+                continue
             }
+            let facts = try await self.facts(item.pupil.upn, school: school.school, today: today, signatory: signatory)
+            for recipient in recipients { letters.append((item.id, kind, facts, recipient)) }
         }
         let id = "\(today.iso)-\(UUID().uuidString.prefix(8).lowercased())"
         let made = try await make(
-            letters.map { ($0.kind, $0.facts, $0.recipient, $0.action as Int?) }, school: laestab, batch: id, by: actor)
+            letters.map { ($0.kind, $0.facts, $0.recipient, $0.action as Int?) }, school: laestab, batch: id,
+            overtaken: overtaken, by: actor)
         return Batch(
             id: id, letterIDs: made.ids, posted: made.posted, emailed: made.emailed, needingDetails: needingDetails,
-            pdf: made.combined)
+            withoutContact: withoutContact, pdf: made.combined)
     }
 
     /// One kind of letter for one pupil, to every recipient, by hand (a certificate, a holiday decision, a
@@ -77,9 +115,7 @@ public struct LetterService: Sendable {
         let facts = try await self.facts(
             upn, school: school.school, today: today, signatory: signatory, details: details)
         let missing = facts.missingDetails(for: kind)
-        guard missing.isEmpty else {
-            throw MessagingProblem("give " + missing.joined(separator: ", "))
-        }
+        guard missing.isEmpty else { throw LetterProblem.missingDetails(missing) }
         var action = actionID
         if action == nil {
             action = try await store.actions(schoolID: school.id, upn: upn).first {
@@ -87,7 +123,9 @@ public struct LetterService: Sendable {
             }?.id
         }
         let recipients = try await recipients(kind, of: upn)
-        return try await make(recipients.map { (kind, facts, $0, action) }, school: laestab, batch: nil, by: actor).ids
+        return try await make(
+            recipients.map { (kind, facts, $0, action) }, school: laestab, batch: nil, overtaken: [:], by: actor
+        ).ids
     }
 
     /// A letter as it would be with this wording, for the template editor's preview: sample facts, both
@@ -115,19 +153,19 @@ public struct LetterService: Sendable {
     private func recipients(_ kind: LetterKind, of upn: UPN) async throws -> [LetterRecipient] {
         guard kind.isToParents else { return [.educationSocialWork] }
         let recipients = LetterRecipient.parents(of: try await store.contacts(of: upn))
-        guard !recipients.isEmpty else {
-            throw MessagingProblem("\(upn) has no contact to write to: add one before producing letters")
-        }
+        guard !recipients.isEmpty else { throw LetterProblem.noContact(upn) }
         return recipients
     }
 
     /// Renders, makes the PDFs, and keeps the lot in one transaction.
     private func make(
         _ letters: [(kind: LetterKind, facts: LetterFacts, recipient: LetterRecipient, action: Int?)],
-        school: LAESTAB, batch: String?, by actor: Actor
+        school: LAESTAB, batch: String?, overtaken: [Int: String], by actor: Actor
     ) async throws -> (ids: [Int], posted: Int, emailed: Int, combined: Data?) {
         guard !letters.isEmpty else {
-            if let batch { try await store.recordBatch(batch, school: school, pdf: nil, by: actor) }
+            if !overtaken.isEmpty {
+                try await store.recordLetters([], school: school, batch: nil, completingAlso: overtaken, by: actor)
+            }
             return ([], 0, 0, nil)
         }
         let overrides = try await store.letterTemplateOverrides()
@@ -154,7 +192,8 @@ public struct LetterService: Sendable {
                 email: channels[index] == .email
                     ? templates.email(letter.kind, to: letter.recipient, facts: letter.facts) : nil)
         }
-        let ids = try await store.recordLetters(new, school: school, batch: batch, by: actor)
+        let ids = try await store.recordLetters(
+            new, school: school, batch: batch, completingAlso: overtaken, by: actor)
         if let batch { try await store.recordBatch(batch, school: school, pdf: combined, by: actor) }
         let emailed = channels.filter { $0 == .email }.count
         return (ids, letters.count - emailed, emailed, combined)

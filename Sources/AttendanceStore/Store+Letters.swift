@@ -57,10 +57,10 @@ extension Store {
     /// whole batch is on record or none of it is.
     @discardableResult
     public func recordLetters(
-        _ letters: [NewLetter], school laestab: LAESTAB, batch: String?, by actor: Actor,
-        at now: Date = Date()
+        _ letters: [NewLetter], school laestab: LAESTAB, batch: String?, completingAlso overtaken: [Int: String] = [:],
+        by actor: Actor, at now: Date = Date()
     ) async throws -> [Int] {
-        guard !letters.isEmpty else { return [] }
+        guard !letters.isEmpty || !overtaken.isEmpty else { return [] }
         let school = try await requireSchool(laestab)
         let pupils = try await Self.pupilIDs(for: Set(letters.map(\.upn)), on: sql)
         let stamp = Timestamp.text(now)
@@ -94,10 +94,14 @@ extension Store {
                         pupilID: pupilID, schoolID: school.id, by: actor, stamp: stamp, on: db)
                 }
             }
+            var notes = overtaken
             for actionID in Set(letters.compactMap(\.actionID)) {
+                notes[actionID] = "letter produced" + (batch.map { " (batch \($0))" } ?? "")
+            }
+            for (actionID, note) in notes {
                 try await db.update("procedure_actions").set("status", to: RecordedAction.Status.done.rawValue)
                     .set("status_changed_by", to: actor.name).set("status_changed_at", to: stamp)
-                    .set("status_note", to: "letter produced" + (batch.map { " (batch \($0))" } ?? ""))
+                    .set("status_note", to: note)
                     .where("id", .equal, actionID).where("status", .equal, RecordedAction.Status.pending.rawValue)
                     .run()
             }

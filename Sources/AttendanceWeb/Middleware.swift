@@ -6,14 +6,41 @@ import Vapor
 struct SecurityHeadersMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: request)
-        response.headers.replaceOrAdd(
-            name: "Content-Security-Policy",
-            value:
-                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
-        )
+        if response.storage[LetterDocumentKey.self] == true {
+            // A letter is a self-contained document with its own print styles, shown in the template editor's
+            // preview frame: no script at all, inline styles only, framed only by this site.
+            response.headers.replaceOrAdd(
+                name: "Content-Security-Policy",
+                value:
+                    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; form-action 'none'; base-uri 'none'"
+            )
+            response.headers.replaceOrAdd(name: "X-Frame-Options", value: "SAMEORIGIN")
+        } else {
+            response.headers.replaceOrAdd(
+                name: "Content-Security-Policy",
+                value:
+                    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+            )
+            response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
+        }
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
-        response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
+        return response
+    }
+}
+
+/// Marks a response as a letter document (see `SecurityHeadersMiddleware`).
+struct LetterDocumentKey: StorageKey {
+    typealias Value = Bool
+}
+
+extension Response {
+    /// A letter or its preview, as an HTML document with the letter's own styles.
+    static func letterDocument(_ html: String, status: HTTPStatus = .ok) -> Response {
+        let response = Response(status: status, body: .init(string: html))
+        response.headers.contentType = .html
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        response.storage[LetterDocumentKey.self] = true
         return response
     }
 }

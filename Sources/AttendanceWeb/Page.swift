@@ -24,6 +24,7 @@ struct PageFrame {
             if principal.allows(.viewAudit, .none) { nav["audit"] = strings("nav.audit", language) }
             if principal.allows(.takeRegister, .none) { nav["registers"] = strings("nav.registers", language) }
             if principal.allows(.manageUsers, .none) { nav["users"] = strings("nav.users", language) }
+            if principal.allows(.manageLetters, .none) { nav["navLetters"] = strings("nav.letters", language) }
             values["nav"] = nav
             values["signedInAs"] = strings("nav.signedInAs", language, ["name": principal.user.displayName])
         }

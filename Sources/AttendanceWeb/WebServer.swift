@@ -1,4 +1,5 @@
 import AttendanceCore
+import AttendanceLetters
 import AttendanceStore
 import Foundation
 import Mustache
@@ -19,6 +20,14 @@ public struct WebConfiguration: Sendable {
     public var policy: Policy = .wrexham2025
     /// When the server runs the procedure each school day (nil: never on its own).
     public var procedureAt: TimeOfDay? = nil
+    /// The authority's own letter templates (a folder of cy/ and en/), over the shipped ones.
+    public var lettersDirectory: String? = nil
+    /// Email; nil keeps letters to post.
+    public var smtp: SMTPConfiguration? = nil
+    /// Text messages through GOV.UK Notify; nil: none.
+    public var notify: NotifyTextSender.Configuration? = nil
+    /// How often, in seconds, waiting and failed messages are sent (nil: only when a person asks).
+    public var sendEverySeconds: Int64? = 60
 
     public init(
         hostname: String = "127.0.0.1", port: Int = 8080, demoMode: Bool = false, today: LocalDate? = nil,
@@ -40,6 +49,7 @@ struct WebContext: Sendable {
     let configuration: WebConfiguration
     let strings: Strings
     let templates: MustacheLibrary
+    let letters: LetterService
 
     var today: LocalDate { now.date }
 
@@ -73,8 +83,12 @@ public enum WebServer {
     public static func configure(_ app: Application, store: Store, configuration: WebConfiguration) async throws {
         let templates = try await MustacheLibrary(directory: resources.appendingPathComponent("templates").path)
         let strings = try Strings(directory: resources.appendingPathComponent("strings"))
+        let letters = LetterService(
+            store: store, templates: try LetterTemplates(directory: configuration.lettersDirectory),
+            pdf: PDFMaker.locate(), smtp: configuration.smtp,
+            texts: configuration.notify.map { NotifyTextSender($0) }, logger: app.logger)
         app.storage[WebContextKey.self] = WebContext(
-            store: store, configuration: configuration, strings: strings, templates: templates)
+            store: store, configuration: configuration, strings: strings, templates: templates, letters: letters)
         app.http.server.configuration.hostname = configuration.hostname
         app.http.server.configuration.port = configuration.port
         app.middleware = Middlewares()
@@ -90,6 +104,9 @@ public enum WebServer {
         app.middleware.use(app.sessions.middleware)
         if let at = configuration.procedureAt {
             app.lifecycle.use(ProcedureSchedule(store: store, policy: configuration.policy, at: at))
+        }
+        if let seconds = configuration.sendEverySeconds, configuration.smtp != nil || configuration.notify != nil {
+            app.lifecycle.use(MessageSchedule(letters: letters, seconds: seconds))
         }
         try routes(app)
     }
@@ -156,6 +173,26 @@ public enum WebServer {
             .manageAttendance, of: .school)
         r.post("schools", ":laestab", "late-book", use: OfficeController.recordArrival)
             .requires(.manageAttendance, of: .school)
+        r.post("schools", ":laestab", "letters", "due", use: LettersController.produceDue)
+            .requires(.workActions, of: .school)
+        r.get("schools", ":laestab", "letters", "batches", ":batch", use: LettersController.batch)
+            .requires(.workActions, of: .school)
+        r.get("schools", ":laestab", "letters", "batches", ":batch", "pdf", use: LettersController.batchPDF)
+            .requires(.workActions, of: .school)
+        r.get("schools", ":laestab", "letters", ":id", use: LettersController.letter).requires(.workActions, of: .school)
+        r.get("schools", ":laestab", "letters", ":id", "pdf", use: LettersController.letterPDF)
+            .requires(.workActions, of: .school)
+        r.post("schools", ":laestab", "pupils", ":upn", "letters", use: LettersController.produce)
+            .requires(.workActions, of: .school)
+        r.post("schools", ":laestab", "messages", "first-day", use: LettersController.firstDay)
+            .requires(.manageAttendance, of: .school)
+        r.get("letters", "templates", use: TemplatesController.list).requires(.manageLetters)
+        r.get("letters", "templates", ":kind", ":language", use: TemplatesController.edit).requires(.manageLetters)
+        r.post("letters", "templates", ":kind", ":language", use: TemplatesController.save).requires(.manageLetters)
+        r.post("letters", "templates", ":kind", ":language", "preview", use: TemplatesController.preview)
+            .requires(.manageLetters)
+        r.post("letters", "templates", ":kind", ":language", "reset", use: TemplatesController.reset)
+            .requires(.manageLetters)
         r.get("api", "pupils", ":upn", "summary", use: APIController.pupilSummary).requires(.viewPupil, of: .pupil)
         r.get("api", "pupils", ":upn", "marks", use: RegisterAPIController.pupilMarks).requires(.viewPupil, of: .pupil)
         r.get("api", "registers", ":laestab", ":group", ":date", ":session", use: RegisterAPIController.read)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AttendanceCore
+import AttendanceLetters
 import AttendanceInterop
 import AttendanceStore
 import AttendanceWeb
@@ -21,6 +22,7 @@ struct ServeCommand: AsyncParsableCommand {
     var procedureAt = "18:00"
     @Option(help: ArgumentHelp("A policy file (JSON); default: the shipped wrexham-2025.", valueName: "file"))
     var policy: String?
+    @OptionGroup var letters: LetterOptions
     @OptionGroup var db: DatabaseOptions
 
     func validate() throws {
@@ -34,6 +36,14 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = WebConfiguration(
             hostname: hostname, port: port, demoMode: demo, secureCookies: secureCookies)
         configuration.procedureAt = TimeOfDay(text: procedureAt)
+        configuration.lettersDirectory = letters.folder ?? ProcessInfo.processInfo.environment["ATTENDANCE_LETTERS"]
+        do {
+            configuration.smtp = try SMTPConfiguration.fromEnvironment()
+            configuration.notify = try NotifyTextSender.Configuration.fromEnvironment()
+            _ = try LetterTemplates(directory: configuration.lettersDirectory)
+        } catch {
+            throw ValidationError(String(describing: error))
+        }
         if let policy {
             guard let data = FileManager.default.contents(atPath: policy) else {
                 throw ValidationError("--policy: \(policy) could not be read")

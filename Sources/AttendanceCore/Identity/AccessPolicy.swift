@@ -24,6 +24,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case workActions = "work_actions"
     /// See users and reset their passwords: the education lead for all, a head teacher for their school's staff.
     case manageUsers = "manage_users"
+    /// Change the wording of the authority's letters: the education lead.
+    case manageLetters = "manage_letters"
 }
 
 /// A registration group at a school, with the year groups of the pupils in it.

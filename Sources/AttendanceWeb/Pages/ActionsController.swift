@@ -56,6 +56,8 @@ enum ActionsController {
             "actionLabel": request.text("actions.action"), "yearLabel": request.text("column.year"),
             "groupLabel": request.text("column.group"), "bandLabel": request.text("column.band"),
             "allLabel": request.text("actions.all"), "filterLabel": request.text("actions.filter"),
+            "lettersAction": LettersController.base(laestab) + "/due",
+            "produceDueLabel": request.text("letters.produceDue"), "produceDueHint": request.text("letters.produceDueHint"),
             "actionOptions": ProcedureAction.allCases.map { action -> [String: Any] in
                 var option: [String: Any] = [
                     "value": action.rawValue, "label": request.text("actions.what.\(action.rawValue)"),
@@ -104,6 +106,8 @@ enum ActionsController {
                 if item.action == .attendanceMeeting {
                     values["isMeeting"] = true
                     values["meetingDateLabel"] = request.text("actions.meetingDate")
+                    values["meetingTimeLabel"] = request.text("actions.meetingTime")
+                    values["meetingPlaceLabel"] = request.text("actions.meetingPlace")
                 }
                 return values
             },
@@ -163,6 +167,18 @@ enum ActionsController {
             note = "meeting arranged for \(date.iso). " + note
         }
         try await store.closeAction(id: id, schoolID: school.id, as: status, note: note, by: request.actor)
+        // With a time and a place the invitation letter is produced now, in each parent's language.
+        if status == .done, item.action == .attendanceMeeting,
+            let time = try? request.content.get(String.self, at: "meeting_time"), !time.isEmpty,
+            let place = try? request.content.get(String.self, at: "meeting_place"), !place.isEmpty,
+            let date = try? request.content.get(String.self, at: "meeting")
+        {
+            _ = try await request.context.letters.produce(
+                .meetingInvitation, for: item.pupil.upn, school: laestab,
+                details: ["meeting_date": date, "meeting_time": time, "meeting_place": place],
+                today: request.context.today, by: request.actor, signatory: principal.user.displayName)
+            _ = try? await request.context.letters.sendDue()
+        }
         return Page.redirect(base(laestab) + "?saved=1")
     }
 

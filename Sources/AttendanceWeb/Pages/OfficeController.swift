@@ -95,6 +95,10 @@ enum OfficeController {
             "groupLabel": request.text("registers.group"), "sessionLabel": request.text("pupil.session"),
             "contactsLabel": request.text("office.contacts"),
         ]
+        if request.context.letters.smtp != nil || request.context.letters.texts != nil {
+            values["firstDayAction"] = "/schools/\(laestab)/messages/first-day"
+            values["firstDayLabel"] = request.text("messages.firstDay")
+        }
         if let notice { values["notice"] = notice }
         if let error { values["error"] = error }
         return try Page.render("office", values, request: request, status: status)

@@ -109,6 +109,40 @@ enum PupilController {
                 ]
             }
         }
+        if let current, principal.allows(.workActions, .school(current.school)) {
+            values.merge(try await letterValues(request, placement.upn, school: current.school)) { a, _ in a }
+        }
         return try Page.render("pupil", values, request: request)
+    }
+
+    /// The pupil's letters and messages, and the form to produce one.
+    static func letterValues(_ request: Request, _ upn: UPN, school: LAESTAB) async throws -> [String: Any] {
+        let store = request.context.store
+        let letters = try await store.letters(of: upn)
+        let messages = try await store.deliveries(of: upn).filter { $0.letterID == nil }
+        var values: [String: Any] = [
+            "lettersSection": true, "lettersTitle": request.text("letters.title"),
+            "noLetters": request.text("letters.noLetters"), "hasLetters": !letters.isEmpty,
+            "letters": try await LettersController.rows(request, letters, laestab: nil),
+            "messagesTitle": request.text("letters.messages"), "noMessages": request.text("letters.noMessages"),
+            "messages": messages.map { message -> [String: Any] in
+                [
+                    "when": String(Timestamp.text(message.createdAt).prefix(16)).replacingOccurrences(of: "T", with: " "),
+                    "how": request.text("channel.\(message.channel.rawValue)"), "text": message.body,
+                    "status": LettersController.status(request, message),
+                ]
+            },
+            "produceAction": "/schools/\(school)/pupils/\(upn.value)/letters",
+            "produceLabel": request.text("letters.produce"), "kindLabel": request.text("letters.kind"),
+            "kinds": LetterKind.allCases.map { ["value": $0.rawValue, "label": request.text("letters.kind.\($0.rawValue)")] },
+            "detailsLabel": request.text("letters.details"), "agreedLabel": request.text("letters.agreed"),
+            "refusedLabel": request.text("letters.refused"),
+        ]
+        for key in ["meetingDate", "meetingTime", "meetingPlace", "holidayFrom", "holidayTo", "holidayDecision", "holidayReason"] {
+            values[key + "Label"] = request.text("letters.\(key)")
+        }
+        values.merge(LettersController.columnLabels(request)) { a, _ in a }
+        if request.query[String.self, at: "produced"] != nil { values["producedNotice"] = request.text("letters.produced") }
+        return values
     }
 }

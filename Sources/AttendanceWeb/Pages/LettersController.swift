@@ -1,0 +1,199 @@
+import AttendanceCore
+import AttendanceLetters
+import AttendanceStore
+import Vapor
+
+/// Producing letters (the day's batch from the queue, or one from a pupil's page), the kept copies, and
+/// first-day messages.
+enum LettersController {
+    static func base(_ laestab: LAESTAB) -> String { "/schools/\(laestab)/letters" }
+
+    /// The school the route names, with the pupil a letter is about checked against what the user may see.
+    static func mayView(_ request: Request, _ upn: UPN) async throws -> Bool {
+        guard let stored = try await request.context.store.pupil(upn) else { return false }
+        let placement = PupilPlacement(
+            upn: upn, enrolments: stored.enrolments, yearGroup: stored.pupil.yearGroup,
+            registrationGroup: stored.pupil.registrationGroup)
+        return try request.signedIn.allows(.viewPupil, .pupil(placement))
+    }
+
+    @Sendable static func produceDue(_ request: Request) async throws -> Response {
+        guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
+        let principal = try request.signedIn
+        let batch = try await request.context.letters.produceDue(
+            school: laestab, today: request.context.today, by: request.actor, signatory: principal.user.displayName)
+        return Page.redirect(
+            base(laestab) + "/batches/\(batch.id)?needing=\(batch.needingDetails)&skipped=\(batch.withoutContact)")
+    }
+
+    @Sendable static func batch(_ request: Request) async throws -> Response {
+        guard case .school(let laestab) = request.target, let id = request.parameters.get("batch") else {
+            throw Abort(.notFound)
+        }
+        let store = request.context.store
+        let school = try await store.requireSchool(laestab)
+        let letters = try await store.letters(batch: id, school: laestab)
+        let pdf = try await store.batchPDF(id, school: laestab)
+        let needing = request.query[Int.self, at: "needing"] ?? 0
+        let skipped = request.query[Int.self, at: "skipped"] ?? 0
+        var values: [String: Any] = [
+            "title": request.text("letters.batchTitle", ["school": school.school.name]),
+            "summary": request.text(
+                "letters.batchSummary",
+                [
+                    "count": String(letters.count), "posted": String(letters.filter { $0.channel == "post" }.count),
+                    "emailed": String(letters.filter { $0.channel == "email" }.count),
+                ]),
+            "actionsHref": ActionsController.base(laestab), "actionsLabel": request.text("actions.link"),
+            "none": request.text("letters.none"),
+            "letters": try await rows(request, letters, laestab: laestab), "hasLetters": !letters.isEmpty,
+        ]
+        values.merge(columnLabels(request)) { a, _ in a }
+        if needing > 0 { values["needing"] = request.text("letters.needingDetails", ["count": String(needing)]) }
+        if skipped > 0 { values["skipped"] = request.text("error.noContact") + " (\(skipped))" }
+        if pdf != nil {
+            values["pdfHref"] = base(laestab) + "/batches/\(id)/pdf"
+            values["pdfLabel"] = request.text("letters.downloadPDF")
+        } else if !letters.isEmpty && request.context.letters.pdf == nil {
+            values["noPDF"] = request.text("letters.noPDF")
+        }
+        return try Page.render("letter-batch", values, request: request)
+    }
+
+    static func columnLabels(_ request: Request) -> [String: Any] {
+        [
+            "dateLabel": request.text("letters.date"), "letterLabel": request.text("letters.letter"),
+            "toLabel": request.text("letters.to"), "languageLabel": request.text("letters.language"),
+            "howLabel": request.text("letters.how"), "statusLabel": request.text("letters.status"),
+            "byLabel": request.text("letters.by"), "pupilLabel": request.text("letters.pupil"),
+        ]
+    }
+
+    /// Table rows for letters, with their delivery state when emailed.
+    static func rows(_ request: Request, _ letters: [StoredLetter], laestab: LAESTAB?) async throws -> [[String: Any]] {
+        var deliveries: [UPN: [Delivery]] = [:]
+        var names: [UPN: String] = [:]
+        for upn in Set(letters.map(\.upn)) {
+            deliveries[upn] = try await request.context.store.deliveries(of: upn)
+            names[upn] = try await request.context.store.pupil(upn)?.pupil.displayName
+        }
+        return letters.map { letter in
+            let href = base(laestab ?? letter.school) + "/\(letter.id)"
+            var row: [String: Any] = [
+                "id": letter.id, "date": String(Timestamp.text(letter.producedAt).prefix(16)).replacingOccurrences(
+                    of: "T", with: " "),
+                "letter": request.text("letters.kind.\(letter.kind.rawValue)"),
+                "to": letter.recipientNames.joined(separator: ", "),
+                "languages": letter.languages.map { request.text("language.\($0.rawValue)") }.joined(separator: ", "),
+                "how": request.text("channel.\(letter.channel)"), "by": letter.producedBy, "href": href,
+                "openLabel": request.text("letters.open"), "pupil": names[letter.upn] ?? letter.upn.value,
+                "upn": letter.upn.value,
+            ]
+            if letter.pdf != nil || letter.html == nil {
+                row["pdfHref"] = href + "/pdf"
+                row["pdfLabel"] = request.text("letters.pdf")
+            }
+            if let delivery = deliveries[letter.upn]?.first(where: { $0.letterID == letter.id }) {
+                row["status"] = status(request, delivery)
+            }
+            return row
+        }
+    }
+
+    static func status(_ request: Request, _ delivery: Delivery) -> String {
+        var text = request.text("delivery.\(delivery.status.rawValue)")
+        if delivery.attemptCount > 0 {
+            text += " (" + request.text("letters.attempts", ["count": String(delivery.attemptCount)])
+            if delivery.status != .sent, let error = delivery.lastError {
+                text += "; " + request.text("letters.lastError", ["error": error])
+            }
+            text += ")"
+        }
+        return text
+    }
+
+    @Sendable static func batchPDF(_ request: Request) async throws -> Response {
+        guard case .school(let laestab) = request.target, let id = request.parameters.get("batch"),
+            let pdf = try await request.context.store.batchPDF(id, school: laestab)
+        else { throw Abort(.notFound) }
+        return file(pdf, name: "letters-\(laestab)-\(id).pdf")
+    }
+
+    static func keptLetter(_ request: Request) async throws -> StoredLetter {
+        guard case .school(let laestab) = request.target, let id = request.parameters.get("id", as: Int.self),
+            let letter = try await request.context.store.letter(id: id), letter.school == laestab
+        else { throw Abort(.notFound) }
+        guard try await mayView(request, letter.upn) else { throw Abort(.forbidden) }
+        return letter
+    }
+
+    /// The kept copy, byte for byte; never rendered again.
+    @Sendable static func letter(_ request: Request) async throws -> Response {
+        Response.letterDocument(try await keptLetter(request).html ?? "")
+    }
+
+    @Sendable static func letterPDF(_ request: Request) async throws -> Response {
+        let letter = try await keptLetter(request)
+        guard let pdf = letter.pdf else { throw Abort(.notFound) }
+        return file(pdf, name: "\(letter.kind.rawValue)-\(letter.upn.value)-\(letter.id).pdf")
+    }
+
+    static func file(_ data: Data, name: String) -> Response {
+        let response = Response(status: .ok, body: .init(data: data))
+        response.headers.contentType = HTTPMediaType(type: "application", subType: "pdf")
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+
+    /// One letter for one pupil from their page: a certificate, a holiday decision, an invitation with its date.
+    @Sendable static func produce(_ request: Request) async throws -> Response {
+        guard case .school(let laestab) = request.target,
+            let upn = request.parameters.get("upn").flatMap({ try? UPN($0) })
+        else { throw Abort(.notFound) }
+        guard let stored = try await request.context.store.pupil(upn),
+            stored.enrolments.contains(where: { $0.school == laestab })
+        else { throw Abort(.notFound) }
+        guard try await mayView(request, upn) else { throw Abort(.forbidden) }
+        guard let kind = LetterKind(rawValue: (try? request.content.get(String.self, at: "kind")) ?? "") else {
+            throw Abort(.unprocessableEntity, reason: "error.badRequest")
+        }
+        var details: [String: String] = [:]
+        for name in [
+            "meeting_date", "meeting_time", "meeting_place", "holiday_from", "holiday_to", "holiday_decision",
+            "holiday_reason",
+        ] {
+            if let value = try? request.content.get(String.self, at: name), !value.isEmpty { details[name] = value }
+        }
+        do {
+            _ = try await request.context.letters.produce(
+                kind, for: upn, school: laestab, details: details, today: request.context.today, by: request.actor,
+                signatory: try request.signedIn.user.displayName)
+        } catch LetterProblem.missingDetails {
+            throw Abort(.unprocessableEntity, reason: "error.letterDetails")
+        } catch LetterProblem.noContact {
+            throw Abort(.unprocessableEntity, reason: "error.noContact")
+        }
+        _ = try? await request.context.letters.sendDue()
+        return Page.redirect("/pupils/\(upn.value)?produced=1#letters")
+    }
+
+    /// First-day messages for today's unexplained absences, sent at once (failures are retried).
+    @Sendable static func firstDay(_ request: Request) async throws -> Response {
+        guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
+        let letters = request.context.letters
+        guard letters.smtp != nil || letters.texts != nil else {
+            return try await OfficeController.renderDay(
+                request, notice: nil, error: request.text("messages.notSetUp"), status: .unprocessableEntity)
+        }
+        let queued = try await letters.queueFirstDayMessages(
+            school: laestab, on: request.context.today, by: request.actor)
+        let result = try await letters.sendDue()
+        return try await OfficeController.renderDay(
+            request,
+            notice: request.text(
+                "messages.firstDayDone",
+                ["count": String(queued), "sent": String(result.sent), "failed": String(result.failed)]),
+            error: nil, status: .ok)
+    }
+}
