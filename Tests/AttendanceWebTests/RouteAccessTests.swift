@@ -172,6 +172,17 @@ import VaporTesting
                         "GET", "/schools/:laestab/late-book", "/schools/\(school)/late-book", allowed: allowed)
                 }
                 try await expect("GET", "/audit.csv", "/audit.csv", allowed: Self.mayAudit.contains(role))
+                try await expect("GET", "/letters/templates", "/letters/templates", allowed: role == .educationLead)
+                try await expect(
+                    "GET", "/letters/templates/:kind/:language", "/letters/templates/letter_1/cy",
+                    allowed: role == .educationLead)
+                // A batch and a kept letter need letters to exist: LettersWebTests checks who may open them.
+                for pattern in [
+                    "/schools/:laestab/letters/batches/:batch", "/schools/:laestab/letters/batches/:batch/pdf",
+                    "/schools/:laestab/letters/:id", "/schools/:laestab/letters/:id/pdf",
+                ] {
+                    covered.insert("GET \(pattern)")
+                }
                 // Forms: each signed-in role may use its own account's forms (checked in AccountTests); saving a
                 // register and the late book follow their pages' rules (checked in RegisterTests).
                 for pattern in [
@@ -181,6 +192,9 @@ import VaporTesting
                     "/users/:id/reset",
                     "/schools/:laestab/office/contact", "/schools/:laestab/office/confirm/:id",
                     "/schools/:laestab/actions/:id/complete", "/schools/:laestab/actions/:id/dismiss",
+                    "/schools/:laestab/letters/due", "/schools/:laestab/pupils/:upn/letters",
+                    "/schools/:laestab/messages/first-day", "/letters/templates/:kind/:language",
+                    "/letters/templates/:kind/:language/preview", "/letters/templates/:kind/:language/reset",
                 ] {
                     try await expect("POST", pattern, pattern, allowed: true)
                 }

@@ -88,7 +88,7 @@ enum TemplatesController {
         guard let school = try await request.context.store.schools().first?.school else { throw Abort(.notFound) }
         let today = request.context.today
         let pupil = Pupil(
-            upn: try UPN("A665400126001"), legalSurname: "Jones", legalForename: "Siôn", preferredSurname: nil,
+            upn: try UPN("J665400126001"), legalSurname: "Jones", legalForename: "Siôn", preferredSurname: nil,
             preferredForename: nil, dateOfBirth: LocalDate(year: today.year - 12, month: 3, day: 14)!, sex: .male,
             yearGroup: "8", registrationGroup: "8W", freeSchoolMeals: false, lookedAfter: false,
             additionalLearningNeeds: false)
