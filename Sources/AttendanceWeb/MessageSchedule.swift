@@ -8,7 +8,8 @@ struct MessageSchedule: LifecycleHandler {
 
     func didBootAsync(_ application: Application) async throws {
         let letters = letters, logger = application.logger
-        application.eventLoopGroup.any().scheduleRepeatedAsyncTask(initialDelay: .seconds(5), delay: .seconds(seconds)) { _ in
+        application.eventLoopGroup.any().scheduleRepeatedAsyncTask(initialDelay: .seconds(5), delay: .seconds(seconds))
+        { _ in
             application.eventLoopGroup.any().makeFutureWithTask {
                 do {
                     let result = try await letters.sendDue()

@@ -179,7 +179,8 @@ public enum WebServer {
             .requires(.workActions, of: .school)
         r.get("schools", ":laestab", "letters", "batches", ":batch", "pdf", use: LettersController.batchPDF)
             .requires(.workActions, of: .school)
-        r.get("schools", ":laestab", "letters", ":id", use: LettersController.letter).requires(.workActions, of: .school)
+        r.get("schools", ":laestab", "letters", ":id", use: LettersController.letter).requires(
+            .workActions, of: .school)
         r.get("schools", ":laestab", "letters", ":id", "pdf", use: LettersController.letterPDF)
             .requires(.workActions, of: .school)
         r.post("schools", ":laestab", "pupils", ":upn", "letters", use: LettersController.produce)

@@ -34,7 +34,8 @@ struct LetterOptions: ParsableArguments {
         do { templates = try LetterTemplates(directory: folder) } catch { throw ValidationError("--letters: \(error)") }
         do {
             return LetterService(
-                store: store, templates: templates, pdf: PDFMaker.locate(), smtp: try SMTPConfiguration.fromEnvironment(),
+                store: store, templates: templates, pdf: PDFMaker.locate(),
+                smtp: try SMTPConfiguration.fromEnvironment(),
                 texts: try NotifyTextSender.Configuration.fromEnvironment().map { NotifyTextSender($0) })
         } catch {
             throw ValidationError(String(describing: error))
@@ -54,10 +55,12 @@ func requireUPN(_ text: String) throws -> UPN {
 struct DueLetters: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "due",
-        abstract: "Produce every letter the school's pending actions call for, mark them done, and print them as one PDF.")
+        abstract:
+            "Produce every letter the school's pending actions call for, mark them done, and print them as one PDF.")
 
     @Option(help: ArgumentHelp("The school.", valueName: "LAESTAB")) var school: String
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("The letters' date (default: today).", valueName: "YYYY-MM-DD"))
+    @Option(
+        name: .customLong("as-of"), help: ArgumentHelp("The letters' date (default: today).", valueName: "YYYY-MM-DD"))
     var asOf: String?
     @Option(help: ArgumentHelp("Write the printed letters here as one PDF.", valueName: "file")) var out: String?
     @Option(help: "Who is producing them (kept with each letter).") var by = "attendance-command"
@@ -74,7 +77,8 @@ struct DueLetters: AsyncParsableCommand {
         }
         if let out {
             guard let pdf = batch.pdf else {
-                throw ValidationError("--out: no PDF was made (\(batch.posted) letters to print; is WeasyPrint installed?)")
+                throw ValidationError(
+                    "--out: no PDF was made (\(batch.posted) letters to print; is WeasyPrint installed?)")
             }
             try pdf.write(to: URL(fileURLWithPath: out))
         }
@@ -88,15 +92,20 @@ struct ProduceLetter: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "produce", abstract: "Produce one kind of letter for one pupil, to each of their parents.")
 
-    @Argument(help: ArgumentHelp("letter_1, letter_2, letter_3, meeting_invitation, meeting_second_invitation, esw_referral, pre_holiday, fpn_warning, holiday_decision, certificate."))
+    @Argument(
+        help: ArgumentHelp(
+            "letter_1, letter_2, letter_3, meeting_invitation, meeting_second_invitation, esw_referral, pre_holiday, fpn_warning, holiday_decision, certificate."
+        ))
     var kind: String
     @Option(help: "The pupil.") var upn: String
     @Option(help: ArgumentHelp("The school.", valueName: "LAESTAB")) var school: String
     @Option(
         name: .customLong("detail"),
-        help: ArgumentHelp("A detail the letter needs, e.g. meeting_date=2026-12-03 (repeat).", valueName: "name=value"))
+        help: ArgumentHelp("A detail the letter needs, e.g. meeting_date=2026-12-03 (repeat).", valueName: "name=value")
+    )
     var details: [String] = []
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("The letter's date (default: today).", valueName: "YYYY-MM-DD"))
+    @Option(
+        name: .customLong("as-of"), help: ArgumentHelp("The letter's date (default: today).", valueName: "YYYY-MM-DD"))
     var asOf: String?
     @Option(help: "Who is producing it.") var by = "attendance-command"
     @OptionGroup var letters: LetterOptions
@@ -176,7 +185,9 @@ struct ListLetters: AsyncParsableCommand {
                     + "\t\(line.recipients.joined(separator: ", "))")
         }
         for delivery in deliveries where delivery.letterID == nil {
-            print("message \(delivery.id)\t\(delivery.purpose)\t\(delivery.channel.rawValue)\t\(delivery.status.rawValue)")
+            print(
+                "message \(delivery.id)\t\(delivery.purpose)\t\(delivery.channel.rawValue)\t\(delivery.status.rawValue)"
+            )
         }
     }
 }
@@ -205,7 +216,8 @@ struct ShowLetter: AsyncParsableCommand {
 
 struct SendMessages: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "send", abstract: "Send waiting emails and text messages, retrying failed ones whose time has come.")
+        commandName: "send",
+        abstract: "Send waiting emails and text messages, retrying failed ones whose time has come.")
 
     @Flag(name: .customLong("retry-now"), help: "Retry failed messages now rather than at their next time.")
     var retryNow = false
@@ -251,7 +263,8 @@ struct Placeholders: AsyncParsableCommand {
 
     func run() async throws {
         for placeholder in LetterPlaceholder.all {
-            let tag = placeholder.isSection ? "{{#\(placeholder.name)}}…{{/\(placeholder.name)}}" : "{{\(placeholder.name)}}"
+            let tag =
+                placeholder.isSection ? "{{#\(placeholder.name)}}…{{/\(placeholder.name)}}" : "{{\(placeholder.name)}}"
             print("\(tag)\t\(placeholder.en)\t\(placeholder.cy)")
         }
     }
@@ -259,7 +272,8 @@ struct Placeholders: AsyncParsableCommand {
 
 struct CheckTemplates: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "check", abstract: "Check a folder of the authority's templates: every placeholder known, every tag closed.")
+        commandName: "check",
+        abstract: "Check a folder of the authority's templates: every placeholder known, every tag closed.")
 
     @Argument(help: "The folder (cy/KIND.mustache, en/KIND.mustache).") var folder: String
 

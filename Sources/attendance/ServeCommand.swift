@@ -1,7 +1,7 @@
 import ArgumentParser
 import AttendanceCore
-import AttendanceLetters
 import AttendanceInterop
+import AttendanceLetters
 import AttendanceStore
 import AttendanceWeb
 import Foundation

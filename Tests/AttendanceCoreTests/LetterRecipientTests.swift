@@ -54,9 +54,10 @@ import Testing
     @Test func templatesMayNameOnlyDocumentedPlaceholders() {
         #expect(LetterPlaceholder.unknownNames(in: "Dear {{recipient_names}}, {{pupil_name}} {{percent}}").isEmpty)
         #expect(LetterPlaceholder.unknownNames(in: "{{#holiday_agreed}}yes{{/holiday_agreed}}{{! a note }}").isEmpty)
-        #expect(LetterPlaceholder.unknownNames(in: "{{pupil_nmae}} and {{{ raw }}} {{> partial}}") == [
-            "pupil_nmae", "raw", "> partial",
-        ])
+        #expect(
+            LetterPlaceholder.unknownNames(in: "{{pupil_nmae}} and {{{ raw }}} {{> partial}}") == [
+                "pupil_nmae", "raw", "> partial",
+            ])
         #expect(LetterPlaceholder.unknownNames(in: "unclosed {{pupil_name") == ["{{"])
     }
 

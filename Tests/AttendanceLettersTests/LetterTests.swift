@@ -62,21 +62,23 @@ var pdfToolsRequired: Bool { ProcessInfo.processInfo.environment["CI"] != nil }
                     "holiday_from": "2027-02-01", "holiday_to": "2027-02-05", "holiday_decision": "refused",
                     "holiday_reason": "not exceptional",
                 ])
-            let (_, summary) = try await store.summary(of: pupil.upn, in: DateRange(today.academicYear.firstDay, today)!)
+            let (_, summary) = try await store.summary(
+                of: pupil.upn, in: DateRange(today.academicYear.firstDay, today)!)
             for kind in LetterKind.allCases {
                 for language in Language.allCases {
                     let recipient = LetterRecipient(
                         names: ["Rhiant"], address: "1 Stryd y Capel\nWrecsam", email: nil, languages: [language])
                     let html = try service.templates.render(kind, to: recipient, facts: facts)
-                    let where_ = "\(kind.rawValue) \(language.rawValue)"
-                    #expect(html.contains("lang=\"\(language.rawValue)\""), "\(where_)")
-                    #expect(html.contains("\(pupil.legalForename) \(pupil.legalSurname)"), "\(where_)")
-                    #expect(html.contains(summary.attendancePercentText), "\(where_)")
-                    #expect(html.contains("<td>\(summary.possible)</td>"), "\(where_)")
-                    #expect(html.contains(language == .cy ? "Annwyl" : "Dear"), "\(where_)")
-                    #expect(!html.contains("{{"), "\(where_)")
+                    let place = "\(kind.rawValue) \(language.rawValue)"
+                    #expect(html.contains("lang=\"\(language.rawValue)\""), "\(place)")
+                    #expect(html.contains("\(pupil.legalForename) \(pupil.legalSurname)"), "\(place)")
+                    #expect(html.contains(summary.attendancePercentText), "\(place)")
+                    #expect(html.contains("<td>\(summary.possible)</td>"), "\(place)")
+                    #expect(html.contains(language == .cy ? "Annwyl" : "Dear"), "\(place)")
+                    #expect(!html.contains("{{"), "\(place)")
                     if kind == .holidayDecision {
-                        #expect(html.contains(language == .cy ? "Nid yw'r pennaeth wedi cytuno" : "has <strong>not agreed"))
+                        #expect(
+                            html.contains(language == .cy ? "Nid yw'r pennaeth wedi cytuno" : "has <strong>not agreed"))
                         #expect(html.contains(language == .cy ? "1 Chwefror 2027" : "1 February 2027"))
                     }
                 }
@@ -85,10 +87,13 @@ var pdfToolsRequired: Bool { ProcessInfo.processInfo.environment["CI"] != nil }
     }
 
     @Test func aWordingThatNamesAnUnknownPlaceholderIsRefused() throws {
-        #expect(throws: LetterTemplateProblem.self) { try LetterTemplates.compile("Dear {{parent}}", name: "en/letter_1") }
+        #expect(throws: LetterTemplateProblem.self) {
+            try LetterTemplates.compile("Dear {{parent}}", name: "en/letter_1")
+        }
         #expect(throws: LetterTemplateProblem.self) { try LetterTemplates.compile("{{#percent}}", name: "en/letter_1") }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("letters-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("en"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("en"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("en/letter_1.mustache")
         try Data("<p>Our own words about {{pupil_name}}.</p>".utf8).write(to: file)

@@ -27,7 +27,8 @@ import VaporTesting
             #expect(kept.body.string == first.html)
             #expect(kept.headers.first(name: "Content-Security-Policy")?.contains("script") == false)
             if first.pdf != nil {
-                #expect(try await office.get("/schools/\(mainSchool)/letters/\(first.id)/pdf").body.readableBytes > 1000)
+                #expect(
+                    try await office.get("/schools/\(mainSchool)/letters/\(first.id)/pdf").body.readableBytes > 1000)
                 #expect(try await office.get(location.split(separator: "?").first! + "/pdf").status == .ok)
             }
             // The pupil's page lists it; a form tutor (no queue) and another school's office may not open it.
@@ -56,8 +57,10 @@ import VaporTesting
             try await head.get("/pupils/\(upn)")
             let made = try await head.post(
                 "/schools/\(mainSchool)/pupils/\(upn)/letters",
-                ["kind": "holiday_decision", "holiday_from": "2027-02-01", "holiday_to": "2027-02-05",
-                 "holiday_decision": "agreed", "holiday_reason": "a family funeral abroad"])
+                [
+                    "kind": "holiday_decision", "holiday_from": "2027-02-01", "holiday_to": "2027-02-05",
+                    "holiday_decision": "agreed", "holiday_reason": "a family funeral abroad",
+                ])
             #expect(made.status == .seeOther)
             let letters = try await store.letters(of: upn)
             #expect(letters.count >= 1 && letters.allSatisfy { $0.kind == .holidayDecision })
@@ -81,7 +84,8 @@ import VaporTesting
             #expect(try await store.letterTemplateOverrides().isEmpty)
             try await lead.get("/letters/templates/letter_1/cy")
             let preview = try await lead.post(
-                "/letters/templates/letter_1/cy/preview", ["body": "<p>Mae {{pupil_forename}} wedi colli {{absent}}.</p>"])
+                "/letters/templates/letter_1/cy/preview",
+                ["body": "<p>Mae {{pupil_forename}} wedi colli {{absent}}.</p>"])
             #expect(preview.status == .ok)
             #expect(preview.body.string.contains("Mae Siôn wedi colli 20."))
             try await lead.get("/letters/templates/letter_1/cy")

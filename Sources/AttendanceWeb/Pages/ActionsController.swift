@@ -57,7 +57,8 @@ enum ActionsController {
             "groupLabel": request.text("column.group"), "bandLabel": request.text("column.band"),
             "allLabel": request.text("actions.all"), "filterLabel": request.text("actions.filter"),
             "lettersAction": LettersController.base(laestab) + "/due",
-            "produceDueLabel": request.text("letters.produceDue"), "produceDueHint": request.text("letters.produceDueHint"),
+            "produceDueLabel": request.text("letters.produceDue"),
+            "produceDueHint": request.text("letters.produceDueHint"),
             "actionOptions": ProcedureAction.allCases.map { action -> [String: Any] in
                 var option: [String: Any] = [
                     "value": action.rawValue, "label": request.text("actions.what.\(action.rawValue)"),

@@ -80,7 +80,8 @@ enum LettersController {
         return letters.map { letter in
             let href = base(laestab ?? letter.school) + "/\(letter.id)"
             var row: [String: Any] = [
-                "id": letter.id, "date": String(Timestamp.text(letter.producedAt).prefix(16)).replacingOccurrences(
+                "id": letter.id,
+                "date": String(Timestamp.text(letter.producedAt).prefix(16)).replacingOccurrences(
                     of: "T", with: " "),
                 "letter": request.text("letters.kind.\(letter.kind.rawValue)"),
                 "to": letter.recipientNames.joined(separator: ", "),

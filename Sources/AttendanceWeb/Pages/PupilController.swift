@@ -127,22 +127,30 @@ enum PupilController {
             "messagesTitle": request.text("letters.messages"), "noMessages": request.text("letters.noMessages"),
             "messages": messages.map { message -> [String: Any] in
                 [
-                    "when": String(Timestamp.text(message.createdAt).prefix(16)).replacingOccurrences(of: "T", with: " "),
+                    "when": String(Timestamp.text(message.createdAt).prefix(16)).replacingOccurrences(
+                        of: "T", with: " "),
                     "how": request.text("channel.\(message.channel.rawValue)"), "text": message.body,
                     "status": LettersController.status(request, message),
                 ]
             },
             "produceAction": "/schools/\(school)/pupils/\(upn.value)/letters",
             "produceLabel": request.text("letters.produce"), "kindLabel": request.text("letters.kind"),
-            "kinds": LetterKind.allCases.map { ["value": $0.rawValue, "label": request.text("letters.kind.\($0.rawValue)")] },
+            "kinds": LetterKind.allCases.map {
+                ["value": $0.rawValue, "label": request.text("letters.kind.\($0.rawValue)")]
+            },
             "detailsLabel": request.text("letters.details"), "agreedLabel": request.text("letters.agreed"),
             "refusedLabel": request.text("letters.refused"),
         ]
-        for key in ["meetingDate", "meetingTime", "meetingPlace", "holidayFrom", "holidayTo", "holidayDecision", "holidayReason"] {
+        for key in [
+            "meetingDate", "meetingTime", "meetingPlace", "holidayFrom", "holidayTo", "holidayDecision",
+            "holidayReason",
+        ] {
             values[key + "Label"] = request.text("letters.\(key)")
         }
         values.merge(LettersController.columnLabels(request)) { a, _ in a }
-        if request.query[String.self, at: "produced"] != nil { values["producedNotice"] = request.text("letters.produced") }
+        if request.query[String.self, at: "produced"] != nil {
+            values["producedNotice"] = request.text("letters.produced")
+        }
         return values
     }
 }

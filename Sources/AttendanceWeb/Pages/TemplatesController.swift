@@ -29,7 +29,8 @@ enum TemplatesController {
             "letter-templates",
             [
                 "title": request.text("templates.title"), "intro": request.text("templates.intro"), "rows": rows,
-                "letterLabel": request.text("letters.letter"), "placeholdersTitle": request.text("templates.placeholders"),
+                "letterLabel": request.text("letters.letter"),
+                "placeholdersTitle": request.text("templates.placeholders"),
                 "placeholders": placeholders(request),
             ], request: request)
     }
@@ -55,7 +56,9 @@ enum TemplatesController {
         let overrides = try await request.context.store.letterTemplateOverrides()
         let source = request.context.letters.templates.source(kind, language, overrides: overrides)
         let saved = request.query[String.self, at: "saved"] != nil
-        return try await render(request, kind, language, source: source, notice: saved ? request.text("templates.saved") : nil, error: nil, status: .ok)
+        return try await render(
+            request, kind, language, source: source, notice: saved ? request.text("templates.saved") : nil, error: nil,
+            status: .ok)
     }
 
     static func render(
@@ -92,7 +95,8 @@ enum TemplatesController {
             preferredForename: nil, dateOfBirth: LocalDate(year: today.year - 12, month: 3, day: 14)!, sex: .male,
             yearGroup: "8", registrationGroup: "8W", freeSchoolMeals: false, lookedAfter: false,
             additionalLearningNeeds: false)
-        let codes = Array(repeating: "/", count: 90) + Array(repeating: "I", count: 12) + Array(repeating: "O", count: 8)
+        let codes =
+            Array(repeating: "/", count: 90) + Array(repeating: "I", count: 12) + Array(repeating: "O", count: 8)
         return LetterFacts(
             pupil: pupil, school: school,
             summary: AttendanceSummary(codes: codes.compactMap { request.context.store.codes[$0] }),
@@ -132,7 +136,8 @@ enum TemplatesController {
         } catch let problem as LetterTemplateProblem {
             return try await render(
                 request, kind, language, source: source, notice: nil,
-                error: request.text("templates.refused", ["problem": problem.description]), status: .unprocessableEntity)
+                error: request.text("templates.refused", ["problem": problem.description]), status: .unprocessableEntity
+            )
         }
         try await request.context.store.setLetterTemplate(kind, language, body: source, by: request.actor)
         return Page.redirect("/letters/templates/\(kind.rawValue)/\(language.rawValue)?saved=1")
