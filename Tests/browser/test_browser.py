@@ -298,3 +298,52 @@ def test_a_register_can_be_marked_from_the_keyboard(server, browser):
             "WHERE m.date = '2026-11-20' AND m.session = 'PM' AND p.registration_group = ?", (group,)).fetchall())
     assert codes[upns[0]] == "\\" and codes[upns[1]] == "N" and codes[upns[2]] == "L"
     assert all(codes[u] == "\\" for u in upns[3:])
+
+
+def axe_problems(driver):
+    axe = Axe(driver)
+    axe.inject()
+    return [(v["id"], v["help"]) for v in serious(axe.run())]
+
+
+def test_the_office_prints_todays_letters_from_the_queue(server, browser):
+    base, database = server
+    sign_in(browser, base, "office@demo.example")
+    browser.get(base + "/schools/6654001/actions")
+    browser.find_element(By.CSS_SELECTOR, "form[action$='/actions/run'] button").click()
+    WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#produce-due button"))
+    browser.find_element(By.CSS_SELECTOR, "#produce-due button").click()
+    WebDriverWait(browser, 120).until(lambda d: "/letters/batches/" in d.current_url)
+    shot(browser, "letters_batch")
+    assert axe_problems(browser) == []
+    download = browser.find_element(By.CSS_SELECTOR, "a.button[download]").get_attribute("href")
+    assert download.endswith("/pdf")
+    first = browser.find_element(By.CSS_SELECTOR, "table.figures tbody a[href*='/letters/']")
+    first.click()
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "article.letter"))
+    assert browser.find_element(By.CSS_SELECTOR, "article.letter").get_attribute("lang") in ("cy", "en")
+    with sqlite3.connect(database) as db:
+        done = db.execute("SELECT count(*) FROM procedure_actions WHERE status = 'done' AND status_note LIKE 'letter%'")
+        assert done.fetchone()[0] > 0
+
+
+def test_the_template_editor_previews_live_and_refuses_an_unknown_placeholder(server, browser):
+    base, _ = server
+    sign_in(browser, base, "lead@demo.example")
+    browser.get(base + "/letters/templates")
+    assert axe_problems(browser) == []
+    browser.get(base + "/letters/templates/letter_1/cy?lang=cy")
+    WebDriverWait(browser, 10).until(lambda d: d.find_element(By.ID, "preview-frame"))
+    assert axe_problems(browser) == []
+    text = browser.find_element(By.ID, "body")
+    text.send_keys(Keys.END, " {{rhiant}}")
+    time.sleep(2)
+    browser.switch_to.frame("preview-frame")
+    WebDriverWait(browser, 10).until(lambda d: "{{rhiant}}" in d.find_element(By.TAG_NAME, "body").text)
+    browser.switch_to.default_content()
+    shot(browser, "template_editor_refused")
+    text.send_keys(Keys.BACKSPACE * len(" {{rhiant}}"))
+    time.sleep(2)
+    browser.switch_to.frame("preview-frame")
+    WebDriverWait(browser, 10).until(lambda d: "Annwyl" in d.find_element(By.TAG_NAME, "body").text)
+    browser.switch_to.default_content()

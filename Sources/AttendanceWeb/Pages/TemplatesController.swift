@@ -119,13 +119,25 @@ enum TemplatesController {
             return Response.letterDocument(html)
         } catch let problem as LetterTemplateProblem {
             // Shown in the preview frame: a short page, in the reader's language, saying what is wrong.
-            let text = request.text("templates.refused", ["problem": problem.description])
+            let text = refusal(request, problem)
             return Response.letterDocument(
                 "<!DOCTYPE html><html lang=\"\(request.language.rawValue)\"><meta charset=\"utf-8\"><title>\(request.text("templates.previewTitle"))</title>"
                     + "<p role=\"alert\" style=\"color:#a00;font:1rem sans-serif\">"
                     + text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
                     + "</p></html>", status: .unprocessableEntity)
         }
+    }
+
+    /// What is wrong with a wording, in the reader's language.
+    static func refusal(_ request: Request, _ problem: LetterTemplateProblem) -> String {
+        let detail: String
+        switch problem.reason {
+        case .unknownPlaceholders(let names):
+            detail = request.text(
+                "templates.unknown", ["names": names.map { "{{\($0)}}" }.joined(separator: ", ")])
+        case .syntax: detail = request.text("templates.syntax")
+        }
+        return request.text("templates.refused", ["problem": "\(problem.template): \(detail)"])
     }
 
     @Sendable static func save(_ request: Request) async throws -> Response {
@@ -136,7 +148,7 @@ enum TemplatesController {
         } catch let problem as LetterTemplateProblem {
             return try await render(
                 request, kind, language, source: source, notice: nil,
-                error: request.text("templates.refused", ["problem": problem.description]), status: .unprocessableEntity
+                error: refusal(request, problem), status: .unprocessableEntity
             )
         }
         try await request.context.store.setLetterTemplate(kind, language, body: source, by: request.actor)
