@@ -80,6 +80,9 @@ let package = Package(
                 "AttendanceWeb",
                 "AttendanceLetters",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "AttendanceCoreTests", dependencies: ["AttendanceCore"]),

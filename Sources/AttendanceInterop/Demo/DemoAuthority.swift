@@ -65,12 +65,36 @@ public struct DemoAuthority: Sendable {
         "Ysgol Uwchradd Glan Alyn", "Bryn Collen High School (demo)", "Ysgol Clywedog (demo)", "Ysgol Rhiwabon (demo)",
     ]
 
+    /// One school to make: its phase, its size, and whether last year's leavers and last year's marks are made.
+    public struct SchoolPlan: Sendable, Hashable {
+        public var secondary: Bool
+        public var pupils: Int
+        /// Last year's leavers and the previous year's marks (the demo); a benchmark makes one year only.
+        public var previousYear: Bool
+
+        public init(secondary: Bool, pupils: Int, previousYear: Bool = true) {
+            self.secondary = secondary
+            self.pupils = pupils
+            self.previousYear = previousYear
+        }
+    }
+
     static func makeSchool(
         index: Int, options: Options, years: [AcademicYear], termDates: [CalendarEntry], random: inout SplitMix64
     ) -> SchoolData {
-        let secondary = index % 3 == 0
+        makeSchool(
+            index: index, plan: SchoolPlan(secondary: index % 3 == 0, pupils: options.pupilsPerSchool),
+            until: options.until, years: years, termDates: termDates, random: &random)
+    }
+
+    /// One school's pupils, contacts and marks, deterministic for the random state given.
+    public static func makeSchool(
+        index: Int, plan: SchoolPlan, until: LocalDate, years: [AcademicYear], termDates: [CalendarEntry],
+        random: inout SplitMix64
+    ) -> SchoolData {
+        let secondary = plan.secondary
         let names = secondary ? secondaryNames : primaryNames
-        let nameIndex = secondary ? index / 3 : index - index / 3 - 1
+        let nameIndex = max(0, secondary ? index / 3 : index - index / 3 - 1)
         let name = names[nameIndex % names.count] + (nameIndex >= names.count ? " \(nameIndex / names.count + 1)" : "")
         let estab = (secondary ? 4000 : 2000) + index + 1
         func time(_ text: String) -> TimeOfDay { TimeOfDay(text: text)! }
@@ -81,10 +105,11 @@ public struct DemoAuthority: Sendable {
         let inset = years.flatMap(WelshTermDates.insetDays(for:))
         let calendar = SchoolCalendar(entries: termDates + inset)
         let yearGroups = secondary ? Array(7...11) : Array(1...6)
-        let current = options.until.academicYear
+        let current = until.academicYear
         var generator = PupilGenerator(
-            school: school, calendar: calendar, current: current, until: options.until, random: random)
-        let perCohort = max(1, min(options.pupilsPerSchool, Options.maxPupilsPerSchool) / yearGroups.count)
+            school: school, calendar: calendar, current: current, until: until, random: random,
+            marksFrom: plan.previousYear ? current.previous.firstDay : current.firstDay)
+        let perCohort = max(1, min(plan.pupils, Options.maxPupilsPerSchool) / yearGroups.count)
         for (cohort, yearGroup) in yearGroups.enumerated() {
             let groups = max(1, (perCohort + 29) / 30)
             for serial in 0..<perCohort {
@@ -96,7 +121,7 @@ public struct DemoAuthority: Sendable {
         }
         // Last year's leavers: on roll for the previous year only.
         let last = yearGroups.last!
-        for serial in 0..<perCohort {
+        for serial in 0..<(plan.previousYear ? perCohort : 0) {
             generator.addPupil(
                 yearGroup: last, group: "\(last)L", firstYearGroup: yearGroups[0], serial: 9000 + serial, leaver: true)
         }

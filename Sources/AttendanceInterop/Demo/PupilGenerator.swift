@@ -12,13 +12,15 @@ struct PupilGenerator {
     var marks: [Mark] = []
     var corrections: [(mark: Mark, reason: String)] = []
 
-    init(school: School, calendar: SchoolCalendar, current: AcademicYear, until: LocalDate, random: SplitMix64) {
+    init(
+        school: School, calendar: SchoolCalendar, current: AcademicYear, until: LocalDate, random: SplitMix64,
+        marksFrom first: LocalDate
+    ) {
         self.school = school
         self.calendar = calendar
         self.current = current
         self.until = until
         self.random = random
-        let first = current.previous.firstDay
         // School days of both years before `until`, with the number of school days to the next holiday.
         schoolDays = calendar.schoolDays(in: DateRange(first, max(first, until.adding(days: -1)))!)
         var toHoliday: [Int] = Array(repeating: 99, count: schoolDays.count)

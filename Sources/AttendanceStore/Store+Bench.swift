@@ -1,0 +1,34 @@
+import AttendanceCore
+import Foundation
+import SQLKit
+
+extension Store {
+    /// SQLite's `synchronous` setting (2 = FULL: every commit is on disk before it is acknowledged), or nil on
+    /// PostgreSQL, whose default `synchronous_commit = on` is durable.
+    public func sqliteSynchronous() async throws -> Int? {
+        guard !location.isPostgres else { return nil }
+        return try await sql.raw("PRAGMA synchronous").first()?.decode(column: "synchronous", as: Int.self)
+    }
+
+    /// Every pupil's compact marks for a year, by pupil id: what exports and comparisons read.
+    public func yearMarkStrings(year: AcademicYear) async throws -> [(pupilID: Int, marks: [UInt8])] {
+        try await sql.select().columns("pupil_id", "marks").from("pupil_year_marks")
+            .where("academic_year", .equal, year.startYear).orderBy("pupil_id").all().map { row in
+                (
+                    try row.decode(column: "pupil_id", as: Int.self),
+                    Array(try row.decode(column: "marks", as: Data.self))
+                )
+            }
+    }
+}
+
+extension Store {
+    /// Database ids of pupils by UPN (for bulk loads that already know the pupils exist).
+    public func pupilIDs(_ upns: some Collection<UPN>) async throws -> [UPN: Int] {
+        var result: [UPN: Int] = [:]
+        for chunk in Array(upns).chunked(5000) {
+            result.merge(try await Self.pupilIDs(for: chunk, on: sql)) { a, _ in a }
+        }
+        return result
+    }
+}

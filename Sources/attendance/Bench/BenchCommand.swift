@@ -1,0 +1,88 @@
+import ArgumentParser
+import AttendanceCore
+import AttendanceInterop
+import AttendanceStore
+import Foundation
+import Logging
+
+/// `attendance bench`: the program's speed as measured facts, side by side with DuckDB.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure import, the procedure run, reports and register saves at a given scale, beside DuckDB.",
+        discussion: """
+            Generates a synthetic authority (deterministic for --seed) with a full year of marks, loads it through \
+            the import write path, times the whole-authority procedure run, every pupil's summary and the \
+            largest school's report, drives a real `attendance serve` over HTTP with --clients concurrent clients \
+            saving 30-pupil registers, records the server's peak memory, and has DuckDB (Python `duckdb`) compute \
+            the same per-pupil summary from an export of the same marks. Prints a table; writes every figure, the \
+            machine and the command line as JSON. Build with `swift build -c release` for figures worth quoting.
+            """)
+
+    @Option(help: "Pupils in the synthetic authority.") var pupils = 22_000
+    @Option(help: "Seed for the generator.") var seed: UInt64 = 1
+    @Option(
+        help: ArgumentHelp(
+            "An SQLite file (replaced) or an empty PostgreSQL database; default: a temporary SQLite file.",
+            valueName: "path|url"))
+    var database: String?
+    @Option(help: "Concurrent HTTP clients saving registers.") var clients = 64
+    @Option(help: "How long the clients save registers, in seconds.") var seconds = 10
+    @Option(help: ArgumentHelp("Where to write the JSON (default bench-PUPILS.json).", valueName: "file"))
+    var json: String?
+    @Option(help: ArgumentHelp("The Python with `duckdb` installed.", valueName: "command")) var python = "python3"
+    @Flag(help: "Keep the database and the export afterwards.") var keep = false
+
+    func validate() throws {
+        guard pupils >= 100 else { throw ValidationError("--pupils: at least 100") }
+        guard clients >= 1, seconds >= 1 else { throw ValidationError("--clients and --seconds: at least 1") }
+    }
+
+    func run() async throws {
+        var report = BenchReport(pupils: pupils, seed: seed)
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "attendance-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { if !keep { try? FileManager.default.removeItem(at: work) } }
+        let location = DatabaseLocation(database ?? work.appendingPathComponent("bench.sqlite").path)
+        if case .sqliteFile(let path) = location {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
+        report.database = location.isPostgres ? "postgresql" : "sqlite"
+        let authority = BenchAuthority(pupils: pupils, seed: seed)
+        var logger = Logger(label: "attendance.bench")
+        logger.logLevel = .warning
+        let store = try Store(location: location, logger: logger)
+        var registers: [BenchRegister] = []
+        do {
+            try await store.migrate()
+            guard try await store.isEmpty() else {
+                throw ValidationError("--database: \(location) is not empty; give an empty database")
+            }
+            report.synchronous = try await store.sqliteSynchronous()
+            registers = try await BenchLoad.load(authority, into: store, report: &report)
+            try await BenchQueries.measure(authority, store: store, report: &report)
+            try await BenchDuckDB.compare(store: store, python: python, folder: work, report: &report)
+            let token = try await BenchHTTP.prepareUser(store: store, schools: authority.plans.count)
+            await store.shutdown()
+            try await BenchHTTP.drive(
+                database: database ?? location.sqlitePath ?? "", token: token, registers: registers,
+                clients: clients, seconds: seconds, report: &report)
+        } catch {
+            await store.shutdown()
+            throw error
+        }
+        report.finish(command: CommandLine.arguments)
+        print(report.table())
+        let out = json ?? "bench-\(pupils).json"
+        try report.json().write(to: URL(fileURLWithPath: out))
+        print("figures written to \(out)")
+    }
+}
+
+extension DatabaseLocation {
+    var sqlitePath: String? {
+        if case .sqliteFile(let path) = self { return path }
+        return nil
+    }
+}

@@ -1,0 +1,167 @@
+import ArgumentParser
+import AttendanceCore
+import AttendanceInterop
+import AttendanceStore
+import Foundation
+
+/// Exports the year's marks as CSV (one row a mark: pupil, code id, code) and has DuckDB compute the same
+/// per-pupil summary from them, timed in the same run; the totals of both must agree.
+enum BenchDuckDB {
+    static let script = #"""
+        import json, sys, time
+        import duckdb
+        folder = sys.argv[1]
+        con = duckdb.connect()
+        con.execute(f"CREATE TABLE codes AS SELECT * FROM read_csv('{folder}/codes.csv', header=true, "
+                    "columns={'id': 'UTINYINT', 'code': 'VARCHAR', 'class': 'VARCHAR'})")
+        con.execute(f"CREATE TABLE marks_int AS SELECT pupil, code_id FROM read_csv('{folder}/marks.csv', header=true, "
+                    "columns={'pupil': 'INTEGER', 'code_id': 'UTINYINT', 'code': 'VARCHAR'})")
+        con.execute(f"CREATE TABLE marks_text AS SELECT pupil, code FROM read_csv('{folder}/marks.csv', header=true, "
+                    "columns={'pupil': 'INTEGER', 'code_id': 'UTINYINT', 'code': 'VARCHAR'})")
+        summary = """SELECT m.pupil,
+            count(*) FILTER (WHERE c.class IN ('attended', 'authorised', 'unauthorised')) AS possible,
+            count(*) FILTER (WHERE c.class = 'attended') AS attended,
+            count(*) FILTER (WHERE c.class = 'authorised') AS authorised,
+            count(*) FILTER (WHERE c.class = 'unauthorised') AS unauthorised
+            FROM {marks} m JOIN codes c ON c.{key} = m.{column} GROUP BY m.pupil"""
+        queries = {"int": summary.format(marks="marks_int", key="id", column="code_id"),
+                   "text": summary.format(marks="marks_text", key="code", column="code")}
+        result = {"rows": con.execute("SELECT count(*) FROM marks_int").fetchone()[0], "threads":
+                  con.execute("SELECT current_setting('threads')").fetchone()[0]}
+        for name, query in queries.items():
+            best = float("inf")
+            for _ in range(5):
+                start = time.perf_counter()
+                con.execute(f"SELECT count(*), sum(possible), sum(attended), sum(authorised), sum(unauthorised) FROM ({query})").fetchone()
+                best = min(best, (time.perf_counter() - start) * 1000)
+            result[name + "_ms"] = best
+        totals = con.execute(f"SELECT count(*), sum(possible), sum(attended), sum(authorised), sum(unauthorised) FROM ({queries['int']})").fetchone()
+        result["totals"] = [int(x or 0) for x in totals]
+        print(json.dumps(result))
+        """#
+
+    static func compare(store: Store, python: String, folder: URL, report: inout BenchReport) async throws {
+        let strings = try await store.yearMarkStrings(year: BenchAuthority.year)
+        let codes = store.codes
+        // Our totals from the one summary implementation, over the same strings.
+        var ours = [0, 0, 0, 0, 0]
+        for (_, marks) in strings {
+            let summary = YearMarks.summary(
+                of: marks, year: BenchAuthority.year, in: BenchAuthority.year.range, table: codes)
+            guard summary.possible + summary.notCounted > 0 else { continue }
+            ours[0] += 1
+            ours[1] += summary.possible
+            ours[2] += summary.attended
+            ours[3] += summary.authorised
+            ours[4] += summary.unauthorised
+        }
+        let exportMS = try await milliseconds {
+            try write(strings, codes: codes, to: folder)
+        }
+        report.add("export for DuckDB (CSV)", exportMS, "ms")
+        let scriptFile = folder.appendingPathComponent("duckdb_summary.py")
+        try Data(script.utf8).write(to: scriptFile)
+        let output: String
+        do {
+            output = try run([python, scriptFile.path, folder.path])
+        } catch {
+            report.notes.append("DuckDB did not run (\(error)); install it with `pip install duckdb`.")
+            return
+        }
+        guard let data = output.split(separator: "\n").last.map({ Data($0.utf8) }),
+            let result = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let intMS = result["int_ms"] as? Double, let textMS = result["text_ms"] as? Double,
+            let totals = result["totals"] as? [Int]
+        else {
+            report.notes.append("DuckDB's answer could not be read: \(output.prefix(300))")
+            return
+        }
+        report.add("DuckDB per-pupil summary, integer codes", intMS, "ms")
+        report.add("DuckDB per-pupil summary, text codes", textMS, "ms")
+        report.add("ratio: procedure run / DuckDB (integer)", report.procedureMS / intMS, "×", atMost: 1.0)
+        report.add("ratio: every pupil's summary / DuckDB (integer)", report.summariesMS / intMS, "×", atMost: 1.0)
+        let same = totals == ours
+        report.notes.append(
+            "DuckDB (\(result["threads"] ?? "?") threads) and the summary implementation "
+                + (same ? "agree" : "DISAGREE") + " on pupils, possible, attended, authorised, unauthorised: "
+                + "ours \(ours), DuckDB \(totals).")
+        if !same { throw ValidationError("DuckDB and the summary implementation disagree: \(ours) vs \(totals)") }
+    }
+
+    /// marks.csv (pupil, code_id, code) and codes.csv (id, code, class), written without Foundation formatting.
+    static func write(_ strings: [(pupilID: Int, marks: [UInt8])], codes: CodeTable, to folder: URL) throws {
+        var classes: [String] = Array(repeating: "", count: 256)
+        var letters: [[UInt8]] = Array(repeating: [], count: 256)
+        var table = "id,code,class\n"
+        for code in codes.codes {
+            let summary = AttendanceSummary(codes: [code])
+            let kind =
+                summary.attended > 0
+                ? "attended"
+                : summary.authorised > 0 ? "authorised" : summary.unauthorised > 0 ? "unauthorised" : "not_counted"
+            classes[Int(code.id)] = kind
+            letters[Int(code.id)] = Array(code.code.utf8)
+            let quoted = code.code.contains(",") || code.code.contains("\"") || code.code.contains("\\")
+            table +=
+                "\(code.id),\(quoted ? "\"\(code.code.replacingOccurrences(of: "\"", with: "\"\""))\"" : code.code),\(kind)\n"
+        }
+        try Data(table.utf8).write(to: folder.appendingPathComponent("codes.csv"))
+        let path = folder.appendingPathComponent("marks.csv").path
+        FileManager.default.createFile(atPath: path, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        var buffer: [UInt8] = Array("pupil,code_id,code\n".utf8)
+        buffer.reserveCapacity(1 << 24)
+        func number(_ value: Int) {
+            var digits: [UInt8] = []
+            var rest = value
+            repeat {
+                digits.append(UInt8(48 + rest % 10))
+                rest /= 10
+            } while rest > 0
+            buffer.append(contentsOf: digits.reversed())
+        }
+        for (pupil, marks) in strings {
+            for byte in marks where byte != 0 {
+                number(pupil)
+                buffer.append(44)
+                number(Int(byte))
+                buffer.append(44)
+                let letter = letters[Int(byte)]
+                if letter == [92] || letter == [34] || letter == [44] {
+                    buffer.append(34)
+                    buffer.append(contentsOf: letter == [34] ? [34, 34] : letter)
+                    buffer.append(34)
+                } else {
+                    buffer.append(contentsOf: letter)
+                }
+                buffer.append(10)
+            }
+            if buffer.count > 1 << 24 {
+                try handle.write(contentsOf: buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        try handle.write(contentsOf: buffer)
+    }
+
+    /// Runs a command and returns what it printed; a failure carries its last error line.
+    static func run(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let problem = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let last = String(decoding: problem, as: UTF8.self).split(separator: "\n").last.map(String.init)
+            throw ValidationError(last ?? "exit status \(process.terminationStatus)")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,171 @@
+import ArgumentParser
+import AsyncHTTPClient
+import AttendanceCore
+import AttendanceInterop
+import AttendanceStore
+import Foundation
+import NIOCore
+import NIOFoundationCompat
+
+/// Starts the real server (`attendance serve`, a separate process) and has concurrent clients save whole
+/// registers through the JSON API, as form tutors' tablets do at 9:00: registers per second, latency, and the
+/// server's peak memory. Each save is acknowledged only after its transaction has committed.
+enum BenchHTTP {
+    static let email = "bench@bench.example"
+
+    /// A user who may take every school's registers, and an API token for it.
+    static func prepareUser(store: Store, schools: Int) async throws -> String {
+        let grants = try await store.schools().map {
+            RoleGrant(role: .attendanceAdministrator, school: $0.school.laestab)
+        }
+        let id = try await store.createUser(
+            email: email, displayName: "Benchmark", passwordHash: "!", mustChangePassword: false, grants: grants,
+            by: Actor("bench"))
+        let token = "bench-" + UUID().uuidString
+        try await store.createToken(
+            userID: id, name: "bench", tokenHash: Digest.sha256Hex(Data(token.utf8)), by: Actor("bench"))
+        return token
+    }
+
+    /// Hands out registers to save: every register on each school day of the next year's autumn term, in turn.
+    actor Queue {
+        let registers: [BenchRegister]
+        let sessions: [Session]
+        var next = 0
+
+        init(registers: [BenchRegister], sessions: [Session]) {
+            self.registers = registers
+            self.sessions = sessions
+        }
+
+        func take() -> (BenchRegister, Session)? {
+            let slot = next / registers.count
+            guard slot < sessions.count else { return nil }
+            defer { next += 1 }
+            return (registers[next % registers.count], sessions[slot])
+        }
+    }
+
+    static func drive(
+        database: String, token: String, registers: [BenchRegister], clients: Int, seconds: Int,
+        report: inout BenchReport
+    ) async throws {
+        let port = Int.random(in: 20000...40000)
+        let executable =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: executable)
+        server.arguments = ["serve", "--database", database, "--port", String(port), "--procedure-at", "off"]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer {
+            if server.isRunning {
+                server.terminate()
+                server.waitUntilExit()
+            }
+        }
+        let base = "http://127.0.0.1:\(port)"
+        let client = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: .init(
+                connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: clients)))
+        do {
+            try await load(
+                client: client, base: base, server: server, token: token, registers: registers, clients: clients,
+                seconds: seconds, report: &report)
+            try await client.shutdown()
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+
+    static func load(
+        client: HTTPClient, base: String, server: Process, token: String, registers: [BenchRegister], clients: Int,
+        seconds: Int, report: inout BenchReport
+    ) async throws {
+        var up = false
+        for _ in 0..<240 where !up {
+            if let response = try? await client.execute(HTTPClientRequest(url: base + "/health"), timeout: .seconds(2)),
+                response.status == .ok
+            {
+                up = true
+            } else {
+                try await Task.sleep(for: .milliseconds(250))
+            }
+        }
+        guard up else { throw ValidationError("the server did not start at \(base)") }
+        let idle = Machine.peakResident(pid: server.processIdentifier) ?? 0
+
+        let year = BenchAuthority.year.next
+        let calendar = SchoolCalendar(
+            entries: [year].flatMap(WelshTermDates.entries(for:)) + WelshTermDates.insetDays(for: year))
+        let today = LocalDate.today()
+        let days = calendar.schoolDays(in: DateRange(year.firstDay, min(today, year.lastDay))!)
+        let sessions = days.flatMap { [Session($0, .am), Session($0, .pm)] }
+        let queue = Queue(registers: registers, sessions: sessions)
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        let started = ContinuousClock.now
+        let results = try await withThrowingTaskGroup(of: ([Double], Int, String?).self) { group in
+            for _ in 0..<clients {
+                group.addTask {
+                    var latencies: [Double] = []
+                    var failures = 0
+                    var firstFailure: String?
+                    while ContinuousClock.now < deadline, let (register, session) = await queue.take() {
+                        let code = session.half == .am ? "/" : "\\"
+                        let body: [String: Any] = ["marks": register.upns.map { ["upn": $0, "code": code] }]
+                        var request = HTTPClientRequest(
+                            url: "\(base)/api/registers/\(register.school)/"
+                                + "\(register.group.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed)!)/"
+                                + "\(session.date.iso)/\(session.half.rawValue)")
+                        request.method = .POST
+                        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+                        request.headers.add(name: "Content-Type", value: "application/json")
+                        request.body = .bytes(ByteBuffer(data: try JSONSerialization.data(withJSONObject: body)))
+                        let clock = ContinuousClock.now
+                        let response = try await client.execute(request, timeout: .seconds(60))
+                        let text = try await response.body.collect(upTo: 1 << 20)
+                        let elapsed = ContinuousClock.now - clock
+                        latencies.append(
+                            Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+                        if response.status != .ok {
+                            failures += 1
+                            if firstFailure == nil {
+                                firstFailure = "\(response.status.code) " + String(buffer: text).prefix(200)
+                            }
+                        }
+                    }
+                    return (latencies, failures, firstFailure)
+                }
+            }
+            var all: [([Double], Int, String?)] = []
+            for try await result in group { all.append(result) }
+            return all
+        }
+        let elapsed = ContinuousClock.now - started
+        let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let latencies = results.flatMap(\.0).sorted()
+        let failures = results.map(\.1).reduce(0, +)
+        let saved = latencies.count - failures
+        func percentile(_ p: Double) -> Double {
+            latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]
+        }
+        report.add("register saves (\(clients) clients, 30 pupils each)", Double(saved), "registers")
+        report.add("register saves per second", Double(saved) / wall, "registers/s", atLeast: 500)
+        report.add("register save latency p50", percentile(0.5), "ms")
+        report.add("register save latency p99", percentile(0.99), "ms", atMost: 50)
+        report.add("register save latency max", latencies.last ?? 0, "ms")
+        if failures > 0 {
+            report.notes.append(
+                "\(failures) register saves failed; the first: \(results.compactMap(\.2).first ?? "?")")
+        }
+        let peak = Machine.peakResident(pid: server.processIdentifier) ?? 0
+        report.add("server resident memory after start", Double(idle) / 1_048_576, "MB")
+        report.add(
+            "server peak resident memory", Double(peak) / 1_048_576, "MB",
+            atMost: report.pupils <= 22_000 ? 200 : nil)
+    }
+}

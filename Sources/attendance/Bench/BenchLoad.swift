@@ -1,0 +1,61 @@
+import AttendanceCore
+import AttendanceInterop
+import AttendanceStore
+import Foundation
+
+/// A registration group as the HTTP clients save it.
+struct BenchRegister: Sendable {
+    let school: LAESTAB
+    let group: String
+    let upns: [String]
+}
+
+/// Generates the authority school by school and loads it: pupils and contacts through their imports (not
+/// timed), marks through the import write path (timed: marks per second).
+enum BenchLoad {
+    static func load(_ authority: BenchAuthority, into store: Store, report: inout BenchReport) async throws
+        -> [BenchRegister]
+    {
+        try await store.saveLocalAuthority(laNumber: DemoAuthority.laNumber, name: DemoAuthority.laName)
+        try await store.importCalendar(
+            authority.termDates.map { Numbered(line: 0, value: $0) }, scope: .authority(la: DemoAuthority.laNumber))
+        var importMS = 0.0
+        var marks = 0
+        var pupils = 0
+        var registers: [BenchRegister] = []
+        let started = Date()
+        for index in authority.plans.indices {
+            let data = authority.school(index)
+            let laestab = data.school.laestab
+            try await store.importSchools([Numbered(line: 0, value: data.school)])
+            try await store.importCalendar(
+                data.insetDays.map { Numbered(line: 0, value: $0) }, scope: .school(laestab))
+            try await store.importPupils(data.pupils.map { Numbered(line: 0, value: $0) }, school: laestab)
+            try await store.importContacts(data.contacts.map { Numbered(line: 0, value: $0) })
+            let school = try await store.requireSchool(laestab)
+            let ids = try await store.pupilIDs(data.pupils.map(\.pupil.upn))
+            let entries = data.marks.map { MarkEntry(pupilID: ids[$0.upn]!, schoolID: school.id, mark: $0) }
+            importMS += try await milliseconds {
+                try await store.writeMarks(entries, by: Actor("bench:import"), reason: nil)
+            }
+            marks += entries.count
+            pupils += data.pupils.count
+            let onRoll = data.pupils.filter { $0.onRollTo == nil }
+            for (group, members) in Dictionary(grouping: onRoll, by: \.pupil.registrationGroup) {
+                registers.append(BenchRegister(school: laestab, group: group, upns: members.map(\.pupil.upn.value)))
+            }
+            if isatty(STDERR_FILENO) != 0 {
+                FileHandle.standardError.write(
+                    Data("\rloading: school \(index + 1) of \(authority.plans.count), \(marks) marks".utf8))
+            }
+        }
+        if isatty(STDERR_FILENO) != 0 { FileHandle.standardError.write(Data("\n".utf8)) }
+        report.add("schools", Double(authority.plans.count), "")
+        report.add("pupils", Double(pupils), "")
+        report.add("marks imported", Double(marks), "")
+        report.add("import: marks written", importMS / 1000, "s")
+        report.add("import throughput", Double(marks) / importMS * 1000, "marks/s", atLeast: 1_000_000)
+        report.add("load wall time (generate + import everything)", Date().timeIntervalSince(started), "s")
+        return registers.sorted { ($0.school, $0.group) < ($1.school, $1.group) }
+    }
+}

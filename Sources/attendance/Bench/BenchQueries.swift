@@ -1,0 +1,48 @@
+import AttendanceCore
+import AttendanceInterop
+import AttendanceStore
+import Foundation
+
+/// The reads the issue sets targets for, each the best of three runs, read from the database every time.
+enum BenchQueries {
+    static var year: AcademicYear { BenchAuthority.year }
+
+    /// The last school day of the benchmark year: the procedure runs "as of" it.
+    static func lastDay(_ authority: BenchAuthority) -> LocalDate {
+        SchoolCalendar(entries: authority.termDates).schoolDays(in: DateRange(year.firstDay, year.lastDay)!).last!
+    }
+
+    static func best(_ runs: Int = 3, _ work: () async throws -> Void) async throws -> Double {
+        var best = Double.infinity
+        for _ in 0..<runs { best = min(best, try await milliseconds(work)) }
+        return best
+    }
+
+    static func measure(_ authority: BenchAuthority, store: Store, report: inout BenchReport) async throws {
+        let asOf = lastDay(authority)
+        let range = DateRange(year.firstDay, asOf)!
+        let scale = authority.pupils
+        var due = 0
+        let procedure = try await best {
+            due = try await store.runProcedure(policy: .wrexham2025, asOf: asOf, dryRun: true).lines.count
+        }
+        report.add(
+            "procedure run, whole authority (dry run)", procedure, "ms",
+            atMost: scale >= 470_000 ? 4000 : scale >= 22_000 ? 200 : nil)
+        report.add("actions due at year end", Double(due), "")
+        let schools = try await store.schools().map(\.school.laestab)
+        var summaries = 0
+        let everyPupil = try await best {
+            summaries = 0
+            for laestab in schools { summaries += try await store.schoolReport(laestab, in: range).count }
+        }
+        report.add("every pupil's summary, whole authority", everyPupil, "ms")
+        report.add("pupil summaries computed", Double(summaries), "")
+        let largest = try await store.schools().first { $0.school.estabNumber == 4001 }?.school.laestab ?? schools[0]
+        var size = 0
+        let school = try await best(5) { size = try await store.schoolReport(largest, in: range).count }
+        report.add("whole-school report, \(size) pupils, full year", school, "ms", atMost: size >= 1500 ? 50 : nil)
+        report.procedureMS = procedure
+        report.summariesMS = everyPupil
+    }
+}

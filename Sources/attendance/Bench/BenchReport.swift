@@ -1,0 +1,109 @@
+import Foundation
+
+/// Every figure a bench run measures, printed as a table and written as JSON.
+struct BenchReport {
+    struct Figure {
+        let name: String
+        let value: Double
+        let unit: String
+        /// The target, as text ("≤ 200 ms"), when there is one.
+        let target: String?
+        let met: Bool?
+    }
+
+    let pupils: Int
+    let seed: UInt64
+    var database = "sqlite"
+    var synchronous: Int?
+    var figures: [Figure] = []
+    var notes: [String] = []
+    var command: [String] = []
+    /// Kept for the DuckDB ratios.
+    var procedureMS = 0.0
+    var summariesMS = 0.0
+
+    init(pupils: Int, seed: UInt64) {
+        self.pupils = pupils
+        self.seed = seed
+    }
+
+    mutating func add(_ name: String, _ value: Double, _ unit: String, atMost: Double? = nil, atLeast: Double? = nil) {
+        var target: String?
+        var met: Bool?
+        if let atMost {
+            target = "≤ \(Self.format(atMost)) \(unit)"
+            met = value <= atMost
+        }
+        if let atLeast {
+            target = "≥ \(Self.format(atLeast)) \(unit)"
+            met = value >= atLeast
+        }
+        figures.append(Figure(name: name, value: value, unit: unit, target: target, met: met))
+    }
+
+    mutating func finish(command: [String]) { self.command = command }
+
+    static func format(_ value: Double) -> String {
+        if value >= 1000 { return String(Int(value.rounded())) }
+        if value >= 100 { return String(format: "%.0f", value) }
+        if value >= 10 { return String(format: "%.1f", value) }
+        return String(format: "%.2f", value)
+    }
+
+    func table() -> String {
+        var lines = [
+            "attendance bench: \(pupils) pupils, seed \(seed), \(database)"
+                + (synchronous.map { " (synchronous=\($0))" } ?? "") + ", \(Machine.description)",
+            "",
+        ]
+        let width = max(40, figures.map(\.name.count).max() ?? 0)
+        for figure in figures {
+            let name = figure.name.padding(toLength: width, withPad: " ", startingAt: 0)
+            let value = "\(Self.format(figure.value)) \(figure.unit)".padding(toLength: 22, withPad: " ", startingAt: 0)
+            let target = figure.target.map { "target \($0): " + (figure.met! ? "met" : "MISSED") } ?? ""
+            lines.append("\(name)  \(value)  \(target)")
+        }
+        if !notes.isEmpty { lines += [""] + notes }
+        return lines.joined(separator: "\n")
+    }
+
+    func json() throws -> Data {
+        var figures: [String: Any] = [:]
+        for figure in self.figures {
+            var entry: [String: Any] = ["value": figure.value, "unit": figure.unit]
+            if let target = figure.target { entry["target"] = target }
+            if let met = figure.met { entry["met"] = met }
+            figures[figure.name] = entry
+        }
+        let object: [String: Any] = [
+            "pupils": pupils, "seed": seed, "database": database, "sqlite_synchronous": synchronous as Any,
+            "machine": ["cores": Machine.cores, "memory_bytes": Machine.memory, "os": Machine.os],
+            "command": command, "figures": figures, "notes": notes,
+        ]
+        return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+    }
+}
+
+enum Machine {
+    static var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
+    static var memory: UInt64 { ProcessInfo.processInfo.physicalMemory }
+    static var os: String { ProcessInfo.processInfo.operatingSystemVersionString }
+    static var description: String { "\(cores) cores, \(memory >> 30) GiB" }
+
+    /// A process's peak resident memory (VmHWM), in bytes.
+    static func peakResident(pid: Int32) -> UInt64? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let kilobytes = line.split(separator: " ").compactMap { UInt64($0) }.first
+            return kilobytes.map { $0 * 1024 }
+        }
+        return nil
+    }
+}
+
+/// Milliseconds a piece of async work takes.
+func milliseconds(_ work: () async throws -> Void) async rethrows -> Double {
+    let clock = ContinuousClock()
+    let elapsed = try await clock.measure { try await work() }
+    return Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+}
