@@ -39,6 +39,7 @@ extension Store {
             let ids = roll.map(\.id)
             let marks = try await yearMarks(pupils: ids, range: DateRange(year.firstDay, asOf)!)
             let recorded = try await procedureActions(pupils: ids)
+            let days = ProcedureEngine.Days(calendar: calendar, year: year, asOf: asOf, policy: policy)
             var newRows: [[SQLValue]] = []
             var withdrawals: [(pupilID: Int, upn: UPN, action: RecordedAction)] = []
             var conversions: [MarkEntry] = []
@@ -46,7 +47,7 @@ extension Store {
                 let yearMarks = marks[entry.id]?.first { $0.academicYear == year } ?? YearMarks(academicYear: year)
                 let pupilActions = recorded[entry.id] ?? []
                 let outcome = engine.run(
-                    marks: yearMarks, calendar: calendar, asOf: asOf, recorded: pupilActions.map(\.action),
+                    marks: yearMarks, days: days, recorded: pupilActions.map(\.action),
                     letter3Sent: pupilActions.first { $0.action.action == .letter3 && $0.action.status == .done }?
                         .statusDate)
                 let fresh = Set(outcome.new.map(\.key))

@@ -6,9 +6,38 @@ public struct ProcedureEngine: Sendable {
     public let policy: Policy
     public let codes: CodeTable
 
+    /// What each code id means to the rules, worked out once (see `Flag`).
+    let flagsByID: [UInt8]
+    let classByID: [SummaryClass]
+
     public init(policy: Policy, codes: CodeTable) {
         self.policy = policy
         self.codes = codes
+        var flags = [UInt8](repeating: 0, count: 256)
+        for code in codes.codes {
+            var value = Flag.known
+            if code.category.countsAsAbsence { value |= Flag.absence }
+            if code.category == .unauthorised { value |= Flag.unauthorised }
+            if code.category == .unauthorised && !code.means(.lateAfterClose) { value |= Flag.unauthorisedNotLate }
+            if code.means(.lateAfterClose) { value |= Flag.lateAfterClose }
+            if code.means(.noReasonYet) { value |= Flag.noReason }
+            if code.means(.holidayNotAgreed) { value |= Flag.holidayNotAgreed }
+            if code.means(.illness) || code.means(.medical) { value |= Flag.illnessOrMedical }
+            flags[Int(code.id)] = value
+        }
+        flagsByID = flags
+        classByID = codes.classByID
+    }
+
+    enum Flag {
+        static let known: UInt8 = 1
+        static let absence: UInt8 = 2
+        static let unauthorised: UInt8 = 4
+        static let unauthorisedNotLate: UInt8 = 8
+        static let lateAfterClose: UInt8 = 16
+        static let noReason: UInt8 = 32
+        static let holidayNotAgreed: UInt8 = 64
+        static let illnessOrMedical: UInt8 = 128
     }
 
     public struct Outcome: Sendable, Hashable {
@@ -25,10 +54,37 @@ public struct ProcedureEngine: Sendable {
         marks: YearMarks, calendar: SchoolCalendar, asOf: LocalDate, recorded: [RecordedAction],
         letter3Sent: LocalDate? = nil
     ) -> Outcome {
+        run(
+            marks: marks, days: Days(calendar: calendar, year: marks.academicYear, asOf: asOf, policy: policy),
+            recorded: recorded, letter3Sent: letter3Sent)
+    }
+
+    /// The same, with the calendar worked out once for every pupil of a school (a run over an authority).
+    public func run(marks: YearMarks, days: Days, recorded: [RecordedAction], letter3Sent: LocalDate? = nil)
+        -> Outcome
+    {
         let year = marks.academicYear
-        let all = marks.marks(table: codes).filter { $0.0.date <= asOf }
-        let absences = all.filter { $0.1.category.countsAsAbsence }.map(\.0)
-        let unauthorised = all.filter { $0.1.category == .unauthorised }.map(\.0)
+        let asOf = days.asOf
+        let bytes = marks.bytes
+        let limit = days.slotLimit(bytes.count)
+        func session(_ slot: Int) -> Session { Session(academicYear: year, slot: slot) }
+        // One pass over the year's bytes: what each rule counts, as slots.
+        var absences: [Int] = []
+        var unauthorised: [Int] = []
+        var noReason: [Int] = []
+        var counts = Array(repeating: 0, count: SummaryClass.allCases.count)
+        var firstMarked: Int?
+        for slot in 0..<limit {
+            let id = bytes[slot]
+            guard id != 0 else { continue }
+            let flags = flagsByID[Int(id)]
+            guard flags & Flag.known != 0 else { continue }
+            if firstMarked == nil { firstMarked = slot }
+            counts[Int(classByID[Int(id)].rawValue)] += 1
+            if flags & Flag.absence != 0 { absences.append(slot) }
+            if flags & Flag.unauthorised != 0 { unauthorised.append(slot) }
+            if flags & Flag.noReason != 0 { noReason.append(slot) }
+        }
         var due: [DueAction] = []
 
         for threshold in policy.thresholds {
@@ -37,39 +93,40 @@ public struct ProcedureEngine: Sendable {
                 due.append(
                     DueAction(
                         action: threshold.action, basis: threshold.of.rawValue, count: counted.count,
-                        sessions: Array(counted.prefix(threshold.sessions)),
+                        sessions: counted.prefix(threshold.sessions).map(session),
                         key: "\(threshold.action.rawValue)/\(year.startYear)"))
             }
         }
 
-        let summary = AttendanceSummary(codes: all.map(\.1), rules: policy.summaryRules)
+        let summary = AttendanceSummary(counts: counts, rules: policy.summaryRules)
         if summary.persistentAbsence {
             due.append(
                 DueAction(
                     action: .persistentAbsence, basis: "missed \(summary.absent) of \(summary.possible)",
-                    count: summary.absent, sessions: absences, key: "persistent_absence/\(year.startYear)"))
+                    count: summary.absent, sessions: absences.map(session), key: "persistent_absence/\(year.startYear)")
+            )
         }
 
-        let noReason = all.filter { $0.1.means(.noReasonYet) }.map(\.0)
-        for session in noReason
-        where calendar.schoolDays(after: session.date, through: asOf) >= policy.noReasonSchoolDays {
+        for slot in noReason where days.schoolDays(afterSlot: slot) >= policy.noReasonSchoolDays {
+            let noted = session(slot)
             due.append(
-                DueAction(action: .nToO, basis: "no_reason", count: 1, sessions: [session], key: "n_to_o/\(session)"))
+                DueAction(action: .nToO, basis: "no_reason", count: 1, sessions: [noted], key: "n_to_o/\(noted)"))
         }
-        let today = noReason.filter { $0.date == asOf }
+        let asOfSlot = year.firstDay.days(until: asOf) * 2
+        let today = noReason.filter { $0 == asOfSlot || $0 == asOfSlot + 1 }.map(session)
         if !today.isEmpty {
             due.append(
                 DueAction(
                     action: .firstDayContact, basis: "no_reason", count: today.count, sessions: today,
                     key: "first_day_contact/\(asOf.iso)"))
         }
-        due += noContact(noReason: noReason, calendar: calendar, asOf: asOf)
-        let fixedPenalties = fixedPenalty(all: all, calendar: calendar, asOf: asOf)
+        due += noContact(noReason: noReason, days: days, year: year)
+        let fixedPenalties = fixedPenalty(bytes: bytes, limit: limit, days: days, year: year)
         due += fixedPenalties
         let referred =
             due.contains { $0.action == .eswReferral }
             || recorded.contains { $0.action == .eswReferral && $0.status != .withdrawn }
-        if !fixedPenalties.isEmpty, referred, let term = calendar.term(containing: asOf) {
+        if !fixedPenalties.isEmpty, referred, let term = days.term {
             // Continued deterioration once the ESW referral is due or made: consider a penalty notice or
             // prosecution. Judged on this run's own findings too, so a second run the same day adds nothing.
             due.append(
@@ -78,15 +135,18 @@ public struct ProcedureEngine: Sendable {
                     count: fixedPenalties.map(\.count).max() ?? 0, sessions: fixedPenalties[0].sessions,
                     key: "legal_action_review/\(term.range.start.iso)"))
         }
-        due += continuous(all: all, calendar: calendar, asOf: asOf)
-        due += preHoliday(all: all, calendar: calendar, year: year, asOf: asOf)
+        if let firstMarked {
+            due += continuous(bytes: bytes, limit: limit, from: firstMarked, days: days, year: year)
+        }
+        due += preHoliday(absences: absences, days: days, year: year)
         if let letter3Sent {
-            for (session, code) in all
-            where session.date > letter3Sent && (code.means(.illness) || code.means(.medical)) {
+            let after = max(0, (year.firstDay.days(until: letter3Sent) + 1) * 2)
+            for slot in after..<max(after, limit) where flagsByID[Int(bytes[slot])] & Flag.illnessOrMedical != 0 {
+                let noted = session(slot)
                 due.append(
                     DueAction(
-                        action: .medicalEvidenceRequired, basis: code.code, count: 1, sessions: [session],
-                        key: "medical_evidence_required/\(session)"))
+                        action: .medicalEvidenceRequired, basis: codes.code(id: bytes[slot])!.code, count: 1,
+                        sessions: [noted], key: "medical_evidence_required/\(noted)"))
             }
         }
 
@@ -104,91 +164,91 @@ public struct ProcedureEngine: Sendable {
     }
 
     /// Absent with no reason on each of the last few school days: no contact by day three.
-    private func noContact(noReason: [Session], calendar: SchoolCalendar, asOf: LocalDate) -> [DueAction] {
-        let days = policy.noContactSchoolDays
-        guard calendar.isSchoolDay(asOf) else { return [] }
-        var window: [LocalDate] = []
-        var day = asOf
-        while window.count < days, day > asOf.adding(days: -60) {
-            if calendar.isSchoolDay(day) { window.insert(day, at: 0) }
-            day = day.adding(days: -1)
-        }
-        let byDate = Set(noReason.map(\.date))
-        guard window.count == days, window.allSatisfy(byDate.contains) else { return [] }
+    private func noContact(noReason: [Int], days: Days, year: AcademicYear) -> [DueAction] {
+        guard let window = days.noContactWindow, !noReason.isEmpty else { return [] }
+        let dates = Set(noReason.map { $0 / 2 })
+        let windowDays = window.map { year.firstDay.days(until: $0) }
+        guard windowDays.allSatisfy(dates.contains) else { return [] }
+        let inWindow = Set(windowDays)
         return [
             DueAction(
-                action: .noContactDay3, basis: "no_reason", count: days,
-                sessions: noReason.filter { window.contains($0.date) }, key: "no_contact_day_3/\(window[0].iso)")
+                action: .noContactDay3, basis: "no_reason", count: window.count,
+                sessions: noReason.filter { inWindow.contains($0 / 2) }.map { Session(academicYear: year, slot: $0) },
+                key: "no_contact_day_3/\(window[0].iso)")
         ]
     }
 
     /// The penalty-notice criteria, counted within the term that contains the day.
-    private func fixedPenalty(all: [(Session, AttendanceCode)], calendar: SchoolCalendar, asOf: LocalDate)
-        -> [DueAction]
-    {
-        guard let term = calendar.term(containing: asOf) else { return [] }
-        let inTerm = all.filter { term.range.contains($0.0.date) }
-        let criteria: [(String, Int, (AttendanceCode) -> Bool)] = [
-            (
-                "unauthorised", policy.fixedPenaltyPerTerm.unauthorisedSessions,
-                { $0.category == .unauthorised && !$0.means(.lateAfterClose) }
-            ),
-            ("late_after_close", policy.fixedPenaltyPerTerm.lateAfterCloseSessions, { $0.means(.lateAfterClose) }),
-            ("unagreed_holiday", policy.fixedPenaltyPerTerm.unagreedHolidaySessions, { $0.means(.holidayNotAgreed) }),
+    private func fixedPenalty(bytes: [UInt8], limit: Int, days: Days, year: AcademicYear) -> [DueAction] {
+        guard let term = days.term else { return [] }
+        let first = max(0, year.firstDay.days(until: term.range.start) * 2)
+        let last = min(limit, (year.firstDay.days(until: term.range.end) + 1) * 2)
+        guard first < last else { return [] }
+        let criteria: [(String, Int, UInt8)] = [
+            ("unauthorised", policy.fixedPenaltyPerTerm.unauthorisedSessions, Flag.unauthorisedNotLate),
+            ("late_after_close", policy.fixedPenaltyPerTerm.lateAfterCloseSessions, Flag.lateAfterClose),
+            ("unagreed_holiday", policy.fixedPenaltyPerTerm.unagreedHolidaySessions, Flag.holidayNotAgreed),
         ]
-        return criteria.compactMap { basis, needed, counts in
-            let sessions = inTerm.filter { counts($0.1) }.map(\.0)
-            guard sessions.count >= needed else { return nil }
+        return criteria.compactMap { basis, needed, flag in
+            var slots: [Int] = []
+            for slot in first..<last where bytes[slot] != 0 && flagsByID[Int(bytes[slot])] & flag != 0 {
+                slots.append(slot)
+            }
+            guard slots.count >= needed else { return nil }
             return DueAction(
-                action: .fpnEligible, basis: basis, count: sessions.count, sessions: sessions,
+                action: .fpnEligible, basis: basis, count: slots.count,
+                sessions: slots.map { Session(academicYear: year, slot: $0) },
                 key: "fpn_eligible/\(basis)/\(term.range.start.iso)")
         }
     }
 
     /// Runs of school days on which every mark is an unauthorised absence, long enough to report.
-    private func continuous(all: [(Session, AttendanceCode)], calendar: SchoolCalendar, asOf: LocalDate) -> [DueAction]
+    private func continuous(bytes: [UInt8], limit: Int, from firstSlot: Int, days: Days, year: AcademicYear)
+        -> [DueAction]
     {
-        var byDate: [LocalDate: [AttendanceCode]] = [:]
-        for (session, code) in all { byDate[session.date, default: []].append(code) }
-        guard let first = all.first?.0.date else { return [] }
         var result: [DueAction] = []
-        var run: [LocalDate] = []
+        var run: [Int] = []
         func close() {
             if run.count >= policy.continuousAbsenceSchoolDays {
-                let sessions = all.filter { run.contains($0.0.date) }.map(\.0)
+                var sessions: [Session] = []
+                for day in run {
+                    for slot in [day * 2, day * 2 + 1]
+                    where slot < limit && bytes[slot] != 0
+                        && flagsByID[Int(bytes[slot])] & Flag.known != 0
+                    {
+                        sessions.append(Session(academicYear: year, slot: slot))
+                    }
+                }
                 result.append(
                     DueAction(
                         action: .continuousAbsenceReport, basis: "unauthorised", count: run.count, sessions: sessions,
-                        key: "continuous_absence_report/\(run[0].iso)"))
+                        key: "continuous_absence_report/\(year.firstDay.adding(days: run[0]).iso)"))
             }
             run = []
         }
-        for day in calendar.schoolDays(in: DateRange(first, asOf) ?? DateRange(asOf, asOf)!) {
-            let codes = byDate[day] ?? []
-            if !codes.isEmpty && codes.allSatisfy({ $0.category == .unauthorised && !$0.means(.lateAfterClose) }) {
-                run.append(day)
-            } else {
-                close()
+        for day in days.schoolDayOffsets where day * 2 + 1 >= firstSlot {
+            var marked = 0
+            var all = true
+            for slot in [day * 2, day * 2 + 1] where slot < limit && bytes[slot] != 0 {
+                let flags = flagsByID[Int(bytes[slot])]
+                guard flags & Flag.known != 0 else { continue }
+                marked += 1
+                if flags & Flag.unauthorisedNotLate == 0 { all = false }
             }
+            if marked > 0 && all { run.append(day) } else { close() }
         }
         close()
         return result
     }
 
     /// Absence in the last school days before holidays, repeated across holidays this year.
-    private func preHoliday(
-        all: [(Session, AttendanceCode)], calendar: SchoolCalendar, year: AcademicYear, asOf: LocalDate
-    ) -> [DueAction] {
-        guard let end = DateRange(year.firstDay, asOf) else { return [] }
-        let days = calendar.schoolDays(in: end)
-        var absentDates: [LocalDate: [Session]] = [:]
-        for (session, code) in all where code.category.countsAsAbsence {
-            absentDates[session.date, default: []].append(session)
-        }
+    private func preHoliday(absences: [Int], days: Days, year: AcademicYear) -> [DueAction] {
+        guard !absences.isEmpty else { return [] }
+        var byDay: [Int: [Int]] = [:]
+        for slot in absences { byDay[slot / 2, default: []].append(slot) }
         var holidays: [[Session]] = []
-        for index in days.indices.dropLast() where days[index].days(until: days[index + 1]) > 3 {
-            let before = days[max(0, index - policy.preHolidaySchoolDays + 1)...index]
-            let sessions = before.flatMap { absentDates[$0] ?? [] }
+        for window in days.preHolidayWindows {
+            let sessions = window.flatMap { byDay[$0] ?? [] }.map { Session(academicYear: year, slot: $0) }
             if !sessions.isEmpty { holidays.append(sessions) }
         }
         guard holidays.count >= policy.preHolidayRepeats else { return [] }

@@ -1,0 +1,54 @@
+extension ProcedureEngine {
+    /// What a run needs to know of a school's calendar on a day, worked out once and shared by its pupils:
+    /// the school days of the year so far, the days before each break, the term, the no-contact window.
+    public struct Days: Sendable {
+        public let asOf: LocalDate
+        /// Offsets from the year's first day of each school day from then through `asOf`, in order.
+        let schoolDayOffsets: [Int]
+        /// For each break of more than a weekend, the offsets of the school days just before it.
+        let preHolidayWindows: [[Int]]
+        let term: CalendarEntry?
+        /// The last few school days through `asOf` when it is a school day and there are enough of them.
+        let noContactWindow: [LocalDate]?
+
+        public init(calendar: SchoolCalendar, year: AcademicYear, asOf: LocalDate, policy: Policy) {
+            self.asOf = asOf
+            let days = DateRange(year.firstDay, asOf).map(calendar.schoolDays(in:)) ?? []
+            schoolDayOffsets = days.map { year.firstDay.days(until: $0) }
+            var windows: [[Int]] = []
+            for index in days.indices.dropLast() where days[index].days(until: days[index + 1]) > 3 {
+                windows.append(Array(schoolDayOffsets[max(0, index - policy.preHolidaySchoolDays + 1)...index]))
+            }
+            preHolidayWindows = windows
+            term = calendar.term(containing: asOf)
+            var window: [LocalDate] = []
+            if calendar.isSchoolDay(asOf) {
+                var day = asOf
+                while window.count < policy.noContactSchoolDays, day > asOf.adding(days: -60) {
+                    if calendar.isSchoolDay(day) { window.insert(day, at: 0) }
+                    day = day.adding(days: -1)
+                }
+            }
+            noContactWindow = window.count == policy.noContactSchoolDays ? window : nil
+            firstDay = year.firstDay
+        }
+
+        let firstDay: LocalDate
+
+        /// Marks on days up to `asOf` only: the first slot after it, within a year of `count` slots.
+        func slotLimit(_ count: Int) -> Int { max(0, min(count, (firstDay.days(until: asOf) + 1) * 2)) }
+
+        /// School days after the slot's day up to and including `asOf`.
+        func schoolDays(afterSlot slot: Int) -> Int {
+            let day = slot / 2
+            // The first school day after `day`, by binary search.
+            var low = 0
+            var high = schoolDayOffsets.count
+            while low < high {
+                let middle = (low + high) / 2
+                if schoolDayOffsets[middle] <= day { low = middle + 1 } else { high = middle }
+            }
+            return schoolDayOffsets.count - low
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import Testing
+
+@testable import AttendanceCore
+
+/// The fast engine (slot by slot, calendar worked out once per run) must give exactly what the plain reading
+/// of the policy gives, on random years of marks, days, records and Letter 3 dates.
+@Suite struct ProcedureEngineEquivalenceTests {
+    @Test func theFastEngineAgreesWithThePlainReadingOnRandomData() {
+        var random = SplitMix64(seed: 20_261_129)
+        let codes = ["/", "\\", "L", "U", "I", "M", "O", "G", "N", "H", "C", "B", "X", "#", "V", "E"]
+        let fast = ProcedureEngine(policy: .wrexham2025, codes: wales)
+        let plain = ReferenceProcedureEngine(policy: .wrexham2025, codes: wales)
+        let year = AcademicYear(startYear: 2025)
+        let sessions = autumn2025.sessions(in: range("2025-09-01", "2026-04-10"))
+        var differing = 0
+        for trial in 0..<400 {
+            var marks = YearMarks(academicYear: year)
+            let absence = random.unit() * (trial % 4 == 0 ? 0.6 : 0.15)
+            let start = Int(random.next() % 40)
+            for session in sessions.dropFirst(start) {
+                let code: String
+                if random.unit() < absence {
+                    code = codes[2 + Int(random.next() % UInt64(codes.count - 2))]
+                } else {
+                    code = session.half == .am ? "/" : "\\"
+                }
+                marks.set(wales[code], at: session)
+            }
+            // Runs of one code, so the rules about runs and holidays are reached.
+            if random.chance(0.5) {
+                let from = Int(random.next() % UInt64(sessions.count))
+                let code = ["O", "N", "G", "I"][Int(random.next() % 4)]
+                for session in sessions[from..<min(sessions.count, from + 30)] { marks.set(wales[code], at: session) }
+            }
+            let asOf = LocalDate(iso: "2025-09-01")!.adding(days: Int(random.next() % 230))
+            let letter3 = random.chance(0.3) ? asOf.adding(days: -Int(random.next() % 120)) : nil
+            let first = plain.run(marks: marks, calendar: autumn2025, asOf: asOf, recorded: [], letter3Sent: letter3)
+            let statuses: [RecordedAction.Status] = [.pending, .done, .withdrawn, .dismissed]
+            var recorded = first.due.filter { _ in random.chance(0.5) }.map {
+                RecordedAction(key: $0.key, action: $0.action, status: statuses[Int(random.next() % 4)])
+            }
+            recorded.append(
+                RecordedAction(key: "letter_2/2025", action: .letter2, status: random.chance(0.5) ? .pending : .done))
+            recorded.append(
+                RecordedAction(key: "first_day_contact/\(asOf.iso)", action: .firstDayContact, status: .pending))
+            let expected = plain.run(
+                marks: marks, calendar: autumn2025, asOf: asOf, recorded: recorded, letter3Sent: letter3)
+            let got = fast.run(marks: marks, calendar: autumn2025, asOf: asOf, recorded: recorded, letter3Sent: letter3)
+            if got != expected {
+                differing += 1
+                #expect(got.due.map(\.key) == expected.due.map(\.key), "trial \(trial) as of \(asOf)")
+                #expect(got == expected, "trial \(trial) as of \(asOf)")
+            }
+        }
+        #expect(differing == 0)
+    }
+}

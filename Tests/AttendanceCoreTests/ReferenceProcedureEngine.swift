@@ -1,0 +1,201 @@
+import Testing
+
+@testable import AttendanceCore
+
+// The procedure as first written: a plain reading of the policy, per pupil, with the calendar asked afresh each
+// time. The engine the program runs is rewritten for speed (slot by slot, the calendar worked out once per run);
+// this copy stays here only as the oracle it is compared with on random data.
+/// The Wrexham Attendance Procedure as a pure function: a pupil's marks for the school year, the calendar, the
+/// policy and what is already recorded in, the actions now due out. Deterministic: the same input gives the
+/// same output, and an action already recorded is never due again (unless it was withdrawn and the line is
+/// crossed again).
+struct ReferenceProcedureEngine: Sendable {
+    let policy: Policy
+    let codes: CodeTable
+
+    init(policy: Policy, codes: CodeTable) {
+        self.policy = policy
+        self.codes = codes
+    }
+
+    typealias Outcome = ProcedureEngine.Outcome
+
+    /// - Parameter letter3Sent: when Letter 3 was carried out, if it was: medical evidence is needed after it.
+    func run(
+        marks: YearMarks, calendar: SchoolCalendar, asOf: LocalDate, recorded: [RecordedAction],
+        letter3Sent: LocalDate? = nil
+    ) -> Outcome {
+        let year = marks.academicYear
+        let all = marks.marks(table: codes).filter { $0.0.date <= asOf }
+        let absences = all.filter { $0.1.category.countsAsAbsence }.map(\.0)
+        let unauthorised = all.filter { $0.1.category == .unauthorised }.map(\.0)
+        var due: [DueAction] = []
+
+        for threshold in policy.thresholds {
+            let counted = threshold.of == .absence ? absences : unauthorised
+            if counted.count >= threshold.sessions {
+                due.append(
+                    DueAction(
+                        action: threshold.action, basis: threshold.of.rawValue, count: counted.count,
+                        sessions: Array(counted.prefix(threshold.sessions)),
+                        key: "\(threshold.action.rawValue)/\(year.startYear)"))
+            }
+        }
+
+        let summary = AttendanceSummary(codes: all.map(\.1), rules: policy.summaryRules)
+        if summary.persistentAbsence {
+            due.append(
+                DueAction(
+                    action: .persistentAbsence, basis: "missed \(summary.absent) of \(summary.possible)",
+                    count: summary.absent, sessions: absences, key: "persistent_absence/\(year.startYear)"))
+        }
+
+        let noReason = all.filter { $0.1.means(.noReasonYet) }.map(\.0)
+        for session in noReason
+        where calendar.schoolDays(after: session.date, through: asOf) >= policy.noReasonSchoolDays {
+            due.append(
+                DueAction(action: .nToO, basis: "no_reason", count: 1, sessions: [session], key: "n_to_o/\(session)"))
+        }
+        let today = noReason.filter { $0.date == asOf }
+        if !today.isEmpty {
+            due.append(
+                DueAction(
+                    action: .firstDayContact, basis: "no_reason", count: today.count, sessions: today,
+                    key: "first_day_contact/\(asOf.iso)"))
+        }
+        due += noContact(noReason: noReason, calendar: calendar, asOf: asOf)
+        let fixedPenalties = fixedPenalty(all: all, calendar: calendar, asOf: asOf)
+        due += fixedPenalties
+        let referred =
+            due.contains { $0.action == .eswReferral }
+            || recorded.contains { $0.action == .eswReferral && $0.status != .withdrawn }
+        if !fixedPenalties.isEmpty, referred, let term = calendar.term(containing: asOf) {
+            // Continued deterioration once the ESW referral is due or made: consider a penalty notice or
+            // prosecution. Judged on this run's own findings too, so a second run the same day adds nothing.
+            due.append(
+                DueAction(
+                    action: .legalActionReview, basis: fixedPenalties.map(\.basis).joined(separator: ","),
+                    count: fixedPenalties.map(\.count).max() ?? 0, sessions: fixedPenalties[0].sessions,
+                    key: "legal_action_review/\(term.range.start.iso)"))
+        }
+        due += continuous(all: all, calendar: calendar, asOf: asOf)
+        due += preHoliday(all: all, calendar: calendar, year: year, asOf: asOf)
+        if let letter3Sent {
+            for (session, code) in all
+            where session.date > letter3Sent && (code.means(.illness) || code.means(.medical)) {
+                due.append(
+                    DueAction(
+                        action: .medicalEvidenceRequired, basis: code.code, count: 1, sessions: [session],
+                        key: "medical_evidence_required/\(session)"))
+            }
+        }
+
+        let live = Set(recorded.filter { $0.status != .withdrawn }.map(\.key))
+        let dueKeys = Set(due.map(\.key))
+        let withdraw = recorded.filter { action in
+            guard action.status == .pending, !dueKeys.contains(action.key) else { return false }
+            // Day-bound actions are judged only on their own day; an earlier day's stays as it was.
+            switch action.action {
+            case .firstDayContact, .noContactDay3: return action.key.hasSuffix(asOf.iso)
+            default: return true
+            }
+        }
+        return Outcome(due: due, new: due.filter { !live.contains($0.key) }, withdraw: withdraw)
+    }
+
+    /// Absent with no reason on each of the last few school days: no contact by day three.
+    private func noContact(noReason: [Session], calendar: SchoolCalendar, asOf: LocalDate) -> [DueAction] {
+        let days = policy.noContactSchoolDays
+        guard calendar.isSchoolDay(asOf) else { return [] }
+        var window: [LocalDate] = []
+        var day = asOf
+        while window.count < days, day > asOf.adding(days: -60) {
+            if calendar.isSchoolDay(day) { window.insert(day, at: 0) }
+            day = day.adding(days: -1)
+        }
+        let byDate = Set(noReason.map(\.date))
+        guard window.count == days, window.allSatisfy(byDate.contains) else { return [] }
+        return [
+            DueAction(
+                action: .noContactDay3, basis: "no_reason", count: days,
+                sessions: noReason.filter { window.contains($0.date) }, key: "no_contact_day_3/\(window[0].iso)")
+        ]
+    }
+
+    /// The penalty-notice criteria, counted within the term that contains the day.
+    private func fixedPenalty(all: [(Session, AttendanceCode)], calendar: SchoolCalendar, asOf: LocalDate)
+        -> [DueAction]
+    {
+        guard let term = calendar.term(containing: asOf) else { return [] }
+        let inTerm = all.filter { term.range.contains($0.0.date) }
+        let criteria: [(String, Int, (AttendanceCode) -> Bool)] = [
+            (
+                "unauthorised", policy.fixedPenaltyPerTerm.unauthorisedSessions,
+                { $0.category == .unauthorised && !$0.means(.lateAfterClose) }
+            ),
+            ("late_after_close", policy.fixedPenaltyPerTerm.lateAfterCloseSessions, { $0.means(.lateAfterClose) }),
+            ("unagreed_holiday", policy.fixedPenaltyPerTerm.unagreedHolidaySessions, { $0.means(.holidayNotAgreed) }),
+        ]
+        return criteria.compactMap { basis, needed, counts in
+            let sessions = inTerm.filter { counts($0.1) }.map(\.0)
+            guard sessions.count >= needed else { return nil }
+            return DueAction(
+                action: .fpnEligible, basis: basis, count: sessions.count, sessions: sessions,
+                key: "fpn_eligible/\(basis)/\(term.range.start.iso)")
+        }
+    }
+
+    /// Runs of school days on which every mark is an unauthorised absence, long enough to report.
+    private func continuous(all: [(Session, AttendanceCode)], calendar: SchoolCalendar, asOf: LocalDate) -> [DueAction]
+    {
+        var byDate: [LocalDate: [AttendanceCode]] = [:]
+        for (session, code) in all { byDate[session.date, default: []].append(code) }
+        guard let first = all.first?.0.date else { return [] }
+        var result: [DueAction] = []
+        var run: [LocalDate] = []
+        func close() {
+            if run.count >= policy.continuousAbsenceSchoolDays {
+                let sessions = all.filter { run.contains($0.0.date) }.map(\.0)
+                result.append(
+                    DueAction(
+                        action: .continuousAbsenceReport, basis: "unauthorised", count: run.count, sessions: sessions,
+                        key: "continuous_absence_report/\(run[0].iso)"))
+            }
+            run = []
+        }
+        for day in calendar.schoolDays(in: DateRange(first, asOf) ?? DateRange(asOf, asOf)!) {
+            let codes = byDate[day] ?? []
+            if !codes.isEmpty && codes.allSatisfy({ $0.category == .unauthorised && !$0.means(.lateAfterClose) }) {
+                run.append(day)
+            } else {
+                close()
+            }
+        }
+        close()
+        return result
+    }
+
+    /// Absence in the last school days before holidays, repeated across holidays this year.
+    private func preHoliday(
+        all: [(Session, AttendanceCode)], calendar: SchoolCalendar, year: AcademicYear, asOf: LocalDate
+    ) -> [DueAction] {
+        guard let end = DateRange(year.firstDay, asOf) else { return [] }
+        let days = calendar.schoolDays(in: end)
+        var absentDates: [LocalDate: [Session]] = [:]
+        for (session, code) in all where code.category.countsAsAbsence {
+            absentDates[session.date, default: []].append(session)
+        }
+        var holidays: [[Session]] = []
+        for index in days.indices.dropLast() where days[index].days(until: days[index + 1]) > 3 {
+            let before = days[max(0, index - policy.preHolidaySchoolDays + 1)...index]
+            let sessions = before.flatMap { absentDates[$0] ?? [] }
+            if !sessions.isEmpty { holidays.append(sessions) }
+        }
+        guard holidays.count >= policy.preHolidayRepeats else { return [] }
+        return [
+            DueAction(
+                action: .preHolidayPattern, basis: "before \(holidays.count) holidays", count: holidays.count,
+                sessions: holidays.flatMap { $0 }, key: "pre_holiday_pattern/\(year.startYear)")
+        ]
+    }
+}
