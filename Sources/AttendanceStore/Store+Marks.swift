@@ -119,7 +119,7 @@ extension Store {
         let existing = try await existingMarks(pupils: pupils, from: dates.min()!, to: dates.max()!, on: db)
 
         var result = MarkWriteResult()
-        var inserts: [[SQLValue]] = []
+        var inserts: [NewMarkRow] = []
         var amendments: [[SQLValue]] = []
         var updates: [(MarkKey, MarkEntry)] = []
         var changedYears = Set<YearKey>()
@@ -170,10 +170,10 @@ extension Store {
                         ]),
                         reason: reason))
             } else {
-                inserts.append([
-                    entry.pupilID, entry.schoolID, key.date, key.session, mark.code, mark.minutesLate, mark.note, user,
-                    stamp,
-                ])
+                inserts.append(
+                    NewMarkRow(
+                        pupilID: entry.pupilID, schoolID: entry.schoolID, date: key.date, session: key.session,
+                        code: mark.code, minutesLate: mark.minutesLate, note: mark.note))
                 result.inserted += 1
                 newBySchool[entry.schoolID, default: 0] += 1
             }
@@ -182,13 +182,7 @@ extension Store {
             changedYears.insert(yearKey)
         }
 
-        try await db.insertRows(
-            into: "marks",
-            columns: [
-                "pupil_id", "school_id", "date", "session", "code", "minutes_late", "note", "recorded_by",
-                "recorded_at",
-            ],
-            rows: inserts)
+        try await Self.insertMarks(inserts, by: user, at: stamp, postgres: location.isPostgres, on: db)
         for (key, entry) in updates {
             try await db.update("marks")
                 .set("code", to: entry.mark.code).set("minutes_late", to: entry.mark.minutesLate)
@@ -214,10 +208,14 @@ extension Store {
                     after: auditJSON(["count": String(count)]), reason: reason))
         }
         try await Self.audit(events, on: db)
-        for key in changedYears {
-            try await db.update("pupil_year_marks").set("marks", to: Data(years[key]!.bytes))
-                .where("pupil_id", .equal, key.pupilID).where("academic_year", .equal, key.year)
-                .run()
+        // Every changed year string in one statement (the rows exist: they were locked above).
+        try await db.insertRows(
+            into: "pupil_year_marks", columns: ["pupil_id", "academic_year", "marks"],
+            rows: changedYears.sorted { ($0.pupilID, $0.year) < ($1.pupilID, $1.year) }.map {
+                [$0.pupilID, $0.year, Data(years[$0]!.bytes)]
+            }
+        ) {
+            $0.onConflict(with: ["pupil_id", "academic_year"]) { $0.set(excludedValueOf: "marks") }
         }
         return result
     }

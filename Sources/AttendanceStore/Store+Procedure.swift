@@ -35,28 +35,47 @@ extension Store {
         let laestabs = Dictionary(uniqueKeysWithValues: allSchools.map { ($0.id, $0.school.laestab) })
         for stored in allSchools where only == nil || stored.school.laestab == only {
             let calendar = try await calendar(for: stored.school)
-            let roll = try await roll(of: stored.id, in: DateRange(asOf, asOf)!)
+            let roll = try await rollIDs(of: stored.id, on: asOf)
             let ids = roll.map(\.id)
             let marks = try await yearMarks(pupils: ids, range: DateRange(year.firstDay, asOf)!)
             let recorded = try await procedureActions(pupils: ids)
             let days = ProcedureEngine.Days(calendar: calendar, year: year, asOf: asOf, policy: policy)
+            // The rules are pure: both cores share a school's pupils.
+            let outcomes = await withTaskGroup(of: [(Int, ProcedureEngine.Outcome)].self) { group in
+                for part in Array(roll.indices).chunked(max(64, (roll.count + 1) / 2)) {
+                    group.addTask {
+                        part.map { index in
+                            let entry = roll[index]
+                            let yearMarks =
+                                marks[entry.id]?.first { $0.academicYear == year } ?? YearMarks(academicYear: year)
+                            let pupilActions = recorded[entry.id] ?? []
+                            return (
+                                index,
+                                engine.run(
+                                    marks: yearMarks, days: days, recorded: pupilActions.map(\.action),
+                                    letter3Sent: pupilActions.first {
+                                        $0.action.action == .letter3 && $0.action.status == .done
+                                    }?.statusDate)
+                            )
+                        }
+                    }
+                }
+                var all = [ProcedureEngine.Outcome?](repeating: nil, count: roll.count)
+                for await part in group { for (index, outcome) in part { all[index] = outcome } }
+                return all.map { $0! }
+            }
             var newRows: [[SQLValue]] = []
             var withdrawals: [(pupilID: Int, upn: UPN, action: RecordedAction)] = []
             var conversions: [MarkEntry] = []
-            for entry in roll {
-                let yearMarks = marks[entry.id]?.first { $0.academicYear == year } ?? YearMarks(academicYear: year)
-                let pupilActions = recorded[entry.id] ?? []
-                let outcome = engine.run(
-                    marks: yearMarks, days: days, recorded: pupilActions.map(\.action),
-                    letter3Sent: pupilActions.first { $0.action.action == .letter3 && $0.action.status == .done }?
-                        .statusDate)
+            for (entry, outcome) in zip(roll, outcomes) {
                 let fresh = Set(outcome.new.map(\.key))
                 for due in outcome.due {
                     result.lines.append(
                         ProcedureLine(
-                            upn: entry.pupil.upn, school: stored.school.laestab, due: due,
+                            upn: entry.upn, school: stored.school.laestab, due: due,
                             alreadyRecorded: !fresh.contains(due.key)))
                 }
+                guard !dryRun else { continue }
                 for due in outcome.new {
                     newRows.append([
                         entry.id, stored.id, year.startYear, due.key, due.action.rawValue, due.basis, due.count,
@@ -69,11 +88,11 @@ extension Store {
                         conversions.append(
                             MarkEntry(
                                 pupilID: entry.id, schoolID: stored.id,
-                                mark: Mark(upn: entry.pupil.upn, session: session, code: o.code),
+                                mark: Mark(upn: entry.upn, session: session, code: o.code),
                                 expected: .code(codes.code(meaning: .noReasonYet)!.code)))
                     }
                 }
-                withdrawals += outcome.withdraw.map { (entry.id, entry.pupil.upn, $0) }
+                withdrawals += outcome.withdraw.map { (entry.id, entry.upn, $0) }
             }
             guard !dryRun else { continue }
             // Name the correction that took each pupil back under the line: their latest amendment.
@@ -153,6 +172,22 @@ extension Store {
             result.withdrawn += withdrawn.count
         }
         return result
+    }
+
+    /// Ids and UPNs of the pupils on a school's roll on a day: all a procedure run needs to know of them.
+    func rollIDs(of schoolID: Int, on date: LocalDate) async throws -> [(id: Int, upn: UPN)] {
+        var seen = Set<Int>()
+        return try await sql.raw(
+            """
+            SELECT p.id, p.upn FROM enrolments e JOIN pupils p ON p.id = e.pupil_id
+            WHERE e.school_id = \(bind: schoolID) AND e.on_roll_from <= \(bind: date.iso)
+            AND (e.on_roll_to IS NULL OR e.on_roll_to >= \(bind: date.iso)) ORDER BY p.upn
+            """
+        ).all().compactMap { row in
+            let id = try row.decode(column: "id", as: Int.self)
+            guard seen.insert(id).inserted else { return nil }
+            return (id, try UPN(try row.decode(column: "upn", as: String.self)))
+        }
     }
 
     struct StoredAction {
