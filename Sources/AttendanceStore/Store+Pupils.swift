@@ -209,15 +209,17 @@ extension Store {
     }
 
     /// Pupils on a school's roll at any time in a range, with the part of the range they were on roll.
-    public func roll(of schoolID: Int, in range: DateRange) async throws -> [(id: Int, pupil: Pupil, onRoll: DateRange)]
-    {
-        let rows = try await sql.raw(
-            """
+    /// With `group`, only that registration group's pupils (read from the database, not filtered here).
+    public func roll(
+        of schoolID: Int, in range: DateRange, group: String? = nil
+    ) async throws -> [(id: Int, pupil: Pupil, onRoll: DateRange)] {
+        var query: SQLQueryString = """
             SELECT p.*, e.on_roll_from, e.on_roll_to FROM enrolments e JOIN pupils p ON p.id = e.pupil_id
             WHERE e.school_id = \(bind: schoolID) AND e.on_roll_from <= \(bind: range.end.iso)
             AND (e.on_roll_to IS NULL OR e.on_roll_to >= \(bind: range.start.iso))
             """
-        ).all()
+        if let group { query = query + " AND p.registration_group = \(bind: group)" }
+        let rows = try await sql.raw(query).all()
         let roll = try rows.compactMap { row -> (id: Int, pupil: Pupil, onRoll: DateRange)? in
             guard let from = LocalDate(iso: try row.decode(column: "on_roll_from", as: String.self)) else { return nil }
             let to = try row.decode(column: "on_roll_to", as: String?.self).flatMap { LocalDate(iso: $0) }

@@ -58,14 +58,12 @@ extension Store {
     /// The year groups of the pupils on a group's roll on a day (for the authorisation policy).
     public func yearGroups(schoolID: Int, group: String, on date: LocalDate) async throws -> Set<String> {
         Set(
-            try await roll(of: schoolID, in: DateRange(date, date)!).filter { $0.pupil.registrationGroup == group }
-                .map(\.pupil.yearGroup))
+            try await roll(of: schoolID, in: DateRange(date, date)!, group: group).map(\.pupil.yearGroup))
     }
 
     /// The register of a group for one session: every pupil on roll that day, with their mark if any.
     public func registerLines(schoolID: Int, group: String, session: Session) async throws -> [RegisterLine] {
-        let pupils = try await roll(of: schoolID, in: DateRange(session.date, session.date)!)
-            .filter { $0.pupil.registrationGroup == group }
+        let pupils = try await roll(of: schoolID, in: DateRange(session.date, session.date)!, group: group)
         guard !pupils.isEmpty else { return [] }
         let rows = try await sql.raw(
             """
@@ -93,7 +91,7 @@ extension Store {
     public func groupMarks(
         schoolID: Int, group: String, in range: DateRange
     ) async throws -> [(pupil: Pupil, onRoll: DateRange, marks: [Session: String], amended: Set<Session>)] {
-        let pupils = try await roll(of: schoolID, in: range).filter { $0.pupil.registrationGroup == group }
+        let pupils = try await roll(of: schoolID, in: range, group: group)
         guard !pupils.isEmpty else { return [] }
         let ids = pupils.map(\.id)
         var marks: [Int: [Session: String]] = [:]
