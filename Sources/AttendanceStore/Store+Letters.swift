@@ -87,7 +87,7 @@ extension Store {
                     .returning("id").first(decodingColumn: "id", as: Int.self) ?? 0
                 ids.append(id)
                 if letter.channel == .email, let to = letter.recipient.email, let email = letter.email {
-                    try await Self.queueDelivery(
+                    _ = try await Self.queueDelivery(
                         NewDelivery(
                             upn: letter.upn, channel: .email, purpose: "letter:\(letter.kind.rawValue)",
                             recipient: to, subject: email.subject, body: email.body, letterID: id),

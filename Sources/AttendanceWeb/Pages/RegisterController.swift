@@ -290,8 +290,6 @@ enum RegisterController {
         let principal = try request.signedIn
         let context = try await context(request)
         let store = request.context.store
-        let codes = store.codes
-        let laestab = context.school.school.laestab
         guard context.calendar.isSchoolDay(context.session.date) else {
             throw Abort(.badRequest, reason: "error.notSchoolDay")
         }
