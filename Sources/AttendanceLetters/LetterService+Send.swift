@@ -16,6 +16,11 @@ extension LetterService {
     public func sendDue(at now: Date = Date()) async throws -> SendResult {
         var result = SendResult()
         for delivery in try await store.dueDeliveries(at: now) {
+            guard (delivery.channel == .email ? smtp != nil : texts != nil) else {
+                result.waiting += 1
+                continue
+            }
+            guard try await store.claimDelivery(delivery.id, at: now) else { continue }
             do {
                 let reference: String?
                 switch delivery.channel {

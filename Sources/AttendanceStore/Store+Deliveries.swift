@@ -149,6 +149,18 @@ extension Store {
         }
     }
 
+    /// Claims a due message for one sender, so that the server's schedule, a page and the command never send it twice:
+    /// its next attempt moves ten minutes on, and only the sender whose update found it due goes ahead.
+    public func claimDelivery(_ id: Int, at now: Date = Date()) async throws -> Bool {
+        try await !sql.raw(
+            """
+            UPDATE deliveries SET next_attempt_at = \(bind: Timestamp.text(now.addingTimeInterval(600)))
+            WHERE id = \(bind: id) AND status <> \(bind: Delivery.Status.sent.rawValue)
+            AND next_attempt_at <= \(bind: Timestamp.text(now)) RETURNING id
+            """
+        ).all().isEmpty
+    }
+
     /// Makes failed messages due now (a person asked to retry, or the test run).
     public func retryFailedDeliveriesNow(at now: Date = Date()) async throws {
         try await sql.update("deliveries").set("next_attempt_at", to: Timestamp.text(now))

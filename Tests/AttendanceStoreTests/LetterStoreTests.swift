@@ -28,6 +28,9 @@ import Testing
             await #expect(throws: (any Error).self) { try await store.sql.raw("DELETE FROM letters").run() }
             let due = try await store.dueDeliveries()
             #expect(due.count == 1 && due[0].letterID == ids[0] && due[0].recipient == "sian@example.org")
+            // One sender claims it; a second (the schedule, the command) finds nothing to send.
+            #expect(try await store.claimDelivery(due[0].id))
+            #expect(try await !store.claimDelivery(due[0].id))
             try await store.recordAttempt(delivery: due[0].id, succeeded: false, detail: "refused")
             #expect(try await store.dueDeliveries().isEmpty)
             #expect(try await store.dueDeliveries(at: Date().addingTimeInterval(61)).count == 1)

@@ -178,7 +178,7 @@ enum ActionsController {
                 .meetingInvitation, for: item.pupil.upn, school: laestab,
                 details: ["meeting_date": date, "meeting_time": time, "meeting_place": place],
                 today: request.context.today, by: request.actor, signatory: principal.user.displayName)
-            _ = try? await request.context.letters.sendDue()
+            sendInBackground(request.context.letters)
         }
         return Page.redirect(base(laestab) + "?saved=1")
     }

@@ -175,7 +175,7 @@ enum LettersController {
         } catch LetterProblem.noContact {
             throw Abort(.unprocessableEntity, reason: "error.noContact")
         }
-        _ = try? await request.context.letters.sendDue()
+        sendInBackground(request.context.letters)
         return Page.redirect("/pupils/\(upn.value)?produced=1#letters")
     }
 
