@@ -50,7 +50,7 @@ public struct LetterFacts: Sendable {
             guard let text = details[name] else { return "" }
             return LocalDate(iso: text)?.letterText(language) ?? text
         }
-        var values: [String: Any] = [
+        return [
             "pupil_name": "\(pupil.legalForename) \(pupil.legalSurname)",
             "pupil_forename": pupil.preferredForename ?? pupil.legalForename,
             "upn": pupil.upn.value, "date_of_birth": pupil.dateOfBirth.letterText(language),
@@ -69,8 +69,5 @@ public struct LetterFacts: Sendable {
             "holiday_reason": details["holiday_reason"] ?? "", "signatory": signatory,
             "esw_helpline": Self.eswHelpline,
         ]
-        // Mustache treats an empty string as present; keep false sections false.
-        if details["holiday_decision"] == nil { values["holiday_agreed"] = false }
-        return values
     }
 }

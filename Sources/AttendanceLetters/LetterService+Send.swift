@@ -16,35 +16,37 @@ extension LetterService {
     public func sendDue(at now: Date = Date()) async throws -> SendResult {
         var result = SendResult()
         for delivery in try await store.dueDeliveries(at: now) {
-            guard (delivery.channel == .email ? smtp != nil : texts != nil) else {
-                result.waiting += 1
-                continue
+            // How this message goes, if its channel is set up here; otherwise it waits, still due.
+            let send: () async throws -> String?
+            switch delivery.channel {
+            case .email:
+                guard let smtp else {
+                    result.waiting += 1
+                    continue
+                }
+                send = {
+                    try await SMTPClient(smtp).send(try await mail(for: delivery, from: smtp.from))
+                    return nil
+                }
+            case .sms:
+                guard let texts else {
+                    result.waiting += 1
+                    continue
+                }
+                send = {
+                    try await texts.send(
+                        to: delivery.recipient, message: delivery.body, reference: "delivery-\(delivery.id)")
+                }
             }
             guard try await store.claimDelivery(delivery.id, at: now) else { continue }
             do {
-                let reference: String?
-                switch delivery.channel {
-                case .email:
-                    guard let smtp else {
-                        result.waiting += 1
-                        continue
-                    }
-                    try await SMTPClient(smtp).send(try await mail(for: delivery, from: smtp.from))
-                    reference = nil
-                case .sms:
-                    guard let texts else {
-                        result.waiting += 1
-                        continue
-                    }
-                    reference = try await texts.send(
-                        to: delivery.recipient, message: delivery.body, reference: "delivery-\(delivery.id)")
-                }
+                let reference = try await send()
                 try await store.recordAttempt(
                     delivery: delivery.id, succeeded: true, detail: "sent", providerReference: reference, at: now)
                 result.sent += 1
             } catch {
-                // The reason names the server, never the parent's address or number.
-                logger.warning("message \(delivery.id) not sent: \(String(describing: error))")
+                // The reason goes on the pupil's record; a server's reply may quote the address, so not in the log.
+                logger.warning("message \(delivery.id) (\(delivery.channel.rawValue)) not sent; will retry")
                 try await store.recordAttempt(
                     delivery: delivery.id, succeeded: false, detail: String(describing: error), at: now)
                 result.failed += 1

@@ -43,6 +43,9 @@ public struct LetterService: Sendable {
         self.logger = logger
     }
 
+    /// Email or text messages are set up here, so messages can go at all.
+    public var canSend: Bool { smtp != nil || texts != nil }
+
     /// What producing a batch did.
     public struct Batch: Sendable {
         public let id: String

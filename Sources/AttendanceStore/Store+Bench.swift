@@ -25,10 +25,6 @@ extension Store {
 extension Store {
     /// Database ids of pupils by UPN (for bulk loads that already know the pupils exist).
     public func pupilIDs(_ upns: some Collection<UPN>) async throws -> [UPN: Int] {
-        var result: [UPN: Int] = [:]
-        for chunk in Array(upns).chunked(5000) {
-            result.merge(try await Self.pupilIDs(for: chunk, on: sql)) { a, _ in a }
-        }
-        return result
+        try await Self.pupilIDs(for: upns, on: sql)
     }
 }

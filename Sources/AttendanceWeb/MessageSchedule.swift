@@ -27,6 +27,6 @@ struct MessageSchedule: LifecycleHandler {
 /// Sends what a page has just queued without keeping the page waiting on a slow or absent mail server; each
 /// message is claimed before it is sent, so this and the schedule never send one twice.
 func sendInBackground(_ letters: LetterService) {
-    guard letters.smtp != nil || letters.texts != nil else { return }
+    guard letters.canSend else { return }
     Task { _ = try? await letters.sendDue() }
 }

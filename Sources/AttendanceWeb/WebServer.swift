@@ -20,8 +20,8 @@ public struct WebConfiguration: Sendable {
     public var policy: Policy = .wrexham2025
     /// When the server runs the procedure each school day (nil: never on its own).
     public var procedureAt: TimeOfDay? = nil
-    /// The authority's own letter templates (a folder of cy/ and en/), over the shipped ones.
-    public var lettersDirectory: String? = nil
+    /// Letter templates: the shipped ones, or with the authority's own folder over them (nil: shipped only).
+    public var letterTemplates: LetterTemplates? = nil
     /// Email; nil keeps letters to post.
     public var smtp: SMTPConfiguration? = nil
     /// Text messages through GOV.UK Notify; nil: none.
@@ -84,7 +84,7 @@ public enum WebServer {
         let templates = try await MustacheLibrary(directory: resources.appendingPathComponent("templates").path)
         let strings = try Strings(directory: resources.appendingPathComponent("strings"))
         let letters = LetterService(
-            store: store, templates: try LetterTemplates(directory: configuration.lettersDirectory),
+            store: store, templates: try configuration.letterTemplates ?? LetterTemplates(),
             pdf: PDFMaker.locate(), smtp: configuration.smtp,
             texts: configuration.notify.map { NotifyTextSender($0) }, logger: app.logger)
         app.storage[WebContextKey.self] = WebContext(
@@ -105,7 +105,7 @@ public enum WebServer {
         if let at = configuration.procedureAt {
             app.lifecycle.use(ProcedureSchedule(store: store, policy: configuration.policy, at: at))
         }
-        if let seconds = configuration.sendEverySeconds, configuration.smtp != nil || configuration.notify != nil {
+        if let seconds = configuration.sendEverySeconds, letters.canSend {
             app.lifecycle.use(MessageSchedule(letters: letters, seconds: seconds))
         }
         try routes(app)

@@ -28,10 +28,14 @@ struct LetterOptions: ParsableArguments {
             valueName: "folder"))
     var folder: String?
 
-    func service(_ store: Store) throws -> LetterService {
+    /// The shipped templates with the authority's folder over them, each checked.
+    func templates() throws -> LetterTemplates {
         let folder = self.folder ?? ProcessInfo.processInfo.environment["ATTENDANCE_LETTERS"]
-        let templates: LetterTemplates
-        do { templates = try LetterTemplates(directory: folder) } catch { throw ValidationError("--letters: \(error)") }
+        do { return try LetterTemplates(directory: folder) } catch { throw ValidationError("--letters: \(error)") }
+    }
+
+    func service(_ store: Store) throws -> LetterService {
+        let templates = try templates()
         do {
             return LetterService(
                 store: store, templates: templates, pdf: PDFMaker.locate(),

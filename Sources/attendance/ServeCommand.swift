@@ -36,11 +36,10 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = WebConfiguration(
             hostname: hostname, port: port, demoMode: demo, secureCookies: secureCookies)
         configuration.procedureAt = TimeOfDay(text: procedureAt)
-        configuration.lettersDirectory = letters.folder ?? ProcessInfo.processInfo.environment["ATTENDANCE_LETTERS"]
+        configuration.letterTemplates = try letters.templates()
         do {
             configuration.smtp = try SMTPConfiguration.fromEnvironment()
             configuration.notify = try NotifyTextSender.Configuration.fromEnvironment()
-            _ = try LetterTemplates(directory: configuration.lettersDirectory)
         } catch {
             throw ValidationError(String(describing: error))
         }

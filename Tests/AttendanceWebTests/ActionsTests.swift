@@ -73,14 +73,16 @@ import VaporTesting
         }
     }
 
-    @Test func aMeetingIsRecordedWithItsDate() async throws {
-        try await withWebApp { app, store in
-            let school = try await store.requireSchool(mainSchool)
-            let roll = try await store.roll(of: school.id, in: DateRange(testToday, testToday)!)
-            let pupil = roll.first { $0.pupil.yearGroup == "11" }!
-            let calendar = try await store.calendar(for: school.school)
-            let sessions = calendar.sessions(in: DateRange(LocalDate(iso: "2026-09-14")!, testToday.adding(days: -1))!)
-                .prefix(26)
+    /// Gives Year 11 pupils 26 sessions of unauthorised absence, runs the procedure, and returns each one's
+    /// pending meeting action.
+    func meetings(_ store: Store, pupils count: Int) async throws -> [QueuedAction] {
+        let school = try await store.requireSchool(mainSchool)
+        let roll = try await store.roll(of: school.id, in: DateRange(testToday, testToday)!)
+        let pupils = Array(roll.filter { $0.pupil.yearGroup == "11" }.prefix(count))
+        let calendar = try await store.calendar(for: school.school)
+        let sessions = calendar.sessions(in: DateRange(LocalDate(iso: "2026-09-14")!, testToday.adding(days: -1))!)
+            .prefix(26)
+        for pupil in pupils {
             try await store.writeMarks(
                 sessions.map {
                     MarkEntry(
@@ -88,10 +90,18 @@ import VaporTesting
                     )
                 },
                 by: Actor("head@demo.example"), reason: "test: truancy")
-            try await store.runProcedure(policy: .wrexham2025, asOf: testToday, dryRun: false)
-            let meeting = try await store.actions(schoolID: school.id).first {
-                $0.action == .attendanceMeeting && $0.pupil.upn == pupil.pupil.upn
-            }!
+        }
+        try await store.runProcedure(policy: .wrexham2025, asOf: testToday, dryRun: false)
+        let pending = try await store.actions(schoolID: school.id)
+        return pupils.map { pupil in
+            pending.first { $0.action == .attendanceMeeting && $0.pupil.upn == pupil.pupil.upn }!
+        }
+    }
+
+    @Test func aMeetingIsRecordedWithItsDate() async throws {
+        try await withWebApp { app, store in
+            let school = try await store.requireSchool(mainSchool)
+            let meeting = try await meetings(store, pupils: 1)[0]
             var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
             let page = try await office.get("/schools/\(mainSchool)/actions?action=attendance_meeting").body.string
             #expect(page.contains("Meeting date (YYYY-MM-DD)"))
@@ -105,6 +115,43 @@ import VaporTesting
             #expect(dated.status == .seeOther)
             let closed = try await store.actions(schoolID: school.id, status: .done).first { $0.id == meeting.id }
             #expect(closed?.statusNote == "meeting arranged for 2026-12-02. Invitation sent")
+        }
+    }
+
+    @Test func aMeetingWithItsTimeAndPlaceProducesTheInvitationAndWithoutAContactSaysSo() async throws {
+        try await withWebApp { app, store in
+            let school = try await store.requireSchool(mainSchool)
+            let found = try await meetings(store, pupils: 2)
+            let (invited, unreachable) = (found[0], found[1])
+            var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
+            try await office.get("/schools/\(mainSchool)/actions")
+            let done = try await office.post(
+                "/schools/\(mainSchool)/actions/\(invited.id)/complete",
+                [
+                    "note": "Invitation sent", "meeting": "2026-12-02", "meeting_time": "10:30",
+                    "meeting_place": "the school library",
+                ])
+            #expect(done.status == .seeOther)
+            let letters = try await store.letters(of: invited.pupil.upn)
+            #expect(!letters.isEmpty && letters.allSatisfy { $0.kind == .meetingInvitation })
+            let kept = try #require(try await store.letter(id: letters[0].id)?.html)
+            #expect(kept.contains("the school library") && kept.contains("10:30"))
+            #expect(kept.contains("2 December 2026") || kept.contains("2 Rhagfyr 2026"))
+            // With no contact the meeting is still recorded, and the page says the letter could not be made.
+            let pupilID = try await store.pupil(unreachable.pupil.upn)!.id
+            try await store.sql.delete(from: "contacts").where("pupil_id", .equal, pupilID).run()
+            try await office.get("/schools/\(mainSchool)/actions")
+            let noContact = try await office.post(
+                "/schools/\(mainSchool)/actions/\(unreachable.id)/complete",
+                [
+                    "note": "Invitation by hand", "meeting": "2026-12-03", "meeting_time": "09:00",
+                    "meeting_place": "the office",
+                ])
+            #expect(noContact.status == .ok)
+            #expect(noContact.body.string.contains("This pupil has no contact to write to"))
+            let closed = try await store.actions(schoolID: school.id, status: .done).first { $0.id == unreachable.id }
+            #expect(closed?.statusNote == "meeting arranged for 2026-12-03. Invitation by hand")
+            #expect(try await store.letters(of: unreachable.pupil.upn).isEmpty)
         }
     }
 

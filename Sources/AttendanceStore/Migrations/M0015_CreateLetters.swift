@@ -30,17 +30,7 @@ struct M0015_CreateLetters: AsyncMigration {
         let sql = database as! any SQLDatabase
         try await sql.create(index: "letters_pupil_idx").on("letters").column("pupil_id").run()
         try await sql.create(index: "letters_batch_idx").on("letters").column("school_id").column("batch").run()
-        if sql.dialect.name == "postgresql" {
-            try await sql.raw(
-                "CREATE TRIGGER letters_append_only BEFORE UPDATE OR DELETE ON letters FOR EACH ROW EXECUTE FUNCTION refuse_change()"
-            ).run()
-        } else {
-            for event in ["UPDATE", "DELETE"] {
-                try await sql.raw(
-                    "CREATE TRIGGER letters_no_\(unsafeRaw: event.lowercased()) BEFORE \(unsafeRaw: event) ON letters BEGIN SELECT RAISE(ABORT, 'letters is append-only'); END"
-                ).run()
-            }
-        }
+        try await sql.refuseChanges(to: "letters")
         // A day's printed letters as one PDF, made once from the kept copies' pages.
         try await database.schema("letter_batches")
             .field("id", .string, .identifier(auto: false))

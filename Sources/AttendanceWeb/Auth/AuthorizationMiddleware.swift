@@ -74,10 +74,7 @@ struct AuthorizationMiddleware: AsyncMiddleware {
                 // Only someone who may see every pupil learns that a UPN does not exist.
                 throw Abort(principal.allows(.viewAuthority, .none) ? .notFound : .forbidden)
             }
-            return .pupil(
-                PupilPlacement(
-                    upn: upn, enrolments: stored.enrolments, yearGroup: stored.pupil.yearGroup,
-                    registrationGroup: stored.pupil.registrationGroup))
+            return .pupil(stored.placement)
         }
     }
 
@@ -100,5 +97,14 @@ extension Request {
         if url.path.hasPrefix("/api/") { return true }
         let accept = headers.first(name: .accept) ?? ""
         return accept.contains("application/json") && !accept.contains("text/html")
+    }
+}
+
+extension StoredPupil {
+    /// The pupil as the access policy sees them.
+    var placement: PupilPlacement {
+        PupilPlacement(
+            upn: pupil.upn, enrolments: enrolments, yearGroup: pupil.yearGroup,
+            registrationGroup: pupil.registrationGroup)
     }
 }

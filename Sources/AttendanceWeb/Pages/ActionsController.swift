@@ -1,4 +1,5 @@
 import AttendanceCore
+import AttendanceLetters
 import AttendanceStore
 import Vapor
 
@@ -159,6 +160,7 @@ enum ActionsController {
             }
             note = "call: \(outcome). " + note
         }
+        var meeting: LocalDate?
         if status == .done, item.action == .attendanceMeeting {
             guard let date = (try? request.content.get(String.self, at: "meeting")).flatMap({ LocalDate(iso: $0) })
             else {
@@ -166,18 +168,24 @@ enum ActionsController {
                     request, notice: nil, error: request.text("actions.badMeetingDate"), status: .unprocessableEntity)
             }
             note = "meeting arranged for \(date.iso). " + note
+            meeting = date
         }
         try await store.closeAction(id: id, schoolID: school.id, as: status, note: note, by: request.actor)
         // With a time and a place the invitation letter is produced now, in each parent's language.
-        if status == .done, item.action == .attendanceMeeting,
-            let time = try? request.content.get(String.self, at: "meeting_time"), !time.isEmpty,
-            let place = try? request.content.get(String.self, at: "meeting_place"), !place.isEmpty,
-            let date = try? request.content.get(String.self, at: "meeting")
+        if let meeting, let time = try? request.content.get(String.self, at: "meeting_time"), !time.isEmpty,
+            let place = try? request.content.get(String.self, at: "meeting_place"), !place.isEmpty
         {
-            _ = try await request.context.letters.produce(
-                .meetingInvitation, for: item.pupil.upn, school: laestab,
-                details: ["meeting_date": date, "meeting_time": time, "meeting_place": place],
-                today: request.context.today, by: request.actor, signatory: principal.user.displayName)
+            do {
+                _ = try await request.context.letters.produce(
+                    .meetingInvitation, for: item.pupil.upn, school: laestab,
+                    details: ["meeting_date": meeting.iso, "meeting_time": time, "meeting_place": place],
+                    today: request.context.today, by: request.actor, signatory: principal.user.displayName)
+            } catch LetterProblem.noContact {
+                // The meeting is recorded; only the letter could not be made.
+                return try await render(
+                    request, notice: request.text("actions.saved"), error: request.text("error.noContact"),
+                    status: .ok)
+            }
             sendInBackground(request.context.letters)
         }
         return Page.redirect(base(laestab) + "?saved=1")

@@ -8,13 +8,10 @@ import Vapor
 enum LettersController {
     static func base(_ laestab: LAESTAB) -> String { "/schools/\(laestab)/letters" }
 
-    /// The school the route names, with the pupil a letter is about checked against what the user may see.
+    /// Whether the user may see the pupil a letter is about.
     static func mayView(_ request: Request, _ upn: UPN) async throws -> Bool {
         guard let stored = try await request.context.store.pupil(upn) else { return false }
-        let placement = PupilPlacement(
-            upn: upn, enrolments: stored.enrolments, yearGroup: stored.pupil.yearGroup,
-            registrationGroup: stored.pupil.registrationGroup)
-        return try request.signedIn.allows(.viewPupil, .pupil(placement))
+        return try request.signedIn.allows(.viewPupil, .pupil(stored.placement))
     }
 
     @Sendable static func produceDue(_ request: Request) async throws -> Response {
@@ -33,6 +30,12 @@ enum LettersController {
         let store = request.context.store
         let school = try await store.requireSchool(laestab)
         let letters = try await store.letters(batch: id, school: laestab)
+        var deliveries: [Delivery] = []
+        var names: [UPN: String] = [:]
+        for upn in Set(letters.map(\.upn)) {
+            deliveries += try await store.deliveries(of: upn)
+            names[upn] = try await store.pupil(upn)?.pupil.displayName
+        }
         let pdf = try await store.batchPDF(id, school: laestab)
         let needing = request.query[Int.self, at: "needing"] ?? 0
         let skipped = request.query[Int.self, at: "skipped"] ?? 0
@@ -46,7 +49,7 @@ enum LettersController {
                 ]),
             "actionsHref": ActionsController.base(laestab), "actionsLabel": request.text("actions.link"),
             "none": request.text("letters.none"),
-            "letters": try await rows(request, letters, laestab: laestab), "hasLetters": !letters.isEmpty,
+            "letters": rows(request, letters, deliveries: deliveries, names: names), "hasLetters": !letters.isEmpty,
         ]
         values.merge(columnLabels(request)) { a, _ in a }
         if needing > 0 { values["needing"] = request.text("letters.needingDetails", ["count": String(needing)]) }
@@ -70,15 +73,14 @@ enum LettersController {
     }
 
     /// Table rows for letters, with their delivery state when emailed.
-    static func rows(_ request: Request, _ letters: [StoredLetter], laestab: LAESTAB?) async throws -> [[String: Any]] {
-        var deliveries: [UPN: [Delivery]] = [:]
-        var names: [UPN: String] = [:]
-        for upn in Set(letters.map(\.upn)) {
-            deliveries[upn] = try await request.context.store.deliveries(of: upn)
-            names[upn] = try await request.context.store.pupil(upn)?.pupil.displayName
-        }
+    static func rows(
+        _ request: Request, _ letters: [StoredLetter], deliveries: [Delivery], names: [UPN: String] = [:]
+    ) -> [[String: Any]] {
+        let byLetter = Dictionary(
+            deliveries.compactMap { delivery in delivery.letterID.map { ($0, delivery) } },
+            uniquingKeysWith: { a, _ in a })
         return letters.map { letter in
-            let href = base(laestab ?? letter.school) + "/\(letter.id)"
+            let href = base(letter.school) + "/\(letter.id)"
             var row: [String: Any] = [
                 "id": letter.id,
                 "date": String(Timestamp.text(letter.producedAt).prefix(16)).replacingOccurrences(
@@ -94,7 +96,7 @@ enum LettersController {
                 row["pdfHref"] = href + "/pdf"
                 row["pdfLabel"] = request.text("letters.pdf")
             }
-            if let delivery = deliveries[letter.upn]?.first(where: { $0.letterID == letter.id }) {
+            if let delivery = byLetter[letter.id] {
                 row["status"] = status(request, delivery)
             }
             return row
@@ -155,7 +157,7 @@ enum LettersController {
         guard let stored = try await request.context.store.pupil(upn),
             stored.enrolments.contains(where: { $0.school == laestab })
         else { throw Abort(.notFound) }
-        guard try await mayView(request, upn) else { throw Abort(.forbidden) }
+        guard try request.signedIn.allows(.viewPupil, .pupil(stored.placement)) else { throw Abort(.forbidden) }
         guard let kind = LetterKind(rawValue: (try? request.content.get(String.self, at: "kind")) ?? "") else {
             throw Abort(.unprocessableEntity, reason: "error.badRequest")
         }
@@ -183,7 +185,7 @@ enum LettersController {
     @Sendable static func firstDay(_ request: Request) async throws -> Response {
         guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
         let letters = request.context.letters
-        guard letters.smtp != nil || letters.texts != nil else {
+        guard letters.canSend else {
             return try await OfficeController.renderDay(
                 request, notice: nil, error: request.text("messages.notSetUp"), status: .unprocessableEntity)
         }

@@ -95,7 +95,7 @@ enum OfficeController {
             "groupLabel": request.text("registers.group"), "sessionLabel": request.text("pupil.session"),
             "contactsLabel": request.text("office.contacts"),
         ]
-        if request.context.letters.smtp != nil || request.context.letters.texts != nil {
+        if request.context.letters.canSend {
             values["firstDayAction"] = "/schools/\(laestab)/messages/first-day"
             values["firstDayLabel"] = request.text("messages.firstDay")
         }

@@ -119,11 +119,12 @@ enum PupilController {
     static func letterValues(_ request: Request, _ upn: UPN, school: LAESTAB) async throws -> [String: Any] {
         let store = request.context.store
         let letters = try await store.letters(of: upn)
-        let messages = try await store.deliveries(of: upn).filter { $0.letterID == nil }
+        let deliveries = try await store.deliveries(of: upn)
+        let messages = deliveries.filter { $0.letterID == nil }
         var values: [String: Any] = [
             "lettersSection": true, "lettersTitle": request.text("letters.title"),
             "noLetters": request.text("letters.noLetters"), "hasLetters": !letters.isEmpty,
-            "letters": try await LettersController.rows(request, letters, laestab: nil),
+            "letters": LettersController.rows(request, letters, deliveries: deliveries),
             "messagesTitle": request.text("letters.messages"), "noMessages": request.text("letters.noMessages"),
             "messages": messages.map { message -> [String: Any] in
                 [

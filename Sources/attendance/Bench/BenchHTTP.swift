@@ -128,9 +128,7 @@ enum BenchHTTP {
                         let clock = ContinuousClock.now
                         let response = try await client.execute(request, timeout: .seconds(60))
                         let text = try await response.body.collect(upTo: 1 << 20)
-                        let elapsed = ContinuousClock.now - clock
-                        latencies.append(
-                            Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+                        latencies.append((ContinuousClock.now - clock).milliseconds)
                         if response.status != .ok {
                             failures += 1
                             if firstFailure == nil {
@@ -145,8 +143,7 @@ enum BenchHTTP {
             for try await result in group { all.append(result) }
             return all
         }
-        let elapsed = ContinuousClock.now - started
-        let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let wall = (ContinuousClock.now - started).milliseconds / 1000
         let latencies = results.flatMap(\.0).sorted()
         let failures = results.map(\.1).reduce(0, +)
         let saved = latencies.count - failures

@@ -24,6 +24,7 @@ enum BenchLoad {
         var pupils = 0
         var registers: [BenchRegister] = []
         let started = Date()
+        let progress = Progress()
         for index in authority.plans.indices {
             let data = authority.school(index)
             let laestab = data.school.laestab
@@ -44,12 +45,10 @@ enum BenchLoad {
             for (group, members) in Dictionary(grouping: onRoll, by: \.pupil.registrationGroup) {
                 registers.append(BenchRegister(school: laestab, group: group, upns: members.map(\.pupil.upn.value)))
             }
-            if isatty(STDERR_FILENO) != 0 {
-                FileHandle.standardError.write(
-                    Data("\rloading: school \(index + 1) of \(authority.plans.count), \(marks) marks".utf8))
+            if index % 25 == 24 || index == authority.plans.count - 1 {
+                progress.say("loaded \(index + 1) of \(authority.plans.count) schools, \(marks) marks")
             }
         }
-        if isatty(STDERR_FILENO) != 0 { FileHandle.standardError.write(Data("\n".utf8)) }
         report.add("schools", Double(authority.plans.count), "")
         report.add("pupils", Double(pupils), "")
         report.add("marks imported", Double(marks), "")

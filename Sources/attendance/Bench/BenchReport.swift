@@ -103,7 +103,9 @@ enum Machine {
 
 /// Milliseconds a piece of async work takes.
 func milliseconds(_ work: () async throws -> Void) async rethrows -> Double {
-    let clock = ContinuousClock()
-    let elapsed = try await clock.measure { try await work() }
-    return Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+    try await ContinuousClock().measure { try await work() }.milliseconds
+}
+
+extension Duration {
+    var milliseconds: Double { Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15 }
 }
