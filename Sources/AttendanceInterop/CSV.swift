@@ -82,8 +82,12 @@ public enum CSV {
         return records
     }
 
-    /// Quotes a field when it needs it.
+    /// Quotes a field when it needs it. A field a spreadsheet would read as a formula (it starts with `=`, `+`,
+    /// `-`, `@`, a tab or a carriage return) is written as text, behind an apostrophe: a name or an email
+    /// address typed by anyone must never run when an export is opened.
     public static func escape(_ field: String) -> String {
+        var field = field
+        if let first = field.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { field = "'" + field }
         guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

@@ -202,8 +202,13 @@ public enum ImportParser {
                 if code == nil { row.fail("code", "'\(codeText)' is not a code in the \(codes.name) table") }
                 let minutes = row.optionalInt("minutes_late", in: 0...600)
                 guard let upn, let date, let half, let code, let minutes else { return nil }
-                if minutes != nil, !(code.means(.lateBeforeClose) || code.means(.lateAfterClose)) {
+                let isLate = code.means(.lateBeforeClose) || code.means(.lateAfterClose)
+                if minutes != nil, !isLate {
                     row.fail("minutes_late", "only a late code (\(lateCodes(codes))) has minutes late")
+                    return nil
+                }
+                if minutes == nil, isLate {
+                    row.fail("minutes_late", "a late code (\(code.code)) needs the minutes late")
                     return nil
                 }
                 let session = Session(date, half)

@@ -3,6 +3,14 @@ import Foundation
 
 /// A CSV file read against its expected columns: the header is checked once, then each row is read by name.
 struct Table {
+    /// Columns holding a name or a short value: at most 100 characters (others at most 1,000).
+    static let shortColumns: Set<String> = [
+        "surname", "forename", "preferred_surname", "preferred_forename", "name", "relationship", "upn", "date",
+        "session", "code", "minutes_late", "year_group", "registration_group", "phone", "mobile", "email", "la",
+        "estab", "phase", "kind", "start", "end", "dob", "sex", "fsm", "lac", "aln", "on_roll_from", "on_roll_to",
+        "priority", "parental_responsibility", "language", "am_start", "am_close", "pm_start", "pm_close",
+    ]
+
     let columns: [String: Int]
     let records: ArraySlice<CSVRecord>
 
@@ -43,6 +51,19 @@ struct Table {
                     ImportProblem(
                         line: record.line, "has \(record.fields.count) fields, the header has \(columns.count)"))
                 continue
+            }
+            // No field may carry control characters (a NUL ends a string in other programs) or run on without
+            // end; names are kept shorter than addresses and notes.
+            for (name, index) in columns.sorted(by: { $0.value < $1.value }) {
+                let field = record.fields[index]
+                let limit = Self.shortColumns.contains(name) ? 100 : 1000
+                if field.unicodeScalars.contains(where: {
+                    $0.value < 0x20 && $0 != "\n" && $0 != "\r" || $0.value == 0x7F
+                }) {
+                    reader.fail(name, "contains a control character")
+                } else if field.count > limit {
+                    reader.fail(name, "is longer than \(limit) characters")
+                }
             }
             let row = read(&reader)
             if reader.problems.isEmpty, let row { rows.append(row) } else { problems += reader.problems }

@@ -9,9 +9,15 @@ public enum LetterProblem: Error, CustomStringConvertible, Equatable {
     case missingDetails([String])
     /// The pupil has no contact to write to.
     case noContact(UPN)
+    /// A detail given by hand cannot be kept (not a date, too long …); the first is named.
+    case badDetail(LetterDetails.Problem)
+    /// The pupil has left the school: it no longer writes to their parents.
+    case notOnRoll(UPN)
 
     public var description: String {
         switch self {
+        case .badDetail(let problem): return "--detail \(problem)"
+        case .notOnRoll(let upn): return "\(upn) has left this school: letters come from the school they are at"
         case .missingDetails(let names): return "give " + names.map { "--detail \($0)=…" }.joined(separator: ", ")
         case .noContact(let upn): return "\(upn) has no contact to write to: add one before producing letters"
         }
@@ -60,12 +66,15 @@ public struct LetterService: Sendable {
     }
 
     /// Every letter the school's pending actions call for, each recipient in their own language(s): kept on the
-    /// pupil's record, the actions marked done, emails queued, and the printed ones as one PDF.
+    /// pupil's record, the actions marked done, emails queued, and the printed ones as one PDF. With `years`, only
+    /// the actions for pupils in those year groups (a head of year works their own years, nothing else).
     public func produceDue(
-        school laestab: LAESTAB, today: LocalDate, by actor: Actor, signatory: String
+        school laestab: LAESTAB, years: Set<String>? = nil, today: LocalDate, by actor: Actor, signatory: String
     ) async throws -> Batch {
         let school = try await store.requireSchool(laestab)
-        let pending = try await store.actions(schoolID: school.id).filter { LetterKind(action: $0.action) != nil }
+        let pending = try await store.actions(schoolID: school.id).filter {
+            LetterKind(action: $0.action) != nil && (years?.contains($0.pupil.yearGroup) ?? true)
+        }
         // Letters 1–3 are a series: a pupil who has crossed several lines since the last batch gets only the
         // latest, and the earlier ones are completed as overtaken by it rather than sent the same day.
         let series: [LetterKind] = [.letter1, .letter2, .letter3]
@@ -89,6 +98,8 @@ public struct LetterService: Sendable {
                 needingDetails += 1
                 continue
             }
+            // A pupil who has left is written to by their new school; the action stays for a person to close.
+            guard try await isCurrent(item.pupil.upn, at: laestab, on: today) else { continue }
             let recipients: [LetterRecipient]
             do {
                 recipients = try await self.recipients(kind, of: item.pupil.upn)
@@ -114,7 +125,9 @@ public struct LetterService: Sendable {
         _ kind: LetterKind, for upn: UPN, school laestab: LAESTAB, details: [String: String], today: LocalDate,
         by actor: Actor, signatory: String, actionID: Int? = nil
     ) async throws -> [Int] {
+        if let problem = LetterDetails.problems(details).first { throw LetterProblem.badDetail(problem) }
         let school = try await store.requireSchool(laestab)
+        guard try await isCurrent(upn, at: laestab, on: today) else { throw LetterProblem.notOnRoll(upn) }
         let facts = try await self.facts(
             upn, school: school.school, today: today, signatory: signatory, details: details)
         let missing = facts.missingDetails(for: kind)
@@ -151,6 +164,11 @@ public struct LetterService: Sendable {
         return LetterFacts(
             pupil: stored.pupil, school: school, summary: summary, period: period, date: today, signatory: signatory,
             details: details)
+    }
+
+    /// Whether the pupil is (still) on the school's roll on the day.
+    private func isCurrent(_ upn: UPN, at school: LAESTAB, on day: LocalDate) async throws -> Bool {
+        try await store.pupil(upn)?.enrolments.contains { $0.school == school && $0.isCurrent(on: day) } ?? false
     }
 
     private func recipients(_ kind: LetterKind, of upn: UPN) async throws -> [LetterRecipient] {

@@ -7,6 +7,8 @@ public struct LetterTemplateProblem: Error, CustomStringConvertible, Equatable {
     public enum Reason: Equatable, Sendable {
         case unknownPlaceholders([String])
         case syntax(String)
+        /// Markup or triple braces a wording may not carry (quoted as written).
+        case markup(String)
     }
 
     public let template: String
@@ -18,6 +20,9 @@ public struct LetterTemplateProblem: Error, CustomStringConvertible, Equatable {
             return "\(template): unknown placeholder\(names.count == 1 ? "" : "s") "
                 + names.map { "{{\($0)}}" }.joined(separator: ", ")
         case .syntax(let detail): return "\(template): \(detail)"
+        case .markup(let text):
+            return "\(template): \(text) is not allowed: a wording holds words, placeholders in double braces, "
+                + "and plain paragraphs, emphasis and tables only"
         }
     }
 }
@@ -77,6 +82,9 @@ public struct LetterTemplates: Sendable {
 
     /// Compiles a template, refusing one that names anything but the documented placeholders.
     public static func compile(_ source: String, name: String) throws -> MustacheTemplate {
+        if let markup = forbiddenMarkup(in: source) {
+            throw LetterTemplateProblem(template: name, reason: .markup(markup))
+        }
         let unknown = LetterPlaceholder.unknownNames(in: source)
         guard unknown.isEmpty else {
             throw LetterTemplateProblem(template: name, reason: .unknownPlaceholders(unknown))

@@ -3,11 +3,25 @@ import SQLKit
 
 /// Server-side web sessions, keyed by a hash of the cookie's secret. Sessions outlive a restart.
 extension Store {
-    public func saveSession(idHash: String, data: String, expires: Date) async throws {
-        try await sql.insert(into: "web_sessions").columns("id_hash", "data", "expires_at")
-            .values(idHash, data, Timestamp.text(expires))
-            .onConflict(with: ["id_hash"]) { $0.set(excludedValueOf: "data").set(excludedValueOf: "expires_at") }
+    /// Saves a session with the user it belongs to (nil before sign-in), so their sessions can be ended together.
+    public func saveSession(idHash: String, data: String, userID: Int?, expires: Date) async throws {
+        try await sql.insert(into: "web_sessions").columns("id_hash", "data", "expires_at", "user_id")
+            .values(idHash, data, Timestamp.text(expires), userID)
+            .onConflict(with: ["id_hash"]) {
+                $0.set(excludedValueOf: "data").set(excludedValueOf: "expires_at").set(excludedValueOf: "user_id")
+            }
             .run()
+    }
+
+    /// How many live sessions a user has (for the users page and tests).
+    public func sessionCount(userID: Int, now: Date = Date()) async throws -> Int {
+        try await sql.select().column("id_hash").from("web_sessions").where("user_id", .equal, userID)
+            .where("expires_at", .greaterThan, Timestamp.text(now)).all().count
+    }
+
+    /// Every session row, signed in or not (tests check that anonymous visits leave none).
+    public func sessionRowCount() async throws -> Int {
+        try await sql.select().column("id_hash").from("web_sessions").all().count
     }
 
     /// The session's data, or nil when there is none or it has expired.

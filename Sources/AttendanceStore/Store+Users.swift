@@ -12,6 +12,11 @@ public struct UserAccount: Sendable, Hashable {
     public let failedAttempts: Int
     public let lockedUntil: Date?
     public let grants: [RoleGrant]
+    /// When an administrator deactivated the account; nil while it is active. A deactivated user has no
+    /// session and no token, and cannot sign in.
+    public let deactivatedAt: Date?
+
+    public var isActive: Bool { deactivatedAt == nil }
 }
 
 extension Store {
@@ -136,12 +141,17 @@ extension Store {
             mustChangePassword: try row.decode(column: "must_change_password", as: Bool.self),
             failedAttempts: try row.decode(column: "failed_attempts", as: Int.self),
             lockedUntil: try row.decode(column: "locked_until", as: String?.self).map(Self.date(fromTimestamp:)),
-            grants: grants)
+            grants: grants,
+            deactivatedAt: try row.decode(column: "deactivated_at", as: String?.self).map(Self.date(fromTimestamp:)))
     }
 
     /// Sets a new password hash. A reset by an administrator sets `mustChange`; a user's own change clears it.
+    /// Either way every session of the user ends (but `keepingSession`, the one that changed it) and every API
+    /// token is revoked, in the same transaction: whoever knew the old password is out. A reset also restores a
+    /// deactivated account.
     public func setPassword(
-        userID: Int, passwordHash: String, mustChange: Bool, by actor: Actor, at now: Date = Date()
+        userID: Int, passwordHash: String, mustChange: Bool, keepingSession: String? = nil, by actor: Actor,
+        at now: Date = Date()
     ) async throws {
         guard let user = try await user(id: userID) else { throw StoreError.notFound("user \(userID)") }
         try await transaction { db in
@@ -149,24 +159,91 @@ extension Store {
                 "must_change_password", to: mustChange
             )
             .set("failed_attempts", to: 0).set("locked_until", to: String?.none)
+            .set("deactivated_at", to: String?.none)
             .where("id", .equal, userID).run()
+            let ended = try await Self.endAccess(userID: userID, keepingSession: keepingSession, at: now, on: db)
+            var events = [
+                AuditEvent(
+                    at: now, actor: actor, action: mustChange ? "user.password_reset" : "user.password_changed",
+                    subject: user.email,
+                    after: auditJSON(["sessions_ended": String(ended.sessions), "tokens_revoked": String(ended.tokens)])
+                )
+            ]
+            if !user.isActive {
+                events.append(AuditEvent(at: now, actor: actor, action: "user.reactivated", subject: user.email))
+            }
+            try await Self.audit(events, on: db)
+        }
+    }
+
+    /// Deactivates a user: every session ends and every token is revoked at once; the account stays (with its
+    /// history) but cannot sign in until an administrator resets its password.
+    public func deactivateUser(userID: Int, by actor: Actor, at now: Date = Date()) async throws {
+        guard let user = try await user(id: userID) else { throw StoreError.notFound("user \(userID)") }
+        try await transaction { db in
+            try await db.update("users").set("deactivated_at", to: Timestamp.text(now)).where("id", .equal, userID)
+                .run()
+            let ended = try await Self.endAccess(userID: userID, keepingSession: nil, at: now, on: db)
             try await Self.audit(
                 [
                     AuditEvent(
-                        at: now, actor: actor, action: mustChange ? "user.password_reset" : "user.password_changed",
-                        subject: user.email)
+                        at: now, actor: actor, action: "user.deactivated", subject: user.email,
+                        after: auditJSON([
+                            "sessions_ended": String(ended.sessions), "tokens_revoked": String(ended.tokens),
+                        ]))
                 ], on: db)
         }
+    }
+
+    /// Revokes every live API token of a user (an administrator's action, or part of a reset).
+    public func revokeAllTokens(userID: Int, by actor: Actor, at now: Date = Date()) async throws {
+        guard let user = try await user(id: userID) else { throw StoreError.notFound("user \(userID)") }
+        try await transaction { db in
+            let live = try await db.select().column("id").from("api_tokens").where("user_id", .equal, userID)
+                .where(SQLColumn("revoked_at"), .is, SQLLiteral.null).all().count
+            try await db.update("api_tokens").set("revoked_at", to: Timestamp.text(now)).where(
+                "user_id", .equal, userID
+            )
+            .where(SQLColumn("revoked_at"), .is, SQLLiteral.null).run()
+            try await Self.audit(
+                [
+                    AuditEvent(
+                        at: now, actor: actor, action: "token.revoked_all", subject: user.email,
+                        after: auditJSON(["tokens_revoked": String(live)]))
+                ], on: db)
+        }
+    }
+
+    /// Ends a user's sessions (all but one, if named) and revokes their tokens; returns how many of each.
+    static func endAccess(
+        userID: Int, keepingSession: String?, at now: Date, on db: any SQLDatabase
+    ) async throws -> (sessions: Int, tokens: Int) {
+        var sessions = db.select().column("id_hash").from("web_sessions").where("user_id", .equal, userID)
+        var delete = db.delete(from: "web_sessions").where("user_id", .equal, userID)
+        if let keepingSession {
+            sessions = sessions.where("id_hash", .notEqual, keepingSession)
+            delete = delete.where("id_hash", .notEqual, keepingSession)
+        }
+        let sessionCount = try await sessions.all().count
+        try await delete.run()
+        let tokens = try await db.select().column("id").from("api_tokens").where("user_id", .equal, userID)
+            .where(SQLColumn("revoked_at"), .is, SQLLiteral.null).all().count
+        try await db.update("api_tokens").set("revoked_at", to: Timestamp.text(now)).where("user_id", .equal, userID)
+            .where(SQLColumn("revoked_at"), .is, SQLLiteral.null).run()
+        return (sessionCount, tokens)
     }
 
     /// After this many failures in a row an account waits before it can be tried again.
     public static let freeAttempts = 5
 
     /// Records a failed sign-in: from the fifth failure on, the account waits 1, 2, 4 … (at most 60) minutes.
+    /// A try while the account is already waiting is recorded but neither counts nor lengthens the wait, so
+    /// nobody can keep someone else's account shut by guessing at it.
     public func recordFailedSignIn(email: String, actor: Actor, at now: Date = Date()) async throws {
         let user = try await user(email: email)
+        let waiting = user?.lockedUntil.map { $0 > now } ?? false
         try await transaction { db in
-            if let user {
+            if let user, !waiting {
                 let failures = user.failedAttempts + 1
                 var lockedUntil: String? = nil
                 if failures >= Self.freeAttempts {

@@ -2,10 +2,17 @@ import AttendanceCore
 import AttendanceStore
 import Vapor
 
-/// Headers on every response: no inline script, no framing, no sniffing, no referrer leaks.
+/// Headers on every response: no inline script, no framing, no sniffing, no referrer leaks; behind HTTPS
+/// (`--secure-cookies`), browsers are told to use nothing else for a year.
 struct SecurityHeadersMiddleware: AsyncMiddleware {
+    var strictTransport = false
+
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: request)
+        if strictTransport {
+            response.headers.replaceOrAdd(
+                name: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains")
+        }
         if response.storage[LetterDocumentKey.self] == true {
             // A letter is a self-contained document with its own print styles, shown in the template editor's
             // preview frame: no script at all, inline styles only, framed only by this site.
@@ -54,8 +61,9 @@ struct PageErrorMiddleware: AsyncMiddleware {
         } catch {
             let (status, key, detail) = Self.describe(error)
             if status.code >= 500 {
+                // The route's pattern, never the path: a path names pupils and can be any length.
                 request.logger.error(
-                    "\(request.method) \(request.url.path) failed: \(String(reflecting: type(of: error)))")
+                    "\(request.method) \(Self.pattern(of: request)) failed: \(String(reflecting: type(of: error)))")
             }
             let strings = request.context.strings
             let language = request.language
@@ -75,8 +83,22 @@ struct PageErrorMiddleware: AsyncMiddleware {
         }
     }
 
+    /// The matched route as declared (`/pupils/:upn`), or a placeholder when none matched.
+    static func pattern(of request: Request) -> String {
+        guard let route = request.route else { return "(no route)" }
+        return "/" + route.path.map(\.description).joined(separator: "/")
+    }
+
     /// The status, the string catalogue key, and for a bad request the field it names.
     static func describe(_ error: any Error) -> (HTTPStatus, String, String?) {
+        // The store refuses what the pages should have caught: still the client's mistake, never a 500.
+        if let store = error as? StoreError {
+            switch store {
+            case .notFound: return (.notFound, "error.notFound", nil)
+            case .invalid(let reason): return (.unprocessableEntity, "error.badRequest", reason)
+            case .badDatabaseURL: return (.internalServerError, "error.server", nil)
+            }
+        }
         guard let abort = error as? any AbortError else { return (.internalServerError, "error.server", nil) }
         let status = abort.status
         if abort.reason.hasPrefix("error.") { return (status, abort.reason, nil) }

@@ -50,6 +50,8 @@ struct WebContext: Sendable {
     let strings: Strings
     let templates: MustacheLibrary
     let letters: LetterService
+    /// Failed sign-ins per client address.
+    let signInThrottle: SignInThrottle
 
     var today: LocalDate { now.date }
 
@@ -88,14 +90,14 @@ public enum WebServer {
             pdf: PDFMaker.locate(), smtp: configuration.smtp,
             texts: configuration.notify.map { NotifyTextSender($0) }, logger: app.logger)
         app.storage[WebContextKey.self] = WebContext(
-            store: store, configuration: configuration, strings: strings, templates: templates, letters: letters)
+            store: store, configuration: configuration, strings: strings, templates: templates, letters: letters,
+            signInThrottle: SignInThrottle())
         app.http.server.configuration.hostname = configuration.hostname
         app.http.server.configuration.port = configuration.port
         app.middleware = Middlewares()
-        app.middleware.use(SecurityHeadersMiddleware())
+        app.middleware.use(SecurityHeadersMiddleware(strictTransport: configuration.secureCookies))
         app.middleware.use(PageErrorMiddleware())
-        app.middleware.use(
-            FileMiddleware(publicDirectory: resources.appendingPathComponent("public").path + "/", defaultFile: nil))
+        app.middleware.use(try PublicFilesMiddleware(directory: resources.appendingPathComponent("public")))
         app.sessions.use { _ in DatabaseSessionDriver(store: store) }
         app.sessions.configuration = SessionsConfiguration(cookieName: "attendance-session") { id in
             HTTPCookies.Value(
@@ -136,7 +138,7 @@ public enum WebServer {
         let r = app.grouped(AuthenticationMiddleware(), AuthorizationMiddleware())
         r.get("health") { _ in ["status": "ok"] }.requires(.anyone)
         r.get("sign-in", use: SignInController.page).requires(.anyone)
-        r.post("sign-in", use: SignInController.signIn).requires(.anyone)
+        r.post("sign-in", use: SignInController.signIn).requires(.anyone).signInForm()
         r.post("sign-out", use: SignInController.signOut).requires(.signedIn, beforePasswordChange: true)
         r.get("account", "password", use: PasswordController.page).requires(.signedIn, beforePasswordChange: true)
         r.post("account", "password", use: PasswordController.change).requires(.signedIn, beforePasswordChange: true)
@@ -148,6 +150,8 @@ public enum WebServer {
         r.get("pupils", ":upn", use: PupilController.page).requires(.viewPupil, of: .pupil)
         r.get("users", use: UsersController.page).requires(.manageUsers)
         r.post("users", ":id", "reset", use: UsersController.reset).requires(.manageUsers)
+        r.post("users", ":id", "revoke-tokens", use: UsersController.revokeTokens).requires(.manageUsers)
+        r.post("users", ":id", "deactivate", use: UsersController.deactivate).requires(.manageUsers)
         r.get("audit", use: AuditController.page).requires(.viewAudit)
         r.get("audit.csv", use: AuditController.csv).requires(.viewAudit)
         r.get("registers", use: RegisterController.list).requires(.takeRegister)

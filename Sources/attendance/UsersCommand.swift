@@ -8,8 +8,8 @@ extension Role: ExpressibleByArgument {}
 
 struct UsersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "users", abstract: "Add and list users, and reset passwords.",
-        subcommands: [AddUser.self, ListUsers.self, ResetPassword.self])
+        commandName: "users", abstract: "Add and list users, reset passwords, and deactivate users.",
+        subcommands: [AddUser.self, ListUsers.self, ResetPassword.self, DeactivateUser.self])
 }
 
 /// A temporary password: printed once, changed by the user at first sign-in.
@@ -86,6 +86,7 @@ struct ListUsers: AsyncParsableCommand {
         let users = try await db.withStore { try await $0.users() }
         for user in users {
             var flags: [String] = []
+            if !user.isActive { flags.append("deactivated") }
             if user.mustChangePassword { flags.append("temporary password") }
             if let until = user.lockedUntil, until > Date() { flags.append("waiting after failed sign-ins") }
             print("\(user.email)  \(user.displayName)\(flags.isEmpty ? "" : "  [\(flags.joined(separator: ", "))]")")
@@ -98,24 +99,50 @@ struct ListUsers: AsyncParsableCommand {
 struct ResetPassword: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reset-password",
-        abstract: "Give a user a new temporary password, to be changed at their next sign-in.")
+        abstract:
+            "Give a user a new temporary password, to be changed at their next sign-in; ends their sessions and tokens."
+    )
 
     @Option(help: "The user's email address.") var email: String
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
-        do {
-            try await db.withStore { store in
-                guard let user = try await store.user(email: email) else { throw StoreError.notFound("user \(email)") }
-                let password = temporaryPassword()
-                try await store.setPassword(
-                    userID: user.id, passwordHash: try Secrets.hashPassword(password), mustChange: true,
-                    by: commandActor)
-                print("New temporary password for \(user.email) (shown once): \(password)")
-            }
-        } catch let error as StoreError {
-            printError("\(error)")
-            throw ExitCode.failure
+        try await withUser(email, db) { store, user in
+            let password = temporaryPassword()
+            try await store.setPassword(
+                userID: user.id, passwordHash: try Secrets.hashPassword(password), mustChange: true, by: commandActor)
+            print("New temporary password for \(user.email) (shown once): \(password)")
         }
+    }
+}
+
+struct DeactivateUser: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deactivate",
+        abstract: "End every session and API token of a user and keep them out until their password is reset.")
+
+    @Option(help: "The user's email address.") var email: String
+    @OptionGroup var db: DatabaseOptions
+
+    func run() async throws {
+        try await withUser(email, db) { store, user in
+            try await store.deactivateUser(userID: user.id, by: commandActor)
+            print("\(user.email) is deactivated; `attendance users reset-password` restores the account.")
+        }
+    }
+}
+
+/// Runs `body` with the user named by email; an unknown user or a refusal is printed and exits 1.
+func withUser(
+    _ email: String, _ db: DatabaseOptions, _ body: (Store, UserAccount) async throws -> Void
+) async throws {
+    do {
+        try await db.withStore { store in
+            guard let user = try await store.user(email: email) else { throw StoreError.notFound("user \(email)") }
+            try await body(store, user)
+        }
+    } catch let error as StoreError {
+        printError("\(error)")
+        throw ExitCode.failure
     }
 }

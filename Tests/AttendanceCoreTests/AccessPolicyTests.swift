@@ -13,7 +13,7 @@ import Testing
         .pupil(
             PupilPlacement(
                 upn: upn, enrolments: [Enrolment(school: school, onRollFrom: day("2026-09-01"))], yearGroup: year,
-                registrationGroup: group))
+                registrationGroup: group, asOf: day("2026-11-25")))
     }
 
     static let sibling = UPN.make(la: 665, estab: 4001, year: 26, serial: 2)
@@ -134,5 +134,42 @@ import Testing
         }
         #expect(throws: RoleGrant.Problem.needsChild) { try RoleGrant(role: .parent).validate() }
         #expect(throws: Never.self) { try RoleGrant(role: .educationLead).validate() }
+    }
+
+    /// A pupil who left `school` on 31 October and joined `other` on 1 November, in form 7A at both.
+    static let mover = PupilPlacement(
+        upn: child,
+        enrolments: [
+            Enrolment(school: school, onRollFrom: day("2026-09-01"), onRollTo: day("2026-10-31")),
+            Enrolment(school: other, onRollFrom: day("2026-11-01")),
+        ], yearGroup: "7", registrationGroup: "7A", asOf: day("2026-11-25"))
+
+    @Test(arguments: [
+        (RoleGrant(role: .headTeacher, school: school), PupilView.formerSchools([school])),
+        (RoleGrant(role: .attendanceAdministrator, school: school), .formerSchools([school])),
+        (RoleGrant(role: .educationSocialWorker, school: school), .formerSchools([school])),
+        // The form's name is the new school's: a tutor of a 7A at the old school is nobody's tutor here.
+        (RoleGrant(role: .formTutor, school: school, registrationGroups: ["7A"]), .none),
+        (RoleGrant(role: .headOfYear, school: school, yearGroups: ["7"]), .none),
+        (RoleGrant(role: .governor, school: school), .none),
+        (RoleGrant(role: .headTeacher, school: other), .full),
+        (RoleGrant(role: .formTutor, school: other, registrationGroups: ["7A"]), .full),
+        (RoleGrant(role: .educationLead), .full),
+        (RoleGrant(role: .parent, child: child), .parent),
+    ])
+    func aFormerSchoolSeesOnlyItsOwnPartReadOnly(grant: RoleGrant, view: PupilView) {
+        #expect(AccessPolicy.view([grant], Self.mover) == view)
+        #expect(AccessPolicy.allows([grant], .viewPupil, .pupil(Self.mover)) == (view != .none))
+        #expect(Self.mover.currentSchools == [Self.other] && Self.mover.formerSchools == [Self.school])
+    }
+
+    @Test func onTheLastDayOnRollTheSchoolIsStillCurrent() {
+        let leaving = PupilPlacement(
+            upn: Self.child,
+            enrolments: [Enrolment(school: Self.school, onRollFrom: day("2026-09-01"), onRollTo: day("2026-11-25"))],
+            yearGroup: "7", registrationGroup: "7A", asOf: day("2026-11-25"))
+        #expect(
+            AccessPolicy.view([RoleGrant(role: .formTutor, school: Self.school, registrationGroups: ["7A"])], leaving)
+                == .full)
     }
 }

@@ -34,7 +34,7 @@ import Testing
         let outcome = Result {
             try RegisterRules.check(
                 from: from.flatMap { table[$0] }, to: table[to]!, canAuthorise: canAuthorise,
-                registerCodesOnly: registerOnly)
+                registerCodesOnly: registerOnly, half: .am, begun: true, codes: table)
         }
         #expect((try? outcome.get()) == nil ? refused : !refused, "\(from ?? "-") → \(to)")
     }
@@ -43,5 +43,43 @@ import Testing
         let planned = CodeTable.wales2010.codes.filter(RegisterRules.isPlanned).map(\.code)
         #expect(planned.contains("H") && planned.contains("G") && planned.contains("E") && planned.contains("M"))
         #expect(!planned.contains("/") && !planned.contains("N") && !planned.contains("L") && !planned.contains("U"))
+    }
+
+    @Test(arguments: [
+        // code, half, begun, refusal
+        ("/", SessionHalf.am, true, nil as RegisterRules.Refusal?),
+        ("\\", .pm, true, nil),
+        ("\\", .am, true, .wrongHalf("\\")),
+        ("/", .pm, true, .wrongHalf("/")),
+        ("/", .am, false, .notYet("/")),
+        ("N", .am, false, .notYet("N")),
+        ("L", .pm, false, .notYet("L")),
+        ("H", .am, false, nil),  // an agreed holiday is entered ahead
+        ("E", .pm, false, nil),
+    ])
+    func aSessionTakesItsOwnPresentCodeAndOnlyPlannedCodesAhead(
+        code: String, half: SessionHalf, begun: Bool, refusal: RegisterRules.Refusal?
+    ) {
+        let table = CodeTable.wales2010
+        let outcome = Result { () throws(RegisterRules.Refusal) in
+            try RegisterRules.check(
+                from: nil, to: table[code]!, canAuthorise: true, registerCodesOnly: false, half: half, begun: begun,
+                codes: table)
+        }
+        switch outcome {
+        case .success: #expect(refusal == nil, "\(code) \(half)")
+        case .failure(let error): #expect(error == refusal, "\(code) \(half)")
+        }
+    }
+
+    @Test func aRegisterOpensHalfAnHourBeforeItsSessionAndNeverOnALaterDay() {
+        let session = Session(day("2026-11-25"), .am)
+        func at(_ date: String, _ time: String) -> Bool {
+            RegisterRules.hasBegun(session, times: am, now: (day(date), TimeOfDay(text: time)!))
+        }
+        #expect(!at("2026-11-24", "23:59"))
+        #expect(!at("2026-11-25", "08:19"))
+        #expect(at("2026-11-25", "08:20"))
+        #expect(at("2026-11-26", "00:00"))
     }
 }

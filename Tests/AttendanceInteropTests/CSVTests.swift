@@ -21,4 +21,23 @@ import Testing
     @Test func escapesWhatNeedsIt() {
         #expect(CSV.line(["plain", "a,b", "say \"x\""]) == "plain,\"a,b\",\"say \"\"x\"\"\"\n")
     }
+
+    @Test(arguments: [
+        ("=HYPERLINK(\"http://x\",\"y\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""),
+        ("+44 1978 000000", "'+44 1978 000000"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tcmd", "'\tcmd"),
+        ("\r=1", "\"'\r=1\""),
+        ("O'Neill", "O'Neill"),
+        ("2026-11-25", "2026-11-25"),
+        ("/", "/"),
+    ])
+    func aCellThatASpreadsheetWouldRunIsWrittenAsText(field: String, written: String) {
+        #expect(CSV.escape(field) == written)
+        // Read back, it is the same text behind one apostrophe: nothing is lost.
+        let back = try? CSV.parse("h\n" + CSV.line([field]))
+        let starts = field.unicodeScalars.first.map { "=+-@\t\r".unicodeScalars.contains($0) } ?? false
+        #expect(back?[1].fields == [starts ? "'" + field : field])
+    }
 }

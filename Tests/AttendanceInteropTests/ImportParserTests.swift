@@ -55,6 +55,25 @@ func problems(_ body: () throws -> Void) -> [String] {
         #expect(found.contains("line 5: has 9 fields, the header has 10"))
     }
 
+    @Test func controlCharactersRunawayFieldsAndLatenessWithoutMinutesAreRefusedByLine() {
+        let header = "upn,surname,forename,dob,sex,year_group,registration_group,fsm,lac,on_roll_from\n"
+        let pupils =
+            header + "B801200005001,Jo\u{0}nes,Alys,2014-03-02,F,7,7A,N,N,2025-09-01\n"
+            + "B801200005001,\(String(repeating: "x", count: 1_000_000)),Alys,2014-03-02,F,7,7A,N,N,2025-09-01\n"
+            + "B801200005001,Jones,Alys,2014-03-02,F,7,7A,N,N,2025-09-01\n"
+        let found = problems { _ = try ImportParser.pupils(pupils) }
+        #expect(
+            found == [
+                "line 2: surname: contains a control character", "line 3: surname: is longer than 100 characters",
+            ], "\(found)")
+        let marks =
+            "upn,date,session,code,minutes_late\nB801200005001,2026-11-20,AM,L,\nB801200005001,2026-11-20,PM,L,5\n"
+        #expect(
+            problems { _ = try ImportParser.marks(marks, codes: .wales2010) } == [
+                "line 2: minutes_late: a late code (L) needs the minutes late"
+            ])
+    }
+
     @Test func marksCheckCodesSessionsLatenessAndDuplicates() {
         let csv = """
             upn,date,session,code,minutes_late

@@ -35,9 +35,14 @@ func pdfText(_ pdf: Data) throws -> String {
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("letter-\(UUID().uuidString).pdf")
     try pdf.write(to: file)
     defer { try? FileManager.default.removeItem(at: file) }
+    return try run("/usr/bin/pdftotext", ["-layout", file.path, "-"])
+}
+
+/// Runs a command and returns what it printed.
+func run(_ path: String, _ arguments: [String]) throws -> String {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
-    process.arguments = ["-layout", file.path, "-"]
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = arguments
     let output = Pipe()
     process.standardOutput = output
     try process.run()

@@ -37,8 +37,13 @@ import Testing
             #expect(try await store.user(email: "mair@example.org")!.lockedUntil == nil)
             try await store.recordFailedSignIn(email: "mair@example.org", actor: Actor("x"), at: now)
             #expect(try await store.user(email: "mair@example.org")!.lockedUntil == now.addingTimeInterval(60))
-            try await store.recordFailedSignIn(email: "mair@example.org", actor: Actor("x"), at: now)
-            #expect(try await store.user(email: "mair@example.org")!.lockedUntil == now.addingTimeInterval(120))
+            // Tries while waiting neither count nor lengthen the wait; the first failure after it doubles it.
+            for _ in 0..<3 { try await store.recordFailedSignIn(email: "mair@example.org", actor: Actor("x"), at: now) }
+            #expect(try await store.user(email: "mair@example.org")!.lockedUntil == now.addingTimeInterval(60))
+            #expect(try await store.user(email: "mair@example.org")!.failedAttempts == 5)
+            let later = now.addingTimeInterval(61)
+            try await store.recordFailedSignIn(email: "mair@example.org", actor: Actor("x"), at: later)
+            #expect(try await store.user(email: "mair@example.org")!.lockedUntil == later.addingTimeInterval(120))
             try await store.setPassword(userID: user.id, passwordHash: "new", mustChange: false, by: Actor("mair"))
             let after = try await store.user(id: user.id)!
             #expect(after.failedAttempts == 0 && after.lockedUntil == nil && !after.mustChangePassword)
@@ -53,8 +58,9 @@ import Testing
                 email: "lead@example.org", displayName: "Lead", passwordHash: "h", mustChangePassword: false,
                 grants: [RoleGrant(role: .educationLead)], by: Actor("test"))
             let now = Date()
-            try await store.saveSession(idHash: "abc", data: "{}", expires: now.addingTimeInterval(60))
-            try await store.saveSession(idHash: "abc", data: #"{"a":"b"}"#, expires: now.addingTimeInterval(60))
+            try await store.saveSession(idHash: "abc", data: "{}", userID: nil, expires: now.addingTimeInterval(60))
+            try await store.saveSession(
+                idHash: "abc", data: #"{"a":"b"}"#, userID: nil, expires: now.addingTimeInterval(60))
             #expect(try await store.session(idHash: "abc") == #"{"a":"b"}"#)
             #expect(try await store.session(idHash: "abc", now: now.addingTimeInterval(61)) == nil)
             try await store.deleteSession(idHash: "abc")
@@ -68,6 +74,29 @@ import Testing
             }
             try await store.revokeToken(id: token.id, userID: id, by: Actor("lead@example.org"))
             #expect(try await store.user(tokenHash: "t1") == nil)
+            // A change of password ends every other session and every token of the user, and nobody else's.
+            let later = now.addingTimeInterval(3600)
+            for hash in ["s1", "s2", "s3"] {
+                try await store.saveSession(idHash: hash, data: "{}", userID: id, expires: later)
+            }
+            try await store.saveSession(idHash: "anon", data: "{}", userID: nil, expires: later)
+            try await store.createToken(userID: id, name: "a", tokenHash: "t2", by: Actor("lead@example.org"))
+            try await store.setPassword(
+                userID: id, passwordHash: "new", mustChange: false, keepingSession: "s2", by: Actor("lead@example.org"))
+            #expect(try await store.sessionCount(userID: id) == 1)
+            #expect(try await store.session(idHash: "s2") != nil)
+            #expect(try await store.session(idHash: "anon") != nil)
+            #expect(try await store.user(tokenHash: "t2") == nil)
+            // Deactivating ends the rest; a reset restores the account.
+            try await store.createToken(userID: id, name: "b", tokenHash: "t3", by: Actor("lead@example.org"))
+            try await store.deactivateUser(userID: id, by: Actor("admin"))
+            #expect(try await store.sessionCount(userID: id) == 0)
+            #expect(try await store.user(tokenHash: "t3") == nil)
+            #expect(try await store.user(id: id)?.isActive == false)
+            try await store.setPassword(userID: id, passwordHash: "temp", mustChange: true, by: Actor("admin"))
+            #expect(try await store.user(id: id)?.isActive == true)
+            let actions = try await store.searchAudit(AuditQuery()).map(\.action)
+            #expect(actions.contains("user.deactivated") && actions.contains("user.reactivated"))
         }
     }
 

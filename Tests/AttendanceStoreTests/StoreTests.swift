@@ -15,8 +15,8 @@ let school = LAESTAB(la: 665, estab: 4001)
             try await store.migrate()
             let names = try await store.appliedMigrations()
             #expect(names.first == "M0001_CreateLocalAuthorities")
-            #expect(names.count == 16)
-            #expect(names.last == "M0016_CreateDeliveries")
+            #expect(names.count == 17)
+            #expect(names.last == "M0017_SessionOwnersAndDeactivation")
             #expect(Set(names).count == names.count)
         }
     }

@@ -39,10 +39,13 @@ import VaporTesting
             let blocked = try await browser.signIn("office@demo.example", "demo-office")
             #expect(blocked.status == .unauthorized)
             #expect(blocked.body.string.contains("must wait a few minutes"))
-            // Each further failure waits longer.
+            // A failure while waiting does not lengthen the wait; the first failure after it does, doubled.
             try await store.recordFailedSignIn(email: "office@demo.example", actor: Actor("test"))
-            let longer = try await store.user(email: "office@demo.example")!.lockedUntil!.timeIntervalSinceNow
-            #expect(longer > 110)
+            #expect(try await store.user(email: "office@demo.example")!.lockedUntil == user.lockedUntil)
+            let later = user.lockedUntil!.addingTimeInterval(1)
+            try await store.recordFailedSignIn(email: "office@demo.example", actor: Actor("test"), at: later)
+            let longer = try await store.user(email: "office@demo.example")!.lockedUntil!.timeIntervalSince(later)
+            #expect(longer > 110 && longer <= 121)
         }
     }
 
@@ -65,7 +68,7 @@ import VaporTesting
 
     @Test func theSessionCookieIsHttpOnlyAndSameSiteAndRotatesAtSignIn() async throws {
         try await withWebApp { app, store in
-            // Anonymous requests leave no session behind; the sign-in page starts one.
+            // Anonymous requests leave no session behind; signing in starts one.
             for path in ["/health", "/", "/no-such-page", "/api/schools/\(mainSchool)/summary"] {
                 let response = try await app.testing().sendRequest(.GET, path)
                 #expect(!response.headers[.setCookie].contains { $0.hasPrefix("attendance-session=") }, "\(path)")
@@ -74,17 +77,36 @@ import VaporTesting
                 decodingColumn: "n", as: Int.self)
             #expect(sessions == 0)
             var browser = Browser(app)
+            // Twenty visits to the sign-in page leave no session row: its form token is a cookie of its own.
+            for _ in 0..<20 {
+                var visitor = Browser(app)
+                try await visitor.get("/sign-in")
+            }
             let page = try await browser.get("/sign-in")
-            let before = browser.cookie
-            let setCookie = page.headers[.setCookie].first { $0.hasPrefix("attendance-session=") } ?? ""
+            #expect(!page.headers[.setCookie].contains { $0.hasPrefix("attendance-session=") })
+            let formCookie = page.headers[.setCookie].first { $0.hasPrefix("attendance-sign-in=") } ?? ""
+            #expect(formCookie.contains("HttpOnly") && formCookie.lowercased().contains("samesite=strict"))
+            #expect(try await store.sessionRowCount() == 0)
+            let signIn = try await browser.post(
+                "/sign-in", ["email": "smt@demo.example", "password": "demo-smt", "next": "/"])
+            let setCookie = signIn.headers[.setCookie].first { $0.hasPrefix("attendance-session=") } ?? ""
             #expect(setCookie.contains("HttpOnly"))
             #expect(setCookie.lowercased().contains("samesite=lax"))
-            try await browser.post("/sign-in", ["email": "smt@demo.example", "password": "demo-smt", "next": "/"])
-            #expect(!browser.cookie.isEmpty && browser.cookie != before)
             #expect(try await browser.get("/").status == .ok)
-            // The old session id is worth nothing now.
+            // Signing in again gives a new session id; the old one is worth nothing now.
+            let before = "attendance-session=" + (browser.cookies["attendance-session"] ?? "")
+            try await browser.get("/sign-in")
+            // The page's first token is the sign-out form's (the session's); the sign-in form carries its own.
+            browser.csrf = try #require(browser.cookies[SignInController.formCookie])
+            try await browser.post("/sign-in", ["email": "smt@demo.example", "password": "demo-smt", "next": "/"])
+            #expect("attendance-session=" + (browser.cookies["attendance-session"] ?? "") != before)
             let stale = try await app.testing().sendRequest(.GET, "/", headers: ["Cookie": before])
             #expect(stale.status == .seeOther)
+            // A sign-in form without the sign-in page's own token is refused.
+            var stranger = Browser(app)
+            #expect(
+                try await stranger.post("/sign-in", ["email": "smt@demo.example", "password": "demo-smt", "next": "/"])
+                    .status == .forbidden)
             try await browser.get("/account")
             let out = try await browser.post("/sign-out", [:])
             #expect(out.headers.first(name: .location) == "/sign-in?out=1")

@@ -30,6 +30,8 @@ import VaporTesting
 
     enum Subject: CaseIterable {
         case child, yearEight, yearEleven, elsewhere
+        /// Left the main school on 6 November for the other school, into a form named like the tutor's.
+        case leaver
     }
 
     static let staffAtMain: Set<Role> = [.headTeacher, .seniorManagement, .attendanceAdministrator]
@@ -48,7 +50,17 @@ import VaporTesting
         case (.educationSocialWorker, .elsewhere): return false
         case (.educationSocialWorker, _): return true
         case (_, .elsewhere): return false
-        default: return staffAtMain.contains(role)
+        default: return staffAtMain.contains(role)  // the leaver too: their former school reads its own part
+        }
+    }
+
+    /// Who may write to a pupil's parents from the main school (produce a letter by hand), by hand.
+    static func mayWriteFor(_ role: Role, _ subject: Subject) -> Bool {
+        switch subject {
+        case .leaver, .elsewhere: return false  // the school they are at now writes, not this one
+        case .child, .yearEight:
+            return staffAtMain.contains(role) || [.headOfYear, .educationSocialWorker].contains(role)
+        case .yearEleven: return staffAtMain.contains(role) || role == .educationSocialWorker
         }
     }
 
@@ -64,6 +76,8 @@ import VaporTesting
 
     static let mayAudit: Set<Role> = [.educationLead, .headTeacher]
     static let office: Set<Role> = [.attendanceAdministrator, .seniorManagement, .headTeacher]
+    /// Who works the main school's queue, by hand.
+    static let queue: Set<Role> = office.union([.headOfYear, .educationSocialWorker])
 
     /// Registers: the tutor's own form, another form at the main school, and a form at another school.
     enum Form: CaseIterable {
@@ -89,17 +103,12 @@ import VaporTesting
         }
     }
 
+    /// Every route, GET and POST, for every role, with targets in and out of scope. A POST is sent with a form
+    /// that changes nothing when allowed (a missing field, an unknown id) so the answer shows only the decision:
+    /// 403 when refused, anything else but a 5xx when allowed.
     @Test func everyRouteIsCoveredForEveryRoleInAndOutOfScope() async throws {
         try await withWebApp { app, store in
             let pupils = try await Pupils(store: store)
-            func upn(_ subject: Subject) -> UPN {
-                switch subject {
-                case .child: return pupils.child
-                case .yearEight: return pupils.yearEight
-                case .yearEleven: return pupils.yearEleven
-                case .elsewhere: return pupils.elsewhere
-                }
-            }
             let tutorForm = try await store.user(email: "tutor@demo.example")!.grants[0].registrationGroups[0]
             let year = DateRange(testToday, testToday)!
             let mainRoll = try await store.roll(of: try await store.requireSchool(mainSchool).id, in: year)
@@ -110,16 +119,56 @@ import VaporTesting
                 .tutors: (mainSchool, tutorForm, "7"), .otherAtMain: (mainSchool, otherForm, "11"),
                 .elsewhere: (otherSchool, elsewhereForm, "1"),
             ]
+            let leaver = try #require(mainRoll.first { $0.pupil.yearGroup == "10" }).pupil.upn
+            try await AttackFindingsTests.move(
+                leaver, store, leaving: LocalDate(iso: "2026-11-06")!, to: otherSchool, group: tutorForm, year: "7")
+            func upn(_ subject: Subject) -> UPN {
+                switch subject {
+                case .child: return pupils.child
+                case .yearEight: return pupils.yearEight
+                case .yearEleven: return pupils.yearEleven
+                case .elsewhere: return pupils.elsewhere
+                case .leaver: return leaver
+                }
+            }
+            // Letters to open: the office's batch from the queue, before anyone else works it.
+            try await store.runProcedure(policy: .wrexham2025, asOf: testToday, dryRun: false)
+            var desk = try await Browser.signedIn(app, as: .attendanceAdministrator)
+            try await desk.get("/schools/\(mainSchool)/actions")
+            let location = try #require(
+                try await desk.post("/schools/\(mainSchool)/letters/due", [:]).headers.first(name: .location))
+            let batch = String(location.split(separator: "?")[0].split(separator: "/").last!)
+            let letters = try await store.letters(batch: batch, school: mainSchool)
+            var yearOf: [UPN: String] = [:]
+            for letter in letters { yearOf[letter.upn] = try await store.pupil(letter.upn)?.pupil.yearGroup }
+            let hoyYears: Set<String> = ["7", "8"]
+            let inYears = letters.first { hoyYears.contains(yearOf[$0.upn] ?? "") }
+            let outside = letters.first { !hoyYears.contains(yearOf[$0.upn] ?? "") }
+            try #require(outside != nil, "the batch has a letter outside the head of year's years")
+            let batchPDF = try await store.batchPDF(batch, school: mainSchool) != nil
             // Path patterns the matrix covers: a new route with no row here fails the test.
             var covered = Set<String>()
             for role in Role.allCases {
                 var browser = try await Browser.signedIn(app, as: role)
-                func expect(_ method: String, _ pattern: String, _ path: String, allowed: Bool) async throws {
+                func expect(
+                    _ method: String, _ pattern: String, _ path: String, allowed: Bool, form: [String: String] = [:],
+                    status: HTTPStatus? = nil
+                ) async throws {
                     covered.insert("\(method) \(pattern)")
-                    guard method == "GET" else { return }
-                    let response = try await browser.get(path)
-                    #expect(response.status == (allowed ? .ok : .forbidden), "\(role) GET \(path)")
-                    if !allowed && !path.hasPrefix("/api/") {
+                    let response =
+                        method == "GET" ? try await browser.get(path) : try await browser.post(path, form)
+                    if let status, allowed {
+                        #expect(response.status == status, "\(role) \(method) \(path)")
+                    } else if method == "GET" {
+                        #expect(response.status == (allowed ? .ok : .forbidden), "\(role) GET \(path)")
+                    } else {
+                        #expect(
+                            allowed ? response.status != .forbidden : response.status == .forbidden,
+                            "\(role) POST \(path): \(response.status)")
+                    }
+                    #expect(response.status.code < 500, "\(role) \(method) \(path): \(response.status)")
+                    // A refused page says so (a form refused by its page's own rule says who may, instead).
+                    if !allowed && method == "GET" && !path.hasPrefix("/api/") {
                         #expect(response.body.string.contains("You do not have permission"), "\(role) GET \(path)")
                     }
                 }
@@ -129,6 +178,9 @@ import VaporTesting
                 try await expect("GET", "/", "/", allowed: true)
                 try await expect("GET", "/account", "/account", allowed: true)
                 try await expect("GET", "/account/password", "/account/password", allowed: true)
+                try await expect("POST", "/account/password", "/account/password", allowed: true)
+                try await expect("POST", "/account/tokens", "/account/tokens", allowed: true)
+                try await expect("POST", "/account/tokens/:id/revoke", "/account/tokens/999999/revoke", allowed: true)
                 for school in [mainSchool, allocatedSchool, otherSchool] {
                     let allowed = Self.mayViewSchool(role, school)
                     try await expect("GET", "/schools/:laestab", "/schools/\(school)", allowed: allowed)
@@ -142,62 +194,109 @@ import VaporTesting
                         "GET", "/api/pupils/:upn/summary", "/api/pupils/\(upn(subject))/summary", allowed: allowed)
                     try await expect(
                         "GET", "/api/pupils/:upn/marks", "/api/pupils/\(upn(subject))/marks", allowed: allowed)
+                    let school = subject == .elsewhere ? otherSchool : mainSchool
+                    try await expect(
+                        "POST", "/schools/:laestab/pupils/:upn/letters",
+                        "/schools/\(school)/pupils/\(upn(subject))/letters", allowed: Self.mayWriteFor(role, subject),
+                        form: ["kind": ""], status: .unprocessableEntity)
                 }
                 try await expect("GET", "/audit", "/audit", allowed: Self.mayAudit.contains(role))
+                try await expect("GET", "/audit.csv", "/audit.csv", allowed: Self.mayAudit.contains(role))
                 try await expect("GET", "/users", "/users", allowed: Self.mayAudit.contains(role))
+                for action in ["reset", "revoke-tokens", "deactivate"] {
+                    try await expect(
+                        "POST", "/users/:id/\(action)", "/users/999999/\(action)",
+                        allowed: Self.mayAudit.contains(role),
+                        status: .notFound)
+                }
                 let listAllowed = [.formTutor, .headOfYear].contains(role) || Self.office.contains(role)
                 try await expect("GET", "/registers", "/registers", allowed: listAllowed)
                 for form in Form.allCases {
                     let (school, group, year) = forms[form]!
+                    let register = "/registers/\(school)/\(group)/\(testToday)/AM"
                     try await expect(
-                        "GET", "/registers/:laestab/:group/:date/:session",
-                        "/registers/\(school)/\(group)/\(testToday)/AM",
-                        allowed: Self.mayTake(role, form))
+                        "GET", "/registers/:laestab/:group/:date/:session", register, allowed: Self.mayTake(role, form))
+                    try await expect(
+                        "POST", "/registers/:laestab/:group/:date/:session", register,
+                        allowed: Self.mayTake(role, form),
+                        status: .seeOther)
                     try await expect(
                         "GET", "/registers/:laestab/:group/print", "/registers/\(school)/\(group)/print",
                         allowed: Self.mayViewRegister(role, form, formYear: year))
                     try await expect(
-                        "GET", "/api/registers/:laestab/:group/:date/:session",
-                        "/api/registers/\(school)/\(group)/\(testToday)/AM",
+                        "GET", "/api/registers/:laestab/:group/:date/:session", "/api" + register,
                         allowed: Self.mayViewRegister(role, form, formYear: year))
+                    try await expect(
+                        "POST", "/api/registers/:laestab/:group/:date/:session", "/api" + register,
+                        allowed: Self.mayTake(role, form), status: .ok)  // an empty save writes nothing
                 }
                 for school in [mainSchool, otherSchool] {
-                    let works =
-                        school == mainSchool
-                        && (Self.office.contains(role) || [.headOfYear, .educationSocialWorker].contains(role))
-                    try await expect("GET", "/schools/:laestab/actions", "/schools/\(school)/actions", allowed: works)
-                    let allowed = school == mainSchool && Self.office.contains(role)
-                    try await expect("GET", "/schools/:laestab/office", "/schools/\(school)/office", allowed: allowed)
+                    let works = school == mainSchool && Self.queue.contains(role)
+                    let head = school == mainSchool && role == .headTeacher
+                    let desk = school == mainSchool && Self.office.contains(role)
+                    let base = "/schools/\(school)"
+                    try await expect("GET", "/schools/:laestab/actions", base + "/actions", allowed: works)
                     try await expect(
-                        "GET", "/schools/:laestab/late-book", "/schools/\(school)/late-book", allowed: allowed)
+                        "POST", "/schools/:laestab/actions/:id/complete", base + "/actions/999999/complete",
+                        allowed: works, status: .unprocessableEntity)
+                    try await expect(
+                        "POST", "/schools/:laestab/actions/:id/dismiss", base + "/actions/999999/dismiss",
+                        allowed: head,
+                        status: .unprocessableEntity)
+                    try await expect("POST", "/schools/:laestab/actions/run", base + "/actions/run", allowed: desk)
+                    try await expect("GET", "/schools/:laestab/office", base + "/office", allowed: desk)
+                    try await expect(
+                        "POST", "/schools/:laestab/office/contact", base + "/office/contact", allowed: desk,
+                        status: .badRequest)
+                    try await expect(
+                        "POST", "/schools/:laestab/office/confirm/:id", base + "/office/confirm/999999", allowed: head,
+                        status: .notFound)
+                    try await expect("GET", "/schools/:laestab/late-book", base + "/late-book", allowed: desk)
+                    try await expect(
+                        "POST", "/schools/:laestab/late-book", base + "/late-book", allowed: desk,
+                        status: .unprocessableEntity)
+                    try await expect(
+                        "POST", "/schools/:laestab/messages/first-day", base + "/messages/first-day", allowed: desk,
+                        status: .unprocessableEntity)
+                    try await expect("POST", "/schools/:laestab/letters/due", base + "/letters/due", allowed: works)
+                    // The office's batch: a head of year sees the page (their years only) but not the whole PDF.
+                    let batchPath = base + "/letters/batches/\(batch)"
+                    try await expect("GET", "/schools/:laestab/letters/batches/:batch", batchPath, allowed: works)
+                    let wholeBatch = works && role != .headOfYear
+                    if batchPDF || !works {
+                        try await expect(
+                            "GET", "/schools/:laestab/letters/batches/:batch/pdf", batchPath + "/pdf",
+                            allowed: wholeBatch)
+                    }
+                    for letter in [inYears, outside].compactMap({ $0 }) {
+                        let mayOpen = works && (role != .headOfYear || hoyYears.contains(yearOf[letter.upn] ?? ""))
+                        let letterPath = base + "/letters/\(letter.id)"
+                        try await expect("GET", "/schools/:laestab/letters/:id", letterPath, allowed: mayOpen)
+                        if letter.pdf != nil || !mayOpen {
+                            try await expect(
+                                "GET", "/schools/:laestab/letters/:id/pdf", letterPath + "/pdf", allowed: mayOpen)
+                        }
+                    }
                 }
-                try await expect("GET", "/audit.csv", "/audit.csv", allowed: Self.mayAudit.contains(role))
-                try await expect("GET", "/letters/templates", "/letters/templates", allowed: role == .educationLead)
+                let lead = role == .educationLead
+                try await expect("GET", "/letters/templates", "/letters/templates", allowed: lead)
                 try await expect(
-                    "GET", "/letters/templates/:kind/:language", "/letters/templates/letter_1/cy",
-                    allowed: role == .educationLead)
-                // A batch and a kept letter need letters to exist: LettersWebTests checks who may open them.
-                for pattern in [
-                    "/schools/:laestab/letters/batches/:batch", "/schools/:laestab/letters/batches/:batch/pdf",
-                    "/schools/:laestab/letters/:id", "/schools/:laestab/letters/:id/pdf",
-                ] {
-                    covered.insert("GET \(pattern)")
-                }
-                // Forms: each signed-in role may use its own account's forms (checked in AccountTests); saving a
-                // register and the late book follow their pages' rules (checked in RegisterTests).
-                for pattern in [
-                    "/sign-in", "/sign-out", "/account/password", "/account/tokens", "/account/tokens/:id/revoke",
-                    "/registers/:laestab/:group/:date/:session", "/schools/:laestab/late-book",
-                    "/api/registers/:laestab/:group/:date/:session", "/schools/:laestab/actions/run",
-                    "/users/:id/reset",
-                    "/schools/:laestab/office/contact", "/schools/:laestab/office/confirm/:id",
-                    "/schools/:laestab/actions/:id/complete", "/schools/:laestab/actions/:id/dismiss",
-                    "/schools/:laestab/letters/due", "/schools/:laestab/pupils/:upn/letters",
-                    "/schools/:laestab/messages/first-day", "/letters/templates/:kind/:language",
-                    "/letters/templates/:kind/:language/preview", "/letters/templates/:kind/:language/reset",
-                ] {
-                    try await expect("POST", pattern, pattern, allowed: true)
-                }
+                    "GET", "/letters/templates/:kind/:language", "/letters/templates/letter_1/cy", allowed: lead)
+                try await expect(
+                    "POST", "/letters/templates/:kind/:language", "/letters/templates/letter_1/cy", allowed: lead,
+                    form: ["body": "{{nope}}"], status: .unprocessableEntity)
+                try await expect(
+                    "POST", "/letters/templates/:kind/:language/preview", "/letters/templates/letter_1/cy/preview",
+                    allowed: lead, form: ["body": "{{nope}}"], status: .unprocessableEntity)
+                try await expect(
+                    "POST", "/letters/templates/:kind/:language/reset", "/letters/templates/letter_1/cy/reset",
+                    allowed: lead)
+                // The sign-in form carries its own token (from its cookie); a wrong password is a 401.
+                try await browser.get("/sign-in")
+                browser.csrf = try #require(browser.cookies[SignInController.formCookie])
+                try await expect("POST", "/sign-in", "/sign-in", allowed: true, status: .unauthorized)
+                try await browser.get("/")
+                try await expect("POST", "/sign-out", "/sign-out", allowed: true, status: .seeOther)
             }
             let routes = Set(
                 app.routes.all.map { "\($0.method.rawValue) /" + $0.path.map(\.description).joined(separator: "/") })

@@ -31,6 +31,8 @@ import Testing
         used.formUnion(Band.allCases.map { "band.\($0.rawValue)" })
         used.formUnion(Role.allCases.map { "role.\($0.rawValue)" })
         used.formUnion(SessionHalf.allCases.map { "session.\($0.rawValue)" })
+        used.formUnion(LetterDetails.Field.allCases.map(LettersController.label))
+        used.formUnion(LetterDetails.Reason.allCases.map { "letterDetail.\($0.rawValue)" })
         #expect(used.count > 100)
         #expect(used.subtracting(strings.keys(.en)).isEmpty, "missing: \(used.subtracting(strings.keys(.en)))")
     }

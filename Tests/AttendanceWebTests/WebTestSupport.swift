@@ -41,8 +41,17 @@ func withWebApp(demoMode: Bool = true, _ test: (Application, Store) async throws
 /// A browser's view of the app: keeps the session cookie and the page's CSRF token between requests.
 struct Browser {
     let app: Application
-    var cookie = ""
+    /// Cookies by name (the session, the sign-in form's token, the language).
+    var cookies: [String: String] = [:]
     var csrf = ""
+
+    /// The `Cookie` header a browser would send (paths are not told apart: every test path is under `/`).
+    var cookie: String {
+        get { cookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
+    }
+
+    /// Forgets the session cookie, as another device would not have it.
+    mutating func forgetSession() { cookies["attendance-session"] = nil }
 
     init(_ app: Application) { self.app = app }
 
@@ -73,9 +82,12 @@ struct Browser {
     }
 
     private mutating func remember(_ response: TestingHTTPResponse) {
-        for value in response.headers[.setCookie] where value.hasPrefix("attendance-session=") {
-            let pair = String(value.split(separator: ";")[0])
-            cookie = pair == "attendance-session=" ? "" : pair
+        for value in response.headers[.setCookie] {
+            let pair = value.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
+            guard let name = pair.first.map(String.init) else { continue }
+            let content = pair.count > 1 ? String(pair[1]) : ""
+            let expired = value.lowercased().contains("max-age=0") || value.contains("1970")
+            cookies[name] = content.isEmpty || expired ? nil : content
         }
         if let range = response.body.string.range(of: #"name="csrf" value="([^"]+)""#, options: .regularExpression) {
             let match = response.body.string[range]

@@ -316,6 +316,12 @@ def test_users_are_added_listed_and_reset_with_temporary_passwords(demo_db):
     assert all(h.startswith("$2") for h in hashes), "passwords are stored as bcrypt hashes"
     assert password not in "".join(hashes)
     assert {"user.created", "user.role_added", "user.password_reset"} <= set(actions)
+    deactivated = run("users", "deactivate", "--email", "new.head@example.org", "--database", demo_db)
+    assert "is deactivated" in deactivated.stdout
+    assert "new.head@example.org  New Head  [deactivated, temporary password]" in run(
+        "users", "list", "--database", demo_db).stdout
+    run("users", "reset-password", "--email", "new.head@example.org", "--database", demo_db)
+    assert "deactivated" not in run("users", "list", "--database", demo_db).stdout
 
 
 @pytest.mark.skipif("TEST_POSTGRES_URL" not in os.environ, reason="TEST_POSTGRES_URL is not set")

@@ -41,22 +41,42 @@ public struct GroupPlacement: Hashable, Sendable {
     }
 }
 
-/// A pupil as the policy sees them: where and in which groups they are (or were) on roll.
+/// A pupil as the policy sees them: where they are on roll now, where they were, and their groups (the groups
+/// are the current school's: a former school's groups are not kept).
 public struct PupilPlacement: Hashable, Sendable {
     public let upn: UPN
     public let enrolments: [Enrolment]
     public let yearGroup: String
     public let registrationGroup: String
+    /// Schools whose roll the pupil is on at `asOf` (or will join).
+    public let currentSchools: Set<LAESTAB>
+    /// Schools the pupil has left and is no longer on the roll of.
+    public let formerSchools: Set<LAESTAB>
 
-    public init(upn: UPN, enrolments: [Enrolment], yearGroup: String, registrationGroup: String) {
+    public init(upn: UPN, enrolments: [Enrolment], yearGroup: String, registrationGroup: String, asOf: LocalDate) {
         self.upn = upn
         self.enrolments = enrolments
         self.yearGroup = yearGroup
         self.registrationGroup = registrationGroup
+        let current = Set(enrolments.filter { $0.isCurrent(on: asOf) }.map(\.school))
+        currentSchools = current
+        formerSchools = Set(enrolments.map(\.school)).subtracting(current)
     }
 
-    /// Schools the pupil has been on the roll of.
-    public var schools: Set<LAESTAB> { Set(enrolments.map(\.school)) }
+    /// The pupil's enrolments at one school (several if they left and came back).
+    public func enrolments(at school: LAESTAB) -> [Enrolment] { enrolments.filter { $0.school == school } }
+}
+
+/// How much of a pupil's record a user sees.
+public enum PupilView: Hashable, Sendable {
+    case none
+    /// The whole record: a school the pupil is on the roll of, or the authority.
+    case full
+    /// A parent's view of their own child: figures and marks, no staff notes.
+    case parent
+    /// Staff of schools the pupil has left: only what was recorded while the pupil was on their roll, read-only,
+    /// and nothing from the school the pupil is at now.
+    case formerSchools(Set<LAESTAB>)
 }
 
 /// What a permission is asked about.
@@ -89,7 +109,7 @@ public enum AccessPolicy {
             // Every school role, governors included, sees its own school's aggregate figures.
             return grant.role != .parent && grant.school == school
         case (.viewPupil, .pupil(let pupil)):
-            return sees(grant, pupil)
+            return sees(grant, pupil) || seesFormerly(grant, pupil)
         case (.viewAudit, .school(let school)):
             return grant.role == .headTeacher && grant.school == school
         case (.viewAudit, .none):
@@ -130,19 +150,38 @@ public enum AccessPolicy {
         }
     }
 
+    /// Whether the grant sees the pupil's whole record: the pupil is on the roll of the grant's school now (and
+    /// in the grant's years or forms there).
     static func sees(_ grant: RoleGrant, _ pupil: PupilPlacement) -> Bool {
+        let atSchool = grant.school.map(pupil.currentSchools.contains) == true
         switch grant.role {
         case .educationLead: return true
         case .governor: return false  // aggregate figures only, never a named pupil
         case .parent: return grant.child == pupil.upn
         case .educationSocialWorker, .headTeacher, .seniorManagement, .attendanceAdministrator:
-            return grant.school.map(pupil.schools.contains) ?? false
+            return atSchool
         case .headOfYear:
-            return grant.school.map(pupil.schools.contains) == true && grant.yearGroups.contains(pupil.yearGroup)
+            return atSchool && grant.yearGroups.contains(pupil.yearGroup)
         case .formTutor:
-            return grant.school.map(pupil.schools.contains) == true
-                && grant.registrationGroups.contains(pupil.registrationGroup)
+            return atSchool && grant.registrationGroups.contains(pupil.registrationGroup)
         }
+    }
+
+    /// Whether the grant sees what a school the pupil has left recorded. Only whole-school roles: the pupil's
+    /// form and year there are not kept, so a tutor or head of year cannot be matched to them.
+    static func seesFormerly(_ grant: RoleGrant, _ pupil: PupilPlacement) -> Bool {
+        guard [.educationSocialWorker, .headTeacher, .seniorManagement, .attendanceAdministrator].contains(grant.role)
+        else { return false }
+        return grant.school.map(pupil.formerSchools.contains) == true
+    }
+
+    /// How much of the pupil's record the grants see.
+    public static func view(_ grants: [RoleGrant], _ pupil: PupilPlacement) -> PupilView {
+        let seeing = grants.filter { sees($0, pupil) }
+        if seeing.contains(where: { $0.role != .parent }) { return .full }
+        if !seeing.isEmpty { return .parent }
+        let former = Set(grants.filter { seesFormerly($0, pupil) }.compactMap(\.school))
+        return former.isEmpty ? .none : .formerSchools(former)
     }
 
     /// Schools whose audit trail the grants may read; nil means every school.

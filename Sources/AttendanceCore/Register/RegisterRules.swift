@@ -21,14 +21,37 @@ public enum RegisterRules {
         case needsAuthorisation(String)
         /// A form tutor may use only the register's own codes.
         case notARegisterCode(String)
+        /// The other half's present code (`/` is the morning's, `\\` the afternoon's).
+        case wrongHalf(String)
+        /// The session has not begun: only a planned code (holiday, exclusion, appointment) may be entered ahead.
+        case notYet(String)
+    }
+
+    /// How long before a session starts its register may be taken (a tutor opens it as the class comes in).
+    public static let opensBeforeStart = 30
+
+    /// Whether a session's register may be taken at `now`: any earlier day, or today from half an hour before
+    /// the session starts.
+    public static func hasBegun(
+        _ session: Session, times: RegisterTimes, now: (date: LocalDate, time: TimeOfDay)
+    ) -> Bool {
+        if session.date != now.date { return session.date < now.date }
+        return now.time.minutesSinceMidnight >= times.start.minutesSinceMidnight - opensBeforeStart
     }
 
     /// Whether a change from `old` to `new` is allowed for someone who may (or may not) authorise absence and
-    /// who is (or is not) limited to the register's own codes.
+    /// who is (or is not) limited to the register's own codes, in a session of `half` that has (or has not)
+    /// begun.
     public static func check(
-        from old: AttendanceCode?, to new: AttendanceCode, canAuthorise: Bool, registerCodesOnly: Bool
+        from old: AttendanceCode?, to new: AttendanceCode, canAuthorise: Bool, registerCodesOnly: Bool,
+        half: SessionHalf, begun: Bool, codes: CodeTable
     ) throws(Refusal) {
         guard old?.code != new.code else { return }
+        if !begun && !isPlanned(new) { throw .notYet(new.code) }
+        let present = presentCode(for: half, codes: codes)
+        if new.category == .present && new.usableAtRegister && new.meanings.isEmpty && new.code != present.code {
+            throw .wrongHalf(new.code)
+        }
         if !canAuthorise && (new.requiresAuthorisation || (old?.requiresAuthorisation ?? false)) {
             throw .needsAuthorisation(new.code)
         }

@@ -73,6 +73,10 @@ public struct Enrolment: Hashable, Sendable, Codable {
         date >= onRollFrom && (onRollTo.map { date <= $0 } ?? true)
     }
 
+    /// Whether, on `date`, the pupil has not left this school (on its roll, or joining it later): the school
+    /// may act for the pupil. Once the enrolment has ended, the school only reads what it recorded.
+    public func isCurrent(on date: LocalDate) -> Bool { (onRollTo ?? date) >= date }
+
     /// The part of a range the pupil was on roll, if any.
     public func clip(_ range: DateRange) -> DateRange? {
         DateRange(max(range.start, onRollFrom), min(range.end, onRollTo ?? range.end))

@@ -19,5 +19,6 @@ enum AllMigrations {
         M0014_CreateContactAttempts(),
         M0015_CreateLetters(),
         M0016_CreateDeliveries(),
+        M0017_SessionOwnersAndDeactivation(),
     ]
 }

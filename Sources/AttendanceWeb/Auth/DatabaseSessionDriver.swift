@@ -41,6 +41,7 @@ struct DatabaseSessionDriver: SessionDriver {
     private func save(_ id: SessionID, _ data: SessionData) async throws {
         let text = String(decoding: try JSONEncoder().encode(data), as: UTF8.self)
         try await store.saveSession(
-            idHash: Secrets.digest(id.string), data: text, expires: Date().addingTimeInterval(Self.idleLifetime))
+            idHash: Secrets.digest(id.string), data: text, userID: data["user_id"].flatMap(Int.init),
+            expires: Date().addingTimeInterval(Self.idleLifetime))
     }
 }

@@ -18,6 +18,8 @@ struct RouteRule: Sendable {
     let target: TargetKind
     /// Reachable before a temporary password is changed (the password page and sign-out).
     let beforePasswordChange: Bool
+    /// The sign-in form: its CSRF token is checked against the sign-in page's own cookie, not a session.
+    var signInForm = false
 }
 
 extension Route {
@@ -31,4 +33,11 @@ extension Route {
     }
 
     var rule: RouteRule? { userInfo["rule"] as? RouteRule }
+
+    /// Marks the sign-in form (see `RouteRule.signInForm`).
+    @discardableResult
+    func signInForm() -> Route {
+        if var rule { rule.signInForm = true; userInfo["rule"] = rule }
+        return self
+    }
 }

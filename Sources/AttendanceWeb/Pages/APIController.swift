@@ -34,11 +34,29 @@ enum APIController {
         return range
     }
 
+    /// The asked-for range, narrowed for staff of a school the pupil has left to their time with the pupil.
+    static func pupilRange(_ request: Request, _ placement: PupilPlacement) throws -> (DateRange, former: Bool) {
+        let asked = try range(request)
+        guard let former = PupilController.formerEnrolment(placement, request.pupilView(placement)) else {
+            return (asked, false)
+        }
+        guard let clipped = former.clip(asked) else {
+            throw Abort(.forbidden, reason: "error.notOnYourRoll")
+        }
+        return (clipped, true)
+    }
+
     @Sendable static func pupilSummary(_ request: Request) async throws -> Response {
         guard case .pupil(let placement) = request.target else { throw Abort(.notFound) }
-        let range = try range(request)
+        let (range, former) = try pupilRange(request, placement)
         let (stored, summary) = try await request.context.store.summary(of: placement.upn, in: range)
-        return try json(SummaryRow(pupil: stored.pupil, range: range, summary: summary))
+        var pupil = stored.pupil
+        if former {
+            // The year group and form are the new school's.
+            pupil.yearGroup = ""
+            pupil.registrationGroup = ""
+        }
+        return try json(SummaryRow(pupil: pupil, range: range, summary: summary))
     }
 
     @Sendable static func schoolSummary(_ request: Request) async throws -> Response {

@@ -170,17 +170,33 @@ enum ActionsController {
             note = "meeting arranged for \(date.iso). " + note
             meeting = date
         }
+        let invitation = meeting.map { date in
+            [
+                "meeting_date": date.iso,
+                "meeting_time": ((try? request.content.get(String.self, at: "meeting_time")) ?? "")
+                    .trimmingCharacters(in: .whitespaces),
+                "meeting_place": ((try? request.content.get(String.self, at: "meeting_place")) ?? "")
+                    .trimmingCharacters(in: .whitespaces),
+            ].filter { !$0.value.isEmpty }
+        }
+        // A bad time or place is refused before anything is recorded, naming the field.
+        if let invitation, let problem = LetterDetails.problems(invitation).first {
+            return try await render(
+                request, notice: nil, error: LettersController.detailText(request, problem),
+                status: .unprocessableEntity)
+        }
+        guard note.count <= 2000 else {
+            return try await render(
+                request, notice: nil, error: request.text("actions.noteTooLong"), status: .unprocessableEntity)
+        }
         try await store.closeAction(id: id, schoolID: school.id, as: status, note: note, by: request.actor)
         // With a time and a place the invitation letter is produced now, in each parent's language.
-        if let meeting, let time = try? request.content.get(String.self, at: "meeting_time"), !time.isEmpty,
-            let place = try? request.content.get(String.self, at: "meeting_place"), !place.isEmpty
-        {
+        if let invitation, invitation.count == 3 {
             do {
                 _ = try await request.context.letters.produce(
-                    .meetingInvitation, for: item.pupil.upn, school: laestab,
-                    details: ["meeting_date": meeting.iso, "meeting_time": time, "meeting_place": place],
+                    .meetingInvitation, for: item.pupil.upn, school: laestab, details: invitation,
                     today: request.context.today, by: request.actor, signatory: principal.user.displayName)
-            } catch LetterProblem.noContact {
+            } catch LetterProblem.noContact, LetterProblem.notOnRoll {
                 // The meeting is recorded; only the letter could not be made.
                 return try await render(
                     request, notice: request.text("actions.saved"), error: request.text("error.noContact"),

@@ -8,17 +8,24 @@ import Vapor
 enum LettersController {
     static func base(_ laestab: LAESTAB) -> String { "/schools/\(laestab)/letters" }
 
-    /// Whether the user may see the pupil a letter is about.
-    static func mayView(_ request: Request, _ upn: UPN) async throws -> Bool {
-        guard let stored = try await request.context.store.pupil(upn) else { return false }
-        return try request.signedIn.allows(.viewPupil, .pupil(stored.placement))
+    /// Whether the user may see a kept letter: they see the pupil's whole record, or the letter is their school's
+    /// from when the pupil was on its roll.
+    static func mayView(_ request: Request, _ letter: StoredLetter) async throws -> Bool {
+        guard let stored = try await request.context.store.pupil(letter.upn) else { return false }
+        switch request.pupilView(stored.placement(on: request.context.today)) {
+        case .full: return true
+        case .formerSchools(let schools): return schools.contains(letter.school)
+        case .parent, .none: return false
+        }
     }
 
+    /// The day's letters from the queue: only the actions the user may work (a head of year's years).
     @Sendable static func produceDue(_ request: Request) async throws -> Response {
         guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
         let principal = try request.signedIn
         let batch = try await request.context.letters.produceDue(
-            school: laestab, today: request.context.today, by: request.actor, signatory: principal.user.displayName)
+            school: laestab, years: ActionsController.limitedYears(principal, laestab), today: request.context.today,
+            by: request.actor, signatory: principal.user.displayName)
         return Page.redirect(
             base(laestab) + "/batches/\(batch.id)?needing=\(batch.needingDetails)&skipped=\(batch.withoutContact)")
     }
@@ -29,7 +36,11 @@ enum LettersController {
         }
         let store = request.context.store
         let school = try await store.requireSchool(laestab)
-        let letters = try await store.letters(batch: id, school: laestab)
+        // A batch shows only the letters the reader could open one by one.
+        let all = try await store.letters(batch: id, school: laestab)
+        var letters: [StoredLetter] = []
+        for letter in all where try await mayView(request, letter) { letters.append(letter) }
+        let whole = all.count == letters.count
         var deliveries: [Delivery] = []
         var names: [UPN: String] = [:]
         for upn in Set(letters.map(\.upn)) {
@@ -54,7 +65,7 @@ enum LettersController {
         values.merge(columnLabels(request)) { a, _ in a }
         if needing > 0 { values["needing"] = request.text("letters.needingDetails", ["count": String(needing)]) }
         if skipped > 0 { values["skipped"] = request.text("error.noContact") + " (\(skipped))" }
-        if pdf != nil {
+        if pdf != nil && whole {
             values["pdfHref"] = base(laestab) + "/batches/\(id)/pdf"
             values["pdfLabel"] = request.text("letters.downloadPDF")
         } else if !letters.isEmpty && request.context.letters.pdf == nil {
@@ -115,10 +126,14 @@ enum LettersController {
         return text
     }
 
+    /// The batch's printed letters as one PDF: only to someone who could open every letter in the batch.
     @Sendable static func batchPDF(_ request: Request) async throws -> Response {
         guard case .school(let laestab) = request.target, let id = request.parameters.get("batch"),
             let pdf = try await request.context.store.batchPDF(id, school: laestab)
         else { throw Abort(.notFound) }
+        for letter in try await request.context.store.letters(batch: id, school: laestab) {
+            guard try await mayView(request, letter) else { throw Abort(.forbidden) }
+        }
         return file(pdf, name: "letters-\(laestab)-\(id).pdf")
     }
 
@@ -126,7 +141,7 @@ enum LettersController {
         guard case .school(let laestab) = request.target, let id = request.parameters.get("id", as: Int.self),
             let letter = try await request.context.store.letter(id: id), letter.school == laestab
         else { throw Abort(.notFound) }
-        guard try await mayView(request, letter.upn) else { throw Abort(.forbidden) }
+        guard try await mayView(request, letter) else { throw Abort(.forbidden) }
         return letter
     }
 
@@ -157,7 +172,8 @@ enum LettersController {
         guard let stored = try await request.context.store.pupil(upn),
             stored.enrolments.contains(where: { $0.school == laestab })
         else { throw Abort(.notFound) }
-        guard try request.signedIn.allows(.viewPupil, .pupil(stored.placement)) else { throw Abort(.forbidden) }
+        // Only a school the pupil is on the roll of writes to their parents, and only staff who see them whole.
+        guard request.mayWorkOn(stored, at: laestab) else { throw Abort(.forbidden) }
         guard let kind = LetterKind(rawValue: (try? request.content.get(String.self, at: "kind")) ?? "") else {
             throw Abort(.unprocessableEntity, reason: "error.badRequest")
         }
@@ -174,11 +190,31 @@ enum LettersController {
                 signatory: try request.signedIn.user.displayName)
         } catch LetterProblem.missingDetails {
             throw Abort(.unprocessableEntity, reason: "error.letterDetails")
+        } catch LetterProblem.badDetail(let problem) {
+            throw Abort(.unprocessableEntity, reason: detailText(request, problem))
+        } catch LetterProblem.notOnRoll {
+            throw Abort(.forbidden)
         } catch LetterProblem.noContact {
             throw Abort(.unprocessableEntity, reason: "error.noContact")
         }
         sendInBackground(request.context.letters)
         return Page.redirect("/pupils/\(upn.value)?produced=1#letters")
+    }
+
+    /// A refused detail in the reader's language, naming the field.
+    static func detailText(_ request: Request, _ problem: LetterDetails.Problem) -> String {
+        request.text(
+            "letterDetail.\(problem.reason.rawValue)",
+            [
+                "field": LetterDetails.Field(rawValue: problem.field).map { request.text(label($0)) } ?? problem.field,
+                "limit": String(LetterDetails.Field(rawValue: problem.field)?.limit ?? 0),
+            ])
+    }
+
+    /// The form's label for a detail ("meeting_date" is labelled by "letters.meetingDate").
+    static func label(_ field: LetterDetails.Field) -> String {
+        let words = field.rawValue.split(separator: "_")
+        return "letters." + words[0] + words.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
     }
 
     /// First-day messages for today's unexplained absences, sent at once (failures are retried).

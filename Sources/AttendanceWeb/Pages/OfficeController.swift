@@ -126,12 +126,26 @@ enum OfficeController {
         else { throw Abort(.badRequest, reason: "upn, method, contact and outcome are needed") }
         let store = request.context.store
         let school = try await store.requireSchool(laestab)
-        guard let pupil = try await store.pupil(upn), pupil.enrolments.contains(where: { $0.school == laestab }) else {
+        // Only the school the pupil is on the roll of chases their absence.
+        guard let pupil = try await store.pupil(upn), request.mayWorkOn(pupil, at: laestab) else {
             throw Abort(.forbidden)
         }
-        let date = request.query[String.self, at: "date"].flatMap { LocalDate(iso: $0) } ?? request.context.today
+        let dateText = request.query[String.self, at: "date"] ?? form["date"] ?? ""
+        guard let date = dateText.isEmpty ? request.context.today : LocalDate(iso: dateText) else {
+            throw Abort(
+                .unprocessableEntity, reason: "date: " + request.text("letterDetail.not_a_date", ["field": dateText]))
+        }
+        guard date <= request.context.today else {
+            throw Abort(.unprocessableEntity, reason: "date: " + request.text("contact.futureDate"))
+        }
         let code = form["code"].flatMap { $0.isEmpty ? nil : $0 }
+        if let code, store.codes[code] == nil {
+            throw Abort(.unprocessableEntity, reason: "code: " + request.text("register.unknownCode", ["code": code]))
+        }
         let notes = form["notes"].map { $0.trimmingCharacters(in: .whitespaces) }
+        guard contact.count <= 200, (notes ?? "").count <= 2000 else {
+            throw Abort(.unprocessableEntity, reason: "notes: " + request.text("actions.noteTooLong"))
+        }
         try await store.logContactAttempt(
             upn: upn, schoolID: school.id, date: date, method: method, contactName: contact, outcome: outcome,
             notes: notes, proposedCode: code, by: request.actor)

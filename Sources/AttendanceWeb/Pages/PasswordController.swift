@@ -40,7 +40,8 @@ enum PasswordController {
         }
         if let problem { return try render(request, error: request.text(problem), status: .unprocessableEntity) }
         try await request.context.store.setPassword(
-            userID: user.id, passwordHash: try Secrets.hashPassword(new), mustChange: false, by: request.actor)
+            userID: user.id, passwordHash: try Secrets.hashPassword(new), mustChange: false,
+            keepingSession: request.session.id.map { Secrets.digest($0.string) }, by: request.actor)
         return Page.redirect("/account?changed=1")
     }
 }

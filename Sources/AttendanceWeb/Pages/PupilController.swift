@@ -9,7 +9,14 @@ enum PupilController {
         let principal = try request.signedIn
         let store = request.context.store
         let language = request.language
-        let range = FigureViews.yearToDate(request)
+        let view = request.pupilView(placement)
+        // A school the pupil has left sees its own time with them and nothing after.
+        let former = formerEnrolment(placement, view)
+        var range = FigureViews.yearToDate(request)
+        if let former {
+            guard let period = period(of: former, request) else { throw Abort(.notFound) }
+            range = period
+        }
         let (stored, summary) = try await store.summary(of: placement.upn, in: range)
         let recent = DateRange(max(range.start, range.end.adding(days: -27)), range.end)!
         let marks = try await store.marks(of: placement.upn, in: recent)
@@ -23,7 +30,7 @@ enum PupilController {
             let pm = byDate[date]!.first { $0.mark.session.half == .pm }?.mark.code
             return ["date": date.iso, "am": codeText(am), "pm": codeText(pm)]
         }
-        let current = stored.enrolments.last
+        let current = former ?? stored.enrolments.last
         var schoolName = ""
         if let current { schoolName = try await store.school(current.school)?.school.name ?? "" }
         var values: [String: Any] = [
@@ -69,8 +76,16 @@ enum PupilController {
         values["stripTitle"] = request.text("pupil.strip")
         values["patternsTitle"] = request.text("pupil.patterns")
         values["noPatterns"] = request.text("pupil.noPatterns")
-        if !AccessPolicy.seesAsParentOnly(principal.grants, placement) {
-            let history = try await store.amendments(of: placement.upn)
+        if let former {
+            // The new school's year group, form and everything it records are not the old school's to see.
+            values["year"] = nil
+            values["group"] = nil
+            values["yearLabel"] = nil
+            values["left"] = request.text(
+                "pupil.leftNotice", ["date": former.onRollTo?.iso ?? "", "school": schoolName])
+        }
+        if view == .full || former != nil {
+            let history = try await store.amendments(of: placement.upn).filter { range.contains($0.session.date) }
             values["staffView"] = true
             values["historyTitle"] = request.text("pupil.history")
             values["noHistory"] = request.text("pupil.noHistory")
@@ -85,7 +100,7 @@ enum PupilController {
                 values["\(key)Label"] = request.text("pupil.\(key)")
             }
             var timeline: [String] = []
-            for enrolment in stored.enrolments {
+            for enrolment in stored.enrolments where former == nil || former?.school == enrolment.school {
                 guard let school = try await store.school(enrolment.school) else { continue }
                 for item in try await store.actions(schoolID: school.id, status: nil, upn: placement.upn) {
                     var line =
@@ -101,6 +116,9 @@ enum PupilController {
             values["timelineTitle"] = request.text("pupil.timeline")
             values["noTimeline"] = request.text("pupil.noTimeline")
             values["timeline"] = timeline
+        }
+        if view == .full {
+            values["contactsSection"] = true
             values["contactsTitle"] = request.text("pupil.contacts")
             values["contacts"] = try await store.contacts(of: placement.upn).map { c -> [String: Any] in
                 [
@@ -109,10 +127,23 @@ enum PupilController {
                 ]
             }
         }
-        if let current, principal.allows(.workActions, .school(current.school)) {
+        if let current, former == nil, view == .full, principal.allows(.workActions, .school(current.school)) {
             values.merge(try await letterValues(request, placement.upn, school: current.school)) { a, _ in a }
         }
         return try Page.render("pupil", values, request: request)
+    }
+
+    /// For staff of a school the pupil has left (and of no school they are at): their latest time with them.
+    static func formerEnrolment(_ placement: PupilPlacement, _ view: PupilView) -> Enrolment? {
+        guard case .formerSchools(let schools) = view else { return nil }
+        return placement.enrolments.filter { schools.contains($0.school) }.max { $0.onRollFrom < $1.onRollFrom }
+    }
+
+    /// The part of this school year the enrolment covers, or, if it ended before this year, its last school year.
+    static func period(of enrolment: Enrolment, _ request: Request) -> DateRange? {
+        if let clipped = enrolment.clip(FigureViews.yearToDate(request)) { return clipped }
+        let end = enrolment.onRollTo ?? request.context.today
+        return DateRange(max(enrolment.onRollFrom, end.academicYear.firstDay), end)
     }
 
     /// The pupil's letters and messages, and the form to produce one.

@@ -105,12 +105,17 @@ enum RegisterAPIController {
         let present = RegisterRules.presentCode(for: context.session.half, codes: codes)
         for entry in body.marks {
             guard onRegister.contains(entry.upn.uppercased()), let upn = try? UPN(entry.upn) else {
-                problems.append(.init(upn: entry.upn, error: "not on this register"))
+                problems.append(.init(upn: entry.upn, error: request.text("register.notOnRegister")))
+                continue
+            }
+            // Two marks for one pupil in one save would leave one of them unsaid: name it rather than merge.
+            guard choices[upn] == nil else {
+                problems.append(.init(upn: entry.upn, error: request.text("register.twice")))
                 continue
             }
             guard let code = codes[entry.code] else {
                 problems.append(
-                    .init(upn: entry.upn, error: "'\(entry.code)' is not a code in the \(codes.name) table"))
+                    .init(upn: entry.upn, error: request.text("register.unknownCode", ["code": entry.code])))
                 continue
             }
             // Late codes are decided by the clock from the minutes, never taken as given.
@@ -157,7 +162,7 @@ enum RegisterAPIController {
 
     @Sendable static func pupilMarks(_ request: Request) async throws -> Response {
         guard case .pupil(let placement) = request.target else { throw Abort(.notFound) }
-        let range = try APIController.range(request)
+        let (range, _) = try APIController.pupilRange(request, placement)
         let marks = try await request.context.store.marks(of: placement.upn, in: range)
         struct MarkDTO: Content {
             let session: String

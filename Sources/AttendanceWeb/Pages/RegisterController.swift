@@ -231,6 +231,7 @@ enum RegisterController {
         let canAuthorise = principal.allows(.authoriseAbsence, .school(laestab))
         let registerOnly = registerCodesOnly(principal, laestab)
         let times = context.school.school.times(for: context.session.half)
+        let begun = RegisterRules.hasBegun(context.session, times: times, now: request.context.now)
         var errors: [UPN: String] = [:]
         var entries: [MarkEntry] = []
         var changesExisting = false
@@ -265,13 +266,20 @@ enum RegisterController {
             if current?.code == code.code && line.mark?.mark.minutesLate == minutes { continue }
             do throws(RegisterRules.Refusal) {
                 try RegisterRules.check(
-                    from: current, to: code, canAuthorise: canAuthorise, registerCodesOnly: registerOnly)
+                    from: current, to: code, canAuthorise: canAuthorise, registerCodesOnly: registerOnly,
+                    half: context.session.half, begun: begun, codes: codes)
             } catch {
                 switch error {
                 case .needsAuthorisation(let c):
                     errors[line.pupil.upn] = request.text("register.needAuthorisation", ["code": c])
                 case .notARegisterCode(let c):
                     errors[line.pupil.upn] = request.text("register.notRegisterCode", ["code": c])
+                case .wrongHalf(let c):
+                    errors[line.pupil.upn] = request.text(
+                        "register.wrongHalf", ["code": c, "session": context.session.description])
+                case .notYet(let c):
+                    errors[line.pupil.upn] = request.text(
+                        "register.notYet", ["code": c, "session": context.session.description])
                 }
                 continue
             }

@@ -10,25 +10,49 @@ enum SignInController {
         var next: String?
     }
 
-    /// Only a path on this site may be returned to after signing in.
-    static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return "/" }
-        return next
+    /// Only a path on this site may be returned to after signing in: one leading `/`, no control characters,
+    /// spaces or backslashes (browsers drop some of these and read `/\t/host` as `//host`), and a page the
+    /// server has (a route taking GET).
+    static func safeNext(_ next: String?, routes: Routes? = nil) -> String {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), next.count <= 2048,
+            !next.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F || $0 == "\\" })
+        else { return "/" }
+        guard let routes else { return next }
+        let path = next.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0]
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        let known = routes.all.contains { route in
+            guard route.method == .GET else { return false }
+            if route.path.isEmpty { return parts.count == 1 && parts.first == "" }
+            guard route.path.count == parts.count else { return false }
+            return zip(route.path, parts).allSatisfy { component, part in
+                switch component {
+                case .constant(let text): return text == part
+                case .parameter: return !part.isEmpty
+                default: return false
+                }
+            }
+        }
+        return known ? next : "/"
     }
 
+    /// The sign-in form's CSRF token lives in a cookie of its own (checked against the form), so that visiting
+    /// the sign-in page leaves nothing in the database: a session starts only when someone signs in.
+    static let formCookie = "attendance-sign-in"
+
     @Sendable static func page(_ request: Request) async throws -> Response {
-        try render(request, next: safeNext(request.query[String.self, at: "next"]), email: "", error: nil, status: .ok)
+        try render(
+            request, next: safeNext(request.query[String.self, at: "next"], routes: request.application.routes),
+            email: "", error: nil, status: .ok)
     }
 
     static func render(_ request: Request, next: String, email: String, error: String?, status: HTTPStatus) throws
         -> Response
     {
+        let token = request.cookies[formCookie]?.string ?? Secrets.randomToken(bytes: 24)
         var values: [String: Any] = [
             "title": request.text("signIn.title"), "emailLabel": request.text("signIn.email"),
             "passwordLabel": request.text("signIn.password"), "submit": request.text("signIn.submit"),
-            "next": next, "email": email,
-            // The form's CSRF token lives in the session, so the sign-in page is where a session starts.
-            "csrf": request.csrfToken,
+            "next": next, "email": email, "csrf": token,
         ]
         if let error { values["error"] = error }
         if request.query[String.self, at: "out"] != nil { values["notice"] = request.text("signIn.signedOut") }
@@ -41,19 +65,38 @@ enum SignInController {
                 ["role": request.text("role.\($0.role.rawValue)"), "email": $0.email, "password": $0.password]
             }
         }
-        return try Page.render("sign-in", values, request: request, status: status)
+        let response = try Page.render("sign-in", values, request: request, status: status)
+        response.cookies[formCookie] = HTTPCookies.Value(
+            string: token, maxAge: 3600, path: "/sign-in", isSecure: request.context.configuration.secureCookies,
+            isHTTPOnly: true, sameSite: .strict)
+        return response
+    }
+
+    /// Whether the form came from our own sign-in page: its token matches the page's cookie.
+    static func formIsOurs(_ request: Request, sent: String?) -> Bool {
+        guard let expected = request.cookies[formCookie]?.string, let sent, !sent.isEmpty else { return false }
+        return Secrets.constantTimeEqual(sent, expected)
     }
 
     @Sendable static func signIn(_ request: Request) async throws -> Response {
         let form = try request.content.decode(Form.self)
-        let email = (form.email ?? "").trimmingCharacters(in: .whitespaces).lowercased()
-        let next = safeNext(form.next)
+        let email = String((form.email ?? "").trimmingCharacters(in: .whitespaces).lowercased().prefix(254))
+        let next = safeNext(form.next, routes: request.application.routes)
         let store = request.context.store
+        let address = request.remoteAddress?.ipAddress ?? "unknown"
+        let throttle = request.context.signInThrottle
+        if let wait = await throttle.wait(for: address) {
+            let minutes = String(max(1, Int((wait / 60).rounded(.up))))
+            return try render(
+                request, next: next, email: email, error: request.text("signIn.tooMany", ["minutes": minutes]),
+                status: .tooManyRequests)
+        }
         let user = email.isEmpty ? nil : try await store.user(email: email)
         let waiting = user?.lockedUntil.map { $0 > Date() } ?? false
-        // Always spend one bcrypt check, whether or not the account exists or is waiting.
+        // Always spend one bcrypt check, whether or not the account exists, is waiting or is deactivated.
         let passwordOK = Secrets.verify(form.password ?? "", hash: waiting ? nil : user?.passwordHash)
-        guard let user, passwordOK, !waiting else {
+        guard let user, passwordOK, !waiting, user.isActive else {
+            await throttle.recordFailure(from: address)
             try await store.recordFailedSignIn(
                 email: email, actor: Actor(email.isEmpty ? "anonymous" : email, ip: request.remoteAddress?.ipAddress))
             return try render(

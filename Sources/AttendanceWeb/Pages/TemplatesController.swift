@@ -136,6 +136,7 @@ enum TemplatesController {
             detail = request.text(
                 "templates.unknown", ["names": names.map { "{{\($0)}}" }.joined(separator: ", ")])
         case .syntax: detail = request.text("templates.syntax")
+        case .markup(let text): detail = request.text("templates.markup", ["text": text])
         }
         return request.text("templates.refused", ["problem": "\(problem.template): \(detail)"])
     }

@@ -17,30 +17,61 @@ enum UsersController {
         var rows: [[String: Any]] = []
         for user in users {
             var state: [String] = []
+            if !user.isActive { state.append(request.text("users.deactivated")) }
             if user.mustChangePassword { state.append(request.text("users.temporary")) }
             if let until = user.lockedUntil, until > Date() { state.append(request.text("users.waiting")) }
-            rows.append([
+            let liveTokens = try await request.context.store.tokens(userID: user.id).filter { $0.revokedAt == nil }
+            if !liveTokens.isEmpty {
+                state.append(request.text("users.tokens", ["count": String(liveTokens.count)]))
+            }
+            var row: [String: Any] = [
                 "id": user.id, "name": user.displayName, "email": user.email,
                 "roles": try await RoleText.describe(user.grants, request: request),
                 "state": state.joined(separator: ", "),
-            ])
+            ]
+            if user.isActive { row["active"] = true }
+            if !liveTokens.isEmpty { row["hasTokens"] = true }
+            rows.append(row)
         }
         var values: [String: Any] = [
             "title": request.text("users.title"), "intro": request.text("users.intro"), "users": rows,
             "nameLabel": request.text("users.name"), "rolesLabel": request.text("users.roles"),
             "stateLabel": request.text("users.state"), "resetLabel": request.text("users.reset"),
+            "revokeTokensLabel": request.text("users.revokeTokens"),
+            "deactivateLabel": request.text("users.deactivate"),
         ]
         if let notice { values["notice"] = notice }
         return try Page.render("users", values, request: request)
     }
 
-    @Sendable static func reset(_ request: Request) async throws -> Response {
+    /// The user a form names, if the signed-in administrator may manage them (never themselves).
+    static func managed(_ request: Request) async throws -> UserAccount {
         let principal = try request.signedIn
-        let store = request.context.store
-        guard let id = request.parameters.get("id", as: Int.self), let user = try await store.user(id: id),
+        guard let id = request.parameters.get("id", as: Int.self),
+            let user = try await request.context.store.user(id: id),
             user.id != principal.user.id
         else { throw Abort(.notFound) }
         guard AccessPolicy.mayManage(principal.grants, user: user.grants) else { throw Abort(.forbidden) }
+        return user
+    }
+
+    /// Ends every API token of the user at once (a lost laptop, a script that should stop).
+    @Sendable static func revokeTokens(_ request: Request) async throws -> Response {
+        let user = try await managed(request)
+        try await request.context.store.revokeAllTokens(userID: user.id, by: request.actor)
+        return try await render(request, notice: request.text("users.tokensRevoked", ["email": user.email]))
+    }
+
+    /// Deactivates the user: every session and token ends now; a reset restores them later.
+    @Sendable static func deactivate(_ request: Request) async throws -> Response {
+        let user = try await managed(request)
+        try await request.context.store.deactivateUser(userID: user.id, by: request.actor)
+        return try await render(request, notice: request.text("users.deactivatedNotice", ["email": user.email]))
+    }
+
+    @Sendable static func reset(_ request: Request) async throws -> Response {
+        let store = request.context.store
+        let user = try await managed(request)
         let password = temporaryPassword()
         try await store.setPassword(
             userID: user.id, passwordHash: try Secrets.hashPassword(password), mustChange: true, by: request.actor)

@@ -1,0 +1,87 @@
+/// The details a person gives when producing a letter by hand, and the checks they must pass before anything is
+/// kept: a kept letter is append-only, so a bad date or a runaway field would stay on the pupil's record forever.
+public enum LetterDetails {
+    /// Every detail a letter may be given, with what it holds.
+    public enum Field: String, Sendable, CaseIterable {
+        case meetingDate = "meeting_date"
+        case meetingTime = "meeting_time"
+        case meetingPlace = "meeting_place"
+        case holidayFrom = "holiday_from"
+        case holidayTo = "holiday_to"
+        case holidayDecision = "holiday_decision"
+        case holidayReason = "holiday_reason"
+
+        /// The longest value the field may hold, in characters.
+        public var limit: Int {
+            switch self {
+            case .meetingPlace: return 200
+            case .holidayReason: return 1000
+            default: return 10
+            }
+        }
+    }
+
+    /// Why a detail was refused.
+    public enum Reason: String, Sendable, Equatable, CaseIterable {
+        case unknown
+        case notADate = "not_a_date"
+        case notATime = "not_a_time"
+        case notAChoice = "not_a_choice"
+        case tooLong = "too_long"
+        case controlCharacter = "control_character"
+        case endsBeforeStart = "ends_before_start"
+    }
+
+    public struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
+        public let field: String
+        public let reason: Reason
+
+        public init(field: String, reason: Reason) {
+            self.field = field
+            self.reason = reason
+        }
+
+        public var description: String {
+            switch reason {
+            case .unknown: return "\(field): not a detail a letter takes"
+            case .notADate: return "\(field): not a date (YYYY-MM-DD)"
+            case .notATime: return "\(field): not a time (HH:MM)"
+            case .notAChoice: return "\(field): agreed or refused"
+            case .tooLong:
+                return "\(field): longer than \(Field(rawValue: field)?.limit ?? 0) characters"
+            case .controlCharacter: return "\(field): contains a control character"
+            case .endsBeforeStart: return "\(field): ends before it starts"
+            }
+        }
+    }
+
+    /// Every problem with the details, in field order; empty when they may be kept.
+    public static func problems(_ details: [String: String]) -> [Problem] {
+        var problems = details.keys.filter { Field(rawValue: $0) == nil }.sorted().map {
+            Problem(field: $0, reason: .unknown)
+        }
+        for field in Field.allCases {
+            guard let value = details[field.rawValue] else { continue }
+            let problem: Reason?
+            if value.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" || $0.value == 0x7F }) {
+                problem = .controlCharacter
+            } else if value.count > field.limit {
+                problem = .tooLong
+            } else {
+                switch field {
+                case .meetingDate, .holidayFrom, .holidayTo: problem = LocalDate(iso: value) == nil ? .notADate : nil
+                case .meetingTime: problem = TimeOfDay(text: value) == nil ? .notATime : nil
+                case .holidayDecision: problem = ["agreed", "refused"].contains(value) ? nil : .notAChoice
+                case .meetingPlace, .holidayReason: problem = nil
+                }
+            }
+            if let problem { problems.append(Problem(field: field.rawValue, reason: problem)) }
+        }
+        if let from = details["holiday_from"].flatMap(LocalDate.init(iso:)),
+            let to = details["holiday_to"].flatMap(LocalDate.init(iso:)), to < from
+        {
+            problems.append(Problem(field: "holiday_to", reason: .endsBeforeStart))
+        }
+        return problems
+    }
+}
