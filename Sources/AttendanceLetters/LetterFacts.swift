@@ -50,14 +50,19 @@ public struct LetterFacts: Sendable {
             guard let text = details[name] else { return "" }
             return LocalDate(iso: text)?.letterText(language) ?? text
         }
+        let forename = pupil.preferredForename ?? pupil.legalForename
         return [
             "pupil_name": "\(pupil.legalForename) \(pupil.legalSurname)",
-            "pupil_forename": pupil.preferredForename ?? pupil.legalForename,
+            "pupil_forename": forename,
             "upn": pupil.upn.value, "date_of_birth": pupil.dateOfBirth.letterText(language),
             "year_group": pupil.yearGroup, "registration_group": pupil.registrationGroup,
             "school_name": school.name, "date": self.date.letterText(language),
             "academic_year": self.date.academicYear.description,
-            "recipient_names": recipient.names.joined(separator: language == .cy ? " a " : " and "),
+            "recipient_names": language == .cy
+                ? WelshGrammar.and(recipient.names) : recipient.names.joined(separator: " and "),
+            "and_attendance": language == .cy
+                ? WelshGrammar.andAttendance(pupil.sex, forename: forename)
+                : WelshGrammar.andAttendanceEnglish(pupil.sex, forename: forename),
             "period_from": period.start.letterText(language), "period_to": period.end.letterText(language),
             "possible": summary.possible, "attended": summary.attended, "absent": summary.absent,
             "authorised": summary.authorised, "unauthorised": summary.unauthorised,

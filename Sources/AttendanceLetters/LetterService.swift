@@ -13,11 +13,14 @@ public enum LetterProblem: Error, CustomStringConvertible, Equatable {
     case badDetail(LetterDetails.Problem)
     /// The pupil has left the school: it no longer writes to their parents.
     case notOnRoll(UPN)
+    /// A 100% certificate for a pupil whose attendance in its period is not 100%.
+    case notEarned(UPN)
 
     public var description: String {
         switch self {
         case .badDetail(let problem): return "--detail \(problem)"
         case .notOnRoll(let upn): return "\(upn) has left this school: letters come from the school they are at"
+        case .notEarned(let upn): return "\(upn) has not attended every session this school year: no 100% certificate"
         case .missingDetails(let names): return "give " + names.map { "--detail \($0)=…" }.joined(separator: ", ")
         case .noContact(let upn): return "\(upn) has no contact to write to: add one before producing letters"
         }
@@ -72,8 +75,10 @@ public struct LetterService: Sendable {
         school laestab: LAESTAB, years: Set<String>? = nil, today: LocalDate, by actor: Actor, signatory: String
     ) async throws -> Batch {
         let school = try await store.requireSchool(laestab)
+        // A penalty notice warning is the head teacher's decision, taken on the queue: never part of a batch.
         let pending = try await store.actions(schoolID: school.id).filter {
-            LetterKind(action: $0.action) != nil && (years?.contains($0.pupil.yearGroup) ?? true)
+            LetterKind(action: $0.action) != nil && $0.action != .fpnEligible
+                && (years?.contains($0.pupil.yearGroup) ?? true)
         }
         // Letters 1–3 are a series: a pupil who has crossed several lines since the last batch gets only the
         // latest, and the earlier ones are completed as overtaken by it rather than sent the same day.
@@ -132,6 +137,10 @@ public struct LetterService: Sendable {
             upn, school: school.school, today: today, signatory: signatory, details: details)
         let missing = facts.missingDetails(for: kind)
         guard missing.isEmpty else { throw LetterProblem.missingDetails(missing) }
+        // A letter states only what the record shows: a 100% certificate only for 100% in the period it names.
+        if kind == .certificate, facts.summary.possible == 0 || facts.summary.attended != facts.summary.possible {
+            throw LetterProblem.notEarned(upn)
+        }
         var action = actionID
         if action == nil {
             action = try await store.actions(schoolID: school.id, upn: upn).first {

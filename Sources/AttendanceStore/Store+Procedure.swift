@@ -9,6 +9,8 @@ public struct ProcedureLine: Sendable, Hashable {
     public let due: DueAction
     /// Already recorded before this run (listed by a dry run, not recorded again).
     public let alreadyRecorded: Bool
+    /// For an action this run withdrew: the correction that took the pupil back under its line.
+    public var withdrawnBecause: String? = nil
 }
 
 public struct ProcedureRunResult: Sendable, Hashable {
@@ -19,12 +21,20 @@ public struct ProcedureRunResult: Sendable, Hashable {
 }
 
 extension Store {
-    /// The reason written on each N turned into O by the procedure.
-    public static let noReasonConversion = "no reason received within 10 school days"
+    /// The reason written on each N turned into O by the procedure, with the policy's number of days.
+    public static func noReasonConversion(_ policy: Policy) -> String {
+        "no reason received within \(policy.noReasonSchoolDays) school days"
+    }
 
-    /// Runs the procedure for every pupil on roll on `asOf` (at one school, or all). A dry run only lists;
-    /// otherwise new actions are recorded, pending ones no longer due are withdrawn, and N marks past the
-    /// policy's limit are amended to O by the system user. Running twice the same day records nothing new.
+    /// The note on a pending action closed because its school year is over.
+    public static let yearEnded = "school year ended"
+
+    /// Runs the procedure for every pupil on roll on `asOf` (at one school, or all), at schools for which the day
+    /// is a school day. A dry run only lists; otherwise new actions are recorded, pending ones that a correction
+    /// has made no longer due are withdrawn naming that correction, last school year's pending actions are closed
+    /// as "school year ended", and N marks past the policy's limit are amended to O by the system user. Only this
+    /// school year's actions count: each action is once per pupil per school year. Running twice the same day
+    /// records nothing new.
     public func runProcedure(
         policy: Policy, asOf: LocalDate, school only: LAESTAB? = nil, dryRun: Bool, at now: Date = Date()
     ) async throws -> ProcedureRunResult {
@@ -33,12 +43,16 @@ extension Store {
         var result = ProcedureRunResult()
         let allSchools = try await schools()
         let laestabs = Dictionary(uniqueKeysWithValues: allSchools.map { ($0.id, $0.school.laestab) })
-        for stored in allSchools where only == nil || stored.school.laestab == only {
-            let calendar = try await calendar(for: stored.school)
-            let roll = try await rollIDs(of: stored.id, on: asOf)
+        for school in allSchools where only == nil || school.school.laestab == only {
+            let calendar = try await calendar(for: school.school)
+            guard calendar.isSchoolDay(asOf) else { continue }
+            if !dryRun {
+                try await closeEarlierYears(schoolID: school.id, school: school.school.laestab, year: year, at: now)
+            }
+            let roll = try await rollIDs(of: school.id, on: asOf)
             let ids = roll.map(\.id)
             let marks = try await yearMarks(pupils: ids, range: DateRange(year.firstDay, asOf)!)
-            let recorded = try await procedureActions(pupils: ids)
+            let recorded = try await procedureActions(pupils: ids, year: year)
             let days = ProcedureEngine.Days(calendar: calendar, year: year, asOf: asOf, policy: policy)
             // The rules are pure: both cores share a school's pupils.
             let outcomes = await withTaskGroup(of: [(Int, ProcedureEngine.Outcome)].self) { group in
@@ -55,7 +69,9 @@ extension Store {
                                     marks: yearMarks, days: days, recorded: pupilActions.map(\.action),
                                     letter3Sent: pupilActions.first {
                                         $0.action.action == .letter3 && $0.action.status == .done
-                                    }?.statusDate)
+                                    }?.statusDate,
+                                    compulsoryAge: CompulsorySchoolAge(dateOfBirth: entry.dateOfBirth)
+                                        .isOfCompulsorySchoolAge(on: asOf))
                             )
                         }
                     }
@@ -72,13 +88,13 @@ extension Store {
                 for due in outcome.due {
                     result.lines.append(
                         ProcedureLine(
-                            upn: entry.upn, school: stored.school.laestab, due: due,
+                            upn: entry.upn, school: school.school.laestab, due: due,
                             alreadyRecorded: !fresh.contains(due.key)))
                 }
                 guard !dryRun else { continue }
                 for due in outcome.new {
                     newRows.append([
-                        entry.id, stored.id, year.startYear, due.key, due.action.rawValue, due.basis, due.count,
+                        entry.id, school.id, year.startYear, due.key, due.action.rawValue, due.basis, due.count,
                         due.sessions.map(\.description).joined(separator: ","),
                         due.action == .nToO ? "done" : "pending", asOf.iso, Actor.system.name, Timestamp.text(now),
                     ])
@@ -87,7 +103,7 @@ extension Store {
                     {
                         conversions.append(
                             MarkEntry(
-                                pupilID: entry.id, schoolID: stored.id,
+                                pupilID: entry.id, schoolID: school.id,
                                 mark: Mark(upn: entry.upn, session: session, code: o.code),
                                 expected: .code(codes.code(meaning: .noReasonYet)!.code)))
                     }
@@ -95,17 +111,37 @@ extension Store {
                 withdrawals += outcome.withdraw.map { (entry.id, entry.upn, $0) }
             }
             guard !dryRun else { continue }
-            // Name the correction that took each pupil back under the line: their latest amendment.
-            var causes: [UPN: String] = [:]
-            for upn in Set(withdrawals.map(\.upn)) {
-                if let last = try await amendments(of: upn).last {
-                    causes[upn] =
-                        "\(last.session) \(last.oldCode ?? "-") → \(last.newCode) by \(last.changedBy): \(last.reason)"
-                }
+            // Only a correction withdraws: a person's amendment made since the action was recorded, named in the
+            // withdrawal. Without one (attendance improving by itself, say) the action stays for a person.
+            var causes: [String: String] = [:]
+            var confirmed: [(pupilID: Int, upn: UPN, action: RecordedAction)] = []
+            let stored = Dictionary(
+                recorded.values.flatMap { $0 }.map { ("\($0.pupilID) \($0.action.key)", $0) },
+                uniquingKeysWith: { a, _ in a })
+            for item in withdrawals {
+                let since = stored["\(item.pupilID) \(item.action.key)"]?.recordedAt
+                guard
+                    let cause = try await amendments(of: item.upn).last(where: { amendment in
+                        amendment.changedBy != Actor.system.name && (since.map { amendment.changedAt >= $0 } ?? true)
+                    })
+                else { continue }
+                causes["\(item.pupilID) \(item.action.key)"] =
+                    "\(cause.session) \(cause.oldCode ?? "-") → \(cause.newCode) by \(cause.changedBy): \(cause.reason)"
+                confirmed.append(item)
             }
-            let laestab = stored.school.laestab
+            for item in confirmed {
+                let key = "\(item.pupilID) \(item.action.key)"
+                result.lines.append(
+                    ProcedureLine(
+                        upn: item.upn, school: school.school.laestab,
+                        due: stored[key]?.due
+                            ?? DueAction(
+                                action: item.action.action, basis: "", count: 0, sessions: [], key: item.action.key),
+                        alreadyRecorded: true, withdrawnBecause: causes[key]))
+            }
+            let laestab = school.school.laestab
             let causedBy = causes
-            let withdrawn = withdrawals
+            let withdrawn = confirmed
             let rows = newRows
             // A withdrawn key that is due again is put back to pending rather than added twice.
             let reopened = Set(
@@ -116,7 +152,8 @@ extension Store {
             let converted = try await transaction { db -> Int in
                 // N to O first, in the same transaction as the actions that record it.
                 let written = try await self.writeMarks(
-                    conversionsToWrite, by: .system, reason: Self.noReasonConversion, at: now, laestabs: laestabs,
+                    conversionsToWrite, by: .system, reason: Self.noReasonConversion(policy), at: now,
+                    laestabs: laestabs,
                     on: db)
                 for row in rows {
                     let pupilID = row[0] as! Int
@@ -147,7 +184,7 @@ extension Store {
                         .set(
                             "status_note",
                             to: "no longer due on \(asOf.iso) after a correction to the register"
-                                + (causedBy[item.upn].map { " (\($0))" } ?? "")
+                                + (causedBy["\(item.pupilID) \(item.action.key)"].map { " (\($0))" } ?? "")
                         )
                         .where("pupil_id", .equal, item.pupilID).where("key", .equal, item.action.key).run()
                 }
@@ -163,7 +200,7 @@ extension Store {
                                 at: now, actor: .system, action: "procedure.withdrawn", school: laestab, upn: $0.upn,
                                 subject: $0.action.key,
                                 reason: "no longer due after a correction to the register"
-                                    + (causedBy[$0.upn].map { " (\($0))" } ?? ""))
+                                    + (causedBy["\($0.pupilID) \($0.action.key)"].map { " (\($0))" } ?? ""))
                         }, on: db)
                 return written.amended
             }
@@ -174,19 +211,44 @@ extension Store {
         return result
     }
 
-    /// Ids and UPNs of the pupils on a school's roll on a day: all a procedure run needs to know of them.
-    func rollIDs(of schoolID: Int, on date: LocalDate) async throws -> [(id: Int, upn: UPN)] {
+    /// Closes a school's actions still pending from earlier school years: each action is once per pupil per
+    /// school year, so last year's are neither due nor withdrawn now; they end with the year.
+    func closeEarlierYears(schoolID: Int, school: LAESTAB, year: AcademicYear, at now: Date) async throws {
+        let rows = try await sql.select().columns("id", "key").from("procedure_actions")
+            .where("school_id", .equal, schoolID).where("status", .equal, RecordedAction.Status.pending.rawValue)
+            .where("academic_year", .lessThan, year.startYear).all()
+        guard !rows.isEmpty else { return }
+        let keys = try rows.map { try $0.decode(column: "key", as: String.self) }
+        try await transaction { db in
+            try await db.update("procedure_actions").set("status", to: RecordedAction.Status.yearEnded.rawValue)
+                .set("status_changed_by", to: Actor.system.name).set("status_changed_at", to: Timestamp.text(now))
+                .set("status_note", to: Self.yearEnded)
+                .where("school_id", .equal, schoolID).where("status", .equal, RecordedAction.Status.pending.rawValue)
+                .where("academic_year", .lessThan, year.startYear).run()
+            try await Self.audit(
+                keys.map {
+                    AuditEvent(
+                        at: now, actor: .system, action: "procedure.year_ended", school: school, subject: $0,
+                        reason: Self.yearEnded)
+                }, on: db)
+        }
+    }
+
+    /// Ids, UPNs and dates of birth of the pupils on a school's roll on a day: all a procedure run needs.
+    func rollIDs(of schoolID: Int, on date: LocalDate) async throws -> [(id: Int, upn: UPN, dateOfBirth: LocalDate)] {
         var seen = Set<Int>()
         return try await sql.raw(
             """
-            SELECT p.id, p.upn FROM enrolments e JOIN pupils p ON p.id = e.pupil_id
+            SELECT p.id, p.upn, p.date_of_birth FROM enrolments e JOIN pupils p ON p.id = e.pupil_id
             WHERE e.school_id = \(bind: schoolID) AND e.on_roll_from <= \(bind: date.iso)
             AND (e.on_roll_to IS NULL OR e.on_roll_to >= \(bind: date.iso)) ORDER BY p.upn
             """
         ).all().compactMap { row in
             let id = try row.decode(column: "id", as: Int.self)
-            guard seen.insert(id).inserted else { return nil }
-            return (id, try UPN(try row.decode(column: "upn", as: String.self)))
+            guard seen.insert(id).inserted,
+                let born = LocalDate(iso: try row.decode(column: "date_of_birth", as: String.self))
+            else { return nil }
+            return (id, try UPN(try row.decode(column: "upn", as: String.self)), born)
         }
     }
 
@@ -194,13 +256,22 @@ extension Store {
         let pupilID: Int
         let action: RecordedAction
         let statusDate: LocalDate?
+        let recordedAt: Date?
+        /// What it was recorded with: why, how many, which sessions.
+        let due: DueAction
     }
 
-    func procedureActions(pupils: [Int]) async throws -> [Int: [StoredAction]] {
+    /// The pupils' actions of one school year (an earlier year's never count towards this one's).
+    func procedureActions(pupils: [Int], year: AcademicYear) async throws -> [Int: [StoredAction]] {
         var result: [Int: [StoredAction]] = [:]
         for chunk in pupils.chunked(5000) where !chunk.isEmpty {
-            let rows = try await sql.select().columns("pupil_id", "key", "action", "status", "status_changed_at")
-                .from("procedure_actions").where("pupil_id", .in, Array(chunk)).all()
+            let rows = try await sql.select()
+                .columns(
+                    "pupil_id", "key", "action", "status", "status_changed_at", "recorded_at", "basis", "count",
+                    "sessions"
+                )
+                .from("procedure_actions").where("pupil_id", .in, Array(chunk))
+                .where("academic_year", .equal, year.startYear).all()
             for row in rows {
                 guard let action = ProcedureAction(rawValue: try row.decode(column: "action", as: String.self)),
                     let status = RecordedAction.Status(rawValue: try row.decode(column: "status", as: String.self))
@@ -214,7 +285,15 @@ extension Store {
                         pupilID: pupilID,
                         action: RecordedAction(
                             key: try row.decode(column: "key", as: String.self), action: action, status: status),
-                        statusDate: changed))
+                        statusDate: changed,
+                        recordedAt: try row.decode(column: "recorded_at", as: String?.self).map(
+                            Self.date(fromTimestamp:)),
+                        due: DueAction(
+                            action: action, basis: try row.decode(column: "basis", as: String.self),
+                            count: try row.decode(column: "count", as: Int.self),
+                            sessions: try row.decode(column: "sessions", as: String.self).split(separator: ",")
+                                .compactMap { Session(text: $0) },
+                            key: try row.decode(column: "key", as: String.self))))
             }
         }
         return result

@@ -173,6 +173,8 @@ public enum WebServer {
             .requires(.workActions, of: .school)
         r.post("schools", ":laestab", "actions", ":id", "dismiss", use: ActionsController.dismiss)
             .requires(.workActions, of: .school)
+        r.post("schools", ":laestab", "actions", ":id", "penalty-warning", use: ActionsController.penaltyWarning)
+            .requires(.authoriseAbsence, of: .school)
         r.get("schools", ":laestab", "late-book", use: OfficeController.lateBook).requires(
             .manageAttendance, of: .school)
         r.post("schools", ":laestab", "late-book", use: OfficeController.recordArrival)

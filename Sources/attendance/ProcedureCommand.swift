@@ -37,11 +37,16 @@ struct RunProcedure: AsyncParsableCommand {
         let asOf: String
         let sessions: [String]
         let alreadyRecorded: Bool
+        /// True for an action this run withdrew, with the correction that caused it.
+        let withdrawn: Bool
+        let withdrawnBecause: String?
 
         enum CodingKeys: String, CodingKey {
             case upn, school, action, basis, count, sessions
             case asOf = "as_of"
             case alreadyRecorded = "already_recorded"
+            case withdrawn
+            case withdrawnBecause = "withdrawn_because"
         }
     }
 
@@ -70,21 +75,23 @@ struct RunProcedure: AsyncParsableCommand {
             Line(
                 upn: $0.upn.value, school: $0.school.description, action: $0.due.action.rawValue, basis: $0.due.basis,
                 count: $0.due.count, asOf: day.iso, sessions: $0.due.sessions.map(\.description),
-                alreadyRecorded: $0.alreadyRecorded)
+                alreadyRecorded: $0.alreadyRecorded, withdrawn: $0.withdrawnBecause != nil,
+                withdrawnBecause: $0.withdrawnBecause)
         }
         if format == .json {
             print(try jsonText(lines))
             return
         }
         for line in lines {
-            print(
-                "\(line.upn)  \(line.school)  \(line.action)  \(line.basis)  \(line.count)\(line.alreadyRecorded ? "  (recorded)" : "")"
-            )
+            let state =
+                line.withdrawnBecause.map { "  (withdrawn after \($0))" }
+                ?? (line.alreadyRecorded ? "  (recorded)" : "")
+            print("\(line.upn)  \(line.school)  \(line.action)  \(line.basis)  \(line.count)\(state)")
         }
         print(
             dryRun
                 ? "\(lines.count) actions due on \(day) (dry run: nothing recorded)."
-                : "\(lines.count) actions due on \(day): \(result.recorded) recorded now, \(result.withdrawn) withdrawn, \(result.convertedToO) N marks turned into O."
+                : "\(lines.filter { !$0.withdrawn }.count) actions due on \(day): \(result.recorded) recorded now, \(result.withdrawn) withdrawn, \(result.convertedToO) N marks turned into O."
         )
     }
 }

@@ -24,9 +24,13 @@ struct Pupil2025 {
         }
     }
 
-    func run(_ asOf: String, recorded: [RecordedAction] = [], letter3: String? = nil) -> ProcedureEngine.Outcome {
+    func run(_ asOf: String, recorded: [RecordedAction] = [], letter3: String? = nil, compulsoryAge: Bool = true)
+        -> ProcedureEngine.Outcome
+    {
         ProcedureEngine(policy: .wrexham2025, codes: wales)
-            .run(marks: marks, calendar: calendar, asOf: day(asOf), recorded: recorded, letter3Sent: letter3.map(day))
+            .run(
+                marks: marks, calendar: calendar, asOf: day(asOf), recorded: recorded, letter3Sent: letter3.map(day),
+                compulsoryAge: compulsoryAge)
     }
 }
 
@@ -85,6 +89,64 @@ func actions(_ outcome: ProcedureEngine.Outcome) -> Set<ProcedureAction> { Set(o
         #expect(actions(pupil.run("2025-12-19")).isEmpty)
     }
 
+    /// Issue 12, point 2: what counts towards a penalty notice flag, at the edges.
+    @Test(arguments: [
+        // marks (code, sessions), compulsory school age, the flag's basis (nil: no flag)
+        ([("O", 10)], true, "unauthorised" as String?),
+        ([("O", 9)], true, nil),
+        ([("G", 10)], true, "unagreed_holiday"),  // one criterion, not two
+        ([("U", 10)], true, "late_after_close"),
+        ([("O", 10), ("U", 10)], true, "unauthorised,late_after_close"),  // one flag naming both
+        ([("O", 10), ("G", 10), ("U", 10)], true, "unauthorised,late_after_close,unagreed_holiday"),
+        ([("O", 30)], false, nil),  // a pupil past compulsory school age (Year 12)
+    ])
+    func aPenaltyNoticeFlagIsOneATermNamingEachCriterion(
+        marks: [(String, Int)], compulsoryAge: Bool, basis: String?
+    ) {
+        var pupil = Pupil2025()
+        var start = day("2026-01-05")
+        for (code, count) in marks {
+            pupil.mark(code, sessions: count, from: start.iso)
+            start = start.adding(days: 14)
+        }
+        let flags = pupil.run("2026-03-20", compulsoryAge: compulsoryAge).due.filter { $0.action == .fpnEligible }
+        #expect(flags.count == (basis == nil ? 0 : 1))
+        #expect(flags.first?.basis == basis)
+        #expect(flags.first.map { $0.sessions.count == $0.count } ?? true)
+    }
+
+    @Test func tenNsWaitingForAReasonGiveNoFlagAndTheSameTenOnceTheyBecomeODo() {
+        var pupil = Pupil2025()
+        pupil.mark("N", sessions: 10, from: "2026-03-09")  // 9–13 March
+        // On 20 March the newest is five school days old: still waiting for a reason.
+        #expect(!pupil.run("2026-03-20").due.contains { $0.action == .fpnEligible })
+        // On 27 March the oldest have waited ten school days: they become O in this run, and count.
+        let flag = pupil.run("2026-03-27").due.first { $0.action == .fpnEligible }
+        #expect(flag?.basis == "unauthorised")
+        #expect(pupil.run("2026-03-27").due.filter { $0.action == .nToO }.count == flag?.count)
+    }
+
+    @Test func pastCompulsorySchoolAgeLettersGoButNoReferralPenaltyOrLegalReview() {
+        var pupil = Pupil2025()
+        pupil.mark("O", sessions: 40, from: "2026-01-05")
+        let adult = actions(pupil.run("2026-03-20", compulsoryAge: false))
+        #expect(adult.isSuperset(of: [.letter1, .letter2, .phoneCall, .letter3, .attendanceMeeting]))
+        #expect(adult.isDisjoint(with: [.eswReferral, .fpnEligible, .legalActionReview]))
+        let child = actions(pupil.run("2026-03-20"))
+        #expect(child.isSuperset(of: [.eswReferral, .fpnEligible, .legalActionReview]))
+    }
+
+    /// Issue 12, point 4: the end of a term withdraws nothing.
+    @Test func theEndOfATermWithdrawsNothing() {
+        var pupil = Pupil2025()
+        pupil.mark("O", sessions: 12, from: "2025-11-03")
+        let autumn = pupil.run("2025-12-12").due.filter { $0.action == .fpnEligible || $0.action == .legalActionReview }
+        #expect(autumn.count == 1)
+        let recorded = autumn.map { RecordedAction(key: $0.key, action: $0.action, status: .pending) }
+        #expect(pupil.run("2026-01-09", recorded: recorded).withdraw.isEmpty)
+        #expect(pupil.run("2025-12-12", recorded: recorded).withdraw.isEmpty)
+    }
+
     @Test func penaltyNoticeCountsResetAtATermBoundary() {
         var pupil = Pupil2025()
         pupil.mark("O", sessions: 8, from: "2025-12-08")
@@ -93,7 +155,7 @@ func actions(_ outcome: ProcedureEngine.Outcome) -> Set<ProcedureAction> { Set(o
         pupil.mark("O", sessions: 10, from: "2026-01-05")
         let spring = pupil.run("2026-01-30").due.first { $0.action == .fpnEligible }
         #expect(spring?.basis == "unauthorised" && spring?.count == 10)
-        #expect(spring?.key == "fpn_eligible/unauthorised/2026-01-05")
+        #expect(spring?.key == "fpn_eligible/2026-01-05")
         var holiday = Pupil2025()
         holiday.mark("G", sessions: 10, from: "2026-02-02")
         #expect(holiday.run("2026-02-27").due.contains { $0.action == .fpnEligible && $0.basis == "unagreed_holiday" })

@@ -23,7 +23,7 @@ struct ReferenceProcedureEngine: Sendable {
     /// - Parameter letter3Sent: when Letter 3 was carried out, if it was: medical evidence is needed after it.
     func run(
         marks: YearMarks, calendar: SchoolCalendar, asOf: LocalDate, recorded: [RecordedAction],
-        letter3Sent: LocalDate? = nil
+        letter3Sent: LocalDate? = nil, compulsoryAge: Bool = true
     ) -> Outcome {
         let year = marks.academicYear
         let all = marks.marks(table: codes).filter { $0.0.date <= asOf }
@@ -32,6 +32,8 @@ struct ReferenceProcedureEngine: Sendable {
         var due: [DueAction] = []
 
         for threshold in policy.thresholds {
+            // An ESW referral is for a child of compulsory school age.
+            if threshold.action == .eswReferral && !compulsoryAge { continue }
             let counted = threshold.of == .absence ? absences : unauthorised
             if counted.count >= threshold.sessions {
                 due.append(
@@ -64,19 +66,22 @@ struct ReferenceProcedureEngine: Sendable {
                     key: "first_day_contact/\(asOf.iso)"))
         }
         due += noContact(noReason: noReason, calendar: calendar, asOf: asOf)
-        let fixedPenalties = fixedPenalty(all: all, calendar: calendar, asOf: asOf)
-        due += fixedPenalties
+        // N marks old enough to become O in this run count as O for the penalty notice.
+        let converting = Set(
+            noReason.filter { calendar.schoolDays(after: $0.date, through: asOf) >= policy.noReasonSchoolDays })
+        let fixedPenalty =
+            compulsoryAge ? fixedPenalty(all: all, calendar: calendar, asOf: asOf, converting: converting) : nil
+        if let fixedPenalty { due.append(fixedPenalty) }
         let referred =
             due.contains { $0.action == .eswReferral }
             || recorded.contains { $0.action == .eswReferral && $0.status != .withdrawn }
-        if !fixedPenalties.isEmpty, referred, let term = calendar.term(containing: asOf) {
+        if let fixedPenalty, referred, let term = calendar.term(containing: asOf) {
             // Continued deterioration once the ESW referral is due or made: consider a penalty notice or
             // prosecution. Judged on this run's own findings too, so a second run the same day adds nothing.
             due.append(
                 DueAction(
-                    action: .legalActionReview, basis: fixedPenalties.map(\.basis).joined(separator: ","),
-                    count: fixedPenalties.map(\.count).max() ?? 0, sessions: fixedPenalties[0].sessions,
-                    key: "legal_action_review/\(term.range.start.iso)"))
+                    action: .legalActionReview, basis: fixedPenalty.basis, count: fixedPenalty.count,
+                    sessions: fixedPenalty.sessions, key: "legal_action_review/\(term.range.start.iso)"))
         }
         due += continuous(all: all, calendar: calendar, asOf: asOf)
         due += preHoliday(all: all, calendar: calendar, year: year, asOf: asOf)
@@ -94,9 +99,12 @@ struct ReferenceProcedureEngine: Sendable {
         let dueKeys = Set(due.map(\.key))
         let withdraw = recorded.filter { action in
             guard action.status == .pending, !dueKeys.contains(action.key) else { return false }
-            // Day-bound actions are judged only on their own day; an earlier day's stays as it was.
+            // Day-bound actions are judged only on their own day, term-bound ones in their own term.
             switch action.action {
             case .firstDayContact, .noContactDay3: return action.key.hasSuffix(asOf.iso)
+            case .fpnEligible, .legalActionReview:
+                guard let term = calendar.term(containing: asOf) else { return false }
+                return action.key == "\(action.action.rawValue)/\(term.range.start.iso)"
             default: return true
             }
         }
@@ -123,26 +131,39 @@ struct ReferenceProcedureEngine: Sendable {
     }
 
     /// The penalty-notice criteria, counted within the term that contains the day.
-    private func fixedPenalty(all: [(Session, AttendanceCode)], calendar: SchoolCalendar, asOf: LocalDate)
-        -> [DueAction]
-    {
-        guard let term = calendar.term(containing: asOf) else { return [] }
+    private func fixedPenalty(
+        all: [(Session, AttendanceCode)], calendar: SchoolCalendar, asOf: LocalDate, converting: Set<Session>
+    ) -> DueAction? {
+        guard let term = calendar.term(containing: asOf) else { return nil }
         let inTerm = all.filter { term.range.contains($0.0.date) }
-        let criteria: [(String, Int, (AttendanceCode) -> Bool)] = [
+        let criteria: [(String, Int, ((Session, AttendanceCode)) -> Bool)] = [
             (
                 "unauthorised", policy.fixedPenaltyPerTerm.unauthorisedSessions,
-                { $0.category == .unauthorised && !$0.means(.lateAfterClose) }
+                {
+                    converting.contains($0.0)
+                        || ($0.1.category == .unauthorised && !$0.1.means(.lateAfterClose) && !$0.1.means(.noReasonYet)
+                            && !$0.1.means(.holidayNotAgreed))
+                }
             ),
-            ("late_after_close", policy.fixedPenaltyPerTerm.lateAfterCloseSessions, { $0.means(.lateAfterClose) }),
-            ("unagreed_holiday", policy.fixedPenaltyPerTerm.unagreedHolidaySessions, { $0.means(.holidayNotAgreed) }),
+            ("late_after_close", policy.fixedPenaltyPerTerm.lateAfterCloseSessions, { $0.1.means(.lateAfterClose) }),
+            (
+                "unagreed_holiday", policy.fixedPenaltyPerTerm.unagreedHolidaySessions,
+                { $0.1.means(.holidayNotAgreed) }
+            ),
         ]
-        return criteria.compactMap { basis, needed, counts in
-            let sessions = inTerm.filter { counts($0.1) }.map(\.0)
-            guard sessions.count >= needed else { return nil }
-            return DueAction(
-                action: .fpnEligible, basis: basis, count: sessions.count, sessions: sessions,
-                key: "fpn_eligible/\(basis)/\(term.range.start.iso)")
+        var met: [String] = []
+        var sessions: [Session] = []
+        for (basis, needed, counts) in criteria {
+            let found = inTerm.filter(counts).map(\.0)
+            if found.count >= needed {
+                met.append(basis)
+                sessions += found
+            }
         }
+        guard !met.isEmpty else { return nil }
+        return DueAction(
+            action: .fpnEligible, basis: met.joined(separator: ","), count: sessions.count,
+            sessions: sessions.sorted(), key: "fpn_eligible/\(term.range.start.iso)")
     }
 
     /// Runs of school days on which every mark is an unauthorised absence, long enough to report.

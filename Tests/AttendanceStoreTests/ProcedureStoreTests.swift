@@ -33,7 +33,8 @@ import Testing
             #expect(first.convertedToO == 1)  // the N of 6 November is more than ten school days old
             let history = try await store.amendments(of: alys)
             #expect(history.last?.oldCode == "N" && history.last?.newCode == "O")
-            #expect(history.last?.changedBy == "system" && history.last?.reason == Store.noReasonConversion)
+            #expect(
+                history.last?.changedBy == "system" && history.last?.reason == Store.noReasonConversion(.wrexham2025))
             let second = try await store.runProcedure(policy: .wrexham2025, asOf: asOf, dryRun: false)
             #expect(second.recorded == 0 && second.withdrawn == 0 && second.convertedToO == 0)
             // A correction takes Alys under the Letter 1 line before it was sent: it is withdrawn, not deleted.
@@ -59,6 +60,86 @@ import Testing
                 try await store.searchAudit(AuditQuery()).contains {
                     $0.action == "procedure.withdrawn" && $0.upn == alys
                 })
+        }
+    }
+
+    /// Writes an action row directly, as an earlier run (or an earlier year) left it.
+    static func record(
+        _ store: Store, upn: UPN, year: Int, key: String, action: ProcedureAction, status: RecordedAction.Status,
+        on date: String, changed: String? = nil
+    ) async throws {
+        let pupil = try await store.requirePupil(upn)
+        let schoolID = try await store.requireSchool(school).id
+        try await store.sql.insert(into: "procedure_actions")
+            .columns(
+                "pupil_id", "school_id", "academic_year", "key", "action", "basis", "count", "sessions", "status",
+                "due_on", "recorded_by", "recorded_at", "status_changed_at"
+            )
+            .values(
+                pupil.id, schoolID, year, key, action.rawValue, "absence", 26, "", status.rawValue, date, "system",
+                date + "T18:00:00.000Z", changed.map { $0 + "T18:00:00.000Z" }
+            ).run()
+    }
+
+    static func status(_ store: Store, _ key: String) async throws -> (String, String?) {
+        let row = try #require(
+            try await store.sql.raw(
+                "SELECT status, status_note FROM procedure_actions WHERE key = \(bind: key)"
+            ).first())
+        return (
+            try row.decode(column: "status", as: String.self), try row.decode(column: "status_note", as: String?.self)
+        )
+    }
+
+    /// Issue 12, point 3: one school year at a time.
+    @Test(arguments: TestDatabase.available)
+    func lastYearsActionsNeitherCountNorWithdrawAndTheirPendingOnesCloseWithTheYear(database: TestDatabase)
+        async throws
+    {
+        try await database.withStore { store in
+            try await loadFixture(store)
+            // Last year: Letter 3 sent (so medical evidence would be asked after it) and a Letter 1 left pending.
+            try await Self.record(
+                store, upn: alys, year: 2024, key: "letter_3/2024", action: .letter3, status: .done, on: "2025-03-02",
+                changed: "2025-03-03")
+            try await Self.record(
+                store, upn: alys, year: 2024, key: "letter_1/2024", action: .letter1, status: .pending, on: "2025-06-02"
+            )
+            // This year: two illness sessions, below every line.
+            try await store.importMarks(
+                try ImportParser.marks(
+                    marksCSV(["\(alys),2025-11-03,AM,I,", "\(alys),2025-11-03,PM,I,"]), codes: store.codes),
+                school: school, source: "m.csv")
+            let run = try await store.runProcedure(policy: .wrexham2025, asOf: day("2025-11-05"), dryRun: false)
+            #expect(!run.lines.contains { $0.upn == alys && $0.due.action == .medicalEvidenceRequired })
+            #expect(!run.lines.contains { $0.upn == alys && $0.due.action == .letter3 })
+            let (status, note) = try await Self.status(store, "letter_1/2024")
+            #expect(status == "year_ended" && note == Store.yearEnded)
+            #expect(run.withdrawn == 0)
+            #expect(
+                try await store.searchAudit(AuditQuery()).contains {
+                    $0.action == "procedure.year_ended" && $0.subject == "letter_1/2024"
+                })
+        }
+    }
+
+    /// Issue 12, point 4: only a correction withdraws; a day that is not a school day runs nothing.
+    @Test(arguments: TestDatabase.available)
+    func onlyACorrectionWithdrawsAndNoSchoolDayRunsNothing(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            try await loadFixture(store)
+            // Recorded when Alys was persistently absent; nobody corrected anything since: it stays.
+            try await Self.record(
+                store, upn: alys, year: 2025, key: "persistent_absence/2025", action: .persistentAbsence,
+                status: .pending, on: "2025-10-01")
+            let run = try await store.runProcedure(policy: .wrexham2025, asOf: day("2025-11-05"), dryRun: false)
+            #expect(run.withdrawn == 0)
+            #expect(try await Self.status(store, "persistent_absence/2025").0 == "pending")
+            // A weekend and a half-term day: nothing is recorded, converted or withdrawn.
+            for date in ["2025-11-08", "2025-10-29"] {
+                let quiet = try await store.runProcedure(policy: .wrexham2025, asOf: day(date), dryRun: false)
+                #expect(quiet.lines.isEmpty && quiet.recorded == 0 && quiet.withdrawn == 0, "\(date)")
+            }
         }
     }
 }

@@ -243,6 +243,10 @@ import VaporTesting
                         "POST", "/schools/:laestab/actions/:id/dismiss", base + "/actions/999999/dismiss",
                         allowed: head,
                         status: .unprocessableEntity)
+                    try await expect(
+                        "POST", "/schools/:laestab/actions/:id/penalty-warning",
+                        base + "/actions/999999/penalty-warning",
+                        allowed: head, status: .notFound)
                     try await expect("POST", "/schools/:laestab/actions/run", base + "/actions/run", allowed: desk)
                     try await expect("GET", "/schools/:laestab/office", base + "/office", allowed: desk)
                     try await expect(

@@ -396,3 +396,18 @@ def test_the_procedure_dry_run_counts_match_the_pupil_reports_and_a_second_run_r
     assert f"{len(lines)} actions due" in first
     second = run("procedure", "run", "--as-of", UNTIL, "--database", database).stdout
     assert ": 0 recorded now, 0 withdrawn" in second
+    # A correction takes a pupil back under the Letter 1 line: the next run lists the withdrawal and its cause.
+    letter = next(line for line in lines if line["action"] == "letter_1" and line["count"] - 9 <= len(line["sessions"]))
+    corrections = tmp_path / "corrections.csv"
+    rows = []
+    for session in letter["sessions"][: letter["count"] - 9]:
+        date, half = session.split(" ")
+        rows.append(f"{letter['upn']},{date},{half},{'/' if half == 'AM' else chr(92)},")
+    corrections.write_text("upn,date,session,code,minutes_late\n" + "\n".join(rows) + "\n")
+    run("import", "marks", str(corrections), "--database", database)
+    third = json.loads(run("procedure", "run", "--as-of", UNTIL, "--format", "json", "--database", database).stdout)
+    withdrawn = [line for line in third if line.get("withdrawn")]
+    assert any(line["upn"] == letter["upn"] and line["action"] == "letter_1" for line in withdrawn), withdrawn
+    assert all("imported from corrections.csv" in line["withdrawn_because"] for line in withdrawn)
+    assert all(not line.get("withdrawn") and "withdrawn_because" not in line for line in third if line not in withdrawn)
+

@@ -93,7 +93,7 @@ def test_an_emailed_letter_arrives_with_the_kept_pdf_byte_for_byte(letters_db, t
 
 def test_a_send_to_an_unreachable_server_is_recorded_failed_and_retried(letters_db, tmp_path):
     port = free_port()  # nothing listens here yet
-    output = run_with(smtp_env(port), "letters", "produce", "certificate", "--database", letters_db,
+    output = run_with(smtp_env(port), "letters", "produce", "letter_1", "--database", letters_db,
                       "--school", SCHOOL, "--upn", first_upn(letters_db), "--as-of", TODAY)
     letter_id = int(output.split()[1].rstrip(","))
     with sqlite3.connect(letters_db) as db:

@@ -34,6 +34,15 @@ public struct Session: Hashable, Comparable, Sendable, CustomStringConvertible, 
     }
 
     /// The session at a slot of a year's compact mark string.
+    /// Reads "2025-11-03 AM", as `description` writes it.
+    public init?(text: some StringProtocol) {
+        let parts = text.split(separator: " ")
+        guard parts.count == 2, let date = LocalDate(iso: parts[0]), let half = SessionHalf(text: parts[1]) else {
+            return nil
+        }
+        self.init(date, half)
+    }
+
     public init(academicYear: AcademicYear, slot: Int) {
         self.init(academicYear.firstDay.adding(days: slot / 2), slot % 2 == 0 ? .am : .pm)
     }

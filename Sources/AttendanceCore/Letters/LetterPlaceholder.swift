@@ -16,6 +16,10 @@ extension LetterPlaceholder {
     public static let all: [LetterPlaceholder] = [
         .init(name: "pupil_name", isSection: false, en: "The pupil's name", cy: "Enw'r disgybl"),
         .init(name: "pupil_forename", isSection: false, en: "The pupil's first name", cy: "Enw cyntaf y disgybl"),
+        .init(
+            name: "and_attendance", isSection: false,
+            en: "\"and his attendance\" / \"and her attendance\", as the record says (the name if it does not)",
+            cy: "\"a'i bresenoldeb\" / \"a'i phresenoldeb\", yn ôl y cofnod (yr enw os nad yw'n dweud)"),
         .init(name: "upn", isSection: false, en: "Unique Pupil Number", cy: "Rhif Disgybl Unigryw"),
         .init(name: "date_of_birth", isSection: false, en: "Date of birth", cy: "Dyddiad geni"),
         .init(name: "year_group", isSection: false, en: "Year group", cy: "Blwyddyn ysgol"),

@@ -27,12 +27,22 @@ public struct DueAction: Sendable, Hashable {
     public let sessions: [Session]
     /// The same action for the same reason has the same key, so a second run the same day adds nothing.
     public let key: String
+
+    public init(action: ProcedureAction, basis: String, count: Int, sessions: [Session], key: String) {
+        self.action = action
+        self.basis = basis
+        self.count = count
+        self.sessions = sessions
+        self.key = key
+    }
 }
 
 /// An action already recorded for a pupil.
 public struct RecordedAction: Sendable, Hashable {
-    public enum Status: String, Sendable, Codable {
+    public enum Status: String, Sendable, Codable, CaseIterable {
         case pending, done, dismissed, withdrawn
+        /// Still pending when its school year ended: closed by the year-end rule, not by a correction.
+        case yearEnded = "year_ended"
     }
     public let key: String
     public let action: ProcedureAction

@@ -14,11 +14,19 @@ public struct ProcedureEngine: Sendable {
         self.policy = policy
         self.codes = codes
         var flags = [UInt8](repeating: 0, count: 256)
+        var penalty = [Bool](repeating: false, count: 256)
         for code in codes.codes {
             var value = Flag.known
             if code.category.countsAsAbsence { value |= Flag.absence }
             if code.category == .unauthorised { value |= Flag.unauthorised }
             if code.category == .unauthorised && !code.means(.lateAfterClose) { value |= Flag.unauthorisedNotLate }
+            // For a penalty notice, "unauthorised" is an absence found unauthorised: not U (its own criterion),
+            // not G (the holiday criterion) and not N, which waits for a reason and is not yet unauthorised.
+            if code.category == .unauthorised && !code.means(.lateAfterClose) && !code.means(.noReasonYet)
+                && !code.means(.holidayNotAgreed)
+            {
+                penalty[Int(code.id)] = true
+            }
             if code.means(.lateAfterClose) { value |= Flag.lateAfterClose }
             if code.means(.noReasonYet) { value |= Flag.noReason }
             if code.means(.holidayNotAgreed) { value |= Flag.holidayNotAgreed }
@@ -27,7 +35,11 @@ public struct ProcedureEngine: Sendable {
         }
         flagsByID = flags
         classByID = codes.classByID
+        penaltyByID = penalty
     }
+
+    /// Whether each code id counts as unauthorised for a penalty notice (the byte's flag bits are all used).
+    let penaltyByID: [Bool]
 
     enum Flag {
         static let known: UInt8 = 1
@@ -49,20 +61,28 @@ public struct ProcedureEngine: Sendable {
         public let withdraw: [RecordedAction]
     }
 
-    /// - Parameter letter3Sent: when Letter 3 was carried out, if it was: medical evidence is needed after it.
+    /// - Parameters:
+    ///   - recorded: this school year's recorded actions for the pupil (an earlier year's never count).
+    ///   - letter3Sent: when Letter 3 was carried out, if it was: medical evidence is needed after it.
+    ///   - compulsoryAge: whether the pupil is of compulsory school age on the day: only then can the parents
+    ///     face a penalty notice, legal action or an ESW referral for the child's absence.
     public func run(
         marks: YearMarks, calendar: SchoolCalendar, asOf: LocalDate, recorded: [RecordedAction],
-        letter3Sent: LocalDate? = nil
+        letter3Sent: LocalDate? = nil, compulsoryAge: Bool = true
     ) -> Outcome {
         run(
             marks: marks, days: Days(calendar: calendar, year: marks.academicYear, asOf: asOf, policy: policy),
-            recorded: recorded, letter3Sent: letter3Sent)
+            recorded: recorded, letter3Sent: letter3Sent, compulsoryAge: compulsoryAge)
     }
 
+    /// Actions that only concern a pupil of compulsory school age.
+    public static let compulsoryAgeOnly: Set<ProcedureAction> = [.eswReferral, .fpnEligible, .legalActionReview]
+
     /// The same, with the calendar worked out once for every pupil of a school (a run over an authority).
-    public func run(marks: YearMarks, days: Days, recorded: [RecordedAction], letter3Sent: LocalDate? = nil)
-        -> Outcome
-    {
+    public func run(
+        marks: YearMarks, days: Days, recorded: [RecordedAction], letter3Sent: LocalDate? = nil,
+        compulsoryAge: Bool = true
+    ) -> Outcome {
         let year = marks.academicYear
         let asOf = days.asOf
         let bytes = marks.bytes
@@ -87,7 +107,7 @@ public struct ProcedureEngine: Sendable {
         }
         var due: [DueAction] = []
 
-        for threshold in policy.thresholds {
+        for threshold in policy.thresholds where compulsoryAge || !Self.compulsoryAgeOnly.contains(threshold.action) {
             let counted = threshold.of == .absence ? absences : unauthorised
             if counted.count >= threshold.sessions {
                 due.append(
@@ -107,7 +127,10 @@ public struct ProcedureEngine: Sendable {
             )
         }
 
-        for slot in noReason where days.schoolDays(afterSlot: slot) >= policy.noReasonSchoolDays {
+        // N marks past the policy's days become O in this run: the other rules see them as O already, so a second
+        // run finds nothing new.
+        let converting = noReason.filter { days.schoolDays(afterSlot: $0) >= policy.noReasonSchoolDays }
+        for slot in converting {
             let noted = session(slot)
             due.append(
                 DueAction(action: .nToO, basis: "no_reason", count: 1, sessions: [noted], key: "n_to_o/\(noted)"))
@@ -121,19 +144,20 @@ public struct ProcedureEngine: Sendable {
                     key: "first_day_contact/\(asOf.iso)"))
         }
         due += noContact(noReason: noReason, days: days, year: year)
-        let fixedPenalties = fixedPenalty(bytes: bytes, limit: limit, days: days, year: year)
-        due += fixedPenalties
+        let fixedPenalty =
+            compulsoryAge
+            ? fixedPenalty(bytes: bytes, limit: limit, days: days, year: year, converting: Set(converting)) : nil
+        if let fixedPenalty { due.append(fixedPenalty) }
         let referred =
             due.contains { $0.action == .eswReferral }
             || recorded.contains { $0.action == .eswReferral && $0.status != .withdrawn }
-        if !fixedPenalties.isEmpty, referred, let term = days.term {
+        if let fixedPenalty, referred, let term = days.term {
             // Continued deterioration once the ESW referral is due or made: consider a penalty notice or
             // prosecution. Judged on this run's own findings too, so a second run the same day adds nothing.
             due.append(
                 DueAction(
-                    action: .legalActionReview, basis: fixedPenalties.map(\.basis).joined(separator: ","),
-                    count: fixedPenalties.map(\.count).max() ?? 0, sessions: fixedPenalties[0].sessions,
-                    key: "legal_action_review/\(term.range.start.iso)"))
+                    action: .legalActionReview, basis: fixedPenalty.basis, count: fixedPenalty.count,
+                    sessions: fixedPenalty.sessions, key: "legal_action_review/\(term.range.start.iso)"))
         }
         if let firstMarked {
             due += continuous(bytes: bytes, limit: limit, from: firstMarked, days: days, year: year)
@@ -154,9 +178,12 @@ public struct ProcedureEngine: Sendable {
         let dueKeys = Set(due.map(\.key))
         let withdraw = recorded.filter { action in
             guard action.status == .pending, !dueKeys.contains(action.key) else { return false }
-            // Day-bound actions are judged only on their own day; an earlier day's stays as it was.
+            // Only while the action's own period lasts: a day's on that day, a term's in that term. The end of a
+            // term or a day withdraws nothing; it is the period that ended, not the reason.
             switch action.action {
             case .firstDayContact, .noContactDay3: return action.key.hasSuffix(asOf.iso)
+            case .fpnEligible, .legalActionReview:
+                return days.term.map { action.key.hasSuffix("/\($0.range.start.iso)") } ?? false
             default: return true
             }
         }
@@ -178,28 +205,43 @@ public struct ProcedureEngine: Sendable {
         ]
     }
 
-    /// The penalty-notice criteria, counted within the term that contains the day.
-    private func fixedPenalty(bytes: [UInt8], limit: Int, days: Days, year: AcademicYear) -> [DueAction] {
-        guard let term = days.term else { return [] }
+    /// The penalty-notice criteria, counted within the term that contains the day: one flag a term, naming
+    /// each criterion met ("unauthorised,late_after_close"), with the sessions behind them. Each session counts
+    /// under one criterion only: O under unauthorised, U under lateness, G under the holiday; N not at all.
+    private func fixedPenalty(bytes: [UInt8], limit: Int, days: Days, year: AcademicYear, converting: Set<Int>)
+        -> DueAction?
+    {
+        guard let term = days.term else { return nil }
         let first = max(0, year.firstDay.days(until: term.range.start) * 2)
         let last = min(limit, (year.firstDay.days(until: term.range.end) + 1) * 2)
-        guard first < last else { return [] }
-        let criteria: [(String, Int, UInt8)] = [
-            ("unauthorised", policy.fixedPenaltyPerTerm.unauthorisedSessions, Flag.unauthorisedNotLate),
-            ("late_after_close", policy.fixedPenaltyPerTerm.lateAfterCloseSessions, Flag.lateAfterClose),
-            ("unagreed_holiday", policy.fixedPenaltyPerTerm.unagreedHolidaySessions, Flag.holidayNotAgreed),
+        guard first < last else { return nil }
+        let criteria: [(String, Int, (Int) -> Bool)] = [
+            (
+                "unauthorised", policy.fixedPenaltyPerTerm.unauthorisedSessions,
+                { self.penaltyByID[Int(bytes[$0])] || converting.contains($0) }
+            ),
+            (
+                "late_after_close", policy.fixedPenaltyPerTerm.lateAfterCloseSessions,
+                { self.flagsByID[Int(bytes[$0])] & Flag.lateAfterClose != 0 }
+            ),
+            (
+                "unagreed_holiday", policy.fixedPenaltyPerTerm.unagreedHolidaySessions,
+                { self.flagsByID[Int(bytes[$0])] & Flag.holidayNotAgreed != 0 }
+            ),
         ]
-        return criteria.compactMap { basis, needed, flag in
-            var slots: [Int] = []
-            for slot in first..<last where bytes[slot] != 0 && flagsByID[Int(bytes[slot])] & flag != 0 {
-                slots.append(slot)
-            }
-            guard slots.count >= needed else { return nil }
-            return DueAction(
-                action: .fpnEligible, basis: basis, count: slots.count,
-                sessions: slots.map { Session(academicYear: year, slot: $0) },
-                key: "fpn_eligible/\(basis)/\(term.range.start.iso)")
+        var met: [String] = []
+        var slots: [Int] = []
+        for (basis, needed, counts) in criteria {
+            let found = (first..<last).filter { bytes[$0] != 0 && counts($0) }
+            guard found.count >= needed else { continue }
+            met.append(basis)
+            slots += found
         }
+        guard !met.isEmpty else { return nil }
+        return DueAction(
+            action: .fpnEligible, basis: met.joined(separator: ","), count: slots.count,
+            sessions: slots.sorted().map { Session(academicYear: year, slot: $0) },
+            key: "fpn_eligible/\(term.range.start.iso)")
     }
 
     /// Runs of school days on which every mark is an unauthorised absence, long enough to report.

@@ -97,7 +97,20 @@ enum ActionsController {
                 if let summary = summaries[item.pupil.upn] {
                     values.merge(FigureViews.band(summary, request)) { a, _ in a }
                 }
-                if canDismiss { values["canDismiss"] = true }
+                if item.action == .fpnEligible {
+                    // The head decides: send the warning letter, or not now with a reason. Nobody else closes it.
+                    values["isPenalty"] = true
+                    if canDismiss {
+                        values["canDecidePenalty"] = true
+                        values["warnLabel"] = request.text("actions.fpnWarn")
+                        values["notNowLabel"] = request.text("actions.fpnNotNow")
+                        values["notNowReasonLabel"] = request.text("actions.fpnNotNowReason")
+                    } else {
+                        values["penaltyForHead"] = request.text("actions.fpnForHead")
+                    }
+                } else if canDismiss {
+                    values["canDismiss"] = true
+                }
                 if item.action == .phoneCall {
                     values["isCall"] = true
                     values["callOutcomeLabel"] = request.text("actions.callOutcome")
@@ -150,6 +163,11 @@ enum ActionsController {
         if let years = limitedYears(principal, laestab), !years.contains(item.pupil.yearGroup) {
             return try await render(request, notice: nil, error: request.text("actions.notYours"), status: .forbidden)
         }
+        // A penalty notice flag is closed by the head's decision only (a warning, or "not now" with a reason).
+        if item.action == .fpnEligible && !principal.allows(.authoriseAbsence, .school(laestab)) {
+            return try await render(request, notice: nil, error: request.text("actions.onlyHead"), status: .forbidden)
+        }
+        if item.action == .fpnEligible && status == .dismissed { note = "not now: " + note }
         // A call keeps its outcome and a meeting its date, beside what was said (recorded in English, the
         // language of the school's records, with the note as written).
         if status == .done, item.action == .phoneCall {
@@ -204,6 +222,29 @@ enum ActionsController {
             }
             sendInBackground(request.context.letters)
         }
+        return Page.redirect(base(laestab) + "?saved=1")
+    }
+
+    /// The head sends the penalty notice warning for a flagged pupil: the letter goes to every parent in their
+    /// language, is kept, and the flag is recorded done with it.
+    @Sendable static func penaltyWarning(_ request: Request) async throws -> Response {
+        guard case .school(let laestab) = request.target, let id = request.parameters.get("id", as: Int.self) else {
+            throw Abort(.notFound)
+        }
+        let principal = try request.signedIn
+        let school = try await request.context.store.requireSchool(laestab)
+        guard let item = try await request.context.store.actions(schoolID: school.id).first(where: { $0.id == id }),
+            item.action == .fpnEligible
+        else { throw Abort(.notFound) }
+        do {
+            _ = try await request.context.letters.produce(
+                .fpnWarning, for: item.pupil.upn, school: laestab, details: [:], today: request.context.today,
+                by: request.actor, signatory: principal.user.displayName, actionID: item.id)
+        } catch LetterProblem.noContact, LetterProblem.notOnRoll {
+            return try await render(
+                request, notice: nil, error: request.text("error.noContact"), status: .unprocessableEntity)
+        }
+        sendInBackground(request.context.letters)
         return Page.redirect(base(laestab) + "?saved=1")
     }
 

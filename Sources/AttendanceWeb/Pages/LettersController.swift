@@ -177,6 +177,10 @@ enum LettersController {
         guard let kind = LetterKind(rawValue: (try? request.content.get(String.self, at: "kind")) ?? "") else {
             throw Abort(.unprocessableEntity, reason: "error.badRequest")
         }
+        // Warning a parent of a penalty notice is the head teacher's decision (the council's code of conduct).
+        if kind == .fpnWarning, try !request.signedIn.allows(.authoriseAbsence, .school(laestab)) {
+            throw Abort(.forbidden)
+        }
         var details: [String: String] = [:]
         for name in [
             "meeting_date", "meeting_time", "meeting_place", "holiday_from", "holiday_to", "holiday_decision",
@@ -194,6 +198,8 @@ enum LettersController {
             throw Abort(.unprocessableEntity, reason: detailText(request, problem))
         } catch LetterProblem.notOnRoll {
             throw Abort(.forbidden)
+        } catch LetterProblem.notEarned {
+            throw Abort(.unprocessableEntity, reason: "error.notEarned")
         } catch LetterProblem.noContact {
             throw Abort(.unprocessableEntity, reason: "error.noContact")
         }

@@ -152,6 +152,7 @@ enum PupilController {
         let letters = try await store.letters(of: upn)
         let deliveries = try await store.deliveries(of: upn)
         let messages = deliveries.filter { $0.letterID == nil }
+        let mayWarn = (try? request.signedIn.allows(.authoriseAbsence, .school(school))) ?? false
         var values: [String: Any] = [
             "lettersSection": true, "lettersTitle": request.text("letters.title"),
             "noLetters": request.text("letters.noLetters"), "hasLetters": !letters.isEmpty,
@@ -167,7 +168,7 @@ enum PupilController {
             },
             "produceAction": "/schools/\(school)/pupils/\(upn.value)/letters",
             "produceLabel": request.text("letters.produce"), "kindLabel": request.text("letters.kind"),
-            "kinds": LetterKind.allCases.map {
+            "kinds": LetterKind.allCases.filter { $0 != .fpnWarning || mayWarn }.map {
                 ["value": $0.rawValue, "label": request.text("letters.kind.\($0.rawValue)")]
             },
             "detailsLabel": request.text("letters.details"), "agreedLabel": request.text("letters.agreed"),

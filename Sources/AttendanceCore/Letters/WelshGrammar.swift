@@ -1,0 +1,36 @@
+/// The few pieces of Welsh grammar letters need (shared/reference/WELSH.md, section 2): phrases are stored whole
+/// in each variant rather than built by joining words, because the word after *ei* or *a* changes its first letter.
+public enum WelshGrammar {
+    /// Whether a word starts with a vowel (for *a* / *ac*): a e i o u w y, with or without an accent.
+    static func startsWithVowel(_ word: String) -> Bool {
+        guard let first = word.lowercased().unicodeScalars.first else { return false }
+        return "aeiouwyâêîôûŵŷáéíóúẃýàèìòùẁỳäëïöüẅÿ".unicodeScalars.contains(first)
+    }
+
+    /// Names joined as a list: "Rhian, Dafydd ac Eleri" (ac before a vowel, a otherwise; names never mutate).
+    public static func and(_ names: [String]) -> String {
+        guard let last = names.last, names.count > 1 else { return names.first ?? "" }
+        let head = names.dropLast().joined(separator: ", ")
+        return head + (startsWithVowel(last) ? " ac " : " a ") + last
+    }
+
+    /// "and his/her attendance" after a clause about the child: *a'i bresenoldeb* for a boy (soft mutation after
+    /// *ei*, his), *a'i phresenoldeb* for a girl (aspirate after *ei*, her), and where the record does not say,
+    /// the child's name instead of a pronoun: *a phresenoldeb Alex* (aspirate after *a*).
+    public static func andAttendance(_ sex: Sex, forename: String) -> String {
+        switch sex {
+        case .male: return "a'i bresenoldeb"
+        case .female: return "a'i phresenoldeb"
+        case .unknown: return "a phresenoldeb \(forename)"
+        }
+    }
+
+    /// The same phrase in English, so one placeholder serves both languages.
+    public static func andAttendanceEnglish(_ sex: Sex, forename: String) -> String {
+        switch sex {
+        case .male: return "and his attendance"
+        case .female: return "and her attendance"
+        case .unknown: return "and \(forename)'s attendance"
+        }
+    }
+}

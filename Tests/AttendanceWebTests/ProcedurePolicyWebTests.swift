@@ -1,0 +1,76 @@
+import AttendanceCore
+import Foundation
+import Testing
+import VaporTesting
+
+@testable import AttendanceStore
+@testable import AttendanceWeb
+
+/// Issue 12 on the pages: where the policy names a person, the page prepares the decision and records it.
+@Suite struct ProcedurePolicyWebTests {
+    /// Point 1: a penalty notice warning is the head teacher's decision, never a batch's.
+    @Test func onlyTheHeadSendsAPenaltyNoticeWarningOrSaysNotNow() async throws {
+        try await withWebApp { app, store in
+            try await store.runProcedure(policy: .wrexham2025, asOf: testToday, dryRun: false)
+            let school = try await store.requireSchool(mainSchool)
+            var flags = try await store.actions(schoolID: school.id).filter { $0.action == .fpnEligible }
+            try #require(!flags.isEmpty, "the demo has a penalty notice flag at the main school")
+            if flags.count < 2 {
+                // A second flag, as an earlier run would have left it, for the head's "not now".
+                let other = try await store.roll(of: school.id, in: DateRange(testToday, testToday)!)
+                    .first { $0.pupil.upn != flags[0].pupil.upn }!
+                let pupil = try await store.requirePupil(other.pupil.upn)
+                try await store.sql.insert(into: "procedure_actions")
+                    .columns(
+                        "pupil_id", "school_id", "academic_year", "key", "action", "basis", "count", "sessions",
+                        "status", "due_on", "recorded_by", "recorded_at"
+                    )
+                    .values(
+                        pupil.id, school.id, testToday.academicYear.startYear, "fpn_eligible/2026-09-01",
+                        "fpn_eligible", "unauthorised", 10, "", "pending", testToday.iso, "system",
+                        "2026-11-25T18:00:00.000Z"
+                    ).run()
+                flags = try await store.actions(schoolID: school.id).filter { $0.action == .fpnEligible }
+            }
+            var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
+            let queue = try await office.get("/schools/\(mainSchool)/actions").body.string
+            #expect(queue.contains("the head teacher&#39;s decision") || queue.contains("the head teacher's decision"))
+            #expect(!queue.contains("/actions/\(flags[0].id)/penalty-warning"))
+            // The day's batch leaves every flag for the head.
+            let location = try #require(
+                try await office.post("/schools/\(mainSchool)/letters/due", [:]).headers.first(name: .location))
+            let batch = String(location.split(separator: "?")[0].split(separator: "/").last!)
+            #expect(try await store.letters(batch: batch, school: mainSchool).allSatisfy { $0.kind != .fpnWarning })
+            let pending = Set(try await store.actions(schoolID: school.id).map(\.id))
+            #expect(flags.allSatisfy { pending.contains($0.id) })
+            // The office can neither close a flag nor send the warning, from the queue or the pupil's page.
+            try await office.get("/schools/\(mainSchool)/actions")
+            let closed = try await office.post(
+                "/schools/\(mainSchool)/actions/\(flags[0].id)/complete", ["note": "sent it"])
+            #expect(closed.status == .forbidden)
+            #expect(
+                try await office.post("/schools/\(mainSchool)/actions/\(flags[0].id)/penalty-warning", [:]).status
+                    == .forbidden)
+            try await office.get("/pupils/\(flags[0].pupil.upn)")
+            #expect(
+                try await office.post(
+                    "/schools/\(mainSchool)/pupils/\(flags[0].pupil.upn)/letters", ["kind": "fpn_warning"]
+                ).status == .forbidden)
+            // The head sends one warning and says "not now" to the other, with a reason.
+            var head = try await Browser.signedIn(app, as: .headTeacher)
+            let headQueue = try await head.get("/schools/\(mainSchool)/actions").body.string
+            #expect(headQueue.contains("/actions/\(flags[0].id)/penalty-warning"))
+            let sent = try await head.post("/schools/\(mainSchool)/actions/\(flags[0].id)/penalty-warning", [:])
+            #expect(sent.status == .seeOther)
+            #expect(try await store.letters(of: flags[0].pupil.upn).contains { $0.kind == .fpnWarning })
+            try await head.get("/schools/\(mainSchool)/actions")
+            let notNow = try await head.post(
+                "/schools/\(mainSchool)/actions/\(flags[1].id)/dismiss", ["note": "family bereavement this term"])
+            #expect(notNow.status == .seeOther)
+            let all = try await store.actions(schoolID: school.id, status: nil)
+            #expect(all.first { $0.id == flags[0].id }?.status == .done)
+            let declined = try #require(all.first { $0.id == flags[1].id })
+            #expect(declined.status == .dismissed && declined.statusNote == "not now: family bereavement this term")
+        }
+    }
+}
