@@ -53,6 +53,7 @@ extension Store {
             let ids = roll.map(\.id)
             let marks = try await yearMarks(pupils: ids, range: DateRange(year.firstDay, asOf)!)
             let recorded = try await procedureActions(pupils: ids, year: year)
+            let contacted = try await contactedDays(schoolID: school.id, in: DateRange(year.firstDay, asOf)!)
             let days = ProcedureEngine.Days(calendar: calendar, year: year, asOf: asOf, policy: policy)
             // The rules are pure: both cores share a school's pupils.
             let outcomes = await withTaskGroup(of: [(Int, ProcedureEngine.Outcome)].self) { group in
@@ -71,7 +72,8 @@ extension Store {
                                         $0.action.action == .letter3 && $0.action.status == .done
                                     }?.statusDate,
                                     compulsoryAge: CompulsorySchoolAge(dateOfBirth: entry.dateOfBirth)
-                                        .isOfCompulsorySchoolAge(on: asOf))
+                                        .isOfCompulsorySchoolAge(on: asOf),
+                                    contacted: contacted[entry.id] ?? [])
                             )
                         }
                     }
@@ -119,10 +121,15 @@ extension Store {
                 recorded.values.flatMap { $0 }.map { ("\($0.pupilID) \($0.action.key)", $0) },
                 uniquingKeysWith: { a, _ in a })
             for item in withdrawals {
-                let since = stored["\(item.pupilID) \(item.action.key)"]?.recordedAt
+                let original = stored["\(item.pupilID) \(item.action.key)"]
+                let since = original?.recordedAt
+                // An action about particular sessions (no contact in a spell, evidence for an absence) is undone
+                // only by a correction of one of them.
+                let about = Self.sessionBound.contains(item.action.action) ? original.map { Set($0.due.sessions) } : nil
                 guard
                     let cause = try await amendments(of: item.upn).last(where: { amendment in
                         amendment.changedBy != Actor.system.name && (since.map { amendment.changedAt >= $0 } ?? true)
+                            && (about?.contains(amendment.session) ?? true)
                     })
                 else { continue }
                 causes["\(item.pupilID) \(item.action.key)"] =
@@ -207,6 +214,28 @@ extension Store {
             result.convertedToO += converted
             result.recorded += rows.count
             result.withdrawn += withdrawn.count
+        }
+        return result
+    }
+
+    /// Actions about particular sessions rather than a count.
+    static let sessionBound: Set<ProcedureAction> = [
+        .noContactDay3, .medicalEvidenceRequired, .continuousAbsenceReport, .firstDayContact,
+    ]
+
+    /// Days on which the school reached a parent, or recorded a reason, for each pupil's absence.
+    func contactedDays(schoolID: Int, in range: DateRange) async throws -> [Int: Set<LocalDate>] {
+        let rows = try await sql.raw(
+            """
+            SELECT pupil_id, date FROM contact_attempts WHERE school_id = \(bind: schoolID)
+            AND date >= \(bind: range.start.iso) AND date <= \(bind: range.end.iso)
+            AND (outcome = 'reached' OR proposed_code IS NOT NULL)
+            """
+        ).all()
+        var result: [Int: Set<LocalDate>] = [:]
+        for row in rows {
+            guard let date = LocalDate(iso: try row.decode(column: "date", as: String.self)) else { continue }
+            result[try row.decode(column: "pupil_id", as: Int.self), default: []].insert(date)
         }
         return result
     }

@@ -25,11 +25,12 @@ struct DatabaseOptions: ParsableArguments {
         DatabaseLocation(database ?? ProcessInfo.processInfo.environment["DATABASE_URL"] ?? "attendance.sqlite")
     }
 
-    /// Opens and migrates the store, runs `body`, and always shuts the store down.
-    func withStore<T>(_ body: (Store) async throws -> T) async throws -> T {
+    /// Opens and migrates the store, runs `body`, and always shuts the store down. `rules` are the bands and
+    /// persistent-absence share of the policy in force, used by every figure the store gives.
+    func withStore<T>(rules: SummaryRules = .wrexham2025, _ body: (Store) async throws -> T) async throws -> T {
         var logger = Logger(label: "attendance")
         logger.logLevel = .warning
-        let store = try Store(location: location, codes: try codeTable(), logger: logger)
+        let store = try Store(location: location, codes: try codeTable(), rules: rules, logger: logger)
         do {
             try await store.migrate()
             let result = try await body(store)

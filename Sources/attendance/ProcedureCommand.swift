@@ -68,7 +68,7 @@ struct RunProcedure: AsyncParsableCommand {
         let day = try parseDate(asOf, option: "--as-of") ?? today()
         let rules = try loadPolicy()
         let only = try parseSchool(school)
-        let result = try await db.withStore { store in
+        let result = try await db.withStore(rules: rules.summaryRules) { store in
             try await store.runProcedure(policy: rules, asOf: day, school: only, dryRun: dryRun)
         }
         let lines = result.lines.map {

@@ -51,7 +51,7 @@ struct ServeCommand: AsyncParsableCommand {
                 throw ValidationError("--policy: \(policy): \(error)")
             }
         }
-        try await db.withStore { store in
+        try await db.withStore(rules: configuration.policy.summaryRules) { store in
             if demo {
                 if try await store.isEmpty() {
                     try await DemoCommand.load(DemoAuthority.Options(until: today()), into: store, progress: Progress())

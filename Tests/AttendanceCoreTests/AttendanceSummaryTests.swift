@@ -42,10 +42,11 @@ func codes(_ code: String, _ count: Int) -> [AttendanceCode] { Array(repeating: 
     @Test(arguments: [
         // attended, absent, percent shown, band, persistent absence
         (970, 30, "97.0%", Band.green, false),
-        (9696, 304, "97.0%", .green, false),  // 96.96 shows as 97.0 and is GREEN: the band follows the figure shown
+        // The band follows the exact figure, as the ESW's "below 92%" list does; only the text is rounded.
+        (9696, 304, "97.0%", .amber, false),  // 96.96 is below 97, though shown as 97.0
         (9694, 306, "96.9%", .amber, false),
         (920, 80, "92.0%", .amber, false),
-        (9196, 804, "92.0%", .amber, false),
+        (9196, 804, "92.0%", .red, false),  // 91.96 is below 92: RED, shown as 92.0
         (919, 81, "91.9%", .red, false),
         (900, 100, "90.0%", .red, true),  // exactly 10% missed is persistent absence
         (9001, 999, "90.0%", .red, false),  // 9.99% missed is not, though it shows 90.0%

@@ -41,9 +41,10 @@ import Testing
             }
             let letter3 = random.chance(0.3) ? asOf.adding(days: -Int(random.next() % 120)) : nil
             let compulsory = !random.chance(0.1)
+            let contacted: Set<LocalDate> = random.chance(0.3) ? [asOf.adding(days: -Int(random.next() % 4))] : []
             let first = plain.run(
                 marks: marks, calendar: autumn2025, asOf: asOf, recorded: [], letter3Sent: letter3,
-                compulsoryAge: compulsory)
+                compulsoryAge: compulsory, contacted: contacted)
             for due in first.due { reached[due.action, default: 0] += 1 }
             let statuses: [RecordedAction.Status] = [.pending, .done, .withdrawn, .dismissed]
             var recorded = first.due.filter { _ in random.chance(0.5) }.map {
@@ -55,10 +56,10 @@ import Testing
                 RecordedAction(key: "first_day_contact/\(asOf.iso)", action: .firstDayContact, status: .pending))
             let expected = plain.run(
                 marks: marks, calendar: autumn2025, asOf: asOf, recorded: recorded, letter3Sent: letter3,
-                compulsoryAge: compulsory)
+                compulsoryAge: compulsory, contacted: contacted)
             let got = fast.run(
                 marks: marks, calendar: autumn2025, asOf: asOf, recorded: recorded, letter3Sent: letter3,
-                compulsoryAge: compulsory)
+                compulsoryAge: compulsory, contacted: contacted)
             if got != expected {
                 differing += 1
                 #expect(got.due.map(\.key) == expected.due.map(\.key), "trial \(trial) as of \(asOf)")

@@ -180,6 +180,28 @@ func actions(_ outcome: ProcedureEngine.Outcome) -> Set<ProcedureAction> { Set(o
         #expect(due?.key == "no_contact_day_3/2025-11-13")
     }
 
+    /// Issue 12, point 8: once per spell, and not once a parent was reached or a reason recorded.
+    @Test func noContactByDayThreeIsOncePerSpellAndNotAfterAParentWasReached() throws {
+        var pupil = Pupil2025()
+        pupil.mark("N", sessions: 12, from: "2025-11-13")  // Thursday 13 to Wednesday 19 November
+        let third = try #require(pupil.run("2025-11-17").due.first { $0.action == .noContactDay3 })
+        let recorded = [RecordedAction(key: third.key, action: .noContactDay3, status: .pending)]
+        for later in ["2025-11-18", "2025-11-19"] {
+            let outcome = pupil.run(later, recorded: recorded)
+            #expect(outcome.due.filter { $0.action == .noContactDay3 }.map(\.key) == [third.key], "\(later)")
+            #expect(!outcome.new.contains { $0.action == .noContactDay3 }, "\(later)")
+        }
+        // A call that reached a parent on the second day: no day-three action for this spell.
+        let reached = ProcedureEngine(policy: .wrexham2025, codes: wales).run(
+            marks: pupil.marks, calendar: pupil.calendar, asOf: day("2025-11-17"), recorded: [],
+            contacted: [day("2025-11-14")])
+        #expect(!reached.due.contains { $0.action == .noContactDay3 })
+        // A new spell after a day back is a new action.
+        pupil.mark("/", sessions: 2, from: "2025-11-20")
+        pupil.mark("N", sessions: 6, from: "2025-11-21")
+        #expect(pupil.run("2025-11-25").due.first { $0.action == .noContactDay3 }?.key == "no_contact_day_3/2025-11-21")
+    }
+
     @Test func tenContinuousSchoolDaysOfUnauthorisedAbsenceAreReported() {
         var pupil = Pupil2025()
         pupil.mark("O", sessions: 18, from: "2025-11-03")

@@ -23,7 +23,7 @@ struct ReferenceProcedureEngine: Sendable {
     /// - Parameter letter3Sent: when Letter 3 was carried out, if it was: medical evidence is needed after it.
     func run(
         marks: YearMarks, calendar: SchoolCalendar, asOf: LocalDate, recorded: [RecordedAction],
-        letter3Sent: LocalDate? = nil, compulsoryAge: Bool = true
+        letter3Sent: LocalDate? = nil, compulsoryAge: Bool = true, contacted: Set<LocalDate> = []
     ) -> Outcome {
         let year = marks.academicYear
         let all = marks.marks(table: codes).filter { $0.0.date <= asOf }
@@ -65,7 +65,7 @@ struct ReferenceProcedureEngine: Sendable {
                     action: .firstDayContact, basis: "no_reason", count: today.count, sessions: today,
                     key: "first_day_contact/\(asOf.iso)"))
         }
-        due += noContact(noReason: noReason, calendar: calendar, asOf: asOf)
+        due += noContact(noReason: noReason, calendar: calendar, asOf: asOf, contacted: contacted)
         // N marks old enough to become O in this run count as O for the penalty notice.
         let converting = Set(
             noReason.filter { calendar.schoolDays(after: $0.date, through: asOf) >= policy.noReasonSchoolDays })
@@ -101,7 +101,7 @@ struct ReferenceProcedureEngine: Sendable {
             guard action.status == .pending, !dueKeys.contains(action.key) else { return false }
             // Day-bound actions are judged only on their own day, term-bound ones in their own term.
             switch action.action {
-            case .firstDayContact, .noContactDay3: return action.key.hasSuffix(asOf.iso)
+            case .firstDayContact: return action.key.hasSuffix(asOf.iso)
             case .fpnEligible, .legalActionReview:
                 guard let term = calendar.term(containing: asOf) else { return false }
                 return action.key == "\(action.action.rawValue)/\(term.range.start.iso)"
@@ -111,22 +111,26 @@ struct ReferenceProcedureEngine: Sendable {
         return Outcome(due: due, new: due.filter { !live.contains($0.key) }, withdraw: withdraw)
     }
 
-    /// Absent with no reason on each of the last few school days: no contact by day three.
-    private func noContact(noReason: [Session], calendar: SchoolCalendar, asOf: LocalDate) -> [DueAction] {
-        let days = policy.noContactSchoolDays
+    /// No contact by day three: the spell of school days absent with no reason up to the day, once per spell.
+    private func noContact(noReason: [Session], calendar: SchoolCalendar, asOf: LocalDate, contacted: Set<LocalDate>)
+        -> [DueAction]
+    {
         guard calendar.isSchoolDay(asOf) else { return [] }
-        var window: [LocalDate] = []
+        let byDate = Set(noReason.map(\.date))
+        var spell: [LocalDate] = []
         var day = asOf
-        while window.count < days, day > asOf.adding(days: -60) {
-            if calendar.isSchoolDay(day) { window.insert(day, at: 0) }
+        while day >= asOf.academicYear.firstDay {
+            if calendar.isSchoolDay(day) {
+                guard byDate.contains(day) else { break }
+                spell.insert(day, at: 0)
+            }
             day = day.adding(days: -1)
         }
-        let byDate = Set(noReason.map(\.date))
-        guard window.count == days, window.allSatisfy(byDate.contains) else { return [] }
+        guard spell.count >= policy.noContactSchoolDays, !spell.contains(where: contacted.contains) else { return [] }
         return [
             DueAction(
-                action: .noContactDay3, basis: "no_reason", count: days,
-                sessions: noReason.filter { window.contains($0.date) }, key: "no_contact_day_3/\(window[0].iso)")
+                action: .noContactDay3, basis: "no_reason", count: spell.count,
+                sessions: noReason.filter { spell.contains($0.date) }, key: "no_contact_day_3/\(spell[0].iso)")
         ]
     }
 

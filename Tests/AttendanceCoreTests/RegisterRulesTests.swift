@@ -24,7 +24,11 @@ import Testing
         ("N", "I", false, false, true),  // the office cannot authorise either
         ("N", "I", true, false, false),  // the head can
         ("I", "O", false, false, true),  // nor undo the head's authorisation
-        ("N", "O", false, false, false),  // office: unauthorised to unauthorised
+        ("N", "O", false, false, true),  // turning N into O is the head's decision, not the office's
+        ("N", "G", false, false, true),
+        (nil, "G", false, false, true),
+        ("N", "O", true, false, false),  // the head decides
+        ("N", "U", false, true, false),  // a late arrival after close: the clock's, not a decision
         (nil, "V", false, true, true),  // a tutor uses the register's own codes
         (nil, "V", false, false, false),
         ("H", "H", false, true, false),  // unchanged is always fine

@@ -90,8 +90,9 @@ def expected_counts(database, laestab):
 def percent_and_band(attended, possible):
     if possible == 0:
         return None, None
-    tenths = (attended * 2000 + possible) // (2 * possible)  # half up, in tenths
-    band = "GREEN" if tenths >= 970 else "AMBER" if tenths >= 920 else "RED"
+    tenths = (attended * 2000 + possible) // (2 * possible)  # half up, in tenths, for display
+    # the band of the exact figure: 91.96% is below 92%
+    band = "GREEN" if attended * 1000 >= 970 * possible else "AMBER" if attended * 1000 >= 920 * possible else "RED"
     return tenths / 10, band
 
 

@@ -8,8 +8,6 @@ extension ProcedureEngine {
         /// For each break of more than a weekend, the offsets of the school days just before it.
         let preHolidayWindows: [[Int]]
         let term: CalendarEntry?
-        /// The last few school days through `asOf` when it is a school day and there are enough of them.
-        let noContactWindow: [LocalDate]?
 
         public init(calendar: SchoolCalendar, year: AcademicYear, asOf: LocalDate, policy: Policy) {
             self.asOf = asOf
@@ -21,15 +19,6 @@ extension ProcedureEngine {
             }
             preHolidayWindows = windows
             term = calendar.term(containing: asOf)
-            var window: [LocalDate] = []
-            if calendar.isSchoolDay(asOf) {
-                var day = asOf
-                while window.count < policy.noContactSchoolDays, day > asOf.adding(days: -60) {
-                    if calendar.isSchoolDay(day) { window.insert(day, at: 0) }
-                    day = day.adding(days: -1)
-                }
-            }
-            noContactWindow = window.count == policy.noContactSchoolDays ? window : nil
             firstDay = year.firstDay
         }
 

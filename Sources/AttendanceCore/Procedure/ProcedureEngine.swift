@@ -66,13 +66,14 @@ public struct ProcedureEngine: Sendable {
     ///   - letter3Sent: when Letter 3 was carried out, if it was: medical evidence is needed after it.
     ///   - compulsoryAge: whether the pupil is of compulsory school age on the day: only then can the parents
     ///     face a penalty notice, legal action or an ESW referral for the child's absence.
+    ///   - contacted: days on which the school reached a parent or recorded a reason for the pupil's absence.
     public func run(
         marks: YearMarks, calendar: SchoolCalendar, asOf: LocalDate, recorded: [RecordedAction],
-        letter3Sent: LocalDate? = nil, compulsoryAge: Bool = true
+        letter3Sent: LocalDate? = nil, compulsoryAge: Bool = true, contacted: Set<LocalDate> = []
     ) -> Outcome {
         run(
             marks: marks, days: Days(calendar: calendar, year: marks.academicYear, asOf: asOf, policy: policy),
-            recorded: recorded, letter3Sent: letter3Sent, compulsoryAge: compulsoryAge)
+            recorded: recorded, letter3Sent: letter3Sent, compulsoryAge: compulsoryAge, contacted: contacted)
     }
 
     /// Actions that only concern a pupil of compulsory school age.
@@ -81,7 +82,7 @@ public struct ProcedureEngine: Sendable {
     /// The same, with the calendar worked out once for every pupil of a school (a run over an authority).
     public func run(
         marks: YearMarks, days: Days, recorded: [RecordedAction], letter3Sent: LocalDate? = nil,
-        compulsoryAge: Bool = true
+        compulsoryAge: Bool = true, contacted: Set<LocalDate> = []
     ) -> Outcome {
         let year = marks.academicYear
         let asOf = days.asOf
@@ -143,7 +144,7 @@ public struct ProcedureEngine: Sendable {
                     action: .firstDayContact, basis: "no_reason", count: today.count, sessions: today,
                     key: "first_day_contact/\(asOf.iso)"))
         }
-        due += noContact(noReason: noReason, days: days, year: year)
+        due += noContact(noReason: noReason, days: days, year: year, contacted: contacted)
         let fixedPenalty =
             compulsoryAge
             ? fixedPenalty(bytes: bytes, limit: limit, days: days, year: year, converting: Set(converting)) : nil
@@ -181,7 +182,7 @@ public struct ProcedureEngine: Sendable {
             // Only while the action's own period lasts: a day's on that day, a term's in that term. The end of a
             // term or a day withdraws nothing; it is the period that ended, not the reason.
             switch action.action {
-            case .firstDayContact, .noContactDay3: return action.key.hasSuffix(asOf.iso)
+            case .firstDayContact: return action.key.hasSuffix(asOf.iso)
             case .fpnEligible, .legalActionReview:
                 return days.term.map { action.key.hasSuffix("/\($0.range.start.iso)") } ?? false
             default: return true
@@ -190,18 +191,30 @@ public struct ProcedureEngine: Sendable {
         return Outcome(due: due, new: due.filter { !live.contains($0.key) }, withdraw: withdraw)
     }
 
-    /// Absent with no reason on each of the last few school days: no contact by day three.
-    private func noContact(noReason: [Int], days: Days, year: AcademicYear) -> [DueAction] {
-        guard let window = days.noContactWindow, !noReason.isEmpty else { return [] }
+    /// No contact by day three: a spell of school days absent with no reason, running up to the day and at least
+    /// the policy's days long, in which nobody reached a parent or recorded a reason. Once per spell: its key is
+    /// the spell's first day, so the days after the third add nothing.
+    private func noContact(noReason: [Int], days: Days, year: AcademicYear, contacted: Set<LocalDate>)
+        -> [DueAction]
+    {
+        guard !noReason.isEmpty, let today = days.schoolDayOffsets.last,
+            today == year.firstDay.days(until: days.asOf)
+        else { return [] }
         let dates = Set(noReason.map { $0 / 2 })
-        let windowDays = window.map { year.firstDay.days(until: $0) }
-        guard windowDays.allSatisfy(dates.contains) else { return [] }
-        let inWindow = Set(windowDays)
+        var spell: [Int] = []
+        for day in days.schoolDayOffsets.reversed() {
+            guard dates.contains(day) else { break }
+            spell.insert(day, at: 0)
+        }
+        guard spell.count >= policy.noContactSchoolDays,
+            !spell.contains(where: { contacted.contains(year.firstDay.adding(days: $0)) })
+        else { return [] }
+        let inSpell = Set(spell)
         return [
             DueAction(
-                action: .noContactDay3, basis: "no_reason", count: window.count,
-                sessions: noReason.filter { inWindow.contains($0 / 2) }.map { Session(academicYear: year, slot: $0) },
-                key: "no_contact_day_3/\(window[0].iso)")
+                action: .noContactDay3, basis: "no_reason", count: spell.count,
+                sessions: noReason.filter { inSpell.contains($0 / 2) }.map { Session(academicYear: year, slot: $0) },
+                key: "no_contact_day_3/\(year.firstDay.adding(days: spell[0]).iso)")
         ]
     }
 

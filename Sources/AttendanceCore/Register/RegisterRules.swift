@@ -55,8 +55,16 @@ public enum RegisterRules {
         if !canAuthorise && (new.requiresAuthorisation || (old?.requiresAuthorisation ?? false)) {
             throw .needsAuthorisation(new.code)
         }
+        // Finding an absence unauthorised (O, G) is as much the head's decision as authorising it: the office
+        // records the parent's reason, the head decides. N (no reason yet) and U (the clock's) are not decisions.
+        if !canAuthorise && isJudgedUnauthorised(new) { throw .needsAuthorisation(new.code) }
         let lateCodes = new.means(.lateAfterClose)  // U is decided by the clock, not chosen
         if registerCodesOnly && !new.usableAtRegister && !lateCodes { throw .notARegisterCode(new.code) }
+    }
+
+    /// An unauthorised code someone decides on (O, G), as against N (waiting for a reason) and U (the clock's).
+    public static func isJudgedUnauthorised(_ code: AttendanceCode) -> Bool {
+        code.category == .unauthorised && !code.means(.noReasonYet) && !code.means(.lateAfterClose)
     }
 
     /// A mark already on the register that was planned ahead (agreed or unagreed holiday, exclusion, an

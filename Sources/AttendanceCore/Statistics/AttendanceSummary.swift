@@ -35,7 +35,14 @@ public struct AttendanceSummary: Hashable, Sendable {
         return "\(tenths / 10).\(tenths % 10)%"
     }
 
-    public var band: Band? { attendanceTenths.map(rules.band(forTenths:)) }
+    /// The band of the exact figure: 91.96% is below 92% and RED, though it is shown rounded as "92.0%". Every
+    /// list (the ESW's "below 92%") and every band agrees because both read this.
+    public var band: Band? {
+        guard possible > 0 else { return nil }
+        if attended * 1000 >= rules.greenFromTenths * possible { return .green }
+        if attended * 1000 >= rules.amberFromTenths * possible { return .amber }
+        return .red
+    }
 
     /// Missed at least the persistent-absence share of possible sessions, measured exactly (not rounded),
     /// as the Welsh Government statistics do.

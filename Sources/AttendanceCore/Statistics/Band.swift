@@ -8,8 +8,8 @@ public enum Band: String, Sendable, Codable, CaseIterable {
 /// The lines the statistics draw. Thresholds are in tenths of a percent so every comparison is exact.
 ///
 /// The policy's text leaves gaps (GREEN 97–100, AMBER 93–96, RED below 92). This project reads it as
-/// GREEN ≥ 97, AMBER ≥ 92 and < 97, RED < 92 (DOMAIN.md section 4), applied to the figure as shown to one
-/// decimal, so a page never shows "97.0%" beside AMBER.
+/// GREEN ≥ 97, AMBER ≥ 92 and < 97, RED < 92 (DOMAIN.md section 4), applied to the exact figure (attended /
+/// possible), never to the rounded one: a pupil at 91.96% is below 92% and RED, shown as "92.0%".
 public struct SummaryRules: Sendable, Hashable, Codable {
     public var greenFromTenths: Int
     public var amberFromTenths: Int
