@@ -29,14 +29,15 @@ extension Store {
     /// The note on a pending action closed because its school year is over.
     public static let yearEnded = "school year ended"
 
-    /// Runs the procedure for every pupil on roll on `asOf` (at one school, or all), at schools for which the day
-    /// is a school day. A dry run only lists; otherwise new actions are recorded, pending ones that a correction
+    /// Runs the procedure for every pupil on roll on `asOf` (at one school, or all); the daily run
+    /// (`schoolDaysOnly`) only at schools for which the day is a school day. A dry run only lists; otherwise new actions are recorded, pending ones that a correction
     /// has made no longer due are withdrawn naming that correction, last school year's pending actions are closed
     /// as "school year ended", and N marks past the policy's limit are amended to O by the system user. Only this
     /// school year's actions count: each action is once per pupil per school year. Running twice the same day
     /// records nothing new.
     public func runProcedure(
-        policy: Policy, asOf: LocalDate, school only: LAESTAB? = nil, dryRun: Bool, at now: Date = Date()
+        policy: Policy, asOf: LocalDate, school only: LAESTAB? = nil, dryRun: Bool, schoolDaysOnly: Bool = false,
+        at now: Date = Date()
     ) async throws -> ProcedureRunResult {
         let engine = ProcedureEngine(policy: policy, codes: codes)
         let year = asOf.academicYear
@@ -45,7 +46,7 @@ extension Store {
         let laestabs = Dictionary(uniqueKeysWithValues: allSchools.map { ($0.id, $0.school.laestab) })
         for school in allSchools where only == nil || school.school.laestab == only {
             let calendar = try await calendar(for: school.school)
-            guard calendar.isSchoolDay(asOf) else { continue }
+            if schoolDaysOnly && !calendar.isSchoolDay(asOf) { continue }
             if !dryRun {
                 try await closeEarlierYears(schoolID: school.id, school: school.school.laestab, year: year, at: now)
             }

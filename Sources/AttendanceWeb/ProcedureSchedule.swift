@@ -27,7 +27,8 @@ struct ProcedureSchedule: LifecycleHandler {
                 let now = application.context.now
                 guard now.time >= at, await last.claim(now.date) else { return }
                 do {
-                    let result = try await store.runProcedure(policy: policy, asOf: now.date, dryRun: false)
+                    let result = try await store.runProcedure(
+                        policy: policy, asOf: now.date, dryRun: false, schoolDaysOnly: true)
                     logger.notice(
                         "procedure ran for \(now.date): \(result.recorded) recorded, \(result.withdrawn) withdrawn")
                 } catch {

@@ -215,9 +215,30 @@ func actions(_ outcome: ProcedureEngine.Outcome) -> Set<ProcedureAction> { Set(o
         var pupil = Pupil2025()
         pupil.mark("O", sessions: 2, from: "2025-10-24")  // Friday before half-term
         #expect(!actions(pupil.run("2026-01-30")).contains(.preHolidayPattern))
-        pupil.mark("I", sessions: 1, from: "2025-12-19")  // last day before Christmas
+        pupil.mark("N", sessions: 1, from: "2025-12-19")  // unexplained, the last day before Christmas
         let pattern = pupil.run("2026-01-30").due.first { $0.action == .preHolidayPattern }
         #expect(pattern?.count == 2)
+    }
+
+    /// Issue 12, point 9: the calendar's breaks, and unexplained or unauthorised absence only.
+    @Test func thePreHolidayPatternReadsTheCalendarsBreaksAndOnlyAbsenceWithoutAReason() {
+        var ill = Pupil2025()
+        ill.mark("I", sessions: 2, from: "2025-10-24")  // illness before half-term
+        ill.mark("I", sessions: 2, from: "2025-12-19")  // and before Christmas: not a pattern to write about
+        #expect(!actions(ill.run("2026-01-30")).contains(.preHolidayPattern))
+        #expect(autumn2025.breakStarts == [day("2025-10-27"), day("2025-12-20"), day("2026-03-28")])
+        // A bank holiday Monday is not a break: absence on the Friday before it is not "before a holiday".
+        let withBankHoliday = SchoolCalendar(
+            entries: autumn2025.entries + [
+                CalendarEntry(kind: .holiday, range: range("2025-11-17", "2025-11-17"), name: "Bank holiday")
+            ])
+        var bank = Pupil2025()
+        bank.mark("O", sessions: 2, from: "2025-11-14")
+        bank.mark("O", sessions: 2, from: "2025-12-19")
+        let outcome = ProcedureEngine(policy: .wrexham2025, codes: wales).run(
+            marks: bank.marks, calendar: withBankHoliday, asOf: day("2026-01-30"), recorded: [])
+        #expect(!outcome.due.contains { $0.action == .preHolidayPattern })
+        #expect(withBankHoliday.breakStarts == autumn2025.breakStarts)
     }
 
     @Test func afterLetterThreeIllnessNeedsEvidence() {

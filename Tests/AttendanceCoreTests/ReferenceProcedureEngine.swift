@@ -204,15 +204,13 @@ struct ReferenceProcedureEngine: Sendable {
     private func preHoliday(
         all: [(Session, AttendanceCode)], calendar: SchoolCalendar, year: AcademicYear, asOf: LocalDate
     ) -> [DueAction] {
-        guard let end = DateRange(year.firstDay, asOf) else { return [] }
-        let days = calendar.schoolDays(in: end)
         var absentDates: [LocalDate: [Session]] = [:]
-        for (session, code) in all where code.category.countsAsAbsence {
+        for (session, code) in all where code.category == .unauthorised && !code.means(.lateAfterClose) {
             absentDates[session.date, default: []].append(session)
         }
         var holidays: [[Session]] = []
-        for index in days.indices.dropLast() where days[index].days(until: days[index + 1]) > 3 {
-            let before = days[max(0, index - policy.preHolidaySchoolDays + 1)...index]
+        for start in calendar.breakStarts where start > year.firstDay && start <= asOf {
+            let before = calendar.schoolDays(policy.preHolidaySchoolDays, before: start)
             let sessions = before.flatMap { absentDates[$0] ?? [] }
             if !sessions.isEmpty { holidays.append(sessions) }
         }

@@ -9,7 +9,7 @@ func range(_ from: String, _ to: String) -> DateRange { DateRange(day(from), day
 let autumn2025 = SchoolCalendar(entries: [
     CalendarEntry(kind: .term, range: range("2025-09-01", "2025-12-19"), name: "Autumn"),
     CalendarEntry(kind: .inset, range: range("2025-09-01", "2025-09-01"), name: "INSET"),
-    CalendarEntry(kind: .holiday, range: range("2025-10-27", "2025-10-31"), name: "Half term"),
+    CalendarEntry(kind: .halfTerm, range: range("2025-10-27", "2025-10-31"), name: "Half term"),
     CalendarEntry(kind: .term, range: range("2026-01-05", "2026-03-27"), name: "Spring"),
     CalendarEntry(kind: .closure, range: range("2026-01-20", "2026-01-20"), name: "Snow"),
 ])

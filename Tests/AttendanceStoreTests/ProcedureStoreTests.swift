@@ -135,9 +135,10 @@ import Testing
             let run = try await store.runProcedure(policy: .wrexham2025, asOf: day("2025-11-05"), dryRun: false)
             #expect(run.withdrawn == 0)
             #expect(try await Self.status(store, "persistent_absence/2025").0 == "pending")
-            // A weekend and a half-term day: nothing is recorded, converted or withdrawn.
+            // The daily run on a weekend and a half-term day: nothing is recorded, converted or withdrawn.
             for date in ["2025-11-08", "2025-10-29"] {
-                let quiet = try await store.runProcedure(policy: .wrexham2025, asOf: day(date), dryRun: false)
+                let quiet = try await store.runProcedure(
+                    policy: .wrexham2025, asOf: day(date), dryRun: false, schoolDaysOnly: true)
                 #expect(quiet.lines.isEmpty && quiet.recorded == 0 && quiet.withdrawn == 0, "\(date)")
             }
         }

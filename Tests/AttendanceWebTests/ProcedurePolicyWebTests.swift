@@ -74,3 +74,47 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct ContinuousAbsenceListTests {
+    /// Issue 12, point 10: the return to the authority is on the Education Lead's list and the ESW's.
+    @Test func theEducationLeadAndTheESWSeeContinuousAbsenceToReport() async throws {
+        try await withWebApp { app, store in
+            // A pupil at the main school and one at a school the ESW does not cover: ten school days of O.
+            for laestab in [mainSchool, otherSchool] {
+                let school = try await store.requireSchool(laestab)
+                let calendar = try await store.calendar(for: school.school)
+                let pupil = try await store.roll(of: school.id, in: DateRange(testToday, testToday)!)[0].pupil
+                let stored = try await store.requirePupil(pupil.upn)
+                let days = calendar.schoolDays(in: DateRange(testToday.adding(days: -20), testToday.adding(days: -1))!)
+                    .suffix(10)
+                try await store.writeMarks(
+                    days.flatMap { [AttendanceCore.Session($0, .am), AttendanceCore.Session($0, .pm)] }.map {
+                        MarkEntry(
+                            pupilID: stored.id, schoolID: school.id, mark: Mark(upn: pupil.upn, session: $0, code: "O"))
+                    }, by: Actor("head@demo.example"), reason: "no reason given: unauthorised")
+            }
+            try await store.runProcedure(policy: .wrexham2025, asOf: testToday, dryRun: false)
+            var reports: [LAESTAB: [QueuedAction]] = [:]
+            for school in try await store.schools() {
+                reports[school.school.laestab] = try await store.actions(schoolID: school.id)
+                    .filter { $0.action == .continuousAbsenceReport }
+            }
+            try #require(reports[mainSchool]?.isEmpty == false && reports[otherSchool]?.isEmpty == false)
+            var lead = try await Browser.signedIn(app, as: .educationLead)
+            let leadHome = try await lead.get("/").body.string
+            #expect(leadHome.contains("id=\"continuous-absence\""))
+            for item in reports.values.flatMap({ $0 }) { #expect(leadHome.contains("/pupils/\(item.pupil.upn)")) }
+            var esw = try await Browser.signedIn(app, as: .educationSocialWorker)
+            let eswHome = try await esw.get("/").body.string
+            for (school, items) in reports {
+                for item in items {
+                    #expect(
+                        eswHome.contains("/pupils/\(item.pupil.upn)\">\(item.pupil.displayName)</a></th><td")
+                            == (school != otherSchool), "\(school)")
+                }
+            }
+            var head = try await Browser.signedIn(app, as: .headTeacher)
+            #expect(!(try await head.get("/").body.string.contains("continuous-absence")))
+        }
+    }
+}

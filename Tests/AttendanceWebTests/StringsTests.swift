@@ -32,6 +32,11 @@ import Testing
         used.formUnion(Role.allCases.map { "role.\($0.rawValue)" })
         used.formUnion(SessionHalf.allCases.map { "session.\($0.rawValue)" })
         used.formUnion(LetterDetails.Field.allCases.map(LettersController.label))
+        // Keys built from the procedure's enums: every action, status and call outcome has its words.
+        used.formUnion(ProcedureAction.allCases.map { "actions.what.\($0.rawValue)" })
+        used.formUnion(RecordedAction.Status.allCases.map { "status.\($0.rawValue)" })
+        used.formUnion(["spoke", "message", "noAnswer"].map { "actions.callOutcome.\($0)" })
+        used.formUnion(LetterKind.allCases.map { "letters.kind.\($0.rawValue)" })
         used.formUnion(LetterDetails.Reason.allCases.map { "letterDetail.\($0.rawValue)" })
         #expect(used.count > 100)
         #expect(used.subtracting(strings.keys(.en)).isEmpty, "missing: \(used.subtracting(strings.keys(.en)))")

@@ -347,3 +347,46 @@ def test_the_template_editor_previews_live_and_refuses_an_unknown_placeholder(se
     browser.switch_to.frame("preview-frame")
     WebDriverWait(browser, 10).until(lambda d: "Annwyl" in d.find_element(By.TAG_NAME, "body").text)
     browser.switch_to.default_content()
+
+
+def penalty_flags(database):
+    """The main school's pending penalty notice flags; one is made, as a run would, if the demo has none."""
+    with sqlite3.connect(database) as db:
+        query = ("SELECT a.id FROM procedure_actions a JOIN schools s ON s.id = a.school_id "
+                 "WHERE s.laestab = '6654001' AND a.action = 'fpn_eligible' AND a.status = 'pending' ORDER BY a.id")
+        flags = [row[0] for row in db.execute(query)]
+        if not flags:
+            school, pupil = db.execute(
+                "SELECT e.school_id, e.pupil_id FROM enrolments e JOIN schools s ON s.id = e.school_id "
+                "WHERE s.laestab = '6654001' AND e.on_roll_to IS NULL LIMIT 1").fetchone()
+            db.execute(
+                "INSERT INTO procedure_actions (pupil_id, school_id, academic_year, key, action, basis, count, "
+                "sessions, status, due_on, recorded_by, recorded_at) VALUES (?, ?, 2026, 'fpn_eligible/2026-09-01', "
+                "'fpn_eligible', 'unauthorised', 10, '', 'pending', '2026-11-20', 'system', '2026-11-20T18:00:00.000Z')",
+                (pupil, school))
+            flags = [row[0] for row in db.execute(query)]
+    return flags
+
+
+def test_only_the_head_decides_a_penalty_notice_warning_on_the_queue(server, browser):
+    base, database = server
+    flag = penalty_flags(database)[0]
+    # The office sees the flag, and that it is the head's decision, with nothing to press.
+    sign_in(browser, base, "office@demo.example")
+    browser.get(base + "/schools/6654001/actions?action=fpn_eligible")
+    item = browser.find_element(By.ID, f"action-{flag}")
+    assert "head teacher" in item.text
+    assert not item.find_elements(By.CSS_SELECTOR, "form[action$='/penalty-warning']")
+    assert not item.find_elements(By.CSS_SELECTOR, "form[action$='/complete']")
+    # The head sees "send a warning" and "not now", and says not now with a reason, by keyboard.
+    sign_in(browser, base, "head@demo.example")
+    browser.get(base + "/schools/6654001/actions?action=fpn_eligible")
+    assert axe_problems(browser) == []
+    item = browser.find_element(By.ID, f"action-{flag}")
+    assert item.find_element(By.CSS_SELECTOR, "form[action$='/penalty-warning'] button").text
+    shot(browser, "penalty_decision")
+    item.find_element(By.ID, f"reason-{flag}").send_keys("Family bereavement this term" + Keys.ENTER)
+    WebDriverWait(browser, 10).until(lambda d: "saved=1" in d.current_url)
+    with sqlite3.connect(database) as db:
+        status, note = db.execute("SELECT status, status_note FROM procedure_actions WHERE id = ?", (flag,)).fetchone()
+    assert (status, note) == ("dismissed", "not now: Family bereavement this term")

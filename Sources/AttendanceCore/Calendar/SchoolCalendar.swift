@@ -2,8 +2,11 @@
 public enum CalendarEntryKind: String, Sendable, Codable, CaseIterable {
     /// A term: weekdays inside it are school days unless something below says otherwise.
     case term
-    /// A holiday inside or between terms (half-term, Christmas, a bank holiday).
+    /// A holiday inside or between terms (Christmas, a bank holiday).
     case holiday
+    /// A half-term holiday: marked as such in the calendar data, so the rules that look at the days before a
+    /// holiday know it from a bank holiday.
+    case halfTerm = "half_term"
     /// A staff training day: no pupils.
     case inset
     /// The school closed to pupils (snow, an election, a boiler).
@@ -53,6 +56,26 @@ public struct SchoolCalendar: Sendable {
     /// Why a weekday inside a term is not a school day, if it is not.
     public func closure(on date: LocalDate) -> CalendarEntry? {
         entries.first { $0.kind != .term && $0.range.contains(date) }
+    }
+
+    /// The first day of each break in the year the pupils notice as a holiday: the day after each term ends and
+    /// the first day of each half-term, in order. A bank holiday or an INSET day is not one.
+    public var breakStarts: [LocalDate] {
+        let halfTerms = entries.filter { $0.kind == .halfTerm }.map(\.range.start)
+        let termEnds = terms.map { $0.range.end.adding(days: 1) }
+        return Array(Set(halfTerms + termEnds)).sorted()
+    }
+
+    /// The last `count` school days before a break starts (fewer if the term has fewer).
+    public func schoolDays(_ count: Int, before breakStart: LocalDate) -> [LocalDate] {
+        var days: [LocalDate] = []
+        var day = breakStart.adding(days: -1)
+        let stop = breakStart.adding(days: -60)
+        while days.count < count, day > stop {
+            if isSchoolDay(day) { days.insert(day, at: 0) }
+            day = day.adding(days: -1)
+        }
+        return days
     }
 
     /// Every school day in a range, in order.

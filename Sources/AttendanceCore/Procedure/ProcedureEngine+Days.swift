@@ -5,7 +5,7 @@ extension ProcedureEngine {
         public let asOf: LocalDate
         /// Offsets from the year's first day of each school day from then through `asOf`, in order.
         let schoolDayOffsets: [Int]
-        /// For each break of more than a weekend, the offsets of the school days just before it.
+        /// For each break of the calendar begun by `asOf`, the offsets of the school days just before it.
         let preHolidayWindows: [[Int]]
         let term: CalendarEntry?
 
@@ -13,11 +13,10 @@ extension ProcedureEngine {
             self.asOf = asOf
             let days = DateRange(year.firstDay, asOf).map(calendar.schoolDays(in:)) ?? []
             schoolDayOffsets = days.map { year.firstDay.days(until: $0) }
-            var windows: [[Int]] = []
-            for index in days.indices.dropLast() where days[index].days(until: days[index + 1]) > 3 {
-                windows.append(Array(schoolDayOffsets[max(0, index - policy.preHolidaySchoolDays + 1)...index]))
-            }
-            preHolidayWindows = windows
+            // Before each break of the calendar (a term's end, a half-term) that has begun by the day.
+            preHolidayWindows = calendar.breakStarts.filter { $0 > year.firstDay && $0 <= asOf }.map { start in
+                calendar.schoolDays(policy.preHolidaySchoolDays, before: start).map { year.firstDay.days(until: $0) }
+            }.filter { !$0.isEmpty }
             term = calendar.term(containing: asOf)
             firstDay = year.firstDay
         }

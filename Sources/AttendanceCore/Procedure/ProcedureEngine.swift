@@ -93,6 +93,7 @@ public struct ProcedureEngine: Sendable {
         var absences: [Int] = []
         var unauthorised: [Int] = []
         var noReason: [Int] = []
+        var unexplainedOrUnauthorised: [Int] = []
         var counts = Array(repeating: 0, count: SummaryClass.allCases.count)
         var firstMarked: Int?
         for slot in 0..<limit {
@@ -105,6 +106,7 @@ public struct ProcedureEngine: Sendable {
             if flags & Flag.absence != 0 { absences.append(slot) }
             if flags & Flag.unauthorised != 0 { unauthorised.append(slot) }
             if flags & Flag.noReason != 0 { noReason.append(slot) }
+            if flags & Flag.unauthorisedNotLate != 0 { unexplainedOrUnauthorised.append(slot) }
         }
         var due: [DueAction] = []
 
@@ -163,7 +165,7 @@ public struct ProcedureEngine: Sendable {
         if let firstMarked {
             due += continuous(bytes: bytes, limit: limit, from: firstMarked, days: days, year: year)
         }
-        due += preHoliday(absences: absences, days: days, year: year)
+        due += preHoliday(absences: unexplainedOrUnauthorised, days: days, year: year)
         if let letter3Sent {
             let after = max(0, (year.firstDay.days(until: letter3Sent) + 1) * 2)
             for slot in after..<max(after, limit) where flagsByID[Int(bytes[slot])] & Flag.illnessOrMedical != 0 {
@@ -296,7 +298,8 @@ public struct ProcedureEngine: Sendable {
         return result
     }
 
-    /// Absence in the last school days before holidays, repeated across holidays this year.
+    /// Unexplained or unauthorised absence (not illness, not an agreed absence, not lateness) in the last school
+    /// days before the calendar's breaks (terms' ends, half-terms), repeated across breaks this year.
     private func preHoliday(absences: [Int], days: Days, year: AcademicYear) -> [DueAction] {
         guard !absences.isEmpty else { return [] }
         var byDay: [Int: [Int]] = [:]

@@ -45,12 +45,12 @@ public enum WelshTermDates {
         let mayDay = monday(onOrAfter: date(y + 1, 5, 1))
         return [
             entry(.term, DateRange(autumnStart, autumnEnd)!, "Autumn term \(year)"),
-            entry(.holiday, week(containing: date(y, 10, 29)), "Autumn half-term"),
+            entry(.halfTerm, week(containing: date(y, 10, 29)), "Autumn half-term"),
             entry(.term, DateRange(springStart, springEnd)!, "Spring term \(year)"),
-            entry(.holiday, week(containing: date(y + 1, 2, 17)), "Spring half-term"),
+            entry(.halfTerm, week(containing: date(y + 1, 2, 17)), "Spring half-term"),
             entry(.term, DateRange(summerStart, summerEnd)!, "Summer term \(year)"),
             entry(.holiday, DateRange(mayDay, mayDay)!, "May Day bank holiday"),
-            entry(.holiday, week(containing: date(y + 1, 5, 28)), "Summer half-term"),
+            entry(.halfTerm, week(containing: date(y + 1, 5, 28)), "Summer half-term"),
         ]
     }
 

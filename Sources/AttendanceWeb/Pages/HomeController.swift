@@ -84,6 +84,31 @@ enum HomeController {
         return (request.text(titleKey), unique)
     }
 
+    /// The regulations' return: pupils with the policy's number of continuous school days of unauthorised absence,
+    /// this school year, for the education lead (every school) and an education social worker (their schools).
+    /// Nil for anyone else.
+    static func continuousAbsence(for grants: [RoleGrant], request: Request) async throws -> [[String: Any]]? {
+        let store = request.context.store
+        let lead = grants.contains { $0.role == .educationLead }
+        let allocated = Set(grants.filter { $0.role == .educationSocialWorker }.compactMap(\.school))
+        guard lead || !allocated.isEmpty else { return nil }
+        let year = request.context.today.academicYear
+        var rows: [[String: Any]] = []
+        for school in try await store.schools() where lead || allocated.contains(school.school.laestab) {
+            for item in try await store.actions(schoolID: school.id, status: nil)
+            where item.action == .continuousAbsenceReport && item.dueOn.academicYear == year
+                && item.status != .withdrawn
+            {
+                rows.append([
+                    "upn": item.pupil.upn.value, "name": item.pupil.displayName, "school": school.school.name,
+                    "from": item.sessions.first.map { String($0.prefix(10)) } ?? "", "days": item.count,
+                    "dueOn": item.dueOn.iso, "status": request.text("status.\(item.status.rawValue)"),
+                ])
+            }
+        }
+        return rows.sorted { ($0["dueOn"] as! String) > ($1["dueOn"] as! String) }
+    }
+
     @Sendable static func page(_ request: Request) async throws -> Response {
         let principal = try request.signedIn
         let context = request.context
@@ -118,6 +143,19 @@ enum HomeController {
                     "label": request.text("actions.link") + ": " + (names[$0] ?? $0.description),
                 ]
             }
+        if let reports = try await continuousAbsence(for: principal.grants, request: request) {
+            values["showContinuous"] = true
+            values["continuousTitle"] = request.text("home.continuousTitle")
+            values["continuousIntro"] = request.text(
+                "home.continuousIntro", ["days": String(context.policy.continuousAbsenceSchoolDays)])
+            values["continuous"] = reports
+            values["hasContinuous"] = !reports.isEmpty
+            values["noContinuous"] = request.text("home.noContinuous")
+            for key in ["pupil", "school", "from", "days", "status"] {
+                values["continuous" + key.prefix(1).uppercased() + key.dropFirst() + "Label"] = request.text(
+                    "home.continuous.\(key)")
+            }
+        }
         if let (title, lines) = try await pupils(for: principal.grants, request: request) {
             values["showPupils"] = true
             values["pupilsTitle"] = title
