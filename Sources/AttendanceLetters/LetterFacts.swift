@@ -14,11 +14,14 @@ public struct LetterFacts: Sendable {
     /// `meeting_date`, `meeting_time`, `meeting_place`, `holiday_from`, `holiday_to`, `holiday_decision`
     /// (agreed|refused), `holiday_reason`. Dates as YYYY-MM-DD.
     public let details: [String: String]
+    /// What the school has done so far this year, as recorded: what a letter may say about the past.
+    public var history: LetterHistory = LetterHistory()
 
     public init(
         pupil: Pupil, school: School, summary: AttendanceSummary, period: DateRange, date: LocalDate,
-        signatory: String, details: [String: String] = [:]
+        signatory: String, details: [String: String] = [:], history: LetterHistory = LetterHistory()
     ) {
+        self.history = history
         self.pupil = pupil
         self.school = school
         self.summary = summary

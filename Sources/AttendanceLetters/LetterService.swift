@@ -15,12 +15,16 @@ public enum LetterProblem: Error, CustomStringConvertible, Equatable {
     case notOnRoll(UPN)
     /// A 100% certificate for a pupil whose attendance in its period is not 100%.
     case notEarned(UPN)
+    /// The ESW referral goes once the meeting invitation has been sent (it reports what happened).
+    case waitingForInvitation(UPN)
 
     public var description: String {
         switch self {
         case .badDetail(let problem): return "--detail \(problem)"
         case .notOnRoll(let upn): return "\(upn) has left this school: letters come from the school they are at"
         case .notEarned(let upn): return "\(upn) has not attended every session this school year: no 100% certificate"
+        case .waitingForInvitation(let upn):
+            return "\(upn): the ESW referral follows the meeting invitation; send the invitation first"
         case .missingDetails(let names): return "give " + names.map { "--detail \($0)=…" }.joined(separator: ", ")
         case .noContact(let upn): return "\(upn) has no contact to write to: add one before producing letters"
         }
@@ -65,6 +69,9 @@ public struct LetterService: Sendable {
         public let needingDetails: Int
         /// Pupils left out because they have no contact to write to (their actions stay pending).
         public let withoutContact: Int
+        /// Letters left pending for something the record must show first: Letter 3 for the head of year's call
+        /// (or the head's dismissal of it), the ESW referral for the meeting invitation.
+        public let waiting: Int
         public let pdf: Data?
     }
 
@@ -75,16 +82,23 @@ public struct LetterService: Sendable {
         school laestab: LAESTAB, years: Set<String>? = nil, today: LocalDate, by actor: Actor, signatory: String
     ) async throws -> Batch {
         let school = try await store.requireSchool(laestab)
+        let queue = try await store.actions(schoolID: school.id)
         // A penalty notice warning is the head teacher's decision, taken on the queue: never part of a batch.
-        let pending = try await store.actions(schoolID: school.id).filter {
+        let pending = queue.filter {
             LetterKind(action: $0.action) != nil && $0.action != .fpnEligible
                 && (years?.contains($0.pupil.yearGroup) ?? true)
         }
+        // Letter 3 follows the head of year's call: while the call is pending it waits (the head may dismiss the
+        // call with a reason to let it go).
+        let callPending = Set(queue.filter { $0.action == .phoneCall }.map(\.pupil.upn))
+        func waits(_ item: QueuedAction) -> Bool {
+            item.action == .letter3 && callPending.contains(item.pupil.upn)
+        }
         // Letters 1–3 are a series: a pupil who has crossed several lines since the last batch gets only the
-        // latest, and the earlier ones are completed as overtaken by it rather than sent the same day.
+        // latest that may go, and the earlier ones are completed as overtaken by it rather than sent the same day.
         let series: [LetterKind] = [.letter1, .letter2, .letter3]
         var latest: [UPN: (kind: LetterKind, id: Int)] = [:]
-        for item in pending {
+        for item in pending where !waits(item) {
             guard let kind = LetterKind(action: item.action), let rank = series.firstIndex(of: kind) else { continue }
             if let current = latest[item.pupil.upn], series.firstIndex(of: current.kind)! >= rank { continue }
             latest[item.pupil.upn] = (kind, item.id)
@@ -93,8 +107,13 @@ public struct LetterService: Sendable {
         var overtaken: [Int: String] = [:]
         var needingDetails = 0
         var withoutContact = 0
+        var waiting = 0
         for item in pending.sorted(by: { ($0.pupil.registrationGroup, $0.id) < ($1.pupil.registrationGroup, $1.id) }) {
             let kind = LetterKind(action: item.action)!
+            if waits(item) {
+                waiting += 1
+                continue
+            }
             if series.contains(kind), let newest = latest[item.pupil.upn], newest.id != item.id {
                 overtaken[item.id] = "overtaken by \(newest.kind.rawValue), sent in the same batch"
                 continue
@@ -113,6 +132,10 @@ public struct LetterService: Sendable {
                 continue
             }
             let facts = try await self.facts(item.pupil.upn, school: school.school, today: today, signatory: signatory)
+            if kind == .eswReferral && facts.history.sent[.meetingInvitation] == nil {
+                waiting += 1
+                continue
+            }
             for recipient in recipients { letters.append((item.id, kind, facts, recipient)) }
         }
         let id = "\(today.iso)-\(UUID().uuidString.prefix(8).lowercased())"
@@ -121,7 +144,7 @@ public struct LetterService: Sendable {
             overtaken: overtaken, by: actor)
         return Batch(
             id: id, letterIDs: made.ids, posted: made.posted, emailed: made.emailed, needingDetails: needingDetails,
-            withoutContact: withoutContact, pdf: made.combined)
+            withoutContact: withoutContact, waiting: waiting, pdf: made.combined)
     }
 
     /// One kind of letter for one pupil, to every recipient, by hand (a certificate, a holiday decision, a
@@ -140,6 +163,9 @@ public struct LetterService: Sendable {
         // A letter states only what the record shows: a 100% certificate only for 100% in the period it names.
         if kind == .certificate, facts.summary.possible == 0 || facts.summary.attended != facts.summary.possible {
             throw LetterProblem.notEarned(upn)
+        }
+        if kind == .eswReferral, facts.history.sent[.meetingInvitation] == nil {
+            throw LetterProblem.waitingForInvitation(upn)
         }
         var action = actionID
         if action == nil {
@@ -172,7 +198,33 @@ public struct LetterService: Sendable {
         let (stored, summary) = try await store.summary(of: upn, in: period)
         return LetterFacts(
             pupil: stored.pupil, school: school, summary: summary, period: period, date: today, signatory: signatory,
-            details: details)
+            details: details, history: try await history(upn, school: school, in: period))
+    }
+
+    /// What the school has recorded doing about the pupil this school year: its kept letters, the call's outcome,
+    /// the meeting's date.
+    public func history(_ upn: UPN, school: School, in period: DateRange) async throws -> LetterHistory {
+        var history = LetterHistory()
+        for letter in try await store.letters(of: upn) where letter.school == school.laestab {
+            let day = LocalDate.today(at: letter.producedAt)
+            guard day >= period.start else { continue }  // this school year's
+            if history.sent[letter.kind].map({ day < $0 }) ?? true { history.sent[letter.kind] = day }
+        }
+        guard let stored = try await store.school(school.laestab) else { return history }
+        for item in try await store.actions(schoolID: stored.id, status: .done, upn: upn)
+        where period.contains(item.dueOn) {
+            let note = item.statusNote ?? ""
+            if item.action == .phoneCall, note.hasPrefix("call: "), let at = item.statusChangedAt {
+                let outcome = note.dropFirst(6).prefix { $0 != "." }
+                history.call = (LocalDate.today(at: at), String(outcome))
+            }
+            if item.action == .attendanceMeeting, note.hasPrefix("meeting arranged for "),
+                let date = LocalDate(iso: note.dropFirst(21).prefix(10))
+            {
+                history.meeting = date
+            }
+        }
+        return history
     }
 
     /// Whether the pupil is (still) on the school's roll on the day.

@@ -18,6 +18,7 @@ extension LetterTemplates {
             let template = try Self.compile(
                 source(kind, language, overrides: overrides), name: "\(language.rawValue)/\(kind.rawValue)")
             var values = facts.values(language, recipient: recipient)
+            values.merge(facts.history.values(language) { label("call_outcome.\($0)", language) }) { a, _ in a }
             values["body"] = template.render(values)
             values["lang"] = language.rawValue
             values["names"] = recipient.names

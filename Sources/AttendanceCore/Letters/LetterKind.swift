@@ -17,7 +17,8 @@ public enum LetterKind: String, Sendable, Hashable, Codable, CaseIterable {
         switch action {
         case .letter1: self = .letter1
         case .letter2: self = .letter2
-        case .letter3, .medicalEvidenceRequired: self = .letter3
+        // Medical evidence after Letter 3 is a flag for the head on each absence, never another Letter 3.
+        case .letter3: self = .letter3
         case .attendanceMeeting: self = .meetingInvitation
         case .eswReferral: self = .eswReferral
         case .preHolidayPattern: self = .preHoliday

@@ -70,6 +70,41 @@ extension LetterPlaceholder {
         .init(name: "holiday_reason", isSection: false, en: "The head's reason", cy: "Rheswm y pennaeth"),
         .init(name: "signatory", isSection: false, en: "Who produced the letter", cy: "Pwy a gynhyrchodd y llythyr"),
         .init(
+            name: "wrote_before", isSection: true, en: "Shown when Letter 1, 2 or 3 was sent earlier this year",
+            cy: "Yn cael ei ddangos pan anfonwyd Llythyr 1, 2 neu 3 yn gynharach eleni"),
+        .init(
+            name: "letter1_sent", isSection: true, en: "Shown when Letter 1 was sent this year",
+            cy: "Yn cael ei ddangos pan anfonwyd Llythyr 1 eleni"),
+        .init(name: "letter1_date", isSection: false, en: "When Letter 1 was sent", cy: "Pryd anfonwyd Llythyr 1"),
+        .init(
+            name: "letter2_sent", isSection: true, en: "Shown when Letter 2 was sent this year",
+            cy: "Yn cael ei ddangos pan anfonwyd Llythyr 2 eleni"),
+        .init(name: "letter2_date", isSection: false, en: "When Letter 2 was sent", cy: "Pryd anfonwyd Llythyr 2"),
+        .init(
+            name: "letter3_sent", isSection: true, en: "Shown when Letter 3 was sent this year",
+            cy: "Yn cael ei ddangos pan anfonwyd Llythyr 3 eleni"),
+        .init(name: "letter3_date", isSection: false, en: "When Letter 3 was sent", cy: "Pryd anfonwyd Llythyr 3"),
+        .init(
+            name: "invitation_sent", isSection: true, en: "Shown when a meeting invitation was sent this year",
+            cy: "Yn cael ei ddangos pan anfonwyd gwahoddiad i gyfarfod eleni"),
+        .init(
+            name: "invitation_date", isSection: false, en: "When the meeting invitation was sent",
+            cy: "Pryd anfonwyd y gwahoddiad i gyfarfod"),
+        .init(
+            name: "call_recorded", isSection: true, en: "Shown when the phone call was recorded",
+            cy: "Yn cael ei ddangos pan gofnodwyd yr alwad ffôn"),
+        .init(
+            name: "call_spoke", isSection: true, en: "Shown when the call reached a parent",
+            cy: "Yn cael ei ddangos pan gyrhaeddodd yr alwad riant"),
+        .init(name: "call_date", isSection: false, en: "When the call was made", cy: "Pryd gwnaed yr alwad"),
+        .init(name: "call_outcome", isSection: false, en: "What came of the call", cy: "Canlyniad yr alwad"),
+        .init(
+            name: "meeting_arranged", isSection: true, en: "Shown when an attendance meeting was arranged",
+            cy: "Yn cael ei ddangos pan drefnwyd cyfarfod presenoldeb"),
+        .init(
+            name: "meeting_held_on", isSection: false, en: "The date the meeting was arranged for",
+            cy: "Y dyddiad y trefnwyd y cyfarfod ar ei gyfer"),
+        .init(
             name: "esw_helpline", isSection: false, en: "The ESW service's helpline number",
             cy: "Rhif llinell gymorth y gwasanaeth GCA"),
     ]

@@ -27,7 +27,8 @@ enum LettersController {
             school: laestab, years: ActionsController.limitedYears(principal, laestab), today: request.context.today,
             by: request.actor, signatory: principal.user.displayName)
         return Page.redirect(
-            base(laestab) + "/batches/\(batch.id)?needing=\(batch.needingDetails)&skipped=\(batch.withoutContact)")
+            base(laestab) + "/batches/\(batch.id)?needing=\(batch.needingDetails)&skipped=\(batch.withoutContact)"
+                + "&waiting=\(batch.waiting)")
     }
 
     @Sendable static func batch(_ request: Request) async throws -> Response {
@@ -50,6 +51,7 @@ enum LettersController {
         let pdf = try await store.batchPDF(id, school: laestab)
         let needing = request.query[Int.self, at: "needing"] ?? 0
         let skipped = request.query[Int.self, at: "skipped"] ?? 0
+        let waiting = request.query[Int.self, at: "waiting"] ?? 0
         var values: [String: Any] = [
             "title": request.text("letters.batchTitle", ["school": school.school.name]),
             "summary": request.text(
@@ -65,6 +67,7 @@ enum LettersController {
         values.merge(columnLabels(request)) { a, _ in a }
         if needing > 0 { values["needing"] = request.text("letters.needingDetails", ["count": String(needing)]) }
         if skipped > 0 { values["skipped"] = request.text("error.noContact") + " (\(skipped))" }
+        if waiting > 0 { values["waiting"] = request.text("letters.waiting", ["count": String(waiting)]) }
         if pdf != nil && whole {
             values["pdfHref"] = base(laestab) + "/batches/\(id)/pdf"
             values["pdfLabel"] = request.text("letters.downloadPDF")
@@ -200,6 +203,8 @@ enum LettersController {
             throw Abort(.forbidden)
         } catch LetterProblem.notEarned {
             throw Abort(.unprocessableEntity, reason: "error.notEarned")
+        } catch LetterProblem.waitingForInvitation {
+            throw Abort(.unprocessableEntity, reason: "error.waitingForInvitation")
         } catch LetterProblem.noContact {
             throw Abort(.unprocessableEntity, reason: "error.noContact")
         }
