@@ -16,6 +16,8 @@ public struct LetterFacts: Sendable {
     public let details: [String: String]
     /// What the school has done so far this year, as recorded: what a letter may say about the past.
     public var history: LetterHistory = LetterHistory()
+    /// For a penalty notice warning: the term's figures and the criteria met (the criteria are per term).
+    public var penalty: PenaltyTerm? = nil
 
     public init(
         pupil: Pupil, school: School, summary: AttendanceSummary, period: DateRange, date: LocalDate,
@@ -76,6 +78,14 @@ public struct LetterFacts: Sendable {
             "holiday_refused": details["holiday_decision"] == "refused",
             "holiday_reason": details["holiday_reason"] ?? "", "signatory": signatory,
             "esw_helpline": Self.eswHelpline,
+            "term_from": penalty?.range.start.letterText(language) ?? "",
+            "term_to": penalty?.range.end.letterText(language) ?? "",
+            "penalty_unauthorised": penalty?.met.contains("unauthorised") ?? false,
+            "term_unauthorised": penalty?.counts["unauthorised"] ?? 0,
+            "penalty_late": penalty?.met.contains("late_after_close") ?? false,
+            "term_late": penalty?.counts["late_after_close"] ?? 0,
+            "penalty_holiday": penalty?.met.contains("unagreed_holiday") ?? false,
+            "term_holiday": penalty?.counts["unagreed_holiday"] ?? 0,
         ]
     }
 }

@@ -42,12 +42,16 @@ public struct LetterService: Sendable {
     public let smtp: SMTPConfiguration?
     /// Nil when text messages are not set up.
     public let texts: (any TextMessageSender)?
+    /// The procedure in force: a penalty notice warning quotes the term by its rule.
+    public let policy: Policy
     let logger: Logger
 
     public init(
         store: Store, templates: LetterTemplates, pdf: PDFMaker?, smtp: SMTPConfiguration?,
-        texts: (any TextMessageSender)?, logger: Logger = Logger(label: "attendance.letters")
+        texts: (any TextMessageSender)?, policy: Policy = .wrexham2025,
+        logger: Logger = Logger(label: "attendance.letters")
     ) {
+        self.policy = policy
         self.store = store
         self.templates = templates
         self.pdf = pdf
@@ -156,8 +160,14 @@ public struct LetterService: Sendable {
         if let problem = LetterDetails.problems(details).first { throw LetterProblem.badDetail(problem) }
         let school = try await store.requireSchool(laestab)
         guard try await isCurrent(upn, at: laestab, on: today) else { throw LetterProblem.notOnRoll(upn) }
-        let facts = try await self.facts(
+        var facts = try await self.facts(
             upn, school: school.school, today: today, signatory: signatory, details: details)
+        if kind == .fpnWarning {
+            // The criteria are per term: the warning quotes this term's figures, by the procedure's own rule.
+            facts.penalty = ProcedureEngine(policy: policy, codes: store.codes).penaltyTerm(
+                marks: try await store.yearMarks(of: upn, year: today.academicYear),
+                calendar: try await store.calendar(for: school.school), asOf: today)
+        }
         let missing = facts.missingDetails(for: kind)
         guard missing.isEmpty else { throw LetterProblem.missingDetails(missing) }
         // A letter states only what the record shows: a 100% certificate only for 100% in the period it names.

@@ -88,7 +88,7 @@ public enum WebServer {
         let letters = LetterService(
             store: store, templates: try configuration.letterTemplates ?? LetterTemplates(),
             pdf: PDFMaker.locate(), smtp: configuration.smtp,
-            texts: configuration.notify.map { NotifyTextSender($0) }, logger: app.logger)
+            texts: configuration.notify.map { NotifyTextSender($0) }, policy: configuration.policy, logger: app.logger)
         app.storage[WebContextKey.self] = WebContext(
             store: store, configuration: configuration, strings: strings, templates: templates, letters: letters,
             signInThrottle: SignInThrottle())

@@ -111,7 +111,7 @@ func problems(_ body: () throws -> Void) -> [String] {
         #expect(
             calendar == [
                 "line 3: end: 2025-10-27 is before the start 2025-10-31",
-                "line 4: kind: 'break' is not one of term, holiday, inset, closure",
+                "line 4: kind: 'break' is not one of term, holiday, half_term, inset, closure",
             ])
         let contacts = try ImportParser.contacts(
             "upn,name,relationship,priority,parental_responsibility,email,language\nB801200005001,Sian Jones,Mother,1,Y,sian@example.org,cy\nB801200005001,Huw Jones,Father,2,Y,,\n"

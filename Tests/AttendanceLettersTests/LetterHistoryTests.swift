@@ -115,4 +115,37 @@ import Testing
             }
         }
     }
+
+    /// Issue 12, point 13: the warning quotes the term's figures and names each criterion met, lateness included.
+    @Test func aPenaltyNoticeWarningQuotesTheTermAndNamesLateness() async throws {
+        try await withLetters { service, store in
+            let stored = try await store.requireSchool(school)
+            let pupil = try await store.roll(of: stored.id, in: DateRange(today, today)!)[1].pupil
+            let pupilID = try await store.requirePupil(pupil.upn).id
+            let calendar = try await store.calendar(for: stored.school)
+            let mornings = calendar.schoolDays(in: DateRange(LocalDate(iso: "2026-11-02")!, today.adding(days: -1))!)
+                .prefix(12).map { AttendanceCore.Session($0, .am) }
+            try await store.writeMarks(
+                mornings.map {
+                    MarkEntry(
+                        pupilID: pupilID, schoolID: stored.id,
+                        mark: Mark(upn: pupil.upn, session: $0, code: "U", minutesLate: 45))
+                }, by: AttendanceStore.Actor("office@demo.example"), reason: "late book")
+            let ids = try await service.produce(
+                .fpnWarning, for: pupil.upn, school: school, details: [:], today: today,
+                by: AttendanceStore.Actor("head@demo.example"), signatory: "Mair Hughes")
+            let html = try #require(try await store.letter(id: ids[0])?.html)
+            let text = html.replacingOccurrences(of: "<[^>]+>", with: "", options: .regularExpression)
+            let term = try #require(calendar.term(containing: today)).range.start
+            #expect(text.contains(term.letterText(.en)) || text.contains(term.letterText(.cy)))
+            let late = try #require(
+                ProcedureEngine(policy: .wrexham2025, codes: store.codes).penaltyTerm(
+                    marks: try await store.yearMarks(of: pupil.upn, year: today.academicYear), calendar: calendar,
+                    asOf: today))
+            #expect(late.met.contains("late_after_close") && late.counts["late_after_close"]! >= 12)
+            #expect(
+                text.contains("\(late.counts["late_after_close"]!) arrivals after the register had closed")
+                    || text.contains("cyrraedd ar ôl i'r gofrestr gau \(late.counts["late_after_close"]!) gwaith"))
+        }
+    }
 }

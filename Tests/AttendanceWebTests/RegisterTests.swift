@@ -142,7 +142,9 @@ import VaporTesting
             try await tutor.get(form.path)
             let illness = try await tutor.post(form.path, form.fields([pupil: ["mark": "other", "other": "I"]]))
             #expect(illness.status == .unprocessableEntity)
-            #expect(illness.body.string.contains("Only the head teacher can set or undo an authorised absence (I)."))
+            #expect(
+                illness.body.string.contains(
+                    "Only the head teacher decides whether an absence is authorised or unauthorised (I)"))
             try await tutor.get(form.path)
             let visit = try await tutor.post(form.path, form.fields([pupil: ["mark": "other", "other": "V"]]))
             #expect(visit.body.string.contains("recorded by the attendance office"))

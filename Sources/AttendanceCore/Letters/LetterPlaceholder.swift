@@ -104,6 +104,30 @@ extension LetterPlaceholder {
         .init(
             name: "meeting_held_on", isSection: false, en: "The date the meeting was arranged for",
             cy: "Y dyddiad y trefnwyd y cyfarfod ar ei gyfer"),
+        .init(name: "term_from", isSection: false, en: "First day of this term", cy: "Diwrnod cyntaf y tymor hwn"),
+        .init(name: "term_to", isSection: false, en: "This term up to the letter", cy: "Y tymor hwn hyd at y llythyr"),
+        .init(
+            name: "penalty_unauthorised", isSection: true,
+            en: "Shown when this term's unauthorised absence meets the penalty notice criterion",
+            cy:
+                "Yn cael ei ddangos pan fo absenoldeb heb ei awdurdodi y tymor hwn yn bodloni maen prawf yr hysbysiad cosb"
+        ),
+        .init(
+            name: "term_unauthorised", isSection: false, en: "Unauthorised sessions this term (not N, G or U)",
+            cy: "Sesiynau heb eu hawdurdodi y tymor hwn (nid N, G nac U)"),
+        .init(
+            name: "penalty_late", isSection: true,
+            en: "Shown when lateness after the register closed meets the criterion",
+            cy: "Yn cael ei ddangos pan fo cyrraedd ar ôl i'r gofrestr gau yn bodloni'r maen prawf"),
+        .init(
+            name: "term_late", isSection: false, en: "Arrivals after the register closed this term (U)",
+            cy: "Cyrraedd ar ôl i'r gofrestr gau y tymor hwn (U)"),
+        .init(
+            name: "penalty_holiday", isSection: true, en: "Shown when holiday not agreed meets the criterion",
+            cy: "Yn cael ei ddangos pan fo gwyliau heb eu cytuno yn bodloni'r maen prawf"),
+        .init(
+            name: "term_holiday", isSection: false, en: "Sessions of holiday not agreed this term (G)",
+            cy: "Sesiynau o wyliau heb eu cytuno y tymor hwn (G)"),
         .init(
             name: "esw_helpline", isSection: false, en: "The ESW service's helpline number",
             cy: "Rhif llinell gymorth y gwasanaeth GCA"),

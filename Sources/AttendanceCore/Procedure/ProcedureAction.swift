@@ -54,3 +54,13 @@ public struct RecordedAction: Sendable, Hashable {
         self.status = status
     }
 }
+
+/// The term's figures behind a penalty notice flag: what a warning letter quotes.
+public struct PenaltyTerm: Sendable, Hashable {
+    /// The term so far.
+    public let range: DateRange
+    /// Sessions counting towards each criterion: "unauthorised", "late_after_close", "unagreed_holiday".
+    public let counts: [String: Int]
+    /// The criteria met, in the policy's order.
+    public let met: [String]
+}

@@ -227,9 +227,28 @@ public struct ProcedureEngine: Sendable {
         -> DueAction?
     {
         guard let term = days.term else { return nil }
-        let first = max(0, year.firstDay.days(until: term.range.start) * 2)
-        let last = min(limit, (year.firstDay.days(until: term.range.end) + 1) * 2)
-        guard first < last else { return nil }
+        var met: [String] = []
+        var slots: [Int] = []
+        for (basis, needed, found) in penaltyCriteria(
+            bytes: bytes, limit: limit, term: term.range, year: year, converting: converting)
+        where found.count >= needed {
+            met.append(basis)
+            slots += found
+        }
+        guard !met.isEmpty else { return nil }
+        return DueAction(
+            action: .fpnEligible, basis: met.joined(separator: ","), count: slots.count,
+            sessions: slots.sorted().map { Session(academicYear: year, slot: $0) },
+            key: "fpn_eligible/\(term.range.start.iso)")
+    }
+
+    /// Each penalty-notice criterion with the number it needs and the term's slots that count towards it.
+    private func penaltyCriteria(
+        bytes: [UInt8], limit: Int, term: DateRange, year: AcademicYear, converting: Set<Int>
+    ) -> [(basis: String, needed: Int, found: [Int])] {
+        let first = max(0, year.firstDay.days(until: term.start) * 2)
+        let last = min(limit, (year.firstDay.days(until: term.end) + 1) * 2)
+        guard first < last else { return [] }
         let criteria: [(String, Int, (Int) -> Bool)] = [
             (
                 "unauthorised", policy.fixedPenaltyPerTerm.unauthorisedSessions,
@@ -244,21 +263,26 @@ public struct ProcedureEngine: Sendable {
                 { self.flagsByID[Int(bytes[$0])] & Flag.holidayNotAgreed != 0 }
             ),
         ]
-        var met: [String] = []
-        var slots: [Int] = []
-        for (basis, needed, counts) in criteria {
-            let found = (first..<last).filter { bytes[$0] != 0 && counts($0) }
-            guard found.count >= needed else { continue }
-            met.append(basis)
-            slots += found
+        return criteria.map { basis, needed, counts in
+            (basis, needed, (first..<last).filter { bytes[$0] != 0 && counts($0) })
         }
-        guard !met.isEmpty else { return nil }
-        return DueAction(
-            action: .fpnEligible, basis: met.joined(separator: ","), count: slots.count,
-            sessions: slots.sorted().map { Session(academicYear: year, slot: $0) },
-            key: "fpn_eligible/\(term.range.start.iso)")
     }
 
+    /// A term's figures for a penalty notice warning: each criterion's count this term, and which are met, by the
+    /// same rule the procedure flags with. Nil outside a term.
+    public func penaltyTerm(marks: YearMarks, calendar: SchoolCalendar, asOf: LocalDate) -> PenaltyTerm? {
+        let days = Days(calendar: calendar, year: marks.academicYear, asOf: asOf, policy: policy)
+        guard let term = days.term, let range = DateRange(term.range.start, min(term.range.end, asOf)) else {
+            return nil
+        }
+        let year = marks.academicYear
+        let criteria = penaltyCriteria(
+            bytes: marks.bytes, limit: days.slotLimit(marks.bytes.count), term: term.range, year: year,
+            converting: [])
+        return PenaltyTerm(
+            range: range, counts: Dictionary(uniqueKeysWithValues: criteria.map { ($0.basis, $0.found.count) }),
+            met: criteria.filter { $0.found.count >= $0.needed }.map(\.basis))
+    }
     /// Runs of school days on which every mark is an unauthorised absence, long enough to report.
     private func continuous(bytes: [UInt8], limit: Int, from firstSlot: Int, days: Days, year: AcademicYear)
         -> [DueAction]
