@@ -191,6 +191,8 @@ public enum WebServer {
             .requires(.workActions, of: .school)
         r.post("schools", ":laestab", "pupils", ":upn", "letters", use: LettersController.produce)
             .requires(.workActions, of: .school)
+        r.post("schools", ":laestab", "pupils", ":upn", "medical-evidence", use: PupilController.recordEvidence)
+            .requires(.manageAttendance, of: .school)
         r.post("schools", ":laestab", "messages", "first-day", use: LettersController.firstDay)
             .requires(.manageAttendance, of: .school)
         r.get("letters", "templates", use: TemplatesController.list).requires(.manageLetters)

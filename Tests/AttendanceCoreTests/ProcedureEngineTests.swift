@@ -246,7 +246,14 @@ func actions(_ outcome: ProcedureEngine.Outcome) -> Set<ProcedureAction> { Set(o
         pupil.mark("I", sessions: 2, from: "2025-12-01")
         #expect(!actions(pupil.run("2025-12-19")).contains(.medicalEvidenceRequired))
         let due = pupil.run("2025-12-19", letter3: "2025-11-28").due.filter { $0.action == .medicalEvidenceRequired }
-        #expect(due.count == 2)
+        #expect(due.count == 1 && due[0].count == 2)  // one absence, one flag
+        // Issue 12, point 5: each absence after Letter 3 is one flag, never another Letter 3.
+        pupil.mark("M", sessions: 1, from: "2025-12-03")
+        pupil.mark("I", sessions: 4, from: "2025-12-10")
+        let flags = pupil.run("2025-12-19", letter3: "2025-11-28").due.filter { $0.action == .medicalEvidenceRequired }
+        #expect(flags.map(\.count) == [2, 1, 4])
+        #expect(flags.map(\.basis) == ["I", "M", "I"])
+        #expect(LetterKind(action: .medicalEvidenceRequired) == nil)
     }
 
     @Test func runningTwiceAddsNothingAndACorrectionWithdrawsWhatIsPending() {

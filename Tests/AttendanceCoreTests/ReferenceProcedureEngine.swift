@@ -86,12 +86,25 @@ struct ReferenceProcedureEngine: Sendable {
         due += continuous(all: all, calendar: calendar, asOf: asOf)
         due += preHoliday(all: all, calendar: calendar, year: year, asOf: asOf)
         if let letter3Sent {
-            for (session, code) in all
-            where session.date > letter3Sent && (code.means(.illness) || code.means(.medical)) {
+            // One flag per absence: consecutive I or M marks with no other mark between.
+            var absences: [[(Session, AttendanceCode)]] = []
+            var current: [(Session, AttendanceCode)] = []
+            for (session, code) in all where session.date > letter3Sent {
+                if code.means(.illness) || code.means(.medical) {
+                    current.append((session, code))
+                } else if !current.isEmpty {
+                    absences.append(current)
+                    current = []
+                }
+            }
+            if !current.isEmpty { absences.append(current) }
+            for absence in absences {
+                var kinds: [String] = []
+                for (_, code) in absence where !kinds.contains(code.code) { kinds.append(code.code) }
                 due.append(
                     DueAction(
-                        action: .medicalEvidenceRequired, basis: code.code, count: 1, sessions: [session],
-                        key: "medical_evidence_required/\(session)"))
+                        action: .medicalEvidenceRequired, basis: kinds.joined(separator: ","), count: absence.count,
+                        sessions: absence.map(\.0), key: "medical_evidence_required/\(absence[0].0)"))
             }
         }
 

@@ -118,3 +118,58 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct MedicalEvidenceTests {
+    /// Issue 12, point 5: after Letter 3 the head authorises illness only with the evidence recorded.
+    @Test func afterLetterThreeTheHeadAuthorisesIllnessOnlyWithRecordedEvidence() async throws {
+        try await withWebApp { app, store in
+            let form = try await store.user(email: "tutor@demo.example")!.grants[0].registrationGroups[0]
+            let school = try await store.requireSchool(mainSchool)
+            let calendar = try await store.calendar(for: school.school)
+            let day = calendar.schoolDays(in: DateRange(LocalDate(iso: "2026-11-16")!, testToday)!)[0]
+            let session = AttendanceCore.Session(day, .am)
+            let line = try #require(
+                try await store.registerLines(schoolID: school.id, group: form, session: session).first)
+            let upn = line.pupil.upn
+            // Letter 3 went on 2 November.
+            try await store.sql.insert(into: "procedure_actions")
+                .columns(
+                    "pupil_id", "school_id", "academic_year", "key", "action", "basis", "count", "sessions", "status",
+                    "due_on", "recorded_by", "recorded_at", "status_changed_by", "status_changed_at", "status_note"
+                )
+                .values(
+                    line.pupilID, school.id, 2026, "letter_3/2026", "letter_3", "absence", 26, "", "done",
+                    "2026-11-02", "system", "2026-11-02T18:00:00.000Z", "office@demo.example",
+                    "2026-11-02T19:00:00.000Z", "letter produced"
+                ).run()
+            let head = try #require(try await store.user(email: "head@demo.example"))
+            try await store.createToken(userID: head.id, name: "t", tokenHash: Secrets.digest("att_h"), by: Actor("t"))
+            func authorise() async throws -> TestingHTTPResponse {
+                let current = line.mark?.mark.code ?? ""
+                return try await app.testing().sendRequest(
+                    .POST, "/api/registers/\(mainSchool)/\(form)/\(day)/AM",
+                    headers: ["Authorization": "Bearer att_h", "Content-Type": "application/json"],
+                    body: ByteBuffer(
+                        string:
+                            #"{"marks":[{"upn":"\#(upn)","code":"I","expected":"\#(current)"}],"reason":"ill, mother rang"}"#
+                    ))
+            }
+            let refused = try await authorise()
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains("Letter 3 has been sent"))
+            // The office records the evidence (a bad date is refused, naming it), then the head authorises.
+            var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
+            try await office.get("/pupils/\(upn)")
+            let path = "/schools/\(mainSchool)/pupils/\(upn)/medical-evidence"
+            let bad = try await office.post(
+                path, ["from": "garbage", "to": day.iso, "what": "GP note", "seen_by": "Carys", "seen_on": day.iso])
+            #expect(bad.status == .unprocessableEntity && bad.body.string.contains("Absence from"))
+            try await office.get("/pupils/\(upn)")
+            let saved = try await office.post(
+                path, ["from": day.iso, "to": day.iso, "what": "GP note", "seen_by": "Carys Ellis", "seen_on": day.iso])
+            #expect(saved.status == .seeOther)
+            #expect(try await office.get("/pupils/\(upn)").body.string.contains("GP note, seen by Carys Ellis"))
+            #expect(try await authorise().status == .ok)
+        }
+    }
+}

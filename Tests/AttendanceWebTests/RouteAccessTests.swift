@@ -196,6 +196,11 @@ import VaporTesting
                         "GET", "/api/pupils/:upn/marks", "/api/pupils/\(upn(subject))/marks", allowed: allowed)
                     let school = subject == .elsewhere ? otherSchool : mainSchool
                     try await expect(
+                        "POST", "/schools/:laestab/pupils/:upn/medical-evidence",
+                        "/schools/\(school)/pupils/\(upn(subject))/medical-evidence",
+                        allowed: Self.office.contains(role) && [.child, .yearEight, .yearEleven].contains(subject),
+                        status: .unprocessableEntity)
+                    try await expect(
                         "POST", "/schools/:laestab/pupils/:upn/letters",
                         "/schools/\(school)/pupils/\(upn(subject))/letters", allowed: Self.mayWriteFor(role, subject),
                         form: ["kind": ""], status: .unprocessableEntity)

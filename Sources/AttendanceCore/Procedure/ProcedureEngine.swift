@@ -167,14 +167,25 @@ public struct ProcedureEngine: Sendable {
         }
         due += preHoliday(absences: unexplainedOrUnauthorised, days: days, year: year)
         if let letter3Sent {
+            // After Letter 3, each absence for illness or an appointment (a run of I or M sessions with no other
+            // mark between) is one flag for the head: authorise only with medical evidence.
             let after = max(0, (year.firstDay.days(until: letter3Sent) + 1) * 2)
-            for slot in after..<max(after, limit) where flagsByID[Int(bytes[slot])] & Flag.illnessOrMedical != 0 {
-                let noted = session(slot)
+            var absence: [Int] = []
+            func close() {
+                guard let first = absence.first else { return }
+                let kinds = absence.map { codes.code(id: bytes[$0])!.code }
                 due.append(
                     DueAction(
-                        action: .medicalEvidenceRequired, basis: codes.code(id: bytes[slot])!.code, count: 1,
-                        sessions: [noted], key: "medical_evidence_required/\(noted)"))
+                        action: .medicalEvidenceRequired,
+                        basis: kinds.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }.joined(
+                            separator: ","), count: absence.count, sessions: absence.map(session),
+                        key: "medical_evidence_required/\(session(first))"))
+                absence = []
             }
+            for slot in after..<max(after, limit) where bytes[slot] != 0 {
+                if flagsByID[Int(bytes[slot])] & Flag.illnessOrMedical != 0 { absence.append(slot) } else { close() }
+            }
+            close()
         }
 
         let live = Set(recorded.filter { $0.status != .withdrawn }.map(\.key))

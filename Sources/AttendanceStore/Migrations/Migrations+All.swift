@@ -20,5 +20,6 @@ enum AllMigrations {
         M0015_CreateLetters(),
         M0016_CreateDeliveries(),
         M0017_SessionOwnersAndDeactivation(),
+        M0018_CreateMedicalEvidence(),
     ]
 }

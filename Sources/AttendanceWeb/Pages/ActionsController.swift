@@ -15,6 +15,9 @@ enum ActionsController {
         return Set(grants.flatMap(\.yearGroups))
     }
 
+    /// Flags only the head teacher closes: a penalty notice warning, and authorising an absence after Letter 3.
+    static let headDecides: Set<ProcedureAction> = [.fpnEligible, .medicalEvidenceRequired]
+
     @Sendable static func page(_ request: Request) async throws -> Response {
         let saved = request.query[String.self, at: "saved"] != nil
         return try await render(request, notice: saved ? request.text("actions.saved") : nil, error: nil, status: .ok)
@@ -44,6 +47,18 @@ enum ActionsController {
                 && (wanted.band.isEmpty || summaries[item.pupil.upn]?.band?.rawValue == wanted.band)
         }
         let canDismiss = principal.allows(.authoriseAbsence, .school(laestab))
+        // For each absence flagged after Letter 3: the evidence recorded for its days, if any.
+        var evidence: [Int: String] = [:]
+        for item in shown where item.action == .medicalEvidenceRequired {
+            let days = item.sessions.compactMap { AttendanceCore.Session(text: $0)?.date }
+            let covering = try await store.medicalEvidence(of: item.pupil.upn).filter { record in
+                days.contains { record.days.contains($0) }
+            }
+            evidence[item.id] =
+                covering.isEmpty
+                ? request.text("evidence.missing")
+                : request.text("evidence.seen", ["what": covering.map(\.what).joined(separator: "; ")])
+        }
         func options(_ values: [String], _ selected: String) -> [[String: Any]] {
             values.map { value -> [String: Any] in
                 var option: [String: Any] = ["value": value]
@@ -108,6 +123,10 @@ enum ActionsController {
                     } else {
                         values["penaltyForHead"] = request.text("actions.fpnForHead")
                     }
+                } else if item.action == .medicalEvidenceRequired {
+                    values["evidenceState"] = evidence[item.id] ?? ""
+                    if canDismiss { values["canDismiss"] = true } else { values["headOnly"] = true }
+                    values["penaltyForHead"] = canDismiss ? nil : request.text("evidence.forHead")
                 } else if canDismiss {
                     values["canDismiss"] = true
                 }
@@ -163,8 +182,8 @@ enum ActionsController {
         if let years = limitedYears(principal, laestab), !years.contains(item.pupil.yearGroup) {
             return try await render(request, notice: nil, error: request.text("actions.notYours"), status: .forbidden)
         }
-        // A penalty notice flag is closed by the head's decision only (a warning, or "not now" with a reason).
-        if item.action == .fpnEligible && !principal.allows(.authoriseAbsence, .school(laestab)) {
+        // A penalty notice flag and a medical evidence flag are closed by the head's decision only.
+        if headDecides.contains(item.action) && !principal.allows(.authoriseAbsence, .school(laestab)) {
             return try await render(request, notice: nil, error: request.text("actions.onlyHead"), status: .forbidden)
         }
         if item.action == .fpnEligible && status == .dismissed { note = "not now: " + note }

@@ -130,6 +130,9 @@ enum PupilController {
         if let current, former == nil, view == .full, principal.allows(.workActions, .school(current.school)) {
             values.merge(try await letterValues(request, placement.upn, school: current.school)) { a, _ in a }
         }
+        if let current, former == nil, view == .full, principal.allows(.manageAttendance, .school(current.school)) {
+            values.merge(try await evidenceValues(request, placement.upn, school: current.school)) { a, _ in a }
+        }
         return try Page.render("pupil", values, request: request)
     }
 
@@ -144,6 +147,76 @@ enum PupilController {
         if let clipped = enrolment.clip(FigureViews.yearToDate(request)) { return clipped }
         let end = enrolment.onRollTo ?? request.context.today
         return DateRange(max(enrolment.onRollFrom, end.academicYear.firstDay), end)
+    }
+
+    /// Medical evidence recorded for the pupil's absences, and the form to record more (after Letter 3 the head
+    /// authorises illness and appointments only with it).
+    static func evidenceValues(_ request: Request, _ upn: UPN, school: LAESTAB) async throws -> [String: Any] {
+        let store = request.context.store
+        let sent = try await store.letter3Sent(upn: upn, school: school, year: request.context.today.academicYear)
+        var values: [String: Any] = [
+            "evidenceSection": true, "evidenceTitle": request.text("evidence.title"),
+            "evidenceIntro": sent.map { request.text("evidence.afterLetter3", ["date": $0.iso]) }
+                ?? request.text("evidence.intro"),
+            "evidenceAction": "/schools/\(school)/pupils/\(upn.value)/medical-evidence",
+            "evidence": try await store.medicalEvidence(of: upn).map {
+                request.text(
+                    "evidence.line",
+                    [
+                        "from": $0.days.start.iso, "to": $0.days.end.iso, "what": $0.what, "by": $0.seenBy,
+                        "on": $0.seenOn.iso,
+                    ])
+            },
+            "noEvidence": request.text("evidence.none"), "evidenceRecord": request.text("evidence.record"),
+        ]
+        for key in ["from", "to", "what", "seenBy", "seenOn"] {
+            values["evidence" + key.prefix(1).uppercased() + key.dropFirst() + "Label"] = request.text(
+                "evidence.\(key)")
+        }
+        if request.query[String.self, at: "evidence"] != nil {
+            values["evidenceNotice"] = request.text("evidence.saved")
+        }
+        return values
+    }
+
+    /// Records medical evidence seen for an absence. Checked field by field; nothing is kept unless all is well.
+    @Sendable static func recordEvidence(_ request: Request) async throws -> Response {
+        guard case .school(let laestab) = request.target,
+            let upn = request.parameters.get("upn").flatMap({ try? UPN($0) }),
+            let stored = try await request.context.store.pupil(upn)
+        else { throw Abort(.notFound) }
+        guard request.mayWorkOn(stored, at: laestab) else { throw Abort(.forbidden) }
+        let form = try request.content.decode([String: String].self)
+        func field(_ name: String) -> String { (form[name] ?? "").trimmingCharacters(in: .whitespaces) }
+        func date(_ name: String) throws -> LocalDate {
+            guard let date = LocalDate(iso: field(name)) else {
+                throw Abort(
+                    .unprocessableEntity,
+                    reason: request.text("evidence.\(name == "seen_on" ? "seenOn" : name)") + ": "
+                        + request.text("letterDetail.not_a_date", ["field": field(name)]))
+            }
+            return date
+        }
+        let from = try date("from"), to = try date("to"), seenOn = try date("seen_on")
+        guard let days = DateRange(from, to) else {
+            throw Abort(
+                .unprocessableEntity, reason: request.text("evidence.to") + ": " + request.text("evidence.backwards"))
+        }
+        let what = field("what"), seenBy = field("seen_by")
+        guard !what.isEmpty, what.count <= 200, !seenBy.isEmpty, seenBy.count <= 100,
+            !(what + seenBy).unicodeScalars.contains(where: { $0.value < 0x20 })
+        else {
+            throw Abort(
+                .unprocessableEntity, reason: request.text("evidence.what") + " / " + request.text("evidence.seenBy"))
+        }
+        guard seenOn <= request.context.today else {
+            throw Abort(
+                .unprocessableEntity,
+                reason: request.text("evidence.seenOn") + ": " + request.text("contact.futureDate"))
+        }
+        try await request.context.store.recordMedicalEvidence(
+            upn: upn, school: laestab, days: days, what: what, seenBy: seenBy, seenOn: seenOn, by: request.actor)
+        return Page.redirect("/pupils/\(upn.value)?evidence=1#evidence")
     }
 
     /// The pupil's letters and messages, and the form to produce one.

@@ -129,7 +129,8 @@ enum RegisterAPIController {
                 kind: kind, minutes: entry.minutesLate.map(String.init), other: code.code, seen: entry.expected ?? "")
         }
         let (entries, errors, changesExisting) = RegisterController.plan(
-            context, choices: choices, principal: principal, request: request)
+            context, choices: choices, principal: principal, request: request,
+            evidenceMissing: try await RegisterController.evidenceMissing(request, context, choices: choices))
         problems += errors.map { .init(upn: $0.key.value, error: $0.value) }.sorted { $0.upn < $1.upn }
         let reason = (body.reason ?? "").trimmingCharacters(in: .whitespaces)
         if changesExisting && reason.isEmpty {

@@ -214,6 +214,29 @@ enum RegisterController {
         return try Page.render("register", values, request: request, status: status)
     }
 
+    /// Pupils for whom the chosen illness or appointment code needs medical evidence not yet recorded (Letter 3
+    /// went before this session). Asked only for the few pupils given such a code.
+    static func evidenceMissing(_ request: Request, _ context: Context, choices: [UPN: Choice]) async throws
+        -> Set<UPN>
+    {
+        let codes = request.context.store.codes
+        let store = request.context.store
+        var missing = Set<UPN>()
+        for (upn, choice) in choices where choice.kind == "other" {
+            guard let code = choice.other.flatMap({ codes[$0] }), code.means(.illness) || code.means(.medical) else {
+                continue
+            }
+            let date = context.session.date
+            let sent = try await store.letter3Sent(
+                upn: upn, school: context.school.school.laestab, year: date.academicYear)
+            let evidence = try await store.medicalEvidence(of: upn).map(\.days)
+            if MedicalEvidenceRule.needsEvidence(code, on: date, letter3Sent: sent, evidence: evidence) {
+                missing.insert(upn)
+            }
+        }
+        return missing
+    }
+
     /// A user whose only role at the school is form tutor uses the register's own codes.
     static func registerCodesOnly(_ principal: Principal, _ school: LAESTAB) -> Bool {
         !principal.grants.contains {
@@ -224,7 +247,8 @@ enum RegisterController {
     /// Turns what the user chose into marks to write, checking each against the rules; shared by the page and
     /// the API. Pupils with no choice are left as they are.
     static func plan(
-        _ context: Context, choices: [UPN: Choice], principal: Principal, request: Request
+        _ context: Context, choices: [UPN: Choice], principal: Principal, request: Request,
+        evidenceMissing: Set<UPN> = []
     ) -> (entries: [MarkEntry], errors: [UPN: String], changesExisting: Bool) {
         let codes = request.context.store.codes
         let laestab = context.school.school.laestab
@@ -283,6 +307,11 @@ enum RegisterController {
                 }
                 continue
             }
+            // After Letter 3, illness or an appointment is authorised only with the medical evidence recorded.
+            if evidenceMissing.contains(line.pupil.upn), code.means(.illness) || code.means(.medical) {
+                errors[line.pupil.upn] = request.text("register.needsEvidence", ["code": code.code])
+                continue
+            }
             let seen = choice.seen ?? ""
             if !seen.isEmpty { changesExisting = true }
             entries.append(
@@ -310,7 +339,9 @@ enum RegisterController {
                 kind: form["mark-\(upn)"], minutes: form["late-\(upn)"], other: form["other-\(upn)"],
                 seen: form["seen-\(upn)"])
         }
-        let (entries, errors, changesExisting) = plan(context, choices: choices, principal: principal, request: request)
+        let (entries, errors, changesExisting) = plan(
+            context, choices: choices, principal: principal, request: request,
+            evidenceMissing: try await evidenceMissing(request, context, choices: choices))
         if changesExisting && reason.isEmpty && errors.isEmpty {
             return try render(
                 request, context, choices: choices, errors: [:], fillPresent: false,

@@ -1,0 +1,12 @@
+/// Letter 3: "medical proof required for any future absence to be authorised". After it, the head authorises
+/// illness (I) or an appointment (M) only for a day the recorded evidence covers.
+public enum MedicalEvidenceRule {
+    /// Whether setting `code` on `date` needs evidence that is not recorded: Letter 3 went before the day, the code
+    /// is illness or an appointment, and no evidence covers the day.
+    public static func needsEvidence(
+        _ code: AttendanceCode, on date: LocalDate, letter3Sent: LocalDate?, evidence: [DateRange]
+    ) -> Bool {
+        guard let letter3Sent, date > letter3Sent, code.means(.illness) || code.means(.medical) else { return false }
+        return !evidence.contains { $0.contains(date) }
+    }
+}
