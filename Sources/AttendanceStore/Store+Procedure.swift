@@ -221,7 +221,7 @@ extension Store {
 
     /// Actions about particular sessions rather than a count.
     static let sessionBound: Set<ProcedureAction> = [
-        .noContactDay3, .medicalEvidenceRequired, .continuousAbsenceReport, .firstDayContact,
+        .noContactDay3, .medicalEvidenceRequired, .continuousAbsenceReport, .firstDayContact, .preHolidayPattern,
     ]
 
     /// Days on which the school reached a parent, or recorded a reason, for each pupil's absence.

@@ -34,7 +34,8 @@ import Testing
                 for session in sessions[from..<min(sessions.count, from + 30)] { marks.set(wales[code], at: session) }
             }
             // Sometimes absent without a reason just before the breaks, so the pre-holiday rule is reached.
-            if random.chance(0.15) {
+            let beforeBreaks = random.chance(0.15)
+            if beforeBreaks {
                 for start in autumn2025.breakStarts {
                     for day in autumn2025.schoolDays(2, before: start) {
                         marks.set(wales["O"], at: Session(day, .am))
@@ -42,7 +43,11 @@ import Testing
                     }
                 }
             }
-            let asOf = LocalDate(iso: "2025-09-01")!.adding(days: Int(random.next() % 230))
+            // … and then sometimes a day in the weeks before Easter, when its letter is due.
+            let asOf =
+                beforeBreaks && random.chance(0.7)
+                ? LocalDate(iso: "2026-03-02")!.adding(days: Int(random.next() % 26))
+                : LocalDate(iso: "2025-09-01")!.adding(days: Int(random.next() % 230))
             // Sometimes absent with no reason on the last few days, so the first-day and day-3 rules are reached.
             if random.chance(0.2) {
                 let recent = autumn2025.sessions(in: DateRange(asOf.adding(days: -5), asOf)!)

@@ -216,7 +216,10 @@ func actions(_ outcome: ProcedureEngine.Outcome) -> Set<ProcedureAction> { Set(o
         pupil.mark("O", sessions: 2, from: "2025-10-24")  // Friday before half-term
         #expect(!actions(pupil.run("2026-01-30")).contains(.preHolidayPattern))
         pupil.mark("N", sessions: 1, from: "2025-12-19")  // unexplained, the last day before Christmas
-        let pattern = pupil.run("2026-01-30").due.first { $0.action == .preHolidayPattern }
+        // Due in the last three school weeks before the next break (Easter, 28 March), not before.
+        #expect(!actions(pupil.run("2026-01-30")).contains(.preHolidayPattern))
+        #expect(!actions(pupil.run("2026-03-05")).contains(.preHolidayPattern))
+        let pattern = pupil.run("2026-03-09").due.first { $0.action == .preHolidayPattern }
         #expect(pattern?.count == 2)
     }
 
@@ -225,7 +228,7 @@ func actions(_ outcome: ProcedureEngine.Outcome) -> Set<ProcedureAction> { Set(o
         var ill = Pupil2025()
         ill.mark("I", sessions: 2, from: "2025-10-24")  // illness before half-term
         ill.mark("I", sessions: 2, from: "2025-12-19")  // and before Christmas: not a pattern to write about
-        #expect(!actions(ill.run("2026-01-30")).contains(.preHolidayPattern))
+        #expect(!actions(ill.run("2026-03-20")).contains(.preHolidayPattern))
         #expect(autumn2025.breakStarts == [day("2025-10-27"), day("2025-12-20"), day("2026-03-28")])
         // A bank holiday Monday is not a break: absence on the Friday before it is not "before a holiday".
         let withBankHoliday = SchoolCalendar(
@@ -236,7 +239,7 @@ func actions(_ outcome: ProcedureEngine.Outcome) -> Set<ProcedureAction> { Set(o
         bank.mark("O", sessions: 2, from: "2025-11-14")
         bank.mark("O", sessions: 2, from: "2025-12-19")
         let outcome = ProcedureEngine(policy: .wrexham2025, codes: wales).run(
-            marks: bank.marks, calendar: withBankHoliday, asOf: day("2026-01-30"), recorded: [])
+            marks: bank.marks, calendar: withBankHoliday, asOf: day("2026-03-20"), recorded: [])
         #expect(!outcome.due.contains { $0.action == .preHolidayPattern })
         #expect(withBankHoliday.breakStarts == autumn2025.breakStarts)
     }
@@ -298,6 +301,23 @@ func actions(_ outcome: ProcedureEngine.Outcome) -> Set<ProcedureAction> { Set(o
         #expect(actions(truant.run("2025-12-19", recorded: referred)).contains(.legalActionReview))
         truant.mark("O", sessions: 30, from: "2025-11-03")
         #expect(actions(truant.run("2025-12-19")).isSuperset(of: [.eswReferral, .legalActionReview]))
+    }
+
+    /// The format has a version: a version 1 file (no `version`) written before a field existed still loads, with
+    /// the field's default; a version 2 file must give it; a version from the future is refused.
+    @Test func anOlderPolicyFileLoadsWithDefaultsForLaterFields() throws {
+        let current = Policy.wrexham2025JSON
+        let older = current.replacingOccurrences(of: #""version": 2,"#, with: "")
+            .replacingOccurrences(of: #","pre_holiday_notice_school_days": 15"#, with: "")
+            .replacingOccurrences(of: ",\n  \"pre_holiday_notice_school_days\": 15", with: "")
+        #expect(!older.contains("pre_holiday_notice") && !older.contains("version"))
+        let loaded = try Policy(json: Data(older.utf8))
+        #expect(loaded.version == 1 && loaded.preHolidayNoticeSchoolDays == 15)
+        #expect(loaded.thresholds == Policy.wrexham2025.thresholds)
+        let missing = current.replacingOccurrences(of: ",\n  \"pre_holiday_notice_school_days\": 15", with: "")
+        #expect(throws: Policy.Invalid.self) { try Policy(json: Data(missing.utf8)) }
+        let future = current.replacingOccurrences(of: #""version": 2"#, with: #""version": 9"#)
+        #expect(throws: Policy.Invalid.self) { try Policy(json: Data(future.utf8)) }
     }
 
     @Test func aBadPolicyFileIsRefusedNamingTheField() throws {

@@ -217,6 +217,9 @@ struct ReferenceProcedureEngine: Sendable {
     private func preHoliday(
         all: [(Session, AttendanceCode)], calendar: SchoolCalendar, year: AcademicYear, asOf: LocalDate
     ) -> [DueAction] {
+        // In the weeks before the next break only.
+        guard let toBreak = calendar.schoolDaysToNextBreak(from: asOf), toBreak <= policy.preHolidayNoticeSchoolDays
+        else { return [] }
         var absentDates: [LocalDate: [Session]] = [:]
         for (session, code) in all where code.category == .unauthorised && !code.means(.lateAfterClose) {
             absentDates[session.date, default: []].append(session)

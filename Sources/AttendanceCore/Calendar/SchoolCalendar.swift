@@ -66,6 +66,12 @@ public struct SchoolCalendar: Sendable {
         return Array(Set(halfTerms + termEnds)).sorted()
     }
 
+    /// School days from `date` (itself included, if one) until the next break starts; nil when none follows.
+    public func schoolDaysToNextBreak(from date: LocalDate) -> Int? {
+        guard let next = breakStarts.first(where: { $0 > date }) else { return nil }
+        return DateRange(date, next.adding(days: -1)).map { schoolDays(in: $0).count } ?? 0
+    }
+
     /// The last `count` school days before a break starts (fewer if the term has fewer).
     public func schoolDays(_ count: Int, before breakStart: LocalDate) -> [LocalDate] {
         var days: [LocalDate] = []

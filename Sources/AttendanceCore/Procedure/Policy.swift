@@ -26,6 +26,9 @@ public struct Policy: Sendable, Hashable, Codable {
         }
     }
 
+    /// The format's version: 1 for files written before versions were kept (no `version` field), 2 now. A field
+    /// added in a later version has a default, so an authority's older file keeps loading.
+    public let version: Int
     public let name: String
     public let thresholds: [Threshold]
     /// Bands in tenths of a percent, applied to the figure as shown (see `SummaryRules`).
@@ -45,9 +48,15 @@ public struct Policy: Sendable, Hashable, Codable {
     /// School days before a holiday that count for the pre-holiday pattern, and how many holidays make a pattern.
     public let preHolidaySchoolDays: Int
     public let preHolidayRepeats: Int
+    /// Version 2: the pre-holiday letter is due in the last this-many school days before the next break, so it
+    /// reaches parents in the weeks before the holiday it is about.
+    public let preHolidayNoticeSchoolDays: Int
+
+    /// The newest format this program reads.
+    public static let currentVersion = 2
 
     enum CodingKeys: String, CodingKey {
-        case name, thresholds
+        case version, name, thresholds
         case greenFromTenths = "green_from_tenths"
         case amberFromTenths = "amber_from_tenths"
         case persistentAbsencePercent = "persistent_absence_percent"
@@ -58,7 +67,35 @@ public struct Policy: Sendable, Hashable, Codable {
         case continuousAbsenceSchoolDays = "continuous_absence_school_days"
         case preHolidaySchoolDays = "pre_holiday_school_days"
         case preHolidayRepeats = "pre_holiday_repeats"
+        case preHolidayNoticeSchoolDays = "pre_holiday_notice_school_days"
     }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        version = try c.decodeIfPresent(Int.self, forKey: .version) ?? 1
+        name = try c.decode(String.self, forKey: .name)
+        thresholds = try c.decode([Threshold].self, forKey: .thresholds)
+        greenFromTenths = try c.decode(Int.self, forKey: .greenFromTenths)
+        amberFromTenths = try c.decode(Int.self, forKey: .amberFromTenths)
+        persistentAbsencePercent = try c.decode(Int.self, forKey: .persistentAbsencePercent)
+        noReasonSchoolDays = try c.decode(Int.self, forKey: .noReasonSchoolDays)
+        noContactSchoolDays = try c.decode(Int.self, forKey: .noContactSchoolDays)
+        fixedPenaltyPerTerm = try c.decode(FixedPenalty.self, forKey: .fixedPenaltyPerTerm)
+        holidayLimitSchoolDays = try c.decode(Int.self, forKey: .holidayLimitSchoolDays)
+        continuousAbsenceSchoolDays = try c.decode(Int.self, forKey: .continuousAbsenceSchoolDays)
+        preHolidaySchoolDays = try c.decode(Int.self, forKey: .preHolidaySchoolDays)
+        preHolidayRepeats = try c.decode(Int.self, forKey: .preHolidayRepeats)
+        // Added in version 2: a version 1 file gets the default; a version 2 file must say.
+        if version >= 2 {
+            preHolidayNoticeSchoolDays = try c.decode(Int.self, forKey: .preHolidayNoticeSchoolDays)
+        } else {
+            preHolidayNoticeSchoolDays =
+                try c.decodeIfPresent(Int.self, forKey: .preHolidayNoticeSchoolDays) ?? Self.defaultPreHolidayNotice
+        }
+    }
+
+    /// Three school weeks: the default for files written before the field existed.
+    static let defaultPreHolidayNotice = 15
 
     public var summaryRules: SummaryRules {
         SummaryRules(
@@ -83,6 +120,9 @@ public struct Policy: Sendable, Hashable, Codable {
     }
 
     func validate() throws(Invalid) {
+        guard (1...Self.currentVersion).contains(version) else {
+            throw Invalid(field: "version", problem: "must be from 1 to \(Self.currentVersion)")
+        }
         if name.trimmingCharacters(in: .whitespaces).isEmpty { throw Invalid(field: "name", problem: "is empty") }
         for (index, threshold) in thresholds.enumerated() where threshold.sessions < 1 {
             throw Invalid(field: "thresholds[\(index)].sessions", problem: "must be at least 1")
@@ -92,6 +132,7 @@ public struct Policy: Sendable, Hashable, Codable {
             ("no_contact_school_days", noContactSchoolDays), ("holiday_limit_school_days", holidayLimitSchoolDays),
             ("continuous_absence_school_days", continuousAbsenceSchoolDays),
             ("pre_holiday_school_days", preHolidaySchoolDays), ("pre_holiday_repeats", preHolidayRepeats),
+            ("pre_holiday_notice_school_days", preHolidayNoticeSchoolDays),
             ("fixed_penalty_per_term.unauthorised_sessions", fixedPenaltyPerTerm.unauthorisedSessions),
             ("fixed_penalty_per_term.late_after_close_sessions", fixedPenaltyPerTerm.lateAfterCloseSessions),
             ("fixed_penalty_per_term.unagreed_holiday_sessions", fixedPenaltyPerTerm.unagreedHolidaySessions),
@@ -114,6 +155,7 @@ public struct Policy: Sendable, Hashable, Codable {
     /// The Wrexham Attendance Procedure (2025), DOMAIN.md sections 4, 5 and 7.
     public static let wrexham2025JSON = """
         {
+          "version": 2,
           "name": "wrexham-2025",
           "thresholds": [
             {"action": "letter_1", "sessions": 10, "of": "absence"},
@@ -136,7 +178,8 @@ public struct Policy: Sendable, Hashable, Codable {
           "holiday_limit_school_days": 10,
           "continuous_absence_school_days": 10,
           "pre_holiday_school_days": 2,
-          "pre_holiday_repeats": 2
+          "pre_holiday_repeats": 2,
+          "pre_holiday_notice_school_days": 15
         }
         """
 }

@@ -8,6 +8,8 @@ extension ProcedureEngine {
         /// For each break of the calendar begun by `asOf`, the offsets of the school days just before it.
         let preHolidayWindows: [[Int]]
         let term: CalendarEntry?
+        /// School days from `asOf` (itself included) until the next break of the calendar starts; nil if none.
+        let schoolDaysToNextBreak: Int?
 
         public init(calendar: SchoolCalendar, year: AcademicYear, asOf: LocalDate, policy: Policy) {
             self.asOf = asOf
@@ -18,6 +20,7 @@ extension ProcedureEngine {
                 calendar.schoolDays(policy.preHolidaySchoolDays, before: start).map { year.firstDay.days(until: $0) }
             }.filter { !$0.isEmpty }
             term = calendar.term(containing: asOf)
+            schoolDaysToNextBreak = calendar.schoolDaysToNextBreak(from: asOf)
             firstDay = year.firstDay
         }
 

@@ -335,8 +335,12 @@ public struct ProcedureEngine: Sendable {
 
     /// Unexplained or unauthorised absence (not illness, not an agreed absence, not lateness) in the last school
     /// days before the calendar's breaks (terms' ends, half-terms), repeated across breaks this year.
+    /// Due only in the last school days before the next break, so the letter reaches parents before the holiday
+    /// it is about.
     private func preHoliday(absences: [Int], days: Days, year: AcademicYear) -> [DueAction] {
-        guard !absences.isEmpty else { return [] }
+        guard !absences.isEmpty, let toBreak = days.schoolDaysToNextBreak,
+            toBreak <= policy.preHolidayNoticeSchoolDays
+        else { return [] }
         var byDay: [Int: [Int]] = [:]
         for slot in absences { byDay[slot / 2, default: []].append(slot) }
         var holidays: [[Session]] = []
