@@ -126,7 +126,7 @@ extension Store {
                 let since = original?.recordedAt
                 // An action about particular sessions (no contact in a spell, evidence for an absence) is undone
                 // only by a correction of one of them.
-                let about = Self.sessionBound.contains(item.action.action) ? original.map { Set($0.due.sessions) } : nil
+                let about = item.action.action.isAboutItsSessions ? original.map { Set($0.due.sessions) } : nil
                 guard
                     let cause = try await amendments(of: item.upn).last(where: { amendment in
                         amendment.changedBy != Actor.system.name && (since.map { amendment.changedAt >= $0 } ?? true)
@@ -218,11 +218,6 @@ extension Store {
         }
         return result
     }
-
-    /// Actions about particular sessions rather than a count.
-    static let sessionBound: Set<ProcedureAction> = [
-        .noContactDay3, .medicalEvidenceRequired, .continuousAbsenceReport, .firstDayContact, .preHolidayPattern,
-    ]
 
     /// Days on which the school reached a parent, or recorded a reason, for each pupil's absence.
     func contactedDays(schoolID: Int, in range: DateRange) async throws -> [Int: Set<LocalDate>] {

@@ -137,6 +137,32 @@ func actions(_ outcome: ProcedureEngine.Outcome) -> Set<ProcedureAction> { Set(o
     }
 
     /// Issue 12, point 4: the end of a term withdraws nothing.
+    /// Each action declares its period once: its key and when it may be withdrawn follow from it.
+    @Test(arguments: ProcedureAction.allCases)
+    func everyActionDeclaresItsPeriodAndItsKeyAndWithdrawalFollow(action: ProcedureAction) {
+        let term = range("2026-01-05", "2026-03-27")
+        let asOf = day("2026-02-10")
+        switch action.period {
+        case .schoolYear:
+            #expect(action.key(2025) == "\(action.rawValue)/2025")
+            #expect(action.mayWithdraw(key: action.key(2025), asOf: asOf, term: term))
+        case .term:
+            #expect(action.mayWithdraw(key: action.key("2026-01-05"), asOf: asOf, term: term))
+            #expect(!action.mayWithdraw(key: action.key("2025-09-01"), asOf: asOf, term: term))  // last term's
+            #expect(!action.mayWithdraw(key: action.key("2026-01-05"), asOf: asOf, term: nil))
+        case .day:
+            #expect(action.mayWithdraw(key: action.key("2026-02-10"), asOf: asOf, term: term))
+            #expect(!action.mayWithdraw(key: action.key("2026-02-09"), asOf: asOf, term: term))
+        case .spell, .absence:
+            #expect(action.isAboutItsSessions)
+            #expect(action.mayWithdraw(key: action.key("2026-02-02"), asOf: asOf, term: term))
+        }
+        #expect(
+            action.isAboutItsSessions
+                == (action.period != .schoolYear && action.period != .term
+                    || action == .preHolidayPattern))
+    }
+
     @Test func theEndOfATermWithdrawsNothing() {
         var pupil = Pupil2025()
         pupil.mark("O", sessions: 12, from: "2025-11-03")

@@ -40,7 +40,7 @@ struct ReferenceProcedureEngine: Sendable {
                     DueAction(
                         action: threshold.action, basis: threshold.of.rawValue, count: counted.count,
                         sessions: Array(counted.prefix(threshold.sessions)),
-                        key: "\(threshold.action.rawValue)/\(year.startYear)"))
+                        key: threshold.action.key(year.startYear)))
             }
         }
 
@@ -49,21 +49,24 @@ struct ReferenceProcedureEngine: Sendable {
             due.append(
                 DueAction(
                     action: .persistentAbsence, basis: "missed \(summary.absent) of \(summary.possible)",
-                    count: summary.absent, sessions: absences, key: "persistent_absence/\(year.startYear)"))
+                    count: summary.absent, sessions: absences,
+                    key: ProcedureAction.persistentAbsence.key(year.startYear)))
         }
 
         let noReason = all.filter { $0.1.means(.noReasonYet) }.map(\.0)
         for session in noReason
         where calendar.schoolDays(after: session.date, through: asOf) >= policy.noReasonSchoolDays {
             due.append(
-                DueAction(action: .nToO, basis: "no_reason", count: 1, sessions: [session], key: "n_to_o/\(session)"))
+                DueAction(
+                    action: .nToO, basis: "no_reason", count: 1, sessions: [session],
+                    key: ProcedureAction.nToO.key(session)))
         }
         let today = noReason.filter { $0.date == asOf }
         if !today.isEmpty {
             due.append(
                 DueAction(
                     action: .firstDayContact, basis: "no_reason", count: today.count, sessions: today,
-                    key: "first_day_contact/\(asOf.iso)"))
+                    key: ProcedureAction.firstDayContact.key(asOf.iso)))
         }
         due += noContact(noReason: noReason, calendar: calendar, asOf: asOf, contacted: contacted)
         // N marks old enough to become O in this run count as O for the penalty notice.
@@ -81,7 +84,7 @@ struct ReferenceProcedureEngine: Sendable {
             due.append(
                 DueAction(
                     action: .legalActionReview, basis: fixedPenalty.basis, count: fixedPenalty.count,
-                    sessions: fixedPenalty.sessions, key: "legal_action_review/\(term.range.start.iso)"))
+                    sessions: fixedPenalty.sessions, key: ProcedureAction.legalActionReview.key(term.range.start.iso)))
         }
         due += continuous(all: all, calendar: calendar, asOf: asOf)
         due += preHoliday(all: all, calendar: calendar, year: year, asOf: asOf)
@@ -104,22 +107,15 @@ struct ReferenceProcedureEngine: Sendable {
                 due.append(
                     DueAction(
                         action: .medicalEvidenceRequired, basis: kinds.joined(separator: ","), count: absence.count,
-                        sessions: absence.map(\.0), key: "medical_evidence_required/\(absence[0].0)"))
+                        sessions: absence.map(\.0), key: ProcedureAction.medicalEvidenceRequired.key(absence[0].0)))
             }
         }
 
         let live = Set(recorded.filter { $0.status != .withdrawn }.map(\.key))
         let dueKeys = Set(due.map(\.key))
         let withdraw = recorded.filter { action in
-            guard action.status == .pending, !dueKeys.contains(action.key) else { return false }
-            // Day-bound actions are judged only on their own day, term-bound ones in their own term.
-            switch action.action {
-            case .firstDayContact: return action.key.hasSuffix(asOf.iso)
-            case .fpnEligible, .legalActionReview:
-                guard let term = calendar.term(containing: asOf) else { return false }
-                return action.key == "\(action.action.rawValue)/\(term.range.start.iso)"
-            default: return true
-            }
+            action.status == .pending && !dueKeys.contains(action.key)
+                && action.action.mayWithdraw(key: action.key, asOf: asOf, term: calendar.term(containing: asOf)?.range)
         }
         return Outcome(due: due, new: due.filter { !live.contains($0.key) }, withdraw: withdraw)
     }
@@ -143,7 +139,8 @@ struct ReferenceProcedureEngine: Sendable {
         return [
             DueAction(
                 action: .noContactDay3, basis: "no_reason", count: spell.count,
-                sessions: noReason.filter { spell.contains($0.date) }, key: "no_contact_day_3/\(spell[0].iso)")
+                sessions: noReason.filter { spell.contains($0.date) },
+                key: ProcedureAction.noContactDay3.key(spell[0].iso))
         ]
     }
 
@@ -180,7 +177,7 @@ struct ReferenceProcedureEngine: Sendable {
         guard !met.isEmpty else { return nil }
         return DueAction(
             action: .fpnEligible, basis: met.joined(separator: ","), count: sessions.count,
-            sessions: sessions.sorted(), key: "fpn_eligible/\(term.range.start.iso)")
+            sessions: sessions.sorted(), key: ProcedureAction.fpnEligible.key(term.range.start.iso))
     }
 
     /// Runs of school days on which every mark is an unauthorised absence, long enough to report.
@@ -197,7 +194,7 @@ struct ReferenceProcedureEngine: Sendable {
                 result.append(
                     DueAction(
                         action: .continuousAbsenceReport, basis: "unauthorised", count: run.count, sessions: sessions,
-                        key: "continuous_absence_report/\(run[0].iso)"))
+                        key: ProcedureAction.continuousAbsenceReport.key(run[0].iso)))
             }
             run = []
         }
@@ -234,7 +231,7 @@ struct ReferenceProcedureEngine: Sendable {
         return [
             DueAction(
                 action: .preHolidayPattern, basis: "before \(holidays.count) holidays", count: holidays.count,
-                sessions: holidays.flatMap { $0 }, key: "pre_holiday_pattern/\(year.startYear)")
+                sessions: holidays.flatMap { $0 }, key: ProcedureAction.preHolidayPattern.key(year.startYear))
         ]
     }
 }

@@ -17,6 +17,52 @@ public enum ProcedureAction: String, Sendable, Hashable, Codable, CaseIterable {
     case medicalEvidenceRequired = "medical_evidence_required"
 }
 
+/// How long an action lasts: its key names the start of its period, and it may be withdrawn only while the
+/// period lasts. Declared once per action (`ProcedureAction.period`), so a new rule is one line here.
+public enum ActionPeriod: String, Sendable, CaseIterable {
+    /// Once per pupil per school year (the letters, the call, the meeting, the referral, persistent absence,
+    /// the pre-holiday pattern).
+    case schoolYear = "school_year"
+    /// Once per term (a penalty notice flag, the legal review: the criteria are per term).
+    case term
+    /// One day's (first-day contact).
+    case day
+    /// Once per spell of absence (no contact by day three, continuous absence to report).
+    case spell
+    /// Once per absence (medical evidence after Letter 3, an N turned into O).
+    case absence
+}
+
+extension ProcedureAction {
+    public var period: ActionPeriod {
+        switch self {
+        case .letter1, .letter2, .phoneCall, .letter3, .attendanceMeeting, .eswReferral, .persistentAbsence,
+            .preHolidayPattern:
+            return .schoolYear
+        case .fpnEligible, .legalActionReview: return .term
+        case .firstDayContact: return .day
+        case .noContactDay3, .continuousAbsenceReport: return .spell
+        case .medicalEvidenceRequired, .nToO: return .absence
+        }
+    }
+
+    /// An action about particular sessions (not a count) is undone only by a correction of one of them.
+    public var isAboutItsSessions: Bool { period != .schoolYear && period != .term || self == .preHolidayPattern }
+
+    /// The action's key: the action and the start of its period ("letter_1/2025", "fpn_eligible/2026-01-05").
+    public func key(_ start: some CustomStringConvertible) -> String { "\(rawValue)/\(start)" }
+
+    /// Whether a pending action recorded under `key`, and no longer due, may be withdrawn on `asOf`: only while
+    /// its period lasts. The end of a day or a term withdraws nothing.
+    public func mayWithdraw(key: String, asOf: LocalDate, term: DateRange?) -> Bool {
+        switch period {
+        case .day: return key == self.key(asOf.iso)
+        case .term: return term.map { key == self.key($0.start.iso) } ?? false
+        case .schoolYear, .spell, .absence: return true
+        }
+    }
+}
+
 /// An action the procedure finds due, with why: what was counted and the sessions that made it.
 public struct DueAction: Sendable, Hashable {
     public let action: ProcedureAction

@@ -117,7 +117,7 @@ public struct ProcedureEngine: Sendable {
                     DueAction(
                         action: threshold.action, basis: threshold.of.rawValue, count: counted.count,
                         sessions: counted.prefix(threshold.sessions).map(session),
-                        key: "\(threshold.action.rawValue)/\(year.startYear)"))
+                        key: threshold.action.key(year.startYear)))
             }
         }
 
@@ -126,7 +126,8 @@ public struct ProcedureEngine: Sendable {
             due.append(
                 DueAction(
                     action: .persistentAbsence, basis: "missed \(summary.absent) of \(summary.possible)",
-                    count: summary.absent, sessions: absences.map(session), key: "persistent_absence/\(year.startYear)")
+                    count: summary.absent, sessions: absences.map(session),
+                    key: ProcedureAction.persistentAbsence.key(year.startYear))
             )
         }
 
@@ -136,7 +137,9 @@ public struct ProcedureEngine: Sendable {
         for slot in converting {
             let noted = session(slot)
             due.append(
-                DueAction(action: .nToO, basis: "no_reason", count: 1, sessions: [noted], key: "n_to_o/\(noted)"))
+                DueAction(
+                    action: .nToO, basis: "no_reason", count: 1, sessions: [noted], key: ProcedureAction.nToO.key(noted)
+                ))
         }
         let asOfSlot = year.firstDay.days(until: asOf) * 2
         let today = noReason.filter { $0 == asOfSlot || $0 == asOfSlot + 1 }.map(session)
@@ -144,7 +147,7 @@ public struct ProcedureEngine: Sendable {
             due.append(
                 DueAction(
                     action: .firstDayContact, basis: "no_reason", count: today.count, sessions: today,
-                    key: "first_day_contact/\(asOf.iso)"))
+                    key: ProcedureAction.firstDayContact.key(asOf.iso)))
         }
         due += noContact(noReason: noReason, days: days, year: year, contacted: contacted)
         let fixedPenalty =
@@ -160,7 +163,7 @@ public struct ProcedureEngine: Sendable {
             due.append(
                 DueAction(
                     action: .legalActionReview, basis: fixedPenalty.basis, count: fixedPenalty.count,
-                    sessions: fixedPenalty.sessions, key: "legal_action_review/\(term.range.start.iso)"))
+                    sessions: fixedPenalty.sessions, key: ProcedureAction.legalActionReview.key(term.range.start.iso)))
         }
         if let firstMarked {
             due += continuous(bytes: bytes, limit: limit, from: firstMarked, days: days, year: year)
@@ -179,7 +182,7 @@ public struct ProcedureEngine: Sendable {
                         action: .medicalEvidenceRequired,
                         basis: kinds.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }.joined(
                             separator: ","), count: absence.count, sessions: absence.map(session),
-                        key: "medical_evidence_required/\(session(first))"))
+                        key: ProcedureAction.medicalEvidenceRequired.key(session(first))))
                 absence = []
             }
             for slot in after..<max(after, limit) where bytes[slot] != 0 {
@@ -191,15 +194,8 @@ public struct ProcedureEngine: Sendable {
         let live = Set(recorded.filter { $0.status != .withdrawn }.map(\.key))
         let dueKeys = Set(due.map(\.key))
         let withdraw = recorded.filter { action in
-            guard action.status == .pending, !dueKeys.contains(action.key) else { return false }
-            // Only while the action's own period lasts: a day's on that day, a term's in that term. The end of a
-            // term or a day withdraws nothing; it is the period that ended, not the reason.
-            switch action.action {
-            case .firstDayContact: return action.key.hasSuffix(asOf.iso)
-            case .fpnEligible, .legalActionReview:
-                return days.term.map { action.key.hasSuffix("/\($0.range.start.iso)") } ?? false
-            default: return true
-            }
+            action.status == .pending && !dueKeys.contains(action.key)
+                && action.action.mayWithdraw(key: action.key, asOf: asOf, term: days.term?.range)
         }
         return Outcome(due: due, new: due.filter { !live.contains($0.key) }, withdraw: withdraw)
     }
@@ -227,7 +223,7 @@ public struct ProcedureEngine: Sendable {
             DueAction(
                 action: .noContactDay3, basis: "no_reason", count: spell.count,
                 sessions: noReason.filter { inSpell.contains($0 / 2) }.map { Session(academicYear: year, slot: $0) },
-                key: "no_contact_day_3/\(year.firstDay.adding(days: spell[0]).iso)")
+                key: ProcedureAction.noContactDay3.key(year.firstDay.adding(days: spell[0]).iso))
         ]
     }
 
@@ -250,7 +246,7 @@ public struct ProcedureEngine: Sendable {
         return DueAction(
             action: .fpnEligible, basis: met.joined(separator: ","), count: slots.count,
             sessions: slots.sorted().map { Session(academicYear: year, slot: $0) },
-            key: "fpn_eligible/\(term.range.start.iso)")
+            key: ProcedureAction.fpnEligible.key(term.range.start.iso))
     }
 
     /// Each penalty-notice criterion with the number it needs and the term's slots that count towards it.
@@ -314,7 +310,7 @@ public struct ProcedureEngine: Sendable {
                 result.append(
                     DueAction(
                         action: .continuousAbsenceReport, basis: "unauthorised", count: run.count, sessions: sessions,
-                        key: "continuous_absence_report/\(year.firstDay.adding(days: run[0]).iso)"))
+                        key: ProcedureAction.continuousAbsenceReport.key(year.firstDay.adding(days: run[0]).iso)))
             }
             run = []
         }
@@ -352,7 +348,7 @@ public struct ProcedureEngine: Sendable {
         return [
             DueAction(
                 action: .preHolidayPattern, basis: "before \(holidays.count) holidays", count: holidays.count,
-                sessions: holidays.flatMap { $0 }, key: "pre_holiday_pattern/\(year.startYear)")
+                sessions: holidays.flatMap { $0 }, key: ProcedureAction.preHolidayPattern.key(year.startYear))
         ]
     }
 }
