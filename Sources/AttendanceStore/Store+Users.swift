@@ -75,11 +75,14 @@ extension Store {
     static func insertGrants(_ grants: [RoleGrant], userID: Int, on db: any SQLDatabase) async throws {
         try await db.insertRows(
             into: "role_grants",
-            columns: ["user_id", "role", "school_laestab", "year_groups", "registration_groups", "child_upn"],
+            columns: [
+                "user_id", "role", "school_laestab", "year_groups", "registration_groups", "child_upn",
+                "authorises_absence",
+            ],
             rows: grants.map { g in
                 [
                     userID, g.role.rawValue, g.school?.description, g.yearGroups.joined(separator: ","),
-                    g.registrationGroups.joined(separator: ","), g.child?.value,
+                    g.registrationGroups.joined(separator: ","), g.child?.value, g.authorisesAbsence,
                 ]
             })
     }
@@ -132,7 +135,8 @@ extension Store {
                     role: role,
                     school: try row.decode(column: "school_laestab", as: String?.self).flatMap { LAESTAB(text: $0) },
                     yearGroups: try list("year_groups"), registrationGroups: try list("registration_groups"),
-                    child: try row.decode(column: "child_upn", as: String?.self).flatMap { try? UPN($0) })
+                    child: try row.decode(column: "child_upn", as: String?.self).flatMap { try? UPN($0) },
+                    authorisesAbsence: try row.decode(column: "authorises_absence", as: Bool?.self) ?? false)
             }
         return UserAccount(
             id: id, email: try row.decode(column: "email", as: String.self),
@@ -173,6 +177,30 @@ extension Store {
                 events.append(AuditEvent(at: now, actor: actor, action: "user.reactivated", subject: user.email))
             }
             try await Self.audit(events, on: db)
+        }
+    }
+
+    /// Names (or stops naming) a member of senior management or the office to decide whether absence is authorised
+    /// at a school, in the head teacher's stead. Audited; their other roles are untouched.
+    public func setAbsenceDelegate(userID: Int, school: LAESTAB, delegate: Bool, by actor: Actor, at now: Date = Date())
+        async throws
+    {
+        guard let user = try await user(id: userID) else { throw StoreError.notFound("user \(userID)") }
+        let roles = [Role.seniorManagement.rawValue, Role.attendanceAdministrator.rawValue]
+        guard user.grants.contains(where: { $0.school == school && roles.contains($0.role.rawValue) }) else {
+            throw StoreError.invalid(
+                "only senior management or the attendance office can be named to authorise absence")
+        }
+        try await transaction { db in
+            try await db.update("role_grants").set("authorises_absence", to: delegate).where("user_id", .equal, userID)
+                .where("school_laestab", .equal, school.description).where("role", .in, roles).run()
+            try await Self.audit(
+                [
+                    AuditEvent(
+                        at: now, actor: actor,
+                        action: delegate ? "user.absence_delegate_named" : "user.absence_delegate_removed",
+                        school: school, subject: user.email)
+                ], on: db)
         }
     }
 

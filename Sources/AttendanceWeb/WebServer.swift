@@ -152,6 +152,7 @@ public enum WebServer {
         r.post("users", ":id", "reset", use: UsersController.reset).requires(.manageUsers)
         r.post("users", ":id", "revoke-tokens", use: UsersController.revokeTokens).requires(.manageUsers)
         r.post("users", ":id", "deactivate", use: UsersController.deactivate).requires(.manageUsers)
+        r.post("users", ":id", "delegate", use: UsersController.delegate).requires(.manageUsers)
         r.get("audit", use: AuditController.page).requires(.viewAudit)
         r.get("audit.csv", use: AuditController.csv).requires(.viewAudit)
         r.get("registers", use: RegisterController.list).requires(.takeRegister)
@@ -174,7 +175,7 @@ public enum WebServer {
         r.post("schools", ":laestab", "actions", ":id", "dismiss", use: ActionsController.dismiss)
             .requires(.workActions, of: .school)
         r.post("schools", ":laestab", "actions", ":id", "penalty-warning", use: ActionsController.penaltyWarning)
-            .requires(.authoriseAbsence, of: .school)
+            .requires(.decidePenalty, of: .school)
         r.get("schools", ":laestab", "late-book", use: OfficeController.lateBook).requires(
             .manageAttendance, of: .school)
         r.post("schools", ":laestab", "late-book", use: OfficeController.recordArrival)

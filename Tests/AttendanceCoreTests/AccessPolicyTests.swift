@@ -73,6 +73,25 @@ import Testing
         (RoleGrant(role: .headTeacher, school: school), .authoriseAbsence, .school(school), true),
         (RoleGrant(role: .seniorManagement, school: school), .authoriseAbsence, .school(school), false),
         (RoleGrant(role: .attendanceAdministrator, school: school), .authoriseAbsence, .school(school), false),
+        // A member of the office or senior management the head has named decides authorised absence too …
+        (
+            RoleGrant(role: .attendanceAdministrator, school: school, authorisesAbsence: true), .authoriseAbsence,
+            .school(school), true
+        ),
+        (
+            RoleGrant(role: .seniorManagement, school: school, authorisesAbsence: true), .authoriseAbsence,
+            .school(other), false
+        ),
+        // … but never a penalty notice, and nobody else can be named.
+        (
+            RoleGrant(role: .attendanceAdministrator, school: school, authorisesAbsence: true), .decidePenalty,
+            .school(school), false
+        ),
+        (RoleGrant(role: .headTeacher, school: school), .decidePenalty, .school(school), true),
+        (
+            RoleGrant(role: .formTutor, school: school, registrationGroups: ["7A"], authorisesAbsence: true),
+            .authoriseAbsence, .school(school), false
+        ),
         (RoleGrant(role: .educationLead), .authoriseAbsence, .school(school), false),
     ])
     func oneGrant(grant: RoleGrant, permission: Permission, target: AccessTarget, allowed: Bool) {

@@ -15,8 +15,8 @@ let school = LAESTAB(la: 665, estab: 4001)
             try await store.migrate()
             let names = try await store.appliedMigrations()
             #expect(names.first == "M0001_CreateLocalAuthorities")
-            #expect(names.count == 18)
-            #expect(names.last == "M0018_CreateMedicalEvidence")
+            #expect(names.count == 19)
+            #expect(names.last == "M0019_AddAbsenceDelegates")
             #expect(Set(names).count == names.count)
         }
     }

@@ -173,3 +173,40 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct AbsenceDelegateTests {
+    /// Issue 12, point 6: the head decides authorised absence, or names someone on the users page who may.
+    @Test func theHeadNamesTheOfficeToDecideAuthorisedAbsenceAndCanUnnameThem() async throws {
+        try await withWebApp { app, store in
+            let form = try await RegisterTests.Form(store: store)
+            let pupil = form.lines[0].pupil.upn
+            let officeUser = try #require(try await store.user(email: "office@demo.example"))
+            var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
+            try await office.get(form.path)
+            let seen = Dictionary(
+                uniqueKeysWithValues: form.lines.compactMap { line in line.mark.map { (line.pupil.upn, $0.mark.code) } }
+            )
+            let illness = form.fields([pupil: ["mark": "other", "other": "I"]], seen: seen, reason: "mother rang")
+            #expect(try await office.post(form.path, illness).status == .unprocessableEntity)
+            var head = try await Browser.signedIn(app, as: .headTeacher)
+            let users = try await head.get("/users").body.string
+            #expect(users.contains("/users/\(officeUser.id)/delegate"))
+            let named = try await head.post("/users/\(officeUser.id)/delegate", ["on": "1"])
+            #expect(named.status == .ok)
+            #expect(try await store.user(id: officeUser.id)!.grants.contains { $0.authorisesAbsence })
+            // The office (signed in before) decides now; a penalty notice stays the head's.
+            try await office.get(form.path)
+            #expect(try await office.post(form.path, illness).status == .seeOther)
+            try await office.get("/schools/\(mainSchool)/actions")
+            #expect(
+                try await office.post("/schools/\(mainSchool)/actions/999999/penalty-warning", [:]).status
+                    == .forbidden)
+            // Unnamed, they no longer decide.
+            try await head.get("/users")
+            #expect(try await head.post("/users/\(officeUser.id)/delegate", ["on": "0"]).status == .ok)
+            #expect(try await store.user(id: officeUser.id)!.grants.allSatisfy { !$0.authorisesAbsence })
+            #expect(
+                try await store.searchAudit(AuditQuery()).contains { $0.action == "user.absence_delegate_named" })
+        }
+    }
+}

@@ -208,7 +208,7 @@ import VaporTesting
                 try await expect("GET", "/audit", "/audit", allowed: Self.mayAudit.contains(role))
                 try await expect("GET", "/audit.csv", "/audit.csv", allowed: Self.mayAudit.contains(role))
                 try await expect("GET", "/users", "/users", allowed: Self.mayAudit.contains(role))
-                for action in ["reset", "revoke-tokens", "deactivate"] {
+                for action in ["reset", "revoke-tokens", "deactivate", "delegate"] {
                     try await expect(
                         "POST", "/users/:id/\(action)", "/users/999999/\(action)",
                         allowed: Self.mayAudit.contains(role),

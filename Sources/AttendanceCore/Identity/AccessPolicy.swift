@@ -26,6 +26,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case manageUsers = "manage_users"
     /// Change the wording of the authority's letters: the education lead.
     case manageLetters = "manage_letters"
+    /// Warn a parent of a penalty notice, or decide not now: the head teacher alone (not a delegate).
+    case decidePenalty = "decide_penalty"
 }
 
 /// A registration group at a school, with the year groups of the pupils in it.
@@ -100,7 +102,8 @@ public enum AccessPolicy {
     static func allows(_ grant: RoleGrant, _ permission: Permission, _ target: AccessTarget) -> Bool {
         if grant.role == .educationLead {
             // The authority sees everything but neither marks registers nor authorises a school's absence.
-            return ![.anyone, .takeRegister, .manageAttendance, .authoriseAbsence, .workActions].contains(permission)
+            return ![.anyone, .takeRegister, .manageAttendance, .authoriseAbsence, .workActions, .decidePenalty]
+                .contains(permission)
         }
         switch (permission, target) {
         case (.viewAuthority, _):
@@ -144,6 +147,11 @@ public enum AccessPolicy {
                 && [.attendanceAdministrator, .seniorManagement, .headTeacher, .headOfYear, .educationSocialWorker]
                     .contains(grant.role)
         case (.authoriseAbsence, .school(let school)):
+            // The head teacher decides; so do the staff the head has named to decide in their stead.
+            return grant.school == school
+                && (grant.role == .headTeacher
+                    || (grant.authorisesAbsence && [.seniorManagement, .attendanceAdministrator].contains(grant.role)))
+        case (.decidePenalty, .school(let school)):
             return grant.school == school && grant.role == .headTeacher
         default:
             return false

@@ -32,11 +32,15 @@ public struct RoleGrant: Hashable, Sendable, Codable {
     public let yearGroups: [String]
     public let registrationGroups: [String]
     public let child: UPN?
+    /// Named by the head teacher to decide whether absence is authorised at the school (senior management and
+    /// the attendance office only).
+    public let authorisesAbsence: Bool
 
     public init(
         role: Role, school: LAESTAB? = nil, yearGroups: [String] = [], registrationGroups: [String] = [],
-        child: UPN? = nil
+        child: UPN? = nil, authorisesAbsence: Bool = false
     ) {
+        self.authorisesAbsence = authorisesAbsence
         self.role = role
         self.school = school
         self.yearGroups = yearGroups

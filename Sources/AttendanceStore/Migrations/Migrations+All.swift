@@ -21,5 +21,6 @@ enum AllMigrations {
         M0016_CreateDeliveries(),
         M0017_SessionOwnersAndDeactivation(),
         M0018_CreateMedicalEvidence(),
+        M0019_AddAbsenceDelegates(),
     ]
 }

@@ -47,6 +47,7 @@ enum ActionsController {
                 && (wanted.band.isEmpty || summaries[item.pupil.upn]?.band?.rawValue == wanted.band)
         }
         let canDismiss = principal.allows(.authoriseAbsence, .school(laestab))
+        let canDecidePenalty = principal.allows(.decidePenalty, .school(laestab))
         // For each absence flagged after Letter 3: the evidence recorded for its days, if any.
         var evidence: [Int: String] = [:]
         for item in shown where item.action == .medicalEvidenceRequired {
@@ -115,7 +116,7 @@ enum ActionsController {
                 if item.action == .fpnEligible {
                     // The head decides: send the warning letter, or not now with a reason. Nobody else closes it.
                     values["isPenalty"] = true
-                    if canDismiss {
+                    if canDecidePenalty {
                         values["canDecidePenalty"] = true
                         values["warnLabel"] = request.text("actions.fpnWarn")
                         values["notNowLabel"] = request.text("actions.fpnNotNow")
@@ -182,8 +183,10 @@ enum ActionsController {
         if let years = limitedYears(principal, laestab), !years.contains(item.pupil.yearGroup) {
             return try await render(request, notice: nil, error: request.text("actions.notYours"), status: .forbidden)
         }
-        // A penalty notice flag and a medical evidence flag are closed by the head's decision only.
-        if headDecides.contains(item.action) && !principal.allows(.authoriseAbsence, .school(laestab)) {
+        // A penalty notice flag is closed by the head's decision only; a medical evidence flag by whoever
+        // authorises absence (the head, or the staff the head has named).
+        let decides: AttendanceCore.Permission = item.action == .fpnEligible ? .decidePenalty : .authoriseAbsence
+        if headDecides.contains(item.action) && !principal.allows(decides, .school(laestab)) {
             return try await render(request, notice: nil, error: request.text("actions.onlyHead"), status: .forbidden)
         }
         if item.action == .fpnEligible && status == .dismissed { note = "not now: " + note }

@@ -181,7 +181,7 @@ enum LettersController {
             throw Abort(.unprocessableEntity, reason: "error.badRequest")
         }
         // Warning a parent of a penalty notice is the head teacher's decision (the council's code of conduct).
-        if kind == .fpnWarning, try !request.signedIn.allows(.authoriseAbsence, .school(laestab)) {
+        if kind == .fpnWarning, try !request.signedIn.allows(.decidePenalty, .school(laestab)) {
             throw Abort(.forbidden)
         }
         var details: [String: String] = [:]

@@ -225,7 +225,7 @@ enum PupilController {
         let letters = try await store.letters(of: upn)
         let deliveries = try await store.deliveries(of: upn)
         let messages = deliveries.filter { $0.letterID == nil }
-        let mayWarn = (try? request.signedIn.allows(.authoriseAbsence, .school(school))) ?? false
+        let mayWarn = (try? request.signedIn.allows(.decidePenalty, .school(school))) ?? false
         var values: [String: Any] = [
             "lettersSection": true, "lettersTitle": request.text("letters.title"),
             "noLetters": request.text("letters.noLetters"), "hasLetters": !letters.isEmpty,

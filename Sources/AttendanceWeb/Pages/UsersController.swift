@@ -30,6 +30,15 @@ enum UsersController {
                 "state": state.joined(separator: ", "),
             ]
             if user.isActive { row["active"] = true }
+            // The head names who decides authorised absence in their stead (senior management, the office).
+            if let school = delegableSchool(principal, user) {
+                let named = user.grants.contains { $0.school == school && $0.authorisesAbsence }
+                row["delegable"] = true
+                row["delegateOn"] = named ? "0" : "1"
+                row["delegateLabel"] = request.text(named ? "users.undelegate" : "users.delegate")
+                if named { state.append(request.text("users.delegated")) }
+                row["state"] = state.joined(separator: ", ")
+            }
             if !liveTokens.isEmpty { row["hasTokens"] = true }
             rows.append(row)
         }
@@ -60,6 +69,26 @@ enum UsersController {
         let user = try await managed(request)
         try await request.context.store.revokeAllTokens(userID: user.id, by: request.actor)
         return try await render(request, notice: request.text("users.tokensRevoked", ["email": user.email]))
+    }
+
+    /// The school at which the signed-in head teacher may name this user to authorise absence, if any.
+    static func delegableSchool(_ principal: Principal, _ user: UserAccount) -> LAESTAB? {
+        let heads = Set(principal.grants.filter { $0.role == .headTeacher }.compactMap(\.school))
+        return user.grants.first {
+            [.seniorManagement, .attendanceAdministrator].contains($0.role) && $0.school.map(heads.contains) == true
+        }?.school
+    }
+
+    /// The head names (or stops naming) a member of staff to decide whether absence is authorised.
+    @Sendable static func delegate(_ request: Request) async throws -> Response {
+        let user = try await managed(request)
+        guard let school = delegableSchool(try request.signedIn, user) else { throw Abort(.forbidden) }
+        let on = (try? request.content.get(String.self, at: "on")) == "1"
+        try await request.context.store.setAbsenceDelegate(
+            userID: user.id, school: school, delegate: on, by: request.actor)
+        return try await render(
+            request,
+            notice: request.text(on ? "users.delegatedNotice" : "users.undelegatedNotice", ["email": user.email]))
     }
 
     /// Deactivates the user: every session and token ends now; a reset restores them later.
