@@ -93,6 +93,16 @@ extension Store {
         else { throw StoreError.notFound("a proposal waiting for confirmation") }
         let upn = try UPN(try row.decode(column: "upn", as: String.self))
         let pupilID = try row.decode(column: "pupil_id", as: Int.self)
+        // After Letter 3, illness or an appointment is authorised only with the medical evidence recorded.
+        if let proposed = codes[code],
+            let laestab = try await schools().first(where: { $0.id == schoolID })?.school.laestab,
+            MedicalEvidenceRule.needsEvidence(
+                proposed, on: date,
+                letter3Sent: try await letter3Sent(upn: upn, school: laestab, year: date.academicYear),
+                evidence: try await medicalEvidence(of: upn).map(\.days))
+        {
+            throw StoreError.invalid("medical evidence is needed after Letter 3")
+        }
         let noReason = codes.code(meaning: .noReasonYet)!.code
         let marks = try await self.marks(of: upn, in: DateRange(date, date)!).filter { $0.mark.code == noReason }
         let notes = try row.decode(column: "notes", as: String?.self) ?? ""

@@ -21,16 +21,24 @@ struct DatabaseOptions: ParsableArguments {
             valueName: "file"))
     var codes: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "An attendance policy file (JSON); defaults to $ATTENDANCE_POLICY, then the shipped wrexham-2025.",
+            valueName: "file"))
+    var policy: String?
+
     var location: DatabaseLocation {
         DatabaseLocation(database ?? ProcessInfo.processInfo.environment["DATABASE_URL"] ?? "attendance.sqlite")
     }
 
-    /// Opens and migrates the store, runs `body`, and always shuts the store down. `rules` are the bands and
-    /// persistent-absence share of the policy in force, used by every figure the store gives.
-    func withStore<T>(rules: SummaryRules = .wrexham2025, _ body: (Store) async throws -> T) async throws -> T {
+    /// Opens and migrates the store, runs `body`, and always shuts the store down. The store gives every figure
+    /// with the bands and persistent-absence share of the policy in force.
+    func withStore<T>(_ body: (Store) async throws -> T) async throws -> T {
         var logger = Logger(label: "attendance")
         logger.logLevel = .warning
-        let store = try Store(location: location, codes: try codeTable(), rules: rules, logger: logger)
+        let store = try Store(
+            location: location, codes: try codeTable(), rules: try loadPolicy().summaryRules, logger: logger)
         do {
             try await store.migrate()
             let result = try await body(store)
@@ -44,6 +52,15 @@ struct DatabaseOptions: ParsableArguments {
 }
 
 extension DatabaseOptions {
+    /// The policy in force: a file when one is named (a bad one refused naming the field), else Wrexham 2025.
+    func loadPolicy() throws -> Policy {
+        guard let path = policy ?? ProcessInfo.processInfo.environment["ATTENDANCE_POLICY"] else { return .wrexham2025 }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ValidationError("--policy: \(path) could not be read")
+        }
+        do { return try Policy(json: data) } catch { throw ValidationError("--policy: \(path): \(error)") }
+    }
+
     /// The code table to use: a file when one is named, else the shipped Welsh set.
     func codeTable() throws -> CodeTable {
         guard let path = codes ?? ProcessInfo.processInfo.environment["ATTENDANCE_CODES"] else { return .wales2010 }

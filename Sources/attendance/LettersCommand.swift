@@ -34,13 +34,14 @@ struct LetterOptions: ParsableArguments {
         do { return try LetterTemplates(directory: folder) } catch { throw ValidationError("--letters: \(error)") }
     }
 
-    func service(_ store: Store) throws -> LetterService {
+    func service(_ store: Store, policy: Policy) throws -> LetterService {
         let templates = try templates()
         do {
             return LetterService(
                 store: store, templates: templates, pdf: PDFMaker.locate(),
                 smtp: try SMTPConfiguration.fromEnvironment(),
-                texts: try NotifyTextSender.Configuration.fromEnvironment().map { NotifyTextSender($0) })
+                texts: try NotifyTextSender.Configuration.fromEnvironment().map { NotifyTextSender($0) },
+                policy: policy)
         } catch {
             throw ValidationError(String(describing: error))
         }
@@ -75,7 +76,7 @@ struct DueLetters: AsyncParsableCommand {
         let laestab = try requireSchool(school)
         let day = try parseDate(asOf, option: "--as-of") ?? today()
         let (batch, sent) = try await db.withStore { store in
-            let service = try letters.service(store)
+            let service = try letters.service(store, policy: try db.loadPolicy())
             let batch = try await service.produceDue(school: laestab, today: day, by: Actor(by), signatory: by)
             return (batch, try await service.sendDue())
         }
@@ -127,7 +128,7 @@ struct ProduceLetter: AsyncParsableCommand {
         let laestab = try requireSchool(school)
         let day = try parseDate(asOf, option: "--as-of") ?? today()
         let ids = try await db.withStore { store in
-            let service = try letters.service(store)
+            let service = try letters.service(store, policy: try db.loadPolicy())
             do {
                 let ids = try await service.produce(
                     kind, for: upn, school: laestab, details: values, today: day, by: Actor(by), signatory: by)
@@ -231,7 +232,7 @@ struct SendMessages: AsyncParsableCommand {
     func run() async throws {
         let result = try await db.withStore { store in
             if retryNow { try await store.retryFailedDeliveriesNow() }
-            return try await letters.service(store).sendDue()
+            return try await letters.service(store, policy: try db.loadPolicy()).sendDue()
         }
         print("\(result.sent) sent, \(result.failed) failed, \(result.waiting) waiting for email or texts to be set up")
     }
@@ -253,7 +254,7 @@ struct FirstDayMessages: AsyncParsableCommand {
         let laestab = try requireSchool(school)
         let day = try parseDate(asOf, option: "--as-of") ?? today()
         let (queued, result) = try await db.withStore { store in
-            let service = try letters.service(store)
+            let service = try letters.service(store, policy: try db.loadPolicy())
             let queued = try await service.queueFirstDayMessages(school: laestab, on: day, by: Actor(by))
             return (queued, try await service.sendDue())
         }

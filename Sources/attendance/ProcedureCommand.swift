@@ -24,8 +24,6 @@ struct RunProcedure: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Only this school.", valueName: "LAESTAB")) var school: String?
     @Flag(name: .customLong("dry-run"), help: "List what is due; record nothing.") var dryRun = false
     @Option(help: "json or text.") var format: ReportFormat = .text
-    @Option(help: ArgumentHelp("A policy file (JSON); default: the shipped wrexham-2025.", valueName: "file"))
-    var policy: String?
     @OptionGroup var db: DatabaseOptions
 
     struct Line: Encodable {
@@ -56,19 +54,11 @@ struct RunProcedure: AsyncParsableCommand {
         _ = try parseSchool(school)
     }
 
-    func loadPolicy() throws -> Policy {
-        guard let policy else { return .wrexham2025 }
-        guard let data = FileManager.default.contents(atPath: policy) else {
-            throw ValidationError("--policy: \(policy) could not be read")
-        }
-        do { return try Policy(json: data) } catch { throw ValidationError("--policy: \(policy): \(error)") }
-    }
-
     func run() async throws {
         let day = try parseDate(asOf, option: "--as-of") ?? today()
-        let rules = try loadPolicy()
+        let rules = try db.loadPolicy()
         let only = try parseSchool(school)
-        let result = try await db.withStore(rules: rules.summaryRules) { store in
+        let result = try await db.withStore { store in
             try await store.runProcedure(policy: rules, asOf: day, school: only, dryRun: dryRun)
         }
         let lines = result.lines.map {

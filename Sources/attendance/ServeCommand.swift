@@ -20,8 +20,6 @@ struct ServeCommand: AsyncParsableCommand {
         name: .customLong("procedure-at"),
         help: ArgumentHelp("When to run the attendance procedure each day, or 'off'.", valueName: "HH:MM|off"))
     var procedureAt = "18:00"
-    @Option(help: ArgumentHelp("A policy file (JSON); default: the shipped wrexham-2025.", valueName: "file"))
-    var policy: String?
     @OptionGroup var letters: LetterOptions
     @OptionGroup var db: DatabaseOptions
 
@@ -43,15 +41,8 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError(String(describing: error))
         }
-        if let policy {
-            guard let data = FileManager.default.contents(atPath: policy) else {
-                throw ValidationError("--policy: \(policy) could not be read")
-            }
-            do { configuration.policy = try Policy(json: data) } catch {
-                throw ValidationError("--policy: \(policy): \(error)")
-            }
-        }
-        try await db.withStore(rules: configuration.policy.summaryRules) { store in
+        configuration.policy = try db.loadPolicy()
+        try await db.withStore { store in
             if demo {
                 if try await store.isEmpty() {
                     try await DemoCommand.load(DemoAuthority.Options(until: today()), into: store, progress: Progress())

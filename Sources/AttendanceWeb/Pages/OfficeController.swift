@@ -166,6 +166,10 @@ enum OfficeController {
             try await store.confirmProposal(attemptID: id, schoolID: school.id, by: request.actor)
         } catch StoreError.notFound {
             throw Abort(.notFound)
+        } catch StoreError.invalid {
+            return try await renderDay(
+                request, notice: nil, error: request.text("contact.needsEvidence"),
+                status: .unprocessableEntity)
         }
         let date = request.query[String.self, at: "date"] ?? request.context.today.iso
         return Page.redirect("/schools/\(laestab)/office?date=\(date)")
