@@ -33,13 +33,25 @@ import Testing
         used.formUnion(SessionHalf.allCases.map { "session.\($0.rawValue)" })
         used.formUnion(LetterDetails.Field.allCases.map(LettersController.label))
         // Keys built from the procedure's enums: every action, status and call outcome has its words.
-        used.formUnion(ProcedureAction.allCases.map { "actions.what.\($0.rawValue)" })
+        used.formUnion(ProcedureAction.allCases.flatMap { [$0.labelKey, $0.explanationKey] })
         used.formUnion(RecordedAction.Status.allCases.map { "status.\($0.rawValue)" })
         used.formUnion(["spoke", "message", "noAnswer"].map { "actions.callOutcome.\($0)" })
         used.formUnion(LetterKind.allCases.map { "letters.kind.\($0.rawValue)" })
         used.formUnion(LetterDetails.Reason.allCases.map { "letterDetail.\($0.rawValue)" })
         #expect(used.count > 100)
         #expect(used.subtracting(strings.keys(.en)).isEmpty, "missing: \(used.subtracting(strings.keys(.en)))")
+    }
+
+    /// Every action's label and explanation fill every placeholder they name from the policy, in both languages.
+    @Test(arguments: ProcedureAction.allCases)
+    func actionWordsNameOnlyWhatThePolicyGives(action: ProcedureAction) {
+        for language in Language.allCases {
+            for key in [action.labelKey, action.explanationKey] {
+                let text = strings(key, language, action.wordValues(.wrexham2025))
+                #expect(!text.contains("{"), "\(key) \(language): \(text)")
+                #expect(text != key, "\(key) \(language) is missing")
+            }
+        }
     }
 
     @Test func placeholdersAreFilled() {

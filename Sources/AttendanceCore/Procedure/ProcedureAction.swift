@@ -46,6 +46,22 @@ extension ProcedureAction {
         }
     }
 
+    /// The string catalogue's keys for the action: a short label and an explanation of why it is due and what to do.
+    public var labelKey: String { "action.\(rawValue).label" }
+    public var explanationKey: String { "action.\(rawValue).explanation" }
+
+    /// The policy's numbers an action's words quote ("{days}", "{percent}"), so they never say what the policy
+    /// in force does not.
+    public func wordValues(_ policy: Policy) -> [String: String] {
+        switch self {
+        case .nToO: return ["days": String(policy.noReasonSchoolDays)]
+        case .noContactDay3: return ["days": String(policy.noContactSchoolDays)]
+        case .continuousAbsenceReport: return ["days": String(policy.continuousAbsenceSchoolDays)]
+        case .persistentAbsence: return ["percent": String(policy.persistentAbsencePercent)]
+        default: return [:]
+        }
+    }
+
     /// An action about particular sessions (not a count) is undone only by a correction of one of them.
     public var isAboutItsSessions: Bool { period != .schoolYear && period != .term || self == .preHolidayPattern }
 

@@ -15,6 +15,11 @@ enum ActionsController {
         return Set(grants.flatMap(\.yearGroups))
     }
 
+    /// An action's short label in the reader's language, with the policy's numbers.
+    static func label(_ request: Request, _ action: ProcedureAction) -> String {
+        request.text(action.labelKey, action.wordValues(request.context.policy))
+    }
+
     /// Flags only the head teacher closes: a penalty notice warning, and authorising an absence after Letter 3.
     static let headDecides: Set<ProcedureAction> = [.fpnEligible, .medicalEvidenceRequired]
 
@@ -78,7 +83,7 @@ enum ActionsController {
             "produceDueHint": request.text("letters.produceDueHint"),
             "actionOptions": ProcedureAction.allCases.map { action -> [String: Any] in
                 var option: [String: Any] = [
-                    "value": action.rawValue, "label": request.text("actions.what.\(action.rawValue)"),
+                    "value": action.rawValue, "label": label(request, action),
                 ]
                 if action.rawValue == wanted.action { option["selected"] = true }
                 return option
@@ -95,7 +100,9 @@ enum ActionsController {
                 var values: [String: Any] = [
                     "id": item.id, "upn": item.pupil.upn.value, "name": item.pupil.displayName,
                     "year": item.pupil.yearGroup,
-                    "group": item.pupil.registrationGroup, "what": request.text("actions.what.\(item.action.rawValue)"),
+                    "group": item.pupil.registrationGroup, "what": label(request, item.action),
+                    "explanation": request.text(
+                        item.action.explanationKey, item.action.wordValues(request.context.policy)),
                     "basis": item.basis, "count": item.count, "dueOn": item.dueOn.iso,
                     "sessionsText": item.sessions.isEmpty
                         ? ""

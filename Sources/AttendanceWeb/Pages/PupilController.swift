@@ -104,7 +104,7 @@ enum PupilController {
                 guard let school = try await store.school(enrolment.school) else { continue }
                 for item in try await store.actions(schoolID: school.id, status: nil, upn: placement.upn) {
                     var line =
-                        "\(item.dueOn.iso): \(request.text("actions.what.\(item.action.rawValue)")) (\(item.basis), \(item.count))"
+                        "\(item.dueOn.iso): \(ActionsController.label(request, item.action)) (\(item.basis), \(item.count))"
                     line += " – " + request.text("status.\(item.status.rawValue)")
                     if let by = item.statusChangedBy, let at = item.statusChangedAt {
                         line += ", \(by), \(Timestamp.text(at).prefix(16).replacingOccurrences(of: "T", with: " "))"
