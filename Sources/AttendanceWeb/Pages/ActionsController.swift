@@ -133,8 +133,11 @@ enum ActionsController {
                     }
                 } else if item.action == .medicalEvidenceRequired {
                     values["evidenceState"] = evidence[item.id] ?? ""
-                    if canDismiss { values["canDismiss"] = true } else { values["headOnly"] = true }
-                    values["penaltyForHead"] = canDismiss ? nil : request.text("evidence.forHead")
+                    if canDismiss {
+                        values["canDismiss"] = true
+                    } else {
+                        values["forHead"] = request.text("evidence.forHead")
+                    }
                 } else if canDismiss {
                     values["canDismiss"] = true
                 }
@@ -269,9 +272,11 @@ enum ActionsController {
             _ = try await request.context.letters.produce(
                 .fpnWarning, for: item.pupil.upn, school: laestab, details: [:], today: request.context.today,
                 by: request.actor, signatory: principal.user.displayName, actionID: item.id)
-        } catch LetterProblem.noContact, LetterProblem.notOnRoll {
+        } catch LetterProblem.noContact {
             return try await render(
                 request, notice: nil, error: request.text("error.noContact"), status: .unprocessableEntity)
+        } catch LetterProblem.notOnRoll {
+            throw Abort(.forbidden)  // the pupil has left: their new school decides
         }
         sendInBackground(request.context.letters)
         return Page.redirect(base(laestab) + "?saved=1")
