@@ -329,6 +329,14 @@ func actions(_ outcome: ProcedureEngine.Outcome) -> Set<ProcedureAction> { Set(o
         #expect(actions(truant.run("2025-12-19")).isSuperset(of: [.eswReferral, .legalActionReview]))
     }
 
+    /// The rules are listed once, and every action belongs to exactly one of them.
+    @Test func everyActionBelongsToExactlyOneRule() {
+        let claimed = ProcedureEngine.rules.flatMap(\.actions)
+        #expect(claimed.count == Set(claimed).count, "an action is claimed by two rules")
+        #expect(Set(claimed) == Set(ProcedureAction.allCases))
+        #expect(Policy.wrexham2025.thresholds.allSatisfy { ThresholdRule.actions.contains($0.action) })
+    }
+
     /// The format has a version: a version 1 file (no `version`) written before a field existed still loads, with
     /// the field's default; a version 2 file must give it; a version from the future is refused.
     @Test func anOlderPolicyFileLoadsWithDefaultsForLaterFields() throws {
@@ -358,6 +366,9 @@ func actions(_ outcome: ProcedureEngine.Outcome) -> Set<ProcedureAction> { Set(o
             ),
             (good.replacingOccurrences(of: #""letter_2""#, with: #""letter_9""#), "thresholds"),
             (good.replacingOccurrences(of: #""no_reason_school_days": 10,"#, with: ""), "no_reason_school_days"),
+            // A threshold names a line of sessions missed, once: not an action another rule decides.
+            (good.replacingOccurrences(of: #""letter_2""#, with: #""fpn_eligible""#), "thresholds[1].action"),
+            (good.replacingOccurrences(of: #""letter_2""#, with: #""letter_1""#), "thresholds[1].action"),
         ]
         for (json, field) in cases {
             do {

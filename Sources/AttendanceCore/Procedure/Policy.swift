@@ -124,8 +124,19 @@ public struct Policy: Sendable, Hashable, Codable {
             throw Invalid(field: "version", problem: "must be from 1 to \(Self.currentVersion)")
         }
         if name.trimmingCharacters(in: .whitespaces).isEmpty { throw Invalid(field: "name", problem: "is empty") }
-        for (index, threshold) in thresholds.enumerated() where threshold.sessions < 1 {
-            throw Invalid(field: "thresholds[\(index)].sessions", problem: "must be at least 1")
+        var named = Set<ProcedureAction>()
+        for (index, threshold) in thresholds.enumerated() {
+            guard ThresholdRule.actions.contains(threshold.action) else {
+                throw Invalid(
+                    field: "thresholds[\(index)].action",
+                    problem: "must be one of " + ThresholdRule.actions.map(\.rawValue).joined(separator: ", "))
+            }
+            guard named.insert(threshold.action).inserted else {
+                throw Invalid(field: "thresholds[\(index)].action", problem: "is named twice")
+            }
+            if threshold.sessions < 1 {
+                throw Invalid(field: "thresholds[\(index)].sessions", problem: "must be at least 1")
+            }
         }
         let positive: [(String, Int)] = [
             ("persistent_absence_percent", persistentAbsencePercent), ("no_reason_school_days", noReasonSchoolDays),

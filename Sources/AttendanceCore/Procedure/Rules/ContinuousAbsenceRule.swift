@@ -1,0 +1,36 @@
+/// Runs of school days on which every mark is an unauthorised absence, at least the policy's days long: the
+/// regulations' return to the local authority, once per run of days.
+struct ContinuousAbsenceRule: ProcedureRule {
+    var actions: [ProcedureAction] { [.continuousAbsenceReport] }
+
+    func due(_ pupil: PupilYear, found: [DueAction]) -> [DueAction] {
+        guard let firstSlot = pupil.firstMarked else { return [] }
+        typealias Flag = ProcedureEngine.Flag
+        let limit = pupil.limit
+        var result: [DueAction] = []
+        var run: [Int] = []
+        func marked(_ day: Int) -> [Int] {
+            [day * 2, day * 2 + 1].filter { $0 < limit && pupil.bytes[$0] != 0 && pupil.flags($0) & Flag.known != 0 }
+        }
+        func close() {
+            if run.count >= pupil.policy.continuousAbsenceSchoolDays {
+                result.append(
+                    DueAction(
+                        action: .continuousAbsenceReport, basis: "unauthorised", count: run.count,
+                        sessions: run.flatMap(marked).map(pupil.session),
+                        key: ProcedureAction.continuousAbsenceReport.key(pupil.year.firstDay.adding(days: run[0]).iso)))
+            }
+            run = []
+        }
+        for day in pupil.days.schoolDayOffsets where day * 2 + 1 >= firstSlot {
+            let slots = marked(day)
+            if !slots.isEmpty && slots.allSatisfy({ pupil.flags($0) & Flag.unauthorisedNotLate != 0 }) {
+                run.append(day)
+            } else {
+                close()
+            }
+        }
+        close()
+        return result
+    }
+}

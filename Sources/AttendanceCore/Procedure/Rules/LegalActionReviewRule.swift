@@ -1,0 +1,18 @@
+/// Continued deterioration once the ESW referral is due or made: a penalty criterion met this term as well calls
+/// for the head to consider a penalty notice or prosecution. Judged on this run's own findings too, so a second
+/// run the same day adds nothing.
+struct LegalActionReviewRule: ProcedureRule {
+    var actions: [ProcedureAction] { [.legalActionReview] }
+
+    func due(_ pupil: PupilYear, found: [DueAction]) -> [DueAction] {
+        guard let penalty = found.first(where: { $0.action == .fpnEligible }), let term = pupil.days.term,
+            found.contains(where: { $0.action == .eswReferral })
+                || pupil.recorded.contains(where: { $0.action == .eswReferral && $0.status != .withdrawn })
+        else { return [] }
+        return [
+            DueAction(
+                action: .legalActionReview, basis: penalty.basis, count: penalty.count, sessions: penalty.sessions,
+                key: ProcedureAction.legalActionReview.key(term.range.start.iso))
+        ]
+    }
+}

@@ -1,0 +1,31 @@
+/// After Letter 3, each absence for illness or an appointment (a run of I or M sessions with no other mark
+/// between) is one flag for the head: authorise only with medical evidence (see `MedicalEvidenceRule`).
+struct MedicalEvidenceFlagRule: ProcedureRule {
+    var actions: [ProcedureAction] { [.medicalEvidenceRequired] }
+
+    func due(_ pupil: PupilYear, found: [DueAction]) -> [DueAction] {
+        guard let letter3Sent = pupil.letter3Sent else { return [] }
+        let after = max(0, (pupil.year.firstDay.days(until: letter3Sent) + 1) * 2)
+        var result: [DueAction] = []
+        var absence: [Int] = []
+        func close() {
+            guard let first = absence.first else { return }
+            var kinds: [String] = []
+            for slot in absence {
+                let code = pupil.engine.codes.code(id: pupil.bytes[slot])!.code
+                if !kinds.contains(code) { kinds.append(code) }
+            }
+            result.append(
+                DueAction(
+                    action: .medicalEvidenceRequired, basis: kinds.joined(separator: ","), count: absence.count,
+                    sessions: absence.map(pupil.session),
+                    key: ProcedureAction.medicalEvidenceRequired.key(pupil.session(first))))
+            absence = []
+        }
+        for slot in after..<max(after, pupil.limit) where pupil.bytes[slot] != 0 {
+            if pupil.flags(slot) & ProcedureEngine.Flag.illnessOrMedical != 0 { absence.append(slot) } else { close() }
+        }
+        close()
+        return result
+    }
+}

@@ -1,0 +1,55 @@
+/// The penalty-notice criteria, counted within the term that contains the day: one flag a term for the head,
+/// naming each criterion met ("unauthorised,late_after_close"), with the sessions behind them. Each session
+/// counts under one criterion only: O under unauthorised, U under lateness, G under the holiday; an N only once
+/// it becomes O.
+struct PenaltyNoticeRule: ProcedureRule {
+    var actions: [ProcedureAction] { [.fpnEligible] }
+
+    func due(_ pupil: PupilYear, found: [DueAction]) -> [DueAction] {
+        guard let term = pupil.days.term else { return [] }
+        var met: [String] = []
+        var slots: [Int] = []
+        for criterion in Self.criteria(
+            engine: pupil.engine, bytes: pupil.bytes, limit: pupil.limit, term: term.range, year: pupil.year,
+            converting: Set(pupil.converting))
+        where criterion.found.count >= criterion.needed {
+            met.append(criterion.basis)
+            slots += criterion.found
+        }
+        guard !met.isEmpty else { return [] }
+        return [
+            DueAction(
+                action: .fpnEligible, basis: met.joined(separator: ","), count: slots.count,
+                sessions: slots.sorted().map(pupil.session), key: ProcedureAction.fpnEligible.key(term.range.start.iso))
+        ]
+    }
+
+    /// Each criterion with the number it needs and the term's slots that count towards it: what the flag and a
+    /// warning letter's figures (`ProcedureEngine.penaltyTerm`) both read.
+    static func criteria(
+        engine: ProcedureEngine, bytes: [UInt8], limit: Int, term: DateRange, year: AcademicYear, converting: Set<Int>
+    ) -> [(basis: String, needed: Int, found: [Int])] {
+        let first = max(0, year.firstDay.days(until: term.start) * 2)
+        let last = min(limit, (year.firstDay.days(until: term.end) + 1) * 2)
+        guard first < last else { return [] }
+        let policy = engine.policy.fixedPenaltyPerTerm
+        typealias Flag = ProcedureEngine.Flag
+        let criteria: [(String, Int, (Int) -> Bool)] = [
+            (
+                "unauthorised", policy.unauthorisedSessions,
+                { engine.penaltyByID[Int(bytes[$0])] || converting.contains($0) }
+            ),
+            (
+                "late_after_close", policy.lateAfterCloseSessions,
+                { engine.flagsByID[Int(bytes[$0])] & Flag.lateAfterClose != 0 }
+            ),
+            (
+                "unagreed_holiday", policy.unagreedHolidaySessions,
+                { engine.flagsByID[Int(bytes[$0])] & Flag.holidayNotAgreed != 0 }
+            ),
+        ]
+        return criteria.map { basis, needed, counts in
+            (basis, needed, (first..<last).filter { bytes[$0] != 0 && counts($0) })
+        }
+    }
+}

@@ -1,0 +1,15 @@
+/// Persistent absence: missing the policy's share of possible sessions or more this school year.
+struct PersistentAbsenceRule: ProcedureRule {
+    var actions: [ProcedureAction] { [.persistentAbsence] }
+
+    func due(_ pupil: PupilYear, found: [DueAction]) -> [DueAction] {
+        let summary = AttendanceSummary(counts: pupil.counts, rules: pupil.policy.summaryRules)
+        guard summary.persistentAbsence else { return [] }
+        return [
+            DueAction(
+                action: .persistentAbsence, basis: "missed \(summary.absent) of \(summary.possible)",
+                count: summary.absent, sessions: pupil.absences.map(pupil.session),
+                key: ProcedureAction.persistentAbsence.key(pupil.year.startYear))
+        ]
+    }
+}

@@ -1,0 +1,25 @@
+/// Unexplained or unauthorised absence (not illness, not an agreed absence, not lateness) in the last school days
+/// before the calendar's breaks (terms' ends, half-terms), repeated across breaks this year. Due only in the last
+/// school days before the next break, so the letter reaches parents before the holiday it is about.
+struct PreHolidayRule: ProcedureRule {
+    var actions: [ProcedureAction] { [.preHolidayPattern] }
+
+    func due(_ pupil: PupilYear, found: [DueAction]) -> [DueAction] {
+        guard !pupil.unexplainedOrUnauthorised.isEmpty, let toBreak = pupil.days.schoolDaysToNextBreak,
+            toBreak <= pupil.policy.preHolidayNoticeSchoolDays
+        else { return [] }
+        var byDay: [Int: [Int]] = [:]
+        for slot in pupil.unexplainedOrUnauthorised { byDay[slot / 2, default: []].append(slot) }
+        var holidays: [[Session]] = []
+        for window in pupil.days.preHolidayWindows {
+            let sessions = window.flatMap { byDay[$0] ?? [] }.map(pupil.session)
+            if !sessions.isEmpty { holidays.append(sessions) }
+        }
+        guard holidays.count >= pupil.policy.preHolidayRepeats else { return [] }
+        return [
+            DueAction(
+                action: .preHolidayPattern, basis: "before \(holidays.count) holidays", count: holidays.count,
+                sessions: holidays.flatMap { $0 }, key: ProcedureAction.preHolidayPattern.key(pupil.year.startYear))
+        ]
+    }
+}

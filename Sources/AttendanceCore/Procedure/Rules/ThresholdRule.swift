@@ -1,0 +1,21 @@
+/// The policy's lines of sessions missed (Letters 1 to 3, the head of year's call, the meeting, the ESW
+/// referral): each once a school year, when the count of absence, or of unauthorised absence, reaches the
+/// policy's number.
+struct ThresholdRule: ProcedureRule {
+    /// The actions a policy's thresholds may name.
+    static let actions: [ProcedureAction] = [
+        .letter1, .letter2, .phoneCall, .letter3, .attendanceMeeting, .eswReferral,
+    ]
+    var actions: [ProcedureAction] { Self.actions }
+
+    func due(_ pupil: PupilYear, found: [DueAction]) -> [DueAction] {
+        pupil.policy.thresholds.compactMap { threshold in
+            let counted = threshold.of == .absence ? pupil.absences : pupil.unauthorised
+            guard counted.count >= threshold.sessions else { return nil }
+            return DueAction(
+                action: threshold.action, basis: threshold.of.rawValue, count: counted.count,
+                sessions: counted.prefix(threshold.sessions).map(pupil.session),
+                key: threshold.action.key(pupil.year.startYear))
+        }
+    }
+}
