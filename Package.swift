@@ -9,11 +9,11 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
-        .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
         .package(url: "https://github.com/vapor/fluent-kit.git", from: "1.57.0"),
         .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
@@ -37,6 +37,9 @@ let package = Package(
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
                 .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -63,11 +66,12 @@ let package = Package(
             name: "AttendanceWeb",
             dependencies: [
                 "AttendanceCore",
+                "AttendanceInterop",
                 "AttendanceStore",
                 "AttendanceLetters",
                 .product(name: "Vapor", package: "vapor"),
-                .product(name: "Fluent", package: "fluent"),
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Resources")]
         ),
@@ -80,27 +84,50 @@ let package = Package(
                 "AttendanceWeb",
                 "AttendanceLetters",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "AttendanceCoreTests", dependencies: ["AttendanceCore"]),
-        .testTarget(name: "AttendanceInteropTests", dependencies: ["AttendanceInterop"]),
-        .testTarget(name: "AttendanceStoreTests", dependencies: ["AttendanceStore", "AttendanceInterop"]),
+        .testTarget(name: "AttendanceInteropTests", dependencies: ["AttendanceCore", "AttendanceInterop"]),
+        .testTarget(
+            name: "AttendanceStoreTests",
+            dependencies: [
+                "AttendanceCore", "AttendanceStore", "AttendanceInterop",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ]
+        ),
         .testTarget(
             name: "AttendanceLettersTests",
-            dependencies: ["AttendanceLetters", "AttendanceStore", "AttendanceInterop"]
+            dependencies: [
+                "AttendanceCore", "AttendanceLetters", "AttendanceStore", "AttendanceInterop",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "AttendanceWebTests",
             dependencies: [
+                "AttendanceCore",
                 "AttendanceWeb",
                 "AttendanceStore",
                 "AttendanceInterop",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "VaporTesting", package: "vapor"),
             ]
         ),
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Every target: `any` spelled out for existentials, and a member visible only where its module is imported.
+for target in package.targets {
+    target.swiftSettings =
+        (target.swiftSettings ?? []) + [
+            .enableUpcomingFeature("ExistentialAny"), .enableUpcomingFeature("MemberImportVisibility"),
+        ]
+}

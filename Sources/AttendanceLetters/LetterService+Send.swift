@@ -1,6 +1,7 @@
 import AttendanceCore
 import AttendanceStore
 import Foundation
+import Logging
 
 extension LetterService {
     /// What one round of sending did.

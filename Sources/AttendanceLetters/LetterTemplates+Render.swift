@@ -1,5 +1,6 @@
 import AttendanceCore
 import Foundation
+import Mustache
 
 extension LetterTemplates {
     /// The frame's own words: template name → label key.

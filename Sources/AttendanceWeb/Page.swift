@@ -1,4 +1,6 @@
 import AttendanceCore
+import AttendanceStore
+import Mustache
 import Vapor
 
 /// What every page's template needs besides its own content: language, navigation, banner, CSRF token.

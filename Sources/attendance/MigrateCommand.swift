@@ -1,4 +1,5 @@
 import ArgumentParser
+import AttendanceStore
 
 struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

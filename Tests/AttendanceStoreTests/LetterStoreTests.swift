@@ -1,5 +1,6 @@
 import AttendanceCore
 import Foundation
+import SQLKit
 import Testing
 
 @testable import AttendanceStore

@@ -2,6 +2,7 @@ import AttendanceCore
 import AttendanceInterop
 import Foundation
 import Logging
+import SQLKit
 import Testing
 
 @testable import AttendanceStore

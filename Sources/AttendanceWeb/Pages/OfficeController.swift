@@ -1,4 +1,5 @@
 import AttendanceCore
+import AttendanceLetters
 import AttendanceStore
 import Vapor
 

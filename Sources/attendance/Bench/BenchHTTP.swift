@@ -6,6 +6,7 @@ import AttendanceStore
 import Foundation
 import NIOCore
 import NIOFoundationCompat
+import NIOHTTP1
 
 /// Starts the real server (`attendance serve`, a separate process) and has concurrent clients save whole
 /// registers through the JSON API, as form tutors' tablets do at 9:00: registers per second, latency, and the
