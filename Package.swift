@@ -44,6 +44,14 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Passwords (bcrypt, from Vapor) and random secrets, for the web and the command alike.
+        .target(
+            name: "AttendanceAccounts",
+            dependencies: [
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // Letters, their PDFs, and the email and text-message senders.
         .target(
             name: "AttendanceLetters",
@@ -65,19 +73,20 @@ let package = Package(
         .target(
             name: "AttendanceWeb",
             dependencies: [
+                "AttendanceAccounts",
                 "AttendanceCore",
                 "AttendanceInterop",
                 "AttendanceStore",
                 "AttendanceLetters",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Mustache", package: "swift-mustache"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Resources")]
         ),
         .executableTarget(
             name: "attendance",
             dependencies: [
+                "AttendanceAccounts",
                 "AttendanceCore",
                 "AttendanceInterop",
                 "AttendanceStore",
@@ -111,7 +120,9 @@ let package = Package(
         .testTarget(
             name: "AttendanceWebTests",
             dependencies: [
+                "AttendanceAccounts",
                 "AttendanceCore",
+                "AttendanceLetters",
                 "AttendanceWeb",
                 "AttendanceStore",
                 "AttendanceInterop",

@@ -12,7 +12,7 @@ public struct PDFMaker: Sendable {
 
     /// WeasyPrint on the PATH (or at `ATTENDANCE_WEASYPRINT`), or nil when it is not installed: letters are
     /// then produced as HTML only, and the page says why.
-    public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) -> PDFMaker? {
+    public static func locate(environment: [String: String]) -> PDFMaker? {
         let candidates =
             (environment["ATTENDANCE_WEASYPRINT"].map { [$0] } ?? [])
             + (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map { "\($0)/weasyprint" }

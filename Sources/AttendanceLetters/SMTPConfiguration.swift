@@ -35,7 +35,7 @@ public struct SMTPConfiguration: Sendable, Equatable {
 
     /// `ATTENDANCE_SMTP_HOST` (required), `_PORT` (587), `_SECURITY` (starttls|none), `_USERNAME`,
     /// `_PASSWORD`, `_FROM` (required), `_CA_FILE`. Nil when no host is set: email is then off.
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws
+    public static func fromEnvironment(_ environment: [String: String]) throws
         -> SMTPConfiguration?
     {
         guard let host = environment["ATTENDANCE_SMTP_HOST"], !host.isEmpty else { return nil }

@@ -28,7 +28,7 @@ public struct NotifyTextSender: TextMessageSender {
         /// `ATTENDANCE_NOTIFY_API_KEY`, `ATTENDANCE_NOTIFY_TEMPLATE_ID` and optionally `ATTENDANCE_NOTIFY_URL`;
         /// nil when no key is set: text messages are then off.
         public static func fromEnvironment(
-            _ environment: [String: String] = ProcessInfo.processInfo.environment
+            _ environment: [String: String]
         ) throws -> Configuration? {
             guard let key = environment["ATTENDANCE_NOTIFY_API_KEY"], !key.isEmpty else { return nil }
             guard key.count >= 74 else {

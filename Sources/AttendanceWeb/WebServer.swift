@@ -1,3 +1,4 @@
+import AttendanceAccounts
 import AttendanceCore
 import AttendanceLetters
 import AttendanceStore
@@ -28,6 +29,10 @@ public struct WebConfiguration: Sendable {
     public var notify: NotifyTextSender.Configuration? = nil
     /// How often, in seconds, waiting and failed messages are sent (nil: only when a person asks).
     public var sendEverySeconds: Int64? = 60
+    /// Passwords: bcrypt at the standard cost (tests set a low one).
+    public var passwords: Passwords = .standard
+    /// WeasyPrint for letters' PDFs; nil: letters are HTML only, and the page says why.
+    public var pdf: PDFMaker? = nil
 
     public init(
         hostname: String = "127.0.0.1", port: Int = 8080, demoMode: Bool = false, today: LocalDate? = nil,
@@ -46,6 +51,7 @@ public struct WebConfiguration: Sendable {
 struct WebContext: Sendable {
     let store: Store
     var policy: Policy { configuration.policy }
+    var passwords: Passwords { configuration.passwords }
     let configuration: WebConfiguration
     let strings: Strings
     let templates: MustacheLibrary
@@ -87,7 +93,7 @@ public enum WebServer {
         let strings = try Strings(directory: resources.appendingPathComponent("strings"))
         let letters = LetterService(
             store: store, templates: try configuration.letterTemplates ?? LetterTemplates(),
-            pdf: PDFMaker.locate(), smtp: configuration.smtp,
+            pdf: configuration.pdf, smtp: configuration.smtp,
             texts: configuration.notify.map { NotifyTextSender($0) }, policy: configuration.policy, logger: app.logger)
         app.storage[WebContextKey.self] = WebContext(
             store: store, configuration: configuration, strings: strings, templates: templates, letters: letters,
@@ -112,9 +118,6 @@ public enum WebServer {
         }
         try routes(app)
     }
-
-    /// A new temporary password (the web's reset and the `users` command share it).
-    public static func temporaryPassword() -> String { UsersController.temporaryPassword() }
 
     /// Runs the server until it is stopped (Ctrl-C).
     public static func run(store: Store, configuration: WebConfiguration) async throws {

@@ -20,9 +20,7 @@ struct CodesCommand: ParsableCommand {
     }
 
     func run() throws {
-        var options = DatabaseOptions()
-        options.codes = codes
-        let table = try options.codeTable()
+        let table = try Settings(codes: codes).codes
         if format == .json {
             print(String(decoding: try table.json(), as: UTF8.self))
             return

@@ -4,7 +4,7 @@ import AttendanceStore
 import Foundation
 import Logging
 
-/// `--database`, falling back to `DATABASE_URL`, then to `attendance.sqlite` in the current folder.
+/// `--database`, `--codes` and `--policy`: read with their environment variables into `Settings`.
 struct DatabaseOptions: ParsableArguments {
     @Option(
         name: .long,
@@ -27,52 +27,6 @@ struct DatabaseOptions: ParsableArguments {
             "An attendance policy file (JSON); defaults to $ATTENDANCE_POLICY, then the shipped wrexham-2025.",
             valueName: "file"))
     var policy: String?
-
-    var location: DatabaseLocation {
-        DatabaseLocation(database ?? ProcessInfo.processInfo.environment["DATABASE_URL"] ?? "attendance.sqlite")
-    }
-
-    /// Opens and migrates the store, runs `body`, and always shuts the store down. The store gives every figure
-    /// with the bands and persistent-absence share of the policy in force.
-    func withStore<T>(_ body: (Store) async throws -> T) async throws -> T {
-        var logger = Logger(label: "attendance")
-        logger.logLevel = .warning
-        let store = try Store(
-            location: location, codes: try codeTable(), rules: try loadPolicy().summaryRules, logger: logger)
-        do {
-            try await store.migrate()
-            let result = try await body(store)
-            await store.shutdown()
-            return result
-        } catch {
-            await store.shutdown()
-            throw error
-        }
-    }
-}
-
-extension DatabaseOptions {
-    /// The policy in force: a file when one is named (a bad one refused naming the field), else Wrexham 2025.
-    func loadPolicy() throws -> Policy {
-        guard let path = policy ?? ProcessInfo.processInfo.environment["ATTENDANCE_POLICY"] else { return .wrexham2025 }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ValidationError("--policy: \(path) could not be read")
-        }
-        do { return try Policy(json: data) } catch { throw ValidationError("--policy: \(path): \(error)") }
-    }
-
-    /// The code table to use: a file when one is named, else the shipped Welsh set.
-    func codeTable() throws -> CodeTable {
-        guard let path = codes ?? ProcessInfo.processInfo.environment["ATTENDANCE_CODES"] else { return .wales2010 }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ValidationError("--codes: \(path) could not be read")
-        }
-        do {
-            return try CodeTable(json: data)
-        } catch {
-            throw ValidationError("--codes: \(path): \(error)")
-        }
-    }
 }
 
 /// Reads a date option, failing with the option's name.
@@ -95,6 +49,3 @@ func parseSchool(_ text: String?) throws -> LAESTAB? {
 
 /// Today in the school's own terms (the machine's local date).
 func today() -> LocalDate { LocalDate.today() }
-
-/// Who a command acts as in the audit trail: the operating-system user running it.
-var commandActor: Actor { Actor("cli:\(ProcessInfo.processInfo.environment["USER"] ?? "unknown")") }

@@ -29,11 +29,12 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let settings = try Settings(db)
         let options = DemoAuthority.Options(
             schools: schools, pupilsPerSchool: pupilsPerSchool,
             until: try parseDate(until, option: "--until") ?? today(),
             seed: seed)
-        try await db.withStore { store in
+        try await settings.withStore { store in
             guard try await store.isEmpty() else {
                 throw ValidationError("\(store.location) already holds schools; the demo fills only an empty database")
             }

@@ -22,6 +22,7 @@ struct ImportCommand: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
+        let settings = try Settings(db)
         let laestab = try parseSchool(school)
         let text: String
         do {
@@ -32,7 +33,7 @@ struct ImportCommand: AsyncParsableCommand {
         let progress = Progress()
         let source = URL(fileURLWithPath: file).lastPathComponent
         do {
-            let summary = try await db.withStore { store -> String in
+            let summary = try await settings.withStore { store -> String in
                 switch kind {
                 case .schools:
                     let rows = try ImportParser.schools(text)
@@ -40,26 +41,26 @@ struct ImportCommand: AsyncParsableCommand {
                     where try await store.localAuthorityName(laNumber: la) == nil {
                         try await store.saveLocalAuthority(laNumber: la, name: "Local authority \(la)")
                     }
-                    return "\(try await store.importSchools(rows, by: commandActor, source: source)) schools"
+                    return "\(try await store.importSchools(rows, by: settings.actor, source: source)) schools"
                 case .calendar:
                     let rows = try ImportParser.calendar(text)
                     let scope = try await calendarScope(store: store, laestab: laestab)
-                    let count = try await store.importCalendar(rows, scope: scope, by: commandActor, source: source)
+                    let count = try await store.importCalendar(rows, scope: scope, by: settings.actor, source: source)
                     return "\(count) calendar lines for \(scope)"
                 case .pupils:
                     let school = try await schoolForRoll(store: store, laestab: laestab)
                     let rows = try ImportParser.pupils(text)
-                    let count = try await store.importPupils(rows, school: school, by: commandActor, source: source)
+                    let count = try await store.importPupils(rows, school: school, by: settings.actor, source: source)
                     return "\(count) pupils"
                 case .contacts:
                     let rows = try ImportParser.contacts(text)
-                    return "\(try await store.importContacts(rows, by: commandActor, source: source)) contacts"
+                    return "\(try await store.importContacts(rows, by: settings.actor, source: source)) contacts"
                 case .marks:
                     progress.say("Reading \(file)…")
                     let rows = try ImportParser.marks(text, codes: store.codes)
                     progress.say("Checking and writing \(rows.count) marks…")
                     let result = try await store.importMarks(
-                        rows, school: laestab, source: source, by: commandActor)
+                        rows, school: laestab, source: source, by: settings.actor)
                     return "\(result.inserted) new marks, \(result.amended) amended, \(result.unchanged) unchanged"
                 }
             }

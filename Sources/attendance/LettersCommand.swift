@@ -27,25 +27,6 @@ struct LetterOptions: ParsableArguments {
             "A folder of the authority's templates (cy/KIND.mustache, en/KIND.mustache); default $ATTENDANCE_LETTERS.",
             valueName: "folder"))
     var folder: String?
-
-    /// The shipped templates with the authority's folder over them, each checked.
-    func templates() throws -> LetterTemplates {
-        let folder = self.folder ?? ProcessInfo.processInfo.environment["ATTENDANCE_LETTERS"]
-        do { return try LetterTemplates(directory: folder) } catch { throw ValidationError("--letters: \(error)") }
-    }
-
-    func service(_ store: Store, policy: Policy) throws -> LetterService {
-        let templates = try templates()
-        do {
-            return LetterService(
-                store: store, templates: templates, pdf: PDFMaker.locate(),
-                smtp: try SMTPConfiguration.fromEnvironment(),
-                texts: try NotifyTextSender.Configuration.fromEnvironment().map { NotifyTextSender($0) },
-                policy: policy)
-        } catch {
-            throw ValidationError(String(describing: error))
-        }
-    }
 }
 
 func requireSchool(_ text: String) throws -> LAESTAB {
@@ -73,10 +54,11 @@ struct DueLetters: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
+        let settings = try Settings(db, letters: letters)
         let laestab = try requireSchool(school)
         let day = try parseDate(asOf, option: "--as-of") ?? today()
-        let (batch, sent) = try await db.withStore { store in
-            let service = try letters.service(store, policy: try db.loadPolicy())
+        let (batch, sent) = try await settings.withStore { store in
+            let service = settings.letterService(store)
             let batch = try await service.produceDue(school: laestab, today: day, by: Actor(by), signatory: by)
             return (batch, try await service.sendDue())
         }
@@ -117,6 +99,7 @@ struct ProduceLetter: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
+        let settings = try Settings(db, letters: letters)
         guard let kind = LetterKind(rawValue: kind) else { throw ValidationError("\(kind) is not a kind of letter") }
         var values: [String: String] = [:]
         for detail in details {
@@ -127,8 +110,8 @@ struct ProduceLetter: AsyncParsableCommand {
         let upn = try requireUPN(upn)
         let laestab = try requireSchool(school)
         let day = try parseDate(asOf, option: "--as-of") ?? today()
-        let ids = try await db.withStore { store in
-            let service = try letters.service(store, policy: try db.loadPolicy())
+        let ids = try await settings.withStore { store in
+            let service = settings.letterService(store)
             do {
                 let ids = try await service.produce(
                     kind, for: upn, school: laestab, details: values, today: day, by: Actor(by), signatory: by)
@@ -168,8 +151,9 @@ struct ListLetters: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let settings = try Settings(db)
         let upn = try requireUPN(upn)
-        let (letters, deliveries) = try await db.withStore { store in
+        let (letters, deliveries) = try await settings.withStore { store in
             (try await store.letters(of: upn), try await store.deliveries(of: upn))
         }
         let lines = letters.map { letter in
@@ -207,7 +191,8 @@ struct ShowLetter: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
-        guard let letter = try await db.withStore({ try await $0.letter(id: id) }) else {
+        let settings = try Settings(db)
+        guard let letter = try await settings.withStore({ try await $0.letter(id: id) }) else {
             throw ValidationError("no letter \(id)")
         }
         if let path = pdf {
@@ -230,9 +215,10 @@ struct SendMessages: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
-        let result = try await db.withStore { store in
+        let settings = try Settings(db, letters: letters)
+        let result = try await settings.withStore { store in
             if retryNow { try await store.retryFailedDeliveriesNow() }
-            return try await letters.service(store, policy: try db.loadPolicy()).sendDue()
+            return try await settings.letterService(store).sendDue()
         }
         print("\(result.sent) sent, \(result.failed) failed, \(result.waiting) waiting for email or texts to be set up")
     }
@@ -251,10 +237,11 @@ struct FirstDayMessages: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
+        let settings = try Settings(db, letters: letters)
         let laestab = try requireSchool(school)
         let day = try parseDate(asOf, option: "--as-of") ?? today()
-        let (queued, result) = try await db.withStore { store in
-            let service = try letters.service(store, policy: try db.loadPolicy())
+        let (queued, result) = try await settings.withStore { store in
+            let service = settings.letterService(store)
             let queued = try await service.queueFirstDayMessages(school: laestab, on: day, by: Actor(by))
             return (queued, try await service.sendDue())
         }

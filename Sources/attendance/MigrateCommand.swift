@@ -8,7 +8,8 @@ struct MigrateCommand: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
-        let applied = try await db.withStore { try await $0.appliedMigrations() }
-        print("\(db.location): \(applied.count) migrations applied (latest \(applied.last ?? "none"))")
+        let settings = try Settings(db)
+        let applied = try await settings.withStore { try await $0.appliedMigrations() }
+        print("\(settings.database): \(applied.count) migrations applied (latest \(applied.last ?? "none"))")
     }
 }

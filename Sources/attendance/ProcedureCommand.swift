@@ -55,10 +55,11 @@ struct RunProcedure: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let settings = try Settings(db)
         let day = try parseDate(asOf, option: "--as-of") ?? today()
-        let rules = try db.loadPolicy()
+        let rules = settings.policy
         let only = try parseSchool(school)
-        let result = try await db.withStore { store in
+        let result = try await settings.withStore { store in
             try await store.runProcedure(policy: rules, asOf: day, school: only, dryRun: dryRun)
         }
         let lines = result.lines.map {

@@ -58,14 +58,15 @@ struct PupilReport: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let settings = try Settings(db)
         let upn = try UPN(upn)
         let window = try range.range()
         do {
-            let row = try await db.withStore { store in
+            let row = try await settings.withStore { store in
                 let (stored, summary) = try await store.summary(of: upn, in: window)
                 try await store.audit(
                     AuditEvent(
-                        actor: commandActor, action: "export", school: stored.enrolments.last?.school, upn: upn,
+                        actor: settings.actor, action: "export", school: stored.enrolments.last?.school, upn: upn,
                         subject: "report pupil \(window.start)..\(window.end) \(format.rawValue)"))
                 return SummaryRow(pupil: stored.pupil, range: window, summary: summary)
             }
@@ -89,14 +90,15 @@ struct SchoolReport: AsyncParsableCommand {
     func validate() throws { _ = try parseSchool(laestab) }
 
     func run() async throws {
+        let settings = try Settings(db)
         let school = try parseSchool(laestab)!
         let window = try range.range()
         do {
-            let (name, rows, total) = try await db.withStore { store in
+            let (name, rows, total) = try await settings.withStore { store in
                 let lines = try await store.schoolReport(school, in: window)
                 try await store.audit(
                     AuditEvent(
-                        actor: commandActor, action: "export", school: school,
+                        actor: settings.actor, action: "export", school: school,
                         subject: "report school \(window.start)..\(window.end) \(format.rawValue)",
                         after: auditJSON(["pupils": String(lines.count)])))
                 let total = lines.reduce(AttendanceSummary.empty(rules: store.rules)) { $0 + $1.summary }

@@ -30,19 +30,16 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let port = port ?? ProcessInfo.processInfo.environment["PORT"].flatMap(Int.init) ?? 8080
+        let settings = try Settings(db, letters: letters, port: port)
         var configuration = WebConfiguration(
-            hostname: hostname, port: port, demoMode: demo, secureCookies: secureCookies)
+            hostname: hostname, port: settings.port, demoMode: demo, secureCookies: secureCookies)
         configuration.procedureAt = TimeOfDay(text: procedureAt)
-        configuration.letterTemplates = try letters.templates()
-        do {
-            configuration.smtp = try SMTPConfiguration.fromEnvironment()
-            configuration.notify = try NotifyTextSender.Configuration.fromEnvironment()
-        } catch {
-            throw ValidationError(String(describing: error))
-        }
-        configuration.policy = try db.loadPolicy()
-        try await db.withStore { store in
+        configuration.letterTemplates = settings.letterTemplates
+        configuration.smtp = settings.smtp
+        configuration.notify = settings.notify
+        configuration.pdf = settings.pdf
+        configuration.policy = settings.policy
+        try await settings.withStore { store in
             if demo {
                 if try await store.isEmpty() {
                     try await DemoCommand.load(DemoAuthority.Options(until: today()), into: store, progress: Progress())

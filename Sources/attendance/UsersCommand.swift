@@ -1,4 +1,5 @@
 import ArgumentParser
+import AttendanceAccounts
 import AttendanceCore
 import AttendanceStore
 import AttendanceWeb
@@ -11,9 +12,6 @@ struct UsersCommand: AsyncParsableCommand {
         commandName: "users", abstract: "Add and list users, reset passwords, and deactivate users.",
         subcommands: [AddUser.self, ListUsers.self, ResetPassword.self, DeactivateUser.self])
 }
-
-/// A temporary password: printed once, changed by the user at first sign-in.
-func temporaryPassword() -> String { WebServer.temporaryPassword() }
 
 struct AddUser: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -55,18 +53,19 @@ struct AddUser: AsyncParsableCommand {
     func validate() throws { _ = try grant() }
 
     func run() async throws {
+        let settings = try Settings(db)
         let grant = try grant()
         do {
-            try await db.withStore { store in
+            try await settings.withStore { store in
                 if try await store.user(email: email) != nil {
-                    try await store.addGrant(grant, toUser: email, by: commandActor)
+                    try await store.addGrant(grant, toUser: email, by: settings.actor)
                     print("Added \(Store.describe(grant)) to \(email.lowercased()).")
                     return
                 }
-                let password = temporaryPassword()
+                let password = Secrets.temporaryPassword()
                 try await store.createUser(
-                    email: email, displayName: name ?? email, passwordHash: try Secrets.hashPassword(password),
-                    mustChangePassword: true, grants: [grant], by: commandActor)
+                    email: email, displayName: name ?? email, passwordHash: try Passwords.standard.hash(password),
+                    mustChangePassword: true, grants: [grant], by: settings.actor)
                 print("Added \(email.lowercased()) as \(Store.describe(grant)).")
                 print("Temporary password (shown once; to be changed at first sign-in): \(password)")
             }
@@ -83,7 +82,8 @@ struct ListUsers: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
-        let users = try await db.withStore { try await $0.users() }
+        let settings = try Settings(db)
+        let users = try await settings.withStore { try await $0.users() }
         for user in users {
             var flags: [String] = []
             if !user.isActive { flags.append("deactivated") }
@@ -107,10 +107,12 @@ struct ResetPassword: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
-        try await withUser(email, db) { store, user in
-            let password = temporaryPassword()
+        let settings = try Settings(db)
+        try await withUser(email, settings) { store, user in
+            let password = Secrets.temporaryPassword()
             try await store.setPassword(
-                userID: user.id, passwordHash: try Secrets.hashPassword(password), mustChange: true, by: commandActor)
+                userID: user.id, passwordHash: try Passwords.standard.hash(password), mustChange: true,
+                by: settings.actor)
             print("New temporary password for \(user.email) (shown once): \(password)")
         }
     }
@@ -125,8 +127,9 @@ struct DeactivateUser: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
-        try await withUser(email, db) { store, user in
-            try await store.deactivateUser(userID: user.id, by: commandActor)
+        let settings = try Settings(db)
+        try await withUser(email, settings) { store, user in
+            try await store.deactivateUser(userID: user.id, by: settings.actor)
             print("\(user.email) is deactivated; `attendance users reset-password` restores the account.")
         }
     }
@@ -134,10 +137,10 @@ struct DeactivateUser: AsyncParsableCommand {
 
 /// Runs `body` with the user named by email; an unknown user or a refusal is printed and exits 1.
 func withUser(
-    _ email: String, _ db: DatabaseOptions, _ body: (Store, UserAccount) async throws -> Void
+    _ email: String, _ settings: Settings, _ body: (Store, UserAccount) async throws -> Void
 ) async throws {
     do {
-        try await db.withStore { store in
+        try await settings.withStore { store in
             guard let user = try await store.user(email: email) else { throw StoreError.notFound("user \(email)") }
             try await body(store, user)
         }

@@ -68,7 +68,7 @@ final class LoopbackListener {
     }
 
     @Test func aLetterFetchesNothingAndAttachesNothingWhateverItNames() async throws {
-        guard let pdf = PDFMaker.locate() else {
+        guard let pdf = PDFMaker.locate(environment: ProcessInfo.processInfo.environment) else {
             #expect(!pdfToolsRequired, "WeasyPrint is not installed")
             return
         }

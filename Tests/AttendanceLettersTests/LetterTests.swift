@@ -20,7 +20,8 @@ func withLetters(_ test: (LetterService, Store) async throws -> Void) async thro
         try await store.loadDemo(DemoAuthority(options: .init(schools: 3, pupilsPerSchool: 40, until: today, seed: 5)))
         try await store.runProcedure(policy: .wrexham2025, asOf: today, dryRun: false)
         let service = LetterService(
-            store: store, templates: try LetterTemplates(), pdf: PDFMaker.locate(), smtp: nil, texts: nil,
+            store: store, templates: try LetterTemplates(),
+            pdf: PDFMaker.locate(environment: ProcessInfo.processInfo.environment), smtp: nil, texts: nil,
             logger: logger)
         try await test(service, store)
     } catch {

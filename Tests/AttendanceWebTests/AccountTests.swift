@@ -1,3 +1,4 @@
+import AttendanceAccounts
 import AttendanceCore
 import Foundation
 import SQLKit
@@ -119,7 +120,7 @@ import VaporTesting
         try await withWebApp { app, store in
             try await store.createUser(
                 email: "new.tutor@demo.example", displayName: "New Tutor",
-                passwordHash: try Secrets.hashPassword("temp-1234-abcd"), mustChangePassword: true,
+                passwordHash: try testPasswords.hash("temp-1234-abcd"), mustChangePassword: true,
                 grants: [RoleGrant(role: .formTutor, school: mainSchool, registrationGroups: ["7A"])], by: Actor("test")
             )
             var browser = Browser(app)

@@ -1,3 +1,4 @@
+import AttendanceAccounts
 import AttendanceCore
 import AttendanceInterop
 import Foundation

@@ -1,5 +1,7 @@
+import AttendanceAccounts
 import AttendanceCore
 import AttendanceInterop
+import AttendanceLetters
 import AttendanceStore
 import Foundation
 import Logging
@@ -13,6 +15,19 @@ let mainSchool = LAESTAB(la: 665, estab: 4001)
 let allocatedSchool = LAESTAB(la: 665, estab: 2002)
 let otherSchool = LAESTAB(la: 665, estab: 2003)
 
+/// bcrypt at its lowest cost: the tests check what is done with passwords, not bcrypt's work factor.
+let testPasswords = Passwords(cost: 4)
+
+extension WebConfiguration {
+    /// The tests' configuration: today fixed, cheap password hashing, WeasyPrint where it is installed.
+    static func forTests(demoMode: Bool = true) -> WebConfiguration {
+        var configuration = WebConfiguration(demoMode: demoMode, today: testToday)
+        configuration.passwords = testPasswords
+        configuration.pdf = PDFMaker.locate(environment: ProcessInfo.processInfo.environment)
+        return configuration
+    }
+}
+
 /// An application over a fresh in-memory store holding a small three-school demo authority and its demo
 /// accounts, shut down even on failure.
 func withWebApp(demoMode: Bool = true, _ test: (Application, Store) async throws -> Void) async throws {
@@ -23,11 +38,11 @@ func withWebApp(demoMode: Bool = true, _ test: (Application, Store) async throws
         try await store.migrate()
         try await store.loadDemo(
             DemoAuthority(options: .init(schools: 3, pupilsPerSchool: 40, until: testToday, seed: 5)))
-        try await DemoAccounts.create(in: store, today: testToday)
+        try await DemoAccounts.create(in: store, today: testToday, passwords: testPasswords)
         try await withApp(configure: { app in
             app.logger.logLevel = .critical
             try await WebServer.configure(
-                app, store: store, configuration: WebConfiguration(demoMode: demoMode, today: testToday))
+                app, store: store, configuration: .forTests(demoMode: demoMode))
         }) { app in
             try await test(app, store)
         }

@@ -103,6 +103,20 @@ def test_every_command_has_help():
         assert "USAGE" in result.stdout.upper()
 
 
+def test_every_configuration_problem_is_listed_at_once(tmp_path):
+    """The configuration is read and checked once at start: every problem in one message, nothing started."""
+    env = dict(os.environ, ATTENDANCE_POLICY=str(tmp_path / "missing.json"), ATTENDANCE_SMTP_HOST="relay",
+               ATTENDANCE_NOTIFY_API_KEY="short", PORT="eighty")
+    env.pop("ATTENDANCE_SMTP_FROM", None)
+    result = subprocess.run([BIN, "serve", "--database", str(tmp_path / "a.sqlite")], capture_output=True,
+                            text=True, timeout=60, env=env)
+    assert result.returncode != 0
+    assert "4 problems" in result.stderr, result.stderr
+    for part in ["missing.json could not be read", "ATTENDANCE_SMTP_FROM", "ATTENDANCE_NOTIFY_API_KEY", "PORT 'eighty'"]:
+        assert part in result.stderr, (part, result.stderr)
+    assert not (tmp_path / "a.sqlite").exists()
+
+
 def test_school_reports_match_an_independent_count_of_the_marks(demo_db):
     for laestab in schools(demo_db):
         report = school_report(demo_db, laestab)

@@ -1,3 +1,4 @@
+import AttendanceAccounts
 import AttendanceStore
 import Foundation
 import Vapor

@@ -1,3 +1,4 @@
+import AttendanceAccounts
 import AttendanceCore
 import AttendanceStore
 import Foundation
@@ -22,7 +23,7 @@ public enum DemoAccounts {
 
     /// Creates the accounts, scoped to the demo's first secondary school (the education social worker also
     /// covers the next school; the parent is linked to the first pupil in the tutor's form). Skips any that exist.
-    public static func create(in store: Store, today: LocalDate) async throws {
+    public static func create(in store: Store, today: LocalDate, passwords: Passwords = .standard) async throws {
         let schools = try await store.schools()
         guard let main = schools.first(where: { $0.school.phase == .secondary }) ?? schools.first else { return }
         let other = schools.first { $0.id != main.id }
@@ -47,7 +48,7 @@ public enum DemoAccounts {
             }
             try await store.createUser(
                 email: account.email, displayName: account.displayName,
-                passwordHash: try Secrets.hashPassword(account.password), mustChangePassword: false, grants: grants,
+                passwordHash: try passwords.hash(account.password), mustChangePassword: false, grants: grants,
                 by: Actor("demo"))
         }
     }

@@ -1,3 +1,4 @@
+import AttendanceAccounts
 import AttendanceCore
 import AttendanceStore
 import Vapor

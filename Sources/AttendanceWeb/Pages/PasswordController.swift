@@ -1,3 +1,4 @@
+import AttendanceAccounts
 import AttendanceStore
 import Vapor
 
@@ -29,18 +30,18 @@ enum PasswordController {
         let form = try request.content.decode(Form.self)
         let new = form.new ?? ""
         var problem: String? = nil
-        if !Secrets.verify(form.current ?? "", hash: user.passwordHash) {
+        if !request.context.passwords.verify(form.current ?? "", hash: user.passwordHash) {
             problem = "password.wrongCurrent"
         } else if new != form.confirm {
             problem = "password.mismatch"
         } else if let rule = Secrets.problem(withNewPassword: new, email: user.email) {
             problem = rule
-        } else if Secrets.verify(new, hash: user.passwordHash) {
+        } else if request.context.passwords.verify(new, hash: user.passwordHash) {
             problem = "password.same"
         }
         if let problem { return try render(request, error: request.text(problem), status: .unprocessableEntity) }
         try await request.context.store.setPassword(
-            userID: user.id, passwordHash: try Secrets.hashPassword(new), mustChange: false,
+            userID: user.id, passwordHash: try request.context.passwords.hash(new), mustChange: false,
             keepingSession: request.session.id.map { Secrets.digest($0.string) }, by: request.actor)
         return Page.redirect("/account?changed=1")
     }

@@ -1,3 +1,4 @@
+import AttendanceAccounts
 import AttendanceCore
 import AttendanceStore
 import Vapor
@@ -94,7 +95,7 @@ enum SignInController {
         let user = email.isEmpty ? nil : try await store.user(email: email)
         let waiting = user?.lockedUntil.map { $0 > Date() } ?? false
         // Always spend one bcrypt check, whether or not the account exists, is waiting or is deactivated.
-        let passwordOK = Secrets.verify(form.password ?? "", hash: waiting ? nil : user?.passwordHash)
+        let passwordOK = request.context.passwords.verify(form.password ?? "", hash: waiting ? nil : user?.passwordHash)
         guard let user, passwordOK, !waiting, user.isActive else {
             await throttle.recordFailure(from: address)
             try await store.recordFailedSignIn(

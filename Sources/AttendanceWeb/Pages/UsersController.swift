@@ -1,3 +1,4 @@
+import AttendanceAccounts
 import AttendanceCore
 import AttendanceStore
 import Vapor
@@ -101,18 +102,11 @@ enum UsersController {
     @Sendable static func reset(_ request: Request) async throws -> Response {
         let store = request.context.store
         let user = try await managed(request)
-        let password = temporaryPassword()
+        let password = Secrets.temporaryPassword()
         try await store.setPassword(
-            userID: user.id, passwordHash: try Secrets.hashPassword(password), mustChange: true, by: request.actor)
+            userID: user.id, passwordHash: try request.context.passwords.hash(password), mustChange: true,
+            by: request.actor)
         return try await render(
             request, notice: request.text("users.newPassword", ["email": user.email, "password": password]))
-    }
-
-    /// Three groups of four easily read characters, e.g. "k7pm-x2qd-9fhr".
-    static func temporaryPassword() -> String {
-        let letters = Array("abcdefghjkmnpqrstuvwxyz23456789")
-        var generator = SystemRandomNumberGenerator()
-        return (0..<3).map { _ in String((0..<4).map { _ in letters.randomElement(using: &generator)! }) }
-            .joined(separator: "-")
     }
 }

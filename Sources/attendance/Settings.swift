@@ -1,0 +1,132 @@
+import ArgumentParser
+import AttendanceCore
+import AttendanceLetters
+import AttendanceStore
+import Foundation
+import Logging
+
+/// Everything the program takes from its flags and its environment, read and checked once when a command
+/// starts. This is the one place that reads the environment; a command is handed the values, never the
+/// variables. Every problem is found before any is reported, so an operator fixes them all in one go.
+struct Settings: Sendable {
+    /// `--database`, else `DATABASE_URL`, else `attendance.sqlite` in the current folder.
+    let database: DatabaseLocation
+    /// `--codes`, else `ATTENDANCE_CODES`, else the Welsh 2010 set.
+    let codes: CodeTable
+    /// `--policy`, else `ATTENDANCE_POLICY`, else Wrexham 2025.
+    let policy: Policy
+    /// The shipped letter templates with `--letters` (else `ATTENDANCE_LETTERS`) over them, each checked.
+    let letterTemplates: LetterTemplates
+    /// `ATTENDANCE_SMTP_*`; nil keeps letters to post.
+    let smtp: SMTPConfiguration?
+    /// `ATTENDANCE_NOTIFY_*`; nil: no text messages.
+    let notify: NotifyTextSender.Configuration?
+    /// WeasyPrint from `ATTENDANCE_WEASYPRINT` or the `PATH`; nil: letters as HTML only.
+    let pdf: PDFMaker?
+    /// `--port`, else `PORT`, else 8080 (the server only).
+    let port: Int
+    /// Who a command acts as in the audit trail: the operating-system user running it.
+    let actor: Actor
+
+    /// All the problems found, one a line.
+    struct Problems: Error, CustomStringConvertible {
+        let lines: [String]
+        var description: String {
+            lines.count == 1
+                ? lines[0]
+                : "The configuration has \(lines.count) problems:\n" + lines.map { "  - " + $0 }.joined(separator: "\n")
+        }
+    }
+
+    /// From a command's options (`letters` only for the commands that take `--letters`).
+    init(_ db: DatabaseOptions, letters: LetterOptions? = nil, port: Int? = nil) throws {
+        try self.init(
+            database: db.database, codes: db.codes, policy: db.policy, letters: letters?.folder, port: port,
+            environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// For a command that takes only `--codes`.
+    init(codes: String?) throws {
+        try self.init(
+            database: nil, codes: codes, policy: nil, letters: nil, port: nil,
+            environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// From the values given on the command line (nil where not given) and the environment.
+    init(
+        database given: String?, codes codesFile: String?, policy policyFile: String?, letters folder: String?,
+        port: Int?, environment: [String: String]
+    ) throws {
+        var problems: [String] = []
+        /// The value, or nil with the problem noted under the label.
+        func attempt<T>(_ label: String, _ read: () throws -> T) -> T? {
+            do { return try read() } catch {
+                problems.append("\(label): \(error)")
+                return nil
+            }
+        }
+        /// A file named by the option or else the variable, read with `parse`; nil when neither names one.
+        func load<T>(_ variable: String, _ given: String?, _ parse: (Data) throws -> T) throws -> T? {
+            guard let path = given ?? environment[variable] else { return nil }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw Problems(lines: ["\(path) could not be read"])
+            }
+            do { return try parse(data) } catch { throw Problems(lines: ["\(path): \(error)"]) }
+        }
+        let codes = attempt("--codes") {
+            try load("ATTENDANCE_CODES", codesFile) { try CodeTable(json: $0) } ?? .wales2010
+        }
+        let policy = attempt("--policy") {
+            try load("ATTENDANCE_POLICY", policyFile) { try Policy(json: $0) } ?? .wrexham2025
+        }
+        let templates = attempt("--letters") {
+            try LetterTemplates(directory: folder ?? environment["ATTENDANCE_LETTERS"])
+        }
+        let smtp = attempt("email") { try SMTPConfiguration.fromEnvironment(environment) }
+        let notify = attempt("text messages") { try NotifyTextSender.Configuration.fromEnvironment(environment) }
+        let port = attempt("--port") { () throws -> Int in
+            if let port { return port }
+            guard let text = environment["PORT"] else { return 8080 }
+            guard let value = Int(text), (1...65535).contains(value) else {
+                throw Problems(lines: ["PORT '\(text)' is not a port number"])
+            }
+            return value
+        }
+        guard problems.isEmpty, let codes, let policy, let templates, let port else {
+            throw ValidationError(Problems(lines: problems).description)
+        }
+        database = DatabaseLocation(given ?? environment["DATABASE_URL"] ?? "attendance.sqlite")
+        self.codes = codes
+        self.policy = policy
+        letterTemplates = templates
+        self.smtp = smtp ?? nil
+        self.notify = notify ?? nil
+        pdf = PDFMaker.locate(environment: environment)
+        self.port = port
+        actor = Actor("cli:\(environment["USER"] ?? "unknown")")
+    }
+
+    /// Opens and migrates the store, runs `body`, and always shuts the store down. The store gives every figure
+    /// with the bands and persistent-absence share of the policy in force.
+    func withStore<T>(_ body: (Store) async throws -> T) async throws -> T {
+        var logger = Logger(label: "attendance")
+        logger.logLevel = .warning
+        let store = try Store(location: database, codes: codes, rules: policy.summaryRules, logger: logger)
+        do {
+            try await store.migrate()
+            let result = try await body(store)
+            await store.shutdown()
+            return result
+        } catch {
+            await store.shutdown()
+            throw error
+        }
+    }
+
+    /// The letter service over a store, with everything it may send through.
+    func letterService(_ store: Store) -> LetterService {
+        LetterService(
+            store: store, templates: letterTemplates, pdf: pdf, smtp: smtp, texts: notify.map { NotifyTextSender($0) },
+            policy: policy)
+    }
+}
