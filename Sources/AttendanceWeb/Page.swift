@@ -15,6 +15,7 @@ struct PageFrame {
             "lang": language.rawValue, "otherLang": other.rawValue, "appName": strings("app.name", language),
             "skip": strings("app.skip", language), "switchLanguage": strings("app.language.switch", language),
             "switchLanguageHref": request.url.path + "?lang=" + other.rawValue,
+            "homeHref": SiteURL.home.path(),
         ]
         // A nil wrapped in Any would count as present to Mustache: leave keys out instead.
         if request.context.configuration.demoMode { values["demoBanner"] = strings("app.demo.banner", language) }
@@ -22,6 +23,9 @@ struct PageFrame {
             var nav: [String: Any] = [
                 "home": strings("nav.home", language), "account": strings("nav.account", language),
                 "signOut": strings("nav.signOut", language), "csrf": request.csrfToken,
+                "accountHref": SiteURL.account.path(), "signOutAction": SiteURL.signOut.path(),
+                "registersHref": SiteURL.registers.path(), "auditHref": SiteURL.audit.path(),
+                "usersHref": SiteURL.users.path(), "templatesHref": SiteURL.templates.path(),
             ]
             if principal.allows(.viewAudit, .none) { nav["audit"] = strings("nav.audit", language) }
             if principal.allows(.takeRegister, .none) { nav["registers"] = strings("nav.registers", language) }

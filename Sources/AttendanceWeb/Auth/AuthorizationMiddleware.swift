@@ -27,11 +27,10 @@ struct AuthorizationMiddleware: AsyncMiddleware {
         guard let principal = request.principal else {
             if request.isAPI { throw Abort(.unauthorized, reason: "error.unauthorized") }
             let next = request.url.path + (request.url.query.map { "?" + $0 } ?? "")
-            return Page.redirect(
-                "/sign-in?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"))
+            return Page.redirect(SiteURL.signIn.path(query: ["next": next]))
         }
         if principal.user.mustChangePassword && !principal.viaToken && !rule.beforePasswordChange {
-            return Page.redirect("/account/password")
+            return Page.redirect(SiteURL.password.path())
         }
         let target = try await resolve(rule.target, for: request, principal: principal)
         guard principal.allows(rule.permission, target) else {

@@ -20,6 +20,7 @@ enum AccountController {
         var values: [String: Any] = [
             "title": request.text("account.title"), "rolesTitle": request.text("account.roles"),
             "roles": try await RoleText.describe(principal.grants, request: request),
+            "passwordHref": SiteURL.password.path(), "createTokenAction": SiteURL.createToken.path(),
             "changePassword": request.text("account.changePassword"), "tokensTitle": request.text("account.tokens"),
             "tokensIntro": request.text("account.tokensIntro"), "tokenNameLabel": request.text("account.tokenName"),
             "createToken": request.text("account.createToken"), "newTokenLabel": request.text("account.newToken"),
@@ -28,7 +29,7 @@ enum AccountController {
             "noTokens": request.text("account.noTokens"), "hasTokens": !tokens.isEmpty,
             "tokens": tokens.map { token -> [String: Any] in
                 var row: [String: Any] = [
-                    "id": token.id, "name": token.name,
+                    "id": token.id, "revokeAction": SiteURL.revokeToken(token.id), "name": token.name,
                     "created": Timestamp.text(token.createdAt).prefix(16).description,
                     "lastUsed": token.lastUsedAt.map { Timestamp.text($0).prefix(16).description }
                         ?? request.text("account.never"),
@@ -63,7 +64,7 @@ enum AccountController {
         } catch StoreError.notFound {
             throw Abort(.notFound)
         }
-        return Page.redirect("/account")
+        return Page.redirect(SiteURL.account.path())
     }
 }
 

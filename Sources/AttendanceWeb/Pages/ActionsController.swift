@@ -6,7 +6,6 @@ import Vapor
 /// A school's procedure queue: what is due, why, and what to do; done with how, or dismissed by the head.
 /// A head of year sees and works only their year groups.
 enum ActionsController {
-    static func base(_ laestab: LAESTAB) -> String { "/schools/\(laestab)/actions" }
 
     /// Year groups the user is limited to at this school, or nil for the whole school.
     static func limitedYears(_ principal: Principal, _ laestab: LAESTAB) -> Set<String>? {
@@ -73,12 +72,14 @@ enum ActionsController {
             }
         }
         var values: [String: Any] = [
-            "title": request.text("actions.title", ["school": school.school.name]), "base": base(laestab),
+            "title": request.text("actions.title", ["school": school.school.name]),
+            "base": SiteURL.school(.actions, laestab),
+            "runAction": SiteURL.school(.runProcedure, laestab),
             "none": request.text("actions.none"), "runLabel": request.text("actions.run"),
             "actionLabel": request.text("actions.action"), "yearLabel": request.text("column.year"),
             "groupLabel": request.text("column.group"), "bandLabel": request.text("column.band"),
             "allLabel": request.text("actions.all"), "filterLabel": request.text("actions.filter"),
-            "lettersAction": LettersController.base(laestab) + "/due",
+            "lettersAction": SiteURL.school(.produceDueLetters, laestab),
             "produceDueLabel": request.text("letters.produceDue"),
             "produceDueHint": request.text("letters.produceDueHint"),
             "actionOptions": ProcedureAction.allCases.map { action -> [String: Any] in
@@ -98,7 +99,11 @@ enum ActionsController {
             },
             "items": shown.map { item -> [String: Any] in
                 var values: [String: Any] = [
-                    "id": item.id, "upn": item.pupil.upn.value, "name": item.pupil.displayName,
+                    "id": item.id, "upn": item.pupil.upn.value, "pupilHref": SiteURL.pupil(item.pupil.upn),
+                    "name": item.pupil.displayName,
+                    "completeAction": SiteURL.school(.completeAction, laestab, id: item.id),
+                    "dismissAction": SiteURL.school(.dismissAction, laestab, id: item.id),
+                    "penaltyAction": SiteURL.school(.penaltyWarning, laestab, id: item.id),
                     "year": item.pupil.yearGroup,
                     "group": item.pupil.registrationGroup, "what": label(request, item.action),
                     "explanation": request.text(
@@ -254,7 +259,7 @@ enum ActionsController {
             }
             sendInBackground(request.context.letters)
         }
-        return Page.redirect(base(laestab) + "?saved=1")
+        return Page.redirect(SiteURL.school(.actions, laestab, query: ["saved": "1"]))
     }
 
     /// The head sends the penalty notice warning for a flagged pupil: the letter goes to every parent in their
@@ -279,7 +284,7 @@ enum ActionsController {
             throw Abort(.forbidden)  // the pupil has left: their new school decides
         }
         sendInBackground(request.context.letters)
-        return Page.redirect(base(laestab) + "?saved=1")
+        return Page.redirect(SiteURL.school(.actions, laestab, query: ["saved": "1"]))
     }
 
     @Sendable static func run(_ request: Request) async throws -> Response {

@@ -12,7 +12,8 @@ enum AuditController {
         var from: LocalDate?
         var to: LocalDate?
         var valid = true
-        var query: String
+        /// The filters given, for the CSV link.
+        var query: [(String, String)]
 
         init(_ request: Request) {
             let upnText = (request.query[String.self, at: "upn"] ?? "").trimmingCharacters(in: .whitespaces)
@@ -24,10 +25,7 @@ enum AuditController {
             to = toText.isEmpty ? nil : LocalDate(iso: toText)
             valid =
                 (upnText.isEmpty || upn != nil) && (fromText.isEmpty || from != nil) && (toText.isEmpty || to != nil)
-            var parts = URLComponents()
-            parts.queryItems = [("upn", upnText), ("user", user), ("from", fromText), ("to", toText)]
-                .filter { !$0.1.isEmpty }.map { URLQueryItem(name: $0.0, value: $0.1) }
-            query = parts.percentEncodedQuery ?? ""
+            query = [("upn", upnText), ("user", user), ("from", fromText), ("to", toText)].filter { !$0.1.isEmpty }
         }
 
         func search(for grants: [RoleGrant], limit: Int) -> AuditQuery {
@@ -47,7 +45,8 @@ enum AuditController {
             "title": request.text("audit.title"), "intro": request.text("audit.intro"),
             "upn": filters.upn?.value ?? (request.query[String.self, at: "upn"] ?? ""), "user": filters.user,
             "from": request.query[String.self, at: "from"] ?? "", "to": request.query[String.self, at: "to"] ?? "",
-            "query": filters.query, "events": events.map(row), "hasEvents": !events.isEmpty,
+            "csvHref": SiteURL.auditCSV.path(query: filters.query), "auditAction": SiteURL.audit.path(),
+            "events": events.map(row), "hasEvents": !events.isEmpty,
             "none": request.text("audit.none"), "search": request.text("audit.search"),
             "export": request.text("audit.export"),
             "upnLabel": request.text("audit.filterUPN"), "userLabel": request.text("audit.filterUser"),
@@ -91,7 +90,8 @@ enum AuditController {
             AuditEvent(
                 actor: request.actor, action: "export",
                 school: AccessPolicy.auditableSchools(principal.grants)?.sorted().first,
-                subject: "audit.csv?\(filters.query)", after: "{\"rows\":\(events.count)}"))
+                subject: SiteURL.auditCSV.path(query: filters.query).dropFirst().description,
+                after: "{\"rows\":\(events.count)}"))
         let response = Response(status: .ok, body: .init(string: text))
         response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
         response.headers.contentDisposition = .init(.attachment, filename: "audit.csv")

@@ -12,7 +12,8 @@ enum FigureViews {
     static func pupilRow(_ line: PupilSummary, _ request: Request) -> [String: Any] {
         let s = line.summary
         return [
-            "upn": line.pupil.upn.value, "name": line.pupil.displayName, "year": line.pupil.yearGroup,
+            "upn": line.pupil.upn.value, "pupilHref": SiteURL.pupil(line.pupil.upn), "name": line.pupil.displayName,
+            "year": line.pupil.yearGroup,
             "group": line.pupil.registrationGroup, "possible": s.possible, "authorised": s.authorised,
             "unauthorised": s.unauthorised, "attendance": s.attendancePercentText,
         ].merging(band(s, request)) { a, _ in a }

@@ -7,6 +7,7 @@ enum HomeController {
     struct SchoolLine {
         let name: String
         let laestab: String
+        let href: String
         let phase: String
         let pupils: Int
         let attendance: String
@@ -25,6 +26,7 @@ enum HomeController {
             lines.append(
                 SchoolLine(
                     name: stored.school.name, laestab: stored.school.laestab.description,
+                    href: SiteURL.school(stored.school.laestab),
                     phase: strings("phase.\(stored.school.phase.rawValue)", language), pupils: report.count,
                     attendance: total.possible > 0 ? total.attendancePercentText : strings("home.noMarks", language),
                     band: total.band.map { strings("band.\($0.rawValue)", language) },
@@ -100,7 +102,8 @@ enum HomeController {
                 && item.status != .withdrawn
             {
                 rows.append([
-                    "upn": item.pupil.upn.value, "name": item.pupil.displayName, "school": school.school.name,
+                    "upn": item.pupil.upn.value, "pupilHref": SiteURL.pupil(item.pupil.upn),
+                    "name": item.pupil.displayName, "school": school.school.name,
                     "from": item.sessions.first.map { String($0.prefix(10)) } ?? "", "days": item.count,
                     "dueOn": item.dueOn.iso, "status": request.text("status.\(item.status.rawValue)"),
                 ])
@@ -139,7 +142,7 @@ enum HomeController {
             .filter { principal.allows(.workActions, .school($0)) }
             .map {
                 [
-                    "href": ActionsController.base($0),
+                    "href": SiteURL.school(.actions, $0),
                     "label": request.text("actions.link") + ": " + (names[$0] ?? $0.description),
                 ]
             }

@@ -6,8 +6,6 @@ import Vapor
 /// Producing letters (the day's batch from the queue, or one from a pupil's page), the kept copies, and
 /// first-day messages.
 enum LettersController {
-    static func base(_ laestab: LAESTAB) -> String { "/schools/\(laestab)/letters" }
-
     /// Whether the user may see a kept letter: they see the pupil's whole record, or the letter is their school's
     /// from when the pupil was on its roll.
     static func mayView(_ request: Request, _ letter: StoredLetter) async throws -> Bool {
@@ -27,8 +25,12 @@ enum LettersController {
             school: laestab, years: ActionsController.limitedYears(principal, laestab), today: request.context.today,
             by: request.actor, signatory: principal.user.displayName)
         return Page.redirect(
-            base(laestab) + "/batches/\(batch.id)?needing=\(batch.needingDetails)&skipped=\(batch.withoutContact)"
-                + "&waiting=\(batch.waiting)")
+            SiteURL.letterBatch.path(
+                ["laestab": laestab.description, "batch": batch.id],
+                query: [
+                    "needing": String(batch.needingDetails), "skipped": String(batch.withoutContact),
+                    "waiting": String(batch.waiting),
+                ]))
     }
 
     @Sendable static func batch(_ request: Request) async throws -> Response {
@@ -60,7 +62,7 @@ enum LettersController {
                     "count": String(letters.count), "posted": String(letters.filter { $0.channel == "post" }.count),
                     "emailed": String(letters.filter { $0.channel == "email" }.count),
                 ]),
-            "actionsHref": ActionsController.base(laestab), "actionsLabel": request.text("actions.link"),
+            "actionsHref": SiteURL.school(.actions, laestab), "actionsLabel": request.text("actions.link"),
             "none": request.text("letters.none"),
             "letters": rows(request, letters, deliveries: deliveries, names: names), "hasLetters": !letters.isEmpty,
         ]
@@ -69,7 +71,7 @@ enum LettersController {
         if skipped > 0 { values["skipped"] = request.text("error.noContact") + " (\(skipped))" }
         if waiting > 0 { values["waiting"] = request.text("letters.waiting", ["count": String(waiting)]) }
         if pdf != nil && whole {
-            values["pdfHref"] = base(laestab) + "/batches/\(id)/pdf"
+            values["pdfHref"] = SiteURL.letterBatch(laestab, batch: id, pdf: true)
             values["pdfLabel"] = request.text("letters.downloadPDF")
         } else if !letters.isEmpty && request.context.letters.pdf == nil {
             values["noPDF"] = request.text("letters.noPDF")
@@ -94,7 +96,7 @@ enum LettersController {
             deliveries.compactMap { delivery in delivery.letterID.map { ($0, delivery) } },
             uniquingKeysWith: { a, _ in a })
         return letters.map { letter in
-            let href = base(letter.school) + "/\(letter.id)"
+            let href = SiteURL.school(.letter, letter.school, id: letter.id)
             var row: [String: Any] = [
                 "id": letter.id,
                 "date": String(Timestamp.text(letter.producedAt).prefix(16)).replacingOccurrences(
@@ -104,10 +106,10 @@ enum LettersController {
                 "languages": letter.languages.map { request.text("language.\($0.rawValue)") }.joined(separator: ", "),
                 "how": request.text("channel.\(letter.channel)"), "by": letter.producedBy, "href": href,
                 "openLabel": request.text("letters.open"), "pupil": names[letter.upn] ?? letter.upn.value,
-                "upn": letter.upn.value,
+                "upn": letter.upn.value, "pupilHref": SiteURL.pupil(letter.upn, fragment: "letters"),
             ]
             if letter.pdf != nil || letter.html == nil {
-                row["pdfHref"] = href + "/pdf"
+                row["pdfHref"] = SiteURL.school(.letterPDF, letter.school, id: letter.id)
                 row["pdfLabel"] = request.text("letters.pdf")
             }
             if let delivery = byLetter[letter.id] {
@@ -209,7 +211,7 @@ enum LettersController {
             throw Abort(.unprocessableEntity, reason: "error.noContact")
         }
         sendInBackground(request.context.letters)
-        return Page.redirect("/pupils/\(upn.value)?produced=1#letters")
+        return Page.redirect(SiteURL.pupil(upn, fragment: "letters", query: ["produced": "1"]))
     }
 
     /// A refused detail in the reader's language, naming the field.

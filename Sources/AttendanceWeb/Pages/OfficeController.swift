@@ -57,11 +57,12 @@ enum OfficeController {
                 "\(c.name) (\(c.relationship)) \([c.mobile, c.phone, c.email].compactMap { $0 }.joined(separator: ", ")) [\(c.language.rawValue)]"
             }
             absent.append([
-                "upn": entry.pupil.upn.value, "name": entry.pupil.displayName, "group": entry.pupil.registrationGroup,
+                "upn": entry.pupil.upn.value, "pupilHref": SiteURL.pupil(entry.pupil.upn),
+                "name": entry.pupil.displayName, "group": entry.pupil.registrationGroup,
                 "sessions": entry.sessions.map { RegisterController.sessionName($0, request) }.joined(separator: ", "),
                 "contacts": contacts, "contactNames": people.map(\.name),
                 "attempts": attempts.filter { $0.upn == entry.pupil.upn }.map(describe(request)),
-                "contactAction": "/schools/\(laestab)/office/contact?date=\(date.iso)",
+                "contactAction": SiteURL.school(.logContact, laestab, query: ["date": date.iso]),
                 "methods": ContactAttempt.Method.allCases.map {
                     ["value": $0.rawValue, "label": request.text("contact.method.\($0.rawValue)")]
                 },
@@ -76,7 +77,8 @@ enum OfficeController {
             attempt -> [String: Any] in
             var values: [String: Any] = [
                 "text": describe(request)(attempt),
-                "confirmAction": "/schools/\(laestab)/office/confirm/\(attempt.id)?date=\(date.iso)",
+                "confirmAction": SiteURL.school(
+                    .confirmReason, laestab, id: attempt.id, query: ["date": date.iso]),
                 "confirmLabel": request.text("contact.confirm", ["code": attempt.proposedCode ?? ""]),
             ]
             if canConfirm { values["canConfirm"] = true }
@@ -97,7 +99,7 @@ enum OfficeController {
             "contactsLabel": request.text("office.contacts"),
         ]
         if request.context.letters.canSend {
-            values["firstDayAction"] = "/schools/\(laestab)/messages/first-day"
+            values["firstDayAction"] = SiteURL.school(.firstDayMessages, laestab)
             values["firstDayLabel"] = request.text("messages.firstDay")
         }
         if let notice { values["notice"] = notice }
@@ -150,7 +152,7 @@ enum OfficeController {
         try await store.logContactAttempt(
             upn: upn, schoolID: school.id, date: date, method: method, contactName: contact, outcome: outcome,
             notes: notes, proposedCode: code, by: request.actor)
-        return Page.redirect("/schools/\(laestab)/office?date=\(date.iso)&logged=1")
+        return Page.redirect(SiteURL.school(.office, laestab, query: ["date": date.iso, "logged": "1"]))
     }
 
     @Sendable static func confirm(_ request: Request) async throws -> Response {
@@ -173,7 +175,7 @@ enum OfficeController {
                 status: .unprocessableEntity)
         }
         let date = request.query[String.self, at: "date"] ?? request.context.today.iso
-        return Page.redirect("/schools/\(laestab)/office?date=\(date)")
+        return Page.redirect(SiteURL.school(.office, laestab, query: ["date": date]))
     }
 
     // MARK: Late book
@@ -189,7 +191,7 @@ enum OfficeController {
         var values: [String: Any] = [
             "title": request.text("late.title"), "intro": request.text("late.intro"),
             "upnLabel": request.text("late.upn"), "arrivalLabel": request.text("late.arrival"),
-            "record": request.text("late.record"), "action": "/schools/\(laestab)/late-book", "upn": upn,
+            "record": request.text("late.record"), "action": SiteURL.school(.lateBook, laestab), "upn": upn,
             "arrival": arrival,
         ]
         if let notice { values["notice"] = notice }

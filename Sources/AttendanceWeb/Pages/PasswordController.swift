@@ -18,7 +18,7 @@ enum PasswordController {
         var values: [String: Any] = [
             "title": request.text("password.title"), "currentLabel": request.text("password.current"),
             "newLabel": request.text("password.new"), "confirmLabel": request.text("password.confirm"),
-            "submit": request.text("password.submit"),
+            "submit": request.text("password.submit"), "passwordAction": SiteURL.password.path(),
         ]
         if try request.signedIn.user.mustChangePassword { values["mustChange"] = request.text("password.mustChange") }
         if let error { values["error"] = error }
@@ -43,6 +43,6 @@ enum PasswordController {
         try await request.context.store.setPassword(
             userID: user.id, passwordHash: try request.context.passwords.hash(new), mustChange: false,
             keepingSession: request.session.id.map { Secrets.digest($0.string) }, by: request.actor)
-        return Page.redirect("/account?changed=1")
+        return Page.redirect(SiteURL.account.path(query: ["changed": "1"]))
     }
 }

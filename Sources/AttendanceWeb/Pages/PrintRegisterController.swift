@@ -58,8 +58,7 @@ enum PrintRegisterController {
             return response
         }
         let principal = try request.signedIn
-        let base = "/registers/\(placement.school)/\(placement.group)/print"
-        let query = "from=\(range.start.iso)&to=\(range.end.iso)"
+        let base = SiteURL.printRegister(placement.school, group: placement.group)
         var values: [String: Any] = [
             "title": request.text("print.title", ["group": placement.group]),
             "schoolLine": request.text(
@@ -75,7 +74,10 @@ enum PrintRegisterController {
                     "time": String(Timestamp.text(Date()).prefix(16)).replacingOccurrences(of: "T", with: " "),
                     "name": principal.user.displayName,
                 ]),
-            "action": base, "from": range.start.iso, "to": range.end.iso, "csvHref": base + "?" + query + "&format=csv",
+            "action": base, "from": range.start.iso, "to": range.end.iso,
+            "csvHref": SiteURL.printRegister(
+                placement.school, group: placement.group,
+                query: ["from": range.start.iso, "to": range.end.iso, "format": "csv"]),
             "csvLabel": request.text("print.csv"), "fromLabel": request.text("print.from"),
             "toLabel": request.text("print.to"),
             "show": request.text("registers.show"), "pupilLabel": request.text("register.pupil"),

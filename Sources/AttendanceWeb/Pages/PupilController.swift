@@ -158,7 +158,7 @@ enum PupilController {
             "evidenceSection": true, "evidenceTitle": request.text("evidence.title"),
             "evidenceIntro": sent.map { request.text("evidence.afterLetter3", ["date": $0.iso]) }
                 ?? request.text("evidence.intro"),
-            "evidenceAction": "/schools/\(school)/pupils/\(upn.value)/medical-evidence",
+            "evidenceAction": SiteURL.schoolPupil(.medicalEvidence, school, upn),
             "evidence": try await store.medicalEvidence(of: upn).map {
                 request.text(
                     "evidence.line",
@@ -216,7 +216,7 @@ enum PupilController {
         }
         try await request.context.store.recordMedicalEvidence(
             upn: upn, school: laestab, days: days, what: what, seenBy: seenBy, seenOn: seenOn, by: request.actor)
-        return Page.redirect("/pupils/\(upn.value)?evidence=1#evidence")
+        return Page.redirect(SiteURL.pupil(upn, fragment: "evidence", query: ["evidence": "1"]))
     }
 
     /// The pupil's letters and messages, and the form to produce one.
@@ -239,7 +239,7 @@ enum PupilController {
                     "status": LettersController.status(request, message),
                 ]
             },
-            "produceAction": "/schools/\(school)/pupils/\(upn.value)/letters",
+            "produceAction": SiteURL.schoolPupil(.produceLetter, school, upn),
             "produceLabel": request.text("letters.produce"), "kindLabel": request.text("letters.kind"),
             "kinds": LetterKind.allCases.filter { $0 != .fpnWarning || mayWarn }.map {
                 ["value": $0.rawValue, "label": request.text("letters.kind.\($0.rawValue)")]

@@ -9,7 +9,7 @@ enum RegisterController {
     }
 
     static func path(_ school: LAESTAB, _ group: String, _ session: AttendanceCore.Session) -> String {
-        "/registers/\(school)/\(group.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? group)/\(session.date.iso)/\(session.half.rawValue)"
+        SiteURL.register(school, group: group, date: session.date, half: session.half)
     }
 
     // MARK: My registers
@@ -47,7 +47,7 @@ enum RegisterController {
                 }
                 groups.append([
                     "group": group.group, "sessions": sessions, "printLabel": request.text("registers.print"),
-                    "printHref": "/registers/\(laestab)/\(group.group)/print?to=\(date.iso)",
+                    "printHref": SiteURL.printRegister(laestab, group: group.group, query: ["to": date.iso]),
                 ])
             }
             var values: [String: Any] = ["name": school.school.name, "laestab": laestab.description, "groups": groups]
@@ -59,13 +59,15 @@ enum RegisterController {
                 values["officeLabel"] = request.text("registers.office")
                 values["lateBookLabel"] = request.text("registers.lateBook")
                 values["date"] = date.iso
+                values["officeHref"] = SiteURL.school(.office, laestab, query: ["date": date.iso])
+                values["lateBookHref"] = SiteURL.school(.lateBook, laestab)
             }
             if !groups.isEmpty { schools.append(values) }
         }
         var values: [String: Any] = [
             "title": request.text("registers.title", ["date": date.iso]), "date": date.iso, "schools": schools,
             "none": request.text("registers.none"), "otherDay": request.text("registers.otherDay"),
-            "show": request.text("registers.show"),
+            "show": request.text("registers.show"), "registersAction": SiteURL.registers.path(),
         ]
         if let saved = request.query[String.self, at: "saved"] {
             values["notice"] = request.text("registers.saved", ["group": saved, "session": ""])
@@ -152,7 +154,7 @@ enum RegisterController {
             if kind != "late" && choice == nil && line.mark == nil { minutes = "" }
             let name = line.pupil.displayName
             var values: [String: Any] = [
-                "upn": upn.value,
+                "upn": upn.value, "pupilHref": SiteURL.pupil(upn),
                 "name":
                     "\(line.pupil.preferredSurname ?? line.pupil.legalSurname), \(line.pupil.preferredForename ?? line.pupil.legalForename)",
                 "initials": String((line.pupil.preferredForename ?? line.pupil.legalForename).prefix(1))
@@ -196,7 +198,11 @@ enum RegisterController {
                 "register.closes", ["start": times.start.description, "close": times.close.description]),
             "keysHint": request.text("register.keysHint"), "allPresent": request.text("register.allPresent"),
             "allPresentHint": request.text("register.allPresentHint"),
-            "allPresentHref": path(context.school.school.laestab, context.group, context.session) + "?fill=present",
+            "allPresentHref": SiteURL.register.path(
+                [
+                    "laestab": context.school.school.laestab.description, "group": context.group,
+                    "date": context.session.date.iso, "session": context.session.half.rawValue,
+                ], query: ["fill": "present"]),
             "action": path(context.school.school.laestab, context.group, context.session),
             "pupilLabel": request.text("register.pupil"), "markLabel": request.text("register.mark"),
             "presentLabel": request.text("register.present"), "lateLabel": request.text("register.late"),
@@ -377,7 +383,6 @@ enum RegisterController {
                 conflicts: messages, reason: "", status: .conflict)
         }
         return Page.redirect(
-            "/registers?date=\(context.session.date.iso)&saved=\(context.group.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
-        )
+            SiteURL.registers.path(query: ["date": context.session.date.iso, "saved": context.group]))
     }
 }

@@ -53,7 +53,7 @@ enum SignInController {
         var values: [String: Any] = [
             "title": request.text("signIn.title"), "emailLabel": request.text("signIn.email"),
             "passwordLabel": request.text("signIn.password"), "submit": request.text("signIn.submit"),
-            "next": next, "email": email, "csrf": token,
+            "next": next, "email": email, "csrf": token, "signInAction": SiteURL.signIn.path(),
         ]
         if let error { values["error"] = error }
         if request.query[String.self, at: "out"] != nil { values["notice"] = request.text("signIn.signedOut") }
@@ -111,12 +111,12 @@ enum SignInController {
         request.session.data = SessionData()
         request.session.data["user_id"] = String(user.id)
         request.session.data["csrf"] = Secrets.randomToken(bytes: 24)
-        return Page.redirect(user.mustChangePassword ? "/account/password" : next)
+        return Page.redirect(user.mustChangePassword ? SiteURL.password.path() : next)
     }
 
     @Sendable static func signOut(_ request: Request) async throws -> Response {
         try await request.context.store.audit(AuditEvent(actor: request.actor, action: "sign_out"))
         request.session.destroy()
-        return Page.redirect("/sign-in?out=1")
+        return Page.redirect(SiteURL.signIn.path(query: ["out": "1"]))
     }
 }

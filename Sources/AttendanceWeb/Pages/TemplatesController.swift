@@ -18,7 +18,7 @@ enum TemplatesController {
                         overrides[key] != nil
                         || letters.templates.source(kind, language) != letters.templates.shippedSource(kind, language)
                     return [
-                        "href": "/letters/templates/\(kind.rawValue)/\(language.rawValue)",
+                        "href": SiteURL.letterTemplate(kind, language),
                         "label": request.text("templates.edit") + ": " + request.text("language.\(language.rawValue)"),
                         "state": request.text(changed ? "templates.changed" : "templates.shipped"),
                     ]
@@ -65,7 +65,6 @@ enum TemplatesController {
         _ request: Request, _ kind: LetterKind, _ language: Language, source: String, notice: String?, error: String?,
         status: HTTPStatus
     ) async throws -> Response {
-        let base = "/letters/templates/\(kind.rawValue)/\(language.rawValue)"
         var values: [String: Any] = [
             "title": request.text(
                 "templates.editTitle",
@@ -73,10 +72,13 @@ enum TemplatesController {
                     "letter": request.text("letters.kind.\(kind.rawValue)"),
                     "language": request.text("language.\(language.rawValue)"),
                 ]),
-            "base": base, "source": source, "lang": request.language.rawValue, "bodyLang": language.rawValue,
+            "saveAction": SiteURL.letterTemplate(kind, language),
+            "previewAction": SiteURL.letterTemplate(kind, language, .templatePreview),
+            "resetAction": SiteURL.letterTemplate(kind, language, .templateReset), "source": source,
+            "lang": request.language.rawValue, "bodyLang": language.rawValue,
             "bodyLabel": request.text("templates.body"), "previewLabel": request.text("templates.preview"),
             "saveLabel": request.text("templates.save"), "resetLabel": request.text("templates.reset"),
-            "previewTitle": request.text("templates.previewTitle"), "listHref": "/letters/templates",
+            "previewTitle": request.text("templates.previewTitle"), "listHref": SiteURL.templates.path(),
             "listLabel": request.text("templates.title"), "placeholdersTitle": request.text("templates.placeholders"),
             "placeholders": placeholders(request),
         ]
@@ -153,12 +155,12 @@ enum TemplatesController {
             )
         }
         try await request.context.store.setLetterTemplate(kind, language, body: source, by: request.actor)
-        return Page.redirect("/letters/templates/\(kind.rawValue)/\(language.rawValue)?saved=1")
+        return Page.redirect(SiteURL.letterTemplate(kind, language, query: ["saved": "1"]))
     }
 
     @Sendable static func reset(_ request: Request) async throws -> Response {
         let (kind, language) = try target(request)
         try await request.context.store.setLetterTemplate(kind, language, body: nil, by: request.actor)
-        return Page.redirect("/letters/templates/\(kind.rawValue)/\(language.rawValue)?saved=1")
+        return Page.redirect(SiteURL.letterTemplate(kind, language, query: ["saved": "1"]))
     }
 }

@@ -27,6 +27,10 @@ enum UsersController {
             }
             var row: [String: Any] = [
                 "id": user.id, "name": user.displayName, "email": user.email,
+                "resetAction": SiteURL.user(.resetPassword, user.id),
+                "revokeTokensAction": SiteURL.user(.revokeTokens, user.id),
+                "delegateAction": SiteURL.user(.delegate, user.id),
+                "deactivateAction": SiteURL.user(.deactivate, user.id),
                 "roles": try await RoleText.describe(user.grants, request: request),
                 "state": state.joined(separator: ", "),
             ]

@@ -1,0 +1,158 @@
+import AttendanceCore
+import Foundation
+import Vapor
+
+/// Every route of the site, one case each. A route's path is declared once, here: the server registers the route
+/// from `pattern`, and every link to it, in Swift and in templates' values, is built by the typed functions below
+/// from the same pattern, each value percent-encoded once, in `path(_:query:)`. The route×role test walks
+/// `allCases`, so a route added here without a row there fails.
+enum SiteURL: String, CaseIterable, Sendable {
+    case health, openAPI
+    case signIn, signOut, password, account, createToken, revokeToken
+    case home, school, pupil
+    case users, resetPassword, revokeTokens, deactivate, delegate
+    case audit, auditCSV
+    case registers, register, printRegister
+    case office, logContact, confirmReason, lateBook
+    case actions, runProcedure, completeAction, dismissAction, penaltyWarning
+    case produceDueLetters, letterBatch, letterBatchPDF, letter, letterPDF, produceLetter, medicalEvidence
+    case firstDayMessages
+    case templates, template, templatePreview, templateReset
+    case apiPupilSummary, apiPupilMarks, apiRegister, apiSchoolSummary
+
+    /// The path's segments: literals as they are, parameters as `:name`.
+    var pattern: [String] {
+        switch self {
+        case .health: ["health"]
+        case .openAPI: ["openapi.json"]
+        case .signIn: ["sign-in"]
+        case .signOut: ["sign-out"]
+        case .password: ["account", "password"]
+        case .account: ["account"]
+        case .createToken: ["account", "tokens"]
+        case .revokeToken: ["account", "tokens", ":id", "revoke"]
+        case .home: []
+        case .school: ["schools", ":laestab"]
+        case .pupil: ["pupils", ":upn"]
+        case .users: ["users"]
+        case .resetPassword: ["users", ":id", "reset"]
+        case .revokeTokens: ["users", ":id", "revoke-tokens"]
+        case .deactivate: ["users", ":id", "deactivate"]
+        case .delegate: ["users", ":id", "delegate"]
+        case .audit: ["audit"]
+        case .auditCSV: ["audit.csv"]
+        case .registers: ["registers"]
+        case .register: ["registers", ":laestab", ":group", ":date", ":session"]
+        case .printRegister: ["registers", ":laestab", ":group", "print"]
+        case .office: ["schools", ":laestab", "office"]
+        case .logContact: ["schools", ":laestab", "office", "contact"]
+        case .confirmReason: ["schools", ":laestab", "office", "confirm", ":id"]
+        case .lateBook: ["schools", ":laestab", "late-book"]
+        case .actions: ["schools", ":laestab", "actions"]
+        case .runProcedure: ["schools", ":laestab", "actions", "run"]
+        case .completeAction: ["schools", ":laestab", "actions", ":id", "complete"]
+        case .dismissAction: ["schools", ":laestab", "actions", ":id", "dismiss"]
+        case .penaltyWarning: ["schools", ":laestab", "actions", ":id", "penalty-warning"]
+        case .produceDueLetters: ["schools", ":laestab", "letters", "due"]
+        case .letterBatch: ["schools", ":laestab", "letters", "batches", ":batch"]
+        case .letterBatchPDF: ["schools", ":laestab", "letters", "batches", ":batch", "pdf"]
+        case .letter: ["schools", ":laestab", "letters", ":id"]
+        case .letterPDF: ["schools", ":laestab", "letters", ":id", "pdf"]
+        case .produceLetter: ["schools", ":laestab", "pupils", ":upn", "letters"]
+        case .medicalEvidence: ["schools", ":laestab", "pupils", ":upn", "medical-evidence"]
+        case .firstDayMessages: ["schools", ":laestab", "messages", "first-day"]
+        case .templates: ["letters", "templates"]
+        case .template: ["letters", "templates", ":kind", ":language"]
+        case .templatePreview: ["letters", "templates", ":kind", ":language", "preview"]
+        case .templateReset: ["letters", "templates", ":kind", ":language", "reset"]
+        case .apiPupilSummary: ["api", "pupils", ":upn", "summary"]
+        case .apiPupilMarks: ["api", "pupils", ":upn", "marks"]
+        case .apiRegister: ["api", "registers", ":laestab", ":group", ":date", ":session"]
+        case .apiSchoolSummary: ["api", "schools", ":laestab", "summary"]
+        }
+    }
+
+    /// The pattern as the router takes it.
+    var components: [PathComponent] { pattern.map { PathComponent(stringLiteral: $0) } }
+
+    /// What may stand unencoded in a path segment or a query value: RFC 3986's unreserved characters.
+    private static let unreserved = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+    static func encode(_ value: String) -> String {
+        value.addingPercentEncoding(withAllowedCharacters: unreserved) ?? value
+    }
+
+    /// The link: each `:name` replaced by its value, percent-encoded once; the query's values likewise.
+    func path(_ values: [String: String] = [:], query: KeyValuePairs<String, String> = [:]) -> String {
+        path(values, query: query.map { ($0.key, $0.value) })
+    }
+
+    /// The same with a query built at run time (the audit page's filters, say), in order.
+    func path(_ values: [String: String] = [:], query: [(String, String)]) -> String {
+        let segments = pattern.map { segment in
+            guard segment.hasPrefix(":") else { return segment }
+            guard let value = values[String(segment.dropFirst())] else {
+                preconditionFailure("\(self): no value for \(segment)")
+            }
+            return Self.encode(value)
+        }
+        let text = "/" + segments.joined(separator: "/")
+        guard !query.isEmpty else { return text }
+        return text + "?" + query.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
+    }
+}
+
+/// Typed links: the only way code names a page of the site.
+extension SiteURL {
+    static func school(_ laestab: LAESTAB) -> String { school.path(["laestab": laestab.description]) }
+    static func pupil(_ upn: UPN, fragment: String? = nil, query: KeyValuePairs<String, String> = [:]) -> String {
+        pupil.path(["upn": upn.value], query: query) + (fragment.map { "#" + $0 } ?? "")
+    }
+    static func revokeToken(_ id: Int) -> String { revokeToken.path(["id": String(id)]) }
+    static func user(_ url: SiteURL, _ id: Int) -> String { url.path(["id": String(id)]) }
+    static func register(_ laestab: LAESTAB, group: String, date: LocalDate, half: SessionHalf) -> String {
+        register.path(["laestab": laestab.description, "group": group, "date": date.iso, "session": half.rawValue])
+    }
+    static func printRegister(_ laestab: LAESTAB, group: String, query: KeyValuePairs<String, String> = [:])
+        -> String
+    {
+        printRegister.path(["laestab": laestab.description, "group": group], query: query)
+    }
+    /// A school's page under it (`office`, `actions`, `lateBook`, …).
+    static func school(
+        _ url: SiteURL, _ laestab: LAESTAB, id: Int? = nil, query: KeyValuePairs<String, String> = [:]
+    ) -> String {
+        var values = ["laestab": laestab.description]
+        if let id { values["id"] = String(id) }
+        return url.path(values, query: query)
+    }
+    static func letterBatch(_ laestab: LAESTAB, batch: String, pdf: Bool = false) -> String {
+        (pdf ? letterBatchPDF : letterBatch).path(["laestab": laestab.description, "batch": batch])
+    }
+    static func schoolPupil(_ url: SiteURL, _ laestab: LAESTAB, _ upn: UPN) -> String {
+        url.path(["laestab": laestab.description, "upn": upn.value])
+    }
+    static func letterTemplate(
+        _ kind: LetterKind, _ language: Language, _ url: SiteURL = .template,
+        query: KeyValuePairs<String, String> = [:]
+    ) -> String {
+        url.path(["kind": kind.rawValue, "language": language.rawValue], query: query)
+    }
+}
+
+extension RoutesBuilder {
+    @discardableResult
+    func get<Response: AsyncResponseEncodable>(
+        _ url: SiteURL, use closure: @Sendable @escaping (Request) async throws -> Response
+    ) -> Route {
+        on(.GET, url.components, use: closure)
+    }
+
+    @discardableResult
+    func post<Response: AsyncResponseEncodable>(
+        _ url: SiteURL, use closure: @Sendable @escaping (Request) async throws -> Response
+    ) -> Route {
+        on(.POST, url.components, use: closure)
+    }
+}
