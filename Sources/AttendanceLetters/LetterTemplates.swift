@@ -46,7 +46,8 @@ public struct LetterTemplates: Sendable {
         shipped = try Self.load(from: letters)
         directory = try folder.map { try Self.load(from: URL(fileURLWithPath: $0)) } ?? [:]
         for (key, source) in self.directory { _ = try Self.compile(source, name: key) }
-        frame = try MustacheTemplate(string: String(contentsOf: letters.appendingPathComponent("letter.mustache")))
+        frame = try MustacheTemplate(
+            string: String(contentsOf: letters.appendingPathComponent("letter.mustache"), encoding: .utf8))
         css = try String(contentsOf: letters.appendingPathComponent("letter.css"), encoding: .utf8)
         var labels: [Language: [String: String]] = [:]
         for language in Language.allCases {

@@ -109,8 +109,12 @@ import Testing
             RoleGrant(role: .parent, child: Self.child),
             RoleGrant(role: .formTutor, school: Self.school, registrationGroups: ["7B"]),
         ]
-        guard case .pupil(let placement) = Self.pupil() else { return }
-        guard case .pupil(let tutees) = Self.pupil(Self.sibling, group: "7B") else { return }
+        guard case .pupil(let placement) = Self.pupil(),
+            case .pupil(let tutees) = Self.pupil(Self.sibling, group: "7B")
+        else {
+            Issue.record("the fixture is not a pupil target")
+            return
+        }
         #expect(AccessPolicy.allows(grants, .viewPupil, .pupil(placement)))
         #expect(AccessPolicy.allows(grants, .viewPupil, .pupil(tutees)))
         #expect(AccessPolicy.seesAsParentOnly(grants, placement))

@@ -67,11 +67,8 @@ final class LoopbackListener {
         """
     }
 
-    @Test func aLetterFetchesNothingAndAttachesNothingWhateverItNames() async throws {
-        guard let pdf = PDFMaker.locate(environment: ProcessInfo.processInfo.environment) else {
-            #expect(!pdfToolsRequired, "WeasyPrint is not installed")
-            return
-        }
+    @Test(needsPDF) func aLetterFetchesNothingAndAttachesNothingWhateverItNames() async throws {
+        let pdf = try #require(installedPDFMaker, "WeasyPrint is not installed")
         let listener = try LoopbackListener()
         let made = try await pdf.render([Self.hostile(port: listener.port)], combine: [0])
         #expect(listener.connections() == 0, "the PDF maker called the loopback listener")

@@ -153,10 +153,8 @@ import VaporTesting
             try await browser.get("/account")
             let made = try await browser.post("/account/tokens", ["name": "MIS sync"])
             let html = made.body.string
-            guard let range = html.range(of: #"att_[A-Za-z0-9_-]+"#, options: .regularExpression) else {
-                Issue.record("no token shown")
-                return
-            }
+            let range = try #require(
+                html.range(of: #"att_[A-Za-z0-9_-]+"#, options: .regularExpression), "no token shown")
             let token = String(html[range])
             // Shown once: the account page no longer has it.
             #expect(!(try await browser.get("/account").body.string.contains(token)))
