@@ -187,7 +187,7 @@ public enum ImportParser {
     public static func marks(_ text: String, codes: CodeTable) throws(ImportProblems) -> [Numbered<Mark>] {
         let format = ImportFormat.marks
         let table = try Table(csv: text, required: format.requiredColumns, optional: format.optionalColumns)
-        var seen: [Session: [UPN: Int]] = [:]
+        var seen: [SchoolSession: [UPN: Int]] = [:]
         var duplicates: [ImportProblem] = []
         let rows: [Numbered<Mark>]
         do {
@@ -211,7 +211,7 @@ public enum ImportParser {
                     row.fail("minutes_late", "a late code (\(code.code)) needs the minutes late")
                     return nil
                 }
-                let session = Session(date, half)
+                let session = SchoolSession(date, half)
                 if let first = seen[session, default: [:]][upn] {
                     duplicates.append(ImportProblem(line: row.line, "\(upn) \(session) is already on line \(first)"))
                 } else {

@@ -77,7 +77,7 @@ extension LetterService {
     /// by text when they have a mobile and texts are set up, else by email, in the contact's language(s).
     /// A pupil already sent one today is skipped. Returns how many were queued.
     public func queueFirstDayMessages(
-        school laestab: LAESTAB, on date: LocalDate, by actor: Actor
+        school laestab: LAESTAB, on date: LocalDate, by actor: AuditActor
     ) async throws -> Int {
         let school = try await store.requireSchool(laestab)
         let purpose = "first_day:\(date.iso)"

@@ -83,7 +83,7 @@ public struct LetterService: Sendable {
     /// pupil's record, the actions marked done, emails queued, and the printed ones as one PDF. With `years`, only
     /// the actions for pupils in those year groups (a head of year works their own years, nothing else).
     public func produceDue(
-        school laestab: LAESTAB, years: Set<String>? = nil, today: LocalDate, by actor: Actor, signatory: String
+        school laestab: LAESTAB, years: Set<String>? = nil, today: LocalDate, by actor: AuditActor, signatory: String
     ) async throws -> Batch {
         let school = try await store.requireSchool(laestab)
         let queue = try await store.actions(schoolID: school.id)
@@ -155,7 +155,7 @@ public struct LetterService: Sendable {
     /// meeting invitation with its date). Completes the pupil's pending action of that kind, if there is one.
     public func produce(
         _ kind: LetterKind, for upn: UPN, school laestab: LAESTAB, details: [String: String], today: LocalDate,
-        by actor: Actor, signatory: String, actionID: Int? = nil
+        by actor: AuditActor, signatory: String, actionID: Int? = nil
     ) async throws -> [Int] {
         if let problem = LetterDetails.problems(details).first { throw LetterProblem.badDetail(problem) }
         let school = try await store.requireSchool(laestab)
@@ -252,7 +252,7 @@ public struct LetterService: Sendable {
     /// Renders, makes the PDFs, and keeps the lot in one transaction.
     private func make(
         _ letters: [(kind: LetterKind, facts: LetterFacts, recipient: LetterRecipient, action: Int?)],
-        school: LAESTAB, batch: String?, overtaken: [Int: String], by actor: Actor
+        school: LAESTAB, batch: String?, overtaken: [Int: String], by actor: AuditActor
     ) async throws -> (ids: [Int], posted: Int, emailed: Int, combined: Data?) {
         guard !letters.isEmpty else {
             if !overtaken.isEmpty {

@@ -51,7 +51,8 @@ extension Store {
 
     /// Marks a pending action done (how, and its outcome), or dismissed (why). Only a pending action changes.
     public func closeAction(
-        id: Int, schoolID: Int, as status: RecordedAction.Status, note: String, by actor: Actor, at now: Date = Date()
+        id: Int, schoolID: Int, as status: RecordedAction.Status, note: String, by actor: AuditActor,
+        at now: Date = Date()
     ) async throws {
         guard status == .done || status == .dismissed else {
             throw StoreError.invalid("an action closes as done or dismissed")

@@ -3,7 +3,7 @@ import Foundation
 import SQLKit
 
 /// Who did something and from where: carried into every write so the audit trail can say so.
-public struct Actor: Sendable, Hashable {
+public struct AuditActor: Sendable, Hashable {
     /// The user's email, or a system name ("system", "import", "demo").
     public let name: String
     public let ip: String?
@@ -13,7 +13,7 @@ public struct Actor: Sendable, Hashable {
         self.ip = ip
     }
 
-    public static let system = Actor("system")
+    public static let system = AuditActor("system")
 }
 
 /// One line of the audit trail.
@@ -33,7 +33,7 @@ public struct AuditEvent: Sendable, Hashable {
     public var reason: String?
 
     public init(
-        at: Date = Date(), actor: Actor, action: String, school: LAESTAB? = nil, upn: UPN? = nil,
+        at: Date = Date(), actor: AuditActor, action: String, school: LAESTAB? = nil, upn: UPN? = nil,
         subject: String? = nil, before: String? = nil, after: String? = nil, reason: String? = nil
     ) {
         self.at = at
@@ -106,7 +106,7 @@ extension Store {
         return try rows.map { row in
             var event = AuditEvent(
                 at: Self.date(fromTimestamp: try row.decode(column: "at", as: String.self)),
-                actor: Actor(
+                actor: AuditActor(
                     try row.decode(column: "actor", as: String.self), ip: try row.decode(column: "ip", as: String?.self)
                 ),
                 action: try row.decode(column: "action", as: String.self),
@@ -143,7 +143,7 @@ func auditDiff(_ before: [String: String?], _ after: [String: String?]) -> (befo
 extension AuditEvent {
     /// `KIND.created` with the new state, `KIND.updated` with the fields that changed, or nil when nothing did.
     static func change(
-        _ kind: String, old: [String: String?]?, new: [String: String?], actor: Actor, school: LAESTAB?, upn: UPN?,
+        _ kind: String, old: [String: String?]?, new: [String: String?], actor: AuditActor, school: LAESTAB?, upn: UPN?,
         subject: String?
     ) -> AuditEvent? {
         guard let old else {

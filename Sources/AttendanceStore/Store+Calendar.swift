@@ -27,7 +27,7 @@ extension Store {
     /// one row with the new name.
     @discardableResult
     public func importCalendar(
-        _ rows: [Numbered<CalendarEntry>], scope: CalendarScope, by actor: Actor = Actor("import"),
+        _ rows: [Numbered<CalendarEntry>], scope: CalendarScope, by actor: AuditActor = AuditActor("import"),
         source: String? = nil
     ) async throws -> Int {
         try await transaction { db in

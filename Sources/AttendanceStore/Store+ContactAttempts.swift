@@ -28,7 +28,8 @@ public struct ContactAttempt: Sendable, Hashable {
 extension Store {
     public func logContactAttempt(
         upn: UPN, schoolID: Int, date: LocalDate, method: ContactAttempt.Method, contactName: String,
-        outcome: ContactAttempt.Outcome, notes: String?, proposedCode: String?, by actor: Actor, at now: Date = Date()
+        outcome: ContactAttempt.Outcome, notes: String?, proposedCode: String?, by actor: AuditActor,
+        at now: Date = Date()
     ) async throws {
         let pupil = try await requirePupil(upn)
         if let proposedCode, codes[proposedCode] == nil { throw StoreError.invalid("'\(proposedCode)' is not a code") }
@@ -79,7 +80,8 @@ extension Store {
 
     /// Confirms a proposed code: the day's N marks for the pupil become that code, as amendments whose reason
     /// names who took the reason and who confirmed it.
-    public func confirmProposal(attemptID: Int, schoolID: Int, by actor: Actor, at now: Date = Date()) async throws {
+    public func confirmProposal(attemptID: Int, schoolID: Int, by actor: AuditActor, at now: Date = Date()) async throws
+    {
         guard
             let row = try await sql.raw(
                 """

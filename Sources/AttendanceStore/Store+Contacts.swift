@@ -6,7 +6,7 @@ extension Store {
     /// Imports contacts, all or nothing; a pupil's contact at the same priority is replaced by the new line.
     @discardableResult
     public func importContacts(
-        _ rows: [Numbered<ImportParser.ContactRow>], by actor: Actor = Actor("import"), source: String? = nil
+        _ rows: [Numbered<ImportParser.ContactRow>], by actor: AuditActor = AuditActor("import"), source: String? = nil
     ) async throws -> Int {
         let ids = try await Self.pupilIDs(for: Set(rows.map(\.value.upn)), on: sql)
         var problems: [ImportProblem] = []

@@ -61,7 +61,7 @@ public struct Delivery: Sendable, Hashable {
 extension Store {
     /// Queues messages; they go when `sendDue` next runs.
     @discardableResult
-    public func queueDeliveries(_ deliveries: [NewDelivery], by actor: Actor, at now: Date = Date()) async throws
+    public func queueDeliveries(_ deliveries: [NewDelivery], by actor: AuditActor, at now: Date = Date()) async throws
         -> [Int]
     {
         let pupils = try await Self.pupilIDs(for: Set(deliveries.map(\.upn)), on: sql)
@@ -81,7 +81,8 @@ extension Store {
     }
 
     static func queueDelivery(
-        _ delivery: NewDelivery, pupilID: Int, schoolID: Int, by actor: Actor, stamp: String, on db: any SQLDatabase
+        _ delivery: NewDelivery, pupilID: Int, schoolID: Int, by actor: AuditActor, stamp: String,
+        on db: any SQLDatabase
     ) async throws -> Int {
         try await db.insert(into: "deliveries")
             .columns(

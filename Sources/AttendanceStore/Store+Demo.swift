@@ -28,11 +28,11 @@ extension Store {
                 MarkEntry(pupilID: ids[mark.upn]!, schoolID: stored.id, mark: mark)
             }
             // Registers are recorded by the form tutor at the time of the session.
-            try await writeMarks(data.marks.map(entry), by: Actor("demo:form-tutor"), reason: nil)
+            try await writeMarks(data.marks.map(entry), by: AuditActor("demo:form-tutor"), reason: nil)
             let byReason = Dictionary(grouping: data.corrections, by: \.reason)
             for reason in byReason.keys.sorted() {
                 try await writeMarks(
-                    byReason[reason]!.map { entry($0.mark) }, by: Actor("demo:attendance-office"), reason: reason)
+                    byReason[reason]!.map { entry($0.mark) }, by: AuditActor("demo:attendance-office"), reason: reason)
             }
             progress("\(data.school.name) (\(laestab)): \(data.pupils.count) pupils, \(data.marks.count) marks")
         }

@@ -9,7 +9,7 @@ extension Store {
     /// amendment with the reason "imported from FILE". Importing the same file twice changes nothing.
     @discardableResult
     public func importMarks(
-        _ rows: [Numbered<Mark>], school: LAESTAB?, source: String, by actor: Actor = Actor("import"),
+        _ rows: [Numbered<Mark>], school: LAESTAB?, source: String, by actor: AuditActor = AuditActor("import"),
         at now: Date = Date()
     ) async throws -> MarkWriteResult {
         var only: StoredSchool?

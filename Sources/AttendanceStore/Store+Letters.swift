@@ -58,7 +58,7 @@ extension Store {
     @discardableResult
     public func recordLetters(
         _ letters: [NewLetter], school laestab: LAESTAB, batch: String?, completingAlso overtaken: [Int: String] = [:],
-        by actor: Actor, at now: Date = Date()
+        by actor: AuditActor, at now: Date = Date()
     ) async throws -> [Int] {
         guard !letters.isEmpty || !overtaken.isEmpty else { return [] }
         let school = try await requireSchool(laestab)
@@ -120,7 +120,7 @@ extension Store {
 
     /// Keeps a batch's combined PDF (nil when PDFs cannot be made here).
     public func recordBatch(
-        _ id: String, school laestab: LAESTAB, pdf: Data?, by actor: Actor, at now: Date = Date()
+        _ id: String, school laestab: LAESTAB, pdf: Data?, by actor: AuditActor, at now: Date = Date()
     ) async throws {
         let school = try await requireSchool(laestab)
         try await sql.insert(into: "letter_batches").columns("id", "school_id", "produced_by", "produced_at", "pdf")
@@ -206,7 +206,7 @@ extension Store {
 
     /// Keeps (or, with nil, removes) the authority's own wording of a letter; the change is audited.
     public func setLetterTemplate(
-        _ kind: LetterKind, _ language: Language, body: String?, by actor: Actor, at now: Date = Date()
+        _ kind: LetterKind, _ language: Language, body: String?, by actor: AuditActor, at now: Date = Date()
     ) async throws {
         let before = try await letterTemplateOverrides()["\(language.rawValue)/\(kind.rawValue)"]
         try await transaction { db in

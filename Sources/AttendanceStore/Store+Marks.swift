@@ -28,7 +28,7 @@ public enum ExpectedMark: Sendable, Hashable {
 /// A mark someone else changed after the writer's page was loaded: kept as they left it, and reported.
 public struct MarkConflict: Sendable, Hashable {
     public let upn: UPN
-    public let session: Session
+    public let session: SchoolSession
     public let wanted: String
     public let current: String?
     public let currentBy: String?
@@ -76,7 +76,7 @@ extension Store {
     /// Changing an existing mark needs a reason; without one nothing is written.
     @discardableResult
     public func writeMarks(
-        _ entries: [MarkEntry], by actor: Actor, reason: String?, at now: Date = Date()
+        _ entries: [MarkEntry], by actor: AuditActor, reason: String?, at now: Date = Date()
     ) async throws -> MarkWriteResult {
         // Read before the transaction: on SQLite its one connection is busy until the transaction ends.
         let laestabs = Dictionary(uniqueKeysWithValues: try await schools().map { ($0.id, $0.school.laestab) })
@@ -86,7 +86,7 @@ extension Store {
     }
 
     func writeMarks(
-        _ entries: [MarkEntry], by actor: Actor, reason: String?, at now: Date, laestabs: [Int: LAESTAB],
+        _ entries: [MarkEntry], by actor: AuditActor, reason: String?, at now: Date, laestabs: [Int: LAESTAB],
         on db: any SQLDatabase
     ) async throws -> MarkWriteResult {
         var total = MarkWriteResult()
@@ -105,7 +105,7 @@ extension Store {
     }
 
     private func writeChunk(
-        _ entries: [MarkEntry], pupils: [Int], by actor: Actor, reason: String?, at now: Date,
+        _ entries: [MarkEntry], pupils: [Int], by actor: AuditActor, reason: String?, at now: Date,
         laestabs: [Int: LAESTAB], on db: any SQLDatabase
     ) async throws -> MarkWriteResult {
         let user = actor.name

@@ -16,7 +16,7 @@ extension Store {
     /// Records evidence seen for a pupil's absence at a school, in the audit trail too.
     public func recordMedicalEvidence(
         upn: UPN, school laestab: LAESTAB, days: DateRange, what: String, seenBy: String, seenOn: LocalDate,
-        by actor: Actor, at now: Date = Date()
+        by actor: AuditActor, at now: Date = Date()
     ) async throws {
         let pupil = try await requirePupil(upn)
         let school = try await requireSchool(laestab)

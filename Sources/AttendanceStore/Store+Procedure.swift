@@ -99,7 +99,7 @@ extension Store {
                     newRows.append([
                         entry.id, school.id, year.startYear, due.key, due.action.rawValue, due.basis, due.count,
                         due.sessions.map(\.description).joined(separator: ","),
-                        due.action == .nToO ? "done" : "pending", asOf.iso, Actor.system.name, Timestamp.text(now),
+                        due.action == .nToO ? "done" : "pending", asOf.iso, AuditActor.system.name, Timestamp.text(now),
                     ])
                     if due.action == .nToO, let session = due.sessions.first,
                         let o = codes.code(meaning: .otherUnauthorised)
@@ -129,7 +129,8 @@ extension Store {
                 let about = item.action.action.isAboutItsSessions ? original.map { Set($0.due.sessions) } : nil
                 guard
                     let cause = try await amendments(of: item.upn).last(where: { amendment in
-                        amendment.changedBy != Actor.system.name && (since.map { amendment.changedAt >= $0 } ?? true)
+                        amendment.changedBy != AuditActor.system.name
+                            && (since.map { amendment.changedAt >= $0 } ?? true)
                             && (about?.contains(amendment.session) ?? true)
                     })
                 else { continue }
@@ -170,7 +171,7 @@ extension Store {
                         try await db.update("procedure_actions").set("status", to: row[8] as! String)
                             .set("basis", to: row[5] as! String).set("count", to: row[6] as! Int)
                             .set("sessions", to: row[7] as! String).set("due_on", to: asOf.iso)
-                            .set("status_changed_by", to: Actor.system.name).set(
+                            .set("status_changed_by", to: AuditActor.system.name).set(
                                 "status_changed_at", to: Timestamp.text(now)
                             )
                             .set("status_note", to: "due again")
@@ -186,7 +187,7 @@ extension Store {
                 }
                 for item in withdrawn {
                     try await db.update("procedure_actions").set("status", to: "withdrawn")
-                        .set("status_changed_by", to: Actor.system.name).set(
+                        .set("status_changed_by", to: AuditActor.system.name).set(
                             "status_changed_at", to: Timestamp.text(now)
                         )
                         .set(
@@ -246,7 +247,7 @@ extension Store {
         let keys = try rows.map { try $0.decode(column: "key", as: String.self) }
         try await transaction { db in
             try await db.update("procedure_actions").set("status", to: RecordedAction.Status.yearEnded.rawValue)
-                .set("status_changed_by", to: Actor.system.name).set("status_changed_at", to: Timestamp.text(now))
+                .set("status_changed_by", to: AuditActor.system.name).set("status_changed_at", to: Timestamp.text(now))
                 .set("status_note", to: Self.yearEnded)
                 .where("school_id", .equal, schoolID).where("status", .equal, RecordedAction.Status.pending.rawValue)
                 .where("academic_year", .lessThan, year.startYear).run()
@@ -317,7 +318,7 @@ extension Store {
                             action: action, basis: try row.decode(column: "basis", as: String.self),
                             count: try row.decode(column: "count", as: Int.self),
                             sessions: try row.decode(column: "sessions", as: String.self).split(separator: ",")
-                                .compactMap { Session(text: $0) },
+                                .compactMap { SchoolSession(text: $0) },
                             key: try row.decode(column: "key", as: String.self))))
             }
         }

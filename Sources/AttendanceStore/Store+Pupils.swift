@@ -14,7 +14,7 @@ extension Store {
     /// and an enrolment already there (same school and start date) keeps one row.
     @discardableResult
     public func importPupils(
-        _ rows: [Numbered<ImportParser.PupilRow>], school laestab: LAESTAB, by actor: Actor = Actor("import"),
+        _ rows: [Numbered<ImportParser.PupilRow>], school laestab: LAESTAB, by actor: AuditActor = AuditActor("import"),
         source: String? = nil
     ) async throws -> Int {
         let school = try await requireSchool(laestab)
@@ -123,7 +123,7 @@ extension Store {
     /// One audit line for each pupil or enrolment the import creates or changes; nothing for unchanged rows.
     private static func changes(
         _ rows: [ImportParser.PupilRow], before: [UPN: (pupil: Pupil, enrolments: [Enrolment])], school: LAESTAB,
-        actor: Actor, source: String?
+        actor: AuditActor, source: String?
     ) -> [AuditEvent] {
         rows.flatMap { row -> [AuditEvent] in
             let upn = row.pupil.upn

@@ -62,7 +62,7 @@ extension Store {
     }
 
     /// The register of a group for one session: every pupil on roll that day, with their mark if any.
-    public func registerLines(schoolID: Int, group: String, session: Session) async throws -> [RegisterLine] {
+    public func registerLines(schoolID: Int, group: String, session: SchoolSession) async throws -> [RegisterLine] {
         let pupils = try await roll(of: schoolID, in: DateRange(session.date, session.date)!, group: group)
         guard !pupils.isEmpty else { return [] }
         let rows = try await sql.raw(
@@ -90,12 +90,12 @@ extension Store {
     /// Every mark of a group over a range, by pupil, for the printed register.
     public func groupMarks(
         schoolID: Int, group: String, in range: DateRange
-    ) async throws -> [(pupil: Pupil, onRoll: DateRange, marks: [Session: String], amended: Set<Session>)] {
+    ) async throws -> [(pupil: Pupil, onRoll: DateRange, marks: [SchoolSession: String], amended: Set<SchoolSession>)] {
         let pupils = try await roll(of: schoolID, in: range, group: group)
         guard !pupils.isEmpty else { return [] }
         let ids = pupils.map(\.id)
-        var marks: [Int: [Session: String]] = [:]
-        var amended: [Int: Set<Session>] = [:]
+        var marks: [Int: [SchoolSession: String]] = [:]
+        var amended: [Int: Set<SchoolSession>] = [:]
         for (table, column) in [("marks", "code"), ("mark_amendments", "new_code")] {
             let rows = try await sql.raw(
                 """
@@ -109,9 +109,10 @@ extension Store {
                 else { continue }
                 let pupilID = try row.decode(column: "pupil_id", as: Int.self)
                 if table == "marks" {
-                    marks[pupilID, default: [:]][Session(date, half)] = try row.decode(column: "code", as: String.self)
+                    marks[pupilID, default: [:]][SchoolSession(date, half)] = try row.decode(
+                        column: "code", as: String.self)
                 } else {
-                    amended[pupilID, default: []].insert(Session(date, half))
+                    amended[pupilID, default: []].insert(SchoolSession(date, half))
                 }
             }
         }

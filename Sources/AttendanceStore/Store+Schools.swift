@@ -23,7 +23,7 @@ extension Store {
     /// Imports schools, all or nothing; a school already there (same LAESTAB) is updated.
     @discardableResult
     public func importSchools(
-        _ rows: [Numbered<School>], by actor: Actor = Actor("import"), source: String? = nil
+        _ rows: [Numbered<School>], by actor: AuditActor = AuditActor("import"), source: String? = nil
     ) async throws -> Int {
         var seen: [LAESTAB: Int] = [:]
         var problems: [ImportProblem] = []

@@ -49,7 +49,7 @@ public struct APIToken: Sendable, Hashable {
 }
 
 extension Store {
-    public func createToken(userID: Int, name: String, tokenHash: String, by actor: Actor, at now: Date = Date())
+    public func createToken(userID: Int, name: String, tokenHash: String, by actor: AuditActor, at now: Date = Date())
         async throws
     {
         guard let user = try await user(id: userID) else { throw StoreError.notFound("user \(userID)") }
@@ -79,7 +79,7 @@ extension Store {
     }
 
     /// Revokes one of the user's own tokens; another user's token is not found.
-    public func revokeToken(id: Int, userID: Int, by actor: Actor, at now: Date = Date()) async throws {
+    public func revokeToken(id: Int, userID: Int, by actor: AuditActor, at now: Date = Date()) async throws {
         guard let token = try await tokens(userID: userID).first(where: { $0.id == id }) else {
             throw StoreError.notFound("token \(id)")
         }

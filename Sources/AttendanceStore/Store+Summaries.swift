@@ -82,7 +82,7 @@ extension Store {
                 let half = SessionHalf(text: try row.decode(column: "session", as: String.self))
             else { throw StoreError.invalid("a stored mark has an invalid date or session") }
             let mark = Mark(
-                upn: upn, session: Session(date, half), code: try row.decode(column: "code", as: String.self),
+                upn: upn, session: SchoolSession(date, half), code: try row.decode(column: "code", as: String.self),
                 minutesLate: try row.decode(column: "minutes_late", as: Int?.self),
                 note: try row.decode(column: "note", as: String?.self))
             return RecordedMark(
@@ -104,7 +104,7 @@ extension Store {
                 let half = SessionHalf(text: try row.decode(column: "session", as: String.self))
             else { throw StoreError.invalid("a stored amendment has an invalid date or session") }
             return Amendment(
-                upn: upn, session: Session(date, half),
+                upn: upn, session: SchoolSession(date, half),
                 oldCode: try row.decode(column: "old_code", as: String.self),
                 oldMinutesLate: try row.decode(column: "old_minutes_late", as: Int?.self),
                 oldRecordedBy: try row.decode(column: "old_recorded_by", as: String.self),

@@ -24,7 +24,7 @@ extension Store {
     @discardableResult
     public func createUser(
         email: String, displayName: String, passwordHash: String, mustChangePassword: Bool, grants: [RoleGrant],
-        by actor: Actor, at now: Date = Date()
+        by actor: AuditActor, at now: Date = Date()
     ) async throws -> Int {
         let email = email.lowercased().trimmingCharacters(in: .whitespaces)
         guard email.contains("@"), email.count <= 254 else {
@@ -58,7 +58,7 @@ extension Store {
     }
 
     /// Adds a role to an existing user.
-    public func addGrant(_ grant: RoleGrant, toUser email: String, by actor: Actor) async throws {
+    public func addGrant(_ grant: RoleGrant, toUser email: String, by actor: AuditActor) async throws {
         guard let user = try await user(email: email) else { throw StoreError.notFound("user \(email)") }
         do { try grant.validate() } catch { throw StoreError.invalid("\(error)") }
         try await transaction { db in
@@ -154,7 +154,7 @@ extension Store {
     /// token is revoked, in the same transaction: whoever knew the old password is out. A reset also restores a
     /// deactivated account.
     public func setPassword(
-        userID: Int, passwordHash: String, mustChange: Bool, keepingSession: String? = nil, by actor: Actor,
+        userID: Int, passwordHash: String, mustChange: Bool, keepingSession: String? = nil, by actor: AuditActor,
         at now: Date = Date()
     ) async throws {
         guard let user = try await user(id: userID) else { throw StoreError.notFound("user \(userID)") }
@@ -182,7 +182,9 @@ extension Store {
 
     /// Names (or stops naming) a member of senior management or the office to decide whether absence is authorised
     /// at a school, in the head teacher's stead. Audited; their other roles are untouched.
-    public func setAbsenceDelegate(userID: Int, school: LAESTAB, delegate: Bool, by actor: Actor, at now: Date = Date())
+    public func setAbsenceDelegate(
+        userID: Int, school: LAESTAB, delegate: Bool, by actor: AuditActor, at now: Date = Date()
+    )
         async throws
     {
         guard let user = try await user(id: userID) else { throw StoreError.notFound("user \(userID)") }
@@ -206,7 +208,7 @@ extension Store {
 
     /// Deactivates a user: every session ends and every token is revoked at once; the account stays (with its
     /// history) but cannot sign in until an administrator resets its password.
-    public func deactivateUser(userID: Int, by actor: Actor, at now: Date = Date()) async throws {
+    public func deactivateUser(userID: Int, by actor: AuditActor, at now: Date = Date()) async throws {
         guard let user = try await user(id: userID) else { throw StoreError.notFound("user \(userID)") }
         try await transaction { db in
             try await db.update("users").set("deactivated_at", to: Timestamp.text(now)).where("id", .equal, userID)
@@ -224,7 +226,7 @@ extension Store {
     }
 
     /// Revokes every live API token of a user (an administrator's action, or part of a reset).
-    public func revokeAllTokens(userID: Int, by actor: Actor, at now: Date = Date()) async throws {
+    public func revokeAllTokens(userID: Int, by actor: AuditActor, at now: Date = Date()) async throws {
         guard let user = try await user(id: userID) else { throw StoreError.notFound("user \(userID)") }
         try await transaction { db in
             let live = try await db.select().column("id").from("api_tokens").where("user_id", .equal, userID)
@@ -267,7 +269,7 @@ extension Store {
     /// Records a failed sign-in: from the fifth failure on, the account waits 1, 2, 4 … (at most 60) minutes.
     /// A try while the account is already waiting is recorded but neither counts nor lengthens the wait, so
     /// nobody can keep someone else's account shut by guessing at it.
-    public func recordFailedSignIn(email: String, actor: Actor, at now: Date = Date()) async throws {
+    public func recordFailedSignIn(email: String, actor: AuditActor, at now: Date = Date()) async throws {
         let user = try await user(email: email)
         let waiting = user?.lockedUntil.map { $0 > now } ?? false
         try await transaction { db in
@@ -287,7 +289,7 @@ extension Store {
         }
     }
 
-    public func recordSignIn(user: UserAccount, actor: Actor, at now: Date = Date()) async throws {
+    public func recordSignIn(user: UserAccount, actor: AuditActor, at now: Date = Date()) async throws {
         try await transaction { db in
             try await db.update("users").set("failed_attempts", to: 0).set("locked_until", to: String?.none)
                 .where("id", .equal, user.id).run()

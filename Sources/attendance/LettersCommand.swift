@@ -59,7 +59,7 @@ struct DueLetters: AsyncParsableCommand {
         let day = try parseDate(asOf, option: "--as-of") ?? today()
         let (batch, sent) = try await settings.withStore { store in
             let service = settings.letterService(store)
-            let batch = try await service.produceDue(school: laestab, today: day, by: Actor(by), signatory: by)
+            let batch = try await service.produceDue(school: laestab, today: day, by: AuditActor(by), signatory: by)
             return (batch, try await service.sendDue())
         }
         if let out {
@@ -114,7 +114,7 @@ struct ProduceLetter: AsyncParsableCommand {
             let service = settings.letterService(store)
             do {
                 let ids = try await service.produce(
-                    kind, for: upn, school: laestab, details: values, today: day, by: Actor(by), signatory: by)
+                    kind, for: upn, school: laestab, details: values, today: day, by: AuditActor(by), signatory: by)
                 _ = try await service.sendDue()
                 return ids
             } catch let problem as LetterProblem {
@@ -242,7 +242,7 @@ struct FirstDayMessages: AsyncParsableCommand {
         let day = try parseDate(asOf, option: "--as-of") ?? today()
         let (queued, result) = try await settings.withStore { store in
             let service = settings.letterService(store)
-            let queued = try await service.queueFirstDayMessages(school: laestab, on: day, by: Actor(by))
+            let queued = try await service.queueFirstDayMessages(school: laestab, on: day, by: AuditActor(by))
             return (queued, try await service.sendDue())
         }
         print("\(queued) messages queued; \(result.sent) sent, \(result.failed) failed")

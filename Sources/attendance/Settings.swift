@@ -26,7 +26,7 @@ struct Settings: Sendable {
     /// `--port`, else `PORT`, else 8080 (the server only).
     let port: Int
     /// Who a command acts as in the audit trail: the operating-system user running it.
-    let actor: Actor
+    let actor: AuditActor
 
     /// All the problems found, one a line.
     struct Problems: Error, CustomStringConvertible {
@@ -103,7 +103,7 @@ struct Settings: Sendable {
         self.notify = notify ?? nil
         pdf = PDFMaker.locate(environment: environment)
         self.port = port
-        actor = Actor("cli:\(environment["USER"] ?? "unknown")")
+        actor = AuditActor("cli:\(environment["USER"] ?? "unknown")")
     }
 
     /// Opens and migrates the store, runs `body`, and always shuts the store down. The store gives every figure

@@ -77,10 +77,10 @@ func codes(_ code: String, _ count: Int) -> [AttendanceCode] { Array(repeating: 
         for yearStart in [2023, 2024] {
             let year = AcademicYear(startYear: yearStart)
             var marks = YearMarks(academicYear: year)
-            var stored: [Session: AttendanceCode] = [:]
+            var stored: [SchoolSession: AttendanceCode] = [:]
             for slot in 0..<year.sessionSlotCount where generator.next() % 3 != 0 {
                 let code = table.codes[Int(generator.next() % UInt64(table.codes.count))]
-                let session = Session(academicYear: year, slot: slot)
+                let session = SchoolSession(academicYear: year, slot: slot)
                 marks.set(code, at: session)
                 stored[session] = code
             }
@@ -97,12 +97,12 @@ func codes(_ code: String, _ count: Int) -> [AttendanceCode] { Array(repeating: 
 
     @Test func yearMarksListTheirMarksInOrder() {
         var marks = YearMarks(academicYear: AcademicYear(startYear: 2025))
-        marks.set(wales["N"], at: Session(day("2025-10-06"), .pm))
-        marks.set(wales["/"], at: Session(day("2025-09-02"), .am))
+        marks.set(wales["N"], at: SchoolSession(day("2025-10-06"), .pm))
+        marks.set(wales["/"], at: SchoolSession(day("2025-09-02"), .am))
         let listed = marks.marks(table: wales)
         #expect(listed.map { $0.0.description } == ["2025-09-02 AM", "2025-10-06 PM"])
         #expect(listed.map { $0.1.code } == ["/", "N"])
-        marks.set(nil, at: Session(day("2025-10-06"), .pm))
+        marks.set(nil, at: SchoolSession(day("2025-10-06"), .pm))
         #expect(marks.marks(table: wales).count == 1)
     }
 }

@@ -48,13 +48,13 @@ import Testing
     @Test func sessionSlotsRoundTrip() {
         let year = AcademicYear(startYear: 2023)
         for slot in 0..<year.sessionSlotCount {
-            let session = Session(academicYear: year, slot: slot)
+            let session = SchoolSession(academicYear: year, slot: slot)
             #expect(session.slotInAcademicYear == slot)
             #expect(session.date.academicYear == year)
         }
-        #expect(Session(LocalDate(iso: "2023-09-01")!, .pm).slotInAcademicYear == 1)
-        #expect(Session(LocalDate(iso: "2024-08-31")!, .pm).slotInAcademicYear == 731)
-        #expect(Session(LocalDate(iso: "2024-02-29")!, .am).description == "2024-02-29 AM")
+        #expect(SchoolSession(LocalDate(iso: "2023-09-01")!, .pm).slotInAcademicYear == 1)
+        #expect(SchoolSession(LocalDate(iso: "2024-08-31")!, .pm).slotInAcademicYear == 731)
+        #expect(SchoolSession(LocalDate(iso: "2024-02-29")!, .am).description == "2024-02-29 AM")
     }
 
     @Test func rangesClampAndCount() {

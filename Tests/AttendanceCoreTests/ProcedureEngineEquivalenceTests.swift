@@ -38,8 +38,8 @@ import Testing
             if beforeBreaks {
                 for start in autumn2025.breakStarts {
                     for day in autumn2025.schoolDays(2, before: start) {
-                        marks.set(wales["O"], at: Session(day, .am))
-                        marks.set(wales["O"], at: Session(day, .pm))
+                        marks.set(wales["O"], at: SchoolSession(day, .am))
+                        marks.set(wales["O"], at: SchoolSession(day, .pm))
                     }
                 }
             }

@@ -54,7 +54,7 @@ func actions(_ outcome: ProcedureEngine.Outcome) -> Set<ProcedureAction> { Set(o
         if let letter = pupil.run("2025-12-19").due.first(where: { $0.action == .letter1 }) {
             #expect(letter.sessions.count == 10)
             #expect(letter.count == absences)
-            #expect(letter.sessions.first == Session(day("2025-11-03"), .am))
+            #expect(letter.sessions.first == SchoolSession(day("2025-11-03"), .am))
         }
     }
 
@@ -192,7 +192,7 @@ func actions(_ outcome: ProcedureEngine.Outcome) -> Set<ProcedureAction> { Set(o
         pupil.mark("N", sessions: 1, from: "2025-10-20")
         #expect(!actions(pupil.run("2025-11-07")).contains(.nToO))  // nine school days later, over half-term
         let due = pupil.run("2025-11-10").due.filter { $0.action == .nToO }
-        #expect(due.map(\.sessions) == [[Session(day("2025-10-20"), .am)]])
+        #expect(due.map(\.sessions) == [[SchoolSession(day("2025-10-20"), .am)]])
         // First-day contact only on the day itself.
         #expect(actions(pupil.run("2025-10-20")).contains(.firstDayContact))
         #expect(!actions(pupil.run("2025-10-21")).contains(.firstDayContact))

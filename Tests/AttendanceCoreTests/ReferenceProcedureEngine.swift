@@ -90,8 +90,8 @@ struct ReferenceProcedureEngine: Sendable {
         due += preHoliday(all: all, calendar: calendar, year: year, asOf: asOf)
         if let letter3Sent {
             // One flag per absence: consecutive I or M marks with no other mark between.
-            var absences: [[(Session, AttendanceCode)]] = []
-            var current: [(Session, AttendanceCode)] = []
+            var absences: [[(SchoolSession, AttendanceCode)]] = []
+            var current: [(SchoolSession, AttendanceCode)] = []
             for (session, code) in all where session.date > letter3Sent {
                 if code.means(.illness) || code.means(.medical) {
                     current.append((session, code))
@@ -121,7 +121,9 @@ struct ReferenceProcedureEngine: Sendable {
     }
 
     /// No contact by day three: the spell of school days absent with no reason up to the day, once per spell.
-    private func noContact(noReason: [Session], calendar: SchoolCalendar, asOf: LocalDate, contacted: Set<LocalDate>)
+    private func noContact(
+        noReason: [SchoolSession], calendar: SchoolCalendar, asOf: LocalDate, contacted: Set<LocalDate>
+    )
         -> [DueAction]
     {
         guard calendar.isSchoolDay(asOf) else { return [] }
@@ -146,11 +148,12 @@ struct ReferenceProcedureEngine: Sendable {
 
     /// The penalty-notice criteria, counted within the term that contains the day.
     private func fixedPenalty(
-        all: [(Session, AttendanceCode)], calendar: SchoolCalendar, asOf: LocalDate, converting: Set<Session>
+        all: [(SchoolSession, AttendanceCode)], calendar: SchoolCalendar, asOf: LocalDate,
+        converting: Set<SchoolSession>
     ) -> DueAction? {
         guard let term = calendar.term(containing: asOf) else { return nil }
         let inTerm = all.filter { term.range.contains($0.0.date) }
-        let criteria: [(String, Int, ((Session, AttendanceCode)) -> Bool)] = [
+        let criteria: [(String, Int, ((SchoolSession, AttendanceCode)) -> Bool)] = [
             (
                 "unauthorised", policy.fixedPenaltyPerTerm.unauthorisedSessions,
                 {
@@ -166,7 +169,7 @@ struct ReferenceProcedureEngine: Sendable {
             ),
         ]
         var met: [String] = []
-        var sessions: [Session] = []
+        var sessions: [SchoolSession] = []
         for (basis, needed, counts) in criteria {
             let found = inTerm.filter(counts).map(\.0)
             if found.count >= needed {
@@ -181,7 +184,8 @@ struct ReferenceProcedureEngine: Sendable {
     }
 
     /// Runs of school days on which every mark is an unauthorised absence, long enough to report.
-    private func continuous(all: [(Session, AttendanceCode)], calendar: SchoolCalendar, asOf: LocalDate) -> [DueAction]
+    private func continuous(all: [(SchoolSession, AttendanceCode)], calendar: SchoolCalendar, asOf: LocalDate)
+        -> [DueAction]
     {
         var byDate: [LocalDate: [AttendanceCode]] = [:]
         for (session, code) in all { byDate[session.date, default: []].append(code) }
@@ -212,16 +216,16 @@ struct ReferenceProcedureEngine: Sendable {
 
     /// Absence in the last school days before holidays, repeated across holidays this year.
     private func preHoliday(
-        all: [(Session, AttendanceCode)], calendar: SchoolCalendar, year: AcademicYear, asOf: LocalDate
+        all: [(SchoolSession, AttendanceCode)], calendar: SchoolCalendar, year: AcademicYear, asOf: LocalDate
     ) -> [DueAction] {
         // In the weeks before the next break only.
         guard let toBreak = calendar.schoolDaysToNextBreak(from: asOf), toBreak <= policy.preHolidayNoticeSchoolDays
         else { return [] }
-        var absentDates: [LocalDate: [Session]] = [:]
+        var absentDates: [LocalDate: [SchoolSession]] = [:]
         for (session, code) in all where code.category == .unauthorised && !code.means(.lateAfterClose) {
             absentDates[session.date, default: []].append(session)
         }
-        var holidays: [[Session]] = []
+        var holidays: [[SchoolSession]] = []
         for start in calendar.breakStarts where start > year.firstDay && start <= asOf {
             let before = calendar.schoolDays(policy.preHolidaySchoolDays, before: start)
             let sessions = before.flatMap { absentDates[$0] ?? [] }

@@ -77,7 +77,7 @@ import Testing
     }
 
     @Test func aRegisterOpensHalfAnHourBeforeItsSessionAndNeverOnALaterDay() {
-        let session = Session(day("2026-11-25"), .am)
+        let session = SchoolSession(day("2026-11-25"), .am)
         func at(_ date: String, _ time: String) -> Bool {
             RegisterRules.hasBegun(session, times: am, now: (day(date), TimeOfDay(text: time)!))
         }

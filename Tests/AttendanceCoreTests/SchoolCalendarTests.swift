@@ -35,8 +35,8 @@ let autumn2025 = SchoolCalendar(entries: [
         // 20 Oct – 7 Nov 2025: 3 weeks of weekdays less the half-term week = 10 days, 20 sessions.
         let sessions = autumn2025.sessions(in: range("2025-10-20", "2025-11-07"))
         #expect(sessions.count == 20)
-        #expect(sessions.first == Session(day("2025-10-20"), .am))
-        #expect(sessions[1] == Session(day("2025-10-20"), .pm))
+        #expect(sessions.first == SchoolSession(day("2025-10-20"), .am))
+        #expect(sessions[1] == SchoolSession(day("2025-10-20"), .pm))
         #expect(!sessions.contains { $0.date == day("2025-10-28") })
     }
 

@@ -78,7 +78,7 @@ import Testing
             try await store.writeMarks(
                 sessions.prefix(30).map {
                     MarkEntry(pupilID: pupilID, schoolID: schoolID, mark: Mark(upn: pupil.upn, session: $0, code: "O"))
-                }, by: AttendanceStore.Actor("head@demo.example"), reason: "unauthorised")
+                }, by: AuditActor("head@demo.example"), reason: "unauthorised")
             _ = try await store.runProcedure(policy: .wrexham2025, asOf: today, dryRun: false)
             let before = try await store.actions(schoolID: schoolID)
             let calls = Set(before.filter { $0.action == .phoneCall }.map(\.pupil.upn))
@@ -86,7 +86,7 @@ import Testing
             let referrals = before.filter { $0.action == .eswReferral }
             try #require(!waitingThree.isEmpty && !referrals.isEmpty)
             let batch = try await service.produceDue(
-                school: school, today: today, by: AttendanceStore.Actor("office@demo.example"), signatory: "Swyddfa")
+                school: school, today: today, by: AuditActor("office@demo.example"), signatory: "Swyddfa")
             #expect(batch.waiting == waitingThree.count + referrals.count)
             let after = Set(try await store.actions(schoolID: schoolID).map(\.id))
             #expect(waitingThree.allSatisfy { after.contains($0.id) })
@@ -102,9 +102,9 @@ import Testing
                     })
                 try await store.closeAction(
                     id: call.id, schoolID: schoolID, as: .done, note: "call: spoke. Mum says he will be in",
-                    by: AttendanceStore.Actor("hoy@demo.example"))
+                    by: AuditActor("hoy@demo.example"))
                 let next = try await service.produceDue(
-                    school: school, today: today, by: AttendanceStore.Actor("office@demo.example"), signatory: "Swyddfa"
+                    school: school, today: today, by: AuditActor("office@demo.example"), signatory: "Swyddfa"
                 )
                 let three = try #require(
                     try await store.letters(batch: next.id, school: school).first {
@@ -124,16 +124,16 @@ import Testing
             let pupilID = try await store.requirePupil(pupil.upn).id
             let calendar = try await store.calendar(for: stored.school)
             let mornings = calendar.schoolDays(in: DateRange(LocalDate(iso: "2026-11-02")!, today.adding(days: -1))!)
-                .prefix(12).map { AttendanceCore.Session($0, .am) }
+                .prefix(12).map { SchoolSession($0, .am) }
             try await store.writeMarks(
                 mornings.map {
                     MarkEntry(
                         pupilID: pupilID, schoolID: stored.id,
                         mark: Mark(upn: pupil.upn, session: $0, code: "U", minutesLate: 45))
-                }, by: AttendanceStore.Actor("office@demo.example"), reason: "late book")
+                }, by: AuditActor("office@demo.example"), reason: "late book")
             let ids = try await service.produce(
                 .fpnWarning, for: pupil.upn, school: school, details: [:], today: today,
-                by: AttendanceStore.Actor("head@demo.example"), signatory: "Mair Hughes")
+                by: AuditActor("head@demo.example"), signatory: "Mair Hughes")
             let html = try #require(try await store.letter(id: ids[0])?.html)
             let text = html.replacingOccurrences(of: "<[^>]+>", with: "", options: .regularExpression)
             let term = try #require(calendar.term(containing: today)).range.start

@@ -147,7 +147,7 @@ final class LoopbackListener {
                 try await service.produce(
                     .meetingInvitation, for: upn, school: school,
                     details: ["meeting_date": "2026-12-01", "meeting_time": "09:30", "meeting_place": "Hall"]
-                        .merging(details) { _, new in new }, today: today, by: Actor("t"), signatory: "t")
+                        .merging(details) { _, new in new }, today: today, by: AuditActor("t"), signatory: "t")
             }
             #expect(try await store.letters(of: upn).count == before)
         }

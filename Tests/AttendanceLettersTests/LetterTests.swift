@@ -128,7 +128,7 @@ let needsPDF = Testing.ConditionTrait.enabled(
             }
             #expect(!due.isEmpty)
             let batch = try await service.produceDue(
-                school: school, today: today, by: Actor("office@demo.example"), signatory: "Swyddfa")
+                school: school, today: today, by: AuditActor("office@demo.example"), signatory: "Swyddfa")
             #expect(!batch.letterIDs.isEmpty)
             let combined = try #require(batch.pdf)
             let kept = try await store.letters(batch: batch.id, school: school)
@@ -162,7 +162,7 @@ let needsPDF = Testing.ConditionTrait.enabled(
             #expect(try await store.letters(batch: batch.id, school: school).allSatisfy { $0.kind != .fpnWarning })
             // A second press the same day finds nothing more to send.
             let again = try await service.produceDue(
-                school: school, today: today, by: Actor("office@demo.example"), signatory: "Swyddfa")
+                school: school, today: today, by: AuditActor("office@demo.example"), signatory: "Swyddfa")
             #expect(again.letterIDs.isEmpty && again.pdf == nil)
         }
     }
@@ -197,7 +197,7 @@ let needsPDF = Testing.ConditionTrait.enabled(
             )[0].pupil.upn
             await #expect(throws: LetterProblem.missingDetails(["meeting_date", "meeting_time", "meeting_place"])) {
                 try await service.produce(
-                    .meetingInvitation, for: upn, school: school, details: [:], today: today, by: Actor("t"),
+                    .meetingInvitation, for: upn, school: school, details: [:], today: today, by: AuditActor("t"),
                     signatory: "t")
             }
         }

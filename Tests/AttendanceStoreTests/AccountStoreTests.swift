@@ -17,7 +17,7 @@ import Testing
             ]
             try await store.createUser(
                 email: "Mair@Example.org", displayName: "Mair", passwordHash: "hash", mustChangePassword: true,
-                grants: grants, by: Actor("test"))
+                grants: grants, by: AuditActor("test"))
             let user = try #require(try await store.user(email: "mair@example.org"))
             #expect(user.grants == grants)
             #expect(user.mustChangePassword)
@@ -25,26 +25,31 @@ import Testing
                 try await store.createUser(
                     email: "mair@example.org", displayName: "x", passwordHash: "h", mustChangePassword: false,
                     grants: [],
-                    by: Actor("test"))
+                    by: AuditActor("test"))
             }
             await #expect(throws: StoreError.self) {
                 try await store.createUser(
                     email: "t@example.org", displayName: "x", passwordHash: "h", mustChangePassword: false,
-                    grants: [RoleGrant(role: .headTeacher, school: LAESTAB(la: 665, estab: 9999))], by: Actor("test"))
+                    grants: [RoleGrant(role: .headTeacher, school: LAESTAB(la: 665, estab: 9999))],
+                    by: AuditActor("test"))
             }
             let now = Date(timeIntervalSince1970: 1_800_000_000)
-            for _ in 0..<4 { try await store.recordFailedSignIn(email: "mair@example.org", actor: Actor("x"), at: now) }
+            for _ in 0..<4 {
+                try await store.recordFailedSignIn(email: "mair@example.org", actor: AuditActor("x"), at: now)
+            }
             #expect(try await store.user(email: "mair@example.org")!.lockedUntil == nil)
-            try await store.recordFailedSignIn(email: "mair@example.org", actor: Actor("x"), at: now)
+            try await store.recordFailedSignIn(email: "mair@example.org", actor: AuditActor("x"), at: now)
             #expect(try await store.user(email: "mair@example.org")!.lockedUntil == now.addingTimeInterval(60))
             // Tries while waiting neither count nor lengthen the wait; the first failure after it doubles it.
-            for _ in 0..<3 { try await store.recordFailedSignIn(email: "mair@example.org", actor: Actor("x"), at: now) }
+            for _ in 0..<3 {
+                try await store.recordFailedSignIn(email: "mair@example.org", actor: AuditActor("x"), at: now)
+            }
             #expect(try await store.user(email: "mair@example.org")!.lockedUntil == now.addingTimeInterval(60))
             #expect(try await store.user(email: "mair@example.org")!.failedAttempts == 5)
             let later = now.addingTimeInterval(61)
-            try await store.recordFailedSignIn(email: "mair@example.org", actor: Actor("x"), at: later)
+            try await store.recordFailedSignIn(email: "mair@example.org", actor: AuditActor("x"), at: later)
             #expect(try await store.user(email: "mair@example.org")!.lockedUntil == later.addingTimeInterval(120))
-            try await store.setPassword(userID: user.id, passwordHash: "new", mustChange: false, by: Actor("mair"))
+            try await store.setPassword(userID: user.id, passwordHash: "new", mustChange: false, by: AuditActor("mair"))
             let after = try await store.user(id: user.id)!
             #expect(after.failedAttempts == 0 && after.lockedUntil == nil && !after.mustChangePassword)
         }
@@ -56,7 +61,7 @@ import Testing
             try await loadFixture(store)
             let id = try await store.createUser(
                 email: "lead@example.org", displayName: "Lead", passwordHash: "h", mustChangePassword: false,
-                grants: [RoleGrant(role: .educationLead)], by: Actor("test"))
+                grants: [RoleGrant(role: .educationLead)], by: AuditActor("test"))
             let now = Date()
             try await store.saveSession(idHash: "abc", data: "{}", userID: nil, expires: now.addingTimeInterval(60))
             try await store.saveSession(
@@ -65,14 +70,14 @@ import Testing
             #expect(try await store.session(idHash: "abc", now: now.addingTimeInterval(61)) == nil)
             try await store.deleteSession(idHash: "abc")
             #expect(try await store.session(idHash: "abc") == nil)
-            try await store.createToken(userID: id, name: "sync", tokenHash: "t1", by: Actor("lead@example.org"))
+            try await store.createToken(userID: id, name: "sync", tokenHash: "t1", by: AuditActor("lead@example.org"))
             #expect(try await store.user(tokenHash: "t1")?.id == id)
             #expect(try await store.tokens(userID: id).first?.lastUsedAt != nil)
             let token = try await store.tokens(userID: id)[0]
             await #expect(throws: StoreError.self) {
-                try await store.revokeToken(id: token.id, userID: id + 1, by: Actor("someone"))
+                try await store.revokeToken(id: token.id, userID: id + 1, by: AuditActor("someone"))
             }
-            try await store.revokeToken(id: token.id, userID: id, by: Actor("lead@example.org"))
+            try await store.revokeToken(id: token.id, userID: id, by: AuditActor("lead@example.org"))
             #expect(try await store.user(tokenHash: "t1") == nil)
             // A change of password ends every other session and every token of the user, and nobody else's.
             let later = now.addingTimeInterval(3600)
@@ -80,20 +85,21 @@ import Testing
                 try await store.saveSession(idHash: hash, data: "{}", userID: id, expires: later)
             }
             try await store.saveSession(idHash: "anon", data: "{}", userID: nil, expires: later)
-            try await store.createToken(userID: id, name: "a", tokenHash: "t2", by: Actor("lead@example.org"))
+            try await store.createToken(userID: id, name: "a", tokenHash: "t2", by: AuditActor("lead@example.org"))
             try await store.setPassword(
-                userID: id, passwordHash: "new", mustChange: false, keepingSession: "s2", by: Actor("lead@example.org"))
+                userID: id, passwordHash: "new", mustChange: false, keepingSession: "s2",
+                by: AuditActor("lead@example.org"))
             #expect(try await store.sessionCount(userID: id) == 1)
             #expect(try await store.session(idHash: "s2") != nil)
             #expect(try await store.session(idHash: "anon") != nil)
             #expect(try await store.user(tokenHash: "t2") == nil)
             // Deactivating ends the rest; a reset restores the account.
-            try await store.createToken(userID: id, name: "b", tokenHash: "t3", by: Actor("lead@example.org"))
-            try await store.deactivateUser(userID: id, by: Actor("admin"))
+            try await store.createToken(userID: id, name: "b", tokenHash: "t3", by: AuditActor("lead@example.org"))
+            try await store.deactivateUser(userID: id, by: AuditActor("admin"))
             #expect(try await store.sessionCount(userID: id) == 0)
             #expect(try await store.user(tokenHash: "t3") == nil)
             #expect(try await store.user(id: id)?.isActive == false)
-            try await store.setPassword(userID: id, passwordHash: "temp", mustChange: true, by: Actor("admin"))
+            try await store.setPassword(userID: id, passwordHash: "temp", mustChange: true, by: AuditActor("admin"))
             #expect(try await store.user(id: id)?.isActive == true)
             let actions = try await store.searchAudit(AuditQuery()).map(\.action)
             #expect(actions.contains("user.deactivated") && actions.contains("user.reactivated"))
@@ -106,13 +112,13 @@ import Testing
             try await loadFixture(store)
             let pupil = try await store.requirePupil(alys)
             let schoolID = try await store.requireSchool(school).id
-            let session = Session(day("2025-10-06"), .am)
+            let session = SchoolSession(day("2025-10-06"), .am)
             func entry(_ code: String) -> MarkEntry {
                 MarkEntry(pupilID: pupil.id, schoolID: schoolID, mark: Mark(upn: alys, session: session, code: code))
             }
-            try await store.writeMarks([entry("N")], by: Actor("tutor@example.org", ip: "10.0.0.5"), reason: nil)
+            try await store.writeMarks([entry("N")], by: AuditActor("tutor@example.org", ip: "10.0.0.5"), reason: nil)
             try await store.writeMarks(
-                [entry("I")], by: Actor("office@example.org", ip: "10.0.0.6"), reason: "Parent phoned")
+                [entry("I")], by: AuditActor("office@example.org", ip: "10.0.0.6"), reason: "Parent phoned")
             let events = try await store.searchAudit(AuditQuery(upn: alys))
             #expect(events.map(\.action) == ["mark.amended", "enrolment.created", "pupil.created"])
             #expect(events[0].reason == "Parent phoned")
@@ -156,7 +162,7 @@ import Testing
                 of: "Jones,Alys,2014-03-02,F,7,7A,N,N,2025-09-01,",
                 with: "Jones,Alys,2014-03-02,F,7,7B,N,N,2025-09-01,2026-02-13")
             try await store.importPupils(
-                try ImportParser.pupils(changed), school: school, by: Actor("office"), source: "moves.csv")
+                try ImportParser.pupils(changed), school: school, by: AuditActor("office"), source: "moves.csv")
             let events = try await store.searchAudit(AuditQuery(upn: alys))
             #expect(events.map(\.action).prefix(2).sorted() == ["enrolment.updated", "pupil.updated"])
             let pupil = events.first { $0.action == "pupil.updated" }!

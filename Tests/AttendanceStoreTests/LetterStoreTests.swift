@@ -18,7 +18,7 @@ import Testing
                     NewLetter(
                         upn: alys, kind: .letter1, recipient: recipient, channel: .email, actionID: nil,
                         html: "<p>Annwyl Siân</p>", pdf: pdf, email: (subject: "Presenoldeb", body: "Mae llythyr…"))
-                ], school: school, batch: "b1", by: Actor("office"))
+                ], school: school, batch: "b1", by: AuditActor("office"))
             let kept = try #require(try await store.letter(id: ids[0]))
             #expect(kept.pdf == pdf && kept.html == "<p>Annwyl Siân</p>")
             #expect(kept.sha256 == Digest.sha256Hex(pdf))

@@ -83,28 +83,28 @@ func count(_ store: Store, _ table: String) async throws -> Int {
             try await loadFixture(store)
             let pupil = try await store.requirePupil(alys)
             let schoolID = try await store.requireSchool(school).id
-            let session = Session(day("2025-10-06"), .am)
+            let session = SchoolSession(day("2025-10-06"), .am)
             func entry(_ code: String, minutes: Int? = nil) -> MarkEntry {
                 MarkEntry(
                     pupilID: pupil.id, schoolID: schoolID,
                     mark: Mark(upn: alys, session: session, code: code, minutesLate: minutes))
             }
             let taken = Date(timeIntervalSince1970: 1_759_740_000)
-            try await store.writeMarks([entry("N")], by: Actor("user:tutor"), reason: nil, at: taken)
+            try await store.writeMarks([entry("N")], by: AuditActor("user:tutor"), reason: nil, at: taken)
             // Another new mark in the same call must not be written when the change is refused.
             let other = MarkEntry(
                 pupilID: pupil.id, schoolID: schoolID,
-                mark: Mark(upn: alys, session: Session(day("2025-10-06"), .pm), code: "N"))
+                mark: Mark(upn: alys, session: SchoolSession(day("2025-10-06"), .pm), code: "N"))
             await #expect(throws: StoreError.self) {
-                try await store.writeMarks([other, entry("I")], by: Actor("user:office"), reason: nil)
+                try await store.writeMarks([other, entry("I")], by: AuditActor("user:office"), reason: nil)
             }
             await #expect(throws: StoreError.self) {
-                try await store.writeMarks([entry("I")], by: Actor("user:office"), reason: "  ")
+                try await store.writeMarks([entry("I")], by: AuditActor("user:office"), reason: "  ")
             }
             #expect(try await count(store, "marks") == 1)
             let changed = Date(timeIntervalSince1970: 1_759_750_000)
             let result = try await store.writeMarks(
-                [entry("I")], by: Actor("user:office"), reason: "Mother phoned: flu", at: changed)
+                [entry("I")], by: AuditActor("user:office"), reason: "Mother phoned: flu", at: changed)
             #expect(result == MarkWriteResult(amended: 1))
             let history = try await store.amendments(of: alys)
             #expect(history.count == 1)
@@ -143,7 +143,7 @@ func count(_ store: Store, _ table: String) async throws -> Int {
                                 mark: Mark(upn: upn, session: session, code: code.code)))
                     }
                 }
-                try await store.writeMarks(entries, by: Actor("test"), reason: "round \(round)")
+                try await store.writeMarks(entries, by: AuditActor("test"), reason: "round \(round)")
             }
             for _ in 0..<20 {
                 let start = day("2025-09-01").adding(days: Int(random.next() % 200))

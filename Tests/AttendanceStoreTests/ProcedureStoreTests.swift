@@ -44,9 +44,9 @@ import Testing
                 [
                     MarkEntry(
                         pupilID: pupil.id, schoolID: schoolID,
-                        mark: Mark(upn: alys, session: Session(day("2025-11-03"), .am), code: "/"))
+                        mark: Mark(upn: alys, session: SchoolSession(day("2025-11-03"), .am), code: "/"))
                 ],
-                by: Actor("office"), reason: "Was on a school trip, marked wrongly")
+                by: AuditActor("office"), reason: "Was on a school trip, marked wrongly")
             let third = try await store.runProcedure(policy: .wrexham2025, asOf: asOf, dryRun: false)
             #expect(third.withdrawn >= 1)
             let status = try await store.sql.raw(

@@ -77,7 +77,7 @@ import VaporTesting
             #expect(
                 try await store.registerLines(
                     schoolID: try await store.requireSchool(mainSchool).id, group: group,
-                    session: AttendanceCore.Session(testToday, .am)
+                    session: SchoolSession(testToday, .am)
                 ).allSatisfy { $0.mark == nil })
             // The clock decides L or U, whatever late code is sent.
             let marks = upns.enumerated().map { i, upn in i == 0 ? (upn, "L", 45, nil as String?) : (upn, "/", nil, nil)

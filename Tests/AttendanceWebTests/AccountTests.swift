@@ -42,10 +42,10 @@ import VaporTesting
             #expect(blocked.status == .unauthorized)
             #expect(blocked.body.string.contains("must wait a few minutes"))
             // A failure while waiting does not lengthen the wait; the first failure after it does, doubled.
-            try await store.recordFailedSignIn(email: "office@demo.example", actor: Actor("test"))
+            try await store.recordFailedSignIn(email: "office@demo.example", actor: AuditActor("test"))
             #expect(try await store.user(email: "office@demo.example")!.lockedUntil == user.lockedUntil)
             let later = user.lockedUntil!.addingTimeInterval(1)
-            try await store.recordFailedSignIn(email: "office@demo.example", actor: Actor("test"), at: later)
+            try await store.recordFailedSignIn(email: "office@demo.example", actor: AuditActor("test"), at: later)
             let longer = try await store.user(email: "office@demo.example")!.lockedUntil!.timeIntervalSince(later)
             #expect(longer > 110 && longer <= 121)
         }
@@ -121,7 +121,8 @@ import VaporTesting
             try await store.createUser(
                 email: "new.tutor@demo.example", displayName: "New Tutor",
                 passwordHash: try testPasswords.hash("temp-1234-abcd"), mustChangePassword: true,
-                grants: [RoleGrant(role: .formTutor, school: mainSchool, registrationGroups: ["7A"])], by: Actor("test")
+                grants: [RoleGrant(role: .formTutor, school: mainSchool, registrationGroups: ["7A"])],
+                by: AuditActor("test")
             )
             var browser = Browser(app)
             let signIn = try await browser.signIn("new.tutor@demo.example", "temp-1234-abcd")

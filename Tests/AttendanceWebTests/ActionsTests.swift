@@ -20,7 +20,7 @@ import VaporTesting
             sessions.map {
                 MarkEntry(pupilID: pupil.id, schoolID: school.id, mark: Mark(upn: child, session: $0, code: "I"))
             },
-            by: Actor("head@demo.example"), reason: "test: illness")
+            by: AuditActor("head@demo.example"), reason: "test: illness")
         try await store.runProcedure(policy: .wrexham2025, asOf: testToday, dryRun: false)
         return child
     }
@@ -90,7 +90,7 @@ import VaporTesting
                         pupilID: pupil.id, schoolID: school.id, mark: Mark(upn: pupil.pupil.upn, session: $0, code: "O")
                     )
                 },
-                by: Actor("head@demo.example"), reason: "test: truancy")
+                by: AuditActor("head@demo.example"), reason: "test: truancy")
         }
         try await store.runProcedure(policy: .wrexham2025, asOf: testToday, dryRun: false)
         let pending = try await store.actions(schoolID: school.id)
@@ -177,13 +177,13 @@ import VaporTesting
             let school = try await store.requireSchool(mainSchool)
             let child = try await store.user(email: "parent@demo.example")!.grants[0].child!
             let pupil = try await store.requirePupil(child)
-            let session = AttendanceCore.Session(testToday, .am)
+            let session = SchoolSession(testToday, .am)
             try await store.writeMarks(
                 [
                     MarkEntry(
                         pupilID: pupil.id, schoolID: school.id, mark: Mark(upn: child, session: session, code: "N"))
                 ],
-                by: Actor("tutor@demo.example"), reason: nil)
+                by: AuditActor("tutor@demo.example"), reason: nil)
             var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
             let day = try await office.get("/schools/\(mainSchool)/office").body.string
             #expect(day.contains("Log a contact attempt") && day.contains("/pupils/\(child)"))

@@ -110,7 +110,7 @@ import VaporTesting
             var laptop = try await Browser.signedIn(app, as: .formTutor)
             var tablet = try await Browser.signedIn(app, as: .formTutor)
             try await store.createToken(
-                userID: tutor.id, name: "script", tokenHash: Secrets.digest("att_one"), by: Actor("t"))
+                userID: tutor.id, name: "script", tokenHash: Secrets.digest("att_one"), by: AuditActor("t"))
             let api = { (token: String) async throws -> HTTPStatus in
                 try await app.testing().sendRequest(
                     .GET, "/api/schools/\(mainSchool)/summary", headers: ["Authorization": "Bearer \(token)"]
@@ -128,7 +128,7 @@ import VaporTesting
             #expect(try await api("att_one") == .unauthorized)
             // The head resets it: the laptop ends too.
             try await store.createToken(
-                userID: tutor.id, name: "two", tokenHash: Secrets.digest("att_two"), by: Actor("t"))
+                userID: tutor.id, name: "two", tokenHash: Secrets.digest("att_two"), by: AuditActor("t"))
             var head = try await Browser.signedIn(app, as: .headTeacher)
             try await head.get("/users")
             #expect(try await head.post("/users/\(tutor.id)/reset", [:]).status == .ok)
@@ -137,7 +137,7 @@ import VaporTesting
             #expect(try await store.sessionCount(userID: tutor.id) == 0)
             // An administrator revokes tokens without touching the password.
             try await store.createToken(
-                userID: tutor.id, name: "three", tokenHash: Secrets.digest("att_three"), by: Actor("t"))
+                userID: tutor.id, name: "three", tokenHash: Secrets.digest("att_three"), by: AuditActor("t"))
             #expect(try await api("att_three") == .ok)
             try await head.get("/users")
             #expect(try await head.post("/users/\(tutor.id)/revoke-tokens", [:]).status == .ok)
@@ -146,7 +146,7 @@ import VaporTesting
             let office = try #require(try await store.user(email: "office@demo.example"))
             var desk = try await Browser.signedIn(app, as: .attendanceAdministrator)
             try await store.createToken(
-                userID: office.id, name: "four", tokenHash: Secrets.digest("att_four"), by: Actor("t"))
+                userID: office.id, name: "four", tokenHash: Secrets.digest("att_four"), by: AuditActor("t"))
             try await head.get("/users")
             #expect(try await head.post("/users/\(office.id)/deactivate", [:]).status == .ok)
             #expect(try await desk.get("/").status == .seeOther)
@@ -227,13 +227,13 @@ import VaporTesting
             let tutorForm = try await store.user(email: "tutor@demo.example")!.grants[0].registrationGroups[0]
             let head = try #require(try await store.user(email: "head@demo.example"))
             try await store.createToken(
-                userID: head.id, name: "t", tokenHash: Secrets.digest("att_head"), by: Actor("t"))
+                userID: head.id, name: "t", tokenHash: Secrets.digest("att_head"), by: AuditActor("t"))
             let school = try await store.requireSchool(mainSchool)
             let calendar = try await store.calendar(for: school.school)
             var ahead = testToday.adding(days: 7)
             while !calendar.isSchoolDay(ahead) { ahead = ahead.adding(days: 1) }
             let lines = try await store.registerLines(
-                schoolID: school.id, group: tutorForm, session: AttendanceCore.Session(ahead, .am))
+                schoolID: school.id, group: tutorForm, session: SchoolSession(ahead, .am))
             let upn = try #require(lines.first).pupil.upn.value
             func save(_ date: LocalDate, _ half: String, _ code: String) async throws -> TestingHTTPResponse {
                 try await app.testing().sendRequest(

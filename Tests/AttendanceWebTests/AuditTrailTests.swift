@@ -17,7 +17,7 @@ import VaporTesting
             let pupil = try await store.schoolReport(
                 mainSchool, in: DateRange(testToday.academicYear.firstDay, testToday)!)[0]
             let stored = try await store.requirePupil(pupil.pupil.upn)
-            let session = Session(LocalDate(iso: "2026-11-24")!, .am)
+            let session = SchoolSession(LocalDate(iso: "2026-11-24")!, .am)
             let entry = { (code: String) in
                 MarkEntry(
                     pupilID: stored.id, schoolID: try! await store.requireSchool(mainSchool).id,
@@ -27,7 +27,7 @@ import VaporTesting
                 .first { $0.mark.session == session }!.mark.code
             let newCode = existing == "I" ? "M" : "I"
             try await store.writeMarks(
-                [await entry(newCode)], by: Actor("office@demo.example", ip: "127.0.0.1"),
+                [await entry(newCode)], by: AuditActor("office@demo.example", ip: "127.0.0.1"),
                 reason: "Mother phoned: dentist")
             let page = try await head.get("/audit?upn=\(pupil.pupil.upn)")
             #expect(page.status == .ok)
@@ -58,7 +58,8 @@ import VaporTesting
 
     @Test func aHeadTeacherSeesOnlyTheirSchoolAndNothingCanBeChanged() async throws {
         try await withWebApp { app, store in
-            try await store.audit(AuditEvent(actor: Actor("someone"), action: "test.elsewhere", school: otherSchool))
+            try await store.audit(
+                AuditEvent(actor: AuditActor("someone"), action: "test.elsewhere", school: otherSchool))
             var head = try await Browser.signedIn(app, as: .headTeacher)
             #expect(!(try await head.get("/audit").body.string.contains("test.elsewhere")))
             var lead = try await Browser.signedIn(app, as: .educationLead)

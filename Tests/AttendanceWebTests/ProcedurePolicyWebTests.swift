@@ -90,10 +90,10 @@ import VaporTesting
                 let days = calendar.schoolDays(in: DateRange(testToday.adding(days: -20), testToday.adding(days: -1))!)
                     .suffix(10)
                 try await store.writeMarks(
-                    days.flatMap { [AttendanceCore.Session($0, .am), AttendanceCore.Session($0, .pm)] }.map {
+                    days.flatMap { [SchoolSession($0, .am), SchoolSession($0, .pm)] }.map {
                         MarkEntry(
                             pupilID: stored.id, schoolID: school.id, mark: Mark(upn: pupil.upn, session: $0, code: "O"))
-                    }, by: Actor("head@demo.example"), reason: "no reason given: unauthorised")
+                    }, by: AuditActor("head@demo.example"), reason: "no reason given: unauthorised")
             }
             try await store.runProcedure(policy: .wrexham2025, asOf: testToday, dryRun: false)
             var reports: [LAESTAB: [QueuedAction]] = [:]
@@ -129,7 +129,7 @@ import VaporTesting
             let school = try await store.requireSchool(mainSchool)
             let calendar = try await store.calendar(for: school.school)
             let day = calendar.schoolDays(in: DateRange(LocalDate(iso: "2026-11-16")!, testToday)!)[0]
-            let session = AttendanceCore.Session(day, .am)
+            let session = SchoolSession(day, .am)
             let line = try #require(
                 try await store.registerLines(schoolID: school.id, group: form, session: session).first)
             let upn = line.pupil.upn
@@ -145,7 +145,8 @@ import VaporTesting
                     "2026-11-02T19:00:00.000Z", "letter produced"
                 ).run()
             let head = try #require(try await store.user(email: "head@demo.example"))
-            try await store.createToken(userID: head.id, name: "t", tokenHash: Secrets.digest("att_h"), by: Actor("t"))
+            try await store.createToken(
+                userID: head.id, name: "t", tokenHash: Secrets.digest("att_h"), by: AuditActor("t"))
             func authorise() async throws -> TestingHTTPResponse {
                 let current = line.mark?.mark.code ?? ""
                 return try await app.testing().sendRequest(

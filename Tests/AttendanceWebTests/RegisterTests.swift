@@ -12,13 +12,13 @@ import VaporTesting
         let schoolID: Int
         let lines: [RegisterLine]
         var path: String { "/registers/\(mainSchool)/\(group)/\(testToday)/AM" }
-        var session: AttendanceCore.Session { AttendanceCore.Session(testToday, .am) }
+        var session: SchoolSession { SchoolSession(testToday, .am) }
 
         init(store: Store, as email: String = "tutor@demo.example") async throws {
             group = try await store.user(email: "tutor@demo.example")!.grants[0].registrationGroups[0]
             schoolID = try await store.requireSchool(mainSchool).id
             lines = try await store.registerLines(
-                schoolID: schoolID, group: group, session: AttendanceCore.Session(testToday, .am))
+                schoolID: schoolID, group: group, session: SchoolSession(testToday, .am))
         }
 
         /// A form with every pupil present, then the given exceptions.
@@ -94,7 +94,7 @@ import VaporTesting
             #expect(byUPN[early]?.code == "L" && byUPN[early]?.minutesLate == 20)
             #expect(byUPN[late]?.code == "U" && byUPN[late]?.minutesLate == 45)
             // Late without minutes is refused, naming the pupil's row; nothing is written.
-            let second = AttendanceCore.Session(testToday, .pm)
+            let second = SchoolSession(testToday, .pm)
             let pm = "/registers/\(mainSchool)/\(form.group)/\(testToday)/PM"
             try await tutor.get(pm)
             var fields = form.fields([early: ["mark": "late", "late": ""]])
@@ -178,7 +178,7 @@ import VaporTesting
                         pupilID: away.pupilID, schoolID: form.schoolID,
                         mark: Mark(upn: away.pupil.upn, session: form.session, code: "H"))
                 ],
-                by: Actor("head@demo.example"), reason: nil)
+                by: AuditActor("head@demo.example"), reason: nil)
             var tutor = try await Browser.signedIn(app, as: .formTutor)
             let page = try await tutor.get(form.path + "?fill=present").body.string
             #expect(page.contains("Planned: H – Family holiday (agreed)"))
@@ -242,7 +242,7 @@ import VaporTesting
                         pupilID: form.lines[1].pupilID, schoolID: form.schoolID,
                         mark: Mark(upn: form.lines[1].pupil.upn, session: form.session, code: "N"))
                 ],
-                by: Actor("tutor@demo.example"), reason: nil)
+                by: AuditActor("tutor@demo.example"), reason: nil)
             let day = try await office.get("/schools/\(mainSchool)/office").body.string
             let contacts = try await store.contacts(of: form.lines[1].pupil.upn)
             #expect(day.contains(form.lines[1].pupil.upn.value))

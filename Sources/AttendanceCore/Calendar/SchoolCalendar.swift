@@ -90,8 +90,8 @@ public struct SchoolCalendar: Sendable {
     }
 
     /// Every possible session (register) in a range, AM before PM.
-    public func sessions(in range: DateRange) -> [Session] {
-        schoolDays(in: range).flatMap { [Session($0, .am), Session($0, .pm)] }
+    public func sessions(in range: DateRange) -> [SchoolSession] {
+        schoolDays(in: range).flatMap { [SchoolSession($0, .am), SchoolSession($0, .pm)] }
     }
 
     /// School days after `start` up to and including `end`: the count behind "within 10 school days".

@@ -13,7 +13,7 @@ public struct PatternFlag: Sendable, Hashable {
     /// For a day-of-week cluster, the day.
     public let weekday: Weekday?
     public let count: Int
-    public let sessions: [Session]
+    public let sessions: [SchoolSession]
 }
 
 public enum Patterns {

@@ -86,11 +86,11 @@ public struct DueAction: Sendable, Hashable {
     public let basis: String
     public let count: Int
     /// The sessions that triggered it, in order.
-    public let sessions: [Session]
+    public let sessions: [SchoolSession]
     /// The same action for the same reason has the same key, so a second run the same day adds nothing.
     public let key: String
 
-    public init(action: ProcedureAction, basis: String, count: Int, sessions: [Session], key: String) {
+    public init(action: ProcedureAction, basis: String, count: Int, sessions: [SchoolSession], key: String) {
         self.action = action
         self.basis = basis
         self.count = count

@@ -3,12 +3,12 @@ import Foundation
 /// One entry in the register: a pupil's code for a session.
 public struct Mark: Hashable, Sendable {
     public var upn: UPN
-    public var session: Session
+    public var session: SchoolSession
     public var code: String
     public var minutesLate: Int?
     public var note: String?
 
-    public init(upn: UPN, session: Session, code: String, minutesLate: Int? = nil, note: String? = nil) {
+    public init(upn: UPN, session: SchoolSession, code: String, minutesLate: Int? = nil, note: String? = nil) {
         self.upn = upn
         self.session = session
         self.code = code
@@ -33,7 +33,7 @@ public struct RecordedMark: Hashable, Sendable {
 /// A change to the register. Nothing is ever erased: the old entry, the new one, who, when and why.
 public struct Amendment: Hashable, Sendable {
     public var upn: UPN
-    public var session: Session
+    public var session: SchoolSession
     public var oldCode: String?
     public var oldMinutesLate: Int?
     public var oldRecordedBy: String?
@@ -45,7 +45,7 @@ public struct Amendment: Hashable, Sendable {
     public var reason: String
 
     public init(
-        upn: UPN, session: Session, oldCode: String?, oldMinutesLate: Int?, oldRecordedBy: String?,
+        upn: UPN, session: SchoolSession, oldCode: String?, oldMinutesLate: Int?, oldRecordedBy: String?,
         oldRecordedAt: Date?, newCode: String, newMinutesLate: Int?, changedBy: String, changedAt: Date,
         reason: String
     ) {

@@ -33,7 +33,7 @@ public enum RegisterRules {
     /// Whether a session's register may be taken at `now`: any earlier day, or today from half an hour before
     /// the session starts.
     public static func hasBegun(
-        _ session: Session, times: RegisterTimes, now: (date: LocalDate, time: TimeOfDay)
+        _ session: SchoolSession, times: RegisterTimes, now: (date: LocalDate, time: TimeOfDay)
     ) -> Bool {
         if session.date != now.date { return session.date < now.date }
         return now.time.minutesSinceMidnight >= times.start.minutesSinceMidnight - opensBeforeStart

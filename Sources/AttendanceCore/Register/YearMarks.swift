@@ -17,12 +17,12 @@ public struct YearMarks: Hashable, Sendable {
         self.bytes = bytes.count == count ? bytes : Array((bytes + Array(repeating: 0, count: count)).prefix(count))
     }
 
-    public subscript(session: Session) -> UInt8 {
+    public subscript(session: SchoolSession) -> UInt8 {
         get { bytes[session.slotInAcademicYear] }
         set { bytes[session.slotInAcademicYear] = newValue }
     }
 
-    public mutating func set(_ code: AttendanceCode?, at session: Session) {
+    public mutating func set(_ code: AttendanceCode?, at session: SchoolSession) {
         precondition(session.date.academicYear == academicYear, "session \(session) is not in \(academicYear)")
         self[session] = code?.id ?? 0
     }
@@ -70,10 +70,10 @@ public struct YearMarks: Hashable, Sendable {
     }
 
     /// Every marked session with its code, in order.
-    public func marks(table: CodeTable) -> [(Session, AttendanceCode)] {
+    public func marks(table: CodeTable) -> [(SchoolSession, AttendanceCode)] {
         bytes.indices.compactMap { slot in
             guard bytes[slot] != 0, let code = table.code(id: bytes[slot]) else { return nil }
-            return (Session(academicYear: academicYear, slot: slot), code)
+            return (SchoolSession(academicYear: academicYear, slot: slot), code)
         }
     }
 }

@@ -173,7 +173,7 @@ struct PupilGenerator {
             // The last ten school days' absences have no reason yet (N); older ones were mostly explained.
             let recent = schoolDays.count - index <= 10
             for (half, code) in [(SessionHalf.am, am), (.pm, pm)] {
-                let session = Session(date, half)
+                let session = SchoolSession(date, half)
                 let minutes = half == .am ? amLate : nil
                 let mark = Mark(
                     upn: upn, session: session, code: code, minutesLate: minutes, note: half == .am ? note : nil)

@@ -49,7 +49,7 @@ public enum DemoAccounts {
             try await store.createUser(
                 email: account.email, displayName: account.displayName,
                 passwordHash: try passwords.hash(account.password), mustChangePassword: false, grants: grants,
-                by: Actor("demo"))
+                by: AuditActor("demo"))
         }
     }
 

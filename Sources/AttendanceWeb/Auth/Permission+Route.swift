@@ -14,7 +14,7 @@ enum TargetKind: Sendable {
 
 /// A route's declaration: the permission it needs and of what.
 struct RouteRule: Sendable {
-    let permission: AttendanceCore.Permission
+    let permission: Permission
     let target: TargetKind
     /// Reachable before a temporary password is changed (the password page and sign-out).
     let beforePasswordChange: Bool
@@ -26,7 +26,7 @@ extension Route {
     /// Declares the permission this route needs. A route without one is refused, and a test fails.
     @discardableResult
     func requires(
-        _ permission: AttendanceCore.Permission, of target: TargetKind = .none, beforePasswordChange: Bool = false
+        _ permission: Permission, of target: TargetKind = .none, beforePasswordChange: Bool = false
     ) -> Route {
         userInfo["rule"] = RouteRule(permission: permission, target: target, beforePasswordChange: beforePasswordChange)
         return self

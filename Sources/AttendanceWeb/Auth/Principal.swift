@@ -11,7 +11,7 @@ struct Principal: Sendable {
 
     var grants: [RoleGrant] { user.grants }
 
-    func allows(_ permission: AttendanceCore.Permission, _ target: AccessTarget) -> Bool {
+    func allows(_ permission: Permission, _ target: AccessTarget) -> Bool {
         AccessPolicy.allows(grants, permission, target)
     }
 
@@ -37,7 +37,7 @@ extension Request {
     }
 
     /// Who is acting, and from where, for the audit trail.
-    var actor: Actor { Actor(principal?.actorName ?? "anonymous", ip: remoteAddress?.ipAddress) }
+    var actor: AuditActor { AuditActor(principal?.actorName ?? "anonymous", ip: remoteAddress?.ipAddress) }
 
     /// The session's CSRF token, made on first use.
     var csrfToken: String {

@@ -55,7 +55,7 @@ enum ActionsController {
         // For each absence flagged after Letter 3: the evidence recorded for its days, if any.
         var evidence: [Int: String] = [:]
         for item in shown where item.action == .medicalEvidenceRequired {
-            let days = item.sessions.compactMap { AttendanceCore.Session(text: $0)?.date }
+            let days = item.sessions.compactMap { SchoolSession(text: $0)?.date }
             let covering = try await store.medicalEvidence(of: item.pupil.upn).filter { record in
                 days.contains { record.days.contains($0) }
             }
@@ -200,7 +200,7 @@ enum ActionsController {
         }
         // A penalty notice flag is closed by the head's decision only; a medical evidence flag by whoever
         // authorises absence (the head, or the staff the head has named).
-        let decides: AttendanceCore.Permission = item.action == .fpnEligible ? .decidePenalty : .authoriseAbsence
+        let decides: Permission = item.action == .fpnEligible ? .decidePenalty : .authoriseAbsence
         if headDecides.contains(item.action) && !principal.allows(decides, .school(laestab)) {
             return try await render(request, notice: nil, error: request.text("actions.onlyHead"), status: .forbidden)
         }

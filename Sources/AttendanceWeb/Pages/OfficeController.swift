@@ -40,7 +40,7 @@ enum OfficeController {
                         "tutor": names.isEmpty
                             ? request.text("office.noTutor")
                             : request.text("office.tutor", ["names": names.joined(separator: ", ")]),
-                        "href": RegisterController.path(laestab, group.group, AttendanceCore.Session(date, half)),
+                        "href": RegisterController.path(laestab, group.group, SchoolSession(date, half)),
                     ])
                 }
             }
@@ -222,7 +222,7 @@ enum OfficeController {
         guard arrival > times.start else { return try fail("late.badTime") }
         guard let upn = try? UPN(upnText), let pupil = try await store.pupil(upn),
             let line = try await store.registerLines(
-                schoolID: school.id, group: pupil.pupil.registrationGroup, session: AttendanceCore.Session(today, half)
+                schoolID: school.id, group: pupil.pupil.registrationGroup, session: SchoolSession(today, half)
             ).first(where: { $0.pupil.upn == upn })
         else { return try fail("late.badUPN") }
         let minutes = times.minutesLate(arrivingAt: arrival)
@@ -230,7 +230,7 @@ enum OfficeController {
         let entry = MarkEntry(
             pupilID: line.pupilID, schoolID: school.id,
             mark: Mark(
-                upn: upn, session: AttendanceCore.Session(today, half), code: code.code, minutesLate: minutes,
+                upn: upn, session: SchoolSession(today, half), code: code.code, minutesLate: minutes,
                 note: "late book"))
         // A pupil marked absent at the register who then arrives is a correction, with the late book as its reason.
         try await store.writeMarks(

@@ -25,7 +25,7 @@ enum PrintRegisterController {
             var seen: [AttendanceCode] = []
             for day in days {
                 for half in SessionHalf.allCases {
-                    let session = AttendanceCore.Session(day, half)
+                    let session = SchoolSession(day, half)
                     let code = row.marks[session] ?? (row.onRoll.contains(day) ? "" : "–")
                     cells.append((code, row.amended.contains(session)))
                     if let known = codes[code] { seen.append(known) }

@@ -8,7 +8,7 @@ enum RegisterController {
         request.text("session.\(half.rawValue)")
     }
 
-    static func path(_ school: LAESTAB, _ group: String, _ session: AttendanceCore.Session) -> String {
+    static func path(_ school: LAESTAB, _ group: String, _ session: SchoolSession) -> String {
         SiteURL.register(school, group: group, date: session.date, half: session.half)
     }
 
@@ -32,7 +32,7 @@ enum RegisterController {
                 let sessions = SessionHalf.allCases.map { half -> [String: Any] in
                     let taken = group.isTaken(half)
                     var values: [String: Any] = [
-                        "href": path(laestab, group.group, AttendanceCore.Session(date, half)),
+                        "href": path(laestab, group.group, SchoolSession(date, half)),
                         "takeLabel": request.text("registers.take", ["session": sessionName(half, request)]),
                         "status": sessionName(half, request) + ": "
                             + (taken
@@ -80,7 +80,7 @@ enum RegisterController {
     struct Context {
         let school: StoredSchool
         let group: String
-        let session: AttendanceCore.Session
+        let session: SchoolSession
         let lines: [RegisterLine]
         let calendar: SchoolCalendar
     }
@@ -92,7 +92,7 @@ enum RegisterController {
         else { throw Abort(.notFound) }
         let store = request.context.store
         let school = try await store.requireSchool(placement.school)
-        let session = AttendanceCore.Session(date, half)
+        let session = SchoolSession(date, half)
         return Context(
             school: school, group: placement.group, session: session,
             lines: try await store.registerLines(schoolID: school.id, group: placement.group, session: session),

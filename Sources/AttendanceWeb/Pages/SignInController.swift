@@ -99,11 +99,12 @@ enum SignInController {
         guard let user, passwordOK, !waiting, user.isActive else {
             await throttle.recordFailure(from: address)
             try await store.recordFailedSignIn(
-                email: email, actor: Actor(email.isEmpty ? "anonymous" : email, ip: request.remoteAddress?.ipAddress))
+                email: email,
+                actor: AuditActor(email.isEmpty ? "anonymous" : email, ip: request.remoteAddress?.ipAddress))
             return try render(
                 request, next: next, email: email, error: request.text("signIn.failed"), status: .unauthorized)
         }
-        try await store.recordSignIn(user: user, actor: Actor(user.email, ip: request.remoteAddress?.ipAddress))
+        try await store.recordSignIn(user: user, actor: AuditActor(user.email, ip: request.remoteAddress?.ipAddress))
         try await store.deleteExpiredSessions()
         // A new session id on sign-in, so an id planted before it is worth nothing after.
         if let old = request.session.id { try await store.deleteSession(idHash: Secrets.digest(old.string)) }

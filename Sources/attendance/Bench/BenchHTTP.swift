@@ -21,25 +21,25 @@ enum BenchHTTP {
         }
         let id = try await store.createUser(
             email: email, displayName: "Benchmark", passwordHash: "!", mustChangePassword: false, grants: grants,
-            by: Actor("bench"))
+            by: AuditActor("bench"))
         let token = "bench-" + UUID().uuidString
         try await store.createToken(
-            userID: id, name: "bench", tokenHash: Digest.sha256Hex(Data(token.utf8)), by: Actor("bench"))
+            userID: id, name: "bench", tokenHash: Digest.sha256Hex(Data(token.utf8)), by: AuditActor("bench"))
         return token
     }
 
     /// Hands out registers to save: every register on each school day of the next year's autumn term, in turn.
     actor Queue {
         let registers: [BenchRegister]
-        let sessions: [Session]
+        let sessions: [SchoolSession]
         var next = 0
 
-        init(registers: [BenchRegister], sessions: [Session]) {
+        init(registers: [BenchRegister], sessions: [SchoolSession]) {
             self.registers = registers
             self.sessions = sessions
         }
 
-        func take() -> (BenchRegister, Session)? {
+        func take() -> (BenchRegister, SchoolSession)? {
             let slot = next / registers.count
             guard slot < sessions.count else { return nil }
             defer { next += 1 }
@@ -105,7 +105,7 @@ enum BenchHTTP {
             entries: [year].flatMap(WelshTermDates.entries(for:)) + WelshTermDates.insetDays(for: year))
         let today = LocalDate.today()
         let days = calendar.schoolDays(in: DateRange(year.firstDay, min(today, year.lastDay))!)
-        let sessions = days.flatMap { [Session($0, .am), Session($0, .pm)] }
+        let sessions = days.flatMap { [SchoolSession($0, .am), SchoolSession($0, .pm)] }
         let queue = Queue(registers: registers, sessions: sessions)
         let deadline = ContinuousClock.now + .seconds(seconds)
         let started = ContinuousClock.now

@@ -37,7 +37,7 @@ enum BenchLoad {
             let ids = try await store.pupilIDs(data.pupils.map(\.pupil.upn))
             let entries = data.marks.map { MarkEntry(pupilID: ids[$0.upn]!, schoolID: school.id, mark: $0) }
             importMS += try await milliseconds {
-                try await store.writeMarks(entries, by: Actor("bench:import"), reason: nil)
+                try await store.writeMarks(entries, by: AuditActor("bench:import"), reason: nil)
             }
             marks += entries.count
             pupils += data.pupils.count

@@ -10,7 +10,7 @@ struct PreHolidayRule: ProcedureRule {
         else { return [] }
         var byDay: [Int: [Int]] = [:]
         for slot in pupil.unexplainedOrUnauthorised { byDay[slot / 2, default: []].append(slot) }
-        var holidays: [[Session]] = []
+        var holidays: [[SchoolSession]] = []
         for window in pupil.days.preHolidayWindows {
             let sessions = window.flatMap { byDay[$0] ?? [] }.map(pupil.session)
             if !sessions.isEmpty { holidays.append(sessions) }

@@ -16,7 +16,7 @@ public enum SessionHalf: String, Sendable, Codable, CaseIterable, Comparable {
 }
 
 /// One register: a date and a half-day.
-public struct Session: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
+public struct SchoolSession: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
     public let date: LocalDate
     public let half: SessionHalf
 
@@ -47,7 +47,7 @@ public struct Session: Hashable, Comparable, Sendable, CustomStringConvertible, 
         self.init(academicYear.firstDay.adding(days: slot / 2), slot % 2 == 0 ? .am : .pm)
     }
 
-    public static func < (lhs: Session, rhs: Session) -> Bool {
+    public static func < (lhs: SchoolSession, rhs: SchoolSession) -> Bool {
         lhs.date == rhs.date ? lhs.half < rhs.half : lhs.date < rhs.date
     }
 }
