@@ -80,6 +80,8 @@ let package = Package(
                 "AttendanceLetters",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             resources: [.copy("Resources")]
         ),

@@ -202,7 +202,7 @@ public enum ImportParser {
                 if code == nil { row.fail("code", "'\(codeText)' is not a code in the \(codes.name) table") }
                 let minutes = row.optionalInt("minutes_late", in: 0...600)
                 guard let upn, let date, let half, let code, let minutes else { return nil }
-                let isLate = code.means(.lateBeforeClose) || code.means(.lateAfterClose)
+                let isLate = code.isLate
                 if minutes != nil, !isLate {
                     row.fail("minutes_late", "only a late code (\(lateCodes(codes))) has minutes late")
                     return nil
@@ -231,7 +231,7 @@ public enum ImportParser {
     }
 
     static func lateCodes(_ codes: CodeTable) -> String {
-        codes.codes.filter { $0.means(.lateBeforeClose) || $0.means(.lateAfterClose) }.map(\.code).joined(
+        codes.codes.filter(\.isLate).map(\.code).joined(
             separator: ", ")
     }
 }

@@ -66,7 +66,7 @@ extension Store {
             ).first()
         else { throw StoreError.notFound("action \(id)") }
         guard try row.decode(column: "status", as: String.self) == RecordedAction.Status.pending.rawValue else {
-            throw StoreError.invalid("this action is no longer pending")
+            throw StoreError.notPending
         }
         let school = try await schools().first { $0.id == schoolID }?.school.laestab
         let key = try row.decode(column: "key", as: String.self)

@@ -68,7 +68,7 @@ extension Store {
                     let start = LocalDate(iso: try row.decode(column: "start_date", as: String.self)),
                     let end = LocalDate(iso: try row.decode(column: "end_date", as: String.self)),
                     let range = DateRange(start, end)
-                else { throw StoreError.invalid("a stored calendar line is invalid") }
+                else { throw StoreError.corrupt("an invalid calendar line") }
                 return CalendarEntry(kind: kind, range: range, name: try row.decode(column: "name", as: String.self))
             })
     }

@@ -32,7 +32,7 @@ extension Store {
         at now: Date = Date()
     ) async throws {
         let pupil = try await requirePupil(upn)
-        if let proposedCode, codes[proposedCode] == nil { throw StoreError.invalid("'\(proposedCode)' is not a code") }
+        if let proposedCode, codes[proposedCode] == nil { throw StoreError.unknownCode(proposedCode) }
         let school = try await schools().first { $0.id == schoolID }?.school.laestab
         try await transaction { db in
             try await db.insert(into: "contact_attempts")
@@ -103,7 +103,7 @@ extension Store {
                 letter3Sent: try await letter3Sent(upn: upn, school: laestab, year: date.academicYear),
                 evidence: try await medicalEvidence(of: upn).map(\.days))
         {
-            throw StoreError.invalid("medical evidence is needed after Letter 3")
+            throw StoreError.evidenceRequired
         }
         let noReason = codes.code(meaning: .noReasonYet)!.code
         let marks = try await self.marks(of: upn, in: DateRange(date, date)!).filter { $0.mark.code == noReason }

@@ -127,11 +127,11 @@ extension Store {
         for entry in entries {
             let mark = entry.mark
             guard let code = codes[mark.code] else {
-                throw StoreError.invalid("'\(mark.code)' is not a code in the \(codes.name) table")
+                throw StoreError.unknownCode(mark.code)
             }
             let key = MarkKey(pupilID: entry.pupilID, date: mark.session.date.iso, session: mark.session.half.rawValue)
             guard seen.insert(key).inserted else {
-                throw StoreError.invalid("\(mark.upn) \(mark.session) is given twice")
+                throw StoreError.duplicateMark(mark.upn, mark.session)
             }
             if let expected = entry.expected {
                 let now: ExpectedMark = existing[key].map { .code($0.code) } ?? .noMark
@@ -149,8 +149,7 @@ extension Store {
                     continue
                 }
                 guard let reason, !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
-                    throw StoreError.invalid(
-                        "\(mark.upn) \(mark.session) already has the mark \(old.code); changing it needs a reason")
+                    throw StoreError.reasonRequired(mark.upn, mark.session, current: old.code)
                 }
                 amendments.append([
                     entry.pupilID, entry.schoolID, key.date, key.session, old.code, old.minutesLate, old.note,

@@ -183,7 +183,7 @@ extension Store {
     static func enrolment(from row: any SQLRow) throws -> Enrolment {
         guard let laestab = LAESTAB(text: try row.decode(column: "laestab", as: String.self)),
             let from = LocalDate(iso: try row.decode(column: "on_roll_from", as: String.self))
-        else { throw StoreError.invalid("a stored enrolment is invalid") }
+        else { throw StoreError.corrupt("an invalid enrolment") }
         let to = try row.decode(column: "on_roll_to", as: String?.self).flatMap { LocalDate(iso: $0) }
         return Enrolment(
             school: laestab, onRollFrom: from, onRollTo: to,
@@ -193,7 +193,7 @@ extension Store {
     static func pupil(from row: any SQLRow) throws -> Pupil {
         guard let dob = LocalDate(iso: try row.decode(column: "date_of_birth", as: String.self)),
             let sex = Sex(rawValue: try row.decode(column: "sex", as: String.self))
-        else { throw StoreError.invalid("a stored pupil is invalid") }
+        else { throw StoreError.corrupt("an invalid pupil") }
         return Pupil(
             upn: try UPN(try row.decode(column: "upn", as: String.self)),
             legalSurname: try row.decode(column: "legal_surname", as: String.self),

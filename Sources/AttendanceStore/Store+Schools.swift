@@ -88,14 +88,14 @@ extension Store {
     static func school(from row: any SQLRow) throws -> StoredSchool {
         func time(_ column: String) throws -> TimeOfDay {
             let text = try row.decode(column: column, as: String.self)
-            guard let time = TimeOfDay(text: text) else { throw StoreError.invalid("stored time '\(text)' is invalid") }
+            guard let time = TimeOfDay(text: text) else { throw StoreError.corrupt("the register time '\(text)'") }
             return time
         }
         let phaseText = try row.decode(column: "phase", as: String.self)
         guard let phase = School.Phase(rawValue: phaseText),
             let am = try RegisterTimes(start: time("am_start"), close: time("am_close")),
             let pm = try RegisterTimes(start: time("pm_start"), close: time("pm_close"))
-        else { throw StoreError.invalid("stored school has an invalid phase or register times") }
+        else { throw StoreError.corrupt("a school with an invalid phase or register times") }
         let school = School(
             laNumber: try row.decode(column: "la_number", as: Int.self),
             estabNumber: try row.decode(column: "estab_number", as: Int.self),

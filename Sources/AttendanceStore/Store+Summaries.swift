@@ -80,7 +80,7 @@ extension Store {
         return try rows.map { row in
             guard let date = LocalDate(iso: try row.decode(column: "date", as: String.self)),
                 let half = SessionHalf(text: try row.decode(column: "session", as: String.self))
-            else { throw StoreError.invalid("a stored mark has an invalid date or session") }
+            else { throw StoreError.corrupt("a mark with an invalid date or session") }
             let mark = Mark(
                 upn: upn, session: SchoolSession(date, half), code: try row.decode(column: "code", as: String.self),
                 minutesLate: try row.decode(column: "minutes_late", as: Int?.self),
@@ -102,7 +102,7 @@ extension Store {
         return try rows.map { row in
             guard let date = LocalDate(iso: try row.decode(column: "date", as: String.self)),
                 let half = SessionHalf(text: try row.decode(column: "session", as: String.self))
-            else { throw StoreError.invalid("a stored amendment has an invalid date or session") }
+            else { throw StoreError.corrupt("an amendment with an invalid date or session") }
             return Amendment(
                 upn: upn, session: SchoolSession(date, half),
                 oldCode: try row.decode(column: "old_code", as: String.self),

@@ -129,7 +129,7 @@ extension Store {
                     try row.decode(column: column, as: String.self).split(separator: ",").map(String.init)
                 }
                 guard let role = Role(rawValue: try row.decode(column: "role", as: String.self)) else {
-                    throw StoreError.invalid("a stored role is unknown")
+                    throw StoreError.corrupt("an unknown role")
                 }
                 return RoleGrant(
                     role: role,

@@ -47,13 +47,33 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
 public enum StoreError: Error, CustomStringConvertible, Equatable {
     case badDatabaseURL(String)
     case notFound(String)
+    /// A mark already there would change: the register is a legal record, so a change needs a reason.
+    case reasonRequired(UPN, SchoolSession, current: String)
+    /// Not a code of the table in use.
+    case unknownCode(String)
+    /// The same pupil's session twice in one write.
+    case duplicateMark(UPN, SchoolSession)
+    /// Illness or an appointment after Letter 3 is authorised only with medical evidence recorded.
+    case evidenceRequired
+    /// Only a pending action can be closed.
+    case notPending
+    /// Something else the caller gave that cannot be kept (an email address, a role grant), said in the reason.
     case invalid(String)
+    /// What the database holds breaks the program's own rules: never the caller's mistake.
+    case corrupt(String)
 
     public var description: String {
         switch self {
         case .badDatabaseURL(let reason): return "the database address could not be used: \(reason)"
         case .notFound(let what): return "\(what) was not found"
+        case .reasonRequired(let upn, let session, let current):
+            return "\(upn) \(session) already has the mark \(current); changing it needs a reason"
+        case .unknownCode(let code): return "'\(code)' is not a code of the table in use"
+        case .duplicateMark(let upn, let session): return "\(upn) \(session) is given twice"
+        case .evidenceRequired: return "medical evidence is needed after Letter 3"
+        case .notPending: return "this action is no longer pending"
         case .invalid(let reason): return reason
+        case .corrupt(let what): return "the database holds \(what)"
         }
     }
 }

@@ -95,8 +95,13 @@ struct PageErrorMiddleware: AsyncMiddleware {
         if let store = error as? StoreError {
             switch store {
             case .notFound: return (.notFound, "error.notFound", nil)
+            case .reasonRequired: return (.conflict, "error.reasonRequired", nil)
+            case .unknownCode(let code): return (.unprocessableEntity, "error.unknownCode", code)
+            case .duplicateMark: return (.unprocessableEntity, "error.duplicateMark", nil)
+            case .evidenceRequired: return (.unprocessableEntity, "contact.needsEvidence", nil)
+            case .notPending: return (.conflict, "error.notPending", nil)
             case .invalid(let reason): return (.unprocessableEntity, "error.badRequest", reason)
-            case .badDatabaseURL: return (.internalServerError, "error.server", nil)
+            case .badDatabaseURL, .corrupt: return (.internalServerError, "error.server", nil)
             }
         }
         guard let abort = error as? any AbortError else { return (.internalServerError, "error.server", nil) }

@@ -111,10 +111,10 @@ public enum WebServer {
         }
         app.middleware.use(app.sessions.middleware)
         if let at = configuration.procedureAt {
-            app.lifecycle.use(ProcedureSchedule(store: store, policy: configuration.policy, at: at))
+            app.lifecycle.use(ProcedureSchedule.work(store: store, policy: configuration.policy, at: at))
         }
         if let seconds = configuration.sendEverySeconds, letters.canSend {
-            app.lifecycle.use(MessageSchedule(letters: letters, seconds: seconds))
+            app.lifecycle.use(MessageSchedule.work(letters: letters, seconds: seconds))
         }
         try routes(app)
     }

@@ -95,11 +95,17 @@ func count(_ store: Store, _ table: String) async throws -> Int {
             let other = MarkEntry(
                 pupilID: pupil.id, schoolID: schoolID,
                 mark: Mark(upn: alys, session: SchoolSession(day("2025-10-06"), .pm), code: "N"))
-            await #expect(throws: StoreError.self) {
+            await #expect(throws: StoreError.reasonRequired(alys, session, current: "N")) {
                 try await store.writeMarks([other, entry("I")], by: AuditActor("user:office"), reason: nil)
             }
-            await #expect(throws: StoreError.self) {
+            await #expect(throws: StoreError.reasonRequired(alys, session, current: "N")) {
                 try await store.writeMarks([entry("I")], by: AuditActor("user:office"), reason: "  ")
+            }
+            await #expect(throws: StoreError.unknownCode("Q")) {
+                try await store.writeMarks([entry("Q")], by: AuditActor("user:office"), reason: "typo")
+            }
+            await #expect(throws: StoreError.duplicateMark(alys, session)) {
+                try await store.writeMarks([entry("I"), entry("M")], by: AuditActor("user:office"), reason: "twice")
             }
             #expect(try await count(store, "marks") == 1)
             let changed = Date(timeIntervalSince1970: 1_759_750_000)

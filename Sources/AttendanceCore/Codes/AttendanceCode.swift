@@ -64,6 +64,9 @@ public struct AttendanceCode: Hashable, Sendable, Codable {
 
     public func means(_ meaning: CodeMeaning) -> Bool { meanings.contains(meaning) }
 
+    /// A late arrival, before the register closed (L) or after (U): the one place that says which codes are late.
+    public var isLate: Bool { means(.lateBeforeClose) || means(.lateAfterClose) }
+
     enum CodingKeys: String, CodingKey {
         case code, id, category, meanings
         case nameEn = "name_en"

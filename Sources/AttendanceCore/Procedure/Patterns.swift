@@ -37,7 +37,7 @@ public enum Patterns {
                 flags.append(PatternFlag(kind: .dayOfWeek, weekday: day, count: sessions.count, sessions: sessions))
             }
         }
-        let late = all.filter { $0.1.means(.lateBeforeClose) || $0.1.means(.lateAfterClose) }.map(\.0)
+        let late = all.filter { $0.1.isLate }.map(\.0)
         let attendedOrLate = all.filter { $0.1.category.countsAsAttended || $0.1.means(.lateAfterClose) }.count
         if late.count >= 5, late.count * 100 >= attendedOrLate * lateShare {
             flags.append(PatternFlag(kind: .persistentLateness, weekday: nil, count: late.count, sessions: late))

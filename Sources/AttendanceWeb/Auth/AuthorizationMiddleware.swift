@@ -37,8 +37,14 @@ struct AuthorizationMiddleware: AsyncMiddleware {
             // The log says who and which route, never which pupil; the audit trail keeps the detail.
             request.logger.warning(
                 "denied user \(principal.user.id) \(request.method) \(request.route?.description ?? "")")
-            try? await request.context.store.audit(
-                AuditEvent(actor: request.actor, action: "access_denied", subject: request.url.path))
+            do {
+                try await request.context.store.audit(
+                    AuditEvent(actor: request.actor, action: "access_denied", subject: request.url.path))
+            } catch {
+                // Still refused; the failed audit write is logged (by its type), not hidden.
+                request.logger.error(
+                    "auditing a refusal failed: \(String(reflecting: type(of: error)))")
+            }
             throw Abort(.forbidden)
         }
         request.storage[TargetStorageKey.self] = target

@@ -257,7 +257,7 @@ enum ActionsController {
                     request, notice: request.text("actions.saved"), error: request.text("error.noContact"),
                     status: .ok)
             }
-            sendInBackground(request.context.letters)
+            sendInBackground(request.context.letters, logger: request.logger)
         }
         return Page.redirect(SiteURL.school(.actions, laestab, query: ["saved": "1"]))
     }
@@ -283,7 +283,7 @@ enum ActionsController {
         } catch LetterProblem.notOnRoll {
             throw Abort(.forbidden)  // the pupil has left: their new school decides
         }
-        sendInBackground(request.context.letters)
+        sendInBackground(request.context.letters, logger: request.logger)
         return Page.redirect(SiteURL.school(.actions, laestab, query: ["saved": "1"]))
     }
 

@@ -210,7 +210,7 @@ enum LettersController {
         } catch LetterProblem.noContact {
             throw Abort(.unprocessableEntity, reason: "error.noContact")
         }
-        sendInBackground(request.context.letters)
+        sendInBackground(request.context.letters, logger: request.logger)
         return Page.redirect(SiteURL.pupil(upn, fragment: "letters", query: ["produced": "1"]))
     }
 

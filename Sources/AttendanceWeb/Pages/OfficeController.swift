@@ -169,7 +169,7 @@ enum OfficeController {
             try await store.confirmProposal(attemptID: id, schoolID: school.id, by: request.actor)
         } catch StoreError.notFound {
             throw Abort(.notFound)
-        } catch StoreError.invalid {
+        } catch StoreError.evidenceRequired {
             return try await renderDay(
                 request, notice: nil, error: request.text("contact.needsEvidence"),
                 status: .unprocessableEntity)

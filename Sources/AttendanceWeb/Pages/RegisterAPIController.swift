@@ -122,7 +122,7 @@ enum RegisterAPIController {
             let kind =
                 code.code == present.code
                 ? "present"
-                : (code.means(.lateBeforeClose) || code.means(.lateAfterClose))
+                : code.isLate
                     ? "late"
                     : code.means(.noReasonYet) ? "absent" : "other"
             choices[upn] = RegisterController.Choice(
@@ -146,8 +146,9 @@ enum RegisterAPIController {
         do {
             result = try await request.context.store.writeMarks(
                 entries, by: request.actor, reason: reason.isEmpty ? nil : reason)
-        } catch StoreError.invalid(let message) {
-            throw Abort(.conflict, reason: message)
+        } catch let error as StoreError {
+            guard case .reasonRequired = error else { throw error }
+            throw Abort(.conflict, reason: error.description)
         }
         let response = try APIController.json(
             ResultDTO(

@@ -127,7 +127,7 @@ enum RegisterController {
         let present = RegisterRules.presentCode(for: context.session.half, codes: codes)
         let absent = codes.code(meaning: .noReasonYet)!
         let otherCodes = codes.codes.filter { code in
-            code.code != present.code && !code.means(.lateBeforeClose) && !code.means(.lateAfterClose)
+            code.code != present.code && !code.isLate
                 && code.code != absent.code && (!registerOnly || code.usableAtRegister)
                 && (!code.requiresAuthorisation
                     || principal.allows(.authoriseAbsence, .school(context.school.school.laestab)))
@@ -142,7 +142,7 @@ enum RegisterController {
             if kind == nil, let current {
                 if current.code == present.code {
                     kind = "present"
-                } else if current.means(.lateBeforeClose) || current.means(.lateAfterClose) {
+                } else if current.isLate {
                     kind = "late"
                 } else if current.code == absent.code {
                     kind = "absent"
@@ -362,7 +362,7 @@ enum RegisterController {
         let result: MarkWriteResult
         do {
             result = try await store.writeMarks(entries, by: request.actor, reason: reason.isEmpty ? nil : reason)
-        } catch StoreError.invalid {
+        } catch StoreError.reasonRequired {
             // Someone recorded a mark between the page loading and this save, and this save would change it.
             return try render(
                 request, try await Self.context(request), choices: choices, errors: [:], fillPresent: false,

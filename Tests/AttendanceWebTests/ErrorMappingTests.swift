@@ -1,0 +1,38 @@
+import AttendanceCore
+import AttendanceStore
+import Testing
+import VaporTesting
+
+@testable import AttendanceWeb
+
+/// Errors in one place: each store error has its own status and sentence in both languages; a stored record that
+/// breaks the program's rules is the server's fault, never shown as the reader's mistake.
+@Suite struct ErrorMappingTests {
+    let strings = try! Strings(directory: WebServer.resources.appendingPathComponent("strings"))
+
+    @Test(arguments: [
+        (StoreError.notFound("pupil"), HTTPStatus.notFound, "error.notFound"),
+        (
+            .reasonRequired(try! UPN("B801200005001"), SchoolSession(LocalDate(iso: "2026-11-25")!, .am), current: "N"),
+            .conflict, "error.reasonRequired"
+        ),
+        (.unknownCode("Q"), .unprocessableEntity, "error.unknownCode"),
+        (
+            .duplicateMark(try! UPN("B801200005001"), SchoolSession(LocalDate(iso: "2026-11-25")!, .pm)),
+            .unprocessableEntity, "error.duplicateMark"
+        ),
+        (.evidenceRequired, .unprocessableEntity, "contact.needsEvidence"),
+        (.notPending, .conflict, "error.notPending"),
+        (.invalid("'x' is not an email address"), .unprocessableEntity, "error.badRequest"),
+        (.corrupt("an invalid pupil"), .internalServerError, "error.server"),
+        (.badDatabaseURL("x"), .internalServerError, "error.server"),
+    ])
+    func eachStoreErrorHasItsStatusAndSentence(error: StoreError, status: HTTPStatus, key: String) {
+        let (mapped, mappedKey, _) = PageErrorMiddleware.describe(error)
+        #expect(mapped == status)
+        #expect(mappedKey == key)
+        for language in Language.allCases {
+            #expect(strings.keys(language).contains(key), "\(language) \(key)")
+        }
+    }
+}
