@@ -82,7 +82,7 @@ extension LetterService {
         let school = try await store.requireSchool(laestab)
         let purpose = "first_day:\(date.iso)"
         var queued: [NewDelivery] = []
-        for entry in try await store.pupils(withMeaning: .noReasonYet, schoolID: school.id, on: date) {
+        for entry in try await store.pupils(withMeaning: .noReasonYet, school: laestab, on: date) {
             let upn = entry.pupil.upn
             guard try await !store.deliveries(of: upn).contains(where: { $0.purpose == purpose }),
                 let contact = try await store.contacts(of: upn).sorted(by: { $0.priority < $1.priority }).first

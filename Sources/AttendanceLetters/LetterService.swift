@@ -86,7 +86,7 @@ public struct LetterService: Sendable {
         school laestab: LAESTAB, years: Set<String>? = nil, today: LocalDate, by actor: AuditActor, signatory: String
     ) async throws -> Batch {
         let school = try await store.requireSchool(laestab)
-        let queue = try await store.actions(schoolID: school.id)
+        let queue = try await store.actions(school: laestab)
         // A penalty notice warning is the head teacher's decision, taken on the queue: never part of a batch.
         let pending = queue.filter {
             LetterKind(action: $0.action) != nil && $0.action != .fpnEligible
@@ -179,7 +179,7 @@ public struct LetterService: Sendable {
         }
         var action = actionID
         if action == nil {
-            action = try await store.actions(schoolID: school.id, upn: upn).first {
+            action = try await store.actions(school: laestab, upn: upn).first {
                 LetterKind(action: $0.action) == kind
             }?.id
         }
@@ -220,8 +220,8 @@ public struct LetterService: Sendable {
             guard day >= period.start else { continue }  // this school year's
             if history.sent[letter.kind].map({ day < $0 }) ?? true { history.sent[letter.kind] = day }
         }
-        guard let stored = try await store.school(school.laestab) else { return history }
-        for item in try await store.actions(schoolID: stored.id, status: .done, upn: upn)
+        guard try await store.school(school.laestab) != nil else { return history }
+        for item in try await store.actions(school: school.laestab, status: .done, upn: upn)
         where period.contains(item.dueOn) {
             let note = item.statusNote ?? ""
             if item.action == .phoneCall, note.hasPrefix("call: "), let at = item.statusChangedAt {

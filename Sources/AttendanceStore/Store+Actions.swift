@@ -19,7 +19,7 @@ public struct QueuedAction: Sendable, Hashable {
 
 extension Store {
     /// Actions at a school, newest first: the pending queue, or (with `status` nil) every one.
-    public func actions(
+    func actions(
         schoolID: Int, status: RecordedAction.Status? = .pending, upn: UPN? = nil
     ) async throws -> [QueuedAction] {
         var query: SQLQueryString = """
@@ -50,7 +50,7 @@ extension Store {
     }
 
     /// Marks a pending action done (how, and its outcome), or dismissed (why). Only a pending action changes.
-    public func closeAction(
+    func closeAction(
         id: Int, schoolID: Int, as status: RecordedAction.Status, note: String, by actor: AuditActor,
         at now: Date = Date()
     ) async throws {

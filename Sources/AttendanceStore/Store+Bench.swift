@@ -10,21 +10,19 @@ extension Store {
         return try await sql.raw("PRAGMA synchronous").first()?.decode(column: "synchronous", as: Int.self)
     }
 
-    /// Every pupil's compact marks for a year, by pupil id: what exports and comparisons read.
-    public func yearMarkStrings(year: AcademicYear) async throws -> [(pupilID: Int, marks: [UInt8])] {
+    /// Every pupil's compact marks for a year, each pupil numbered 0, 1, 2, … (a number for the export's rows,
+    /// not the database's id): what the benchmark's comparison reads.
+    public func yearMarkStrings(year: AcademicYear) async throws -> [(pupil: Int, marks: [UInt8])] {
         try await sql.select().columns("pupil_id", "marks").from("pupil_year_marks")
-            .where("academic_year", .equal, year.startYear).orderBy("pupil_id").all().map { row in
-                (
-                    try row.decode(column: "pupil_id", as: Int.self),
-                    Array(try row.decode(column: "marks", as: Data.self))
-                )
+            .where("academic_year", .equal, year.startYear).orderBy("pupil_id").all().enumerated().map { number, row in
+                (number, Array(try row.decode(column: "marks", as: Data.self)))
             }
     }
 }
 
 extension Store {
     /// Database ids of pupils by UPN (for bulk loads that already know the pupils exist).
-    public func pupilIDs(_ upns: some Collection<UPN>) async throws -> [UPN: Int] {
+    func pupilIDs(_ upns: some Collection<UPN>) async throws -> [UPN: Int] {
         try await Self.pupilIDs(for: upns, on: sql)
     }
 }

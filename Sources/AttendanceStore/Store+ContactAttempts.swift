@@ -26,7 +26,7 @@ public struct ContactAttempt: Sendable, Hashable {
 }
 
 extension Store {
-    public func logContactAttempt(
+    func logContactAttempt(
         upn: UPN, schoolID: Int, date: LocalDate, method: ContactAttempt.Method, contactName: String,
         outcome: ContactAttempt.Outcome, notes: String?, proposedCode: String?, by actor: AuditActor,
         at now: Date = Date()
@@ -56,7 +56,7 @@ extension Store {
         }
     }
 
-    public func contactAttempts(schoolID: Int, on date: LocalDate) async throws -> [ContactAttempt] {
+    func contactAttempts(schoolID: Int, on date: LocalDate) async throws -> [ContactAttempt] {
         let rows = try await sql.raw(
             """
             SELECT c.*, p.upn FROM contact_attempts c JOIN pupils p ON p.id = c.pupil_id
@@ -80,8 +80,7 @@ extension Store {
 
     /// Confirms a proposed code: the day's N marks for the pupil become that code, as amendments whose reason
     /// names who took the reason and who confirmed it.
-    public func confirmProposal(attemptID: Int, schoolID: Int, by actor: AuditActor, at now: Date = Date()) async throws
-    {
+    func confirmProposal(attemptID: Int, schoolID: Int, by actor: AuditActor, at now: Date = Date()) async throws {
         guard
             let row = try await sql.raw(
                 """

@@ -2,16 +2,31 @@ import AttendanceCore
 import Foundation
 import SQLKit
 
-/// A mark to write for a pupil on a school's register.
-public struct MarkEntry: Sendable, Hashable {
-    public let pupilID: Int
-    public let schoolID: Int
+/// A mark to write on a school's register, as the store's callers give it: keyed by the school's LAESTAB and
+/// the pupil's UPN (in the mark).
+public struct SchoolMark: Sendable, Hashable {
+    public let school: LAESTAB
+    public let mark: Mark
+    /// What the writer saw before choosing this mark (see `MarkEntry.expected`).
+    public let expected: ExpectedMark?
+
+    public init(school: LAESTAB, mark: Mark, expected: ExpectedMark? = nil) {
+        self.school = school
+        self.mark = mark
+        self.expected = expected
+    }
+}
+
+/// A mark to write for a pupil on a school's register, by row ids (inside the store).
+struct MarkEntry: Sendable, Hashable {
+    let pupilID: Int
+    let schoolID: Int
     public let mark: Mark
     /// What the writer saw before choosing this mark. When set and the register now holds something else
     /// (someone saved in between), this entry is not written but reported as a conflict.
     public let expected: ExpectedMark?
 
-    public init(pupilID: Int, schoolID: Int, mark: Mark, expected: ExpectedMark? = nil) {
+    init(pupilID: Int, schoolID: Int, mark: Mark, expected: ExpectedMark? = nil) {
         self.pupilID = pupilID
         self.schoolID = schoolID
         self.mark = mark
@@ -76,6 +91,21 @@ extension Store {
     /// Changing an existing mark needs a reason; without one nothing is written.
     @discardableResult
     public func writeMarks(
+        _ marks: [SchoolMark], by actor: AuditActor, reason: String?, at now: Date = Date()
+    ) async throws -> MarkWriteResult {
+        let schools = Dictionary(uniqueKeysWithValues: try await schools().map { ($0.school.laestab, $0.id) })
+        let pupils = try await pupilIDs(Set(marks.map(\.mark.upn)))
+        let entries = try marks.map { given in
+            guard let schoolID = schools[given.school] else { throw StoreError.notFound("school \(given.school)") }
+            guard let pupilID = pupils[given.mark.upn] else { throw StoreError.notFound("pupil \(given.mark.upn)") }
+            return MarkEntry(pupilID: pupilID, schoolID: schoolID, mark: given.mark, expected: given.expected)
+        }
+        return try await writeMarks(entries, by: actor, reason: reason, at: now)
+    }
+
+    /// The same by row ids.
+    @discardableResult
+    func writeMarks(
         _ entries: [MarkEntry], by actor: AuditActor, reason: String?, at now: Date = Date()
     ) async throws -> MarkWriteResult {
         // Read before the transaction: on SQLite its one connection is busy until the transaction ends.

@@ -4,7 +4,7 @@ import SQLKit
 
 /// A pupil as stored, with row id and enrolments.
 public struct StoredPupil: Sendable, Hashable {
-    public let id: Int
+    let id: Int
     public let pupil: Pupil
     public let enrolments: [Enrolment]
 }
@@ -210,7 +210,7 @@ extension Store {
 
     /// Pupils on a school's roll at any time in a range, with the part of the range they were on roll.
     /// With `group`, only that registration group's pupils (read from the database, not filtered here).
-    public func roll(
+    func roll(
         of schoolID: Int, in range: DateRange, group: String? = nil
     ) async throws -> [(id: Int, pupil: Pupil, onRoll: DateRange)] {
         var query: SQLQueryString = """

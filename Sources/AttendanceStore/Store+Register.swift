@@ -4,7 +4,7 @@ import SQLKit
 
 /// One pupil's line on a register: who they are and what is recorded for the session.
 public struct RegisterLine: Sendable, Hashable {
-    public let pupilID: Int
+    let pupilID: Int
     public let pupil: Pupil
     public let mark: RecordedMark?
 }
@@ -23,7 +23,7 @@ public struct RegisterGroup: Sendable, Hashable {
 
 extension Store {
     /// The registration groups of a school on a day, with how many pupils have a mark for each session.
-    public func registerGroups(schoolID: Int, on date: LocalDate) async throws -> [RegisterGroup] {
+    func registerGroups(schoolID: Int, on date: LocalDate) async throws -> [RegisterGroup] {
         let roll = try await roll(of: schoolID, in: DateRange(date, date)!)
         let marks = try await sql.raw(
             """
@@ -56,13 +56,13 @@ extension Store {
     }
 
     /// The year groups of the pupils on a group's roll on a day (for the authorisation policy).
-    public func yearGroups(schoolID: Int, group: String, on date: LocalDate) async throws -> Set<String> {
+    func yearGroups(schoolID: Int, group: String, on date: LocalDate) async throws -> Set<String> {
         Set(
             try await roll(of: schoolID, in: DateRange(date, date)!, group: group).map(\.pupil.yearGroup))
     }
 
     /// The register of a group for one session: every pupil on roll that day, with their mark if any.
-    public func registerLines(schoolID: Int, group: String, session: SchoolSession) async throws -> [RegisterLine] {
+    func registerLines(schoolID: Int, group: String, session: SchoolSession) async throws -> [RegisterLine] {
         let pupils = try await roll(of: schoolID, in: DateRange(session.date, session.date)!, group: group)
         guard !pupils.isEmpty else { return [] }
         let rows = try await sql.raw(
@@ -88,7 +88,7 @@ extension Store {
     }
 
     /// Every mark of a group over a range, by pupil, for the printed register.
-    public func groupMarks(
+    func groupMarks(
         schoolID: Int, group: String, in range: DateRange
     ) async throws -> [(pupil: Pupil, onRoll: DateRange, marks: [SchoolSession: String], amended: Set<SchoolSession>)] {
         let pupils = try await roll(of: schoolID, in: range, group: group)
@@ -131,7 +131,7 @@ extension Store {
     }
 
     /// Pupils at a school with a given kind of mark on a day (e.g. no reason yet), for first-day contact.
-    public func pupils(
+    func pupils(
         withMeaning meaning: CodeMeaning, schoolID: Int, on date: LocalDate
     ) async throws -> [(pupil: Pupil, sessions: [SessionHalf])] {
         let codes = self.codes.codes.filter { $0.means(meaning) }.map(\.code)

@@ -4,7 +4,7 @@ import SQLKit
 
 /// A school as stored, with its row id.
 public struct StoredSchool: Sendable, Hashable {
-    public let id: Int
+    let id: Int
     public let school: School
 }
 

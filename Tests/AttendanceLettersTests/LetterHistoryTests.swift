@@ -1,9 +1,9 @@
 import AttendanceCore
-import AttendanceStore
 import Foundation
 import Testing
 
 @testable import AttendanceLetters
+@testable import AttendanceStore
 
 /// Issue 12, point 7: a letter says only what the record shows about the past.
 @Suite struct LetterHistoryTests {

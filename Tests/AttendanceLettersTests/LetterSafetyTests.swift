@@ -1,9 +1,9 @@
 import AttendanceCore
-import AttendanceStore
 import Foundation
 import Testing
 
 @testable import AttendanceLetters
+@testable import AttendanceStore
 
 #if canImport(Glibc)
     import Glibc

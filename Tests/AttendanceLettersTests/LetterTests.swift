@@ -1,11 +1,11 @@
 import AttendanceCore
 import AttendanceInterop
-import AttendanceStore
 import Foundation
 import Logging
 import Testing
 
 @testable import AttendanceLetters
+@testable import AttendanceStore
 
 let today = LocalDate(iso: "2026-11-25")!
 let school = LAESTAB(la: 665, estab: 4001)

@@ -1,8 +1,8 @@
 import AttendanceCore
-import AttendanceStore
 import Testing
 import VaporTesting
 
+@testable import AttendanceStore
 @testable import AttendanceWeb
 
 /// Errors in one place: each store error has its own status and sentence in both languages; a stored record that

@@ -1,9 +1,9 @@
 import AttendanceCore
-import AttendanceStore
 import Foundation
 import Testing
 import VaporTesting
 
+@testable import AttendanceStore
 @testable import AttendanceWeb
 
 @Suite struct HomePageTests {

@@ -1,9 +1,9 @@
 import AttendanceCore
-import AttendanceStore
 import Foundation
 import Testing
 import VaporTesting
 
+@testable import AttendanceStore
 @testable import AttendanceWeb
 
 /// Every route × every role × a target in and out of the role's scope. The expectations are written out

@@ -1,8 +1,8 @@
 import AttendanceCore
-import AttendanceStore
 import Testing
 import VaporTesting
 
+@testable import AttendanceStore
 @testable import AttendanceWeb
 
 /// One declaration per route: every case is registered, with its pattern, and links encode each value once.

@@ -2,12 +2,12 @@ import AttendanceAccounts
 import AttendanceCore
 import AttendanceInterop
 import AttendanceLetters
-import AttendanceStore
 import Foundation
 import Logging
 import Testing
 import VaporTesting
 
+@testable import AttendanceStore
 @testable import AttendanceWeb
 
 let testToday = LocalDate(iso: "2026-11-25")!

@@ -71,7 +71,8 @@ struct AuthorizationMiddleware: AsyncMiddleware {
                 throw Abort(principal.allows(.viewAuthority, .none) ? .notFound : .forbidden)
             }
             let date = request.parameters.get("date").flatMap { LocalDate(iso: $0) } ?? request.context.today
-            let years = try await request.context.store.yearGroups(schoolID: school.id, group: group, on: date)
+            let years = try await request.context.store.yearGroups(
+                school: school.school.laestab, group: group, on: date)
             return .registrationGroup(GroupPlacement(school: laestab, group: group, yearGroups: years))
         case .pupil:
             guard let upn = request.parameters.get("upn").flatMap({ try? UPN($0) }),

@@ -43,7 +43,9 @@ enum ActionsController {
             action: request.query[String.self, at: "action"] ?? "", year: request.query[String.self, at: "year"] ?? "",
             group: request.query[String.self, at: "group"] ?? "", band: request.query[String.self, at: "band"] ?? ""
         )
-        let all = try await store.actions(schoolID: school.id).filter { years?.contains($0.pupil.yearGroup) ?? true }
+        let all = try await store.actions(school: school.school.laestab).filter {
+            years?.contains($0.pupil.yearGroup) ?? true
+        }
         let shown = all.filter { item in
             (wanted.action.isEmpty || item.action.rawValue == wanted.action)
                 && (wanted.year.isEmpty || item.pupil.yearGroup == wanted.year)
@@ -192,7 +194,7 @@ enum ActionsController {
             return try await render(
                 request, notice: nil, error: request.text("actions.needNote"), status: .unprocessableEntity)
         }
-        guard let item = try await store.actions(schoolID: school.id).first(where: { $0.id == id }) else {
+        guard let item = try await store.actions(school: school.school.laestab).first(where: { $0.id == id }) else {
             throw Abort(.notFound)
         }
         if let years = limitedYears(principal, laestab), !years.contains(item.pupil.yearGroup) {
@@ -244,7 +246,7 @@ enum ActionsController {
             return try await render(
                 request, notice: nil, error: request.text("actions.noteTooLong"), status: .unprocessableEntity)
         }
-        try await store.closeAction(id: id, schoolID: school.id, as: status, note: note, by: request.actor)
+        try await store.closeAction(id: id, school: school.school.laestab, as: status, note: note, by: request.actor)
         // With a time and a place the invitation letter is produced now, in each parent's language.
         if let invitation, invitation.count == 3 {
             do {
@@ -270,7 +272,10 @@ enum ActionsController {
         }
         let principal = try request.signedIn
         let school = try await request.context.store.requireSchool(laestab)
-        guard let item = try await request.context.store.actions(schoolID: school.id).first(where: { $0.id == id }),
+        guard
+            let item = try await request.context.store.actions(school: school.school.laestab).first(where: {
+                $0.id == id
+            }),
             item.action == .fpnEligible
         else { throw Abort(.notFound) }
         do {

@@ -97,7 +97,7 @@ enum HomeController {
         let year = request.context.today.academicYear
         var rows: [[String: Any]] = []
         for school in try await store.schools() where lead || allocated.contains(school.school.laestab) {
-            for item in try await store.actions(schoolID: school.id, status: nil)
+            for item in try await store.actions(school: school.school.laestab, status: nil)
             where item.action == .continuousAbsenceReport && item.dueOn.academicYear == year
                 && item.status != .withdrawn
             {

@@ -24,7 +24,7 @@ enum OfficeController {
         let now = request.context.now
         var missing: [[String: Any]] = []
         if calendar.isSchoolDay(date) {
-            for group in try await store.registerGroups(schoolID: school.id, on: date) {
+            for group in try await store.registerGroups(school: school.school.laestab, on: date) {
                 for half in SessionHalf.allCases where !group.isTaken(half) {
                     let closed =
                         date < now.date || (date == now.date && now.time >= school.school.times(for: half).close)
@@ -46,12 +46,12 @@ enum OfficeController {
             }
         }
         var absent: [[String: Any]] = []
-        let attempts = try await store.contactAttempts(schoolID: school.id, on: date)
+        let attempts = try await store.contactAttempts(school: school.school.laestab, on: date)
         let language = request.language
         let reasonCodes = store.codes.codes.filter { $0.category == .authorised || $0.category == .unauthorised }
             .filter { !$0.means(.noReasonYet) && !$0.means(.lateAfterClose) }
             .map { ["code": $0.code, "name": $0.name(in: language)] }
-        for entry in try await store.pupils(withMeaning: .noReasonYet, schoolID: school.id, on: date) {
+        for entry in try await store.pupils(withMeaning: .noReasonYet, school: school.school.laestab, on: date) {
             let people = try await store.contacts(of: entry.pupil.upn)
             let contacts = people.map { c in
                 "\(c.name) (\(c.relationship)) \([c.mobile, c.phone, c.email].compactMap { $0 }.joined(separator: ", ")) [\(c.language.rawValue)]"
@@ -150,7 +150,7 @@ enum OfficeController {
             throw Abort(.unprocessableEntity, reason: "notes: " + request.text("actions.noteTooLong"))
         }
         try await store.logContactAttempt(
-            upn: upn, schoolID: school.id, date: date, method: method, contactName: contact, outcome: outcome,
+            upn: upn, school: school.school.laestab, date: date, method: method, contactName: contact, outcome: outcome,
             notes: notes, proposedCode: code, by: request.actor)
         return Page.redirect(SiteURL.school(.office, laestab, query: ["date": date.iso, "logged": "1"]))
     }
@@ -166,7 +166,7 @@ enum OfficeController {
         let store = request.context.store
         let school = try await store.requireSchool(laestab)
         do {
-            try await store.confirmProposal(attemptID: id, schoolID: school.id, by: request.actor)
+            try await store.confirmProposal(attemptID: id, school: school.school.laestab, by: request.actor)
         } catch StoreError.notFound {
             throw Abort(.notFound)
         } catch StoreError.evidenceRequired {
@@ -222,13 +222,13 @@ enum OfficeController {
         guard arrival > times.start else { return try fail("late.badTime") }
         guard let upn = try? UPN(upnText), let pupil = try await store.pupil(upn),
             let line = try await store.registerLines(
-                schoolID: school.id, group: pupil.pupil.registrationGroup, session: SchoolSession(today, half)
+                school: school.school.laestab, group: pupil.pupil.registrationGroup, session: SchoolSession(today, half)
             ).first(where: { $0.pupil.upn == upn })
         else { return try fail("late.badUPN") }
         let minutes = times.minutesLate(arrivingAt: arrival)
         let code = RegisterRules.lateCode(minutesLate: minutes, times: times, codes: store.codes)
-        let entry = MarkEntry(
-            pupilID: line.pupilID, schoolID: school.id,
+        let entry = SchoolMark(
+            school: school.school.laestab,
             mark: Mark(
                 upn: upn, session: SchoolSession(today, half), code: code.code, minutesLate: minutes,
                 note: "late book"))

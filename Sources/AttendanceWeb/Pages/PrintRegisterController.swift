@@ -18,7 +18,7 @@ enum PrintRegisterController {
             throw Abort(.badRequest, reason: "from must be before to, and at most 100 days before it")
         }
         let days = calendar.schoolDays(in: range)
-        let rows = try await store.groupMarks(schoolID: stored.id, group: placement.group, in: range)
+        let rows = try await store.groupMarks(school: stored.school.laestab, group: placement.group, in: range)
         let codes = store.codes
         let lines = rows.map { row -> (pupil: Pupil, cells: [(String, Bool)], summary: AttendanceSummary) in
             var cells: [(String, Bool)] = []

@@ -102,7 +102,7 @@ enum PupilController {
             var timeline: [String] = []
             for enrolment in stored.enrolments where former == nil || former?.school == enrolment.school {
                 guard let school = try await store.school(enrolment.school) else { continue }
-                for item in try await store.actions(schoolID: school.id, status: nil, upn: placement.upn) {
+                for item in try await store.actions(school: school.school.laestab, status: nil, upn: placement.upn) {
                     var line =
                         "\(item.dueOn.iso): \(ActionsController.label(request, item.action)) (\(item.basis), \(item.count))"
                     line += " – " + request.text("status.\(item.status.rawValue)")

@@ -24,7 +24,7 @@ enum RegisterController {
             guard let school = schoolsByID.first(where: { $0.school.laestab == laestab }) else { continue }
             let calendar = try await store.calendar(for: school.school)
             var groups: [[String: Any]] = []
-            for group in try await store.registerGroups(schoolID: school.id, on: date) {
+            for group in try await store.registerGroups(school: school.school.laestab, on: date) {
                 let placement = AccessTarget.registrationGroup(
                     GroupPlacement(school: laestab, group: group.group, yearGroups: group.yearGroups))
                 guard principal.allows(.viewRegister, placement) else { continue }
@@ -95,7 +95,8 @@ enum RegisterController {
         let session = SchoolSession(date, half)
         return Context(
             school: school, group: placement.group, session: session,
-            lines: try await store.registerLines(schoolID: school.id, group: placement.group, session: session),
+            lines: try await store.registerLines(
+                school: school.school.laestab, group: placement.group, session: session),
             calendar: try await store.calendar(for: school.school))
     }
 
@@ -255,7 +256,7 @@ enum RegisterController {
     static func plan(
         _ context: Context, choices: [UPN: Choice], principal: Principal, request: Request,
         evidenceMissing: Set<UPN> = []
-    ) -> (entries: [MarkEntry], errors: [UPN: String], changesExisting: Bool) {
+    ) -> (entries: [SchoolMark], errors: [UPN: String], changesExisting: Bool) {
         let codes = request.context.store.codes
         let laestab = context.school.school.laestab
         let canAuthorise = principal.allows(.authoriseAbsence, .school(laestab))
@@ -263,7 +264,7 @@ enum RegisterController {
         let times = context.school.school.times(for: context.session.half)
         let begun = RegisterRules.hasBegun(context.session, times: times, now: request.context.now)
         var errors: [UPN: String] = [:]
-        var entries: [MarkEntry] = []
+        var entries: [SchoolMark] = []
         var changesExisting = false
         for line in context.lines {
             guard let choice = choices[line.pupil.upn], let kind = choice.kind, !kind.isEmpty else { continue }
@@ -321,8 +322,8 @@ enum RegisterController {
             let seen = choice.seen ?? ""
             if !seen.isEmpty { changesExisting = true }
             entries.append(
-                MarkEntry(
-                    pupilID: line.pupilID, schoolID: context.school.id,
+                SchoolMark(
+                    school: context.school.school.laestab,
                     mark: Mark(upn: line.pupil.upn, session: context.session, code: code.code, minutesLate: minutes),
                     expected: seen.isEmpty ? .noMark : .code(seen)))
         }

@@ -89,7 +89,7 @@ enum BenchDuckDB {
     }
 
     /// marks.csv (pupil, code_id, code) and codes.csv (id, code, class), written without Foundation formatting.
-    static func write(_ strings: [(pupilID: Int, marks: [UInt8])], codes: CodeTable, to folder: URL) throws {
+    static func write(_ strings: [(pupil: Int, marks: [UInt8])], codes: CodeTable, to folder: URL) throws {
         var classes: [String] = Array(repeating: "", count: 256)
         var letters: [[UInt8]] = Array(repeating: [], count: 256)
         var table = "id,code,class\n"

@@ -33,9 +33,7 @@ enum BenchLoad {
                 data.insetDays.map { Numbered(line: 0, value: $0) }, scope: .school(laestab))
             try await store.importPupils(data.pupils.map { Numbered(line: 0, value: $0) }, school: laestab)
             try await store.importContacts(data.contacts.map { Numbered(line: 0, value: $0) })
-            let school = try await store.requireSchool(laestab)
-            let ids = try await store.pupilIDs(data.pupils.map(\.pupil.upn))
-            let entries = data.marks.map { MarkEntry(pupilID: ids[$0.upn]!, schoolID: school.id, mark: $0) }
+            let entries = data.marks.map { SchoolMark(school: laestab, mark: $0) }
             importMS += try await milliseconds {
                 try await store.writeMarks(entries, by: AuditActor("bench:import"), reason: nil)
             }

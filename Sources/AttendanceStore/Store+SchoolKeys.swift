@@ -1,0 +1,74 @@
+import AttendanceCore
+import Foundation
+
+/// The store's edge for a school's work, keyed by LAESTAB: the row ids the queries use stay inside the store.
+extension Store {
+    /// A school's procedure actions (pending by default), newest first; with `upn`, only that pupil's.
+    public func actions(
+        school: LAESTAB, status: RecordedAction.Status? = .pending, upn: UPN? = nil
+    ) async throws -> [QueuedAction] {
+        try await actions(schoolID: try await requireSchool(school).id, status: status, upn: upn)
+    }
+
+    /// Marks a school's pending action done or dismissed.
+    public func closeAction(
+        id: Int, school: LAESTAB, as status: RecordedAction.Status, note: String, by actor: AuditActor,
+        at now: Date = Date()
+    ) async throws {
+        try await closeAction(
+            id: id, schoolID: try await requireSchool(school).id, as: status, note: note, by: actor, at: now)
+    }
+
+    public func logContactAttempt(
+        upn: UPN, school: LAESTAB, date: LocalDate, method: ContactAttempt.Method, contactName: String,
+        outcome: ContactAttempt.Outcome, notes: String?, proposedCode: String?, by actor: AuditActor,
+        at now: Date = Date()
+    ) async throws {
+        try await logContactAttempt(
+            upn: upn, schoolID: try await requireSchool(school).id, date: date, method: method,
+            contactName: contactName, outcome: outcome, notes: notes, proposedCode: proposedCode, by: actor, at: now)
+    }
+
+    public func contactAttempts(school: LAESTAB, on date: LocalDate) async throws -> [ContactAttempt] {
+        try await contactAttempts(schoolID: try await requireSchool(school).id, on: date)
+    }
+
+    public func confirmProposal(attemptID: Int, school: LAESTAB, by actor: AuditActor, at now: Date = Date())
+        async throws
+    {
+        try await confirmProposal(
+            attemptID: attemptID, schoolID: try await requireSchool(school).id, by: actor, at: now)
+    }
+
+    public func registerGroups(school: LAESTAB, on date: LocalDate) async throws -> [RegisterGroup] {
+        try await registerGroups(schoolID: try await requireSchool(school).id, on: date)
+    }
+
+    public func yearGroups(school: LAESTAB, group: String, on date: LocalDate) async throws -> Set<String> {
+        try await yearGroups(schoolID: try await requireSchool(school).id, group: group, on: date)
+    }
+
+    public func registerLines(school: LAESTAB, group: String, session: SchoolSession) async throws -> [RegisterLine] {
+        try await registerLines(schoolID: try await requireSchool(school).id, group: group, session: session)
+    }
+
+    public func groupMarks(
+        school: LAESTAB, group: String, in range: DateRange
+    ) async throws -> [(pupil: Pupil, onRoll: DateRange, marks: [SchoolSession: String], amended: Set<SchoolSession>)] {
+        try await groupMarks(schoolID: try await requireSchool(school).id, group: group, in: range)
+    }
+
+    public func pupils(
+        withMeaning meaning: CodeMeaning, school: LAESTAB, on date: LocalDate
+    ) async throws -> [(pupil: Pupil, sessions: [SessionHalf])] {
+        try await pupils(withMeaning: meaning, schoolID: try await requireSchool(school).id, on: date)
+    }
+
+    /// Pupils on a school's roll at any time in a range, with the part of the range they were on roll; with
+    /// `group`, only that registration group's.
+    public func roll(
+        of school: LAESTAB, in range: DateRange, group: String? = nil
+    ) async throws -> [(pupil: Pupil, onRoll: DateRange)] {
+        try await roll(of: try await requireSchool(school).id, in: range, group: group).map { ($0.pupil, $0.onRoll) }
+    }
+}
