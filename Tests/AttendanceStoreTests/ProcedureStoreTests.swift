@@ -36,7 +36,15 @@ import Testing
             #expect(
                 history.last?.changedBy == "system" && history.last?.reason == Store.noReasonConversion(.wrexham2025))
             let second = try await store.runProcedure(policy: .wrexham2025, asOf: asOf, dryRun: false)
-            #expect(second.recorded == 0 && second.withdrawn == 0 && second.convertedToO == 0)
+            // This once failed about one run in a hundred and could not be reproduced since (1,400 runs on both
+            // databases): if it fails again, the message says which actions the second run recorded or withdrew.
+            #expect(
+                second.recorded == 0 && second.withdrawn == 0 && second.convertedToO == 0,
+                """
+                second run: \(second.recorded) recorded, \(second.withdrawn) withdrawn, \(second.convertedToO) to O; \
+                new: \(second.lines.filter { !$0.alreadyRecorded }.map { "\($0.upn) \($0.due.key)" }); \
+                withdrawn: \(second.lines.filter { $0.withdrawnBecause != nil }.map { "\($0.upn) \($0.due.key)" })
+                """)
             // A correction takes Alys under the Letter 1 line before it was sent: it is withdrawn, not deleted.
             let pupil = try await store.requirePupil(alys)
             let schoolID = try await store.requireSchool(school).id
