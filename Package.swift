@@ -130,6 +130,7 @@ let package = Package(
                 "AttendanceInterop",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "VaporTesting", package: "vapor"),
             ]
         ),

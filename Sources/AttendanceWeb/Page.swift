@@ -5,48 +5,116 @@ import Vapor
 
 /// What every page's template needs besides its own content: language, navigation, banner, CSRF token.
 struct PageFrame {
-    let values: [String: Any]
+    /// The signed-in user's menu: only the pages their roles use.
+    struct Nav {
+        let home: String
+        let homeHref: String
+        let account: String
+        let accountHref: String
+        let signOut: String
+        let signOutAction: String
+        let csrf: String
+        var registers: String? = nil
+        let registersHref: String
+        var audit: String? = nil
+        let auditHref: String
+        var users: String? = nil
+        let usersHref: String
+        var navLetters: String? = nil
+        let templatesHref: String
+    }
 
+    let lang: String
+    let otherLang: String
+    let appName: String
+    let skip: String
+    let switchLanguage: String
+    let switchLanguageHref: String
+    let homeHref: String
+    var demoBanner: String? = nil
+    var nav: Nav? = nil
+    var signedInAs: String? = nil
+    /// The session's CSRF token, for every form on the page.
+    var csrf: String? = nil
+}
+
+extension PageFrame {
     init(request: Request) {
         let language = request.language
         let strings = request.context.strings
         let other: Language = language == .cy ? .en : .cy
-        var values: [String: Any] = [
-            "lang": language.rawValue, "otherLang": other.rawValue, "appName": strings("app.name", language),
-            "skip": strings("app.skip", language), "switchLanguage": strings("app.language.switch", language),
-            "switchLanguageHref": request.url.path + "?lang=" + other.rawValue,
-            "homeHref": SiteURL.home.path(),
-        ]
-        // A nil wrapped in Any would count as present to Mustache: leave keys out instead.
-        if request.context.configuration.demoMode { values["demoBanner"] = strings("app.demo.banner", language) }
+        lang = language.rawValue
+        otherLang = other.rawValue
+        appName = strings("app.name", language)
+        skip = strings("app.skip", language)
+        switchLanguage = strings("app.language.switch", language)
+        switchLanguageHref = request.url.path + "?lang=" + other.rawValue
+        homeHref = SiteURL.home.path()
+        if request.context.configuration.demoMode { demoBanner = strings("app.demo.banner", language) }
+        if request.hasSession || request.principal != nil { csrf = request.csrfToken }
         if let principal = request.principal, !principal.viaToken {
-            var nav: [String: Any] = [
-                "home": strings("nav.home", language), "account": strings("nav.account", language),
-                "signOut": strings("nav.signOut", language), "csrf": request.csrfToken,
-                "accountHref": SiteURL.account.path(), "signOutAction": SiteURL.signOut.path(),
-                "registersHref": SiteURL.registers.path(), "auditHref": SiteURL.audit.path(),
-                "usersHref": SiteURL.users.path(), "templatesHref": SiteURL.templates.path(),
-            ]
-            if principal.allows(.viewAudit, .none) { nav["audit"] = strings("nav.audit", language) }
-            if principal.allows(.takeRegister, .none) { nav["registers"] = strings("nav.registers", language) }
-            if principal.allows(.manageUsers, .none) { nav["users"] = strings("nav.users", language) }
-            if principal.allows(.manageLetters, .none) { nav["navLetters"] = strings("nav.letters", language) }
-            values["nav"] = nav
-            values["signedInAs"] = strings("nav.signedInAs", language, ["name": principal.user.displayName])
+            var nav = Nav(
+                home: strings("nav.home", language), homeHref: SiteURL.home.path(),
+                account: strings("nav.account", language), accountHref: SiteURL.account.path(),
+                signOut: strings("nav.signOut", language), signOutAction: SiteURL.signOut.path(),
+                csrf: request.csrfToken, registersHref: SiteURL.registers.path(), auditHref: SiteURL.audit.path(),
+                usersHref: SiteURL.users.path(), templatesHref: SiteURL.templates.path())
+            if principal.allows(.viewAudit, .none) { nav.audit = strings("nav.audit", language) }
+            if principal.allows(.takeRegister, .none) { nav.registers = strings("nav.registers", language) }
+            if principal.allows(.manageUsers, .none) { nav.users = strings("nav.users", language) }
+            if principal.allows(.manageLetters, .none) { nav.navLetters = strings("nav.letters", language) }
+            self.nav = nav
+            signedInAs = strings("nav.signedInAs", language, ["name": principal.user.displayName])
         }
-        self.values = values
+    }
+}
+
+/// A page's own content as a typed value, rendered by its template: what the template may show is exactly what
+/// the model holds. (SwiftPackageIndex-Server's `*+Model` is the pattern.)
+protocol PageModel: Sendable {
+    /// The template that renders this model.
+    static var template: String { get }
+}
+
+/// What a template sees: the page's own values first, then the frame's. A name the page does not have (the
+/// CSRF token inside a table's rows, say) is looked up in the frame.
+struct PageContext: MustacheParent {
+    let page: Any
+    let frame: PageFrame
+
+    func child(named name: String) -> Any? {
+        Self.value(named: name, in: page) ?? Self.value(named: name, in: frame)
+    }
+
+    private static func value(named name: String, in object: Any) -> Any? {
+        if let parent = object as? any MustacheParent { return parent.child(named: name) }
+        guard let found = Mirror(reflecting: object).children.first(where: { $0.label == name })?.value else {
+            return nil
+        }
+        // An optional with nothing in it is absent, so `{{#x}}` sections stay closed.
+        let mirror = Mirror(reflecting: found)
+        guard mirror.displayStyle == .optional else { return found }
+        return mirror.children.first?.value
     }
 }
 
 enum Page {
-    /// Renders a template with the frame's values and the page's own, as an HTML response.
+    /// Renders a page's typed model with its template, as an HTML response.
+    static func render(_ model: some PageModel, request: Request, status: HTTPStatus = .ok) throws -> Response {
+        try respond(
+            type(of: model).template, PageContext(page: model, frame: PageFrame(request: request)), request, status)
+    }
+
+    /// Renders a template with values not yet given a model of their own (see ARCHITECTURE.md).
     static func render(
         _ template: String, _ values: [String: Any], request: Request, status: HTTPStatus = .ok
     ) throws -> Response {
-        var context = PageFrame(request: request).values.merging(values) { _, page in page }
-        if context["csrf"] == nil, request.hasSession || request.principal != nil {
-            context["csrf"] = request.csrfToken
-        }
+        try respond(template, PageContext(page: values, frame: PageFrame(request: request)), request, status)
+    }
+
+    private static func respond(
+        _ template: String, _ context: PageContext, _ request: Request, _ status: HTTPStatus
+    ) throws -> Response {
         guard let html = request.context.templates.render(context, withTemplate: template) else {
             throw Abort(.internalServerError, reason: "template \(template) is missing")
         }

@@ -17,31 +17,11 @@ enum AccountController {
         let principal = try request.signedIn
         let store = request.context.store
         let tokens = try await store.tokens(userID: principal.user.id)
-        var values: [String: Any] = [
-            "title": request.text("account.title"), "rolesTitle": request.text("account.roles"),
-            "roles": try await RoleText.describe(principal.grants, request: request),
-            "passwordHref": SiteURL.password.path(), "createTokenAction": SiteURL.createToken.path(),
-            "changePassword": request.text("account.changePassword"), "tokensTitle": request.text("account.tokens"),
-            "tokensIntro": request.text("account.tokensIntro"), "tokenNameLabel": request.text("account.tokenName"),
-            "createToken": request.text("account.createToken"), "newTokenLabel": request.text("account.newToken"),
-            "revokeLabel": request.text("account.revoke"), "revokedLabel": request.text("account.revoked"),
-            "createdLabel": request.text("account.created"), "lastUsedLabel": request.text("account.lastUsed"),
-            "noTokens": request.text("account.noTokens"), "hasTokens": !tokens.isEmpty,
-            "tokens": tokens.map { token -> [String: Any] in
-                var row: [String: Any] = [
-                    "id": token.id, "revokeAction": SiteURL.revokeToken(token.id), "name": token.name,
-                    "created": Timestamp.text(token.createdAt).prefix(16).description,
-                    "lastUsed": token.lastUsedAt.map { Timestamp.text($0).prefix(16).description }
-                        ?? request.text("account.never"),
-                ]
-                if token.revokedAt != nil { row["revoked"] = true }
-                return row
-            },
-        ]
-        if request.query[String.self, at: "changed"] != nil { values["notice"] = request.text("password.changed") }
-        if let newToken { values["newToken"] = newToken }
-        if let error { values["error"] = error }
-        return try Page.render("account", values, request: request, status: error == nil ? .ok : .unprocessableEntity)
+        let page = AccountPage.make(
+            roles: try await RoleText.describe(principal.grants, request: request), tokens: tokens,
+            passwordChanged: request.query[String.self, at: "changed"] != nil, newToken: newToken, error: error,
+            text: { request.text($0) })
+        return try Page.render(page, request: request, status: error == nil ? .ok : .unprocessableEntity)
     }
 
     @Sendable static func createToken(_ request: Request) async throws -> Response {

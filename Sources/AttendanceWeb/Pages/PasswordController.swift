@@ -15,14 +15,9 @@ enum PasswordController {
     }
 
     static func render(_ request: Request, error: String?, status: HTTPStatus) throws -> Response {
-        var values: [String: Any] = [
-            "title": request.text("password.title"), "currentLabel": request.text("password.current"),
-            "newLabel": request.text("password.new"), "confirmLabel": request.text("password.confirm"),
-            "submit": request.text("password.submit"), "passwordAction": SiteURL.password.path(),
-        ]
-        if try request.signedIn.user.mustChangePassword { values["mustChange"] = request.text("password.mustChange") }
-        if let error { values["error"] = error }
-        return try Page.render("password", values, request: request, status: status)
+        let page = PasswordPage.make(
+            mustChange: try request.signedIn.user.mustChangePassword, error: error, text: { request.text($0) })
+        return try Page.render(page, request: request, status: status)
     }
 
     @Sendable static func change(_ request: Request) async throws -> Response {

@@ -1,0 +1,67 @@
+import AttendanceStore
+import Foundation
+
+/// The account page: one's roles, and API tokens (created, listed, revoked).
+struct AccountPage: PageModel {
+    static let template = "account"
+
+    struct Token: Sendable {
+        let name: String
+        let created: String
+        let lastUsed: String
+        let revoked: Bool
+        let revokeAction: String
+    }
+
+    let title: String
+    let rolesTitle: String
+    let roles: [String]
+    let passwordHref: String
+    let changePassword: String
+    let tokensTitle: String
+    let tokensIntro: String
+    let tokenNameLabel: String
+    let createToken: String
+    let createTokenAction: String
+    let newTokenLabel: String
+    let revokeLabel: String
+    let revokedLabel: String
+    let createdLabel: String
+    let lastUsedLabel: String
+    let noTokens: String
+    let tokens: [Token]
+    let hasTokens: Bool
+    /// After the password was changed.
+    let notice: String?
+    /// A token just created: shown once, never again.
+    let newToken: String?
+    let error: String?
+
+    /// - Parameters:
+    ///   - roles: the user's roles, described.
+    ///   - tokens: the user's API tokens, as stored.
+    ///   - text: the catalogue in the reader's language.
+    static func make(
+        roles: [String], tokens: [APIToken], passwordChanged: Bool, newToken: String?, error: String?,
+        text: @escaping (String) -> String
+    ) -> AccountPage {
+        func minute(_ date: Date) -> String { String(Timestamp.text(date).prefix(16)) }
+        return AccountPage(
+            title: text("account.title"), rolesTitle: text("account.roles"), roles: roles,
+            passwordHref: SiteURL.password.path(), changePassword: text("account.changePassword"),
+            tokensTitle: text("account.tokens"), tokensIntro: text("account.tokensIntro"),
+            tokenNameLabel: text("account.tokenName"), createToken: text("account.createToken"),
+            createTokenAction: SiteURL.createToken.path(), newTokenLabel: text("account.newToken"),
+            revokeLabel: text("account.revoke"), revokedLabel: text("account.revoked"),
+            createdLabel: text("account.created"), lastUsedLabel: text("account.lastUsed"),
+            noTokens: text("account.noTokens"),
+            tokens: tokens.map { token in
+                Token(
+                    name: token.name, created: minute(token.createdAt),
+                    lastUsed: token.lastUsedAt.map { minute($0) } ?? text("account.never"),
+                    revoked: token.revokedAt != nil,
+                    revokeAction: SiteURL.revokeToken(token.id))
+            }, hasTokens: !tokens.isEmpty, notice: passwordChanged ? text("password.changed") : nil,
+            newToken: newToken, error: error)
+    }
+}

@@ -1,0 +1,23 @@
+/// The password page: change one's own password (at once, when the password was a temporary one).
+struct PasswordPage: PageModel {
+    static let template = "password"
+
+    let title: String
+    let currentLabel: String
+    let newLabel: String
+    let confirmLabel: String
+    let submit: String
+    let passwordAction: String
+    /// Why the page is shown before anything else: a temporary password must be changed first.
+    let mustChange: String?
+    let error: String?
+
+    /// - Parameter text: the catalogue in the reader's language.
+    static func make(mustChange: Bool, error: String?, text: (String) -> String) -> PasswordPage {
+        PasswordPage(
+            title: text("password.title"), currentLabel: text("password.current"), newLabel: text("password.new"),
+            confirmLabel: text("password.confirm"), submit: text("password.submit"),
+            passwordAction: SiteURL.password.path(), mustChange: mustChange ? text("password.mustChange") : nil,
+            error: error)
+    }
+}

@@ -1,0 +1,85 @@
+import AttendanceCore
+import Foundation
+import Mustache
+import Testing
+
+@testable import AttendanceStore
+@testable import AttendanceWeb
+
+/// Typed page models: each built from the store's values by a plain function (tested here with fixtures, no
+/// server), and its template's HTML checked against what the page must say.
+@Suite struct PageModelTests {
+    let strings = try! Strings(directory: WebServer.resources.appendingPathComponent("strings"))
+
+    func text(_ language: Language) -> (String) -> String { { strings($0, language) } }
+
+    /// The frame of a signed-out page in English, fixed for rendering.
+    static let frame = PageFrame(
+        lang: "en", otherLang: "cy", appName: "Attendance", skip: "Skip to content", switchLanguage: "Cymraeg",
+        switchLanguageHref: "/account?lang=cy", homeHref: "/", csrf: "token-1")
+
+    func render(_ model: some PageModel) async throws -> String {
+        let library = try await MustacheLibrary(
+            directory: WebServer.resources.appendingPathComponent("templates").path)
+        let html = try #require(
+            library.render(PageContext(page: model, frame: Self.frame), withTemplate: type(of: model).template))
+        // The page's own part: from its heading to the end of main.
+        let start = try #require(html.range(of: "<h1>"))
+        let end = try #require(html.range(of: "</main>"))
+        return String(html[start.lowerBound..<end.lowerBound])
+    }
+
+    @Test func thePasswordPageSaysWhyItIsShownAndPostsToItself() async throws {
+        let first = PasswordPage.make(mustChange: true, error: nil, text: text(.en))
+        #expect(first.mustChange == strings("password.mustChange", .en) && first.error == nil)
+        #expect(first.passwordAction == "/account/password")
+        let again = PasswordPage.make(mustChange: false, error: "Too short", text: text(.cy))
+        #expect(again.mustChange == nil && again.title == strings("password.title", .cy))
+        let html = try await render(again)
+        #expect(
+            html == """
+                <h1>\(again.title)</h1>
+
+                <p class="error" role="alert" id="password-error">Too short</p>
+                <form method="post" action="/account/password" class="stacked">
+                  <input type="hidden" name="csrf" value="token-1">
+                  <label for="current">\(again.currentLabel)</label>
+                  <input id="current" name="current" type="password" autocomplete="current-password" required>
+                  <label for="new">\(again.newLabel)</label>
+                  <input id="new" name="new" type="password" autocomplete="new-password" minlength="10" required aria-describedby="password-error">
+                  <label for="confirm">\(again.confirmLabel)</label>
+                  <input id="confirm" name="confirm" type="password" autocomplete="new-password" minlength="10" required>
+                  <button type="submit">\(again.submit)</button>
+                </form>
+
+                """)
+    }
+
+    @Test func theAccountPageListsTokensAndOffersToRevokeOnlyLiveOnes() async throws {
+        let made = Date(timeIntervalSince1970: 1_764_000_000)  // 2025-11-24T16:00Z
+        let tokens = [
+            APIToken(id: 7, name: "sync", createdAt: made, lastUsedAt: nil, revokedAt: nil),
+            APIToken(id: 8, name: "old", createdAt: made, lastUsedAt: made, revokedAt: made),
+        ]
+        let page = AccountPage.make(
+            roles: ["Form tutor, 7A"], tokens: tokens, passwordChanged: true, newToken: nil, error: nil,
+            text: text(.en))
+        #expect(page.notice == strings("password.changed", .en) && page.hasTokens)
+        #expect(page.tokens.map(\.revokeAction) == ["/account/tokens/7/revoke", "/account/tokens/8/revoke"])
+        #expect(page.tokens[0].lastUsed == strings("account.never", .en) && !page.tokens[0].revoked)
+        #expect(page.tokens[1].lastUsed == "2025-11-24T16:00" && page.tokens[1].revoked)
+        let html = try await render(page)
+        // One revoke form, for the live token, carrying the frame's CSRF token from inside the table's rows.
+        #expect(html.components(separatedBy: "action=\"/account/tokens/").count == 2)
+        #expect(html.contains("action=\"/account/tokens/7/revoke\""))
+        #expect(html.contains("<input type=\"hidden\" name=\"csrf\" value=\"token-1\">"))
+        #expect(html.contains("<li>Form tutor, 7A</li>"))
+        #expect(!html.contains("class=\"token\""))  // no new token shown
+        let none = AccountPage.make(
+            roles: [], tokens: [], passwordChanged: false, newToken: "att_x", error: nil, text: text(.cy))
+        let empty = try await render(none)
+        #expect(
+            empty.contains(strings("account.noTokens", .cy)) && empty.contains("<code class=\"token\">att_x</code>"))
+        #expect(!empty.contains("<table"))
+    }
+}
