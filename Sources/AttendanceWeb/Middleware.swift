@@ -52,6 +52,14 @@ extension Response {
     }
 }
 
+/// The page an error becomes: what went wrong, in the reader's language, and the way home.
+struct ErrorPage: PageModel {
+    static let template = "error"
+    let title: String
+    let message: String
+    let back: String
+}
+
 /// Turns every error into a page in the reader's language (or JSON for API calls), never a stack trace.
 /// The details go to the log, without personal data.
 struct PageErrorMiddleware: AsyncMiddleware {
@@ -74,11 +82,8 @@ struct PageErrorMiddleware: AsyncMiddleware {
                 return response
             }
             return try Page.render(
-                "error",
-                [
-                    "title": strings("error.title", language), "message": message,
-                    "back": strings("error.back", language),
-                ],
+                ErrorPage(
+                    title: strings("error.title", language), message: message, back: strings("error.back", language)),
                 request: request, status: status)
         }
     }

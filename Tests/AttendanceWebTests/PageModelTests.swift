@@ -83,3 +83,30 @@ import Testing
         #expect(!empty.contains("<table"))
     }
 }
+
+extension PageModelTests {
+    @Test func theSignInPageKeepsWhatWasTypedAndListsDemoAccountsOnlyOnADemoServer() async throws {
+        let plain = SignInPage.make(
+            next: "/registers", email: "tutor@example.org", csrf: "form-token", signedOut: false, error: "Wrong",
+            demo: nil, text: text(.en))
+        #expect(!plain.hasDemoAccounts && plain.demoAccounts.isEmpty && plain.demoTitle == nil)
+        let html = try await render(plain)
+        // The form's own token, not the frame's.
+        #expect(html.contains("<input type=\"hidden\" name=\"csrf\" value=\"form-token\">"))
+        #expect(html.contains("<input type=\"hidden\" name=\"next\" value=\"/registers\">"))
+        #expect(html.contains("value=\"tutor@example.org\" aria-describedby=\"sign-in-error\""))
+        #expect(!html.contains("demo-accounts"))
+        let demo = SignInPage.make(
+            next: "/", email: "", csrf: "t", signedOut: true, error: nil, demo: DemoAccounts.all, text: text(.cy))
+        #expect(demo.notice == strings("signIn.signedOut", .cy))
+        let demoHTML = try await render(demo)
+        for account in DemoAccounts.all {
+            #expect(demoHTML.contains("<td data-label=\"\(demo.emailLabel)\">\(account.email)</td>"))
+        }
+    }
+
+    @Test func anErrorPageSaysWhatWentWrongAndTheWayHome() async throws {
+        let html = try await render(ErrorPage(title: "Something went wrong", message: "Not here", back: "Home"))
+        #expect(html.contains("<p>Not here</p>") && html.contains("<a href=\"/\">Home</a>"))
+    }
+}

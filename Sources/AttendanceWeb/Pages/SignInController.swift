@@ -50,23 +50,11 @@ enum SignInController {
         -> Response
     {
         let token = request.cookies[formCookie]?.string ?? Secrets.randomToken(bytes: 24)
-        var values: [String: Any] = [
-            "title": request.text("signIn.title"), "emailLabel": request.text("signIn.email"),
-            "passwordLabel": request.text("signIn.password"), "submit": request.text("signIn.submit"),
-            "next": next, "email": email, "csrf": token, "signInAction": SiteURL.signIn.path(),
-        ]
-        if let error { values["error"] = error }
-        if request.query[String.self, at: "out"] != nil { values["notice"] = request.text("signIn.signedOut") }
-        if request.context.configuration.demoMode {
-            values["hasDemoAccounts"] = true
-            values["demoTitle"] = request.text("signIn.demoTitle")
-            values["demoIntro"] = request.text("signIn.demoIntro")
-            values["demoRole"] = request.text("signIn.demoRole")
-            values["demoAccounts"] = DemoAccounts.all.map {
-                ["role": request.text("role.\($0.role.rawValue)"), "email": $0.email, "password": $0.password]
-            }
-        }
-        let response = try Page.render("sign-in", values, request: request, status: status)
+        let page = SignInPage.make(
+            next: next, email: email, csrf: token, signedOut: request.query[String.self, at: "out"] != nil,
+            error: error, demo: request.context.configuration.demoMode ? DemoAccounts.all : nil,
+            text: { request.text($0) })
+        let response = try Page.render(page, request: request, status: status)
         response.cookies[formCookie] = HTTPCookies.Value(
             string: token, maxAge: 3600, path: "/sign-in", isSecure: request.context.configuration.secureCookies,
             isHTTPOnly: true, sameSite: .strict)
