@@ -110,3 +110,45 @@ extension PageModelTests {
         #expect(html.contains("<p>Not here</p>") && html.contains("<a href=\"/\">Home</a>"))
     }
 }
+
+extension PageModelTests {
+    static func account(
+        _ id: Int, _ email: String, temporary: Bool = false, lockedUntil: Date? = nil, deactivated: Bool = false
+    ) -> UserAccount {
+        UserAccount(
+            id: id, email: email, displayName: email, passwordHash: "", mustChangePassword: temporary,
+            failedAttempts: 0, lockedUntil: lockedUntil, grants: [],
+            deactivatedAt: deactivated ? Date(timeIntervalSince1970: 0) : nil)
+    }
+
+    @Test func theUsersPageStatesEachAccountAndOffersOnlyWhatApplies() async throws {
+        let now = Date(timeIntervalSince1970: 1_764_000_000)
+        let page = UsersPage.make(
+            accounts: [
+                .init(
+                    user: Self.account(3, "gone@example.org", deactivated: true), roles: ["Office"], liveTokens: 2,
+                    delegated: nil),
+                .init(
+                    user: Self.account(4, "office@example.org", temporary: true, lockedUntil: now + 60),
+                    roles: ["Office"], liveTokens: 0, delegated: true),
+                .init(
+                    user: Self.account(5, "smt@example.org", lockedUntil: now - 60), roles: [], liveTokens: 0,
+                    delegated: false),
+            ], notice: nil, now: now, text: { strings($0, .en, $1) })
+        let en = { (key: String, values: [String: String]) in strings(key, .en, values) }
+        #expect(page.users[0].state == en("users.deactivated", [:]) + ", " + en("users.tokens", ["count": "2"]))
+        #expect(
+            page.users[1].state
+                == [en("users.temporary", [:]), en("users.waiting", [:]), en("users.delegated", [:])].joined(
+                    separator: ", "))
+        #expect(page.users[2].state == "")  // the lock has passed
+        #expect(page.users.map(\.delegateOn) == [nil, "0", "1"])
+        #expect(page.users[1].delegateLabel == en("users.undelegate", [:]))
+        let html = try await render(page)
+        #expect(
+            html.contains("action=\"/users/3/revoke-tokens\"") && !html.contains("action=\"/users/4/revoke-tokens\""))
+        #expect(!html.contains("action=\"/users/3/deactivate\"") && html.contains("action=\"/users/4/deactivate\""))
+        #expect(!html.contains("action=\"/users/3/delegate\"") && html.contains("action=\"/users/5/delegate\""))
+        #expect(html.contains("<input type=\"hidden\" name=\"on\" value=\"0\">"))
+    }
+}

@@ -15,47 +15,20 @@ enum UsersController {
         let users = try await request.context.store.users().filter {
             $0.id != principal.user.id && AccessPolicy.mayManage(principal.grants, user: $0.grants)
         }
-        var rows: [[String: Any]] = []
+        var accounts: [UsersPage.Account] = []
         for user in users {
-            var state: [String] = []
-            if !user.isActive { state.append(request.text("users.deactivated")) }
-            if user.mustChangePassword { state.append(request.text("users.temporary")) }
-            if let until = user.lockedUntil, until > Date() { state.append(request.text("users.waiting")) }
             let liveTokens = try await request.context.store.tokens(userID: user.id).filter { $0.revokedAt == nil }
-            if !liveTokens.isEmpty {
-                state.append(request.text("users.tokens", ["count": String(liveTokens.count)]))
-            }
-            var row: [String: Any] = [
-                "id": user.id, "name": user.displayName, "email": user.email,
-                "resetAction": SiteURL.user(.resetPassword, user.id),
-                "revokeTokensAction": SiteURL.user(.revokeTokens, user.id),
-                "delegateAction": SiteURL.user(.delegate, user.id),
-                "deactivateAction": SiteURL.user(.deactivate, user.id),
-                "roles": try await RoleText.describe(user.grants, request: request),
-                "state": state.joined(separator: ", "),
-            ]
-            if user.isActive { row["active"] = true }
             // The head names who decides authorised absence in their stead (senior management, the office).
-            if let school = delegableSchool(principal, user) {
-                let named = user.grants.contains { $0.school == school && $0.authorisesAbsence }
-                row["delegable"] = true
-                row["delegateOn"] = named ? "0" : "1"
-                row["delegateLabel"] = request.text(named ? "users.undelegate" : "users.delegate")
-                if named { state.append(request.text("users.delegated")) }
-                row["state"] = state.joined(separator: ", ")
+            let delegated = delegableSchool(principal, user).map { school in
+                user.grants.contains { $0.school == school && $0.authorisesAbsence }
             }
-            if !liveTokens.isEmpty { row["hasTokens"] = true }
-            rows.append(row)
+            accounts.append(
+                UsersPage.Account(
+                    user: user, roles: try await RoleText.describe(user.grants, request: request),
+                    liveTokens: liveTokens.count, delegated: delegated))
         }
-        var values: [String: Any] = [
-            "title": request.text("users.title"), "intro": request.text("users.intro"), "users": rows,
-            "nameLabel": request.text("users.name"), "rolesLabel": request.text("users.roles"),
-            "stateLabel": request.text("users.state"), "resetLabel": request.text("users.reset"),
-            "revokeTokensLabel": request.text("users.revokeTokens"),
-            "deactivateLabel": request.text("users.deactivate"),
-        ]
-        if let notice { values["notice"] = notice }
-        return try Page.render("users", values, request: request)
+        let page = UsersPage.make(accounts: accounts, notice: notice, now: Date(), text: { request.text($0, $1) })
+        return try Page.render(page, request: request)
     }
 
     /// The user a form names, if the signed-in administrator may manage them (never themselves).
