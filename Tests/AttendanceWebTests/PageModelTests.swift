@@ -152,3 +152,28 @@ extension PageModelTests {
         #expect(html.contains("<input type=\"hidden\" name=\"on\" value=\"0\">"))
     }
 }
+
+extension PageModelTests {
+    @Test func theAuditPageShowsTheFiltersAsTypedAndLinksTheSameCSV() async throws {
+        let event = AuditEvent(
+            at: Date(timeIntervalSince1970: 1_764_000_000), actor: AuditActor("office@example.org", ip: "10.0.0.6"),
+            action: "mark.amended", school: mainSchool, upn: try UPN("B801200005001"), subject: "2025-11-24 AM",
+            before: "{\"code\":\"N\"}", after: "{\"code\":\"I\"}", reason: "Mother phoned")
+        let page = AuditPage.make(
+            filters: .init(
+                upn: "B801200005001", user: "", from: "2025-11-01", to: "",
+                query: [
+                    ("upn", "B801200005001"), ("from", "2025-11-01"),
+                ], valid: true), events: [event], text: text(.en))
+        #expect(page.csvHref == "/audit.csv?upn=B801200005001&from=2025-11-01" && page.error == nil)
+        #expect(page.events[0].about == "B801200005001" && page.events[0].ip == "10.0.0.6")
+        let html = try await render(page)
+        #expect(html.contains("office@example.org (10.0.0.6)"))
+        #expect(html.contains("<code>{&quot;code&quot;:&quot;N&quot;}</code>"))  // escaped, never markup
+        #expect(html.contains("value=\"2025-11-01\""))
+        let bad = AuditPage.make(
+            filters: .init(upn: "nonsense", user: "", from: "", to: "", query: [("upn", "nonsense")], valid: false),
+            events: [], text: text(.cy))
+        #expect(bad.error == strings("audit.badFilter", .cy) && !bad.hasEvents)
+    }
+}

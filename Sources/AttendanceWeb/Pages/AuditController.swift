@@ -41,32 +41,13 @@ enum AuditController {
         let events =
             filters.valid
             ? try await request.context.store.searchAudit(filters.search(for: principal.grants, limit: 500)) : []
-        var values: [String: Any] = [
-            "title": request.text("audit.title"), "intro": request.text("audit.intro"),
-            "upn": filters.upn?.value ?? (request.query[String.self, at: "upn"] ?? ""), "user": filters.user,
-            "from": request.query[String.self, at: "from"] ?? "", "to": request.query[String.self, at: "to"] ?? "",
-            "csvHref": SiteURL.auditCSV.path(query: filters.query), "auditAction": SiteURL.audit.path(),
-            "events": events.map(row), "hasEvents": !events.isEmpty,
-            "none": request.text("audit.none"), "search": request.text("audit.search"),
-            "export": request.text("audit.export"),
-            "upnLabel": request.text("audit.filterUPN"), "userLabel": request.text("audit.filterUser"),
-            "fromLabel": request.text("audit.filterFrom"), "toLabel": request.text("audit.filterTo"),
-        ]
-        for key in ["when", "who", "what", "school", "about", "before", "after", "reason"] {
-            values["\(key)Label"] = request.text("audit.\(key)")
-        }
-        if !filters.valid { values["error"] = request.text("audit.badFilter") }
-        return try Page.render("audit", values, request: request, status: filters.valid ? .ok : .badRequest)
-    }
-
-    static func row(_ event: AuditEvent) -> [String: Any] {
-        var row: [String: Any] = [
-            "at": Timestamp.text(event.at), "actor": event.actor, "action": event.action,
-            "school": event.school?.description ?? "", "about": event.upn?.value ?? event.subject ?? "",
-            "before": event.before ?? "", "after": event.after ?? "", "reason": event.reason ?? "",
-        ]
-        if let ip = event.ip { row["ip"] = ip }
-        return row
+        let page = AuditPage.make(
+            filters: AuditPage.Filters(
+                upn: filters.upn?.value ?? (request.query[String.self, at: "upn"] ?? ""), user: filters.user,
+                from: request.query[String.self, at: "from"] ?? "", to: request.query[String.self, at: "to"] ?? "",
+                query: filters.query, valid: filters.valid),
+            events: events, text: { request.text($0) })
+        return try Page.render(page, request: request, status: filters.valid ? .ok : .badRequest)
     }
 
     @Sendable static func csv(_ request: Request) async throws -> Response {

@@ -1,0 +1,81 @@
+import AttendanceCore
+import AttendanceStore
+
+/// The audit trail page: filters (pupil, user, dates), the matching events, and the CSV export of the same.
+struct AuditPage: PageModel {
+    static let template = "audit"
+
+    struct Event: Sendable {
+        let at: String
+        let actor: String
+        let ip: String?
+        let action: String
+        let school: String
+        let about: String
+        let before: String
+        let after: String
+        let reason: String
+
+        init(_ event: AuditEvent) {
+            at = Timestamp.text(event.at)
+            actor = event.actor
+            ip = event.ip
+            action = event.action
+            school = event.school?.description ?? ""
+            about = event.upn?.value ?? event.subject ?? ""
+            before = event.before ?? ""
+            after = event.after ?? ""
+            reason = event.reason ?? ""
+        }
+    }
+
+    /// The filters as typed, shown again in the form.
+    struct Filters: Sendable {
+        let upn: String
+        let user: String
+        let from: String
+        let to: String
+        let query: [(String, String)]
+        let valid: Bool
+    }
+
+    let title: String
+    let intro: String
+    let upn: String
+    let user: String
+    let from: String
+    let to: String
+    let csvHref: String
+    let auditAction: String
+    let events: [Event]
+    let hasEvents: Bool
+    let none: String
+    let search: String
+    let export: String
+    let upnLabel: String
+    let userLabel: String
+    let fromLabel: String
+    let toLabel: String
+    let whenLabel: String
+    let whoLabel: String
+    let whatLabel: String
+    let schoolLabel: String
+    let aboutLabel: String
+    let beforeLabel: String
+    let afterLabel: String
+    let reasonLabel: String
+    let error: String?
+
+    static func make(filters: Filters, events: [AuditEvent], text: (String) -> String) -> AuditPage {
+        AuditPage(
+            title: text("audit.title"), intro: text("audit.intro"), upn: filters.upn, user: filters.user,
+            from: filters.from, to: filters.to, csvHref: SiteURL.auditCSV.path(query: filters.query),
+            auditAction: SiteURL.audit.path(), events: events.map(Event.init), hasEvents: !events.isEmpty,
+            none: text("audit.none"), search: text("audit.search"), export: text("audit.export"),
+            upnLabel: text("audit.filterUPN"), userLabel: text("audit.filterUser"), fromLabel: text("audit.filterFrom"),
+            toLabel: text("audit.filterTo"), whenLabel: text("audit.when"), whoLabel: text("audit.who"),
+            whatLabel: text("audit.what"), schoolLabel: text("audit.school"), aboutLabel: text("audit.about"),
+            beforeLabel: text("audit.before"), afterLabel: text("audit.after"), reasonLabel: text("audit.reason"),
+            error: filters.valid ? nil : text("audit.badFilter"))
+    }
+}
