@@ -177,3 +177,23 @@ extension PageModelTests {
         #expect(bad.error == strings("audit.badFilter", .cy) && !bad.hasEvents)
     }
 }
+
+extension PageModelTests {
+    @Test func theTemplatePagesSayWhichWordingsChangedAndEditOneInItsOwnLanguage() async throws {
+        let list = LetterTemplatesPage.make(
+            changed: { kind, language in kind == .letter1 && language == .cy }, language: .en, text: text(.en))
+        #expect(list.rows.count == LetterKind.allCases.count)
+        let first = try #require(list.rows.first)
+        #expect(first.languages.map(\.href) == ["/letters/templates/letter_1/cy", "/letters/templates/letter_1/en"])
+        #expect(first.languages.map(\.state) == [strings("templates.changed", .en), strings("templates.shipped", .en)])
+        #expect(list.placeholders.contains { $0.tag == "{{pupil_name}}" })
+        let edit = LetterTemplatePage.make(
+            kind: .letter2, version: .cy, source: "<p>{{pupil_name}} & co</p>", notice: nil, error: nil, language: .en,
+            text: { strings($0, .en, $1) })
+        #expect(edit.bodyLang == "cy" && edit.previewAction == "/letters/templates/letter_2/cy/preview")
+        let html = try await render(edit)
+        // The wording is shown as text to edit, escaped, never as markup.
+        #expect(html.contains("lang=\"cy\" spellcheck=\"true\">&lt;p&gt;{{pupil_name}} &amp; co&lt;/p&gt;</textarea>"))
+        #expect(html.contains("action=\"/letters/templates/letter_2/cy/reset\""))
+    }
+}

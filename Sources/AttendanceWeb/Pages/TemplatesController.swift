@@ -9,39 +9,12 @@ enum TemplatesController {
     @Sendable static func list(_ request: Request) async throws -> Response {
         let overrides = try await request.context.store.letterTemplateOverrides()
         let letters = request.context.letters
-        let rows = LetterKind.allCases.map { kind -> [String: Any] in
-            [
-                "letter": request.text("letters.kind.\(kind.rawValue)"),
-                "languages": Language.allCases.map { language -> [String: Any] in
-                    let key = "\(language.rawValue)/\(kind.rawValue)"
-                    let changed =
-                        overrides[key] != nil
-                        || letters.templates.source(kind, language) != letters.templates.shippedSource(kind, language)
-                    return [
-                        "href": SiteURL.letterTemplate(kind, language),
-                        "label": request.text("templates.edit") + ": " + request.text("language.\(language.rawValue)"),
-                        "state": request.text(changed ? "templates.changed" : "templates.shipped"),
-                    ]
-                },
-            ]
-        }
-        return try Page.render(
-            "letter-templates",
-            [
-                "title": request.text("templates.title"), "intro": request.text("templates.intro"), "rows": rows,
-                "letterLabel": request.text("letters.letter"),
-                "placeholdersTitle": request.text("templates.placeholders"),
-                "placeholders": placeholders(request),
-            ], request: request)
-    }
-
-    static func placeholders(_ request: Request) -> [[String: String]] {
-        LetterPlaceholder.all.map {
-            [
-                "tag": $0.isSection ? "{{#\($0.name)}}…{{/\($0.name)}}" : "{{\($0.name)}}",
-                "text": $0.description(in: request.language),
-            ]
-        }
+        let page = LetterTemplatesPage.make(
+            changed: { kind, language in
+                overrides["\(language.rawValue)/\(kind.rawValue)"] != nil
+                    || letters.templates.source(kind, language) != letters.templates.shippedSource(kind, language)
+            }, language: request.language, text: { request.text($0) })
+        return try Page.render(page, request: request)
     }
 
     static func target(_ request: Request) throws -> (LetterKind, Language) {
@@ -65,26 +38,10 @@ enum TemplatesController {
         _ request: Request, _ kind: LetterKind, _ language: Language, source: String, notice: String?, error: String?,
         status: HTTPStatus
     ) async throws -> Response {
-        var values: [String: Any] = [
-            "title": request.text(
-                "templates.editTitle",
-                [
-                    "letter": request.text("letters.kind.\(kind.rawValue)"),
-                    "language": request.text("language.\(language.rawValue)"),
-                ]),
-            "saveAction": SiteURL.letterTemplate(kind, language),
-            "previewAction": SiteURL.letterTemplate(kind, language, .templatePreview),
-            "resetAction": SiteURL.letterTemplate(kind, language, .templateReset), "source": source,
-            "lang": request.language.rawValue, "bodyLang": language.rawValue,
-            "bodyLabel": request.text("templates.body"), "previewLabel": request.text("templates.preview"),
-            "saveLabel": request.text("templates.save"), "resetLabel": request.text("templates.reset"),
-            "previewTitle": request.text("templates.previewTitle"), "listHref": SiteURL.templates.path(),
-            "listLabel": request.text("templates.title"), "placeholdersTitle": request.text("templates.placeholders"),
-            "placeholders": placeholders(request),
-        ]
-        if let notice { values["notice"] = notice }
-        if let error { values["error"] = error }
-        return try Page.render("letter-template", values, request: request, status: status)
+        let page = LetterTemplatePage.make(
+            kind: kind, version: language, source: source, notice: notice, error: error, language: request.language,
+            text: { request.text($0, $1) })
+        return try Page.render(page, request: request, status: status)
     }
 
     /// Sample facts for previews: a made-up pupil at the first school, with plausible figures.
