@@ -197,3 +197,37 @@ extension PageModelTests {
         #expect(html.contains("action=\"/letters/templates/letter_2/cy/reset\""))
     }
 }
+
+extension PageModelTests {
+    static func line(_ upn: String, year: String, form: String, present: Int, absent: Int) throws -> PupilSummary {
+        let pupil = Pupil(
+            upn: try UPN(upn), legalSurname: "Surname", legalForename: "Name",
+            dateOfBirth: LocalDate(iso: "2012-01-01")!,
+            sex: .female, yearGroup: year, registrationGroup: form)
+        let codes =
+            Array(repeating: CodeTable.wales2010["/"]!, count: present)
+            + Array(repeating: CodeTable.wales2010["O"]!, count: absent)
+        return PupilSummary(pupil: pupil, summary: AttendanceSummary(codes: codes))
+    }
+
+    @Test func theSchoolPageAddsUpByYearAndFormInSchoolOrderAndNamesNoPupil() async throws {
+        let year = [
+            try Self.line("B801200005001", year: "10", form: "10A", present: 100, absent: 0),
+            try Self.line("M80120000500A", year: "7", form: "7B", present: 80, absent: 20),
+            try Self.line("J665400126001", year: "7", form: "7A", present: 95, absent: 5),
+        ]
+        let range = DateRange(LocalDate(iso: "2025-09-01")!, LocalDate(iso: "2025-11-28")!)!
+        let page = SchoolPage.make(
+            school: "Ysgol Test", year: year, week: [], weekRange: range, yearRange: range, rules: .wrexham2025,
+            text: { strings($0, .en, $1) })
+        let whole = try #require(page.sections[0].rows.first)
+        #expect(whole.label == "Ysgol Test" && whole.pupils == 3 && whole.persistent == 1)
+        #expect(page.sections[1].rows.map(\.label) == ["7", "10"])  // school order, not text order
+        #expect(page.sections[1].rows.map(\.pupils) == [2, 1])
+        #expect(page.sections[2].rows.map(\.label) == ["7A", "7B", "10A"])
+        #expect(page.sections[2].rows[1].band == strings("band.RED", .en) && page.sections[2].rows[1].year == "80.0%")
+        let html = try await render(page)
+        #expect(!html.contains("Surname") && !html.contains("B801200005001"))
+        #expect(html.contains("<span class=\"band band-red\">"))
+    }
+}

@@ -1,0 +1,96 @@
+import AttendanceCore
+import AttendanceStore
+
+/// A school's aggregate figures: the whole school, by year group, by form. No pupil is named, so governors may
+/// see it.
+struct SchoolPage: PageModel {
+    static let template = "school"
+
+    struct Row: Sendable {
+        let label: String
+        let pupils: Int
+        let week: String
+        let year: String
+        let persistent: Int
+        let band: String?
+        let bandClass: String?
+    }
+
+    struct Section: Sendable {
+        let heading: String
+        let firstColumn: String
+        let rows: [Row]
+    }
+
+    let title: String
+    let period: String
+    let sections: [Section]
+    let colPupils: String
+    let colWeek: String
+    let colYearToDate: String
+    let colBand: String
+    let colPersistent: String
+
+    /// - Parameters:
+    ///   - year: each pupil's figures for the school year to date.
+    ///   - week: each pupil's figures for this week.
+    static func make(
+        school: String, year: [PupilSummary], week: [PupilSummary], weekRange: DateRange, yearRange: DateRange,
+        rules: SummaryRules, text: (String, [String: String]) -> String
+    ) -> SchoolPage {
+        struct Group {
+            var pupils = 0
+            var week: AttendanceSummary
+            var year: AttendanceSummary
+            var persistent = 0
+        }
+        let empty = Group(week: .empty(rules: rules), year: .empty(rules: rules))
+        let thisWeek = Dictionary(week.map { ($0.pupil.upn, $0.summary) }, uniquingKeysWith: +)
+        var whole = empty
+        var byYear: [String: Group] = [:]
+        var byForm: [String: Group] = [:]
+        for line in year {
+            func add(_ group: inout Group) {
+                group.pupils += 1
+                group.year = group.year + line.summary
+                group.week = group.week + (thisWeek[line.pupil.upn] ?? .empty(rules: rules))
+                if line.summary.persistentAbsence { group.persistent += 1 }
+            }
+            add(&whole)
+            add(&byYear[line.pupil.yearGroup, default: empty])
+            add(&byForm[line.pupil.registrationGroup, default: empty])
+        }
+        func row(_ label: String, _ group: Group) -> Row {
+            Row(
+                label: label, pupils: group.pupils, week: group.week.attendancePercentText,
+                year: group.year.attendancePercentText, persistent: group.persistent,
+                band: group.year.band.map { text("band.\($0.rawValue)", [:]) },
+                bandClass: group.year.band?.rawValue.lowercased())
+        }
+        // Year groups and forms in school order: "7", "8", … "13", then anything else.
+        func order(_ a: String, _ b: String) -> Bool {
+            (Int(a.prefix { $0.isNumber }) ?? 99, a) < (Int(b.prefix { $0.isNumber }) ?? 99, b)
+        }
+        return SchoolPage(
+            title: text("school.title", ["school": school]),
+            period: text(
+                "school.period",
+                [
+                    "week": "\(weekRange.start.iso) – \(weekRange.end.iso)", "from": yearRange.start.iso,
+                    "to": yearRange.end.iso,
+                ]),
+            sections: [
+                Section(
+                    heading: text("school.whole", [:]), firstColumn: text("home.column.school", [:]),
+                    rows: [row(school, whole)]),
+                Section(
+                    heading: text("school.byYear", [:]), firstColumn: text("column.year", [:]),
+                    rows: byYear.keys.sorted(by: order).map { row($0, byYear[$0]!) }),
+                Section(
+                    heading: text("school.byGroup", [:]), firstColumn: text("column.group", [:]),
+                    rows: byForm.keys.sorted(by: order).map { row($0, byForm[$0]!) }),
+            ], colPupils: text("column.pupils", [:]), colWeek: text("column.week", [:]),
+            colYearToDate: text("column.yearToDate", [:]), colBand: text("column.band", [:]),
+            colPersistent: text("column.persistent", [:]))
+    }
+}
