@@ -231,3 +231,28 @@ extension PageModelTests {
         #expect(html.contains("<span class=\"band band-red\">"))
     }
 }
+
+extension PageModelTests {
+    @Test func theHomePageShowsOnlyTheListsARoleHas() async throws {
+        let range = DateRange(LocalDate(iso: "2025-11-24")!, LocalDate(iso: "2025-11-28")!)!
+        let red = try Self.line("M80120000500A", year: "7", form: "7B", present: 80, absent: 20)
+        let tutor = HomePage.make(
+            name: "Mair", roles: ["Form tutor, 7B"], actionLinks: [], week: range, schools: [], continuous: nil,
+            continuousDays: 10, pupils: (title: "Your pupils", lines: [red]), text: { strings($0, .en, $1) })
+        #expect(!tutor.hasSchools && tutor.showContinuous == nil && tutor.showPupils)
+        #expect(tutor.pupils.map(\.pupilHref) == ["/pupils/M80120000500A"] && tutor.pupils[0].attendance == "80.0%")
+        let html = try await render(tutor)
+        #expect(html.contains("<a href=\"/pupils/M80120000500A\">"))
+        // The table's headings reach the rows' labels (the partial renders inside the columns).
+        #expect(html.contains("data-label=\"\(strings("column.attendance", .en))\">80.0%</td>"))
+        #expect(!html.contains("continuous-absence"))
+        let lead = HomePage.make(
+            name: "Lead", roles: [], actionLinks: [.init(href: "/schools/6654001/actions", label: "Queue")],
+            week: range, schools: [], continuous: [], continuousDays: 10, pupils: nil, text: { strings($0, .cy, $1) })
+        #expect(lead.showContinuous?.hasContinuous == false && !lead.showPupils)
+        let leadHTML = try await render(lead)
+        #expect(
+            leadHTML.contains(strings("home.noContinuous", .cy))
+                && leadHTML.contains("href=\"/schools/6654001/actions\""))
+    }
+}

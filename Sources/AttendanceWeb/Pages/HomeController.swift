@@ -89,27 +89,30 @@ enum HomeController {
     /// The regulations' return: pupils with the policy's number of continuous school days of unauthorised absence,
     /// this school year, for the education lead (every school) and an education social worker (their schools).
     /// Nil for anyone else.
-    static func continuousAbsence(for grants: [RoleGrant], request: Request) async throws -> [[String: Any]]? {
+    static func continuousAbsence(for grants: [RoleGrant], request: Request) async throws -> [HomePage.ContinuousRow]? {
         let store = request.context.store
         let lead = grants.contains { $0.role == .educationLead }
         let allocated = Set(grants.filter { $0.role == .educationSocialWorker }.compactMap(\.school))
         guard lead || !allocated.isEmpty else { return nil }
         let year = request.context.today.academicYear
-        var rows: [[String: Any]] = []
+        var rows: [(dueOn: LocalDate, row: HomePage.ContinuousRow)] = []
         for school in try await store.schools() where lead || allocated.contains(school.school.laestab) {
             for item in try await store.actions(school: school.school.laestab, status: nil)
             where item.action == .continuousAbsenceReport && item.dueOn.academicYear == year
                 && item.status != .withdrawn
             {
-                rows.append([
-                    "upn": item.pupil.upn.value, "pupilHref": SiteURL.pupil(item.pupil.upn),
-                    "name": item.pupil.displayName, "school": school.school.name,
-                    "from": item.sessions.first.map { String($0.prefix(10)) } ?? "", "days": item.count,
-                    "dueOn": item.dueOn.iso, "status": request.text("status.\(item.status.rawValue)"),
-                ])
+                rows.append(
+                    (
+                        item.dueOn,
+                        HomePage.ContinuousRow(
+                            pupilHref: SiteURL.pupil(item.pupil.upn), name: item.pupil.displayName,
+                            school: school.school.name,
+                            from: item.sessions.first.map { String($0.prefix(10)) } ?? "", days: item.count,
+                            status: request.text("status.\(item.status.rawValue)"))
+                    ))
             }
         }
-        return rows.sorted { ($0["dueOn"] as! String) > ($1["dueOn"] as! String) }
+        return rows.sorted { $0.dueOn > $1.dueOn }.map(\.row)
     }
 
     @Sendable static func page(_ request: Request) async throws -> Response {
@@ -123,48 +126,21 @@ enum HomeController {
             ? []
             : try await lines(
                 store: context.store, schools: visible, week: week, language: language, strings: context.strings)
-        var values: [String: Any] = [
-            "title": request.text("home.title"),
-            "greeting": request.text("home.greeting", ["name": principal.user.displayName]),
-            "roles": try await RoleText.describe(principal.grants, request: request),
-            "schoolsTitle": request.text("home.title"), "schoolsCaption": request.text("home.title"),
-            "week": request.text("home.week", ["from": week.start.iso, "to": week.end.iso]),
-            "schools": schools, "hasSchools": !schools.isEmpty, "noPupils": request.text("home.noPupils"),
-        ]
-        for column in ["school", "laestab", "phase", "pupils", "attendance", "band"] {
-            values["column" + column.prefix(1).uppercased() + column.dropFirst()] = request.text(
-                "home.column.\(column)")
-        }
-        values.merge(FigureViews.pupilColumns(request)) { a, _ in a }
         let names = Dictionary(
             uniqueKeysWithValues: try await context.store.schools().map { ($0.school.laestab, $0.school.name) })
-        values["actionLinks"] = Set(principal.grants.compactMap(\.school)).sorted()
+        let actionLinks = Set(principal.grants.compactMap(\.school)).sorted()
             .filter { principal.allows(.workActions, .school($0)) }
             .map {
-                [
-                    "href": SiteURL.school(.actions, $0),
-                    "label": request.text("actions.link") + ": " + (names[$0] ?? $0.description),
-                ]
+                HomePage.Link(
+                    href: SiteURL.school(.actions, $0),
+                    label: request.text("actions.link") + ": " + (names[$0] ?? $0.description))
             }
-        if let reports = try await continuousAbsence(for: principal.grants, request: request) {
-            values["showContinuous"] = true
-            values["continuousTitle"] = request.text("home.continuousTitle")
-            values["continuousIntro"] = request.text(
-                "home.continuousIntro", ["days": String(context.policy.continuousAbsenceSchoolDays)])
-            values["continuous"] = reports
-            values["hasContinuous"] = !reports.isEmpty
-            values["noContinuous"] = request.text("home.noContinuous")
-            for key in ["pupil", "school", "from", "days", "status"] {
-                values["continuous" + key.prefix(1).uppercased() + key.dropFirst() + "Label"] = request.text(
-                    "home.continuous.\(key)")
-            }
-        }
-        if let (title, lines) = try await pupils(for: principal.grants, request: request) {
-            values["showPupils"] = true
-            values["pupilsTitle"] = title
-            values["pupils"] = lines.map { FigureViews.pupilRow($0, request) }
-            values["hasPupils"] = !lines.isEmpty
-        }
-        return try Page.render("home", values, request: request)
+        let page = HomePage.make(
+            name: principal.user.displayName, roles: try await RoleText.describe(principal.grants, request: request),
+            actionLinks: actionLinks, week: week, schools: schools,
+            continuous: try await continuousAbsence(for: principal.grants, request: request),
+            continuousDays: context.policy.continuousAbsenceSchoolDays,
+            pupils: try await pupils(for: principal.grants, request: request), text: { request.text($0, $1) })
+        return try Page.render(page, request: request)
     }
 }

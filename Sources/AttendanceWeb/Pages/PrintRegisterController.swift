@@ -98,7 +98,6 @@ enum PrintRegisterController {
             },
             "codes": codes.codes.map { ["code": $0.code, "name": $0.name(in: request.language)] },
         ]
-        values.merge(FigureViews.pupilColumns(request)) { a, _ in a }
         return try Page.render("print", values, request: request)
     }
 }

@@ -48,7 +48,6 @@ enum PupilController {
             "morningLabel": request.text("pupil.morning"), "afternoonLabel": request.text("pupil.afternoon"),
             "days": days,
         ]
-        values.merge(FigureViews.pupilColumns(request)) { a, _ in a }
         values.merge(FigureViews.band(summary, request)) { a, _ in a }
         // The year session by session, and the patterns in it (with the sessions that make each).
         let yearMarks = try await store.yearMarks(of: placement.upn, year: range.end.academicYear)
