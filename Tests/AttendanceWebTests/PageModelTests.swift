@@ -256,3 +256,29 @@ extension PageModelTests {
                 && leadHTML.contains("href=\"/schools/6654001/actions\""))
     }
 }
+
+extension PageModelTests {
+    @Test func aBatchPageLinksEachLettersOwnPDFAndTheWholeBatchOnlyWhenGiven() async throws {
+        let made = Date(timeIntervalSince1970: 1_764_000_000)
+        let upn = try UPN("B801200005001")
+        func letter(_ id: Int, channel: String, pdf: Bool) -> StoredLetter {
+            StoredLetter(
+                id: id, upn: upn, school: mainSchool, kind: .letter1, languages: [.cy, .en], recipientNames: ["Ann"],
+                recipientAddress: nil, recipientEmail: nil, channel: channel, actionID: nil, batch: "b1",
+                producedBy: "office", producedAt: made, sha256: "", html: pdf ? nil : "<p>x</p>",
+                pdf: pdf ? Data("%PDF".utf8) : nil)
+        }
+        let rows = LetterRow.rows(
+            [letter(1, channel: "post", pdf: true), letter(2, channel: "email", pdf: false)], deliveries: [],
+            names: [upn: "Ann Jones"], text: { strings($0, .en, $1) })
+        #expect(rows.map(\.letterPDFHref) == ["/schools/6654001/letters/1/pdf", nil])
+        let page = LetterBatchPage.make(
+            school: "Ysgol", laestab: mainSchool, letters: rows, counts: (needing: 1, skipped: 0, waiting: 2),
+            posted: 1, emailed: 1, batchPDF: nil, pdfMissing: false, text: { strings($0, .en, $1) })
+        #expect(page.needing != nil && page.skipped == nil && page.waiting != nil && page.pdfHref == nil)
+        let html = try await render(page)
+        // The emailed letter's row has no PDF link, and no other's either: the batch has no PDF for this reader.
+        #expect(html.components(separatedBy: "/pdf\"").count == 2)
+        #expect(html.contains("<a href=\"/pupils/B801200005001#letters\">Ann Jones</a>"))
+    }
+}

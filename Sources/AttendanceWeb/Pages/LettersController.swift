@@ -54,81 +54,14 @@ enum LettersController {
         let needing = request.query[Int.self, at: "needing"] ?? 0
         let skipped = request.query[Int.self, at: "skipped"] ?? 0
         let waiting = request.query[Int.self, at: "waiting"] ?? 0
-        var values: [String: Any] = [
-            "title": request.text("letters.batchTitle", ["school": school.school.name]),
-            "summary": request.text(
-                "letters.batchSummary",
-                [
-                    "count": String(letters.count), "posted": String(letters.filter { $0.channel == "post" }.count),
-                    "emailed": String(letters.filter { $0.channel == "email" }.count),
-                ]),
-            "actionsHref": SiteURL.school(.actions, laestab), "actionsLabel": request.text("actions.link"),
-            "none": request.text("letters.none"),
-            "letters": rows(request, letters, deliveries: deliveries, names: names), "hasLetters": !letters.isEmpty,
-        ]
-        values.merge(columnLabels(request)) { a, _ in a }
-        if needing > 0 { values["needing"] = request.text("letters.needingDetails", ["count": String(needing)]) }
-        if skipped > 0 { values["skipped"] = request.text("error.noContact") + " (\(skipped))" }
-        if waiting > 0 { values["waiting"] = request.text("letters.waiting", ["count": String(waiting)]) }
-        if pdf != nil && whole {
-            values["pdfHref"] = SiteURL.letterBatch(laestab, batch: id, pdf: true)
-            values["pdfLabel"] = request.text("letters.downloadPDF")
-        } else if !letters.isEmpty && request.context.letters.pdf == nil {
-            values["noPDF"] = request.text("letters.noPDF")
-        }
-        return try Page.render("letter-batch", values, request: request)
-    }
-
-    static func columnLabels(_ request: Request) -> [String: Any] {
-        [
-            "dateLabel": request.text("letters.date"), "letterLabel": request.text("letters.letter"),
-            "toLabel": request.text("letters.to"), "languageLabel": request.text("letters.language"),
-            "howLabel": request.text("letters.how"), "statusLabel": request.text("letters.status"),
-            "byLabel": request.text("letters.by"), "pupilLabel": request.text("letters.pupil"),
-        ]
-    }
-
-    /// Table rows for letters, with their delivery state when emailed.
-    static func rows(
-        _ request: Request, _ letters: [StoredLetter], deliveries: [Delivery], names: [UPN: String] = [:]
-    ) -> [[String: Any]] {
-        let byLetter = Dictionary(
-            deliveries.compactMap { delivery in delivery.letterID.map { ($0, delivery) } },
-            uniquingKeysWith: { a, _ in a })
-        return letters.map { letter in
-            let href = SiteURL.school(.letter, letter.school, id: letter.id)
-            var row: [String: Any] = [
-                "id": letter.id,
-                "date": String(Timestamp.text(letter.producedAt).prefix(16)).replacingOccurrences(
-                    of: "T", with: " "),
-                "letter": request.text("letters.kind.\(letter.kind.rawValue)"),
-                "to": letter.recipientNames.joined(separator: ", "),
-                "languages": letter.languages.map { request.text("language.\($0.rawValue)") }.joined(separator: ", "),
-                "how": request.text("channel.\(letter.channel)"), "by": letter.producedBy, "href": href,
-                "openLabel": request.text("letters.open"), "pupil": names[letter.upn] ?? letter.upn.value,
-                "upn": letter.upn.value, "pupilHref": SiteURL.pupil(letter.upn, fragment: "letters"),
-            ]
-            if letter.pdf != nil || letter.html == nil {
-                row["pdfHref"] = SiteURL.school(.letterPDF, letter.school, id: letter.id)
-                row["pdfLabel"] = request.text("letters.pdf")
-            }
-            if let delivery = byLetter[letter.id] {
-                row["status"] = status(request, delivery)
-            }
-            return row
-        }
-    }
-
-    static func status(_ request: Request, _ delivery: Delivery) -> String {
-        var text = request.text("delivery.\(delivery.status.rawValue)")
-        if delivery.attemptCount > 0 {
-            text += " (" + request.text("letters.attempts", ["count": String(delivery.attemptCount)])
-            if delivery.status != .sent, let error = delivery.lastError {
-                text += "; " + request.text("letters.lastError", ["error": error])
-            }
-            text += ")"
-        }
-        return text
+        let page = LetterBatchPage.make(
+            school: school.school.name, laestab: laestab,
+            letters: LetterRow.rows(letters, deliveries: deliveries, names: names, text: { request.text($0, $1) }),
+            counts: (needing, skipped, waiting), posted: letters.filter { $0.channel == "post" }.count,
+            emailed: letters.filter { $0.channel == "email" }.count,
+            batchPDF: pdf != nil && whole ? SiteURL.letterBatch(laestab, batch: id, pdf: true) : nil,
+            pdfMissing: request.context.letters.pdf == nil, text: { request.text($0, $1) })
+        return try Page.render(page, request: request)
     }
 
     /// The batch's printed letters as one PDF: only to someone who could open every letter in the batch.

@@ -228,14 +228,14 @@ enum PupilController {
         var values: [String: Any] = [
             "lettersSection": true, "lettersTitle": request.text("letters.title"),
             "noLetters": request.text("letters.noLetters"), "hasLetters": !letters.isEmpty,
-            "letters": LettersController.rows(request, letters, deliveries: deliveries),
+            "letters": LetterRow.rows(letters, deliveries: deliveries, text: { request.text($0, $1) }),
             "messagesTitle": request.text("letters.messages"), "noMessages": request.text("letters.noMessages"),
             "messages": messages.map { message -> [String: Any] in
                 [
                     "when": String(Timestamp.text(message.createdAt).prefix(16)).replacingOccurrences(
                         of: "T", with: " "),
                     "how": request.text("channel.\(message.channel.rawValue)"), "text": message.body,
-                    "status": LettersController.status(request, message),
+                    "status": LetterRow.status(message, text: { request.text($0, $1) }),
                 ]
             },
             "produceAction": SiteURL.schoolPupil(.produceLetter, school, upn),
@@ -252,7 +252,9 @@ enum PupilController {
         ] {
             values[key + "Label"] = request.text("letters.\(key)")
         }
-        values.merge(LettersController.columnLabels(request)) { a, _ in a }
+        for label in Mirror(reflecting: LetterColumns(text: { request.text($0) })).children {
+            if let name = label.label { values[name] = label.value }
+        }
         if request.query[String.self, at: "produced"] != nil {
             values["producedNotice"] = request.text("letters.produced")
         }
