@@ -282,3 +282,31 @@ extension PageModelTests {
         #expect(html.contains("<a href=\"/pupils/B801200005001#letters\">Ann Jones</a>"))
     }
 }
+
+extension PageModelTests {
+    @Test func thePrintedRegisterHasItsHeadingsCellsAndStarsForCorrections() async throws {
+        let pupil = Pupil(
+            upn: try UPN("B801200005001"), legalSurname: "Jones", legalForename: "Ann",
+            dateOfBirth: LocalDate(iso: "2012-01-01")!, sex: .female, yearGroup: "8", registrationGroup: "8W")
+        let monday = LocalDate(iso: "2025-11-24")!
+        let times = try #require(
+            RegisterTimes(start: TimeOfDay(hour: 8, minute: 50)!, close: TimeOfDay(hour: 9, minute: 20)!))
+        let school = School(
+            laNumber: 665, estabNumber: 4001, name: "Ysgol Test", phase: .secondary, am: times, pm: times)
+        let page = PrintRegisterPage.make(
+            school: school, group: "8W", range: DateRange(monday, monday)!, days: [monday],
+            lines: [
+                .init(
+                    pupil: pupil, cells: [(code: "/", amended: false), (code: "I", amended: true)],
+                    summary: AttendanceSummary(codes: [CodeTable.wales2010["/"]!, CodeTable.wales2010["I"]!]))
+            ], printedBy: "Head", printedAt: Date(timeIntervalSince1970: 1_764_000_000), codes: .wales2010,
+            language: .en, text: { strings($0, .en, $1) })
+        #expect(page.csvHref == "/registers/6654001/8W/print?from=2025-11-24&to=2025-11-24&format=csv")
+        let html = try await render(page)
+        for heading in [page.colPossible, page.colAttended, page.colAuthorised, page.colUnauthorised] {
+            #expect(!heading.isEmpty && html.contains("<th scope=\"col\">\(heading)</th>"))
+        }
+        #expect(html.contains("<td>/</td><td>I*</td><td>2</td><td>1</td><td>1</td><td>0</td>"))
+        #expect(html.contains("<th scope=\"colgroup\" colspan=\"2\">11-24</th>"))
+    }
+}

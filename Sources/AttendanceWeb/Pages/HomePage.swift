@@ -29,26 +29,30 @@ struct PupilRow: Sendable {
     }
 }
 
-/// The headings of a table of pupils' figures (`pupils-table`).
+/// The headings of tables of figures (`pupils-table`, the pupil's page, the printed register).
 struct PupilColumns: Sendable {
     let colPupil: String
     let colYear: String
     let colGroup: String
     let colPossible: String
+    let colAttended: String
     let colAuthorised: String
     let colUnauthorised: String
     let colAttendance: String
     let colBand: String
+    let colPersistent: String
 
     init(text: (String) -> String) {
         colPupil = text("column.pupil")
         colYear = text("column.year")
         colGroup = text("column.group")
         colPossible = text("column.possible")
+        colAttended = text("column.attended")
         colAuthorised = text("column.authorised")
         colUnauthorised = text("column.unauthorised")
         colAttendance = text("column.attendance")
         colBand = text("column.band")
+        colPersistent = text("column.persistent")
     }
 }
 

@@ -20,8 +20,8 @@ enum PrintRegisterController {
         let days = calendar.schoolDays(in: range)
         let rows = try await store.groupMarks(school: stored.school.laestab, group: placement.group, in: range)
         let codes = store.codes
-        let lines = rows.map { row -> (pupil: Pupil, cells: [(String, Bool)], summary: AttendanceSummary) in
-            var cells: [(String, Bool)] = []
+        let lines = rows.map { row -> PrintRegisterPage.Line in
+            var cells: [(code: String, amended: Bool)] = []
             var seen: [AttendanceCode] = []
             for day in days {
                 for half in SessionHalf.allCases {
@@ -31,7 +31,8 @@ enum PrintRegisterController {
                     if let known = codes[code] { seen.append(known) }
                 }
             }
-            return (row.pupil, cells, AttendanceSummary(codes: seen, rules: store.rules))
+            return PrintRegisterPage.Line(
+                pupil: row.pupil, cells: cells, summary: AttendanceSummary(codes: seen, rules: store.rules))
         }
         if request.query[String.self, at: "format"] == "csv" {
             var text = CSV.line(
@@ -40,7 +41,7 @@ enum PrintRegisterController {
             for line in lines {
                 text += CSV.line(
                     [line.pupil.upn.value, line.pupil.legalSurname, line.pupil.legalForename]
-                        + line.cells.map { $0.0 + ($0.1 ? "*" : "") }
+                        + line.cells.map { $0.code + ($0.amended ? "*" : "") }
                         + [
                             line.summary.possible, line.summary.attended, line.summary.authorised,
                             line.summary.unauthorised,
@@ -57,47 +58,10 @@ enum PrintRegisterController {
             response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
             return response
         }
-        let principal = try request.signedIn
-        let base = SiteURL.printRegister(placement.school, group: placement.group)
-        var values: [String: Any] = [
-            "title": request.text("print.title", ["group": placement.group]),
-            "schoolLine": request.text(
-                "print.school",
-                [
-                    "school": stored.school.name, "la": String(stored.school.laNumber),
-                    "estab": String(format: "%04d", stored.school.estabNumber),
-                ]),
-            "rangeLine": request.text("print.range", ["from": range.start.iso, "to": range.end.iso]),
-            "printedLine": request.text(
-                "print.printed",
-                [
-                    "time": String(Timestamp.text(Date()).prefix(16)).replacingOccurrences(of: "T", with: " "),
-                    "name": principal.user.displayName,
-                ]),
-            "action": base, "from": range.start.iso, "to": range.end.iso,
-            "csvHref": SiteURL.printRegister(
-                placement.school, group: placement.group,
-                query: ["from": range.start.iso, "to": range.end.iso, "format": "csv"]),
-            "csvLabel": request.text("print.csv"), "fromLabel": request.text("print.from"),
-            "toLabel": request.text("print.to"),
-            "show": request.text("registers.show"), "pupilLabel": request.text("register.pupil"),
-            "totalLabel": request.text("print.total"), "amendedKey": request.text("print.amendedKey"),
-            "codesKey": request.text("pupil.codesKey"),
-            "days": days.map { ["label": String($0.iso.suffix(5)), "am": "AM", "pm": "PM"] },
-            "rows": lines.map { line -> [String: Any] in
-                [
-                    "name": "\(line.pupil.legalSurname), \(line.pupil.legalForename)", "upn": line.pupil.upn.value,
-                    "cells": line.cells.map { cell -> [String: Any] in
-                        var values: [String: Any] = ["code": cell.0]
-                        if cell.1 { values["amended"] = true }
-                        return values
-                    },
-                    "possible": line.summary.possible, "attended": line.summary.attended,
-                    "authorised": line.summary.authorised, "unauthorised": line.summary.unauthorised,
-                ]
-            },
-            "codes": codes.codes.map { ["code": $0.code, "name": $0.name(in: request.language)] },
-        ]
-        return try Page.render("print", values, request: request)
+        let page = PrintRegisterPage.make(
+            school: stored.school, group: placement.group, range: range, days: days, lines: lines,
+            printedBy: try request.signedIn.user.displayName, printedAt: Date(), codes: codes,
+            language: request.language, text: { request.text($0, $1) })
+        return try Page.render(page, request: request)
     }
 }

@@ -1,0 +1,104 @@
+import AttendanceCore
+import AttendanceStore
+import Foundation
+
+/// The printable register of a group over a range: pupils down, sessions across, codes in cells (corrected ones
+/// starred), totals per pupil, and the key to the codes; A4 landscape when printed.
+struct PrintRegisterPage: PageModel {
+    static let template = "print"
+
+    struct Day: Sendable {
+        let label: String
+        let am = "AM"
+        let pm = "PM"
+    }
+
+    struct Cell: Sendable {
+        let code: String
+        let amended: Bool
+    }
+
+    struct Row: Sendable {
+        let name: String
+        let upn: String
+        let cells: [Cell]
+        let possible: Int
+        let attended: Int
+        let authorised: Int
+        let unauthorised: Int
+    }
+
+    struct Code: Sendable {
+        let code: String
+        let name: String
+    }
+
+    /// One pupil's line as the register holds it: a cell per session (a code, "" unmarked, "–" off roll).
+    struct Line {
+        let pupil: Pupil
+        let cells: [(code: String, amended: Bool)]
+        let summary: AttendanceSummary
+    }
+
+    let title: String
+    let schoolLine: String
+    let rangeLine: String
+    let printedLine: String
+    let action: String
+    let from: String
+    let to: String
+    let csvHref: String
+    let csvLabel: String
+    let fromLabel: String
+    let toLabel: String
+    let show: String
+    let pupilLabel: String
+    let totalLabel: String
+    let amendedKey: String
+    let codesKey: String
+    let colPossible: String
+    let colAttended: String
+    let colAuthorised: String
+    let colUnauthorised: String
+    let days: [Day]
+    let rows: [Row]
+    let codes: [Code]
+
+    static func make(
+        school: School, group: String, range: DateRange, days: [LocalDate], lines: [Line], printedBy: String,
+        printedAt: Date, codes: CodeTable, language: Language, text: (String, [String: String]) -> String
+    ) -> PrintRegisterPage {
+        let columns = PupilColumns(text: { text($0, [:]) })
+        return PrintRegisterPage(
+            title: text("print.title", ["group": group]),
+            schoolLine: text(
+                "print.school",
+                [
+                    "school": school.name, "la": String(school.laNumber),
+                    "estab": String(format: "%04d", school.estabNumber),
+                ]),
+            rangeLine: text("print.range", ["from": range.start.iso, "to": range.end.iso]),
+            printedLine: text(
+                "print.printed",
+                [
+                    "time": String(Timestamp.text(printedAt).prefix(16)).replacingOccurrences(of: "T", with: " "),
+                    "name": printedBy,
+                ]),
+            action: SiteURL.printRegister(school.laestab, group: group), from: range.start.iso, to: range.end.iso,
+            csvHref: SiteURL.printRegister(
+                school.laestab, group: group, query: ["from": range.start.iso, "to": range.end.iso, "format": "csv"]),
+            csvLabel: text("print.csv", [:]), fromLabel: text("print.from", [:]), toLabel: text("print.to", [:]),
+            show: text("registers.show", [:]), pupilLabel: text("register.pupil", [:]),
+            totalLabel: text("print.total", [:]), amendedKey: text("print.amendedKey", [:]),
+            codesKey: text("pupil.codesKey", [:]), colPossible: columns.colPossible,
+            colAttended: columns.colAttended, colAuthorised: columns.colAuthorised,
+            colUnauthorised: columns.colUnauthorised, days: days.map { Day(label: String($0.iso.suffix(5))) },
+            rows: lines.map { line in
+                Row(
+                    name: "\(line.pupil.legalSurname), \(line.pupil.legalForename)", upn: line.pupil.upn.value,
+                    cells: line.cells.map { Cell(code: $0.code, amended: $0.amended) },
+                    possible: line.summary.possible, attended: line.summary.attended,
+                    authorised: line.summary.authorised, unauthorised: line.summary.unauthorised)
+            }, codes: codes.codes.map { Code(code: $0.code, name: $0.name(in: language)) })
+    }
+}
