@@ -310,3 +310,29 @@ extension PageModelTests {
         #expect(html.contains("<th scope=\"colgroup\" colspan=\"2\">11-24</th>"))
     }
 }
+
+extension PageModelTests {
+    @Test func theOfficeDayOffersToConfirmAReasonOnlyToWhoeverDecidesAndTheLateBookKeepsWhatWasTyped() async throws {
+        let absent = OfficeDayPage.Absent(
+            upn: "B801200005001", pupilHref: "/pupils/B801200005001", name: "Ann Jones", group: "8W", sessions: "AM",
+            contacts: ["Mam (mother) 07700 900123 [cy]"], contactNames: ["Mam"], attempts: [],
+            contactAction: "/schools/6654001/office/contact?date=2025-11-24",
+            methods: [.init(value: "call", label: "Call")], outcomes: [.init(value: "reached", label: "Reached")],
+            reasonCodes: [.init(code: "I", name: "Illness")])
+        let proposal = OfficeDayPage.Proposal(
+            text: "Call, Mam: reached → I", confirmAction: "/schools/6654001/office/confirm/3?date=2025-11-24",
+            confirmLabel: "Confirm I", canConfirm: false)
+        let page = OfficeDayPage.make(
+            date: LocalDate(iso: "2025-11-24")!, missing: [], absent: [absent], proposals: [proposal],
+            firstDayAction: nil, notice: nil, error: nil, text: { strings($0, .en, $1) })
+        let html = try await render(page)
+        #expect(html.contains("<li>Call, Mam: reached → I") && !html.contains("office/confirm/3"))
+        #expect(html.contains("<select id=\"who-B801200005001\" name=\"contact\"><option>Mam</option></select>"))
+        #expect(!html.contains("first-day-messages"))  // no email or texts set up here
+        let late = LateBookPage.make(
+            school: mainSchool, upn: "B80120000500", arrival: "9:4", notice: nil, error: "Not a time", text: text(.cy))
+        let lateHTML = try await render(late)
+        #expect(lateHTML.contains("value=\"B80120000500\" autocomplete=\"off\" aria-describedby=\"late-error\""))
+        #expect(lateHTML.contains("value=\"9:4\"") && lateHTML.contains("action=\"/schools/6654001/late-book\""))
+    }
+}

@@ -22,7 +22,7 @@ enum OfficeController {
         let tutors = try await store.formTutors(of: laestab)
         // A session's marks are missing once its register has closed (or the day is past).
         let now = request.context.now
-        var missing: [[String: Any]] = []
+        var missing: [OfficeDayPage.Missing] = []
         if calendar.isSchoolDay(date) {
             for group in try await store.registerGroups(school: school.school.laestab, on: date) {
                 for half in SessionHalf.allCases where !group.isTaken(half) {
@@ -30,81 +30,61 @@ enum OfficeController {
                         date < now.date || (date == now.date && now.time >= school.school.times(for: half).close)
                     guard closed else { continue }
                     let names = tutors[group.group] ?? []
-                    missing.append([
-                        "line": request.text(
-                            "office.missingLine",
-                            [
-                                "group": group.group, "session": RegisterController.sessionName(half, request),
-                                "count": String(group.onRoll - group.marked(half)),
-                            ]),
-                        "tutor": names.isEmpty
-                            ? request.text("office.noTutor")
-                            : request.text("office.tutor", ["names": names.joined(separator: ", ")]),
-                        "href": RegisterController.path(laestab, group.group, SchoolSession(date, half)),
-                    ])
+                    missing.append(
+                        OfficeDayPage.Missing(
+                            line: request.text(
+                                "office.missingLine",
+                                [
+                                    "group": group.group, "session": RegisterController.sessionName(half, request),
+                                    "count": String(group.onRoll - group.marked(half)),
+                                ]),
+                            tutor: names.isEmpty
+                                ? request.text("office.noTutor")
+                                : request.text("office.tutor", ["names": names.joined(separator: ", ")]),
+                            href: RegisterController.path(laestab, group.group, SchoolSession(date, half))))
                 }
             }
         }
-        var absent: [[String: Any]] = []
+        var absent: [OfficeDayPage.Absent] = []
         let attempts = try await store.contactAttempts(school: school.school.laestab, on: date)
         let language = request.language
         let reasonCodes = store.codes.codes.filter { $0.category == .authorised || $0.category == .unauthorised }
             .filter { !$0.means(.noReasonYet) && !$0.means(.lateAfterClose) }
-            .map { ["code": $0.code, "name": $0.name(in: language)] }
+            .map { OfficeDayPage.ReasonCode(code: $0.code, name: $0.name(in: language)) }
         for entry in try await store.pupils(withMeaning: .noReasonYet, school: school.school.laestab, on: date) {
             let people = try await store.contacts(of: entry.pupil.upn)
             let contacts = people.map { c in
                 "\(c.name) (\(c.relationship)) \([c.mobile, c.phone, c.email].compactMap { $0 }.joined(separator: ", ")) [\(c.language.rawValue)]"
             }
-            absent.append([
-                "upn": entry.pupil.upn.value, "pupilHref": SiteURL.pupil(entry.pupil.upn),
-                "name": entry.pupil.displayName, "group": entry.pupil.registrationGroup,
-                "sessions": entry.sessions.map { RegisterController.sessionName($0, request) }.joined(separator: ", "),
-                "contacts": contacts, "contactNames": people.map(\.name),
-                "attempts": attempts.filter { $0.upn == entry.pupil.upn }.map(describe(request)),
-                "contactAction": SiteURL.school(.logContact, laestab, query: ["date": date.iso]),
-                "methods": ContactAttempt.Method.allCases.map {
-                    ["value": $0.rawValue, "label": request.text("contact.method.\($0.rawValue)")]
-                },
-                "outcomes": ContactAttempt.Outcome.allCases.map {
-                    ["value": $0.rawValue, "label": request.text("contact.outcome.\($0.rawValue)")]
-                },
-                "reasonCodes": reasonCodes,
-            ])
+            absent.append(
+                OfficeDayPage.Absent(
+                    upn: entry.pupil.upn.value, pupilHref: SiteURL.pupil(entry.pupil.upn),
+                    name: entry.pupil.displayName, group: entry.pupil.registrationGroup,
+                    sessions: entry.sessions.map { RegisterController.sessionName($0, request) }.joined(
+                        separator: ", "),
+                    contacts: contacts, contactNames: people.map(\.name),
+                    attempts: attempts.filter { $0.upn == entry.pupil.upn }.map(describe(request)),
+                    contactAction: SiteURL.school(.logContact, laestab, query: ["date": date.iso]),
+                    methods: ContactAttempt.Method.allCases.map {
+                        Option(value: $0.rawValue, label: request.text("contact.method.\($0.rawValue)"))
+                    },
+                    outcomes: ContactAttempt.Outcome.allCases.map {
+                        Option(value: $0.rawValue, label: request.text("contact.outcome.\($0.rawValue)"))
+                    }, reasonCodes: reasonCodes))
         }
         let canConfirm = try request.signedIn.allows(.authoriseAbsence, .school(laestab))
-        let proposals = attempts.filter { $0.proposedCode != nil && $0.confirmedBy == nil }.map {
-            attempt -> [String: Any] in
-            var values: [String: Any] = [
-                "text": describe(request)(attempt),
-                "confirmAction": SiteURL.school(
-                    .confirmReason, laestab, id: attempt.id, query: ["date": date.iso]),
-                "confirmLabel": request.text("contact.confirm", ["code": attempt.proposedCode ?? ""]),
-            ]
-            if canConfirm { values["canConfirm"] = true }
-            return values
+        let proposals = attempts.filter { $0.proposedCode != nil && $0.confirmedBy == nil }.map { attempt in
+            OfficeDayPage.Proposal(
+                text: describe(request)(attempt),
+                confirmAction: SiteURL.school(.confirmReason, laestab, id: attempt.id, query: ["date": date.iso]),
+                confirmLabel: request.text("contact.confirm", ["code": attempt.proposedCode ?? ""]),
+                canConfirm: canConfirm)
         }
-        var values: [String: Any] = [
-            "proposals": proposals, "hasProposals": !proposals.isEmpty,
-            "proposalsTitle": request.text("contact.proposals"),
-            "logLabel": request.text("contact.log"), "methodLabel": request.text("contact.method"),
-            "whoLabel": request.text("contact.who"), "outcomeLabel": request.text("contact.outcome"),
-            "notesLabel": request.text("contact.notes"), "reasonLabel": request.text("contact.reason"),
-            "noReasonLabel": request.text("contact.noReason"), "saveLabel": request.text("contact.save"),
-            "title": request.text("office.title", ["date": date.iso]), "missingTitle": request.text("office.missing"),
-            "noMissing": request.text("office.noMissing"), "missing": missing,
-            "noReasonTitle": request.text("office.noReason"), "noneAbsent": request.text("office.noneAbsent"),
-            "absent": absent, "hasAbsent": !absent.isEmpty, "pupilLabel": request.text("register.pupil"),
-            "groupLabel": request.text("registers.group"), "sessionLabel": request.text("pupil.session"),
-            "contactsLabel": request.text("office.contacts"),
-        ]
-        if request.context.letters.canSend {
-            values["firstDayAction"] = SiteURL.school(.firstDayMessages, laestab)
-            values["firstDayLabel"] = request.text("messages.firstDay")
-        }
-        if let notice { values["notice"] = notice }
-        if let error { values["error"] = error }
-        return try Page.render("office", values, request: request, status: status)
+        let page = OfficeDayPage.make(
+            date: date, missing: missing, absent: absent, proposals: proposals,
+            firstDayAction: request.context.letters.canSend ? SiteURL.school(.firstDayMessages, laestab) : nil,
+            notice: notice, error: error, text: { request.text($0, $1) })
+        return try Page.render(page, request: request, status: status)
     }
 
     static func describe(_ request: Request) -> (ContactAttempt) -> String {
@@ -188,15 +168,9 @@ enum OfficeController {
         _ request: Request, upn: String, arrival: String, notice: String?, error: String?, status: HTTPStatus
     ) throws -> Response {
         guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
-        var values: [String: Any] = [
-            "title": request.text("late.title"), "intro": request.text("late.intro"),
-            "upnLabel": request.text("late.upn"), "arrivalLabel": request.text("late.arrival"),
-            "record": request.text("late.record"), "action": SiteURL.school(.lateBook, laestab), "upn": upn,
-            "arrival": arrival,
-        ]
-        if let notice { values["notice"] = notice }
-        if let error { values["error"] = error }
-        return try Page.render("late-book", values, request: request, status: status)
+        let page = LateBookPage.make(
+            school: laestab, upn: upn, arrival: arrival, notice: notice, error: error, text: { request.text($0) })
+        return try Page.render(page, request: request, status: status)
     }
 
     @Sendable static func recordArrival(_ request: Request) async throws -> Response {
