@@ -27,6 +27,13 @@ public struct PDFMaker: Sendable {
         return nil
     }
 
+    /// What `weasyprint-batch.py` reads: each document's HTML and PDF paths, and the combined PDF's (if any).
+    struct Job: Encodable {
+        let documents: [[String: String]]
+        let combined: String?
+        let combine: [Int]?
+    }
+
     /// Each document as its own PDF and, when `combine` names any, those documents' pages as one PDF.
     public func render(_ documents: [String], combine: [Int] = []) async throws -> (each: [Data], combined: Data?) {
         guard !documents.isEmpty else { return ([], nil) }
@@ -41,13 +48,10 @@ public struct PDFMaker: Sendable {
             jobs.append(["html": input.path, "pdf": folder.appendingPathComponent("\(index).pdf").path])
         }
         let combinedPath = folder.appendingPathComponent("all.pdf").path
-        var job: [String: Any] = ["documents": jobs]
-        if !combine.isEmpty {
-            job["combined"] = combinedPath
-            job["combine"] = combine
-        }
+        let job = Job(
+            documents: jobs, combined: combine.isEmpty ? nil : combinedPath, combine: combine.isEmpty ? nil : combine)
         let jobFile = folder.appendingPathComponent("job.json")
-        try JSONSerialization.data(withJSONObject: job).write(to: jobFile)
+        try JSONEncoder().encode(job).write(to: jobFile)
         let script = LetterTemplates.resources.appendingPathComponent("weasyprint-batch.py").path
         try await run(python + [script, jobFile.path], errors: folder.appendingPathComponent("errors.txt"))
         let each = try jobs.map { try Data(contentsOf: URL(fileURLWithPath: $0["pdf"]!)) }

@@ -62,11 +62,10 @@ public struct NotifyTextSender: TextMessageSender {
         request.headers.add(name: "Authorization", value: "Bearer " + token(at: Date()))
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "User-Agent", value: "attendance-wrexham")
-        let body: [String: Any] = [
-            "phone_number": phoneNumber, "template_id": configuration.templateID,
-            "personalisation": ["message": message], "reference": reference,
-        ]
-        request.body = .bytes(ByteBuffer(data: try JSONSerialization.data(withJSONObject: body)))
+        let body = NotifyRequest(
+            phoneNumber: phoneNumber, templateID: configuration.templateID, personalisation: ["message": message],
+            reference: reference)
+        request.body = .bytes(ByteBuffer(data: try JSONEncoder().encode(body)))
         let response: HTTPClientResponse
         do {
             response = try await client.execute(request, timeout: .seconds(30))
@@ -74,20 +73,42 @@ public struct NotifyTextSender: TextMessageSender {
             throw MessagingProblem("could not reach GOV.UK Notify: \(error)")
         }
         let data = Data(buffer: try await response.body.collect(upTo: 1 << 20))
-        let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+        let answer = try? JSONDecoder().decode(NotifyAnswer.self, from: data)
         guard response.status == .created else {
             // Notify's errors: {"status_code": 400, "errors": [{"error": "BadRequestError", "message": "…"}]}
-            let errors = (json?["errors"] as? [[String: Any]] ?? []).map {
-                "\($0["error"] ?? "error"): \($0["message"] ?? "")"
-            }
+            let errors = (answer?.errors ?? []).map { "\($0.error ?? "error"): \($0.message ?? "")" }
             throw MessagingProblem(
                 "GOV.UK Notify refused the message (\(response.status.code)"
                     + (errors.isEmpty ? ")" : ": \(errors.joined(separator: "; ")))"))
         }
-        guard let id = json?["id"] as? String else {
+        guard let id = answer?.id else {
             throw MessagingProblem("GOV.UK Notify's answer had no notification id")
         }
         return id
+    }
+
+    /// Notify's request body, in its documented field names.
+    struct NotifyRequest: Encodable {
+        let phoneNumber: String
+        let templateID: String
+        let personalisation: [String: String]
+        let reference: String
+
+        enum CodingKeys: String, CodingKey {
+            case phoneNumber = "phone_number"
+            case templateID = "template_id"
+            case personalisation, reference
+        }
+    }
+
+    /// What Notify answers: the notification's id, or its errors.
+    struct NotifyAnswer: Decodable {
+        struct Problem: Decodable {
+            let error: String?
+            let message: String?
+        }
+        let id: String?
+        let errors: [Problem]?
     }
 
     /// The JWT Notify asks for: HS256, issuer the service id, issued now (Notify allows 30 seconds' skew).
