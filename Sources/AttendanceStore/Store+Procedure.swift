@@ -35,6 +35,7 @@ extension Store {
     /// as "school year ended", and N marks past the policy's limit are amended to O by the system user. Only this
     /// school year's actions count: each action is once per pupil per school year. Running twice the same day
     /// records nothing new.
+    @discardableResult
     public func runProcedure(
         policy: Policy, asOf: LocalDate, school only: LAESTAB? = nil, dryRun: Bool, schoolDaysOnly: Bool = false,
         at now: Date = Date()

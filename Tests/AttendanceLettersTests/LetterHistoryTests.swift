@@ -79,7 +79,7 @@ import Testing
                 sessions.prefix(30).map {
                     MarkEntry(pupilID: pupilID, schoolID: schoolID, mark: Mark(upn: pupil.upn, session: $0, code: "O"))
                 }, by: AuditActor("head@demo.example"), reason: "unauthorised")
-            _ = try await store.runProcedure(policy: .wrexham2025, asOf: today, dryRun: false)
+            try await store.runProcedure(policy: .wrexham2025, asOf: today, dryRun: false)
             let before = try await store.actions(schoolID: schoolID)
             let calls = Set(before.filter { $0.action == .phoneCall }.map(\.pupil.upn))
             let waitingThree = before.filter { $0.action == .letter3 && calls.contains($0.pupil.upn) }

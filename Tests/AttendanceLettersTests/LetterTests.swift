@@ -18,7 +18,7 @@ func withLetters(_ test: (LetterService, Store) async throws -> Void) async thro
     do {
         try await store.migrate()
         try await store.loadDemo(DemoAuthority(options: .init(schools: 3, pupilsPerSchool: 40, until: today, seed: 5)))
-        _ = try await store.runProcedure(policy: .wrexham2025, asOf: today, dryRun: false)
+        try await store.runProcedure(policy: .wrexham2025, asOf: today, dryRun: false)
         let service = LetterService(
             store: store, templates: try LetterTemplates(),
             pdf: installedPDFMaker, smtp: nil, texts: nil,

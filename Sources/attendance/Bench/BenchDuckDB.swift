@@ -107,7 +107,7 @@ enum BenchDuckDB {
         }
         try Data(table.utf8).write(to: folder.appendingPathComponent("codes.csv"))
         let path = folder.appendingPathComponent("marks.csv").path
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? handle.close() }
         var buffer: [UInt8] = Array("pupil,code_id,code\n".utf8)
