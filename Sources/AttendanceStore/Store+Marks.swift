@@ -93,23 +93,33 @@ extension Store {
     public func writeMarks(
         _ marks: [SchoolMark], by actor: AuditActor, reason: String?, at now: Date = Date()
     ) async throws -> MarkWriteResult {
-        let schools = Dictionary(uniqueKeysWithValues: try await schools().map { ($0.school.laestab, $0.id) })
+        // Read before the transaction: on SQLite its one connection is busy until the transaction ends.
+        let stored = try await schools()
+        let schools = Dictionary(uniqueKeysWithValues: stored.map { ($0.school.laestab, $0.id) })
         let pupils = try await pupilIDs(Set(marks.map(\.mark.upn)))
         let entries = try marks.map { given in
             guard let schoolID = schools[given.school] else { throw StoreError.notFound("school \(given.school)") }
             guard let pupilID = pupils[given.mark.upn] else { throw StoreError.notFound("pupil \(given.mark.upn)") }
             return MarkEntry(pupilID: pupilID, schoolID: schoolID, mark: given.mark, expected: given.expected)
         }
-        return try await writeMarks(entries, by: actor, reason: reason, at: now)
+        return try await writeMarks(
+            entries, by: actor, reason: reason, at: now,
+            laestabs: Dictionary(uniqueKeysWithValues: stored.map { ($0.id, $0.school.laestab) }))
     }
 
     /// The same by row ids.
     @discardableResult
     func writeMarks(
-        _ entries: [MarkEntry], by actor: AuditActor, reason: String?, at now: Date = Date()
+        _ entries: [MarkEntry], by actor: AuditActor, reason: String?, at now: Date = Date(),
+        laestabs known: [Int: LAESTAB]? = nil
     ) async throws -> MarkWriteResult {
         // Read before the transaction: on SQLite its one connection is busy until the transaction ends.
-        let laestabs = Dictionary(uniqueKeysWithValues: try await schools().map { ($0.id, $0.school.laestab) })
+        let laestabs: [Int: LAESTAB]
+        if let known {
+            laestabs = known
+        } else {
+            laestabs = Dictionary(uniqueKeysWithValues: try await schools().map { ($0.id, $0.school.laestab) })
+        }
         return try await transaction { db in
             try await self.writeMarks(entries, by: actor, reason: reason, at: now, laestabs: laestabs, on: db)
         }
