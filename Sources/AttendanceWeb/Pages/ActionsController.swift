@@ -95,7 +95,7 @@ enum ActionsController {
                 Set(all.map(\.pupil.yearGroup)).sorted { (Int($0) ?? 99, $0) < (Int($1) ?? 99, $1) }, wanted.year),
             "groupOptions": options(Set(all.map(\.pupil.registrationGroup)).sorted(), wanted.group),
             "bandOptions": Band.allCases.map { band -> [String: Any] in
-                var option: [String: Any] = ["value": band.rawValue, "label": request.text("band.\(band.rawValue)")]
+                var option: [String: Any] = ["value": band.rawValue, "label": request.text(band.textKey)]
                 if band.rawValue == wanted.band { option["selected"] = true }
                 return option
             },

@@ -2,11 +2,17 @@ import AttendanceCore
 import AttendanceStore
 import Vapor
 
+extension Band {
+    /// The band's name in the string catalogue, and the class that gives it its colour: one place for both.
+    var textKey: String { "band.\(rawValue)" }
+    var cssClass: String { rawValue.lowercased() }
+}
+
 /// What several pages share: a summary's band as words, and the school year to date.
 enum FigureViews {
     static func band(_ summary: AttendanceSummary, _ request: Request) -> [String: Any] {
         guard let band = summary.band else { return [:] }
-        return ["band": request.text("band.\(band.rawValue)"), "bandClass": band.rawValue.lowercased()]
+        return ["band": request.text(band.textKey), "bandClass": band.cssClass]
     }
 
     /// The school year to date, as of the server's today.

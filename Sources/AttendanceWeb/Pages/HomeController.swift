@@ -29,8 +29,7 @@ enum HomeController {
                     href: SiteURL.school(stored.school.laestab),
                     phase: strings("phase.\(stored.school.phase.rawValue)", language), pupils: report.count,
                     attendance: total.possible > 0 ? total.attendancePercentText : strings("home.noMarks", language),
-                    band: total.band.map { strings("band.\($0.rawValue)", language) },
-                    bandClass: total.band?.rawValue.lowercased()))
+                    band: total.band.map { strings($0.textKey, language) }, bandClass: total.band?.cssClass))
         }
         return lines
     }

@@ -24,8 +24,8 @@ struct PupilRow: Sendable {
         authorised = s.authorised
         unauthorised = s.unauthorised
         attendance = s.attendancePercentText
-        band = s.band.map { text("band.\($0.rawValue)") }
-        bandClass = s.band?.rawValue.lowercased()
+        band = s.band.map { text($0.textKey) }
+        bandClass = s.band?.cssClass
     }
 }
 

@@ -64,8 +64,7 @@ struct SchoolPage: PageModel {
             Row(
                 label: label, pupils: group.pupils, week: group.week.attendancePercentText,
                 year: group.year.attendancePercentText, persistent: group.persistent,
-                band: group.year.band.map { text("band.\($0.rawValue)", [:]) },
-                bandClass: group.year.band?.rawValue.lowercased())
+                band: group.year.band.map { text($0.textKey, [:]) }, bandClass: group.year.band?.cssClass)
         }
         // Year groups and forms in school order: "7", "8", … "13", then anything else.
         func order(_ a: String, _ b: String) -> Bool {
