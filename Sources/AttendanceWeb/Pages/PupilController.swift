@@ -48,10 +48,7 @@ enum PupilController {
             "morningLabel": request.text("pupil.morning"), "afternoonLabel": request.text("pupil.afternoon"),
             "days": days,
         ]
-        // Until this page has its own model: the headings as values (see PupilColumns).
-        for label in Mirror(reflecting: PupilColumns(text: { request.text($0) })).children {
-            if let name = label.label { values[name] = label.value }
-        }
+        values["columns"] = PupilColumns(text: { request.text($0) })
         values.merge(FigureViews.band(summary, request)) { a, _ in a }
         // The year session by session, and the patterns in it (with the sessions that make each).
         let yearMarks = try await store.yearMarks(of: placement.upn, year: range.end.academicYear)
@@ -256,9 +253,7 @@ enum PupilController {
         ] {
             values[key + "Label"] = request.text("letters.\(key)")
         }
-        for label in Mirror(reflecting: LetterColumns(text: { request.text($0) })).children {
-            if let name = label.label { values[name] = label.value }
-        }
+        values["letterColumns"] = LetterColumns(text: { request.text($0) })
         if request.query[String.self, at: "produced"] != nil {
             values["producedNotice"] = request.text("letters.produced")
         }
