@@ -31,26 +31,4 @@ public struct LetterHistory: Sendable, Hashable {
         hasher.combine(call?.outcome)
         hasher.combine(meeting)
     }
-
-    /// The values the templates read: `letter1_sent` / `letter1_date`, `letter2_…`, `letter3_…`,
-    /// `invitation_…`, `call_recorded` / `call_date` / `call_outcome`, `call_spoke` (a parent was spoken to),
-    /// `meeting_arranged` / `meeting_held_on`, and `wrote_before` (any letter of the series already sent).
-    func values(_ language: Language, outcomes: (String) -> String) -> [String: Any] {
-        var values: [String: Any] = [:]
-        let names: [(LetterKind, String)] = [
-            (.letter1, "letter1"), (.letter2, "letter2"), (.letter3, "letter3"), (.meetingInvitation, "invitation"),
-        ]
-        for (kind, name) in names {
-            values["\(name)_sent"] = sent[kind] != nil
-            values["\(name)_date"] = sent[kind]?.letterText(language) ?? ""
-        }
-        values["wrote_before"] = sent[.letter1] != nil || sent[.letter2] != nil || sent[.letter3] != nil
-        values["call_recorded"] = call != nil
-        values["call_date"] = call?.date.letterText(language) ?? ""
-        values["call_outcome"] = call.map { outcomes($0.outcome) } ?? ""
-        values["call_spoke"] = call?.outcome == "spoke"
-        values["meeting_arranged"] = meeting != nil
-        values["meeting_held_on"] = meeting?.letterText(language) ?? ""
-        return values
-    }
 }

@@ -15,28 +15,25 @@ extension LetterTemplates {
     public func render(
         _ kind: LetterKind, to recipient: LetterRecipient, facts: LetterFacts, overrides: [String: String] = [:]
     ) throws -> String {
-        let copies = try recipient.languages.map { language -> [String: Any] in
+        let copies = try recipient.languages.map { language -> LetterCopy in
             let template = try Self.compile(
                 source(kind, language, overrides: overrides), name: "\(language.rawValue)/\(kind.rawValue)")
-            var values = facts.values(language, recipient: recipient)
-            values.merge(facts.history.values(language) { label("call_outcome.\($0)", language) }) { a, _ in a }
-            values["body"] = template.render(values)
-            values["lang"] = language.rawValue
-            values["names"] = recipient.names
-            values["addressLines"] = (recipient.address ?? "").split { $0 == "\n" || $0 == "," }.map {
-                $0.trimmingCharacters(in: .whitespaces)
-            }.filter { !$0.isEmpty }
-            values["subject"] = label("subject.\(kind.rawValue)", language)
-            values["figuresTitle"] = label(
-                "figuresTitle", language,
-                ["from": facts.period.start.letterText(language), "to": facts.period.end.letterText(language)])
-            for (name, key) in Self.frameLabels { values[name] = label(key, language) }
-            return values
+            let values = facts.values(language, recipient: recipient) { label("call_outcome.\($0)", language) }
+            return LetterCopy(
+                lang: language.rawValue, names: recipient.names,
+                addressLines: (recipient.address ?? "").split { $0 == "\n" || $0 == "," }.map {
+                    $0.trimmingCharacters(in: .whitespaces)
+                }.filter { !$0.isEmpty }, subject: label("subject.\(kind.rawValue)", language),
+                figuresTitle: label(
+                    "figuresTitle", language,
+                    ["from": facts.period.start.letterText(language), "to": facts.period.end.letterText(language)]),
+                body: template.render(values), labels: Self.frameLabels.mapValues { label($0, language) },
+                values: values)
         }
         let first = recipient.languages.first ?? .cy
-        return frame.render([
-            "lang": first.rawValue, "title": label("subject.\(kind.rawValue)", first), "css": css, "copies": copies,
-        ])
+        return frame.render(
+            LetterDocument(
+                lang: first.rawValue, title: label("subject.\(kind.rawValue)", first), css: css, copies: copies))
     }
 
     /// The subject and text of the email a letter is attached to, in the recipient's languages.

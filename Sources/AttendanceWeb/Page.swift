@@ -79,7 +79,7 @@ protocol PageModel: Sendable {
 /// What a template sees: the page's own values first, then the frame's. A name the page does not have (the
 /// CSRF token inside a table's rows, say) is looked up in the frame.
 struct PageContext: MustacheParent {
-    let page: Any
+    let page: any PageModel
     let frame: PageFrame
 
     func child(named name: String) -> Any? {
@@ -103,13 +103,6 @@ enum Page {
     static func render(_ model: some PageModel, request: Request, status: HTTPStatus = .ok) throws -> Response {
         try respond(
             type(of: model).template, PageContext(page: model, frame: PageFrame(request: request)), request, status)
-    }
-
-    /// Renders a template with values not yet given a model of their own (see ARCHITECTURE.md).
-    static func render(
-        _ template: String, _ values: [String: Any], request: Request, status: HTTPStatus = .ok
-    ) throws -> Response {
-        try respond(template, PageContext(page: values, frame: PageFrame(request: request)), request, status)
     }
 
     private static func respond(

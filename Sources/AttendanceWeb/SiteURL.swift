@@ -111,8 +111,13 @@ extension SiteURL {
     }
     static func revokeToken(_ id: Int) -> String { revokeToken.path(["id": String(id)]) }
     static func user(_ url: SiteURL, _ id: Int) -> String { url.path(["id": String(id)]) }
-    static func register(_ laestab: LAESTAB, group: String, date: LocalDate, half: SessionHalf) -> String {
-        register.path(["laestab": laestab.description, "group": group, "date": date.iso, "session": half.rawValue])
+    static func register(
+        _ laestab: LAESTAB, group: String, date: LocalDate, half: SessionHalf,
+        query: KeyValuePairs<String, String> = [:]
+    ) -> String {
+        register.path(
+            ["laestab": laestab.description, "group": group, "date": date.iso, "session": half.rawValue],
+            query: query)
     }
     static func printRegister(_ laestab: LAESTAB, group: String, query: KeyValuePairs<String, String> = [:])
         -> String

@@ -149,3 +149,24 @@ import Testing
         }
     }
 }
+
+extension LetterHistoryTests {
+    /// Each documented placeholder has a value (so a wording the editor accepts can be filled), and nothing else
+    /// is visible to a wording.
+    @Test func everyDocumentedPlaceholderHasAValueAndNoOtherNameDoes() throws {
+        var facts = LetterWelshTests.facts(.female)
+        facts.history = LetterHistory(sent: [.letter1: Self.letter1], call: (Self.call, "spoke"))
+        let recipient = LetterRecipient(names: ["Rhian Jones"], address: nil, email: nil, languages: [.en])
+        let values = facts.values(.en, recipient: recipient) { $0 }
+        for placeholder in LetterPlaceholder.all {
+            #expect(values.child(named: placeholder.name) != nil, "\(placeholder.name)")
+        }
+        #expect(values.child(named: "letter1_sent") as? Bool == true)
+        #expect(values.child(named: "letter2_sent") as? Bool == false)
+        #expect(values.child(named: "letter1_date") as? String == Self.letter1.letterText(.en))
+        #expect(values.child(named: "call_outcome") as? String == "spoke")
+        for unknown in ["pupilName", "letter4_sent", "letter1_when", "sent", "details", "_sent"] {
+            #expect(values.child(named: unknown) == nil, "\(unknown)")
+        }
+    }
+}

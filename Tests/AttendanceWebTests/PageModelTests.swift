@@ -336,3 +336,171 @@ extension PageModelTests {
         #expect(lateHTML.contains("value=\"9:4\"") && lateHTML.contains("action=\"/schools/6654001/late-book\""))
     }
 }
+
+extension PageModelTests {
+    static let ann = Pupil(
+        upn: try! UPN("B801200005001"), legalSurname: "Jones", legalForename: "Ann",
+        dateOfBirth: LocalDate(iso: "2012-01-01")!, sex: .female, yearGroup: "8", registrationGroup: "8W")
+
+    static func queued(_ id: Int, _ action: ProcedureAction, sessions: [String] = []) -> QueuedAction {
+        QueuedAction(
+            id: id, pupil: ann, action: action, basis: "unauthorised", count: 10, sessions: sessions,
+            dueOn: LocalDate(iso: "2025-11-24")!, status: .pending, statusChangedBy: nil, statusChangedAt: nil,
+            statusNote: nil)
+    }
+
+    @Test func theQueueOffersEachActionOnlyTheFormsTheViewerMayUse() async throws {
+        let queue = [
+            Self.queued(1, .letter1, sessions: ["2025-11-03 AM", "2025-11-21 PM"]), Self.queued(2, .fpnEligible),
+            Self.queued(3, .medicalEvidenceRequired, sessions: ["2025-11-20 AM"]), Self.queued(4, .phoneCall),
+        ]
+        let filters = ActionsPage.Filters(year: "8", band: "RED")
+        #expect(!filters.admits(queue[0], band: .amber) && filters.admits(queue[0], band: .red))
+        func page(_ powers: ActionsPage.Powers) -> ActionsPage {
+            ActionsPage.make(
+                school: "Ysgol Test", laestab: mainSchool, all: queue, shown: queue, bands: [Self.ann.upn: .red],
+                filters: filters, evidence: [3: []], powers: powers, policy: .wrexham2025, notice: nil, error: nil,
+                text: { strings($0, .en, $1) })
+        }
+        // A form tutor: completes letters and calls, dismisses nothing, decides no penalty notice.
+        let tutor = page(ActionsPage.Powers())
+        #expect(tutor.items.map(\.canDismiss) == [false, false, false, false] && !tutor.canRun)
+        #expect(tutor.items[1].penaltyForHead == strings("actions.fpnForHead", .en) && !tutor.items[1].canDecidePenalty)
+        #expect(tutor.items[2].forHead == strings("evidence.forHead", .en))
+        #expect(tutor.items[2].evidenceState == strings("evidence.missing", .en) && tutor.items[0].evidenceState == nil)
+        #expect(
+            tutor.items[0].sessionsText.contains("2025-11-03") && tutor.items[0].sessionsText.contains("2025-11-21"))
+        #expect(tutor.yearOptions.map(\.value) == ["8"] && tutor.yearOptions[0].selected)
+        #expect(tutor.bandOptions.filter(\.selected).map(\.value) == ["RED"])
+        let html = try await render(tutor)
+        #expect(!html.contains("/actions/2/penalty-warning") && !html.contains("/actions/1/dismiss"))
+        #expect(html.contains("action=\"/schools/6654001/actions/1/complete\""))
+        #expect(html.contains("<select id=\"outcome-4\" name=\"outcome\"><option value=\"spoke\">"))
+        #expect(!html.contains("id=\"outcome-1\""))
+        // The head: may run the procedure, dismiss, and decide the penalty notice (a warning, or not now).
+        let head = page(ActionsPage.Powers(canRun: true, canDismiss: true, canDecidePenalty: true))
+        #expect(head.items.map(\.canDismiss) == [true, false, true, true] && head.items[1].canDecidePenalty)
+        #expect(head.items[2].forHead == nil && head.canRun)
+        let headHTML = try await render(head)
+        #expect(headHTML.contains("action=\"/schools/6654001/actions/2/penalty-warning\""))
+        #expect(headHTML.contains("action=\"/schools/6654001/actions/1/dismiss\""))
+        #expect(headHTML.contains("<span class=\"band band-red\">"))
+    }
+
+    @Test func aRegisterShowsEachPupilsMarkOrWhatWasChosenAndOffersOnlyTheUsersCodes() async throws {
+        let times = try #require(
+            RegisterTimes(start: TimeOfDay(hour: 8, minute: 50)!, close: TimeOfDay(hour: 9, minute: 20)!))
+        let school = StoredSchool(
+            id: 1,
+            school: School(
+                laNumber: 665, estabNumber: 4001, name: "Ysgol Test", phase: .secondary, am: times, pm: times))
+        let session = SchoolSession(LocalDate(iso: "2025-11-24")!, .am)
+        var bob = Self.ann
+        bob.upn = try UPN("Q801200005002")
+        bob.legalForename = "Bob"
+        let marked = RecordedMark(
+            mark: Mark(upn: Self.ann.upn, session: session, code: "L", minutesLate: 12), recordedBy: "Tutor",
+            recordedAt: Date(timeIntervalSince1970: 1_764_000_000))
+        let lines = [
+            RegisterLine(pupilID: 1, pupil: Self.ann, mark: marked), RegisterLine(pupilID: 2, pupil: bob, mark: nil),
+        ]
+        let codes = CodeTable.wales2010
+        let otherCodes = [codes["I"]!, codes["M"]!]
+        let first = RegisterPage.make(
+            school: school, group: "8W", session: session, lines: lines, codes: codes, otherCodes: otherCodes,
+            registerCodesOnly: true, asked: .init(fillPresent: true), language: .en, text: { strings($0, .en, $1) })
+        #expect(first.lines.map(\.isLate) == [true, false] && first.lines.map(\.isPresent) == [false, true])
+        #expect(first.lines[0].minutes == "12" && first.lines[0].seen == "L" && first.lines[1].seen == "")
+        #expect(first.lines[0].current?.hasPrefix("L – ") == true && first.taken)
+        #expect(first.allPresentHref == "/registers/6654001/8W/2025-11-24/AM?fill=present")
+        // Redrawn after a refused save: the user's choice and the error stay, the other code is selected.
+        let again = RegisterPage.make(
+            school: school, group: "8W", session: session, lines: lines, codes: codes, otherCodes: otherCodes,
+            registerCodesOnly: true,
+            asked: .init(
+                choices: [bob.upn: .init(kind: "other", minutes: "", other: "M", seen: "")],
+                errors: [bob.upn: "Needs evidence"], summary: "Check the marks"),
+            language: .cy, text: { strings($0, .cy, $1) })
+        #expect(again.lines[1].isOther && again.lines[1].codes.map(\.selected) == [false, true])
+        let html = try await render(again)
+        #expect(html.contains("<tr id=\"row-Q801200005002\" class=\"has-error\">"))
+        #expect(html.contains("<p class=\"error\" id=\"error-Q801200005002\">Needs evidence</p>"))
+        #expect(html.contains("<option value=\"M\" selected>M – "))
+        #expect(html.contains("name=\"mark-B801200005001\" value=\"late\" checked"))
+    }
+
+    @Test func theRegistersListLinksTakingOnlyOnASchoolDayAndTheOfficeOnlyToItsManagers() async throws {
+        let group = RegisterGroup(group: "8W", yearGroups: ["8"], onRoll: 30, markedAM: 30, markedPM: 12)
+        let monday = LocalDate(iso: "2025-11-24")!
+        let page = RegistersPage.make(
+            date: monday,
+            schools: [
+                .init(
+                    name: "Ysgol Test", laestab: mainSchool, isSchoolDay: true, mayManage: false,
+                    groups: [(group, true)]),
+                .init(
+                    name: "Empty", laestab: LAESTAB(la: 665, estab: 4002), isSchoolDay: true, mayManage: true,
+                    groups: []),
+            ], saved: ("8W", .pm), text: { strings($0, .en, $1) })
+        #expect(page.schools.map(\.name) == ["Ysgol Test"] && page.schools[0].office == nil)
+        #expect(page.schools[0].groups[0].sessions.map(\.statusClass) == ["taken", "not-taken"])
+        #expect(page.schools[0].groups[0].sessions[1].status.contains("12") && page.notice != nil)
+        let html = try await render(page)
+        #expect(html.contains("href=\"/registers/6654001/8W/2025-11-24/PM\""))
+        #expect(!html.contains("/office"))
+        let holiday = RegistersPage.make(
+            date: monday,
+            schools: [
+                .init(
+                    name: "Ysgol Test", laestab: mainSchool, isSchoolDay: false, mayManage: true,
+                    groups: [(group, true)])
+            ], saved: nil, text: { strings($0, .cy, $1) })
+        #expect(holiday.schools[0].groups[0].sessions.allSatisfy { !$0.canTake })
+        #expect(holiday.schools[0].notSchoolDay != nil && holiday.schools[0].office != nil)
+        let holidayHTML = try await render(holiday)
+        #expect(!holidayHTML.contains("class=\"button\"") && holidayHTML.contains("/schools/6654001/office?date="))
+    }
+
+    @Test func aPupilPageShowsStaffPartsOnlyWhenGivenAndAFormerSchoolNotTheNewForm() async throws {
+        let monday = LocalDate(iso: "2025-11-24")!
+        let session = SchoolSession(monday, .am)
+        let codes = CodeTable.wales2010
+        let recent = [
+            RecordedMark(
+                mark: Mark(upn: Self.ann.upn, session: session, code: "I"), recordedBy: "Office",
+                recordedAt: Date(timeIntervalSince1970: 1_764_000_000))
+        ]
+        let summary = AttendanceSummary(codes: [codes["I"]!, codes["/"]!])
+        func page(leftOn: String?, staff: PupilPage.Staff?, contacts: PupilPage.Contacts?) -> PupilPage {
+            PupilPage.make(
+                pupil: Self.ann, upn: Self.ann.upn, school: ("Ysgol Test", mainSchool), leftOn: leftOn,
+                range: DateRange(monday.academicYear.firstDay, monday)!, summary: summary, recent: recent,
+                sessions: [], yearMarks: YearMarks(academicYear: monday.academicYear), patterns: [], codes: codes,
+                language: .en, staff: staff, contacts: contacts, text: { strings($0, .en, $1) })
+        }
+        let parent = page(leftOn: nil, staff: nil, contacts: nil)
+        #expect(
+            parent.days.map(\.am).first?.hasPrefix("I – ") == true
+                && parent.days.first?.pm == strings("pupil.noMark", .en))
+        #expect(parent.year == "8" && parent.left == nil)
+        let parentHTML = try await render(parent)
+        #expect(
+            !parentHTML.contains(strings("pupil.history", .en)) && !parentHTML.contains(strings("pupil.contacts", .en)))
+        let staff = PupilPage.Staff.make(
+            corrections: [], actions: [Self.queued(5, .letter1)], policy: .wrexham2025, codes: codes, language: .en,
+            text: { strings($0, .en, $1) })
+        let contacts = PupilPage.Contacts.make(
+            [
+                Contact(
+                    name: "Mam", relationship: "mother", parentalResponsibility: true, priority: 1,
+                    mobile: "07700 900123", language: .cy)
+            ],
+            text: { strings($0, .en, $1) })
+        let former = page(leftOn: "2025-11-21", staff: staff, contacts: contacts)
+        #expect(former.year == nil && former.group == nil && former.left?.contains("2025-11-21") == true)
+        #expect(former.staffView?.timeline.first?.hasPrefix("2025-11-24: ") == true)
+        let formerHTML = try await render(former)
+        #expect(formerHTML.contains("<li>Mam (mother) 07700 900123  [cy]</li>"))
+        #expect(!formerHTML.contains("(8W)") && formerHTML.contains(strings("pupil.noHistory", .en)))
+    }
+}

@@ -14,11 +14,6 @@ enum ActionsController {
         return Set(grants.flatMap(\.yearGroups))
     }
 
-    /// An action's short label in the reader's language, with the policy's numbers.
-    static func label(_ request: Request, _ action: ProcedureAction) -> String {
-        request.text(action.labelKey, action.wordValues(request.context.policy))
-    }
-
     /// Flags only the head teacher closes: a penalty notice warning, and authorising an absence after Letter 3.
     static let headDecides: Set<ProcedureAction> = [.fpnEligible, .medicalEvidenceRequired]
 
@@ -34,140 +29,34 @@ enum ActionsController {
         let store = request.context.store
         let school = try await store.requireSchool(laestab)
         let years = limitedYears(principal, laestab)
-        let summaries = Dictionary(
+        // A pupil who moved form this year has a line for each; their band is of the two together.
+        let bands = Dictionary(
             try await store.schoolReport(laestab, in: FigureViews.yearToDate(request)).map {
                 ($0.pupil.upn, $0.summary)
             },
-            uniquingKeysWith: +)
-        let wanted = (
+            uniquingKeysWith: +
+        ).compactMapValues(\.band)
+        let filters = ActionsPage.Filters(
             action: request.query[String.self, at: "action"] ?? "", year: request.query[String.self, at: "year"] ?? "",
-            group: request.query[String.self, at: "group"] ?? "", band: request.query[String.self, at: "band"] ?? ""
-        )
-        let all = try await store.actions(school: school.school.laestab).filter {
-            years?.contains($0.pupil.yearGroup) ?? true
-        }
-        let shown = all.filter { item in
-            (wanted.action.isEmpty || item.action.rawValue == wanted.action)
-                && (wanted.year.isEmpty || item.pupil.yearGroup == wanted.year)
-                && (wanted.group.isEmpty || item.pupil.registrationGroup == wanted.group)
-                && (wanted.band.isEmpty || summaries[item.pupil.upn]?.band?.rawValue == wanted.band)
-        }
-        let canDismiss = principal.allows(.authoriseAbsence, .school(laestab))
-        let canDecidePenalty = principal.allows(.decidePenalty, .school(laestab))
-        // For each absence flagged after Letter 3: the evidence recorded for its days, if any.
-        var evidence: [Int: String] = [:]
+            group: request.query[String.self, at: "group"] ?? "", band: request.query[String.self, at: "band"] ?? "")
+        let all = try await store.actions(school: laestab).filter { years?.contains($0.pupil.yearGroup) ?? true }
+        let shown = all.filter { filters.admits($0, band: bands[$0.pupil.upn]) }
+        // For each absence flagged after Letter 3: the evidence recorded for its days.
+        var evidence: [Int: [String]] = [:]
         for item in shown where item.action == .medicalEvidenceRequired {
             let days = item.sessions.compactMap { SchoolSession(text: $0)?.date }
-            let covering = try await store.medicalEvidence(of: item.pupil.upn).filter { record in
-                days.contains { record.days.contains($0) }
-            }
-            evidence[item.id] =
-                covering.isEmpty
-                ? request.text("evidence.missing")
-                : request.text("evidence.seen", ["what": covering.map(\.what).joined(separator: "; ")])
+            evidence[item.id] = try await store.medicalEvidence(of: item.pupil.upn)
+                .filter { record in days.contains { record.days.contains($0) } }.map(\.what)
         }
-        func options(_ values: [String], _ selected: String) -> [[String: Any]] {
-            values.map { value -> [String: Any] in
-                var option: [String: Any] = ["value": value]
-                if value == selected { option["selected"] = true }
-                return option
-            }
-        }
-        var values: [String: Any] = [
-            "title": request.text("actions.title", ["school": school.school.name]),
-            "base": SiteURL.school(.actions, laestab),
-            "runAction": SiteURL.school(.runProcedure, laestab),
-            "none": request.text("actions.none"), "runLabel": request.text("actions.run"),
-            "actionLabel": request.text("actions.action"), "yearLabel": request.text("column.year"),
-            "groupLabel": request.text("column.group"), "bandLabel": request.text("column.band"),
-            "allLabel": request.text("actions.all"), "filterLabel": request.text("actions.filter"),
-            "lettersAction": SiteURL.school(.produceDueLetters, laestab),
-            "produceDueLabel": request.text("letters.produceDue"),
-            "produceDueHint": request.text("letters.produceDueHint"),
-            "actionOptions": ProcedureAction.allCases.map { action -> [String: Any] in
-                var option: [String: Any] = [
-                    "value": action.rawValue, "label": label(request, action),
-                ]
-                if action.rawValue == wanted.action { option["selected"] = true }
-                return option
-            },
-            "yearOptions": options(
-                Set(all.map(\.pupil.yearGroup)).sorted { (Int($0) ?? 99, $0) < (Int($1) ?? 99, $1) }, wanted.year),
-            "groupOptions": options(Set(all.map(\.pupil.registrationGroup)).sorted(), wanted.group),
-            "bandOptions": Band.allCases.map { band -> [String: Any] in
-                var option: [String: Any] = ["value": band.rawValue, "label": request.text(band.textKey)]
-                if band.rawValue == wanted.band { option["selected"] = true }
-                return option
-            },
-            "items": shown.map { item -> [String: Any] in
-                var values: [String: Any] = [
-                    "id": item.id, "upn": item.pupil.upn.value, "pupilHref": SiteURL.pupil(item.pupil.upn),
-                    "name": item.pupil.displayName,
-                    "completeAction": SiteURL.school(.completeAction, laestab, id: item.id),
-                    "dismissAction": SiteURL.school(.dismissAction, laestab, id: item.id),
-                    "penaltyAction": SiteURL.school(.penaltyWarning, laestab, id: item.id),
-                    "year": item.pupil.yearGroup,
-                    "group": item.pupil.registrationGroup, "what": label(request, item.action),
-                    "explanation": request.text(
-                        item.action.explanationKey, item.action.wordValues(request.context.policy)),
-                    "basis": item.basis, "count": item.count, "dueOn": item.dueOn.iso,
-                    "sessionsText": item.sessions.isEmpty
-                        ? ""
-                        : request.text(
-                            "actions.sessions",
-                            [
-                                "count": String(item.sessions.count), "first": item.sessions.first!,
-                                "last": item.sessions.last!,
-                            ]),
-                    "whyLabel": request.text("actions.why"), "dueLabel": request.text("actions.due"),
-                    "howLabel": request.text("actions.how"), "completeLabel": request.text("actions.complete"),
-                    "dismissLabel": request.text("actions.dismiss"),
-                    "dismissReasonLabel": request.text("actions.dismissReason"),
-                ]
-                if let summary = summaries[item.pupil.upn] {
-                    values.merge(FigureViews.band(summary, request)) { a, _ in a }
-                }
-                if item.action == .fpnEligible {
-                    // The head decides: send the warning letter, or not now with a reason. Nobody else closes it.
-                    values["isPenalty"] = true
-                    if canDecidePenalty {
-                        values["canDecidePenalty"] = true
-                        values["warnLabel"] = request.text("actions.fpnWarn")
-                        values["notNowLabel"] = request.text("actions.fpnNotNow")
-                        values["notNowReasonLabel"] = request.text("actions.fpnNotNowReason")
-                    } else {
-                        values["penaltyForHead"] = request.text("actions.fpnForHead")
-                    }
-                } else if item.action == .medicalEvidenceRequired {
-                    values["evidenceState"] = evidence[item.id] ?? ""
-                    if canDismiss {
-                        values["canDismiss"] = true
-                    } else {
-                        values["forHead"] = request.text("evidence.forHead")
-                    }
-                } else if canDismiss {
-                    values["canDismiss"] = true
-                }
-                if item.action == .phoneCall {
-                    values["isCall"] = true
-                    values["callOutcomeLabel"] = request.text("actions.callOutcome")
-                    values["callOutcomes"] = ["spoke", "message", "noAnswer"].map {
-                        ["value": $0, "label": request.text("actions.callOutcome.\($0)")]
-                    }
-                }
-                if item.action == .attendanceMeeting {
-                    values["isMeeting"] = true
-                    values["meetingDateLabel"] = request.text("actions.meetingDate")
-                    values["meetingTimeLabel"] = request.text("actions.meetingTime")
-                    values["meetingPlaceLabel"] = request.text("actions.meetingPlace")
-                }
-                return values
-            },
-        ]
-        if principal.allows(.manageAttendance, .school(laestab)) { values["canRun"] = true }
-        if let notice { values["notice"] = notice }
-        if let error { values["error"] = error }
-        return try Page.render("actions", values, request: request, status: status)
+        let powers = ActionsPage.Powers(
+            canRun: principal.allows(.manageAttendance, .school(laestab)),
+            canDismiss: principal.allows(.authoriseAbsence, .school(laestab)),
+            canDecidePenalty: principal.allows(.decidePenalty, .school(laestab)))
+        let page = ActionsPage.make(
+            school: school.school.name, laestab: laestab, all: all, shown: shown, bands: bands, filters: filters,
+            evidence: evidence, powers: powers, policy: request.context.policy, notice: notice, error: error,
+            text: request.text)
+        return try Page.render(page, request: request, status: status)
     }
 
     @Sendable static func complete(_ request: Request) async throws -> Response {
@@ -211,7 +100,7 @@ enum ActionsController {
         // language of the school's records, with the note as written).
         if status == .done, item.action == .phoneCall {
             let outcome = (try? request.content.get(String.self, at: "outcome")) ?? ""
-            guard ["spoke", "message", "noAnswer"].contains(outcome) else {
+            guard ActionsPage.callOutcomeValues.contains(outcome) else {
                 return try await render(
                     request, notice: nil, error: request.text("actions.needNote"), status: .unprocessableEntity)
             }

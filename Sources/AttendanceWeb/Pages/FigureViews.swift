@@ -8,13 +8,8 @@ extension Band {
     var cssClass: String { rawValue.lowercased() }
 }
 
-/// What several pages share: a summary's band as words, and the school year to date.
+/// What several pages share: the school year to date.
 enum FigureViews {
-    static func band(_ summary: AttendanceSummary, _ request: Request) -> [String: Any] {
-        guard let band = summary.band else { return [:] }
-        return ["band": request.text(band.textKey), "bandClass": band.cssClass]
-    }
-
     /// The school year to date, as of the server's today.
     static func yearToDate(_ request: Request) -> DateRange {
         let today = request.context.today

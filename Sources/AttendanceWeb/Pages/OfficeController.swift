@@ -41,7 +41,7 @@ enum OfficeController {
                             tutor: names.isEmpty
                                 ? request.text("office.noTutor")
                                 : request.text("office.tutor", ["names": names.joined(separator: ", ")]),
-                            href: RegisterController.path(laestab, group.group, SchoolSession(date, half))))
+                            href: SiteURL.register(laestab, group: group.group, date: date, half: half)))
                 }
             }
         }

@@ -8,10 +8,6 @@ enum RegisterController {
         request.text("session.\(half.rawValue)")
     }
 
-    static func path(_ school: LAESTAB, _ group: String, _ session: SchoolSession) -> String {
-        SiteURL.register(school, group: group, date: session.date, half: session.half)
-    }
-
     // MARK: My registers
 
     @Sendable static func list(_ request: Request) async throws -> Response {
@@ -19,60 +15,28 @@ enum RegisterController {
         let store = request.context.store
         let date = request.query[String.self, at: "date"].flatMap { LocalDate(iso: $0) } ?? request.context.today
         let schoolsByID = try await store.schools()
-        var schools: [[String: Any]] = []
+        var schools: [RegistersPage.Registers] = []
         for laestab in Set(principal.grants.compactMap(\.school)).sorted() {
             guard let school = schoolsByID.first(where: { $0.school.laestab == laestab }) else { continue }
-            let calendar = try await store.calendar(for: school.school)
-            var groups: [[String: Any]] = []
-            for group in try await store.registerGroups(school: school.school.laestab, on: date) {
+            var groups: [(group: RegisterGroup, mayTake: Bool)] = []
+            for group in try await store.registerGroups(school: laestab, on: date) {
                 let placement = AccessTarget.registrationGroup(
                     GroupPlacement(school: laestab, group: group.group, yearGroups: group.yearGroups))
                 guard principal.allows(.viewRegister, placement) else { continue }
-                let canTake = principal.allows(.takeRegister, placement) && calendar.isSchoolDay(date)
-                let sessions = SessionHalf.allCases.map { half -> [String: Any] in
-                    let taken = group.isTaken(half)
-                    var values: [String: Any] = [
-                        "href": path(laestab, group.group, SchoolSession(date, half)),
-                        "takeLabel": request.text("registers.take", ["session": sessionName(half, request)]),
-                        "status": sessionName(half, request) + ": "
-                            + (taken
-                                ? request.text("registers.taken")
-                                : request.text(
-                                    "registers.notTaken",
-                                    ["marked": String(group.marked(half)), "roll": String(group.onRoll)])),
-                        "statusClass": taken ? "taken" : "not-taken",
-                    ]
-                    if canTake { values["canTake"] = true }
-                    return values
-                }
-                groups.append([
-                    "group": group.group, "sessions": sessions, "printLabel": request.text("registers.print"),
-                    "printHref": SiteURL.printRegister(laestab, group: group.group, query: ["to": date.iso]),
-                ])
+                groups.append((group, principal.allows(.takeRegister, placement)))
             }
-            var values: [String: Any] = ["name": school.school.name, "laestab": laestab.description, "groups": groups]
-            if !calendar.isSchoolDay(date) {
-                values["notSchoolDay"] = request.text("register.notSchoolDay", ["date": date.iso])
-            }
-            if principal.allows(.manageAttendance, .school(laestab)) {
-                values["office"] = true
-                values["officeLabel"] = request.text("registers.office")
-                values["lateBookLabel"] = request.text("registers.lateBook")
-                values["date"] = date.iso
-                values["officeHref"] = SiteURL.school(.office, laestab, query: ["date": date.iso])
-                values["lateBookHref"] = SiteURL.school(.lateBook, laestab)
-            }
-            if !groups.isEmpty { schools.append(values) }
+            schools.append(
+                RegistersPage.Registers(
+                    name: school.school.name, laestab: laestab,
+                    isSchoolDay: try await store.calendar(for: school.school).isSchoolDay(date),
+                    mayManage: principal.allows(.manageAttendance, .school(laestab)), groups: groups))
         }
-        var values: [String: Any] = [
-            "title": request.text("registers.title", ["date": date.iso]), "date": date.iso, "schools": schools,
-            "none": request.text("registers.none"), "otherDay": request.text("registers.otherDay"),
-            "show": request.text("registers.show"), "registersAction": SiteURL.registers.path(),
-        ]
-        if let saved = request.query[String.self, at: "saved"] {
-            values["notice"] = request.text("registers.saved", ["group": saved, "session": ""])
-        }
-        return try Page.render("registers", values, request: request)
+        let page = RegistersPage.make(
+            date: date, schools: schools,
+            saved: request.query[String.self, at: "saved"].map {
+                ($0, request.query[String.self, at: "session"].flatMap(SessionHalf.init(text:)))
+            }, text: request.text)
+        return try Page.render(page, request: request)
     }
 
     // MARK: The register
@@ -111,114 +75,29 @@ enum RegisterController {
     @Sendable static func page(_ request: Request) async throws -> Response {
         let context = try await context(request)
         let fill = request.query[String.self, at: "fill"] == "present"
-        return try render(
-            request, context, choices: [:], errors: [:], fillPresent: fill, summary: nil, conflicts: [], reason: "",
-            status: .ok)
+        return try render(request, context, asked: RegisterPage.Asked(fillPresent: fill), status: .ok)
     }
 
     static func render(
-        _ request: Request, _ context: Context, choices: [UPN: Choice], errors: [UPN: String], fillPresent: Bool,
-        summary: String?, conflicts: [String], reason: String, status: HTTPStatus
+        _ request: Request, _ context: Context, asked: RegisterPage.Asked, status: HTTPStatus
     ) throws -> Response {
         let codes = request.context.store.codes
-        let language = request.language
         let principal = try request.signedIn
-        let registerOnly = registerCodesOnly(principal, context.school.school.laestab)
-        let times = context.school.school.times(for: context.session.half)
+        let laestab = context.school.school.laestab
+        let registerOnly = registerCodesOnly(principal, laestab)
         let present = RegisterRules.presentCode(for: context.session.half, codes: codes)
-        let absent = codes.code(meaning: .noReasonYet)!
+        let absent = codes.code(meaning: .noReasonYet)
+        // Besides present, late and no reason yet: the codes this user may give here.
         let otherCodes = codes.codes.filter { code in
-            code.code != present.code && !code.isLate
-                && code.code != absent.code && (!registerOnly || code.usableAtRegister)
-                && (!code.requiresAuthorisation
-                    || principal.allows(.authoriseAbsence, .school(context.school.school.laestab)))
+            code.code != present.code && !code.isLate && code.code != absent?.code
+                && (!registerOnly || code.usableAtRegister)
+                && (!code.requiresAuthorisation || principal.allows(.authoriseAbsence, .school(laestab)))
         }
-        let lines = context.lines.map { line -> [String: Any] in
-            let upn = line.pupil.upn
-            let current = line.mark.flatMap { codes[$0.mark.code] }
-            let choice = choices[upn]
-            var kind = choice?.kind
-            var minutes = choice?.minutes ?? line.mark?.mark.minutesLate.map(String.init) ?? ""
-            var other = choice?.other ?? ""
-            if kind == nil, let current {
-                if current.code == present.code {
-                    kind = "present"
-                } else if current.isLate {
-                    kind = "late"
-                } else if current.code == absent.code {
-                    kind = "absent"
-                } else {
-                    kind = "other"; other = current.code
-                }
-            }
-            if kind == nil && fillPresent { kind = "present" }
-            if kind != "late" && choice == nil && line.mark == nil { minutes = "" }
-            let name = line.pupil.displayName
-            var values: [String: Any] = [
-                "upn": upn.value, "pupilHref": SiteURL.pupil(upn),
-                "name":
-                    "\(line.pupil.preferredSurname ?? line.pupil.legalSurname), \(line.pupil.preferredForename ?? line.pupil.legalForename)",
-                "initials": String((line.pupil.preferredForename ?? line.pupil.legalForename).prefix(1))
-                    + String((line.pupil.preferredSurname ?? line.pupil.legalSurname).prefix(1)),
-                "seen": choice?.seen ?? line.mark?.mark.code ?? "", "minutes": minutes,
-                "minutesLabel": request.text("register.minutesLate", ["name": name]),
-                "otherCodeLabel": request.text("register.otherCode", ["name": name]),
-                "codes": otherCodes.map { code -> [String: Any] in
-                    var option: [String: Any] = ["code": code.code, "name": code.name(in: language)]
-                    if code.code == other { option["selected"] = true }
-                    return option
-                },
-            ]
-            if let current {
-                values["current"] =
-                    "\(current.code) – \(current.name(in: language))"
-                    + (line.mark?.mark.minutesLate.map { " (\($0) min)" } ?? "")
-            }
-            if let current, RegisterRules.isPlanned(current), registerOnly {
-                values["planned"] = request.text(
-                    "register.planned", ["code": "\(current.code) – \(current.name(in: language))"])
-            }
-            switch kind {
-            case "present": values["isPresent"] = true
-            case "late": values["isLate"] = true
-            case "absent": values["isAbsent"] = true
-            case "other": values["isOther"] = true
-            default: break
-            }
-            if let error = errors[upn] { values["error"] = error }
-            return values
-        }
-        var values: [String: Any] = [
-            "title": request.text(
-                "register.title",
-                [
-                    "group": context.group, "date": context.session.date.iso,
-                    "session": sessionName(context.session.half, request),
-                ]),
-            "closes": request.text(
-                "register.closes", ["start": times.start.description, "close": times.close.description]),
-            "keysHint": request.text("register.keysHint"), "allPresent": request.text("register.allPresent"),
-            "allPresentHint": request.text("register.allPresentHint"),
-            "allPresentHref": SiteURL.register.path(
-                [
-                    "laestab": context.school.school.laestab.description, "group": context.group,
-                    "date": context.session.date.iso, "session": context.session.half.rawValue,
-                ], query: ["fill": "present"]),
-            "action": path(context.school.school.laestab, context.group, context.session),
-            "pupilLabel": request.text("register.pupil"), "markLabel": request.text("register.mark"),
-            "presentLabel": request.text("register.present"), "lateLabel": request.text("register.late"),
-            "absentLabel": request.text("register.absent"), "otherLabel": request.text("register.other"),
-            "presentCode": present.code, "absentCode": absent.code, "chooseLabel": request.text("register.choose"),
-            "reasonLabel": request.text("register.reason"), "reasonHint": request.text("register.reasonHint"),
-            "save": request.text("register.save"), "historyLabel": request.text("register.history"),
-            "lines": lines, "hasLines": !lines.isEmpty, "reason": reason,
-            "hasConflicts": !conflicts.isEmpty, "conflicts": conflicts,
-            "conflictsIntro": request.text("register.conflicts"),
-        ]
-        if context.lines.contains(where: { $0.mark != nil }) { values["taken"] = true }
-        if lines.isEmpty { values["empty"] = request.text("register.empty") }
-        if let summary { values["errorSummary"] = summary }
-        return try Page.render("register", values, request: request, status: status)
+        let page = RegisterPage.make(
+            school: context.school, group: context.group, session: context.session, lines: context.lines,
+            codes: codes, otherCodes: otherCodes, registerCodesOnly: registerOnly, asked: asked,
+            language: request.language, text: request.text)
+        return try Page.render(page, request: request, status: status)
     }
 
     /// Pupils for whom the chosen illness or appointment code needs medical evidence not yet recorded (Letter 3
@@ -351,14 +230,17 @@ enum RegisterController {
             evidenceMissing: try await evidenceMissing(request, context, choices: choices))
         if changesExisting && reason.isEmpty && errors.isEmpty {
             return try render(
-                request, context, choices: choices, errors: [:], fillPresent: false,
-                summary: request.text("register.needReason"), conflicts: [], reason: reason,
+                request, context,
+                asked: RegisterPage.Asked(
+                    choices: choices, summary: request.text("register.needReason"), reason: reason),
                 status: .unprocessableEntity)
         }
         guard errors.isEmpty else {
             return try render(
-                request, context, choices: choices, errors: errors, fillPresent: false,
-                summary: request.text("register.errors"), conflicts: [], reason: reason, status: .unprocessableEntity)
+                request, context,
+                asked: RegisterPage.Asked(
+                    choices: choices, errors: errors, summary: request.text("register.errors"), reason: reason),
+                status: .unprocessableEntity)
         }
         let result: MarkWriteResult
         do {
@@ -366,8 +248,10 @@ enum RegisterController {
         } catch StoreError.reasonRequired {
             // Someone recorded a mark between the page loading and this save, and this save would change it.
             return try render(
-                request, try await Self.context(request), choices: choices, errors: [:], fillPresent: false,
-                summary: request.text("register.needReason"), conflicts: [], reason: reason, status: .conflict)
+                request, try await Self.context(request),
+                asked: RegisterPage.Asked(
+                    choices: choices, summary: request.text("register.needReason"), reason: reason),
+                status: .conflict)
         }
         if !result.conflicts.isEmpty {
             let names = Dictionary(uniqueKeysWithValues: context.lines.map { ($0.pupil.upn, $0.pupil.displayName) })
@@ -380,10 +264,14 @@ enum RegisterController {
                     ])
             }
             return try render(
-                request, try await Self.context(request), choices: [:], errors: [:], fillPresent: false, summary: nil,
-                conflicts: messages, reason: "", status: .conflict)
+                request, try await Self.context(request), asked: RegisterPage.Asked(conflicts: messages),
+                status: .conflict)
         }
         return Page.redirect(
-            SiteURL.registers.path(query: ["date": context.session.date.iso, "saved": context.group]))
+            SiteURL.registers.path(
+                query: [
+                    "date": context.session.date.iso, "saved": context.group,
+                    "session": context.session.half.rawValue,
+                ]))
     }
 }

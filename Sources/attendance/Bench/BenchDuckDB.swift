@@ -69,20 +69,19 @@ enum BenchDuckDB {
             return
         }
         guard let data = output.split(separator: "\n").last.map({ Data($0.utf8) }),
-            let result = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-            let intMS = result["int_ms"] as? Double, let textMS = result["text_ms"] as? Double,
-            let totals = result["totals"] as? [Int]
+            let result = try? JSONDecoder().decode(DuckDBAnswer.self, from: data)
         else {
             report.notes.append("DuckDB's answer could not be read: \(output.prefix(300))")
             return
         }
+        let intMS = result.intMS, totals = result.totals
         report.add("DuckDB per-pupil summary, integer codes", intMS, "ms")
-        report.add("DuckDB per-pupil summary, text codes", textMS, "ms")
+        report.add("DuckDB per-pupil summary, text codes", result.textMS, "ms")
         report.add("ratio: procedure run / DuckDB (integer)", report.procedureMS / intMS, "×", atMost: 1.0)
         report.add("ratio: every pupil's summary / DuckDB (integer)", report.summariesMS / intMS, "×", atMost: 1.0)
         let same = totals == ours
         report.notes.append(
-            "DuckDB (\(result["threads"] ?? "?") threads) and the summary implementation "
+            "DuckDB (\(result.threads ?? "?") threads) and the summary implementation "
                 + (same ? "agree" : "DISAGREE") + " on pupils, possible, attended, authorised, unauthorised: "
                 + "ours \(ours), DuckDB \(totals).")
         if !same { throw ValidationError("DuckDB and the summary implementation disagree: \(ours) vs \(totals)") }
@@ -163,5 +162,31 @@ enum BenchDuckDB {
             throw ValidationError(last ?? "exit status \(process.terminationStatus)")
         }
         return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// The last line the DuckDB script prints.
+private struct DuckDBAnswer: Decodable {
+    let intMS: Double
+    let textMS: Double
+    let totals: [Int]
+    /// DuckDB's own setting, as it reports it.
+    let threads: String?
+
+    enum CodingKeys: String, CodingKey {
+        case totals, threads
+        case intMS = "int_ms"
+        case textMS = "text_ms"
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        intMS = try container.decode(Double.self, forKey: .intMS)
+        textMS = try container.decode(Double.self, forKey: .textMS)
+        totals = try container.decode([Int].self, forKey: .totals)
+        // `current_setting('threads')` is a number in some DuckDB versions and text in others.
+        threads =
+            (try? container.decode(String.self, forKey: .threads))
+            ?? (try? container.decode(Int.self, forKey: .threads)).map(String.init)
     }
 }

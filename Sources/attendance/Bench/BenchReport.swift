@@ -2,13 +2,16 @@ import Foundation
 
 /// Every figure a bench run measures, printed as a table and written as JSON.
 struct BenchReport {
-    struct Figure {
+    struct Figure: Encodable {
         let name: String
         let value: Double
         let unit: String
         /// The target, as text ("≤ 200 ms"), when there is one.
         let target: String?
         let met: Bool?
+
+        /// In the JSON a figure is keyed by its name.
+        enum CodingKeys: String, CodingKey { case value, unit, target, met }
     }
 
     let pupils: Int
@@ -67,20 +70,61 @@ struct BenchReport {
         return lines.joined(separator: "\n")
     }
 
+    /// The report as JSON: the run's settings, the machine, and each figure by name with its target.
     func json() throws -> Data {
-        var figures: [String: Any] = [:]
-        for figure in self.figures {
-            var entry: [String: Any] = ["value": figure.value, "unit": figure.unit]
-            if let target = figure.target { entry["target"] = target }
-            if let met = figure.met { entry["met"] = met }
-            figures[figure.name] = entry
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(JSONReport(self))
+    }
+
+    private struct JSONReport: Encodable {
+        struct MachineFacts: Encodable {
+            let cores = Machine.cores
+            let memoryBytes = Machine.memory
+            let os = Machine.os
+
+            enum CodingKeys: String, CodingKey {
+                case cores, os
+                case memoryBytes = "memory_bytes"
+            }
         }
-        let object: [String: Any] = [
-            "pupils": pupils, "seed": seed, "database": database, "sqlite_synchronous": synchronous as Any,
-            "machine": ["cores": Machine.cores, "memory_bytes": Machine.memory, "os": Machine.os],
-            "command": command, "figures": figures, "notes": notes,
-        ]
-        return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+
+        let pupils: Int
+        let seed: UInt64
+        let database: String
+        let sqliteSynchronous: Int?
+        let machine = MachineFacts()
+        let command: [String]
+        let figures: [String: Figure]
+        let notes: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case pupils, seed, database, machine, command, figures, notes
+            case sqliteSynchronous = "sqlite_synchronous"
+        }
+
+        init(_ report: BenchReport) {
+            pupils = report.pupils
+            seed = report.seed
+            database = report.database
+            sqliteSynchronous = report.synchronous
+            command = report.command
+            notes = report.notes
+            figures = Dictionary(report.figures.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(pupils, forKey: .pupils)
+            try container.encode(seed, forKey: .seed)
+            try container.encode(database, forKey: .database)
+            // Written as null on PostgreSQL, so every report has the same keys.
+            try container.encode(sqliteSynchronous, forKey: .sqliteSynchronous)
+            try container.encode(machine, forKey: .machine)
+            try container.encode(command, forKey: .command)
+            try container.encode(figures, forKey: .figures)
+            try container.encode(notes, forKey: .notes)
+        }
     }
 }
 

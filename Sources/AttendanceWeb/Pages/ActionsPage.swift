@@ -1,0 +1,177 @@
+import AttendanceCore
+import AttendanceStore
+
+/// A school's procedure queue: each due action with why, and the forms the viewer may use on it.
+struct ActionsPage: PageModel {
+    static let template = "actions"
+
+    /// One choice in a drop-down list.
+    struct Option: Sendable {
+        let value: String
+        let label: String
+        var selected = false
+    }
+
+    /// The queue's filters as asked in the address; an empty one admits everything.
+    struct Filters: Sendable {
+        var action = ""
+        var year = ""
+        var group = ""
+        var band = ""
+
+        func admits(_ item: QueuedAction, band pupilBand: Band?) -> Bool {
+            (action.isEmpty || item.action.rawValue == action) && (year.isEmpty || item.pupil.yearGroup == year)
+                && (group.isEmpty || item.pupil.registrationGroup == group)
+                && (band.isEmpty || pupilBand?.rawValue == band)
+        }
+    }
+
+    /// What the viewer may do here: run the procedure, dismiss or authorise, decide on penalty notices.
+    struct Powers: Sendable {
+        var canRun = false
+        var canDismiss = false
+        var canDecidePenalty = false
+    }
+
+    struct Item: Sendable {
+        let id: Int
+        let pupilHref: String
+        let name: String
+        let year: String
+        let group: String
+        let band: String?
+        let bandClass: String?
+        let what: String
+        let explanation: String
+        let basis: String
+        let count: Int
+        let dueOn: String
+        let sessionsText: String
+        let completeAction: String
+        let dismissAction: String
+        let penaltyAction: String
+        /// For a medical evidence flag: what evidence covers its days, or that none does.
+        let evidenceState: String?
+        /// A penalty notice flag: only the head decides it (the warning letter, or not now with a reason).
+        let isPenalty: Bool
+        let canDecidePenalty: Bool
+        let penaltyForHead: String?
+        let canDismiss: Bool
+        /// Set when only whoever authorises absence may close this one and the viewer may not.
+        let forHead: String?
+        let isCall: Bool
+        let isMeeting: Bool
+    }
+
+    let title: String
+    let notice: String?
+    let error: String?
+    let canRun: Bool
+    let base: String
+    let runAction: String
+    let lettersAction: String
+    let none: String
+    let runLabel: String
+    let actionLabel: String
+    let yearLabel: String
+    let groupLabel: String
+    let bandLabel: String
+    let allLabel: String
+    let filterLabel: String
+    let produceDueLabel: String
+    let produceDueHint: String
+    let actionOptions: [Option]
+    let yearOptions: [Option]
+    let groupOptions: [Option]
+    let bandOptions: [Option]
+    let items: [Item]
+    // Said once for every item.
+    let whyLabel: String
+    let dueLabel: String
+    let howLabel: String
+    let completeLabel: String
+    let dismissLabel: String
+    let dismissReasonLabel: String
+    let warnLabel: String
+    let notNowLabel: String
+    let notNowReasonLabel: String
+    let callOutcomeLabel: String
+    let callOutcomes: [Option]
+    let meetingDateLabel: String
+    let meetingTimeLabel: String
+    let meetingPlaceLabel: String
+
+    /// The outcomes a call may be recorded with (their words are `actions.callOutcome.<value>`).
+    static let callOutcomeValues = ["spoke", "message", "noAnswer"]
+
+    /// - Parameters:
+    ///   - all: the whole queue the viewer may see (the year and form choices come from it).
+    ///   - shown: the part of it the filters admit.
+    ///   - evidence: for each medical evidence flag shown, what the record holds covering its days.
+    static func make(
+        school: String, laestab: LAESTAB, all: [QueuedAction], shown: [QueuedAction], bands: [UPN: Band],
+        filters: Filters, evidence: [Int: [String]], powers: Powers, policy: Policy, notice: String?,
+        error: String?, text: @escaping (String, [String: String]) -> String
+    ) -> ActionsPage {
+        let plain = { (key: String) in text(key, [:]) }
+        func label(_ action: ProcedureAction) -> String { text(action.labelKey, action.wordValues(policy)) }
+        func options(_ values: Set<String>, _ selected: String) -> [Option] {
+            values.sorted { (Int($0) ?? 99, $0) < (Int($1) ?? 99, $1) }.map {
+                Option(value: $0, label: $0, selected: $0 == selected)
+            }
+        }
+        let items = shown.map { item -> Item in
+            let band = bands[item.pupil.upn]
+            let isPenalty = item.action == .fpnEligible
+            let isMedical = item.action == .medicalEvidenceRequired
+            let evidenceState = evidence[item.id].map { found in
+                found.isEmpty
+                    ? plain("evidence.missing") : text("evidence.seen", ["what": found.joined(separator: "; ")])
+            }
+            return Item(
+                id: item.id, pupilHref: SiteURL.pupil(item.pupil.upn), name: item.pupil.displayName,
+                year: item.pupil.yearGroup, group: item.pupil.registrationGroup, band: band.map { plain($0.textKey) },
+                bandClass: band?.cssClass, what: label(item.action),
+                explanation: text(item.action.explanationKey, item.action.wordValues(policy)), basis: item.basis,
+                count: item.count, dueOn: item.dueOn.iso,
+                sessionsText: item.sessions.first.map { first in
+                    text(
+                        "actions.sessions",
+                        ["count": String(item.sessions.count), "first": first, "last": item.sessions.last ?? first])
+                } ?? "",
+                completeAction: SiteURL.school(.completeAction, laestab, id: item.id),
+                dismissAction: SiteURL.school(.dismissAction, laestab, id: item.id),
+                penaltyAction: SiteURL.school(.penaltyWarning, laestab, id: item.id),
+                evidenceState: isMedical ? evidenceState ?? plain("evidence.missing") : nil, isPenalty: isPenalty,
+                canDecidePenalty: isPenalty && powers.canDecidePenalty,
+                penaltyForHead: isPenalty && !powers.canDecidePenalty ? plain("actions.fpnForHead") : nil,
+                canDismiss: !isPenalty && powers.canDismiss,
+                forHead: isMedical && !powers.canDismiss ? plain("evidence.forHead") : nil,
+                isCall: item.action == .phoneCall, isMeeting: item.action == .attendanceMeeting)
+        }
+        return ActionsPage(
+            title: text("actions.title", ["school": school]), notice: notice, error: error, canRun: powers.canRun,
+            base: SiteURL.school(.actions, laestab), runAction: SiteURL.school(.runProcedure, laestab),
+            lettersAction: SiteURL.school(.produceDueLetters, laestab), none: plain("actions.none"),
+            runLabel: plain("actions.run"), actionLabel: plain("actions.action"), yearLabel: plain("column.year"),
+            groupLabel: plain("column.group"), bandLabel: plain("column.band"), allLabel: plain("actions.all"),
+            filterLabel: plain("actions.filter"), produceDueLabel: plain("letters.produceDue"),
+            produceDueHint: plain("letters.produceDueHint"),
+            actionOptions: ProcedureAction.allCases.map {
+                Option(value: $0.rawValue, label: label($0), selected: $0.rawValue == filters.action)
+            },
+            yearOptions: options(Set(all.map(\.pupil.yearGroup)), filters.year),
+            groupOptions: options(Set(all.map(\.pupil.registrationGroup)), filters.group),
+            bandOptions: Band.allCases.map {
+                Option(value: $0.rawValue, label: plain($0.textKey), selected: $0.rawValue == filters.band)
+            },
+            items: items, whyLabel: plain("actions.why"), dueLabel: plain("actions.due"),
+            howLabel: plain("actions.how"), completeLabel: plain("actions.complete"),
+            dismissLabel: plain("actions.dismiss"), dismissReasonLabel: plain("actions.dismissReason"),
+            warnLabel: plain("actions.fpnWarn"), notNowLabel: plain("actions.fpnNotNow"),
+            notNowReasonLabel: plain("actions.fpnNotNowReason"), callOutcomeLabel: plain("actions.callOutcome"),
+            callOutcomes: callOutcomeValues.map { Option(value: $0, label: plain("actions.callOutcome.\($0)")) },
+            meetingDateLabel: plain("actions.meetingDate"), meetingTimeLabel: plain("actions.meetingTime"),
+            meetingPlaceLabel: plain("actions.meetingPlace"))
+    }
+}

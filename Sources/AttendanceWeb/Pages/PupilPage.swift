@@ -1,0 +1,319 @@
+import AttendanceCore
+import AttendanceStore
+import Foundation
+
+/// One pupil's attendance: facts, the year's figures, the year session by session with its patterns, the last
+/// four weeks; for staff also corrections, the procedure's timeline, contacts, medical evidence and letters.
+/// Each part for staff is present only when the viewer may see it.
+struct PupilPage: PageModel {
+    static let template = "pupil"
+
+    typealias Text = (String, [String: String]) -> String
+
+    struct StripCell: Sendable {
+        let code: String
+        let category: String
+        let title: String
+    }
+
+    struct Day: Sendable {
+        let date: String
+        let am: String
+        let pm: String
+    }
+
+    struct Correction: Sendable {
+        let session: String
+        let from: String
+        let to: String
+        let by: String
+        let when: String
+        let reason: String
+    }
+
+    /// What school staff see (and a school the pupil has left, for its own time with them).
+    struct Staff: Sendable {
+        let historyTitle: String
+        let noHistory: String
+        let hasHistory: Bool
+        let history: [Correction]
+        let sessionLabel: String
+        let fromLabel: String
+        let toLabel: String
+        let byLabel: String
+        let whenLabel: String
+        let reasonLabel: String
+        let timelineTitle: String
+        let noTimeline: String
+        let timeline: [String]
+    }
+
+    struct ContactLine: Sendable {
+        let name: String
+        let relationship: String
+        let phone: String
+        let email: String
+        let language: String
+    }
+
+    struct Contacts: Sendable {
+        let contactsTitle: String
+        let contacts: [ContactLine]
+    }
+
+    struct Evidence: Sendable {
+        let evidenceTitle: String
+        let evidenceIntro: String
+        let evidenceNotice: String?
+        let evidence: [String]
+        let noEvidence: String
+        let evidenceAction: String
+        let evidenceFromLabel: String
+        let evidenceToLabel: String
+        let evidenceWhatLabel: String
+        let evidenceSeenByLabel: String
+        let evidenceSeenOnLabel: String
+        let evidenceRecord: String
+    }
+
+    struct Option: Sendable {
+        let value: String
+        let label: String
+    }
+
+    struct Message: Sendable {
+        let when: String
+        let how: String
+        let text: String
+        let status: String
+    }
+
+    struct Letters: Sendable {
+        let lettersTitle: String
+        let producedNotice: String?
+        let noLetters: String
+        let hasLetters: Bool
+        let letters: [LetterRow]
+        let letterColumns: LetterColumns
+        let messagesTitle: String
+        let noMessages: String
+        let messages: [Message]
+        let produceAction: String
+        let produceLabel: String
+        let kindLabel: String
+        let kinds: [Option]
+        let detailsLabel: String
+        let meetingDateLabel: String
+        let meetingTimeLabel: String
+        let meetingPlaceLabel: String
+        let holidayFromLabel: String
+        let holidayToLabel: String
+        let holidayDecisionLabel: String
+        let agreedLabel: String
+        let refusedLabel: String
+        let holidayReasonLabel: String
+    }
+
+    let title: String
+    let upnLabel: String
+    let upn: String
+    let schoolLabel: String
+    let school: String
+    /// Absent for a school the pupil has left: the new school's year and form are not theirs to see.
+    let yearLabel: String?
+    let year: String?
+    let group: String?
+    let left: String?
+    let summaryTitle: String
+    let columns: PupilColumns
+    let possible: Int
+    let attended: Int
+    let authorised: Int
+    let unauthorised: Int
+    let attendance: String
+    let band: String?
+    let bandClass: String?
+    let persistent: String
+    let stripTitle: String
+    let strip: [StripCell]
+    let patternsTitle: String
+    let patterns: [String]
+    let noPatterns: String
+    let recentTitle: String
+    let dateLabel: String
+    let morningLabel: String
+    let afternoonLabel: String
+    let days: [Day]
+    let staffView: Staff?
+    let contactsSection: Contacts?
+    let evidenceSection: Evidence?
+    let lettersSection: Letters?
+
+    /// A mark in words: its code and the code's name, or that there is none.
+    static func codeText(_ code: String?, codes: CodeTable, language: Language, text: Text) -> String {
+        guard let code else { return text("pupil.noMark", [:]) }
+        return "\(code) – \(codes[code]?.name(in: language) ?? code)"
+    }
+
+    /// The page's figures and marks.
+    /// - Parameters:
+    ///   - school: the school's name and LAESTAB (the pupil's current one, or the one that they left).
+    ///   - leftOn: for a school the pupil has left, the day they left it (empty if not recorded).
+    ///   - recent: the marks of the last four weeks; `sessions` the school's sessions of the period (none without
+    ///     a school), shown with their marks in `yearMarks`.
+    static func make(
+        pupil: Pupil, upn: UPN, school: (name: String, laestab: LAESTAB?), leftOn: String?, range: DateRange,
+        summary: AttendanceSummary, recent: [RecordedMark], sessions: [SchoolSession], yearMarks: YearMarks,
+        patterns: [PatternFlag],
+        codes: CodeTable, language: Language, staff: Staff? = nil, contacts: Contacts? = nil,
+        evidence: Evidence? = nil, letters: Letters? = nil, text: @escaping Text
+    ) -> PupilPage {
+        let plain = { (key: String) in text(key, [:]) }
+        let byDate = Dictionary(grouping: recent, by: \.mark.session.date)
+        let days = byDate.keys.sorted(by: >).map { date in
+            let marks = byDate[date] ?? []
+            func mark(_ half: SessionHalf) -> String {
+                codeText(
+                    marks.first { $0.mark.session.half == half }?.mark.code, codes: codes, language: language,
+                    text: text)
+            }
+            return Day(date: date.iso, am: mark(.am), pm: mark(.pm))
+        }
+        let strip = sessions.map { session in
+            let code = codes.code(id: yearMarks[session])
+            return StripCell(
+                code: code?.code ?? "·", category: code?.category.rawValue ?? "none",
+                title: "\(session): \(code.map { "\($0.code) \($0.name(in: language))" } ?? plain("pupil.noMark"))")
+        }
+        let hasLeft = leftOn != nil
+        return PupilPage(
+            title: text("pupil.title", ["name": pupil.displayName]), upnLabel: plain("pupil.upn"), upn: upn.value,
+            schoolLabel: plain("pupil.school"), school: "\(school.name) (\(school.laestab?.description ?? ""))",
+            yearLabel: hasLeft ? nil : plain("column.year"), year: hasLeft ? nil : pupil.yearGroup,
+            group: hasLeft ? nil : pupil.registrationGroup,
+            left: leftOn.map { text("pupil.leftNotice", ["date": $0, "school": school.name]) },
+            summaryTitle: text("pupil.summary", ["from": range.start.iso, "to": range.end.iso]),
+            columns: PupilColumns(text: plain), possible: summary.possible, attended: summary.attended,
+            authorised: summary.authorised, unauthorised: summary.unauthorised,
+            attendance: summary.attendancePercentText, band: summary.band.map { plain($0.textKey) },
+            bandClass: summary.band?.cssClass,
+            persistent: plain(summary.persistentAbsence ? "common.yes" : "common.no"),
+            stripTitle: plain("pupil.strip"), strip: strip, patternsTitle: plain("pupil.patterns"),
+            patterns: patterns.map { patternText($0, text: text) }, noPatterns: plain("pupil.noPatterns"),
+            recentTitle: plain("pupil.recent"), dateLabel: plain("pupil.date"), morningLabel: plain("pupil.morning"),
+            afternoonLabel: plain("pupil.afternoon"), days: days, staffView: staff, contactsSection: contacts,
+            evidenceSection: evidence, lettersSection: letters)
+    }
+
+    /// A pattern in words, with the sessions that make it (the first twelve).
+    static func patternText(_ flag: PatternFlag, text: Text) -> String {
+        let day = flag.weekday.map { text("weekday.\($0.rawValue)", [:]) } ?? ""
+        return text("pattern.\(flag.kind.rawValue)", ["count": String(flag.count), "day": day]) + " ("
+            + text("pattern.sessions", [:]) + ": "
+            + flag.sessions.prefix(12).map(\.description).joined(separator: ", ")
+            + (flag.sessions.count > 12 ? " …" : "") + ")"
+    }
+}
+
+extension PupilPage.Staff {
+    /// Corrections newest first, and the procedure's actions each with what became of it.
+    static func make(
+        corrections: [Amendment], actions: [QueuedAction], policy: Policy, codes: CodeTable, language: Language,
+        text: @escaping PupilPage.Text
+    ) -> PupilPage.Staff {
+        let plain = { (key: String) in text(key, [:]) }
+        func code(_ code: String?) -> String {
+            PupilPage.codeText(code, codes: codes, language: language, text: text)
+        }
+        func minute(_ date: Date) -> String {
+            String(Timestamp.text(date).prefix(16)).replacingOccurrences(of: "T", with: " ")
+        }
+        let timeline = actions.map { item in
+            var line =
+                "\(item.dueOn.iso): \(text(item.action.labelKey, item.action.wordValues(policy))) (\(item.basis), \(item.count))"
+            line += " – " + plain("status.\(item.status.rawValue)")
+            if let by = item.statusChangedBy, let at = item.statusChangedAt { line += ", \(by), \(minute(at))" }
+            if let note = item.statusNote { line += ": \(note)" }
+            return line
+        }
+        return PupilPage.Staff(
+            historyTitle: plain("pupil.history"), noHistory: plain("pupil.noHistory"),
+            hasHistory: !corrections.isEmpty,
+            history: corrections.reversed().map {
+                PupilPage.Correction(
+                    session: $0.session.description, from: code($0.oldCode), to: code($0.newCode), by: $0.changedBy,
+                    when: String(Timestamp.text($0.changedAt).prefix(16)), reason: $0.reason)
+            }, sessionLabel: plain("pupil.session"), fromLabel: plain("pupil.from"), toLabel: plain("pupil.to"),
+            byLabel: plain("pupil.by"), whenLabel: plain("pupil.when"), reasonLabel: plain("pupil.reason"),
+            timelineTitle: plain("pupil.timeline"), noTimeline: plain("pupil.noTimeline"), timeline: timeline)
+    }
+}
+
+extension PupilPage.Contacts {
+    static func make(_ contacts: [Contact], text: PupilPage.Text) -> PupilPage.Contacts {
+        PupilPage.Contacts(
+            contactsTitle: text("pupil.contacts", [:]),
+            contacts: contacts.map {
+                PupilPage.ContactLine(
+                    name: $0.name, relationship: $0.relationship, phone: $0.mobile ?? $0.phone ?? "",
+                    email: $0.email ?? "", language: $0.language.rawValue)
+            })
+    }
+}
+
+extension PupilPage.Evidence {
+    /// Medical evidence recorded for the pupil's absences, and the form to record more (after Letter 3 the head
+    /// authorises illness and appointments only with it).
+    static func make(
+        _ records: [MedicalEvidence], letter3Sent: LocalDate?, saved: Bool, school: LAESTAB, upn: UPN,
+        text: PupilPage.Text
+    ) -> PupilPage.Evidence {
+        PupilPage.Evidence(
+            evidenceTitle: text("evidence.title", [:]),
+            evidenceIntro: letter3Sent.map { text("evidence.afterLetter3", ["date": $0.iso]) }
+                ?? text("evidence.intro", [:]), evidenceNotice: saved ? text("evidence.saved", [:]) : nil,
+            evidence: records.map {
+                text(
+                    "evidence.line",
+                    [
+                        "from": $0.days.start.iso, "to": $0.days.end.iso, "what": $0.what, "by": $0.seenBy,
+                        "on": $0.seenOn.iso,
+                    ])
+            }, noEvidence: text("evidence.none", [:]),
+            evidenceAction: SiteURL.schoolPupil(.medicalEvidence, school, upn),
+            evidenceFromLabel: text("evidence.from", [:]), evidenceToLabel: text("evidence.to", [:]),
+            evidenceWhatLabel: text("evidence.what", [:]), evidenceSeenByLabel: text("evidence.seenBy", [:]),
+            evidenceSeenOnLabel: text("evidence.seenOn", [:]), evidenceRecord: text("evidence.record", [:]))
+    }
+}
+
+extension PupilPage.Letters {
+    /// The pupil's letters and messages, and the form to produce one (the penalty notice warning only for whoever
+    /// decides penalty notices).
+    static func make(
+        letters: [StoredLetter], deliveries: [Delivery], mayWarn: Bool, produced: Bool, school: LAESTAB, upn: UPN,
+        text: @escaping PupilPage.Text
+    ) -> PupilPage.Letters {
+        let plain = { (key: String) in text(key, [:]) }
+        return PupilPage.Letters(
+            lettersTitle: plain("letters.title"), producedNotice: produced ? plain("letters.produced") : nil,
+            noLetters: plain("letters.noLetters"), hasLetters: !letters.isEmpty,
+            letters: LetterRow.rows(letters, deliveries: deliveries, text: text),
+            letterColumns: LetterColumns(text: plain), messagesTitle: plain("letters.messages"),
+            noMessages: plain("letters.noMessages"),
+            messages: deliveries.filter { $0.letterID == nil }.map {
+                PupilPage.Message(
+                    when: String(Timestamp.text($0.createdAt).prefix(16)).replacingOccurrences(of: "T", with: " "),
+                    how: plain("channel.\($0.channel.rawValue)"), text: $0.body,
+                    status: LetterRow.status($0, text: text))
+            }, produceAction: SiteURL.schoolPupil(.produceLetter, school, upn), produceLabel: plain("letters.produce"),
+            kindLabel: plain("letters.kind"),
+            kinds: LetterKind.allCases.filter { $0 != .fpnWarning || mayWarn }.map {
+                PupilPage.Option(value: $0.rawValue, label: plain("letters.kind.\($0.rawValue)"))
+            }, detailsLabel: plain("letters.details"), meetingDateLabel: plain("letters.meetingDate"),
+            meetingTimeLabel: plain("letters.meetingTime"), meetingPlaceLabel: plain("letters.meetingPlace"),
+            holidayFromLabel: plain("letters.holidayFrom"), holidayToLabel: plain("letters.holidayTo"),
+            holidayDecisionLabel: plain("letters.holidayDecision"), agreedLabel: plain("letters.agreed"),
+            refusedLabel: plain("letters.refused"), holidayReasonLabel: plain("letters.holidayReason"))
+    }
+}

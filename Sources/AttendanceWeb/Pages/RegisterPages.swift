@@ -1,0 +1,255 @@
+import AttendanceCore
+import AttendanceStore
+
+/// The registers a user may see on a day, school by school, with whether each is taken.
+struct RegistersPage: PageModel {
+    static let template = "registers"
+
+    struct Session: Sendable {
+        let href: String
+        let takeLabel: String
+        let status: String
+        let statusClass: String
+        /// Only on a school day, and only for whoever may take this register.
+        let canTake: Bool
+    }
+
+    struct Group: Sendable {
+        let group: String
+        let sessions: [Session]
+        let printHref: String
+    }
+
+    /// The office's links, for whoever manages the school's attendance.
+    struct Office: Sendable {
+        let officeHref: String
+        let lateBookHref: String
+    }
+
+    struct School: Sendable {
+        let name: String
+        let laestab: String
+        let groups: [Group]
+        let notSchoolDay: String?
+        let office: Office?
+    }
+
+    /// A school's registers as the store has them, with what the viewer may do.
+    struct Registers: Sendable {
+        let name: String
+        let laestab: LAESTAB
+        let isSchoolDay: Bool
+        let mayManage: Bool
+        let groups: [(group: RegisterGroup, mayTake: Bool)]
+    }
+
+    let title: String
+    let notice: String?
+    let date: String
+    let registersAction: String
+    let otherDay: String
+    let show: String
+    let none: String
+    let schools: [School]
+    let printLabel: String
+    let officeLabel: String
+    let lateBookLabel: String
+
+    /// - Parameter saved: the register just saved, if any.
+    static func make(
+        date: LocalDate, schools: [Registers], saved: (group: String, half: SessionHalf?)?,
+        text: @escaping (String, [String: String]) -> String
+    ) -> RegistersPage {
+        let plain = { (key: String) in text(key, [:]) }
+        func sessionName(_ half: SessionHalf) -> String { plain("session.\(half.rawValue)") }
+        let shown = schools.filter { !$0.groups.isEmpty }.map { school in
+            School(
+                name: school.name, laestab: school.laestab.description,
+                groups: school.groups.map { group, mayTake in
+                    Group(
+                        group: group.group,
+                        sessions: SessionHalf.allCases.map { half in
+                            let taken = group.isTaken(half)
+                            return Session(
+                                href: SiteURL.register(school.laestab, group: group.group, date: date, half: half),
+                                takeLabel: text("registers.take", ["session": sessionName(half)]),
+                                status: sessionName(half) + ": "
+                                    + (taken
+                                        ? plain("registers.taken")
+                                        : text(
+                                            "registers.notTaken",
+                                            ["marked": String(group.marked(half)), "roll": String(group.onRoll)])),
+                                statusClass: taken ? "taken" : "not-taken", canTake: mayTake && school.isSchoolDay)
+                        },
+                        printHref: SiteURL.printRegister(school.laestab, group: group.group, query: ["to": date.iso]))
+                },
+                notSchoolDay: school.isSchoolDay ? nil : text("register.notSchoolDay", ["date": date.iso]),
+                office: school.mayManage
+                    ? Office(
+                        officeHref: SiteURL.school(.office, school.laestab, query: ["date": date.iso]),
+                        lateBookHref: SiteURL.school(.lateBook, school.laestab)) : nil)
+        }
+        return RegistersPage(
+            title: text("registers.title", ["date": date.iso]),
+            notice: saved.map {
+                text("registers.saved", ["group": $0.group, "session": $0.half.map(sessionName) ?? ""])
+            }, date: date.iso,
+            registersAction: SiteURL.registers.path(), otherDay: plain("registers.otherDay"),
+            show: plain("registers.show"), none: plain("registers.none"), schools: shown,
+            printLabel: plain("registers.print"), officeLabel: plain("registers.office"),
+            lateBookLabel: plain("registers.lateBook"))
+    }
+}
+
+/// One register to take: each pupil on roll with their mark (or what was chosen), and the choices the user has.
+struct RegisterPage: PageModel {
+    static let template = "register"
+
+    /// How a line is marked on the form.
+    enum Kind: String, Sendable {
+        case present, late, absent, other
+    }
+
+    struct CodeOption: Sendable {
+        let code: String
+        let name: String
+        let selected: Bool
+    }
+
+    struct Line: Sendable {
+        let upn: String
+        let pupilHref: String
+        let name: String
+        let initials: String
+        /// The code the page was drawn with, sent back so that a save can tell if someone else changed it.
+        let seen: String
+        let minutes: String
+        let minutesLabel: String
+        let otherCodeLabel: String
+        let codes: [CodeOption]
+        let current: String?
+        /// A planned absence (a form tutor does not overwrite it).
+        let planned: String?
+        let isPresent: Bool
+        let isLate: Bool
+        let isAbsent: Bool
+        let isOther: Bool
+        let error: String?
+    }
+
+    /// What the form asked for, for redrawing it: the user's choices, and an error per pupil.
+    struct Asked: Sendable {
+        var choices: [UPN: RegisterController.Choice] = [:]
+        var errors: [UPN: String] = [:]
+        var fillPresent = false
+        var summary: String? = nil
+        var conflicts: [String] = []
+        var reason = ""
+    }
+
+    let title: String
+    let closes: String
+    let keysHint: String
+    let errorSummary: String?
+    let hasConflicts: Bool
+    let conflicts: [String]
+    let conflictsIntro: String
+    let empty: String?
+    let hasLines: Bool
+    let lines: [Line]
+    let allPresent: String
+    let allPresentHint: String
+    let allPresentHref: String
+    let action: String
+    let pupilLabel: String
+    let markLabel: String
+    let presentLabel: String
+    let lateLabel: String
+    let absentLabel: String
+    let otherLabel: String
+    let presentCode: String
+    let absentCode: String
+    let chooseLabel: String
+    let historyLabel: String
+    /// Once any mark is recorded, a change needs a reason.
+    let taken: Bool
+    let reasonLabel: String
+    let reasonHint: String
+    let reason: String
+    let save: String
+
+    /// - Parameters:
+    ///   - otherCodes: the codes this user may choose besides present, late and no reason yet.
+    ///   - registerCodesOnly: the user is only a form tutor here (planned absences are shown, not offered).
+    static func make(
+        school: StoredSchool, group: String, session: SchoolSession, lines: [RegisterLine], codes: CodeTable,
+        otherCodes: [AttendanceCode], registerCodesOnly: Bool, asked: Asked, language: Language,
+        text: @escaping (String, [String: String]) -> String
+    ) -> RegisterPage {
+        let plain = { (key: String) in text(key, [:]) }
+        let laestab = school.school.laestab
+        let times = school.school.times(for: session.half)
+        let present = RegisterRules.presentCode(for: session.half, codes: codes)
+        let absent = codes.code(meaning: .noReasonYet)
+        func words(_ code: AttendanceCode) -> String { "\(code.code) – \(code.name(in: language))" }
+        let rows = lines.map { line -> Line in
+            let upn = line.pupil.upn
+            let current = line.mark.flatMap { codes[$0.mark.code] }
+            let choice = asked.choices[upn]
+            var kind = choice?.kind.flatMap(Kind.init(rawValue:))
+            var minutes = choice?.minutes ?? line.mark?.mark.minutesLate.map(String.init) ?? ""
+            var other = choice?.other ?? ""
+            if choice?.kind == nil, let current {
+                if current.code == present.code {
+                    kind = .present
+                } else if current.isLate {
+                    kind = .late
+                } else if current.code == absent?.code {
+                    kind = .absent
+                } else {
+                    kind = .other
+                    other = current.code
+                }
+            }
+            if kind == nil && asked.fillPresent { kind = .present }
+            if kind != .late && choice == nil && line.mark == nil { minutes = "" }
+            let name = line.pupil.displayName
+            let forename = line.pupil.preferredForename ?? line.pupil.legalForename
+            let surname = line.pupil.preferredSurname ?? line.pupil.legalSurname
+            return Line(
+                upn: upn.value, pupilHref: SiteURL.pupil(upn), name: "\(surname), \(forename)",
+                initials: String(forename.prefix(1)) + String(surname.prefix(1)),
+                seen: choice?.seen ?? line.mark?.mark.code ?? "", minutes: minutes,
+                minutesLabel: text("register.minutesLate", ["name": name]),
+                otherCodeLabel: text("register.otherCode", ["name": name]),
+                codes: otherCodes.map {
+                    CodeOption(code: $0.code, name: $0.name(in: language), selected: $0.code == other)
+                },
+                current: current.map { words($0) + (line.mark?.mark.minutesLate.map { " (\($0) min)" } ?? "") },
+                planned: current.flatMap { code in
+                    RegisterRules.isPlanned(code) && registerCodesOnly
+                        ? text("register.planned", ["code": words(code)]) : nil
+                }, isPresent: kind == .present, isLate: kind == .late, isAbsent: kind == .absent,
+                isOther: kind == .other, error: asked.errors[upn])
+        }
+        return RegisterPage(
+            title: text(
+                "register.title",
+                ["group": group, "date": session.date.iso, "session": plain("session.\(session.half.rawValue)")]),
+            closes: text("register.closes", ["start": times.start.description, "close": times.close.description]),
+            keysHint: plain("register.keysHint"), errorSummary: asked.summary, hasConflicts: !asked.conflicts.isEmpty,
+            conflicts: asked.conflicts, conflictsIntro: plain("register.conflicts"),
+            empty: rows.isEmpty ? plain("register.empty") : nil, hasLines: !rows.isEmpty, lines: rows,
+            allPresent: plain("register.allPresent"), allPresentHint: plain("register.allPresentHint"),
+            allPresentHref: SiteURL.register(
+                laestab, group: group, date: session.date, half: session.half, query: ["fill": "present"]),
+            action: SiteURL.register(laestab, group: group, date: session.date, half: session.half),
+            pupilLabel: plain("register.pupil"), markLabel: plain("register.mark"),
+            presentLabel: plain("register.present"), lateLabel: plain("register.late"),
+            absentLabel: plain("register.absent"), otherLabel: plain("register.other"), presentCode: present.code,
+            absentCode: absent?.code ?? "", chooseLabel: plain("register.choose"),
+            historyLabel: plain("register.history"), taken: lines.contains { $0.mark != nil },
+            reasonLabel: plain("register.reason"), reasonHint: plain("register.reasonHint"), reason: asked.reason,
+            save: plain("register.save"))
+    }
+}
