@@ -55,7 +55,7 @@ extension Store {
         at now: Date = Date()
     ) async throws {
         guard status == .done || status == .dismissed else {
-            throw StoreError.invalid("an action closes as done or dismissed")
+            throw StoreError.cannotCloseAs(status)
         }
         guard
             let row = try await sql.raw(

@@ -28,13 +28,13 @@ extension Store {
     ) async throws -> Int {
         let email = email.lowercased().trimmingCharacters(in: .whitespaces)
         guard email.contains("@"), email.count <= 254 else {
-            throw StoreError.invalid("'\(email)' is not an email address")
+            throw StoreError.notAnEmail(email)
         }
         guard try await user(email: email) == nil else {
-            throw StoreError.invalid("a user with the email \(email) already exists")
+            throw StoreError.emailTaken(email)
         }
         for grant in grants {
-            do { try grant.validate() } catch { throw StoreError.invalid("\(error)") }
+            do { try grant.validate() } catch { throw StoreError.badGrant(error) }
             if let school = grant.school { _ = try await requireSchool(school) }
             if let child = grant.child { _ = try await requirePupil(child) }
         }
@@ -60,7 +60,7 @@ extension Store {
     /// Adds a role to an existing user.
     public func addGrant(_ grant: RoleGrant, toUser email: String, by actor: AuditActor) async throws {
         guard let user = try await user(email: email) else { throw StoreError.notFound("user \(email)") }
-        do { try grant.validate() } catch { throw StoreError.invalid("\(error)") }
+        do { try grant.validate() } catch { throw StoreError.badGrant(error) }
         try await transaction { db in
             try await Self.insertGrants([grant], userID: user.id, on: db)
             try await Self.audit(
@@ -190,8 +190,7 @@ extension Store {
         guard let user = try await user(id: userID) else { throw StoreError.notFound("user \(userID)") }
         let roles = [Role.seniorManagement.rawValue, Role.attendanceAdministrator.rawValue]
         guard user.grants.contains(where: { $0.school == school && roles.contains($0.role.rawValue) }) else {
-            throw StoreError.invalid(
-                "only senior management or the attendance office can be named to authorise absence")
+            throw StoreError.notADelegateRole
         }
         try await transaction { db in
             try await db.update("role_grants").set("authorises_absence", to: delegate).where("user_id", .equal, userID)

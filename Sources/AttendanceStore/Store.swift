@@ -57,8 +57,16 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case evidenceRequired
     /// Only a pending action can be closed.
     case notPending
-    /// Something else the caller gave that cannot be kept (an email address, a role grant), said in the reason.
-    case invalid(String)
+    /// An account's email address that is not one.
+    case notAnEmail(String)
+    /// Another account has this email address.
+    case emailTaken(String)
+    /// A role given without the scope it needs.
+    case badGrant(RoleGrant.Problem)
+    /// Only senior management or the attendance office may be named to authorise absence.
+    case notADelegateRole
+    /// An action closes as done or dismissed, nothing else.
+    case cannotCloseAs(RecordedAction.Status)
     /// What the database holds breaks the program's own rules: never the caller's mistake.
     case corrupt(String)
 
@@ -72,7 +80,12 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .duplicateMark(let upn, let session): return "\(upn) \(session) is given twice"
         case .evidenceRequired: return "medical evidence is needed after Letter 3"
         case .notPending: return "this action is no longer pending"
-        case .invalid(let reason): return reason
+        case .notAnEmail(let email): return "'\(email)' is not an email address"
+        case .emailTaken(let email): return "a user with the email \(email) already exists"
+        case .badGrant(let problem): return problem.description
+        case .notADelegateRole:
+            return "only senior management or the attendance office can be named to authorise absence"
+        case .cannotCloseAs(let status): return "an action closes as done or dismissed, not \(status.rawValue)"
         case .corrupt(let what): return "the database holds \(what)"
         }
     }

@@ -105,7 +105,11 @@ struct PageErrorMiddleware: AsyncMiddleware {
             case .duplicateMark: return (.unprocessableEntity, "error.duplicateMark", nil)
             case .evidenceRequired: return (.unprocessableEntity, "contact.needsEvidence", nil)
             case .notPending: return (.conflict, "error.notPending", nil)
-            case .invalid(let reason): return (.unprocessableEntity, "error.badRequest", reason)
+            case .notAnEmail(let email): return (.unprocessableEntity, "error.notAnEmail", email)
+            case .emailTaken: return (.conflict, "error.emailTaken", nil)
+            case .badGrant(let problem): return (.unprocessableEntity, "error.grant.\(problem.key)", nil)
+            case .notADelegateRole: return (.unprocessableEntity, "error.notADelegateRole", nil)
+            case .cannotCloseAs: return (.unprocessableEntity, "error.cannotClose", nil)
             case .badDatabaseURL, .corrupt: return (.internalServerError, "error.server", nil)
             }
         }

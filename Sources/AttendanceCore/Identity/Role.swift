@@ -54,6 +54,16 @@ public struct RoleGrant: Hashable, Sendable, Codable {
         case needsGroups
         case needsChild
 
+        /// Its name in a string catalogue (`needsSchool`, …).
+        public var key: String {
+            switch self {
+            case .needsSchool: "needsSchool"
+            case .needsYears: "needsYears"
+            case .needsGroups: "needsGroups"
+            case .needsChild: "needsChild"
+            }
+        }
+
         public var description: String {
             switch self {
             case .needsSchool(let role): return "a \(role.rawValue) needs a school (--school LAESTAB)"
