@@ -9,15 +9,27 @@ public struct RegisterLine: Sendable, Hashable {
     public let mark: RecordedMark?
 }
 
+/// The first mark of a register: who took it, and when.
+public struct FirstMark: Sendable, Hashable {
+    public let by: String
+    public let at: Date
+}
+
 /// A registration group on a day, with whether each register has been taken.
 public struct RegisterGroup: Sendable, Hashable {
-    public let group: String
-    public let yearGroups: Set<String>
-    public let onRoll: Int
-    public let markedAM: Int
-    public let markedPM: Int
+    public internal(set) var group: String
+    public internal(set) var yearGroups: Set<String>
+    public internal(set) var onRoll: Int
+    public internal(set) var markedAM: Int
+    public internal(set) var markedPM: Int
+
+    /// Who recorded the session's first mark and when (from the marks and what corrections replaced): who took
+    /// the register, and whether they took it in time.
+    public internal(set) var firstAM: FirstMark? = nil
+    public internal(set) var firstPM: FirstMark? = nil
 
     public func marked(_ half: SessionHalf) -> Int { half == .am ? markedAM : markedPM }
+    public func first(_ half: SessionHalf) -> FirstMark? { half == .am ? firstAM : firstPM }
     public func isTaken(_ half: SessionHalf) -> Bool { onRoll > 0 && marked(half) == onRoll }
 }
 
@@ -25,34 +37,47 @@ extension Store {
     /// The registration groups of a school on a day, with how many pupils have a mark for each session.
     func registerGroups(schoolID: Int, on date: LocalDate) async throws -> [RegisterGroup] {
         let roll = try await roll(of: schoolID, in: DateRange(date, date)!)
+        // Every mark recorded that day, and the first recording of each mark a correction replaced.
         let marks = try await sql.raw(
             """
-            SELECT pupil_id, session FROM marks WHERE school_id = \(bind: schoolID) AND date = \(bind: date.iso)
+            SELECT pupil_id, session, recorded_by AS who, recorded_at AS happened, 1 AS current FROM marks
+            WHERE school_id = \(bind: schoolID) AND date = \(bind: date.iso)
+            UNION ALL
+            SELECT pupil_id, session, old_recorded_by, old_recorded_at, 0 FROM mark_amendments
+            WHERE school_id = \(bind: schoolID) AND date = \(bind: date.iso)
             """
         ).all()
         var marked: [Int: Set<String>] = [:]
+        var first: [Int: [String: FirstMark]] = [:]
         for row in marks {
-            marked[try row.decode(column: "pupil_id", as: Int.self), default: []]
-                .insert(try row.decode(column: "session", as: String.self))
+            let pupil = try row.decode(column: "pupil_id", as: Int.self)
+            let session = try row.decode(column: "session", as: String.self)
+            if try row.decode(column: "current", as: Int.self) == 1 { marked[pupil, default: []].insert(session) }
+            let mark = FirstMark(
+                by: try row.decode(column: "who", as: String.self),
+                at: Self.date(fromTimestamp: try row.decode(column: "happened", as: String.self)))
+            if first[pupil]?[session].map({ mark.at < $0.at }) ?? true { first[pupil, default: [:]][session] = mark }
         }
         var order: [String] = []
-        var groups: [String: (years: Set<String>, roll: Int, am: Int, pm: Int)] = [:]
+        var groups: [String: RegisterGroup] = [:]
+        func earlier(_ a: FirstMark?, _ b: FirstMark?) -> FirstMark? {
+            guard let a, let b else { return a ?? b }
+            return a.at <= b.at ? a : b
+        }
         for entry in roll {
             let name = entry.pupil.registrationGroup
             if groups[name] == nil {
                 order.append(name)
-                groups[name] = ([], 0, 0, 0)
+                groups[name] = RegisterGroup(group: name, yearGroups: [], onRoll: 0, markedAM: 0, markedPM: 0)
             }
-            groups[name]!.years.insert(entry.pupil.yearGroup)
-            groups[name]!.roll += 1
-            if marked[entry.id]?.contains("AM") == true { groups[name]!.am += 1 }
-            if marked[entry.id]?.contains("PM") == true { groups[name]!.pm += 1 }
+            groups[name]!.yearGroups.insert(entry.pupil.yearGroup)
+            groups[name]!.onRoll += 1
+            if marked[entry.id]?.contains("AM") == true { groups[name]!.markedAM += 1 }
+            if marked[entry.id]?.contains("PM") == true { groups[name]!.markedPM += 1 }
+            groups[name]!.firstAM = earlier(groups[name]!.firstAM, first[entry.id]?["AM"])
+            groups[name]!.firstPM = earlier(groups[name]!.firstPM, first[entry.id]?["PM"])
         }
-        return order.map {
-            RegisterGroup(
-                group: $0, yearGroups: groups[$0]!.years, onRoll: groups[$0]!.roll, markedAM: groups[$0]!.am,
-                markedPM: groups[$0]!.pm)
-        }
+        return order.map { groups[$0]! }
     }
 
     /// The year groups of the pupils on a group's roll on a day (for the authorisation policy).

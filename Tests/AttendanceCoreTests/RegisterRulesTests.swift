@@ -87,3 +87,18 @@ import Testing
         #expect(at("2026-11-26", "00:00"))
     }
 }
+
+extension RegisterRulesTests {
+    /// A register is late when its first mark came after it closed (9:20 here), or on a later day.
+    @Test(arguments: [
+        ("2025-11-24", 9, 20, false), ("2025-11-24", 9, 21, true), ("2025-11-24", 8, 40, false),
+        ("2025-11-25", 8, 0, true), ("2025-11-23", 23, 0, false),
+    ])
+    func aRegisterIsLateWhenFirstMarkedAfterItClosed(date: String, hour: Int, minute: Int, late: Bool) throws {
+        let times = try #require(
+            RegisterTimes(start: TimeOfDay(hour: 8, minute: 50)!, close: TimeOfDay(hour: 9, minute: 20)!))
+        let session = SchoolSession(LocalDate(iso: "2025-11-24")!, .am)
+        let recorded = (LocalDate(iso: date)!, TimeOfDay(hour: hour, minute: minute)!)
+        #expect(RegisterRules.takenLate(session, times: times, recorded: recorded) == late)
+    }
+}

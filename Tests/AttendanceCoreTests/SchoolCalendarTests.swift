@@ -72,3 +72,25 @@ let autumn2025 = SchoolCalendar(entries: [
         #expect(SchoolWeek.current(on: day(today)) == range(from, to))
     }
 }
+
+extension SchoolCalendarTests {
+    /// One tap to the previous or next school day skips weekends, half-term, closures and the holidays between terms.
+    @Test(
+        arguments: [
+            ("2025-11-03", "2025-10-24", "2025-11-04"),  // a Monday after half-term
+            ("2025-10-29", "2025-10-24", "2025-11-03"),  // inside half-term
+            ("2026-01-19", "2026-01-16", "2026-01-21"),  // the day before a snow closure
+            ("2025-12-19", "2025-12-18", "2026-01-05"),  // the last day of term
+            ("2025-09-02", nil, "2025-09-03"),  // the first school day of the calendar
+        ] as [(String, String?, String)])
+    func theNearestSchoolDays(from: String, before: String?, after: String) {
+        #expect(autumn2025.schoolDay(before: day(from)) == before.map(day))
+        #expect(autumn2025.schoolDay(after: day(from)) == day(after))
+    }
+
+    @Test func aRegisterLandsOnTheLastSchoolDay() {
+        #expect(autumn2025.lastSchoolDay(onOrBefore: day("2025-11-08")) == day("2025-11-07"))  // Saturday
+        #expect(autumn2025.lastSchoolDay(onOrBefore: day("2025-11-07")) == day("2025-11-07"))
+        #expect(autumn2025.schoolDay(after: day("2026-03-27")) == nil)  // the calendar ends
+    }
+}

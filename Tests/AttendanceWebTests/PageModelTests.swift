@@ -342,6 +342,21 @@ extension PageModelTests {
         upn: try! UPN("B801200005001"), legalSurname: "Jones", legalForename: "Ann",
         dateOfBirth: LocalDate(iso: "2012-01-01")!, sex: .female, yearGroup: "8", registrationGroup: "8W")
 
+    /// Monday 24 November 2025 as a register's day, seen that day: the Friday before, no next day yet.
+    static let schoolDay = RegisterPage.Day(
+        calendar: SchoolCalendar(entries: [
+            CalendarEntry(
+                kind: .term, range: DateRange(LocalDate(iso: "2025-09-01")!, LocalDate(iso: "2025-12-19")!)!,
+                name: "Autumn")
+        ]), date: LocalDate(iso: "2025-11-24")!, today: LocalDate(iso: "2025-11-24")!)
+
+    static func school(_ laestab: LAESTAB) -> School {
+        let times = RegisterTimes(start: TimeOfDay(hour: 8, minute: 50)!, close: TimeOfDay(hour: 9, minute: 20)!)!
+        return School(
+            laNumber: laestab.la, estabNumber: laestab.estab, name: laestab == mainSchool ? "Ysgol Test" : "Empty",
+            phase: .secondary, am: times, pm: times)
+    }
+
     static func queued(_ id: Int, _ action: ProcedureAction, sessions: [String] = []) -> QueuedAction {
         QueuedAction(
             id: id, pupil: ann, action: action, basis: "unauthorised", count: 10, sessions: sessions,
@@ -408,18 +423,20 @@ extension PageModelTests {
         let otherCodes = [codes["I"]!, codes["M"]!]
         let first = RegisterPage.make(
             school: school, group: "8W", session: session, lines: lines, codes: codes, otherCodes: otherCodes,
-            registerCodesOnly: true, asked: .init(fillPresent: true), language: .en, text: { strings($0, .en, $1) })
+            registerCodesOnly: true, asked: .init(fillPresent: true), day: Self.schoolDay, language: .en,
+            text: { strings($0, .en, $1) })
         #expect(first.lines.map(\.isLate) == [true, false] && first.lines.map(\.isPresent) == [false, true])
         #expect(first.lines[0].minutes == "12" && first.lines[0].seen == "L" && first.lines[1].seen == "")
         #expect(first.lines[0].current?.hasPrefix("L – ") == true && first.taken)
-        #expect(first.allPresentHref == "/registers/6654001/8W/2025-11-24/AM?fill=present")
+        #expect(first.previousHref == "/registers/6654001/8W/2025-11-21/AM" && first.nextHref == nil)
+        #expect(first.closed == nil && first.hasLines)
         // Redrawn after a refused save: the user's choice and the error stay, the other code is selected.
         let again = RegisterPage.make(
             school: school, group: "8W", session: session, lines: lines, codes: codes, otherCodes: otherCodes,
             registerCodesOnly: true,
             asked: .init(
                 choices: [bob.upn: .init(kind: "other", minutes: "", other: "M", seen: "")],
-                errors: [bob.upn: "Needs evidence"], summary: "Check the marks"),
+                errors: [bob.upn: "Needs evidence"], summary: "Check the marks"), day: Self.schoolDay,
             language: .cy, text: { strings($0, .cy, $1) })
         #expect(again.lines[1].isOther && again.lines[1].codes.map(\.selected) == [false, true])
         let html = try await render(again)
@@ -435,11 +452,9 @@ extension PageModelTests {
         let page = RegistersPage.make(
             date: monday,
             schools: [
+                .init(school: Self.school(mainSchool), isSchoolDay: true, mayManage: false, groups: [(group, true)]),
                 .init(
-                    name: "Ysgol Test", laestab: mainSchool, isSchoolDay: true, mayManage: false,
-                    groups: [(group, true)]),
-                .init(
-                    name: "Empty", laestab: LAESTAB(la: 665, estab: 4002), isSchoolDay: true, mayManage: true,
+                    school: Self.school(LAESTAB(la: 665, estab: 4002)), isSchoolDay: true, mayManage: true,
                     groups: []),
             ], saved: ("8W", .pm), text: { strings($0, .en, $1) })
         #expect(page.schools.map(\.name) == ["Ysgol Test"] && page.schools[0].office == nil)
@@ -451,9 +466,7 @@ extension PageModelTests {
         let holiday = RegistersPage.make(
             date: monday,
             schools: [
-                .init(
-                    name: "Ysgol Test", laestab: mainSchool, isSchoolDay: false, mayManage: true,
-                    groups: [(group, true)])
+                .init(school: Self.school(mainSchool), isSchoolDay: false, mayManage: true, groups: [(group, true)])
             ], saved: nil, text: { strings($0, .cy, $1) })
         #expect(holiday.schools[0].groups[0].sessions.allSatisfy { !$0.canTake })
         #expect(holiday.schools[0].notSchoolDay != nil && holiday.schools[0].office != nil)

@@ -49,10 +49,18 @@ import VaporTesting
             let form = try await Form(store: store)
             #expect(form.lines.count >= 5 && form.lines.allSatisfy { $0.mark == nil })
             var tutor = try await Browser.signedIn(app, as: .formTutor)
-            let page = try await tutor.get(form.path + "?fill=present")
-            #expect(page.status == .ok)
-            #expect(page.body.string.components(separatedBy: "value=\"present\" checked").count == form.lines.count + 1)
+            try await tutor.get(form.path)
+            // Three exceptions tapped, then "All present" without the page's script: the form comes back with the
+            // exceptions kept, everyone else present, and nothing saved yet.
             let absent = Array(form.lines.prefix(3).map(\.pupil.upn))
+            var tapped = form.fields(Dictionary(uniqueKeysWithValues: absent.map { ($0, ["mark": "absent"]) }))
+            for line in form.lines where !absent.contains(line.pupil.upn) { tapped["mark-\(line.pupil.upn)"] = nil }
+            tapped["fill"] = "present"
+            let page = try await tutor.post(form.path, tapped)
+            #expect(page.status == .ok)
+            #expect(page.body.string.components(separatedBy: "value=\"present\" checked").count == form.lines.count - 2)
+            #expect(page.body.string.components(separatedBy: "value=\"absent\" checked").count == 4)
+            #expect(try await codes(store, form).isEmpty)
             let saved = try await tutor.post(
                 form.path, form.fields(Dictionary(uniqueKeysWithValues: absent.map { ($0, ["mark": "absent"]) })))
             #expect(saved.status == .seeOther)
@@ -272,6 +280,60 @@ import VaporTesting
             let row = rows.first { $0.hasPrefix(first.value) }!.split(separator: ",", omittingEmptySubsequences: false)
             #expect(Int(row[row.count - 4]) == summary.possible)
             #expect(Int(row[row.count - 1]) == summary.unauthorised)
+        }
+    }
+}
+
+extension RegisterTests {
+    /// A register's day: one tap to the school day before; a Sunday or a day to come says so with no Save button;
+    /// a form with nobody on roll or a date that is not one is "not found" with a sentence saying which.
+    @Test func aRegisterSaysPlainlyWhenItCannotBeTakenAndMovesBetweenSchoolDays() async throws {
+        try await withWebApp { app, store in
+            let form = try await Form(store: store)
+            var tutor = try await Browser.signedIn(app, as: .formTutor)
+            let base = "/registers/\(mainSchool)/\(form.group)"
+            let today = try await tutor.get(form.path).body.string
+            #expect(today.contains("href=\"\(base)/2026-11-24/AM\" rel=\"prev\""))
+            #expect(!today.contains("rel=\"next\""))  // tomorrow has not come
+            #expect(today.contains("id=\"save-register\"") && today.contains("id=\"all-present\""))
+            let monday = try await tutor.get("\(base)/2026-11-23/AM").body.string
+            #expect(monday.contains("href=\"\(base)/2026-11-20/AM\" rel=\"prev\""))
+            #expect(monday.contains("href=\"\(base)/2026-11-24/AM\" rel=\"next\""))
+            for (day, words) in [("2026-11-22", "is not a school day"), ("2026-11-26", "has not come yet")] {
+                let page = try await tutor.get("\(base)/\(day)/AM")
+                #expect(page.status == .ok)
+                #expect(page.body.string.contains(words), "\(day)")
+                #expect(!page.body.string.contains("save-register") && !page.body.string.contains("class=\"register\""))
+            }
+            // The day picker lands on the same register for the day picked.
+            let picked = try await tutor.get(form.path + "?date=2026-11-20")
+            #expect(picked.status == .seeOther && picked.headers.first(name: .location) == "\(base)/2026-11-20/AM")
+            var head = try await Browser.signedIn(app, as: .headTeacher)
+            let unknown = try await head.get("/registers/\(mainSchool)/7Z/\(testToday)/AM")
+            #expect(unknown.status == .notFound && unknown.body.string.contains("no such form at this school"))
+            let badDate = try await head.get("\(base)/2026-13-45/AM")
+            #expect(badDate.status == .notFound && badDate.body.string.contains("does not name a date"))
+            let badSession = try await head.get("\(base)/\(testToday)/XX")
+            #expect(badSession.status == .notFound && badSession.body.string.contains("morning or afternoon"))
+            // A head may enter planned absences ahead: the day to come is open to them, saying so.
+            let ahead = try await head.get("\(base)/2026-11-26/AM").body.string
+            #expect(ahead.contains("only planned absences") && ahead.contains("save-register"))
+        }
+    }
+
+    @Test func theRegistersListSaysWhoTookEachRegisterAndWhen() async throws {
+        try await withWebApp { app, store in
+            let form = try await Form(store: store)
+            var tutor = try await Browser.signedIn(app, as: .formTutor)
+            try await tutor.get(form.path)
+            try await tutor.post(form.path, form.fields())
+            let list = try await tutor.get("/registers?date=\(testToday)").body.string
+            #expect(list.contains("Register taken (morning) — change"))
+            // The marks record who recorded them by their sign-in.
+            #expect(list.contains("first marks by tutor@demo.example at "))
+            // The test clock says 23:59, long after the register closed.
+            #expect(list.contains("taken after the register closed at"))
+            #expect(list.contains("Take afternoon register"))
         }
     }
 }

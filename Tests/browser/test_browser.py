@@ -208,7 +208,7 @@ def test_a_tutor_takes_a_register_in_six_taps_on_a_tablet(server, browser):
         started = time.time()
         browser.find_element(By.LINK_TEXT, "Take morning register").click()
         taps += 1
-        browser.find_element(By.LINK_TEXT, "All present").click()
+        browser.find_element(By.ID, "all-present").click()
         taps += 1
         rows = browser.find_elements(By.CSS_SELECTOR, "table.register tbody tr")
         assert len(rows) >= 15
@@ -216,7 +216,7 @@ def test_a_tutor_takes_a_register_in_six_taps_on_a_tablet(server, browser):
         for upn in absent:
             browser.find_element(By.CSS_SELECTOR, f"input[name='mark-{upn}'][value='absent']").click()
             taps += 1
-        browser.find_element(By.CSS_SELECTOR, "form.register button[type=submit]").click()
+        browser.find_element(By.ID, "save-register").click()
         taps += 1
         WebDriverWait(browser, 10).until(lambda d: "saved=" in d.current_url)
         assert taps <= 6 and time.time() - started < 60
@@ -290,7 +290,7 @@ def test_a_register_can_be_marked_from_the_keyboard(server, browser):
     rows[3].find_element(By.CSS_SELECTOR, "input[type=radio]").click()
     for _ in rows[3:]:
         keys.active_element.send_keys("p")
-    browser.find_element(By.CSS_SELECTOR, "form.register button[type=submit]").click()
+    browser.find_element(By.ID, "save-register").click()
     WebDriverWait(browser, 10).until(lambda d: "saved=" in d.current_url)
     with sqlite3.connect(database) as db:
         codes = dict(db.execute(
@@ -390,3 +390,78 @@ def test_only_the_head_decides_a_penalty_notice_warning_on_the_queue(server, bro
     with sqlite3.connect(database) as db:
         status, note = db.execute("SELECT status, status_note FROM procedure_actions WHERE id = ?", (flag,)).fetchone()
     assert (status, note) == ("dismissed", "not now: Family bereavement this term")
+
+
+def tutor_group(database):
+    with sqlite3.connect(database) as db:
+        return db.execute("SELECT registration_groups FROM role_grants WHERE role = 'form_tutor'").fetchone()[0]
+
+
+@pytest.mark.parametrize("width,session", [(768, "AM"), (390, "PM")])
+def test_exceptions_then_all_present_loses_nothing_on_a_tablet_and_a_phone(server, browser, width, session):
+    base, database = server
+    group = tutor_group(database)
+    browser.set_window_size(width, 900)
+    try:
+        sign_in(browser, base, "tutor@demo.example")
+        browser.get(base + f"/registers/6654001/{group}/2026-11-23/{session}")
+        rows = browser.find_elements(By.CSS_SELECTOR, "table.register tbody tr")
+        assert len(rows) >= 5
+        upns = [row.get_attribute("id").removeprefix("row-") for row in rows]
+        # Three exceptions first: two absent, one late by 5 minutes.
+        browser.find_element(By.CSS_SELECTOR, f"label:has(input[name='mark-{upns[0]}'][value='absent'])").click()
+        browser.find_element(By.CSS_SELECTOR, f"label:has(input[name='mark-{upns[1]}'][value='absent'])").click()
+        browser.find_element(By.CSS_SELECTOR, f"label:has(input[name='mark-{upns[2]}'][value='late'])").click()
+        browser.find_element(By.ID, f"late-{upns[2]}").send_keys("5")
+        browser.find_element(By.ID, "all-present").click()
+        checked = [browser.find_element(By.CSS_SELECTOR, f"input[name='mark-{u}']:checked").get_attribute("value")
+                   for u in upns]
+        assert checked[:3] == ["absent", "absent", "late"] and set(checked[3:]) == {"present"}
+        if width == 390:
+            # A name and its four choices on one line: every choice at the same height, rows a thumb high.
+            shot(browser, "register-phone")
+            for row in rows:
+                tops = {label.location["y"] for label in row.find_elements(By.CSS_SELECTOR, "label.choice")}
+                assert len(tops) == 1, row.get_attribute("id")
+                # The late pupil's row also holds the minutes, and only the minutes.
+                if "show-late" in row.get_attribute("class"):
+                    assert not row.find_element(By.CSS_SELECTOR, "select").is_displayed()
+                else:
+                    assert row.size["height"] < 80, (row.get_attribute("id"), row.size)
+        browser.find_element(By.ID, "save-register").click()
+        WebDriverWait(browser, 10).until(lambda d: "saved=" in d.current_url)
+        with sqlite3.connect(database) as db:
+            codes = dict(db.execute(
+                "SELECT p.upn, m.code FROM marks m JOIN pupils p ON p.id = m.pupil_id "
+                "WHERE m.date = '2026-11-23' AND m.session = ? AND p.registration_group = ?",
+                (session, group)).fetchall())
+        present = "/" if session == "AM" else "\\"
+        assert codes[upns[0]] == "N" and codes[upns[1]] == "N" and codes[upns[2]] == "L"
+        assert all(codes[u] == present for u in upns[3:]) and len(codes) == len(upns)
+    finally:
+        browser.set_window_size(1024, 900)
+
+
+def test_one_tap_to_the_previous_school_day_and_plain_words_for_a_sunday_or_an_unknown_form(server, browser):
+    base, database = server
+    group = tutor_group(database)
+    browser.set_window_size(390, 900)
+    try:
+        sign_in(browser, base, "tutor@demo.example")
+        browser.get(base + f"/registers/6654001/{group}/2026-11-23/AM")
+        browser.find_element(By.CSS_SELECTOR, "a[rel=prev]").click()
+        assert browser.current_url.endswith(f"/registers/6654001/{group}/2026-11-20/AM")
+        browser.get(base + f"/registers/6654001/{group}/2026-11-22/AM")
+        main = browser.find_element(By.TAG_NAME, "main").text
+        assert "is not a school day" in main
+        assert not browser.find_elements(By.ID, "save-register")
+        assert browser.find_element(By.CSS_SELECTOR, "a[rel=prev]").get_attribute("href").endswith("2026-11-20/AM")
+        assert axe_problems(browser) == []
+        sign_in(browser, base, "head@demo.example")
+        browser.get(base + "/registers/6654001/7Z/2026-11-20/AM")
+        main = browser.find_element(By.TAG_NAME, "main").text
+        assert "no such form at this school" in main and not browser.find_elements(By.ID, "save-register")
+        browser.get(base + f"/registers/6654001/{group}/2026-11-20/AM?lang=cy")
+        assert axe_problems(browser) == []
+    finally:
+        browser.set_window_size(1024, 900)

@@ -116,4 +116,28 @@ public struct SchoolCalendar: Sendable {
         }
         return nil
     }
+
+    /// The nearest school day before `date` (nil when the calendar has none, looking back a year at most).
+    public func schoolDay(before date: LocalDate) -> LocalDate? {
+        nearestSchoolDay(from: date, step: -1)
+    }
+
+    /// The nearest school day after `date` (nil when the calendar has none, looking ahead a year at most).
+    public func schoolDay(after date: LocalDate) -> LocalDate? {
+        nearestSchoolDay(from: date, step: 1)
+    }
+
+    /// `date` itself if it is a school day, else the school day before it: where a register page lands.
+    public func lastSchoolDay(onOrBefore date: LocalDate) -> LocalDate? {
+        isSchoolDay(date) ? date : schoolDay(before: date)
+    }
+
+    private func nearestSchoolDay(from date: LocalDate, step: Int) -> LocalDate? {
+        var day = date
+        for _ in 0..<366 {
+            day = day.adding(days: step)
+            if isSchoolDay(day) { return day }
+        }
+        return nil
+    }
 }

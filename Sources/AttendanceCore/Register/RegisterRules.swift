@@ -27,6 +27,15 @@ public enum RegisterRules {
         case notYet(String)
     }
 
+    /// Whether a register was taken after it closed: its first mark was recorded (at the school's local `recorded`
+    /// date and time) after the close time of its day, or on a later day. The policy's "non-compliant registers".
+    public static func takenLate(
+        _ session: SchoolSession, times: RegisterTimes, recorded: (date: LocalDate, time: TimeOfDay)
+    ) -> Bool {
+        if recorded.date != session.date { return recorded.date > session.date }
+        return recorded.time.minutesSinceMidnight > times.close.minutesSinceMidnight
+    }
+
     /// How long before a session starts its register may be taken (a tutor opens it as the class comes in).
     public static let opensBeforeStart = 30
 

@@ -13,23 +13,33 @@ enum RegisterController {
     @Sendable static func list(_ request: Request) async throws -> Response {
         let principal = try request.signedIn
         let store = request.context.store
-        let date = request.query[String.self, at: "date"].flatMap { LocalDate(iso: $0) } ?? request.context.today
-        let schoolsByID = try await store.schools()
-        var schools: [RegistersPage.Registers] = []
+        let schoolsByLAESTAB = Dictionary(
+            try await store.schools().map { ($0.school.laestab, $0.school) }, uniquingKeysWith: { a, _ in a })
+        var mine: [(school: School, calendar: SchoolCalendar)] = []
         for laestab in Set(principal.grants.compactMap(\.school)).sorted() {
-            guard let school = schoolsByID.first(where: { $0.school.laestab == laestab }) else { continue }
+            guard let school = schoolsByLAESTAB[laestab] else { continue }
+            mine.append((school, try await store.calendar(for: school)))
+        }
+        // Asked for a day, that day; otherwise today, or when today is not a school day anywhere here, the last
+        // school day (the registers a tutor most likely means on a weekend or in a holiday).
+        let today = request.context.today
+        var date = try request.queryDate("date") ?? today
+        if try request.queryDate("date") == nil, !mine.contains(where: { $0.calendar.isSchoolDay(today) }) {
+            date = mine.compactMap { $0.calendar.lastSchoolDay(onOrBefore: today) }.max() ?? today
+        }
+        var schools: [RegistersPage.Registers] = []
+        for (school, calendar) in mine {
             var groups: [(group: RegisterGroup, mayTake: Bool)] = []
-            for group in try await store.registerGroups(school: laestab, on: date) {
+            for group in try await store.registerGroups(school: school.laestab, on: date) {
                 let placement = AccessTarget.registrationGroup(
-                    GroupPlacement(school: laestab, group: group.group, yearGroups: group.yearGroups))
+                    GroupPlacement(school: school.laestab, group: group.group, yearGroups: group.yearGroups))
                 guard principal.allows(.viewRegister, placement) else { continue }
                 groups.append((group, principal.allows(.takeRegister, placement)))
             }
             schools.append(
                 RegistersPage.Registers(
-                    name: school.school.name, laestab: laestab,
-                    isSchoolDay: try await store.calendar(for: school.school).isSchoolDay(date),
-                    mayManage: principal.allows(.manageAttendance, .school(laestab)), groups: groups))
+                    school: school, isSchoolDay: calendar.isSchoolDay(date),
+                    mayManage: principal.allows(.manageAttendance, .school(school.laestab)), groups: groups))
         }
         let page = RegistersPage.make(
             date: date, schools: schools,
@@ -49,18 +59,24 @@ enum RegisterController {
         let calendar: SchoolCalendar
     }
 
+    /// The register the address names. A date or session that cannot be read, or a form with nobody on roll that
+    /// day, is a plain "not found" saying which; never an empty register.
     static func context(_ request: Request) async throws -> Context {
-        guard case .registrationGroup(let placement) = request.target,
-            let date = request.parameters.get("date").flatMap({ LocalDate(iso: $0) }),
-            let half = request.parameters.get("session").flatMap({ SessionHalf(text: $0) })
-        else { throw Abort(.notFound) }
+        guard case .registrationGroup(let placement) = request.target else { throw Abort(.notFound) }
+        guard let date = request.parameters.get("date").flatMap({ LocalDate(iso: $0) }) else {
+            throw Abort(.notFound, reason: "error.register.badDate")
+        }
+        guard let half = request.parameters.get("session").flatMap({ SessionHalf(text: $0) }) else {
+            throw Abort(.notFound, reason: "error.register.badSession")
+        }
         let store = request.context.store
         let school = try await store.requireSchool(placement.school)
         let session = SchoolSession(date, half)
+        let lines = try await store.registerLines(
+            school: school.school.laestab, group: placement.group, session: session)
+        guard !lines.isEmpty else { throw Abort(.notFound, reason: "error.register.noGroup") }
         return Context(
-            school: school, group: placement.group, session: session,
-            lines: try await store.registerLines(
-                school: school.school.laestab, group: placement.group, session: session),
+            school: school, group: placement.group, session: session, lines: lines,
             calendar: try await store.calendar(for: school.school))
     }
 
@@ -73,9 +89,14 @@ enum RegisterController {
     }
 
     @Sendable static func page(_ request: Request) async throws -> Response {
+        // The day picker asks for another day of the same register.
+        if let picked = try request.queryDate("date"), case .registrationGroup(let placement) = request.target,
+            let half = request.parameters.get("session").flatMap({ SessionHalf(text: $0) })
+        {
+            return Page.redirect(SiteURL.register(placement.school, group: placement.group, date: picked, half: half))
+        }
         let context = try await context(request)
-        let fill = request.query[String.self, at: "fill"] == "present"
-        return try render(request, context, asked: RegisterPage.Asked(fillPresent: fill), status: .ok)
+        return try render(request, context, asked: RegisterPage.Asked(), status: .ok)
     }
 
     static func render(
@@ -96,6 +117,7 @@ enum RegisterController {
         let page = RegisterPage.make(
             school: context.school, group: context.group, session: context.session, lines: context.lines,
             codes: codes, otherCodes: otherCodes, registerCodesOnly: registerOnly, asked: asked,
+            day: RegisterPage.Day(calendar: context.calendar, date: context.session.date, today: request.context.today),
             language: request.language, text: request.text)
         return try Page.render(page, request: request, status: status)
     }
@@ -224,6 +246,13 @@ enum RegisterController {
             choices[line.pupil.upn] = Choice(
                 kind: form["mark-\(upn)"], minutes: form["late-\(upn)"], other: form["other-\(upn)"],
                 seen: form["seen-\(upn)"])
+        }
+        // "All present" without the page's script: the form comes back with every pupil not yet marked ticked
+        // present and everything entered kept; nothing is saved until Save.
+        if form["fill"] == "present" {
+            return try render(
+                request, context, asked: RegisterPage.Asked(choices: choices, fillPresent: true, reason: reason),
+                status: .ok)
         }
         let (entries, errors, changesExisting) = plan(
             context, choices: choices, principal: principal, request: request,

@@ -7,11 +7,16 @@ struct RegistersPage: PageModel {
 
     struct Session: Sendable {
         let href: String
+        /// "Take morning register", or once taken "Morning register taken — change".
         let takeLabel: String
+        let taken: Bool
         let status: String
         let statusClass: String
         /// Only on a school day, and only for whoever may take this register.
         let canTake: Bool
+        /// Who recorded the first mark and when; and whether that was after the register closed.
+        let takenBy: String?
+        let late: String?
     }
 
     struct Group: Sendable {
@@ -26,7 +31,8 @@ struct RegistersPage: PageModel {
         let lateBookHref: String
     }
 
-    struct School: Sendable {
+    /// A school's part of the page.
+    struct Section: Sendable {
         let name: String
         let laestab: String
         let groups: [Group]
@@ -36,8 +42,7 @@ struct RegistersPage: PageModel {
 
     /// A school's registers as the store has them, with what the viewer may do.
     struct Registers: Sendable {
-        let name: String
-        let laestab: LAESTAB
+        let school: AttendanceCore.School
         let isSchoolDay: Bool
         let mayManage: Bool
         let groups: [(group: RegisterGroup, mayTake: Bool)]
@@ -50,7 +55,7 @@ struct RegistersPage: PageModel {
     let otherDay: String
     let show: String
     let none: String
-    let schools: [School]
+    let schools: [Section]
     let printLabel: String
     let officeLabel: String
     let lateBookLabel: String
@@ -62,29 +67,22 @@ struct RegistersPage: PageModel {
     ) -> RegistersPage {
         let plain = { (key: String) in text(key, [:]) }
         func sessionName(_ half: SessionHalf) -> String { plain("session.\(half.rawValue)") }
-        let shown = schools.filter { !$0.groups.isEmpty }.map { school in
-            School(
+        let shown = schools.filter { !$0.groups.isEmpty }.map { registers in
+            let school = registers.school
+            return Section(
                 name: school.name, laestab: school.laestab.description,
-                groups: school.groups.map { group, mayTake in
+                groups: registers.groups.map { group, mayTake in
                     Group(
                         group: group.group,
                         sessions: SessionHalf.allCases.map { half in
-                            let taken = group.isTaken(half)
-                            return Session(
-                                href: SiteURL.register(school.laestab, group: group.group, date: date, half: half),
-                                takeLabel: text("registers.take", ["session": sessionName(half)]),
-                                status: sessionName(half) + ": "
-                                    + (taken
-                                        ? plain("registers.taken")
-                                        : text(
-                                            "registers.notTaken",
-                                            ["marked": String(group.marked(half)), "roll": String(group.onRoll)])),
-                                statusClass: taken ? "taken" : "not-taken", canTake: mayTake && school.isSchoolDay)
+                            session(
+                                group, SchoolSession(date, half), school: school,
+                                canTake: mayTake && registers.isSchoolDay, text: text)
                         },
                         printHref: SiteURL.printRegister(school.laestab, group: group.group, query: ["to": date.iso]))
                 },
-                notSchoolDay: school.isSchoolDay ? nil : text("register.notSchoolDay", ["date": date.iso]),
-                office: school.mayManage
+                notSchoolDay: registers.isSchoolDay ? nil : text("register.notSchoolDay", ["date": date.iso]),
+                office: registers.mayManage
                     ? Office(
                         officeHref: SiteURL.school(.office, school.laestab, query: ["date": date.iso]),
                         lateBookHref: SiteURL.school(.lateBook, school.laestab)) : nil)
@@ -98,6 +96,38 @@ struct RegistersPage: PageModel {
             show: plain("registers.show"), none: plain("registers.none"), schools: shown,
             printLabel: plain("registers.print"), officeLabel: plain("registers.office"),
             lateBookLabel: plain("registers.lateBook"))
+    }
+
+    /// One register's line: taken or how far, by whom and when, and whether after it closed.
+    static func session(
+        _ group: RegisterGroup, _ session: SchoolSession, school: AttendanceCore.School, canTake: Bool,
+        text: (String, [String: String]) -> String
+    ) -> Session {
+        let name = text("session.\(session.half.rawValue)", [:])
+        let taken = group.isTaken(session.half)
+        let times = school.times(for: session.half)
+        let first = group.first(session.half).map { mark in
+            (mark, LocalDate.today(at: mark.at), TimeOfDay.now(at: mark.at))
+        }
+        return Session(
+            href: SiteURL.register(school.laestab, group: group.group, date: session.date, half: session.half),
+            takeLabel: text(taken ? "registers.change" : "registers.take", ["session": name]), taken: taken,
+            status: name + ": "
+                + (taken
+                    ? text("registers.taken", [:])
+                    : text(
+                        "registers.notTaken",
+                        ["marked": String(group.marked(session.half)), "roll": String(group.onRoll)])),
+            statusClass: taken ? "taken" : "not-taken", canTake: canTake,
+            takenBy: first.map { mark, day, time in
+                text(
+                    "registers.takenBy",
+                    ["name": mark.by, "time": day == session.date ? time.description : "\(day.iso) \(time)"])
+            },
+            late: first.flatMap { _, day, time in
+                RegisterRules.takenLate(session, times: times, recorded: (day, time))
+                    ? text("registers.takenLate", ["close": times.close.description]) : nil
+            })
     }
 }
 
@@ -137,6 +167,22 @@ struct RegisterPage: PageModel {
         let error: String?
     }
 
+    /// Where the register's day stands in the school's calendar, for moving between days.
+    struct Day: Sendable {
+        let isSchoolDay: Bool
+        let isFuture: Bool
+        let previous: LocalDate?
+        /// The next school day, when it is not after today.
+        let next: LocalDate?
+
+        init(calendar: SchoolCalendar, date: LocalDate, today: LocalDate) {
+            isSchoolDay = calendar.isSchoolDay(date)
+            isFuture = date > today
+            previous = calendar.schoolDay(before: date)
+            next = calendar.schoolDay(after: date).flatMap { $0 <= today ? $0 : nil }
+        }
+    }
+
     /// What the form asked for, for redrawing it: the user's choices, and an error per pupil.
     struct Asked: Sendable {
         var choices: [UPN: RegisterController.Choice] = [:]
@@ -149,6 +195,18 @@ struct RegisterPage: PageModel {
 
     let title: String
     let closes: String
+    /// Why this register cannot be taken (not a school day; a day still to come for a form tutor); then no form.
+    let closed: String?
+    /// For staff who enter planned absences ahead: this day has not come yet.
+    let ahead: String?
+    let previousHref: String?
+    let previousLabel: String?
+    let nextHref: String?
+    let nextLabel: String?
+    let dayAction: String
+    let dayLabel: String
+    let date: String
+    let showDay: String
     let keysHint: String
     let errorSummary: String?
     let hasConflicts: Bool
@@ -159,7 +217,6 @@ struct RegisterPage: PageModel {
     let lines: [Line]
     let allPresent: String
     let allPresentHint: String
-    let allPresentHref: String
     let action: String
     let pupilLabel: String
     let markLabel: String
@@ -183,7 +240,7 @@ struct RegisterPage: PageModel {
     ///   - registerCodesOnly: the user is only a form tutor here (planned absences are shown, not offered).
     static func make(
         school: StoredSchool, group: String, session: SchoolSession, lines: [RegisterLine], codes: CodeTable,
-        otherCodes: [AttendanceCode], registerCodesOnly: Bool, asked: Asked, language: Language,
+        otherCodes: [AttendanceCode], registerCodesOnly: Bool, asked: Asked, day: Day, language: Language,
         text: @escaping (String, [String: String]) -> String
     ) -> RegisterPage {
         let plain = { (key: String) in text(key, [:]) }
@@ -232,17 +289,31 @@ struct RegisterPage: PageModel {
                 }, isPresent: kind == .present, isLate: kind == .late, isAbsent: kind == .absent,
                 isOther: kind == .other, error: asked.errors[upn])
         }
+        func href(_ date: LocalDate) -> String {
+            SiteURL.register(laestab, group: group, date: date, half: session.half)
+        }
+        var closed: String?
+        if !day.isSchoolDay {
+            closed = text("register.notSchoolDay", ["date": session.date.iso])
+        } else if day.isFuture && registerCodesOnly {
+            closed = text("register.future", ["date": session.date.iso])
+        }
+        let open = closed == nil
         return RegisterPage(
             title: text(
                 "register.title",
                 ["group": group, "date": session.date.iso, "session": plain("session.\(session.half.rawValue)")]),
             closes: text("register.closes", ["start": times.start.description, "close": times.close.description]),
-            keysHint: plain("register.keysHint"), errorSummary: asked.summary, hasConflicts: !asked.conflicts.isEmpty,
-            conflicts: asked.conflicts, conflictsIntro: plain("register.conflicts"),
-            empty: rows.isEmpty ? plain("register.empty") : nil, hasLines: !rows.isEmpty, lines: rows,
-            allPresent: plain("register.allPresent"), allPresentHint: plain("register.allPresentHint"),
-            allPresentHref: SiteURL.register(
-                laestab, group: group, date: session.date, half: session.half, query: ["fill": "present"]),
+            closed: closed, ahead: open && day.isFuture ? plain("register.ahead") : nil,
+            previousHref: day.previous.map(href),
+            previousLabel: day.previous.map { text("register.previousDay", ["date": $0.iso]) },
+            nextHref: day.next.map(href), nextLabel: day.next.map { text("register.nextDay", ["date": $0.iso]) },
+            dayAction: href(session.date), dayLabel: plain("register.day"), date: session.date.iso,
+            showDay: plain("registers.show"), keysHint: plain("register.keysHint"), errorSummary: asked.summary,
+            hasConflicts: !asked.conflicts.isEmpty, conflicts: asked.conflicts,
+            conflictsIntro: plain("register.conflicts"), empty: rows.isEmpty ? plain("register.empty") : nil,
+            hasLines: open && !rows.isEmpty, lines: rows, allPresent: plain("register.allPresent"),
+            allPresentHint: plain("register.allPresentHint"),
             action: SiteURL.register(laestab, group: group, date: session.date, half: session.half),
             pupilLabel: plain("register.pupil"), markLabel: plain("register.mark"),
             presentLabel: plain("register.present"), lateLabel: plain("register.late"),

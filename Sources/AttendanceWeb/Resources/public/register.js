@@ -14,6 +14,8 @@
     var checked = row.querySelector("input[type=radio]:checked");
     var wanted = checked && (checked.value === "late" || checked.value === "other");
     row.classList.toggle("show-details", Boolean(wanted));
+    row.classList.toggle("show-late", Boolean(checked && checked.value === "late"));
+    row.classList.toggle("show-other", Boolean(checked && checked.value === "other"));
   }
 
   function focusRow(row) {
@@ -23,6 +25,25 @@
   }
 
   Array.prototype.forEach.call(form.querySelectorAll("tbody tr"), showDetails);
+
+  // "All present" ticks present for every pupil not yet marked, here on the page: what was already tapped stays.
+  // (Without the script the button asks the server to do the same and keeps what was entered.)
+  var allPresent = document.getElementById("all-present");
+  if (allPresent) {
+    // A plain button here, so that Enter in a field still submits the form with Save.
+    allPresent.type = "button";
+    allPresent.addEventListener("click", function (event) {
+      event.preventDefault();
+      Array.prototype.forEach.call(form.querySelectorAll("tbody tr"), function (row) {
+        if (row.querySelector("input[type=radio]:checked")) return;
+        var present = row.querySelector("input[type=radio][value=present]");
+        if (present) {
+          present.checked = true;
+          showDetails(row);
+        }
+      });
+    });
+  }
   form.addEventListener("change", function (event) {
     var row = rowOf(event.target);
     if (row) showDetails(row);
