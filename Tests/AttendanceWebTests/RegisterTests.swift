@@ -296,6 +296,8 @@ extension RegisterTests {
             #expect(today.contains("href=\"\(base)/2026-11-24/AM\" rel=\"prev\""))
             #expect(!today.contains("rel=\"next\""))  // tomorrow has not come
             #expect(today.contains("id=\"save-register\"") && today.contains("id=\"all-present\""))
+            // A form tutor has the register's own codes only: present, late, absent, and no "Other".
+            #expect(!today.contains("value=\"other\"") && !today.contains("<select"))
             let monday = try await tutor.get("\(base)/2026-11-23/AM").body.string
             #expect(monday.contains("href=\"\(base)/2026-11-20/AM\" rel=\"prev\""))
             #expect(monday.contains("href=\"\(base)/2026-11-24/AM\" rel=\"next\""))
@@ -318,6 +320,9 @@ extension RegisterTests {
             // A head may enter planned absences ahead: the day to come is open to them, saying so.
             let ahead = try await head.get("\(base)/2026-11-26/AM").body.string
             #expect(ahead.contains("only planned absences") && ahead.contains("save-register"))
+            // The office and the head choose other codes by name, never either half's present code.
+            #expect(ahead.contains("value=\"other\"") && ahead.contains("<option value=\"I\">I – Illness"))
+            #expect(!ahead.contains("<option value=\"\\\"") && !ahead.contains("<option value=\"/\""))
         }
     }
 

@@ -106,11 +106,11 @@ enum RegisterController {
         let principal = try request.signedIn
         let laestab = context.school.school.laestab
         let registerOnly = registerCodesOnly(principal, laestab)
-        let present = RegisterRules.presentCode(for: context.session.half, codes: codes)
         let absent = codes.code(meaning: .noReasonYet)
-        // Besides present, late and no reason yet: the codes this user may give here.
+        // Besides present (either half's: the other half's is never right here), late and no reason yet: the codes
+        // this user may give here. A form tutor, using the register's own codes, has none: no "Other" is offered.
         let otherCodes = codes.codes.filter { code in
-            code.code != present.code && !code.isLate && code.code != absent?.code
+            !(code.category == .present && code.meanings.isEmpty) && !code.isLate && code.code != absent?.code
                 && (!registerOnly || code.usableAtRegister)
                 && (!code.requiresAuthorisation || principal.allows(.authoriseAbsence, .school(laestab)))
         }

@@ -227,6 +227,8 @@ struct RegisterPage: PageModel {
     let presentCode: String
     let absentCode: String
     let chooseLabel: String
+    /// Whether this user has any code besides present, late and absent (a form tutor has none).
+    let offersOther: Bool
     let historyLabel: String
     /// Once any mark is recorded, a change needs a reason.
     let taken: Bool
@@ -318,7 +320,7 @@ struct RegisterPage: PageModel {
             pupilLabel: plain("register.pupil"), markLabel: plain("register.mark"),
             presentLabel: plain("register.present"), lateLabel: plain("register.late"),
             absentLabel: plain("register.absent"), otherLabel: plain("register.other"), presentCode: present.code,
-            absentCode: absent?.code ?? "", chooseLabel: plain("register.choose"),
+            absentCode: absent?.code ?? "", chooseLabel: plain("register.choose"), offersOther: !otherCodes.isEmpty,
             historyLabel: plain("register.history"), taken: lines.contains { $0.mark != nil },
             reasonLabel: plain("register.reason"), reasonHint: plain("register.reasonHint"), reason: asked.reason,
             save: plain("register.save"))
