@@ -119,7 +119,7 @@ public struct LetterService: Sendable {
                 continue
             }
             if series.contains(kind), let newest = latest[item.pupil.upn], newest.id != item.id {
-                overtaken[item.id] = "overtaken by \(newest.kind.rawValue), sent in the same batch"
+                overtaken[item.id] = ActionNote.overtaken(by: newest.kind).stored
                 continue
             }
             guard kind.requiredDetails.isEmpty else {
@@ -223,15 +223,12 @@ public struct LetterService: Sendable {
         guard try await store.school(school.laestab) != nil else { return history }
         for item in try await store.actions(school: school.laestab, status: .done, upn: upn)
         where period.contains(item.dueOn) {
-            let note = item.statusNote ?? ""
-            if item.action == .phoneCall, note.hasPrefix("call: "), let at = item.statusChangedAt {
-                let outcome = note.dropFirst(6).prefix { $0 != "." }
-                history.call = (LocalDate.today(at: at), String(outcome))
-            }
-            if item.action == .attendanceMeeting, note.hasPrefix("meeting arranged for "),
-                let date = LocalDate(iso: note.dropFirst(21).prefix(10))
-            {
+            switch ActionNote(stored: item.statusNote ?? "") {
+            case .call(let outcome, _) where item.action == .phoneCall:
+                if let at = item.statusChangedAt { history.call = (LocalDate.today(at: at), outcome) }
+            case .meeting(let date, _) where item.action == .attendanceMeeting:
                 history.meeting = date
+            default: break
             }
         }
         return history

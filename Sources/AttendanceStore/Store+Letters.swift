@@ -96,7 +96,7 @@ extension Store {
             }
             var notes = overtaken
             for actionID in Set(letters.compactMap(\.actionID)) {
-                notes[actionID] = "letter produced" + (batch.map { " (batch \($0))" } ?? "")
+                notes[actionID] = ActionNote.letterProduced(batch: batch).stored
             }
             for (actionID, note) in notes {
                 try await db.update("procedure_actions").set("status", to: RecordedAction.Status.done.rawValue)

@@ -27,7 +27,6 @@ extension Store {
     }
 
     /// The note on a pending action closed because its school year is over.
-    public static let yearEnded = "school year ended"
 
     /// Runs the procedure for every pupil on roll on `asOf` (at one school, or all); the daily run
     /// (`schoolDaysOnly`) only at schools for which the day is a school day. A dry run only lists; otherwise new actions are recorded, pending ones that a correction
@@ -117,7 +116,7 @@ extension Store {
             guard !dryRun else { continue }
             // Only a correction withdraws: a person's amendment made since the action was recorded, named in the
             // withdrawal. Without one (attendance improving by itself, say) the action stays for a person.
-            var causes: [String: String] = [:]
+            var causes: [String: ActionNote.Correction] = [:]
             var confirmed: [(pupilID: Int, upn: UPN, action: RecordedAction)] = []
             let stored = Dictionary(
                 recorded.values.flatMap { $0 }.map { ("\($0.pupilID) \($0.action.key)", $0) },
@@ -135,8 +134,9 @@ extension Store {
                             && (about?.contains(amendment.session) ?? true)
                     })
                 else { continue }
-                causes["\(item.pupilID) \(item.action.key)"] =
-                    "\(cause.session) \(cause.oldCode ?? "-") → \(cause.newCode) by \(cause.changedBy): \(cause.reason)"
+                causes["\(item.pupilID) \(item.action.key)"] = ActionNote.Correction(
+                    session: cause.session, from: cause.oldCode ?? "-", to: cause.newCode, by: cause.changedBy,
+                    reason: cause.reason)
                 confirmed.append(item)
             }
             for item in confirmed {
@@ -147,7 +147,7 @@ extension Store {
                         due: stored[key]?.due
                             ?? DueAction(
                                 action: item.action.action, basis: "", count: 0, sessions: [], key: item.action.key),
-                        alreadyRecorded: true, withdrawnBecause: causes[key]))
+                        alreadyRecorded: true, withdrawnBecause: causes[key]?.stored))
             }
             let laestab = school.school.laestab
             let causedBy = causes
@@ -175,7 +175,7 @@ extension Store {
                             .set("status_changed_by", to: AuditActor.system.name).set(
                                 "status_changed_at", to: Timestamp.text(now)
                             )
-                            .set("status_note", to: "due again")
+                            .set("status_note", to: ActionNote.dueAgain.stored)
                             .where("pupil_id", .equal, pupilID).where("key", .equal, key).run()
                     } else {
                         try await db.insertRows(
@@ -193,8 +193,9 @@ extension Store {
                         )
                         .set(
                             "status_note",
-                            to: "no longer due on \(asOf.iso) after a correction to the register"
-                                + (causedBy["\(item.pupilID) \(item.action.key)"].map { " (\($0))" } ?? "")
+                            to: ActionNote.noLongerDue(
+                                on: asOf, because: causedBy["\(item.pupilID) \(item.action.key)"]
+                            ).stored
                         )
                         .where("pupil_id", .equal, item.pupilID).where("key", .equal, item.action.key).run()
                 }
@@ -210,7 +211,7 @@ extension Store {
                                 at: now, actor: .system, action: "procedure.withdrawn", school: laestab, upn: $0.upn,
                                 subject: $0.action.key,
                                 reason: "no longer due after a correction to the register"
-                                    + (causedBy["\($0.pupilID) \($0.action.key)"].map { " (\($0))" } ?? ""))
+                                    + (causedBy["\($0.pupilID) \($0.action.key)"].map { " (\($0.stored))" } ?? ""))
                         }, on: db)
                 return written.amended
             }
@@ -249,14 +250,14 @@ extension Store {
         try await transaction { db in
             try await db.update("procedure_actions").set("status", to: RecordedAction.Status.yearEnded.rawValue)
                 .set("status_changed_by", to: AuditActor.system.name).set("status_changed_at", to: Timestamp.text(now))
-                .set("status_note", to: Self.yearEnded)
+                .set("status_note", to: ActionNote.yearEnded.stored)
                 .where("school_id", .equal, schoolID).where("status", .equal, RecordedAction.Status.pending.rawValue)
                 .where("academic_year", .lessThan, year.startYear).run()
             try await Self.audit(
                 keys.map {
                     AuditEvent(
                         at: now, actor: .system, action: "procedure.year_ended", school: school, subject: $0,
-                        reason: Self.yearEnded)
+                        reason: ActionNote.yearEnded.stored)
                 }, on: db)
         }
     }

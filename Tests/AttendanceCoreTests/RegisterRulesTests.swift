@@ -102,3 +102,32 @@ extension RegisterRulesTests {
         #expect(RegisterRules.takenLate(session, times: times, recorded: recorded) == late)
     }
 }
+
+/// The procedure's record reads back into the values it was written from, and old records read the same.
+@Suite struct ActionRecordTextTests {
+    @Test func basesAndNotesRoundTripThroughTheirStoredText() {
+        let bases: [ActionBasis] = [
+            .threshold(.absence), .threshold(.unauthorised), .missed(absent: 14, possible: 114), .beforeHolidays(3),
+            .noReason, .criteria(["unauthorised", "late_after_close"]), .criteria(["illness"]), .other("Something"),
+        ]
+        for basis in bases { #expect(ActionBasis(stored: basis.stored) == basis, "\(basis)") }
+        let correction = ActionNote.Correction(
+            session: SchoolSession(LocalDate(iso: "2025-11-20")!, .am), from: "N", to: "I", by: "office@school",
+            reason: "a note (with brackets): and a colon")
+        let notes: [ActionNote] = [
+            .written("Spoke to mum"), .call(outcome: "spoke", note: "will come in"),
+            .call(outcome: "noAnswer", note: ""),
+            .meeting(on: LocalDate(iso: "2025-11-28")!, note: "with ESW"), .notNow("first warning given"),
+            .letterProduced(batch: nil), .letterProduced(batch: "b-1"), .overtaken(by: .letter3), .dueAgain,
+            .noLongerDue(on: LocalDate(iso: "2025-11-24")!, because: nil),
+            .noLongerDue(on: LocalDate(iso: "2025-11-24")!, because: correction), .yearEnded,
+        ]
+        for note in notes { #expect(ActionNote(stored: note.stored) == note, "\(note)") }
+        // As earlier versions wrote them.
+        #expect(ActionBasis(stored: "missed 14 of 114") == .missed(absent: 14, possible: 114))
+        #expect(
+            ActionNote(stored: "call: spoke. Mum will call back") == .call(outcome: "spoke", note: "Mum will call back")
+        )
+        #expect(ActionNote(stored: "overtaken by letter_3, sent in the same batch") == .overtaken(by: .letter3))
+    }
+}

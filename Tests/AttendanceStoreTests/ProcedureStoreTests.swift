@@ -122,7 +122,7 @@ import Testing
             #expect(!run.lines.contains { $0.upn == alys && $0.due.action == .medicalEvidenceRequired })
             #expect(!run.lines.contains { $0.upn == alys && $0.due.action == .letter3 })
             let (status, note) = try await Self.status(store, "letter_1/2024")
-            #expect(status == "year_ended" && note == Store.yearEnded)
+            #expect(status == "year_ended" && note == ActionNote.yearEnded.stored)
             #expect(run.withdrawn == 0)
             #expect(
                 try await store.searchAudit(AuditQuery()).contains {

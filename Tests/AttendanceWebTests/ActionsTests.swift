@@ -54,7 +54,7 @@ import VaporTesting
             let timeline = try await hoy.get("/pupils/\(child)").body.string
             #expect(timeline.contains("Procedure timeline"))
             #expect(timeline.contains("done, hoy@demo.example"))
-            #expect(timeline.contains("call: spoke. Spoke to mother: flu, back Monday"))
+            #expect(timeline.contains("Call: Spoke to the parent or carer. Spoke to mother: flu, back Monday"))
             // Without a note nothing is recorded; dismissing needs the head.
             let letter = items.first { $0.action == .letter1 && $0.pupil.upn == child }!
             #expect(

@@ -513,7 +513,7 @@ extension PageModelTests {
         #expect(former.year == nil && former.group == nil && former.left?.contains("2025-11-21") == true)
         #expect(former.staffView?.timeline.first?.hasPrefix("2025-11-24: ") == true)
         let formerHTML = try await render(former)
-        #expect(formerHTML.contains("<li>Mam (mother) 07700 900123  [cy]</li>"))
+        #expect(formerHTML.contains("<li>Mam (Mother) 07700 900123  – Welsh</li>"))
         #expect(!formerHTML.contains("(8W)") && formerHTML.contains(strings("pupil.noHistory", .en)))
     }
 }

@@ -95,7 +95,7 @@ enum ActionsController {
         if headDecides.contains(item.action) && !principal.allows(decides, .school(laestab)) {
             return try await render(request, notice: nil, error: request.text("actions.onlyHead"), status: .forbidden)
         }
-        if item.action == .fpnEligible && status == .dismissed { note = "not now: " + note }
+        if item.action == .fpnEligible && status == .dismissed { note = ActionNote.notNow(note).stored }
         // A call keeps its outcome and a meeting its date, beside what was said (recorded in English, the
         // language of the school's records, with the note as written).
         if status == .done, item.action == .phoneCall {
@@ -104,7 +104,7 @@ enum ActionsController {
                 return try await render(
                     request, notice: nil, error: request.text("actions.needNote"), status: .unprocessableEntity)
             }
-            note = "call: \(outcome). " + note
+            note = ActionNote.call(outcome: outcome, note: note).stored
         }
         var meeting: LocalDate?
         if status == .done, item.action == .attendanceMeeting {
@@ -113,7 +113,7 @@ enum ActionsController {
                 return try await render(
                     request, notice: nil, error: request.text("actions.badMeetingDate"), status: .unprocessableEntity)
             }
-            note = "meeting arranged for \(date.iso). " + note
+            note = ActionNote.meeting(on: date, note: note).stored
             meeting = date
         }
         let invitation = meeting.map { date in

@@ -43,8 +43,8 @@ struct ActionsPage: PageModel {
         let bandClass: String?
         let what: String
         let explanation: String
-        let basis: String
-        let count: Int
+        /// Why it is due, in words.
+        let why: String
         let dueOn: String
         let sessionsText: String
         let completeAction: String
@@ -132,12 +132,15 @@ struct ActionsPage: PageModel {
                 id: item.id, pupilHref: SiteURL.pupil(item.pupil.upn), name: item.pupil.displayName,
                 year: item.pupil.yearGroup, group: item.pupil.registrationGroup, band: band.map { plain($0.textKey) },
                 bandClass: band?.cssClass, what: label(item.action),
-                explanation: text(item.action.explanationKey, item.action.wordValues(policy)), basis: item.basis,
-                count: item.count, dueOn: item.dueOn.iso,
+                explanation: text(item.action.explanationKey, item.action.wordValues(policy)),
+                why: ActionWords.why(item.basis, count: item.count, text: text), dueOn: item.dueOn.iso,
                 sessionsText: item.sessions.first.map { first in
                     text(
                         "actions.sessions",
-                        ["count": String(item.sessions.count), "first": first, "last": item.sessions.last ?? first])
+                        [
+                            "count": String(item.sessions.count), "first": ActionWords.session(first, text: text),
+                            "last": ActionWords.session(item.sessions.last ?? first, text: text),
+                        ])
                 } ?? "",
                 completeAction: SiteURL.school(.completeAction, laestab, id: item.id),
                 dismissAction: SiteURL.school(.dismissAction, laestab, id: item.id),

@@ -53,9 +53,7 @@ enum OfficeController {
             .map { OfficeDayPage.ReasonCode(code: $0.code, name: $0.name(in: language)) }
         for entry in try await store.pupils(withMeaning: .noReasonYet, school: school.school.laestab, on: date) {
             let people = try await store.contacts(of: entry.pupil.upn)
-            let contacts = people.map { c in
-                "\(c.name) (\(c.relationship)) \([c.mobile, c.phone, c.email].compactMap { $0 }.joined(separator: ", ")) [\(c.language.rawValue)]"
-            }
+            let contacts = people.map { ContactWords.line($0, text: request.text) }
             absent.append(
                 OfficeDayPage.Absent(
                     upn: entry.pupil.upn.value, pupilHref: SiteURL.pupil(entry.pupil.upn),

@@ -225,17 +225,7 @@ extension PupilPage.Staff {
         func code(_ code: String?) -> String {
             PupilPage.codeText(code, codes: codes, language: language, text: text)
         }
-        func minute(_ date: Date) -> String {
-            String(Timestamp.text(date).prefix(16)).replacingOccurrences(of: "T", with: " ")
-        }
-        let timeline = actions.map { item in
-            var line =
-                "\(item.dueOn.iso): \(text(item.action.labelKey, item.action.wordValues(policy))) (\(item.basis), \(item.count))"
-            line += " – " + plain("status.\(item.status.rawValue)")
-            if let by = item.statusChangedBy, let at = item.statusChangedAt { line += ", \(by), \(minute(at))" }
-            if let note = item.statusNote { line += ": \(note)" }
-            return line
-        }
+        let timeline = actions.map { ActionWords.timeline($0, policy: policy, text: text) }
         return PupilPage.Staff(
             historyTitle: plain("pupil.history"), noHistory: plain("pupil.noHistory"),
             hasHistory: !corrections.isEmpty,
@@ -255,8 +245,9 @@ extension PupilPage.Contacts {
             contactsTitle: text("pupil.contacts", [:]),
             contacts: contacts.map {
                 PupilPage.ContactLine(
-                    name: $0.name, relationship: $0.relationship, phone: $0.mobile ?? $0.phone ?? "",
-                    email: $0.email ?? "", language: $0.language.rawValue)
+                    name: $0.name, relationship: ContactWords.relationship($0.relationship, text: text),
+                    phone: $0.mobile ?? $0.phone ?? "",
+                    email: $0.email ?? "", language: ContactWords.language($0.language, text: text))
             })
     }
 }

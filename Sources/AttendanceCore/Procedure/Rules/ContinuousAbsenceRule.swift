@@ -16,7 +16,8 @@ struct ContinuousAbsenceRule: ProcedureRule {
             if run.count >= pupil.policy.continuousAbsenceSchoolDays {
                 result.append(
                     DueAction(
-                        action: .continuousAbsenceReport, basis: "unauthorised", count: run.count,
+                        action: .continuousAbsenceReport, basis: ActionBasis.threshold(.unauthorised).stored,
+                        count: run.count,
                         sessions: run.flatMap(marked).map(pupil.session),
                         key: ProcedureAction.continuousAbsenceReport.key(pupil.year.firstDay.adding(days: run[0]).iso)))
             }

@@ -8,7 +8,7 @@ struct FirstDayContactRule: ProcedureRule {
         guard !today.isEmpty else { return [] }
         return [
             DueAction(
-                action: .firstDayContact, basis: "no_reason", count: today.count, sessions: today,
+                action: .firstDayContact, basis: ActionBasis.noReason.stored, count: today.count, sessions: today,
                 key: ProcedureAction.firstDayContact.key(pupil.asOf.iso))
         ]
     }

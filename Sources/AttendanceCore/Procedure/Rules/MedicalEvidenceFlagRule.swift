@@ -17,7 +17,7 @@ struct MedicalEvidenceFlagRule: ProcedureRule {
             }
             result.append(
                 DueAction(
-                    action: .medicalEvidenceRequired, basis: kinds.joined(separator: ","), count: absence.count,
+                    action: .medicalEvidenceRequired, basis: ActionBasis.criteria(kinds).stored, count: absence.count,
                     sessions: absence.map(pupil.session),
                     key: ProcedureAction.medicalEvidenceRequired.key(pupil.session(first))))
             absence = []

@@ -21,7 +21,7 @@ struct NoContactRule: ProcedureRule {
         let inSpell = Set(spell)
         return [
             DueAction(
-                action: .noContactDay3, basis: "no_reason", count: spell.count,
+                action: .noContactDay3, basis: ActionBasis.noReason.stored, count: spell.count,
                 sessions: pupil.noReason.filter { inSpell.contains($0 / 2) }.map(pupil.session),
                 key: ProcedureAction.noContactDay3.key(year.firstDay.adding(days: spell[0]).iso))
         ]

@@ -7,7 +7,8 @@ struct NoReasonRule: ProcedureRule {
         pupil.converting.map { slot in
             let session = pupil.session(slot)
             return DueAction(
-                action: .nToO, basis: "no_reason", count: 1, sessions: [session], key: ProcedureAction.nToO.key(session)
+                action: .nToO, basis: ActionBasis.noReason.stored, count: 1, sessions: [session],
+                key: ProcedureAction.nToO.key(session)
             )
         }
     }

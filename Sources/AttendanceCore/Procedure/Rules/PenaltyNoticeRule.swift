@@ -19,7 +19,7 @@ struct PenaltyNoticeRule: ProcedureRule {
         guard !met.isEmpty else { return [] }
         return [
             DueAction(
-                action: .fpnEligible, basis: met.joined(separator: ","), count: slots.count,
+                action: .fpnEligible, basis: ActionBasis.criteria(met).stored, count: slots.count,
                 sessions: slots.sorted().map(pupil.session), key: ProcedureAction.fpnEligible.key(term.range.start.iso))
         ]
     }

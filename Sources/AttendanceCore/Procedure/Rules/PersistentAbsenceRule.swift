@@ -7,7 +7,8 @@ struct PersistentAbsenceRule: ProcedureRule {
         guard summary.persistentAbsence else { return [] }
         return [
             DueAction(
-                action: .persistentAbsence, basis: "missed \(summary.absent) of \(summary.possible)",
+                action: .persistentAbsence,
+                basis: ActionBasis.missed(absent: summary.absent, possible: summary.possible).stored,
                 count: summary.absent, sessions: pupil.absences.map(pupil.session),
                 key: ProcedureAction.persistentAbsence.key(pupil.year.startYear))
         ]

@@ -18,7 +18,8 @@ struct PreHolidayRule: ProcedureRule {
         guard holidays.count >= pupil.policy.preHolidayRepeats else { return [] }
         return [
             DueAction(
-                action: .preHolidayPattern, basis: "before \(holidays.count) holidays", count: holidays.count,
+                action: .preHolidayPattern, basis: ActionBasis.beforeHolidays(holidays.count).stored,
+                count: holidays.count,
                 sessions: holidays.flatMap { $0 }, key: ProcedureAction.preHolidayPattern.key(pupil.year.startYear))
         ]
     }

@@ -13,7 +13,7 @@ struct ThresholdRule: ProcedureRule {
             let counted = threshold.of == .absence ? pupil.absences : pupil.unauthorised
             guard counted.count >= threshold.sessions else { return nil }
             return DueAction(
-                action: threshold.action, basis: threshold.of.rawValue, count: counted.count,
+                action: threshold.action, basis: ActionBasis.threshold(threshold.of).stored, count: counted.count,
                 sessions: counted.prefix(threshold.sessions).map(pupil.session),
                 key: threshold.action.key(pupil.year.startYear))
         }
