@@ -72,3 +72,14 @@ extension Store {
         try await roll(of: try await requireSchool(school).id, in: range, group: group).map { ($0.pupil, $0.onRoll) }
     }
 }
+
+extension Store {
+    /// The pupils on a school's roll on a day: the one meaning of "on roll" every page counts with (the home
+    /// page's schools, the school page's years and forms, a form's register on that day).
+    public func onRoll(_ school: LAESTAB, on date: LocalDate) async throws -> [Pupil] {
+        var seen = Set<UPN>()
+        return try await roll(of: school, in: DateRange(date, date)!).map(\.pupil).filter {
+            seen.insert($0.upn).inserted
+        }
+    }
+}

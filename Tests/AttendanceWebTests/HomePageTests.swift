@@ -22,7 +22,7 @@ import VaporTesting
                 let total = report.reduce(AttendanceSummary.empty()) { $0 + $1.summary }
                 #expect(total.possible > 0)
                 #expect(html.contains(stored.school.name.replacingOccurrences(of: "'", with: "&#39;")))
-                #expect(html.contains(">\(report.count)</td>"))
+                #expect(html.contains(">\(try await store.onRoll(stored.school.laestab, on: testToday).count)</td>"))
                 #expect(html.contains(">\(total.attendancePercentText)</td>"))
             }
             #expect(html.contains("Demonstration system"))
@@ -107,6 +107,51 @@ import VaporTesting
                 #expect(response.headers.first(name: "X-Content-Type-Options") == "nosniff")
                 #expect(response.headers.first(name: "Referrer-Policy") == "same-origin")
             }
+        }
+    }
+}
+
+extension HomePageTests {
+    /// The numbers in a page's cells headed `heading` (by their `data-label`), in order.
+    static func cells(_ html: String, _ heading: String) -> [Int] {
+        let regex = try! NSRegularExpression(
+            pattern: "data-label=\"" + NSRegularExpression.escapedPattern(for: heading) + "\">([0-9]+)</td>")
+        return regex.matches(in: html, range: NSRange(html.startIndex..., in: html)).compactMap {
+            Range($0.range(at: 1), in: html).flatMap { Int(html[$0]) }
+        }
+    }
+
+    /// "On roll" is one number: the home page's count for a school, the school page's whole school and each form,
+    /// and each form's register on the day all agree (the demo has pupils who joined and left this year).
+    @Test func onRollIsTheSameNumberOnTheHomeSchoolAndRegisterPages() async throws {
+        try await withWebApp { app, store in
+            var head = try await Browser.signedIn(app, as: .headTeacher)
+            let home = try await head.get("/").body.string
+            let school = try await head.get("/schools/\(mainSchool)").body.string
+            let homeRow = try #require(home.range(of: ">\(mainSchool)</td>")).upperBound
+            let homeCount = try #require(Self.cells(String(home[homeRow...]), "On roll today").first)
+            let onRoll = Self.cells(school, "On roll \(testToday)")
+            // Whole school, then each year group, then each form.
+            let forms = try await store.registerGroups(school: mainSchool, on: testToday)
+            let years = Set(try await store.onRoll(mainSchool, on: testToday).map(\.yearGroup))
+            #expect(onRoll.count == 1 + years.count + forms.count)
+            #expect(onRoll.first == homeCount)
+            #expect(onRoll.dropFirst().prefix(years.count).reduce(0, +) == homeCount)
+            var registers = 0
+            for (form, count) in zip(
+                forms.sorted { ($0.group.count, $0.group) < ($1.group.count, $1.group) }, onRoll.suffix(forms.count))
+            {
+                let page = try await head.get("/registers/\(mainSchool)/\(form.group)/\(testToday)/AM").body.string
+                let lines = page.components(separatedBy: "<tr id=\"row-").count - 1
+                #expect(lines == count, "\(form.group)")
+                #expect(form.onRoll == count, "\(form.group)")
+                registers += lines
+            }
+            #expect(registers == homeCount)
+            // A pupil who left this year is still in the year's figures but not on roll.
+            let everyone = try await store.schoolReport(
+                mainSchool, in: DateRange(testToday.academicYear.firstDay, testToday)!)
+            #expect(Set(everyone.map(\.pupil.upn)).count >= homeCount)
         }
     }
 }

@@ -217,13 +217,16 @@ extension PageModelTests {
             try Self.line("J665400126001", year: "7", form: "7A", present: 95, absent: 5),
         ]
         let range = DateRange(LocalDate(iso: "2025-09-01")!, LocalDate(iso: "2025-11-28")!)!
+        // The pupil in 7B left before today: in the year's figures, not on roll.
         let page = SchoolPage.make(
-            school: "Ysgol Test", year: year, week: [], weekRange: range, yearRange: range, rules: .wrexham2025,
-            text: { strings($0, .en, $1) })
+            school: "Ysgol Test", year: year, week: [], onRoll: [year[0].pupil, year[2].pupil], today: range.end,
+            weekRange: range, yearRange: range, rules: .wrexham2025, text: { strings($0, .en, $1) })
         let whole = try #require(page.sections[0].rows.first)
-        #expect(whole.label == "Ysgol Test" && whole.pupils == 3 && whole.persistent == 1)
+        #expect(whole.label == "Ysgol Test" && whole.pupils == 2 && whole.persistent == 1)
         #expect(page.sections[1].rows.map(\.label) == ["7", "10"])  // school order, not text order
-        #expect(page.sections[1].rows.map(\.pupils) == [2, 1])
+        #expect(page.sections[1].rows.map(\.pupils) == [1, 1])
+        #expect(page.sections[2].rows.map(\.pupils) == [1, 0, 1])
+        #expect(page.colPupils == "On roll 2025-11-28")
         #expect(page.sections[2].rows.map(\.label) == ["7A", "7B", "10A"])
         #expect(page.sections[2].rows[1].band == strings("band.RED", .en) && page.sections[2].rows[1].year == "80.0%")
         let html = try await render(page)

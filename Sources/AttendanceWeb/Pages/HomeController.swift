@@ -16,8 +16,10 @@ enum HomeController {
     }
 
     /// The schools table, apart from the HTTP handler so it can be tested directly.
+    /// - Parameter today: the day the "on roll" count is for.
     static func lines(
-        store: Store, schools visible: Set<LAESTAB>?, week: DateRange, language: Language, strings: Strings
+        store: Store, schools visible: Set<LAESTAB>?, week: DateRange, today: LocalDate, language: Language,
+        strings: Strings
     ) async throws -> [SchoolLine] {
         var lines: [SchoolLine] = []
         for stored in try await store.schools() where visible?.contains(stored.school.laestab) ?? true {
@@ -27,7 +29,8 @@ enum HomeController {
                 SchoolLine(
                     name: stored.school.name, laestab: stored.school.laestab.description,
                     href: SiteURL.school(stored.school.laestab),
-                    phase: strings("phase.\(stored.school.phase.rawValue)", language), pupils: report.count,
+                    phase: strings("phase.\(stored.school.phase.rawValue)", language),
+                    pupils: try await store.onRoll(stored.school.laestab, on: today).count,
                     attendance: total.possible > 0 ? total.attendancePercentText : strings("home.noMarks", language),
                     band: total.band.map { strings($0.textKey, language) }, bandClass: total.band?.cssClass))
         }
@@ -124,7 +127,8 @@ enum HomeController {
             visible?.isEmpty == true
             ? []
             : try await lines(
-                store: context.store, schools: visible, week: week, language: language, strings: context.strings)
+                store: context.store, schools: visible, week: week, today: context.today, language: language,
+                strings: context.strings)
         let names = Dictionary(
             uniqueKeysWithValues: try await context.store.schools().map { ($0.school.laestab, $0.school.name) })
         let actionLinks = Set(principal.grants.compactMap(\.school)).sorted()

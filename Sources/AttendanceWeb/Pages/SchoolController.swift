@@ -12,7 +12,9 @@ enum SchoolController {
         let week = SchoolWeek.current(on: request.context.today)
         let page = SchoolPage.make(
             school: school.name, year: try await store.schoolReport(laestab, in: range),
-            week: try await store.schoolReport(laestab, in: week), weekRange: week, yearRange: range,
+            week: try await store.schoolReport(laestab, in: week),
+            onRoll: try await store.onRoll(laestab, on: request.context.today), today: request.context.today,
+            weekRange: week, yearRange: range,
             rules: store.rules, text: { request.text($0, $1) })
         return try Page.render(page, request: request)
     }

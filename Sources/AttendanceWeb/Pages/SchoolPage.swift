@@ -8,6 +8,7 @@ struct SchoolPage: PageModel {
 
     struct Row: Sendable {
         let label: String
+        /// On roll on the page's day (as on the home page and the registers).
         let pupils: Int
         let week: String
         let year: String
@@ -32,11 +33,12 @@ struct SchoolPage: PageModel {
     let colPersistent: String
 
     /// - Parameters:
-    ///   - year: each pupil's figures for the school year to date.
+    ///   - year: each pupil's figures for the school year to date (every pupil on roll at any time in it).
     ///   - week: each pupil's figures for this week.
+    ///   - onRoll: the pupils on roll today, counted in each row's "on roll".
     static func make(
-        school: String, year: [PupilSummary], week: [PupilSummary], weekRange: DateRange, yearRange: DateRange,
-        rules: SummaryRules, text: (String, [String: String]) -> String
+        school: String, year: [PupilSummary], week: [PupilSummary], onRoll: [Pupil], today: LocalDate,
+        weekRange: DateRange, yearRange: DateRange, rules: SummaryRules, text: (String, [String: String]) -> String
     ) -> SchoolPage {
         struct Group {
             var pupils = 0
@@ -51,7 +53,6 @@ struct SchoolPage: PageModel {
         var byForm: [String: Group] = [:]
         for line in year {
             func add(_ group: inout Group) {
-                group.pupils += 1
                 group.year = group.year + line.summary
                 group.week = group.week + (thisWeek[line.pupil.upn] ?? .empty(rules: rules))
                 if line.summary.persistentAbsence { group.persistent += 1 }
@@ -59,6 +60,11 @@ struct SchoolPage: PageModel {
             add(&whole)
             add(&byYear[line.pupil.yearGroup, default: empty])
             add(&byForm[line.pupil.registrationGroup, default: empty])
+        }
+        for pupil in onRoll {
+            whole.pupils += 1
+            byYear[pupil.yearGroup, default: empty].pupils += 1
+            byForm[pupil.registrationGroup, default: empty].pupils += 1
         }
         func row(_ label: String, _ group: Group) -> Row {
             Row(
@@ -76,7 +82,7 @@ struct SchoolPage: PageModel {
                 "school.period",
                 [
                     "week": "\(weekRange.start.iso) – \(weekRange.end.iso)", "from": yearRange.start.iso,
-                    "to": yearRange.end.iso,
+                    "to": yearRange.end.iso, "today": today.iso,
                 ]),
             sections: [
                 Section(
@@ -88,7 +94,7 @@ struct SchoolPage: PageModel {
                 Section(
                     heading: text("school.byGroup", [:]), firstColumn: text("column.group", [:]),
                     rows: byForm.keys.sorted(by: order).map { row($0, byForm[$0]!) }),
-            ], colPupils: text("column.pupils", [:]), colWeek: text("column.week", [:]),
+            ], colPupils: text("column.onRoll", ["date": today.iso]), colWeek: text("column.week", [:]),
             colYearToDate: text("column.yearToDate", [:]), colBand: text("column.band", [:]),
             colPersistent: text("column.persistent", [:]))
     }
