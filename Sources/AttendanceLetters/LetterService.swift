@@ -82,8 +82,12 @@ public struct LetterService: Sendable {
     /// Every letter the school's pending actions call for, each recipient in their own language(s): kept on the
     /// pupil's record, the actions marked done, emails queued, and the printed ones as one PDF. With `years`, only
     /// the actions for pupils in those year groups (a head of year works their own years, nothing else).
+    ///
+    /// `progress` hears (letters made, letters in all) as the letters are made; the total is known once the queue
+    /// has been read.
     public func produceDue(
-        school laestab: LAESTAB, years: Set<String>? = nil, today: LocalDate, by actor: AuditActor, signatory: String
+        school laestab: LAESTAB, years: Set<String>? = nil, today: LocalDate, by actor: AuditActor, signatory: String,
+        progress: (@Sendable (Int, Int) async -> Void)? = nil
     ) async throws -> Batch {
         let school = try await store.requireSchool(laestab)
         let queue = try await store.actions(school: laestab)
@@ -143,12 +147,23 @@ public struct LetterService: Sendable {
             for recipient in recipients { letters.append((item.id, kind, facts, recipient)) }
         }
         let id = "\(today.iso)-\(UUID().uuidString.prefix(8).lowercased())"
+        let total = letters.count
+        await progress?(0, total)
         let made = try await make(
             letters.map { ($0.kind, $0.facts, $0.recipient, $0.action as Int?) }, school: laestab, batch: id,
-            overtaken: overtaken, by: actor)
+            overtaken: overtaken, by: actor, progress: Self.counting(progress, of: total))
+        await progress?(total, total)
         return Batch(
             id: id, letterIDs: made.ids, posted: made.posted, emailed: made.emailed, needingDetails: needingDetails,
             withoutContact: withoutContact, waiting: waiting, pdf: made.combined)
+    }
+
+    /// A progress report of letters made, out of `total`.
+    private static func counting(
+        _ progress: (@Sendable (Int, Int) async -> Void)?, of total: Int
+    ) -> (@Sendable (Int) async -> Void)? {
+        guard let progress else { return nil }
+        return { made in await progress(made, total) }
     }
 
     /// One kind of letter for one pupil, to every recipient, by hand (a certificate, a holiday decision, a
@@ -249,7 +264,8 @@ public struct LetterService: Sendable {
     /// Renders, makes the PDFs, and keeps the lot in one transaction.
     private func make(
         _ letters: [(kind: LetterKind, facts: LetterFacts, recipient: LetterRecipient, action: Int?)],
-        school: LAESTAB, batch: String?, overtaken: [Int: String], by actor: AuditActor
+        school: LAESTAB, batch: String?, overtaken: [Int: String], by actor: AuditActor,
+        progress: (@Sendable (Int) async -> Void)? = nil
     ) async throws -> (ids: [Int], posted: Int, emailed: Int, combined: Data?) {
         guard !letters.isEmpty else {
             if !overtaken.isEmpty {
@@ -269,7 +285,7 @@ public struct LetterService: Sendable {
         if let pdf {
             // The printed pile is made of the very pages kept as each letter's copy.
             let printed = batch == nil ? [] : channels.indices.filter { channels[$0] == .post }
-            let rendered = try await pdf.render(documents, combine: printed)
+            let rendered = try await pdf.render(documents, combine: printed, progress: progress)
             pdfs = rendered.each
             combined = rendered.combined
         }

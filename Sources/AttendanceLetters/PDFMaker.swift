@@ -34,8 +34,11 @@ public struct PDFMaker: Sendable {
         let combine: [Int]?
     }
 
-    /// Each document as its own PDF and, when `combine` names any, those documents' pages as one PDF.
-    public func render(_ documents: [String], combine: [Int] = []) async throws -> (each: [Data], combined: Data?) {
+    /// Each document as its own PDF and, when `combine` names any, those documents' pages as one PDF. While
+    /// WeasyPrint works, `progress` hears how many of the documents' PDFs are made so far.
+    public func render(
+        _ documents: [String], combine: [Int] = [], progress: (@Sendable (Int) async -> Void)? = nil
+    ) async throws -> (each: [Data], combined: Data?) {
         guard !documents.isEmpty else { return ([], nil) }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "attendance-pdf-\(UUID().uuidString)")
@@ -53,6 +56,21 @@ public struct PDFMaker: Sendable {
         let jobFile = folder.appendingPathComponent("job.json")
         try JSONEncoder().encode(job).write(to: jobFile)
         let script = LetterTemplates.resources.appendingPathComponent("weasyprint-batch.py").path
+        let pdfs = jobs.map { $0["pdf"]! }
+        let watcher = progress.map { report in
+            Task {
+                var last = -1
+                while !Task.isCancelled {
+                    let made = pdfs.filter { FileManager.default.fileExists(atPath: $0) }.count
+                    if made != last {
+                        last = made
+                        await report(made)
+                    }
+                    try? await Task.sleep(for: .milliseconds(500))
+                }
+            }
+        }
+        defer { watcher?.cancel() }
         try await run(python + [script, jobFile.path], errors: folder.appendingPathComponent("errors.txt"))
         let each = try jobs.map { try Data(contentsOf: URL(fileURLWithPath: $0["pdf"]!)) }
         return (each, combine.isEmpty ? nil : try Data(contentsOf: URL(fileURLWithPath: combinedPath)))

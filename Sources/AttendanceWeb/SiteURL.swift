@@ -15,7 +15,7 @@ enum SiteURL: String, CaseIterable, Sendable {
     case registers, register, printRegister
     case office, logContact, confirmReason, lateBook
     case actions, runProcedure, completeAction, dismissAction, penaltyWarning
-    case produceDueLetters, letterBatch, letterBatchPDF, letter, letterPDF, produceLetter, medicalEvidence
+    case produceDueLetters, letterJob, letterBatch, letterBatchPDF, letter, letterPDF, produceLetter, medicalEvidence
     case firstDayMessages
     case templates, template, templatePreview, templateReset
     case apiPupilSummary, apiPupilMarks, apiRegister, apiSchoolSummary
@@ -54,6 +54,7 @@ enum SiteURL: String, CaseIterable, Sendable {
         case .dismissAction: ["schools", ":laestab", "actions", ":id", "dismiss"]
         case .penaltyWarning: ["schools", ":laestab", "actions", ":id", "penalty-warning"]
         case .produceDueLetters: ["schools", ":laestab", "letters", "due"]
+        case .letterJob: ["schools", ":laestab", "letters", "jobs", ":id"]
         case .letterBatch: ["schools", ":laestab", "letters", "batches", ":batch"]
         case .letterBatchPDF: ["schools", ":laestab", "letters", "batches", ":batch", "pdf"]
         case .letter: ["schools", ":laestab", "letters", ":id"]

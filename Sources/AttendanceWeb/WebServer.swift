@@ -58,6 +58,8 @@ struct WebContext: Sendable {
     let letters: LetterService
     /// Failed sign-ins per client address.
     let signInThrottle: SignInThrottle
+    /// Work running on after its page answered.
+    let jobs: BackgroundJobs
 
     var today: LocalDate { now.date }
 
@@ -95,9 +97,11 @@ public enum WebServer {
             store: store, templates: try configuration.letterTemplates ?? LetterTemplates(),
             pdf: configuration.pdf, smtp: configuration.smtp,
             texts: configuration.notify.map { NotifyTextSender($0) }, policy: configuration.policy, logger: app.logger)
+        let jobs = BackgroundJobs(store: store)
+        app.lifecycle.use(jobs)
         app.storage[WebContextKey.self] = WebContext(
             store: store, configuration: configuration, strings: strings, templates: templates, letters: letters,
-            signInThrottle: SignInThrottle())
+            signInThrottle: SignInThrottle(), jobs: jobs)
         app.http.server.configuration.hostname = configuration.hostname
         app.http.server.configuration.port = configuration.port
         app.middleware = Middlewares()
@@ -186,6 +190,8 @@ public enum WebServer {
         r.post(.produceDueLetters, use: LettersController.produceDue)
             .requires(.workActions, of: .school)
         r.get(.letterBatch, use: LettersController.batch)
+            .requires(.workActions, of: .school)
+        r.get(.letterJob, use: LettersController.job)
             .requires(.workActions, of: .school)
         r.get(.letterBatchPDF, use: LettersController.batchPDF)
             .requires(.workActions, of: .school)

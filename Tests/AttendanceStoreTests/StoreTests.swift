@@ -15,8 +15,8 @@ let school = LAESTAB(la: 665, estab: 4001)
             try await store.migrate()
             let names = try await store.appliedMigrations()
             #expect(names.first == "M0001_CreateLocalAuthorities")
-            #expect(names.count == 19)
-            #expect(names.last == "M0019_AddAbsenceDelegates")
+            #expect(names.count == 20)
+            #expect(names.last == "M0020_CreateJobs")
             #expect(Set(names).count == names.count)
         }
     }
@@ -68,6 +68,31 @@ let school = LAESTAB(la: 665, estab: 4001)
                 try await store.importContacts(
                     try ImportParser.contacts("upn,name,relationship,priority\n\(unknown),X,Mother,1\n"))
             }
+        }
+    }
+}
+
+extension StoreTests {
+    /// A job keeps its progress for its page, its result or why it failed; one a stopped server left running is
+    /// marked interrupted, and another school cannot see it.
+    @Test(arguments: TestDatabase.available)
+    func aJobKeepsItsProgressAndEnds(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            try await loadFixture(store)
+            let laestab = school
+            let id = try await store.startJob("due_letters", school: laestab, by: .system)
+            try await store.recordProgress(job: id, done: 3, total: 10)
+            let running = try #require(try await store.job(id, school: laestab))
+            #expect(running.status == .running && running.done == 3 && running.total == 10)
+            #expect(try await store.job(id, school: LAESTAB(la: 665, estab: 9999)) == nil)
+            try await store.finishJob(id, result: "b 0 0 0", problem: nil)
+            #expect(try await store.job(id, school: laestab)?.status == .done)
+            let cut = try await store.startJob("due_letters", school: laestab, by: .system)
+            try await store.interruptRunningJobs()
+            #expect(try await store.job(cut, school: laestab)?.status == .interrupted)
+            // Progress after the end changes nothing.
+            try await store.recordProgress(job: cut, done: 9, total: 10)
+            #expect(try await store.job(cut, school: laestab)?.done == 0)
         }
     }
 }

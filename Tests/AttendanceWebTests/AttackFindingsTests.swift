@@ -54,9 +54,7 @@ import VaporTesting
             try #require(!outside.isEmpty, "the demo has letters due outside years 7 and 8")
             var hoy = try await Browser.signedIn(app, as: .headOfYear)
             try await hoy.get("/schools/\(mainSchool)/actions")
-            let produced = try await hoy.post("/schools/\(mainSchool)/letters/due", [:])
-            #expect(produced.status == .seeOther)
-            let location = try #require(produced.headers.first(name: .location))
+            let location = try await hoy.produceDueLetters()
             let batch = String(location.split(separator: "/").last!.split(separator: "?").first!)
             let letters = try await store.letters(batch: batch, school: mainSchool)
             for letter in letters {
@@ -74,8 +72,7 @@ import VaporTesting
             try await store.runProcedure(policy: .wrexham2025, asOf: testToday, dryRun: false)
             var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
             try await office.get("/schools/\(mainSchool)/actions")
-            let location = try #require(
-                try await office.post("/schools/\(mainSchool)/letters/due", [:]).headers.first(name: .location))
+            let location = try await office.produceDueLetters()
             let path = String(location.split(separator: "?")[0])
             let batch = String(path.split(separator: "/").last!)
             let letters = try await store.letters(batch: batch, school: mainSchool)

@@ -520,3 +520,30 @@ extension PageModelTests {
         #expect(!formerHTML.contains("(8W)") && formerHTML.contains(strings("pupil.noHistory", .en)))
     }
 }
+
+extension PageModelTests {
+    /// The day's letters as a job: a bar while they are made, plain words when it stopped, never a stack trace.
+    @Test func aJobPageShowsHowFarTheLettersHaveGotAndWhyTheyStopped() async throws {
+        func job(_ status: Job.Status, done: Int, total: Int, problem: String? = nil) -> Job {
+            Job(
+                id: 4, school: mainSchool, kind: JobPage.dueLetters, status: status, done: done, total: total,
+                result: nil, problem: problem, startedBy: "office@demo.example")
+        }
+        let text = { (key: String, values: [String: String]) in strings(key, .en, values) }
+        let reading = JobPage.make(job(.running, done: 0, total: 0), text: text)
+        #expect(reading.running && !reading.determinate && reading.status == strings("job.reading", .en))
+        let halfway = JobPage.make(job(.running, done: 32, total: 64), text: text)
+        #expect(halfway.status == "32 of 64 letters made" && halfway.selfHref == "/schools/6654001/letters/jobs/4")
+        let html = try await render(halfway)
+        #expect(html.contains("<progress max=\"64\" value=\"32\""))
+        #expect(html.contains("<div id=\"job\" data-running=\"yes\">"))
+        let failed = JobPage.make(job(.failed, done: 3, total: 64, problem: "PDFProblem"), text: text)
+        #expect(!failed.running && failed.problem?.contains("PDFProblem") == true)
+        let failedHTML = try await render(failed)
+        #expect(!failedHTML.contains("<progress") && !failedHTML.contains("data-running"))
+        let stopped = JobPage.make(job(.interrupted, done: 3, total: 64), text: { strings($0, .cy, $1) })
+        #expect(stopped.status == strings("job.interrupted", .cy) && stopped.problem == nil)
+        let result = JobPage.batch(from: "2025-11-24-ab12 1 2 3")
+        #expect(result?.id == "2025-11-24-ab12" && result?.needing == 1 && result?.skipped == 2 && result?.waiting == 3)
+    }
+}

@@ -39,8 +39,7 @@ import VaporTesting
             #expect(queue.contains("the head teacher&#39;s decision") || queue.contains("the head teacher's decision"))
             #expect(!queue.contains("/actions/\(flags[0].id)/penalty-warning"))
             // The day's batch leaves every flag for the head.
-            let location = try #require(
-                try await office.post("/schools/\(mainSchool)/letters/due", [:]).headers.first(name: .location))
+            let location = try await office.produceDueLetters()
             let batch = String(location.split(separator: "?")[0].split(separator: "/").last!)
             #expect(try await store.letters(batch: batch, school: mainSchool).allSatisfy { $0.kind != .fpnWarning })
             let pending = Set(try await store.actions(schoolID: school.id).map(\.id))

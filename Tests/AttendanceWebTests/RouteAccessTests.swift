@@ -135,8 +135,7 @@ import VaporTesting
             try await store.runProcedure(policy: .wrexham2025, asOf: testToday, dryRun: false)
             var desk = try await Browser.signedIn(app, as: .attendanceAdministrator)
             try await desk.get("/schools/\(mainSchool)/actions")
-            let location = try #require(
-                try await desk.post("/schools/\(mainSchool)/letters/due", [:]).headers.first(name: .location))
+            let (officeJob, location) = try await desk.produceDueLettersAsJob()
             let batch = String(location.split(separator: "?")[0].split(separator: "/").last!)
             let letters = try await store.letters(batch: batch, school: mainSchool)
             var yearOf: [UPN: String] = [:]
@@ -268,6 +267,11 @@ import VaporTesting
                         "POST", "/schools/:laestab/messages/first-day", base + "/messages/first-day", allowed: desk,
                         status: .unprocessableEntity)
                     try await expect("POST", "/schools/:laestab/letters/due", base + "/letters/due", allowed: works)
+                    // The office's job's page (done by now, so it sends the reader on to the batch).
+                    try await expect(
+                        "GET", "/schools/:laestab/letters/jobs/:id",
+                        officeJob.replacingOccurrences(
+                            of: "/schools/\(mainSchool)", with: base), allowed: works, status: .seeOther)
                     // The office's batch: a head of year sees the page (their years only) but not the whole PDF.
                     let batchPath = base + "/letters/batches/\(batch)"
                     try await expect("GET", "/schools/:laestab/letters/batches/:batch", batchPath, allowed: works)

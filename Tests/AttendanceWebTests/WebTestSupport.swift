@@ -126,3 +126,28 @@ struct Browser {
         return browser
     }
 }
+
+extension Browser {
+    /// Produces the day's letters from the queue as a person does: the post answers at once with the job's page,
+    /// which becomes the batch when the letters are made. Returns the batch page's address.
+    mutating func produceDueLetters(at school: LAESTAB = mainSchool) async throws -> String {
+        try await produceDueLettersAsJob(at: school).batch
+    }
+
+    /// The same, with the job's page's address too.
+    mutating func produceDueLettersAsJob(at school: LAESTAB = mainSchool) async throws -> (job: String, batch: String) {
+        let started = try await post("/schools/\(school)/letters/due", [:])
+        #expect(started.status == .seeOther)
+        let job = try #require(started.headers.first(name: .location))
+        #expect(job.hasPrefix("/schools/\(school)/letters/jobs/"))
+        for _ in 0..<1200 {
+            let page = try await get(job)
+            if page.status == .seeOther { return (job, try #require(page.headers.first(name: .location))) }
+            #expect(page.status == .ok)
+            #expect(!page.body.string.contains("role=\"alert\""), "the job failed: \(page.body.string)")
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("the day's letters were not made in two minutes")
+        return (job, job)
+    }
+}

@@ -22,5 +22,6 @@ enum AllMigrations {
         M0017_SessionOwnersAndDeactivation(),
         M0018_CreateMedicalEvidence(),
         M0019_AddAbsenceDelegates(),
+        M0020_CreateJobs(),
     ]
 }

@@ -17,20 +17,43 @@ enum LettersController {
         }
     }
 
-    /// The day's letters from the queue: only the actions the user may work (a head of year's years).
+    /// The day's letters from the queue: only the actions the user may work (a head of year's years). They are
+    /// made as a job (a batch can take a minute): the answer is at once, a page showing how far it has got, which
+    /// becomes the batch when it is done.
     @Sendable static func produceDue(_ request: Request) async throws -> Response {
         guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
         let principal = try request.signedIn
-        let batch = try await request.context.letters.produceDue(
-            school: laestab, years: ActionsController.limitedYears(principal, laestab), today: request.context.today,
-            by: request.actor, signatory: principal.user.displayName)
-        return Page.redirect(
-            SiteURL.letterBatch.path(
-                ["laestab": laestab.description, "batch": batch.id],
-                query: [
-                    "needing": String(batch.needingDetails), "skipped": String(batch.withoutContact),
-                    "waiting": String(batch.waiting),
-                ]))
+        let context = request.context
+        let id = try await context.store.startJob(JobPage.dueLetters, school: laestab, by: request.actor)
+        let years = ActionsController.limitedYears(principal, laestab)
+        let actor = request.actor
+        let signatory = principal.user.displayName
+        let logger = request.logger
+        context.jobs.start(id, logger: logger) { progress in
+            let batch = try await context.letters.produceDue(
+                school: laestab, years: years, today: context.today, by: actor, signatory: signatory,
+                progress: progress)
+            sendInBackground(context.letters, logger: logger)
+            return JobPage.result(batch)
+        }
+        return Page.redirect(SiteURL.school(.letterJob, laestab, id: id))
+    }
+
+    /// How far the day's letters have got; once made, the batch.
+    @Sendable static func job(_ request: Request) async throws -> Response {
+        guard case .school(let laestab) = request.target, let id = request.parameters.get("id", as: Int.self),
+            let job = try await request.context.store.job(id, school: laestab), job.kind == JobPage.dueLetters
+        else { throw Abort(.notFound) }
+        if job.status == .done, let batch = job.result.flatMap(JobPage.batch(from:)) {
+            return Page.redirect(
+                SiteURL.letterBatch.path(
+                    ["laestab": laestab.description, "batch": batch.id],
+                    query: [
+                        "needing": String(batch.needing), "skipped": String(batch.skipped),
+                        "waiting": String(batch.waiting),
+                    ]))
+        }
+        return try Page.render(JobPage.make(job, text: request.text), request: request)
     }
 
     @Sendable static func batch(_ request: Request) async throws -> Response {

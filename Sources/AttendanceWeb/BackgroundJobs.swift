@@ -1,0 +1,49 @@
+import AttendanceStore
+import NIOConcurrencyHelpers
+import Vapor
+
+/// Work a person starts that runs on after their page has answered (the day's letters): each a task the server
+/// tracks, recorded in the store as a `Job` so that its page can show how far it has got. At start the server
+/// marks jobs a previous run left unfinished as interrupted (one server per database runs jobs); at shutdown it
+/// waits for the running ones.
+final class BackgroundJobs: LifecycleHandler, Sendable {
+    let store: Store
+    private let running = NIOLockedValueBox<[Int: Task<Void, Never>]>([:])
+
+    init(store: Store) {
+        self.store = store
+    }
+
+    /// Starts `work` for a recorded job; its result or its failure is recorded when it ends, and a failure is
+    /// logged by its type only.
+    func start(
+        _ id: Int, logger: Logger,
+        work:
+            @escaping @Sendable (_ progress: @escaping @Sendable (Int, Int) async -> Void)
+            async throws -> String
+    ) {
+        let store = store
+        let task = Task {
+            let progress: @Sendable (Int, Int) async -> Void = { done, total in
+                try? await store.recordProgress(job: id, done: done, total: total)
+            }
+            do {
+                let result = try await work(progress)
+                try await store.finishJob(id, result: result, problem: nil)
+            } catch {
+                logger.error("a background job failed: \(String(reflecting: type(of: error)))")
+                try? await store.finishJob(id, result: nil, problem: String(describing: type(of: error)))
+            }
+            _ = self.running.withLockedValue { $0.removeValue(forKey: id) }
+        }
+        running.withLockedValue { $0[id] = task }
+    }
+
+    func didBootAsync(_ application: Application) async throws {
+        try await store.interruptRunningJobs()
+    }
+
+    func shutdownAsync(_ application: Application) async {
+        for task in running.withLockedValue({ Array($0.values) }) { await task.value }
+    }
+}
