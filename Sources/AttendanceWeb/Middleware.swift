@@ -83,8 +83,20 @@ struct PageErrorMiddleware: AsyncMiddleware {
             }
             return try Page.render(
                 ErrorPage(
-                    title: strings("error.title", language), message: message, back: strings("error.back", language)),
+                    title: strings(Self.titleKey(status), language), message: message,
+                    back: strings("error.back", language)),
                 request: request, status: status)
+        }
+    }
+
+    /// A refusal is headed as one, a missing page as missing, a bad request as something to put right; only the
+    /// server's own failures are "something went wrong".
+    static func titleKey(_ status: HTTPStatus) -> String {
+        switch status.code {
+        case 401, 403: "error.title.refused"
+        case 404: "error.title.notFound"
+        case 400..<500: "error.title.badRequest"
+        default: "error.title"
         }
     }
 

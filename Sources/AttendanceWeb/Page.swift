@@ -22,6 +22,14 @@ struct PageFrame {
         let usersHref: String
         var navLetters: String? = nil
         let templatesHref: String
+        /// The school's daily pages (the office, the late book, the procedure queue) for someone who works at
+        /// one school; someone across several reaches them from the home page.
+        var daily: [Link] = []
+    }
+
+    struct Link: Sendable {
+        let href: String
+        let label: String
     }
 
     let lang: String
@@ -63,6 +71,19 @@ extension PageFrame {
             if principal.allows(.takeRegister, .none) { nav.registers = strings("nav.registers", language) }
             if principal.allows(.manageUsers, .none) { nav.users = strings("nav.users", language) }
             if principal.allows(.manageLetters, .none) { nav.navLetters = strings("nav.letters", language) }
+            let schools = Set(principal.grants.compactMap(\.school))
+            if schools.count == 1, let school = schools.first {
+                if principal.allows(.manageAttendance, .school(school)) {
+                    nav.daily.append(
+                        Link(href: SiteURL.school(.office, school), label: strings("nav.office", language)))
+                    nav.daily.append(
+                        Link(href: SiteURL.school(.lateBook, school), label: strings("nav.lateBook", language)))
+                }
+                if principal.allows(.workActions, .school(school)) {
+                    nav.daily.append(
+                        Link(href: SiteURL.school(.actions, school), label: strings("nav.actions", language)))
+                }
+            }
             self.nav = nav
             signedInAs = strings("nav.signedInAs", language, ["name": principal.user.displayName])
         }

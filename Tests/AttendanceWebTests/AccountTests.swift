@@ -214,3 +214,24 @@ import VaporTesting
         }
     }
 }
+
+extension AccountTests {
+    /// The demo parent is one of their child's contacts, and a parent is never offered API tokens; staff are.
+    @Test func aParentIsAContactAndHasNoAPITokens() async throws {
+        try await withWebApp { app, store in
+            let parent = try #require(try await store.user(email: "parent@demo.example"))
+            let child = try #require(parent.grants.first?.child)
+            #expect(try await store.contacts(of: child).map(\.name).contains(parent.displayName))
+            var browser = try await Browser.signedIn(app, as: .parent)
+            let page = try await browser.get("/account").body.string
+            #expect(!page.contains("API") && !page.contains("/account/tokens"))
+            #expect(try await browser.post("/account/tokens", ["name": "mine"]).status == .forbidden)
+            var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
+            #expect(try await office.get("/account").body.string.contains("action=\"/account/tokens\""))
+            // The office's menu has its daily pages; the parent's does not.
+            let menu = try await office.get("/").body.string
+            #expect(menu.contains("href=\"/schools/\(mainSchool)/office\"") && menu.contains("/late-book\""))
+            #expect(!(try await browser.get("/").body.string.contains("/office\"")))
+        }
+    }
+}

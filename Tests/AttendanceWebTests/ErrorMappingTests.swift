@@ -43,3 +43,17 @@ import VaporTesting
         }
     }
 }
+
+extension ErrorMappingTests {
+    /// A refusal is headed "You cannot open this page", not "Something went wrong", in both languages.
+    @Test func aRefusalIsHeadedAsOne() throws {
+        #expect(PageErrorMiddleware.titleKey(.forbidden) == "error.title.refused")
+        #expect(PageErrorMiddleware.titleKey(.notFound) == "error.title.notFound")
+        #expect(PageErrorMiddleware.titleKey(.unprocessableEntity) == "error.title.badRequest")
+        #expect(PageErrorMiddleware.titleKey(.internalServerError) == "error.title")
+        #expect(strings("error.title.refused", .en) == "You cannot open this page")
+        for status in [HTTPStatus.forbidden, .notFound, .badRequest, .internalServerError] {
+            #expect(strings.keys(.cy).contains(PageErrorMiddleware.titleKey(status)))
+        }
+    }
+}

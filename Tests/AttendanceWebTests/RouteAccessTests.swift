@@ -178,7 +178,8 @@ import VaporTesting
                 try await expect("GET", "/account", "/account", allowed: true)
                 try await expect("GET", "/account/password", "/account/password", allowed: true)
                 try await expect("POST", "/account/password", "/account/password", allowed: true)
-                try await expect("POST", "/account/tokens", "/account/tokens", allowed: true)
+                // API tokens are for staff's systems; a parent is never offered one.
+                try await expect("POST", "/account/tokens", "/account/tokens", allowed: role != .parent)
                 try await expect("POST", "/account/tokens/:id/revoke", "/account/tokens/999999/revoke", allowed: true)
                 for school in [mainSchool, allocatedSchool, otherSchool] {
                     let allowed = Self.mayViewSchool(role, school)

@@ -47,6 +47,11 @@ struct PupilGenerator {
         "Dylan", "Osian", "Rhys", "Gethin", "Iwan", "Macsen", "Tomos", "Llŷr", "Ianto", "Harri", "Noah", "Oliver",
         "George", "Leo", "Jack", "Charlie", "Jacob", "Aled", "Siôn", "Emrys", "Gruffydd", "Ifan",
     ]
+    /// The names a child is often known by, for the demo's preferred forenames (most have none).
+    static let shortForms = [
+        "Gruffydd": "Gruff", "Oliver": "Ollie", "Jacob": "Jake", "Amelia": "Millie", "Olivia": "Liv",
+        "Megan": "Meg", "Gethin": "Geth",
+    ]
     static let surnames = [
         "Jones", "Williams", "Davies", "Evans", "Thomas", "Roberts", "Hughes", "Lewis", "Morgan", "Griffiths",
         "Edwards", "Owen", "Price", "Pritchard", "Parry", "Lloyd", "Vaughan", "ap Dafydd", "Rowlands", "Ellis",
@@ -89,7 +94,7 @@ struct PupilGenerator {
         }
         let pupil = Pupil(
             upn: upn, legalSurname: surname, legalForename: forename,
-            preferredForename: random.chance(0.05) ? String(forename.prefix(3)) : nil, dateOfBirth: dob,
+            preferredForename: random.chance(0.3) ? Self.shortForms[forename] : nil, dateOfBirth: dob,
             sex: female ? .female : .male, yearGroup: String(yearGroup), registrationGroup: group,
             freeSchoolMeals: random.chance(0.2), lookedAfter: random.chance(0.01),
             additionalLearningNeeds: random.chance(0.1))

@@ -46,8 +46,15 @@ public enum DemoAccounts {
             case .parent: grants = [RoleGrant(role: .parent, child: firstPupil.pupil.upn)]
             default: grants = [RoleGrant(role: account.role, school: laestab)]
             }
+            // The parent is one of the child's contacts, named as the school's records name them.
+            var displayName = account.displayName
+            if account.role == .parent,
+                let contact = try await store.contacts(of: firstPupil.pupil.upn).min(by: { $0.priority < $1.priority })
+            {
+                displayName = contact.name
+            }
             try await store.createUser(
-                email: account.email, displayName: account.displayName,
+                email: account.email, displayName: displayName,
                 passwordHash: try passwords.hash(account.password), mustChangePassword: false, grants: grants,
                 by: AuditActor("demo"))
         }

@@ -20,12 +20,19 @@ enum AccountController {
         let page = AccountPage.make(
             roles: try await RoleText.describe(principal.grants, request: request), tokens: tokens,
             passwordChanged: request.query[String.self, at: "changed"] != nil, newToken: newToken, error: error,
-            text: { request.text($0) })
+            showTokens: mayUseTokens(principal), text: { request.text($0) })
         return try Page.render(page, request: request, status: error == nil ? .ok : .unprocessableEntity)
+    }
+
+    /// Whether the account has a staff role (tokens are for staff's systems; a parent's page never offers one).
+    static func mayUseTokens(_ principal: Principal) -> Bool {
+        principal.grants.contains { $0.role != .parent }
     }
 
     @Sendable static func createToken(_ request: Request) async throws -> Response {
         let principal = try request.signedIn
+        // API tokens are for school and authority systems; a parent has no use for one.
+        guard mayUseTokens(principal) else { throw Abort(.forbidden) }
         let name = (try request.content.decode(TokenForm.self).name ?? "").trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty, name.count <= 100 else {
             return try await render(request, newToken: nil, error: request.text("account.tokenNameMissing"))

@@ -31,6 +31,8 @@ struct AccountPage: PageModel {
     let noTokens: String
     let tokens: [Token]
     let hasTokens: Bool
+    /// Staff only: a parent's account has no API tokens.
+    let showTokens: Bool
     /// After the password was changed.
     let notice: String?
     /// A token just created: shown once, never again.
@@ -43,7 +45,7 @@ struct AccountPage: PageModel {
     ///   - text: the catalogue in the reader's language.
     static func make(
         roles: [String], tokens: [APIToken], passwordChanged: Bool, newToken: String?, error: String?,
-        text: @escaping (String) -> String
+        showTokens: Bool = true, text: @escaping (String) -> String
     ) -> AccountPage {
         func minute(_ date: Date) -> String { String(Timestamp.text(date).prefix(16)) }
         return AccountPage(
@@ -61,7 +63,8 @@ struct AccountPage: PageModel {
                     lastUsed: token.lastUsedAt.map { minute($0) } ?? text("account.never"),
                     revoked: token.revokedAt != nil,
                     revokeAction: SiteURL.revokeToken(token.id))
-            }, hasTokens: !tokens.isEmpty, notice: passwordChanged ? text("password.changed") : nil,
+            }, hasTokens: !tokens.isEmpty, showTokens: showTokens,
+            notice: passwordChanged ? text("password.changed") : nil,
             newToken: newToken, error: error)
     }
 }
