@@ -184,3 +184,32 @@ extension Store {
         return order.map { found[$0]! }
     }
 }
+
+/// A pupil's late arrival as the register holds it.
+public struct LateArrival: Sendable, Hashable {
+    public let pupil: Pupil
+    public let session: SchoolSession
+    public let code: String
+    public let minutesLate: Int
+    public let recordedBy: String
+}
+
+extension Store {
+    /// The late arrivals recorded at a school on a day, morning first, then by minutes late.
+    public func lateArrivals(_ school: LAESTAB, on date: LocalDate) async throws -> [LateArrival] {
+        let id = try await requireSchool(school).id
+        return try await sql.raw(
+            """
+            SELECT p.*, m.session, m.code, m.minutes_late, m.recorded_by FROM marks m JOIN pupils p ON p.id = m.pupil_id
+            WHERE m.school_id = \(bind: id) AND m.date = \(bind: date.iso) AND m.minutes_late IS NOT NULL
+            """
+        ).all().compactMap { row -> LateArrival? in
+            guard let half = SessionHalf(text: try row.decode(column: "session", as: String.self)) else { return nil }
+            return LateArrival(
+                pupil: try Self.pupil(from: row), session: SchoolSession(date, half),
+                code: try row.decode(column: "code", as: String.self),
+                minutesLate: try row.decode(column: "minutes_late", as: Int.self),
+                recordedBy: try row.decode(column: "recorded_by", as: String.self))
+        }.sorted { ($0.session.half == .am ? 0 : 1, $0.minutesLate) < ($1.session.half == .am ? 0 : 1, $1.minutesLate) }
+    }
+}

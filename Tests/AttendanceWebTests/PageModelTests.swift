@@ -332,11 +332,20 @@ extension PageModelTests {
         #expect(html.contains("<li>Call, Mam: reached → I") && !html.contains("office/confirm/3"))
         #expect(html.contains("<select id=\"who-B801200005001\" name=\"contact\"><option>Mam</option></select>"))
         #expect(!html.contains("first-day-messages"))  // no email or texts set up here
+        let monday = LocalDate(iso: "2025-11-24")!
         let late = LateBookPage.make(
-            school: mainSchool, upn: "B80120000500", arrival: "9:4", notice: nil, error: "Not a time", text: text(.cy))
+            school: Self.school(mainSchool), date: monday, pupil: "Ann Jo", arrival: "9:4", roll: [Self.ann],
+            arrivals: [
+                LateArrival(
+                    pupil: Self.ann, session: SchoolSession(monday, .am), code: "U", minutesLate: 45,
+                    recordedBy: "office@school")
+            ], notice: nil, error: "Not a time", text: { strings($0, .cy, $1) })
         let lateHTML = try await render(late)
-        #expect(lateHTML.contains("value=\"B80120000500\" autocomplete=\"off\" aria-describedby=\"late-error\""))
+        // What was typed stays; the list finds a pupil by name, form or UPN; the day's arrivals have their times.
+        #expect(lateHTML.contains("value=\"Ann Jo\" autocomplete=\"off\" aria-describedby=\"pupil-hint late-error\""))
+        #expect(lateHTML.contains("<option value=\"Ann Jones – 8W – B801200005001\"></option>"))
         #expect(lateHTML.contains("value=\"9:4\"") && lateHTML.contains("action=\"/schools/6654001/late-book\""))
+        #expect(lateHTML.contains("<td data-label=\"\(strings("late.time", .cy))\">09:35</td>"))
     }
 }
 

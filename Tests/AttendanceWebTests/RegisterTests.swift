@@ -234,15 +234,22 @@ import VaporTesting
             let missing = try await office.get("/schools/\(mainSchool)/office").body.string
             #expect(missing.contains("\(form.group) morning: \(form.lines.count) without a mark"))
             #expect(missing.contains("Form tutor: Sioned Parry"))
-            try await office.get("/schools/\(mainSchool)/late-book")
+            let book = try await office.get("/schools/\(mainSchool)/late-book").body.string
+            let listed = LateBookPage.choiceText(form.lines[0].pupil)
+            #expect(book.contains("<option value=\"\(listed)\">"))
             let recorded = try await office.post(
-                "/schools/\(mainSchool)/late-book", ["upn": pupil.value, "arrival": "09:30"])
+                "/schools/\(mainSchool)/late-book", ["pupil": listed, "date": testToday.iso, "arrival": "09:30"])
             #expect(recorded.status == .ok)
             #expect(recorded.body.string.contains("recorded as U, 45 minutes late"))
+            #expect(recorded.body.string.contains(">09:30</td>"))  // in the day's arrivals
             #expect(try await codes(store, form)[pupil] == "U")
-            let bad = try await office.post(
-                "/schools/\(mainSchool)/late-book", ["upn": "B801200005001", "arrival": "09:30"])
-            #expect(bad.status == .unprocessableEntity)
+            // Not on roll, a day to come, a Sunday: refused, with what was typed kept.
+            for (who, day) in [("B801200005001", testToday.iso), (listed, "2026-11-26"), (listed, "2026-11-22")] {
+                let bad = try await office.post(
+                    "/schools/\(mainSchool)/late-book", ["pupil": who, "date": day, "arrival": "09:30"])
+                #expect(bad.status == .unprocessableEntity, "\(who) \(day)")
+                #expect(bad.body.string.contains("value=\"09:30\""))
+            }
             // Today's N list shows contacts in priority order.
             try await store.writeMarks(
                 [

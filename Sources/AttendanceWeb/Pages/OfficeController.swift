@@ -159,56 +159,68 @@ enum OfficeController {
     // MARK: Late book
 
     @Sendable static func lateBook(_ request: Request) async throws -> Response {
-        try renderLateBook(request, upn: "", arrival: "", notice: nil, error: nil, status: .ok)
+        let date = try request.queryDate("date") ?? request.context.today
+        return try await renderLateBook(
+            request, date: date, pupil: "", arrival: "", notice: nil, error: nil, status: .ok)
     }
 
     static func renderLateBook(
-        _ request: Request, upn: String, arrival: String, notice: String?, error: String?, status: HTTPStatus
-    ) throws -> Response {
+        _ request: Request, date: LocalDate, pupil: String, arrival: String, notice: String?, error: String?,
+        status: HTTPStatus
+    ) async throws -> Response {
         guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
+        let store = request.context.store
+        let school = try await store.requireSchool(laestab).school
         let page = LateBookPage.make(
-            school: laestab, upn: upn, arrival: arrival, notice: notice, error: error, text: { request.text($0) })
+            school: school, date: date, pupil: pupil, arrival: arrival, roll: try await store.onRoll(laestab, on: date),
+            arrivals: try await store.lateArrivals(laestab, on: date), notice: notice, error: error, text: request.text)
         return try Page.render(page, request: request, status: status)
     }
 
+    /// A pupil arriving late: found by the name the list offered (or a UPN), on a school day up to today, at a
+    /// time after the session started. Everything typed stays on the page when something is refused.
     @Sendable static func recordArrival(_ request: Request) async throws -> Response {
         guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
         let store = request.context.store
         let form = try request.content.decode([String: String].self)
-        let upnText = (form["upn"] ?? "").trimmingCharacters(in: .whitespaces).uppercased()
+        let pupilText = (form["pupil"] ?? form["upn"] ?? "").trimmingCharacters(in: .whitespaces)
         let arrivalText = (form["arrival"] ?? "").trimmingCharacters(in: .whitespaces)
-        func fail(_ key: String) throws -> Response {
-            try renderLateBook(
-                request, upn: upnText, arrival: arrivalText, notice: nil, error: request.text(key),
-                status: .unprocessableEntity)
+        let today = request.context.today
+        let date = (form["date"]).flatMap { LocalDate(iso: $0.trimmingCharacters(in: .whitespaces)) }
+        func fail(_ key: String) async throws -> Response {
+            try await renderLateBook(
+                request, date: date ?? today, pupil: pupilText, arrival: arrivalText, notice: nil,
+                error: request.text(key), status: .unprocessableEntity)
         }
         let school = try await store.requireSchool(laestab)
-        let today = request.context.today
-        guard try await store.calendar(for: school.school).isSchoolDay(today) else {
-            return try fail("late.notSchoolDay")
+        guard let date, date <= today, try await store.calendar(for: school.school).isSchoolDay(date) else {
+            return try await fail("late.badDate")
         }
-        guard let arrival = TimeOfDay(text: arrivalText) else { return try fail("late.badTime") }
+        guard let arrival = TimeOfDay(text: arrivalText) else { return try await fail("late.badTime") }
         // The session is the afternoon once it has started, else the morning.
         let half: SessionHalf = arrival >= school.school.pm.start ? .pm : .am
         let times = school.school.times(for: half)
-        guard arrival > times.start else { return try fail("late.badTime") }
-        guard let upn = try? UPN(upnText), let pupil = try await store.pupil(upn),
+        guard arrival > times.start else { return try await fail("late.badTime") }
+        // The list's text ends with the UPN; a UPN typed alone is found the same way.
+        let roll = try await store.onRoll(laestab, on: date)
+        let typed = pupilText.split(whereSeparator: { $0 == " " || $0 == "–" }).last.map { $0.uppercased() } ?? ""
+        guard let pupil = roll.first(where: { $0.upn.value == typed }),
             let line = try await store.registerLines(
-                school: school.school.laestab, group: pupil.pupil.registrationGroup, session: SchoolSession(today, half)
-            ).first(where: { $0.pupil.upn == upn })
-        else { return try fail("late.badUPN") }
+                school: laestab, group: pupil.registrationGroup, session: SchoolSession(date, half)
+            ).first(where: { $0.pupil.upn == pupil.upn })
+        else { return try await fail("late.badPupil") }
         let minutes = times.minutesLate(arrivingAt: arrival)
         let code = RegisterRules.lateCode(minutesLate: minutes, times: times, codes: store.codes)
         let entry = SchoolMark(
-            school: school.school.laestab,
+            school: laestab,
             mark: Mark(
-                upn: upn, session: SchoolSession(today, half), code: code.code, minutesLate: minutes,
+                upn: pupil.upn, session: SchoolSession(date, half), code: code.code, minutesLate: minutes,
                 note: "late book"))
         // A pupil marked absent at the register who then arrives is a correction, with the late book as its reason.
         try await store.writeMarks(
             [entry], by: request.actor, reason: line.mark == nil ? nil : "arrived late (late book, \(arrival))")
-        return try renderLateBook(
-            request, upn: "", arrival: "",
+        return try await renderLateBook(
+            request, date: date, pupil: "", arrival: "",
             notice: request.text(
                 "late.recorded", ["name": line.pupil.displayName, "code": code.code, "minutes": String(minutes)]),
             error: nil, status: .ok)

@@ -1,4 +1,5 @@
 import AttendanceCore
+import AttendanceStore
 
 /// A value and its words, for a select's options.
 struct Option: Sendable {
@@ -97,24 +98,74 @@ struct OfficeDayPage: PageModel {
 struct LateBookPage: PageModel {
     static let template = "late-book"
 
+    /// A pupil to choose: the text the list offers (name, form and UPN, so that a few letters of either find them).
+    struct Choice: Sendable {
+        let value: String
+    }
+
+    struct Arrival: Sendable {
+        let name: String
+        let group: String
+        let session: String
+        let time: String
+        let minutes: Int
+        let code: String
+    }
+
     let title: String
     let intro: String
-    let upnLabel: String
+    let pupilLabel: String
+    let pupilHint: String
+    let dateLabel: String
     let arrivalLabel: String
     let record: String
     let action: String
     /// What was typed, kept after a refusal.
-    let upn: String
+    let pupil: String
+    let date: String
     let arrival: String
     let notice: String?
     let error: String?
+    let choices: [Choice]
+    let arrivalsTitle: String
+    let arrivals: [Arrival]
+    let hasArrivals: Bool
+    let noArrivals: String
+    let columnPupil: String
+    let columnGroup: String
+    let columnSession: String
+    let columnTime: String
+    let columnMinutes: String
+    let columnCode: String
+
+    /// How the list names a pupil; the server finds them again by the UPN at its end.
+    static func choiceText(_ pupil: Pupil) -> String {
+        "\(pupil.displayName) – \(pupil.registrationGroup) – \(pupil.upn.value)"
+    }
 
     static func make(
-        school: LAESTAB, upn: String, arrival: String, notice: String?, error: String?, text: (String) -> String
+        school: School, date: LocalDate, pupil: String, arrival: String, roll: [Pupil], arrivals: [LateArrival],
+        notice: String?, error: String?, text: @escaping (String, [String: String]) -> String
     ) -> LateBookPage {
-        LateBookPage(
-            title: text("late.title"), intro: text("late.intro"), upnLabel: text("late.upn"),
-            arrivalLabel: text("late.arrival"), record: text("late.record"), action: SiteURL.school(.lateBook, school),
-            upn: upn, arrival: arrival, notice: notice, error: error)
+        let plain = { (key: String) in text(key, [:]) }
+        return LateBookPage(
+            title: plain("late.title"), intro: plain("late.intro"), pupilLabel: plain("late.pupil"),
+            pupilHint: plain("late.pupilHint"), dateLabel: plain("late.date"), arrivalLabel: plain("late.arrival"),
+            record: plain("late.record"), action: SiteURL.school(.lateBook, school.laestab), pupil: pupil,
+            date: date.iso, arrival: arrival, notice: notice, error: error,
+            choices: roll.sorted { $0.displayName < $1.displayName }.map { Choice(value: choiceText($0)) },
+            arrivalsTitle: text("late.arrivals", ["date": date.iso]),
+            arrivals: arrivals.map { late in
+                let times = school.times(for: late.session.half)
+                let at = times.start.minutesSinceMidnight + late.minutesLate
+                return Arrival(
+                    name: late.pupil.displayName, group: late.pupil.registrationGroup,
+                    session: plain("session.\(late.session.half.rawValue)"),
+                    time: TimeOfDay(hour: at / 60 % 24, minute: at % 60)?.description ?? "", minutes: late.minutesLate,
+                    code: late.code)
+            }, hasArrivals: !arrivals.isEmpty, noArrivals: plain("late.noArrivals"),
+            columnPupil: plain("column.pupil"), columnGroup: plain("column.group"),
+            columnSession: plain("late.session"), columnTime: plain("late.time"),
+            columnMinutes: plain("late.minutes"), columnCode: plain("late.code"))
     }
 }
