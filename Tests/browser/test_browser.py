@@ -472,3 +472,26 @@ def test_one_tap_to_the_previous_school_day_and_plain_words_for_a_sunday_or_an_u
         assert axe_problems(browser) == []
     finally:
         browser.set_window_size(1024, 900)
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_axe_finds_no_serious_problems_on_the_everyday_pages(server, browser, lang):
+    base, database = server
+    group = tutor_group(database)
+    child, _ = pupils(database)
+    problems = {}
+    for email, paths in [
+        ("office@demo.example", ["/registers", "/schools/6654001/late-book", "/schools/6654001/office",
+                                 "/schools/6654001/actions", f"/pupils/{child}", "/account"]),
+        ("tutor@demo.example", [f"/registers/6654001/{group}/2026-11-20/AM", f"/registers/6654001/{group}/2026-11-26/AM",
+                                "/registers?date=2026-11-20"]),
+        ("head@demo.example", ["/schools/6654001", "/registers/6654001/7Z/2026-11-20/AM", "/users"]),
+        ("parent@demo.example", ["/", f"/pupils/{child}", "/account"]),
+    ]:
+        sign_in(browser, base, email)
+        for path in paths:
+            browser.get(base + path + ("&" if "?" in path else "?") + "lang=" + lang)
+            found = axe_problems(browser)
+            if found:
+                problems[email + " " + path] = found
+    assert problems == {}
