@@ -495,3 +495,23 @@ def test_axe_finds_no_serious_problems_on_the_everyday_pages(server, browser, la
             if found:
                 problems[email + " " + path] = found
     assert problems == {}
+
+
+def test_the_produce_a_letter_form_shows_only_the_fields_the_letter_needs(server, browser):
+    base, database = server
+    child, _ = pupils(database)
+    sign_in(browser, base, "office@demo.example")
+    browser.get(base + f"/pupils/{child}")
+    kind = browser.find_element(By.ID, "letter-kind")
+
+    def shown():
+        return sorted(d.get_attribute("data-field") for d in browser.find_elements(By.CSS_SELECTOR, "#letter-details .detail")
+                      if d.is_displayed())
+
+    from selenium.webdriver.support.ui import Select
+    Select(kind).select_by_value("meeting_invitation")
+    assert shown() == ["meeting_date", "meeting_place", "meeting_time"]
+    Select(kind).select_by_value("holiday_decision")
+    assert shown() == ["holiday_decision", "holiday_from", "holiday_reason", "holiday_to"]
+    Select(kind).select_by_value("letter_1")
+    assert shown() == [] and not browser.find_element(By.ID, "letter-details").is_displayed()

@@ -79,6 +79,8 @@ struct PupilPage: PageModel {
     struct Option: Sendable {
         let value: String
         let label: String
+        /// The detail fields this kind of letter uses, space-separated (the page shows only those).
+        var needs = ""
     }
 
     struct Message: Sendable {
@@ -300,7 +302,10 @@ extension PupilPage.Letters {
             }, produceAction: SiteURL.schoolPupil(.produceLetter, school, upn), produceLabel: plain("letters.produce"),
             kindLabel: plain("letters.kind"),
             kinds: LetterKind.allCases.filter { $0 != .fpnWarning || mayWarn }.map {
-                PupilPage.Option(value: $0.rawValue, label: plain("letters.kind.\($0.rawValue)"))
+                PupilPage.Option(
+                    value: $0.rawValue, label: plain("letters.kind.\($0.rawValue)"),
+                    needs: ($0.requiredDetails + ($0 == .holidayDecision ? ["holiday_reason"] : [])).joined(
+                        separator: " "))
             }, detailsLabel: plain("letters.details"), meetingDateLabel: plain("letters.meetingDate"),
             meetingTimeLabel: plain("letters.meetingTime"), meetingPlaceLabel: plain("letters.meetingPlace"),
             holidayFromLabel: plain("letters.holidayFrom"), holidayToLabel: plain("letters.holidayTo"),
