@@ -72,6 +72,30 @@ extension Store {
         }
     }
 
+    /// Takes a role away from a user (never their last: deactivate the account instead).
+    public func removeGrant(_ grant: RoleGrant, fromUser id: Int, by actor: AuditActor) async throws {
+        guard let user = try await user(id: id) else { throw StoreError.notFound("user \(id)") }
+        guard user.grants.contains(grant) else { throw StoreError.notFound("that role") }
+        guard user.grants.count > 1 else { throw StoreError.lastRole }
+        try await transaction { db in
+            var delete = db.delete(from: "role_grants").where("user_id", .equal, id)
+                .where("role", .equal, grant.role.rawValue)
+            delete =
+                grant.school.map { delete.where("school_laestab", .equal, $0.description) }
+                ?? delete.where("school_laestab", .is, SQLLiteral.null)
+            delete =
+                grant.child.map { delete.where("child_upn", .equal, $0.value) }
+                ?? delete.where("child_upn", .is, SQLLiteral.null)
+            try await delete.run()
+            try await Self.audit(
+                [
+                    AuditEvent(
+                        actor: actor, action: "user.role_removed", school: grant.school, subject: user.email,
+                        before: auditJSON(["role": Self.describe(grant)]))
+                ], on: db)
+        }
+    }
+
     static func insertGrants(_ grants: [RoleGrant], userID: Int, on db: any SQLDatabase) async throws {
         try await db.insertRows(
             into: "role_grants",

@@ -63,6 +63,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case emailTaken(String)
     /// A role given without the scope it needs.
     case badGrant(RoleGrant.Problem)
+    /// A user's only role cannot be taken away (the account is deactivated instead).
+    case lastRole
     /// Only senior management or the attendance office may be named to authorise absence.
     case notADelegateRole
     /// An action closes as done or dismissed, nothing else.
@@ -83,6 +85,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .notAnEmail(let email): return "'\(email)' is not an email address"
         case .emailTaken(let email): return "a user with the email \(email) already exists"
         case .badGrant(let problem): return problem.description
+        case .lastRole: return "a user's only role cannot be taken away; deactivate the account instead"
         case .notADelegateRole:
             return "only senior management or the attendance office can be named to authorise absence"
         case .cannotCloseAs(let status): return "an action closes as done or dismissed, not \(status.rawValue)"

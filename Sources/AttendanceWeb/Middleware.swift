@@ -121,6 +121,7 @@ struct PageErrorMiddleware: AsyncMiddleware {
             case .emailTaken: return (.conflict, "error.emailTaken", nil)
             case .badGrant(let problem): return (.unprocessableEntity, "error.grant.\(problem.key)", nil)
             case .notADelegateRole: return (.unprocessableEntity, "error.notADelegateRole", nil)
+            case .lastRole: return (.unprocessableEntity, "error.lastRole", nil)
             case .cannotCloseAs: return (.unprocessableEntity, "error.cannotClose", nil)
             case .badDatabaseURL, .corrupt: return (.internalServerError, "error.server", nil)
             }

@@ -10,7 +10,7 @@ enum SiteURL: String, CaseIterable, Sendable {
     case health, openAPI
     case signIn, signOut, password, account, createToken, revokeToken
     case home, school, pupil
-    case users, resetPassword, revokeTokens, deactivate, delegate
+    case users, resetPassword, revokeTokens, deactivate, delegate, addRole, removeRole
     case audit, auditCSV
     case registers, register, printRegister
     case office, logContact, confirmReason, lateBook
@@ -39,6 +39,8 @@ enum SiteURL: String, CaseIterable, Sendable {
         case .revokeTokens: ["users", ":id", "revoke-tokens"]
         case .deactivate: ["users", ":id", "deactivate"]
         case .delegate: ["users", ":id", "delegate"]
+        case .addRole: ["users", ":id", "roles"]
+        case .removeRole: ["users", ":id", "roles", "remove"]
         case .audit: ["audit"]
         case .auditCSV: ["audit.csv"]
         case .registers: ["registers"]

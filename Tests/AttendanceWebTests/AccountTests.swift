@@ -235,3 +235,53 @@ extension AccountTests {
         }
     }
 }
+
+extension AccountTests {
+    /// A head teacher adds staff at their school, gives and takes away school roles, and nothing beyond: every
+    /// change is in the audit trail; a refused form keeps what was typed and says which field.
+    @Test func aHeadAddsStaffAndGivesAndTakesRolesAtTheirSchoolOnly() async throws {
+        try await withWebApp { app, store in
+            var head = try await Browser.signedIn(app, as: .headTeacher)
+            try await head.get("/users")
+            let added = try await head.post(
+                "/users",
+                [
+                    "email": "Newtutor@Example.org", "name": "Ms New", "role": "form_tutor",
+                    "school": mainSchool.description, "groups": "7A",
+                ])
+            #expect(added.status == .ok && added.body.string.contains("newtutor@example.org is added"))
+            let user = try #require(try await store.user(email: "newtutor@example.org"))
+            #expect(user.mustChangePassword && user.grants.map(\.registrationGroups) == [["7A"]])
+            let more = try await head.post(
+                "/users/\(user.id)/roles",
+                ["role": "head_of_year", "school": mainSchool.description, "years": "7, 8"])
+            #expect(more.status == .ok)
+            #expect(try await store.user(id: user.id)?.grants.count == 2)
+            let removed = try await head.post(
+                "/users/\(user.id)/roles/remove", ["role": "form_tutor", "school": mainSchool.description, "child": ""])
+            #expect(removed.status == .ok)
+            #expect(try await store.user(id: user.id)?.grants.map(\.role) == [.headOfYear])
+            // The last role stays: the account is deactivated instead.
+            let last = try await head.post(
+                "/users/\(user.id)/roles/remove",
+                ["role": "head_of_year", "school": mainSchool.description, "child": ""])
+            #expect(last.status == .forbidden || last.status == .unprocessableEntity)
+            #expect(try await store.user(id: user.id)?.grants.count == 1)
+            // Not the head's to give: the authority's roles; a role without what it needs is named.
+            let lead = try await head.post(
+                "/users/\(user.id)/roles", ["role": "education_lead", "school": mainSchool.description])
+            #expect(lead.status == .forbidden)
+            let noGroups = try await head.post(
+                "/users",
+                ["email": "x@example.org", "name": "X", "role": "form_tutor", "school": mainSchool.description])
+            #expect(noGroups.status == .unprocessableEntity)
+            #expect(
+                noGroups.body.string.contains("registration group")
+                    && noGroups.body.string.contains("value=\"x@example.org\""))
+            let actions = try await store.searchAudit(AuditQuery()).map(\.action)
+            #expect(
+                actions.contains("user.created") && actions.contains("user.role_added")
+                    && actions.contains("user.role_removed"))
+        }
+    }
+}

@@ -30,6 +30,7 @@ import VaporTesting
         (.badGrant(.needsGroups), .unprocessableEntity, "error.grant.needsGroups"),
         (.badGrant(.needsChild), .unprocessableEntity, "error.grant.needsChild"),
         (.notADelegateRole, .unprocessableEntity, "error.notADelegateRole"),
+        (.lastRole, .unprocessableEntity, "error.lastRole"),
         (.cannotCloseAs(.pending), .unprocessableEntity, "error.cannotClose"),
         (.corrupt("an invalid pupil"), .internalServerError, "error.server"),
         (.badDatabaseURL("x"), .internalServerError, "error.server"),

@@ -123,18 +123,21 @@ extension PageModelTests {
 
     @Test func theUsersPageStatesEachAccountAndOffersOnlyWhatApplies() async throws {
         let now = Date(timeIntervalSince1970: 1_764_000_000)
+        let office = RoleGrant(role: .attendanceAdministrator, school: mainSchool)
+        let tutor = RoleGrant(role: .formTutor, school: mainSchool, registrationGroups: ["7A"])
         let page = UsersPage.make(
             accounts: [
                 .init(
-                    user: Self.account(3, "gone@example.org", deactivated: true), roles: ["Office"], liveTokens: 2,
-                    delegated: nil),
+                    user: Self.account(3, "gone@example.org", deactivated: true), roles: [(office, "Office", true)],
+                    liveTokens: 2, delegated: nil),
                 .init(
                     user: Self.account(4, "office@example.org", temporary: true, lockedUntil: now + 60),
-                    roles: ["Office"], liveTokens: 0, delegated: true),
+                    roles: [(office, "Office", true), (tutor, "Form tutor", true)], liveTokens: 0, delegated: true),
                 .init(
                     user: Self.account(5, "smt@example.org", lockedUntil: now - 60), roles: [], liveTokens: 0,
                     delegated: false),
-            ], notice: nil, now: now, text: { strings($0, .en, $1) })
+            ], grantable: AccessPolicy.schoolRoles, schools: [(mainSchool, "Ysgol Test")], notice: nil, now: now,
+            text: { strings($0, .en, $1) })
         let en = { (key: String, values: [String: String]) in strings(key, .en, values) }
         #expect(page.users[0].state == en("users.deactivated", [:]) + ", " + en("users.tokens", ["count": "2"]))
         #expect(
@@ -150,6 +153,12 @@ extension PageModelTests {
         #expect(!html.contains("action=\"/users/3/deactivate\"") && html.contains("action=\"/users/4/deactivate\""))
         #expect(!html.contains("action=\"/users/3/delegate\"") && html.contains("action=\"/users/5/delegate\""))
         #expect(html.contains("<input type=\"hidden\" name=\"on\" value=\"0\">"))
+        // A user's only role is never offered for taking away; a head gives school roles at their school only.
+        #expect(
+            page.users[0].roles.map(\.removable) == [false] && page.users[1].roles.map(\.removable) == [true, true])
+        #expect(html.components(separatedBy: "action=\"/users/4/roles/remove\"").count == 3)
+        #expect(!html.contains("action=\"/users/3/roles/remove\""))
+        #expect(!html.contains("value=\"education_lead\"") && html.contains("<option value=\"6654001\">Ysgol Test"))
     }
 }
 

@@ -208,7 +208,11 @@ import VaporTesting
                 try await expect("GET", "/audit", "/audit", allowed: Self.mayAudit.contains(role))
                 try await expect("GET", "/audit.csv", "/audit.csv", allowed: Self.mayAudit.contains(role))
                 try await expect("GET", "/users", "/users", allowed: Self.mayAudit.contains(role))
-                for action in ["reset", "revoke-tokens", "deactivate", "delegate"] {
+                // Adding a user with no role chosen is refused with the page, naming the field.
+                try await expect(
+                    "POST", "/users", "/users", allowed: Self.mayAudit.contains(role),
+                    form: ["email": "new@example.org", "name": "New"], status: .unprocessableEntity)
+                for action in ["reset", "revoke-tokens", "deactivate", "delegate", "roles", "roles/remove"] {
                     try await expect(
                         "POST", "/users/:id/\(action)", "/users/999999/\(action)",
                         allowed: Self.mayAudit.contains(role),

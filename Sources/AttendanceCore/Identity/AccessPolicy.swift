@@ -206,6 +206,20 @@ public enum AccessPolicy {
         return !other.isEmpty && other.allSatisfy { $0.school.map(schools.contains) ?? false }
     }
 
+    /// The roles a head teacher gives at their own school; the authority's roles (the education lead, education
+    /// social workers), another head and parents are given by the education lead.
+    public static let schoolRoles: [Role] = [
+        .seniorManagement, .attendanceAdministrator, .headOfYear, .formTutor, .governor,
+    ]
+
+    /// Whether these grants may give (or take away) `grant`: the education lead any role; a head teacher a school
+    /// role at their own school.
+    public static func mayGrant(_ grants: [RoleGrant], _ grant: RoleGrant) -> Bool {
+        if grants.contains(where: { $0.role == .educationLead }) { return true }
+        let schools = Set(grants.filter { $0.role == .headTeacher }.compactMap(\.school))
+        return schoolRoles.contains(grant.role) && grant.school.map(schools.contains) == true
+    }
+
     /// Schools whose aggregate figures the grants may see; nil means every school.
     public static func visibleSchools(_ grants: [RoleGrant]) -> Set<LAESTAB>? {
         if grants.contains(where: { $0.role == .educationLead }) { return nil }

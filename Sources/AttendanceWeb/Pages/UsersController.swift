@@ -10,25 +10,140 @@ enum UsersController {
         try await render(request, notice: nil)
     }
 
-    static func render(_ request: Request, notice: String?) async throws -> Response {
+    static func render(
+        _ request: Request, notice: String?, error: String? = nil, typed: (email: String, name: String) = ("", ""),
+        status: HTTPStatus = .ok
+    ) async throws -> Response {
         let principal = try request.signedIn
-        let users = try await request.context.store.users().filter {
+        let store = request.context.store
+        let users = try await store.users().filter {
             $0.id != principal.user.id && AccessPolicy.mayManage(principal.grants, user: $0.grants)
         }
         var accounts: [UsersPage.Account] = []
         for user in users {
-            let liveTokens = try await request.context.store.tokens(userID: user.id).filter { $0.revokedAt == nil }
+            let liveTokens = try await store.tokens(userID: user.id).filter { $0.revokedAt == nil }
             // The head names who decides authorised absence in their stead (senior management, the office).
             let delegated = delegableSchool(principal, user).map { school in
                 user.grants.contains { $0.school == school && $0.authorisesAbsence }
             }
+            let texts = try await RoleText.describe(user.grants, request: request)
             accounts.append(
                 UsersPage.Account(
-                    user: user, roles: try await RoleText.describe(user.grants, request: request),
-                    liveTokens: liveTokens.count, delegated: delegated))
+                    user: user,
+                    roles: zip(user.grants, texts).map { grant, text in
+                        (grant, text, AccessPolicy.mayGrant(principal.grants, grant))
+                    }, liveTokens: liveTokens.count, delegated: delegated))
         }
-        let page = UsersPage.make(accounts: accounts, notice: notice, now: Date(), text: { request.text($0, $1) })
-        return try Page.render(page, request: request)
+        let lead = principal.grants.contains { $0.role == .educationLead }
+        let names = Dictionary(
+            try await store.schools().map { ($0.school.laestab, $0.school.name) }, uniquingKeysWith: { a, _ in a })
+        let heads = Set(principal.grants.filter { $0.role == .headTeacher }.compactMap(\.school)).sorted()
+        let page = UsersPage.make(
+            accounts: accounts, grantable: lead ? Role.allCases : AccessPolicy.schoolRoles,
+            schools: lead ? nil : heads.map { ($0, names[$0] ?? "") }, notice: notice, error: error, typed: typed,
+            now: Date(), text: request.text)
+        return try Page.render(page, request: request, status: status)
+    }
+
+    /// The role a form gives: its role, school, years, forms or child, checked; or the sentence saying what is
+    /// wrong, naming the field.
+    static func grant(from form: [String: String], _ request: Request) throws -> RoleGrant {
+        func field(_ name: String) -> String { (form[name] ?? "").trimmingCharacters(in: .whitespaces) }
+        func list(_ name: String) -> [String] {
+            field(name).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        guard let role = Role(rawValue: field("role")) else {
+            throw Abort(.unprocessableEntity, reason: request.text("users.role"))
+        }
+        var school: LAESTAB?
+        if !field("school").isEmpty {
+            guard let laestab = LAESTAB(text: field("school")) else {
+                throw Abort(.unprocessableEntity, reason: request.text("users.school") + ": " + field("school"))
+            }
+            school = laestab
+        }
+        var child: UPN?
+        if !field("child").isEmpty {
+            guard let upn = try? UPN(field("child")) else {
+                throw Abort(.unprocessableEntity, reason: request.text("users.child") + ": " + field("child"))
+            }
+            child = upn
+        }
+        let grant = RoleGrant(
+            role: role, school: role.needsSchool ? school : nil,
+            yearGroups: role == .headOfYear ? list("years") : [],
+            registrationGroups: role == .formTutor ? list("groups") : [], child: role == .parent ? child : nil)
+        guard AccessPolicy.mayGrant(try request.signedIn.grants, grant) else { throw Abort(.forbidden) }
+        do { try grant.validate() } catch { throw StoreError.badGrant(error) }
+        return grant
+    }
+
+    /// Runs a change from the page; a refusal redraws the page with its sentence and what was typed.
+    static func change(
+        _ request: Request, typed: (email: String, name: String) = ("", ""), _ work: () async throws -> String
+    ) async throws -> Response {
+        do {
+            return try await render(request, notice: try await work())
+        } catch let error as StoreError {
+            let (status, key, detail) = PageErrorMiddleware.describe(error)
+            guard status.code < 500 else { throw error }
+            return try await render(
+                request, notice: nil, error: request.text(key) + (detail.map { " (\($0))" } ?? ""), typed: typed,
+                status: status)
+        } catch let abort as any AbortError where abort.status == .unprocessableEntity {
+            return try await render(
+                request, notice: nil, error: request.text("users.check", ["field": abort.reason]), typed: typed,
+                status: .unprocessableEntity)
+        }
+    }
+
+    /// Adds a user with a role and a temporary password, shown once, which they change when they first sign in.
+    @Sendable static func create(_ request: Request) async throws -> Response {
+        let form = try request.content.decode([String: String].self)
+        let email = (form["email"] ?? "").trimmingCharacters(in: .whitespaces)
+        let name = (form["name"] ?? "").trimmingCharacters(in: .whitespaces)
+        return try await change(request, typed: (email, name)) {
+            guard !name.isEmpty, name.count <= 100 else {
+                throw Abort(.unprocessableEntity, reason: request.text("users.displayName"))
+            }
+            let grant = try grant(from: form, request)
+            if let school = grant.school { _ = try await request.context.store.requireSchool(school) }
+            let password = Secrets.temporaryPassword()
+            try await request.context.store.createUser(
+                email: email, displayName: name, passwordHash: try request.context.passwords.hash(password),
+                mustChangePassword: true, grants: [grant], by: request.actor)
+            return request.text("users.created", ["email": email.lowercased(), "password": password])
+        }
+    }
+
+    /// Gives a user another role.
+    @Sendable static func addRole(_ request: Request) async throws -> Response {
+        let user = try await managed(request)
+        let form = try request.content.decode([String: String].self)
+        return try await change(request) {
+            let grant = try grant(from: form, request)
+            if let school = grant.school { _ = try await request.context.store.requireSchool(school) }
+            try await request.context.store.addGrant(grant, toUser: user.email, by: request.actor)
+            return request.text("users.roleAdded", ["email": user.email])
+        }
+    }
+
+    /// Takes a role away from a user (never their last: deactivating the account is the way to end it).
+    @Sendable static func removeRole(_ request: Request) async throws -> Response {
+        let user = try await managed(request)
+        let form = try request.content.decode([String: String].self)
+        let principal = try request.signedIn
+        guard
+            let grant = user.grants.first(where: {
+                $0.role.rawValue == form["role"] && ($0.school?.description ?? "") == (form["school"] ?? "")
+                    && ($0.child?.value ?? "") == (form["child"] ?? "")
+            })
+        else { throw Abort(.notFound) }
+        guard AccessPolicy.mayGrant(principal.grants, grant) else { throw Abort(.forbidden) }
+        return try await change(request) {
+            try await request.context.store.removeGrant(grant, fromUser: user.id, by: request.actor)
+            return request.text("users.roleRemoved", ["email": user.email])
+        }
     }
 
     /// The user a form names, if the signed-in administrator may manage them (never themselves).
