@@ -173,16 +173,18 @@ extension PageModelTests {
                 upn: "B801200005001", user: "", from: "2025-11-01", to: "",
                 query: [
                     ("upn", "B801200005001"), ("from", "2025-11-01"),
-                ], valid: true), events: [event], text: text(.en))
+                ], valid: true), events: [event], text: text(.en), words: { strings($0, .en, $1) })
         #expect(page.csvHref == "/audit.csv?upn=B801200005001&from=2025-11-01" && page.error == nil)
         #expect(page.events[0].about == "B801200005001" && page.events[0].ip == "10.0.0.6")
         let html = try await render(page)
         #expect(html.contains("office@example.org (10.0.0.6)"))
-        #expect(html.contains("<code>{&quot;code&quot;:&quot;N&quot;}</code>"))  // escaped, never markup
+        // In words: what happened and what changed, never the stored JSON.
+        #expect(page.events[0].action == "Mark changed" && page.events[0].before == "Mark: N")
+        #expect(html.contains("<code>Mark: I</code>") && !html.contains("&quot;code&quot;"))
         #expect(html.contains("value=\"2025-11-01\""))
         let bad = AuditPage.make(
             filters: .init(upn: "nonsense", user: "", from: "", to: "", query: [("upn", "nonsense")], valid: false),
-            events: [], text: text(.cy))
+            events: [], text: text(.cy), words: { strings($0, .cy, $1) })
         #expect(bad.error == strings("audit.badFilter", .cy) && !bad.hasEvents)
     }
 }

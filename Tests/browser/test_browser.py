@@ -188,11 +188,11 @@ def test_the_audit_trail_shows_sign_ins_and_a_changed_mark_with_its_reason(serve
     sign_in(browser, base, "head@demo.example")
     browser.get(base + "/audit")
     text = browser.find_element(By.TAG_NAME, "main").text
-    assert "sign_in" in text and "head@demo.example" in text
-    assert "mark.amended" in text and "Parent phoned: illness" in text
+    assert "Signed in" in text and "head@demo.example" in text
+    assert "Mark changed" in text and "Parent phoned: illness" in text
     shot(browser, "audit")
     # A pupil's corrections show on their page, with who and why.
-    link = browser.find_element(By.XPATH, "//table[contains(@class,'audit')]//tr[td[text()='mark.amended']]/td[4]")
+    link = browser.find_element(By.XPATH, "//table[contains(@class,'audit')]//tr[td[text()='Mark changed']]/td[4]")
     upn = link.text
     browser.get(base + "/audit?upn=" + upn)
     assert "Parent phoned: illness" in browser.find_element(By.TAG_NAME, "main").text

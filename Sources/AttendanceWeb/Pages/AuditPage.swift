@@ -16,15 +16,15 @@ struct AuditPage: PageModel {
         let after: String
         let reason: String
 
-        init(_ event: AuditEvent) {
+        init(_ event: AuditEvent, text: @escaping (String, [String: String]) -> String) {
             at = Timestamp.text(event.at)
             actor = event.actor
             ip = event.ip
-            action = event.action
+            action = AuditWords.action(event.action, text: text)
             school = event.school?.description ?? ""
             about = event.upn?.value ?? event.subject ?? ""
-            before = event.before ?? ""
-            after = event.after ?? ""
+            before = AuditWords.state(event.before, text: text)
+            after = AuditWords.state(event.after, text: text)
             reason = event.reason ?? ""
         }
     }
@@ -66,11 +66,15 @@ struct AuditPage: PageModel {
     let reasonLabel: String
     let error: String?
 
-    static func make(filters: Filters, events: [AuditEvent], text: (String) -> String) -> AuditPage {
+    static func make(
+        filters: Filters, events: [AuditEvent], text: (String) -> String,
+        words: @escaping (String, [String: String]) -> String
+    ) -> AuditPage {
         AuditPage(
             title: text("audit.title"), intro: text("audit.intro"), upn: filters.upn, user: filters.user,
             from: filters.from, to: filters.to, csvHref: SiteURL.auditCSV.path(query: filters.query),
-            auditAction: SiteURL.audit.path(), events: events.map(Event.init), hasEvents: !events.isEmpty,
+            auditAction: SiteURL.audit.path(), events: events.map { Event($0, text: words) },
+            hasEvents: !events.isEmpty,
             none: text("audit.none"), search: text("audit.search"), export: text("audit.export"),
             upnLabel: text("audit.filterUPN"), userLabel: text("audit.filterUser"), fromLabel: text("audit.filterFrom"),
             toLabel: text("audit.filterTo"), whenLabel: text("audit.when"), whoLabel: text("audit.who"),
