@@ -23,20 +23,22 @@ final class BackgroundJobs: LifecycleHandler, Sendable {
             async throws -> String
     ) {
         let store = store
-        let task = Task {
-            let progress: @Sendable (Int, Int) async -> Void = { done, total in
-                try? await store.recordProgress(job: id, done: done, total: total)
+        // Made and kept under the lock, so that a task that ends at once still finds itself there to remove.
+        running.withLockedValue { running in
+            running[id] = Task {
+                let progress: @Sendable (Int, Int) async -> Void = { done, total in
+                    try? await store.recordProgress(job: id, done: done, total: total)
+                }
+                do {
+                    let result = try await work(progress)
+                    try await store.finishJob(id, result: result, problem: nil)
+                } catch {
+                    logger.error("a background job failed: \(String(reflecting: type(of: error)))")
+                    try? await store.finishJob(id, result: nil, problem: String(describing: type(of: error)))
+                }
+                _ = self.running.withLockedValue { $0.removeValue(forKey: id) }
             }
-            do {
-                let result = try await work(progress)
-                try await store.finishJob(id, result: result, problem: nil)
-            } catch {
-                logger.error("a background job failed: \(String(reflecting: type(of: error)))")
-                try? await store.finishJob(id, result: nil, problem: String(describing: type(of: error)))
-            }
-            _ = self.running.withLockedValue { $0.removeValue(forKey: id) }
         }
-        running.withLockedValue { $0[id] = task }
     }
 
     func didBootAsync(_ application: Application) async throws {

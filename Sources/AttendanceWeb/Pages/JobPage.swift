@@ -38,10 +38,16 @@ struct JobPage: PageModel {
         return JobPage(
             title: plain("job.title"), status: status, running: job.status == .running,
             determinate: job.total > 0, done: job.done, total: job.total,
-            problem: job.status == .failed ? job.problem.map { text("job.problem", ["problem": $0]) } : nil,
+            problem: job.status == .failed ? job.problem.flatMap { Self.problemKeys[$0] }.map(plain) : nil,
             selfHref: SiteURL.school(.letterJob, job.school, id: job.id), refreshLabel: plain("job.refresh"),
             actionsHref: SiteURL.school(.actions, job.school), actionsLabel: plain("actions.link"))
     }
+
+    /// Failures a person can act on, by the kind of error recorded; any other is the plain "could not be made".
+    static let problemKeys = [
+        "PDFProblem": "job.problem.pdf", "StoreError": "job.problem.store",
+        "LetterTemplateProblem": "job.problem.wording",
+    ]
 
     /// What a finished batch leaves for its page: its id and the counts it reports.
     static func result(_ batch: LetterService.Batch) -> String {
