@@ -213,3 +213,40 @@ extension Store {
         }.sorted { ($0.session.half == .am ? 0 : 1, $0.minutesLate) < ($1.session.half == .am ? 0 : 1, $1.minutesLate) }
     }
 }
+
+extension Store {
+    /// Who took each of a form's registers over a range, and when: the first mark recorded for any pupil of the
+    /// form in each session (corrections' first recordings included).
+    public func registerTakers(
+        school laestab: LAESTAB, group: String, in range: DateRange
+    ) async throws -> [SchoolSession: FirstMark] {
+        let school = try await requireSchool(laestab)
+        let pupils = try await roll(of: school.id, in: range, group: group).map(\.id)
+        guard !pupils.isEmpty else { return [:] }
+        let rows = try await sql.raw(
+            """
+            SELECT date, session, recorded_by AS who, recorded_at AS happened FROM marks
+            WHERE school_id = \(bind: school.id) AND date >= \(bind: range.start.iso) AND date <= \(bind: range.end.iso)
+            AND pupil_id IN (\(binds: pupils))
+            UNION ALL
+            SELECT date, session, old_recorded_by, old_recorded_at FROM mark_amendments
+            WHERE school_id = \(bind: school.id) AND date >= \(bind: range.start.iso) AND date <= \(bind: range.end.iso)
+            AND pupil_id IN (\(binds: pupils))
+            """
+        ).all()
+        var first: [SchoolSession: FirstMark] = [:]
+        for row in rows {
+            guard
+                let session = SchoolSession(
+                    text:
+                        "\(try row.decode(column: "date", as: String.self)) \(try row.decode(column: "session", as: String.self))"
+                )
+            else { continue }
+            let mark = FirstMark(
+                by: try row.decode(column: "who", as: String.self),
+                at: Self.date(fromTimestamp: try row.decode(column: "happened", as: String.self)))
+            if first[session].map({ mark.at < $0.at }) ?? true { first[session] = mark }
+        }
+        return first
+    }
+}

@@ -298,6 +298,12 @@ extension PageModelTests {
 }
 
 extension PageModelTests {
+    /// An instant at a local wall-clock time on a day (the machine's time zone, as the pages read it).
+    static func instant(_ day: LocalDate, hour: Int, minute: Int) -> Date? {
+        Calendar.current.date(
+            from: DateComponents(year: day.year, month: day.month, day: day.day, hour: hour, minute: minute))
+    }
+
     @Test func thePrintedRegisterHasItsHeadingsCellsAndStarsForCorrections() async throws {
         let pupil = Pupil(
             upn: try UPN("B801200005001"), legalSurname: "Jones", legalForename: "Ann",
@@ -313,6 +319,12 @@ extension PageModelTests {
                 .init(
                     pupil: pupil, cells: [(code: "/", amended: false), (code: "I", amended: true)],
                     summary: AttendanceSummary(codes: [CodeTable.wales2010["/"]!, CodeTable.wales2010["I"]!]))
+            ],
+            takers: [
+                SchoolSession(monday, .am): FirstMark(
+                    by: "tutor@school", at: try #require(Self.instant(monday, hour: 8, minute: 55))),
+                SchoolSession(monday, .pm): FirstMark(
+                    by: "office@school", at: try #require(Self.instant(monday, hour: 15, minute: 0))),
             ], printedBy: "Head", printedAt: Date(timeIntervalSince1970: 1_764_000_000), codes: .wales2010,
             language: .en, text: { strings($0, .en, $1) })
         #expect(page.csvHref == "/registers/6654001/8W/print?from=2025-11-24&to=2025-11-24&format=csv")
@@ -322,6 +334,9 @@ extension PageModelTests {
         }
         #expect(html.contains("<td>/</td><td>I*</td><td>2</td><td>1</td><td>1</td><td>0</td>"))
         #expect(html.contains("<th scope=\"colgroup\" colspan=\"2\">11-24</th>"))
+        // When each register was taken, and by whom; the afternoon's after it closed (09:20 in this fixture).
+        #expect(html.contains("<td>08:55</td><td>15:00!</td>"))
+        #expect(page.takers == "Registers taken by: office@school (1), tutor@school (1).")
     }
 }
 

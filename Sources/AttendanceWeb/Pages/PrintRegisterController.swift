@@ -60,6 +60,7 @@ enum PrintRegisterController {
         }
         let page = PrintRegisterPage.make(
             school: stored.school, group: placement.group, range: range, days: days, lines: lines,
+            takers: try await store.registerTakers(school: stored.school.laestab, group: placement.group, in: range),
             printedBy: try request.signedIn.user.displayName, printedAt: Date(), codes: codes,
             language: request.language, text: { request.text($0, $1) })
         return try Page.render(page, request: request)

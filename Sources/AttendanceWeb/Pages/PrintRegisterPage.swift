@@ -33,6 +33,12 @@ struct PrintRegisterPage: PageModel {
         let name: String
     }
 
+    /// When a session's register was taken (its first mark), and whether after it closed.
+    struct Taken: Sendable {
+        let time: String
+        let late: Bool
+    }
+
     /// One pupil's line as the register holds it: a cell per session (a code, "" unmarked, "–" off roll).
     struct Line {
         let pupil: Pupil
@@ -63,12 +69,29 @@ struct PrintRegisterPage: PageModel {
     let days: [Day]
     let rows: [Row]
     let codes: [Code]
+    let takenLabel: String
+    let taken: [Taken]
+    let takenKey: String
+    /// Who took the registers in the range, with how many each.
+    let takers: String?
 
+    /// - Parameter takers: each session's first mark (who took the register, and when).
     static func make(
-        school: School, group: String, range: DateRange, days: [LocalDate], lines: [Line], printedBy: String,
-        printedAt: Date, codes: CodeTable, language: Language, text: (String, [String: String]) -> String
+        school: School, group: String, range: DateRange, days: [LocalDate], lines: [Line],
+        takers: [SchoolSession: FirstMark] = [:], printedBy: String, printedAt: Date, codes: CodeTable,
+        language: Language, text: (String, [String: String]) -> String
     ) -> PrintRegisterPage {
         let columns = PupilColumns(text: { text($0, [:]) })
+        let sessions = days.flatMap { [SchoolSession($0, .am), SchoolSession($0, .pm)] }
+        let taken = sessions.map { session -> Taken in
+            guard let first = takers[session] else { return Taken(time: "", late: false) }
+            let day = LocalDate.today(at: first.at), time = TimeOfDay.now(at: first.at)
+            return Taken(
+                time: day == session.date ? time.description : String(day.iso.suffix(5)),
+                late: RegisterRules.takenLate(session, times: school.times(for: session.half), recorded: (day, time)))
+        }
+        var counts: [String: Int] = [:]
+        for session in sessions { if let by = takers[session]?.by { counts[by, default: 0] += 1 } }
         return PrintRegisterPage(
             title: text("print.title", ["group": group]),
             schoolLine: text(
@@ -99,6 +122,12 @@ struct PrintRegisterPage: PageModel {
                     cells: line.cells.map { Cell(code: $0.code, amended: $0.amended) },
                     possible: line.summary.possible, attended: line.summary.attended,
                     authorised: line.summary.authorised, unauthorised: line.summary.unauthorised)
-            }, codes: codes.codes.map { Code(code: $0.code, name: $0.name(in: language)) })
+            }, codes: codes.codes.map { Code(code: $0.code, name: $0.name(in: language)) },
+            takenLabel: text("print.taken", [:]), taken: taken, takenKey: text("print.takenKey", [:]),
+            takers: counts.isEmpty
+                ? nil
+                : text(
+                    "print.takers",
+                    ["takers": counts.keys.sorted().map { "\($0) (\(counts[$0]!))" }.joined(separator: ", ")]))
     }
 }
