@@ -37,26 +37,14 @@ extension Store {
     /// The registration groups of a school on a day, with how many pupils have a mark for each session.
     func registerGroups(schoolID: Int, on date: LocalDate) async throws -> [RegisterGroup] {
         let roll = try await roll(of: schoolID, in: DateRange(date, date)!)
-        // Every mark recorded that day, and the first recording of each mark a correction replaced.
-        let marks = try await sql.raw(
-            """
-            SELECT pupil_id, session, recorded_by AS who, recorded_at AS happened, 1 AS current FROM marks
-            WHERE school_id = \(bind: schoolID) AND date = \(bind: date.iso)
-            UNION ALL
-            SELECT pupil_id, session, old_recorded_by, old_recorded_at, 0 FROM mark_amendments
-            WHERE school_id = \(bind: schoolID) AND date = \(bind: date.iso)
-            """
-        ).all()
-        var marked: [Int: Set<String>] = [:]
-        var first: [Int: [String: FirstMark]] = [:]
-        for row in marks {
-            let pupil = try row.decode(column: "pupil_id", as: Int.self)
-            let session = try row.decode(column: "session", as: String.self)
-            if try row.decode(column: "current", as: Int.self) == 1 { marked[pupil, default: []].insert(session) }
-            let mark = FirstMark(
-                by: try row.decode(column: "who", as: String.self),
-                at: Self.date(fromTimestamp: try row.decode(column: "happened", as: String.self)))
-            if first[pupil]?[session].map({ mark.at < $0.at }) ?? true { first[pupil, default: [:]][session] = mark }
+        var marked: [Int: Set<SessionHalf>] = [:]
+        var first: [Int: [SessionHalf: FirstMark]] = [:]
+        for recording in try await recordings(schoolID: schoolID, in: DateRange(date, date)!) {
+            let half = recording.session.half
+            if recording.current { marked[recording.pupilID, default: []].insert(half) }
+            if first[recording.pupilID]?[half].map({ recording.mark.at < $0.at }) ?? true {
+                first[recording.pupilID, default: [:]][half] = recording.mark
+            }
         }
         var order: [String] = []
         var groups: [String: RegisterGroup] = [:]
@@ -72,10 +60,10 @@ extension Store {
             }
             groups[name]!.yearGroups.insert(entry.pupil.yearGroup)
             groups[name]!.onRoll += 1
-            if marked[entry.id]?.contains("AM") == true { groups[name]!.markedAM += 1 }
-            if marked[entry.id]?.contains("PM") == true { groups[name]!.markedPM += 1 }
-            groups[name]!.firstAM = earlier(groups[name]!.firstAM, first[entry.id]?["AM"])
-            groups[name]!.firstPM = earlier(groups[name]!.firstPM, first[entry.id]?["PM"])
+            if marked[entry.id]?.contains(.am) == true { groups[name]!.markedAM += 1 }
+            if marked[entry.id]?.contains(.pm) == true { groups[name]!.markedPM += 1 }
+            groups[name]!.firstAM = earlier(groups[name]!.firstAM, first[entry.id]?[.am])
+            groups[name]!.firstPM = earlier(groups[name]!.firstPM, first[entry.id]?[.pm])
         }
         return order.map { groups[$0]! }
     }
@@ -223,30 +211,41 @@ extension Store {
         let school = try await requireSchool(laestab)
         let pupils = try await roll(of: school.id, in: range, group: group).map(\.id)
         guard !pupils.isEmpty else { return [:] }
-        let rows = try await sql.raw(
-            """
-            SELECT date, session, recorded_by AS who, recorded_at AS happened FROM marks
-            WHERE school_id = \(bind: school.id) AND date >= \(bind: range.start.iso) AND date <= \(bind: range.end.iso)
-            AND pupil_id IN (\(binds: pupils))
-            UNION ALL
-            SELECT date, session, old_recorded_by, old_recorded_at FROM mark_amendments
-            WHERE school_id = \(bind: school.id) AND date >= \(bind: range.start.iso) AND date <= \(bind: range.end.iso)
-            AND pupil_id IN (\(binds: pupils))
-            """
-        ).all()
         var first: [SchoolSession: FirstMark] = [:]
-        for row in rows {
-            guard
-                let session = SchoolSession(
-                    text:
-                        "\(try row.decode(column: "date", as: String.self)) \(try row.decode(column: "session", as: String.self))"
-                )
-            else { continue }
-            let mark = FirstMark(
-                by: try row.decode(column: "who", as: String.self),
-                at: Self.date(fromTimestamp: try row.decode(column: "happened", as: String.self)))
-            if first[session].map({ mark.at < $0.at }) ?? true { first[session] = mark }
+        for recording in try await recordings(schoolID: school.id, in: range, pupils: pupils)
+        where first[recording.session].map({ recording.mark.at < $0.at }) ?? true {
+            first[recording.session] = recording.mark
         }
         return first
+    }
+}
+
+extension Store {
+    /// Every mark recorded at a school over the days (for these pupils only, if given), and the first recording
+    /// of each mark a correction replaced: who recorded it and when, and whether it is the mark in force. What
+    /// "who took the register, and when" is read from.
+    func recordings(
+        schoolID: Int, in range: DateRange, pupils: [Int]? = nil
+    ) async throws -> [(pupilID: Int, session: SchoolSession, mark: FirstMark, current: Bool)] {
+        let only: SQLQueryString = pupils.map { " AND pupil_id IN (\(binds: $0))" } ?? ""
+        let days: SQLQueryString =
+            "school_id = \(bind: schoolID) AND date >= \(bind: range.start.iso) AND date <= \(bind: range.end.iso)"
+        let query: SQLQueryString =
+            "SELECT pupil_id, date, session, recorded_by AS who, recorded_at AS happened, 1 AS current FROM marks WHERE "
+            + days + only
+            + " UNION ALL SELECT pupil_id, date, session, old_recorded_by, old_recorded_at, 0 FROM mark_amendments WHERE "
+            + days + only
+        return try await sql.raw(query).all().compactMap { row in
+            guard let date = LocalDate(iso: try row.decode(column: "date", as: String.self)),
+                let half = SessionHalf(text: try row.decode(column: "session", as: String.self))
+            else { return nil }
+            return (
+                try row.decode(column: "pupil_id", as: Int.self), SchoolSession(date, half),
+                FirstMark(
+                    by: try row.decode(column: "who", as: String.self),
+                    at: Self.date(fromTimestamp: try row.decode(column: "happened", as: String.self))),
+                try row.decode(column: "current", as: Int.self) == 1
+            )
+        }
     }
 }
