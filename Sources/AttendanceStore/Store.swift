@@ -176,6 +176,11 @@ public final class Store: Sendable {
 
 /// Timestamps are stored as ISO 8601 text in UTC with milliseconds, readable and identical on both databases.
 public enum Timestamp {
+    /// To the minute, for a person: "2026-11-24 16:00" (UTC, as the record keeps it).
+    public static func minute(_ date: Date) -> String {
+        String(text(date).prefix(16)).replacingOccurrences(of: "T", with: " ")
+    }
+
     public static func text(_ date: Date) -> String {
         let millis = Int((date.timeIntervalSince1970 * 1000).rounded(.down))
         let seconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000

@@ -17,11 +17,7 @@ enum ActionWords {
         case .beforeHolidays(let holidays): return text("basis.beforeHolidays", ["count": String(holidays)])
         case .noReason: return text("basis.noReason", ["count": count])
         case .criteria(let names):
-            let words = names.map { name in
-                let key = "criterion.\(name)"
-                let said = text(key, [:])
-                return said == key ? name : said
-            }
+            let words = names.map { Catalogue.known("criterion.\($0)", text) ?? $0 }
             return text("basis.criteria", ["criteria": words.joined(separator: ", "), "count": count])
         case .other(let words): return text("basis.other", ["text": words, "count": count])
         }
@@ -64,7 +60,7 @@ enum ActionWords {
             "\(item.dueOn.iso): \(text(item.action.labelKey, item.action.wordValues(policy))) ("
             + why(item.basis, count: item.count, text: text) + ") – " + text("status.\(item.status.rawValue)", [:])
         if let by = item.statusChangedBy, let at = item.statusChangedAt {
-            line += ", \(by), \(String(Timestamp.text(at).prefix(16)).replacingOccurrences(of: "T", with: " "))"
+            line += ", \(by), \(Timestamp.minute(at))"
         }
         if let note = item.statusNote { line += ": " + Self.note(note, text: text) }
         return line

@@ -7,9 +7,7 @@ enum AuditWords {
     typealias Text = (String, [String: String]) -> String
 
     static func action(_ action: String, text: Text) -> String {
-        let key = "audit.action.\(action)"
-        let said = text(key, [:])
-        return said == key ? action : said
+        Catalogue.known("audit.action.\(action)", text) ?? action
     }
 
     /// A before or after state ({"code": "N"}) as "Mark: N"; text that is not such a state is shown as it is.
@@ -19,9 +17,7 @@ enum AuditWords {
             let values = try? JSONDecoder().decode([String: String].self, from: data)
         else { return stored }
         return values.keys.sorted().map { name in
-            let key = "audit.field.\(name)"
-            let said = text(key, [:])
-            let label = said == key ? name.replacingOccurrences(of: "_", with: " ") : said
+            let label = Catalogue.known("audit.field.\(name)", text) ?? name.replacingOccurrences(of: "_", with: " ")
             return "\(label): \(values[name] ?? "")"
         }.joined(separator: "; ")
     }

@@ -5,9 +5,7 @@ import AttendanceCore
 enum ContactWords {
     static func relationship(_ recorded: String, text: (String, [String: String]) -> String) -> String {
         let name = recorded.lowercased().split(whereSeparator: { $0 == " " || $0 == "-" }).joined(separator: "_")
-        let key = "relationship.\(name)"
-        let said = text(key, [:])
-        return said == key ? recorded : said
+        return Catalogue.known("relationship.\(name)", text) ?? recorded
     }
 }
 

@@ -29,7 +29,7 @@ struct LetterRow: Sendable {
         return letters.map { letter in
             let printed = letter.pdf != nil || letter.html == nil
             return LetterRow(
-                date: String(Timestamp.text(letter.producedAt).prefix(16)).replacingOccurrences(of: "T", with: " "),
+                date: Timestamp.minute(letter.producedAt),
                 letter: text("letters.kind.\(letter.kind.rawValue)", [:]),
                 to: letter.recipientNames.joined(separator: ", "),
                 languages: letter.languages.map { text("language.\($0.rawValue)", [:]) }.joined(separator: ", "),

@@ -104,7 +104,7 @@ struct PrintRegisterPage: PageModel {
             printedLine: text(
                 "print.printed",
                 [
-                    "time": String(Timestamp.text(printedAt).prefix(16)).replacingOccurrences(of: "T", with: " "),
+                    "time": Timestamp.minute(printedAt),
                     "name": printedBy,
                 ]),
             action: SiteURL.printRegister(school.laestab, group: group), from: range.start.iso, to: range.end.iso,

@@ -296,7 +296,7 @@ extension PupilPage.Letters {
             noMessages: plain("letters.noMessages"),
             messages: deliveries.filter { $0.letterID == nil }.map {
                 PupilPage.Message(
-                    when: String(Timestamp.text($0.createdAt).prefix(16)).replacingOccurrences(of: "T", with: " "),
+                    when: Timestamp.minute($0.createdAt),
                     how: plain("channel.\($0.channel.rawValue)"), text: $0.body,
                     status: LetterRow.status($0, text: text))
             }, produceAction: SiteURL.schoolPupil(.produceLetter, school, upn), produceLabel: plain("letters.produce"),
