@@ -135,7 +135,8 @@ extension LetterFacts {
         }
         let forename = pupil.preferredForename ?? pupil.legalForename
         var values = LetterValues()
-        values.pupilName = "\(pupil.legalForename) \(pupil.legalSurname)"
+        // Letters use the name the family and school use (the preferred name); legal documents and exports the legal.
+        values.pupilName = pupil.displayName
         values.pupilForename = forename
         values.andAttendance =
             language == .cy

@@ -56,7 +56,7 @@ extension Store {
             entries.append(MarkEntry(pupilID: pupilID, schoolID: spell.schoolID, mark: mark))
         }
         guard problems.isEmpty else { throw ImportProblems(problems) }
-        return try await writeMarks(entries, by: actor, reason: "imported from \(source)", at: now)
+        return try await writeMarks(entries, by: actor, reason: AmendmentReason.imported(from: source).stored, at: now)
     }
 
     struct EnrolmentSpell {

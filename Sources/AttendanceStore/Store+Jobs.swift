@@ -21,6 +21,10 @@ public struct Job: Sendable, Hashable {
     /// Why it failed, for the person (never personal data).
     public let problem: String?
     public let startedBy: String
+
+    /// How long a running job may go without a sign of life before it is taken as stopped (its server was killed
+    /// or crashed). Its runner shows it is alive far more often (`BackgroundJobs`).
+    public static let silenceMeansStopped: TimeInterval = 120
 }
 
 extension Store {
@@ -30,16 +34,25 @@ extension Store {
     {
         let school = try await requireSchool(laestab)
         let row = try await sql.insert(into: "jobs")
-            .columns("school_id", "kind", "status", "done", "total", "started_by", "started_at")
-            .values(school.id, kind, Job.Status.running.rawValue, 0, 0, actor.name, Timestamp.text(now))
+            .columns("school_id", "kind", "status", "done", "total", "started_by", "started_at", "alive_at")
+            .values(
+                school.id, kind, Job.Status.running.rawValue, 0, 0, actor.name, Timestamp.text(now), Timestamp.text(now)
+            )
             .returning("id").first()
         guard let id = try row?.decode(column: "id", as: Int.self) else { throw StoreError.corrupt("a job with no id") }
         return id
     }
 
     /// How far a running job has got.
-    public func recordProgress(job id: Int, done: Int, total: Int) async throws {
+    public func recordProgress(job id: Int, done: Int, total: Int, at now: Date = Date()) async throws {
         try await sql.update("jobs").set("done", to: done).set("total", to: total)
+            .set("alive_at", to: Timestamp.text(now))
+            .where("id", .equal, id).where("status", .equal, Job.Status.running.rawValue).run()
+    }
+
+    /// A running job is still alive (between steps of its progress).
+    public func recordAlive(job id: Int, at now: Date = Date()) async throws {
+        try await sql.update("jobs").set("alive_at", to: Timestamp.text(now))
             .where("id", .equal, id).where("status", .equal, Job.Status.running.rawValue).run()
     }
 
@@ -51,15 +64,20 @@ extension Store {
             .where("id", .equal, id).run()
     }
 
-    /// Jobs left running by a server that stopped: they will not finish, and say so.
-    public func interruptRunningJobs(at now: Date = Date()) async throws {
+    /// Jobs left running by a server that stopped: they will not finish, and say so. A job another server is
+    /// running (alive within `Job.silenceMeansStopped`) is left alone.
+    public func interruptStoppedJobs(at now: Date = Date()) async throws {
+        let silentSince = Timestamp.text(now.addingTimeInterval(-Job.silenceMeansStopped))
         try await sql.update("jobs").set("status", to: Job.Status.interrupted.rawValue)
             .set("finished_at", to: Timestamp.text(now))
-            .where("status", .equal, Job.Status.running.rawValue).run()
+            .where("status", .equal, Job.Status.running.rawValue)
+            .where { $0.where("alive_at", .is, SQLLiteral.null).orWhere("alive_at", .lessThan, silentSince) }
+            .run()
     }
 
-    /// A job at a school (nil for another school's).
-    public func job(_ id: Int, school laestab: LAESTAB) async throws -> Job? {
+    /// A job at a school (nil for another school's). A running job silent for too long is said to be interrupted,
+    /// whether or not a server has restarted since.
+    public func job(_ id: Int, school laestab: LAESTAB, at now: Date = Date()) async throws -> Job? {
         guard
             let row = try await sql.raw(
                 """
@@ -68,9 +86,13 @@ extension Store {
                 """
             ).first()
         else { return nil }
+        var status = Job.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .failed
+        let alive = try row.decode(column: "alive_at", as: String?.self)
+        if status == .running, (alive ?? "") < Timestamp.text(now.addingTimeInterval(-Job.silenceMeansStopped)) {
+            status = .interrupted
+        }
         return Job(
-            id: id, school: laestab, kind: try row.decode(column: "kind", as: String.self),
-            status: Job.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .failed,
+            id: id, school: laestab, kind: try row.decode(column: "kind", as: String.self), status: status,
             done: try row.decode(column: "done", as: Int.self), total: try row.decode(column: "total", as: Int.self),
             result: try row.decode(column: "result", as: String?.self),
             problem: try row.decode(column: "problem", as: String?.self),

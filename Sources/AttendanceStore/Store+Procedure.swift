@@ -23,7 +23,7 @@ public struct ProcedureRunResult: Sendable, Hashable {
 extension Store {
     /// The reason written on each N turned into O by the procedure, with the policy's number of days.
     public static func noReasonConversion(_ policy: Policy) -> String {
-        "no reason received within \(policy.noReasonSchoolDays) school days"
+        AmendmentReason.noReasonReceived(schoolDays: policy.noReasonSchoolDays).stored
     }
 
     /// The note on a pending action closed because its school year is over.
@@ -210,7 +210,7 @@ extension Store {
                             AuditEvent(
                                 at: now, actor: .system, action: "procedure.withdrawn", school: laestab, upn: $0.upn,
                                 subject: $0.action.key,
-                                reason: "no longer due after a correction to the register"
+                                reason: AmendmentReason.noLongerDueAfterCorrection.stored
                                     + (causedBy["\($0.pupilID) \($0.action.key)"].map { " (\($0.stored))" } ?? ""))
                         }, on: db)
                 return written.amended

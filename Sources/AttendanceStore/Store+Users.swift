@@ -51,7 +51,7 @@ extension Store {
                 [
                     AuditEvent(
                         at: now, actor: actor, action: "user.created", school: grants.compactMap(\.school).first,
-                        subject: email, after: auditJSON(["roles": grants.map(Self.describe).joined(separator: "; ")]))
+                        subject: email, after: auditJSON(["roles": grants.map(\.recorded).joined(separator: "; ")]))
                 ], on: db)
             return id
         }
@@ -67,7 +67,7 @@ extension Store {
                 [
                     AuditEvent(
                         actor: actor, action: "user.role_added", school: grant.school, subject: user.email,
-                        after: auditJSON(["role": Self.describe(grant)]))
+                        after: auditJSON(["role": grant.recorded]))
                 ], on: db)
         }
     }
@@ -91,7 +91,7 @@ extension Store {
                 [
                     AuditEvent(
                         actor: actor, action: "user.role_removed", school: grant.school, subject: user.email,
-                        before: auditJSON(["role": Self.describe(grant)]))
+                        before: auditJSON(["role": grant.recorded]))
                 ], on: db)
         }
     }
@@ -109,16 +109,6 @@ extension Store {
                     g.registrationGroups.joined(separator: ","), g.child?.value, g.authorisesAbsence,
                 ]
             })
-    }
-
-    /// "head_of_year at 6654001 (years 7,8)".
-    public static func describe(_ grant: RoleGrant) -> String {
-        var text = grant.role.rawValue
-        if let school = grant.school { text += " at \(school)" }
-        if !grant.yearGroups.isEmpty { text += " (years \(grant.yearGroups.joined(separator: ",")))" }
-        if !grant.registrationGroups.isEmpty { text += " (groups \(grant.registrationGroups.joined(separator: ",")))" }
-        if let child = grant.child { text += " of \(child)" }
-        return text
     }
 
     public func user(email: String) async throws -> UserAccount? {

@@ -4,11 +4,14 @@ import Vapor
 
 /// Work a person starts that runs on after their page has answered (the day's letters): each a task the server
 /// tracks, recorded in the store as a `Job` so that its page can show how far it has got. At start the server
-/// marks jobs a previous run left unfinished as interrupted (one server per database runs jobs); at shutdown it
-/// waits for the running ones.
+/// marks jobs a stopped server left unfinished as interrupted, leaving alone those another server sharing the
+/// database is running (each running job shows it is alive every `heartbeat`); at shutdown it waits for the
+/// running ones.
 final class BackgroundJobs: LifecycleHandler, Sendable {
     let store: Store
     private let running = NIOLockedValueBox<[Int: Task<Void, Never>]>([:])
+
+    static let heartbeat: Duration = .seconds(20)
 
     init(store: Store) {
         self.store = store
@@ -29,6 +32,14 @@ final class BackgroundJobs: LifecycleHandler, Sendable {
                 let progress: @Sendable (Int, Int) async -> Void = { done, total in
                     try? await store.recordProgress(job: id, done: done, total: total)
                 }
+                // Shows the job is alive while a step takes long (PDFs), until the work ends.
+                let heartbeat = Task {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: Self.heartbeat)
+                        try? await store.recordAlive(job: id)
+                    }
+                }
+                defer { heartbeat.cancel() }
                 do {
                     let result = try await work(progress)
                     try await store.finishJob(id, result: result, problem: nil)
@@ -42,7 +53,7 @@ final class BackgroundJobs: LifecycleHandler, Sendable {
     }
 
     func didBootAsync(_ application: Application) async throws {
-        try await store.interruptRunningJobs()
+        try await store.interruptStoppedJobs()
     }
 
     func shutdownAsync(_ application: Application) async {

@@ -59,14 +59,14 @@ struct AddUser: AsyncParsableCommand {
             try await settings.withStore { store in
                 if try await store.user(email: email) != nil {
                     try await store.addGrant(grant, toUser: email, by: settings.actor)
-                    print("Added \(Store.describe(grant)) to \(email.lowercased()).")
+                    print("Added \(grant.recorded) to \(email.lowercased()).")
                     return
                 }
                 let password = Secrets.temporaryPassword()
                 try await store.createUser(
                     email: email, displayName: name ?? email, passwordHash: try Passwords.standard.hash(password),
                     mustChangePassword: true, grants: [grant], by: settings.actor)
-                print("Added \(email.lowercased()) as \(Store.describe(grant)).")
+                print("Added \(email.lowercased()) as \(grant.recorded).")
                 print("Temporary password (shown once; to be changed at first sign-in): \(password)")
             }
         } catch let error as StoreError {
@@ -90,7 +90,7 @@ struct ListUsers: AsyncParsableCommand {
             if user.mustChangePassword { flags.append("temporary password") }
             if let until = user.lockedUntil, until > Date() { flags.append("waiting after failed sign-ins") }
             print("\(user.email)  \(user.displayName)\(flags.isEmpty ? "" : "  [\(flags.joined(separator: ", "))]")")
-            for grant in user.grants { print("    \(Store.describe(grant))") }
+            for grant in user.grants { print("    \(grant.recorded)") }
         }
         if users.isEmpty { print("No users yet. Add one with: attendance users add --email E --role ROLE") }
     }

@@ -130,4 +130,27 @@ extension RegisterRulesTests {
         )
         #expect(ActionNote(stored: "overtaken by letter_3, sent in the same batch") == .overtaken(by: .letter3))
     }
+
+    @Test func aRecordedReasonOrGrantReadsBackAsItWasWritten() throws {
+        let reasons: [AmendmentReason] = [
+            .written("Parent phoned: illness"), .noReasonReceived(schoolDays: 10), .noLongerDueAfterCorrection,
+            .imported(from: "today.csv"), .lateBook(arrived: "09:12"),
+        ]
+        for reason in reasons { #expect(AmendmentReason(stored: reason.stored) == reason, "\(reason)") }
+        // As earlier versions wrote them, which the legal history keeps.
+        let written = AmendmentReason(stored: "no reason received within 10 school days")
+        #expect(written == .noReasonReceived(schoolDays: 10))
+        #expect(AmendmentReason(stored: "imported from corrections.csv") == .imported(from: "corrections.csv"))
+        let school = try #require(LAESTAB(text: "6654001"))
+        let grants = [
+            RoleGrant(role: .educationLead), RoleGrant(role: .headTeacher, school: school),
+            RoleGrant(role: .headOfYear, school: school, yearGroups: ["7", "8"]),
+            RoleGrant(role: .formTutor, school: school, registrationGroups: ["7A", "7B"]),
+            RoleGrant(role: .parent, school: school, child: try UPN("A123456789012")),
+        ]
+        for grant in grants { #expect(RoleGrant(recorded: grant.recorded) == grant, "\(grant.recorded)") }
+        #expect(grants[2].recorded == "head_of_year at 6654001 (years 7,8)")
+        #expect(RoleGrant(recorded: "head_teacher at 6654001 and more") == nil)
+        #expect(RoleGrant(recorded: "caretaker") == nil)
+    }
 }

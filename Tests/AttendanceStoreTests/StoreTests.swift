@@ -15,8 +15,8 @@ let school = LAESTAB(la: 665, estab: 4001)
             try await store.migrate()
             let names = try await store.appliedMigrations()
             #expect(names.first == "M0001_CreateLocalAuthorities")
-            #expect(names.count == 20)
-            #expect(names.last == "M0020_CreateJobs")
+            #expect(names.count == 22)
+            #expect(names.last == "M0022_AddJobHeartbeat")
             #expect(Set(names).count == names.count)
         }
     }
@@ -87,9 +87,17 @@ extension StoreTests {
             #expect(try await store.job(id, school: LAESTAB(la: 665, estab: 9999)) == nil)
             try await store.finishJob(id, result: "b 0 0 0", problem: nil)
             #expect(try await store.job(id, school: laestab)?.status == .done)
-            let cut = try await store.startJob("due_letters", school: laestab, by: .system)
-            try await store.interruptRunningJobs()
+            // Another server's running job, alive a minute ago, is left alone when a server starts; one silent for
+            // longer than the limit is taken as stopped, when read and when a server starts.
+            let now = Date()
+            let elsewhere = try await store.startJob("due_letters", school: laestab, by: .system, at: now - 60)
+            let cut = try await store.startJob("due_letters", school: laestab, by: .system, at: now - 600)
+            #expect(try await store.job(cut, school: laestab, at: now)?.status == .interrupted)
+            try await store.interruptStoppedJobs(at: now)
+            #expect(try await store.job(elsewhere, school: laestab, at: now)?.status == .running)
             #expect(try await store.job(cut, school: laestab)?.status == .interrupted)
+            try await store.recordAlive(job: elsewhere, at: now + 100)
+            #expect(try await store.job(elsewhere, school: laestab, at: now + 200)?.status == .running)
             // Progress after the end changes nothing.
             try await store.recordProgress(job: cut, done: 9, total: 10)
             #expect(try await store.job(cut, school: laestab)?.done == 0)

@@ -99,12 +99,12 @@ extension ActionNote.Correction {
 }
 
 extension String {
-    fileprivate func after(_ prefix: String) -> String? {
+    func after(_ prefix: String) -> String? {
         hasPrefix(prefix) ? String(dropFirst(prefix.count)) : nil
     }
 
     /// The text between a prefix and a suffix; with `last`, between the first `open` and a final `close`.
-    fileprivate func between(_ open: String, _ close: String, last: Bool = false) -> String? {
+    func between(_ open: String, _ close: String, last: Bool = false) -> String? {
         if last {
             guard hasSuffix(close), let start = range(of: open) else { return nil }
             return String(self[start.upperBound..<index(endIndex, offsetBy: -close.count)])

@@ -49,7 +49,7 @@ public struct Pupil: Hashable, Sendable, Codable {
         self.additionalLearningNeeds = additionalLearningNeeds
     }
 
-    /// The name a register shows: preferred names where given.
+    /// The name registers and letters show: preferred names where given.
     public var displayName: String {
         "\(preferredForename ?? legalForename) \(preferredSurname ?? legalSurname)"
     }

@@ -23,5 +23,7 @@ enum AllMigrations {
         M0018_CreateMedicalEvidence(),
         M0019_AddAbsenceDelegates(),
         M0020_CreateJobs(),
+        M0021_IndexAmendmentsBySchoolDay(),
+        M0022_AddJobHeartbeat(),
     ]
 }

@@ -54,23 +54,3 @@ enum AccountController {
         return Page.redirect(SiteURL.account.path())
     }
 }
-
-/// Roles in words: "Head teacher, Ysgol Uwchradd Glan Alyn (6654001)".
-enum RoleText {
-    static func describe(_ grants: [RoleGrant], request: Request) async throws -> [String] {
-        let names = Dictionary(
-            uniqueKeysWithValues: try await request.context.store.schools().map { ($0.school.laestab, $0.school.name) })
-        return grants.map { grant in
-            var text = request.text("role.\(grant.role.rawValue)")
-            if let school = grant.school { text += ", \(names[school] ?? "") (\(school))" }
-            if !grant.yearGroups.isEmpty {
-                text += ": " + request.text("column.year") + " " + grant.yearGroups.joined(separator: ", ")
-            }
-            if !grant.registrationGroups.isEmpty {
-                text += ": " + request.text("column.group") + " " + grant.registrationGroups.joined(separator: ", ")
-            }
-            if let child = grant.child { text += ": \(child)" }
-            return text
-        }
-    }
-}

@@ -42,7 +42,8 @@ enum ActionWords {
                 [
                     "date": date.iso,
                     "session": session(correction.session.description, text: text),
-                    "from": correction.from, "to": correction.to, "by": correction.by, "reason": correction.reason,
+                    "from": correction.from, "to": correction.to, "by": RecordWords.actor(correction.by, text: text),
+                    "reason": RecordWords.reason(correction.reason, text: text),
                 ])
         case .yearEnded: return text("note.yearEnded", [:])
         }
@@ -60,7 +61,7 @@ enum ActionWords {
             "\(item.dueOn.iso): \(text(item.action.labelKey, item.action.wordValues(policy))) ("
             + why(item.basis, count: item.count, text: text) + ") – " + text("status.\(item.status.rawValue)", [:])
         if let by = item.statusChangedBy, let at = item.statusChangedAt {
-            line += ", \(by), \(Timestamp.minute(at))"
+            line += ", \(RecordWords.actor(by, text: text)), \(Timestamp.minute(at))"
         }
         if let note = item.statusNote { line += ": " + Self.note(note, text: text) }
         return line

@@ -18,14 +18,14 @@ struct AuditPage: PageModel {
 
         init(_ event: AuditEvent, text: @escaping (String, [String: String]) -> String) {
             at = Timestamp.text(event.at)
-            actor = event.actor
+            actor = RecordWords.actor(event.actor, text: text)
             ip = event.ip
             action = AuditWords.action(event.action, text: text)
             school = event.school?.description ?? ""
-            about = event.upn?.value ?? event.subject ?? ""
+            about = event.upn?.value ?? AuditWords.about(event.subject ?? "", text: text)
             before = AuditWords.state(event.before, text: text)
             after = AuditWords.state(event.after, text: text)
-            reason = event.reason ?? ""
+            reason = RecordWords.reason(event.reason, text: text)
         }
     }
 

@@ -1,13 +1,21 @@
+import AttendanceCore
 import Foundation
 
-/// An audit line in the reader's language: what happened ("Mark changed") and what changed, field by field
-/// ("Mark: N; Minutes late: 5"), never the stored JSON. A field or action the catalogue does not know is shown by
-/// its name, so nothing recorded is ever hidden.
+/// An audit line in the reader's language: what happened ("Mark changed"), what it was about, and what changed,
+/// field by field ("Mark: N; Minutes late: 5"), never the stored JSON or a key. A field or action the catalogue
+/// does not know is shown by its name, so nothing recorded is ever hidden.
 enum AuditWords {
     typealias Text = (String, [String: String]) -> String
 
     static func action(_ action: String, text: Text) -> String {
         Catalogue.known("audit.action.\(action)", text) ?? action
+    }
+
+    /// What a line is about: a pupil's UPN, an email, or a procedure action's key ("letter_1/2026") in words.
+    static func about(_ subject: String, text: Text) -> String {
+        let parts = subject.split(separator: "/", maxSplits: 1)
+        guard parts.count == 2, let action = ProcedureAction(rawValue: String(parts[0])) else { return subject }
+        return text(action.labelKey, [:]) + " (" + ActionWords.session(String(parts[1]), text: text) + ")"
     }
 
     /// A before or after state ({"code": "N"}) as "Mark: N"; text that is not such a state is shown as it is.
@@ -18,7 +26,25 @@ enum AuditWords {
         else { return stored }
         return values.keys.sorted().map { name in
             let label = Catalogue.known("audit.field.\(name)", text) ?? name.replacingOccurrences(of: "_", with: " ")
-            return "\(label): \(values[name] ?? "")"
+            return "\(label): \(value(values[name] ?? "", of: name, in: values, text: text))"
         }.joined(separator: "; ")
+    }
+
+    /// A field's value: the program's own values (why an action is due, roles, a school's phase, a contact's
+    /// relationship and language, yes or no) in words, anything else as recorded.
+    private static func value(_ stored: String, of field: String, in values: [String: String], text: Text) -> String {
+        if stored == "true" || stored == "false" { return text(stored == "true" ? "common.yes" : "common.no", [:]) }
+        switch field {
+        case "relationship": return ContactWords.relationship(stored, text: text)
+        case "language":
+            return LanguagePreference(rawValue: stored).map { ContactWords.language($0, text: text) } ?? stored
+        case "phase": return Catalogue.known("phase.\(stored)", text) ?? stored
+        case "basis": return ActionWords.why(stored, count: values["count"].flatMap { Int($0) } ?? 0, text: text)
+        case "role", "roles":
+            let grants = stored.components(separatedBy: "; ").map { RoleGrant(recorded: $0) }
+            guard grants.allSatisfy({ $0 != nil }) else { return stored }
+            return grants.compactMap { $0 }.map { RoleText.words($0, names: [:], text: text) }.joined(separator: "; ")
+        default: return stored
+        }
     }
 }

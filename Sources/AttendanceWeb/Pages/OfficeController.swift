@@ -218,7 +218,8 @@ enum OfficeController {
                 note: "late book"))
         // A pupil marked absent at the register who then arrives is a correction, with the late book as its reason.
         try await store.writeMarks(
-            [entry], by: request.actor, reason: line.mark == nil ? nil : "arrived late (late book, \(arrival))")
+            [entry], by: request.actor,
+            reason: line.mark == nil ? nil : AmendmentReason.lateBook(arrived: arrival.description).stored)
         return try await renderLateBook(
             request, date: date, pupil: "", arrival: "",
             notice: request.text(

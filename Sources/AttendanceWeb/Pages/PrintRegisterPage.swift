@@ -91,7 +91,9 @@ struct PrintRegisterPage: PageModel {
                 late: RegisterRules.takenLate(session, times: school.times(for: session.half), recorded: (day, time)))
         }
         var counts: [String: Int] = [:]
-        for session in sessions { if let by = takers[session]?.by { counts[by, default: 0] += 1 } }
+        for session in sessions {
+            if let by = takers[session]?.by { counts[RecordWords.actor(by, text: text), default: 0] += 1 }
+        }
         return PrintRegisterPage(
             title: text("print.title", ["group": group]),
             schoolLine: text(

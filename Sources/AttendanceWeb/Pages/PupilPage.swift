@@ -233,8 +233,10 @@ extension PupilPage.Staff {
             hasHistory: !corrections.isEmpty,
             history: corrections.reversed().map {
                 PupilPage.Correction(
-                    session: $0.session.description, from: code($0.oldCode), to: code($0.newCode), by: $0.changedBy,
-                    when: String(Timestamp.text($0.changedAt).prefix(16)), reason: $0.reason)
+                    session: $0.session.description, from: code($0.oldCode), to: code($0.newCode),
+                    by: RecordWords.actor($0.changedBy, text: text),
+                    when: String(Timestamp.text($0.changedAt).prefix(16)),
+                    reason: RecordWords.reason($0.reason, text: text))
             }, sessionLabel: plain("pupil.session"), fromLabel: plain("pupil.from"), toLabel: plain("pupil.to"),
             byLabel: plain("pupil.by"), whenLabel: plain("pupil.when"), reasonLabel: plain("pupil.reason"),
             timelineTitle: plain("pupil.timeline"), noTimeline: plain("pupil.noTimeline"), timeline: timeline)

@@ -122,7 +122,10 @@ struct RegistersPage: PageModel {
             takenBy: first.map { mark, day, time in
                 text(
                     "registers.takenBy",
-                    ["name": mark.by, "time": day == session.date ? time.description : "\(day.iso) \(time)"])
+                    [
+                        "name": RecordWords.actor(mark.by, text: text),
+                        "time": day == session.date ? time.description : "\(day.iso) \(time)",
+                    ])
             },
             late: first.flatMap { _, day, time in
                 RegisterRules.takenLate(session, times: times, recorded: (day, time))
