@@ -12,7 +12,7 @@ public struct LetterFacts: Sendable {
     public let date: LocalDate
     public let signatory: String
     /// `meeting_date`, `meeting_time`, `meeting_place`, `holiday_from`, `holiday_to`, `holiday_decision`
-    /// (agreed|refused), `holiday_reason`. Dates as YYYY-MM-DD.
+    /// (agreed|partly|refused), `holiday_agreed_from`, `holiday_agreed_to` (partly), `holiday_reason`. Dates as YYYY-MM-DD.
     public let details: [String: String]
     /// What the school has done so far this year, as recorded: what a letter may say about the past.
     public var history: LetterHistory = LetterHistory()
@@ -42,9 +42,12 @@ public struct LetterFacts: Sendable {
             (details[$0] ?? "").trimmingCharacters(in: .whitespaces).isEmpty
         }
         if kind == .holidayDecision, !missing.contains("holiday_decision"),
-            !["agreed", "refused"].contains(details["holiday_decision"] ?? "")
+            !LetterDetails.holidayDecisions.contains(details["holiday_decision"] ?? "")
         {
             missing.append("holiday_decision")
+        }
+        if kind == .holidayDecision, details["holiday_decision"] == "partly" {
+            missing += ["holiday_agreed_from", "holiday_agreed_to"].filter { (details[$0] ?? "").isEmpty }
         }
         return missing
     }

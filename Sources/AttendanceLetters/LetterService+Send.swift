@@ -82,9 +82,12 @@ extension LetterService {
         let school = try await store.requireSchool(laestab)
         let purpose = "first_day:\(date.iso)"
         var queued: [NewDelivery] = []
+        // A parent who has told the school already is not asked why.
+        let reported = Set(try await store.absenceReports(school: laestab, on: date).map(\.upn))
         for entry in try await store.pupils(withMeaning: .noReasonYet, school: laestab, on: date) {
             let upn = entry.pupil.upn
-            guard try await !store.deliveries(of: upn).contains(where: { $0.purpose == purpose }),
+            guard !reported.contains(upn),
+                try await !store.deliveries(of: upn).contains(where: { $0.purpose == purpose }),
                 let contact = try await store.contacts(of: upn).sorted(by: { $0.priority < $1.priority }).first
             else { continue }
             let languages = contact.language.letterLanguages

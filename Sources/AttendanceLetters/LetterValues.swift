@@ -33,6 +33,9 @@ struct LetterValues: MustacheParent, Sendable {
     var holidayTo = ""
     var holidayAgreed = false
     var holidayRefused = false
+    var holidayPartly = false
+    var holidayAgreedFrom = ""
+    var holidayAgreedTo = ""
     var holidayReason = ""
     var signatory = ""
     var eswHelpline = ""
@@ -89,6 +92,9 @@ struct LetterValues: MustacheParent, Sendable {
         case "holiday_to": holidayTo
         case "holiday_agreed": holidayAgreed
         case "holiday_refused": holidayRefused
+        case "holiday_partly": holidayPartly
+        case "holiday_agreed_from": holidayAgreedFrom
+        case "holiday_agreed_to": holidayAgreedTo
         case "holiday_reason": holidayReason
         case "signatory": signatory
         case "esw_helpline": eswHelpline
@@ -167,6 +173,9 @@ extension LetterFacts {
         values.holidayTo = date("holiday_to")
         values.holidayAgreed = details["holiday_decision"] == "agreed"
         values.holidayRefused = details["holiday_decision"] == "refused"
+        values.holidayPartly = details["holiday_decision"] == "partly"
+        values.holidayAgreedFrom = date("holiday_agreed_from")
+        values.holidayAgreedTo = date("holiday_agreed_to")
         values.holidayReason = details["holiday_reason"] ?? ""
         values.signatory = signatory
         values.eswHelpline = Self.eswHelpline

@@ -69,6 +69,10 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case notADelegateRole
     /// An action closes as done or dismissed, nothing else.
     case cannotCloseAs(RecordedAction.Status)
+    /// A leave request or decision the policy's rules refuse.
+    case leave(LeaveRules.Problem)
+    /// A parent's report of an absence that cannot be kept (the field at fault).
+    case badReport(field: String)
     /// What the database holds breaks the program's own rules: never the caller's mistake.
     case corrupt(String)
 
@@ -89,6 +93,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .notADelegateRole:
             return "only senior management or the attendance office can be named to authorise absence"
         case .cannotCloseAs(let status): return "an action closes as done or dismissed, not \(status.rawValue)"
+        case .leave(let problem): return "\(problem.field): \(problem)"
+        case .badReport(let field): return "\(field): this report cannot be kept"
         case .corrupt(let what): return "the database holds \(what)"
         }
     }

@@ -123,6 +123,9 @@ struct PageErrorMiddleware: AsyncMiddleware {
             case .notADelegateRole: return (.unprocessableEntity, "error.notADelegateRole", nil)
             case .lastRole: return (.unprocessableEntity, "error.lastRole", nil)
             case .cannotCloseAs: return (.unprocessableEntity, "error.cannotClose", nil)
+            case .leave(.alreadyDecided): return (.conflict, "error.leave.alreadyDecided", nil)
+            case .leave(let problem): return (.unprocessableEntity, "error.leave.\(problem.key)", problem.field)
+            case .badReport(let field): return (.unprocessableEntity, "error.badReport", field)
             case .badDatabaseURL, .corrupt: return (.internalServerError, "error.server", nil)
             }
         }

@@ -83,6 +83,10 @@ extension PageFrame {
                     nav.daily.append(
                         Link(href: SiteURL.school(.actions, school), label: strings("nav.actions", language)))
                 }
+                if principal.allows(.decideLeave, .school(school)) {
+                    nav.daily.append(
+                        Link(href: SiteURL.school(.leaveQueue, school), label: strings("nav.leave", language)))
+                }
             }
             self.nav = nav
             signedInAs = strings("nav.signedInAs", language, ["name": principal.user.displayName])

@@ -19,6 +19,8 @@ enum SiteURL: String, CaseIterable, Sendable {
     case firstDayMessages
     case templates, template, templatePreview, templateReset
     case apiPupilSummary, apiPupilMarks, apiRegister, apiSchoolSummary
+    case reportAbsence, askLeave, familyLetter, leaveQueue, decideLeave, confirmReport
+    case apiAbsenceReports, apiLeaveRequests, apiLeaveDecision
 
     /// The path's segments: literals as they are, parameters as `:name`.
     var pattern: [String] {
@@ -72,6 +74,15 @@ enum SiteURL: String, CaseIterable, Sendable {
         case .apiPupilMarks: ["api", "pupils", ":upn", "marks"]
         case .apiRegister: ["api", "registers", ":laestab", ":group", ":date", ":session"]
         case .apiSchoolSummary: ["api", "schools", ":laestab", "summary"]
+        case .reportAbsence: ["pupils", ":upn", "absence-reports"]
+        case .askLeave: ["pupils", ":upn", "leave"]
+        case .familyLetter: ["pupils", ":upn", "letters", ":id"]
+        case .leaveQueue: ["schools", ":laestab", "leave"]
+        case .decideLeave: ["schools", ":laestab", "leave", ":id", "decision"]
+        case .confirmReport: ["schools", ":laestab", "office", "reports", ":id", "confirm"]
+        case .apiAbsenceReports: ["api", "pupils", ":upn", "absence-reports"]
+        case .apiLeaveRequests: ["api", "pupils", ":upn", "leave-requests"]
+        case .apiLeaveDecision: ["api", "leave-requests", ":request", "decision"]
         }
     }
 

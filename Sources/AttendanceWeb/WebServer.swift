@@ -229,5 +229,16 @@ public enum WebServer {
         }.requires(.anyone)
         r.get(.apiSchoolSummary, use: APIController.schoolSummary)
             .requires(.viewSchoolFigures, of: .school)
+        r.post(.reportAbsence, use: FamilyController.reportAbsence).requires(.requestForPupil, of: .pupil)
+        r.get(.askLeave, use: FamilyController.askPage).requires(.requestForPupil, of: .pupil)
+        r.post(.askLeave, use: FamilyController.ask).requires(.requestForPupil, of: .pupil)
+        r.get(.familyLetter, use: FamilyController.letter).requires(.viewPupil, of: .pupil)
+        r.get(.leaveQueue, use: LeaveController.page).requires(.decideLeave, of: .school)
+        r.post(.decideLeave, use: LeaveController.decide).requires(.decideLeave, of: .school)
+        r.post(.confirmReport, use: OfficeController.confirmReport).requires(.authoriseAbsence, of: .school)
+        r.post(.apiAbsenceReports, use: LeaveAPIController.reportAbsence).requires(.requestForPupil, of: .pupil)
+        r.get(.apiLeaveRequests, use: LeaveAPIController.list).requires(.viewPupil, of: .pupil)
+        r.post(.apiLeaveRequests, use: LeaveAPIController.create).requires(.requestForPupil, of: .pupil)
+        r.post(.apiLeaveDecision, use: LeaveAPIController.decide).requires(.decideLeave, of: .leaveRequest)
     }
 }

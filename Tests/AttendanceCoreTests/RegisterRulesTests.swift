@@ -134,7 +134,8 @@ extension RegisterRulesTests {
     @Test func aRecordedReasonOrGrantReadsBackAsItWasWritten() throws {
         let reasons: [AmendmentReason] = [
             .written("Parent phoned: illness"), .noReasonReceived(schoolDays: 10), .noLongerDueAfterCorrection,
-            .imported(from: "today.csv"), .lateBook(arrived: "09:12"),
+            .imported(from: "today.csv"), .lateBook(arrived: "09:12"), .leaveDecision(request: 7),
+            .parentReport(report: 3),
         ]
         for reason in reasons { #expect(AmendmentReason(stored: reason.stored) == reason, "\(reason)") }
         // As earlier versions wrote them, which the legal history keeps.

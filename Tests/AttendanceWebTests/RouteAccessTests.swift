@@ -74,6 +74,16 @@ import VaporTesting
         }
     }
 
+    /// Who may report an absence or ask for leave for a pupil, by hand: their parent, and the office and leaders of
+    /// the school they are on the roll of now (entering a parent's form).
+    static func mayRequestFor(_ role: Role, _ subject: Subject) -> Bool {
+        switch subject {
+        case .child: return role == .parent || staffAtMain.contains(role)
+        case .yearEight, .yearEleven: return staffAtMain.contains(role)
+        case .elsewhere, .leaver: return false
+        }
+    }
+
     static let mayAudit: Set<Role> = [.educationLead, .headTeacher]
     static let office: Set<Role> = [.attendanceAdministrator, .seniorManagement, .headTeacher]
     /// Who works the main school's queue, by hand.
@@ -145,6 +155,10 @@ import VaporTesting
             let outside = letters.first { !hoyYears.contains(yearOf[$0.upn] ?? "") }
             try #require(outside != nil, "the batch has a letter outside the head of year's years")
             let batchPDF = try await store.batchPDF(batch, school: mainSchool) != nil
+            // A request for leave to decide: the decision below is sent with no body, so it changes nothing.
+            let leave = try await store.requestLeave(
+                for: pupils.child, dates: DateRange(LocalDate(iso: "2026-12-01")!, LocalDate(iso: "2026-12-02")!)!,
+                reason: "A wedding", category: nil, details: "", siblings: "", by: AuditActor("parent@demo.example"))
             // Path patterns the matrix covers: a new route with no row here fails the test.
             var covered = Set<String>()
             for role in Role.allCases {
@@ -204,7 +218,30 @@ import VaporTesting
                         "POST", "/schools/:laestab/pupils/:upn/letters",
                         "/schools/\(school)/pupils/\(upn(subject))/letters", allowed: Self.mayWriteFor(role, subject),
                         form: ["kind": ""], status: .unprocessableEntity)
+                    let asks = Self.mayRequestFor(role, subject)
+                    let pupil = "/pupils/\(upn(subject))"
+                    try await expect(
+                        "POST", "/pupils/:upn/absence-reports", pupil + "/absence-reports", allowed: asks,
+                        status: .unprocessableEntity)
+                    try await expect("GET", "/pupils/:upn/leave", pupil + "/leave", allowed: asks)
+                    try await expect(
+                        "POST", "/pupils/:upn/leave", pupil + "/leave", allowed: asks, status: .unprocessableEntity)
+                    try await expect(
+                        "GET", "/pupils/:upn/letters/:id", pupil + "/letters/999999", allowed: allowed,
+                        status: .notFound)
+                    try await expect(
+                        "POST", "/api/pupils/:upn/absence-reports", "/api" + pupil + "/absence-reports",
+                        allowed: asks, status: .unprocessableEntity)
+                    try await expect(
+                        "GET", "/api/pupils/:upn/leave-requests", "/api" + pupil + "/leave-requests",
+                        allowed: allowed)
+                    try await expect(
+                        "POST", "/api/pupils/:upn/leave-requests", "/api" + pupil + "/leave-requests",
+                        allowed: asks, status: .unprocessableEntity)
                 }
+                try await expect(
+                    "POST", "/api/leave-requests/:request/decision", "/api/leave-requests/\(leave.id)/decision",
+                    allowed: role == .headTeacher, status: .unprocessableEntity)
                 try await expect("GET", "/audit", "/audit", allowed: Self.mayAudit.contains(role))
                 try await expect("GET", "/audit.csv", "/audit.csv", allowed: Self.mayAudit.contains(role))
                 try await expect("GET", "/users", "/users", allowed: Self.mayAudit.contains(role))
@@ -264,6 +301,13 @@ import VaporTesting
                     try await expect(
                         "POST", "/schools/:laestab/office/confirm/:id", base + "/office/confirm/999999", allowed: head,
                         status: .notFound)
+                    try await expect("GET", "/schools/:laestab/leave", base + "/leave", allowed: head)
+                    try await expect(
+                        "POST", "/schools/:laestab/leave/:id/decision", base + "/leave/999999/decision", allowed: head,
+                        status: .unprocessableEntity)
+                    try await expect(
+                        "POST", "/schools/:laestab/office/reports/:id/confirm", base + "/office/reports/999999/confirm",
+                        allowed: head, status: .notFound)
                     try await expect("GET", "/schools/:laestab/late-book", base + "/late-book", allowed: desk)
                     try await expect(
                         "POST", "/schools/:laestab/late-book", base + "/late-book", allowed: desk,

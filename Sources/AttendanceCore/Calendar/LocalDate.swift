@@ -137,6 +137,8 @@ public struct DateRange: Hashable, Sendable, Codable {
 
     public func contains(_ date: LocalDate) -> Bool { date >= start && date <= end }
 
+    public func overlaps(_ other: DateRange) -> Bool { start <= other.end && other.start <= end }
+
     public var dayCount: Int { start.days(until: end) + 1 }
 
     /// Every date from start to end inclusive.

@@ -19,6 +19,9 @@ public enum CodeMeaning: String, Sendable, Codable, CaseIterable {
     case lateBeforeClose = "late_before_close"
     case lateAfterClose = "late_after_close"
     case holidayAgreed = "holiday_agreed"
+    /// An agreed holiday longer than the ordinary kind (Wales's F), beside `holidayAgreed`.
+    case extendedHoliday = "extended_holiday"
+    case religiousObservance = "religious_observance"
     case holidayNotAgreed = "holiday_not_agreed"
     case noReasonYet = "no_reason_yet"
     case otherUnauthorised = "other_unauthorised"

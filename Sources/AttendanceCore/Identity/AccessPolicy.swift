@@ -28,6 +28,11 @@ public enum Permission: String, Sendable, CaseIterable {
     case manageLetters = "manage_letters"
     /// Warn a parent of a penalty notice, or decide not now: the head teacher alone (not a delegate).
     case decidePenalty = "decide_penalty"
+    /// Report a pupil's absence or ask for leave in term time: the pupil's parent, and the school's office or
+    /// leaders entering a parent's form for them.
+    case requestForPupil = "request_for_pupil"
+    /// Decide a request for leave in term time: the head teacher alone (the policy: the head decides).
+    case decideLeave = "decide_leave"
 }
 
 /// A registration group at a school, with the year groups of the pupils in it.
@@ -102,8 +107,10 @@ public enum AccessPolicy {
     static func allows(_ grant: RoleGrant, _ permission: Permission, _ target: AccessTarget) -> Bool {
         if grant.role == .educationLead {
             // The authority sees everything but neither marks registers nor authorises a school's absence.
-            return ![.anyone, .takeRegister, .manageAttendance, .authoriseAbsence, .workActions, .decidePenalty]
-                .contains(permission)
+            return ![
+                .anyone, .takeRegister, .manageAttendance, .authoriseAbsence, .workActions, .decidePenalty,
+                .requestForPupil, .decideLeave,
+            ].contains(permission)
         }
         switch (permission, target) {
         case (.viewAuthority, _):
@@ -151,8 +158,15 @@ public enum AccessPolicy {
             return grant.school == school
                 && (grant.role == .headTeacher
                     || (grant.authorisesAbsence && [.seniorManagement, .attendanceAdministrator].contains(grant.role)))
-        case (.decidePenalty, .school(let school)):
+        case (.decidePenalty, .school(let school)), (.decideLeave, .school(let school)):
             return grant.school == school && grant.role == .headTeacher
+        case (.requestForPupil, .pupil(let pupil)):
+            switch grant.role {
+            case .parent: return grant.child == pupil.upn
+            case .attendanceAdministrator, .seniorManagement, .headTeacher:
+                return grant.school.map(pupil.currentSchools.contains) == true
+            default: return false
+            }
         default:
             return false
         }

@@ -9,6 +9,8 @@ public enum LetterDetails {
         case holidayFrom = "holiday_from"
         case holidayTo = "holiday_to"
         case holidayDecision = "holiday_decision"
+        case holidayAgreedFrom = "holiday_agreed_from"
+        case holidayAgreedTo = "holiday_agreed_to"
         case holidayReason = "holiday_reason"
 
         /// The longest value the field may hold, in characters.
@@ -20,6 +22,9 @@ public enum LetterDetails {
             }
         }
     }
+
+    /// The head's decisions a holiday decision letter can tell: all days agreed, some, or none.
+    public static let holidayDecisions: Set<String> = ["agreed", "partly", "refused"]
 
     /// Why a detail was refused.
     public enum Reason: String, Sendable, Equatable, CaseIterable {
@@ -46,7 +51,7 @@ public enum LetterDetails {
             case .unknown: return "\(field): not a detail a letter takes"
             case .notADate: return "\(field): not a date (YYYY-MM-DD)"
             case .notATime: return "\(field): not a time (HH:MM)"
-            case .notAChoice: return "\(field): agreed or refused"
+            case .notAChoice: return "\(field): agreed, partly or refused"
             case .tooLong:
                 return "\(field): longer than \(Field(rawValue: field)?.limit ?? 0) characters"
             case .controlCharacter: return "\(field): contains a control character"
@@ -69,9 +74,10 @@ public enum LetterDetails {
                 problem = .tooLong
             } else {
                 switch field {
-                case .meetingDate, .holidayFrom, .holidayTo: problem = LocalDate(iso: value) == nil ? .notADate : nil
+                case .meetingDate, .holidayFrom, .holidayTo, .holidayAgreedFrom, .holidayAgreedTo:
+                    problem = LocalDate(iso: value) == nil ? .notADate : nil
                 case .meetingTime: problem = TimeOfDay(text: value) == nil ? .notATime : nil
-                case .holidayDecision: problem = ["agreed", "refused"].contains(value) ? nil : .notAChoice
+                case .holidayDecision: problem = holidayDecisions.contains(value) ? nil : .notAChoice
                 case .meetingPlace, .holidayReason: problem = nil
                 }
             }

@@ -67,6 +67,15 @@ extension LetterPlaceholder {
         .init(
             name: "holiday_refused", isSection: true, en: "Shown when the head refused the request",
             cy: "Yn cael ei ddangos pan wrthododd y pennaeth"),
+        .init(
+            name: "holiday_partly", isSection: true, en: "Shown when the head agreed some of the days asked for",
+            cy: "Yn cael ei ddangos pan gytunodd y pennaeth i rai o'r dyddiau"),
+        .init(
+            name: "holiday_agreed_from", isSection: false, en: "First day agreed (when some days were agreed)",
+            cy: "Y diwrnod cyntaf a gytunwyd (pan gytunwyd i rai dyddiau)"),
+        .init(
+            name: "holiday_agreed_to", isSection: false, en: "Last day agreed (when some days were agreed)",
+            cy: "Y diwrnod olaf a gytunwyd (pan gytunwyd i rai dyddiau)"),
         .init(name: "holiday_reason", isSection: false, en: "The head's reason", cy: "Rheswm y pennaeth"),
         .init(name: "signatory", isSection: false, en: "Who produced the letter", cy: "Pwy a gynhyrchodd y llythyr"),
         .init(

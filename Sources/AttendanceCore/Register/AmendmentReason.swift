@@ -12,6 +12,10 @@ public enum AmendmentReason: Hashable, Sendable {
     case imported(from: String)
     /// A pupil marked absent arrived and was entered in the late book (the time, "08:57").
     case lateBook(arrived: String)
+    /// The head's decision on a request for leave in term time (its number).
+    case leaveDecision(request: Int)
+    /// A parent's report of the absence, confirmed by the head or their delegate (its number).
+    case parentReport(report: Int)
 
     public init(stored text: String) {
         if let days = text.between("no reason received within ", " school days").flatMap(Int.init) {
@@ -22,6 +26,10 @@ public enum AmendmentReason: Hashable, Sendable {
             self = .imported(from: file)
         } else if let time = text.between("arrived late (late book, ", ")") {
             self = .lateBook(arrived: time)
+        } else if let id = text.between("leave decision (request ", ")").flatMap(Int.init) {
+            self = .leaveDecision(request: id)
+        } else if let id = text.between("absence reported by a parent (report ", ")").flatMap(Int.init) {
+            self = .parentReport(report: id)
         } else {
             self = .written(text)
         }
@@ -35,6 +43,8 @@ public enum AmendmentReason: Hashable, Sendable {
         case .noLongerDueAfterCorrection: "no longer due after a correction to the register"
         case .imported(let file): "imported from \(file)"
         case .lateBook(let time): "arrived late (late book, \(time))"
+        case .leaveDecision(let id): "leave decision (request \(id))"
+        case .parentReport(let id): "absence reported by a parent (report \(id))"
         }
     }
 }

@@ -25,5 +25,6 @@ enum AllMigrations {
         M0020_CreateJobs(),
         M0021_IndexAmendmentsBySchoolDay(),
         M0022_AddJobHeartbeat(),
+        M0023_CreateLeaveAndAbsenceReports(),
     ]
 }

@@ -10,6 +10,8 @@ enum TargetKind: Sendable {
     case pupil
     /// The `:laestab` and `:group` parameters (and `:date`, or today, for the group's year groups).
     case registrationGroup
+    /// The `:request` parameter: a leave request, asked about as its school.
+    case leaveRequest
 }
 
 /// A route's declaration: the permission it needs and of what.

@@ -78,11 +78,50 @@ enum OfficeController {
                 confirmLabel: request.text("contact.confirm", ["code": attempt.proposedCode ?? ""]),
                 canConfirm: canConfirm)
         }
+        var reports: [OfficeDayPage.Report] = []
+        for report in try await store.absenceReports(school: laestab, on: date) {
+            guard let pupil = try await store.pupil(report.upn)?.pupil else { continue }
+            let chosen = report.confirmedCode ?? report.proposedCode ?? ""
+            reports.append(
+                OfficeDayPage.Report(
+                    id: report.id, name: pupil.displayName, pupilHref: SiteURL.pupil(report.upn),
+                    group: pupil.registrationGroup, text: FamilyWords.report(report, text: request.text),
+                    status: report.confirmedCode.map {
+                        request.text("family.confirmed", ["code": $0]) + " (" + (report.confirmedBy ?? "") + ")"
+                    }
+                        ?? request.text(
+                            "office.reportProposes",
+                            ["code": report.proposedCode ?? request.text("office.reportNoCode")]),
+                    confirmAction: canConfirm && report.confirmedBy == nil
+                        ? SiteURL.school(.confirmReport, laestab, id: report.id, query: ["date": date.iso]) : nil,
+                    codes: reasonCodes.map {
+                        Chosen(value: $0.code, label: "\($0.code) – \($0.name)", selected: $0.code == chosen)
+                    }, confirmLabel: request.text("office.reportConfirm")))
+        }
         let page = OfficeDayPage.make(
-            date: date, missing: missing, absent: absent, proposals: proposals,
+            date: date, missing: missing, absent: absent, proposals: proposals, reports: reports,
             firstDayAction: request.context.letters.canSend ? SiteURL.school(.firstDayMessages, laestab) : nil,
             notice: notice, error: error, text: { request.text($0, $1) })
         return try Page.render(page, request: request, status: status)
+    }
+
+    /// The head or a delegate confirms a parent's report with the code they choose.
+    @Sendable static func confirmReport(_ request: Request) async throws -> Response {
+        guard case .school(let laestab) = request.target, let id = request.parameters.get("id").flatMap({ Int($0) })
+        else { throw Abort(.notFound) }
+        let code = (try? request.content.get(String.self, at: "code")) ?? ""
+        do {
+            try await request.context.store.confirmAbsenceReport(id, school: laestab, code: code, by: request.actor)
+        } catch StoreError.evidenceRequired {
+            return try await renderDay(
+                request, notice: nil, error: request.text("contact.needsEvidence"), status: .unprocessableEntity)
+        } catch StoreError.unknownCode {
+            return try await renderDay(
+                request, notice: nil, error: request.text("register.unknownCode", ["code": code]),
+                status: .unprocessableEntity)
+        }
+        let date = request.query[String.self, at: "date"] ?? request.context.today.iso
+        return Page.redirect(SiteURL.school(.office, laestab, query: ["date": date, "logged": "1"]))
     }
 
     static func describe(_ request: Request) -> (ContactAttempt) -> String {

@@ -73,10 +73,28 @@ struct OfficeDayPage: PageModel {
     let proposalsTitle: String
     let proposals: [Proposal]
     let hasProposals: Bool
+    let reportsTitle: String
+    let reports: [Report]
+    let hasReports: Bool
+    let codeLabel: String
+
+    /// An absence a parent reported for the day: what they said, the code it proposes, and (for the head or a
+    /// delegate) the form to confirm it with the code they choose.
+    struct Report: Sendable {
+        let id: Int
+        let name: String
+        let pupilHref: String
+        let group: String
+        let text: String
+        let status: String
+        let confirmAction: String?
+        let codes: [Chosen]
+        let confirmLabel: String
+    }
 
     static func make(
-        date: LocalDate, missing: [Missing], absent: [Absent], proposals: [Proposal], firstDayAction: String?,
-        notice: String?, error: String?, text: (String, [String: String]) -> String
+        date: LocalDate, missing: [Missing], absent: [Absent], proposals: [Proposal], reports: [Report] = [],
+        firstDayAction: String?, notice: String?, error: String?, text: (String, [String: String]) -> String
     ) -> OfficeDayPage {
         OfficeDayPage(
             title: text("office.title", ["date": date.iso]), notice: notice, error: error,
@@ -90,7 +108,9 @@ struct OfficeDayPage: PageModel {
             whoLabel: text("contact.who", [:]), outcomeLabel: text("contact.outcome", [:]),
             notesLabel: text("contact.notes", [:]), reasonLabel: text("contact.reason", [:]),
             noReasonLabel: text("contact.noReason", [:]), saveLabel: text("contact.save", [:]),
-            proposalsTitle: text("contact.proposals", [:]), proposals: proposals, hasProposals: !proposals.isEmpty)
+            proposalsTitle: text("contact.proposals", [:]), proposals: proposals, hasProposals: !proposals.isEmpty,
+            reportsTitle: text("office.reports", [:]), reports: reports, hasReports: !reports.isEmpty,
+            codeLabel: text("office.reportCode", [:]))
     }
 }
 

@@ -5,6 +5,17 @@ import Vapor
 /// One pupil's attendance. Staff also see corrections and contacts; a parent sees their child's figures and marks.
 enum PupilController {
     @Sendable static func page(_ request: Request) async throws -> Response {
+        let notice =
+            request.query[String.self, at: "reported"] != nil
+            ? request.text("family.reported")
+            : request.query[String.self, at: "asked"] != nil ? request.text("family.asked") : nil
+        return try await render(request, familyNotice: notice)
+    }
+
+    /// The page, with the family section's notice or the error of a refused report.
+    static func render(
+        _ request: Request, familyNotice: String? = nil, familyError: String? = nil, status: HTTPStatus = .ok
+    ) async throws -> Response {
         guard case .pupil(let placement) = request.target else { throw Abort(.notFound) }
         let principal = try request.signedIn
         let store = request.context.store
@@ -71,8 +82,11 @@ enum PupilController {
             pupil: stored.pupil, upn: placement.upn, school: (school?.school.name ?? "", current?.school),
             leftOn: former.map { $0.onRollTo?.iso ?? "" }, range: range, summary: summary, recent: marks,
             sessions: sessions, yearMarks: yearMarks, patterns: patterns, codes: store.codes, language: language,
-            staff: staff, contacts: contacts, evidence: evidence, letters: letters, text: text)
-        return try Page.render(page, request: request)
+            staff: staff, contacts: contacts, evidence: evidence, letters: letters,
+            family: try await FamilyController.section(
+                request, placement: placement, view: view, notice: familyNotice, error: familyError),
+            text: text)
+        return try Page.render(page, request: request, status: status)
     }
 
     /// For staff of a school the pupil has left (and of no school they are at): their latest time with them.

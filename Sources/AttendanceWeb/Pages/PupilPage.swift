@@ -150,6 +150,7 @@ struct PupilPage: PageModel {
     let contactsSection: Contacts?
     let evidenceSection: Evidence?
     let lettersSection: Letters?
+    let familySection: Family?
 
     /// A mark in words: its code and the code's name, or that there is none.
     static func codeText(_ code: String?, codes: CodeTable, language: Language, text: Text) -> String {
@@ -168,7 +169,7 @@ struct PupilPage: PageModel {
         summary: AttendanceSummary, recent: [RecordedMark], sessions: [SchoolSession], yearMarks: YearMarks,
         patterns: [PatternFlag],
         codes: CodeTable, language: Language, staff: Staff? = nil, contacts: Contacts? = nil,
-        evidence: Evidence? = nil, letters: Letters? = nil, text: @escaping Text
+        evidence: Evidence? = nil, letters: Letters? = nil, family: Family? = nil, text: @escaping Text
     ) -> PupilPage {
         let plain = { (key: String) in text(key, [:]) }
         let byDate = Dictionary(grouping: recent, by: \.mark.session.date)
@@ -204,7 +205,7 @@ struct PupilPage: PageModel {
             patterns: patterns.map { patternText($0, text: text) }, noPatterns: plain("pupil.noPatterns"),
             recentTitle: plain("pupil.recent"), dateLabel: plain("pupil.date"), morningLabel: plain("pupil.morning"),
             afternoonLabel: plain("pupil.afternoon"), days: days, staffView: staff, contactsSection: contacts,
-            evidenceSection: evidence, lettersSection: letters)
+            evidenceSection: evidence, lettersSection: letters, familySection: family)
     }
 
     /// A pattern in words, with the sessions that make it (the first twelve).

@@ -25,6 +25,8 @@ enum RecordWords {
         case .noLongerDueAfterCorrection: return text("reason.noLongerDueAfterCorrection", [:])
         case .imported(let file): return text("reason.imported", ["file": file])
         case .lateBook(let time): return text("reason.lateBook", ["time": time])
+        case .leaveDecision(let id): return text("reason.leaveDecision", ["id": String(id)])
+        case .parentReport(let id): return text("reason.parentReport", ["id": String(id)])
         }
     }
 }

@@ -145,7 +145,8 @@ enum RegisterAPIController {
         let result: MarkWriteResult
         do {
             result = try await request.context.store.writeMarks(
-                entries, by: request.actor, reason: reason.isEmpty ? nil : reason)
+                try await request.context.store.applyingLeaveDecisions(entries), by: request.actor,
+                reason: reason.isEmpty ? nil : reason)
         } catch let error as StoreError {
             guard case .reasonRequired = error else { throw error }
             throw Abort(.conflict, reason: error.description)

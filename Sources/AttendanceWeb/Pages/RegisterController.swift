@@ -273,7 +273,9 @@ enum RegisterController {
         }
         let result: MarkWriteResult
         do {
-            result = try await store.writeMarks(entries, by: request.actor, reason: reason.isEmpty ? nil : reason)
+            result = try await store.writeMarks(
+                try await store.applyingLeaveDecisions(entries), by: request.actor,
+                reason: reason.isEmpty ? nil : reason)
         } catch StoreError.reasonRequired {
             // Someone recorded a mark between the page loading and this save, and this save would change it.
             return try render(

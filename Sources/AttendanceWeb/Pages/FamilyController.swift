@@ -1,0 +1,114 @@
+import AttendanceCore
+import AttendanceStore
+import Vapor
+
+/// The parents' side of a pupil's page: reporting an absence, asking for leave in term time, and the letters
+/// sent to them. The office may send either for a parent (a paper form, a phone call).
+enum FamilyController {
+    /// The family section of the pupil's page, for anyone who sees the pupil whole or as their parent.
+    static func section(
+        _ request: Request, placement: PupilPlacement, view: PupilView, notice: String?, error: String?
+    ) async throws -> PupilPage.Family? {
+        guard view == .full || view == .parent else { return nil }
+        let principal = try request.signedIn
+        let store = request.context.store
+        var letters: [StoredLetter]?
+        if view == .parent {
+            // A parent sees the letters addressed to them, by their name or their email.
+            letters = try await store.letters(of: placement.upn).filter {
+                $0.recipientNames.contains(principal.user.displayName)
+                    || $0.recipientEmail?.lowercased() == principal.user.email.lowercased()
+            }
+        }
+        return .make(
+            upn: placement.upn, reports: try await store.absenceReports(of: placement.upn),
+            requests: try await store.leaveRequests(of: placement.upn),
+            mayAsk: principal.allows(.requestForPupil, .pupil(placement)), today: request.context.today,
+            letters: letters, notice: notice, error: error, codes: store.codes, language: request.language,
+            text: request.text)
+    }
+
+    @Sendable static func reportAbsence(_ request: Request) async throws -> Response {
+        guard case .pupil(let placement) = request.target else { throw Abort(.notFound) }
+        let form = try request.content.decode([String: String].self)
+        let from = LocalDate(iso: form["from"] ?? "")
+        let to = (form["to"] ?? "").isEmpty ? from : LocalDate(iso: form["to"] ?? "")
+        guard let from, let to, let dates = DateRange(from, to),
+            let part = AbsenceReport.Part(rawValue: form["part"] ?? ""),
+            let reason = AbsenceReport.Reason(rawValue: form["reason"] ?? "")
+        else {
+            return try await PupilController.render(
+                request, familyError: request.text("error.badReport"), status: .unprocessableEntity)
+        }
+        do {
+            _ = try await request.context.store.reportAbsence(
+                for: placement.upn, dates: dates, part: part, reason: reason,
+                note: (form["note"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines),
+                today: request.context.today, by: request.actor)
+        } catch StoreError.badReport {
+            return try await PupilController.render(
+                request, familyError: request.text("error.badReport"), status: .unprocessableEntity)
+        }
+        return Page.redirect(SiteURL.pupil(placement.upn, fragment: "family", query: ["reported": "1"]))
+    }
+
+    @Sendable static func askPage(_ request: Request) async throws -> Response {
+        try await renderAsk(request, typed: .init(), error: nil, status: .ok)
+    }
+
+    static func renderAsk(_ request: Request, typed: AskLeavePage.Typed, error: String?, status: HTTPStatus)
+        async throws -> Response
+    {
+        guard case .pupil(let placement) = request.target else { throw Abort(.notFound) }
+        let pupil = try await request.context.store.requirePupil(placement.upn).pupil
+        return try Page.render(
+            AskLeavePage.make(
+                pupil: pupil, limit: request.context.policy.holidayLimitSchoolDays, typed: typed, error: error,
+                text: request.text), request: request, status: status)
+    }
+
+    @Sendable static func ask(_ request: Request) async throws -> Response {
+        guard case .pupil(let placement) = request.target else { throw Abort(.notFound) }
+        let form = try request.content.decode([String: String].self)
+        let typed = AskLeavePage.Typed(
+            from: form["from"] ?? "", to: form["to"] ?? "", reason: form["reason"] ?? "",
+            category: form["category"] ?? "", details: form["details"] ?? "", siblings: form["siblings"] ?? "")
+        func refuse(_ key: String) async throws -> Response {
+            try await renderAsk(request, typed: typed, error: request.text(key), status: .unprocessableEntity)
+        }
+        guard let from = LocalDate(iso: typed.from), let to = LocalDate(iso: typed.to), let dates = DateRange(from, to)
+        else { return try await refuse("error.leave.badRange") }
+        let category = ExceptionalCategory(rawValue: typed.category)
+        guard typed.category.isEmpty || category != nil else { return try await refuse("error.badRequest") }
+        guard typed.details.count <= 2000, typed.reason.count <= 1000, typed.siblings.count <= 500 else {
+            return try await refuse("error.badRequest")
+        }
+        do {
+            _ = try await request.context.store.requestLeave(
+                for: placement.upn, dates: dates, reason: typed.reason.trimmingCharacters(in: .whitespacesAndNewlines),
+                category: category, details: typed.details, siblings: typed.siblings, by: request.actor)
+        } catch StoreError.leave(let problem) {
+            return try await refuse("error.leave.\(problem.key)")
+        }
+        return Page.redirect(SiteURL.pupil(placement.upn, fragment: "family", query: ["asked": "1"]))
+    }
+
+    /// A kept letter about the pupil, as it was sent: to a parent only if it was addressed to them.
+    @Sendable static func letter(_ request: Request) async throws -> Response {
+        guard case .pupil(let placement) = request.target,
+            let id = request.parameters.get("id").flatMap({ Int($0) }),
+            let letter = try await request.context.store.letter(id: id), letter.upn == placement.upn
+        else { throw Abort(.notFound) }
+        let principal = try request.signedIn
+        switch request.pupilView(placement) {
+        case .full: break
+        case .parent:
+            guard
+                letter.recipientNames.contains(principal.user.displayName)
+                    || letter.recipientEmail?.lowercased() == principal.user.email.lowercased()
+            else { throw Abort(.forbidden) }
+        case .none, .formerSchools: throw Abort(.forbidden)
+        }
+        return Response.letterDocument(letter.html ?? "")
+    }
+}

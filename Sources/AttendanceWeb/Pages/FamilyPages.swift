@@ -1,0 +1,183 @@
+import AttendanceCore
+import AttendanceStore
+
+/// A choice in a select, with whether it is the one chosen (kept after a refusal).
+struct Chosen: Sendable {
+    let value: String
+    let label: String
+    let selected: Bool
+}
+
+extension PupilPage {
+    /// Absences reported and leave asked for: what the family sent and what the school made of it, and, for
+    /// those who may send one (the parent, the office for them), the form to report an absence and the way to
+    /// ask for leave. Letters sent to this parent, for a parent.
+    struct Family: Sendable {
+        struct Line: Sendable {
+            let what: String
+            let status: String
+        }
+
+        struct KeptLetter: Sendable {
+            let date: String
+            let letter: String
+            let href: String
+        }
+
+        let familyTitle: String
+        let notice: String?
+        let error: String?
+        let reports: [Line]
+        let requests: [Line]
+        let noRequests: String
+        let mayAsk: Bool
+        let reportTitle: String
+        let reportAction: String
+        let fromLabel: String
+        let toLabel: String
+        let partLabel: String
+        let parts: [Chosen]
+        let reasonLabel: String
+        let reasons: [Chosen]
+        let noteLabel: String
+        let today: String
+        let send: String
+        let askHref: String
+        let askLabel: String
+        /// Shown to a parent only.
+        let showsParentLetters: Bool
+        let parentLetters: [KeptLetter]
+        let parentLettersTitle: String
+        let noParentLetters: String
+
+        static func make(
+            upn: UPN, reports: [AbsenceReport], requests: [LeaveRequest], mayAsk: Bool, today: LocalDate,
+            letters: [StoredLetter]?, notice: String?, error: String?, codes: CodeTable, language: Language,
+            text: @escaping PupilPage.Text
+        ) -> Family {
+            let plain = { (key: String) in text(key, [:]) }
+            return Family(
+                familyTitle: plain("family.title"), notice: notice, error: error,
+                reports: reports.map { report in
+                    Line(
+                        what: FamilyWords.report(report, text: text),
+                        status: report.confirmedCode.map { code in
+                            text(
+                                "family.confirmed",
+                                ["code": PupilPage.codeText(code, codes: codes, language: language, text: text)])
+                        } ?? plain("family.waiting"))
+                },
+                requests: requests.map {
+                    Line(what: FamilyWords.request($0, text: text), status: FamilyWords.status($0, text: text))
+                },
+                noRequests: plain("family.none"), mayAsk: mayAsk, reportTitle: plain("family.reportTitle"),
+                reportAction: SiteURL.reportAbsence.path(["upn": upn.value]), fromLabel: plain("family.from"),
+                toLabel: plain("family.to"), partLabel: plain("family.part"),
+                parts: AbsenceReport.Part.allCases.map {
+                    Chosen(value: $0.rawValue, label: plain("family.part.\($0.rawValue)"), selected: $0 == .whole)
+                }, reasonLabel: plain("family.reason"),
+                reasons: AbsenceReport.Reason.allCases.map {
+                    Chosen(value: $0.rawValue, label: plain("family.reason.\($0.rawValue)"), selected: $0 == .illness)
+                }, noteLabel: plain("family.note"), today: today.iso, send: plain("family.send"),
+                askHref: SiteURL.askLeave.path(["upn": upn.value]), askLabel: plain("family.ask"),
+                showsParentLetters: letters != nil,
+                parentLetters: (letters ?? []).map {
+                    KeptLetter(
+                        date: Timestamp.minute($0.producedAt), letter: plain("letters.kind.\($0.kind.rawValue)"),
+                        href: SiteURL.familyLetter.path(["upn": upn.value, "id": String($0.id)]))
+                }, parentLettersTitle: plain("family.letters"), noParentLetters: plain("family.noLetters"))
+        }
+    }
+}
+
+/// A report or a request in words, for the family and the school alike.
+enum FamilyWords {
+    static func dates(_ range: DateRange) -> String {
+        range.start == range.end ? range.start.iso : "\(range.start.iso) – \(range.end.iso)"
+    }
+
+    static func report(_ report: AbsenceReport, text: PupilPage.Text) -> String {
+        text(
+            "family.reportLine",
+            [
+                "dates": dates(report.dates), "part": text("family.part.\(report.part.rawValue)", [:]),
+                "reason": text("family.reason.\(report.reason.rawValue)", [:]), "note": report.note,
+                "by": report.reportedBy,
+            ])
+    }
+
+    static func request(_ request: LeaveRequest, text: PupilPage.Text) -> String {
+        text("family.requestLine", ["dates": dates(request.dates), "reason": request.reason])
+    }
+
+    static func status(_ request: LeaveRequest, text: PupilPage.Text) -> String {
+        var words = text("leave.status.\(request.status.rawValue)", [:])
+        if let decision = request.decision {
+            if let agreed = decision.agreed, request.status == .partlyAgreed {
+                words += " (" + text("leave.agreedDays", ["dates": dates(agreed)]) + ")"
+            }
+            words += ": " + decision.reason
+        }
+        return words
+    }
+}
+
+/// The policy's form for leave in term time (appendix 2): the dates, the reason, whether the circumstances are
+/// exceptional and the evidence, and the other children at the school it covers. What was typed is kept after a
+/// refusal.
+struct AskLeavePage: PageModel {
+    static let template = "ask-leave"
+
+    let title: String
+    let intro: String
+    let limitNote: String
+    let error: String?
+    let action: String
+    let fromLabel: String
+    let toLabel: String
+    let reasonLabel: String
+    let categoryLabel: String
+    let categoryHint: String
+    let categories: [Chosen]
+    let detailsLabel: String
+    let detailsHint: String
+    let siblingsLabel: String
+    let send: String
+    let backHref: String
+    let back: String
+    let from: String
+    let to: String
+    let reason: String
+    let details: String
+    let siblings: String
+
+    struct Typed: Sendable {
+        var from = ""
+        var to = ""
+        var reason = ""
+        var category = ""
+        var details = ""
+        var siblings = ""
+    }
+
+    static func make(
+        pupil: Pupil, limit: Int, typed: Typed, error: String?, text: @escaping PupilPage.Text
+    ) -> AskLeavePage {
+        let plain = { (key: String) in text(key, [:]) }
+        return AskLeavePage(
+            title: text("leave.askTitle", ["name": pupil.displayName]), intro: plain("leave.askIntro"),
+            limitNote: text("leave.limitNote", ["limit": String(limit)]), error: error,
+            action: SiteURL.askLeave.path(["upn": pupil.upn.value]), fromLabel: plain("family.from"),
+            toLabel: plain("family.to"), reasonLabel: plain("leave.reason"), categoryLabel: plain("leave.category"),
+            categoryHint: plain("leave.categoryHint"),
+            categories: [Chosen(value: "", label: plain("leave.category.none"), selected: typed.category.isEmpty)]
+                + ExceptionalCategory.allCases.map {
+                    Chosen(
+                        value: $0.rawValue, label: plain("leave.category.\($0.rawValue)"),
+                        selected: typed.category == $0.rawValue)
+                }, detailsLabel: plain("leave.details"), detailsHint: plain("leave.detailsHint"),
+            siblingsLabel: plain("leave.siblings"), send: plain("leave.send"),
+            backHref: SiteURL.pupil(pupil.upn, fragment: "family"), back: plain("leave.back"), from: typed.from,
+            to: typed.to, reason: typed.reason, details: typed.details, siblings: typed.siblings)
+    }
+}

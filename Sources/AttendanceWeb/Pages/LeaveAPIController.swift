@@ -1,0 +1,181 @@
+import AttendanceCore
+import AttendanceStore
+import Vapor
+
+/// The parents' side through the API: absence reports, leave requests and the head's decision. The same
+/// permissions and the same rules (`LeaveRules`, the store) as the pages; bad input is a 422 naming the field,
+/// with nothing written.
+enum LeaveAPIController {
+    struct ReportDTO: Content {
+        let from: String
+        let to: String?
+        let part: String?
+        let reason: String
+        let note: String?
+    }
+
+    struct NewRequestDTO: Content {
+        let from: String
+        let to: String
+        let reason: String
+        let exceptionalCategory: String?
+        let details: String?
+        let siblings: String?
+
+        enum CodingKeys: String, CodingKey {
+            case from, to, reason, details, siblings
+            case exceptionalCategory = "exceptional_category"
+        }
+    }
+
+    struct DecisionDTO: Content {
+        let decision: String
+        let from: String?
+        let to: String?
+        let reason: String
+        let exceptionalCategory: String?
+
+        enum CodingKeys: String, CodingKey {
+            case decision, from, to, reason
+            case exceptionalCategory = "exceptional_category"
+        }
+    }
+
+    struct RequestDTO: Content {
+        let id: Int
+        let upn: String
+        let school: String
+        let from: String
+        let to: String
+        let reason: String
+        let exceptionalCategory: String?
+        let status: String
+        let schoolDays: Int
+        let daysAgreedThisYear: Int
+        let extended: Bool
+        let decision: String?
+        let agreedFrom: String?
+        let agreedTo: String?
+        let decisionReason: String?
+
+        enum CodingKeys: String, CodingKey {
+            case id, upn, school, from, to, reason, status, extended, decision
+            case exceptionalCategory = "exceptional_category"
+            case schoolDays = "school_days"
+            case daysAgreedThisYear = "days_agreed_this_year"
+            case agreedFrom = "agreed_from"
+            case agreedTo = "agreed_to"
+            case decisionReason = "decision_reason"
+        }
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ request: Request, shape: String) throws -> T {
+        do { return try request.content.decode(type) } catch {
+            throw Abort(.unprocessableEntity, reason: "the body must be \(shape)")
+        }
+    }
+
+    static func date(_ text: String?, field: String) throws -> LocalDate {
+        guard let text, let date = LocalDate(iso: text) else {
+            throw Abort(.unprocessableEntity, reason: "\(field): not a date (YYYY-MM-DD)")
+        }
+        return date
+    }
+
+    static func range(_ from: String?, _ to: String?) throws -> DateRange {
+        let start = try date(from, field: "from")
+        guard let range = DateRange(start, try date(to ?? from, field: "to")) else {
+            throw Abort(.unprocessableEntity, reason: "to: before from")
+        }
+        return range
+    }
+
+    static func category(_ text: String?) throws -> ExceptionalCategory? {
+        guard let text, !text.isEmpty else { return nil }
+        guard let category = ExceptionalCategory(rawValue: text) else {
+            throw Abort(
+                .unprocessableEntity,
+                reason:
+                    "exceptional_category: one of \(ExceptionalCategory.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
+        }
+        return category
+    }
+
+    static func dto(_ leave: LeaveRequest, store: Store) async throws -> RequestDTO {
+        let school = try await store.requireSchool(leave.school)
+        let calendar = try await store.calendar(for: school.school)
+        return RequestDTO(
+            id: leave.id, upn: leave.upn.value, school: leave.school.description, from: leave.dates.start.iso,
+            to: leave.dates.end.iso, reason: leave.reason, exceptionalCategory: leave.exceptionalCategory?.rawValue,
+            status: leave.status.rawValue, schoolDays: LeaveRules.schoolDays(leave.dates, calendar: calendar).count,
+            daysAgreedThisYear: try await store.leaveDaysAgreed(
+                leave.upn, school: leave.school, year: leave.dates.start.academicYear),
+            extended: LeaveRules.isExtended(leave.dates), decision: leave.decision?.kind.rawValue,
+            agreedFrom: leave.decision?.agreed?.start.iso, agreedTo: leave.decision?.agreed?.end.iso,
+            decisionReason: leave.decision?.reason)
+    }
+
+    @Sendable static func reportAbsence(_ request: Request) async throws -> Response {
+        guard case .pupil(let placement) = request.target else { throw Abort(.notFound) }
+        let body = try decode(
+            ReportDTO.self, request, shape: "{\"from\", \"to\", \"part\", \"reason\", \"note\"}")
+        guard let reason = AbsenceReport.Reason(rawValue: body.reason) else {
+            throw Abort(.unprocessableEntity, reason: "reason: one of illness, medical, religious, other")
+        }
+        guard let part = AbsenceReport.Part(rawValue: body.part ?? "whole") else {
+            throw Abort(.unprocessableEntity, reason: "part: one of whole, morning, afternoon")
+        }
+        let report = try await request.context.store.reportAbsence(
+            for: placement.upn, dates: try range(body.from, body.to), part: part, reason: reason,
+            note: body.note ?? "", today: request.context.today, by: request.actor)
+        let response = try APIController.json([
+            "id": String(report.id), "proposed_code": report.proposedCode ?? "", "status": "reported",
+        ])
+        response.status = .created
+        return response
+    }
+
+    @Sendable static func list(_ request: Request) async throws -> Response {
+        guard case .pupil(let placement) = request.target else { throw Abort(.notFound) }
+        let store = request.context.store
+        var all: [RequestDTO] = []
+        for leave in try await store.leaveRequests(of: placement.upn) { all.append(try await dto(leave, store: store)) }
+        return try APIController.json(all)
+    }
+
+    @Sendable static func create(_ request: Request) async throws -> Response {
+        guard case .pupil(let placement) = request.target else { throw Abort(.notFound) }
+        let body = try decode(
+            NewRequestDTO.self, request,
+            shape: "{\"from\", \"to\", \"reason\", \"exceptional_category\", \"details\"}")
+        let store = request.context.store
+        let leave = try await store.requestLeave(
+            for: placement.upn, dates: try range(body.from, body.to), reason: body.reason,
+            category: try category(body.exceptionalCategory), details: body.details ?? "",
+            siblings: body.siblings ?? "", by: request.actor)
+        let response = try APIController.json(try await dto(leave, store: store))
+        response.status = .created
+        return response
+    }
+
+    @Sendable static func decide(_ request: Request) async throws -> Response {
+        guard case .school(let laestab) = request.target,
+            let id = request.parameters.get("request").flatMap({ Int($0) })
+        else { throw Abort(.notFound) }
+        let body = try decode(
+            DecisionDTO.self, request,
+            shape:
+                "{\"decision\": \"agreed\"|\"refused\"|\"referred\", \"from\", \"to\", \"reason\", \"exceptional_category\"}"
+        )
+        guard let kind = LeaveDecision.Kind(rawValue: body.decision) else {
+            throw Abort(.unprocessableEntity, reason: "decision: one of agreed, refused, referred")
+        }
+        let store = request.context.store
+        let decided = try await LeaveDecisions.decide(
+            request, id: id, school: laestab, kind: kind,
+            agreed: kind == .agreed ? try range(body.from, body.to) : nil, reason: body.reason,
+            category: try category(body.exceptionalCategory))
+        return try APIController.json(try await dto(decided, store: store))
+    }
+}
