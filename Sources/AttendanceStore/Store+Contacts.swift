@@ -1,5 +1,6 @@
 import AttendanceCore
 import AttendanceInterop
+import Foundation
 import SQLKit
 
 extension Store {
@@ -124,5 +125,76 @@ extension Store {
             email: try row.decode(column: "email", as: String?.self),
             address: try row.decode(column: "address", as: String?.self),
             language: LanguagePreference(rawValue: try row.decode(column: "language", as: String.self)) ?? .both)
+    }
+}
+
+/// What a parent may change of their own contact record: how to reach them and the language they read.
+public struct ContactDetails: Sendable, Hashable {
+    public var phone: String?
+    public var mobile: String?
+    public var email: String?
+    public var address: String?
+    public var language: LanguagePreference
+
+    public init(phone: String?, mobile: String?, email: String?, address: String?, language: LanguagePreference) {
+        self.phone = phone
+        self.mobile = mobile
+        self.email = email
+        self.address = address
+        self.language = language
+    }
+
+    /// The first field that cannot be kept, by name; nil when all can. A parent must leave the school at least
+    /// one way to reach them.
+    public var problem: String? {
+        if [phone, mobile, email].allSatisfy({ ($0 ?? "").isEmpty }) { return "mobile" }
+        let phoneCharacters = CharacterSet(charactersIn: "0123456789 +()-")
+        for (name, value) in [("phone", phone), ("mobile", mobile)] {
+            if let value, value.count > 20 || !CharacterSet(charactersIn: value).isSubset(of: phoneCharacters) {
+                return name
+            }
+        }
+        if let email, email.count > 200 || email.contains(" ") || email.split(separator: "@").count != 2 {
+            return "email"
+        }
+        if let address, address.count > 300 || address.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" })
+        {
+            return "address"
+        }
+        return nil
+    }
+}
+
+extension Store {
+    /// A parent's change to their own contact record for a pupil (found by its priority), audited field by field
+    /// so that the office sees what changed; nothing else of the record changes.
+    public func updateContactDetails(
+        _ details: ContactDetails, of upn: UPN, priority: Int, by actor: AuditActor, at now: Date = Date()
+    ) async throws {
+        if let field = details.problem { throw StoreError.badReport(field: field) }
+        let pupil = try await requirePupil(upn)
+        guard var contact = try await contacts(of: upn).first(where: { $0.priority == priority }) else {
+            throw StoreError.notFound("contact \(priority) of \(upn)")
+        }
+        let before = Self.fields(contact)
+        contact.phone = details.phone
+        contact.mobile = details.mobile
+        contact.email = details.email
+        contact.address = details.address
+        contact.language = details.language
+        let school = try await currentSchools(pupils: [pupil.id])[pupil.id]
+        guard
+            let event = AuditEvent.change(
+                "contact", old: before, new: Self.fields(contact), actor: actor, school: school, upn: upn,
+                subject: "contact/\(priority)")
+        else { return }  // nothing changed
+        let changed = contact
+        try await transaction { db in
+            try await db.update("contacts").set("phone", to: changed.phone).set("mobile", to: changed.mobile)
+                .set("email", to: changed.email).set("address", to: changed.address)
+                .set("language", to: changed.language.rawValue)
+                .where("pupil_id", .equal, pupil.id).where("priority", .equal, priority).run()
+            try await Self.audit([event], on: db)
+        }
     }
 }

@@ -19,7 +19,7 @@ enum SiteURL: String, CaseIterable, Sendable {
     case firstDayMessages
     case templates, template, templatePreview, templateReset
     case apiPupilSummary, apiPupilMarks, apiRegister, apiSchoolSummary
-    case reportAbsence, askLeave, familyLetter, leaveQueue, decideLeave, confirmReport
+    case reportAbsence, askLeave, familyLetter, contactDetails, leaveQueue, decideLeave, confirmReport
     case apiAbsenceReports, apiLeaveRequests, apiLeaveDecision
 
     /// The path's segments: literals as they are, parameters as `:name`.
@@ -77,6 +77,7 @@ enum SiteURL: String, CaseIterable, Sendable {
         case .reportAbsence: ["pupils", ":upn", "absence-reports"]
         case .askLeave: ["pupils", ":upn", "leave"]
         case .familyLetter: ["pupils", ":upn", "letters", ":id"]
+        case .contactDetails: ["pupils", ":upn", "contact-details"]
         case .leaveQueue: ["schools", ":laestab", "leave"]
         case .decideLeave: ["schools", ":laestab", "leave", ":id", "decision"]
         case .confirmReport: ["schools", ":laestab", "office", "reports", ":id", "confirm"]

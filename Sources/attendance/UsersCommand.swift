@@ -9,8 +9,8 @@ extension Role: ExpressibleByArgument {}
 
 struct UsersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "users", abstract: "Add and list users, reset passwords, and deactivate users.",
-        subcommands: [AddUser.self, ListUsers.self, ResetPassword.self, DeactivateUser.self])
+        commandName: "users", abstract: "Add and list users, reset passwords, make API tokens, and deactivate users.",
+        subcommands: [AddUser.self, ListUsers.self, ResetPassword.self, MakeToken.self, DeactivateUser.self])
 }
 
 struct AddUser: AsyncParsableCommand {
@@ -136,6 +136,41 @@ struct DeactivateUser: AsyncParsableCommand {
 }
 
 /// Runs `body` with the user named by email; an unknown user or a refusal is printed and exits 1.
+struct MakeToken: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token",
+        abstract: "Make an API token for a user (an authority's scripts), printed once; audited.",
+        discussion: """
+            The token carries the user's roles and scope, as one made on the 'Your account' page does. It is \
+            kept only as a digest: copy it now. Revoke it on the account page, or end all of a user's tokens with \
+            reset-password.
+            """)
+
+    @Option(help: "The user's email address.") var email: String
+    @Option(help: "What the token is for (default: command line).") var name: String?
+    @OptionGroup var db: DatabaseOptions
+
+    func validate() throws {
+        if let name, name.trimmingCharacters(in: .whitespaces).isEmpty || name.count > 100 {
+            throw ValidationError("--name: 1 to 100 characters")
+        }
+    }
+
+    func run() async throws {
+        let settings = try Settings(db)
+        try await withUser(email, settings) { store, user in
+            guard user.isActive else {
+                printError("\(user.email) is deactivated: no token is made")
+                throw ExitCode.failure
+            }
+            let token = "att_" + Secrets.randomToken()
+            try await store.createToken(
+                userID: user.id, name: name ?? "command line", tokenHash: Secrets.digest(token), by: settings.actor)
+            print("New API token for \(user.email) (shown once): \(token)")
+        }
+    }
+}
+
 func withUser(
     _ email: String, _ settings: Settings, _ body: (Store, UserAccount) async throws -> Void
 ) async throws {

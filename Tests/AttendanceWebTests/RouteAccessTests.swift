@@ -229,6 +229,10 @@ import VaporTesting
                     try await expect(
                         "GET", "/pupils/:upn/letters/:id", pupil + "/letters/999999", allowed: allowed,
                         status: .notFound)
+                    // A parent's own contact record only (staff keep contacts through the MIS's import).
+                    try await expect(
+                        "POST", "/pupils/:upn/contact-details", pupil + "/contact-details",
+                        allowed: role == .parent && subject == .child, status: .unprocessableEntity)
                     try await expect(
                         "POST", "/api/pupils/:upn/absence-reports", "/api" + pupil + "/absence-reports",
                         allowed: asks, status: .unprocessableEntity)

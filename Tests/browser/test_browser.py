@@ -515,3 +515,134 @@ def test_the_produce_a_letter_form_shows_only_the_fields_the_letter_needs(server
     assert shown() == ["holiday_decision", "holiday_from", "holiday_reason", "holiday_to"]
     Select(kind).select_by_value("letter_1")
     assert shown() == [] and not browser.find_element(By.ID, "letter-details").is_displayed()
+
+
+def weekdays_back(day, count):
+    """The weekday on or before `day`, and the `count - 1` weekdays before it, oldest first."""
+    import datetime
+    days = []
+    while len(days) < count:
+        if day.weekday() < 5:
+            days.append(day)
+        day -= datetime.timedelta(days=1)
+    return list(reversed(days))
+
+
+def set_date(driver, element_id, value):
+    # A date field's typing differs by browser and locale; a person picks the date, the test sets it.
+    driver.execute_script("arguments[0].value = arguments[1]", driver.find_element(By.ID, element_id), value)
+
+
+def test_a_parent_reports_and_asks_for_leave_on_a_phone_and_the_head_decides(server, browser):
+    import datetime
+    from selenium.webdriver.support.ui import Select
+    base, database = server
+    child, _ = pupils(database)
+    group = tutor_group(database)
+    today = datetime.date.today()
+    tomorrow = today + datetime.timedelta(days=1 if today.weekday() < 4 else 7 - today.weekday())
+    # Three school days for the leave, the last of them today (so the refused first one is a day the register
+    # can be taken): the head agrees the last two and refuses the first.
+    first, second, third = [d.isoformat() for d in weekdays_back(today, 3)]
+    assert first > "2026-11-23", "the other tests' registers are on 20 and 23 November"
+    browser.set_window_size(390, 844)
+    try:
+        # The parent reports tomorrow's absence for illness, on their phone.
+        sign_in(browser, base, "parent@demo.example")
+        browser.get(base + f"/pupils/{child}")
+        set_date(browser, "report-from", tomorrow.isoformat())
+        Select(browser.find_element(By.ID, "report-reason")).select_by_value("illness")
+        browser.find_element(By.ID, "report-note").send_keys("A temperature")
+        browser.find_element(By.CSS_SELECTOR, "#report-absence button").click()
+        WebDriverWait(browser, 10).until(lambda d: "reported=1" in d.current_url)
+        assert "the school has your report" in browser.find_element(By.TAG_NAME, "main").text
+        shot(browser, "parent-reported")
+        # The office sees it on the day's list, as reported by the parent with the code it proposes.
+        sign_in(browser, base, "office@demo.example")
+        browser.get(base + f"/schools/6654001/office?date={tomorrow.isoformat()}")
+        reports = browser.find_element(By.ID, "reports").find_element(By.XPATH, "following-sibling::ul").text
+        assert "Illness" in reports and "Proposes I" in reports and "parent@demo.example" in reports
+        assert not browser.find_elements(By.CSS_SELECTOR, "form.confirm-report"), "the office does not set codes"
+        # The head confirms I.
+        sign_in(browser, base, "head@demo.example")
+        browser.get(base + f"/schools/6654001/office?date={tomorrow.isoformat()}")
+        assert Select(browser.find_element(By.CSS_SELECTOR, "form.confirm-report select")).first_selected_option \
+            .get_attribute("value") == "I"
+        browser.find_element(By.CSS_SELECTOR, "form.confirm-report button").click()
+        WebDriverWait(browser, 10).until(lambda d: "logged=1" in d.current_url)
+        with sqlite3.connect(database) as db:
+            codes = [row[0] for row in db.execute(
+                "SELECT m.code FROM marks m JOIN pupils p ON p.id = m.pupil_id WHERE p.upn = ? AND m.date = ?",
+                (child, tomorrow.isoformat()))]
+        assert codes == ["I", "I"]
+
+        # The parent asks for three days' leave on the policy's form.
+        sign_in(browser, base, "parent@demo.example")
+        browser.get(base + f"/pupils/{child}")
+        browser.find_element(By.ID, "ask-leave").click()
+        set_date(browser, "leave-from", first)
+        set_date(browser, "leave-to", third)
+        browser.find_element(By.ID, "leave-reason").send_keys("A family wedding in Ireland")
+        Select(browser.find_element(By.ID, "leave-category")).select_by_value("family_occasion")
+        browser.find_element(By.ID, "leave-details").send_keys("The invitation")
+        browser.find_element(By.CSS_SELECTOR, "#ask-leave-form button").click()
+        WebDriverWait(browser, 10).until(lambda d: "asked=1" in d.current_url)
+        assert "Waiting for the head teacher" in browser.find_element(By.ID, "family") \
+            .find_element(By.XPATH, "following-sibling::ul").text
+        # The head sees the request with what to weigh, agrees the last two days and refuses the first.
+        sign_in(browser, base, "head@demo.example")
+        browser.find_element(By.LINK_TEXT, "Leave requests").click()
+        request = browser.find_element(By.CSS_SELECTOR, "section.leave-request")
+        facts = request.find_element(By.CSS_SELECTOR, "dl.facts").text
+        for words in ["School days asked for\n3", "0 of 10 school days", "Attendance this school year",
+                      "A religious festival, or a wedding or funeral", "The invitation"]:
+            assert words in facts, words
+        shot(browser, "head-leave")
+        request.find_element(By.CSS_SELECTOR, "input[name='decision'][value='agreed']").click()
+        form_id = request.find_element(By.CSS_SELECTOR, "input[name='from']").get_attribute("id")
+        set_date(browser, form_id, second)
+        request.find_element(By.CSS_SELECTOR, "textarea[name='reason']").send_keys("The wedding days only")
+        request.find_element(By.CSS_SELECTOR, "form.decide-leave button").click()
+        WebDriverWait(browser, 30).until(lambda d: "decided=1" in d.current_url)
+        assert "Partly agreed" in browser.find_element(By.TAG_NAME, "main").text
+        # The register shows H on the two agreed days.
+        for day in (second, third):
+            browser.get(base + f"/registers/6654001/{group}/{day}/AM")
+            row = browser.find_element(By.ID, f"row-{child}")
+            assert "H" in row.text, (day, row.text)
+        # The tutor takes the first day's register with the child absent: it is recorded G.
+        sign_in(browser, base, "tutor@demo.example")
+        browser.get(base + f"/registers/6654001/{group}/{first}/AM")
+        browser.find_element(By.ID, "all-present").click()
+        browser.find_element(By.CSS_SELECTOR, f"label:has(input[name='mark-{child}'][value='absent'])").click()
+        browser.find_element(By.ID, "save-register").click()
+        WebDriverWait(browser, 10).until(lambda d: "saved=" in d.current_url)
+        with sqlite3.connect(database) as db:
+            marks = dict(db.execute(
+                "SELECT m.date || ' ' || m.session, m.code FROM marks m JOIN pupils p ON p.id = m.pupil_id "
+                "WHERE p.upn = ? AND m.date IN (?, ?, ?)", (child, first, second, third)).fetchall())
+        assert marks[f"{first} AM"] == "G"
+        assert [marks[f"{d} {s}"] for d in (second, third) for s in ("AM", "PM")] == ["H"] * 4
+        # The decision letter is kept and the parent can read it.
+        sign_in(browser, base, "parent@demo.example")
+        browser.get(base + f"/pupils/{child}")
+        browser.find_element(By.PARTIAL_LINK_TEXT, "Holiday").click()
+        letter = browser.find_element(By.TAG_NAME, "body").text
+        assert "agreed part" in letter or "cytuno i ran" in letter
+        shot(browser, "parent-letter")
+        # Every page of it reads well to a screen reader, in both languages.
+        problems = {}
+        for email, paths in [
+            ("parent@demo.example", [f"/pupils/{child}", f"/pupils/{child}/leave"]),
+            ("head@demo.example", ["/schools/6654001/leave", f"/schools/6654001/office?date={tomorrow.isoformat()}"]),
+        ]:
+            sign_in(browser, base, email)
+            for path in paths:
+                for lang in ("en", "cy"):
+                    browser.get(base + path + ("&" if "?" in path else "?") + "lang=" + lang)
+                    found = axe_problems(browser)
+                    if found:
+                        problems[f"{email} {path} {lang}"] = found
+        assert problems == {}
+    finally:
+        browser.set_window_size(1024, 900)

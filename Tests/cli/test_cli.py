@@ -337,6 +337,19 @@ def test_users_are_added_listed_and_reset_with_temporary_passwords(demo_db):
         "users", "list", "--database", demo_db).stdout
     run("users", "reset-password", "--email", "new.head@example.org", "--database", demo_db)
     assert "deactivated" not in run("users", "list", "--database", demo_db).stdout
+    # A token for an authority's scripts: printed once, kept as a digest, audited.
+    made = run("users", "token", "--email", "new.head@example.org", "--name", "MIS sync", "--database", demo_db)
+    token = made.stdout.strip().split()[-1]
+    assert token.startswith("att_") and "shown once" in made.stdout
+    with sqlite3.connect(demo_db) as db:
+        kept = [row for row in db.execute("SELECT name, token_hash FROM api_tokens")]
+        audited = [row[0] for row in db.execute(
+            "SELECT action FROM audit_events WHERE action LIKE 'token%' AND subject = 'new.head@example.org'")]
+    assert any(name == "MIS sync" for name, _ in kept)
+    assert all(token not in h for _, h in kept)
+    assert audited, "making a token is audited"
+    nobody = run("users", "token", "--email", "nobody@example.org", "--database", demo_db, check=False)
+    assert nobody.returncode != 0 and "was not found" in nobody.stderr
 
 
 @pytest.mark.skipif("TEST_POSTGRES_URL" not in os.environ, reason="TEST_POSTGRES_URL is not set")

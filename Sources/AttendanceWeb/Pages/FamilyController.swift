@@ -13,7 +13,9 @@ enum FamilyController {
         let principal = try request.signedIn
         let store = request.context.store
         var letters: [StoredLetter]?
+        var mine: Contact?
         if view == .parent {
+            mine = try await ownContact(principal, of: placement.upn, store: store)
             // A parent sees the letters addressed to them, by their name or their email.
             letters = try await store.letters(of: placement.upn).filter {
                 $0.recipientNames.contains(principal.user.displayName)
@@ -24,8 +26,45 @@ enum FamilyController {
             upn: placement.upn, reports: try await store.absenceReports(of: placement.upn),
             requests: try await store.leaveRequests(of: placement.upn),
             mayAsk: principal.allows(.requestForPupil, .pupil(placement)), today: request.context.today,
-            letters: letters, notice: notice, error: error, codes: store.codes, language: request.language,
+            letters: letters, mine: mine, notice: notice, error: error, codes: store.codes, language: request.language,
             text: request.text)
+    }
+
+    /// The contact record that is the signed-in parent's own: by their email, or their name as the school has it.
+    static func ownContact(_ principal: Principal, of upn: UPN, store: Store) async throws -> Contact? {
+        try await store.contacts(of: upn).first {
+            $0.email?.lowercased() == principal.user.email.lowercased() || $0.name == principal.user.displayName
+        }
+    }
+
+    /// A parent keeps their own contact details up to date, for every child of theirs the school has them as a
+    /// contact of. Checked field by field; nothing is kept unless all is well.
+    @Sendable static func updateContact(_ request: Request) async throws -> Response {
+        guard case .pupil(let placement) = request.target else { throw Abort(.notFound) }
+        let principal = try request.signedIn
+        guard request.pupilView(placement) == .parent,
+            try await ownContact(principal, of: placement.upn, store: request.context.store) != nil
+        else { throw Abort(.forbidden) }
+        let form = try request.content.decode([String: String].self)
+        func value(_ name: String) -> String? {
+            let text = (form[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            return text.isEmpty ? nil : text
+        }
+        let details = ContactDetails(
+            phone: value("phone"), mobile: value("mobile"), email: value("email"), address: value("address"),
+            language: LanguagePreference(rawValue: form["language"] ?? "") ?? .both)
+        if let field = details.problem {
+            return try await PupilController.render(
+                request,
+                familyError: request.text("family.badContact", ["field": request.text("audit.field.\(field)")]),
+                status: .unprocessableEntity)
+        }
+        let store = request.context.store
+        for child in principal.grants.compactMap(\.child) {
+            guard let contact = try await ownContact(principal, of: child, store: store) else { continue }
+            try await store.updateContactDetails(details, of: child, priority: contact.priority, by: request.actor)
+        }
+        return Page.redirect(SiteURL.pupil(placement.upn, fragment: "family", query: ["contact": "1"]))
     }
 
     @Sendable static func reportAbsence(_ request: Request) async throws -> Response {

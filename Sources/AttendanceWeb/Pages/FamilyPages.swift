@@ -49,11 +49,46 @@ extension PupilPage {
         let parentLetters: [KeptLetter]
         let parentLettersTitle: String
         let noParentLetters: String
+        /// The parent's own contact record for this child, to keep up to date (a parent only).
+        let mine: Mine?
+
+        struct Mine: Sendable {
+            let title: String
+            let intro: String
+            let action: String
+            let phoneLabel: String
+            let phone: String
+            let mobileLabel: String
+            let mobile: String
+            let emailLabel: String
+            let email: String
+            let addressLabel: String
+            let address: String
+            let languageLabel: String
+            let languages: [Chosen]
+            let save: String
+
+            static func make(_ contact: Contact, upn: UPN, text: @escaping PupilPage.Text) -> Mine {
+                let plain = { (key: String) in text(key, [:]) }
+                return Mine(
+                    title: plain("family.mine"), intro: plain("family.mineIntro"),
+                    action: SiteURL.contactDetails.path(["upn": upn.value]), phoneLabel: plain("audit.field.phone"),
+                    phone: contact.phone ?? "", mobileLabel: plain("audit.field.mobile"), mobile: contact.mobile ?? "",
+                    emailLabel: plain("audit.field.email"), email: contact.email ?? "",
+                    addressLabel: plain("audit.field.address"), address: contact.address ?? "",
+                    languageLabel: plain("family.language"),
+                    languages: LanguagePreference.allCases.map {
+                        Chosen(
+                            value: $0.rawValue, label: ContactWords.language($0, text: text),
+                            selected: $0 == contact.language)
+                    }, save: plain("family.saveMine"))
+            }
+        }
 
         static func make(
             upn: UPN, reports: [AbsenceReport], requests: [LeaveRequest], mayAsk: Bool, today: LocalDate,
-            letters: [StoredLetter]?, notice: String?, error: String?, codes: CodeTable, language: Language,
-            text: @escaping PupilPage.Text
+            letters: [StoredLetter]?, mine: Contact? = nil, notice: String?, error: String?, codes: CodeTable,
+            language: Language, text: @escaping PupilPage.Text
         ) -> Family {
             let plain = { (key: String) in text(key, [:]) }
             return Family(
@@ -85,7 +120,8 @@ extension PupilPage {
                     KeptLetter(
                         date: Timestamp.minute($0.producedAt), letter: plain("letters.kind.\($0.kind.rawValue)"),
                         href: SiteURL.familyLetter.path(["upn": upn.value, "id": String($0.id)]))
-                }, parentLettersTitle: plain("family.letters"), noParentLetters: plain("family.noLetters"))
+                }, parentLettersTitle: plain("family.letters"), noParentLetters: plain("family.noLetters"),
+                mine: mine.map { Mine.make($0, upn: upn, text: text) })
         }
     }
 }

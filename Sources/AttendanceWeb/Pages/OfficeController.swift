@@ -46,6 +46,7 @@ enum OfficeController {
             }
         }
         var absent: [OfficeDayPage.Absent] = []
+        let reported = try await store.absenceReports(school: laestab, on: date)
         let attempts = try await store.contactAttempts(school: school.school.laestab, on: date)
         let language = request.language
         let reasonCodes = store.codes.codes.filter { $0.category == .authorised || $0.category == .unauthorised }
@@ -61,7 +62,9 @@ enum OfficeController {
                     sessions: entry.sessions.map { RegisterController.sessionName($0, request) }.joined(
                         separator: ", "),
                     contacts: contacts, contactNames: people.map(\.name),
-                    attempts: attempts.filter { $0.upn == entry.pupil.upn }.map(describe(request)),
+                    attempts: reported.filter { $0.upn == entry.pupil.upn }.map {
+                        request.text("office.reportedByParent", ["report": FamilyWords.report($0, text: request.text)])
+                    } + attempts.filter { $0.upn == entry.pupil.upn }.map(describe(request)),
                     contactAction: SiteURL.school(.logContact, laestab, query: ["date": date.iso]),
                     methods: ContactAttempt.Method.allCases.map {
                         Option(value: $0.rawValue, label: request.text("contact.method.\($0.rawValue)"))
@@ -79,7 +82,7 @@ enum OfficeController {
                 canConfirm: canConfirm)
         }
         var reports: [OfficeDayPage.Report] = []
-        for report in try await store.absenceReports(school: laestab, on: date) {
+        for report in reported {
             guard let pupil = try await store.pupil(report.upn)?.pupil else { continue }
             let chosen = report.confirmedCode ?? report.proposedCode ?? ""
             reports.append(
@@ -98,8 +101,21 @@ enum OfficeController {
                         Chosen(value: $0.code, label: "\($0.code) – \($0.name)", selected: $0.code == chosen)
                     }, confirmLabel: request.text("office.reportConfirm")))
         }
+        // Contact details a person changed (a parent on their page) in the last two weeks: the MIS's imports are
+        // the office's own.
+        let changes = try await store.searchAudit(
+            AuditQuery(schools: [laestab], from: date.adding(days: -14), limit: 200)
+        ).filter { $0.action == "contact.updated" && $0.actor.contains("@") }.map { event in
+            request.text(
+                "office.contactChange",
+                [
+                    "when": Timestamp.minute(event.at), "upn": event.upn?.value ?? "", "by": event.actor,
+                    "before": AuditWords.state(event.before, text: request.text),
+                    "after": AuditWords.state(event.after, text: request.text),
+                ])
+        }
         let page = OfficeDayPage.make(
-            date: date, missing: missing, absent: absent, proposals: proposals, reports: reports,
+            date: date, missing: missing, absent: absent, proposals: proposals, reports: reports, changes: changes,
             firstDayAction: request.context.letters.canSend ? SiteURL.school(.firstDayMessages, laestab) : nil,
             notice: notice, error: error, text: { request.text($0, $1) })
         return try Page.render(page, request: request, status: status)

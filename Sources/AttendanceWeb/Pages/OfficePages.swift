@@ -76,6 +76,10 @@ struct OfficeDayPage: PageModel {
     let reportsTitle: String
     let reports: [Report]
     let hasReports: Bool
+    let changesTitle: String
+    /// Contact details parents changed in the last two weeks, each in words: who, when, what before and after.
+    let changes: [String]
+    let hasChanges: Bool
     let codeLabel: String
 
     /// An absence a parent reported for the day: what they said, the code it proposes, and (for the head or a
@@ -94,7 +98,8 @@ struct OfficeDayPage: PageModel {
 
     static func make(
         date: LocalDate, missing: [Missing], absent: [Absent], proposals: [Proposal], reports: [Report] = [],
-        firstDayAction: String?, notice: String?, error: String?, text: (String, [String: String]) -> String
+        changes: [String] = [], firstDayAction: String?, notice: String?, error: String?,
+        text: (String, [String: String]) -> String
     ) -> OfficeDayPage {
         OfficeDayPage(
             title: text("office.title", ["date": date.iso]), notice: notice, error: error,
@@ -110,6 +115,7 @@ struct OfficeDayPage: PageModel {
             noReasonLabel: text("contact.noReason", [:]), saveLabel: text("contact.save", [:]),
             proposalsTitle: text("contact.proposals", [:]), proposals: proposals, hasProposals: !proposals.isEmpty,
             reportsTitle: text("office.reports", [:]), reports: reports, hasReports: !reports.isEmpty,
+            changesTitle: text("office.contactChanges", [:]), changes: changes, hasChanges: !changes.isEmpty,
             codeLabel: text("office.reportCode", [:]))
     }
 }

@@ -8,7 +8,9 @@ enum PupilController {
         let notice =
             request.query[String.self, at: "reported"] != nil
             ? request.text("family.reported")
-            : request.query[String.self, at: "asked"] != nil ? request.text("family.asked") : nil
+            : request.query[String.self, at: "asked"] != nil
+                ? request.text("family.asked")
+                : request.query[String.self, at: "contact"] != nil ? request.text("family.contactSaved") : nil
         return try await render(request, familyNotice: notice)
     }
 
