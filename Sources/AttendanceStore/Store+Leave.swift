@@ -97,7 +97,10 @@ extension Store {
         } catch { throw StoreError.leave(error) }
         let agreedDays = kind == .agreed ? agreed : nil
         let status = LeaveRules.status(of: kind, agreed: agreedDays, asked: request.dates)
-        let marks = try await leaveMarks(request, agreed: agreedDays, calendar: calendar)
+        // Referred (the authority decides) or off the roll (the roll's own rules apply): the register is left.
+        let marks =
+            [.agreed, .refused].contains(kind)
+            ? try await leaveMarks(request, agreed: agreedDays, calendar: calendar) : []
         let pupilID = try await requirePupil(request.upn).id
         let at = Timestamp.text(now)
         let laestabs = [school.id: laestab]
@@ -132,7 +135,9 @@ extension Store {
     private func leaveMarks(_ request: LeaveRequest, agreed: DateRange?, calendar: SchoolCalendar) async throws
         -> [(mark: Mark, expected: ExpectedMark)]
     {
-        guard let holiday = codes.leaveCode(), let refused = codes.code(meaning: .holidayNotAgreed),
+        // An agreed extended holiday is F where the code table has such a code, otherwise H.
+        let extended = LeaveRules.isExtended(request.dates) ? codes.code(meaning: .extendedHoliday) : nil
+        guard let holiday = extended ?? codes.leaveCode(), let refused = codes.code(meaning: .holidayNotAgreed),
             let noReason = codes.code(meaning: .noReasonYet)
         else { return [] }
         let existing = Dictionary(
@@ -162,7 +167,9 @@ extension Store {
         guard !absent.isEmpty else { return marks }
         var notAgreed: [UPN: [LeaveRequest]] = [:]
         for upn in absent {
-            notAgreed[upn] = try await leaveRequests(of: upn).filter { $0.status != .pending && $0.status != .agreed }
+            notAgreed[upn] = try await leaveRequests(of: upn).filter {
+                [.refused, .partlyAgreed].contains($0.status)
+            }
         }
         return marks.map { given in
             guard given.mark.code == noReason.code,

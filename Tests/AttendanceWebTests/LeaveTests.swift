@@ -192,4 +192,40 @@ import VaporTesting
             #expect(refused.status == .forbidden)
         }
     }
+
+    @Test func anExtendedAbsenceIsFlaggedAndMayTakeThePupilOffTheRollOrBeAgreedAsF() async throws {
+        try await withWebApp { _, store in
+            let roll = try await store.roll(
+                of: try await store.requireSchool(mainSchool).id, in: DateRange(testToday, testToday)!)
+            let (one, two) = (roll[3].pupil.upn, roll[4].pupil.upn)
+            let head = AuditActor("head@demo.example")
+            let five = DateRange(LocalDate(iso: "2027-01-11")!, LocalDate(iso: "2027-02-12")!)!
+            #expect(LeaveRules.isExtended(five))
+            #expect(!LeaveRules.isExtended(DateRange(LocalDate(iso: "2027-01-11")!, LocalDate(iso: "2027-02-07")!)!))
+            let short = try await store.requestLeave(
+                for: one, dates: DateRange(LocalDate(iso: "2027-01-11")!, LocalDate(iso: "2027-01-12")!)!,
+                reason: "Short", category: nil, details: "", siblings: "", by: head)
+            await #expect(throws: StoreError.leave(.notExtended)) {
+                _ = try await store.decideLeave(
+                    short.id, school: mainSchool, kind: .offRoll, agreed: nil, reason: "No", category: nil,
+                    limit: 10, by: head)
+            }
+            let long = try await store.requestLeave(
+                for: one, dates: five, reason: "Abroad", category: nil, details: "", siblings: "", by: head)
+            let off = try await store.decideLeave(
+                long.id, school: mainSchool, kind: .offRoll, agreed: nil, reason: "Over four weeks", category: nil,
+                limit: 10, by: head)
+            #expect(off.status == .offRoll)
+            #expect(try await store.marks(of: one, in: five).isEmpty)
+            // Agreed in exceptional circumstances, an extended holiday is F, not H.
+            let agreed = try await store.requestLeave(
+                for: two, dates: five, reason: "Service tour", category: .serviceTour, details: "", siblings: "",
+                by: head)
+            _ = try await store.decideLeave(
+                agreed.id, school: mainSchool, kind: .agreed, agreed: five, reason: "Exceptional",
+                category: .serviceTour, limit: 10, by: head)
+            let codes = Set(try await store.marks(of: two, in: five).map(\.mark.code))
+            #expect(codes == ["F"])
+        }
+    }
 }

@@ -20,6 +20,8 @@ public struct LeaveRequest: Sendable, Hashable {
         case pending, agreed, refused, referred
         /// Some of the days agreed, the rest refused.
         case partlyAgreed = "partly_agreed"
+        /// An extended absence: the pupil comes off the roll and the parent reapplies to the local authority.
+        case offRoll = "off_roll"
     }
 
     public let id: Int
@@ -62,6 +64,9 @@ public struct LeaveRequest: Sendable, Hashable {
 public struct LeaveDecision: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
         case agreed, refused, referred
+        /// For a request of more than four continuous weeks: the head records that the policy takes the pupil
+        /// off the roll and the parent must reapply to the local authority for a place.
+        case offRoll = "off_roll"
     }
 
     public let kind: Kind

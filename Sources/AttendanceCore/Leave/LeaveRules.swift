@@ -17,6 +17,8 @@ public enum LeaveRules {
         case alreadyDecided
         /// A reason is needed.
         case noReason
+        /// Only a request for more than four continuous weeks takes the pupil off the roll.
+        case notExtended
 
         /// Its name in a string catalogue.
         public var key: String {
@@ -27,6 +29,7 @@ public enum LeaveRules {
             case .outsideRequest: "outsideRequest"
             case .alreadyDecided: "alreadyDecided"
             case .noReason: "noReason"
+            case .notExtended: "notExtended"
             }
         }
 
@@ -35,7 +38,7 @@ public enum LeaveRules {
             switch self {
             case .noSchoolDays, .badRange, .outsideRequest: "from"
             case .overLimit: "exceptional_category"
-            case .alreadyDecided: "decision"
+            case .alreadyDecided, .notExtended: "decision"
             case .noReason: "reason"
             }
         }
@@ -68,6 +71,7 @@ public enum LeaveRules {
         reason: String, agreedBefore: Int, limit: Int, calendar: SchoolCalendar
     ) throws(Problem) {
         guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw .noReason }
+        if kind == .offRoll && !isExtended(asked) { throw .notExtended }
         guard kind == .agreed else { return }
         guard let agreed, agreed.start >= asked.start, agreed.end <= asked.end else { throw .outsideRequest }
         let days = schoolDays(agreed, calendar: calendar).count
@@ -105,6 +109,7 @@ public enum LeaveRules {
         switch kind {
         case .refused: .refused
         case .referred: .referred
+        case .offRoll: .offRoll
         case .agreed: agreed == asked ? .agreed : .partlyAgreed
         }
     }

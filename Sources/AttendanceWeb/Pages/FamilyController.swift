@@ -14,8 +14,15 @@ enum FamilyController {
         let store = request.context.store
         var letters: [StoredLetter]?
         var mine: Contact?
+        var messages: [Delivery] = []
         if view == .parent {
             mine = try await ownContact(principal, of: placement.upn, store: store)
+            // The messages sent to the parent: to their mobile or email as the school has them.
+            let theirs = Set(
+                [mine?.mobile, mine?.email?.lowercased(), principal.user.email.lowercased()].compactMap { $0 })
+            messages = try await store.deliveries(of: placement.upn).filter {
+                $0.letterID == nil && theirs.contains($0.recipient.lowercased())
+            }
             // A parent sees the letters addressed to them, by their name or their email.
             letters = try await store.letters(of: placement.upn).filter {
                 $0.recipientNames.contains(principal.user.displayName)
@@ -26,7 +33,8 @@ enum FamilyController {
             upn: placement.upn, reports: try await store.absenceReports(of: placement.upn),
             requests: try await store.leaveRequests(of: placement.upn),
             mayAsk: principal.allows(.requestForPupil, .pupil(placement)), today: request.context.today,
-            letters: letters, mine: mine, notice: notice, error: error, codes: store.codes, language: request.language,
+            letters: letters, messages: messages, mine: mine, notice: notice, error: error, codes: store.codes,
+            language: request.language,
             text: request.text)
     }
 

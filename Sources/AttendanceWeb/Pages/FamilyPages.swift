@@ -47,6 +47,10 @@ extension PupilPage {
         /// Shown to a parent only.
         let showsParentLetters: Bool
         let parentLetters: [KeptLetter]
+        /// Text messages and emails sent to this parent (a parent only).
+        let parentMessages: [PupilPage.Message]
+        let parentMessagesTitle: String
+        let noParentMessages: String
         let parentLettersTitle: String
         let noParentLetters: String
         /// The parent's own contact record for this child, to keep up to date (a parent only).
@@ -87,7 +91,8 @@ extension PupilPage {
 
         static func make(
             upn: UPN, reports: [AbsenceReport], requests: [LeaveRequest], mayAsk: Bool, today: LocalDate,
-            letters: [StoredLetter]?, mine: Contact? = nil, notice: String?, error: String?, codes: CodeTable,
+            letters: [StoredLetter]?, messages: [Delivery] = [], mine: Contact? = nil, notice: String?, error: String?,
+            codes: CodeTable,
             language: Language, text: @escaping PupilPage.Text
         ) -> Family {
             let plain = { (key: String) in text(key, [:]) }
@@ -120,7 +125,13 @@ extension PupilPage {
                     KeptLetter(
                         date: Timestamp.minute($0.producedAt), letter: plain("letters.kind.\($0.kind.rawValue)"),
                         href: SiteURL.familyLetter.path(["upn": upn.value, "id": String($0.id)]))
-                }, parentLettersTitle: plain("family.letters"), noParentLetters: plain("family.noLetters"),
+                },
+                parentMessages: messages.map {
+                    PupilPage.Message(
+                        when: Timestamp.minute($0.createdAt), how: plain("channel.\($0.channel.rawValue)"),
+                        text: $0.body, status: LetterRow.status($0, text: text))
+                }, parentMessagesTitle: plain("family.messages"), noParentMessages: plain("family.noMessages"),
+                parentLettersTitle: plain("family.letters"), noParentLetters: plain("family.noLetters"),
                 mine: mine.map { Mine.make($0, upn: upn, text: text) })
         }
     }

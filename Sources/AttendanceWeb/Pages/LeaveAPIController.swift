@@ -169,7 +169,7 @@ enum LeaveAPIController {
                 "{\"decision\": \"agreed\"|\"refused\"|\"referred\", \"from\", \"to\", \"reason\", \"exceptional_category\"}"
         )
         guard let kind = LeaveDecision.Kind(rawValue: body.decision) else {
-            throw Abort(.unprocessableEntity, reason: "decision: one of agreed, refused, referred")
+            throw Abort(.unprocessableEntity, reason: "decision: one of agreed, refused, referred, off_roll")
         }
         let store = request.context.store
         let decided = try await LeaveDecisions.decide(

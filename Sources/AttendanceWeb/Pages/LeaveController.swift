@@ -80,8 +80,9 @@ enum LeaveController {
 }
 
 /// A decision, wherever it is taken: recorded with its marks (the store), then the decision letter to every
-/// parent with parental responsibility in their language. A referral to the local authority sends no letter:
-/// the authority decides.
+/// parent with parental responsibility in their language. A referral to the local authority sends no letter (the
+/// authority decides), nor does taking the pupil off the roll for an extended absence (no letter exists for it yet:
+/// the school writes).
 enum LeaveDecisions {
     static func decide(
         _ request: Request, id: Int, school: LAESTAB, kind: LeaveDecision.Kind, agreed: DateRange?, reason: String,
@@ -91,7 +92,7 @@ enum LeaveDecisions {
         let decided = try await request.context.store.decideLeave(
             id, school: school, kind: kind, agreed: agreed, reason: reason, category: category,
             limit: request.context.policy.holidayLimitSchoolDays, by: request.actor)
-        guard kind != .referred, let decision = decided.decision else { return decided }
+        guard kind == .agreed || kind == .refused, let decision = decided.decision else { return decided }
         var details = [
             "holiday_from": decided.dates.start.iso, "holiday_to": decided.dates.end.iso, "holiday_reason": reason,
         ]

@@ -24,6 +24,8 @@ struct LeaveQueuePage: PageModel {
         let from: String
         let to: String
         let categories: [Chosen]
+        /// More than four continuous weeks: the head may record that the pupil comes off the roll.
+        let extended: Bool
     }
 
     struct Decided: Sendable {
@@ -46,6 +48,7 @@ struct LeaveQueuePage: PageModel {
     let agreeLabel: String
     let refuseLabel: String
     let referLabel: String
+    let offRollLabel: String
     let agreedFromLabel: String
     let agreedToLabel: String
     let agreedHint: String
@@ -127,7 +130,7 @@ struct LeaveQueuePage: PageModel {
                             Chosen(
                                 value: $0.rawValue, label: plain("leave.category.\($0.rawValue)"),
                                 selected: request.exceptionalCategory == $0)
-                        })
+                        }, extended: LeaveRules.isExtended(request.dates))
             }, noWaiting: plain("leave.noWaiting"), decidedTitle: plain("leave.decidedTitle"),
             decided: decided.map { pupil, request in
                 Decided(
@@ -135,7 +138,7 @@ struct LeaveQueuePage: PageModel {
                     status: FamilyWords.status(request, text: text),
                     by: request.decision.map { RecordWords.actor($0.decidedBy, text: text) } ?? "")
             }, hasDecided: !decided.isEmpty, decisionLabel: plain("leave.decision"), agreeLabel: plain("leave.agree"),
-            refuseLabel: plain("leave.refuse"), referLabel: plain("leave.refer"),
+            refuseLabel: plain("leave.refuse"), referLabel: plain("leave.refer"), offRollLabel: plain("leave.offRoll"),
             agreedFromLabel: plain("leave.agreedFrom"), agreedToLabel: plain("leave.agreedTo"),
             agreedHint: plain("leave.agreedHint"), categoryLabel: plain("leave.decisionCategory"),
             reasonLabel: plain("leave.decisionReason"), decide: plain("leave.decide"))
