@@ -57,7 +57,7 @@ import VaporTesting
             let everyone = [SiteURL.home.path(), SiteURL.account.path(), SiteURL.password.path()]
             let register = SiteURL.register(mainSchool, group: group, date: testToday, half: .am)
             switch role {
-            case .parent: return everyone + [SiteURL.pupil(child)]
+            case .parent: return everyone + [SiteURL.pupil(child), SiteURL.askLeave.path(["upn": child.value])]
             case .formTutor:
                 return everyone + [
                     SiteURL.registers.path(),
@@ -71,7 +71,8 @@ import VaporTesting
                     SiteURL.printRegister(mainSchool, group: group), SiteURL.school(.office, mainSchool),
                     SiteURL.school(.lateBook, mainSchool), SiteURL.school(.actions, mainSchool),
                     SiteURL.school(.actions, mainSchool, query: ["action": "letter_1"]), SiteURL.users.path(),
-                    SiteURL.audit.path(), job, batch,
+                    SiteURL.audit.path(), job, batch, SiteURL.school(.leaveQueue, mainSchool),
+                    SiteURL.school(.office, mainSchool, query: ["date": "2026-11-26"]),
                     SiteURL.school(.letter, mainSchool, id: letter),
                     SiteURL.templates.path(), SiteURL.letterTemplate(.letter1, .cy),
                     "/registers/\(mainSchool)/7Z/\(testToday)/am", "/pupils/nobody",
@@ -106,6 +107,33 @@ import VaporTesting
                 group: try #require(try await store.pupil(letter.upn)).pupil.registrationGroup,
                 tutorGroup: tutor.grants[0].registrationGroups[0], batch: batch, job: job, letter: letter.id)
 
+            // The parents' side with something in it: a report confirmed, one waiting, a request decided and one
+            // waiting, a contact changed.
+            let head = AuditActor("head@demo.example"), mum = AuditActor("parent@demo.example")
+            let thursday = LocalDate(iso: "2026-11-26")!
+            let report = try await store.reportAbsence(
+                for: tour.child, dates: DateRange(thursday, thursday)!, part: .morning, reason: .medical,
+                note: "Deintydd", today: testToday, by: mum)
+            try await store.confirmAbsenceReport(report.id, school: mainSchool, code: "M", by: head)
+            _ = try await store.reportAbsence(
+                for: tour.child, dates: DateRange(thursday, LocalDate(iso: "2026-11-27")!)!, part: .whole,
+                reason: .religious, note: "", today: testToday, by: mum)
+            let decided = try await store.requestLeave(
+                for: tour.child, dates: DateRange(LocalDate(iso: "2026-11-30")!, LocalDate(iso: "2026-12-02")!)!,
+                reason: "Priodas", category: .familyOccasion, details: "Gwahoddiad", siblings: "", by: mum)
+            _ = try await store.decideLeave(
+                decided.id, school: mainSchool, kind: .agreed,
+                agreed: DateRange(LocalDate(iso: "2026-12-01")!, LocalDate(iso: "2026-12-02")!), reason: "Iawn",
+                category: .familyOccasion, limit: 10, by: head)
+            _ = try await store.requestLeave(
+                for: tour.child, dates: DateRange(LocalDate(iso: "2027-01-11")!, LocalDate(iso: "2027-02-12")!)!,
+                reason: "Awstralia", category: nil, details: "", siblings: "", by: mum)
+            if let contact = try await store.contacts(of: tour.child).first {
+                try await store.updateContactDetails(
+                    ContactDetails(
+                        phone: contact.phone, mobile: "07700 900555", email: contact.email, address: contact.address,
+                        language: .cy), of: tour.child, priority: contact.priority, by: mum)
+            }
             let keys = strings.keys(.en).union(strings.keys(.cy))
             let english = language == .cy ? englishOnlyWords() : []
             // Names and abbreviations in both languages, and Welsh words the English catalogue also uses: a parent
@@ -144,7 +172,7 @@ import VaporTesting
                     }
                 }
             }
-            #expect(pagesRead >= 40)
+            #expect(pagesRead >= 45)
         }
     }
 }

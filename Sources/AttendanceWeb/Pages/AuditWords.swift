@@ -11,9 +11,13 @@ enum AuditWords {
         Catalogue.known("audit.action.\(action)", text) ?? action
     }
 
-    /// What a line is about: a pupil's UPN, an email, or a procedure action's key ("letter_1/2026") in words.
+    /// What a line is about: a pupil's UPN, an email, a procedure action's key ("letter_1/2026"), or a leave
+    /// request, a parent's report or a contact by its number, in words.
     static func about(_ subject: String, text: Text) -> String {
         let parts = subject.split(separator: "/", maxSplits: 1)
+        if parts.count == 2, ["leave", "report", "contact"].contains(parts[0]), Int(parts[1]) != nil {
+            return text("audit.about.\(parts[0])", ["id": String(parts[1])])
+        }
         guard parts.count == 2, let action = ProcedureAction(rawValue: String(parts[0])) else { return subject }
         return text(action.labelKey, [:]) + " (" + ActionWords.session(String(parts[1]), text: text) + ")"
     }
@@ -39,6 +43,12 @@ enum AuditWords {
         case "language":
             return LanguagePreference(rawValue: stored).map { ContactWords.language($0, text: text) } ?? stored
         case "phase": return Catalogue.known("phase.\(stored)", text) ?? stored
+        case "method": return Catalogue.known("contact.method.\(stored)", text) ?? stored
+        case "outcome": return Catalogue.known("contact.outcome.\(stored)", text) ?? stored
+        case "part": return Catalogue.known("family.part.\(stored)", text) ?? stored
+        case "category": return Catalogue.known("leave.category.\(stored)", text) ?? stored
+        case "decision": return Catalogue.known("leave.status.\(stored)", text) ?? stored
+        case "reason" where values["part"] != nil: return Catalogue.known("family.reason.\(stored)", text) ?? stored
         case "basis": return ActionWords.why(stored, count: values["count"].flatMap { Int($0) } ?? 0, text: text)
         case "role", "roles":
             let grants = stored.components(separatedBy: "; ").map { RoleGrant(recorded: $0) }
