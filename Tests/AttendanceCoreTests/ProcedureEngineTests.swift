@@ -338,19 +338,25 @@ func actions(_ outcome: ProcedureEngine.Outcome) -> Set<ProcedureAction> { Set(o
     }
 
     /// The format has a version: a version 1 file (no `version`) written before a field existed still loads, with
-    /// the field's default; a version 2 file must give it; a version from the future is refused.
+    /// the field's default; a version 2 file must give it (and gets the penalty notice's defaults, added in version
+    /// 3); a version 3 file must give those; a version from the future is refused.
     @Test func anOlderPolicyFileLoadsWithDefaultsForLaterFields() throws {
         let current = Policy.wrexham2025JSON
-        let older = current.replacingOccurrences(of: #""version": 2,"#, with: "")
+        let penalty = try #require(current.range(of: #",\n  "penalty_notice": \{[^}]*\}"#, options: .regularExpression))
+        let withoutPenalty = current.replacingCharacters(in: penalty, with: "")
+        let two = withoutPenalty.replacingOccurrences(of: #""version": 3"#, with: #""version": 2"#)
+        #expect(try Policy(json: Data(two.utf8)).penaltyNotice == .walesDefault)
+        #expect(throws: Policy.Invalid.self) { try Policy(json: Data(withoutPenalty.utf8)) }
+        let older = withoutPenalty.replacingOccurrences(of: #""version": 3,"#, with: "")
             .replacingOccurrences(of: #","pre_holiday_notice_school_days": 15"#, with: "")
             .replacingOccurrences(of: ",\n  \"pre_holiday_notice_school_days\": 15", with: "")
         #expect(!older.contains("pre_holiday_notice") && !older.contains("version"))
         let loaded = try Policy(json: Data(older.utf8))
         #expect(loaded.version == 1 && loaded.preHolidayNoticeSchoolDays == 15)
         #expect(loaded.thresholds == Policy.wrexham2025.thresholds)
-        let missing = current.replacingOccurrences(of: ",\n  \"pre_holiday_notice_school_days\": 15", with: "")
+        let missing = two.replacingOccurrences(of: ",\n  \"pre_holiday_notice_school_days\": 15", with: "")
         #expect(throws: Policy.Invalid.self) { try Policy(json: Data(missing.utf8)) }
-        let future = current.replacingOccurrences(of: #""version": 2"#, with: #""version": 9"#)
+        let future = current.replacingOccurrences(of: #""version": 3"#, with: #""version": 9"#)
         #expect(throws: Policy.Invalid.self) { try Policy(json: Data(future.utf8)) }
     }
 

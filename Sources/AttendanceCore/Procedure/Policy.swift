@@ -14,6 +14,55 @@ public struct Policy: Sendable, Hashable, Codable {
         public let of: Counting
     }
 
+    /// Version 3: the penalty notice's amounts and days, the local limit, service by post and the wait after the
+    /// warning letter. Files before version 3 get the defaults (the Wales regulations' amounts and days).
+    public struct PenaltyNotice: Sendable, Hashable, Codable {
+        public let earlyPence: Int
+        public let latePence: Int
+        public let earlyDays: Int
+        public let lateDays: Int
+        /// The regulations require a local limit on notices to one parent in 12 months.
+        public let noticesPerParentPer12Months: Int
+        /// A posted notice is taken as received this many working days after posting.
+        public let postReceiptWorkingDays: Int
+        /// School days the head waits after the warning letter before requesting (absence must continue).
+        public let waitAfterWarningSchoolDays: Int
+
+        enum CodingKeys: String, CodingKey {
+            case earlyPence = "early_pence"
+            case latePence = "late_pence"
+            case earlyDays = "early_days"
+            case lateDays = "late_days"
+            case noticesPerParentPer12Months = "notices_per_parent_per_12_months"
+            case postReceiptWorkingDays = "post_receipt_working_days"
+            case waitAfterWarningSchoolDays = "wait_after_warning_school_days"
+        }
+
+        public static let walesDefault = PenaltyNotice(
+            earlyPence: 6000, latePence: 12000, earlyDays: 28, lateDays: 42, noticesPerParentPer12Months: 2,
+            postReceiptWorkingDays: 2, waitAfterWarningSchoolDays: 10)
+
+        public init(
+            earlyPence: Int, latePence: Int, earlyDays: Int, lateDays: Int, noticesPerParentPer12Months: Int,
+            postReceiptWorkingDays: Int, waitAfterWarningSchoolDays: Int
+        ) {
+            self.earlyPence = earlyPence
+            self.latePence = latePence
+            self.earlyDays = earlyDays
+            self.lateDays = lateDays
+            self.noticesPerParentPer12Months = noticesPerParentPer12Months
+            self.postReceiptWorkingDays = postReceiptWorkingDays
+            self.waitAfterWarningSchoolDays = waitAfterWarningSchoolDays
+        }
+
+        /// A notice's terms from the day it was received.
+        public func terms(receivedOn: LocalDate) -> NoticeTerms {
+            NoticeTerms(
+                receivedOn: receivedOn, earlyPence: earlyPence, latePence: latePence, earlyDays: earlyDays,
+                lateDays: lateDays)
+        }
+    }
+
     public struct FixedPenalty: Sendable, Hashable, Codable {
         public let unauthorisedSessions: Int
         public let lateAfterCloseSessions: Int
@@ -51,9 +100,11 @@ public struct Policy: Sendable, Hashable, Codable {
     /// Version 2: the pre-holiday letter is due in the last this-many school days before the next break, so it
     /// reaches parents in the weeks before the holiday it is about.
     public let preHolidayNoticeSchoolDays: Int
+    /// Version 3: the penalty notice process's numbers.
+    public let penaltyNotice: PenaltyNotice
 
     /// The newest format this program reads.
-    public static let currentVersion = 2
+    public static let currentVersion = 3
 
     enum CodingKeys: String, CodingKey {
         case version, name, thresholds
@@ -68,6 +119,7 @@ public struct Policy: Sendable, Hashable, Codable {
         case preHolidaySchoolDays = "pre_holiday_school_days"
         case preHolidayRepeats = "pre_holiday_repeats"
         case preHolidayNoticeSchoolDays = "pre_holiday_notice_school_days"
+        case penaltyNotice = "penalty_notice"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -91,6 +143,11 @@ public struct Policy: Sendable, Hashable, Codable {
         } else {
             preHolidayNoticeSchoolDays =
                 try c.decodeIfPresent(Int.self, forKey: .preHolidayNoticeSchoolDays) ?? Self.defaultPreHolidayNotice
+        }
+        if version >= 3 {
+            penaltyNotice = try c.decode(PenaltyNotice.self, forKey: .penaltyNotice)
+        } else {
+            penaltyNotice = try c.decodeIfPresent(PenaltyNotice.self, forKey: .penaltyNotice) ?? .walesDefault
         }
     }
 
@@ -147,8 +204,20 @@ public struct Policy: Sendable, Hashable, Codable {
             ("fixed_penalty_per_term.unauthorised_sessions", fixedPenaltyPerTerm.unauthorisedSessions),
             ("fixed_penalty_per_term.late_after_close_sessions", fixedPenaltyPerTerm.lateAfterCloseSessions),
             ("fixed_penalty_per_term.unagreed_holiday_sessions", fixedPenaltyPerTerm.unagreedHolidaySessions),
+            ("penalty_notice.early_pence", penaltyNotice.earlyPence),
+            ("penalty_notice.early_days", penaltyNotice.earlyDays),
+            ("penalty_notice.notices_per_parent_per_12_months", penaltyNotice.noticesPerParentPer12Months),
         ]
         for (field, value) in positive where value < 1 { throw Invalid(field: field, problem: "must be at least 1") }
+        guard penaltyNotice.latePence >= penaltyNotice.earlyPence else {
+            throw Invalid(field: "penalty_notice.late_pence", problem: "must be at least early_pence")
+        }
+        guard penaltyNotice.lateDays > penaltyNotice.earlyDays else {
+            throw Invalid(field: "penalty_notice.late_days", problem: "must be more than early_days")
+        }
+        guard penaltyNotice.postReceiptWorkingDays >= 0, penaltyNotice.waitAfterWarningSchoolDays >= 0 else {
+            throw Invalid(field: "penalty_notice", problem: "days must not be negative")
+        }
         guard (1...1000).contains(amberFromTenths) else {
             throw Invalid(field: "amber_from_tenths", problem: "must be from 1 to 1000 (tenths of a percent)")
         }
@@ -166,7 +235,7 @@ public struct Policy: Sendable, Hashable, Codable {
     /// The Wrexham Attendance Procedure (2025), DOMAIN.md sections 4, 5 and 7.
     public static let wrexham2025JSON = """
         {
-          "version": 2,
+          "version": 3,
           "name": "wrexham-2025",
           "thresholds": [
             {"action": "letter_1", "sessions": 10, "of": "absence"},
@@ -190,7 +259,16 @@ public struct Policy: Sendable, Hashable, Codable {
           "continuous_absence_school_days": 10,
           "pre_holiday_school_days": 2,
           "pre_holiday_repeats": 2,
-          "pre_holiday_notice_school_days": 15
+          "pre_holiday_notice_school_days": 15,
+          "penalty_notice": {
+            "early_pence": 6000,
+            "late_pence": 12000,
+            "early_days": 28,
+            "late_days": 42,
+            "notices_per_parent_per_12_months": 2,
+            "post_receipt_working_days": 2,
+            "wait_after_warning_school_days": 10
+          }
         }
         """
 }
