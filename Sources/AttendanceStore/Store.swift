@@ -71,6 +71,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case cannotCloseAs(RecordedAction.Status)
     /// A leave request or decision the policy's rules refuse.
     case leave(LeaveRules.Problem)
+    /// A penalty notice step the process's rules refuse.
+    case penalty(PenaltyRules.Problem)
     /// A parent's report of an absence that cannot be kept (the field at fault).
     case badReport(field: String)
     /// What the database holds breaks the program's own rules: never the caller's mistake.
@@ -95,6 +97,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .cannotCloseAs(let status): return "an action closes as done or dismissed, not \(status.rawValue)"
         case .leave(let problem): return "\(problem.field): \(problem)"
         case .badReport(let field): return "\(field): this report cannot be kept"
+        case .penalty(let problem): return "penalty notice: \(problem)"
         case .corrupt(let what): return "the database holds \(what)"
         }
     }

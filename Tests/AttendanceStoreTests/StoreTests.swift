@@ -15,8 +15,8 @@ let school = LAESTAB(la: 665, estab: 4001)
             try await store.migrate()
             let names = try await store.appliedMigrations()
             #expect(names.first == "M0001_CreateLocalAuthorities")
-            #expect(names.count == 23)
-            #expect(names.last == "M0023_CreateLeaveAndAbsenceReports")
+            #expect(names.count == 24)
+            #expect(names.last == "M0024_CreatePenaltyCases")
             #expect(Set(names).count == names.count)
         }
     }

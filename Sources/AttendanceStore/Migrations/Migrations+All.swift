@@ -26,5 +26,6 @@ enum AllMigrations {
         M0021_IndexAmendmentsBySchoolDay(),
         M0022_AddJobHeartbeat(),
         M0023_CreateLeaveAndAbsenceReports(),
+        M0024_CreatePenaltyCases(),
     ]
 }

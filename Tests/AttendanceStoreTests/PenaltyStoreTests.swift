@@ -1,0 +1,160 @@
+import AttendanceCore
+import AttendanceInterop
+import Foundation
+import SQLKit
+import Testing
+
+@testable import AttendanceStore
+
+/// A penalty notice case through every step on both databases, with its guards at the edges.
+extension StoreTests {
+    static let penaltyParents = """
+        upn,name,relationship,priority,parental_responsibility,mobile,email,language
+        \(alys),Siân Jones,Mother,1,Y,07700 900111,sian@example.org,cy
+        \(alys),Huw Jones,Father,2,Y,07700 900222,,en
+        \(cai),Siân Jones,Mother,1,Y,07700 900111,sian@example.org,cy
+        """
+
+    /// The Wrexham policy with another local limit on notices per parent.
+    static func policy(limit: Int) throws -> Policy {
+        try Policy(
+            json: Data(
+                Policy.wrexham2025JSON.replacingOccurrences(
+                    of: #""notices_per_parent_per_12_months": 2"#,
+                    with: "\"notices_per_parent_per_12_months\": \(limit)"
+                ).utf8))
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aPenaltyCaseGoesFromWarningToPaymentOrProsecution(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            try await loadFixture(store)
+            try await store.importContacts(try ImportParser.contacts(Self.penaltyParents))
+            let policy = Policy.wrexham2025
+            let head = AuditActor("head@example.org"), lead = AuditActor("lead@example.org")
+            let term = DateRange(LocalDate(iso: "2026-01-05")!, LocalDate(iso: "2026-03-27")!)!
+            let warned = LocalDate(iso: "2026-01-19")!
+            // Unauthorised absence after the warning: O on the Wednesday after.
+            try await store.importMarks(
+                try ImportParser.marks(marksCSV(["\(alys),2026-01-21,AM,O,"]), codes: .wales2010), school: school,
+                source: "t.csv")
+            let opened = try await store.openPenaltyCase(
+                for: alys, school: school, term: term, criteria: [.unauthorised], counts: ["unauthorised": 12],
+                warnedOn: warned, by: head)
+            #expect(opened.status == .warned && opened.events.map(\.step) == ["eligible", "warn"])
+            // Opening again for the same term gives the same case.
+            #expect(
+                try await store.openPenaltyCase(
+                    for: alys, school: school, term: term, criteria: [.unauthorised], counts: [:], warnedOn: warned,
+                    by: head
+                ).id == opened.id)
+            // Nine school days after the warning is too soon; ten is not.
+            await #expect(throws: StoreError.penalty(.tooSoonAfterWarning(schoolDaysWaited: 9, needed: 10))) {
+                _ = try await store.requestPenalty(
+                    opened.id, school: school, engagement: "", equality: "", today: LocalDate(iso: "2026-01-30")!,
+                    policy: policy, by: head)
+            }
+            let requested = try await store.requestPenalty(
+                opened.id, school: school, engagement: "No reply to two letters", equality: "None known",
+                today: LocalDate(iso: "2026-02-02")!, policy: policy, by: head)
+            #expect(requested.status == .requested)
+            // Only the Education Lead's answer follows; the head cannot issue yet.
+            await #expect(throws: StoreError.penalty(.notNow(.requested, .issue))) {
+                _ = try await store.issuePenaltyNotices(
+                    opened.id, method: .post, issuedOn: LocalDate(iso: "2026-02-03")!, policy: policy, by: lead)
+            }
+            _ = try await store.decidePenalty(
+                opened.id, approve: true, reason: "Meets the code", today: LocalDate(iso: "2026-02-03")!,
+                policy: policy, by: lead)
+            // Posted on Thursday 5 February: received Monday 9 February.
+            let issued = try await store.issuePenaltyNotices(
+                opened.id, method: .post, issuedOn: LocalDate(iso: "2026-02-05")!, policy: policy, by: lead)
+            #expect(issued.status == .issued && issued.notices.count == 2)
+            #expect(issued.notices.allSatisfy { $0.receivedOn == LocalDate(iso: "2026-02-09")! })
+            #expect(Set(issued.notices.map(\.language)) == [.cy, .en])
+            let (mother, father) = (issued.notices[0], issued.notices[1])
+            let received = mother.receivedOn
+            // Day 29 wants 120, not 60; day 28 takes 60.
+            await #expect(throws: StoreError.penalty(.wrongAmount(due: 12000))) {
+                try await store.recordPenaltyPayment(
+                    notice: mother.id, pence: 6000, paidOn: received.adding(days: 29), reference: "R1",
+                    policy: policy, by: lead)
+            }
+            try await store.recordPenaltyPayment(
+                notice: mother.id, pence: 6000, paidOn: received.adding(days: 28), reference: "R1", policy: policy,
+                by: lead)
+            // Day 42: the father's is still payable; day 43 it is unpaid and can no longer be paid.
+            #expect(try await store.runPenaltyNotices(asOf: received.adding(days: 42), policy: policy) == 0)
+            #expect(try await store.runPenaltyNotices(asOf: received.adding(days: 43), policy: policy) == 1)
+            await #expect(throws: StoreError.penalty(.lapsed)) {
+                try await store.recordPenaltyPayment(
+                    notice: father.id, pence: 12000, paidOn: received.adding(days: 42), reference: "R2",
+                    policy: policy, by: lead)
+            }
+            try await store.referPenaltyNotice(father.id, reason: "Unpaid after 42 days", by: lead)
+            let after = try await store.requirePenaltyCase(opened.id)
+            #expect(after.notices.map(\.status) == [.paid, .prosecutionReferred])
+            #expect(after.notices[0].paidPence == 6000)
+            // The record of steps is the database's to keep: it refuses a change.
+            await #expect(throws: (any Error).self) {
+                try await store.sql.raw("UPDATE penalty_events SET step = 'x'").run()
+            }
+
+            // Another case for the same pupil in the same term: a prosecution has begun, so it cannot be approved.
+            let again = try await store.openPenaltyCase(
+                for: alys, school: school, term: term, criteria: [.unauthorised], counts: ["unauthorised": 10],
+                warnedOn: warned, by: head)
+            #expect(again.id != opened.id)
+            _ = try await store.requestPenalty(
+                again.id, school: school, engagement: "", equality: "", today: LocalDate(iso: "2026-02-02")!,
+                policy: policy, by: head)
+            await #expect(throws: StoreError.penalty(.prosecutionBegun)) {
+                _ = try await store.decidePenalty(
+                    again.id, approve: true, reason: "Again", today: LocalDate(iso: "2026-03-02")!, policy: policy,
+                    by: lead)
+            }
+            // Declined with a reason: nothing follows; withdrawn is the other way out.
+            let declined = try await store.decidePenalty(
+                again.id, approve: false, reason: "Prosecution under way", today: LocalDate(iso: "2026-03-02")!,
+                policy: policy, by: lead)
+            #expect(declined.status == .declined)
+            #expect(declined.events.last?.reason == "Prosecution under way" && declined.events.last?.by == lead.name)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aSecondNoticeToTheSameParentInsideTheLimitIsRefused(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            try await loadFixture(store)
+            try await store.importContacts(try ImportParser.contacts(Self.penaltyParents))
+            let policy = try Self.policy(limit: 1)
+            let head = AuditActor("head@example.org"), lead = AuditActor("lead@example.org")
+            let term = DateRange(LocalDate(iso: "2026-01-05")!, LocalDate(iso: "2026-03-27")!)!
+            try await store.importMarks(
+                try ImportParser.marks(
+                    marksCSV(["\(alys),2026-01-21,AM,O,", "\(cai),2026-01-21,AM,O,"]), codes: .wales2010),
+                school: school, source: "t.csv")
+            var ids: [Int] = []
+            for pupil in [alys, cai] {
+                let opened = try await store.openPenaltyCase(
+                    for: pupil, school: school, term: term, criteria: [.unauthorised], counts: [:],
+                    warnedOn: LocalDate(iso: "2026-01-19")!, by: head)
+                _ = try await store.requestPenalty(
+                    opened.id, school: school, engagement: "", equality: "", today: LocalDate(iso: "2026-02-02")!,
+                    policy: policy, by: head)
+                ids.append(opened.id)
+            }
+            _ = try await store.decidePenalty(
+                ids[0], approve: true, reason: "Yes", today: LocalDate(iso: "2026-02-03")!, policy: policy, by: lead)
+            _ = try await store.issuePenaltyNotices(
+                ids[0], method: .hand, issuedOn: LocalDate(iso: "2026-02-03")!, policy: policy, by: lead)
+            // Siân Jones is also Cai's mother: a second notice to her in 12 months is over the limit of one.
+            await #expect(throws: StoreError.penalty(.overParentLimit(parent: "Siân Jones"))) {
+                _ = try await store.decidePenalty(
+                    ids[1], approve: true, reason: "Yes", today: LocalDate(iso: "2026-02-04")!, policy: policy,
+                    by: lead)
+            }
+            #expect(try await store.requirePenaltyCase(ids[1]).status == .requested)
+        }
+    }
+}
