@@ -7,7 +7,8 @@ struct Attendance: AsyncParsableCommand {
         abstract: "School attendance for Welsh schools and their local authority.",
         subcommands: [
             ServeCommand.self, MigrateCommand.self, DemoCommand.self, ImportCommand.self, ReportCommand.self,
-            CodesCommand.self, UsersCommand.self, ProcedureCommand.self, LettersCommand.self, BenchCommand.self,
+            CodesCommand.self, UsersCommand.self, ProcedureCommand.self, PenaltyCommand.self, LettersCommand.self,
+            BenchCommand.self,
         ]
     )
 }

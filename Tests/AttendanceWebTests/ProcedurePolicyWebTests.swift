@@ -64,6 +64,11 @@ import VaporTesting
             let sent = try await head.post("/schools/\(mainSchool)/actions/\(flags[0].id)/penalty-warning", [:])
             #expect(sent.status == .seeOther)
             #expect(try await store.letters(of: flags[0].pupil.upn).contains { $0.kind == .fpnWarning })
+            // The warning opens the pupil's case for the term, warned, with the criteria met and their counts.
+            let cases = try await store.penaltyCases(school: mainSchool)
+            #expect(cases.map(\.upn) == [flags[0].pupil.upn] && cases.first?.status == .warned)
+            #expect(cases.first?.warnedOn == testToday && cases.first?.criteria.isEmpty == false)
+            #expect(cases.first.map { $0.term.contains(testToday) } == true)
             try await head.get("/schools/\(mainSchool)/actions")
             let notNow = try await head.post(
                 "/schools/\(mainSchool)/actions/\(flags[1].id)/dismiss", ["note": "family bereavement this term"])

@@ -352,6 +352,13 @@ def test_users_are_added_listed_and_reset_with_temporary_passwords(demo_db):
     assert nobody.returncode != 0 and "was not found" in nobody.stderr
 
 
+def test_penalty_notices_are_listed_and_moved_on_by_date(demo_db):
+    assert json.loads(run("fpn", "list", "--format", "json", "--database", demo_db).stdout) == []
+    assert "0 notices unpaid after 42 days." in run("fpn", "run", "--as-of", "2026-12-01", "--database", demo_db).stdout
+    bad = run("fpn", "list", "--status", "lost", "--database", demo_db, check=False)
+    assert bad.returncode != 0 and "status" in bad.stderr
+
+
 @pytest.mark.skipif("TEST_POSTGRES_URL" not in os.environ, reason="TEST_POSTGRES_URL is not set")
 def test_postgresql_gives_the_same_reports_as_sqlite(demo_db):
     base = os.environ["TEST_POSTGRES_URL"]

@@ -177,6 +177,24 @@ enum ActionsController {
         } catch LetterProblem.notOnRoll {
             throw Abort(.forbidden)  // the pupil has left: their new school decides
         }
+        // The warning opens the pupil's penalty notice case for the term, with the criteria met and their counts.
+        let store = request.context.store
+        let today = request.context.today
+        let calendar = try await store.calendar(for: school.school)
+        if let term = calendar.term(containing: today)?.range,
+            let figures = ProcedureEngine(policy: request.context.policy, codes: store.codes).penaltyTerm(
+                marks: try await store.yearMarks(of: item.pupil.upn, year: today.academicYear), calendar: calendar,
+                asOf: today)
+        {
+            // The criteria the flag was raised on, and any met since.
+            // (A flag's basis is its criteria's names, comma-separated: "unauthorised,late_after_close".)
+            var met = figures.met
+            met += item.basis.split(separator: ",").map(String.init).filter { !met.contains($0) }
+            _ = try await store.openPenaltyCase(
+                for: item.pupil.upn, school: laestab, term: term,
+                criteria: met.compactMap(PenaltyCriterion.init(rawValue:)), counts: figures.counts, warnedOn: today,
+                by: request.actor)
+        }
         sendInBackground(request.context.letters, logger: request.logger)
         return Page.redirect(SiteURL.school(.actions, laestab, query: ["saved": "1"]))
     }
