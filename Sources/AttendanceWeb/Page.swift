@@ -71,6 +71,9 @@ extension PageFrame {
             if principal.allows(.takeRegister, .none) { nav.registers = strings("nav.registers", language) }
             if principal.allows(.manageUsers, .none) { nav.users = strings("nav.users", language) }
             if principal.allows(.manageLetters, .none) { nav.navLetters = strings("nav.letters", language) }
+            if principal.allows(.issuePenalty, .none) {
+                nav.daily.append(Link(href: SiteURL.penaltyQueue.path(), label: strings("nav.penalties", language)))
+            }
             let schools = Set(principal.grants.compactMap(\.school))
             if schools.count == 1, let school = schools.first {
                 if principal.allows(.manageAttendance, .school(school)) {
@@ -82,6 +85,11 @@ extension PageFrame {
                 if principal.allows(.workActions, .school(school)) {
                     nav.daily.append(
                         Link(href: SiteURL.school(.actions, school), label: strings("nav.actions", language)))
+                }
+                if principal.allows(.viewPenalties, .school(school)) {
+                    nav.daily.append(
+                        Link(
+                            href: SiteURL.school(.schoolPenalties, school), label: strings("nav.penalties", language)))
                 }
                 if principal.allows(.decideLeave, .school(school)) {
                     nav.daily.append(

@@ -21,6 +21,8 @@ enum SiteURL: String, CaseIterable, Sendable {
     case apiPupilSummary, apiPupilMarks, apiRegister, apiSchoolSummary
     case reportAbsence, askLeave, familyLetter, contactDetails, leaveQueue, decideLeave, confirmReport
     case apiAbsenceReports, apiLeaveRequests, apiLeaveDecision
+    case schoolPenalties, requestPenalty, withdrawPenalty
+    case penaltyQueue, decidePenalty, issuePenalty, payPenalty, referPenalty, withdrawNotice
 
     /// The path's segments: literals as they are, parameters as `:name`.
     var pattern: [String] {
@@ -84,6 +86,15 @@ enum SiteURL: String, CaseIterable, Sendable {
         case .apiAbsenceReports: ["api", "pupils", ":upn", "absence-reports"]
         case .apiLeaveRequests: ["api", "pupils", ":upn", "leave-requests"]
         case .apiLeaveDecision: ["api", "leave-requests", ":request", "decision"]
+        case .schoolPenalties: ["schools", ":laestab", "penalties"]
+        case .requestPenalty: ["schools", ":laestab", "penalties", ":id", "request"]
+        case .withdrawPenalty: ["schools", ":laestab", "penalties", ":id", "withdraw"]
+        case .penaltyQueue: ["penalties"]
+        case .decidePenalty: ["penalties", ":id", "decision"]
+        case .issuePenalty: ["penalties", ":id", "issue"]
+        case .payPenalty: ["penalties", "notices", ":id", "payment"]
+        case .referPenalty: ["penalties", "notices", ":id", "refer"]
+        case .withdrawNotice: ["penalties", "notices", ":id", "withdraw"]
         }
     }
 

@@ -241,5 +241,14 @@ public enum WebServer {
         r.get(.apiLeaveRequests, use: LeaveAPIController.list).requires(.viewPupil, of: .pupil)
         r.post(.apiLeaveRequests, use: LeaveAPIController.create).requires(.requestForPupil, of: .pupil)
         r.post(.apiLeaveDecision, use: LeaveAPIController.decide).requires(.decideLeave, of: .leaveRequest)
+        r.get(.schoolPenalties, use: PenaltyController.school).requires(.viewPenalties, of: .school)
+        r.post(.requestPenalty, use: PenaltyController.request).requires(.decidePenalty, of: .school)
+        r.post(.withdrawPenalty, use: PenaltyController.withdraw).requires(.decidePenalty, of: .school)
+        r.get(.penaltyQueue, use: PenaltyController.queue).requires(.issuePenalty)
+        r.post(.decidePenalty, use: PenaltyController.decide).requires(.issuePenalty)
+        r.post(.issuePenalty, use: PenaltyController.issue).requires(.issuePenalty)
+        r.post(.payPenalty, use: PenaltyController.pay).requires(.issuePenalty)
+        r.post(.referPenalty, use: PenaltyController.refer).requires(.issuePenalty)
+        r.post(.withdrawNotice, use: PenaltyController.withdrawNotice).requires(.issuePenalty)
     }
 }

@@ -306,6 +306,22 @@ import VaporTesting
                         "POST", "/schools/:laestab/office/confirm/:id", base + "/office/confirm/999999", allowed: head,
                         status: .notFound)
                     try await expect("GET", "/schools/:laestab/leave", base + "/leave", allowed: head)
+                    // Penalty notices: the school's leaders, office, ESW and governors (counts only) read; the
+                    // head requests and withdraws.
+                    let readsPenalties =
+                        role == .educationLead
+                        || (school == mainSchool
+                            && [
+                                .headTeacher, .seniorManagement, .attendanceAdministrator, .educationSocialWorker,
+                                .governor,
+                            ].contains(role))
+                    try await expect("GET", "/schools/:laestab/penalties", base + "/penalties", allowed: readsPenalties)
+                    try await expect(
+                        "POST", "/schools/:laestab/penalties/:id/request", base + "/penalties/999999/request",
+                        allowed: head, status: .unprocessableEntity)
+                    try await expect(
+                        "POST", "/schools/:laestab/penalties/:id/withdraw", base + "/penalties/999999/withdraw",
+                        allowed: head, status: .notFound)
                     try await expect(
                         "POST", "/schools/:laestab/leave/:id/decision", base + "/leave/999999/decision", allowed: head,
                         status: .unprocessableEntity)
@@ -345,6 +361,22 @@ import VaporTesting
                     }
                 }
                 let lead = role == .educationLead
+                // Only the Education Lead decides, issues, records payments and refers for prosecution.
+                try await expect("GET", "/penalties", "/penalties", allowed: lead)
+                try await expect(
+                    "POST", "/penalties/:id/decision", "/penalties/999999/decision", allowed: lead,
+                    status: .unprocessableEntity)
+                try await expect(
+                    "POST", "/penalties/:id/issue", "/penalties/999999/issue", allowed: lead,
+                    status: .unprocessableEntity)
+                try await expect(
+                    "POST", "/penalties/notices/:id/payment", "/penalties/notices/999999/payment", allowed: lead,
+                    status: .unprocessableEntity)
+                for action in ["refer", "withdraw"] {
+                    try await expect(
+                        "POST", "/penalties/notices/:id/\(action)", "/penalties/notices/999999/\(action)",
+                        allowed: lead, status: .notFound)
+                }
                 try await expect("GET", "/letters/templates", "/letters/templates", allowed: lead)
                 try await expect(
                     "GET", "/letters/templates/:kind/:language", "/letters/templates/letter_1/cy", allowed: lead)

@@ -72,13 +72,17 @@ import VaporTesting
                     SiteURL.school(.lateBook, mainSchool), SiteURL.school(.actions, mainSchool),
                     SiteURL.school(.actions, mainSchool, query: ["action": "letter_1"]), SiteURL.users.path(),
                     SiteURL.audit.path(), job, batch, SiteURL.school(.leaveQueue, mainSchool),
+                    SiteURL.school(.schoolPenalties, mainSchool),
                     SiteURL.school(.office, mainSchool, query: ["date": "2026-11-26"]),
                     SiteURL.school(.letter, mainSchool, id: letter),
                     SiteURL.templates.path(), SiteURL.letterTemplate(.letter1, .cy),
                     "/registers/\(mainSchool)/7Z/\(testToday)/am", "/pupils/nobody",
                 ]
             case .educationLead:
-                return everyone + [SiteURL.school(otherSchool), SiteURL.users.path(), SiteURL.audit.path()]
+                return everyone + [
+                    SiteURL.school(otherSchool), SiteURL.users.path(), SiteURL.audit.path(),
+                    SiteURL.penaltyQueue.path(),
+                ]
             case .educationSocialWorker, .headOfYear:
                 return everyone + [SiteURL.school(.actions, mainSchool), SiteURL.pupil(pupilWithActions)]
             case .attendanceAdministrator, .seniorManagement:
@@ -86,7 +90,8 @@ import VaporTesting
                     SiteURL.school(.office, mainSchool), SiteURL.school(.lateBook, mainSchool),
                     SiteURL.registers.path(),
                 ]
-            case .governor: return everyone + [SiteURL.school(mainSchool)]
+            case .governor:
+                return everyone + [SiteURL.school(mainSchool), SiteURL.school(.schoolPenalties, mainSchool)]
             }
         }
     }
@@ -134,6 +139,11 @@ import VaporTesting
                         phone: contact.phone, mobile: "07700 900555", email: contact.email, address: contact.address,
                         language: .cy), of: tour.child, priority: contact.priority, by: mum)
             }
+            // A penalty notice case requested, for the head's and the Education Lead's pages.
+            let (penalty, _) = try await PenaltyWebTests.warnedCase(store)
+            _ = try await store.requestPenalty(
+                penalty.id, school: mainSchool, engagement: "Dim ateb", equality: "Dim", today: testToday,
+                policy: .wrexham2025, by: head)
             let keys = strings.keys(.en).union(strings.keys(.cy))
             let english = language == .cy ? englishOnlyWords() : []
             // Names and abbreviations in both languages, and Welsh words the English catalogue also uses: a parent

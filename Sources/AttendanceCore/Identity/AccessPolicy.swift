@@ -33,6 +33,11 @@ public enum Permission: String, Sendable, CaseIterable {
     case requestForPupil = "request_for_pupil"
     /// Decide a request for leave in term time: the head teacher alone (the policy: the head decides).
     case decideLeave = "decide_leave"
+    /// A school's penalty notice cases: its leaders, office and education social worker read them; governors see
+    /// counts only; the education lead every school's.
+    case viewPenalties = "view_penalties"
+    /// Decide penalty notice requests, issue notices, record payments, refer for prosecution: the education lead.
+    case issuePenalty = "issue_penalty"
 }
 
 /// A registration group at a school, with the year groups of the pupils in it.
@@ -160,6 +165,10 @@ public enum AccessPolicy {
                     || (grant.authorisesAbsence && [.seniorManagement, .attendanceAdministrator].contains(grant.role)))
         case (.decidePenalty, .school(let school)), (.decideLeave, .school(let school)):
             return grant.school == school && grant.role == .headTeacher
+        case (.viewPenalties, .school(let school)):
+            return grant.school == school
+                && [.headTeacher, .seniorManagement, .attendanceAdministrator, .educationSocialWorker, .governor]
+                    .contains(grant.role)
         case (.requestForPupil, .pupil(let pupil)):
             switch grant.role {
             case .parent: return grant.child == pupil.upn

@@ -15,9 +15,10 @@ enum AuditWords {
     /// request, a parent's report or a contact by its number, in words.
     static func about(_ subject: String, text: Text) -> String {
         let parts = subject.split(separator: "/", maxSplits: 1)
-        if parts.count == 2, ["leave", "report", "contact"].contains(parts[0]), Int(parts[1]) != nil {
+        if parts.count == 2, ["leave", "report", "contact", "penalty"].contains(parts[0]), Int(parts[1]) != nil {
             return text("audit.about.\(parts[0])", ["id": String(parts[1])])
         }
+        if parts.count == 2, parts[0] == "notice" { return text("audit.about.notice", ["id": String(parts[1])]) }
         guard parts.count == 2, let action = ProcedureAction(rawValue: String(parts[0])) else { return subject }
         return text(action.labelKey, [:]) + " (" + ActionWords.session(String(parts[1]), text: text) + ")"
     }
@@ -48,6 +49,7 @@ enum AuditWords {
         case "part": return Catalogue.known("family.part.\(stored)", text) ?? stored
         case "category": return Catalogue.known("leave.category.\(stored)", text) ?? stored
         case "decision": return Catalogue.known("leave.status.\(stored)", text) ?? stored
+        case "pence": return Int(stored).map(PenaltyWords.pounds) ?? stored
         case "reason" where values["part"] != nil: return Catalogue.known("family.reason.\(stored)", text) ?? stored
         case "basis": return ActionWords.why(stored, count: values["count"].flatMap { Int($0) } ?? 0, text: text)
         case "role", "roles":

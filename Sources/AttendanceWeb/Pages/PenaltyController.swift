@@ -1,0 +1,239 @@
+import AttendanceCore
+import AttendanceStore
+import Foundation
+import Vapor
+
+/// Penalty notices: a school's cases (the head requests or withdraws), and the education lead's queue across the
+/// authority (decide, issue, record payments, refer unpaid notices for prosecution). Every step goes through the
+/// store's checks (`PenaltyRules`); a refusal is said in the reader's language on the page it came from.
+enum PenaltyController {
+    @Sendable static func school(_ request: Request) async throws -> Response {
+        let notice = request.query[String.self, at: "saved"] != nil ? request.text("penalty.saved") : nil
+        return try await renderSchool(request, notice: notice, error: nil, status: .ok)
+    }
+
+    static func renderSchool(_ request: Request, notice: String?, error: String?, status: HTTPStatus) async throws
+        -> Response
+    {
+        guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
+        let principal = try request.signedIn
+        let store = request.context.store
+        let school = try await store.requireSchool(laestab)
+        let cases = try await store.penaltyCases(school: laestab)
+        // Governors see counts only, never a named pupil.
+        let named = principal.grants.contains { $0.role != .governor && ($0.school == laestab || $0.school == nil) }
+        return try Page.render(
+            SchoolPenaltiesPage.make(
+                school: school.school, cases: cases, pupils: try await pupils(of: cases, store: store),
+                countsOnly: !named, forHead: principal.allows(.decidePenalty, .school(laestab)),
+                today: request.context.today, policy: request.context.policy, notice: notice, error: error,
+                text: request.text), request: request, status: status)
+    }
+
+    static func pupils(of cases: [PenaltyCase], store: Store) async throws -> [UPN: Pupil] {
+        var pupils: [UPN: Pupil] = [:]
+        for upn in Set(cases.map(\.upn)) { pupils[upn] = try await store.pupil(upn)?.pupil }
+        return pupils
+    }
+
+    @Sendable static func request(_ request: Request) async throws -> Response {
+        guard case .school(let laestab) = request.target, let id = request.parameters.get("id", as: Int.self) else {
+            throw Abort(.notFound)
+        }
+        let form = try request.content.decode([String: String].self)
+        let engagement = (form["engagement"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let equality = (form["equality"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !engagement.isEmpty, !equality.isEmpty, engagement.count <= 2000, equality.count <= 2000 else {
+            return try await renderSchool(
+                request, notice: nil, error: request.text("penalty.needNotes"), status: .unprocessableEntity)
+        }
+        return try await step(request, back: .school(laestab)) {
+            _ = try await request.context.store.requestPenalty(
+                id, school: laestab, engagement: engagement, equality: equality, today: request.context.today,
+                policy: request.context.policy, by: request.actor)
+        }
+    }
+
+    @Sendable static func withdraw(_ request: Request) async throws -> Response {
+        guard case .school(let laestab) = request.target, let id = request.parameters.get("id", as: Int.self) else {
+            throw Abort(.notFound)
+        }
+        let reason = ((try? request.content.get(String.self, at: "reason")) ?? "")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        guard try await request.context.store.requirePenaltyCase(id).school == laestab else { throw Abort(.notFound) }
+        return try await step(request, back: .school(laestab)) {
+            try await request.context.store.withdrawPenalty(case: id, reason: reason, by: request.actor)
+        }
+    }
+
+    @Sendable static func queue(_ request: Request) async throws -> Response {
+        let notice = request.query[String.self, at: "saved"] != nil ? request.text("penalty.saved") : nil
+        return try await renderQueue(request, notice: notice, error: nil, status: .ok)
+    }
+
+    static func renderQueue(_ request: Request, notice: String?, error: String?, status: HTTPStatus) async throws
+        -> Response
+    {
+        let store = request.context.store
+        let cases = try await store.penaltyCases(school: nil)
+        let pupils = try await pupils(of: cases, store: store)
+        var facts: [Int: [PenaltyPacket.Fact]] = [:]
+        for found in cases where found.status == .requested {
+            facts[found.id] = try await packet(found, pupil: pupils[found.upn], request: request)
+        }
+        return try Page.render(
+            PenaltyQueuePage.make(
+                cases: cases, pupils: pupils, facts: facts, today: request.context.today,
+                policy: request.context.policy, notice: notice, error: error, text: request.text),
+            request: request, status: status)
+    }
+
+    /// What the education lead weighs beside a request, from the record: the school, the term's figures, the
+    /// pupil's needs and circumstances as recorded, the letters sent, the head's notes, and each parent's notices.
+    static func packet(_ found: PenaltyCase, pupil: Pupil?, request: Request) async throws -> [PenaltyPacket.Fact] {
+        let store = request.context.store
+        let text = request.text
+        let plain = { (key: String) in text(key, [:]) }
+        var facts: [PenaltyPacket.Fact] = []
+        func add(_ key: String, _ value: String) { facts.append(.init(label: plain(key), value: value)) }
+        add("penalty.fact.school", (try await store.school(found.school)?.school.name ?? "") + " (\(found.school))")
+        let term = DateRange(found.term.start, min(found.term.end, request.context.today)) ?? found.term
+        let (_, summary) = try await store.summary(of: found.upn, in: term)
+        add(
+            "penalty.fact.term",
+            text(
+                "penalty.fact.termFigures",
+                [
+                    "percent": summary.attendancePercentText, "unauthorised": String(summary.unauthorised),
+                    "possible": String(summary.possible),
+                ]))
+        if let pupil {
+            let flags = [
+                (pupil.additionalLearningNeeds, "penalty.fact.aln"), (pupil.freeSchoolMeals, "penalty.fact.fsm"),
+                (pupil.lookedAfter, "penalty.fact.lac"),
+            ].filter(\.0).map { plain($0.1) }
+            add(
+                "penalty.fact.recorded",
+                flags.isEmpty ? plain("penalty.fact.noneRecorded") : flags.joined(separator: ", "))
+        }
+        let letters = try await store.letters(of: found.upn).filter { $0.school == found.school }
+        add(
+            "penalty.fact.letters",
+            letters.isEmpty
+                ? plain("penalty.fact.noLetters")
+                : letters.reversed().map {
+                    "\(Timestamp.minute($0.producedAt).prefix(10)) " + plain("letters.kind.\($0.kind.rawValue)")
+                }
+                .joined(separator: "; "))
+        if let asked = found.events.last(where: { $0.step == PenaltyStep.request.rawValue }), let data = asked.data,
+            let notes = try? JSONDecoder().decode([String: String].self, from: Data(data.utf8))
+        {
+            add("penalty.form.engagement", notes["engagement"] ?? "")
+            add("penalty.form.equality", notes["equality"] ?? "")
+        }
+        let parents = try await store.contacts(of: found.upn).filter(\.parentalResponsibility)
+        let everyCase = try await store.penaltyCases(school: nil)
+        let yearAgo = request.context.today.adding(days: -365)
+        add(
+            "penalty.fact.parents",
+            parents.map { parent in
+                let count = everyCase.flatMap(\.notices).filter {
+                    $0.parent == parent.name && $0.issuedOn > yearAgo && $0.status != .withdrawn
+                }.count
+                return text("penalty.fact.parentNotices", ["parent": parent.name, "count": String(count)])
+            }.joined(separator: "; "))
+        return facts
+    }
+
+    @Sendable static func decide(_ request: Request) async throws -> Response {
+        guard let id = request.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
+        let form = try request.content.decode([String: String].self)
+        guard let choice = form["decision"], ["approve", "decline"].contains(choice) else {
+            return try await renderQueue(
+                request, notice: nil, error: request.text("error.badRequest"), status: .unprocessableEntity)
+        }
+        let reason = (form["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        return try await step(request, back: nil) {
+            _ = try await request.context.store.decidePenalty(
+                id, approve: choice == "approve", reason: reason, today: request.context.today,
+                policy: request.context.policy, by: request.actor)
+        }
+    }
+
+    @Sendable static func issue(_ request: Request) async throws -> Response {
+        guard let id = request.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
+        let form = try request.content.decode([String: String].self)
+        guard let method = ServiceMethod(rawValue: form["method"] ?? ""),
+            let issuedOn = LocalDate(iso: form["issued_on"] ?? "")
+        else {
+            return try await renderQueue(
+                request, notice: nil, error: request.text("error.badRequest"), status: .unprocessableEntity)
+        }
+        return try await step(request, back: nil) {
+            _ = try await request.context.store.issuePenaltyNotices(
+                id, method: method, issuedOn: issuedOn, policy: request.context.policy, by: request.actor)
+        }
+    }
+
+    @Sendable static func pay(_ request: Request) async throws -> Response {
+        guard let id = request.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
+        let form = try request.content.decode([String: String].self)
+        let reference = (form["reference"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let pounds = Decimal(string: form["amount"] ?? ""), let paidOn = LocalDate(iso: form["paid_on"] ?? ""),
+            !reference.isEmpty, reference.count <= 100
+        else {
+            return try await renderQueue(
+                request, notice: nil, error: request.text("penalty.badPayment"), status: .unprocessableEntity)
+        }
+        let pence = NSDecimalNumber(decimal: pounds * 100).intValue
+        return try await step(request, back: nil) {
+            try await request.context.store.recordPenaltyPayment(
+                notice: id, pence: pence, paidOn: paidOn, reference: reference, policy: request.context.policy,
+                by: request.actor)
+        }
+    }
+
+    @Sendable static func refer(_ request: Request) async throws -> Response {
+        guard let id = request.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
+        let reason = ((try? request.content.get(String.self, at: "reason")) ?? "")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return try await step(request, back: nil) {
+            try await request.context.store.referPenaltyNotice(
+                id, reason: reason.isEmpty ? request.text("penalty.unpaidReason") : reason, by: request.actor)
+        }
+    }
+
+    @Sendable static func withdrawNotice(_ request: Request) async throws -> Response {
+        guard let id = request.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
+        let reason = ((try? request.content.get(String.self, at: "reason")) ?? "")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return try await step(request, back: nil) {
+            try await request.context.store.withdrawPenaltyNotice(id, reason: reason, by: request.actor)
+        }
+    }
+
+    /// Takes a step and goes back to the page it came from; a refusal by the process's rules is said there.
+    static func step(
+        _ request: Request, back school: AccessTarget?, _ work: () async throws -> Void
+    ) async throws -> Response {
+        do {
+            try await work()
+        } catch let error as StoreError {
+            let key: String
+            switch error {
+            case .penalty(let problem): key = "error.penalty.\(problem.key)"
+            case .notFound: throw Abort(.notFound)
+            default: throw error
+            }
+            if case .school = school {
+                return try await renderSchool(
+                    request, notice: nil, error: request.text(key), status: .unprocessableEntity)
+            }
+            return try await renderQueue(request, notice: nil, error: request.text(key), status: .unprocessableEntity)
+        }
+        if case .school(let laestab) = school {
+            return Page.redirect(SiteURL.school(.schoolPenalties, laestab, query: ["saved": "1"]))
+        }
+        return Page.redirect(SiteURL.penaltyQueue.path(query: ["saved": "1"]))
+    }
+}

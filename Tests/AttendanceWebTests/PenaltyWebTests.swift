@@ -1,0 +1,94 @@
+import AttendanceCore
+import Foundation
+import Testing
+import VaporTesting
+
+@testable import AttendanceStore
+@testable import AttendanceWeb
+
+/// The penalty notice pages: the head requests from the school's cases, governors see counts only, the Education
+/// Lead weighs the request beside the record, approves, issues, records a payment and refers an unpaid notice.
+@Suite struct PenaltyWebTests {
+    /// A case warned three weeks before the test's today, with unauthorised absence after the warning.
+    static func warnedCase(_ store: Store) async throws -> (PenaltyCase, Pupil) {
+        let roll = try await store.roll(
+            of: try await store.requireSchool(mainSchool).id, in: DateRange(testToday, testToday)!)
+        var chosen: Pupil?
+        for entry in roll where try await store.contacts(of: entry.pupil.upn).contains(where: \.parentalResponsibility)
+        {
+            chosen = entry.pupil
+            break
+        }
+        let pupil = try #require(chosen)
+        try await store.writeMarks(
+            [
+                SchoolMark(
+                    school: mainSchool,
+                    mark: Mark(upn: pupil.upn, session: SchoolSession(LocalDate(iso: "2026-11-24")!, .pm), code: "O"))
+            ],
+            by: AuditActor("office@demo.example"), reason: "test")
+        let found = try await store.openPenaltyCase(
+            for: pupil.upn, school: mainSchool,
+            term: DateRange(LocalDate(iso: "2026-09-01")!, LocalDate(iso: "2026-12-18")!)!,
+            criteria: [.unauthorised], counts: ["unauthorised": 12], warnedOn: LocalDate(iso: "2026-11-04")!,
+            by: AuditActor("head@demo.example"))
+        return (found, pupil)
+    }
+
+    @Test func fromTheHeadsRequestToPaymentAndProsecution() async throws {
+        try await withWebApp { app, store in
+            let (found, pupil) = try await Self.warnedCase(store)
+            var head = try await Browser.signedIn(app, as: .headTeacher)
+            let page = try await head.get(SiteURL.school(.schoolPenalties, mainSchool)).body.string
+            #expect(page.contains(pupil.displayName) && page.contains("class=\"stacked request-penalty\""))
+            // The notes are needed; with them the request goes to the Education Lead.
+            let action = SiteURL.school(.requestPenalty, mainSchool, id: found.id)
+            #expect(try await head.post(action, ["engagement": "", "equality": ""]).status == .unprocessableEntity)
+            let sent = try await head.post(
+                action, ["engagement": "Two letters unanswered; missed the meeting", "equality": "No concerns known"])
+            #expect(sent.status == .seeOther)
+            #expect(try await store.requirePenaltyCase(found.id).status == .requested)
+            // A governor sees the counts, never the pupil.
+            var governor = try await Browser.signedIn(app, as: .governor)
+            let counts = try await governor.get(SiteURL.school(.schoolPenalties, mainSchool)).body.string
+            #expect(!counts.contains(pupil.displayName) && !counts.contains(pupil.upn.value))
+            // The Education Lead sees the request with what to weigh, and approves it with a reason.
+            var lead = try await Browser.signedIn(app, as: .educationLead)
+            let queue = try await lead.get(SiteURL.penaltyQueue.path()).body.string
+            for words in [
+                "Two letters unanswered", "No concerns known", "This term so far", "notices in the last 12 months",
+            ] {
+                #expect(queue.contains(words), "\(words)")
+            }
+            let decision = SiteURL.decidePenalty.path(["id": String(found.id)])
+            #expect(
+                try await lead.post(decision, ["decision": "approve", "reason": "Meets the code"]).status == .seeOther)
+            let issued = try await lead.post(
+                SiteURL.issuePenalty.path(["id": String(found.id)]), ["method": "hand", "issued_on": testToday.iso])
+            #expect(issued.status == .seeOther)
+            let notices = try await store.requirePenaltyCase(found.id).notices
+            #expect(!notices.isEmpty && notices.allSatisfy { $0.receivedOn == testToday })
+            // £60 within 28 days; a wrong amount is refused on the page.
+            let pay = SiteURL.payPenalty.path(["id": String(notices[0].id)])
+            let wrong = try await lead.post(
+                pay, ["amount": "120", "paid_on": testToday.adding(days: 3).iso, "reference": "WX-1"])
+            #expect(wrong.status == .unprocessableEntity && wrong.body.string.contains("amount due"))
+            #expect(
+                try await lead.post(
+                    pay, ["amount": "60", "paid_on": testToday.adding(days: 3).iso, "reference": "WX-1"]
+                )
+                .status == .seeOther)
+            #expect(try await store.requirePenaltyCase(found.id).notices[0].paidPence == 6000)
+            // Another notice unpaid after day 42 goes to the prosecution list, and is referred.
+            if notices.count > 1 {
+                try await store.runPenaltyNotices(asOf: testToday.adding(days: 43), policy: .wrexham2025)
+                let unpaid = try await lead.get(SiteURL.penaltyQueue.path()).body.string
+                #expect(unpaid.contains(SiteURL.referPenalty.path(["id": String(notices[1].id)])))
+                #expect(
+                    try await lead.post(SiteURL.referPenalty.path(["id": String(notices[1].id)]), [:]).status
+                        == .seeOther)
+                #expect(try await store.requirePenaltyCase(found.id).notices[1].status == .prosecutionReferred)
+            }
+        }
+    }
+}
