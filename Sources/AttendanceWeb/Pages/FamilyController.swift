@@ -140,7 +140,8 @@ enum FamilyController {
         return Page.redirect(SiteURL.pupil(placement.upn, fragment: "family", query: ["asked": "1"]))
     }
 
-    /// A kept letter about the pupil, as it was sent: to a parent only if it was addressed to them.
+    /// A kept letter about the pupil, as it was sent: to a parent only if it was addressed to them; to staff as the
+    /// school's letters page would show it (those who work its queue, and the authority).
     @Sendable static func letter(_ request: Request) async throws -> Response {
         guard case .pupil(let placement) = request.target,
             let id = request.parameters.get("id").flatMap({ Int($0) }),
@@ -148,7 +149,10 @@ enum FamilyController {
         else { throw Abort(.notFound) }
         let principal = try request.signedIn
         switch request.pupilView(placement) {
-        case .full: break
+        case .full:
+            guard
+                principal.allows(.workActions, .school(letter.school)) || principal.allows(.viewAuthority, .none)
+            else { throw Abort(.forbidden) }
         case .parent:
             guard
                 letter.recipientNames.contains(principal.user.displayName)
