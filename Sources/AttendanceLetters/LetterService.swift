@@ -170,7 +170,7 @@ public struct LetterService: Sendable {
     /// meeting invitation with its date). Completes the pupil's pending action of that kind, if there is one.
     public func produce(
         _ kind: LetterKind, for upn: UPN, school laestab: LAESTAB, details: [String: String], today: LocalDate,
-        by actor: AuditActor, signatory: String, actionID: Int? = nil
+        by actor: AuditActor, signatory: String, actionID: Int? = nil, onlyTo parent: String? = nil
     ) async throws -> [Int] {
         if let problem = LetterDetails.problems(details).first { throw LetterProblem.badDetail(problem) }
         let school = try await store.requireSchool(laestab)
@@ -198,7 +198,15 @@ public struct LetterService: Sendable {
                 LetterKind(action: $0.action) == kind
             }?.id
         }
-        let recipients = try await recipients(kind, of: upn)
+        // A penalty notice is one parent's: their own letter, not shared with anyone at the same address.
+        let recipients: [LetterRecipient]
+        if let parent {
+            let theirs = try await store.contacts(of: upn).filter { $0.name == parent }
+            guard !theirs.isEmpty else { throw LetterProblem.noContact(upn) }
+            recipients = LetterRecipient.parents(of: theirs)
+        } else {
+            recipients = try await self.recipients(kind, of: upn)
+        }
         return try await make(
             recipients.map { (kind, facts, $0, action) }, school: laestab, batch: nil, overtaken: [:], by: actor
         ).ids

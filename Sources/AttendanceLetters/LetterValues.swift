@@ -37,6 +37,15 @@ struct LetterValues: MustacheParent, Sendable {
     var holidayAgreedFrom = ""
     var holidayAgreedTo = ""
     var holidayReason = ""
+    var noticeNumber = ""
+    var noticeFrom = ""
+    var noticeTo = ""
+    var noticeSessions = ""
+    var noticeReceived = ""
+    var noticeEarlyAmount = ""
+    var noticeEarlyBy = ""
+    var noticeLateAmount = ""
+    var noticeLateBy = ""
     var signatory = ""
     var eswHelpline = ""
     // What the record shows the school has done this year (`LetterHistory`).
@@ -96,6 +105,15 @@ struct LetterValues: MustacheParent, Sendable {
         case "holiday_agreed_from": holidayAgreedFrom
         case "holiday_agreed_to": holidayAgreedTo
         case "holiday_reason": holidayReason
+        case "notice_number": noticeNumber
+        case "notice_from": noticeFrom
+        case "notice_to": noticeTo
+        case "notice_sessions": noticeSessions
+        case "notice_received": noticeReceived
+        case "notice_early_amount": noticeEarlyAmount
+        case "notice_early_by": noticeEarlyBy
+        case "notice_late_amount": noticeLateAmount
+        case "notice_late_by": noticeLateBy
         case "signatory": signatory
         case "esw_helpline": eswHelpline
         case "wrote_before": wroteBefore
@@ -177,6 +195,15 @@ extension LetterFacts {
         values.holidayAgreedFrom = date("holiday_agreed_from")
         values.holidayAgreedTo = date("holiday_agreed_to")
         values.holidayReason = details["holiday_reason"] ?? ""
+        values.noticeNumber = details["notice_number"] ?? ""
+        values.noticeFrom = date("notice_from")
+        values.noticeTo = date("notice_to")
+        values.noticeSessions = details["notice_sessions"] ?? ""
+        values.noticeReceived = date("notice_received")
+        values.noticeEarlyAmount = details["notice_early_amount"] ?? ""
+        values.noticeEarlyBy = date("notice_early_by")
+        values.noticeLateAmount = details["notice_late_amount"] ?? ""
+        values.noticeLateBy = date("notice_late_by")
         values.signatory = signatory
         values.eswHelpline = Self.eswHelpline
         values.wroteBefore = [.letter1, .letter2, .letter3].contains { history.sent[$0] != nil }

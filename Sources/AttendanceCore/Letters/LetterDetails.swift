@@ -12,12 +12,22 @@ public enum LetterDetails {
         case holidayAgreedFrom = "holiday_agreed_from"
         case holidayAgreedTo = "holiday_agreed_to"
         case holidayReason = "holiday_reason"
+        case noticeNumber = "notice_number"
+        case noticeFrom = "notice_from"
+        case noticeTo = "notice_to"
+        case noticeSessions = "notice_sessions"
+        case noticeReceived = "notice_received"
+        case noticeEarlyAmount = "notice_early_amount"
+        case noticeEarlyBy = "notice_early_by"
+        case noticeLateAmount = "notice_late_amount"
+        case noticeLateBy = "notice_late_by"
 
         /// The longest value the field may hold, in characters.
         public var limit: Int {
             switch self {
             case .meetingPlace: return 200
             case .holidayReason: return 1000
+            case .noticeNumber: return 40
             default: return 10
             }
         }
@@ -74,8 +84,11 @@ public enum LetterDetails {
                 problem = .tooLong
             } else {
                 switch field {
-                case .meetingDate, .holidayFrom, .holidayTo, .holidayAgreedFrom, .holidayAgreedTo:
+                case .meetingDate, .holidayFrom, .holidayTo, .holidayAgreedFrom, .holidayAgreedTo, .noticeFrom,
+                    .noticeTo,
+                    .noticeReceived, .noticeEarlyBy, .noticeLateBy:
                     problem = LocalDate(iso: value) == nil ? .notADate : nil
+                case .noticeNumber, .noticeSessions, .noticeEarlyAmount, .noticeLateAmount: problem = nil
                 case .meetingTime: problem = TimeOfDay(text: value) == nil ? .notATime : nil
                 case .holidayDecision: problem = holidayDecisions.contains(value) ? nil : .notAChoice
                 case .meetingPlace, .holidayReason: problem = nil

@@ -11,6 +11,8 @@ public enum LetterKind: String, Sendable, Hashable, Codable, CaseIterable {
     case fpnWarning = "fpn_warning"
     case holidayDecision = "holiday_decision"
     case certificate = "certificate"
+    /// A fixed penalty notice to one parent, made when the Education Lead issues it: never by hand.
+    case penaltyNotice = "penalty_notice"
 
     /// The letter that completes a procedure action, if the action is a letter.
     public init?(action: ProcedureAction) {
@@ -35,6 +37,11 @@ public enum LetterKind: String, Sendable, Hashable, Codable, CaseIterable {
         switch self {
         case .meetingInvitation, .meetingSecondInvitation: return ["meeting_date", "meeting_time", "meeting_place"]
         case .holidayDecision: return ["holiday_from", "holiday_to", "holiday_decision"]
+        case .penaltyNotice:
+            return [
+                "notice_number", "notice_from", "notice_to", "notice_received", "notice_early_amount",
+                "notice_early_by", "notice_late_amount", "notice_late_by",
+            ]
         default: return []
         }
     }

@@ -77,6 +77,27 @@ extension LetterPlaceholder {
             name: "holiday_agreed_to", isSection: false, en: "Last day agreed (when some days were agreed)",
             cy: "Y diwrnod olaf a gytunwyd (pan gytunwyd i rai dyddiau)"),
         .init(name: "holiday_reason", isSection: false, en: "The head's reason", cy: "Rheswm y pennaeth"),
+        .init(name: "notice_number", isSection: false, en: "The penalty notice's number", cy: "Rhif yr hysbysiad cosb"),
+        .init(
+            name: "notice_from", isSection: false, en: "First day of the period the notice is for",
+            cy: "Diwrnod cyntaf y cyfnod y mae'r hysbysiad ar ei gyfer"),
+        .init(
+            name: "notice_to", isSection: false, en: "Last day of the period the notice is for",
+            cy: "Diwrnod olaf y cyfnod y mae'r hysbysiad ar ei gyfer"),
+        .init(
+            name: "notice_sessions", isSection: false, en: "Unauthorised sessions in that period",
+            cy: "Sesiynau anawdurdodedig yn y cyfnod hwnnw"),
+        .init(
+            name: "notice_received", isSection: false, en: "The day the notice is taken to be received",
+            cy: "Y diwrnod y bernir bod yr hysbysiad wedi dod i law"),
+        .init(name: "notice_early_amount", isSection: false, en: "The lower amount (£60)", cy: "Y swm is (£60)"),
+        .init(
+            name: "notice_early_by", isSection: false, en: "Last day to pay the lower amount",
+            cy: "Y diwrnod olaf i dalu'r swm is"),
+        .init(name: "notice_late_amount", isSection: false, en: "The higher amount (£120)", cy: "Y swm uwch (£120)"),
+        .init(
+            name: "notice_late_by", isSection: false, en: "Last day to pay at all",
+            cy: "Y diwrnod olaf i dalu o gwbl"),
         .init(name: "signatory", isSection: false, en: "Who produced the letter", cy: "Pwy a gynhyrchodd y llythyr"),
         .init(
             name: "wrote_before", isSection: true, en: "Shown when Letter 1, 2 or 3 was sent earlier this year",

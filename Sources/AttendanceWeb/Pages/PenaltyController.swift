@@ -1,4 +1,5 @@
 import AttendanceCore
+import AttendanceLetters
 import AttendanceStore
 import Foundation
 import Vapor
@@ -170,9 +171,38 @@ enum PenaltyController {
                 request, notice: nil, error: request.text("error.badRequest"), status: .unprocessableEntity)
         }
         return try await step(request, back: nil) {
-            _ = try await request.context.store.issuePenaltyNotices(
+            let issued = try await request.context.store.issuePenaltyNotices(
                 id, method: method, issuedOn: issuedOn, policy: request.context.policy, by: request.actor)
+            try await produceNotices(issued, request: request)
         }
+    }
+
+    /// Each parent's notice as a kept letter in their language, from the record: its number, the term so far, the
+    /// unauthorised sessions in it, the day of receipt, and the amounts and their last days by the policy.
+    static func produceNotices(_ issued: PenaltyCase, request: Request) async throws {
+        let store = request.context.store
+        let policy = request.context.policy.penaltyNotice
+        let period = DateRange(issued.term.start, min(issued.term.end, request.context.today)) ?? issued.term
+        let (_, summary) = try await store.summary(of: issued.upn, in: period)
+        for notice in issued.notices where notice.status == .issued {
+            let terms = policy.terms(receivedOn: notice.receivedOn)
+            let details = [
+                "notice_number": notice.number, "notice_from": period.start.iso, "notice_to": period.end.iso,
+                "notice_sessions": String(summary.unauthorised), "notice_received": notice.receivedOn.iso,
+                "notice_early_amount": PenaltyWords.pounds(policy.earlyPence), "notice_early_by": terms.earlyUntil.iso,
+                "notice_late_amount": PenaltyWords.pounds(policy.latePence), "notice_late_by": terms.lateUntil.iso,
+            ]
+            do {
+                _ = try await request.context.letters.produce(
+                    .penaltyNotice, for: issued.upn, school: issued.school, details: details,
+                    today: request.context.today, by: request.actor, signatory: try request.signedIn.user.displayName,
+                    onlyTo: notice.parent)
+            } catch LetterProblem.notOnRoll {
+                // The pupil has left the school: the notice stands on record; its letter is the authority's to send.
+                request.logger.warning("a penalty notice's letter could not be made: the pupil is no longer on roll")
+            }
+        }
+        sendInBackground(request.context.letters, logger: request.logger)
     }
 
     @Sendable static func pay(_ request: Request) async throws -> Response {

@@ -304,7 +304,8 @@ extension PupilPage.Letters {
                     status: LetterRow.status($0, text: text))
             }, produceAction: SiteURL.schoolPupil(.produceLetter, school, upn), produceLabel: plain("letters.produce"),
             kindLabel: plain("letters.kind"),
-            kinds: LetterKind.allCases.filter { $0 != .fpnWarning || mayWarn }.map {
+            // A penalty notice is made only when the Education Lead issues it.
+            kinds: LetterKind.allCases.filter { ($0 != .fpnWarning || mayWarn) && $0 != .penaltyNotice }.map {
                 PupilPage.Option(
                     value: $0.rawValue, label: plain("letters.kind.\($0.rawValue)"),
                     needs: ($0.requiredDetails + ($0 == .holidayDecision ? ["holiday_reason"] : [])).joined(
