@@ -2,48 +2,6 @@ import AttendanceCore
 import Foundation
 import SQLKit
 
-/// A pupil's penalty notice case in one term, with its record of steps and its notices.
-public struct PenaltyCase: Sendable, Hashable {
-    public let id: Int
-    public let upn: UPN
-    public let school: LAESTAB
-    public let term: DateRange
-    public let criteria: [PenaltyCriterion]
-    /// Sessions counted for each criterion when the case was opened.
-    public let counts: [String: Int]
-    public let status: PenaltyStatus
-    public let warnedOn: LocalDate?
-    public let events: [PenaltyEvent]
-    public let notices: [PenaltyNoticeRecord]
-}
-
-/// One step of a case or a notice, as recorded: never changed.
-public struct PenaltyEvent: Sendable, Hashable {
-    public let step: String
-    public let noticeID: Int?
-    public let at: String
-    public let by: String
-    public let reason: String?
-    public let data: String?
-}
-
-/// A notice served on one parent.
-public struct PenaltyNoticeRecord: Sendable, Hashable {
-    public let id: Int
-    public let caseID: Int
-    public let number: String
-    public let parent: String
-    public let address: String?
-    public let language: LanguagePreference
-    public let method: ServiceMethod
-    public let issuedOn: LocalDate
-    public let receivedOn: LocalDate
-    public let status: NoticeStatus
-    public let paidPence: Int?
-    public let paidOn: LocalDate?
-    public let reference: String?
-}
-
 extension Store {
     /// Opens a case when the head warns a parent: the criteria met this term, with their counts, and the
     /// warning as its first steps. A pupil has one open case per term; after a decline a new one may open.

@@ -8,7 +8,7 @@ extension PenaltyStatus: ExpressibleByArgument {}
 struct PenaltyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fpn", abstract: "Fixed penalty notices: move them on by the calendar, and list them.",
-        subcommands: [RunPenalties.self, ListPenalties.self])
+        subcommands: [RunPenalties.self, ListPenalties.self, PenaltyReportCommand.self])
 }
 
 struct RunPenalties: AsyncParsableCommand {
@@ -107,6 +107,61 @@ struct ListPenalties: AsyncParsableCommand {
             print(
                 "\(line.case)  \(line.upn)  \(line.school)  \(line.term)  \(line.criteria.joined(separator: ","))  "
                     + "\(line.status)\(line.parent.map { "  \($0)" } ?? "")\(due)")
+        }
+        if lines.isEmpty { print("No penalty notice cases.") }
+    }
+}
+
+struct PenaltyReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract:
+            "Per term: requested, approved, declined, issued, paid at each amount, unpaid, referred, by criterion.")
+
+    @Option(help: ArgumentHelp("Only this school (default: the whole authority).", valueName: "LAESTAB"))
+    var school: String?
+    @Option(help: "json or text.") var format: ReportFormat = .text
+    @OptionGroup var db: DatabaseOptions
+
+    struct Line: Encodable {
+        let term: String
+        let criterion: String
+        let tally: PenaltyTally
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(term, forKey: .term)
+            try container.encode(criterion, forKey: .criterion)
+            try tally.encode(to: encoder)
+        }
+
+        enum CodingKeys: String, CodingKey { case term, criterion }
+    }
+
+    func validate() throws {
+        guard format != .csv else { throw ValidationError("--format: json or text") }
+        _ = try parseSchool(school)
+    }
+
+    func run() async throws {
+        let settings = try Settings(db)
+        let only = try parseSchool(school)
+        let cases = try await settings.withStore { try await $0.penaltyCases(school: only) }
+        let lines = PenaltyReport.lines(cases, notice: settings.policy.penaltyNotice).map {
+            Line(
+                term: "\($0.term.start.iso)/\($0.term.end.iso)", criterion: $0.criterion?.rawValue ?? "all",
+                tally: $0.tally)
+        }
+        if format == .json {
+            print(try jsonText(lines))
+            return
+        }
+        print("term  criterion  requested approved declined issued paid_early paid_late unpaid referred withdrawn")
+        for line in lines {
+            let t = line.tally
+            print(
+                "\(line.term)  \(line.criterion)  \(t.requested) \(t.approved) \(t.declined) \(t.issued) "
+                    + "\(t.paidEarly) \(t.paidLate) \(t.unpaid) \(t.referred) \(t.withdrawn)")
         }
         if lines.isEmpty { print("No penalty notice cases.") }
     }

@@ -119,6 +119,20 @@ extension StoreTests {
                 policy: policy, by: lead)
             #expect(declined.status == .declined)
             #expect(declined.events.last?.reason == "Prosecution under way" && declined.events.last?.by == lead.name)
+            // The term's report: two requests, one approved and one declined, two notices, one paid at £60, one
+            // unpaid and referred; the same under the one criterion.
+            let lines = PenaltyReport.lines(
+                try await store.penaltyCases(school: school), notice: policy.penaltyNotice)
+            var expected = PenaltyTally()
+            expected.requested = 2
+            expected.approved = 1
+            expected.declined = 1
+            expected.issued = 2
+            expected.paidEarly = 1
+            expected.unpaid = 1
+            expected.referred = 1
+            #expect(lines.map(\.criterion) == [nil, .unauthorised])
+            #expect(lines.allSatisfy { $0.tally == expected && $0.term == term })
         }
     }
 

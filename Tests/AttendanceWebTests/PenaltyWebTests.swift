@@ -52,6 +52,7 @@ import VaporTesting
             var governor = try await Browser.signedIn(app, as: .governor)
             let counts = try await governor.get(SiteURL.school(.schoolPenalties, mainSchool)).body.string
             #expect(!counts.contains(pupil.displayName) && !counts.contains(pupil.upn.value))
+            #expect(counts.contains("class=\"figures penalty-report\"") && counts.contains("unauthorised absence"))
             // The Education Lead sees the request with what to weigh, and approves it with a reason.
             var lead = try await Browser.signedIn(app, as: .educationLead)
             let queue = try await lead.get(SiteURL.penaltyQueue.path()).body.string

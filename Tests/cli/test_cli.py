@@ -357,6 +357,7 @@ def test_penalty_notices_are_listed_and_moved_on_by_date(demo_db):
     assert "0 notices unpaid after 42 days." in run("fpn", "run", "--as-of", "2026-12-01", "--database", demo_db).stdout
     bad = run("fpn", "list", "--status", "lost", "--database", demo_db, check=False)
     assert bad.returncode != 0 and "status" in bad.stderr
+    assert json.loads(run("fpn", "report", "--format", "json", "--database", demo_db).stdout) == []
 
 
 @pytest.mark.skipif("TEST_POSTGRES_URL" not in os.environ, reason="TEST_POSTGRES_URL is not set")
@@ -445,4 +446,3 @@ def test_the_procedure_dry_run_counts_match_the_pupil_reports_and_a_second_run_r
     assert any(line["upn"] == letter["upn"] and line["action"] == "letter_1" for line in withdrawn), withdrawn
     assert all("imported from corrections.csv" in line["withdrawn_because"] for line in withdrawn)
     assert all(not line.get("withdrawn") and "withdrawn_because" not in line for line in third if line not in withdrawn)
-

@@ -142,6 +142,7 @@ struct SchoolPenaltiesPage: PageModel {
     let cases: [PenaltyCaseView]?
     let noCases: String
     let words: PenaltyFormWords
+    let report: PenaltyReportTable
 
     static func make(
         school: School, cases: [PenaltyCase], pupils: [UPN: Pupil], countsOnly: Bool, forHead: Bool,
@@ -162,7 +163,8 @@ struct SchoolPenaltiesPage: PageModel {
                     PenaltyCaseView.make(
                         $0, pupil: pupils[$0.upn], facts: [], forHead: forHead, forLead: false, today: today,
                         policy: policy, text: text)
-                }, noCases: plain("penalty.noCases"), words: PenaltyFormWords(text: text))
+                }, noCases: plain("penalty.noCases"), words: PenaltyFormWords(text: text),
+            report: .make(cases, policy: policy, text: text))
     }
 }
 
@@ -183,6 +185,7 @@ struct PenaltyQueuePage: PageModel {
     let error: String?
     let sections: [Section]
     let words: PenaltyFormWords
+    let report: PenaltyReportTable
 
     static func make(
         cases: [PenaltyCase], pupils: [UPN: Pupil], facts: [Int: [PenaltyPacket.Fact]], today: LocalDate,
@@ -217,7 +220,48 @@ struct PenaltyQueuePage: PageModel {
                 Section(
                     title: plain("penalty.section.issued"), empty: plain("penalty.none"),
                     cases: issued.filter { !$0.notices.contains { $0.status == .unpaid } }.map(view)),
-            ], words: PenaltyFormWords(text: text))
+            ], words: PenaltyFormWords(text: text), report: .make(cases, policy: policy, text: text))
+    }
+}
+
+/// The per-term report as a table: requested, approved, declined, issued, paid at each amount, unpaid, referred,
+/// for every case and then each criterion.
+struct PenaltyReportTable: Sendable {
+    struct Row: Sendable {
+        let term: String
+        let criterion: String
+        let numbers: [Int]
+    }
+
+    let title: String
+    let termLabel: String
+    let criterionLabel: String
+    let columns: [String]
+    let rows: [Row]
+    let hasRows: Bool
+
+    static func make(_ cases: [PenaltyCase], policy: Policy, text: @escaping PupilPage.Text) -> PenaltyReportTable {
+        let plain = { (key: String) in text(key, [:]) }
+        let rows = PenaltyReport.lines(cases, notice: policy.penaltyNotice).map { line in
+            let t = line.tally
+            return Row(
+                term: FamilyWords.dates(line.term),
+                criterion: line.criterion.map { plain("criterion.\($0.rawValue)") } ?? plain("penalty.report.all"),
+                numbers: [t.requested, t.approved, t.declined, t.issued, t.paidEarly, t.paidLate, t.unpaid, t.referred])
+        }
+        return PenaltyReportTable(
+            title: plain("penalty.report.title"), termLabel: plain("penalty.report.term"),
+            criterionLabel: plain("penalty.report.criterion"),
+            columns: [
+                "requested", "approved", "declined", "issued", "paidEarly", "paidLate", "unpaid", "referred",
+            ].map {
+                text(
+                    "penalty.report.\($0)",
+                    [
+                        "early": PenaltyWords.pounds(policy.penaltyNotice.earlyPence),
+                        "late": PenaltyWords.pounds(policy.penaltyNotice.latePence),
+                    ])
+            }, rows: rows, hasRows: !rows.isEmpty)
     }
 }
 
