@@ -646,3 +646,88 @@ def test_a_parent_reports_and_asks_for_leave_on_a_phone_and_the_head_decides(ser
         assert problems == {}
     finally:
         browser.set_window_size(1024, 900)
+
+
+def test_the_head_requests_a_penalty_notice_and_the_lead_issues_two_and_one_goes_for_prosecution(server, browser):
+    import datetime
+    base, database = server
+    today = datetime.date.today()
+    # The head sends a warning from the queue if none is out yet (an earlier test may have sent one).
+    sign_in(browser, base, "head@demo.example")
+    with sqlite3.connect(database) as db:
+        warned = db.execute("SELECT count(*) FROM penalty_cases WHERE status = 'warned'").fetchone()[0]
+    if not warned:
+        browser.get(base + "/schools/6654001/actions")
+        if not browser.find_elements(By.CSS_SELECTOR, "form[action$='/penalty-warning'] button"):
+            browser.find_element(By.CSS_SELECTOR, "form[action$='/actions/run'] button").click()
+            WebDriverWait(browser, 60).until(
+                lambda d: d.find_elements(By.CSS_SELECTOR, "form[action$='/penalty-warning'] button"))
+        browser.find_element(By.CSS_SELECTOR, "form[action$='/penalty-warning'] button").click()
+        WebDriverWait(browser, 30).until(lambda d: "saved=1" in d.current_url)
+    with sqlite3.connect(database) as db:
+        case_id, pupil_id, term_start = db.execute(
+            "SELECT id, pupil_id, term_start FROM penalty_cases WHERE status = 'warned' ORDER BY id LIMIT 1").fetchone()
+        # The warning went out before the term (the test moves it back rather than wait ten school days), and the
+        # school's records give the child two parents with parental responsibility, one reading Welsh, one English.
+        db.execute("UPDATE penalty_cases SET warned_on = ? WHERE id = ?",
+                   ((datetime.date.fromisoformat(term_start) - datetime.timedelta(days=1)).isoformat(), case_id))
+        db.execute("DELETE FROM contacts WHERE pupil_id = ? AND priority > 2", (pupil_id,))
+        db.execute("INSERT INTO contacts (pupil_id, priority, name, relationship, parental_responsibility, language, "
+                   "address) VALUES (?, 1, 'Nia Prys', 'Mother', 1, 'cy', '1 Stryt Fawr, Wrecsam LL11 1AA'), "
+                   "(?, 2, 'Tom Price', 'Father', 1, 'en', '9 Ffordd y Parc, Wrecsam LL13 7AB') "
+                   "ON CONFLICT (pupil_id, priority) DO UPDATE SET name = excluded.name, parental_responsibility = 1, "
+                   "language = excluded.language, address = excluded.address, email = NULL",
+                   (pupil_id, pupil_id))
+    # The head requests, with the notes the Education Lead weighs.
+    browser.get(base + "/schools/6654001/penalties")
+    form = browser.find_element(By.CSS_SELECTOR, f"form[action='/schools/6654001/penalties/{case_id}/request']")
+    form.find_element(By.NAME, "engagement").send_keys("Two letters and a meeting invitation unanswered")
+    form.find_element(By.NAME, "equality").send_keys("No equality concerns known")
+    form.find_element(By.CSS_SELECTOR, "button").click()
+    WebDriverWait(browser, 10).until(lambda d: "saved=1" in d.current_url)
+    # The Education Lead approves with a reason and issues by hand today.
+    sign_in(browser, base, "lead@demo.example")
+    browser.find_element(By.LINK_TEXT, "Penalty notices").click()
+    assert "Two letters and a meeting invitation unanswered" in browser.find_element(By.TAG_NAME, "main").text
+    decide = browser.find_element(By.CSS_SELECTOR, f"form[action='/penalties/{case_id}/decision']")
+    decide.find_element(By.CSS_SELECTOR, "input[value='approve']").click()
+    decide.find_element(By.NAME, "reason").send_keys("Meets the code of conduct; parents not engaging")
+    decide.find_element(By.CSS_SELECTOR, "button").click()
+    WebDriverWait(browser, 10).until(lambda d: "saved=1" in d.current_url)
+    issue = browser.find_element(By.CSS_SELECTOR, f"form[action='/penalties/{case_id}/issue']")
+    from selenium.webdriver.support.ui import Select
+    Select(issue.find_element(By.NAME, "method")).select_by_value("hand")
+    issue.find_element(By.CSS_SELECTOR, "button").click()
+    WebDriverWait(browser, 60).until(lambda d: "saved=1" in d.current_url)
+    with sqlite3.connect(database) as db:
+        notices = db.execute("SELECT id, parent, language FROM penalty_notices WHERE case_id = ? ORDER BY id",
+                             (case_id,)).fetchall()
+        letters = db.execute("SELECT languages FROM letters WHERE kind = 'penalty_notice' AND pupil_id = ?",
+                             (pupil_id,)).fetchall()
+    assert [(n[1], n[2]) for n in notices] == [("Nia Prys", "cy"), ("Tom Price", "en")]
+    assert sorted(row[0] for row in letters) == ["cy", "en"]
+    # A payment of £60 for the mother's notice.
+    pay = browser.find_element(By.CSS_SELECTOR, f"form[action='/penalties/notices/{notices[0][0]}/payment']")
+    assert pay.find_element(By.NAME, "amount").get_attribute("value") == "60"
+    pay.find_element(By.NAME, "reference").send_keys("WX-2026-001")
+    pay.find_element(By.CSS_SELECTOR, "button").click()
+    WebDriverWait(browser, 10).until(lambda d: "saved=1" in d.current_url)
+    # Time moves on: 43 days after receipt the father's is unpaid, on the list to refer for prosecution.
+    later = (today + datetime.timedelta(days=43)).isoformat()
+    ran = subprocess.run([BIN, "fpn", "run", "--as-of", later, "--database", database], capture_output=True, text=True)
+    assert "1 notice unpaid" in ran.stdout, ran.stdout + ran.stderr
+    browser.get(base + "/penalties")
+    browser.find_element(By.CSS_SELECTOR, f"form[action='/penalties/notices/{notices[1][0]}/refer'] button").click()
+    WebDriverWait(browser, 10).until(lambda d: "saved=1" in d.current_url)
+    with sqlite3.connect(database) as db:
+        statuses = [row[0] for row in db.execute(
+            "SELECT status FROM penalty_notices WHERE case_id = ? ORDER BY id", (case_id,))]
+        paid = db.execute("SELECT paid_pence FROM penalty_notices WHERE id = ?", (notices[0][0],)).fetchone()[0]
+    assert statuses == ["paid", "prosecution_referred"] and paid == 6000
+    problems = {}
+    for lang in ("en", "cy"):
+        browser.get(base + "/penalties?lang=" + lang)
+        found = axe_problems(browser)
+        if found:
+            problems["/penalties " + lang] = found
+    assert problems == {}

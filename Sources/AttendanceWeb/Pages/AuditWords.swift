@@ -49,7 +49,7 @@ enum AuditWords {
         case "part": return Catalogue.known("family.part.\(stored)", text) ?? stored
         case "category": return Catalogue.known("leave.category.\(stored)", text) ?? stored
         case "decision": return Catalogue.known("leave.status.\(stored)", text) ?? stored
-        case "pence": return Int(stored).map(PenaltyWords.pounds) ?? stored
+        case "pence": return Int(stored).map { PenaltyWords.pounds($0) } ?? stored
         case "reason" where values["part"] != nil: return Catalogue.known("family.reason.\(stored)", text) ?? stored
         case "basis": return ActionWords.why(stored, count: values["count"].flatMap { Int($0) } ?? 0, text: text)
         case "role", "roles":

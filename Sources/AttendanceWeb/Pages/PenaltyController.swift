@@ -209,7 +209,9 @@ enum PenaltyController {
         guard let id = request.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
         let form = try request.content.decode([String: String].self)
         let reference = (form["reference"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let pounds = Decimal(string: form["amount"] ?? ""), let paidOn = LocalDate(iso: form["paid_on"] ?? ""),
+        // "60", "60.00" or "£60", as a person types it.
+        let typed = (form["amount"] ?? "").replacingOccurrences(of: "£", with: "").trimmingCharacters(in: .whitespaces)
+        guard let pounds = Decimal(string: typed), let paidOn = LocalDate(iso: form["paid_on"] ?? ""),
             !reference.isEmpty, reference.count <= 100
         else {
             return try await renderQueue(

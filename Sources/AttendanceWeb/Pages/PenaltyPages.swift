@@ -60,7 +60,7 @@ struct PenaltyCaseView: Sendable {
                     referAction: forLead && notice.status == .unpaid ? SiteURL.referPenalty.path(id) : nil,
                     withdrawAction: forLead && [.issued, .unpaid].contains(notice.status)
                         ? SiteURL.withdrawNotice.path(id) : nil,
-                    dueNow: due.map { PenaltyWords.pounds($0) } ?? "")
+                    dueNow: due.map { PenaltyWords.pounds($0, sign: false) } ?? "")
             },
             requestAction: forHead && found.status == .warned
                 ? SiteURL.school(.requestPenalty, found.school, id: found.id) : nil,
@@ -85,8 +85,9 @@ enum PenaltyPacket {
 
 /// A case's steps and notices in words.
 enum PenaltyWords {
-    static func pounds(_ pence: Int) -> String {
-        "£\(pence / 100)" + (pence % 100 == 0 ? "" : String(format: ".%02d", pence % 100))
+    /// An amount as a person writes it: "£60", "£60.50"; without the sign for a form's field.
+    static func pounds(_ pence: Int, sign: Bool = true) -> String {
+        (sign ? "£" : "") + "\(pence / 100)" + (pence % 100 == 0 ? "" : String(format: ".%02d", pence % 100))
     }
 
     static func step(_ event: PenaltyEvent, notices: [PenaltyNoticeRecord], text: PupilPage.Text) -> String {
