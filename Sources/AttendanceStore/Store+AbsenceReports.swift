@@ -90,9 +90,7 @@ extension Store {
             throw StoreError.evidenceRequired
         }
         let noReason = codes.code(meaning: .noReasonYet)?.code
-        let existing = Dictionary(
-            try await marks(of: report.upn, in: report.dates).map { ($0.mark.session, $0.mark.code) },
-            uniquingKeysWith: { first, _ in first })
+        let existing = try await markCodes(of: report.upn, in: report.dates)
         let pupilID = try await requirePupil(report.upn).id
         let entries = calendar.sessions(in: report.dates).filter(report.covers).compactMap { session -> MarkEntry? in
             let current = existing[session]

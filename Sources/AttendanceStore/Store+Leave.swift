@@ -140,9 +140,7 @@ extension Store {
         guard let holiday = extended ?? codes.leaveCode(), let refused = codes.code(meaning: .holidayNotAgreed),
             let noReason = codes.code(meaning: .noReasonYet)
         else { return [] }
-        let existing = Dictionary(
-            try await marks(of: request.upn, in: request.dates).map { ($0.mark.session, $0.mark.code) },
-            uniquingKeysWith: { first, _ in first })
+        let existing = try await markCodes(of: request.upn, in: request.dates)
         var marks: [(mark: Mark, expected: ExpectedMark)] = []
         for session in calendar.sessions(in: request.dates) {
             let current = existing[session]
@@ -155,6 +153,13 @@ extension Store {
             }
         }
         return marks
+    }
+
+    /// The code of each session marked for a pupil in a range: what a decision or a confirmation may replace.
+    func markCodes(of upn: UPN, in range: DateRange) async throws -> [SchoolSession: String] {
+        Dictionary(
+            try await marks(of: upn, in: range).map { ($0.mark.session, $0.mark.code) },
+            uniquingKeysWith: { first, _ in first })
     }
 
     /// A register save in the light of the head's leave decisions: a pupil marked absent with no reason on a day

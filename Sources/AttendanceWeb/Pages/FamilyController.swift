@@ -23,11 +23,7 @@ enum FamilyController {
             messages = try await store.deliveries(of: placement.upn).filter {
                 $0.letterID == nil && theirs.contains($0.recipient.lowercased())
             }
-            // A parent sees the letters addressed to them, by their name or their email.
-            letters = try await store.letters(of: placement.upn).filter {
-                $0.recipientNames.contains(principal.user.displayName)
-                    || $0.recipientEmail?.lowercased() == principal.user.email.lowercased()
-            }
+            letters = try await store.letters(of: placement.upn).filter { isAddressed($0, to: principal) }
         }
         return .make(
             upn: placement.upn, reports: try await store.absenceReports(of: placement.upn),
@@ -36,6 +32,13 @@ enum FamilyController {
             letters: letters, messages: messages, mine: mine, notice: notice, error: error, codes: store.codes,
             language: request.language,
             text: request.text)
+    }
+
+    /// Whether a kept letter was addressed to the signed-in parent: by their name as the school has it, or their
+    /// email. A parent sees only these.
+    static func isAddressed(_ letter: StoredLetter, to principal: Principal) -> Bool {
+        letter.recipientNames.contains(principal.user.displayName)
+            || letter.recipientEmail?.lowercased() == principal.user.email.lowercased()
     }
 
     /// The contact record that is the signed-in parent's own: by their email, or their name as the school has it.
@@ -154,10 +157,7 @@ enum FamilyController {
                 principal.allows(.workActions, .school(letter.school)) || principal.allows(.viewAuthority, .none)
             else { throw Abort(.forbidden) }
         case .parent:
-            guard
-                letter.recipientNames.contains(principal.user.displayName)
-                    || letter.recipientEmail?.lowercased() == principal.user.email.lowercased()
-            else { throw Abort(.forbidden) }
+            guard isAddressed(letter, to: principal) else { throw Abort(.forbidden) }
         case .none, .formerSchools: throw Abort(.forbidden)
         }
         return Response.letterDocument(letter.html ?? "")

@@ -80,7 +80,7 @@ enum PenaltyController {
         let pupils = try await pupils(of: cases, store: store)
         var facts: [Int: [PenaltyPacket.Fact]] = [:]
         for found in cases where found.status == .requested {
-            facts[found.id] = try await packet(found, pupil: pupils[found.upn], request: request)
+            facts[found.id] = try await packet(found, pupil: pupils[found.upn], every: cases, request: request)
         }
         return try Page.render(
             PenaltyQueuePage.make(
@@ -91,7 +91,10 @@ enum PenaltyController {
 
     /// What the education lead weighs beside a request, from the record: the school, the term's figures, the
     /// pupil's needs and circumstances as recorded, the letters sent, the head's notes, and each parent's notices.
-    static func packet(_ found: PenaltyCase, pupil: Pupil?, request: Request) async throws -> [PenaltyPacket.Fact] {
+    /// - Parameter every: every case in the authority, for each parent's notices in the last 12 months.
+    static func packet(_ found: PenaltyCase, pupil: Pupil?, every cases: [PenaltyCase], request: Request)
+        async throws -> [PenaltyPacket.Fact]
+    {
         let store = request.context.store
         let text = request.text
         let plain = { (key: String) in text(key, [:]) }
@@ -133,12 +136,11 @@ enum PenaltyController {
             add("penalty.form.equality", notes["equality"] ?? "")
         }
         let parents = try await store.contacts(of: found.upn).filter(\.parentalResponsibility)
-        let everyCase = try await store.penaltyCases(school: nil)
         let yearAgo = request.context.today.adding(days: -365)
         add(
             "penalty.fact.parents",
             parents.map { parent in
-                let count = everyCase.flatMap(\.notices).filter {
+                let count = cases.flatMap(\.notices).filter {
                     $0.parent == parent.name && $0.issuedOn > yearAgo && $0.status != .withdrawn
                 }.count
                 return text("penalty.fact.parentNotices", ["parent": parent.name, "count": String(count)])
