@@ -32,17 +32,6 @@ import VaporTesting
             .replacingOccurrences(of: "&#39;", with: "'").replacingOccurrences(of: "&quot;", with: "\"")
     }
 
-    /// Words the English catalogue uses and the Welsh one never does: on a Welsh page they are English.
-    func englishOnlyWords() -> Set<String> {
-        func words(_ language: Language) -> Set<String> {
-            Set(
-                strings.keys(language).flatMap { key in
-                    strings(key, language).lowercased().split(whereSeparator: { !$0.isLetter }).map(String.init)
-                })
-        }
-        return words(.en).subtracting(words(.cy)).filter { $0.count >= 3 }
-    }
-
     /// The pages each role opens, by role: its own and what its menu and its pages link to.
     struct Tour {
         var pupilWithActions: UPN
@@ -145,7 +134,7 @@ import VaporTesting
                 penalty.id, school: mainSchool, engagement: "Dim ateb", equality: "Dim", today: testToday,
                 policy: .wrexham2025, by: head)
             let keys = strings.keys(.en).union(strings.keys(.cy))
-            let english = language == .cy ? englishOnlyWords() : []
+            let english = language == .cy ? PageModelTests.englishOnlyWords(strings) : []
             // Names and abbreviations in both languages, and Welsh words the English catalogue also uses: a parent
             // called Mark in the demo, "ar ran" (on behalf of) on a letter.
             let allowed: Set<String> = ["wrexham", "upn", "laestab", "csv", "pdf", "api", "mark", "ran"]

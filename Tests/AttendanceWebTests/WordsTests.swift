@@ -69,7 +69,9 @@ extension PageModelTests {
     }
 
     /// Words the English catalogue uses and the Welsh one never does: on a Welsh page they are English.
-    var englishOnlyWords: Set<String> {
+    var englishOnlyWords: Set<String> { Self.englishOnlyWords(strings) }
+
+    static func englishOnlyWords(_ strings: Strings) -> Set<String> {
         func words(_ language: Language) -> Set<String> {
             Set(
                 strings.keys(language).flatMap { key in
