@@ -57,16 +57,26 @@ extension Store {
     }
 
     func contactAttempts(schoolID: Int, on date: LocalDate) async throws -> [ContactAttempt] {
+        try await contactAttempts(where: "c.school_id = \(bind: schoolID) AND c.date = \(bind: date.iso)")
+    }
+
+    /// A pupil's calls and messages at a school in a range of days, oldest first.
+    func contactAttempts(of pupilID: Int, school schoolID: Int, in range: DateRange) async throws -> [ContactAttempt] {
+        try await contactAttempts(
+            where: "c.pupil_id = \(bind: pupilID) AND c.school_id = \(bind: schoolID) AND c.date >= "
+                + "\(bind: range.start.iso) AND c.date <= \(bind: range.end.iso)")
+    }
+
+    private func contactAttempts(where condition: SQLQueryString) async throws -> [ContactAttempt] {
         let rows = try await sql.raw(
-            """
-            SELECT c.*, p.upn FROM contact_attempts c JOIN pupils p ON p.id = c.pupil_id
-            WHERE c.school_id = \(bind: schoolID) AND c.date = \(bind: date.iso) ORDER BY c.id
-            """
+            "SELECT c.*, p.upn FROM contact_attempts c JOIN pupils p ON p.id = c.pupil_id WHERE " + condition
+                + " ORDER BY c.date, c.id"
         ).all()
         return try rows.compactMap { row in
             guard let method = ContactAttempt.Method(rawValue: try row.decode(column: "method", as: String.self)),
                 let outcome = ContactAttempt.Outcome(rawValue: try row.decode(column: "outcome", as: String.self)),
-                let upn = try? UPN(try row.decode(column: "upn", as: String.self))
+                let upn = try? UPN(try row.decode(column: "upn", as: String.self)),
+                let date = LocalDate(iso: try row.decode(column: "date", as: String.self))
             else { return nil }
             return ContactAttempt(
                 id: try row.decode(column: "id", as: Int.self), upn: upn, date: date, method: method,

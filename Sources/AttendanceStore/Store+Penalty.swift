@@ -49,7 +49,8 @@ extension Store {
     /// the kind counted continuing after it. The head's notes on engagement and equality are kept with it.
     public func requestPenalty(
         _ id: Int, school laestab: LAESTAB, engagement: String, equality: String, today: LocalDate, policy: Policy,
-        by actor: AuditActor, at now: Date = Date()
+        by actor: AuditActor, at now: Date = Date(),
+        document: @Sendable (PenaltyPack) async throws -> PenaltyPackDocument
     ) async throws -> PenaltyCase {
         let found = try await requirePenaltyCase(id)
         guard found.school == laestab else { throw StoreError.notFound("penalty case \(id)") }
@@ -66,10 +67,14 @@ extension Store {
                 schoolDaysSinceWarning: waited, wait: policy.penaltyNotice.waitAfterWarningSchoolDays,
                 sessionsSinceWarning: since)
         } catch { throw StoreError.penalty(error) }
+        let pack = try await assemblePenaltyPack(
+            found, engagement: engagement, equality: equality, today: today, policy: policy, by: actor, at: now)
+        let made = try await document(pack)
         try await recordPenaltyStep(
             found, to: next, step: .request, reason: nil,
             data: auditJSON(["engagement": engagement, "equality": equality, "sessions_since_warning": String(since)]),
-            by: actor, at: now)
+            by: actor, at: now
+        ) { db in try await Self.keepPenaltyPack(pack, document: made, on: db) }
         return try await requirePenaltyCase(id)
     }
 
@@ -89,11 +94,7 @@ extension Store {
         if approve {
             let parents = try await contacts(of: found.upn).filter(\.parentalResponsibility).map(\.name)
             var counts: [String: Int] = [:]
-            for parent in parents {
-                counts[parent] = try await penaltyNotices(
-                    where: "n.parent = \(bind: parent) AND n.issued_on > \(bind: today.adding(days: -365).iso)"
-                ).filter { $0.status != .withdrawn }.count
-            }
+            for parent in parents { counts[parent] = try await noticesInLastYear(parent: parent, today: today) }
             let prosecuted = try await penaltyCases(where: "p.upn = \(bind: found.upn.value)").contains { other in
                 other.id != found.id && other.term.overlaps(found.term)
                     && other.notices.contains { $0.status == .prosecutionReferred }
@@ -247,10 +248,11 @@ extension Store {
 
     private func recordPenaltyStep(
         _ found: PenaltyCase, to next: PenaltyStatus, step: PenaltyStep, reason: String?, data: String?,
-        by actor: AuditActor, at now: Date
+        by actor: AuditActor, at now: Date, also: (@Sendable (any SQLDatabase) async throws -> Void)? = nil
     ) async throws {
         let at = Timestamp.text(now)
         try await transaction { db in
+            try await also?(db)
             try await db.update("penalty_cases").set("status", to: next.rawValue).where("id", .equal, found.id)
                 .where("status", .equal, found.status.rawValue).run()
             try await Self.penaltyEvents(
@@ -301,8 +303,9 @@ extension Store {
     private func penaltyCases(where condition: SQLQueryString) async throws -> [PenaltyCase] {
         let rows = try await sql.raw(
             """
-            SELECT c.*, p.upn, s.laestab FROM penalty_cases c JOIN pupils p ON p.id = c.pupil_id
-            JOIN schools s ON s.id = c.school_id WHERE
+            SELECT c.*, p.upn, s.laestab, k.id AS pack_id, CASE WHEN k.pdf IS NULL THEN 0 ELSE 1 END AS pack_pdf
+            FROM penalty_cases c JOIN pupils p ON p.id = c.pupil_id JOIN schools s ON s.id = c.school_id
+            LEFT JOIN penalty_packs k ON k.case_id = c.id WHERE
             """ + " " + condition + " ORDER BY c.id DESC"
         ).all()
         var cases: [PenaltyCase] = []
@@ -336,12 +339,14 @@ extension Store {
                     criteria: try row.decode(column: "criteria", as: String.self).split(separator: ",")
                         .compactMap { PenaltyCriterion(rawValue: String($0)) }, counts: counts, status: status,
                     warnedOn: try row.decode(column: "warned_on", as: String?.self).flatMap { LocalDate(iso: $0) },
-                    events: events, notices: try await penaltyNotices(where: "n.case_id = \(bind: id)")))
+                    events: events, notices: try await penaltyNotices(where: "n.case_id = \(bind: id)"),
+                    pack: try row.decode(column: "pack_id", as: Int?.self) == nil
+                        ? .none : try row.decode(column: "pack_pdf", as: Int.self) == 1 ? .documentAndPDF : .document))
         }
         return cases
     }
 
-    private func penaltyNotices(where condition: SQLQueryString) async throws -> [PenaltyNoticeRecord] {
+    func penaltyNotices(where condition: SQLQueryString) async throws -> [PenaltyNoticeRecord] {
         try await sql.raw("SELECT n.* FROM penalty_notices n WHERE " + condition + " ORDER BY n.id").all().map { row in
             guard let issued = LocalDate(iso: try row.decode(column: "issued_on", as: String.self)),
                 let received = LocalDate(iso: try row.decode(column: "received_on", as: String.self)),

@@ -138,6 +138,16 @@ enum Page {
             type(of: model).template, PageContext(page: model, frame: PageFrame(request: request)), request, status)
     }
 
+    /// A model's template as HTML text: for a document kept as evidence (its template is a whole document).
+    static func document(_ model: some PageModel, request: Request) throws -> String {
+        let template = type(of: model).template
+        guard
+            let html = request.context.templates.render(
+                PageContext(page: model, frame: PageFrame(request: request)), withTemplate: template)
+        else { throw Abort(.internalServerError, reason: "template \(template) is missing") }
+        return html
+    }
+
     private static func respond(
         _ template: String, _ context: PageContext, _ request: Request, _ status: HTTPStatus
     ) throws -> Response {

@@ -21,7 +21,7 @@ enum SiteURL: String, CaseIterable, Sendable {
     case apiPupilSummary, apiPupilMarks, apiRegister, apiSchoolSummary
     case reportAbsence, askLeave, familyLetter, contactDetails, leaveQueue, decideLeave, confirmReport
     case apiAbsenceReports, apiLeaveRequests, apiLeaveDecision
-    case schoolPenalties, requestPenalty, withdrawPenalty
+    case schoolPenalties, requestPenalty, withdrawPenalty, penaltyPack, penaltyPackPDF, penaltyPackData
     case penaltyQueue, decidePenalty, issuePenalty, payPenalty, referPenalty, withdrawNotice
 
     /// The path's segments: literals as they are, parameters as `:name`.
@@ -89,6 +89,9 @@ enum SiteURL: String, CaseIterable, Sendable {
         case .schoolPenalties: ["schools", ":laestab", "penalties"]
         case .requestPenalty: ["schools", ":laestab", "penalties", ":id", "request"]
         case .withdrawPenalty: ["schools", ":laestab", "penalties", ":id", "withdraw"]
+        case .penaltyPack: ["schools", ":laestab", "penalties", ":id", "pack"]
+        case .penaltyPackPDF: ["schools", ":laestab", "penalties", ":id", "pack", "pdf"]
+        case .penaltyPackData: ["schools", ":laestab", "penalties", ":id", "pack", "json"]
         case .penaltyQueue: ["penalties"]
         case .decidePenalty: ["penalties", ":id", "decision"]
         case .issuePenalty: ["penalties", ":id", "issue"]

@@ -15,6 +15,11 @@ extension StoreTests {
         \(cai),Siân Jones,Mother,1,Y,07700 900111,sian@example.org,cy
         """
 
+    /// A pack's document as the web edge would make it, without the words: enough to see what is kept.
+    @Sendable static func packDocument(_ pack: PenaltyPack) async throws -> PenaltyPackDocument {
+        PenaltyPackDocument(language: .en, html: "<p>pack \(pack.caseID)</p>", pdf: nil)
+    }
+
     /// The Wrexham policy with another local limit on notices per parent.
     static func policy(limit: Int) throws -> Policy {
         try Policy(
@@ -52,12 +57,28 @@ extension StoreTests {
             await #expect(throws: StoreError.penalty(.tooSoonAfterWarning(schoolDaysWaited: 9, needed: 10))) {
                 _ = try await store.requestPenalty(
                     opened.id, school: school, engagement: "", equality: "", today: LocalDate(iso: "2026-01-30")!,
-                    policy: policy, by: head)
+                    policy: policy, by: head, document: Self.packDocument)
             }
             let requested = try await store.requestPenalty(
                 opened.id, school: school, engagement: "No reply to two letters", equality: "None known",
-                today: LocalDate(iso: "2026-02-02")!, policy: policy, by: head)
-            #expect(requested.status == .requested)
+                today: LocalDate(iso: "2026-02-02")!, policy: policy, by: head, document: Self.packDocument)
+            #expect(requested.status == .requested && requested.pack == .document)
+            // The pack, kept as data with its document: the term's register to the day, the O after the warning
+            // counted, the head's notes, both parents with no notices yet, and Cai as another child of Siân's.
+            let kept = try #require(try await store.penaltyPack(case: opened.id))
+            #expect(kept.html == "<p>pack \(opened.id)</p>" && kept.pdf == nil)
+            #expect(kept.pack.through == "2026-02-02" && kept.pack.engagement == "No reply to two letters")
+            #expect(
+                kept.pack.sessions.contains {
+                    $0.date == "2026-01-21" && $0.half == "AM" && $0.code == "O" && $0.counted
+                })
+            #expect(kept.pack.sessions.allSatisfy { $0.date >= "2026-01-05" && $0.date <= "2026-02-02" })
+            #expect(kept.pack.parents.map(\.name) == ["Siân Jones", "Huw Jones"])
+            #expect(kept.pack.parents.allSatisfy { $0.noticesInLastYear == 0 })
+            #expect(kept.pack.siblings.map(\.upn) == [cai.value])
+            await #expect(throws: (any Error).self) {
+                try await store.sql.raw("UPDATE penalty_packs SET html = 'x'").run()
+            }
             // Only the Education Lead's answer follows; the head cannot issue yet.
             await #expect(throws: StoreError.penalty(.notNow(.requested, .issue))) {
                 _ = try await store.issuePenaltyNotices(
@@ -107,7 +128,7 @@ extension StoreTests {
             #expect(again.id != opened.id)
             _ = try await store.requestPenalty(
                 again.id, school: school, engagement: "", equality: "", today: LocalDate(iso: "2026-02-02")!,
-                policy: policy, by: head)
+                policy: policy, by: head, document: Self.packDocument)
             await #expect(throws: StoreError.penalty(.prosecutionBegun)) {
                 _ = try await store.decidePenalty(
                     again.id, approve: true, reason: "Again", today: LocalDate(iso: "2026-03-02")!, policy: policy,
@@ -155,7 +176,7 @@ extension StoreTests {
                     warnedOn: LocalDate(iso: "2026-01-19")!, by: head)
                 _ = try await store.requestPenalty(
                     opened.id, school: school, engagement: "", equality: "", today: LocalDate(iso: "2026-02-02")!,
-                    policy: policy, by: head)
+                    policy: policy, by: head, document: Self.packDocument)
                 ids.append(opened.id)
             }
             _ = try await store.decidePenalty(

@@ -47,15 +47,37 @@ import VaporTesting
             let sent = try await head.post(
                 action, ["engagement": "Two letters unanswered; missed the meeting", "equality": "No concerns known"])
             #expect(sent.status == .seeOther)
-            #expect(try await store.requirePenaltyCase(found.id).status == .requested)
-            // A governor sees the counts, never the pupil.
+            let requested = try await store.requirePenaltyCase(found.id)
+            #expect(requested.status == .requested && requested.pack != .none)
+            // The evidence pack is kept with the request: the document in the head's language (the O after the
+            // warning marked as counted, the head's notes), its data, and its PDF where WeasyPrint is installed.
+            let packPath = SiteURL.school(.penaltyPack, mainSchool, id: found.id)
+            let pack = try await head.get(packPath).body.string
+            for words in [
+                "Evidence for a penalty notice request", pupil.displayName, "Two letters unanswered",
+                "No concerns known", "<th scope=\"row\">2026-11-24</th>", "class=\"counted\">O</td>",
+                "Parents with parental responsibility",
+            ] {
+                #expect(pack.contains(words), "\(words)")
+            }
+            let data = try await head.get(SiteURL.school(.penaltyPackData, mainSchool, id: found.id))
+            let kept = try JSONDecoder().decode(PenaltyPack.self, from: Data(data.body.string.utf8))
+            #expect(kept.caseID == found.id && kept.pupil.upn == pupil.upn.value && kept.through == testToday.iso)
+            if requested.pack == .documentAndPDF {
+                let pdf = try await head.get(SiteURL.school(.penaltyPackPDF, mainSchool, id: found.id))
+                #expect(pdf.body.string.hasPrefix("%PDF"))
+            }
+            // A governor sees the counts, never the pupil, and not the pack.
             var governor = try await Browser.signedIn(app, as: .governor)
             let counts = try await governor.get(SiteURL.school(.schoolPenalties, mainSchool)).body.string
             #expect(!counts.contains(pupil.displayName) && !counts.contains(pupil.upn.value))
+            #expect(try await governor.get(packPath).status == .forbidden)
             #expect(counts.contains("class=\"figures penalty-report\"") && counts.contains("unauthorised absence"))
             // The Education Lead sees the request with what to weigh, and approves it with a reason.
             var lead = try await Browser.signedIn(app, as: .educationLead)
             let queue = try await lead.get(SiteURL.penaltyQueue.path()).body.string
+            let leadsPack = try await lead.get(packPath).body.string
+            #expect(queue.contains(packPath) && leadsPack == pack)
             for words in [
                 "Two letters unanswered", "No concerns known", "This term so far", "notices in the last 12 months",
             ] {

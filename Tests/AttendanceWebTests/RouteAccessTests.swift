@@ -322,6 +322,12 @@ import VaporTesting
                     try await expect(
                         "POST", "/schools/:laestab/penalties/:id/withdraw", base + "/penalties/999999/withdraw",
                         allowed: head, status: .notFound)
+                    // A request's evidence pack names the pupil: not for governors.
+                    for part in ["pack", "pack/pdf", "pack/json"] {
+                        try await expect(
+                            "GET", "/schools/:laestab/penalties/:id/\(part)", base + "/penalties/999999/\(part)",
+                            allowed: readsPenalties && role != .governor, status: .notFound)
+                    }
                     try await expect(
                         "POST", "/schools/:laestab/leave/:id/decision", base + "/leave/999999/decision", allowed: head,
                         status: .unprocessableEntity)

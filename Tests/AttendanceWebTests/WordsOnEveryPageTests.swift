@@ -132,7 +132,8 @@ import VaporTesting
             let (penalty, _) = try await PenaltyWebTests.warnedCase(store)
             _ = try await store.requestPenalty(
                 penalty.id, school: mainSchool, engagement: "Dim ateb", equality: "Dim", today: testToday,
-                policy: .wrexham2025, by: head)
+                policy: .wrexham2025, by: head
+            ) { _ in PenaltyPackDocument(language: .cy, html: "<p>pecyn</p>", pdf: nil) }
             let keys = strings.keys(.en).union(strings.keys(.cy))
             let english = language == .cy ? PageModelTests.englishOnlyWords(strings) : []
             // Names and abbreviations in both languages, and Welsh words the English catalogue also uses: a parent

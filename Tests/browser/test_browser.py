@@ -5,6 +5,7 @@ refused; axe finds no serious or critical accessibility problems on the main pag
 sign-ins and a changed mark with its reason.
 """
 
+import json
 import os
 from pathlib import Path
 import socket
@@ -684,7 +685,20 @@ def test_the_head_requests_a_penalty_notice_and_the_lead_issues_two_and_one_goes
     form.find_element(By.NAME, "engagement").send_keys("Two letters and a meeting invitation unanswered")
     form.find_element(By.NAME, "equality").send_keys("No equality concerns known")
     form.find_element(By.CSS_SELECTOR, "button").click()
-    WebDriverWait(browser, 10).until(lambda d: "saved=1" in d.current_url)
+    WebDriverWait(browser, 60).until(lambda d: "saved=1" in d.current_url)
+    # The request's evidence pack is kept as a document, a PDF and data; the head opens the document.
+    with sqlite3.connect(database) as db:
+        pdf, data = db.execute("SELECT pdf, data FROM penalty_packs WHERE case_id = ?", (case_id,)).fetchone()
+    assert pdf.startswith("JVBERi")  # base64 of "%PDF"
+    assert json.loads(data)["engagement"] == "Two letters and a meeting invitation unanswered"
+    assert browser.find_elements(By.CSS_SELECTOR, f"a[href='/schools/6654001/penalties/{case_id}/pack/pdf']")
+    browser.find_element(By.CSS_SELECTOR, f"a[href='/schools/6654001/penalties/{case_id}/pack']").click()
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "table.register"))
+    text = browser.find_element(By.TAG_NAME, "main").text
+    assert "Evidence for a penalty notice request" in text and "No equality concerns known" in text
+    assert "Nia Prys" in text and "Tom Price" in text
+    shot(browser, "penalty_pack")
+    assert axe_problems(browser) == []
     # The Education Lead approves with a reason and issues by hand today.
     sign_in(browser, base, "lead@demo.example")
     browser.find_element(By.LINK_TEXT, "Penalty notices").click()

@@ -11,10 +11,17 @@ public struct PenaltyCase: Sendable, Hashable {
     public let warnedOn: LocalDate?
     public let events: [PenaltyEvent]
     public let notices: [PenaltyNoticeRecord]
+    /// The evidence pack kept with the head's request: none before it, the document, or the document and its PDF.
+    public let pack: PackKept
+
+    public enum PackKept: Sendable, Hashable {
+        case none, document, documentAndPDF
+    }
 
     public init(
         id: Int, upn: UPN, school: LAESTAB, term: DateRange, criteria: [PenaltyCriterion], counts: [String: Int],
-        status: PenaltyStatus, warnedOn: LocalDate?, events: [PenaltyEvent], notices: [PenaltyNoticeRecord]
+        status: PenaltyStatus, warnedOn: LocalDate?, events: [PenaltyEvent], notices: [PenaltyNoticeRecord],
+        pack: PackKept = .none
     ) {
         self.id = id
         self.upn = upn
@@ -26,6 +33,7 @@ public struct PenaltyCase: Sendable, Hashable {
         self.warnedOn = warnedOn
         self.events = events
         self.notices = notices
+        self.pack = pack
     }
 }
 

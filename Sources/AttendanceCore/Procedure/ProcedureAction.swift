@@ -125,4 +125,7 @@ public struct PenaltyTerm: Sendable, Hashable {
     public let counts: [String: Int]
     /// The criteria met, in the policy's order.
     public let met: [String]
+    /// The sessions counting towards each criterion, in order: what a request's evidence marks in its register
+    /// extract.
+    public let sessions: [String: [SchoolSession]]
 }

@@ -120,6 +120,10 @@ public struct ProcedureEngine: Sendable {
             converting: [])
         return PenaltyTerm(
             range: range, counts: Dictionary(uniqueKeysWithValues: criteria.map { ($0.basis, $0.found.count) }),
-            met: criteria.filter { $0.found.count >= $0.needed }.map(\.basis))
+            met: criteria.filter { $0.found.count >= $0.needed }.map(\.basis),
+            sessions: Dictionary(
+                uniqueKeysWithValues: criteria.map { criterion in
+                    (criterion.basis, criterion.found.map { SchoolSession(academicYear: year, slot: $0) })
+                }))
     }
 }

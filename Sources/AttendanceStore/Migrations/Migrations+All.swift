@@ -27,5 +27,6 @@ enum AllMigrations {
         M0022_AddJobHeartbeat(),
         M0023_CreateLeaveAndAbsenceReports(),
         M0024_CreatePenaltyCases(),
+        M0025_CreatePenaltyPacks(),
     ]
 }

@@ -21,14 +21,18 @@ enum PenaltyController {
         let store = request.context.store
         let school = try await store.requireSchool(laestab)
         let cases = try await store.penaltyCases(school: laestab)
-        // Governors see counts only, never a named pupil.
-        let named = principal.grants.contains { $0.role != .governor && ($0.school == laestab || $0.school == nil) }
+        let named = try seesNames(request, at: laestab)
         return try Page.render(
             SchoolPenaltiesPage.make(
                 school: school.school, cases: cases, pupils: try await pupils(of: cases, store: store),
                 countsOnly: !named, forHead: principal.allows(.decidePenalty, .school(laestab)),
                 today: request.context.today, policy: request.context.policy, notice: notice, error: error,
                 text: request.text), request: request, status: status)
+    }
+
+    /// Whether the reader sees a school's cases by name: governors see counts only, never a named pupil.
+    static func seesNames(_ request: Request, at laestab: LAESTAB) throws -> Bool {
+        try request.signedIn.grants.contains { $0.role != .governor && ($0.school == laestab || $0.school == nil) }
     }
 
     static func pupils(of cases: [PenaltyCase], store: Store) async throws -> [UPN: Pupil] {
@@ -51,8 +55,59 @@ enum PenaltyController {
         return try await step(request, back: .school(laestab)) {
             _ = try await request.context.store.requestPenalty(
                 id, school: laestab, engagement: engagement, equality: equality, today: request.context.today,
-                policy: request.context.policy, by: request.actor)
+                policy: request.context.policy, by: request.actor
+            ) { pack in try await packDocument(pack, request: request) }
         }
+    }
+
+    /// The pack as the head sends it: a printable document in the head's language, and its PDF where WeasyPrint
+    /// is installed. A PDF that fails leaves the HTML copy as the kept document (the page says there is no PDF).
+    static func packDocument(_ pack: PenaltyPack, request: Request) async throws -> PenaltyPackDocument {
+        let model = PenaltyPackPage.make(
+            pack, policy: request.context.policy, language: request.language, text: request.text)
+        let html = try Page.document(model, request: request)
+        var pdf: Data?
+        if let maker = request.context.letters.pdf {
+            do {
+                pdf = try await maker.render([html]).each.first
+            } catch {
+                request.logger.warning("an evidence pack's PDF could not be made: \(error)")
+            }
+        }
+        return PenaltyPackDocument(language: request.language, html: html, pdf: pdf)
+    }
+
+    /// A case's kept pack, for staff who see the school's cases by name (governors see counts only).
+    static func keptPack(_ request: Request) async throws -> KeptPenaltyPack {
+        guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
+        guard try seesNames(request, at: laestab) else { throw Abort(.forbidden) }
+        guard let id = request.parameters.get("id", as: Int.self),
+            let found = try? await request.context.store.requirePenaltyCase(id), found.school == laestab,
+            let kept = try await request.context.store.penaltyPack(case: id)
+        else { throw Abort(.notFound) }
+        return kept
+    }
+
+    /// The kept copy, byte for byte; never rendered again.
+    @Sendable static func pack(_ request: Request) async throws -> Response {
+        Response.letterDocument(try await keptPack(request).html)
+    }
+
+    @Sendable static func packPDF(_ request: Request) async throws -> Response {
+        let kept = try await keptPack(request)
+        guard let pdf = kept.pdf else { throw Abort(.notFound) }
+        return LettersController.file(pdf, name: "penalty-pack-\(kept.pack.pupil.upn)-\(kept.caseID).pdf")
+    }
+
+    /// The pack's data, as kept: for the authority's legal team and its own systems.
+    @Sendable static func packData(_ request: Request) async throws -> Response {
+        let kept = try await keptPack(request)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        let response = Response(status: .ok, body: .init(data: try encoder.encode(kept.pack)))
+        response.headers.contentType = .json
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
     }
 
     @Sendable static func withdraw(_ request: Request) async throws -> Response {

@@ -22,6 +22,8 @@ struct PenaltyCaseView: Sendable {
     let status: String
     let steps: [String]
     let facts: [PenaltyPacket.Fact]
+    /// The kept evidence pack: the document, its PDF where one was made, its data.
+    let packLinks: [PageFrame.Link]
     let notices: [Notice]
     /// The head's forms.
     let requestAction: String?
@@ -50,6 +52,7 @@ struct PenaltyCaseView: Sendable {
                 return plain("criterion.\(criterion.rawValue)") + count
             }.joined(separator: "; "), status: plain("penalty.status.\(found.status.rawValue)"),
             steps: found.events.map { PenaltyWords.step($0, notices: found.notices, text: text) }, facts: facts,
+            packLinks: packLinks(found, text: text),
             notices: found.notices.map { notice in
                 let terms = policy.penaltyNotice.terms(receivedOn: notice.receivedOn)
                 let due = terms.amountDue(on: today)
@@ -71,6 +74,21 @@ struct PenaltyCaseView: Sendable {
             issueAction: forLead && found.status == .approved
                 ? SiteURL.issuePenalty.path(["id": String(found.id)]) : nil,
             today: today.iso)
+    }
+}
+
+extension PenaltyCaseView {
+    static func packLinks(_ found: PenaltyCase, text: PupilPage.Text) -> [PageFrame.Link] {
+        guard found.pack != .none else { return [] }
+        let id = found.id
+        return [
+            PageFrame.Link(href: SiteURL.school(.penaltyPack, found.school, id: id), label: text("pack.link", [:])),
+            found.pack == .documentAndPDF
+                ? PageFrame.Link(
+                    href: SiteURL.school(.penaltyPackPDF, found.school, id: id), label: text("pack.pdf", [:])) : nil,
+            PageFrame.Link(
+                href: SiteURL.school(.penaltyPackData, found.school, id: id), label: text("pack.data", [:])),
+        ].compactMap { $0 }
     }
 }
 
