@@ -181,7 +181,8 @@ public struct LetterService: Sendable {
             // The criteria are per term: the warning quotes this term's figures, by the procedure's own rule.
             facts.penalty = ProcedureEngine(policy: policy, codes: store.codes).penaltyTerm(
                 marks: try await store.yearMarks(of: upn, year: today.academicYear),
-                calendar: try await store.calendar(for: school.school), asOf: today)
+                calendar: try await store.calendar(for: school.school), asOf: today,
+                penaltyDeclined: try await store.penaltyDeclines(of: upn))
         }
         let missing = facts.missingDetails(for: kind)
         guard missing.isEmpty else { throw LetterProblem.missingDetails(missing) }

@@ -233,6 +233,32 @@ extension Store {
         return status.map { wanted in all.filter { $0.status == wanted } } ?? all
     }
 
+    /// The days the Education Lead declined a request for the pupil: after one, a term's sessions count again only
+    /// from the next day (`PenaltyRules.countsFrom`, applied by the procedure's penalty rule).
+    public func penaltyDeclines(of upn: UPN) async throws -> [LocalDate] {
+        try await penaltyDeclines(where: "p.upn = \(bind: upn.value)").values.flatMap { $0 }
+    }
+
+    /// The same for a school's pupils, by pupil id: one query for a procedure run.
+    func penaltyDeclines(schoolID: Int) async throws -> [Int: [LocalDate]] {
+        try await penaltyDeclines(where: "c.school_id = \(bind: schoolID)")
+    }
+
+    private func penaltyDeclines(where condition: SQLQueryString) async throws -> [Int: [LocalDate]] {
+        let rows = try await sql.raw(
+            """
+            SELECT c.pupil_id, e.at FROM penalty_events e JOIN penalty_cases c ON c.id = e.case_id
+            JOIN pupils p ON p.id = c.pupil_id WHERE e.step = \(bind: PenaltyStep.decline.rawValue) AND
+            """ + " " + condition
+        ).all()
+        var declines: [Int: [LocalDate]] = [:]
+        for row in rows {
+            guard let day = LocalDate(iso: try row.decode(column: "at", as: String.self).prefix(10)) else { continue }
+            declines[try row.decode(column: "pupil_id", as: Int.self), default: []].append(day)
+        }
+        return declines
+    }
+
     public func requirePenaltyCase(_ id: Int) async throws -> PenaltyCase {
         guard let found = try await penaltyCases(where: "c.id = \(bind: id)").first else {
             throw StoreError.notFound("penalty case \(id)")

@@ -44,7 +44,7 @@ extension Store {
         let (_, summary) = try await summary(of: found.upn, in: term)
         let penaltyTerm = ProcedureEngine(policy: policy, codes: codes).penaltyTerm(
             marks: try await yearMarks(of: found.upn, year: year), calendar: try await calendar(for: school.school),
-            asOf: through)
+            asOf: through, penaltyDeclined: try await penaltyDeclines(of: found.upn))
         let counted = Set(found.criteria.flatMap { penaltyTerm?.sessions[$0.rawValue] ?? [] })
         let sessions = try await marks(of: found.upn, in: term).map { recorded in
             PenaltyPack.Session(

@@ -55,6 +55,7 @@ extension Store {
             let marks = try await yearMarks(pupils: ids, range: DateRange(year.firstDay, asOf)!)
             let recorded = try await procedureActions(pupils: ids, year: year)
             let contacted = try await contactedDays(schoolID: school.id, in: DateRange(year.firstDay, asOf)!)
+            let declined = try await penaltyDeclines(schoolID: school.id)
             let days = ProcedureEngine.Days(calendar: calendar, year: year, asOf: asOf, policy: policy)
             // The rules are pure: both cores share a school's pupils.
             let outcomes = await withTaskGroup(of: [(Int, ProcedureEngine.Outcome)].self) { group in
@@ -74,7 +75,7 @@ extension Store {
                                     }?.statusDate,
                                     compulsoryAge: CompulsorySchoolAge(dateOfBirth: entry.dateOfBirth)
                                         .isOfCompulsorySchoolAge(on: asOf),
-                                    contacted: contacted[entry.id] ?? [])
+                                    contacted: contacted[entry.id] ?? [], penaltyDeclined: declined[entry.id] ?? [])
                             )
                         }
                     }

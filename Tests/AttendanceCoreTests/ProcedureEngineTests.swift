@@ -24,13 +24,14 @@ struct Pupil2025 {
         }
     }
 
-    func run(_ asOf: String, recorded: [RecordedAction] = [], letter3: String? = nil, compulsoryAge: Bool = true)
-        -> ProcedureEngine.Outcome
-    {
+    func run(
+        _ asOf: String, recorded: [RecordedAction] = [], letter3: String? = nil, compulsoryAge: Bool = true,
+        declined: [String] = []
+    ) -> ProcedureEngine.Outcome {
         ProcedureEngine(policy: .wrexham2025, codes: wales)
             .run(
                 marks: marks, calendar: calendar, asOf: day(asOf), recorded: recorded, letter3Sent: letter3.map(day),
-                compulsoryAge: compulsoryAge)
+                compulsoryAge: compulsoryAge, penaltyDeclined: declined.map(day))
     }
 }
 
@@ -113,6 +114,28 @@ func actions(_ outcome: ProcedureEngine.Outcome) -> Set<ProcedureAction> { Set(o
         #expect(flags.count == (basis == nil ? 0 : 1))
         #expect(flags.first?.basis == basis)
         #expect(flags.first.map { $0.sessions.count == $0.count } ?? true)
+    }
+
+    @Test func afterADeclinedRequestOnlyNewSessionsCountTowardsAnotherFlag() {
+        var pupil = Pupil2025()
+        pupil.mark("O", sessions: 12, from: "2026-01-12")  // 12–17 January
+        let first = pupil.run("2026-02-06").due.first { $0.action == .fpnEligible }
+        #expect(first?.key == "fpn_eligible/2026-01-05" && first?.count == 12)
+        // Declined on 2 February: the twelve before it no longer count; nine after it are not enough; ten are,
+        // under a key of their own, counting only those ten.
+        pupil.mark("O", sessions: 9, from: "2026-02-09")
+        #expect(!pupil.run("2026-02-20", declined: ["2026-02-02"]).due.contains { $0.action == .fpnEligible })
+        pupil.mark("O", sessions: 10, from: "2026-02-09")
+        let again = pupil.run("2026-02-20", declined: ["2026-02-02"]).due.first { $0.action == .fpnEligible }
+        #expect(again?.key == "fpn_eligible/2026-01-05+2026-02-03" && again?.count == 10)
+        #expect(again?.sessions.first == SchoolSession(day("2026-02-09"), .am))
+        // A decline in an earlier term changes nothing in this one.
+        #expect(
+            pupil.run("2026-02-20", declined: ["2025-12-01"]).due.first { $0.action == .fpnEligible }?.count == 22)
+        // The warning's figures count the same way.
+        let figures = ProcedureEngine(policy: .wrexham2025, codes: wales).penaltyTerm(
+            marks: pupil.marks, calendar: pupil.calendar, asOf: day("2026-02-20"), penaltyDeclined: [day("2026-02-02")])
+        #expect(figures?.counts["unauthorised"] == 10 && figures?.range.start == day("2026-02-03"))
     }
 
     @Test func tenNsWaitingForAReasonGiveNoFlagAndTheSameTenOnceTheyBecomeODo() {

@@ -139,6 +139,9 @@ extension StoreTests {
                 again.id, approve: false, reason: "Prosecution under way", today: LocalDate(iso: "2026-03-02")!,
                 policy: policy, by: lead)
             #expect(declined.status == .declined)
+            // The day of the decline is what the procedure counts new sessions from.
+            #expect(
+                try await store.penaltyDeclines(of: alys) == [LocalDate(iso: Timestamp.text(Date()).prefix(10))!])
             #expect(declined.events.last?.reason == "Prosecution under way" && declined.events.last?.by == lead.name)
             // The term's report: two requests, one approved and one declined, two notices, one paid at £60, one
             // unpaid and referred; the same under the one criterion.

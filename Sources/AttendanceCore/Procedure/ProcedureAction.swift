@@ -73,7 +73,9 @@ extension ProcedureAction {
     public func mayWithdraw(key: String, asOf: LocalDate, term: DateRange?) -> Bool {
         switch period {
         case .day: return key == self.key(asOf.iso)
-        case .term: return term.map { key == self.key($0.start.iso) } ?? false
+        case .term:
+            // A term's key, or (a penalty flag after a declined request) the term's key with the day counting began.
+            return term.map { key == self.key($0.start.iso) || key.hasPrefix(self.key($0.start.iso) + "+") } ?? false
         case .schoolYear, .spell, .absence: return true
         }
     }

@@ -67,13 +67,17 @@ public struct ProcedureEngine: Sendable {
     ///   - compulsoryAge: whether the pupil is of compulsory school age on the day: only then can the parents
     ///     face a penalty notice, legal action or an ESW referral for the child's absence.
     ///   - contacted: days on which the school reached a parent or recorded a reason for the pupil's absence.
+    ///   - penaltyDeclined: days the Education Lead declined a penalty notice request for the pupil: in a term
+    ///     with one, only sessions after the latest count towards a new flag (`PenaltyRules.countsFrom`).
     public func run(
         marks: YearMarks, calendar: SchoolCalendar, asOf: LocalDate, recorded: [RecordedAction],
-        letter3Sent: LocalDate? = nil, compulsoryAge: Bool = true, contacted: Set<LocalDate> = []
+        letter3Sent: LocalDate? = nil, compulsoryAge: Bool = true, contacted: Set<LocalDate> = [],
+        penaltyDeclined: [LocalDate] = []
     ) -> Outcome {
         run(
             marks: marks, days: Days(calendar: calendar, year: marks.academicYear, asOf: asOf, policy: policy),
-            recorded: recorded, letter3Sent: letter3Sent, compulsoryAge: compulsoryAge, contacted: contacted)
+            recorded: recorded, letter3Sent: letter3Sent, compulsoryAge: compulsoryAge, contacted: contacted,
+            penaltyDeclined: penaltyDeclined)
     }
 
     /// Actions that only concern a pupil of compulsory school age.
@@ -89,11 +93,11 @@ public struct ProcedureEngine: Sendable {
     /// The same, with the calendar worked out once for every pupil of a school (a run over an authority).
     public func run(
         marks: YearMarks, days: Days, recorded: [RecordedAction], letter3Sent: LocalDate? = nil,
-        compulsoryAge: Bool = true, contacted: Set<LocalDate> = []
+        compulsoryAge: Bool = true, contacted: Set<LocalDate> = [], penaltyDeclined: [LocalDate] = []
     ) -> Outcome {
         let pupil = PupilYear(
             engine: self, marks: marks, days: days, recorded: recorded, letter3Sent: letter3Sent,
-            contacted: contacted)
+            contacted: contacted, penaltyDeclined: penaltyDeclined)
         var due: [DueAction] = []
         for rule in Self.rules {
             due += rule.due(pupil, found: due).filter { compulsoryAge || !Self.compulsoryAgeOnly.contains($0.action) }
@@ -109,14 +113,17 @@ public struct ProcedureEngine: Sendable {
 
     /// A term's figures for a penalty notice warning: each criterion's count this term, and which are met, by the
     /// same rule the procedure flags with. Nil outside a term.
-    public func penaltyTerm(marks: YearMarks, calendar: SchoolCalendar, asOf: LocalDate) -> PenaltyTerm? {
+    public func penaltyTerm(
+        marks: YearMarks, calendar: SchoolCalendar, asOf: LocalDate, penaltyDeclined: [LocalDate] = []
+    ) -> PenaltyTerm? {
         let days = Days(calendar: calendar, year: marks.academicYear, asOf: asOf, policy: policy)
-        guard let term = days.term, let range = DateRange(term.range.start, min(term.range.end, asOf)) else {
-            return nil
-        }
+        guard let term = days.term,
+            let counting = PenaltyNoticeRule.counting(term.range, declined: penaltyDeclined),
+            let range = DateRange(counting.start, min(counting.end, max(counting.start, asOf)))
+        else { return nil }
         let year = marks.academicYear
         let criteria = PenaltyNoticeRule.criteria(
-            engine: self, bytes: marks.bytes, limit: days.slotLimit(marks.bytes.count), term: term.range, year: year,
+            engine: self, bytes: marks.bytes, limit: days.slotLimit(marks.bytes.count), term: counting, year: year,
             converting: [])
         return PenaltyTerm(
             range: range, counts: Dictionary(uniqueKeysWithValues: criteria.map { ($0.basis, $0.found.count) }),

@@ -22,6 +22,8 @@ struct PupilYear {
     let recorded: [RecordedAction]
     let letter3Sent: LocalDate?
     let contacted: Set<LocalDate>
+    /// Days a penalty notice request for the pupil was declined.
+    let penaltyDeclined: [LocalDate]
 
     /// Absences of every kind, unauthorised absences, Ns, and unexplained or unauthorised absence that is not
     /// lateness, each as slots in order.
@@ -41,7 +43,7 @@ struct PupilYear {
 
     init(
         engine: ProcedureEngine, marks: YearMarks, days: ProcedureEngine.Days, recorded: [RecordedAction],
-        letter3Sent: LocalDate?, contacted: Set<LocalDate>
+        letter3Sent: LocalDate?, contacted: Set<LocalDate>, penaltyDeclined: [LocalDate] = []
     ) {
         self.engine = engine
         year = marks.academicYear
@@ -51,6 +53,7 @@ struct PupilYear {
         self.recorded = recorded
         self.letter3Sent = letter3Sent
         self.contacted = contacted
+        self.penaltyDeclined = penaltyDeclined
         counts = Array(repeating: 0, count: SummaryClass.allCases.count)
         typealias Flag = ProcedureEngine.Flag
         for slot in 0..<limit {

@@ -184,7 +184,7 @@ enum ActionsController {
         if let term = calendar.term(containing: today)?.range,
             let figures = ProcedureEngine(policy: request.context.policy, codes: store.codes).penaltyTerm(
                 marks: try await store.yearMarks(of: item.pupil.upn, year: today.academicYear), calendar: calendar,
-                asOf: today)
+                asOf: today, penaltyDeclined: try await store.penaltyDeclines(of: item.pupil.upn))
         {
             // The criteria the flag was raised on, and any met since.
             // (A flag's basis is its criteria's names, comma-separated: "unauthorised,late_after_close".)

@@ -6,11 +6,12 @@ struct PenaltyNoticeRule: ProcedureRule {
     var actions: [ProcedureAction] { [.fpnEligible] }
 
     func due(_ pupil: PupilYear, found: [DueAction]) -> [DueAction] {
-        guard let term = pupil.days.term else { return [] }
+        guard let term = pupil.days.term, let counting = Self.counting(term.range, declined: pupil.penaltyDeclined)
+        else { return [] }
         var met: [String] = []
         var slots: [Int] = []
         for criterion in Self.criteria(
-            engine: pupil.engine, bytes: pupil.bytes, limit: pupil.limit, term: term.range, year: pupil.year,
+            engine: pupil.engine, bytes: pupil.bytes, limit: pupil.limit, term: counting, year: pupil.year,
             converting: Set(pupil.converting))
         where criterion.found.count >= criterion.needed {
             met.append(criterion.basis)
@@ -20,8 +21,20 @@ struct PenaltyNoticeRule: ProcedureRule {
         return [
             DueAction(
                 action: .fpnEligible, basis: ActionBasis.criteria(met).stored, count: slots.count,
-                sessions: slots.sorted().map(pupil.session), key: ProcedureAction.fpnEligible.key(term.range.start.iso))
+                sessions: slots.sorted().map(pupil.session), key: Self.key(term: term.range, counting: counting))
         ]
+    }
+
+    /// The part of a term whose sessions count: all of it, or after a declined request only the days after the
+    /// latest decline (nil when that leaves nothing of the term).
+    static func counting(_ term: DateRange, declined: [LocalDate]) -> DateRange? {
+        DateRange(PenaltyRules.countsFrom(termStart: term.start, declinedOn: declined), term.end)
+    }
+
+    /// Once a term, and once again after each decline: "fpn_eligible/2026-09-01", "fpn_eligible/2026-09-01+2026-10-16".
+    static func key(term: DateRange, counting: DateRange) -> String {
+        ProcedureAction.fpnEligible.key(
+            term.start.iso + (counting.start == term.start ? "" : "+" + counting.start.iso))
     }
 
     /// Each criterion with the number it needs and the term's slots that count towards it: what the flag and a
