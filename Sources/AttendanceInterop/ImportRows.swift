@@ -27,7 +27,7 @@ public enum ImportFormat: String, Sendable, CaseIterable {
         case .pupils:
             return ["preferred_surname", "preferred_forename", "aln", "on_roll_to", "leaving_reason"]
         case .contacts:
-            return ["parental_responsibility", "phone", "mobile", "email", "address", "language"]
+            return ["parental_responsibility", "phone", "mobile", "email", "address", "language", "lives_with_pupil"]
         case .marks: return ["note"]
         }
     }
@@ -168,6 +168,7 @@ public enum ImportParser {
             let name = row.required("name"), relationship = row.required("relationship")
             let priority = row.int("priority", in: 1...99)
             let responsibility = row.bool("parental_responsibility")
+            let livesWith = row.optionalText("lives_with_pupil") == nil ? nil : row.bool("lives_with_pupil")
             var language: LanguagePreference? = .both  // unknown preference: both languages, Welsh first
             if row.optionalText("language") != nil { language = row.choice("language", LanguagePreference.self) }
             let email = row.optionalText("email")
@@ -178,7 +179,7 @@ public enum ImportParser {
             let contact = Contact(
                 name: name, relationship: relationship, parentalResponsibility: responsibility, priority: priority,
                 phone: row.optionalText("phone"), mobile: row.optionalText("mobile"), email: email,
-                address: row.optionalText("address"), language: language)
+                address: row.optionalText("address"), language: language, livesWithPupil: livesWith)
             return Numbered(line: row.line, value: ContactRow(upn: upn, contact: contact))
         }
     }

@@ -43,14 +43,14 @@ extension Store {
                 columns: [
                     "pupil_id", "priority", "name", "relationship", "parental_responsibility", "phone", "mobile",
                     "email",
-                    "address", "language",
+                    "address", "language", "lives_with_pupil",
                 ],
                 rows: rows.map { row in
                     let c = row.value.contact
                     return [
                         ids[row.value.upn]!, c.priority, c.name, c.relationship, c.parentalResponsibility, c.phone,
                         c.mobile,
-                        c.email, c.address, c.language.rawValue,
+                        c.email, c.address, c.language.rawValue, c.livesWithPupil,
                     ]
                 }
             ) { builder in
@@ -58,7 +58,7 @@ extension Store {
                     $0.set(excludedValueOf: "name").set(excludedValueOf: "relationship")
                         .set(excludedValueOf: "parental_responsibility").set(excludedValueOf: "phone")
                         .set(excludedValueOf: "mobile").set(excludedValueOf: "email").set(excludedValueOf: "address")
-                        .set(excludedValueOf: "language")
+                        .set(excludedValueOf: "language").set(excludedValueOf: "lives_with_pupil")
                 }
             }
             return rows.count
@@ -70,7 +70,7 @@ extension Store {
             "name": c.name, "relationship": c.relationship, "parental_responsibility": String(c.parentalResponsibility),
             "priority": String(c.priority), "phone": c.phone, "mobile": c.mobile, "email": c.email,
             "address": c.address,
-            "language": c.language.rawValue,
+            "language": c.language.rawValue, "lives_with_pupil": c.livesWithPupil.map { String($0) },
         ]
     }
 
@@ -124,7 +124,8 @@ extension Store {
             mobile: try row.decode(column: "mobile", as: String?.self),
             email: try row.decode(column: "email", as: String?.self),
             address: try row.decode(column: "address", as: String?.self),
-            language: LanguagePreference(rawValue: try row.decode(column: "language", as: String.self)) ?? .both)
+            language: LanguagePreference(rawValue: try row.decode(column: "language", as: String.self)) ?? .both,
+            livesWithPupil: try row.decode(column: "lives_with_pupil", as: Bool?.self))
     }
 }
 

@@ -92,7 +92,7 @@ extension Store {
         let step: PenaltyStep = approve ? .approve : .decline
         let next = try penaltyStep(step, found.status)
         if approve {
-            let parents = try await contacts(of: found.upn).filter(\.parentalResponsibility).map(\.name)
+            let parents = try await contacts(of: found.upn).filter(\.receivesPenaltyNotice).map(\.name)
             var counts: [String: Int] = [:]
             for parent in parents { counts[parent] = try await noticesInLastYear(parent: parent, today: today) }
             let prosecuted = try await penaltyCases(where: "p.upn = \(bind: found.upn.value)").contains { other in
@@ -117,8 +117,10 @@ extension Store {
     ) async throws -> PenaltyCase {
         let found = try await requirePenaltyCase(id)
         let next = try penaltyStep(.issue, found.status)
-        let parents = try await contacts(of: found.upn).filter(\.parentalResponsibility)
-        guard !parents.isEmpty else { throw StoreError.notFound("a parent with parental responsibility") }
+        let parents = try await contacts(of: found.upn).filter(\.receivesPenaltyNotice)
+        guard !parents.isEmpty else {
+            throw StoreError.notFound("a parent with parental responsibility who lives with the pupil")
+        }
         let received = PenaltyRules.deemedReceipt(
             issuedOn: issuedOn, method: method, postWorkingDays: policy.penaltyNotice.postReceiptWorkingDays)
         let at = Timestamp.text(now)

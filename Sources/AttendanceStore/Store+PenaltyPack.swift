@@ -84,6 +84,7 @@ extension Store {
             parents.append(
                 PenaltyPack.Parent(
                     name: parent.name, relationship: parent.relationship, language: parent.language.rawValue,
+                    livesWithPupil: parent.livesWithPupil,
                     noticesInLastYear: try await noticesInLastYear(parent: parent.name, today: today)))
         }
         return PenaltyPack(

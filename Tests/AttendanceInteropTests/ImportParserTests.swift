@@ -118,6 +118,16 @@ func problems(_ body: () throws -> Void) -> [String] {
         )
         #expect(contacts.map(\.value.contact.language) == [.cy, .both])
         #expect(contacts[0].value.contact.parentalResponsibility)
+        // Whether a contact lives with the pupil: yes, no, or (empty) not recorded; anything else names its line.
+        let living = try ImportParser.contacts(
+            "upn,name,relationship,priority,lives_with_pupil\nB801200005001,A,Mother,1,Y\nB801200005001,B,Father,2,N\nB801200005001,C,Aunt,3,\n"
+        )
+        #expect(living.map(\.value.contact.livesWithPupil) == [true, false, nil])
+        #expect(
+            problems {
+                _ = try ImportParser.contacts(
+                    "upn,name,relationship,priority,lives_with_pupil\nB801200005001,A,Mother,1,sometimes\n")
+            } == ["line 2: lives_with_pupil: 'sometimes' is not yes or no (Y/N)"])
     }
 }
 

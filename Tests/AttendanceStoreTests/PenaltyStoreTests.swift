@@ -9,10 +9,11 @@ import Testing
 /// A penalty notice case through every step on both databases, with its guards at the edges.
 extension StoreTests {
     static let penaltyParents = """
-        upn,name,relationship,priority,parental_responsibility,mobile,email,language
-        \(alys),Siân Jones,Mother,1,Y,07700 900111,sian@example.org,cy
-        \(alys),Huw Jones,Father,2,Y,07700 900222,,en
-        \(cai),Siân Jones,Mother,1,Y,07700 900111,sian@example.org,cy
+        upn,name,relationship,priority,parental_responsibility,mobile,email,language,lives_with_pupil
+        \(alys),Siân Jones,Mother,1,Y,07700 900111,sian@example.org,cy,Y
+        \(alys),Huw Jones,Father,2,Y,07700 900222,,en,
+        \(alys),Dai Evans,Father,3,Y,07700 900333,,en,N
+        \(cai),Siân Jones,Mother,1,Y,07700 900111,sian@example.org,cy,Y
         """
 
     /// A pack's document as the web edge would make it, without the words: enough to see what is kept.
@@ -73,7 +74,8 @@ extension StoreTests {
                     $0.date == "2026-01-21" && $0.half == "AM" && $0.code == "O" && $0.counted
                 })
             #expect(kept.pack.sessions.allSatisfy { $0.date >= "2026-01-05" && $0.date <= "2026-02-02" })
-            #expect(kept.pack.parents.map(\.name) == ["Siân Jones", "Huw Jones"])
+            #expect(kept.pack.parents.map(\.name) == ["Siân Jones", "Huw Jones", "Dai Evans"])
+            #expect(kept.pack.parents.map(\.livesWithPupil) == [true, nil, false])
             #expect(kept.pack.parents.allSatisfy { $0.noticesInLastYear == 0 })
             #expect(kept.pack.siblings.map(\.upn) == [cai.value])
             await #expect(throws: (any Error).self) {
@@ -90,7 +92,9 @@ extension StoreTests {
             // Posted on Thursday 5 February: received Monday 9 February.
             let issued = try await store.issuePenaltyNotices(
                 opened.id, method: .post, issuedOn: LocalDate(iso: "2026-02-05")!, policy: policy, by: lead)
-            #expect(issued.status == .issued && issued.notices.count == 2)
+            // One notice for each parent with parental responsibility who lives with the child: not for Dai, whom the
+            // records say lives elsewhere; Huw, not recorded either way, is taken to live there.
+            #expect(issued.status == .issued && issued.notices.map(\.parent) == ["Siân Jones", "Huw Jones"])
             #expect(issued.notices.allSatisfy { $0.receivedOn == LocalDate(iso: "2026-02-09")! })
             #expect(Set(issued.notices.map(\.language)) == [.cy, .en])
             let (mother, father) = (issued.notices[0], issued.notices[1])

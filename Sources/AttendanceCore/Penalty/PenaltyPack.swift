@@ -116,12 +116,17 @@ public struct PenaltyPack: Sendable, Hashable, Codable {
         public let name: String
         public let relationship: String
         public let language: String
+        /// As the school's records say; nil when not recorded.
+        public let livesWithPupil: Bool?
         public let noticesInLastYear: Int
 
-        public init(name: String, relationship: String, language: String, noticesInLastYear: Int) {
+        public init(
+            name: String, relationship: String, language: String, livesWithPupil: Bool?, noticesInLastYear: Int
+        ) {
             self.name = name
             self.relationship = relationship
             self.language = language
+            self.livesWithPupil = livesWithPupil
             self.noticesInLastYear = noticesInLastYear
         }
     }

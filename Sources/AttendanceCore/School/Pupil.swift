@@ -110,10 +110,13 @@ public struct Contact: Hashable, Sendable, Codable {
     public var email: String?
     public var address: String?
     public var language: LanguagePreference
+    /// Whether they live with the pupil, as the school's records say; nil when not recorded.
+    public var livesWithPupil: Bool?
 
     public init(
         name: String, relationship: String, parentalResponsibility: Bool, priority: Int, phone: String? = nil,
-        mobile: String? = nil, email: String? = nil, address: String? = nil, language: LanguagePreference = .both
+        mobile: String? = nil, email: String? = nil, address: String? = nil, language: LanguagePreference = .both,
+        livesWithPupil: Bool? = nil
     ) {
         self.name = name
         self.relationship = relationship
@@ -124,5 +127,10 @@ public struct Contact: Hashable, Sendable, Codable {
         self.email = email
         self.address = address
         self.language = language
+        self.livesWithPupil = livesWithPupil
     }
+
+    /// Served with a penalty notice for the child's absence: a parent with parental responsibility who lives with
+    /// the child (the regulations); one not recorded either way is taken to, as the school's records stand.
+    public var receivesPenaltyNotice: Bool { parentalResponsibility && livesWithPupil != false }
 }

@@ -28,5 +28,6 @@ enum AllMigrations {
         M0023_CreateLeaveAndAbsenceReports(),
         M0024_CreatePenaltyCases(),
         M0025_CreatePenaltyPacks(),
+        M0026_AddContactLivesWithPupil(),
     ]
 }

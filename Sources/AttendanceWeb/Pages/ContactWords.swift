@@ -15,10 +15,12 @@ extension ContactWords {
         text("language.\(preference.rawValue)", [:])
     }
 
-    /// A contact on one line: name (relationship) numbers and email, and the language they read.
+    /// A contact on one line: name (relationship) numbers and email, the language they read, and whether they live
+    /// elsewhere when the record says so.
     static func line(_ contact: Contact, text: (String, [String: String]) -> String) -> String {
         let reach = [contact.mobile, contact.phone, contact.email].compactMap { $0 }.joined(separator: ", ")
         return "\(contact.name) (\(relationship(contact.relationship, text: text))) \(reach) – "
             + language(contact.language, text: text)
+            + (contact.livesWithPupil == false ? "; " + text("contact.livesElsewhere", [:]) : "")
     }
 }

@@ -177,12 +177,13 @@ struct PenaltyPackPage: PageModel {
         let plain = { (key: String) in text(key, [:]) }
         return Table(
             title: plain("pack.parentsTitle"),
-            columns: ["pack.name", "pack.relationship", "pack.language", "pack.notices"].map(plain),
+            columns: ["pack.name", "pack.relationship", "pack.language", "pack.livesWith", "pack.notices"].map(plain),
             rows: parents.map { parent in
                 Line(cells: [
                     parent.name, ContactWords.relationship(parent.relationship, text: text),
                     LanguagePreference(rawValue: parent.language).map { ContactWords.language($0, text: text) }
                         ?? parent.language,
+                    plain(parent.livesWithPupil.map { $0 ? "common.yes" : "common.no" } ?? "pack.notRecorded"),
                     String(parent.noticesInLastYear),
                 ])
             }, empty: plain("pack.noParents"))
