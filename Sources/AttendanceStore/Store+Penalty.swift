@@ -328,16 +328,36 @@ extension Store {
 
     // MARK: - Reading
 
+    /// Cases matching a condition on `c` (the case), `p` (its pupil) and `s` (its school), with their steps and
+    /// notices: three queries however many cases match.
     private func penaltyCases(where condition: SQLQueryString) async throws -> [PenaltyCase] {
+        let from: SQLQueryString = """
+            FROM penalty_cases c JOIN pupils p ON p.id = c.pupil_id JOIN schools s ON s.id = c.school_id
+            """
         let rows = try await sql.raw(
             """
             SELECT c.*, p.upn, s.laestab, k.id AS pack_id, CASE WHEN k.pdf IS NULL THEN 0 ELSE 1 END AS pack_pdf
-            FROM penalty_cases c JOIN pupils p ON p.id = c.pupil_id JOIN schools s ON s.id = c.school_id
-            LEFT JOIN penalty_packs k ON k.case_id = c.id WHERE
-            """ + " " + condition + " ORDER BY c.id DESC"
+            """ + " " + from + " LEFT JOIN penalty_packs k ON k.case_id = c.id WHERE " + condition
+                + " ORDER BY c.id DESC"
         ).all()
-        var cases: [PenaltyCase] = []
-        for row in rows {
+        guard !rows.isEmpty else { return [] }
+        let matching: SQLQueryString = "(SELECT c.id " + from + " WHERE " + condition + ")"
+        var events: [Int: [PenaltyEvent]] = [:]
+        for event in try await sql.raw(
+            "SELECT * FROM penalty_events WHERE case_id IN " + matching + " ORDER BY id"
+        ).all() {
+            events[try event.decode(column: "case_id", as: Int.self), default: []].append(
+                PenaltyEvent(
+                    step: try event.decode(column: "step", as: String.self),
+                    noticeID: try event.decode(column: "notice_id", as: Int?.self),
+                    at: try event.decode(column: "at", as: String.self),
+                    by: try event.decode(column: "by", as: String.self),
+                    reason: try event.decode(column: "reason", as: String?.self),
+                    data: try event.decode(column: "data", as: String?.self)))
+        }
+        let notices = Dictionary(
+            grouping: try await penaltyNotices(where: "n.case_id IN " + matching), by: \.caseID)
+        return try rows.map { row in
             let id = try row.decode(column: "id", as: Int.self)
             guard let start = LocalDate(iso: try row.decode(column: "term_start", as: String.self)),
                 let end = LocalDate(iso: try row.decode(column: "term_end", as: String.self)),
@@ -349,29 +369,15 @@ extension Store {
                 (try? JSONDecoder().decode(
                     [String: String].self, from: Data(try row.decode(column: "counts", as: String.self).utf8)))?
                 .compactMapValues { Int($0) } ?? [:]
-            let events = try await sql.raw(
-                "SELECT * FROM penalty_events WHERE case_id = \(bind: id) ORDER BY id"
-            ).all().map { event in
-                PenaltyEvent(
-                    step: try event.decode(column: "step", as: String.self),
-                    noticeID: try event.decode(column: "notice_id", as: Int?.self),
-                    at: try event.decode(column: "at", as: String.self),
-                    by: try event.decode(column: "by", as: String.self),
-                    reason: try event.decode(column: "reason", as: String?.self),
-                    data: try event.decode(column: "data", as: String?.self))
-            }
-            cases.append(
-                PenaltyCase(
-                    id: id, upn: try UPN(try row.decode(column: "upn", as: String.self)), school: laestab,
-                    term: term,
-                    criteria: try row.decode(column: "criteria", as: String.self).split(separator: ",")
-                        .compactMap { PenaltyCriterion(rawValue: String($0)) }, counts: counts, status: status,
-                    warnedOn: try row.decode(column: "warned_on", as: String?.self).flatMap { LocalDate(iso: $0) },
-                    events: events, notices: try await penaltyNotices(where: "n.case_id = \(bind: id)"),
-                    pack: try row.decode(column: "pack_id", as: Int?.self) == nil
-                        ? .none : try row.decode(column: "pack_pdf", as: Int.self) == 1 ? .documentAndPDF : .document))
+            return PenaltyCase(
+                id: id, upn: try UPN(try row.decode(column: "upn", as: String.self)), school: laestab, term: term,
+                criteria: try row.decode(column: "criteria", as: String.self).split(separator: ",")
+                    .compactMap { PenaltyCriterion(rawValue: String($0)) }, counts: counts, status: status,
+                warnedOn: try row.decode(column: "warned_on", as: String?.self).flatMap { LocalDate(iso: $0) },
+                events: events[id] ?? [], notices: notices[id] ?? [],
+                pack: try row.decode(column: "pack_id", as: Int?.self) == nil
+                    ? .none : try row.decode(column: "pack_pdf", as: Int.self) == 1 ? .documentAndPDF : .document)
         }
-        return cases
     }
 
     func penaltyNotices(where condition: SQLQueryString) async throws -> [PenaltyNoticeRecord] {

@@ -165,6 +165,20 @@ extension Store {
         return StoredPupil(id: id, pupil: try Self.pupil(from: row), enrolments: try await enrolments(pupilID: id))
     }
 
+    /// Several pupils by UPN in one query (without their enrolments): for a list that names each.
+    public func pupils(_ upns: some Collection<UPN>) async throws -> [UPN: Pupil] {
+        guard !upns.isEmpty else { return [:] }
+        let rows = try await sql.select().column("*").from("pupils")
+            .where("upn", .in, Set(upns).map(\.value)).all()
+        return Dictionary(
+            try rows.map { row in
+                let pupil = try Self.pupil(from: row); return (pupil.upn, pupil)
+            }
+        ) {
+            first, _ in first
+        }
+    }
+
     public func requirePupil(_ upn: UPN) async throws -> StoredPupil {
         guard let pupil = try await pupil(upn) else { throw StoreError.notFound("pupil \(upn)") }
         return pupil

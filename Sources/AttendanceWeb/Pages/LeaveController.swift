@@ -18,8 +18,7 @@ enum LeaveController {
         let school = try await store.requireSchool(laestab)
         let calendar = try await store.calendar(for: school.school)
         let all = try await store.leaveRequests(school: laestab)
-        var pupils: [UPN: Pupil] = [:]
-        for upn in Set(all.map(\.upn)) { pupils[upn] = try await store.pupil(upn)?.pupil }
+        let pupils = try await store.pupils(all.map(\.upn))
         var waiting: [LeaveQueuePage.Weighing] = []
         for request in all where request.status == .pending {
             guard let pupil = pupils[request.upn] else { continue }

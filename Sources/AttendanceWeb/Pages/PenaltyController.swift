@@ -36,9 +36,7 @@ enum PenaltyController {
     }
 
     static func pupils(of cases: [PenaltyCase], store: Store) async throws -> [UPN: Pupil] {
-        var pupils: [UPN: Pupil] = [:]
-        for upn in Set(cases.map(\.upn)) { pupils[upn] = try await store.pupil(upn)?.pupil }
-        return pupils
+        try await store.pupils(cases.map(\.upn))
     }
 
     @Sendable static func request(_ request: Request) async throws -> Response {
