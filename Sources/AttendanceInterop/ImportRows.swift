@@ -22,7 +22,7 @@ public enum ImportFormat: String, Sendable, CaseIterable {
 
     public var optionalColumns: [String] {
         switch self {
-        case .schools: return []
+        case .schools: return ["esw_area"]
         case .calendar: return []
         case .pupils:
             return ["preferred_surname", "preferred_forename", "aln", "on_roll_to", "leaving_reason"]
@@ -57,6 +57,7 @@ public enum ImportParser {
             let phase = row.choice("phase", School.Phase.self)
             let amStart = row.time("am_start"), amClose = row.time("am_close")
             let pmStart = row.time("pm_start"), pmClose = row.time("pm_close")
+            let area = row.optionalText("esw_area") == nil ? nil : row.int("esw_area", in: 1...99)
             guard let la, let estab, let name, let phase, let amStart, let amClose, let pmStart, let pmClose else {
                 return nil
             }
@@ -74,7 +75,8 @@ public enum ImportParser {
             }
             return Numbered(
                 line: row.line,
-                value: School(laNumber: la, estabNumber: estab, name: name, phase: phase, am: am, pm: pm))
+                value: School(
+                    laNumber: la, estabNumber: estab, name: name, phase: phase, am: am, pm: pm, eswArea: area))
         }
     }
 

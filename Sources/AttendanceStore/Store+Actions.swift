@@ -60,7 +60,7 @@ extension Store {
         guard
             let row = try await sql.raw(
                 """
-                SELECT a.key, a.status, p.upn FROM procedure_actions a JOIN pupils p ON p.id = a.pupil_id
+                SELECT a.key, a.status, a.pupil_id, p.upn FROM procedure_actions a JOIN pupils p ON p.id = a.pupil_id
                 WHERE a.id = \(bind: id) AND a.school_id = \(bind: schoolID)
                 """
             ).first()
@@ -82,6 +82,13 @@ extension Store {
                         subject: key,
                         reason: note)
                 ], on: db)
+            if status == .done, key.hasPrefix(ProcedureAction.eswReferral.key("")), let upn, let school {
+                // The procedure's referral, done by hand: it arrives in the authority's ESW inbox.
+                _ = try await Self.openEswReferral(
+                    pupilID: try row.decode(column: "pupil_id", as: Int.self), schoolID: schoolID, upn: upn,
+                    school: school, source: .procedure, notes: note, concerns: "",
+                    on: Timestamp.day(now), by: actor, at: now, on: db)
+            }
         }
     }
 }

@@ -86,6 +86,13 @@ extension Store {
                     )
                     .returning("id").first(decodingColumn: "id", as: Int.self) ?? 0
                 ids.append(id)
+                if letter.kind == .eswReferral {
+                    // The referral form is the school's referral: it arrives in the authority's ESW inbox.
+                    _ = try await Self.openEswReferral(
+                        pupilID: pupilID, schoolID: school.id, upn: letter.upn, school: laestab,
+                        source: letter.actionID == nil ? .school : .procedure, notes: "", concerns: "",
+                        on: Timestamp.day(now), by: actor, at: now, on: db)
+                }
                 if letter.channel == .email, let to = letter.recipient.email, let email = letter.email {
                     _ = try await Self.queueDelivery(
                         NewDelivery(

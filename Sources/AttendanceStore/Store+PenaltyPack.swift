@@ -57,28 +57,7 @@ extension Store {
                 date: change.session.date.iso, half: change.session.half.rawValue, from: change.oldCode,
                 to: change.newCode, by: change.changedBy, at: Timestamp.text(change.changedAt), reason: change.reason)
         }
-        var steps = try await letters(of: found.upn).filter {
-            $0.school == found.school
-                && LocalDate(iso: Timestamp.text($0.producedAt).prefix(10)).map(yearSoFar.contains) == true
-        }.map { letter in
-            PenaltyPack.Step(
-                on: String(Timestamp.text(letter.producedAt).prefix(10)), kind: .letter, what: letter.kind.rawValue,
-                outcome: letter.channel, by: letter.producedBy, note: letter.recipientNames.joined(separator: ", "))
-        }
-        steps += try await actions(schoolID: school.id, status: nil, upn: found.upn).filter {
-            yearSoFar.contains($0.dueOn)
-        }.map { item in
-            PenaltyPack.Step(
-                on: item.dueOn.iso, kind: .action, what: item.action.rawValue, outcome: item.status.rawValue,
-                by: item.statusChangedBy, note: item.statusNote)
-        }
-        steps += try await contactAttempts(of: stored.id, school: school.id, in: yearSoFar).map { attempt in
-            PenaltyPack.Step(
-                on: attempt.date.iso, kind: .contact, what: attempt.method.rawValue, outcome: attempt.outcome.rawValue,
-                by: attempt.recordedBy,
-                note: [attempt.contactName, attempt.notes].compactMap { $0 }.filter { !$0.isEmpty }
-                    .joined(separator: ": "))
-        }
+        let steps = try await timeline(of: stored, schoolID: school.id, school: found.school, in: yearSoFar)
         var parents: [PenaltyPack.Parent] = []
         for parent in try await contacts(of: found.upn) where parent.parentalResponsibility {
             parents.append(
@@ -92,8 +71,46 @@ extension Store {
             schoolLAESTAB: found.school.description, schoolName: school.school.name, term: found.term,
             through: through, criteria: found.criteria, counts: found.counts, pupil: .init(stored.pupil),
             figures: .init(summary), sessions: sessions, changes: changes,
-            steps: steps.sorted { ($0.on, $0.kind.rawValue) < ($1.on, $1.kind.rawValue) }, parents: parents,
+            steps: steps, parents: parents,
             siblings: try await siblings(of: stored.id), engagement: engagement, equality: equality)
+    }
+
+    /// What a school did about a pupil's absence in a range of days, in date order: its letters, the procedure's
+    /// steps with their outcomes, and its calls and messages. What evidence packs keep and ESW cases show.
+    func timeline(of stored: StoredPupil, schoolID: Int, school: LAESTAB, in range: DateRange) async throws
+        -> [TimelineStep]
+    {
+        var steps = try await letters(of: stored.pupil.upn).filter {
+            $0.school == school
+                && LocalDate(iso: Timestamp.text($0.producedAt).prefix(10)).map(range.contains) == true
+        }.map { letter in
+            TimelineStep(
+                on: String(Timestamp.text(letter.producedAt).prefix(10)), kind: .letter, what: letter.kind.rawValue,
+                outcome: letter.channel, by: letter.producedBy, note: letter.recipientNames.joined(separator: ", "))
+        }
+        steps += try await actions(schoolID: schoolID, status: nil, upn: stored.pupil.upn).filter {
+            range.contains($0.dueOn)
+        }.map { item in
+            TimelineStep(
+                on: item.dueOn.iso, kind: .action, what: item.action.rawValue, outcome: item.status.rawValue,
+                by: item.statusChangedBy, note: item.statusNote)
+        }
+        steps += try await contactAttempts(of: stored.id, school: schoolID, in: range).map { attempt in
+            TimelineStep(
+                on: attempt.date.iso, kind: .contact, what: attempt.method.rawValue, outcome: attempt.outcome.rawValue,
+                by: attempt.recordedBy,
+                note: [attempt.contactName, attempt.notes].compactMap { $0 }.filter { !$0.isEmpty }
+                    .joined(separator: ": "))
+        }
+        return steps.sorted { ($0.on, $0.kind.rawValue) < ($1.on, $1.kind.rawValue) }
+    }
+
+    /// The same for a pupil at a school, from the school year's first day to `through`.
+    public func timeline(of upn: UPN, school laestab: LAESTAB, through: LocalDate) async throws -> [TimelineStep] {
+        let stored = try await requirePupil(upn)
+        let school = try await requireSchool(laestab)
+        guard let range = DateRange(through.academicYear.firstDay, through) else { return [] }
+        return try await timeline(of: stored, schoolID: school.id, school: laestab, in: range)
     }
 
     /// A case's kept pack, or nil when its request has none.

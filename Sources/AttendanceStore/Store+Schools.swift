@@ -45,6 +45,7 @@ extension Store {
                             "name": $0.value.name, "phase": $0.value.phase.rawValue,
                             "am": "\($0.value.am.start)-\($0.value.am.close)",
                             "pm": "\($0.value.pm.start)-\($0.value.pm.close)",
+                            "esw_area": $0.value.eswArea.map { String($0) } ?? "",
                         ]))
                 }, on: db)
             return rows.count
@@ -54,17 +55,18 @@ extension Store {
     static func upsert(_ school: School, on db: any SQLDatabase) async throws {
         try await db.insert(into: "schools")
             .columns(
-                "la_number", "estab_number", "laestab", "name", "phase", "am_start", "am_close", "pm_start", "pm_close"
+                "la_number", "estab_number", "laestab", "name", "phase", "am_start", "am_close", "pm_start", "pm_close",
+                "esw_area"
             )
             .values(
                 school.laNumber, school.estabNumber, school.laestab.description, school.name, school.phase.rawValue,
                 school.am.start.description, school.am.close.description, school.pm.start.description,
-                school.pm.close.description
+                school.pm.close.description, school.eswArea
             )
             .onConflict(with: ["laestab"]) {
                 $0.set(excludedValueOf: "name").set(excludedValueOf: "phase")
                     .set(excludedValueOf: "am_start").set(excludedValueOf: "am_close")
-                    .set(excludedValueOf: "pm_start").set(excludedValueOf: "pm_close")
+                    .set(excludedValueOf: "pm_start").set(excludedValueOf: "pm_close").set(excludedValueOf: "esw_area")
             }
             .run()
     }
@@ -99,7 +101,8 @@ extension Store {
         let school = School(
             laNumber: try row.decode(column: "la_number", as: Int.self),
             estabNumber: try row.decode(column: "estab_number", as: Int.self),
-            name: try row.decode(column: "name", as: String.self), phase: phase, am: am, pm: pm)
+            name: try row.decode(column: "name", as: String.self), phase: phase, am: am, pm: pm,
+            eswArea: try row.decode(column: "esw_area", as: Int?.self))
         return StoredSchool(id: try row.decode(column: "id", as: Int.self), school: school)
     }
 }

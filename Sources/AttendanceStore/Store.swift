@@ -73,6 +73,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case leave(LeaveRules.Problem)
     /// A penalty notice step the process's rules refuse.
     case penalty(PenaltyRules.Problem)
+    /// An ESW case step the service's rules refuse.
+    case esw(EswRules.Problem)
     /// A parent's report of an absence that cannot be kept (the field at fault).
     case badReport(field: String)
     /// What the database holds breaks the program's own rules: never the caller's mistake.
@@ -98,6 +100,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .leave(let problem): return "\(problem.field): \(problem)"
         case .badReport(let field): return "\(field): this report cannot be kept"
         case .penalty(let problem): return "penalty notice: \(problem)"
+        case .esw(let problem): return "ESW case: \(problem)"
         case .corrupt(let what): return "the database holds \(what)"
         }
     }
@@ -188,6 +191,11 @@ public enum Timestamp {
     /// To the minute, for a person: "2026-11-24 16:00" (UTC, as the record keeps it).
     public static func minute(_ date: Date) -> String {
         String(text(date).prefix(16)).replacingOccurrences(of: "T", with: " ")
+    }
+
+    /// The UTC day of a moment, as the record's timestamps fall.
+    public static func day(_ date: Date) -> LocalDate {
+        LocalDate(dayNumber: Int((date.timeIntervalSince1970 / 86400).rounded(.down)))
     }
 
     public static func text(_ date: Date) -> String {

@@ -128,6 +128,8 @@ struct PageErrorMiddleware: AsyncMiddleware {
             case .badReport(let field): return (.unprocessableEntity, "error.badReport", field)
             case .penalty(.notNow): return (.conflict, "error.penalty.notNow", nil)
             case .penalty(let problem): return (.unprocessableEntity, "error.penalty.\(problem.key)", nil)
+            case .esw(.notNow): return (.conflict, "error.esw.notNow", nil)
+            case .esw(let problem): return (.unprocessableEntity, "error.esw.\(problem.key)", nil)
             case .badDatabaseURL, .corrupt: return (.internalServerError, "error.server", nil)
             }
         }

@@ -88,29 +88,7 @@ public struct PenaltyPack: Sendable, Hashable, Codable {
         }
     }
 
-    /// Something the school did about the absence, in date order: a letter, a call, a meeting or another step of
-    /// the procedure, with what became of it. `kind` and `what` are keys the reader's words come from.
-    public struct Step: Sendable, Hashable, Codable {
-        public enum Kind: String, Sendable, Hashable, Codable {
-            case letter, contact, action
-        }
-
-        public let on: String
-        public let kind: Kind
-        public let what: String
-        public let outcome: String?
-        public let by: String?
-        public let note: String?
-
-        public init(on: String, kind: Kind, what: String, outcome: String?, by: String?, note: String?) {
-            self.on = on
-            self.kind = kind
-            self.what = what
-            self.outcome = outcome
-            self.by = by
-            self.note = note
-        }
-    }
+    public typealias Step = TimelineStep
 
     public struct Parent: Sendable, Hashable, Codable {
         public let name: String

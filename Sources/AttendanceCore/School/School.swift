@@ -6,6 +6,9 @@ public struct School: Hashable, Sendable, Codable {
     public var phase: Phase
     public var am: RegisterTimes
     public var pm: RegisterTimes
+    /// The ESW service's local area the school is in (the policy: three areas), when known: referrals are
+    /// allocated by it.
+    public var eswArea: Int?
 
     public enum Phase: String, Sendable, Codable, CaseIterable {
         case nursery, primary, secondary, middle, special
@@ -13,13 +16,17 @@ public struct School: Hashable, Sendable, Codable {
         case pupilReferralUnit = "pru"
     }
 
-    public init(laNumber: Int, estabNumber: Int, name: String, phase: Phase, am: RegisterTimes, pm: RegisterTimes) {
+    public init(
+        laNumber: Int, estabNumber: Int, name: String, phase: Phase, am: RegisterTimes, pm: RegisterTimes,
+        eswArea: Int? = nil
+    ) {
         self.laNumber = laNumber
         self.estabNumber = estabNumber
         self.name = name
         self.phase = phase
         self.am = am
         self.pm = pm
+        self.eswArea = eswArea
     }
 
     public var laestab: LAESTAB { LAESTAB(la: laNumber, estab: estabNumber) }

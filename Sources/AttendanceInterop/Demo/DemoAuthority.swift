@@ -101,7 +101,8 @@ public struct DemoAuthority: Sendable {
         let school = School(
             laNumber: laNumber, estabNumber: estab, name: name, phase: secondary ? .secondary : .primary,
             am: RegisterTimes(start: time(secondary ? "08:45" : "08:55"), close: time(secondary ? "09:15" : "09:25"))!,
-            pm: RegisterTimes(start: time(secondary ? "13:30" : "13:15"), close: time(secondary ? "13:45" : "13:30"))!)
+            pm: RegisterTimes(start: time(secondary ? "13:30" : "13:15"), close: time(secondary ? "13:45" : "13:30"))!,
+            eswArea: index % 3 + 1)
         let inset = years.flatMap(WelshTermDates.insetDays(for:))
         let calendar = SchoolCalendar(entries: termDates + inset)
         let yearGroups = secondary ? Array(7...11) : Array(1...6)

@@ -29,5 +29,6 @@ enum AllMigrations {
         M0024_CreatePenaltyCases(),
         M0025_CreatePenaltyPacks(),
         M0026_AddContactLivesWithPupil(),
+        M0027_CreateEswCases(),
     ]
 }

@@ -1,0 +1,79 @@
+import AttendanceCore
+import Foundation
+import SQLKit
+import Testing
+
+@testable import AttendanceStore
+
+/// A referral to the ESW service from the school to its close, on both databases, with its guards.
+extension StoreTests {
+    @Test(arguments: TestDatabase.available)
+    func aReferralIsAllocatedLoggedAndClosedOrReturned(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            try await loadFixture(store)
+            let office = AuditActor("office@example.org"), lead = AuditActor("lead@example.org")
+            try await store.createUser(
+                email: "esw@example.org", displayName: "Eira", passwordHash: "h", mustChangePassword: false,
+                grants: [RoleGrant(role: .educationSocialWorker, school: school)], by: lead)
+            try await store.createUser(
+                email: "hoy@example.org", displayName: "Huw", passwordHash: "h", mustChangePassword: false,
+                grants: [RoleGrant(role: .headOfYear, school: school, yearGroups: ["7"])], by: lead)
+            let day = LocalDate(iso: "2026-02-02")!
+            let referred = try await store.referToEsw(
+                alys, school: school, source: .school, notes: "Two letters unanswered", concerns: "Young carer",
+                on: day, by: office)
+            #expect(referred.status == .referred && referred.events.map(\.step) == ["refer"])
+            // Referring again while the case is open gives the same case.
+            #expect(
+                try await store.referToEsw(
+                    alys, school: school, source: .procedure, notes: "", concerns: "", on: day, by: office
+                ).id == referred.id)
+            // Only an ESW who works at the school takes the case; nothing but allocation or return follows.
+            await #expect(throws: StoreError.esw(.notTheSchoolsEsw)) {
+                _ = try await store.allocateEswCase(referred.id, to: "hoy@example.org", by: lead)
+            }
+            await #expect(throws: StoreError.esw(.notNow(.referred, .log))) {
+                _ = try await store.logEswEntry(
+                    referred.id, kind: .call, on: day, with: "Mother", outcome: "No answer", nextStep: nil,
+                    nextStepOn: nil, by: lead)
+            }
+            #expect(try await store.eswWorkers(at: school).map(\.email) == ["esw@example.org"])
+            let allocated = try await store.allocateEswCase(referred.id, to: "esw@example.org", by: lead)
+            #expect(allocated.status == .allocated && allocated.allocatedTo == "esw@example.org")
+            let esw = AuditActor("esw@example.org")
+            // A next step before the visit it follows is refused; the log keeps each entry with its next step.
+            await #expect(throws: StoreError.esw(.nextStepBeforeEntry)) {
+                _ = try await store.logEswEntry(
+                    referred.id, kind: .homeVisit, on: day.adding(days: 3), with: "Mother", outcome: "Seen",
+                    nextStep: "Call", nextStepOn: day, by: esw)
+            }
+            let logged = try await store.logEswEntry(
+                referred.id, kind: .homeVisit, on: day.adding(days: 3), with: "Mother and Alys",
+                outcome: "Agreed a plan", nextStep: "Review at school", nextStepOn: day.adding(days: 10), by: esw)
+            #expect(logged.nextStep == "Review at school" && logged.nextStepOn == day.adding(days: 10))
+            #expect(logged.events.last?.data["kind"] == "home_visit")
+            await #expect(throws: StoreError.esw(.noReason)) {
+                _ = try await store.closeEswCase(referred.id, outcome: .improved, reason: "", by: esw)
+            }
+            let closed = try await store.closeEswCase(
+                referred.id, outcome: .improved, reason: "Attendance 96% since the plan", by: esw)
+            #expect(closed.status == .closed && closed.nextStep == nil)
+            #expect(closed.events.map(\.step) == ["refer", "allocate", "log", "close"])
+            // The log is the database's to keep: it refuses a change.
+            await #expect(throws: (any Error).self) {
+                try await store.sql.raw("UPDATE esw_events SET step = 'x'").run()
+            }
+            // Closed, a new referral opens a new case; one returned to the school says why.
+            let again = try await store.referToEsw(
+                alys, school: school, source: .school, notes: "", concerns: "", on: day.adding(days: 30), by: office)
+            #expect(again.id != referred.id)
+            await #expect(throws: StoreError.esw(.noReason)) {
+                _ = try await store.returnEswCase(again.id, reason: "", by: lead)
+            }
+            let returned = try await store.returnEswCase(again.id, reason: "Letters 1 and 2 first", by: lead)
+            #expect(returned.status == .returned && returned.events.last?.reason == "Letters 1 and 2 first")
+            #expect(try await store.eswCases(schools: [school]).map(\.id) == [again.id, referred.id])
+            #expect(try await store.eswCases(schools: []).isEmpty)
+        }
+    }
+}
