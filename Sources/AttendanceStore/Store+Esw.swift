@@ -111,9 +111,18 @@ extension Store {
 
     /// Active users with an ESW role at a school: whom its referrals may be allocated to.
     public func eswWorkers(at school: LAESTAB) async throws -> [UserAccount] {
-        try await users().filter { user in
-            user.isActive && user.grants.contains { $0.role == .educationSocialWorker && $0.school == school }
+        try await eswWorkers()[school] ?? []
+    }
+
+    /// The same for every school at once, by school.
+    public func eswWorkers() async throws -> [LAESTAB: [UserAccount]] {
+        var workers: [LAESTAB: [UserAccount]] = [:]
+        for user in try await users() where user.isActive {
+            for grant in user.grants where grant.role == .educationSocialWorker {
+                if let school = grant.school { workers[school, default: []].append(user) }
+            }
         }
+        return workers
     }
 
     /// Cases at some schools (every school when nil), newest first.

@@ -74,6 +74,12 @@ extension PageFrame {
             if principal.allows(.issuePenalty, .none) {
                 nav.daily.append(Link(href: SiteURL.penaltyQueue.path(), label: strings("nav.penalties", language)))
             }
+            if principal.allows(.allocateReferrals, .none) {
+                nav.daily.append(Link(href: SiteURL.eswInbox.path(), label: strings("nav.eswInbox", language)))
+            }
+            if principal.allows(.workEswCases, .none) {
+                nav.daily.append(Link(href: SiteURL.eswCaseload.path(), label: strings("nav.eswCases", language)))
+            }
             let schools = Set(principal.grants.compactMap(\.school))
             if schools.count == 1, let school = schools.first {
                 if principal.allows(.manageAttendance, .school(school)) {

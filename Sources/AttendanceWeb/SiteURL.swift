@@ -23,6 +23,7 @@ enum SiteURL: String, CaseIterable, Sendable {
     case apiAbsenceReports, apiLeaveRequests, apiLeaveDecision
     case schoolPenalties, requestPenalty, withdrawPenalty, penaltyPack, penaltyPackPDF, penaltyPackData
     case penaltyQueue, decidePenalty, issuePenalty, payPenalty, referPenalty, withdrawNotice
+    case eswInbox, eswCaseload, eswCase, allocateEsw, returnEsw, logEsw, closeEsw, referToEsw
 
     /// The path's segments: literals as they are, parameters as `:name`.
     var pattern: [String] {
@@ -93,6 +94,14 @@ enum SiteURL: String, CaseIterable, Sendable {
         case .penaltyPackPDF: ["schools", ":laestab", "penalties", ":id", "pack", "pdf"]
         case .penaltyPackData: ["schools", ":laestab", "penalties", ":id", "pack", "json"]
         case .penaltyQueue: ["penalties"]
+        case .eswInbox: ["esw", "referrals"]
+        case .eswCaseload: ["esw"]
+        case .eswCase: ["schools", ":laestab", "esw", ":id"]
+        case .allocateEsw: ["schools", ":laestab", "esw", ":id", "allocate"]
+        case .returnEsw: ["schools", ":laestab", "esw", ":id", "return"]
+        case .logEsw: ["schools", ":laestab", "esw", ":id", "log"]
+        case .closeEsw: ["schools", ":laestab", "esw", ":id", "close"]
+        case .referToEsw: ["schools", ":laestab", "pupils", ":upn", "esw-referral"]
         case .decidePenalty: ["penalties", ":id", "decision"]
         case .issuePenalty: ["penalties", ":id", "issue"]
         case .payPenalty: ["penalties", "notices", ":id", "payment"]

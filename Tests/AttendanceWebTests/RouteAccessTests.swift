@@ -322,6 +322,25 @@ import VaporTesting
                     try await expect(
                         "POST", "/schools/:laestab/penalties/:id/withdraw", base + "/penalties/999999/withdraw",
                         allowed: head, status: .notFound)
+                    // ESW cases: the school's ESW and the education lead work them; the lead alone allocates or
+                    // returns a referral; the office and leaders refer a pupil by hand.
+                    let eswWorks = role == .educationLead || (role == .educationSocialWorker && school == mainSchool)
+                    try await expect(
+                        "GET", "/schools/:laestab/esw/:id", base + "/esw/999999", allowed: eswWorks, status: .notFound)
+                    for action in ["log", "close"] {
+                        try await expect(
+                            "POST", "/schools/:laestab/esw/:id/\(action)", base + "/esw/999999/\(action)",
+                            allowed: eswWorks, status: .notFound)
+                    }
+                    for action in ["allocate", "return"] {
+                        try await expect(
+                            "POST", "/schools/:laestab/esw/:id/\(action)", base + "/esw/999999/\(action)",
+                            allowed: role == .educationLead, status: .notFound)
+                    }
+                    try await expect(
+                        "POST", "/schools/:laestab/pupils/:upn/esw-referral",
+                        base + "/pupils/\(UPN.make(la: 665, estab: 4001, year: 25, serial: 999))/esw-referral",
+                        allowed: desk, status: .notFound)
                     // A request's evidence pack names the pupil: not for governors.
                     for part in ["pack", "pack/pdf", "pack/json"] {
                         try await expect(
@@ -369,6 +388,9 @@ import VaporTesting
                 let lead = role == .educationLead
                 // Only the Education Lead decides, issues, records payments and refers for prosecution.
                 try await expect("GET", "/penalties", "/penalties", allowed: lead)
+                try await expect("GET", "/esw/referrals", "/esw/referrals", allowed: lead)
+                try await expect(
+                    "GET", "/esw", "/esw", allowed: lead || role == .educationSocialWorker)
                 try await expect(
                     "POST", "/penalties/:id/decision", "/penalties/999999/decision", allowed: lead,
                     status: .unprocessableEntity)

@@ -41,6 +41,8 @@ import VaporTesting
         var batch: String
         var job: String
         var letter: Int
+        /// An ESW case allocated to the demo ESW, with a log entry.
+        var eswCase: Int = 0
 
         func pages(for role: Role) -> [String] {
             let everyone = [SiteURL.home.path(), SiteURL.account.path(), SiteURL.password.path()]
@@ -70,9 +72,15 @@ import VaporTesting
             case .educationLead:
                 return everyone + [
                     SiteURL.school(otherSchool), SiteURL.users.path(), SiteURL.audit.path(),
-                    SiteURL.penaltyQueue.path(),
+                    SiteURL.penaltyQueue.path(), SiteURL.eswInbox.path(), SiteURL.eswCaseload.path(),
+                    SiteURL.school(.eswCase, mainSchool, id: eswCase),
                 ]
-            case .educationSocialWorker, .headOfYear:
+            case .educationSocialWorker:
+                return everyone + [
+                    SiteURL.school(.actions, mainSchool), SiteURL.pupil(pupilWithActions), SiteURL.eswCaseload.path(),
+                    SiteURL.school(.eswCase, mainSchool, id: eswCase),
+                ]
+            case .headOfYear:
                 return everyone + [SiteURL.school(.actions, mainSchool), SiteURL.pupil(pupilWithActions)]
             case .attendanceAdministrator, .seniorManagement:
                 return everyone + [
@@ -96,7 +104,7 @@ import VaporTesting
             let letter = try #require(try await store.letters(batch: batchID, school: mainSchool).first)
             let parent = try #require(try await store.user(email: "parent@demo.example"))
             let tutor = try #require(try await store.user(email: "tutor@demo.example"))
-            let tour = Tour(
+            var tour = Tour(
                 pupilWithActions: letter.upn, child: try #require(parent.grants[0].child),
                 group: try #require(try await store.pupil(letter.upn)).pupil.registrationGroup,
                 tutorGroup: tutor.grants[0].registrationGroups[0], batch: batch, job: job, letter: letter.id)
@@ -128,6 +136,18 @@ import VaporTesting
                         phone: contact.phone, mobile: "07700 900555", email: contact.email, address: contact.address,
                         language: .cy), of: tour.child, priority: contact.priority, by: mum)
             }
+            // ESW cases: one allocated to the demo ESW with a visit logged, one waiting in the inbox.
+            let office = AuditActor("office@demo.example"), lead = AuditActor("lead@demo.example")
+            let eswCase = try await store.referToEsw(
+                tour.pupilWithActions, school: mainSchool, source: .school, notes: "Dim ateb i lythyrau",
+                concerns: "Gofalwr ifanc", on: testToday, by: office)
+            _ = try await store.allocateEswCase(eswCase.id, to: "esw@demo.example", by: lead)
+            _ = try await store.logEswEntry(
+                eswCase.id, kind: .homeVisit, on: testToday, with: "Mam", outcome: "Cytunwyd ar gynllun",
+                nextStep: "Adolygu", nextStepOn: testToday.adding(days: 7), by: AuditActor("esw@demo.example"))
+            tour.eswCase = eswCase.id
+            _ = try await store.referToEsw(
+                tour.child, school: mainSchool, source: .procedure, notes: "", concerns: "", on: testToday, by: office)
             // A penalty notice case requested, for the head's and the Education Lead's pages.
             let (penalty, _) = try await PenaltyWebTests.warnedCase(store)
             _ = try await store.requestPenalty(

@@ -38,6 +38,11 @@ public enum Permission: String, Sendable, CaseIterable {
     case viewPenalties = "view_penalties"
     /// Decide penalty notice requests, issue notices, record payments, refer for prosecution: the education lead.
     case issuePenalty = "issue_penalty"
+    /// The ESW service's inbox: allocate the schools' referrals to ESWs, or return them: the education lead.
+    case allocateReferrals = "allocate_referrals"
+    /// Work a school's ESW cases (read, log visits and calls, close): the school's ESW, and the education lead;
+    /// asked of no school, an ESW's own caseload.
+    case workEswCases = "work_esw_cases"
 }
 
 /// A registration group at a school, with the year groups of the pupils in it.
@@ -169,6 +174,10 @@ public enum AccessPolicy {
             return grant.school == school
                 && [.headTeacher, .seniorManagement, .attendanceAdministrator, .educationSocialWorker, .governor]
                     .contains(grant.role)
+        case (.workEswCases, .school(let school)):
+            return grant.school == school && grant.role == .educationSocialWorker
+        case (.workEswCases, .none):
+            return grant.role == .educationSocialWorker
         case (.requestForPupil, .pupil(let pupil)):
             switch grant.role {
             case .parent: return grant.child == pupil.upn

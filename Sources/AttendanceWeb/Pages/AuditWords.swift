@@ -45,7 +45,11 @@ enum AuditWords {
             return LanguagePreference(rawValue: stored).map { ContactWords.language($0, text: text) } ?? stored
         case "phase": return Catalogue.known("phase.\(stored)", text) ?? stored
         case "method": return Catalogue.known("contact.method.\(stored)", text) ?? stored
-        case "outcome": return Catalogue.known("contact.outcome.\(stored)", text) ?? stored
+        case "outcome":
+            return Catalogue.known("contact.outcome.\(stored)", text) ?? Catalogue.known("esw.outcome.\(stored)", text)
+                ?? stored
+        case "source": return Catalogue.known("esw.source.\(stored)", text) ?? stored
+        case "kind": return Catalogue.known("esw.kind.\(stored)", text) ?? stored
         case "part": return Catalogue.known("family.part.\(stored)", text) ?? stored
         case "category": return Catalogue.known("leave.category.\(stored)", text) ?? stored
         case "decision": return Catalogue.known("leave.status.\(stored)", text) ?? stored

@@ -61,7 +61,17 @@ enum PupilController {
         var contacts: PupilPage.Contacts?
         var evidence: PupilPage.Evidence?
         var letters: PupilPage.Letters?
+        var esw: EswSection?
         if view == .full {
+            if let current, former == nil {
+                esw = .make(
+                    try await store.eswCases(of: placement.upn).filter { $0.school == current.school },
+                    school: current.school, upn: placement.upn,
+                    mayRefer: principal.allows(.manageAttendance, .school(current.school)),
+                    mayOpen: principal.allows(.workEswCases, .school(current.school)),
+                    saved: request.query[String.self, at: "saved"] == "esw",
+                    names: EswController.names(try await store.eswWorkers()), text: text)
+            }
             contacts = .make(try await store.contacts(of: placement.upn), text: text)
             if let current, former == nil, principal.allows(.manageAttendance, .school(current.school)) {
                 evidence = .make(
@@ -86,7 +96,7 @@ enum PupilController {
             sessions: sessions, yearMarks: yearMarks, patterns: patterns, codes: store.codes, language: language,
             staff: staff, contacts: contacts, evidence: evidence, letters: letters,
             family: try await FamilyController.section(
-                request, placement: placement, view: view, notice: familyNotice, error: familyError),
+                request, placement: placement, view: view, notice: familyNotice, error: familyError), esw: esw,
             text: text)
         return try Page.render(page, request: request, status: status)
     }

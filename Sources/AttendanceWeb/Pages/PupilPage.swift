@@ -151,6 +151,7 @@ struct PupilPage: PageModel {
     let evidenceSection: Evidence?
     let lettersSection: Letters?
     let familySection: Family?
+    let eswSection: EswSection?
 
     /// A mark in words: its code and the code's name, or that there is none.
     static func codeText(_ code: String?, codes: CodeTable, language: Language, text: Text) -> String {
@@ -169,7 +170,8 @@ struct PupilPage: PageModel {
         summary: AttendanceSummary, recent: [RecordedMark], sessions: [SchoolSession], yearMarks: YearMarks,
         patterns: [PatternFlag],
         codes: CodeTable, language: Language, staff: Staff? = nil, contacts: Contacts? = nil,
-        evidence: Evidence? = nil, letters: Letters? = nil, family: Family? = nil, text: @escaping Text
+        evidence: Evidence? = nil, letters: Letters? = nil, family: Family? = nil, esw: EswSection? = nil,
+        text: @escaping Text
     ) -> PupilPage {
         let plain = { (key: String) in text(key, [:]) }
         let byDate = Dictionary(grouping: recent, by: \.mark.session.date)
@@ -205,7 +207,7 @@ struct PupilPage: PageModel {
             patterns: patterns.map { patternText($0, text: text) }, noPatterns: plain("pupil.noPatterns"),
             recentTitle: plain("pupil.recent"), dateLabel: plain("pupil.date"), morningLabel: plain("pupil.morning"),
             afternoonLabel: plain("pupil.afternoon"), days: days, staffView: staff, contactsSection: contacts,
-            evidenceSection: evidence, lettersSection: letters, familySection: family)
+            evidenceSection: evidence, lettersSection: letters, familySection: family, eswSection: esw)
     }
 
     /// A pattern in words, with the sessions that make it (the first twelve).

@@ -1,0 +1,260 @@
+import AttendanceCore
+import AttendanceStore
+import Foundation
+import Vapor
+
+/// The Education Social Work service: the authority's inbox of referrals (the education lead allocates or
+/// returns), an ESW's caseload across their schools, and each case with its log. Every step goes through the
+/// store's checks (`EswRules`); a refusal is said on the page it came from.
+enum EswController {
+    @Sendable static func inbox(_ request: Request) async throws -> Response {
+        let notice = request.query[String.self, at: "saved"] != nil ? request.text("esw.saved") : nil
+        return try await renderInbox(request, notice: notice, error: nil, status: .ok)
+    }
+
+    static func renderInbox(_ request: Request, notice: String?, error: String?, status: HTTPStatus) async throws
+        -> Response
+    {
+        let store = request.context.store
+        let text = request.text
+        let cases = try await store.eswCases(schools: nil)
+        let pupils = try await store.pupils(cases.map(\.upn))
+        let schools = Dictionary(uniqueKeysWithValues: try await store.schools().map { ($0.school.laestab, $0.school) })
+        let workers = try await store.eswWorkers()
+        let names = Self.names(workers)
+        var referrals: [(area: Int?, referral: EswInboxPage.Referral)] = []
+        for found in cases where found.status == .referred {
+            let school = schools[found.school]
+            let options = (workers[found.school] ?? []).map { Option(value: $0.email, label: $0.displayName) }
+            referrals.append(
+                (
+                    school?.eswArea,
+                    EswInboxPage.Referral(
+                        line: .make(found, pupil: pupils[found.upn], school: school, names: names, text: text),
+                        facts: try await facts(found, request: request), workers: options,
+                        noWorkers: options.isEmpty ? text("esw.noWorkers", [:]) : nil,
+                        allocateAction: SiteURL.school(.allocateEsw, found.school, id: found.id),
+                        returnAction: SiteURL.school(.returnEsw, found.school, id: found.id))
+                ))
+        }
+        let areas = Dictionary(grouping: referrals, by: \.area).sorted { ($0.key ?? .max) < ($1.key ?? .max) }.map {
+            EswInboxPage.Area(title: EswWords.area($0.key, text: text), referrals: $0.value.map(\.referral))
+        }
+        let open = cases.filter { $0.status == .allocated }.map {
+            EswCaseLine.make($0, pupil: pupils[$0.upn], school: schools[$0.school], names: names, text: text)
+        }
+        return try Page.render(
+            EswInboxPage(
+                title: text("esw.inboxTitle", [:]), intro: text("esw.inboxIntro", [:]), notice: notice, error: error,
+                areas: areas, noReferrals: text("esw.noReferrals", [:]), openTitle: text("esw.openTitle", [:]),
+                open: open, hasOpen: !open.isEmpty, words: EswWords(text: text)), request: request, status: status)
+    }
+
+    /// The ESWs' names by email, for saying who has a case.
+    static func names(_ workers: [LAESTAB: [UserAccount]]) -> [String: String] {
+        Dictionary(workers.values.flatMap { $0 }.map { ($0.email, $0.displayName) }) { first, _ in first }
+    }
+
+    /// The referral form's content from the record: the school's notes and known concerns, the school year's
+    /// figures, and the school's steps so far in brief.
+    static func facts(_ found: EswCase, request: Request) async throws -> [PenaltyPacket.Fact] {
+        let store = request.context.store
+        let text = request.text
+        let plain = { (key: String) in text(key, [:]) }
+        let today = request.context.today
+        var facts: [PenaltyPacket.Fact] = []
+        if let year = DateRange(today.academicYear.firstDay, today) {
+            let (_, summary) = try await store.summary(of: found.upn, in: year)
+            facts.append(
+                .init(
+                    label: plain("esw.figures"),
+                    value: text(
+                        "esw.figuresValue",
+                        [
+                            "percent": summary.attendancePercentText, "unauthorised": String(summary.unauthorised),
+                            "authorised": String(summary.authorised), "possible": String(summary.possible),
+                        ])))
+        }
+        if !found.notes.isEmpty { facts.append(.init(label: plain("esw.notes"), value: found.notes)) }
+        if !found.concerns.isEmpty { facts.append(.init(label: plain("esw.concerns"), value: found.concerns)) }
+        let steps = try await store.timeline(of: found.upn, school: found.school, through: today)
+        let letters = steps.filter { $0.kind == .letter }.map {
+            "\($0.on) " + (Catalogue.known("letters.kind.\($0.what)", text) ?? $0.what)
+        }
+        facts.append(
+            .init(
+                label: plain("penalty.fact.letters"),
+                value: letters.isEmpty ? plain("penalty.fact.noLetters") : letters.joined(separator: "; ")))
+        let calls = steps.filter { $0.kind == .contact }
+        facts.append(
+            .init(
+                label: plain("esw.contactsTried"),
+                value: text(
+                    "esw.contactsTriedValue",
+                    [
+                        "count": String(calls.count),
+                        "reached": String(calls.filter { $0.outcome == ContactAttempt.Outcome.reached.rawValue }.count),
+                    ])))
+        return facts
+    }
+
+    @Sendable static func allocate(_ request: Request) async throws -> Response {
+        let (laestab, id) = try caseTarget(request)
+        let to = ((try? request.content.get(String.self, at: "to")) ?? "").trimmingCharacters(in: .whitespaces)
+        return try await step(request, back: nil) {
+            guard try await request.context.store.requireEswCase(id).school == laestab else { throw Abort(.notFound) }
+            _ = try await request.context.store.allocateEswCase(id, to: to, by: request.actor)
+        }
+    }
+
+    @Sendable static func giveBack(_ request: Request) async throws -> Response {
+        let (laestab, id) = try caseTarget(request)
+        let reason = ((try? request.content.get(String.self, at: "reason")) ?? "")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        guard reason.count <= 1000 else { throw Abort(.unprocessableEntity, reason: "error.badRequest") }
+        return try await step(request, back: nil) {
+            guard try await request.context.store.requireEswCase(id).school == laestab else { throw Abort(.notFound) }
+            _ = try await request.context.store.returnEswCase(id, reason: reason, by: request.actor)
+        }
+    }
+
+    @Sendable static func caseload(_ request: Request) async throws -> Response {
+        let principal = try request.signedIn
+        let store = request.context.store
+        let text = request.text
+        // The education lead sees every school's; an ESW the schools they are the ESW of.
+        let mine: Set<LAESTAB>? =
+            principal.allows(.allocateReferrals, .none)
+            ? nil
+            : Set(principal.grants.filter { $0.role == .educationSocialWorker }.compactMap(\.school))
+        let cases = try await store.eswCases(schools: mine).filter(\.status.isOpen).sorted {
+            ($0.nextStepOn?.dayNumber ?? .max, $0.id) < ($1.nextStepOn?.dayNumber ?? .max, $1.id)
+        }
+        let pupils = try await store.pupils(cases.map(\.upn))
+        let schools = Dictionary(uniqueKeysWithValues: try await store.schools().map { ($0.school.laestab, $0.school) })
+        let names = names(try await store.eswWorkers())
+        let lines = cases.map {
+            EswCaseLine.make($0, pupil: pupils[$0.upn], school: schools[$0.school], names: names, text: text)
+        }
+        return try Page.render(
+            EswCaseloadPage(
+                title: text("esw.caseloadTitle", [:]), intro: text("esw.caseloadIntro", [:]), cases: lines,
+                hasCases: !lines.isEmpty, noCases: text("esw.noCases", [:]), words: EswWords(text: text)),
+            request: request)
+    }
+
+    @Sendable static func show(_ request: Request) async throws -> Response {
+        let notice = request.query[String.self, at: "saved"] != nil ? request.text("esw.saved") : nil
+        return try await renderCase(request, notice: notice, error: nil, status: .ok)
+    }
+
+    static func renderCase(_ request: Request, notice: String?, error: String?, status: HTTPStatus) async throws
+        -> Response
+    {
+        let (laestab, id) = try caseTarget(request)
+        let store = request.context.store
+        let text = request.text
+        guard let found = try? await store.requireEswCase(id), found.school == laestab else {
+            throw Abort(.notFound)
+        }
+        let pupil = try await store.pupil(found.upn)?.pupil
+        let school = try await store.school(laestab)?.school
+        let names = names(try await store.eswWorkers())
+        let line = EswCaseLine.make(found, pupil: pupil, school: school, names: names, text: text)
+        let steps = try await store.timeline(of: found.upn, school: laestab, through: request.context.today)
+        return try Page.render(
+            EswCasePage(
+                title: text("esw.caseTitle", ["name": line.name]), notice: notice, error: error, line: line,
+                facts: try await facts(found, request: request),
+                timeline: PenaltyPackPage.timeline(steps, policy: request.context.policy, text: text),
+                contactsTitle: text("pupil.contacts", [:]),
+                contacts: try await store.contacts(of: found.upn).map { ContactWords.line($0, text: text) },
+                logTitle: text("esw.logTitle", [:]),
+                log: found.events.map { EswWords.step($0, names: names, text: text) },
+                logAction: found.status == .allocated ? SiteURL.school(.logEsw, laestab, id: id) : nil,
+                closeAction: found.status == .allocated ? SiteURL.school(.closeEsw, laestab, id: id) : nil,
+                today: request.context.today.iso, words: EswWords(text: text)), request: request, status: status)
+    }
+
+    @Sendable static func log(_ request: Request) async throws -> Response {
+        let (laestab, id) = try caseTarget(request)
+        let form = try request.content.decode([String: String].self)
+        let field = { (name: String) in (form[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+        let nextOnText = field("next_step_on")
+        guard let kind = EswEntryKind(rawValue: field("kind")), let day = LocalDate(iso: field("on")),
+            day <= request.context.today, !field("with").isEmpty, field("with").count <= 200,
+            !field("outcome").isEmpty, field("outcome").count <= 2000, field("next_step").count <= 500,
+            nextOnText.isEmpty || LocalDate(iso: nextOnText) != nil
+        else {
+            return try await renderCase(
+                request, notice: nil, error: request.text("esw.badEntry"), status: .unprocessableEntity)
+        }
+        return try await step(request, back: (laestab, id)) {
+            _ = try await request.context.store.logEswEntry(
+                id, kind: kind, on: day, with: field("with"), outcome: field("outcome"),
+                nextStep: field("next_step").isEmpty ? nil : field("next_step"), nextStepOn: LocalDate(iso: nextOnText),
+                by: request.actor)
+        }
+    }
+
+    @Sendable static func close(_ request: Request) async throws -> Response {
+        let (laestab, id) = try caseTarget(request)
+        let form = try request.content.decode([String: String].self)
+        let reason = (form["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let outcome = EswOutcome(rawValue: form["outcome"] ?? ""), reason.count <= 1000 else {
+            return try await renderCase(
+                request, notice: nil, error: request.text("error.badRequest"), status: .unprocessableEntity)
+        }
+        return try await step(request, back: (laestab, id)) {
+            _ = try await request.context.store.closeEswCase(id, outcome: outcome, reason: reason, by: request.actor)
+        }
+    }
+
+    /// A school's referral by hand, from the pupil's page: the school's notes and the concerns it knows of.
+    @Sendable static func refer(_ request: Request) async throws -> Response {
+        guard case .school(let laestab) = request.target,
+            let upn = request.parameters.get("upn").flatMap({ try? UPN($0) })
+        else { throw Abort(.notFound) }
+        guard let stored = try await request.context.store.pupil(upn),
+            stored.enrolments.contains(where: { $0.school == laestab && $0.isCurrent(on: request.context.today) })
+        else { throw Abort(.notFound) }
+        let form = try request.content.decode([String: String].self)
+        let notes = (form["notes"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let concerns = (form["concerns"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !notes.isEmpty, notes.count <= 2000, concerns.count <= 2000 else {
+            throw Abort(.unprocessableEntity, reason: "error.esw.needNotes")
+        }
+        _ = try await request.context.store.referToEsw(
+            upn, school: laestab, source: .school, notes: notes, concerns: concerns, on: request.context.today,
+            by: request.actor)
+        return Page.redirect(SiteURL.pupil(upn, fragment: "esw", query: ["saved": "esw"]))
+    }
+
+    static func caseTarget(_ request: Request) throws -> (LAESTAB, Int) {
+        guard let laestab = request.parameters.get("laestab").flatMap({ LAESTAB(text: $0) }),
+            let id = request.parameters.get("id", as: Int.self)
+        else { throw Abort(.notFound) }
+        return (laestab, id)
+    }
+
+    /// Takes a step and goes back to the page it came from (the case, or the inbox); a refusal by the service's
+    /// rules is said there.
+    static func step(_ request: Request, back: (LAESTAB, Int)?, _ work: () async throws -> Void) async throws
+        -> Response
+    {
+        do {
+            try await work()
+        } catch StoreError.esw(let problem) {
+            let error = request.text("error.esw.\(problem.key)")
+            let status: HTTPStatus = if case .notNow = problem { .conflict } else { .unprocessableEntity }
+            if back != nil { return try await renderCase(request, notice: nil, error: error, status: status) }
+            return try await renderInbox(request, notice: nil, error: error, status: status)
+        } catch StoreError.notFound {
+            throw Abort(.notFound)
+        }
+        if let (laestab, id) = back {
+            return Page.redirect(SiteURL.school(.eswCase, laestab, id: id, query: ["saved": "1"]))
+        }
+        return Page.redirect(SiteURL.eswInbox.path(query: ["saved": "1"]))
+    }
+}

@@ -1,0 +1,98 @@
+import AttendanceCore
+import AttendanceLetters
+import Foundation
+import Testing
+import VaporTesting
+
+@testable import AttendanceStore
+@testable import AttendanceWeb
+
+/// The ESW pages: the office refers from the pupil's page, the Education Lead allocates from the inbox with what
+/// the record shows, the school's ESW finds the case in their caseload, logs a visit and closes it; the referral
+/// letter made by the procedure's queue arrives in the inbox too.
+@Suite struct EswWebTests {
+    @Test func fromTheSchoolsReferralToTheEswsClosedCase() async throws {
+        try await withWebApp { app, store in
+            let year = DateRange(testToday.academicYear.firstDay, testToday)!
+            let pupil = try #require(
+                try await store.roll(of: try await store.requireSchool(mainSchool).id, in: year).first {
+                    $0.onRoll.end == testToday
+                }?.pupil)
+            var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
+            let page = try await office.get(SiteURL.pupil(pupil.upn)).body.string
+            #expect(page.contains("id=\"esw-referral\""))
+            let refer = SiteURL.schoolPupil(.referToEsw, mainSchool, pupil.upn)
+            #expect(try await office.post(refer, ["notes": ""]).status == .unprocessableEntity)
+            let referred = try await office.post(
+                refer, ["notes": "Letters 1 and 2 unanswered; no reply to calls", "concerns": "Young carer"])
+            #expect(referred.status == .seeOther)
+            let after = try await office.get(SiteURL.pupil(pupil.upn, query: ["saved": "esw"])).body.string
+            #expect(
+                after.contains("in the authority&#39;s ESW inbox") || after.contains("in the authority's ESW inbox"))
+            #expect(!after.contains("id=\"esw-referral\""))  // one open case at a time
+            let found = try #require(try await store.eswCases(of: pupil.upn).first)
+            #expect(found.status == .referred && found.source == .school)
+
+            // The lead sees it under the school's area with the record's figures and allocates it to the demo ESW.
+            var lead = try await Browser.signedIn(app, as: .educationLead)
+            let inbox = try await lead.get(SiteURL.eswInbox.path()).body.string
+            for words in ["Letters 1 and 2 unanswered", "Young carer", "School year so far", pupil.displayName] {
+                #expect(inbox.contains(words), "\(words)")
+            }
+            let allocate = SiteURL.school(.allocateEsw, mainSchool, id: found.id)
+            let wrong = try await lead.post(allocate, ["to": "head@demo.example"])
+            #expect(wrong.status == .unprocessableEntity && wrong.body.string.contains("Only an ESW"))
+            #expect(try await lead.post(allocate, ["to": "esw@demo.example"]).status == .seeOther)
+
+            // The ESW finds it in the caseload, opens it with the school's timeline, logs a visit and closes it.
+            var esw = try await Browser.signedIn(app, as: .educationSocialWorker)
+            let caseload = try await esw.get(SiteURL.eswCaseload.path()).body.string
+            let casePath = SiteURL.school(.eswCase, mainSchool, id: found.id)
+            #expect(caseload.contains(casePath))
+            let opened = try await esw.get(casePath).body.string
+            #expect(
+                opened.contains("What the school did this school year")
+                    && opened.contains("class=\"stacked esw-entry\""))
+            let log = SiteURL.school(.logEsw, mainSchool, id: found.id)
+            #expect(
+                try await esw.post(log, ["kind": "home_visit", "on": testToday.iso, "with": "", "outcome": "x"]).status
+                    == .unprocessableEntity)
+            let logged = try await esw.post(
+                log,
+                [
+                    "kind": "home_visit", "on": testToday.iso, "with": "Mother", "outcome": "Agreed to walk him in",
+                    "next_step": "Call the school", "next_step_on": testToday.adding(days: 7).iso,
+                ])
+            #expect(logged.status == .seeOther)
+            let logPage = try await esw.get(casePath).body.string
+            #expect(logPage.contains("Home visit on \(testToday.iso) with Mother: Agreed to walk him in"))
+            let close = SiteURL.school(.closeEsw, mainSchool, id: found.id)
+            #expect(
+                try await esw.post(close, ["outcome": "improved", "reason": "96% since the visit"]).status == .seeOther)
+            #expect(try await store.requireEswCase(found.id).status == .closed)
+            // Closed, it takes no more entries: said on the page, with 409.
+            #expect(
+                try await esw.post(
+                    log, ["kind": "call", "on": testToday.iso, "with": "Mother", "outcome": "No answer"]
+                ).status == .conflict)
+
+            // The referral letter made for the procedure's referral puts the pupil in the inbox too.
+            let other = try #require(
+                try await store.roll(of: try await store.requireSchool(mainSchool).id, in: year).first {
+                    $0.onRoll.end == testToday && $0.pupil.upn != pupil.upn
+                }?.pupil)
+            // (The referral follows the meeting invitation, as the procedure has it.)
+            _ = try await app.context.letters.produce(
+                .meetingInvitation, for: other.upn, school: mainSchool,
+                details: [
+                    "meeting_date": testToday.adding(days: 7).iso, "meeting_time": "10:00", "meeting_place": "Room 1",
+                ],
+                today: testToday, by: AuditActor("office@demo.example"), signatory: "Office")
+            #expect(try await store.eswCases(of: other.upn).isEmpty)
+            _ = try await app.context.letters.produce(
+                .eswReferral, for: other.upn, school: mainSchool, details: [:], today: testToday,
+                by: AuditActor("office@demo.example"), signatory: "Office")
+            #expect(try await store.eswCases(of: other.upn).first?.status == .referred)
+        }
+    }
+}
