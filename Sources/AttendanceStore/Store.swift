@@ -75,6 +75,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case penalty(PenaltyRules.Problem)
     /// An ESW case step the service's rules refuse.
     case esw(EswRules.Problem)
+    /// An improvement plan step the service's rules refuse.
+    case eswPlan(EswRules.PlanProblem)
     /// A parent's report of an absence that cannot be kept (the field at fault).
     case badReport(field: String)
     /// What the database holds breaks the program's own rules: never the caller's mistake.
@@ -101,6 +103,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .badReport(let field): return "\(field): this report cannot be kept"
         case .penalty(let problem): return "penalty notice: \(problem)"
         case .esw(let problem): return "ESW case: \(problem)"
+        case .eswPlan(let problem): return "improvement plan: \(problem)"
         case .corrupt(let what): return "the database holds \(what)"
         }
     }

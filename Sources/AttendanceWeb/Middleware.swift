@@ -130,6 +130,8 @@ struct PageErrorMiddleware: AsyncMiddleware {
             case .penalty(let problem): return (.unprocessableEntity, "error.penalty.\(problem.key)", nil)
             case .esw(.notNow): return (.conflict, "error.esw.notNow", nil)
             case .esw(let problem): return (.unprocessableEntity, "error.esw.\(problem.key)", nil)
+            case .eswPlan(.notNow): return (.conflict, "error.esw.planNotNow", nil)
+            case .eswPlan(let problem): return (.unprocessableEntity, "error.esw.\(problem.key)", nil)
             case .badDatabaseURL, .corrupt: return (.internalServerError, "error.server", nil)
             }
         }

@@ -24,6 +24,7 @@ enum SiteURL: String, CaseIterable, Sendable {
     case schoolPenalties, requestPenalty, withdrawPenalty, penaltyPack, penaltyPackPDF, penaltyPackData
     case penaltyQueue, decidePenalty, issuePenalty, payPenalty, referPenalty, withdrawNotice
     case eswInbox, eswCaseload, eswCase, allocateEsw, returnEsw, logEsw, closeEsw, referToEsw
+    case startPlan, reviewPlan, endPlan
 
     /// The path's segments: literals as they are, parameters as `:name`.
     var pattern: [String] {
@@ -102,6 +103,9 @@ enum SiteURL: String, CaseIterable, Sendable {
         case .logEsw: ["schools", ":laestab", "esw", ":id", "log"]
         case .closeEsw: ["schools", ":laestab", "esw", ":id", "close"]
         case .referToEsw: ["schools", ":laestab", "pupils", ":upn", "esw-referral"]
+        case .startPlan: ["schools", ":laestab", "esw", ":id", "plan"]
+        case .reviewPlan: ["schools", ":laestab", "esw", ":id", "plan", "review"]
+        case .endPlan: ["schools", ":laestab", "esw", ":id", "plan", "outcome"]
         case .decidePenalty: ["penalties", ":id", "decision"]
         case .issuePenalty: ["penalties", ":id", "issue"]
         case .payPenalty: ["penalties", "notices", ":id", "payment"]

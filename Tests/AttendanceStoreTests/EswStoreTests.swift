@@ -1,4 +1,5 @@
 import AttendanceCore
+import AttendanceInterop
 import Foundation
 import SQLKit
 import Testing
@@ -52,6 +53,53 @@ extension StoreTests {
                 outcome: "Agreed a plan", nextStep: "Review at school", nextStepOn: day.adding(days: 10), by: esw)
             #expect(logged.nextStep == "Review at school" && logged.nextStepOn == day.adding(days: 10))
             #expect(logged.events.last?.data["kind"] == "home_visit")
+            // A six-week plan from Monday 5 January: each week reviewed once it is over, with its attendance from the
+            // register; the outcome once the six weeks are over; then another plan may start.
+            try await store.importMarks(
+                try ImportParser.marks(
+                    marksCSV([
+                        "\(alys),2026-01-05,AM,/,", "\(alys),2026-01-05,PM,\\,", "\(alys),2026-01-06,AM,O,",
+                        "\(alys),2026-01-06,PM,O,",
+                    ]), codes: .wales2010), school: school, source: "t.csv")
+            let monday = LocalDate(iso: "2026-01-05")!
+            await #expect(throws: StoreError.eswPlan(.badTarget)) {
+                _ = try await store.startImprovementPlan(
+                    case: referred.id, start: monday, targetPercent: 0, schoolActions: "", familyActions: "",
+                    pupilActions: "", by: esw)
+            }
+            let plan = try await store.startImprovementPlan(
+                case: referred.id, start: monday, targetPercent: 95, schoolActions: "Daily check-in",
+                familyActions: "Walk to school", pupilActions: "Arrive by 8:40", by: esw)
+            #expect(plan.end == LocalDate(iso: "2026-02-15")!)
+            await #expect(throws: StoreError.eswPlan(.notNow)) {
+                _ = try await store.startImprovementPlan(
+                    case: referred.id, start: monday, targetPercent: 95, schoolActions: "", familyActions: "",
+                    pupilActions: "", by: esw)
+            }
+            await #expect(throws: StoreError.eswPlan(.notAWeekToReview(1))) {
+                _ = try await store.reviewImprovementPlan(
+                    plan.id, week: 1, note: "", today: LocalDate(iso: "2026-01-10")!, by: esw)
+            }
+            let reviewed = try await store.reviewImprovementPlan(
+                plan.id, week: 1, note: "Two days off", today: LocalDate(iso: "2026-01-11")!, by: esw)
+            #expect(reviewed.reviews.map(\.week) == [1])
+            #expect(reviewed.reviews[0].possible == 4 && reviewed.reviews[0].attended == 2)
+            await #expect(throws: StoreError.eswPlan(.notAWeekToReview(1))) {
+                _ = try await store.reviewImprovementPlan(
+                    plan.id, week: 1, note: "again", today: LocalDate(iso: "2026-01-12")!, by: esw)
+            }
+            await #expect(throws: StoreError.eswPlan(.notEnded(LocalDate(iso: "2026-02-15")!))) {
+                _ = try await store.endImprovementPlan(
+                    plan.id, outcome: .improved, next: .close, today: LocalDate(iso: "2026-02-14")!, by: esw)
+            }
+            let ended = try await store.endImprovementPlan(
+                plan.id, outcome: .partly, next: .extend, today: LocalDate(iso: "2026-02-15")!, by: esw)
+            #expect(ended.outcome == .partly && ended.nextStep == .extend)
+            #expect(
+                try await store.startImprovementPlan(
+                    case: referred.id, start: LocalDate(iso: "2026-02-16")!, targetPercent: 95, schoolActions: "",
+                    familyActions: "", pupilActions: "", by: esw
+                ).id != plan.id)
             await #expect(throws: StoreError.esw(.noReason)) {
                 _ = try await store.closeEswCase(referred.id, outcome: .improved, reason: "", by: esw)
             }

@@ -66,6 +66,38 @@ import VaporTesting
             #expect(logged.status == .seeOther)
             let logPage = try await esw.get(casePath).body.string
             #expect(logPage.contains("Home visit on \(testToday.iso) with Mother: Agreed to walk him in"))
+            // A six-week plan begun two weeks ago: both weeks reviewed with their attendance from the register; the
+            // outcome waits for the end.
+            let planStart = testToday.adding(days: -14)
+            #expect(
+                try await esw.post(
+                    SiteURL.school(.startPlan, mainSchool, id: found.id),
+                    [
+                        "start": planStart.iso, "target": "95", "school_actions": "", "family_actions": "x",
+                        "pupil_actions": "y",
+                    ]
+                ).status == .unprocessableEntity)
+            #expect(
+                try await esw.post(
+                    SiteURL.school(.startPlan, mainSchool, id: found.id),
+                    [
+                        "start": planStart.iso, "target": "95", "school_actions": "Morning check-in",
+                        "family_actions": "Walk to school", "pupil_actions": "Arrive by 8:40",
+                    ]
+                ).status == .seeOther)
+            let review = SiteURL.school(.reviewPlan, mainSchool, id: found.id)
+            for week in ["1", "2"] {
+                #expect(try await esw.post(review, ["week": week, "note": "Seen at school"]).status == .seeOther)
+            }
+            #expect(try await esw.post(review, ["week": "3", "note": ""]).status == .unprocessableEntity)
+            let plan = try #require(try await store.improvementPlans(case: found.id).last)
+            let (_, firstWeek) = try await store.summary(of: pupil.upn, in: plan.week(1)!)
+            #expect(plan.reviews.map(\.week) == [1, 2] && plan.reviews[0].percent == firstWeek.attendancePercentText)
+            let planPage = try await esw.get(casePath).body.string
+            #expect(
+                planPage.contains("aiming for 95% attendance") && !planPage.contains("class=\"stacked plan-outcome\""))
+            let pupilPage = try await office.get(SiteURL.pupil(pupil.upn)).body.string
+            #expect(pupilPage.contains("Attendance Improvement Plan \(planStart.iso)"))
             let close = SiteURL.school(.closeEsw, mainSchool, id: found.id)
             #expect(
                 try await esw.post(close, ["outcome": "improved", "reason": "96% since the visit"]).status == .seeOther)

@@ -327,7 +327,7 @@ import VaporTesting
                     let eswWorks = role == .educationLead || (role == .educationSocialWorker && school == mainSchool)
                     try await expect(
                         "GET", "/schools/:laestab/esw/:id", base + "/esw/999999", allowed: eswWorks, status: .notFound)
-                    for action in ["log", "close"] {
+                    for action in ["log", "close", "plan", "plan/review", "plan/outcome"] {
                         try await expect(
                             "POST", "/schools/:laestab/esw/:id/\(action)", base + "/esw/999999/\(action)",
                             allowed: eswWorks, status: .notFound)

@@ -145,6 +145,13 @@ import VaporTesting
             _ = try await store.logEswEntry(
                 eswCase.id, kind: .homeVisit, on: testToday, with: "Mam", outcome: "Cytunwyd ar gynllun",
                 nextStep: "Adolygu", nextStepOn: testToday.adding(days: 7), by: AuditActor("esw@demo.example"))
+            let plan = try await store.startImprovementPlan(
+                case: eswCase.id, start: testToday.adding(days: -14), targetPercent: 95,
+                schoolActions: "Croeso bob bore",
+                familyActions: "Cerdded i'r ysgol", pupilActions: "Cyrraedd erbyn 8:40",
+                by: AuditActor("esw@demo.example"))
+            _ = try await store.reviewImprovementPlan(
+                plan.id, week: 1, note: "Wythnos dda", today: testToday, by: AuditActor("esw@demo.example"))
             tour.eswCase = eswCase.id
             _ = try await store.referToEsw(
                 tour.child, school: mainSchool, source: .procedure, notes: "", concerns: "", on: testToday, by: office)

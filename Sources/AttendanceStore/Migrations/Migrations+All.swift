@@ -30,5 +30,6 @@ enum AllMigrations {
         M0025_CreatePenaltyPacks(),
         M0026_AddContactLivesWithPupil(),
         M0027_CreateEswCases(),
+        M0028_CreateImprovementPlans(),
     ]
 }

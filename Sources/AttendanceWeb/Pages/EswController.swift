@@ -162,6 +162,11 @@ enum EswController {
         let names = names(try await store.eswWorkers())
         let line = EswCaseLine.make(found, pupil: pupil, school: school, names: names, text: text)
         let steps = try await store.timeline(of: found.upn, school: laestab, through: request.context.today)
+        let plans = try await store.improvementPlans(case: id)
+        let current = plans.last
+        let today = request.context.today
+        // One plan at a time: another once the last has its outcome.
+        let mayStartPlan = found.status == .allocated && (current == nil || current?.outcome != nil)
         return try Page.render(
             EswCasePage(
                 title: text("esw.caseTitle", ["name": line.name]), notice: notice, error: error, line: line,
@@ -173,7 +178,11 @@ enum EswController {
                 log: found.events.map { EswWords.step($0, names: names, text: text) },
                 logAction: found.status == .allocated ? SiteURL.school(.logEsw, laestab, id: id) : nil,
                 closeAction: found.status == .allocated ? SiteURL.school(.closeEsw, laestab, id: id) : nil,
-                today: request.context.today.iso, words: EswWords(text: text)), request: request, status: status)
+                today: today.iso, words: EswWords(text: text),
+                plan: current.map { PlanView.make($0, school: laestab, caseID: id, today: today, text: text) },
+                earlierPlans: plans.dropLast().map { PlanView.line($0, text: text) },
+                startPlanAction: mayStartPlan ? SiteURL.school(.startPlan, laestab, id: id) : nil,
+                planWords: PlanWords(text: text)), request: request, status: status)
     }
 
     @Sendable static func log(_ request: Request) async throws -> Response {
@@ -210,6 +219,61 @@ enum EswController {
         }
     }
 
+    @Sendable static func startPlan(_ request: Request) async throws -> Response {
+        let (laestab, id) = try caseTarget(request)
+        let form = try request.content.decode([String: String].self)
+        let field = { (name: String) in (form[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+        guard let start = LocalDate(iso: field("start")), let target = Int(field("target")),
+            [field("school_actions"), field("family_actions"), field("pupil_actions")].allSatisfy({
+                !$0.isEmpty && $0.count <= 2000
+            })
+        else {
+            return try await renderCase(
+                request, notice: nil, error: request.text("plan.badForm"), status: .unprocessableEntity)
+        }
+        return try await step(request, back: (laestab, id)) {
+            guard try await request.context.store.requireEswCase(id).school == laestab else { throw Abort(.notFound) }
+            _ = try await request.context.store.startImprovementPlan(
+                case: id, start: start, targetPercent: target, schoolActions: field("school_actions"),
+                familyActions: field("family_actions"), pupilActions: field("pupil_actions"), by: request.actor)
+        }
+    }
+
+    @Sendable static func reviewPlan(_ request: Request) async throws -> Response {
+        let (laestab, id) = try caseTarget(request)
+        let form = try request.content.decode([String: String].self)
+        let note = (form["note"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let week = Int(form["week"] ?? ""), note.count <= 2000 else {
+            return try await renderCase(
+                request, notice: nil, error: request.text("error.badRequest"), status: .unprocessableEntity)
+        }
+        return try await step(request, back: (laestab, id)) {
+            guard try await request.context.store.requireEswCase(id).school == laestab,
+                let plan = try await request.context.store.improvementPlans(case: id).last
+            else { throw Abort(.notFound) }
+            _ = try await request.context.store.reviewImprovementPlan(
+                plan.id, week: week, note: note, today: request.context.today, by: request.actor)
+        }
+    }
+
+    @Sendable static func endPlan(_ request: Request) async throws -> Response {
+        let (laestab, id) = try caseTarget(request)
+        let form = try request.content.decode([String: String].self)
+        guard let outcome = PlanOutcome(rawValue: form["outcome"] ?? ""),
+            let next = PlanNextStep(rawValue: form["next"] ?? "")
+        else {
+            return try await renderCase(
+                request, notice: nil, error: request.text("error.badRequest"), status: .unprocessableEntity)
+        }
+        return try await step(request, back: (laestab, id)) {
+            guard try await request.context.store.requireEswCase(id).school == laestab,
+                let plan = try await request.context.store.improvementPlans(case: id).last
+            else { throw Abort(.notFound) }
+            _ = try await request.context.store.endImprovementPlan(
+                plan.id, outcome: outcome, next: next, today: request.context.today, by: request.actor)
+        }
+    }
+
     /// A school's referral by hand, from the pupil's page: the school's notes and the concerns it knows of.
     @Sendable static func refer(_ request: Request) async throws -> Response {
         guard case .school(let laestab) = request.target,
@@ -228,6 +292,14 @@ enum EswController {
             upn, school: laestab, source: .school, notes: notes, concerns: concerns, on: request.context.today,
             by: request.actor)
         return Page.redirect(SiteURL.pupil(upn, fragment: "esw", query: ["saved": "esw"]))
+    }
+
+    static func problemValues(_ problem: EswRules.PlanProblem) -> [String: String] {
+        switch problem {
+        case .notAWeekToReview(let week): ["week": String(week)]
+        case .notEnded(let end): ["end": end.iso]
+        case .notNow, .badTarget: [:]
+        }
     }
 
     static func caseTarget(_ request: Request) throws -> (LAESTAB, Int) {
@@ -249,6 +321,10 @@ enum EswController {
             let status: HTTPStatus = if case .notNow = problem { .conflict } else { .unprocessableEntity }
             if back != nil { return try await renderCase(request, notice: nil, error: error, status: status) }
             return try await renderInbox(request, notice: nil, error: error, status: status)
+        } catch StoreError.eswPlan(let problem) {
+            let error = request.text("error.esw.\(problem.key)", problemValues(problem))
+            let status: HTTPStatus = if case .notNow = problem { .conflict } else { .unprocessableEntity }
+            return try await renderCase(request, notice: nil, error: error, status: status)
         } catch StoreError.notFound {
             throw Abort(.notFound)
         }

@@ -64,9 +64,11 @@ enum PupilController {
         var esw: EswSection?
         if view == .full {
             if let current, former == nil {
+                let cases = try await store.eswCases(of: placement.upn).filter { $0.school == current.school }
+                var plans: [ImprovementPlan] = []
+                for found in cases { plans += try await store.improvementPlans(case: found.id) }
                 esw = .make(
-                    try await store.eswCases(of: placement.upn).filter { $0.school == current.school },
-                    school: current.school, upn: placement.upn,
+                    cases, plans: plans, school: current.school, upn: placement.upn,
                     mayRefer: principal.allows(.manageAttendance, .school(current.school)),
                     mayOpen: principal.allows(.workEswCases, .school(current.school)),
                     saved: request.query[String.self, at: "saved"] == "esw",
