@@ -248,9 +248,7 @@ enum EswController {
                 request, notice: nil, error: request.text("error.badRequest"), status: .unprocessableEntity)
         }
         return try await step(request, back: (laestab, id)) {
-            guard try await request.context.store.requireEswCase(id).school == laestab,
-                let plan = try await request.context.store.improvementPlans(case: id).last
-            else { throw Abort(.notFound) }
+            let plan = try await currentPlan(request, school: laestab, case: id)
             _ = try await request.context.store.reviewImprovementPlan(
                 plan.id, week: week, note: note, today: request.context.today, by: request.actor)
         }
@@ -266,12 +264,20 @@ enum EswController {
                 request, notice: nil, error: request.text("error.badRequest"), status: .unprocessableEntity)
         }
         return try await step(request, back: (laestab, id)) {
-            guard try await request.context.store.requireEswCase(id).school == laestab,
-                let plan = try await request.context.store.improvementPlans(case: id).last
-            else { throw Abort(.notFound) }
+            let plan = try await currentPlan(request, school: laestab, case: id)
             _ = try await request.context.store.endImprovementPlan(
                 plan.id, outcome: outcome, next: next, today: request.context.today, by: request.actor)
         }
+    }
+
+    /// The case's latest plan, the one reviews and the outcome are for.
+    static func currentPlan(_ request: Request, school laestab: LAESTAB, case id: Int) async throws
+        -> ImprovementPlan
+    {
+        guard try await request.context.store.requireEswCase(id).school == laestab,
+            let plan = try await request.context.store.improvementPlans(case: id).last
+        else { throw Abort(.notFound) }
+        return plan
     }
 
     /// A school's referral by hand, from the pupil's page: the school's notes and the concerns it knows of.
