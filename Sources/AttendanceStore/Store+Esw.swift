@@ -169,7 +169,7 @@ extension Store {
         }
     }
 
-    private static func eswEvent(
+    static func eswEvent(
         _ step: String, case id: Int, reason: String?, data: [String: String], by actor: AuditActor, at: String,
         on db: any SQLDatabase
     ) async throws {

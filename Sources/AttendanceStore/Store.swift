@@ -75,6 +75,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case penalty(PenaltyRules.Problem)
     /// An ESW case step the service's rules refuse.
     case esw(EswRules.Problem)
+    /// An attendance panel step the service's rules refuse.
+    case eswPanel(EswRules.PanelProblem)
     /// An improvement plan step the service's rules refuse.
     case eswPlan(EswRules.PlanProblem)
     /// A parent's report of an absence that cannot be kept (the field at fault).
@@ -104,6 +106,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .penalty(let problem): return "penalty notice: \(problem)"
         case .esw(let problem): return "ESW case: \(problem)"
         case .eswPlan(let problem): return "improvement plan: \(problem)"
+        case .eswPanel(let problem): return "attendance panel: \(problem)"
         case .corrupt(let what): return "the database holds \(what)"
         }
     }

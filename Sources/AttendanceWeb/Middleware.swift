@@ -132,6 +132,8 @@ struct PageErrorMiddleware: AsyncMiddleware {
             case .esw(let problem): return (.unprocessableEntity, "error.esw.\(problem.key)", nil)
             case .eswPlan(.notNow): return (.conflict, "error.esw.planNotNow", nil)
             case .eswPlan(let problem): return (.unprocessableEntity, "error.esw.\(problem.key)", nil)
+            case .eswPanel(.panelNotNow): return (.conflict, "error.esw.panelNotNow", nil)
+            case .eswPanel(let problem): return (.unprocessableEntity, "error.esw.\(problem.key)", nil)
             case .badDatabaseURL, .corrupt: return (.internalServerError, "error.server", nil)
             }
         }

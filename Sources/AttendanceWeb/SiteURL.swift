@@ -24,7 +24,7 @@ enum SiteURL: String, CaseIterable, Sendable {
     case schoolPenalties, requestPenalty, withdrawPenalty, penaltyPack, penaltyPackPDF, penaltyPackData
     case penaltyQueue, decidePenalty, issuePenalty, payPenalty, referPenalty, withdrawNotice
     case eswInbox, eswCaseload, eswCase, allocateEsw, returnEsw, logEsw, closeEsw, referToEsw
-    case startPlan, reviewPlan, endPlan
+    case startPlan, reviewPlan, endPlan, schedulePanel, panelAttendance, panelOutcome
 
     /// The path's segments: literals as they are, parameters as `:name`.
     var pattern: [String] {
@@ -106,6 +106,9 @@ enum SiteURL: String, CaseIterable, Sendable {
         case .startPlan: ["schools", ":laestab", "esw", ":id", "plan"]
         case .reviewPlan: ["schools", ":laestab", "esw", ":id", "plan", "review"]
         case .endPlan: ["schools", ":laestab", "esw", ":id", "plan", "outcome"]
+        case .schedulePanel: ["schools", ":laestab", "esw", ":id", "panels"]
+        case .panelAttendance: ["schools", ":laestab", "esw", ":id", "panels", ":panel", "attendance"]
+        case .panelOutcome: ["schools", ":laestab", "esw", ":id", "panels", ":panel", "outcome"]
         case .decidePenalty: ["penalties", ":id", "decision"]
         case .issuePenalty: ["penalties", ":id", "issue"]
         case .payPenalty: ["penalties", "notices", ":id", "payment"]

@@ -100,13 +100,54 @@ extension StoreTests {
                     case: referred.id, start: LocalDate(iso: "2026-02-16")!, targetPercent: 95, schoolActions: "",
                     familyActions: "", pupilActions: "", by: esw
                 ).id != plan.id)
+            // A panel: its attendance recorded on or after its day, once; not coming to the first, without notice,
+            // needs the second invitation's sitting, makes the next step a visit, and counts as not engaging.
+            let panelDay = LocalDate(iso: "2026-02-20")!
+            let panel = try await store.schedulePanel(
+                case: referred.id, sitting: PanelSitting(on: panelDay, time: "10:00", place: "Guildhall"),
+                members: "ESW, head of year", by: esw)
+            await #expect(throws: StoreError.eswPanel(.panelNotNow)) {
+                _ = try await store.schedulePanel(
+                    case: referred.id, sitting: PanelSitting(on: panelDay, time: "11:00", place: "x"), members: "x",
+                    by: esw)
+            }
+            await #expect(throws: StoreError.eswPanel(.notYetHeld)) {
+                _ = try await store.recordPanelAttendance(
+                    panel.id, .attended, second: nil, today: panelDay.adding(days: -1), by: esw)
+            }
+            await #expect(throws: StoreError.eswPanel(.secondInvitationNeeded)) {
+                _ = try await store.recordPanelAttendance(
+                    panel.id, .absentWithoutNotice, second: nil, today: panelDay, by: esw)
+            }
+            let second = try #require(
+                try await store.recordPanelAttendance(
+                    panel.id, .absentWithoutNotice,
+                    second: PanelSitting(on: panelDay.adding(days: 7), time: "10:00", place: "Guildhall"),
+                    today: panelDay, by: esw))
+            #expect(second.round == 2 && second.members == "ESW, head of year")
+            #expect(try await store.requireEswCase(referred.id).nextStep == "home_visit_after_panel")
+            #expect(
+                try await store.panelsMissedWithoutNotice(alys, in: DateRange(panelDay, panelDay)!) == 1)
+            await #expect(throws: StoreError.eswPanel(.noOutcomeNow)) {
+                try await store.recordPanelOutcome(panel.id, outcome: "x", by: esw)
+            }
+            // They came to the second: no third invitation; its outcome is recorded once.
+            #expect(
+                try await store.recordPanelAttendance(
+                    second.id, .attended, second: nil, today: panelDay.adding(days: 7), by: esw) == nil)
+            try await store.recordPanelOutcome(second.id, outcome: "Plan extended", by: esw)
+            #expect(try await store.attendancePanels(case: referred.id).map(\.outcome) == [nil, "Plan extended"])
             await #expect(throws: StoreError.esw(.noReason)) {
                 _ = try await store.closeEswCase(referred.id, outcome: .improved, reason: "", by: esw)
             }
             let closed = try await store.closeEswCase(
                 referred.id, outcome: .improved, reason: "Attendance 96% since the plan", by: esw)
             #expect(closed.status == .closed && closed.nextStep == nil)
-            #expect(closed.events.map(\.step) == ["refer", "allocate", "log", "close"])
+            #expect(
+                closed.events.map(\.step) == [
+                    "refer", "allocate", "log", "panel_scheduled", "panel", "panel_scheduled", "panel", "panel_outcome",
+                    "close",
+                ])
             // The log is the database's to keep: it refuses a change.
             await #expect(throws: (any Error).self) {
                 try await store.sql.raw("UPDATE esw_events SET step = 'x'").run()

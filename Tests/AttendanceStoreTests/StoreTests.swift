@@ -15,8 +15,8 @@ let school = LAESTAB(la: 665, estab: 4001)
             try await store.migrate()
             let names = try await store.appliedMigrations()
             #expect(names.first == "M0001_CreateLocalAuthorities")
-            #expect(names.count == 28)
-            #expect(names.last == "M0028_CreateImprovementPlans")
+            #expect(names.count == 29)
+            #expect(names.last == "M0029_CreateAttendancePanels")
             #expect(Set(names).count == names.count)
         }
     }

@@ -98,6 +98,42 @@ import VaporTesting
                 planPage.contains("aiming for 95% attendance") && !planPage.contains("class=\"stacked plan-outcome\""))
             let pupilPage = try await office.get(SiteURL.pupil(pupil.upn)).body.string
             #expect(pupilPage.contains("Attendance Improvement Plan \(planStart.iso)"))
+            // A panel today: the invitation goes to the parents; they do not come and give no notice, so the second
+            // invitation is made with its own day, and a visit becomes the next step.
+            let schedule = SiteURL.school(.schedulePanel, mainSchool, id: found.id)
+            #expect(
+                try await esw.post(
+                    schedule, ["on": testToday.adding(days: -1).iso, "time": "10:00", "place": "x", "members": "y"]
+                )
+                .status == .unprocessableEntity)
+            #expect(
+                try await esw.post(
+                    schedule,
+                    [
+                        "on": testToday.iso, "time": "10:00", "place": "Guildhall, Wrexham",
+                        "members": "ESW, head of year",
+                    ]
+                ).status == .seeOther)
+            let letters = { try await store.letters(of: pupil.upn).map(\.kind) }
+            #expect(try await letters().contains(.panelInvitation))
+            let panel = try #require(try await store.attendancePanels(case: found.id).first)
+            let attendance = SiteURL.panelAttendance.path([
+                "laestab": mainSchool.description, "id": String(found.id), "panel": String(panel.id),
+            ])
+            let noSecond = try await esw.post(attendance, ["attendance": "absent_without_notice"])
+            #expect(noSecond.status == .unprocessableEntity && noSecond.body.string.contains("second invitation"))
+            #expect(
+                try await esw.post(
+                    attendance,
+                    [
+                        "attendance": "absent_without_notice", "second_on": testToday.adding(days: 7).iso,
+                        "second_time": "10:00", "second_place": "Guildhall, Wrexham",
+                    ]
+                ).status == .seeOther)
+            #expect(try await letters().contains(.panelSecondInvitation))
+            let panels = try await esw.get(casePath).body.string
+            #expect(panels.contains("Home visit: the parents missed the panel without notice"))
+            #expect(panels.contains("Panel (second invitation): \(testToday.adding(days: 7).iso)"))
             let close = SiteURL.school(.closeEsw, mainSchool, id: found.id)
             #expect(
                 try await esw.post(close, ["outcome": "improved", "reason": "96% since the visit"]).status == .seeOther)

@@ -327,7 +327,12 @@ import VaporTesting
                     let eswWorks = role == .educationLead || (role == .educationSocialWorker && school == mainSchool)
                     try await expect(
                         "GET", "/schools/:laestab/esw/:id", base + "/esw/999999", allowed: eswWorks, status: .notFound)
-                    for action in ["log", "close", "plan", "plan/review", "plan/outcome"] {
+                    for action in ["attendance", "outcome"] {
+                        try await expect(
+                            "POST", "/schools/:laestab/esw/:id/panels/:panel/\(action)",
+                            base + "/esw/999999/panels/999999/\(action)", allowed: eswWorks, status: .notFound)
+                    }
+                    for action in ["log", "close", "plan", "plan/review", "plan/outcome", "panels"] {
                         try await expect(
                             "POST", "/schools/:laestab/esw/:id/\(action)", base + "/esw/999999/\(action)",
                             allowed: eswWorks, status: .notFound)

@@ -152,6 +152,13 @@ import VaporTesting
                 by: AuditActor("esw@demo.example"))
             _ = try await store.reviewImprovementPlan(
                 plan.id, week: 1, note: "Wythnos dda", today: testToday, by: AuditActor("esw@demo.example"))
+            let panel = try await store.schedulePanel(
+                case: eswCase.id, sitting: PanelSitting(on: testToday, time: "10:00", place: "Neuadd y Dref"),
+                members: "Gweithiwr cymdeithasol addysg", by: AuditActor("esw@demo.example"))
+            _ = try await store.recordPanelAttendance(
+                panel.id, .absentWithoutNotice,
+                second: PanelSitting(on: testToday.adding(days: 7), time: "10:00", place: "Neuadd y Dref"),
+                today: testToday, by: AuditActor("esw@demo.example"))
             tour.eswCase = eswCase.id
             _ = try await store.referToEsw(
                 tour.child, school: mainSchool, source: .procedure, notes: "", concerns: "", on: testToday, by: office)

@@ -13,6 +13,10 @@ public enum LetterKind: String, Sendable, Hashable, Codable, CaseIterable {
     case certificate = "certificate"
     /// A fixed penalty notice to one parent, made when the Education Lead issues it: never by hand.
     case penaltyNotice = "penalty_notice"
+    /// Invitations to the ESW service's attendance panel, made when the ESW schedules one, and again when the
+    /// parents did not come: never by hand.
+    case panelInvitation = "panel_invitation"
+    case panelSecondInvitation = "panel_second_invitation"
 
     /// The letter that completes a procedure action, if the action is a letter.
     public init?(action: ProcedureAction) {
@@ -29,13 +33,18 @@ public enum LetterKind: String, Sendable, Hashable, Codable, CaseIterable {
         }
     }
 
+    /// Whether a person produces it from the pupil's page; the others come from their own step (a notice issued,
+    /// a panel scheduled).
+    public var isByHand: Bool { ![.penaltyNotice, .panelInvitation, .panelSecondInvitation].contains(self) }
+
     /// The referral form goes to the Education Social Work service; every other letter to the pupil's parents.
     public var isToParents: Bool { self != .eswReferral }
 
     /// Details a person must give when producing the letter by hand (the procedure cannot know them).
     public var requiredDetails: [String] {
         switch self {
-        case .meetingInvitation, .meetingSecondInvitation: return ["meeting_date", "meeting_time", "meeting_place"]
+        case .meetingInvitation, .meetingSecondInvitation, .panelInvitation, .panelSecondInvitation:
+            return ["meeting_date", "meeting_time", "meeting_place"]
         case .holidayDecision: return ["holiday_from", "holiday_to", "holiday_decision"]
         case .penaltyNotice:
             return [

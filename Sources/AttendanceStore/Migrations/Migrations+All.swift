@@ -31,5 +31,6 @@ enum AllMigrations {
         M0026_AddContactLivesWithPupil(),
         M0027_CreateEswCases(),
         M0028_CreateImprovementPlans(),
+        M0029_CreateAttendancePanels(),
     ]
 }

@@ -190,9 +190,16 @@ enum ActionsController {
             // (A flag's basis is its criteria's names, comma-separated: "unauthorised,late_after_close".)
             var met = figures.met
             met += item.basis.split(separator: ",").map(String.init).filter { !met.contains($0) }
+            // Parents not engaging with the ESW service: a panel missed without notice this term.
+            var counts = figures.counts
+            let missed = try await store.panelsMissedWithoutNotice(item.pupil.upn, in: term)
+            if missed > 0 {
+                met.append(PenaltyCriterion.nonEngagement.rawValue)
+                counts[PenaltyCriterion.nonEngagement.rawValue] = missed
+            }
             _ = try await store.openPenaltyCase(
                 for: item.pupil.upn, school: laestab, term: term,
-                criteria: met.compactMap(PenaltyCriterion.init(rawValue:)), counts: figures.counts, warnedOn: today,
+                criteria: met.compactMap(PenaltyCriterion.init(rawValue:)), counts: counts, warnedOn: today,
                 by: request.actor)
         }
         sendInBackground(request.context.letters, logger: request.logger)

@@ -50,6 +50,8 @@ enum AuditWords {
                 ?? stored
         case "source": return Catalogue.known("esw.source.\(stored)", text) ?? stored
         case "kind": return Catalogue.known("esw.kind.\(stored)", text) ?? stored
+        case "attendance":
+            return Catalogue.known("panel.attendance.\(stored)", text) ?? stored
         case "plan_outcome": return Catalogue.known("plan.outcome.\(stored)", text) ?? stored
         case "plan_next": return Catalogue.known("plan.next.\(stored)", text) ?? stored
         case "part": return Catalogue.known("family.part.\(stored)", text) ?? stored

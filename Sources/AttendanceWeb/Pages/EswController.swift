@@ -1,4 +1,5 @@
 import AttendanceCore
+import AttendanceLetters
 import AttendanceStore
 import Foundation
 import Vapor
@@ -163,6 +164,7 @@ enum EswController {
         let line = EswCaseLine.make(found, pupil: pupil, school: school, names: names, text: text)
         let steps = try await store.timeline(of: found.upn, school: laestab, through: request.context.today)
         let plans = try await store.improvementPlans(case: id)
+        let panels = try await store.attendancePanels(case: id)
         let current = plans.last
         let today = request.context.today
         // One plan at a time: another once the last has its outcome.
@@ -182,7 +184,11 @@ enum EswController {
                 plan: current.map { PlanView.make($0, school: laestab, caseID: id, today: today, text: text) },
                 earlierPlans: plans.dropLast().map { PlanView.line($0, text: text) },
                 startPlanAction: mayStartPlan ? SiteURL.school(.startPlan, laestab, id: id) : nil,
-                planWords: PlanWords(text: text)), request: request, status: status)
+                planWords: PlanWords(text: text),
+                panels: panels.map { PanelView.make($0, school: laestab, caseID: id, today: today, text: text) },
+                schedulePanelAction: found.status == .allocated && panels.allSatisfy({ $0.attendance != nil })
+                    ? SiteURL.school(.schedulePanel, laestab, id: id) : nil, panelWords: PanelWords(text: text)),
+            request: request, status: status)
     }
 
     @Sendable static func log(_ request: Request) async throws -> Response {
@@ -270,6 +276,95 @@ enum EswController {
         }
     }
 
+    /// Schedules a panel and sends its invitation to the parents, each in their language.
+    @Sendable static func schedulePanel(_ request: Request) async throws -> Response {
+        let (laestab, id) = try caseTarget(request)
+        let form = try request.content.decode([String: String].self)
+        let members = (form["members"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let sitting = sitting(form, prefix: "", today: request.context.today), !members.isEmpty,
+            members.count <= 500
+        else {
+            return try await renderCase(
+                request, notice: nil, error: request.text("panel.badForm"), status: .unprocessableEntity)
+        }
+        return try await step(request, back: (laestab, id)) {
+            guard try await request.context.store.requireEswCase(id).school == laestab else { throw Abort(.notFound) }
+            let panel = try await request.context.store.schedulePanel(
+                case: id, sitting: sitting, members: members, by: request.actor)
+            try await invite(request, .panelInvitation, to: panel, case: id)
+        }
+    }
+
+    /// Whether the parents came; if not to a first panel, the second invitation goes with its own sitting.
+    @Sendable static func panelAttendance(_ request: Request) async throws -> Response {
+        let (laestab, id) = try caseTarget(request)
+        let form = try request.content.decode([String: String].self)
+        guard let panelID = request.parameters.get("panel", as: Int.self),
+            let attendance = PanelAttendance(rawValue: form["attendance"] ?? "")
+        else {
+            return try await renderCase(
+                request, notice: nil, error: request.text("error.badRequest"), status: .unprocessableEntity)
+        }
+        let second = sitting(form, prefix: "second_", today: request.context.today)
+        return try await step(request, back: (laestab, id)) {
+            let store = request.context.store
+            guard try await store.requireEswCase(id).school == laestab,
+                try await store.requirePanel(panelID).caseID == id
+            else { throw Abort(.notFound) }
+            if let next = try await store.recordPanelAttendance(
+                panelID, attendance, second: attendance.cameToPanel ? nil : second, today: request.context.today,
+                by: request.actor)
+            {
+                try await invite(request, .panelSecondInvitation, to: next, case: id)
+            }
+        }
+    }
+
+    @Sendable static func panelOutcome(_ request: Request) async throws -> Response {
+        let (laestab, id) = try caseTarget(request)
+        let outcome = ((try? request.content.get(String.self, at: "outcome")) ?? "")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let panelID = request.parameters.get("panel", as: Int.self), outcome.count <= 2000 else {
+            return try await renderCase(
+                request, notice: nil, error: request.text("error.badRequest"), status: .unprocessableEntity)
+        }
+        return try await step(request, back: (laestab, id)) {
+            let store = request.context.store
+            guard try await store.requireEswCase(id).school == laestab,
+                try await store.requirePanel(panelID).caseID == id
+            else { throw Abort(.notFound) }
+            try await store.recordPanelOutcome(panelID, outcome: outcome, by: request.actor)
+        }
+    }
+
+    /// A panel was recorded but its invitation could not be made (no contact to write to, the pupil has left).
+    struct InvitationNotMade: Error {}
+
+    /// A panel's day (not before today when scheduled), time and place from a form, or nil.
+    static func sitting(_ form: [String: String], prefix: String, today: LocalDate) -> PanelSitting? {
+        let field = { (name: String) in (form[prefix + name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+        guard let on = LocalDate(iso: field("on")), on >= today, TimeOfDay(text: field("time")) != nil,
+            !field("place").isEmpty,
+            field("place").count <= 200
+        else { return nil }
+        return PanelSitting(on: on, time: field("time"), place: field("place"))
+    }
+
+    /// The panel's invitation, kept as a letter to the parents in their language.
+    static func invite(_ request: Request, _ kind: LetterKind, to panel: AttendancePanel, case id: Int) async throws {
+        let found = try await request.context.store.requireEswCase(id)
+        do {
+            _ = try await request.context.letters.produce(
+                kind, for: found.upn, school: found.school,
+                details: ["meeting_date": panel.on.iso, "meeting_time": panel.time, "meeting_place": panel.place],
+                today: request.context.today, by: request.actor, signatory: try request.signedIn.user.displayName)
+        } catch is LetterProblem {
+            // The panel is recorded; only its letter could not be made, and the page says so.
+            throw InvitationNotMade()
+        }
+        sendInBackground(request.context.letters, logger: request.logger)
+    }
+
     /// The case's latest plan, the one reviews and the outcome are for.
     static func currentPlan(_ request: Request, school laestab: LAESTAB, case id: Int) async throws
         -> ImprovementPlan
@@ -327,6 +422,13 @@ enum EswController {
             let status: HTTPStatus = if case .notNow = problem { .conflict } else { .unprocessableEntity }
             if back != nil { return try await renderCase(request, notice: nil, error: error, status: status) }
             return try await renderInbox(request, notice: nil, error: error, status: status)
+        } catch StoreError.eswPanel(let problem) {
+            let status: HTTPStatus = problem == .panelNotNow ? .conflict : .unprocessableEntity
+            return try await renderCase(
+                request, notice: nil, error: request.text("error.esw.\(problem.key)"), status: status)
+        } catch is InvitationNotMade {
+            return try await renderCase(
+                request, notice: nil, error: request.text("panel.noLetter"), status: .unprocessableEntity)
         } catch StoreError.eswPlan(let problem) {
             let error = request.text("error.esw.\(problem.key)", problemValues(problem))
             let status: HTTPStatus = if case .notNow = problem { .conflict } else { .unprocessableEntity }

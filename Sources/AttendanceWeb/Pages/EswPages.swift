@@ -31,7 +31,8 @@ struct EswCaseLine: Sendable {
                     "date": found.referredOn.iso, "by": RecordWords.actor(found.referredBy, text: text),
                     "source": plain("esw.source.\(found.source.rawValue)"),
                 ]), allocatedTo: found.allocatedTo.map { names[$0] ?? $0 } ?? "",
-            nextStep: found.nextStep ?? "", nextStepOn: found.nextStepOn?.iso ?? "")
+            nextStep: found.nextStep.map { EswWords.nextStep($0, text: text) } ?? "",
+            nextStepOn: found.nextStepOn?.iso ?? "")
     }
 }
 
@@ -103,6 +104,77 @@ struct EswCasePage: PageModel {
     let earlierPlans: [String]
     let startPlanAction: String?
     let planWords: PlanWords
+    /// The case's panels, the form to schedule one, and their labels.
+    let panels: [PanelView]
+    let schedulePanelAction: String?
+    let panelWords: PanelWords
+}
+
+/// A panel as the case page shows it, with the form its state allows: whether the parents came (and, if they did
+/// not come to a first panel, the second invitation's day, time and place), or the outcome.
+struct PanelView: Sendable {
+    let id: Int
+    let line: String
+    let attendanceAction: String?
+    let needsSecond: Bool
+    let outcomeAction: String?
+
+    static func make(
+        _ panel: AttendancePanel, school: LAESTAB, caseID: Int, today: LocalDate, text: @escaping PupilPage.Text
+    ) -> PanelView {
+        let plain = { (key: String) in text(key, [:]) }
+        var line = text(
+            "panel.line",
+            [
+                "round": plain("panel.round.\(panel.round)"), "on": panel.on.iso, "time": panel.time,
+                "place": panel.place, "members": panel.members,
+            ])
+        if let attendance = panel.attendance { line += " – " + plain("panel.attendance.\(attendance.rawValue)") }
+        if let outcome = panel.outcome { line += " – " + outcome }
+        let values = ["id": String(caseID), "laestab": school.description, "panel": String(panel.id)]
+        return PanelView(
+            id: panel.id, line: line,
+            attendanceAction: panel.attendance == nil && panel.on <= today
+                ? SiteURL.panelAttendance.path(values) : nil, needsSecond: panel.round == 1,
+            outcomeAction: panel.attendance == .attended && panel.outcome == nil
+                ? SiteURL.panelOutcome.path(values) : nil)
+    }
+}
+
+/// The panel forms' labels.
+struct PanelWords: Sendable {
+    let title: String
+    let none: String
+    let on: String
+    let time: String
+    let place: String
+    let members: String
+    let schedule: String
+    let attendance: String
+    let attendances: [Option]
+    let secondIntro: String
+    let record: String
+    let outcome: String
+    let saveOutcome: String
+
+    init(text: @escaping PupilPage.Text) {
+        let plain = { (key: String) in text(key, [:]) }
+        title = plain("panel.title")
+        none = plain("panel.none")
+        on = plain("panel.on")
+        time = plain("panel.time")
+        place = plain("panel.place")
+        members = plain("panel.members")
+        schedule = plain("panel.schedule")
+        attendance = plain("panel.attendanceLabel")
+        attendances = PanelAttendance.allCases.map {
+            Option(value: $0.rawValue, label: plain("panel.attendance.\($0.rawValue)"))
+        }
+        secondIntro = plain("panel.secondIntro")
+        record = plain("panel.record")
+        outcome = plain("panel.outcome")
+        saveOutcome = plain("panel.saveOutcome")
+    }
 }
 
 /// The pupil page's part for the school's staff: the pupil's ESW cases, each linked for those who work them,
@@ -142,7 +214,13 @@ struct EswSection: Sendable {
                 if let to = found.allocatedTo { line += ", " + (names[to] ?? to) }
                 if let next = found.nextStep {
                     line +=
-                        "; " + text("esw.nextLine", ["step": next, "on": found.nextStepOn?.iso ?? plain("esw.noDate")])
+                        "; "
+                        + text(
+                            "esw.nextLine",
+                            [
+                                "step": EswWords.nextStep(next, text: text),
+                                "on": found.nextStepOn?.iso ?? plain("esw.noDate"),
+                            ])
                 }
                 return Case(line: line, href: mayOpen ? SiteURL.school(.eswCase, found.school, id: found.id) : nil)
             }, plans: plans.map { PlanView.line($0, text: text) }, noEswCases: plain("esw.noPupilCases"),
@@ -204,6 +282,11 @@ struct EswWords: Sendable {
         close = plain("esw.close")
     }
 
+    /// A next step as the ESW wrote it, or (one the program set) in words.
+    static func nextStep(_ stored: String, text: PupilPage.Text) -> String {
+        Catalogue.known("esw.next.\(stored)", text) ?? stored
+    }
+
     static func area(_ area: Int?, text: PupilPage.Text) -> String {
         area.map { text("esw.areaNumber", ["area": String($0)]) } ?? text("esw.noArea", [:])
     }
@@ -236,6 +319,19 @@ struct EswWords: Sendable {
             }
         case "close":
             if let outcome = event.data["outcome"] { line += ": " + plain("esw.outcome.\(outcome)") }
+        case "panel_scheduled":
+            line +=
+                ": "
+                + text(
+                    "esw.panelScheduledLine",
+                    [
+                        "round": plain("panel.round.\(event.data["round"] ?? "1")"), "on": event.data["panel_on"] ?? "",
+                        "time": event.data["time"] ?? "", "place": event.data["place"] ?? "",
+                    ])
+        case "panel":
+            line +=
+                ": " + (event.data["panel_on"] ?? "") + " – "
+                + (event.data["attendance"].flatMap { Catalogue.known("panel.attendance.\($0)", text) } ?? "")
         default: break
         }
         if let reason = event.reason, !reason.isEmpty { line += " – " + reason }

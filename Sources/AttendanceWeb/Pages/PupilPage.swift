@@ -307,7 +307,7 @@ extension PupilPage.Letters {
             }, produceAction: SiteURL.schoolPupil(.produceLetter, school, upn), produceLabel: plain("letters.produce"),
             kindLabel: plain("letters.kind"),
             // A penalty notice is made only when the Education Lead issues it.
-            kinds: LetterKind.allCases.filter { ($0 != .fpnWarning || mayWarn) && $0 != .penaltyNotice }.map {
+            kinds: LetterKind.allCases.filter { ($0 != .fpnWarning || mayWarn) && $0.isByHand }.map {
                 PupilPage.Option(
                     value: $0.rawValue, label: plain("letters.kind.\($0.rawValue)"),
                     needs: ($0.requiredDetails + ($0 == .holidayDecision ? ["holiday_reason"] : [])).joined(
