@@ -5,6 +5,7 @@ refused; axe finds no serious or critical accessibility problems on the main pag
 sign-ins and a changed mark with its reason.
 """
 
+import datetime
 import json
 import os
 from pathlib import Path
@@ -19,7 +20,7 @@ from axe_selenium_python import Axe
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 BIN = os.environ.get("ATTENDANCE_BIN", os.path.join(os.path.dirname(__file__), "../../.build/debug/attendance"))
 SHOTS = os.environ.get("SCREENSHOTS")
@@ -744,4 +745,98 @@ def test_the_head_requests_a_penalty_notice_and_the_lead_issues_two_and_one_goes
         found = axe_problems(browser)
         if found:
             problems["/penalties " + lang] = found
+    assert problems == {}
+
+
+def test_a_referral_goes_from_the_school_to_the_esw_who_plans_reviews_and_invites_to_a_panel(server, browser):
+    base, database = server
+    # A pupil on the roll with one parent, who reads Welsh.
+    with sqlite3.connect(database) as db:
+        pupil_id, upn, forename = db.execute(
+            "SELECT p.id, p.upn, p.legal_forename FROM pupils p JOIN enrolments e ON e.pupil_id = p.id "
+            "JOIN schools s ON s.id = e.school_id WHERE s.laestab = '6654001' AND e.on_roll_to IS NULL "
+            "AND p.id NOT IN (SELECT pupil_id FROM esw_cases) ORDER BY p.id DESC LIMIT 1").fetchone()
+        db.execute("DELETE FROM contacts WHERE pupil_id = ? AND priority > 1", (pupil_id,))
+        db.execute("UPDATE contacts SET language = 'cy', parental_responsibility = 1, "
+                   "address = '3 Stryt y Rhaglaw, Wrecsam LL11 1AY' WHERE pupil_id = ?", (pupil_id,))
+    # The office refers from the pupil's page.
+    sign_in(browser, base, "office@demo.example")
+    browser.get(base + "/pupils/" + upn)
+    form = browser.find_element(By.ID, "esw-referral")
+    form.find_element(By.NAME, "notes").send_keys("Letters 1 and 2 unanswered; two calls not returned")
+    form.find_element(By.NAME, "concerns").send_keys("Young carer for a parent")
+    form.find_element(By.CSS_SELECTOR, "button").click()
+    WebDriverWait(browser, 10).until(lambda d: "saved=esw" in d.current_url)
+    # The referral reaches the Education Lead's inbox and is allocated to the demo ESW.
+    sign_in(browser, base, "lead@demo.example")
+    browser.find_element(By.LINK_TEXT, "ESW referrals").click()
+    with sqlite3.connect(database) as db:
+        case_id = db.execute("SELECT id FROM esw_cases WHERE pupil_id = ?", (pupil_id,)).fetchone()[0]
+    section = browser.find_element(By.ID, f"referral-{case_id}").find_element(By.XPATH, "..")
+    assert "Young carer for a parent" in section.text and "School year so far" in section.text
+    Select(section.find_element(By.NAME, "to")).select_by_value("esw@demo.example")
+    section.find_element(By.CSS_SELECTOR, "form.allocate button").click()
+    WebDriverWait(browser, 10).until(lambda d: "saved=1" in d.current_url)
+    assert axe_problems(browser) == []
+    # The ESW finds it in the caseload, with the school's timeline.
+    sign_in(browser, base, "esw@demo.example")
+    browser.find_element(By.LINK_TEXT, "ESW cases").click()
+    browser.find_element(By.CSS_SELECTOR, f"a[href='/schools/6654001/esw/{case_id}']").click()
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "form.plan-start"))
+    assert "What the school did this school year" in browser.find_element(By.TAG_NAME, "main").text
+    # A six-week plan from 9 November, and its first two weeks reviewed with their attendance from the register.
+    start = browser.find_element(By.CSS_SELECTOR, "form.plan-start")
+    browser.execute_script("arguments[0].value = '2026-11-09'", start.find_element(By.NAME, "start"))
+    start.find_element(By.NAME, "school_actions").send_keys("A check-in with the head of year each morning")
+    start.find_element(By.NAME, "family_actions").send_keys("Walk to school together")
+    start.find_element(By.NAME, "pupil_actions").send_keys("Arrive by 8:40")
+    start.find_element(By.CSS_SELECTOR, "button").click()
+    WebDriverWait(browser, 10).until(lambda d: "saved=1" in d.current_url)
+    for week in ("1", "2"):
+        review = browser.find_element(By.CSS_SELECTOR, "form.plan-review")
+        Select(review.find_element(By.NAME, "week")).select_by_value(week)
+        review.find_element(By.NAME, "note").send_keys(f"Week {week} talked through at school")
+        review.find_element(By.CSS_SELECTOR, "button").click()
+        WebDriverWait(browser, 10).until(lambda d: "saved=1" in d.current_url)
+    with sqlite3.connect(database) as db:
+        reviews = db.execute(
+            "SELECT r.week, r.possible, r.percent FROM plan_reviews r JOIN improvement_plans p ON p.id = r.plan_id "
+            "WHERE p.case_id = ? ORDER BY r.week", (case_id,)).fetchall()
+        # The same weeks counted from the marks directly: sessions with a mark that counts as possible.
+        possible = [db.execute(
+            "SELECT count(*) FROM marks WHERE pupil_id = ? AND date BETWEEN ? AND ? AND code NOT IN ('#', 'Y', 'Z', 'X', 'V')",
+            (pupil_id, first, last)).fetchone()[0] for first, last in (("2026-11-09", "2026-11-15"), ("2026-11-16", "2026-11-22"))]
+    assert [r[0] for r in reviews] == [1, 2] and [r[1] for r in reviews] == possible
+    weeks = browser.find_element(By.CSS_SELECTOR, "table.plan-weeks").text
+    assert reviews[0][2] in weeks and reviews[1][2] in weeks
+    # A panel today; the parent does not come and gives no notice; the second invitation goes, in Welsh.
+    panel = browser.find_element(By.CSS_SELECTOR, "form.panel-schedule")
+    panel.find_element(By.NAME, "place").send_keys("Guildhall, Wrexham")
+    panel.find_element(By.NAME, "members").send_keys("ESW, head of year, attendance officer")
+    panel.find_element(By.CSS_SELECTOR, "button").click()
+    WebDriverWait(browser, 60).until(lambda d: "saved=1" in d.current_url)
+    attendance = browser.find_element(By.CSS_SELECTOR, "form.panel-attendance")
+    Select(attendance.find_element(By.NAME, "attendance")).select_by_value("absent_without_notice")
+    later = (datetime.date.today() + datetime.timedelta(days=7)).isoformat()
+    browser.execute_script("arguments[0].value = arguments[1]", attendance.find_element(By.NAME, "second_on"), later)
+    browser.execute_script("arguments[0].value = '10:00'", attendance.find_element(By.NAME, "second_time"))
+    attendance.find_element(By.NAME, "second_place").send_keys("Guildhall, Wrexham")
+    attendance.find_element(By.CSS_SELECTOR, "button").click()
+    WebDriverWait(browser, 60).until(lambda d: "saved=1" in d.current_url)
+    main = browser.find_element(By.TAG_NAME, "main").text
+    assert "Home visit: the parents missed the panel without notice" in main
+    with sqlite3.connect(database) as db:
+        letters = db.execute(
+            "SELECT kind, languages, html FROM letters WHERE pupil_id = ? AND kind LIKE 'panel%' ORDER BY id",
+            (pupil_id,)).fetchall()
+    assert [(kind, languages) for kind, languages, _ in letters] == [
+        ("panel_invitation", "cy"), ("panel_second_invitation", "cy")]
+    assert "Gwahoddwyd chi i banel presenoldeb" in letters[1][2] and "yn Guildhall, Wrexham" in letters[1][2]
+    problems = {}
+    for lang in ("en", "cy"):
+        browser.get(base + f"/schools/6654001/esw/{case_id}?lang=" + lang)
+        shot(browser, "esw_case_" + lang)
+        found = axe_problems(browser)
+        if found:
+            problems[lang] = found
     assert problems == {}
