@@ -25,7 +25,7 @@ public enum ImportFormat: String, Sendable, CaseIterable {
         case .schools: return ["esw_area"]
         case .calendar: return []
         case .pupils:
-            return ["preferred_surname", "preferred_forename", "aln", "on_roll_to", "leaving_reason"]
+            return ["preferred_surname", "preferred_forename", "aln", "on_roll_to", "leaving_reason", "new_laestab"]
         case .contacts:
             return ["parental_responsibility", "phone", "mobile", "email", "address", "language", "lives_with_pupil"]
         case .marks: return ["note"]
@@ -105,12 +105,17 @@ public enum ImportParser {
         public let onRollFrom: LocalDate
         public let onRollTo: LocalDate?
         public let leavingReason: String?
+        /// The school a leaver was admitted to, when the file says.
+        public let newSchool: LAESTAB?
 
-        public init(pupil: Pupil, onRollFrom: LocalDate, onRollTo: LocalDate?, leavingReason: String?) {
+        public init(
+            pupil: Pupil, onRollFrom: LocalDate, onRollTo: LocalDate?, leavingReason: String?, newSchool: LAESTAB? = nil
+        ) {
             self.pupil = pupil
             self.onRollFrom = onRollFrom
             self.onRollTo = onRollTo
             self.leavingReason = leavingReason
+            self.newSchool = newSchool
         }
     }
 
@@ -128,6 +133,11 @@ public enum ImportParser {
             let fsm = row.bool("fsm"), lac = row.bool("lac"), aln = row.bool("aln")
             let from = row.date("on_roll_from")
             let to = row.optionalDate("on_roll_to")
+            let newSchoolText = row.optionalText("new_laestab")
+            let newSchool = newSchoolText.flatMap { LAESTAB(text: $0) }
+            if let newSchoolText, newSchool == nil {
+                row.fail("new_laestab", "'\(newSchoolText)' is not a seven-digit LAESTAB")
+            }
             guard let upn, let surname, let forename, let dob, let sex, let yearGroup, let group, let fsm, let lac,
                 let aln, let from, let to
             else { return nil }
@@ -148,7 +158,8 @@ public enum ImportParser {
             return Numbered(
                 line: row.line,
                 value: PupilRow(
-                    pupil: pupil, onRollFrom: from, onRollTo: to, leavingReason: row.optionalText("leaving_reason")))
+                    pupil: pupil, onRollFrom: from, onRollTo: to, leavingReason: row.optionalText("leaving_reason"),
+                    newSchool: newSchool))
         }
     }
 

@@ -8,7 +8,8 @@ struct Table {
         "surname", "forename", "preferred_surname", "preferred_forename", "name", "relationship", "upn", "date",
         "session", "code", "minutes_late", "year_group", "registration_group", "phone", "mobile", "email", "la",
         "estab", "phase", "kind", "start", "end", "dob", "sex", "fsm", "lac", "aln", "on_roll_from", "on_roll_to",
-        "esw_area", "priority", "parental_responsibility", "lives_with_pupil", "language", "am_start", "am_close",
+        "esw_area", "new_laestab", "priority", "parental_responsibility", "lives_with_pupil", "language", "am_start",
+        "am_close",
         "pm_start",
         "pm_close",
     ]

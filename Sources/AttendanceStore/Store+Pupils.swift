@@ -1,5 +1,6 @@
 import AttendanceCore
 import AttendanceInterop
+import Foundation
 import SQLKit
 
 /// A pupil as stored, with row id and enrolments.
@@ -28,7 +29,26 @@ extension Store {
             seen[row.value.pupil.upn] = row.line
         }
         guard problems.isEmpty else { throw ImportProblems(problems) }
+        // A row that ends an enrolment open today passes the same guard as a deletion by hand, and goes on the
+        // authority's return; a file naming leavers already off the roll (history) does not.
+        let ending = try await endingEnrolments(rows, schoolID: school.id)
+        for (row, pupilID) in ending {
+            let ground = row.value.leavingReason.flatMap(RemovalGround.init(rawValue:))
+            let complete = try await missingEducationEnquiriesComplete(pupilID: pupilID, on: sql)
+            do {
+                try RollRemovalRules.check(ground: ground, newSchool: row.value.newSchool, enquiriesComplete: complete)
+            } catch {
+                problems.append(ImportProblem(line: row.line, Self.refusal(error, upn: row.value.pupil.upn)))
+            }
+        }
+        guard problems.isEmpty else { throw ImportProblems(problems) }
         return try await transaction { db in
+            for (row, pupilID) in ending {
+                try await Self.recordDeletion(
+                    pupilID: pupilID, schoolID: school.id, upn: row.value.pupil.upn, school: laestab,
+                    on: row.value.onRollTo!, ground: row.value.leavingReason ?? "", newSchool: row.value.newSchool,
+                    by: actor, at: Date(), on: db)
+            }
             for chunk in rows.chunked(500) {
                 let before = try await Self.existing(chunk.map(\.value.pupil.upn), schoolID: school.id, on: db)
                 try await db.insertRows(
@@ -76,6 +96,37 @@ extension Store {
                     on: db)
             }
             return rows.count
+        }
+    }
+
+    /// Rows whose `on_roll_to` ends an enrolment at the school that is open now, with the pupil's id.
+    private func endingEnrolments(
+        _ rows: [Numbered<ImportParser.PupilRow>], schoolID: Int
+    ) async throws -> [(Numbered<ImportParser.PupilRow>, Int)] {
+        let leaving = rows.filter { $0.value.onRollTo != nil }
+        guard !leaving.isEmpty else { return [] }
+        let before = try await Self.existing(leaving.map(\.value.pupil.upn), schoolID: schoolID, on: sql)
+        let ids = try await Self.pupilIDs(for: leaving.map(\.value.pupil.upn), on: sql)
+        return leaving.compactMap { row in
+            let open = before[row.value.pupil.upn]?.enrolments.contains {
+                $0.onRollFrom == row.value.onRollFrom && $0.onRollTo == nil
+            }
+            guard open == true, let id = ids[row.value.pupil.upn] else { return nil }
+            return (row, id)
+        }
+    }
+
+    /// A refused deletion in an import's words, naming the pupil.
+    private static func refusal(_ problem: RollRemovalRules.Problem, upn: UPN) -> String {
+        let grounds = RemovalGround.allCases.map(\.rawValue).joined(separator: ", ")
+        switch problem {
+        case .noGround:
+            return "leaving_reason: \(upn) cannot come off the roll without a ground (one of \(grounds))"
+        case .newSchoolNeeded:
+            return "new_laestab: \(upn) admitted elsewhere needs the new school's LAESTAB"
+        case .missingEducationEnquiriesOpen:
+            return "leaving_reason: \(upn) cannot come off the roll until the authority's Children Missing Education "
+                + "enquiries are complete"
         }
     }
 

@@ -75,6 +75,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case penalty(PenaltyRules.Problem)
     /// An ESW case step the service's rules refuse.
     case esw(EswRules.Problem)
+    /// A deletion from the register the regulations' guard refuses.
+    case roll(RollRemovalRules.Problem)
     /// An attendance panel step the service's rules refuse.
     case eswPanel(EswRules.PanelProblem)
     /// An improvement plan step the service's rules refuse.
@@ -107,6 +109,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .esw(let problem): return "ESW case: \(problem)"
         case .eswPlan(let problem): return "improvement plan: \(problem)"
         case .eswPanel(let problem): return "attendance panel: \(problem)"
+        case .roll(let problem): return "taking a pupil off the roll: \(problem)"
         case .corrupt(let what): return "the database holds \(what)"
         }
     }

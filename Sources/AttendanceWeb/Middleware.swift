@@ -134,6 +134,7 @@ struct PageErrorMiddleware: AsyncMiddleware {
             case .eswPlan(let problem): return (.unprocessableEntity, "error.esw.\(problem.key)", nil)
             case .eswPanel(.panelNotNow): return (.conflict, "error.esw.panelNotNow", nil)
             case .eswPanel(let problem): return (.unprocessableEntity, "error.esw.\(problem.key)", nil)
+            case .roll(let problem): return (.unprocessableEntity, "error.roll.\(problem.key)", nil)
             case .badDatabaseURL, .corrupt: return (.internalServerError, "error.server", nil)
             }
         }

@@ -260,6 +260,36 @@ func actions(_ outcome: ProcedureEngine.Outcome) -> Set<ProcedureAction> { Set(o
         #expect(report?.count == 10 && report?.sessions.count == 20)
     }
 
+    /// The regulations' return: runs of at least ten school days on which every mark is unauthorised absence. A
+    /// half-term is not a school day, so a run goes on across it; a day with any authorised (or present, or late
+    /// after the close) mark ends it.
+    @Test(
+        arguments: [
+            // marks from their first day (school days, AM then PM), the runs reported (first day, school days)
+            ([("O", 20, "2025-11-03")], [("2025-11-03", 10)]),
+            ([("O", 18, "2025-11-03")], []),
+            // Thursday 16 October to Friday 7 November 2025 over half-term (27–31 October): 14 school days.
+            ([("O", 28, "2025-10-16")], [("2025-10-16", 14)]),
+            // Five days, a day of illness, five days: never ten together.
+            ([("O", 10, "2025-11-03"), ("I", 2, "2025-11-10"), ("O", 10, "2025-11-11")], []),
+            // One authorised afternoon breaks a day; the nine after it are not enough either.
+            ([("O", 20, "2025-11-03"), ("M", 1, "2025-11-04")], []),
+            // G (holiday not agreed) and N (no reason yet) are unauthorised; U (late after the close) is a pupil in school.
+            ([("G", 10, "2025-11-03"), ("N", 10, "2025-11-10")], [("2025-11-03", 10)]),
+            ([("O", 10, "2025-11-03"), ("U", 2, "2025-11-10"), ("O", 10, "2025-11-11")], []),
+            // Two runs in a term are two reports.
+            ([("O", 20, "2025-09-08"), ("O", 22, "2025-11-03")], [("2025-09-08", 10), ("2025-11-03", 11)]),
+        ] as [([(String, Int, String)], [(String, Int)])])
+    func theContinuousAbsenceReturnCountsSchoolDaysAcrossHalfTermAndStopsAtAnAuthorisedDay(
+        marks: [(String, Int, String)], runs: [(String, Int)]
+    ) {
+        var pupil = Pupil2025()
+        for (code, count, from) in marks { pupil.mark(code, sessions: count, from: from) }
+        let reports = pupil.run("2025-12-19").due.filter { $0.action == .continuousAbsenceReport }
+        #expect(reports.map { $0.sessions.first?.date.iso ?? "" } == runs.map(\.0))
+        #expect(reports.map(\.count) == runs.map(\.1))
+    }
+
     @Test func absenceBeforeHolidaysRepeatedIsAPattern() {
         var pupil = Pupil2025()
         pupil.mark("O", sessions: 2, from: "2025-10-24")  // Friday before half-term

@@ -166,3 +166,64 @@ extension StoreTests {
         }
     }
 }
+
+extension StoreTests {
+    /// Nobody leaves the roll without a ground, without the new school for an admission elsewhere, or with the
+    /// missing-education enquiries open where the ground needs them complete: by hand or by import, all or nothing.
+    @Test(arguments: TestDatabase.available)
+    func aDeletionFromTheRollNeedsItsGroundAndCompleteEnquiries(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            try await loadFixture(store)
+            let office = AuditActor("office@example.org"), lead = AuditActor("lead@example.org")
+            let day = LocalDate(iso: "2026-02-13")!
+            await #expect(throws: StoreError.roll(.noGround)) {
+                try await store.removeFromRoll(alys, school: school, on: day, ground: nil, newSchool: nil, by: office)
+            }
+            await #expect(throws: StoreError.roll(.newSchoolNeeded)) {
+                try await store.removeFromRoll(
+                    alys, school: school, on: day, ground: .admittedElsewhere, newSchool: nil, by: office)
+            }
+            await #expect(throws: StoreError.roll(.missingEducationEnquiriesOpen)) {
+                try await store.removeFromRoll(
+                    alys, school: school, on: day, ground: .whereaboutsUnknown, newSchool: nil, by: office)
+            }
+            // The import says the same, naming the pupil and the line, and writes nothing.
+            let ending =
+                "upn,surname,forename,dob,sex,year_group,registration_group,fsm,lac,on_roll_from,on_roll_to,leaving_reason\n"
+                + "\(alys),Jones,Alys,2014-03-02,F,7,7A,N,N,2025-09-01,2026-02-13,whereabouts_unknown\n"
+                + "\(cai),Ŵyn,Cai,2014-01-09,M,7,7B,N,Y,2025-10-06,2026-02-13,\n"
+            do {
+                _ = try await store.importPupils(try ImportParser.pupils(ending), school: school)
+                Issue.record("the import should have been refused")
+            } catch let problems as ImportProblems {
+                #expect(problems.problems.map(\.line) == [2, 3])
+                #expect(problems.description.contains("\(alys) cannot come off the roll until"))
+                #expect(problems.description.contains("\(cai) cannot come off the roll without a ground"))
+            }
+            #expect(try await store.pupil(alys)?.enrolments.last?.onRollTo == nil)
+            #expect(try await store.rollDeletions(since: day).isEmpty)
+            // The CME enquiries: referred, an enquiry logged, completed; then the deletion goes through and is on the
+            // authority's return.
+            let cme = try await store.referMissingEducation(
+                alys, school: school, reason: "No contact for 20 school days", on: day, by: office)
+            try await store.logMissingEducationEnquiry(
+                cme.id, on: day, check: "Health visitor records", with: "Health board", result: "No trace", by: lead)
+            await #expect(throws: StoreError.roll(.newSchoolNeeded)) {
+                try await store.completeMissingEducation(
+                    cme.id, outcome: .foundAtSchool, school: nil, on: day, by: lead)
+            }
+            try await store.completeMissingEducation(
+                cme.id, outcome: .whereaboutsUnknown, school: nil, on: day, by: lead)
+            #expect(try await store.requireMissingEducationCase(cme.id).enquiries.map(\.result) == ["No trace"])
+            _ = try await store.importPupils(
+                try ImportParser.pupils(ending.replacingOccurrences(of: "2026-02-13,\n", with: "2026-02-13,died\n")),
+                school: school)
+            let deletions = try await store.rollDeletions(since: day)
+            #expect(Set(deletions.map(\.upn)) == [alys, cai])
+            #expect(Set(deletions.map(\.ground)) == [.whereaboutsUnknown, .died])
+            await #expect(throws: (any Error).self) {
+                try await store.sql.raw("DELETE FROM roll_deletions").run()
+            }
+        }
+    }
+}

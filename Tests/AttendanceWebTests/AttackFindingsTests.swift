@@ -28,7 +28,7 @@ import VaporTesting
                     line: 2,
                     value: .init(
                         pupil: stored.pupil, onRollFrom: enrolment.onRollFrom, onRollTo: leaving,
-                        leavingReason: "moved school"))
+                        leavingReason: RemovalGround.admittedElsewhere.rawValue, newSchool: school))
             ], school: enrolment.school)
         var pupil = stored.pupil
         pupil.yearGroup = year

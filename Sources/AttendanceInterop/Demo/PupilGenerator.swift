@@ -85,12 +85,12 @@ struct PupilGenerator {
         if leaver {
             to = CompulsorySchoolAge(dateOfBirth: dob).ends
             if yearGroup < 11 { to = calendar.terms.last { $0.range.end <= current.previous.lastDay }?.range.end }
-            reason = "End of school"
+            reason = (yearGroup >= 11 ? RemovalGround.compulsoryAgeEnded : .admittedElsewhere).rawValue
         } else if random.chance(0.03), schoolDays.count > 40 {
             from = schoolDays[schoolDays.count / 2 + Int(random.next() % UInt64(schoolDays.count / 2))]
         } else if random.chance(0.02), schoolDays.count > 40 {
             to = schoolDays[schoolDays.count / 2 + Int(random.next() % UInt64(schoolDays.count / 2))]
-            reason = "Moved to another school"
+            reason = RemovalGround.admittedElsewhere.rawValue
         }
         let pupil = Pupil(
             upn: upn, legalSurname: surname, legalForename: forename,

@@ -32,5 +32,6 @@ enum AllMigrations {
         M0027_CreateEswCases(),
         M0028_CreateImprovementPlans(),
         M0029_CreateAttendancePanels(),
+        M0030_CreateMissingEducationAndDeletions(),
     ]
 }

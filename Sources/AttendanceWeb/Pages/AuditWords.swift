@@ -52,6 +52,8 @@ enum AuditWords {
         case "kind": return Catalogue.known("esw.kind.\(stored)", text) ?? stored
         case "attendance":
             return Catalogue.known("panel.attendance.\(stored)", text) ?? stored
+        case "leaving_reason", "ground": return Catalogue.known("roll.ground.\(stored)", text) ?? stored
+        case "cme_outcome": return Catalogue.known("cme.outcome.\(stored)", text) ?? stored
         case "plan_outcome": return Catalogue.known("plan.outcome.\(stored)", text) ?? stored
         case "plan_next": return Catalogue.known("plan.next.\(stored)", text) ?? stored
         case "part": return Catalogue.known("family.part.\(stored)", text) ?? stored
