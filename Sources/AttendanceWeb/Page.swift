@@ -77,6 +77,13 @@ extension PageFrame {
             if principal.allows(.allocateReferrals, .none) {
                 nav.daily.append(Link(href: SiteURL.eswInbox.path(), label: strings("nav.eswInbox", language)))
             }
+            if principal.allows(.viewAuthority, .none) {
+                nav.daily.append(Link(href: SiteURL.returns.path(), label: strings("nav.returns", language)))
+            }
+            if principal.allows(.manageMissingEducation, .none) {
+                nav.daily.append(
+                    Link(href: SiteURL.missingEducation.path(), label: strings("nav.missingEducation", language)))
+            }
             if principal.allows(.workEswCases, .none) {
                 nav.daily.append(Link(href: SiteURL.eswCaseload.path(), label: strings("nav.eswCases", language)))
             }

@@ -25,6 +25,8 @@ enum SiteURL: String, CaseIterable, Sendable {
     case penaltyQueue, decidePenalty, issuePenalty, payPenalty, referPenalty, withdrawNotice
     case eswInbox, eswCaseload, eswCase, allocateEsw, returnEsw, logEsw, closeEsw, referToEsw
     case startPlan, reviewPlan, endPlan, schedulePanel, panelAttendance, panelOutcome
+    case returns, continuousAbsenceCSV, deletionsCSV, takeOffRoll, referMissingEducation
+    case missingEducation, cmeEnquiry, cmeOutcome
 
     /// The path's segments: literals as they are, parameters as `:name`.
     var pattern: [String] {
@@ -107,6 +109,14 @@ enum SiteURL: String, CaseIterable, Sendable {
         case .reviewPlan: ["schools", ":laestab", "esw", ":id", "plan", "review"]
         case .endPlan: ["schools", ":laestab", "esw", ":id", "plan", "outcome"]
         case .schedulePanel: ["schools", ":laestab", "esw", ":id", "panels"]
+        case .returns: ["returns"]
+        case .continuousAbsenceCSV: ["returns", "continuous-absence.csv"]
+        case .deletionsCSV: ["returns", "deletions.csv"]
+        case .takeOffRoll: ["schools", ":laestab", "pupils", ":upn", "off-roll"]
+        case .referMissingEducation: ["schools", ":laestab", "pupils", ":upn", "missing-education"]
+        case .missingEducation: ["missing-education"]
+        case .cmeEnquiry: ["missing-education", ":id", "enquiries"]
+        case .cmeOutcome: ["missing-education", ":id", "outcome"]
         case .panelAttendance: ["schools", ":laestab", "esw", ":id", "panels", ":panel", "attendance"]
         case .panelOutcome: ["schools", ":laestab", "esw", ":id", "panels", ":panel", "outcome"]
         case .decidePenalty: ["penalties", ":id", "decision"]

@@ -346,6 +346,13 @@ import VaporTesting
                         "POST", "/schools/:laestab/pupils/:upn/esw-referral",
                         base + "/pupils/\(UPN.make(la: 665, estab: 4001, year: 25, serial: 999))/esw-referral",
                         allowed: desk, status: .notFound)
+                    // Leaving the roll and missing education: the school's office and leaders.
+                    for action in ["off-roll", "missing-education"] {
+                        try await expect(
+                            "POST", "/schools/:laestab/pupils/:upn/\(action)",
+                            base + "/pupils/\(UPN.make(la: 665, estab: 4001, year: 25, serial: 999))/\(action)",
+                            allowed: desk, status: .unprocessableEntity)
+                    }
                     // A request's evidence pack names the pupil: not for governors.
                     for part in ["pack", "pack/pdf", "pack/json"] {
                         try await expect(
@@ -394,6 +401,16 @@ import VaporTesting
                 // Only the Education Lead decides, issues, records payments and refers for prosecution.
                 try await expect("GET", "/penalties", "/penalties", allowed: lead)
                 try await expect("GET", "/esw/referrals", "/esw/referrals", allowed: lead)
+                for path in [
+                    "/returns", "/returns/continuous-absence.csv", "/returns/deletions.csv", "/missing-education",
+                ] {
+                    try await expect("GET", path, path, allowed: lead)
+                }
+                for action in ["enquiries", "outcome"] {
+                    try await expect(
+                        "POST", "/missing-education/:id/\(action)", "/missing-education/999999/\(action)",
+                        allowed: lead, status: .unprocessableEntity)
+                }
                 try await expect(
                     "GET", "/esw", "/esw", allowed: lead || role == .educationSocialWorker)
                 try await expect(

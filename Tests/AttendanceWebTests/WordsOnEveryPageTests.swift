@@ -73,6 +73,7 @@ import VaporTesting
                 return everyone + [
                     SiteURL.school(otherSchool), SiteURL.users.path(), SiteURL.audit.path(),
                     SiteURL.penaltyQueue.path(), SiteURL.eswInbox.path(), SiteURL.eswCaseload.path(),
+                    SiteURL.returns.path(), SiteURL.missingEducation.path(),
                     SiteURL.school(.eswCase, mainSchool, id: eswCase),
                 ]
             case .educationSocialWorker:

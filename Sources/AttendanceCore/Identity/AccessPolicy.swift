@@ -43,6 +43,8 @@ public enum Permission: String, Sendable, CaseIterable {
     /// Work a school's ESW cases (read, log visits and calls, close): the school's ESW, and the education lead;
     /// asked of no school, an ESW's own caseload.
     case workEswCases = "work_esw_cases"
+    /// The authority's Children Missing Education enquiries (log them, record their outcome): the education lead.
+    case manageMissingEducation = "manage_missing_education"
 }
 
 /// A registration group at a school, with the year groups of the pupils in it.

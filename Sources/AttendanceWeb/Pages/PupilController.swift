@@ -62,7 +62,14 @@ enum PupilController {
         var evidence: PupilPage.Evidence?
         var letters: PupilPage.Letters?
         var esw: EswSection?
+        var roll: RollSection?
         if view == .full {
+            if let current, former == nil, principal.allows(.manageAttendance, .school(current.school)) {
+                roll = RollController.section(
+                    placement.upn, school: current.school,
+                    cases: try await store.missingEducationCases(of: placement.upn),
+                    saved: request.query[String.self, at: "roll"], text: text)
+            }
             if let current, former == nil {
                 let cases = try await store.eswCases(of: placement.upn).filter { $0.school == current.school }
                 var plans: [ImprovementPlan] = []
@@ -99,6 +106,7 @@ enum PupilController {
             staff: staff, contacts: contacts, evidence: evidence, letters: letters,
             family: try await FamilyController.section(
                 request, placement: placement, view: view, notice: familyNotice, error: familyError), esw: esw,
+            roll: roll,
             text: text)
         return try Page.render(page, request: request, status: status)
     }

@@ -152,6 +152,7 @@ struct PupilPage: PageModel {
     let lettersSection: Letters?
     let familySection: Family?
     let eswSection: EswSection?
+    let rollSection: RollSection?
 
     /// A mark in words: its code and the code's name, or that there is none.
     static func codeText(_ code: String?, codes: CodeTable, language: Language, text: Text) -> String {
@@ -171,7 +172,7 @@ struct PupilPage: PageModel {
         patterns: [PatternFlag],
         codes: CodeTable, language: Language, staff: Staff? = nil, contacts: Contacts? = nil,
         evidence: Evidence? = nil, letters: Letters? = nil, family: Family? = nil, esw: EswSection? = nil,
-        text: @escaping Text
+        roll: RollSection? = nil, text: @escaping Text
     ) -> PupilPage {
         let plain = { (key: String) in text(key, [:]) }
         let byDate = Dictionary(grouping: recent, by: \.mark.session.date)
@@ -207,7 +208,8 @@ struct PupilPage: PageModel {
             patterns: patterns.map { patternText($0, text: text) }, noPatterns: plain("pupil.noPatterns"),
             recentTitle: plain("pupil.recent"), dateLabel: plain("pupil.date"), morningLabel: plain("pupil.morning"),
             afternoonLabel: plain("pupil.afternoon"), days: days, staffView: staff, contactsSection: contacts,
-            evidenceSection: evidence, lettersSection: letters, familySection: family, eswSection: esw)
+            evidenceSection: evidence, lettersSection: letters, familySection: family, eswSection: esw,
+            rollSection: roll)
     }
 
     /// A pattern in words, with the sessions that make it (the first twelve).

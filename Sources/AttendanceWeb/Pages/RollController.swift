@@ -1,0 +1,195 @@
+import AttendanceCore
+import AttendanceStore
+import Foundation
+import Vapor
+
+/// Taking a pupil off a school's roll (the regulations' guard, from the pupil's page), the school's referral of a
+/// child missing education, and the Education Lead's page of those enquiries.
+enum RollController {
+    /// The pupil's page, for the school's office and leaders: take the pupil off the roll with a ground, or refer
+    /// them as missing education; with the pupil's enquiries so far.
+    static func section(
+        _ upn: UPN, school: LAESTAB, cases: [MissingEducationCase], saved: String?, text: @escaping PupilPage.Text
+    ) -> RollSection {
+        let plain = { (key: String) in text(key, [:]) }
+        let values = ["laestab": school.description, "upn": upn.value]
+        return RollSection(
+            rollTitle: plain("roll.title"), rollNotice: saved.map { plain("roll.saved.\($0)") },
+            cmeLines: cases.map { found in
+                var line = text("cme.line", ["date": found.referredOn.iso, "reason": found.reason])
+                if let outcome = found.outcome {
+                    line +=
+                        " – " + plain("cme.outcome.\(outcome.rawValue)")
+                        + (found.outcomeSchool.map { " (\($0))" } ?? "")
+                } else {
+                    line += " – " + plain("cme.open")
+                }
+                return line
+            }, takeOffAction: SiteURL.takeOffRoll.path(values), groundLabel: plain("roll.ground"),
+            grounds: RemovalGround.allCases.map {
+                Option(value: $0.rawValue, label: plain("roll.ground.\($0.rawValue)"))
+            },
+            dayLabel: plain("roll.day"), newSchoolLabel: plain("roll.newSchool"), takeOff: plain("roll.takeOff"),
+            referAction: cases.contains { $0.outcome == nil } ? nil : SiteURL.referMissingEducation.path(values),
+            reasonLabel: plain("cme.reason"), refer: plain("cme.refer"))
+    }
+
+    @Sendable static func takeOff(_ request: Request) async throws -> Response {
+        let (laestab, upn) = try target(request)
+        let form = try request.content.decode([String: String].self)
+        let newSchoolText = (form["new_laestab"] ?? "").trimmingCharacters(in: .whitespaces)
+        guard let day = LocalDate(iso: form["day"] ?? ""), day <= request.context.today.adding(days: 28),
+            newSchoolText.isEmpty || LAESTAB(text: newSchoolText) != nil
+        else { throw Abort(.unprocessableEntity, reason: "error.roll.badForm") }
+        try await request.context.store.removeFromRoll(
+            upn, school: laestab, on: day, ground: RemovalGround(rawValue: form["ground"] ?? ""),
+            newSchool: LAESTAB(text: newSchoolText), by: request.actor)
+        return Page.redirect(SiteURL.pupil(upn, fragment: "roll", query: ["roll": "removed"]))
+    }
+
+    @Sendable static func refer(_ request: Request) async throws -> Response {
+        let (laestab, upn) = try target(request)
+        let reason = ((try? request.content.get(String.self, at: "reason")) ?? "")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty, reason.count <= 2000 else {
+            throw Abort(.unprocessableEntity, reason: "error.cme.needReason")
+        }
+        _ = try await request.context.store.referMissingEducation(
+            upn, school: laestab, reason: reason, on: request.context.today, by: request.actor)
+        return Page.redirect(SiteURL.pupil(upn, fragment: "roll", query: ["roll": "referred"]))
+    }
+
+    /// The pupil named in the path, on the roll of the school named in it.
+    static func target(_ request: Request) throws -> (LAESTAB, UPN) {
+        guard case .school(let laestab) = request.target,
+            let upn = request.parameters.get("upn").flatMap({ try? UPN($0) })
+        else { throw Abort(.notFound) }
+        return (laestab, upn)
+    }
+
+    @Sendable static func cases(_ request: Request) async throws -> Response {
+        let store = request.context.store
+        let text = request.text
+        let plain = { (key: String) in text(key, [:]) }
+        let cases = try await store.missingEducationCases()
+        let pupils = try await store.pupils(cases.map(\.upn))
+        return try Page.render(
+            MissingEducationPage(
+                title: plain("cme.title"), intro: plain("cme.intro"),
+                notice: request.query[String.self, at: "saved"] != nil ? plain("esw.saved") : nil,
+                cases: cases.map { found in
+                    MissingEducationPage.Case(
+                        id: found.id,
+                        heading: "\(pupils[found.upn]?.displayName ?? found.upn.value) (\(found.upn)), \(found.school)",
+                        referred: text(
+                            "cme.referred",
+                            [
+                                "date": found.referredOn.iso, "by": RecordWords.actor(found.referredBy, text: text),
+                                "reason": found.reason,
+                            ]),
+                        enquiries: found.enquiries.map {
+                            text(
+                                "cme.enquiryLine",
+                                [
+                                    "on": $0.on.iso, "check": $0.check, "with": $0.with, "result": $0.result,
+                                    "by": RecordWords.actor($0.by, text: text),
+                                ])
+                        },
+                        outcome: found.outcome.map {
+                            plain("cme.outcome.\($0.rawValue)") + (found.outcomeSchool.map { " (\($0))" } ?? "")
+                        },
+                        enquiryAction: found.outcome == nil ? SiteURL.cmeEnquiry.path(["id": String(found.id)]) : nil,
+                        outcomeAction: found.outcome == nil ? SiteURL.cmeOutcome.path(["id": String(found.id)]) : nil)
+                }, noCases: plain("cme.none"), today: request.context.today.iso,
+                outcomes: MissingEducationOutcome.allCases.map {
+                    Option(value: $0.rawValue, label: plain("cme.outcome.\($0.rawValue)"))
+                }, words: .init(text: text)), request: request)
+    }
+
+    @Sendable static func enquiry(_ request: Request) async throws -> Response {
+        guard let id = request.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
+        let form = try request.content.decode([String: String].self)
+        let field = { (name: String) in (form[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+        guard let day = LocalDate(iso: field("on")), day <= request.context.today,
+            [field("check"), field("with"), field("result")].allSatisfy({ !$0.isEmpty && $0.count <= 1000 })
+        else { throw Abort(.unprocessableEntity, reason: "error.cme.badEnquiry") }
+        try await request.context.store.logMissingEducationEnquiry(
+            id, on: day, check: field("check"), with: field("with"), result: field("result"), by: request.actor)
+        return Page.redirect(SiteURL.missingEducation.path(query: ["saved": "1"]))
+    }
+
+    @Sendable static func outcome(_ request: Request) async throws -> Response {
+        guard let id = request.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
+        let form = try request.content.decode([String: String].self)
+        let schoolText = (form["laestab"] ?? "").trimmingCharacters(in: .whitespaces)
+        guard let outcome = MissingEducationOutcome(rawValue: form["outcome"] ?? ""),
+            schoolText.isEmpty || LAESTAB(text: schoolText) != nil
+        else { throw Abort(.unprocessableEntity, reason: "error.badRequest") }
+        try await request.context.store.completeMissingEducation(
+            id, outcome: outcome, school: LAESTAB(text: schoolText), on: request.context.today, by: request.actor)
+        return Page.redirect(SiteURL.missingEducation.path(query: ["saved": "1"]))
+    }
+}
+
+/// The pupil page's part on leaving the roll.
+struct RollSection: Sendable {
+    let rollTitle: String
+    let rollNotice: String?
+    let cmeLines: [String]
+    let takeOffAction: String
+    let groundLabel: String
+    let grounds: [Option]
+    let dayLabel: String
+    let newSchoolLabel: String
+    let takeOff: String
+    let referAction: String?
+    let reasonLabel: String
+    let refer: String
+}
+
+/// The Education Lead's Children Missing Education enquiries: each referral, its enquiries, and its outcome.
+struct MissingEducationPage: PageModel {
+    static let template = "missing-education"
+
+    struct Case: Sendable {
+        let id: Int
+        let heading: String
+        let referred: String
+        let enquiries: [String]
+        let outcome: String?
+        let enquiryAction: String?
+        let outcomeAction: String?
+    }
+
+    struct Words: Sendable {
+        let on: String
+        let check: String
+        let with: String
+        let result: String
+        let log: String
+        let outcome: String
+        let school: String
+        let complete: String
+
+        init(text: @escaping PupilPage.Text) {
+            let plain = { (key: String) in text(key, [:]) }
+            on = plain("cme.on")
+            check = plain("cme.check")
+            with = plain("cme.with")
+            result = plain("cme.result")
+            log = plain("cme.log")
+            outcome = plain("cme.outcome")
+            school = plain("cme.school")
+            complete = plain("cme.complete")
+        }
+    }
+
+    let title: String
+    let intro: String
+    let notice: String?
+    let cases: [Case]
+    let noCases: String
+    let today: String
+    let outcomes: [Option]
+    let words: Words
+}

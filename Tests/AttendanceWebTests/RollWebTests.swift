@@ -1,0 +1,57 @@
+import AttendanceCore
+import Foundation
+import Testing
+import VaporTesting
+
+@testable import AttendanceStore
+@testable import AttendanceWeb
+
+/// Leaving the roll from the pupil's page: refused without a ground or with the missing-education enquiries
+/// open, and nothing written; with them complete, the deletion is on the authority's return, page and CSV.
+@Suite struct RollWebTests {
+    @Test func aPupilLeavesTheRollOnlyWithAGroundAndTheEnquiriesComplete() async throws {
+        try await withWebApp { app, store in
+            let year = DateRange(testToday.academicYear.firstDay, testToday)!
+            let pupil = try #require(
+                try await store.roll(of: try await store.requireSchool(mainSchool).id, in: year).last {
+                    $0.onRoll.end == testToday
+                }?.pupil)
+            var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
+            #expect(try await office.get(SiteURL.pupil(pupil.upn)).body.string.contains("id=\"take-off-roll\""))
+            let takeOff = SiteURL.schoolPupil(.takeOffRoll, mainSchool, pupil.upn)
+            let refused = try await office.post(takeOff, ["ground": "whereabouts_unknown", "day": testToday.iso])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains("Children Missing Education enquiries are complete"))
+            #expect(
+                try await office.post(takeOff, ["ground": "", "day": testToday.iso]).status == .unprocessableEntity)
+            #expect(try await store.pupil(pupil.upn)?.enrolments.last?.onRollTo == nil)
+            // Referred; the Education Lead records an enquiry and the outcome.
+            let refer = SiteURL.schoolPupil(.referMissingEducation, mainSchool, pupil.upn)
+            #expect(try await office.post(refer, ["reason": "No contact for four weeks"]).status == .seeOther)
+            let cme = try #require(try await store.missingEducationCases(of: pupil.upn).first)
+            var lead = try await Browser.signedIn(app, as: .educationLead)
+            #expect(
+                try await lead.get(SiteURL.missingEducation.path()).body.string.contains("No contact for four weeks"))
+            let id = ["id": String(cme.id)]
+            #expect(
+                try await lead.post(
+                    SiteURL.cmeEnquiry.path(id),
+                    ["on": testToday.iso, "check": "Home visit", "with": "Neighbour", "result": "Family moved away"]
+                ).status == .seeOther)
+            #expect(
+                try await lead.post(SiteURL.cmeOutcome.path(id), ["outcome": "whereabouts_unknown"]).status
+                    == .seeOther)
+            // Now the deletion goes through and is on the return.
+            #expect(
+                try await office.post(takeOff, ["ground": "whereabouts_unknown", "day": testToday.iso]).status
+                    == .seeOther)
+            #expect(try await store.pupil(pupil.upn)?.enrolments.last?.onRollTo == testToday)
+            let returns = try await lead.get(SiteURL.returns.path()).body.string
+            #expect(returns.contains(pupil.upn.value) && returns.contains("whereabouts unknown after enquiries"))
+            let csv = try await lead.get(SiteURL.deletionsCSV.path()).body.string
+            #expect(csv.contains("\(mainSchool),\(pupil.upn),") && csv.contains("whereabouts_unknown"))
+            let absence = try await lead.get(SiteURL.continuousAbsenceCSV.path())
+            #expect(absence.status == .ok && absence.body.string.hasPrefix("school,upn,name,from,to,school_days"))
+        }
+    }
+}
