@@ -84,6 +84,9 @@ extension PageFrame {
                 nav.daily.append(
                     Link(href: SiteURL.missingEducation.path(), label: strings("nav.missingEducation", language)))
             }
+            if principal.allows(.logPatrol, .none) {
+                nav.daily.append(Link(href: SiteURL.patrols.path(), label: strings("nav.patrols", language)))
+            }
             if principal.allows(.workEswCases, .none) {
                 nav.daily.append(Link(href: SiteURL.eswCaseload.path(), label: strings("nav.eswCases", language)))
             }

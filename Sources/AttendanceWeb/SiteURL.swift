@@ -26,7 +26,7 @@ enum SiteURL: String, CaseIterable, Sendable {
     case eswInbox, eswCaseload, eswCase, allocateEsw, returnEsw, logEsw, closeEsw, referToEsw
     case startPlan, reviewPlan, endPlan, schedulePanel, panelAttendance, panelOutcome
     case returns, continuousAbsenceCSV, deletionsCSV, takeOffRoll, referMissingEducation
-    case missingEducation, cmeEnquiry, cmeOutcome
+    case missingEducation, cmeEnquiry, cmeOutcome, patrols
 
     /// The path's segments: literals as they are, parameters as `:name`.
     var pattern: [String] {
@@ -115,6 +115,7 @@ enum SiteURL: String, CaseIterable, Sendable {
         case .takeOffRoll: ["schools", ":laestab", "pupils", ":upn", "off-roll"]
         case .referMissingEducation: ["schools", ":laestab", "pupils", ":upn", "missing-education"]
         case .missingEducation: ["missing-education"]
+        case .patrols: ["patrols"]
         case .cmeEnquiry: ["missing-education", ":id", "enquiries"]
         case .cmeOutcome: ["missing-education", ":id", "outcome"]
         case .panelAttendance: ["schools", ":laestab", "esw", ":id", "panels", ":panel", "attendance"]

@@ -267,6 +267,8 @@ public enum WebServer {
         r.post(.takeOffRoll, use: RollController.takeOff).requires(.manageAttendance, of: .school)
         r.post(.referMissingEducation, use: RollController.refer).requires(.manageAttendance, of: .school)
         r.get(.missingEducation, use: RollController.cases).requires(.manageMissingEducation)
+        r.get(.patrols, use: PatrolController.page).requires(.logPatrol)
+        r.post(.patrols, use: PatrolController.log).requires(.logPatrol)
         r.post(.cmeEnquiry, use: RollController.enquiry).requires(.manageMissingEducation)
         r.post(.cmeOutcome, use: RollController.outcome).requires(.manageMissingEducation)
         r.post(.referToEsw, use: EswController.refer).requires(.manageAttendance, of: .school)

@@ -13,11 +13,7 @@ import VaporTesting
 @Suite struct EswWebTests {
     @Test func fromTheSchoolsReferralToTheEswsClosedCase() async throws {
         try await withWebApp { app, store in
-            let year = DateRange(testToday.academicYear.firstDay, testToday)!
-            let pupil = try #require(
-                try await store.roll(of: try await store.requireSchool(mainSchool).id, in: year).first {
-                    $0.onRoll.end == testToday
-                }?.pupil)
+            let pupil = try #require(try await onRollToday(store).first)
             var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
             let page = try await office.get(SiteURL.pupil(pupil.upn)).body.string
             #expect(page.contains("id=\"esw-referral\""))
@@ -145,10 +141,7 @@ import VaporTesting
                 ).status == .conflict)
 
             // The referral letter made for the procedure's referral puts the pupil in the inbox too.
-            let other = try #require(
-                try await store.roll(of: try await store.requireSchool(mainSchool).id, in: year).first {
-                    $0.onRoll.end == testToday && $0.pupil.upn != pupil.upn
-                }?.pupil)
+            let other = try #require(try await onRollToday(store).first { $0.upn != pupil.upn })
             // (The referral follows the meeting invitation, as the procedure has it.)
             _ = try await app.context.letters.produce(
                 .meetingInvitation, for: other.upn, school: mainSchool,

@@ -11,11 +11,7 @@ import VaporTesting
 @Suite struct RollWebTests {
     @Test func aPupilLeavesTheRollOnlyWithAGroundAndTheEnquiriesComplete() async throws {
         try await withWebApp { app, store in
-            let year = DateRange(testToday.academicYear.firstDay, testToday)!
-            let pupil = try #require(
-                try await store.roll(of: try await store.requireSchool(mainSchool).id, in: year).last {
-                    $0.onRoll.end == testToday
-                }?.pupil)
+            let pupil = try #require(try await onRollToday(store).last)
             var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
             #expect(try await office.get(SiteURL.pupil(pupil.upn)).body.string.contains("id=\"take-off-roll\""))
             let takeOff = SiteURL.schoolPupil(.takeOffRoll, mainSchool, pupil.upn)

@@ -68,7 +68,7 @@ import VaporTesting
     static func mayViewSchool(_ role: Role, _ school: LAESTAB) -> Bool {
         switch role {
         case .educationLead: return true
-        case .parent: return false
+        case .parent, .patrol: return false
         case .educationSocialWorker: return school != otherSchool
         default: return school == mainSchool
         }
@@ -406,6 +406,10 @@ import VaporTesting
                 ] {
                     try await expect("GET", path, path, allowed: lead)
                 }
+                // The patrol log: the patrol role and the lead.
+                try await expect("GET", "/patrols", "/patrols", allowed: lead || role == .patrol)
+                try await expect(
+                    "POST", "/patrols", "/patrols", allowed: lead || role == .patrol, status: .unprocessableEntity)
                 for action in ["enquiries", "outcome"] {
                     try await expect(
                         "POST", "/missing-education/:id/\(action)", "/missing-education/999999/\(action)",

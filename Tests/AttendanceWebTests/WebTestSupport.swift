@@ -11,6 +11,14 @@ import VaporTesting
 @testable import AttendanceWeb
 
 let testToday = LocalDate(iso: "2026-11-25")!
+
+/// Pupils on the main school's roll today, in the roll's order.
+func onRollToday(_ store: Store) async throws -> [Pupil] {
+    let year = DateRange(testToday.academicYear.firstDay, testToday)!
+    return try await store.roll(of: try await store.requireSchool(mainSchool).id, in: year).filter {
+        $0.onRoll.end == testToday
+    }.map(\.pupil)
+}
 let mainSchool = LAESTAB(la: 665, estab: 4001)
 let allocatedSchool = LAESTAB(la: 665, estab: 2002)
 let otherSchool = LAESTAB(la: 665, estab: 2003)

@@ -49,6 +49,7 @@ import VaporTesting
             let register = SiteURL.register(mainSchool, group: group, date: testToday, half: .am)
             switch role {
             case .parent: return everyone + [SiteURL.pupil(child), SiteURL.askLeave.path(["upn": child.value])]
+            case .patrol: return everyone + [SiteURL.patrols.path()]
             case .formTutor:
                 return everyone + [
                     SiteURL.registers.path(),
@@ -73,7 +74,7 @@ import VaporTesting
                 return everyone + [
                     SiteURL.school(otherSchool), SiteURL.users.path(), SiteURL.audit.path(),
                     SiteURL.penaltyQueue.path(), SiteURL.eswInbox.path(), SiteURL.eswCaseload.path(),
-                    SiteURL.returns.path(), SiteURL.missingEducation.path(),
+                    SiteURL.returns.path(), SiteURL.missingEducation.path(), SiteURL.patrols.path(),
                     SiteURL.school(.eswCase, mainSchool, id: eswCase),
                 ]
             case .educationSocialWorker:
@@ -160,6 +161,13 @@ import VaporTesting
                 panel.id, .absentWithoutNotice,
                 second: PanelSitting(on: testToday.adding(days: 7), time: "10:00", place: "Neuadd y Dref"),
                 today: testToday, by: AuditActor("esw@demo.example"))
+            // A patrol found the pupil out of school today: on the office page and the pupil's timeline.
+            let patrolled = try #require(try await store.pupil(tour.pupilWithActions)).pupil
+            _ = try await store.logPatrolEntry(
+                PatrolSighting(
+                    seenOn: testToday, seenAt: "10:40", place: "Stryt Fawr", nameGiven: patrolled.displayName,
+                    schoolGiven: "Ysgol", school: mainSchool, reasonGiven: "Dim rheswm", accompanied: false,
+                    takenTo: "Yr ysgol"), by: AuditActor("patrol@demo.example"))
             tour.eswCase = eswCase.id
             _ = try await store.referToEsw(
                 tour.child, school: mainSchool, source: .procedure, notes: "", concerns: "", on: testToday, by: office)

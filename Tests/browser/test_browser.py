@@ -76,6 +76,7 @@ ROLES = {
     "tutor@demo.example": ("demo-tutor", "Form tutor"),
     "governor@demo.example": ("demo-governor", "Governor"),
     "parent@demo.example": ("demo-parent", "Parent or carer"),
+    "patrol@demo.example": ("demo-patrol", "Community Education Patrol"),
 }
 
 
@@ -124,7 +125,7 @@ def test_each_role_signs_in_to_its_own_home_and_cannot_edit_its_way_out(server, 
     refused = [f"/pupils/{elsewhere}", "/schools/6652003"]
     if email == "lead@demo.example":
         refused = []
-    if email in ("governor@demo.example",):
+    if email in ("governor@demo.example", "patrol@demo.example"):
         refused.append(f"/pupils/{child}")
     if email not in ("lead@demo.example", "head@demo.example"):
         refused.append("/audit")

@@ -45,6 +45,9 @@ public enum Permission: String, Sendable, CaseIterable {
     case workEswCases = "work_esw_cases"
     /// The authority's Children Missing Education enquiries (log them, record their outcome): the education lead.
     case manageMissingEducation = "manage_missing_education"
+    /// Log a child found out of school by a Community Education Patrol, and see one's own entries: the patrol
+    /// role (the education lead sees every entry).
+    case logPatrol = "log_patrol"
 }
 
 /// A registration group at a school, with the year groups of the pupils in it.
@@ -180,6 +183,8 @@ public enum AccessPolicy {
             return grant.school == school && grant.role == .educationSocialWorker
         case (.workEswCases, .none):
             return grant.role == .educationSocialWorker
+        case (.logPatrol, .none):
+            return grant.role == .patrol
         case (.requestForPupil, .pupil(let pupil)):
             switch grant.role {
             case .parent: return grant.child == pupil.upn
@@ -198,7 +203,7 @@ public enum AccessPolicy {
         let atSchool = grant.school.map(pupil.currentSchools.contains) == true
         switch grant.role {
         case .educationLead: return true
-        case .governor: return false  // aggregate figures only, never a named pupil
+        case .governor, .patrol: return false  // aggregate figures only, or none: never a named pupil
         case .parent: return grant.child == pupil.upn
         case .educationSocialWorker, .headTeacher, .seniorManagement, .attendanceAdministrator:
             return atSchool

@@ -9,6 +9,9 @@ public enum Role: String, Sendable, Codable, CaseIterable, Comparable {
     case formTutor = "form_tutor"
     case governor
     case parent
+    /// Community Education Patrols: the Education Lead's staff and police partners who log children found out of
+    /// school. They see only their own entries.
+    case patrol
 
     public static func < (lhs: Role, rhs: Role) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
@@ -17,7 +20,7 @@ public enum Role: String, Sendable, Codable, CaseIterable, Comparable {
     /// Which scope the role needs: nothing (the whole authority), schools, year groups, forms, or children.
     public var needsSchool: Bool {
         switch self {
-        case .educationLead, .parent: return false
+        case .educationLead, .parent, .patrol: return false
         default: return true
         }
     }

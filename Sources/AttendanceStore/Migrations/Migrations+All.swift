@@ -33,5 +33,6 @@ enum AllMigrations {
         M0028_CreateImprovementPlans(),
         M0029_CreateAttendancePanels(),
         M0030_CreateMissingEducationAndDeletions(),
+        M0031_CreatePatrolEntries(),
     ]
 }

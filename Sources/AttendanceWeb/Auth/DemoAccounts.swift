@@ -18,7 +18,7 @@ public enum DemoAccounts {
         (.headTeacher, "head", "Mair Hughes"), (.seniorManagement, "smt", "Owain Price"),
         (.attendanceAdministrator, "office", "Carys Ellis"), (.headOfYear, "hoy", "Dafydd Morgan"),
         (.formTutor, "tutor", "Sioned Parry"), (.governor, "governor", "Alun Vaughan"),
-        (.parent, "parent", "Rhian Jones"),
+        (.parent, "parent", "Rhian Jones"), (.patrol, "patrol", "Rhys Thomas"),
     ].map { Account(role: $0.0, email: "\($0.1)@demo.example", password: "demo-\($0.1)", displayName: $0.2) }
 
     /// Creates the accounts, scoped to the demo's first secondary school (the education social worker also
@@ -37,6 +37,7 @@ public enum DemoAccounts {
             var grants: [RoleGrant]
             switch account.role {
             case .educationLead: grants = [RoleGrant(role: .educationLead)]
+            case .patrol: grants = [RoleGrant(role: .patrol)]
             case .educationSocialWorker:
                 grants = [RoleGrant(role: .educationSocialWorker, school: laestab)]
                 if let other { grants.append(RoleGrant(role: .educationSocialWorker, school: other.school.laestab)) }

@@ -197,6 +197,12 @@ enum ActionsController {
                 met.append(PenaltyCriterion.nonEngagement.rawValue)
                 counts[PenaltyCriterion.nonEngagement.rawValue] = missed
             }
+            // Repeated contact with the police in school hours: patrol entries on days of unauthorised absence.
+            let police = try await store.policeContacts(item.pupil.upn, in: term)
+            if police >= PenaltyRules.repeatedPoliceContact {
+                met.append(PenaltyCriterion.policeContact.rawValue)
+                counts[PenaltyCriterion.policeContact.rawValue] = police
+            }
             _ = try await store.openPenaltyCase(
                 for: item.pupil.upn, school: laestab, term: term,
                 criteria: met.compactMap(PenaltyCriterion.init(rawValue:)), counts: counts, warnedOn: today,

@@ -55,7 +55,7 @@ enum HomeController {
         var titleKey: String? = nil
         for grant in grants {
             switch grant.role {
-            case .educationLead, .governor:
+            case .educationLead, .governor, .patrol:
                 continue
             case .parent:
                 guard let child = grant.child else { continue }

@@ -114,8 +114,12 @@ enum OfficeController {
                     "after": AuditWords.state(event.after, text: request.text),
                 ])
         }
+        let patrols = try await store.patrolEntries(school: laestab, on: date).map {
+            PatrolWords.line($0, text: request.text)
+        }
         let page = OfficeDayPage.make(
             date: date, missing: missing, absent: absent, proposals: proposals, reports: reports, changes: changes,
+            patrols: patrols,
             firstDayAction: request.context.letters.canSend ? SiteURL.school(.firstDayMessages, laestab) : nil,
             notice: notice, error: error, text: { request.text($0, $1) })
         return try Page.render(page, request: request, status: status)

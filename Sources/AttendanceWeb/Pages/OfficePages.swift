@@ -81,6 +81,10 @@ struct OfficeDayPage: PageModel {
     let changes: [String]
     let hasChanges: Bool
     let codeLabel: String
+    /// Children of the school a Community Education Patrol found out of school that day.
+    let patrolTitle: String
+    let patrols: [String]
+    let hasPatrols: Bool
 
     /// An absence a parent reported for the day: what they said, the code it proposes, and (for the head or a
     /// delegate) the form to confirm it with the code they choose.
@@ -98,7 +102,7 @@ struct OfficeDayPage: PageModel {
 
     static func make(
         date: LocalDate, missing: [Missing], absent: [Absent], proposals: [Proposal], reports: [Report] = [],
-        changes: [String] = [], firstDayAction: String?, notice: String?, error: String?,
+        changes: [String] = [], patrols: [String] = [], firstDayAction: String?, notice: String?, error: String?,
         text: (String, [String: String]) -> String
     ) -> OfficeDayPage {
         OfficeDayPage(
@@ -116,7 +120,8 @@ struct OfficeDayPage: PageModel {
             proposalsTitle: text("contact.proposals", [:]), proposals: proposals, hasProposals: !proposals.isEmpty,
             reportsTitle: text("office.reports", [:]), reports: reports, hasReports: !reports.isEmpty,
             changesTitle: text("office.contactChanges", [:]), changes: changes, hasChanges: !changes.isEmpty,
-            codeLabel: text("office.reportCode", [:]))
+            codeLabel: text("office.reportCode", [:]), patrolTitle: text("patrol.officeTitle", [:]),
+            patrols: patrols, hasPatrols: !patrols.isEmpty)
     }
 }
 

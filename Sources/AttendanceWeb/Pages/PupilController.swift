@@ -56,7 +56,10 @@ enum PupilController {
             }
             staff = .make(
                 corrections: try await store.amendments(of: placement.upn).filter { range.contains($0.session.date) },
-                actions: actions, policy: request.context.policy, codes: store.codes, language: language, text: text)
+                actions: actions,
+                // A former school sees what its own time recorded, not the patrols' entries since.
+                patrols: former == nil ? try await store.patrolEntries(of: placement.upn) : [],
+                policy: request.context.policy, codes: store.codes, language: language, text: text)
         }
         var contacts: PupilPage.Contacts?
         var evidence: PupilPage.Evidence?

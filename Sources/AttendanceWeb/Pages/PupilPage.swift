@@ -225,14 +225,16 @@ struct PupilPage: PageModel {
 extension PupilPage.Staff {
     /// Corrections newest first, and the procedure's actions each with what became of it.
     static func make(
-        corrections: [Amendment], actions: [QueuedAction], policy: Policy, codes: CodeTable, language: Language,
-        text: @escaping PupilPage.Text
+        corrections: [Amendment], actions: [QueuedAction], patrols: [PatrolEntry] = [], policy: Policy,
+        codes: CodeTable, language: Language, text: @escaping PupilPage.Text
     ) -> PupilPage.Staff {
         let plain = { (key: String) in text(key, [:]) }
         func code(_ code: String?) -> String {
             PupilPage.codeText(code, codes: codes, language: language, text: text)
         }
-        let timeline = actions.map { ActionWords.timeline($0, policy: policy, text: text) }
+        let timeline =
+            patrols.map { PatrolWords.line($0, text: text) }
+            + actions.map { ActionWords.timeline($0, policy: policy, text: text) }
         return PupilPage.Staff(
             historyTitle: plain("pupil.history"), noHistory: plain("pupil.noHistory"),
             hasHistory: !corrections.isEmpty,

@@ -1,0 +1,54 @@
+/// What a patrol records of a child found out of school: what it saw and was told, and the school named when it
+/// is one of the authority's.
+public struct PatrolSighting: Sendable, Hashable {
+    public let seenOn: LocalDate
+    public let seenAt: String
+    public let place: String
+    public let nameGiven: String
+    public let schoolGiven: String
+    public let school: LAESTAB?
+    public let reasonGiven: String
+    public let accompanied: Bool
+    public let takenTo: String
+
+    public init(
+        seenOn: LocalDate, seenAt: String, place: String, nameGiven: String, schoolGiven: String, school: LAESTAB?,
+        reasonGiven: String, accompanied: Bool, takenTo: String
+    ) {
+        self.seenOn = seenOn
+        self.seenAt = seenAt
+        self.place = place
+        self.nameGiven = nameGiven
+        self.schoolGiven = schoolGiven
+        self.school = school
+        self.reasonGiven = reasonGiven
+        self.accompanied = accompanied
+        self.takenTo = takenTo
+    }
+}
+
+/// A sighting as logged, with the pupil it matched on the named school's roll (when exactly one pupil there has the
+/// name given), who logged it and when.
+public struct PatrolEntry: Sendable, Hashable {
+    public let id: Int
+    public let sighting: PatrolSighting
+    public let upn: UPN?
+    public let loggedBy: String
+    public let loggedAt: String
+
+    public init(id: Int, sighting: PatrolSighting, upn: UPN?, loggedBy: String, loggedAt: String) {
+        self.id = id
+        self.sighting = sighting
+        self.upn = upn
+        self.loggedBy = loggedBy
+        self.loggedAt = loggedAt
+    }
+
+    public var seenOn: LocalDate { sighting.seenOn }
+}
+
+extension PenaltyRules {
+    /// Days in a term with a patrol entry and the pupil's absence unauthorised that make "repeated contact with the
+    /// police in school hours" (the penalty notice criterion).
+    public static let repeatedPoliceContact = 2
+}

@@ -1,0 +1,118 @@
+import AttendanceCore
+import AttendanceStore
+import Foundation
+import Vapor
+
+/// Community Education Patrols: a patrol logs a child found out of school and sees its own entries; the education
+/// lead sees every entry. The child's school sees entries matched to its pupils on its office page and the pupil's
+/// timeline.
+enum PatrolController {
+    @Sendable static func page(_ request: Request) async throws -> Response {
+        let notice = request.query[String.self, at: "saved"] != nil ? request.text("patrol.saved") : nil
+        return try await render(request, notice: notice, error: nil, status: .ok)
+    }
+
+    static func render(_ request: Request, notice: String?, error: String?, status: HTTPStatus) async throws
+        -> Response
+    {
+        let principal = try request.signedIn
+        let store = request.context.store
+        let text = request.text
+        let plain = { (key: String) in text(key, [:]) }
+        // The lead sees every entry; a patrol member their own.
+        let entries = try await store.patrolEntries(
+            by: principal.allows(.viewAuthority, .none) ? nil : principal.user.email)
+        let schools = try await store.schools().map(\.school).sorted { $0.name < $1.name }
+        return try Page.render(
+            PatrolPage(
+                title: plain("patrol.title"), intro: plain("patrol.intro"), notice: notice, error: error,
+                action: SiteURL.patrols.path(), today: request.context.today.iso,
+                schools: [Option(value: "", label: plain("patrol.otherSchool"))]
+                    + schools.map { Option(value: $0.laestab.description, label: $0.name) },
+                entries: entries.map { PatrolWords.line($0, text: text) }, noEntries: plain("patrol.none"),
+                words: .init(text: text)), request: request, status: status)
+    }
+
+    @Sendable static func log(_ request: Request) async throws -> Response {
+        let form = try request.content.decode([String: String].self)
+        let field = { (name: String) in (form[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+        let schoolText = field("school")
+        guard let day = LocalDate(iso: field("seen_on")), day <= request.context.today,
+            TimeOfDay(text: field("seen_at")) != nil,
+            [field("place"), field("name"), field("reason"), field("taken_to")].allSatisfy({
+                !$0.isEmpty && $0.count <= 500
+            }), field("school_given").count <= 200, schoolText.isEmpty || LAESTAB(text: schoolText) != nil
+        else {
+            return try await render(
+                request, notice: nil, error: request.text("patrol.badForm"), status: .unprocessableEntity)
+        }
+        let school = LAESTAB(text: schoolText)
+        var given = field("school_given")
+        if given.isEmpty, let school { given = try await request.context.store.school(school)?.school.name ?? "" }
+        _ = try await request.context.store.logPatrolEntry(
+            PatrolSighting(
+                seenOn: day, seenAt: field("seen_at"), place: field("place"), nameGiven: field("name"),
+                schoolGiven: given, school: school, reasonGiven: field("reason"),
+                accompanied: form["accompanied"] == "yes", takenTo: field("taken_to")), by: request.actor)
+        return Page.redirect(SiteURL.patrols.path(query: ["saved": "1"]))
+    }
+}
+
+/// A patrol entry in one line, the same on every page that shows it.
+enum PatrolWords {
+    static func line(_ logged: PatrolEntry, text: PupilPage.Text) -> String {
+        let entry = logged.sighting
+        return text(
+            "patrol.line",
+            [
+                "on": entry.seenOn.iso, "at": entry.seenAt, "place": entry.place, "name": entry.nameGiven,
+                "school": entry.schoolGiven, "reason": entry.reasonGiven,
+                "accompanied": text(entry.accompanied ? "patrol.accompanied" : "patrol.alone", [:]),
+                "taken": entry.takenTo, "by": RecordWords.actor(logged.loggedBy, text: text),
+            ])
+    }
+}
+
+struct PatrolPage: PageModel {
+    static let template = "patrols"
+
+    struct Words: Sendable {
+        let seenOn: String
+        let seenAt: String
+        let place: String
+        let name: String
+        let school: String
+        let schoolGiven: String
+        let reason: String
+        let accompanied: String
+        let takenTo: String
+        let log: String
+        let entriesTitle: String
+
+        init(text: @escaping PupilPage.Text) {
+            let plain = { (key: String) in text(key, [:]) }
+            seenOn = plain("patrol.seenOn")
+            seenAt = plain("patrol.seenAt")
+            place = plain("patrol.place")
+            name = plain("patrol.name")
+            school = plain("patrol.school")
+            schoolGiven = plain("patrol.schoolGiven")
+            reason = plain("patrol.reason")
+            accompanied = plain("patrol.accompaniedLabel")
+            takenTo = plain("patrol.takenTo")
+            log = plain("patrol.log")
+            entriesTitle = plain("patrol.entries")
+        }
+    }
+
+    let title: String
+    let intro: String
+    let notice: String?
+    let error: String?
+    let action: String
+    let today: String
+    let schools: [Option]
+    let entries: [String]
+    let noEntries: String
+    let words: Words
+}

@@ -1,0 +1,70 @@
+import AttendanceAccounts
+import AttendanceCore
+import Foundation
+import Testing
+import VaporTesting
+
+@testable import AttendanceStore
+@testable import AttendanceWeb
+
+/// Community Education Patrols: a patrol logs a child found out of school and sees only its own entries; the
+/// child's school sees an entry matched to its pupil on the office page and the pupil's timeline, another school
+/// does not; two entries on days of unauthorised absence in a term make the police-contact criterion.
+@Suite struct PatrolWebTests {
+    @Test func aPatrolSeesItsOwnEntriesAndOnlyThePupilsSchoolSeesThem() async throws {
+        try await withWebApp { app, store in
+            let pupil = try #require(try await onRollToday(store).first)
+            var patrol = try await Browser.signedIn(app, as: .patrol)
+            #expect(
+                try await patrol.post(SiteURL.patrols.path(), ["seen_on": testToday.iso, "place": "x"]).status
+                    == .unprocessableEntity)
+            let sighting = [
+                "seen_on": testToday.iso, "seen_at": "10:40", "place": "Queens Square, Wrexham",
+                "name": "\(pupil.legalForename) \(pupil.legalSurname)".uppercased(), "school": mainSchool.description,
+                "reason": "Said school was closed", "taken_to": "Taken to school",
+            ]
+            #expect(try await patrol.post(SiteURL.patrols.path(), sighting).status == .seeOther)
+            var unmatched = sighting
+            unmatched["name"] = "Nobody Known"
+            #expect(try await patrol.post(SiteURL.patrols.path(), unmatched).status == .seeOther)
+            let entries = try await store.patrolEntries(by: "patrol@demo.example")
+            #expect(entries.map(\.upn) == [nil, pupil.upn])
+            #expect(try await patrol.get(SiteURL.patrols.path()).body.string.contains("Queens Square, Wrexham"))
+
+            // Another patrol member sees none of them.
+            try await store.createUser(
+                email: "patrol2@demo.example", displayName: "PC Two",
+                passwordHash: try testPasswords.hash("patrol-two-1234"), mustChangePassword: false,
+                grants: [RoleGrant(role: .patrol)], by: AuditActor("test"))
+            var other = Browser(app)
+            _ = try await other.signIn("patrol2@demo.example", "patrol-two-1234")
+            #expect(!(try await other.get(SiteURL.patrols.path()).body.string.contains("Queens Square")))
+            // The pupil's school sees the matched entry on its office page and the pupil's timeline; a patrol sees
+            // no school page and no pupil.
+            var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
+            let day = try await office.get(SiteURL.school(.office, mainSchool)).body.string
+            #expect(day.contains("Said school was closed") && !day.contains("Nobody Known"))
+            #expect(try await office.get(SiteURL.pupil(pupil.upn)).body.string.contains("Said school was closed"))
+            #expect(try await patrol.get(SiteURL.pupil(pupil.upn)).status == .forbidden)
+            #expect(try await store.patrolEntries(school: otherSchool, on: testToday).isEmpty)
+
+            // Entries on two days of unauthorised absence this term are repeated police contact.
+            let term = DateRange(LocalDate(iso: "2026-09-01")!, LocalDate(iso: "2026-12-18")!)!
+            #expect(try await store.policeContacts(pupil.upn, in: term) == 0)
+            for (date, code) in [("2026-11-24", "O"), ("2026-11-25", "O")] {
+                try await store.writeMarks(
+                    [
+                        SchoolMark(
+                            school: mainSchool,
+                            mark: Mark(upn: pupil.upn, session: SchoolSession(LocalDate(iso: date)!, .am), code: code))
+                    ], by: AuditActor("office@demo.example"), reason: "test")
+                _ = try await store.logPatrolEntry(
+                    PatrolSighting(
+                        seenOn: LocalDate(iso: date)!, seenAt: "11:00", place: "Eagles Meadow",
+                        nameGiven: pupil.displayName, schoolGiven: "", school: mainSchool, reasonGiven: "None",
+                        accompanied: false, takenTo: "School"), by: AuditActor("patrol@demo.example"))
+            }
+            #expect(try await store.policeContacts(pupil.upn, in: term) == PenaltyRules.repeatedPoliceContact)
+        }
+    }
+}
