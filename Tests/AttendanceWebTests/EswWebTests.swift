@@ -130,6 +130,24 @@ import VaporTesting
             let panels = try await esw.get(casePath).body.string
             #expect(panels.contains("Home visit: the parents missed the panel without notice"))
             #expect(panels.contains("Panel (second invitation): \(testToday.adding(days: 7).iso)"))
+            // A case of another school cannot be worked through this school's address.
+            let elsewhere = try #require(
+                try await store.roll(
+                    of: try await store.requireSchool(allocatedSchool).id, in: DateRange(testToday, testToday)!
+                ).first?.pupil)
+            let foreign = try await store.referToEsw(
+                elsewhere.upn, school: allocatedSchool, source: .school, notes: "x", concerns: "", on: testToday,
+                by: AuditActor("office@demo.example"))
+            _ = try await store.allocateEswCase(foreign.id, to: "esw@demo.example", by: AuditActor("lead@demo.example"))
+            for action in [SiteURL.logEsw, .closeEsw] {
+                let crafted = try await esw.post(
+                    SiteURL.school(action, mainSchool, id: foreign.id),
+                    [
+                        "kind": "call", "on": testToday.iso, "with": "Mother", "outcome": "x", "reason": "x",
+                    ])
+                #expect(crafted.status == .notFound)
+            }
+            #expect(try await store.requireEswCase(foreign.id).events.count == 2)
             let close = SiteURL.school(.closeEsw, mainSchool, id: found.id)
             #expect(
                 try await esw.post(close, ["outcome": "improved", "reason": "96% since the visit"]).status == .seeOther)

@@ -103,7 +103,7 @@ enum EswController {
         let (laestab, id) = try caseTarget(request)
         let to = ((try? request.content.get(String.self, at: "to")) ?? "").trimmingCharacters(in: .whitespaces)
         return try await step(request, back: nil) {
-            guard try await request.context.store.requireEswCase(id).school == laestab else { throw Abort(.notFound) }
+            try await requireCase(request, id, at: laestab)
             _ = try await request.context.store.allocateEswCase(id, to: to, by: request.actor)
         }
     }
@@ -114,7 +114,7 @@ enum EswController {
             .trimmingCharacters(in: .whitespacesAndNewlines)
         guard reason.count <= 1000 else { throw Abort(.unprocessableEntity, reason: "error.badRequest") }
         return try await step(request, back: nil) {
-            guard try await request.context.store.requireEswCase(id).school == laestab else { throw Abort(.notFound) }
+            try await requireCase(request, id, at: laestab)
             _ = try await request.context.store.returnEswCase(id, reason: reason, by: request.actor)
         }
     }
@@ -205,6 +205,7 @@ enum EswController {
                 request, notice: nil, error: request.text("esw.badEntry"), status: .unprocessableEntity)
         }
         return try await step(request, back: (laestab, id)) {
+            try await requireCase(request, id, at: laestab)
             _ = try await request.context.store.logEswEntry(
                 id, kind: kind, on: day, with: field("with"), outcome: field("outcome"),
                 nextStep: field("next_step").isEmpty ? nil : field("next_step"), nextStepOn: LocalDate(iso: nextOnText),
@@ -221,6 +222,7 @@ enum EswController {
                 request, notice: nil, error: request.text("error.badRequest"), status: .unprocessableEntity)
         }
         return try await step(request, back: (laestab, id)) {
+            try await requireCase(request, id, at: laestab)
             _ = try await request.context.store.closeEswCase(id, outcome: outcome, reason: reason, by: request.actor)
         }
     }
@@ -238,7 +240,7 @@ enum EswController {
                 request, notice: nil, error: request.text("plan.badForm"), status: .unprocessableEntity)
         }
         return try await step(request, back: (laestab, id)) {
-            guard try await request.context.store.requireEswCase(id).school == laestab else { throw Abort(.notFound) }
+            try await requireCase(request, id, at: laestab)
             _ = try await request.context.store.startImprovementPlan(
                 case: id, start: start, targetPercent: target, schoolActions: field("school_actions"),
                 familyActions: field("family_actions"), pupilActions: field("pupil_actions"), by: request.actor)
@@ -288,7 +290,7 @@ enum EswController {
                 request, notice: nil, error: request.text("panel.badForm"), status: .unprocessableEntity)
         }
         return try await step(request, back: (laestab, id)) {
-            guard try await request.context.store.requireEswCase(id).school == laestab else { throw Abort(.notFound) }
+            try await requireCase(request, id, at: laestab)
             let panel = try await request.context.store.schedulePanel(
                 case: id, sitting: sitting, members: members, by: request.actor)
             try await invite(request, .panelInvitation, to: panel, case: id)
@@ -401,6 +403,11 @@ enum EswController {
         case .notEnded(let end): ["end": end.iso]
         case .notNow, .badTarget: [:]
         }
+    }
+
+    /// The case must be the school's named in the path: the permission was asked of that school.
+    static func requireCase(_ request: Request, _ id: Int, at laestab: LAESTAB) async throws {
+        guard try await request.context.store.requireEswCase(id).school == laestab else { throw Abort(.notFound) }
     }
 
     static func caseTarget(_ request: Request) throws -> (LAESTAB, Int) {

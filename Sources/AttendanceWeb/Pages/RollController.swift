@@ -49,6 +49,10 @@ enum RollController {
 
     @Sendable static func refer(_ request: Request) async throws -> Response {
         let (laestab, upn) = try target(request)
+        // Only a school the pupil is on the roll of refers them.
+        guard let stored = try await request.context.store.pupil(upn),
+            stored.enrolments.contains(where: { $0.school == laestab && $0.isCurrent(on: request.context.today) })
+        else { throw Abort(.notFound) }
         let reason = ((try? request.content.get(String.self, at: "reason")) ?? "")
             .trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty, reason.count <= 2000 else {
