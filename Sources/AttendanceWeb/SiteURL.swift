@@ -26,7 +26,7 @@ enum SiteURL: String, CaseIterable, Sendable {
     case eswInbox, eswCaseload, eswCase, allocateEsw, returnEsw, logEsw, closeEsw, referToEsw
     case startPlan, reviewPlan, endPlan, schedulePanel, panelAttendance, panelOutcome
     case returns, continuousAbsenceCSV, deletionsCSV, takeOffRoll, referMissingEducation
-    case missingEducation, cmeEnquiry, cmeOutcome, patrols
+    case missingEducation, cmeEnquiry, cmeOutcome, patrols, schoolVisits
 
     /// The path's segments: literals as they are, parameters as `:name`.
     var pattern: [String] {
@@ -116,6 +116,7 @@ enum SiteURL: String, CaseIterable, Sendable {
         case .referMissingEducation: ["schools", ":laestab", "pupils", ":upn", "missing-education"]
         case .missingEducation: ["missing-education"]
         case .patrols: ["patrols"]
+        case .schoolVisits: ["schools", ":laestab", "esw-visits"]
         case .cmeEnquiry: ["missing-education", ":id", "enquiries"]
         case .cmeOutcome: ["missing-education", ":id", "outcome"]
         case .panelAttendance: ["schools", ":laestab", "esw", ":id", "panels", ":panel", "attendance"]

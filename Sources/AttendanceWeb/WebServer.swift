@@ -261,6 +261,8 @@ public enum WebServer {
         r.post(.schedulePanel, use: EswController.schedulePanel).requires(.workEswCases, of: .school)
         r.post(.panelAttendance, use: EswController.panelAttendance).requires(.workEswCases, of: .school)
         r.post(.panelOutcome, use: EswController.panelOutcome).requires(.workEswCases, of: .school)
+        r.get(.schoolVisits, use: SchoolVisitController.page).requires(.workEswCases, of: .school)
+        r.post(.schoolVisits, use: SchoolVisitController.record).requires(.workEswCases, of: .school)
         r.get(.returns, use: ReturnsController.page).requires(.viewAuthority)
         r.get(.continuousAbsenceCSV, use: ReturnsController.continuousAbsenceCSV).requires(.viewAuthority)
         r.get(.deletionsCSV, use: ReturnsController.deletionsCSV).requires(.viewAuthority)

@@ -337,6 +337,11 @@ import VaporTesting
                             "POST", "/schools/:laestab/esw/:id/\(action)", base + "/esw/999999/\(action)",
                             allowed: eswWorks, status: .notFound)
                     }
+                    // The list for a school visit and the visit's record: the school's ESW and the lead.
+                    try await expect("GET", "/schools/:laestab/esw-visits", base + "/esw-visits", allowed: eswWorks)
+                    try await expect(
+                        "POST", "/schools/:laestab/esw-visits", base + "/esw-visits", allowed: eswWorks,
+                        status: .unprocessableEntity)
                     for action in ["allocate", "return"] {
                         try await expect(
                             "POST", "/schools/:laestab/esw/:id/\(action)", base + "/esw/999999/\(action)",

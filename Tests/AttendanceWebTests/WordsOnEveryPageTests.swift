@@ -80,7 +80,7 @@ import VaporTesting
             case .educationSocialWorker:
                 return everyone + [
                     SiteURL.school(.actions, mainSchool), SiteURL.pupil(pupilWithActions), SiteURL.eswCaseload.path(),
-                    SiteURL.school(.eswCase, mainSchool, id: eswCase),
+                    SiteURL.school(.eswCase, mainSchool, id: eswCase), SiteURL.school(.schoolVisits, mainSchool),
                 ]
             case .headOfYear:
                 return everyone + [SiteURL.school(.actions, mainSchool), SiteURL.pupil(pupilWithActions)]

@@ -34,5 +34,6 @@ enum AllMigrations {
         M0029_CreateAttendancePanels(),
         M0030_CreateMissingEducationAndDeletions(),
         M0031_CreatePatrolEntries(),
+        M0032_CreateSchoolVisits(),
     ]
 }

@@ -137,10 +137,17 @@ enum EswController {
         let lines = cases.map {
             EswCaseLine.make($0, pupil: pupils[$0.upn], school: schools[$0.school], names: names, text: text)
         }
+        // Each school's list for the visits: the pupils below 92% with their trend since the last.
+        let visits = schools.values.filter { mine?.contains($0.laestab) ?? true }.sorted { $0.name < $1.name }.map {
+            PageFrame.Link(
+                href: SiteURL.school(.schoolVisits, $0.laestab),
+                label: text("esw.visitLink", ["school": $0.name, "laestab": $0.laestab.description]))
+        }
         return try Page.render(
             EswCaseloadPage(
                 title: text("esw.caseloadTitle", [:]), intro: text("esw.caseloadIntro", [:]), cases: lines,
-                hasCases: !lines.isEmpty, noCases: text("esw.noCases", [:]), words: EswWords(text: text)),
+                hasCases: !lines.isEmpty, noCases: text("esw.noCases", [:]), visitsTitle: text("esw.visitsTitle", [:]),
+                visits: visits, words: EswWords(text: text)),
             request: request)
     }
 

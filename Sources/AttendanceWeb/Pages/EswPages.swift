@@ -77,6 +77,9 @@ struct EswCaseloadPage: PageModel {
     let cases: [EswCaseLine]
     let hasCases: Bool
     let noCases: String
+    /// Each of the ESW's schools, to its list for the next visit.
+    let visitsTitle: String
+    let visits: [PageFrame.Link]
     let words: EswWords
 }
 
