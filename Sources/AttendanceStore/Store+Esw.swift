@@ -185,7 +185,7 @@ extension Store {
     // MARK: - Reading
 
     /// Cases matching a condition on `c` (the case), `p` (its pupil) and `s` (its school), with their steps.
-    private func eswCases(where condition: SQLQueryString) async throws -> [EswCase] {
+    func eswCases(where condition: SQLQueryString) async throws -> [EswCase] {
         let from: SQLQueryString = """
             FROM esw_cases c JOIN pupils p ON p.id = c.pupil_id JOIN schools s ON s.id = c.school_id
             """

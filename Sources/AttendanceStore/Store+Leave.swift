@@ -190,7 +190,7 @@ extension Store {
         }
     }
 
-    private func leaveRequests(where condition: SQLQueryString) async throws -> [LeaveRequest] {
+    func leaveRequests(where condition: SQLQueryString) async throws -> [LeaveRequest] {
         let rows = try await sql.raw(
             """
             SELECT r.*, p.upn, s.laestab FROM leave_requests r JOIN pupils p ON p.id = r.pupil_id

@@ -50,4 +50,39 @@ import VaporTesting
             #expect(absence.status == .ok && absence.body.string.hasPrefix("school,upn,name,from,to,school_days"))
         }
     }
+
+    /// A pupil the record suggests may be missing education (extended leave recorded as off the roll, still on it)
+    /// is on the school's office page with the reason, linked to the pupil's "Leaving the roll", and on the
+    /// Education Lead's page; the school's referral takes them off both.
+    @Test func theOfficeSeesWhoMayBeMissingEducationUntilItRefers() async throws {
+        try await withWebApp { app, store in
+            let age = { (pupil: Pupil) in CompulsorySchoolAge(dateOfBirth: pupil.dateOfBirth) }
+            let pupil = try #require(
+                try await onRollToday(store).first { age($0).isOfCompulsorySchoolAge(on: testToday) })
+            let office = AuditActor("office@demo.example")
+            let dates = DateRange(testToday.adding(days: 14), testToday.adding(days: 56))!
+            let request = try await store.requestLeave(
+                for: pupil.upn, dates: dates, reason: "Six weeks abroad", category: nil, details: "", siblings: "",
+                by: office)
+            _ = try await store.decideLeave(
+                request.id, school: mainSchool, kind: .offRoll, agreed: nil, reason: "More than four weeks",
+                category: nil, limit: 10, by: AuditActor("head@demo.example"),
+                at: ISO8601DateFormatter().date(from: "\(testToday.iso)T09:00:00Z")!)
+            var desk = try await Browser.signedIn(app, as: .attendanceAdministrator)
+            let page = try await desk.get(SiteURL.school(.office, mainSchool)).body.string
+            #expect(page.contains("May be missing education"))
+            #expect(page.contains(SiteURL.pupil(pupil.upn, fragment: "roll")))
+            #expect(page.contains("Extended leave from \(dates.start.iso) to \(dates.end.iso)"))
+            let welsh = try await desk.get(SiteURL.school(.office, mainSchool, query: ["lang": "cy"])).body.string
+            #expect(
+                welsh.contains("Gall fod yn colli addysg")
+                    && welsh.contains("Absenoldeb estynedig o \(dates.start.iso)"))
+            var lead = try await Browser.signedIn(app, as: .educationLead)
+            #expect(try await lead.get(SiteURL.missingEducation.path()).body.string.contains(pupil.upn.value))
+            let refer = SiteURL.schoolPupil(.referMissingEducation, mainSchool, pupil.upn)
+            #expect(try await desk.post(refer, ["reason": "Extended leave; not known where"]).status == .seeOther)
+            let after = try await desk.get(SiteURL.school(.office, mainSchool)).body.string
+            #expect(!after.contains(SiteURL.pupil(pupil.upn, fragment: "roll")))
+        }
+    }
 }

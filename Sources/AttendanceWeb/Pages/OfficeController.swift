@@ -117,9 +117,12 @@ enum OfficeController {
         let patrols = try await store.patrolEntries(school: laestab, on: date).map {
             PatrolWords.line($0, text: request.text)
         }
+        let candidates = try await CandidateLine.make(
+            try await store.missingEducationCandidates(
+                policy: request.context.policy, school: laestab, today: request.context.today), request: request)
         let page = OfficeDayPage.make(
             date: date, missing: missing, absent: absent, proposals: proposals, reports: reports, changes: changes,
-            patrols: patrols,
+            patrols: patrols, candidates: candidates,
             firstDayAction: request.context.letters.canSend ? SiteURL.school(.firstDayMessages, laestab) : nil,
             notice: notice, error: error, text: { request.text($0, $1) })
         return try Page.render(page, request: request, status: status)

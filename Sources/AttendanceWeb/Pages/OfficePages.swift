@@ -85,6 +85,11 @@ struct OfficeDayPage: PageModel {
     let patrolTitle: String
     let patrols: [String]
     let hasPatrols: Bool
+    /// Pupils the record suggests may be missing education, for the school to refer.
+    let candidatesTitle: String
+    let candidatesIntro: String
+    let candidates: [CandidateLine]
+    let hasCandidates: Bool
 
     /// An absence a parent reported for the day: what they said, the code it proposes, and (for the head or a
     /// delegate) the form to confirm it with the code they choose.
@@ -102,7 +107,8 @@ struct OfficeDayPage: PageModel {
 
     static func make(
         date: LocalDate, missing: [Missing], absent: [Absent], proposals: [Proposal], reports: [Report] = [],
-        changes: [String] = [], patrols: [String] = [], firstDayAction: String?, notice: String?, error: String?,
+        changes: [String] = [], patrols: [String] = [], candidates: [CandidateLine] = [], firstDayAction: String?,
+        notice: String?, error: String?,
         text: (String, [String: String]) -> String
     ) -> OfficeDayPage {
         OfficeDayPage(
@@ -121,7 +127,9 @@ struct OfficeDayPage: PageModel {
             reportsTitle: text("office.reports", [:]), reports: reports, hasReports: !reports.isEmpty,
             changesTitle: text("office.contactChanges", [:]), changes: changes, hasChanges: !changes.isEmpty,
             codeLabel: text("office.reportCode", [:]), patrolTitle: text("patrol.officeTitle", [:]),
-            patrols: patrols, hasPatrols: !patrols.isEmpty)
+            patrols: patrols, hasPatrols: !patrols.isEmpty, candidatesTitle: text("cme.candidatesTitle", [:]),
+            candidatesIntro: text("cme.officeCandidatesIntro", [:]), candidates: candidates,
+            hasCandidates: !candidates.isEmpty)
     }
 }
 

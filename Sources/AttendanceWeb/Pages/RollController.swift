@@ -77,9 +77,14 @@ enum RollController {
         let plain = { (key: String) in text(key, [:]) }
         let cases = try await store.missingEducationCases()
         let pupils = try await store.pupils(cases.map(\.upn))
+        let candidates = try await CandidateLine.make(
+            try await store.missingEducationCandidates(
+                policy: request.context.policy, school: nil, today: request.context.today), request: request)
         return try Page.render(
             MissingEducationPage(
-                title: plain("cme.title"), intro: plain("cme.intro"),
+                title: plain("cme.title"), intro: plain("cme.intro"), candidatesTitle: plain("cme.candidatesTitle"),
+                candidatesIntro: plain("cme.candidatesIntro"), candidates: candidates,
+                noCandidates: plain("cme.noCandidates"),
                 notice: request.query[String.self, at: "saved"] != nil ? plain("esw.saved") : nil,
                 cases: cases.map { found in
                     MissingEducationPage.Case(
@@ -152,6 +157,35 @@ struct RollSection: Sendable {
 }
 
 /// The Education Lead's Children Missing Education enquiries: each referral, its enquiries, and its outcome.
+/// A pupil the record suggests may be missing education, as the office and the CME page list them: the pupil (to
+/// their page's "Leaving the roll", where the school refers), the school, and each reason in words.
+struct CandidateLine: Sendable {
+    let name: String
+    let href: String
+    let school: String
+    let reasons: [String]
+
+    static func make(_ candidates: [MissingEducationCandidate], request: Request) async throws -> [CandidateLine] {
+        let pupils = try await request.context.store.pupils(candidates.map(\.upn))
+        return candidates.map { candidate in
+            CandidateLine(
+                name: pupils[candidate.upn]?.displayName ?? candidate.upn.value,
+                href: SiteURL.pupil(candidate.upn, fragment: "roll"), school: candidate.school.description,
+                reasons: candidate.reasons.map { reason(request.text, $0) })
+        }
+    }
+
+    static func reason(_ text: PupilPage.Text, _ reason: MissingEducationCandidate.Reason) -> String {
+        let values: [String: String] =
+            switch reason {
+            case .longAbsence(let from, let days): ["from": from.iso, "days": String(days)]
+            case .extendedLeave(_, let dates, _): ["start": dates.start.iso, "end": dates.end.iso]
+            case .familyMoved(let on): ["on": on.iso]
+            }
+        return text("cme.candidate.\(reason.key)", values)
+    }
+}
+
 struct MissingEducationPage: PageModel {
     static let template = "missing-education"
 
@@ -190,6 +224,11 @@ struct MissingEducationPage: PageModel {
 
     let title: String
     let intro: String
+    /// Pupils the record suggests may be missing education whom no school has referred since.
+    let candidatesTitle: String
+    let candidatesIntro: String
+    let candidates: [CandidateLine]
+    let noCandidates: String
     let notice: String?
     let cases: [Case]
     let noCases: String
