@@ -81,6 +81,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case eswPanel(EswRules.PanelProblem)
     /// An improvement plan step the service's rules refuse.
     case eswPlan(EswRules.PlanProblem)
+    /// A Community Paediatrician referral, outcome or reintegration plan the rules refuse.
+    case medical(MedicalReferralRules.Problem)
     /// A parent's report of an absence that cannot be kept (the field at fault).
     case badReport(field: String)
     /// What the database holds breaks the program's own rules: never the caller's mistake.
@@ -110,6 +112,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .eswPlan(let problem): return "improvement plan: \(problem)"
         case .eswPanel(let problem): return "attendance panel: \(problem)"
         case .roll(let problem): return "taking a pupil off the roll: \(problem)"
+        case .medical(let problem): return "Community Paediatrician referral: \(problem)"
         case .corrupt(let what): return "the database holds \(what)"
         }
     }

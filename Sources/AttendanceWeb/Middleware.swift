@@ -135,6 +135,8 @@ struct PageErrorMiddleware: AsyncMiddleware {
             case .eswPanel(.panelNotNow): return (.conflict, "error.esw.panelNotNow", nil)
             case .eswPanel(let problem): return (.unprocessableEntity, "error.esw.\(problem.key)", nil)
             case .roll(let problem): return (.unprocessableEntity, "error.roll.\(problem.key)", nil)
+            case .medical(.alreadyReferred): return (.conflict, "error.medical.alreadyReferred", nil)
+            case .medical(let problem): return (.unprocessableEntity, "error.medical.\(problem.key)", nil)
             case .badDatabaseURL, .corrupt: return (.internalServerError, "error.server", nil)
             }
         }

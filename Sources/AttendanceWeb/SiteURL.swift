@@ -27,6 +27,7 @@ enum SiteURL: String, CaseIterable, Sendable {
     case startPlan, reviewPlan, endPlan, schedulePanel, panelAttendance, panelOutcome
     case returns, continuousAbsenceCSV, deletionsCSV, takeOffRoll, referMissingEducation
     case missingEducation, cmeEnquiry, cmeOutcome, patrols, schoolVisits
+    case paediatricReferral, paediatricOutcome, reintegrationPlan
 
     /// The path's segments: literals as they are, parameters as `:name`.
     var pattern: [String] {
@@ -117,6 +118,9 @@ enum SiteURL: String, CaseIterable, Sendable {
         case .missingEducation: ["missing-education"]
         case .patrols: ["patrols"]
         case .schoolVisits: ["schools", ":laestab", "esw-visits"]
+        case .paediatricReferral: ["schools", ":laestab", "pupils", ":upn", "paediatric-referral"]
+        case .paediatricOutcome: ["schools", ":laestab", "paediatric-referrals", ":id", "outcome"]
+        case .reintegrationPlan: ["schools", ":laestab", "paediatric-referrals", ":id", "reintegration-plans"]
         case .cmeEnquiry: ["missing-education", ":id", "enquiries"]
         case .cmeOutcome: ["missing-education", ":id", "outcome"]
         case .panelAttendance: ["schools", ":laestab", "esw", ":id", "panels", ":panel", "attendance"]

@@ -32,6 +32,11 @@ import VaporTesting
         (.notADelegateRole, .unprocessableEntity, "error.notADelegateRole"),
         (.lastRole, .unprocessableEntity, "error.lastRole"),
         (.cannotCloseAs(.pending), .unprocessableEntity, "error.cannotClose"),
+        (.medical(.noLetter3), .unprocessableEntity, "error.medical.noLetter3"),
+        (.medical(.noMedicalAbsenceSinceLetter3), .unprocessableEntity, "error.medical.noMedicalAbsence"),
+        (.medical(.alreadyReferred), .conflict, "error.medical.alreadyReferred"),
+        (.medical(.outcomeNotNow), .unprocessableEntity, "error.medical.outcomeNotNow"),
+        (.medical(.badPlan), .unprocessableEntity, "error.medical.badPlan"),
         (.corrupt("an invalid pupil"), .internalServerError, "error.server"),
         (.badDatabaseURL("x"), .internalServerError, "error.server"),
     ])

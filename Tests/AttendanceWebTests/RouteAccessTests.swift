@@ -337,6 +337,21 @@ import VaporTesting
                             "POST", "/schools/:laestab/esw/:id/\(action)", base + "/esw/999999/\(action)",
                             allowed: eswWorks, status: .notFound)
                     }
+                    // The Community Paediatrician: the school's office and leaders, its ESW, and the lead.
+                    let medicalWorks =
+                        role == .educationLead
+                        || (school == mainSchool
+                            && [.attendanceAdministrator, .seniorManagement, .headTeacher, .educationSocialWorker]
+                                .contains(role))
+                    try await expect(
+                        "POST", "/schools/:laestab/pupils/:upn/paediatric-referral",
+                        base + "/pupils/\(UPN.make(la: 665, estab: 4001, year: 25, serial: 999))/paediatric-referral",
+                        allowed: medicalWorks, status: .notFound)
+                    for action in ["outcome", "reintegration-plans"] {
+                        try await expect(
+                            "POST", "/schools/:laestab/paediatric-referrals/:id/\(action)",
+                            base + "/paediatric-referrals/999999/\(action)", allowed: medicalWorks, status: .notFound)
+                    }
                     // The list for a school visit and the visit's record: the school's ESW and the lead.
                     try await expect("GET", "/schools/:laestab/esw-visits", base + "/esw-visits", allowed: eswWorks)
                     try await expect(

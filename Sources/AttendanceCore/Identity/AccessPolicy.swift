@@ -45,6 +45,10 @@ public enum Permission: String, Sendable, CaseIterable {
     case workEswCases = "work_esw_cases"
     /// The authority's Children Missing Education enquiries (log them, record their outcome): the education lead.
     case manageMissingEducation = "manage_missing_education"
+    /// Refer a pupil with continued medical absence after Letter 3 to the Community Paediatrician, record the
+    /// outcome and a reintegration plan: the school's office and leaders, and its ESW (the policy: initiated by
+    /// the school and the ESW).
+    case referMedical = "refer_medical"
     /// Log a child found out of school by a Community Education Patrol, and see one's own entries: the patrol
     /// role (the education lead sees every entry).
     case logPatrol = "log_patrol"
@@ -185,6 +189,10 @@ public enum AccessPolicy {
             return grant.role == .educationSocialWorker
         case (.logPatrol, .none):
             return grant.role == .patrol
+        case (.referMedical, .school(let school)):
+            return grant.school == school
+                && [.attendanceAdministrator, .seniorManagement, .headTeacher, .educationSocialWorker].contains(
+                    grant.role)
         case (.requestForPupil, .pupil(let pupil)):
             switch grant.role {
             case .parent: return grant.child == pupil.upn

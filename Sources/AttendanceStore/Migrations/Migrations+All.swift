@@ -35,5 +35,6 @@ enum AllMigrations {
         M0030_CreateMissingEducationAndDeletions(),
         M0031_CreatePatrolEntries(),
         M0032_CreateSchoolVisits(),
+        M0033_CreatePaediatricReferrals(),
     ]
 }

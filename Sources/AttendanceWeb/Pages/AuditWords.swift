@@ -47,7 +47,7 @@ enum AuditWords {
         case "method": return Catalogue.known("contact.method.\(stored)", text) ?? stored
         case "outcome":
             return Catalogue.known("contact.outcome.\(stored)", text) ?? Catalogue.known("esw.outcome.\(stored)", text)
-                ?? stored
+                ?? Catalogue.known("medical.outcome.\(stored)", text) ?? stored
         case "source": return Catalogue.known("esw.source.\(stored)", text) ?? stored
         case "kind": return Catalogue.known("esw.kind.\(stored)", text) ?? stored
         case "attendance":

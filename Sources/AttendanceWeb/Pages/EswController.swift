@@ -386,12 +386,7 @@ enum EswController {
 
     /// A school's referral by hand, from the pupil's page: the school's notes and the concerns it knows of.
     @Sendable static func refer(_ request: Request) async throws -> Response {
-        guard case .school(let laestab) = request.target,
-            let upn = request.parameters.get("upn").flatMap({ try? UPN($0) })
-        else { throw Abort(.notFound) }
-        guard let stored = try await request.context.store.pupil(upn),
-            stored.enrolments.contains(where: { $0.school == laestab && $0.isCurrent(on: request.context.today) })
-        else { throw Abort(.notFound) }
+        let (laestab, upn) = try await request.pupilOnSchoolRoll()
         let form = try request.content.decode([String: String].self)
         let notes = (form["notes"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let concerns = (form["concerns"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)

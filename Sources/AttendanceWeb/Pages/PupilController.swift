@@ -66,7 +66,17 @@ enum PupilController {
         var letters: PupilPage.Letters?
         var esw: EswSection?
         var roll: RollSection?
+        var medical: MedicalSection?
         if view == .full {
+            if let current, former == nil, principal.allows(.referMedical, .school(current.school)) {
+                let (letter3, sessions) = try await store.medicalAbsenceSinceLetter3(
+                    placement.upn, school: current.school, today: request.context.today)
+                medical = MedicalController.section(
+                    placement.upn, school: current.school,
+                    referrals: try await store.paediatricReferrals(of: placement.upn), letter3On: letter3,
+                    sessions: sessions, today: request.context.today,
+                    saved: request.query[String.self, at: "medical"] != nil, text: text)
+            }
             if let current, former == nil, principal.allows(.manageAttendance, .school(current.school)) {
                 roll = RollController.section(
                     placement.upn, school: current.school,
@@ -109,7 +119,7 @@ enum PupilController {
             staff: staff, contacts: contacts, evidence: evidence, letters: letters,
             family: try await FamilyController.section(
                 request, placement: placement, view: view, notice: familyNotice, error: familyError), esw: esw,
-            roll: roll,
+            roll: roll, medical: medical,
             text: text)
         return try Page.render(page, request: request, status: status)
     }

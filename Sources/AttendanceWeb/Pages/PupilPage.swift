@@ -153,6 +153,7 @@ struct PupilPage: PageModel {
     let familySection: Family?
     let eswSection: EswSection?
     let rollSection: RollSection?
+    let medicalSection: MedicalSection?
 
     /// A mark in words: its code and the code's name, or that there is none.
     static func codeText(_ code: String?, codes: CodeTable, language: Language, text: Text) -> String {
@@ -172,7 +173,7 @@ struct PupilPage: PageModel {
         patterns: [PatternFlag],
         codes: CodeTable, language: Language, staff: Staff? = nil, contacts: Contacts? = nil,
         evidence: Evidence? = nil, letters: Letters? = nil, family: Family? = nil, esw: EswSection? = nil,
-        roll: RollSection? = nil, text: @escaping Text
+        roll: RollSection? = nil, medical: MedicalSection? = nil, text: @escaping Text
     ) -> PupilPage {
         let plain = { (key: String) in text(key, [:]) }
         let byDate = Dictionary(grouping: recent, by: \.mark.session.date)
@@ -209,7 +210,7 @@ struct PupilPage: PageModel {
             recentTitle: plain("pupil.recent"), dateLabel: plain("pupil.date"), morningLabel: plain("pupil.morning"),
             afternoonLabel: plain("pupil.afternoon"), days: days, staffView: staff, contactsSection: contacts,
             evidenceSection: evidence, lettersSection: letters, familySection: family, eswSection: esw,
-            rollSection: roll)
+            rollSection: roll, medicalSection: medical)
     }
 
     /// A pattern in words, with the sessions that make it (the first twelve).

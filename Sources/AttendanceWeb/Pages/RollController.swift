@@ -35,7 +35,7 @@ enum RollController {
     }
 
     @Sendable static func takeOff(_ request: Request) async throws -> Response {
-        let (laestab, upn) = try target(request)
+        let (laestab, upn) = try request.schoolAndPupil()
         let form = try request.content.decode([String: String].self)
         let newSchoolText = (form["new_laestab"] ?? "").trimmingCharacters(in: .whitespaces)
         guard let day = LocalDate(iso: form["day"] ?? ""), day <= request.context.today.adding(days: 28),
@@ -48,11 +48,7 @@ enum RollController {
     }
 
     @Sendable static func refer(_ request: Request) async throws -> Response {
-        let (laestab, upn) = try target(request)
-        // Only a school the pupil is on the roll of refers them.
-        guard let stored = try await request.context.store.pupil(upn),
-            stored.enrolments.contains(where: { $0.school == laestab && $0.isCurrent(on: request.context.today) })
-        else { throw Abort(.notFound) }
+        let (laestab, upn) = try await request.pupilOnSchoolRoll()
         let reason = ((try? request.content.get(String.self, at: "reason")) ?? "")
             .trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty, reason.count <= 2000 else {
@@ -61,14 +57,6 @@ enum RollController {
         _ = try await request.context.store.referMissingEducation(
             upn, school: laestab, reason: reason, on: request.context.today, by: request.actor)
         return Page.redirect(SiteURL.pupil(upn, fragment: "roll", query: ["roll": "referred"]))
-    }
-
-    /// The pupil named in the path, on the roll of the school named in it.
-    static func target(_ request: Request) throws -> (LAESTAB, UPN) {
-        guard case .school(let laestab) = request.target,
-            let upn = request.parameters.get("upn").flatMap({ try? UPN($0) })
-        else { throw Abort(.notFound) }
-        return (laestab, upn)
     }
 
     @Sendable static func cases(_ request: Request) async throws -> Response {
@@ -156,7 +144,6 @@ struct RollSection: Sendable {
     let refer: String
 }
 
-/// The Education Lead's Children Missing Education enquiries: each referral, its enquiries, and its outcome.
 /// A pupil the record suggests may be missing education, as the office and the CME page list them: the pupil (to
 /// their page's "Leaving the roll", where the school refers), the school, and each reason in words.
 struct CandidateLine: Sendable {
@@ -186,6 +173,7 @@ struct CandidateLine: Sendable {
     }
 }
 
+/// The Education Lead's Children Missing Education enquiries: each referral, its enquiries, and its outcome.
 struct MissingEducationPage: PageModel {
     static let template = "missing-education"
 

@@ -1,0 +1,160 @@
+import AttendanceCore
+import AttendanceStore
+import Foundation
+import Vapor
+
+/// Continued medical absence after Letter 3: the referral to the Community Paediatrician, its outcome, and the
+/// reintegration plans agreed after it, from the pupil's page (the school's office and leaders, and its ESW).
+/// Refusals by `MedicalReferralRules` are said on the error page with the rule's words.
+enum MedicalController {
+    static func section(
+        _ upn: UPN, school: LAESTAB, referrals: [PaediatricReferral], letter3On: LocalDate?, sessions: Int,
+        today: LocalDate, saved: Bool, text: @escaping PupilPage.Text
+    ) -> MedicalSection {
+        let plain = { (key: String) in text(key, [:]) }
+        let ours = referrals.filter { $0.school == school }
+        let waiting = ours.contains { $0.outcome == nil }
+        return MedicalSection(
+            medicalTitle: plain("medical.title"), medicalIntro: plain("medical.intro"),
+            medicalNotice: saved ? plain("medical.saved") : nil,
+            standing: letter3On.map { text("medical.standing", ["date": $0.iso, "sessions": String(sessions)]) }
+                ?? plain("medical.noLetter3"),
+            referrals: ours.map { referral in
+                var line = text(
+                    "medical.line",
+                    [
+                        "date": referral.referredOn.iso, "by": RecordWords.actor(referral.referredBy, text: text),
+                        "reason": referral.reason, "letter3": referral.letter3On.iso,
+                        "sessions": String(referral.medicalSessions),
+                    ])
+                if let outcome = referral.outcome {
+                    line +=
+                        " "
+                        + text(
+                            "medical.outcomeLine",
+                            [
+                                "outcome": plain("medical.outcome.\(outcome.rawValue)"),
+                                "date": referral.outcomeOn?.iso ?? "", "note": referral.outcomeNote ?? "",
+                            ])
+                } else {
+                    line += " " + plain("medical.waiting")
+                }
+                let values = ["laestab": school.description, "id": String(referral.id)]
+                return MedicalSection.Referral(
+                    id: referral.id, line: line,
+                    plans: referral.plans.map { plan in
+                        text(
+                            "medical.planLine",
+                            [
+                                "start": plan.startsOn.iso, "review": plan.reviewOn.iso,
+                                "arrangements": plan.arrangements, "with": plan.agreedWith,
+                            ])
+                    },
+                    outcomeAction: referral.outcome == nil ? SiteURL.paediatricOutcome.path(values) : nil,
+                    planAction: SiteURL.reintegrationPlan.path(values))
+            },
+            referAction: letter3On != nil && sessions > 0 && !waiting
+                ? SiteURL.schoolPupil(.paediatricReferral, school, upn) : nil,
+            today: today.iso, words: MedicalSection.Words(text: text))
+    }
+
+    @Sendable static func refer(_ request: Request) async throws -> Response {
+        let (laestab, upn) = try await request.pupilOnSchoolRoll()
+        let reason = ((try? request.content.get(String.self, at: "reason")) ?? "")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty, reason.count <= 2000 else {
+            throw Abort(.unprocessableEntity, reason: "error.medical.needReason")
+        }
+        _ = try await request.context.store.referToPaediatrician(
+            upn, school: laestab, reason: reason, today: request.context.today, by: request.actor)
+        return Page.redirect(SiteURL.pupil(upn, fragment: "medical", query: ["medical": "saved"]))
+    }
+
+    @Sendable static func outcome(_ request: Request) async throws -> Response {
+        let referral = try await target(request)
+        let form = try request.content.decode([String: String].self)
+        let note = (form["note"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let outcome = PaediatricOutcome(rawValue: form["outcome"] ?? ""),
+            let day = LocalDate(iso: form["on"] ?? ""), note.count <= 2000
+        else { throw Abort(.unprocessableEntity, reason: "error.badRequest") }
+        _ = try await request.context.store.recordPaediatricOutcome(
+            referral.id, outcome: outcome, note: note, on: day, today: request.context.today, by: request.actor)
+        return Page.redirect(SiteURL.pupil(referral.upn, fragment: "medical", query: ["medical": "saved"]))
+    }
+
+    @Sendable static func plan(_ request: Request) async throws -> Response {
+        let referral = try await target(request)
+        let form = try request.content.decode([String: String].self)
+        let field = { (name: String) in (form[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+        guard let starts = LocalDate(iso: field("starts_on")), let review = LocalDate(iso: field("review_on")),
+            field("arrangements").count <= 2000, field("agreed_with").count <= 500
+        else { throw Abort(.unprocessableEntity, reason: "error.medical.badPlan") }
+        _ = try await request.context.store.recordReintegrationPlan(
+            referral: referral.id, startsOn: starts, reviewOn: review, arrangements: field("arrangements"),
+            agreedWith: field("agreed_with"), by: request.actor)
+        return Page.redirect(SiteURL.pupil(referral.upn, fragment: "medical", query: ["medical": "saved"]))
+    }
+
+    /// The referral named in the address, which must be the school's the permission was asked of.
+    static func target(_ request: Request) async throws -> PaediatricReferral {
+        guard case .school(let laestab) = request.target, let id = request.parameters.get("id", as: Int.self),
+            let referral = try? await request.context.store.requirePaediatricReferral(id), referral.school == laestab
+        else { throw Abort(.notFound) }
+        return referral
+    }
+}
+
+/// The pupil page's "Community Paediatrician" section.
+struct MedicalSection: Sendable {
+    struct Referral: Sendable {
+        let id: Int
+        let line: String
+        let plans: [String]
+        let outcomeAction: String?
+        let planAction: String
+    }
+
+    struct Words: Sendable {
+        let reason: String
+        let refer: String
+        let outcome: String
+        let outcomes: [Option]
+        let on: String
+        let note: String
+        let recordOutcome: String
+        let planTitle: String
+        let startsOn: String
+        let reviewOn: String
+        let arrangements: String
+        let agreedWith: String
+        let recordPlan: String
+
+        init(text: @escaping PupilPage.Text) {
+            let plain = { (key: String) in text(key, [:]) }
+            reason = plain("medical.reason")
+            refer = plain("medical.refer")
+            outcome = plain("medical.outcome")
+            outcomes = PaediatricOutcome.allCases.map {
+                Option(value: $0.rawValue, label: plain("medical.outcome.\($0.rawValue)"))
+            }
+            on = plain("medical.on")
+            note = plain("medical.note")
+            recordOutcome = plain("medical.recordOutcome")
+            planTitle = plain("medical.planTitle")
+            startsOn = plain("medical.startsOn")
+            reviewOn = plain("medical.reviewOn")
+            arrangements = plain("medical.arrangements")
+            agreedWith = plain("medical.agreedWith")
+            recordPlan = plain("medical.recordPlan")
+        }
+    }
+
+    let medicalTitle: String
+    let medicalIntro: String
+    let medicalNotice: String?
+    let standing: String
+    let referrals: [Referral]
+    let referAction: String?
+    let today: String
+    let words: Words
+}
