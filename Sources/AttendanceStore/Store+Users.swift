@@ -101,12 +101,13 @@ extension Store {
             into: "role_grants",
             columns: [
                 "user_id", "role", "school_laestab", "year_groups", "registration_groups", "child_upn",
-                "authorises_absence",
+                "authorises_absence", "allocates_referrals",
             ],
             rows: grants.map { g in
                 [
                     userID, g.role.rawValue, g.school?.description, g.yearGroups.joined(separator: ","),
                     g.registrationGroups.joined(separator: ","), g.child?.value, g.authorisesAbsence,
+                    g.allocatesReferrals,
                 ]
             })
     }
@@ -150,7 +151,8 @@ extension Store {
                     school: try row.decode(column: "school_laestab", as: String?.self).flatMap { LAESTAB(text: $0) },
                     yearGroups: try list("year_groups"), registrationGroups: try list("registration_groups"),
                     child: try row.decode(column: "child_upn", as: String?.self).flatMap { try? UPN($0) },
-                    authorisesAbsence: try row.decode(column: "authorises_absence", as: Bool?.self) ?? false)
+                    authorisesAbsence: try row.decode(column: "authorises_absence", as: Bool?.self) ?? false,
+                    allocatesReferrals: try row.decode(column: "allocates_referrals", as: Bool?.self) ?? false)
             }
         return UserAccount(
             id: id, email: try row.decode(column: "email", as: String.self),
@@ -215,6 +217,25 @@ extension Store {
                         at: now, actor: actor,
                         action: delegate ? "user.absence_delegate_named" : "user.absence_delegate_removed",
                         school: school, subject: user.email)
+                ], on: db)
+        }
+    }
+
+    /// Names (or stops naming) an education social worker as a senior ESW, who allocates and returns the
+    /// referrals of every school they are the ESW of. Audited; their other roles are untouched.
+    public func setSeniorEsw(userID: Int, senior: Bool, by actor: AuditActor, at now: Date = Date()) async throws {
+        guard let user = try await user(id: userID) else { throw StoreError.notFound("user \(userID)") }
+        guard user.grants.contains(where: { $0.role == .educationSocialWorker }) else {
+            throw StoreError.notADelegateRole
+        }
+        try await transaction { db in
+            try await db.update("role_grants").set("allocates_referrals", to: senior).where("user_id", .equal, userID)
+                .where("role", .equal, Role.educationSocialWorker.rawValue).run()
+            try await Self.audit(
+                [
+                    AuditEvent(
+                        at: now, actor: actor, action: senior ? "user.senior_esw_named" : "user.senior_esw_removed",
+                        subject: user.email)
                 ], on: db)
         }
     }

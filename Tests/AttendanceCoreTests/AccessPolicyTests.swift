@@ -93,6 +93,22 @@ import Testing
             .authoriseAbsence, .school(school), false
         ),
         (RoleGrant(role: .educationLead), .authoriseAbsence, .school(school), false),
+        // Referrals: the lead for every school, a senior ESW for their own schools, no other ESW.
+        (RoleGrant(role: .educationLead), .allocateReferrals, .school(other), true),
+        (RoleGrant(role: .educationSocialWorker, school: school), .allocateReferrals, .school(school), false),
+        (
+            RoleGrant(role: .educationSocialWorker, school: school, allocatesReferrals: true), .allocateReferrals,
+            .school(school), true
+        ),
+        (
+            RoleGrant(role: .educationSocialWorker, school: school, allocatesReferrals: true), .allocateReferrals,
+            .school(other), false
+        ),
+        (RoleGrant(role: .headTeacher, school: school, allocatesReferrals: true), .allocateReferrals, .none, false),
+        // The Community Paediatrician: the school's office, leaders and ESW; not a head of year, nor elsewhere.
+        (RoleGrant(role: .educationSocialWorker, school: school), .referMedical, .school(school), true),
+        (RoleGrant(role: .attendanceAdministrator, school: school), .referMedical, .school(other), false),
+        (RoleGrant(role: .headOfYear, school: school, yearGroups: ["7"]), .referMedical, .school(school), false),
     ])
     func oneGrant(grant: RoleGrant, permission: Permission, target: AccessTarget, allowed: Bool) {
         #expect(AccessPolicy.allows([grant], permission, target) == allowed)

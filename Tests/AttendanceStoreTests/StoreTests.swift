@@ -15,8 +15,8 @@ let school = LAESTAB(la: 665, estab: 4001)
             try await store.migrate()
             let names = try await store.appliedMigrations()
             #expect(names.first == "M0001_CreateLocalAuthorities")
-            #expect(names.count == 33)
-            #expect(names.last == "M0033_CreatePaediatricReferrals")
+            #expect(names.count == 34)
+            #expect(names.last == "M0034_AddSeniorEsws")
             #expect(Set(names).count == names.count)
         }
     }

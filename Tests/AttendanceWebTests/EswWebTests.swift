@@ -174,4 +174,42 @@ import VaporTesting
             #expect(try await store.eswCases(of: other.upn).first?.status == .referred)
         }
     }
+
+    /// The Education Lead names the demo ESW a senior ESW on the users page: they then see the inbox for their own
+    /// schools only and allocate there; another school's referral is refused them; un-named, the inbox is closed.
+    @Test func aSeniorEswAllocatesTheirSchoolsReferrals() async throws {
+        try await withWebApp { app, store in
+            let eswUser = try #require(try await store.user(email: "esw@demo.example"))
+            var lead = try await Browser.signedIn(app, as: .educationLead)
+            let named = try await lead.post(SiteURL.user(.delegate, eswUser.id), ["on": "1"])
+            #expect(named.status == .ok && named.body.string.contains("now allocates and returns the referrals"))
+            #expect(try await store.user(email: "esw@demo.example")?.grants.allSatisfy(\.allocatesReferrals) == true)
+            let ours = try #require(try await onRollToday(store).first)
+            let theirs = try #require(
+                try await store.roll(
+                    of: try await store.requireSchool(otherSchool).id, in: DateRange(testToday, testToday)!
+                ).first?.pupil)
+            let office = AuditActor("office@demo.example")
+            let mine = try await store.referToEsw(
+                ours.upn, school: mainSchool, source: .school, notes: "Ours", concerns: "", on: testToday, by: office)
+            let other = try await store.referToEsw(
+                theirs.upn, school: otherSchool, source: .school, notes: "Theirs", concerns: "", on: testToday,
+                by: office)
+            var esw = try await Browser.signedIn(app, as: .educationSocialWorker)
+            let inbox = try await esw.get(SiteURL.eswInbox.path())
+            #expect(inbox.status == .ok)
+            #expect(inbox.body.string.contains(ours.legalSurname) && !inbox.body.string.contains(theirs.legalSurname))
+            #expect(
+                try await esw.post(SiteURL.school(.allocateEsw, otherSchool, id: other.id), ["to": "esw@demo.example"])
+                    .status == .forbidden)
+            #expect(
+                try await esw.post(SiteURL.school(.allocateEsw, mainSchool, id: mine.id), ["to": "esw@demo.example"])
+                    .status == .seeOther)
+            #expect(try await store.requireEswCase(mine.id).allocatedTo == "esw@demo.example")
+            #expect(try await store.requireEswCase(other.id).status == .referred)
+            #expect(try await lead.post(SiteURL.user(.delegate, eswUser.id), ["on": "0"]).status == .ok)
+            var again = try await Browser.signedIn(app, as: .educationSocialWorker)
+            #expect(try await again.get(SiteURL.eswInbox.path()).status == .forbidden)
+        }
+    }
 }

@@ -38,7 +38,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case viewPenalties = "view_penalties"
     /// Decide penalty notice requests, issue notices, record payments, refer for prosecution: the education lead.
     case issuePenalty = "issue_penalty"
-    /// The ESW service's inbox: allocate the schools' referrals to ESWs, or return them: the education lead.
+    /// The ESW service's inbox: allocate the schools' referrals to ESWs, or return them: the education lead for
+    /// every school, a senior ESW for the schools they are senior ESW of.
     case allocateReferrals = "allocate_referrals"
     /// Work a school's ESW cases (read, log visits and calls, close): the school's ESW, and the education lead;
     /// asked of no school, an ESW's own caseload.
@@ -183,6 +184,11 @@ public enum AccessPolicy {
             return grant.school == school
                 && [.headTeacher, .seniorManagement, .attendanceAdministrator, .educationSocialWorker, .governor]
                     .contains(grant.role)
+        case (.allocateReferrals, .school(let school)):
+            return grant.role == .educationSocialWorker && grant.allocatesReferrals && grant.school == school
+        case (.allocateReferrals, .none):
+            // The inbox itself; it shows only the schools the user allocates for.
+            return grant.role == .educationSocialWorker && grant.allocatesReferrals
         case (.workEswCases, .school(let school)):
             return grant.school == school && grant.role == .educationSocialWorker
         case (.workEswCases, .none):

@@ -38,12 +38,16 @@ public struct RoleGrant: Hashable, Sendable, Codable {
     /// Named by the head teacher to decide whether absence is authorised at the school (senior management and
     /// the attendance office only).
     public let authorisesAbsence: Bool
+    /// Named by the Education Lead as a senior ESW: allocates the school's referrals to ESWs, or returns them
+    /// (education social workers only).
+    public let allocatesReferrals: Bool
 
     public init(
         role: Role, school: LAESTAB? = nil, yearGroups: [String] = [], registrationGroups: [String] = [],
-        child: UPN? = nil, authorisesAbsence: Bool = false
+        child: UPN? = nil, authorisesAbsence: Bool = false, allocatesReferrals: Bool = false
     ) {
         self.authorisesAbsence = authorisesAbsence
+        self.allocatesReferrals = allocatesReferrals
         self.role = role
         self.school = school
         self.yearGroups = yearGroups

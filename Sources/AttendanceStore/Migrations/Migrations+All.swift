@@ -36,5 +36,6 @@ enum AllMigrations {
         M0031_CreatePatrolEntries(),
         M0032_CreateSchoolVisits(),
         M0033_CreatePaediatricReferrals(),
+        M0034_AddSeniorEsws(),
     ]
 }

@@ -18,7 +18,11 @@ enum EswController {
     {
         let store = request.context.store
         let text = request.text
-        let cases = try await store.eswCases(schools: nil)
+        let principal = try request.signedIn
+        // The lead allocates for every school; a senior ESW for the schools they are senior ESW of.
+        let cases = try await store.eswCases(schools: nil).filter {
+            principal.allows(.allocateReferrals, .school($0.school))
+        }
         let pupils = try await store.pupils(cases.map(\.upn))
         let schools = Dictionary(uniqueKeysWithValues: try await store.schools().map { ($0.school.laestab, $0.school) })
         let workers = try await store.eswWorkers()
@@ -125,7 +129,7 @@ enum EswController {
         let text = request.text
         // The education lead sees every school's; an ESW the schools they are the ESW of.
         let mine: Set<LAESTAB>? =
-            principal.allows(.allocateReferrals, .none)
+            principal.allows(.viewAuthority, .none)
             ? nil
             : Set(principal.grants.filter { $0.role == .educationSocialWorker }.compactMap(\.school))
         let cases = try await store.eswCases(schools: mine).filter(\.status.isOpen).sorted {

@@ -26,13 +26,17 @@ enum UsersController {
             let delegated = delegableSchool(principal, user).map { school in
                 user.grants.contains { $0.school == school && $0.authorisesAbsence }
             }
+            // The Education Lead names senior ESWs, who allocate their schools' referrals.
+            let senior =
+                mayNameSenior(principal, user)
+                ? user.grants.contains { $0.role == .educationSocialWorker && $0.allocatesReferrals } : nil
             let texts = try await RoleText.describe(user.grants, request: request)
             accounts.append(
                 UsersPage.Account(
                     user: user,
                     roles: zip(user.grants, texts).map { grant, text in
                         (grant, text, AccessPolicy.mayGrant(principal.grants, grant))
-                    }, liveTokens: liveTokens.count, delegated: delegated))
+                    }, liveTokens: liveTokens.count, delegated: delegated, senior: senior))
         }
         let lead = principal.grants.contains { $0.role == .educationLead }
         let names = Dictionary(
@@ -172,11 +176,25 @@ enum UsersController {
         }?.school
     }
 
-    /// The head names (or stops naming) a member of staff to decide whether absence is authorised.
+    /// Whether the reader is the Education Lead and the user an education social worker, whom the lead may name
+    /// as a senior ESW.
+    static func mayNameSenior(_ principal: Principal, _ user: UserAccount) -> Bool {
+        principal.grants.contains { $0.role == .educationLead }
+            && user.grants.contains { $0.role == .educationSocialWorker }
+    }
+
+    /// The head names (or stops naming) a member of staff to decide whether absence is authorised; the Education
+    /// Lead names (or stops naming) an ESW as senior, to allocate referrals.
     @Sendable static func delegate(_ request: Request) async throws -> Response {
         let user = try await managed(request)
-        guard let school = delegableSchool(try request.signedIn, user) else { throw Abort(.forbidden) }
         let on = (try? request.content.get(String.self, at: "on")) == "1"
+        if mayNameSenior(try request.signedIn, user) {
+            try await request.context.store.setSeniorEsw(userID: user.id, senior: on, by: request.actor)
+            return try await render(
+                request, notice: request.text(on ? "users.seniorNotice" : "users.unseniorNotice", ["email": user.email])
+            )
+        }
+        guard let school = delegableSchool(try request.signedIn, user) else { throw Abort(.forbidden) }
         try await request.context.store.setAbsenceDelegate(
             userID: user.id, school: school, delegate: on, by: request.actor)
         return try await render(

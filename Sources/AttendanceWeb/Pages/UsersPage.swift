@@ -15,6 +15,9 @@ struct UsersPage: PageModel {
         /// Whether the reader (a head teacher) may name this user to decide authorised absence, and whether they
         /// are named now; nil when the reader may not.
         let delegated: Bool?
+        /// Whether the reader (the Education Lead) may name this ESW a senior ESW, and whether they are one now;
+        /// nil when the reader may not.
+        var senior: Bool? = nil
     }
 
     /// One of a user's roles, with the form that takes it away when the reader may.
@@ -113,6 +116,15 @@ struct UsersPage: PageModel {
                     state.append(text("users.tokens", ["count": String(account.liveTokens)]))
                 }
                 if account.delegated == true { state.append(text("users.delegated", [:])) }
+                if account.senior == true { state.append(text("users.senior", [:])) }
+                // One toggle: the head's absence delegate, or the lead's senior ESW.
+                let toggle = account.senior ?? account.delegated
+                let toggleLabel: String? = toggle.map { on in
+                    let keys =
+                        account.senior != nil
+                        ? ("users.unsenior", "users.makeSenior") : ("users.undelegate", "users.delegate")
+                    return text(on ? keys.0 : keys.1, [:])
+                }
                 return User(
                     id: user.id, name: user.displayName, email: user.email,
                     roles: account.roles.map { role in
@@ -122,8 +134,7 @@ struct UsersPage: PageModel {
                             school: role.grant.school?.description ?? "", child: role.grant.child?.value ?? "")
                     }, addRoleAction: SiteURL.user(.addRole, user.id), grant: fields("user-\(user.id)"),
                     state: state.joined(separator: ", "), active: user.isActive, hasTokens: account.liveTokens > 0,
-                    delegable: account.delegated != nil, delegateOn: account.delegated.map { $0 ? "0" : "1" },
-                    delegateLabel: account.delegated.map { text($0 ? "users.undelegate" : "users.delegate", [:]) },
+                    delegable: toggle != nil, delegateOn: toggle.map { $0 ? "0" : "1" }, delegateLabel: toggleLabel,
                     resetAction: SiteURL.user(.resetPassword, user.id),
                     revokeTokensAction: SiteURL.user(.revokeTokens, user.id),
                     delegateAction: SiteURL.user(.delegate, user.id),
