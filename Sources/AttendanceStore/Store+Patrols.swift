@@ -86,6 +86,52 @@ extension Store {
         ).count
     }
 
+    /// Entries naming a school that the name-match left unmatched, seen on or after a day, newest first: for the
+    /// school to match by hand.
+    public func unmatchedPatrolEntries(school laestab: LAESTAB, since day: LocalDate) async throws -> [PatrolEntry] {
+        try await patrolEntries(
+            where: "s.laestab = \(bind: laestab.description) AND e.seen_on >= \(bind: day.iso) AND p.upn IS NULL")
+    }
+
+    /// The pupils on the entry's school's roll the day the child was seen who share a word of the name given
+    /// (forename or surname, legal or preferred): suggestions for matching by hand.
+    public func patrolSuggestions(_ entry: PatrolEntry) async throws -> [Pupil] {
+        guard let school = entry.sighting.school else { return [] }
+        let words = Set(Self.nameKey(entry.sighting.nameGiven).split(separator: " ").map(String.init))
+        return try await onRoll(school, on: entry.sighting.seenOn).filter { pupil in
+            let names = [pupil.legalForename, pupil.legalSurname, pupil.preferredForename, pupil.preferredSurname]
+            return names.compactMap { $0.map(Self.nameKey) }.contains(where: words.contains)
+        }.sorted { ($0.legalSurname, $0.legalForename) < ($1.legalSurname, $1.legalForename) }
+    }
+
+    /// The school the entry named matches it by hand to a pupil on its roll the day the child was seen (kept in
+    /// `patrol_matches`: the entry itself is never changed). Audited.
+    public func matchPatrolEntry(
+        _ id: Int, to upn: UPN, school laestab: LAESTAB, by actor: AuditActor, at now: Date = Date()
+    ) async throws -> PatrolEntry {
+        guard let entry = try await patrolEntries(where: "e.id = \(bind: id)").first,
+            entry.sighting.school == laestab
+        else { throw StoreError.notFound("patrol entry \(id)") }
+        let onRoll = try await onRoll(laestab, on: entry.sighting.seenOn).contains { $0.upn == upn }
+        do { try PatrolMatchRules.check(entry, pupilOnRoll: onRoll) } catch { throw StoreError.patrolMatch(error) }
+        let pupil = try await requirePupil(upn)
+        try await transaction { db in
+            // One match per entry: the unique key refuses a second made at the same moment.
+            try await db.insert(into: "patrol_matches").columns("entry_id", "pupil_id", "matched_by", "matched_at")
+                .values(SQLBind(id), SQLBind(pupil.id), SQLBind(actor.name), SQLBind(Timestamp.text(now))).run()
+            try await Self.audit(
+                [
+                    AuditEvent(
+                        at: now, actor: actor, action: "patrol.match", school: laestab, upn: upn,
+                        subject: "patrol/\(id)", after: auditJSON(["seen_on": entry.sighting.seenOn.iso]))
+                ], on: db)
+        }
+        guard let matched = try await patrolEntries(where: "e.id = \(bind: id)").first else {
+            throw StoreError.corrupt("a patrol entry not kept")
+        }
+        return matched
+    }
+
     static func nameKey(_ name: String) -> String {
         name.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
@@ -94,7 +140,8 @@ extension Store {
         try await sql.raw(
             """
             SELECT e.*, s.laestab, p.upn FROM patrol_entries e LEFT JOIN schools s ON s.id = e.school_id
-            LEFT JOIN pupils p ON p.id = e.pupil_id WHERE
+            LEFT JOIN patrol_matches m ON m.entry_id = e.id
+            LEFT JOIN pupils p ON p.id = COALESCE(e.pupil_id, m.pupil_id) WHERE
             """ + " " + condition + " ORDER BY e.seen_on DESC, e.id DESC"
         ).all().map { row in
             guard let seenOn = LocalDate(iso: try row.decode(column: "seen_on", as: String.self)) else {

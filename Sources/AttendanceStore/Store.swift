@@ -83,6 +83,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case eswPlan(EswRules.PlanProblem)
     /// A Community Paediatrician referral, outcome or reintegration plan the rules refuse.
     case medical(MedicalReferralRules.Problem)
+    /// Matching a patrol entry by hand that the rules refuse.
+    case patrolMatch(PatrolMatchRules.Problem)
     /// A parent's report of an absence that cannot be kept (the field at fault).
     case badReport(field: String)
     /// What the database holds breaks the program's own rules: never the caller's mistake.
@@ -113,6 +115,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .eswPanel(let problem): return "attendance panel: \(problem)"
         case .roll(let problem): return "taking a pupil off the roll: \(problem)"
         case .medical(let problem): return "Community Paediatrician referral: \(problem)"
+        case .patrolMatch(let problem): return "matching a patrol entry: \(problem)"
         case .corrupt(let what): return "the database holds \(what)"
         }
     }

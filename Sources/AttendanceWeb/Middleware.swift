@@ -137,6 +137,8 @@ struct PageErrorMiddleware: AsyncMiddleware {
             case .roll(let problem): return (.unprocessableEntity, "error.roll.\(problem.key)", nil)
             case .medical(.alreadyReferred): return (.conflict, "error.medical.alreadyReferred", nil)
             case .medical(let problem): return (.unprocessableEntity, "error.medical.\(problem.key)", nil)
+            case .patrolMatch(.alreadyMatched): return (.conflict, "error.patrol.alreadyMatched", nil)
+            case .patrolMatch(let problem): return (.unprocessableEntity, "error.patrol.\(problem.key)", nil)
             case .badDatabaseURL, .corrupt: return (.internalServerError, "error.server", nil)
             }
         }

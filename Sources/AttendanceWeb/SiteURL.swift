@@ -27,7 +27,7 @@ enum SiteURL: String, CaseIterable, Sendable {
     case startPlan, reviewPlan, endPlan, schedulePanel, panelAttendance, panelOutcome
     case returns, continuousAbsenceCSV, deletionsCSV, takeOffRoll, referMissingEducation
     case missingEducation, cmeEnquiry, cmeOutcome, patrols, schoolVisits
-    case paediatricReferral, paediatricOutcome, reintegrationPlan
+    case paediatricReferral, paediatricOutcome, reintegrationPlan, matchPatrol
 
     /// The path's segments: literals as they are, parameters as `:name`.
     var pattern: [String] {
@@ -121,6 +121,7 @@ enum SiteURL: String, CaseIterable, Sendable {
         case .paediatricReferral: ["schools", ":laestab", "pupils", ":upn", "paediatric-referral"]
         case .paediatricOutcome: ["schools", ":laestab", "paediatric-referrals", ":id", "outcome"]
         case .reintegrationPlan: ["schools", ":laestab", "paediatric-referrals", ":id", "reintegration-plans"]
+        case .matchPatrol: ["schools", ":laestab", "patrols", ":id", "match"]
         case .cmeEnquiry: ["missing-education", ":id", "enquiries"]
         case .cmeOutcome: ["missing-education", ":id", "outcome"]
         case .panelAttendance: ["schools", ":laestab", "esw", ":id", "panels", ":panel", "attendance"]

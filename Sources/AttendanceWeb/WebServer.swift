@@ -266,6 +266,7 @@ public enum WebServer {
         r.post(.paediatricReferral, use: MedicalController.refer).requires(.referMedical, of: .school)
         r.post(.paediatricOutcome, use: MedicalController.outcome).requires(.referMedical, of: .school)
         r.post(.reintegrationPlan, use: MedicalController.plan).requires(.referMedical, of: .school)
+        r.post(.matchPatrol, use: PatrolController.match).requires(.manageAttendance, of: .school)
         r.get(.returns, use: ReturnsController.page).requires(.viewAuthority)
         r.get(.continuousAbsenceCSV, use: ReturnsController.continuousAbsenceCSV).requires(.viewAuthority)
         r.get(.deletionsCSV, use: ReturnsController.deletionsCSV).requires(.viewAuthority)

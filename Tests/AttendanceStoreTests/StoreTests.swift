@@ -15,8 +15,8 @@ let school = LAESTAB(la: 665, estab: 4001)
             try await store.migrate()
             let names = try await store.appliedMigrations()
             #expect(names.first == "M0001_CreateLocalAuthorities")
-            #expect(names.count == 34)
-            #expect(names.last == "M0034_AddSeniorEsws")
+            #expect(names.count == 35)
+            #expect(names.last == "M0035_CreatePatrolMatches")
             #expect(Set(names).count == names.count)
         }
     }

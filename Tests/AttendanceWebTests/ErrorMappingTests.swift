@@ -37,6 +37,8 @@ import VaporTesting
         (.medical(.alreadyReferred), .conflict, "error.medical.alreadyReferred"),
         (.medical(.outcomeNotNow), .unprocessableEntity, "error.medical.outcomeNotNow"),
         (.medical(.badPlan), .unprocessableEntity, "error.medical.badPlan"),
+        (.patrolMatch(.alreadyMatched), .conflict, "error.patrol.alreadyMatched"),
+        (.patrolMatch(.notOnRollThatDay), .unprocessableEntity, "error.patrol.notOnRollThatDay"),
         (.corrupt("an invalid pupil"), .internalServerError, "error.server"),
         (.badDatabaseURL("x"), .internalServerError, "error.server"),
     ])

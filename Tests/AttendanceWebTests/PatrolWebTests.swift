@@ -43,7 +43,11 @@ import VaporTesting
             // no school page and no pupil.
             var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
             let day = try await office.get(SiteURL.school(.office, mainSchool)).body.string
-            #expect(day.contains("Said school was closed") && !day.contains("Nobody Known"))
+            // The unmatched entry is listed apart, to match by hand; the day's list has the matched one only.
+            let matchedList =
+                day.components(separatedBy: "<ul class=\"patrols\">").last?.components(separatedBy: "</ul>").first ?? ""
+            #expect(matchedList.contains("Said school was closed") && !matchedList.contains("Nobody Known"))
+            #expect(day.contains("class=\"unmatched-patrols\"") && day.contains("Nobody Known"))
             #expect(try await office.get(SiteURL.pupil(pupil.upn)).body.string.contains("Said school was closed"))
             #expect(try await patrol.get(SiteURL.pupil(pupil.upn)).status == .forbidden)
             #expect(try await store.patrolEntries(school: otherSchool, on: testToday).isEmpty)
@@ -65,6 +69,41 @@ import VaporTesting
                         accompanied: false, takenTo: "School"), by: AuditActor("patrol@demo.example"))
             }
             #expect(try await store.policeContacts(pupil.upn, in: term) == PenaltyRules.repeatedPoliceContact)
+        }
+    }
+
+    /// An entry whose name matched no one pupil is matched by hand by the school it named, to a pupil on its roll
+    /// that day (suggested by a shared word of the name); once only; then it is in the pupil's timeline.
+    @Test func theSchoolMatchesAnUnmatchedEntryByHand() async throws {
+        try await withWebApp { app, store in
+            let pupil = try #require(try await onRollToday(store).first)
+            let entry = try await store.logPatrolEntry(
+                PatrolSighting(
+                    seenOn: testToday, seenAt: "11:05", place: "Bus station", nameGiven: "Jo \(pupil.legalSurname)",
+                    schoolGiven: "Ysgol", school: mainSchool, reasonGiven: "Going to town", accompanied: false,
+                    takenTo: "School"), by: AuditActor("patrol@demo.example"))
+            #expect(entry.upn == nil)
+            var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
+            let page = try await office.get(SiteURL.school(.office, mainSchool)).body.string
+            #expect(page.contains("Going to town") && page.contains("value=\"\(pupil.upn)\""))
+            let match = SiteURL.school(.matchPatrol, mainSchool, id: entry.id)
+            #expect(try await office.post(match, ["upn": "nonsense"]).status == .unprocessableEntity)
+            // A pupil of another school was not on this roll that day.
+            let elsewhere = try #require(
+                try await store.roll(
+                    of: try await store.requireSchool(otherSchool).id, in: DateRange(testToday, testToday)!
+                ).first?.pupil)
+            #expect(try await office.post(match, ["upn": elsewhere.upn.value]).status == .unprocessableEntity)
+            await #expect(throws: StoreError.notFound("patrol entry \(entry.id)")) {
+                _ = try await store.matchPatrolEntry(
+                    entry.id, to: elsewhere.upn, school: otherSchool, by: AuditActor("office@demo.example"))
+            }
+            #expect(try await office.post(match, ["upn": pupil.upn.value]).status == .seeOther)
+            #expect(try await office.post(match, ["upn": pupil.upn.value]).status == .conflict)
+            #expect(try await store.patrolEntries(of: pupil.upn).contains { $0.id == entry.id })
+            #expect(try await office.get(SiteURL.pupil(pupil.upn)).body.string.contains("Going to town"))
+            let after = try await office.get(SiteURL.school(.office, mainSchool, query: ["matched": "1"])).body.string
+            #expect(after.contains("The patrol entry is matched") && !after.contains("class=\"unmatched-patrols\""))
         }
     }
 }

@@ -337,6 +337,10 @@ import VaporTesting
                             "POST", "/schools/:laestab/esw/:id/\(action)", base + "/esw/999999/\(action)",
                             allowed: eswWorks, status: .notFound)
                     }
+                    // Matching a patrol entry by hand: the school's office and leaders.
+                    try await expect(
+                        "POST", "/schools/:laestab/patrols/:id/match", base + "/patrols/999999/match", allowed: desk,
+                        status: .unprocessableEntity)
                     // The Community Paediatrician: the school's office and leaders, its ESW, and the lead.
                     let medicalWorks =
                         role == .educationLead

@@ -52,3 +52,25 @@ extension PenaltyRules {
     /// police in school hours" (the penalty notice criterion).
     public static let repeatedPoliceContact = 2
 }
+
+/// Matching by hand an entry the name-match left unmatched: only the school the entry named, once, to a pupil on
+/// its roll the day the child was seen.
+public enum PatrolMatchRules {
+    public enum Problem: Error, Sendable, Hashable {
+        case alreadyMatched
+        case notOnRollThatDay
+
+        /// The catalogue's key: `error.patrol.<key>`.
+        public var key: String {
+            switch self {
+            case .alreadyMatched: "alreadyMatched"
+            case .notOnRollThatDay: "notOnRollThatDay"
+            }
+        }
+    }
+
+    public static func check(_ entry: PatrolEntry, pupilOnRoll: Bool) throws(Problem) {
+        guard entry.upn == nil else { throw .alreadyMatched }
+        guard pupilOnRoll else { throw .notOnRollThatDay }
+    }
+}

@@ -37,5 +37,6 @@ enum AllMigrations {
         M0032_CreateSchoolVisits(),
         M0033_CreatePaediatricReferrals(),
         M0034_AddSeniorEsws(),
+        M0035_CreatePatrolMatches(),
     ]
 }

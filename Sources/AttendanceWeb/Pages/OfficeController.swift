@@ -7,7 +7,8 @@ import Vapor
 /// named), today's absences with no reason and every contact in order, and the late book.
 enum OfficeController {
     @Sendable static func page(_ request: Request) async throws -> Response {
-        let notice = request.query[String.self, at: "logged"] != nil ? request.text("contact.logged") : nil
+        var notice = request.query[String.self, at: "logged"] != nil ? request.text("contact.logged") : nil
+        if request.query[String.self, at: "matched"] != nil { notice = request.text("patrol.matched") }
         return try await renderDay(request, notice: notice, error: nil, status: .ok)
     }
 
@@ -123,6 +124,7 @@ enum OfficeController {
         let page = OfficeDayPage.make(
             date: date, missing: missing, absent: absent, proposals: proposals, reports: reports, changes: changes,
             patrols: patrols, candidates: candidates,
+            unmatched: try await PatrolController.unmatched(request, school: laestab, today: request.context.today),
             firstDayAction: request.context.letters.canSend ? SiteURL.school(.firstDayMessages, laestab) : nil,
             notice: notice, error: error, text: { request.text($0, $1) })
         return try Page.render(page, request: request, status: status)

@@ -90,6 +90,13 @@ struct OfficeDayPage: PageModel {
     let candidatesIntro: String
     let candidates: [CandidateLine]
     let hasCandidates: Bool
+    /// Patrol entries naming the school that no pupil was matched to, to match by hand.
+    let unmatchedTitle: String
+    let unmatchedIntro: String
+    let unmatched: [UnmatchedPatrol]
+    let hasUnmatched: Bool
+    let upnLabel: String
+    let matchLabel: String
 
     /// An absence a parent reported for the day: what they said, the code it proposes, and (for the head or a
     /// delegate) the form to confirm it with the code they choose.
@@ -107,7 +114,8 @@ struct OfficeDayPage: PageModel {
 
     static func make(
         date: LocalDate, missing: [Missing], absent: [Absent], proposals: [Proposal], reports: [Report] = [],
-        changes: [String] = [], patrols: [String] = [], candidates: [CandidateLine] = [], firstDayAction: String?,
+        changes: [String] = [], patrols: [String] = [], candidates: [CandidateLine] = [],
+        unmatched: [UnmatchedPatrol] = [], firstDayAction: String?,
         notice: String?, error: String?,
         text: (String, [String: String]) -> String
     ) -> OfficeDayPage {
@@ -129,7 +137,9 @@ struct OfficeDayPage: PageModel {
             codeLabel: text("office.reportCode", [:]), patrolTitle: text("patrol.officeTitle", [:]),
             patrols: patrols, hasPatrols: !patrols.isEmpty, candidatesTitle: text("cme.candidatesTitle", [:]),
             candidatesIntro: text("cme.officeCandidatesIntro", [:]), candidates: candidates,
-            hasCandidates: !candidates.isEmpty)
+            hasCandidates: !candidates.isEmpty, unmatchedTitle: text("patrol.unmatchedTitle", [:]),
+            unmatchedIntro: text("patrol.unmatchedIntro", [:]), unmatched: unmatched, hasUnmatched: !unmatched.isEmpty,
+            upnLabel: text("patrol.matchPupil", [:]), matchLabel: text("patrol.match", [:]))
     }
 }
 

@@ -58,6 +58,48 @@ enum PatrolController {
     }
 }
 
+extension PatrolController {
+    /// The office's unmatched entries naming the school in the last four weeks, each with the pupils who share a
+    /// word of the name given, to match by hand.
+    static func unmatched(_ request: Request, school laestab: LAESTAB, today: LocalDate) async throws
+        -> [UnmatchedPatrol]
+    {
+        let store = request.context.store
+        var result: [UnmatchedPatrol] = []
+        for entry in try await store.unmatchedPatrolEntries(school: laestab, since: today.adding(days: -28)) {
+            let suggestions = try await store.patrolSuggestions(entry).map {
+                Option(value: $0.upn.value, label: "\($0.displayName) (\($0.registrationGroup), \($0.upn))")
+            }
+            result.append(
+                UnmatchedPatrol(
+                    id: entry.id, line: PatrolWords.line(entry, text: request.text),
+                    action: SiteURL.school(.matchPatrol, laestab, id: entry.id), suggestions: suggestions,
+                    hasSuggestions: !suggestions.isEmpty))
+        }
+        return result
+    }
+
+    /// The school matches an entry that named it to one of its pupils.
+    @Sendable static func match(_ request: Request) async throws -> Response {
+        guard case .school(let laestab) = request.target, let id = request.parameters.get("id", as: Int.self) else {
+            throw Abort(.notFound)
+        }
+        let text = ((try? request.content.get(String.self, at: "upn")) ?? "").trimmingCharacters(in: .whitespaces)
+        guard let upn = try? UPN(text) else { throw Abort(.unprocessableEntity, reason: "error.patrol.badUPN") }
+        _ = try await request.context.store.matchPatrolEntry(id, to: upn, school: laestab, by: request.actor)
+        return Page.redirect(SiteURL.school(.office, laestab, query: ["matched": "1"]))
+    }
+}
+
+/// An entry naming the school that no pupil was matched to, with the form to match it.
+struct UnmatchedPatrol: Sendable {
+    let id: Int
+    let line: String
+    let action: String
+    let suggestions: [Option]
+    let hasSuggestions: Bool
+}
+
 /// A patrol entry in one line, the same on every page that shows it.
 enum PatrolWords {
     static func line(_ logged: PatrolEntry, text: PupilPage.Text) -> String {
