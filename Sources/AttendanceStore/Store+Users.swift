@@ -127,33 +127,42 @@ extension Store {
         return try await user(from: row)
     }
 
+    /// Every user with their grants: two queries however many there are (the ESW pages read every ESW).
     public func users() async throws -> [UserAccount] {
-        var result: [UserAccount] = []
-        for row in try await sql.select().column("*").from("users").orderBy("email").all() {
-            result.append(try await user(from: row))
+        var grants: [Int: [RoleGrant]] = [:]
+        for row in try await sql.select().column("*").from("role_grants").orderBy("id").all() {
+            grants[try row.decode(column: "user_id", as: Int.self), default: []].append(try Self.grant(from: row))
         }
-        return result
+        return try await sql.select().column("*").from("users").orderBy("email").all().map { row in
+            try Self.user(from: row, grants: grants[try row.decode(column: "id", as: Int.self)] ?? [])
+        }
     }
 
     private func user(from row: any SQLRow) async throws -> UserAccount {
         let id = try row.decode(column: "id", as: Int.self)
         let grants = try await sql.select().column("*").from("role_grants").where("user_id", .equal, id).orderBy("id")
-            .all()
-            .map { row -> RoleGrant in
-                func list(_ column: String) throws -> [String] {
-                    try row.decode(column: column, as: String.self).split(separator: ",").map(String.init)
-                }
-                guard let role = Role(rawValue: try row.decode(column: "role", as: String.self)) else {
-                    throw StoreError.corrupt("an unknown role")
-                }
-                return RoleGrant(
-                    role: role,
-                    school: try row.decode(column: "school_laestab", as: String?.self).flatMap { LAESTAB(text: $0) },
-                    yearGroups: try list("year_groups"), registrationGroups: try list("registration_groups"),
-                    child: try row.decode(column: "child_upn", as: String?.self).flatMap { try? UPN($0) },
-                    authorisesAbsence: try row.decode(column: "authorises_absence", as: Bool?.self) ?? false,
-                    allocatesReferrals: try row.decode(column: "allocates_referrals", as: Bool?.self) ?? false)
-            }
+            .all().map(Self.grant(from:))
+        return try Self.user(from: row, grants: grants)
+    }
+
+    private static func grant(from row: any SQLRow) throws -> RoleGrant {
+        func list(_ column: String) throws -> [String] {
+            try row.decode(column: column, as: String.self).split(separator: ",").map(String.init)
+        }
+        guard let role = Role(rawValue: try row.decode(column: "role", as: String.self)) else {
+            throw StoreError.corrupt("an unknown role")
+        }
+        return RoleGrant(
+            role: role,
+            school: try row.decode(column: "school_laestab", as: String?.self).flatMap { LAESTAB(text: $0) },
+            yearGroups: try list("year_groups"), registrationGroups: try list("registration_groups"),
+            child: try row.decode(column: "child_upn", as: String?.self).flatMap { try? UPN($0) },
+            authorisesAbsence: try row.decode(column: "authorises_absence", as: Bool?.self) ?? false,
+            allocatesReferrals: try row.decode(column: "allocates_referrals", as: Bool?.self) ?? false)
+    }
+
+    private static func user(from row: any SQLRow, grants: [RoleGrant]) throws -> UserAccount {
+        let id = try row.decode(column: "id", as: Int.self)
         return UserAccount(
             id: id, email: try row.decode(column: "email", as: String.self),
             displayName: try row.decode(column: "display_name", as: String.self),
