@@ -841,3 +841,32 @@ def test_a_referral_goes_from_the_school_to_the_esw_who_plans_reviews_and_invite
         if found:
             problems[lang] = found
     assert problems == {}
+
+
+def test_the_esw_finds_the_pupils_below_92_for_a_school_visit_and_records_it(server, browser):
+    base, database = server
+    sign_in(browser, base, "esw@demo.example")
+    browser.find_element(By.LINK_TEXT, "ESW cases").click()
+    browser.find_element(By.CSS_SELECTOR, "ul.visit-links a[href='/schools/6654001/esw-visits']").click()
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "form.school-visit"))
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.visit-list tbody tr")
+    assert rows, "the demo school has pupils below 92%"
+    # Every figure listed is below 92, lowest first.
+    figures = [float(row.find_elements(By.TAG_NAME, "td")[1].text.rstrip("%")) for row in rows]
+    assert all(f < 92.05 for f in figures) and figures == sorted(figures)
+    form = browser.find_element(By.CSS_SELECTOR, "form.school-visit")
+    form.find_element(By.NAME, "met_with").send_keys("Mr Rees, deputy head")
+    form.find_element(By.NAME, "notes").send_keys("Discussed the pupils listed; two to be referred")
+    form.find_element(By.CSS_SELECTOR, "button").click()
+    WebDriverWait(browser, 10).until(lambda d: "saved=1" in d.current_url)
+    assert "Mr Rees, deputy head" in browser.find_element(By.TAG_NAME, "main").text
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT count(*) FROM school_visits").fetchone()[0] == 1
+    problems = {}
+    for lang in ("en", "cy"):
+        browser.get(base + "/schools/6654001/esw-visits?lang=" + lang)
+        shot(browser, "school_visit_" + lang)
+        found = axe_problems(browser)
+        if found:
+            problems[lang] = found
+    assert problems == {}
