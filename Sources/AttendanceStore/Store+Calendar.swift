@@ -55,7 +55,7 @@ extension Store {
 
     /// A school's calendar: its authority's lines and its own.
     public func calendar(for school: School) async throws -> SchoolCalendar {
-        let rows = try await sql.select().columns("kind", "start_date", "end_date", "name").from("calendar_entries")
+        let rows = try await reader.select().columns("kind", "start_date", "end_date", "name").from("calendar_entries")
             .where(
                 "scope", .in,
                 [CalendarScope.authority(la: school.laNumber).key, CalendarScope.school(school.laestab).key]

@@ -191,7 +191,7 @@ extension Store {
     }
 
     func leaveRequests(where condition: SQLQueryString) async throws -> [LeaveRequest] {
-        let rows = try await sql.raw(
+        let rows = try await reader.raw(
             """
             SELECT r.*, p.upn, s.laestab FROM leave_requests r JOIN pupils p ON p.id = r.pupil_id
             JOIN schools s ON s.id = r.school_id WHERE

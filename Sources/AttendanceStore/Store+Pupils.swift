@@ -209,7 +209,8 @@ extension Store {
     }
 
     public func pupil(_ upn: UPN) async throws -> StoredPupil? {
-        guard let row = try await sql.select().column("*").from("pupils").where("upn", .equal, upn.value).first() else {
+        guard let row = try await reader.select().column("*").from("pupils").where("upn", .equal, upn.value).first()
+        else {
             return nil
         }
         let id = try row.decode(column: "id", as: Int.self)
@@ -219,7 +220,7 @@ extension Store {
     /// Several pupils by UPN in one query (without their enrolments): for a list that names each.
     public func pupils(_ upns: some Collection<UPN>) async throws -> [UPN: Pupil] {
         guard !upns.isEmpty else { return [:] }
-        let rows = try await sql.select().column("*").from("pupils")
+        let rows = try await reader.select().column("*").from("pupils")
             .where("upn", .in, Set(upns).map(\.value)).all()
         return Dictionary(
             try rows.map { row in
@@ -236,7 +237,7 @@ extension Store {
     }
 
     func enrolments(pupilID: Int) async throws -> [Enrolment] {
-        let rows = try await sql.raw(
+        let rows = try await reader.raw(
             """
             SELECT s.laestab, e.on_roll_from, e.on_roll_to, e.leaving_reason FROM enrolments e
             JOIN schools s ON s.id = e.school_id WHERE e.pupil_id = \(bind: pupilID) ORDER BY e.on_roll_from
@@ -284,7 +285,7 @@ extension Store {
             AND (e.on_roll_to IS NULL OR e.on_roll_to >= \(bind: range.start.iso))
             """
         if let group { query = query + " AND p.registration_group = \(bind: group)" }
-        let rows = try await sql.raw(query).all()
+        let rows = try await reader.raw(query).all()
         let roll = try rows.compactMap { row -> (id: Int, pupil: Pupil, onRoll: DateRange)? in
             guard let from = LocalDate(iso: try row.decode(column: "on_roll_from", as: String.self)) else { return nil }
             let to = try row.decode(column: "on_roll_to", as: String?.self).flatMap { LocalDate(iso: $0) }

@@ -78,7 +78,7 @@ extension Store {
     func registerLines(schoolID: Int, group: String, session: SchoolSession) async throws -> [RegisterLine] {
         let pupils = try await roll(of: schoolID, in: DateRange(session.date, session.date)!, group: group)
         guard !pupils.isEmpty else { return [] }
-        let rows = try await sql.raw(
+        let rows = try await reader.raw(
             """
             SELECT pupil_id, code, minutes_late, note, recorded_by, recorded_at FROM marks
             WHERE pupil_id IN (\(binds: pupils.map(\.id))) AND date = \(bind: session.date.iso)

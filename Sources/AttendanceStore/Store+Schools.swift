@@ -72,12 +72,12 @@ extension Store {
     }
 
     public func schools() async throws -> [StoredSchool] {
-        try await sql.select().column("*").from("schools").orderBy("la_number").orderBy("estab_number").all()
+        try await reader.select().column("*").from("schools").orderBy("la_number").orderBy("estab_number").all()
             .map(Self.school(from:))
     }
 
     public func school(_ laestab: LAESTAB) async throws -> StoredSchool? {
-        try await sql.select().column("*").from("schools").where("laestab", .equal, laestab.description).first()
+        try await reader.select().column("*").from("schools").where("laestab", .equal, laestab.description).first()
             .map(Self.school(from:))
     }
 

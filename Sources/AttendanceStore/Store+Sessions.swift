@@ -26,7 +26,7 @@ extension Store {
 
     /// The session's data, or nil when there is none or it has expired.
     public func session(idHash: String, now: Date = Date()) async throws -> String? {
-        try await sql.select().column("data").from("web_sessions").where("id_hash", .equal, idHash)
+        try await reader.select().column("data").from("web_sessions").where("id_hash", .equal, idHash)
             .where("expires_at", .greaterThan, Timestamp.text(now)).first(decodingColumn: "data", as: String.self)
     }
 
@@ -92,14 +92,19 @@ extension Store {
         }
     }
 
-    /// The user a live token belongs to (and notes its use), or nil.
+    /// The user a live token belongs to (and notes its use, to the minute), or nil.
     public func user(tokenHash: String, now: Date = Date()) async throws -> UserAccount? {
         guard
-            let row = try await sql.select().columns("id", "user_id").from("api_tokens")
+            let row = try await reader.select().columns("id", "user_id", "last_used_at").from("api_tokens")
                 .where("token_hash", .equal, tokenHash).where(SQLColumn("revoked_at"), .is, SQLLiteral.null).first()
         else { return nil }
-        try await sql.update("api_tokens").set("last_used_at", to: Timestamp.text(now))
-            .where("id", .equal, try row.decode(column: "id", as: Int.self)).run()
+        // A write a minute at most, not one per request: a register save would otherwise queue behind another
+        // write on SQLite's one writer only to say the token was used.
+        let lastUsed = try row.decode(column: "last_used_at", as: String?.self)
+        if lastUsed.map({ $0 < Timestamp.text(now.addingTimeInterval(-60)) }) ?? true {
+            try await sql.update("api_tokens").set("last_used_at", to: Timestamp.text(now))
+                .where("id", .equal, try row.decode(column: "id", as: Int.self)).run()
+        }
         return try await user(id: try row.decode(column: "user_id", as: Int.self))
     }
 }

@@ -19,7 +19,7 @@ extension Store {
         let years = Array(range.start.academicYear.startYear...range.end.academicYear.startYear)
         var result: [Int: [YearMarks]] = [:]
         for chunk in pupils.chunked(5000) {
-            let rows = try await sql.raw(
+            let rows = try await reader.raw(
                 """
                 SELECT pupil_id, academic_year, marks FROM pupil_year_marks
                 WHERE pupil_id IN (\(binds: Array(chunk))) AND academic_year IN (\(binds: years))
@@ -69,7 +69,7 @@ extension Store {
 
     /// The mark rows of a pupil in a range, in order: the register as recorded.
     public func marks(of upn: UPN, in range: DateRange) async throws -> [RecordedMark] {
-        let rows = try await sql.raw(
+        let rows = try await reader.raw(
             """
             SELECT m.date, m.session, m.code, m.minutes_late, m.note, m.recorded_by, m.recorded_at FROM marks m
             JOIN pupils p ON p.id = m.pupil_id

@@ -114,14 +114,14 @@ extension Store {
 
     public func user(email: String) async throws -> UserAccount? {
         guard
-            let row = try await sql.select().column("*").from("users")
+            let row = try await reader.select().column("*").from("users")
                 .where("email", .equal, email.lowercased().trimmingCharacters(in: .whitespaces)).first()
         else { return nil }
         return try await user(from: row)
     }
 
     public func user(id: Int) async throws -> UserAccount? {
-        guard let row = try await sql.select().column("*").from("users").where("id", .equal, id).first() else {
+        guard let row = try await reader.select().column("*").from("users").where("id", .equal, id).first() else {
             return nil
         }
         return try await user(from: row)
@@ -140,8 +140,10 @@ extension Store {
 
     private func user(from row: any SQLRow) async throws -> UserAccount {
         let id = try row.decode(column: "id", as: Int.self)
-        let grants = try await sql.select().column("*").from("role_grants").where("user_id", .equal, id).orderBy("id")
-            .all().map(Self.grant(from:))
+        let grants = try await reader.select().column("*").from("role_grants").where("user_id", .equal, id).orderBy(
+            "id"
+        )
+        .all().map(Self.grant(from:))
         return try Self.user(from: row, grants: grants)
     }
 

@@ -129,11 +129,21 @@ public final class Store: Sendable {
     public let rules: SummaryRules
     let databases: Databases
     let eventLoopGroup: MultiThreadedEventLoopGroup
+    /// SQLite files only: read connections beside the one writer (WAL lets readers run while it writes), one per
+    /// core, so a request's reads do not queue behind other requests' transactions.
+    let readers: (databases: Databases, loops: MultiThreadedEventLoopGroup)?
     let threadPool: NIOThreadPool
     let logger: Logger
 
     var database: any Database { databases.database(logger: logger, on: eventLoopGroup.any())! }
     var sql: any SQLDatabase { database as! any SQLDatabase }
+    /// Where a read outside a transaction goes: a read connection for a SQLite file, else the same pool as
+    /// writes (PostgreSQL's pool is already concurrent; an in-memory SQLite database is one connection's own).
+    /// Only for reads of committed data: a transaction's own reads use its connection.
+    var reader: any SQLDatabase {
+        guard let readers else { return sql }
+        return readers.databases.database(logger: logger, on: readers.loops.any())! as! any SQLDatabase
+    }
 
     public init(
         location: DatabaseLocation, codes: CodeTable = .wales2010, rules: SummaryRules = .wrexham2025,
@@ -150,6 +160,14 @@ public final class Store: Sendable {
         threadPool = NIOThreadPool(numberOfThreads: max(2, System.coreCount))
         threadPool.start()
         databases = Databases(threadPool: threadPool, on: eventLoopGroup)
+        if case .sqliteFile(let path) = location {
+            let loops = MultiThreadedEventLoopGroup(numberOfThreads: max(2, System.coreCount))
+            let readDatabases = Databases(threadPool: threadPool, on: loops)
+            readDatabases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
+            readers = (readDatabases, loops)
+        } else {
+            readers = nil
+        }
         switch location {
         case .sqliteFile(let path):
             databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
@@ -190,6 +208,10 @@ public final class Store: Sendable {
     }
 
     public func shutdown() async {
+        if let readers {
+            await readers.databases.shutdownAsync()
+            try? await readers.loops.shutdownGracefully()
+        }
         await databases.shutdownAsync()
         try? await threadPool.shutdownGracefully()
         try? await eventLoopGroup.shutdownGracefully()
