@@ -120,9 +120,12 @@ extension Store {
         } else {
             laestabs = Dictionary(uniqueKeysWithValues: try await schools().map { ($0.id, $0.school.laestab) })
         }
-        return try await transaction { db in
+        let write: @Sendable (any SQLDatabase) async throws -> MarkWriteResult = { db in
             try await self.writeMarks(entries, by: actor, reason: reason, at: now, laestabs: laestabs, on: db)
         }
+        // On SQLite, saves that arrive together share a commit; each is still all or nothing.
+        if let groupCommit { return try await groupCommit.submit(write) }
+        return try await transaction(write)
     }
 
     func writeMarks(

@@ -134,6 +134,8 @@ public final class Store: Sendable {
     let readers: (databases: Databases, loops: MultiThreadedEventLoopGroup)?
     let threadPool: NIOThreadPool
     let logger: Logger
+    /// SQLite files only: register saves committed in batches on the one writer.
+    let groupCommit: GroupCommit?
 
     var database: any Database { databases.database(logger: logger, on: eventLoopGroup.any())! }
     var sql: any SQLDatabase { database as! any SQLDatabase }
@@ -165,8 +167,11 @@ public final class Store: Sendable {
             let readDatabases = Databases(threadPool: threadPool, on: loops)
             readDatabases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
             readers = (readDatabases, loops)
+            let (writers, loop, log) = (databases, eventLoopGroup, logger)
+            groupCommit = GroupCommit { writers.database(logger: log, on: loop.any())! }
         } else {
             readers = nil
+            groupCommit = nil
         }
         switch location {
         case .sqliteFile(let path):
