@@ -159,7 +159,9 @@ public final class Store: Sendable {
         // failing with SQLITE_BUSY when two deferred transactions both try to upgrade.
         let threads = location.isPostgres ? System.coreCount : 1
         eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: threads)
-        threadPool = NIOThreadPool(numberOfThreads: max(2, System.coreCount))
+        // SQLite's calls block the thread they run on (a commit waits for the disk): more threads than cores, so
+        // the read connections are not held up while the writer syncs.
+        threadPool = NIOThreadPool(numberOfThreads: max(8, System.coreCount))
         threadPool.start()
         databases = Databases(threadPool: threadPool, on: eventLoopGroup)
         if case .sqliteFile(let path) = location {
