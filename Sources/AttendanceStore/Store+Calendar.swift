@@ -30,7 +30,9 @@ extension Store {
         _ rows: [Numbered<CalendarEntry>], scope: CalendarScope, by actor: AuditActor = AuditActor("import"),
         source: String? = nil
     ) async throws -> Int {
-        try await transaction { db in
+        defer { reference.clear() }
+        return try await transaction { db in
+            try await Self.referenceChanged(on: db)
             for row in rows {
                 let entry = row.value
                 try await db.insert(into: "calendar_entries")
@@ -55,6 +57,14 @@ extension Store {
 
     /// A school's calendar: its authority's lines and its own.
     public func calendar(for school: School) async throws -> SchoolCalendar {
+        let held = try await referenceData()
+        if let calendar = held.calendars[school.laestab] { return calendar }
+        let calendar = try await readCalendar(for: school)
+        reference.keep(calendar, for: school.laestab, version: held.version)
+        return calendar
+    }
+
+    private func readCalendar(for school: School) async throws -> SchoolCalendar {
         let rows = try await reader.select().columns("kind", "start_date", "end_date", "name").from("calendar_entries")
             .where(
                 "scope", .in,

@@ -35,8 +35,10 @@ extension Store {
             seen[row.value.laestab] = row.line
         }
         guard problems.isEmpty else { throw ImportProblems(problems) }
+        defer { reference.clear() }
         return try await transaction { db in
             for row in rows { try await Self.upsert(row.value, on: db) }
+            try await Self.referenceChanged(on: db)
             try await Self.audit(
                 rows.map {
                     AuditEvent(
@@ -72,13 +74,11 @@ extension Store {
     }
 
     public func schools() async throws -> [StoredSchool] {
-        try await reader.select().column("*").from("schools").orderBy("la_number").orderBy("estab_number").all()
-            .map(Self.school(from:))
+        try await referenceData().schools
     }
 
     public func school(_ laestab: LAESTAB) async throws -> StoredSchool? {
-        try await reader.select().column("*").from("schools").where("laestab", .equal, laestab.description).first()
-            .map(Self.school(from:))
+        try await referenceData().byLaestab[laestab]
     }
 
     /// The school, or an error naming the LAESTAB.

@@ -136,6 +136,8 @@ public final class Store: Sendable {
     let logger: Logger
     /// SQLite files only: register saves committed in batches on the one writer.
     let groupCommit: GroupCommit?
+    /// The schools and calendars in memory (see `ReferenceCache`).
+    let reference = ReferenceCache()
 
     var database: any Database { databases.database(logger: logger, on: eventLoopGroup.any())! }
     var sql: any SQLDatabase { database as! any SQLDatabase }

@@ -15,8 +15,8 @@ let school = LAESTAB(la: 665, estab: 4001)
             try await store.migrate()
             let names = try await store.appliedMigrations()
             #expect(names.first == "M0001_CreateLocalAuthorities")
-            #expect(names.count == 35)
-            #expect(names.last == "M0035_CreatePatrolMatches")
+            #expect(names.count == 36)
+            #expect(names.last == "M0036_CreateReferenceVersion")
             #expect(Set(names).count == names.count)
         }
     }

@@ -38,5 +38,6 @@ enum AllMigrations {
         M0033_CreatePaediatricReferrals(),
         M0034_AddSeniorEsws(),
         M0035_CreatePatrolMatches(),
+        M0036_CreateReferenceVersion(),
     ]
 }
