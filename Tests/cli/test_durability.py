@@ -1,0 +1,115 @@
+"""A server saving registers under load is killed with SIGKILL and restarted, five times: every save it
+acknowledged is in the database afterwards, and no register is half-written (SQLite's group commit answers a save
+only after its batch has committed)."""
+
+import json
+import os
+import queue
+import signal
+import sqlite3
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+
+from test_cli import BIN, demo_into, free_port, run
+
+SCHOOL = "6654001"
+DAYS = ["2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26", "2026-11-27", "2026-11-30"]
+
+
+def start(database, port):
+    server = subprocess.Popen(
+        [BIN, "serve", "--port", str(port), "--database", database, "--procedure-at", "off"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as response:
+                if response.status == 200:
+                    return server
+        except OSError:
+            assert server.poll() is None, "the server stopped"
+            time.sleep(0.2)
+    raise AssertionError("the server did not start")
+
+
+def save(port, token, group, day, half, upns):
+    code = "/" if half == "am" else "\\"
+    body = json.dumps({"marks": [{"upn": upn, "code": code} for upn in upns]}).encode()
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/api/registers/{SCHOOL}/{urllib.request.quote(group)}/{day}/{half}", data=body,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return None  # the server died before it answered: not acknowledged
+
+
+def test_every_acknowledged_save_survives_kill_9(tmp_path):
+    database = str(tmp_path / "durable.sqlite")
+    demo_into(database)
+    run("users", "add", "--email", "saver@example.org", "--role", "attendance_administrator", "--school", SCHOOL,
+        "--database", database)
+    token = run("users", "token", "--email", "saver@example.org", "--database", database).stdout.strip().split()[-1]
+    with sqlite3.connect(database) as db:
+        rows = db.execute(
+            "SELECT p.registration_group, p.upn FROM pupils p JOIN enrolments e ON e.pupil_id = p.id "
+            "JOIN schools s ON s.id = e.school_id WHERE s.laestab = ? AND e.on_roll_to IS NULL", (SCHOOL,)).fetchall()
+        assert db.execute("SELECT count(*) FROM marks WHERE date >= ?", (DAYS[0],)).fetchone()[0] == 0
+    groups = {}
+    for group, upn in rows:
+        groups.setdefault(group, []).append(upn)
+    every = [(group, day, half) for day in DAYS for half in ("am", "pm") for group in sorted(groups)]
+    rounds = [every[i::5] for i in range(5)]  # twelve registers a round
+    acknowledged, tried = [], []
+    lock = threading.Lock()
+    port = free_port()
+    for registers in rounds:
+        server = start(database, port)
+        waiting = queue.Queue()
+        for register in registers:
+            waiting.put(register)
+        saved = threading.Semaphore(0)
+
+        def client():
+            while True:
+                try:
+                    register = waiting.get_nowait()
+                except queue.Empty:
+                    return
+                with lock:
+                    tried.append(register)
+                if save(port, token, *register, groups[register[0]]) == 200:
+                    with lock:
+                        acknowledged.append(register)
+                    saved.release()
+
+        clients = [threading.Thread(target=client) for _ in range(6)]
+        for thread in clients:
+            thread.start()
+        # Half the round's registers saved, the rest in flight or waiting: kill.
+        for _ in range(len(registers) // 2):
+            saved.acquire(timeout=30)
+        server.send_signal(signal.SIGKILL)
+        server.wait(timeout=30)
+        for thread in clients:
+            thread.join(timeout=60)
+    assert len(acknowledged) >= 10, "the server should have saved registers between the kills"
+    assert len(tried) > len(acknowledged), "some saves should have been in flight at a kill"
+    server = start(database, port)  # the last start recovers the WAL as any would
+    server.terminate()
+    server.wait(timeout=30)
+    with sqlite3.connect(database) as db:
+        def marks(group, day, half):
+            return db.execute(
+                "SELECT count(*) FROM marks m JOIN pupils p ON p.id = m.pupil_id "
+                "WHERE p.registration_group = ? AND m.date = ? AND m.session = ?", (group, day, half.upper())).fetchone()[0]
+        for register in acknowledged:
+            assert marks(*register) == len(groups[register[0]]), f"acknowledged save {register} lost"
+        for register in tried:
+            assert marks(*register) in (0, len(groups[register[0]])), f"save {register} half-written"
