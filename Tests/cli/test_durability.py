@@ -3,7 +3,6 @@ acknowledged is in the database afterwards, and no register is half-written (SQL
 only after its batch has committed)."""
 
 import json
-import os
 import queue
 import signal
 import sqlite3
