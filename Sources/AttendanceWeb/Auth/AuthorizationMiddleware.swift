@@ -71,6 +71,15 @@ struct AuthorizationMiddleware: AsyncMiddleware {
                 throw Abort(principal.allows(.viewAuthority, .none) ? .notFound : .forbidden)
             }
             let date = request.parameters.get("date").flatMap { LocalDate(iso: $0) } ?? request.context.today
+            // One session's register: its lines give the year groups, and the route reads them from here rather
+            // than the group's roll a second time.
+            if let half = request.parameters.get("session").flatMap({ SessionHalf(text: $0) }) {
+                let lines = try await request.context.store.registerLines(
+                    school: school.school.laestab, group: group, session: SchoolSession(date, half))
+                request.storage[RegisterLinesKey.self] = lines
+                return .registrationGroup(
+                    GroupPlacement(school: laestab, group: group, yearGroups: Set(lines.map(\.pupil.yearGroup))))
+            }
             let years = try await request.context.store.yearGroups(
                 school: school.school.laestab, group: group, on: date)
             return .registrationGroup(GroupPlacement(school: laestab, group: group, yearGroups: years))
@@ -143,4 +152,9 @@ extension Request {
         let placement = stored.placement(on: context.today)
         return placement.currentSchools.contains(school) && pupilView(placement) == .full
     }
+}
+
+/// The register lines the authorisation read for a session's register, passed on to the route.
+struct RegisterLinesKey: StorageKey {
+    typealias Value = [RegisterLine]
 }

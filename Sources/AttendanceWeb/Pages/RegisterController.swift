@@ -72,8 +72,16 @@ enum RegisterController {
         let store = request.context.store
         let school = try await store.requireSchool(placement.school)
         let session = SchoolSession(date, half)
-        let lines = try await store.registerLines(
-            school: school.school.laestab, group: placement.group, session: session)
+        // The lines the authorisation read, once: a second call (the page again after a conflicting save) reads
+        // the register as it stands now.
+        let lines: [RegisterLine]
+        if let read = request.storage[RegisterLinesKey.self] {
+            lines = read
+            request.storage[RegisterLinesKey.self] = nil
+        } else {
+            lines = try await store.registerLines(
+                school: school.school.laestab, group: placement.group, session: session)
+        }
         guard !lines.isEmpty else { throw Abort(.notFound, reason: "error.register.noGroup") }
         return Context(
             school: school, group: placement.group, session: session, lines: lines,

@@ -152,9 +152,11 @@ enum BenchHTTP {
             latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]
         }
         report.add("register saves (\(clients) clients, 30 pupils each)", Double(saved), "registers")
-        report.add("register saves per second", Double(saved) / wall, "registers/s", atLeast: 500)
+        // Issue 18's targets: 500 saves a second with p99 ≤ 50 ms on SQLite, 300 with p99 ≤ 100 ms on PostgreSQL.
+        let postgres = report.database == "postgresql"
+        report.add("register saves per second", Double(saved) / wall, "registers/s", atLeast: postgres ? 300 : 500)
         report.add("register save latency p50", percentile(0.5), "ms")
-        report.add("register save latency p99", percentile(0.99), "ms", atMost: 50)
+        report.add("register save latency p99", percentile(0.99), "ms", atMost: postgres ? 100 : 50)
         report.add("register save latency max", latencies.last ?? 0, "ms")
         if failures > 0 {
             report.notes.append(
@@ -164,7 +166,7 @@ enum BenchHTTP {
         report.add("server resident memory after start", Double(idle) / 1_048_576, "MB")
         report.add(
             "server peak resident memory", Double(peak) / 1_048_576, "MB",
-            atMost: report.pupils <= 22_000 ? 200 : nil)
+            atMost: report.pupils <= 22_000 ? 64 : nil)
     }
 }
 

@@ -41,7 +41,7 @@ enum BenchQueries {
         let largest = try await store.schools().first { $0.school.estabNumber == 4001 }?.school.laestab ?? schools[0]
         var size = 0
         let school = try await best(5) { size = try await store.schoolReport(largest, in: range).count }
-        report.add("whole-school report, \(size) pupils, full year", school, "ms", atMost: size >= 1500 ? 50 : nil)
+        report.add("whole-school report, \(size) pupils, full year", school, "ms", atMost: size >= 1500 ? 10 : nil)
         report.procedureMS = procedure
         report.summariesMS = everyPupil
     }
