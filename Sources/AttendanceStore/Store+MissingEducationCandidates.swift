@@ -35,9 +35,11 @@ extension Store {
             guard let first = line.due.sessions.first?.date, let last = line.due.sessions.last?.date,
                 try await onRollToday(upn, at: line.school)
             else { continue }
+            // Still going: nothing since but unauthorised absence (a late mark, even after the register closed,
+            // means the child was seen, as the rule itself counts it).
             if let after = DateRange(last.adding(days: 1), today),
-                try await marks(of: upn, in: after).contains(where: {
-                    codes[$0.mark.code]?.category != .unauthorised
+                try await marks(of: upn, in: after).contains(where: { recorded in
+                    codes[recorded.mark.code].map { $0.category != .unauthorised || $0.isLate } ?? true
                 })
             {
                 continue

@@ -16,14 +16,15 @@ extension StoreTests {
             try await loadFixture(store)
             let office = AuditActor("office@example.org"), lead = AuditActor("lead@example.org")
             let schoolDays = [5, 6, 7, 8, 9, 12, 13, 14, 15, 16].map { "2026-01-\($0 < 10 ? "0" : "")\($0)" }
-            // Alys and Cai: ten school days of O; Cai is back on Monday the 19th.
+            // Alys and Cai: ten school days of O; Cai is back on Monday the 19th (late, after the register closed:
+            // seen all the same).
             try await store.importMarks(
                 try ImportParser.marks(
                     marksCSV(
                         [alys, cai].flatMap { upn in
                             schoolDays.flatMap { ["\(upn),\($0),AM,O,", "\(upn),\($0),PM,O,"] }
                         }
-                            + ["\(cai),2026-01-19,AM,/,"]), codes: .wales2010), school: school, source: "t.csv")
+                            + ["\(cai),2026-01-19,AM,U,25"]), codes: .wales2010), school: school, source: "t.csv")
             let today = day("2026-01-23")
             let candidates = {
                 try await store.missingEducationCandidates(policy: .wrexham2025, school: school, today: today)
