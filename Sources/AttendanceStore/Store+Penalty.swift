@@ -241,11 +241,6 @@ extension Store {
         try await penaltyDeclines(where: "p.upn = \(bind: upn.value)").values.flatMap { $0 }
     }
 
-    /// The same for a school's pupils, by pupil id: one query for a procedure run.
-    func penaltyDeclines(schoolID: Int) async throws -> [Int: [LocalDate]] {
-        try await penaltyDeclines(where: "c.school_id = \(bind: schoolID)")
-    }
-
     private func penaltyDeclines(where condition: SQLQueryString) async throws -> [Int: [LocalDate]] {
         let rows = try await sql.raw(
             """

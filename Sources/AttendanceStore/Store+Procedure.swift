@@ -44,18 +44,23 @@ extension Store {
         var result = ProcedureRunResult()
         let allSchools = try await schools()
         let laestabs = Dictionary(uniqueKeysWithValues: allSchools.map { ($0.id, $0.school.laestab) })
-        for school in allSchools where only == nil || school.school.laestab == only {
+        let running = allSchools.filter { only == nil || $0.school.laestab == only }
+        var inputs = try await procedureInputs(school: only == nil ? nil : running.first?.id, asOf: asOf)
+        let severalRolls = inputs.onSeveralRolls
+        for school in running {
             let calendar = try await calendar(for: school.school)
             if schoolDaysOnly && !calendar.isSchoolDay(asOf) { continue }
             if !dryRun {
                 try await closeEarlierYears(schoolID: school.id, school: school.school.laestab, year: year, at: now)
             }
-            let roll = try await rollIDs(of: school.id, on: asOf)
-            let ids = roll.map(\.id)
-            let marks = try await yearMarks(pupils: ids, range: DateRange(year.firstDay, asOf)!)
-            let recorded = try await procedureActions(pupils: ids, year: year)
-            let contacted = try await contactedDays(schoolID: school.id, in: DateRange(year.firstDay, asOf)!)
-            let declined = try await penaltyDeclines(schoolID: school.id)
+            let roll = inputs.roll[school.id] ?? []
+            if !dryRun, !severalRolls.isEmpty {
+                try await refresh(&inputs, pupils: roll.map(\.id).filter(severalRolls.contains), year: year)
+            }
+            let marks = inputs.marks
+            let recorded = inputs.recorded
+            let contacted = inputs.contacted[school.id] ?? [:]
+            let declined = inputs.declined[school.id] ?? [:]
             let days = ProcedureEngine.Days(calendar: calendar, year: year, asOf: asOf, policy: policy)
             // The rules are pure: both cores share a school's pupils.
             let outcomes = await withTaskGroup(of: [(Int, ProcedureEngine.Outcome)].self) { group in
@@ -63,8 +68,7 @@ extension Store {
                     group.addTask {
                         part.map { index in
                             let entry = roll[index]
-                            let yearMarks =
-                                marks[entry.id]?.first { $0.academicYear == year } ?? YearMarks(academicYear: year)
+                            let yearMarks = marks[entry.id] ?? YearMarks(academicYear: year)
                             let pupilActions = recorded[entry.id] ?? []
                             return (
                                 index,
@@ -223,23 +227,6 @@ extension Store {
         return result
     }
 
-    /// Days on which the school reached a parent, or recorded a reason, for each pupil's absence.
-    func contactedDays(schoolID: Int, in range: DateRange) async throws -> [Int: Set<LocalDate>] {
-        let rows = try await sql.raw(
-            """
-            SELECT pupil_id, date FROM contact_attempts WHERE school_id = \(bind: schoolID)
-            AND date >= \(bind: range.start.iso) AND date <= \(bind: range.end.iso)
-            AND (outcome = 'reached' OR proposed_code IS NOT NULL)
-            """
-        ).all()
-        var result: [Int: Set<LocalDate>] = [:]
-        for row in rows {
-            guard let date = LocalDate(iso: try row.decode(column: "date", as: String.self)) else { continue }
-            result[try row.decode(column: "pupil_id", as: Int.self), default: []].insert(date)
-        }
-        return result
-    }
-
     /// Closes a school's actions still pending from earlier school years: each action is once per pupil per
     /// school year, so last year's are neither due nor withdrawn now; they end with the year.
     func closeEarlierYears(schoolID: Int, school: LAESTAB, year: AcademicYear, at now: Date) async throws {
@@ -263,24 +250,6 @@ extension Store {
         }
     }
 
-    /// Ids, UPNs and dates of birth of the pupils on a school's roll on a day: all a procedure run needs.
-    func rollIDs(of schoolID: Int, on date: LocalDate) async throws -> [(id: Int, upn: UPN, dateOfBirth: LocalDate)] {
-        var seen = Set<Int>()
-        return try await sql.raw(
-            """
-            SELECT p.id, p.upn, p.date_of_birth FROM enrolments e JOIN pupils p ON p.id = e.pupil_id
-            WHERE e.school_id = \(bind: schoolID) AND e.on_roll_from <= \(bind: date.iso)
-            AND (e.on_roll_to IS NULL OR e.on_roll_to >= \(bind: date.iso)) ORDER BY p.upn
-            """
-        ).all().compactMap { row in
-            let id = try row.decode(column: "id", as: Int.self)
-            guard seen.insert(id).inserted,
-                let born = LocalDate(iso: try row.decode(column: "date_of_birth", as: String.self))
-            else { return nil }
-            return (id, try UPN(try row.decode(column: "upn", as: String.self)), born)
-        }
-    }
-
     struct StoredAction {
         let pupilID: Int
         let action: RecordedAction
@@ -290,17 +259,17 @@ extension Store {
         let due: DueAction
     }
 
-    /// The pupils' actions of one school year (an earlier year's never count towards this one's).
-    func procedureActions(pupils: [Int], year: AcademicYear) async throws -> [Int: [StoredAction]] {
+    /// The actions a condition on `procedure_actions` selects, by pupil id (a run asks for one school year's:
+    /// an earlier year's never count towards this one's).
+    func procedureActions(where condition: SQLQueryString) async throws -> [Int: [StoredAction]] {
         var result: [Int: [StoredAction]] = [:]
-        for chunk in pupils.chunked(5000) where !chunk.isEmpty {
-            let rows = try await sql.select()
-                .columns(
-                    "pupil_id", "key", "action", "status", "status_changed_at", "recorded_at", "basis", "count",
-                    "sessions"
-                )
-                .from("procedure_actions").where("pupil_id", .in, Array(chunk))
-                .where("academic_year", .equal, year.startYear).all()
+        do {
+            let rows = try await reader.raw(
+                """
+                SELECT pupil_id, "key", action, status, status_changed_at, recorded_at, basis, "count", sessions
+                FROM procedure_actions WHERE
+                """ + " " + condition
+            ).all()
             for row in rows {
                 guard let action = ProcedureAction(rawValue: try row.decode(column: "action", as: String.self)),
                     let status = RecordedAction.Status(rawValue: try row.decode(column: "status", as: String.self))

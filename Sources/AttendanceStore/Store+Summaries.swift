@@ -19,19 +19,60 @@ extension Store {
         let years = Array(range.start.academicYear.startYear...range.end.academicYear.startYear)
         var result: [Int: [YearMarks]] = [:]
         for chunk in pupils.chunked(5000) {
-            let rows = try await reader.raw(
-                """
-                SELECT pupil_id, academic_year, marks FROM pupil_year_marks
-                WHERE pupil_id IN (\(binds: Array(chunk))) AND academic_year IN (\(binds: years))
-                """
-            ).all()
-            for row in rows {
-                let year = AcademicYear(startYear: try row.decode(column: "academic_year", as: Int.self))
-                let bytes = try row.decode(column: "marks", as: Data.self)
-                result[try row.decode(column: "pupil_id", as: Int.self), default: []]
-                    .append(YearMarks(academicYear: year, bytes: Array(bytes)))
+            let condition: SQLQueryString =
+                "pupil_id IN (\(binds: Array(chunk))) AND academic_year IN (\(binds: years))"
+            for (pupil, marks) in try await yearMarkRows(where: condition) {
+                result[pupil, default: []].append(marks)
             }
         }
+        return result
+    }
+
+    /// The year strings a condition selects. On SQLite they come back as one row (the pupils, the years and the
+    /// lengths as lists beside one blob of every string in the same order): SQLiteNIO hands each row to the event
+    /// loop on its own, which costs more than reading the row, so a school's 1,500 rows cost ~15 ms and one row
+    /// under 2. PostgreSQL sends rows in bulk already.
+    func yearMarkRows(where condition: SQLQueryString) async throws -> [(pupil: Int, marks: YearMarks)] {
+        guard !location.isPostgres else {
+            return try await reader.raw(
+                "SELECT pupil_id, academic_year, marks FROM pupil_year_marks WHERE " + condition
+            )
+            .all().map { row in
+                (
+                    try row.decode(column: "pupil_id", as: Int.self),
+                    YearMarks(
+                        academicYear: AcademicYear(startYear: try row.decode(column: "academic_year", as: Int.self)),
+                        bytes: Array(try row.decode(column: "marks", as: Data.self)))
+                )
+            }
+        }
+        // Both lists and the blob aggregate the same rows in the same pass, so their orders agree.
+        guard
+            let row = try await reader.raw(
+                """
+                SELECT group_concat(pupil_id || ' ' || academic_year || ' ' || length(marks), ',') AS keys,
+                CAST(group_concat(marks, '') AS BLOB) AS bytes FROM pupil_year_marks WHERE
+                """ + " " + condition
+            ).first(),
+            let keys = try row.decode(column: "keys", as: String?.self)
+        else { return [] }
+        let bytes = try row.decode(column: "bytes", as: Data.self)
+        var result: [(pupil: Int, marks: YearMarks)] = []
+        var offset = bytes.startIndex
+        for entry in keys.split(separator: ",") {
+            let parts = entry.split(separator: " ")
+            guard parts.count == 3, let pupil = Int(parts[0]), let year = Int(parts[1]), let length = Int(parts[2]),
+                offset + length <= bytes.endIndex
+            else { throw StoreError.corrupt("a year of marks that does not read back") }
+            result.append(
+                (
+                    pupil,
+                    YearMarks(
+                        academicYear: AcademicYear(startYear: year), bytes: Array(bytes[offset..<offset + length]))
+                ))
+            offset += length
+        }
+        guard offset == bytes.endIndex else { throw StoreError.corrupt("a year of marks that does not read back") }
         return result
     }
 

@@ -7,7 +7,8 @@ import Testing
     @Test(arguments: [
         ("2024-02-29", true), ("2025-02-29", false), ("2000-02-29", true), ("1900-02-29", false),
         ("2025-04-31", false), ("2025-13-01", false), ("2025-1-01", false), ("20250101", false),
-        ("2025-12-31", true), ("abcd-ef-gh", false),
+        ("2025-12-31", true), ("abcd-ef-gh", false), ("0001-01-01", true), ("2025-01-011", false),
+        ("2025-01-0", false), ("2025-01--1", false), ("2025/01/01", false), ("", false),
     ])
     func parsesOnlyRealDays(text: String, valid: Bool) {
         #expect((LocalDate(iso: text) != nil) == valid)

@@ -71,6 +71,42 @@ import Testing
         }
     }
 
+    /// A run over the authority reads every school's roll, marks and actions at once; a pupil on two schools'
+    /// rolls (dual registration) is read again before the second school, so the action the first school's part
+    /// recorded is not recorded twice, and a second run records nothing.
+    @Test(arguments: TestDatabase.available)
+    func aPupilOnTwoRollsIsRecordedOnceInAWholeAuthorityRun(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            try await loadFixture(store)
+            let other = LAESTAB(la: 665, estab: 2001)
+            try await store.importPupils(
+                try ImportParser.pupils(
+                    """
+                    upn,surname,forename,dob,sex,year_group,registration_group,fsm,lac,on_roll_from,on_roll_to
+                    \(alys),Jones,Alys,2014-03-02,F,7,7A,N,N,2025-09-01,
+                    """), school: other)
+            let calendar = try await store.calendar(for: try await store.requireSchool(school).school)
+            let lines = calendar.sessions(in: DateRange(day("2025-11-03"), day("2025-11-14"))!).map {
+                "\(alys),\($0.date),\($0.half.rawValue),O,"
+            }
+            try await store.importMarks(
+                try ImportParser.marks(marksCSV(lines), codes: store.codes), school: school, source: "m.csv")
+            let asOf = day("2025-11-14")
+            let dry = try await store.runProcedure(policy: .wrexham2025, asOf: asOf, dryRun: true)
+            // Listed under each school whose roll she is on.
+            #expect(
+                Set(dry.lines.filter { $0.upn == alys && $0.due.action == .letter1 }.map(\.school)) == [school, other])
+            let first = try await store.runProcedure(policy: .wrexham2025, asOf: asOf, dryRun: false)
+            #expect(first.recorded > 0)
+            let letters = try await store.sql.raw(
+                "SELECT COUNT(*) AS n FROM procedure_actions WHERE key = 'letter_1/2025'"
+            ).first()?.decode(column: "n", as: Int.self)
+            #expect(letters == 1)
+            let second = try await store.runProcedure(policy: .wrexham2025, asOf: asOf, dryRun: false)
+            #expect(second.recorded == 0 && second.withdrawn == 0)
+        }
+    }
+
     /// Writes an action row directly, as an earlier run (or an earlier year) left it.
     static func record(
         _ store: Store, upn: UPN, year: Int, key: String, action: ProcedureAction, status: RecordedAction.Status,

@@ -26,7 +26,7 @@ public struct SchoolSession: Hashable, Comparable, Sendable, CustomStringConvert
     }
 
     /// "2025-10-06 AM", the form used in exports and procedure output.
-    public var description: String { "\(date.iso) \(half.rawValue)" }
+    public var description: String { date.iso + (half == .am ? " AM" : " PM") }
 
     /// Position of this session in its academic year's compact mark string.
     public var slotInAcademicYear: Int {

@@ -22,9 +22,19 @@ extension ProcedureEngine {
             term = calendar.term(containing: asOf)
             schoolDaysToNextBreak = calendar.schoolDaysToNextBreak(from: asOf)
             firstDay = year.firstDay
+            dates = (0...max(0, year.firstDay.days(until: asOf))).map(year.firstDay.adding(days:))
         }
 
         let firstDay: LocalDate
+        /// Each day of the year from its first through `asOf`, by offset: a session's date without date arithmetic.
+        let dates: [LocalDate]
+
+        /// The session at a slot of the year's compact string.
+        func session(_ slot: Int) -> SchoolSession {
+            let day = slot / 2
+            let date = day < dates.count ? dates[day] : firstDay.adding(days: day)
+            return SchoolSession(date, slot % 2 == 0 ? .am : .pm)
+        }
 
         /// Marks on days up to `asOf` only: the first slot after it, within a year of `count` slots.
         func slotLimit(_ count: Int) -> Int { max(0, min(count, (firstDay.days(until: asOf) + 1) * 2)) }

@@ -100,8 +100,12 @@ public struct ProcedureEngine: Sendable {
             contacted: contacted, penaltyDeclined: penaltyDeclined)
         var due: [DueAction] = []
         for rule in Self.rules {
-            due += rule.due(pupil, found: due).filter { compulsoryAge || !Self.compulsoryAgeOnly.contains($0.action) }
+            let found = rule.due(pupil, found: due)
+            guard !found.isEmpty else { continue }
+            due += compulsoryAge ? found : found.filter { !Self.compulsoryAgeOnly.contains($0.action) }
         }
+        // Nothing recorded yet: everything due is new and nothing can be withdrawn.
+        guard !recorded.isEmpty else { return Outcome(due: due, new: due, withdraw: []) }
         let live = Set(recorded.filter { $0.status != .withdrawn }.map(\.key))
         let dueKeys = Set(due.map(\.key))
         let withdraw = recorded.filter { action in

@@ -71,7 +71,7 @@ struct PupilYear {
         converting = noReason.filter { days.schoolDays(afterSlot: $0) >= engine.policy.noReasonSchoolDays }
     }
 
-    func session(_ slot: Int) -> SchoolSession { SchoolSession(academicYear: year, slot: slot) }
+    func session(_ slot: Int) -> SchoolSession { days.session(slot) }
 
     /// The code id's flags (see `ProcedureEngine.Flag`).
     func flags(_ slot: Int) -> UInt8 { engine.flagsByID[Int(bytes[slot])] }

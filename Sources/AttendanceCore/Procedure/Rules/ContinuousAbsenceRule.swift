@@ -21,13 +21,22 @@ struct ContinuousAbsenceRule: ProcedureRule {
                         sessions: run.flatMap(marked).map(pupil.session),
                         key: ProcedureAction.continuousAbsenceReport.key(pupil.year.firstDay.adding(days: run[0]).iso)))
             }
-            run = []
+            run.removeAll(keepingCapacity: true)
         }
+        // Each school day's marks read in place (a day is in a run when it has a mark and every mark is an
+        // unauthorised absence): this loop runs for every school day of every pupil.
         for day in pupil.days.schoolDayOffsets where day * 2 + 1 >= firstSlot {
-            let slots = marked(day)
-            if !slots.isEmpty && slots.allSatisfy({ pupil.flags($0) & Flag.unauthorisedNotLate != 0 }) {
+            var marks = 0
+            var unauthorised = 0
+            for slot in (day * 2)...(day * 2 + 1) where slot < limit && pupil.bytes[slot] != 0 {
+                let flags = pupil.flags(slot)
+                guard flags & Flag.known != 0 else { continue }
+                marks += 1
+                if flags & Flag.unauthorisedNotLate != 0 { unauthorised += 1 }
+            }
+            if marks > 0 && unauthorised == marks {
                 run.append(day)
-            } else {
+            } else if !run.isEmpty {
                 close()
             }
         }

@@ -12,7 +12,7 @@ struct PenaltyNoticeRule: ProcedureRule {
         var slots: [Int] = []
         for criterion in Self.criteria(
             engine: pupil.engine, bytes: pupil.bytes, limit: pupil.limit, term: counting, year: pupil.year,
-            converting: Set(pupil.converting))
+            converting: pupil.converting.isEmpty ? [] : Set(pupil.converting))
         where criterion.found.count >= criterion.needed {
             met.append(criterion.basis)
             slots += criterion.found
@@ -47,22 +47,24 @@ struct PenaltyNoticeRule: ProcedureRule {
         guard first < last else { return [] }
         let policy = engine.policy.fixedPenaltyPerTerm
         typealias Flag = ProcedureEngine.Flag
-        let criteria: [(String, Int, (Int) -> Bool)] = [
-            (
-                "unauthorised", policy.unauthorisedSessions,
-                { engine.penaltyByID[Int(bytes[$0])] || converting.contains($0) }
-            ),
-            (
-                "late_after_close", policy.lateAfterCloseSessions,
-                { engine.flagsByID[Int(bytes[$0])] & Flag.lateAfterClose != 0 }
-            ),
-            (
-                "unagreed_holiday", policy.unagreedHolidaySessions,
-                { engine.flagsByID[Int(bytes[$0])] & Flag.holidayNotAgreed != 0 }
-            ),
-        ]
-        return criteria.map { basis, needed, counts in
-            (basis, needed, (first..<last).filter { bytes[$0] != 0 && counts($0) })
+        // One pass over the term, each criterion read from the code's flags.
+        var unauthorised: [Int] = []
+        var late: [Int] = []
+        var holiday: [Int] = []
+        for slot in first..<last {
+            let id = Int(bytes[slot])
+            guard id != 0 else { continue }
+            if engine.penaltyByID[id] || (!converting.isEmpty && converting.contains(slot)) {
+                unauthorised.append(slot)
+            }
+            let flags = engine.flagsByID[id]
+            if flags & Flag.lateAfterClose != 0 { late.append(slot) }
+            if flags & Flag.holidayNotAgreed != 0 { holiday.append(slot) }
         }
+        return [
+            ("unauthorised", policy.unauthorisedSessions, unauthorised),
+            ("late_after_close", policy.lateAfterCloseSessions, late),
+            ("unagreed_holiday", policy.unagreedHolidaySessions, holiday),
+        ]
     }
 }
