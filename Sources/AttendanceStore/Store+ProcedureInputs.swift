@@ -41,12 +41,12 @@ extension Store {
             WHERE e.on_roll_from <= \(bind: asOf.iso) AND (e.on_roll_to IS NULL OR e.on_roll_to >= \(bind: asOf.iso))
             """ + atSchool + " ORDER BY e.school_id, p.upn"
         ).all()
-        var seen = Set<[Int]>()
+        var seen = Set<Int64>()
         for row in rows {
             let schoolID = try row.decode(column: "school_id", as: Int.self)
             let id = try row.decode(column: "id", as: Int.self)
             // A pupil with two spells on one roll (left and rejoined) is one line.
-            guard seen.insert([schoolID, id]).inserted,
+            guard seen.insert(Int64(schoolID) << 32 | Int64(id)).inserted,
                 let born = LocalDate(iso: try row.decode(column: "date_of_birth", as: String.self))
             else { continue }
             inputs.roll[schoolID, default: []].append(

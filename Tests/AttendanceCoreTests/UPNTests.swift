@@ -16,6 +16,10 @@ import Testing
         ("B8012000050011", .wrongLength(14)),
         ("B80120000A001", .badCharacter(position: 10)),
         ("B80120000500I", .badCharacter(position: 13)),  // I is not in the table
+        ("B8012000A50é1", .badCharacter(position: 9)),  // the first character not allowed, before the é
+        ("B80120000500é", .badCharacter(position: 13)),
+        ("É801200005001", .wrongCheckLetter(expected: "B")),
+        ("B80120000500\r\n", .badCharacter(position: 13)),  // CR LF is one character, as a person counts
     ])
     func validation(text: String, problem: UPN.Problem?) {
         do {

@@ -22,11 +22,21 @@ public struct UPN: Hashable, Sendable, Codable, CustomStringConvertible, Compara
 
     /// Validates a UPN, including its check letter.
     public init(_ text: String) throws(Problem) {
-        let chars = Array(text.uppercased())
-        guard chars.count == 13 else { throw .wrongLength(chars.count) }
-        let expected = try UPN.checkLetter(forBody: String(chars[1...]))
-        guard chars[0] == expected else { throw .wrongCheckLetter(expected: expected) }
-        self.value = String(chars)
+        let upper = text.uppercased()
+        // Printable ASCII (every valid UPN) is read byte by byte: every pupil read from the database comes here.
+        guard upper.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
+            let chars = Array(upper)
+            guard chars.count == 13 else { throw .wrongLength(chars.count) }
+            let expected = try UPN.checkLetter(forBody: String(chars[1...]))
+            throw .wrongCheckLetter(expected: expected)
+        }
+        let bytes = upper.utf8
+        guard bytes.count == 13 else { throw .wrongLength(bytes.count) }
+        let expected = try UPN.checkValue(ascii: bytes.dropFirst())
+        guard bytes.first == Self.letterBytes[expected] else {
+            throw .wrongCheckLetter(expected: Self.letters[expected])
+        }
+        self.value = upper
     }
 
     /// Whether this is a temporary UPN (its last character is a letter).
@@ -34,22 +44,37 @@ public struct UPN: Hashable, Sendable, Codable, CustomStringConvertible, Compara
 
     /// The check letter for the 12 characters after it; throws when a character is not allowed.
     public static func checkLetter(forBody body: String) throws(Problem) -> Character {
-        let chars = Array(body.uppercased())
-        guard chars.count == 12 else { throw .wrongLength(chars.count + 1) }
+        let upper = body.uppercased()
+        guard upper.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
+            // Not a UPN's characters: say where, counting characters as a person does.
+            let chars = Array(upper)
+            guard chars.count == 12 else { throw .wrongLength(chars.count + 1) }
+            for (offset, char) in chars.enumerated() where !(char.isASCII && char.wholeNumberValue != nil) {
+                guard offset == 11, letters.contains(char) else { throw .badCharacter(position: offset + 2) }
+            }
+            throw .badCharacter(position: 13)
+        }
+        guard upper.utf8.count == 12 else { throw .wrongLength(upper.utf8.count + 1) }
+        return letters[try checkValue(ascii: upper.utf8)]
+    }
+
+    static let letterBytes = Array("ABCDEFGHJKLMNPQRTUVWXYZ".utf8)
+
+    /// The check letter's place in the table for twelve upper-case ASCII characters.
+    private static func checkValue(ascii body: some Collection<UInt8>) throws(Problem) -> Int {
         var sum = 0
-        for (offset, char) in chars.enumerated() {
-            let weight = offset + 2
+        for (offset, byte) in body.enumerated() {
             let value: Int
-            if let digit = char.wholeNumberValue, char.isASCII {
-                value = digit
-            } else if offset == 11, let index = letters.firstIndex(of: char) {
+            if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                value = Int(byte - UInt8(ascii: "0"))
+            } else if offset == 11, let index = letterBytes.firstIndex(of: byte) {
                 value = index  // a temporary UPN's final letter, valued by the same table
             } else {
                 throw .badCharacter(position: offset + 2)
             }
-            sum += value * weight
+            sum += value * (offset + 2)
         }
-        return letters[sum % 23]
+        return sum % 23
     }
 
     /// Builds a valid UPN from its parts (used by the demo and tests).

@@ -26,6 +26,11 @@ struct BenchCommand: AsyncParsableCommand {
             "An SQLite file (replaced) or an empty PostgreSQL database; default: a temporary SQLite file.",
             valueName: "path|url"))
     var database: String?
+    @Option(
+        help: ArgumentHelp(
+            "An empty PostgreSQL database: the same authority is loaded there too and the register saves measured on it.",
+            valueName: "url"))
+    var postgres: String?
     @Option(help: "Concurrent HTTP clients saving registers.") var clients = 64
     @Option(help: "How long the clients save registers, in seconds.") var seconds = 10
     @Option(help: ArgumentHelp("Where to write the JSON (default bench-PUPILS.json).", valueName: "file"))
@@ -34,6 +39,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(help: "Keep the database and the export afterwards.") var keep = false
 
     func validate() throws {
+        if let postgres, !DatabaseLocation(postgres).isPostgres {
+            throw ValidationError("--postgres: a postgres:// URL")
+        }
         guard pupils >= 100 else { throw ValidationError("--pupils: at least 100") }
         guard clients >= 1, seconds >= 1 else { throw ValidationError("--clients and --seconds: at least 1") }
     }
@@ -67,16 +75,49 @@ struct BenchCommand: AsyncParsableCommand {
             await store.shutdown()
             try await BenchHTTP.drive(
                 database: database ?? location.sqlitePath ?? "", token: token, registers: registers,
-                clients: clients, seconds: seconds, report: &report)
+                clients: clients, seconds: seconds, postgres: location.isPostgres, report: &report)
         } catch {
             await store.shutdown()
             throw error
+        }
+        if let postgres, !location.isPostgres {
+            try await savesOnPostgres(postgres, authority: authority, logger: logger, report: &report)
         }
         report.finish(command: CommandLine.arguments)
         print(report.table())
         let out = json ?? "bench-\(pupils).json"
         try report.json().write(to: URL(fileURLWithPath: out))
         print("figures written to \(out)")
+    }
+}
+
+extension BenchCommand {
+    /// The same authority loaded into PostgreSQL (its figures kept apart: the run's import is SQLite's), then the
+    /// same clients saving the same registers through a server on it.
+    func savesOnPostgres(_ url: String, authority: BenchAuthority, logger: Logger, report: inout BenchReport)
+        async throws
+    {
+        let store = try Store(location: DatabaseLocation(url), logger: logger)
+        let registers: [BenchRegister]
+        let token: String
+        do {
+            try await store.migrate()
+            guard try await store.isEmpty() else {
+                throw ValidationError("--postgres: the database is not empty; give an empty database")
+            }
+            var loading = BenchReport(pupils: pupils, seed: seed)
+            registers = try await BenchLoad.load(authority, into: store, report: &loading)
+            let marksPerSecond = loading.figures.first { $0.name == "import throughput" }?.value ?? 0
+            report.add("import throughput, PostgreSQL", marksPerSecond, "marks/s")
+            token = try await BenchHTTP.prepareUser(store: store, schools: authority.plans.count)
+            await store.shutdown()
+        } catch {
+            await store.shutdown()
+            throw error
+        }
+        try await BenchHTTP.drive(
+            database: url, token: token, registers: registers, clients: clients, seconds: seconds, postgres: true,
+            report: &report)
     }
 }
 

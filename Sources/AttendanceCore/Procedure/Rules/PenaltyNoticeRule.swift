@@ -12,7 +12,7 @@ struct PenaltyNoticeRule: ProcedureRule {
         var slots: [Int] = []
         for criterion in Self.criteria(
             engine: pupil.engine, bytes: pupil.bytes, limit: pupil.limit, term: counting, year: pupil.year,
-            converting: pupil.converting.isEmpty ? [] : Set(pupil.converting))
+            converting: pupil.converting)
         where criterion.found.count >= criterion.needed {
             met.append(criterion.basis)
             slots += criterion.found
@@ -40,7 +40,7 @@ struct PenaltyNoticeRule: ProcedureRule {
     /// Each criterion with the number it needs and the term's slots that count towards it: what the flag and a
     /// warning letter's figures (`ProcedureEngine.penaltyTerm`) both read.
     static func criteria(
-        engine: ProcedureEngine, bytes: [UInt8], limit: Int, term: DateRange, year: AcademicYear, converting: Set<Int>
+        engine: ProcedureEngine, bytes: [UInt8], limit: Int, term: DateRange, year: AcademicYear, converting: [Int]
     ) -> [(basis: String, needed: Int, found: [Int])] {
         let first = max(0, year.firstDay.days(until: term.start) * 2)
         let last = min(limit, (year.firstDay.days(until: term.end) + 1) * 2)
@@ -51,12 +51,14 @@ struct PenaltyNoticeRule: ProcedureRule {
         var unauthorised: [Int] = []
         var late: [Int] = []
         var holiday: [Int] = []
+        // `converting` is in slot order: walk it beside the term.
+        var next = converting.firstIndex { $0 >= first } ?? converting.endIndex
         for slot in first..<last {
             let id = Int(bytes[slot])
             guard id != 0 else { continue }
-            if engine.penaltyByID[id] || (!converting.isEmpty && converting.contains(slot)) {
-                unauthorised.append(slot)
-            }
+            while next < converting.endIndex && converting[next] < slot { next += 1 }
+            let converted = next < converting.endIndex && converting[next] == slot
+            if engine.penaltyByID[id] || converted { unauthorised.append(slot) }
             let flags = engine.flagsByID[id]
             if flags & Flag.lateAfterClose != 0 { late.append(slot) }
             if flags & Flag.holidayNotAgreed != 0 { holiday.append(slot) }

@@ -8,11 +8,12 @@ struct PreHolidayRule: ProcedureRule {
         guard !pupil.unexplainedOrUnauthorised.isEmpty, let toBreak = pupil.days.schoolDaysToNextBreak,
             toBreak <= pupil.policy.preHolidayNoticeSchoolDays
         else { return [] }
-        var byDay: [Int: [Int]] = [:]
-        for slot in pupil.unexplainedOrUnauthorised { byDay[slot / 2, default: []].append(slot) }
         var holidays: [[SchoolSession]] = []
         for window in pupil.days.preHolidayWindows {
-            let sessions = window.flatMap { byDay[$0] ?? [] }.map(pupil.session)
+            // A window is a few school days in order, as the slots are: the slots on its days, in order.
+            let sessions = window.flatMap { day in
+                pupil.unexplainedOrUnauthorised.filter { $0 / 2 == day }
+            }.map(pupil.session)
             if !sessions.isEmpty { holidays.append(sessions) }
         }
         guard holidays.count >= pupil.policy.preHolidayRepeats else { return [] }
