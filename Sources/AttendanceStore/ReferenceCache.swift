@@ -3,9 +3,10 @@ import Foundation
 import SQLKit
 import Synchronization
 
-/// The schools and their calendars, held in memory: every request asks for its school, and a register save asks
-/// for it several times. Writes in this process clear it at once; a change by another process (an import from the
-/// command line while the server runs) is seen within a second, through `reference_version`.
+/// The schools, their calendars and their rolls, held in memory: every request asks for its school, a register
+/// save asks for it several times, and registers and reports start from the roll. Writes in this process clear it
+/// at once; a change by another process (an import from the command line while the server runs) is seen within a
+/// second, through `reference_version`, which every write to schools, calendars, pupils and enrolments moves.
 final class ReferenceCache: Sendable {
     struct Snapshot: Sendable {
         var version: Int
@@ -13,6 +14,16 @@ final class ReferenceCache: Sendable {
         var schools: [StoredSchool]
         var byLaestab: [LAESTAB: StoredSchool]
         var calendars: [LAESTAB: SchoolCalendar]
+        /// Each school's enrolments with their pupils, in register order, by school id (read when first asked for).
+        var rolls: [Int: [RollEntry]] = [:]
+    }
+
+    /// One enrolment of a pupil at a school.
+    struct RollEntry: Sendable {
+        let id: Int
+        let pupil: Pupil
+        let from: LocalDate
+        let to: LocalDate?
     }
 
     /// How long a snapshot is trusted before the version is read again.
@@ -30,6 +41,13 @@ final class ReferenceCache: Sendable {
     func renew(version: Int, at now: ContinuousClock.Instant) {
         state.withLock { current in
             if current?.version == version { current?.checked = now }
+        }
+    }
+
+    /// Keeps a school's roll read under `version`, unless anything has changed since.
+    func keep(roll: [RollEntry], for schoolID: Int, version: Int) {
+        state.withLock { current in
+            if current?.version == version { current?.rolls[schoolID] = roll }
         }
     }
 
@@ -64,8 +82,8 @@ extension Store {
         return snapshot
     }
 
-    /// Marks the schools or the calendar changed, inside the writing transaction: other processes see the new
-    /// version once it commits.
+    /// Marks the schools, a calendar or a roll changed, inside the writing transaction: other processes see the
+    /// new version once it commits.
     static func referenceChanged(on db: any SQLDatabase) async throws {
         try await db.raw("UPDATE reference_version SET version = version + 1 WHERE id = 1").run()
     }

@@ -42,7 +42,9 @@ extension Store {
             }
         }
         guard problems.isEmpty else { throw ImportProblems(problems) }
+        defer { reference.clear() }
         return try await transaction { db in
+            try await Self.referenceChanged(on: db)
             for (row, pupilID) in ending {
                 try await Self.recordDeletion(
                     pupilID: pupilID, schoolID: school.id, upn: row.value.pupil.upn, school: laestab,
@@ -279,21 +281,33 @@ extension Store {
     func roll(
         of schoolID: Int, in range: DateRange, group: String? = nil
     ) async throws -> [(id: Int, pupil: Pupil, onRoll: DateRange)] {
-        var query: SQLQueryString = """
-            SELECT p.*, e.on_roll_from, e.on_roll_to FROM enrolments e JOIN pupils p ON p.id = e.pupil_id
-            WHERE e.school_id = \(bind: schoolID) AND e.on_roll_from <= \(bind: range.end.iso)
-            AND (e.on_roll_to IS NULL OR e.on_roll_to >= \(bind: range.start.iso))
+        try await schoolRoll(schoolID).compactMap { entry in
+            guard group == nil || entry.pupil.registrationGroup == group,
+                let onRoll = DateRange(max(entry.from, range.start), min(entry.to ?? range.end, range.end))
+            else { return nil }
+            return (entry.id, entry.pupil, onRoll)
+        }
+    }
+
+    /// Every enrolment at a school with its pupil, in the order a register is printed in: from memory when nothing
+    /// has changed (see `ReferenceCache`), otherwise read and kept.
+    func schoolRoll(_ schoolID: Int) async throws -> [ReferenceCache.RollEntry] {
+        let reference = try await referenceData()
+        if let held = reference.rolls[schoolID] { return held }
+        let rows = try await reader.raw(
             """
-        if let group { query = query + " AND p.registration_group = \(bind: group)" }
-        let rows = try await reader.raw(query).all()
-        let roll = try rows.compactMap { row -> (id: Int, pupil: Pupil, onRoll: DateRange)? in
+            SELECT p.*, e.on_roll_from, e.on_roll_to FROM enrolments e JOIN pupils p ON p.id = e.pupil_id
+            WHERE e.school_id = \(bind: schoolID)
+            """
+        ).all()
+        let entries = try rows.compactMap { row -> ReferenceCache.RollEntry? in
             guard let from = LocalDate(iso: try row.decode(column: "on_roll_from", as: String.self)) else { return nil }
-            let to = try row.decode(column: "on_roll_to", as: String?.self).flatMap { LocalDate(iso: $0) }
-            guard let onRoll = DateRange(max(from, range.start), min(to ?? range.end, range.end)) else { return nil }
-            return (try row.decode(column: "id", as: Int.self), try Self.pupil(from: row), onRoll)
+            return ReferenceCache.RollEntry(
+                id: try row.decode(column: "id", as: Int.self), pupil: try Self.pupil(from: row), from: from,
+                to: try row.decode(column: "on_roll_to", as: String?.self).flatMap { LocalDate(iso: $0) })
         }
         // Year 7 before Year 10 (numerically), then form, then name: the order a register is printed in.
-        return roll.sorted { a, b in
+        .sorted { a, b in
             let left = (
                 Int(a.pupil.yearGroup) ?? 99, a.pupil.registrationGroup, a.pupil.legalSurname, a.pupil.legalForename,
                 a.pupil.upn.value
@@ -304,5 +318,7 @@ extension Store {
             )
             return left < right
         }
+        self.reference.keep(roll: entries, for: schoolID, version: reference.version)
+        return entries
     }
 }

@@ -157,7 +157,9 @@ extension Store {
                 $0.school == laestab && $0.onRollTo == nil && $0.onRollFrom <= day
             })
         else { throw StoreError.notFound("a current enrolment of \(upn) at \(laestab)") }
+        defer { reference.clear() }
         try await transaction { db in
+            try await Self.referenceChanged(on: db)
             let complete = try await self.missingEducationEnquiriesComplete(pupilID: pupil.id, on: db)
             do {
                 try RollRemovalRules.check(ground: ground, newSchool: newSchool, enquiriesComplete: complete)
