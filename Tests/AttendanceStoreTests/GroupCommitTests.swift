@@ -1,7 +1,6 @@
 import AttendanceCore
 import AttendanceInterop
 import Foundation
-import Logging
 import Testing
 
 @testable import AttendanceStore
@@ -10,18 +9,9 @@ import Testing
 /// together. Each save stands or falls alone inside a batch, and what a save wrote is there for the next read.
 @Suite struct GroupCommitTests {
     @Test func concurrentSavesShareCommitsButEachIsAllOrNothing() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("group-\(UUID().uuidString).sqlite")
-            .path
-        defer {
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        }
-        var logger = Logger(label: "test")
-        logger.logLevel = .warning
-        let store = try Store(location: .sqliteFile(path), logger: logger)
-        do {
-            try await store.migrate()
+        try await withSQLiteFile { stores in
+            let store = stores[0]
             #expect(store.groupCommit != nil)
-            try await loadFixture(store)
             let days = [5, 6, 7, 8, 9, 12, 13, 14, 15, 16].map { LocalDate(iso: "2026-01-\($0 < 10 ? "0" : "")\($0)")! }
             let office = AuditActor("office@example.org")
             // Forty saves at once: Alys and Cai, each day and half-day, present.
@@ -77,50 +67,6 @@ import Testing
             // The year strings agree with the rows.
             let (_, summary) = try await store.summary(of: alys, in: range)
             #expect(summary.possible == 20 && summary.unauthorised == 5)
-        } catch {
-            await store.shutdown()
-            throw error
         }
-        await store.shutdown()
-    }
-
-    /// The schools are held in memory: a change in this process is seen at once, one made by another process on
-    /// the same file within a second.
-    @Test func schoolsHeldInMemoryFollowChangesFromAnyProcess() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cache-\(UUID().uuidString).sqlite")
-            .path
-        defer {
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        }
-        var logger = Logger(label: "test")
-        logger.logLevel = .warning
-        let server = try Store(location: .sqliteFile(path), logger: logger)
-        let command = try Store(location: .sqliteFile(path), logger: logger)
-        do {
-            try await server.migrate()
-            try await loadFixture(server)
-            #expect(try await server.school(school)?.school.name == "Ysgol Prawf")
-            let calendar = try await server.calendar(for: try await server.requireSchool(school).school)
-            #expect(calendar.isSchoolDay(LocalDate(iso: "2026-01-05")!))
-            // The other process renames the school and adds an INSET day.
-            try await command.importSchools(
-                try ImportParser.schools(schoolCSV.replacingOccurrences(of: "Ysgol Prawf", with: "Ysgol Newydd")))
-            try await command.importCalendar(
-                try ImportParser.calendar("kind,start,end,name\ninset,2026-01-05,2026-01-05,INSET"),
-                scope: .school(school))
-            try await Task.sleep(for: .milliseconds(1100))
-            #expect(try await server.school(school)?.school.name == "Ysgol Newydd")
-            let changed = try await server.calendar(for: try await server.requireSchool(school).school)
-            #expect(!changed.isSchoolDay(LocalDate(iso: "2026-01-05")!))
-            // In this process, at once.
-            try await server.importSchools(try ImportParser.schools(schoolCSV))
-            #expect(try await server.school(school)?.school.name == "Ysgol Prawf")
-        } catch {
-            await server.shutdown()
-            await command.shutdown()
-            throw error
-        }
-        await server.shutdown()
-        await command.shutdown()
     }
 }

@@ -1,7 +1,6 @@
 import AttendanceCore
 import AttendanceInterop
 import Foundation
-import Logging
 import Testing
 
 @testable import AttendanceStore
@@ -9,19 +8,33 @@ import Testing
 /// Schools, calendars and rolls are held in memory. A change made through the same store is seen at once; one
 /// made by another process on the same file (the command line importing while the server runs) within a second.
 @Suite struct ReferenceCacheTests {
-    @Test func aRollChangedHereIsSeenAtOnceAndOneChangedElsewhereWithinASecond() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cache-\(UUID().uuidString).sqlite")
-            .path
-        defer {
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    /// The schools are held in memory: a change in this process is seen at once, one made by another process on
+    /// the same file within a second.
+    @Test func schoolsHeldInMemoryFollowChangesFromAnyProcess() async throws {
+        try await withSQLiteFile(stores: 2) { stores in
+            let (server, command) = (stores[0], stores[1])
+            #expect(try await server.school(school)?.school.name == "Ysgol Prawf")
+            let calendar = try await server.calendar(for: try await server.requireSchool(school).school)
+            #expect(calendar.isSchoolDay(LocalDate(iso: "2026-01-05")!))
+            // The other process renames the school and adds an INSET day.
+            try await command.importSchools(
+                try ImportParser.schools(schoolCSV.replacingOccurrences(of: "Ysgol Prawf", with: "Ysgol Newydd")))
+            try await command.importCalendar(
+                try ImportParser.calendar("kind,start,end,name\ninset,2026-01-05,2026-01-05,INSET"),
+                scope: .school(school))
+            try await Task.sleep(for: .milliseconds(1100))
+            #expect(try await server.school(school)?.school.name == "Ysgol Newydd")
+            let changed = try await server.calendar(for: try await server.requireSchool(school).school)
+            #expect(!changed.isSchoolDay(LocalDate(iso: "2026-01-05")!))
+            // In this process, at once.
+            try await server.importSchools(try ImportParser.schools(schoolCSV))
+            #expect(try await server.school(school)?.school.name == "Ysgol Prawf")
         }
-        var logger = Logger(label: "test")
-        logger.logLevel = .warning
-        let server = try Store(location: .sqliteFile(path), logger: logger)
-        let command = try Store(location: .sqliteFile(path), logger: logger)
-        do {
-            try await server.migrate()
-            try await loadFixture(server)
+    }
+
+    @Test func aRollChangedHereIsSeenAtOnceAndOneChangedElsewhereWithinASecond() async throws {
+        try await withSQLiteFile(stores: 2) { stores in
+            let (server, command) = (stores[0], stores[1])
             let today = day("2025-11-20")
             func names() async throws -> [String] {
                 try await server.onRoll(school, on: today).map(\.legalForename).sorted()
@@ -43,17 +56,6 @@ import Testing
                 dafydd, school: school, on: day("2025-11-19"), ground: .homeEducation, newSchool: nil,
                 by: AuditActor("office"))
             #expect(try await names() == ["Alys Mair", "Cai"])
-            // And a school renamed elsewhere is seen within the second too.
-            try await command.importSchools(
-                try ImportParser.schools(schoolCSV.replacingOccurrences(of: "Ysgol Prawf", with: "Ysgol Newydd")))
-            try await Task.sleep(for: .milliseconds(1100))
-            #expect(try await server.requireSchool(school).school.name == "Ysgol Newydd")
-        } catch {
-            await server.shutdown()
-            await command.shutdown()
-            throw error
         }
-        await server.shutdown()
-        await command.shutdown()
     }
 }

@@ -100,3 +100,24 @@ func loadFixture(_ store: Store) async throws {
 func marksCSV(_ lines: [String]) -> String {
     (["upn,date,session,code,minutes_late"] + lines).joined(separator: "\n")
 }
+
+/// Stores on one new SQLite file, as separate processes open it (the server and the command line), migrated and
+/// loaded with the fixture; the file is removed afterwards.
+func withSQLiteFile(stores count: Int = 1, _ body: ([Store]) async throws -> Void) async throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("file-\(UUID().uuidString).sqlite").path
+    defer {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+    var logger = Logger(label: "test")
+    logger.logLevel = .warning
+    let stores = try (0..<count).map { _ in try Store(location: .sqliteFile(path), logger: logger) }
+    do {
+        try await stores[0].migrate()
+        try await loadFixture(stores[0])
+        try await body(stores)
+    } catch {
+        for store in stores { await store.shutdown() }
+        throw error
+    }
+    for store in stores { await store.shutdown() }
+}
