@@ -96,7 +96,7 @@ extension Store {
         // Read before the transaction: on SQLite its one connection is busy until the transaction ends.
         let stored = try await schools()
         let schools = Dictionary(uniqueKeysWithValues: stored.map { ($0.school.laestab, $0.id) })
-        let pupils = try await pupilIDs(Set(marks.map(\.mark.upn)))
+        let pupils = try await pupilIDs(of: marks, schools: schools)
         let entries = try marks.map { given in
             guard let schoolID = schools[given.school] else { throw StoreError.notFound("school \(given.school)") }
             guard let pupilID = pupils[given.mark.upn] else { throw StoreError.notFound("pupil \(given.mark.upn)") }
@@ -105,6 +105,17 @@ extension Store {
         return try await writeMarks(
             entries, by: actor, reason: reason, at: now,
             laestabs: Dictionary(uniqueKeysWithValues: stored.map { ($0.id, $0.school.laestab) }))
+    }
+
+    /// The pupils' ids: from the schools' rolls when they are held in memory, the database asked for the rest.
+    private func pupilIDs(of marks: [SchoolMark], schools: [LAESTAB: Int]) async throws -> [UPN: Int] {
+        var ids: [UPN: Int] = [:]
+        for schoolID in Set(marks.compactMap { schools[$0.school] }) {
+            for entry in try await heldRoll(schoolID) ?? [] { ids[entry.pupil.upn] = entry.id }
+        }
+        let missing = Set(marks.map(\.mark.upn)).filter { ids[$0] == nil }
+        guard !missing.isEmpty else { return ids }
+        return ids.merging(try await pupilIDs(missing)) { held, _ in held }
     }
 
     /// The same by row ids.
@@ -274,20 +285,13 @@ extension Store {
         }
         let pupils = Array(Set(keys.map(\.pupilID))).sorted()
         let wanted = Array(Set(keys.map(\.year)))
+        // The lock is PostgreSQL's (a SQLite transaction already has the one writer to itself).
         let lock: SQLQueryString = location.isPostgres ? " ORDER BY pupil_id, academic_year FOR UPDATE" : ""
-        let rows = try await db.raw(
-            """
-            SELECT pupil_id, academic_year, marks FROM pupil_year_marks
-            WHERE pupil_id IN (\(binds: pupils)) AND academic_year IN (\(binds: wanted))\(lock)
-            """
-        ).all()
         var result: [YearKey: YearMarks] = [:]
-        for row in rows {
-            let key = YearKey(
-                pupilID: try row.decode(column: "pupil_id", as: Int.self),
-                year: try row.decode(column: "academic_year", as: Int.self))
-            let bytes = try row.decode(column: "marks", as: Data.self)
-            result[key] = YearMarks(academicYear: AcademicYear(startYear: key.year), bytes: Array(bytes))
+        for (pupil, marks) in try await yearMarkRows(
+            where: "pupil_id IN (\(binds: pupils)) AND academic_year IN (\(binds: wanted))" + lock, on: db)
+        {
+            result[YearKey(pupilID: pupil, year: marks.academicYear.startYear)] = marks
         }
         return result
     }

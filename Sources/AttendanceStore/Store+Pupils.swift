@@ -200,6 +200,23 @@ extension Store {
     static func pupilIDs(for upns: some Collection<UPN>, on db: any SQLDatabase) async throws -> [UPN: Int] {
         var ids: [UPN: Int] = [:]
         for chunk in Array(upns).chunked(1000) {
+            if db.dialect.name == "sqlite" {
+                // One row, not one a pupil (see `yearMarkRows`): a register save asks for thirty.
+                let list = try await db.raw(
+                    """
+                    SELECT group_concat(upn || ' ' || id, ',') AS ids FROM pupils
+                    WHERE upn IN (\(binds: chunk.map(\.value)))
+                    """
+                ).first()?.decode(column: "ids", as: String?.self)
+                for pair in (list ?? "").split(separator: ",") {
+                    let parts = pair.split(separator: " ")
+                    guard parts.count == 2, let id = Int(parts[1]) else {
+                        throw StoreError.corrupt("a pupil id that does not read back")
+                    }
+                    ids[try UPN(String(parts[0]))] = id
+                }
+                continue
+            }
             let rows = try await db.select().columns("id", "upn").from("pupils")
                 .where("upn", .in, chunk.map(\.value)).all()
             for row in rows {
@@ -281,7 +298,24 @@ extension Store {
     func roll(
         of schoolID: Int, in range: DateRange, group: String? = nil
     ) async throws -> [(id: Int, pupil: Pupil, onRoll: DateRange)] {
-        try await schoolRoll(schoolID).compactMap { entry in
+        // One form's register reads only its pupils, unless the whole roll is held already: a server taking
+        // registers does not hold every school's roll for it.
+        let entries: [ReferenceCache.RollEntry]
+        if let group {
+            if let held = try await heldRoll(schoolID) {
+                entries = held
+            } else {
+                entries = try await readRoll(
+                    """
+                    e.school_id = \(bind: schoolID) AND e.on_roll_from <= \(bind: range.end.iso)
+                    AND (e.on_roll_to IS NULL OR e.on_roll_to >= \(bind: range.start.iso))
+                    AND p.registration_group = \(bind: group)
+                    """)
+            }
+        } else {
+            entries = try await schoolRoll(schoolID)
+        }
+        return entries.compactMap { entry in
             guard group == nil || entry.pupil.registrationGroup == group,
                 let onRoll = DateRange(max(entry.from, range.start), min(entry.to ?? range.end, range.end))
             else { return nil }
@@ -289,18 +323,29 @@ extension Store {
         }
     }
 
+    /// A school's roll if it is held in memory (nothing has changed since it was read).
+    func heldRoll(_ schoolID: Int) async throws -> [ReferenceCache.RollEntry]? {
+        try await referenceData().rolls[schoolID]
+    }
+
     /// Every enrolment at a school with its pupil, in the order a register is printed in: from memory when nothing
     /// has changed (see `ReferenceCache`), otherwise read and kept.
     func schoolRoll(_ schoolID: Int) async throws -> [ReferenceCache.RollEntry] {
         let reference = try await referenceData()
         if let held = reference.rolls[schoolID] { return held }
+        let entries = try await readRoll("e.school_id = \(bind: schoolID)")
+        self.reference.keep(roll: entries, for: schoolID, version: reference.version)
+        return entries
+    }
+
+    /// The enrolments a condition selects, with their pupils, in register order.
+    private func readRoll(_ condition: SQLQueryString) async throws -> [ReferenceCache.RollEntry] {
         let rows = try await reader.raw(
             """
-            SELECT p.*, e.on_roll_from, e.on_roll_to FROM enrolments e JOIN pupils p ON p.id = e.pupil_id
-            WHERE e.school_id = \(bind: schoolID)
-            """
+            SELECT p.*, e.on_roll_from, e.on_roll_to FROM enrolments e JOIN pupils p ON p.id = e.pupil_id WHERE
+            """ + " " + condition
         ).all()
-        let entries = try rows.compactMap { row -> ReferenceCache.RollEntry? in
+        return try rows.compactMap { row -> ReferenceCache.RollEntry? in
             guard let from = LocalDate(iso: try row.decode(column: "on_roll_from", as: String.self)) else { return nil }
             return ReferenceCache.RollEntry(
                 id: try row.decode(column: "id", as: Int.self), pupil: try Self.pupil(from: row), from: from,
@@ -318,7 +363,5 @@ extension Store {
             )
             return left < right
         }
-        self.reference.keep(roll: entries, for: schoolID, version: reference.version)
-        return entries
     }
 }

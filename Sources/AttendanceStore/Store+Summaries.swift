@@ -32,9 +32,12 @@ extension Store {
     /// lengths as lists beside one blob of every string in the same order): SQLiteNIO hands each row to the event
     /// loop on its own, which costs more than reading the row, so a school's 1,500 rows cost ~15 ms and one row
     /// under 2. PostgreSQL sends rows in bulk already.
-    func yearMarkRows(where condition: SQLQueryString) async throws -> [(pupil: Int, marks: YearMarks)] {
+    func yearMarkRows(where condition: SQLQueryString, on db: (any SQLDatabase)? = nil) async throws -> [(
+        pupil: Int, marks: YearMarks
+    )] {
+        let db = db ?? reader
         guard !location.isPostgres else {
-            return try await reader.raw(
+            return try await db.raw(
                 "SELECT pupil_id, academic_year, marks FROM pupil_year_marks WHERE " + condition
             )
             .all().map { row in
@@ -48,7 +51,7 @@ extension Store {
         }
         // Both lists and the blob aggregate the same rows in the same pass, so their orders agree.
         guard
-            let row = try await reader.raw(
+            let row = try await db.raw(
                 """
                 SELECT group_concat(pupil_id || ' ' || academic_year || ' ' || length(marks), ',') AS keys,
                 CAST(group_concat(marks, '') AS BLOB) AS bytes FROM pupil_year_marks WHERE
