@@ -2,11 +2,14 @@ import FluentKit
 import SQLKit
 
 /// Saves that arrive together are committed together on SQLite's one writer: one transaction and one sync to disk
-/// for the batch, each save inside its own savepoint so it stands or falls alone, and each caller answered only
-/// after the commit (so nothing acknowledged can be lost). A save that arrives while a batch commits waits for the
-/// next batch, which takes everything that has arrived.
+/// for the batch, each caller answered only after the commit (so nothing acknowledged can be lost). A save that
+/// arrives while a batch commits waits for the next batch, which takes everything that has arrived.
+///
+/// Each save still stands or falls alone. A job judges its save before writing anything and answers a refusal
+/// (`StoreError`) as a value, so the batch goes on without it; an error thrown means the database failed partway
+/// through a save, and then the whole batch is rolled back and each save tried again in a transaction of its own.
 actor GroupCommit {
-    typealias Job = @Sendable (any SQLDatabase) async throws -> any Sendable
+    typealias Job = @Sendable (any SQLDatabase) async throws -> Result<any Sendable, StoreError>
     private var pending: [(job: Job, reply: CheckedContinuation<any Sendable, any Error>)] = []
     private var draining = false
     private let database: @Sendable () -> any Database
@@ -15,9 +18,11 @@ actor GroupCommit {
         self.database = database
     }
 
-    func submit<T: Sendable>(_ work: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    func submit<T: Sendable>(
+        _ work: @escaping @Sendable (any SQLDatabase) async throws -> Result<T, StoreError>
+    ) async throws -> T {
         let value = try await withCheckedThrowingContinuation { reply in
-            pending.append(({ db in try await work(db) }, reply))
+            pending.append(({ db in try await work(db).map { $0 as any Sendable } }, reply))
             if !draining {
                 draining = true
                 Task { await self.drain() }
@@ -34,28 +39,24 @@ actor GroupCommit {
             let jobs = batch.map(\.job)
             do {
                 let results = try await database().transaction { db in
-                    let sql = db as! any SQLDatabase
-                    var results: [Result<any Sendable, any Error>] = []
-                    for (index, job) in jobs.enumerated() {
-                        let name = "save_\(index)"
-                        try await sql.raw("SAVEPOINT \(unsafeRaw: name)").run()
-                        do {
-                            let value = try await job(sql)
-                            try await sql.raw("RELEASE \(unsafeRaw: name)").run()
-                            results.append(.success(value))
-                        } catch {
-                            // This save alone is undone; the others in the batch go on.
-                            try await sql.raw("ROLLBACK TO \(unsafeRaw: name)").run()
-                            try await sql.raw("RELEASE \(unsafeRaw: name)").run()
-                            results.append(.failure(error))
-                        }
-                    }
+                    var results: [Result<any Sendable, StoreError>] = []
+                    for job in jobs { results.append(try await job(db as! any SQLDatabase)) }
                     return results
                 }
-                for (result, entry) in zip(results, batch) { entry.reply.resume(with: result) }
+                for (result, entry) in zip(results, batch) { entry.reply.resume(with: result.mapError { $0 }) }
             } catch {
-                // The commit failed: nothing in the batch was kept, and every caller hears so.
-                for entry in batch { entry.reply.resume(throwing: error) }
+                // Nothing in the batch was kept. Each save again on its own, so that one failing save (or a
+                // failed commit) does not take the others with it.
+                for entry in batch {
+                    do {
+                        let result = try await database().transaction { db in
+                            try await entry.job(db as! any SQLDatabase)
+                        }
+                        entry.reply.resume(with: result.mapError { $0 })
+                    } catch {
+                        entry.reply.resume(throwing: error)
+                    }
+                }
             }
         }
         draining = false

@@ -131,37 +131,65 @@ extension Store {
         } else {
             laestabs = Dictionary(uniqueKeysWithValues: try await schools().map { ($0.id, $0.school.laestab) })
         }
-        let write: @Sendable (any SQLDatabase) async throws -> MarkWriteResult = { db in
+        // On SQLite, saves that arrive together share a commit; each is still all or nothing: a save the rules
+        // refuse is refused before it writes anything (see `writeMarks(_:by:reason:at:laestabs:on:)`).
+        if let groupCommit {
+            return try await groupCommit.submit { db in
+                do {
+                    return .success(
+                        try await self.writeMarks(
+                            entries, by: actor, reason: reason, at: now, laestabs: laestabs, on: db))
+                } catch let refusal as StoreError {
+                    return .failure(refusal)
+                }
+            }
+        }
+        return try await transaction { db in
             try await self.writeMarks(entries, by: actor, reason: reason, at: now, laestabs: laestabs, on: db)
         }
-        // On SQLite, saves that arrive together share a commit; each is still all or nothing.
-        if let groupCommit { return try await groupCommit.submit(write) }
-        return try await transaction(write)
     }
 
     func writeMarks(
         _ entries: [MarkEntry], by actor: AuditActor, reason: String?, at now: Date, laestabs: [Int: LAESTAB],
         on db: any SQLDatabase
     ) async throws -> MarkWriteResult {
-        var total = MarkWriteResult()
         let byPupil = Dictionary(grouping: entries, by: \.pupilID)
+        // Every chunk is read and judged before anything is written: a write the rules refuse (`StoreError`) has
+        // written nothing, which lets a group commit go on with the other saves without a savepoint each.
         // Sorted so that two writers lock pupils' year rows in the same order and cannot deadlock.
+        var plans: [ChunkPlan] = []
         for pupils in byPupil.keys.sorted().chunked(250) {
             let chunk = pupils.flatMap { byPupil[$0]! }
-            let result = try await writeChunk(
-                chunk, pupils: Array(pupils), by: actor, reason: reason, at: now, laestabs: laestabs, on: db)
-            total.inserted += result.inserted
-            total.amended += result.amended
-            total.unchanged += result.unchanged
-            total.conflicts += result.conflicts
+            plans.append(
+                try await planChunk(
+                    chunk, pupils: Array(pupils), by: actor, reason: reason, at: now, laestabs: laestabs, on: db))
+        }
+        var total = MarkWriteResult()
+        for plan in plans {
+            try await apply(plan, by: actor, at: now, on: db)
+            total.inserted += plan.result.inserted
+            total.amended += plan.result.amended
+            total.unchanged += plan.result.unchanged
+            total.conflicts += plan.result.conflicts
         }
         return total
     }
 
-    private func writeChunk(
+    /// What one chunk of a write will change, worked out from what the database holds.
+    private struct ChunkPlan {
+        var result = MarkWriteResult()
+        var inserts: [NewMarkRow] = []
+        var updates: [(MarkKey, MarkEntry)] = []
+        var amendments: [[SQLValue]] = []
+        var events: [AuditEvent] = []
+        /// The changed year strings as they will be stored.
+        var years: [[SQLValue]] = []
+    }
+
+    private func planChunk(
         _ entries: [MarkEntry], pupils: [Int], by actor: AuditActor, reason: String?, at now: Date,
         laestabs: [Int: LAESTAB], on db: any SQLDatabase
-    ) async throws -> MarkWriteResult {
+    ) async throws -> ChunkPlan {
         let user = actor.name
         let stamp = Timestamp.text(now)
         var events: [AuditEvent] = []
@@ -235,8 +263,26 @@ extension Store {
             changedYears.insert(yearKey)
         }
 
-        try await Self.insertMarks(inserts, by: user, at: stamp, postgres: location.isPostgres, on: db)
-        for (key, entry) in updates {
+        // New marks are the register being taken: one line per school per write, not one per mark.
+        for (schoolID, count) in newBySchool.sorted(by: { $0.key < $1.key }) {
+            events.append(
+                AuditEvent(
+                    at: now, actor: actor, action: "marks.recorded", school: laestabs[schoolID],
+                    after: auditJSON(["count": String(count)]), reason: reason))
+        }
+        return ChunkPlan(
+            result: result, inserts: inserts, updates: updates, amendments: amendments, events: events,
+            years: changedYears.sorted { ($0.pupilID, $0.year) < ($1.pupilID, $1.year) }.map {
+                [$0.pupilID, $0.year, Data(years[$0]!.bytes)]
+            })
+    }
+
+    /// Writes what a plan says: only database failures can stop it.
+    private func apply(_ plan: ChunkPlan, by actor: AuditActor, at now: Date, on db: any SQLDatabase) async throws {
+        let user = actor.name
+        let stamp = Timestamp.text(now)
+        try await Self.insertMarks(plan.inserts, by: user, at: stamp, postgres: location.isPostgres, on: db)
+        for (key, entry) in plan.updates {
             try await db.update("marks")
                 .set("code", to: entry.mark.code).set("minutes_late", to: entry.mark.minutesLate)
                 .set("note", to: entry.mark.note).set("school_id", to: entry.schoolID)
@@ -252,36 +298,29 @@ extension Store {
                 "old_recorded_by",
                 "old_recorded_at", "new_code", "new_minutes_late", "new_note", "changed_by", "changed_at", "reason",
             ],
-            rows: amendments)
-        // New marks are the register being taken: one line per school per write, not one per mark.
-        for (schoolID, count) in newBySchool.sorted(by: { $0.key < $1.key }) {
-            events.append(
-                AuditEvent(
-                    at: now, actor: actor, action: "marks.recorded", school: laestabs[schoolID],
-                    after: auditJSON(["count": String(count)]), reason: reason))
-        }
-        try await Self.audit(events, on: db)
-        // Every changed year string in one statement (the rows exist: they were locked above).
+            rows: plan.amendments)
+        try await Self.audit(plan.events, on: db)
+        // Every changed year string in one statement, inserted where the pupil had none for the year.
         try await db.insertRows(
-            into: "pupil_year_marks", columns: ["pupil_id", "academic_year", "marks"],
-            rows: changedYears.sorted { ($0.pupilID, $0.year) < ($1.pupilID, $1.year) }.map {
-                [$0.pupilID, $0.year, Data(years[$0]!.bytes)]
-            }
+            into: "pupil_year_marks", columns: ["pupil_id", "academic_year", "marks"], rows: plan.years
         ) {
             $0.onConflict(with: ["pupil_id", "academic_year"]) { $0.set(excludedValueOf: "marks") }
         }
-        return result
     }
 
-    /// Makes sure each pupil-year has its compact row, then reads them, locking them on PostgreSQL so that
-    /// concurrent saves to the same pupil's register queue rather than overwrite each other.
+    /// Reads each pupil-year's compact row (blank where there is none yet). On PostgreSQL the rows are made first
+    /// and locked, so that concurrent saves to the same pupil's register queue rather than overwrite each other;
+    /// a SQLite transaction has the one writer to itself, and writes nothing before it has judged the save.
     private func lockYearMarks(for keys: Set<YearKey>, on db: any SQLDatabase) async throws -> [YearKey: YearMarks] {
-        let blank = keys.map { key -> [SQLValue] in
-            [key.pupilID, key.year, Data(count: AcademicYear(startYear: key.year).sessionSlotCount)]
-        }
-        try await db.insertRows(into: "pupil_year_marks", columns: ["pupil_id", "academic_year", "marks"], rows: blank)
-        {
-            $0.ignoringConflicts(with: ["pupil_id", "academic_year"])
+        if location.isPostgres {
+            let blank = keys.map { key -> [SQLValue] in
+                [key.pupilID, key.year, Data(count: AcademicYear(startYear: key.year).sessionSlotCount)]
+            }
+            try await db.insertRows(
+                into: "pupil_year_marks", columns: ["pupil_id", "academic_year", "marks"], rows: blank
+            ) {
+                $0.ignoringConflicts(with: ["pupil_id", "academic_year"])
+            }
         }
         let pupils = Array(Set(keys.map(\.pupilID))).sorted()
         let wanted = Array(Set(keys.map(\.year)))
@@ -292,6 +331,9 @@ extension Store {
             where: "pupil_id IN (\(binds: pupils)) AND academic_year IN (\(binds: wanted))" + lock, on: db)
         {
             result[YearKey(pupilID: pupil, year: marks.academicYear.startYear)] = marks
+        }
+        for key in keys where result[key] == nil {
+            result[key] = YearMarks(academicYear: AcademicYear(startYear: key.year))
         }
         return result
     }

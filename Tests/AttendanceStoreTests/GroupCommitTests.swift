@@ -1,6 +1,7 @@
 import AttendanceCore
 import AttendanceInterop
 import Foundation
+import SQLKit
 import Testing
 
 @testable import AttendanceStore
@@ -67,6 +68,46 @@ import Testing
             // The year strings agree with the rows.
             let (_, summary) = try await store.summary(of: alys, in: range)
             #expect(summary.possible == 20 && summary.unauthorised == 5)
+        }
+    }
+
+    /// A save refused by the rules is answered as a refusal and the batch goes on; a save that fails partway through
+    /// its writes undoes the batch, and then every other save is kept on its own and only that one fails.
+    @Test func aSaveThatFailsWhileWritingTakesNoOtherSaveWithIt() async throws {
+        try await withSQLiteFile { stores in
+            let store = stores[0]
+            let commit = try #require(store.groupCommit)
+            try await store.sql.raw("CREATE TABLE scratch (n INTEGER NOT NULL)").run()
+            struct Broken: Error {}
+            let outcomes = try await withThrowingTaskGroup(of: (Int, String).self) { group in
+                for n in 0..<30 {
+                    group.addTask {
+                        do {
+                            let value = try await commit.submit { db -> Result<Int, StoreError> in
+                                if n % 10 == 3 { return .failure(.notPending) }
+                                try await db.raw("INSERT INTO scratch (n) VALUES (\(bind: n))").run()
+                                if n % 10 == 7 { throw Broken() }
+                                return .success(n)
+                            }
+                            return (n, "kept \(value)")
+                        } catch is StoreError {
+                            return (n, "refused")
+                        } catch {
+                            return (n, "failed")
+                        }
+                    }
+                }
+                var all: [Int: String] = [:]
+                for try await (n, outcome) in group { all[n] = outcome }
+                return all
+            }
+            for n in 0..<30 {
+                #expect(outcomes[n] == (n % 10 == 3 ? "refused" : n % 10 == 7 ? "failed" : "kept \(n)"))
+            }
+            let kept = try await store.sql.raw("SELECT n FROM scratch ORDER BY n").all().map {
+                try $0.decode(column: "n", as: Int.self)
+            }
+            #expect(kept == (0..<30).filter { $0 % 10 != 3 && $0 % 10 != 7 })
         }
     }
 }
