@@ -34,6 +34,10 @@ extension Store {
     func procedureInputs(school: Int?, asOf: LocalDate) async throws -> ProcedureInputs {
         let year = asOf.academicYear
         var inputs = ProcedureInputs()
+        let pupils: SQLQueryString =
+            school.map { " AND pupil_id IN (SELECT pupil_id FROM enrolments WHERE school_id = \(bind: $0))" } ?? ""
+        // The year strings are the largest read: started first, beside the roll, on the other read connection.
+        async let yearStrings = yearMarksForRun(year: year, pupils: pupils, wholeAuthority: school == nil)
         let atSchool: SQLQueryString = school.map { " AND e.school_id = \(bind: $0)" } ?? ""
         let rows = try await reader.raw(
             """
@@ -52,11 +56,7 @@ extension Store {
             inputs.roll[schoolID, default: []].append(
                 (id, try UPN(try row.decode(column: "upn", as: String.self)), born))
         }
-        let pupils: SQLQueryString =
-            school.map { " AND pupil_id IN (SELECT pupil_id FROM enrolments WHERE school_id = \(bind: $0))" } ?? ""
-        for (pupil, marks) in try await yearMarkRows(where: "academic_year = \(bind: year.startYear)" + pupils) {
-            inputs.marks[pupil] = marks
-        }
+        inputs.marks = try await yearStrings
         inputs.recorded = try await procedureActions(where: "academic_year = \(bind: year.startYear)" + pupils)
         let ofSchool: SQLQueryString = school.map { " AND school_id = \(bind: $0)" } ?? ""
         for row in try await reader.raw(
@@ -84,6 +84,39 @@ extension Store {
             ].append(day)
         }
         return inputs
+    }
+
+    /// This school year's strings of the pupils a condition selects. For the whole authority they are read in
+    /// ranges of pupil ids, two at a time: SQLite builds each range's strings as one value, and sixteen megabytes
+    /// in one value cost more than the same in eight.
+    private func yearMarksForRun(year: AcademicYear, pupils: SQLQueryString, wholeAuthority: Bool) async throws
+        -> [Int: YearMarks]
+    {
+        let thisYear: SQLQueryString = "academic_year = \(bind: year.startYear)"
+        guard wholeAuthority,
+            let bounds = try await reader.raw(
+                "SELECT min(pupil_id) AS low, max(pupil_id) AS high FROM pupil_year_marks WHERE " + thisYear
+            ).first(),
+            let low = try bounds.decode(column: "low", as: Int?.self),
+            let high = try bounds.decode(column: "high", as: Int?.self)
+        else {
+            return Dictionary(try await yearMarkRows(where: thisYear + pupils).map { ($0.pupil, $0.marks) }) { a, _ in a
+            }
+        }
+        let ranges = stride(from: low, through: high, by: 4096).map { ($0, min($0 + 4096, high + 1)) }
+        var result: [Int: YearMarks] = [:]
+        for pair in ranges.chunked(2) {
+            try await withThrowingTaskGroup(of: [(pupil: Int, marks: YearMarks)].self) { group in
+                for (from, to) in pair {
+                    group.addTask {
+                        try await self.yearMarkRows(
+                            where: thisYear + " AND pupil_id >= \(bind: from) AND pupil_id < \(bind: to)")
+                    }
+                }
+                for try await part in group { for (pupil, marks) in part { result[pupil] = marks } }
+            }
+        }
+        return result
     }
 
     /// Reads again the marks and actions of some pupils (those on several rolls, between schools of a run).
