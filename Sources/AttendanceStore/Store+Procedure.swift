@@ -92,12 +92,14 @@ extension Store {
             var withdrawals: [(pupilID: Int, upn: UPN, action: RecordedAction)] = []
             var conversions: [MarkEntry] = []
             for (entry, outcome) in zip(roll, outcomes) {
-                let fresh = Set(outcome.new.map(\.key))
+                // Everything due is new for most pupils: their keys need not be compared.
+                let allNew = outcome.new.count == outcome.due.count
+                let fresh = allNew ? [] : Set(outcome.new.map(\.key))
                 for due in outcome.due {
                     result.lines.append(
                         ProcedureLine(
                             upn: entry.upn, school: school.school.laestab, due: due,
-                            alreadyRecorded: !fresh.contains(due.key)))
+                            alreadyRecorded: !allNew && !fresh.contains(due.key)))
                 }
                 guard !dryRun else { continue }
                 for due in outcome.new {

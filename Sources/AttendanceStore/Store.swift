@@ -136,6 +136,8 @@ public final class Store: Sendable {
     let logger: Logger
     /// SQLite files only: register saves committed in batches on the one writer.
     let groupCommit: GroupCommit?
+    /// The file behind an in-memory store, removed at shutdown.
+    let scratch: String?
     /// The schools and calendars in memory (see `ReferenceCache`).
     let reference = ReferenceCache()
 
@@ -154,6 +156,10 @@ public final class Store: Sendable {
         logger: Logger = Logger(label: "attendance.store")
     ) throws {
         self.location = location
+        scratch =
+            location == .sqliteMemory
+            ? FileManager.default.temporaryDirectory.appendingPathComponent("attendance-\(UUID().uuidString).sqlite")
+                .path : nil
         self.codes = codes
         self.rules = rules
         self.logger = logger
@@ -181,7 +187,9 @@ public final class Store: Sendable {
         case .sqliteFile(let path):
             databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
         case .sqliteMemory:
-            databases.use(.sqlite(.memory, sqlLogLevel: nil), as: .sqlite)
+            // sqlite-kit's "memory" storage is a temporary file it never deletes (its SQLite is built without shared
+            // caches): this store names the file itself, so that `shutdown` removes it.
+            databases.use(.sqlite(.file(scratch!), sqlLogLevel: nil), as: .sqlite)
         case .postgres(let url, let searchPath):
             var configuration: SQLPostgresConfiguration
             do {
@@ -224,6 +232,11 @@ public final class Store: Sendable {
         await databases.shutdownAsync()
         try? await threadPool.shutdownGracefully()
         try? await eventLoopGroup.shutdownGracefully()
+        if let scratch {
+            for suffix in ["", "-wal", "-shm", "-journal"] {
+                try? FileManager.default.removeItem(atPath: scratch + suffix)
+            }
+        }
     }
 
     /// Runs work in one transaction: all or nothing.
