@@ -26,6 +26,15 @@ BIN = os.environ.get("ATTENDANCE_BIN", os.path.join(os.path.dirname(__file__), "
 SHOTS = os.environ.get("SCREENSHOTS")
 
 
+
+def click_until_saved(browser, button, timeout):
+    """Clicks a form's button and waits for that form's own answer: the page it was on is replaced first (the page
+    before may already say saved=1), then the new one says saved=1."""
+    from selenium.webdriver.support import expected_conditions
+    button.click()
+    WebDriverWait(browser, timeout).until(expected_conditions.staleness_of(button))
+    WebDriverWait(browser, timeout).until(lambda d: "saved=1" in d.current_url)
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -665,8 +674,7 @@ def test_the_head_requests_a_penalty_notice_and_the_lead_issues_two_and_one_goes
             browser.find_element(By.CSS_SELECTOR, "form[action$='/actions/run'] button").click()
             WebDriverWait(browser, 60).until(
                 lambda d: d.find_elements(By.CSS_SELECTOR, "form[action$='/penalty-warning'] button"))
-        browser.find_element(By.CSS_SELECTOR, "form[action$='/penalty-warning'] button").click()
-        WebDriverWait(browser, 30).until(lambda d: "saved=1" in d.current_url)
+        click_until_saved(browser, browser.find_element(By.CSS_SELECTOR, "form[action$='/penalty-warning'] button"), 30)
     with sqlite3.connect(database) as db:
         case_id, pupil_id, term_start = db.execute(
             "SELECT id, pupil_id, term_start FROM penalty_cases WHERE status = 'warned' ORDER BY id LIMIT 1").fetchone()
@@ -686,8 +694,7 @@ def test_the_head_requests_a_penalty_notice_and_the_lead_issues_two_and_one_goes
     form = browser.find_element(By.CSS_SELECTOR, f"form[action='/schools/6654001/penalties/{case_id}/request']")
     form.find_element(By.NAME, "engagement").send_keys("Two letters and a meeting invitation unanswered")
     form.find_element(By.NAME, "equality").send_keys("No equality concerns known")
-    form.find_element(By.CSS_SELECTOR, "button").click()
-    WebDriverWait(browser, 60).until(lambda d: "saved=1" in d.current_url)
+    click_until_saved(browser, form.find_element(By.CSS_SELECTOR, "button"), 60)
     # The request's evidence pack is kept as a document, a PDF and data; the head opens the document.
     with sqlite3.connect(database) as db:
         pdf, data = db.execute("SELECT pdf, data FROM penalty_packs WHERE case_id = ?", (case_id,)).fetchone()
@@ -708,13 +715,11 @@ def test_the_head_requests_a_penalty_notice_and_the_lead_issues_two_and_one_goes
     decide = browser.find_element(By.CSS_SELECTOR, f"form[action='/penalties/{case_id}/decision']")
     decide.find_element(By.CSS_SELECTOR, "input[value='approve']").click()
     decide.find_element(By.NAME, "reason").send_keys("Meets the code of conduct; parents not engaging")
-    decide.find_element(By.CSS_SELECTOR, "button").click()
-    WebDriverWait(browser, 10).until(lambda d: "saved=1" in d.current_url)
+    click_until_saved(browser, decide.find_element(By.CSS_SELECTOR, "button"), 10)
     issue = browser.find_element(By.CSS_SELECTOR, f"form[action='/penalties/{case_id}/issue']")
     from selenium.webdriver.support.ui import Select
     Select(issue.find_element(By.NAME, "method")).select_by_value("hand")
-    issue.find_element(By.CSS_SELECTOR, "button").click()
-    WebDriverWait(browser, 60).until(lambda d: "saved=1" in d.current_url)
+    click_until_saved(browser, issue.find_element(By.CSS_SELECTOR, "button"), 60)
     with sqlite3.connect(database) as db:
         notices = db.execute("SELECT id, parent, language FROM penalty_notices WHERE case_id = ? ORDER BY id",
                              (case_id,)).fetchall()
@@ -726,15 +731,13 @@ def test_the_head_requests_a_penalty_notice_and_the_lead_issues_two_and_one_goes
     pay = browser.find_element(By.CSS_SELECTOR, f"form[action='/penalties/notices/{notices[0][0]}/payment']")
     assert pay.find_element(By.NAME, "amount").get_attribute("value") == "60"
     pay.find_element(By.NAME, "reference").send_keys("WX-2026-001")
-    pay.find_element(By.CSS_SELECTOR, "button").click()
-    WebDriverWait(browser, 10).until(lambda d: "saved=1" in d.current_url)
+    click_until_saved(browser, pay.find_element(By.CSS_SELECTOR, "button"), 10)
     # Time moves on: 43 days after receipt the father's is unpaid, on the list to refer for prosecution.
     later = (today + datetime.timedelta(days=43)).isoformat()
     ran = subprocess.run([BIN, "fpn", "run", "--as-of", later, "--database", database], capture_output=True, text=True)
     assert "1 notice unpaid" in ran.stdout, ran.stdout + ran.stderr
     browser.get(base + "/penalties")
-    browser.find_element(By.CSS_SELECTOR, f"form[action='/penalties/notices/{notices[1][0]}/refer'] button").click()
-    WebDriverWait(browser, 10).until(lambda d: "saved=1" in d.current_url)
+    click_until_saved(browser, browser.find_element(By.CSS_SELECTOR, f"form[action='/penalties/notices/{notices[1][0]}/refer'] button"), 10)
     with sqlite3.connect(database) as db:
         statuses = [row[0] for row in db.execute(
             "SELECT status FROM penalty_notices WHERE case_id = ? ORDER BY id", (case_id,))]
@@ -776,8 +779,7 @@ def test_a_referral_goes_from_the_school_to_the_esw_who_plans_reviews_and_invite
     section = browser.find_element(By.ID, f"referral-{case_id}").find_element(By.XPATH, "..")
     assert "Young carer for a parent" in section.text and "School year so far" in section.text
     Select(section.find_element(By.NAME, "to")).select_by_value("esw@demo.example")
-    section.find_element(By.CSS_SELECTOR, "form.allocate button").click()
-    WebDriverWait(browser, 10).until(lambda d: "saved=1" in d.current_url)
+    click_until_saved(browser, section.find_element(By.CSS_SELECTOR, "form.allocate button"), 10)
     assert axe_problems(browser) == []
     # The ESW finds it in the caseload, with the school's timeline.
     sign_in(browser, base, "esw@demo.example")
@@ -791,14 +793,12 @@ def test_a_referral_goes_from_the_school_to_the_esw_who_plans_reviews_and_invite
     start.find_element(By.NAME, "school_actions").send_keys("A check-in with the head of year each morning")
     start.find_element(By.NAME, "family_actions").send_keys("Walk to school together")
     start.find_element(By.NAME, "pupil_actions").send_keys("Arrive by 8:40")
-    start.find_element(By.CSS_SELECTOR, "button").click()
-    WebDriverWait(browser, 10).until(lambda d: "saved=1" in d.current_url)
+    click_until_saved(browser, start.find_element(By.CSS_SELECTOR, "button"), 10)
     for week in ("1", "2"):
         review = browser.find_element(By.CSS_SELECTOR, "form.plan-review")
         Select(review.find_element(By.NAME, "week")).select_by_value(week)
         review.find_element(By.NAME, "note").send_keys(f"Week {week} talked through at school")
-        review.find_element(By.CSS_SELECTOR, "button").click()
-        WebDriverWait(browser, 10).until(lambda d: "saved=1" in d.current_url)
+        click_until_saved(browser, review.find_element(By.CSS_SELECTOR, "button"), 10)
     with sqlite3.connect(database) as db:
         reviews = db.execute(
             "SELECT r.week, r.possible, r.percent FROM plan_reviews r JOIN improvement_plans p ON p.id = r.plan_id "
@@ -814,16 +814,14 @@ def test_a_referral_goes_from_the_school_to_the_esw_who_plans_reviews_and_invite
     panel = browser.find_element(By.CSS_SELECTOR, "form.panel-schedule")
     panel.find_element(By.NAME, "place").send_keys("Guildhall, Wrexham")
     panel.find_element(By.NAME, "members").send_keys("ESW, head of year, attendance officer")
-    panel.find_element(By.CSS_SELECTOR, "button").click()
-    WebDriverWait(browser, 60).until(lambda d: "saved=1" in d.current_url)
+    click_until_saved(browser, panel.find_element(By.CSS_SELECTOR, "button"), 60)
     attendance = browser.find_element(By.CSS_SELECTOR, "form.panel-attendance")
     Select(attendance.find_element(By.NAME, "attendance")).select_by_value("absent_without_notice")
     later = (datetime.date.today() + datetime.timedelta(days=7)).isoformat()
     browser.execute_script("arguments[0].value = arguments[1]", attendance.find_element(By.NAME, "second_on"), later)
     browser.execute_script("arguments[0].value = '10:00'", attendance.find_element(By.NAME, "second_time"))
     attendance.find_element(By.NAME, "second_place").send_keys("Guildhall, Wrexham")
-    attendance.find_element(By.CSS_SELECTOR, "button").click()
-    WebDriverWait(browser, 60).until(lambda d: "saved=1" in d.current_url)
+    click_until_saved(browser, attendance.find_element(By.CSS_SELECTOR, "button"), 60)
     main = browser.find_element(By.TAG_NAME, "main").text
     assert "Home visit: the parents missed the panel without notice" in main
     with sqlite3.connect(database) as db:
@@ -857,8 +855,7 @@ def test_the_esw_finds_the_pupils_below_92_for_a_school_visit_and_records_it(ser
     form = browser.find_element(By.CSS_SELECTOR, "form.school-visit")
     form.find_element(By.NAME, "met_with").send_keys("Mr Rees, deputy head")
     form.find_element(By.NAME, "notes").send_keys("Discussed the pupils listed; two to be referred")
-    form.find_element(By.CSS_SELECTOR, "button").click()
-    WebDriverWait(browser, 10).until(lambda d: "saved=1" in d.current_url)
+    click_until_saved(browser, form.find_element(By.CSS_SELECTOR, "button"), 10)
     assert "Mr Rees, deputy head" in browser.find_element(By.TAG_NAME, "main").text
     with sqlite3.connect(database) as db:
         assert db.execute("SELECT count(*) FROM school_visits").fetchone()[0] == 1
