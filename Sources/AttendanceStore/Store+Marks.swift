@@ -107,7 +107,7 @@ extension Store {
             laestabs: Dictionary(uniqueKeysWithValues: stored.map { ($0.id, $0.school.laestab) }))
     }
 
-    /// The pupils' ids: from the schools' rolls when they are held in memory, the database asked for the rest.
+    /// The pupils' ids: from the schools' rolls when they are held in memory, a read connection asked for the rest.
     private func pupilIDs(of marks: [SchoolMark], schools: [LAESTAB: Int]) async throws -> [UPN: Int] {
         var ids: [UPN: Int] = [:]
         for schoolID in Set(marks.compactMap { schools[$0.school] }) {
@@ -115,7 +115,8 @@ extension Store {
         }
         let missing = Set(marks.map(\.mark.upn)).filter { ids[$0] == nil }
         guard !missing.isEmpty else { return ids }
-        return ids.merging(try await pupilIDs(missing)) { held, _ in held }
+        // A read of committed rows: on SQLite it goes beside the writer rather than queueing behind its commits.
+        return ids.merging(try await Self.pupilIDs(for: missing, on: reader)) { held, _ in held }
     }
 
     /// The same by row ids.
