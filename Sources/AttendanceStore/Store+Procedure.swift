@@ -94,12 +94,12 @@ extension Store {
             for (entry, outcome) in zip(roll, outcomes) {
                 // Everything due is new for most pupils: their keys need not be compared.
                 let allNew = outcome.new.count == outcome.due.count
-                let fresh = allNew ? [] : Set(outcome.new.map(\.key))
+                let fresh = allNew ? [] : Set(outcome.new.map(\.dueKey))
                 for due in outcome.due {
                     result.lines.append(
                         ProcedureLine(
                             upn: entry.upn, school: school.school.laestab, due: due,
-                            alreadyRecorded: !allNew && !fresh.contains(due.key)))
+                            alreadyRecorded: !allNew && !fresh.contains(due.dueKey)))
                 }
                 guard !dryRun else { continue }
                 for due in outcome.new {

@@ -59,24 +59,62 @@ extension Store {
             ).first(),
             let keys = try row.decode(column: "keys", as: String?.self)
         else { return [] }
-        let bytes = try row.decode(column: "bytes", as: Data.self)
-        var result: [(pupil: Int, marks: YearMarks)] = []
-        var offset = bytes.startIndex
-        for entry in keys.split(separator: ",") {
-            let parts = entry.split(separator: " ")
-            guard parts.count == 3, let pupil = Int(parts[0]), let year = Int(parts[1]), let length = Int(parts[2]),
-                offset + length <= bytes.endIndex
-            else { throw StoreError.corrupt("a year of marks that does not read back") }
-            result.append(
-                (
-                    pupil,
-                    YearMarks(
-                        academicYear: AcademicYear(startYear: year), bytes: Array(bytes[offset..<offset + length]))
-                ))
-            offset += length
+        let data = try row.decode(column: "bytes", as: Data.self)
+        return try Self.yearStrings(keys: keys, blob: data)
+    }
+
+    /// Splits the blob by the list beside it ("pupil year length,…"), read byte by byte: this runs for every
+    /// pupil of an authority in a procedure run or a report. A list that does not add up is `corrupt`.
+    static func yearStrings(keys: String, blob data: Data) throws -> [(pupil: Int, marks: YearMarks)] {
+        var keys = keys
+        return try keys.withUTF8 { list in
+            try data.withUnsafeBytes { raw in
+                let blob = raw.bindMemory(to: UInt8.self)
+                var result: [(pupil: Int, marks: YearMarks)] = []
+                var offset = 0
+                var fields = (0, 0, 0)
+                var field = 0
+                var digits = 0
+                func entry() throws {
+                    let (pupil, year, length) = fields
+                    guard field == 2, digits > 0, length <= blob.count - offset else {
+                        throw StoreError.corrupt("a year of marks that does not read back")
+                    }
+                    result.append(
+                        (
+                            pupil,
+                            YearMarks(
+                                academicYear: AcademicYear(startYear: year),
+                                bytes: Array(UnsafeBufferPointer(rebasing: blob[offset..<offset + length])))
+                        ))
+                    offset += length
+                    (fields, field, digits) = ((0, 0, 0), 0, 0)
+                }
+                for byte in list {
+                    switch byte {
+                    case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                        let digit = Int(byte &- UInt8(ascii: "0"))
+                        guard digits < 18 else { throw StoreError.corrupt("a year of marks that does not read back") }
+                        switch field {
+                        case 0: fields.0 = fields.0 * 10 + digit
+                        case 1: fields.1 = fields.1 * 10 + digit
+                        default: fields.2 = fields.2 * 10 + digit
+                        }
+                        digits += 1
+                    case UInt8(ascii: " ") where field < 2 && digits > 0:
+                        field += 1
+                        digits = 0
+                    case UInt8(ascii: ","):
+                        try entry()
+                    default:
+                        throw StoreError.corrupt("a year of marks that does not read back")
+                    }
+                }
+                if !list.isEmpty { try entry() }
+                guard offset == blob.count else { throw StoreError.corrupt("a year of marks that does not read back") }
+                return result
+            }
         }
-        guard offset == bytes.endIndex else { throw StoreError.corrupt("a year of marks that does not read back") }
-        return result
     }
 
     /// A pupil's summary over a range, from the compact year strings.

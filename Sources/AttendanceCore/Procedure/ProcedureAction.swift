@@ -81,23 +81,141 @@ extension ProcedureAction {
     }
 }
 
-/// An action the procedure finds due, with why: what was counted and the sessions that made it.
+/// An action the procedure finds due, with why: what was counted and the sessions that made it. The engine keeps
+/// what it found as integer-coded facts (slots of the school year, the day or year that starts the action's
+/// period); the sessions' dates and the key's text are made only when read, which a run does for the actions it
+/// records and a page for the ones it shows, not for the tens of thousands a run finds and compares.
 public struct DueAction: Sendable, Hashable {
     public let action: ProcedureAction
     /// What was counted or which criterion applies: "absence", "unauthorised", "late_after_close", …
     public let basis: String
     public let count: Int
-    /// The sessions that triggered it, in order.
-    public let sessions: [SchoolSession]
+    private let found: Found
     /// The same action for the same reason has the same key, so a second run the same day adds nothing.
-    public let key: String
+    public let dueKey: DueKey
+
+    private enum Found: Sendable {
+        case slots(AcademicYear, ArraySlice<Int>)
+        case sessions([SchoolSession])
+    }
 
     public init(action: ProcedureAction, basis: String, count: Int, sessions: [SchoolSession], key: String) {
         self.action = action
         self.basis = basis
         self.count = count
-        self.sessions = sessions
-        self.key = key
+        found = .sessions(sessions)
+        dueKey = DueKey(action: action, text: key)
+    }
+
+    /// As the engine finds it: the sessions as slots of `year`, in order.
+    init(
+        action: ProcedureAction, basis: String, count: Int, year: AcademicYear, slots: ArraySlice<Int>,
+        start: DueKey.Start
+    ) {
+        self.action = action
+        self.basis = basis
+        self.count = count
+        found = .slots(year, slots)
+        dueKey = DueKey(action: action, start: start)
+    }
+
+    /// Another action for the same sessions and reasons (the legal review, on the penalty flag's findings).
+    init(action: ProcedureAction, as other: DueAction, start: DueKey.Start) {
+        self.action = action
+        basis = other.basis
+        count = other.count
+        found = other.found
+        dueKey = DueKey(action: action, start: start)
+    }
+
+    /// The sessions that triggered it, in order.
+    public var sessions: [SchoolSession] {
+        switch found {
+        case .slots(let year, let slots): slots.map { SchoolSession(academicYear: year, slot: $0) }
+        case .sessions(let sessions): sessions
+        }
+    }
+
+    /// The key's text, as the record keeps it ("letter_1/2025", "fpn_eligible/2026-01-05").
+    public var key: String { dueKey.text }
+
+    public static func == (lhs: DueAction, rhs: DueAction) -> Bool {
+        lhs.action == rhs.action && lhs.basis == rhs.basis && lhs.count == rhs.count && lhs.dueKey == rhs.dueKey
+            && lhs.sessions == rhs.sessions
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(action)
+        hasher.combine(basis)
+        hasher.combine(count)
+        hasher.combine(dueKey)
+    }
+}
+
+/// An action's key as a value: the action and the start of its period. Read from a recorded key's text once, it
+/// is compared with what the engine finds without making the engine's text; text this program did not write is
+/// kept as it is and equals only the same text.
+public struct DueKey: Sendable, Hashable {
+    public enum Start: Sendable, Hashable {
+        /// A school year, by the year it starts ("letter_1/2025").
+        case year(Int)
+        /// A day ("first_day_contact/2026-07-17", the first day of a spell).
+        case day(LocalDate)
+        /// A term's first day, and the day counting began after a declined request when that is later
+        /// ("fpn_eligible/2026-01-05+2026-02-10").
+        case term(LocalDate, countingFrom: LocalDate?)
+        /// A session ("n_to_o/2026-03-02 AM").
+        case session(SchoolSession)
+        /// Text this program did not write.
+        case other(String)
+    }
+
+    public let action: ProcedureAction
+    public let start: Start
+
+    init(action: ProcedureAction, start: Start) {
+        self.action = action
+        self.start = start
+    }
+
+    /// Reads a key's text. What does not read back as the same text is kept as `other`, so two keys are equal
+    /// exactly when their texts are.
+    public init(action: ProcedureAction, text: String) {
+        self.action = action
+        let prefix = action.rawValue + "/"
+        guard text.hasPrefix(prefix) else {
+            start = .other(text)
+            return
+        }
+        let rest = text.dropFirst(prefix.count)
+        var read: Start?
+        switch action.period {
+        case .schoolYear: read = Int(rest).map(Start.year)
+        case .day, .spell: read = LocalDate(iso: rest).map(Start.day)
+        case .absence: read = SchoolSession(text: rest).map(Start.session)
+        case .term:
+            let parts = rest.split(separator: "+", omittingEmptySubsequences: false)
+            if parts.count == 1, let first = LocalDate(iso: parts[0]) {
+                read = .term(first, countingFrom: nil)
+            } else if parts.count == 2, let first = LocalDate(iso: parts[0]), let from = LocalDate(iso: parts[1]) {
+                read = .term(first, countingFrom: from)
+            }
+        }
+        if let read, Self(action: action, start: read).text == text {
+            start = read
+        } else {
+            start = .other(text)
+        }
+    }
+
+    public var text: String {
+        switch start {
+        case .year(let year): action.key(year)
+        case .day(let day): action.key(day.iso)
+        case .term(let first, let from): action.key(first.iso + (from.map { "+" + $0.iso } ?? ""))
+        case .session(let session): action.key(session)
+        case .other(let text): text
+        }
     }
 }
 
@@ -116,7 +234,11 @@ public struct RecordedAction: Sendable, Hashable {
         self.key = key
         self.action = action
         self.status = status
+        dueKey = DueKey(action: action, text: key)
     }
+
+    /// The key read as a value, to be compared with what the engine finds.
+    public let dueKey: DueKey
 }
 
 /// The term's figures behind a penalty notice flag: what a warning letter quotes.

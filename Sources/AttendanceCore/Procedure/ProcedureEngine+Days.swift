@@ -1,7 +1,8 @@
 extension ProcedureEngine {
     /// What a run needs to know of a school's calendar on a day, worked out once and shared by its pupils:
     /// the school days of the year so far, the days before each break, the term, the no-contact window.
-    public struct Days: Sendable {
+    /// A class: every pupil's pass holds the school's one copy.
+    public final class Days: Sendable {
         public let asOf: LocalDate
         /// Offsets from the year's first day of each school day from then through `asOf`, in order.
         let schoolDayOffsets: [Int]

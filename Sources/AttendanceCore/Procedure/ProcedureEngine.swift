@@ -3,43 +3,67 @@
 /// same output, and an action already recorded is never due again (unless it was withdrawn and the line is
 /// crossed again).
 public struct ProcedureEngine: Sendable {
-    public let policy: Policy
-    public let codes: CodeTable
+    /// Everything the engine holds, in one object: a run hands the engine to every pupil's pass, and a copy of a
+    /// struct of arrays costs a count on each of them.
+    private final class Tables: Sendable {
+        let policy: Policy
+        let codes: CodeTable
+        let flagsByID: [UInt8]
+        let classByID: [SummaryClass]
+        let classIndexByID: [UInt8]
+        let penaltyByID: [Bool]
 
-    /// What each code id means to the rules, worked out once (see `Flag`).
-    let flagsByID: [UInt8]
-    let classByID: [SummaryClass]
-
-    public init(policy: Policy, codes: CodeTable) {
-        self.policy = policy
-        self.codes = codes
-        var flags = [UInt8](repeating: 0, count: 256)
-        var penalty = [Bool](repeating: false, count: 256)
-        for code in codes.codes {
-            var value = Flag.known
-            if code.category.countsAsAbsence { value |= Flag.absence }
-            if code.category == .unauthorised { value |= Flag.unauthorised }
-            if code.category == .unauthorised && !code.means(.lateAfterClose) { value |= Flag.unauthorisedNotLate }
-            // For a penalty notice, "unauthorised" is an absence found unauthorised: not U (its own criterion),
-            // not G (the holiday criterion) and not N, which waits for a reason and is not yet unauthorised.
-            if code.category == .unauthorised && !code.means(.lateAfterClose) && !code.means(.noReasonYet)
-                && !code.means(.holidayNotAgreed)
-            {
-                penalty[Int(code.id)] = true
+        init(policy: Policy, codes: CodeTable) {
+            self.policy = policy
+            self.codes = codes
+            var flags = [UInt8](repeating: 0, count: 256)
+            var penalty = [Bool](repeating: false, count: 256)
+            for code in codes.codes {
+                var value = Flag.known
+                if code.category.countsAsAbsence { value |= Flag.absence }
+                if code.category == .unauthorised { value |= Flag.unauthorised }
+                if code.category == .unauthorised && !code.means(.lateAfterClose) {
+                    value |= Flag.unauthorisedNotLate
+                }
+                // For a penalty notice, "unauthorised" is an absence found unauthorised: not U (its own
+                // criterion), not G (the holiday criterion) and not N, which waits for a reason and is not yet
+                // unauthorised.
+                if code.category == .unauthorised && !code.means(.lateAfterClose) && !code.means(.noReasonYet)
+                    && !code.means(.holidayNotAgreed)
+                {
+                    penalty[Int(code.id)] = true
+                }
+                if code.means(.lateAfterClose) { value |= Flag.lateAfterClose }
+                if code.means(.noReasonYet) { value |= Flag.noReason }
+                if code.means(.holidayNotAgreed) { value |= Flag.holidayNotAgreed }
+                if code.means(.illness) || code.means(.medical) { value |= Flag.illnessOrMedical }
+                flags[Int(code.id)] = value
             }
-            if code.means(.lateAfterClose) { value |= Flag.lateAfterClose }
-            if code.means(.noReasonYet) { value |= Flag.noReason }
-            if code.means(.holidayNotAgreed) { value |= Flag.holidayNotAgreed }
-            if code.means(.illness) || code.means(.medical) { value |= Flag.illnessOrMedical }
-            flags[Int(code.id)] = value
+            // 0 is "no mark" in a year string, whatever a table says.
+            flags[0] = 0
+            penalty[0] = false
+            flagsByID = flags
+            classByID = codes.classByID
+            classIndexByID = codes.classByID.map(\.rawValue)
+            penaltyByID = penalty
         }
-        flagsByID = flags
-        classByID = codes.classByID
-        penaltyByID = penalty
     }
 
+    private let tables: Tables
+
+    public var policy: Policy { tables.policy }
+    public var codes: CodeTable { tables.codes }
+    /// What each code id means to the rules, worked out once (see `Flag`).
+    var flagsByID: [UInt8] { tables.flagsByID }
+    var classByID: [SummaryClass] { tables.classByID }
+    /// The same as indexes into a tally of the classes (`SummaryClass.rawValue`).
+    var classIndexByID: [UInt8] { tables.classIndexByID }
     /// Whether each code id counts as unauthorised for a penalty notice (the byte's flag bits are all used).
-    let penaltyByID: [Bool]
+    var penaltyByID: [Bool] { tables.penaltyByID }
+
+    public init(policy: Policy, codes: CodeTable) {
+        tables = Tables(policy: policy, codes: codes)
+    }
 
     enum Flag {
         static let known: UInt8 = 1
@@ -106,13 +130,14 @@ public struct ProcedureEngine: Sendable {
         }
         // Nothing recorded yet: everything due is new and nothing can be withdrawn.
         guard !recorded.isEmpty else { return Outcome(due: due, new: due, withdraw: []) }
-        let live = Set(recorded.filter { $0.status != .withdrawn }.map(\.key))
-        let dueKeys = Set(due.map(\.key))
+        // Compared as values: no key's text is made here.
+        let live = Set(recorded.filter { $0.status != .withdrawn }.map(\.dueKey))
+        let dueKeys = Set(due.map(\.dueKey))
         let withdraw = recorded.filter { action in
-            action.status == .pending && !dueKeys.contains(action.key)
+            action.status == .pending && !dueKeys.contains(action.dueKey)
                 && action.action.mayWithdraw(key: action.key, asOf: days.asOf, term: days.term?.range)
         }
-        return Outcome(due: due, new: due.filter { !live.contains($0.key) }, withdraw: withdraw)
+        return Outcome(due: due, new: due.filter { !live.contains($0.dueKey) }, withdraw: withdraw)
     }
 
     /// A term's figures for a penalty notice warning: each criterion's count this term, and which are met, by the

@@ -10,8 +10,9 @@ protocol ProcedureRule: Sendable {
 }
 
 /// What one pass over a pupil's year of marks found, and what else the rules need to know of the pupil: the
-/// input every rule reads. Slots are session offsets from the year's first day (two a day).
-struct PupilYear {
+/// input every rule reads. Slots are session offsets from the year's first day (two a day). A class, so that
+/// each rule is handed the one pass rather than a copy of its arrays.
+final class PupilYear {
     let engine: ProcedureEngine
     let year: AcademicYear
     let bytes: [UInt8]
@@ -27,16 +28,19 @@ struct PupilYear {
 
     /// Absences of every kind, unauthorised absences, Ns, and unexplained or unauthorised absence that is not
     /// lateness, each as slots in order.
-    private(set) var absences: [Int] = []
-    private(set) var unauthorised: [Int] = []
-    private(set) var noReason: [Int] = []
-    private(set) var unexplainedOrUnauthorised: [Int] = []
+    let absences: [Int]
+    let unauthorised: [Int]
+    let noReason: [Int]
+    let unexplainedOrUnauthorised: [Int]
     /// Sessions in each summary class, indexed by `SummaryClass.rawValue`.
-    private(set) var counts: [Int]
-    private(set) var firstMarked: Int?
+    let counts: [Int]
+    let firstMarked: Int?
     /// The Ns past the policy's days: this run turns them into O, and the other rules count them as O already,
     /// so a second run finds nothing new.
-    private(set) var converting: [Int] = []
+    let converting: [Int]
+    /// Sessions this year that a penalty notice's criteria could count (unauthorised for a penalty notice, late
+    /// after close, holiday not agreed): no term can count more, so a rule can pass over a pupil below them all.
+    let penaltyCandidates: (unauthorised: Int, late: Int, holiday: Int)
 
     var policy: Policy { engine.policy }
     var asOf: LocalDate { days.asOf }
@@ -48,27 +52,85 @@ struct PupilYear {
         self.engine = engine
         year = marks.academicYear
         bytes = marks.bytes
-        limit = days.slotLimit(bytes.count)
+        let limit = days.slotLimit(bytes.count)
+        self.limit = limit
         self.days = days
         self.recorded = recorded
         self.letter3Sent = letter3Sent
         self.contacted = contacted
         self.penaltyDeclined = penaltyDeclined
-        counts = Array(repeating: 0, count: SummaryClass.allCases.count)
+        let scan = Self.scan(bytes, limit: limit, engine: engine)
+        absences = scan.absences
+        unauthorised = scan.unauthorised
+        noReason = scan.noReason
+        unexplainedOrUnauthorised = scan.unexplained
+        counts = scan.counts
+        firstMarked = scan.firstMarked
+        let converting = noReason.filter { days.schoolDays(afterSlot: $0) >= engine.policy.noReasonSchoolDays }
+        self.converting = converting
+        penaltyCandidates = (scan.penalty + converting.count, scan.late, scan.holiday)
+    }
+
+    /// The one pass over a pupil's marks up to `limit`. It runs for every session of every pupil, and the codes
+    /// follow no pattern a processor can guess, so it has no branch on them: each slot is written at the end of
+    /// every list, and the list grows by one where the code's flag is set (a flag is never set for an id that
+    /// is no code). What is only counted is counted by code id and added up by class afterwards. The tables are
+    /// read without bounds checks: every index is a byte and every table 256 long.
+    private static func scan(_ bytes: [UInt8], limit: Int, engine: ProcedureEngine) -> (
+        absences: [Int], unauthorised: [Int], noReason: [Int], unexplained: [Int], counts: [Int], firstMarked: Int?,
+        penalty: Int, late: Int, holiday: Int
+    ) {
         typealias Flag = ProcedureEngine.Flag
-        for slot in 0..<limit {
-            let id = bytes[slot]
-            guard id != 0 else { continue }
-            let flags = engine.flagsByID[Int(id)]
-            guard flags & Flag.known != 0 else { continue }
-            if firstMarked == nil { firstMarked = slot }
-            counts[Int(engine.classByID[Int(id)].rawValue)] += 1
-            if flags & Flag.absence != 0 { absences.append(slot) }
-            if flags & Flag.unauthorised != 0 { unauthorised.append(slot) }
-            if flags & Flag.noReason != 0 { noReason.append(slot) }
-            if flags & Flag.unauthorisedNotLate != 0 { unexplainedOrUnauthorised.append(slot) }
+        var counts = [Int](repeating: 0, count: SummaryClass.allCases.count)
+        guard limit > 0 else { return ([], [], [], [], counts, nil, 0, 0, 0) }
+        let lists = UnsafeMutablePointer<Int>.allocate(capacity: 4 * limit)
+        defer { lists.deallocate() }
+        let byID = UnsafeMutablePointer<Int>.allocate(capacity: 256)
+        defer { byID.deallocate() }
+        byID.initialize(repeating: 0, count: 256)
+        var found = (absences: 0, unauthorised: 0, noReason: 0, unexplained: 0)
+        var firstMarked: Int?
+        bytes.withUnsafeBufferPointer { marks in
+            engine.flagsByID.withUnsafeBufferPointer { flagTable in
+                let absences = lists
+                let unauthorised = lists + limit
+                let noReason = lists + 2 * limit
+                let unexplained = lists + 3 * limit
+                var (a, u, n, x) = (0, 0, 0, 0)
+                for slot in 0..<limit {
+                    let id = Int(marks[slot])
+                    let flags = Int(flagTable[id])
+                    absences[a] = slot
+                    a &+= (flags >> 1) & 1
+                    unauthorised[u] = slot
+                    u &+= (flags >> 2) & 1
+                    unexplained[x] = slot
+                    x &+= (flags >> 3) & 1
+                    noReason[n] = slot
+                    n &+= (flags >> 5) & 1
+                    byID[id] &+= 1
+                }
+                found = (a, u, n, x)
+                firstMarked = (0..<limit).first { flagTable[Int(marks[$0])] & Flag.known != 0 }
+            }
         }
-        converting = noReason.filter { days.schoolDays(afterSlot: $0) >= engine.policy.noReasonSchoolDays }
+        var penalty = 0
+        var late = 0
+        var holiday = 0
+        for id in 1..<256 where byID[id] > 0 && engine.flagsByID[id] & Flag.known != 0 {
+            let flags = engine.flagsByID[id]
+            counts[Int(engine.classIndexByID[id])] += byID[id]
+            if engine.penaltyByID[id] { penalty += byID[id] }
+            if flags & Flag.lateAfterClose != 0 { late += byID[id] }
+            if flags & Flag.holidayNotAgreed != 0 { holiday += byID[id] }
+        }
+        func list(_ index: Int, _ count: Int) -> [Int] {
+            Array(UnsafeBufferPointer(start: lists + index * limit, count: count))
+        }
+        return (
+            list(0, found.absences), list(1, found.unauthorised), list(2, found.noReason),
+            list(3, found.unexplained), counts, firstMarked, penalty, late, holiday
+        )
     }
 
     func session(_ slot: Int) -> SchoolSession { days.session(slot) }

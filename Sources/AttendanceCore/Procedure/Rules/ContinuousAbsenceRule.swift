@@ -4,7 +4,11 @@ struct ContinuousAbsenceRule: ProcedureRule {
     var actions: [ProcedureAction] { [.continuousAbsenceReport] }
 
     func due(_ pupil: PupilYear, found: [DueAction]) -> [DueAction] {
-        guard let firstSlot = pupil.firstMarked else { return [] }
+        // Every day of a run has an unauthorised absence that is not lateness: fewer of those than the policy's
+        // days, and no run can be long enough.
+        guard let firstSlot = pupil.firstMarked,
+            pupil.unexplainedOrUnauthorised.count >= pupil.policy.continuousAbsenceSchoolDays
+        else { return [] }
         typealias Flag = ProcedureEngine.Flag
         let limit = pupil.limit
         var result: [DueAction] = []
@@ -18,8 +22,8 @@ struct ContinuousAbsenceRule: ProcedureRule {
                     DueAction(
                         action: .continuousAbsenceReport, basis: ActionBasis.threshold(.unauthorised).stored,
                         count: run.count,
-                        sessions: run.flatMap(marked).map(pupil.session),
-                        key: ProcedureAction.continuousAbsenceReport.key(pupil.year.firstDay.adding(days: run[0]).iso)))
+                        year: pupil.year, slots: run.flatMap(marked)[...],
+                        start: .day(pupil.year.firstDay.adding(days: run[0]))))
             }
             run.removeAll(keepingCapacity: true)
         }

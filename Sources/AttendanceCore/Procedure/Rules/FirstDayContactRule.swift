@@ -4,12 +4,13 @@ struct FirstDayContactRule: ProcedureRule {
 
     func due(_ pupil: PupilYear, found: [DueAction]) -> [DueAction] {
         let asOfSlot = pupil.year.firstDay.days(until: pupil.asOf) * 2
-        let today = pupil.noReason.filter { $0 == asOfSlot || $0 == asOfSlot + 1 }.map(pupil.session)
+        // The slots are in order and none is after the day: the day's are at the end.
+        let today = pupil.noReason[pupil.noReason.firstIndex(notBelow: asOfSlot)...]
         guard !today.isEmpty else { return [] }
         return [
             DueAction(
-                action: .firstDayContact, basis: ActionBasis.noReason.stored, count: today.count, sessions: today,
-                key: ProcedureAction.firstDayContact.key(pupil.asOf.iso))
+                action: .firstDayContact, basis: ActionBasis.noReason.stored, count: today.count, year: pupil.year,
+                slots: today, start: .day(pupil.asOf))
         ]
     }
 }

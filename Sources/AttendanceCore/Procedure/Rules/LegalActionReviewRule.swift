@@ -11,8 +11,7 @@ struct LegalActionReviewRule: ProcedureRule {
         else { return [] }
         return [
             DueAction(
-                action: .legalActionReview, basis: penalty.basis, count: penalty.count, sessions: penalty.sessions,
-                key: ProcedureAction.legalActionReview.key(term.range.start.iso))
+                action: .legalActionReview, as: penalty, start: .term(term.range.start, countingFrom: nil))
         ]
     }
 }

@@ -18,8 +18,7 @@ struct MedicalEvidenceFlagRule: ProcedureRule {
             result.append(
                 DueAction(
                     action: .medicalEvidenceRequired, basis: ActionBasis.criteria(kinds).stored, count: absence.count,
-                    sessions: absence.map(pupil.session),
-                    key: ProcedureAction.medicalEvidenceRequired.key(pupil.session(first))))
+                    year: pupil.year, slots: absence[...], start: .session(pupil.session(first))))
             absence = []
         }
         for slot in after..<max(after, pupil.limit) where pupil.bytes[slot] != 0 {

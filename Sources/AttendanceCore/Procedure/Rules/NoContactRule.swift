@@ -22,8 +22,8 @@ struct NoContactRule: ProcedureRule {
         return [
             DueAction(
                 action: .noContactDay3, basis: ActionBasis.noReason.stored, count: spell.count,
-                sessions: pupil.noReason.filter { inSpell.contains($0 / 2) }.map(pupil.session),
-                key: ProcedureAction.noContactDay3.key(year.firstDay.adding(days: spell[0]).iso))
+                year: year, slots: pupil.noReason.filter { inSpell.contains($0 / 2) }[...],
+                start: .day(year.firstDay.adding(days: spell[0])))
         ]
     }
 }

@@ -4,12 +4,10 @@ struct NoReasonRule: ProcedureRule {
     var actions: [ProcedureAction] { [.nToO] }
 
     func due(_ pupil: PupilYear, found: [DueAction]) -> [DueAction] {
-        pupil.converting.map { slot in
-            let session = pupil.session(slot)
-            return DueAction(
-                action: .nToO, basis: ActionBasis.noReason.stored, count: 1, sessions: [session],
-                key: ProcedureAction.nToO.key(session)
-            )
+        pupil.converting.indices.map { index in
+            DueAction(
+                action: .nToO, basis: ActionBasis.noReason.stored, count: 1, year: pupil.year,
+                slots: pupil.converting[index...index], start: .session(pupil.session(pupil.converting[index])))
         }
     }
 }

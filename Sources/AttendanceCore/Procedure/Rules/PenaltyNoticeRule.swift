@@ -6,7 +6,13 @@ struct PenaltyNoticeRule: ProcedureRule {
     var actions: [ProcedureAction] { [.fpnEligible] }
 
     func due(_ pupil: PupilYear, found: [DueAction]) -> [DueAction] {
-        guard let term = pupil.days.term, let counting = Self.counting(term.range, declined: pupil.penaltyDeclined)
+        let policy = pupil.policy.fixedPenaltyPerTerm
+        let candidates = pupil.penaltyCandidates
+        // No term can count more than the year so far: below every criterion there, nothing to read.
+        guard
+            candidates.unauthorised >= policy.unauthorisedSessions || candidates.late >= policy.lateAfterCloseSessions
+                || candidates.holiday >= policy.unagreedHolidaySessions,
+            let term = pupil.days.term, let counting = Self.counting(term.range, declined: pupil.penaltyDeclined)
         else { return [] }
         var met: [String] = []
         var slots: [Int] = []
@@ -21,7 +27,7 @@ struct PenaltyNoticeRule: ProcedureRule {
         return [
             DueAction(
                 action: .fpnEligible, basis: ActionBasis.criteria(met).stored, count: slots.count,
-                sessions: slots.sorted().map(pupil.session), key: Self.key(term: term.range, counting: counting))
+                year: pupil.year, slots: slots.sorted()[...], start: Self.start(term: term.range, counting: counting))
         ]
     }
 
@@ -32,9 +38,8 @@ struct PenaltyNoticeRule: ProcedureRule {
     }
 
     /// Once a term, and once again after each decline: "fpn_eligible/2026-09-01", "fpn_eligible/2026-09-01+2026-10-16".
-    static func key(term: DateRange, counting: DateRange) -> String {
-        ProcedureAction.fpnEligible.key(
-            term.start.iso + (counting.start == term.start ? "" : "+" + counting.start.iso))
+    static func start(term: DateRange, counting: DateRange) -> DueKey.Start {
+        .term(term.start, countingFrom: counting.start == term.start ? nil : counting.start)
     }
 
     /// Each criterion with the number it needs and the term's slots that count towards it: what the flag and a

@@ -9,8 +9,8 @@ struct PersistentAbsenceRule: ProcedureRule {
             DueAction(
                 action: .persistentAbsence,
                 basis: ActionBasis.missed(absent: summary.absent, possible: summary.possible).stored,
-                count: summary.absent, sessions: pupil.absences.map(pupil.session),
-                key: ProcedureAction.persistentAbsence.key(pupil.year.startYear))
+                count: summary.absent, year: pupil.year, slots: pupil.absences[...],
+                start: .year(pupil.year.startYear))
         ]
     }
 }

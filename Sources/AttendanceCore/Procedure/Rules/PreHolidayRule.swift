@@ -8,20 +8,25 @@ struct PreHolidayRule: ProcedureRule {
         guard !pupil.unexplainedOrUnauthorised.isEmpty, let toBreak = pupil.days.schoolDaysToNextBreak,
             toBreak <= pupil.policy.preHolidayNoticeSchoolDays
         else { return [] }
-        var holidays: [[SchoolSession]] = []
+        var holidays = 0
+        var found: [Int] = []
+        let slots = pupil.unexplainedOrUnauthorised
         for window in pupil.days.preHolidayWindows {
-            // A window is a few school days in order, as the slots are: the slots on its days, in order.
-            let sessions = window.flatMap { day in
-                pupil.unexplainedOrUnauthorised.filter { $0 / 2 == day }
-            }.map(pupil.session)
-            if !sessions.isEmpty { holidays.append(sessions) }
+            // A window is a few school days in order, as the slots are: the slots on its days, in order, read
+            // from the first at or after the window's first day.
+            var index = slots.firstIndex(notBelow: window[0] * 2)
+            let before = found.count
+            while index < slots.endIndex, slots[index] / 2 <= window[window.count - 1] {
+                if window.contains(slots[index] / 2) { found.append(slots[index]) }
+                index += 1
+            }
+            if found.count > before { holidays += 1 }
         }
-        guard holidays.count >= pupil.policy.preHolidayRepeats else { return [] }
+        guard holidays >= pupil.policy.preHolidayRepeats else { return [] }
         return [
             DueAction(
-                action: .preHolidayPattern, basis: ActionBasis.beforeHolidays(holidays.count).stored,
-                count: holidays.count,
-                sessions: holidays.flatMap { $0 }, key: ProcedureAction.preHolidayPattern.key(pupil.year.startYear))
+                action: .preHolidayPattern, basis: ActionBasis.beforeHolidays(holidays).stored, count: holidays,
+                year: pupil.year, slots: found[...], start: .year(pupil.year.startYear))
         ]
     }
 }

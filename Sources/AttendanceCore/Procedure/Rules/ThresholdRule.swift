@@ -14,8 +14,7 @@ struct ThresholdRule: ProcedureRule {
             guard counted.count >= threshold.sessions else { return nil }
             return DueAction(
                 action: threshold.action, basis: ActionBasis.threshold(threshold.of).stored, count: counted.count,
-                sessions: counted.prefix(threshold.sessions).map(pupil.session),
-                key: threshold.action.key(pupil.year.startYear))
+                year: pupil.year, slots: counted.prefix(threshold.sessions), start: .year(pupil.year.startYear))
         }
     }
 }

@@ -1,0 +1,31 @@
+import AttendanceCore
+import Foundation
+import Testing
+
+@testable import AttendanceStore
+
+/// On SQLite a run's year strings come back as one blob with "pupil year length" listed beside it: the list
+/// must add up to the blob exactly, or the read fails rather than hand a pupil another's marks.
+struct YearStringsTests {
+    private let year = AcademicYear(startYear: 2025)
+
+    @Test func aListThatAddsUpGivesEachPupilTheirOwnBytes() throws {
+        let count = year.sessionSlotCount
+        let first = [UInt8](repeating: UInt8(ascii: "/"), count: count)
+        let second = [UInt8](repeating: UInt8(ascii: "O"), count: count)
+        let read = try Store.yearStrings(keys: "12 2025 \(count),7 2025 \(count)", blob: Data(first + second))
+        #expect(read.map(\.pupil) == [12, 7])
+        #expect(read[0].marks == YearMarks(academicYear: year, bytes: first))
+        #expect(read[1].marks == YearMarks(academicYear: year, bytes: second))
+        #expect(try Store.yearStrings(keys: "", blob: Data()).isEmpty)
+    }
+
+    @Test func aListThatDoesNotAddUpIsCorrupt() {
+        let blob = Data(repeating: 1, count: 10)
+        for keys in [
+            "1 2025 11", "1 2025 9", "1 2025", "1 2025 5,2 2025", "1 2025 5,,2 2025 5", "1 2025 x10", "1  2025 10",
+        ] {
+            #expect(throws: StoreError.self, "\(keys)") { try Store.yearStrings(keys: keys, blob: blob) }
+        }
+    }
+}
