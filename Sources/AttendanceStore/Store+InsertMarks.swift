@@ -10,38 +10,47 @@ struct NewMarkRow {
     let code: String
     let minutesLate: Int?
     let note: String?
+    let recordedBy: String
+    let recordedAt: String
 }
 
 extension Store {
-    /// Inserts new marks. Many at once (an import, a register) go as one JSON text per statement, which the
-    /// database unpacks itself: binding nine values a row from Swift costs more than the database's own work.
-    static func insertMarks(
-        _ rows: [NewMarkRow], by user: String, at stamp: String, postgres: Bool, on db: any SQLDatabase
-    ) async throws {
+    /// Inserts new marks. Many at once (an import, a register, a batch of registers) go as one JSON text per
+    /// statement, which the database unpacks itself: binding nine values a row from Swift costs more than the
+    /// database's own work.
+    static func insertMarks(_ rows: [NewMarkRow], postgres: Bool, on db: any SQLDatabase) async throws {
         for chunk in rows.chunked(20_000) where !chunk.isEmpty {
-            let json = jsonArray(chunk)
+            // One author for every row (an import, one register) is bound once; a batch of registers names its own.
+            let first = chunk[chunk.startIndex]
+            let oneAuthor = chunk.allSatisfy { $0.recordedBy == first.recordedBy && $0.recordedAt == first.recordedAt }
+            let json = jsonArray(chunk, authors: !oneAuthor)
+            let (by, at): (SQLQueryString, SQLQueryString)
+            if oneAuthor {
+                (by, at) = ("\(bind: first.recordedBy)", "\(bind: first.recordedAt)")
+            } else {
+                (by, at) = postgres ? ("e->>7", "e->>8") : ("value->>7", "value->>8")
+            }
             if postgres {
                 try await db.raw(
                     """
                     INSERT INTO marks (pupil_id, school_id, date, session, code, minutes_late, note, recorded_by, recorded_at)
                     SELECT (e->>0)::bigint, (e->>1)::bigint, e->>2, e->>3, e->>4, (e->>5)::bigint, e->>6,
-                    \(bind: user), \(bind: stamp) FROM jsonb_array_elements(\(bind: json)::jsonb) AS e
-                    """
+                    """ + " " + by + ", " + at + " FROM jsonb_array_elements(\(bind: json)::jsonb) AS e"
                 ).run()
             } else {
                 try await db.raw(
                     """
                     INSERT INTO marks (pupil_id, school_id, date, session, code, minutes_late, note, recorded_by, recorded_at)
                     SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6,
-                    \(bind: user), \(bind: stamp) FROM json_each(\(bind: json))
-                    """
+                    """ + " " + by + ", " + at + " FROM json_each(\(bind: json))"
                 ).run()
             }
         }
     }
 
-    /// `[[pupil, school, "date", "session", "code", minutes|null, "note"|null], …]`, strings escaped per RFC 8259.
-    static func jsonArray(_ rows: ArraySlice<NewMarkRow>) -> String {
+    /// `[[pupil, school, "date", "session", "code", minutes|null, "note"|null], …]`, with `"by", "at"` after the
+    /// note when `authors`; strings escaped per RFC 8259.
+    static func jsonArray(_ rows: ArraySlice<NewMarkRow>, authors: Bool) -> String {
         var out: [UInt8] = [UInt8(ascii: "[")]
         out.reserveCapacity(rows.count * 48)
         func number(_ value: Int) { out.append(contentsOf: String(value).utf8) }
@@ -73,6 +82,12 @@ extension Store {
             if let minutes = row.minutesLate { number(minutes) } else { out.append(contentsOf: Array("null".utf8)) }
             out.append(UInt8(ascii: ","))
             if let note = row.note { string(note) } else { out.append(contentsOf: Array("null".utf8)) }
+            if authors {
+                out.append(UInt8(ascii: ","))
+                string(row.recordedBy)
+                out.append(UInt8(ascii: ","))
+                string(row.recordedAt)
+            }
             out.append(UInt8(ascii: "]"))
         }
         out.append(UInt8(ascii: "]"))

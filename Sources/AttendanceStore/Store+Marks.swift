@@ -78,6 +78,15 @@ struct MarkKey: Hashable {
     let session: String
 }
 
+/// A register save waiting for a group commit (see `Store.writeMarks(batch:on:)`).
+struct MarkSave: Sendable {
+    let entries: [MarkEntry]
+    let actor: AuditActor
+    let reason: String?
+    let now: Date
+    let laestabs: [Int: LAESTAB]
+}
+
 struct YearKey: Hashable {
     let pupilID: Int
     let year: Int
@@ -132,17 +141,25 @@ extension Store {
         } else {
             laestabs = Dictionary(uniqueKeysWithValues: try await schools().map { ($0.id, $0.school.laestab) })
         }
-        // On SQLite, saves that arrive together share a commit; each is still all or nothing: a save the rules
-        // refuse is refused before it writes anything (see `writeMarks(_:by:reason:at:laestabs:on:)`).
+        // On SQLite, saves that arrive together share a commit, and registers are planned together and written in
+        // shared statements; each is still all or nothing (see `writeMarks(batch:on:)`). A large write (an
+        // import) goes alone in the batch, read and planned a chunk of pupils at a time, as it would outside one.
         if let groupCommit {
-            return try await groupCommit.submit { db in
-                do {
-                    return .success(
-                        try await self.writeMarks(
-                            entries, by: actor, reason: reason, at: now, laestabs: laestabs, on: db))
-                } catch let refusal as StoreError {
-                    return .failure(refusal)
+            guard entries.count <= Self.batchedSaveLimit else {
+                return try await groupCommit.submit { db in
+                    do {
+                        return .success(
+                            try await self.writeMarks(
+                                entries, by: actor, reason: reason, at: now, laestabs: laestabs, on: db))
+                    } catch let refusal as StoreError {
+                        return .failure(refusal)
+                    }
                 }
+            }
+            return try await groupCommit.submit(
+                MarkSave(entries: entries, actor: actor, reason: reason, now: now, laestabs: laestabs)
+            ) { saves, db in
+                try await self.writeMarks(batch: saves, on: db)
             }
         }
         return try await transaction { db in
@@ -150,24 +167,29 @@ extension Store {
         }
     }
 
+    /// The most marks a save planned with others in a batch may hold: a register or a day's corrections, not an
+    /// import (whose marks the batch would hold in memory all at once).
+    static let batchedSaveLimit = 2_000
+
+    /// One write inside a transaction: read, judged and planned a chunk of pupils at a time, then written.
     func writeMarks(
         _ entries: [MarkEntry], by actor: AuditActor, reason: String?, at now: Date, laestabs: [Int: LAESTAB],
         on db: any SQLDatabase
     ) async throws -> MarkWriteResult {
         let byPupil = Dictionary(grouping: entries, by: \.pupilID)
         // Every chunk is read and judged before anything is written: a write the rules refuse (`StoreError`) has
-        // written nothing, which lets a group commit go on with the other saves without a savepoint each.
-        // Sorted so that two writers lock pupils' year rows in the same order and cannot deadlock.
+        // written nothing. Sorted so that two writers lock pupils' year rows in the same order and cannot deadlock.
         var plans: [ChunkPlan] = []
         for pupils in byPupil.keys.sorted().chunked(250) {
             let chunk = pupils.flatMap { byPupil[$0]! }
+            var state = try await markState(for: chunk, on: db)
             plans.append(
-                try await planChunk(
-                    chunk, pupils: Array(pupils), by: actor, reason: reason, at: now, laestabs: laestabs, on: db))
+                try plan(
+                    chunk, by: actor, reason: reason, at: now, laestabs: laestabs, state: &state, keepState: false))
         }
         var total = MarkWriteResult()
         for plan in plans {
-            try await apply(plan, by: actor, at: now, on: db)
+            try await apply(plan, on: db)
             total.inserted += plan.result.inserted
             total.amended += plan.result.amended
             total.unchanged += plan.result.unchanged
@@ -176,36 +198,96 @@ extension Store {
         return total
     }
 
-    /// What one chunk of a write will change, worked out from what the database holds.
-    private struct ChunkPlan {
+    /// Saves that arrived together (register saves on SQLite): the register is read once for all of them, each
+    /// is judged in turn against what it holds after the saves before it (so a second save of the same register
+    /// sees the first, as it would one commit later), and what they change is written in shared statements. A
+    /// refused save changes nothing and is answered as a refusal; any thrown error means the database failed, and
+    /// the group commit then tries each save again on its own.
+    func writeMarks(batch saves: [MarkSave], on db: any SQLDatabase) async throws -> [Result<
+        MarkWriteResult, StoreError
+    >] {
+        var state = try await markState(for: saves.flatMap(\.entries), on: db)
+        var merged = ChunkPlan()
+        var changed = Set<YearKey>()
+        var results: [Result<MarkWriteResult, StoreError>] = []
+        for save in saves {
+            do {
+                let plan = try plan(
+                    save.entries, by: save.actor, reason: save.reason, at: save.now, laestabs: save.laestabs,
+                    state: &state, keepState: true)
+                merged.inserts += plan.inserts
+                merged.updates += plan.updates
+                merged.amendments += plan.amendments
+                merged.events += plan.events
+                changed.formUnion(plan.changedYears)
+                results.append(.success(plan.result))
+            } catch let refusal as StoreError {
+                results.append(.failure(refusal))
+            }
+        }
+        merged.years = Self.yearRows(changed, from: state.years)
+        try await apply(merged, on: db)
+        return results
+    }
+
+    /// What the register holds for the pupils and days of a write: read once, then changed in memory by each plan
+    /// made against it.
+    struct MarkState {
+        var years: [YearKey: YearMarks] = [:]
+        var existing: [MarkKey: ExistingMark] = [:]
+    }
+
+    /// What one plan will change, worked out from a `MarkState`.
+    struct ChunkPlan {
         var result = MarkWriteResult()
         var inserts: [NewMarkRow] = []
-        var updates: [(MarkKey, MarkEntry)] = []
+        var updates: [(key: MarkKey, entry: MarkEntry, by: String, at: String)] = []
         var amendments: [[SQLValue]] = []
         var events: [AuditEvent] = []
+        var changedYears = Set<YearKey>()
         /// The changed year strings as they will be stored.
         var years: [[SQLValue]] = []
     }
 
-    private func planChunk(
-        _ entries: [MarkEntry], pupils: [Int], by actor: AuditActor, reason: String?, at now: Date,
-        laestabs: [Int: LAESTAB], on db: any SQLDatabase
-    ) async throws -> ChunkPlan {
+    /// Reads the year strings (locked on PostgreSQL) and the marks the entries touch, a thousand pupils a query.
+    private func markState(for entries: [MarkEntry], on db: any SQLDatabase) async throws -> MarkState {
+        var state = MarkState()
+        let byPupil = Dictionary(grouping: entries, by: \.pupilID)
+        for pupils in byPupil.keys.sorted().chunked(1000) {
+            let chunk = pupils.flatMap { byPupil[$0]! }
+            state.years.merge(
+                try await lockYearMarks(
+                    for: Set(
+                        chunk.map { YearKey(pupilID: $0.pupilID, year: $0.mark.session.date.academicYear.startYear) }),
+                    on: db)
+            ) { held, _ in held }
+            let dates = chunk.map(\.mark.session.date)
+            state.existing.merge(
+                try await existingMarks(pupils: Array(pupils), from: dates.min()!, to: dates.max()!, on: db)
+            ) { held, _ in held }
+        }
+        return state
+    }
+
+    private static func yearRows(_ keys: Set<YearKey>, from years: [YearKey: YearMarks]) -> [[SQLValue]] {
+        keys.sorted { ($0.pupilID, $0.year) < ($1.pupilID, $1.year) }.map {
+            [$0.pupilID, $0.year, Data(years[$0]!.bytes)]
+        }
+    }
+
+    /// Judges a write against `state` and works out what it changes. A refusal (`StoreError`) leaves `state` as it
+    /// was; otherwise, when `keepState` (a plan after it will read it), `state` is changed as the write will change
+    /// the database.
+    private func plan(
+        _ entries: [MarkEntry], by actor: AuditActor, reason: String?, at now: Date, laestabs: [Int: LAESTAB],
+        state: inout MarkState, keepState: Bool
+    ) throws -> ChunkPlan {
         let user = actor.name
         let stamp = Timestamp.text(now)
-        var events: [AuditEvent] = []
+        var plan = ChunkPlan()
         var newBySchool: [Int: Int] = [:]
-        var years = try await lockYearMarks(
-            for: Set(entries.map { YearKey(pupilID: $0.pupilID, year: $0.mark.session.date.academicYear.startYear) }),
-            on: db)
-        let dates = entries.map(\.mark.session.date)
-        let existing = try await existingMarks(pupils: pupils, from: dates.min()!, to: dates.max()!, on: db)
-
-        var result = MarkWriteResult()
-        var inserts: [NewMarkRow] = []
-        var amendments: [[SQLValue]] = []
-        var updates: [(MarkKey, MarkEntry)] = []
-        var changedYears = Set<YearKey>()
+        var years: [YearKey: YearMarks] = [:]
+        var written: [MarkKey: ExistingMark] = [:]
         var seen = Set<MarkKey>()
         for entry in entries {
             let mark = entry.mark
@@ -216,31 +298,32 @@ extension Store {
             guard seen.insert(key).inserted else {
                 throw StoreError.duplicateMark(mark.upn, mark.session)
             }
+            let existing = state.existing[key]
             if let expected = entry.expected {
-                let now: ExpectedMark = existing[key].map { .code($0.code) } ?? .noMark
-                if now != expected && existing[key]?.code != mark.code {
-                    result.conflicts.append(
+                let now: ExpectedMark = existing.map { .code($0.code) } ?? .noMark
+                if now != expected && existing?.code != mark.code {
+                    plan.result.conflicts.append(
                         MarkConflict(
-                            upn: mark.upn, session: mark.session, wanted: mark.code, current: existing[key]?.code,
-                            currentBy: existing[key]?.recordedBy))
+                            upn: mark.upn, session: mark.session, wanted: mark.code, current: existing?.code,
+                            currentBy: existing?.recordedBy))
                     continue
                 }
             }
-            if let old = existing[key] {
+            if let old = existing {
                 if old.code == mark.code && old.minutesLate == mark.minutesLate && old.note == mark.note {
-                    result.unchanged += 1
+                    plan.result.unchanged += 1
                     continue
                 }
                 guard let reason, !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
                     throw StoreError.reasonRequired(mark.upn, mark.session, current: old.code)
                 }
-                amendments.append([
+                plan.amendments.append([
                     entry.pupilID, entry.schoolID, key.date, key.session, old.code, old.minutesLate, old.note,
                     old.recordedBy, old.recordedAt, mark.code, mark.minutesLate, mark.note, user, stamp, reason,
                 ])
-                updates.append((key, entry))
-                result.amended += 1
-                events.append(
+                plan.updates.append((key, entry, user, stamp))
+                plan.result.amended += 1
+                plan.events.append(
                     AuditEvent(
                         at: now, actor: actor, action: "mark.amended", school: laestabs[entry.schoolID], upn: mark.upn,
                         subject: mark.session.description,
@@ -252,38 +335,46 @@ extension Store {
                         ]),
                         reason: reason))
             } else {
-                inserts.append(
+                plan.inserts.append(
                     NewMarkRow(
                         pupilID: entry.pupilID, schoolID: entry.schoolID, date: key.date, session: key.session,
-                        code: mark.code, minutesLate: mark.minutesLate, note: mark.note))
-                result.inserted += 1
+                        code: mark.code, minutesLate: mark.minutesLate, note: mark.note, recordedBy: user,
+                        recordedAt: stamp))
+                plan.result.inserted += 1
                 newBySchool[entry.schoolID, default: 0] += 1
             }
+            if keepState {
+                written[key] = ExistingMark(
+                    code: mark.code, minutesLate: mark.minutesLate, note: mark.note, recordedBy: user,
+                    recordedAt: stamp)
+            }
             let yearKey = YearKey(pupilID: entry.pupilID, year: mark.session.date.academicYear.startYear)
-            years[yearKey]![mark.session] = code.id
-            changedYears.insert(yearKey)
+            years[yearKey, default: state.years[yearKey] ?? YearMarks(academicYear: mark.session.date.academicYear)][
+                mark.session] = code.id
         }
 
         // New marks are the register being taken: one line per school per write, not one per mark.
         for (schoolID, count) in newBySchool.sorted(by: { $0.key < $1.key }) {
-            events.append(
+            plan.events.append(
                 AuditEvent(
                     at: now, actor: actor, action: "marks.recorded", school: laestabs[schoolID],
                     after: auditJSON(["count": String(count)]), reason: reason))
         }
-        return ChunkPlan(
-            result: result, inserts: inserts, updates: updates, amendments: amendments, events: events,
-            years: changedYears.sorted { ($0.pupilID, $0.year) < ($1.pupilID, $1.year) }.map {
-                [$0.pupilID, $0.year, Data(years[$0]!.bytes)]
-            })
+        // Judged: what it writes is now what the register holds, for the plans after it.
+        if keepState {
+            state.existing.merge(written) { _, new in new }
+            state.years.merge(years) { _, new in new }
+        }
+        plan.changedYears = Set(years.keys)
+        plan.years = Self.yearRows(plan.changedYears, from: years)
+        return plan
     }
 
-    /// Writes what a plan says: only database failures can stop it.
-    private func apply(_ plan: ChunkPlan, by actor: AuditActor, at now: Date, on db: any SQLDatabase) async throws {
-        let user = actor.name
-        let stamp = Timestamp.text(now)
-        try await Self.insertMarks(plan.inserts, by: user, at: stamp, postgres: location.isPostgres, on: db)
-        for (key, entry) in plan.updates {
+    /// Writes what a plan says: only database failures can stop it. New marks first: a later save in the same
+    /// batch may amend one of them.
+    private func apply(_ plan: ChunkPlan, on db: any SQLDatabase) async throws {
+        try await Self.insertMarks(plan.inserts, postgres: location.isPostgres, on: db)
+        for (key, entry, user, stamp) in plan.updates {
             try await db.update("marks")
                 .set("code", to: entry.mark.code).set("minutes_late", to: entry.mark.minutesLate)
                 .set("note", to: entry.mark.note).set("school_id", to: entry.schoolID)

@@ -110,4 +110,51 @@ import Testing
             #expect(kept == (0..<30).filter { $0 % 10 != 3 && $0 % 10 != 7 })
         }
     }
+
+    /// Saves planned together in one batch see each other as if committed one after another: a second save of the
+    /// same cell finds the first's mark (a conflict, or an amendment that needs a reason and keeps the first as
+    /// the original entry), and a refused save changes nothing for the saves after it.
+    @Test func savesPlannedTogetherSeeEachOtherInTurn() async throws {
+        try await withSQLiteFile { stores in
+            let store = stores[0]
+            let schoolID = try await store.requireSchool(school).id
+            let ids = try await Store.pupilIDs(for: [alys, cai], on: store.sql)
+            let session = SchoolSession(LocalDate(iso: "2026-01-05")!, .am)
+            func save(_ upn: UPN, _ code: String, expected: ExpectedMark?, by name: String, reason: String? = nil)
+                -> MarkSave
+            {
+                MarkSave(
+                    entries: [
+                        MarkEntry(
+                            pupilID: ids[upn]!, schoolID: schoolID, mark: Mark(upn: upn, session: session, code: code),
+                            expected: expected)
+                    ], actor: AuditActor(name), reason: reason, now: Date(), laestabs: [schoolID: school])
+            }
+            let saves = [
+                save(alys, "/", expected: .noMark, by: "tutor@example.org"),
+                save(alys, "O", expected: .noMark, by: "office@example.org"),
+                save(alys, "I", expected: nil, by: "office@example.org"),
+                save(alys, "M", expected: .code("/"), by: "head@example.org", reason: "Appointment letter seen"),
+                save(cai, "/", expected: nil, by: "tutor@example.org"),
+            ]
+            let results = try await store.transaction { db in try await store.writeMarks(batch: saves, on: db) }
+            #expect(try results[0].get().inserted == 1)
+            #expect(try results[1].get().conflicts.map(\.currentBy) == ["tutor@example.org"])
+            guard case .failure(.reasonRequired) = results[2] else {
+                Issue.record("a change without a reason was not refused: \(results[2])")
+                return
+            }
+            #expect(try results[3].get().amended == 1)
+            #expect(try results[4].get().inserted == 1)
+            let range = DateRange(session.date, session.date)!
+            let marks = try await store.marks(of: alys, in: range)
+            #expect(marks.map(\.mark.code) == ["M"] && marks.map(\.recordedBy) == ["head@example.org"])
+            let amendments = try await store.amendments(of: alys)
+            #expect(amendments.map(\.oldCode) == ["/"] && amendments.map(\.oldRecordedBy) == ["tutor@example.org"])
+            #expect(try await store.marks(of: cai, in: range).map(\.mark.code) == ["/"])
+            // The year strings agree with the rows.
+            let year = try await store.yearMarks(of: alys, year: session.date.academicYear)
+            #expect(year[session] == store.codes["M"]!.id)
+        }
+    }
 }
