@@ -6,7 +6,7 @@ import SQLKit
 /// arrives while a batch commits waits for the next batch, which takes everything that has arrived.
 ///
 /// Register saves in a batch are read once, judged one after another against what the saves before them wrote, and
-/// written in shared statements (`Store.writeMarks(batch:on:)`): a batch of thirty costs a handful of statements,
+/// written in shared statements (`Store.writeMarks(batch:on:)`): a batch of sixteen costs a handful of statements,
 /// not five each.
 ///
 /// Each save still stands or falls alone. A save is judged before anything is written and a refusal (`StoreError`)
