@@ -42,15 +42,7 @@ extension ProcedureEngine {
 
         /// School days after the slot's day up to and including `asOf`.
         func schoolDays(afterSlot slot: Int) -> Int {
-            let day = slot / 2
-            // The first school day after `day`, by binary search.
-            var low = 0
-            var high = schoolDayOffsets.count
-            while low < high {
-                let middle = (low + high) / 2
-                if schoolDayOffsets[middle] <= day { low = middle + 1 } else { high = middle }
-            }
-            return schoolDayOffsets.count - low
+            schoolDayOffsets.count - schoolDayOffsets.firstIndex(notBelow: slot / 2 + 1)
         }
     }
 }

@@ -9,7 +9,6 @@ public struct ProcedureEngine: Sendable {
         let policy: Policy
         let codes: CodeTable
         let flagsByID: [UInt8]
-        let classByID: [SummaryClass]
         let classIndexByID: [UInt8]
         let penaltyByID: [Bool]
 
@@ -43,7 +42,6 @@ public struct ProcedureEngine: Sendable {
             flags[0] = 0
             penalty[0] = false
             flagsByID = flags
-            classByID = codes.classByID
             classIndexByID = codes.classByID.map(\.rawValue)
             penaltyByID = penalty
         }
@@ -55,7 +53,6 @@ public struct ProcedureEngine: Sendable {
     public var codes: CodeTable { tables.codes }
     /// What each code id means to the rules, worked out once (see `Flag`).
     var flagsByID: [UInt8] { tables.flagsByID }
-    var classByID: [SummaryClass] { tables.classByID }
     /// The same as indexes into a tally of the classes (`SummaryClass.rawValue`).
     var classIndexByID: [UInt8] { tables.classIndexByID }
     /// Whether each code id counts as unauthorised for a penalty notice (the byte's flag bits are all used).
