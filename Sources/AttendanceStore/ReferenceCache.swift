@@ -16,6 +16,8 @@ final class ReferenceCache: Sendable {
         var calendars: [LAESTAB: SchoolCalendar]
         /// Each school's enrolments with their pupils, in register order, by school id (read when first asked for).
         var rolls: [Int: [RollEntry]] = [:]
+        /// Pupils' row ids by UPN, as registration groups' rolls were read: a save names its pupils by UPN.
+        var pupilIDs: [UPN: Int] = [:]
     }
 
     /// One enrolment of a pupil at a school.
@@ -48,6 +50,14 @@ final class ReferenceCache: Sendable {
     func keep(roll: [RollEntry], for schoolID: Int, version: Int) {
         state.withLock { current in
             if current?.version == version { current?.rolls[schoolID] = roll }
+        }
+    }
+
+    /// Keeps the row ids of pupils read under `version` (a registration group's roll), unless anything has changed.
+    func keep(pupilIDs entries: [RollEntry], version: Int) {
+        state.withLock { current in
+            guard current?.version == version else { return }
+            for entry in entries { current?.pupilIDs[entry.pupil.upn] = entry.id }
         }
     }
 

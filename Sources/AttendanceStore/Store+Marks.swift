@@ -116,11 +116,16 @@ extension Store {
             laestabs: Dictionary(uniqueKeysWithValues: stored.map { ($0.id, $0.school.laestab) }))
     }
 
-    /// The pupils' ids: from the schools' rolls when they are held in memory, a read connection asked for the rest.
+    /// The pupils' ids: from memory when the schools' rolls or the registers' groups are held (see
+    /// `ReferenceCache`), a read connection asked for the rest.
     private func pupilIDs(of marks: [SchoolMark], schools: [LAESTAB: Int]) async throws -> [UPN: Int] {
+        let reference = try await referenceData()
         var ids: [UPN: Int] = [:]
         for schoolID in Set(marks.compactMap { schools[$0.school] }) {
-            for entry in try await heldRoll(schoolID) ?? [] { ids[entry.pupil.upn] = entry.id }
+            for entry in reference.rolls[schoolID] ?? [] { ids[entry.pupil.upn] = entry.id }
+        }
+        for mark in marks where ids[mark.mark.upn] == nil {
+            ids[mark.mark.upn] = reference.pupilIDs[mark.mark.upn]
         }
         let missing = Set(marks.map(\.mark.upn)).filter { ids[$0] == nil }
         guard !missing.isEmpty else { return ids }

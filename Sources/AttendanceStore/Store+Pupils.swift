@@ -302,7 +302,8 @@ extension Store {
         // registers does not hold every school's roll for it.
         let entries: [ReferenceCache.RollEntry]
         if let group {
-            if let held = try await heldRoll(schoolID) {
+            let reference = try await referenceData()
+            if let held = reference.rolls[schoolID] {
                 entries = held
             } else {
                 entries = try await readRoll(
@@ -311,6 +312,8 @@ extension Store {
                     AND (e.on_roll_to IS NULL OR e.on_roll_to >= \(bind: range.start.iso))
                     AND p.registration_group = \(bind: group)
                     """)
+                // The register's save names these pupils by UPN: it finds their ids here rather than asking again.
+                self.reference.keep(pupilIDs: entries, version: reference.version)
             }
         } else {
             entries = try await schoolRoll(schoolID)
@@ -321,11 +324,6 @@ extension Store {
             else { return nil }
             return (entry.id, entry.pupil, onRoll)
         }
-    }
-
-    /// A school's roll if it is held in memory (nothing has changed since it was read).
-    func heldRoll(_ schoolID: Int) async throws -> [ReferenceCache.RollEntry]? {
-        try await referenceData().rolls[schoolID]
     }
 
     /// Every enrolment at a school with its pupil, in the order a register is printed in: from memory when nothing

@@ -54,6 +54,7 @@ extension Store {
     {
         guard let user = try await user(id: userID) else { throw StoreError.notFound("user \(userID)") }
         try await transaction { db in
+            try await Self.accountsChanged(on: db)
             try await db.insert(into: "api_tokens").columns("user_id", "name", "token_hash", "created_at")
                 .values(userID, name, tokenHash, Timestamp.text(now)).run()
             try await Self.audit(
@@ -84,6 +85,7 @@ extension Store {
             throw StoreError.notFound("token \(id)")
         }
         try await transaction { db in
+            try await Self.accountsChanged(on: db)
             try await db.update("api_tokens").set("revoked_at", to: Timestamp.text(now))
                 .where("id", .equal, id).where("user_id", .equal, userID).run()
             try await Self.audit(
@@ -92,19 +94,32 @@ extension Store {
         }
     }
 
-    /// The user a live token belongs to (and notes its use, to the minute), or nil.
+    /// The user a live token belongs to (and notes its use, to the minute), or nil. From memory while the accounts
+    /// have not changed (see `AccountCache`): the version is read first, so nothing kept is older than it.
     public func user(tokenHash: String, now: Date = Date()) async throws -> UserAccount? {
-        guard
-            let row = try await reader.select().columns("id", "user_id", "last_used_at").from("api_tokens")
-                .where("token_hash", .equal, tokenHash).where(SQLColumn("revoked_at"), .is, SQLLiteral.null).first()
-        else { return nil }
+        let version = try await accountVersion()
+        var token: AccountCache.Token
+        if let held = accounts.token(tokenHash, version: version) {
+            token = held
+        } else {
+            guard
+                let row = try await reader.select().columns("id", "user_id", "last_used_at").from("api_tokens")
+                    .where("token_hash", .equal, tokenHash).where(SQLColumn("revoked_at"), .is, SQLLiteral.null)
+                    .first()
+            else { return nil }
+            token = AccountCache.Token(
+                id: try row.decode(column: "id", as: Int.self), userID: try row.decode(column: "user_id", as: Int.self),
+                lastUsed: try row.decode(column: "last_used_at", as: String?.self))
+            accounts.keep(token, for: tokenHash, version: version)
+        }
         // A write a minute at most, not one per request: a register save would otherwise queue behind another
         // write on SQLite's one writer only to say the token was used.
-        let lastUsed = try row.decode(column: "last_used_at", as: String?.self)
-        if lastUsed.map({ $0 < Timestamp.text(now.addingTimeInterval(-60)) }) ?? true {
-            try await sql.update("api_tokens").set("last_used_at", to: Timestamp.text(now))
-                .where("id", .equal, try row.decode(column: "id", as: Int.self)).run()
+        if token.lastUsed.map({ $0 < Timestamp.text(now.addingTimeInterval(-60)) }) ?? true {
+            let stamp = Timestamp.text(now)
+            try await sql.update("api_tokens").set("last_used_at", to: stamp).where("id", .equal, token.id).run()
+            token.lastUsed = stamp
+            accounts.keep(token, for: tokenHash, version: version)
         }
-        return try await user(id: try row.decode(column: "user_id", as: Int.self))
+        return try await user(id: token.userID, version: version)
     }
 }

@@ -39,6 +39,7 @@ extension Store {
             if let child = grant.child { _ = try await requirePupil(child) }
         }
         return try await transaction { db in
+            try await Self.accountsChanged(on: db)
             try await db.insert(into: "users")
                 .columns(
                     "email", "display_name", "password_hash", "must_change_password", "failed_attempts", "created_at"
@@ -63,6 +64,7 @@ extension Store {
         do { try grant.validate() } catch { throw StoreError.badGrant(error) }
         try await transaction { db in
             try await Self.insertGrants([grant], userID: user.id, on: db)
+            try await Self.accountsChanged(on: db)
             try await Self.audit(
                 [
                     AuditEvent(
@@ -78,6 +80,7 @@ extension Store {
         guard user.grants.contains(grant) else { throw StoreError.notFound("that role") }
         guard user.grants.count > 1 else { throw StoreError.lastRole }
         try await transaction { db in
+            try await Self.accountsChanged(on: db)
             var delete = db.delete(from: "role_grants").where("user_id", .equal, id)
                 .where("role", .equal, grant.role.rawValue)
             delete =
@@ -120,11 +123,20 @@ extension Store {
         return try await user(from: row)
     }
 
+    /// A user by id: from memory while the accounts have not changed since it was read (see `AccountCache`).
     public func user(id: Int) async throws -> UserAccount? {
+        try await user(id: id, version: try await accountVersion())
+    }
+
+    /// A user by id as of `version` (read before this, so that what is kept is never older than the version).
+    func user(id: Int, version: Int) async throws -> UserAccount? {
+        if let held = accounts.user(id, version: version) { return held }
         guard let row = try await reader.select().column("*").from("users").where("id", .equal, id).first() else {
             return nil
         }
-        return try await user(from: row)
+        let user = try await user(from: row)
+        accounts.keep(user, version: version)
+        return user
     }
 
     /// Every user with their grants: two queries however many there are (the ESW pages read every ESW).
@@ -186,6 +198,7 @@ extension Store {
     ) async throws {
         guard let user = try await user(id: userID) else { throw StoreError.notFound("user \(userID)") }
         try await transaction { db in
+            try await Self.accountsChanged(on: db)
             try await db.update("users").set("password_hash", to: passwordHash).set(
                 "must_change_password", to: mustChange
             )
@@ -220,6 +233,7 @@ extension Store {
             throw StoreError.notADelegateRole
         }
         try await transaction { db in
+            try await Self.accountsChanged(on: db)
             try await db.update("role_grants").set("authorises_absence", to: delegate).where("user_id", .equal, userID)
                 .where("school_laestab", .equal, school.description).where("role", .in, roles).run()
             try await Self.audit(
@@ -240,6 +254,7 @@ extension Store {
             throw StoreError.notADelegateRole
         }
         try await transaction { db in
+            try await Self.accountsChanged(on: db)
             try await db.update("role_grants").set("allocates_referrals", to: senior).where("user_id", .equal, userID)
                 .where("role", .equal, Role.educationSocialWorker.rawValue).run()
             try await Self.audit(
@@ -256,6 +271,7 @@ extension Store {
     public func deactivateUser(userID: Int, by actor: AuditActor, at now: Date = Date()) async throws {
         guard let user = try await user(id: userID) else { throw StoreError.notFound("user \(userID)") }
         try await transaction { db in
+            try await Self.accountsChanged(on: db)
             try await db.update("users").set("deactivated_at", to: Timestamp.text(now)).where("id", .equal, userID)
                 .run()
             let ended = try await Self.endAccess(userID: userID, keepingSession: nil, at: now, on: db)
@@ -274,6 +290,7 @@ extension Store {
     public func revokeAllTokens(userID: Int, by actor: AuditActor, at now: Date = Date()) async throws {
         guard let user = try await user(id: userID) else { throw StoreError.notFound("user \(userID)") }
         try await transaction { db in
+            try await Self.accountsChanged(on: db)
             let live = try await db.select().column("id").from("api_tokens").where("user_id", .equal, userID)
                 .where(SQLColumn("revoked_at"), .is, SQLLiteral.null).all().count
             try await db.update("api_tokens").set("revoked_at", to: Timestamp.text(now)).where(
@@ -318,6 +335,7 @@ extension Store {
         let user = try await user(email: email)
         let waiting = user?.lockedUntil.map { $0 > now } ?? false
         try await transaction { db in
+            try await Self.accountsChanged(on: db)
             if let user, !waiting {
                 let failures = user.failedAttempts + 1
                 var lockedUntil: String? = nil
@@ -336,6 +354,7 @@ extension Store {
 
     public func recordSignIn(user: UserAccount, actor: AuditActor, at now: Date = Date()) async throws {
         try await transaction { db in
+            try await Self.accountsChanged(on: db)
             try await db.update("users").set("failed_attempts", to: 0).set("locked_until", to: String?.none)
                 .where("id", .equal, user.id).run()
             try await Self.audit(

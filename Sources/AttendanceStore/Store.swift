@@ -140,6 +140,8 @@ public final class Store: Sendable {
     let scratch: String?
     /// The schools and calendars in memory (see `ReferenceCache`).
     let reference = ReferenceCache()
+    /// Signed-in users and their tokens in memory (see `AccountCache`).
+    let accounts = AccountCache()
 
     var database: any Database { databases.database(logger: logger, on: eventLoopGroup.any())! }
     var sql: any SQLDatabase { database as! any SQLDatabase }

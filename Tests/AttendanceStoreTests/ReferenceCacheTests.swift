@@ -58,4 +58,34 @@ import Testing
             #expect(try await names() == ["Alys Mair", "Cai"])
         }
     }
+
+    /// A group's register read keeps its pupils' ids, so the save that follows names them by UPN without asking the
+    /// database again; a pupil changed elsewhere is read again once the version moves.
+    @Test func aGroupsRegisterKeepsItsPupilsIdsForTheSave() async throws {
+        try await withSQLiteFile(stores: 2) { stores in
+            let (server, command) = (stores[0], stores[1])
+            let session = SchoolSession(day("2025-11-20"), .am)
+            let lines = try await server.registerLines(school: school, group: "7A", session: session)
+            #expect(lines.map(\.pupil.upn).contains(alys))
+            let ids = try #require(server.reference.held?.pupilIDs)
+            #expect(ids[alys] == (try await server.requirePupil(alys)).id)
+            let result = try await server.writeMarks(
+                [SchoolMark(school: school, mark: Mark(upn: alys, session: session, code: "/"))],
+                by: AuditActor("tutor"), reason: nil)
+            #expect(result.inserted == 1)
+            #expect(
+                try await server.registerLines(school: school, group: "7A", session: session)
+                    .first { $0.pupil.upn == alys }?.mark?.mark.code == "/")
+            // Another process changes a pupil: the held ids go with the version.
+            try await command.importPupils(
+                try ImportParser.pupils(
+                    """
+                    upn,surname,forename,dob,sex,year_group,registration_group,fsm,lac,on_roll_from,on_roll_to
+                    \(alys),Jones,Alys Mair,2014-03-02,F,7,7A,N,N,2025-09-01,
+                    """), school: school)
+            try await Task.sleep(for: .milliseconds(1100))
+            _ = try await server.schools()
+            #expect(server.reference.held?.pupilIDs[alys] == nil)
+        }
+    }
 }

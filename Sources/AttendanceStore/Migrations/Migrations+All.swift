@@ -39,5 +39,6 @@ enum AllMigrations {
         M0034_AddSeniorEsws(),
         M0035_CreatePatrolMatches(),
         M0036_CreateReferenceVersion(),
+        M0037_CreateAccountVersion(),
     ]
 }
