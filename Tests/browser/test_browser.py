@@ -20,6 +20,7 @@ from axe_selenium_python import Axe
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 BIN = os.environ.get("ATTENDANCE_BIN", os.path.join(os.path.dirname(__file__), "../../.build/debug/attendance"))
@@ -322,7 +323,10 @@ def test_the_office_prints_todays_letters_from_the_queue(server, browser):
     base, database = server
     sign_in(browser, base, "office@demo.example")
     browser.get(base + "/schools/6654001/actions")
-    browser.find_element(By.CSS_SELECTOR, "form[action$='/actions/run'] button").click()
+    run = browser.find_element(By.CSS_SELECTOR, "form[action$='/actions/run'] button")
+    run.click()
+    # The page before the run may already offer the button: wait for the page the run answers with.
+    WebDriverWait(browser, 60).until(expected_conditions.staleness_of(run))
     WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#produce-due button"))
     started = time.time()
     browser.find_element(By.CSS_SELECTOR, "#produce-due button").click()
