@@ -103,25 +103,25 @@ extension Store {
         _ marks: [SchoolMark], by actor: AuditActor, reason: String?, at now: Date = Date()
     ) async throws -> MarkWriteResult {
         // Read before the transaction: on SQLite its one connection is busy until the transaction ends.
-        let stored = try await schools()
-        let schools = Dictionary(uniqueKeysWithValues: stored.map { ($0.school.laestab, $0.id) })
-        let pupils = try await pupilIDs(of: marks, schools: schools)
+        let reference = try await referenceData()
+        let pupils = try await pupilIDs(of: marks, reference: reference)
         let entries = try marks.map { given in
-            guard let schoolID = schools[given.school] else { throw StoreError.notFound("school \(given.school)") }
+            guard let schoolID = reference.byLaestab[given.school]?.id else {
+                throw StoreError.notFound("school \(given.school)")
+            }
             guard let pupilID = pupils[given.mark.upn] else { throw StoreError.notFound("pupil \(given.mark.upn)") }
             return MarkEntry(pupilID: pupilID, schoolID: schoolID, mark: given.mark, expected: given.expected)
         }
         return try await writeMarks(
             entries, by: actor, reason: reason, at: now,
-            laestabs: Dictionary(uniqueKeysWithValues: stored.map { ($0.id, $0.school.laestab) }))
+            laestabs: Dictionary(uniqueKeysWithValues: reference.schools.map { ($0.id, $0.school.laestab) }))
     }
 
     /// The pupils' ids: from memory when the schools' rolls or the registers' groups are held (see
     /// `ReferenceCache`), a read connection asked for the rest.
-    private func pupilIDs(of marks: [SchoolMark], schools: [LAESTAB: Int]) async throws -> [UPN: Int] {
-        let reference = try await referenceData()
+    private func pupilIDs(of marks: [SchoolMark], reference: ReferenceCache.Snapshot) async throws -> [UPN: Int] {
         var ids: [UPN: Int] = [:]
-        for schoolID in Set(marks.compactMap { schools[$0.school] }) {
+        for schoolID in Set(marks.compactMap { reference.byLaestab[$0.school]?.id }) {
             for entry in reference.rolls[schoolID] ?? [] { ids[entry.pupil.upn] = entry.id }
         }
         for mark in marks where ids[mark.mark.upn] == nil {

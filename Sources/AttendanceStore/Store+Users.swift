@@ -335,8 +335,9 @@ extension Store {
         let user = try await user(email: email)
         let waiting = user?.lockedUntil.map { $0 > now } ?? false
         try await transaction { db in
-            try await Self.accountsChanged(on: db)
             if let user, !waiting {
+                // Only a change to a user moves the version: guessing at unknown emails leaves what is held alone.
+                try await Self.accountsChanged(on: db)
                 let failures = user.failedAttempts + 1
                 var lockedUntil: String? = nil
                 if failures >= Self.freeAttempts {

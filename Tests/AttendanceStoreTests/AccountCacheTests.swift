@@ -59,6 +59,9 @@ import Testing
                 email: "lead@example.org", displayName: "Lead", passwordHash: "h", mustChangePassword: false,
                 grants: [RoleGrant(role: .educationLead)], by: AuditActor("admin"))
             #expect(try await server.user(id: id)?.lockedUntil == nil)
+            // Guessing at an email that is no user changes no user, and leaves what the server holds alone.
+            try await command.recordFailedSignIn(email: "nobody@example.org", actor: AuditActor("x"))
+            #expect(server.accounts.user(id, version: try await server.accountVersion()) != nil)
             let now = Date()
             for _ in 0..<Store.freeAttempts {
                 try await command.recordFailedSignIn(email: "lead@example.org", actor: AuditActor("x"), at: now)
