@@ -250,7 +250,7 @@ extension Store {
         var amendments: [[SQLValue]] = []
         var events: [AuditEvent] = []
         var changedYears = Set<YearKey>()
-        /// The changed year strings as they will be stored.
+        /// The changed year strings as they will be stored (a plan made alone; a batch makes its own from its state).
         var years: [[SQLValue]] = []
     }
 
@@ -371,7 +371,9 @@ extension Store {
             state.years.merge(years) { _, new in new }
         }
         plan.changedYears = Set(years.keys)
-        plan.years = Self.yearRows(plan.changedYears, from: years)
+        // A plan made with others leaves its year strings to the batch, which writes each once as the last plan
+        // left it (from `state`).
+        if !keepState { plan.years = Self.yearRows(plan.changedYears, from: years) }
         return plan
     }
 
