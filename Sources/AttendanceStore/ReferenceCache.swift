@@ -16,8 +16,6 @@ final class ReferenceCache: Sendable {
         var calendars: [LAESTAB: SchoolCalendar]
         /// Each school's enrolments with their pupils, in register order, by school id (read when first asked for).
         var rolls: [Int: [RollEntry]] = [:]
-        /// Pupils' row ids by UPN, as registration groups' rolls were read: a save names its pupils by UPN.
-        var pupilIDs: [UPN: Int] = [:]
     }
 
     /// One enrolment of a pupil at a school.
@@ -32,10 +30,17 @@ final class ReferenceCache: Sendable {
     static let recheck = Duration.seconds(1)
 
     private let state = Mutex<Snapshot?>(nil)
+    /// Pupils' row ids by UPN, as registration groups' rolls were read (a save names its pupils by UPN), with the
+    /// version they were read under. Apart from the snapshot, which every request copies out: a dictionary of the
+    /// authority's pupils changed while copies are held would be copied whole each time.
+    private let ids = Mutex<(version: Int, byUPN: [UPN: Int])>((-1, [:]))
 
     var held: Snapshot? { state.withLock { $0 } }
 
-    func clear() { state.withLock { $0 = nil } }
+    func clear() {
+        state.withLock { $0 = nil }
+        ids.withLock { $0 = (-1, [:]) }
+    }
 
     func replace(with snapshot: Snapshot) { state.withLock { $0 = snapshot } }
 
@@ -53,11 +58,23 @@ final class ReferenceCache: Sendable {
         }
     }
 
-    /// Keeps the row ids of pupils read under `version` (a registration group's roll), unless anything has changed.
+    /// Keeps the row ids of pupils read under `version` (a registration group's roll). A newer version forgets
+    /// the ids held under an older one; ids read under an older version than those held are not kept.
     func keep(pupilIDs entries: [RollEntry], version: Int) {
-        state.withLock { current in
-            guard current?.version == version else { return }
-            for entry in entries { current?.pupilIDs[entry.pupil.upn] = entry.id }
+        ids.withLock { held in
+            if version > held.version { held = (version, [:]) }
+            guard version == held.version else { return }
+            for entry in entries { held.byUPN[entry.pupil.upn] = entry.id }
+        }
+    }
+
+    /// The ids held under `version` of those of `upns` that are held.
+    func pupilIDs(_ upns: some Sequence<UPN>, version: Int) -> [UPN: Int] {
+        ids.withLock { held in
+            guard held.version == version else { return [:] }
+            var found: [UPN: Int] = [:]
+            for upn in upns { found[upn] = held.byUPN[upn] }
+            return found
         }
     }
 

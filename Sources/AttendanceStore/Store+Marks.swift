@@ -124,9 +124,8 @@ extension Store {
         for schoolID in Set(marks.compactMap { reference.byLaestab[$0.school]?.id }) {
             for entry in reference.rolls[schoolID] ?? [] { ids[entry.pupil.upn] = entry.id }
         }
-        for mark in marks where ids[mark.mark.upn] == nil {
-            ids[mark.mark.upn] = reference.pupilIDs[mark.mark.upn]
-        }
+        let unheld = marks.map(\.mark.upn).filter { ids[$0] == nil }
+        ids.merge(self.reference.pupilIDs(unheld, version: reference.version)) { held, _ in held }
         let missing = Set(marks.map(\.mark.upn)).filter { ids[$0] == nil }
         guard !missing.isEmpty else { return ids }
         // A read of committed rows: on SQLite it goes beside the writer rather than queueing behind its commits.

@@ -67,8 +67,9 @@ import Testing
             let session = SchoolSession(day("2025-11-20"), .am)
             let lines = try await server.registerLines(school: school, group: "7A", session: session)
             #expect(lines.map(\.pupil.upn).contains(alys))
-            let ids = try #require(server.reference.held?.pupilIDs)
-            #expect(ids[alys] == (try await server.requirePupil(alys)).id)
+            let version = try #require(server.reference.held?.version)
+            #expect(
+                server.reference.pupilIDs([alys], version: version)[alys] == (try await server.requirePupil(alys)).id)
             let result = try await server.writeMarks(
                 [SchoolMark(school: school, mark: Mark(upn: alys, session: session, code: "/"))],
                 by: AuditActor("tutor"), reason: nil)
@@ -85,7 +86,9 @@ import Testing
                     """), school: school)
             try await Task.sleep(for: .milliseconds(1100))
             _ = try await server.schools()
-            #expect(server.reference.held?.pupilIDs[alys] == nil)
+            let moved = try #require(server.reference.held?.version)
+            #expect(moved != version)
+            #expect(server.reference.pupilIDs([alys], version: moved).isEmpty)
         }
     }
 }
