@@ -20,7 +20,7 @@ from axe_selenium_python import Axe
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 BIN = os.environ.get("ATTENDANCE_BIN", os.path.join(os.path.dirname(__file__), "../../.build/debug/attendance"))
@@ -28,12 +28,27 @@ SHOTS = os.environ.get("SCREENSHOTS")
 
 
 
+def replaced(element):
+    """A wait condition: the page `element` was on has been replaced. Chromium reports a node of a page being torn
+    down either as stale or as a node that "does not belong to the document"; both mean the same here."""
+    def check(_):
+        try:
+            element.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+    return check
+
+
 def click_until_saved(browser, button, timeout):
     """Clicks a form's button and waits for that form's own answer: the page it was on is replaced first (the page
     before may already say saved=1), then the new one says saved=1."""
-    from selenium.webdriver.support import expected_conditions
     button.click()
-    WebDriverWait(browser, timeout).until(expected_conditions.staleness_of(button))
+    WebDriverWait(browser, timeout).until(replaced(button))
     WebDriverWait(browser, timeout).until(lambda d: "saved=1" in d.current_url)
 
 def free_port():
@@ -326,7 +341,7 @@ def test_the_office_prints_todays_letters_from_the_queue(server, browser):
     run = browser.find_element(By.CSS_SELECTOR, "form[action$='/actions/run'] button")
     run.click()
     # The page before the run may already offer the button: wait for the page the run answers with.
-    WebDriverWait(browser, 60).until(expected_conditions.staleness_of(run))
+    WebDriverWait(browser, 60).until(replaced(run))
     WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#produce-due button"))
     started = time.time()
     browser.find_element(By.CSS_SELECTOR, "#produce-due button").click()
