@@ -63,7 +63,7 @@ public struct MarkWriteResult: Sendable, Hashable {
     }
 }
 
-/// The entry a mark row holds now.
+/// The entry the record holds now for a mark.
 struct ExistingMark {
     let code: String
     let minutesLate: Int?
@@ -72,10 +72,10 @@ struct ExistingMark {
     let recordedAt: String
 }
 
+/// One pupil's session.
 struct MarkKey: Hashable {
     let pupilID: Int
-    let date: String
-    let session: String
+    let session: SchoolSession
 }
 
 /// A register save waiting for a group commit (see `Store.writeMarks(batch:on:)`).
@@ -87,6 +87,7 @@ struct MarkSave: Sendable {
     let laestabs: [Int: LAESTAB]
 }
 
+/// A pupil's school year: the key of their year of codes and their year of recordings.
 struct YearKey: Hashable {
     let pupilID: Int
     let year: Int
@@ -105,12 +106,24 @@ extension Store {
         // Read before the transaction: on SQLite its one connection is busy until the transaction ends.
         let reference = try await referenceData()
         let pupils = try await pupilIDs(of: marks, reference: reference)
-        let entries = try marks.map { given in
-            guard let schoolID = reference.byLaestab[given.school]?.id else {
-                throw StoreError.notFound("school \(given.school)")
+        // An import's marks come school by school and pupil by pupil: the last ids found serve most marks.
+        var entries: [MarkEntry] = []
+        entries.reserveCapacity(marks.count)
+        var school: (laestab: LAESTAB, id: Int)? = nil
+        var pupil: (upn: UPN, id: Int)? = nil
+        for given in marks {
+            if school?.laestab != given.school {
+                guard let id = reference.byLaestab[given.school]?.id else {
+                    throw StoreError.notFound("school \(given.school)")
+                }
+                school = (given.school, id)
             }
-            guard let pupilID = pupils[given.mark.upn] else { throw StoreError.notFound("pupil \(given.mark.upn)") }
-            return MarkEntry(pupilID: pupilID, schoolID: schoolID, mark: given.mark, expected: given.expected)
+            if pupil?.upn != given.mark.upn {
+                guard let id = pupils[given.mark.upn] else { throw StoreError.notFound("pupil \(given.mark.upn)") }
+                pupil = (given.mark.upn, id)
+            }
+            entries.append(
+                MarkEntry(pupilID: pupil!.id, schoolID: school!.id, mark: given.mark, expected: given.expected))
         }
         return try await writeMarks(
             entries, by: actor, reason: reason, at: now,
@@ -120,13 +133,19 @@ extension Store {
     /// The pupils' ids: from memory when the schools' rolls or the registers' groups are held (see
     /// `ReferenceCache`), a read connection asked for the rest.
     private func pupilIDs(of marks: [SchoolMark], reference: ReferenceCache.Snapshot) async throws -> [UPN: Int] {
+        var upns: [UPN] = []
+        var laestabs: [LAESTAB] = []
+        for mark in marks {
+            if mark.mark.upn != upns.last { upns.append(mark.mark.upn) }
+            if mark.school != laestabs.last { laestabs.append(mark.school) }
+        }
         var ids: [UPN: Int] = [:]
-        for schoolID in Set(marks.compactMap { reference.byLaestab[$0.school]?.id }) {
+        for schoolID in Set(laestabs.compactMap { reference.byLaestab[$0]?.id }) {
             for entry in reference.rolls[schoolID] ?? [] { ids[entry.pupil.upn] = entry.id }
         }
-        let unheld = marks.map(\.mark.upn).filter { ids[$0] == nil }
+        let unheld = upns.filter { ids[$0] == nil }
         ids.merge(self.reference.pupilIDs(unheld, version: reference.version)) { held, _ in held }
-        let missing = Set(marks.map(\.mark.upn)).filter { ids[$0] == nil }
+        let missing = Set(upns).filter { ids[$0] == nil }
         guard !missing.isEmpty else { return ids }
         // A read of committed rows: on SQLite it goes beside the writer rather than queueing behind its commits.
         return ids.merging(try await Self.pupilIDs(for: missing, on: reader)) { held, _ in held }
@@ -175,25 +194,33 @@ extension Store {
     /// import (whose marks the batch would hold in memory all at once).
     static let batchedSaveLimit = 2_000
 
-    /// One write inside a transaction: read, judged and planned a chunk of pupils at a time, then written.
+    /// One write inside a transaction: read, judged and planned a chunk of pupils at a time, then written. Every
+    /// mark it records at a school names one recorder (who, when, the school).
     func writeMarks(
         _ entries: [MarkEntry], by actor: AuditActor, reason: String?, at now: Date, laestabs: [Int: LAESTAB],
         on db: any SQLDatabase
     ) async throws -> MarkWriteResult {
-        let byPupil = Dictionary(grouping: entries, by: \.pupilID)
+        let recorders = try await reserveRecorders(
+            for: Set(entries.map(\.schoolID)), by: actor.name, at: Timestamp.text(now), on: db)
+        // By pupil (an import's usually are already), so that each chunk holds whole pupils.
+        let sorted =
+            zip(entries, entries.dropFirst()).allSatisfy { $0.pupilID <= $1.pupilID }
+            ? entries : Dictionary(grouping: entries, by: \.pupilID).sorted { $0.key < $1.key }.flatMap(\.value)
         // Every chunk is read and judged before anything is written: a write the rules refuse (`StoreError`) has
-        // written nothing. Sorted so that two writers lock pupils' year rows in the same order and cannot deadlock.
-        var plans: [ChunkPlan] = []
-        for pupils in byPupil.keys.sorted().chunked(250) {
-            let chunk = pupils.flatMap { byPupil[$0]! }
+        // written nothing. In pupils' order, so that two writers lock pupils' year rows in the same order and cannot
+        // deadlock.
+        var plans: [(plan: ChunkPlan, state: MarkState)] = []
+        for chunk in Self.wholePupils(sorted, perChunk: 250) {
             var state = try await markState(for: chunk, on: db)
-            plans.append(
-                try plan(
-                    chunk, by: actor, reason: reason, at: now, laestabs: laestabs, state: &state, keepState: false))
+            let plan = try plan(
+                chunk, by: actor, reason: reason, at: now, laestabs: laestabs, recorders: recorders, state: &state)
+            plans.append((plan, state))
         }
+        let used = plans.reduce(into: Set<UInt32>()) { $0.formUnion($1.plan.usedRecorders) }
+        try await insertRecorders(recorders.values.filter { used.contains($0.id) }, on: db)
         var total = MarkWriteResult()
-        for plan in plans {
-            try await apply(plan, on: db)
+        for (plan, state) in plans {
+            try await apply(plan, from: state, on: db)
             total.inserted += plan.result.inserted
             total.amended += plan.result.amended
             total.unchanged += plan.result.unchanged
@@ -210,99 +237,253 @@ extension Store {
     func writeMarks(batch saves: [MarkSave], on db: any SQLDatabase) async throws -> [Result<
         MarkWriteResult, StoreError
     >] {
-        var state = try await markState(for: saves.flatMap(\.entries), on: db)
+        var state = try await markState(for: saves.flatMap(\.entries)[...], on: db)
+        let schools = saves.map { Set($0.entries.map(\.schoolID)).sorted() }
+        var numbers = try await reserveRecorderIDs(schools.reduce(0) { $0 + $1.count }, on: db)[...]
         var merged = ChunkPlan()
-        var changed = Set<YearKey>()
         var results: [Result<MarkWriteResult, StoreError>] = []
-        for save in saves {
+        var used: [NumberedRecorder] = []
+        for (save, schools) in zip(saves, schools) {
+            let stamp = Timestamp.text(save.now)
+            var recorders: [Int: NumberedRecorder] = [:]
+            for school in schools {
+                recorders[school] = NumberedRecorder(
+                    id: numbers.removeFirst(), recorder: Recorder(schoolID: school, by: save.actor.name, at: stamp))
+            }
             do {
                 let plan = try plan(
-                    save.entries, by: save.actor, reason: save.reason, at: save.now, laestabs: save.laestabs,
-                    state: &state, keepState: true)
-                merged.inserts += plan.inserts
-                merged.updates += plan.updates
+                    save.entries[...], by: save.actor, reason: save.reason, at: save.now, laestabs: save.laestabs,
+                    recorders: recorders, state: &state)
                 merged.amendments += plan.amendments
                 merged.events += plan.events
-                changed.formUnion(plan.changedYears)
+                merged.changedYears.formUnion(plan.changedYears)
+                merged.changedDetails.formUnion(plan.changedDetails)
+                used += recorders.values.filter { plan.usedRecorders.contains($0.id) }
                 results.append(.success(plan.result))
             } catch let refusal as StoreError {
                 results.append(.failure(refusal))
             }
         }
-        merged.years = Self.yearRows(changed, from: state.years)
-        try await apply(merged, on: db)
+        try await insertRecorders(used, on: db)
+        try await apply(merged, from: state, on: db)
         return results
     }
 
-    /// What the register holds for the pupils and days of a write: read once, then changed in memory by each plan
+    /// What the record holds for the pupils and days of a write: read once, then changed in memory by each plan
     /// made against it.
     struct MarkState {
         var years: [YearKey: YearMarks] = [:]
-        var existing: [MarkKey: ExistingMark] = [:]
+        var recordings: [YearKey: YearRecordings] = [:]
+        var details: [MarkKey: MarkDetail] = [:]
+        var recorders: [UInt32: Recorder] = [:]
+
+        /// The mark a pupil's session holds: its code from the year's codes (not 0), the recorder by number.
+        func existing(_ year: YearMarks, recorder: UInt32, key: MarkKey, table: CodeTable) -> ExistingMark? {
+            guard let code = table.code(id: year[slot: key.session.slotInAcademicYear]) else { return nil }
+            let recorder = recorders[recorder]
+            let detail = details.isEmpty ? nil : details[key]
+            return ExistingMark(
+                code: code.code, minutesLate: detail?.minutesLate, note: detail?.note,
+                recordedBy: recorder?.by ?? "", recordedAt: recorder?.at ?? "")
+        }
     }
 
-    /// What one plan will change, worked out from a `MarkState`.
+    /// A recorder with the number the marks it recorded carry.
+    struct NumberedRecorder: Sendable {
+        let id: UInt32
+        let recorder: Recorder
+    }
+
+    /// What one plan will change, worked out from a `MarkState` (the rows are made from the state after it).
     struct ChunkPlan {
         var result = MarkWriteResult()
-        var inserts: [NewMarkRow] = []
-        var updates: [(key: MarkKey, entry: MarkEntry, by: String, at: String)] = []
         var amendments: [[SQLValue]] = []
         var events: [AuditEvent] = []
         var changedYears = Set<YearKey>()
-        /// The changed year strings as they will be stored (a plan made alone; a batch makes its own from its state).
-        var years: [[SQLValue]] = []
+        var changedDetails = Set<MarkKey>()
+        var usedRecorders = Set<UInt32>()
     }
 
-    /// Reads the year strings (locked on PostgreSQL) and the marks the entries touch, a thousand pupils a query.
-    private func markState(for entries: [MarkEntry], on db: any SQLDatabase) async throws -> MarkState {
+    /// Cuts entries in pupil order into pieces of whole pupils, `perChunk` pupils each.
+    static func wholePupils(_ entries: [MarkEntry], perChunk: Int) -> [ArraySlice<MarkEntry>] {
+        var chunks: [ArraySlice<MarkEntry>] = []
+        var start = entries.startIndex
+        var pupils = 0
+        for index in entries.indices where index == start || entries[index].pupilID != entries[index - 1].pupilID {
+            if pupils == perChunk {
+                chunks.append(entries[start..<index])
+                start = index
+                pupils = 0
+            }
+            pupils += 1
+        }
+        if start < entries.endIndex { chunks.append(entries[start...]) }
+        return chunks
+    }
+
+    /// Numbers for new recorders, one for each school a write records marks at.
+    private func reserveRecorders(
+        for schools: Set<Int>, by who: String, at stamp: String, on db: any SQLDatabase
+    ) async throws -> [Int: NumberedRecorder] {
+        let sorted = schools.sorted()
+        let numbers = try await reserveRecorderIDs(sorted.count, on: db)
+        return Dictionary(
+            uniqueKeysWithValues: zip(sorted, numbers).map {
+                ($0, NumberedRecorder(id: $1, recorder: Recorder(schoolID: $0, by: who, at: stamp)))
+            })
+    }
+
+    /// Numbers no recorder has yet: PostgreSQL's sequence hands them out to concurrent writers; a SQLite
+    /// transaction has the one writer to itself, so the next after the largest is free until it commits. A number
+    /// reserved but not used (every mark was already as given) is simply never written.
+    private func reserveRecorderIDs(_ count: Int, on db: any SQLDatabase) async throws -> [UInt32] {
+        guard count > 0 else { return [] }
+        if location.isPostgres {
+            return try await db.raw(
+                """
+                SELECT nextval(pg_get_serial_sequence('register_recordings', 'id')) AS id
+                FROM generate_series(1, \(bind: count))
+                """
+            ).all().map { UInt32(try $0.decode(column: "id", as: Int.self)) }
+        }
+        let last =
+            try await db.raw("SELECT coalesce(max(id), 0) AS last FROM register_recordings").first()?.decode(
+                column: "last", as: Int.self) ?? 0
+        return (1...count).map { UInt32(last + $0) }
+    }
+
+    private func insertRecorders(_ recorders: some Collection<NumberedRecorder>, on db: any SQLDatabase) async throws {
+        try await db.insertRows(
+            into: "register_recordings", columns: ["id", "school_id", "recorded_by", "recorded_at"],
+            rows: recorders.sorted { $0.id < $1.id }.map {
+                [Int($0.id), $0.recorder.schoolID, $0.recorder.by, $0.recorder.at]
+            })
+    }
+
+    /// Reads the year strings (locked on PostgreSQL), who recorded them and the marks' details, a thousand pupils a
+    /// query.
+    private func markState(for entries: ArraySlice<MarkEntry>, on db: any SQLDatabase) async throws -> MarkState {
         var state = MarkState()
-        let byPupil = Dictionary(grouping: entries, by: \.pupilID)
-        for pupils in byPupil.keys.sorted().chunked(1000) {
-            let chunk = pupils.flatMap { byPupil[$0]! }
-            state.years.merge(
-                try await lockYearMarks(
-                    for: Set(
-                        chunk.map { YearKey(pupilID: $0.pupilID, year: $0.mark.session.date.academicYear.startYear) }),
-                    on: db)
-            ) { held, _ in held }
-            let dates = chunk.map(\.mark.session.date)
-            state.existing.merge(
-                try await existingMarks(pupils: Array(pupils), from: dates.min()!, to: dates.max()!, on: db)
+        var keys = Set<YearKey>()
+        var last: YearKey? = nil
+        var (first, final) = (entries.first!.mark.session.date, entries.first!.mark.session.date)
+        for entry in entries {
+            let date = entry.mark.session.date
+            let key = YearKey(pupilID: entry.pupilID, year: date.academicYear.startYear)
+            if key != last {
+                keys.insert(key)
+                last = key
+            }
+            first = min(first, date)
+            final = max(final, date)
+        }
+        for pupils in Set(keys.map(\.pupilID)).sorted().chunked(1000) {
+            let wanted = Set(pupils)
+            let (years, stored) = try await lockYearMarks(for: keys.filter { wanted.contains($0.pupilID) }, on: db)
+            state.years.merge(years) { held, _ in held }
+            // A pupil with no year string yet has nothing else recorded for the year either.
+            guard !stored.isEmpty else { continue }
+            state.recordings.merge(try await yearRecordings(for: stored, on: db)) { held, _ in held }
+            state.details.merge(
+                try await markDetails(
+                    pupils: Array(Set(stored.map(\.pupilID))), in: DateRange(first, final)!, on: db)
             ) { held, _ in held }
         }
+        // Who recorded the marks the write meets (for the legal history and for conflicts).
+        var ids = Set<UInt32>()
+        if !state.recordings.isEmpty {
+            for entry in entries {
+                let key = YearKey(pupilID: entry.pupilID, year: entry.mark.session.date.academicYear.startYear)
+                if let id = state.recordings[key]?[entry.mark.session.slotInAcademicYear], id != 0 { ids.insert(id) }
+            }
+        }
+        state.recorders = try await recorders(ids, on: db)
         return state
     }
 
-    private static func yearRows(_ keys: Set<YearKey>, from years: [YearKey: YearMarks]) -> [[SQLValue]] {
-        keys.sorted { ($0.pupilID, $0.year) < ($1.pupilID, $1.year) }.map {
-            [$0.pupilID, $0.year, Data(years[$0]!.bytes)]
+    private func yearRecordings(for keys: Set<YearKey>, on db: any SQLDatabase) async throws -> [YearKey:
+        YearRecordings]
+    {
+        var result: [YearKey: YearRecordings] = [:]
+        for row in try await db.raw(
+            """
+            SELECT pupil_id, academic_year, recordings FROM pupil_year_recordings
+            WHERE pupil_id IN (\(binds: Set(keys.map(\.pupilID)).sorted())) AND academic_year IN (\(binds: Set(keys.map(\.year)).sorted()))
+            """
+        ).all() {
+            let key = YearKey(
+                pupilID: try row.decode(column: "pupil_id", as: Int.self),
+                year: try row.decode(column: "academic_year", as: Int.self))
+            result[key] = YearRecordings(
+                academicYear: AcademicYear(startYear: key.year),
+                data: try row.decode(column: "recordings", as: Data.self))
         }
+        return result
     }
 
     /// Judges a write against `state` and works out what it changes. A refusal (`StoreError`) leaves `state` as it
-    /// was; otherwise, when `keepState` (a plan after it will read it), `state` is changed as the write will change
-    /// the database.
+    /// was; otherwise `state` is changed as the write will change the database, for the plans after it and for the
+    /// rows written from it.
     private func plan(
-        _ entries: [MarkEntry], by actor: AuditActor, reason: String?, at now: Date, laestabs: [Int: LAESTAB],
-        state: inout MarkState, keepState: Bool
+        _ entries: ArraySlice<MarkEntry>, by actor: AuditActor, reason: String?, at now: Date, laestabs: [Int: LAESTAB],
+        recorders: [Int: NumberedRecorder], state: inout MarkState
     ) throws -> ChunkPlan {
         let user = actor.name
         let stamp = Timestamp.text(now)
         var plan = ChunkPlan()
-        var newBySchool: [Int: Int] = [:]
+        var newBySchool: [(school: Int, count: Int)] = []
+        // The changed years, and which of their sessions this write has given (a second is a duplicate).
         var years: [YearKey: YearMarks] = [:]
-        var written: [MarkKey: ExistingMark] = [:]
-        var seen = Set<MarkKey>()
+        var recordings: [YearKey: YearRecordings] = [:]
+        var given: [YearKey: [Bool]] = [:]
+        var details: [MarkKey: MarkDetail?] = [:]
+        // The year being written: an import's marks come pupil by pupil, so most marks find their year here
+        // without a look-up. Taken out of the dictionaries while it is worked on, so that changing it copies nothing.
+        var currentKey: YearKey? = nil
+        var codeRow = YearMarks(academicYear: AcademicYear(startYear: 2000))
+        var recorderRow = YearRecordings(academicYear: AcademicYear(startYear: 2000))
+        var givenRow: [Bool] = []
+        var changed = Set<YearKey>()
+        var currentChanged = false
+        func putBack() {
+            guard let key = currentKey else { return }
+            if currentChanged { changed.insert(key) }
+            years[key] = codeRow
+            recordings[key] = recorderRow
+            given[key] = givenRow
+        }
+        var lastCode: AttendanceCode? = nil
+        var lastRecorder: NumberedRecorder? = nil
         for entry in entries {
             let mark = entry.mark
-            guard let code = codes[mark.code] else {
-                throw StoreError.unknownCode(mark.code)
+            if lastCode?.code != mark.code {
+                guard let code = codes[mark.code] else { throw StoreError.unknownCode(mark.code) }
+                lastCode = code
             }
-            let key = MarkKey(pupilID: entry.pupilID, date: mark.session.date.iso, session: mark.session.half.rawValue)
-            guard seen.insert(key).inserted else {
-                throw StoreError.duplicateMark(mark.upn, mark.session)
+            let code = lastCode!
+            let academicYear = mark.session.date.academicYear
+            let yearKey = YearKey(pupilID: entry.pupilID, year: academicYear.startYear)
+            if yearKey != currentKey {
+                putBack()
+                currentKey = yearKey
+                currentChanged = changed.contains(yearKey)
+                codeRow =
+                    years.removeValue(forKey: yearKey) ?? state.years[yearKey] ?? YearMarks(academicYear: academicYear)
+                recorderRow =
+                    recordings.removeValue(forKey: yearKey) ?? state.recordings[yearKey]
+                    ?? YearRecordings(academicYear: academicYear)
+                givenRow =
+                    given.removeValue(forKey: yearKey)
+                    ?? Array(repeating: false, count: academicYear.sessionSlotCount)
             }
-            let existing = state.existing[key]
+            let slot = academicYear.firstDay.days(until: mark.session.date) * 2 + (mark.session.half == .am ? 0 : 1)
+            guard !givenRow[slot] else { throw StoreError.duplicateMark(mark.upn, mark.session) }
+            givenRow[slot] = true
+            // Each session is given once, so the row still holds here what the state held.
+            let key = MarkKey(pupilID: entry.pupilID, session: mark.session)
+            let existing =
+                codeRow[slot: slot] == 0
+                ? nil : state.existing(codeRow, recorder: recorderRow[slot], key: key, table: codes)
             if let expected = entry.expected {
                 let now: ExpectedMark = existing.map { .code($0.code) } ?? .noMark
                 if now != expected && existing?.code != mark.code {
@@ -322,10 +503,10 @@ extension Store {
                     throw StoreError.reasonRequired(mark.upn, mark.session, current: old.code)
                 }
                 plan.amendments.append([
-                    entry.pupilID, entry.schoolID, key.date, key.session, old.code, old.minutesLate, old.note,
-                    old.recordedBy, old.recordedAt, mark.code, mark.minutesLate, mark.note, user, stamp, reason,
+                    entry.pupilID, entry.schoolID, mark.session.date.iso, mark.session.half.rawValue, old.code,
+                    old.minutesLate, old.note, old.recordedBy, old.recordedAt, mark.code, mark.minutesLate, mark.note,
+                    user, stamp, reason,
                 ])
-                plan.updates.append((key, entry, user, stamp))
                 plan.result.amended += 1
                 plan.events.append(
                     AuditEvent(
@@ -339,56 +520,56 @@ extension Store {
                         ]),
                         reason: reason))
             } else {
-                plan.inserts.append(
-                    NewMarkRow(
-                        pupilID: entry.pupilID, schoolID: entry.schoolID, date: key.date, session: key.session,
-                        code: mark.code, minutesLate: mark.minutesLate, note: mark.note, recordedBy: user,
-                        recordedAt: stamp))
                 plan.result.inserted += 1
-                newBySchool[entry.schoolID, default: 0] += 1
+                if let index = newBySchool.firstIndex(where: { $0.school == entry.schoolID }) {
+                    newBySchool[index].count += 1
+                } else {
+                    newBySchool.append((entry.schoolID, 1))
+                }
             }
-            if keepState {
-                written[key] = ExistingMark(
-                    code: mark.code, minutesLate: mark.minutesLate, note: mark.note, recordedBy: user,
-                    recordedAt: stamp)
+            if lastRecorder?.recorder.schoolID != entry.schoolID {
+                guard let recorder = recorders[entry.schoolID] else {
+                    preconditionFailure("no recorder reserved for school row \(entry.schoolID)")
+                }
+                lastRecorder = recorder
+                plan.usedRecorders.insert(recorder.id)
             }
-            let yearKey = YearKey(pupilID: entry.pupilID, year: mark.session.date.academicYear.startYear)
-            years[yearKey, default: state.years[yearKey] ?? YearMarks(academicYear: mark.session.date.academicYear)][
-                mark.session] = code.id
+            codeRow[slot: slot] = code.id
+            recorderRow[slot] = lastRecorder!.id
+            currentChanged = true
+            if mark.minutesLate != nil || mark.note != nil {
+                details[key] = .some(
+                    MarkDetail(schoolID: entry.schoolID, minutesLate: mark.minutesLate, note: mark.note))
+            } else if !state.details.isEmpty && state.details[key] != nil {
+                details[key] = .some(nil)
+            }
         }
+        putBack()
 
         // New marks are the register being taken: one line per school per write, not one per mark.
-        for (schoolID, count) in newBySchool.sorted(by: { $0.key < $1.key }) {
+        for (schoolID, count) in newBySchool.sorted(by: { $0.school < $1.school }) {
             plan.events.append(
                 AuditEvent(
                     at: now, actor: actor, action: "marks.recorded", school: laestabs[schoolID],
                     after: auditJSON(["count": String(count)]), reason: reason))
         }
-        // Judged: what it writes is now what the register holds, for the plans after it.
-        if keepState {
-            state.existing.merge(written) { _, new in new }
-            state.years.merge(years) { _, new in new }
+        // Judged: what it writes is now what the record holds, for the plans after it and the rows written.
+        for key in changed {
+            state.years[key] = years[key]
+            state.recordings[key] = recordings[key]
         }
-        plan.changedYears = Set(years.keys)
-        // A plan made with others leaves its year strings to the batch, which writes each once as the last plan
-        // left it (from `state`).
-        if !keepState { plan.years = Self.yearRows(plan.changedYears, from: years) }
+        for (key, detail) in details { state.details[key] = detail }
+        for recorder in recorders.values where plan.usedRecorders.contains(recorder.id) {
+            state.recorders[recorder.id] = recorder.recorder
+        }
+        plan.changedYears = changed
+        plan.changedDetails = Set(details.keys)
         return plan
     }
 
-    /// Writes what a plan says: only database failures can stop it. New marks first: a later save in the same
-    /// batch may amend one of them.
-    private func apply(_ plan: ChunkPlan, on db: any SQLDatabase) async throws {
-        try await Self.insertMarks(plan.inserts, postgres: location.isPostgres, on: db)
-        for (key, entry, user, stamp) in plan.updates {
-            try await db.update("marks")
-                .set("code", to: entry.mark.code).set("minutes_late", to: entry.mark.minutesLate)
-                .set("note", to: entry.mark.note).set("school_id", to: entry.schoolID)
-                .set("recorded_by", to: user).set("recorded_at", to: stamp)
-                .where("pupil_id", .equal, key.pupilID).where("date", .equal, key.date)
-                .where("session", .equal, key.session)
-                .run()
-        }
+    /// Writes what a plan says, the changed year strings and details as `state` holds them after it: only database
+    /// failures can stop it.
+    private func apply(_ plan: ChunkPlan, from state: MarkState, on db: any SQLDatabase) async throws {
         try await db.insertRows(
             into: "mark_amendments",
             columns: [
@@ -399,17 +580,49 @@ extension Store {
             rows: plan.amendments)
         try await Self.audit(plan.events, on: db)
         // Every changed year string in one statement, inserted where the pupil had none for the year.
+        let years = plan.changedYears.sorted { ($0.pupilID, $0.year) < ($1.pupilID, $1.year) }
         try await db.insertRows(
-            into: "pupil_year_marks", columns: ["pupil_id", "academic_year", "marks"], rows: plan.years
+            into: "pupil_year_marks", columns: ["pupil_id", "academic_year", "marks"],
+            rows: years.map { [$0.pupilID, $0.year, Data(state.years[$0]!.bytes)] }
         ) {
             $0.onConflict(with: ["pupil_id", "academic_year"]) { $0.set(excludedValueOf: "marks") }
         }
+        try await db.insertRows(
+            into: "pupil_year_recordings", columns: ["pupil_id", "academic_year", "recordings"],
+            rows: years.map { [$0.pupilID, $0.year, state.recordings[$0]!.data] }
+        ) {
+            $0.onConflict(with: ["pupil_id", "academic_year"]) { $0.set(excludedValueOf: "recordings") }
+        }
+        let details = plan.changedDetails.sorted { ($0.pupilID, $0.session) < ($1.pupilID, $1.session) }
+        try await db.insertRows(
+            into: "mark_details", columns: ["pupil_id", "school_id", "date", "session", "minutes_late", "note"],
+            rows: details.compactMap { key in
+                state.details[key].map {
+                    [
+                        key.pupilID, $0.schoolID, key.session.date.iso, key.session.half.rawValue, $0.minutesLate,
+                        $0.note,
+                    ]
+                }
+            }
+        ) {
+            $0.onConflict(with: ["pupil_id", "date", "session"]) {
+                $0.set(excludedValueOf: "school_id").set(excludedValueOf: "minutes_late").set(excludedValueOf: "note")
+            }
+        }
+        for key in details where state.details[key] == nil {
+            try await db.delete(from: "mark_details").where("pupil_id", .equal, key.pupilID)
+                .where("date", .equal, key.session.date.iso).where("session", .equal, key.session.half.rawValue)
+                .run()
+        }
     }
 
-    /// Reads each pupil-year's compact row (blank where there is none yet). On PostgreSQL the rows are made first
-    /// and locked, so that concurrent saves to the same pupil's register queue rather than overwrite each other;
-    /// a SQLite transaction has the one writer to itself, and writes nothing before it has judged the save.
-    private func lockYearMarks(for keys: Set<YearKey>, on db: any SQLDatabase) async throws -> [YearKey: YearMarks] {
+    /// Reads each pupil-year's compact row (blank where there is none yet), and which were stored. On PostgreSQL
+    /// the rows are made first and locked, so that concurrent saves to the same pupil's register queue rather than
+    /// overwrite each other; a SQLite transaction has the one writer to itself, and writes nothing before it has
+    /// judged the save.
+    private func lockYearMarks(
+        for keys: Set<YearKey>, on db: any SQLDatabase
+    ) async throws -> (years: [YearKey: YearMarks], stored: Set<YearKey>) {
         if location.isPostgres {
             let blank = keys.map { key -> [SQLValue] in
                 [key.pupilID, key.year, Data(count: AcademicYear(startYear: key.year).sessionSlotCount)]
@@ -425,40 +638,17 @@ extension Store {
         // The lock is PostgreSQL's (a SQLite transaction already has the one writer to itself).
         let lock: SQLQueryString = location.isPostgres ? " ORDER BY pupil_id, academic_year FOR UPDATE" : ""
         var result: [YearKey: YearMarks] = [:]
+        var stored = Set<YearKey>()
         for (pupil, marks) in try await yearMarkRows(
             where: "pupil_id IN (\(binds: pupils)) AND academic_year IN (\(binds: wanted))" + lock, on: db)
         {
-            result[YearKey(pupilID: pupil, year: marks.academicYear.startYear)] = marks
+            let key = YearKey(pupilID: pupil, year: marks.academicYear.startYear)
+            result[key] = marks
+            if marks.bytes.contains(where: { $0 != 0 }) { stored.insert(key) }
         }
         for key in keys where result[key] == nil {
             result[key] = YearMarks(academicYear: AcademicYear(startYear: key.year))
         }
-        return result
-    }
-
-    private func existingMarks(
-        pupils: [Int], from: LocalDate, to: LocalDate, on db: any SQLDatabase
-    ) async throws -> [MarkKey: ExistingMark] {
-        let rows = try await db.raw(
-            """
-            SELECT pupil_id, date, session, code, minutes_late, note, recorded_by, recorded_at FROM marks
-            WHERE pupil_id IN (\(binds: pupils)) AND date >= \(bind: from.iso) AND date <= \(bind: to.iso)
-            """
-        ).all()
-        var result: [MarkKey: ExistingMark] = [:]
-        result.reserveCapacity(rows.count)
-        for row in rows {
-            let key = MarkKey(
-                pupilID: try row.decode(column: "pupil_id", as: Int.self),
-                date: try row.decode(column: "date", as: String.self),
-                session: try row.decode(column: "session", as: String.self))
-            result[key] = ExistingMark(
-                code: try row.decode(column: "code", as: String.self),
-                minutesLate: try row.decode(column: "minutes_late", as: Int?.self),
-                note: try row.decode(column: "note", as: String?.self),
-                recordedBy: try row.decode(column: "recorded_by", as: String.self),
-                recordedAt: try row.decode(column: "recorded_at", as: String.self))
-        }
-        return result
+        return (result, stored)
     }
 }

@@ -250,6 +250,17 @@ extension Store {
         }
     }
 
+    /// Several pupils by row id in one query (without their enrolments).
+    func pupils(ids: [Int]) async throws -> [Int: Pupil] {
+        var result: [Int: Pupil] = [:]
+        for chunk in ids.chunked(5000) where !chunk.isEmpty {
+            for row in try await reader.select().column("*").from("pupils").where("id", .in, Array(chunk)).all() {
+                result[try row.decode(column: "id", as: Int.self)] = try Self.pupil(from: row)
+            }
+        }
+        return result
+    }
+
     public func requirePupil(_ upn: UPN) async throws -> StoredPupil {
         guard let pupil = try await pupil(upn) else { throw StoreError.notFound("pupil \(upn)") }
         return pupil

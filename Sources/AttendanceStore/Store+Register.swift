@@ -78,24 +78,11 @@ extension Store {
     func registerLines(schoolID: Int, group: String, session: SchoolSession) async throws -> [RegisterLine] {
         let pupils = try await roll(of: schoolID, in: DateRange(session.date, session.date)!, group: group)
         guard !pupils.isEmpty else { return [] }
-        let rows = try await reader.raw(
-            """
-            SELECT pupil_id, code, minutes_late, note, recorded_by, recorded_at FROM marks
-            WHERE pupil_id IN (\(binds: pupils.map(\.id))) AND date = \(bind: session.date.iso)
-            AND session = \(bind: session.half.rawValue)
-            """
-        ).all()
+        let upns = Dictionary(pupils.map { ($0.id, $0.pupil.upn) }) { first, _ in first }
         var marks: [Int: RecordedMark] = [:]
-        let upns = Dictionary(uniqueKeysWithValues: pupils.map { ($0.id, $0.pupil.upn) })
-        for row in rows {
-            let pupilID = try row.decode(column: "pupil_id", as: Int.self)
-            marks[pupilID] = RecordedMark(
-                mark: Mark(
-                    upn: upns[pupilID]!, session: session, code: try row.decode(column: "code", as: String.self),
-                    minutesLate: try row.decode(column: "minutes_late", as: Int?.self),
-                    note: try row.decode(column: "note", as: String?.self)),
-                recordedBy: try row.decode(column: "recorded_by", as: String.self),
-                recordedAt: Self.date(fromTimestamp: try row.decode(column: "recorded_at", as: String.self)))
+        for entry in try await recordedMarks(pupils: pupils.map(\.id), in: DateRange(session.date, session.date)!)
+        where entry.session == session {
+            marks[entry.pupilID] = entry.recordedMark(upn: upns[entry.pupilID]!)
         }
         return pupils.map { RegisterLine(pupilID: $0.id, pupil: $0.pupil, mark: marks[$0.id]) }
     }
@@ -109,25 +96,20 @@ extension Store {
         let ids = pupils.map(\.id)
         var marks: [Int: [SchoolSession: String]] = [:]
         var amended: [Int: Set<SchoolSession>] = [:]
-        for (table, column) in [("marks", "code"), ("mark_amendments", "new_code")] {
-            let rows = try await sql.raw(
-                """
-                SELECT pupil_id, date, session, \(ident: column) AS code FROM \(ident: table)
-                WHERE pupil_id IN (\(binds: ids)) AND date >= \(bind: range.start.iso) AND date <= \(bind: range.end.iso)
-                """
-            ).all()
-            for row in rows {
-                guard let date = LocalDate(iso: try row.decode(column: "date", as: String.self)),
-                    let half = SessionHalf(text: try row.decode(column: "session", as: String.self))
-                else { continue }
-                let pupilID = try row.decode(column: "pupil_id", as: Int.self)
-                if table == "marks" {
-                    marks[pupilID, default: [:]][SchoolSession(date, half)] = try row.decode(
-                        column: "code", as: String.self)
-                } else {
-                    amended[pupilID, default: []].insert(SchoolSession(date, half))
-                }
-            }
+        for entry in try await recordedMarks(pupils: ids, in: range) {
+            marks[entry.pupilID, default: [:]][entry.session] = entry.code
+        }
+        let rows = try await sql.raw(
+            """
+            SELECT pupil_id, date, session FROM mark_amendments
+            WHERE pupil_id IN (\(binds: ids)) AND date >= \(bind: range.start.iso) AND date <= \(bind: range.end.iso)
+            """
+        ).all()
+        for row in rows {
+            guard let date = LocalDate(iso: try row.decode(column: "date", as: String.self)),
+                let half = SessionHalf(text: try row.decode(column: "session", as: String.self))
+            else { continue }
+            amended[try row.decode(column: "pupil_id", as: Int.self), default: []].insert(SchoolSession(date, half))
         }
         return pupils.map { ($0.pupil, $0.onRoll, marks[$0.id] ?? [:], amended[$0.id] ?? []) }
     }
@@ -149,27 +131,22 @@ extension Store {
     ) async throws -> [(pupil: Pupil, sessions: [SessionHalf])] {
         let codes = self.codes.codes.filter { $0.means(meaning) }.map(\.code)
         guard !codes.isEmpty else { return [] }
-        let rows = try await sql.raw(
-            """
-            SELECT p.*, m.session AS mark_session FROM marks m JOIN pupils p ON p.id = m.pupil_id
-            WHERE m.school_id = \(bind: schoolID) AND m.date = \(bind: date.iso) AND m.code IN (\(binds: codes))
-            ORDER BY p.registration_group, p.legal_surname, p.legal_forename, m.session
-            """
-        ).all()
-        var order: [UPN] = []
-        var found: [UPN: (pupil: Pupil, sessions: [SessionHalf])] = [:]
-        for row in rows {
-            let pupil = try Self.pupil(from: row)
-            guard let half = SessionHalf(text: try row.decode(column: "mark_session", as: String.self)) else {
-                continue
-            }
-            if found[pupil.upn] == nil {
-                order.append(pupil.upn)
-                found[pupil.upn] = (pupil, [])
-            }
-            found[pupil.upn]!.sessions.append(half)
+        let day = DateRange(date, date)!
+        let roll = try await roll(of: schoolID, in: day)
+        let pupils = Dictionary(roll.map { ($0.id, $0.pupil) }) { first, _ in first }
+        var found: [Int: (pupil: Pupil, sessions: [SessionHalf])] = [:]
+        for entry in try await recordedMarks(pupils: Array(pupils.keys), in: day)
+        where entry.recorder.schoolID == schoolID && codes.contains(entry.code) {
+            found[entry.pupilID, default: (pupils[entry.pupilID]!, [])].sessions.append(entry.session.half)
         }
-        return order.map { found[$0]! }
+        // The order of the registers: form, then surname and forename (compared as stored, byte by byte).
+        func order(_ pupil: Pupil) -> [[UInt8]] {
+            [Array(pupil.registrationGroup.utf8), Array(pupil.legalSurname.utf8), Array(pupil.legalForename.utf8)]
+        }
+        return found.values.sorted { a, b in
+            let (x, y) = (order(a.pupil), order(b.pupil))
+            return x.lexicographicallyPrecedes(y) { $0.lexicographicallyPrecedes($1) }
+        }
     }
 }
 
@@ -186,18 +163,19 @@ extension Store {
     /// The late arrivals recorded at a school on a day, morning first, then by minutes late.
     public func lateArrivals(_ school: LAESTAB, on date: LocalDate) async throws -> [LateArrival] {
         let id = try await requireSchool(school).id
-        return try await sql.raw(
+        let late = try await sql.raw(
             """
-            SELECT p.*, m.session, m.code, m.minutes_late, m.recorded_by FROM marks m JOIN pupils p ON p.id = m.pupil_id
-            WHERE m.school_id = \(bind: id) AND m.date = \(bind: date.iso) AND m.minutes_late IS NOT NULL
+            SELECT DISTINCT pupil_id FROM mark_details
+            WHERE school_id = \(bind: id) AND date = \(bind: date.iso) AND minutes_late IS NOT NULL
             """
-        ).all().compactMap { row -> LateArrival? in
-            guard let half = SessionHalf(text: try row.decode(column: "session", as: String.self)) else { return nil }
+        ).all().map { try $0.decode(column: "pupil_id", as: Int.self) }
+        let pupils = try await pupils(ids: late)
+        return try await recordedMarks(pupils: late, in: DateRange(date, date)!).compactMap { entry -> LateArrival? in
+            guard entry.recorder.schoolID == id, let minutes = entry.minutesLate, let pupil = pupils[entry.pupilID]
+            else { return nil }
             return LateArrival(
-                pupil: try Self.pupil(from: row), session: SchoolSession(date, half),
-                code: try row.decode(column: "code", as: String.self),
-                minutesLate: try row.decode(column: "minutes_late", as: Int.self),
-                recordedBy: try row.decode(column: "recorded_by", as: String.self))
+                pupil: pupil, session: entry.session, code: entry.code, minutesLate: minutes,
+                recordedBy: entry.recorder.by)
         }.sorted { ($0.session.half == .am ? 0 : 1, $0.minutesLate) < ($1.session.half == .am ? 0 : 1, $1.minutesLate) }
     }
 }
@@ -227,14 +205,25 @@ extension Store {
     func recordings(
         schoolID: Int, in range: DateRange, pupils: [Int]? = nil
     ) async throws -> [(pupilID: Int, session: SchoolSession, mark: FirstMark, current: Bool)] {
+        var ids = pupils ?? []
+        if pupils == nil {
+            var seen = Set<Int>()
+            ids = try await roll(of: schoolID, in: range).map(\.id).filter { seen.insert($0).inserted }
+        }
+        var found: [(pupilID: Int, session: SchoolSession, mark: FirstMark, current: Bool)] = []
+        for entry in try await recordedMarks(pupils: ids, in: range) where entry.recorder.schoolID == schoolID {
+            found.append(
+                (
+                    entry.pupilID, entry.session,
+                    FirstMark(by: entry.recorder.by, at: Self.date(fromTimestamp: entry.recorder.at)), true
+                ))
+        }
         let only: SQLQueryString = pupils.map { " AND pupil_id IN (\(binds: $0))" } ?? ""
-        let days: SQLQueryString =
-            "school_id = \(bind: schoolID) AND date >= \(bind: range.start.iso) AND date <= \(bind: range.end.iso)"
         let query: SQLQueryString =
-            "SELECT pupil_id, date, session, recorded_by AS who, recorded_at AS happened, 1 AS current FROM marks WHERE "
-            + days + only
-            + " UNION ALL SELECT pupil_id, date, session, old_recorded_by, old_recorded_at, 0 FROM mark_amendments WHERE "
-            + days + only
+            """
+            SELECT pupil_id, date, session, old_recorded_by AS who, old_recorded_at AS happened FROM mark_amendments
+            WHERE school_id = \(bind: schoolID) AND date >= \(bind: range.start.iso) AND date <= \(bind: range.end.iso)
+            """ + only
         return try await sql.raw(query).all().compactMap { row in
             guard let date = LocalDate(iso: try row.decode(column: "date", as: String.self)),
                 let half = SessionHalf(text: try row.decode(column: "session", as: String.self))
@@ -244,8 +233,8 @@ extension Store {
                 FirstMark(
                     by: try row.decode(column: "who", as: String.self),
                     at: Self.date(fromTimestamp: try row.decode(column: "happened", as: String.self))),
-                try row.decode(column: "current", as: Int.self) == 1
+                false
             )
-        }
+        } + found
     }
 }

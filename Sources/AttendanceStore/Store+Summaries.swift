@@ -149,28 +149,10 @@ extension Store {
         return order.map { lines[$0]! }
     }
 
-    /// The mark rows of a pupil in a range, in order: the register as recorded.
+    /// A pupil's marks in a range, in order: the register as recorded.
     public func marks(of upn: UPN, in range: DateRange) async throws -> [RecordedMark] {
-        let rows = try await reader.raw(
-            """
-            SELECT m.date, m.session, m.code, m.minutes_late, m.note, m.recorded_by, m.recorded_at FROM marks m
-            JOIN pupils p ON p.id = m.pupil_id
-            WHERE p.upn = \(bind: upn.value) AND m.date >= \(bind: range.start.iso) AND m.date <= \(bind: range.end.iso)
-            ORDER BY m.date, m.session
-            """
-        ).all()
-        return try rows.map { row in
-            guard let date = LocalDate(iso: try row.decode(column: "date", as: String.self)),
-                let half = SessionHalf(text: try row.decode(column: "session", as: String.self))
-            else { throw StoreError.corrupt("a mark with an invalid date or session") }
-            let mark = Mark(
-                upn: upn, session: SchoolSession(date, half), code: try row.decode(column: "code", as: String.self),
-                minutesLate: try row.decode(column: "minutes_late", as: Int?.self),
-                note: try row.decode(column: "note", as: String?.self))
-            return RecordedMark(
-                mark: mark, recordedBy: try row.decode(column: "recorded_by", as: String.self),
-                recordedAt: Self.date(fromTimestamp: try row.decode(column: "recorded_at", as: String.self)))
-        }
+        guard let id = try await Self.pupilIDs(for: [upn], on: reader)[upn] else { return [] }
+        return try await recordedMarks(pupils: [id], in: range).map { $0.recordedMark(upn: upn) }
     }
 
     /// Every change to a pupil's marks, oldest first.

@@ -210,11 +210,16 @@ public final class Store: Sendable {
 
     /// Creates or updates the schema, and prepares the connection (WAL for SQLite files).
     public func migrate() async throws {
+        try await migrate(AllMigrations.list)
+    }
+
+    /// The same with the given migrations (a test of one migration stops before it).
+    func migrate(_ list: [any Migration]) async throws {
         if case .sqliteFile = location {
             try await sql.raw("PRAGMA journal_mode=WAL").run()
         }
         let migrations = Migrations()
-        migrations.add(AllMigrations.list)
+        migrations.add(list)
         let migrator = Migrator(databases: databases, migrations: migrations, logger: logger, on: eventLoopGroup.any())
         try await migrator.setupIfNeeded().get()
         try await migrator.prepareBatch().get()

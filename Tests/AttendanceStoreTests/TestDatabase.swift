@@ -19,13 +19,14 @@ enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
     var testDescription: String { rawValue }
 
     /// Opens a fresh, migrated store (a schema of its own on PostgreSQL), runs the body, and always cleans up.
-    func withStore(_ body: (Store) async throws -> Void) async throws {
+    /// A new empty database, migrated (unless `migrated` is false: a test of a migration runs its own).
+    func withStore(migrated: Bool = true, _ body: (Store) async throws -> Void) async throws {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         switch self {
         case .sqlite:
             let store = try Store(location: .sqliteMemory, logger: logger)
-            try await run(store, body)
+            try await run(store, migrated: migrated, body)
         case .postgres:
             let url = ProcessInfo.processInfo.environment["TEST_POSTGRES_URL"]!
             let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
@@ -33,7 +34,7 @@ enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
             try await admin.sql.raw("CREATE SCHEMA \(ident: schema)").run()
             let store = try Store(location: .postgres(url: url, searchPath: schema), logger: logger)
             do {
-                try await run(store, body)
+                try await run(store, migrated: migrated, body)
             } catch {
                 try? await admin.sql.raw("DROP SCHEMA \(ident: schema) CASCADE").run()
                 await admin.shutdown()
@@ -44,9 +45,9 @@ enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
         }
     }
 
-    private func run(_ store: Store, _ body: (Store) async throws -> Void) async throws {
+    private func run(_ store: Store, migrated: Bool, _ body: (Store) async throws -> Void) async throws {
         do {
-            try await store.migrate()
+            if migrated { try await store.migrate() }
             try await body(store)
         } catch {
             await store.shutdown()

@@ -12,6 +12,7 @@ from pathlib import Path
 import socket
 import sqlite3
 import subprocess
+import sys
 import time
 import urllib.request
 
@@ -22,6 +23,10 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.support.ui import Select, WebDriverWait
+
+# The marks as the database records them, decoded by the tests' own reader (shared with the command-line tests).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "cli"))
+import record  # noqa: E402
 
 BIN = os.environ.get("ATTENDANCE_BIN", os.path.join(os.path.dirname(__file__), "../../.build/debug/attendance"))
 SHOTS = os.environ.get("SCREENSHOTS")
@@ -249,7 +254,7 @@ def test_a_tutor_takes_a_register_in_six_taps_on_a_tablet(server, browser):
         WebDriverWait(browser, 10).until(lambda d: "saved=" in d.current_url)
         assert taps <= 6 and time.time() - started < 60
         assert "morning: taken" in browser.find_element(By.TAG_NAME, "main").text
-        with sqlite3.connect(database) as db:
+        with record.connect(database) as db:
             codes = dict(db.execute(
                 "SELECT p.upn, m.code FROM marks m JOIN pupils p ON p.id = m.pupil_id "
                 "WHERE m.date = '2026-11-20' AND m.session = 'AM' AND p.registration_group = "
@@ -320,7 +325,7 @@ def test_a_register_can_be_marked_from_the_keyboard(server, browser):
         keys.active_element.send_keys("p")
     browser.find_element(By.ID, "save-register").click()
     WebDriverWait(browser, 10).until(lambda d: "saved=" in d.current_url)
-    with sqlite3.connect(database) as db:
+    with record.connect(database) as db:
         codes = dict(db.execute(
             "SELECT p.upn, m.code FROM marks m JOIN pupils p ON p.id = m.pupil_id "
             "WHERE m.date = '2026-11-20' AND m.session = 'PM' AND p.registration_group = ?", (group,)).fetchall())
@@ -468,7 +473,7 @@ def test_exceptions_then_all_present_loses_nothing_on_a_tablet_and_a_phone(serve
                     assert row.size["height"] < 80, (row.get_attribute("id"), row.size)
         browser.find_element(By.ID, "save-register").click()
         WebDriverWait(browser, 10).until(lambda d: "saved=" in d.current_url)
-        with sqlite3.connect(database) as db:
+        with record.connect(database) as db:
             codes = dict(db.execute(
                 "SELECT p.upn, m.code FROM marks m JOIN pupils p ON p.id = m.pupil_id "
                 "WHERE m.date = '2026-11-23' AND m.session = ? AND p.registration_group = ?",
@@ -601,7 +606,7 @@ def test_a_parent_reports_and_asks_for_leave_on_a_phone_and_the_head_decides(ser
             .get_attribute("value") == "I"
         browser.find_element(By.CSS_SELECTOR, "form.confirm-report button").click()
         WebDriverWait(browser, 10).until(lambda d: "logged=1" in d.current_url)
-        with sqlite3.connect(database) as db:
+        with record.connect(database) as db:
             codes = [row[0] for row in db.execute(
                 "SELECT m.code FROM marks m JOIN pupils p ON p.id = m.pupil_id WHERE p.upn = ? AND m.date = ?",
                 (child, tomorrow.isoformat()))]
@@ -648,7 +653,7 @@ def test_a_parent_reports_and_asks_for_leave_on_a_phone_and_the_head_decides(ser
         browser.find_element(By.CSS_SELECTOR, f"label:has(input[name='mark-{child}'][value='absent'])").click()
         browser.find_element(By.ID, "save-register").click()
         WebDriverWait(browser, 10).until(lambda d: "saved=" in d.current_url)
-        with sqlite3.connect(database) as db:
+        with record.connect(database) as db:
             marks = dict(db.execute(
                 "SELECT m.date || ' ' || m.session, m.code FROM marks m JOIN pupils p ON p.id = m.pupil_id "
                 "WHERE p.upn = ? AND m.date IN (?, ?, ?)", (child, first, second, third)).fetchall())
@@ -818,7 +823,7 @@ def test_a_referral_goes_from_the_school_to_the_esw_who_plans_reviews_and_invite
         Select(review.find_element(By.NAME, "week")).select_by_value(week)
         review.find_element(By.NAME, "note").send_keys(f"Week {week} talked through at school")
         click_until_saved(browser, review.find_element(By.CSS_SELECTOR, "button"), 10)
-    with sqlite3.connect(database) as db:
+    with record.connect(database) as db:
         reviews = db.execute(
             "SELECT r.week, r.possible, r.percent FROM plan_reviews r JOIN improvement_plans p ON p.id = r.plan_id "
             "WHERE p.case_id = ? ORDER BY r.week", (case_id,)).fetchall()

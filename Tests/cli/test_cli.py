@@ -18,6 +18,8 @@ import uuid
 
 import pytest
 
+import record
+
 BIN = os.environ.get("ATTENDANCE_BIN", os.path.join(os.path.dirname(__file__), "../../.build/debug/attendance"))
 UNTIL = "2026-11-20"
 FROM = "2025-09-01"
@@ -65,7 +67,7 @@ def school_report(database, laestab):
 
 def expected_counts(database, laestab):
     """Per-pupil counts from the mark rows, clipped to each pupil's days on the school's roll."""
-    with sqlite3.connect(database) as db:
+    with record.connect(database) as db:
         rows = db.execute(
             """
             SELECT p.upn, m.code, m.date FROM marks m
@@ -164,7 +166,7 @@ def test_csv_and_text_reports(demo_db):
 
 
 def count_marks(database):
-    with sqlite3.connect(database) as db:
+    with record.connect(database) as db:
         return db.execute("SELECT COUNT(*) FROM marks").fetchone()[0], db.execute(
             "SELECT COUNT(*) FROM mark_amendments").fetchone()[0]
 

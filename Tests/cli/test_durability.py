@@ -12,6 +12,7 @@ import time
 import urllib.error
 import urllib.request
 
+import record
 from test_cli import BIN, demo_into, free_port, run
 
 SCHOOL = "6654001"
@@ -55,7 +56,7 @@ def test_every_acknowledged_save_survives_kill_9(tmp_path):
     run("users", "add", "--email", "saver@example.org", "--role", "attendance_administrator", "--school", SCHOOL,
         "--database", database)
     token = run("users", "token", "--email", "saver@example.org", "--database", database).stdout.strip().split()[-1]
-    with sqlite3.connect(database) as db:
+    with record.connect(database) as db:
         rows = db.execute(
             "SELECT p.registration_group, p.upn FROM pupils p JOIN enrolments e ON e.pupil_id = p.id "
             "JOIN schools s ON s.id = e.school_id WHERE s.laestab = ? AND e.on_roll_to IS NULL", (SCHOOL,)).fetchall()
@@ -103,11 +104,13 @@ def test_every_acknowledged_save_survives_kill_9(tmp_path):
     server = start(database, port)  # the last start recovers the WAL as any would
     server.terminate()
     server.wait(timeout=30)
-    with sqlite3.connect(database) as db:
+    with record.connect(database) as db:
         def marks(group, day, half):
             return db.execute(
                 "SELECT count(*) FROM marks m JOIN pupils p ON p.id = m.pupil_id "
                 "WHERE p.registration_group = ? AND m.date = ? AND m.session = ?", (group, day, half.upper())).fetchone()[0]
+        # Every mark names who recorded it: a code without its recorder would be a save half-written.
+        assert db.execute("SELECT count(*) FROM marks WHERE recorded_by IS NULL").fetchone()[0] == 0
         for register in acknowledged:
             assert marks(*register) == len(groups[register[0]]), f"acknowledged save {register} lost"
         for register in tried:

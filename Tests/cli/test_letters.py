@@ -181,16 +181,17 @@ class NotifyDouble(BaseHTTPRequestHandler):
                          "template": {"id": TEMPLATE_ID, "version": 1, "uri": "https://example/template"}})
 
 
-def test_first_day_texts_reach_notify_in_each_contacts_language(letters_db):
+def test_first_day_texts_reach_notify_in_each_contacts_language(letters_db, tmp_path):
     with sqlite3.connect(letters_db) as db:
-        school_id = db.execute("SELECT id FROM schools").fetchone()[0]
         pupils = db.execute(
-            "SELECT DISTINCT p.id FROM pupils p JOIN contacts c ON c.pupil_id = p.id LIMIT 3").fetchall()
-        for (pupil_id,) in pupils:
+            "SELECT DISTINCT p.id, p.upn FROM pupils p JOIN contacts c ON c.pupil_id = p.id "
+            "JOIN enrolments e ON e.pupil_id = p.id AND e.on_roll_to IS NULL LIMIT 3").fetchall()
+        for pupil_id, _ in pupils:
             db.execute("UPDATE contacts SET mobile = '07700900123', language = 'cy' WHERE pupil_id = ?", (pupil_id,))
-            db.execute(
-                "INSERT INTO marks (pupil_id, school_id, date, session, code, recorded_by, recorded_at) "
-                "VALUES (?, ?, '2026-11-26', 'AM', 'N', 'test', '2026-11-26T09:00:00.000Z')", (pupil_id, school_id))
+    # Each is marked absent with no reason yet on the morning of the 26th.
+    absent = tmp_path / "absent.csv"
+    absent.write_text("upn,date,session,code,minutes_late\n" + "".join(f"{upn},2026-11-26,AM,N,\n" for _, upn in pupils))
+    run("import", "marks", str(absent), "--database", letters_db)
     server = HTTPServer(("127.0.0.1", 0), NotifyDouble)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     NotifyDouble.received = []

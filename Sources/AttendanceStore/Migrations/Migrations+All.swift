@@ -40,5 +40,6 @@ enum AllMigrations {
         M0035_CreatePatrolMatches(),
         M0036_CreateReferenceVersion(),
         M0037_CreateAccountVersion(),
+        M0038_MakeTheYearTheRecord(),
     ]
 }
