@@ -201,13 +201,24 @@ public enum ImportParser {
     public static func marks(_ text: String, codes: CodeTable) throws(ImportProblems) -> [Numbered<Mark>] {
         let format = ImportFormat.marks
         let table = try Table(csv: text, required: format.requiredColumns, optional: format.optionalColumns)
-        var seen: [SchoolSession: [UPN: Int]] = [:]
+        struct Cell: Hashable {
+            let upn: UPN
+            let session: SchoolSession
+        }
+        var seen: [Cell: Int] = [:]
         var duplicates: [ImportProblem] = []
         let rows: [Numbered<Mark>]
         do {
+            // A file of marks runs pupil by pupil and day by day: the last UPN and date read serve the next rows.
+            var lastUPN: (text: String, upn: UPN)? = nil
+            var lastDate: (text: String, date: LocalDate)? = nil
             rows = try table.rows { (row: inout RowReader) -> Numbered<Mark>? in
-                let upn = row.upn()
-                let date = row.date("date")
+                let upnText = row.text("upn")
+                let upn = upnText == lastUPN?.text ? lastUPN?.upn : row.upn()
+                if let upn { lastUPN = (upnText, upn) }
+                let dateText = row.text("date")
+                let date = dateText == lastDate?.text ? lastDate?.date : row.date("date")
+                if let date { lastDate = (dateText, date) }
                 let sessionText = row.text("session")
                 let half = SessionHalf(text: sessionText)
                 if half == nil { row.fail("session", "'\(sessionText)' is not AM or PM") }
@@ -226,10 +237,9 @@ public enum ImportParser {
                     return nil
                 }
                 let session = SchoolSession(date, half)
-                if let first = seen[session, default: [:]][upn] {
+                if let first = seen.updateValue(row.line, forKey: Cell(upn: upn, session: session)) {
                     duplicates.append(ImportProblem(line: row.line, "\(upn) \(session) is already on line \(first)"))
-                } else {
-                    seen[session, default: [:]][upn] = row.line
+                    seen[Cell(upn: upn, session: session)] = first
                 }
                 return Numbered(
                     line: row.line,

@@ -15,13 +15,20 @@ struct Table {
     ]
 
     let columns: [String: Int]
-    let records: ArraySlice<CSVRecord>
+    /// The file, read a record at a time by `rows` (a whole authority's marks are never held as records).
+    private let text: String
 
     /// Checks the header: every required column present, nothing unknown, nothing twice.
     init(csv text: String, required: [String], optional: [String]) throws(ImportProblems) {
-        let records: [CSVRecord]
-        do { records = try CSV.parse(text) } catch { throw ImportProblems([ImportProblem(line: 0, "\(error)")]) }
-        let header = records[0].fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        var first: CSVRecord? = nil
+        do {
+            try CSV.forEachRecord(in: text) { record in
+                first = record
+                return false
+            }
+        } catch { throw ImportProblems([ImportProblem(line: 0, "\(error)")]) }
+        guard let first else { throw ImportProblems([ImportProblem(line: 0, "\(CSVError.empty)")]) }
+        let header = first.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         var problems: [ImportProblem] = []
         var columns: [String: Int] = [:]
         let known = Set(required + optional)
@@ -39,38 +46,53 @@ struct Table {
         }
         guard problems.isEmpty else { throw ImportProblems(problems) }
         self.columns = columns
-        self.records = records.dropFirst()
+        self.text = text
     }
 
     /// Reads each row, collecting every row's problems rather than stopping at the first.
-    func rows<Row>(_ read: (inout RowReader) -> Row?) throws(ImportProblems) -> [Row] {
+    func rows<Row>(_ readRow: (inout RowReader) -> Row?) throws(ImportProblems) -> [Row] {
         var rows: [Row] = []
         var problems: [ImportProblem] = []
-        rows.reserveCapacity(records.count)
-        for record in records {
+        let checked = columns.sorted { $0.value < $1.value }.map {
+            (name: $0.key, index: $0.value, limit: Self.shortColumns.contains($0.key) ? 100 : 1000)
+        }
+        func read(_ record: CSVRecord) {
             var reader = RowReader(record: record, columns: columns)
             if record.fields.count != columns.count {
                 problems.append(
                     ImportProblem(
                         line: record.line, "has \(record.fields.count) fields, the header has \(columns.count)"))
-                continue
+                return
             }
             // No field may carry control characters (a NUL ends a string in other programs) or run on without
             // end; names are kept shorter than addresses and notes.
-            for (name, index) in columns.sorted(by: { $0.value < $1.value }) {
+            for (name, index, limit) in checked {
                 let field = record.fields[index]
-                let limit = Self.shortColumns.contains(name) ? 100 : 1000
-                if field.unicodeScalars.contains(where: {
-                    $0.value < 0x20 && $0 != "\n" && $0 != "\r" || $0.value == 0x7F
+                // Byte by byte: every byte of a character beyond ASCII is 0x80 or more.
+                if field.utf8.contains(where: {
+                    $0 < 0x20 && $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\r") || $0 == 0x7F
                 }) {
                     reader.fail(name, "contains a control character")
-                } else if field.count > limit {
+                } else if field.utf8.count > limit && field.count > limit {
                     reader.fail(name, "is longer than \(limit) characters")
                 }
             }
-            let row = read(&reader)
+            let row = readRow(&reader)
             if reader.problems.isEmpty, let row { rows.append(row) } else { problems += reader.problems }
         }
+        var header = true
+        // A file that does not parse is one problem, whatever its rows held (as it was when it was parsed whole
+        // before any row was read).
+        do {
+            try CSV.forEachRecord(in: text) { record in
+                if header {
+                    header = false
+                    return true
+                }
+                read(record)
+                return true
+            }
+        } catch { throw ImportProblems([ImportProblem(line: 0, "\(error)")]) }
         guard problems.isEmpty else { throw ImportProblems(problems) }
         return rows
     }
@@ -86,7 +108,17 @@ struct RowReader {
 
     func text(_ column: String) -> String {
         guard let index = columns[column], index < record.fields.count else { return "" }
-        return record.fields[index].trimmingCharacters(in: .whitespaces)
+        return Self.trimmed(record.fields[index])
+    }
+
+    /// The field without white space at either end. Most fields begin and end with a visible ASCII character and
+    /// are returned as they are (any white space, ASCII or not, starts and ends with another byte); the rest are
+    /// trimmed by Foundation, as before.
+    static func trimmed(_ field: String) -> String {
+        let utf8 = field.utf8
+        guard let first = utf8.first, let last = utf8.last else { return field }
+        if (0x21...0x7E).contains(first) && (0x21...0x7E).contains(last) { return field }
+        return field.trimmingCharacters(in: .whitespaces)
     }
 
     func optionalText(_ column: String) -> String? {

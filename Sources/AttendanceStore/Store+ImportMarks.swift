@@ -14,22 +14,35 @@ extension Store {
     ) async throws -> MarkWriteResult {
         var only: StoredSchool?
         if let school { only = try await requireSchool(school) }
-        let ids = try await Self.pupilIDs(for: Set(rows.map(\.value.upn)), on: sql)
+        var upns = Set<UPN>()
+        var previous: UPN? = nil
+        for row in rows where row.value.upn != previous {
+            previous = row.value.upn
+            upns.insert(row.value.upn)
+        }
+        let ids = try await Self.pupilIDs(for: upns, on: sql)
         let spells = try await enrolmentSpells(pupils: Array(Set(ids.values)))
         let schools = Dictionary(uniqueKeysWithValues: try await schools().map { ($0.id, $0) })
         var calendars: [Int: SchoolCalendar] = [:]
         var problems: [ImportProblem] = []
         var entries: [MarkEntry] = []
         entries.reserveCapacity(rows.count)
+        // A file runs pupil by pupil and day by day: the last pupil's spells and the last day's answer serve most rows.
+        var pupil: (upn: UPN, id: Int, spells: [EnrolmentSpell])? = nil
+        var schoolDay: (school: Int, date: LocalDate, open: Bool)? = nil
         for row in rows {
             let mark = row.value
-            guard let pupilID = ids[mark.upn] else {
-                problems.append(ImportProblem(line: row.line, "upn: no pupil has the UPN \(mark.upn)"))
-                continue
+            if pupil?.upn != mark.upn {
+                guard let pupilID = ids[mark.upn] else {
+                    problems.append(ImportProblem(line: row.line, "upn: no pupil has the UPN \(mark.upn)"))
+                    continue
+                }
+                pupil = (mark.upn, pupilID, spells[pupilID] ?? [])
             }
+            let pupilID = pupil!.id
             let date = mark.session.date
             guard
-                let spell = spells[pupilID]?.first(where: {
+                let spell = pupil!.spells.first(where: {
                     $0.range(contains: date) && (only == nil || $0.schoolID == only!.id)
                 })
             else {
@@ -37,11 +50,14 @@ extension Store {
                 problems.append(ImportProblem(line: row.line, "date: \(mark.upn) is not on roll\(place) on \(date)"))
                 continue
             }
-            if calendars[spell.schoolID] == nil {
-                calendars[spell.schoolID] = try await calendar(for: schools[spell.schoolID]!.school)
+            if schoolDay?.school != spell.schoolID || schoolDay?.date != date {
+                if calendars[spell.schoolID] == nil {
+                    calendars[spell.schoolID] = try await calendar(for: schools[spell.schoolID]!.school)
+                }
+                schoolDay = (spell.schoolID, date, calendars[spell.schoolID]!.isSchoolDay(date))
             }
-            let calendar = calendars[spell.schoolID]!
-            if !calendar.isSchoolDay(date) {
+            if !schoolDay!.open {
+                let calendar = calendars[spell.schoolID]!
                 // The "school closed" code may stand on a closed weekday in term; nothing else may.
                 let closedCode = codes[mark.code]?.means(.schoolClosed) ?? false
                 if !(closedCode && !date.isWeekend && calendar.term(containing: date) != nil) {
