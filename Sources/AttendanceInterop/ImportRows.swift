@@ -201,11 +201,14 @@ public enum ImportParser {
     public static func marks(_ text: String, codes: CodeTable) throws(ImportProblems) -> [Numbered<Mark>] {
         let format = ImportFormat.marks
         let table = try Table(csv: text, required: format.requiredColumns, optional: format.optionalColumns)
-        struct Cell: Hashable {
+        // Which line gave each pupil's session, a school year per pupil at a time: a file runs pupil by pupil, so most
+        // rows find their pupil's year without a look-up.
+        struct PupilYear: Hashable {
             let upn: UPN
-            let session: SchoolSession
+            let year: Int
         }
-        var seen: [Cell: Int] = [:]
+        var lines: [PupilYear: [Int32]] = [:]
+        var current: (key: PupilYear, lines: [Int32])? = nil
         var duplicates: [ImportProblem] = []
         let rows: [Numbered<Mark>]
         do {
@@ -237,9 +240,21 @@ public enum ImportParser {
                     return nil
                 }
                 let session = SchoolSession(date, half)
-                if let first = seen.updateValue(row.line, forKey: Cell(upn: upn, session: session)) {
-                    duplicates.append(ImportProblem(line: row.line, "\(upn) \(session) is already on line \(first)"))
-                    seen[Cell(upn: upn, session: session)] = first
+                let key = PupilYear(upn: upn, year: date.academicYear.startYear)
+                if current?.key != key {
+                    if let current { lines[current.key] = current.lines }
+                    current = (
+                        key,
+                        lines.removeValue(forKey: key)
+                            ?? Array(repeating: 0, count: date.academicYear.sessionSlotCount)
+                    )
+                }
+                let slot = session.slotInAcademicYear
+                if current!.lines[slot] != 0 {
+                    duplicates.append(
+                        ImportProblem(line: row.line, "\(upn) \(session) is already on line \(current!.lines[slot])"))
+                } else {
+                    current!.lines[slot] = Int32(clamping: row.line)
                 }
                 return Numbered(
                     line: row.line,

@@ -53,11 +53,13 @@ struct Table {
     func rows<Row>(_ readRow: (inout RowReader) -> Row?) throws(ImportProblems) -> [Row] {
         var rows: [Row] = []
         var problems: [ImportProblem] = []
+        // Looked up by comparing names: a handful of short names compare faster than they hash.
+        let named = columns.map { (name: $0.key, index: $0.value) }
         let checked = columns.sorted { $0.value < $1.value }.map {
             (name: $0.key, index: $0.value, limit: Self.shortColumns.contains($0.key) ? 100 : 1000)
         }
         func read(_ record: CSVRecord) {
-            var reader = RowReader(record: record, columns: columns)
+            var reader = RowReader(record: record, columns: named)
             if record.fields.count != columns.count {
                 problems.append(
                     ImportProblem(
@@ -101,13 +103,15 @@ struct Table {
 /// Reads typed fields from one row, noting each problem with the row's line and the column's name.
 struct RowReader {
     let record: CSVRecord
-    let columns: [String: Int]
+    let columns: [(name: String, index: Int)]
     var problems: [ImportProblem] = []
 
     var line: Int { record.line }
 
     func text(_ column: String) -> String {
-        guard let index = columns[column], index < record.fields.count else { return "" }
+        guard let index = columns.first(where: { $0.name == column })?.index, index < record.fields.count else {
+            return ""
+        }
         return Self.trimmed(record.fields[index])
     }
 

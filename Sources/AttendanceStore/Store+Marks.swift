@@ -203,9 +203,7 @@ extension Store {
         let recorders = try await reserveRecorders(
             for: Set(entries.map(\.schoolID)), by: actor.name, at: Timestamp.text(now), on: db)
         // By pupil (an import's usually are already), so that each chunk holds whole pupils.
-        let sorted =
-            zip(entries, entries.dropFirst()).allSatisfy { $0.pupilID <= $1.pupilID }
-            ? entries : Dictionary(grouping: entries, by: \.pupilID).sorted { $0.key < $1.key }.flatMap(\.value)
+        let sorted = Self.inPupilOrder(entries)
         // Every chunk is read and judged before anything is written: a write the rules refuse (`StoreError`) has
         // written nothing. In pupils' order, so that two writers lock pupils' year rows in the same order and cannot
         // deadlock.
@@ -302,6 +300,25 @@ extension Store {
         var changedYears = Set<YearKey>()
         var changedDetails = Set<MarkKey>()
         var usedRecorders = Set<UInt32>()
+    }
+
+    /// The entries by pupil, each pupil's in the order given. An import's come pupil by pupil already, though not
+    /// always in the order of their row ids: its runs are put in order, not its marks one by one.
+    static func inPupilOrder(_ entries: [MarkEntry]) -> [MarkEntry] {
+        var runs: [(pupil: Int, range: Range<Int>)] = []
+        var start = entries.startIndex
+        for index in entries.indices.dropFirst() where entries[index].pupilID != entries[index - 1].pupilID {
+            runs.append((entries[start].pupilID, start..<index))
+            start = index
+        }
+        if start < entries.endIndex { runs.append((entries[start].pupilID, start..<entries.endIndex)) }
+        if zip(runs, runs.dropFirst()).allSatisfy({ $0.pupil < $1.pupil }) { return entries }
+        var result: [MarkEntry] = []
+        result.reserveCapacity(entries.count)
+        for run in runs.enumerated().sorted(by: { ($0.element.pupil, $0.offset) < ($1.element.pupil, $1.offset) }) {
+            result.append(contentsOf: entries[run.element.range])
+        }
+        return result
     }
 
     /// Cuts entries in pupil order into pieces of whole pupils, `perChunk` pupils each.

@@ -281,4 +281,19 @@ import Testing
                 history.map { "\($0.oldCode ?? "-") \($0.oldRecordedBy ?? "-") \($0.newCode)" } == ["I user:office M"])
         }
     }
+
+    /// A write's marks are planned pupil by pupil: runs of one pupil are put in pupil order, each pupil's marks kept
+    /// in the order given.
+    @Test func entriesArePutInPupilOrderKeepingEachPupilsOwnOrder() {
+        let entries = [(3, "a"), (3, "b"), (1, "c"), (1, "d"), (3, "e"), (2, "f")].map { pupil, note in
+            MarkEntry(
+                pupilID: pupil, schoolID: 1,
+                mark: Mark(upn: alys, session: SchoolSession(day("2025-10-06"), .am), code: "/", note: note))
+        }
+        #expect(Store.inPupilOrder(entries).map(\.mark.note) == ["c", "d", "f", "a", "b", "e"])
+        #expect(Store.inPupilOrder(Array(entries[2...3])).map(\.mark.note) == ["c", "d"])
+        #expect(Store.inPupilOrder([]).isEmpty)
+        #expect(Store.wholePupils(Store.inPupilOrder(entries), perChunk: 2).map { $0.map(\.mark.note) } == [["c", "d", "f"], ["a", "b", "e"]])
+    }
 }
+
