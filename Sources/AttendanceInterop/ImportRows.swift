@@ -215,6 +215,7 @@ public enum ImportParser {
             // A file of marks runs pupil by pupil and day by day: the last UPN and date read serve the next rows.
             var lastUPN: (text: String, upn: UPN)? = nil
             var lastDate: (text: String, date: LocalDate)? = nil
+            var lastCode: AttendanceCode? = nil
             rows = try table.rows { (row: inout RowReader) -> Numbered<Mark>? in
                 let upnText = row.text("upn")
                 let upn = upnText == lastUPN?.text ? lastUPN?.upn : row.upn()
@@ -226,7 +227,8 @@ public enum ImportParser {
                 let half = SessionHalf(text: sessionText)
                 if half == nil { row.fail("session", "'\(sessionText)' is not AM or PM") }
                 let codeText = row.text("code")
-                let code = codes[codeText]
+                let code = codeText == lastCode?.code ? lastCode : codes[codeText]
+                lastCode = code ?? lastCode
                 if code == nil { row.fail("code", "'\(codeText)' is not a code in the \(codes.name) table") }
                 let minutes = row.optionalInt("minutes_late", in: 0...600)
                 guard let upn, let date, let half, let code, let minutes else { return nil }
