@@ -293,7 +293,9 @@ import Testing
         #expect(Store.inPupilOrder(entries).map(\.mark.note) == ["c", "d", "f", "a", "b", "e"])
         #expect(Store.inPupilOrder(Array(entries[2...3])).map(\.mark.note) == ["c", "d"])
         #expect(Store.inPupilOrder([]).isEmpty)
-        #expect(Store.wholePupils(Store.inPupilOrder(entries), perChunk: 2).map { $0.map(\.mark.note) } == [["c", "d", "f"], ["a", "b", "e"]])
+        #expect(
+            Store.wholePupils(Store.inPupilOrder(entries), perChunk: 2).map { $0.map(\.mark.note) } == [
+                ["c", "d", "f"], ["a", "b", "e"],
+            ])
     }
 }
-
