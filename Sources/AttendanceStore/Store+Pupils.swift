@@ -354,23 +354,21 @@ extension Store {
             SELECT p.*, e.on_roll_from, e.on_roll_to FROM enrolments e JOIN pupils p ON p.id = e.pupil_id WHERE
             """ + " " + condition
         ).all()
-        return try rows.compactMap { row -> ReferenceCache.RollEntry? in
+        let entries = try rows.compactMap { row -> ReferenceCache.RollEntry? in
             guard let from = LocalDate(iso: try row.decode(column: "on_roll_from", as: String.self)) else { return nil }
             return ReferenceCache.RollEntry(
                 id: try row.decode(column: "id", as: Int.self), pupil: try Self.pupil(from: row), from: from,
                 to: try row.decode(column: "on_roll_to", as: String?.self).flatMap { LocalDate(iso: $0) })
         }
-        // Year 7 before Year 10 (numerically), then form, then name: the order a register is printed in.
-        .sorted { a, b in
-            let left = (
-                Int(a.pupil.yearGroup) ?? 99, a.pupil.registrationGroup, a.pupil.legalSurname, a.pupil.legalForename,
-                a.pupil.upn.value
-            )
-            let right = (
-                Int(b.pupil.yearGroup) ?? 99, b.pupil.registrationGroup, b.pupil.legalSurname, b.pupil.legalForename,
-                b.pupil.upn.value
-            )
-            return left < right
-        }
+        // Year 7 before Year 10 (numerically), then form, then name: the order a register is printed in. The year is
+        // read as a number once per pupil, not at every comparison (a register is read for every save).
+        return entries.map { (year: Int($0.pupil.yearGroup) ?? 99, entry: $0) }.sorted { a, b in
+            if a.year != b.year { return a.year < b.year }
+            let (x, y) = (a.entry.pupil, b.entry.pupil)
+            if x.registrationGroup != y.registrationGroup { return x.registrationGroup < y.registrationGroup }
+            if x.legalSurname != y.legalSurname { return x.legalSurname < y.legalSurname }
+            if x.legalForename != y.legalForename { return x.legalForename < y.legalForename }
+            return x.upn.value < y.upn.value
+        }.map(\.entry)
     }
 }

@@ -27,6 +27,9 @@ public struct CodeTable: Sendable {
     /// Summary class for each compact id, so a mark string is tallied with one table look-up a byte.
     let classByID: [SummaryClass]
     private let byID: [AttendanceCode?]
+    /// The register's present codes, morning and afternoon (see `RegisterRules.presentCode`): found once, as every
+    /// pupil of every register save asks.
+    let present: (am: AttendanceCode, pm: AttendanceCode)
 
     public init(name: String, codes: [AttendanceCode]) throws {
         guard !codes.isEmpty else { throw CodeTableError.empty }
@@ -50,6 +53,10 @@ public struct CodeTable: Sendable {
         self.byCode = byCode
         self.byID = byID
         self.classByID = classByID
+        // The table's register codes for each half of the day: `/` and `\\` in the Welsh set.
+        let present = codes.filter { $0.category == .present && $0.usableAtRegister && $0.meanings.isEmpty }
+        let fallback = present.first ?? codes.first { $0.category == .present } ?? codes[0]
+        self.present = present.count >= 2 ? (present[0], present[1]) : (fallback, fallback)
     }
 
     /// Loads a table from JSON: `{"name": "...", "codes": [{"code": "/", "name_en": ..., "name_cy": ..., "category": ...}]}`.

@@ -11,9 +11,7 @@ public enum RegisterRules {
 
     /// The present code for a session: the table's register code for that half of the day (`/` AM, `\\` PM).
     public static func presentCode(for half: SessionHalf, codes: CodeTable) -> AttendanceCode {
-        let present = codes.codes.filter { $0.category == .present && $0.usableAtRegister && $0.meanings.isEmpty }
-        if present.count >= 2 { return half == .am ? present[0] : present[1] }
-        return present.first ?? codes.codes.first { $0.category == .present }!
+        half == .am ? codes.present.am : codes.present.pm
     }
 
     public enum Refusal: Error, Equatable, Sendable {
