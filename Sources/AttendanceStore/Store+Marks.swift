@@ -275,9 +275,9 @@ extension Store {
         var details: [MarkKey: MarkDetail] = [:]
         var recorders: [UInt32: Recorder] = [:]
 
-        /// The mark a pupil's session holds: its code from the year's codes (not 0), the recorder by number.
-        func existing(_ year: YearMarks, recorder: UInt32, key: MarkKey, table: CodeTable) -> ExistingMark? {
-            guard let code = table.code(id: year[slot: key.session.slotInAcademicYear]) else { return nil }
+        /// The mark a pupil's session holds, from its code's id (0 for none) and its recorder's number.
+        func existing(code id: UInt8, recorder: UInt32, key: MarkKey, table: CodeTable) -> ExistingMark? {
+            guard let code = table.code(id: id) else { return nil }
             let recorder = recorders[recorder]
             let detail = details.isEmpty ? nil : details[key]
             return ExistingMark(
@@ -493,14 +493,13 @@ extension Store {
                     given.removeValue(forKey: yearKey)
                     ?? Array(repeating: false, count: academicYear.sessionSlotCount)
             }
-            let slot = academicYear.firstDay.days(until: mark.session.date) * 2 + (mark.session.half == .am ? 0 : 1)
+            let slot = mark.session.slotInAcademicYear
             guard !givenRow[slot] else { throw StoreError.duplicateMark(mark.upn, mark.session) }
             givenRow[slot] = true
             // Each session is given once, so the row still holds here what the state held.
             let key = MarkKey(pupilID: entry.pupilID, session: mark.session)
-            let existing =
-                codeRow[slot: slot] == 0
-                ? nil : state.existing(codeRow, recorder: recorderRow[slot], key: key, table: codes)
+            let existing = state.existing(
+                code: codeRow[slot: slot], recorder: recorderRow[slot], key: key, table: codes)
             if let expected = entry.expected {
                 let now: ExpectedMark = existing.map { .code($0.code) } ?? .noMark
                 if now != expected && existing?.code != mark.code {

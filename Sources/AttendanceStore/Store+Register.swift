@@ -140,12 +140,14 @@ extension Store {
             found[entry.pupilID, default: (pupils[entry.pupilID]!, [])].sessions.append(entry.session.half)
         }
         // The order of the registers: form, then surname and forename (compared as stored, byte by byte).
-        func order(_ pupil: Pupil) -> [[UInt8]] {
-            [Array(pupil.registrationGroup.utf8), Array(pupil.legalSurname.utf8), Array(pupil.legalForename.utf8)]
-        }
         return found.values.sorted { a, b in
-            let (x, y) = (order(a.pupil), order(b.pupil))
-            return x.lexicographicallyPrecedes(y) { $0.lexicographicallyPrecedes($1) }
+            for (x, y) in [
+                (a.pupil.registrationGroup, b.pupil.registrationGroup), (a.pupil.legalSurname, b.pupil.legalSurname),
+                (a.pupil.legalForename, b.pupil.legalForename),
+            ] where x != y {
+                return x.utf8.lexicographicallyPrecedes(y.utf8)
+            }
+            return false
         }
     }
 }

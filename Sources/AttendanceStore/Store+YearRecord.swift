@@ -45,7 +45,7 @@ extension Store {
         var found: [(pupilID: Int, session: SchoolSession, code: UInt8, recorder: UInt32)] = []
         for startYear in range.start.academicYear.startYear...range.end.academicYear.startYear {
             let year = AcademicYear(startYear: startYear)
-            guard let slots = YearMarks(academicYear: year).slots(in: range) else { continue }
+            guard let slots = year.slots(in: range) else { continue }
             for chunk in pupils.chunked(5000) {
                 let rows = try await db.raw(
                     """
@@ -62,11 +62,9 @@ extension Store {
                     let codes = try row.decode(column: "codes", as: Data?.self) ?? Data()
                     let recorders = try row.decode(column: "recorders", as: Data?.self) ?? Data()
                     for (offset, code) in codes.enumerated() where code != 0 {
-                        let at = recorders.startIndex + offset * 4
-                        guard at + 4 <= recorders.endIndex else {
+                        guard let recorder = YearRecordings.id(in: recorders, at: offset) else {
                             throw StoreError.corrupt("a mark with no recorder (pupil row \(pupilID))")
                         }
-                        let recorder = recorders[at..<at + 4].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
                         found.append(
                             (
                                 pupilID,

@@ -16,12 +16,16 @@ struct YearRecordings: Hashable, Sendable {
     init(academicYear: AcademicYear, data: Data) {
         let count = academicYear.sessionSlotCount
         var ids = Array(repeating: UInt32(0), count: count)
-        data.withUnsafeBytes { raw in
-            for slot in 0..<min(count, raw.count / 4) {
-                ids[slot] = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: slot * 4, as: UInt32.self))
-            }
-        }
+        for slot in 0..<min(count, data.count / 4) { ids[slot] = Self.id(in: data, at: slot)! }
         self.ids = ids
+    }
+
+    /// The number stored at a place of a stored string (or of a part of one read from that place on), nil past its
+    /// end.
+    static func id(in data: Data, at slot: Int) -> UInt32? {
+        let at = data.startIndex + slot * 4
+        guard at + 4 <= data.endIndex else { return nil }
+        return data[at..<at + 4].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
     }
 
     subscript(slot: Int) -> UInt32 {

@@ -14,6 +14,15 @@ public struct AcademicYear: Hashable, Comparable, Sendable, CustomStringConverti
     /// Slots in a compact one-byte-per-session mark string for this year: AM and PM for every day.
     public var sessionSlotCount: Int { dayCount * 2 }
 
+    /// The places in the year's per-session strings (`YearMarks`, a pupil's recorders) covering a date range clipped
+    /// to the year, or nil when they do not meet.
+    public func slots(in range: DateRange) -> Range<Int>? {
+        guard let clipped = range.clamped(to: self.range) else { return nil }
+        let first = firstDay.days(until: clipped.start) * 2
+        let last = firstDay.days(until: clipped.end) * 2 + 1
+        return first..<(last + 1)
+    }
+
     /// "2025/26", the way schools write it.
     public var description: String {
         let next = (startYear + 1) % 100

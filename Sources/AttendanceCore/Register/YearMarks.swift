@@ -34,12 +34,7 @@ public struct YearMarks: Hashable, Sendable {
     }
 
     /// The slot range covering a date range clipped to this year, or nil when they do not meet.
-    public func slots(in range: DateRange) -> Range<Int>? {
-        guard let clipped = range.clamped(to: academicYear.range) else { return nil }
-        let first = academicYear.firstDay.days(until: clipped.start) * 2
-        let last = academicYear.firstDay.days(until: clipped.end) * 2 + 1
-        return first..<(last + 1)
-    }
+    public func slots(in range: DateRange) -> Range<Int>? { academicYear.slots(in: range) }
 
     /// The summary of the marks in a date range, through the same class table as every other summary.
     public func summary(in range: DateRange, table: CodeTable, rules: SummaryRules = .wrexham2025) -> AttendanceSummary

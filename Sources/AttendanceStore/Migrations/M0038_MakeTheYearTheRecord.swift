@@ -58,16 +58,11 @@ struct M0038_MakeTheYearTheRecord: AsyncMigration {
             WHERE minutes_late IS NOT NULL OR note IS NOT NULL
             """
         ).run()
-        struct Recorder: Hashable {
-            let school: Int
-            let by: String
-            let at: String
-        }
         var recorders: [Recorder: UInt32] = [:]
         for row in try await sql.raw("SELECT id, school_id, recorded_by, recorded_at FROM register_recordings").all() {
             recorders[
                 Recorder(
-                    school: try row.decode(column: "school_id", as: Int.self),
+                    schoolID: try row.decode(column: "school_id", as: Int.self),
                     by: try row.decode(column: "recorded_by", as: String.self),
                     at: try row.decode(column: "recorded_at", as: String.self))] = UInt32(
                     try row.decode(column: "id", as: Int.self))
@@ -93,7 +88,7 @@ struct M0038_MakeTheYearTheRecord: AsyncMigration {
                 let key = YearKey(
                     pupilID: try row.decode(column: "pupil_id", as: Int.self), year: date.academicYear.startYear)
                 let recorder = Recorder(
-                    school: try row.decode(column: "school_id", as: Int.self),
+                    schoolID: try row.decode(column: "school_id", as: Int.self),
                     by: try row.decode(column: "recorded_by", as: String.self),
                     at: try row.decode(column: "recorded_at", as: String.self))
                 years[key, default: YearRecordings(academicYear: date.academicYear)][session.slotInAcademicYear] =
