@@ -35,7 +35,9 @@ public enum Secrets {
     public static func temporaryPassword() -> String {
         let letters = Array("abcdefghjkmnpqrstuvwxyz23456789")
         var generator = SystemRandomNumberGenerator()
-        return (0..<3).map { _ in String((0..<4).map { _ in letters.randomElement(using: &generator)! }) }
-            .joined(separator: "-")
+        return (0..<3).map { _ in
+            String((0..<4).map { _ in letters[Int.random(in: 0..<letters.count, using: &generator)] })
+        }
+        .joined(separator: "-")
     }
 }

@@ -243,21 +243,26 @@ public enum ImportParser {
                 }
                 let session = SchoolSession(date, half)
                 let key = PupilYear(upn: upn, year: date.academicYear.startYear)
-                if current?.key != key {
+                var held: (key: PupilYear, lines: [Int32])
+                if let current, current.key == key {
+                    held = current
+                } else {
                     if let current { lines[current.key] = current.lines }
-                    current = (
+                    held = (
                         key,
                         lines.removeValue(forKey: key)
                             ?? Array(repeating: 0, count: date.academicYear.sessionSlotCount)
                     )
                 }
+                current = nil  // held alone while it changes, so the array is not copied
                 let slot = session.slotInAcademicYear
-                if current!.lines[slot] != 0 {
+                if held.lines[slot] != 0 {
                     duplicates.append(
-                        ImportProblem(line: row.line, "\(upn) \(session) is already on line \(current!.lines[slot])"))
+                        ImportProblem(line: row.line, "\(upn) \(session) is already on line \(held.lines[slot])"))
                 } else {
-                    current!.lines[slot] = Int32(clamping: row.line)
+                    held.lines[slot] = Int32(clamping: row.line)
                 }
+                current = held
                 return Numbered(
                     line: row.line,
                     value: Mark(

@@ -108,7 +108,7 @@ public struct LetterService: Sendable {
         var latest: [UPN: (kind: LetterKind, id: Int)] = [:]
         for item in pending where !waits(item) {
             guard let kind = LetterKind(action: item.action), let rank = series.firstIndex(of: kind) else { continue }
-            if let current = latest[item.pupil.upn], series.firstIndex(of: current.kind)! >= rank { continue }
+            if let current = latest[item.pupil.upn], (series.firstIndex(of: current.kind) ?? -1) >= rank { continue }
             latest[item.pupil.upn] = (kind, item.id)
         }
         var letters: [(action: Int, kind: LetterKind, facts: LetterFacts, recipient: LetterRecipient)] = []
@@ -117,7 +117,7 @@ public struct LetterService: Sendable {
         var withoutContact = 0
         var waiting = 0
         for item in pending.sorted(by: { ($0.pupil.registrationGroup, $0.id) < ($1.pupil.registrationGroup, $1.id) }) {
-            let kind = LetterKind(action: item.action)!
+            guard let kind = LetterKind(action: item.action) else { continue }  // pending holds letters' actions
             if waits(item) {
                 waiting += 1
                 continue
@@ -228,7 +228,7 @@ public struct LetterService: Sendable {
     public func facts(
         _ upn: UPN, school: School, today: LocalDate, signatory: String, details: [String: String] = [:]
     ) async throws -> LetterFacts {
-        let period = DateRange(today.academicYear.firstDay, today)!
+        let period = DateRange.yearToDate(today)
         let (stored, summary) = try await store.summary(of: upn, in: period)
         return LetterFacts(
             pupil: stored.pupil, school: school, summary: summary, period: period, date: today, signatory: signatory,

@@ -37,7 +37,10 @@ public struct LetterTemplates: Sendable {
     let css: String
     let labels: [Language: [String: String]]
 
-    static var resources: URL { Bundle.module.url(forResource: "Resources", withExtension: nil)! }
+    static var resources: URL {
+        Bundle.module.url(forResource: "Resources", withExtension: nil)
+            ?? Bundle.module.bundleURL.appendingPathComponent("Resources")
+    }
 
     /// Loads the shipped templates and, if given, the authority's directory. A template there that names an
     /// unknown placeholder stops the program at start, naming the file: it would never be sent.

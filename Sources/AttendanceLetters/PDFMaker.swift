@@ -56,7 +56,7 @@ public struct PDFMaker: Sendable {
         let jobFile = folder.appendingPathComponent("job.json")
         try JSONEncoder().encode(job).write(to: jobFile)
         let script = LetterTemplates.resources.appendingPathComponent("weasyprint-batch.py").path
-        let pdfs = jobs.map { $0["pdf"]! }
+        let pdfs = jobs.compactMap { $0["pdf"] }
         let watcher = progress.map { report in
             Task {
                 var last = -1
@@ -72,7 +72,7 @@ public struct PDFMaker: Sendable {
         }
         defer { watcher?.cancel() }
         try await run(python + [script, jobFile.path], errors: folder.appendingPathComponent("errors.txt"))
-        let each = try jobs.map { try Data(contentsOf: URL(fileURLWithPath: $0["pdf"]!)) }
+        let each = try pdfs.map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
         return (each, combine.isEmpty ? nil : try Data(contentsOf: URL(fileURLWithPath: combinedPath)))
     }
 

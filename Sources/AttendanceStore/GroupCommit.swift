@@ -51,7 +51,7 @@ actor GroupCommit {
                 Task { await self.drain() }
             }
         }
-        guard let typed = value as? T else { preconditionFailure("a group commit answered with the wrong type") }
+        guard let typed = value as? T else { throw StoreError.corrupt("a group commit answer of the wrong type") }
         return typed
     }
 
@@ -74,7 +74,7 @@ actor GroupCommit {
         for (index, work) in works.enumerated() {
             if case .alone(let job) = work { results[index] = try await job(db) }
         }
-        return results.map { $0! }
+        return results.map { $0 ?? .failure(StoreError.corrupt("a group commit work without an answer")) }
     }
 
     private func drain() async {
@@ -85,7 +85,7 @@ actor GroupCommit {
             let works = batch.map(\.work)
             do {
                 let results = try await database().transaction { db in
-                    try await Self.run(works, on: db as! any SQLDatabase)
+                    try await Self.run(works, on: db.sqlDatabase)
                 }
                 for (result, entry) in zip(results, batch) { entry.reply.resume(with: result.mapError { $0 }) }
             } catch {
@@ -94,7 +94,7 @@ actor GroupCommit {
                 for entry in batch {
                     do {
                         let result = try await database().transaction { db in
-                            try await Self.run([entry.work], on: db as! any SQLDatabase)[0]
+                            try await Self.run([entry.work], on: db.sqlDatabase)[0]
                         }
                         entry.reply.resume(with: result.mapError { $0 })
                     } catch {

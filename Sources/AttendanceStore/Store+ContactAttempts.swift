@@ -114,8 +114,8 @@ extension Store {
         {
             throw StoreError.evidenceRequired
         }
-        let noReason = codes.code(meaning: .noReasonYet)!.code
-        let marks = try await self.marks(of: upn, in: DateRange(date, date)!).filter { $0.mark.code == noReason }
+        let noReason = codes.noReasonYet.code
+        let marks = try await self.marks(of: upn, in: DateRange(day: date)).filter { $0.mark.code == noReason }
         let notes = try row.decode(column: "notes", as: String?.self) ?? ""
         let reason =
             "reason from parent (\(try row.decode(column: "recorded_by", as: String.self))): \(notes); confirmed by \(actor.name)"

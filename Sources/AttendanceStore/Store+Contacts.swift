@@ -31,7 +31,7 @@ extension Store {
         return try await transaction { db in
             let before = try await Self.existingContacts(pupils: Array(Set(ids.values)), on: db)
             let events = rows.compactMap { row -> AuditEvent? in
-                let pupilID = ids[row.value.upn]!
+                guard let pupilID = ids[row.value.upn] else { return nil }  // checked above: every UPN has an id
                 return AuditEvent.change(
                     "contact", old: before[pupilID]?[row.value.contact.priority].map(Self.fields),
                     new: Self.fields(row.value.contact), actor: actor, school: schools[pupilID], upn: row.value.upn,
@@ -45,10 +45,11 @@ extension Store {
                     "email",
                     "address", "language", "lives_with_pupil",
                 ],
-                rows: rows.map { row in
+                rows: rows.compactMap { row in
+                    guard let pupilID = ids[row.value.upn] else { return nil }
                     let c = row.value.contact
                     return [
-                        ids[row.value.upn]!, c.priority, c.name, c.relationship, c.parentalResponsibility, c.phone,
+                        pupilID, c.priority, c.name, c.relationship, c.parentalResponsibility, c.phone,
                         c.mobile,
                         c.email, c.address, c.language.rawValue, c.livesWithPupil,
                     ]

@@ -24,15 +24,15 @@ extension Store {
             try await importContacts(data.contacts.map { Numbered(line: 0, value: $0) })
             let stored = try await requireSchool(laestab)
             let ids = try await Self.pupilIDs(for: data.pupils.map(\.pupil.upn), on: sql)
-            func entry(_ mark: Mark) -> MarkEntry {
-                MarkEntry(pupilID: ids[mark.upn]!, schoolID: stored.id, mark: mark)
+            func entry(_ mark: Mark) -> MarkEntry? {
+                ids[mark.upn].map { MarkEntry(pupilID: $0, schoolID: stored.id, mark: mark) }
             }
             // Registers are recorded by the form tutor at the time of the session.
-            try await writeMarks(data.marks.map(entry), by: AuditActor("demo:form-tutor"), reason: nil)
+            try await writeMarks(data.marks.compactMap(entry), by: AuditActor("demo:form-tutor"), reason: nil)
             let byReason = Dictionary(grouping: data.corrections, by: \.reason)
-            for reason in byReason.keys.sorted() {
+            for (reason, corrections) in byReason.sorted(by: { $0.key < $1.key }) {
                 try await writeMarks(
-                    byReason[reason]!.map { entry($0.mark) }, by: AuditActor("demo:attendance-office"), reason: reason)
+                    corrections.compactMap { entry($0.mark) }, by: AuditActor("demo:attendance-office"), reason: reason)
             }
             progress("\(data.school.name) (\(laestab)): \(data.pupils.count) pupils, \(data.marks.count) marks")
         }

@@ -29,7 +29,7 @@ extension Store {
         entries.reserveCapacity(rows.count)
         // A file runs pupil by pupil and day by day: the last pupil's spells and the last day's answer serve most rows.
         var pupil: (upn: UPN, id: Int, spells: [EnrolmentSpell])? = nil
-        var schoolDay: (school: Int, date: LocalDate, open: Bool)? = nil
+        var schoolDay: SchoolDayCheck? = nil
         for row in rows {
             let mark = row.value
             if pupil?.upn != mark.upn {
@@ -39,25 +39,39 @@ extension Store {
                 }
                 pupil = (mark.upn, pupilID, spells[pupilID] ?? [])
             }
-            let pupilID = pupil!.id
+            guard let current = pupil else { continue }  // set just above for this row's UPN
+            let pupilID = current.id
             let date = mark.session.date
             guard
-                let spell = pupil!.spells.first(where: {
-                    $0.range(contains: date) && (only == nil || $0.schoolID == only!.id)
+                let spell = current.spells.first(where: { spell in
+                    spell.range(contains: date) && (only.map { spell.schoolID == $0.id } ?? true)
                 })
             else {
                 let place = only.map { " at \($0.school.laestab)" } ?? ""
                 problems.append(ImportProblem(line: row.line, "date: \(mark.upn) is not on roll\(place) on \(date)"))
                 continue
             }
-            if schoolDay?.school != spell.schoolID || schoolDay?.date != date {
-                if calendars[spell.schoolID] == nil {
-                    calendars[spell.schoolID] = try await calendar(for: schools[spell.schoolID]!.school)
+            let day: SchoolDayCheck
+            if let last = schoolDay, last.school == spell.schoolID, last.date == date {
+                day = last
+            } else {
+                guard let spellSchool = schools[spell.schoolID] else {
+                    throw StoreError.corrupt("an enrolment at a school row that does not exist")
                 }
-                schoolDay = (spell.schoolID, date, calendars[spell.schoolID]!.isSchoolDay(date))
+                let calendar: SchoolCalendar
+                if let held = calendars[spell.schoolID] {
+                    calendar = held
+                } else {
+                    calendar = try await self.calendar(for: spellSchool.school)
+                    calendars[spell.schoolID] = calendar
+                }
+                day = SchoolDayCheck(
+                    school: spell.schoolID, laestab: spellSchool.school.laestab, date: date,
+                    open: calendar.isSchoolDay(date), calendar: calendar)
+                schoolDay = day
             }
-            if !schoolDay!.open {
-                let calendar = calendars[spell.schoolID]!
+            if !day.open {
+                let calendar = day.calendar
                 // The "school closed" code may stand on a closed weekday in term; nothing else may.
                 let closedCode = codes[mark.code]?.means(.schoolClosed) ?? false
                 if !(closedCode && !date.isWeekend && calendar.term(containing: date) != nil) {
@@ -65,7 +79,7 @@ extension Store {
                     problems.append(
                         ImportProblem(
                             line: row.line,
-                            "date: \(date) is not a school day at \(schools[spell.schoolID]!.school.laestab) (\(why))"))
+                            "date: \(date) is not a school day at \(day.laestab) (\(why))"))
                     continue
                 }
             }
@@ -104,4 +118,13 @@ extension Store {
         }
         return result
     }
+}
+
+/// The last school day an import checked, with what it found: most rows ask about the same one.
+private struct SchoolDayCheck {
+    let school: Int
+    let laestab: LAESTAB
+    let date: LocalDate
+    let open: Bool
+    let calendar: SchoolCalendar
 }

@@ -122,8 +122,8 @@ extension Store {
                 guard let id = pupils[given.mark.upn] else { throw StoreError.notFound("pupil \(given.mark.upn)") }
                 pupil = (given.mark.upn, id)
             }
-            entries.append(
-                MarkEntry(pupilID: pupil!.id, schoolID: school!.id, mark: given.mark, expected: given.expected))
+            guard let pupilID = pupil?.id, let schoolID = school?.id else { continue }  // both set just above
+            entries.append(MarkEntry(pupilID: pupilID, schoolID: schoolID, mark: given.mark, expected: given.expected))
         }
         return try await writeMarks(
             entries, by: actor, reason: reason, at: now,
@@ -383,7 +383,8 @@ extension Store {
         var state = MarkState()
         var keys = Set<YearKey>()
         var last: YearKey? = nil
-        var (first, final) = (entries.first!.mark.session.date, entries.first!.mark.session.date)
+        guard let earliest = entries.first?.mark.session.date else { return state }
+        var (first, final) = (earliest, earliest)
         for entry in entries {
             let date = entry.mark.session.date
             let key = YearKey(pupilID: entry.pupilID, year: date.academicYear.startYear)
@@ -403,7 +404,7 @@ extension Store {
             state.recordings.merge(try await yearRecordings(for: stored, on: db)) { held, _ in held }
             state.details.merge(
                 try await markDetails(
-                    pupils: Array(Set(stored.map(\.pupilID))), in: DateRange(first, final)!, on: db)
+                    pupils: Array(Set(stored.map(\.pupilID))), in: DateRange(start: first, notBefore: final), on: db)
             ) { held, _ in held }
         }
         // Who recorded the marks the write meets (for the legal history and for conflicts).
@@ -477,7 +478,7 @@ extension Store {
                 guard let code = codes[mark.code] else { throw StoreError.unknownCode(mark.code) }
                 lastCode = code
             }
-            let code = lastCode!
+            guard let code = lastCode else { continue }  // set just above for this mark's code
             let academicYear = mark.session.date.academicYear
             let yearKey = YearKey(pupilID: entry.pupilID, year: academicYear.startYear)
             if yearKey != currentKey {
@@ -545,13 +546,13 @@ extension Store {
             }
             if lastRecorder?.recorder.schoolID != entry.schoolID {
                 guard let recorder = recorders[entry.schoolID] else {
-                    preconditionFailure("no recorder reserved for school row \(entry.schoolID)")
+                    throw StoreError.corrupt("no recorder reserved for a school of the save")
                 }
                 lastRecorder = recorder
                 plan.usedRecorders.insert(recorder.id)
             }
             codeRow[slot: slot] = code.id
-            recorderRow[slot] = lastRecorder!.id
+            recorderRow[slot] = lastRecorder?.id ?? 0
             currentChanged = true
             if mark.minutesLate != nil || mark.note != nil {
                 details[key] = .some(
@@ -599,13 +600,13 @@ extension Store {
         let years = plan.changedYears.sorted { ($0.pupilID, $0.year) < ($1.pupilID, $1.year) }
         try await db.insertRows(
             into: "pupil_year_marks", columns: ["pupil_id", "academic_year", "marks"],
-            rows: years.map { [$0.pupilID, $0.year, Data(state.years[$0]!.bytes)] }
+            rows: years.compactMap { key in state.years[key].map { [key.pupilID, key.year, Data($0.bytes)] } }
         ) {
             $0.onConflict(with: ["pupil_id", "academic_year"]) { $0.set(excludedValueOf: "marks") }
         }
         try await db.insertRows(
             into: "pupil_year_recordings", columns: ["pupil_id", "academic_year", "recordings"],
-            rows: years.map { [$0.pupilID, $0.year, state.recordings[$0]!.data] }
+            rows: years.compactMap { key in state.recordings[key].map { [key.pupilID, key.year, $0.data] } }
         ) {
             $0.onConflict(with: ["pupil_id", "academic_year"]) { $0.set(excludedValueOf: "recordings") }
         }

@@ -47,7 +47,7 @@ extension Store {
             let pupil = try await requirePupil(upn)
             let school = try await requireSchool(line.school)
             let reached = try await contactAttempts(
-                of: pupil.id, school: school.id, in: DateRange(first, max(first, today))!
+                of: pupil.id, school: school.id, in: DateRange(start: first, notBefore: today)
             )
             .contains { $0.outcome == .reached }
             let reported = try await absenceReports(of: upn).contains { String($0.reportedAt.prefix(10)) >= first.iso }

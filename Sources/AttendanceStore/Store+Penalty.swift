@@ -59,9 +59,13 @@ extension Store {
         let school = try await requireSchool(laestab)
         let calendar = try await calendar(for: school.school)
         let waited = calendar.schoolDays(after: warnedOn, through: today)
-        let since = try await marks(of: found.upn, in: DateRange(warnedOn.adding(days: 1), max(warnedOn, today))!)
-            .filter { $0.mark.session.date > warnedOn }
-            .compactMap { codes[$0.mark.code] }.filter { $0.category == .unauthorised }.count
+        // Nothing can have happened since a warning given today (or, by a clock set back, later).
+        let afterWarning = DateRange(warnedOn.adding(days: 1), today)
+        var since = 0
+        if let afterWarning {
+            since = try await marks(of: found.upn, in: afterWarning)
+                .compactMap { codes[$0.mark.code] }.filter { $0.category == .unauthorised }.count
+        }
         do {
             try PenaltyRules.checkRequest(
                 schoolDaysSinceWarning: waited, wait: policy.penaltyNotice.waitAfterWarningSchoolDays,

@@ -86,12 +86,13 @@ extension Store {
                 }
                 var all = [ProcedureEngine.Outcome?](repeating: nil, count: roll.count)
                 for await part in group { for (index, outcome) in part { all[index] = outcome } }
-                return all.map { $0! }
+                return all
             }
-            var newRows: [[SQLValue]] = []
+            var newRows: [NewActionRow] = []
             var withdrawals: [(pupilID: Int, upn: UPN, action: RecordedAction)] = []
             var conversions: [MarkEntry] = []
-            for (entry, outcome) in zip(roll, outcomes) {
+            for (entry, ran) in zip(roll, outcomes) {
+                guard let outcome = ran else { continue }  // every pupil's part is filled in above
                 // Everything due is new for most pupils: their keys need not be compared.
                 let allNew = outcome.new.count == outcome.due.count
                 let fresh = allNew ? [] : Set(outcome.new.map(\.dueKey))
@@ -103,11 +104,17 @@ extension Store {
                 }
                 guard !dryRun else { continue }
                 for due in outcome.new {
-                    newRows.append([
-                        entry.id, school.id, year.startYear, due.key, due.action.rawValue, due.basis, due.count,
-                        due.sessions.map(\.description).joined(separator: ","),
-                        due.action == .nToO ? "done" : "pending", asOf.iso, AuditActor.system.name, Timestamp.text(now),
-                    ])
+                    newRows.append(
+                        NewActionRow(
+                            pupilID: entry.id, key: due.key, basis: due.basis, count: due.count,
+                            sessions: due.sessions.map(\.description).joined(separator: ","),
+                            status: due.action == .nToO ? "done" : "pending",
+                            values: [
+                                entry.id, school.id, year.startYear, due.key, due.action.rawValue, due.basis,
+                                due.count, due.sessions.map(\.description).joined(separator: ","),
+                                due.action == .nToO ? "done" : "pending", asOf.iso, AuditActor.system.name,
+                                Timestamp.text(now),
+                            ]))
                     if due.action == .nToO, let session = due.sessions.first,
                         let o = codes.code(meaning: .otherUnauthorised)
                     {
@@ -115,7 +122,7 @@ extension Store {
                             MarkEntry(
                                 pupilID: entry.id, schoolID: school.id,
                                 mark: Mark(upn: entry.upn, session: session, code: o.code),
-                                expected: .code(codes.code(meaning: .noReasonYet)!.code)))
+                                expected: .code(codes.noReasonYet.code)))
                     }
                 }
                 withdrawals += outcome.withdraw.map { (entry.id, entry.upn, $0) }
@@ -173,12 +180,12 @@ extension Store {
                     laestabs: laestabs,
                     on: db)
                 for row in rows {
-                    let pupilID = row[0] as! Int
-                    let key = row[3] as! String
+                    let pupilID = row.pupilID
+                    let key = row.key
                     if reopened.contains("\(pupilID) \(key)") {
-                        try await db.update("procedure_actions").set("status", to: row[8] as! String)
-                            .set("basis", to: row[5] as! String).set("count", to: row[6] as! Int)
-                            .set("sessions", to: row[7] as! String).set("due_on", to: asOf.iso)
+                        try await db.update("procedure_actions").set("status", to: row.status)
+                            .set("basis", to: row.basis).set("count", to: row.count)
+                            .set("sessions", to: row.sessions).set("due_on", to: asOf.iso)
                             .set("status_changed_by", to: AuditActor.system.name).set(
                                 "status_changed_at", to: Timestamp.text(now)
                             )
@@ -190,7 +197,7 @@ extension Store {
                             columns: [
                                 "pupil_id", "school_id", "academic_year", "key", "action", "basis", "count", "sessions",
                                 "status", "due_on", "recorded_by", "recorded_at",
-                            ], rows: [row])
+                            ], rows: [row.values])
                     }
                 }
                 for item in withdrawn {
@@ -210,8 +217,8 @@ extension Store {
                     rows.map { row in
                         AuditEvent(
                             at: now, actor: .system, action: "procedure.recorded", school: laestab,
-                            subject: row[3] as? String,
-                            after: auditJSON(["count": String(row[6] as! Int), "basis": row[5] as? String]))
+                            subject: row.key,
+                            after: auditJSON(["count": String(row.count), "basis": row.basis]))
                     }
                         + withdrawn.map {
                             AuditEvent(
@@ -298,4 +305,16 @@ extension Store {
         }
         return result
     }
+}
+
+/// An action the run records: the fields it reads again (to put a withdrawn action back, to audit it) beside the
+/// row it inserts.
+private struct NewActionRow: Sendable {
+    let pupilID: Int
+    let key: String
+    let basis: String
+    let count: Int
+    let sessions: String
+    let status: String
+    let values: [SQLValue]
 }

@@ -46,9 +46,10 @@ extension Store {
         return try await transaction { db in
             try await Self.referenceChanged(on: db)
             for (row, pupilID) in ending {
+                guard let leaving = row.value.onRollTo else { continue }  // an ending enrolment has its last day
                 try await Self.recordDeletion(
                     pupilID: pupilID, schoolID: school.id, upn: row.value.pupil.upn, school: laestab,
-                    on: row.value.onRollTo!, ground: row.value.leavingReason ?? "", newSchool: row.value.newSchool,
+                    on: leaving, ground: row.value.leavingReason ?? "", newSchool: row.value.newSchool,
                     by: actor, at: Date(), on: db)
             }
             for chunk in rows.chunked(500) {
@@ -82,11 +83,13 @@ extension Store {
                 try await db.insertRows(
                     into: "enrolments",
                     columns: ["pupil_id", "school_id", "on_roll_from", "on_roll_to", "leaving_reason"],
-                    rows: chunk.map { row in
-                        [
-                            ids[row.value.pupil.upn]!, school.id, row.value.onRollFrom.iso, row.value.onRollTo?.iso,
-                            row.value.leavingReason,
-                        ]
+                    rows: chunk.compactMap { row in
+                        ids[row.value.pupil.upn].map { id in
+                            [
+                                id, school.id, row.value.onRollFrom.iso, row.value.onRollTo?.iso,
+                                row.value.leavingReason,
+                            ] as [SQLValue]
+                        }
                     }
                 ) { builder in
                     builder.onConflict(with: ["pupil_id", "school_id", "on_roll_from"]) {

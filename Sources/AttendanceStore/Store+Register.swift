@@ -36,10 +36,10 @@ public struct RegisterGroup: Sendable, Hashable {
 extension Store {
     /// The registration groups of a school on a day, with how many pupils have a mark for each session.
     func registerGroups(schoolID: Int, on date: LocalDate) async throws -> [RegisterGroup] {
-        let roll = try await roll(of: schoolID, in: DateRange(date, date)!)
+        let roll = try await roll(of: schoolID, in: DateRange(day: date))
         var marked: [Int: Set<SessionHalf>] = [:]
         var first: [Int: [SessionHalf: FirstMark]] = [:]
-        for recording in try await recordings(schoolID: schoolID, in: DateRange(date, date)!) {
+        for recording in try await recordings(schoolID: schoolID, in: DateRange(day: date)) {
             let half = recording.session.half
             if recording.current { marked[recording.pupilID, default: []].insert(half) }
             if first[recording.pupilID]?[half].map({ recording.mark.at < $0.at }) ?? true {
@@ -54,35 +54,36 @@ extension Store {
         }
         for entry in roll {
             let name = entry.pupil.registrationGroup
-            if groups[name] == nil {
-                order.append(name)
-                groups[name] = RegisterGroup(group: name, yearGroups: [], onRoll: 0, markedAM: 0, markedPM: 0)
-            }
-            groups[name]!.yearGroups.insert(entry.pupil.yearGroup)
-            groups[name]!.onRoll += 1
-            if marked[entry.id]?.contains(.am) == true { groups[name]!.markedAM += 1 }
-            if marked[entry.id]?.contains(.pm) == true { groups[name]!.markedPM += 1 }
-            groups[name]!.firstAM = earlier(groups[name]!.firstAM, first[entry.id]?[.am])
-            groups[name]!.firstPM = earlier(groups[name]!.firstPM, first[entry.id]?[.pm])
+            if groups[name] == nil { order.append(name) }
+            var group =
+                groups[name] ?? RegisterGroup(group: name, yearGroups: [], onRoll: 0, markedAM: 0, markedPM: 0)
+            group.yearGroups.insert(entry.pupil.yearGroup)
+            group.onRoll += 1
+            if marked[entry.id]?.contains(.am) == true { group.markedAM += 1 }
+            if marked[entry.id]?.contains(.pm) == true { group.markedPM += 1 }
+            group.firstAM = earlier(group.firstAM, first[entry.id]?[.am])
+            group.firstPM = earlier(group.firstPM, first[entry.id]?[.pm])
+            groups[name] = group
         }
-        return order.map { groups[$0]! }
+        return order.compactMap { groups[$0] }
     }
 
     /// The year groups of the pupils on a group's roll on a day (for the authorisation policy).
     func yearGroups(schoolID: Int, group: String, on date: LocalDate) async throws -> Set<String> {
         Set(
-            try await roll(of: schoolID, in: DateRange(date, date)!, group: group).map(\.pupil.yearGroup))
+            try await roll(of: schoolID, in: DateRange(day: date), group: group).map(\.pupil.yearGroup))
     }
 
     /// The register of a group for one session: every pupil on roll that day, with their mark if any.
     func registerLines(schoolID: Int, group: String, session: SchoolSession) async throws -> [RegisterLine] {
-        let pupils = try await roll(of: schoolID, in: DateRange(session.date, session.date)!, group: group)
+        let pupils = try await roll(of: schoolID, in: DateRange(day: session.date), group: group)
         guard !pupils.isEmpty else { return [] }
         let upns = Dictionary(pupils.map { ($0.id, $0.pupil.upn) }) { first, _ in first }
         var marks: [Int: RecordedMark] = [:]
-        for entry in try await recordedMarks(pupils: pupils.map(\.id), in: DateRange(session.date, session.date)!)
+        for entry in try await recordedMarks(pupils: pupils.map(\.id), in: DateRange(day: session.date))
         where entry.session == session {
-            marks[entry.pupilID] = entry.recordedMark(upn: upns[entry.pupilID]!)
+            guard let upn = upns[entry.pupilID] else { continue }  // the marks read are these pupils' own
+            marks[entry.pupilID] = entry.recordedMark(upn: upn)
         }
         return pupils.map { RegisterLine(pupilID: $0.id, pupil: $0.pupil, mark: marks[$0.id]) }
     }
@@ -131,13 +132,14 @@ extension Store {
     ) async throws -> [(pupil: Pupil, sessions: [SessionHalf])] {
         let codes = self.codes.codes.filter { $0.means(meaning) }.map(\.code)
         guard !codes.isEmpty else { return [] }
-        let day = DateRange(date, date)!
+        let day = DateRange(day: date)
         let roll = try await roll(of: schoolID, in: day)
         let pupils = Dictionary(roll.map { ($0.id, $0.pupil) }) { first, _ in first }
         var found: [Int: (pupil: Pupil, sessions: [SessionHalf])] = [:]
         for entry in try await recordedMarks(pupils: Array(pupils.keys), in: day)
         where entry.recorder.schoolID == schoolID && codes.contains(entry.code) {
-            found[entry.pupilID, default: (pupils[entry.pupilID]!, [])].sessions.append(entry.session.half)
+            guard let pupil = pupils[entry.pupilID] else { continue }  // the marks read are these pupils' own
+            found[entry.pupilID, default: (pupil, [])].sessions.append(entry.session.half)
         }
         // The order of the registers: form, then surname and forename (compared as stored, byte by byte).
         return found.values.sorted { a, b in
@@ -172,7 +174,7 @@ extension Store {
             """
         ).all().map { try $0.decode(column: "pupil_id", as: Int.self) }
         let pupils = try await pupils(ids: late)
-        return try await recordedMarks(pupils: late, in: DateRange(date, date)!).compactMap { entry -> LateArrival? in
+        return try await recordedMarks(pupils: late, in: DateRange(day: date)).compactMap { entry -> LateArrival? in
             guard entry.recorder.schoolID == id, let minutes = entry.minutesLate, let pupil = pupils[entry.pupilID]
             else { return nil }
             return LateArrival(

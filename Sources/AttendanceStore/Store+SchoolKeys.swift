@@ -78,7 +78,7 @@ extension Store {
     /// page's schools, the school page's years and forms, a form's register on that day).
     public func onRoll(_ school: LAESTAB, on date: LocalDate) async throws -> [Pupil] {
         var seen = Set<UPN>()
-        return try await roll(of: school, in: DateRange(date, date)!).map(\.pupil).filter {
+        return try await roll(of: school, in: DateRange(day: date)).map(\.pupil).filter {
             seen.insert($0.upn).inserted
         }
     }

@@ -146,7 +146,7 @@ extension Store {
                 lines[entry.id] = PupilSummary(pupil: entry.pupil, summary: summary)
             }
         }
-        return order.map { lines[$0]! }
+        return order.compactMap { lines[$0] }  // every id in order has its line
     }
 
     /// A pupil's marks in a range, in order: the register as recorded.

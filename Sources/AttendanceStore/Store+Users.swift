@@ -45,8 +45,10 @@ extension Store {
                     "email", "display_name", "password_hash", "must_change_password", "failed_attempts", "created_at"
                 )
                 .values(email, displayName, passwordHash, mustChangePassword, 0, Timestamp.text(now)).run()
-            let id = try await db.select().column("id").from("users").where("email", .equal, email)
-                .first(decodingColumn: "id", as: Int.self)!
+            guard
+                let id = try await db.select().column("id").from("users").where("email", .equal, email)
+                    .first(decodingColumn: "id", as: Int.self)
+            else { throw StoreError.corrupt("a user just added cannot be read back") }
             try await Self.insertGrants(grants, userID: id, on: db)
             try await Self.audit(
                 [

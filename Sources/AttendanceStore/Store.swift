@@ -143,14 +143,14 @@ public final class Store: Sendable {
     /// Signed-in users and their tokens in memory (see `AccountCache`).
     let accounts = AccountCache()
 
-    var database: any Database { databases.database(logger: logger, on: eventLoopGroup.any())! }
-    var sql: any SQLDatabase { database as! any SQLDatabase }
+    var database: any Database { databases.configured(logger: logger, on: eventLoopGroup.any()) }
+    var sql: any SQLDatabase { database.sqlDatabase }
     /// Where a read outside a transaction goes: a read connection for a SQLite file, else the same pool as
     /// writes (PostgreSQL's pool is already concurrent; an in-memory SQLite database is one connection's own).
     /// Only for reads of committed data: a transaction's own reads use its connection.
     var reader: any SQLDatabase {
         guard let readers else { return sql }
-        return readers.databases.database(logger: logger, on: readers.loops.any())! as! any SQLDatabase
+        return readers.databases.configured(logger: logger, on: readers.loops.any()).sqlDatabase
     }
 
     public init(
@@ -158,10 +158,9 @@ public final class Store: Sendable {
         logger: Logger = Logger(label: "attendance.store")
     ) throws {
         self.location = location
-        scratch =
-            location == .sqliteMemory
-            ? FileManager.default.temporaryDirectory.appendingPathComponent("attendance-\(UUID().uuidString).sqlite")
-                .path : nil
+        let scratchFile = FileManager.default.temporaryDirectory
+            .appendingPathComponent("attendance-\(UUID().uuidString).sqlite").path
+        scratch = location == .sqliteMemory ? scratchFile : nil
         self.codes = codes
         self.rules = rules
         self.logger = logger
@@ -180,7 +179,7 @@ public final class Store: Sendable {
             readDatabases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
             readers = (readDatabases, loops)
             let (writers, loop, log) = (databases, eventLoopGroup, logger)
-            groupCommit = GroupCommit { writers.database(logger: log, on: loop.any())! }
+            groupCommit = GroupCommit { writers.configured(logger: log, on: loop.any()) }
         } else {
             readers = nil
             groupCommit = nil
@@ -191,7 +190,7 @@ public final class Store: Sendable {
         case .sqliteMemory:
             // sqlite-kit's "memory" storage is a temporary file it never deletes (its SQLite is built without shared
             // caches): this store names the file itself, so that `shutdown` removes it.
-            databases.use(.sqlite(.file(scratch!), sqlLogLevel: nil), as: .sqlite)
+            databases.use(.sqlite(.file(scratchFile), sqlLogLevel: nil), as: .sqlite)
         case .postgres(let url, let searchPath):
             var configuration: SQLPostgresConfiguration
             do {
@@ -248,7 +247,7 @@ public final class Store: Sendable {
 
     /// Runs work in one transaction: all or nothing.
     func transaction<T: Sendable>(_ work: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await database.transaction { db in try await work(db as! any SQLDatabase) }
+        try await database.transaction { db in try await work(db.sqlDatabase) }
     }
 }
 

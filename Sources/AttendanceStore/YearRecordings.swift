@@ -16,7 +16,7 @@ struct YearRecordings: Hashable, Sendable {
     init(academicYear: AcademicYear, data: Data) {
         let count = academicYear.sessionSlotCount
         var ids = Array(repeating: UInt32(0), count: count)
-        for slot in 0..<min(count, data.count / 4) { ids[slot] = Self.id(in: data, at: slot)! }
+        for slot in 0..<min(count, data.count / 4) { ids[slot] = Self.id(in: data, at: slot) ?? 0 }
         self.ids = ids
     }
 

@@ -65,7 +65,7 @@ struct WebContext: Sendable {
 
     /// The school's local date and time ("today" may be fixed for tests, at the end of that day).
     var now: (date: LocalDate, time: TimeOfDay) {
-        if let fixed = configuration.today { return (fixed, configuration.time ?? TimeOfDay(hour: 23, minute: 59)!) }
+        if let fixed = configuration.today { return (fixed, configuration.time ?? TimeOfDay.lastMinute) }
         let instant = Date()
         return (LocalDate.today(at: instant), TimeOfDay.now(at: instant))
     }
@@ -87,7 +87,10 @@ extension Request {
 }
 
 public enum WebServer {
-    static var resources: URL { Bundle.module.url(forResource: "Resources", withExtension: nil)! }
+    static var resources: URL {
+        Bundle.module.url(forResource: "Resources", withExtension: nil)
+            ?? Bundle.module.bundleURL.appendingPathComponent("Resources")
+    }
 
     /// Sets up an application: middleware, templates, strings and routes. Tests call this with their own app.
     public static func configure(_ app: Application, store: Store, configuration: WebConfiguration) async throws {

@@ -32,8 +32,8 @@ struct DatabaseOptions: ParsableArguments {
 /// Reads a date option, failing with the option's name.
 func parseDate(_ text: String?, option: String) throws -> LocalDate? {
     guard let text else { return nil }
-    guard let date = LocalDate(iso: text) else {
-        throw ValidationError("\(option): '\(text)' is not a date in the form YYYY-MM-DD")
+    guard let date = LocalDate(entered: text) else {
+        throw ValidationError("\(option): '\(text)' is not a date in the form YYYY-MM-DD between 1990 and 2100")
     }
     return date
 }

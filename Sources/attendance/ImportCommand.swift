@@ -81,10 +81,10 @@ struct ImportCommand: AsyncParsableCommand {
         }
         if let la { return .authority(la: la) }
         let authorities = Set(try await store.schools().map(\.school.laNumber))
-        guard authorities.count == 1 else {
+        guard authorities.count == 1, let only = authorities.first else {
             throw ValidationError("name the local authority with --la (e.g. --la 665) or a school with --school")
         }
-        return .authority(la: authorities.first!)
+        return .authority(la: only)
     }
 
     private func schoolForRoll(store: Store, laestab: LAESTAB?) async throws -> LAESTAB {

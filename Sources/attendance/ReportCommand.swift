@@ -91,7 +91,7 @@ struct SchoolReport: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try Settings(db)
-        let school = try parseSchool(laestab)!
+        guard let school = try parseSchool(laestab) else { throw ValidationError("--school: name a LAESTAB") }
         let window = try range.range()
         do {
             let (name, rows, total) = try await settings.withStore { store in

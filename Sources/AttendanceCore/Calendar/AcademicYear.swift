@@ -4,9 +4,11 @@ public struct AcademicYear: Hashable, Comparable, Sendable, CustomStringConverti
 
     public init(startYear: Int) { self.startYear = startYear }
 
-    public var firstDay: LocalDate { LocalDate(year: startYear, month: 9, day: 1)! }
-    public var lastDay: LocalDate { LocalDate(year: startYear + 1, month: 8, day: 31)! }
-    public var range: DateRange { DateRange(firstDay, lastDay)! }
+    // Every year has a 1 September and a 31 August, so these need no check (and a year far outside the record's
+    // still has them: a stray date must not stop the server).
+    public var firstDay: LocalDate { LocalDate(known: startYear, month: 9, day: 1) }
+    public var lastDay: LocalDate { LocalDate(known: startYear + 1, month: 8, day: 31) }
+    public var range: DateRange { DateRange(ordered: firstDay, lastDay) }
 
     /// Days in the year: 366 when the February inside it is a leap one.
     public var dayCount: Int { firstDay.days(until: lastDay) + 1 }

@@ -17,7 +17,27 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
         self.day = day
     }
 
-    /// Parses strict ISO `YYYY-MM-DD`.
+    /// Parts already known to name a real day (1 September, 31 August), in any year the arithmetic reaches.
+    init(known year: Int, month: Int, day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// The years a date from outside (a path, a query, a form, JSON, CSV, XML) may name. A school's record has no
+    /// day before 1990 or after 2100; anything further is a mistake, and arithmetic on it (an academic year, a
+    /// notice's deadline) would leave the dates the store can write.
+    public static let enteredYears = 1990...2100
+
+    /// Parses a date that came from outside: strict ISO `YYYY-MM-DD` within `enteredYears`, or nil. The one
+    /// parser for every path, query, form, JSON body and file.
+    public init?(entered text: some StringProtocol) {
+        guard let date = LocalDate(iso: text), LocalDate.enteredYears.contains(date.year) else { return nil }
+        self = date
+    }
+
+    /// Parses strict ISO `YYYY-MM-DD` (years 1 to 9999): dates the store wrote. Outside input goes through
+    /// `init(entered:)`.
     public init?(iso text: some StringProtocol) {
         // Read the bytes as they come: this runs for every date read from the database.
         var parts = (0, 0, 0)
@@ -109,7 +129,7 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
     public var weekday: Weekday {
         // 1970-01-01 was a Thursday.
         let index = ((dayNumber % 7) + 7 + 3) % 7  // 0 = Monday
-        return Weekday(rawValue: index + 1)!
+        return Weekday.allCases[index]
     }
 
     public var isWeekend: Bool { weekday == .saturday || weekday == .sunday }
@@ -121,12 +141,14 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }
 
+    /// Decoded JSON is outside input (an API body, a policy file): the entered years only.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
-        guard let date = LocalDate(iso: text) else {
+        guard let date = LocalDate(entered: text) else {
             throw DecodingError.dataCorruptedError(
-                in: container, debugDescription: "'\(text)' is not a date in the form YYYY-MM-DD")
+                in: container,
+                debugDescription: "'\(text)' is not a date in the form YYYY-MM-DD between 1990 and 2100")
         }
         self = date
     }
@@ -153,6 +175,23 @@ public struct DateRange: Hashable, Sendable, Codable {
         self.start = start
         self.end = end
     }
+
+    /// A range whose ends are in order by construction (a year's first and last day, a day and itself).
+    init(ordered start: LocalDate, _ end: LocalDate) {
+        self.start = start
+        self.end = end
+    }
+
+    /// One day.
+    public init(day: LocalDate) { self.init(ordered: day, day) }
+
+    /// The academic year to a day, the day included: what "the year to date" means on every page and report.
+    public static func yearToDate(_ day: LocalDate) -> DateRange {
+        DateRange(ordered: day.academicYear.firstDay, day)
+    }
+
+    /// From `start` to `end`, or the single day `start` when `end` is before it.
+    public init(start: LocalDate, notBefore end: LocalDate) { self.init(ordered: start, max(start, end)) }
 
     public func contains(_ date: LocalDate) -> Bool { date >= start && date <= end }
 

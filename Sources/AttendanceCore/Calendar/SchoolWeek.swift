@@ -5,6 +5,7 @@ public enum SchoolWeek {
         let offset = today.weekday.rawValue - 1
         let monday = today.adding(days: -offset)
         let friday = monday.adding(days: 4)
-        return DateRange(monday, min(today, friday))!
+        // Monday is never after today, and never after its own Friday.
+        return DateRange(ordered: monday, min(today, friday))
     }
 }

@@ -2,6 +2,14 @@
 public struct TimeOfDay: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
     public let minutesSinceMidnight: Int
 
+    /// 00:00.
+    public static let midnight = TimeOfDay(minutes: 0)
+
+    private init(minutes: Int) { minutesSinceMidnight = minutes }
+
+    /// 23:59, the last minute of a day.
+    public static let lastMinute = TimeOfDay(minutes: 24 * 60 - 1)
+
     public init?(hour: Int, minute: Int) {
         guard (0..<24).contains(hour), (0..<60).contains(minute) else { return nil }
         minutesSinceMidnight = hour * 60 + minute
@@ -51,6 +59,12 @@ public struct RegisterTimes: Hashable, Sendable, Codable {
         guard close >= start else { return nil }
         self.start = start
         self.close = close
+    }
+
+    /// Times that are in order by construction: a close before the start closes at the start.
+    public init(start: TimeOfDay, closingNotBefore close: TimeOfDay) {
+        self.start = start
+        self.close = max(start, close)
     }
 
     /// Minutes after the start of the session; zero when on time.

@@ -30,6 +30,11 @@ public struct CodeTable: Sendable {
     /// The register's present codes, morning and afternoon (see `RegisterRules.presentCode`): found once, as every
     /// pupil of every register save asks.
     let present: (am: AttendanceCode, pm: AttendanceCode)
+    /// The codes the register and the follow-up pick by themselves (L, U and N in the Welsh set): every table has
+    /// them, so they are found once here rather than looked up and unwrapped where they are used.
+    public let lateBeforeClose: AttendanceCode
+    public let lateAfterClose: AttendanceCode
+    public let noReasonYet: AttendanceCode
 
     public init(name: String, codes: [AttendanceCode]) throws {
         guard !codes.isEmpty else { throw CodeTableError.empty }
@@ -44,10 +49,15 @@ public struct CodeTable: Sendable {
             classByID[Int(code.id)] = SummaryClass(code)
         }
         // The register's automatic late marks need both lateness meanings to exist in any table.
-        for meaning in [CodeMeaning.lateBeforeClose, .lateAfterClose, .noReasonYet]
-        where !codes.contains(where: { $0.means(meaning) }) {
-            throw CodeTableError.missingMeaning(meaning)
+        func required(_ meaning: CodeMeaning) throws -> AttendanceCode {
+            guard let code = codes.first(where: { $0.means(meaning) }) else {
+                throw CodeTableError.missingMeaning(meaning)
+            }
+            return code
         }
+        lateBeforeClose = try required(.lateBeforeClose)
+        lateAfterClose = try required(.lateAfterClose)
+        noReasonYet = try required(.noReasonYet)
         self.name = name
         self.codes = codes
         self.byCode = byCode

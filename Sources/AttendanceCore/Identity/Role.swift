@@ -14,7 +14,7 @@ public enum Role: String, Sendable, Codable, CaseIterable, Comparable {
     case patrol
 
     public static func < (lhs: Role, rhs: Role) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+        (allCases.firstIndex(of: lhs) ?? 0) < (allCases.firstIndex(of: rhs) ?? 0)
     }
 
     /// Which scope the role needs: nothing (the whole authority), schools, year groups, forms, or children.

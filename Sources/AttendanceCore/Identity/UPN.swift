@@ -39,6 +39,9 @@ public struct UPN: Hashable, Sendable, Codable, CustomStringConvertible, Compara
         self.value = upper
     }
 
+    /// A value already made valid by its maker (see `make`).
+    private init(made value: String) { self.value = value }
+
     /// Whether this is a temporary UPN (its last character is a letter).
     public var isTemporary: Bool { value.last.map { $0.isLetter } ?? false }
 
@@ -79,13 +82,16 @@ public struct UPN: Hashable, Sendable, Codable, CustomStringConvertible, Compara
 
     /// Builds a valid UPN from its parts (used by the demo and tests).
     public static func make(la: Int, estab: Int, year: Int, serial: Int) -> UPN {
+        // Each part is cut to its width, so the body is always twelve digits and has a check letter.
         func pad(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
+            var limit = 1
+            for _ in 0..<width { limit *= 10 }
+            let text = String(abs(value) % limit)
+            return String(repeating: "0", count: width - text.count) + text
         }
-        let body = pad(la, 3) + pad(estab, 4) + pad(year % 100, 2) + pad(serial, 3)
-        let letter = try! checkLetter(forBody: body)
-        return try! UPN(String(letter) + body)
+        let body = pad(la, 3) + pad(estab, 4) + pad(year, 2) + pad(serial, 3)
+        let letter = (try? checkValue(ascii: body.utf8)).map { letters[$0] } ?? "A"
+        return UPN(made: String(letter) + body)
     }
 
     public var description: String { value }

@@ -5,8 +5,7 @@ public enum RegisterRules {
     /// Nobody chooses between them.
     public static func lateCode(minutesLate: Int, times: RegisterTimes, codes: CodeTable) -> AttendanceCode {
         let arrival = times.start.minutesSinceMidnight + max(0, minutesLate)
-        let meaning: CodeMeaning = arrival <= times.close.minutesSinceMidnight ? .lateBeforeClose : .lateAfterClose
-        return codes.code(meaning: meaning)!
+        return arrival <= times.close.minutesSinceMidnight ? codes.lateBeforeClose : codes.lateAfterClose
     }
 
     /// The present code for a session: the table's register code for that half of the day (`/` AM, `\\` PM).

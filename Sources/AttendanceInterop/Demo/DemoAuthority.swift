@@ -97,11 +97,14 @@ public struct DemoAuthority: Sendable {
         let nameIndex = max(0, secondary ? index / 3 : index - index / 3 - 1)
         let name = names[nameIndex % names.count] + (nameIndex >= names.count ? " \(nameIndex / names.count + 1)" : "")
         let estab = (secondary ? 4000 : 2000) + index + 1
-        func time(_ text: String) -> TimeOfDay { TimeOfDay(text: text)! }
+        func times(_ start: String, _ close: String) -> RegisterTimes {
+            RegisterTimes(
+                start: TimeOfDay(text: start) ?? .midnight, closingNotBefore: TimeOfDay(text: close) ?? .midnight)
+        }
         let school = School(
             laNumber: laNumber, estabNumber: estab, name: name, phase: secondary ? .secondary : .primary,
-            am: RegisterTimes(start: time(secondary ? "08:45" : "08:55"), close: time(secondary ? "09:15" : "09:25"))!,
-            pm: RegisterTimes(start: time(secondary ? "13:30" : "13:15"), close: time(secondary ? "13:45" : "13:30"))!,
+            am: secondary ? times("08:45", "09:15") : times("08:55", "09:25"),
+            pm: secondary ? times("13:30", "13:45") : times("13:15", "13:30"),
             eswArea: index % 3 + 1)
         let inset = years.flatMap(WelshTermDates.insetDays(for:))
         let calendar = SchoolCalendar(entries: termDates + inset)
@@ -121,7 +124,7 @@ public struct DemoAuthority: Sendable {
             }
         }
         // Last year's leavers: on roll for the previous year only.
-        let last = yearGroups.last!
+        let last = yearGroups[yearGroups.count - 1]
         for serial in 0..<(plan.previousYear ? perCohort : 0) {
             generator.addPupil(
                 yearGroup: last, group: "\(last)L", firstYearGroup: yearGroups[0], serial: 9000 + serial, leaver: true)

@@ -22,14 +22,14 @@ struct PupilGenerator {
         self.until = until
         self.random = random
         // School days of both years before `until`, with the number of school days to the next holiday.
-        schoolDays = calendar.schoolDays(in: DateRange(first, max(first, until.adding(days: -1)))!)
+        schoolDays = calendar.schoolDays(in: DateRange(start: first, notBefore: until.adding(days: -1)))
         var toHoliday: [Int] = Array(repeating: 99, count: schoolDays.count)
         for index in schoolDays.indices.reversed() {
             let next = index + 1 < schoolDays.count ? schoolDays[index + 1] : nil
-            if next == nil || next!.days(until: schoolDays[index]) < -3 {
-                toHoliday[index] = 0
-            } else {
+            if let next, next.days(until: schoolDays[index]) >= -3 {
                 toHoliday[index] = min(99, toHoliday[index + 1] + 1)
+            } else {
+                toHoliday[index] = 0
             }
         }
         daysToHoliday = toHoliday

@@ -7,7 +7,8 @@ public enum WelshTermDates {
     public static let pupilDays = 190
 
     public static func entries(for year: AcademicYear) -> [CalendarEntry] {
-        let draft = draftEntries(for: year, summerEnd: LocalDate(year: year.startYear + 1, month: 7, day: 31)!)
+        // 31 July: the last day of August less a month (every year has both).
+        let draft = draftEntries(for: year, summerEnd: year.lastDay.adding(days: -31))
         // End the summer term on the day that gives exactly 190 pupil days (the last day is an INSET day).
         let calendar = SchoolCalendar(entries: draft + insetDays(in: draft, includingLast: false))
         let days = calendar.schoolDays(in: year.range)
@@ -18,7 +19,11 @@ public enum WelshTermDates {
 
     static func draftEntries(for year: AcademicYear, summerEnd: LocalDate) -> [CalendarEntry] {
         let y = year.startYear
-        func date(_ year: Int, _ month: Int, _ day: Int) -> LocalDate { LocalDate(year: year, month: month, day: day)! }
+        // Only real days are named below; the fallback keeps a mistake here from stopping the demo.
+        func date(_ year: Int, _ month: Int, _ day: Int) -> LocalDate {
+            LocalDate(year: year, month: month, day: day) ?? AcademicYear(startYear: year).firstDay
+        }
+        func range(_ start: LocalDate, _ end: LocalDate) -> DateRange { DateRange(start: start, notBefore: end) }
         func monday(onOrAfter day: LocalDate) -> LocalDate {
             var d = day
             while d.weekday != .monday { d = d.adding(days: 1) }
@@ -31,7 +36,7 @@ public enum WelshTermDates {
         }
         func week(containing day: LocalDate) -> DateRange {
             let monday = day.adding(days: -(day.weekday.rawValue - 1))
-            return DateRange(monday, monday.adding(days: 4))!
+            return range(monday, monday.adding(days: 4))
         }
         func entry(_ kind: CalendarEntryKind, _ range: DateRange, _ name: String) -> CalendarEntry {
             CalendarEntry(kind: kind, range: range, name: name)
@@ -44,12 +49,12 @@ public enum WelshTermDates {
         let summerStart = monday(onOrAfter: springEnd.adding(days: 17))
         let mayDay = monday(onOrAfter: date(y + 1, 5, 1))
         return [
-            entry(.term, DateRange(autumnStart, autumnEnd)!, "Autumn term \(year)"),
+            entry(.term, range(autumnStart, autumnEnd), "Autumn term \(year)"),
             entry(.halfTerm, week(containing: date(y, 10, 29)), "Autumn half-term"),
-            entry(.term, DateRange(springStart, springEnd)!, "Spring term \(year)"),
+            entry(.term, range(springStart, springEnd), "Spring term \(year)"),
             entry(.halfTerm, week(containing: date(y + 1, 2, 17)), "Spring half-term"),
-            entry(.term, DateRange(summerStart, summerEnd)!, "Summer term \(year)"),
-            entry(.holiday, DateRange(mayDay, mayDay)!, "May Day bank holiday"),
+            entry(.term, range(summerStart, summerEnd), "Summer term \(year)"),
+            entry(.holiday, DateRange(day: mayDay), "May Day bank holiday"),
             entry(.halfTerm, week(containing: date(y + 1, 5, 28)), "Summer half-term"),
         ]
     }
@@ -64,10 +69,11 @@ public enum WelshTermDates {
         let calendar = SchoolCalendar(entries: entries)
         let terms = calendar.terms
         var days = [
-            terms[0].range.start, calendar.schoolDay(1, after: terms[0].range.start)!, terms[1].range.start,
+            terms[0].range.start, calendar.schoolDay(1, after: terms[0].range.start) ?? terms[0].range.start,
+            terms[1].range.start,
             terms[2].range.start,
         ]
         if includingLast { days.append(terms[2].range.end) }
-        return days.map { CalendarEntry(kind: .inset, range: DateRange($0, $0)!, name: "INSET day") }
+        return days.map { CalendarEntry(kind: .inset, range: DateRange(day: $0), name: "INSET day") }
     }
 }

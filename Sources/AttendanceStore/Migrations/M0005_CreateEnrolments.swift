@@ -14,7 +14,7 @@ struct M0005_CreateEnrolments: AsyncMigration {
             .field("leaving_reason", .string)
             .unique(on: "pupil_id", "school_id", "on_roll_from")
             .create()
-        try await (database as! any SQLDatabase).create(index: "enrolments_school_idx")
+        try await database.sqlDatabase.create(index: "enrolments_school_idx")
             .on("enrolments").column("school_id").run()
     }
 

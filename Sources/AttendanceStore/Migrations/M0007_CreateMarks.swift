@@ -20,7 +20,7 @@ struct M0007_CreateMarks: AsyncMigration {
             .unique(on: "pupil_id", "date", "session")
             .create()
         // Registers are read by school and day (the unique key already serves pupil + date).
-        try await (database as! any SQLDatabase).create(index: "marks_school_date_idx")
+        try await database.sqlDatabase.create(index: "marks_school_date_idx")
             .on("marks").column("school_id").column("date").column("session").run()
     }
 

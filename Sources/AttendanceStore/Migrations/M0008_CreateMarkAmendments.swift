@@ -25,7 +25,7 @@ struct M0008_CreateMarkAmendments: AsyncMigration {
             .field("changed_at", .string, .required)
             .field("reason", .string, .required)
             .create()
-        try await (database as! any SQLDatabase).create(index: "mark_amendments_pupil_idx")
+        try await database.sqlDatabase.create(index: "mark_amendments_pupil_idx")
             .on("mark_amendments").column("pupil_id").column("date").run()
     }
 

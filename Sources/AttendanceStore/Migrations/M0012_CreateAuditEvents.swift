@@ -20,7 +20,7 @@ struct M0012_CreateAuditEvents: AsyncMigration {
             .field("after", .string)
             .field("reason", .string)
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sqlDatabase
         for column in ["at", "upn", "actor", "school_laestab"] {
             try await sql.create(index: "audit_events_\(column)_idx").on("audit_events").column(column).run()
         }

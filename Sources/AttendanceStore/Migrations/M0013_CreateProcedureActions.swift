@@ -26,7 +26,7 @@ struct M0013_CreateProcedureActions: AsyncMigration {
             .field("status_note", .string)
             .unique(on: "pupil_id", "key")
             .create()
-        try await (database as! any SQLDatabase).create(index: "procedure_actions_school_idx")
+        try await database.sqlDatabase.create(index: "procedure_actions_school_idx")
             .on("procedure_actions").column("school_id").column("status").run()
     }
 

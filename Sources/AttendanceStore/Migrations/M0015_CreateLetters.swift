@@ -27,7 +27,7 @@ struct M0015_CreateLetters: AsyncMigration {
             .field("pdf", .string)
             .field("sha256", .string, .required)
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sqlDatabase
         try await sql.create(index: "letters_pupil_idx").on("letters").column("pupil_id").run()
         try await sql.create(index: "letters_batch_idx").on("letters").column("school_id").column("batch").run()
         try await sql.refuseChanges(to: "letters")

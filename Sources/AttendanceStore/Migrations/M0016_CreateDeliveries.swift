@@ -33,7 +33,7 @@ struct M0016_CreateDeliveries: AsyncMigration {
             .field("succeeded", .bool, .required)
             .field("detail", .string, .required)
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sqlDatabase
         try await sql.create(index: "deliveries_pupil_idx").on("deliveries").column("pupil_id").run()
         try await sql.create(index: "deliveries_status_idx").on("deliveries").column("status").run()
         try await sql.create(index: "delivery_attempts_delivery_idx").on("delivery_attempts").column("delivery_id")

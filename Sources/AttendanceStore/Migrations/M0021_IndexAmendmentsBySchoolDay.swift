@@ -7,11 +7,11 @@ struct M0021_IndexAmendmentsBySchoolDay: AsyncMigration {
     var name: String { "M0021_IndexAmendmentsBySchoolDay" }
 
     func prepare(on database: any Database) async throws {
-        try await (database as! any SQLDatabase).create(index: "mark_amendments_school_day_idx")
+        try await database.sqlDatabase.create(index: "mark_amendments_school_day_idx")
             .on("mark_amendments").column("school_id").column("date").run()
     }
 
     func revert(on database: any Database) async throws {
-        try await (database as! any SQLDatabase).drop(index: "mark_amendments_school_day_idx").run()
+        try await database.sqlDatabase.drop(index: "mark_amendments_school_day_idx").run()
     }
 }

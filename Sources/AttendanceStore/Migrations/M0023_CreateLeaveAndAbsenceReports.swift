@@ -30,9 +30,9 @@ struct M0023_CreateLeaveAndAbsenceReports: AsyncMigration {
             .field("decided_by", .string)
             .field("decided_at", .string)
             .create()
-        try await (database as! any SQLDatabase).create(index: "leave_requests_pupil_idx")
+        try await database.sqlDatabase.create(index: "leave_requests_pupil_idx")
             .on("leave_requests").column("pupil_id").column("academic_year").run()
-        try await (database as! any SQLDatabase).create(index: "leave_requests_school_idx")
+        try await database.sqlDatabase.create(index: "leave_requests_school_idx")
             .on("leave_requests").column("school_id").column("status").run()
         try await database.schema("absence_reports")
             .field("id", .int, .identifier(auto: true))
@@ -50,7 +50,7 @@ struct M0023_CreateLeaveAndAbsenceReports: AsyncMigration {
             .field("confirmed_code", .string)
             .field("confirmed_at", .string)
             .create()
-        try await (database as! any SQLDatabase).create(index: "absence_reports_school_idx")
+        try await database.sqlDatabase.create(index: "absence_reports_school_idx")
             .on("absence_reports").column("school_id").column("date_from").run()
     }
 

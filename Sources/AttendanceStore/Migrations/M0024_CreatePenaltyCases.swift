@@ -46,7 +46,7 @@ struct M0024_CreatePenaltyCases: AsyncMigration {
             .field("reference", .string)
             .unique(on: "number")
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sqlDatabase
         try await sql.create(index: "penalty_cases_school_idx").on("penalty_cases").column("school_id")
             .column("status").run()
         try await sql.create(index: "penalty_events_case_idx").on("penalty_events").column("case_id").run()

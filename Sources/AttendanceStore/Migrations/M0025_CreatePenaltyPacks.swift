@@ -21,7 +21,7 @@ struct M0025_CreatePenaltyPacks: AsyncMigration {
             .field("sha256", .string, .required)
             .unique(on: "case_id")
             .create()
-        try await (database as! any SQLDatabase).refuseChanges(to: "penalty_packs")
+        try await database.sqlDatabase.refuseChanges(to: "penalty_packs")
     }
 
     func revert(on database: any Database) async throws {

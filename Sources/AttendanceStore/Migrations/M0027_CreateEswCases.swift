@@ -32,7 +32,7 @@ struct M0027_CreateEswCases: AsyncMigration {
             .field("reason", .string)
             .field("data", .string, .required)
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sqlDatabase
         try await sql.create(index: "esw_cases_school_idx").on("esw_cases").column("school_id").column("status").run()
         try await sql.create(index: "esw_cases_pupil_idx").on("esw_cases").column("pupil_id").run()
         try await sql.create(index: "esw_events_case_idx").on("esw_events").column("case_id").run()

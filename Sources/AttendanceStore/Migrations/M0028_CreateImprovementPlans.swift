@@ -32,7 +32,7 @@ struct M0028_CreateImprovementPlans: AsyncMigration {
             .field("at", .string, .required)
             .unique(on: "plan_id", "week")
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sqlDatabase
         try await sql.create(index: "improvement_plans_case_idx").on("improvement_plans").column("case_id").run()
         try await sql.refuseChanges(to: "plan_reviews")
     }

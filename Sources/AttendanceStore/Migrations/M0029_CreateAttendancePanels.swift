@@ -22,7 +22,7 @@ struct M0029_CreateAttendancePanels: AsyncMigration {
             .field("outcome", .string)
             .field("outcome_by", .string)
             .create()
-        try await (database as! any SQLDatabase).create(index: "attendance_panels_case_idx").on("attendance_panels")
+        try await database.sqlDatabase.create(index: "attendance_panels_case_idx").on("attendance_panels")
             .column("case_id").run()
     }
 

@@ -39,7 +39,7 @@ struct M0030_CreateMissingEducationAndDeletions: AsyncMigration {
             .field("recorded_by", .string, .required)
             .field("recorded_at", .string, .required)
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sqlDatabase
         try await sql.create(index: "cme_cases_pupil_idx").on("cme_cases").column("pupil_id").run()
         try await sql.create(index: "cme_enquiries_case_idx").on("cme_enquiries").column("case_id").run()
         try await sql.create(index: "roll_deletions_day_idx").on("roll_deletions").column("off_roll_on").run()

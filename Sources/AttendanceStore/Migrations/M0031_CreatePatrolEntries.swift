@@ -22,7 +22,7 @@ struct M0031_CreatePatrolEntries: AsyncMigration {
             .field("logged_by", .string, .required)
             .field("logged_at", .string, .required)
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sqlDatabase
         try await sql.create(index: "patrol_entries_school_idx").on("patrol_entries").column("school_id")
             .column("seen_on").run()
         try await sql.create(index: "patrol_entries_pupil_idx").on("patrol_entries").column("pupil_id").run()

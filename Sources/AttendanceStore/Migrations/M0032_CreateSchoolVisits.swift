@@ -16,7 +16,7 @@ struct M0032_CreateSchoolVisits: AsyncMigration {
             .field("notes", .string, .required)
             .field("recorded_at", .string, .required)
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sqlDatabase
         try await sql.create(index: "school_visits_school_idx").on("school_visits").column("school_id")
             .column("visited_on").run()
         try await sql.refuseChanges(to: "school_visits")

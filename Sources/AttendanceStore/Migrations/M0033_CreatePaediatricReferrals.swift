@@ -31,7 +31,7 @@ struct M0033_CreatePaediatricReferrals: AsyncMigration {
             .field("recorded_by", .string, .required)
             .field("recorded_at", .string, .required)
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sqlDatabase
         try await sql.create(index: "paediatric_referrals_pupil_idx").on("paediatric_referrals").column("pupil_id")
             .run()
         try await sql.create(index: "reintegration_plans_referral_idx").on("reintegration_plans")

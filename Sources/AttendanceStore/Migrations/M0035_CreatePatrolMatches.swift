@@ -15,7 +15,7 @@ struct M0035_CreatePatrolMatches: AsyncMigration {
             .field("matched_at", .string, .required)
             .unique(on: "entry_id")
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sqlDatabase
         try await sql.create(index: "patrol_matches_pupil_idx").on("patrol_matches").column("pupil_id").run()
         try await sql.refuseChanges(to: "patrol_matches")
     }

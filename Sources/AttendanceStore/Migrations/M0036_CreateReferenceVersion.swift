@@ -11,7 +11,7 @@ struct M0036_CreateReferenceVersion: AsyncMigration {
             .field("id", .int, .identifier(auto: false))
             .field("version", .int, .required)
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sqlDatabase
         try await sql.insert(into: "reference_version").columns("id", "version").values(1, 0).run()
     }
 

@@ -12,7 +12,7 @@ struct M0037_CreateAccountVersion: AsyncMigration {
             .field("id", .int, .identifier(auto: false))
             .field("version", .int, .required)
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sqlDatabase
         try await sql.insert(into: "account_version").columns("id", "version").values(1, 0).run()
     }
 

@@ -33,7 +33,7 @@ struct M0038_MakeTheYearTheRecord: AsyncMigration {
             .field("note", .string)
             .unique(on: "pupil_id", "date", "session")
             .create()
-        let sql = database as! any SQLDatabase
+        let sql = database.sqlDatabase
         // The late arrivals of a school's day are read by school and date.
         try await sql.create(index: "mark_details_school_date_idx")
             .on("mark_details").column("school_id").column("date").run()
@@ -91,8 +91,11 @@ struct M0038_MakeTheYearTheRecord: AsyncMigration {
                     schoolID: try row.decode(column: "school_id", as: Int.self),
                     by: try row.decode(column: "recorded_by", as: String.self),
                     at: try row.decode(column: "recorded_at", as: String.self))
+                guard let number = recorders[recorder] else {
+                    throw StoreError.corrupt("a mark whose recorder was not numbered")
+                }
                 years[key, default: YearRecordings(academicYear: date.academicYear)][session.slotInAcademicYear] =
-                    recorders[recorder]!
+                    number
             }
             try await sql.insertRows(
                 into: "pupil_year_recordings", columns: ["pupil_id", "academic_year", "recordings"],

@@ -27,7 +27,7 @@ public enum DemoAccounts {
         let schools = try await store.schools()
         guard let main = schools.first(where: { $0.school.phase == .secondary }) ?? schools.first else { return }
         let other = schools.first { $0.school.laestab != main.school.laestab }
-        let roll = try await store.roll(of: main.school.laestab, in: DateRange(today.academicYear.firstDay, today)!)
+        let roll = try await store.roll(of: main.school.laestab, in: DateRange.yearToDate(today))
             .filter { $0.onRoll.end >= today.adding(days: -7) }
         guard let firstPupil = roll.first else { return }
         let years = Array(Set(roll.map(\.pupil.yearGroup))).sorted { (Int($0) ?? 99) < (Int($1) ?? 99) }

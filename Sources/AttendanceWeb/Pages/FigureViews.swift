@@ -13,6 +13,6 @@ enum FigureViews {
     /// The school year to date, as of the server's today.
     static func yearToDate(_ request: Request) -> DateRange {
         let today = request.context.today
-        return DateRange(today.academicYear.firstDay, today)!
+        return DateRange.yearToDate(today)
     }
 }

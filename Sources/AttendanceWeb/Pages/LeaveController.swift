@@ -24,7 +24,7 @@ enum LeaveController {
             guard let pupil = pupils[request.upn] else { continue }
             let year = request.dates.start.academicYear
             let (_, summary) = try await store.summary(
-                of: request.upn, in: DateRange(year.firstDay, min(request.dates.start, year.lastDay))!)
+                of: request.upn, in: DateRange(start: year.firstDay, notBefore: min(request.dates.start, year.lastDay)))
             // The other children of the family: requests from the same person for other pupils that overlap.
             let siblings = all.filter {
                 $0.upn != request.upn && $0.requestedBy == request.requestedBy && $0.dates.overlaps(request.dates)

@@ -130,6 +130,9 @@ struct PrintRegisterPage: PageModel {
                 ? nil
                 : text(
                     "print.takers",
-                    ["takers": counts.keys.sorted().map { "\($0) (\(counts[$0]!))" }.joined(separator: ", ")]))
+                    [
+                        "takers": counts.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }.joined(
+                            separator: ", ")
+                    ]))
     }
 }

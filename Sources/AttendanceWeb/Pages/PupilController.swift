@@ -31,7 +31,7 @@ enum PupilController {
             range = period
         }
         let (stored, summary) = try await store.summary(of: placement.upn, in: range)
-        let recent = DateRange(max(range.start, range.end.adding(days: -27)), range.end)!
+        let recent = DateRange(max(range.start, range.end.adding(days: -27)), range.end) ?? range
         let marks = try await store.marks(of: placement.upn, in: recent)
         let current = former ?? stored.enrolments.last
         var school: StoredSchool?

@@ -90,10 +90,10 @@ struct SchoolPage: PageModel {
                     rows: [row(school, whole)]),
                 Section(
                     heading: text("school.byYear", [:]), firstColumn: text("column.year", [:]),
-                    rows: byYear.keys.sorted(by: order).map { row($0, byYear[$0]!) }),
+                    rows: byYear.sorted { order($0.key, $1.key) }.map { row($0.key, $0.value) }),
                 Section(
                     heading: text("school.byGroup", [:]), firstColumn: text("column.group", [:]),
-                    rows: byForm.keys.sorted(by: order).map { row($0, byForm[$0]!) }),
+                    rows: byForm.sorted { order($0.key, $1.key) }.map { row($0.key, $0.value) }),
             ], colPupils: text("column.onRoll", ["date": today.iso]), colWeek: text("column.week", [:]),
             colYearToDate: text("column.yearToDate", [:]), colBand: text("column.band", [:]),
             colPersistent: text("column.persistent", [:]))

@@ -51,7 +51,8 @@ enum TemplatesController {
         let today = request.context.today
         let pupil = Pupil(
             upn: try UPN("J665400126001"), legalSurname: "Jones", legalForename: "Siôn", preferredSurname: nil,
-            preferredForename: nil, dateOfBirth: LocalDate(year: today.year - 12, month: 3, day: 14)!, sex: .male,
+            preferredForename: nil, dateOfBirth: today.academicYear.previous.firstDay.adding(days: -12 * 365),
+            sex: .male,
             yearGroup: "8", registrationGroup: "8W", freeSchoolMeals: false, lookedAfter: false,
             additionalLearningNeeds: false)
         let codes =
@@ -59,7 +60,7 @@ enum TemplatesController {
         return LetterFacts(
             pupil: pupil, school: school,
             summary: AttendanceSummary(codes: codes.compactMap { request.context.store.codes[$0] }),
-            period: DateRange(today.academicYear.firstDay, today)!, date: today,
+            period: DateRange.yearToDate(today), date: today,
             signatory: try request.signedIn.user.displayName,
             details: [
                 "meeting_date": today.adding(days: 7).iso, "meeting_time": "10:00", "meeting_place": school.name,

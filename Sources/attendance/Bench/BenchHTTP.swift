@@ -106,7 +106,7 @@ enum BenchHTTP {
         let calendar = SchoolCalendar(
             entries: [year].flatMap(WelshTermDates.entries(for:)) + WelshTermDates.insetDays(for: year))
         let today = LocalDate.today()
-        let days = calendar.schoolDays(in: DateRange(year.firstDay, min(today, year.lastDay))!)
+        let days = calendar.schoolDays(in: DateRange(start: year.firstDay, notBefore: min(today, year.lastDay)))
         let sessions = days.flatMap { [SchoolSession($0, .am), SchoolSession($0, .pm)] }
         let queue = Queue(registers: registers, sessions: sessions)
         let deadline = ContinuousClock.now + .seconds(seconds)
@@ -122,7 +122,7 @@ enum BenchHTTP {
                         let body = RegisterBody(marks: register.upns.map { .init(upn: $0, code: code) })
                         var request = HTTPClientRequest(
                             url: "\(base)/api/registers/\(register.school)/"
-                                + "\(register.group.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed)!)/"
+                                + "\(register.group.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? register.group)/"
                                 + "\(session.date.iso)/\(session.half.rawValue)")
                         request.method = .POST
                         request.headers.add(name: "Authorization", value: "Bearer \(token)")

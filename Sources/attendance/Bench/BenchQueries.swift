@@ -9,7 +9,7 @@ enum BenchQueries {
 
     /// The last school day of the benchmark year: the procedure runs "as of" it.
     static func lastDay(_ authority: BenchAuthority) -> LocalDate {
-        SchoolCalendar(entries: authority.termDates).schoolDays(in: DateRange(year.firstDay, year.lastDay)!).last!
+        SchoolCalendar(entries: authority.termDates).schoolDays(in: year.range).last ?? year.lastDay
     }
 
     static func best(_ runs: Int = 3, _ work: () async throws -> Void) async throws -> Double {
@@ -20,7 +20,7 @@ enum BenchQueries {
 
     static func measure(_ authority: BenchAuthority, store: Store, report: inout BenchReport) async throws {
         let asOf = lastDay(authority)
-        let range = DateRange(year.firstDay, asOf)!
+        let range = DateRange.yearToDate(asOf)
         let scale = authority.pupils
         var due = 0
         let procedure = try await best {

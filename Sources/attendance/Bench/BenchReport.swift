@@ -63,7 +63,7 @@ struct BenchReport {
         for figure in figures {
             let name = figure.name.padding(toLength: width, withPad: " ", startingAt: 0)
             let value = "\(Self.format(figure.value)) \(figure.unit)".padding(toLength: 22, withPad: " ", startingAt: 0)
-            let target = figure.target.map { "target \($0): " + (figure.met! ? "met" : "MISSED") } ?? ""
+            let target = figure.target.map { "target \($0): " + (figure.met == true ? "met" : "MISSED") } ?? ""
             lines.append("\(name)  \(value)  \(target)")
         }
         if !notes.isEmpty { lines += [""] + notes }

@@ -12,7 +12,7 @@ struct MedicalEvidenceFlagRule: ProcedureRule {
             guard let first = absence.first else { return }
             var kinds: [String] = []
             for slot in absence {
-                let code = pupil.engine.codes.code(id: pupil.bytes[slot])!.code
+                guard let code = pupil.engine.codes.code(id: pupil.bytes[slot])?.code else { continue }
                 if !kinds.contains(code) { kinds.append(code) }
             }
             result.append(
