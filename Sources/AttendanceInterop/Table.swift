@@ -142,8 +142,8 @@ struct RowReader {
 
     mutating func date(_ column: String) -> LocalDate? {
         guard let value = required(column) else { return nil }
-        guard let date = LocalDate(iso: value) else {
-            fail(column, "'\(value)' is not a date (YYYY-MM-DD)")
+        guard let date = LocalDate(entered: value) else {
+            fail(column, "'\(value)' is not a date (YYYY-MM-DD, from 1990 to 2100)")
             return nil
         }
         return date

@@ -142,6 +142,13 @@ struct PageErrorMiddleware: AsyncMiddleware {
             case .badDatabaseURL, .corrupt: return (.internalServerError, "error.server", nil)
             }
         }
+        if let input = error as? InputError {
+            switch input {
+            case .badDate(let field): return (.badRequest, "error.badDate", field)
+            case .tooLong(let field, let limit): return (.unprocessableEntity, "error.tooLong", "\(field), \(limit)")
+            case .controlCharacters(let field): return (.unprocessableEntity, "error.controlCharacters", field)
+            }
+        }
         guard let abort = error as? any AbortError else { return (.internalServerError, "error.server", nil) }
         let status = abort.status
         if abort.reason.hasPrefix("error.") { return (status, abort.reason, nil) }

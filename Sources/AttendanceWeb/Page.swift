@@ -187,12 +187,11 @@ enum Page {
 }
 
 extension Request {
-    /// A `YYYY-MM-DD` query parameter: nil when absent or empty, a bad request naming it when not a date.
+    /// A `YYYY-MM-DD` query parameter: nil when absent or empty, a bad request naming it when not a date the
+    /// record can hold (`LocalDate(entered:)`, years 1990–2100).
     func queryDate(_ name: String) throws -> LocalDate? {
         guard let text = query[String.self, at: name], !text.isEmpty else { return nil }
-        guard let date = LocalDate(iso: text) else {
-            throw Abort(.badRequest, reason: "\(name): not a date (YYYY-MM-DD)")
-        }
+        guard let date = LocalDate(entered: text) else { throw InputError.badDate(field: name) }
         return date
     }
 

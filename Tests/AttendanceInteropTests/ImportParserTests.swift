@@ -49,7 +49,7 @@ func problems(_ body: () throws -> Void) -> [String] {
             found.contains(
                 "line 3: upn: 'C801200005001' is not a valid UPN: the check letter is wrong (it should be B)"))
         #expect(found.contains("line 4: forename: is empty"))
-        #expect(found.contains("line 4: dob: '2014-02-30' is not a date (YYYY-MM-DD)"))
+        #expect(found.contains("line 4: dob: '2014-02-30' is not a date (YYYY-MM-DD, from 1990 to 2100)"))
         #expect(found.contains("line 4: sex: 'Q' is not F, M or U"))
         #expect(found.contains("line 4: fsm: 'maybe' is not yes or no (Y/N)"))
         #expect(found.contains("line 5: has 9 fields, the header has 10"))

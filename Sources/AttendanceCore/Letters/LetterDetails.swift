@@ -87,7 +87,7 @@ public enum LetterDetails {
                 case .meetingDate, .holidayFrom, .holidayTo, .holidayAgreedFrom, .holidayAgreedTo, .noticeFrom,
                     .noticeTo,
                     .noticeReceived, .noticeEarlyBy, .noticeLateBy:
-                    problem = LocalDate(iso: value) == nil ? .notADate : nil
+                    problem = LocalDate(entered: value) == nil ? .notADate : nil
                 case .noticeNumber, .noticeSessions, .noticeEarlyAmount, .noticeLateAmount: problem = nil
                 case .meetingTime: problem = TimeOfDay(text: value) == nil ? .notATime : nil
                 case .holidayDecision: problem = holidayDecisions.contains(value) ? nil : .notAChoice

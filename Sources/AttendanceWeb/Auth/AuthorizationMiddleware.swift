@@ -70,7 +70,7 @@ struct AuthorizationMiddleware: AsyncMiddleware {
             guard let school = try await request.context.store.school(laestab) else {
                 throw Abort(principal.allows(.viewAuthority, .none) ? .notFound : .forbidden)
             }
-            let date = request.parameters.get("date").flatMap { LocalDate(iso: $0) } ?? request.context.today
+            let date = request.parameters.get("date").flatMap { LocalDate(entered: $0) } ?? request.context.today
             // One session's register: its lines give the year groups, and the route reads them from here rather
             // than the group's roll a second time.
             if let half = request.parameters.get("session").flatMap({ SessionHalf(text: $0) }) {

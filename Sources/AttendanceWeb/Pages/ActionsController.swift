@@ -108,7 +108,7 @@ enum ActionsController {
         }
         var meeting: LocalDate?
         if status == .done, item.action == .attendanceMeeting {
-            guard let date = (try? request.content.get(String.self, at: "meeting")).flatMap({ LocalDate(iso: $0) })
+            guard let date = (try? request.content.get(String.self, at: "meeting")).flatMap({ LocalDate(entered: $0) })
             else {
                 return try await render(
                     request, notice: nil, error: request.text("actions.badMeetingDate"), status: .unprocessableEntity)

@@ -21,8 +21,8 @@ enum AuditController {
             let toText = request.query[String.self, at: "to"] ?? ""
             user = (request.query[String.self, at: "user"] ?? "").trimmingCharacters(in: .whitespaces)
             upn = upnText.isEmpty ? nil : try? UPN(upnText)
-            from = fromText.isEmpty ? nil : LocalDate(iso: fromText)
-            to = toText.isEmpty ? nil : LocalDate(iso: toText)
+            from = fromText.isEmpty ? nil : LocalDate(entered: fromText)
+            to = toText.isEmpty ? nil : LocalDate(entered: toText)
             valid =
                 (upnText.isEmpty || upn != nil) && (fromText.isEmpty || from != nil) && (toText.isEmpty || to != nil)
             query = [("upn", upnText), ("user", user), ("from", fromText), ("to", toText)].filter { !$0.1.isEmpty }

@@ -207,10 +207,10 @@ enum EswController {
         let form = try request.content.decode([String: String].self)
         let field = { (name: String) in (form[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
         let nextOnText = field("next_step_on")
-        guard let kind = EswEntryKind(rawValue: field("kind")), let day = LocalDate(iso: field("on")),
+        guard let kind = EswEntryKind(rawValue: field("kind")), let day = LocalDate(entered: field("on")),
             day <= request.context.today, !field("with").isEmpty, field("with").count <= 200,
             !field("outcome").isEmpty, field("outcome").count <= 2000, field("next_step").count <= 500,
-            nextOnText.isEmpty || LocalDate(iso: nextOnText) != nil
+            nextOnText.isEmpty || LocalDate(entered: nextOnText) != nil
         else {
             return try await renderCase(
                 request, notice: nil, error: request.text("esw.badEntry"), status: .unprocessableEntity)
@@ -219,7 +219,8 @@ enum EswController {
             try await requireCase(request, id, at: laestab)
             _ = try await request.context.store.logEswEntry(
                 id, kind: kind, on: day, with: field("with"), outcome: field("outcome"),
-                nextStep: field("next_step").isEmpty ? nil : field("next_step"), nextStepOn: LocalDate(iso: nextOnText),
+                nextStep: field("next_step").isEmpty ? nil : field("next_step"),
+                nextStepOn: LocalDate(entered: nextOnText),
                 by: request.actor)
         }
     }
@@ -242,7 +243,7 @@ enum EswController {
         let (laestab, id) = try caseTarget(request)
         let form = try request.content.decode([String: String].self)
         let field = { (name: String) in (form[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
-        guard let start = LocalDate(iso: field("start")), let target = Int(field("target")),
+        guard let start = LocalDate(entered: field("start")), let target = Int(field("target")),
             [field("school_actions"), field("family_actions"), field("pupil_actions")].allSatisfy({
                 !$0.isEmpty && $0.count <= 2000
             })
@@ -356,7 +357,7 @@ enum EswController {
     /// A panel's day (not before today when scheduled), time and place from a form, or nil.
     static func sitting(_ form: [String: String], prefix: String, today: LocalDate) -> PanelSitting? {
         let field = { (name: String) in (form[prefix + name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
-        guard let on = LocalDate(iso: field("on")), on >= today, TimeOfDay(text: field("time")) != nil,
+        guard let on = LocalDate(entered: field("on")), on >= today, TimeOfDay(text: field("time")) != nil,
             !field("place").isEmpty,
             field("place").count <= 200
         else { return nil }

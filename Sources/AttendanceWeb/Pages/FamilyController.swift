@@ -81,8 +81,8 @@ enum FamilyController {
     @Sendable static func reportAbsence(_ request: Request) async throws -> Response {
         guard case .pupil(let placement) = request.target else { throw Abort(.notFound) }
         let form = try request.content.decode([String: String].self)
-        let from = LocalDate(iso: form["from"] ?? "")
-        let to = (form["to"] ?? "").isEmpty ? from : LocalDate(iso: form["to"] ?? "")
+        let from = LocalDate(entered: form["from"] ?? "")
+        let to = (form["to"] ?? "").isEmpty ? from : LocalDate(entered: form["to"] ?? "")
         guard let from, let to, let dates = DateRange(from, to),
             let part = AbsenceReport.Part(rawValue: form["part"] ?? ""),
             let reason = AbsenceReport.Reason(rawValue: form["reason"] ?? "")
@@ -126,7 +126,8 @@ enum FamilyController {
         func refuse(_ key: String) async throws -> Response {
             try await renderAsk(request, typed: typed, error: request.text(key), status: .unprocessableEntity)
         }
-        guard let from = LocalDate(iso: typed.from), let to = LocalDate(iso: typed.to), let dates = DateRange(from, to)
+        guard let from = LocalDate(entered: typed.from), let to = LocalDate(entered: typed.to),
+            let dates = DateRange(from, to)
         else { return try await refuse("error.leave.badRange") }
         let category = ExceptionalCategory(rawValue: typed.category)
         guard typed.category.isEmpty || category != nil else { return try await refuse("error.badRequest") }

@@ -76,7 +76,7 @@ enum LeaveAPIController {
     }
 
     static func date(_ text: String?, field: String) throws -> LocalDate {
-        guard let text, let date = LocalDate(iso: text) else {
+        guard let text, let date = LocalDate(entered: text) else {
             throw Abort(.unprocessableEntity, reason: "\(field): not a date (YYYY-MM-DD)")
         }
         return date

@@ -59,7 +59,7 @@ enum LeaveController {
         }
         var agreed: DateRange?
         if kind == .agreed {
-            guard let from = LocalDate(iso: form["from"] ?? ""), let to = LocalDate(iso: form["to"] ?? ""),
+            guard let from = LocalDate(entered: form["from"] ?? ""), let to = LocalDate(entered: form["to"] ?? ""),
                 let range = DateRange(from, to)
             else { return try await refuse("error.leave.outsideRequest") }
             agreed = range

@@ -75,7 +75,7 @@ enum MedicalController {
         let form = try request.content.decode([String: String].self)
         let note = (form["note"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard let outcome = PaediatricOutcome(rawValue: form["outcome"] ?? ""),
-            let day = LocalDate(iso: form["on"] ?? ""), note.count <= 2000
+            let day = LocalDate(entered: form["on"] ?? ""), note.count <= 2000
         else { throw Abort(.unprocessableEntity, reason: "error.badRequest") }
         _ = try await request.context.store.recordPaediatricOutcome(
             referral.id, outcome: outcome, note: note, on: day, today: request.context.today, by: request.actor)
@@ -86,7 +86,7 @@ enum MedicalController {
         let referral = try await target(request)
         let form = try request.content.decode([String: String].self)
         let field = { (name: String) in (form[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
-        guard let starts = LocalDate(iso: field("starts_on")), let review = LocalDate(iso: field("review_on")),
+        guard let starts = LocalDate(entered: field("starts_on")), let review = LocalDate(entered: field("review_on")),
             field("arrangements").count <= 2000, field("agreed_with").count <= 500
         else { throw Abort(.unprocessableEntity, reason: "error.medical.badPlan") }
         _ = try await request.context.store.recordReintegrationPlan(

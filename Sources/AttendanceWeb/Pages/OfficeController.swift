@@ -18,7 +18,7 @@ enum OfficeController {
         guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
         let store = request.context.store
         let school = try await store.requireSchool(laestab)
-        let date = request.query[String.self, at: "date"].flatMap { LocalDate(iso: $0) } ?? request.context.today
+        let date = try request.queryDate("date") ?? request.context.today
         let calendar = try await store.calendar(for: school.school)
         let tutors = try await store.formTutors(of: laestab)
         // A session's marks are missing once its register has closed (or the day is past).
@@ -176,7 +176,7 @@ enum OfficeController {
             throw Abort(.forbidden)
         }
         let dateText = request.query[String.self, at: "date"] ?? form["date"] ?? ""
-        guard let date = dateText.isEmpty ? request.context.today : LocalDate(iso: dateText) else {
+        guard let date = dateText.isEmpty ? request.context.today : LocalDate(entered: dateText) else {
             throw Abort(
                 .unprocessableEntity, reason: "date: " + request.text("letterDetail.not_a_date", ["field": dateText]))
         }
@@ -250,7 +250,7 @@ enum OfficeController {
         let pupilText = (form["pupil"] ?? form["upn"] ?? "").trimmingCharacters(in: .whitespaces)
         let arrivalText = (form["arrival"] ?? "").trimmingCharacters(in: .whitespaces)
         let today = request.context.today
-        let date = (form["date"]).flatMap { LocalDate(iso: $0.trimmingCharacters(in: .whitespaces)) }
+        let date = (form["date"]).flatMap { LocalDate(entered: $0.trimmingCharacters(in: .whitespaces)) }
         func fail(_ key: String) async throws -> Response {
             try await renderLateBook(
                 request, date: date ?? today, pupil: pupilText, arrival: arrivalText, notice: nil,

@@ -37,7 +37,7 @@ enum PatrolController {
         let form = try request.content.decode([String: String].self)
         let field = { (name: String) in (form[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
         let schoolText = field("school")
-        guard let day = LocalDate(iso: field("seen_on")), day <= request.context.today,
+        guard let day = LocalDate(entered: field("seen_on")), day <= request.context.today,
             TimeOfDay(text: field("seen_at")) != nil,
             [field("place"), field("name"), field("reason"), field("taken_to")].allSatisfy({
                 !$0.isEmpty && $0.count <= 500

@@ -220,7 +220,7 @@ enum PenaltyController {
         guard let id = request.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
         let form = try request.content.decode([String: String].self)
         guard let method = ServiceMethod(rawValue: form["method"] ?? ""),
-            let issuedOn = LocalDate(iso: form["issued_on"] ?? "")
+            let issuedOn = LocalDate(entered: form["issued_on"] ?? "")
         else {
             return try await renderQueue(
                 request, notice: nil, error: request.text("error.badRequest"), status: .unprocessableEntity)
@@ -266,7 +266,7 @@ enum PenaltyController {
         let reference = (form["reference"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         // "60", "60.00" or "£60", as a person types it.
         let typed = (form["amount"] ?? "").replacingOccurrences(of: "£", with: "").trimmingCharacters(in: .whitespaces)
-        guard let pounds = Decimal(string: typed), let paidOn = LocalDate(iso: form["paid_on"] ?? ""),
+        guard let pounds = Decimal(string: typed), let paidOn = LocalDate(entered: form["paid_on"] ?? ""),
             !reference.isEmpty, reference.count <= 100
         else {
             return try await renderQueue(

@@ -147,7 +147,7 @@ enum PupilController {
         let form = try request.content.decode([String: String].self)
         func field(_ name: String) -> String { (form[name] ?? "").trimmingCharacters(in: .whitespaces) }
         func date(_ name: String) throws -> LocalDate {
-            guard let date = LocalDate(iso: field(name)) else {
+            guard let date = LocalDate(entered: field(name)) else {
                 throw Abort(
                     .unprocessableEntity,
                     reason: request.text("evidence.\(name == "seen_on" ? "seenOn" : name)") + ": "

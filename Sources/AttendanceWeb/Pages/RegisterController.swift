@@ -63,8 +63,8 @@ enum RegisterController {
     /// day, is a plain "not found" saying which; never an empty register.
     static func context(_ request: Request) async throws -> Context {
         guard case .registrationGroup(let placement) = request.target else { throw Abort(.notFound) }
-        guard let date = request.parameters.get("date").flatMap({ LocalDate(iso: $0) }) else {
-            throw Abort(.notFound, reason: "error.register.badDate")
+        guard let date = request.parameters.get("date").flatMap({ LocalDate(entered: $0) }) else {
+            throw Abort(.badRequest, reason: "error.register.badDate")
         }
         guard let half = request.parameters.get("session").flatMap({ SessionHalf(text: $0) }) else {
             throw Abort(.notFound, reason: "error.register.badSession")

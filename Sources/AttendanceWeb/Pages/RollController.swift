@@ -38,7 +38,7 @@ enum RollController {
         let (laestab, upn) = try request.schoolAndPupil()
         let form = try request.content.decode([String: String].self)
         let newSchoolText = (form["new_laestab"] ?? "").trimmingCharacters(in: .whitespaces)
-        guard let day = LocalDate(iso: form["day"] ?? ""), day <= request.context.today.adding(days: 28),
+        guard let day = LocalDate(entered: form["day"] ?? ""), day <= request.context.today.adding(days: 28),
             newSchoolText.isEmpty || LAESTAB(text: newSchoolText) != nil
         else { throw Abort(.unprocessableEntity, reason: "error.roll.badForm") }
         try await request.context.store.removeFromRoll(
@@ -107,7 +107,7 @@ enum RollController {
         guard let id = request.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
         let form = try request.content.decode([String: String].self)
         let field = { (name: String) in (form[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
-        guard let day = LocalDate(iso: field("on")), day <= request.context.today,
+        guard let day = LocalDate(entered: field("on")), day <= request.context.today,
             [field("check"), field("with"), field("result")].allSatisfy({ !$0.isEmpty && $0.count <= 1000 })
         else { throw Abort(.unprocessableEntity, reason: "error.cme.badEnquiry") }
         try await request.context.store.logMissingEducationEnquiry(

@@ -65,7 +65,7 @@ enum SchoolVisitController {
         let laestab = try schoolTarget(request)
         let form = try request.content.decode([String: String].self)
         let field = { (name: String) in (form[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
-        guard let day = LocalDate(iso: field("on")), day <= request.context.today,
+        guard let day = LocalDate(entered: field("on")), day <= request.context.today,
             day >= request.context.today.academicYear.firstDay, !field("met_with").isEmpty,
             field("met_with").count <= 200, field("notes").count <= 4000
         else {
