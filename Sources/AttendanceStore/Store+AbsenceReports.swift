@@ -102,7 +102,7 @@ extension Store {
         try await transaction { db in
             try await db.update("absence_reports").set("confirmed_by", to: actor.name)
                 .set("confirmed_code", to: code).set("confirmed_at", to: Timestamp.text(now))
-                .where("id", .equal, id).run()
+                .where("id", .equal, id).where("confirmed_by", .is, SQLLiteral.null).changeStanding()
             try await Self.audit(
                 [
                     AuditEvent(

@@ -158,7 +158,7 @@ extension Store {
         let at = Timestamp.text(now)
         try await transaction { db in
             try await also(db.update("esw_cases").set("status", to: next.rawValue))
-                .where("id", .equal, found.id).where("status", .equal, found.status.rawValue).run()
+                .where("id", .equal, found.id).where("status", .equal, found.status.rawValue).changeStanding()
             try await Self.eswEvent(step, case: found.id, reason: reason, data: data, by: actor, at: at, on: db)
             try await Self.audit(
                 [

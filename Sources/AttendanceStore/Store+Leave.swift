@@ -98,10 +98,15 @@ extension Store {
         let agreedDays = kind == .agreed ? agreed : nil
         let status = LeaveRules.status(of: kind, agreed: agreedDays, asked: request.dates)
         // Referred (the authority decides) or off the roll (the roll's own rules apply): the register is left.
+        let pupil = try await requirePupil(request.upn)
+        // A school decides for the days the pupil is on its roll: never another school's register.
+        let onRoll = pupil.enrolments.filter { $0.school == laestab }
         let marks =
             [.agreed, .refused].contains(kind)
-            ? try await leaveMarks(request, agreed: agreedDays, calendar: calendar) : []
-        let pupilID = try await requirePupil(request.upn).id
+            ? try await leaveMarks(request, agreed: agreedDays, calendar: calendar).filter { entry in
+                onRoll.contains { $0.isOnRoll(on: entry.mark.session.date) }
+            } : []
+        let pupilID = pupil.id
         let at = Timestamp.text(now)
         let laestabs = [school.id: laestab]
         try await transaction { db in
@@ -110,7 +115,7 @@ extension Store {
                 .set("agreed_from", to: agreedDays?.start.iso).set("agreed_to", to: agreedDays?.end.iso)
                 .set("decision_reason", to: reason).set("decision_category", to: category?.rawValue)
                 .set("decided_by", to: actor.name).set("decided_at", to: at)
-                .where("id", .equal, id).run()
+                .where("id", .equal, id).where("status", .equal, LeaveRequest.Status.pending.rawValue).changeStanding()
             try await Self.audit(
                 [
                     AuditEvent(

@@ -129,6 +129,8 @@ extension Store {
             issuedOn: issuedOn, method: method, postWorkingDays: policy.penaltyNotice.postReceiptWorkingDays)
         let at = Timestamp.text(now)
         try await transaction { db in
+            try await db.update("penalty_cases").set("status", to: next.rawValue).where("id", .equal, id)
+                .where("status", .equal, found.status.rawValue).changeStanding()
             for (index, parent) in parents.enumerated() {
                 let number = "\(found.school)-\(found.term.start.academicYear.startYear)-\(id)-\(index + 1)"
                 let row = try await db.insert(into: "penalty_notices")
@@ -149,7 +151,6 @@ extension Store {
                         )
                     ], case: id, by: actor, at: at, on: db)
             }
-            try await db.update("penalty_cases").set("status", to: next.rawValue).where("id", .equal, id).run()
             try await Self.penaltyEvents(
                 [(PenaltyStep.issue.rawValue, nil, nil, nil)], case: id, by: actor, at: at, on: db)
             try await Self.audit(
@@ -279,9 +280,9 @@ extension Store {
     ) async throws {
         let at = Timestamp.text(now)
         try await transaction { db in
-            try await also?(db)
             try await db.update("penalty_cases").set("status", to: next.rawValue).where("id", .equal, found.id)
-                .where("status", .equal, found.status.rawValue).run()
+                .where("status", .equal, found.status.rawValue).changeStanding()
+            try await also?(db)
             try await Self.penaltyEvents(
                 [(step.rawValue, nil, reason, data)], case: found.id, by: actor, at: at, on: db)
             try await Self.audit(
@@ -302,7 +303,7 @@ extension Store {
         let at = Timestamp.text(now)
         try await transaction { db in
             try await also(db.update("penalty_notices").set("status", to: next.rawValue))
-                .where("id", .equal, notice.id).run()
+                .where("id", .equal, notice.id).where("status", .equal, notice.status.rawValue).changeStanding()
             try await Self.penaltyEvents(
                 [(step, notice.id, reason, data)], case: notice.caseID, by: actor, at: at, on: db)
             try await Self.audit(

@@ -106,7 +106,7 @@ extension Store {
             try await db.update("cme_cases").set("outcome", to: outcome.rawValue)
                 .set("outcome_laestab", to: newSchool?.description).set("completed_on", to: day.iso)
                 .set("completed_by", to: actor.name).where("id", .equal, id).where("outcome", .is, SQLLiteral.null)
-                .run()
+                .changeStanding()
             try await Self.audit(
                 [
                     AuditEvent(
@@ -167,7 +167,8 @@ extension Store {
             guard let ground else { throw StoreError.roll(.noGround) }
             try await db.update("enrolments").set("on_roll_to", to: day.iso).set("leaving_reason", to: ground.rawValue)
                 .where("pupil_id", .equal, pupil.id).where("school_id", .equal, school.id)
-                .where("on_roll_from", .equal, enrolment.onRollFrom.iso).run()
+                .where("on_roll_from", .equal, enrolment.onRollFrom.iso).where("on_roll_to", .is, SQLLiteral.null)
+                .changeStanding()
             try await Self.recordDeletion(
                 pupilID: pupil.id, schoolID: school.id, upn: upn, school: laestab, on: day, ground: ground.rawValue,
                 newSchool: newSchool, by: actor, at: now, on: db)

@@ -57,6 +57,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case evidenceRequired
     /// Only a pending action can be closed.
     case notPending
+    /// Another decision on the same thing was recorded while this one was made: this one wrote nothing.
+    case decidedMeanwhile
     /// An account's email address that is not one.
     case notAnEmail(String)
     /// Another account has this email address.
@@ -100,6 +102,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .duplicateMark(let upn, let session): return "\(upn) \(session) is given twice"
         case .evidenceRequired: return "medical evidence is needed after Letter 3"
         case .notPending: return "this action is no longer pending"
+        case .decidedMeanwhile: return "another decision was recorded first; nothing was changed"
         case .notAnEmail(let email): return "'\(email)' is not an email address"
         case .emailTaken(let email): return "a user with the email \(email) already exists"
         case .badGrant(let problem): return problem.description

@@ -36,6 +36,9 @@ public enum Permission: String, Sendable, CaseIterable {
     /// A school's penalty notice cases: its leaders, office and education social worker read them; governors see
     /// counts only; the education lead every school's.
     case viewPenalties = "view_penalties"
+    /// A school's penalty cases by name and their evidence packs: its leaders, office and education social worker,
+    /// and the education lead. Never a governor, a parent or a patrol, whatever else the same person holds.
+    case viewPenaltyCases = "view_penalty_cases"
     /// Decide penalty notice requests, issue notices, record payments, refer for prosecution: the education lead.
     case issuePenalty = "issue_penalty"
     /// The ESW service's inbox: allocate the schools' referrals to ESWs, or return them: the education lead for
@@ -183,6 +186,10 @@ public enum AccessPolicy {
         case (.viewPenalties, .school(let school)):
             return grant.school == school
                 && [.headTeacher, .seniorManagement, .attendanceAdministrator, .educationSocialWorker, .governor]
+                    .contains(grant.role)
+        case (.viewPenaltyCases, .school(let school)):
+            return grant.school == school
+                && [.headTeacher, .seniorManagement, .attendanceAdministrator, .educationSocialWorker]
                     .contains(grant.role)
         case (.allocateReferrals, .school(let school)):
             return grant.role == .educationSocialWorker && grant.allocatesReferrals && grant.school == school

@@ -57,9 +57,11 @@ enum LeaveAPIController {
         let agreedFrom: String?
         let agreedTo: String?
         let decisionReason: String?
+        /// After a decision: what became of its letter (`made`, `none`, `no_contact`, `not_made`).
+        var letter: String? = nil
 
         enum CodingKeys: String, CodingKey {
-            case id, upn, school, from, to, reason, status, extended, decision
+            case id, upn, school, from, to, reason, status, extended, decision, letter
             case exceptionalCategory = "exceptional_category"
             case schoolDays = "school_days"
             case daysAgreedThisYear = "days_agreed_this_year"
@@ -67,6 +69,12 @@ enum LeaveAPIController {
             case agreedTo = "agreed_to"
             case decisionReason = "decision_reason"
         }
+    }
+
+    /// A decision refused because another was recorded first, with the one that stands.
+    struct Conflict: Content {
+        let error: String
+        let standing: RequestDTO
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ request: Request, shape: String) throws -> T {
@@ -139,8 +147,17 @@ enum LeaveAPIController {
     @Sendable static func list(_ request: Request) async throws -> Response {
         guard case .pupil(let placement) = request.target else { throw Abort(.notFound) }
         let store = request.context.store
+        // A school the pupil has left reads only the requests made to it while the pupil was on its roll.
+        let seen: (LeaveRequest) -> Bool
+        switch request.pupilView(placement) {
+        case .full, .parent: seen = { _ in true }
+        case .formerSchools(let schools): seen = { schools.contains($0.school) }
+        case .none: seen = { _ in false }
+        }
         var all: [RequestDTO] = []
-        for leave in try await store.leaveRequests(of: placement.upn) { all.append(try await dto(leave, store: store)) }
+        for leave in try await store.leaveRequests(of: placement.upn) where seen(leave) {
+            all.append(try await dto(leave, store: store))
+        }
         return try APIController.json(all)
     }
 
@@ -172,10 +189,22 @@ enum LeaveAPIController {
             throw Abort(.unprocessableEntity, reason: "decision: one of agreed, refused, referred, off_roll")
         }
         let store = request.context.store
-        let decided = try await LeaveDecisions.decide(
-            request, id: id, school: laestab, kind: kind,
-            agreed: kind == .agreed ? try range(body.from, body.to) : nil, reason: body.reason,
-            category: try category(body.exceptionalCategory))
-        return try APIController.json(try await dto(decided, store: store))
+        do {
+            let (decided, letter) = try await LeaveDecisions.decide(
+                request, id: id, school: laestab, kind: kind,
+                agreed: kind == .agreed ? try range(body.from, body.to) : nil, reason: body.reason,
+                category: try category(body.exceptionalCategory))
+            var answer = try await dto(decided, store: store)
+            answer.letter = letter.rawValue
+            return try APIController.json(answer)
+        } catch let error as StoreError where [.decidedMeanwhile, .leave(.alreadyDecided)].contains(error) {
+            // Refused with the decision that stands, so the caller need not ask again.
+            guard let standing = try await store.leaveRequest(id) else { throw error }
+            let (_, key, _) = PageErrorMiddleware.describe(error)
+            let response = try APIController.json(
+                Conflict(error: request.context.strings(key, request.language), standing: try await dto(standing, store: store)))
+            response.status = .conflict
+            return response
+        }
     }
 }

@@ -6,7 +6,15 @@ import Vapor
 /// The head's leave decisions: the queue with what to weigh, and the decision, from the page or the API.
 enum LeaveController {
     @Sendable static func page(_ request: Request) async throws -> Response {
-        let notice = request.query[String.self, at: "decided"] != nil ? request.text("leave.decided") : nil
+        // The decision is recorded whatever became of its letter; the notice says which.
+        let letter = request.query[String.self, at: "letter"].flatMap(LeaveDecisions.Letter.init(rawValue:))
+        let key: String =
+            switch letter {
+            case .noContact: "leave.decidedNoContact"
+            case .notMade: "leave.decidedLetterNotMade"
+            default: "leave.decided"
+            }
+        let notice = request.query[String.self, at: "decided"] == nil ? nil : request.text(key)
         return try await render(request, notice: notice, error: nil, status: .ok)
     }
 
@@ -67,14 +75,20 @@ enum LeaveController {
         let categoryText = form["exceptional_category"] ?? ""
         let category = ExceptionalCategory(rawValue: categoryText)
         guard categoryText.isEmpty || category != nil else { return try await refuse("error.badRequest") }
+        let letter: LeaveDecisions.Letter
         do {
-            _ = try await LeaveDecisions.decide(
-                request, id: id, school: laestab, kind: kind, agreed: agreed,
-                reason: (form["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines), category: category)
+            letter = try await LeaveDecisions.decide(
+                request, id: id, school: laestab, kind: kind, agreed: agreed, reason: form["reason"] ?? "",
+                category: category
+            ).letter
         } catch StoreError.leave(let problem) {
             return try await refuse("error.leave.\(problem.key)")
         }
-        return Page.redirect(SiteURL.school(.leaveQueue, laestab, query: ["decided": "1"]))
+        let path =
+            [.noContact, .notMade].contains(letter)
+            ? SiteURL.school(.leaveQueue, laestab, query: ["decided": "1", "letter": letter.rawValue])
+            : SiteURL.school(.leaveQueue, laestab, query: ["decided": "1"])
+        return Page.redirect(path)
     }
 }
 
@@ -83,15 +97,30 @@ enum LeaveController {
 /// authority decides), nor does taking the pupil off the roll for an extended absence (no letter exists for it yet:
 /// the school writes).
 enum LeaveDecisions {
+    /// What became of the decision letter once the decision was recorded.
+    enum Letter: String, Sendable {
+        /// Made, and handed to the sending.
+        case made
+        /// No letter goes with this decision (a referral, off the roll).
+        case none
+        /// No parent to write to: the decision stands on the pupil's page.
+        case noContact = "no_contact"
+        /// The letter could not be made (the error is in the log by its type): the decision stands all the same.
+        case notMade = "not_made"
+    }
+
+    /// The one reason field's check, for the form and the API.
+    static let reasonField = TextField(name: "reason", limit: 1000)
+
     static func decide(
         _ request: Request, id: Int, school: LAESTAB, kind: LeaveDecision.Kind, agreed: DateRange?, reason: String,
         category: ExceptionalCategory?
-    ) async throws -> LeaveRequest {
-        guard reason.count <= 1000 else { throw StoreError.leave(.noReason) }
+    ) async throws -> (decided: LeaveRequest, letter: Letter) {
+        let reason = try reasonField.check(reason)
         let decided = try await request.context.store.decideLeave(
             id, school: school, kind: kind, agreed: agreed, reason: reason, category: category,
             limit: request.context.policy.holidayLimitSchoolDays, by: request.actor)
-        guard kind == .agreed || kind == .refused, let decision = decided.decision else { return decided }
+        guard kind == .agreed || kind == .refused, let decision = decided.decision else { return (decided, .none) }
         var details = [
             "holiday_from": decided.dates.start.iso, "holiday_to": decided.dates.end.iso, "holiday_reason": reason,
         ]
@@ -103,15 +132,21 @@ enum LeaveDecisions {
             details["holiday_agreed_to"] = decision.agreed?.end.iso
         default: details["holiday_decision"] = "refused"
         }
+        // The decision is committed: whatever happens to its letter now is reported as that, never as "nothing was
+        // changed".
         do {
             _ = try await request.context.letters.produce(
                 .holidayDecision, for: decided.upn, school: school, details: details, today: request.context.today,
                 by: request.actor, signatory: try request.signedIn.user.displayName)
             sendInBackground(request.context.letters, logger: request.logger)
+            return (decided, .made)
         } catch LetterProblem.noContact {
             // The decision stands and is on the pupil's page; with no contact to write to, no letter is made.
             request.logger.warning("a leave decision's letter had no contact to go to")
+            return (decided, .noContact)
+        } catch {
+            request.logger.error("a leave decision's letter was not made: \(String(reflecting: type(of: error)))")
+            return (decided, .notMade)
         }
-        return decided
     }
 }

@@ -30,9 +30,10 @@ enum PenaltyController {
                 text: request.text), request: request, status: status)
     }
 
-    /// Whether the reader sees a school's cases by name: governors see counts only, never a named pupil.
+    /// Whether the reader sees a school's cases by name: the access policy's rule, each grant judged alone
+    /// (governors see counts only, never a named pupil, whatever other role they hold).
     static func seesNames(_ request: Request, at laestab: LAESTAB) throws -> Bool {
-        try request.signedIn.grants.contains { $0.role != .governor && ($0.school == laestab || $0.school == nil) }
+        try request.signedIn.allows(.viewPenaltyCases, .school(laestab))
     }
 
     static func pupils(of cases: [PenaltyCase], store: Store) async throws -> [UPN: Pupil] {
@@ -78,7 +79,6 @@ enum PenaltyController {
     /// A case's kept pack, for staff who see the school's cases by name (governors see counts only).
     static func keptPack(_ request: Request) async throws -> KeptPenaltyPack {
         guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
-        guard try seesNames(request, at: laestab) else { throw Abort(.forbidden) }
         guard let id = request.parameters.get("id", as: Int.self),
             let found = try? await request.context.store.requirePenaltyCase(id), found.school == laestab,
             let kept = try await request.context.store.penaltyPack(case: id)
