@@ -259,11 +259,12 @@ public enum AccessPolicy {
     }
 
     /// Whether these grants may manage a user holding `other`: the education lead anyone, a head teacher
-    /// someone whose every role is at their own school.
+    /// someone whose every role is one of the school roles they give (`schoolRoles`) at their own school. An
+    /// authority's role (an education social worker covering the school, the lead, a patrol) is the lead's to
+    /// manage, even when its grant names the head's school.
     public static func mayManage(_ grants: [RoleGrant], user other: [RoleGrant]) -> Bool {
         if grants.contains(where: { $0.role == .educationLead }) { return true }
-        let schools = Set(grants.filter { $0.role == .headTeacher }.compactMap(\.school))
-        return !other.isEmpty && other.allSatisfy { $0.school.map(schools.contains) ?? false }
+        return !other.isEmpty && other.allSatisfy { mayGrant(grants, $0) }
     }
 
     /// The roles a head teacher gives at their own school; the authority's roles (the education lead, education

@@ -178,18 +178,22 @@ enum EswController {
         let panels = try await store.attendancePanels(case: id)
         let current = plans.last
         let today = request.context.today
+        // A pupil who has moved: the case is history here; the family's contacts now are the new school's.
+        let left = try await hasLeft(found, request: request)
+        let open = found.status == .allocated && !left
         // One plan at a time: another once the last has its outcome.
-        let mayStartPlan = found.status == .allocated && (current == nil || current?.outcome != nil)
+        let mayStartPlan = open && (current == nil || current?.outcome != nil)
         return try Page.render(
             EswCasePage(
-                title: text("esw.caseTitle", ["name": line.name]), notice: notice, error: error, line: line,
+                title: text("esw.caseTitle", ["name": line.name]),
+                notice: notice ?? (left ? text("esw.pupilLeft", [:]) : nil), error: error, line: line,
                 facts: try await facts(found, request: request),
                 timeline: PenaltyPackPage.timeline(steps, policy: request.context.policy, text: text),
                 contactsTitle: text("pupil.contacts", [:]),
-                contacts: try await store.contacts(of: found.upn).map { ContactWords.line($0, text: text) },
+                contacts: left ? [] : try await store.contacts(of: found.upn).map { ContactWords.line($0, text: text) },
                 logTitle: text("esw.logTitle", [:]),
                 log: found.events.map { EswWords.step($0, names: names, text: text) },
-                logAction: found.status == .allocated ? SiteURL.school(.logEsw, laestab, id: id) : nil,
+                logAction: open ? SiteURL.school(.logEsw, laestab, id: id) : nil,
                 closeAction: found.status == .allocated ? SiteURL.school(.closeEsw, laestab, id: id) : nil,
                 today: today.iso, words: EswWords(text: text),
                 plan: current.map { PlanView.make($0, school: laestab, caseID: id, today: today, text: text) },
@@ -197,7 +201,7 @@ enum EswController {
                 startPlanAction: mayStartPlan ? SiteURL.school(.startPlan, laestab, id: id) : nil,
                 planWords: PlanWords(text: text),
                 panels: panels.map { PanelView.make($0, school: laestab, caseID: id, today: today, text: text) },
-                schedulePanelAction: found.status == .allocated && panels.allSatisfy({ $0.attendance != nil })
+                schedulePanelAction: open && panels.allSatisfy({ $0.attendance != nil })
                     ? SiteURL.school(.schedulePanel, laestab, id: id) : nil, panelWords: PanelWords(text: text)),
             request: request, status: status)
     }
@@ -216,7 +220,7 @@ enum EswController {
                 request, notice: nil, error: request.text("esw.badEntry"), status: .unprocessableEntity)
         }
         return try await step(request, back: (laestab, id)) {
-            try await requireCase(request, id, at: laestab)
+            try await requireCase(request, id, at: laestab, newWork: true)
             _ = try await request.context.store.logEswEntry(
                 id, kind: kind, on: day, with: field("with"), outcome: field("outcome"),
                 nextStep: field("next_step").isEmpty ? nil : field("next_step"),
@@ -252,7 +256,7 @@ enum EswController {
                 request, notice: nil, error: request.text("plan.badForm"), status: .unprocessableEntity)
         }
         return try await step(request, back: (laestab, id)) {
-            try await requireCase(request, id, at: laestab)
+            try await requireCase(request, id, at: laestab, newWork: true)
             _ = try await request.context.store.startImprovementPlan(
                 case: id, start: start, targetPercent: target, schoolActions: field("school_actions"),
                 familyActions: field("family_actions"), pupilActions: field("pupil_actions"), by: request.actor)
@@ -302,7 +306,7 @@ enum EswController {
                 request, notice: nil, error: request.text("panel.badForm"), status: .unprocessableEntity)
         }
         return try await step(request, back: (laestab, id)) {
-            try await requireCase(request, id, at: laestab)
+            try await requireCase(request, id, at: laestab, newWork: true)
             let panel = try await request.context.store.schedulePanel(
                 case: id, sitting: sitting, members: members, by: request.actor)
             try await invite(request, .panelInvitation, to: panel, case: id)
@@ -383,6 +387,7 @@ enum EswController {
     static func currentPlan(_ request: Request, school laestab: LAESTAB, case id: Int) async throws
         -> ImprovementPlan
     {
+        try await requireCase(request, id, at: laestab, newWork: true)
         guard try await request.context.store.requireEswCase(id).school == laestab,
             let plan = try await request.context.store.improvementPlans(case: id).last
         else { throw Abort(.notFound) }
@@ -412,9 +417,19 @@ enum EswController {
         }
     }
 
-    /// The case must be the school's named in the path: the permission was asked of that school.
-    static func requireCase(_ request: Request, _ id: Int, at laestab: LAESTAB) async throws {
-        guard try await request.context.store.requireEswCase(id).school == laestab else { throw Abort(.notFound) }
+    /// The case must be the school's named in the path: the permission was asked of that school. New casework (a
+    /// contact logged, a plan, a panel) needs the pupil still on that school's roll: once they have moved, the case
+    /// is the former school's history, and new work belongs to the new school's ESW (the lead reallocates).
+    static func requireCase(_ request: Request, _ id: Int, at laestab: LAESTAB, newWork: Bool = false) async throws {
+        let found = try await request.context.store.requireEswCase(id)
+        guard found.school == laestab else { throw Abort(.notFound) }
+        if newWork, try await hasLeft(found, request: request) { throw Abort(.conflict, reason: "error.esw.pupilLeft") }
+    }
+
+    /// Whether the case's pupil is no longer on the roll of the case's school.
+    static func hasLeft(_ found: EswCase, request: Request) async throws -> Bool {
+        guard let stored = try await request.context.store.pupil(found.upn) else { return true }
+        return !stored.placement(on: request.context.today).currentSchools.contains(found.school)
     }
 
     static func caseTarget(_ request: Request) throws -> (LAESTAB, Int) {

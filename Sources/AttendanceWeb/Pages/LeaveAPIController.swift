@@ -202,7 +202,9 @@ enum LeaveAPIController {
             guard let standing = try await store.leaveRequest(id) else { throw error }
             let (_, key, _) = PageErrorMiddleware.describe(error)
             let response = try APIController.json(
-                Conflict(error: request.context.strings(key, request.language), standing: try await dto(standing, store: store)))
+                Conflict(
+                    error: request.context.strings(key, request.language),
+                    standing: try await dto(standing, store: store)))
             response.status = .conflict
             return response
         }

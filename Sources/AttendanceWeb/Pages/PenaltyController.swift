@@ -121,7 +121,10 @@ enum PenaltyController {
     }
 
     @Sendable static func queue(_ request: Request) async throws -> Response {
-        let notice = request.query[String.self, at: "saved"] != nil ? request.text("penalty.saved") : nil
+        let lettersNotMade = request.query[String.self, at: "letters"] == "not_made"
+        let notice =
+            request.query[String.self, at: "saved"] == nil
+            ? nil : request.text(lettersNotMade ? "penalty.issuedLettersNotMade" : "penalty.saved")
         return try await renderQueue(request, notice: notice, error: nil, status: .ok)
     }
 
@@ -219,17 +222,27 @@ enum PenaltyController {
     @Sendable static func issue(_ request: Request) async throws -> Response {
         guard let id = request.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
         let form = try request.content.decode([String: String].self)
+        // A notice is served on the day it is recorded or before, never ahead.
         guard let method = ServiceMethod(rawValue: form["method"] ?? ""),
-            let issuedOn = LocalDate(entered: form["issued_on"] ?? "")
+            let issuedOn = LocalDate(entered: form["issued_on"] ?? ""), issuedOn <= request.context.today
         else {
             return try await renderQueue(
                 request, notice: nil, error: request.text("error.badRequest"), status: .unprocessableEntity)
         }
-        return try await step(request, back: nil) {
-            let issued = try await request.context.store.issuePenaltyNotices(
+        var issued: PenaltyCase?
+        let answer = try await step(request, back: nil) {
+            issued = try await request.context.store.issuePenaltyNotices(
                 id, method: method, issuedOn: issuedOn, policy: request.context.policy, by: request.actor)
-            try await produceNotices(issued, request: request)
         }
+        guard let issued else { return answer }
+        // The notices are recorded: a failure to make their letters is reported as that, not as nothing done.
+        do {
+            try await produceNotices(issued, request: request)
+        } catch {
+            request.logger.error("penalty notices' letters were not made: \(String(reflecting: type(of: error)))")
+            return Page.redirect(SiteURL.penaltyQueue.path(query: ["saved": "1", "letters": "not_made"]))
+        }
+        return answer
     }
 
     /// Each parent's notice as a kept letter in their language, from the record: its number, the term so far, the
@@ -266,7 +279,8 @@ enum PenaltyController {
         let reference = (form["reference"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         // "60", "60.00" or "£60", as a person types it.
         let typed = (form["amount"] ?? "").replacingOccurrences(of: "£", with: "").trimmingCharacters(in: .whitespaces)
-        guard let pounds = Decimal(string: typed), let paidOn = LocalDate(entered: form["paid_on"] ?? ""),
+        guard let pounds = Decimal(string: typed), pounds >= 0, pounds <= 10_000,
+            let paidOn = LocalDate(entered: form["paid_on"] ?? ""), paidOn <= request.context.today,
             !reference.isEmpty, reference.count <= 100
         else {
             return try await renderQueue(
