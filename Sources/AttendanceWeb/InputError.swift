@@ -38,3 +38,13 @@ struct TextField: Sendable {
         return date
     }
 }
+
+/// The free-text fields that a form and the API share, each checked once, the same way, wherever it arrives.
+enum Fields {
+    static let leaveReason = TextField(name: "reason", limit: 1000)
+    static let leaveDetails = TextField(name: "details", limit: 2000)
+    static let leaveSiblings = TextField(name: "siblings", limit: 500)
+    static let absenceNote = TextField(name: "note", limit: 1000)
+    static let contactName = TextField(name: "contact", limit: 200)
+    static let contactNotes = TextField(name: "notes", limit: 2000)
+}

@@ -20,6 +20,11 @@ struct AuthorizationMiddleware: AsyncMiddleware {
             request.logger.error("route \(request.route?.description ?? "?") declares no permission; refused")
             throw Abort(.forbidden)
         }
+        // An API call with no one signed in is refused as unauthenticated before anything else is asked of it (a
+        // form's CSRF token means nothing to a token caller).
+        if rule.permission != .anyone && request.principal == nil && request.isAPI {
+            throw Abort(.unauthorized, reason: "error.unauthorized")
+        }
         if request.method != .GET && request.method != .HEAD && request.principal?.viaToken != true {
             try await checkCSRF(request)
         }

@@ -85,7 +85,8 @@ enum FamilyController {
         let to = (form["to"] ?? "").isEmpty ? from : LocalDate(entered: form["to"] ?? "")
         guard let from, let to, let dates = DateRange(from, to),
             let part = AbsenceReport.Part(rawValue: form["part"] ?? ""),
-            let reason = AbsenceReport.Reason(rawValue: form["reason"] ?? "")
+            let reason = AbsenceReport.Reason(rawValue: form["reason"] ?? ""),
+            let note = try? Fields.absenceNote.check(form["note"] ?? "")
         else {
             return try await PupilController.render(
                 request, familyError: request.text("error.badReport"), status: .unprocessableEntity)
@@ -93,8 +94,7 @@ enum FamilyController {
         do {
             _ = try await request.context.store.reportAbsence(
                 for: placement.upn, dates: dates, part: part, reason: reason,
-                note: (form["note"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines),
-                today: request.context.today, by: request.actor)
+                note: note, today: request.context.today, by: request.actor)
         } catch StoreError.badReport {
             return try await PupilController.render(
                 request, familyError: request.text("error.badReport"), status: .unprocessableEntity)
@@ -131,13 +131,23 @@ enum FamilyController {
         else { return try await refuse("error.leave.badRange") }
         let category = ExceptionalCategory(rawValue: typed.category)
         guard typed.category.isEmpty || category != nil else { return try await refuse("error.badRequest") }
-        guard typed.details.count <= 2000, typed.reason.count <= 1000, typed.siblings.count <= 500 else {
-            return try await refuse("error.badRequest")
+        let reason: String
+        let details: String
+        let siblings: String
+        do {
+            reason = try Fields.leaveReason.check(typed.reason)
+            details = try Fields.leaveDetails.check(typed.details)
+            siblings = try Fields.leaveSiblings.check(typed.siblings)
+        } catch {
+            let (_, key, field) = PageErrorMiddleware.describe(error)
+            return try await renderAsk(
+                request, typed: typed, error: request.text(key) + (field.map { " (\($0))" } ?? ""),
+                status: .unprocessableEntity)
         }
         do {
             _ = try await request.context.store.requestLeave(
-                for: placement.upn, dates: dates, reason: typed.reason.trimmingCharacters(in: .whitespacesAndNewlines),
-                category: category, details: typed.details, siblings: typed.siblings, by: request.actor)
+                for: placement.upn, dates: dates, reason: reason, category: category, details: details,
+                siblings: siblings, by: request.actor)
         } catch StoreError.leave(let problem) {
             return try await refuse("error.leave.\(problem.key)")
         }

@@ -136,7 +136,7 @@ enum LeaveAPIController {
         }
         let report = try await request.context.store.reportAbsence(
             for: placement.upn, dates: try range(body.from, body.to), part: part, reason: reason,
-            note: body.note ?? "", today: request.context.today, by: request.actor)
+            note: try Fields.absenceNote.check(body.note ?? ""), today: request.context.today, by: request.actor)
         let response = try APIController.json([
             "id": String(report.id), "proposed_code": report.proposedCode ?? "", "status": "reported",
         ])
@@ -168,9 +168,10 @@ enum LeaveAPIController {
             shape: "{\"from\", \"to\", \"reason\", \"exceptional_category\", \"details\"}")
         let store = request.context.store
         let leave = try await store.requestLeave(
-            for: placement.upn, dates: try range(body.from, body.to), reason: body.reason,
-            category: try category(body.exceptionalCategory), details: body.details ?? "",
-            siblings: body.siblings ?? "", by: request.actor)
+            for: placement.upn, dates: try range(body.from, body.to), reason: try Fields.leaveReason.check(body.reason),
+            category: try category(body.exceptionalCategory),
+            details: try Fields.leaveDetails.check(body.details ?? ""),
+            siblings: try Fields.leaveSiblings.check(body.siblings ?? ""), by: request.actor)
         let response = try APIController.json(try await dto(leave, store: store))
         response.status = .created
         return response

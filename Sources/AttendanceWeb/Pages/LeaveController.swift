@@ -109,14 +109,11 @@ enum LeaveDecisions {
         case notMade = "not_made"
     }
 
-    /// The one reason field's check, for the form and the API.
-    static let reasonField = TextField(name: "reason", limit: 1000)
-
     static func decide(
         _ request: Request, id: Int, school: LAESTAB, kind: LeaveDecision.Kind, agreed: DateRange?, reason: String,
         category: ExceptionalCategory?
     ) async throws -> (decided: LeaveRequest, letter: Letter) {
-        let reason = try reasonField.check(reason)
+        let reason = try Fields.leaveReason.check(reason)
         let decided = try await request.context.store.decideLeave(
             id, school: school, kind: kind, agreed: agreed, reason: reason, category: category,
             limit: request.context.policy.holidayLimitSchoolDays, by: request.actor)

@@ -167,8 +167,9 @@ enum OfficeController {
         guard let upn = form["upn"].flatMap({ try? UPN($0) }),
             let method = form["method"].flatMap(ContactAttempt.Method.init(rawValue:)),
             let outcome = form["outcome"].flatMap(ContactAttempt.Outcome.init(rawValue:)),
-            let contact = form["contact"], !contact.isEmpty
+            let typedContact = form["contact"], !typedContact.isEmpty
         else { throw Abort(.badRequest, reason: "upn, method, contact and outcome are needed") }
+        let contact = try Fields.contactName.check(typedContact)
         let store = request.context.store
         let school = try await store.requireSchool(laestab)
         // Only the school the pupil is on the roll of chases their absence.
@@ -187,10 +188,7 @@ enum OfficeController {
         if let code, store.codes[code] == nil {
             throw Abort(.unprocessableEntity, reason: "code: " + request.text("register.unknownCode", ["code": code]))
         }
-        let notes = form["notes"].map { $0.trimmingCharacters(in: .whitespaces) }
-        guard contact.count <= 200, (notes ?? "").count <= 2000 else {
-            throw Abort(.unprocessableEntity, reason: "notes: " + request.text("actions.noteTooLong"))
-        }
+        let notes = try form["notes"].map { try Fields.contactNotes.check($0) }
         try await store.logContactAttempt(
             upn: upn, school: school.school.laestab, date: date, method: method, contactName: contact, outcome: outcome,
             notes: notes, proposedCode: code, by: request.actor)
