@@ -4,6 +4,7 @@ import AttendanceInterop
 import AttendanceLetters
 import Foundation
 import Logging
+import SQLKit
 import Testing
 import VaporTesting
 
@@ -36,12 +37,48 @@ extension WebConfiguration {
     }
 }
 
+/// The databases a web test may run on: SQLite in memory always, PostgreSQL (a schema of the test's own) when
+/// TEST_POSTGRES_URL is set.
+enum WebTestDatabase: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite, postgres
+
+    static var available: [WebTestDatabase] {
+        ProcessInfo.processInfo.environment["TEST_POSTGRES_URL"] == nil ? [.sqlite] : [.sqlite, .postgres]
+    }
+
+    var testDescription: String { rawValue }
+}
+
 /// An application over a fresh in-memory store holding a small three-school demo authority and its demo
 /// accounts, shut down even on failure.
-func withWebApp(demoMode: Bool = true, _ test: (Application, Store) async throws -> Void) async throws {
+func withWebApp(
+    demoMode: Bool = true, on database: WebTestDatabase = .sqlite, _ test: (Application, Store) async throws -> Void
+) async throws {
     var logger = Logger(label: "test")
     logger.logLevel = .critical
-    let store = try Store(location: .sqliteMemory, logger: logger)
+    guard database == .postgres, let url = ProcessInfo.processInfo.environment["TEST_POSTGRES_URL"] else {
+        try await withWebApp(demoMode: demoMode, store: try Store(location: .sqliteMemory, logger: logger), test)
+        return
+    }
+    let schema = "w_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+    let admin = try Store(location: .postgres(url: url, searchPath: nil), logger: logger)
+    try await admin.sql.raw("CREATE SCHEMA \(ident: schema)").run()
+    do {
+        try await withWebApp(
+            demoMode: demoMode, store: try Store(location: .postgres(url: url, searchPath: schema), logger: logger),
+            test)
+    } catch {
+        try? await admin.sql.raw("DROP SCHEMA \(ident: schema) CASCADE").run()
+        await admin.shutdown()
+        throw error
+    }
+    try await admin.sql.raw("DROP SCHEMA \(ident: schema) CASCADE").run()
+    await admin.shutdown()
+}
+
+private func withWebApp(demoMode: Bool, store: Store, _ test: (Application, Store) async throws -> Void)
+    async throws
+{
     do {
         try await store.migrate()
         try await store.loadDemo(

@@ -1,0 +1,114 @@
+import AttendanceCore
+import Foundation
+import Testing
+import VaporTesting
+
+@testable import AttendanceStore
+@testable import AttendanceWeb
+
+/// Two clicks make one decision: decisions fired at once, on SQLite and on PostgreSQL, record exactly one step (and
+/// one letter), and the rest are refused with nothing written.
+@Suite struct ConcurrentDecisionTests {
+    /// Sends the same kind of request `count` times at once and returns the statuses.
+    static func atOnce(
+        _ count: Int, _ send: @escaping @Sendable (Int) async throws -> TestingHTTPResponse
+    ) async throws -> [HTTPStatus] {
+        try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+            for index in 0..<count { group.addTask { try await send(index).status } }
+            var statuses: [HTTPStatus] = []
+            for try await status in group { statuses.append(status) }
+            return statuses
+        }
+    }
+
+    /// A form posted with a signed-in browser's cookie and token, as another tab of the same browser would.
+    static func post(_ app: Application, as browser: Browser, _ path: String, _ form: [String: String])
+        async throws -> TestingHTTPResponse
+    {
+        var fields = form
+        fields["csrf"] = browser.csrf
+        let body = fields.sorted { $0.key < $1.key }
+            .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
+            .joined(separator: "&")
+        let headers: HTTPHeaders = [
+            "Content-Type": "application/x-www-form-urlencoded", "Cookie": browser.cookie,
+        ]
+        return try await app.testing().sendRequest(.POST, path, headers: headers, body: ByteBuffer(string: body))
+    }
+
+    @Test(arguments: WebTestDatabase.available)
+    func eightLeaveDecisionsAtOnceMakeOneDecisionAndOneLetter(_ database: WebTestDatabase) async throws {
+        try await withWebApp(on: database) { app, store in
+            let child = try #require(try await store.user(email: "parent@demo.example")?.grants.first?.child)
+            let leave = try await store.requestLeave(
+                for: child, dates: DateRange(LocalDate(iso: "2026-11-30")!, LocalDate(iso: "2026-12-01")!)!,
+                reason: "A wedding", category: nil, details: "", siblings: "", by: AuditActor("parent@demo.example"))
+            let head = try await HardeningFindingsTests.token(store, "head@demo.example")
+            let statuses = try await Self.atOnce(8) { index in
+                let body =
+                    index % 2 == 0
+                    ? #"{"decision":"agreed","from":"2026-11-30","to":"2026-12-01","reason":"Agreed"}"#
+                    : #"{"decision":"refused","reason":"Not exceptional"}"#
+                return try await HardeningFindingsTests.api(
+                    app, .POST, "/api/leave-requests/\(leave.id)/decision", token: head, body: body)
+            }
+            #expect(statuses.filter { $0 == .ok }.count == 1, "\(statuses)")
+            #expect(statuses.filter { $0 == .conflict }.count == 7, "\(statuses)")
+            let decisions = try await store.searchAudit(AuditQuery(upn: child)).filter { $0.action == "leave.decision" }
+            #expect(decisions.count == 1)
+            let letters = try await store.letters(of: child).filter { $0.kind == .holidayDecision }
+            #expect(letters.count == 1)
+            // The register holds the one decision's marks: H on both days if agreed, nothing if refused.
+            let decided = try #require(try await store.leaveRequest(leave.id))
+            let marks = try await store.marks(of: child, in: leave.dates).map(\.mark.code)
+            #expect(decided.status == .agreed ? marks.allSatisfy { $0 == "H" } && !marks.isEmpty : marks.isEmpty)
+        }
+    }
+
+    @Test(arguments: WebTestDatabase.available)
+    func penaltyStepsAtOnceRecordOneStepEach(_ database: WebTestDatabase) async throws {
+        try await withWebApp(on: database) { app, store in
+            let (found, _) = try await PenaltyWebTests.warnedCase(store)
+            var head = try await Browser.signedIn(app, as: .headTeacher)
+            try await head.get(SiteURL.school(.schoolPenalties, mainSchool))
+            let request = SiteURL.school(.requestPenalty, mainSchool, id: found.id)
+            let requests = try await Self.atOnce(4) { [head] _ in
+                try await Self.post(app, as: head, request, ["engagement": "Unanswered", "equality": "None known"])
+            }
+            #expect(requests.filter { $0 == .seeOther }.count == 1, "\(requests)")
+            #expect(requests.allSatisfy { $0.code < 500 }, "\(requests)")
+            var lead = try await Browser.signedIn(app, as: .educationLead)
+            try await lead.get(SiteURL.penaltyQueue.path())
+            let decision = SiteURL.decidePenalty.path(["id": String(found.id)])
+            let decisions = try await Self.atOnce(8) { [lead] index in
+                try await Self.post(
+                    app, as: lead, decision,
+                    ["decision": index % 2 == 0 ? "approve" : "decline", "reason": "Weighed the record"])
+            }
+            #expect(decisions.filter { $0 == .seeOther }.count == 1, "\(decisions)")
+            #expect(decisions.allSatisfy { $0.code < 500 }, "\(decisions)")
+            var steps = try await store.requirePenaltyCase(found.id).events.map(\.step)
+            #expect(steps.filter { ["request", "approve", "decline"].contains($0) }.count == 2, "\(steps)")
+            guard try await store.requirePenaltyCase(found.id).status == .approved else { return }
+            let issue = SiteURL.issuePenalty.path(["id": String(found.id)])
+            let issues = try await Self.atOnce(4) { [lead] _ in
+                try await Self.post(app, as: lead, issue, ["method": "hand", "issued_on": testToday.iso])
+            }
+            #expect(issues.filter { $0 == .seeOther }.count == 1, "\(issues)")
+            #expect(issues.allSatisfy { $0.code < 500 }, "\(issues)")
+            let issued = try await store.requirePenaltyCase(found.id)
+            let parents = try await store.contacts(of: found.upn).filter(\.receivesPenaltyNotice).count
+            #expect(issued.notices.count == parents)
+            let notice = try #require(issued.notices.first)
+            let pay = SiteURL.payPenalty.path(["id": String(notice.id)])
+            let payments = try await Self.atOnce(4) { [lead] index in
+                try await Self.post(
+                    app, as: lead, pay, ["amount": "60", "paid_on": testToday.iso, "reference": "WX-\(index)"])
+            }
+            #expect(payments.filter { $0 == .seeOther }.count == 1, "\(payments)")
+            #expect(payments.allSatisfy { $0.code < 500 }, "\(payments)")
+            steps = try await store.requirePenaltyCase(found.id).events.map(\.step)
+            #expect(steps.filter { $0 == "pay" }.count == 1 && steps.filter { $0 == "issue" }.count == 1, "\(steps)")
+        }
+    }
+}
