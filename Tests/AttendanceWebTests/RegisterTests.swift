@@ -321,7 +321,7 @@ extension RegisterTests {
             let unknown = try await head.get("/registers/\(mainSchool)/7Z/\(testToday)/AM")
             #expect(unknown.status == .notFound && unknown.body.string.contains("no such form at this school"))
             let badDate = try await head.get("\(base)/2026-13-45/AM")
-            #expect(badDate.status == .notFound && badDate.body.string.contains("does not name a date"))
+            #expect(badDate.status == .badRequest && badDate.body.string.contains("does not name a date"))
             let badSession = try await head.get("\(base)/\(testToday)/XX")
             #expect(badSession.status == .notFound && badSession.body.string.contains("morning or afternoon"))
             // A head may enter planned absences ahead: the day to come is open to them, saying so.

@@ -1,3 +1,4 @@
+import AttendanceAccounts
 import AttendanceCore
 import Foundation
 import Testing
@@ -159,8 +160,17 @@ import VaporTesting
             let leave = try await store.requestLeave(
                 for: pupils.child, dates: DateRange(LocalDate(iso: "2026-12-01")!, LocalDate(iso: "2026-12-02")!)!,
                 reason: "A wedding", category: nil, details: "", siblings: "", by: AuditActor("parent@demo.example"))
+            // An authority's account whose grant names the main school (an ESW covering it): the lead's to manage,
+            // never the head's.
+            try await store.createUser(
+                email: "covering-esw@example.org", displayName: "Covering ESW",
+                passwordHash: try testPasswords.hash("not-used"), mustChangePassword: false,
+                grants: [RoleGrant(role: .educationSocialWorker, school: mainSchool)], by: AuditActor("test"))
+            let coveringESW = try #require(try await store.user(email: "covering-esw@example.org")).id
             // Path patterns the matrix covers: a new route with no row here fails the test.
             var covered = Set<String>()
+            // Every request each role sent, with the answer expected: a person with two roles is checked against them.
+            var walked: [Role: [WalkedRow]] = [:]
             for role in Role.allCases {
                 var browser = try await Browser.signedIn(app, as: role)
                 func expect(
@@ -168,6 +178,8 @@ import VaporTesting
                     status: HTTPStatus? = nil
                 ) async throws {
                     covered.insert("\(method) \(pattern)")
+                    walked[role, default: []].append(
+                        WalkedRow(method: method, path: path, form: form, status: status, allowed: allowed))
                     let response =
                         method == "GET" ? try await browser.get(path) : try await browser.post(path, form)
                     if let status, allowed {
@@ -258,6 +270,10 @@ import VaporTesting
                         "POST", "/users/:id/\(action)", "/users/999999/\(action)",
                         allowed: Self.mayAudit.contains(role),
                         status: .notFound)
+                    // The ESW covering the head's school: the lead's alone, not the head's.
+                    try await expect(
+                        "POST", "/users/:id/\(action)", "/users/\(coveringESW)/\(action)",
+                        allowed: role == .educationLead)
                 }
                 let listAllowed = [.formTutor, .headOfYear].contains(role) || Self.office.contains(role)
                 try await expect("GET", "/registers", "/registers", allowed: listAllowed)
@@ -370,6 +386,16 @@ import VaporTesting
                         "POST", "/schools/:laestab/pupils/:upn/esw-referral",
                         base + "/pupils/\(UPN.make(la: 665, estab: 4001, year: 25, serial: 999))/esw-referral",
                         allowed: desk, status: .notFound)
+                    // A pupil who has moved on: their former school neither refers them to the ESW service nor to
+                    // the Community Paediatrician (the permission passes; the pupil is on no roll of this school).
+                    if school == mainSchool {
+                        try await expect(
+                            "POST", "/schools/:laestab/pupils/:upn/esw-referral",
+                            base + "/pupils/\(leaver)/esw-referral", allowed: desk, status: .notFound)
+                        try await expect(
+                            "POST", "/schools/:laestab/pupils/:upn/paediatric-referral",
+                            base + "/pupils/\(leaver)/paediatric-referral", allowed: medicalWorks, status: .notFound)
+                    }
                     // Leaving the roll and missing education: the school's office and leaders.
                     // (An unknown pupil: the take-off form is refused first, the referral finds no such pupil.)
                     for (action, status) in [
@@ -477,6 +503,44 @@ import VaporTesting
                 try await browser.get("/")
                 try await expect("POST", "/sign-out", "/sign-out", allowed: true, status: .seeOther)
             }
+            // A person holding two roles is judged grant by grant, never merged: allowed exactly where one of their
+            // roles alone is allowed, on every route either role was asked. The governor who is also a parent:
+            // Named as the school's records name the child's first contact, as the demo parent is (a parent changes
+            // only their own contact details).
+            let contactName = try #require(
+                try await store.contacts(of: pupils.child).min(by: { $0.priority < $1.priority })
+            ).name
+            try await store.createUser(
+                email: "governor-parent@example.org", displayName: contactName,
+                passwordHash: try testPasswords.hash("two-roles"), mustChangePassword: false,
+                grants: [
+                    RoleGrant(role: .governor, school: mainSchool), RoleGrant(role: .parent, child: pupils.child),
+                ],
+                by: AuditActor("test"))
+            var person = Browser(app)
+            #expect(try await person.signIn("governor-parent@example.org", "two-roles").status == .seeOther)
+            try await person.get("/")
+            let roles: [Role] = [.governor, .parent]
+            var asked = Set<String>()
+            for row in roles.flatMap({ walked[$0] ?? [] })
+            where !["/sign-in", "/sign-out"].contains(row.path) && asked.insert("\(row.method) \(row.path)").inserted {
+                let answers = roles.compactMap { role in
+                    walked[role]?.first { $0.method == row.method && $0.path == row.path }
+                }
+                let allowing = answers.first { $0.allowed }
+                let response =
+                    row.method == "GET" ? try await person.get(row.path) : try await person.post(row.path, row.form)
+                if let allowing, let status = allowing.status {
+                    #expect(response.status == status, "governor and parent: \(row.method) \(row.path)")
+                } else if allowing != nil {
+                    #expect(
+                        response.status != .forbidden && (row.method != "GET" || response.status == .ok),
+                        "governor and parent: \(row.method) \(row.path): \(response.status)")
+                } else {
+                    #expect(response.status == .forbidden, "governor and parent: \(row.method) \(row.path)")
+                }
+                #expect(response.status.code < 500, "governor and parent: \(row.method) \(row.path)")
+            }
             let routes = Set(
                 app.routes.all.map { "\($0.method.rawValue) /" + $0.path.map(\.description).joined(separator: "/") })
             #expect(
@@ -545,4 +609,13 @@ import VaporTesting
             }
         }
     }
+}
+
+/// One request of the matrix's walk for a role, and the answer it expects.
+struct WalkedRow {
+    let method: String
+    let path: String
+    let form: [String: String]
+    let status: HTTPStatus?
+    let allowed: Bool
 }

@@ -59,8 +59,9 @@ enum RegisterController {
         let calendar: SchoolCalendar
     }
 
-    /// The register the address names. A date or session that cannot be read, or a form with nobody on roll that
-    /// day, is a plain "not found" saying which; never an empty register.
+    /// The register the address names. A date that cannot be read (or is outside 1990–2100) is a bad request
+    /// saying so; a session that cannot be read, or a form with nobody on roll that day, is a plain "not found"
+    /// saying which; never an empty register.
     static func context(_ request: Request) async throws -> Context {
         guard case .registrationGroup(let placement) = request.target else { throw Abort(.notFound) }
         guard let date = request.parameters.get("date").flatMap({ LocalDate(entered: $0) }) else {
