@@ -24,6 +24,24 @@ enum APIController {
             case attendancePercent = "attendance_percent"
             case persistentAbsencePupils = "persistent_absence_pupils"
         }
+
+        /// The percentage and band are written as null when no session was possible, as the document says (the
+        /// key is always there).
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(laestab, forKey: .laestab)
+            try container.encode(name, forKey: .name)
+            try container.encode(from, forKey: .from)
+            try container.encode(to, forKey: .to)
+            try container.encode(pupils, forKey: .pupils)
+            try container.encode(possible, forKey: .possible)
+            try container.encode(attended, forKey: .attended)
+            try container.encode(authorised, forKey: .authorised)
+            try container.encode(unauthorised, forKey: .unauthorised)
+            try container.encode(attendancePercent, forKey: .attendancePercent)
+            try container.encode(band, forKey: .band)
+            try container.encode(persistentAbsencePupils, forKey: .persistentAbsencePupils)
+        }
     }
 
     static func range(_ request: Request) throws -> DateRange {
