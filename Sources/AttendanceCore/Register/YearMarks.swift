@@ -28,9 +28,12 @@ public struct YearMarks: Hashable, Sendable {
         set { bytes[slot] = newValue }
     }
 
-    public mutating func set(_ code: AttendanceCode?, at session: SchoolSession) {
-        precondition(session.date.academicYear == academicYear, "session \(session) is not in \(academicYear)")
+    /// Sets a session's code; a session of another year is not this string's to hold, and is refused (false).
+    @discardableResult
+    public mutating func set(_ code: AttendanceCode?, at session: SchoolSession) -> Bool {
+        guard session.date.academicYear == academicYear else { return false }
         self[session] = code?.id ?? 0
+        return true
     }
 
     /// The slot range covering a date range clipped to this year, or nil when they do not meet.
