@@ -104,9 +104,11 @@ extension Store {
         else { throw StoreError.notFound("a proposal waiting for confirmation") }
         let upn = try UPN(try row.decode(column: "upn", as: String.self))
         let pupilID = try row.decode(column: "pupil_id", as: Int.self)
+        guard let laestab = try await schools().first(where: { $0.id == schoolID })?.school.laestab else {
+            throw StoreError.notFound("school")
+        }
         // After Letter 3, illness or an appointment is authorised only with the medical evidence recorded.
         if let proposed = codes[code],
-            let laestab = try await schools().first(where: { $0.id == schoolID })?.school.laestab,
             MedicalEvidenceRule.needsEvidence(
                 proposed, on: date,
                 letter3Sent: try await letter3Sent(upn: upn, school: laestab, year: date.academicYear),
@@ -119,15 +121,18 @@ extension Store {
         let notes = try row.decode(column: "notes", as: String?.self) ?? ""
         let reason =
             "reason from parent (\(try row.decode(column: "recorded_by", as: String.self))): \(notes); confirmed by \(actor.name)"
-        try await writeMarks(
-            marks.map {
-                MarkEntry(
-                    pupilID: pupilID, schoolID: schoolID, mark: Mark(upn: upn, session: $0.mark.session, code: code),
-                    expected: .code(noReason))
-            }, by: actor, reason: reason, at: now)
-        try await sql.update("contact_attempts").set("confirmed_by", to: actor.name).set(
-            "confirmed_at", to: Timestamp.text(now)
-        )
-        .where("id", .equal, attemptID).run()
+        let entries = marks.map {
+            MarkEntry(
+                pupilID: pupilID, schoolID: schoolID, mark: Mark(upn: upn, session: $0.mark.session, code: code),
+                expected: .code(noReason))
+        }
+        // The confirmation and its marks in one transaction, the confirmation first: two clicks confirm once.
+        try await transaction { db in
+            try await db.update("contact_attempts").set("confirmed_by", to: actor.name)
+                .set("confirmed_at", to: Timestamp.text(now))
+                .where("id", .equal, attemptID).where("confirmed_by", .is, SQLLiteral.null).changeStanding()
+            _ = try await self.writeMarks(
+                entries, by: actor, reason: reason, at: now, laestabs: [schoolID: laestab], on: db)
+        }
     }
 }

@@ -111,4 +111,39 @@ import VaporTesting
             #expect(steps.filter { $0 == "pay" }.count == 1 && steps.filter { $0 == "issue" }.count == 1, "\(steps)")
         }
     }
+
+    @Test(arguments: WebTestDatabase.available)
+    func eswClosesAndAbsenceConfirmationsAtOnceRecordOnce(_ database: WebTestDatabase) async throws {
+        try await withWebApp(on: database) { app, store in
+            let pupil = try #require(try await onRollToday(store).first)
+            let found = try await store.referToEsw(
+                pupil.upn, school: mainSchool, source: .school, notes: "Letters unanswered", concerns: "",
+                on: testToday, by: AuditActor("office@demo.example"))
+            _ = try await store.allocateEswCase(found.id, to: "esw@demo.example", by: AuditActor("lead@demo.example"))
+            var esw = try await Browser.signedIn(app, as: .educationSocialWorker)
+            try await esw.get(SiteURL.school(.eswCase, mainSchool, id: found.id))
+            let close = SiteURL.school(.closeEsw, mainSchool, id: found.id)
+            let closes = try await Self.atOnce(8) { [esw] _ in
+                try await Self.post(app, as: esw, close, ["outcome": "improved", "reason": "Attending again"])
+            }
+            #expect(closes.filter { $0 == .seeOther }.count == 1, "\(closes)")
+            #expect(closes.allSatisfy { $0.code < 500 }, "\(closes)")
+            #expect(try await store.requireEswCase(found.id).events.filter { $0.step == "close" }.count == 1)
+            // A parent's report of illness today, confirmed by the head from eight tabs at once.
+            let child = try #require(try await store.user(email: "parent@demo.example")?.grants.first?.child)
+            let report = try await store.reportAbsence(
+                for: child, dates: DateRange(day: testToday), part: .whole, reason: .illness, note: "",
+                today: testToday, by: AuditActor("parent@demo.example"))
+            var head = try await Browser.signedIn(app, as: .headTeacher)
+            try await head.get("/schools/\(mainSchool)/office")
+            let confirm = "/schools/\(mainSchool)/office/reports/\(report.id)/confirm"
+            let confirms = try await Self.atOnce(8) { [head] _ in
+                try await Self.post(app, as: head, confirm, ["code": "I"])
+            }
+            #expect(confirms.filter { $0 == .seeOther }.count == 1, "\(confirms)")
+            #expect(confirms.allSatisfy { $0.code < 500 }, "\(confirms)")
+            let audit = try await store.searchAudit(AuditQuery(upn: child)).filter { $0.action == "absence.confirm" }
+            #expect(audit.count == 1)
+        }
+    }
 }
