@@ -196,18 +196,21 @@ import VaporTesting
         }
     }
 
-    // 8. A head manages only their school's staff: an ESW covering the school is the lead's.
+    // 8. A head manages only their school's staff: an ESW covering only that school is still the lead's.
     @Test func aHeadCannotResetTheSchoolsEducationSocialWorker() async throws {
         try await withWebApp { app, store in
-            let esw = try #require(try await store.user(email: "esw@demo.example"))
+            var covering = try await Self.person(
+                app, store, "covering-esw@example.org", [RoleGrant(role: .educationSocialWorker, school: mainSchool)])
+            #expect(try await covering.get(SiteURL.eswCaseload.path()).status == .ok)
+            let esw = try #require(try await store.user(email: "covering-esw@example.org"))
             var head = try await Browser.signedIn(app, as: .headTeacher)
             let users = try await head.get("/users")
-            #expect(!users.body.string.contains("esw@demo.example"))
+            #expect(!users.body.string.contains("covering-esw@example.org"))
             for action in ["reset", "revoke-tokens", "deactivate"] {
                 #expect(try await head.post("/users/\(esw.id)/\(action)", [:]).status == .forbidden, "\(action)")
             }
             var again = Browser(app)
-            #expect(try await again.signIn("esw@demo.example", "demo-esw").status == .seeOther)
+            #expect(try await again.signIn("covering-esw@example.org", "test-password").status == .seeOther)
             // The school's own staff are still the head's to manage.
             let tutor = try #require(try await store.user(email: "tutor@demo.example"))
             #expect(try await head.post("/users/\(tutor.id)/reset", [:]).status != .forbidden)
