@@ -116,10 +116,7 @@ import VaporTesting
     func eswClosesAndAbsenceConfirmationsAtOnceRecordOnce(_ database: WebTestDatabase) async throws {
         try await withWebApp(on: database) { app, store in
             let pupil = try #require(try await onRollToday(store).first)
-            let found = try await store.referToEsw(
-                pupil.upn, school: mainSchool, source: .school, notes: "Letters unanswered", concerns: "",
-                on: testToday, by: AuditActor("office@demo.example"))
-            _ = try await store.allocateEswCase(found.id, to: "esw@demo.example", by: AuditActor("lead@demo.example"))
+            let found = try await HardeningFindingsTests.allocatedEswCase(store, for: pupil.upn)
             var esw = try await Browser.signedIn(app, as: .educationSocialWorker)
             try await esw.get(SiteURL.school(.eswCase, mainSchool, id: found.id))
             let close = SiteURL.school(.closeEsw, mainSchool, id: found.id)

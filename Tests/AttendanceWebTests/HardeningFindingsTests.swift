@@ -41,6 +41,24 @@ import VaporTesting
         return browser
     }
 
+    /// A case the office referred today for a main-school pupil, allocated to the demo ESW.
+    static func allocatedEswCase(_ store: Store, for upn: UPN) async throws -> EswCase {
+        let found = try await store.referToEsw(
+            upn, school: mainSchool, source: .school, notes: "Letters unanswered", concerns: "", on: testToday,
+            by: AuditActor("office@demo.example"))
+        return try await store.allocateEswCase(found.id, to: "esw@demo.example", by: AuditActor("lead@demo.example"))
+    }
+
+    /// The office's contact log, as the form sends it, for the parent's child.
+    static func logContact(_ office: inout Browser, child: UPN, _ extra: [String: String]) async throws
+        -> TestingHTTPResponse
+    {
+        try await office.get("/schools/\(mainSchool)/office")
+        return try await office.post(
+            "/schools/\(mainSchool)/office/contact",
+            ["upn": child.value, "method": "call", "outcome": "reached", "contact": "Mother"].merging(extra) { $1 })
+    }
+
     // 1. A date outside the years the record can hold is a bad request naming the field; the server goes on.
     @Test func aDateOutsideTheRecordsYearsIsABadRequestAndTheServerGoesOn() async throws {
         try await withWebApp { app, store in
@@ -223,10 +241,7 @@ import VaporTesting
             let pupil = try #require(try await onRollToday(store).first { $0.yearGroup == "10" })
             let contacts = try await store.contacts(of: pupil.upn)
             try #require(!contacts.isEmpty)
-            let found = try await store.referToEsw(
-                pupil.upn, school: mainSchool, source: .school, notes: "Letters unanswered", concerns: "",
-                on: testToday, by: AuditActor("office@demo.example"))
-            _ = try await store.allocateEswCase(found.id, to: "esw@demo.example", by: AuditActor("lead@demo.example"))
+            let found = try await Self.allocatedEswCase(store, for: pupil.upn)
             try await AttackFindingsTests.move(
                 pupil.upn, store, leaving: testToday.adding(days: -1), to: otherSchool, group: "10X", year: "10")
             var esw = try await Browser.signedIn(app, as: .educationSocialWorker)
@@ -237,7 +252,7 @@ import VaporTesting
                 SiteURL.school(.logEsw, mainSchool, id: found.id),
                 ["kind": "home_visit", "on": testToday.iso, "with": "Mother", "outcome": "Spoke at the door"])
             #expect(logged.status == .conflict)
-            #expect(try await store.requireEswCase(found.id).events.count == found.events.count + 1)  // allocated
+            #expect(try await store.requireEswCase(found.id).events.count == found.events.count)  // nothing logged
         }
     }
 
@@ -254,13 +269,7 @@ import VaporTesting
             #expect(answer.body.string.contains("reason"))
             #expect(try await store.leaveRequests(of: child).isEmpty)
             var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
-            try await office.get("/schools/\(mainSchool)/office")
-            let logged = try await office.post(
-                "/schools/\(mainSchool)/office/contact",
-                [
-                    "upn": child.value, "method": "call", "outcome": "reached", "contact": "Mother",
-                    "notes": "Called\u{0}back",
-                ])
+            let logged = try await Self.logContact(&office, child: child, ["notes": "Called\u{0}back"])
             #expect(logged.status == .unprocessableEntity)
             #expect(logged.body.string.contains("notes"))
         }
@@ -271,13 +280,7 @@ import VaporTesting
         try await withWebApp { app, store in
             let child = try #require(try await store.user(email: "parent@demo.example")?.grants.first?.child)
             var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
-            try await office.get("/schools/\(mainSchool)/office")
-            let contact = try await office.post(
-                "/schools/\(mainSchool)/office/contact",
-                [
-                    "upn": child.value, "method": "call", "outcome": "reached", "contact": "Mother",
-                    "date": "0001-01-01",
-                ])
+            let contact = try await Self.logContact(&office, child: child, ["date": "0001-01-01"])
             #expect(contact.status == .unprocessableEntity)
             let evidence = try await office.post(
                 SiteURL.schoolPupil(.medicalEvidence, mainSchool, child),
@@ -293,10 +296,7 @@ import VaporTesting
                 ])
             #expect(seen.status == .unprocessableEntity)
             let pupil = try #require(try await onRollToday(store).first)
-            let found = try await store.referToEsw(
-                pupil.upn, school: mainSchool, source: .school, notes: "Letters unanswered", concerns: "",
-                on: testToday, by: AuditActor("office@demo.example"))
-            _ = try await store.allocateEswCase(found.id, to: "esw@demo.example", by: AuditActor("lead@demo.example"))
+            let found = try await Self.allocatedEswCase(store, for: pupil.upn)
             var esw = try await Browser.signedIn(app, as: .educationSocialWorker)
             try await esw.get(SiteURL.school(.eswCase, mainSchool, id: found.id))
             let logged = try await esw.post(
