@@ -155,12 +155,35 @@ import Testing
                     RoleGrant(role: .governor, school: Self.school), RoleGrant(role: .governor, school: Self.other),
                 ]))
         #expect(!AccessPolicy.mayManage(head, user: [RoleGrant(role: .educationLead)]))
+        // An authority's role naming the head's school is still the lead's to manage (issue 30, finding 8).
+        #expect(!AccessPolicy.mayManage(head, user: [RoleGrant(role: .educationSocialWorker, school: Self.school)]))
+        #expect(!AccessPolicy.mayManage(head, user: [RoleGrant(role: .headTeacher, school: Self.school)]))
         #expect(!AccessPolicy.mayManage(head, user: [RoleGrant(role: .parent, child: Self.child)]))
         #expect(
             AccessPolicy.mayManage(
                 [RoleGrant(role: .educationLead)], user: [RoleGrant(role: .parent, child: Self.child)]))
         #expect(AccessPolicy.allows(head, .manageUsers, .none))
         #expect(!AccessPolicy.allows([RoleGrant(role: .seniorManagement, school: Self.school)], .manageUsers, .none))
+    }
+
+    /// Names of penalty cases and their packs: the school's leaders, office and ESW, and the lead; never a governor,
+    /// and a parent's grant adds nothing to a governor's (grants are judged one by one; issue 30, finding 3).
+    @Test func penaltyNamesAreForTheSchoolsLeadersAndTheAuthorityAlone() {
+        let target = AccessTarget.school(Self.school)
+        for role in [Role.headTeacher, .seniorManagement, .attendanceAdministrator, .educationSocialWorker] {
+            #expect(AccessPolicy.allows([RoleGrant(role: role, school: Self.school)], .viewPenaltyCases, target))
+            #expect(!AccessPolicy.allows([RoleGrant(role: role, school: Self.other)], .viewPenaltyCases, target))
+        }
+        #expect(AccessPolicy.allows([RoleGrant(role: .educationLead)], .viewPenaltyCases, target))
+        let governorAndParent = [
+            RoleGrant(role: .governor, school: Self.school), RoleGrant(role: .parent, child: Self.child),
+        ]
+        #expect(AccessPolicy.allows(governorAndParent, .viewPenalties, target))
+        #expect(!AccessPolicy.allows(governorAndParent, .viewPenaltyCases, target))
+        for role in [Role.formTutor, .headOfYear, .patrol] {
+            let grant = role == .patrol ? RoleGrant(role: role) : RoleGrant(role: role, school: Self.school)
+            #expect(!AccessPolicy.allows([grant], .viewPenaltyCases, target), "\(role)")
+        }
     }
 
     @Test func grantsMustNameTheirScope() {
