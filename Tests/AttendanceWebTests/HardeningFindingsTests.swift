@@ -269,9 +269,19 @@ import VaporTesting
             #expect(answer.body.string.contains("reason"))
             #expect(try await store.leaveRequests(of: child).isEmpty)
             var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
-            let logged = try await Self.logContact(&office, child: child, ["notes": "Called\u{0}back"])
+            // A NUL byte is refused in any field of any form or body; another control character by the field.
+            let nul = try await Self.logContact(&office, child: child, ["notes": "Called\u{0}back"])
+            #expect(nul.status == .unprocessableEntity)
+            let logged = try await Self.logContact(&office, child: child, ["notes": "Called\u{1}back"])
             #expect(logged.status == .unprocessableEntity)
             #expect(logged.body.string.contains("notes"))
+            let json = try await Self.api(
+                app, .POST, "/api/pupils/\(child)/leave-requests", token: parent,
+                body: #"{"from":"2026-11-30","to":"2026-12-01","reason":"A\u0000wedding"}"#)
+            #expect(json.status == .unprocessableEntity)
+            #expect(try await store.leaveRequests(of: child).isEmpty)
+            let school = try await store.requireSchool(mainSchool)
+            #expect(try await store.contactAttempts(schoolID: school.id, on: testToday).isEmpty)
         }
     }
 

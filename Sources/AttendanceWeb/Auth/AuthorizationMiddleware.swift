@@ -25,8 +25,9 @@ struct AuthorizationMiddleware: AsyncMiddleware {
         if rule.permission != .anyone && request.principal == nil && request.isAPI {
             throw Abort(.unauthorized, reason: "error.unauthorized")
         }
-        if request.method != .GET && request.method != .HEAD && request.principal?.viaToken != true {
-            try await checkCSRF(request)
+        if request.method != .GET && request.method != .HEAD {
+            try await refuseNulBytes(request)
+            if request.principal?.viaToken != true { try await checkCSRF(request) }
         }
         if rule.permission == .anyone { return try await next.respond(to: request) }
         guard let principal = request.principal else {
@@ -104,6 +105,32 @@ struct AuthorizationMiddleware: AsyncMiddleware {
                 throw Abort(principal.allows(.viewAuthority, .none) ? .notFound : .forbidden)
             }
             return .school(leave.school)
+        }
+    }
+
+    /// No field of any form or JSON body may hold a NUL byte: nothing a person types has one, and text with one
+    /// is cut short by some of what reads it later (letters, PDFs, exports). Checked on the body as sent, so it
+    /// holds for every field of every route; each shared field's own check (`Fields`) says more.
+    private func refuseNulBytes(_ request: Request) async throws {
+        guard let body = try await request.body.collect(max: 1 << 20).get() else { return }
+        let bytes = body.readableBytesView
+        let percent = UInt8(ascii: "%"), zero = UInt8(ascii: "0"), backslash = UInt8(ascii: "\\")
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            if byte == 0 { throw InputError.controlCharacters(field: "body") }
+            // `%00` in a form; `\u0000` in JSON.
+            if byte == percent, bytes.distance(from: index, to: bytes.endIndex) >= 3,
+                bytes[index + 1] == zero, bytes[index + 2] == zero
+            {
+                throw InputError.controlCharacters(field: "body")
+            }
+            if byte == backslash, bytes.distance(from: index, to: bytes.endIndex) >= 6,
+                Array(bytes[(index + 1)..<(index + 6)]) == Array("u0000".utf8)
+            {
+                throw InputError.controlCharacters(field: "body")
+            }
+            index += 1
         }
     }
 
