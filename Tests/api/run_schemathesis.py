@@ -20,7 +20,7 @@ import urllib.request
 
 BINARY = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/attendance"
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
-SECONDS_PER_RUN = 25
+SECONDS_PER_RUN = 20
 
 
 def free_port() -> int:
