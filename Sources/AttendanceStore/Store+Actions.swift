@@ -74,7 +74,8 @@ extension Store {
         try await transaction { db in
             try await db.update("procedure_actions").set("status", to: status.rawValue)
                 .set("status_changed_by", to: actor.name).set("status_changed_at", to: Timestamp.text(now))
-                .set("status_note", to: note).where("id", .equal, id).run()
+                .set("status_note", to: note).where("id", .equal, id)
+                .where("status", .equal, RecordedAction.Status.pending.rawValue).changeStanding()
             try await Self.audit(
                 [
                     AuditEvent(

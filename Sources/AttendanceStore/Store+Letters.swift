@@ -101,16 +101,17 @@ extension Store {
                         pupilID: pupilID, schoolID: school.id, by: actor, stamp: stamp, on: db)
                 }
             }
-            var notes = overtaken
-            for actionID in Set(letters.compactMap(\.actionID)) {
-                notes[actionID] = ActionNote.letterProduced(batch: batch).stored
+            // A letter's own action must still be pending: two people producing the same letters at once (two
+            // batches, or a warning clicked twice) send them once, and the later is refused with nothing kept. An
+            // action overtaken by a later letter is completed only if still pending.
+            for actionID in Set(letters.compactMap(\.actionID)).sorted() {
+                try await Self.completeAction(
+                    actionID, note: ActionNote.letterProduced(batch: batch).stored, by: actor, stamp: stamp, on: db
+                )
+                .changeStanding()
             }
-            for (actionID, note) in notes {
-                try await db.update("procedure_actions").set("status", to: RecordedAction.Status.done.rawValue)
-                    .set("status_changed_by", to: actor.name).set("status_changed_at", to: stamp)
-                    .set("status_note", to: note)
-                    .where("id", .equal, actionID).where("status", .equal, RecordedAction.Status.pending.rawValue)
-                    .run()
+            for (actionID, note) in overtaken.sorted(by: { $0.key < $1.key }) {
+                try await Self.completeAction(actionID, note: note, by: actor, stamp: stamp, on: db).run()
             }
             try await Self.audit(
                 zip(letters, ids).map { letter, id in
@@ -234,5 +235,16 @@ extension Store {
                         subject: "\(language.rawValue)/\(kind.rawValue)", before: before, after: body)
                 ], on: db)
         }
+    }
+}
+
+extension Store {
+    /// The update that marks a pending action done with its note (the caller runs it, as it needs).
+    static func completeAction(_ id: Int, note: String, by actor: AuditActor, stamp: String, on db: any SQLDatabase)
+        -> SQLUpdateBuilder
+    {
+        db.update("procedure_actions").set("status", to: RecordedAction.Status.done.rawValue)
+            .set("status_changed_by", to: actor.name).set("status_changed_at", to: stamp).set("status_note", to: note)
+            .where("id", .equal, id).where("status", .equal, RecordedAction.Status.pending.rawValue)
     }
 }

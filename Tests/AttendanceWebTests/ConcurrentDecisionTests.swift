@@ -1,5 +1,6 @@
 import AttendanceCore
 import Foundation
+import SQLKit
 import Testing
 import VaporTesting
 
@@ -141,6 +142,70 @@ import VaporTesting
             #expect(confirms.allSatisfy { $0.code < 500 }, "\(confirms)")
             let audit = try await store.searchAudit(AuditQuery(upn: child)).filter { $0.action == "absence.confirm" }
             #expect(audit.count == 1)
+        }
+    }
+
+    /// Waits for a letter job to end; true when it made its batch, false when it failed.
+    static func finished(_ app: Application, as browser: Browser, job: String) async throws -> Bool {
+        var reader = browser
+        for _ in 0..<1200 {
+            let page = try await reader.get(job)
+            if page.status == .seeOther { return true }
+            if page.body.string.contains("role=\"alert\"") { return false }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("a letter job did not end in two minutes")
+        return false
+    }
+
+    @Test(arguments: WebTestDatabase.available)
+    func lettersProducedTwiceAtOnceAreKeptOnce(_ database: WebTestDatabase) async throws {
+        try await withWebApp(on: database) { app, store in
+            try await store.runProcedure(policy: .wrexham2025, asOf: testToday, dryRun: false)
+            // The office and the head produce the day's letters at the same moment.
+            var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
+            try await office.get("/schools/\(mainSchool)/actions")
+            var head = try await Browser.signedIn(app, as: .headTeacher)
+            try await head.get("/schools/\(mainSchool)/actions")
+            let due = "/schools/\(mainSchool)/letters/due"
+            let starts = try await withThrowingTaskGroup(of: (Browser, TestingHTTPResponse).self) { group in
+                for browser in [office, head] {
+                    group.addTask { (browser, try await Self.post(app, as: browser, due, [:])) }
+                }
+                var all: [(Browser, TestingHTTPResponse)] = []
+                for try await started in group { all.append(started) }
+                return all
+            }
+            var made = 0
+            for (browser, started) in starts where started.status == .seeOther {
+                let job = try #require(started.headers.first(name: .location))
+                if try await Self.finished(app, as: browser, job: job) { made += 1 }
+            }
+            #expect(made >= 1)
+            // Every action's letters come from one batch, whichever made them (a letter a parent).
+            let twice = try await store.sql.raw(
+                """
+                SELECT action_id FROM letters WHERE action_id IS NOT NULL
+                GROUP BY action_id HAVING COUNT(DISTINCT batch) > 1
+                """
+            ).all()
+            #expect(twice.isEmpty, "\(twice.count) actions with letters from two batches")
+            let kept = try await store.sql.raw("SELECT COUNT(*) AS n FROM letters WHERE batch IS NOT NULL")
+                .first(decodingColumn: "n", as: Int.self)
+            #expect((kept ?? 0) > 0)
+
+            // A penalty notice warning clicked four times: one letter, one case.
+            let school = try await store.requireSchool(mainSchool)
+            let flag = try #require(
+                try await store.actions(schoolID: school.id).first {
+                    $0.action == .fpnEligible && $0.status == .pending
+                })
+            let warn = "/schools/\(mainSchool)/actions/\(flag.id)/penalty-warning"
+            let warnings = try await Self.atOnce(4) { [head] _ in try await Self.post(app, as: head, warn, [:]) }
+            #expect(warnings.allSatisfy { $0.code < 500 }, "\(warnings)")
+            let sent = try await store.letters(of: flag.pupil.upn).filter { $0.kind == .fpnWarning }
+            #expect(sent.count == 1, "\(warnings)")
+            #expect(try await store.penaltyCases(school: mainSchool).filter { $0.upn == flag.pupil.upn }.count == 1)
         }
     }
 }
