@@ -172,6 +172,42 @@ public struct LetterService: Sendable {
         _ kind: LetterKind, for upn: UPN, school laestab: LAESTAB, details: [String: String], today: LocalDate,
         by actor: AuditActor, signatory: String, actionID: Int? = nil, onlyTo parent: String? = nil
     ) async throws -> [Int] {
+        let prepared = try await prepare(
+            kind, for: upn, school: laestab, details: details, today: today, signatory: signatory, onlyTo: parent)
+        var action = actionID
+        if action == nil {
+            action = try await store.actions(school: laestab, upn: upn).first {
+                LetterKind(action: $0.action) == kind
+            }?.id
+        }
+        return try await make(
+            prepared.recipients.map { (kind, prepared.facts, $0, action) }, school: laestab, batch: nil,
+            overtaken: [:], by: actor
+        ).ids
+    }
+
+    /// The letter exactly as `produce` would make it, to each recipient, without keeping or sending anything: what
+    /// a person reads before confirming a legal letter (the penalty notice warning).
+    public func draft(
+        _ kind: LetterKind, for upn: UPN, school laestab: LAESTAB, details: [String: String] = [:],
+        today: LocalDate, signatory: String
+    ) async throws -> (facts: LetterFacts, documents: [String]) {
+        let prepared = try await prepare(
+            kind, for: upn, school: laestab, details: details, today: today, signatory: signatory, onlyTo: nil)
+        let overrides = try await store.letterTemplateOverrides()
+        return (
+            prepared.facts,
+            try prepared.recipients.map {
+                try templates.render(kind, to: $0, facts: prepared.facts, overrides: overrides)
+            }
+        )
+    }
+
+    /// A hand-made letter's facts and recipients, after every check on the record.
+    private func prepare(
+        _ kind: LetterKind, for upn: UPN, school laestab: LAESTAB, details: [String: String], today: LocalDate,
+        signatory: String, onlyTo parent: String?
+    ) async throws -> (facts: LetterFacts, recipients: [LetterRecipient]) {
         if let problem = LetterDetails.problems(details).first { throw LetterProblem.badDetail(problem) }
         let school = try await store.requireSchool(laestab)
         guard try await isCurrent(upn, at: laestab, on: today) else { throw LetterProblem.notOnRoll(upn) }
@@ -179,10 +215,7 @@ public struct LetterService: Sendable {
             upn, school: school.school, today: today, signatory: signatory, details: details)
         if kind == .fpnWarning {
             // The criteria are per term: the warning quotes this term's figures, by the procedure's own rule.
-            facts.penalty = ProcedureEngine(policy: policy, codes: store.codes).penaltyTerm(
-                marks: try await store.yearMarks(of: upn, year: today.academicYear),
-                calendar: try await store.calendar(for: school.school), asOf: today,
-                penaltyDeclined: try await store.penaltyDeclines(of: upn))
+            facts.penalty = try await store.penaltyTerm(of: upn, school: school.school, asOf: today, policy: policy)
         }
         let missing = facts.missingDetails(for: kind)
         guard missing.isEmpty else { throw LetterProblem.missingDetails(missing) }
@@ -193,24 +226,13 @@ public struct LetterService: Sendable {
         if kind == .eswReferral, facts.history.sent[.meetingInvitation] == nil {
             throw LetterProblem.waitingForInvitation(upn)
         }
-        var action = actionID
-        if action == nil {
-            action = try await store.actions(school: laestab, upn: upn).first {
-                LetterKind(action: $0.action) == kind
-            }?.id
-        }
         // A penalty notice is one parent's: their own letter, not shared with anyone at the same address.
-        let recipients: [LetterRecipient]
         if let parent {
             let theirs = try await store.contacts(of: upn).filter { $0.name == parent }
             guard !theirs.isEmpty else { throw LetterProblem.noContact(upn) }
-            recipients = LetterRecipient.parents(of: theirs)
-        } else {
-            recipients = try await self.recipients(kind, of: upn)
+            return (facts, LetterRecipient.parents(of: theirs))
         }
-        return try await make(
-            recipients.map { (kind, facts, $0, action) }, school: laestab, batch: nil, overtaken: [:], by: actor
-        ).ids
+        return (facts, try await self.recipients(kind, of: upn))
     }
 
     /// A letter as it would be with this wording, for the template editor's preview: sample facts, both

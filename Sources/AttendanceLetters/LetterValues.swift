@@ -66,6 +66,15 @@ struct LetterValues: MustacheParent, Sendable {
     var termLate = 0
     var penaltyHoliday = false
     var termHoliday = 0
+    var penaltyPolice = false
+    var termPolice = 0
+    var penaltyEngagement = false
+    var termMissedMeetings = 0
+    var termUnanswered = 0
+    /// Whether the request follows the warning as it is (a criterion met waits for nothing more) or only on
+    /// further unauthorised absence: the letter says which.
+    var penaltyRequestFollows = false
+    var penaltyRequestOnFurther = false
 
     /// The letters a history placeholder may name (`letter1_sent`, `invitation_date`, …).
     static let historyNames: [String: LetterKind] = [
@@ -131,6 +140,13 @@ struct LetterValues: MustacheParent, Sendable {
         case "term_late": termLate
         case "penalty_holiday": penaltyHoliday
         case "term_holiday": termHoliday
+        case "penalty_police": penaltyPolice
+        case "term_police": termPolice
+        case "penalty_engagement": penaltyEngagement
+        case "term_missed_meetings": termMissedMeetings
+        case "term_unanswered": termUnanswered
+        case "penalty_request_follows": penaltyRequestFollows
+        case "penalty_request_on_further": penaltyRequestOnFurther
         default: historyValue(name)
         }
     }
@@ -223,6 +239,13 @@ extension LetterFacts {
             values.termLate = penalty.counts["late_after_close"] ?? 0
             values.penaltyHoliday = penalty.met.contains("unagreed_holiday")
             values.termHoliday = penalty.counts["unagreed_holiday"] ?? 0
+            values.penaltyPolice = penalty.met.contains("police_contact")
+            values.termPolice = penalty.counts["police_contact"] ?? 0
+            values.penaltyEngagement = penalty.met.contains("non_engagement")
+            values.termMissedMeetings = penalty.counts["missed_meetings"] ?? 0
+            values.termUnanswered = penalty.counts["unanswered_contacts"] ?? 0
+            values.penaltyRequestFollows = !penalty.waitsForFurtherAbsence
+            values.penaltyRequestOnFurther = penalty.waitsForFurtherAbsence
         }
         return values
     }

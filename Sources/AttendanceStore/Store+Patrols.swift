@@ -72,20 +72,6 @@ extension Store {
         try await patrolEntries(where: "p.upn = \(bind: upn.value)")
     }
 
-    /// Days in a range with a patrol entry for the pupil and unauthorised absence in the register: the count
-    /// behind the penalty notice criterion of repeated contact with the police in school hours.
-    public func policeContacts(_ upn: UPN, in range: DateRange) async throws -> Int {
-        let unauthorisedDays = Set(
-            try await marks(of: upn, in: range).filter { codes[$0.mark.code]?.category == .unauthorised }
-                .map(\.mark.session.date))
-        // Days, not entries: two entries on one day are one contact.
-        return Set(
-            try await patrolEntries(of: upn).map(\.seenOn).filter {
-                range.contains($0) && unauthorisedDays.contains($0)
-            }
-        ).count
-    }
-
     /// Entries naming a school that the name-match left unmatched, seen on or after a day, newest first: for the
     /// school to match by hand.
     public func unmatchedPatrolEntries(school laestab: LAESTAB, since day: LocalDate) async throws -> [PatrolEntry] {

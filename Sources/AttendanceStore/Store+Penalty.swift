@@ -55,22 +55,13 @@ extension Store {
         let found = try await requirePenaltyCase(id)
         guard found.school == laestab else { throw StoreError.notFound("penalty case \(id)") }
         let next = try penaltyStep(.request, found.status)
-        guard let warnedOn = found.warnedOn else { throw StoreError.penalty(.notNow(found.status, .request)) }
-        let school = try await requireSchool(laestab)
-        let calendar = try await calendar(for: school.school)
-        let waited = calendar.schoolDays(after: warnedOn, through: today)
-        // Nothing can have happened since a warning given today (or, by a clock set back, later).
-        let afterWarning = DateRange(warnedOn.adding(days: 1), today)
-        var since = 0
-        if let afterWarning {
-            since = try await marks(of: found.upn, in: afterWarning)
-                .compactMap { codes[$0.mark.code] }.filter { $0.category == .unauthorised }.count
-        }
+        let check = try await penaltyRequestCheck(found, today: today, policy: policy)
         do {
             try PenaltyRules.checkRequest(
-                schoolDaysSinceWarning: waited, wait: policy.penaltyNotice.waitAfterWarningSchoolDays,
-                sessionsSinceWarning: since)
+                criteria: found.criteria, wait: policy.casework.penaltyWait, schoolDaysSinceWarning: check.waited,
+                sessionsSinceWarning: check.sinceWarning)
         } catch { throw StoreError.penalty(error) }
+        let since = check.sinceWarning
         let pack = try await assemblePenaltyPack(
             found, engagement: engagement, equality: equality, today: today, policy: policy, by: actor, at: now)
         let made = try await document(pack)
@@ -80,6 +71,38 @@ extension Store {
             by: actor, at: now
         ) { db in try await Self.keepPenaltyPack(pack, document: made, on: db) }
         return try await requirePenaltyCase(id)
+    }
+
+    /// Where a warned case stands for the head's request today, from the record: school days since the warning,
+    /// unauthorised sessions after it, and the day the wait ends.
+    public struct PenaltyRequestCheck: Sendable {
+        public let standing: PenaltyRules.RequestStanding
+        public let waited: Int
+        public let sinceWarning: Int
+        /// The school day the wait is over, when waiting is what is missing.
+        public let readyFrom: LocalDate?
+    }
+
+    public func penaltyRequestCheck(_ found: PenaltyCase, today: LocalDate, policy: Policy) async throws
+        -> PenaltyRequestCheck
+    {
+        guard let warnedOn = found.warnedOn else { throw StoreError.penalty(.notNow(found.status, .request)) }
+        let calendar = try await calendar(for: try await requireSchool(found.school).school)
+        let waited = calendar.schoolDays(after: warnedOn, through: today)
+        // Nothing can have happened since a warning given today (or, by a clock set back, later).
+        var since = 0
+        if let afterWarning = DateRange(warnedOn.adding(days: 1), today) {
+            since = try await marks(of: found.upn, in: afterWarning)
+                .compactMap { codes[$0.mark.code] }.filter { $0.category == .unauthorised }.count
+        }
+        let standing = PenaltyRules.requestStanding(
+            criteria: found.criteria, wait: policy.casework.penaltyWait, schoolDaysSinceWarning: waited,
+            sessionsSinceWarning: since)
+        var readyFrom: LocalDate?
+        if !standing.isReady, standing.schoolDaysLeft > 0 {
+            readyFrom = calendar.schoolDay(standing.schoolDaysLeft, after: today)
+        }
+        return PenaltyRequestCheck(standing: standing, waited: waited, sinceWarning: since, readyFrom: readyFrom)
     }
 
     /// The Education Lead approves or declines a request, with a reason. Approval is refused for a pupil with a

@@ -42,9 +42,8 @@ extension Store {
         let year = found.term.start.academicYear
         let yearSoFar = DateRange(year.firstDay, through) ?? term
         let (_, summary) = try await summary(of: found.upn, in: term)
-        let penaltyTerm = ProcedureEngine(policy: policy, codes: codes).penaltyTerm(
-            marks: try await yearMarks(of: found.upn, year: year), calendar: try await calendar(for: school.school),
-            asOf: through, penaltyDeclined: try await penaltyDeclines(of: found.upn))
+        let penaltyTerm = try await self.penaltyTerm(
+            of: found.upn, school: school.school, asOf: through, policy: policy)
         let counted = Set(found.criteria.flatMap { penaltyTerm?.sessions[$0.rawValue] ?? [] })
         let sessions = try await marks(of: found.upn, in: term).map { recorded in
             PenaltyPack.Session(

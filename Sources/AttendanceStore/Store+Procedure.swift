@@ -61,6 +61,7 @@ extension Store {
             let recorded = inputs.recorded
             let contacted = inputs.contacted[school.id] ?? [:]
             let declined = inputs.declined[school.id] ?? [:]
+            let evidence = inputs.penaltyEvidence
             let days = ProcedureEngine.Days(calendar: calendar, year: year, asOf: asOf, policy: policy)
             // The rules are pure: both cores share a school's pupils.
             let outcomes = await withTaskGroup(of: [(Int, ProcedureEngine.Outcome)].self) { group in
@@ -79,7 +80,8 @@ extension Store {
                                     }?.statusDate,
                                     compulsoryAge: CompulsorySchoolAge(dateOfBirth: entry.dateOfBirth)
                                         .isOfCompulsorySchoolAge(on: asOf),
-                                    contacted: contacted[entry.id] ?? [], penaltyDeclined: declined[entry.id] ?? [])
+                                    contacted: contacted[entry.id] ?? [], penaltyDeclined: declined[entry.id] ?? [],
+                                    penaltyEvidence: evidence[entry.id] ?? .none)
                             )
                         }
                     }

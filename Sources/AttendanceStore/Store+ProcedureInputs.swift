@@ -16,6 +16,9 @@ struct ProcedureInputs {
     var contacted: [Int: [Int: Set<LocalDate>]] = [:]
     /// Days the Education Lead declined a school's penalty notice request, by school id, then pupil id.
     var declined: [Int: [Int: [LocalDate]]] = [:]
+    /// Police contacts and missed engagement this school year, by pupil id (the penalty criteria beyond the
+    /// register).
+    var penaltyEvidence: [Int: PenaltyEvidence] = [:]
 
     /// Pupils on more than one school's roll on the day (dual registration): a run that records must read them
     /// again before each school, as the school before may have recorded for them.
@@ -73,6 +76,7 @@ extension Store {
                 try row.decode(column: "pupil_id", as: Int.self), default: []
             ].append(day)
         }
+        inputs.penaltyEvidence = try await penaltyEvidence(year: year, asOf: asOf, pupils: pupils)
         return inputs
     }
 

@@ -29,13 +29,36 @@ import Testing
     }
 
     @Test func theHeadWaitsAfterTheWarningForContinuedAbsence() throws {
+        let ten = { (_: PenaltyCriterion) in 10 }
         #expect(throws: PenaltyRules.Problem.tooSoonAfterWarning(schoolDaysWaited: 9, needed: 10)) {
-            try PenaltyRules.checkRequest(schoolDaysSinceWarning: 9, wait: 10, sessionsSinceWarning: 4)
+            try PenaltyRules.checkRequest(
+                criteria: [.unauthorised], wait: ten, schoolDaysSinceWarning: 9, sessionsSinceWarning: 4)
         }
-        try PenaltyRules.checkRequest(schoolDaysSinceWarning: 10, wait: 10, sessionsSinceWarning: 1)
+        try PenaltyRules.checkRequest(
+            criteria: [.unauthorised], wait: ten, schoolDaysSinceWarning: 10, sessionsSinceWarning: 1)
         #expect(throws: PenaltyRules.Problem.noAbsenceSinceWarning) {
-            try PenaltyRules.checkRequest(schoolDaysSinceWarning: 30, wait: 10, sessionsSinceWarning: 0)
+            try PenaltyRules.checkRequest(
+                criteria: [.unauthorised], wait: ten, schoolDaysSinceWarning: 30, sessionsSinceWarning: 0)
         }
+    }
+
+    /// DOMAIN.md §7: "0 for term-time holiday, whose absence has already happened". A case that met the holiday
+    /// criterion may be requested the day of the warning, with no further absence; one that met only another
+    /// criterion waits, and the standing says how long and for what.
+    @Test func aHolidayCaseWaitsForNothingMore() throws {
+        let casework = Policy.wrexham2025.casework
+        #expect(casework.penaltyWait(.unagreedHoliday) == 0 && casework.penaltyWait(.unauthorised) == 10)
+        let holiday = PenaltyRules.requestStanding(
+            criteria: [.unauthorised, .unagreedHoliday], wait: casework.penaltyWait, schoolDaysSinceWarning: 0,
+            sessionsSinceWarning: 0)
+        #expect(holiday.isReady)
+        let unauthorised = PenaltyRules.requestStanding(
+            criteria: [.unauthorised], wait: casework.penaltyWait, schoolDaysSinceWarning: 3, sessionsSinceWarning: 0)
+        #expect(!unauthorised.isReady && unauthorised.schoolDaysLeft == 7 && unauthorised.needsFurtherAbsence)
+        let waited = PenaltyRules.requestStanding(
+            criteria: [.lateAfterClose], wait: casework.penaltyWait, schoolDaysSinceWarning: 12, sessionsSinceWarning: 0
+        )
+        #expect(!waited.isReady && waited.schoolDaysLeft == 0 && waited.needsFurtherAbsence)
     }
 
     @Test func theLeadCannotApproveOverTheParentLimitOrBesideAProsecution() throws {

@@ -79,8 +79,8 @@ func actions(_ outcome: ProcedureEngine.Outcome) -> Set<ProcedureAction> { Set(o
         late.mark("U", sessions: 10, from: "2025-11-03")
         let outcome = late.run("2025-12-19")
         #expect(actions(outcome).contains(.letter1))
-        #expect(outcome.due.contains { $0.action == .fpnEligible && $0.basis == "late_after_close" })
-        #expect(!outcome.due.contains { $0.action == .fpnEligible && $0.basis == "unauthorised" })
+        // U is an unauthorised absence and late after close: it counts under both criteria (DOMAIN.md §7).
+        #expect(outcome.due.contains { $0.action == .fpnEligible && $0.basis == "unauthorised,late_after_close" })
     }
 
     @Test func notCountedCodesAreNotAbsence() {
@@ -95,10 +95,15 @@ func actions(_ outcome: ProcedureEngine.Outcome) -> Set<ProcedureAction> { Set(o
         // marks (code, sessions), compulsory school age, the flag's basis (nil: no flag)
         ([("O", 10)], true, "unauthorised" as String?),
         ([("O", 9)], true, nil),
-        ([("G", 10)], true, "unagreed_holiday"),  // one criterion, not two
-        ([("U", 10)], true, "late_after_close"),
+        // A session may count under more than one criterion (DOMAIN.md §7, decided 2026-12-05).
+        ([("G", 10)], true, "unauthorised,unagreed_holiday"),
+        ([("U", 10)], true, "unauthorised,late_after_close"),
         ([("O", 10), ("U", 10)], true, "unauthorised,late_after_close"),  // one flag naming both
         ([("O", 10), ("G", 10), ("U", 10)], true, "unauthorised,late_after_close,unagreed_holiday"),
+        // Issue 31, point 1: "Minimum of 10 unauthorised absences in the current term" counts O, G and U together.
+        ([("O", 6), ("G", 5)], true, "unauthorised"),
+        ([("O", 5), ("U", 5)], true, "unauthorised"),
+        ([("O", 5), ("N", 5)], true, "unauthorised"),  // an N counts once it has become O (10 school days on)
         ([("O", 30)], false, nil),  // a pupil past compulsory school age (Year 12)
     ])
     func aPenaltyNoticeFlagIsOneATermNamingEachCriterion(
@@ -207,7 +212,10 @@ func actions(_ outcome: ProcedureEngine.Outcome) -> Set<ProcedureAction> { Set(o
         #expect(spring?.key == "fpn_eligible/2026-01-05")
         var holiday = Pupil2025()
         holiday.mark("G", sessions: 10, from: "2026-02-02")
-        #expect(holiday.run("2026-02-27").due.contains { $0.action == .fpnEligible && $0.basis == "unagreed_holiday" })
+        #expect(
+            holiday.run("2026-02-27").due.contains {
+                $0.action == .fpnEligible && $0.basis == "unauthorised,unagreed_holiday"
+            })
     }
 
     @Test func noReasonBecomesUnauthorisedAfterTenSchoolDaysAcrossHalfTerm() {
@@ -394,7 +402,21 @@ func actions(_ outcome: ProcedureEngine.Outcome) -> Set<ProcedureAction> { Set(o
     /// the field's default; a version 2 file must give it (and gets the penalty notice's defaults, added in version
     /// 3); a version 3 file must give those; a version from the future is refused.
     @Test func anOlderPolicyFileLoadsWithDefaultsForLaterFields() throws {
-        let current = Policy.wrexham2025JSON
+        // Version 4 added the casework's numbers: a version 3 file gets DOMAIN.md's defaults, with its own wait
+        // after the warning for every criterion but term-time holiday (0); a version 4 file must give them.
+        let four = Policy.wrexham2025JSON
+        let casework = try #require(four.range(of: #",\n  "casework": \{[\s\S]*?\n  \}"#, options: .regularExpression))
+        let withoutCasework = four.replacingCharacters(in: casework, with: "")
+        #expect(throws: Policy.Invalid.self) { try Policy(json: Data(withoutCasework.utf8)) }
+        let three = withoutCasework.replacingOccurrences(of: #""version": 4"#, with: #""version": 3"#)
+            .replacingOccurrences(
+                of: #""wait_after_warning_school_days": 10"#, with: #""wait_after_warning_school_days": 7"#)
+        let loadedThree = try Policy(json: Data(three.utf8))
+        #expect(loadedThree.casework == .defaults(penaltyWait: 7))
+        #expect(loadedThree.casework.penaltyWait(.unagreedHoliday) == 0)
+        #expect(loadedThree.casework.penaltyWait(.policeContact) == 7)
+        #expect(Policy.wrexham2025.casework == .defaults(penaltyWait: 10))
+        let current = withoutCasework.replacingOccurrences(of: #""version": 4"#, with: #""version": 3"#)
         let penalty = try #require(current.range(of: #",\n  "penalty_notice": \{[^}]*\}"#, options: .regularExpression))
         let withoutPenalty = current.replacingCharacters(in: penalty, with: "")
         let two = withoutPenalty.replacingOccurrences(of: #""version": 3"#, with: #""version": 2"#)

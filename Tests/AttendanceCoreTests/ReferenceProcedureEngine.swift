@@ -23,7 +23,8 @@ struct ReferenceProcedureEngine: Sendable {
     /// - Parameter letter3Sent: when Letter 3 was carried out, if it was: medical evidence is needed after it.
     func run(
         marks: YearMarks, calendar: SchoolCalendar, asOf: LocalDate, recorded: [RecordedAction],
-        letter3Sent: LocalDate? = nil, compulsoryAge: Bool = true, contacted: Set<LocalDate> = []
+        letter3Sent: LocalDate? = nil, compulsoryAge: Bool = true, contacted: Set<LocalDate> = [],
+        penaltyEvidence: PenaltyEvidence = .none
     ) -> Outcome {
         let year = marks.academicYear
         let all = marks.marks(table: codes).filter { $0.0.date <= asOf }
@@ -73,7 +74,9 @@ struct ReferenceProcedureEngine: Sendable {
         let converting = Set(
             noReason.filter { calendar.schoolDays(after: $0.date, through: asOf) >= policy.noReasonSchoolDays })
         let fixedPenalty =
-            compulsoryAge ? fixedPenalty(all: all, calendar: calendar, asOf: asOf, converting: converting) : nil
+            compulsoryAge
+            ? fixedPenalty(
+                all: all, calendar: calendar, asOf: asOf, converting: converting, evidence: penaltyEvidence) : nil
         if let fixedPenalty { due.append(fixedPenalty) }
         let referred =
             due.contains { $0.action == .eswReferral }
@@ -146,22 +149,20 @@ struct ReferenceProcedureEngine: Sendable {
         ]
     }
 
-    /// The penalty-notice criteria, counted within the term that contains the day.
+    /// The penalty-notice criteria, counted within the term that contains the day (DOMAIN.md §7): every
+    /// unauthorised session (an N once it becomes O) under "unauthorised", U under lateness as well, G under the
+    /// holiday as well; days seen by the police with an unauthorised absence; meetings missed or calls unanswered.
     private func fixedPenalty(
         all: [(SchoolSession, AttendanceCode)], calendar: SchoolCalendar, asOf: LocalDate,
-        converting: Set<SchoolSession>
+        converting: Set<SchoolSession>, evidence: PenaltyEvidence
     ) -> DueAction? {
         guard let term = calendar.term(containing: asOf) else { return nil }
         let inTerm = all.filter { term.range.contains($0.0.date) }
+        let isUnauthorised = { (mark: (SchoolSession, AttendanceCode)) in
+            converting.contains(mark.0) || (mark.1.category == .unauthorised && !mark.1.means(.noReasonYet))
+        }
         let criteria: [(String, Int, ((SchoolSession, AttendanceCode)) -> Bool)] = [
-            (
-                "unauthorised", policy.fixedPenaltyPerTerm.unauthorisedSessions,
-                {
-                    converting.contains($0.0)
-                        || ($0.1.category == .unauthorised && !$0.1.means(.lateAfterClose) && !$0.1.means(.noReasonYet)
-                            && !$0.1.means(.holidayNotAgreed))
-                }
-            ),
+            ("unauthorised", policy.fixedPenaltyPerTerm.unauthorisedSessions, isUnauthorised),
             ("late_after_close", policy.fixedPenaltyPerTerm.lateAfterCloseSessions, { $0.1.means(.lateAfterClose) }),
             (
                 "unagreed_holiday", policy.fixedPenaltyPerTerm.unagreedHolidaySessions,
@@ -169,17 +170,34 @@ struct ReferenceProcedureEngine: Sendable {
             ),
         ]
         var met: [String] = []
-        var sessions: [SchoolSession] = []
+        var sessions = Set<SchoolSession>()
         for (basis, needed, counts) in criteria {
             let found = inTerm.filter(counts).map(\.0)
             if found.count >= needed {
                 met.append(basis)
-                sessions += found
+                sessions.formUnion(found)
             }
+        }
+        let inPart = { (day: LocalDate) in term.range.contains(day) && day <= asOf }
+        let policeSessions = Set(evidence.policeDays.filter(inPart)).flatMap { day in
+            inTerm.filter { $0.0.date == day && isUnauthorised($0) }.map(\.0)
+        }
+        if Set(policeSessions.map(\.date)).count >= policy.casework.policeContactDays {
+            met.append("police_contact")
+            sessions.formUnion(policeSessions)
+        }
+        let missed = Set(evidence.missedMeetings.filter(inPart)).count
+        let unanswered = evidence.unansweredContacts.filter(inPart).count
+        var events = 0
+        if !evidence.prosecutionBegun
+            && (missed >= policy.casework.missedMeetings || unanswered >= policy.casework.unansweredContactAttempts)
+        {
+            met.append("non_engagement")
+            events = missed + unanswered
         }
         guard !met.isEmpty else { return nil }
         return DueAction(
-            action: .fpnEligible, basis: met.joined(separator: ","), count: sessions.count,
+            action: .fpnEligible, basis: met.joined(separator: ","), count: sessions.isEmpty ? events : sessions.count,
             sessions: sessions.sorted(), key: ProcedureAction.fpnEligible.key(term.range.start.iso))
     }
 

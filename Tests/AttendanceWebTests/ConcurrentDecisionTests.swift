@@ -201,7 +201,9 @@ import VaporTesting
                     $0.action == .fpnEligible && $0.status == .pending
                 })
             let warn = "/schools/\(mainSchool)/actions/\(flag.id)/penalty-warning"
-            let warnings = try await Self.atOnce(4) { [head] _ in try await Self.post(app, as: head, warn, [:]) }
+            let warnings = try await Self.atOnce(4) { [head] _ in
+                try await Self.post(app, as: head, warn, ["confirmed": "yes"])
+            }
             #expect(warnings.allSatisfy { $0.code < 500 }, "\(warnings)")
             let sent = try await store.letters(of: flag.pupil.upn).filter { $0.kind == .fpnWarning }
             #expect(sent.count == 1, "\(warnings)")

@@ -52,9 +52,12 @@ import VaporTesting
             #expect(try await patrol.get(SiteURL.pupil(pupil.upn)).status == .forbidden)
             #expect(try await store.patrolEntries(school: otherSchool, on: testToday).isEmpty)
 
-            // Entries on two days of unauthorised absence this term are repeated police contact.
-            let term = DateRange(LocalDate(iso: "2026-09-01")!, LocalDate(iso: "2026-12-18")!)!
-            #expect(try await store.policeContacts(pupil.upn, in: term) == 0)
+            // "Pupil regularly coming into contact with the North Wales Police … during school hours … and where
+            // absence is recorded as unauthorised": entries on two days of unauthorised absence this term.
+            let school = try await store.requireSchool(mainSchool).school
+            let before = try await store.penaltyTerm(
+                of: pupil.upn, school: school, asOf: testToday, policy: .wrexham2025)
+            #expect(before?.counts["police_contact"] == 0 && before?.met.contains("police_contact") == false)
             for (date, code) in [("2026-11-24", "O"), ("2026-11-25", "O")] {
                 try await store.writeMarks(
                     [
@@ -68,7 +71,10 @@ import VaporTesting
                         nameGiven: pupil.displayName, schoolGiven: "", school: mainSchool, reasonGiven: "None",
                         accompanied: false, takenTo: "School"), by: AuditActor("patrol@demo.example"))
             }
-            #expect(try await store.policeContacts(pupil.upn, in: term) == PenaltyRules.repeatedPoliceContact)
+            let after = try await store.penaltyTerm(
+                of: pupil.upn, school: school, asOf: testToday, policy: .wrexham2025)
+            #expect(after?.counts["police_contact"] == Policy.wrexham2025.casework.policeContactDays)
+            #expect(after?.met.contains("police_contact") == true)
         }
     }
 

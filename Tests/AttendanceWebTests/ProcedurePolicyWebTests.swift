@@ -61,7 +61,18 @@ import VaporTesting
             var head = try await Browser.signedIn(app, as: .headTeacher)
             let headQueue = try await head.get("/schools/\(mainSchool)/actions").body.string
             #expect(headQueue.contains("/actions/\(flags[0].id)/penalty-warning"))
-            let sent = try await head.post("/schools/\(mainSchool)/actions/\(flags[0].id)/penalty-warning", [:])
+            // "A penalty warning is a legal letter": the first press shows the criteria and the letter, and sends
+            // nothing; only the confirmed second step sends it.
+            let shown = try await head.post("/schools/\(mainSchool)/actions/\(flags[0].id)/penalty-warning", [:])
+            #expect(shown.status == .ok)
+            let confirmPage = shown.body.string
+            #expect(
+                confirmPage.contains("name=\"confirmed\" value=\"yes\"") && confirmPage.contains("class=\"letter\""))
+            #expect(confirmPage.contains("Criteria met this term"))
+            #expect(try await store.letters(of: flags[0].pupil.upn).allSatisfy { $0.kind != .fpnWarning })
+            #expect(try await store.penaltyCases(school: mainSchool).isEmpty)
+            let sent = try await head.post(
+                "/schools/\(mainSchool)/actions/\(flags[0].id)/penalty-warning", ["confirmed": "yes"])
             #expect(sent.status == .seeOther)
             #expect(try await store.letters(of: flags[0].pupil.upn).contains { $0.kind == .fpnWarning })
             // The warning opens the pupil's case for the term, warned, with the criteria met and their counts.

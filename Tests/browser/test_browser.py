@@ -698,7 +698,13 @@ def test_the_head_requests_a_penalty_notice_and_the_lead_issues_two_and_one_goes
             browser.find_element(By.CSS_SELECTOR, "form[action$='/actions/run'] button").click()
             WebDriverWait(browser, 60).until(
                 lambda d: d.find_elements(By.CSS_SELECTOR, "form[action$='/penalty-warning'] button"))
-        click_until_saved(browser, browser.find_element(By.CSS_SELECTOR, "form[action$='/penalty-warning'] button"), 30)
+        # A legal letter: the first press shows the criteria and the letter; the second sends it.
+        first = browser.find_element(By.CSS_SELECTOR, "form[action$='/penalty-warning'] button")
+        first.click()
+        WebDriverWait(browser, 30).until(replaced(first))
+        assert browser.find_elements(By.CSS_SELECTOR, ".letter-preview article.letter")
+        assert axe_problems(browser) == []
+        click_until_saved(browser, browser.find_element(By.CSS_SELECTOR, "form.confirm-warning button"), 30)
     with sqlite3.connect(database) as db:
         case_id, pupil_id, term_start = db.execute(
             "SELECT id, pupil_id, term_start FROM penalty_cases WHERE status = 'warned' ORDER BY id LIMIT 1").fetchone()

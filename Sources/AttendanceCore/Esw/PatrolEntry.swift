@@ -47,12 +47,6 @@ public struct PatrolEntry: Sendable, Hashable {
     public var seenOn: LocalDate { sighting.seenOn }
 }
 
-extension PenaltyRules {
-    /// Days in a term with a patrol entry and the pupil's absence unauthorised that make "repeated contact with the
-    /// police in school hours" (the penalty notice criterion).
-    public static let repeatedPoliceContact = 2
-}
-
 /// Matching by hand an entry the name-match left unmatched: only the school the entry named, once, to a pupil on
 /// its roll the day the child was seen.
 public enum PatrolMatchRules {

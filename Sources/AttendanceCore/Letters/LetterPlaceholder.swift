@@ -143,8 +143,9 @@ extension LetterPlaceholder {
                 "Yn cael ei ddangos pan fo absenoldeb heb ei awdurdodi y tymor hwn yn bodloni maen prawf yr hysbysiad cosb"
         ),
         .init(
-            name: "term_unauthorised", isSection: false, en: "Unauthorised sessions this term (not N, G or U)",
-            cy: "Sesiynau heb eu hawdurdodi y tymor hwn (nid N, G nac U)"),
+            name: "term_unauthorised", isSection: false,
+            en: "Unauthorised sessions this term (O, G and U; an N once it becomes O)",
+            cy: "Sesiynau heb eu hawdurdodi y tymor hwn (O, G ac U; N unwaith y daw'n O)"),
         .init(
             name: "penalty_late", isSection: true,
             en: "Shown when lateness after the register closed meets the criterion",
@@ -158,6 +159,33 @@ extension LetterPlaceholder {
         .init(
             name: "term_holiday", isSection: false, en: "Sessions of holiday not agreed this term (G)",
             cy: "Sesiynau o wyliau heb eu cytuno y tymor hwn (G)"),
+        .init(
+            name: "penalty_police", isSection: true,
+            en: "Shown when contact with the police in school hours meets the criterion",
+            cy: "Yn cael ei ddangos pan fo cysylltiad â'r heddlu yn ystod oriau ysgol yn bodloni'r maen prawf"),
+        .init(
+            name: "term_police", isSection: false,
+            en: "Days this term seen by the police or a patrol while absent without authorisation",
+            cy: "Diwrnodau y tymor hwn pan welwyd y disgybl gan yr heddlu neu batrôl tra'n absennol heb awdurdod"),
+        .init(
+            name: "penalty_engagement", isSection: true,
+            en: "Shown when the parents' lack of engagement meets the criterion",
+            cy: "Yn cael ei ddangos pan fo diffyg ymgysylltu gan y rhieni yn bodloni'r maen prawf"),
+        .init(
+            name: "term_missed_meetings", isSection: false, en: "Meetings and panels missed without notice this term",
+            cy: "Cyfarfodydd a phaneli a gollwyd heb rybudd y tymor hwn"),
+        .init(
+            name: "term_unanswered", isSection: false,
+            en: "The school's contact attempts this term that reached nobody",
+            cy: "Ymdrechion yr ysgol i gysylltu y tymor hwn na chyrhaeddodd neb"),
+        .init(
+            name: "penalty_request_follows", isSection: true,
+            en: "Shown when a criterion met needs no further absence before the request (term-time holiday)",
+            cy: "Yn cael ei ddangos pan nad oes angen absenoldeb pellach cyn y cais (gwyliau yn ystod y tymor)"),
+        .init(
+            name: "penalty_request_on_further", isSection: true,
+            en: "Shown when the request follows only on further unauthorised absence",
+            cy: "Yn cael ei ddangos pan fydd y cais yn dilyn dim ond os bydd absenoldeb pellach heb ei awdurdodi"),
         .init(
             name: "esw_helpline", isSection: false, en: "The ESW service's helpline number",
             cy: "Rhif llinell gymorth y gwasanaeth GCA"),

@@ -57,15 +57,54 @@ public enum PenaltyRules {
         }
     }
 
-    /// The head may request only after waiting the policy's school days since the warning, and only if absence
-    /// of the kind counted continued after it.
-    public static func checkRequest(schoolDaysSinceWarning: Int, wait: Int, sessionsSinceWarning: Int)
-        throws(Problem)
-    {
-        guard schoolDaysSinceWarning >= wait else {
-            throw .tooSoonAfterWarning(schoolDaysWaited: schoolDaysSinceWarning, needed: wait)
+    /// Where a warned case stands for the head's request on a day: ready, or how many more school days to wait
+    /// and whether absence must continue after the warning first.
+    public struct RequestStanding: Sendable, Hashable {
+        public let isReady: Bool
+        /// School days still to wait (0 when only continued absence is missing).
+        public let schoolDaysLeft: Int
+        /// No unauthorised absence since the warning, and every criterion met needs some.
+        public let needsFurtherAbsence: Bool
+    }
+
+    /// The head may request once any criterion the case met allows it: after that criterion's wait in school days
+    /// since the warning and, where it waits at all, with unauthorised absence continuing after the warning. A
+    /// term-time holiday waits 0 by default (DOMAIN.md §7): its absence has already happened.
+    public static func requestStanding(
+        criteria: [PenaltyCriterion], wait: (PenaltyCriterion) -> Int, schoolDaysSinceWarning: Int,
+        sessionsSinceWarning: Int
+    ) -> RequestStanding {
+        var left = Int.max
+        var needsAbsence = true
+        for criterion in criteria.isEmpty ? [.unauthorised] : criteria {
+            let days = wait(criterion)
+            let remaining = max(0, days - schoolDaysSinceWarning)
+            let absent = days == 0 || sessionsSinceWarning > 0
+            if remaining == 0 && absent {
+                return RequestStanding(isReady: true, schoolDaysLeft: 0, needsFurtherAbsence: false)
+            }
+            if remaining < left || (remaining == left && absent) {
+                left = remaining
+                needsAbsence = !absent
+            }
         }
-        guard sessionsSinceWarning > 0 else { throw .noAbsenceSinceWarning }
+        return RequestStanding(isReady: false, schoolDaysLeft: left, needsFurtherAbsence: needsAbsence)
+    }
+
+    /// The same as a check: the request is refused with the reason the standing gives.
+    public static func checkRequest(
+        criteria: [PenaltyCriterion], wait: (PenaltyCriterion) -> Int, schoolDaysSinceWarning: Int,
+        sessionsSinceWarning: Int
+    ) throws(Problem) {
+        let standing = requestStanding(
+            criteria: criteria, wait: wait, schoolDaysSinceWarning: schoolDaysSinceWarning,
+            sessionsSinceWarning: sessionsSinceWarning)
+        guard !standing.isReady else { return }
+        if standing.schoolDaysLeft > 0 {
+            throw .tooSoonAfterWarning(
+                schoolDaysWaited: schoolDaysSinceWarning, needed: schoolDaysSinceWarning + standing.schoolDaysLeft)
+        }
+        throw .noAbsenceSinceWarning
     }
 
     /// The Education Lead may not approve a request for a pupil with a prosecution already begun for the same

@@ -25,7 +25,9 @@ public struct Policy: Sendable, Hashable, Codable {
         public let noticesPerParentPer12Months: Int
         /// A posted notice is taken as received this many working days after posting.
         public let postReceiptWorkingDays: Int
-        /// School days the head waits after the warning letter before requesting (absence must continue).
+        /// School days the head waits after the warning letter before requesting (absence must continue). From
+        /// version 4 the wait is per criterion (`Casework.penaltyWaitSchoolDays`); this is read only as an older
+        /// file's wait for every criterion but holiday.
         public let waitAfterWarningSchoolDays: Int
 
         enum CodingKeys: String, CodingKey {
@@ -75,6 +77,108 @@ public struct Policy: Sendable, Hashable, Codable {
         }
     }
 
+    /// Version 4: the casework's numbers the policy leaves to the authority (DOMAIN.md §7 and §8). Files before
+    /// version 4 get the defaults DOMAIN.md gives, with the penalty wait of their `penalty_notice` for every
+    /// criterion but term-time holiday (0: its absence has already happened).
+    public struct Casework: Sendable, Hashable, Codable {
+        /// School days the head waits after the warning before requesting, for each criterion; with a wait above
+        /// 0 absence must also continue after the warning. A case may be requested once any criterion it met
+        /// allows it.
+        public let penaltyWaitSchoolDays: [PenaltyCriterion: Int]
+        /// "Regularly coming into contact with the North Wales Police": days in the term a patrol or the police
+        /// saw the pupil during school hours while the absence was unauthorised.
+        public let policeContactDays: Int
+        /// "Failing to engage": panels or meetings missed without notice in the term…
+        public let missedMeetings: Int
+        /// …or contact attempts in the term that reached nobody.
+        public let unansweredContactAttempts: Int
+        /// Sessions late (L or U) in a term that make a pupil persistently late.
+        public let persistentLatenessSessions: Int
+        /// Attempts that reached nobody after which the head of year may close a phone call action with a reason.
+        public let phoneCallAttempts: Int
+        /// Illness and medical sessions this year, as a share of possible sessions, from which a referral to the
+        /// Community Paediatrician may be made before Letter 3.
+        public let paediatricReferralPercent: Int
+        /// School days after a school week ends before its registers lock.
+        public let registerLockGraceSchoolDays: Int
+
+        enum CodingKeys: String, CodingKey {
+            case penaltyWaitSchoolDays = "penalty_wait_after_warning_school_days"
+            case policeContactDays = "police_contact_days"
+            case missedMeetings = "missed_meetings"
+            case unansweredContactAttempts = "unanswered_contact_attempts"
+            case persistentLatenessSessions = "persistent_lateness_sessions"
+            case phoneCallAttempts = "phone_call_attempts"
+            case paediatricReferralPercent = "paediatric_referral_percent"
+            case registerLockGraceSchoolDays = "register_lock_grace_school_days"
+        }
+
+        public init(
+            penaltyWaitSchoolDays: [PenaltyCriterion: Int], policeContactDays: Int, missedMeetings: Int,
+            unansweredContactAttempts: Int, persistentLatenessSessions: Int, phoneCallAttempts: Int,
+            paediatricReferralPercent: Int, registerLockGraceSchoolDays: Int
+        ) {
+            self.penaltyWaitSchoolDays = penaltyWaitSchoolDays
+            self.policeContactDays = policeContactDays
+            self.missedMeetings = missedMeetings
+            self.unansweredContactAttempts = unansweredContactAttempts
+            self.persistentLatenessSessions = persistentLatenessSessions
+            self.phoneCallAttempts = phoneCallAttempts
+            self.paediatricReferralPercent = paediatricReferralPercent
+            self.registerLockGraceSchoolDays = registerLockGraceSchoolDays
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let waits = try c.decode([String: Int].self, forKey: .penaltyWaitSchoolDays)
+            var byCriterion: [PenaltyCriterion: Int] = [:]
+            for (name, days) in waits {
+                guard let criterion = PenaltyCriterion(rawValue: name) else {
+                    throw DecodingError.dataCorruptedError(
+                        forKey: .penaltyWaitSchoolDays, in: c, debugDescription: "no criterion is called \(name)")
+                }
+                byCriterion[criterion] = days
+            }
+            penaltyWaitSchoolDays = byCriterion
+            policeContactDays = try c.decode(Int.self, forKey: .policeContactDays)
+            missedMeetings = try c.decode(Int.self, forKey: .missedMeetings)
+            unansweredContactAttempts = try c.decode(Int.self, forKey: .unansweredContactAttempts)
+            persistentLatenessSessions = try c.decode(Int.self, forKey: .persistentLatenessSessions)
+            phoneCallAttempts = try c.decode(Int.self, forKey: .phoneCallAttempts)
+            paediatricReferralPercent = try c.decode(Int.self, forKey: .paediatricReferralPercent)
+            registerLockGraceSchoolDays = try c.decode(Int.self, forKey: .registerLockGraceSchoolDays)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(
+                Dictionary(uniqueKeysWithValues: penaltyWaitSchoolDays.map { ($0.key.rawValue, $0.value) }),
+                forKey: .penaltyWaitSchoolDays)
+            try c.encode(policeContactDays, forKey: .policeContactDays)
+            try c.encode(missedMeetings, forKey: .missedMeetings)
+            try c.encode(unansweredContactAttempts, forKey: .unansweredContactAttempts)
+            try c.encode(persistentLatenessSessions, forKey: .persistentLatenessSessions)
+            try c.encode(phoneCallAttempts, forKey: .phoneCallAttempts)
+            try c.encode(paediatricReferralPercent, forKey: .paediatricReferralPercent)
+            try c.encode(registerLockGraceSchoolDays, forKey: .registerLockGraceSchoolDays)
+        }
+
+        /// DOMAIN.md's defaults, with an older file's single wait for every criterion but term-time holiday.
+        public static func defaults(penaltyWait: Int) -> Casework {
+            var waits = Dictionary(uniqueKeysWithValues: PenaltyCriterion.allCases.map { ($0, penaltyWait) })
+            waits[.unagreedHoliday] = 0
+            return Casework(
+                penaltyWaitSchoolDays: waits, policeContactDays: 2, missedMeetings: 2, unansweredContactAttempts: 3,
+                persistentLatenessSessions: 10, phoneCallAttempts: 3, paediatricReferralPercent: 10,
+                registerLockGraceSchoolDays: 1)
+        }
+
+        /// The wait for a criterion (one the file leaves out waits as long as the longest it gives).
+        public func penaltyWait(_ criterion: PenaltyCriterion) -> Int {
+            penaltyWaitSchoolDays[criterion] ?? penaltyWaitSchoolDays.values.max() ?? 0
+        }
+    }
+
     /// The format's version: 1 for files written before versions were kept (no `version` field), 2 now. A field
     /// added in a later version has a default, so an authority's older file keeps loading.
     public let version: Int
@@ -102,9 +206,11 @@ public struct Policy: Sendable, Hashable, Codable {
     public let preHolidayNoticeSchoolDays: Int
     /// Version 3: the penalty notice process's numbers.
     public let penaltyNotice: PenaltyNotice
+    /// Version 4: the casework's numbers.
+    public let casework: Casework
 
     /// The newest format this program reads.
-    public static let currentVersion = 3
+    public static let currentVersion = 4
 
     enum CodingKeys: String, CodingKey {
         case version, name, thresholds
@@ -120,6 +226,7 @@ public struct Policy: Sendable, Hashable, Codable {
         case preHolidayRepeats = "pre_holiday_repeats"
         case preHolidayNoticeSchoolDays = "pre_holiday_notice_school_days"
         case penaltyNotice = "penalty_notice"
+        case casework
     }
 
     public init(from decoder: any Decoder) throws {
@@ -148,6 +255,13 @@ public struct Policy: Sendable, Hashable, Codable {
             penaltyNotice = try c.decode(PenaltyNotice.self, forKey: .penaltyNotice)
         } else {
             penaltyNotice = try c.decodeIfPresent(PenaltyNotice.self, forKey: .penaltyNotice) ?? .walesDefault
+        }
+        if version >= 4 {
+            casework = try c.decode(Casework.self, forKey: .casework)
+        } else {
+            casework =
+                try c.decodeIfPresent(Casework.self, forKey: .casework)
+                ?? .defaults(penaltyWait: penaltyNotice.waitAfterWarningSchoolDays)
         }
     }
 
@@ -207,6 +321,12 @@ public struct Policy: Sendable, Hashable, Codable {
             ("penalty_notice.early_pence", penaltyNotice.earlyPence),
             ("penalty_notice.early_days", penaltyNotice.earlyDays),
             ("penalty_notice.notices_per_parent_per_12_months", penaltyNotice.noticesPerParentPer12Months),
+            ("casework.police_contact_days", casework.policeContactDays),
+            ("casework.missed_meetings", casework.missedMeetings),
+            ("casework.unanswered_contact_attempts", casework.unansweredContactAttempts),
+            ("casework.persistent_lateness_sessions", casework.persistentLatenessSessions),
+            ("casework.phone_call_attempts", casework.phoneCallAttempts),
+            ("casework.paediatric_referral_percent", casework.paediatricReferralPercent),
         ]
         for (field, value) in positive where value < 1 { throw Invalid(field: field, problem: "must be at least 1") }
         guard penaltyNotice.latePence >= penaltyNotice.earlyPence else {
@@ -217,6 +337,17 @@ public struct Policy: Sendable, Hashable, Codable {
         }
         guard penaltyNotice.postReceiptWorkingDays >= 0, penaltyNotice.waitAfterWarningSchoolDays >= 0 else {
             throw Invalid(field: "penalty_notice", problem: "days must not be negative")
+        }
+        guard casework.registerLockGraceSchoolDays >= 0, casework.registerLockGraceSchoolDays <= 20 else {
+            throw Invalid(field: "casework.register_lock_grace_school_days", problem: "must be from 0 to 20")
+        }
+        guard casework.paediatricReferralPercent <= 100 else {
+            throw Invalid(field: "casework.paediatric_referral_percent", problem: "must be at most 100")
+        }
+        for (criterion, days) in casework.penaltyWaitSchoolDays where !(0...190).contains(days) {
+            throw Invalid(
+                field: "casework.penalty_wait_after_warning_school_days.\(criterion.rawValue)",
+                problem: "must be from 0 to 190")
         }
         guard (1...1000).contains(amberFromTenths) else {
             throw Invalid(field: "amber_from_tenths", problem: "must be from 1 to 1000 (tenths of a percent)")
@@ -235,7 +366,7 @@ public struct Policy: Sendable, Hashable, Codable {
     /// The Wrexham Attendance Procedure (2025), DOMAIN.md sections 4, 5 and 7.
     public static let wrexham2025JSON = """
         {
-          "version": 3,
+          "version": 4,
           "name": "wrexham-2025",
           "thresholds": [
             {"action": "letter_1", "sessions": 10, "of": "absence"},
@@ -268,6 +399,22 @@ public struct Policy: Sendable, Hashable, Codable {
             "notices_per_parent_per_12_months": 2,
             "post_receipt_working_days": 2,
             "wait_after_warning_school_days": 10
+          },
+          "casework": {
+            "penalty_wait_after_warning_school_days": {
+              "unauthorised": 10,
+              "late_after_close": 10,
+              "unagreed_holiday": 0,
+              "police_contact": 10,
+              "non_engagement": 10
+            },
+            "police_contact_days": 2,
+            "missed_meetings": 2,
+            "unanswered_contact_attempts": 3,
+            "persistent_lateness_sessions": 10,
+            "phone_call_attempts": 3,
+            "paediatric_referral_percent": 10,
+            "register_lock_grace_school_days": 1
           }
         }
         """

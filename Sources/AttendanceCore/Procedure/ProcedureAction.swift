@@ -245,11 +245,16 @@ public struct RecordedAction: Sendable, Hashable {
 public struct PenaltyTerm: Sendable, Hashable {
     /// The term so far.
     public let range: DateRange
-    /// Sessions counting towards each criterion: "unauthorised", "late_after_close", "unagreed_holiday".
+    /// What counts towards each criterion: sessions for "unauthorised", "late_after_close" and
+    /// "unagreed_holiday", days for "police_contact", events for "non_engagement" (made of "missed_meetings" and
+    /// "unanswered_contacts", also given).
     public let counts: [String: Int]
     /// The criteria met, in the policy's order.
     public let met: [String]
     /// The sessions counting towards each criterion, in order: what a request's evidence marks in its register
     /// extract.
     public let sessions: [String: [SchoolSession]]
+    /// Whether every criterion met waits for further unauthorised absence after the warning (the policy file's
+    /// wait per criterion): false when one, such as a term-time holiday, waits for nothing more.
+    public var waitsForFurtherAbsence: Bool = true
 }

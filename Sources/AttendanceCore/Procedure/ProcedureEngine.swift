@@ -24,12 +24,9 @@ public struct ProcedureEngine: Sendable {
                 if code.category == .unauthorised && !code.means(.lateAfterClose) {
                     value |= Flag.unauthorisedNotLate
                 }
-                // For a penalty notice, "unauthorised" is an absence found unauthorised: not U (its own
-                // criterion), not G (the holiday criterion) and not N, which waits for a reason and is not yet
-                // unauthorised.
-                if code.category == .unauthorised && !code.means(.lateAfterClose) && !code.means(.noReasonYet)
-                    && !code.means(.holidayNotAgreed)
-                {
+                // For a penalty notice, "unauthorised" is every session found unauthorised, U and G as well as O
+                // (DOMAIN.md §7), but not N, which waits for a reason and counts once it becomes O.
+                if code.category == .unauthorised && !code.means(.noReasonYet) {
                     penalty[Int(code.id)] = true
                 }
                 if code.means(.lateAfterClose) { value |= Flag.lateAfterClose }
@@ -90,15 +87,16 @@ public struct ProcedureEngine: Sendable {
     ///   - contacted: days on which the school reached a parent or recorded a reason for the pupil's absence.
     ///   - penaltyDeclined: days the Education Lead declined a penalty notice request for the pupil: in a term
     ///     with one, only sessions after the latest count towards a new flag (`PenaltyRules.countsFrom`).
+    ///   - penaltyEvidence: police contacts and missed engagement, for the penalty criteria beyond the register.
     public func run(
         marks: YearMarks, calendar: SchoolCalendar, asOf: LocalDate, recorded: [RecordedAction],
         letter3Sent: LocalDate? = nil, compulsoryAge: Bool = true, contacted: Set<LocalDate> = [],
-        penaltyDeclined: [LocalDate] = []
+        penaltyDeclined: [LocalDate] = [], penaltyEvidence: PenaltyEvidence = .none
     ) -> Outcome {
         run(
             marks: marks, days: Days(calendar: calendar, year: marks.academicYear, asOf: asOf, policy: policy),
             recorded: recorded, letter3Sent: letter3Sent, compulsoryAge: compulsoryAge, contacted: contacted,
-            penaltyDeclined: penaltyDeclined)
+            penaltyDeclined: penaltyDeclined, penaltyEvidence: penaltyEvidence)
     }
 
     /// Actions that only concern a pupil of compulsory school age.
@@ -114,11 +112,12 @@ public struct ProcedureEngine: Sendable {
     /// The same, with the calendar worked out once for every pupil of a school (a run over an authority).
     public func run(
         marks: YearMarks, days: Days, recorded: [RecordedAction], letter3Sent: LocalDate? = nil,
-        compulsoryAge: Bool = true, contacted: Set<LocalDate> = [], penaltyDeclined: [LocalDate] = []
+        compulsoryAge: Bool = true, contacted: Set<LocalDate> = [], penaltyDeclined: [LocalDate] = [],
+        penaltyEvidence: PenaltyEvidence = .none
     ) -> Outcome {
         let pupil = PupilYear(
             engine: self, marks: marks, days: days, recorded: recorded, letter3Sent: letter3Sent,
-            contacted: contacted, penaltyDeclined: penaltyDeclined)
+            contacted: contacted, penaltyDeclined: penaltyDeclined, penaltyEvidence: penaltyEvidence)
         var due: [DueAction] = []
         for rule in Self.rules {
             let found = rule.due(pupil, found: due)
@@ -140,7 +139,8 @@ public struct ProcedureEngine: Sendable {
     /// A term's figures for a penalty notice warning: each criterion's count this term, and which are met, by the
     /// same rule the procedure flags with. Nil outside a term.
     public func penaltyTerm(
-        marks: YearMarks, calendar: SchoolCalendar, asOf: LocalDate, penaltyDeclined: [LocalDate] = []
+        marks: YearMarks, calendar: SchoolCalendar, asOf: LocalDate, penaltyDeclined: [LocalDate] = [],
+        evidence: PenaltyEvidence = .none
     ) -> PenaltyTerm? {
         let days = Days(calendar: calendar, year: marks.academicYear, asOf: asOf, policy: policy)
         guard let term = days.term,
@@ -150,13 +150,19 @@ public struct ProcedureEngine: Sendable {
         let year = marks.academicYear
         let criteria = PenaltyNoticeRule.criteria(
             engine: self, bytes: marks.bytes, limit: days.slotLimit(marks.bytes.count), term: counting, year: year,
-            converting: [])
-        return PenaltyTerm(
-            range: range, counts: Dictionary(uniqueKeysWithValues: criteria.map { ($0.basis, $0.found.count) }),
-            met: criteria.filter { $0.found.count >= $0.needed }.map(\.basis),
+            converting: [], evidence: evidence, asOf: asOf)
+        var counts = Dictionary(uniqueKeysWithValues: criteria.map { ($0.basis, $0.count) })
+        for criterion in criteria { counts.merge(criterion.parts) { $1 } }
+        let met = criteria.filter(\.isMet).map(\.basis)
+        var figures = PenaltyTerm(
+            range: range, counts: counts, met: met,
             sessions: Dictionary(
                 uniqueKeysWithValues: criteria.map { criterion in
                     (criterion.basis, criterion.found.map { SchoolSession(academicYear: year, slot: $0) })
                 }))
+        figures.waitsForFurtherAbsence =
+            met.isEmpty
+            || met.compactMap(PenaltyCriterion.init(rawValue:)).allSatisfy { policy.casework.penaltyWait($0) > 0 }
+        return figures
     }
 }

@@ -25,6 +25,8 @@ final class PupilYear {
     let contacted: Set<LocalDate>
     /// Days a penalty notice request for the pupil was declined.
     let penaltyDeclined: [LocalDate]
+    /// Police contacts and missed engagement, for the penalty criteria beyond the register.
+    let penaltyEvidence: PenaltyEvidence
 
     /// Absences of every kind, unauthorised absences, Ns, and unexplained or unauthorised absence that is not
     /// lateness, each as slots in order.
@@ -47,7 +49,8 @@ final class PupilYear {
 
     init(
         engine: ProcedureEngine, marks: YearMarks, days: ProcedureEngine.Days, recorded: [RecordedAction],
-        letter3Sent: LocalDate?, contacted: Set<LocalDate>, penaltyDeclined: [LocalDate] = []
+        letter3Sent: LocalDate?, contacted: Set<LocalDate>, penaltyDeclined: [LocalDate] = [],
+        penaltyEvidence: PenaltyEvidence = .none
     ) {
         self.engine = engine
         year = marks.academicYear
@@ -59,6 +62,7 @@ final class PupilYear {
         self.letter3Sent = letter3Sent
         self.contacted = contacted
         self.penaltyDeclined = penaltyDeclined
+        self.penaltyEvidence = penaltyEvidence
         let scan = Self.scan(bytes, limit: limit, engine: engine)
         absences = scan.absences
         unauthorised = scan.unauthorised

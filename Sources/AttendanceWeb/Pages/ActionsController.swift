@@ -153,8 +153,9 @@ enum ActionsController {
         return Page.redirect(SiteURL.school(.actions, laestab, query: ["saved": "1"]))
     }
 
-    /// The head sends the penalty notice warning for a flagged pupil: the letter goes to every parent in their
-    /// language, is kept, and the flag is recorded done with it.
+    /// The head sends the penalty notice warning for a flagged pupil, in two steps: the first shows the criteria
+    /// met and the letter as each parent will read it; the confirmed second sends it to every parent in their
+    /// language, keeps it, records the flag done and opens the term's case.
     @Sendable static func penaltyWarning(_ request: Request) async throws -> Response {
         guard case .school(let laestab) = request.target, let id = request.parameters.get("id", as: Int.self) else {
             throw Abort(.notFound)
@@ -167,7 +168,18 @@ enum ActionsController {
             }),
             item.action == .fpnEligible
         else { throw Abort(.notFound) }
+        // A legal letter: the first press shows the criteria and the letter; only the second step sends it.
+        let confirmed = (try? request.content.get(String.self, at: "confirmed")) == "yes"
         do {
+            guard confirmed else {
+                let draft = try await request.context.letters.draft(
+                    .fpnWarning, for: item.pupil.upn, school: laestab, today: request.context.today,
+                    signatory: principal.user.displayName)
+                return try Page.render(
+                    PenaltyWarningPage.make(
+                        pupil: item.pupil, laestab: laestab, actionID: item.id, figures: draft.facts.penalty,
+                        documents: draft.documents, text: request.text), request: request)
+            }
             _ = try await request.context.letters.produce(
                 .fpnWarning, for: item.pupil.upn, school: laestab, details: [:], today: request.context.today,
                 by: request.actor, signatory: principal.user.displayName, actionID: item.id)
@@ -182,30 +194,16 @@ enum ActionsController {
         let today = request.context.today
         let calendar = try await store.calendar(for: school.school)
         if let term = calendar.term(containing: today)?.range,
-            let figures = ProcedureEngine(policy: request.context.policy, codes: store.codes).penaltyTerm(
-                marks: try await store.yearMarks(of: item.pupil.upn, year: today.academicYear), calendar: calendar,
-                asOf: today, penaltyDeclined: try await store.penaltyDeclines(of: item.pupil.upn))
+            let figures = try await store.penaltyTerm(
+                of: item.pupil.upn, school: school.school, asOf: today, policy: request.context.policy)
         {
             // The criteria the flag was raised on, and any met since.
             // (A flag's basis is its criteria's names, comma-separated: "unauthorised,late_after_close".)
             var met = figures.met
             met += item.basis.split(separator: ",").map(String.init).filter { !met.contains($0) }
-            // Parents not engaging with the ESW service: a panel missed without notice this term.
-            var counts = figures.counts
-            let missed = try await store.panelsMissedWithoutNotice(item.pupil.upn, in: term)
-            if missed > 0 {
-                met.append(PenaltyCriterion.nonEngagement.rawValue)
-                counts[PenaltyCriterion.nonEngagement.rawValue] = missed
-            }
-            // Repeated contact with the police in school hours: patrol entries on days of unauthorised absence.
-            let police = try await store.policeContacts(item.pupil.upn, in: term)
-            if police >= PenaltyRules.repeatedPoliceContact {
-                met.append(PenaltyCriterion.policeContact.rawValue)
-                counts[PenaltyCriterion.policeContact.rawValue] = police
-            }
             _ = try await store.openPenaltyCase(
                 for: item.pupil.upn, school: laestab, term: term,
-                criteria: met.compactMap(PenaltyCriterion.init(rawValue:)), counts: counts, warnedOn: today,
+                criteria: met.compactMap(PenaltyCriterion.init(rawValue:)), counts: figures.counts, warnedOn: today,
                 by: request.actor)
         }
         sendInBackground(request.context.letters, logger: request.logger)

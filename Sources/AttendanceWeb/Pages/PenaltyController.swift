@@ -22,12 +22,21 @@ enum PenaltyController {
         let school = try await store.requireSchool(laestab)
         let cases = try await store.penaltyCases(school: laestab)
         let named = try seesNames(request, at: laestab)
+        let forHead = principal.allows(.decidePenalty, .school(laestab))
+        // Whether each warned case may be requested today: the form is offered only then.
+        var checks: [Int: Store.PenaltyRequestCheck] = [:]
+        if forHead {
+            for found in cases where found.status == .warned {
+                checks[found.id] = try await store.penaltyRequestCheck(
+                    found, today: request.context.today, policy: request.context.policy)
+            }
+        }
         return try Page.render(
             SchoolPenaltiesPage.make(
                 school: school.school, cases: cases, pupils: try await pupils(of: cases, store: store),
-                countsOnly: !named, forHead: principal.allows(.decidePenalty, .school(laestab)),
-                today: request.context.today, policy: request.context.policy, notice: notice, error: error,
-                text: request.text), request: request, status: status)
+                countsOnly: !named, forHead: forHead, today: request.context.today, policy: request.context.policy,
+                checks: checks, language: request.language, notice: notice, error: error, text: request.text),
+            request: request, status: status)
     }
 
     /// Whether the reader sees a school's cases by name: the access policy's rule, each grant judged alone

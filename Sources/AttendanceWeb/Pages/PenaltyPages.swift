@@ -25,8 +25,9 @@ struct PenaltyCaseView: Sendable {
     /// The kept evidence pack: the document, its PDF where one was made, its data.
     let packLinks: [PageFrame.Link]
     let notices: [Notice]
-    /// The head's forms.
+    /// The head's forms: the request only once the policy allows it; until then, when and why not.
     let requestAction: String?
+    let requestNotYet: String?
     let withdrawAction: String?
     /// The education lead's forms.
     let decideAction: String?
@@ -35,10 +36,12 @@ struct PenaltyCaseView: Sendable {
 
     static func make(
         _ found: PenaltyCase, pupil: Pupil?, facts: [PenaltyPacket.Fact], forHead: Bool, forLead: Bool,
-        today: LocalDate, policy: Policy, text: @escaping PupilPage.Text
+        today: LocalDate, policy: Policy, requestCheck: Store.PenaltyRequestCheck? = nil, language: Language = .en,
+        text: @escaping PupilPage.Text
     ) -> PenaltyCaseView {
         let plain = { (key: String) in text(key, [:]) }
         let open: Set<PenaltyStatus> = [.eligible, .warned, .requested, .approved]
+        let mayRequest = forHead && found.status == .warned && requestCheck?.standing.isReady == true
         return PenaltyCaseView(
             id: found.id,
             heading: text(
@@ -65,8 +68,9 @@ struct PenaltyCaseView: Sendable {
                         ? SiteURL.withdrawNotice.path(id) : nil,
                     dueNow: due.map { PenaltyWords.pounds($0, sign: false) } ?? "")
             },
-            requestAction: forHead && found.status == .warned
-                ? SiteURL.school(.requestPenalty, found.school, id: found.id) : nil,
+            requestAction: mayRequest ? SiteURL.school(.requestPenalty, found.school, id: found.id) : nil,
+            requestNotYet: forHead && found.status == .warned && !mayRequest
+                ? requestCheck.map { PenaltyWords.notYet($0, language: language, text: text) } : nil,
             withdrawAction: forHead && open.contains(found.status)
                 ? SiteURL.school(.withdrawPenalty, found.school, id: found.id) : nil,
             decideAction: forLead && found.status == .requested
@@ -120,6 +124,16 @@ enum PenaltyWords {
         return line
     }
 
+    /// Why the head cannot request yet, and from when: "You may send the request from 9 December if …".
+    static func notYet(_ check: Store.PenaltyRequestCheck, language: Language, text: PupilPage.Text) -> String {
+        if let from = check.readyFrom {
+            return text(
+                check.standing.needsFurtherAbsence ? "penalty.notYet.waitAndAbsence" : "penalty.notYet.wait",
+                ["date": from.letterText(language), "days": String(check.standing.schoolDaysLeft)])
+        }
+        return text("penalty.notYet.absence", [:])
+    }
+
     static func notice(_ notice: PenaltyNoticeRecord, terms: NoticeTerms, today: LocalDate, text: PupilPage.Text)
         -> String
     {
@@ -165,7 +179,8 @@ struct SchoolPenaltiesPage: PageModel {
 
     static func make(
         school: School, cases: [PenaltyCase], pupils: [UPN: Pupil], countsOnly: Bool, forHead: Bool,
-        today: LocalDate, policy: Policy, notice: String?, error: String?, text: @escaping PupilPage.Text
+        today: LocalDate, policy: Policy, checks: [Int: Store.PenaltyRequestCheck] = [:],
+        language: Language = .en, notice: String?, error: String?, text: @escaping PupilPage.Text
     ) -> SchoolPenaltiesPage {
         let plain = { (key: String) in text(key, [:]) }
         return SchoolPenaltiesPage(
@@ -181,7 +196,7 @@ struct SchoolPenaltiesPage: PageModel {
                 : cases.map {
                     PenaltyCaseView.make(
                         $0, pupil: pupils[$0.upn], facts: [], forHead: forHead, forLead: false, today: today,
-                        policy: policy, text: text)
+                        policy: policy, requestCheck: checks[$0.id], language: language, text: text)
                 }, noCases: plain("penalty.noCases"), words: PenaltyFormWords(text: text),
             report: .make(cases, policy: policy, text: text))
     }

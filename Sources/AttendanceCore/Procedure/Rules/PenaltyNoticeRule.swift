@@ -1,7 +1,8 @@
 /// The penalty-notice criteria, counted within the term that contains the day: one flag a term for the head,
-/// naming each criterion met ("unauthorised,late_after_close"), with the sessions behind them. Each session
-/// counts under one criterion only: O under unauthorised, U under lateness, G under the holiday; an N only once
-/// it becomes O.
+/// naming each criterion met ("unauthorised,late_after_close"), with the sessions behind them. A session may count
+/// under more than one criterion (DOMAIN.md §7): every unauthorised session (O, G, U, and an N once it becomes O)
+/// counts as unauthorised, U as lateness too and G as holiday too. The police and engagement criteria count
+/// what the school recorded beyond the register (`PenaltyEvidence`).
 struct PenaltyNoticeRule: ProcedureRule {
     var actions: [ProcedureAction] { [.fpnEligible] }
 
@@ -11,22 +12,26 @@ struct PenaltyNoticeRule: ProcedureRule {
         // No term can count more than the year so far: below every criterion there, nothing to read.
         guard
             candidates.unauthorised >= policy.unauthorisedSessions || candidates.late >= policy.lateAfterCloseSessions
-                || candidates.holiday >= policy.unagreedHolidaySessions,
+                || candidates.holiday >= policy.unagreedHolidaySessions || !pupil.penaltyEvidence.isEmpty,
             let term = pupil.days.term, let counting = Self.counting(term.range, declined: pupil.penaltyDeclined)
         else { return [] }
         var met: [String] = []
-        var slots: [Int] = []
+        var slots = Set<Int>()
+        var evidence = 0
         for criterion in Self.criteria(
             engine: pupil.engine, bytes: pupil.bytes, limit: pupil.limit, term: counting, year: pupil.year,
-            converting: pupil.converting)
-        where criterion.found.count >= criterion.needed {
+            converting: pupil.converting, evidence: pupil.penaltyEvidence, asOf: pupil.asOf)
+        where criterion.isMet {
             met.append(criterion.basis)
-            slots += criterion.found
+            slots.formUnion(criterion.found)
+            if criterion.found.isEmpty { evidence += criterion.count }
         }
         guard !met.isEmpty else { return [] }
+        // Each session once, however many criteria it counts under; a case on engagement alone counts its events.
         return [
             DueAction(
-                action: .fpnEligible, basis: ActionBasis.criteria(met).stored, count: slots.count,
+                action: .fpnEligible, basis: ActionBasis.criteria(met).stored,
+                count: slots.isEmpty ? evidence : slots.count,
                 year: pupil.year, slots: slots.sorted()[...], start: Self.start(term: term.range, counting: counting))
         ]
     }
@@ -42,15 +47,28 @@ struct PenaltyNoticeRule: ProcedureRule {
         .term(term.start, countingFrom: counting.start == term.start ? nil : counting.start)
     }
 
-    /// Each criterion with the number it needs and the term's slots that count towards it: what the flag and a
-    /// warning letter's figures (`ProcedureEngine.penaltyTerm`) both read.
+    /// One criterion as counted in a term: the sessions behind it (none for engagement), what it counts (sessions,
+    /// days or events) and whether it is met.
+    struct Counted {
+        let basis: String
+        let found: [Int]
+        let count: Int
+        let isMet: Bool
+        /// Figures a letter or a case quotes beside the count ("missed_meetings", "unanswered_contacts").
+        var parts: [String: Int] = [:]
+    }
+
+    /// Each criterion with the term's slots that count towards it: what the flag and a warning letter's figures
+    /// (`ProcedureEngine.penaltyTerm`) both read.
     static func criteria(
-        engine: ProcedureEngine, bytes: [UInt8], limit: Int, term: DateRange, year: AcademicYear, converting: [Int]
-    ) -> [(basis: String, needed: Int, found: [Int])] {
+        engine: ProcedureEngine, bytes: [UInt8], limit: Int, term: DateRange, year: AcademicYear, converting: [Int],
+        evidence: PenaltyEvidence, asOf: LocalDate
+    ) -> [Counted] {
         let first = max(0, year.firstDay.days(until: term.start) * 2)
         let last = min(limit, (year.firstDay.days(until: term.end) + 1) * 2)
         guard first < last else { return [] }
         let policy = engine.policy.fixedPenaltyPerTerm
+        let casework = engine.policy.casework
         typealias Flag = ProcedureEngine.Flag
         // One pass over the term, each criterion read from the code's flags.
         var unauthorised: [Int] = []
@@ -68,10 +86,41 @@ struct PenaltyNoticeRule: ProcedureRule {
             if flags & Flag.lateAfterClose != 0 { late.append(slot) }
             if flags & Flag.holidayNotAgreed != 0 { holiday.append(slot) }
         }
-        return [
-            ("unauthorised", policy.unauthorisedSessions, unauthorised),
-            ("late_after_close", policy.lateAfterCloseSessions, late),
-            ("unagreed_holiday", policy.unagreedHolidaySessions, holiday),
+        var counted = [
+            Counted(
+                basis: PenaltyCriterion.unauthorised.rawValue, found: unauthorised, count: unauthorised.count,
+                isMet: unauthorised.count >= policy.unauthorisedSessions),
+            Counted(
+                basis: PenaltyCriterion.lateAfterClose.rawValue, found: late, count: late.count,
+                isMet: late.count >= policy.lateAfterCloseSessions),
+            Counted(
+                basis: PenaltyCriterion.unagreedHoliday.rawValue, found: holiday, count: holiday.count,
+                isMet: holiday.count >= policy.unagreedHolidaySessions),
         ]
+        // What was recorded beyond the register counts in the same part of the term, up to the day.
+        let seen = { (days: [LocalDate]) in Set(days.filter { term.contains($0) && $0 <= asOf }) }
+        // Police contact: days seen on which an absence was unauthorised (the sessions of those days count).
+        var policeDays = 0
+        var policeSlots: [Int] = []
+        for day in seen(evidence.policeDays).sorted() {
+            let slot = year.firstDay.days(until: day) * 2
+            let onDay = [slot, slot + 1].filter { unauthorised.contains($0) }
+            guard !onDay.isEmpty else { continue }
+            policeDays += 1
+            policeSlots += onDay
+        }
+        counted.append(
+            Counted(
+                basis: PenaltyCriterion.policeContact.rawValue, found: policeSlots, count: policeDays,
+                isMet: policeDays >= casework.policeContactDays))
+        let missed = seen(evidence.missedMeetings).count
+        let unanswered = evidence.unansweredContacts.filter { term.contains($0) && $0 <= asOf }.count
+        counted.append(
+            Counted(
+                basis: PenaltyCriterion.nonEngagement.rawValue, found: [], count: missed + unanswered,
+                isMet: !evidence.prosecutionBegun
+                    && (missed >= casework.missedMeetings || unanswered >= casework.unansweredContactAttempts),
+                parts: ["missed_meetings": missed, "unanswered_contacts": unanswered]))
+        return counted
     }
 }
