@@ -90,7 +90,8 @@ public struct LetterService: Sendable {
         progress: (@Sendable (Int, Int) async -> Void)? = nil
     ) async throws -> Batch {
         let school = try await store.requireSchool(laestab)
-        let queue = try await store.actions(school: laestab)
+        // Only this school year's: a batch made before the year's first run makes nothing from last year.
+        let queue = try await store.actions(school: laestab, year: today.academicYear)
         // A penalty notice warning is the head teacher's decision, taken on the queue: never part of a batch.
         let pending = queue.filter {
             LetterKind(action: $0.action) != nil && $0.action != .fpnEligible
@@ -176,7 +177,7 @@ public struct LetterService: Sendable {
             kind, for: upn, school: laestab, details: details, today: today, signatory: signatory, onlyTo: parent)
         var action = actionID
         if action == nil {
-            action = try await store.actions(school: laestab, upn: upn).first {
+            action = try await store.actions(school: laestab, upn: upn, year: today.academicYear).first {
                 LetterKind(action: $0.action) == kind
             }?.id
         }

@@ -18,9 +18,10 @@ public struct QueuedAction: Sendable, Hashable {
 }
 
 extension Store {
-    /// Actions at a school, newest first: the pending queue, or (with `status` nil) every one.
+    /// Actions at a school, newest first: the pending queue, or (with `status` nil) every one; with `year`, only
+    /// that school year's (an earlier year's pending action never makes a letter or stands in a queue).
     func actions(
-        schoolID: Int, status: RecordedAction.Status? = .pending, upn: UPN? = nil
+        schoolID: Int, status: RecordedAction.Status? = .pending, upn: UPN? = nil, year: AcademicYear? = nil
     ) async throws -> [QueuedAction] {
         var query: SQLQueryString = """
             SELECT a.*, p.upn, p.legal_surname, p.legal_forename, p.preferred_surname, p.preferred_forename,
@@ -30,6 +31,7 @@ extension Store {
             """
         if let status { query = query + " AND a.status = \(bind: status.rawValue)" }
         if let upn { query = query + " AND p.upn = \(bind: upn.value)" }
+        if let year { query = query + " AND a.academic_year = \(bind: year.startYear)" }
         query = query + " ORDER BY a.due_on DESC, a.id DESC"
         return try await sql.raw(query).all().compactMap { row in
             guard let action = ProcedureAction(rawValue: try row.decode(column: "action", as: String.self)),

@@ -3,11 +3,12 @@ import Foundation
 
 /// The store's edge for a school's work, keyed by LAESTAB: the row ids the queries use stay inside the store.
 extension Store {
-    /// A school's procedure actions (pending by default), newest first; with `upn`, only that pupil's.
+    /// A school's procedure actions (pending by default), newest first; with `upn`, only that pupil's; with
+    /// `year`, only that school year's.
     public func actions(
-        school: LAESTAB, status: RecordedAction.Status? = .pending, upn: UPN? = nil
+        school: LAESTAB, status: RecordedAction.Status? = .pending, upn: UPN? = nil, year: AcademicYear? = nil
     ) async throws -> [QueuedAction] {
-        try await actions(schoolID: try await requireSchool(school).id, status: status, upn: upn)
+        try await actions(schoolID: try await requireSchool(school).id, status: status, upn: upn, year: year)
     }
 
     /// Marks a school's pending action done or dismissed.

@@ -39,7 +39,9 @@ enum ActionsController {
         let filters = ActionsPage.Filters(
             action: request.query[String.self, at: "action"] ?? "", year: request.query[String.self, at: "year"] ?? "",
             group: request.query[String.self, at: "group"] ?? "", band: request.query[String.self, at: "band"] ?? "")
-        let all = try await store.actions(school: laestab).filter { years?.contains($0.pupil.yearGroup) ?? true }
+        let all = try await store.actions(school: laestab, year: request.context.today.academicYear).filter {
+            years?.contains($0.pupil.yearGroup) ?? true
+        }
         let shown = all.filter { filters.admits($0, band: bands[$0.pupil.upn]) }
         // For each absence flagged after Letter 3: the evidence recorded for its days.
         var evidence: [Int: [String]] = [:]
@@ -83,7 +85,10 @@ enum ActionsController {
             return try await render(
                 request, notice: nil, error: request.text("actions.needNote"), status: .unprocessableEntity)
         }
-        guard let item = try await store.actions(school: school.school.laestab).first(where: { $0.id == id }) else {
+        guard
+            let item = try await store.actions(school: school.school.laestab, year: request.context.today.academicYear)
+                .first(where: { $0.id == id })
+        else {
             throw Abort(.notFound)
         }
         if let years = limitedYears(principal, laestab), !years.contains(item.pupil.yearGroup) {
@@ -163,7 +168,9 @@ enum ActionsController {
         let principal = try request.signedIn
         let school = try await request.context.store.requireSchool(laestab)
         guard
-            let item = try await request.context.store.actions(school: school.school.laestab).first(where: {
+            let item = try await request.context.store.actions(
+                school: school.school.laestab, year: request.context.today.academicYear
+            ).first(where: {
                 $0.id == id
             }),
             item.action == .fpnEligible
