@@ -33,6 +33,7 @@ struct LetterValues: MustacheParent, Sendable {
     var holidayTo = ""
     var holidayAgreed = false
     var holidayRefused = false
+    var holidayOffRoll = false
     var holidayPartly = false
     var holidayAgreedFrom = ""
     var holidayAgreedTo = ""
@@ -110,6 +111,7 @@ struct LetterValues: MustacheParent, Sendable {
         case "holiday_to": holidayTo
         case "holiday_agreed": holidayAgreed
         case "holiday_refused": holidayRefused
+        case "holiday_off_roll": holidayOffRoll
         case "holiday_partly": holidayPartly
         case "holiday_agreed_from": holidayAgreedFrom
         case "holiday_agreed_to": holidayAgreedTo
@@ -207,6 +209,7 @@ extension LetterFacts {
         values.holidayTo = date("holiday_to")
         values.holidayAgreed = details["holiday_decision"] == "agreed"
         values.holidayRefused = details["holiday_decision"] == "refused"
+        values.holidayOffRoll = details["holiday_decision"] == "off_roll"
         values.holidayPartly = details["holiday_decision"] == "partly"
         values.holidayAgreedFrom = date("holiday_agreed_from")
         values.holidayAgreedTo = date("holiday_agreed_to")

@@ -4,10 +4,11 @@ import SQLKit
 
 extension Store {
     /// Keeps a parent's request for leave in term time at the pupil's school, after the policy's checks on its
-    /// dates. Nothing is decided: the request waits for the head.
+    /// dates: leave is asked before it is taken, so with `today` a first day before it is refused (nil only where
+    /// history is loaded). Nothing is decided: the request waits for the head.
     public func requestLeave(
         for upn: UPN, dates: DateRange, reason: String, category: ExceptionalCategory?, details: String,
-        siblings: String, by actor: AuditActor, at now: Date = Date()
+        siblings: String, today: LocalDate?, by actor: AuditActor, at now: Date = Date()
     ) async throws -> LeaveRequest {
         let stored = try await requirePupil(upn)
         guard let laestab = stored.enrolments.first(where: { $0.isCurrent(on: dates.start) })?.school,
@@ -18,7 +19,7 @@ extension Store {
         }
         let calendar = try await calendar(for: school.school)
         do {
-            try LeaveRules.checkRequest(dates, calendar: calendar)
+            try LeaveRules.checkRequest(dates, calendar: calendar, today: today)
         } catch { throw StoreError.leave(error) }
         let at = Timestamp.text(now)
         let id = try await transaction { db in

@@ -35,7 +35,9 @@ extension Store {
         for (row, pupilID) in ending {
             let ground = row.value.leavingReason.flatMap(RemovalGround.init(rawValue:))
             let complete = try await missingEducationEnquiriesComplete(pupilID: pupilID, on: sql)
-            do {
+            do throws(RollRemovalRules.Problem) {
+                // Extended absence follows the head's decision on a leave request, on the pupil's page.
+                if ground == .extendedAbsence { throw .noExtendedLeaveDecision }
                 try RollRemovalRules.check(ground: ground, newSchool: row.value.newSchool, enquiriesComplete: complete)
             } catch {
                 problems.append(ImportProblem(line: row.line, Self.refusal(error, upn: row.value.pupil.upn)))
@@ -132,6 +134,9 @@ extension Store {
         case .missingEducationEnquiriesOpen:
             return "leaving_reason: \(upn) cannot come off the roll until the authority's Children Missing Education "
                 + "enquiries are complete"
+        case .noExtendedLeaveDecision:
+            return "leaving_reason: \(upn) comes off the roll for extended absence only on the head's decision, "
+                + "recorded on the pupil's page"
         }
     }
 

@@ -152,6 +152,17 @@ extension Store {
     ) async throws {
         let pupil = try await requirePupil(upn)
         let school = try await requireSchool(laestab)
+        var effective = day
+        if ground == .extendedAbsence {
+            // Only on the head's decision, and from the first day of the absence whatever day is given.
+            guard
+                let decided = try await leaveRequests(of: upn).first(where: {
+                    $0.school == laestab && $0.status == .offRoll
+                })
+            else { throw StoreError.roll(.noExtendedLeaveDecision) }
+            effective = decided.dates.start
+        }
+        let day = effective
         guard
             let enrolment = pupil.enrolments.last(where: {
                 $0.school == laestab && $0.onRollTo == nil && $0.onRollFrom <= day

@@ -19,7 +19,7 @@ extension StoreTests {
                 source: "t.csv")
             let request = try await store.requestLeave(
                 for: alys, dates: asked, reason: "A wedding", category: nil, details: "", siblings: "Cai",
-                by: AuditActor("parent@example.org"))
+                today: nil, by: AuditActor("parent@example.org"))
             #expect(try await store.leaveRequests(school: school).map(\.id) == [request.id])
             await #expect(throws: StoreError.leave(.overLimit(agreedBefore: 0, asked: 3, limit: 2))) {
                 _ = try await store.decideLeave(

@@ -43,7 +43,8 @@ import VaporTesting
             let child = try #require(try await store.user(email: "parent@demo.example")?.grants.first?.child)
             let leave = try await store.requestLeave(
                 for: child, dates: DateRange(LocalDate(iso: "2026-11-30")!, LocalDate(iso: "2026-12-01")!)!,
-                reason: "A wedding", category: nil, details: "", siblings: "", by: AuditActor("parent@demo.example"))
+                reason: "A wedding", category: nil, details: "", siblings: "", today: nil,
+                by: AuditActor("parent@demo.example"))
             let head = try await HardeningFindingsTests.token(store, "head@demo.example")
             let statuses = try await Self.atOnce(8) { index in
                 let body =

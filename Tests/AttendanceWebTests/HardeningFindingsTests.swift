@@ -142,12 +142,12 @@ import VaporTesting
         let upn = try #require(try await onRollToday(store).first { $0.yearGroup == "9" }).upn
         let before = try await store.requestLeave(
             for: upn, dates: DateRange(LocalDate(iso: "2026-11-30")!, LocalDate(iso: "2026-12-01")!)!,
-            reason: "A wedding", category: nil, details: "", siblings: "", by: AuditActor("parent"))
+            reason: "A wedding", category: nil, details: "", siblings: "", today: nil, by: AuditActor("parent"))
         try await AttackFindingsTests.move(
             upn, store, leaving: testToday.adding(days: -1), to: otherSchool, group: "9X", year: "9")
         let after = try await store.requestLeave(
             for: upn, dates: DateRange(LocalDate(iso: "2026-12-07")!, LocalDate(iso: "2026-12-08")!)!,
-            reason: "A funeral", category: nil, details: "", siblings: "", by: AuditActor("parent"))
+            reason: "A funeral", category: nil, details: "", siblings: "", today: nil, by: AuditActor("parent"))
         #expect(before.school == mainSchool && after.school == otherSchool)
         return (upn, before, after)
     }

@@ -83,7 +83,8 @@ import VaporTesting
             // Eight school days were agreed earlier this year: three more pass the limit of ten.
             let earlier = try await store.requestLeave(
                 for: child, dates: DateRange(LocalDate(iso: "2026-10-12")!, LocalDate(iso: "2026-10-21")!)!,
-                reason: "Earlier", category: nil, details: "", siblings: "", by: AuditActor("parent@demo.example"))
+                reason: "Earlier", category: nil, details: "", siblings: "", today: nil,
+                by: AuditActor("parent@demo.example"))
             _ = try await store.decideLeave(
                 earlier.id, school: mainSchool, kind: .agreed, agreed: earlier.dates, reason: "Agreed",
                 category: nil, limit: 10, by: AuditActor("head@demo.example"))
@@ -193,7 +194,7 @@ import VaporTesting
         }
     }
 
-    @Test func anExtendedAbsenceIsFlaggedAndMayTakeThePupilOffTheRollOrBeAgreedAsF() async throws {
+    @Test func anExtendedAbsenceIsFlaggedAndTakesThePupilOffTheRollAndIsNeverAgreed() async throws {
         try await withWebApp { _, store in
             let roll = try await store.roll(
                 of: try await store.requireSchool(mainSchool).id, in: DateRange(testToday, testToday)!)
@@ -204,28 +205,30 @@ import VaporTesting
             #expect(!LeaveRules.isExtended(DateRange(LocalDate(iso: "2027-01-11")!, LocalDate(iso: "2027-02-07")!)!))
             let short = try await store.requestLeave(
                 for: one, dates: DateRange(LocalDate(iso: "2027-01-11")!, LocalDate(iso: "2027-01-12")!)!,
-                reason: "Short", category: nil, details: "", siblings: "", by: head)
+                reason: "Short", category: nil, details: "", siblings: "", today: nil, by: head)
             await #expect(throws: StoreError.leave(.notExtended)) {
                 _ = try await store.decideLeave(
                     short.id, school: mainSchool, kind: .offRoll, agreed: nil, reason: "No", category: nil,
                     limit: 10, by: head)
             }
             let long = try await store.requestLeave(
-                for: one, dates: five, reason: "Abroad", category: nil, details: "", siblings: "", by: head)
+                for: one, dates: five, reason: "Abroad", category: nil, details: "", siblings: "", today: nil, by: head)
             let off = try await store.decideLeave(
                 long.id, school: mainSchool, kind: .offRoll, agreed: nil, reason: "Over four weeks", category: nil,
                 limit: 10, by: head)
             #expect(off.status == .offRoll)
             #expect(try await store.marks(of: one, in: five).isEmpty)
-            // Agreed in exceptional circumstances, an extended holiday is F, not H.
+            // "The Head Teacher will remove the child from their school roll if a parent requests … longer than
+            // four continuous weeks, including exceptional circumstances": it cannot be agreed, even so.
             let agreed = try await store.requestLeave(
                 for: two, dates: five, reason: "Service tour", category: .serviceTour, details: "", siblings: "",
-                by: head)
-            _ = try await store.decideLeave(
-                agreed.id, school: mainSchool, kind: .agreed, agreed: five, reason: "Exceptional",
-                category: .serviceTour, limit: 10, by: head)
-            let codes = Set(try await store.marks(of: two, in: five).map(\.mark.code))
-            #expect(codes == ["F"])
+                today: nil, by: head)
+            await #expect(throws: StoreError.leave(.extendedCannotBeAgreed)) {
+                _ = try await store.decideLeave(
+                    agreed.id, school: mainSchool, kind: .agreed, agreed: five, reason: "Exceptional",
+                    category: .serviceTour, limit: 10, by: head)
+            }
+            #expect(try await store.marks(of: two, in: five).isEmpty)
         }
     }
 }

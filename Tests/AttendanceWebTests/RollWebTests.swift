@@ -63,7 +63,7 @@ import VaporTesting
             let dates = DateRange(testToday.adding(days: 14), testToday.adding(days: 56))!
             let request = try await store.requestLeave(
                 for: pupil.upn, dates: dates, reason: "Six weeks abroad", category: nil, details: "", siblings: "",
-                by: office)
+                today: nil, by: office)
             _ = try await store.decideLeave(
                 request.id, school: mainSchool, kind: .offRoll, agreed: nil, reason: "More than four weeks",
                 category: nil, limit: 10, by: AuditActor("head@demo.example"),

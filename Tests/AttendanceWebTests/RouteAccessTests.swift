@@ -159,7 +159,8 @@ import VaporTesting
             // A request for leave to decide: the decision below is sent with no body, so it changes nothing.
             let leave = try await store.requestLeave(
                 for: pupils.child, dates: DateRange(LocalDate(iso: "2026-12-01")!, LocalDate(iso: "2026-12-02")!)!,
-                reason: "A wedding", category: nil, details: "", siblings: "", by: AuditActor("parent@demo.example"))
+                reason: "A wedding", category: nil, details: "", siblings: "", today: nil,
+                by: AuditActor("parent@demo.example"))
             // An authority's account whose grant names the main school (an ESW covering it): the lead's to manage,
             // never the head's.
             try await store.createUser(

@@ -124,14 +124,14 @@ import VaporTesting
                 reason: .religious, note: "", today: testToday, by: mum)
             let decided = try await store.requestLeave(
                 for: tour.child, dates: DateRange(LocalDate(iso: "2026-11-30")!, LocalDate(iso: "2026-12-02")!)!,
-                reason: "Priodas", category: .familyOccasion, details: "Gwahoddiad", siblings: "", by: mum)
+                reason: "Priodas", category: .familyOccasion, details: "Gwahoddiad", siblings: "", today: nil, by: mum)
             _ = try await store.decideLeave(
                 decided.id, school: mainSchool, kind: .agreed,
                 agreed: DateRange(LocalDate(iso: "2026-12-01")!, LocalDate(iso: "2026-12-02")!), reason: "Iawn",
                 category: .familyOccasion, limit: 10, by: head)
             _ = try await store.requestLeave(
                 for: tour.child, dates: DateRange(LocalDate(iso: "2027-01-11")!, LocalDate(iso: "2027-02-12")!)!,
-                reason: "Awstralia", category: nil, details: "", siblings: "", by: mum)
+                reason: "Awstralia", category: nil, details: "", siblings: "", today: nil, by: mum)
             if let contact = try await store.contacts(of: tour.child).first {
                 try await store.updateContactDetails(
                     ContactDetails(

@@ -12,10 +12,13 @@ public enum RemovalGround: String, Sendable, Hashable, Codable, CaseIterable {
     case notReturnedAfterLeave = "not_returned_after_leave"
     case whereaboutsUnknown = "whereabouts_unknown"
     case movedAway = "moved_away"
+    /// The head's decision on a parent's request for more than four continuous weeks away: off the roll from the
+    /// first day of the absence, once the pupil is admitted elsewhere or the authority's CME document is recorded.
+    case extendedAbsence = "extended_absence"
 
     /// Grounds on which the child may be missing education: the CME process must be complete.
     public var needsMissingEducationEnquiries: Bool {
-        [.notReturnedAfterLeave, .whereaboutsUnknown, .movedAway].contains(self)
+        [.notReturnedAfterLeave, .whereaboutsUnknown, .movedAway, .extendedAbsence].contains(self)
     }
 
     /// Admission elsewhere is recorded with the new school's LAESTAB.
@@ -28,9 +31,12 @@ public enum RollRemovalRules {
         case noGround
         case newSchoolNeeded
         case missingEducationEnquiriesOpen
+        /// Extended absence needs the head's recorded decision on an extended leave request.
+        case noExtendedLeaveDecision
 
         public var key: String {
             switch self {
+            case .noExtendedLeaveDecision: "noExtendedLeaveDecision"
             case .noGround: "noGround"
             case .newSchoolNeeded: "newSchoolNeeded"
             case .missingEducationEnquiriesOpen: "cmeOpen"

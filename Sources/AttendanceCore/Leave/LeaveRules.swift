@@ -19,6 +19,11 @@ public enum LeaveRules {
         case noReason
         /// Only a request for more than four continuous weeks takes the pupil off the roll.
         case notExtended
+        /// Leave is asked before it is taken: the first day is before today.
+        case alreadyBegun
+        /// "The Head Teacher will remove the child from their school roll if a parent requests … longer than four
+        /// continuous weeks, including exceptional circumstances": such a request cannot be agreed.
+        case extendedCannotBeAgreed
 
         /// Its name in a string catalogue.
         public var key: String {
@@ -30,15 +35,17 @@ public enum LeaveRules {
             case .alreadyDecided: "alreadyDecided"
             case .noReason: "noReason"
             case .notExtended: "notExtended"
+            case .alreadyBegun: "alreadyBegun"
+            case .extendedCannotBeAgreed: "extendedCannotBeAgreed"
             }
         }
 
         /// The field a person must change.
         public var field: String {
             switch self {
-            case .noSchoolDays, .badRange, .outsideRequest: "from"
+            case .noSchoolDays, .badRange, .outsideRequest, .alreadyBegun: "from"
             case .overLimit: "exceptional_category"
-            case .alreadyDecided, .notExtended: "decision"
+            case .alreadyDecided, .notExtended, .extendedCannotBeAgreed: "decision"
             case .noReason: "reason"
             }
         }
@@ -58,8 +65,12 @@ public enum LeaveRules {
         range.start.days(until: range.end) + 1 > extendedCalendarDays
     }
 
-    /// Checks a request's dates: they must cover at least one school day, within a year.
-    public static func checkRequest(_ range: DateRange, calendar: SchoolCalendar) throws(Problem) {
+    /// Checks a request's dates: they must cover at least one school day, within a year, and (given `today`) not
+    /// begin before it: leave is asked before it is taken.
+    public static func checkRequest(_ range: DateRange, calendar: SchoolCalendar, today: LocalDate? = nil)
+        throws(Problem)
+    {
+        if let today, range.start < today { throw .alreadyBegun }
         guard range.start.days(until: range.end) < 366 else { throw .badRange }
         guard !schoolDays(range, calendar: calendar).isEmpty else { throw .noSchoolDays }
     }
@@ -72,6 +83,7 @@ public enum LeaveRules {
     ) throws(Problem) {
         guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw .noReason }
         if kind == .offRoll && !isExtended(asked) { throw .notExtended }
+        if kind == .agreed && isExtended(asked) { throw .extendedCannotBeAgreed }
         guard kind == .agreed else { return }
         guard let agreed, agreed.start >= asked.start, agreed.end <= asked.end else { throw .outsideRequest }
         let days = schoolDays(agreed, calendar: calendar).count

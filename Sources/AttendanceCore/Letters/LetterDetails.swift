@@ -34,7 +34,7 @@ public enum LetterDetails {
     }
 
     /// The head's decisions a holiday decision letter can tell: all days agreed, some, or none.
-    public static let holidayDecisions: Set<String> = ["agreed", "partly", "refused"]
+    public static let holidayDecisions: Set<String> = ["agreed", "partly", "refused", "off_roll"]
 
     /// Why a detail was refused.
     public enum Reason: String, Sendable, Equatable, CaseIterable {

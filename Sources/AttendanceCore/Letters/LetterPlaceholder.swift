@@ -68,6 +68,10 @@ extension LetterPlaceholder {
             name: "holiday_refused", isSection: true, en: "Shown when the head refused the request",
             cy: "Yn cael ei ddangos pan wrthododd y pennaeth"),
         .init(
+            name: "holiday_off_roll", isSection: true,
+            en: "Shown when the request is for more than four weeks: the pupil comes off the roll",
+            cy: "Yn cael ei ddangos pan fo'r cais am fwy na phedair wythnos: daw'r disgybl oddi ar y gofrestr"),
+        .init(
             name: "holiday_partly", isSection: true, en: "Shown when the head agreed some of the days asked for",
             cy: "Yn cael ei ddangos pan gytunodd y pennaeth i rai o'r dyddiau"),
         .init(

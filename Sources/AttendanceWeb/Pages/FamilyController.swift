@@ -147,7 +147,7 @@ enum FamilyController {
         do {
             _ = try await request.context.store.requestLeave(
                 for: placement.upn, dates: dates, reason: reason, category: category, details: details,
-                siblings: siblings, by: request.actor)
+                siblings: siblings, today: request.context.today, by: request.actor)
         } catch StoreError.leave(let problem) {
             return try await refuse("error.leave.\(problem.key)")
         }

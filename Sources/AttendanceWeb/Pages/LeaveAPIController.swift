@@ -171,7 +171,8 @@ enum LeaveAPIController {
             for: placement.upn, dates: try range(body.from, body.to), reason: try Fields.leaveReason.check(body.reason),
             category: try category(body.exceptionalCategory),
             details: try Fields.leaveDetails.check(body.details ?? ""),
-            siblings: try Fields.leaveSiblings.check(body.siblings ?? ""), by: request.actor)
+            siblings: try Fields.leaveSiblings.check(body.siblings ?? ""), today: request.context.today,
+            by: request.actor)
         let response = try APIController.json(try await dto(leave, store: store))
         response.status = .created
         return response

@@ -117,7 +117,9 @@ enum LeaveDecisions {
         let decided = try await request.context.store.decideLeave(
             id, school: school, kind: kind, agreed: agreed, reason: reason, category: category,
             limit: request.context.policy.holidayLimitSchoolDays, by: request.actor)
-        guard kind == .agreed || kind == .refused, let decision = decided.decision else { return (decided, .none) }
+        guard kind == .agreed || kind == .refused || kind == .offRoll, let decision = decided.decision else {
+            return (decided, .none)
+        }
         var details = [
             "holiday_from": decided.dates.start.iso, "holiday_to": decided.dates.end.iso, "holiday_reason": reason,
         ]
@@ -127,6 +129,7 @@ enum LeaveDecisions {
             details["holiday_decision"] = "partly"
             details["holiday_agreed_from"] = decision.agreed?.start.iso
             details["holiday_agreed_to"] = decision.agreed?.end.iso
+        case .offRoll: details["holiday_decision"] = "off_roll"
         default: details["holiday_decision"] = "refused"
         }
         // The decision is committed: whatever happens to its letter now is reported as that, never as "nothing was

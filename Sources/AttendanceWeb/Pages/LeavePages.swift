@@ -49,6 +49,7 @@ struct LeaveQueuePage: PageModel {
     let refuseLabel: String
     let referLabel: String
     let offRollLabel: String
+    let extendedHint: String
     let agreedFromLabel: String
     let agreedToLabel: String
     let agreedHint: String
@@ -139,6 +140,7 @@ struct LeaveQueuePage: PageModel {
                     by: request.decision.map { RecordWords.actor($0.decidedBy, text: text) } ?? "")
             }, hasDecided: !decided.isEmpty, decisionLabel: plain("leave.decision"), agreeLabel: plain("leave.agree"),
             refuseLabel: plain("leave.refuse"), referLabel: plain("leave.refer"), offRollLabel: plain("leave.offRoll"),
+            extendedHint: plain("leave.extendedHint"),
             agreedFromLabel: plain("leave.agreedFrom"), agreedToLabel: plain("leave.agreedTo"),
             agreedHint: plain("leave.agreedHint"), categoryLabel: plain("leave.decisionCategory"),
             reasonLabel: plain("leave.decisionReason"), decide: plain("leave.decide"))

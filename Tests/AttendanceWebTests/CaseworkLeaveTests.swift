@@ -1,0 +1,94 @@
+import AttendanceCore
+import Foundation
+import Testing
+import VaporTesting
+
+@testable import AttendanceStore
+@testable import AttendanceWeb
+
+/// Issue 31, points 10 and 11: leave is asked before it is taken, and an extended absence takes the pupil off
+/// the roll.
+@Suite struct CaseworkLeaveTests {
+    /// 11. "Leave is asked before it is taken": a request for last month was accepted, agreed, counted and a
+    /// decision letter sent. Refused now, by the API and on the store, naming the field; a request from today is
+    /// still taken.
+    @Test(arguments: WebTestDatabase.available)
+    func aRequestWhoseFirstDayHasPassedIsRefused(_ database: WebTestDatabase) async throws {
+        try await withWebApp(on: database) { app, store in
+            let tokens = LeaveTests()
+            let parent = try await tokens.token(store, "parent@demo.example")
+            let child = try #require(try await store.user(email: "parent@demo.example")?.grants.first?.child)
+            let (status, body) = try await tokens.call(
+                app, .POST, "/api/pupils/\(child)/leave-requests", token: parent,
+                body: #"{"from":"2026-10-12","to":"2026-10-16","reason":"A week away","details":""}"#)
+            #expect(status == .unprocessableEntity)
+            #expect(String(describing: body).contains("from"))
+            #expect(try await store.leaveRequests(of: child).isEmpty)
+            await #expect(throws: StoreError.leave(.alreadyBegun)) {
+                _ = try await store.requestLeave(
+                    for: child, dates: DateRange(LocalDate(iso: "2026-11-24")!, LocalDate(iso: "2026-11-26")!)!,
+                    reason: "Started yesterday", category: nil, details: "", siblings: "", today: testToday,
+                    by: AuditActor("parent@demo.example"))
+            }
+            let (fromToday, _) = try await tokens.call(
+                app, .POST, "/api/pupils/\(child)/leave-requests", token: parent,
+                body: #"{"from":"2026-11-25","to":"2026-11-27","reason":"A funeral","details":""}"#)
+            #expect(fromToday == .created)
+        }
+    }
+
+    /// 10. "The Head Teacher will remove the child from their school roll if a parent requests … longer than four
+    /// continuous weeks, including exceptional circumstances" and a pupil is not removed "until the pupil has been
+    /// admitted to another school/PRU or until the CME document has been completed and recorded by the LA".
+    @Test(arguments: WebTestDatabase.available)
+    func anExtendedAbsenceIsRemovalFromItsFirstDayOnceTheAuthorityHasRecordedIt(_ database: WebTestDatabase)
+        async throws
+    {
+        try await withWebApp(on: database) { app, store in
+            let pupil = try #require(
+                try await onRollToday(store).first {
+                    CompulsorySchoolAge(dateOfBirth: $0.dateOfBirth).isOfCompulsorySchoolAge(on: testToday)
+                })
+            let head = AuditActor("head@demo.example")
+            let away = DateRange(LocalDate(iso: "2027-01-11")!, LocalDate(iso: "2027-02-26")!)!
+            let request = try await store.requestLeave(
+                for: pupil.upn, dates: away, reason: "Seven weeks abroad", category: .compassionate, details: "",
+                siblings: "", today: testToday, by: AuditActor("parent@demo.example"))
+            var headBrowser = try await Browser.signedIn(app, as: .headTeacher)
+            let queue = try await headBrowser.get(SiteURL.school(.leaveQueue, mainSchool)).body.string
+            #expect(queue.contains("value=\"off_roll\"") && !queue.contains("value=\"agreed\""))
+            let decide = SiteURL.school(.decideLeave, mainSchool, id: request.id)
+            let agreed = try await headBrowser.post(
+                decide, ["decision": "agreed", "from": away.start.iso, "to": away.end.iso, "reason": "Exceptional"])
+            #expect(agreed.status == .unprocessableEntity)
+            #expect(try await store.leaveRequest(request.id)?.status == .pending)
+            let removal = try await headBrowser.post(
+                decide, ["decision": "off_roll", "reason": "More than four weeks"])
+            #expect(removal.status == .seeOther)
+            #expect(try await store.leaveRequest(request.id)?.status == .offRoll)
+            // The letter tells the parent the pupil comes off the roll and to reapply for a place.
+            let letter = try #require(try await store.letters(of: pupil.upn).first { $0.kind == .holidayDecision })
+            let html = try #require(try await store.letter(id: letter.id)?.html)
+            #expect(html.contains("apply for a place again") || html.contains("wneud cais am le eto"))
+            // Not off the roll until the authority's CME document is recorded, whatever the school tries.
+            var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
+            try await office.get(SiteURL.pupil(pupil.upn))
+            let takeOff = SiteURL.schoolPupil(.takeOffRoll, mainSchool, pupil.upn)
+            let early = try await office.post(takeOff, ["day": testToday.iso, "ground": "extended_absence"])
+            #expect(early.status.code >= 400 && early.status.code < 500)
+            #expect(try await onRollToday(store).contains { $0.upn == pupil.upn })
+            // The authority's list shows the pupil pending; the lead records the CME document.
+            var lead = try await Browser.signedIn(app, as: .educationLead)
+            #expect(try await lead.get(SiteURL.missingEducation.path()).body.string.contains(pupil.upn.value))
+            let found = try await store.referMissingEducation(
+                pupil.upn, school: mainSchool, reason: "Extended absence abroad", on: testToday, by: head)
+            try await store.completeMissingEducation(
+                found.id, outcome: .movedAbroad, school: nil, on: testToday, by: AuditActor("lead@demo.example"))
+            let done = try await office.post(takeOff, ["day": testToday.iso, "ground": "extended_absence"])
+            #expect(done.status == .seeOther)
+            // Off the roll from the first day of the absence, whatever day was typed.
+            let deletion = try #require(try await store.rollDeletions(since: away.start).first { $0.upn == pupil.upn })
+            #expect(deletion.offRollOn == away.start && deletion.ground == .extendedAbsence)
+        }
+    }
+}
