@@ -1,4 +1,5 @@
 import AttendanceCore
+import AttendanceLetters
 import Foundation
 import Testing
 import VaporTesting
@@ -89,6 +90,52 @@ import VaporTesting
             // Off the roll from the first day of the absence, whatever day was typed.
             let deletion = try #require(try await store.rollDeletions(since: away.start).first { $0.upn == pupil.upn })
             #expect(deletion.offRollOn == away.start && deletion.ground == .extendedAbsence)
+        }
+    }
+}
+
+extension CaseworkLeaveTests {
+    /// 12. "Figures are as of today": the leave page showed a pupil at 99.2% where every other page said 100.0%,
+    /// because a confirmed future absence was counted. After absences recorded ahead of time, the pupil page, the
+    /// leave queue, the API (asked up to the end of the year) and a letter give the one figure, to today.
+    @Test(arguments: WebTestDatabase.available)
+    func everyPageGivesThePupilsFigureAsOfToday(_ database: WebTestDatabase) async throws {
+        try await withWebApp(on: database) { app, store in
+            let child = try #require(try await store.user(email: "parent@demo.example")?.grants.first?.child)
+            let monday = LocalDate(iso: "2026-11-30")!
+            // An appointment the parent told the school about, recorded ahead, and leave asked for after it.
+            try await store.writeMarks(
+                [SessionHalf.am, .pm].flatMap { half in
+                    [monday, monday.adding(days: 1)].map {
+                        SchoolMark(
+                            school: mainSchool, mark: Mark(upn: child, session: SchoolSession($0, half), code: "M"))
+                    }
+                }, by: AuditActor("office@demo.example"), reason: "appointment letter seen")
+            _ = try await store.requestLeave(
+                for: child, dates: DateRange(LocalDate(iso: "2026-12-07")!, LocalDate(iso: "2026-12-08")!)!,
+                reason: "A funeral", category: .compassionate, details: "", siblings: "", today: testToday,
+                by: AuditActor("parent@demo.example"))
+            let (_, truth) = try await store.summary(of: child, in: DateRange.yearToDate(testToday))
+            let (_, ahead) = try await store.summary(
+                of: child, in: DateRange(testToday.academicYear.firstDay, monday.adding(days: 1))!)
+            let right = try #require(truth.attendancePercentText)
+            let wrong = try #require(ahead.attendancePercentText)
+            #expect(right != wrong, "the planned absences must change the figure for this test to mean anything")
+
+            var head = try await Browser.signedIn(app, as: .headTeacher)
+            let pupilPage = try await head.get(SiteURL.pupil(child)).body.string
+            #expect(pupilPage.contains(right) && !pupilPage.contains(wrong))
+            let queue = try await head.get(SiteURL.school(.leaveQueue, mainSchool)).body.string
+            #expect(queue.contains(right) && !queue.contains(wrong))
+            let parent = try await LeaveTests().token(store, "parent@demo.example")
+            let (status, body) = try await LeaveTests().call(
+                app, .GET, "/api/pupils/\(child)/summary?to=2027-07-20", token: parent)
+            #expect(status == .ok)
+            let percent = try #require((body as? [String: Any])?["attendance_percent"] as? Double)
+            #expect(String(format: "%.1f%%", percent) == right)
+            let facts = try await app.context.letters.facts(
+                child, school: try await store.requireSchool(mainSchool).school, today: testToday, signatory: "Head")
+            #expect(facts.summary.attendancePercentText == right)
         }
     }
 }

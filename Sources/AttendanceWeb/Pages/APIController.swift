@@ -44,10 +44,13 @@ enum APIController {
         }
     }
 
+    /// The asked-for days, up to today at most: a figure never counts a session that has not happened (an absence
+    /// reported or leave agreed for the coming days is on the register already).
     static func range(_ request: Request) throws -> DateRange {
-        let fallback = FigureViews.yearToDate(request)
-        let end = try request.queryDate("to") ?? fallback.end
+        let today = request.context.today
+        let end = min(try request.queryDate("to") ?? today, today)
         let start = try request.queryDate("from") ?? end.academicYear.firstDay
+        guard start <= today else { throw Abort(.unprocessableEntity, reason: "error.fromAfterToday") }
         guard let range = DateRange(start, end) else { throw Abort(.badRequest, reason: "from is after to") }
         return range
     }

@@ -27,12 +27,13 @@ enum LeaveController {
         let calendar = try await store.calendar(for: school.school)
         let all = try await store.leaveRequests(school: laestab)
         let pupils = try await store.pupils(all.map(\.upn))
+        let yearToDate = FigureViews.yearToDate(request)
         var waiting: [LeaveQueuePage.Weighing] = []
         for request in all where request.status == .pending {
             guard let pupil = pupils[request.upn] else { continue }
-            let year = request.dates.start.academicYear
-            let (_, summary) = try await store.summary(
-                of: request.upn, in: DateRange(start: year.firstDay, notBefore: min(request.dates.start, year.lastDay)))
+            // The pupil's figure as every page gives it: this school year to today, never a session not yet
+            // happened (an absence already reported or agreed for the coming days is not counted).
+            let (_, summary) = try await store.summary(of: request.upn, in: yearToDate)
             // The other children of the family: requests from the same person for other pupils that overlap.
             let siblings = all.filter {
                 $0.upn != request.upn && $0.requestedBy == request.requestedBy && $0.dates.overlaps(request.dates)
@@ -41,7 +42,8 @@ enum LeaveController {
                 LeaveQueuePage.Weighing(
                     request: request, pupil: pupil,
                     schoolDays: LeaveRules.schoolDays(request.dates, calendar: calendar).count,
-                    agreedThisYear: try await store.leaveDaysAgreed(request.upn, school: laestab, year: year),
+                    agreedThisYear: try await store.leaveDaysAgreed(
+                        request.upn, school: laestab, year: request.dates.start.academicYear),
                     attendance: summary, siblings: siblings))
         }
         let decided = all.filter { $0.status != .pending }.compactMap { request in
