@@ -104,7 +104,10 @@ extension Store {
     }
 
     private func improvementPlans(where condition: SQLQueryString) async throws -> [ImprovementPlan] {
-        let rows = try await sql.raw("SELECT p.* FROM improvement_plans p WHERE " + condition + " ORDER BY p.id").all()
+        let rows = try await sql.raw(
+            "SELECT p.*, s.laestab FROM improvement_plans p JOIN esw_cases c ON c.id = p.case_id "
+                + "JOIN schools s ON s.id = c.school_id WHERE " + condition + " ORDER BY p.id"
+        ).all()
         guard !rows.isEmpty else { return [] }
         var reviews: [Int: [PlanReview]] = [:]
         for row in try await sql.raw(
@@ -122,6 +125,12 @@ extension Store {
                 )
             )
         }
+        // Each school's calendar, for the plan's school weeks.
+        var calendars: [String: SchoolCalendar] = [:]
+        for laestab in Set(try rows.map { try $0.decode(column: "laestab", as: String.self) }) {
+            guard let school = LAESTAB(text: laestab) else { continue }
+            calendars[laestab] = try await calendar(for: try await requireSchool(school).school)
+        }
         return try rows.map { row in
             let id = try row.decode(column: "id", as: Int.self)
             guard let start = LocalDate(iso: try row.decode(column: "start", as: String.self)) else {
@@ -135,7 +144,8 @@ extension Store {
                 pupilActions: try row.decode(column: "pupil_actions", as: String.self),
                 createdBy: try row.decode(column: "created_by", as: String.self), reviews: reviews[id] ?? [],
                 outcome: try row.decode(column: "outcome", as: String?.self).flatMap(PlanOutcome.init(rawValue:)),
-                nextStep: try row.decode(column: "next_step", as: String?.self).flatMap(PlanNextStep.init(rawValue:)))
+                nextStep: try row.decode(column: "next_step", as: String?.self).flatMap(PlanNextStep.init(rawValue:)),
+                calendar: calendars[try row.decode(column: "laestab", as: String.self)])
         }
     }
 }

@@ -16,12 +16,15 @@ public struct ImprovementPlan: Sendable, Hashable {
     public let reviews: [PlanReview]
     public let outcome: PlanOutcome?
     public let nextStep: PlanNextStep?
+    /// The plan's six weeks: school weeks by the school's calendar (a week with no school day in it does not count).
+    public let weeksDays: [DateRange]
 
     public init(
         id: Int, caseID: Int, start: LocalDate, targetPercent: Int, schoolActions: String, familyActions: String,
         pupilActions: String, createdBy: String, reviews: [PlanReview], outcome: PlanOutcome?,
-        nextStep: PlanNextStep?
+        nextStep: PlanNextStep?, calendar: SchoolCalendar?
     ) {
+        weeksDays = Self.schoolWeeks(from: start, calendar: calendar)
         self.id = id
         self.caseID = caseID
         self.start = start
@@ -35,13 +38,36 @@ public struct ImprovementPlan: Sendable, Hashable {
         self.nextStep = nextStep
     }
 
-    /// The plan's last day: six weeks from its start.
-    public var end: LocalDate { start.adding(days: Self.weeks * 7 - 1) }
+    /// Six school weeks from `start`: seven days at a time, passing over any seven days without a school day (a
+    /// holiday), so that a plan started on 7 December runs to the end of January, not into Christmas. Without a
+    /// calendar (or past its end), plain weeks.
+    public static func schoolWeeks(from start: LocalDate, calendar: SchoolCalendar?) -> [DateRange] {
+        var found: [DateRange] = []
+        var from = start
+        var skipped = 0
+        while found.count < weeks {
+            let days = DateRange(ordered: from, from.adding(days: 6))
+            if let calendar, calendar.schoolDays(in: days).isEmpty, skipped < 10,
+                let next = calendar.schoolDay(after: days.end)
+            {
+                // A holiday: the next week starts on the next school day.
+                skipped += 1
+                from = next
+                continue
+            }
+            found.append(days)
+            from = from.adding(days: 7)
+        }
+        return found
+    }
+
+    /// The plan's last day: the end of its sixth school week.
+    public var end: LocalDate { weeksDays.last?.end ?? start.adding(days: Self.weeks * 7 - 1) }
 
     /// The days of week `number` (1 to 6).
     public func week(_ number: Int) -> DateRange? {
-        guard (1...Self.weeks).contains(number) else { return nil }
-        return DateRange(start.adding(days: (number - 1) * 7), start.adding(days: number * 7 - 1))
+        guard (1...Self.weeks).contains(number), number <= weeksDays.count else { return nil }
+        return weeksDays[number - 1]
     }
 
     /// Weeks over by `today` and not yet reviewed: what a review may be recorded for.
