@@ -25,4 +25,24 @@ import Testing
         // Without school days in the way, six calendar weeks.
         #expect(Self.plan(start: "2025-09-08", calendar: autumn2025).end == day("2025-10-19"))
     }
+
+    /// 14. "Those parents of pupils who are persistently late will be contacted by the Class Teacher/Head of
+    /// Year/Senior Management Team": late (L or U) in 10 sessions of the term, once a term, with its sessions.
+    @Test func persistentLatenessIsOnceATermWithItsSessions() {
+        var pupil = Pupil2025()
+        pupil.mark("L", sessions: 5, from: "2025-11-03")
+        pupil.mark("U", sessions: 4, from: "2025-11-10")
+        #expect(!pupil.run("2025-12-19").due.contains { $0.action == .persistentLateness })
+        pupil.mark("U", sessions: 5, from: "2025-11-10")
+        let late = pupil.run("2025-12-19").due.filter { $0.action == .persistentLateness }
+        #expect(late.count == 1 && late.first?.count == 10 && late.first?.sessions.count == 10)
+        #expect(late.first?.key == "persistent_lateness/2025-09-01" && late.first?.basis == "late")
+        let recorded = [
+            RecordedAction(key: "persistent_lateness/2025-09-01", action: .persistentLateness, status: .done)
+        ]
+        #expect(!pupil.run("2025-12-19", recorded: recorded).new.contains { $0.action == .persistentLateness })
+        // A new term counts again from its first day: the autumn's lateness does not carry into spring.
+        #expect(!pupil.run("2026-01-09").due.contains { $0.action == .persistentLateness })
+        #expect(ProcedureAction.persistentLateness.wordValues(.wrexham2025) == ["sessions": "10"])
+    }
 }

@@ -74,7 +74,8 @@ func actions(_ outcome: ProcedureEngine.Outcome) -> Set<ProcedureAction> { Set(o
     @Test func lateBeforeCloseIsPresentLateAfterCloseIsAbsence() {
         var early = Pupil2025()
         early.mark("L", sessions: 12, from: "2025-11-03")
-        #expect(actions(early.run("2025-12-19")).isEmpty)
+        // Present, so no absence action; but late in 12 sessions this term: persistently late (issue 31, 14).
+        #expect(actions(early.run("2025-12-19")) == [.persistentLateness])
         var late = Pupil2025()
         late.mark("U", sessions: 10, from: "2025-11-03")
         let outcome = late.run("2025-12-19")

@@ -113,6 +113,16 @@ struct ReferenceProcedureEngine: Sendable {
                         sessions: absence.map(\.0), key: ProcedureAction.medicalEvidenceRequired.key(absence[0].0)))
             }
         }
+        // Persistently late: L or U in the term's sessions up to the day, at least the policy's number.
+        if let term = calendar.term(containing: asOf) {
+            let late = all.filter { term.range.contains($0.0.date) && $0.1.isLate }.map(\.0)
+            if late.count >= policy.casework.persistentLatenessSessions {
+                due.append(
+                    DueAction(
+                        action: .persistentLateness, basis: "late", count: late.count, sessions: late,
+                        key: ProcedureAction.persistentLateness.key(term.range.start.iso)))
+            }
+        }
 
         let live = Set(recorded.filter { $0.status != .withdrawn }.map(\.key))
         let dueKeys = Set(due.map(\.key))

@@ -15,6 +15,9 @@ public enum ProcedureAction: String, Sendable, Hashable, Codable, CaseIterable {
     case continuousAbsenceReport = "continuous_absence_report"
     case preHolidayPattern = "pre_holiday_pattern"
     case medicalEvidenceRequired = "medical_evidence_required"
+    /// "Those parents of pupils who are persistently late will be contacted by the Class Teacher/Head of Year/
+    /// Senior Management Team": late (L or U) in the policy file's number of sessions in the term.
+    case persistentLateness = "persistent_lateness"
 }
 
 /// How long an action lasts: its key names the start of its period, and it may be withdrawn only while the
@@ -23,7 +26,7 @@ public enum ActionPeriod: String, Sendable, CaseIterable {
     /// Once per pupil per school year (the letters, the call, the meeting, the referral, persistent absence,
     /// the pre-holiday pattern).
     case schoolYear = "school_year"
-    /// Once per term (a penalty notice flag, the legal review: the criteria are per term).
+    /// Once per term (a penalty notice flag, the legal review: the criteria are per term; persistent lateness).
     case term
     /// One day's (first-day contact).
     case day
@@ -39,7 +42,7 @@ extension ProcedureAction {
         case .letter1, .letter2, .phoneCall, .letter3, .attendanceMeeting, .eswReferral, .persistentAbsence,
             .preHolidayPattern:
             return .schoolYear
-        case .fpnEligible, .legalActionReview: return .term
+        case .fpnEligible, .legalActionReview, .persistentLateness: return .term
         case .firstDayContact: return .day
         case .noContactDay3, .continuousAbsenceReport: return .spell
         case .medicalEvidenceRequired, .nToO: return .absence
@@ -58,6 +61,7 @@ extension ProcedureAction {
         case .noContactDay3: return ["days": String(policy.noContactSchoolDays)]
         case .continuousAbsenceReport: return ["days": String(policy.continuousAbsenceSchoolDays)]
         case .persistentAbsence: return ["percent": String(policy.persistentAbsencePercent)]
+        case .persistentLateness: return ["sessions": String(policy.casework.persistentLatenessSessions)]
         default: return [:]
         }
     }

@@ -11,13 +11,16 @@ public struct ProcedureEngine: Sendable {
         let flagsByID: [UInt8]
         let classIndexByID: [UInt8]
         let penaltyByID: [Bool]
+        let lateByID: [Bool]
 
         init(policy: Policy, codes: CodeTable) {
             self.policy = policy
             self.codes = codes
             var flags = [UInt8](repeating: 0, count: 256)
             var penalty = [Bool](repeating: false, count: 256)
+            var late = [Bool](repeating: false, count: 256)
             for code in codes.codes {
+                late[Int(code.id)] = code.isLate
                 var value = Flag.known
                 if code.category.countsAsAbsence { value |= Flag.absence }
                 if code.category == .unauthorised { value |= Flag.unauthorised }
@@ -38,6 +41,8 @@ public struct ProcedureEngine: Sendable {
             // 0 is "no mark" in a year string, whatever a table says.
             flags[0] = 0
             penalty[0] = false
+            late[0] = false
+            lateByID = late
             flagsByID = flags
             classIndexByID = codes.classByID.map(\.rawValue)
             penaltyByID = penalty
@@ -54,6 +59,8 @@ public struct ProcedureEngine: Sendable {
     var classIndexByID: [UInt8] { tables.classIndexByID }
     /// Whether each code id counts as unauthorised for a penalty notice (the byte's flag bits are all used).
     var penaltyByID: [Bool] { tables.penaltyByID }
+    /// Whether each code id is a late arrival (L or U).
+    var lateByID: [Bool] { tables.lateByID }
 
     public init(policy: Policy, codes: CodeTable) {
         tables = Tables(policy: policy, codes: codes)
@@ -106,7 +113,7 @@ public struct ProcedureEngine: Sendable {
     static let rules: [any ProcedureRule] = [
         ThresholdRule(), PersistentAbsenceRule(), NoReasonRule(), FirstDayContactRule(), NoContactRule(),
         PenaltyNoticeRule(), LegalActionReviewRule(), ContinuousAbsenceRule(), PreHolidayRule(),
-        MedicalEvidenceFlagRule(),
+        MedicalEvidenceFlagRule(), PersistentLatenessRule(),
     ]
 
     /// The same, with the calendar worked out once for every pupil of a school (a run over an authority).
