@@ -4,7 +4,7 @@ import SQLKit
 
 extension Store {
     /// How far ahead a parent may report an absence, in days.
-    public static let reportAheadDays = 28
+    public static let reportAheadDays = AbsenceReportRules.aheadDays
 
     /// Keeps a parent's report of an absence (today or coming days) at the pupil's school, with the code its
     /// reason proposes. Nothing on the register changes until the head or their delegate confirms it.
@@ -13,16 +13,14 @@ extension Store {
         today: LocalDate, by actor: AuditActor, at now: Date = Date()
     ) async throws -> AbsenceReport {
         let stored = try await requirePupil(upn)
-        guard dates.start >= today, today.days(until: dates.end) <= Self.reportAheadDays else {
-            throw StoreError.badReport(field: "from")
-        }
         guard note.count <= 1000 else { throw StoreError.badReport(field: "note") }
-        guard let laestab = stored.enrolments.first(where: { $0.isCurrent(on: dates.start) })?.school,
+        guard let laestab = stored.enrolments.first(where: { $0.isCurrent(on: max(dates.start, today)) })?.school,
             let school = try await school(laestab)
         else { throw StoreError.badReport(field: "from") }
-        guard !(try await calendar(for: school.school)).schoolDays(in: dates).isEmpty else {
-            throw StoreError.badReport(field: "from")
-        }
+        let calendar = try await calendar(for: school.school)
+        do {
+            try AbsenceReportRules.check(dates, today: today, calendar: calendar)
+        } catch { throw StoreError.reportDates(error) }
         let proposed = reason.proposedMeaning.flatMap { codes.code(meaning: $0) }?.code
         let id = try await transaction { db in
             let row = try await db.insert(into: "absence_reports")

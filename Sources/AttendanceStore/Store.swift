@@ -89,6 +89,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case patrolMatch(PatrolMatchRules.Problem)
     /// A parent's report of an absence that cannot be kept (the field at fault).
     case badReport(field: String)
+    /// A parent's report on days it cannot be for (named).
+    case reportDates(AbsenceReportRules.Problem)
     /// What the database holds breaks the program's own rules: never the caller's mistake.
     case corrupt(String)
 
@@ -112,6 +114,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .cannotCloseAs(let status): return "an action closes as done or dismissed, not \(status.rawValue)"
         case .leave(let problem): return "\(problem.field): \(problem)"
         case .badReport(let field): return "\(field): this report cannot be kept"
+        case .reportDates(let problem): return "from: \(problem)"
         case .penalty(let problem): return "penalty notice: \(problem)"
         case .esw(let problem): return "ESW case: \(problem)"
         case .eswPlan(let problem): return "improvement plan: \(problem)"

@@ -127,6 +127,7 @@ struct PageErrorMiddleware: AsyncMiddleware {
             case .leave(.alreadyDecided): return (.conflict, "error.leave.alreadyDecided", nil)
             case .leave(let problem): return (.unprocessableEntity, "error.leave.\(problem.key)", problem.field)
             case .badReport(let field): return (.unprocessableEntity, "error.badReport", field)
+            case .reportDates: return (.unprocessableEntity, "error.badReport", "from")
             case .penalty(.notNow): return (.conflict, "error.penalty.notNow", nil)
             case .penalty(let problem): return (.unprocessableEntity, "error.penalty.\(problem.key)", nil)
             case .esw(.notNow): return (.conflict, "error.esw.notNow", nil)

@@ -139,3 +139,40 @@ extension CaseworkLeaveTests {
         }
     }
 }
+
+extension CaseworkLeaveTests {
+    /// 13. "A parent's report cannot be lost": the form offers the next school days (no weekend or holiday); a
+    /// report for a Sunday is refused at the top of the page, saying "Sunday 29 November is not a school day", with
+    /// what the parent typed kept; the Monday chosen from the offer goes.
+    @Test func aParentsReportForASundayIsRefusedAtTheTopAndKept() async throws {
+        try await withWebApp { app, store in
+            let child = try #require(try await store.user(email: "parent@demo.example")?.grants.first?.child)
+            var parent = try await Browser.signedIn(app, as: .parent)
+            let page = try await parent.get(SiteURL.pupil(child) + "?lang=en").body.string
+            let offered =
+                page.components(separatedBy: "id=\"report-day\"").last?
+                .components(separatedBy: "</select>").first ?? ""
+            #expect(offered.contains("value=\"2026-11-30\"") && offered.contains("Monday 30 November"))
+            #expect(!offered.contains("Saturday") && !offered.contains("Sunday"))
+            let path = SiteURL.reportAbsence.path(["upn": child.value])
+            let refused = try await parent.post(
+                path + "?lang=en",
+                [
+                    "day": "2026-11-30", "from": "2026-11-29", "part": "whole", "reason": "medical",
+                    "note": "Dentist at 10, letter to follow",
+                ])
+            #expect(refused.status == .unprocessableEntity)
+            let html = refused.body.string
+            let error = try #require(html.range(of: "Sunday 29 November is not a school day"))
+            let firstSection = try #require(html.range(of: "<h2"))
+            #expect(error.lowerBound < firstSection.lowerBound, "the refusal is at the top, where the parent looks")
+            #expect(html.contains(">Dentist at 10, letter to follow</textarea>"))
+            #expect(html.contains("value=\"2026-11-29\"") && html.contains("<option value=\"medical\" selected>"))
+            #expect(try await store.absenceReports(of: child).isEmpty)
+            let sent = try await parent.post(
+                path, ["day": "2026-11-30", "from": "", "part": "whole", "reason": "medical", "note": "Dentist at 10"])
+            #expect(sent.status == .seeOther)
+            #expect(try await store.absenceReports(of: child).map(\.dates.start) == [LocalDate(iso: "2026-11-30")!])
+        }
+    }
+}

@@ -72,3 +72,30 @@ public struct AbsenceReport: Sendable, Hashable {
         dates.contains(session.date) && part.halves.contains(session.half)
     }
 }
+
+/// When a parent may report an absence: from today, up to four weeks ahead, on days the school is open.
+public enum AbsenceReportRules {
+    public enum Problem: Error, Sendable, Hashable {
+        /// The first day is before today.
+        case beforeToday(LocalDate)
+        /// The last day is more than `aheadDays` away.
+        case tooFarAhead(LocalDate)
+        /// No school day in the days given (a weekend, a holiday): the first of them named.
+        case notSchoolDay(LocalDate)
+    }
+
+    /// How far ahead a report may reach, in calendar days.
+    public static let aheadDays = 28
+
+    public static func check(_ dates: DateRange, today: LocalDate, calendar: SchoolCalendar) throws(Problem) {
+        guard dates.start >= today else { throw .beforeToday(dates.start) }
+        guard today.days(until: dates.end) <= aheadDays else { throw .tooFarAhead(dates.end) }
+        guard !calendar.schoolDays(in: dates).isEmpty else { throw .notSchoolDay(dates.start) }
+    }
+
+    /// The school days a parent may choose from: today if the school is open, then the next ones, within the
+    /// days a report may reach.
+    public static func choices(today: LocalDate, calendar: SchoolCalendar, count: Int = 10) -> [LocalDate] {
+        Array(calendar.schoolDays(in: DateRange(ordered: today, today.adding(days: aheadDays))).prefix(count))
+    }
+}

@@ -7,7 +7,8 @@ import Vapor
 enum FamilyController {
     /// The family section of the pupil's page, for anyone who sees the pupil whole or as their parent.
     static func section(
-        _ request: Request, placement: PupilPlacement, view: PupilView, notice: String?, error: String?
+        _ request: Request, placement: PupilPlacement, view: PupilView, notice: String?, error: String?,
+        typed: PupilPage.Family.Typed = .init()
     ) async throws -> PupilPage.Family? {
         guard view == .full || view == .parent else { return nil }
         let principal = try request.signedIn
@@ -25,12 +26,21 @@ enum FamilyController {
             }
             letters = try await store.letters(of: placement.upn).filter { isAddressed($0, to: principal) }
         }
+        // The school days a report may be for, by the pupil's school's calendar.
+        var choices: [LocalDate] = []
+        let today = request.context.today
+        if let current = try await store.requirePupil(placement.upn).enrolments.last(where: { $0.isCurrent(on: today) }
+        ),
+            let school = try await store.school(current.school)
+        {
+            choices = AbsenceReportRules.choices(today: today, calendar: try await store.calendar(for: school.school))
+        }
         return .make(
             upn: placement.upn, reports: try await store.absenceReports(of: placement.upn),
             requests: try await store.leaveRequests(of: placement.upn),
             mayAsk: principal.allows(.requestForPupil, .pupil(placement)), today: request.context.today,
             letters: letters, messages: messages, mine: mine, notice: notice, error: error, codes: store.codes,
-            language: request.language,
+            choices: choices, typed: typed, language: request.language,
             text: request.text)
     }
 
@@ -78,26 +88,41 @@ enum FamilyController {
         return Page.redirect(SiteURL.pupil(placement.upn, fragment: "family", query: ["contact": "1"]))
     }
 
+    /// A parent's report of an absence: the day chosen from the school days offered, or another typed; a refusal
+    /// says what was wrong with the day, at the top of the page, and keeps what the parent typed.
     @Sendable static func reportAbsence(_ request: Request) async throws -> Response {
         guard case .pupil(let placement) = request.target else { throw Abort(.notFound) }
         let form = try request.content.decode([String: String].self)
-        let from = LocalDate(entered: form["from"] ?? "")
-        let to = (form["to"] ?? "").isEmpty ? from : LocalDate(entered: form["to"] ?? "")
-        guard let from, let to, let dates = DateRange(from, to),
-            let part = AbsenceReport.Part(rawValue: form["part"] ?? ""),
-            let reason = AbsenceReport.Reason(rawValue: form["reason"] ?? ""),
-            let note = try? Fields.absenceNote.check(form["note"] ?? "")
-        else {
-            return try await PupilController.render(
-                request, familyError: request.text("error.badReport"), status: .unprocessableEntity)
+        let field = { (name: String) in (form[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+        let typed = PupilPage.Family.Typed(
+            day: field("day"), otherDay: field("from"), to: field("to"), part: field("part"),
+            reason: field("reason"), note: String((form["note"] ?? "").prefix(1000)))
+        func refuse(_ message: String) async throws -> Response {
+            try await PupilController.render(
+                request, familyError: message, familyTyped: typed, status: .unprocessableEntity)
         }
+        let from = LocalDate(entered: typed.otherDay.isEmpty ? typed.day : typed.otherDay)
+        let to = typed.to.isEmpty ? from : LocalDate(entered: typed.to)
+        guard let from, let to, let dates = DateRange(from, to),
+            let part = AbsenceReport.Part(rawValue: typed.part),
+            let reason = AbsenceReport.Reason(rawValue: typed.reason),
+            let note = try? Fields.absenceNote.check(form["note"] ?? "")
+        else { return try await refuse(request.text("error.badReport")) }
         do {
             _ = try await request.context.store.reportAbsence(
                 for: placement.upn, dates: dates, part: part, reason: reason,
                 note: note, today: request.context.today, by: request.actor)
+        } catch StoreError.reportDates(let problem) {
+            let (key, day): (String, LocalDate) =
+                switch problem {
+                case .beforeToday(let day): ("error.report.beforeToday", day)
+                case .tooFarAhead(let day): ("error.report.tooFarAhead", day)
+                case .notSchoolDay(let day): ("error.report.notSchoolDay", day)
+                }
+            return try await refuse(
+                request.text(key, ["day": FamilyWords.day(day, language: request.language, text: request.text)]))
         } catch StoreError.badReport {
-            return try await PupilController.render(
-                request, familyError: request.text("error.badReport"), status: .unprocessableEntity)
+            return try await refuse(request.text("error.badReport"))
         }
         return Page.redirect(SiteURL.pupil(placement.upn, fragment: "family", query: ["reported": "1"]))
     }

@@ -33,7 +33,6 @@ extension PupilPage {
         let mayAsk: Bool
         let reportTitle: String
         let reportAction: String
-        let fromLabel: String
         let toLabel: String
         let partLabel: String
         let parts: [Chosen]
@@ -41,6 +40,13 @@ extension PupilPage {
         let reasons: [Chosen]
         let noteLabel: String
         let today: String
+        /// The school days a parent may choose, and what they typed last time (kept after a refusal).
+        let dayLabel: String
+        let dayChoices: [Chosen]
+        let otherDayLabel: String
+        let otherDay: String
+        let toValue: String
+        let note: String
         let send: String
         let askHref: String
         let askLabel: String
@@ -89,10 +95,20 @@ extension PupilPage {
             }
         }
 
+        /// What a parent typed into the report form, kept when it is refused.
+        struct Typed: Sendable {
+            var day = ""
+            var otherDay = ""
+            var to = ""
+            var part = AbsenceReport.Part.whole.rawValue
+            var reason = AbsenceReport.Reason.illness.rawValue
+            var note = ""
+        }
+
         static func make(
             upn: UPN, reports: [AbsenceReport], requests: [LeaveRequest], mayAsk: Bool, today: LocalDate,
             letters: [StoredLetter]?, messages: [Delivery] = [], mine: Contact? = nil, notice: String?, error: String?,
-            codes: CodeTable,
+            codes: CodeTable, choices: [LocalDate] = [], typed: Typed = Typed(),
             language: Language, text: @escaping PupilPage.Text
         ) -> Family {
             let plain = { (key: String) in text(key, [:]) }
@@ -111,14 +127,25 @@ extension PupilPage {
                     Line(what: FamilyWords.request($0, text: text), status: FamilyWords.status($0, text: text))
                 },
                 noRequests: plain("family.none"), mayAsk: mayAsk, reportTitle: plain("family.reportTitle"),
-                reportAction: SiteURL.reportAbsence.path(["upn": upn.value]), fromLabel: plain("family.from"),
+                reportAction: SiteURL.reportAbsence.path(["upn": upn.value]),
                 toLabel: plain("family.to"), partLabel: plain("family.part"),
                 parts: AbsenceReport.Part.allCases.map {
-                    Chosen(value: $0.rawValue, label: plain("family.part.\($0.rawValue)"), selected: $0 == .whole)
+                    Chosen(
+                        value: $0.rawValue, label: plain("family.part.\($0.rawValue)"),
+                        selected: $0.rawValue == typed.part)
                 }, reasonLabel: plain("family.reason"),
                 reasons: AbsenceReport.Reason.allCases.map {
-                    Chosen(value: $0.rawValue, label: plain("family.reason.\($0.rawValue)"), selected: $0 == .illness)
-                }, noteLabel: plain("family.note"), today: today.iso, send: plain("family.send"),
+                    Chosen(
+                        value: $0.rawValue, label: plain("family.reason.\($0.rawValue)"),
+                        selected: $0.rawValue == typed.reason)
+                }, noteLabel: plain("family.note"), today: today.iso,
+                dayLabel: plain("family.day"),
+                dayChoices: choices.map {
+                    Chosen(
+                        value: $0.iso, label: FamilyWords.day($0, language: language, text: text),
+                        selected: $0.iso == typed.day)
+                }, otherDayLabel: plain("family.otherDay"), otherDay: typed.otherDay, toValue: typed.to,
+                note: typed.note, send: plain("family.send"),
                 askHref: SiteURL.askLeave.path(["upn": upn.value]), askLabel: plain("family.ask"),
                 showsParentLetters: letters != nil,
                 parentLetters: (letters ?? []).map {
@@ -139,6 +166,12 @@ extension PupilPage {
 
 /// A report or a request in words, for the family and the school alike.
 enum FamilyWords {
+    /// A day as a parent reads it: "Monday 7 December", "dydd Llun 7 Rhagfyr".
+    static func day(_ date: LocalDate, language: Language, text: PupilPage.Text) -> String {
+        let dayMonth = date.letterText(language).split(separator: " ").prefix(2).joined(separator: " ")
+        return text("weekday.\(date.weekday.rawValue)", [:]) + " " + dayMonth
+    }
+
     static func dates(_ range: DateRange) -> String {
         range.start == range.end ? range.start.iso : "\(range.start.iso) – \(range.end.iso)"
     }

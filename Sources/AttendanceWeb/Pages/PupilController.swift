@@ -16,7 +16,8 @@ enum PupilController {
 
     /// The page, with the family section's notice or the error of a refused report.
     static func render(
-        _ request: Request, familyNotice: String? = nil, familyError: String? = nil, status: HTTPStatus = .ok
+        _ request: Request, familyNotice: String? = nil, familyError: String? = nil,
+        familyTyped: PupilPage.Family.Typed = .init(), status: HTTPStatus = .ok
     ) async throws -> Response {
         guard case .pupil(let placement) = request.target else { throw Abort(.notFound) }
         let principal = try request.signedIn
@@ -118,7 +119,8 @@ enum PupilController {
             sessions: sessions, yearMarks: yearMarks, patterns: patterns, codes: store.codes, language: language,
             staff: staff, contacts: contacts, evidence: evidence, letters: letters,
             family: try await FamilyController.section(
-                request, placement: placement, view: view, notice: familyNotice, error: familyError), esw: esw,
+                request, placement: placement, view: view, notice: familyNotice, error: familyError,
+                typed: familyTyped), esw: esw,
             roll: roll, medical: medical,
             text: text)
         return try Page.render(page, request: request, status: status)
