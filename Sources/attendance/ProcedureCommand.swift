@@ -5,7 +5,24 @@ import Foundation
 
 struct ProcedureCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "procedure", abstract: "The Wrexham Attendance Procedure.", subcommands: [RunProcedure.self])
+        commandName: "procedure", abstract: "The Wrexham Attendance Procedure.",
+        subcommands: [RunProcedure.self, ShowPolicy.self])
+}
+
+/// The policy in force as a file: the shipped one, or the one `--policy` names, read and checked. An authority
+/// starts its own from this.
+struct ShowPolicy: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "policy", abstract: "Print the policy in force as JSON (the shipped Wrexham 2025 by default).")
+
+    @OptionGroup var db: DatabaseOptions
+
+    func run() async throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(try Settings(db).policy)
+        FileHandle.standardOutput.write(data + Data("\n".utf8))
+    }
 }
 
 struct RunProcedure: AsyncParsableCommand {

@@ -68,9 +68,23 @@ def server(tmp_path_factory):
     subprocess.run(
         [BIN, "demo", "--database", database, "--schools", "3", "--pupils-per-school", "90", "--until", "2026-11-20"],
         check=True, capture_output=True, timeout=600)
+    # The demo's registers stop on Friday 20 November and the tests take those of 20 and 23 November. A week's
+    # registers lock one school day after it ends (DOMAIN.md section 8), so the server runs the shipped policy with
+    # the grace running to a few days past today; a register from September is still locked, for the tutor's
+    # read-only view.
+    import datetime
+    policy = json.loads(subprocess.run([BIN, "procedure", "policy"], check=True, capture_output=True).stdout)
+    day, weekdays = datetime.date(2026, 11, 23), 0
+    while day <= datetime.date.today() + datetime.timedelta(days=7):
+        weekdays += day.weekday() < 5
+        day += datetime.timedelta(days=1)
+    policy["casework"]["register_lock_grace_school_days"] = min(190, weekdays)
+    policy_file = str(tmp_path_factory.mktemp("policy") / "policy.json")
+    with open(policy_file, "w") as f:
+        json.dump(policy, f)
     port = free_port()
     process = subprocess.Popen(
-        [BIN, "serve", "--demo", "--port", str(port), "--database", database],
+        [BIN, "serve", "--demo", "--port", str(port), "--database", database, "--policy", policy_file],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     for _ in range(120):
@@ -481,6 +495,31 @@ def test_exceptions_then_all_present_loses_nothing_on_a_tablet_and_a_phone(serve
         present = "/" if session == "AM" else "\\"
         assert codes[upns[0]] == "N" and codes[upns[1]] == "N" and codes[upns[2]] == "L"
         assert all(codes[u] == present for u in upns[3:]) and len(codes) == len(upns)
+    finally:
+        browser.set_window_size(1024, 900)
+
+
+def test_a_tutor_opens_a_locked_register_read_only_and_is_told_who_to_ask(server, browser):
+    # "The school's register is a legal document": a September register is locked; the tutor sees its marks and
+    # who to ask, with nothing to change; the head may still change it, with a reason.
+    base, database = server
+    group = tutor_group(database)
+    browser.set_window_size(820, 1180)
+    try:
+        sign_in(browser, base, "tutor@demo.example")
+        browser.get(base + f"/registers/6654001/{group}/2026-09-14/AM?lang=en")
+        notice = browser.find_element(By.ID, "register-locked").text
+        assert "This register is locked" in notice and "head teacher" in notice, notice
+        rows = browser.find_elements(By.CSS_SELECTOR, "table.read-only tbody tr")
+        assert rows and all(row.find_elements(By.TAG_NAME, "td")[0].text for row in rows)
+        assert not browser.find_elements(By.ID, "save-register")
+        assert not browser.find_elements(By.CSS_SELECTOR, "form.register input[type=radio]")
+        assert axe_problems(browser) == []
+        shot(browser, "register-locked-tutor")
+        sign_in(browser, base, "head@demo.example")
+        browser.get(base + f"/registers/6654001/{group}/2026-09-14/AM?lang=en")
+        assert "recorded as made after the register locked" in browser.find_element(By.ID, "register-locked").text
+        assert browser.find_elements(By.ID, "save-register") and browser.find_elements(By.ID, "reason")
     finally:
         browser.set_window_size(1024, 900)
 

@@ -338,8 +338,9 @@ public struct Policy: Sendable, Hashable, Codable {
         guard penaltyNotice.postReceiptWorkingDays >= 0, penaltyNotice.waitAfterWarningSchoolDays >= 0 else {
             throw Invalid(field: "penalty_notice", problem: "days must not be negative")
         }
-        guard casework.registerLockGraceSchoolDays >= 0, casework.registerLockGraceSchoolDays <= 20 else {
-            throw Invalid(field: "casework.register_lock_grace_school_days", problem: "must be from 0 to 20")
+        guard casework.registerLockGraceSchoolDays >= 0, casework.registerLockGraceSchoolDays <= 190 else {
+            throw Invalid(
+                field: "casework.register_lock_grace_school_days", problem: "must be from 0 to 190 (a school year)")
         }
         guard casework.paediatricReferralPercent <= 100 else {
             throw Invalid(field: "casework.paediatric_referral_percent", problem: "must be at most 100")

@@ -128,12 +128,12 @@ enum RegisterAPIController {
             choices[upn] = RegisterController.Choice(
                 kind: kind, minutes: entry.minutesLate.map(String.init), other: code.code, seen: entry.expected ?? "")
         }
-        let (entries, errors, changesExisting) = RegisterController.plan(
+        let (entries, errors, changesExisting, locked) = RegisterController.plan(
             context, choices: choices, principal: principal, request: request,
             evidenceMissing: try await RegisterController.evidenceMissing(request, context, choices: choices))
         problems += errors.map { .init(upn: $0.key.value, error: $0.value) }.sorted { $0.upn < $1.upn }
         let reason = (body.reason ?? "").trimmingCharacters(in: .whitespaces)
-        if changesExisting && reason.isEmpty {
+        if (changesExisting || (locked && !entries.isEmpty)) && reason.isEmpty {
             problems.append(.init(upn: "", error: request.text("register.needReason")))
         }
         guard problems.isEmpty else {
@@ -146,7 +146,7 @@ enum RegisterAPIController {
         do {
             result = try await request.context.store.writeMarks(
                 try await request.context.store.applyingLeaveDecisions(entries), by: request.actor,
-                reason: reason.isEmpty ? nil : reason)
+                reason: reason.isEmpty ? nil : locked ? RegisterLock.reason(reason) : reason)
         } catch let error as StoreError {
             guard case .reasonRequired = error else { throw error }
             throw Abort(.conflict, reason: error.description)

@@ -126,8 +126,10 @@ enum RegisterController {
         let page = RegisterPage.make(
             school: context.school, group: context.group, session: context.session, lines: context.lines,
             codes: codes, otherCodes: otherCodes, registerCodesOnly: registerOnly, asked: asked,
-            day: RegisterPage.Day(calendar: context.calendar, date: context.session.date, today: request.context.today),
-            language: request.language, text: request.text)
+            day: RegisterPage.Day(
+                calendar: context.calendar, date: context.session.date, today: request.context.today,
+                lockGrace: request.context.policy.casework.registerLockGraceSchoolDays),
+            changer: changer(principal, laestab), language: request.language, text: request.text)
         return try Page.render(page, request: request, status: status)
     }
 
@@ -154,6 +156,15 @@ enum RegisterController {
         return missing
     }
 
+    /// Who is changing a register, for its lock: one who may authorise absence, the office, or anyone else.
+    static func changer(_ principal: Principal, _ school: LAESTAB) -> RegisterLock.Changer {
+        if principal.allows(.authoriseAbsence, .school(school)) { return .authoriser }
+        let office = principal.grants.contains {
+            $0.school == school && [.attendanceAdministrator, .seniorManagement].contains($0.role)
+        }
+        return office ? .office : .other
+    }
+
     /// A user whose only role at the school is form tutor uses the register's own codes.
     static func registerCodesOnly(_ principal: Principal, _ school: LAESTAB) -> Bool {
         !principal.grants.contains {
@@ -166,13 +177,17 @@ enum RegisterController {
     static func plan(
         _ context: Context, choices: [UPN: Choice], principal: Principal, request: Request,
         evidenceMissing: Set<UPN> = []
-    ) -> (entries: [SchoolMark], errors: [UPN: String], changesExisting: Bool) {
+    ) -> (entries: [SchoolMark], errors: [UPN: String], changesExisting: Bool, locked: Bool) {
         let codes = request.context.store.codes
         let laestab = context.school.school.laestab
         let canAuthorise = principal.allows(.authoriseAbsence, .school(laestab))
         let registerOnly = registerCodesOnly(principal, laestab)
         let times = context.school.school.times(for: context.session.half)
         let begun = RegisterRules.hasBegun(context.session, times: times, now: request.context.now)
+        let locked = RegisterLock.isLocked(
+            context.session.date, today: request.context.today, calendar: context.calendar,
+            grace: request.context.policy.casework.registerLockGraceSchoolDays)
+        let changer = changer(principal, laestab)
         var errors: [UPN: String] = [:]
         var entries: [SchoolMark] = []
         var changesExisting = false
@@ -224,6 +239,14 @@ enum RegisterController {
                 }
                 continue
             }
+            if locked {
+                do throws(RegisterLock.Refusal) {
+                    try RegisterLock.check(from: current, to: code, by: changer)
+                } catch {
+                    errors[line.pupil.upn] = request.text("register.lockedChange", ["code": code.code])
+                    continue
+                }
+            }
             // After Letter 3, illness or an appointment is authorised only with the medical evidence recorded.
             if evidenceMissing.contains(line.pupil.upn), code.means(.illness) || code.means(.medical) {
                 errors[line.pupil.upn] = request.text("register.needsEvidence", ["code": code.code])
@@ -237,7 +260,7 @@ enum RegisterController {
                     mark: Mark(upn: line.pupil.upn, session: context.session, code: code.code, minutesLate: minutes),
                     expected: seen.isEmpty ? .noMark : .code(seen)))
         }
-        return (entries, errors, changesExisting)
+        return (entries, errors, changesExisting, locked)
     }
 
     @Sendable static func save(_ request: Request) async throws -> Response {
@@ -263,10 +286,11 @@ enum RegisterController {
                 request, context, asked: RegisterPage.Asked(choices: choices, fillPresent: true, reason: reason),
                 status: .ok)
         }
-        let (entries, errors, changesExisting) = plan(
+        let (entries, errors, changesExisting, locked) = plan(
             context, choices: choices, principal: principal, request: request,
             evidenceMissing: try await evidenceMissing(request, context, choices: choices))
-        if changesExisting && reason.isEmpty && errors.isEmpty {
+        // A locked register changes only with a reason, kept as a change made after the lock.
+        if (changesExisting || (locked && !entries.isEmpty)) && reason.isEmpty && errors.isEmpty {
             return try render(
                 request, context,
                 asked: RegisterPage.Asked(
@@ -284,7 +308,7 @@ enum RegisterController {
         do {
             result = try await store.writeMarks(
                 try await store.applyingLeaveDecisions(entries), by: request.actor,
-                reason: reason.isEmpty ? nil : reason)
+                reason: reason.isEmpty ? nil : locked ? RegisterLock.reason(reason) : reason)
         } catch StoreError.reasonRequired {
             // Someone recorded a mark between the page loading and this save, and this save would change it.
             return try render(

@@ -177,12 +177,16 @@ struct RegisterPage: PageModel {
         let previous: LocalDate?
         /// The next school day, when it is not after today.
         let next: LocalDate?
+        /// The register is locked (its week is over and the grace has passed): the last day it was open.
+        let lockedAfter: LocalDate?
 
-        init(calendar: SchoolCalendar, date: LocalDate, today: LocalDate) {
+        init(calendar: SchoolCalendar, date: LocalDate, today: LocalDate, lockGrace: Int = 1) {
             isSchoolDay = calendar.isSchoolDay(date)
             isFuture = date > today
             previous = calendar.schoolDay(before: date)
             next = calendar.schoolDay(after: date).flatMap { $0 <= today ? $0 : nil }
+            let lastOpen = RegisterLock.lastOpenDay(for: date, calendar: calendar, grace: lockGrace)
+            lockedAfter = today > lastOpen ? lastOpen : nil
         }
     }
 
@@ -202,6 +206,10 @@ struct RegisterPage: PageModel {
     let closed: String?
     /// For staff who enter planned absences ahead: this day has not come yet.
     let ahead: String?
+    /// The register is locked: what that means for this reader (and, for a form tutor, who to ask).
+    let locked: String?
+    /// Locked for this reader: the marks are shown, and nothing can be changed.
+    let readOnly: Bool
     let previousHref: String?
     let previousLabel: String?
     let nextHref: String?
@@ -245,7 +253,8 @@ struct RegisterPage: PageModel {
     ///   - registerCodesOnly: the user is only a form tutor here (planned absences are shown, not offered).
     static func make(
         school: StoredSchool, group: String, session: SchoolSession, lines: [RegisterLine], codes: CodeTable,
-        otherCodes: [AttendanceCode], registerCodesOnly: Bool, asked: Asked, day: Day, language: Language,
+        otherCodes: [AttendanceCode], registerCodesOnly: Bool, asked: Asked, day: Day,
+        changer: RegisterLock.Changer = .other, language: Language,
         text: @escaping (String, [String: String]) -> String
     ) -> RegisterPage {
         let plain = { (key: String) in text(key, [:]) }
@@ -304,12 +313,25 @@ struct RegisterPage: PageModel {
             closed = text("register.future", ["date": session.date.iso])
         }
         let open = closed == nil
+        var locked: String?
+        var readOnly = false
+        if let lastOpen = day.lockedAfter, day.isSchoolDay {
+            let values = ["date": lastOpen.iso]
+            switch changer {
+            case .authoriser: locked = text("register.lockedAuthoriser", values)
+            case .office: locked = text("register.lockedOffice", values)
+            case .other:
+                locked = text("register.lockedReadOnly", values)
+                readOnly = true
+            }
+        }
         return RegisterPage(
             title: text(
                 "register.title",
                 ["group": group, "date": session.date.iso, "session": plain("session.\(session.half.rawValue)")]),
             closes: text("register.closes", ["start": times.start.description, "close": times.close.description]),
-            closed: closed, ahead: open && day.isFuture ? plain("register.ahead") : nil,
+            closed: closed, ahead: open && day.isFuture ? plain("register.ahead") : nil, locked: locked,
+            readOnly: readOnly && open && !rows.isEmpty,
             previousHref: day.previous.map(href),
             previousLabel: day.previous.map { text("register.previousDay", ["date": $0.iso]) },
             nextHref: day.next.map(href), nextLabel: day.next.map { text("register.nextDay", ["date": $0.iso]) },
@@ -317,14 +339,14 @@ struct RegisterPage: PageModel {
             showDay: plain("registers.show"), keysHint: plain("register.keysHint"), errorSummary: asked.summary,
             hasConflicts: !asked.conflicts.isEmpty, conflicts: asked.conflicts,
             conflictsIntro: plain("register.conflicts"), empty: rows.isEmpty ? plain("register.empty") : nil,
-            hasLines: open && !rows.isEmpty, lines: rows, allPresent: plain("register.allPresent"),
+            hasLines: open && !rows.isEmpty && !readOnly, lines: rows, allPresent: plain("register.allPresent"),
             allPresentHint: plain("register.allPresentHint"),
             action: SiteURL.register(laestab, group: group, date: session.date, half: session.half),
             pupilLabel: plain("register.pupil"), markLabel: plain("register.mark"),
             presentLabel: plain("register.present"), lateLabel: plain("register.late"),
             absentLabel: plain("register.absent"), otherLabel: plain("register.other"), presentCode: present.code,
             absentCode: absent?.code ?? "", chooseLabel: plain("register.choose"), offersOther: !otherCodes.isEmpty,
-            historyLabel: plain("register.history"), taken: lines.contains { $0.mark != nil },
+            historyLabel: plain("register.history"), taken: lines.contains { $0.mark != nil } || locked != nil,
             reasonLabel: plain("register.reason"), reasonHint: plain("register.reasonHint"), reason: asked.reason,
             save: plain("register.save"))
     }
