@@ -7,10 +7,13 @@ import Foundation
 public struct LetterHistory: Sendable, Hashable {
     /// When each letter of the series (and an invitation) was first produced this school year.
     public var sent: [LetterKind: LocalDate] = [:]
-    /// The phone call at 22 sessions, when recorded done: its day and outcome (`spoke`, `message`, `noAnswer`).
+    /// The phone call at 22 sessions, when recorded done: its day and outcome (`spoke`; `unreached` after the
+    /// policy's attempts; `message` or `noAnswer` in records kept before attempts were told apart).
     public var call: (date: LocalDate, outcome: String)?
     /// The attendance meeting's date, when one was arranged.
     public var meeting: LocalDate?
+    /// For a call closed without reaching a parent: how many attempts were made.
+    public var callAttempts: Int?
 
     public init(
         sent: [LetterKind: LocalDate] = [:], call: (date: LocalDate, outcome: String)? = nil, meeting: LocalDate? = nil
@@ -22,7 +25,7 @@ public struct LetterHistory: Sendable, Hashable {
 
     public static func == (lhs: LetterHistory, rhs: LetterHistory) -> Bool {
         lhs.sent == rhs.sent && lhs.call?.date == rhs.call?.date && lhs.call?.outcome == rhs.call?.outcome
-            && lhs.meeting == rhs.meeting
+            && lhs.meeting == rhs.meeting && lhs.callAttempts == rhs.callAttempts
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -30,5 +33,6 @@ public struct LetterHistory: Sendable, Hashable {
         hasher.combine(call?.date)
         hasher.combine(call?.outcome)
         hasher.combine(meeting)
+        hasher.combine(callAttempts)
     }
 }

@@ -271,8 +271,12 @@ public struct LetterService: Sendable {
         for item in try await store.actions(school: school.laestab, status: .done, upn: upn)
         where period.contains(item.dueOn) {
             switch ActionNote(stored: item.statusNote ?? "") {
-            case .call(let outcome, _) where item.action == .phoneCall:
+            case .call(let outcome, let note) where item.action == .phoneCall:
                 if let at = item.statusChangedAt { history.call = (LocalDate.today(at: at), outcome) }
+                // "3 attempts. …": the count kept when the call was closed without a conversation.
+                if outcome == "unreached" {
+                    history.callAttempts = note.split(separator: " ").first.flatMap { Int($0) }
+                }
             case .meeting(let date, _) where item.action == .attendanceMeeting:
                 history.meeting = date
             default: break

@@ -54,6 +54,8 @@ struct LetterValues: MustacheParent, Sendable {
     var sent: [LetterKind: String] = [:]
     var callRecorded = false
     var callSpoke = false
+    var callUnreached = false
+    var callAttempts = ""
     var callDate = ""
     var callOutcome = ""
     var meetingArranged = false
@@ -130,6 +132,8 @@ struct LetterValues: MustacheParent, Sendable {
         case "wrote_before": wroteBefore
         case "call_recorded": callRecorded
         case "call_spoke": callSpoke
+        case "call_unreached": callUnreached
+        case "call_attempts": callAttempts
         case "call_date": callDate
         case "call_outcome": callOutcome
         case "meeting_arranged": meetingArranged
@@ -229,6 +233,8 @@ extension LetterFacts {
         values.sent = history.sent.mapValues { $0.letterText(language) }
         values.callRecorded = history.call != nil
         values.callSpoke = history.call?.outcome == "spoke"
+        values.callUnreached = history.call?.outcome == "unreached"
+        values.callAttempts = history.callAttempts.map(String.init) ?? ""
         values.callDate = history.call?.date.letterText(language) ?? ""
         values.callOutcome = history.call.map { outcomes($0.outcome) } ?? ""
         values.meetingArranged = history.meeting != nil

@@ -30,6 +30,14 @@ extension Store {
             contactName: contactName, outcome: outcome, notes: notes, proposedCode: proposedCode, by: actor, at: now)
     }
 
+    /// The telephone calls to a pupil's parents at a school in a range of days that reached nobody: the attempts a
+    /// phone call action counts before the head of year may close it without a conversation.
+    public func unansweredCalls(_ upn: UPN, school: LAESTAB, in range: DateRange) async throws -> Int {
+        try await contactAttempts(
+            of: try await requirePupil(upn).id, school: try await requireSchool(school).id, in: range
+        ).filter { $0.method == .call && $0.outcome != .reached }.count
+    }
+
     public func contactAttempts(school: LAESTAB, on date: LocalDate) async throws -> [ContactAttempt] {
         try await contactAttempts(schoolID: try await requireSchool(school).id, on: date)
     }

@@ -1,4 +1,5 @@
 import AttendanceCore
+import AttendanceLetters
 import Foundation
 import SQLKit
 import Testing
@@ -214,6 +215,47 @@ import VaporTesting
                 amendment.reason
                     == "reason from parent (office@demo.example): Flu since Monday; confirmed by head@demo.example")
             #expect(try await store.searchAudit(AuditQuery(upn: child)).contains { $0.action == "contact.attempt" })
+        }
+    }
+}
+
+extension ActionsTests {
+    /// Issue 31, 8. "A phone call is made to the parent/carer … Record of conversation is kept": a call that reached
+    /// nobody is an attempt in the contact log and the action stays open; after the policy file's 3 attempts the
+    /// head of year may close it with a reason, and Letter 3 says the school tried, not that it spoke.
+    @Test func noAnswerIsAnAttemptNotACallMade() async throws {
+        try await withWebApp { app, store in
+            let child = try await prepare(store)
+            let items = try await store.actions(schoolID: try await store.requireSchool(mainSchool).id)
+            let call = try #require(items.first { $0.action == .phoneCall && $0.pupil.upn == child })
+            var hoy = try await Browser.signedIn(app, as: .headOfYear)
+            try await hoy.get("/schools/\(mainSchool)/actions")
+            let complete = "/schools/\(mainSchool)/actions/\(call.id)/complete"
+            let first = try await hoy.post(complete, ["note": "Rang at 9:10, no answer", "outcome": "noAnswer"])
+            #expect(first.status == .seeOther)
+            #expect(try await store.actions(school: mainSchool, upn: child).contains { $0.id == call.id })
+            let queue = try await hoy.get("/schools/\(mainSchool)/actions?action=phone_call&attempt=1").body.string
+            #expect(queue.contains("Call attempt recorded (1 so far)"))
+            #expect(queue.contains("Calls that reached nobody so far: 1"))
+            let tooSoon = try await hoy.post(complete, ["note": "Cannot reach them", "outcome": "unreached"])
+            #expect(tooSoon.status == .unprocessableEntity)
+            #expect(tooSoon.body.string.contains("only after 3 attempts that reached nobody; 1 recorded so far"))
+            for note in ["Left a message on the mobile", "No answer again"] {
+                _ = try await hoy.post(
+                    complete, ["note": note, "outcome": note.hasPrefix("Left") ? "message" : "noAnswer"])
+            }
+            let closed = try await hoy.post(complete, ["note": "Three tries on two numbers", "outcome": "unreached"])
+            #expect(closed.status == .seeOther)
+            let done = try #require(
+                try await store.actions(school: mainSchool, status: .done, upn: child).first { $0.id == call.id })
+            #expect(done.statusNote == "call: unreached. 3 attempts. Three tries on two numbers")
+            // Letter 3 says the school tried three times, and never that it spoke.
+            let draft = try await app.context.letters.draft(
+                .letter3, for: child, school: mainSchool, today: testToday, signatory: "Head of Year")
+            for document in draft.documents {
+                #expect(document.contains("tried 3 times") || document.contains("ffonio 3 gwaith"))
+                #expect(!document.contains("spoke to you") && !document.contains("siaradom â chi ar y ffôn ar"))
+            }
         }
     }
 }

@@ -130,6 +130,13 @@ extension LetterPlaceholder {
         .init(
             name: "call_spoke", isSection: true, en: "Shown when the call reached a parent",
             cy: "Yn cael ei ddangos pan gyrhaeddodd yr alwad riant"),
+        .init(
+            name: "call_unreached", isSection: true,
+            en: "Shown when the call was closed after attempts that reached nobody",
+            cy: "Yn cael ei ddangos pan gaewyd yr alwad ar ôl ymdrechion na chyrhaeddodd neb"),
+        .init(
+            name: "call_attempts", isSection: false, en: "How many times the school tried to telephone",
+            cy: "Sawl gwaith y ceisiodd yr ysgol ffonio"),
         .init(name: "call_date", isSection: false, en: "When the call was made", cy: "Pryd gwnaed yr alwad"),
         .init(name: "call_outcome", isSection: false, en: "What came of the call", cy: "Canlyniad yr alwad"),
         .init(

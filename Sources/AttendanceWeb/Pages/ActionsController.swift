@@ -19,7 +19,13 @@ enum ActionsController {
 
     @Sendable static func page(_ request: Request) async throws -> Response {
         let saved = request.query[String.self, at: "saved"] != nil
-        return try await render(request, notice: saved ? request.text("actions.saved") : nil, error: nil, status: .ok)
+        var notice = saved ? request.text("actions.saved") : nil
+        if let attempt = request.query[String.self, at: "attempt"].flatMap(Int.init) {
+            notice = request.text(
+                "actions.attemptRecorded",
+                ["made": String(attempt), "needed": String(request.context.policy.casework.phoneCallAttempts)])
+        }
+        return try await render(request, notice: notice, error: nil, status: .ok)
     }
 
     static func render(_ request: Request, notice: String?, error: String?, status: HTTPStatus) async throws -> Response
@@ -50,13 +56,20 @@ enum ActionsController {
             evidence[item.id] = try await store.medicalEvidence(of: item.pupil.upn)
                 .filter { record in days.contains { record.days.contains($0) } }.map(\.what)
         }
+        // For each call shown: the attempts since it fell due that reached nobody.
+        var attempts: [Int: Int] = [:]
+        for item in shown where item.action == .phoneCall {
+            attempts[item.id] = try await store.unansweredCalls(
+                item.pupil.upn, school: laestab, in: DateRange(start: item.dueOn, notBefore: request.context.today))
+        }
         let powers = ActionsPage.Powers(
             canRun: principal.allows(.manageAttendance, .school(laestab)),
             canDismiss: principal.allows(.authoriseAbsence, .school(laestab)),
             canDecidePenalty: principal.allows(.decidePenalty, .school(laestab)))
         let page = ActionsPage.make(
             school: school.school.name, laestab: laestab, all: all, shown: shown, bands: bands, filters: filters,
-            evidence: evidence, powers: powers, policy: request.context.policy, notice: notice, error: error,
+            evidence: evidence, attempts: attempts, powers: powers, policy: request.context.policy, notice: notice,
+            error: error,
             text: request.text)
         return try Page.render(page, request: request, status: status)
     }
@@ -103,13 +116,40 @@ enum ActionsController {
         if item.action == .fpnEligible && status == .dismissed { note = ActionNote.notNow(note).stored }
         // A call keeps its outcome and a meeting its date, beside what was said (recorded in English, the
         // language of the school's records, with the note as written).
+        // "A phone call is made to the parent/carer … Record of conversation is kept": a call that reached nobody
+        // is an attempt, kept in the contact log, and the action stays open until a conversation is recorded or,
+        // after the policy file's number of attempts, the head of year closes it with a reason.
         if status == .done, item.action == .phoneCall {
             let outcome = (try? request.content.get(String.self, at: "outcome")) ?? ""
             guard ActionsPage.callOutcomeValues.contains(outcome) else {
                 return try await render(
                     request, notice: nil, error: request.text("actions.needNote"), status: .unprocessableEntity)
             }
-            note = ActionNote.call(outcome: outcome, note: note).stored
+            let today = request.context.today
+            let since = DateRange(start: item.dueOn, notBefore: today)
+            if let attempt = ActionsPage.attemptOutcomes[outcome] {
+                let contact = try await store.contacts(of: item.pupil.upn).first?.name ?? ""
+                try await store.logContactAttempt(
+                    upn: item.pupil.upn, school: laestab, date: today, method: .call, contactName: contact,
+                    outcome: attempt, notes: note, proposedCode: nil, by: request.actor)
+                let made = try await store.unansweredCalls(item.pupil.upn, school: laestab, in: since)
+                return Page.redirect(
+                    SiteURL.school(.actions, laestab, query: ["attempt": String(made)]) + "#action-\(id)")
+            }
+            if outcome == ActionsPage.unreached {
+                let made = try await store.unansweredCalls(item.pupil.upn, school: laestab, in: since)
+                let needed = request.context.policy.casework.phoneCallAttempts
+                guard made >= needed else {
+                    return try await render(
+                        request, notice: nil,
+                        error: request.text(
+                            "actions.callNeedsAttempts", ["made": String(made), "needed": String(needed)]),
+                        status: .unprocessableEntity)
+                }
+                note = ActionNote.call(outcome: outcome, note: "\(made) attempts. " + note).stored
+            } else {
+                note = ActionNote.call(outcome: outcome, note: note).stored
+            }
         }
         var meeting: LocalDate?
         if status == .done, item.action == .attendanceMeeting {

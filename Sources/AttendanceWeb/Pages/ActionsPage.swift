@@ -61,6 +61,8 @@ struct ActionsPage: PageModel {
         let forHead: String?
         let isCall: Bool
         let isMeeting: Bool
+        /// For a phone call: the attempts so far that reached nobody.
+        let callAttempts: String?
     }
 
     let title: String
@@ -101,8 +103,13 @@ struct ActionsPage: PageModel {
     let meetingTimeLabel: String
     let meetingPlaceLabel: String
 
-    /// The outcomes a call may be recorded with (their words are `actions.callOutcome.<value>`).
-    static let callOutcomeValues = ["spoke", "message", "noAnswer"]
+    /// The outcomes a call may be recorded with (their words are `actions.callOutcome.<value>`): a conversation
+    /// closes the call; a message or no answer is an attempt and leaves it open; "unreached" closes it without a
+    /// conversation once the policy's attempts are made.
+    static let callOutcomeValues = ["spoke", "message", "noAnswer", unreached]
+    static let unreached = "unreached"
+    /// The outcomes that are attempts, as the contact log keeps them.
+    static let attemptOutcomes: [String: ContactAttempt.Outcome] = ["message": .leftMessage, "noAnswer": .noAnswer]
 
     /// - Parameters:
     ///   - all: the whole queue the viewer may see (the year and form choices come from it).
@@ -110,8 +117,8 @@ struct ActionsPage: PageModel {
     ///   - evidence: for each medical evidence flag shown, what the record holds covering its days.
     static func make(
         school: String, laestab: LAESTAB, all: [QueuedAction], shown: [QueuedAction], bands: [UPN: Band],
-        filters: Filters, evidence: [Int: [String]], powers: Powers, policy: Policy, notice: String?,
-        error: String?, text: @escaping (String, [String: String]) -> String
+        filters: Filters, evidence: [Int: [String]], attempts: [Int: Int] = [:], powers: Powers, policy: Policy,
+        notice: String?, error: String?, text: @escaping (String, [String: String]) -> String
     ) -> ActionsPage {
         let plain = { (key: String) in text(key, [:]) }
         func label(_ action: ProcedureAction) -> String { text(action.labelKey, action.wordValues(policy)) }
@@ -150,7 +157,14 @@ struct ActionsPage: PageModel {
                 penaltyForHead: isPenalty && !powers.canDecidePenalty ? plain("actions.fpnForHead") : nil,
                 canDismiss: !isPenalty && powers.canDismiss,
                 forHead: isMedical && !powers.canDismiss ? plain("evidence.forHead") : nil,
-                isCall: item.action == .phoneCall, isMeeting: item.action == .attendanceMeeting)
+                isCall: item.action == .phoneCall, isMeeting: item.action == .attendanceMeeting,
+                callAttempts: item.action == .phoneCall
+                    ? text(
+                        "actions.callAttempts",
+                        [
+                            "made": String(attempts[item.id] ?? 0),
+                            "needed": String(policy.casework.phoneCallAttempts),
+                        ]) : nil)
         }
         return ActionsPage(
             title: text("actions.title", ["school": school]), notice: notice, error: error, canRun: powers.canRun,
