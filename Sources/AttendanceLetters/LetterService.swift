@@ -13,6 +13,8 @@ public enum LetterProblem: Error, CustomStringConvertible, Equatable {
     case badDetail(LetterDetails.Problem)
     /// The pupil has left the school: it no longer writes to their parents.
     case notOnRoll(UPN)
+    /// The record does not show what the letter would say (named).
+    case recordLacks(UPN, LetterConditions.Lack)
     /// A 100% certificate for a pupil whose attendance in its period is not 100%.
     case notEarned(UPN)
     /// The ESW referral goes once the meeting invitation has been sent (it reports what happened).
@@ -22,6 +24,7 @@ public enum LetterProblem: Error, CustomStringConvertible, Equatable {
         switch self {
         case .badDetail(let problem): return "--detail \(problem)"
         case .notOnRoll(let upn): return "\(upn) has left this school: letters come from the school they are at"
+        case .recordLacks(let upn, let lack): return "\(upn): the record does not show what this letter says (\(lack))"
         case .notEarned(let upn): return "\(upn) has not attended every session this school year: no 100% certificate"
         case .waitingForInvitation(let upn):
             return "\(upn): the ESW referral follows the meeting invitation; send the invitation first"
@@ -141,7 +144,8 @@ public struct LetterService: Sendable {
                 continue
             }
             let facts = try await self.facts(item.pupil.upn, school: school.school, today: today, signatory: signatory)
-            if kind == .eswReferral && facts.history.sent[.meetingInvitation] == nil {
+            // The same conditions on the record as a letter by hand (the action due is the procedure's finding).
+            if LetterConditions.lacking(kind, record: record(facts, dueAction: true), policy: policy) != nil {
                 waiting += 1
                 continue
             }
@@ -220,12 +224,24 @@ public struct LetterService: Sendable {
         }
         let missing = facts.missingDetails(for: kind)
         guard missing.isEmpty else { throw LetterProblem.missingDetails(missing) }
-        // A letter states only what the record shows: a 100% certificate only for 100% in the period it names.
-        if kind == .certificate, facts.summary.possible == 0 || facts.summary.attended != facts.summary.possible {
-            throw LetterProblem.notEarned(upn)
+        // A letter states only what the record shows, by the same conditions as a batch letter: a pending action of
+        // its kind this year is the procedure's finding; without one, the pattern is looked for now.
+        let due = try await store.actions(school: laestab, upn: upn, year: today.academicYear).contains {
+            LetterKind(action: $0.action) == kind
         }
-        if kind == .eswReferral, facts.history.sent[.meetingInvitation] == nil {
-            throw LetterProblem.waitingForInvitation(upn)
+        var preHoliday = due
+        if kind == .preHoliday && !due {
+            preHoliday = Patterns.find(
+                marks: try await store.yearMarks(of: upn, year: today.academicYear),
+                calendar: try await store.calendar(for: school.school), asOf: today, codes: store.codes,
+                policy: policy
+            ).contains { $0.kind == .beforeHolidays }
+        }
+        switch LetterConditions.lacking(kind, record: record(facts, dueAction: preHoliday), policy: policy) {
+        case nil: break
+        case .notEarned: throw LetterProblem.notEarned(upn)
+        case .waitingForInvitation: throw LetterProblem.waitingForInvitation(upn)
+        case let lack?: throw LetterProblem.recordLacks(upn, lack)
         }
         // A penalty notice is one parent's: their own letter, not shared with anyone at the same address.
         if let parent {
@@ -245,6 +261,15 @@ public struct LetterService: Sendable {
             names: ["Rhian Jones"], address: "1 Stryd y Capel\nWrecsam\nLL11 1AA", email: nil, languages: [language])
         return try templates.render(
             kind, to: recipient, facts: facts, overrides: ["\(language.rawValue)/\(kind.rawValue)": source])
+    }
+
+    /// What a letter's conditions read, from its facts: `dueAction` says the procedure found the pattern a
+    /// pre-holiday letter is about.
+    func record(_ facts: LetterFacts, dueAction: Bool) -> LetterConditions.Record {
+        LetterConditions.Record(
+            summary: facts.summary, sent: facts.history.sent, meeting: facts.history.meeting,
+            penaltyMet: facts.penalty?.met ?? [], preHolidayPattern: dueAction, today: facts.date,
+            resendReason: facts.details["resend_reason"])
     }
 
     /// A pupil's figures for the school year so far, and who they are.

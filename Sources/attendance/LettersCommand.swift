@@ -81,7 +81,7 @@ struct ProduceLetter: AsyncParsableCommand {
 
     @Argument(
         help: ArgumentHelp(
-            "letter_1, letter_2, letter_3, meeting_invitation, meeting_second_invitation, esw_referral, pre_holiday, fpn_warning, holiday_decision, certificate."
+            "letter_1, letter_2, letter_3, meeting_invitation, meeting_second_invitation, esw_referral, pre_holiday, holiday_decision, certificate."
         ))
     var kind: String
     @Option(help: "The pupil.") var upn: String
@@ -101,6 +101,10 @@ struct ProduceLetter: AsyncParsableCommand {
     func run() async throws {
         let settings = try Settings(db, letters: letters)
         guard let kind = LetterKind(rawValue: kind) else { throw ValidationError("\(kind) is not a kind of letter") }
+        guard kind.isByHand else {
+            throw ValidationError(
+                "\(kind.rawValue) comes from its own step (a penalty warning from the head on its flag)")
+        }
         var values: [String: String] = [:]
         for detail in details {
             let parts = detail.split(separator: "=", maxSplits: 1).map(String.init)

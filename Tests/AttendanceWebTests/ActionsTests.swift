@@ -249,7 +249,14 @@ extension ActionsTests {
             let done = try #require(
                 try await store.actions(school: mainSchool, status: .done, upn: child).first { $0.id == call.id })
             #expect(done.statusNote == "call: unreached. 3 attempts. Three tries on two numbers")
-            // Letter 3 says the school tried three times, and never that it spoke.
+            // Letter 3 (once the pupil has missed its 26 sessions) says the school tried three times, and never
+            // that it spoke.
+            let school = try await store.requireSchool(mainSchool)
+            let more = try await store.calendar(for: school.school).sessions(
+                in: DateRange(LocalDate(iso: "2026-11-16")!, testToday.adding(days: -1))!)
+            try await store.writeMarks(
+                more.map { SchoolMark(school: mainSchool, mark: Mark(upn: child, session: $0, code: "I")) },
+                by: AuditActor("head@demo.example"), reason: "test: illness")
             let draft = try await app.context.letters.draft(
                 .letter3, for: child, school: mainSchool, today: testToday, signatory: "Head of Year")
             for document in draft.documents {

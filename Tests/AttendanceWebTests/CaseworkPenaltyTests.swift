@@ -170,4 +170,26 @@ import VaporTesting
             #expect(engagement.basis == "non_engagement" && engagement.count == 3)
         }
     }
+
+    /// 6 and 9. A warning says only what the record shows: a flag whose absences were corrected since (the
+    /// criteria no longer met) sends nothing, and says why.
+    @Test func aWarningWhoseCriteriaNoLongerHoldSendsNothing() async throws {
+        try await withWebApp { app, store in
+            let pupil = try await Self.presentPupil(store)
+            let days = ["2026-11-16", "2026-11-17", "2026-11-18", "2026-11-19", "2026-11-20"]
+            try await Self.mark(store, pupil, "O", days: days)
+            let flag = try #require(try await Self.flag(store, pupil))
+            try await Self.mark(store, pupil, "I", days: days)  // the parent's notes came in
+            var head = try await Browser.signedIn(app, as: .headTeacher)
+            try await head.get(SiteURL.school(.actions, mainSchool))
+            let refused = try await head.post(SiteURL.school(.penaltyWarning, mainSchool, id: flag.id), [:])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains("No penalty notice criterion is met this term"))
+            let confirmed = try await head.post(
+                SiteURL.school(.penaltyWarning, mainSchool, id: flag.id), ["confirmed": "yes"])
+            #expect(confirmed.status == .unprocessableEntity)
+            #expect(try await store.letters(of: pupil.upn).allSatisfy { $0.kind != .fpnWarning })
+            #expect(try await store.penaltyCases(school: mainSchool).allSatisfy { $0.upn != pupil.upn })
+        }
+    }
 }

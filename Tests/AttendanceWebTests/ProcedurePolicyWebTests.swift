@@ -32,7 +32,9 @@ import VaporTesting
                         "fpn_eligible", "unauthorised", 10, "", "pending", testToday.iso, "system",
                         "2026-11-25T18:00:00.000Z"
                     ).run()
+                // The demo's own flag first: the warning quotes its real criteria (the second has none behind it).
                 flags = try await store.actions(schoolID: school.id).filter { $0.action == .fpnEligible }
+                    .sorted { a, _ in a.pupil.upn != other.pupil.upn }
             }
             var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
             let queue = try await office.get("/schools/\(mainSchool)/actions").body.string

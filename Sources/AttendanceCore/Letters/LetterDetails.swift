@@ -21,12 +21,14 @@ public enum LetterDetails {
         case noticeEarlyBy = "notice_early_by"
         case noticeLateAmount = "notice_late_amount"
         case noticeLateBy = "notice_late_by"
+        /// The head's reason for sending Letter 3 again in a school year (kept, never printed).
+        case resendReason = "resend_reason"
 
         /// The longest value the field may hold, in characters.
         public var limit: Int {
             switch self {
             case .meetingPlace: return 200
-            case .holidayReason: return 1000
+            case .holidayReason, .resendReason: return 1000
             case .noticeNumber: return 40
             default: return 10
             }
@@ -91,7 +93,7 @@ public enum LetterDetails {
                 case .noticeNumber, .noticeSessions, .noticeEarlyAmount, .noticeLateAmount: problem = nil
                 case .meetingTime: problem = TimeOfDay(text: value) == nil ? .notATime : nil
                 case .holidayDecision: problem = holidayDecisions.contains(value) ? nil : .notAChoice
-                case .meetingPlace, .holidayReason: problem = nil
+                case .meetingPlace, .holidayReason, .resendReason: problem = nil
                 }
             }
             if let problem { problems.append(Problem(field: field.rawValue, reason: problem)) }

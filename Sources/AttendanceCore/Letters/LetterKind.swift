@@ -34,8 +34,10 @@ public enum LetterKind: String, Sendable, Hashable, Codable, CaseIterable {
     }
 
     /// Whether a person produces it from the pupil's page; the others come from their own step (a notice issued,
-    /// a panel scheduled).
-    public var isByHand: Bool { ![.penaltyNotice, .panelInvitation, .panelSecondInvitation].contains(self) }
+    /// a panel scheduled, a penalty warning confirmed by the head on its flag's second step).
+    public var isByHand: Bool {
+        ![.penaltyNotice, .panelInvitation, .panelSecondInvitation, .fpnWarning].contains(self)
+    }
 
     /// The referral form goes to the Education Social Work service; every other letter to the pupil's parents.
     public var isToParents: Bool { self != .eswReferral }

@@ -235,6 +235,11 @@ enum ActionsController {
                 request, notice: nil, error: request.text("error.noContact"), status: .unprocessableEntity)
         } catch LetterProblem.notOnRoll {
             throw Abort(.forbidden)  // the pupil has left: their new school decides
+        } catch LetterProblem.recordLacks(_, let lack) {
+            // The criteria no longer hold on today's record (a correction since the flag): nothing is sent.
+            return try await render(
+                request, notice: nil, error: request.text("error.letterLacks.\(lack.key)"),
+                status: .unprocessableEntity)
         }
         // The warning opens the pupil's penalty notice case for the term, with the criteria met and their counts.
         let store = request.context.store

@@ -138,16 +138,19 @@ enum LettersController {
         guard let kind = LetterKind(rawValue: (try? request.content.get(String.self, at: "kind")) ?? "") else {
             throw Abort(.unprocessableEntity, reason: "error.badRequest")
         }
-        // Warning a parent of a penalty notice is the head teacher's decision (the council's code of conduct).
-        if kind == .fpnWarning, try !request.signedIn.allows(.decidePenalty, .school(laestab)) {
-            throw Abort(.forbidden)
-        }
+        // A penalty notice, a panel invitation or a penalty warning (the head's, on its flag's two steps) comes from
+        // its own step, never from the pupil's page.
+        guard kind.isByHand else { throw Abort(.forbidden) }
         var details: [String: String] = [:]
         for name in [
             "meeting_date", "meeting_time", "meeting_place", "holiday_from", "holiday_to", "holiday_decision",
-            "holiday_reason",
+            "holiday_reason", "resend_reason",
         ] {
             if let value = try? request.content.get(String.self, at: name), !value.isEmpty { details[name] = value }
+        }
+        // Letter 3 again in the same school year is the head's (or a delegate's) decision, with a reason.
+        if details["resend_reason"] != nil, try !request.signedIn.allows(.authoriseAbsence, .school(laestab)) {
+            throw Abort(.forbidden)
         }
         do {
             _ = try await request.context.letters.produce(
@@ -163,6 +166,8 @@ enum LettersController {
             throw Abort(.unprocessableEntity, reason: "error.notEarned")
         } catch LetterProblem.waitingForInvitation {
             throw Abort(.unprocessableEntity, reason: "error.waitingForInvitation")
+        } catch LetterProblem.recordLacks(_, let lack) {
+            throw Abort(.unprocessableEntity, reason: "error.letterLacks.\(lack.key)")
         } catch LetterProblem.noContact {
             throw Abort(.unprocessableEntity, reason: "error.noContact")
         }

@@ -108,7 +108,7 @@ enum PupilController {
                 letters = .make(
                     letters: try await store.letters(of: placement.upn),
                     deliveries: try await store.deliveries(of: placement.upn),
-                    mayWarn: principal.allows(.decidePenalty, .school(current.school)),
+                    mayResend: principal.allows(.authoriseAbsence, .school(current.school)),
                     produced: request.query[String.self, at: "produced"] != nil, school: current.school,
                     upn: placement.upn, text: text)
             }

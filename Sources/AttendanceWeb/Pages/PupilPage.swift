@@ -114,6 +114,7 @@ struct PupilPage: PageModel {
         let agreedLabel: String
         let refusedLabel: String
         let holidayReasonLabel: String
+        let resendReasonLabel: String
     }
 
     let title: String
@@ -294,7 +295,7 @@ extension PupilPage.Letters {
     /// The pupil's letters and messages, and the form to produce one (the penalty notice warning only for whoever
     /// decides penalty notices).
     static func make(
-        letters: [StoredLetter], deliveries: [Delivery], mayWarn: Bool, produced: Bool, school: LAESTAB, upn: UPN,
+        letters: [StoredLetter], deliveries: [Delivery], mayResend: Bool, produced: Bool, school: LAESTAB, upn: UPN,
         text: @escaping PupilPage.Text
     ) -> PupilPage.Letters {
         let plain = { (key: String) in text(key, [:]) }
@@ -311,16 +312,18 @@ extension PupilPage.Letters {
                     status: LetterRow.status($0, text: text))
             }, produceAction: SiteURL.schoolPupil(.produceLetter, school, upn), produceLabel: plain("letters.produce"),
             kindLabel: plain("letters.kind"),
-            // A penalty notice is made only when the Education Lead issues it.
-            kinds: LetterKind.allCases.filter { ($0 != .fpnWarning || mayWarn) && $0.isByHand }.map {
+            // A penalty notice is made only when the Education Lead issues it, a warning on its flag's two steps;
+            // Letter 3 again in a school year only by whoever authorises absence, with a reason.
+            kinds: LetterKind.allCases.filter(\.isByHand).map {
                 PupilPage.Option(
                     value: $0.rawValue, label: plain("letters.kind.\($0.rawValue)"),
-                    needs: ($0.requiredDetails + ($0 == .holidayDecision ? ["holiday_reason"] : [])).joined(
-                        separator: " "))
+                    needs: ($0.requiredDetails + ($0 == .holidayDecision ? ["holiday_reason"] : [])
+                        + ($0 == .letter3 && mayResend ? ["resend_reason"] : [])).joined(separator: " "))
             }, detailsLabel: plain("letters.details"), meetingDateLabel: plain("letters.meetingDate"),
             meetingTimeLabel: plain("letters.meetingTime"), meetingPlaceLabel: plain("letters.meetingPlace"),
             holidayFromLabel: plain("letters.holidayFrom"), holidayToLabel: plain("letters.holidayTo"),
             holidayDecisionLabel: plain("letters.holidayDecision"), agreedLabel: plain("letters.agreed"),
-            refusedLabel: plain("letters.refused"), holidayReasonLabel: plain("letters.holidayReason"))
+            refusedLabel: plain("letters.refused"), holidayReasonLabel: plain("letters.holidayReason"),
+            resendReasonLabel: plain("letters.resendReason"))
     }
 }
