@@ -7,10 +7,16 @@ extension Store {
     /// Imports marks, all or nothing. Each line must name a known pupil on roll that day (at `school`, if
     /// given) on one of the school's sessions; a mark that differs from one already recorded is an
     /// amendment with the reason "imported from FILE". Importing the same file twice changes nothing.
+    ///
+    /// An import keeps the head's authority: each line is judged by the register's own rules
+    /// (`RegisterRules.check`, `MedicalEvidenceRule`) against the mark it would replace. A code only someone who
+    /// may authorise absence may set (or undo) needs `authorisesAt` to name the line's school; illness or an
+    /// appointment after Letter 3 needs the medical evidence recorded, as on the register.
+    /// - Parameter authorisesAt: the schools at which the importing account may authorise absence.
     @discardableResult
     public func importMarks(
         _ rows: [Numbered<Mark>], school: LAESTAB?, source: String, by actor: AuditActor = AuditActor("import"),
-        at now: Date = Date()
+        authorisesAt: Set<LAESTAB> = [], at now: Date = Date()
     ) async throws -> MarkWriteResult {
         var only: StoredSchool?
         if let school { only = try await requireSchool(school) }
@@ -27,6 +33,9 @@ extension Store {
         var problems: [ImportProblem] = []
         var entries: [MarkEntry] = []
         entries.reserveCapacity(rows.count)
+        // Each entry's line and school, for the checks on authority made once every line is read.
+        var lines: [(line: Int, school: LAESTAB)] = []
+        lines.reserveCapacity(rows.count)
         // A file runs pupil by pupil and day by day: the last pupil's spells and the last day's answer serve most rows.
         var pupil: (upn: UPN, id: Int, spells: [EnrolmentSpell])? = nil
         var schoolDay: SchoolDayCheck? = nil
@@ -84,9 +93,70 @@ extension Store {
                 }
             }
             entries.append(MarkEntry(pupilID: pupilID, schoolID: spell.schoolID, mark: mark))
+            lines.append((row.line, day.laestab))
         }
         guard problems.isEmpty else { throw ImportProblems(problems) }
+        problems = try await authorityProblems(entries, lines: lines, authorisesAt: authorisesAt)
+        guard problems.isEmpty else { throw ImportProblems(problems) }
         return try await writeMarks(entries, by: actor, reason: AmendmentReason.imported(from: source).stored, at: now)
+    }
+
+    /// The register's rules for each entry, against the mark it would replace: what needs someone who may
+    /// authorise absence at the line's school, and illness or an appointment after Letter 3 without evidence.
+    /// The marks recorded are read only for the pupils whose lines could need it.
+    private func authorityProblems(
+        _ entries: [MarkEntry], lines: [(line: Int, school: LAESTAB)], authorisesAt: Set<LAESTAB>
+    ) async throws -> [ImportProblem] {
+        let dates = entries.map(\.mark.session.date)
+        guard let earliest = dates.min(), let latest = dates.max() else { return [] }
+        let range = DateRange(start: earliest, notBefore: latest)
+        let everywhere = Set(lines.map(\.school)).isSubset(of: authorisesAt)
+        // An authoriser everywhere changes anything the register lets them: only the other rules are read.
+        let recorded = everywhere ? [:] : try await yearMarks(pupils: Array(Set(entries.map(\.pupilID))), range: range)
+        var letter3: [Int: LocalDate?] = [:]
+        var evidence: [Int: [DateRange]] = [:]
+        var problems: [ImportProblem] = []
+        for (entry, place) in zip(entries, lines) {
+            guard let new = codes[entry.mark.code] else { continue }  // the parser knows every code
+            let session = entry.mark.session
+            let old = recorded[entry.pupilID]?.first { $0.academicYear == session.date.academicYear }
+                .flatMap { codes.code(id: $0[session]) }
+            do throws(RegisterRules.Refusal) {
+                try RegisterRules.check(
+                    from: old, to: new, canAuthorise: authorisesAt.contains(place.school), registerCodesOnly: false,
+                    half: session.half, begun: true, codes: codes)
+            } catch {
+                switch error {
+                case .needsAuthorisation(let code):
+                    problems.append(
+                        ImportProblem(
+                            line: place.line,
+                            "code: \(code) (or changing \(old?.code ?? "no mark")) needs someone who may authorise "
+                                + "absence at \(place.school): import as such an account (--as)"))
+                case .wrongHalf(let code):
+                    problems.append(
+                        ImportProblem(line: place.line, "code: \(code) is not \(session.half)'s present mark"))
+                case .notARegisterCode, .notYet: break  // an import is neither a form tutor nor ahead of time
+                }
+                continue
+            }
+            guard new.means(.illness) || new.means(.medical) else { continue }
+            if letter3[entry.pupilID] == nil {
+                letter3[entry.pupilID] = try await letter3Sent(
+                    upn: entry.mark.upn, school: place.school, year: session.date.academicYear)
+                evidence[entry.pupilID] = try await medicalEvidence(of: entry.mark.upn).map(\.days)
+            }
+            if MedicalEvidenceRule.needsEvidence(
+                new, on: session.date, letter3Sent: letter3[entry.pupilID] ?? nil,
+                evidence: evidence[entry.pupilID] ?? [])
+            {
+                problems.append(
+                    ImportProblem(
+                        line: place.line,
+                        "code: \(new.code) after Letter 3 needs the medical evidence recorded for \(session.date)"))
+            }
+        }
+        return problems
     }
 
     struct EnrolmentSpell {

@@ -29,6 +29,30 @@ extension Store {
             seen[row.value.pupil.upn] = row.line
         }
         guard problems.isEmpty else { throw ImportProblems(problems) }
+        // A row's spell on the roll may not overlap another spell of the pupil's at this school (the same spell,
+        // by its first day, is updated): a pupil is on a school's roll once at a time.
+        for chunk in rows.chunked(500) {
+            let before = try await Self.existing(chunk.map(\.value.pupil.upn), schoolID: school.id, on: sql)
+            for row in chunk {
+                let from = row.value.onRollFrom
+                let to = row.value.onRollTo
+                // An open spell runs on: it overlaps everything after its first day.
+                guard
+                    let other = before[row.value.pupil.upn]?.enrolments.first(where: { spell in
+                        spell.school == laestab && spell.onRollFrom != from
+                            && to.map { spell.onRollFrom <= $0 } ?? true
+                            && spell.onRollTo.map { from <= $0 } ?? true
+                    })
+                else { continue }
+                problems.append(
+                    ImportProblem(
+                        line: row.line,
+                        "on_roll_from: \(row.value.pupil.upn) is already on the roll of \(laestab) from "
+                            + "\(other.onRollFrom)\(other.onRollTo.map { " to \($0)" } ?? ""), which this spell overlaps"
+                    ))
+            }
+        }
+        guard problems.isEmpty else { throw ImportProblems(problems) }
         // A row that ends an enrolment open today passes the same guard as a deletion by hand, and goes on the
         // authority's return; a file naming leavers already off the roll (history) does not.
         let ending = try await endingEnrolments(rows, schoolID: school.id)

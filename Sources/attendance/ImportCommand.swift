@@ -19,6 +19,12 @@ struct ImportCommand: AsyncParsableCommand {
     @Argument(help: "The CSV file (UTF-8, with a header row).", completion: .file()) var file: String
     @Option(help: ArgumentHelp("The school (LAESTAB, e.g. 6652001).", valueName: "LAESTAB")) var school: String?
     @Option(help: "The local authority number, for an authority-wide calendar.") var la: Int?
+    @Option(
+        name: .customLong("as"),
+        help: ArgumentHelp(
+            "The account importing marks (its email), for the audit and for what it may set: a code only someone who "
+                + "may authorise absence may set is imported only as such an account.", valueName: "EMAIL"))
+    var account: String?
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
@@ -59,8 +65,20 @@ struct ImportCommand: AsyncParsableCommand {
                     progress.say("Reading \(file)…")
                     let rows = try ImportParser.marks(text, codes: store.codes)
                     progress.say("Checking and writing \(rows.count) marks…")
+                    var actor = settings.actor
+                    var authorisesAt: Set<LAESTAB> = []
+                    if let account {
+                        guard let user = try await store.user(email: account), user.isActive else {
+                            throw ValidationError("--as: no active account has the email \(account)")
+                        }
+                        actor = AuditActor(user.email)
+                        authorisesAt = Set(
+                            try await store.schools().map(\.school.laestab).filter {
+                                AccessPolicy.allows(user.grants, .authoriseAbsence, .school($0))
+                            })
+                    }
                     let result = try await store.importMarks(
-                        rows, school: laestab, source: source, by: settings.actor)
+                        rows, school: laestab, source: source, by: actor, authorisesAt: authorisesAt)
                     return "\(result.inserted) new marks, \(result.amended) amended, \(result.unchanged) unchanged"
                 }
             }

@@ -448,3 +448,27 @@ def test_the_procedure_dry_run_counts_match_the_pupil_reports_and_a_second_run_r
     assert any(line["upn"] == letter["upn"] and line["action"] == "letter_1" for line in withdrawn), withdrawn
     assert all("imported from corrections.csv" in line["withdrawn_because"] for line in withdrawn)
     assert all(not line.get("withdrawn") and "withdrawn_because" not in line for line in third if line not in withdrawn)
+
+
+def test_a_marks_import_keeps_the_heads_authority(demo_db, tmp_path):
+    # Issue 31, 17: O over a present mark is the head's decision; the import names the line, writes nothing, and
+    # goes through only as an account that may authorise absence (--as, for the audit and the check).
+    with sqlite3.connect(demo_db) as db:
+        laestab = db.execute("SELECT school_laestab FROM role_grants WHERE role = 'head_teacher'").fetchone()[0]
+    upn = school_report(demo_db, laestab)[0]["upn"]
+    # Present first (whatever the demo had, changed by the head's authority).
+    present = tmp_path / "present.csv"
+    present.write_text("upn,date,session,code,minutes_late\n" f"{upn},2026-11-20,AM,/,\n")
+    run("import", "marks", str(present), "--school", laestab, "--as", "head@demo.example", "--database", demo_db)
+    truant = tmp_path / "truant.csv"
+    truant.write_text("upn,date,session,code,minutes_late\n" f"{upn},2026-11-20,AM,O,\n")
+    refused = run("import", "marks", str(truant), "--school", laestab, "--database", demo_db, check=False)
+    assert refused.returncode == 1
+    assert "line 2: code: O" in refused.stderr and "--as" in refused.stderr, refused.stderr
+    unknown = run("import", "marks", str(truant), "--as", "nobody@demo.example", "--database", demo_db, check=False)
+    assert unknown.returncode != 0 and "--as" in unknown.stderr
+    done = run("import", "marks", str(truant), "--school", laestab, "--as", "head@demo.example", "--database", demo_db)
+    assert "1 amended" in done.stdout
+    with sqlite3.connect(demo_db) as db:
+        changed_by = db.execute("SELECT changed_by FROM mark_amendments ORDER BY id DESC LIMIT 1").fetchone()[0]
+    assert changed_by == "head@demo.example"
