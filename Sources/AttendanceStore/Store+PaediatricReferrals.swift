@@ -3,45 +3,49 @@ import Foundation
 import SQLKit
 
 extension Store {
-    /// The day Letter 3 was sent this school year (the procedure's record) and the illness and medical sessions
-    /// in the register since: what a referral to the Community Paediatrician rests on.
-    public func medicalAbsenceSinceLetter3(_ upn: UPN, school laestab: LAESTAB, today: LocalDate) async throws
-        -> (letter3On: LocalDate?, sessions: Int)
+    /// The medical absence a referral to the Community Paediatrician could rest on: the day Letter 3 was sent this
+    /// school year (the procedure's record) with the illness and medical sessions since, and the year's illness and
+    /// medical sessions against the sessions possible.
+    public func medicalStanding(_ upn: UPN, school laestab: LAESTAB, today: LocalDate) async throws
+        -> MedicalReferralRules.Standing
     {
-        guard let letter3 = try await letter3Sent(upn: upn, school: laestab, year: today.academicYear) else {
-            return (nil, 0)
-        }
-        guard let since = DateRange(letter3.adding(days: 1), today) else { return (letter3, 0) }
-        let sessions = try await marks(of: upn, in: since).filter {
-            codes[$0.mark.code].map(MedicalReferralRules.isMedical) == true
-        }.count
-        return (letter3, sessions)
+        let year = DateRange.yearToDate(today)
+        let marks = try await marks(of: upn, in: year)
+        let medical = marks.filter { codes[$0.mark.code].map(MedicalReferralRules.isMedical) == true }
+        let letter3 = try await letter3Sent(upn: upn, school: laestab, year: today.academicYear)
+        let (_, summary) = try await summary(of: upn, in: year)
+        return MedicalReferralRules.Standing(
+            letter3On: letter3,
+            sinceLetter3: letter3.map { sent in medical.filter { $0.mark.session.date > sent }.count } ?? 0,
+            thisYear: medical.count, possible: summary.possible)
     }
 
-    /// Refers a pupil with continued medical absence after Letter 3 to the Community Paediatrician, keeping what
-    /// the record showed.
+    /// Refers a pupil to the Community Paediatrician on the ground the record shows (after Letter 3 with medical
+    /// absence since, or the year's illness and medical sessions over the policy's share), keeping what it showed.
     public func referToPaediatrician(
-        _ upn: UPN, school laestab: LAESTAB, reason: String, today: LocalDate, by actor: AuditActor,
-        at now: Date = Date()
+        _ upn: UPN, school laestab: LAESTAB, reason: String, today: LocalDate, sharePercent: Int,
+        by actor: AuditActor, at now: Date = Date()
     ) async throws -> PaediatricReferral {
         let pupil = try await requirePupil(upn)
         let school = try await requireSchool(laestab)
-        let (letter3, sessions) = try await medicalAbsenceSinceLetter3(upn, school: laestab, today: today)
+        let standing = try await medicalStanding(upn, school: laestab, today: today)
         let waiting = try await paediatricReferrals(of: upn).contains { $0.school == laestab && $0.outcome == nil }
+        let ground: MedicalReferralRules.Ground
         do {
-            try MedicalReferralRules.checkReferral(letter3On: letter3, medicalSessionsSince: sessions, waiting: waiting)
+            ground = try MedicalReferralRules.checkReferral(standing, sharePercent: sharePercent, waiting: waiting)
         } catch { throw StoreError.medical(error) }
-        guard let letter3 else { throw StoreError.medical(.noLetter3) }
+        let letter3 = ground == .afterLetter3 ? standing.letter3On : nil
+        let sessions = ground == .afterLetter3 ? standing.sinceLetter3 : standing.thisYear
         let id = try await transaction { db in
             guard
                 let id = try await db.insert(into: "paediatric_referrals")
                     .columns(
                         "pupil_id", "school_id", "referred_on", "referred_by", "reason", "letter3_on",
-                        "medical_sessions"
+                        "medical_sessions", "ground"
                     )
                     .values(
                         SQLBind(pupil.id), SQLBind(school.id), SQLBind(today.iso), SQLBind(actor.name),
-                        SQLBind(reason), SQLBind(letter3.iso), SQLBind(sessions)
+                        SQLBind(reason), SQLBind(letter3?.iso ?? ""), SQLBind(sessions), SQLBind(ground.rawValue)
                     ).returning("id").first(decodingColumn: "id", as: Int.self)
             else { throw StoreError.corrupt("a paediatric referral with no id") }
             try await Self.audit(
@@ -49,7 +53,9 @@ extension Store {
                     AuditEvent(
                         at: now, actor: actor, action: "medical.refer", school: laestab, upn: upn,
                         subject: "paediatric/\(id)",
-                        after: auditJSON(["letter3_on": letter3.iso, "medical_sessions": String(sessions)]))
+                        after: auditJSON([
+                            "ground": ground.rawValue, "letter3_on": letter3?.iso, "medical_sessions": String(sessions),
+                        ]))
                 ], on: db)
             return id
         }
@@ -153,9 +159,10 @@ extension Store {
         return try rows.map { row in
             let id = try row.decode(column: "id", as: Int.self)
             guard let laestab = LAESTAB(text: try row.decode(column: "laestab", as: String.self)),
-                let referredOn = LocalDate(iso: try row.decode(column: "referred_on", as: String.self)),
-                let letter3 = LocalDate(iso: try row.decode(column: "letter3_on", as: String.self))
+                let referredOn = LocalDate(iso: try row.decode(column: "referred_on", as: String.self))
             else { throw StoreError.corrupt("a paediatric referral that cannot be read") }
+            // Empty on a referral made on the share of the year's sessions, before Letter 3.
+            let letter3 = LocalDate(iso: try row.decode(column: "letter3_on", as: String.self))
             return PaediatricReferral(
                 id: id, upn: try UPN(try row.decode(column: "upn", as: String.self)), school: laestab,
                 referredOn: referredOn, referredBy: try row.decode(column: "referred_by", as: String.self),

@@ -18,22 +18,26 @@ extension StoreTests {
             let today = day("2026-01-08")
             let refer = {
                 try await store.referToPaediatrician(
-                    alys, school: school, reason: "Migraines", today: today, by: office)
+                    alys, school: school, reason: "Migraines", today: today, sharePercent: 10, by: office)
             }
             await #expect(throws: StoreError.medical(.noLetter3)) { _ = try await refer() }
             try await ProcedureStoreTests.record(
                 store, upn: alys, year: 2025, key: "letter_3/2025", action: .letter3, status: .done, on: "2026-01-05",
                 changed: "2026-01-05")
             await #expect(throws: StoreError.medical(.noMedicalAbsenceSinceLetter3)) { _ = try await refer() }
+            // After Letter 3 illness is recorded only with evidence (the register's rule, which an import keeps).
+            try await store.recordMedicalEvidence(
+                upn: alys, school: school, days: DateRange(day("2026-01-05"), day("2026-01-07"))!,
+                what: "GP letter", seenBy: "office", seenOn: day("2026-01-07"), by: office)
             try await store.importMarks(
                 try ImportParser.marks(
                     marksCSV([
                         "\(alys),2026-01-05,AM,I,", "\(alys),2026-01-06,AM,I,", "\(alys),2026-01-06,PM,I,",
                         "\(alys),2026-01-07,AM,M,", "\(alys),2026-01-07,PM,O,",
-                    ]), codes: .wales2010), school: school, source: "t.csv")
+                    ]), codes: .wales2010), school: school, source: "t.csv", authorisesAt: [school])
             // Letter 3's own day does not count: the absence continued after it.
-            let standing = try await store.medicalAbsenceSinceLetter3(alys, school: school, today: today)
-            #expect(standing.letter3On == day("2026-01-05") && standing.sessions == 3)
+            let standing = try await store.medicalStanding(alys, school: school, today: today)
+            #expect(standing.letter3On == day("2026-01-05") && standing.sinceLetter3 == 3)
             let referral = try await refer()
             #expect(referral.letter3On == day("2026-01-05") && referral.medicalSessions == 3 && referral.outcome == nil)
             await #expect(throws: StoreError.medical(.alreadyReferred)) { _ = try await refer() }
@@ -66,6 +70,33 @@ extension StoreTests {
             // With the outcome in, a new referral may be made.
             #expect(try await refer().id != referral.id)
             #expect(try await store.paediatricReferrals(of: alys).count == 2)
+        }
+    }
+
+    /// Issue 31, 15. "A referral may be made … in cases of persistent absences due to illness or medical issues":
+    /// before Letter 3 too, once illness and medical sessions this year reach the policy file's share of the
+    /// sessions possible; kept with that ground and no Letter 3.
+    @Test(arguments: TestDatabase.available)
+    func aPaediatricReferralMayRestOnTheYearsShareOfIllness(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            try await loadFixture(store)
+            let office = AuditActor("office@example.org")
+            let today = day("2026-01-08")
+            try await store.importMarks(
+                try ImportParser.marks(
+                    marksCSV(["\(cai),2026-01-05,AM,I,", "\(cai),2026-01-05,PM,I,", "\(cai),2026-01-06,AM,I,"]),
+                    codes: .wales2010), school: school, source: "t.csv", authorisesAt: [school])
+            let standing = try await store.medicalStanding(cai, school: school, today: today)
+            #expect(standing.letter3On == nil && standing.thisYear == 3 && standing.possible > 0)
+            let share = standing.thisYear * 100 / standing.possible
+            await #expect(throws: StoreError.medical(.noLetter3)) {
+                _ = try await store.referToPaediatrician(
+                    cai, school: school, reason: "Asthma", today: today, sharePercent: share + 1, by: office)
+            }
+            let referral = try await store.referToPaediatrician(
+                cai, school: school, reason: "Asthma", today: today, sharePercent: max(1, share), by: office)
+            #expect(referral.letter3On == nil && referral.medicalSessions == 3)
+            #expect(try await store.paediatricReferrals(of: cai).first?.letter3On == nil)
         }
     }
 }

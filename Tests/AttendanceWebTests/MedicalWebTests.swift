@@ -39,8 +39,7 @@ import VaporTesting
                     "absence", 26, "", "done", sent.iso, "system", sent.iso + "T18:00:00.000Z",
                     sent.iso + "T18:00:00.000Z"
                 ).run()
-            let (_, before) = try await store.medicalAbsenceSinceLetter3(
-                pupil.upn, school: mainSchool, today: testToday)
+            let before = try await store.medicalStanding(pupil.upn, school: mainSchool, today: testToday).sinceLetter3
             try await store.writeMarks(
                 [
                     MarkEntry(

@@ -42,8 +42,9 @@ public struct PaediatricReferral: Sendable, Hashable {
     public let referredOn: LocalDate
     public let referredBy: String
     public let reason: String
-    /// The day Letter 3 was sent, and the illness and medical sessions since it, when the referral was made.
-    public let letter3On: LocalDate
+    /// The day Letter 3 was sent, and the illness and medical sessions since it, when the referral was made on
+    /// that ground; on the share of the year's sessions, no Letter 3 and the year's illness and medical sessions.
+    public let letter3On: LocalDate?
     public let medicalSessions: Int
     public let outcome: PaediatricOutcome?
     public let outcomeOn: LocalDate?
@@ -52,7 +53,7 @@ public struct PaediatricReferral: Sendable, Hashable {
 
     public init(
         id: Int, upn: UPN, school: LAESTAB, referredOn: LocalDate, referredBy: String, reason: String,
-        letter3On: LocalDate, medicalSessions: Int, outcome: PaediatricOutcome?, outcomeOn: LocalDate?,
+        letter3On: LocalDate?, medicalSessions: Int, outcome: PaediatricOutcome?, outcomeOn: LocalDate?,
         outcomeNote: String?, plans: [ReintegrationPlan]
     ) {
         self.id = id
@@ -73,7 +74,7 @@ public struct PaediatricReferral: Sendable, Hashable {
 /// When a referral to the Community Paediatrician, its outcome and a reintegration plan may be recorded.
 public enum MedicalReferralRules {
     public enum Problem: Error, Sendable, Hashable {
-        /// The policy's referral follows Letter 3: none sent this school year.
+        /// No Letter 3 this school year, and illness and medical absence below the policy's share.
         case noLetter3
         /// No illness or medical absence since Letter 3: there is no continued medical absence to refer.
         case noMedicalAbsenceSinceLetter3
@@ -96,12 +97,41 @@ public enum MedicalReferralRules {
         }
     }
 
-    public static func checkReferral(letter3On: LocalDate?, medicalSessionsSince: Int, waiting: Bool)
-        throws(Problem)
-    {
-        guard letter3On != nil else { throw .noLetter3 }
-        guard medicalSessionsSince > 0 else { throw .noMedicalAbsenceSinceLetter3 }
+    /// What a referral rests on: "A referral may be made … in cases of persistent absences due to illness or
+    /// medical issues" (policy). Letter 3 sent and medical absence since; or, before Letter 3, illness and medical
+    /// sessions this year reaching the policy file's share of the possible sessions (default 10%, the persistent
+    /// absence line).
+    public enum Ground: String, Sendable, Hashable {
+        case afterLetter3 = "letter_3"
+        case illnessShare = "illness_share"
+    }
+
+    /// The medical absence a referral could rest on, as the record shows it.
+    public struct Standing: Sendable, Hashable {
+        public let letter3On: LocalDate?
+        /// Illness and medical sessions since Letter 3.
+        public let sinceLetter3: Int
+        /// Illness and medical sessions this school year, and the sessions possible.
+        public let thisYear: Int
+        public let possible: Int
+
+        public init(letter3On: LocalDate?, sinceLetter3: Int, thisYear: Int, possible: Int) {
+            self.letter3On = letter3On
+            self.sinceLetter3 = sinceLetter3
+            self.thisYear = thisYear
+            self.possible = possible
+        }
+
+        /// Whether the year's illness and medical sessions reach `percent` of the possible sessions.
+        public func reachesShare(_ percent: Int) -> Bool { possible > 0 && thisYear * 100 >= possible * percent }
+    }
+
+    /// The ground a referral may be made on now, or why not.
+    public static func checkReferral(_ standing: Standing, sharePercent: Int, waiting: Bool) throws(Problem) -> Ground {
         if waiting { throw .alreadyReferred }
+        if standing.letter3On != nil && standing.sinceLetter3 > 0 { return .afterLetter3 }
+        if standing.reachesShare(sharePercent) { return .illnessShare }
+        throw standing.letter3On == nil ? .noLetter3 : .noMedicalAbsenceSinceLetter3
     }
 
     public static func checkOutcome(_ referral: PaediatricReferral, on day: LocalDate, today: LocalDate)

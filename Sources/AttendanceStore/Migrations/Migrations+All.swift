@@ -41,5 +41,6 @@ enum AllMigrations {
         M0036_CreateReferenceVersion(),
         M0037_CreateAccountVersion(),
         M0038_MakeTheYearTheRecord(),
+        M0039_AddPaediatricReferralGround(),
     ]
 }

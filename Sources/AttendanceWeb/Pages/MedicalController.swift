@@ -8,23 +8,38 @@ import Vapor
 /// Refusals by `MedicalReferralRules` are said on the error page with the rule's words.
 enum MedicalController {
     static func section(
-        _ upn: UPN, school: LAESTAB, referrals: [PaediatricReferral], letter3On: LocalDate?, sessions: Int,
-        today: LocalDate, saved: Bool, text: @escaping PupilPage.Text
+        _ upn: UPN, school: LAESTAB, referrals: [PaediatricReferral], standing: MedicalReferralRules.Standing,
+        sharePercent: Int, today: LocalDate, saved: Bool, text: @escaping PupilPage.Text
     ) -> MedicalSection {
         let plain = { (key: String) in text(key, [:]) }
         let ours = referrals.filter { $0.school == school }
         let waiting = ours.contains { $0.outcome == nil }
+        // The referral is offered only when the record allows it, by the rule the store checks.
+        let allowed =
+            (try? MedicalReferralRules.checkReferral(standing, sharePercent: sharePercent, waiting: waiting)) != nil
+        var said = [
+            standing.letter3On.map {
+                text("medical.standing", ["date": $0.iso, "sessions": String(standing.sinceLetter3)])
+            }
+                ?? plain("medical.noLetter3")
+        ]
+        said.append(
+            text(
+                "medical.share",
+                [
+                    "sessions": String(standing.thisYear), "possible": String(standing.possible),
+                    "percent": String(sharePercent),
+                ]))
         return MedicalSection(
             medicalTitle: plain("medical.title"), medicalIntro: plain("medical.intro"),
             medicalNotice: saved ? plain("medical.saved") : nil,
-            standing: letter3On.map { text("medical.standing", ["date": $0.iso, "sessions": String(sessions)]) }
-                ?? plain("medical.noLetter3"),
+            standing: said.joined(separator: " "),
             referrals: ours.map { referral in
                 var line = text(
-                    "medical.line",
+                    referral.letter3On == nil ? "medical.lineShare" : "medical.line",
                     [
                         "date": referral.referredOn.iso, "by": RecordWords.actor(referral.referredBy, text: text),
-                        "reason": referral.reason, "letter3": referral.letter3On.iso,
+                        "reason": referral.reason, "letter3": referral.letter3On?.iso ?? "",
                         "sessions": String(referral.medicalSessions),
                     ])
                 if let outcome = referral.outcome {
@@ -53,8 +68,7 @@ enum MedicalController {
                     outcomeAction: referral.outcome == nil ? SiteURL.paediatricOutcome.path(values) : nil,
                     planAction: SiteURL.reintegrationPlan.path(values))
             },
-            referAction: letter3On != nil && sessions > 0 && !waiting
-                ? SiteURL.schoolPupil(.paediatricReferral, school, upn) : nil,
+            referAction: allowed ? SiteURL.schoolPupil(.paediatricReferral, school, upn) : nil,
             today: today.iso, words: MedicalSection.Words(text: text))
     }
 
@@ -66,7 +80,8 @@ enum MedicalController {
             throw Abort(.unprocessableEntity, reason: "error.medical.needReason")
         }
         _ = try await request.context.store.referToPaediatrician(
-            upn, school: laestab, reason: reason, today: request.context.today, by: request.actor)
+            upn, school: laestab, reason: reason, today: request.context.today,
+            sharePercent: request.context.policy.casework.paediatricReferralPercent, by: request.actor)
         return Page.redirect(SiteURL.pupil(upn, fragment: "medical", query: ["medical": "saved"]))
     }
 

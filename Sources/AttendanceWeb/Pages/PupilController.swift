@@ -70,12 +70,13 @@ enum PupilController {
         var medical: MedicalSection?
         if view == .full {
             if let current, former == nil, principal.allows(.referMedical, .school(current.school)) {
-                let (letter3, sessions) = try await store.medicalAbsenceSinceLetter3(
+                let standing = try await store.medicalStanding(
                     placement.upn, school: current.school, today: request.context.today)
                 medical = MedicalController.section(
                     placement.upn, school: current.school,
-                    referrals: try await store.paediatricReferrals(of: placement.upn), letter3On: letter3,
-                    sessions: sessions, today: request.context.today,
+                    referrals: try await store.paediatricReferrals(of: placement.upn), standing: standing,
+                    sharePercent: request.context.policy.casework.paediatricReferralPercent,
+                    today: request.context.today,
                     saved: request.query[String.self, at: "medical"] != nil, text: text)
             }
             if let current, former == nil, principal.allows(.manageAttendance, .school(current.school)) {
