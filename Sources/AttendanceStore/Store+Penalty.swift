@@ -233,8 +233,16 @@ extension Store {
             throw StoreError.notFound("notice \(noticeID)")
         }
         guard notice.status == .unpaid else { throw StoreError.penalty(.notNow(.issued, .withdraw)) }
+        // The referral is a prosecution's first step: it opens with it, in the same transaction.
+        let found = try await requirePenaltyCase(notice.caseID)
+        let pupil = try await requirePupil(found.upn)
         try await noticeStep(
-            notice, to: .prosecutionReferred, step: "refer", reason: reason, data: nil, by: actor, at: now)
+            notice, to: .prosecutionReferred, step: "refer", reason: reason, data: nil, by: actor, at: now,
+            then: { db in
+                _ = try await Self.insertProceeding(
+                    .prosecution, pupilID: pupil.id, upn: found.upn, origin: .penaltyNotice, originID: notice.id,
+                    on: LocalDate.today(at: now), detail: reason, by: actor, at: now, on: db)
+            })
     }
 
     /// Withdraws a case that has not yet been issued, or one notice, with a reason.
@@ -320,7 +328,8 @@ extension Store {
     private func noticeStep(
         _ notice: PenaltyNoticeRecord, to next: NoticeStatus, step: String, reason: String?, data: String?,
         by actor: AuditActor, at now: Date,
-        also: @escaping @Sendable (SQLUpdateBuilder) -> SQLUpdateBuilder = { $0 }
+        also: @escaping @Sendable (SQLUpdateBuilder) -> SQLUpdateBuilder = { $0 },
+        then: (@Sendable (any SQLDatabase) async throws -> Void)? = nil
     ) async throws {
         let found = try await requirePenaltyCase(notice.caseID)
         let at = Timestamp.text(now)
@@ -335,6 +344,7 @@ extension Store {
                         at: now, actor: actor, action: "penalty.\(step)", school: found.school, upn: found.upn,
                         subject: "notice/\(notice.number)", after: data, reason: reason)
                 ], on: db)
+            try await then?(db)
         }
     }
 

@@ -85,6 +85,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case eswPlan(EswRules.PlanProblem)
     /// A Community Paediatrician referral, outcome or reintegration plan the rules refuse.
     case medical(MedicalReferralRules.Problem)
+    /// A prosecution's or an order's step the rules refuse.
+    case legal(LegalRules.Problem)
     /// Matching a patrol entry by hand that the rules refuse.
     case patrolMatch(PatrolMatchRules.Problem)
     /// A parent's report of an absence that cannot be kept (the field at fault).
@@ -121,6 +123,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .eswPanel(let problem): return "attendance panel: \(problem)"
         case .roll(let problem): return "taking a pupil off the roll: \(problem)"
         case .medical(let problem): return "Community Paediatrician referral: \(problem)"
+        case .legal(let problem): return "court or order: \(problem)"
         case .patrolMatch(let problem): return "matching a patrol entry: \(problem)"
         case .corrupt(let what): return "the database holds \(what)"
         }

@@ -73,6 +73,7 @@ extension PageFrame {
             if principal.allows(.manageLetters, .none) { nav.navLetters = strings("nav.letters", language) }
             if principal.allows(.issuePenalty, .none) {
                 nav.daily.append(Link(href: SiteURL.penaltyQueue.path(), label: strings("nav.penalties", language)))
+                nav.daily.append(Link(href: SiteURL.legal.path(), label: strings("nav.legal", language)))
             }
             if principal.allows(.allocateReferrals, .none) {
                 nav.daily.append(Link(href: SiteURL.eswInbox.path(), label: strings("nav.eswInbox", language)))

@@ -26,7 +26,7 @@ enum SiteURL: String, CaseIterable, Sendable {
     case eswInbox, eswCaseload, eswCase, allocateEsw, returnEsw, logEsw, closeEsw, referToEsw
     case startPlan, reviewPlan, endPlan, schedulePanel, panelAttendance, panelOutcome
     case returns, continuousAbsenceCSV, deletionsCSV, takeOffRoll, referMissingEducation
-    case missingEducation, cmeEnquiry, cmeOutcome, patrols, schoolVisits
+    case missingEducation, cmeEnquiry, cmeOutcome, patrols, schoolVisits, legal, legalStep
     case paediatricReferral, paediatricOutcome, reintegrationPlan, matchPatrol
 
     /// The path's segments: literals as they are, parameters as `:name`.
@@ -116,6 +116,8 @@ enum SiteURL: String, CaseIterable, Sendable {
         case .takeOffRoll: ["schools", ":laestab", "pupils", ":upn", "off-roll"]
         case .referMissingEducation: ["schools", ":laestab", "pupils", ":upn", "missing-education"]
         case .missingEducation: ["missing-education"]
+        case .legal: ["legal"]
+        case .legalStep: ["legal", ":id", "steps"]
         case .patrols: ["patrols"]
         case .schoolVisits: ["schools", ":laestab", "esw-visits"]
         case .paediatricReferral: ["schools", ":laestab", "pupils", ":upn", "paediatric-referral"]

@@ -286,5 +286,8 @@ public enum WebServer {
         r.post(.payPenalty, use: PenaltyController.pay).requires(.issuePenalty)
         r.post(.referPenalty, use: PenaltyController.refer).requires(.issuePenalty)
         r.post(.withdrawNotice, use: PenaltyController.withdrawNotice).requires(.issuePenalty)
+        r.get(.legal, use: LegalController.page).requires(.issuePenalty)
+        r.post(.legal, use: LegalController.open).requires(.issuePenalty)
+        r.post(.legalStep, use: LegalController.record).requires(.issuePenalty)
     }
 }

@@ -121,6 +121,14 @@ import VaporTesting
                     try await lead.post(SiteURL.referPenalty.path(["id": String(notices[1].id)]), [:]).status
                         == .seeOther)
                 #expect(try await store.requirePenaltyCase(found.id).notices[1].status == .prosecutionReferred)
+                // Issue 31, 5: the referral is a prosecution's first step, listed on the lead's page with the pack.
+                let referred = try await store.requirePenaltyCase(found.id).notices[1]
+                let prosecution = try #require(
+                    try await store.legalProceedings().first {
+                        $0.origin == .penaltyNotice && $0.originID == referred.id
+                    })
+                #expect(prosecution.kind == .prosecution && prosecution.events.map(\.step) == [.referred])
+                #expect(prosecution.next == [.laid])
             }
         }
     }

@@ -485,6 +485,11 @@ import VaporTesting
                         "POST", "/penalties/notices/:id/\(action)", "/penalties/notices/999999/\(action)",
                         allowed: lead, status: .notFound)
                 }
+                // Prosecutions and orders: the Education Lead's alone.
+                try await expect("GET", "/legal", "/legal", allowed: lead)
+                try await expect("POST", "/legal", "/legal", allowed: lead, status: .unprocessableEntity)
+                try await expect(
+                    "POST", "/legal/:id/steps", "/legal/999999/steps", allowed: lead, status: .unprocessableEntity)
                 try await expect("GET", "/letters/templates", "/letters/templates", allowed: lead)
                 try await expect(
                     "GET", "/letters/templates/:kind/:language", "/letters/templates/letter_1/cy", allowed: lead)

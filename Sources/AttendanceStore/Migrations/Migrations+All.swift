@@ -42,5 +42,6 @@ enum AllMigrations {
         M0037_CreateAccountVersion(),
         M0038_MakeTheYearTheRecord(),
         M0039_AddPaediatricReferralGround(),
+        M0040_CreateLegalProceedings(),
     ]
 }

@@ -1,0 +1,84 @@
+import AttendanceCore
+import AttendanceStore
+import Foundation
+import Vapor
+
+/// Prosecutions and orders, for the Education Lead only: open one on the case it follows, record each step in
+/// order. The rules (`LegalRules`) and the standing are the store's; a refusal is said on the page.
+enum LegalController {
+    @Sendable static func page(_ request: Request) async throws -> Response {
+        let notice = request.query[String.self, at: "saved"] != nil ? request.text("legal.saved") : nil
+        return try await render(request, notice: notice, error: nil, status: .ok)
+    }
+
+    static func render(_ request: Request, notice: String?, error: String?, status: HTTPStatus) async throws
+        -> Response
+    {
+        let store = request.context.store
+        let proceedings = try await store.legalProceedings()
+        let eswCases = try await store.eswCases(schools: nil)
+        let missing = try await store.missingEducationCases()
+        let pupils = try await store.pupils(proceedings.map(\.upn) + eswCases.map(\.upn) + missing.map(\.upn))
+        // A prosecution of an unpaid notice goes to court with the case's kept evidence pack.
+        var packs: [Int: String] = [:]
+        let cases = try await store.penaltyCases(school: nil)
+        for found in proceedings where found.origin == .penaltyNotice {
+            if let penalty = cases.first(where: { $0.notices.contains { $0.id == found.originID } }),
+                penalty.pack != .none
+            {
+                packs[found.id] = SiteURL.school(.penaltyPack, penalty.school, id: penalty.id)
+            }
+        }
+        return try Page.render(
+            LegalPage.make(
+                proceedings: proceedings, pupils: pupils, packs: packs, eswCases: eswCases, missing: missing,
+                today: request.context.today, notice: notice, error: error, text: request.text),
+            request: request, status: status)
+    }
+
+    static func form(_ request: Request) throws -> (day: LocalDate, detail: String, fields: [String: String]) {
+        let fields = try request.content.decode([String: String].self)
+        let detail = (fields["detail"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let day = LocalDate(entered: fields["day"] ?? ""), detail.count <= 500 else {
+            throw Abort(.unprocessableEntity, reason: "error.legal.badDay")
+        }
+        return (day, detail, fields)
+    }
+
+    @Sendable static func open(_ request: Request) async throws -> Response {
+        let (day, detail, fields) = try form(request)
+        let parts = (fields["case"] ?? "").split(separator: "/")
+        guard let kind = LegalKind(rawValue: fields["kind"] ?? ""), parts.count == 2,
+            let origin = LegalOrigin(rawValue: String(parts[0])), let id = Int(parts[1])
+        else { throw Abort(.unprocessableEntity, reason: "error.legal.wrongOrigin") }
+        return try await step(request) {
+            _ = try await request.context.store.openLegalProceeding(
+                kind, origin: origin, originID: id, on: day, detail: detail, today: request.context.today,
+                by: request.actor)
+        }
+    }
+
+    @Sendable static func record(_ request: Request) async throws -> Response {
+        guard let id = request.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
+        let (day, detail, fields) = try form(request)
+        guard let next = LegalStep(rawValue: fields["step"] ?? "") else {
+            throw Abort(.unprocessableEntity, reason: "error.legal.outOfOrder")
+        }
+        return try await step(request) {
+            _ = try await request.context.store.recordLegalStep(
+                id, step: next, on: day, detail: detail, today: request.context.today, by: request.actor)
+        }
+    }
+
+    /// Runs a step; a refusal by the rules is said on the page with its status.
+    static func step(_ request: Request, _ work: () async throws -> Void) async throws -> Response {
+        do {
+            try await work()
+        } catch let error as StoreError {
+            guard case .legal = error else { throw error }
+            let (status, key, _) = PageErrorMiddleware.describe(error)
+            return try await render(request, notice: nil, error: request.text(key), status: status)
+        }
+        return Page.redirect(SiteURL.legal.path(query: ["saved": "1"]))
+    }
+}
