@@ -50,7 +50,7 @@ enum APIController {
         let today = request.context.today
         let end = min(try request.queryDate("to") ?? today, today)
         let start = try request.queryDate("from") ?? end.academicYear.firstDay
-        guard start <= today else { throw Abort(.unprocessableEntity, reason: "error.fromAfterToday") }
+        guard start <= today else { throw Abort(.badRequest, reason: "error.fromAfterToday") }
         guard let range = DateRange(start, end) else { throw Abort(.badRequest, reason: "from is after to") }
         return range
     }
