@@ -60,7 +60,7 @@ extension StoreTests {
                     marksCSV([
                         "\(alys),2026-01-05,AM,/,", "\(alys),2026-01-05,PM,\\,", "\(alys),2026-01-06,AM,O,",
                         "\(alys),2026-01-06,PM,O,",
-                    ]), codes: .wales2010), school: school, source: "t.csv")
+                    ]), codes: .wales2010), school: school, source: "t.csv", authorisesAt: [school])
             let monday = LocalDate(iso: "2026-01-05")!
             await #expect(throws: StoreError.eswPlan(.badTarget)) {
                 _ = try await store.startImprovementPlan(

@@ -16,7 +16,7 @@ extension StoreTests {
             let asked = DateRange(LocalDate(iso: "2025-12-01")!, LocalDate(iso: "2025-12-03")!)!
             try await store.importMarks(
                 try ImportParser.marks(marksCSV(["\(alys),2025-12-03,AM,N,"]), codes: .wales2010), school: school,
-                source: "t.csv")
+                source: "t.csv", authorisesAt: [school])
             let request = try await store.requestLeave(
                 for: alys, dates: asked, reason: "A wedding", category: nil, details: "", siblings: "Cai",
                 today: nil, by: AuditActor("parent@example.org"))

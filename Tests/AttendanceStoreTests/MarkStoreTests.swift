@@ -47,10 +47,11 @@ func countMarks(_ store: Store) async throws -> Int {
                 "\(alys),2025-10-07,PM,N,", "\(cai),2025-10-06,AM,U,40",
             ])
             let first = try await store.importMarks(
-                try ImportParser.marks(csv, codes: store.codes), school: school, source: "m.csv")
+                try ImportParser.marks(csv, codes: store.codes), school: school, source: "m.csv", authorisesAt: [school]
+            )
             #expect(first == MarkWriteResult(inserted: 5))
             let second = try await store.importMarks(
-                try ImportParser.marks(csv, codes: store.codes), school: nil, source: "m.csv")
+                try ImportParser.marks(csv, codes: store.codes), school: nil, source: "m.csv", authorisesAt: [school])
             #expect(second == MarkWriteResult(unchanged: 5))
             #expect(try await countMarks(store) == 5)
             #expect(try await count(store, "mark_amendments") == 0)
@@ -79,7 +80,8 @@ func countMarks(_ store: Store) async throws -> Int {
             ])
             do {
                 try await store.importMarks(
-                    try ImportParser.marks(csv, codes: store.codes), school: school, source: "bad.csv")
+                    try ImportParser.marks(csv, codes: store.codes), school: school, source: "bad.csv",
+                    authorisesAt: [school])
                 Issue.record("a bad file was imported")
             } catch let problems as ImportProblems {
                 #expect(
@@ -201,7 +203,8 @@ func countMarks(_ store: Store) async throws -> Int {
                 }
             }
             try await store.importMarks(
-                try ImportParser.marks(marksCSV(lines), codes: store.codes), school: school, source: "term.csv")
+                try ImportParser.marks(marksCSV(lines), codes: store.codes), school: school, source: "term.csv",
+                authorisesAt: [school])
             let autumn = DateRange(day("2025-09-01"), day("2025-12-19"))!
             let report = try await store.schoolReport(school, in: autumn)
             // Ordered by registration group, then surname.

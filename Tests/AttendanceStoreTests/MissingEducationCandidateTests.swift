@@ -24,7 +24,8 @@ extension StoreTests {
                         [alys, cai].flatMap { upn in
                             schoolDays.flatMap { ["\(upn),\($0),AM,O,", "\(upn),\($0),PM,O,"] }
                         }
-                            + ["\(cai),2026-01-19,AM,U,25"]), codes: .wales2010), school: school, source: "t.csv")
+                            + ["\(cai),2026-01-19,AM,U,25"]), codes: .wales2010), school: school, source: "t.csv",
+                authorisesAt: [school])
             let today = day("2026-01-23")
             let candidates = {
                 try await store.missingEducationCandidates(policy: .wrexham2025, school: school, today: today)

@@ -43,7 +43,7 @@ extension StoreTests {
             // Unauthorised absence after the warning: O on the Wednesday after.
             try await store.importMarks(
                 try ImportParser.marks(marksCSV(["\(alys),2026-01-21,AM,O,"]), codes: .wales2010), school: school,
-                source: "t.csv")
+                source: "t.csv", authorisesAt: [school])
             let opened = try await store.openPenaltyCase(
                 for: alys, school: school, term: term, criteria: [.unauthorised], counts: ["unauthorised": 12],
                 warnedOn: warned, by: head)
@@ -175,7 +175,7 @@ extension StoreTests {
             try await store.importMarks(
                 try ImportParser.marks(
                     marksCSV(["\(alys),2026-01-21,AM,O,", "\(cai),2026-01-21,AM,O,"]), codes: .wales2010),
-                school: school, source: "t.csv")
+                school: school, source: "t.csv", authorisesAt: [school])
             var ids: [Int] = []
             for pupil in [alys, cai] {
                 let opened = try await store.openPenaltyCase(

@@ -21,7 +21,8 @@ import Testing
                 absent += 1
             }
             try await store.importMarks(
-                try ImportParser.marks(marksCSV(lines), codes: store.codes), school: school, source: "m.csv")
+                try ImportParser.marks(marksCSV(lines), codes: store.codes), school: school, source: "m.csv",
+                authorisesAt: [school])
             let asOf = day("2025-11-28")
             let dry = try await store.runProcedure(policy: .wrexham2025, asOf: asOf, dryRun: true)
             #expect(dry.recorded == 0)
@@ -90,7 +91,8 @@ import Testing
                 "\(alys),\($0.date),\($0.half.rawValue),O,"
             }
             try await store.importMarks(
-                try ImportParser.marks(marksCSV(lines), codes: store.codes), school: school, source: "m.csv")
+                try ImportParser.marks(marksCSV(lines), codes: store.codes), school: school, source: "m.csv",
+                authorisesAt: [school])
             let asOf = day("2025-11-14")
             let dry = try await store.runProcedure(policy: .wrexham2025, asOf: asOf, dryRun: true)
             // Listed under each school whose roll she is on.
@@ -153,7 +155,7 @@ import Testing
             try await store.importMarks(
                 try ImportParser.marks(
                     marksCSV(["\(alys),2025-11-03,AM,I,", "\(alys),2025-11-03,PM,I,"]), codes: store.codes),
-                school: school, source: "m.csv")
+                school: school, source: "m.csv", authorisesAt: [school])
             let run = try await store.runProcedure(policy: .wrexham2025, asOf: day("2025-11-05"), dryRun: false)
             #expect(!run.lines.contains { $0.upn == alys && $0.due.action == .medicalEvidenceRequired })
             #expect(!run.lines.contains { $0.upn == alys && $0.due.action == .letter3 })

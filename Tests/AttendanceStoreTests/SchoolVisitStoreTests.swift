@@ -24,7 +24,7 @@ extension StoreTests {
                         // Cai: 2 of 4 to the visit, 2 of 6 by Thursday.
                         "\(cai),2026-01-05,AM,O,", "\(cai),2026-01-05,PM,O,", "\(cai),2026-01-06,AM,/,",
                         "\(cai),2026-01-06,PM,\\,", "\(cai),2026-01-07,AM,O,", "\(cai),2026-01-07,PM,O,",
-                    ]), codes: .wales2010), school: school, source: "t.csv")
+                    ]), codes: .wales2010), school: school, source: "t.csv", authorisesAt: [school])
             let before = try await store.schoolVisitList(school, on: day("2026-01-08"))
             #expect(before.lastVisit == nil)
             #expect(before.lines.map(\.pupil.upn) == [cai, alys])
@@ -53,7 +53,7 @@ extension StoreTests {
                         [9, 12, 13, 14, 15, 16, 19, 20, 21, 22, 23].map {
                             "\(alys),2026-01-\($0 < 10 ? "0" : "")\($0),AM,/,"
                         }),
-                    codes: .wales2010), school: school, source: "u.csv")
+                    codes: .wales2010), school: school, source: "u.csv", authorisesAt: [school])
             #expect(try await store.schoolVisitList(school, on: day("2026-01-23")).lines.map(\.pupil.upn) == [cai])
         }
     }

@@ -222,7 +222,8 @@ import Testing
     @Test(arguments: TestDatabase.available)
     func markRowsOfTheEarlierLayoutAreCarriedOver(database: TestDatabase) async throws {
         try await database.withStore(migrated: false) { store in
-            try await store.migrate(Array(AllMigrations.list.dropLast()))
+            // Every migration before M0038, the one that made the year the record (M0001 to M0037).
+            try await store.migrate(Array(AllMigrations.list.prefix(37)))
             try await loadFixture(store)
             let stored = try await store.requireSchool(school)
             let pupil = try await store.requirePupil(alys)
