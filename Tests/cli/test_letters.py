@@ -120,10 +120,12 @@ def test_a_send_to_an_unreachable_server_is_recorded_failed_and_retried(letters_
 
 
 def first_upn(database):
-    """The first pupil with a contact who is still on the school's roll (a school writes only to its own)."""
+    """The first pupil with a contact who is still on the school's roll (a school writes only to its own) and has
+    reached Letter 1's line (a letter says only what the record shows)."""
     with sqlite3.connect(database) as db:
         return db.execute(
             "SELECT p.upn FROM pupils p JOIN contacts c ON c.pupil_id = p.id JOIN enrolments e ON e.pupil_id = p.id "
+            "JOIN procedure_actions a ON a.pupil_id = p.id AND a.action = 'letter_1' "
             "WHERE e.on_roll_to IS NULL OR e.on_roll_to >= ? ORDER BY p.upn LIMIT 1", (TODAY,)).fetchone()[0]
 
 
