@@ -940,3 +940,54 @@ def test_the_esw_finds_the_pupils_below_92_for_a_school_visit_and_records_it(ser
         if found:
             problems[lang] = found
     assert problems == {}
+
+
+def test_the_head_opens_a_holiday_case_and_sends_the_request_the_same_week(server, browser):
+    # Issue 31, 2: a term-time holiday of 10 sessions (G) waits for nothing more (DOMAIN.md section 7): the head
+    # warns on two steps and sends the request to the Education Lead the same day.
+    base, database = server
+    today = datetime.date.today()
+    days = weekdays_back(today - datetime.timedelta(days=1), 5)
+    assert days[0] > datetime.date(2026, 11, 20), "after the demo's registers"
+    with sqlite3.connect(database) as db:
+        upn = db.execute(
+            "SELECT p.upn FROM pupils p JOIN enrolments e ON e.pupil_id = p.id JOIN schools s ON s.id = e.school_id "
+            "JOIN contacts c ON c.pupil_id = p.id AND c.parental_responsibility = 1 "
+            "WHERE s.laestab = '6654001' AND e.on_roll_to IS NULL "
+            "AND p.id NOT IN (SELECT pupil_id FROM penalty_cases) "
+            "AND p.id NOT IN (SELECT pupil_id FROM procedure_actions WHERE action = 'fpn_eligible') "
+            "AND p.date_of_birth > '2011-09-01' ORDER BY p.upn LIMIT 1").fetchone()[0]
+    holiday = Path(database).with_name("holiday.csv")
+    holiday.write_text("upn,date,session,code,minutes_late\n"
+                       + "".join(f"{upn},{d.isoformat()},{s},G,\n" for d in days for s in ("AM", "PM")))
+    subprocess.run([BIN, "import", "marks", str(holiday), "--school", "6654001", "--as", "head@demo.example",
+                    "--database", database], check=True, capture_output=True, timeout=120)
+    sign_in(browser, base, "head@demo.example")
+    browser.get(base + "/schools/6654001/actions?action=fpn_eligible&lang=en")
+    run = browser.find_element(By.CSS_SELECTOR, "form[action$='/actions/run'] button")
+    run.click()
+    WebDriverWait(browser, 60).until(replaced(run))
+    with sqlite3.connect(database) as db:
+        flag, basis = db.execute(
+            "SELECT a.id, a.basis FROM procedure_actions a JOIN pupils p ON p.id = a.pupil_id "
+            "WHERE p.upn = ? AND a.action = 'fpn_eligible' AND a.status = 'pending'", (upn,)).fetchone()
+    assert "unagreed_holiday" in basis
+    browser.get(base + "/schools/6654001/actions?action=fpn_eligible&lang=en")
+    first = browser.find_element(By.CSS_SELECTOR, f"#action-{flag} form[action$='/penalty-warning'] button")
+    first.click()
+    WebDriverWait(browser, 30).until(replaced(first))
+    letter = browser.find_element(By.CSS_SELECTOR, ".letter-preview").text
+    assert "already happened" in letter or "eisoes wedi digwydd" in letter, letter
+    click_until_saved(browser, browser.find_element(By.CSS_SELECTOR, "form.confirm-warning button"), 30)
+    with sqlite3.connect(database) as db:
+        case_id = db.execute(
+            "SELECT c.id FROM penalty_cases c JOIN pupils p ON p.id = c.pupil_id WHERE p.upn = ? AND c.status = 'warned'",
+            (upn,)).fetchone()[0]
+    # The same day, the request is offered and goes with the head's notes.
+    browser.get(base + "/schools/6654001/penalties?lang=en")
+    form = browser.find_element(By.CSS_SELECTOR, f"form[action='/schools/6654001/penalties/{case_id}/request']")
+    form.find_element(By.NAME, "engagement").send_keys("Holiday taken after the request was refused")
+    form.find_element(By.NAME, "equality").send_keys("No equality concerns known")
+    click_until_saved(browser, form.find_element(By.CSS_SELECTOR, "button"), 60)
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT status FROM penalty_cases WHERE id = ?", (case_id,)).fetchone()[0] == "requested"
