@@ -127,6 +127,13 @@ extension CaseworkLeaveTests {
             #expect(pupilPage.contains(right) && !pupilPage.contains(wrong))
             let queue = try await head.get(SiteURL.school(.leaveQueue, mainSchool)).body.string
             #expect(queue.contains(right) && !queue.contains(wrong))
+            // The report of the pupils a reader has (here the parent's home page): the child's own row.
+            var parentBrowser = try await Browser.signedIn(app, as: .parent)
+            let report = try await parentBrowser.get("/").body.string
+            let row =
+                report.components(separatedBy: "href=\"\(SiteURL.pupil(child))\"").dropFirst().first?
+                .components(separatedBy: "</tr>").first ?? ""
+            #expect(row.contains(">\(right)</td>"), "\(row)")
             let parent = try await LeaveTests().token(store, "parent@demo.example")
             let (status, body) = try await LeaveTests().call(
                 app, .GET, "/api/pupils/\(child)/summary?to=2027-07-20", token: parent)
