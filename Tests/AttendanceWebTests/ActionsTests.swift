@@ -223,8 +223,9 @@ extension ActionsTests {
     /// Issue 31, 8. "A phone call is made to the parent/carer … Record of conversation is kept": a call that reached
     /// nobody is an attempt in the contact log and the action stays open; after the policy file's 3 attempts the
     /// head of year may close it with a reason, and Letter 3 says the school tried, not that it spoke.
-    @Test func noAnswerIsAnAttemptNotACallMade() async throws {
-        try await withWebApp { app, store in
+    @Test(arguments: WebTestDatabase.available)
+    func noAnswerIsAnAttemptNotACallMade(_ database: WebTestDatabase) async throws {
+        try await withWebApp(on: database) { app, store in
             let child = try await prepare(store)
             let items = try await store.actions(schoolID: try await store.requireSchool(mainSchool).id)
             let call = try #require(items.first { $0.action == .phoneCall && $0.pupil.upn == child })

@@ -151,8 +151,9 @@ extension CaseworkLeaveTests {
     /// 13. "A parent's report cannot be lost": the form offers the next school days (no weekend or holiday); a
     /// report for a Sunday is refused at the top of the page, saying "Sunday 29 November is not a school day", with
     /// what the parent typed kept; the Monday chosen from the offer goes.
-    @Test func aParentsReportForASundayIsRefusedAtTheTopAndKept() async throws {
-        try await withWebApp { app, store in
+    @Test(arguments: WebTestDatabase.available)
+    func aParentsReportForASundayIsRefusedAtTheTopAndKept(_ database: WebTestDatabase) async throws {
+        try await withWebApp(on: database) { app, store in
             let child = try #require(try await store.user(email: "parent@demo.example")?.grants.first?.child)
             var parent = try await Browser.signedIn(app, as: .parent)
             let page = try await parent.get(SiteURL.pupil(child) + "?lang=en").body.string
