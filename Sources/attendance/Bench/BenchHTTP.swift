@@ -16,8 +16,11 @@ enum BenchHTTP {
 
     /// A user who may take every school's registers, and an API token for it.
     static func prepareUser(store: Store, schools: Int) async throws -> String {
+        // An office the head lets decide authorised absence: the bench saves registers of the whole term so far,
+        // and a week's registers lock when it is over (DOMAIN.md section 8), after which only someone who may
+        // authorise absence fills one, with a reason. The write path is the same as a tutor's this morning.
         let grants = try await store.schools().map {
-            RoleGrant(role: .attendanceAdministrator, school: $0.school.laestab)
+            RoleGrant(role: .attendanceAdministrator, school: $0.school.laestab, authorisesAbsence: true)
         }
         let id = try await store.createUser(
             email: email, displayName: "Benchmark", passwordHash: "!", mustChangePassword: false, grants: grants,
@@ -119,7 +122,8 @@ enum BenchHTTP {
                     var firstFailure: String?
                     while ContinuousClock.now < deadline, let (register, session) = await queue.take() {
                         let code = session.half == .am ? "/" : "\\"
-                        let body = RegisterBody(marks: register.upns.map { .init(upn: $0, code: code) })
+                        let body = RegisterBody(
+                            marks: register.upns.map { .init(upn: $0, code: code) }, reason: "benchmark")
                         var request = HTTPClientRequest(
                             url: "\(base)/api/registers/\(register.school)/"
                                 + "\(register.group.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? register.group)/"
@@ -181,4 +185,6 @@ private struct RegisterBody: Encodable {
     }
 
     let marks: [Line]
+    /// Needed for a register of a week that has locked.
+    let reason: String
 }
