@@ -194,12 +194,15 @@ extension Store {
                             .set("status_note", to: ActionNote.dueAgain.stored)
                             .where("pupil_id", .equal, pupilID).where("key", .equal, key).run()
                     } else {
+                        // Two runs at once (two people pressing "Run" together) find the same new actions:
+                        // whichever commits first records them, and the other adds nothing.
                         try await db.insertRows(
                             into: "procedure_actions",
                             columns: [
                                 "pupil_id", "school_id", "academic_year", "key", "action", "basis", "count", "sessions",
                                 "status", "due_on", "recorded_by", "recorded_at",
-                            ], rows: [row.values])
+                            ], rows: [row.values]
+                        ) { $0.ignoringConflicts(with: ["pupil_id", "key"]) }
                     }
                 }
                 for item in withdrawn {

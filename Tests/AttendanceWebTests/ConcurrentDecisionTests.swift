@@ -211,4 +211,17 @@ import VaporTesting
             #expect(try await store.penaltyCases(school: mainSchool).filter { $0.upn == flag.pupil.upn }.count == 1)
         }
     }
+
+    /// Two people pressing "Run" together: both answer, and each action is recorded once.
+    @Test(arguments: WebTestDatabase.available)
+    func procedureRunsAtOnceRecordEachActionOnce(_ database: WebTestDatabase) async throws {
+        try await withWebApp(on: database) { app, store in
+            let head = try await Browser.signedIn(app, as: .headTeacher)
+            let runs = try await Self.atOnce(4) { [head] _ in
+                try await Self.post(app, as: head, "/schools/\(mainSchool)/actions/run", [:])
+            }
+            #expect(runs.allSatisfy { $0 == .ok }, "\(runs)")
+            #expect(try await !store.actions(school: mainSchool).isEmpty)
+        }
+    }
 }
