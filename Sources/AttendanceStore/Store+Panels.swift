@@ -96,19 +96,6 @@ extension Store {
         }
     }
 
-    /// Panels the parents missed without notice for a pupil in a range of days: evidence of not engaging with the
-    /// ESW service (the penalty notice criterion).
-    public func panelsMissedWithoutNotice(_ upn: UPN, in range: DateRange) async throws -> Int {
-        try await sql.raw(
-            """
-            SELECT COUNT(*) AS n FROM attendance_panels a JOIN esw_cases c ON c.id = a.case_id
-            JOIN pupils p ON p.id = c.pupil_id WHERE p.upn = \(bind: upn.value)
-            AND a.attendance = \(bind: PanelAttendance.absentWithoutNotice.rawValue)
-            AND a.on_day >= \(bind: range.start.iso) AND a.on_day <= \(bind: range.end.iso)
-            """
-        ).first(decodingColumn: "n", as: Int.self) ?? 0
-    }
-
     public func attendancePanels(case id: Int) async throws -> [AttendancePanel] {
         try await attendancePanels(where: "case_id = \(bind: id)")
     }

@@ -126,8 +126,8 @@ extension StoreTests {
                     today: panelDay, by: esw))
             #expect(second.round == 2 && second.members == "ESW, head of year")
             #expect(try await store.requireEswCase(referred.id).nextStep == "home_visit_after_panel")
-            #expect(
-                try await store.panelsMissedWithoutNotice(alys, in: DateRange(panelDay, panelDay)!) == 1)
+            // The panel missed without notice is evidence of not engaging (the penalty notice criterion).
+            #expect(try await store.penaltyEvidence(of: alys, asOf: panelDay).missedMeetings == [panelDay])
             await #expect(throws: StoreError.eswPanel(.noOutcomeNow)) {
                 try await store.recordPanelOutcome(panel.id, outcome: "x", by: esw)
             }
