@@ -179,12 +179,7 @@ public struct LetterService: Sendable {
     ) async throws -> [Int] {
         let prepared = try await prepare(
             kind, for: upn, school: laestab, details: details, today: today, signatory: signatory, onlyTo: parent)
-        var action = actionID
-        if action == nil {
-            action = try await store.actions(school: laestab, upn: upn, year: today.academicYear).first {
-                LetterKind(action: $0.action) == kind
-            }?.id
-        }
+        let action = actionID ?? prepared.pendingAction
         return try await make(
             prepared.recipients.map { (kind, prepared.facts, $0, action) }, school: laestab, batch: nil,
             overtaken: [:], by: actor
@@ -212,7 +207,7 @@ public struct LetterService: Sendable {
     private func prepare(
         _ kind: LetterKind, for upn: UPN, school laestab: LAESTAB, details: [String: String], today: LocalDate,
         signatory: String, onlyTo parent: String?
-    ) async throws -> (facts: LetterFacts, recipients: [LetterRecipient]) {
+    ) async throws -> (facts: LetterFacts, recipients: [LetterRecipient], pendingAction: Int?) {
         if let problem = LetterDetails.problems(details).first { throw LetterProblem.badDetail(problem) }
         let school = try await store.requireSchool(laestab)
         guard try await isCurrent(upn, at: laestab, on: today) else { throw LetterProblem.notOnRoll(upn) }
@@ -226,9 +221,10 @@ public struct LetterService: Sendable {
         guard missing.isEmpty else { throw LetterProblem.missingDetails(missing) }
         // A letter states only what the record shows, by the same conditions as a batch letter: a pending action of
         // its kind this year is the procedure's finding; without one, the pattern is looked for now.
-        let due = try await store.actions(school: laestab, upn: upn, year: today.academicYear).contains {
+        let pending = try await store.actions(school: laestab, upn: upn, year: today.academicYear).first {
             LetterKind(action: $0.action) == kind
-        }
+        }?.id
+        let due = pending != nil
         var preHoliday = due
         if kind == .preHoliday && !due {
             preHoliday = Patterns.find(
@@ -247,9 +243,9 @@ public struct LetterService: Sendable {
         if let parent {
             let theirs = try await store.contacts(of: upn).filter { $0.name == parent }
             guard !theirs.isEmpty else { throw LetterProblem.noContact(upn) }
-            return (facts, LetterRecipient.parents(of: theirs))
+            return (facts, LetterRecipient.parents(of: theirs), pending)
         }
-        return (facts, try await self.recipients(kind, of: upn))
+        return (facts, try await self.recipients(kind, of: upn), pending)
     }
 
     /// A letter as it would be with this wording, for the template editor's preview: sample facts, both
