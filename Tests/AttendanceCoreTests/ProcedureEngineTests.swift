@@ -343,7 +343,12 @@ func actions(_ outcome: ProcedureEngine.Outcome) -> Set<ProcedureAction> { Set(o
         pupil.mark("I", sessions: 4, from: "2025-12-10")
         let flags = pupil.run("2025-12-19", letter3: "2025-11-28").due.filter { $0.action == .medicalEvidenceRequired }
         #expect(flags.map(\.count) == [2, 1, 4])
-        #expect(flags.map(\.basis) == ["I", "M", "I"])
+        // The kinds of absence by meaning, so a page says them in words (they were the codes, shown as stored).
+        #expect(flags.map(\.basis) == ["illness", "medical", "illness"])
+        #expect(
+            flags.map { ActionBasis(stored: $0.basis) } == [
+                .criteria(["illness"]), .criteria(["medical"]), .criteria(["illness"]),
+            ])
         #expect(LetterKind(action: .medicalEvidenceRequired) == nil)
     }
 

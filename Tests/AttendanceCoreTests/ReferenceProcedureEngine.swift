@@ -106,7 +106,10 @@ struct ReferenceProcedureEngine: Sendable {
             if !current.isEmpty { absences.append(current) }
             for absence in absences {
                 var kinds: [String] = []
-                for (_, code) in absence where !kinds.contains(code.code) { kinds.append(code.code) }
+                for (_, code) in absence {
+                    let kind = code.means(.illness) ? "illness" : "medical"
+                    if !kinds.contains(kind) { kinds.append(kind) }
+                }
                 due.append(
                     DueAction(
                         action: .medicalEvidenceRequired, basis: kinds.joined(separator: ","), count: absence.count,

@@ -8,11 +8,9 @@ import Testing
 /// Words, not keys: every action, why it is due, every status and every note the program writes reaches a reader
 /// in their language, never as stored text or a catalogue key, and a Welsh page carries no English-only word.
 extension PageModelTests {
-    static let bases: [ActionBasis] = [
-        .threshold(.absence), .threshold(.unauthorised), .missed(absent: 14, possible: 114), .beforeHolidays(3),
-        .noReason, .criteria(["unauthorised", "late_after_close", "unagreed_holiday"]),
-        .criteria(["illness", "medical"]),
-    ]
+    /// One of each kind of basis the core knows, every criterion name among them: a new one is covered here
+    /// once `ActionBasis.examples` has it, which its switch makes part of adding the case.
+    static let bases = ActionBasis.examples
 
     static let notes: [ActionNote] = [
         .written("Iawn"), .call(outcome: "spoke", note: "Iawn"), .call(outcome: "message", note: ""),
@@ -44,7 +42,7 @@ extension PageModelTests {
                 timeline.append(
                     QueuedAction(
                         id: index, pupil: Self.ann, action: ProcedureAction.allCases[index],
-                        basis: Self.bases[index % 7].stored,
+                        basis: Self.bases[index % Self.bases.count].stored,
                         count: 9, sessions: [], dueOn: LocalDate(iso: "2025-11-24")!, status: status,
                         statusChangedBy: "swyddfa@ysgol.cymru",
                         statusChangedAt: Date(timeIntervalSince1970: 1_764_000_000),
@@ -79,6 +77,15 @@ extension PageModelTests {
                 })
         }
         return words(.en).subtracting(words(.cy)).filter { $0.count >= 3 }
+    }
+
+    /// A criterion a rule names is said in words in both languages, never as its stored name.
+    @Test(arguments: Language.allCases)
+    func everyCriterionHasItsWords(language: Language) {
+        for name in ActionBasis.criterionNames {
+            #expect(strings.keys(language).contains("criterion.\(name)"), "\(language): criterion.\(name)")
+        }
+        #expect(ActionBasis.criterionNames.count == Set(ActionBasis.criterionNames).count)
     }
 
     @Test(arguments: Language.allCases)

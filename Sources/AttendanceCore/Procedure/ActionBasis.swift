@@ -9,8 +9,8 @@ public enum ActionBasis: Hashable, Sendable {
     case beforeHolidays(Int)
     /// Absence with no reason given.
     case noReason
-    /// A penalty notice's criteria met (`unauthorised`, `late_after_close`, `unagreed_holiday`), or the kinds of
-    /// absence a medical evidence flag is about (`illness`, `medical`).
+    /// A penalty notice's criteria met (`PenaltyCriterion`'s names), or the kinds of absence a medical evidence
+    /// flag is about (`illness`, `medical`).
     case criteria([String])
     /// Text this program did not write (kept, shown as it is).
     case other(String)
@@ -44,6 +44,26 @@ public enum ActionBasis: Hashable, Sendable {
     }
 
     private static let noReasonText = "no_reason"
+
+    /// Every criterion name a rule writes, for the catalogue's `criterion.*` words.
+    public static let criterionNames: [String] =
+        PenaltyCriterion.allCases.map(\.rawValue) + MedicalEvidenceFlagRule.kinds.map(\.rawValue)
+        + [PersistentLatenessRule.criterion]
+
+    /// One of each case, with every criterion name: what the test of the words reads. The switch below does not
+    /// compile until a new case is named in it, which brings its author here to add its example.
+    public static var examples: [ActionBasis] {
+        let all: [ActionBasis] = [
+            .threshold(.absence), .threshold(.unauthorised), .missed(absent: 14, possible: 114),
+            .beforeHolidays(3), .noReason, .criteria(criterionNames), .other("Iawn"),
+        ]
+        for basis in all {
+            switch basis {
+            case .threshold, .missed, .beforeHolidays, .noReason, .criteria, .other: continue
+            }
+        }
+        return all
+    }
 
     /// The numbers in `text` where `pattern` has nil, when its words match the rest exactly.
     private static func numbers(in text: String, pattern: [String?]) -> [Int]? {

@@ -10,27 +10,19 @@ public struct ProcedureEngine: Sendable {
         let codes: CodeTable
         let flagsByID: [UInt8]
         let classIndexByID: [UInt8]
-        let penaltyByID: [Bool]
-        let lateByID: [Bool]
+        /// Each rule's code kinds as tables by code id, by the kind's name.
+        let kinds: [String: [Bool]]
 
         init(policy: Policy, codes: CodeTable) {
             self.policy = policy
             self.codes = codes
             var flags = [UInt8](repeating: 0, count: 256)
-            var penalty = [Bool](repeating: false, count: 256)
-            var late = [Bool](repeating: false, count: 256)
             for code in codes.codes {
-                late[Int(code.id)] = code.isLate
                 var value = Flag.known
                 if code.category.countsAsAbsence { value |= Flag.absence }
                 if code.category == .unauthorised { value |= Flag.unauthorised }
                 if code.category == .unauthorised && !code.means(.lateAfterClose) {
                     value |= Flag.unauthorisedNotLate
-                }
-                // For a penalty notice, "unauthorised" is every session found unauthorised, U and G as well as O
-                // (DOMAIN.md §7), but not N, which waits for a reason and counts once it becomes O.
-                if code.category == .unauthorised && !code.means(.noReasonYet) {
-                    penalty[Int(code.id)] = true
                 }
                 if code.means(.lateAfterClose) { value |= Flag.lateAfterClose }
                 if code.means(.noReasonYet) { value |= Flag.noReason }
@@ -40,12 +32,14 @@ public struct ProcedureEngine: Sendable {
             }
             // 0 is "no mark" in a year string, whatever a table says.
             flags[0] = 0
-            penalty[0] = false
-            late[0] = false
-            lateByID = late
             flagsByID = flags
             classIndexByID = codes.classByID.map(\.rawValue)
-            penaltyByID = penalty
+            var kinds: [String: [Bool]] = [:]
+            for kind in ProcedureEngine.rules.flatMap(\.codeKinds) {
+                precondition(kinds[kind.name] == nil, "two code kinds are called \(kind.name)")
+                kinds[kind.name] = kind.table(codes)
+            }
+            self.kinds = kinds
         }
     }
 
@@ -57,10 +51,9 @@ public struct ProcedureEngine: Sendable {
     var flagsByID: [UInt8] { tables.flagsByID }
     /// The same as indexes into a tally of the classes (`SummaryClass.rawValue`).
     var classIndexByID: [UInt8] { tables.classIndexByID }
-    /// Whether each code id counts as unauthorised for a penalty notice (the byte's flag bits are all used).
-    var penaltyByID: [Bool] { tables.penaltyByID }
-    /// Whether each code id is a late arrival (L or U).
-    var lateByID: [Bool] { tables.lateByID }
+    /// Whether each code id is of the kind: a rule's own reading of the codes (the flag byte's bits are all used).
+    /// A kind no rule declares is worked out on each call.
+    func table(_ kind: CodeKind) -> [Bool] { tables.kinds[kind.name] ?? kind.table(codes) }
 
     public init(policy: Policy, codes: CodeTable) {
         tables = Tables(policy: policy, codes: codes)

@@ -7,6 +7,12 @@ protocol ProcedureRule: Sendable {
     /// What is due for the pupil, given the one pass over their year and what the rules listed before this
     /// one found (a rule may build on another's finding, as the legal review does on the penalty flag).
     func due(_ pupil: PupilYear, found: [DueAction]) -> [DueAction]
+    /// The kinds of code the rule reads beyond the engine's flags (`CodeKind`): made into tables once.
+    var codeKinds: [CodeKind] { get }
+}
+
+extension ProcedureRule {
+    var codeKinds: [CodeKind] { [] }
 }
 
 /// What one pass over a pupil's year of marks found, and what else the rules need to know of the pupil: the
@@ -121,10 +127,11 @@ final class PupilYear {
         var penalty = 0
         var late = 0
         var holiday = 0
+        let penaltyUnauthorised = engine.table(PenaltyNoticeRule.unauthorised)
         for id in 1..<256 where byID[id] > 0 && engine.flagsByID[id] & Flag.known != 0 {
             let flags = engine.flagsByID[id]
             counts[Int(engine.classIndexByID[id])] += byID[id]
-            if engine.penaltyByID[id] { penalty += byID[id] }
+            if penaltyUnauthorised[id] { penalty += byID[id] }
             if flags & Flag.lateAfterClose != 0 { late += byID[id] }
             if flags & Flag.holidayNotAgreed != 0 { holiday += byID[id] }
         }
@@ -138,6 +145,15 @@ final class PupilYear {
     }
 
     func session(_ slot: Int) -> SchoolSession { days.session(slot) }
+
+    /// The slots of a part of the year (a term, or the part of it that counts) up to the day.
+    func slots(of range: DateRange) -> Range<Int> { Self.slots(of: range, year: year, limit: limit) }
+
+    static func slots(of range: DateRange, year: AcademicYear, limit: Int) -> Range<Int> {
+        let first = max(0, year.firstDay.days(until: range.start) * 2)
+        let last = min(limit, (year.firstDay.days(until: range.end) + 1) * 2)
+        return first < last ? first..<last : first..<first
+    }
 
     /// The code id's flags (see `ProcedureEngine.Flag`).
     func flags(_ slot: Int) -> UInt8 { engine.flagsByID[Int(bytes[slot])] }

@@ -3,6 +3,9 @@
 struct MedicalEvidenceFlagRule: ProcedureRule {
     var actions: [ProcedureAction] { [.medicalEvidenceRequired] }
 
+    /// What a flag's basis names: the kinds of absence in it, in the order first met ("illness,medical").
+    static let kinds: [CodeMeaning] = [.illness, .medical]
+
     func due(_ pupil: PupilYear, found: [DueAction]) -> [DueAction] {
         guard let letter3Sent = pupil.letter3Sent else { return [] }
         let after = max(0, (pupil.year.firstDay.days(until: letter3Sent) + 1) * 2)
@@ -12,8 +15,10 @@ struct MedicalEvidenceFlagRule: ProcedureRule {
             guard let first = absence.first else { return }
             var kinds: [String] = []
             for slot in absence {
-                guard let code = pupil.engine.codes.code(id: pupil.bytes[slot])?.code else { continue }
-                if !kinds.contains(code) { kinds.append(code) }
+                guard let code = pupil.engine.codes.code(id: pupil.bytes[slot]),
+                    let kind = Self.kinds.first(where: code.means)
+                else { continue }
+                if !kinds.contains(kind.rawValue) { kinds.append(kind.rawValue) }
             }
             result.append(
                 DueAction(

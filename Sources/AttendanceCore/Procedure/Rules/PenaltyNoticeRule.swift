@@ -5,6 +5,13 @@
 /// what the school recorded beyond the register (`PenaltyEvidence`).
 struct PenaltyNoticeRule: ProcedureRule {
     var actions: [ProcedureAction] { [.fpnEligible] }
+    var codeKinds: [CodeKind] { [Self.unauthorised] }
+
+    /// For a penalty notice, "unauthorised" is every session found unauthorised, U and G as well as O (DOMAIN.md
+    /// §7), but not N, which waits for a reason and counts once it becomes O.
+    static let unauthorised = CodeKind("penalty unauthorised") {
+        $0.category == .unauthorised && !$0.means(.noReasonYet)
+    }
 
     func due(_ pupil: PupilYear, found: [DueAction]) -> [DueAction] {
         let policy = pupil.policy.fixedPenaltyPerTerm
@@ -64,9 +71,9 @@ struct PenaltyNoticeRule: ProcedureRule {
         engine: ProcedureEngine, bytes: [UInt8], limit: Int, term: DateRange, year: AcademicYear, converting: [Int],
         evidence: PenaltyEvidence, asOf: LocalDate
     ) -> [Counted] {
-        let first = max(0, year.firstDay.days(until: term.start) * 2)
-        let last = min(limit, (year.firstDay.days(until: term.end) + 1) * 2)
-        guard first < last else { return [] }
+        let slots = PupilYear.slots(of: term, year: year, limit: limit)
+        guard !slots.isEmpty else { return [] }
+        let counts = engine.table(Self.unauthorised)
         let policy = engine.policy.fixedPenaltyPerTerm
         let casework = engine.policy.casework
         typealias Flag = ProcedureEngine.Flag
@@ -75,13 +82,13 @@ struct PenaltyNoticeRule: ProcedureRule {
         var late: [Int] = []
         var holiday: [Int] = []
         // `converting` is in slot order: walk it beside the term.
-        var next = converting.firstIndex { $0 >= first } ?? converting.endIndex
-        for slot in first..<last {
+        var next = converting.firstIndex { $0 >= slots.lowerBound } ?? converting.endIndex
+        for slot in slots {
             let id = Int(bytes[slot])
             guard id != 0 else { continue }
             while next < converting.endIndex && converting[next] < slot { next += 1 }
             let converted = next < converting.endIndex && converting[next] == slot
-            if engine.penaltyByID[id] || converted { unauthorised.append(slot) }
+            if counts[id] || converted { unauthorised.append(slot) }
             let flags = engine.flagsByID[id]
             if flags & Flag.lateAfterClose != 0 { late.append(slot) }
             if flags & Flag.holidayNotAgreed != 0 { holiday.append(slot) }

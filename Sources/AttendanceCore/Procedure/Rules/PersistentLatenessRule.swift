@@ -3,19 +3,24 @@
 /// the day, once a term, for the head of year to contact the parents.
 struct PersistentLatenessRule: ProcedureRule {
     var actions: [ProcedureAction] { [.persistentLateness] }
+    var codeKinds: [CodeKind] { [Self.late] }
+
+    /// A late arrival, before or after the register closed (L or U).
+    static let late = CodeKind("late") { $0.isLate }
+    /// The basis it writes.
+    static let criterion = "late"
 
     func due(_ pupil: PupilYear, found: [DueAction]) -> [DueAction] {
         guard let term = pupil.days.term?.range else { return [] }
         let needed = pupil.policy.casework.persistentLatenessSessions
-        let first = max(0, pupil.year.firstDay.days(until: term.start) * 2)
-        let last = min(pupil.limit, (pupil.year.firstDay.days(until: term.end) + 1) * 2)
-        guard last - first >= needed else { return [] }
-        let late = pupil.engine.lateByID
-        let slots = (first..<last).filter { late[Int(pupil.bytes[$0])] }
+        let inTerm = pupil.slots(of: term)
+        guard inTerm.count >= needed else { return [] }
+        let late = pupil.engine.table(Self.late)
+        let slots = inTerm.filter { late[Int(pupil.bytes[$0])] }
         guard slots.count >= needed else { return [] }
         return [
             DueAction(
-                action: .persistentLateness, basis: ActionBasis.criteria(["late"]).stored, count: slots.count,
+                action: .persistentLateness, basis: ActionBasis.criteria([Self.criterion]).stored, count: slots.count,
                 year: pupil.year, slots: slots[...], start: .term(term.start, countingFrom: nil))
         ]
     }
