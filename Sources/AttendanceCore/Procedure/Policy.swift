@@ -2,6 +2,10 @@ import Foundation
 
 /// An authority's attendance procedure as data: the Wrexham 2025 policy is shipped; another authority loads
 /// its own file. Every number the procedure and the statistics use comes from here.
+///
+/// A number is declared once, as a row of `PolicyNumber.all` (its place in the file, the version that added it,
+/// its default and the values it may take), with a property here to hold it (`= 0` until the file is read):
+/// decoding, encoding and validation follow from the row, and an older file gets the default.
 public struct Policy: Sendable, Hashable, Codable {
     public struct Threshold: Sendable, Hashable, Codable {
         public enum Counting: String, Sendable, Codable {
@@ -16,46 +20,22 @@ public struct Policy: Sendable, Hashable, Codable {
 
     /// Version 3: the penalty notice's amounts and days, the local limit, service by post and the wait after the
     /// warning letter. Files before version 3 get the defaults (the Wales regulations' amounts and days).
-    public struct PenaltyNotice: Sendable, Hashable, Codable {
-        public let earlyPence: Int
-        public let latePence: Int
-        public let earlyDays: Int
-        public let lateDays: Int
+    public struct PenaltyNotice: Sendable, Hashable {
+        public internal(set) var earlyPence = 0
+        public internal(set) var latePence = 0
+        public internal(set) var earlyDays = 0
+        public internal(set) var lateDays = 0
         /// The regulations require a local limit on notices to one parent in 12 months.
-        public let noticesPerParentPer12Months: Int
+        public internal(set) var noticesPerParentPer12Months = 0
         /// A posted notice is taken as received this many working days after posting.
-        public let postReceiptWorkingDays: Int
+        public internal(set) var postReceiptWorkingDays = 0
         /// School days the head waits after the warning letter before requesting (absence must continue). From
         /// version 4 the wait is per criterion (`Casework.penaltyWaitSchoolDays`); this is read only as an older
         /// file's wait for every criterion but holiday.
-        public let waitAfterWarningSchoolDays: Int
+        public internal(set) var waitAfterWarningSchoolDays = 0
 
-        enum CodingKeys: String, CodingKey {
-            case earlyPence = "early_pence"
-            case latePence = "late_pence"
-            case earlyDays = "early_days"
-            case lateDays = "late_days"
-            case noticesPerParentPer12Months = "notices_per_parent_per_12_months"
-            case postReceiptWorkingDays = "post_receipt_working_days"
-            case waitAfterWarningSchoolDays = "wait_after_warning_school_days"
-        }
-
-        public static let walesDefault = PenaltyNotice(
-            earlyPence: 6000, latePence: 12000, earlyDays: 28, lateDays: 42, noticesPerParentPer12Months: 2,
-            postReceiptWorkingDays: 2, waitAfterWarningSchoolDays: 10)
-
-        public init(
-            earlyPence: Int, latePence: Int, earlyDays: Int, lateDays: Int, noticesPerParentPer12Months: Int,
-            postReceiptWorkingDays: Int, waitAfterWarningSchoolDays: Int
-        ) {
-            self.earlyPence = earlyPence
-            self.latePence = latePence
-            self.earlyDays = earlyDays
-            self.lateDays = lateDays
-            self.noticesPerParentPer12Months = noticesPerParentPer12Months
-            self.postReceiptWorkingDays = postReceiptWorkingDays
-            self.waitAfterWarningSchoolDays = waitAfterWarningSchoolDays
-        }
+        /// The Wales regulations' amounts and days: what a file before version 3 gets.
+        public static var walesDefault: PenaltyNotice { Policy.defaults.penaltyNotice }
 
         /// A notice's terms from the day it was received.
         public func terms(receivedOn: LocalDate) -> NoticeTerms {
@@ -65,112 +45,51 @@ public struct Policy: Sendable, Hashable, Codable {
         }
     }
 
-    public struct FixedPenalty: Sendable, Hashable, Codable {
-        public let unauthorisedSessions: Int
-        public let lateAfterCloseSessions: Int
-        public let unagreedHolidaySessions: Int
-
-        enum CodingKeys: String, CodingKey {
-            case unauthorisedSessions = "unauthorised_sessions"
-            case lateAfterCloseSessions = "late_after_close_sessions"
-            case unagreedHolidaySessions = "unagreed_holiday_sessions"
-        }
+    public struct FixedPenalty: Sendable, Hashable {
+        public internal(set) var unauthorisedSessions = 0
+        public internal(set) var lateAfterCloseSessions = 0
+        public internal(set) var unagreedHolidaySessions = 0
     }
 
     /// Version 4: the casework's numbers the policy leaves to the authority (DOMAIN.md §7 and §8). Files before
     /// version 4 get the defaults DOMAIN.md gives, with the penalty wait of their `penalty_notice` for every
     /// criterion but term-time holiday (0: its absence has already happened).
-    public struct Casework: Sendable, Hashable, Codable {
+    public struct Casework: Sendable, Hashable {
         /// School days the head waits after the warning before requesting, for each criterion; with a wait above
         /// 0 absence must also continue after the warning. A case may be requested once any criterion it met
         /// allows it.
-        public let penaltyWaitSchoolDays: [PenaltyCriterion: Int]
+        public internal(set) var penaltyWaitSchoolDays: [PenaltyCriterion: Int] = [:]
         /// "Regularly coming into contact with the North Wales Police": days in the term a patrol or the police
         /// saw the pupil during school hours while the absence was unauthorised.
-        public let policeContactDays: Int
+        public internal(set) var policeContactDays = 0
         /// "Failing to engage": panels or meetings missed without notice in the term…
-        public let missedMeetings: Int
+        public internal(set) var missedMeetings = 0
         /// …or contact attempts in the term that reached nobody.
-        public let unansweredContactAttempts: Int
+        public internal(set) var unansweredContactAttempts = 0
         /// Sessions late (L or U) in a term that make a pupil persistently late.
-        public let persistentLatenessSessions: Int
+        public internal(set) var persistentLatenessSessions = 0
         /// Attempts that reached nobody after which the head of year may close a phone call action with a reason.
-        public let phoneCallAttempts: Int
+        public internal(set) var phoneCallAttempts = 0
         /// Illness and medical sessions this year, as a share of possible sessions, from which a referral to the
         /// Community Paediatrician may be made before Letter 3.
-        public let paediatricReferralPercent: Int
+        public internal(set) var paediatricReferralPercent = 0
         /// School days after a school week ends before its registers lock.
-        public let registerLockGraceSchoolDays: Int
+        public internal(set) var registerLockGraceSchoolDays = 0
 
-        enum CodingKeys: String, CodingKey {
-            case penaltyWaitSchoolDays = "penalty_wait_after_warning_school_days"
-            case policeContactDays = "police_contact_days"
-            case missedMeetings = "missed_meetings"
-            case unansweredContactAttempts = "unanswered_contact_attempts"
-            case persistentLatenessSessions = "persistent_lateness_sessions"
-            case phoneCallAttempts = "phone_call_attempts"
-            case paediatricReferralPercent = "paediatric_referral_percent"
-            case registerLockGraceSchoolDays = "register_lock_grace_school_days"
-        }
-
-        public init(
-            penaltyWaitSchoolDays: [PenaltyCriterion: Int], policeContactDays: Int, missedMeetings: Int,
-            unansweredContactAttempts: Int, persistentLatenessSessions: Int, phoneCallAttempts: Int,
-            paediatricReferralPercent: Int, registerLockGraceSchoolDays: Int
-        ) {
-            self.penaltyWaitSchoolDays = penaltyWaitSchoolDays
-            self.policeContactDays = policeContactDays
-            self.missedMeetings = missedMeetings
-            self.unansweredContactAttempts = unansweredContactAttempts
-            self.persistentLatenessSessions = persistentLatenessSessions
-            self.phoneCallAttempts = phoneCallAttempts
-            self.paediatricReferralPercent = paediatricReferralPercent
-            self.registerLockGraceSchoolDays = registerLockGraceSchoolDays
-        }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            let waits = try c.decode([String: Int].self, forKey: .penaltyWaitSchoolDays)
-            var byCriterion: [PenaltyCriterion: Int] = [:]
-            for (name, days) in waits {
-                guard let criterion = PenaltyCriterion(rawValue: name) else {
-                    throw DecodingError.dataCorruptedError(
-                        forKey: .penaltyWaitSchoolDays, in: c, debugDescription: "no criterion is called \(name)")
-                }
-                byCriterion[criterion] = days
-            }
-            penaltyWaitSchoolDays = byCriterion
-            policeContactDays = try c.decode(Int.self, forKey: .policeContactDays)
-            missedMeetings = try c.decode(Int.self, forKey: .missedMeetings)
-            unansweredContactAttempts = try c.decode(Int.self, forKey: .unansweredContactAttempts)
-            persistentLatenessSessions = try c.decode(Int.self, forKey: .persistentLatenessSessions)
-            phoneCallAttempts = try c.decode(Int.self, forKey: .phoneCallAttempts)
-            paediatricReferralPercent = try c.decode(Int.self, forKey: .paediatricReferralPercent)
-            registerLockGraceSchoolDays = try c.decode(Int.self, forKey: .registerLockGraceSchoolDays)
-        }
-
-        public func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(
-                Dictionary(uniqueKeysWithValues: penaltyWaitSchoolDays.map { ($0.key.rawValue, $0.value) }),
-                forKey: .penaltyWaitSchoolDays)
-            try c.encode(policeContactDays, forKey: .policeContactDays)
-            try c.encode(missedMeetings, forKey: .missedMeetings)
-            try c.encode(unansweredContactAttempts, forKey: .unansweredContactAttempts)
-            try c.encode(persistentLatenessSessions, forKey: .persistentLatenessSessions)
-            try c.encode(phoneCallAttempts, forKey: .phoneCallAttempts)
-            try c.encode(paediatricReferralPercent, forKey: .paediatricReferralPercent)
-            try c.encode(registerLockGraceSchoolDays, forKey: .registerLockGraceSchoolDays)
-        }
+        static let waitsKey = "penalty_wait_after_warning_school_days"
 
         /// DOMAIN.md's defaults, with an older file's single wait for every criterion but term-time holiday.
         public static func defaults(penaltyWait: Int) -> Casework {
-            var waits = Dictionary(uniqueKeysWithValues: PenaltyCriterion.allCases.map { ($0, penaltyWait) })
+            var casework = Policy.defaults.casework
+            casework.penaltyWaitSchoolDays = Self.waits(penaltyWait)
+            return casework
+        }
+
+        /// One wait for every criterion but term-time holiday, whose absence has already happened.
+        static func waits(_ days: Int) -> [PenaltyCriterion: Int] {
+            var waits = Dictionary(uniqueKeysWithValues: PenaltyCriterion.allCases.map { ($0, days) })
             waits[.unagreedHoliday] = 0
-            return Casework(
-                penaltyWaitSchoolDays: waits, policeContactDays: 2, missedMeetings: 2, unansweredContactAttempts: 3,
-                persistentLatenessSessions: 10, phoneCallAttempts: 3, paediatricReferralPercent: 10,
-                registerLockGraceSchoolDays: 1)
+            return waits
         }
 
         /// The wait for a criterion (one the file leaves out waits as long as the longest it gives).
@@ -179,94 +98,108 @@ public struct Policy: Sendable, Hashable, Codable {
         }
     }
 
-    /// The format's version: 1 for files written before versions were kept (no `version` field), 2 now. A field
-    /// added in a later version has a default, so an authority's older file keeps loading.
-    public let version: Int
-    public let name: String
-    public let thresholds: [Threshold]
+    /// The format's version: 1 for files written before versions were kept (no `version` field). A field added
+    /// in a later version has a default, so an authority's older file keeps loading.
+    public internal(set) var version = Self.currentVersion
+    public internal(set) var name = ""
+    public internal(set) var thresholds: [Threshold] = []
     /// Bands in tenths of a percent, applied to the figure as shown (see `SummaryRules`).
-    public let greenFromTenths: Int
-    public let amberFromTenths: Int
-    public let persistentAbsencePercent: Int
+    public internal(set) var greenFromTenths = 0
+    public internal(set) var amberFromTenths = 0
+    public internal(set) var persistentAbsencePercent = 0
     /// An N with no reason this many school days later becomes O.
-    public let noReasonSchoolDays: Int
+    public internal(set) var noReasonSchoolDays = 0
     /// Absent with no contact for this many school days: the case may go to the ESW service.
-    public let noContactSchoolDays: Int
+    public internal(set) var noContactSchoolDays = 0
     /// FPN criteria, counted within the current term.
-    public let fixedPenaltyPerTerm: FixedPenalty
+    public internal(set) var fixedPenaltyPerTerm = FixedPenalty()
     /// The most term-time holiday the head may authorise in a school year.
-    public let holidayLimitSchoolDays: Int
+    public internal(set) var holidayLimitSchoolDays = 0
     /// Continuous school days of unauthorised absence the school must report to the local authority.
-    public let continuousAbsenceSchoolDays: Int
+    public internal(set) var continuousAbsenceSchoolDays = 0
     /// School days before a holiday that count for the pre-holiday pattern, and how many holidays make a pattern.
-    public let preHolidaySchoolDays: Int
-    public let preHolidayRepeats: Int
+    public internal(set) var preHolidaySchoolDays = 0
+    public internal(set) var preHolidayRepeats = 0
     /// Version 2: the pre-holiday letter is due in the last this-many school days before the next break, so it
     /// reaches parents in the weeks before the holiday it is about.
-    public let preHolidayNoticeSchoolDays: Int
+    public internal(set) var preHolidayNoticeSchoolDays = 0
     /// Version 3: the penalty notice process's numbers.
-    public let penaltyNotice: PenaltyNotice
+    public internal(set) var penaltyNotice = PenaltyNotice()
     /// Version 4: the casework's numbers.
-    public let casework: Casework
+    public internal(set) var casework = Casework()
 
     /// The newest format this program reads.
     public static let currentVersion = 4
 
-    enum CodingKeys: String, CodingKey {
-        case version, name, thresholds
-        case greenFromTenths = "green_from_tenths"
-        case amberFromTenths = "amber_from_tenths"
-        case persistentAbsencePercent = "persistent_absence_percent"
-        case noReasonSchoolDays = "no_reason_school_days"
-        case noContactSchoolDays = "no_contact_school_days"
-        case fixedPenaltyPerTerm = "fixed_penalty_per_term"
-        case holidayLimitSchoolDays = "holiday_limit_school_days"
-        case continuousAbsenceSchoolDays = "continuous_absence_school_days"
-        case preHolidaySchoolDays = "pre_holiday_school_days"
-        case preHolidayRepeats = "pre_holiday_repeats"
-        case preHolidayNoticeSchoolDays = "pre_holiday_notice_school_days"
-        case penaltyNotice = "penalty_notice"
-        case casework
-    }
+    /// Every number at its default, with no name and no thresholds: what a file is read over.
+    static let defaults: Policy = {
+        var policy = Policy()
+        for number in PolicyNumber.all { policy[keyPath: number.path] = number.defaultValue }
+        policy.casework.penaltyWaitSchoolDays = Casework.waits(policy.penaltyNotice.waitAfterWarningSchoolDays)
+        return policy
+    }()
+
+    private init() {}
 
     public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        version = try c.decodeIfPresent(Int.self, forKey: .version) ?? 1
-        name = try c.decode(String.self, forKey: .name)
-        thresholds = try c.decode([Threshold].self, forKey: .thresholds)
-        greenFromTenths = try c.decode(Int.self, forKey: .greenFromTenths)
-        amberFromTenths = try c.decode(Int.self, forKey: .amberFromTenths)
-        persistentAbsencePercent = try c.decode(Int.self, forKey: .persistentAbsencePercent)
-        noReasonSchoolDays = try c.decode(Int.self, forKey: .noReasonSchoolDays)
-        noContactSchoolDays = try c.decode(Int.self, forKey: .noContactSchoolDays)
-        fixedPenaltyPerTerm = try c.decode(FixedPenalty.self, forKey: .fixedPenaltyPerTerm)
-        holidayLimitSchoolDays = try c.decode(Int.self, forKey: .holidayLimitSchoolDays)
-        continuousAbsenceSchoolDays = try c.decode(Int.self, forKey: .continuousAbsenceSchoolDays)
-        preHolidaySchoolDays = try c.decode(Int.self, forKey: .preHolidaySchoolDays)
-        preHolidayRepeats = try c.decode(Int.self, forKey: .preHolidayRepeats)
-        // Added in version 2: a version 1 file gets the default; a version 2 file must say.
-        if version >= 2 {
-            preHolidayNoticeSchoolDays = try c.decode(Int.self, forKey: .preHolidayNoticeSchoolDays)
-        } else {
-            preHolidayNoticeSchoolDays =
-                try c.decodeIfPresent(Int.self, forKey: .preHolidayNoticeSchoolDays) ?? Self.defaultPreHolidayNotice
+        let root = try decoder.container(keyedBy: PolicyNumber.Key.self)
+        version = try root.decodeIfPresent(Int.self, forKey: "version") ?? 1
+        name = try root.decode(String.self, forKey: "name")
+        thresholds = try root.decode([Threshold].self, forKey: "thresholds")
+        // A section the file's version added must be there; an older file may leave it out.
+        var sections: [PolicyNumber.Section: KeyedDecodingContainer<PolicyNumber.Key>] = [.top: root]
+        for section in PolicyNumber.Section.allCases where section != .top {
+            let key = PolicyNumber.Key(section.rawValue)
+            if version >= section.since || root.contains(key) {
+                sections[section] = try root.nestedContainer(keyedBy: PolicyNumber.Key.self, forKey: key)
+            }
         }
-        if version >= 3 {
-            penaltyNotice = try c.decode(PenaltyNotice.self, forKey: .penaltyNotice)
-        } else {
-            penaltyNotice = try c.decodeIfPresent(PenaltyNotice.self, forKey: .penaltyNotice) ?? .walesDefault
+        for number in PolicyNumber.all {
+            let key = PolicyNumber.Key(number.key)
+            let section = sections[number.section]
+            if version >= number.since, let section {
+                self[keyPath: number.path] = try section.decode(Int.self, forKey: key)
+            } else {
+                self[keyPath: number.path] = try section?.decodeIfPresent(Int.self, forKey: key) ?? number.defaultValue
+            }
         }
-        if version >= 4 {
-            casework = try c.decode(Casework.self, forKey: .casework)
+        if let casework = sections[.casework], version >= 4 || casework.contains(.init(Casework.waitsKey)) {
+            let key = PolicyNumber.Key(Casework.waitsKey)
+            var waits: [PenaltyCriterion: Int] = [:]
+            for (name, days) in try casework.decode([String: Int].self, forKey: key) {
+                guard let criterion = PenaltyCriterion(rawValue: name) else {
+                    throw DecodingError.dataCorruptedError(
+                        forKey: key, in: casework, debugDescription: "no criterion is called \(name)")
+                }
+                waits[criterion] = days
+            }
+            self.casework.penaltyWaitSchoolDays = waits
         } else {
-            casework =
-                try c.decodeIfPresent(Casework.self, forKey: .casework)
-                ?? .defaults(penaltyWait: penaltyNotice.waitAfterWarningSchoolDays)
+            self.casework.penaltyWaitSchoolDays = Casework.waits(penaltyNotice.waitAfterWarningSchoolDays)
         }
     }
 
-    /// Three school weeks: the default for files written before the field existed.
-    static let defaultPreHolidayNotice = 15
+    /// The policy as a file of the current version, every number in its section.
+    public func encode(to encoder: any Encoder) throws {
+        var root = encoder.container(keyedBy: PolicyNumber.Key.self)
+        try root.encode(Self.currentVersion, forKey: "version")
+        try root.encode(name, forKey: "name")
+        try root.encode(thresholds, forKey: "thresholds")
+        for section in PolicyNumber.Section.allCases {
+            var container =
+                section == .top
+                ? root : root.nestedContainer(keyedBy: PolicyNumber.Key.self, forKey: .init(section.rawValue))
+            for number in PolicyNumber.all where number.section == section {
+                try container.encode(self[keyPath: number.path], forKey: .init(number.key))
+            }
+            if section == .casework {
+                try container.encode(
+                    Dictionary(
+                        uniqueKeysWithValues: casework.penaltyWaitSchoolDays.map { ($0.key.rawValue, $0.value) }),
+                    forKey: .init(Casework.waitsKey))
+            }
+        }
+    }
 
     public var summaryRules: SummaryRules {
         SummaryRules(
@@ -309,52 +242,25 @@ public struct Policy: Sendable, Hashable, Codable {
                 throw Invalid(field: "thresholds[\(index)].sessions", problem: "must be at least 1")
             }
         }
-        let positive: [(String, Int)] = [
-            ("persistent_absence_percent", persistentAbsencePercent), ("no_reason_school_days", noReasonSchoolDays),
-            ("no_contact_school_days", noContactSchoolDays), ("holiday_limit_school_days", holidayLimitSchoolDays),
-            ("continuous_absence_school_days", continuousAbsenceSchoolDays),
-            ("pre_holiday_school_days", preHolidaySchoolDays), ("pre_holiday_repeats", preHolidayRepeats),
-            ("pre_holiday_notice_school_days", preHolidayNoticeSchoolDays),
-            ("fixed_penalty_per_term.unauthorised_sessions", fixedPenaltyPerTerm.unauthorisedSessions),
-            ("fixed_penalty_per_term.late_after_close_sessions", fixedPenaltyPerTerm.lateAfterCloseSessions),
-            ("fixed_penalty_per_term.unagreed_holiday_sessions", fixedPenaltyPerTerm.unagreedHolidaySessions),
-            ("penalty_notice.early_pence", penaltyNotice.earlyPence),
-            ("penalty_notice.early_days", penaltyNotice.earlyDays),
-            ("penalty_notice.notices_per_parent_per_12_months", penaltyNotice.noticesPerParentPer12Months),
-            ("casework.police_contact_days", casework.policeContactDays),
-            ("casework.missed_meetings", casework.missedMeetings),
-            ("casework.unanswered_contact_attempts", casework.unansweredContactAttempts),
-            ("casework.persistent_lateness_sessions", casework.persistentLatenessSessions),
-            ("casework.phone_call_attempts", casework.phoneCallAttempts),
-            ("casework.paediatric_referral_percent", casework.paediatricReferralPercent),
-        ]
-        for (field, value) in positive where value < 1 { throw Invalid(field: field, problem: "must be at least 1") }
+        for number in PolicyNumber.all where !number.range.contains(self[keyPath: number.path]) {
+            throw Invalid(
+                field: number.field,
+                problem: "must be from \(number.range.lowerBound) to \(number.range.upperBound)\(number.unit)")
+        }
+        // What one row cannot say: how two numbers stand to each other.
         guard penaltyNotice.latePence >= penaltyNotice.earlyPence else {
             throw Invalid(field: "penalty_notice.late_pence", problem: "must be at least early_pence")
         }
         guard penaltyNotice.lateDays > penaltyNotice.earlyDays else {
             throw Invalid(field: "penalty_notice.late_days", problem: "must be more than early_days")
         }
-        guard penaltyNotice.postReceiptWorkingDays >= 0, penaltyNotice.waitAfterWarningSchoolDays >= 0 else {
-            throw Invalid(field: "penalty_notice", problem: "days must not be negative")
-        }
-        guard casework.registerLockGraceSchoolDays >= 0, casework.registerLockGraceSchoolDays <= 190 else {
-            throw Invalid(
-                field: "casework.register_lock_grace_school_days", problem: "must be from 0 to 190 (a school year)")
-        }
-        guard casework.paediatricReferralPercent <= 100 else {
-            throw Invalid(field: "casework.paediatric_referral_percent", problem: "must be at most 100")
-        }
         for (criterion, days) in casework.penaltyWaitSchoolDays where !(0...190).contains(days) {
             throw Invalid(
                 field: "casework.penalty_wait_after_warning_school_days.\(criterion.rawValue)",
                 problem: "must be from 0 to 190")
         }
-        guard (1...1000).contains(amberFromTenths) else {
-            throw Invalid(field: "amber_from_tenths", problem: "must be from 1 to 1000 (tenths of a percent)")
-        }
-        guard amberFromTenths < greenFromTenths, greenFromTenths <= 1000 else {
-            throw Invalid(field: "green_from_tenths", problem: "must be above amber_from_tenths and at most 1000")
+        guard amberFromTenths < greenFromTenths else {
+            throw Invalid(field: "green_from_tenths", problem: "must be above amber_from_tenths")
         }
     }
 
