@@ -67,7 +67,7 @@ struct PageErrorMiddleware: AsyncMiddleware {
         do {
             return try await next.respond(to: request)
         } catch {
-            let (status, key, detail) = Self.describe(error)
+            let (status, message) = Self.sentence(error, text: { request.text($0, $1) })
             if status.code >= 500 {
                 // The route's pattern, never the path: a path names pupils and can be any length.
                 request.logger.error(
@@ -75,7 +75,6 @@ struct PageErrorMiddleware: AsyncMiddleware {
             }
             let strings = request.context.strings
             let language = request.language
-            let message = strings(key, language) + (detail.map { " (\($0))" } ?? "")
             if request.isAPI {
                 let response = Response(status: status)
                 try response.content.encode(["error": message])
@@ -106,8 +105,27 @@ struct PageErrorMiddleware: AsyncMiddleware {
         return "/" + route.path.map(\.description).joined(separator: "/")
     }
 
+    /// The status and the sentence a reader is shown, in their language (`text`): the catalogue's sentence for the
+    /// error, with what it names in brackets.
+    static func sentence(_ error: any Error, text: (String, [String: String]) -> String) -> (HTTPStatus, String) {
+        let (status, key, detail): (HTTPStatus, String, String?)
+        if let web = error as? WebError {
+            status = web.status
+            (key, detail) = web.words(text)
+        } else {
+            (status, key, detail) = describe(error)
+        }
+        return (status, text(key, [:]) + (detail.map { " (\($0))" } ?? ""))
+    }
+
     /// The status, the string catalogue key, and for a bad request the field it names.
     static func describe(_ error: any Error) -> (HTTPStatus, String, String?) {
+        if let web = error as? WebError {
+            switch web {
+            case .badField(let field, _, _), .missingField(let field): return (web.status, "error.badRequest", field)
+            default: return (web.status, web.words { key, _ in key }.key, nil)
+            }
+        }
         // The store refuses what the pages should have caught: still the client's mistake, never a 500.
         if let store = error as? StoreError {
             switch store {
@@ -156,7 +174,6 @@ struct PageErrorMiddleware: AsyncMiddleware {
         }
         guard let abort = error as? any AbortError else { return (.internalServerError, "error.server", nil) }
         let status = abort.status
-        if abort.reason.hasPrefix("error.") { return (status, abort.reason, nil) }
         switch status {
         case .notFound: return (status, "error.notFound", nil)
         case .forbidden: return (status, "error.forbidden", nil)

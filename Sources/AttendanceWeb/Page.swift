@@ -161,7 +161,7 @@ enum Page {
         guard
             let html = request.context.templates.render(
                 PageContext(page: model, frame: PageFrame(request: request)), withTemplate: template)
-        else { throw Abort(.internalServerError, reason: "template \(template) is missing") }
+        else { throw WebError.missingTemplate(template) }
         return html
     }
 
@@ -169,7 +169,7 @@ enum Page {
         _ template: String, _ context: PageContext, _ request: Request, _ status: HTTPStatus
     ) throws -> Response {
         guard let html = request.context.templates.render(context, withTemplate: template) else {
-            throw Abort(.internalServerError, reason: "template \(template) is missing")
+            throw WebError.missingTemplate(template)
         }
         let response = Response(status: status, body: .init(string: html))
         response.headers.contentType = .html

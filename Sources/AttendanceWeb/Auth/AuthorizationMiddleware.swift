@@ -23,7 +23,7 @@ struct AuthorizationMiddleware: AsyncMiddleware {
         // An API call with no one signed in is refused as unauthenticated before anything else is asked of it (a
         // form's CSRF token means nothing to a token caller).
         if rule.permission != .anyone && request.principal == nil && request.isAPI {
-            throw Abort(.unauthorized, reason: "error.unauthorized")
+            throw WebError.refused(.unauthorized)
         }
         if request.method != .GET && request.method != .HEAD {
             try await refuseNulBytes(request)
@@ -31,7 +31,7 @@ struct AuthorizationMiddleware: AsyncMiddleware {
         }
         if rule.permission == .anyone { return try await next.respond(to: request) }
         guard let principal = request.principal else {
-            if request.isAPI { throw Abort(.unauthorized, reason: "error.unauthorized") }
+            if request.isAPI { throw WebError.refused(.unauthorized) }
             let next = request.url.path + (request.url.query.map { "?" + $0 } ?? "")
             return Page.redirect(SiteURL.signIn.path(query: ["next": next]))
         }
@@ -141,7 +141,7 @@ struct AuthorizationMiddleware: AsyncMiddleware {
         let sent = request.headers.first(name: "X-CSRF-Token") ?? (try? request.content.get(String.self, at: "csrf"))
         if request.route?.rule?.signInForm == true {
             guard SignInController.formIsOurs(request, sent: sent) else {
-                throw Abort(.forbidden, reason: "error.csrf")
+                throw WebError.refused(.csrf)
             }
             return
         }
@@ -149,7 +149,7 @@ struct AuthorizationMiddleware: AsyncMiddleware {
         guard request.hasSession, let expected = request.session.data["csrf"], let sent, !sent.isEmpty,
             Secrets.constantTimeEqual(sent, expected)
         else {
-            throw Abort(.forbidden, reason: "error.csrf")
+            throw WebError.refused(.csrf)
         }
     }
 }

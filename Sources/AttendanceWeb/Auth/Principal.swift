@@ -55,7 +55,7 @@ struct AuthenticationMiddleware: AsyncMiddleware {
         let store = request.context.store
         if let bearer = request.headers.bearerAuthorization {
             guard let user = try await store.user(tokenHash: Secrets.digest(bearer.token)), user.isActive else {
-                throw Abort(.unauthorized, reason: "error.badToken")
+                throw WebError.refused(.badToken)
             }
             request.principal = Principal(user: user, viaToken: true)
         } else if request.hasSession, let id = request.session.data["user_id"].flatMap(Int.init),

@@ -116,7 +116,7 @@ enum EswController {
         let (laestab, id) = try caseTarget(request)
         let reason = ((try? request.content.get(String.self, at: "reason")) ?? "")
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        guard reason.count <= 1000 else { throw Abort(.unprocessableEntity, reason: "error.badRequest") }
+        guard reason.count <= 1000 else { throw WebError.badField("reason", .missingOrInvalid) }
         return try await step(request, back: nil) {
             try await requireCase(request, id, at: laestab)
             _ = try await request.context.store.returnEswCase(id, reason: reason, by: request.actor)
@@ -401,7 +401,7 @@ enum EswController {
         let notes = (form["notes"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let concerns = (form["concerns"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !notes.isEmpty, notes.count <= 2000, concerns.count <= 2000 else {
-            throw Abort(.unprocessableEntity, reason: "error.esw.needNotes")
+            throw WebError.refused(.eswNeedNotes)
         }
         _ = try await request.context.store.referToEsw(
             upn, school: laestab, source: .school, notes: notes, concerns: concerns, on: request.context.today,
@@ -423,7 +423,7 @@ enum EswController {
     static func requireCase(_ request: Request, _ id: Int, at laestab: LAESTAB, newWork: Bool = false) async throws {
         let found = try await request.context.store.requireEswCase(id)
         guard found.school == laestab else { throw Abort(.notFound) }
-        if newWork, try await hasLeft(found, request: request) { throw Abort(.conflict, reason: "error.esw.pupilLeft") }
+        if newWork, try await hasLeft(found, request: request) { throw WebError.refused(.eswPupilLeft) }
     }
 
     /// Whether the case's pupil is no longer on the roll of the case's school.

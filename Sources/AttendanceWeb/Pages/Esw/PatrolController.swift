@@ -85,7 +85,7 @@ extension PatrolController {
             throw Abort(.notFound)
         }
         let text = ((try? request.content.get(String.self, at: "upn")) ?? "").trimmingCharacters(in: .whitespaces)
-        guard let upn = try? UPN(text) else { throw Abort(.unprocessableEntity, reason: "error.patrol.badUPN") }
+        guard let upn = try? UPN(text) else { throw WebError.refused(.patrolBadUPN) }
         _ = try await request.context.store.matchPatrolEntry(id, to: upn, school: laestab, by: request.actor)
         return Page.redirect(SiteURL.school(.office, laestab, query: ["matched": "1"]))
     }

@@ -40,7 +40,7 @@ enum RollController {
         let newSchoolText = (form["new_laestab"] ?? "").trimmingCharacters(in: .whitespaces)
         guard let day = LocalDate(entered: form["day"] ?? ""), day <= request.context.today.adding(days: 28),
             newSchoolText.isEmpty || LAESTAB(text: newSchoolText) != nil
-        else { throw Abort(.unprocessableEntity, reason: "error.roll.badForm") }
+        else { throw WebError.refused(.rollBadForm) }
         try await request.context.store.removeFromRoll(
             upn, school: laestab, on: day, ground: RemovalGround(rawValue: form["ground"] ?? ""),
             newSchool: LAESTAB(text: newSchoolText), by: request.actor)
@@ -52,7 +52,7 @@ enum RollController {
         let reason = ((try? request.content.get(String.self, at: "reason")) ?? "")
             .trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty, reason.count <= 2000 else {
-            throw Abort(.unprocessableEntity, reason: "error.cme.needReason")
+            throw WebError.refused(.cmeNeedReason)
         }
         _ = try await request.context.store.referMissingEducation(
             upn, school: laestab, reason: reason, on: request.context.today, by: request.actor)
@@ -109,7 +109,7 @@ enum RollController {
         let field = { (name: String) in (form[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
         guard let day = LocalDate(entered: field("on")), day <= request.context.today,
             [field("check"), field("with"), field("result")].allSatisfy({ !$0.isEmpty && $0.count <= 1000 })
-        else { throw Abort(.unprocessableEntity, reason: "error.cme.badEnquiry") }
+        else { throw WebError.refused(.cmeBadEnquiry) }
         try await request.context.store.logMissingEducationEnquiry(
             id, on: day, check: field("check"), with: field("with"), result: field("result"), by: request.actor)
         return Page.redirect(SiteURL.missingEducation.path(query: ["saved": "1"]))
@@ -121,7 +121,7 @@ enum RollController {
         let schoolText = (form["laestab"] ?? "").trimmingCharacters(in: .whitespaces)
         guard let outcome = MissingEducationOutcome(rawValue: form["outcome"] ?? ""),
             schoolText.isEmpty || LAESTAB(text: schoolText) != nil
-        else { throw Abort(.unprocessableEntity, reason: "error.badRequest") }
+        else { throw WebError.badField("outcome", .missingOrInvalid) }
         try await request.context.store.completeMissingEducation(
             id, outcome: outcome, school: LAESTAB(text: schoolText), on: request.context.today, by: request.actor)
         return Page.redirect(SiteURL.missingEducation.path(query: ["saved": "1"]))

@@ -53,7 +53,7 @@ enum AuditController {
     @Sendable static func csv(_ request: Request) async throws -> Response {
         let principal = try request.signedIn
         let filters = Filters(request)
-        guard filters.valid else { throw Abort(.badRequest, reason: "error.badRequest") }
+        guard filters.valid else { throw WebError.badField("filters", .missingOrInvalid) }
         let store = request.context.store
         let events = try await store.searchAudit(filters.search(for: principal.grants, limit: 1_000_000))
         var text = CSV.line([

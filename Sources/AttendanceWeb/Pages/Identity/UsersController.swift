@@ -57,19 +57,19 @@ enum UsersController {
             field(name).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
         guard let role = Role(rawValue: field("role")) else {
-            throw Abort(.unprocessableEntity, reason: request.text("users.role"))
+            throw WebError.badField("role", .missingOrInvalid, label: "users.role")
         }
         var school: LAESTAB?
         if !field("school").isEmpty {
             guard let laestab = LAESTAB(text: field("school")) else {
-                throw Abort(.unprocessableEntity, reason: request.text("users.school") + ": " + field("school"))
+                throw WebError.badField("school", .notRecognised(field("school")), label: "users.school")
             }
             school = laestab
         }
         var child: UPN?
         if !field("child").isEmpty {
             guard let upn = try? UPN(field("child")) else {
-                throw Abort(.unprocessableEntity, reason: request.text("users.child") + ": " + field("child"))
+                throw WebError.badField("child", .notRecognised(field("child")), label: "users.child")
             }
             child = upn
         }
@@ -81,6 +81,11 @@ enum UsersController {
         do { try grant.validate() } catch { throw StoreError.badGrant(error) }
         return grant
     }
+
+    /// The form's label for each field a grant or a name is read from.
+    static let labels = [
+        "role": "users.role", "school": "users.school", "child": "users.child", "name": "users.displayName",
+    ]
 
     /// Runs a change from the page; a refusal redraws the page with its sentence and what was typed.
     static func change(
@@ -94,9 +99,12 @@ enum UsersController {
             return try await render(
                 request, notice: nil, error: request.text(key) + (detail.map { " (\($0))" } ?? ""), typed: typed,
                 status: status)
-        } catch let abort as any AbortError where abort.status == .unprocessableEntity {
+        } catch let error as WebError {
+            guard case .badField = error else { throw error }
+            // The form's own label for the field, and what was typed where it helps to see it again.
+            let detail = error.words { request.text($0, $1) }.detail ?? ""
             return try await render(
-                request, notice: nil, error: request.text("users.check", ["field": abort.reason]), typed: typed,
+                request, notice: nil, error: request.text("users.check", ["field": detail]), typed: typed,
                 status: .unprocessableEntity)
         }
     }
@@ -108,7 +116,7 @@ enum UsersController {
         let name = (form["name"] ?? "").trimmingCharacters(in: .whitespaces)
         return try await change(request, typed: (email, name)) {
             guard !name.isEmpty, name.count <= 100 else {
-                throw Abort(.unprocessableEntity, reason: request.text("users.displayName"))
+                throw WebError.badField("name", .missingOrInvalid, label: "users.displayName")
             }
             let grant = try grant(from: form, request)
             if let school = grant.school { _ = try await request.context.store.requireSchool(school) }

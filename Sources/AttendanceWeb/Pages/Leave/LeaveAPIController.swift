@@ -79,13 +79,13 @@ enum LeaveAPIController {
 
     static func decode<T: Decodable>(_ type: T.Type, _ request: Request, shape: String) throws -> T {
         do { return try request.content.decode(type) } catch {
-            throw Abort(.unprocessableEntity, reason: "the body must be \(shape)")
+            throw WebError.badBody(shape: shape)
         }
     }
 
     static func date(_ text: String?, field: String) throws -> LocalDate {
         guard let text, let date = LocalDate(entered: text) else {
-            throw Abort(.unprocessableEntity, reason: "\(field): not a date (YYYY-MM-DD)")
+            throw WebError.badField(field, .notADate(text ?? ""))
         }
         return date
     }
@@ -93,7 +93,7 @@ enum LeaveAPIController {
     static func range(_ from: String?, _ to: String?) throws -> DateRange {
         let start = try date(from, field: "from")
         guard let range = DateRange(start, try date(to ?? from, field: "to")) else {
-            throw Abort(.unprocessableEntity, reason: "to: before from")
+            throw WebError.badField("to", .backwards)
         }
         return range
     }
@@ -101,11 +101,7 @@ enum LeaveAPIController {
     static func category(_ text: String?) throws -> ExceptionalCategory? {
         guard let text, !text.isEmpty else { return nil }
         guard let category = ExceptionalCategory(rawValue: text) else {
-            throw Abort(
-                .unprocessableEntity,
-                reason:
-                    "exceptional_category: one of \(ExceptionalCategory.allCases.map(\.rawValue).joined(separator: ", "))"
-            )
+            throw WebError.badField("exceptional_category", .notOneOf(ExceptionalCategory.allCases.map(\.rawValue)))
         }
         return category
     }
@@ -129,10 +125,10 @@ enum LeaveAPIController {
         let body = try decode(
             ReportDTO.self, request, shape: "{\"from\", \"to\", \"part\", \"reason\", \"note\"}")
         guard let reason = AbsenceReport.Reason(rawValue: body.reason) else {
-            throw Abort(.unprocessableEntity, reason: "reason: one of illness, medical, religious, other")
+            throw WebError.badField("reason", .notOneOf(AbsenceReport.Reason.allCases.map(\.rawValue)))
         }
         guard let part = AbsenceReport.Part(rawValue: body.part ?? "whole") else {
-            throw Abort(.unprocessableEntity, reason: "part: one of whole, morning, afternoon")
+            throw WebError.badField("part", .notOneOf(AbsenceReport.Part.allCases.map(\.rawValue)))
         }
         let report = try await request.context.store.reportAbsence(
             for: placement.upn, dates: try range(body.from, body.to), part: part, reason: reason,
@@ -188,7 +184,7 @@ enum LeaveAPIController {
                 "{\"decision\": \"agreed\"|\"refused\"|\"referred\", \"from\", \"to\", \"reason\", \"exceptional_category\"}"
         )
         guard let kind = LeaveDecision.Kind(rawValue: body.decision) else {
-            throw Abort(.unprocessableEntity, reason: "decision: one of agreed, refused, referred, off_roll")
+            throw WebError.badField("decision", .notOneOf(LeaveDecision.Kind.allCases.map(\.rawValue)))
         }
         let store = request.context.store
         do {

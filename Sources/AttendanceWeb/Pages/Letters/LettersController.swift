@@ -136,7 +136,7 @@ enum LettersController {
         // Only a school the pupil is on the roll of writes to their parents, and only staff who see them whole.
         guard request.mayWorkOn(stored, at: laestab) else { throw Abort(.forbidden) }
         guard let kind = LetterKind(rawValue: (try? request.content.get(String.self, at: "kind")) ?? "") else {
-            throw Abort(.unprocessableEntity, reason: "error.badRequest")
+            throw WebError.badField("kind", .missingOrInvalid)
         }
         // A penalty notice, a panel invitation or a penalty warning (the head's, on its flag's two steps) comes from
         // its own step, never from the pupil's page.
@@ -157,19 +157,19 @@ enum LettersController {
                 kind, for: upn, school: laestab, details: details, today: request.context.today, by: request.actor,
                 signatory: try request.signedIn.user.displayName)
         } catch LetterProblem.missingDetails {
-            throw Abort(.unprocessableEntity, reason: "error.letterDetails")
+            throw WebError.refused(.letterDetails)
         } catch LetterProblem.badDetail(let problem) {
-            throw Abort(.unprocessableEntity, reason: detailText(request, problem))
+            throw WebError.badField(problem.field, .letterDetail(problem))
         } catch LetterProblem.notOnRoll {
             throw Abort(.forbidden)
         } catch LetterProblem.notEarned {
-            throw Abort(.unprocessableEntity, reason: "error.notEarned")
+            throw WebError.refused(.letterLacks(.notEarned))
         } catch LetterProblem.waitingForInvitation {
-            throw Abort(.unprocessableEntity, reason: "error.waitingForInvitation")
+            throw WebError.refused(.letterLacks(.waitingForInvitation))
         } catch LetterProblem.recordLacks(_, let lack) {
-            throw Abort(.unprocessableEntity, reason: "error.letterLacks.\(lack.key)")
+            throw WebError.refused(.letterLacks(lack))
         } catch LetterProblem.noContact {
-            throw Abort(.unprocessableEntity, reason: "error.noContact")
+            throw WebError.refused(.noContact)
         }
         sendInBackground(request.context.letters, logger: request.logger)
         return Page.redirect(SiteURL.pupil(upn, fragment: "letters", query: ["produced": "1"]))
@@ -177,10 +177,14 @@ enum LettersController {
 
     /// A refused detail in the reader's language, naming the field.
     static func detailText(_ request: Request, _ problem: LetterDetails.Problem) -> String {
-        request.text(
+        detailText({ request.text($0, $1) }, problem)
+    }
+
+    static func detailText(_ text: (String, [String: String]) -> String, _ problem: LetterDetails.Problem) -> String {
+        text(
             "letterDetail.\(problem.reason.rawValue)",
             [
-                "field": LetterDetails.Field(rawValue: problem.field).map { request.text(label($0)) } ?? problem.field,
+                "field": LetterDetails.Field(rawValue: problem.field).map { text(label($0), [:]) } ?? problem.field,
                 "limit": String(LetterDetails.Field(rawValue: problem.field)?.limit ?? 0),
             ])
     }

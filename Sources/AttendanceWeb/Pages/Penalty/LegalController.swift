@@ -40,7 +40,7 @@ enum LegalController {
         let fields = try request.content.decode([String: String].self)
         let detail = (fields["detail"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard let day = LocalDate(entered: fields["day"] ?? ""), detail.count <= 500 else {
-            throw Abort(.unprocessableEntity, reason: "error.legal.badDay")
+            throw WebError.refused(.legalBadDay)
         }
         return (day, detail, fields)
     }
@@ -50,7 +50,7 @@ enum LegalController {
         let parts = (fields["case"] ?? "").split(separator: "/")
         guard let kind = LegalKind(rawValue: fields["kind"] ?? ""), parts.count == 2,
             let origin = LegalOrigin(rawValue: String(parts[0])), let id = Int(parts[1])
-        else { throw Abort(.unprocessableEntity, reason: "error.legal.wrongOrigin") }
+        else { throw WebError.refused(.legalWrongOrigin) }
         return try await step(request) {
             _ = try await request.context.store.openLegalProceeding(
                 kind, origin: origin, originID: id, on: day, detail: detail, today: request.context.today,
@@ -62,7 +62,7 @@ enum LegalController {
         guard let id = request.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
         let (day, detail, fields) = try form(request)
         guard let next = LegalStep(rawValue: fields["step"] ?? "") else {
-            throw Abort(.unprocessableEntity, reason: "error.legal.outOfOrder")
+            throw WebError.refused(.legalOutOfOrder)
         }
         return try await step(request) {
             _ = try await request.context.store.recordLegalStep(

@@ -77,7 +77,7 @@ enum MedicalController {
         let reason = ((try? request.content.get(String.self, at: "reason")) ?? "")
             .trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty, reason.count <= 2000 else {
-            throw Abort(.unprocessableEntity, reason: "error.medical.needReason")
+            throw WebError.refused(.medicalNeedReason)
         }
         _ = try await request.context.store.referToPaediatrician(
             upn, school: laestab, reason: reason, today: request.context.today,
@@ -91,7 +91,12 @@ enum MedicalController {
         let note = (form["note"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard let outcome = PaediatricOutcome(rawValue: form["outcome"] ?? ""),
             let day = LocalDate(entered: form["on"] ?? ""), note.count <= 2000
-        else { throw Abort(.unprocessableEntity, reason: "error.badRequest") }
+        else {
+            let field =
+                PaediatricOutcome(rawValue: form["outcome"] ?? "") == nil
+                ? "outcome" : note.count > 2000 ? "note" : "on"
+            throw WebError.badField(field, field == "on" ? .notADate(form["on"] ?? "") : .missingOrInvalid)
+        }
         _ = try await request.context.store.recordPaediatricOutcome(
             referral.id, outcome: outcome, note: note, on: day, today: request.context.today, by: request.actor)
         return Page.redirect(SiteURL.pupil(referral.upn, fragment: "medical", query: ["medical": "saved"]))
@@ -103,7 +108,7 @@ enum MedicalController {
         let field = { (name: String) in (form[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
         guard let starts = LocalDate(entered: field("starts_on")), let review = LocalDate(entered: field("review_on")),
             field("arrangements").count <= 2000, field("agreed_with").count <= 500
-        else { throw Abort(.unprocessableEntity, reason: "error.medical.badPlan") }
+        else { throw WebError.refused(.medicalBadPlan) }
         _ = try await request.context.store.recordReintegrationPlan(
             referral: referral.id, startsOn: starts, reviewOn: review, arrangements: field("arrangements"),
             agreedWith: field("agreed_with"), by: request.actor)

@@ -168,7 +168,10 @@ enum OfficeController {
             let method = form["method"].flatMap(ContactAttempt.Method.init(rawValue:)),
             let outcome = form["outcome"].flatMap(ContactAttempt.Outcome.init(rawValue:)),
             let typedContact = form["contact"], !typedContact.isEmpty
-        else { throw Abort(.badRequest, reason: "upn, method, contact and outcome are needed") }
+        else {
+            let missing = ["upn", "method", "contact", "outcome"].first { (form[$0] ?? "").isEmpty } ?? "method"
+            throw WebError.missingField(missing)
+        }
         let contact = try Fields.contactName.check(typedContact)
         let store = request.context.store
         let school = try await store.requireSchool(laestab)
@@ -178,15 +181,14 @@ enum OfficeController {
         }
         let dateText = request.query[String.self, at: "date"] ?? form["date"] ?? ""
         guard let date = dateText.isEmpty ? request.context.today : LocalDate(entered: dateText) else {
-            throw Abort(
-                .unprocessableEntity, reason: "date: " + request.text("letterDetail.not_a_date", ["field": dateText]))
+            throw WebError.badField("date", .notADate(dateText))
         }
         guard date <= request.context.today else {
-            throw Abort(.unprocessableEntity, reason: "date: " + request.text("contact.futureDate"))
+            throw WebError.badField("date", .future)
         }
         let code = form["code"].flatMap { $0.isEmpty ? nil : $0 }
         if let code, store.codes[code] == nil {
-            throw Abort(.unprocessableEntity, reason: "code: " + request.text("register.unknownCode", ["code": code]))
+            throw WebError.badField("code", .unknownCode(code))
         }
         let notes = try form["notes"].map { try Fields.contactNotes.check($0) }
         try await store.logContactAttempt(

@@ -15,7 +15,7 @@ enum PrintRegisterController {
         let end = try request.queryDate("to") ?? today
         let start = try request.queryDate("from") ?? SchoolWeek.current(on: end).start
         guard let range = DateRange(start, end), range.dayCount <= 100 else {
-            throw Abort(.badRequest, reason: "from must be before to, and at most 100 days before it")
+            throw WebError.badField("to", DateRange(start, end) == nil ? .backwards : .longerThan(days: 100))
         }
         let days = calendar.schoolDays(in: range)
         let rows = try await store.groupMarks(school: stored.school.laestab, group: placement.group, in: range)

@@ -89,14 +89,12 @@ enum RegisterAPIController {
         let principal = try request.signedIn
         let context = try await RegisterController.context(request)
         guard context.calendar.isSchoolDay(context.session.date) else {
-            throw Abort(.unprocessableEntity, reason: "\(context.session.date) is not a school day")
+            throw WebError.refused(.notSchoolDay)
         }
         let body: SaveDTO
         do { body = try request.content.decode(SaveDTO.self) } catch {
-            throw Abort(
-                .badRequest,
-                reason:
-                    "the body must be {\"marks\": [{\"upn\", \"code\", \"minutes_late\", \"expected\"}], \"reason\"}")
+            throw WebError.badBody(
+                shape: "{\"marks\": [{\"upn\", \"code\", \"minutes_late\", \"expected\"}], \"reason\"}")
         }
         let codes = request.context.store.codes
         let onRegister = Set(context.lines.map(\.pupil.upn.value))
@@ -147,9 +145,6 @@ enum RegisterAPIController {
             result = try await request.context.store.writeMarks(
                 try await request.context.store.applyingLeaveDecisions(entries), by: request.actor,
                 reason: reason.isEmpty ? nil : locked ? RegisterLock.reason(reason) : reason)
-        } catch let error as StoreError {
-            guard case .reasonRequired = error else { throw error }
-            throw Abort(.conflict, reason: error.description)
         }
         let response = try APIController.json(
             ResultDTO(

@@ -65,10 +65,10 @@ enum RegisterController {
     static func context(_ request: Request) async throws -> Context {
         guard case .registrationGroup(let placement) = request.target else { throw Abort(.notFound) }
         guard let date = request.parameters.get("date").flatMap({ LocalDate(entered: $0) }) else {
-            throw Abort(.badRequest, reason: "error.register.badDate")
+            throw WebError.refused(.registerBadDate)
         }
         guard let half = request.parameters.get("session").flatMap({ SessionHalf(text: $0) }) else {
-            throw Abort(.notFound, reason: "error.register.badSession")
+            throw WebError.refused(.registerBadSession)
         }
         let store = request.context.store
         let school = try await store.requireSchool(placement.school)
@@ -83,7 +83,7 @@ enum RegisterController {
             lines = try await store.registerLines(
                 school: school.school.laestab, group: placement.group, session: session)
         }
-        guard !lines.isEmpty else { throw Abort(.notFound, reason: "error.register.noGroup") }
+        guard !lines.isEmpty else { throw WebError.refused(.registerNoGroup) }
         return Context(
             school: school, group: placement.group, session: session, lines: lines,
             calendar: try await store.calendar(for: school.school))
@@ -268,7 +268,7 @@ enum RegisterController {
         let context = try await context(request)
         let store = request.context.store
         guard context.calendar.isSchoolDay(context.session.date) else {
-            throw Abort(.badRequest, reason: "error.notSchoolDay")
+            throw WebError.refused(.notSchoolDay)
         }
         let form = try request.content.decode([String: String].self)
         let reason = (form["reason"] ?? "").trimmingCharacters(in: .whitespaces)

@@ -141,6 +141,12 @@ enum PupilController {
     }
 
     /// Records medical evidence seen for an absence. Checked field by field; nothing is kept unless all is well.
+    /// The evidence form's label for each of its fields.
+    static let evidenceLabels = [
+        "from": "evidence.from", "to": "evidence.to", "what": "evidence.what", "seen_by": "evidence.seenBy",
+        "seen_on": "evidence.seenOn",
+    ]
+
     @Sendable static func recordEvidence(_ request: Request) async throws -> Response {
         guard case .school(let laestab) = request.target,
             let upn = request.parameters.get("upn").flatMap({ try? UPN($0) }),
@@ -151,29 +157,23 @@ enum PupilController {
         func field(_ name: String) -> String { (form[name] ?? "").trimmingCharacters(in: .whitespaces) }
         func date(_ name: String) throws -> LocalDate {
             guard let date = LocalDate(entered: field(name)) else {
-                throw Abort(
-                    .unprocessableEntity,
-                    reason: request.text("evidence.\(name == "seen_on" ? "seenOn" : name)") + ": "
-                        + request.text("letterDetail.not_a_date", ["field": field(name)]))
+                throw WebError.badField(name, .notADate(field(name)), label: Self.evidenceLabels[name])
             }
             return date
         }
         let from = try date("from"), to = try date("to"), seenOn = try date("seen_on")
         guard let days = DateRange(from, to) else {
-            throw Abort(
-                .unprocessableEntity, reason: request.text("evidence.to") + ": " + request.text("evidence.backwards"))
+            throw WebError.badField("to", .backwards, label: Self.evidenceLabels["to"])
         }
         let what = field("what"), seenBy = field("seen_by")
         guard !what.isEmpty, what.count <= 200, !seenBy.isEmpty, seenBy.count <= 100,
             !(what + seenBy).unicodeScalars.contains(where: { $0.value < 0x20 })
         else {
-            throw Abort(
-                .unprocessableEntity, reason: request.text("evidence.what") + " / " + request.text("evidence.seenBy"))
+            let name = what.isEmpty || what.count > 200 ? "what" : "seen_by"
+            throw WebError.badField(name, .missingOrInvalid, label: Self.evidenceLabels[name])
         }
         guard seenOn <= request.context.today else {
-            throw Abort(
-                .unprocessableEntity,
-                reason: request.text("evidence.seenOn") + ": " + request.text("contact.futureDate"))
+            throw WebError.badField("seen_on", .future, label: Self.evidenceLabels["seen_on"])
         }
         try await request.context.store.recordMedicalEvidence(
             upn: upn, school: laestab, days: days, what: what, seenBy: seenBy, seenOn: seenOn, by: request.actor)

@@ -50,8 +50,8 @@ enum APIController {
         let today = request.context.today
         let end = min(try request.queryDate("to") ?? today, today)
         let start = try request.queryDate("from") ?? end.academicYear.firstDay
-        guard start <= today else { throw Abort(.badRequest, reason: "error.fromAfterToday") }
-        guard let range = DateRange(start, end) else { throw Abort(.badRequest, reason: "from is after to") }
+        guard start <= today else { throw WebError.refused(.fromAfterToday) }
+        guard let range = DateRange(start, end) else { throw WebError.badField("to", .backwards) }
         return range
     }
 
@@ -62,7 +62,7 @@ enum APIController {
             return (asked, false)
         }
         guard let clipped = former.clip(asked) else {
-            throw Abort(.forbidden, reason: "error.notOnYourRoll")
+            throw WebError.refused(.notOnYourRoll)
         }
         return (clipped, true)
     }
