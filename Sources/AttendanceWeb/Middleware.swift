@@ -108,18 +108,21 @@ struct PageErrorMiddleware: AsyncMiddleware {
     /// The status and the sentence a reader is shown, in their language (`text`): the catalogue's sentence for the
     /// error, with what it names in brackets.
     static func sentence(_ error: any Error, text: (String, [String: String]) -> String) -> (HTTPStatus, String) {
-        let (status, key, detail): (HTTPStatus, String, String?)
-        if let web = error as? WebError {
-            status = web.status
-            (key, detail) = web.words(text)
-        } else {
-            (status, key, detail) = describe(error)
-        }
+        let (status, key, detail) = words(error, text: text)
         return (status, text(key, [:]) + (detail.map { " (\($0))" } ?? ""))
+    }
+
+    /// The status, the sentence's key, and what it names in the reader's language.
+    static func words(_ error: any Error, text: (String, [String: String]) -> String) -> (HTTPStatus, String, String?) {
+        if let refusal = error as? FormRefusal { return words(refusal.error, text: text) }
+        guard let web = error as? WebError else { return describe(error) }
+        let (key, detail) = web.words(text)
+        return (web.status, key, detail)
     }
 
     /// The status, the string catalogue key, and for a bad request the field it names.
     static func describe(_ error: any Error) -> (HTTPStatus, String, String?) {
+        if let refusal = error as? FormRefusal { return describe(refusal.error) }
         if let web = error as? WebError {
             switch web {
             case .badField(let field, _, _), .missingField(let field): return (web.status, "error.badRequest", field)

@@ -112,14 +112,19 @@ enum EswController {
         }
     }
 
+    /// The case page again, with the form's sentence and what it names.
+    static func refuse(_ request: Request, _ key: String, _ refusal: FormRefusal) async throws -> Response {
+        try await renderCase(
+            request, notice: nil, error: request.text(key) + request.refusalDetail(refusal.error),
+            status: .unprocessableEntity)
+    }
+
     @Sendable static func giveBack(_ request: Request) async throws -> Response {
         let (laestab, id) = try caseTarget(request)
-        let reason = ((try? request.content.get(String.self, at: "reason")) ?? "")
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        guard reason.count <= 1000 else { throw WebError.badField("reason", .missingOrInvalid) }
+        let form = try request.form(EswForms.GiveBack.self)
         return try await step(request, back: nil) {
             try await requireCase(request, id, at: laestab)
-            _ = try await request.context.store.returnEswCase(id, reason: reason, by: request.actor)
+            _ = try await request.context.store.returnEswCase(id, reason: form.reason, by: request.actor)
         }
     }
 
@@ -208,107 +213,89 @@ enum EswController {
 
     @Sendable static func log(_ request: Request) async throws -> Response {
         let (laestab, id) = try caseTarget(request)
-        let form = try request.content.decode([String: String].self)
-        let field = { (name: String) in (form[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
-        let nextOnText = field("next_step_on")
-        guard let kind = EswEntryKind(rawValue: field("kind")), let day = LocalDate(entered: field("on")),
-            day <= request.context.today, !field("with").isEmpty, field("with").count <= 200,
-            !field("outcome").isEmpty, field("outcome").count <= 2000, field("next_step").count <= 500,
-            nextOnText.isEmpty || LocalDate(entered: nextOnText) != nil
-        else {
-            return try await renderCase(
-                request, notice: nil, error: request.text("esw.badEntry"), status: .unprocessableEntity)
+        let form: EswForms.Entry
+        do { form = try request.form(EswForms.Entry.self) } catch let error as FormRefusal {
+            return try await refuse(request, "esw.badEntry", error)
+        }
+        guard form.on <= request.context.today else {
+            return try await refuse(request, "esw.badEntry", FormRefusal(WebError.badField("on", .future)))
         }
         return try await step(request, back: (laestab, id)) {
             try await requireCase(request, id, at: laestab, newWork: true)
             _ = try await request.context.store.logEswEntry(
-                id, kind: kind, on: day, with: field("with"), outcome: field("outcome"),
-                nextStep: field("next_step").isEmpty ? nil : field("next_step"),
-                nextStepOn: LocalDate(entered: nextOnText),
-                by: request.actor)
+                id, kind: form.kind, on: form.on, with: form.with, outcome: form.outcome, nextStep: form.nextStep,
+                nextStepOn: form.nextStepOn, by: request.actor)
         }
     }
 
     @Sendable static func close(_ request: Request) async throws -> Response {
         let (laestab, id) = try caseTarget(request)
-        let form = try request.content.decode([String: String].self)
-        let reason = (form["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let outcome = EswOutcome(rawValue: form["outcome"] ?? ""), reason.count <= 1000 else {
-            return try await renderCase(
-                request, notice: nil, error: request.text("error.badRequest"), status: .unprocessableEntity)
+        let form: EswForms.Close
+        do { form = try request.form(EswForms.Close.self) } catch let error as FormRefusal {
+            return try await refuse(request, "error.badRequest", error)
         }
         return try await step(request, back: (laestab, id)) {
             try await requireCase(request, id, at: laestab)
-            _ = try await request.context.store.closeEswCase(id, outcome: outcome, reason: reason, by: request.actor)
+            _ = try await request.context.store.closeEswCase(
+                id, outcome: form.outcome, reason: form.reason, by: request.actor)
         }
     }
 
     @Sendable static func startPlan(_ request: Request) async throws -> Response {
         let (laestab, id) = try caseTarget(request)
-        let form = try request.content.decode([String: String].self)
-        let field = { (name: String) in (form[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
-        guard let start = LocalDate(entered: field("start")), let target = Int(field("target")),
-            [field("school_actions"), field("family_actions"), field("pupil_actions")].allSatisfy({
-                !$0.isEmpty && $0.count <= 2000
-            })
-        else {
-            return try await renderCase(
-                request, notice: nil, error: request.text("plan.badForm"), status: .unprocessableEntity)
+        let form: EswForms.StartPlan
+        do { form = try request.form(EswForms.StartPlan.self) } catch let error as FormRefusal {
+            return try await refuse(request, "plan.badForm", error)
         }
         return try await step(request, back: (laestab, id)) {
             try await requireCase(request, id, at: laestab, newWork: true)
             _ = try await request.context.store.startImprovementPlan(
-                case: id, start: start, targetPercent: target, schoolActions: field("school_actions"),
-                familyActions: field("family_actions"), pupilActions: field("pupil_actions"), by: request.actor)
+                case: id, start: form.start, targetPercent: form.target, schoolActions: form.schoolActions,
+                familyActions: form.familyActions, pupilActions: form.pupilActions, by: request.actor)
         }
     }
 
     @Sendable static func reviewPlan(_ request: Request) async throws -> Response {
         let (laestab, id) = try caseTarget(request)
-        let form = try request.content.decode([String: String].self)
-        let note = (form["note"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let week = Int(form["week"] ?? ""), note.count <= 2000 else {
-            return try await renderCase(
-                request, notice: nil, error: request.text("error.badRequest"), status: .unprocessableEntity)
+        let form: EswForms.ReviewPlan
+        do { form = try request.form(EswForms.ReviewPlan.self) } catch let error as FormRefusal {
+            return try await refuse(request, "error.badRequest", error)
         }
         return try await step(request, back: (laestab, id)) {
             let plan = try await currentPlan(request, school: laestab, case: id)
             _ = try await request.context.store.reviewImprovementPlan(
-                plan.id, week: week, note: note, today: request.context.today, by: request.actor)
+                plan.id, week: form.week, note: form.note, today: request.context.today, by: request.actor)
         }
     }
 
     @Sendable static func endPlan(_ request: Request) async throws -> Response {
         let (laestab, id) = try caseTarget(request)
-        let form = try request.content.decode([String: String].self)
-        guard let outcome = PlanOutcome(rawValue: form["outcome"] ?? ""),
-            let next = PlanNextStep(rawValue: form["next"] ?? "")
-        else {
-            return try await renderCase(
-                request, notice: nil, error: request.text("error.badRequest"), status: .unprocessableEntity)
+        let form: EswForms.EndPlan
+        do { form = try request.form(EswForms.EndPlan.self) } catch let error as FormRefusal {
+            return try await refuse(request, "error.badRequest", error)
         }
         return try await step(request, back: (laestab, id)) {
             let plan = try await currentPlan(request, school: laestab, case: id)
             _ = try await request.context.store.endImprovementPlan(
-                plan.id, outcome: outcome, next: next, today: request.context.today, by: request.actor)
+                plan.id, outcome: form.outcome, next: form.next, today: request.context.today, by: request.actor)
         }
     }
 
     /// Schedules a panel and sends its invitation to the parents, each in their language.
     @Sendable static func schedulePanel(_ request: Request) async throws -> Response {
         let (laestab, id) = try caseTarget(request)
-        let form = try request.content.decode([String: String].self)
-        let members = (form["members"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let sitting = sitting(form, prefix: "", today: request.context.today), !members.isEmpty,
-            members.count <= 500
-        else {
-            return try await renderCase(
-                request, notice: nil, error: request.text("panel.badForm"), status: .unprocessableEntity)
+        let form: EswForms.SchedulePanel
+        do { form = try request.form(EswForms.SchedulePanel.self) } catch let error as FormRefusal {
+            return try await refuse(request, "panel.badForm", error)
+        }
+        // A panel is scheduled for today or later.
+        guard form.sitting.on >= request.context.today else {
+            return try await refuse(request, "panel.badForm", FormRefusal(WebError.badField("on", .missingOrInvalid)))
         }
         return try await step(request, back: (laestab, id)) {
             try await requireCase(request, id, at: laestab, newWork: true)
             let panel = try await request.context.store.schedulePanel(
-                case: id, sitting: sitting, members: members, by: request.actor)
+                case: id, sitting: form.sitting, members: form.members, by: request.actor)
             try await invite(request, .panelInvitation, to: panel, case: id)
         }
     }
@@ -316,22 +303,21 @@ enum EswController {
     /// Whether the parents came; if not to a first panel, the second invitation goes with its own sitting.
     @Sendable static func panelAttendance(_ request: Request) async throws -> Response {
         let (laestab, id) = try caseTarget(request)
-        let form = try request.content.decode([String: String].self)
-        guard let panelID = request.parameters.get("panel", as: Int.self),
-            let attendance = PanelAttendance(rawValue: form["attendance"] ?? "")
-        else {
-            return try await renderCase(
-                request, notice: nil, error: request.text("error.badRequest"), status: .unprocessableEntity)
+        guard let panelID = request.parameters.get("panel", as: Int.self) else { throw Abort(.notFound) }
+        let form: EswForms.PanelAttendanceForm
+        do { form = try request.form(EswForms.PanelAttendanceForm.self) } catch let error as FormRefusal {
+            return try await refuse(request, "error.badRequest", error)
         }
-        let second = sitting(form, prefix: "second_", today: request.context.today)
+        // A second sitting is for today or later.
+        let second = form.second.flatMap { $0.on >= request.context.today ? $0 : nil }
         return try await step(request, back: (laestab, id)) {
             let store = request.context.store
             guard try await store.requireEswCase(id).school == laestab,
                 try await store.requirePanel(panelID).caseID == id
             else { throw Abort(.notFound) }
             if let next = try await store.recordPanelAttendance(
-                panelID, attendance, second: attendance.cameToPanel ? nil : second, today: request.context.today,
-                by: request.actor)
+                panelID, form.attendance, second: form.attendance.cameToPanel ? nil : second,
+                today: request.context.today, by: request.actor)
             {
                 try await invite(request, .panelSecondInvitation, to: next, case: id)
             }
@@ -340,33 +326,22 @@ enum EswController {
 
     @Sendable static func panelOutcome(_ request: Request) async throws -> Response {
         let (laestab, id) = try caseTarget(request)
-        let outcome = ((try? request.content.get(String.self, at: "outcome")) ?? "")
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let panelID = request.parameters.get("panel", as: Int.self), outcome.count <= 2000 else {
-            return try await renderCase(
-                request, notice: nil, error: request.text("error.badRequest"), status: .unprocessableEntity)
+        guard let panelID = request.parameters.get("panel", as: Int.self) else { throw Abort(.notFound) }
+        let form: EswForms.PanelOutcome
+        do { form = try request.form(EswForms.PanelOutcome.self) } catch let error as FormRefusal {
+            return try await refuse(request, "error.badRequest", error)
         }
         return try await step(request, back: (laestab, id)) {
             let store = request.context.store
             guard try await store.requireEswCase(id).school == laestab,
                 try await store.requirePanel(panelID).caseID == id
             else { throw Abort(.notFound) }
-            try await store.recordPanelOutcome(panelID, outcome: outcome, by: request.actor)
+            try await store.recordPanelOutcome(panelID, outcome: form.outcome, by: request.actor)
         }
     }
 
     /// A panel was recorded but its invitation could not be made (no contact to write to, the pupil has left).
     struct InvitationNotMade: Error {}
-
-    /// A panel's day (not before today when scheduled), time and place from a form, or nil.
-    static func sitting(_ form: [String: String], prefix: String, today: LocalDate) -> PanelSitting? {
-        let field = { (name: String) in (form[prefix + name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
-        guard let on = LocalDate(entered: field("on")), on >= today, TimeOfDay(text: field("time")) != nil,
-            !field("place").isEmpty,
-            field("place").count <= 200
-        else { return nil }
-        return PanelSitting(on: on, time: field("time"), place: field("place"))
-    }
 
     /// The panel's invitation, kept as a letter to the parents in their language.
     static func invite(_ request: Request, _ kind: LetterKind, to panel: AttendancePanel, case id: Int) async throws {
@@ -397,15 +372,13 @@ enum EswController {
     /// A school's referral by hand, from the pupil's page: the school's notes and the concerns it knows of.
     @Sendable static func refer(_ request: Request) async throws -> Response {
         let (laestab, upn) = try await request.pupilOnSchoolRoll()
-        let form = try request.content.decode([String: String].self)
-        let notes = (form["notes"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        let concerns = (form["concerns"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !notes.isEmpty, notes.count <= 2000, concerns.count <= 2000 else {
+        let form: EswForms.Refer
+        do { form = try request.form(EswForms.Refer.self) } catch is FormRefusal {
             throw WebError.refused(.eswNeedNotes)
         }
         _ = try await request.context.store.referToEsw(
-            upn, school: laestab, source: .school, notes: notes, concerns: concerns, on: request.context.today,
-            by: request.actor)
+            upn, school: laestab, source: .school, notes: form.notes, concerns: form.concerns,
+            on: request.context.today, by: request.actor)
         return Page.redirect(SiteURL.pupil(upn, fragment: "esw", query: ["saved": "esw"]))
     }
 
