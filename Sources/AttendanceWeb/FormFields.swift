@@ -28,20 +28,23 @@ struct FormFields {
         return (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// The field exactly as sent, nil when it was not sent (a register keeps what was typed as it was typed).
+    func sent(_ name: String) -> String? { (try? container.decodeIfPresent(String.self, forKey: Key(name))) ?? nil }
+
     /// Whether the field was sent with something in it.
     func has(_ name: String) -> Bool { !raw(name).isEmpty }
 
     /// Free text of at most `limit` characters with no control characters but line breaks and tabs; refused
     /// when empty if `required`.
-    func text(_ name: String, limit: Int, required: Bool = false) throws -> String {
+    func words(_ name: String, limit: Int, required: Bool = false) throws -> String {
         let text = try TextField(name: name, limit: limit).check(raw(name))
         if required && text.isEmpty { throw WebError.badField(name, .missingOrInvalid) }
         return text
     }
 
     /// The same, nil when empty.
-    func optionalText(_ name: String, limit: Int) throws -> String? {
-        let text = try self.text(name, limit: limit)
+    func optionalWords(_ name: String, limit: Int) throws -> String? {
+        let text = try words(name, limit: limit)
         return text.isEmpty ? nil : text
     }
 
@@ -102,10 +105,13 @@ struct FormFields {
 /// A page's form: a struct that reads its fields from `FormFields` in its `init(from:)`.
 protocol Form: Decodable {
     init(_ fields: FormFields) throws
+    /// The catalogue key of each field's label on the page, so a refusal names the field as the reader sees it.
+    static var labels: [String: String] { get }
 }
 
 extension Form {
     init(from decoder: any Decoder) throws { try self.init(FormFields(decoder)) }
+    static var labels: [String: String] { [:] }
 }
 
 /// A field of a form that could not be taken: the `WebError` or `InputError` naming it. A page may catch it to
@@ -121,6 +127,8 @@ extension Request {
     func form<F: Form>(_ type: F.Type) throws -> F {
         do {
             return try content.decode(F.self)
+        } catch WebError.badField(let name, let why, nil) {
+            throw FormRefusal(WebError.badField(name, why, label: F.labels[name]))
         } catch let error as WebError {
             throw FormRefusal(error)
         } catch let error as InputError {

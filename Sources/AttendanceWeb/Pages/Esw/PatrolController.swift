@@ -34,26 +34,27 @@ enum PatrolController {
     }
 
     @Sendable static func log(_ request: Request) async throws -> Response {
-        let form = try request.content.decode([String: String].self)
-        let field = { (name: String) in (form[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
-        let schoolText = field("school")
-        guard let day = LocalDate(entered: field("seen_on")), day <= request.context.today,
-            TimeOfDay(text: field("seen_at")) != nil,
-            [field("place"), field("name"), field("reason"), field("taken_to")].allSatisfy({
-                !$0.isEmpty && $0.count <= 500
-            }), field("school_given").count <= 200, schoolText.isEmpty || LAESTAB(text: schoolText) != nil
-        else {
+        let form: PatrolForm
+        do { form = try request.form(PatrolForm.self) } catch let refusal as FormRefusal {
             return try await render(
-                request, notice: nil, error: request.text("patrol.badForm"), status: .unprocessableEntity)
+                request, notice: nil, error: request.text("patrol.badForm") + request.refusalDetail(refusal),
+                status: .unprocessableEntity)
         }
-        let school = LAESTAB(text: schoolText)
-        var given = field("school_given")
-        if given.isEmpty, let school { given = try await request.context.store.school(school)?.school.name ?? "" }
+        guard form.seenOn <= request.context.today else {
+            return try await render(
+                request, notice: nil,
+                error: request.text("patrol.badForm") + request.refusalDetail(WebError.badField("seen_on", .future)),
+                status: .unprocessableEntity)
+        }
+        var given = form.schoolGiven
+        if given.isEmpty, let school = form.school {
+            given = try await request.context.store.school(school)?.school.name ?? ""
+        }
         _ = try await request.context.store.logPatrolEntry(
             PatrolSighting(
-                seenOn: day, seenAt: field("seen_at"), place: field("place"), nameGiven: field("name"),
-                schoolGiven: given, school: school, reasonGiven: field("reason"),
-                accompanied: form["accompanied"] == "yes", takenTo: field("taken_to")), by: request.actor)
+                seenOn: form.seenOn, seenAt: form.seenAt, place: form.place, nameGiven: form.name,
+                schoolGiven: given, school: form.school, reasonGiven: form.reason, accompanied: form.accompanied,
+                takenTo: form.takenTo), by: request.actor)
         return Page.redirect(SiteURL.patrols.path(query: ["saved": "1"]))
     }
 }

@@ -36,26 +36,24 @@ enum RollController {
 
     @Sendable static func takeOff(_ request: Request) async throws -> Response {
         let (laestab, upn) = try request.schoolAndPupil()
-        let form = try request.content.decode([String: String].self)
-        let newSchoolText = (form["new_laestab"] ?? "").trimmingCharacters(in: .whitespaces)
-        guard let day = LocalDate(entered: form["day"] ?? ""), day <= request.context.today.adding(days: 28),
-            newSchoolText.isEmpty || LAESTAB(text: newSchoolText) != nil
-        else { throw WebError.refused(.rollBadForm) }
+        let form: RollForms.TakeOff
+        do { form = try request.form(RollForms.TakeOff.self) } catch is FormRefusal {
+            throw WebError.refused(.rollBadForm)
+        }
+        guard form.day <= request.context.today.adding(days: 28) else { throw WebError.refused(.rollBadForm) }
         try await request.context.store.removeFromRoll(
-            upn, school: laestab, on: day, ground: RemovalGround(rawValue: form["ground"] ?? ""),
-            newSchool: LAESTAB(text: newSchoolText), by: request.actor)
+            upn, school: laestab, on: form.day, ground: form.ground, newSchool: form.newSchool, by: request.actor)
         return Page.redirect(SiteURL.pupil(upn, fragment: "roll", query: ["roll": "removed"]))
     }
 
     @Sendable static func refer(_ request: Request) async throws -> Response {
         let (laestab, upn) = try await request.pupilOnSchoolRoll()
-        let reason = ((try? request.content.get(String.self, at: "reason")) ?? "")
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reason.isEmpty, reason.count <= 2000 else {
+        let form: RollForms.Refer
+        do { form = try request.form(RollForms.Refer.self) } catch is FormRefusal {
             throw WebError.refused(.cmeNeedReason)
         }
         _ = try await request.context.store.referMissingEducation(
-            upn, school: laestab, reason: reason, on: request.context.today, by: request.actor)
+            upn, school: laestab, reason: form.reason, on: request.context.today, by: request.actor)
         return Page.redirect(SiteURL.pupil(upn, fragment: "roll", query: ["roll": "referred"]))
     }
 
@@ -105,25 +103,21 @@ enum RollController {
 
     @Sendable static func enquiry(_ request: Request) async throws -> Response {
         guard let id = request.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
-        let form = try request.content.decode([String: String].self)
-        let field = { (name: String) in (form[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
-        guard let day = LocalDate(entered: field("on")), day <= request.context.today,
-            [field("check"), field("with"), field("result")].allSatisfy({ !$0.isEmpty && $0.count <= 1000 })
-        else { throw WebError.refused(.cmeBadEnquiry) }
+        let form: RollForms.Enquiry
+        do { form = try request.form(RollForms.Enquiry.self) } catch is FormRefusal {
+            throw WebError.refused(.cmeBadEnquiry)
+        }
+        guard form.on <= request.context.today else { throw WebError.refused(.cmeBadEnquiry) }
         try await request.context.store.logMissingEducationEnquiry(
-            id, on: day, check: field("check"), with: field("with"), result: field("result"), by: request.actor)
+            id, on: form.on, check: form.check, with: form.with, result: form.result, by: request.actor)
         return Page.redirect(SiteURL.missingEducation.path(query: ["saved": "1"]))
     }
 
     @Sendable static func outcome(_ request: Request) async throws -> Response {
         guard let id = request.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
-        let form = try request.content.decode([String: String].self)
-        let schoolText = (form["laestab"] ?? "").trimmingCharacters(in: .whitespaces)
-        guard let outcome = MissingEducationOutcome(rawValue: form["outcome"] ?? ""),
-            schoolText.isEmpty || LAESTAB(text: schoolText) != nil
-        else { throw WebError.badField("outcome", .missingOrInvalid) }
+        let form = try request.form(RollForms.Outcome.self)
         try await request.context.store.completeMissingEducation(
-            id, outcome: outcome, school: LAESTAB(text: schoolText), on: request.context.today, by: request.actor)
+            id, outcome: form.outcome, school: form.school, on: request.context.today, by: request.actor)
         return Page.redirect(SiteURL.missingEducation.path(query: ["saved": "1"]))
     }
 }

@@ -63,17 +63,20 @@ enum SchoolVisitController {
 
     @Sendable static func record(_ request: Request) async throws -> Response {
         let laestab = try schoolTarget(request)
-        let form = try request.content.decode([String: String].self)
-        let field = { (name: String) in (form[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
-        guard let day = LocalDate(entered: field("on")), day <= request.context.today,
-            day >= request.context.today.academicYear.firstDay, !field("met_with").isEmpty,
-            field("met_with").count <= 200, field("notes").count <= 4000
-        else {
+        let form: SchoolVisitForm
+        do {
+            form = try request.form(SchoolVisitForm.self)
+            // A visit this school year, up to today.
+            guard form.on <= request.context.today, form.on >= request.context.today.academicYear.firstDay else {
+                throw FormRefusal(WebError.badField("on", .missingOrInvalid))
+            }
+        } catch let refusal as FormRefusal {
             return try await render(
-                request, notice: nil, error: request.text("visit.badForm"), status: .unprocessableEntity)
+                request, notice: nil, error: request.text("visit.badForm") + request.refusalDetail(refusal),
+                status: .unprocessableEntity)
         }
         _ = try await request.context.store.recordSchoolVisit(
-            laestab, on: day, metWith: field("met_with"), notes: field("notes"), by: request.actor)
+            laestab, on: form.on, metWith: form.metWith, notes: form.notes, by: request.actor)
         return Page.redirect(SiteURL.school(.schoolVisits, laestab, query: ["saved": "1"]))
     }
 

@@ -49,34 +49,16 @@ enum UsersController {
         return try Page.render(page, request: request, status: status)
     }
 
-    /// The role a form gives: its role, school, years, forms or child, checked; or the sentence saying what is
-    /// wrong, naming the field.
-    static func grant(from form: [String: String], _ request: Request) throws -> RoleGrant {
-        func field(_ name: String) -> String { (form[name] ?? "").trimmingCharacters(in: .whitespaces) }
-        func list(_ name: String) -> [String] {
-            field(name).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        }
-        guard let role = Role(rawValue: field("role")) else {
-            throw WebError.badField("role", .missingOrInvalid, label: "users.role")
-        }
-        var school: LAESTAB?
-        if !field("school").isEmpty {
-            guard let laestab = LAESTAB(text: field("school")) else {
-                throw WebError.badField("school", .notRecognised(field("school")), label: "users.school")
-            }
-            school = laestab
-        }
-        var child: UPN?
-        if !field("child").isEmpty {
-            guard let upn = try? UPN(field("child")) else {
-                throw WebError.badField("child", .notRecognised(field("child")), label: "users.child")
-            }
-            child = upn
+    /// The role a form gives (`GrantForm`), checked against what the person giving it may give.
+    static func grant(from form: GrantForm, _ request: Request) throws -> RoleGrant {
+        let (role, school, child) = (form.role, form.school, form.child)
+        func list(_ text: String) -> [String] {
+            text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
         let grant = RoleGrant(
             role: role, school: role.needsSchool ? school : nil,
-            yearGroups: role == .headOfYear ? list("years") : [],
-            registrationGroups: role == .formTutor ? list("groups") : [], child: role == .parent ? child : nil)
+            yearGroups: role == .headOfYear ? list(form.years) : [],
+            registrationGroups: role == .formTutor ? list(form.groups) : [], child: role == .parent ? child : nil)
         guard AccessPolicy.mayGrant(try request.signedIn.grants, grant) else { throw Abort(.forbidden) }
         do { try grant.validate() } catch { throw StoreError.badGrant(error) }
         return grant
@@ -111,14 +93,13 @@ enum UsersController {
 
     /// Adds a user with a role and a temporary password, shown once, which they change when they first sign in.
     @Sendable static func create(_ request: Request) async throws -> Response {
-        let form = try request.content.decode([String: String].self)
-        let email = (form["email"] ?? "").trimmingCharacters(in: .whitespaces)
-        let name = (form["name"] ?? "").trimmingCharacters(in: .whitespaces)
+        let form = try request.form(NewUserForm.self)
+        let (email, name) = (form.email, form.name)
         return try await change(request, typed: (email, name)) {
             guard !name.isEmpty, name.count <= 100 else {
                 throw WebError.badField("name", .missingOrInvalid, label: "users.displayName")
             }
-            let grant = try grant(from: form, request)
+            let grant = try grant(from: try form.grant(), request)
             if let school = grant.school { _ = try await request.context.store.requireSchool(school) }
             let password = Secrets.temporaryPassword()
             try await request.context.store.createUser(
@@ -131,9 +112,9 @@ enum UsersController {
     /// Gives a user another role.
     @Sendable static func addRole(_ request: Request) async throws -> Response {
         let user = try await managed(request)
-        let form = try request.content.decode([String: String].self)
+        let form = try request.form(GrantFormSent.self)
         return try await change(request) {
-            let grant = try grant(from: form, request)
+            let grant = try grant(from: try form.grant(), request)
             if let school = grant.school { _ = try await request.context.store.requireSchool(school) }
             try await request.context.store.addGrant(grant, toUser: user.email, by: request.actor)
             return request.text("users.roleAdded", ["email": user.email])
@@ -143,12 +124,12 @@ enum UsersController {
     /// Takes a role away from a user (never their last: deactivating the account is the way to end it).
     @Sendable static func removeRole(_ request: Request) async throws -> Response {
         let user = try await managed(request)
-        let form = try request.content.decode([String: String].self)
+        let form = try request.form(GrantNamed.self)
         let principal = try request.signedIn
         guard
             let grant = user.grants.first(where: {
-                $0.role.rawValue == form["role"] && ($0.school?.description ?? "") == (form["school"] ?? "")
-                    && ($0.child?.value ?? "") == (form["child"] ?? "")
+                $0.role.rawValue == form.role && ($0.school?.description ?? "") == form.school
+                    && ($0.child?.value ?? "") == form.child
             })
         else { throw Abort(.notFound) }
         guard AccessPolicy.mayGrant(principal.grants, grant) else { throw Abort(.forbidden) }
@@ -226,5 +207,77 @@ enum UsersController {
             by: request.actor)
         return try await render(
             request, notice: request.text("users.newPassword", ["email": user.email, "password": password]))
+    }
+}
+
+/// A role as the users page's forms give it: its role, and the school, years, forms or child it is for. Read
+/// when the form is used (`GrantFormSent.grant()`), so a refusal is said on the page with what was typed.
+struct GrantForm {
+    let role: Role
+    let school: LAESTAB?
+    let child: UPN?
+    let years: String
+    let groups: String
+
+    init(_ fields: FormFields) throws {
+        guard let role = Role(rawValue: fields.raw("role")) else {
+            throw WebError.badField("role", .missingOrInvalid, label: "users.role")
+        }
+        self.role = role
+        let schoolText = fields.raw("school")
+        if schoolText.isEmpty {
+            school = nil
+        } else {
+            guard let laestab = LAESTAB(text: schoolText) else {
+                throw WebError.badField("school", .notRecognised(schoolText), label: "users.school")
+            }
+            school = laestab
+        }
+        let childText = fields.raw("child")
+        if childText.isEmpty {
+            child = nil
+        } else {
+            guard let upn = try? UPN(childText) else {
+                throw WebError.badField("child", .notRecognised(childText), label: "users.child")
+            }
+            child = upn
+        }
+        years = fields.raw("years")
+        groups = fields.raw("groups")
+    }
+}
+
+/// A form that gives a role: the fields as sent, read into a `GrantForm` when the page is ready to say a refusal.
+struct GrantFormSent: Form {
+    let fields: FormFields
+    init(_ fields: FormFields) throws { self.fields = fields }
+    func grant() throws -> GrantForm { try GrantForm(fields) }
+}
+
+/// A new user: their email and name as typed, and their first role.
+struct NewUserForm: Form {
+    let email: String
+    let name: String
+    let fields: FormFields
+
+    init(_ fields: FormFields) throws {
+        email = fields.raw("email")
+        name = fields.raw("name")
+        self.fields = fields
+    }
+
+    func grant() throws -> GrantForm { try GrantForm(fields) }
+}
+
+/// A role named for removal, as the user's page lists it.
+struct GrantNamed: Form {
+    let role: String
+    let school: String
+    let child: String
+
+    init(_ fields: FormFields) throws {
+        role = fields.sent("role") ?? ""
+        school = fields.sent("school") ?? ""
+        child = fields.sent("child") ?? ""
     }
 }

@@ -66,14 +66,7 @@ enum FamilyController {
         guard request.pupilView(placement) == .parent,
             try await ownContact(principal, of: placement.upn, store: request.context.store) != nil
         else { throw Abort(.forbidden) }
-        let form = try request.content.decode([String: String].self)
-        func value(_ name: String) -> String? {
-            let text = (form[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            return text.isEmpty ? nil : text
-        }
-        let details = ContactDetails(
-            phone: value("phone"), mobile: value("mobile"), email: value("email"), address: value("address"),
-            language: LanguagePreference(rawValue: form["language"] ?? "") ?? .both)
+        let details = try request.form(ContactDetailsForm.self).details
         if let field = details.problem {
             return try await PupilController.render(
                 request,
@@ -92,11 +85,7 @@ enum FamilyController {
     /// says what was wrong with the day, at the top of the page, and keeps what the parent typed.
     @Sendable static func reportAbsence(_ request: Request) async throws -> Response {
         guard case .pupil(let placement) = request.target else { throw Abort(.notFound) }
-        let form = try request.content.decode([String: String].self)
-        let field = { (name: String) in (form[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
-        let typed = PupilPage.Family.Typed(
-            day: field("day"), otherDay: field("from"), to: field("to"), part: field("part"),
-            reason: field("reason"), note: String((form["note"] ?? "").prefix(1000)))
+        let typed = try request.form(PupilPage.Family.Typed.self)
         func refuse(_ message: String) async throws -> Response {
             try await PupilController.render(
                 request, familyError: message, familyTyped: typed, status: .unprocessableEntity)
@@ -106,7 +95,7 @@ enum FamilyController {
         guard let from, let to, let dates = DateRange(from, to),
             let part = AbsenceReport.Part(rawValue: typed.part),
             let reason = AbsenceReport.Reason(rawValue: typed.reason),
-            let note = try? Fields.absenceNote.check(form["note"] ?? "")
+            let note = try? Fields.absenceNote.check(typed.noteAsSent)
         else { return try await refuse(request.text("error.badReport")) }
         do {
             _ = try await request.context.store.reportAbsence(
@@ -144,10 +133,7 @@ enum FamilyController {
 
     @Sendable static func ask(_ request: Request) async throws -> Response {
         guard case .pupil(let placement) = request.target else { throw Abort(.notFound) }
-        let form = try request.content.decode([String: String].self)
-        let typed = AskLeavePage.Typed(
-            from: form["from"] ?? "", to: form["to"] ?? "", reason: form["reason"] ?? "",
-            category: form["category"] ?? "", details: form["details"] ?? "", siblings: form["siblings"] ?? "")
+        let typed = try request.form(AskLeavePage.Typed.self)
         func refuse(_ key: String) async throws -> Response {
             try await renderAsk(request, typed: typed, error: request.text(key), status: .unprocessableEntity)
         }
@@ -197,5 +183,18 @@ enum FamilyController {
         case .none, .formerSchools: throw Abort(.forbidden)
         }
         return Response.letterDocument(letter.html ?? "")
+    }
+}
+
+/// A parent's own contact details as the form gives them: each empty field is nil, the language "both" unless
+/// chosen; `ContactDetails.problem` judges them.
+struct ContactDetailsForm: Form {
+    let details: ContactDetails
+
+    init(_ fields: FormFields) throws {
+        func value(_ name: String) -> String? { fields.has(name) ? fields.raw(name) : nil }
+        details = ContactDetails(
+            phone: value("phone"), mobile: value("mobile"), email: value("email"), address: value("address"),
+            language: LanguagePreference(rawValue: fields.sent("language") ?? "") ?? .both)
     }
 }

@@ -96,13 +96,29 @@ extension PupilPage {
         }
 
         /// What a parent typed into the report form, kept when it is refused.
-        struct Typed: Sendable {
+        /// What the parent typed, kept to show again when a report is refused (the form as sent: `Form`).
+        struct Typed: Sendable, Form {
             var day = ""
             var otherDay = ""
             var to = ""
             var part = AbsenceReport.Part.whole.rawValue
             var reason = AbsenceReport.Reason.illness.rawValue
             var note = ""
+
+            init() {}
+
+            init(_ fields: FormFields) throws {
+                day = fields.raw("day")
+                otherDay = fields.raw("from")
+                to = fields.raw("to")
+                part = fields.raw("part")
+                reason = fields.raw("reason")
+                note = String((fields.sent("note") ?? "").prefix(1000))
+                noteAsSent = fields.sent("note") ?? ""
+            }
+
+            /// The note in full, for its one check (`Fields.absenceNote`).
+            var noteAsSent = ""
         }
 
         static func make(
@@ -231,13 +247,31 @@ struct AskLeavePage: PageModel {
     let details: String
     let siblings: String
 
-    struct Typed: Sendable {
+    /// What the parent typed, kept to show again when a request is refused (the form as sent: `Form`).
+    struct Typed: Sendable, Form {
         var from = ""
         var to = ""
         var reason = ""
         var category = ""
         var details = ""
         var siblings = ""
+
+        init(
+            from: String = "", to: String = "", reason: String = "", category: String = "", details: String = "",
+            siblings: String = ""
+        ) {
+            (self.from, self.to, self.reason, self.category) = (from, to, reason, category)
+            (self.details, self.siblings) = (details, siblings)
+        }
+
+        init(_ fields: FormFields) throws {
+            from = fields.sent("from") ?? ""
+            to = fields.sent("to") ?? ""
+            reason = fields.sent("reason") ?? ""
+            category = fields.sent("category") ?? ""
+            details = fields.sent("details") ?? ""
+            siblings = fields.sent("siblings") ?? ""
+        }
     }
 
     static func make(

@@ -60,27 +60,21 @@ enum LeaveController {
         guard case .school(let laestab) = request.target,
             let id = request.parameters.get("id").flatMap({ Int($0) })
         else { throw Abort(.notFound) }
-        let form = try request.content.decode([String: String].self)
+        let form = try request.form(LeaveDecisionForm.self)
         func refuse(_ key: String) async throws -> Response {
             try await render(request, notice: nil, error: request.text(key), status: .unprocessableEntity)
         }
-        guard let kind = LeaveDecision.Kind(rawValue: form["decision"] ?? "") else {
-            return try await refuse("error.badRequest")
-        }
+        guard let kind = form.kind, form.categoryIsKnown else { return try await refuse("error.badRequest") }
         var agreed: DateRange?
         if kind == .agreed {
-            guard let from = LocalDate(entered: form["from"] ?? ""), let to = LocalDate(entered: form["to"] ?? ""),
-                let range = DateRange(from, to)
-            else { return try await refuse("error.leave.outsideRequest") }
+            guard let range = form.agreed else { return try await refuse("error.leave.outsideRequest") }
             agreed = range
         }
-        let categoryText = form["exceptional_category"] ?? ""
-        let category = ExceptionalCategory(rawValue: categoryText)
-        guard categoryText.isEmpty || category != nil else { return try await refuse("error.badRequest") }
+        let category = form.category
         let letter: LeaveDecisions.Letter
         do {
             letter = try await LeaveDecisions.decide(
-                request, id: id, school: laestab, kind: kind, agreed: agreed, reason: form["reason"] ?? "",
+                request, id: id, school: laestab, kind: kind, agreed: agreed, reason: form.reason,
                 category: category
             ).letter
         } catch StoreError.leave(let problem) {
@@ -150,5 +144,27 @@ enum LeaveDecisions {
             request.logger.error("a leave decision's letter was not made: \(String(reflecting: type(of: error)))")
             return (decided, .notMade)
         }
+    }
+}
+
+/// The head's decision on a leave request as the queue's form gives it: the decision, the days agreed (read only
+/// for an agreement), the reason as typed (the rules judge it) and the exceptional category, if one was chosen.
+struct LeaveDecisionForm: Form {
+    let kind: LeaveDecision.Kind?
+    let agreed: DateRange?
+    let reason: String
+    let category: ExceptionalCategory?
+    /// False when a category was sent that is none of the known ones.
+    let categoryIsKnown: Bool
+
+    init(_ fields: FormFields) throws {
+        kind = LeaveDecision.Kind(rawValue: fields.sent("decision") ?? "")
+        let from = (try? fields.optionalDate("from")) ?? nil
+        let to = (try? fields.optionalDate("to")) ?? nil
+        agreed = from.flatMap { from in to.flatMap { DateRange(from, $0) } }
+        reason = fields.sent("reason") ?? ""
+        let categoryText = fields.sent("exceptional_category") ?? ""
+        category = ExceptionalCategory(rawValue: categoryText)
+        categoryIsKnown = categoryText.isEmpty || category != nil
     }
 }

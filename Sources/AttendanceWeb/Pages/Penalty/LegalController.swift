@@ -36,21 +36,14 @@ enum LegalController {
             request: request, status: status)
     }
 
-    static func form(_ request: Request) throws -> (day: LocalDate, detail: String, fields: [String: String]) {
-        let fields = try request.content.decode([String: String].self)
-        let detail = (fields["detail"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let day = LocalDate(entered: fields["day"] ?? ""), detail.count <= 500 else {
-            throw WebError.refused(.legalBadDay)
-        }
-        return (day, detail, fields)
+    static func form(_ request: Request) throws -> LegalForm {
+        do { return try request.form(LegalForm.self) } catch is FormRefusal { throw WebError.refused(.legalBadDay) }
     }
 
     @Sendable static func open(_ request: Request) async throws -> Response {
-        let (day, detail, fields) = try form(request)
-        let parts = (fields["case"] ?? "").split(separator: "/")
-        guard let kind = LegalKind(rawValue: fields["kind"] ?? ""), parts.count == 2,
-            let origin = LegalOrigin(rawValue: String(parts[0])), let id = Int(parts[1])
-        else { throw WebError.refused(.legalWrongOrigin) }
+        let form = try form(request)
+        let (day, detail) = (form.day, form.detail)
+        guard let kind = form.kind, let (origin, id) = form.origin else { throw WebError.refused(.legalWrongOrigin) }
         return try await step(request) {
             _ = try await request.context.store.openLegalProceeding(
                 kind, origin: origin, originID: id, on: day, detail: detail, today: request.context.today,
@@ -60,8 +53,9 @@ enum LegalController {
 
     @Sendable static func record(_ request: Request) async throws -> Response {
         guard let id = request.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
-        let (day, detail, fields) = try form(request)
-        guard let next = LegalStep(rawValue: fields["step"] ?? "") else {
+        let form = try form(request)
+        let (day, detail) = (form.day, form.detail)
+        guard let next = form.step else {
             throw WebError.refused(.legalOutOfOrder)
         }
         return try await step(request) {
@@ -80,5 +74,28 @@ enum LegalController {
             return try await render(request, notice: nil, error: request.text(key), status: status)
         }
         return Page.redirect(SiteURL.legal.path(query: ["saved": "1"]))
+    }
+}
+
+/// A step of a prosecution or an order as the legal page's forms give it: its day and a note (both forms), and
+/// for a new proceeding its kind and the case it follows ("penalty/12"), for a step which step.
+struct LegalForm: Form {
+    let day: LocalDate
+    let detail: String
+    let kind: LegalKind?
+    let origin: (LegalOrigin, Int)?
+    let step: LegalStep?
+
+    init(_ fields: FormFields) throws {
+        day = try fields.date("day")
+        detail = try fields.words("detail", limit: 500)
+        kind = LegalKind(rawValue: fields.raw("kind"))
+        let parts = fields.raw("case").split(separator: "/")
+        if parts.count == 2, let origin = LegalOrigin(rawValue: String(parts[0])), let id = Int(parts[1]) {
+            self.origin = (origin, id)
+        } else {
+            origin = nil
+        }
+        step = LegalStep(rawValue: fields.raw("step"))
     }
 }

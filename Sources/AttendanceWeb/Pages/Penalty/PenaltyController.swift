@@ -53,13 +53,13 @@ enum PenaltyController {
         guard case .school(let laestab) = request.target, let id = request.parameters.get("id", as: Int.self) else {
             throw Abort(.notFound)
         }
-        let form = try request.content.decode([String: String].self)
-        let engagement = (form["engagement"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        let equality = (form["equality"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !engagement.isEmpty, !equality.isEmpty, engagement.count <= 2000, equality.count <= 2000 else {
+        let form: PenaltyForms.Request
+        do { form = try request.form(PenaltyForms.Request.self) } catch let refusal as FormRefusal {
             return try await renderSchool(
-                request, notice: nil, error: request.text("penalty.needNotes"), status: .unprocessableEntity)
+                request, notice: nil, error: request.text("penalty.needNotes") + request.refusalDetail(refusal),
+                status: .unprocessableEntity)
         }
+        let (engagement, equality) = (form.engagement, form.equality)
         return try await step(request, back: .school(laestab)) {
             _ = try await request.context.store.requestPenalty(
                 id, school: laestab, engagement: engagement, equality: equality, today: request.context.today,
@@ -215,29 +215,34 @@ enum PenaltyController {
 
     @Sendable static func decide(_ request: Request) async throws -> Response {
         guard let id = request.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
-        let form = try request.content.decode([String: String].self)
-        guard let choice = form["decision"], ["approve", "decline"].contains(choice) else {
+        let form: PenaltyForms.Decision
+        do { form = try request.form(PenaltyForms.Decision.self) } catch let refusal as FormRefusal {
             return try await renderQueue(
-                request, notice: nil, error: request.text("error.badRequest"), status: .unprocessableEntity)
+                request, notice: nil, error: request.text("error.badRequest") + request.refusalDetail(refusal),
+                status: .unprocessableEntity)
         }
-        let reason = (form["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         return try await step(request, back: nil) {
             _ = try await request.context.store.decidePenalty(
-                id, approve: choice == "approve", reason: reason, today: request.context.today,
+                id, approve: form.approve, reason: form.reason, today: request.context.today,
                 policy: request.context.policy, by: request.actor)
         }
     }
 
     @Sendable static func issue(_ request: Request) async throws -> Response {
         guard let id = request.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
-        let form = try request.content.decode([String: String].self)
-        // A notice is served on the day it is recorded or before, never ahead.
-        guard let method = ServiceMethod(rawValue: form["method"] ?? ""),
-            let issuedOn = LocalDate(entered: form["issued_on"] ?? ""), issuedOn <= request.context.today
-        else {
+        let form: PenaltyForms.Issue
+        do {
+            form = try request.form(PenaltyForms.Issue.self)
+            // A notice is served on the day it is recorded or before, never ahead.
+            guard form.issuedOn <= request.context.today else {
+                throw FormRefusal(WebError.badField("issued_on", .future))
+            }
+        } catch let refusal as FormRefusal {
             return try await renderQueue(
-                request, notice: nil, error: request.text("error.badRequest"), status: .unprocessableEntity)
+                request, notice: nil, error: request.text("error.badRequest") + request.refusalDetail(refusal),
+                status: .unprocessableEntity)
         }
+        let (method, issuedOn) = (form.method, form.issuedOn)
         var issued: PenaltyCase?
         let answer = try await step(request, back: nil) {
             issued = try await request.context.store.issuePenaltyNotices(
@@ -284,18 +289,16 @@ enum PenaltyController {
 
     @Sendable static func pay(_ request: Request) async throws -> Response {
         guard let id = request.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
-        let form = try request.content.decode([String: String].self)
-        let reference = (form["reference"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        // "60", "60.00" or "£60", as a person types it.
-        let typed = (form["amount"] ?? "").replacingOccurrences(of: "£", with: "").trimmingCharacters(in: .whitespaces)
-        guard let pounds = Decimal(string: typed), pounds >= 0, pounds <= 10_000,
-            let paidOn = LocalDate(entered: form["paid_on"] ?? ""), paidOn <= request.context.today,
-            !reference.isEmpty, reference.count <= 100
-        else {
+        let form: PenaltyForms.Payment
+        do {
+            form = try request.form(PenaltyForms.Payment.self)
+            guard form.paidOn <= request.context.today else { throw FormRefusal(WebError.badField("paid_on", .future)) }
+        } catch let refusal as FormRefusal {
             return try await renderQueue(
-                request, notice: nil, error: request.text("penalty.badPayment"), status: .unprocessableEntity)
+                request, notice: nil, error: request.text("penalty.badPayment") + request.refusalDetail(refusal),
+                status: .unprocessableEntity)
         }
-        let pence = NSDecimalNumber(decimal: pounds * 100).intValue
+        let (pence, paidOn, reference) = (form.pence, form.paidOn, form.reference)
         return try await step(request, back: nil) {
             try await request.context.store.recordPenaltyPayment(
                 notice: id, pence: pence, paidOn: paidOn, reference: reference, policy: request.context.policy,

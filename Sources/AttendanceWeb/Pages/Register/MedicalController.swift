@@ -74,44 +74,34 @@ enum MedicalController {
 
     @Sendable static func refer(_ request: Request) async throws -> Response {
         let (laestab, upn) = try await request.pupilOnSchoolRoll()
-        let reason = ((try? request.content.get(String.self, at: "reason")) ?? "")
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reason.isEmpty, reason.count <= 2000 else {
+        let form: MedicalForms.Refer
+        do { form = try request.form(MedicalForms.Refer.self) } catch is FormRefusal {
             throw WebError.refused(.medicalNeedReason)
         }
         _ = try await request.context.store.referToPaediatrician(
-            upn, school: laestab, reason: reason, today: request.context.today,
+            upn, school: laestab, reason: form.reason, today: request.context.today,
             sharePercent: request.context.policy.casework.paediatricReferralPercent, by: request.actor)
         return Page.redirect(SiteURL.pupil(upn, fragment: "medical", query: ["medical": "saved"]))
     }
 
     @Sendable static func outcome(_ request: Request) async throws -> Response {
         let referral = try await target(request)
-        let form = try request.content.decode([String: String].self)
-        let note = (form["note"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let outcome = PaediatricOutcome(rawValue: form["outcome"] ?? ""),
-            let day = LocalDate(entered: form["on"] ?? ""), note.count <= 2000
-        else {
-            let field =
-                PaediatricOutcome(rawValue: form["outcome"] ?? "") == nil
-                ? "outcome" : note.count > 2000 ? "note" : "on"
-            throw WebError.badField(field, field == "on" ? .notADate(form["on"] ?? "") : .missingOrInvalid)
-        }
+        let form = try request.form(MedicalForms.Outcome.self)
         _ = try await request.context.store.recordPaediatricOutcome(
-            referral.id, outcome: outcome, note: note, on: day, today: request.context.today, by: request.actor)
+            referral.id, outcome: form.outcome, note: form.note, on: form.on, today: request.context.today,
+            by: request.actor)
         return Page.redirect(SiteURL.pupil(referral.upn, fragment: "medical", query: ["medical": "saved"]))
     }
 
     @Sendable static func plan(_ request: Request) async throws -> Response {
         let referral = try await target(request)
-        let form = try request.content.decode([String: String].self)
-        let field = { (name: String) in (form[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
-        guard let starts = LocalDate(entered: field("starts_on")), let review = LocalDate(entered: field("review_on")),
-            field("arrangements").count <= 2000, field("agreed_with").count <= 500
-        else { throw WebError.refused(.medicalBadPlan) }
+        let form: MedicalForms.Plan
+        do { form = try request.form(MedicalForms.Plan.self) } catch is FormRefusal {
+            throw WebError.refused(.medicalBadPlan)
+        }
         _ = try await request.context.store.recordReintegrationPlan(
-            referral: referral.id, startsOn: starts, reviewOn: review, arrangements: field("arrangements"),
-            agreedWith: field("agreed_with"), by: request.actor)
+            referral: referral.id, startsOn: form.startsOn, reviewOn: form.reviewOn, arrangements: form.arrangements,
+            agreedWith: form.agreedWith, by: request.actor)
         return Page.redirect(SiteURL.pupil(referral.upn, fragment: "medical", query: ["medical": "saved"]))
     }
 

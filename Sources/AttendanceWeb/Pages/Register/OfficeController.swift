@@ -163,37 +163,28 @@ enum OfficeController {
 
     @Sendable static func logContact(_ request: Request) async throws -> Response {
         guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
-        let form = try request.content.decode([String: String].self)
-        guard let upn = form["upn"].flatMap({ try? UPN($0) }),
-            let method = form["method"].flatMap(ContactAttempt.Method.init(rawValue:)),
-            let outcome = form["outcome"].flatMap(ContactAttempt.Outcome.init(rawValue:)),
-            let typedContact = form["contact"], !typedContact.isEmpty
-        else {
-            let missing = ["upn", "method", "contact", "outcome"].first { (form[$0] ?? "").isEmpty } ?? "method"
-            throw WebError.missingField(missing)
-        }
-        let contact = try Fields.contactName.check(typedContact)
+        let form = try request.form(ContactForm.self)
         let store = request.context.store
         let school = try await store.requireSchool(laestab)
         // Only the school the pupil is on the roll of chases their absence.
-        guard let pupil = try await store.pupil(upn), request.mayWorkOn(pupil, at: laestab) else {
+        guard let pupil = try await store.pupil(form.upn), request.mayWorkOn(pupil, at: laestab) else {
             throw Abort(.forbidden)
         }
-        let dateText = request.query[String.self, at: "date"] ?? form["date"] ?? ""
-        guard let date = dateText.isEmpty ? request.context.today : LocalDate(entered: dateText) else {
-            throw WebError.badField("date", .notADate(dateText))
+        // The day the office page is showing, else the form's, else today.
+        var date = form.date ?? request.context.today
+        if let asked = request.query[String.self, at: "date"], !asked.isEmpty {
+            guard let day = LocalDate(entered: asked) else { throw WebError.badField("date", .notADate(asked)) }
+            date = day
         }
         guard date <= request.context.today else {
             throw WebError.badField("date", .future)
         }
-        let code = form["code"].flatMap { $0.isEmpty ? nil : $0 }
-        if let code, store.codes[code] == nil {
+        if let code = form.code, store.codes[code] == nil {
             throw WebError.badField("code", .unknownCode(code))
         }
-        let notes = try form["notes"].map { try Fields.contactNotes.check($0) }
         try await store.logContactAttempt(
-            upn: upn, school: school.school.laestab, date: date, method: method, contactName: contact, outcome: outcome,
-            notes: notes, proposedCode: code, by: request.actor)
+            upn: form.upn, school: school.school.laestab, date: date, method: form.method, contactName: form.contact,
+            outcome: form.outcome, notes: form.notes, proposedCode: form.code, by: request.actor)
         return Page.redirect(SiteURL.school(.office, laestab, query: ["date": date.iso, "logged": "1"]))
     }
 
@@ -246,11 +237,11 @@ enum OfficeController {
     @Sendable static func recordArrival(_ request: Request) async throws -> Response {
         guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
         let store = request.context.store
-        let form = try request.content.decode([String: String].self)
-        let pupilText = (form["pupil"] ?? form["upn"] ?? "").trimmingCharacters(in: .whitespaces)
-        let arrivalText = (form["arrival"] ?? "").trimmingCharacters(in: .whitespaces)
+        let form = try request.form(LateArrivalForm.self)
+        let pupilText = form.pupil
+        let arrivalText = form.arrival
         let today = request.context.today
-        let date = (form["date"]).flatMap { LocalDate(entered: $0.trimmingCharacters(in: .whitespaces)) }
+        let date = form.date
         func fail(_ key: String) async throws -> Response {
             try await renderLateBook(
                 request, date: date ?? today, pupil: pupilText, arrival: arrivalText, notice: nil,

@@ -270,18 +270,13 @@ enum RegisterController {
         guard context.calendar.isSchoolDay(context.session.date) else {
             throw WebError.refused(.notSchoolDay)
         }
-        let form = try request.content.decode([String: String].self)
-        let reason = (form["reason"] ?? "").trimmingCharacters(in: .whitespaces)
+        let form = try request.form(RegisterForm.self)
+        let reason = form.reason
         var choices: [UPN: Choice] = [:]
-        for line in context.lines {
-            let upn = line.pupil.upn.value
-            choices[line.pupil.upn] = Choice(
-                kind: form["mark-\(upn)"], minutes: form["late-\(upn)"], other: form["other-\(upn)"],
-                seen: form["seen-\(upn)"])
-        }
+        for line in context.lines { choices[line.pupil.upn] = form.choice(for: line.pupil.upn) }
         // "All present" without the page's script: the form comes back with every pupil not yet marked ticked
         // present and everything entered kept; nothing is saved until Save.
-        if form["fill"] == "present" {
+        if form.fillPresent {
             return try render(
                 request, context, asked: RegisterPage.Asked(choices: choices, fillPresent: true, reason: reason),
                 status: .ok)

@@ -141,42 +141,41 @@ enum PupilController {
     }
 
     /// Records medical evidence seen for an absence. Checked field by field; nothing is kept unless all is well.
-    /// The evidence form's label for each of its fields.
-    static let evidenceLabels = [
-        "from": "evidence.from", "to": "evidence.to", "what": "evidence.what", "seen_by": "evidence.seenBy",
-        "seen_on": "evidence.seenOn",
-    ]
-
     @Sendable static func recordEvidence(_ request: Request) async throws -> Response {
         guard case .school(let laestab) = request.target,
             let upn = request.parameters.get("upn").flatMap({ try? UPN($0) }),
             let stored = try await request.context.store.pupil(upn)
         else { throw Abort(.notFound) }
         guard request.mayWorkOn(stored, at: laestab) else { throw Abort(.forbidden) }
-        let form = try request.content.decode([String: String].self)
-        func field(_ name: String) -> String { (form[name] ?? "").trimmingCharacters(in: .whitespaces) }
-        func date(_ name: String) throws -> LocalDate {
-            guard let date = LocalDate(entered: field(name)) else {
-                throw WebError.badField(name, .notADate(field(name)), label: Self.evidenceLabels[name])
-            }
-            return date
-        }
-        let from = try date("from"), to = try date("to"), seenOn = try date("seen_on")
-        guard let days = DateRange(from, to) else {
-            throw WebError.badField("to", .backwards, label: Self.evidenceLabels["to"])
-        }
-        let what = field("what"), seenBy = field("seen_by")
-        guard !what.isEmpty, what.count <= 200, !seenBy.isEmpty, seenBy.count <= 100,
-            !(what + seenBy).unicodeScalars.contains(where: { $0.value < 0x20 })
-        else {
-            let name = what.isEmpty || what.count > 200 ? "what" : "seen_by"
-            throw WebError.badField(name, .missingOrInvalid, label: Self.evidenceLabels[name])
-        }
-        guard seenOn <= request.context.today else {
-            throw WebError.badField("seen_on", .future, label: Self.evidenceLabels["seen_on"])
+        let form = try request.form(EvidenceForm.self)
+        guard form.seenOn <= request.context.today else {
+            throw WebError.badField("seen_on", .future, label: EvidenceForm.labels["seen_on"])
         }
         try await request.context.store.recordMedicalEvidence(
-            upn: upn, school: laestab, days: days, what: what, seenBy: seenBy, seenOn: seenOn, by: request.actor)
+            upn: upn, school: laestab, days: form.days, what: form.what, seenBy: form.seenBy, seenOn: form.seenOn,
+            by: request.actor)
         return Page.redirect(SiteURL.pupil(upn, fragment: "evidence", query: ["evidence": "1"]))
+    }
+}
+
+/// Medical evidence the office has seen: the days it covers, what it is, who saw it and when.
+struct EvidenceForm: Form {
+    let days: DateRange
+    let what: String
+    let seenBy: String
+    let seenOn: LocalDate
+
+    static let labels = [
+        "from": "evidence.from", "to": "evidence.to", "what": "evidence.what", "seen_by": "evidence.seenBy",
+        "seen_on": "evidence.seenOn",
+    ]
+
+    init(_ fields: FormFields) throws {
+        let from = try fields.date("from")
+        guard let days = DateRange(from, try fields.date("to")) else { throw WebError.badField("to", .backwards) }
+        self.days = days
+        seenOn = try fields.date("seen_on")
+        what = try fields.words("what", limit: 200, required: true)
+        seenBy = try fields.words("seen_by", limit: 100, required: true)
     }
 }
