@@ -83,7 +83,7 @@ extension LetterService {
         let purpose = "first_day:\(date.iso)"
         var queued: [NewDelivery] = []
         // A parent who has told the school already is not asked why.
-        let reported = Set(try await store.absenceReports(school: laestab, on: date).map(\.upn))
+        let reported = Set(try await store.leave.absenceReports(school: laestab, on: date).map(\.upn))
         for entry in try await store.pupils(withMeaning: .noReasonYet, school: laestab, on: date) {
             let upn = entry.pupil.upn
             guard !reported.contains(upn),

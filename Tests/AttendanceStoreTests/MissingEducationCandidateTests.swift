@@ -47,10 +47,10 @@ extension StoreTests {
             #expect(try await candidates().isEmpty)
 
             // Cai: extended leave recorded as off the roll, and an ESW case closed because the family left.
-            let request = try await store.requestLeave(
+            let request = try await store.leave.requestLeave(
                 for: cai, dates: DateRange(day("2026-02-02"), day("2026-03-13"))!, reason: "Visiting family abroad",
                 category: nil, details: "", siblings: "", today: nil, by: office)
-            _ = try await store.decideLeave(
+            _ = try await store.leave.decideLeave(
                 request.id, school: school, kind: .offRoll, agreed: nil, reason: "Six weeks", category: nil, limit: 10,
                 by: AuditActor("head@example.org"), at: ISO8601DateFormatter().date(from: "2026-01-22T09:00:00Z")!)
             try await store.createUser(

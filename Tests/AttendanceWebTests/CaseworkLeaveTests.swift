@@ -24,9 +24,9 @@ import VaporTesting
                 body: #"{"from":"2026-10-12","to":"2026-10-16","reason":"A week away","details":""}"#)
             #expect(status == .unprocessableEntity)
             #expect(String(describing: body).contains("from"))
-            #expect(try await store.leaveRequests(of: child).isEmpty)
+            #expect(try await store.leave.leaveRequests(of: child).isEmpty)
             await #expect(throws: StoreError.leave(.alreadyBegun)) {
-                _ = try await store.requestLeave(
+                _ = try await store.leave.requestLeave(
                     for: child, dates: DateRange(LocalDate(iso: "2026-11-24")!, LocalDate(iso: "2026-11-26")!)!,
                     reason: "Started yesterday", category: nil, details: "", siblings: "", today: testToday,
                     by: AuditActor("parent@demo.example"))
@@ -52,7 +52,7 @@ import VaporTesting
                 })
             let head = AuditActor("head@demo.example")
             let away = DateRange(LocalDate(iso: "2027-01-11")!, LocalDate(iso: "2027-02-26")!)!
-            let request = try await store.requestLeave(
+            let request = try await store.leave.requestLeave(
                 for: pupil.upn, dates: away, reason: "Seven weeks abroad", category: .compassionate, details: "",
                 siblings: "", today: testToday, by: AuditActor("parent@demo.example"))
             var headBrowser = try await Browser.signedIn(app, as: .headTeacher)
@@ -62,11 +62,11 @@ import VaporTesting
             let agreed = try await headBrowser.post(
                 decide, ["decision": "agreed", "from": away.start.iso, "to": away.end.iso, "reason": "Exceptional"])
             #expect(agreed.status == .unprocessableEntity)
-            #expect(try await store.leaveRequest(request.id)?.status == .pending)
+            #expect(try await store.leave.leaveRequest(request.id)?.status == .pending)
             let removal = try await headBrowser.post(
                 decide, ["decision": "off_roll", "reason": "More than four weeks"])
             #expect(removal.status == .seeOther)
-            #expect(try await store.leaveRequest(request.id)?.status == .offRoll)
+            #expect(try await store.leave.leaveRequest(request.id)?.status == .offRoll)
             // The letter tells the parent the pupil comes off the roll and to reapply for a place.
             let letter = try #require(try await store.letters(of: pupil.upn).first { $0.kind == .holidayDecision })
             let html = try #require(try await store.letter(id: letter.id)?.html)
@@ -111,7 +111,7 @@ extension CaseworkLeaveTests {
                             school: mainSchool, mark: Mark(upn: child, session: SchoolSession($0, half), code: "M"))
                     }
                 }, by: AuditActor("office@demo.example"), reason: "appointment letter seen")
-            _ = try await store.requestLeave(
+            _ = try await store.leave.requestLeave(
                 for: child, dates: DateRange(LocalDate(iso: "2026-12-07")!, LocalDate(iso: "2026-12-08")!)!,
                 reason: "A funeral", category: .compassionate, details: "", siblings: "", today: testToday,
                 by: AuditActor("parent@demo.example"))
@@ -176,11 +176,12 @@ extension CaseworkLeaveTests {
             #expect(error.lowerBound < firstSection.lowerBound, "the refusal is at the top, where the parent looks")
             #expect(html.contains(">Dentist at 10, letter to follow</textarea>"))
             #expect(html.contains("value=\"2026-11-29\"") && html.contains("<option value=\"medical\" selected>"))
-            #expect(try await store.absenceReports(of: child).isEmpty)
+            #expect(try await store.leave.absenceReports(of: child).isEmpty)
             let sent = try await parent.post(
                 path, ["day": "2026-11-30", "from": "", "part": "whole", "reason": "medical", "note": "Dentist at 10"])
             #expect(sent.status == .seeOther)
-            #expect(try await store.absenceReports(of: child).map(\.dates.start) == [LocalDate(iso: "2026-11-30")!])
+            #expect(
+                try await store.leave.absenceReports(of: child).map(\.dates.start) == [LocalDate(iso: "2026-11-30")!])
         }
     }
 }

@@ -41,7 +41,7 @@ import VaporTesting
     func eightLeaveDecisionsAtOnceMakeOneDecisionAndOneLetter(_ database: WebTestDatabase) async throws {
         try await withWebApp(on: database) { app, store in
             let child = try #require(try await store.user(email: "parent@demo.example")?.grants.first?.child)
-            let leave = try await store.requestLeave(
+            let leave = try await store.leave.requestLeave(
                 for: child, dates: DateRange(LocalDate(iso: "2026-11-30")!, LocalDate(iso: "2026-12-01")!)!,
                 reason: "A wedding", category: nil, details: "", siblings: "", today: nil,
                 by: AuditActor("parent@demo.example"))
@@ -61,7 +61,7 @@ import VaporTesting
             let letters = try await store.letters(of: child).filter { $0.kind == .holidayDecision }
             #expect(letters.count == 1)
             // The register holds the one decision's marks: H on both days if agreed, nothing if refused.
-            let decided = try #require(try await store.leaveRequest(leave.id))
+            let decided = try #require(try await store.leave.leaveRequest(leave.id))
             let marks = try await store.marks(of: child, in: leave.dates).map(\.mark.code)
             #expect(decided.status == .agreed ? marks.allSatisfy { $0 == "H" } && !marks.isEmpty : marks.isEmpty)
         }
@@ -130,7 +130,7 @@ import VaporTesting
             #expect(try await store.requireEswCase(found.id).events.filter { $0.step == "close" }.count == 1)
             // A parent's report of illness today, confirmed by the head from eight tabs at once.
             let child = try #require(try await store.user(email: "parent@demo.example")?.grants.first?.child)
-            let report = try await store.reportAbsence(
+            let report = try await store.leave.reportAbsence(
                 for: child, dates: DateRange(day: testToday), part: .whole, reason: .illness, note: "",
                 today: testToday, by: AuditActor("parent@demo.example"))
             var head = try await Browser.signedIn(app, as: .headTeacher)

@@ -140,12 +140,12 @@ import VaporTesting
     /// yesterday), where a second request is made.
     static func movedWithRequests(_ store: Store) async throws -> (UPN, LeaveRequest, LeaveRequest) {
         let upn = try #require(try await onRollToday(store).first { $0.yearGroup == "9" }).upn
-        let before = try await store.requestLeave(
+        let before = try await store.leave.requestLeave(
             for: upn, dates: DateRange(LocalDate(iso: "2026-11-30")!, LocalDate(iso: "2026-12-01")!)!,
             reason: "A wedding", category: nil, details: "", siblings: "", today: nil, by: AuditActor("parent"))
         try await AttackFindingsTests.move(
             upn, store, leaving: testToday.adding(days: -1), to: otherSchool, group: "9X", year: "9")
-        let after = try await store.requestLeave(
+        let after = try await store.leave.requestLeave(
             for: upn, dates: DateRange(LocalDate(iso: "2026-12-07")!, LocalDate(iso: "2026-12-08")!)!,
             reason: "A funeral", category: nil, details: "", siblings: "", today: nil, by: AuditActor("parent"))
         #expect(before.school == mainSchool && after.school == otherSchool)
@@ -267,7 +267,7 @@ import VaporTesting
                 body: #"{"from":"2026-11-30","to":"2026-12-01","reason":"\#(long)"}"#)
             #expect(answer.status == .unprocessableEntity)
             #expect(answer.body.string.contains("reason"))
-            #expect(try await store.leaveRequests(of: child).isEmpty)
+            #expect(try await store.leave.leaveRequests(of: child).isEmpty)
             var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
             // A NUL byte is refused in any field of any form or body; another control character by the field.
             let nul = try await Self.logContact(&office, child: child, ["notes": "Called\u{0}back"])
@@ -279,7 +279,7 @@ import VaporTesting
                 app, .POST, "/api/pupils/\(child)/leave-requests", token: parent,
                 body: #"{"from":"2026-11-30","to":"2026-12-01","reason":"A\u0000wedding"}"#)
             #expect(json.status == .unprocessableEntity)
-            #expect(try await store.leaveRequests(of: child).isEmpty)
+            #expect(try await store.leave.leaveRequests(of: child).isEmpty)
             let school = try await store.requireSchool(mainSchool)
             #expect(try await store.contactAttempts(schoolID: school.id, on: testToday).isEmpty)
         }

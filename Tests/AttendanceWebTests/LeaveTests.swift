@@ -78,24 +78,24 @@ import VaporTesting
                 body: #"{"from":"2026-13-45","to":"2026-12-02","reason":"x"}"#)
             #expect(bad == .unprocessableEntity)
             #expect(((problem as? [String: Any])?["error"] as? String)?.contains("from") == true)
-            #expect(try await store.leaveRequests(of: child).count == 1)
+            #expect(try await store.leave.leaveRequests(of: child).count == 1)
 
             // Eight school days were agreed earlier this year: three more pass the limit of ten.
-            let earlier = try await store.requestLeave(
+            let earlier = try await store.leave.requestLeave(
                 for: child, dates: DateRange(LocalDate(iso: "2026-10-12")!, LocalDate(iso: "2026-10-21")!)!,
                 reason: "Earlier", category: nil, details: "", siblings: "", today: nil,
                 by: AuditActor("parent@demo.example"))
-            _ = try await store.decideLeave(
+            _ = try await store.leave.decideLeave(
                 earlier.id, school: mainSchool, kind: .agreed, agreed: earlier.dates, reason: "Agreed",
                 category: nil, limit: 10, by: AuditActor("head@demo.example"))
-            #expect(try await store.leaveDaysAgreed(child, school: mainSchool, year: testToday.academicYear) == 8)
+            #expect(try await store.leave.leaveDaysAgreed(child, school: mainSchool, year: testToday.academicYear) == 8)
             let before = try await store.marks(of: child, in: DateRange(Self.monday, Self.wednesday)!)
             let over = #"{"decision":"agreed","from":"2026-11-30","to":"2026-12-02","reason":"A wedding"}"#
             let (refused, why) = try await call(
                 app, .POST, "/api/leave-requests/\(id)/decision", token: head, body: over)
             #expect(refused == .unprocessableEntity)
             #expect(((why as? [String: Any])?["error"] as? String)?.contains("exceptional_category") == true)
-            #expect(try await store.leaveRequest(id)?.status == .pending)
+            #expect(try await store.leave.leaveRequest(id)?.status == .pending)
             #expect(try await store.marks(of: child, in: DateRange(Self.monday, Self.wednesday)!) == before)
 
             // Two of the three days agreed: H planned on those two; the third, if the pupil is absent, is G.
@@ -110,7 +110,7 @@ import VaporTesting
                     "H", "H", "H", "H",
                 ])
             #expect(!marks.contains { $0.mark.session.date == Self.wednesday })
-            let saved = try await store.applyingLeaveDecisions([
+            let saved = try await store.leave.applyingLeaveDecisions([
                 SchoolMark(
                     school: mainSchool, mark: Mark(upn: child, session: SchoolSession(Self.wednesday, .am), code: "N")),
                 SchoolMark(
@@ -147,16 +147,16 @@ import VaporTesting
                 app, .POST, "/api/pupils/\(child)/absence-reports", token: parent,
                 body: #"{"from":"\#(tomorrow.iso)","reason":"holiday"}"#)
             #expect(odd == .unprocessableEntity)
-            let reports = try await store.absenceReports(school: mainSchool, on: tomorrow)
+            let reports = try await store.leave.absenceReports(school: mainSchool, on: tomorrow)
             #expect(reports.count == 1 && reports[0].confirmedBy == nil)
             // Nothing on the register until the head confirms; then I on both sessions, naming the report.
             #expect(try await store.marks(of: child, in: DateRange(tomorrow, tomorrow)!).isEmpty)
-            try await store.confirmAbsenceReport(
+            try await store.leave.confirmAbsenceReport(
                 reports[0].id, school: mainSchool, code: "I", by: AuditActor("head@demo.example"))
             let marks = try await store.marks(of: child, in: DateRange(tomorrow, tomorrow)!)
             #expect(marks.map(\.mark.code) == ["I", "I"])
             await #expect(throws: StoreError.notPending) {
-                try await store.confirmAbsenceReport(
+                try await store.leave.confirmAbsenceReport(
                     reports[0].id, school: mainSchool, code: "I", by: AuditActor("head@demo.example"))
             }
         }
@@ -203,28 +203,28 @@ import VaporTesting
             let five = DateRange(LocalDate(iso: "2027-01-11")!, LocalDate(iso: "2027-02-12")!)!
             #expect(LeaveRules.isExtended(five))
             #expect(!LeaveRules.isExtended(DateRange(LocalDate(iso: "2027-01-11")!, LocalDate(iso: "2027-02-07")!)!))
-            let short = try await store.requestLeave(
+            let short = try await store.leave.requestLeave(
                 for: one, dates: DateRange(LocalDate(iso: "2027-01-11")!, LocalDate(iso: "2027-01-12")!)!,
                 reason: "Short", category: nil, details: "", siblings: "", today: nil, by: head)
             await #expect(throws: StoreError.leave(.notExtended)) {
-                _ = try await store.decideLeave(
+                _ = try await store.leave.decideLeave(
                     short.id, school: mainSchool, kind: .offRoll, agreed: nil, reason: "No", category: nil,
                     limit: 10, by: head)
             }
-            let long = try await store.requestLeave(
+            let long = try await store.leave.requestLeave(
                 for: one, dates: five, reason: "Abroad", category: nil, details: "", siblings: "", today: nil, by: head)
-            let off = try await store.decideLeave(
+            let off = try await store.leave.decideLeave(
                 long.id, school: mainSchool, kind: .offRoll, agreed: nil, reason: "Over four weeks", category: nil,
                 limit: 10, by: head)
             #expect(off.status == .offRoll)
             #expect(try await store.marks(of: one, in: five).isEmpty)
             // "The Head Teacher will remove the child from their school roll if a parent requests … longer than
             // four continuous weeks, including exceptional circumstances": it cannot be agreed, even so.
-            let agreed = try await store.requestLeave(
+            let agreed = try await store.leave.requestLeave(
                 for: two, dates: five, reason: "Service tour", category: .serviceTour, details: "", siblings: "",
                 today: nil, by: head)
             await #expect(throws: StoreError.leave(.extendedCannotBeAgreed)) {
-                _ = try await store.decideLeave(
+                _ = try await store.leave.decideLeave(
                     agreed.id, school: mainSchool, kind: .agreed, agreed: five, reason: "Exceptional",
                     category: .serviceTour, limit: 10, by: head)
             }

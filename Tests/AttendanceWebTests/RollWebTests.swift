@@ -61,10 +61,10 @@ import VaporTesting
                 try await onRollToday(store).first { age($0).isOfCompulsorySchoolAge(on: testToday) })
             let office = AuditActor("office@demo.example")
             let dates = DateRange(testToday.adding(days: 14), testToday.adding(days: 56))!
-            let request = try await store.requestLeave(
+            let request = try await store.leave.requestLeave(
                 for: pupil.upn, dates: dates, reason: "Six weeks abroad", category: nil, details: "", siblings: "",
                 today: nil, by: office)
-            _ = try await store.decideLeave(
+            _ = try await store.leave.decideLeave(
                 request.id, school: mainSchool, kind: .offRoll, agreed: nil, reason: "More than four weeks",
                 category: nil, limit: 10, by: AuditActor("head@demo.example"),
                 at: ISO8601DateFormatter().date(from: "\(testToday.iso)T09:00:00Z")!)

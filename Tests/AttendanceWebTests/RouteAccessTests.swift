@@ -157,7 +157,7 @@ import VaporTesting
             try #require(outside != nil, "the batch has a letter outside the head of year's years")
             let batchPDF = try await store.batchPDF(batch, school: mainSchool) != nil
             // A request for leave to decide: the decision below is sent with no body, so it changes nothing.
-            let leave = try await store.requestLeave(
+            let leave = try await store.leave.requestLeave(
                 for: pupils.child, dates: DateRange(LocalDate(iso: "2026-12-01")!, LocalDate(iso: "2026-12-02")!)!,
                 reason: "A wedding", category: nil, details: "", siblings: "", today: nil,
                 by: AuditActor("parent@demo.example"))

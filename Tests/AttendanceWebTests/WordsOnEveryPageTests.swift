@@ -115,21 +115,21 @@ import VaporTesting
             // waiting, a contact changed.
             let head = AuditActor("head@demo.example"), mum = AuditActor("parent@demo.example")
             let thursday = LocalDate(iso: "2026-11-26")!
-            let report = try await store.reportAbsence(
+            let report = try await store.leave.reportAbsence(
                 for: tour.child, dates: DateRange(thursday, thursday)!, part: .morning, reason: .medical,
                 note: "Deintydd", today: testToday, by: mum)
-            try await store.confirmAbsenceReport(report.id, school: mainSchool, code: "M", by: head)
-            _ = try await store.reportAbsence(
+            try await store.leave.confirmAbsenceReport(report.id, school: mainSchool, code: "M", by: head)
+            _ = try await store.leave.reportAbsence(
                 for: tour.child, dates: DateRange(thursday, LocalDate(iso: "2026-11-27")!)!, part: .whole,
                 reason: .religious, note: "", today: testToday, by: mum)
-            let decided = try await store.requestLeave(
+            let decided = try await store.leave.requestLeave(
                 for: tour.child, dates: DateRange(LocalDate(iso: "2026-11-30")!, LocalDate(iso: "2026-12-02")!)!,
                 reason: "Priodas", category: .familyOccasion, details: "Gwahoddiad", siblings: "", today: nil, by: mum)
-            _ = try await store.decideLeave(
+            _ = try await store.leave.decideLeave(
                 decided.id, school: mainSchool, kind: .agreed,
                 agreed: DateRange(LocalDate(iso: "2026-12-01")!, LocalDate(iso: "2026-12-02")!), reason: "Iawn",
                 category: .familyOccasion, limit: 10, by: head)
-            _ = try await store.requestLeave(
+            _ = try await store.leave.requestLeave(
                 for: tour.child, dates: DateRange(LocalDate(iso: "2027-01-11")!, LocalDate(iso: "2027-02-12")!)!,
                 reason: "Awstralia", category: nil, details: "", siblings: "", today: nil, by: mum)
             if let contact = try await store.contacts(of: tour.child).first {

@@ -50,14 +50,16 @@ extension Store {
                 of: pupil.id, school: school.id, in: DateRange(start: first, notBefore: today)
             )
             .contains { $0.outcome == .reached }
-            let reported = try await absenceReports(of: upn).contains { String($0.reportedAt.prefix(10)) >= first.iso }
+            let reported = try await leave.absenceReports(of: upn).contains {
+                String($0.reportedAt.prefix(10)) >= first.iso
+            }
             if !reached && !reported { add(upn, line.school, .longAbsence(from: first, schoolDays: line.due.count)) }
         }
 
         // Extended leave recorded as taking the pupil off the roll, and the pupil still on it.
         let schoolCondition: SQLQueryString =
             only.map { "s.laestab = \(bind: $0.description)" } ?? "1 = 1"
-        for request in try await leaveRequests(
+        for request in try await leave.leaveRequests(
             where: "r.status = \(bind: LeaveRequest.Status.offRoll.rawValue) AND " + schoolCondition)
         where try await onRollToday(request.upn, at: request.school) {
             let decided = request.decision.flatMap { LocalDate(iso: String($0.decidedAt.prefix(10))) } ?? today

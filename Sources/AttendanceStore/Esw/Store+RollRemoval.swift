@@ -156,7 +156,7 @@ extension Store {
         if ground == .extendedAbsence {
             // Only on the head's decision, and from the first day of the absence whatever day is given.
             guard
-                let decided = try await leaveRequests(of: upn).first(where: {
+                let decided = try await leave.leaveRequests(of: upn).first(where: {
                     $0.school == laestab && $0.status == .offRoll
                 })
             else { throw StoreError.roll(.noExtendedLeaveDecision) }

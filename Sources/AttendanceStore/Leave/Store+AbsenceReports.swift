@@ -2,7 +2,7 @@ import AttendanceCore
 import Foundation
 import SQLKit
 
-extension Store {
+extension LeaveRepository {
     /// How far ahead a parent may report an absence, in days.
     public static let reportAheadDays = AbsenceReportRules.aheadDays
 
@@ -12,17 +12,17 @@ extension Store {
         for upn: UPN, dates: DateRange, part: AbsenceReport.Part, reason: AbsenceReport.Reason, note: String,
         today: LocalDate, by actor: AuditActor, at now: Date = Date()
     ) async throws -> AbsenceReport {
-        let stored = try await requirePupil(upn)
+        let stored = try await store.requirePupil(upn)
         guard note.count <= 1000 else { throw StoreError.badReport(field: "note") }
         guard let laestab = stored.enrolments.first(where: { $0.isCurrent(on: max(dates.start, today)) })?.school,
-            let school = try await school(laestab)
+            let school = try await store.school(laestab)
         else { throw StoreError.badReport(field: "from") }
-        let calendar = try await calendar(for: school.school)
+        let calendar = try await store.calendar(for: school.school)
         do {
             try AbsenceReportRules.check(dates, today: today, calendar: calendar)
-        } catch { throw StoreError.reportDates(error) }
-        let proposed = reason.proposedMeaning.flatMap { codes.code(meaning: $0) }?.code
-        let id = try await transaction { db in
+        } catch let error as AbsenceReportRules.Problem { throw StoreError.reportDates(error) }
+        let proposed = reason.proposedMeaning.flatMap { store.codes.code(meaning: $0) }?.code
+        let id = try await store.transaction { db in
             let row = try await db.insert(into: "absence_reports")
                 .columns(
                     "pupil_id", "school_id", "date_from", "date_to", "part", "reason", "note", "proposed_code",
@@ -35,7 +35,7 @@ extension Store {
             guard let id = try row?.decode(column: "id", as: Int.self) else {
                 throw StoreError.corrupt("an absence report with no id")
             }
-            try await Self.audit(
+            try await Store.audit(
                 [
                     AuditEvent(
                         at: now, actor: actor, action: "absence.report", school: laestab, upn: upn,
@@ -77,19 +77,20 @@ extension Store {
         guard let report = try await absenceReports(where: "a.id = \(bind: id)").first, report.school == laestab
         else { throw StoreError.notFound("absence report \(id)") }
         guard report.confirmedBy == nil else { throw StoreError.notPending }
-        guard let chosen = codes[code], chosen.category != .present else { throw StoreError.unknownCode(code) }
-        let school = try await requireSchool(laestab)
-        let calendar = try await calendar(for: school.school)
-        let letter3 = try await letter3Sent(upn: report.upn, school: laestab, year: report.dates.start.academicYear)
-        let evidence = try await medicalEvidence(of: report.upn).map(\.days)
+        guard let chosen = store.codes[code], chosen.category != .present else { throw StoreError.unknownCode(code) }
+        let school = try await store.requireSchool(laestab)
+        let calendar = try await store.calendar(for: school.school)
+        let letter3 = try await store.letter3Sent(
+            upn: report.upn, school: laestab, year: report.dates.start.academicYear)
+        let evidence = try await store.medicalEvidence(of: report.upn).map(\.days)
         if calendar.schoolDays(in: report.dates).contains(where: {
             MedicalEvidenceRule.needsEvidence(chosen, on: $0, letter3Sent: letter3, evidence: evidence)
         }) {
             throw StoreError.evidenceRequired
         }
-        let noReason = codes.code(meaning: .noReasonYet)?.code
+        let noReason = store.codes.code(meaning: .noReasonYet)?.code
         let existing = try await markCodes(of: report.upn, in: report.dates)
-        let pupilID = try await requirePupil(report.upn).id
+        let pupilID = try await store.requirePupil(report.upn).id
         let entries = calendar.sessions(in: report.dates).filter(report.covers).compactMap { session -> MarkEntry? in
             let current = existing[session]
             guard current == nil || current == noReason else { return nil }
@@ -97,24 +98,24 @@ extension Store {
                 pupilID: pupilID, schoolID: school.id, mark: Mark(upn: report.upn, session: session, code: code),
                 expected: current.map { .code($0) } ?? .noMark)
         }
-        try await transaction { db in
+        try await store.transaction { db in
             try await db.update("absence_reports").set("confirmed_by", to: actor.name)
                 .set("confirmed_code", to: code).set("confirmed_at", to: Timestamp.text(now))
                 .where("id", .equal, id).where("confirmed_by", .is, SQLLiteral.null).changeStanding()
-            try await Self.audit(
+            try await Store.audit(
                 [
                     AuditEvent(
                         at: now, actor: actor, action: "absence.confirm", school: laestab, upn: report.upn,
                         subject: "report/\(id)", after: auditJSON(["code": code]))
                 ], on: db)
-            _ = try await self.writeMarks(
+            _ = try await store.writeMarks(
                 entries, by: actor, reason: AmendmentReason.parentReport(report: id).stored, at: now,
                 laestabs: [school.id: laestab], on: db)
         }
     }
 
     private func absenceReports(where condition: SQLQueryString) async throws -> [AbsenceReport] {
-        let rows = try await sql.raw(
+        let rows = try await store.sql.raw(
             """
             SELECT a.*, p.upn, s.laestab FROM absence_reports a JOIN pupils p ON p.id = a.pupil_id
             JOIN schools s ON s.id = a.school_id WHERE

@@ -2,7 +2,7 @@ import AttendanceCore
 import Foundation
 import SQLKit
 
-extension Store {
+extension LeaveRepository {
     /// Keeps a parent's request for leave in term time at the pupil's school, after the policy's checks on its
     /// dates: leave is asked before it is taken, so with `today` a first day before it is refused (nil only where
     /// history is loaded). Nothing is decided: the request waits for the head.
@@ -10,19 +10,19 @@ extension Store {
         for upn: UPN, dates: DateRange, reason: String, category: ExceptionalCategory?, details: String,
         siblings: String, today: LocalDate?, by actor: AuditActor, at now: Date = Date()
     ) async throws -> LeaveRequest {
-        let stored = try await requirePupil(upn)
+        let stored = try await store.requirePupil(upn)
         guard let laestab = stored.enrolments.first(where: { $0.isCurrent(on: dates.start) })?.school,
-            let school = try await school(laestab)
+            let school = try await store.school(laestab)
         else { throw StoreError.leave(.badRange) }
         guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw StoreError.leave(.noReason)
         }
-        let calendar = try await calendar(for: school.school)
+        let calendar = try await store.calendar(for: school.school)
         do {
             try LeaveRules.checkRequest(dates, calendar: calendar, today: today)
-        } catch { throw StoreError.leave(error) }
+        } catch let error as LeaveRules.Problem { throw StoreError.leave(error) }
         let at = Timestamp.text(now)
-        let id = try await transaction { db in
+        let id = try await store.transaction { db in
             let row = try await db.insert(into: "leave_requests")
                 .columns(
                     "pupil_id", "school_id", "academic_year", "date_from", "date_to", "reason",
@@ -35,7 +35,7 @@ extension Store {
             guard let id = try row?.decode(column: "id", as: Int.self) else {
                 throw StoreError.corrupt("a leave request with no id")
             }
-            try await Self.audit(
+            try await Store.audit(
                 [
                     AuditEvent(
                         at: now, actor: actor, action: "leave.request", school: laestab, upn: upn,
@@ -68,8 +68,8 @@ extension Store {
 
     /// School days of leave agreed for a pupil at a school in a school year, by the school's calendar.
     public func leaveDaysAgreed(_ upn: UPN, school laestab: LAESTAB, year: AcademicYear) async throws -> Int {
-        let school = try await requireSchool(laestab)
-        let calendar = try await calendar(for: school.school)
+        let school = try await store.requireSchool(laestab)
+        let calendar = try await store.calendar(for: school.school)
         return try await leaveRequests(of: upn)
             .filter { $0.school == laestab && $0.dates.start.academicYear == year }
             .compactMap(\.decision?.agreed).map { LeaveRules.schoolDays($0, calendar: calendar).count }
@@ -88,18 +88,18 @@ extension Store {
             throw StoreError.notFound("leave request \(id)")
         }
         guard request.status == .pending else { throw StoreError.leave(.alreadyDecided) }
-        let school = try await requireSchool(laestab)
-        let calendar = try await calendar(for: school.school)
+        let school = try await store.requireSchool(laestab)
+        let calendar = try await store.calendar(for: school.school)
         let before = try await leaveDaysAgreed(request.upn, school: laestab, year: request.dates.start.academicYear)
         do {
             try LeaveRules.checkDecision(
                 kind, agreed: kind == .agreed ? agreed : nil, asked: request.dates, category: category, reason: reason,
                 agreedBefore: before, limit: limit, calendar: calendar)
-        } catch { throw StoreError.leave(error) }
+        } catch let error as LeaveRules.Problem { throw StoreError.leave(error) }
         let agreedDays = kind == .agreed ? agreed : nil
         let status = LeaveRules.status(of: kind, agreed: agreedDays, asked: request.dates)
         // Referred (the authority decides) or off the roll (the roll's own rules apply): the register is left.
-        let pupil = try await requirePupil(request.upn)
+        let pupil = try await store.requirePupil(request.upn)
         // A school decides for the days the pupil is on its roll: never another school's register.
         let onRoll = pupil.enrolments.filter { $0.school == laestab }
         let marks =
@@ -110,14 +110,14 @@ extension Store {
         let pupilID = pupil.id
         let at = Timestamp.text(now)
         let laestabs = [school.id: laestab]
-        try await transaction { db in
+        try await store.transaction { db in
             try await db.update("leave_requests")
                 .set("status", to: status.rawValue).set("decision", to: kind.rawValue)
                 .set("agreed_from", to: agreedDays?.start.iso).set("agreed_to", to: agreedDays?.end.iso)
                 .set("decision_reason", to: reason).set("decision_category", to: category?.rawValue)
                 .set("decided_by", to: actor.name).set("decided_at", to: at)
                 .where("id", .equal, id).where("status", .equal, LeaveRequest.Status.pending.rawValue).changeStanding()
-            try await Self.audit(
+            try await Store.audit(
                 [
                     AuditEvent(
                         at: now, actor: actor, action: "leave.decision", school: laestab, upn: request.upn,
@@ -127,7 +127,7 @@ extension Store {
                             "category": category?.rawValue,
                         ]), reason: reason)
                 ], on: db)
-            _ = try await self.writeMarks(
+            _ = try await store.writeMarks(
                 marks.map { MarkEntry(pupilID: pupilID, schoolID: school.id, mark: $0.mark, expected: $0.expected) },
                 by: actor, reason: AmendmentReason.leaveDecision(request: id).stored, at: now, laestabs: laestabs,
                 on: db)
@@ -142,9 +142,10 @@ extension Store {
         -> [(mark: Mark, expected: ExpectedMark)]
     {
         // An agreed extended holiday is F where the code table has such a code, otherwise H.
-        let extended = LeaveRules.isExtended(request.dates) ? codes.code(meaning: .extendedHoliday) : nil
-        guard let holiday = extended ?? codes.leaveCode(), let refused = codes.code(meaning: .holidayNotAgreed),
-            let noReason = codes.code(meaning: .noReasonYet)
+        let extended = LeaveRules.isExtended(request.dates) ? store.codes.code(meaning: .extendedHoliday) : nil
+        guard let holiday = extended ?? store.codes.leaveCode(),
+            let refused = store.codes.code(meaning: .holidayNotAgreed),
+            let noReason = store.codes.code(meaning: .noReasonYet)
         else { return [] }
         let existing = try await markCodes(of: request.upn, in: request.dates)
         var marks: [(mark: Mark, expected: ExpectedMark)] = []
@@ -164,7 +165,7 @@ extension Store {
     /// The code of each session marked for a pupil in a range: what a decision or a confirmation may replace.
     func markCodes(of upn: UPN, in range: DateRange) async throws -> [SchoolSession: String] {
         Dictionary(
-            try await marks(of: upn, in: range).map { ($0.mark.session, $0.mark.code) },
+            try await store.marks(of: upn, in: range).map { ($0.mark.session, $0.mark.code) },
             uniquingKeysWith: { first, _ in first })
     }
 
@@ -172,7 +173,8 @@ extension Store {
     /// of leave that was asked for and not agreed is recorded G (the policy: days taken without agreement, or
     /// beyond the agreed days, are G).
     public func applyingLeaveDecisions(_ marks: [SchoolMark]) async throws -> [SchoolMark] {
-        guard let noReason = codes.code(meaning: .noReasonYet), let refused = codes.code(meaning: .holidayNotAgreed)
+        guard let noReason = store.codes.code(meaning: .noReasonYet),
+            let refused = store.codes.code(meaning: .holidayNotAgreed)
         else { return marks }
         let absent = Set(marks.filter { $0.mark.code == noReason.code }.map(\.mark.upn))
         guard !absent.isEmpty else { return marks }
@@ -197,7 +199,7 @@ extension Store {
     }
 
     func leaveRequests(where condition: SQLQueryString) async throws -> [LeaveRequest] {
-        let rows = try await reader.raw(
+        let rows = try await store.reader.raw(
             """
             SELECT r.*, p.upn, s.laestab FROM leave_requests r JOIN pupils p ON p.id = r.pupil_id
             JOIN schools s ON s.id = r.school_id WHERE

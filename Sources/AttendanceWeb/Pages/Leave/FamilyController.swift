@@ -36,8 +36,8 @@ enum FamilyController {
             choices = AbsenceReportRules.choices(today: today, calendar: try await store.calendar(for: school.school))
         }
         return .make(
-            upn: placement.upn, reports: try await store.absenceReports(of: placement.upn),
-            requests: try await store.leaveRequests(of: placement.upn),
+            upn: placement.upn, reports: try await store.leave.absenceReports(of: placement.upn),
+            requests: try await store.leave.leaveRequests(of: placement.upn),
             mayAsk: principal.allows(.requestForPupil, .pupil(placement)), today: request.context.today,
             letters: letters, messages: messages, mine: mine, notice: notice, error: error, codes: store.codes,
             choices: choices, typed: typed, language: request.language,
@@ -98,7 +98,7 @@ enum FamilyController {
             let note = try? Fields.absenceNote.check(typed.noteAsSent)
         else { return try await refuse(request.text("error.badReport")) }
         do {
-            _ = try await request.context.store.reportAbsence(
+            _ = try await request.context.store.leave.reportAbsence(
                 for: placement.upn, dates: dates, part: part, reason: reason,
                 note: note, today: request.context.today, by: request.actor)
         } catch StoreError.reportDates(let problem) {
@@ -156,7 +156,7 @@ enum FamilyController {
                 status: .unprocessableEntity)
         }
         do {
-            _ = try await request.context.store.requestLeave(
+            _ = try await request.context.store.leave.requestLeave(
                 for: placement.upn, dates: dates, reason: reason, category: category, details: details,
                 siblings: siblings, today: request.context.today, by: request.actor)
         } catch StoreError.leave(let problem) {

@@ -113,7 +113,7 @@ enum LeaveAPIController {
             id: leave.id, upn: leave.upn.value, school: leave.school.description, from: leave.dates.start.iso,
             to: leave.dates.end.iso, reason: leave.reason, exceptionalCategory: leave.exceptionalCategory?.rawValue,
             status: leave.status.rawValue, schoolDays: LeaveRules.schoolDays(leave.dates, calendar: calendar).count,
-            daysAgreedThisYear: try await store.leaveDaysAgreed(
+            daysAgreedThisYear: try await store.leave.leaveDaysAgreed(
                 leave.upn, school: leave.school, year: leave.dates.start.academicYear),
             extended: LeaveRules.isExtended(leave.dates), decision: leave.decision?.kind.rawValue,
             agreedFrom: leave.decision?.agreed?.start.iso, agreedTo: leave.decision?.agreed?.end.iso,
@@ -130,7 +130,7 @@ enum LeaveAPIController {
         guard let part = AbsenceReport.Part(rawValue: body.part ?? "whole") else {
             throw WebError.badField("part", .notOneOf(AbsenceReport.Part.allCases.map(\.rawValue)))
         }
-        let report = try await request.context.store.reportAbsence(
+        let report = try await request.context.store.leave.reportAbsence(
             for: placement.upn, dates: try range(body.from, body.to), part: part, reason: reason,
             note: try Fields.absenceNote.check(body.note ?? ""), today: request.context.today, by: request.actor)
         let response = try APIController.json([
@@ -151,7 +151,7 @@ enum LeaveAPIController {
         case .none: seen = { _ in false }
         }
         var all: [RequestDTO] = []
-        for leave in try await store.leaveRequests(of: placement.upn) where seen(leave) {
+        for leave in try await store.leave.leaveRequests(of: placement.upn) where seen(leave) {
             all.append(try await dto(leave, store: store))
         }
         return try APIController.json(all)
@@ -163,7 +163,7 @@ enum LeaveAPIController {
             NewRequestDTO.self, request,
             shape: "{\"from\", \"to\", \"reason\", \"exceptional_category\", \"details\"}")
         let store = request.context.store
-        let leave = try await store.requestLeave(
+        let leave = try await store.leave.requestLeave(
             for: placement.upn, dates: try range(body.from, body.to), reason: try Fields.leaveReason.check(body.reason),
             category: try category(body.exceptionalCategory),
             details: try Fields.leaveDetails.check(body.details ?? ""),
@@ -197,7 +197,7 @@ enum LeaveAPIController {
             return try APIController.json(answer)
         } catch let error as StoreError where [.decidedMeanwhile, .leave(.alreadyDecided)].contains(error) {
             // Refused with the decision that stands, so the caller need not ask again.
-            guard let standing = try await store.leaveRequest(id) else { throw error }
+            guard let standing = try await store.leave.leaveRequest(id) else { throw error }
             let (_, key, _) = PageErrorMiddleware.describe(error)
             let response = try APIController.json(
                 Conflict(

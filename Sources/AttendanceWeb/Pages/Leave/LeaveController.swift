@@ -25,7 +25,7 @@ enum LeaveController {
         let store = request.context.store
         let school = try await store.requireSchool(laestab)
         let calendar = try await store.calendar(for: school.school)
-        let all = try await store.leaveRequests(school: laestab)
+        let all = try await store.leave.leaveRequests(school: laestab)
         let pupils = try await store.pupils(all.map(\.upn))
         let yearToDate = FigureViews.yearToDate(request)
         var waiting: [LeaveQueuePage.Weighing] = []
@@ -42,7 +42,7 @@ enum LeaveController {
                 LeaveQueuePage.Weighing(
                     request: request, pupil: pupil,
                     schoolDays: LeaveRules.schoolDays(request.dates, calendar: calendar).count,
-                    agreedThisYear: try await store.leaveDaysAgreed(
+                    agreedThisYear: try await store.leave.leaveDaysAgreed(
                         request.upn, school: laestab, year: request.dates.start.academicYear),
                     attendance: summary, siblings: siblings))
         }
@@ -110,7 +110,7 @@ enum LeaveDecisions {
         category: ExceptionalCategory?
     ) async throws -> (decided: LeaveRequest, letter: Letter) {
         let reason = try Fields.leaveReason.check(reason)
-        let decided = try await request.context.store.decideLeave(
+        let decided = try await request.context.store.leave.decideLeave(
             id, school: school, kind: kind, agreed: agreed, reason: reason, category: category,
             limit: request.context.policy.holidayLimitSchoolDays, by: request.actor)
         guard kind == .agreed || kind == .refused || kind == .offRoll, let decision = decided.decision else {

@@ -47,7 +47,7 @@ enum OfficeController {
             }
         }
         var absent: [OfficeDayPage.Absent] = []
-        let reported = try await store.absenceReports(school: laestab, on: date)
+        let reported = try await store.leave.absenceReports(school: laestab, on: date)
         let attempts = try await store.contactAttempts(school: school.school.laestab, on: date)
         let language = request.language
         let reasonCodes = store.codes.codes.filter { $0.category == .authorised || $0.category == .unauthorised }
@@ -136,7 +136,8 @@ enum OfficeController {
         else { throw Abort(.notFound) }
         let code = (try? request.content.get(String.self, at: "code")) ?? ""
         do {
-            try await request.context.store.confirmAbsenceReport(id, school: laestab, code: code, by: request.actor)
+            try await request.context.store.leave.confirmAbsenceReport(
+                id, school: laestab, code: code, by: request.actor)
         } catch StoreError.evidenceRequired {
             return try await renderDay(
                 request, notice: nil, error: request.text("contact.needsEvidence"), status: .unprocessableEntity)

@@ -143,7 +143,7 @@ enum RegisterAPIController {
         let result: MarkWriteResult
         do {
             result = try await request.context.store.writeMarks(
-                try await request.context.store.applyingLeaveDecisions(entries), by: request.actor,
+                try await request.context.store.leave.applyingLeaveDecisions(entries), by: request.actor,
                 reason: reason.isEmpty ? nil : locked ? RegisterLock.reason(reason) : reason)
         }
         let response = try APIController.json(

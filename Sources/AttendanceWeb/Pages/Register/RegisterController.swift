@@ -302,7 +302,7 @@ enum RegisterController {
         let result: MarkWriteResult
         do {
             result = try await store.writeMarks(
-                try await store.applyingLeaveDecisions(entries), by: request.actor,
+                try await store.leave.applyingLeaveDecisions(entries), by: request.actor,
                 reason: reason.isEmpty ? nil : locked ? RegisterLock.reason(reason) : reason)
         } catch StoreError.reasonRequired {
             // Someone recorded a mark between the page loading and this save, and this save would change it.
