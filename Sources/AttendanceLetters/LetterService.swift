@@ -215,7 +215,8 @@ public struct LetterService: Sendable {
             upn, school: school.school, today: today, signatory: signatory, details: details)
         if kind == .fpnWarning {
             // The criteria are per term: the warning quotes this term's figures, by the procedure's own rule.
-            facts.penalty = try await store.penaltyTerm(of: upn, school: school.school, asOf: today, policy: policy)
+            facts.penalty = try await store.penalties.penaltyTerm(
+                of: upn, school: school.school, asOf: today, policy: policy)
         }
         let missing = facts.missingDetails(for: kind)
         guard missing.isEmpty else { throw LetterProblem.missingDetails(missing) }

@@ -24,7 +24,7 @@ enum ProcedureSchedule {
             app.logger.notice(
                 "procedure ran for \(now.date): \(result.recorded) recorded, \(result.withdrawn) withdrawn")
             // Penalty notices move on by their days the same evening (unpaid after day 42).
-            let lapsed = try await store.runPenaltyNotices(asOf: now.date, policy: policy)
+            let lapsed = try await store.penalties.runPenaltyNotices(asOf: now.date, policy: policy)
             app.logger.notice("penalty notices run for \(now.date): \(lapsed) unpaid")
         }
     }

@@ -28,7 +28,7 @@ struct RunPenalties: AsyncParsableCommand {
         let settings = try Settings(db)
         let day = try parseDate(asOf, option: "--as-of") ?? today()
         let lapsed = try await settings.withStore { store in
-            try await store.runPenaltyNotices(asOf: day, policy: settings.policy, by: settings.actor)
+            try await store.penalties.runPenaltyNotices(asOf: day, policy: settings.policy, by: settings.actor)
         }
         print("\(lapsed) notice\(lapsed == 1 ? "" : "s") unpaid after \(settings.policy.penaltyNotice.lateDays) days.")
     }
@@ -81,7 +81,7 @@ struct ListPenalties: AsyncParsableCommand {
         let day = try parseDate(asOf, option: "--as-of") ?? today()
         let only = try parseSchool(school)
         let cases = try await settings.withStore { store in
-            try await store.penaltyCases(school: only, status: status)
+            try await store.penalties.penaltyCases(school: only, status: status)
         }
         var lines: [Line] = []
         for found in cases {
@@ -146,7 +146,7 @@ struct PenaltyReportCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try Settings(db)
         let only = try parseSchool(school)
-        let cases = try await settings.withStore { try await $0.penaltyCases(school: only) }
+        let cases = try await settings.withStore { try await $0.penalties.penaltyCases(school: only) }
         let lines = PenaltyReport.lines(cases, notice: settings.policy.penaltyNotice).map {
             Line(
                 term: "\($0.term.start.iso)/\($0.term.end.iso)", criterion: $0.criterion?.rawValue ?? "all",

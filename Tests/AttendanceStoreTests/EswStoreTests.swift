@@ -127,7 +127,7 @@ extension StoreTests {
             #expect(second.round == 2 && second.members == "ESW, head of year")
             #expect(try await store.requireEswCase(referred.id).nextStep == "home_visit_after_panel")
             // The panel missed without notice is evidence of not engaging (the penalty notice criterion).
-            #expect(try await store.penaltyEvidence(of: alys, asOf: panelDay).missedMeetings == [panelDay])
+            #expect(try await store.penalties.penaltyEvidence(of: alys, asOf: panelDay).missedMeetings == [panelDay])
             await #expect(throws: StoreError.eswPanel(.noOutcomeNow)) {
                 try await store.recordPanelOutcome(panel.id, outcome: "x", by: esw)
             }

@@ -44,29 +44,29 @@ extension StoreTests {
             try await store.importMarks(
                 try ImportParser.marks(marksCSV(["\(alys),2026-01-21,AM,O,"]), codes: .wales2010), school: school,
                 source: "t.csv", authorisesAt: [school])
-            let opened = try await store.openPenaltyCase(
+            let opened = try await store.penalties.openPenaltyCase(
                 for: alys, school: school, term: term, criteria: [.unauthorised], counts: ["unauthorised": 12],
                 warnedOn: warned, by: head)
             #expect(opened.status == .warned && opened.events.map(\.step) == ["eligible", "warn"])
             // Opening again for the same term gives the same case.
             #expect(
-                try await store.openPenaltyCase(
+                try await store.penalties.openPenaltyCase(
                     for: alys, school: school, term: term, criteria: [.unauthorised], counts: [:], warnedOn: warned,
                     by: head
                 ).id == opened.id)
             // Nine school days after the warning is too soon; ten is not.
             await #expect(throws: StoreError.penalty(.tooSoonAfterWarning(schoolDaysWaited: 9, needed: 10))) {
-                _ = try await store.requestPenalty(
+                _ = try await store.penalties.requestPenalty(
                     opened.id, school: school, engagement: "", equality: "", today: LocalDate(iso: "2026-01-30")!,
                     policy: policy, by: head, document: Self.packDocument)
             }
-            let requested = try await store.requestPenalty(
+            let requested = try await store.penalties.requestPenalty(
                 opened.id, school: school, engagement: "No reply to two letters", equality: "None known",
                 today: LocalDate(iso: "2026-02-02")!, policy: policy, by: head, document: Self.packDocument)
             #expect(requested.status == .requested && requested.pack == .document)
             // The pack, kept as data with its document: the term's register to the day, the O after the warning
             // counted, the head's notes, both parents with no notices yet, and Cai as another child of Siân's.
-            let kept = try #require(try await store.penaltyPack(case: opened.id))
+            let kept = try #require(try await store.penalties.penaltyPack(case: opened.id))
             #expect(kept.html == "<p>pack \(opened.id)</p>" && kept.pdf == nil)
             #expect(kept.pack.through == "2026-02-02" && kept.pack.engagement == "No reply to two letters")
             #expect(
@@ -83,14 +83,14 @@ extension StoreTests {
             }
             // Only the Education Lead's answer follows; the head cannot issue yet.
             await #expect(throws: StoreError.penalty(.notNow(.requested, .issue))) {
-                _ = try await store.issuePenaltyNotices(
+                _ = try await store.penalties.issuePenaltyNotices(
                     opened.id, method: .post, issuedOn: LocalDate(iso: "2026-02-03")!, policy: policy, by: lead)
             }
-            _ = try await store.decidePenalty(
+            _ = try await store.penalties.decidePenalty(
                 opened.id, approve: true, reason: "Meets the code", today: LocalDate(iso: "2026-02-03")!,
                 policy: policy, by: lead)
             // Posted on Thursday 5 February: received Monday 9 February.
-            let issued = try await store.issuePenaltyNotices(
+            let issued = try await store.penalties.issuePenaltyNotices(
                 opened.id, method: .post, issuedOn: LocalDate(iso: "2026-02-05")!, policy: policy, by: lead)
             // One notice for each parent with parental responsibility who lives with the child: not for Dai, whom the
             // records say lives elsewhere; Huw, not recorded either way, is taken to live there.
@@ -101,23 +101,23 @@ extension StoreTests {
             let received = mother.receivedOn
             // Day 29 wants 120, not 60; day 28 takes 60.
             await #expect(throws: StoreError.penalty(.wrongAmount(due: 12000))) {
-                try await store.recordPenaltyPayment(
+                try await store.penalties.recordPenaltyPayment(
                     notice: mother.id, pence: 6000, paidOn: received.adding(days: 29), reference: "R1",
                     policy: policy, by: lead)
             }
-            try await store.recordPenaltyPayment(
+            try await store.penalties.recordPenaltyPayment(
                 notice: mother.id, pence: 6000, paidOn: received.adding(days: 28), reference: "R1", policy: policy,
                 by: lead)
             // Day 42: the father's is still payable; day 43 it is unpaid and can no longer be paid.
-            #expect(try await store.runPenaltyNotices(asOf: received.adding(days: 42), policy: policy) == 0)
-            #expect(try await store.runPenaltyNotices(asOf: received.adding(days: 43), policy: policy) == 1)
+            #expect(try await store.penalties.runPenaltyNotices(asOf: received.adding(days: 42), policy: policy) == 0)
+            #expect(try await store.penalties.runPenaltyNotices(asOf: received.adding(days: 43), policy: policy) == 1)
             await #expect(throws: StoreError.penalty(.lapsed)) {
-                try await store.recordPenaltyPayment(
+                try await store.penalties.recordPenaltyPayment(
                     notice: father.id, pence: 12000, paidOn: received.adding(days: 42), reference: "R2",
                     policy: policy, by: lead)
             }
-            try await store.referPenaltyNotice(father.id, reason: "Unpaid after 42 days", by: lead)
-            let after = try await store.requirePenaltyCase(opened.id)
+            try await store.penalties.referPenaltyNotice(father.id, reason: "Unpaid after 42 days", by: lead)
+            let after = try await store.penalties.requirePenaltyCase(opened.id)
             #expect(after.notices.map(\.status) == [.paid, .prosecutionReferred])
             #expect(after.notices[0].paidPence == 6000)
             // The record of steps is the database's to keep: it refuses a change.
@@ -126,31 +126,33 @@ extension StoreTests {
             }
 
             // Another case for the same pupil in the same term: a prosecution has begun, so it cannot be approved.
-            let again = try await store.openPenaltyCase(
+            let again = try await store.penalties.openPenaltyCase(
                 for: alys, school: school, term: term, criteria: [.unauthorised], counts: ["unauthorised": 10],
                 warnedOn: warned, by: head)
             #expect(again.id != opened.id)
-            _ = try await store.requestPenalty(
+            _ = try await store.penalties.requestPenalty(
                 again.id, school: school, engagement: "", equality: "", today: LocalDate(iso: "2026-02-02")!,
                 policy: policy, by: head, document: Self.packDocument)
             await #expect(throws: StoreError.penalty(.prosecutionBegun)) {
-                _ = try await store.decidePenalty(
+                _ = try await store.penalties.decidePenalty(
                     again.id, approve: true, reason: "Again", today: LocalDate(iso: "2026-03-02")!, policy: policy,
                     by: lead)
             }
             // Declined with a reason: nothing follows; withdrawn is the other way out.
-            let declined = try await store.decidePenalty(
+            let declined = try await store.penalties.decidePenalty(
                 again.id, approve: false, reason: "Prosecution under way", today: LocalDate(iso: "2026-03-02")!,
                 policy: policy, by: lead)
             #expect(declined.status == .declined)
             // The day of the decline is what the procedure counts new sessions from.
             #expect(
-                try await store.penaltyDeclines(of: alys) == [LocalDate(iso: Timestamp.text(Date()).prefix(10))!])
+                try await store.penalties.penaltyDeclines(of: alys) == [
+                    LocalDate(iso: Timestamp.text(Date()).prefix(10))!
+                ])
             #expect(declined.events.last?.reason == "Prosecution under way" && declined.events.last?.by == lead.name)
             // The term's report: two requests, one approved and one declined, two notices, one paid at £60, one
             // unpaid and referred; the same under the one criterion.
             let lines = PenaltyReport.lines(
-                try await store.penaltyCases(school: school), notice: policy.penaltyNotice)
+                try await store.penalties.penaltyCases(school: school), notice: policy.penaltyNotice)
             var expected = PenaltyTally()
             expected.requested = 2
             expected.approved = 1
@@ -178,25 +180,25 @@ extension StoreTests {
                 school: school, source: "t.csv", authorisesAt: [school])
             var ids: [Int] = []
             for pupil in [alys, cai] {
-                let opened = try await store.openPenaltyCase(
+                let opened = try await store.penalties.openPenaltyCase(
                     for: pupil, school: school, term: term, criteria: [.unauthorised], counts: [:],
                     warnedOn: LocalDate(iso: "2026-01-19")!, by: head)
-                _ = try await store.requestPenalty(
+                _ = try await store.penalties.requestPenalty(
                     opened.id, school: school, engagement: "", equality: "", today: LocalDate(iso: "2026-02-02")!,
                     policy: policy, by: head, document: Self.packDocument)
                 ids.append(opened.id)
             }
-            _ = try await store.decidePenalty(
+            _ = try await store.penalties.decidePenalty(
                 ids[0], approve: true, reason: "Yes", today: LocalDate(iso: "2026-02-03")!, policy: policy, by: lead)
-            _ = try await store.issuePenaltyNotices(
+            _ = try await store.penalties.issuePenaltyNotices(
                 ids[0], method: .hand, issuedOn: LocalDate(iso: "2026-02-03")!, policy: policy, by: lead)
             // Siân Jones is also Cai's mother: a second notice to her in 12 months is over the limit of one.
             await #expect(throws: StoreError.penalty(.overParentLimit(parent: "Siân Jones"))) {
-                _ = try await store.decidePenalty(
+                _ = try await store.penalties.decidePenalty(
                     ids[1], approve: true, reason: "Yes", today: LocalDate(iso: "2026-02-04")!, policy: policy,
                     by: lead)
             }
-            #expect(try await store.requirePenaltyCase(ids[1]).status == .requested)
+            #expect(try await store.penalties.requirePenaltyCase(ids[1]).status == .requested)
         }
     }
 }

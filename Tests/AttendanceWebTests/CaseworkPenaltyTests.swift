@@ -95,7 +95,8 @@ import VaporTesting
             #expect(confirm.contains("holiday not agreed (10)"))
             #expect(try await store.letters(of: pupil.upn).allSatisfy { $0.kind != .fpnWarning })
             #expect(try await head.post(warn, ["confirmed": "yes"]).status == .seeOther)
-            let found = try #require(try await store.penaltyCases(school: mainSchool).first { $0.upn == pupil.upn })
+            let found = try #require(
+                try await store.penalties.penaltyCases(school: mainSchool).first { $0.upn == pupil.upn })
             #expect(found.status == .warned && found.criteria.contains(.unagreedHoliday))
             // The same day, the request is offered and goes.
             let page = try await head.get(SiteURL.school(.schoolPenalties, mainSchool)).body.string
@@ -104,7 +105,7 @@ import VaporTesting
                 SiteURL.school(.requestPenalty, mainSchool, id: found.id),
                 ["engagement": "Holiday taken after refusal", "equality": "No concerns known"])
             #expect(sent.status == .seeOther)
-            #expect(try await store.requirePenaltyCase(found.id).status == .requested)
+            #expect(try await store.penalties.requirePenaltyCase(found.id).status == .requested)
         }
     }
 
@@ -123,7 +124,8 @@ import VaporTesting
             let confirm = try await head.post(SiteURL.school(.penaltyWarning, mainSchool, id: flag.id), [:]).body.string
             #expect(Self.says(confirm, Self.onFurther) && !Self.says(confirm, Self.follows))
             _ = try await head.post(SiteURL.school(.penaltyWarning, mainSchool, id: flag.id), ["confirmed": "yes"])
-            let found = try #require(try await store.penaltyCases(school: mainSchool).first { $0.upn == pupil.upn })
+            let found = try #require(
+                try await store.penalties.penaltyCases(school: mainSchool).first { $0.upn == pupil.upn })
             let page = try await head.get(SiteURL.school(.schoolPenalties, mainSchool)).body.string
             #expect(!page.contains(SiteURL.school(.requestPenalty, mainSchool, id: found.id)))
             // Ten school days after Wednesday 25 November 2026 is Wednesday 9 December.
@@ -134,7 +136,7 @@ import VaporTesting
                 SiteURL.school(.requestPenalty, mainSchool, id: found.id), ["engagement": "x", "equality": "y"])
             #expect(forced.status.code >= 400 && forced.status.code < 500)
             #expect(forced.body.string.contains("too soon after the warning letter"))
-            #expect(try await store.requirePenaltyCase(found.id).status == .warned)
+            #expect(try await store.penalties.requirePenaltyCase(found.id).status == .warned)
         }
     }
 
@@ -189,7 +191,7 @@ import VaporTesting
                 SiteURL.school(.penaltyWarning, mainSchool, id: flag.id), ["confirmed": "yes"])
             #expect(confirmed.status == .unprocessableEntity)
             #expect(try await store.letters(of: pupil.upn).allSatisfy { $0.kind != .fpnWarning })
-            #expect(try await store.penaltyCases(school: mainSchool).allSatisfy { $0.upn != pupil.upn })
+            #expect(try await store.penalties.penaltyCases(school: mainSchool).allSatisfy { $0.upn != pupil.upn })
         }
     }
 }

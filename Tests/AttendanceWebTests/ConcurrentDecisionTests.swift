@@ -89,16 +89,16 @@ import VaporTesting
             }
             #expect(decisions.filter { $0 == .seeOther }.count == 1, "\(decisions)")
             #expect(decisions.allSatisfy { $0.code < 500 }, "\(decisions)")
-            var steps = try await store.requirePenaltyCase(found.id).events.map(\.step)
+            var steps = try await store.penalties.requirePenaltyCase(found.id).events.map(\.step)
             #expect(steps.filter { ["request", "approve", "decline"].contains($0) }.count == 2, "\(steps)")
-            guard try await store.requirePenaltyCase(found.id).status == .approved else { return }
+            guard try await store.penalties.requirePenaltyCase(found.id).status == .approved else { return }
             let issue = SiteURL.issuePenalty.path(["id": String(found.id)])
             let issues = try await Self.atOnce(4) { [lead] _ in
                 try await Self.post(app, as: lead, issue, ["method": "hand", "issued_on": testToday.iso])
             }
             #expect(issues.filter { $0 == .seeOther }.count == 1, "\(issues)")
             #expect(issues.allSatisfy { $0.code < 500 }, "\(issues)")
-            let issued = try await store.requirePenaltyCase(found.id)
+            let issued = try await store.penalties.requirePenaltyCase(found.id)
             let parents = try await store.contacts(of: found.upn).filter(\.receivesPenaltyNotice).count
             #expect(issued.notices.count == parents)
             let notice = try #require(issued.notices.first)
@@ -109,7 +109,7 @@ import VaporTesting
             }
             #expect(payments.filter { $0 == .seeOther }.count == 1, "\(payments)")
             #expect(payments.allSatisfy { $0.code < 500 }, "\(payments)")
-            steps = try await store.requirePenaltyCase(found.id).events.map(\.step)
+            steps = try await store.penalties.requirePenaltyCase(found.id).events.map(\.step)
             #expect(steps.filter { $0 == "pay" }.count == 1 && steps.filter { $0 == "issue" }.count == 1, "\(steps)")
         }
     }
@@ -208,7 +208,9 @@ import VaporTesting
             #expect(warnings.allSatisfy { $0.code < 500 }, "\(warnings)")
             let sent = try await store.letters(of: flag.pupil.upn).filter { $0.kind == .fpnWarning }
             #expect(sent.count == 1, "\(warnings)")
-            #expect(try await store.penaltyCases(school: mainSchool).filter { $0.upn == flag.pupil.upn }.count == 1)
+            #expect(
+                try await store.penalties.penaltyCases(school: mainSchool).filter { $0.upn == flag.pupil.upn }.count
+                    == 1)
         }
     }
 

@@ -92,7 +92,7 @@ import VaporTesting
     @Test func aRequestOnTheDayOfTheWarningIsRefusedByTheRule() async throws {
         try await withWebApp { app, store in
             let pupil = try #require(try await onRollToday(store).first)
-            let found = try await store.openPenaltyCase(
+            let found = try await store.penalties.openPenaltyCase(
                 for: pupil.upn, school: mainSchool,
                 term: DateRange(LocalDate(iso: "2026-09-01")!, LocalDate(iso: "2026-12-18")!)!,
                 criteria: [.unauthorised], counts: ["unauthorised": 12], warnedOn: testToday,
@@ -103,7 +103,7 @@ import VaporTesting
                 SiteURL.school(.requestPenalty, mainSchool, id: found.id),
                 ["engagement": "No reply to two letters", "equality": "None known"])
             #expect(sent.status == .unprocessableEntity)
-            #expect(try await store.requirePenaltyCase(found.id).status == .warned)
+            #expect(try await store.penalties.requirePenaltyCase(found.id).status == .warned)
             #expect(try await head.get("/health").status == .ok)
         }
     }
@@ -113,7 +113,7 @@ import VaporTesting
         try await withWebApp { app, store in
             let (found, pupil) = try await PenaltyWebTests.warnedCase(store)
             let head = try await store.user(email: "head@demo.example")
-            _ = try await store.requestPenalty(
+            _ = try await store.penalties.requestPenalty(
                 found.id, school: mainSchool, engagement: "Unanswered", equality: "None", today: testToday,
                 policy: .wrexham2025, by: AuditActor(try #require(head).email)
             ) { pack in PenaltyPackDocument(language: .en, html: "<p>\(pack.pupil.upn)</p>", pdf: nil) }
@@ -207,7 +207,7 @@ import VaporTesting
                     SiteURL.issuePenalty.path(["id": String(found.id)]), ["method": "hand", "issued_on": day])
                 #expect(issued.status == .unprocessableEntity, "\(day)")
             }
-            let after = try await store.requirePenaltyCase(found.id)
+            let after = try await store.penalties.requirePenaltyCase(found.id)
             #expect(after.status == .approved && after.notices.isEmpty)
             #expect(try await lead.get(SiteURL.penaltyQueue.path()).status == .ok)
             #expect(try await head.get(SiteURL.school(.schoolPenalties, mainSchool)).status == .ok)

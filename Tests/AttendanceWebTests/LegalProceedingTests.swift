@@ -32,7 +32,7 @@ import VaporTesting
                 ).status
             }
             func proceeding(_ kind: LegalKind) async throws -> LegalProceeding {
-                try #require(try await store.legalProceedings().first { $0.kind == kind })
+                try #require(try await store.penalties.legalProceedings().first { $0.kind == kind })
             }
             // A School Attendance Order is for a child missing education, not an ESW case.
             #expect(try await open(.attendanceOrder, "esw_case/\(esw.id)").status == .unprocessableEntity)

@@ -55,7 +55,7 @@ import VaporTesting
             // "Pupil regularly coming into contact with the North Wales Police … during school hours … and where
             // absence is recorded as unauthorised": entries on two days of unauthorised absence this term.
             let school = try await store.requireSchool(mainSchool).school
-            let before = try await store.penaltyTerm(
+            let before = try await store.penalties.penaltyTerm(
                 of: pupil.upn, school: school, asOf: testToday, policy: .wrexham2025)
             #expect(before?.counts["police_contact"] == 0 && before?.met.contains("police_contact") == false)
             for (date, code) in [("2026-11-24", "O"), ("2026-11-25", "O")] {
@@ -71,7 +71,7 @@ import VaporTesting
                         nameGiven: pupil.displayName, schoolGiven: "", school: mainSchool, reasonGiven: "None",
                         accompanied: false, takenTo: "School"), by: AuditActor("patrol@demo.example"))
             }
-            let after = try await store.penaltyTerm(
+            let after = try await store.penalties.penaltyTerm(
                 of: pupil.upn, school: school, asOf: testToday, policy: .wrexham2025)
             #expect(after?.counts["police_contact"] == Policy.wrexham2025.casework.policeContactDays)
             #expect(after?.met.contains("police_contact") == true)

@@ -27,7 +27,7 @@ import VaporTesting
                     mark: Mark(upn: pupil.upn, session: SchoolSession(LocalDate(iso: "2026-11-24")!, .pm), code: "O"))
             ],
             by: AuditActor("office@demo.example"), reason: "test")
-        let found = try await store.openPenaltyCase(
+        let found = try await store.penalties.openPenaltyCase(
             for: pupil.upn, school: mainSchool,
             term: DateRange(LocalDate(iso: "2026-09-01")!, LocalDate(iso: "2026-12-18")!)!,
             criteria: [.unauthorised], counts: ["unauthorised": 12], warnedOn: LocalDate(iso: "2026-11-04")!,
@@ -47,7 +47,7 @@ import VaporTesting
             let sent = try await head.post(
                 action, ["engagement": "Two letters unanswered; missed the meeting", "equality": "No concerns known"])
             #expect(sent.status == .seeOther)
-            let requested = try await store.requirePenaltyCase(found.id)
+            let requested = try await store.penalties.requirePenaltyCase(found.id)
             #expect(requested.status == .requested && requested.pack != .none)
             // The evidence pack is kept with the request: the document in the head's language (the O after the
             // warning marked as counted, the head's notes), its data, and its PDF where WeasyPrint is installed.
@@ -89,7 +89,7 @@ import VaporTesting
             let issued = try await lead.post(
                 SiteURL.issuePenalty.path(["id": String(found.id)]), ["method": "hand", "issued_on": testToday.iso])
             #expect(issued.status == .seeOther)
-            let notices = try await store.requirePenaltyCase(found.id).notices
+            let notices = try await store.penalties.requirePenaltyCase(found.id).notices
             #expect(!notices.isEmpty && notices.allSatisfy { $0.receivedOn == testToday })
             // Each parent's notice is kept as a letter addressed to them alone, in their language, saying the
             // number, the amounts and the days.
@@ -111,20 +111,21 @@ import VaporTesting
                     pay, ["amount": "60", "paid_on": testToday.iso, "reference": "WX-1"]
                 )
                 .status == .seeOther)
-            #expect(try await store.requirePenaltyCase(found.id).notices[0].paidPence == 6000)
+            #expect(try await store.penalties.requirePenaltyCase(found.id).notices[0].paidPence == 6000)
             // Another notice unpaid after day 42 goes to the prosecution list, and is referred.
             if notices.count > 1 {
-                try await store.runPenaltyNotices(asOf: testToday.adding(days: 43), policy: .wrexham2025)
+                try await store.penalties.runPenaltyNotices(asOf: testToday.adding(days: 43), policy: .wrexham2025)
                 let unpaid = try await lead.get(SiteURL.penaltyQueue.path()).body.string
                 #expect(unpaid.contains(SiteURL.referPenalty.path(["id": String(notices[1].id)])))
                 #expect(
                     try await lead.post(SiteURL.referPenalty.path(["id": String(notices[1].id)]), [:]).status
                         == .seeOther)
-                #expect(try await store.requirePenaltyCase(found.id).notices[1].status == .prosecutionReferred)
+                #expect(
+                    try await store.penalties.requirePenaltyCase(found.id).notices[1].status == .prosecutionReferred)
                 // Issue 31, 5: the referral is a prosecution's first step, listed on the lead's page with the pack.
-                let referred = try await store.requirePenaltyCase(found.id).notices[1]
+                let referred = try await store.penalties.requirePenaltyCase(found.id).notices[1]
                 let prosecution = try #require(
-                    try await store.legalProceedings().first {
+                    try await store.penalties.legalProceedings().first {
                         $0.origin == .penaltyNotice && $0.originID == referred.id
                     })
                 #expect(prosecution.kind == .prosecution && prosecution.events.map(\.step) == [.referred])

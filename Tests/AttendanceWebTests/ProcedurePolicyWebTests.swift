@@ -72,13 +72,13 @@ import VaporTesting
                 confirmPage.contains("name=\"confirmed\" value=\"yes\"") && confirmPage.contains("class=\"letter\""))
             #expect(confirmPage.contains("Criteria met this term"))
             #expect(try await store.letters(of: flags[0].pupil.upn).allSatisfy { $0.kind != .fpnWarning })
-            #expect(try await store.penaltyCases(school: mainSchool).isEmpty)
+            #expect(try await store.penalties.penaltyCases(school: mainSchool).isEmpty)
             let sent = try await head.post(
                 "/schools/\(mainSchool)/actions/\(flags[0].id)/penalty-warning", ["confirmed": "yes"])
             #expect(sent.status == .seeOther)
             #expect(try await store.letters(of: flags[0].pupil.upn).contains { $0.kind == .fpnWarning })
             // The warning opens the pupil's case for the term, warned, with the criteria met and their counts.
-            let cases = try await store.penaltyCases(school: mainSchool)
+            let cases = try await store.penalties.penaltyCases(school: mainSchool)
             #expect(cases.map(\.upn) == [flags[0].pupil.upn] && cases.first?.status == .warned)
             #expect(cases.first?.warnedOn == testToday && cases.first?.criteria.isEmpty == false)
             #expect(cases.first.map { $0.term.contains(testToday) } == true)

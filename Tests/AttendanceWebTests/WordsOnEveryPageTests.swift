@@ -173,7 +173,7 @@ import VaporTesting
                 tour.child, school: mainSchool, source: .procedure, notes: "", concerns: "", on: testToday, by: office)
             // A penalty notice case requested, for the head's and the Education Lead's pages.
             let (penalty, _) = try await PenaltyWebTests.warnedCase(store)
-            _ = try await store.requestPenalty(
+            _ = try await store.penalties.requestPenalty(
                 penalty.id, school: mainSchool, engagement: "Dim ateb", equality: "Dim", today: testToday,
                 policy: .wrexham2025, by: head
             ) { _ in PenaltyPackDocument(language: .cy, html: "<p>pecyn</p>", pdf: nil) }

@@ -2,7 +2,7 @@ import AttendanceCore
 import Foundation
 import SQLKit
 
-extension Store {
+extension PenaltyRepository {
     /// Opens a proceeding on the case it follows, with its first step: a prosecution on an ESW case, an Education
     /// Supervision Order on an ESW case, a School Attendance Order on a child missing education whose enquiries
     /// did not find them at a school. (A prosecution of an unpaid notice opens when the notice is referred.)
@@ -13,9 +13,9 @@ extension Store {
         guard LegalRules.origins(kind).contains(origin) else { throw StoreError.legal(.wrongOrigin) }
         let upn: UPN
         switch origin {
-        case .eswCase: upn = try await requireEswCase(originID).upn
+        case .eswCase: upn = try await store.requireEswCase(originID).upn
         case .missingEducation:
-            let found = try await requireMissingEducationCase(originID)
+            let found = try await store.requireMissingEducationCase(originID)
             // An order is for a child on no school's roll: not one the enquiries found at a school or back.
             if let outcome = found.outcome, [.foundAtSchool, .returned].contains(outcome) {
                 throw StoreError.legal(.wrongOrigin)
@@ -32,8 +32,8 @@ extension Store {
         }) {
             throw StoreError.legal(.alreadyStarted)
         }
-        let pupil = try await requirePupil(upn)
-        let id = try await transaction { db in
+        let pupil = try await store.requirePupil(upn)
+        let id = try await store.transaction { db in
             try await Self.insertProceeding(
                 kind, pupilID: pupil.id, upn: upn, origin: origin, originID: originID, on: day, detail: detail,
                 by: actor, at: now, on: db)
@@ -53,12 +53,12 @@ extension Store {
                 step, kind: found.kind, after: found.last, lastDay: found.events.last?.on, on: day, today: today,
                 detail: detail)
         } catch { throw StoreError.legal(error) }
-        try await transaction { db in
+        try await store.transaction { db in
             try await db.update("legal_proceedings").set("last_step", to: step.rawValue)
                 .set("steps", to: found.events.count + 1).where("id", .equal, id)
                 .where("steps", .equal, found.events.count).changeStanding()
             try await Self.insertStep(id, step, on: day, detail: detail, by: actor, at: now, on: db)
-            try await Self.audit(
+            try await Store.audit(
                 [
                     AuditEvent(
                         at: now, actor: actor, action: "legal.\(step.rawValue)", upn: found.upn,
@@ -82,7 +82,7 @@ extension Store {
                 ).returning("id").first(decodingColumn: "id", as: Int.self)
         else { throw StoreError.corrupt("a proceeding with no id") }
         try await insertStep(id, first, on: day, detail: detail, by: actor, at: now, on: db)
-        try await audit(
+        try await Store.audit(
             [
                 AuditEvent(
                     at: now, actor: actor, action: "legal.\(first.rawValue)", upn: upn, subject: "legal/\(id)",
@@ -116,7 +116,7 @@ extension Store {
 
     private func legalProceedings(where condition: SQLQueryString) async throws -> [LegalProceeding] {
         var events: [Int: [LegalProceeding.Event]] = [:]
-        for row in try await sql.raw(
+        for row in try await store.sql.raw(
             "SELECT s.* FROM legal_steps s JOIN legal_proceedings l ON l.id = s.proceeding_id WHERE " + condition
                 + " ORDER BY s.id"
         ).all() {
@@ -128,7 +128,7 @@ extension Store {
                     step: step, on: day, detail: try row.decode(column: "detail", as: String.self),
                     by: try row.decode(column: "by", as: String.self)))
         }
-        return try await sql.raw(
+        return try await store.sql.raw(
             "SELECT l.*, p.upn FROM legal_proceedings l JOIN pupils p ON p.id = l.pupil_id WHERE " + condition
                 + " ORDER BY l.id DESC"
         ).all().map { row in

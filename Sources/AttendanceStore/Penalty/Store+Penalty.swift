@@ -2,15 +2,15 @@ import AttendanceCore
 import Foundation
 import SQLKit
 
-extension Store {
+extension PenaltyRepository {
     /// Opens a case when the head warns a parent: the criteria met this term, with their counts, and the
     /// warning as its first steps. A pupil has one open case per term; after a decline a new one may open.
     public func openPenaltyCase(
         for upn: UPN, school laestab: LAESTAB, term: DateRange, criteria: [PenaltyCriterion], counts: [String: Int],
         warnedOn: LocalDate, by actor: AuditActor, at now: Date = Date()
     ) async throws -> PenaltyCase {
-        let pupil = try await requirePupil(upn)
-        let school = try await requireSchool(laestab)
+        let pupil = try await store.requirePupil(upn)
+        let school = try await store.requireSchool(laestab)
         if let open = try await penaltyCases(where: "p.upn = \(bind: upn.value)").first(where: {
             $0.term.start == term.start && [.eligible, .warned, .requested, .approved].contains($0.status)
         }) {
@@ -18,7 +18,7 @@ extension Store {
         }
         let countsJSON = auditJSON(counts.mapValues { String($0) })
         let at = Timestamp.text(now)
-        let id = try await transaction { db in
+        let id = try await store.transaction { db in
             let row = try await db.insert(into: "penalty_cases")
                 .columns(
                     "pupil_id", "school_id", "term_start", "term_end", "criteria", "counts", "status", "warned_on",
@@ -34,7 +34,7 @@ extension Store {
             try await Self.penaltyEvents(
                 [("eligible", nil, nil, countsJSON), (PenaltyStep.warn.rawValue, nil, nil, nil)], case: id,
                 by: actor, at: at, on: db)
-            try await Self.audit(
+            try await Store.audit(
                 [
                     AuditEvent(
                         at: now, actor: actor, action: "penalty.warn", school: laestab, upn: upn,
@@ -87,13 +87,13 @@ extension Store {
         -> PenaltyRequestCheck
     {
         guard let warnedOn = found.warnedOn else { throw StoreError.penalty(.notNow(found.status, .request)) }
-        let calendar = try await calendar(for: try await requireSchool(found.school).school)
+        let calendar = try await store.calendar(for: try await store.requireSchool(found.school).school)
         let waited = calendar.schoolDays(after: warnedOn, through: today)
         // Nothing can have happened since a warning given today (or, by a clock set back, later).
         var since = 0
         if let afterWarning = DateRange(warnedOn.adding(days: 1), today) {
-            since = try await marks(of: found.upn, in: afterWarning)
-                .compactMap { codes[$0.mark.code] }.filter { $0.category == .unauthorised }.count
+            since = try await store.marks(of: found.upn, in: afterWarning)
+                .compactMap { store.codes[$0.mark.code] }.filter { $0.category == .unauthorised }.count
         }
         let standing = PenaltyRules.requestStanding(
             criteria: found.criteria, wait: policy.casework.penaltyWait, schoolDaysSinceWarning: waited,
@@ -119,7 +119,7 @@ extension Store {
         let step: PenaltyStep = approve ? .approve : .decline
         let next = try penaltyStep(step, found.status)
         if approve {
-            let parents = try await contacts(of: found.upn).filter(\.receivesPenaltyNotice).map(\.name)
+            let parents = try await store.contacts(of: found.upn).filter(\.receivesPenaltyNotice).map(\.name)
             var counts: [String: Int] = [:]
             for parent in parents { counts[parent] = try await noticesInLastYear(parent: parent, today: today) }
             let prosecuted = try await penaltyCases(where: "p.upn = \(bind: found.upn.value)").contains { other in
@@ -144,14 +144,14 @@ extension Store {
     ) async throws -> PenaltyCase {
         let found = try await requirePenaltyCase(id)
         let next = try penaltyStep(.issue, found.status)
-        let parents = try await contacts(of: found.upn).filter(\.receivesPenaltyNotice)
+        let parents = try await store.contacts(of: found.upn).filter(\.receivesPenaltyNotice)
         guard !parents.isEmpty else {
             throw StoreError.notFound("a parent with parental responsibility who lives with the pupil")
         }
         let received = PenaltyRules.deemedReceipt(
             issuedOn: issuedOn, method: method, postWorkingDays: policy.penaltyNotice.postReceiptWorkingDays)
         let at = Timestamp.text(now)
-        try await transaction { db in
+        try await store.transaction { db in
             try await db.update("penalty_cases").set("status", to: next.rawValue).where("id", .equal, id)
                 .where("status", .equal, found.status.rawValue).changeStanding()
             for (index, parent) in parents.enumerated() {
@@ -176,7 +176,7 @@ extension Store {
             }
             try await Self.penaltyEvents(
                 [(PenaltyStep.issue.rawValue, nil, nil, nil)], case: id, by: actor, at: at, on: db)
-            try await Self.audit(
+            try await Store.audit(
                 [
                     AuditEvent(
                         at: now, actor: actor, action: "penalty.issue", school: found.school, upn: found.upn,
@@ -235,7 +235,7 @@ extension Store {
         guard notice.status == .unpaid else { throw StoreError.penalty(.notNow(.issued, .withdraw)) }
         // The referral is a prosecution's first step: it opens with it, in the same transaction.
         let found = try await requirePenaltyCase(notice.caseID)
-        let pupil = try await requirePupil(found.upn)
+        let pupil = try await store.requirePupil(found.upn)
         try await noticeStep(
             notice, to: .prosecutionReferred, step: "refer", reason: reason, data: nil, by: actor, at: now,
             then: { db in
@@ -278,7 +278,7 @@ extension Store {
     }
 
     private func penaltyDeclines(where condition: SQLQueryString) async throws -> [Int: [LocalDate]] {
-        let rows = try await sql.raw(
+        let rows = try await store.sql.raw(
             """
             SELECT c.pupil_id, e.at FROM penalty_events e JOIN penalty_cases c ON c.id = e.case_id
             JOIN pupils p ON p.id = c.pupil_id WHERE e.step = \(bind: PenaltyStep.decline.rawValue) AND
@@ -310,13 +310,13 @@ extension Store {
         by actor: AuditActor, at now: Date, also: (@Sendable (any SQLDatabase) async throws -> Void)? = nil
     ) async throws {
         let at = Timestamp.text(now)
-        try await transaction { db in
+        try await store.transaction { db in
             try await db.update("penalty_cases").set("status", to: next.rawValue).where("id", .equal, found.id)
                 .where("status", .equal, found.status.rawValue).changeStanding()
             try await also?(db)
             try await Self.penaltyEvents(
                 [(step.rawValue, nil, reason, data)], case: found.id, by: actor, at: at, on: db)
-            try await Self.audit(
+            try await Store.audit(
                 [
                     AuditEvent(
                         at: now, actor: actor, action: "penalty.\(step.rawValue)", school: found.school,
@@ -333,12 +333,12 @@ extension Store {
     ) async throws {
         let found = try await requirePenaltyCase(notice.caseID)
         let at = Timestamp.text(now)
-        try await transaction { db in
+        try await store.transaction { db in
             try await also(db.update("penalty_notices").set("status", to: next.rawValue))
                 .where("id", .equal, notice.id).where("status", .equal, notice.status.rawValue).changeStanding()
             try await Self.penaltyEvents(
                 [(step, notice.id, reason, data)], case: notice.caseID, by: actor, at: at, on: db)
-            try await Self.audit(
+            try await Store.audit(
                 [
                     AuditEvent(
                         at: now, actor: actor, action: "penalty.\(step)", school: found.school, upn: found.upn,
@@ -367,7 +367,7 @@ extension Store {
         let from: SQLQueryString = """
             FROM penalty_cases c JOIN pupils p ON p.id = c.pupil_id JOIN schools s ON s.id = c.school_id
             """
-        let rows = try await sql.raw(
+        let rows = try await store.sql.raw(
             """
             SELECT c.*, p.upn, s.laestab, k.id AS pack_id, CASE WHEN k.pdf IS NULL THEN 0 ELSE 1 END AS pack_pdf
             """ + " " + from + " LEFT JOIN penalty_packs k ON k.case_id = c.id WHERE " + condition
@@ -376,7 +376,7 @@ extension Store {
         guard !rows.isEmpty else { return [] }
         let matching: SQLQueryString = "(SELECT c.id " + from + " WHERE " + condition + ")"
         var events: [Int: [PenaltyEvent]] = [:]
-        for event in try await sql.raw(
+        for event in try await store.sql.raw(
             "SELECT * FROM penalty_events WHERE case_id IN " + matching + " ORDER BY id"
         ).all() {
             events[try event.decode(column: "case_id", as: Int.self), default: []].append(
@@ -414,7 +414,8 @@ extension Store {
     }
 
     func penaltyNotices(where condition: SQLQueryString) async throws -> [PenaltyNoticeRecord] {
-        try await sql.raw("SELECT n.* FROM penalty_notices n WHERE " + condition + " ORDER BY n.id").all().map { row in
+        try await store.sql.raw("SELECT n.* FROM penalty_notices n WHERE " + condition + " ORDER BY n.id").all().map {
+            row in
             guard let issued = LocalDate(iso: try row.decode(column: "issued_on", as: String.self)),
                 let received = LocalDate(iso: try row.decode(column: "received_on", as: String.self)),
                 let status = NoticeStatus(rawValue: try row.decode(column: "status", as: String.self)),

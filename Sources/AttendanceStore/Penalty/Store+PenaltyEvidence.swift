@@ -2,7 +2,7 @@ import AttendanceCore
 import Foundation
 import SQLKit
 
-extension Store {
+extension PenaltyRepository {
     /// What the penalty criteria beyond the register count, by pupil id, from the first day of `year` to `asOf`:
     /// patrol and police sightings (matched to a pupil), panels missed without notice, contact attempts that
     /// reached nobody, and whether a prosecution has begun. Four queries for any number of pupils.
@@ -16,7 +16,7 @@ extension Store {
         func days(_ query: SQLQueryString, _ column: String, into path: WritableKeyPath<PenaltyEvidence, [LocalDate]>)
             async throws
         {
-            for row in try await reader.raw(query).all() {
+            for row in try await store.reader.raw(query).all() {
                 guard let day = LocalDate(iso: try row.decode(column: column, as: String.self)) else { continue }
                 evidence[try row.decode(column: "pupil_id", as: Int.self), default: .none][keyPath: path].append(day)
             }
@@ -39,7 +39,7 @@ extension Store {
             WHERE outcome <> \(bind: ContactAttempt.Outcome.reached.rawValue)
             AND date >= \(bind: from) AND date <= \(bind: to)
             """ + pupils, "date", into: \.unansweredContacts)
-        for row in try await reader.raw(
+        for row in try await store.reader.raw(
             """
             SELECT DISTINCT c.pupil_id FROM penalty_notices n JOIN penalty_cases c ON c.id = n.case_id
             WHERE n.status = \(bind: NoticeStatus.prosecutionReferred.rawValue)
@@ -52,19 +52,20 @@ extension Store {
 
     /// One pupil's evidence this school year up to the day: what a warning letter and a case quote.
     public func penaltyEvidence(of upn: UPN, asOf: LocalDate) async throws -> PenaltyEvidence {
-        let pupil = try await requirePupil(upn)
+        let pupil = try await store.requirePupil(upn)
         return try await penaltyEvidence(
             year: asOf.academicYear, asOf: asOf, pupils: " AND pupil_id = \(bind: pupil.id)")[pupil.id] ?? .none
     }
 }
 
-extension Store {
+extension PenaltyRepository {
     /// A pupil's penalty figures for the term containing `asOf`, by the procedure's own rule, from everything
     /// it reads (marks, declines, police contacts and missed engagement): what the warning letter, the case and
     /// the evidence pack quote. Nil outside a term.
     public func penaltyTerm(of upn: UPN, school: School, asOf: LocalDate, policy: Policy) async throws -> PenaltyTerm? {
-        ProcedureEngine(policy: policy, codes: codes).penaltyTerm(
-            marks: try await yearMarks(of: upn, year: asOf.academicYear), calendar: try await calendar(for: school),
+        ProcedureEngine(policy: policy, codes: store.codes).penaltyTerm(
+            marks: try await store.yearMarks(of: upn, year: asOf.academicYear),
+            calendar: try await store.calendar(for: school),
             asOf: asOf, penaltyDeclined: try await penaltyDeclines(of: upn),
             evidence: try await penaltyEvidence(of: upn, asOf: asOf))
     }

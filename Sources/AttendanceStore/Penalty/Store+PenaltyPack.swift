@@ -26,7 +26,7 @@ public struct PenaltyPackDocument: Sendable {
     }
 }
 
-extension Store {
+extension PenaltyRepository {
     /// Gathers a case's evidence from the record, to the day of the request: the term's register extract with
     /// the sessions the criteria count and every change to them, the figures, the school year's letters, calls
     /// and procedure steps, the pupil's recorded needs and circumstances, each parent's notices in the last 12
@@ -35,30 +35,31 @@ extension Store {
         _ found: PenaltyCase, engagement: String, equality: String, today: LocalDate, policy: Policy,
         by actor: AuditActor, at now: Date = Date()
     ) async throws -> PenaltyPack {
-        let stored = try await requirePupil(found.upn)
-        let school = try await requireSchool(found.school)
+        let stored = try await store.requirePupil(found.upn)
+        let school = try await store.requireSchool(found.school)
         let through = min(found.term.end, max(found.term.start, today))
         let term = DateRange(found.term.start, through) ?? found.term
         let year = found.term.start.academicYear
         let yearSoFar = DateRange(year.firstDay, through) ?? term
-        let (_, summary) = try await summary(of: found.upn, in: term)
+        let (_, summary) = try await store.summary(of: found.upn, in: term)
         let penaltyTerm = try await self.penaltyTerm(
             of: found.upn, school: school.school, asOf: through, policy: policy)
         let counted = Set(found.criteria.flatMap { penaltyTerm?.sessions[$0.rawValue] ?? [] })
-        let sessions = try await marks(of: found.upn, in: term).map { recorded in
+        let sessions = try await store.marks(of: found.upn, in: term).map { recorded in
             PenaltyPack.Session(
                 date: recorded.mark.session.date.iso, half: recorded.mark.session.half.rawValue,
                 code: recorded.mark.code, minutesLate: recorded.mark.minutesLate,
                 counted: counted.contains(recorded.mark.session))
         }
-        let changes = try await amendments(of: found.upn).filter { term.contains($0.session.date) }.map { change in
+        let changes = try await store.amendments(of: found.upn).filter { term.contains($0.session.date) }.map {
+            change in
             PenaltyPack.Change(
                 date: change.session.date.iso, half: change.session.half.rawValue, from: change.oldCode,
                 to: change.newCode, by: change.changedBy, at: Timestamp.text(change.changedAt), reason: change.reason)
         }
         let steps = try await timeline(of: stored, schoolID: school.id, school: found.school, in: yearSoFar)
         var parents: [PenaltyPack.Parent] = []
-        for parent in try await contacts(of: found.upn) where parent.parentalResponsibility {
+        for parent in try await store.contacts(of: found.upn) where parent.parentalResponsibility {
             parents.append(
                 PenaltyPack.Parent(
                     name: parent.name, relationship: parent.relationship, language: parent.language.rawValue,
@@ -79,7 +80,7 @@ extension Store {
     func timeline(of stored: StoredPupil, schoolID: Int, school: LAESTAB, in range: DateRange) async throws
         -> [TimelineStep]
     {
-        var steps = try await letters(of: stored.pupil.upn).filter {
+        var steps = try await store.letters(of: stored.pupil.upn).filter {
             $0.school == school
                 && LocalDate(iso: Timestamp.text($0.producedAt).prefix(10)).map(range.contains) == true
         }.map { letter in
@@ -87,14 +88,14 @@ extension Store {
                 on: String(Timestamp.text(letter.producedAt).prefix(10)), kind: .letter, what: letter.kind.rawValue,
                 outcome: letter.channel, by: letter.producedBy, note: letter.recipientNames.joined(separator: ", "))
         }
-        steps += try await actions(schoolID: schoolID, status: nil, upn: stored.pupil.upn).filter {
+        steps += try await store.actions(schoolID: schoolID, status: nil, upn: stored.pupil.upn).filter {
             range.contains($0.dueOn)
         }.map { item in
             TimelineStep(
                 on: item.dueOn.iso, kind: .action, what: item.action.rawValue, outcome: item.status.rawValue,
                 by: item.statusChangedBy, note: item.statusNote)
         }
-        steps += try await contactAttempts(of: stored.id, school: schoolID, in: range).map { attempt in
+        steps += try await store.contactAttempts(of: stored.id, school: schoolID, in: range).map { attempt in
             TimelineStep(
                 on: attempt.date.iso, kind: .contact, what: attempt.method.rawValue, outcome: attempt.outcome.rawValue,
                 by: attempt.recordedBy,
@@ -106,8 +107,8 @@ extension Store {
 
     /// The same for a pupil at a school, from the school year's first day to `through`.
     public func timeline(of upn: UPN, school laestab: LAESTAB, through: LocalDate) async throws -> [TimelineStep] {
-        let stored = try await requirePupil(upn)
-        let school = try await requireSchool(laestab)
+        let stored = try await store.requirePupil(upn)
+        let school = try await store.requireSchool(laestab)
         guard let range = DateRange(through.academicYear.firstDay, through) else { return [] }
         return try await timeline(of: stored, schoolID: school.id, school: laestab, in: range)
     }
@@ -115,7 +116,7 @@ extension Store {
     /// A case's kept pack, or nil when its request has none.
     public func penaltyPack(case id: Int) async throws -> KeptPenaltyPack? {
         guard
-            let row = try await sql.raw("SELECT * FROM penalty_packs WHERE case_id = \(bind: id)").first()
+            let row = try await store.sql.raw("SELECT * FROM penalty_packs WHERE case_id = \(bind: id)").first()
         else { return nil }
         guard let language = Language(rawValue: try row.decode(column: "language", as: String.self)),
             let pack = try? JSONDecoder().decode(
@@ -154,7 +155,7 @@ extension Store {
     /// Other pupils with a contact of the same name who shares an email address or a phone number with one of
     /// this pupil's contacts with parental responsibility.
     private func siblings(of pupilID: Int) async throws -> [PenaltyPack.Sibling] {
-        let rows = try await sql.raw(
+        let rows = try await store.sql.raw(
             """
             SELECT DISTINCT p.upn, p.legal_forename, p.legal_surname, p.preferred_forename, p.preferred_surname,
             (SELECT s.laestab FROM enrolments e JOIN schools s ON s.id = e.school_id WHERE e.pupil_id = p.id

@@ -76,7 +76,7 @@ extension Store {
                 try row.decode(column: "pupil_id", as: Int.self), default: []
             ].append(day)
         }
-        inputs.penaltyEvidence = try await penaltyEvidence(year: year, asOf: asOf, pupils: pupils)
+        inputs.penaltyEvidence = try await penalties.penaltyEvidence(year: year, asOf: asOf, pupils: pupils)
         return inputs
     }
 

@@ -82,7 +82,7 @@ enum EswController {
         }
         if !found.notes.isEmpty { facts.append(.init(label: plain("esw.notes"), value: found.notes)) }
         if !found.concerns.isEmpty { facts.append(.init(label: plain("esw.concerns"), value: found.concerns)) }
-        let steps = try await store.timeline(of: found.upn, school: found.school, through: today)
+        let steps = try await store.penalties.timeline(of: found.upn, school: found.school, through: today)
         let letters = steps.filter { $0.kind == .letter }.map {
             "\($0.on) " + (Catalogue.known("letters.kind.\($0.what)", text) ?? $0.what)
         }
@@ -178,7 +178,7 @@ enum EswController {
         let school = try await store.school(laestab)?.school
         let names = names(try await store.eswWorkers())
         let line = EswCaseLine.make(found, pupil: pupil, school: school, names: names, text: text)
-        let steps = try await store.timeline(of: found.upn, school: laestab, through: request.context.today)
+        let steps = try await store.penalties.timeline(of: found.upn, school: laestab, through: request.context.today)
         let plans = try await store.improvementPlans(case: id)
         let panels = try await store.attendancePanels(case: id)
         let current = plans.last

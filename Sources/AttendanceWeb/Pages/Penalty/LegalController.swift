@@ -15,13 +15,13 @@ enum LegalController {
         -> Response
     {
         let store = request.context.store
-        let proceedings = try await store.legalProceedings()
+        let proceedings = try await store.penalties.legalProceedings()
         let eswCases = try await store.eswCases(schools: nil)
         let missing = try await store.missingEducationCases()
         let pupils = try await store.pupils(proceedings.map(\.upn) + eswCases.map(\.upn) + missing.map(\.upn))
         // A prosecution of an unpaid notice goes to court with the case's kept evidence pack.
         var packs: [Int: String] = [:]
-        let cases = try await store.penaltyCases(school: nil)
+        let cases = try await store.penalties.penaltyCases(school: nil)
         for found in proceedings where found.origin == .penaltyNotice {
             if let penalty = cases.first(where: { $0.notices.contains { $0.id == found.originID } }),
                 penalty.pack != .none
@@ -45,7 +45,7 @@ enum LegalController {
         let (day, detail) = (form.day, form.detail)
         guard let kind = form.kind, let (origin, id) = form.origin else { throw WebError.refused(.legalWrongOrigin) }
         return try await step(request) {
-            _ = try await request.context.store.openLegalProceeding(
+            _ = try await request.context.store.penalties.openLegalProceeding(
                 kind, origin: origin, originID: id, on: day, detail: detail, today: request.context.today,
                 by: request.actor)
         }
@@ -59,7 +59,7 @@ enum LegalController {
             throw WebError.refused(.legalOutOfOrder)
         }
         return try await step(request) {
-            _ = try await request.context.store.recordLegalStep(
+            _ = try await request.context.store.penalties.recordLegalStep(
                 id, step: next, on: day, detail: detail, today: request.context.today, by: request.actor)
         }
     }

@@ -20,14 +20,14 @@ enum PenaltyController {
         let principal = try request.signedIn
         let store = request.context.store
         let school = try await store.requireSchool(laestab)
-        let cases = try await store.penaltyCases(school: laestab)
+        let cases = try await store.penalties.penaltyCases(school: laestab)
         let named = try seesNames(request, at: laestab)
         let forHead = principal.allows(.decidePenalty, .school(laestab))
         // Whether each warned case may be requested today: the form is offered only then.
-        var checks: [Int: Store.PenaltyRequestCheck] = [:]
+        var checks: [Int: PenaltyRepository.PenaltyRequestCheck] = [:]
         if forHead {
             for found in cases where found.status == .warned {
-                checks[found.id] = try await store.penaltyRequestCheck(
+                checks[found.id] = try await store.penalties.penaltyRequestCheck(
                     found, today: request.context.today, policy: request.context.policy)
             }
         }
@@ -61,7 +61,7 @@ enum PenaltyController {
         }
         let (engagement, equality) = (form.engagement, form.equality)
         return try await step(request, back: .school(laestab)) {
-            _ = try await request.context.store.requestPenalty(
+            _ = try await request.context.store.penalties.requestPenalty(
                 id, school: laestab, engagement: engagement, equality: equality, today: request.context.today,
                 policy: request.context.policy, by: request.actor
             ) { pack in try await packDocument(pack, request: request) }
@@ -89,8 +89,8 @@ enum PenaltyController {
     static func keptPack(_ request: Request) async throws -> KeptPenaltyPack {
         guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
         guard let id = request.parameters.get("id", as: Int.self),
-            let found = try? await request.context.store.requirePenaltyCase(id), found.school == laestab,
-            let kept = try await request.context.store.penaltyPack(case: id)
+            let found = try? await request.context.store.penalties.requirePenaltyCase(id), found.school == laestab,
+            let kept = try await request.context.store.penalties.penaltyPack(case: id)
         else { throw Abort(.notFound) }
         return kept
     }
@@ -123,9 +123,11 @@ enum PenaltyController {
         }
         let reason = ((try? request.content.get(String.self, at: "reason")) ?? "")
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        guard try await request.context.store.requirePenaltyCase(id).school == laestab else { throw Abort(.notFound) }
+        guard try await request.context.store.penalties.requirePenaltyCase(id).school == laestab else {
+            throw Abort(.notFound)
+        }
         return try await step(request, back: .school(laestab)) {
-            try await request.context.store.withdrawPenalty(case: id, reason: reason, by: request.actor)
+            try await request.context.store.penalties.withdrawPenalty(case: id, reason: reason, by: request.actor)
         }
     }
 
@@ -141,7 +143,7 @@ enum PenaltyController {
         -> Response
     {
         let store = request.context.store
-        let cases = try await store.penaltyCases(school: nil)
+        let cases = try await store.penalties.penaltyCases(school: nil)
         let pupils = try await pupils(of: cases, store: store)
         var facts: [Int: [PenaltyPacket.Fact]] = [:]
         for found in cases where found.status == .requested {
@@ -222,7 +224,7 @@ enum PenaltyController {
                 status: .unprocessableEntity)
         }
         return try await step(request, back: nil) {
-            _ = try await request.context.store.decidePenalty(
+            _ = try await request.context.store.penalties.decidePenalty(
                 id, approve: form.approve, reason: form.reason, today: request.context.today,
                 policy: request.context.policy, by: request.actor)
         }
@@ -245,7 +247,7 @@ enum PenaltyController {
         let (method, issuedOn) = (form.method, form.issuedOn)
         var issued: PenaltyCase?
         let answer = try await step(request, back: nil) {
-            issued = try await request.context.store.issuePenaltyNotices(
+            issued = try await request.context.store.penalties.issuePenaltyNotices(
                 id, method: method, issuedOn: issuedOn, policy: request.context.policy, by: request.actor)
         }
         guard let issued else { return answer }
@@ -300,7 +302,7 @@ enum PenaltyController {
         }
         let (pence, paidOn, reference) = (form.pence, form.paidOn, form.reference)
         return try await step(request, back: nil) {
-            try await request.context.store.recordPenaltyPayment(
+            try await request.context.store.penalties.recordPenaltyPayment(
                 notice: id, pence: pence, paidOn: paidOn, reference: reference, policy: request.context.policy,
                 by: request.actor)
         }
@@ -311,7 +313,7 @@ enum PenaltyController {
         let reason = ((try? request.content.get(String.self, at: "reason")) ?? "")
             .trimmingCharacters(in: .whitespacesAndNewlines)
         return try await step(request, back: nil) {
-            try await request.context.store.referPenaltyNotice(
+            try await request.context.store.penalties.referPenaltyNotice(
                 id, reason: reason.isEmpty ? request.text("penalty.unpaidReason") : reason, by: request.actor)
         }
     }
@@ -321,7 +323,7 @@ enum PenaltyController {
         let reason = ((try? request.content.get(String.self, at: "reason")) ?? "")
             .trimmingCharacters(in: .whitespacesAndNewlines)
         return try await step(request, back: nil) {
-            try await request.context.store.withdrawPenaltyNotice(id, reason: reason, by: request.actor)
+            try await request.context.store.penalties.withdrawPenaltyNotice(id, reason: reason, by: request.actor)
         }
     }
 

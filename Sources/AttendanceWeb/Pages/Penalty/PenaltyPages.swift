@@ -36,7 +36,8 @@ struct PenaltyCaseView: Sendable {
 
     static func make(
         _ found: PenaltyCase, pupil: Pupil?, facts: [PenaltyPacket.Fact], forHead: Bool, forLead: Bool,
-        today: LocalDate, policy: Policy, requestCheck: Store.PenaltyRequestCheck? = nil, language: Language = .en,
+        today: LocalDate, policy: Policy, requestCheck: PenaltyRepository.PenaltyRequestCheck? = nil,
+        language: Language = .en,
         text: @escaping PupilPage.Text
     ) -> PenaltyCaseView {
         let plain = { (key: String) in text(key, [:]) }
@@ -125,7 +126,9 @@ enum PenaltyWords {
     }
 
     /// Why the head cannot request yet, and from when: "You may send the request from 9 December if …".
-    static func notYet(_ check: Store.PenaltyRequestCheck, language: Language, text: PupilPage.Text) -> String {
+    static func notYet(_ check: PenaltyRepository.PenaltyRequestCheck, language: Language, text: PupilPage.Text)
+        -> String
+    {
         if let from = check.readyFrom {
             return text(
                 check.standing.needsFurtherAbsence ? "penalty.notYet.waitAndAbsence" : "penalty.notYet.wait",
@@ -179,7 +182,7 @@ struct SchoolPenaltiesPage: PageModel {
 
     static func make(
         school: School, cases: [PenaltyCase], pupils: [UPN: Pupil], countsOnly: Bool, forHead: Bool,
-        today: LocalDate, policy: Policy, checks: [Int: Store.PenaltyRequestCheck] = [:],
+        today: LocalDate, policy: Policy, checks: [Int: PenaltyRepository.PenaltyRequestCheck] = [:],
         language: Language = .en, notice: String?, error: String?, text: @escaping PupilPage.Text
     ) -> SchoolPenaltiesPage {
         let plain = { (key: String) in text(key, [:]) }

@@ -246,14 +246,14 @@ enum ActionsController {
         let today = request.context.today
         let calendar = try await store.calendar(for: school.school)
         if let term = calendar.term(containing: today)?.range,
-            let figures = try await store.penaltyTerm(
+            let figures = try await store.penalties.penaltyTerm(
                 of: item.pupil.upn, school: school.school, asOf: today, policy: request.context.policy)
         {
             // The criteria the flag was raised on, and any met since.
             // (A flag's basis is its criteria's names, comma-separated: "unauthorised,late_after_close".)
             var met = figures.met
             met += item.basis.split(separator: ",").map(String.init).filter { !met.contains($0) }
-            _ = try await store.openPenaltyCase(
+            _ = try await store.penalties.openPenaltyCase(
                 for: item.pupil.upn, school: laestab, term: term,
                 criteria: met.compactMap(PenaltyCriterion.init(rawValue:)), counts: figures.counts, warnedOn: today,
                 by: request.actor)
