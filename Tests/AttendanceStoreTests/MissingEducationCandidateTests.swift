@@ -56,10 +56,10 @@ extension StoreTests {
             try await store.createUser(
                 email: "esw@example.org", displayName: "Eira", passwordHash: "h", mustChangePassword: false,
                 grants: [RoleGrant(role: .educationSocialWorker, school: school)], by: lead)
-            let referral = try await store.referToEsw(
+            let referral = try await store.esw.referToEsw(
                 cai, school: school, source: .school, notes: "x", concerns: "", on: day("2026-01-20"), by: office)
-            _ = try await store.allocateEswCase(referral.id, to: "esw@example.org", by: lead)
-            _ = try await store.closeEswCase(
+            _ = try await store.esw.allocateEswCase(referral.id, to: "esw@example.org", by: lead)
+            _ = try await store.esw.closeEswCase(
                 referral.id, outcome: .left, reason: "Moved to Chester", by: AuditActor("esw@example.org"),
                 at: ISO8601DateFormatter().date(from: "2026-01-21T10:00:00Z")!)
             let cai = try #require(try await candidates().first)

@@ -25,23 +25,23 @@ extension StoreTests {
                         "\(cai),2026-01-05,AM,O,", "\(cai),2026-01-05,PM,O,", "\(cai),2026-01-06,AM,/,",
                         "\(cai),2026-01-06,PM,\\,", "\(cai),2026-01-07,AM,O,", "\(cai),2026-01-07,PM,O,",
                     ]), codes: .wales2010), school: school, source: "t.csv", authorisesAt: [school])
-            let before = try await store.schoolVisitList(school, on: day("2026-01-08"))
+            let before = try await store.esw.schoolVisitList(school, on: day("2026-01-08"))
             #expect(before.lastVisit == nil)
             #expect(before.lines.map(\.pupil.upn) == [cai, alys])
             #expect(before.lines.allSatisfy { $0.trend == .new && $0.change == nil })
-            let visit = try await store.recordSchoolVisit(
+            let visit = try await store.esw.recordSchoolVisit(
                 school, on: day("2026-01-06"), metWith: "Mrs Hughes, deputy head", notes: "Alys and Cai", by: esw)
             // A visit recorded on the day is the one under way: the trend is from the one before.
-            _ = try await store.recordSchoolVisit(
+            _ = try await store.esw.recordSchoolVisit(
                 school, on: day("2026-01-08"), metWith: "Mrs Hughes", notes: "", by: esw)
-            let listing = try await store.schoolVisitList(school, on: day("2026-01-08"))
+            let listing = try await store.esw.schoolVisitList(school, on: day("2026-01-08"))
             #expect(listing.lastVisit == visit)
             #expect(listing.lines.map(\.pupil.upn) == [cai, alys])
             #expect(listing.lines.map { $0.now.attendanceTenths } == [333, 857])
             #expect(listing.lines.map { $0.atLastVisit?.attendanceTenths } == [500, 750])
             #expect(listing.lines.map(\.change) == [-167, 107])
             #expect(listing.lines.map(\.trend) == [.down, .up])
-            #expect(try await store.schoolVisits(school).map(\.on) == [day("2026-01-08"), day("2026-01-06")])
+            #expect(try await store.esw.schoolVisits(school).map(\.on) == [day("2026-01-08"), day("2026-01-06")])
             // Visits are kept as recorded.
             await #expect(throws: (any Error).self) {
                 try await store.sql.raw("UPDATE school_visits SET notes = 'changed'").run()
@@ -54,7 +54,7 @@ extension StoreTests {
                             "\(alys),2026-01-\($0 < 10 ? "0" : "")\($0),AM,/,"
                         }),
                     codes: .wales2010), school: school, source: "u.csv", authorisesAt: [school])
-            #expect(try await store.schoolVisitList(school, on: day("2026-01-23")).lines.map(\.pupil.upn) == [cai])
+            #expect(try await store.esw.schoolVisitList(school, on: day("2026-01-23")).lines.map(\.pupil.upn) == [cai])
         }
     }
 }

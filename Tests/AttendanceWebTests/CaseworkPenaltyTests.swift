@@ -149,7 +149,7 @@ import VaporTesting
             let seen = try await Self.presentPupil(store)
             try await Self.mark(store, seen, "O", days: ["2026-11-18", "2026-11-19"])
             for day in ["2026-11-18", "2026-11-19"] {
-                _ = try await store.logPatrolEntry(
+                _ = try await store.esw.logPatrolEntry(
                     PatrolSighting(
                         seenOn: LocalDate(iso: day)!, seenAt: "11:00", place: "Eagles Meadow",
                         nameGiven: seen.displayName, schoolGiven: "", school: mainSchool, reasonGiven: "None",

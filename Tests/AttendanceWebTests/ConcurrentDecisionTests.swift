@@ -127,7 +127,7 @@ import VaporTesting
             }
             #expect(closes.filter { $0 == .seeOther }.count == 1, "\(closes)")
             #expect(closes.allSatisfy { $0.code < 500 }, "\(closes)")
-            #expect(try await store.requireEswCase(found.id).events.filter { $0.step == "close" }.count == 1)
+            #expect(try await store.esw.requireEswCase(found.id).events.filter { $0.step == "close" }.count == 1)
             // A parent's report of illness today, confirmed by the head from eight tabs at once.
             let child = try #require(try await store.user(email: "parent@demo.example")?.grants.first?.child)
             let report = try await store.leave.reportAbsence(

@@ -26,7 +26,7 @@ import VaporTesting
             #expect(
                 after.contains("in the authority&#39;s ESW inbox") || after.contains("in the authority's ESW inbox"))
             #expect(!after.contains("id=\"esw-referral\""))  // one open case at a time
-            let found = try #require(try await store.eswCases(of: pupil.upn).first)
+            let found = try #require(try await store.esw.eswCases(of: pupil.upn).first)
             #expect(found.status == .referred && found.source == .school)
 
             // The lead sees it under the school's area with the record's figures and allocates it to the demo ESW.
@@ -86,7 +86,7 @@ import VaporTesting
                 #expect(try await esw.post(review, ["week": week, "note": "Seen at school"]).status == .seeOther)
             }
             #expect(try await esw.post(review, ["week": "3", "note": ""]).status == .unprocessableEntity)
-            let plan = try #require(try await store.improvementPlans(case: found.id).last)
+            let plan = try #require(try await store.esw.improvementPlans(case: found.id).last)
             let (_, firstWeek) = try await store.summary(of: pupil.upn, in: plan.week(1)!)
             #expect(plan.reviews.map(\.week) == [1, 2] && plan.reviews[0].percent == firstWeek.attendancePercentText)
             let planPage = try await esw.get(casePath).body.string
@@ -112,7 +112,7 @@ import VaporTesting
                 ).status == .seeOther)
             let letters = { try await store.letters(of: pupil.upn).map(\.kind) }
             #expect(try await letters().contains(.panelInvitation))
-            let panel = try #require(try await store.attendancePanels(case: found.id).first)
+            let panel = try #require(try await store.esw.attendancePanels(case: found.id).first)
             let attendance = SiteURL.panelAttendance.path([
                 "laestab": mainSchool.description, "id": String(found.id), "panel": String(panel.id),
             ])
@@ -135,10 +135,11 @@ import VaporTesting
                 try await store.roll(
                     of: try await store.requireSchool(allocatedSchool).id, in: DateRange(testToday, testToday)!
                 ).first?.pupil)
-            let foreign = try await store.referToEsw(
+            let foreign = try await store.esw.referToEsw(
                 elsewhere.upn, school: allocatedSchool, source: .school, notes: "x", concerns: "", on: testToday,
                 by: AuditActor("office@demo.example"))
-            _ = try await store.allocateEswCase(foreign.id, to: "esw@demo.example", by: AuditActor("lead@demo.example"))
+            _ = try await store.esw.allocateEswCase(
+                foreign.id, to: "esw@demo.example", by: AuditActor("lead@demo.example"))
             for action in [SiteURL.logEsw, .closeEsw] {
                 let crafted = try await esw.post(
                     SiteURL.school(action, mainSchool, id: foreign.id),
@@ -147,11 +148,11 @@ import VaporTesting
                     ])
                 #expect(crafted.status == .notFound)
             }
-            #expect(try await store.requireEswCase(foreign.id).events.count == 2)
+            #expect(try await store.esw.requireEswCase(foreign.id).events.count == 2)
             let close = SiteURL.school(.closeEsw, mainSchool, id: found.id)
             #expect(
                 try await esw.post(close, ["outcome": "improved", "reason": "96% since the visit"]).status == .seeOther)
-            #expect(try await store.requireEswCase(found.id).status == .closed)
+            #expect(try await store.esw.requireEswCase(found.id).status == .closed)
             // Closed, it takes no more entries: said on the page, with 409.
             #expect(
                 try await esw.post(
@@ -167,11 +168,11 @@ import VaporTesting
                     "meeting_date": testToday.adding(days: 7).iso, "meeting_time": "10:00", "meeting_place": "Room 1",
                 ],
                 today: testToday, by: AuditActor("office@demo.example"), signatory: "Office")
-            #expect(try await store.eswCases(of: other.upn).isEmpty)
+            #expect(try await store.esw.eswCases(of: other.upn).isEmpty)
             _ = try await app.context.letters.produce(
                 .eswReferral, for: other.upn, school: mainSchool, details: [:], today: testToday,
                 by: AuditActor("office@demo.example"), signatory: "Office")
-            #expect(try await store.eswCases(of: other.upn).first?.status == .referred)
+            #expect(try await store.esw.eswCases(of: other.upn).first?.status == .referred)
         }
     }
 
@@ -190,9 +191,9 @@ import VaporTesting
                     of: try await store.requireSchool(otherSchool).id, in: DateRange(testToday, testToday)!
                 ).first?.pupil)
             let office = AuditActor("office@demo.example")
-            let mine = try await store.referToEsw(
+            let mine = try await store.esw.referToEsw(
                 ours.upn, school: mainSchool, source: .school, notes: "Ours", concerns: "", on: testToday, by: office)
-            let other = try await store.referToEsw(
+            let other = try await store.esw.referToEsw(
                 theirs.upn, school: otherSchool, source: .school, notes: "Theirs", concerns: "", on: testToday,
                 by: office)
             var esw = try await Browser.signedIn(app, as: .educationSocialWorker)
@@ -205,8 +206,8 @@ import VaporTesting
             #expect(
                 try await esw.post(SiteURL.school(.allocateEsw, mainSchool, id: mine.id), ["to": "esw@demo.example"])
                     .status == .seeOther)
-            #expect(try await store.requireEswCase(mine.id).allocatedTo == "esw@demo.example")
-            #expect(try await store.requireEswCase(other.id).status == .referred)
+            #expect(try await store.esw.requireEswCase(mine.id).allocatedTo == "esw@demo.example")
+            #expect(try await store.esw.requireEswCase(other.id).status == .referred)
             #expect(try await lead.post(SiteURL.user(.delegate, eswUser.id), ["on": "0"]).status == .ok)
             var again = try await Browser.signedIn(app, as: .educationSocialWorker)
             #expect(try await again.get(SiteURL.eswInbox.path()).status == .forbidden)

@@ -43,10 +43,11 @@ import VaporTesting
 
     /// A case the office referred today for a main-school pupil, allocated to the demo ESW.
     static func allocatedEswCase(_ store: Store, for upn: UPN) async throws -> EswCase {
-        let found = try await store.referToEsw(
+        let found = try await store.esw.referToEsw(
             upn, school: mainSchool, source: .school, notes: "Letters unanswered", concerns: "", on: testToday,
             by: AuditActor("office@demo.example"))
-        return try await store.allocateEswCase(found.id, to: "esw@demo.example", by: AuditActor("lead@demo.example"))
+        return try await store.esw.allocateEswCase(
+            found.id, to: "esw@demo.example", by: AuditActor("lead@demo.example"))
     }
 
     /// The office's contact log, as the form sends it, for the parent's child.
@@ -252,7 +253,7 @@ import VaporTesting
                 SiteURL.school(.logEsw, mainSchool, id: found.id),
                 ["kind": "home_visit", "on": testToday.iso, "with": "Mother", "outcome": "Spoke at the door"])
             #expect(logged.status == .conflict)
-            #expect(try await store.requireEswCase(found.id).events.count == found.events.count)  // nothing logged
+            #expect(try await store.esw.requireEswCase(found.id).events.count == found.events.count)  // nothing logged
         }
     }
 

@@ -27,7 +27,7 @@ import VaporTesting
             var unmatched = sighting
             unmatched["name"] = "Nobody Known"
             #expect(try await patrol.post(SiteURL.patrols.path(), unmatched).status == .seeOther)
-            let entries = try await store.patrolEntries(by: "patrol@demo.example")
+            let entries = try await store.esw.patrolEntries(by: "patrol@demo.example")
             #expect(entries.map(\.upn) == [nil, pupil.upn])
             #expect(try await patrol.get(SiteURL.patrols.path()).body.string.contains("Queens Square, Wrexham"))
 
@@ -50,7 +50,7 @@ import VaporTesting
             #expect(day.contains("class=\"unmatched-patrols\"") && day.contains("Nobody Known"))
             #expect(try await office.get(SiteURL.pupil(pupil.upn)).body.string.contains("Said school was closed"))
             #expect(try await patrol.get(SiteURL.pupil(pupil.upn)).status == .forbidden)
-            #expect(try await store.patrolEntries(school: otherSchool, on: testToday).isEmpty)
+            #expect(try await store.esw.patrolEntries(school: otherSchool, on: testToday).isEmpty)
 
             // "Pupil regularly coming into contact with the North Wales Police … during school hours … and where
             // absence is recorded as unauthorised": entries on two days of unauthorised absence this term.
@@ -65,7 +65,7 @@ import VaporTesting
                             school: mainSchool,
                             mark: Mark(upn: pupil.upn, session: SchoolSession(LocalDate(iso: date)!, .am), code: code))
                     ], by: AuditActor("office@demo.example"), reason: "test")
-                _ = try await store.logPatrolEntry(
+                _ = try await store.esw.logPatrolEntry(
                     PatrolSighting(
                         seenOn: LocalDate(iso: date)!, seenAt: "11:00", place: "Eagles Meadow",
                         nameGiven: pupil.displayName, schoolGiven: "", school: mainSchool, reasonGiven: "None",
@@ -83,7 +83,7 @@ import VaporTesting
     @Test func theSchoolMatchesAnUnmatchedEntryByHand() async throws {
         try await withWebApp { app, store in
             let pupil = try #require(try await onRollToday(store).first)
-            let entry = try await store.logPatrolEntry(
+            let entry = try await store.esw.logPatrolEntry(
                 PatrolSighting(
                     seenOn: testToday, seenAt: "11:05", place: "Bus station", nameGiven: "Jo \(pupil.legalSurname)",
                     schoolGiven: "Ysgol", school: mainSchool, reasonGiven: "Going to town", accompanied: false,
@@ -101,12 +101,12 @@ import VaporTesting
                 ).first?.pupil)
             #expect(try await office.post(match, ["upn": elsewhere.upn.value]).status == .unprocessableEntity)
             await #expect(throws: StoreError.notFound("patrol entry \(entry.id)")) {
-                _ = try await store.matchPatrolEntry(
+                _ = try await store.esw.matchPatrolEntry(
                     entry.id, to: elsewhere.upn, school: otherSchool, by: AuditActor("office@demo.example"))
             }
             #expect(try await office.post(match, ["upn": pupil.upn.value]).status == .seeOther)
             #expect(try await office.post(match, ["upn": pupil.upn.value]).status == .conflict)
-            #expect(try await store.patrolEntries(of: pupil.upn).contains { $0.id == entry.id })
+            #expect(try await store.esw.patrolEntries(of: pupil.upn).contains { $0.id == entry.id })
             #expect(try await office.get(SiteURL.pupil(pupil.upn)).body.string.contains("Going to town"))
             let after = try await office.get(SiteURL.school(.office, mainSchool, query: ["matched": "1"])).body.string
             #expect(after.contains("The patrol entry is matched") && !after.contains("class=\"unmatched-patrols\""))

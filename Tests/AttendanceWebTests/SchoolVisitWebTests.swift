@@ -14,7 +14,7 @@ import VaporTesting
             var esw = try await Browser.signedIn(app, as: .educationSocialWorker)
             let visits = SiteURL.school(.schoolVisits, mainSchool)
             #expect(try await esw.get(SiteURL.eswCaseload.path()).body.string.contains(visits))
-            let listing = try await store.schoolVisitList(mainSchool, on: testToday)
+            let listing = try await store.esw.schoolVisitList(mainSchool, on: testToday)
             let red = try #require(listing.lines.first, "the demo has pupils below 92%")
             let page = try await esw.get(visits).body.string
             #expect(page.contains(red.pupil.legalSurname) && page.contains(red.now.attendancePercentText))
@@ -23,7 +23,7 @@ import VaporTesting
             for line in listing.lines { #expect(line.now.band == .red) }
             let bad = try await esw.post(visits, ["on": testToday.adding(days: 1).iso, "met_with": "Deputy head"])
             #expect(bad.status == .unprocessableEntity && bad.body.string.contains("Give the day of the visit"))
-            #expect(try await store.schoolVisits(mainSchool).isEmpty)
+            #expect(try await store.esw.schoolVisits(mainSchool).isEmpty)
             let saved = try await esw.post(
                 visits,
                 ["on": testToday.adding(days: -1).iso, "met_with": "Mr Rees, deputy head", "notes": "Six pupils"])

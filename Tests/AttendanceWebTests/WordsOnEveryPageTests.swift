@@ -140,36 +140,36 @@ import VaporTesting
             }
             // ESW cases: one allocated to the demo ESW with a visit logged, one waiting in the inbox.
             let office = AuditActor("office@demo.example"), lead = AuditActor("lead@demo.example")
-            let eswCase = try await store.referToEsw(
+            let eswCase = try await store.esw.referToEsw(
                 tour.pupilWithActions, school: mainSchool, source: .school, notes: "Dim ateb i lythyrau",
                 concerns: "Gofalwr ifanc", on: testToday, by: office)
-            _ = try await store.allocateEswCase(eswCase.id, to: "esw@demo.example", by: lead)
-            _ = try await store.logEswEntry(
+            _ = try await store.esw.allocateEswCase(eswCase.id, to: "esw@demo.example", by: lead)
+            _ = try await store.esw.logEswEntry(
                 eswCase.id, kind: .homeVisit, on: testToday, with: "Mam", outcome: "Cytunwyd ar gynllun",
                 nextStep: "Adolygu", nextStepOn: testToday.adding(days: 7), by: AuditActor("esw@demo.example"))
-            let plan = try await store.startImprovementPlan(
+            let plan = try await store.esw.startImprovementPlan(
                 case: eswCase.id, start: testToday.adding(days: -14), targetPercent: 95,
                 schoolActions: "Croeso bob bore",
                 familyActions: "Cerdded i'r ysgol", pupilActions: "Cyrraedd erbyn 8:40",
                 by: AuditActor("esw@demo.example"))
-            _ = try await store.reviewImprovementPlan(
+            _ = try await store.esw.reviewImprovementPlan(
                 plan.id, week: 1, note: "Wythnos dda", today: testToday, by: AuditActor("esw@demo.example"))
-            let panel = try await store.schedulePanel(
+            let panel = try await store.esw.schedulePanel(
                 case: eswCase.id, sitting: PanelSitting(on: testToday, time: "10:00", place: "Neuadd y Dref"),
                 members: "Gweithiwr cymdeithasol addysg", by: AuditActor("esw@demo.example"))
-            _ = try await store.recordPanelAttendance(
+            _ = try await store.esw.recordPanelAttendance(
                 panel.id, .absentWithoutNotice,
                 second: PanelSitting(on: testToday.adding(days: 7), time: "10:00", place: "Neuadd y Dref"),
                 today: testToday, by: AuditActor("esw@demo.example"))
             // A patrol found the pupil out of school today: on the office page and the pupil's timeline.
             let patrolled = try #require(try await store.pupil(tour.pupilWithActions)).pupil
-            _ = try await store.logPatrolEntry(
+            _ = try await store.esw.logPatrolEntry(
                 PatrolSighting(
                     seenOn: testToday, seenAt: "10:40", place: "Stryt Fawr", nameGiven: patrolled.displayName,
                     schoolGiven: "Ysgol", school: mainSchool, reasonGiven: "Dim rheswm", accompanied: false,
                     takenTo: "Yr ysgol"), by: AuditActor("patrol@demo.example"))
             tour.eswCase = eswCase.id
-            _ = try await store.referToEsw(
+            _ = try await store.esw.referToEsw(
                 tour.child, school: mainSchool, source: .procedure, notes: "", concerns: "", on: testToday, by: office)
             // A penalty notice case requested, for the head's and the Education Lead's pages.
             let (penalty, _) = try await PenaltyWebTests.warnedCase(store)

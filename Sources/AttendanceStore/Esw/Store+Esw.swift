@@ -2,16 +2,16 @@ import AttendanceCore
 import Foundation
 import SQLKit
 
-extension Store {
+extension EswRepository {
     /// A school's referral of a pupil to the ESW service, into the authority's inbox. A pupil has one open case:
     /// referring again while one is open gives that case.
     public func referToEsw(
         _ upn: UPN, school laestab: LAESTAB, source: EswReferralSource, notes: String, concerns: String,
         on day: LocalDate, by actor: AuditActor, at now: Date = Date()
     ) async throws -> EswCase {
-        let pupil = try await requirePupil(upn)
-        let school = try await requireSchool(laestab)
-        let id = try await transaction { db in
+        let pupil = try await store.requirePupil(upn)
+        let school = try await store.requireSchool(laestab)
+        let id = try await store.transaction { db in
             try await Self.openEswReferral(
                 pupilID: pupil.id, schoolID: school.id, upn: upn, school: laestab, source: source, notes: notes,
                 concerns: concerns, on: day, by: actor, at: now, on: db)
@@ -45,7 +45,7 @@ extension Store {
                 ).returning("id").first(decodingColumn: "id", as: Int.self)
         else { throw StoreError.corrupt("an ESW case with no id") }
         try await eswEvent("refer", case: id, reason: nil, data: ["source": source.rawValue], by: actor, at: at, on: db)
-        try await audit(
+        try await Store.audit(
             [
                 AuditEvent(
                     at: now, actor: actor, action: "esw.refer", school: laestab, upn: upn, subject: "esw/\(id)",
@@ -117,7 +117,7 @@ extension Store {
     /// The same for every school at once, by school.
     public func eswWorkers() async throws -> [LAESTAB: [UserAccount]] {
         var workers: [LAESTAB: [UserAccount]] = [:]
-        for user in try await users() where user.isActive {
+        for user in try await store.users() where user.isActive {
             for grant in user.grants where grant.role == .educationSocialWorker {
                 if let school = grant.school { workers[school, default: []].append(user) }
             }
@@ -156,11 +156,11 @@ extension Store {
         also: @escaping @Sendable (SQLUpdateBuilder) -> SQLUpdateBuilder = { $0 }
     ) async throws {
         let at = Timestamp.text(now)
-        try await transaction { db in
+        try await store.transaction { db in
             try await also(db.update("esw_cases").set("status", to: next.rawValue))
                 .where("id", .equal, found.id).where("status", .equal, found.status.rawValue).changeStanding()
             try await Self.eswEvent(step, case: found.id, reason: reason, data: data, by: actor, at: at, on: db)
-            try await Self.audit(
+            try await Store.audit(
                 [
                     AuditEvent(
                         at: now, actor: actor, action: "esw.\(step)", school: found.school, upn: found.upn,
@@ -189,13 +189,13 @@ extension Store {
         let from: SQLQueryString = """
             FROM esw_cases c JOIN pupils p ON p.id = c.pupil_id JOIN schools s ON s.id = c.school_id
             """
-        let rows = try await sql.raw(
+        let rows = try await store.sql.raw(
             "SELECT c.*, p.upn, s.laestab " + from + " WHERE " + condition + " ORDER BY c.id DESC"
         )
         .all()
         guard !rows.isEmpty else { return [] }
         var events: [Int: [EswEvent]] = [:]
-        for event in try await sql.raw(
+        for event in try await store.sql.raw(
             "SELECT * FROM esw_events WHERE case_id IN (SELECT c.id " + from + " WHERE " + condition + ") ORDER BY id"
         ).all() {
             let data = try event.decode(column: "data", as: String.self)

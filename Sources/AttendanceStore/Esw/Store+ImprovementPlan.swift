@@ -2,7 +2,7 @@ import AttendanceCore
 import Foundation
 import SQLKit
 
-extension Store {
+extension EswRepository {
     /// Starts a six-week plan on an allocated case, with its target and what the school, the family and the
     /// pupil will do. One plan at a time: a new one only once the last has its outcome.
     public func startImprovementPlan(
@@ -14,7 +14,7 @@ extension Store {
             try await improvementPlans(case: id).allSatisfy({ $0.outcome != nil })
         else { throw StoreError.eswPlan(.notNow) }
         guard (1...100).contains(targetPercent) else { throw StoreError.eswPlan(.badTarget) }
-        let planID = try await transaction { db in
+        let planID = try await store.transaction { db in
             guard
                 let planID = try await db.insert(into: "improvement_plans")
                     .columns(
@@ -27,7 +27,7 @@ extension Store {
                         SQLBind(Timestamp.text(now))
                     ).returning("id").first(decodingColumn: "id", as: Int.self)
             else { throw StoreError.corrupt("an improvement plan with no id") }
-            try await Self.audit(
+            try await Store.audit(
                 [
                     AuditEvent(
                         at: now, actor: actor, action: "esw.plan", school: found.school, upn: found.upn,
@@ -47,8 +47,8 @@ extension Store {
         do { try EswRules.checkReview(plan, week: week, today: today) } catch { throw StoreError.eswPlan(error) }
         let found = try await requireEswCase(plan.caseID)
         guard let days = plan.week(week) else { throw StoreError.eswPlan(.notAWeekToReview(week)) }
-        let (_, summary) = try await summary(of: found.upn, in: days)
-        try await transaction { db in
+        let (_, summary) = try await store.summary(of: found.upn, in: days)
+        try await store.transaction { db in
             try await db.insert(into: "plan_reviews")
                 .columns("plan_id", "week", "possible", "attended", "percent", "note", "by", "at")
                 .values(
@@ -56,7 +56,7 @@ extension Store {
                     SQLBind(summary.attendancePercentText), SQLBind(note), SQLBind(actor.name),
                     SQLBind(Timestamp.text(now))
                 ).run()
-            try await Self.audit(
+            try await Store.audit(
                 [
                     AuditEvent(
                         at: now, actor: actor, action: "esw.review", school: found.school, upn: found.upn,
@@ -76,11 +76,11 @@ extension Store {
         let plan = try await requireImprovementPlan(planID)
         do { try EswRules.checkOutcome(plan, today: today) } catch { throw StoreError.eswPlan(error) }
         let found = try await requireEswCase(plan.caseID)
-        try await transaction { db in
+        try await store.transaction { db in
             try await db.update("improvement_plans").set("outcome", to: outcome.rawValue)
                 .set("next_step", to: next.rawValue).where("id", .equal, planID).where("outcome", .is, SQLLiteral.null)
                 .run()
-            try await Self.audit(
+            try await Store.audit(
                 [
                     AuditEvent(
                         at: now, actor: actor, action: "esw.planOutcome", school: found.school, upn: found.upn,
@@ -104,13 +104,13 @@ extension Store {
     }
 
     private func improvementPlans(where condition: SQLQueryString) async throws -> [ImprovementPlan] {
-        let rows = try await sql.raw(
+        let rows = try await store.sql.raw(
             "SELECT p.*, s.laestab FROM improvement_plans p JOIN esw_cases c ON c.id = p.case_id "
                 + "JOIN schools s ON s.id = c.school_id WHERE " + condition + " ORDER BY p.id"
         ).all()
         guard !rows.isEmpty else { return [] }
         var reviews: [Int: [PlanReview]] = [:]
-        for row in try await sql.raw(
+        for row in try await store.sql.raw(
             "SELECT r.* FROM plan_reviews r WHERE r.plan_id IN (SELECT p.id FROM improvement_plans p WHERE "
                 + condition + ") ORDER BY r.week"
         ).all() {
@@ -129,7 +129,7 @@ extension Store {
         var calendars: [String: SchoolCalendar] = [:]
         for laestab in Set(try rows.map { try $0.decode(column: "laestab", as: String.self) }) {
             guard let school = LAESTAB(text: laestab) else { continue }
-            calendars[laestab] = try await calendar(for: try await requireSchool(school).school)
+            calendars[laestab] = try await store.calendar(for: try await store.requireSchool(school).school)
         }
         return try rows.map { row in
             let id = try row.decode(column: "id", as: Int.self)

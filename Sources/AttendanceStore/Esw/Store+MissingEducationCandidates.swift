@@ -69,7 +69,7 @@ extension Store {
         }
 
         // An ESW case closed because the family left, and the pupil still on the roll.
-        for closed in try await eswCases(schools: only.map { [$0] }) where closed.status == .closed {
+        for closed in try await esw.eswCases(schools: only.map { [$0] }) where closed.status == .closed {
             guard let close = closed.events.last(where: { $0.step == "close" }),
                 close.data["outcome"] == EswOutcome.left.rawValue,
                 let on = LocalDate(iso: String(close.at.prefix(10))),

@@ -15,7 +15,7 @@ public struct PanelSitting: Sendable, Hashable {
     }
 }
 
-extension Store {
+extension EswRepository {
     /// Schedules a panel on an open case (its invitation is the caller's to produce). One at a time: the last
     /// panel's attendance is recorded first.
     public func schedulePanel(
@@ -27,7 +27,7 @@ extension Store {
             throw StoreError.eswPanel(.panelNotNow)
         }
         return try await requirePanel(
-            try await transaction { db in
+            try await store.transaction { db in
                 try await Self.insertPanel(
                     found, round: 1, sitting: sitting, members: members, by: actor, at: now, on: db)
             })
@@ -46,7 +46,7 @@ extension Store {
         let needsSecond = !attendance.cameToPanel && panel.round == 1
         if needsSecond && second == nil { throw StoreError.eswPanel(.secondInvitationNeeded) }
         let at = Timestamp.text(now)
-        let next = try await transaction { db -> Int? in
+        let next = try await store.transaction { db -> Int? in
             try await db.update("attendance_panels").set("attendance", to: attendance.rawValue)
                 .set("attendance_by", to: actor.name).where("id", .equal, panelID)
                 .where("attendance", .is, SQLLiteral.null).run()
@@ -58,7 +58,7 @@ extension Store {
                 try await db.update("esw_cases").set("next_step", to: "home_visit_after_panel")
                     .set("next_step_on", to: today.adding(days: 5).iso).where("id", .equal, found.id).run()
             }
-            try await Self.audit(
+            try await Store.audit(
                 [
                     AuditEvent(
                         at: now, actor: actor, action: "esw.panelAttendance", school: found.school, upn: found.upn,
@@ -81,13 +81,13 @@ extension Store {
             throw StoreError.eswPanel(.noOutcomeNow)
         }
         let found = try await requireEswCase(panel.caseID)
-        try await transaction { db in
+        try await store.transaction { db in
             try await db.update("attendance_panels").set("outcome", to: outcome).set("outcome_by", to: actor.name)
                 .where("id", .equal, panelID).where("outcome", .is, SQLLiteral.null).run()
             try await Self.eswEvent(
                 "panel_outcome", case: found.id, reason: outcome, data: ["panel_on": panel.on.iso], by: actor,
                 at: Timestamp.text(now), on: db)
-            try await Self.audit(
+            try await Store.audit(
                 [
                     AuditEvent(
                         at: now, actor: actor, action: "esw.panelOutcome", school: found.school, upn: found.upn,
@@ -123,7 +123,7 @@ extension Store {
             "panel_scheduled", case: found.id, reason: nil,
             data: ["panel_on": sitting.on.iso, "time": sitting.time, "place": sitting.place, "round": String(round)],
             by: actor, at: Timestamp.text(now), on: db)
-        try await audit(
+        try await Store.audit(
             [
                 AuditEvent(
                     at: now, actor: actor, action: "esw.panel", school: found.school, upn: found.upn,
@@ -134,7 +134,8 @@ extension Store {
     }
 
     private func attendancePanels(where condition: SQLQueryString) async throws -> [AttendancePanel] {
-        try await sql.raw("SELECT * FROM attendance_panels WHERE " + condition + " ORDER BY id").all().map { row in
+        try await store.sql.raw("SELECT * FROM attendance_panels WHERE " + condition + " ORDER BY id").all().map {
+            row in
             guard let on = LocalDate(iso: try row.decode(column: "on_day", as: String.self)) else {
                 throw StoreError.corrupt("a panel with no day")
             }

@@ -2,7 +2,7 @@ import AttendanceCore
 import Foundation
 import SQLKit
 
-extension Store {
+extension EswRepository {
     /// Logs a sighting, matched to the one pupil on the named school's roll that day with the name given (legal or
     /// preferred, any case), if exactly one has it.
     public func logPatrolEntry(_ sighting: PatrolSighting, by actor: AuditActor, at now: Date = Date()) async throws
@@ -12,20 +12,20 @@ extension Store {
         var pupilID: Int?
         var upn: UPN?
         if let laestab = sighting.school {
-            let school = try await requireSchool(laestab)
+            let school = try await store.requireSchool(laestab)
             schoolID = school.id
             let wanted = Self.nameKey(sighting.nameGiven)
-            let matches = try await onRoll(laestab, on: sighting.seenOn).filter { pupil in
+            let matches = try await store.onRoll(laestab, on: sighting.seenOn).filter { pupil in
                 wanted == Self.nameKey("\(pupil.legalForename) \(pupil.legalSurname)")
                     || wanted == Self.nameKey(pupil.displayName)
             }
             if matches.count == 1 {
                 upn = matches[0].upn
-                pupilID = try await requirePupil(matches[0].upn).id
+                pupilID = try await store.requirePupil(matches[0].upn).id
             }
         }
         let (schoolRow, pupilRow, matched) = (schoolID, pupilID, upn)
-        let id = try await transaction { db in
+        let id = try await store.transaction { db in
             guard
                 let id = try await db.insert(into: "patrol_entries")
                     .columns(
@@ -39,7 +39,7 @@ extension Store {
                         SQLBind(sighting.takenTo), SQLBind(actor.name), SQLBind(Timestamp.text(now))
                     ).returning("id").first(decodingColumn: "id", as: Int.self)
             else { throw StoreError.corrupt("a patrol entry with no id") }
-            try await Self.audit(
+            try await Store.audit(
                 [
                     AuditEvent(
                         at: now, actor: actor, action: "patrol.log", school: sighting.school, upn: matched,
@@ -84,7 +84,7 @@ extension Store {
     public func patrolSuggestions(_ entry: PatrolEntry) async throws -> [Pupil] {
         guard let school = entry.sighting.school else { return [] }
         let words = Set(Self.nameKey(entry.sighting.nameGiven).split(separator: " ").map(String.init))
-        return try await onRoll(school, on: entry.sighting.seenOn).filter { pupil in
+        return try await store.onRoll(school, on: entry.sighting.seenOn).filter { pupil in
             let names = [pupil.legalForename, pupil.legalSurname, pupil.preferredForename, pupil.preferredSurname]
             return names.compactMap { $0.map(Self.nameKey) }.contains(where: words.contains)
         }.sorted { ($0.legalSurname, $0.legalForename) < ($1.legalSurname, $1.legalForename) }
@@ -98,14 +98,14 @@ extension Store {
         guard let entry = try await patrolEntries(where: "e.id = \(bind: id)").first,
             entry.sighting.school == laestab
         else { throw StoreError.notFound("patrol entry \(id)") }
-        let onRoll = try await onRoll(laestab, on: entry.sighting.seenOn).contains { $0.upn == upn }
+        let onRoll = try await store.onRoll(laestab, on: entry.sighting.seenOn).contains { $0.upn == upn }
         do { try PatrolMatchRules.check(entry, pupilOnRoll: onRoll) } catch { throw StoreError.patrolMatch(error) }
-        let pupil = try await requirePupil(upn)
-        try await transaction { db in
+        let pupil = try await store.requirePupil(upn)
+        try await store.transaction { db in
             // One match per entry: the unique key refuses a second made at the same moment.
             try await db.insert(into: "patrol_matches").columns("entry_id", "pupil_id", "matched_by", "matched_at")
                 .values(SQLBind(id), SQLBind(pupil.id), SQLBind(actor.name), SQLBind(Timestamp.text(now))).run()
-            try await Self.audit(
+            try await Store.audit(
                 [
                     AuditEvent(
                         at: now, actor: actor, action: "patrol.match", school: laestab, upn: upn,
@@ -123,7 +123,7 @@ extension Store {
     }
 
     private func patrolEntries(where condition: SQLQueryString) async throws -> [PatrolEntry] {
-        try await sql.raw(
+        try await store.sql.raw(
             """
             SELECT e.*, s.laestab, p.upn FROM patrol_entries e LEFT JOIN schools s ON s.id = e.school_id
             LEFT JOIN patrol_matches m ON m.entry_id = e.id

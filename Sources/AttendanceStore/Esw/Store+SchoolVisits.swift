@@ -8,14 +8,14 @@ public struct SchoolVisitListing: Sendable {
     public let lines: [VisitListLine]
 }
 
-extension Store {
+extension EswRepository {
     /// Records an ESW's visit to a school (who they met, what was agreed), audited.
     public func recordSchoolVisit(
         _ laestab: LAESTAB, on day: LocalDate, metWith: String, notes: String, by actor: AuditActor,
         at now: Date = Date()
     ) async throws -> SchoolVisit {
-        let school = try await requireSchool(laestab)
-        let id = try await transaction { db in
+        let school = try await store.requireSchool(laestab)
+        let id = try await store.transaction { db in
             guard
                 let id = try await db.insert(into: "school_visits")
                     .columns("school_id", "visited_on", "visited_by", "met_with", "notes", "recorded_at")
@@ -24,7 +24,7 @@ extension Store {
                         SQLBind(Timestamp.text(now))
                     ).returning("id").first(decodingColumn: "id", as: Int.self)
             else { throw StoreError.corrupt("a school visit with no id") }
-            try await Self.audit(
+            try await Store.audit(
                 [
                     AuditEvent(
                         at: now, actor: actor, action: "esw.visit", school: laestab, upn: nil,
@@ -40,7 +40,7 @@ extension Store {
 
     /// A school's visits, newest first.
     public func schoolVisits(_ laestab: LAESTAB) async throws -> [SchoolVisit] {
-        try await sql.raw(
+        try await store.sql.raw(
             """
             SELECT v.* FROM school_visits v JOIN schools s ON s.id = v.school_id
             WHERE s.laestab = \(bind: laestab.description) ORDER BY v.visited_on DESC, v.id DESC
@@ -64,11 +64,11 @@ extension Store {
         guard let year = DateRange(today.academicYear.firstDay, today) else {
             return SchoolVisitListing(lastVisit: last, lines: [])
         }
-        let onRoll = Set(try await onRoll(laestab, on: today).map(\.upn))
-        let now = try await schoolReport(laestab, in: year).filter { onRoll.contains($0.pupil.upn) }
+        let onRoll = Set(try await store.onRoll(laestab, on: today).map(\.upn))
+        let now = try await store.schoolReport(laestab, in: year).filter { onRoll.contains($0.pupil.upn) }
         var then: [UPN: AttendanceSummary] = [:]
         if let last, let before = DateRange(year.start, last.on) {
-            for line in try await schoolReport(laestab, in: before) { then[line.pupil.upn] = line.summary }
+            for line in try await store.schoolReport(laestab, in: before) { then[line.pupil.upn] = line.summary }
         }
         return SchoolVisitListing(
             lastVisit: last,

@@ -88,7 +88,7 @@ extension Store {
                 ids.append(id)
                 if letter.kind == .eswReferral {
                     // The referral form is the school's referral: it arrives in the authority's ESW inbox.
-                    _ = try await Self.openEswReferral(
+                    _ = try await EswRepository.openEswReferral(
                         pupilID: pupilID, schoolID: school.id, upn: letter.upn, school: laestab,
                         source: letter.actionID == nil ? .school : .procedure, notes: "", concerns: "",
                         on: Timestamp.day(now), by: actor, at: now, on: db)

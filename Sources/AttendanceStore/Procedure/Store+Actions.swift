@@ -87,7 +87,7 @@ extension Store {
                 ], on: db)
             if status == .done, key.hasPrefix(ProcedureAction.eswReferral.key("")), let upn, let school {
                 // The procedure's referral, done by hand: it arrives in the authority's ESW inbox.
-                _ = try await Self.openEswReferral(
+                _ = try await EswRepository.openEswReferral(
                     pupilID: try row.decode(column: "pupil_id", as: Int.self), schoolID: schoolID, upn: upn,
                     school: school, source: .procedure, notes: note, concerns: "",
                     on: Timestamp.day(now), by: actor, at: now, on: db)

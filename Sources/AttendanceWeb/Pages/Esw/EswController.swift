@@ -20,12 +20,12 @@ enum EswController {
         let text = request.text
         let principal = try request.signedIn
         // The lead allocates for every school; a senior ESW for the schools they are senior ESW of.
-        let cases = try await store.eswCases(schools: nil).filter {
+        let cases = try await store.esw.eswCases(schools: nil).filter {
             principal.allows(.allocateReferrals, .school($0.school))
         }
         let pupils = try await store.pupils(cases.map(\.upn))
         let schools = Dictionary(uniqueKeysWithValues: try await store.schools().map { ($0.school.laestab, $0.school) })
-        let workers = try await store.eswWorkers()
+        let workers = try await store.esw.eswWorkers()
         let names = Self.names(workers)
         var referrals: [(area: Int?, referral: EswInboxPage.Referral)] = []
         for found in cases where found.status == .referred {
@@ -108,7 +108,7 @@ enum EswController {
         let to = ((try? request.content.get(String.self, at: "to")) ?? "").trimmingCharacters(in: .whitespaces)
         return try await step(request, back: nil) {
             try await requireCase(request, id, at: laestab)
-            _ = try await request.context.store.allocateEswCase(id, to: to, by: request.actor)
+            _ = try await request.context.store.esw.allocateEswCase(id, to: to, by: request.actor)
         }
     }
 
@@ -124,7 +124,7 @@ enum EswController {
         let form = try request.form(EswForms.GiveBack.self)
         return try await step(request, back: nil) {
             try await requireCase(request, id, at: laestab)
-            _ = try await request.context.store.returnEswCase(id, reason: form.reason, by: request.actor)
+            _ = try await request.context.store.esw.returnEswCase(id, reason: form.reason, by: request.actor)
         }
     }
 
@@ -137,12 +137,12 @@ enum EswController {
             principal.allows(.viewAuthority, .none)
             ? nil
             : Set(principal.grants.filter { $0.role == .educationSocialWorker }.compactMap(\.school))
-        let cases = try await store.eswCases(schools: mine).filter(\.status.isOpen).sorted {
+        let cases = try await store.esw.eswCases(schools: mine).filter(\.status.isOpen).sorted {
             ($0.nextStepOn?.dayNumber ?? .max, $0.id) < ($1.nextStepOn?.dayNumber ?? .max, $1.id)
         }
         let pupils = try await store.pupils(cases.map(\.upn))
         let schools = Dictionary(uniqueKeysWithValues: try await store.schools().map { ($0.school.laestab, $0.school) })
-        let names = names(try await store.eswWorkers())
+        let names = names(try await store.esw.eswWorkers())
         let lines = cases.map {
             EswCaseLine.make($0, pupil: pupils[$0.upn], school: schools[$0.school], names: names, text: text)
         }
@@ -171,16 +171,16 @@ enum EswController {
         let (laestab, id) = try caseTarget(request)
         let store = request.context.store
         let text = request.text
-        guard let found = try? await store.requireEswCase(id), found.school == laestab else {
+        guard let found = try? await store.esw.requireEswCase(id), found.school == laestab else {
             throw Abort(.notFound)
         }
         let pupil = try await store.pupil(found.upn)?.pupil
         let school = try await store.school(laestab)?.school
-        let names = names(try await store.eswWorkers())
+        let names = names(try await store.esw.eswWorkers())
         let line = EswCaseLine.make(found, pupil: pupil, school: school, names: names, text: text)
         let steps = try await store.penalties.timeline(of: found.upn, school: laestab, through: request.context.today)
-        let plans = try await store.improvementPlans(case: id)
-        let panels = try await store.attendancePanels(case: id)
+        let plans = try await store.esw.improvementPlans(case: id)
+        let panels = try await store.esw.attendancePanels(case: id)
         let current = plans.last
         let today = request.context.today
         // A pupil who has moved: the case is history here; the family's contacts now are the new school's.
@@ -222,7 +222,7 @@ enum EswController {
         }
         return try await step(request, back: (laestab, id)) {
             try await requireCase(request, id, at: laestab, newWork: true)
-            _ = try await request.context.store.logEswEntry(
+            _ = try await request.context.store.esw.logEswEntry(
                 id, kind: form.kind, on: form.on, with: form.with, outcome: form.outcome, nextStep: form.nextStep,
                 nextStepOn: form.nextStepOn, by: request.actor)
         }
@@ -236,7 +236,7 @@ enum EswController {
         }
         return try await step(request, back: (laestab, id)) {
             try await requireCase(request, id, at: laestab)
-            _ = try await request.context.store.closeEswCase(
+            _ = try await request.context.store.esw.closeEswCase(
                 id, outcome: form.outcome, reason: form.reason, by: request.actor)
         }
     }
@@ -249,7 +249,7 @@ enum EswController {
         }
         return try await step(request, back: (laestab, id)) {
             try await requireCase(request, id, at: laestab, newWork: true)
-            _ = try await request.context.store.startImprovementPlan(
+            _ = try await request.context.store.esw.startImprovementPlan(
                 case: id, start: form.start, targetPercent: form.target, schoolActions: form.schoolActions,
                 familyActions: form.familyActions, pupilActions: form.pupilActions, by: request.actor)
         }
@@ -263,7 +263,7 @@ enum EswController {
         }
         return try await step(request, back: (laestab, id)) {
             let plan = try await currentPlan(request, school: laestab, case: id)
-            _ = try await request.context.store.reviewImprovementPlan(
+            _ = try await request.context.store.esw.reviewImprovementPlan(
                 plan.id, week: form.week, note: form.note, today: request.context.today, by: request.actor)
         }
     }
@@ -276,7 +276,7 @@ enum EswController {
         }
         return try await step(request, back: (laestab, id)) {
             let plan = try await currentPlan(request, school: laestab, case: id)
-            _ = try await request.context.store.endImprovementPlan(
+            _ = try await request.context.store.esw.endImprovementPlan(
                 plan.id, outcome: form.outcome, next: form.next, today: request.context.today, by: request.actor)
         }
     }
@@ -294,7 +294,7 @@ enum EswController {
         }
         return try await step(request, back: (laestab, id)) {
             try await requireCase(request, id, at: laestab, newWork: true)
-            let panel = try await request.context.store.schedulePanel(
+            let panel = try await request.context.store.esw.schedulePanel(
                 case: id, sitting: form.sitting, members: form.members, by: request.actor)
             try await invite(request, .panelInvitation, to: panel, case: id)
         }
@@ -312,10 +312,10 @@ enum EswController {
         let second = form.second.flatMap { $0.on >= request.context.today ? $0 : nil }
         return try await step(request, back: (laestab, id)) {
             let store = request.context.store
-            guard try await store.requireEswCase(id).school == laestab,
-                try await store.requirePanel(panelID).caseID == id
+            guard try await store.esw.requireEswCase(id).school == laestab,
+                try await store.esw.requirePanel(panelID).caseID == id
             else { throw Abort(.notFound) }
-            if let next = try await store.recordPanelAttendance(
+            if let next = try await store.esw.recordPanelAttendance(
                 panelID, form.attendance, second: form.attendance.cameToPanel ? nil : second,
                 today: request.context.today, by: request.actor)
             {
@@ -333,10 +333,10 @@ enum EswController {
         }
         return try await step(request, back: (laestab, id)) {
             let store = request.context.store
-            guard try await store.requireEswCase(id).school == laestab,
-                try await store.requirePanel(panelID).caseID == id
+            guard try await store.esw.requireEswCase(id).school == laestab,
+                try await store.esw.requirePanel(panelID).caseID == id
             else { throw Abort(.notFound) }
-            try await store.recordPanelOutcome(panelID, outcome: form.outcome, by: request.actor)
+            try await store.esw.recordPanelOutcome(panelID, outcome: form.outcome, by: request.actor)
         }
     }
 
@@ -345,7 +345,7 @@ enum EswController {
 
     /// The panel's invitation, kept as a letter to the parents in their language.
     static func invite(_ request: Request, _ kind: LetterKind, to panel: AttendancePanel, case id: Int) async throws {
-        let found = try await request.context.store.requireEswCase(id)
+        let found = try await request.context.store.esw.requireEswCase(id)
         do {
             _ = try await request.context.letters.produce(
                 kind, for: found.upn, school: found.school,
@@ -363,8 +363,8 @@ enum EswController {
         -> ImprovementPlan
     {
         try await requireCase(request, id, at: laestab, newWork: true)
-        guard try await request.context.store.requireEswCase(id).school == laestab,
-            let plan = try await request.context.store.improvementPlans(case: id).last
+        guard try await request.context.store.esw.requireEswCase(id).school == laestab,
+            let plan = try await request.context.store.esw.improvementPlans(case: id).last
         else { throw Abort(.notFound) }
         return plan
     }
@@ -376,7 +376,7 @@ enum EswController {
         do { form = try request.form(EswForms.Refer.self) } catch is FormRefusal {
             throw WebError.refused(.eswNeedNotes)
         }
-        _ = try await request.context.store.referToEsw(
+        _ = try await request.context.store.esw.referToEsw(
             upn, school: laestab, source: .school, notes: form.notes, concerns: form.concerns,
             on: request.context.today, by: request.actor)
         return Page.redirect(SiteURL.pupil(upn, fragment: "esw", query: ["saved": "esw"]))
@@ -394,7 +394,7 @@ enum EswController {
     /// contact logged, a plan, a panel) needs the pupil still on that school's roll: once they have moved, the case
     /// is the former school's history, and new work belongs to the new school's ESW (the lead reallocates).
     static func requireCase(_ request: Request, _ id: Int, at laestab: LAESTAB, newWork: Bool = false) async throws {
-        let found = try await request.context.store.requireEswCase(id)
+        let found = try await request.context.store.esw.requireEswCase(id)
         guard found.school == laestab else { throw Abort(.notFound) }
         if newWork, try await hasLeft(found, request: request) { throw WebError.refused(.eswPupilLeft) }
     }

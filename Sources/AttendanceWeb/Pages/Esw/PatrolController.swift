@@ -20,7 +20,7 @@ enum PatrolController {
         let text = request.text
         let plain = { (key: String) in text(key, [:]) }
         // The lead sees every entry; a patrol member their own.
-        let entries = try await store.patrolEntries(
+        let entries = try await store.esw.patrolEntries(
             by: principal.allows(.viewAuthority, .none) ? nil : principal.user.email)
         let schools = try await store.schools().map(\.school).sorted { $0.name < $1.name }
         return try Page.render(
@@ -50,7 +50,7 @@ enum PatrolController {
         if given.isEmpty, let school = form.school {
             given = try await request.context.store.school(school)?.school.name ?? ""
         }
-        _ = try await request.context.store.logPatrolEntry(
+        _ = try await request.context.store.esw.logPatrolEntry(
             PatrolSighting(
                 seenOn: form.seenOn, seenAt: form.seenAt, place: form.place, nameGiven: form.name,
                 schoolGiven: given, school: form.school, reasonGiven: form.reason, accompanied: form.accompanied,
@@ -67,8 +67,8 @@ extension PatrolController {
     {
         let store = request.context.store
         var result: [UnmatchedPatrol] = []
-        for entry in try await store.unmatchedPatrolEntries(school: laestab, since: today.adding(days: -28)) {
-            let suggestions = try await store.patrolSuggestions(entry).map {
+        for entry in try await store.esw.unmatchedPatrolEntries(school: laestab, since: today.adding(days: -28)) {
+            let suggestions = try await store.esw.patrolSuggestions(entry).map {
                 Option(value: $0.upn.value, label: "\($0.displayName) (\($0.registrationGroup), \($0.upn))")
             }
             result.append(
@@ -87,7 +87,7 @@ extension PatrolController {
         }
         let text = ((try? request.content.get(String.self, at: "upn")) ?? "").trimmingCharacters(in: .whitespaces)
         guard let upn = try? UPN(text) else { throw WebError.refused(.patrolBadUPN) }
-        _ = try await request.context.store.matchPatrolEntry(id, to: upn, school: laestab, by: request.actor)
+        _ = try await request.context.store.esw.matchPatrolEntry(id, to: upn, school: laestab, by: request.actor)
         return Page.redirect(SiteURL.school(.office, laestab, query: ["matched": "1"]))
     }
 }

@@ -20,11 +20,11 @@ enum SchoolVisitController {
         let plain = { (key: String) in text(key, [:]) }
         let today = request.context.today
         guard let school = try await store.school(laestab)?.school else { throw Abort(.notFound) }
-        let listing = try await store.schoolVisitList(laestab, on: today)
+        let listing = try await store.esw.schoolVisitList(laestab, on: today)
         let cases = Dictionary(
-            try await store.eswCases(schools: [laestab]).filter(\.status.isOpen).map { ($0.upn, $0) }
+            try await store.esw.eswCases(schools: [laestab]).filter(\.status.isOpen).map { ($0.upn, $0) }
         ) { first, _ in first }
-        let names = EswController.names(try await store.eswWorkers())
+        let names = EswController.names(try await store.esw.eswWorkers())
         let lines = listing.lines.map { line in
             SchoolVisitPage.Line(
                 name: line.pupil.displayName, href: SiteURL.pupil(line.pupil.upn),
@@ -35,7 +35,7 @@ enum SchoolVisitController {
                 unauthorised: String(line.now.unauthorised),
                 eswCase: cases[line.pupil.upn].map { plain("esw.status.\($0.status.rawValue)") } ?? "")
         }
-        let visits = try await store.schoolVisits(laestab).map { visit in
+        let visits = try await store.esw.schoolVisits(laestab).map { visit in
             text(
                 "visit.line",
                 [
@@ -75,7 +75,7 @@ enum SchoolVisitController {
                 request, notice: nil, error: request.text("visit.badForm") + request.refusalDetail(refusal),
                 status: .unprocessableEntity)
         }
-        _ = try await request.context.store.recordSchoolVisit(
+        _ = try await request.context.store.esw.recordSchoolVisit(
             laestab, on: form.on, metWith: form.metWith, notes: form.notes, by: request.actor)
         return Page.redirect(SiteURL.school(.schoolVisits, laestab, query: ["saved": "1"]))
     }

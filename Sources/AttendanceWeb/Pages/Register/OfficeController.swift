@@ -115,7 +115,7 @@ enum OfficeController {
                     "after": AuditWords.state(event.after, text: request.text),
                 ])
         }
-        let patrols = try await store.patrolEntries(school: laestab, on: date).map {
+        let patrols = try await store.esw.patrolEntries(school: laestab, on: date).map {
             PatrolWords.line($0, text: request.text)
         }
         let candidates = try await CandidateLine.make(

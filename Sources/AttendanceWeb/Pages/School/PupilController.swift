@@ -59,7 +59,7 @@ enum PupilController {
                 corrections: try await store.amendments(of: placement.upn).filter { range.contains($0.session.date) },
                 actions: actions,
                 // A former school sees what its own time recorded, not the patrols' entries since.
-                patrols: former == nil ? try await store.patrolEntries(of: placement.upn) : [],
+                patrols: former == nil ? try await store.esw.patrolEntries(of: placement.upn) : [],
                 policy: request.context.policy, codes: store.codes, language: language, text: text)
         }
         var contacts: PupilPage.Contacts?
@@ -86,15 +86,15 @@ enum PupilController {
                     saved: request.query[String.self, at: "roll"], text: text)
             }
             if let current, former == nil {
-                let cases = try await store.eswCases(of: placement.upn).filter { $0.school == current.school }
+                let cases = try await store.esw.eswCases(of: placement.upn).filter { $0.school == current.school }
                 var plans: [ImprovementPlan] = []
-                for found in cases { plans += try await store.improvementPlans(case: found.id) }
+                for found in cases { plans += try await store.esw.improvementPlans(case: found.id) }
                 esw = .make(
                     cases, plans: plans, school: current.school, upn: placement.upn,
                     mayRefer: principal.allows(.manageAttendance, .school(current.school)),
                     mayOpen: principal.allows(.workEswCases, .school(current.school)),
                     saved: request.query[String.self, at: "saved"] == "esw",
-                    names: EswController.names(try await store.eswWorkers()), text: text)
+                    names: EswController.names(try await store.esw.eswWorkers()), text: text)
             }
             contacts = .make(try await store.contacts(of: placement.upn), text: text)
             if let current, former == nil, principal.allows(.manageAttendance, .school(current.school)) {
