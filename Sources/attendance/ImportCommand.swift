@@ -68,7 +68,7 @@ struct ImportCommand: AsyncParsableCommand {
                     var actor = settings.actor
                     var authorisesAt: Set<LAESTAB> = []
                     if let account {
-                        guard let user = try await store.user(email: account), user.isActive else {
+                        guard let user = try await store.identity.user(email: account), user.isActive else {
                             throw ValidationError("--as: no active account has the email \(account)")
                         }
                         actor = AuditActor(user.email)

@@ -57,13 +57,13 @@ struct AddUser: AsyncParsableCommand {
         let grant = try grant()
         do {
             try await settings.withStore { store in
-                if try await store.user(email: email) != nil {
-                    try await store.addGrant(grant, toUser: email, by: settings.actor)
+                if try await store.identity.user(email: email) != nil {
+                    try await store.identity.addGrant(grant, toUser: email, by: settings.actor)
                     print("Added \(grant.recorded) to \(email.lowercased()).")
                     return
                 }
                 let password = Secrets.temporaryPassword()
-                try await store.createUser(
+                try await store.identity.createUser(
                     email: email, displayName: name ?? email, passwordHash: try Passwords.standard.hash(password),
                     mustChangePassword: true, grants: [grant], by: settings.actor)
                 print("Added \(email.lowercased()) as \(grant.recorded).")
@@ -83,7 +83,7 @@ struct ListUsers: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try Settings(db)
-        let users = try await settings.withStore { try await $0.users() }
+        let users = try await settings.withStore { try await $0.identity.users() }
         for user in users {
             var flags: [String] = []
             if !user.isActive { flags.append("deactivated") }
@@ -110,7 +110,7 @@ struct ResetPassword: AsyncParsableCommand {
         let settings = try Settings(db)
         try await withUser(email, settings) { store, user in
             let password = Secrets.temporaryPassword()
-            try await store.setPassword(
+            try await store.identity.setPassword(
                 userID: user.id, passwordHash: try Passwords.standard.hash(password), mustChange: true,
                 by: settings.actor)
             print("New temporary password for \(user.email) (shown once): \(password)")
@@ -129,7 +129,7 @@ struct DeactivateUser: AsyncParsableCommand {
     func run() async throws {
         let settings = try Settings(db)
         try await withUser(email, settings) { store, user in
-            try await store.deactivateUser(userID: user.id, by: settings.actor)
+            try await store.identity.deactivateUser(userID: user.id, by: settings.actor)
             print("\(user.email) is deactivated; `attendance users reset-password` restores the account.")
         }
     }
@@ -164,7 +164,7 @@ struct MakeToken: AsyncParsableCommand {
                 throw ExitCode.failure
             }
             let token = "att_" + Secrets.randomToken()
-            try await store.createToken(
+            try await store.identity.createToken(
                 userID: user.id, name: name ?? "command line", tokenHash: Secrets.digest(token), by: settings.actor)
             print("New API token for \(user.email) (shown once): \(token)")
         }
@@ -176,7 +176,9 @@ func withUser(
 ) async throws {
     do {
         try await settings.withStore { store in
-            guard let user = try await store.user(email: email) else { throw StoreError.notFound("user \(email)") }
+            guard let user = try await store.identity.user(email: email) else {
+                throw StoreError.notFound("user \(email)")
+            }
             try await body(store, user)
         }
     } catch let error as StoreError {

@@ -15,42 +15,44 @@ import Testing
                 RoleGrant(role: .headOfYear, school: school, yearGroups: ["7", "8"]),
                 RoleGrant(role: .parent, child: alys),
             ]
-            try await store.createUser(
+            try await store.identity.createUser(
                 email: "Mair@Example.org", displayName: "Mair", passwordHash: "hash", mustChangePassword: true,
                 grants: grants, by: AuditActor("test"))
-            let user = try #require(try await store.user(email: "mair@example.org"))
+            let user = try #require(try await store.identity.user(email: "mair@example.org"))
             #expect(user.grants == grants)
             #expect(user.mustChangePassword)
             await #expect(throws: StoreError.self) {
-                try await store.createUser(
+                try await store.identity.createUser(
                     email: "mair@example.org", displayName: "x", passwordHash: "h", mustChangePassword: false,
                     grants: [],
                     by: AuditActor("test"))
             }
             await #expect(throws: StoreError.self) {
-                try await store.createUser(
+                try await store.identity.createUser(
                     email: "t@example.org", displayName: "x", passwordHash: "h", mustChangePassword: false,
                     grants: [RoleGrant(role: .headTeacher, school: LAESTAB(la: 665, estab: 9999))],
                     by: AuditActor("test"))
             }
             let now = Date(timeIntervalSince1970: 1_800_000_000)
             for _ in 0..<4 {
-                try await store.recordFailedSignIn(email: "mair@example.org", actor: AuditActor("x"), at: now)
+                try await store.identity.recordFailedSignIn(email: "mair@example.org", actor: AuditActor("x"), at: now)
             }
-            #expect(try await store.user(email: "mair@example.org")!.lockedUntil == nil)
-            try await store.recordFailedSignIn(email: "mair@example.org", actor: AuditActor("x"), at: now)
-            #expect(try await store.user(email: "mair@example.org")!.lockedUntil == now.addingTimeInterval(60))
+            #expect(try await store.identity.user(email: "mair@example.org")!.lockedUntil == nil)
+            try await store.identity.recordFailedSignIn(email: "mair@example.org", actor: AuditActor("x"), at: now)
+            #expect(try await store.identity.user(email: "mair@example.org")!.lockedUntil == now.addingTimeInterval(60))
             // Tries while waiting neither count nor lengthen the wait; the first failure after it doubles it.
             for _ in 0..<3 {
-                try await store.recordFailedSignIn(email: "mair@example.org", actor: AuditActor("x"), at: now)
+                try await store.identity.recordFailedSignIn(email: "mair@example.org", actor: AuditActor("x"), at: now)
             }
-            #expect(try await store.user(email: "mair@example.org")!.lockedUntil == now.addingTimeInterval(60))
-            #expect(try await store.user(email: "mair@example.org")!.failedAttempts == 5)
+            #expect(try await store.identity.user(email: "mair@example.org")!.lockedUntil == now.addingTimeInterval(60))
+            #expect(try await store.identity.user(email: "mair@example.org")!.failedAttempts == 5)
             let later = now.addingTimeInterval(61)
-            try await store.recordFailedSignIn(email: "mair@example.org", actor: AuditActor("x"), at: later)
-            #expect(try await store.user(email: "mair@example.org")!.lockedUntil == later.addingTimeInterval(120))
-            try await store.setPassword(userID: user.id, passwordHash: "new", mustChange: false, by: AuditActor("mair"))
-            let after = try await store.user(id: user.id)!
+            try await store.identity.recordFailedSignIn(email: "mair@example.org", actor: AuditActor("x"), at: later)
+            #expect(
+                try await store.identity.user(email: "mair@example.org")!.lockedUntil == later.addingTimeInterval(120))
+            try await store.identity.setPassword(
+                userID: user.id, passwordHash: "new", mustChange: false, by: AuditActor("mair"))
+            let after = try await store.identity.user(id: user.id)!
             #expect(after.failedAttempts == 0 && after.lockedUntil == nil && !after.mustChangePassword)
         }
     }
@@ -59,48 +61,53 @@ import Testing
     func sessionsExpireAndTokensRevoke(database: TestDatabase) async throws {
         try await database.withStore { store in
             try await loadFixture(store)
-            let id = try await store.createUser(
+            let id = try await store.identity.createUser(
                 email: "lead@example.org", displayName: "Lead", passwordHash: "h", mustChangePassword: false,
                 grants: [RoleGrant(role: .educationLead)], by: AuditActor("test"))
             let now = Date()
-            try await store.saveSession(idHash: "abc", data: "{}", userID: nil, expires: now.addingTimeInterval(60))
-            try await store.saveSession(
+            try await store.identity.saveSession(
+                idHash: "abc", data: "{}", userID: nil, expires: now.addingTimeInterval(60))
+            try await store.identity.saveSession(
                 idHash: "abc", data: #"{"a":"b"}"#, userID: nil, expires: now.addingTimeInterval(60))
-            #expect(try await store.session(idHash: "abc") == #"{"a":"b"}"#)
-            #expect(try await store.session(idHash: "abc", now: now.addingTimeInterval(61)) == nil)
-            try await store.deleteSession(idHash: "abc")
-            #expect(try await store.session(idHash: "abc") == nil)
-            try await store.createToken(userID: id, name: "sync", tokenHash: "t1", by: AuditActor("lead@example.org"))
-            #expect(try await store.user(tokenHash: "t1")?.id == id)
-            #expect(try await store.tokens(userID: id).first?.lastUsedAt != nil)
-            let token = try await store.tokens(userID: id)[0]
+            #expect(try await store.identity.session(idHash: "abc") == #"{"a":"b"}"#)
+            #expect(try await store.identity.session(idHash: "abc", now: now.addingTimeInterval(61)) == nil)
+            try await store.identity.deleteSession(idHash: "abc")
+            #expect(try await store.identity.session(idHash: "abc") == nil)
+            try await store.identity.createToken(
+                userID: id, name: "sync", tokenHash: "t1", by: AuditActor("lead@example.org"))
+            #expect(try await store.identity.user(tokenHash: "t1")?.id == id)
+            #expect(try await store.identity.tokens(userID: id).first?.lastUsedAt != nil)
+            let token = try await store.identity.tokens(userID: id)[0]
             await #expect(throws: StoreError.self) {
-                try await store.revokeToken(id: token.id, userID: id + 1, by: AuditActor("someone"))
+                try await store.identity.revokeToken(id: token.id, userID: id + 1, by: AuditActor("someone"))
             }
-            try await store.revokeToken(id: token.id, userID: id, by: AuditActor("lead@example.org"))
-            #expect(try await store.user(tokenHash: "t1") == nil)
+            try await store.identity.revokeToken(id: token.id, userID: id, by: AuditActor("lead@example.org"))
+            #expect(try await store.identity.user(tokenHash: "t1") == nil)
             // A change of password ends every other session and every token of the user, and nobody else's.
             let later = now.addingTimeInterval(3600)
             for hash in ["s1", "s2", "s3"] {
-                try await store.saveSession(idHash: hash, data: "{}", userID: id, expires: later)
+                try await store.identity.saveSession(idHash: hash, data: "{}", userID: id, expires: later)
             }
-            try await store.saveSession(idHash: "anon", data: "{}", userID: nil, expires: later)
-            try await store.createToken(userID: id, name: "a", tokenHash: "t2", by: AuditActor("lead@example.org"))
-            try await store.setPassword(
+            try await store.identity.saveSession(idHash: "anon", data: "{}", userID: nil, expires: later)
+            try await store.identity.createToken(
+                userID: id, name: "a", tokenHash: "t2", by: AuditActor("lead@example.org"))
+            try await store.identity.setPassword(
                 userID: id, passwordHash: "new", mustChange: false, keepingSession: "s2",
                 by: AuditActor("lead@example.org"))
-            #expect(try await store.sessionCount(userID: id) == 1)
-            #expect(try await store.session(idHash: "s2") != nil)
-            #expect(try await store.session(idHash: "anon") != nil)
-            #expect(try await store.user(tokenHash: "t2") == nil)
+            #expect(try await store.identity.sessionCount(userID: id) == 1)
+            #expect(try await store.identity.session(idHash: "s2") != nil)
+            #expect(try await store.identity.session(idHash: "anon") != nil)
+            #expect(try await store.identity.user(tokenHash: "t2") == nil)
             // Deactivating ends the rest; a reset restores the account.
-            try await store.createToken(userID: id, name: "b", tokenHash: "t3", by: AuditActor("lead@example.org"))
-            try await store.deactivateUser(userID: id, by: AuditActor("admin"))
-            #expect(try await store.sessionCount(userID: id) == 0)
-            #expect(try await store.user(tokenHash: "t3") == nil)
-            #expect(try await store.user(id: id)?.isActive == false)
-            try await store.setPassword(userID: id, passwordHash: "temp", mustChange: true, by: AuditActor("admin"))
-            #expect(try await store.user(id: id)?.isActive == true)
+            try await store.identity.createToken(
+                userID: id, name: "b", tokenHash: "t3", by: AuditActor("lead@example.org"))
+            try await store.identity.deactivateUser(userID: id, by: AuditActor("admin"))
+            #expect(try await store.identity.sessionCount(userID: id) == 0)
+            #expect(try await store.identity.user(tokenHash: "t3") == nil)
+            #expect(try await store.identity.user(id: id)?.isActive == false)
+            try await store.identity.setPassword(
+                userID: id, passwordHash: "temp", mustChange: true, by: AuditActor("admin"))
+            #expect(try await store.identity.user(id: id)?.isActive == true)
             let actions = try await store.searchAudit(AuditQuery()).map(\.action)
             #expect(actions.contains("user.deactivated") && actions.contains("user.reactivated"))
         }

@@ -13,10 +13,10 @@ extension StoreTests {
         try await database.withStore { store in
             try await loadFixture(store)
             let office = AuditActor("office@example.org"), lead = AuditActor("lead@example.org")
-            try await store.createUser(
+            try await store.identity.createUser(
                 email: "esw@example.org", displayName: "Eira", passwordHash: "h", mustChangePassword: false,
                 grants: [RoleGrant(role: .educationSocialWorker, school: school)], by: lead)
-            try await store.createUser(
+            try await store.identity.createUser(
                 email: "hoy@example.org", displayName: "Huw", passwordHash: "h", mustChangePassword: false,
                 grants: [RoleGrant(role: .headOfYear, school: school, yearGroups: ["7"])], by: lead)
             let day = LocalDate(iso: "2026-02-02")!

@@ -53,7 +53,7 @@ extension StoreTests {
             _ = try await store.leave.decideLeave(
                 request.id, school: school, kind: .offRoll, agreed: nil, reason: "Six weeks", category: nil, limit: 10,
                 by: AuditActor("head@example.org"), at: ISO8601DateFormatter().date(from: "2026-01-22T09:00:00Z")!)
-            try await store.createUser(
+            try await store.identity.createUser(
                 email: "esw@example.org", displayName: "Eira", passwordHash: "h", mustChangePassword: false,
                 grants: [RoleGrant(role: .educationSocialWorker, school: school)], by: lead)
             let referral = try await store.esw.referToEsw(

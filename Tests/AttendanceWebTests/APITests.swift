@@ -56,7 +56,7 @@ import VaporTesting
     @Test func aRegisterIsReadAndSavedOverJSONWithTheSameRules() async throws {
         try await withWebApp { app, store in
             let tutor = try await token(app, .formTutor)
-            let group = try await store.user(email: "tutor@demo.example")!.grants[0].registrationGroups[0]
+            let group = try await store.identity.user(email: "tutor@demo.example")!.grants[0].registrationGroups[0]
             let path = "/api/registers/\(mainSchool)/\(group)/\(testToday)/AM"
             let (status, register) = try await call(app, .GET, path, token: tutor)
             #expect(status == .ok)

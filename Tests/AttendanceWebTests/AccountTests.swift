@@ -30,10 +30,10 @@ import VaporTesting
     @Test func afterFiveFailuresTheAccountWaits() async throws {
         try await withWebApp { app, store in
             var browser = Browser(app)
-            for _ in 0..<Store.freeAttempts {
+            for _ in 0..<IdentityRepository.freeAttempts {
                 #expect(try await browser.signIn("office@demo.example", "wrong-password").status == .unauthorized)
             }
-            let user = try await store.user(email: "office@demo.example")!
+            let user = try await store.identity.user(email: "office@demo.example")!
             #expect(user.failedAttempts == 5)
             let wait = user.lockedUntil!.timeIntervalSinceNow
             #expect(wait > 50 && wait <= 61)
@@ -42,11 +42,13 @@ import VaporTesting
             #expect(blocked.status == .unauthorized)
             #expect(blocked.body.string.contains("must wait a few minutes"))
             // A failure while waiting does not lengthen the wait; the first failure after it does, doubled.
-            try await store.recordFailedSignIn(email: "office@demo.example", actor: AuditActor("test"))
-            #expect(try await store.user(email: "office@demo.example")!.lockedUntil == user.lockedUntil)
+            try await store.identity.recordFailedSignIn(email: "office@demo.example", actor: AuditActor("test"))
+            #expect(try await store.identity.user(email: "office@demo.example")!.lockedUntil == user.lockedUntil)
             let later = user.lockedUntil!.addingTimeInterval(1)
-            try await store.recordFailedSignIn(email: "office@demo.example", actor: AuditActor("test"), at: later)
-            let longer = try await store.user(email: "office@demo.example")!.lockedUntil!.timeIntervalSince(later)
+            try await store.identity.recordFailedSignIn(
+                email: "office@demo.example", actor: AuditActor("test"), at: later)
+            let longer = try await store.identity.user(email: "office@demo.example")!.lockedUntil!.timeIntervalSince(
+                later)
             #expect(longer > 110 && longer <= 121)
         }
     }
@@ -88,7 +90,7 @@ import VaporTesting
             #expect(!page.headers[.setCookie].contains { $0.hasPrefix("attendance-session=") })
             let formCookie = page.headers[.setCookie].first { $0.hasPrefix("attendance-sign-in=") } ?? ""
             #expect(formCookie.contains("HttpOnly") && formCookie.lowercased().contains("samesite=strict"))
-            #expect(try await store.sessionRowCount() == 0)
+            #expect(try await store.identity.sessionRowCount() == 0)
             let signIn = try await browser.post(
                 "/sign-in", ["email": "smt@demo.example", "password": "demo-smt", "next": "/"])
             let setCookie = signIn.headers[.setCookie].first { $0.hasPrefix("attendance-session=") } ?? ""
@@ -118,7 +120,7 @@ import VaporTesting
 
     @Test func aTemporaryPasswordMustBeChangedFirst() async throws {
         try await withWebApp { app, store in
-            try await store.createUser(
+            try await store.identity.createUser(
                 email: "new.tutor@demo.example", displayName: "New Tutor",
                 passwordHash: try testPasswords.hash("temp-1234-abcd"), mustChangePassword: true,
                 grants: [RoleGrant(role: .formTutor, school: mainSchool, registrationGroups: ["7A"])],
@@ -142,7 +144,7 @@ import VaporTesting
                 ["current": "temp-1234-abcd", "new": "a-good-passphrase", "confirm": "a-good-passphrase"])
             #expect(done.status == .seeOther)
             #expect(try await browser.get("/").status == .ok)
-            #expect(try await store.user(email: "new.tutor@demo.example")!.mustChangePassword == false)
+            #expect(try await store.identity.user(email: "new.tutor@demo.example")!.mustChangePassword == false)
             let actions = try await store.searchAudit(AuditQuery()).map(\.action)
             #expect(actions.contains("user.password_changed") && actions.contains("user.created"))
         }
@@ -173,7 +175,8 @@ import VaporTesting
             #expect(outside.status == .forbidden)
             #expect(outside.headers.contentType == .json)
             // Revoked, it opens nothing.
-            let id = try await store.tokens(userID: try await store.user(email: "head@demo.example")!.id)[0].id
+            let id = try await store.identity.tokens(
+                userID: try await store.identity.user(email: "head@demo.example")!.id)[0].id
             try await browser.get("/account")
             #expect(try await browser.post("/account/tokens/\(id)/revoke", [:]).status == .seeOther)
             let revoked = try await app.testing().sendRequest(
@@ -194,17 +197,17 @@ import VaporTesting
             #expect(
                 !list.contains("lead@demo.example") && !list.contains("esw@demo.example")
                     && !list.contains("parent@demo.example"))
-            let tutor = try await store.user(email: "tutor@demo.example")!
+            let tutor = try await store.identity.user(email: "tutor@demo.example")!
             let reset = try await head.post("/users/\(tutor.id)/reset", [:]).body.string
             let range = reset.range(of: #"[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}"#, options: .regularExpression)!
             let password = String(reset[range])
-            #expect(try await store.user(email: "tutor@demo.example")!.mustChangePassword)
+            #expect(try await store.identity.user(email: "tutor@demo.example")!.mustChangePassword)
             var browser = Browser(app)
             #expect(try await browser.signIn("tutor@demo.example", "demo-tutor").status == .unauthorized)
             let signIn = try await browser.signIn("tutor@demo.example", password)
             #expect(signIn.headers.first(name: .location) == "/account/password")
             // Someone with a role at another school is not the head's to reset.
-            let esw = try await store.user(email: "esw@demo.example")!
+            let esw = try await store.identity.user(email: "esw@demo.example")!
             try await head.get("/users")
             #expect(try await head.post("/users/\(esw.id)/reset", [:]).status == .forbidden)
             #expect(
@@ -219,7 +222,7 @@ extension AccountTests {
     /// The demo parent is one of their child's contacts, and a parent is never offered API tokens; staff are.
     @Test func aParentIsAContactAndHasNoAPITokens() async throws {
         try await withWebApp { app, store in
-            let parent = try #require(try await store.user(email: "parent@demo.example"))
+            let parent = try #require(try await store.identity.user(email: "parent@demo.example"))
             let child = try #require(parent.grants.first?.child)
             #expect(try await store.contacts(of: child).map(\.name).contains(parent.displayName))
             var browser = try await Browser.signedIn(app, as: .parent)
@@ -250,23 +253,23 @@ extension AccountTests {
                     "school": mainSchool.description, "groups": "7A",
                 ])
             #expect(added.status == .ok && added.body.string.contains("newtutor@example.org is added"))
-            let user = try #require(try await store.user(email: "newtutor@example.org"))
+            let user = try #require(try await store.identity.user(email: "newtutor@example.org"))
             #expect(user.mustChangePassword && user.grants.map(\.registrationGroups) == [["7A"]])
             let more = try await head.post(
                 "/users/\(user.id)/roles",
                 ["role": "head_of_year", "school": mainSchool.description, "years": "7, 8"])
             #expect(more.status == .ok)
-            #expect(try await store.user(id: user.id)?.grants.count == 2)
+            #expect(try await store.identity.user(id: user.id)?.grants.count == 2)
             let removed = try await head.post(
                 "/users/\(user.id)/roles/remove", ["role": "form_tutor", "school": mainSchool.description, "child": ""])
             #expect(removed.status == .ok)
-            #expect(try await store.user(id: user.id)?.grants.map(\.role) == [.headOfYear])
+            #expect(try await store.identity.user(id: user.id)?.grants.map(\.role) == [.headOfYear])
             // The last role stays: the account is deactivated instead.
             let last = try await head.post(
                 "/users/\(user.id)/roles/remove",
                 ["role": "head_of_year", "school": mainSchool.description, "child": ""])
             #expect(last.status == .forbidden || last.status == .unprocessableEntity)
-            #expect(try await store.user(id: user.id)?.grants.count == 1)
+            #expect(try await store.identity.user(id: user.id)?.grants.count == 1)
             // Not the head's to give: the authority's roles; a role without what it needs is named.
             let lead = try await head.post(
                 "/users/\(user.id)/roles", ["role": "education_lead", "school": mainSchool.description])

@@ -11,7 +11,7 @@ import VaporTesting
 @Suite struct ActionsTests {
     /// Makes the parent's child (Year 7, the tutor's form) absent for 22 sessions, then runs the procedure.
     func prepare(_ store: Store) async throws -> UPN {
-        let child = try await store.user(email: "parent@demo.example")!.grants[0].child!
+        let child = try await store.identity.user(email: "parent@demo.example")!.grants[0].child!
         let pupil = try await store.requirePupil(child)
         let school = try await store.requireSchool(mainSchool)
         let calendar = try await store.calendar(for: school.school)
@@ -176,7 +176,7 @@ import VaporTesting
     @Test func theOfficeLogsCallsAndTheHeadConfirmsTheReason() async throws {
         try await withWebApp { app, store in
             let school = try await store.requireSchool(mainSchool)
-            let child = try await store.user(email: "parent@demo.example")!.grants[0].child!
+            let child = try await store.identity.user(email: "parent@demo.example")!.grants[0].child!
             let pupil = try await store.requirePupil(child)
             let session = SchoolSession(testToday, .am)
             try await store.writeMarks(

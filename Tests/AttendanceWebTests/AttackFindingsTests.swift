@@ -103,10 +103,10 @@ import VaporTesting
     // and deactivates a user at once.
     @Test func aPasswordResetOrChangeEndsOtherSessionsAndTokensAndDeactivationEndsEverything() async throws {
         try await withWebApp { app, store in
-            let tutor = try #require(try await store.user(email: "tutor@demo.example"))
+            let tutor = try #require(try await store.identity.user(email: "tutor@demo.example"))
             var laptop = try await Browser.signedIn(app, as: .formTutor)
             var tablet = try await Browser.signedIn(app, as: .formTutor)
-            try await store.createToken(
+            try await store.identity.createToken(
                 userID: tutor.id, name: "script", tokenHash: Secrets.digest("att_one"), by: AuditActor("t"))
             let api = { (token: String) async throws -> HTTPStatus in
                 try await app.testing().sendRequest(
@@ -124,25 +124,25 @@ import VaporTesting
             #expect(try await tablet.get("/").status == .seeOther)
             #expect(try await api("att_one") == .unauthorized)
             // The head resets it: the laptop ends too.
-            try await store.createToken(
+            try await store.identity.createToken(
                 userID: tutor.id, name: "two", tokenHash: Secrets.digest("att_two"), by: AuditActor("t"))
             var head = try await Browser.signedIn(app, as: .headTeacher)
             try await head.get("/users")
             #expect(try await head.post("/users/\(tutor.id)/reset", [:]).status == .ok)
             #expect(try await laptop.get("/").status == .seeOther)
             #expect(try await api("att_two") == .unauthorized)
-            #expect(try await store.sessionCount(userID: tutor.id) == 0)
+            #expect(try await store.identity.sessionCount(userID: tutor.id) == 0)
             // An administrator revokes tokens without touching the password.
-            try await store.createToken(
+            try await store.identity.createToken(
                 userID: tutor.id, name: "three", tokenHash: Secrets.digest("att_three"), by: AuditActor("t"))
             #expect(try await api("att_three") == .ok)
             try await head.get("/users")
             #expect(try await head.post("/users/\(tutor.id)/revoke-tokens", [:]).status == .ok)
             #expect(try await api("att_three") == .unauthorized)
             // Deactivating ends sessions and tokens at once and keeps the door shut, even with the right password.
-            let office = try #require(try await store.user(email: "office@demo.example"))
+            let office = try #require(try await store.identity.user(email: "office@demo.example"))
             var desk = try await Browser.signedIn(app, as: .attendanceAdministrator)
-            try await store.createToken(
+            try await store.identity.createToken(
                 userID: office.id, name: "four", tokenHash: Secrets.digest("att_four"), by: AuditActor("t"))
             try await head.get("/users")
             #expect(try await head.post("/users/\(office.id)/deactivate", [:]).status == .ok)
@@ -162,7 +162,7 @@ import VaporTesting
     @Test func aSchoolThePupilLeftSeesOnlyItsOwnRecordReadOnly() async throws {
         try await withWebApp { app, store in
             let upn = try #require(try await Self.pupils(store, year: "9").first)
-            let tutorForm = try await store.user(email: "tutor@demo.example")!.grants[0].registrationGroups[0]
+            let tutorForm = try await store.identity.user(email: "tutor@demo.example")!.grants[0].registrationGroups[0]
             let leaving = LocalDate(iso: "2026-11-06")!
             try await store.importContacts([
                 Numbered(
@@ -221,9 +221,9 @@ import VaporTesting
     // 7. No marks for a session that has not begun (planned codes aside), and each half keeps its own present mark.
     @Test func aRegisterAheadOrTheOtherHalfsPresentMarkIsRefused() async throws {
         try await withWebApp { app, store in
-            let tutorForm = try await store.user(email: "tutor@demo.example")!.grants[0].registrationGroups[0]
-            let head = try #require(try await store.user(email: "head@demo.example"))
-            try await store.createToken(
+            let tutorForm = try await store.identity.user(email: "tutor@demo.example")!.grants[0].registrationGroups[0]
+            let head = try #require(try await store.identity.user(email: "head@demo.example"))
+            try await store.identity.createToken(
                 userID: head.id, name: "t", tokenHash: Secrets.digest("att_head"), by: AuditActor("t"))
             let school = try await store.requireSchool(mainSchool)
             let calendar = try await store.calendar(for: school.school)
@@ -330,9 +330,9 @@ import VaporTesting
         try await withWebApp { app, store in
             var browser = Browser(app)
             for _ in 0..<5 { try await browser.signIn("smt@demo.example", "wrong") }
-            let locked = try #require(try await store.user(email: "smt@demo.example")?.lockedUntil)
+            let locked = try #require(try await store.identity.user(email: "smt@demo.example")?.lockedUntil)
             for _ in 0..<5 { try await browser.signIn("smt@demo.example", "wrong") }
-            let still = try #require(try await store.user(email: "smt@demo.example"))
+            let still = try #require(try await store.identity.user(email: "smt@demo.example"))
             #expect(still.lockedUntil == locked)
             #expect(still.failedAttempts == 5)
             // Twenty failures from one address, across accounts, and the twenty-first try waits.

@@ -12,7 +12,7 @@ import VaporTesting
         try await withWebApp { app, store in
             var head = try await Browser.signedIn(app, as: .headTeacher)
             // The tutor's pupil had an N last week; the office records the parent's reason.
-            let tutor = try await store.user(email: "tutor@demo.example")!
+            let tutor = try await store.identity.user(email: "tutor@demo.example")!
             _ = tutor
             let pupil = try await store.schoolReport(
                 mainSchool, in: DateRange(testToday.academicYear.firstDay, testToday)!)[0]

@@ -18,7 +18,7 @@ import VaporTesting
         try await withWebApp(on: database) { app, store in
             let tokens = LeaveTests()
             let parent = try await tokens.token(store, "parent@demo.example")
-            let child = try #require(try await store.user(email: "parent@demo.example")?.grants.first?.child)
+            let child = try #require(try await store.identity.user(email: "parent@demo.example")?.grants.first?.child)
             let (status, body) = try await tokens.call(
                 app, .POST, "/api/pupils/\(child)/leave-requests", token: parent,
                 body: #"{"from":"2026-10-12","to":"2026-10-16","reason":"A week away","details":""}"#)
@@ -101,7 +101,7 @@ extension CaseworkLeaveTests {
     @Test(arguments: WebTestDatabase.available)
     func everyPageGivesThePupilsFigureAsOfToday(_ database: WebTestDatabase) async throws {
         try await withWebApp(on: database) { app, store in
-            let child = try #require(try await store.user(email: "parent@demo.example")?.grants.first?.child)
+            let child = try #require(try await store.identity.user(email: "parent@demo.example")?.grants.first?.child)
             let monday = LocalDate(iso: "2026-11-30")!
             // An appointment the parent told the school about, recorded ahead, and leave asked for after it.
             try await store.writeMarks(
@@ -154,7 +154,7 @@ extension CaseworkLeaveTests {
     @Test(arguments: WebTestDatabase.available)
     func aParentsReportForASundayIsRefusedAtTheTopAndKept(_ database: WebTestDatabase) async throws {
         try await withWebApp(on: database) { app, store in
-            let child = try #require(try await store.user(email: "parent@demo.example")?.grants.first?.child)
+            let child = try #require(try await store.identity.user(email: "parent@demo.example")?.grants.first?.child)
             var parent = try await Browser.signedIn(app, as: .parent)
             let page = try await parent.get(SiteURL.pupil(child) + "?lang=en").body.string
             let offered =

@@ -40,7 +40,7 @@ import VaporTesting
     @Test(arguments: WebTestDatabase.available)
     func eightLeaveDecisionsAtOnceMakeOneDecisionAndOneLetter(_ database: WebTestDatabase) async throws {
         try await withWebApp(on: database) { app, store in
-            let child = try #require(try await store.user(email: "parent@demo.example")?.grants.first?.child)
+            let child = try #require(try await store.identity.user(email: "parent@demo.example")?.grants.first?.child)
             let leave = try await store.leave.requestLeave(
                 for: child, dates: DateRange(LocalDate(iso: "2026-11-30")!, LocalDate(iso: "2026-12-01")!)!,
                 reason: "A wedding", category: nil, details: "", siblings: "", today: nil,
@@ -129,7 +129,7 @@ import VaporTesting
             #expect(closes.allSatisfy { $0.code < 500 }, "\(closes)")
             #expect(try await store.esw.requireEswCase(found.id).events.filter { $0.step == "close" }.count == 1)
             // A parent's report of illness today, confirmed by the head from eight tabs at once.
-            let child = try #require(try await store.user(email: "parent@demo.example")?.grants.first?.child)
+            let child = try #require(try await store.identity.user(email: "parent@demo.example")?.grants.first?.child)
             let report = try await store.leave.reportAbsence(
                 for: child, dates: DateRange(day: testToday), part: .whole, reason: .illness, note: "",
                 today: testToday, by: AuditActor("parent@demo.example"))

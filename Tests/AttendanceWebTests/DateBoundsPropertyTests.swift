@@ -22,8 +22,8 @@ import VaporTesting
 
     @Test func everyRouteAsEveryRoleWithDatesAtAndBeyondTheBoundsAnswersWithoutAServerError() async throws {
         try await withWebApp { app, store in
-            let child = try #require(try await store.user(email: "parent@demo.example")?.grants.first?.child)
-            let form = try #require(try await store.user(email: "tutor@demo.example")?.grants.first)
+            let child = try #require(try await store.identity.user(email: "parent@demo.example")?.grants.first?.child)
+            let form = try #require(try await store.identity.user(email: "tutor@demo.example")?.grants.first)
                 .registrationGroups[0]
             let routes = app.routes.all.filter { route in
                 // Signing out would end the session the walk goes on with.

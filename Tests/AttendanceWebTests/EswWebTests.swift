@@ -180,11 +180,13 @@ import VaporTesting
     /// schools only and allocate there; another school's referral is refused them; un-named, the inbox is closed.
     @Test func aSeniorEswAllocatesTheirSchoolsReferrals() async throws {
         try await withWebApp { app, store in
-            let eswUser = try #require(try await store.user(email: "esw@demo.example"))
+            let eswUser = try #require(try await store.identity.user(email: "esw@demo.example"))
             var lead = try await Browser.signedIn(app, as: .educationLead)
             let named = try await lead.post(SiteURL.user(.delegate, eswUser.id), ["on": "1"])
             #expect(named.status == .ok && named.body.string.contains("now allocates and returns the referrals"))
-            #expect(try await store.user(email: "esw@demo.example")?.grants.allSatisfy(\.allocatesReferrals) == true)
+            #expect(
+                try await store.identity.user(email: "esw@demo.example")?.grants.allSatisfy(\.allocatesReferrals)
+                    == true)
             let ours = try #require(try await onRollToday(store).first)
             let theirs = try #require(
                 try await store.roll(

@@ -11,9 +11,9 @@ import VaporTesting
 /// (the first stopped the test process itself).
 @Suite struct HardeningFindingsTests {
     static func token(_ store: Store, _ email: String) async throws -> String {
-        let user = try #require(try await store.user(email: email))
+        let user = try #require(try await store.identity.user(email: email))
         let token = "att_" + Secrets.randomToken()
-        try await store.createToken(
+        try await store.identity.createToken(
             userID: user.id, name: "test", tokenHash: Secrets.digest(token), by: AuditActor("cli:test"))
         return token
     }
@@ -32,7 +32,7 @@ import VaporTesting
     static func person(_ app: Application, _ store: Store, _ email: String, _ grants: [RoleGrant]) async throws
         -> Browser
     {
-        try await store.createUser(
+        try await store.identity.createUser(
             email: email, displayName: "Test \(email)", passwordHash: try testPasswords.hash("test-password"),
             mustChangePassword: false, grants: grants, by: AuditActor("test"))
         var browser = Browser(app)
@@ -63,8 +63,8 @@ import VaporTesting
     // 1. A date outside the years the record can hold is a bad request naming the field; the server goes on.
     @Test func aDateOutsideTheRecordsYearsIsABadRequestAndTheServerGoesOn() async throws {
         try await withWebApp { app, store in
-            let child = try #require(try await store.user(email: "parent@demo.example")?.grants.first?.child)
-            let form = try #require(try await store.user(email: "tutor@demo.example")?.grants.first)
+            let child = try #require(try await store.identity.user(email: "parent@demo.example")?.grants.first?.child)
+            let form = try #require(try await store.identity.user(email: "tutor@demo.example")?.grants.first)
                 .registrationGroups[0]
             var governor = try await Browser.signedIn(app, as: .governor)
             var parent = try await Browser.signedIn(app, as: .parent)
@@ -113,12 +113,12 @@ import VaporTesting
     @Test func aGovernorWhoIsAlsoAParentSeesNoNamedCaseOrPack() async throws {
         try await withWebApp { app, store in
             let (found, pupil) = try await PenaltyWebTests.warnedCase(store)
-            let head = try await store.user(email: "head@demo.example")
+            let head = try await store.identity.user(email: "head@demo.example")
             _ = try await store.penalties.requestPenalty(
                 found.id, school: mainSchool, engagement: "Unanswered", equality: "None", today: testToday,
                 policy: .wrexham2025, by: AuditActor(try #require(head).email)
             ) { pack in PenaltyPackDocument(language: .en, html: "<p>\(pack.pupil.upn)</p>", pdf: nil) }
-            let child = try #require(try await store.user(email: "parent@demo.example")?.grants.first?.child)
+            let child = try #require(try await store.identity.user(email: "parent@demo.example")?.grants.first?.child)
             var person = try await Self.person(
                 app, store, "governor-parent@example.org",
                 [RoleGrant(role: .governor, school: mainSchool), RoleGrant(role: .parent, child: child)])
@@ -221,7 +221,7 @@ import VaporTesting
             var covering = try await Self.person(
                 app, store, "covering-esw@example.org", [RoleGrant(role: .educationSocialWorker, school: mainSchool)])
             #expect(try await covering.get(SiteURL.eswCaseload.path()).status == .ok)
-            let esw = try #require(try await store.user(email: "covering-esw@example.org"))
+            let esw = try #require(try await store.identity.user(email: "covering-esw@example.org"))
             var head = try await Browser.signedIn(app, as: .headTeacher)
             let users = try await head.get("/users")
             #expect(!users.body.string.contains("covering-esw@example.org"))
@@ -231,7 +231,7 @@ import VaporTesting
             var again = Browser(app)
             #expect(try await again.signIn("covering-esw@example.org", "test-password").status == .seeOther)
             // The school's own staff are still the head's to manage.
-            let tutor = try #require(try await store.user(email: "tutor@demo.example"))
+            let tutor = try #require(try await store.identity.user(email: "tutor@demo.example"))
             #expect(try await head.post("/users/\(tutor.id)/reset", [:]).status != .forbidden)
         }
     }
@@ -260,7 +260,7 @@ import VaporTesting
     // 10. The API keeps the forms' limits: a long reason or a NUL byte is refused naming the field.
     @Test func theAPIAndTheOfficeKeepTheFormsLimits() async throws {
         try await withWebApp { app, store in
-            let child = try #require(try await store.user(email: "parent@demo.example")?.grants.first?.child)
+            let child = try #require(try await store.identity.user(email: "parent@demo.example")?.grants.first?.child)
             let parent = try await Self.token(store, "parent@demo.example")
             let long = String(repeating: "a", count: 15_000)
             let answer = try await Self.api(
@@ -289,7 +289,7 @@ import VaporTesting
     // 11. Dates in forms are bounded: a contact, an ESW log, a patrol entry, medical evidence.
     @Test func formDatesOutsideTheRecordsYearsAreRefused() async throws {
         try await withWebApp { app, store in
-            let child = try #require(try await store.user(email: "parent@demo.example")?.grants.first?.child)
+            let child = try #require(try await store.identity.user(email: "parent@demo.example")?.grants.first?.child)
             var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
             let contact = try await Self.logContact(&office, child: child, ["date": "0001-01-01"])
             #expect(contact.status == .unprocessableEntity)
@@ -324,7 +324,7 @@ import VaporTesting
     // 12. An API call with no token is 401, as documented, before any form check.
     @Test func anAPICallWithoutATokenIsUnauthorised() async throws {
         try await withWebApp { app, store in
-            let child = try #require(try await store.user(email: "parent@demo.example")?.grants.first?.child)
+            let child = try #require(try await store.identity.user(email: "parent@demo.example")?.grants.first?.child)
             for (method, path) in [
                 (HTTPMethod.POST, "/api/pupils/\(child)/leave-requests"),
                 (.POST, "/api/pupils/\(child)/absence-reports"), (.POST, "/api/leave-requests/1/decision"),

@@ -31,7 +31,7 @@ import VaporTesting
 
     @Test func eachRoleHasItsOwnHomePage() async throws {
         try await withWebApp { app, store in
-            let tutor = try await store.user(email: "tutor@demo.example")!
+            let tutor = try await store.identity.user(email: "tutor@demo.example")!
             let form = tutor.grants[0].registrationGroups[0]
             var browser = try await Browser.signedIn(app, as: .formTutor)
             let html = try await browser.get("/").body.string

@@ -12,9 +12,9 @@ import VaporTesting
 @Suite struct LeaveTests {
     /// A token for a demo account, made as the command makes one (parents are not offered tokens on the page).
     func token(_ store: Store, _ email: String) async throws -> String {
-        let user = try #require(try await store.user(email: email))
+        let user = try #require(try await store.identity.user(email: email))
         let token = "att_" + Secrets.randomToken()
-        try await store.createToken(
+        try await store.identity.createToken(
             userID: user.id, name: "test", tokenHash: Secrets.digest(token), by: AuditActor("cli:test"))
         return token
     }
@@ -38,7 +38,7 @@ import VaporTesting
             let parent = try await token(store, "parent@demo.example")
             let head = try await token(store, "head@demo.example")
             let tutor = try await token(store, "tutor@demo.example")
-            let child = try #require(try await store.user(email: "parent@demo.example")?.grants.first?.child)
+            let child = try #require(try await store.identity.user(email: "parent@demo.example")?.grants.first?.child)
             let roll = try await store.roll(
                 of: try await store.requireSchool(mainSchool).id, in: DateRange(testToday, testToday)!)
             let other = try #require(roll.first { $0.pupil.upn != child }).pupil.upn
@@ -131,7 +131,7 @@ import VaporTesting
     @Test func aReportedAbsenceWaitsForTheHeadOrTheirDelegateToSetTheCode() async throws {
         try await withWebApp { app, store in
             let parent = try await token(store, "parent@demo.example")
-            let child = try #require(try await store.user(email: "parent@demo.example")?.grants.first?.child)
+            let child = try #require(try await store.identity.user(email: "parent@demo.example")?.grants.first?.child)
             let tomorrow = testToday.adding(days: 1)
             let (status, body) = try await call(
                 app, .POST, "/api/pupils/\(child)/absence-reports", token: parent,
@@ -164,7 +164,7 @@ import VaporTesting
 
     @Test func aParentKeepsTheirContactDetailsAndTheOfficeSeesWhatChanged() async throws {
         try await withWebApp { app, store in
-            let child = try #require(try await store.user(email: "parent@demo.example")?.grants.first?.child)
+            let child = try #require(try await store.identity.user(email: "parent@demo.example")?.grants.first?.child)
             var parent = try await Browser.signedIn(app, as: .parent)
             let page = try await parent.get(SiteURL.pupil(child)).body.string
             #expect(page.contains("id=\"my-contact\""))

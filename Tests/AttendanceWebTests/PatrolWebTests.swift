@@ -32,7 +32,7 @@ import VaporTesting
             #expect(try await patrol.get(SiteURL.patrols.path()).body.string.contains("Queens Square, Wrexham"))
 
             // Another patrol member sees none of them.
-            try await store.createUser(
+            try await store.identity.createUser(
                 email: "patrol2@demo.example", displayName: "PC Two",
                 passwordHash: try testPasswords.hash("patrol-two-1234"), mustChangePassword: false,
                 grants: [RoleGrant(role: .patrol)], by: AuditActor("test"))

@@ -142,7 +142,7 @@ import VaporTesting
     /// Issue 12, point 5: after Letter 3 the head authorises illness only with the evidence recorded.
     @Test func afterLetterThreeTheHeadAuthorisesIllnessOnlyWithRecordedEvidence() async throws {
         try await withWebApp { app, store in
-            let form = try await store.user(email: "tutor@demo.example")!.grants[0].registrationGroups[0]
+            let form = try await store.identity.user(email: "tutor@demo.example")!.grants[0].registrationGroups[0]
             let school = try await store.requireSchool(mainSchool)
             let calendar = try await store.calendar(for: school.school)
             let day = calendar.schoolDays(in: DateRange(LocalDate(iso: "2026-11-16")!, testToday)!)[0]
@@ -161,8 +161,8 @@ import VaporTesting
                     "2026-11-02", "system", "2026-11-02T18:00:00.000Z", "office@demo.example",
                     "2026-11-02T19:00:00.000Z", "letter produced"
                 ).run()
-            let head = try #require(try await store.user(email: "head@demo.example"))
-            try await store.createToken(
+            let head = try #require(try await store.identity.user(email: "head@demo.example"))
+            try await store.identity.createToken(
                 userID: head.id, name: "t", tokenHash: Secrets.digest("att_h"), by: AuditActor("t"))
             func authorise() async throws -> TestingHTTPResponse {
                 let current = line.mark?.mark.code ?? ""
@@ -200,7 +200,7 @@ import VaporTesting
         try await withWebApp { app, store in
             let form = try await RegisterTests.Form(store: store)
             let pupil = form.lines[0].pupil.upn
-            let officeUser = try #require(try await store.user(email: "office@demo.example"))
+            let officeUser = try #require(try await store.identity.user(email: "office@demo.example"))
             var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
             try await office.get(form.path)
             let seen = Dictionary(
@@ -213,7 +213,7 @@ import VaporTesting
             #expect(users.contains("/users/\(officeUser.id)/delegate"))
             let named = try await head.post("/users/\(officeUser.id)/delegate", ["on": "1"])
             #expect(named.status == .ok)
-            #expect(try await store.user(id: officeUser.id)!.grants.contains { $0.authorisesAbsence })
+            #expect(try await store.identity.user(id: officeUser.id)!.grants.contains { $0.authorisesAbsence })
             // The office (signed in before) decides now; a penalty notice stays the head's.
             try await office.get(form.path)
             #expect(try await office.post(form.path, illness).status == .seeOther)
@@ -224,7 +224,7 @@ import VaporTesting
             // Unnamed, they no longer decide.
             try await head.get("/users")
             #expect(try await head.post("/users/\(officeUser.id)/delegate", ["on": "0"]).status == .ok)
-            #expect(try await store.user(id: officeUser.id)!.grants.allSatisfy { !$0.authorisesAbsence })
+            #expect(try await store.identity.user(id: officeUser.id)!.grants.allSatisfy { !$0.authorisesAbsence })
             #expect(
                 try await store.searchAudit(AuditQuery()).contains { $0.action == "user.absence_delegate_named" })
         }

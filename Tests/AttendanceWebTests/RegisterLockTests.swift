@@ -36,7 +36,7 @@ import VaporTesting
     @Test(arguments: WebTestDatabase.available)
     func aTutorCannotChangeALockedRegisterAndTheHeadsChangeIsMarked(_ database: WebTestDatabase) async throws {
         try await withWebApp(on: database) { app, store in
-            let group = try #require(try await store.user(email: "tutor@demo.example")?.grants.first)
+            let group = try #require(try await store.identity.user(email: "tutor@demo.example")?.grants.first)
                 .registrationGroups[0]
             let day = LocalDate(iso: "2026-11-02")!
             let path = SiteURL.register(mainSchool, group: group, date: day, half: .am)

@@ -15,7 +15,7 @@ import VaporTesting
         var session: SchoolSession { SchoolSession(testToday, .am) }
 
         init(store: Store, as email: String = "tutor@demo.example") async throws {
-            group = try await store.user(email: "tutor@demo.example")!.grants[0].registrationGroups[0]
+            group = try await store.identity.user(email: "tutor@demo.example")!.grants[0].registrationGroups[0]
             schoolID = try await store.requireSchool(mainSchool).id
             lines = try await store.registerLines(
                 schoolID: schoolID, group: group, session: SchoolSession(testToday, .am))

@@ -18,7 +18,7 @@ import VaporTesting
         let elsewhere: UPN  // at a school no school-level role here covers
 
         init(store: Store) async throws {
-            let parent = try await store.user(email: "parent@demo.example")!
+            let parent = try await store.identity.user(email: "parent@demo.example")!
             child = parent.grants[0].child!
             let year = DateRange(testToday.academicYear.firstDay, testToday)!
             let main = try await store.roll(of: try await store.requireSchool(mainSchool).id, in: year)
@@ -120,7 +120,7 @@ import VaporTesting
     @Test func everyRouteIsCoveredForEveryRoleInAndOutOfScope() async throws {
         try await withWebApp { app, store in
             let pupils = try await Pupils(store: store)
-            let tutorForm = try await store.user(email: "tutor@demo.example")!.grants[0].registrationGroups[0]
+            let tutorForm = try await store.identity.user(email: "tutor@demo.example")!.grants[0].registrationGroups[0]
             let year = DateRange(testToday, testToday)!
             let mainRoll = try await store.roll(of: try await store.requireSchool(mainSchool).id, in: year)
             let otherForm = mainRoll.first { $0.pupil.yearGroup == "11" }!.pupil.registrationGroup
@@ -163,11 +163,11 @@ import VaporTesting
                 by: AuditActor("parent@demo.example"))
             // An authority's account whose grant names the main school (an ESW covering it): the lead's to manage,
             // never the head's.
-            try await store.createUser(
+            try await store.identity.createUser(
                 email: "covering-esw@example.org", displayName: "Covering ESW",
                 passwordHash: try testPasswords.hash("not-used"), mustChangePassword: false,
                 grants: [RoleGrant(role: .educationSocialWorker, school: mainSchool)], by: AuditActor("test"))
-            let coveringESW = try #require(try await store.user(email: "covering-esw@example.org")).id
+            let coveringESW = try #require(try await store.identity.user(email: "covering-esw@example.org")).id
             // Path patterns the matrix covers: a new route with no row here fails the test.
             var covered = Set<String>()
             // Every request each role sent, with the answer expected: a person with two roles is checked against them.
@@ -516,7 +516,7 @@ import VaporTesting
             let contactName = try #require(
                 try await store.contacts(of: pupils.child).min(by: { $0.priority < $1.priority })
             ).name
-            try await store.createUser(
+            try await store.identity.createUser(
                 email: "governor-parent@example.org", displayName: contactName,
                 passwordHash: try testPasswords.hash("two-roles"), mustChangePassword: false,
                 grants: [

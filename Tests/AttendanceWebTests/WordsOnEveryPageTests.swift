@@ -104,8 +104,8 @@ import VaporTesting
             let (job, batch) = try await desk.produceDueLettersAsJob()
             let batchID = String(batch.split(separator: "?")[0].split(separator: "/").last!)
             let letter = try #require(try await store.letters(batch: batchID, school: mainSchool).first)
-            let parent = try #require(try await store.user(email: "parent@demo.example"))
-            let tutor = try #require(try await store.user(email: "tutor@demo.example"))
+            let parent = try #require(try await store.identity.user(email: "parent@demo.example"))
+            let tutor = try #require(try await store.identity.user(email: "tutor@demo.example"))
             var tour = Tour(
                 pupilWithActions: letter.upn, child: try #require(parent.grants[0].child),
                 group: try #require(try await store.pupil(letter.upn)).pupil.registrationGroup,

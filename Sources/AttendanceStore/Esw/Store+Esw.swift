@@ -117,7 +117,7 @@ extension EswRepository {
     /// The same for every school at once, by school.
     public func eswWorkers() async throws -> [LAESTAB: [UserAccount]] {
         var workers: [LAESTAB: [UserAccount]] = [:]
-        for user in try await store.users() where user.isActive {
+        for user in try await store.identity.users() where user.isActive {
             for grant in user.grants where grant.role == .educationSocialWorker {
                 if let school = grant.school { workers[school, default: []].append(user) }
             }

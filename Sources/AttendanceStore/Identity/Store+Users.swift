@@ -19,7 +19,7 @@ public struct UserAccount: Sendable, Hashable {
     public var isActive: Bool { deactivatedAt == nil }
 }
 
-extension Store {
+extension IdentityRepository {
     /// Creates a user with their roles, in one transaction, and records it in the audit trail.
     @discardableResult
     public func createUser(
@@ -35,11 +35,11 @@ extension Store {
         }
         for grant in grants {
             do { try grant.validate() } catch { throw StoreError.badGrant(error) }
-            if let school = grant.school { _ = try await requireSchool(school) }
-            if let child = grant.child { _ = try await requirePupil(child) }
+            if let school = grant.school { _ = try await store.requireSchool(school) }
+            if let child = grant.child { _ = try await store.requirePupil(child) }
         }
-        return try await transaction { db in
-            try await Self.accountsChanged(on: db)
+        return try await store.transaction { db in
+            try await Store.accountsChanged(on: db)
             try await db.insert(into: "users")
                 .columns(
                     "email", "display_name", "password_hash", "must_change_password", "failed_attempts", "created_at"
@@ -50,7 +50,7 @@ extension Store {
                     .first(decodingColumn: "id", as: Int.self)
             else { throw StoreError.corrupt("a user just added cannot be read back") }
             try await Self.insertGrants(grants, userID: id, on: db)
-            try await Self.audit(
+            try await Store.audit(
                 [
                     AuditEvent(
                         at: now, actor: actor, action: "user.created", school: grants.compactMap(\.school).first,
@@ -64,10 +64,10 @@ extension Store {
     public func addGrant(_ grant: RoleGrant, toUser email: String, by actor: AuditActor) async throws {
         guard let user = try await user(email: email) else { throw StoreError.notFound("user \(email)") }
         do { try grant.validate() } catch { throw StoreError.badGrant(error) }
-        try await transaction { db in
+        try await store.transaction { db in
             try await Self.insertGrants([grant], userID: user.id, on: db)
-            try await Self.accountsChanged(on: db)
-            try await Self.audit(
+            try await Store.accountsChanged(on: db)
+            try await Store.audit(
                 [
                     AuditEvent(
                         actor: actor, action: "user.role_added", school: grant.school, subject: user.email,
@@ -81,8 +81,8 @@ extension Store {
         guard let user = try await user(id: id) else { throw StoreError.notFound("user \(id)") }
         guard user.grants.contains(grant) else { throw StoreError.notFound("that role") }
         guard user.grants.count > 1 else { throw StoreError.lastRole }
-        try await transaction { db in
-            try await Self.accountsChanged(on: db)
+        try await store.transaction { db in
+            try await Store.accountsChanged(on: db)
             var delete = db.delete(from: "role_grants").where("user_id", .equal, id)
                 .where("role", .equal, grant.role.rawValue)
             delete =
@@ -92,7 +92,7 @@ extension Store {
                 grant.child.map { delete.where("child_upn", .equal, $0.value) }
                 ?? delete.where("child_upn", .is, SQLLiteral.null)
             try await delete.run()
-            try await Self.audit(
+            try await Store.audit(
                 [
                     AuditEvent(
                         actor: actor, action: "user.role_removed", school: grant.school, subject: user.email,
@@ -119,7 +119,7 @@ extension Store {
 
     public func user(email: String) async throws -> UserAccount? {
         guard
-            let row = try await reader.select().column("*").from("users")
+            let row = try await store.reader.select().column("*").from("users")
                 .where("email", .equal, email.lowercased().trimmingCharacters(in: .whitespaces)).first()
         else { return nil }
         return try await user(from: row)
@@ -127,37 +127,38 @@ extension Store {
 
     /// A user by id: from memory while the accounts have not changed since it was read (see `AccountCache`).
     public func user(id: Int) async throws -> UserAccount? {
-        try await user(id: id, version: try await accountVersion())
+        try await user(id: id, version: try await store.accountVersion())
     }
 
     /// A user by id as of `version` (read before this, so that what is kept is never older than the version).
     func user(id: Int, version: Int) async throws -> UserAccount? {
-        if let held = accounts.user(id, version: version) { return held }
-        guard let row = try await reader.select().column("*").from("users").where("id", .equal, id).first() else {
+        if let held = store.accounts.user(id, version: version) { return held }
+        guard let row = try await store.reader.select().column("*").from("users").where("id", .equal, id).first() else {
             return nil
         }
         let user = try await user(from: row)
-        accounts.keep(user, version: version)
+        store.accounts.keep(user, version: version)
         return user
     }
 
     /// Every user with their grants: two queries however many there are (the ESW pages read every ESW).
     public func users() async throws -> [UserAccount] {
         var grants: [Int: [RoleGrant]] = [:]
-        for row in try await sql.select().column("*").from("role_grants").orderBy("id").all() {
+        for row in try await store.sql.select().column("*").from("role_grants").orderBy("id").all() {
             grants[try row.decode(column: "user_id", as: Int.self), default: []].append(try Self.grant(from: row))
         }
-        return try await sql.select().column("*").from("users").orderBy("email").all().map { row in
+        return try await store.sql.select().column("*").from("users").orderBy("email").all().map { row in
             try Self.user(from: row, grants: grants[try row.decode(column: "id", as: Int.self)] ?? [])
         }
     }
 
     private func user(from row: any SQLRow) async throws -> UserAccount {
         let id = try row.decode(column: "id", as: Int.self)
-        let grants = try await reader.select().column("*").from("role_grants").where("user_id", .equal, id).orderBy(
-            "id"
-        )
-        .all().map(Self.grant(from:))
+        let grants = try await store.reader.select().column("*").from("role_grants").where("user_id", .equal, id)
+            .orderBy(
+                "id"
+            )
+            .all().map(Self.grant(from:))
         return try Self.user(from: row, grants: grants)
     }
 
@@ -185,9 +186,9 @@ extension Store {
             passwordHash: try row.decode(column: "password_hash", as: String.self),
             mustChangePassword: try row.decode(column: "must_change_password", as: Bool.self),
             failedAttempts: try row.decode(column: "failed_attempts", as: Int.self),
-            lockedUntil: try row.decode(column: "locked_until", as: String?.self).map(Self.date(fromTimestamp:)),
+            lockedUntil: try row.decode(column: "locked_until", as: String?.self).map(Store.date(fromTimestamp:)),
             grants: grants,
-            deactivatedAt: try row.decode(column: "deactivated_at", as: String?.self).map(Self.date(fromTimestamp:)))
+            deactivatedAt: try row.decode(column: "deactivated_at", as: String?.self).map(Store.date(fromTimestamp:)))
     }
 
     /// Sets a new password hash. A reset by an administrator sets `mustChange`; a user's own change clears it.
@@ -199,8 +200,8 @@ extension Store {
         at now: Date = Date()
     ) async throws {
         guard let user = try await user(id: userID) else { throw StoreError.notFound("user \(userID)") }
-        try await transaction { db in
-            try await Self.accountsChanged(on: db)
+        try await store.transaction { db in
+            try await Store.accountsChanged(on: db)
             try await db.update("users").set("password_hash", to: passwordHash).set(
                 "must_change_password", to: mustChange
             )
@@ -218,7 +219,7 @@ extension Store {
             if !user.isActive {
                 events.append(AuditEvent(at: now, actor: actor, action: "user.reactivated", subject: user.email))
             }
-            try await Self.audit(events, on: db)
+            try await Store.audit(events, on: db)
         }
     }
 
@@ -234,11 +235,11 @@ extension Store {
         guard user.grants.contains(where: { $0.school == school && roles.contains($0.role.rawValue) }) else {
             throw StoreError.notADelegateRole
         }
-        try await transaction { db in
-            try await Self.accountsChanged(on: db)
+        try await store.transaction { db in
+            try await Store.accountsChanged(on: db)
             try await db.update("role_grants").set("authorises_absence", to: delegate).where("user_id", .equal, userID)
                 .where("school_laestab", .equal, school.description).where("role", .in, roles).run()
-            try await Self.audit(
+            try await Store.audit(
                 [
                     AuditEvent(
                         at: now, actor: actor,
@@ -255,11 +256,11 @@ extension Store {
         guard user.grants.contains(where: { $0.role == .educationSocialWorker }) else {
             throw StoreError.notADelegateRole
         }
-        try await transaction { db in
-            try await Self.accountsChanged(on: db)
+        try await store.transaction { db in
+            try await Store.accountsChanged(on: db)
             try await db.update("role_grants").set("allocates_referrals", to: senior).where("user_id", .equal, userID)
                 .where("role", .equal, Role.educationSocialWorker.rawValue).run()
-            try await Self.audit(
+            try await Store.audit(
                 [
                     AuditEvent(
                         at: now, actor: actor, action: senior ? "user.senior_esw_named" : "user.senior_esw_removed",
@@ -272,12 +273,12 @@ extension Store {
     /// history) but cannot sign in until an administrator resets its password.
     public func deactivateUser(userID: Int, by actor: AuditActor, at now: Date = Date()) async throws {
         guard let user = try await user(id: userID) else { throw StoreError.notFound("user \(userID)") }
-        try await transaction { db in
-            try await Self.accountsChanged(on: db)
+        try await store.transaction { db in
+            try await Store.accountsChanged(on: db)
             try await db.update("users").set("deactivated_at", to: Timestamp.text(now)).where("id", .equal, userID)
                 .run()
             let ended = try await Self.endAccess(userID: userID, keepingSession: nil, at: now, on: db)
-            try await Self.audit(
+            try await Store.audit(
                 [
                     AuditEvent(
                         at: now, actor: actor, action: "user.deactivated", subject: user.email,
@@ -291,15 +292,15 @@ extension Store {
     /// Revokes every live API token of a user (an administrator's action, or part of a reset).
     public func revokeAllTokens(userID: Int, by actor: AuditActor, at now: Date = Date()) async throws {
         guard let user = try await user(id: userID) else { throw StoreError.notFound("user \(userID)") }
-        try await transaction { db in
-            try await Self.accountsChanged(on: db)
+        try await store.transaction { db in
+            try await Store.accountsChanged(on: db)
             let live = try await db.select().column("id").from("api_tokens").where("user_id", .equal, userID)
                 .where(SQLColumn("revoked_at"), .is, SQLLiteral.null).all().count
             try await db.update("api_tokens").set("revoked_at", to: Timestamp.text(now)).where(
                 "user_id", .equal, userID
             )
             .where(SQLColumn("revoked_at"), .is, SQLLiteral.null).run()
-            try await Self.audit(
+            try await Store.audit(
                 [
                     AuditEvent(
                         at: now, actor: actor, action: "token.revoked_all", subject: user.email,
@@ -336,10 +337,10 @@ extension Store {
     public func recordFailedSignIn(email: String, actor: AuditActor, at now: Date = Date()) async throws {
         let user = try await user(email: email)
         let waiting = user?.lockedUntil.map { $0 > now } ?? false
-        try await transaction { db in
+        try await store.transaction { db in
             if let user, !waiting {
                 // Only a change to a user moves the version: guessing at unknown emails leaves what is held alone.
-                try await Self.accountsChanged(on: db)
+                try await Store.accountsChanged(on: db)
                 let failures = user.failedAttempts + 1
                 var lockedUntil: String? = nil
                 if failures >= Self.freeAttempts {
@@ -350,17 +351,17 @@ extension Store {
                     .where("id", .equal, user.id).run()
             }
             // The email typed is kept even when no such user exists: the trail shows guessing.
-            try await Self.audit(
+            try await Store.audit(
                 [AuditEvent(at: now, actor: actor, action: "sign_in_failed", subject: email.lowercased())], on: db)
         }
     }
 
     public func recordSignIn(user: UserAccount, actor: AuditActor, at now: Date = Date()) async throws {
-        try await transaction { db in
-            try await Self.accountsChanged(on: db)
+        try await store.transaction { db in
+            try await Store.accountsChanged(on: db)
             try await db.update("users").set("failed_attempts", to: 0).set("locked_until", to: String?.none)
                 .where("id", .equal, user.id).run()
-            try await Self.audit(
+            try await Store.audit(
                 [
                     AuditEvent(
                         at: now, actor: actor, action: "sign_in", school: user.grants.compactMap(\.school).first,

@@ -118,7 +118,7 @@ extension Store {
     /// Form tutors by registration group at a school (for "missing marks: who is to take it").
     public func formTutors(of laestab: LAESTAB) async throws -> [String: [String]] {
         var result: [String: [String]] = [:]
-        for user in try await users() {
+        for user in try await identity.users() {
             for grant in user.grants where grant.role == .formTutor && grant.school == laestab {
                 for group in grant.registrationGroups { result[group, default: []].append(user.displayName) }
             }

@@ -20,7 +20,9 @@ struct DatabaseSessionDriver: SessionDriver {
 
     func readSession(_ sessionID: SessionID, for request: Request) -> EventLoopFuture<SessionData?> {
         request.eventLoop.makeFutureWithTask {
-            guard let text = try await store.session(idHash: Secrets.digest(sessionID.string)) else { return nil }
+            guard let text = try await store.identity.session(idHash: Secrets.digest(sessionID.string)) else {
+                return nil
+            }
             return try JSONDecoder().decode(SessionData.self, from: Data(text.utf8))
         }
     }
@@ -35,13 +37,13 @@ struct DatabaseSessionDriver: SessionDriver {
 
     func deleteSession(_ sessionID: SessionID, for request: Request) -> EventLoopFuture<Void> {
         request.eventLoop.makeFutureWithTask {
-            try await store.deleteSession(idHash: Secrets.digest(sessionID.string))
+            try await store.identity.deleteSession(idHash: Secrets.digest(sessionID.string))
         }
     }
 
     private func save(_ id: SessionID, _ data: SessionData) async throws {
         let text = String(decoding: try JSONEncoder().encode(data), as: UTF8.self)
-        try await store.saveSession(
+        try await store.identity.saveSession(
             idHash: Secrets.digest(id.string), data: text, userID: data["user_id"].flatMap(Int.init),
             expires: Date().addingTimeInterval(Self.idleLifetime))
     }

@@ -33,7 +33,7 @@ public enum DemoAccounts {
         let years = Array(Set(roll.map(\.pupil.yearGroup))).sorted { (Int($0) ?? 99) < (Int($1) ?? 99) }
         let form = firstPupil.pupil.registrationGroup
         let laestab = main.school.laestab
-        for account in all where try await store.user(email: account.email) == nil {
+        for account in all where try await store.identity.user(email: account.email) == nil {
             var grants: [RoleGrant]
             switch account.role {
             case .educationLead: grants = [RoleGrant(role: .educationLead)]
@@ -54,7 +54,7 @@ public enum DemoAccounts {
             {
                 displayName = contact.name
             }
-            try await store.createUser(
+            try await store.identity.createUser(
                 email: account.email, displayName: displayName,
                 passwordHash: try passwords.hash(account.password), mustChangePassword: false, grants: grants,
                 by: AuditActor("demo"))

@@ -54,12 +54,13 @@ struct AuthenticationMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let store = request.context.store
         if let bearer = request.headers.bearerAuthorization {
-            guard let user = try await store.user(tokenHash: Secrets.digest(bearer.token)), user.isActive else {
+            guard let user = try await store.identity.user(tokenHash: Secrets.digest(bearer.token)), user.isActive
+            else {
                 throw WebError.refused(.badToken)
             }
             request.principal = Principal(user: user, viaToken: true)
         } else if request.hasSession, let id = request.session.data["user_id"].flatMap(Int.init),
-            let user = try await store.user(id: id), user.isActive
+            let user = try await store.identity.user(id: id), user.isActive
         {
             request.principal = Principal(user: user, viaToken: false)
         }

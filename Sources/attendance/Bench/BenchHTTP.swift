@@ -22,11 +22,11 @@ enum BenchHTTP {
         let grants = try await store.schools().map {
             RoleGrant(role: .attendanceAdministrator, school: $0.school.laestab, authorisesAbsence: true)
         }
-        let id = try await store.createUser(
+        let id = try await store.identity.createUser(
             email: email, displayName: "Benchmark", passwordHash: "!", mustChangePassword: false, grants: grants,
             by: AuditActor("bench"))
         let token = "bench-" + UUID().uuidString
-        try await store.createToken(
+        try await store.identity.createToken(
             userID: id, name: "bench", tokenHash: Digest.sha256Hex(Data(token.utf8)), by: AuditActor("bench"))
         return token
     }

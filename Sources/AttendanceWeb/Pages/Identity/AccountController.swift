@@ -16,7 +16,7 @@ enum AccountController {
     static func render(_ request: Request, newToken: String?, error: String?) async throws -> Response {
         let principal = try request.signedIn
         let store = request.context.store
-        let tokens = try await store.tokens(userID: principal.user.id)
+        let tokens = try await store.identity.tokens(userID: principal.user.id)
         let page = AccountPage.make(
             roles: try await RoleText.describe(principal.grants, request: request), tokens: tokens,
             passwordChanged: request.query[String.self, at: "changed"] != nil, newToken: newToken, error: error,
@@ -38,7 +38,7 @@ enum AccountController {
             return try await render(request, newToken: nil, error: request.text("account.tokenNameMissing"))
         }
         let token = "att_" + Secrets.randomToken()
-        try await request.context.store.createToken(
+        try await request.context.store.identity.createToken(
             userID: principal.user.id, name: name, tokenHash: Secrets.digest(token), by: request.actor)
         return try await render(request, newToken: token, error: nil)
     }
@@ -47,7 +47,7 @@ enum AccountController {
         let principal = try request.signedIn
         guard let id = request.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
         do {
-            try await request.context.store.revokeToken(id: id, userID: principal.user.id, by: request.actor)
+            try await request.context.store.identity.revokeToken(id: id, userID: principal.user.id, by: request.actor)
         } catch StoreError.notFound {
             throw Abort(.notFound)
         }

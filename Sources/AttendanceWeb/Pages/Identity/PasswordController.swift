@@ -35,7 +35,7 @@ enum PasswordController {
             problem = "password.same"
         }
         if let problem { return try render(request, error: request.text(problem), status: .unprocessableEntity) }
-        try await request.context.store.setPassword(
+        try await request.context.store.identity.setPassword(
             userID: user.id, passwordHash: try request.context.passwords.hash(new), mustChange: false,
             keepingSession: request.session.id.map { Secrets.digest($0.string) }, by: request.actor)
         return Page.redirect(SiteURL.account.path(query: ["changed": "1"]))

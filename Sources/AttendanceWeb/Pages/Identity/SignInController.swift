@@ -80,22 +80,23 @@ enum SignInController {
                 request, next: next, email: email, error: request.text("signIn.tooMany", ["minutes": minutes]),
                 status: .tooManyRequests)
         }
-        let user = email.isEmpty ? nil : try await store.user(email: email)
+        let user = email.isEmpty ? nil : try await store.identity.user(email: email)
         let waiting = user?.lockedUntil.map { $0 > Date() } ?? false
         // Always spend one bcrypt check, whether or not the account exists, is waiting or is deactivated.
         let passwordOK = request.context.passwords.verify(form.password ?? "", hash: waiting ? nil : user?.passwordHash)
         guard let user, passwordOK, !waiting, user.isActive else {
             await throttle.recordFailure(from: address)
-            try await store.recordFailedSignIn(
+            try await store.identity.recordFailedSignIn(
                 email: email,
                 actor: AuditActor(email.isEmpty ? "anonymous" : email, ip: request.remoteAddress?.ipAddress))
             return try render(
                 request, next: next, email: email, error: request.text("signIn.failed"), status: .unauthorized)
         }
-        try await store.recordSignIn(user: user, actor: AuditActor(user.email, ip: request.remoteAddress?.ipAddress))
-        try await store.deleteExpiredSessions()
+        try await store.identity.recordSignIn(
+            user: user, actor: AuditActor(user.email, ip: request.remoteAddress?.ipAddress))
+        try await store.identity.deleteExpiredSessions()
         // A new session id on sign-in, so an id planted before it is worth nothing after.
-        if let old = request.session.id { try await store.deleteSession(idHash: Secrets.digest(old.string)) }
+        if let old = request.session.id { try await store.identity.deleteSession(idHash: Secrets.digest(old.string)) }
         request.session.id = nil
         request.session.data = SessionData()
         request.session.data["user_id"] = String(user.id)

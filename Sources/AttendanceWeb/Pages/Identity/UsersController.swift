@@ -16,12 +16,12 @@ enum UsersController {
     ) async throws -> Response {
         let principal = try request.signedIn
         let store = request.context.store
-        let users = try await store.users().filter {
+        let users = try await store.identity.users().filter {
             $0.id != principal.user.id && AccessPolicy.mayManage(principal.grants, user: $0.grants)
         }
         var accounts: [UsersPage.Account] = []
         for user in users {
-            let liveTokens = try await store.tokens(userID: user.id).filter { $0.revokedAt == nil }
+            let liveTokens = try await store.identity.tokens(userID: user.id).filter { $0.revokedAt == nil }
             // The head names who decides authorised absence in their stead (senior management, the office).
             let delegated = delegableSchool(principal, user).map { school in
                 user.grants.contains { $0.school == school && $0.authorisesAbsence }
@@ -102,7 +102,7 @@ enum UsersController {
             let grant = try grant(from: try form.grant(), request)
             if let school = grant.school { _ = try await request.context.store.requireSchool(school) }
             let password = Secrets.temporaryPassword()
-            try await request.context.store.createUser(
+            try await request.context.store.identity.createUser(
                 email: email, displayName: name, passwordHash: try request.context.passwords.hash(password),
                 mustChangePassword: true, grants: [grant], by: request.actor)
             return request.text("users.created", ["email": email.lowercased(), "password": password])
@@ -116,7 +116,7 @@ enum UsersController {
         return try await change(request) {
             let grant = try grant(from: try form.grant(), request)
             if let school = grant.school { _ = try await request.context.store.requireSchool(school) }
-            try await request.context.store.addGrant(grant, toUser: user.email, by: request.actor)
+            try await request.context.store.identity.addGrant(grant, toUser: user.email, by: request.actor)
             return request.text("users.roleAdded", ["email": user.email])
         }
     }
@@ -134,7 +134,7 @@ enum UsersController {
         else { throw Abort(.notFound) }
         guard AccessPolicy.mayGrant(principal.grants, grant) else { throw Abort(.forbidden) }
         return try await change(request) {
-            try await request.context.store.removeGrant(grant, fromUser: user.id, by: request.actor)
+            try await request.context.store.identity.removeGrant(grant, fromUser: user.id, by: request.actor)
             return request.text("users.roleRemoved", ["email": user.email])
         }
     }
@@ -143,7 +143,7 @@ enum UsersController {
     static func managed(_ request: Request) async throws -> UserAccount {
         let principal = try request.signedIn
         guard let id = request.parameters.get("id", as: Int.self),
-            let user = try await request.context.store.user(id: id),
+            let user = try await request.context.store.identity.user(id: id),
             user.id != principal.user.id
         else { throw Abort(.notFound) }
         guard AccessPolicy.mayManage(principal.grants, user: user.grants) else { throw Abort(.forbidden) }
@@ -153,7 +153,7 @@ enum UsersController {
     /// Ends every API token of the user at once (a lost laptop, a script that should stop).
     @Sendable static func revokeTokens(_ request: Request) async throws -> Response {
         let user = try await managed(request)
-        try await request.context.store.revokeAllTokens(userID: user.id, by: request.actor)
+        try await request.context.store.identity.revokeAllTokens(userID: user.id, by: request.actor)
         return try await render(request, notice: request.text("users.tokensRevoked", ["email": user.email]))
     }
 
@@ -178,13 +178,13 @@ enum UsersController {
         let user = try await managed(request)
         let on = (try? request.content.get(String.self, at: "on")) == "1"
         if mayNameSenior(try request.signedIn, user) {
-            try await request.context.store.setSeniorEsw(userID: user.id, senior: on, by: request.actor)
+            try await request.context.store.identity.setSeniorEsw(userID: user.id, senior: on, by: request.actor)
             return try await render(
                 request, notice: request.text(on ? "users.seniorNotice" : "users.unseniorNotice", ["email": user.email])
             )
         }
         guard let school = delegableSchool(try request.signedIn, user) else { throw Abort(.forbidden) }
-        try await request.context.store.setAbsenceDelegate(
+        try await request.context.store.identity.setAbsenceDelegate(
             userID: user.id, school: school, delegate: on, by: request.actor)
         return try await render(
             request,
@@ -194,7 +194,7 @@ enum UsersController {
     /// Deactivates the user: every session and token ends now; a reset restores them later.
     @Sendable static func deactivate(_ request: Request) async throws -> Response {
         let user = try await managed(request)
-        try await request.context.store.deactivateUser(userID: user.id, by: request.actor)
+        try await request.context.store.identity.deactivateUser(userID: user.id, by: request.actor)
         return try await render(request, notice: request.text("users.deactivatedNotice", ["email": user.email]))
     }
 
@@ -202,7 +202,7 @@ enum UsersController {
         let store = request.context.store
         let user = try await managed(request)
         let password = Secrets.temporaryPassword()
-        try await store.setPassword(
+        try await store.identity.setPassword(
             userID: user.id, passwordHash: try request.context.passwords.hash(password), mustChange: true,
             by: request.actor)
         return try await render(
