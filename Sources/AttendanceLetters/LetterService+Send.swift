@@ -16,7 +16,7 @@ extension LetterService {
     /// later. Nothing is dropped: a message stays failed, and visible, until it goes.
     public func sendDue(at now: Date = Date()) async throws -> SendResult {
         var result = SendResult()
-        for delivery in try await store.dueDeliveries(at: now) {
+        for delivery in try await store.letters.dueDeliveries(at: now) {
             // How this message goes, if its channel is set up here; otherwise it waits, still due.
             let send: () async throws -> String?
             switch delivery.channel {
@@ -39,16 +39,16 @@ extension LetterService {
                         to: delivery.recipient, message: delivery.body, reference: "delivery-\(delivery.id)")
                 }
             }
-            guard try await store.claimDelivery(delivery.id, at: now) else { continue }
+            guard try await store.letters.claimDelivery(delivery.id, at: now) else { continue }
             do {
                 let reference = try await send()
-                try await store.recordAttempt(
+                try await store.letters.recordAttempt(
                     delivery: delivery.id, succeeded: true, detail: "sent", providerReference: reference, at: now)
                 result.sent += 1
             } catch {
                 // The reason goes on the pupil's record; a server's reply may quote the address, so not in the log.
                 logger.warning("message \(delivery.id) (\(delivery.channel.rawValue)) not sent; will retry")
-                try await store.recordAttempt(
+                try await store.letters.recordAttempt(
                     delivery: delivery.id, succeeded: false, detail: String(describing: error), at: now)
                 result.failed += 1
             }
@@ -59,7 +59,7 @@ extension LetterService {
     /// The email for a letter: its text, and the kept PDF (or, without one, the kept HTML) attached unchanged.
     func mail(for delivery: Delivery, from: String) async throws -> MailMessage {
         var attachments: [MailMessage.Attachment] = []
-        if let id = delivery.letterID, let letter = try await store.letter(id: id) {
+        if let id = delivery.letterID, let letter = try await store.letters.letter(id: id) {
             let name = "\(letter.kind.rawValue)-\(letter.upn.value)"
             if let pdf = letter.pdf {
                 attachments.append(.init(filename: name + ".pdf", contentType: "application/pdf", data: pdf))
@@ -87,7 +87,7 @@ extension LetterService {
         for entry in try await store.pupils(withMeaning: .noReasonYet, school: laestab, on: date) {
             let upn = entry.pupil.upn
             guard !reported.contains(upn),
-                try await !store.deliveries(of: upn).contains(where: { $0.purpose == purpose }),
+                try await !store.letters.deliveries(of: upn).contains(where: { $0.purpose == purpose }),
                 let contact = try await store.contacts(of: upn).sorted(by: { $0.priority < $1.priority }).first
             else { continue }
             let languages = contact.language.letterLanguages
@@ -107,7 +107,7 @@ extension LetterService {
                         upn: upn, channel: .email, purpose: purpose, recipient: email, subject: subject, body: text))
             }
         }
-        try await store.queueDeliveries(queued, by: actor)
+        try await store.letters.queueDeliveries(queued, by: actor)
         return queued.count
     }
 }

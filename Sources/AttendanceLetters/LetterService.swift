@@ -194,7 +194,7 @@ public struct LetterService: Sendable {
     ) async throws -> (facts: LetterFacts, documents: [String]) {
         let prepared = try await prepare(
             kind, for: upn, school: laestab, details: details, today: today, signatory: signatory, onlyTo: nil)
-        let overrides = try await store.letterTemplateOverrides()
+        let overrides = try await store.letters.letterTemplateOverrides()
         return (
             prepared.facts,
             try prepared.recipients.map {
@@ -284,7 +284,7 @@ public struct LetterService: Sendable {
     /// the meeting's date.
     public func history(_ upn: UPN, school: School, in period: DateRange) async throws -> LetterHistory {
         var history = LetterHistory()
-        for letter in try await store.letters(of: upn) where letter.school == school.laestab {
+        for letter in try await store.letters.letters(of: upn) where letter.school == school.laestab {
             let day = LocalDate.today(at: letter.producedAt)
             guard day >= period.start else { continue }  // this school year's
             if history.sent[letter.kind].map({ day < $0 }) ?? true { history.sent[letter.kind] = day }
@@ -327,11 +327,12 @@ public struct LetterService: Sendable {
     ) async throws -> (ids: [Int], posted: Int, emailed: Int, combined: Data?) {
         guard !letters.isEmpty else {
             if !overtaken.isEmpty {
-                try await store.recordLetters([], school: school, batch: nil, completingAlso: overtaken, by: actor)
+                try await store.letters.recordLetters(
+                    [], school: school, batch: nil, completingAlso: overtaken, by: actor)
             }
             return ([], 0, 0, nil)
         }
-        let overrides = try await store.letterTemplateOverrides()
+        let overrides = try await store.letters.letterTemplateOverrides()
         let documents = try letters.map {
             try templates.render($0.kind, to: $0.recipient, facts: $0.facts, overrides: overrides)
         }
@@ -355,9 +356,9 @@ public struct LetterService: Sendable {
                 email: channels[index] == .email
                     ? templates.email(letter.kind, to: letter.recipient, facts: letter.facts) : nil)
         }
-        let ids = try await store.recordLetters(
+        let ids = try await store.letters.recordLetters(
             new, school: school, batch: batch, completingAlso: overtaken, by: actor)
-        if let batch { try await store.recordBatch(batch, school: school, pdf: combined, by: actor) }
+        if let batch { try await store.letters.recordBatch(batch, school: school, pdf: combined, by: actor) }
         let emailed = channels.filter { $0 == .email }.count
         return (ids, letters.count - emailed, emailed, combined)
     }

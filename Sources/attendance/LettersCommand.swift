@@ -158,7 +158,7 @@ struct ListLetters: AsyncParsableCommand {
         let settings = try Settings(db)
         let upn = try requireUPN(upn)
         let (letters, deliveries) = try await settings.withStore { store in
-            (try await store.letters(of: upn), try await store.deliveries(of: upn))
+            (try await store.letters.letters(of: upn), try await store.letters.deliveries(of: upn))
         }
         let lines = letters.map { letter in
             let delivery = deliveries.first { $0.letterID == letter.id }
@@ -196,7 +196,7 @@ struct ShowLetter: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try Settings(db)
-        guard let letter = try await settings.withStore({ try await $0.letter(id: id) }) else {
+        guard let letter = try await settings.withStore({ try await $0.letters.letter(id: id) }) else {
             throw ValidationError("no letter \(id)")
         }
         if let path = pdf {
@@ -221,7 +221,7 @@ struct SendMessages: AsyncParsableCommand {
     func run() async throws {
         let settings = try Settings(db, letters: letters)
         let result = try await settings.withStore { store in
-            if retryNow { try await store.retryFailedDeliveriesNow() }
+            if retryNow { try await store.letters.retryFailedDeliveriesNow() }
             return try await settings.letterService(store).sendDue()
         }
         print("\(result.sent) sent, \(result.failed) failed, \(result.waiting) waiting for email or texts to be set up")

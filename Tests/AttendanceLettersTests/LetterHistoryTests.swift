@@ -91,7 +91,7 @@ import Testing
             let after = Set(try await store.actions(schoolID: schoolID).map(\.id))
             #expect(waitingThree.allSatisfy { after.contains($0.id) })
             #expect(referrals.allSatisfy { after.contains($0.id) })
-            let made = try await store.letters(batch: batch.id, school: school)
+            let made = try await store.letters.letters(batch: batch.id, school: school)
             #expect(!made.contains { $0.kind == .eswReferral })
             for item in waitingThree { #expect(!made.contains { $0.upn == item.pupil.upn && $0.kind == .letter3 }) }
             // Once the head of year records the call, Letter 3 goes, and says they spoke.
@@ -107,7 +107,7 @@ import Testing
                     school: school, today: today, by: AuditActor("office@demo.example"), signatory: "Swyddfa"
                 )
                 let three = try #require(
-                    try await store.letters(batch: next.id, school: school).first {
+                    try await store.letters.letters(batch: next.id, school: school).first {
                         $0.upn == item.pupil.upn && $0.kind == .letter3
                     })
                 let html = try #require(three.html)
@@ -134,7 +134,7 @@ import Testing
             let ids = try await service.produce(
                 .fpnWarning, for: pupil.upn, school: school, details: [:], today: today,
                 by: AuditActor("head@demo.example"), signatory: "Mair Hughes")
-            let html = try #require(try await store.letter(id: ids[0])?.html)
+            let html = try #require(try await store.letters.letter(id: ids[0])?.html)
             let text = html.replacingOccurrences(of: "<[^>]+>", with: "", options: .regularExpression)
             let term = try #require(calendar.term(containing: today)).range.start
             #expect(text.contains(term.letterText(.en)) || text.contains(term.letterText(.cy)))

@@ -142,14 +142,14 @@ final class LoopbackListener {
             let upn = try await store.roll(
                 of: try await store.requireSchool(school).id, in: DateRange(today, today)!
             )[0].pupil.upn
-            let before = try await store.letters(of: upn).count
+            let before = try await store.letters.letters(of: upn).count
             await #expect(throws: LetterProblem.badDetail(problem)) {
                 try await service.produce(
                     .meetingInvitation, for: upn, school: school,
                     details: ["meeting_date": "2026-12-01", "meeting_time": "09:30", "meeting_place": "Hall"]
                         .merging(details) { _, new in new }, today: today, by: AuditActor("t"), signatory: "t")
             }
-            #expect(try await store.letters(of: upn).count == before)
+            #expect(try await store.letters.letters(of: upn).count == before)
         }
     }
 }

@@ -131,7 +131,7 @@ let needsPDF = Testing.ConditionTrait.enabled(
                 school: school, today: today, by: AuditActor("office@demo.example"), signatory: "Swyddfa")
             #expect(!batch.letterIDs.isEmpty)
             let combined = try #require(batch.pdf)
-            let kept = try await store.letters(batch: batch.id, school: school)
+            let kept = try await store.letters.letters(batch: batch.id, school: school)
             #expect(kept.count == batch.letterIDs.count)
             var pages = 0
             for letter in kept {
@@ -159,7 +159,8 @@ let needsPDF = Testing.ConditionTrait.enabled(
             }
             // Only the penalty notice flags are left: the head decides those on the queue.
             #expect(left.allSatisfy { $0.action == .fpnEligible })
-            #expect(try await store.letters(batch: batch.id, school: school).allSatisfy { $0.kind != .fpnWarning })
+            #expect(
+                try await store.letters.letters(batch: batch.id, school: school).allSatisfy { $0.kind != .fpnWarning })
             // A second press the same day finds nothing more to send.
             let again = try await service.produceDue(
                 school: school, today: today, by: AuditActor("office@demo.example"), signatory: "Swyddfa")

@@ -134,9 +134,9 @@ import VaporTesting
                     "meeting_place": "the school library",
                 ])
             #expect(done.status == .seeOther)
-            let letters = try await store.letters(of: invited.pupil.upn)
+            let letters = try await store.letters.letters(of: invited.pupil.upn)
             #expect(!letters.isEmpty && letters.allSatisfy { $0.kind == .meetingInvitation })
-            let kept = try #require(try await store.letter(id: letters[0].id)?.html)
+            let kept = try #require(try await store.letters.letter(id: letters[0].id)?.html)
             #expect(kept.contains("the school library") && kept.contains("10:30"))
             #expect(kept.contains("2 December 2026") || kept.contains("2 Rhagfyr 2026"))
             // With no contact the meeting is still recorded, and the page says the letter could not be made.
@@ -153,7 +153,7 @@ import VaporTesting
             #expect(noContact.body.string.contains("This pupil has no contact to write to"))
             let closed = try await store.actions(schoolID: school.id, status: .done).first { $0.id == unreachable.id }
             #expect(closed?.statusNote == "meeting arranged for 2026-12-03. Invitation by hand")
-            #expect(try await store.letters(of: unreachable.pupil.upn).isEmpty)
+            #expect(try await store.letters.letters(of: unreachable.pupil.upn).isEmpty)
         }
     }
 

@@ -56,7 +56,7 @@ import VaporTesting
             try await hoy.get("/schools/\(mainSchool)/actions")
             let location = try await hoy.produceDueLetters()
             let batch = String(location.split(separator: "/").last!.split(separator: "?").first!)
-            let letters = try await store.letters(batch: batch, school: mainSchool)
+            let letters = try await store.letters.letters(batch: batch, school: mainSchool)
             for letter in letters {
                 let year = try #require(try await store.pupil(letter.upn)).pupil.yearGroup
                 #expect(["7", "8"].contains(year), "a letter for year \(year)")
@@ -75,7 +75,7 @@ import VaporTesting
             let location = try await office.produceDueLetters()
             let path = String(location.split(separator: "?")[0])
             let batch = String(path.split(separator: "/").last!)
-            let letters = try await store.letters(batch: batch, school: mainSchool)
+            let letters = try await store.letters.letters(batch: batch, school: mainSchool)
             var years: [UPN: String] = [:]
             for letter in letters { years[letter.upn] = try await store.pupil(letter.upn)?.pupil.yearGroup }
             let theirs = letters.filter { ["7", "8"].contains(years[$0.upn] ?? "") }
@@ -314,7 +314,7 @@ import VaporTesting
                 #expect(response.status == .unprocessableEntity, "\(field)")
                 #expect(response.body.string.contains(words), "\(field)")
             }
-            #expect(try await store.letters(of: upn).isEmpty)
+            #expect(try await store.letters.letters(of: upn).isEmpty)
             try await head.get("/schools/\(mainSchool)/office")
             let contact = try await head.post(
                 "/schools/\(mainSchool)/office/contact?date=garbage",

@@ -68,8 +68,9 @@ import VaporTesting
             #expect(removal.status == .seeOther)
             #expect(try await store.leave.leaveRequest(request.id)?.status == .offRoll)
             // The letter tells the parent the pupil comes off the roll and to reapply for a place.
-            let letter = try #require(try await store.letters(of: pupil.upn).first { $0.kind == .holidayDecision })
-            let html = try #require(try await store.letter(id: letter.id)?.html)
+            let letter = try #require(
+                try await store.letters.letters(of: pupil.upn).first { $0.kind == .holidayDecision })
+            let html = try #require(try await store.letters.letter(id: letter.id)?.html)
             #expect(html.contains("apply for a place again") || html.contains("wneud cais am le eto"))
             // Not off the roll until the authority's CME document is recorded, whatever the school tries.
             var office = try await Browser.signedIn(app, as: .attendanceAdministrator)

@@ -93,7 +93,7 @@ import VaporTesting
             let confirm = shown.body.string
             #expect(Self.says(confirm, Self.follows) && !Self.says(confirm, Self.onFurther))
             #expect(confirm.contains("holiday not agreed (10)"))
-            #expect(try await store.letters(of: pupil.upn).allSatisfy { $0.kind != .fpnWarning })
+            #expect(try await store.letters.letters(of: pupil.upn).allSatisfy { $0.kind != .fpnWarning })
             #expect(try await head.post(warn, ["confirmed": "yes"]).status == .seeOther)
             let found = try #require(
                 try await store.penalties.penaltyCases(school: mainSchool).first { $0.upn == pupil.upn })
@@ -190,7 +190,7 @@ import VaporTesting
             let confirmed = try await head.post(
                 SiteURL.school(.penaltyWarning, mainSchool, id: flag.id), ["confirmed": "yes"])
             #expect(confirmed.status == .unprocessableEntity)
-            #expect(try await store.letters(of: pupil.upn).allSatisfy { $0.kind != .fpnWarning })
+            #expect(try await store.letters.letters(of: pupil.upn).allSatisfy { $0.kind != .fpnWarning })
             #expect(try await store.penalties.penaltyCases(school: mainSchool).allSatisfy { $0.upn != pupil.upn })
         }
     }

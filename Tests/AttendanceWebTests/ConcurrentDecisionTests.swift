@@ -58,7 +58,7 @@ import VaporTesting
             #expect(statuses.filter { $0 == .conflict }.count == 7, "\(statuses)")
             let decisions = try await store.searchAudit(AuditQuery(upn: child)).filter { $0.action == "leave.decision" }
             #expect(decisions.count == 1)
-            let letters = try await store.letters(of: child).filter { $0.kind == .holidayDecision }
+            let letters = try await store.letters.letters(of: child).filter { $0.kind == .holidayDecision }
             #expect(letters.count == 1)
             // The register holds the one decision's marks: H on both days if agreed, nothing if refused.
             let decided = try #require(try await store.leave.leaveRequest(leave.id))
@@ -206,7 +206,7 @@ import VaporTesting
                 try await Self.post(app, as: head, warn, ["confirmed": "yes"])
             }
             #expect(warnings.allSatisfy { $0.code < 500 }, "\(warnings)")
-            let sent = try await store.letters(of: flag.pupil.upn).filter { $0.kind == .fpnWarning }
+            let sent = try await store.letters.letters(of: flag.pupil.upn).filter { $0.kind == .fpnWarning }
             #expect(sent.count == 1, "\(warnings)")
             #expect(
                 try await store.penalties.penaltyCases(school: mainSchool).filter { $0.upn == flag.pupil.upn }.count

@@ -110,7 +110,7 @@ import VaporTesting
                         "members": "ESW, head of year",
                     ]
                 ).status == .seeOther)
-            let letters = { try await store.letters(of: pupil.upn).map(\.kind) }
+            let letters = { try await store.letters.letters(of: pupil.upn).map(\.kind) }
             #expect(try await letters().contains(.panelInvitation))
             let panel = try #require(try await store.esw.attendancePanels(case: found.id).first)
             let attendance = SiteURL.panelAttendance.path([

@@ -121,7 +121,7 @@ import VaporTesting
             #expect(
                 try await call(app, .POST, "/api/leave-requests/\(id)/decision", token: head, body: two).0
                     == .conflict)
-            let letters = try await store.letters(of: child).filter { $0.kind == .holidayDecision }
+            let letters = try await store.letters.letters(of: child).filter { $0.kind == .holidayDecision }
             #expect(letters.count == 1)
             let audit = try await store.searchAudit(AuditQuery(upn: child)).map(\.action)
             #expect(audit.contains("leave.request") && audit.contains("leave.decision"))

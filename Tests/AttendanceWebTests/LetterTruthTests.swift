@@ -56,7 +56,7 @@ import VaporTesting
                         signatory: "Office")
                 }
             }
-            #expect(try await store.letters(of: upn).isEmpty)
+            #expect(try await store.letters.letters(of: upn).isEmpty)
             // The page says what the record lacks.
             var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
             try await office.get(SiteURL.pupil(upn))

@@ -17,7 +17,7 @@ import VaporTesting
             let page = try await office.get(location)
             #expect(page.status == .ok)
             let batch = String(location.split(separator: "/").last!.split(separator: "?").first!)
-            let letters = try await store.letters(batch: batch, school: mainSchool)
+            let letters = try await store.letters.letters(batch: batch, school: mainSchool)
             #expect(!letters.isEmpty)
             let first = try #require(letters.first)
             let kept = try await office.get("/schools/\(mainSchool)/letters/\(first.id)")
@@ -51,7 +51,7 @@ import VaporTesting
                 "/schools/\(mainSchool)/pupils/\(upn)/letters", ["kind": "meeting_invitation"])
             #expect(missing.status == .unprocessableEntity)
             #expect(missing.body.string.contains("needs more details"))
-            #expect(try await store.letters(of: upn).isEmpty)
+            #expect(try await store.letters.letters(of: upn).isEmpty)
             try await head.get("/pupils/\(upn)")
             let made = try await head.post(
                 "/schools/\(mainSchool)/pupils/\(upn)/letters",
@@ -60,9 +60,9 @@ import VaporTesting
                     "holiday_decision": "agreed", "holiday_reason": "a family funeral abroad",
                 ])
             #expect(made.status == .seeOther)
-            let letters = try await store.letters(of: upn)
+            let letters = try await store.letters.letters(of: upn)
             #expect(letters.count >= 1 && letters.allSatisfy { $0.kind == .holidayDecision })
-            let kept = try #require(try await store.letter(id: letters[0].id)?.html)
+            let kept = try #require(try await store.letters.letter(id: letters[0].id)?.html)
             #expect(kept.contains("a family funeral abroad"))
         }
     }
@@ -79,7 +79,7 @@ import VaporTesting
             try await lead.get("/letters/templates/letter_1/cy")
             let refused = try await lead.post("/letters/templates/letter_1/cy", ["body": "Annwyl {{rhiant}}"])
             #expect(refused.status == .unprocessableEntity)
-            #expect(try await store.letterTemplateOverrides().isEmpty)
+            #expect(try await store.letters.letterTemplateOverrides().isEmpty)
             try await lead.get("/letters/templates/letter_1/cy")
             let preview = try await lead.post(
                 "/letters/templates/letter_1/cy/preview",
@@ -90,7 +90,7 @@ import VaporTesting
             let saved = try await lead.post(
                 "/letters/templates/letter_1/cy", ["body": "<p>Mae {{pupil_forename}} wedi colli {{absent}}.</p>"])
             #expect(saved.status == .seeOther)
-            #expect(try await store.letterTemplateOverrides()["cy/letter_1"]?.contains("wedi colli") == true)
+            #expect(try await store.letters.letterTemplateOverrides()["cy/letter_1"]?.contains("wedi colli") == true)
             let trail = try await store.searchAudit(AuditQuery(actor: "lead@demo.example"))
             #expect(trail.filter { $0.action == "letter_template.saved" }.count == 1)
         }

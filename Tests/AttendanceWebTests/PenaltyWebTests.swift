@@ -93,11 +93,11 @@ import VaporTesting
             #expect(!notices.isEmpty && notices.allSatisfy { $0.receivedOn == testToday })
             // Each parent's notice is kept as a letter addressed to them alone, in their language, saying the
             // number, the amounts and the days.
-            let letters = try await store.letters(of: pupil.upn).filter { $0.kind == .penaltyNotice }
+            let letters = try await store.letters.letters(of: pupil.upn).filter { $0.kind == .penaltyNotice }
             #expect(letters.count == notices.count)
             for notice in notices {
                 let letter = try #require(letters.first { $0.recipientNames == [notice.parent] })
-                let html = try #require(try await store.letter(id: letter.id)?.html)
+                let html = try #require(try await store.letters.letter(id: letter.id)?.html)
                 #expect(html.contains(notice.number) && html.contains("£60") && html.contains("£120"))
                 #expect(html.contains("444"))
             }

@@ -43,7 +43,8 @@ import VaporTesting
             // The day's batch leaves every flag for the head.
             let location = try await office.produceDueLetters()
             let batch = String(location.split(separator: "?")[0].split(separator: "/").last!)
-            #expect(try await store.letters(batch: batch, school: mainSchool).allSatisfy { $0.kind != .fpnWarning })
+            #expect(
+                try await store.letters.letters(batch: batch, school: mainSchool).allSatisfy { $0.kind != .fpnWarning })
             let pending = Set(try await store.actions(schoolID: school.id).map(\.id))
             #expect(flags.allSatisfy { pending.contains($0.id) })
             // The office can neither close a flag nor send the warning, from the queue or the pupil's page.
@@ -71,12 +72,12 @@ import VaporTesting
             #expect(
                 confirmPage.contains("name=\"confirmed\" value=\"yes\"") && confirmPage.contains("class=\"letter\""))
             #expect(confirmPage.contains("Criteria met this term"))
-            #expect(try await store.letters(of: flags[0].pupil.upn).allSatisfy { $0.kind != .fpnWarning })
+            #expect(try await store.letters.letters(of: flags[0].pupil.upn).allSatisfy { $0.kind != .fpnWarning })
             #expect(try await store.penalties.penaltyCases(school: mainSchool).isEmpty)
             let sent = try await head.post(
                 "/schools/\(mainSchool)/actions/\(flags[0].id)/penalty-warning", ["confirmed": "yes"])
             #expect(sent.status == .seeOther)
-            #expect(try await store.letters(of: flags[0].pupil.upn).contains { $0.kind == .fpnWarning })
+            #expect(try await store.letters.letters(of: flags[0].pupil.upn).contains { $0.kind == .fpnWarning })
             // The warning opens the pupil's case for the term, warned, with the criteria met and their counts.
             let cases = try await store.penalties.penaltyCases(school: mainSchool)
             #expect(cases.map(\.upn) == [flags[0].pupil.upn] && cases.first?.status == .warned)

@@ -148,14 +148,14 @@ import VaporTesting
             try await desk.get("/schools/\(mainSchool)/actions")
             let (officeJob, location) = try await desk.produceDueLettersAsJob()
             let batch = String(location.split(separator: "?")[0].split(separator: "/").last!)
-            let letters = try await store.letters(batch: batch, school: mainSchool)
+            let letters = try await store.letters.letters(batch: batch, school: mainSchool)
             var yearOf: [UPN: String] = [:]
             for letter in letters { yearOf[letter.upn] = try await store.pupil(letter.upn)?.pupil.yearGroup }
             let hoyYears: Set<String> = ["7", "8"]
             let inYears = letters.first { hoyYears.contains(yearOf[$0.upn] ?? "") }
             let outside = letters.first { !hoyYears.contains(yearOf[$0.upn] ?? "") }
             try #require(outside != nil, "the batch has a letter outside the head of year's years")
-            let batchPDF = try await store.batchPDF(batch, school: mainSchool) != nil
+            let batchPDF = try await store.letters.batchPDF(batch, school: mainSchool) != nil
             // A request for leave to decide: the decision below is sent with no body, so it changes nothing.
             let leave = try await store.leave.requestLeave(
                 for: pupils.child, dates: DateRange(LocalDate(iso: "2026-12-01")!, LocalDate(iso: "2026-12-02")!)!,

@@ -103,7 +103,7 @@ import VaporTesting
             try await desk.get(SiteURL.school(.actions, mainSchool))
             let (job, batch) = try await desk.produceDueLettersAsJob()
             let batchID = String(batch.split(separator: "?")[0].split(separator: "/").last!)
-            let letter = try #require(try await store.letters(batch: batchID, school: mainSchool).first)
+            let letter = try #require(try await store.letters.letters(batch: batchID, school: mainSchool).first)
             let parent = try #require(try await store.identity.user(email: "parent@demo.example"))
             let tutor = try #require(try await store.identity.user(email: "tutor@demo.example"))
             var tour = Tour(

@@ -58,16 +58,16 @@ public struct Delivery: Sendable, Hashable {
     public var attempts: [Attempt] = []
 }
 
-extension Store {
+extension LetterRepository {
     /// Queues messages; they go when `sendDue` next runs.
     @discardableResult
     public func queueDeliveries(_ deliveries: [NewDelivery], by actor: AuditActor, at now: Date = Date()) async throws
         -> [Int]
     {
-        let pupils = try await Self.pupilIDs(for: Set(deliveries.map(\.upn)), on: sql)
-        let schools = try await currentSchools(pupils: Array(pupils.values))
+        let pupils = try await Store.pupilIDs(for: Set(deliveries.map(\.upn)), on: store.sql)
+        let schools = try await store.currentSchools(pupils: Array(pupils.values))
         let ids = try await schoolIDs()
-        return try await transaction { db in
+        return try await store.transaction { db in
             var result: [Int] = []
             for delivery in deliveries {
                 guard let pupilID = pupils[delivery.upn], let laestab = schools[pupilID], let schoolID = ids[laestab]
@@ -112,12 +112,12 @@ extension Store {
         var result = try await deliveryRows("WHERE p.upn = \(bind: upn.value) ORDER BY d.id DESC")
         guard !result.isEmpty else { return [] }
         var attempts: [Int: [Delivery.Attempt]] = [:]
-        for row in try await sql.select().columns("delivery_id", "at", "succeeded", "detail")
+        for row in try await store.sql.select().columns("delivery_id", "at", "succeeded", "detail")
             .from("delivery_attempts").where("delivery_id", .in, result.map(\.id)).orderBy("id").all()
         {
             attempts[try row.decode(column: "delivery_id", as: Int.self), default: []].append(
                 Delivery.Attempt(
-                    at: Self.date(fromTimestamp: try row.decode(column: "at", as: String.self)),
+                    at: Store.date(fromTimestamp: try row.decode(column: "at", as: String.self)),
                     succeeded: try row.decode(column: "succeeded", as: Bool.self),
                     detail: try row.decode(column: "detail", as: String.self)))
         }
@@ -130,11 +130,12 @@ extension Store {
         delivery id: Int, succeeded: Bool, detail: String, providerReference: String? = nil, at now: Date = Date()
     ) async throws {
         guard
-            let row = try await sql.select().columns("attempts").from("deliveries").where("id", .equal, id).first()
+            let row = try await store.sql.select().columns("attempts").from("deliveries").where("id", .equal, id)
+                .first()
         else { throw StoreError.notFound("message \(id)") }
         let attempts = try row.decode(column: "attempts", as: Int.self) + 1
         let wait = Double(min(60, 1 << min(attempts - 1, 6))) * 60
-        try await transaction { db in
+        try await store.transaction { db in
             try await db.insert(into: "delivery_attempts").columns("delivery_id", "at", "succeeded", "detail")
                 .values(SQLBind(id), SQLBind(Timestamp.text(now)), SQLBind(succeeded), SQLBind(detail)).run()
             var update = db.update("deliveries").set("attempts", to: attempts)
@@ -153,7 +154,7 @@ extension Store {
     /// Claims a due message for one sender, so that the server's schedule, a page and the command never send it twice:
     /// its next attempt moves ten minutes on, and only the sender whose update found it due goes ahead.
     public func claimDelivery(_ id: Int, at now: Date = Date()) async throws -> Bool {
-        try await !sql.raw(
+        try await !store.sql.raw(
             """
             UPDATE deliveries SET next_attempt_at = \(bind: Timestamp.text(now.addingTimeInterval(600)))
             WHERE id = \(bind: id) AND status <> \(bind: Delivery.Status.sent.rawValue)
@@ -164,12 +165,12 @@ extension Store {
 
     /// Makes failed messages due now (a person asked to retry, or the test run).
     public func retryFailedDeliveriesNow(at now: Date = Date()) async throws {
-        try await sql.update("deliveries").set("next_attempt_at", to: Timestamp.text(now))
+        try await store.sql.update("deliveries").set("next_attempt_at", to: Timestamp.text(now))
             .where("status", .equal, Delivery.Status.failed.rawValue).run()
     }
 
     private func schoolIDs() async throws -> [LAESTAB: Int] {
-        Dictionary(uniqueKeysWithValues: try await schools().map { ($0.school.laestab, $0.id) })
+        Dictionary(uniqueKeysWithValues: try await store.schools().map { ($0.school.laestab, $0.id) })
     }
 
     private func deliveryRows(_ condition: SQLQueryString) async throws -> [Delivery] {
@@ -178,7 +179,7 @@ extension Store {
             SELECT d.*, p.upn, s.la_number, s.estab_number FROM deliveries d JOIN pupils p ON p.id = d.pupil_id
             JOIN schools s ON s.id = d.school_id
             """ + " " + condition
-        return try await sql.raw(query).all().compactMap { row in
+        return try await store.sql.raw(query).all().compactMap { row in
             guard let channel = NewDelivery.Channel(rawValue: try row.decode(column: "channel", as: String.self)),
                 let status = Delivery.Status(rawValue: try row.decode(column: "status", as: String.self))
             else { return nil }
@@ -196,9 +197,9 @@ extension Store {
                 attemptCount: try row.decode(column: "attempts", as: Int.self),
                 lastError: try row.decode(column: "last_error", as: String?.self),
                 nextAttemptAt: try row.decode(column: "next_attempt_at", as: String?.self).map(
-                    Self.date(fromTimestamp:)),
-                sentAt: try row.decode(column: "sent_at", as: String?.self).map(Self.date(fromTimestamp:)),
-                createdAt: Self.date(fromTimestamp: try row.decode(column: "created_at", as: String.self)))
+                    Store.date(fromTimestamp:)),
+                sentAt: try row.decode(column: "sent_at", as: String?.self).map(Store.date(fromTimestamp:)),
+                createdAt: Store.date(fromTimestamp: try row.decode(column: "created_at", as: String.self)))
         }
     }
 }

@@ -52,7 +52,7 @@ public struct StoredLetter: Sendable, Hashable {
     public let pdf: Data?
 }
 
-extension Store {
+extension LetterRepository {
     /// Keeps letters, completes the actions they answer and queues the emails, in one transaction: either the
     /// whole batch is on record or none of it is.
     @discardableResult
@@ -61,10 +61,10 @@ extension Store {
         by actor: AuditActor, at now: Date = Date()
     ) async throws -> [Int] {
         guard !letters.isEmpty || !overtaken.isEmpty else { return [] }
-        let school = try await requireSchool(laestab)
-        let pupils = try await Self.pupilIDs(for: Set(letters.map(\.upn)), on: sql)
+        let school = try await store.requireSchool(laestab)
+        let pupils = try await Store.pupilIDs(for: Set(letters.map(\.upn)), on: store.sql)
         let stamp = Timestamp.text(now)
-        return try await transaction { db in
+        return try await store.transaction { db in
             var ids: [Int] = []
             for letter in letters {
                 guard let pupilID = pupils[letter.upn] else { throw StoreError.notFound("pupil \(letter.upn)") }
@@ -113,7 +113,7 @@ extension Store {
             for (actionID, note) in overtaken.sorted(by: { $0.key < $1.key }) {
                 try await Self.completeAction(actionID, note: note, by: actor, stamp: stamp, on: db).run()
             }
-            try await Self.audit(
+            try await Store.audit(
                 zip(letters, ids).map { letter, id in
                     AuditEvent(
                         at: now, actor: actor, action: "letter.produced", school: laestab, upn: letter.upn,
@@ -130,18 +130,20 @@ extension Store {
     public func recordBatch(
         _ id: String, school laestab: LAESTAB, pdf: Data?, by actor: AuditActor, at now: Date = Date()
     ) async throws {
-        let school = try await requireSchool(laestab)
-        try await sql.insert(into: "letter_batches").columns("id", "school_id", "produced_by", "produced_at", "pdf")
-            .values(
-                SQLBind(id), SQLBind(school.id), SQLBind(actor.name), SQLBind(Timestamp.text(now)),
-                SQLBind(pdf?.base64EncodedString())
-            ).run()
+        let school = try await store.requireSchool(laestab)
+        try await store.sql.insert(into: "letter_batches").columns(
+            "id", "school_id", "produced_by", "produced_at", "pdf"
+        )
+        .values(
+            SQLBind(id), SQLBind(school.id), SQLBind(actor.name), SQLBind(Timestamp.text(now)),
+            SQLBind(pdf?.base64EncodedString())
+        ).run()
     }
 
     /// A batch's combined PDF, if one was made.
     public func batchPDF(_ id: String, school laestab: LAESTAB) async throws -> Data? {
-        let school = try await requireSchool(laestab)
-        return try await sql.select().column("pdf").from("letter_batches").where("id", .equal, id)
+        let school = try await store.requireSchool(laestab)
+        return try await store.sql.select().column("pdf").from("letter_batches").where("id", .equal, id)
             .where("school_id", .equal, school.id).first(decodingColumn: "pdf", as: String?.self)?
             .flatMap { Data(base64Encoded: $0) }
     }
@@ -154,7 +156,7 @@ extension Store {
 
     /// The letters of one batch at a school, in the order produced, with their bodies.
     public func letters(batch: String, school laestab: LAESTAB) async throws -> [StoredLetter] {
-        let school = try await requireSchool(laestab)
+        let school = try await store.requireSchool(laestab)
         return try await letterRows(
             "WHERE l.school_id = \(bind: school.id) AND l.batch = \(bind: batch) ORDER BY l.id", bodies: true)
     }
@@ -172,7 +174,7 @@ extension Store {
         let query: SQLQueryString =
             "SELECT \(unsafeRaw: columns) FROM letters l JOIN pupils p ON p.id = l.pupil_id JOIN schools s ON s.id = l.school_id "
             + condition
-        return try await sql.raw(query).all().compactMap { row in
+        return try await store.sql.raw(query).all().compactMap { row in
             guard let kind = LetterKind(rawValue: try row.decode(column: "kind", as: String.self)) else { return nil }
             return StoredLetter(
                 id: try row.decode(column: "id", as: Int.self),
@@ -192,7 +194,7 @@ extension Store {
                 actionID: try row.decode(column: "action_id", as: Int?.self),
                 batch: try row.decode(column: "batch", as: String?.self),
                 producedBy: try row.decode(column: "produced_by", as: String.self),
-                producedAt: Self.date(fromTimestamp: try row.decode(column: "produced_at", as: String.self)),
+                producedAt: Store.date(fromTimestamp: try row.decode(column: "produced_at", as: String.self)),
                 sha256: try row.decode(column: "sha256", as: String.self),
                 html: bodies ? try row.decode(column: "html", as: String.self) : nil,
                 pdf: bodies
@@ -203,7 +205,7 @@ extension Store {
     /// Template overrides made in the browser, by kind and language.
     public func letterTemplateOverrides() async throws -> [String: String] {
         var result: [String: String] = [:]
-        for row in try await sql.select().columns("kind", "language", "body").from("letter_templates").all() {
+        for row in try await store.sql.select().columns("kind", "language", "body").from("letter_templates").all() {
             let key =
                 "\(try row.decode(column: "language", as: String.self))/"
                 + (try row.decode(column: "kind", as: String.self))
@@ -217,7 +219,7 @@ extension Store {
         _ kind: LetterKind, _ language: Language, body: String?, by actor: AuditActor, at now: Date = Date()
     ) async throws {
         let before = try await letterTemplateOverrides()["\(language.rawValue)/\(kind.rawValue)"]
-        try await transaction { db in
+        try await store.transaction { db in
             try await db.delete(from: "letter_templates").where("kind", .equal, kind.rawValue)
                 .where("language", .equal, language.rawValue).run()
             if let body {
@@ -228,7 +230,7 @@ extension Store {
                         SQLBind(Timestamp.text(now))
                     ).run()
             }
-            try await Self.audit(
+            try await Store.audit(
                 [
                     AuditEvent(
                         at: now, actor: actor, action: body == nil ? "letter_template.reset" : "letter_template.saved",
@@ -238,7 +240,7 @@ extension Store {
     }
 }
 
-extension Store {
+extension LetterRepository {
     /// The update that marks a pending action done with its note (the caller runs it, as it needs).
     static func completeAction(_ id: Int, note: String, by actor: AuditActor, stamp: String, on db: any SQLDatabase)
         -> SQLUpdateBuilder

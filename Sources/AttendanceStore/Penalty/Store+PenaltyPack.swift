@@ -80,7 +80,7 @@ extension PenaltyRepository {
     func timeline(of stored: StoredPupil, schoolID: Int, school: LAESTAB, in range: DateRange) async throws
         -> [TimelineStep]
     {
-        var steps = try await store.letters(of: stored.pupil.upn).filter {
+        var steps = try await store.letters.letters(of: stored.pupil.upn).filter {
             $0.school == school
                 && LocalDate(iso: Timestamp.text($0.producedAt).prefix(10)).map(range.contains) == true
         }.map { letter in

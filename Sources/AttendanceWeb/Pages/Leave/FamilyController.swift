@@ -21,10 +21,10 @@ enum FamilyController {
             // The messages sent to the parent: to their mobile or email as the school has them.
             let theirs = Set(
                 [mine?.mobile, mine?.email?.lowercased(), principal.user.email.lowercased()].compactMap { $0 })
-            messages = try await store.deliveries(of: placement.upn).filter {
+            messages = try await store.letters.deliveries(of: placement.upn).filter {
                 $0.letterID == nil && theirs.contains($0.recipient.lowercased())
             }
-            letters = try await store.letters(of: placement.upn).filter { isAddressed($0, to: principal) }
+            letters = try await store.letters.letters(of: placement.upn).filter { isAddressed($0, to: principal) }
         }
         // The school days a report may be for, by the pupil's school's calendar.
         var choices: [LocalDate] = []
@@ -170,7 +170,7 @@ enum FamilyController {
     @Sendable static func letter(_ request: Request) async throws -> Response {
         guard case .pupil(let placement) = request.target,
             let id = request.parameters.get("id").flatMap({ Int($0) }),
-            let letter = try await request.context.store.letter(id: id), letter.upn == placement.upn
+            let letter = try await request.context.store.letters.letter(id: id), letter.upn == placement.upn
         else { throw Abort(.notFound) }
         let principal = try request.signedIn
         switch request.pupilView(placement) {

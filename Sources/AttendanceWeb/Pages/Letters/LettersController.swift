@@ -63,17 +63,17 @@ enum LettersController {
         let store = request.context.store
         let school = try await store.requireSchool(laestab)
         // A batch shows only the letters the reader could open one by one.
-        let all = try await store.letters(batch: id, school: laestab)
+        let all = try await store.letters.letters(batch: id, school: laestab)
         var letters: [StoredLetter] = []
         for letter in all where try await mayView(request, letter) { letters.append(letter) }
         let whole = all.count == letters.count
         var deliveries: [Delivery] = []
         var names: [UPN: String] = [:]
         for upn in Set(letters.map(\.upn)) {
-            deliveries += try await store.deliveries(of: upn)
+            deliveries += try await store.letters.deliveries(of: upn)
             names[upn] = try await store.pupil(upn)?.pupil.displayName
         }
-        let pdf = try await store.batchPDF(id, school: laestab)
+        let pdf = try await store.letters.batchPDF(id, school: laestab)
         let needing = request.query[Int.self, at: "needing"] ?? 0
         let skipped = request.query[Int.self, at: "skipped"] ?? 0
         let waiting = request.query[Int.self, at: "waiting"] ?? 0
@@ -90,9 +90,9 @@ enum LettersController {
     /// The batch's printed letters as one PDF: only to someone who could open every letter in the batch.
     @Sendable static func batchPDF(_ request: Request) async throws -> Response {
         guard case .school(let laestab) = request.target, let id = request.parameters.get("batch"),
-            let pdf = try await request.context.store.batchPDF(id, school: laestab)
+            let pdf = try await request.context.store.letters.batchPDF(id, school: laestab)
         else { throw Abort(.notFound) }
-        for letter in try await request.context.store.letters(batch: id, school: laestab) {
+        for letter in try await request.context.store.letters.letters(batch: id, school: laestab) {
             guard try await mayView(request, letter) else { throw Abort(.forbidden) }
         }
         return file(pdf, name: "letters-\(laestab)-\(id).pdf")
@@ -100,7 +100,7 @@ enum LettersController {
 
     static func keptLetter(_ request: Request) async throws -> StoredLetter {
         guard case .school(let laestab) = request.target, let id = request.parameters.get("id", as: Int.self),
-            let letter = try await request.context.store.letter(id: id), letter.school == laestab
+            let letter = try await request.context.store.letters.letter(id: id), letter.school == laestab
         else { throw Abort(.notFound) }
         guard try await mayView(request, letter) else { throw Abort(.forbidden) }
         return letter

@@ -7,7 +7,7 @@ import Vapor
 /// the shipped text. A wording naming an unknown placeholder is refused at preview and never saved.
 enum TemplatesController {
     @Sendable static func list(_ request: Request) async throws -> Response {
-        let overrides = try await request.context.store.letterTemplateOverrides()
+        let overrides = try await request.context.store.letters.letterTemplateOverrides()
         let letters = request.context.letters
         let page = LetterTemplatesPage.make(
             changed: { kind, language in
@@ -26,7 +26,7 @@ enum TemplatesController {
 
     @Sendable static func edit(_ request: Request) async throws -> Response {
         let (kind, language) = try target(request)
-        let overrides = try await request.context.store.letterTemplateOverrides()
+        let overrides = try await request.context.store.letters.letterTemplateOverrides()
         let source = request.context.letters.templates.source(kind, language, overrides: overrides)
         let saved = request.query[String.self, at: "saved"] != nil
         return try await render(
@@ -112,13 +112,13 @@ enum TemplatesController {
                 error: refusal(request, problem), status: .unprocessableEntity
             )
         }
-        try await request.context.store.setLetterTemplate(kind, language, body: source, by: request.actor)
+        try await request.context.store.letters.setLetterTemplate(kind, language, body: source, by: request.actor)
         return Page.redirect(SiteURL.letterTemplate(kind, language, query: ["saved": "1"]))
     }
 
     @Sendable static func reset(_ request: Request) async throws -> Response {
         let (kind, language) = try target(request)
-        try await request.context.store.setLetterTemplate(kind, language, body: nil, by: request.actor)
+        try await request.context.store.letters.setLetterTemplate(kind, language, body: nil, by: request.actor)
         return Page.redirect(SiteURL.letterTemplate(kind, language, query: ["saved": "1"]))
     }
 }

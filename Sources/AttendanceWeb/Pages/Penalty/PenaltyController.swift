@@ -187,7 +187,7 @@ enum PenaltyController {
                 "penalty.fact.recorded",
                 flags.isEmpty ? plain("penalty.fact.noneRecorded") : flags.joined(separator: ", "))
         }
-        let letters = try await store.letters(of: found.upn).filter { $0.school == found.school }
+        let letters = try await store.letters.letters(of: found.upn).filter { $0.school == found.school }
         add(
             "penalty.fact.letters",
             letters.isEmpty

@@ -107,8 +107,8 @@ enum PupilController {
             }
             if let current, former == nil, principal.allows(.workActions, .school(current.school)) {
                 letters = .make(
-                    letters: try await store.letters(of: placement.upn),
-                    deliveries: try await store.deliveries(of: placement.upn),
+                    letters: try await store.letters.letters(of: placement.upn),
+                    deliveries: try await store.letters.deliveries(of: placement.upn),
                     mayResend: principal.allows(.authoriseAbsence, .school(current.school)),
                     produced: request.query[String.self, at: "produced"] != nil, school: current.school,
                     upn: placement.upn, text: text)
