@@ -177,14 +177,15 @@ extension StoreTests {
             let office = AuditActor("office@example.org"), lead = AuditActor("lead@example.org")
             let day = LocalDate(iso: "2026-02-13")!
             await #expect(throws: StoreError.roll(.noGround)) {
-                try await store.removeFromRoll(alys, school: school, on: day, ground: nil, newSchool: nil, by: office)
+                try await store.roll.removeFromRoll(
+                    alys, school: school, on: day, ground: nil, newSchool: nil, by: office)
             }
             await #expect(throws: StoreError.roll(.newSchoolNeeded)) {
-                try await store.removeFromRoll(
+                try await store.roll.removeFromRoll(
                     alys, school: school, on: day, ground: .admittedElsewhere, newSchool: nil, by: office)
             }
             await #expect(throws: StoreError.roll(.missingEducationEnquiriesOpen)) {
-                try await store.removeFromRoll(
+                try await store.roll.removeFromRoll(
                     alys, school: school, on: day, ground: .whereaboutsUnknown, newSchool: nil, by: office)
             }
             // The import says the same, naming the pupil and the line, and writes nothing.
@@ -201,24 +202,24 @@ extension StoreTests {
                 #expect(problems.description.contains("\(cai) cannot come off the roll without a ground"))
             }
             #expect(try await store.pupil(alys)?.enrolments.last?.onRollTo == nil)
-            #expect(try await store.rollDeletions(since: day).isEmpty)
+            #expect(try await store.roll.rollDeletions(since: day).isEmpty)
             // The CME enquiries: referred, an enquiry logged, completed; then the deletion goes through and is on the
             // authority's return.
-            let cme = try await store.referMissingEducation(
+            let cme = try await store.roll.referMissingEducation(
                 alys, school: school, reason: "No contact for 20 school days", on: day, by: office)
-            try await store.logMissingEducationEnquiry(
+            try await store.roll.logMissingEducationEnquiry(
                 cme.id, on: day, check: "Health visitor records", with: "Health board", result: "No trace", by: lead)
             await #expect(throws: StoreError.roll(.newSchoolNeeded)) {
-                try await store.completeMissingEducation(
+                try await store.roll.completeMissingEducation(
                     cme.id, outcome: .foundAtSchool, school: nil, on: day, by: lead)
             }
-            try await store.completeMissingEducation(
+            try await store.roll.completeMissingEducation(
                 cme.id, outcome: .whereaboutsUnknown, school: nil, on: day, by: lead)
-            #expect(try await store.requireMissingEducationCase(cme.id).enquiries.map(\.result) == ["No trace"])
+            #expect(try await store.roll.requireMissingEducationCase(cme.id).enquiries.map(\.result) == ["No trace"])
             _ = try await store.importPupils(
                 try ImportParser.pupils(ending.replacingOccurrences(of: "2026-02-13,\n", with: "2026-02-13,died\n")),
                 school: school)
-            let deletions = try await store.rollDeletions(since: day)
+            let deletions = try await store.roll.rollDeletions(since: day)
             #expect(Set(deletions.map(\.upn)) == [alys, cai])
             #expect(Set(deletions.map(\.ground)) == [.whereaboutsUnknown, .died])
             await #expect(throws: (any Error).self) {

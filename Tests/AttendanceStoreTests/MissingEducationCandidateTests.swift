@@ -28,7 +28,7 @@ extension StoreTests {
                 authorisesAt: [school])
             let today = day("2026-01-23")
             let candidates = {
-                try await store.missingEducationCandidates(policy: .wrexham2025, school: school, today: today)
+                try await store.roll.missingEducationCandidates(policy: .wrexham2025, school: school, today: today)
             }
             #expect(
                 try await candidates() == [
@@ -73,9 +73,10 @@ extension StoreTests {
                 ])
             // Every school's list has him too; once the school refers him, he is off it.
             #expect(
-                try await store.missingEducationCandidates(policy: .wrexham2025, school: nil, today: today).map(\.upn)
+                try await store.roll.missingEducationCandidates(policy: .wrexham2025, school: nil, today: today).map(
+                    \.upn)
                     == [Self.caiUPN])
-            _ = try await store.referMissingEducation(
+            _ = try await store.roll.referMissingEducation(
                 Self.caiUPN, school: school, reason: "Moved, not known where", on: today, by: office)
             #expect(try await candidates().isEmpty)
         }

@@ -52,7 +52,7 @@ import Testing
             try await Task.sleep(for: .milliseconds(1100))
             #expect(try await names() == ["Alys Mair", "Cai", "Dafydd"])
             // The server itself takes Dafydd off the roll: gone from the next read, with no wait.
-            try await server.removeFromRoll(
+            try await server.roll.removeFromRoll(
                 dafydd, school: school, on: day("2025-11-19"), ground: .homeEducation, newSchool: nil,
                 by: AuditActor("office"))
             #expect(try await names() == ["Alys Mair", "Cai"])

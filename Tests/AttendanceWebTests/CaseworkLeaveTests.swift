@@ -82,14 +82,15 @@ import VaporTesting
             // The authority's list shows the pupil pending; the lead records the CME document.
             var lead = try await Browser.signedIn(app, as: .educationLead)
             #expect(try await lead.get(SiteURL.missingEducation.path()).body.string.contains(pupil.upn.value))
-            let found = try await store.referMissingEducation(
+            let found = try await store.roll.referMissingEducation(
                 pupil.upn, school: mainSchool, reason: "Extended absence abroad", on: testToday, by: head)
-            try await store.completeMissingEducation(
+            try await store.roll.completeMissingEducation(
                 found.id, outcome: .movedAbroad, school: nil, on: testToday, by: AuditActor("lead@demo.example"))
             let done = try await office.post(takeOff, ["day": testToday.iso, "ground": "extended_absence"])
             #expect(done.status == .seeOther)
             // Off the roll from the first day of the absence, whatever day was typed.
-            let deletion = try #require(try await store.rollDeletions(since: away.start).first { $0.upn == pupil.upn })
+            let deletion = try #require(
+                try await store.roll.rollDeletions(since: away.start).first { $0.upn == pupil.upn })
             #expect(deletion.offRollOn == away.start && deletion.ground == .extendedAbsence)
         }
     }

@@ -15,7 +15,7 @@ import VaporTesting
         try await withWebApp(on: database) { app, store in
             let pupils = try await onRollToday(store)
             let esw = try await HardeningFindingsTests.allocatedEswCase(store, for: pupils[0].upn)
-            let missing = try await store.referMissingEducation(
+            let missing = try await store.roll.referMissingEducation(
                 pupils[1].upn, school: mainSchool, reason: "Not seen since October", on: testToday,
                 by: AuditActor("office@demo.example"))
             var lead = try await Browser.signedIn(app, as: .educationLead)

@@ -24,7 +24,7 @@ import VaporTesting
             // Referred; the Education Lead records an enquiry and the outcome.
             let refer = SiteURL.schoolPupil(.referMissingEducation, mainSchool, pupil.upn)
             #expect(try await office.post(refer, ["reason": "No contact for four weeks"]).status == .seeOther)
-            let cme = try #require(try await store.missingEducationCases(of: pupil.upn).first)
+            let cme = try #require(try await store.roll.missingEducationCases(of: pupil.upn).first)
             var lead = try await Browser.signedIn(app, as: .educationLead)
             #expect(
                 try await lead.get(SiteURL.missingEducation.path()).body.string.contains("No contact for four weeks"))

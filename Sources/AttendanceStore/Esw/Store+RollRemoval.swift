@@ -37,7 +37,7 @@ public struct RollDeletion: Sendable, Hashable {
     public let recordedAt: String
 }
 
-extension Store {
+extension RollRepository {
     // MARK: - Children Missing Education
 
     /// A school's referral to the authority's CME officer: one open case per pupil.
@@ -45,14 +45,14 @@ extension Store {
         _ upn: UPN, school laestab: LAESTAB, reason: String, on day: LocalDate, by actor: AuditActor,
         at now: Date = Date()
     ) async throws -> MissingEducationCase {
-        let pupil = try await requirePupil(upn)
-        let school = try await requireSchool(laestab)
+        let pupil = try await store.requirePupil(upn)
+        let school = try await store.requireSchool(laestab)
         if let open = try await missingEducationCases(where: "c.pupil_id = \(bind: pupil.id)").first(where: {
             $0.outcome == nil
         }) {
             return open
         }
-        let id = try await transaction { db in
+        let id = try await store.transaction { db in
             guard
                 let id = try await db.insert(into: "cme_cases")
                     .columns("pupil_id", "school_id", "referred_on", "referred_by", "reason")
@@ -60,7 +60,7 @@ extension Store {
                         SQLBind(pupil.id), SQLBind(school.id), SQLBind(day.iso), SQLBind(actor.name), SQLBind(reason)
                     ).returning("id").first(decodingColumn: "id", as: Int.self)
             else { throw StoreError.corrupt("a CME case with no id") }
-            try await Self.audit(
+            try await Store.audit(
                 [
                     AuditEvent(
                         at: now, actor: actor, action: "cme.refer", school: laestab, upn: upn, subject: "cme/\(id)",
@@ -78,14 +78,14 @@ extension Store {
     ) async throws {
         let found = try await requireMissingEducationCase(id)
         guard found.outcome == nil else { throw StoreError.notPending }
-        try await transaction { db in
+        try await store.transaction { db in
             try await db.insert(into: "cme_enquiries")
                 .columns("case_id", "on_day", "check_made", "with_whom", "result", "by", "at")
                 .values(
                     SQLBind(id), SQLBind(day.iso), SQLBind(check), SQLBind(who), SQLBind(result), SQLBind(actor.name),
                     SQLBind(Timestamp.text(now))
                 ).run()
-            try await Self.audit(
+            try await Store.audit(
                 [
                     AuditEvent(
                         at: now, actor: actor, action: "cme.enquiry", school: found.school, upn: found.upn,
@@ -102,12 +102,12 @@ extension Store {
         let found = try await requireMissingEducationCase(id)
         guard found.outcome == nil else { throw StoreError.notPending }
         if outcome == .foundAtSchool && newSchool == nil { throw StoreError.roll(.newSchoolNeeded) }
-        try await transaction { db in
+        try await store.transaction { db in
             try await db.update("cme_cases").set("outcome", to: outcome.rawValue)
                 .set("outcome_laestab", to: newSchool?.description).set("completed_on", to: day.iso)
                 .set("completed_by", to: actor.name).where("id", .equal, id).where("outcome", .is, SQLLiteral.null)
                 .changeStanding()
-            try await Self.audit(
+            try await Store.audit(
                 [
                     AuditEvent(
                         at: now, actor: actor, action: "cme.complete", school: found.school, upn: found.upn,
@@ -150,13 +150,13 @@ extension Store {
         _ upn: UPN, school laestab: LAESTAB, on day: LocalDate, ground: RemovalGround?, newSchool: LAESTAB?,
         by actor: AuditActor, at now: Date = Date()
     ) async throws {
-        let pupil = try await requirePupil(upn)
-        let school = try await requireSchool(laestab)
+        let pupil = try await store.requirePupil(upn)
+        let school = try await store.requireSchool(laestab)
         var effective = day
         if ground == .extendedAbsence {
             // Only on the head's decision, and from the first day of the absence whatever day is given.
             guard
-                let decided = try await leave.leaveRequests(of: upn).first(where: {
+                let decided = try await store.leave.leaveRequests(of: upn).first(where: {
                     $0.school == laestab && $0.status == .offRoll
                 })
             else { throw StoreError.roll(.noExtendedLeaveDecision) }
@@ -168,9 +168,9 @@ extension Store {
                 $0.school == laestab && $0.onRollTo == nil && $0.onRollFrom <= day
             })
         else { throw StoreError.notFound("a current enrolment of \(upn) at \(laestab)") }
-        defer { reference.clear() }
-        try await transaction { db in
-            try await Self.referenceChanged(on: db)
+        defer { store.reference.clear() }
+        try await store.transaction { db in
+            try await Store.referenceChanged(on: db)
             let complete = try await self.missingEducationEnquiriesComplete(pupilID: pupil.id, on: db)
             do {
                 try RollRemovalRules.check(ground: ground, newSchool: newSchool, enquiriesComplete: complete)
@@ -188,7 +188,7 @@ extension Store {
 
     /// Deletions from every school's register from a day on, newest first: the authority's return.
     public func rollDeletions(since day: LocalDate) async throws -> [RollDeletion] {
-        try await sql.raw(
+        try await store.sql.raw(
             """
             SELECT d.*, p.upn, s.laestab FROM roll_deletions d JOIN pupils p ON p.id = d.pupil_id
             JOIN schools s ON s.id = d.school_id WHERE d.off_roll_on >= \(bind: day.iso)
@@ -218,7 +218,7 @@ extension Store {
                 SQLBind(pupilID), SQLBind(schoolID), SQLBind(day.iso), SQLBind(ground), SQLBind(newSchool?.description),
                 SQLBind(actor.name), SQLBind(Timestamp.text(now))
             ).run()
-        try await audit(
+        try await Store.audit(
             [
                 AuditEvent(
                     at: now, actor: actor, action: "roll.delete", school: laestab, upn: upn,
@@ -233,13 +233,13 @@ extension Store {
         let from: SQLQueryString = """
             FROM cme_cases c JOIN pupils p ON p.id = c.pupil_id JOIN schools s ON s.id = c.school_id
             """
-        let rows = try await sql.raw(
+        let rows = try await store.sql.raw(
             "SELECT c.*, p.upn, s.laestab " + from + " WHERE " + condition + " ORDER BY c.id DESC"
         )
         .all()
         guard !rows.isEmpty else { return [] }
         var enquiries: [Int: [MissingEducationCase.Enquiry]] = [:]
-        for row in try await sql.raw(
+        for row in try await store.sql.raw(
             "SELECT * FROM cme_enquiries WHERE case_id IN (SELECT c.id " + from + " WHERE " + condition
                 + ") ORDER BY id"
         ).all() {

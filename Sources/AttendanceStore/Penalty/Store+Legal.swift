@@ -15,7 +15,7 @@ extension PenaltyRepository {
         switch origin {
         case .eswCase: upn = try await store.esw.requireEswCase(originID).upn
         case .missingEducation:
-            let found = try await store.requireMissingEducationCase(originID)
+            let found = try await store.roll.requireMissingEducationCase(originID)
             // An order is for a child on no school's roll: not one the enquiries found at a school or back.
             if let outcome = found.outcome, [.foundAtSchool, .returned].contains(outcome) {
                 throw StoreError.legal(.wrongOrigin)

@@ -58,7 +58,7 @@ extension Store {
         let ending = try await endingEnrolments(rows, schoolID: school.id)
         for (row, pupilID) in ending {
             let ground = row.value.leavingReason.flatMap(RemovalGround.init(rawValue:))
-            let complete = try await missingEducationEnquiriesComplete(pupilID: pupilID, on: sql)
+            let complete = try await roll.missingEducationEnquiriesComplete(pupilID: pupilID, on: sql)
             do throws(RollRemovalRules.Problem) {
                 // Extended absence follows the head's decision on a leave request, on the pupil's page.
                 if ground == .extendedAbsence { throw .noExtendedLeaveDecision }
@@ -73,7 +73,7 @@ extension Store {
             try await Self.referenceChanged(on: db)
             for (row, pupilID) in ending {
                 guard let leaving = row.value.onRollTo else { continue }  // an ending enrolment has its last day
-                try await Self.recordDeletion(
+                try await RollRepository.recordDeletion(
                     pupilID: pupilID, schoolID: school.id, upn: row.value.pupil.upn, school: laestab,
                     on: leaving, ground: row.value.leavingReason ?? "", newSchool: row.value.newSchool,
                     by: actor, at: Date(), on: db)

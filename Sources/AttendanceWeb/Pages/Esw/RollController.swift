@@ -41,7 +41,7 @@ enum RollController {
             throw WebError.refused(.rollBadForm)
         }
         guard form.day <= request.context.today.adding(days: 28) else { throw WebError.refused(.rollBadForm) }
-        try await request.context.store.removeFromRoll(
+        try await request.context.store.roll.removeFromRoll(
             upn, school: laestab, on: form.day, ground: form.ground, newSchool: form.newSchool, by: request.actor)
         return Page.redirect(SiteURL.pupil(upn, fragment: "roll", query: ["roll": "removed"]))
     }
@@ -52,7 +52,7 @@ enum RollController {
         do { form = try request.form(RollForms.Refer.self) } catch is FormRefusal {
             throw WebError.refused(.cmeNeedReason)
         }
-        _ = try await request.context.store.referMissingEducation(
+        _ = try await request.context.store.roll.referMissingEducation(
             upn, school: laestab, reason: form.reason, on: request.context.today, by: request.actor)
         return Page.redirect(SiteURL.pupil(upn, fragment: "roll", query: ["roll": "referred"]))
     }
@@ -61,10 +61,10 @@ enum RollController {
         let store = request.context.store
         let text = request.text
         let plain = { (key: String) in text(key, [:]) }
-        let cases = try await store.missingEducationCases()
+        let cases = try await store.roll.missingEducationCases()
         let pupils = try await store.pupils(cases.map(\.upn))
         let candidates = try await CandidateLine.make(
-            try await store.missingEducationCandidates(
+            try await store.roll.missingEducationCandidates(
                 policy: request.context.policy, school: nil, today: request.context.today), request: request)
         return try Page.render(
             MissingEducationPage(
@@ -108,7 +108,7 @@ enum RollController {
             throw WebError.refused(.cmeBadEnquiry)
         }
         guard form.on <= request.context.today else { throw WebError.refused(.cmeBadEnquiry) }
-        try await request.context.store.logMissingEducationEnquiry(
+        try await request.context.store.roll.logMissingEducationEnquiry(
             id, on: form.on, check: form.check, with: form.with, result: form.result, by: request.actor)
         return Page.redirect(SiteURL.missingEducation.path(query: ["saved": "1"]))
     }
@@ -116,7 +116,7 @@ enum RollController {
     @Sendable static func outcome(_ request: Request) async throws -> Response {
         guard let id = request.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
         let form = try request.form(RollForms.Outcome.self)
-        try await request.context.store.completeMissingEducation(
+        try await request.context.store.roll.completeMissingEducation(
             id, outcome: form.outcome, school: form.school, on: request.context.today, by: request.actor)
         return Page.redirect(SiteURL.missingEducation.path(query: ["saved": "1"]))
     }

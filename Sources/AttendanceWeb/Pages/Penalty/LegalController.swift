@@ -17,7 +17,7 @@ enum LegalController {
         let store = request.context.store
         let proceedings = try await store.penalties.legalProceedings()
         let eswCases = try await store.esw.eswCases(schools: nil)
-        let missing = try await store.missingEducationCases()
+        let missing = try await store.roll.missingEducationCases()
         let pupils = try await store.pupils(proceedings.map(\.upn) + eswCases.map(\.upn) + missing.map(\.upn))
         // A prosecution of an unpaid notice goes to court with the case's kept evidence pack.
         var packs: [Int: String] = [:]

@@ -119,7 +119,7 @@ enum OfficeController {
             PatrolWords.line($0, text: request.text)
         }
         let candidates = try await CandidateLine.make(
-            try await store.missingEducationCandidates(
+            try await store.roll.missingEducationCandidates(
                 policy: request.context.policy, school: laestab, today: request.context.today), request: request)
         let page = OfficeDayPage.make(
             date: date, missing: missing, absent: absent, proposals: proposals, reports: reports, changes: changes,

@@ -82,7 +82,7 @@ enum PupilController {
             if let current, former == nil, principal.allows(.manageAttendance, .school(current.school)) {
                 roll = RollController.section(
                     placement.upn, school: current.school,
-                    cases: try await store.missingEducationCases(of: placement.upn),
+                    cases: try await store.roll.missingEducationCases(of: placement.upn),
                     saved: request.query[String.self, at: "roll"], text: text)
             }
             if let current, former == nil {

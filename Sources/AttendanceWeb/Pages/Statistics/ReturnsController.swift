@@ -76,7 +76,7 @@ enum ReturnsController {
     /// Deletions this school year, with the last day for the return (10 school days after, by the school's calendar).
     static func deletions(_ request: Request) async throws -> [[String]] {
         let store = request.context.store
-        let deletions = try await store.rollDeletions(since: request.context.today.academicYear.firstDay)
+        let deletions = try await store.roll.rollDeletions(since: request.context.today.academicYear.firstDay)
         let pupils = try await store.pupils(deletions.map(\.upn))
         var calendars: [LAESTAB: SchoolCalendar] = [:]
         var rows: [[String]] = []
