@@ -317,7 +317,7 @@ import VaporTesting
                     "next_step": "Visit again", "next_step_on": "9999-12-31",
                 ])
             #expect(logged.status == .unprocessableEntity)
-            #expect(try await store.medicalEvidence(of: child).isEmpty)
+            #expect(try await store.medical.medicalEvidence(of: child).isEmpty)
         }
     }
 

@@ -16,7 +16,7 @@ import VaporTesting
             let pupil = try #require(try await onRollToday(store).first)
             var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
             let refer = SiteURL.schoolPupil(.paediatricReferral, mainSchool, pupil.upn)
-            let letter3 = try await store.letter3Sent(
+            let letter3 = try await store.medical.letter3Sent(
                 upn: pupil.upn, school: mainSchool, year: testToday.academicYear)
             if letter3 == nil {
                 let page = try await office.get(SiteURL.pupil(pupil.upn)).body.string
@@ -39,7 +39,8 @@ import VaporTesting
                     "absence", 26, "", "done", sent.iso, "system", sent.iso + "T18:00:00.000Z",
                     sent.iso + "T18:00:00.000Z"
                 ).run()
-            let before = try await store.medicalStanding(pupil.upn, school: mainSchool, today: testToday).sinceLetter3
+            let before = try await store.medical.medicalStanding(pupil.upn, school: mainSchool, today: testToday)
+                .sinceLetter3
             try await store.writeMarks(
                 [
                     MarkEntry(
@@ -50,7 +51,7 @@ import VaporTesting
             #expect(page.contains("Letter 3 was sent on \(sent.iso); \(before + 1) sessions of illness"))
             #expect(try await office.post(refer, ["reason": ""]).status == .unprocessableEntity)
             #expect(try await office.post(refer, ["reason": "Migraines; GP letters"]).status == .seeOther)
-            let referral = try #require(try await store.paediatricReferrals(of: pupil.upn).first)
+            let referral = try #require(try await store.medical.paediatricReferrals(of: pupil.upn).first)
             #expect(try await office.post(refer, ["reason": "Again"]).status == .conflict)
 
             var esw = try await Browser.signedIn(app, as: .educationSocialWorker)
@@ -95,7 +96,7 @@ import VaporTesting
                         "agreed_with": "y",
                     ]
                 ).status == .notFound)
-            #expect(try await store.paediatricReferrals(of: pupil.upn).first?.plans.count == 1)
+            #expect(try await store.medical.paediatricReferrals(of: pupil.upn).first?.plans.count == 1)
         }
     }
 }

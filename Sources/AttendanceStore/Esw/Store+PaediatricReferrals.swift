@@ -2,7 +2,7 @@ import AttendanceCore
 import Foundation
 import SQLKit
 
-extension Store {
+extension MedicalRepository {
     /// The medical absence a referral to the Community Paediatrician could rest on: the day Letter 3 was sent this
     /// school year (the procedure's record) with the illness and medical sessions since, and the year's illness and
     /// medical sessions against the sessions possible.
@@ -10,10 +10,10 @@ extension Store {
         -> MedicalReferralRules.Standing
     {
         let year = DateRange.yearToDate(today)
-        let marks = try await marks(of: upn, in: year)
-        let medical = marks.filter { codes[$0.mark.code].map(MedicalReferralRules.isMedical) == true }
+        let marks = try await store.marks(of: upn, in: year)
+        let medical = marks.filter { store.codes[$0.mark.code].map(MedicalReferralRules.isMedical) == true }
         let letter3 = try await letter3Sent(upn: upn, school: laestab, year: today.academicYear)
-        let (_, summary) = try await summary(of: upn, in: year)
+        let (_, summary) = try await store.summary(of: upn, in: year)
         return MedicalReferralRules.Standing(
             letter3On: letter3,
             sinceLetter3: letter3.map { sent in medical.filter { $0.mark.session.date > sent }.count } ?? 0,
@@ -26,8 +26,8 @@ extension Store {
         _ upn: UPN, school laestab: LAESTAB, reason: String, today: LocalDate, sharePercent: Int,
         by actor: AuditActor, at now: Date = Date()
     ) async throws -> PaediatricReferral {
-        let pupil = try await requirePupil(upn)
-        let school = try await requireSchool(laestab)
+        let pupil = try await store.requirePupil(upn)
+        let school = try await store.requireSchool(laestab)
         let standing = try await medicalStanding(upn, school: laestab, today: today)
         let waiting = try await paediatricReferrals(of: upn).contains { $0.school == laestab && $0.outcome == nil }
         let ground: MedicalReferralRules.Ground
@@ -36,7 +36,7 @@ extension Store {
         } catch { throw StoreError.medical(error) }
         let letter3 = ground == .afterLetter3 ? standing.letter3On : nil
         let sessions = ground == .afterLetter3 ? standing.sinceLetter3 : standing.thisYear
-        let id = try await transaction { db in
+        let id = try await store.transaction { db in
             guard
                 let id = try await db.insert(into: "paediatric_referrals")
                     .columns(
@@ -48,7 +48,7 @@ extension Store {
                         SQLBind(reason), SQLBind(letter3?.iso ?? ""), SQLBind(sessions), SQLBind(ground.rawValue)
                     ).returning("id").first(decodingColumn: "id", as: Int.self)
             else { throw StoreError.corrupt("a paediatric referral with no id") }
-            try await Self.audit(
+            try await Store.audit(
                 [
                     AuditEvent(
                         at: now, actor: actor, action: "medical.refer", school: laestab, upn: upn,
@@ -71,7 +71,7 @@ extension Store {
         do { try MedicalReferralRules.checkOutcome(referral, on: day, today: today) } catch {
             throw StoreError.medical(error)
         }
-        try await transaction { db in
+        try await store.transaction { db in
             // Only while no outcome is recorded: two people recording at once cannot both write.
             let changed = try await db.raw(
                 """
@@ -81,7 +81,7 @@ extension Store {
                 """
             ).all()
             guard !changed.isEmpty else { throw StoreError.medical(.outcomeNotNow) }
-            try await Self.audit(
+            try await Store.audit(
                 [
                     AuditEvent(
                         at: now, actor: actor, action: "medical.outcome", school: referral.school, upn: referral.upn,
@@ -101,7 +101,7 @@ extension Store {
             try MedicalReferralRules.checkPlan(
                 startsOn: startsOn, reviewOn: reviewOn, arrangements: arrangements, agreedWith: agreedWith)
         } catch { throw StoreError.medical(error) }
-        try await transaction { db in
+        try await store.transaction { db in
             try await db.insert(into: "reintegration_plans")
                 .columns(
                     "referral_id", "starts_on", "review_on", "arrangements", "agreed_with", "recorded_by", "recorded_at"
@@ -110,7 +110,7 @@ extension Store {
                     SQLBind(id), SQLBind(startsOn.iso), SQLBind(reviewOn.iso), SQLBind(arrangements),
                     SQLBind(agreedWith), SQLBind(actor.name), SQLBind(Timestamp.text(now))
                 ).run()
-            try await Self.audit(
+            try await Store.audit(
                 [
                     AuditEvent(
                         at: now, actor: actor, action: "medical.plan", school: referral.school, upn: referral.upn,
@@ -137,12 +137,12 @@ extension Store {
         let from: SQLQueryString = """
             FROM paediatric_referrals r JOIN pupils p ON p.id = r.pupil_id JOIN schools s ON s.id = r.school_id
             """
-        let rows = try await sql.raw(
+        let rows = try await store.sql.raw(
             "SELECT r.*, p.upn, s.laestab " + from + " WHERE " + condition + " ORDER BY r.id DESC"
         ).all()
         guard !rows.isEmpty else { return [] }
         var plans: [Int: [ReintegrationPlan]] = [:]
-        for row in try await sql.raw(
+        for row in try await store.sql.raw(
             "SELECT * FROM reintegration_plans WHERE referral_id IN (SELECT r.id " + from + " WHERE " + condition
                 + ") ORDER BY id"
         ).all() {

@@ -80,9 +80,9 @@ extension LeaveRepository {
         guard let chosen = store.codes[code], chosen.category != .present else { throw StoreError.unknownCode(code) }
         let school = try await store.requireSchool(laestab)
         let calendar = try await store.calendar(for: school.school)
-        let letter3 = try await store.letter3Sent(
+        let letter3 = try await store.medical.letter3Sent(
             upn: report.upn, school: laestab, year: report.dates.start.academicYear)
-        let evidence = try await store.medicalEvidence(of: report.upn).map(\.days)
+        let evidence = try await store.medical.medicalEvidence(of: report.upn).map(\.days)
         if calendar.schoolDays(in: report.dates).contains(where: {
             MedicalEvidenceRule.needsEvidence(chosen, on: $0, letter3Sent: letter3, evidence: evidence)
         }) {

@@ -111,8 +111,8 @@ extension Store {
         if let proposed = codes[code],
             MedicalEvidenceRule.needsEvidence(
                 proposed, on: date,
-                letter3Sent: try await letter3Sent(upn: upn, school: laestab, year: date.academicYear),
-                evidence: try await medicalEvidence(of: upn).map(\.days))
+                letter3Sent: try await medical.letter3Sent(upn: upn, school: laestab, year: date.academicYear),
+                evidence: try await medical.medicalEvidence(of: upn).map(\.days))
         {
             throw StoreError.evidenceRequired
         }

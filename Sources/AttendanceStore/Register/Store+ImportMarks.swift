@@ -142,9 +142,9 @@ extension Store {
             }
             guard new.means(.illness) || new.means(.medical) else { continue }
             if letter3[entry.pupilID] == nil {
-                letter3[entry.pupilID] = try await letter3Sent(
+                letter3[entry.pupilID] = try await medical.letter3Sent(
                     upn: entry.mark.upn, school: place.school, year: session.date.academicYear)
-                evidence[entry.pupilID] = try await medicalEvidence(of: entry.mark.upn).map(\.days)
+                evidence[entry.pupilID] = try await medical.medicalEvidence(of: entry.mark.upn).map(\.days)
             }
             if MedicalEvidenceRule.needsEvidence(
                 new, on: session.date, letter3Sent: letter3[entry.pupilID] ?? nil,

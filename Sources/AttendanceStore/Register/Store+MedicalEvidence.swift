@@ -12,15 +12,15 @@ public struct MedicalEvidence: Sendable, Hashable {
     public let recordedBy: String
 }
 
-extension Store {
+extension MedicalRepository {
     /// Records evidence seen for a pupil's absence at a school, in the audit trail too.
     public func recordMedicalEvidence(
         upn: UPN, school laestab: LAESTAB, days: DateRange, what: String, seenBy: String, seenOn: LocalDate,
         by actor: AuditActor, at now: Date = Date()
     ) async throws {
-        let pupil = try await requirePupil(upn)
-        let school = try await requireSchool(laestab)
-        try await transaction { db in
+        let pupil = try await store.requirePupil(upn)
+        let school = try await store.requireSchool(laestab)
+        try await store.transaction { db in
             try await db.insert(into: "medical_evidence")
                 .columns(
                     "pupil_id", "school_id", "from_date", "to_date", "what", "seen_by", "seen_on", "recorded_by",
@@ -30,7 +30,7 @@ extension Store {
                     pupil.id, school.id, days.start.iso, days.end.iso, what, seenBy, seenOn.iso, actor.name,
                     Timestamp.text(now)
                 ).run()
-            try await Self.audit(
+            try await Store.audit(
                 [
                     AuditEvent(
                         at: now, actor: actor, action: "medical_evidence.recorded", school: laestab, upn: upn,
@@ -42,7 +42,7 @@ extension Store {
 
     /// A pupil's recorded evidence, oldest first.
     public func medicalEvidence(of upn: UPN) async throws -> [MedicalEvidence] {
-        try await sql.raw(
+        try await store.sql.raw(
             """
             SELECT m.* FROM medical_evidence m JOIN pupils p ON p.id = m.pupil_id
             WHERE p.upn = \(bind: upn.value) ORDER BY m.id
@@ -63,8 +63,8 @@ extension Store {
 
     /// When Letter 3 was carried out for the pupil at the school this school year, if it was.
     public func letter3Sent(upn: UPN, school laestab: LAESTAB, year: AcademicYear) async throws -> LocalDate? {
-        guard let school = try await self.school(laestab) else { return nil }
-        return try await actions(schoolID: school.id, status: .done, upn: upn)
+        guard let school = try await store.school(laestab) else { return nil }
+        return try await store.actions(schoolID: school.id, status: .done, upn: upn)
             .filter { $0.action == .letter3 && $0.dueOn.academicYear == year }
             .compactMap { $0.statusChangedAt.flatMap { LocalDate(iso: Timestamp.text($0).prefix(10)) } }.min()
     }

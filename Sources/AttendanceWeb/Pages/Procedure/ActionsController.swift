@@ -53,7 +53,7 @@ enum ActionsController {
         var evidence: [Int: [String]] = [:]
         for item in shown where item.action == .medicalEvidenceRequired {
             let days = item.sessions.compactMap { SchoolSession(text: $0)?.date }
-            evidence[item.id] = try await store.medicalEvidence(of: item.pupil.upn)
+            evidence[item.id] = try await store.medical.medicalEvidence(of: item.pupil.upn)
                 .filter { record in days.contains { record.days.contains($0) } }.map(\.what)
         }
         // For each call shown: the attempts since it fell due that reached nobody.

@@ -78,7 +78,7 @@ enum MedicalController {
         do { form = try request.form(MedicalForms.Refer.self) } catch is FormRefusal {
             throw WebError.refused(.medicalNeedReason)
         }
-        _ = try await request.context.store.referToPaediatrician(
+        _ = try await request.context.store.medical.referToPaediatrician(
             upn, school: laestab, reason: form.reason, today: request.context.today,
             sharePercent: request.context.policy.casework.paediatricReferralPercent, by: request.actor)
         return Page.redirect(SiteURL.pupil(upn, fragment: "medical", query: ["medical": "saved"]))
@@ -87,7 +87,7 @@ enum MedicalController {
     @Sendable static func outcome(_ request: Request) async throws -> Response {
         let referral = try await target(request)
         let form = try request.form(MedicalForms.Outcome.self)
-        _ = try await request.context.store.recordPaediatricOutcome(
+        _ = try await request.context.store.medical.recordPaediatricOutcome(
             referral.id, outcome: form.outcome, note: form.note, on: form.on, today: request.context.today,
             by: request.actor)
         return Page.redirect(SiteURL.pupil(referral.upn, fragment: "medical", query: ["medical": "saved"]))
@@ -99,7 +99,7 @@ enum MedicalController {
         do { form = try request.form(MedicalForms.Plan.self) } catch is FormRefusal {
             throw WebError.refused(.medicalBadPlan)
         }
-        _ = try await request.context.store.recordReintegrationPlan(
+        _ = try await request.context.store.medical.recordReintegrationPlan(
             referral: referral.id, startsOn: form.startsOn, reviewOn: form.reviewOn, arrangements: form.arrangements,
             agreedWith: form.agreedWith, by: request.actor)
         return Page.redirect(SiteURL.pupil(referral.upn, fragment: "medical", query: ["medical": "saved"]))
@@ -108,7 +108,8 @@ enum MedicalController {
     /// The referral named in the address, which must be the school's the permission was asked of.
     static func target(_ request: Request) async throws -> PaediatricReferral {
         guard case .school(let laestab) = request.target, let id = request.parameters.get("id", as: Int.self),
-            let referral = try? await request.context.store.requirePaediatricReferral(id), referral.school == laestab
+            let referral = try? await request.context.store.medical.requirePaediatricReferral(id),
+            referral.school == laestab
         else { throw Abort(.notFound) }
         return referral
     }

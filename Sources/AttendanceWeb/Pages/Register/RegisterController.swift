@@ -146,9 +146,9 @@ enum RegisterController {
                 continue
             }
             let date = context.session.date
-            let sent = try await store.letter3Sent(
+            let sent = try await store.medical.letter3Sent(
                 upn: upn, school: context.school.school.laestab, year: date.academicYear)
-            let evidence = try await store.medicalEvidence(of: upn).map(\.days)
+            let evidence = try await store.medical.medicalEvidence(of: upn).map(\.days)
             if MedicalEvidenceRule.needsEvidence(code, on: date, letter3Sent: sent, evidence: evidence) {
                 missing.insert(upn)
             }

@@ -70,11 +70,11 @@ enum PupilController {
         var medical: MedicalSection?
         if view == .full {
             if let current, former == nil, principal.allows(.referMedical, .school(current.school)) {
-                let standing = try await store.medicalStanding(
+                let standing = try await store.medical.medicalStanding(
                     placement.upn, school: current.school, today: request.context.today)
                 medical = MedicalController.section(
                     placement.upn, school: current.school,
-                    referrals: try await store.paediatricReferrals(of: placement.upn), standing: standing,
+                    referrals: try await store.medical.paediatricReferrals(of: placement.upn), standing: standing,
                     sharePercent: request.context.policy.casework.paediatricReferralPercent,
                     today: request.context.today,
                     saved: request.query[String.self, at: "medical"] != nil, text: text)
@@ -99,8 +99,8 @@ enum PupilController {
             contacts = .make(try await store.contacts(of: placement.upn), text: text)
             if let current, former == nil, principal.allows(.manageAttendance, .school(current.school)) {
                 evidence = .make(
-                    try await store.medicalEvidence(of: placement.upn),
-                    letter3Sent: try await store.letter3Sent(
+                    try await store.medical.medicalEvidence(of: placement.upn),
+                    letter3Sent: try await store.medical.letter3Sent(
                         upn: placement.upn, school: current.school, year: request.context.today.academicYear),
                     saved: request.query[String.self, at: "evidence"] != nil, school: current.school,
                     upn: placement.upn, text: text)
@@ -151,7 +151,7 @@ enum PupilController {
         guard form.seenOn <= request.context.today else {
             throw WebError.badField("seen_on", .future, label: EvidenceForm.labels["seen_on"])
         }
-        try await request.context.store.recordMedicalEvidence(
+        try await request.context.store.medical.recordMedicalEvidence(
             upn: upn, school: laestab, days: form.days, what: form.what, seenBy: form.seenBy, seenOn: form.seenOn,
             by: request.actor)
         return Page.redirect(SiteURL.pupil(upn, fragment: "evidence", query: ["evidence": "1"]))
