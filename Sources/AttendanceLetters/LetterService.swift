@@ -94,7 +94,7 @@ public struct LetterService: Sendable {
     ) async throws -> Batch {
         let school = try await store.requireSchool(laestab)
         // Only this school year's: a batch made before the year's first run makes nothing from last year.
-        let queue = try await store.actions(school: laestab, year: today.academicYear)
+        let queue = try await store.procedure.actions(school: laestab, year: today.academicYear)
         // A penalty notice warning is the head teacher's decision, taken on the queue: never part of a batch.
         let pending = queue.filter {
             LetterKind(action: $0.action) != nil && $0.action != .fpnEligible
@@ -222,7 +222,7 @@ public struct LetterService: Sendable {
         guard missing.isEmpty else { throw LetterProblem.missingDetails(missing) }
         // A letter states only what the record shows, by the same conditions as a batch letter: a pending action of
         // its kind this year is the procedure's finding; without one, the pattern is looked for now.
-        let pending = try await store.actions(school: laestab, upn: upn, year: today.academicYear).first {
+        let pending = try await store.procedure.actions(school: laestab, upn: upn, year: today.academicYear).first {
             LetterKind(action: $0.action) == kind
         }?.id
         let due = pending != nil
@@ -290,7 +290,7 @@ public struct LetterService: Sendable {
             if history.sent[letter.kind].map({ day < $0 }) ?? true { history.sent[letter.kind] = day }
         }
         guard try await store.school(school.laestab) != nil else { return history }
-        for item in try await store.actions(school: school.laestab, status: .done, upn: upn)
+        for item in try await store.procedure.actions(school: school.laestab, status: .done, upn: upn)
         where period.contains(item.dueOn) {
             switch ActionNote(stored: item.statusNote ?? "") {
             case .call(let outcome, let note) where item.action == .phoneCall:

@@ -30,22 +30,22 @@ final class BackgroundJobs: LifecycleHandler, Sendable {
         running.withLockedValue { running in
             running[id] = Task {
                 let progress: @Sendable (Int, Int) async -> Void = { done, total in
-                    try? await store.recordProgress(job: id, done: done, total: total)
+                    try? await store.jobs.recordProgress(job: id, done: done, total: total)
                 }
                 // Shows the job is alive while a step takes long (PDFs), until the work ends.
                 let heartbeat = Task {
                     while !Task.isCancelled {
                         try? await Task.sleep(for: Self.heartbeat)
-                        try? await store.recordAlive(job: id)
+                        try? await store.jobs.recordAlive(job: id)
                     }
                 }
                 defer { heartbeat.cancel() }
                 do {
                     let result = try await work(progress)
-                    try await store.finishJob(id, result: result, problem: nil)
+                    try await store.jobs.finishJob(id, result: result, problem: nil)
                 } catch {
                     logger.error("a background job failed: \(String(reflecting: type(of: error)))")
-                    try? await store.finishJob(id, result: nil, problem: String(describing: type(of: error)))
+                    try? await store.jobs.finishJob(id, result: nil, problem: String(describing: type(of: error)))
                 }
                 _ = self.running.withLockedValue { $0.removeValue(forKey: id) }
             }
@@ -53,7 +53,7 @@ final class BackgroundJobs: LifecycleHandler, Sendable {
     }
 
     func didBootAsync(_ application: Application) async throws {
-        try await store.interruptStoppedJobs()
+        try await store.jobs.interruptStoppedJobs()
     }
 
     func shutdownAsync(_ application: Application) async {

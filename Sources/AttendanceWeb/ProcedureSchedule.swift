@@ -19,7 +19,7 @@ enum ProcedureSchedule {
         return RepeatingWork("the daily procedure run", initialDelay: .seconds(30), every: .seconds(60)) { app in
             let now = app.context.now
             guard now.time >= at, await last.claim(now.date) else { return }
-            let result = try await store.runProcedure(
+            let result = try await store.procedure.runProcedure(
                 policy: policy, asOf: now.date, dryRun: false, schoolDaysOnly: true)
             app.logger.notice(
                 "procedure ran for \(now.date): \(result.recorded) recorded, \(result.withdrawn) withdrawn")

@@ -77,7 +77,7 @@ struct RunProcedure: AsyncParsableCommand {
         let rules = settings.policy
         let only = try parseSchool(school)
         let result = try await settings.withStore { store in
-            try await store.runProcedure(policy: rules, asOf: day, school: only, dryRun: dryRun)
+            try await store.procedure.runProcedure(policy: rules, asOf: day, school: only, dryRun: dryRun)
         }
         let lines = result.lines.map {
             Line(

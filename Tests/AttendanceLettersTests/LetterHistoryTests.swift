@@ -79,8 +79,8 @@ import Testing
                 sessions.prefix(30).map {
                     MarkEntry(pupilID: pupilID, schoolID: schoolID, mark: Mark(upn: pupil.upn, session: $0, code: "O"))
                 }, by: AuditActor("head@demo.example"), reason: "unauthorised")
-            try await store.runProcedure(policy: .wrexham2025, asOf: today, dryRun: false)
-            let before = try await store.actions(schoolID: schoolID)
+            try await store.procedure.runProcedure(policy: .wrexham2025, asOf: today, dryRun: false)
+            let before = try await store.procedure.actions(schoolID: schoolID)
             let calls = Set(before.filter { $0.action == .phoneCall }.map(\.pupil.upn))
             let waitingThree = before.filter { $0.action == .letter3 && calls.contains($0.pupil.upn) }
             let referrals = before.filter { $0.action == .eswReferral }
@@ -88,7 +88,7 @@ import Testing
             let batch = try await service.produceDue(
                 school: school, today: today, by: AuditActor("office@demo.example"), signatory: "Swyddfa")
             #expect(batch.waiting == waitingThree.count + referrals.count)
-            let after = Set(try await store.actions(schoolID: schoolID).map(\.id))
+            let after = Set(try await store.procedure.actions(schoolID: schoolID).map(\.id))
             #expect(waitingThree.allSatisfy { after.contains($0.id) })
             #expect(referrals.allSatisfy { after.contains($0.id) })
             let made = try await store.letters.letters(batch: batch.id, school: school)
@@ -97,10 +97,10 @@ import Testing
             // Once the head of year records the call, Letter 3 goes, and says they spoke.
             if let item = waitingThree.first {
                 let call = try #require(
-                    try await store.actions(schoolID: schoolID).first {
+                    try await store.procedure.actions(schoolID: schoolID).first {
                         $0.action == .phoneCall && $0.pupil.upn == item.pupil.upn
                     })
-                try await store.closeAction(
+                try await store.procedure.closeAction(
                     id: call.id, schoolID: schoolID, as: .done, note: "call: spoke. Mum says he will be in",
                     by: AuditActor("hoy@demo.example"))
                 let next = try await service.produceDue(

@@ -18,7 +18,7 @@ func withLetters(_ test: (LetterService, Store) async throws -> Void) async thro
     do {
         try await store.migrate()
         try await store.loadDemo(DemoAuthority(options: .init(schools: 3, pupilsPerSchool: 40, until: today, seed: 5)))
-        try await store.runProcedure(policy: .wrexham2025, asOf: today, dryRun: false)
+        try await store.procedure.runProcedure(policy: .wrexham2025, asOf: today, dryRun: false)
         let service = LetterService(
             store: store, templates: try LetterTemplates(),
             pdf: installedPDFMaker, smtp: nil, texts: nil,
@@ -123,7 +123,7 @@ let needsPDF = Testing.ConditionTrait.enabled(
         try await withLetters { service, store in
             try #require(service.pdf != nil, "WeasyPrint is not installed")
             let schoolID = try await store.requireSchool(school).id
-            let due = try await store.actions(schoolID: schoolID).filter {
+            let due = try await store.procedure.actions(schoolID: schoolID).filter {
                 LetterKind(action: $0.action) != nil && LetterKind(action: $0.action)!.requiredDetails.isEmpty
             }
             #expect(!due.isEmpty)
@@ -154,7 +154,7 @@ let needsPDF = Testing.ConditionTrait.enabled(
                 pages += text.components(separatedBy: "\u{0C}").count - 1
             }
             #expect(try pdfText(combined).components(separatedBy: "\u{0C}").count - 1 == pages)
-            let left = try await store.actions(schoolID: schoolID).filter {
+            let left = try await store.procedure.actions(schoolID: schoolID).filter {
                 LetterKind(action: $0.action) != nil && LetterKind(action: $0.action)!.requiredDetails.isEmpty
             }
             // Only the penalty notice flags are left: the head decides those on the queue.

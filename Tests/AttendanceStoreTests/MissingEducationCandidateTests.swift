@@ -37,11 +37,11 @@ extension StoreTests {
                 ])
             // A call that did not reach a parent leaves her on the list; one that did takes her off.
             let schoolID = try await store.requireSchool(school).id
-            try await store.logContactAttempt(
+            try await store.procedure.logContactAttempt(
                 upn: alys, schoolID: schoolID, date: day("2026-01-12"), method: .call, contactName: "Mother",
                 outcome: .noAnswer, notes: nil, proposedCode: nil, by: office)
             #expect(try await candidates().map(\.upn) == [alys])
-            try await store.logContactAttempt(
+            try await store.procedure.logContactAttempt(
                 upn: alys, schoolID: schoolID, date: day("2026-01-13"), method: .call, contactName: "Mother",
                 outcome: .reached, notes: nil, proposedCode: nil, by: office)
             #expect(try await candidates().isEmpty)

@@ -80,27 +80,27 @@ extension StoreTests {
         try await database.withStore { store in
             try await loadFixture(store)
             let laestab = school
-            let id = try await store.startJob("due_letters", school: laestab, by: .system)
-            try await store.recordProgress(job: id, done: 3, total: 10)
-            let running = try #require(try await store.job(id, school: laestab))
+            let id = try await store.jobs.startJob("due_letters", school: laestab, by: .system)
+            try await store.jobs.recordProgress(job: id, done: 3, total: 10)
+            let running = try #require(try await store.jobs.job(id, school: laestab))
             #expect(running.status == .running && running.done == 3 && running.total == 10)
-            #expect(try await store.job(id, school: LAESTAB(la: 665, estab: 9999)) == nil)
-            try await store.finishJob(id, result: "b 0 0 0", problem: nil)
-            #expect(try await store.job(id, school: laestab)?.status == .done)
+            #expect(try await store.jobs.job(id, school: LAESTAB(la: 665, estab: 9999)) == nil)
+            try await store.jobs.finishJob(id, result: "b 0 0 0", problem: nil)
+            #expect(try await store.jobs.job(id, school: laestab)?.status == .done)
             // Another server's running job, alive a minute ago, is left alone when a server starts; one silent for
             // longer than the limit is taken as stopped, when read and when a server starts.
             let now = Date()
-            let elsewhere = try await store.startJob("due_letters", school: laestab, by: .system, at: now - 60)
-            let cut = try await store.startJob("due_letters", school: laestab, by: .system, at: now - 600)
-            #expect(try await store.job(cut, school: laestab, at: now)?.status == .interrupted)
-            try await store.interruptStoppedJobs(at: now)
-            #expect(try await store.job(elsewhere, school: laestab, at: now)?.status == .running)
-            #expect(try await store.job(cut, school: laestab)?.status == .interrupted)
-            try await store.recordAlive(job: elsewhere, at: now + 100)
-            #expect(try await store.job(elsewhere, school: laestab, at: now + 200)?.status == .running)
+            let elsewhere = try await store.jobs.startJob("due_letters", school: laestab, by: .system, at: now - 60)
+            let cut = try await store.jobs.startJob("due_letters", school: laestab, by: .system, at: now - 600)
+            #expect(try await store.jobs.job(cut, school: laestab, at: now)?.status == .interrupted)
+            try await store.jobs.interruptStoppedJobs(at: now)
+            #expect(try await store.jobs.job(elsewhere, school: laestab, at: now)?.status == .running)
+            #expect(try await store.jobs.job(cut, school: laestab)?.status == .interrupted)
+            try await store.jobs.recordAlive(job: elsewhere, at: now + 100)
+            #expect(try await store.jobs.job(elsewhere, school: laestab, at: now + 200)?.status == .running)
             // Progress after the end changes nothing.
-            try await store.recordProgress(job: cut, done: 9, total: 10)
-            #expect(try await store.job(cut, school: laestab)?.done == 0)
+            try await store.jobs.recordProgress(job: cut, done: 9, total: 10)
+            #expect(try await store.jobs.job(cut, school: laestab)?.done == 0)
         }
     }
 }

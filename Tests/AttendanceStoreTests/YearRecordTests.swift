@@ -195,7 +195,8 @@ import Testing
             #expect(amended == model.amended)
             // The procedure's due actions: the engine run on year strings the test builds from its own cells.
             let asOf = day("2025-10-24")
-            let run = try await store.runProcedure(policy: .wrexham2025, asOf: asOf, school: school, dryRun: true)
+            let run = try await store.procedure.runProcedure(
+                policy: .wrexham2025, asOf: asOf, school: school, dryRun: true)
             let engine = ProcedureEngine(policy: .wrexham2025, codes: store.codes)
             var expected = Set<String>()
             for upn in scene.pupils {

@@ -22,7 +22,7 @@ import VaporTesting
                 MarkEntry(pupilID: pupil.id, schoolID: school.id, mark: Mark(upn: child, session: $0, code: "I"))
             },
             by: AuditActor("head@demo.example"), reason: "test: illness")
-        try await store.runProcedure(policy: .wrexham2025, asOf: testToday, dryRun: false)
+        try await store.procedure.runProcedure(policy: .wrexham2025, asOf: testToday, dryRun: false)
         return child
     }
 
@@ -35,7 +35,7 @@ import VaporTesting
             #expect(queue.contains("Phone the parent or carer"))
             #expect(queue.contains("/pupils/\(child)"))
             // Only the head of year's years are in their queue.
-            let items = try await store.actions(schoolID: try await store.requireSchool(mainSchool).id)
+            let items = try await store.procedure.actions(schoolID: try await store.requireSchool(mainSchool).id)
             for item in items where !["7", "8"].contains(item.pupil.yearGroup) {
                 #expect(!queue.contains("/pupils/\(item.pupil.upn)"))
             }
@@ -93,8 +93,8 @@ import VaporTesting
                 },
                 by: AuditActor("head@demo.example"), reason: "test: truancy")
         }
-        try await store.runProcedure(policy: .wrexham2025, asOf: testToday, dryRun: false)
-        let pending = try await store.actions(schoolID: school.id)
+        try await store.procedure.runProcedure(policy: .wrexham2025, asOf: testToday, dryRun: false)
+        let pending = try await store.procedure.actions(schoolID: school.id)
         return pupils.map { pupil in
             pending.first { $0.action == .attendanceMeeting && $0.pupil.upn == pupil.pupil.upn }!
         }
@@ -115,7 +115,9 @@ import VaporTesting
                 "/schools/\(mainSchool)/actions/\(meeting.id)/complete",
                 ["note": "Invitation sent", "meeting": "2026-12-02"])
             #expect(dated.status == .seeOther)
-            let closed = try await store.actions(schoolID: school.id, status: .done).first { $0.id == meeting.id }
+            let closed = try await store.procedure.actions(schoolID: school.id, status: .done).first {
+                $0.id == meeting.id
+            }
             #expect(closed?.statusNote == "meeting arranged for 2026-12-02. Invitation sent")
         }
     }
@@ -151,7 +153,9 @@ import VaporTesting
                 ])
             #expect(noContact.status == .ok)
             #expect(noContact.body.string.contains("This pupil has no contact to write to"))
-            let closed = try await store.actions(schoolID: school.id, status: .done).first { $0.id == unreachable.id }
+            let closed = try await store.procedure.actions(schoolID: school.id, status: .done).first {
+                $0.id == unreachable.id
+            }
             #expect(closed?.statusNote == "meeting arranged for 2026-12-03. Invitation by hand")
             #expect(try await store.letters.letters(of: unreachable.pupil.upn).isEmpty)
         }
@@ -198,7 +202,7 @@ import VaporTesting
             #expect(logged.status == .seeOther)
             let page = try await office.get("/schools/\(mainSchool)/office").body.string
             #expect(page.contains("Phone call, \(contact): Spoke to them (office@demo.example). Flu since Monday → I"))
-            let attempt = try await store.contactAttempts(schoolID: school.id, on: testToday)[0]
+            let attempt = try await store.procedure.contactAttempts(schoolID: school.id, on: testToday)[0]
             // The office proposes; only the head confirms an authorised code.
             let refused = try await office.post(
                 "/schools/\(mainSchool)/office/confirm/\(attempt.id)?date=\(testToday)", [:])
@@ -227,14 +231,14 @@ extension ActionsTests {
     func noAnswerIsAnAttemptNotACallMade(_ database: WebTestDatabase) async throws {
         try await withWebApp(on: database) { app, store in
             let child = try await prepare(store)
-            let items = try await store.actions(schoolID: try await store.requireSchool(mainSchool).id)
+            let items = try await store.procedure.actions(schoolID: try await store.requireSchool(mainSchool).id)
             let call = try #require(items.first { $0.action == .phoneCall && $0.pupil.upn == child })
             var hoy = try await Browser.signedIn(app, as: .headOfYear)
             try await hoy.get("/schools/\(mainSchool)/actions")
             let complete = "/schools/\(mainSchool)/actions/\(call.id)/complete"
             let first = try await hoy.post(complete, ["note": "Rang at 9:10, no answer", "outcome": "noAnswer"])
             #expect(first.status == .seeOther)
-            #expect(try await store.actions(school: mainSchool, upn: child).contains { $0.id == call.id })
+            #expect(try await store.procedure.actions(school: mainSchool, upn: child).contains { $0.id == call.id })
             let queue = try await hoy.get("/schools/\(mainSchool)/actions?action=phone_call&attempt=1").body.string
             #expect(queue.contains("Call attempt recorded (1 so far)"))
             #expect(queue.contains("Calls that reached nobody so far: 1"))
@@ -248,7 +252,9 @@ extension ActionsTests {
             let closed = try await hoy.post(complete, ["note": "Three tries on two numbers", "outcome": "unreached"])
             #expect(closed.status == .seeOther)
             let done = try #require(
-                try await store.actions(school: mainSchool, status: .done, upn: child).first { $0.id == call.id })
+                try await store.procedure.actions(school: mainSchool, status: .done, upn: child).first {
+                    $0.id == call.id
+                })
             #expect(done.statusNote == "call: unreached. 3 attempts. Three tries on two numbers")
             // Letter 3 (once the pupil has missed its 26 sessions) says the school tried three times, and never
             // that it spoke.

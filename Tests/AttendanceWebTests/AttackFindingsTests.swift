@@ -45,9 +45,9 @@ import VaporTesting
     // 1. A head of year's batch holds only their years, and closes nothing else.
     @Test func aHeadOfYearProducesOnlyTheirYearsLetters() async throws {
         try await withWebApp { app, store in
-            try await store.runProcedure(policy: .wrexham2025, asOf: testToday, dryRun: false)
+            try await store.procedure.runProcedure(policy: .wrexham2025, asOf: testToday, dryRun: false)
             let school = try await store.requireSchool(mainSchool)
-            let before = try await store.actions(schoolID: school.id)
+            let before = try await store.procedure.actions(schoolID: school.id)
             let outside = before.filter {
                 !["7", "8"].contains($0.pupil.yearGroup) && LetterKind(action: $0.action) != nil
             }
@@ -61,7 +61,7 @@ import VaporTesting
                 let year = try #require(try await store.pupil(letter.upn)).pupil.yearGroup
                 #expect(["7", "8"].contains(year), "a letter for year \(year)")
             }
-            let stillPending = Set(try await store.actions(schoolID: school.id).map(\.id))
+            let stillPending = Set(try await store.procedure.actions(schoolID: school.id).map(\.id))
             #expect(outside.allSatisfy { stillPending.contains($0.id) }, "an action outside years 7–8 was closed")
         }
     }
@@ -69,7 +69,7 @@ import VaporTesting
     // 2. A batch page shows only what the reader may open; its PDF only to someone who may open every letter.
     @Test func aBatchShowsAHeadOfYearOnlyTheirYearsAndItsPDFIsRefusedThem() async throws {
         try await withWebApp { app, store in
-            try await store.runProcedure(policy: .wrexham2025, asOf: testToday, dryRun: false)
+            try await store.procedure.runProcedure(policy: .wrexham2025, asOf: testToday, dryRun: false)
             var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
             try await office.get("/schools/\(mainSchool)/actions")
             let location = try await office.produceDueLetters()

@@ -50,8 +50,9 @@ import VaporTesting
     }
 
     static func flag(_ store: Store, _ pupil: Pupil) async throws -> QueuedAction? {
-        _ = try await store.runProcedure(policy: .wrexham2025, asOf: testToday, school: mainSchool, dryRun: false)
-        return try await store.actions(school: mainSchool, upn: pupil.upn).first { $0.action == .fpnEligible }
+        _ = try await store.procedure.runProcedure(
+            policy: .wrexham2025, asOf: testToday, school: mainSchool, dryRun: false)
+        return try await store.procedure.actions(school: mainSchool, upn: pupil.upn).first { $0.action == .fpnEligible }
     }
 
     /// 1. "Minimum of 10 unauthorised absences in the current term": 6 O and 5 G are 11 unauthorised sessions.

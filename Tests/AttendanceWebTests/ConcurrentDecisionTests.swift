@@ -162,7 +162,7 @@ import VaporTesting
     @Test(arguments: WebTestDatabase.available)
     func lettersProducedTwiceAtOnceAreKeptOnce(_ database: WebTestDatabase) async throws {
         try await withWebApp(on: database) { app, store in
-            try await store.runProcedure(policy: .wrexham2025, asOf: testToday, dryRun: false)
+            try await store.procedure.runProcedure(policy: .wrexham2025, asOf: testToday, dryRun: false)
             // The office and the head produce the day's letters at the same moment.
             var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
             try await office.get("/schools/\(mainSchool)/actions")
@@ -198,7 +198,7 @@ import VaporTesting
             // A penalty notice warning clicked four times: one letter, one case.
             let school = try await store.requireSchool(mainSchool)
             let flag = try #require(
-                try await store.actions(schoolID: school.id).first {
+                try await store.procedure.actions(schoolID: school.id).first {
                     $0.action == .fpnEligible && $0.status == .pending
                 })
             let warn = "/schools/\(mainSchool)/actions/\(flag.id)/penalty-warning"
@@ -223,7 +223,7 @@ import VaporTesting
                 try await Self.post(app, as: head, "/schools/\(mainSchool)/actions/run", [:])
             }
             #expect(runs.allSatisfy { $0 == .ok }, "\(runs)")
-            #expect(try await !store.actions(school: mainSchool).isEmpty)
+            #expect(try await !store.procedure.actions(school: mainSchool).isEmpty)
         }
     }
 }

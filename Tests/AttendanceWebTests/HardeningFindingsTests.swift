@@ -282,7 +282,7 @@ import VaporTesting
             #expect(json.status == .unprocessableEntity)
             #expect(try await store.leave.leaveRequests(of: child).isEmpty)
             let school = try await store.requireSchool(mainSchool)
-            #expect(try await store.contactAttempts(schoolID: school.id, on: testToday).isEmpty)
+            #expect(try await store.procedure.contactAttempts(schoolID: school.id, on: testToday).isEmpty)
         }
     }
 

@@ -17,21 +17,23 @@ import VaporTesting
     @Test(arguments: WebTestDatabase.available)
     func aBatchInANewSchoolYearMakesNothingFromLastYear(_ database: WebTestDatabase) async throws {
         try await withWebApp(on: database) { app, store in
-            try await store.runProcedure(policy: .wrexham2025, asOf: testToday, dryRun: false)
-            let pending = try await store.actions(school: mainSchool).filter { LetterKind(action: $0.action) != nil }
+            try await store.procedure.runProcedure(policy: .wrexham2025, asOf: testToday, dryRun: false)
+            let pending = try await store.procedure.actions(school: mainSchool).filter {
+                LetterKind(action: $0.action) != nil
+            }
             #expect(!pending.isEmpty)
             let nextYear = LocalDate(iso: "2027-09-06")!
             let batch = try await app.context.letters.produceDue(
                 school: mainSchool, today: nextYear, by: Self.office, signatory: "Swyddfa")
             #expect(batch.letterIDs.isEmpty && batch.needingDetails == 0 && batch.waiting == 0)
-            #expect(try await store.actions(school: mainSchool, year: nextYear.academicYear).isEmpty)
+            #expect(try await store.procedure.actions(school: mainSchool, year: nextYear.academicYear).isEmpty)
             // Last year's stay pending, for the new year's first run to close; this year's batch reads them.
-            let stillPending = try await store.actions(school: mainSchool).filter {
+            let stillPending = try await store.procedure.actions(school: mainSchool).filter {
                 LetterKind(action: $0.action) != nil
             }
             #expect(stillPending.map(\.id) == pending.map(\.id))
             #expect(
-                try await store.actions(school: mainSchool, year: testToday.academicYear).filter {
+                try await store.procedure.actions(school: mainSchool, year: testToday.academicYear).filter {
                     LetterKind(action: $0.action) != nil
                 }.map(\.id) == pending.map(\.id))
         }

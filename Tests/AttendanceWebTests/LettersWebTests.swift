@@ -9,7 +9,7 @@ import VaporTesting
 @Suite struct LettersWebTests {
     @Test func theOfficeProducesTodaysLettersFromTheQueueAndOpensTheKeptCopies() async throws {
         try await withWebApp { app, store in
-            try await store.runProcedure(policy: .wrexham2025, asOf: testToday, dryRun: false)
+            try await store.procedure.runProcedure(policy: .wrexham2025, asOf: testToday, dryRun: false)
             var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
             let queue = try await office.get("/schools/\(mainSchool)/actions").body.string
             #expect(queue.contains("Produce today&#39;s letters") || queue.contains("Produce today's letters"))

@@ -13,9 +13,9 @@ import VaporTesting
     /// Point 1: a penalty notice warning is the head teacher's decision, never a batch's.
     @Test func onlyTheHeadSendsAPenaltyNoticeWarningOrSaysNotNow() async throws {
         try await withWebApp { app, store in
-            try await store.runProcedure(policy: .wrexham2025, asOf: testToday, dryRun: false)
+            try await store.procedure.runProcedure(policy: .wrexham2025, asOf: testToday, dryRun: false)
             let school = try await store.requireSchool(mainSchool)
-            var flags = try await store.actions(schoolID: school.id).filter { $0.action == .fpnEligible }
+            var flags = try await store.procedure.actions(schoolID: school.id).filter { $0.action == .fpnEligible }
             try #require(!flags.isEmpty, "the demo has a penalty notice flag at the main school")
             if flags.count < 2 {
                 // A second flag, as an earlier run would have left it, for the head's "not now".
@@ -33,7 +33,7 @@ import VaporTesting
                         "2026-11-25T18:00:00.000Z"
                     ).run()
                 // The demo's own flag first: the warning quotes its real criteria (the second has none behind it).
-                flags = try await store.actions(schoolID: school.id).filter { $0.action == .fpnEligible }
+                flags = try await store.procedure.actions(schoolID: school.id).filter { $0.action == .fpnEligible }
                     .sorted { a, _ in a.pupil.upn != other.pupil.upn }
             }
             var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
@@ -45,7 +45,7 @@ import VaporTesting
             let batch = String(location.split(separator: "?")[0].split(separator: "/").last!)
             #expect(
                 try await store.letters.letters(batch: batch, school: mainSchool).allSatisfy { $0.kind != .fpnWarning })
-            let pending = Set(try await store.actions(schoolID: school.id).map(\.id))
+            let pending = Set(try await store.procedure.actions(schoolID: school.id).map(\.id))
             #expect(flags.allSatisfy { pending.contains($0.id) })
             // The office can neither close a flag nor send the warning, from the queue or the pupil's page.
             try await office.get("/schools/\(mainSchool)/actions")
@@ -87,7 +87,7 @@ import VaporTesting
             let notNow = try await head.post(
                 "/schools/\(mainSchool)/actions/\(flags[1].id)/dismiss", ["note": "family bereavement this term"])
             #expect(notNow.status == .seeOther)
-            let all = try await store.actions(schoolID: school.id, status: nil)
+            let all = try await store.procedure.actions(schoolID: school.id, status: nil)
             #expect(all.first { $0.id == flags[0].id }?.status == .done)
             let declined = try #require(all.first { $0.id == flags[1].id })
             #expect(declined.status == .dismissed && declined.statusNote == "not now: family bereavement this term")
@@ -113,10 +113,10 @@ import VaporTesting
                             pupilID: stored.id, schoolID: school.id, mark: Mark(upn: pupil.upn, session: $0, code: "O"))
                     }, by: AuditActor("head@demo.example"), reason: "no reason given: unauthorised")
             }
-            try await store.runProcedure(policy: .wrexham2025, asOf: testToday, dryRun: false)
+            try await store.procedure.runProcedure(policy: .wrexham2025, asOf: testToday, dryRun: false)
             var reports: [LAESTAB: [QueuedAction]] = [:]
             for school in try await store.schools() {
-                reports[school.school.laestab] = try await store.actions(schoolID: school.id)
+                reports[school.school.laestab] = try await store.procedure.actions(schoolID: school.id)
                     .filter { $0.action == .continuousAbsenceReport }
             }
             try #require(reports[mainSchool]?.isEmpty == false && reports[otherSchool]?.isEmpty == false)

@@ -143,7 +143,7 @@ import VaporTesting
                 }
             }
             // Letters to open: the office's batch from the queue, before anyone else works it.
-            try await store.runProcedure(policy: .wrexham2025, asOf: testToday, dryRun: false)
+            try await store.procedure.runProcedure(policy: .wrexham2025, asOf: testToday, dryRun: false)
             var desk = try await Browser.signedIn(app, as: .attendanceAdministrator)
             try await desk.get("/schools/\(mainSchool)/actions")
             let (officeJob, location) = try await desk.produceDueLettersAsJob()

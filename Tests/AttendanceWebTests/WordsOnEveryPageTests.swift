@@ -98,7 +98,7 @@ import VaporTesting
     @Test(arguments: Language.allCases)
     func everyPageSpeaksTheReadersLanguageInWords(language: Language) async throws {
         try await withWebApp { app, store in
-            try await store.runProcedure(policy: .wrexham2025, asOf: testToday, dryRun: false)
+            try await store.procedure.runProcedure(policy: .wrexham2025, asOf: testToday, dryRun: false)
             var desk = try await Browser.signedIn(app, as: .attendanceAdministrator)
             try await desk.get(SiteURL.school(.actions, mainSchool))
             let (job, batch) = try await desk.produceDueLettersAsJob()

@@ -22,7 +22,8 @@ extension RollRepository {
 
         // Long absence with no successful contact: each pupil's latest run, if it is still going.
         var latest: [UPN: ProcedureLine] = [:]
-        for line in try await store.runProcedure(policy: policy, asOf: today, school: only, dryRun: true).lines
+        for line in try await store.procedure.runProcedure(policy: policy, asOf: today, school: only, dryRun: true)
+            .lines
         where line.due.action == .continuousAbsenceReport {
             if let earlier = latest[line.upn], let was = earlier.due.sessions.first, let now = line.due.sessions.first,
                 was.date > now.date
@@ -46,7 +47,7 @@ extension RollRepository {
             }
             let pupil = try await store.requirePupil(upn)
             let school = try await store.requireSchool(line.school)
-            let reached = try await store.contactAttempts(
+            let reached = try await store.procedure.contactAttempts(
                 of: pupil.id, school: school.id, in: DateRange(start: first, notBefore: today)
             )
             .contains { $0.outcome == .reached }

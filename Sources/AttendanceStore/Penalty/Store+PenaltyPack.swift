@@ -88,14 +88,14 @@ extension PenaltyRepository {
                 on: String(Timestamp.text(letter.producedAt).prefix(10)), kind: .letter, what: letter.kind.rawValue,
                 outcome: letter.channel, by: letter.producedBy, note: letter.recipientNames.joined(separator: ", "))
         }
-        steps += try await store.actions(schoolID: schoolID, status: nil, upn: stored.pupil.upn).filter {
+        steps += try await store.procedure.actions(schoolID: schoolID, status: nil, upn: stored.pupil.upn).filter {
             range.contains($0.dueOn)
         }.map { item in
             TimelineStep(
                 on: item.dueOn.iso, kind: .action, what: item.action.rawValue, outcome: item.status.rawValue,
                 by: item.statusChangedBy, note: item.statusNote)
         }
-        steps += try await store.contactAttempts(of: stored.id, school: schoolID, in: range).map { attempt in
+        steps += try await store.procedure.contactAttempts(of: stored.id, school: schoolID, in: range).map { attempt in
             TimelineStep(
                 on: attempt.date.iso, kind: .contact, what: attempt.method.rawValue, outcome: attempt.outcome.rawValue,
                 by: attempt.recordedBy,

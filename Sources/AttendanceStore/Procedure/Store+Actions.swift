@@ -17,7 +17,7 @@ public struct QueuedAction: Sendable, Hashable {
     public let statusNote: String?
 }
 
-extension Store {
+extension ProcedureRepository {
     /// Actions at a school, newest first: the pending queue, or (with `status` nil) every one; with `year`, only
     /// that school year's (an earlier year's pending action never makes a letter or stands in a queue).
     func actions(
@@ -33,20 +33,20 @@ extension Store {
         if let upn { query = query + " AND p.upn = \(bind: upn.value)" }
         if let year { query = query + " AND a.academic_year = \(bind: year.startYear)" }
         query = query + " ORDER BY a.due_on DESC, a.id DESC"
-        return try await sql.raw(query).all().compactMap { row in
+        return try await store.sql.raw(query).all().compactMap { row in
             guard let action = ProcedureAction(rawValue: try row.decode(column: "action", as: String.self)),
                 let status = RecordedAction.Status(rawValue: try row.decode(column: "status", as: String.self)),
                 let dueOn = LocalDate(iso: try row.decode(column: "due_on", as: String.self))
             else { return nil }
             let sessions = try row.decode(column: "sessions", as: String.self)
             return QueuedAction(
-                id: try row.decode(column: "id", as: Int.self), pupil: try Self.pupil(from: row), action: action,
+                id: try row.decode(column: "id", as: Int.self), pupil: try Store.pupil(from: row), action: action,
                 basis: try row.decode(column: "basis", as: String.self),
                 count: try row.decode(column: "count", as: Int.self),
                 sessions: sessions.isEmpty ? [] : sessions.split(separator: ",").map(String.init), dueOn: dueOn,
                 status: status, statusChangedBy: try row.decode(column: "status_changed_by", as: String?.self),
                 statusChangedAt: try row.decode(column: "status_changed_at", as: String?.self).map(
-                    Self.date(fromTimestamp:)),
+                    Store.date(fromTimestamp:)),
                 statusNote: try row.decode(column: "status_note", as: String?.self))
         }
     }
@@ -60,7 +60,7 @@ extension Store {
             throw StoreError.cannotCloseAs(status)
         }
         guard
-            let row = try await sql.raw(
+            let row = try await store.sql.raw(
                 """
                 SELECT a.key, a.status, a.pupil_id, p.upn FROM procedure_actions a JOIN pupils p ON p.id = a.pupil_id
                 WHERE a.id = \(bind: id) AND a.school_id = \(bind: schoolID)
@@ -70,15 +70,15 @@ extension Store {
         guard try row.decode(column: "status", as: String.self) == RecordedAction.Status.pending.rawValue else {
             throw StoreError.notPending
         }
-        let school = try await schools().first { $0.id == schoolID }?.school.laestab
+        let school = try await store.schools().first { $0.id == schoolID }?.school.laestab
         let key = try row.decode(column: "key", as: String.self)
         let upn = try? UPN(try row.decode(column: "upn", as: String.self))
-        try await transaction { db in
+        try await store.transaction { db in
             try await db.update("procedure_actions").set("status", to: status.rawValue)
                 .set("status_changed_by", to: actor.name).set("status_changed_at", to: Timestamp.text(now))
                 .set("status_note", to: note).where("id", .equal, id)
                 .where("status", .equal, RecordedAction.Status.pending.rawValue).changeStanding()
-            try await Self.audit(
+            try await Store.audit(
                 [
                     AuditEvent(
                         at: now, actor: actor, action: "procedure.\(status.rawValue)", school: school, upn: upn,

@@ -25,16 +25,16 @@ public struct ContactAttempt: Sendable, Hashable {
     public let confirmedBy: String?
 }
 
-extension Store {
+extension ProcedureRepository {
     func logContactAttempt(
         upn: UPN, schoolID: Int, date: LocalDate, method: ContactAttempt.Method, contactName: String,
         outcome: ContactAttempt.Outcome, notes: String?, proposedCode: String?, by actor: AuditActor,
         at now: Date = Date()
     ) async throws {
-        let pupil = try await requirePupil(upn)
-        if let proposedCode, codes[proposedCode] == nil { throw StoreError.unknownCode(proposedCode) }
-        let school = try await schools().first { $0.id == schoolID }?.school.laestab
-        try await transaction { db in
+        let pupil = try await store.requirePupil(upn)
+        if let proposedCode, store.codes[proposedCode] == nil { throw StoreError.unknownCode(proposedCode) }
+        let school = try await store.schools().first { $0.id == schoolID }?.school.laestab
+        try await store.transaction { db in
             try await db.insert(into: "contact_attempts")
                 .columns(
                     "pupil_id", "school_id", "date", "method", "contact_name", "outcome", "notes", "proposed_code",
@@ -44,7 +44,7 @@ extension Store {
                     pupil.id, schoolID, date.iso, method.rawValue, contactName, outcome.rawValue, notes, proposedCode,
                     actor.name, Timestamp.text(now)
                 ).run()
-            try await Self.audit(
+            try await Store.audit(
                 [
                     AuditEvent(
                         at: now, actor: actor, action: "contact.attempt", school: school, upn: upn, subject: date.iso,
@@ -68,7 +68,7 @@ extension Store {
     }
 
     private func contactAttempts(where condition: SQLQueryString) async throws -> [ContactAttempt] {
-        let rows = try await sql.raw(
+        let rows = try await store.sql.raw(
             "SELECT c.*, p.upn FROM contact_attempts c JOIN pupils p ON p.id = c.pupil_id WHERE " + condition
                 + " ORDER BY c.date, c.id"
         ).all()
@@ -92,7 +92,7 @@ extension Store {
     /// names who took the reason and who confirmed it.
     func confirmProposal(attemptID: Int, schoolID: Int, by actor: AuditActor, at now: Date = Date()) async throws {
         guard
-            let row = try await sql.raw(
+            let row = try await store.sql.raw(
                 """
                 SELECT c.*, p.upn FROM contact_attempts c JOIN pupils p ON p.id = c.pupil_id
                 WHERE c.id = \(bind: attemptID) AND c.school_id = \(bind: schoolID)
@@ -104,20 +104,20 @@ extension Store {
         else { throw StoreError.notFound("a proposal waiting for confirmation") }
         let upn = try UPN(try row.decode(column: "upn", as: String.self))
         let pupilID = try row.decode(column: "pupil_id", as: Int.self)
-        guard let laestab = try await schools().first(where: { $0.id == schoolID })?.school.laestab else {
+        guard let laestab = try await store.schools().first(where: { $0.id == schoolID })?.school.laestab else {
             throw StoreError.notFound("school")
         }
         // After Letter 3, illness or an appointment is authorised only with the medical evidence recorded.
-        if let proposed = codes[code],
+        if let proposed = store.codes[code],
             MedicalEvidenceRule.needsEvidence(
                 proposed, on: date,
-                letter3Sent: try await medical.letter3Sent(upn: upn, school: laestab, year: date.academicYear),
-                evidence: try await medical.medicalEvidence(of: upn).map(\.days))
+                letter3Sent: try await store.medical.letter3Sent(upn: upn, school: laestab, year: date.academicYear),
+                evidence: try await store.medical.medicalEvidence(of: upn).map(\.days))
         {
             throw StoreError.evidenceRequired
         }
-        let noReason = codes.noReasonYet.code
-        let marks = try await self.marks(of: upn, in: DateRange(day: date)).filter { $0.mark.code == noReason }
+        let noReason = store.codes.noReasonYet.code
+        let marks = try await store.marks(of: upn, in: DateRange(day: date)).filter { $0.mark.code == noReason }
         let notes = try row.decode(column: "notes", as: String?.self) ?? ""
         let reason =
             "reason from parent (\(try row.decode(column: "recorded_by", as: String.self))): \(notes); confirmed by \(actor.name)"
@@ -127,11 +127,11 @@ extension Store {
                 expected: .code(noReason))
         }
         // The confirmation and its marks in one transaction, the confirmation first: two clicks confirm once.
-        try await transaction { db in
+        try await store.transaction { db in
             try await db.update("contact_attempts").set("confirmed_by", to: actor.name)
                 .set("confirmed_at", to: Timestamp.text(now))
                 .where("id", .equal, attemptID).where("confirmed_by", .is, SQLLiteral.null).changeStanding()
-            _ = try await self.writeMarks(
+            _ = try await store.writeMarks(
                 entries, by: actor, reason: reason, at: now, laestabs: [schoolID: laestab], on: db)
         }
     }

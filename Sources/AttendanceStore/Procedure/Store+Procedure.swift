@@ -20,7 +20,7 @@ public struct ProcedureRunResult: Sendable, Hashable {
     public var convertedToO = 0
 }
 
-extension Store {
+extension ProcedureRepository {
     /// The reason written on each N turned into O by the procedure, with the policy's number of days.
     public static func noReasonConversion(_ policy: Policy) -> String {
         AmendmentReason.noReasonReceived(schoolDays: policy.noReasonSchoolDays).stored
@@ -39,16 +39,16 @@ extension Store {
         policy: Policy, asOf: LocalDate, school only: LAESTAB? = nil, dryRun: Bool, schoolDaysOnly: Bool = false,
         at now: Date = Date()
     ) async throws -> ProcedureRunResult {
-        let engine = ProcedureEngine(policy: policy, codes: codes)
+        let engine = ProcedureEngine(policy: policy, codes: store.codes)
         let year = asOf.academicYear
         var result = ProcedureRunResult()
-        let allSchools = try await schools()
+        let allSchools = try await store.schools()
         let laestabs = Dictionary(uniqueKeysWithValues: allSchools.map { ($0.id, $0.school.laestab) })
         let running = allSchools.filter { only == nil || $0.school.laestab == only }
         var inputs = try await procedureInputs(school: only == nil ? nil : running.first?.id, asOf: asOf)
         let severalRolls = inputs.onSeveralRolls
         for school in running {
-            let calendar = try await calendar(for: school.school)
+            let calendar = try await store.calendar(for: school.school)
             if schoolDaysOnly && !calendar.isSchoolDay(asOf) { continue }
             if !dryRun {
                 try await closeEarlierYears(schoolID: school.id, school: school.school.laestab, year: year, at: now)
@@ -118,13 +118,13 @@ extension Store {
                                 Timestamp.text(now),
                             ]))
                     if due.action == .nToO, let session = due.sessions.first,
-                        let o = codes.code(meaning: .otherUnauthorised)
+                        let o = store.codes.code(meaning: .otherUnauthorised)
                     {
                         conversions.append(
                             MarkEntry(
                                 pupilID: entry.id, schoolID: school.id,
                                 mark: Mark(upn: entry.upn, session: session, code: o.code),
-                                expected: .code(codes.noReasonYet.code)))
+                                expected: .code(store.codes.noReasonYet.code)))
                     }
                 }
                 withdrawals += outcome.withdraw.map { (entry.id, entry.upn, $0) }
@@ -144,7 +144,7 @@ extension Store {
                 // only by a correction of one of them.
                 let about = item.action.action.isAboutItsSessions ? original.map { Set($0.due.sessions) } : nil
                 guard
-                    let cause = try await amendments(of: item.upn).last(where: { amendment in
+                    let cause = try await store.amendments(of: item.upn).last(where: { amendment in
                         amendment.changedBy != AuditActor.system.name
                             && (since.map { amendment.changedAt >= $0 } ?? true)
                             && (about?.contains(amendment.session) ?? true)
@@ -175,9 +175,9 @@ extension Store {
                     "\($0.pupilID) \($0.action.key)"
                 })
             let conversionsToWrite = conversions
-            let converted = try await transaction { db -> Int in
+            let converted = try await store.transaction { db -> Int in
                 // N to O first, in the same transaction as the actions that record it.
-                let written = try await self.writeMarks(
+                let written = try await store.writeMarks(
                     conversionsToWrite, by: .system, reason: Self.noReasonConversion(policy), at: now,
                     laestabs: laestabs,
                     on: db)
@@ -218,7 +218,7 @@ extension Store {
                         )
                         .where("pupil_id", .equal, item.pupilID).where("key", .equal, item.action.key).run()
                 }
-                try await Self.audit(
+                try await Store.audit(
                     rows.map { row in
                         AuditEvent(
                             at: now, actor: .system, action: "procedure.recorded", school: laestab,
@@ -244,18 +244,18 @@ extension Store {
     /// Closes a school's actions still pending from earlier school years: each action is once per pupil per
     /// school year, so last year's are neither due nor withdrawn now; they end with the year.
     func closeEarlierYears(schoolID: Int, school: LAESTAB, year: AcademicYear, at now: Date) async throws {
-        let rows = try await sql.select().columns("id", "key").from("procedure_actions")
+        let rows = try await store.sql.select().columns("id", "key").from("procedure_actions")
             .where("school_id", .equal, schoolID).where("status", .equal, RecordedAction.Status.pending.rawValue)
             .where("academic_year", .lessThan, year.startYear).all()
         guard !rows.isEmpty else { return }
         let keys = try rows.map { try $0.decode(column: "key", as: String.self) }
-        try await transaction { db in
+        try await store.transaction { db in
             try await db.update("procedure_actions").set("status", to: RecordedAction.Status.yearEnded.rawValue)
                 .set("status_changed_by", to: AuditActor.system.name).set("status_changed_at", to: Timestamp.text(now))
                 .set("status_note", to: ActionNote.yearEnded.stored)
                 .where("school_id", .equal, schoolID).where("status", .equal, RecordedAction.Status.pending.rawValue)
                 .where("academic_year", .lessThan, year.startYear).run()
-            try await Self.audit(
+            try await Store.audit(
                 keys.map {
                     AuditEvent(
                         at: now, actor: .system, action: "procedure.year_ended", school: school, subject: $0,
@@ -278,7 +278,7 @@ extension Store {
     func procedureActions(where condition: SQLQueryString) async throws -> [Int: [StoredAction]] {
         var result: [Int: [StoredAction]] = [:]
         do {
-            let rows = try await reader.raw(
+            let rows = try await store.reader.raw(
                 """
                 SELECT pupil_id, "key", action, status, status_changed_at, recorded_at, basis, "count", sessions
                 FROM procedure_actions WHERE
@@ -299,7 +299,7 @@ extension Store {
                             key: try row.decode(column: "key", as: String.self), action: action, status: status),
                         statusDate: changed,
                         recordedAt: try row.decode(column: "recorded_at", as: String?.self).map(
-                            Self.date(fromTimestamp:)),
+                            Store.date(fromTimestamp:)),
                         due: DueAction(
                             action: action, basis: try row.decode(column: "basis", as: String.self),
                             count: try row.decode(column: "count", as: Int.self),

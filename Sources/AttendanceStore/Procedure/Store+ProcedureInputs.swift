@@ -11,7 +11,7 @@ struct ProcedureInputs {
     /// This school year's marks, by pupil id.
     var marks: [Int: YearMarks] = [:]
     /// This school year's recorded actions, by pupil id.
-    var recorded: [Int: [Store.StoredAction]] = [:]
+    var recorded: [Int: [ProcedureRepository.StoredAction]] = [:]
     /// Days on which each school reached a parent or recorded a reason, by school id, then pupil id.
     var contacted: [Int: [Int: Set<LocalDate>]] = [:]
     /// Days the Education Lead declined a school's penalty notice request, by school id, then pupil id.
@@ -32,7 +32,7 @@ struct ProcedureInputs {
     }
 }
 
-extension Store {
+extension ProcedureRepository {
     /// The inputs of a run on `asOf` for one school (by id) or every school (nil).
     func procedureInputs(school: Int?, asOf: LocalDate) async throws -> ProcedureInputs {
         let year = asOf.academicYear
@@ -52,7 +52,7 @@ extension Store {
         inputs.marks = try await yearStrings
         inputs.recorded = try await procedureActions(where: "academic_year = \(bind: year.startYear)" + pupils)
         let ofSchool: SQLQueryString = school.map { " AND school_id = \(bind: $0)" } ?? ""
-        for row in try await reader.raw(
+        for row in try await store.reader.raw(
             """
             SELECT school_id, pupil_id, date FROM contact_attempts
             WHERE date >= \(bind: year.firstDay.iso) AND date <= \(bind: asOf.iso)
@@ -65,7 +65,7 @@ extension Store {
             ].insert(date)
         }
         let caseAtSchool: SQLQueryString = school.map { " AND c.school_id = \(bind: $0)" } ?? ""
-        for row in try await reader.raw(
+        for row in try await store.reader.raw(
             """
             SELECT c.school_id, c.pupil_id, e.at FROM penalty_events e JOIN penalty_cases c ON c.id = e.case_id
             WHERE e.step = \(bind: PenaltyStep.decline.rawValue)
@@ -76,7 +76,7 @@ extension Store {
                 try row.decode(column: "pupil_id", as: Int.self), default: []
             ].append(day)
         }
-        inputs.penaltyEvidence = try await penalties.penaltyEvidence(year: year, asOf: asOf, pupils: pupils)
+        inputs.penaltyEvidence = try await store.penalties.penaltyEvidence(year: year, asOf: asOf, pupils: pupils)
         return inputs
     }
 
@@ -90,8 +90,8 @@ extension Store {
             FROM enrolments e JOIN pupils p ON p.id = e.pupil_id
             WHERE e.on_roll_from <= \(bind: asOf.iso) AND (e.on_roll_to IS NULL OR e.on_roll_to >= \(bind: asOf.iso))
             """ + atSchool
-        guard !location.isPostgres else {
-            return try await reader.raw(
+        guard !store.location.isPostgres else {
+            return try await store.reader.raw(
                 "SELECT e.school_id, p.id, p.upn, p.date_of_birth " + onRoll + " ORDER BY e.school_id, p.upn"
             ).all().map { row in
                 (
@@ -103,7 +103,7 @@ extension Store {
         }
         // A UPN is letters and digits, a date ISO: neither holds a space or a comma.
         guard
-            let text = try await reader.raw(
+            let text = try await store.reader.raw(
                 "SELECT group_concat(e.school_id || ' ' || p.id || ' ' || p.upn || ' ' || p.date_of_birth, ',') AS roll "
                     + onRoll
             ).first()?.decode(column: "roll", as: String?.self)
@@ -131,13 +131,14 @@ extension Store {
     {
         let thisYear: SQLQueryString = "academic_year = \(bind: year.startYear)"
         guard wholeAuthority,
-            let bounds = try await reader.raw(
+            let bounds = try await store.reader.raw(
                 "SELECT min(pupil_id) AS low, max(pupil_id) AS high FROM pupil_year_marks WHERE " + thisYear
             ).first(),
             let low = try bounds.decode(column: "low", as: Int?.self),
             let high = try bounds.decode(column: "high", as: Int?.self)
         else {
-            return Dictionary(try await yearMarkRows(where: thisYear + pupils).map { ($0.pupil, $0.marks) }) { a, _ in a
+            return Dictionary(try await store.yearMarkRows(where: thisYear + pupils).map { ($0.pupil, $0.marks) }) {
+                a, _ in a
             }
         }
         let ranges = stride(from: low, through: high, by: 4096).map { ($0, min($0 + 4096, high + 1)) }
@@ -146,7 +147,7 @@ extension Store {
             try await withThrowingTaskGroup(of: [(pupil: Int, marks: YearMarks)].self) { group in
                 for (from, to) in pair {
                     group.addTask {
-                        try await self.yearMarkRows(
+                        try await store.yearMarkRows(
                             where: thisYear + " AND pupil_id >= \(bind: from) AND pupil_id < \(bind: to)")
                     }
                 }
@@ -165,7 +166,7 @@ extension Store {
                 inputs.marks[id] = nil
                 inputs.recorded[id] = nil
             }
-            for (pupil, marks) in try await yearMarkRows(where: condition) { inputs.marks[pupil] = marks }
+            for (pupil, marks) in try await store.yearMarkRows(where: condition) { inputs.marks[pupil] = marks }
             inputs.recorded.merge(try await procedureActions(where: condition)) { _, new in new }
         }
     }

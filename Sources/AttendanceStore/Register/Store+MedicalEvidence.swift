@@ -64,7 +64,7 @@ extension MedicalRepository {
     /// When Letter 3 was carried out for the pupil at the school this school year, if it was.
     public func letter3Sent(upn: UPN, school laestab: LAESTAB, year: AcademicYear) async throws -> LocalDate? {
         guard let school = try await store.school(laestab) else { return nil }
-        return try await store.actions(schoolID: school.id, status: .done, upn: upn)
+        return try await store.procedure.actions(schoolID: school.id, status: .done, upn: upn)
             .filter { $0.action == .letter3 && $0.dueOn.academicYear == year }
             .compactMap { $0.statusChangedAt.flatMap { LocalDate(iso: Timestamp.text($0).prefix(10)) } }.min()
     }

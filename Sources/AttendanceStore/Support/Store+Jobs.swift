@@ -27,13 +27,13 @@ public struct Job: Sendable, Hashable {
     public static let silenceMeansStopped: TimeInterval = 120
 }
 
-extension Store {
+extension JobRepository {
     /// Records the start of a job at a school.
     public func startJob(_ kind: String, school laestab: LAESTAB, by actor: AuditActor, at now: Date = Date())
         async throws -> Int
     {
-        let school = try await requireSchool(laestab)
-        let row = try await sql.insert(into: "jobs")
+        let school = try await store.requireSchool(laestab)
+        let row = try await store.sql.insert(into: "jobs")
             .columns("school_id", "kind", "status", "done", "total", "started_by", "started_at", "alive_at")
             .values(
                 school.id, kind, Job.Status.running.rawValue, 0, 0, actor.name, Timestamp.text(now), Timestamp.text(now)
@@ -45,20 +45,20 @@ extension Store {
 
     /// How far a running job has got.
     public func recordProgress(job id: Int, done: Int, total: Int, at now: Date = Date()) async throws {
-        try await sql.update("jobs").set("done", to: done).set("total", to: total)
+        try await store.sql.update("jobs").set("done", to: done).set("total", to: total)
             .set("alive_at", to: Timestamp.text(now))
             .where("id", .equal, id).where("status", .equal, Job.Status.running.rawValue).run()
     }
 
     /// A running job is still alive (between steps of its progress).
     public func recordAlive(job id: Int, at now: Date = Date()) async throws {
-        try await sql.update("jobs").set("alive_at", to: Timestamp.text(now))
+        try await store.sql.update("jobs").set("alive_at", to: Timestamp.text(now))
             .where("id", .equal, id).where("status", .equal, Job.Status.running.rawValue).run()
     }
 
     /// A job's end: what it made, or why it could not.
     public func finishJob(_ id: Int, result: String?, problem: String?, at now: Date = Date()) async throws {
-        try await sql.update("jobs")
+        try await store.sql.update("jobs")
             .set("status", to: (problem == nil ? Job.Status.done : .failed).rawValue)
             .set("result", to: result).set("problem", to: problem).set("finished_at", to: Timestamp.text(now))
             .where("id", .equal, id).run()
@@ -68,7 +68,7 @@ extension Store {
     /// running (alive within `Job.silenceMeansStopped`) is left alone.
     public func interruptStoppedJobs(at now: Date = Date()) async throws {
         let silentSince = Timestamp.text(now.addingTimeInterval(-Job.silenceMeansStopped))
-        try await sql.update("jobs").set("status", to: Job.Status.interrupted.rawValue)
+        try await store.sql.update("jobs").set("status", to: Job.Status.interrupted.rawValue)
             .set("finished_at", to: Timestamp.text(now))
             .where("status", .equal, Job.Status.running.rawValue)
             .where { $0.where("alive_at", .is, SQLLiteral.null).orWhere("alive_at", .lessThan, silentSince) }
@@ -79,7 +79,7 @@ extension Store {
     /// whether or not a server has restarted since.
     public func job(_ id: Int, school laestab: LAESTAB, at now: Date = Date()) async throws -> Job? {
         guard
-            let row = try await sql.raw(
+            let row = try await store.sql.raw(
                 """
                 SELECT j.*, s.laestab FROM jobs j JOIN schools s ON s.id = j.school_id
                 WHERE j.id = \(bind: id) AND s.laestab = \(bind: laestab.description)

@@ -24,7 +24,7 @@ enum BenchQueries {
         let scale = authority.pupils
         var due = 0
         let procedure = try await best {
-            due = try await store.runProcedure(policy: .wrexham2025, asOf: asOf, dryRun: true).lines.count
+            due = try await store.procedure.runProcedure(policy: .wrexham2025, asOf: asOf, dryRun: true).lines.count
         }
         report.add(
             "procedure run, whole authority (dry run)", procedure, "ms",

@@ -24,7 +24,7 @@ enum LettersController {
         guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
         let principal = try request.signedIn
         let context = request.context
-        let id = try await context.store.startJob(JobPage.dueLetters, school: laestab, by: request.actor)
+        let id = try await context.store.jobs.startJob(JobPage.dueLetters, school: laestab, by: request.actor)
         let years = ActionsController.limitedYears(principal, laestab)
         let actor = request.actor
         let signatory = principal.user.displayName
@@ -42,7 +42,7 @@ enum LettersController {
     /// How far the day's letters have got; once made, the batch.
     @Sendable static func job(_ request: Request) async throws -> Response {
         guard case .school(let laestab) = request.target, let id = request.parameters.get("id", as: Int.self),
-            let job = try await request.context.store.job(id, school: laestab), job.kind == JobPage.dueLetters
+            let job = try await request.context.store.jobs.job(id, school: laestab), job.kind == JobPage.dueLetters
         else { throw Abort(.notFound) }
         if job.status == .done, let batch = job.result.flatMap(JobPage.batch(from:)) {
             return Page.redirect(

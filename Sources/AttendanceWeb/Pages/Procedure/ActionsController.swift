@@ -45,7 +45,7 @@ enum ActionsController {
         let filters = ActionsPage.Filters(
             action: request.query[String.self, at: "action"] ?? "", year: request.query[String.self, at: "year"] ?? "",
             group: request.query[String.self, at: "group"] ?? "", band: request.query[String.self, at: "band"] ?? "")
-        let all = try await store.actions(school: laestab, year: request.context.today.academicYear).filter {
+        let all = try await store.procedure.actions(school: laestab, year: request.context.today.academicYear).filter {
             years?.contains($0.pupil.yearGroup) ?? true
         }
         let shown = all.filter { filters.admits($0, band: bands[$0.pupil.upn]) }
@@ -59,7 +59,7 @@ enum ActionsController {
         // For each call shown: the attempts since it fell due that reached nobody.
         var attempts: [Int: Int] = [:]
         for item in shown where item.action == .phoneCall {
-            attempts[item.id] = try await store.unansweredCalls(
+            attempts[item.id] = try await store.procedure.unansweredCalls(
                 item.pupil.upn, school: laestab, in: DateRange(start: item.dueOn, notBefore: request.context.today))
         }
         let powers = ActionsPage.Powers(
@@ -99,8 +99,10 @@ enum ActionsController {
                 request, notice: nil, error: request.text("actions.needNote"), status: .unprocessableEntity)
         }
         guard
-            let item = try await store.actions(school: school.school.laestab, year: request.context.today.academicYear)
-                .first(where: { $0.id == id })
+            let item = try await store.procedure.actions(
+                school: school.school.laestab, year: request.context.today.academicYear
+            )
+            .first(where: { $0.id == id })
         else {
             throw Abort(.notFound)
         }
@@ -129,15 +131,15 @@ enum ActionsController {
             let since = DateRange(start: item.dueOn, notBefore: today)
             if let attempt = ActionsPage.attemptOutcomes[outcome] {
                 let contact = try await store.contacts(of: item.pupil.upn).first?.name ?? ""
-                try await store.logContactAttempt(
+                try await store.procedure.logContactAttempt(
                     upn: item.pupil.upn, school: laestab, date: today, method: .call, contactName: contact,
                     outcome: attempt, notes: note, proposedCode: nil, by: request.actor)
-                let made = try await store.unansweredCalls(item.pupil.upn, school: laestab, in: since)
+                let made = try await store.procedure.unansweredCalls(item.pupil.upn, school: laestab, in: since)
                 return Page.redirect(
                     SiteURL.school(.actions, laestab, query: ["attempt": String(made)]) + "#action-\(id)")
             }
             if outcome == ActionsPage.unreached {
-                let made = try await store.unansweredCalls(item.pupil.upn, school: laestab, in: since)
+                let made = try await store.procedure.unansweredCalls(item.pupil.upn, school: laestab, in: since)
                 let needed = request.context.policy.casework.phoneCallAttempts
                 guard made >= needed else {
                     return try await render(
@@ -180,7 +182,8 @@ enum ActionsController {
             return try await render(
                 request, notice: nil, error: request.text("actions.noteTooLong"), status: .unprocessableEntity)
         }
-        try await store.closeAction(id: id, school: school.school.laestab, as: status, note: note, by: request.actor)
+        try await store.procedure.closeAction(
+            id: id, school: school.school.laestab, as: status, note: note, by: request.actor)
         // With a time and a place the invitation letter is produced now, in each parent's language.
         if let invitation, invitation.count == 3 {
             do {
@@ -208,7 +211,7 @@ enum ActionsController {
         let principal = try request.signedIn
         let school = try await request.context.store.requireSchool(laestab)
         guard
-            let item = try await request.context.store.actions(
+            let item = try await request.context.store.procedure.actions(
                 school: school.school.laestab, year: request.context.today.academicYear
             ).first(where: {
                 $0.id == id
@@ -264,7 +267,7 @@ enum ActionsController {
 
     @Sendable static func run(_ request: Request) async throws -> Response {
         guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
-        let result = try await request.context.store.runProcedure(
+        let result = try await request.context.store.procedure.runProcedure(
             policy: request.context.policy, asOf: request.context.today, school: laestab, dryRun: false)
         return try await render(
             request,

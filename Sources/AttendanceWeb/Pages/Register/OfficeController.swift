@@ -48,7 +48,7 @@ enum OfficeController {
         }
         var absent: [OfficeDayPage.Absent] = []
         let reported = try await store.leave.absenceReports(school: laestab, on: date)
-        let attempts = try await store.contactAttempts(school: school.school.laestab, on: date)
+        let attempts = try await store.procedure.contactAttempts(school: school.school.laestab, on: date)
         let language = request.language
         let reasonCodes = store.codes.codes.filter { $0.category == .authorised || $0.category == .unauthorised }
             .filter { !$0.means(.noReasonYet) && !$0.means(.lateAfterClose) }
@@ -183,7 +183,7 @@ enum OfficeController {
         if let code = form.code, store.codes[code] == nil {
             throw WebError.badField("code", .unknownCode(code))
         }
-        try await store.logContactAttempt(
+        try await store.procedure.logContactAttempt(
             upn: form.upn, school: school.school.laestab, date: date, method: form.method, contactName: form.contact,
             outcome: form.outcome, notes: form.notes, proposedCode: form.code, by: request.actor)
         return Page.redirect(SiteURL.school(.office, laestab, query: ["date": date.iso, "logged": "1"]))
@@ -200,7 +200,7 @@ enum OfficeController {
         let store = request.context.store
         let school = try await store.requireSchool(laestab)
         do {
-            try await store.confirmProposal(attemptID: id, school: school.school.laestab, by: request.actor)
+            try await store.procedure.confirmProposal(attemptID: id, school: school.school.laestab, by: request.actor)
         } catch StoreError.notFound {
             throw Abort(.notFound)
         } catch StoreError.evidenceRequired {

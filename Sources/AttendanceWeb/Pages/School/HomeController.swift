@@ -99,7 +99,7 @@ enum HomeController {
         let year = request.context.today.academicYear
         var rows: [(dueOn: LocalDate, row: HomePage.ContinuousRow)] = []
         for school in try await store.schools() where lead || allocated.contains(school.school.laestab) {
-            for item in try await store.actions(school: school.school.laestab, status: nil)
+            for item in try await store.procedure.actions(school: school.school.laestab, status: nil)
             where item.action == .continuousAbsenceReport && item.dueOn.academicYear == year
                 && item.status != .withdrawn
             {

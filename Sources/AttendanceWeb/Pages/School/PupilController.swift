@@ -53,7 +53,7 @@ enum PupilController {
         if view == .full || former != nil {
             var actions: [QueuedAction] = []
             for enrolment in stored.enrolments where former == nil || former?.school == enrolment.school {
-                actions += try await store.actions(school: enrolment.school, status: nil, upn: placement.upn)
+                actions += try await store.procedure.actions(school: enrolment.school, status: nil, upn: placement.upn)
             }
             staff = .make(
                 corrections: try await store.amendments(of: placement.upn).filter { range.contains($0.session.date) },

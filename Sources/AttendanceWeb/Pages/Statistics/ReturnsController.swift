@@ -57,7 +57,7 @@ enum ReturnsController {
     /// compulsory school age when it began.
     static func continuousAbsence(_ request: Request) async throws -> [[String]] {
         let store = request.context.store
-        let run = try await store.runProcedure(
+        let run = try await store.procedure.runProcedure(
             policy: request.context.policy, asOf: request.context.today, dryRun: true)
         let lines = run.lines.filter { $0.due.action == .continuousAbsenceReport }
         let pupils = try await store.pupils(lines.map(\.upn))
