@@ -229,7 +229,7 @@ public struct LetterService: Sendable {
         var preHoliday = due
         if kind == .preHoliday && !due {
             preHoliday = Patterns.find(
-                marks: try await store.yearMarks(of: upn, year: today.academicYear),
+                marks: try await store.registers.yearMarks(of: upn, year: today.academicYear),
                 calendar: try await store.calendar(for: school.school), asOf: today, codes: store.codes,
                 policy: policy
             ).contains { $0.kind == .beforeHolidays }
@@ -274,7 +274,7 @@ public struct LetterService: Sendable {
         _ upn: UPN, school: School, today: LocalDate, signatory: String, details: [String: String] = [:]
     ) async throws -> LetterFacts {
         let period = DateRange.yearToDate(today)
-        let (stored, summary) = try await store.summary(of: upn, in: period)
+        let (stored, summary) = try await store.registers.summary(of: upn, in: period)
         return LetterFacts(
             pupil: stored.pupil, school: school, summary: summary, period: period, date: today, signatory: signatory,
             details: details, history: try await history(upn, school: school, in: period))

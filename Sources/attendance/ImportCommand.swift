@@ -77,7 +77,7 @@ struct ImportCommand: AsyncParsableCommand {
                                 AccessPolicy.allows(user.grants, .authoriseAbsence, .school($0))
                             })
                     }
-                    let result = try await store.importMarks(
+                    let result = try await store.registers.importMarks(
                         rows, school: laestab, source: source, by: actor, authorisesAt: authorisesAt)
                     return "\(result.inserted) new marks, \(result.amended) amended, \(result.unchanged) unchanged"
                 }

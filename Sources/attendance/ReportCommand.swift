@@ -63,7 +63,7 @@ struct PupilReport: AsyncParsableCommand {
         let window = try range.range()
         do {
             let row = try await settings.withStore { store in
-                let (stored, summary) = try await store.summary(of: upn, in: window)
+                let (stored, summary) = try await store.registers.summary(of: upn, in: window)
                 try await store.audit(
                     AuditEvent(
                         actor: settings.actor, action: "export", school: stored.enrolments.last?.school, upn: upn,
@@ -95,7 +95,7 @@ struct SchoolReport: AsyncParsableCommand {
         let window = try range.range()
         do {
             let (name, rows, total) = try await settings.withStore { store in
-                let lines = try await store.schoolReport(school, in: window)
+                let lines = try await store.registers.schoolReport(school, in: window)
                 try await store.audit(
                     AuditEvent(
                         actor: settings.actor, action: "export", school: school,

@@ -75,7 +75,7 @@ import Testing
             let pupilID = try await store.requirePupil(pupil.upn).id
             let calendar = try await store.calendar(for: stored.school)
             let sessions = calendar.sessions(in: DateRange(LocalDate(iso: "2026-11-02")!, today.adding(days: -1))!)
-            try await store.writeMarks(
+            try await store.registers.writeMarks(
                 sessions.prefix(30).map {
                     MarkEntry(pupilID: pupilID, schoolID: schoolID, mark: Mark(upn: pupil.upn, session: $0, code: "O"))
                 }, by: AuditActor("head@demo.example"), reason: "unauthorised")
@@ -125,7 +125,7 @@ import Testing
             let calendar = try await store.calendar(for: stored.school)
             let mornings = calendar.schoolDays(in: DateRange(LocalDate(iso: "2026-11-02")!, today.adding(days: -1))!)
                 .prefix(12).map { SchoolSession($0, .am) }
-            try await store.writeMarks(
+            try await store.registers.writeMarks(
                 mornings.map {
                     MarkEntry(
                         pupilID: pupilID, schoolID: stored.id,
@@ -140,7 +140,8 @@ import Testing
             #expect(text.contains(term.letterText(.en)) || text.contains(term.letterText(.cy)))
             let late = try #require(
                 ProcedureEngine(policy: .wrexham2025, codes: store.codes).penaltyTerm(
-                    marks: try await store.yearMarks(of: pupil.upn, year: today.academicYear), calendar: calendar,
+                    marks: try await store.registers.yearMarks(of: pupil.upn, year: today.academicYear),
+                    calendar: calendar,
                     asOf: today))
             #expect(late.met.contains("late_after_close") && late.counts["late_after_close"]! >= 12)
             #expect(

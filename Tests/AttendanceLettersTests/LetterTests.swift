@@ -76,7 +76,7 @@ let needsPDF = Testing.ConditionTrait.enabled(
                     "holiday_from": "2027-02-01", "holiday_to": "2027-02-05", "holiday_decision": "refused",
                     "holiday_reason": "not exceptional",
                 ])
-            let (_, summary) = try await store.summary(
+            let (_, summary) = try await store.registers.summary(
                 of: pupil.upn, in: DateRange(today.academicYear.firstDay, today)!)
             for kind in LetterKind.allCases {
                 for language in Language.allCases {

@@ -123,8 +123,9 @@ import Testing
             func entry(_ code: String) -> MarkEntry {
                 MarkEntry(pupilID: pupil.id, schoolID: schoolID, mark: Mark(upn: alys, session: session, code: code))
             }
-            try await store.writeMarks([entry("N")], by: AuditActor("tutor@example.org", ip: "10.0.0.5"), reason: nil)
-            try await store.writeMarks(
+            try await store.registers.writeMarks(
+                [entry("N")], by: AuditActor("tutor@example.org", ip: "10.0.0.5"), reason: nil)
+            try await store.registers.writeMarks(
                 [entry("I")], by: AuditActor("office@example.org", ip: "10.0.0.6"), reason: "Parent phoned")
             let events = try await store.searchAudit(AuditQuery(upn: alys))
             #expect(events.map(\.action) == ["mark.amended", "enrolment.created", "pupil.created"])
@@ -147,7 +148,7 @@ import Testing
                     try await store.sql.raw(SQLQueryString(statement)).run()
                 }
             }
-            #expect(try await store.amendments(of: alys).count == 1)
+            #expect(try await store.registers.amendments(of: alys).count == 1)
         }
     }
 }

@@ -55,7 +55,7 @@ extension StoreTests {
             #expect(logged.events.last?.data["kind"] == "home_visit")
             // A six-week plan from Monday 5 January: each week reviewed once it is over, with its attendance from the
             // register; the outcome once the six weeks are over; then another plan may start.
-            try await store.importMarks(
+            try await store.registers.importMarks(
                 try ImportParser.marks(
                     marksCSV([
                         "\(alys),2026-01-05,AM,/,", "\(alys),2026-01-05,PM,\\,", "\(alys),2026-01-06,AM,O,",

@@ -21,7 +21,7 @@ import Testing
                     for half in SessionHalf.allCases {
                         for upn in [alys, cai] {
                             group.addTask {
-                                try await store.writeMarks(
+                                try await store.registers.writeMarks(
                                     [
                                         SchoolMark(
                                             school: school,
@@ -37,15 +37,15 @@ import Testing
                 for try await result in group { #expect(result.inserted == 1) }
             }
             let range = DateRange(days.first!, days.last!)!
-            #expect(try await store.marks(of: alys, in: range).count == 20)
-            #expect(try await store.marks(of: cai, in: range).count == 20)
+            #expect(try await store.registers.marks(of: alys, in: range).count == 20)
+            #expect(try await store.registers.marks(of: cai, in: range).count == 20)
             // Together: changes without a reason are refused one by one, while the saves beside them are kept.
             let results = await withTaskGroup(of: Result<MarkWriteResult, any Error>.self) { group in
                 for (index, day) in days.enumerated() {
                     group.addTask {
                         do {
                             return .success(
-                                try await store.writeMarks(
+                                try await store.registers.writeMarks(
                                     [
                                         SchoolMark(
                                             school: school,
@@ -61,12 +61,12 @@ import Testing
             }
             let refused = results.filter { if case .failure = $0 { true } else { false } }.count
             #expect(refused == 5 && results.count == 10)
-            let morning = try await store.marks(of: alys, in: range).filter { $0.mark.session.half == .am }
+            let morning = try await store.registers.marks(of: alys, in: range).filter { $0.mark.session.half == .am }
             #expect(morning.filter { $0.mark.code == "O" }.count == 5)
             #expect(morning.filter { $0.mark.code == "/" }.count == 5)
-            #expect(try await store.amendments(of: alys).count == 5)
+            #expect(try await store.registers.amendments(of: alys).count == 5)
             // The year strings agree with the rows.
-            let (_, summary) = try await store.summary(of: alys, in: range)
+            let (_, summary) = try await store.registers.summary(of: alys, in: range)
             #expect(summary.possible == 20 && summary.unauthorised == 5)
         }
     }
@@ -137,7 +137,8 @@ import Testing
                 save(alys, "M", expected: .code("/"), by: "head@example.org", reason: "Appointment letter seen"),
                 save(cai, "/", expected: nil, by: "tutor@example.org"),
             ]
-            let results = try await store.transaction { db in try await store.writeMarks(batch: saves, on: db) }
+            let results = try await store.transaction { db in try await store.registers.writeMarks(batch: saves, on: db)
+            }
             #expect(try results[0].get().inserted == 1)
             #expect(try results[1].get().conflicts.map(\.currentBy) == ["tutor@example.org"])
             guard case .failure(.reasonRequired) = results[2] else {
@@ -147,13 +148,13 @@ import Testing
             #expect(try results[3].get().amended == 1)
             #expect(try results[4].get().inserted == 1)
             let range = DateRange(session.date, session.date)!
-            let marks = try await store.marks(of: alys, in: range)
+            let marks = try await store.registers.marks(of: alys, in: range)
             #expect(marks.map(\.mark.code) == ["M"] && marks.map(\.recordedBy) == ["head@example.org"])
-            let amendments = try await store.amendments(of: alys)
+            let amendments = try await store.registers.amendments(of: alys)
             #expect(amendments.map(\.oldCode) == ["/"] && amendments.map(\.oldRecordedBy) == ["tutor@example.org"])
-            #expect(try await store.marks(of: cai, in: range).map(\.mark.code) == ["/"])
+            #expect(try await store.registers.marks(of: cai, in: range).map(\.mark.code) == ["/"])
             // The year strings agree with the rows.
-            let year = try await store.yearMarks(of: alys, year: session.date.academicYear)
+            let year = try await store.registers.yearMarks(of: alys, year: session.date.academicYear)
             #expect(year[session] == store.codes["M"]!.id)
         }
     }

@@ -14,7 +14,7 @@ extension StoreTests {
             let head = AuditActor("head@example.org")
             // Mon 1 to Wed 3 December 2025; Wednesday already marked N at the register.
             let asked = DateRange(LocalDate(iso: "2025-12-01")!, LocalDate(iso: "2025-12-03")!)!
-            try await store.importMarks(
+            try await store.registers.importMarks(
                 try ImportParser.marks(marksCSV(["\(alys),2025-12-03,AM,N,"]), codes: .wales2010), school: school,
                 source: "t.csv", authorisesAt: [school])
             let request = try await store.leave.requestLeave(
@@ -32,7 +32,7 @@ extension StoreTests {
                 category: nil, limit: 10, by: head)
             #expect(decided.status == .partlyAgreed && decided.decision?.decidedBy == "head@example.org")
             let codes = Dictionary(
-                uniqueKeysWithValues: try await store.marks(of: alys, in: asked).map {
+                uniqueKeysWithValues: try await store.registers.marks(of: alys, in: asked).map {
                     ($0.mark.session.description, $0.mark.code)
                 })
             #expect(codes["2025-12-01 AM"] == "H" && codes["2025-12-02 PM"] == "H" && codes["2025-12-03 AM"] == "G")
@@ -52,7 +52,7 @@ extension StoreTests {
             #expect(report.proposedCode == "R")
             #expect(try await store.leave.absenceReports(school: school, on: LocalDate(iso: "2025-12-04")!).count == 1)
             try await store.leave.confirmAbsenceReport(report.id, school: school, code: "R", by: head)
-            let marks = try await store.marks(of: cai, in: report.dates)
+            let marks = try await store.registers.marks(of: cai, in: report.dates)
             #expect(marks.map { "\($0.mark.session) \($0.mark.code)" } == ["2025-12-04 PM R"])
         }
     }

@@ -9,7 +9,8 @@ import Testing
 /// The summary a pupil's mark rows give when counted one by one: what the compact strings must match.
 func summaryFromRows(_ store: Store, _ upn: UPN, _ range: DateRange) async throws -> AttendanceSummary {
     AttendanceSummary(
-        codes: try await store.marks(of: upn, in: range).map { store.codes[$0.mark.code]! }, rules: store.rules)
+        codes: try await store.registers.marks(of: upn, in: range).map { store.codes[$0.mark.code]! },
+        rules: store.rules)
 }
 
 func count(_ store: Store, _ table: String) async throws -> Int {
@@ -46,16 +47,16 @@ func countMarks(_ store: Store) async throws -> Int {
                 "\(alys),2025-10-06,AM,/,", "\(alys),2025-10-06,PM,\\,", "\(alys),2025-10-07,AM,L,12",
                 "\(alys),2025-10-07,PM,N,", "\(cai),2025-10-06,AM,U,40",
             ])
-            let first = try await store.importMarks(
+            let first = try await store.registers.importMarks(
                 try ImportParser.marks(csv, codes: store.codes), school: school, source: "m.csv", authorisesAt: [school]
             )
             #expect(first == MarkWriteResult(inserted: 5))
-            let second = try await store.importMarks(
+            let second = try await store.registers.importMarks(
                 try ImportParser.marks(csv, codes: store.codes), school: nil, source: "m.csv", authorisesAt: [school])
             #expect(second == MarkWriteResult(unchanged: 5))
             #expect(try await countMarks(store) == 5)
             #expect(try await count(store, "mark_amendments") == 0)
-            let marks = try await store.marks(of: alys, in: DateRange(day("2025-10-01"), day("2025-10-31"))!)
+            let marks = try await store.registers.marks(of: alys, in: DateRange(day("2025-10-01"), day("2025-10-31"))!)
             #expect(marks.map(\.mark.code) == ["/", "\\", "L", "N"])
             #expect(marks[2].mark.minutesLate == 12)
             #expect(marks[0].recordedBy == "import")
@@ -79,7 +80,7 @@ func countMarks(_ store: Store) async throws -> Int {
                 "\(alys),2026-04-20,AM,/,",  // outside the terms
             ])
             do {
-                try await store.importMarks(
+                try await store.registers.importMarks(
                     try ImportParser.marks(csv, codes: store.codes), school: school, source: "bad.csv",
                     authorisesAt: [school])
                 Issue.record("a bad file was imported")
@@ -113,29 +114,30 @@ func countMarks(_ store: Store) async throws -> Int {
                     mark: Mark(upn: alys, session: session, code: code, minutesLate: minutes))
             }
             let taken = Date(timeIntervalSince1970: 1_759_740_000)
-            try await store.writeMarks([entry("N")], by: AuditActor("user:tutor"), reason: nil, at: taken)
+            try await store.registers.writeMarks([entry("N")], by: AuditActor("user:tutor"), reason: nil, at: taken)
             // Another new mark in the same call must not be written when the change is refused.
             let other = MarkEntry(
                 pupilID: pupil.id, schoolID: schoolID,
                 mark: Mark(upn: alys, session: SchoolSession(day("2025-10-06"), .pm), code: "N"))
             await #expect(throws: StoreError.reasonRequired(alys, session, current: "N")) {
-                try await store.writeMarks([other, entry("I")], by: AuditActor("user:office"), reason: nil)
+                try await store.registers.writeMarks([other, entry("I")], by: AuditActor("user:office"), reason: nil)
             }
             await #expect(throws: StoreError.reasonRequired(alys, session, current: "N")) {
-                try await store.writeMarks([entry("I")], by: AuditActor("user:office"), reason: "  ")
+                try await store.registers.writeMarks([entry("I")], by: AuditActor("user:office"), reason: "  ")
             }
             await #expect(throws: StoreError.unknownCode("Q")) {
-                try await store.writeMarks([entry("Q")], by: AuditActor("user:office"), reason: "typo")
+                try await store.registers.writeMarks([entry("Q")], by: AuditActor("user:office"), reason: "typo")
             }
             await #expect(throws: StoreError.duplicateMark(alys, session)) {
-                try await store.writeMarks([entry("I"), entry("M")], by: AuditActor("user:office"), reason: "twice")
+                try await store.registers.writeMarks(
+                    [entry("I"), entry("M")], by: AuditActor("user:office"), reason: "twice")
             }
             #expect(try await countMarks(store) == 1)
             let changed = Date(timeIntervalSince1970: 1_759_750_000)
-            let result = try await store.writeMarks(
+            let result = try await store.registers.writeMarks(
                 [entry("I")], by: AuditActor("user:office"), reason: "Mother phoned: flu", at: changed)
             #expect(result == MarkWriteResult(amended: 1))
-            let history = try await store.amendments(of: alys)
+            let history = try await store.registers.amendments(of: alys)
             #expect(history.count == 1)
             #expect(history[0].oldCode == "N")
             #expect(history[0].oldRecordedBy == "user:tutor")
@@ -145,7 +147,7 @@ func countMarks(_ store: Store) async throws -> Int {
             #expect(history[0].changedAt == changed)
             #expect(history[0].reason == "Mother phoned: flu")
             let week = DateRange(day("2025-10-06"), day("2025-10-10"))!
-            let (_, summary) = try await store.summary(of: alys, in: week)
+            let (_, summary) = try await store.registers.summary(of: alys, in: week)
             #expect(summary.authorised == 1 && summary.unauthorised == 0)
             #expect(summary == (try await summaryFromRows(store, alys, week)))
         }
@@ -172,13 +174,13 @@ func countMarks(_ store: Store) async throws -> Int {
                                 mark: Mark(upn: upn, session: session, code: code.code)))
                     }
                 }
-                try await store.writeMarks(entries, by: AuditActor("test"), reason: "round \(round)")
+                try await store.registers.writeMarks(entries, by: AuditActor("test"), reason: "round \(round)")
             }
             for _ in 0..<20 {
                 let start = day("2025-09-01").adding(days: Int(random.next() % 200))
                 let window = DateRange(start, start.adding(days: Int(random.next() % 120)))!
                 for upn in [alys, cai] {
-                    let (_, fromStrings) = try await store.summary(of: upn, in: window)
+                    let (_, fromStrings) = try await store.registers.summary(of: upn, in: window)
                     #expect(fromStrings == (try await summaryFromRows(store, upn, window)), "\(upn) \(window)")
                 }
             }
@@ -202,11 +204,11 @@ func countMarks(_ store: Store) async throws -> Int {
                     }
                 }
             }
-            try await store.importMarks(
+            try await store.registers.importMarks(
                 try ImportParser.marks(marksCSV(lines), codes: store.codes), school: school, source: "term.csv",
                 authorisesAt: [school])
             let autumn = DateRange(day("2025-09-01"), day("2025-12-19"))!
-            let report = try await store.schoolReport(school, in: autumn)
+            let report = try await store.registers.schoolReport(school, in: autumn)
             // Ordered by registration group, then surname.
             #expect(report.map(\.pupil.upn) == [bryn, alys, cai])
             for line in report {
@@ -219,7 +221,7 @@ func countMarks(_ store: Store) async throws -> Int {
             #expect(possible[alys] == 148)
             #expect(possible[bryn]! < 148)  // Bryn left on 14 November
             #expect(possible[cai]! < 148)  // Cai joined on 6 October
-            #expect(try await store.schoolReport(LAESTAB(la: 665, estab: 2001), in: autumn).isEmpty)
+            #expect(try await store.registers.schoolReport(LAESTAB(la: 665, estab: 2001), in: autumn).isEmpty)
         }
     }
 }

@@ -18,7 +18,7 @@ extension StoreTests {
             let schoolDays = [5, 6, 7, 8, 9, 12, 13, 14, 15, 16].map { "2026-01-\($0 < 10 ? "0" : "")\($0)" }
             // Alys and Cai: ten school days of O; Cai is back on Monday the 19th (late, after the register closed:
             // seen all the same).
-            try await store.importMarks(
+            try await store.registers.importMarks(
                 try ImportParser.marks(
                     marksCSV(
                         [alys, cai].flatMap { upn in

@@ -29,7 +29,7 @@ extension StoreTests {
             try await store.medical.recordMedicalEvidence(
                 upn: alys, school: school, days: DateRange(day("2026-01-05"), day("2026-01-07"))!,
                 what: "GP letter", seenBy: "office", seenOn: day("2026-01-07"), by: office)
-            try await store.importMarks(
+            try await store.registers.importMarks(
                 try ImportParser.marks(
                     marksCSV([
                         "\(alys),2026-01-05,AM,I,", "\(alys),2026-01-06,AM,I,", "\(alys),2026-01-06,PM,I,",
@@ -82,7 +82,7 @@ extension StoreTests {
             try await loadFixture(store)
             let office = AuditActor("office@example.org")
             let today = day("2026-01-08")
-            try await store.importMarks(
+            try await store.registers.importMarks(
                 try ImportParser.marks(
                     marksCSV(["\(cai),2026-01-05,AM,I,", "\(cai),2026-01-05,PM,I,", "\(cai),2026-01-06,AM,I,"]),
                     codes: .wales2010), school: school, source: "t.csv", authorisesAt: [school])

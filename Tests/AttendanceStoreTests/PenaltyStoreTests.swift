@@ -41,7 +41,7 @@ extension StoreTests {
             let term = DateRange(LocalDate(iso: "2026-01-05")!, LocalDate(iso: "2026-03-27")!)!
             let warned = LocalDate(iso: "2026-01-19")!
             // Unauthorised absence after the warning: O on the Wednesday after.
-            try await store.importMarks(
+            try await store.registers.importMarks(
                 try ImportParser.marks(marksCSV(["\(alys),2026-01-21,AM,O,"]), codes: .wales2010), school: school,
                 source: "t.csv", authorisesAt: [school])
             let opened = try await store.penalties.openPenaltyCase(
@@ -174,7 +174,7 @@ extension StoreTests {
             let policy = try Self.policy(limit: 1)
             let head = AuditActor("head@example.org"), lead = AuditActor("lead@example.org")
             let term = DateRange(LocalDate(iso: "2026-01-05")!, LocalDate(iso: "2026-03-27")!)!
-            try await store.importMarks(
+            try await store.registers.importMarks(
                 try ImportParser.marks(
                     marksCSV(["\(alys),2026-01-21,AM,O,", "\(cai),2026-01-21,AM,O,"]), codes: .wales2010),
                 school: school, source: "t.csv", authorisesAt: [school])

@@ -20,7 +20,7 @@ import Testing
                 lines.append("\(alys),\(session.date),\(session.half.rawValue),\(code),")
                 absent += 1
             }
-            try await store.importMarks(
+            try await store.registers.importMarks(
                 try ImportParser.marks(marksCSV(lines), codes: store.codes), school: school, source: "m.csv",
                 authorisesAt: [school])
             let asOf = day("2025-11-28")
@@ -32,7 +32,7 @@ import Testing
             let first = try await store.procedure.runProcedure(policy: .wrexham2025, asOf: asOf, dryRun: false)
             #expect(first.recorded > 0)
             #expect(first.convertedToO == 1)  // the N of 6 November is more than ten school days old
-            let history = try await store.amendments(of: alys)
+            let history = try await store.registers.amendments(of: alys)
             #expect(history.last?.oldCode == "N" && history.last?.newCode == "O")
             #expect(
                 history.last?.changedBy == "system"
@@ -50,7 +50,7 @@ import Testing
             // A correction takes Alys under the Letter 1 line before it was sent: it is withdrawn, not deleted.
             let pupil = try await store.requirePupil(alys)
             let schoolID = try await store.requireSchool(school).id
-            try await store.writeMarks(
+            try await store.registers.writeMarks(
                 [
                     MarkEntry(
                         pupilID: pupil.id, schoolID: schoolID,
@@ -91,7 +91,7 @@ import Testing
             let lines = calendar.sessions(in: DateRange(day("2025-11-03"), day("2025-11-14"))!).map {
                 "\(alys),\($0.date),\($0.half.rawValue),O,"
             }
-            try await store.importMarks(
+            try await store.registers.importMarks(
                 try ImportParser.marks(marksCSV(lines), codes: store.codes), school: school, source: "m.csv",
                 authorisesAt: [school])
             let asOf = day("2025-11-14")
@@ -153,7 +153,7 @@ import Testing
                 store, upn: alys, year: 2024, key: "letter_1/2024", action: .letter1, status: .pending, on: "2025-06-02"
             )
             // This year: two illness sessions, below every line.
-            try await store.importMarks(
+            try await store.registers.importMarks(
                 try ImportParser.marks(
                     marksCSV(["\(alys),2025-11-03,AM,I,", "\(alys),2025-11-03,PM,I,"]), codes: store.codes),
                 school: school, source: "m.csv", authorisesAt: [school])

@@ -65,17 +65,17 @@ import Testing
         try await withSQLiteFile(stores: 2) { stores in
             let (server, command) = (stores[0], stores[1])
             let session = SchoolSession(day("2025-11-20"), .am)
-            let lines = try await server.registerLines(school: school, group: "7A", session: session)
+            let lines = try await server.registers.registerLines(school: school, group: "7A", session: session)
             #expect(lines.map(\.pupil.upn).contains(alys))
             let version = try #require(server.reference.held?.version)
             #expect(
                 server.reference.pupilIDs([alys], version: version)[alys] == (try await server.requirePupil(alys)).id)
-            let result = try await server.writeMarks(
+            let result = try await server.registers.writeMarks(
                 [SchoolMark(school: school, mark: Mark(upn: alys, session: session, code: "/"))],
                 by: AuditActor("tutor"), reason: nil)
             #expect(result.inserted == 1)
             #expect(
-                try await server.registerLines(school: school, group: "7A", session: session)
+                try await server.registers.registerLines(school: school, group: "7A", session: session)
                     .first { $0.pupil.upn == alys }?.mark?.mark.code == "/")
             // Another process changes a pupil: the held ids go with the version.
             try await command.importPupils(

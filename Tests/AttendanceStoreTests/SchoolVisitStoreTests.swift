@@ -14,7 +14,7 @@ extension StoreTests {
         try await database.withStore { store in
             try await loadFixture(store)
             let esw = AuditActor("esw@example.org")
-            try await store.importMarks(
+            try await store.registers.importMarks(
                 try ImportParser.marks(
                     marksCSV([
                         // Alys: 3 of 4 to the visit on Tuesday 6 January, 6 of 7 by Thursday.
@@ -47,7 +47,7 @@ extension StoreTests {
                 try await store.sql.raw("UPDATE school_visits SET notes = 'changed'").run()
             }
             // A pupil at 92% or more is not on the list; nor is one who has left the roll.
-            try await store.importMarks(
+            try await store.registers.importMarks(
                 try ImportParser.marks(
                     marksCSV(
                         [9, 12, 13, 14, 15, 16, 19, 20, 21, 22, 23].map {

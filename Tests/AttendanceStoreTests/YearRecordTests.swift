@@ -100,14 +100,16 @@ import Testing
             }
             model.cells[key] = Cell(code: code, minutesLate: minutes, note: note, by: who, at: at)
         }
-        try await scene.store.writeMarks(marks, by: AuditActor(who), reason: "correction \(number)", at: at)
+        try await scene.store.registers.writeMarks(marks, by: AuditActor(who), reason: "correction \(number)", at: at)
     }
 
     /// Every register of the scene as the register pages read it now.
     func registers(_ scene: Scene) async throws -> [CellKey: Cell] {
         var cells: [CellKey: Cell] = [:]
         for session in scene.sessions {
-            for line in try await scene.store.registerLines(schoolID: scene.schoolID, group: "7A", session: session) {
+            for line in try await scene.store.registers.registerLines(
+                schoolID: scene.schoolID, group: "7A", session: session)
+            {
                 guard let mark = line.mark else { continue }
                 cells[CellKey(upn: line.pupil.upn, session: session)] = Cell(
                     code: mark.mark.code, minutesLate: mark.mark.minutesLate, note: mark.mark.note, by: mark.recordedBy,
@@ -180,11 +182,11 @@ import Testing
             // Summaries: the codes the test wrote, counted by the core's one summary rule.
             for upn in scene.pupils {
                 let written = model.cells.filter { $0.key.upn == upn }.map { store.codes[$0.value.code]! }
-                let (_, summary) = try await store.summary(of: upn, in: term)
+                let (_, summary) = try await store.registers.summary(of: upn, in: term)
                 #expect(summary == AttendanceSummary(codes: written, rules: store.rules), "\(upn)")
             }
             // The printed register: every code, and which were corrected.
-            let printed = try await store.groupMarks(schoolID: scene.schoolID, group: "7A", in: term)
+            let printed = try await store.registers.groupMarks(schoolID: scene.schoolID, group: "7A", in: term)
             var codes: [CellKey: String] = [:]
             var amended = Set<CellKey>()
             for line in printed {
@@ -253,7 +255,7 @@ import Testing
             ).run()
 
             try await store.migrate()
-            let marks = try await store.marks(of: alys, in: DateRange(day("2025-10-01"), day("2025-10-31"))!)
+            let marks = try await store.registers.marks(of: alys, in: DateRange(day("2025-10-01"), day("2025-10-31"))!)
             #expect(
                 marks.map {
                     "\($0.mark.session) \($0.mark.code) \($0.mark.minutesLate ?? 0) \($0.mark.note ?? "-") \($0.recordedBy)"
@@ -263,22 +265,22 @@ import Testing
                         "2025-10-07 AM I 0 - user:office",
                     ])
             #expect(marks.map(\.recordedAt) == rows.map { Store.date(fromTimestamp: $0.6) })
-            let late = try await store.lateArrivals(school, on: day("2025-10-06"))
+            let late = try await store.registers.lateArrivals(school, on: day("2025-10-06"))
             #expect(late.map { "\($0.pupil.upn) \($0.minutesLate) \($0.recordedBy)" } == ["\(alys) 12 user:office"])
-            let takers = try await store.registerTakers(
+            let takers = try await store.registers.registerTakers(
                 school: school, group: "7A", in: DateRange(day("2025-10-06"), day("2025-10-07"))!)
             #expect(takers[SchoolSession(day("2025-10-06"), .am)]?.by == "user:tutor")
             #expect(try await countMarks(store) == 3)
             #expect(try await count(store, "register_recordings") == 3)
             // A correction after the carry-over keeps the carried-over entry as the original.
-            try await store.writeMarks(
+            try await store.registers.writeMarks(
                 [
                     SchoolMark(
                         school: school, mark: Mark(upn: alys, session: SchoolSession(day("2025-10-07"), .am), code: "M")
                     )
                 ],
                 by: AuditActor("user:office"), reason: "appointment letter")
-            let history = try await store.amendments(of: alys)
+            let history = try await store.registers.amendments(of: alys)
             #expect(
                 history.map { "\($0.oldCode ?? "-") \($0.oldRecordedBy ?? "-") \($0.newCode)" } == ["I user:office M"])
         }
@@ -292,11 +294,13 @@ import Testing
                 pupilID: pupil, schoolID: 1,
                 mark: Mark(upn: alys, session: SchoolSession(day("2025-10-06"), .am), code: "/", note: note))
         }
-        #expect(Store.inPupilOrder(entries).map(\.mark.note) == ["c", "d", "f", "a", "b", "e"])
-        #expect(Store.inPupilOrder(Array(entries[2...3])).map(\.mark.note) == ["c", "d"])
-        #expect(Store.inPupilOrder([]).isEmpty)
+        #expect(RegisterRepository.inPupilOrder(entries).map(\.mark.note) == ["c", "d", "f", "a", "b", "e"])
+        #expect(RegisterRepository.inPupilOrder(Array(entries[2...3])).map(\.mark.note) == ["c", "d"])
+        #expect(RegisterRepository.inPupilOrder([]).isEmpty)
         #expect(
-            Store.wholePupils(Store.inPupilOrder(entries), perChunk: 2).map { $0.map(\.mark.note) } == [
+            RegisterRepository.wholePupils(RegisterRepository.inPupilOrder(entries), perChunk: 2).map {
+                $0.map(\.mark.note)
+            } == [
                 ["c", "d", "f"], ["a", "b", "e"],
             ])
     }

@@ -13,11 +13,12 @@ struct YearStringsTests {
         let count = year.sessionSlotCount
         let first = [UInt8](repeating: UInt8(ascii: "/"), count: count)
         let second = [UInt8](repeating: UInt8(ascii: "O"), count: count)
-        let read = try Store.yearStrings(keys: "12 2025 \(count),7 2025 \(count)", blob: Data(first + second))
+        let read = try RegisterRepository.yearStrings(
+            keys: "12 2025 \(count),7 2025 \(count)", blob: Data(first + second))
         #expect(read.map(\.pupil) == [12, 7])
         #expect(read[0].marks == YearMarks(academicYear: year, bytes: first))
         #expect(read[1].marks == YearMarks(academicYear: year, bytes: second))
-        #expect(try Store.yearStrings(keys: "", blob: Data()).isEmpty)
+        #expect(try RegisterRepository.yearStrings(keys: "", blob: Data()).isEmpty)
     }
 
     @Test func aListThatDoesNotAddUpIsCorrupt() {
@@ -25,7 +26,7 @@ struct YearStringsTests {
         for keys in [
             "1 2025 11", "1 2025 9", "1 2025", "1 2025 5,2 2025", "1 2025 5,,2 2025 5", "1 2025 x10", "1  2025 10",
         ] {
-            #expect(throws: StoreError.self, "\(keys)") { try Store.yearStrings(keys: keys, blob: blob) }
+            #expect(throws: StoreError.self, "\(keys)") { try RegisterRepository.yearStrings(keys: keys, blob: blob) }
         }
     }
 }

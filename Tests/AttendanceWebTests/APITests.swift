@@ -75,7 +75,7 @@ import VaporTesting
             #expect(bad == .unprocessableEntity)
             #expect((problems["errors"] as! [[String: Any]]).first?["upn"] as? String == upns[1])
             #expect(
-                try await store.registerLines(
+                try await store.registers.registerLines(
                     schoolID: try await store.requireSchool(mainSchool).id, group: group,
                     session: SchoolSession(testToday, .am)
                 ).allSatisfy { $0.mark == nil })

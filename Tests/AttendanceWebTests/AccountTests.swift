@@ -161,7 +161,7 @@ import VaporTesting
             let token = String(html[range])
             // Shown once: the account page no longer has it.
             #expect(!(try await browser.get("/account").body.string.contains(token)))
-            let pupil = try await store.schoolReport(
+            let pupil = try await store.registers.schoolReport(
                 mainSchool, in: DateRange(testToday.academicYear.firstDay, testToday)!)[0]
             let api = try await app.testing().sendRequest(
                 .GET, "/api/pupils/\(pupil.pupil.upn)/summary", headers: ["Authorization": "Bearer \(token)"])

@@ -17,7 +17,7 @@ import VaporTesting
         let calendar = try await store.calendar(for: school.school)
         let sessions = calendar.sessions(in: DateRange(LocalDate(iso: "2026-09-14")!, testToday.adding(days: -1))!)
             .prefix(22)
-        try await store.writeMarks(
+        try await store.registers.writeMarks(
             sessions.map {
                 MarkEntry(pupilID: pupil.id, schoolID: school.id, mark: Mark(upn: child, session: $0, code: "I"))
             },
@@ -85,7 +85,7 @@ import VaporTesting
         let sessions = calendar.sessions(in: DateRange(LocalDate(iso: "2026-09-14")!, testToday.adding(days: -1))!)
             .prefix(26)
         for pupil in pupils {
-            try await store.writeMarks(
+            try await store.registers.writeMarks(
                 sessions.map {
                     MarkEntry(
                         pupilID: pupil.id, schoolID: school.id, mark: Mark(upn: pupil.pupil.upn, session: $0, code: "O")
@@ -183,7 +183,7 @@ import VaporTesting
             let child = try await store.identity.user(email: "parent@demo.example")!.grants[0].child!
             let pupil = try await store.requirePupil(child)
             let session = SchoolSession(testToday, .am)
-            try await store.writeMarks(
+            try await store.registers.writeMarks(
                 [
                     MarkEntry(
                         pupilID: pupil.id, schoolID: school.id, mark: Mark(upn: child, session: session, code: "N"))
@@ -207,14 +207,18 @@ import VaporTesting
             let refused = try await office.post(
                 "/schools/\(mainSchool)/office/confirm/\(attempt.id)?date=\(testToday)", [:])
             #expect(refused.status == .forbidden)
-            #expect(try await store.marks(of: child, in: DateRange(testToday, testToday)!).first?.mark.code == "N")
+            #expect(
+                try await store.registers.marks(of: child, in: DateRange(testToday, testToday)!).first?.mark.code == "N"
+            )
             var head = try await Browser.signedIn(app, as: .headTeacher)
             try await head.get("/schools/\(mainSchool)/office")
             #expect(
                 try await head.post("/schools/\(mainSchool)/office/confirm/\(attempt.id)?date=\(testToday)", [:]).status
                     == .seeOther)
-            #expect(try await store.marks(of: child, in: DateRange(testToday, testToday)!).first?.mark.code == "I")
-            let amendment = try await store.amendments(of: child).last!
+            #expect(
+                try await store.registers.marks(of: child, in: DateRange(testToday, testToday)!).first?.mark.code == "I"
+            )
+            let amendment = try await store.registers.amendments(of: child).last!
             #expect(
                 amendment.reason
                     == "reason from parent (office@demo.example): Flu since Monday; confirmed by head@demo.example")
@@ -261,7 +265,7 @@ extension ActionsTests {
             let school = try await store.requireSchool(mainSchool)
             let more = try await store.calendar(for: school.school).sessions(
                 in: DateRange(LocalDate(iso: "2026-11-16")!, testToday.adding(days: -1))!)
-            try await store.writeMarks(
+            try await store.registers.writeMarks(
                 more.map { SchoolMark(school: mainSchool, mark: Mark(upn: child, session: $0, code: "I")) },
                 by: AuditActor("head@demo.example"), reason: "test: illness")
             let draft = try await app.context.letters.draft(

@@ -229,7 +229,7 @@ import VaporTesting
             let calendar = try await store.calendar(for: school.school)
             var ahead = testToday.adding(days: 7)
             while !calendar.isSchoolDay(ahead) { ahead = ahead.adding(days: 1) }
-            let lines = try await store.registerLines(
+            let lines = try await store.registers.registerLines(
                 schoolID: school.id, group: tutorForm, session: SchoolSession(ahead, .am))
             let upn = try #require(lines.first).pupil.upn.value
             func save(_ date: LocalDate, _ half: String, _ code: String) async throws -> TestingHTTPResponse {

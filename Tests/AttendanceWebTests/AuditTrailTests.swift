@@ -14,7 +14,7 @@ import VaporTesting
             // The tutor's pupil had an N last week; the office records the parent's reason.
             let tutor = try await store.identity.user(email: "tutor@demo.example")!
             _ = tutor
-            let pupil = try await store.schoolReport(
+            let pupil = try await store.registers.schoolReport(
                 mainSchool, in: DateRange(testToday.academicYear.firstDay, testToday)!)[0]
             let stored = try await store.requirePupil(pupil.pupil.upn)
             let session = SchoolSession(LocalDate(iso: "2026-11-24")!, .am)
@@ -23,10 +23,12 @@ import VaporTesting
                     pupilID: stored.id, schoolID: try! await store.requireSchool(mainSchool).id,
                     mark: Mark(upn: pupil.pupil.upn, session: session, code: code))
             }
-            let existing = try await store.marks(of: pupil.pupil.upn, in: DateRange(session.date, session.date)!)
-                .first { $0.mark.session == session }!.mark.code
+            let existing = try await store.registers.marks(
+                of: pupil.pupil.upn, in: DateRange(session.date, session.date)!
+            )
+            .first { $0.mark.session == session }!.mark.code
             let newCode = existing == "I" ? "M" : "I"
-            try await store.writeMarks(
+            try await store.registers.writeMarks(
                 [await entry(newCode)], by: AuditActor("office@demo.example", ip: "127.0.0.1"),
                 reason: "Mother phoned: dentist")
             let page = try await head.get("/audit?upn=\(pupil.pupil.upn)")

@@ -24,16 +24,17 @@ import Testing
             let upn = pupil.upn.value
             let lines = ["\(upn),2026-11-23,AM,O,", "\(upn),2026-11-23,PM,\\,"]
             do {
-                try await store.importMarks(try Self.marks(lines), school: mainSchool, source: "mis.csv")
+                try await store.registers.importMarks(try Self.marks(lines), school: mainSchool, source: "mis.csv")
                 Issue.record("O over a present mark was imported without the head's authority")
             } catch let problems as ImportProblems {
                 #expect(problems.problems.map(\.line) == [2])
                 #expect(problems.description.contains("needs someone who may authorise absence at 6654001"))
             }
             #expect(
-                try await store.marks(of: pupil.upn, in: DateRange(day: LocalDate(iso: "2026-11-23")!)).map(\.mark.code)
+                try await store.registers.marks(of: pupil.upn, in: DateRange(day: LocalDate(iso: "2026-11-23")!)).map(
+                    \.mark.code)
                     == ["/", "\\"])
-            let result = try await store.importMarks(
+            let result = try await store.registers.importMarks(
                 try Self.marks(lines), school: mainSchool, source: "mis.csv", by: AuditActor("head@demo.example"),
                 authorisesAt: [mainSchool])
             #expect(result.amended == 1)
@@ -48,7 +49,7 @@ import Testing
                 """
             ).run()
             do {
-                try await store.importMarks(
+                try await store.registers.importMarks(
                     try Self.marks(["\(upn),2026-11-24,AM,I,"]), school: mainSchool, source: "mis.csv",
                     by: AuditActor("head@demo.example"), authorisesAt: [mainSchool])
                 Issue.record("illness after Letter 3 without evidence was imported")

@@ -106,7 +106,7 @@ extension CaseworkLeaveTests {
             let child = try #require(try await store.identity.user(email: "parent@demo.example")?.grants.first?.child)
             let monday = LocalDate(iso: "2026-11-30")!
             // An appointment the parent told the school about, recorded ahead, and leave asked for after it.
-            try await store.writeMarks(
+            try await store.registers.writeMarks(
                 [SessionHalf.am, .pm].flatMap { half in
                     [monday, monday.adding(days: 1)].map {
                         SchoolMark(
@@ -117,8 +117,8 @@ extension CaseworkLeaveTests {
                 for: child, dates: DateRange(LocalDate(iso: "2026-12-07")!, LocalDate(iso: "2026-12-08")!)!,
                 reason: "A funeral", category: .compassionate, details: "", siblings: "", today: testToday,
                 by: AuditActor("parent@demo.example"))
-            let (_, truth) = try await store.summary(of: child, in: DateRange.yearToDate(testToday))
-            let (_, ahead) = try await store.summary(
+            let (_, truth) = try await store.registers.summary(of: child, in: DateRange.yearToDate(testToday))
+            let (_, ahead) = try await store.registers.summary(
                 of: child, in: DateRange(testToday.academicYear.firstDay, monday.adding(days: 1))!)
             let right = try #require(truth.attendancePercentText)
             let wrong = try #require(ahead.attendancePercentText)

@@ -30,7 +30,7 @@ import VaporTesting
         let pupil = try #require(found.last)
         let calendar = try await store.calendar(for: try await store.requireSchool(mainSchool).school)
         let sessions = calendar.sessions(in: DateRange(autumn.start, testToday)!)
-        try await store.writeMarks(
+        try await store.registers.writeMarks(
             sessions.map {
                 SchoolMark(
                     school: mainSchool, mark: Mark(upn: pupil.upn, session: $0, code: $0.half == .am ? "/" : "\\"))
@@ -39,7 +39,7 @@ import VaporTesting
     }
 
     static func mark(_ store: Store, _ pupil: Pupil, _ code: String, days: [String]) async throws {
-        try await store.writeMarks(
+        try await store.registers.writeMarks(
             days.flatMap { day in
                 [SessionHalf.am, .pm].map {
                     SchoolMark(
@@ -62,7 +62,7 @@ import VaporTesting
             let pupil = try await Self.presentPupil(store)
             try await Self.mark(store, pupil, "O", days: ["2026-11-02", "2026-11-03", "2026-11-04"])
             try await Self.mark(store, pupil, "G", days: ["2026-11-09", "2026-11-10"])
-            try await store.writeMarks(
+            try await store.registers.writeMarks(
                 [
                     SchoolMark(
                         school: mainSchool,

@@ -62,7 +62,7 @@ import VaporTesting
             #expect(letters.count == 1)
             // The register holds the one decision's marks: H on both days if agreed, nothing if refused.
             let decided = try #require(try await store.leave.leaveRequest(leave.id))
-            let marks = try await store.marks(of: child, in: leave.dates).map(\.mark.code)
+            let marks = try await store.registers.marks(of: child, in: leave.dates).map(\.mark.code)
             #expect(decided.status == .agreed ? marks.allSatisfy { $0 == "H" } && !marks.isEmpty : marks.isEmpty)
         }
     }

@@ -87,7 +87,7 @@ import VaporTesting
             }
             #expect(try await esw.post(review, ["week": "3", "note": ""]).status == .unprocessableEntity)
             let plan = try #require(try await store.esw.improvementPlans(case: found.id).last)
-            let (_, firstWeek) = try await store.summary(of: pupil.upn, in: plan.week(1)!)
+            let (_, firstWeek) = try await store.registers.summary(of: pupil.upn, in: plan.week(1)!)
             #expect(plan.reviews.map(\.week) == [1, 2] && plan.reviews[0].percent == firstWeek.attendancePercentText)
             let planPage = try await esw.get(casePath).body.string
             #expect(

@@ -179,7 +179,7 @@ import VaporTesting
                 try JSONSerialization.jsonObject(with: Data(answer.body.string.utf8)) as? [String: Any])
             #expect(body["status"] as? String == "agreed")
             #expect(["made", "no_contact", "not_made"].contains(body["letter"] as? String ?? ""))
-            let marks = try await store.marks(
+            let marks = try await store.registers.marks(
                 of: upn, in: DateRange(LocalDate(iso: "2026-11-30")!, LocalDate(iso: "2026-12-01")!)!)
             #expect(marks.isEmpty, "marks on the new school's days: \(marks.map(\.mark.code))")
         }

@@ -18,7 +18,7 @@ import VaporTesting
             #expect(html.contains("<html lang=\"en\">"))
             #expect(html.contains("Week of 2026-11-23 to 2026-11-25"))
             for stored in try await store.schools() {
-                let report = try await store.schoolReport(stored.school.laestab, in: week)
+                let report = try await store.registers.schoolReport(stored.school.laestab, in: week)
                 let total = report.reduce(AttendanceSummary.empty()) { $0 + $1.summary }
                 #expect(total.possible > 0)
                 #expect(html.contains(stored.school.name.replacingOccurrences(of: "'", with: "&#39;")))
@@ -132,7 +132,7 @@ extension HomePageTests {
             let homeCount = try #require(Self.cells(String(home[homeRow...]), "On roll today").first)
             let onRoll = Self.cells(school, "On roll \(testToday)")
             // Whole school, then each year group, then each form.
-            let forms = try await store.registerGroups(school: mainSchool, on: testToday)
+            let forms = try await store.registers.registerGroups(school: mainSchool, on: testToday)
             let years = Set(try await store.onRoll(mainSchool, on: testToday).map(\.yearGroup))
             #expect(onRoll.count == 1 + years.count + forms.count)
             #expect(onRoll.first == homeCount)
@@ -149,7 +149,7 @@ extension HomePageTests {
             }
             #expect(registers == homeCount)
             // A pupil who left this year is still in the year's figures but not on roll.
-            let everyone = try await store.schoolReport(
+            let everyone = try await store.registers.schoolReport(
                 mainSchool, in: DateRange(testToday.academicYear.firstDay, testToday)!)
             #expect(Set(everyone.map(\.pupil.upn)).count >= homeCount)
         }

@@ -89,14 +89,14 @@ import VaporTesting
                 earlier.id, school: mainSchool, kind: .agreed, agreed: earlier.dates, reason: "Agreed",
                 category: nil, limit: 10, by: AuditActor("head@demo.example"))
             #expect(try await store.leave.leaveDaysAgreed(child, school: mainSchool, year: testToday.academicYear) == 8)
-            let before = try await store.marks(of: child, in: DateRange(Self.monday, Self.wednesday)!)
+            let before = try await store.registers.marks(of: child, in: DateRange(Self.monday, Self.wednesday)!)
             let over = #"{"decision":"agreed","from":"2026-11-30","to":"2026-12-02","reason":"A wedding"}"#
             let (refused, why) = try await call(
                 app, .POST, "/api/leave-requests/\(id)/decision", token: head, body: over)
             #expect(refused == .unprocessableEntity)
             #expect(((why as? [String: Any])?["error"] as? String)?.contains("exceptional_category") == true)
             #expect(try await store.leave.leaveRequest(id)?.status == .pending)
-            #expect(try await store.marks(of: child, in: DateRange(Self.monday, Self.wednesday)!) == before)
+            #expect(try await store.registers.marks(of: child, in: DateRange(Self.monday, Self.wednesday)!) == before)
 
             // Two of the three days agreed: H planned on those two; the third, if the pupil is absent, is G.
             let two = #"{"decision":"agreed","from":"2026-11-30","to":"2026-12-01","reason":"Two days only"}"#
@@ -104,7 +104,7 @@ import VaporTesting
                 app, .POST, "/api/leave-requests/\(id)/decision", token: head, body: two)
             #expect(decided == .ok)
             #expect((result as? [String: Any])?["status"] as? String == "partly_agreed")
-            let marks = try await store.marks(of: child, in: DateRange(Self.monday, Self.wednesday)!)
+            let marks = try await store.registers.marks(of: child, in: DateRange(Self.monday, Self.wednesday)!)
             #expect(
                 marks.filter { $0.mark.session.date <= LocalDate(iso: "2026-12-01")! }.map(\.mark.code) == [
                     "H", "H", "H", "H",
@@ -150,10 +150,10 @@ import VaporTesting
             let reports = try await store.leave.absenceReports(school: mainSchool, on: tomorrow)
             #expect(reports.count == 1 && reports[0].confirmedBy == nil)
             // Nothing on the register until the head confirms; then I on both sessions, naming the report.
-            #expect(try await store.marks(of: child, in: DateRange(tomorrow, tomorrow)!).isEmpty)
+            #expect(try await store.registers.marks(of: child, in: DateRange(tomorrow, tomorrow)!).isEmpty)
             try await store.leave.confirmAbsenceReport(
                 reports[0].id, school: mainSchool, code: "I", by: AuditActor("head@demo.example"))
-            let marks = try await store.marks(of: child, in: DateRange(tomorrow, tomorrow)!)
+            let marks = try await store.registers.marks(of: child, in: DateRange(tomorrow, tomorrow)!)
             #expect(marks.map(\.mark.code) == ["I", "I"])
             await #expect(throws: StoreError.notPending) {
                 try await store.leave.confirmAbsenceReport(
@@ -217,7 +217,7 @@ import VaporTesting
                 long.id, school: mainSchool, kind: .offRoll, agreed: nil, reason: "Over four weeks", category: nil,
                 limit: 10, by: head)
             #expect(off.status == .offRoll)
-            #expect(try await store.marks(of: one, in: five).isEmpty)
+            #expect(try await store.registers.marks(of: one, in: five).isEmpty)
             // "The Head Teacher will remove the child from their school roll if a parent requests … longer than
             // four continuous weeks, including exceptional circumstances": it cannot be agreed, even so.
             let agreed = try await store.leave.requestLeave(
@@ -228,7 +228,7 @@ import VaporTesting
                     agreed.id, school: mainSchool, kind: .agreed, agreed: five, reason: "Exceptional",
                     category: .serviceTour, limit: 10, by: head)
             }
-            #expect(try await store.marks(of: two, in: five).isEmpty)
+            #expect(try await store.registers.marks(of: two, in: five).isEmpty)
         }
     }
 }

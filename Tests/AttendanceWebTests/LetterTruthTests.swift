@@ -75,7 +75,7 @@ import VaporTesting
         try await withWebApp(on: database) { app, store in
             let upn = try await CaseworkPenaltyTests.presentPupil(store).upn
             let calendar = try await store.calendar(for: try await store.requireSchool(mainSchool).school)
-            try await store.writeMarks(
+            try await store.registers.writeMarks(
                 calendar.sessions(in: DateRange(LocalDate(iso: "2026-10-05")!, testToday)!).prefix(26).map {
                     SchoolMark(school: mainSchool, mark: Mark(upn: upn, session: $0, code: "I"))
                 }, by: AuditActor("head@demo.example"), reason: "test: illness")

@@ -41,7 +41,7 @@ import VaporTesting
                 ).run()
             let before = try await store.medical.medicalStanding(pupil.upn, school: mainSchool, today: testToday)
                 .sinceLetter3
-            try await store.writeMarks(
+            try await store.registers.writeMarks(
                 [
                     MarkEntry(
                         pupilID: pupilID, schoolID: schoolID,

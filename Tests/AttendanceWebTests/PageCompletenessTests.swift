@@ -14,7 +14,7 @@ import VaporTesting
         try await withWebApp { app, store in
             var head = try await Browser.signedIn(app, as: .headTeacher)
             head.cookies["lang"] = language.rawValue
-            let report = try await store.schoolReport(mainSchool, in: DateRange(testToday, testToday)!)
+            let report = try await store.registers.schoolReport(mainSchool, in: DateRange(testToday, testToday)!)
             let pupil = try #require(report.first?.pupil)
             let group = pupil.registrationGroup
             let pages = [

@@ -59,7 +59,7 @@ import VaporTesting
                 of: pupil.upn, school: school, asOf: testToday, policy: .wrexham2025)
             #expect(before?.counts["police_contact"] == 0 && before?.met.contains("police_contact") == false)
             for (date, code) in [("2026-11-24", "O"), ("2026-11-25", "O")] {
-                try await store.writeMarks(
+                try await store.registers.writeMarks(
                     [
                         SchoolMark(
                             school: mainSchool,

@@ -20,7 +20,7 @@ import VaporTesting
             break
         }
         let pupil = try #require(chosen)
-        try await store.writeMarks(
+        try await store.registers.writeMarks(
             [
                 SchoolMark(
                     school: mainSchool,

@@ -107,7 +107,7 @@ import VaporTesting
                 let stored = try await store.requirePupil(pupil.upn)
                 let days = calendar.schoolDays(in: DateRange(testToday.adding(days: -20), testToday.adding(days: -1))!)
                     .suffix(10)
-                try await store.writeMarks(
+                try await store.registers.writeMarks(
                     days.flatMap { [SchoolSession($0, .am), SchoolSession($0, .pm)] }.map {
                         MarkEntry(
                             pupilID: stored.id, schoolID: school.id, mark: Mark(upn: pupil.upn, session: $0, code: "O"))
@@ -149,7 +149,7 @@ import VaporTesting
             let day = calendar.schoolDays(in: DateRange(LocalDate(iso: "2026-11-16")!, testToday)!)[0]
             let session = SchoolSession(day, .am)
             let line = try #require(
-                try await store.registerLines(schoolID: school.id, group: form, session: session).first)
+                try await store.registers.registerLines(schoolID: school.id, group: form, session: session).first)
             let upn = line.pupil.upn
             // Letter 3 went on 2 November.
             try await store.sql.insert(into: "procedure_actions")

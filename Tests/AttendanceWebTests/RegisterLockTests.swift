@@ -46,7 +46,7 @@ import VaporTesting
             #expect(!page.contains("id=\"save-register\""))
             var marks: [RecordedMark] = []
             for pupil in try await onRollToday(store) where pupil.registrationGroup == group {
-                marks += try await store.marks(of: pupil.upn, in: DateRange(day, day)!).filter {
+                marks += try await store.registers.marks(of: pupil.upn, in: DateRange(day, day)!).filter {
                     $0.mark.session.half == .am
                 }
             }
@@ -56,7 +56,7 @@ import VaporTesting
             let refused = try await tutor.post(path, change)
             #expect(refused.status == .unprocessableEntity)
             #expect(refused.body.string.contains("id=\"register-locked\""))
-            #expect(try await store.amendments(of: present.mark.upn).allSatisfy { $0.session.date != day })
+            #expect(try await store.registers.amendments(of: present.mark.upn).allSatisfy { $0.session.date != day })
             // The head may, with a reason; the history says it was after the lock.
             var head = try await Browser.signedIn(app, as: .headTeacher)
             _ = try await head.get(path)
@@ -65,7 +65,7 @@ import VaporTesting
             let saved = try await head.post(path, change.merging(["reason": "Register error found by audit"]) { $1 })
             #expect(saved.status == .seeOther)
             let amendment = try #require(
-                try await store.amendments(of: present.mark.upn).first { $0.session.date == day })
+                try await store.registers.amendments(of: present.mark.upn).first { $0.session.date == day })
             #expect(amendment.reason == "After the register locked: Register error found by audit")
         }
     }

@@ -17,7 +17,7 @@ import VaporTesting
         init(store: Store, as email: String = "tutor@demo.example") async throws {
             group = try await store.identity.user(email: "tutor@demo.example")!.grants[0].registrationGroups[0]
             schoolID = try await store.requireSchool(mainSchool).id
-            lines = try await store.registerLines(
+            lines = try await store.registers.registerLines(
                 schoolID: schoolID, group: group, session: SchoolSession(testToday, .am))
         }
 
@@ -38,7 +38,9 @@ import VaporTesting
 
     func codes(_ store: Store, _ form: Form) async throws -> [UPN: String] {
         var result: [UPN: String] = [:]
-        for line in try await store.registerLines(schoolID: form.schoolID, group: form.group, session: form.session) {
+        for line in try await store.registers.registerLines(
+            schoolID: form.schoolID, group: form.group, session: form.session)
+        {
             result[line.pupil.upn] = line.mark?.mark.code
         }
         return result
@@ -97,7 +99,8 @@ import VaporTesting
             // The demo secondary's morning starts 08:45 and closes 09:15: 20 minutes is L, 45 is U.
             try await tutor.post(
                 form.path, form.fields([early: ["mark": "late", "late": "20"], late: ["mark": "late", "late": "45"]]))
-            let lines = try await store.registerLines(schoolID: form.schoolID, group: form.group, session: form.session)
+            let lines = try await store.registers.registerLines(
+                schoolID: form.schoolID, group: form.group, session: form.session)
             let byUPN = Dictionary(uniqueKeysWithValues: lines.map { ($0.pupil.upn, $0.mark!.mark) })
             #expect(byUPN[early]?.code == "L" && byUPN[early]?.minutesLate == 20)
             #expect(byUPN[late]?.code == "U" && byUPN[late]?.minutesLate == 45)
@@ -111,9 +114,10 @@ import VaporTesting
             #expect(refused.status == .unprocessableEntity)
             #expect(refused.body.string.contains("Enter how many minutes late."))
             #expect(
-                try await store.registerLines(schoolID: form.schoolID, group: form.group, session: second).allSatisfy {
-                    $0.mark == nil
-                })
+                try await store.registers.registerLines(schoolID: form.schoolID, group: form.group, session: second)
+                    .allSatisfy {
+                        $0.mark == nil
+                    })
         }
     }
 
@@ -134,7 +138,7 @@ import VaporTesting
             let corrected = try await tutor.post(
                 form.path, form.fields([pupil: ["mark": "absent"]], seen: seen, reason: "Marked present by mistake"))
             #expect(corrected.status == .seeOther)
-            let history = try await store.amendments(of: pupil).filter { $0.session == form.session }
+            let history = try await store.registers.amendments(of: pupil).filter { $0.session == form.session }
             #expect(history.count == 1)
             #expect(history[0].oldCode == "/" && history[0].newCode == "N")
             #expect(history[0].changedBy == "tutor@demo.example" && history[0].oldRecordedBy == "tutor@demo.example")
@@ -180,7 +184,7 @@ import VaporTesting
         try await withWebApp { app, store in
             let form = try await Form(store: store)
             let away = form.lines[1]
-            try await store.writeMarks(
+            try await store.registers.writeMarks(
                 [
                     MarkEntry(
                         pupilID: away.pupilID, schoolID: form.schoolID,
@@ -251,7 +255,7 @@ import VaporTesting
                 #expect(bad.body.string.contains("value=\"09:30\""))
             }
             // Today's N list shows contacts in priority order.
-            try await store.writeMarks(
+            try await store.registers.writeMarks(
                 [
                     MarkEntry(
                         pupilID: form.lines[1].pupilID, schoolID: form.schoolID,
@@ -283,7 +287,7 @@ import VaporTesting
             #expect(rows.count == form.lines.count + 1)
             let week = DateRange(LocalDate(iso: "2026-11-16")!, LocalDate(iso: "2026-11-20")!)!
             let first = form.lines[0].pupil.upn
-            let (_, summary) = try await store.summary(of: first, in: week)
+            let (_, summary) = try await store.registers.summary(of: first, in: week)
             let row = rows.first { $0.hasPrefix(first.value) }!.split(separator: ",", omittingEmptySubsequences: false)
             #expect(Int(row[row.count - 4]) == summary.possible)
             #expect(Int(row[row.count - 1]) == summary.unauthorised)

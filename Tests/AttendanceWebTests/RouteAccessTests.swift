@@ -607,7 +607,7 @@ import VaporTesting
             let school = try await browser.get("/schools/\(mainSchool)").body.string
             #expect(school.contains("By form"))
             #expect(!school.contains("/pupils/"))
-            let pupils = try await store.schoolReport(
+            let pupils = try await store.registers.schoolReport(
                 mainSchool, in: DateRange(testToday.academicYear.firstDay, testToday)!)
             for line in pupils {
                 #expect(!school.contains(line.pupil.upn.value) && !home.contains(line.pupil.upn.value))

@@ -48,7 +48,7 @@ import VaporTesting
         try await withWebApp { app, store in
             var head = try await Browser.signedIn(app, as: .headTeacher)
             let pupil = try #require(
-                try await store.schoolReport(mainSchool, in: DateRange(testToday, testToday)!).first?.pupil)
+                try await store.registers.schoolReport(mainSchool, in: DateRange(testToday, testToday)!).first?.pupil)
             let group = pupil.registrationGroup
             let page = try await head.get(SiteURL.register(mainSchool, group: group, date: testToday, half: .am))
             #expect(page.status == .ok)

@@ -47,7 +47,7 @@ extension EswRepository {
         do { try EswRules.checkReview(plan, week: week, today: today) } catch { throw StoreError.eswPlan(error) }
         let found = try await requireEswCase(plan.caseID)
         guard let days = plan.week(week) else { throw StoreError.eswPlan(.notAWeekToReview(week)) }
-        let (_, summary) = try await store.summary(of: found.upn, in: days)
+        let (_, summary) = try await store.registers.summary(of: found.upn, in: days)
         try await store.transaction { db in
             try await db.insert(into: "plan_reviews")
                 .columns("plan_id", "week", "possible", "attended", "percent", "note", "by", "at")

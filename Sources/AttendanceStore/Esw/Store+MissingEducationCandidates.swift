@@ -39,7 +39,7 @@ extension RollRepository {
             // Still going: nothing since but unauthorised absence (a late mark, even after the register closed,
             // means the child was seen, as the rule itself counts it).
             if let after = DateRange(last.adding(days: 1), today),
-                try await store.marks(of: upn, in: after).contains(where: { recorded in
+                try await store.registers.marks(of: upn, in: after).contains(where: { recorded in
                     store.codes[recorded.mark.code].map { $0.category != .unauthorised || $0.isLate } ?? true
                 })
             {

@@ -10,10 +10,10 @@ extension MedicalRepository {
         -> MedicalReferralRules.Standing
     {
         let year = DateRange.yearToDate(today)
-        let marks = try await store.marks(of: upn, in: year)
+        let marks = try await store.registers.marks(of: upn, in: year)
         let medical = marks.filter { store.codes[$0.mark.code].map(MedicalReferralRules.isMedical) == true }
         let letter3 = try await letter3Sent(upn: upn, school: laestab, year: today.academicYear)
-        let (_, summary) = try await store.summary(of: upn, in: year)
+        let (_, summary) = try await store.registers.summary(of: upn, in: year)
         return MedicalReferralRules.Standing(
             letter3On: letter3,
             sinceLetter3: letter3.map { sent in medical.filter { $0.mark.session.date > sent }.count } ?? 0,

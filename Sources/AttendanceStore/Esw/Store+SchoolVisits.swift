@@ -65,10 +65,12 @@ extension EswRepository {
             return SchoolVisitListing(lastVisit: last, lines: [])
         }
         let onRoll = Set(try await store.onRoll(laestab, on: today).map(\.upn))
-        let now = try await store.schoolReport(laestab, in: year).filter { onRoll.contains($0.pupil.upn) }
+        let now = try await store.registers.schoolReport(laestab, in: year).filter { onRoll.contains($0.pupil.upn) }
         var then: [UPN: AttendanceSummary] = [:]
         if let last, let before = DateRange(year.start, last.on) {
-            for line in try await store.schoolReport(laestab, in: before) { then[line.pupil.upn] = line.summary }
+            for line in try await store.registers.schoolReport(laestab, in: before) {
+                then[line.pupil.upn] = line.summary
+            }
         }
         return SchoolVisitListing(
             lastVisit: last,

@@ -108,7 +108,7 @@ extension LeaveRepository {
                         at: now, actor: actor, action: "absence.confirm", school: laestab, upn: report.upn,
                         subject: "report/\(id)", after: auditJSON(["code": code]))
                 ], on: db)
-            _ = try await store.writeMarks(
+            _ = try await store.registers.writeMarks(
                 entries, by: actor, reason: AmendmentReason.parentReport(report: id).stored, at: now,
                 laestabs: [school.id: laestab], on: db)
         }

@@ -127,7 +127,7 @@ extension LeaveRepository {
                             "category": category?.rawValue,
                         ]), reason: reason)
                 ], on: db)
-            _ = try await store.writeMarks(
+            _ = try await store.registers.writeMarks(
                 marks.map { MarkEntry(pupilID: pupilID, schoolID: school.id, mark: $0.mark, expected: $0.expected) },
                 by: actor, reason: AmendmentReason.leaveDecision(request: id).stored, at: now, laestabs: laestabs,
                 on: db)
@@ -165,7 +165,7 @@ extension LeaveRepository {
     /// The code of each session marked for a pupil in a range: what a decision or a confirmation may replace.
     func markCodes(of upn: UPN, in range: DateRange) async throws -> [SchoolSession: String] {
         Dictionary(
-            try await store.marks(of: upn, in: range).map { ($0.mark.session, $0.mark.code) },
+            try await store.registers.marks(of: upn, in: range).map { ($0.mark.session, $0.mark.code) },
             uniquingKeysWith: { first, _ in first })
     }
 

@@ -92,7 +92,7 @@ extension PenaltyRepository {
         // Nothing can have happened since a warning given today (or, by a clock set back, later).
         var since = 0
         if let afterWarning = DateRange(warnedOn.adding(days: 1), today) {
-            since = try await store.marks(of: found.upn, in: afterWarning)
+            since = try await store.registers.marks(of: found.upn, in: afterWarning)
                 .compactMap { store.codes[$0.mark.code] }.filter { $0.category == .unauthorised }.count
         }
         let standing = PenaltyRules.requestStanding(

@@ -64,7 +64,7 @@ extension PenaltyRepository {
     /// the evidence pack quote. Nil outside a term.
     public func penaltyTerm(of upn: UPN, school: School, asOf: LocalDate, policy: Policy) async throws -> PenaltyTerm? {
         ProcedureEngine(policy: policy, codes: store.codes).penaltyTerm(
-            marks: try await store.yearMarks(of: upn, year: asOf.academicYear),
+            marks: try await store.registers.yearMarks(of: upn, year: asOf.academicYear),
             calendar: try await store.calendar(for: school),
             asOf: asOf, penaltyDeclined: try await penaltyDeclines(of: upn),
             evidence: try await penaltyEvidence(of: upn, asOf: asOf))

@@ -41,17 +41,18 @@ extension PenaltyRepository {
         let term = DateRange(found.term.start, through) ?? found.term
         let year = found.term.start.academicYear
         let yearSoFar = DateRange(year.firstDay, through) ?? term
-        let (_, summary) = try await store.summary(of: found.upn, in: term)
+        let (_, summary) = try await store.registers.summary(of: found.upn, in: term)
         let penaltyTerm = try await self.penaltyTerm(
             of: found.upn, school: school.school, asOf: through, policy: policy)
         let counted = Set(found.criteria.flatMap { penaltyTerm?.sessions[$0.rawValue] ?? [] })
-        let sessions = try await store.marks(of: found.upn, in: term).map { recorded in
+        let sessions = try await store.registers.marks(of: found.upn, in: term).map { recorded in
             PenaltyPack.Session(
                 date: recorded.mark.session.date.iso, half: recorded.mark.session.half.rawValue,
                 code: recorded.mark.code, minutesLate: recorded.mark.minutesLate,
                 counted: counted.contains(recorded.mark.session))
         }
-        let changes = try await store.amendments(of: found.upn).filter { term.contains($0.session.date) }.map {
+        let changes = try await store.registers.amendments(of: found.upn).filter { term.contains($0.session.date) }.map
+        {
             change in
             PenaltyPack.Change(
                 date: change.session.date.iso, half: change.session.half.rawValue, from: change.oldCode,

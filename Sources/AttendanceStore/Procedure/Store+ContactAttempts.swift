@@ -117,7 +117,9 @@ extension ProcedureRepository {
             throw StoreError.evidenceRequired
         }
         let noReason = store.codes.noReasonYet.code
-        let marks = try await store.marks(of: upn, in: DateRange(day: date)).filter { $0.mark.code == noReason }
+        let marks = try await store.registers.marks(of: upn, in: DateRange(day: date)).filter {
+            $0.mark.code == noReason
+        }
         let notes = try row.decode(column: "notes", as: String?.self) ?? ""
         let reason =
             "reason from parent (\(try row.decode(column: "recorded_by", as: String.self))): \(notes); confirmed by \(actor.name)"
@@ -131,7 +133,7 @@ extension ProcedureRepository {
             try await db.update("contact_attempts").set("confirmed_by", to: actor.name)
                 .set("confirmed_at", to: Timestamp.text(now))
                 .where("id", .equal, attemptID).where("confirmed_by", .is, SQLLiteral.null).changeStanding()
-            _ = try await store.writeMarks(
+            _ = try await store.registers.writeMarks(
                 entries, by: actor, reason: reason, at: now, laestabs: [schoolID: laestab], on: db)
         }
     }

@@ -144,7 +144,7 @@ extension ProcedureRepository {
                 // only by a correction of one of them.
                 let about = item.action.action.isAboutItsSessions ? original.map { Set($0.due.sessions) } : nil
                 guard
-                    let cause = try await store.amendments(of: item.upn).last(where: { amendment in
+                    let cause = try await store.registers.amendments(of: item.upn).last(where: { amendment in
                         amendment.changedBy != AuditActor.system.name
                             && (since.map { amendment.changedAt >= $0 } ?? true)
                             && (about?.contains(amendment.session) ?? true)
@@ -177,7 +177,7 @@ extension ProcedureRepository {
             let conversionsToWrite = conversions
             let converted = try await store.transaction { db -> Int in
                 // N to O first, in the same transaction as the actions that record it.
-                let written = try await store.writeMarks(
+                let written = try await store.registers.writeMarks(
                     conversionsToWrite, by: .system, reason: Self.noReasonConversion(policy), at: now,
                     laestabs: laestabs,
                     on: db)

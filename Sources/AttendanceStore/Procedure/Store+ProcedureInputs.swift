@@ -137,7 +137,9 @@ extension ProcedureRepository {
             let low = try bounds.decode(column: "low", as: Int?.self),
             let high = try bounds.decode(column: "high", as: Int?.self)
         else {
-            return Dictionary(try await store.yearMarkRows(where: thisYear + pupils).map { ($0.pupil, $0.marks) }) {
+            return Dictionary(
+                try await store.registers.yearMarkRows(where: thisYear + pupils).map { ($0.pupil, $0.marks) }
+            ) {
                 a, _ in a
             }
         }
@@ -147,7 +149,7 @@ extension ProcedureRepository {
             try await withThrowingTaskGroup(of: [(pupil: Int, marks: YearMarks)].self) { group in
                 for (from, to) in pair {
                     group.addTask {
-                        try await store.yearMarkRows(
+                        try await store.registers.yearMarkRows(
                             where: thisYear + " AND pupil_id >= \(bind: from) AND pupil_id < \(bind: to)")
                     }
                 }
@@ -166,7 +168,9 @@ extension ProcedureRepository {
                 inputs.marks[id] = nil
                 inputs.recorded[id] = nil
             }
-            for (pupil, marks) in try await store.yearMarkRows(where: condition) { inputs.marks[pupil] = marks }
+            for (pupil, marks) in try await store.registers.yearMarkRows(where: condition) {
+                inputs.marks[pupil] = marks
+            }
             inputs.recorded.merge(try await procedureActions(where: condition)) { _, new in new }
         }
     }

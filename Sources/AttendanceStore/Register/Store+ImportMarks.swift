@@ -3,7 +3,7 @@ import AttendanceInterop
 import Foundation
 import SQLKit
 
-extension Store {
+extension RegisterRepository {
     /// Imports marks, all or nothing. Each line must name a known pupil on roll that day (at `school`, if
     /// given) on one of the school's sessions; a mark that differs from one already recorded is an
     /// amendment with the reason "imported from FILE". Importing the same file twice changes nothing.
@@ -19,16 +19,16 @@ extension Store {
         authorisesAt: Set<LAESTAB> = [], at now: Date = Date()
     ) async throws -> MarkWriteResult {
         var only: StoredSchool?
-        if let school { only = try await requireSchool(school) }
+        if let school { only = try await store.requireSchool(school) }
         var upns = Set<UPN>()
         var previous: UPN? = nil
         for row in rows where row.value.upn != previous {
             previous = row.value.upn
             upns.insert(row.value.upn)
         }
-        let ids = try await Self.pupilIDs(for: upns, on: sql)
+        let ids = try await Store.pupilIDs(for: upns, on: store.sql)
         let spells = try await enrolmentSpells(pupils: Array(Set(ids.values)))
-        let schools = Dictionary(uniqueKeysWithValues: try await schools().map { ($0.id, $0) })
+        let schools = Dictionary(uniqueKeysWithValues: try await store.schools().map { ($0.id, $0) })
         var calendars: [Int: SchoolCalendar] = [:]
         var problems: [ImportProblem] = []
         var entries: [MarkEntry] = []
@@ -71,7 +71,7 @@ extension Store {
                 if let held = calendars[spell.schoolID] {
                     calendar = held
                 } else {
-                    calendar = try await self.calendar(for: spellSchool.school)
+                    calendar = try await store.calendar(for: spellSchool.school)
                     calendars[spell.schoolID] = calendar
                 }
                 day = SchoolDayCheck(
@@ -82,7 +82,7 @@ extension Store {
             if !day.open {
                 let calendar = day.calendar
                 // The "school closed" code may stand on a closed weekday in term; nothing else may.
-                let closedCode = codes[mark.code]?.means(.schoolClosed) ?? false
+                let closedCode = store.codes[mark.code]?.means(.schoolClosed) ?? false
                 if !(closedCode && !date.isWeekend && calendar.term(containing: date) != nil) {
                     let why = calendar.closure(on: date)?.name ?? (date.isWeekend ? "a weekend" : "outside the terms")
                     problems.append(
@@ -117,14 +117,14 @@ extension Store {
         var evidence: [Int: [DateRange]] = [:]
         var problems: [ImportProblem] = []
         for (entry, place) in zip(entries, lines) {
-            guard let new = codes[entry.mark.code] else { continue }  // the parser knows every code
+            guard let new = store.codes[entry.mark.code] else { continue }  // the parser knows every code
             let session = entry.mark.session
             let old = recorded[entry.pupilID]?.first { $0.academicYear == session.date.academicYear }
-                .flatMap { codes.code(id: $0[session]) }
+                .flatMap { store.codes.code(id: $0[session]) }
             do throws(RegisterRules.Refusal) {
                 try RegisterRules.check(
                     from: old, to: new, canAuthorise: authorisesAt.contains(place.school), registerCodesOnly: false,
-                    half: session.half, begun: true, codes: codes)
+                    half: session.half, begun: true, codes: store.codes)
             } catch {
                 switch error {
                 case .needsAuthorisation(let code):
@@ -142,9 +142,9 @@ extension Store {
             }
             guard new.means(.illness) || new.means(.medical) else { continue }
             if letter3[entry.pupilID] == nil {
-                letter3[entry.pupilID] = try await medical.letter3Sent(
+                letter3[entry.pupilID] = try await store.medical.letter3Sent(
                     upn: entry.mark.upn, school: place.school, year: session.date.academicYear)
-                evidence[entry.pupilID] = try await medical.medicalEvidence(of: entry.mark.upn).map(\.days)
+                evidence[entry.pupilID] = try await store.medical.medicalEvidence(of: entry.mark.upn).map(\.days)
             }
             if MedicalEvidenceRule.needsEvidence(
                 new, on: session.date, letter3Sent: letter3[entry.pupilID] ?? nil,
@@ -170,7 +170,7 @@ extension Store {
     func enrolmentSpells(pupils: [Int]) async throws -> [Int: [EnrolmentSpell]] {
         var result: [Int: [EnrolmentSpell]] = [:]
         for chunk in pupils.chunked(5000) {
-            let rows = try await sql.raw(
+            let rows = try await store.sql.raw(
                 """
                 SELECT pupil_id, school_id, on_roll_from, on_roll_to FROM enrolments
                 WHERE pupil_id IN (\(binds: Array(chunk)))

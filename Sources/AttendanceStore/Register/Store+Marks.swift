@@ -93,7 +93,7 @@ struct YearKey: Hashable {
     let year: Int
 }
 
-extension Store {
+extension RegisterRepository {
     /// Writes marks in one transaction: new marks are inserted; a changed mark is updated and its old entry
     /// kept in `mark_amendments` with who, when and why; marks already as given change nothing. The compact
     /// year strings are updated in the same transaction.
@@ -104,7 +104,7 @@ extension Store {
         _ marks: [SchoolMark], by actor: AuditActor, reason: String?, at now: Date = Date()
     ) async throws -> MarkWriteResult {
         // Read before the transaction: on SQLite its one connection is busy until the transaction ends.
-        let reference = try await referenceData()
+        let reference = try await store.referenceData()
         let pupils = try await pupilIDs(of: marks, reference: reference)
         // An import's marks come school by school and pupil by pupil: the last ids found serve most marks.
         var entries: [MarkEntry] = []
@@ -132,7 +132,7 @@ extension Store {
 
     /// The pupils' ids: from memory when the schools' rolls or the registers' groups are held (see
     /// `ReferenceCache`), a read connection asked for the rest.
-    private func pupilIDs(of marks: [SchoolMark], reference: ReferenceCache.Snapshot) async throws -> [UPN: Int] {
+    func pupilIDs(of marks: [SchoolMark], reference: ReferenceCache.Snapshot) async throws -> [UPN: Int] {
         var upns: [UPN] = []
         var laestabs: [LAESTAB] = []
         for mark in marks {
@@ -144,11 +144,11 @@ extension Store {
             for entry in reference.rolls[schoolID] ?? [] { ids[entry.pupil.upn] = entry.id }
         }
         let unheld = upns.filter { ids[$0] == nil }
-        ids.merge(self.reference.pupilIDs(unheld, version: reference.version)) { held, _ in held }
+        ids.merge(store.reference.pupilIDs(unheld, version: reference.version)) { held, _ in held }
         let missing = Set(upns).filter { ids[$0] == nil }
         guard !missing.isEmpty else { return ids }
         // A read of committed rows: on SQLite it goes beside the writer rather than queueing behind its commits.
-        return ids.merging(try await Self.pupilIDs(for: missing, on: reader)) { held, _ in held }
+        return ids.merging(try await Store.pupilIDs(for: missing, on: store.reader)) { held, _ in held }
     }
 
     /// The same by row ids.
@@ -162,12 +162,12 @@ extension Store {
         if let known {
             laestabs = known
         } else {
-            laestabs = Dictionary(uniqueKeysWithValues: try await schools().map { ($0.id, $0.school.laestab) })
+            laestabs = Dictionary(uniqueKeysWithValues: try await store.schools().map { ($0.id, $0.school.laestab) })
         }
         // On SQLite, saves that arrive together share a commit, and registers are planned together and written in
         // shared statements; each is still all or nothing (see `writeMarks(batch:on:)`). A large write (an
         // import) goes alone in the batch, read and planned a chunk of pupils at a time, as it would outside one.
-        if let groupCommit {
+        if let groupCommit = store.groupCommit {
             guard entries.count <= Self.batchedSaveLimit else {
                 return try await groupCommit.submit { db in
                     do {
@@ -185,7 +185,7 @@ extension Store {
                 try await self.writeMarks(batch: saves, on: db)
             }
         }
-        return try await transaction { db in
+        return try await store.transaction { db in
             try await self.writeMarks(entries, by: actor, reason: reason, at: now, laestabs: laestabs, on: db)
         }
     }
@@ -355,7 +355,7 @@ extension Store {
     /// reserved but not used (every mark was already as given) is simply never written.
     private func reserveRecorderIDs(_ count: Int, on db: any SQLDatabase) async throws -> [UInt32] {
         guard count > 0 else { return [] }
-        if location.isPostgres {
+        if store.location.isPostgres {
             return try await db.raw(
                 """
                 SELECT nextval(pg_get_serial_sequence('register_recordings', 'id')) AS id
@@ -403,7 +403,7 @@ extension Store {
             guard !stored.isEmpty else { continue }
             state.recordings.merge(try await yearRecordings(for: stored, on: db)) { held, _ in held }
             state.details.merge(
-                try await markDetails(
+                try await store.markDetails(
                     pupils: Array(Set(stored.map(\.pupilID))), in: DateRange(start: first, notBefore: final), on: db)
             ) { held, _ in held }
         }
@@ -415,7 +415,7 @@ extension Store {
                 if let id = state.recordings[key]?[entry.mark.session.slotInAcademicYear], id != 0 { ids.insert(id) }
             }
         }
-        state.recorders = try await recorders(ids, on: db)
+        state.recorders = try await store.recorders(ids, on: db)
         return state
     }
 
@@ -475,7 +475,7 @@ extension Store {
         for entry in entries {
             let mark = entry.mark
             if lastCode?.code != mark.code {
-                guard let code = codes[mark.code] else { throw StoreError.unknownCode(mark.code) }
+                guard let code = store.codes[mark.code] else { throw StoreError.unknownCode(mark.code) }
                 lastCode = code
             }
             guard let code = lastCode else { continue }  // set just above for this mark's code
@@ -500,7 +500,7 @@ extension Store {
             // Each session is given once, so the row still holds here what the state held.
             let key = MarkKey(pupilID: entry.pupilID, session: mark.session)
             let existing = state.existing(
-                code: codeRow[slot: slot], recorder: recorderRow[slot], key: key, table: codes)
+                code: codeRow[slot: slot], recorder: recorderRow[slot], key: key, table: store.codes)
             if let expected = entry.expected {
                 let now: ExpectedMark = existing.map { .code($0.code) } ?? .noMark
                 if now != expected && existing?.code != mark.code {
@@ -595,7 +595,7 @@ extension Store {
                 "old_recorded_at", "new_code", "new_minutes_late", "new_note", "changed_by", "changed_at", "reason",
             ],
             rows: plan.amendments)
-        try await Self.audit(plan.events, on: db)
+        try await Store.audit(plan.events, on: db)
         // Every changed year string in one statement, inserted where the pupil had none for the year.
         let years = plan.changedYears.sorted { ($0.pupilID, $0.year) < ($1.pupilID, $1.year) }
         try await db.insertRows(
@@ -640,7 +640,7 @@ extension Store {
     private func lockYearMarks(
         for keys: Set<YearKey>, on db: any SQLDatabase
     ) async throws -> (years: [YearKey: YearMarks], stored: Set<YearKey>) {
-        if location.isPostgres {
+        if store.location.isPostgres {
             let blank = keys.map { key -> [SQLValue] in
                 [key.pupilID, key.year, Data(count: AcademicYear(startYear: key.year).sessionSlotCount)]
             }
@@ -653,7 +653,7 @@ extension Store {
         let pupils = Array(Set(keys.map(\.pupilID))).sorted()
         let wanted = Array(Set(keys.map(\.year)))
         // The lock is PostgreSQL's (a SQLite transaction already has the one writer to itself).
-        let lock: SQLQueryString = location.isPostgres ? " ORDER BY pupil_id, academic_year FOR UPDATE" : ""
+        let lock: SQLQueryString = store.location.isPostgres ? " ORDER BY pupil_id, academic_year FOR UPDATE" : ""
         var result: [YearKey: YearMarks] = [:]
         var stored = Set<YearKey>()
         for (pupil, marks) in try await yearMarkRows(

@@ -33,10 +33,10 @@ public struct RegisterGroup: Sendable, Hashable {
     public func isTaken(_ half: SessionHalf) -> Bool { onRoll > 0 && marked(half) == onRoll }
 }
 
-extension Store {
+extension RegisterRepository {
     /// The registration groups of a school on a day, with how many pupils have a mark for each session.
     func registerGroups(schoolID: Int, on date: LocalDate) async throws -> [RegisterGroup] {
-        let roll = try await roll(of: schoolID, in: DateRange(day: date))
+        let roll = try await store.roll(of: schoolID, in: DateRange(day: date))
         var marked: [Int: Set<SessionHalf>] = [:]
         var first: [Int: [SessionHalf: FirstMark]] = [:]
         for recording in try await recordings(schoolID: schoolID, in: DateRange(day: date)) {
@@ -71,16 +71,16 @@ extension Store {
     /// The year groups of the pupils on a group's roll on a day (for the authorisation policy).
     func yearGroups(schoolID: Int, group: String, on date: LocalDate) async throws -> Set<String> {
         Set(
-            try await roll(of: schoolID, in: DateRange(day: date), group: group).map(\.pupil.yearGroup))
+            try await store.roll(of: schoolID, in: DateRange(day: date), group: group).map(\.pupil.yearGroup))
     }
 
     /// The register of a group for one session: every pupil on roll that day, with their mark if any.
     func registerLines(schoolID: Int, group: String, session: SchoolSession) async throws -> [RegisterLine] {
-        let pupils = try await roll(of: schoolID, in: DateRange(day: session.date), group: group)
+        let pupils = try await store.roll(of: schoolID, in: DateRange(day: session.date), group: group)
         guard !pupils.isEmpty else { return [] }
         let upns = Dictionary(pupils.map { ($0.id, $0.pupil.upn) }) { first, _ in first }
         var marks: [Int: RecordedMark] = [:]
-        for entry in try await recordedMarks(pupils: pupils.map(\.id), in: DateRange(day: session.date))
+        for entry in try await store.recordedMarks(pupils: pupils.map(\.id), in: DateRange(day: session.date))
         where entry.session == session {
             guard let upn = upns[entry.pupilID] else { continue }  // the marks read are these pupils' own
             marks[entry.pupilID] = entry.recordedMark(upn: upn)
@@ -92,15 +92,15 @@ extension Store {
     func groupMarks(
         schoolID: Int, group: String, in range: DateRange
     ) async throws -> [(pupil: Pupil, onRoll: DateRange, marks: [SchoolSession: String], amended: Set<SchoolSession>)] {
-        let pupils = try await roll(of: schoolID, in: range, group: group)
+        let pupils = try await store.roll(of: schoolID, in: range, group: group)
         guard !pupils.isEmpty else { return [] }
         let ids = pupils.map(\.id)
         var marks: [Int: [SchoolSession: String]] = [:]
         var amended: [Int: Set<SchoolSession>] = [:]
-        for entry in try await recordedMarks(pupils: ids, in: range) {
+        for entry in try await store.recordedMarks(pupils: ids, in: range) {
             marks[entry.pupilID, default: [:]][entry.session] = entry.code
         }
-        let rows = try await sql.raw(
+        let rows = try await store.sql.raw(
             """
             SELECT pupil_id, date, session FROM mark_amendments
             WHERE pupil_id IN (\(binds: ids)) AND date >= \(bind: range.start.iso) AND date <= \(bind: range.end.iso)
@@ -118,7 +118,7 @@ extension Store {
     /// Form tutors by registration group at a school (for "missing marks: who is to take it").
     public func formTutors(of laestab: LAESTAB) async throws -> [String: [String]] {
         var result: [String: [String]] = [:]
-        for user in try await identity.users() {
+        for user in try await store.identity.users() {
             for grant in user.grants where grant.role == .formTutor && grant.school == laestab {
                 for group in grant.registrationGroups { result[group, default: []].append(user.displayName) }
             }
@@ -130,13 +130,13 @@ extension Store {
     func pupils(
         withMeaning meaning: CodeMeaning, schoolID: Int, on date: LocalDate
     ) async throws -> [(pupil: Pupil, sessions: [SessionHalf])] {
-        let codes = self.codes.codes.filter { $0.means(meaning) }.map(\.code)
+        let codes = store.codes.codes.filter { $0.means(meaning) }.map(\.code)
         guard !codes.isEmpty else { return [] }
         let day = DateRange(day: date)
-        let roll = try await roll(of: schoolID, in: day)
+        let roll = try await store.roll(of: schoolID, in: day)
         let pupils = Dictionary(roll.map { ($0.id, $0.pupil) }) { first, _ in first }
         var found: [Int: (pupil: Pupil, sessions: [SessionHalf])] = [:]
-        for entry in try await recordedMarks(pupils: Array(pupils.keys), in: day)
+        for entry in try await store.recordedMarks(pupils: Array(pupils.keys), in: day)
         where entry.recorder.schoolID == schoolID && codes.contains(entry.code) {
             guard let pupil = pupils[entry.pupilID] else { continue }  // the marks read are these pupils' own
             found[entry.pupilID, default: (pupil, [])].sessions.append(entry.session.half)
@@ -163,18 +163,19 @@ public struct LateArrival: Sendable, Hashable {
     public let recordedBy: String
 }
 
-extension Store {
+extension RegisterRepository {
     /// The late arrivals recorded at a school on a day, morning first, then by minutes late.
     public func lateArrivals(_ school: LAESTAB, on date: LocalDate) async throws -> [LateArrival] {
-        let id = try await requireSchool(school).id
-        let late = try await sql.raw(
+        let id = try await store.requireSchool(school).id
+        let late = try await store.sql.raw(
             """
             SELECT DISTINCT pupil_id FROM mark_details
             WHERE school_id = \(bind: id) AND date = \(bind: date.iso) AND minutes_late IS NOT NULL
             """
         ).all().map { try $0.decode(column: "pupil_id", as: Int.self) }
-        let pupils = try await pupils(ids: late)
-        return try await recordedMarks(pupils: late, in: DateRange(day: date)).compactMap { entry -> LateArrival? in
+        let pupils = try await store.pupils(ids: late)
+        return try await store.recordedMarks(pupils: late, in: DateRange(day: date)).compactMap {
+            entry -> LateArrival? in
             guard entry.recorder.schoolID == id, let minutes = entry.minutesLate, let pupil = pupils[entry.pupilID]
             else { return nil }
             return LateArrival(
@@ -184,14 +185,14 @@ extension Store {
     }
 }
 
-extension Store {
+extension RegisterRepository {
     /// Who took each of a form's registers over a range, and when: the first mark recorded for any pupil of the
     /// form in each session (corrections' first recordings included).
     public func registerTakers(
         school laestab: LAESTAB, group: String, in range: DateRange
     ) async throws -> [SchoolSession: FirstMark] {
-        let school = try await requireSchool(laestab)
-        let pupils = try await roll(of: school.id, in: range, group: group).map(\.id)
+        let school = try await store.requireSchool(laestab)
+        let pupils = try await store.roll(of: school.id, in: range, group: group).map(\.id)
         guard !pupils.isEmpty else { return [:] }
         var first: [SchoolSession: FirstMark] = [:]
         for recording in try await recordings(schoolID: school.id, in: range, pupils: pupils)
@@ -202,7 +203,7 @@ extension Store {
     }
 }
 
-extension Store {
+extension RegisterRepository {
     /// Every mark recorded at a school over the days (for these pupils only, if given), and the first recording
     /// of each mark a correction replaced: who recorded it and when, and whether it is the mark in force. What
     /// "who took the register, and when" is read from.
@@ -212,14 +213,14 @@ extension Store {
         var ids = pupils ?? []
         if pupils == nil {
             var seen = Set<Int>()
-            ids = try await roll(of: schoolID, in: range).map(\.id).filter { seen.insert($0).inserted }
+            ids = try await store.roll(of: schoolID, in: range).map(\.id).filter { seen.insert($0).inserted }
         }
         var found: [(pupilID: Int, session: SchoolSession, mark: FirstMark, current: Bool)] = []
-        for entry in try await recordedMarks(pupils: ids, in: range) where entry.recorder.schoolID == schoolID {
+        for entry in try await store.recordedMarks(pupils: ids, in: range) where entry.recorder.schoolID == schoolID {
             found.append(
                 (
                     entry.pupilID, entry.session,
-                    FirstMark(by: entry.recorder.by, at: Self.date(fromTimestamp: entry.recorder.at)), true
+                    FirstMark(by: entry.recorder.by, at: Store.date(fromTimestamp: entry.recorder.at)), true
                 ))
         }
         let only: SQLQueryString = pupils.map { " AND pupil_id IN (\(binds: $0))" } ?? ""
@@ -228,7 +229,7 @@ extension Store {
             SELECT pupil_id, date, session, old_recorded_by AS who, old_recorded_at AS happened FROM mark_amendments
             WHERE school_id = \(bind: schoolID) AND date >= \(bind: range.start.iso) AND date <= \(bind: range.end.iso)
             """ + only
-        return try await sql.raw(query).all().compactMap { row in
+        return try await store.sql.raw(query).all().compactMap { row in
             guard let date = LocalDate(iso: try row.decode(column: "date", as: String.self)),
                 let half = SessionHalf(text: try row.decode(column: "session", as: String.self))
             else { return nil }
@@ -236,7 +237,7 @@ extension Store {
                 try row.decode(column: "pupil_id", as: Int.self), SchoolSession(date, half),
                 FirstMark(
                     by: try row.decode(column: "who", as: String.self),
-                    at: Self.date(fromTimestamp: try row.decode(column: "happened", as: String.self))),
+                    at: Store.date(fromTimestamp: try row.decode(column: "happened", as: String.self))),
                 false
             )
         } + found

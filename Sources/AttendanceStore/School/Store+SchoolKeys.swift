@@ -6,7 +6,7 @@ extension Store {
     public func pupils(
         withMeaning meaning: CodeMeaning, school: LAESTAB, on date: LocalDate
     ) async throws -> [(pupil: Pupil, sessions: [SessionHalf])] {
-        try await pupils(withMeaning: meaning, schoolID: try await requireSchool(school).id, on: date)
+        try await registers.pupils(withMeaning: meaning, schoolID: try await requireSchool(school).id, on: date)
     }
 
     /// Pupils on a school's roll at any time in a range, with the part of the range they were on roll; with

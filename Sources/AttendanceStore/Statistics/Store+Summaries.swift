@@ -13,7 +13,7 @@ public struct PupilSummary: Sendable, Hashable {
     }
 }
 
-extension Store {
+extension RegisterRepository {
     /// Compact year strings for pupils, for every academic year a range touches.
     func yearMarks(pupils: [Int], range: DateRange) async throws -> [Int: [YearMarks]] {
         let years = Array(range.start.academicYear.startYear...range.end.academicYear.startYear)
@@ -35,8 +35,8 @@ extension Store {
     func yearMarkRows(where condition: SQLQueryString, on db: (any SQLDatabase)? = nil) async throws -> [(
         pupil: Int, marks: YearMarks
     )] {
-        let db = db ?? reader
-        guard !location.isPostgres else {
+        let db = db ?? store.reader
+        guard !store.location.isPostgres else {
             return try await db.raw(
                 "SELECT pupil_id, academic_year, marks FROM pupil_year_marks WHERE " + condition
             )
@@ -119,25 +119,25 @@ extension Store {
 
     /// A pupil's summary over a range, from the compact year strings.
     public func summary(of upn: UPN, in range: DateRange) async throws -> (StoredPupil, AttendanceSummary) {
-        let stored = try await requirePupil(upn)
+        let stored = try await store.requirePupil(upn)
         let years = try await yearMarks(pupils: [stored.id], range: range)[stored.id] ?? []
-        let summary = years.reduce(AttendanceSummary.empty(rules: rules)) {
-            $0 + $1.summary(in: range, table: codes, rules: rules)
+        let summary = years.reduce(AttendanceSummary.empty(rules: store.rules)) {
+            $0 + $1.summary(in: range, table: store.codes, rules: store.rules)
         }
         return (stored, summary)
     }
 
     /// One line per pupil on a school's roll during the range, counting only the days they were on its roll.
     public func schoolReport(_ laestab: LAESTAB, in range: DateRange) async throws -> [PupilSummary] {
-        let school = try await requireSchool(laestab)
-        let roll = try await roll(of: school.id, in: range)
+        let school = try await store.requireSchool(laestab)
+        let roll = try await store.roll(of: school.id, in: range)
         let years = try await yearMarks(pupils: roll.map(\.id), range: range)
         // A pupil who left and rejoined has two enrolments: add their spells together.
         var order: [Int] = []
         var lines: [Int: PupilSummary] = [:]
         for entry in roll {
-            let summary = (years[entry.id] ?? []).reduce(AttendanceSummary.empty(rules: rules)) {
-                $0 + $1.summary(in: entry.onRoll, table: codes, rules: rules)
+            let summary = (years[entry.id] ?? []).reduce(AttendanceSummary.empty(rules: store.rules)) {
+                $0 + $1.summary(in: entry.onRoll, table: store.codes, rules: store.rules)
             }
             if let earlier = lines[entry.id] {
                 lines[entry.id] = PupilSummary(pupil: entry.pupil, summary: earlier.summary + summary)
@@ -151,13 +151,13 @@ extension Store {
 
     /// A pupil's marks in a range, in order: the register as recorded.
     public func marks(of upn: UPN, in range: DateRange) async throws -> [RecordedMark] {
-        guard let id = try await Self.pupilIDs(for: [upn], on: reader)[upn] else { return [] }
-        return try await recordedMarks(pupils: [id], in: range).map { $0.recordedMark(upn: upn) }
+        guard let id = try await Store.pupilIDs(for: [upn], on: store.reader)[upn] else { return [] }
+        return try await store.recordedMarks(pupils: [id], in: range).map { $0.recordedMark(upn: upn) }
     }
 
     /// Every change to a pupil's marks, oldest first.
     public func amendments(of upn: UPN) async throws -> [Amendment] {
-        let rows = try await sql.raw(
+        let rows = try await store.sql.raw(
             """
             SELECT a.* FROM mark_amendments a JOIN pupils p ON p.id = a.pupil_id
             WHERE p.upn = \(bind: upn.value) ORDER BY a.id
@@ -172,34 +172,20 @@ extension Store {
                 oldCode: try row.decode(column: "old_code", as: String.self),
                 oldMinutesLate: try row.decode(column: "old_minutes_late", as: Int?.self),
                 oldRecordedBy: try row.decode(column: "old_recorded_by", as: String.self),
-                oldRecordedAt: Self.date(fromTimestamp: try row.decode(column: "old_recorded_at", as: String.self)),
+                oldRecordedAt: Store.date(fromTimestamp: try row.decode(column: "old_recorded_at", as: String.self)),
                 newCode: try row.decode(column: "new_code", as: String.self),
                 newMinutesLate: try row.decode(column: "new_minutes_late", as: Int?.self),
                 changedBy: try row.decode(column: "changed_by", as: String.self),
-                changedAt: Self.date(fromTimestamp: try row.decode(column: "changed_at", as: String.self)),
+                changedAt: Store.date(fromTimestamp: try row.decode(column: "changed_at", as: String.self)),
                 reason: try row.decode(column: "reason", as: String.self))
         }
     }
-
-    /// Reads back a stored `Timestamp` text.
-    static func date(fromTimestamp text: String) -> Date {
-        // "YYYY-MM-DDTHH:MM:SS.mmmZ"
-        let parts = Array(text.utf8)
-        guard parts.count >= 23, let day = LocalDate(iso: text.prefix(10)) else {
-            return Date(timeIntervalSince1970: 0)
-        }
-        func number(_ range: Range<Int>) -> Int {
-            range.reduce(0) { $0 * 10 + Int(parts[$1] &- UInt8(ascii: "0")) }
-        }
-        let seconds = day.dayNumber * 86400 + number(11..<13) * 3600 + number(14..<16) * 60 + number(17..<19)
-        return Date(timeIntervalSince1970: Double(seconds) + Double(number(20..<23)) / 1000)
-    }
 }
 
-extension Store {
+extension RegisterRepository {
     /// A pupil's compact marks for one school year (empty when they have none).
     public func yearMarks(of upn: UPN, year: AcademicYear) async throws -> YearMarks {
-        let stored = try await requirePupil(upn)
+        let stored = try await store.requirePupil(upn)
         return try await yearMarks(pupils: [stored.id], range: year.range)[stored.id]?.first { $0.academicYear == year }
             ?? YearMarks(academicYear: year)
     }

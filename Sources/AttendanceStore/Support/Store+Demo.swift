@@ -28,10 +28,10 @@ extension Store {
                 ids[mark.upn].map { MarkEntry(pupilID: $0, schoolID: stored.id, mark: mark) }
             }
             // Registers are recorded by the form tutor at the time of the session.
-            try await writeMarks(data.marks.compactMap(entry), by: AuditActor("demo:form-tutor"), reason: nil)
+            try await registers.writeMarks(data.marks.compactMap(entry), by: AuditActor("demo:form-tutor"), reason: nil)
             let byReason = Dictionary(grouping: data.corrections, by: \.reason)
             for (reason, corrections) in byReason.sorted(by: { $0.key < $1.key }) {
-                try await writeMarks(
+                try await registers.writeMarks(
                     corrections.compactMap { entry($0.mark) }, by: AuditActor("demo:attendance-office"), reason: reason)
             }
             progress("\(data.school.name) (\(laestab)): \(data.pupils.count) pupils, \(data.marks.count) marks")

@@ -285,3 +285,19 @@ public enum Timestamp {
             + "\(pad(millis - seconds * 1000, 3))Z"
     }
 }
+
+extension Store {
+    /// Reads back a stored `Timestamp` text.
+    static func date(fromTimestamp text: String) -> Date {
+        // "YYYY-MM-DDTHH:MM:SS.mmmZ"
+        let parts = Array(text.utf8)
+        guard parts.count >= 23, let day = LocalDate(iso: text.prefix(10)) else {
+            return Date(timeIntervalSince1970: 0)
+        }
+        func number(_ range: Range<Int>) -> Int {
+            range.reduce(0) { $0 * 10 + Int(parts[$1] &- UInt8(ascii: "0")) }
+        }
+        let seconds = day.dayNumber * 86400 + number(11..<13) * 3600 + number(14..<16) * 60 + number(17..<19)
+        return Date(timeIntervalSince1970: Double(seconds) + Double(number(20..<23)) / 1000)
+    }
+}

@@ -80,13 +80,13 @@ struct AuthorizationMiddleware: AsyncMiddleware {
             // One session's register: its lines give the year groups, and the route reads them from here rather
             // than the group's roll a second time.
             if let half = request.parameters.get("session").flatMap({ SessionHalf(text: $0) }) {
-                let lines = try await request.context.store.registerLines(
+                let lines = try await request.context.store.registers.registerLines(
                     school: school.school.laestab, group: group, session: SchoolSession(date, half))
                 request.storage[RegisterLinesKey.self] = lines
                 return .registrationGroup(
                     GroupPlacement(school: laestab, group: group, yearGroups: Set(lines.map(\.pupil.yearGroup))))
             }
-            let years = try await request.context.store.yearGroups(
+            let years = try await request.context.store.registers.yearGroups(
                 school: school.school.laestab, group: group, on: date)
             return .registrationGroup(GroupPlacement(school: laestab, group: group, yearGroups: years))
         case .pupil:

@@ -35,7 +35,7 @@ enum BenchLoad {
             try await store.importContacts(data.contacts.map { Numbered(line: 0, value: $0) })
             let entries = data.marks.map { SchoolMark(school: laestab, mark: $0) }
             importMS += try await milliseconds {
-                try await store.writeMarks(entries, by: AuditActor("bench:import"), reason: nil)
+                try await store.registers.writeMarks(entries, by: AuditActor("bench:import"), reason: nil)
             }
             marks += entries.count
             pupils += data.pupils.count

@@ -35,18 +35,18 @@ enum BenchQueries {
         // The rolls are held in memory once read (as a server holds them): the first pass reads them, the best of
         // three after it is what a running server gives.
         let firstPass = try await milliseconds {
-            for laestab in schools { summaries += try await store.schoolReport(laestab, in: range).count }
+            for laestab in schools { summaries += try await store.registers.schoolReport(laestab, in: range).count }
         }
         report.add("every pupil's summary, whole authority, rolls not yet held", firstPass, "ms")
         let everyPupil = try await best {
             summaries = 0
-            for laestab in schools { summaries += try await store.schoolReport(laestab, in: range).count }
+            for laestab in schools { summaries += try await store.registers.schoolReport(laestab, in: range).count }
         }
         report.add("every pupil's summary, whole authority", everyPupil, "ms")
         report.add("pupil summaries computed", Double(summaries), "")
         let largest = try await store.schools().first { $0.school.estabNumber == 4001 }?.school.laestab ?? schools[0]
         var size = 0
-        let school = try await best(5) { size = try await store.schoolReport(largest, in: range).count }
+        let school = try await best(5) { size = try await store.registers.schoolReport(largest, in: range).count }
         report.add("whole-school report, \(size) pupils, full year", school, "ms", atMost: size >= 1500 ? 10 : nil)
         report.procedureMS = procedure
         report.summariesMS = everyPupil

@@ -69,7 +69,7 @@ enum EswController {
         let today = request.context.today
         var facts: [PenaltyPacket.Fact] = []
         if let year = DateRange(today.academicYear.firstDay, today) {
-            let (_, summary) = try await store.summary(of: found.upn, in: year)
+            let (_, summary) = try await store.registers.summary(of: found.upn, in: year)
             facts.append(
                 .init(
                     label: plain("esw.figures"),

@@ -33,7 +33,7 @@ enum LeaveController {
             guard let pupil = pupils[request.upn] else { continue }
             // The pupil's figure as every page gives it: this school year to today, never a session not yet
             // happened (an absence already reported or agreed for the coming days is not counted).
-            let (_, summary) = try await store.summary(of: request.upn, in: yearToDate)
+            let (_, summary) = try await store.registers.summary(of: request.upn, in: yearToDate)
             // The other children of the family: requests from the same person for other pupils that overlap.
             let siblings = all.filter {
                 $0.upn != request.upn && $0.requestedBy == request.requestedBy && $0.dates.overlaps(request.dates)

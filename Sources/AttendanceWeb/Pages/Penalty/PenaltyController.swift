@@ -169,7 +169,7 @@ enum PenaltyController {
         func add(_ key: String, _ value: String) { facts.append(.init(label: plain(key), value: value)) }
         add("penalty.fact.school", (try await store.school(found.school)?.school.name ?? "") + " (\(found.school))")
         let term = DateRange(found.term.start, min(found.term.end, request.context.today)) ?? found.term
-        let (_, summary) = try await store.summary(of: found.upn, in: term)
+        let (_, summary) = try await store.registers.summary(of: found.upn, in: term)
         add(
             "penalty.fact.term",
             text(
@@ -267,7 +267,7 @@ enum PenaltyController {
         let store = request.context.store
         let policy = request.context.policy.penaltyNotice
         let period = DateRange(issued.term.start, min(issued.term.end, request.context.today)) ?? issued.term
-        let (_, summary) = try await store.summary(of: issued.upn, in: period)
+        let (_, summary) = try await store.registers.summary(of: issued.upn, in: period)
         for notice in issued.notices where notice.status == .issued {
             let terms = policy.terms(receivedOn: notice.receivedOn)
             let details = [

@@ -37,7 +37,7 @@ enum ActionsController {
         let years = limitedYears(principal, laestab)
         // A pupil who moved form this year has a line for each; their band is of the two together.
         let bands = Dictionary(
-            try await store.schoolReport(laestab, in: FigureViews.yearToDate(request)).map {
+            try await store.registers.schoolReport(laestab, in: FigureViews.yearToDate(request)).map {
                 ($0.pupil.upn, $0.summary)
             },
             uniquingKeysWith: +

@@ -20,12 +20,12 @@ enum OfficeController {
         let school = try await store.requireSchool(laestab)
         let date = try request.queryDate("date") ?? request.context.today
         let calendar = try await store.calendar(for: school.school)
-        let tutors = try await store.formTutors(of: laestab)
+        let tutors = try await store.registers.formTutors(of: laestab)
         // A session's marks are missing once its register has closed (or the day is past).
         let now = request.context.now
         var missing: [OfficeDayPage.Missing] = []
         if calendar.isSchoolDay(date) {
-            for group in try await store.registerGroups(school: school.school.laestab, on: date) {
+            for group in try await store.registers.registerGroups(school: school.school.laestab, on: date) {
                 for half in SessionHalf.allCases where !group.isTaken(half) {
                     let closed =
                         date < now.date || (date == now.date && now.time >= school.school.times(for: half).close)
@@ -229,7 +229,8 @@ enum OfficeController {
         let school = try await store.requireSchool(laestab).school
         let page = LateBookPage.make(
             school: school, date: date, pupil: pupil, arrival: arrival, roll: try await store.onRoll(laestab, on: date),
-            arrivals: try await store.lateArrivals(laestab, on: date), notice: notice, error: error, text: request.text)
+            arrivals: try await store.registers.lateArrivals(laestab, on: date), notice: notice, error: error,
+            text: request.text)
         return try Page.render(page, request: request, status: status)
     }
 
@@ -261,7 +262,7 @@ enum OfficeController {
         let roll = try await store.onRoll(laestab, on: date)
         let typed = pupilText.split(whereSeparator: { $0 == " " || $0 == "–" }).last.map { $0.uppercased() } ?? ""
         guard let pupil = roll.first(where: { $0.upn.value == typed }),
-            let line = try await store.registerLines(
+            let line = try await store.registers.registerLines(
                 school: laestab, group: pupil.registrationGroup, session: SchoolSession(date, half)
             ).first(where: { $0.pupil.upn == pupil.upn })
         else { return try await fail("late.badPupil") }
@@ -273,7 +274,7 @@ enum OfficeController {
                 upn: pupil.upn, session: SchoolSession(date, half), code: code.code, minutesLate: minutes,
                 note: "late book"))
         // A pupil marked absent at the register who then arrives is a correction, with the late book as its reason.
-        try await store.writeMarks(
+        try await store.registers.writeMarks(
             [entry], by: request.actor,
             reason: line.mark == nil ? nil : AmendmentReason.lateBook(arrived: arrival.description).stored)
         return try await renderLateBook(

@@ -18,7 +18,8 @@ enum PrintRegisterController {
             throw WebError.badField("to", DateRange(start, end) == nil ? .backwards : .longerThan(days: 100))
         }
         let days = calendar.schoolDays(in: range)
-        let rows = try await store.groupMarks(school: stored.school.laestab, group: placement.group, in: range)
+        let rows = try await store.registers.groupMarks(
+            school: stored.school.laestab, group: placement.group, in: range)
         let codes = store.codes
         let lines = rows.map { row -> PrintRegisterPage.Line in
             var cells: [(code: String, amended: Bool)] = []
@@ -60,7 +61,8 @@ enum PrintRegisterController {
         }
         let page = PrintRegisterPage.make(
             school: stored.school, group: placement.group, range: range, days: days, lines: lines,
-            takers: try await store.registerTakers(school: stored.school.laestab, group: placement.group, in: range),
+            takers: try await store.registers.registerTakers(
+                school: stored.school.laestab, group: placement.group, in: range),
             printedBy: try request.signedIn.user.displayName, printedAt: Date(), codes: codes,
             language: request.language, text: { request.text($0, $1) })
         return try Page.render(page, request: request)

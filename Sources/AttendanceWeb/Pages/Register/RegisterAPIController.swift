@@ -142,7 +142,7 @@ enum RegisterAPIController {
         }
         let result: MarkWriteResult
         do {
-            result = try await request.context.store.writeMarks(
+            result = try await request.context.store.registers.writeMarks(
                 try await request.context.store.leave.applyingLeaveDecisions(entries), by: request.actor,
                 reason: reason.isEmpty ? nil : locked ? RegisterLock.reason(reason) : reason)
         }
@@ -161,7 +161,7 @@ enum RegisterAPIController {
     @Sendable static func pupilMarks(_ request: Request) async throws -> Response {
         guard case .pupil(let placement) = request.target else { throw Abort(.notFound) }
         let (range, _) = try APIController.pupilRange(request, placement)
-        let marks = try await request.context.store.marks(of: placement.upn, in: range)
+        let marks = try await request.context.store.registers.marks(of: placement.upn, in: range)
         struct MarkDTO: Content {
             let session: String
             let code: String

@@ -30,7 +30,7 @@ enum RegisterController {
         var schools: [RegistersPage.Registers] = []
         for (school, calendar) in mine {
             var groups: [(group: RegisterGroup, mayTake: Bool)] = []
-            for group in try await store.registerGroups(school: school.laestab, on: date) {
+            for group in try await store.registers.registerGroups(school: school.laestab, on: date) {
                 let placement = AccessTarget.registrationGroup(
                     GroupPlacement(school: school.laestab, group: group.group, yearGroups: group.yearGroups))
                 guard principal.allows(.viewRegister, placement) else { continue }
@@ -80,7 +80,7 @@ enum RegisterController {
             lines = read
             request.storage[RegisterLinesKey.self] = nil
         } else {
-            lines = try await store.registerLines(
+            lines = try await store.registers.registerLines(
                 school: school.school.laestab, group: placement.group, session: session)
         }
         guard !lines.isEmpty else { throw WebError.refused(.registerNoGroup) }
@@ -301,7 +301,7 @@ enum RegisterController {
         }
         let result: MarkWriteResult
         do {
-            result = try await store.writeMarks(
+            result = try await store.registers.writeMarks(
                 try await store.leave.applyingLeaveDecisions(entries), by: request.actor,
                 reason: reason.isEmpty ? nil : locked ? RegisterLock.reason(reason) : reason)
         } catch StoreError.reasonRequired {

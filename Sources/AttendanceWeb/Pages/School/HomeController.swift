@@ -23,7 +23,7 @@ enum HomeController {
     ) async throws -> [SchoolLine] {
         var lines: [SchoolLine] = []
         for stored in try await store.schools() where visible?.contains(stored.school.laestab) ?? true {
-            let report = try await store.schoolReport(stored.school.laestab, in: week)
+            let report = try await store.registers.schoolReport(stored.school.laestab, in: week)
             let total = report.reduce(AttendanceSummary.empty(rules: store.rules)) { $0 + $1.summary }
             lines.append(
                 SchoolLine(
@@ -47,7 +47,7 @@ enum HomeController {
         var reports: [LAESTAB: [PupilSummary]] = [:]
         func report(_ school: LAESTAB) async throws -> [PupilSummary] {
             if let cached = reports[school] { return cached }
-            let lines = try await store.schoolReport(school, in: range)
+            let lines = try await store.registers.schoolReport(school, in: range)
             reports[school] = lines
             return lines
         }
@@ -59,7 +59,7 @@ enum HomeController {
                 continue
             case .parent:
                 guard let child = grant.child else { continue }
-                let (stored, summary) = try await store.summary(of: child, in: range)
+                let (stored, summary) = try await store.registers.summary(of: child, in: range)
                 lines.append(PupilSummary(pupil: stored.pupil, summary: summary))
                 titleKey = titleKey ?? "home.childrenTitle"
             case .formTutor:

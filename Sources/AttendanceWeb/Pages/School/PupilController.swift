@@ -31,14 +31,14 @@ enum PupilController {
             guard let period = period(of: former, request) else { throw Abort(.notFound) }
             range = period
         }
-        let (stored, summary) = try await store.summary(of: placement.upn, in: range)
+        let (stored, summary) = try await store.registers.summary(of: placement.upn, in: range)
         let recent = DateRange(max(range.start, range.end.adding(days: -27)), range.end) ?? range
-        let marks = try await store.marks(of: placement.upn, in: recent)
+        let marks = try await store.registers.marks(of: placement.upn, in: recent)
         let current = former ?? stored.enrolments.last
         var school: StoredSchool?
         if let current { school = try await store.school(current.school) }
         // The year session by session, and the patterns in it (with the sessions that make each).
-        let yearMarks = try await store.yearMarks(of: placement.upn, year: range.end.academicYear)
+        let yearMarks = try await store.registers.yearMarks(of: placement.upn, year: range.end.academicYear)
         var sessions: [SchoolSession] = []
         var patterns: [PatternFlag] = []
         if let school {
@@ -56,7 +56,9 @@ enum PupilController {
                 actions += try await store.procedure.actions(school: enrolment.school, status: nil, upn: placement.upn)
             }
             staff = .make(
-                corrections: try await store.amendments(of: placement.upn).filter { range.contains($0.session.date) },
+                corrections: try await store.registers.amendments(of: placement.upn).filter {
+                    range.contains($0.session.date)
+                },
                 actions: actions,
                 // A former school sees what its own time recorded, not the patrols' entries since.
                 patrols: former == nil ? try await store.esw.patrolEntries(of: placement.upn) : [],

@@ -11,8 +11,8 @@ enum SchoolController {
         let range = FigureViews.yearToDate(request)
         let week = SchoolWeek.current(on: request.context.today)
         let page = SchoolPage.make(
-            school: school.name, year: try await store.schoolReport(laestab, in: range),
-            week: try await store.schoolReport(laestab, in: week),
+            school: school.name, year: try await store.registers.schoolReport(laestab, in: range),
+            week: try await store.registers.schoolReport(laestab, in: week),
             onRoll: try await store.onRoll(laestab, on: request.context.today), today: request.context.today,
             weekRange: week, yearRange: range,
             rules: store.rules, text: { request.text($0, $1) })

@@ -70,7 +70,7 @@ enum APIController {
     @Sendable static func pupilSummary(_ request: Request) async throws -> Response {
         guard case .pupil(let placement) = request.target else { throw Abort(.notFound) }
         let (range, former) = try pupilRange(request, placement)
-        let (stored, summary) = try await request.context.store.summary(of: placement.upn, in: range)
+        let (stored, summary) = try await request.context.store.registers.summary(of: placement.upn, in: range)
         var pupil = stored.pupil
         if former {
             // The year group and form are the new school's.
@@ -84,7 +84,7 @@ enum APIController {
         guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
         let store = request.context.store
         let range = try range(request)
-        let lines = try await store.schoolReport(laestab, in: range)
+        let lines = try await store.registers.schoolReport(laestab, in: range)
         let total = lines.reduce(AttendanceSummary.empty(rules: store.rules)) { $0 + $1.summary }
         let school = try await store.requireSchool(laestab).school
         return try json(
