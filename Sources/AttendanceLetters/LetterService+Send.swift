@@ -88,7 +88,7 @@ extension LetterService {
             let upn = entry.pupil.upn
             guard !reported.contains(upn),
                 try await !store.letters.deliveries(of: upn).contains(where: { $0.purpose == purpose }),
-                let contact = try await store.contacts(of: upn).sorted(by: { $0.priority < $1.priority }).first
+                let contact = try await store.contacts.contacts(of: upn).sorted(by: { $0.priority < $1.priority }).first
             else { continue }
             let languages = contact.language.letterLanguages
             let name = entry.pupil.preferredForename ?? entry.pupil.legalForename

@@ -242,7 +242,7 @@ public struct LetterService: Sendable {
         }
         // A penalty notice is one parent's: their own letter, not shared with anyone at the same address.
         if let parent {
-            let theirs = try await store.contacts(of: upn).filter { $0.name == parent }
+            let theirs = try await store.contacts.contacts(of: upn).filter { $0.name == parent }
             guard !theirs.isEmpty else { throw LetterProblem.noContact(upn) }
             return (facts, LetterRecipient.parents(of: theirs), pending)
         }
@@ -314,7 +314,7 @@ public struct LetterService: Sendable {
 
     private func recipients(_ kind: LetterKind, of upn: UPN) async throws -> [LetterRecipient] {
         guard kind.isToParents else { return [.educationSocialWork] }
-        let recipients = LetterRecipient.parents(of: try await store.contacts(of: upn))
+        let recipients = LetterRecipient.parents(of: try await store.contacts.contacts(of: upn))
         guard !recipients.isEmpty else { throw LetterProblem.noContact(upn) }
         return recipients
     }

@@ -60,7 +60,8 @@ struct ImportCommand: AsyncParsableCommand {
                     return "\(count) pupils"
                 case .contacts:
                     let rows = try ImportParser.contacts(text)
-                    return "\(try await store.importContacts(rows, by: settings.actor, source: source)) contacts"
+                    return
+                        "\(try await store.contacts.importContacts(rows, by: settings.actor, source: source)) contacts"
                 case .marks:
                     progress.say("Reading \(file)…")
                     let rows = try ImportParser.marks(text, codes: store.codes)

@@ -140,7 +140,7 @@ let needsPDF = Testing.ConditionTrait.enabled(
                 let text = try pdfText(pdf)
                 let pupil = try await store.requirePupil(letter.upn).pupil
                 #expect(text.contains(pupil.legalSurname))
-                let contacts = try await store.contacts(of: letter.upn)
+                let contacts = try await store.contacts.contacts(of: letter.upn)
                 let expected = LetterRecipient.parents(of: contacts).first { $0.names == letter.recipientNames }
                 #expect(letter.languages == expected?.languages)
                 // Welsh first whenever both are sent.

@@ -186,9 +186,9 @@ import Testing
                     && enrolment.after == #"{"leaving_reason":"died","on_roll_to":"2026-02-13"}"#)
             // Contacts likewise.
             let csv = "upn,name,relationship,priority,mobile\n\(alys),Siân Jones,Mother,1,07700 900111\n"
-            try await store.importContacts(try ImportParser.contacts(csv))
-            try await store.importContacts(try ImportParser.contacts(csv))
-            try await store.importContacts(
+            try await store.contacts.importContacts(try ImportParser.contacts(csv))
+            try await store.contacts.importContacts(try ImportParser.contacts(csv))
+            try await store.contacts.importContacts(
                 try ImportParser.contacts(csv.replacingOccurrences(of: "900111", with: "900999")))
             let contactEvents = try await store.searchAudit(AuditQuery(upn: alys)).filter {
                 $0.action.hasPrefix("contact.")

@@ -35,7 +35,7 @@ extension StoreTests {
     func aPenaltyCaseGoesFromWarningToPaymentOrProsecution(database: TestDatabase) async throws {
         try await database.withStore { store in
             try await loadFixture(store)
-            try await store.importContacts(try ImportParser.contacts(Self.penaltyParents))
+            try await store.contacts.importContacts(try ImportParser.contacts(Self.penaltyParents))
             let policy = Policy.wrexham2025
             let head = AuditActor("head@example.org"), lead = AuditActor("lead@example.org")
             let term = DateRange(LocalDate(iso: "2026-01-05")!, LocalDate(iso: "2026-03-27")!)!
@@ -170,7 +170,7 @@ extension StoreTests {
     func aSecondNoticeToTheSameParentInsideTheLimitIsRefused(database: TestDatabase) async throws {
         try await database.withStore { store in
             try await loadFixture(store)
-            try await store.importContacts(try ImportParser.contacts(Self.penaltyParents))
+            try await store.contacts.importContacts(try ImportParser.contacts(Self.penaltyParents))
             let policy = try Self.policy(limit: 1)
             let head = AuditActor("head@example.org"), lead = AuditActor("lead@example.org")
             let term = DateRange(LocalDate(iso: "2026-01-05")!, LocalDate(iso: "2026-03-27")!)!

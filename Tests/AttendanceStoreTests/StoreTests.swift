@@ -57,15 +57,15 @@ let school = LAESTAB(la: 665, estab: 4001)
                 \(alys),Siân Jones,Mother,1,Y,07700 900111,sian@example.org,cy
                 \(bryn),Carer,Carer,1,N,,,
                 """
-            try await store.importContacts(try ImportParser.contacts(csv))
-            try await store.importContacts(try ImportParser.contacts(csv))
-            let contacts = try await store.contacts(of: alys)
+            try await store.contacts.importContacts(try ImportParser.contacts(csv))
+            try await store.contacts.importContacts(try ImportParser.contacts(csv))
+            let contacts = try await store.contacts.contacts(of: alys)
             #expect(contacts.map(\.name) == ["Siân Jones", "Huw Jones"])
             #expect(contacts.map(\.language) == [.cy, .en])
-            #expect(try await store.contacts(of: bryn).first?.language == .both)
+            #expect(try await store.contacts.contacts(of: bryn).first?.language == .both)
             let unknown = UPN.make(la: 665, estab: 4001, year: 25, serial: 99)
             await #expect(throws: ImportProblems.self) {
-                try await store.importContacts(
+                try await store.contacts.importContacts(
                     try ImportParser.contacts("upn,name,relationship,priority\n\(unknown),X,Mother,1\n"))
             }
         }

@@ -224,7 +224,7 @@ extension AccountTests {
         try await withWebApp { app, store in
             let parent = try #require(try await store.identity.user(email: "parent@demo.example"))
             let child = try #require(parent.grants.first?.child)
-            #expect(try await store.contacts(of: child).map(\.name).contains(parent.displayName))
+            #expect(try await store.contacts.contacts(of: child).map(\.name).contains(parent.displayName))
             var browser = try await Browser.signedIn(app, as: .parent)
             let page = try await browser.get("/account").body.string
             #expect(!page.contains("API") && !page.contains("/account/tokens"))

@@ -192,7 +192,7 @@ import VaporTesting
             var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
             let day = try await office.get("/schools/\(mainSchool)/office").body.string
             #expect(day.contains("Log a contact attempt") && day.contains("/pupils/\(child)"))
-            let contact = try await store.contacts(of: child)[0].name
+            let contact = try await store.contacts.contacts(of: child)[0].name
             let logged = try await office.post(
                 "/schools/\(mainSchool)/office/contact?date=\(testToday)",
                 [

@@ -164,7 +164,7 @@ import VaporTesting
             let upn = try #require(try await Self.pupils(store, year: "9").first)
             let tutorForm = try await store.identity.user(email: "tutor@demo.example")!.grants[0].registrationGroups[0]
             let leaving = LocalDate(iso: "2026-11-06")!
-            try await store.importContacts([
+            try await store.contacts.importContacts([
                 Numbered(
                     line: 2,
                     value: .init(

@@ -23,7 +23,7 @@ import VaporTesting
     static func presentPupil(_ store: Store, skipping: Int = 0) async throws -> Pupil {
         var found: [Pupil] = []
         for pupil in try await onRollToday(store)
-        where try await store.contacts(of: pupil.upn).contains(where: \.receivesPenaltyNotice) {
+        where try await store.contacts.contacts(of: pupil.upn).contains(where: \.receivesPenaltyNotice) {
             found.append(pupil)
             if found.count > skipping { break }
         }

@@ -99,7 +99,7 @@ import VaporTesting
             #expect(issues.filter { $0 == .seeOther }.count == 1, "\(issues)")
             #expect(issues.allSatisfy { $0.code < 500 }, "\(issues)")
             let issued = try await store.penalties.requirePenaltyCase(found.id)
-            let parents = try await store.contacts(of: found.upn).filter(\.receivesPenaltyNotice).count
+            let parents = try await store.contacts.contacts(of: found.upn).filter(\.receivesPenaltyNotice).count
             #expect(issued.notices.count == parents)
             let notice = try #require(issued.notices.first)
             let pay = SiteURL.payPenalty.path(["id": String(notice.id)])

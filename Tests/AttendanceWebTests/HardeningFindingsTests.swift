@@ -240,7 +240,7 @@ import VaporTesting
     @Test func aFormerSchoolsEswKeepsTheCaseAsHistoryOnly() async throws {
         try await withWebApp { app, store in
             let pupil = try #require(try await onRollToday(store).first { $0.yearGroup == "10" })
-            let contacts = try await store.contacts(of: pupil.upn)
+            let contacts = try await store.contacts.contacts(of: pupil.upn)
             try #require(!contacts.isEmpty)
             let found = try await Self.allocatedEswCase(store, for: pupil.upn)
             try await AttackFindingsTests.move(

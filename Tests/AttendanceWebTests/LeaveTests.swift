@@ -168,18 +168,19 @@ import VaporTesting
             var parent = try await Browser.signedIn(app, as: .parent)
             let page = try await parent.get(SiteURL.pupil(child)).body.string
             #expect(page.contains("id=\"my-contact\""))
-            let before = try await store.contacts(of: child)
+            let before = try await store.contacts.contacts(of: child)
             // A bad email is refused, naming the field, and nothing is written.
             let bad = try await parent.post(
                 SiteURL.contactDetails.path(["upn": child.value]),
                 ["mobile": "07700 900123", "email": "not an email", "language": "cy"])
             #expect(bad.status == .unprocessableEntity && bad.body.string.contains("Email"))
-            #expect(try await store.contacts(of: child) == before)
+            #expect(try await store.contacts.contacts(of: child) == before)
             let saved = try await parent.post(
                 SiteURL.contactDetails.path(["upn": child.value]),
                 ["mobile": "07700 900123", "email": "rhian@example.org", "address": "1 Stryt Fawr", "language": "cy"])
             #expect(saved.status == .seeOther)
-            let mine = try #require(try await store.contacts(of: child).first { $0.email == "rhian@example.org" })
+            let mine = try #require(
+                try await store.contacts.contacts(of: child).first { $0.email == "rhian@example.org" })
             #expect(mine.mobile == "07700 900123" && mine.language == .cy && mine.address == "1 Stryt Fawr")
             // The office sees who changed what, in words.
             var office = try await Browser.signedIn(app, as: .attendanceAdministrator)

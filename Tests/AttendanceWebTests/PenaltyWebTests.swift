@@ -14,8 +14,8 @@ import VaporTesting
         let roll = try await store.roll(
             of: try await store.requireSchool(mainSchool).id, in: DateRange(testToday, testToday)!)
         var chosen: Pupil?
-        for entry in roll where try await store.contacts(of: entry.pupil.upn).contains(where: \.parentalResponsibility)
-        {
+        for entry in roll
+        where try await store.contacts.contacts(of: entry.pupil.upn).contains(where: \.parentalResponsibility) {
             chosen = entry.pupil
             break
         }

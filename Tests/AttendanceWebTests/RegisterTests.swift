@@ -263,7 +263,7 @@ import VaporTesting
                 ],
                 by: AuditActor("tutor@demo.example"), reason: nil)
             let day = try await office.get("/schools/\(mainSchool)/office").body.string
-            let contacts = try await store.contacts(of: form.lines[1].pupil.upn)
+            let contacts = try await store.contacts.contacts(of: form.lines[1].pupil.upn)
             #expect(day.contains(form.lines[1].pupil.upn.value))
             #expect(day.contains(contacts[0].name))
         }

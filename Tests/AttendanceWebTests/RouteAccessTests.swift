@@ -514,7 +514,7 @@ import VaporTesting
             // Named as the school's records name the child's first contact, as the demo parent is (a parent changes
             // only their own contact details).
             let contactName = try #require(
-                try await store.contacts(of: pupils.child).min(by: { $0.priority < $1.priority })
+                try await store.contacts.contacts(of: pupils.child).min(by: { $0.priority < $1.priority })
             ).name
             try await store.identity.createUser(
                 email: "governor-parent@example.org", displayName: contactName,

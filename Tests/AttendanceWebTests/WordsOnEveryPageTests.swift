@@ -132,8 +132,8 @@ import VaporTesting
             _ = try await store.leave.requestLeave(
                 for: tour.child, dates: DateRange(LocalDate(iso: "2027-01-11")!, LocalDate(iso: "2027-02-12")!)!,
                 reason: "Awstralia", category: nil, details: "", siblings: "", today: nil, by: mum)
-            if let contact = try await store.contacts(of: tour.child).first {
-                try await store.updateContactDetails(
+            if let contact = try await store.contacts.contacts(of: tour.child).first {
+                try await store.contacts.updateContactDetails(
                     ContactDetails(
                         phone: contact.phone, mobile: "07700 900555", email: contact.email, address: contact.address,
                         language: .cy), of: tour.child, priority: contact.priority, by: mum)

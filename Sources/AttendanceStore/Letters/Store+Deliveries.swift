@@ -65,7 +65,7 @@ extension LetterRepository {
         -> [Int]
     {
         let pupils = try await Store.pupilIDs(for: Set(deliveries.map(\.upn)), on: store.sql)
-        let schools = try await store.currentSchools(pupils: Array(pupils.values))
+        let schools = try await store.contacts.currentSchools(pupils: Array(pupils.values))
         let ids = try await schoolIDs()
         return try await store.transaction { db in
             var result: [Int] = []

@@ -119,7 +119,7 @@ extension PenaltyRepository {
         let step: PenaltyStep = approve ? .approve : .decline
         let next = try penaltyStep(step, found.status)
         if approve {
-            let parents = try await store.contacts(of: found.upn).filter(\.receivesPenaltyNotice).map(\.name)
+            let parents = try await store.contacts.contacts(of: found.upn).filter(\.receivesPenaltyNotice).map(\.name)
             var counts: [String: Int] = [:]
             for parent in parents { counts[parent] = try await noticesInLastYear(parent: parent, today: today) }
             let prosecuted = try await penaltyCases(where: "p.upn = \(bind: found.upn.value)").contains { other in
@@ -144,7 +144,7 @@ extension PenaltyRepository {
     ) async throws -> PenaltyCase {
         let found = try await requirePenaltyCase(id)
         let next = try penaltyStep(.issue, found.status)
-        let parents = try await store.contacts(of: found.upn).filter(\.receivesPenaltyNotice)
+        let parents = try await store.contacts.contacts(of: found.upn).filter(\.receivesPenaltyNotice)
         guard !parents.isEmpty else {
             throw StoreError.notFound("a parent with parental responsibility who lives with the pupil")
         }

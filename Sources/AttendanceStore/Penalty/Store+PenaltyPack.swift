@@ -60,7 +60,7 @@ extension PenaltyRepository {
         }
         let steps = try await timeline(of: stored, schoolID: school.id, school: found.school, in: yearSoFar)
         var parents: [PenaltyPack.Parent] = []
-        for parent in try await store.contacts(of: found.upn) where parent.parentalResponsibility {
+        for parent in try await store.contacts.contacts(of: found.upn) where parent.parentalResponsibility {
             parents.append(
                 PenaltyPack.Parent(
                     name: parent.name, relationship: parent.relationship, language: parent.language.rawValue,

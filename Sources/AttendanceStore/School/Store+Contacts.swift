@@ -3,13 +3,13 @@ import AttendanceInterop
 import Foundation
 import SQLKit
 
-extension Store {
+extension ContactRepository {
     /// Imports contacts, all or nothing; a pupil's contact at the same priority is replaced by the new line.
     @discardableResult
     public func importContacts(
         _ rows: [Numbered<ImportParser.ContactRow>], by actor: AuditActor = AuditActor("import"), source: String? = nil
     ) async throws -> Int {
-        let ids = try await Self.pupilIDs(for: Set(rows.map(\.value.upn)), on: sql)
+        let ids = try await Store.pupilIDs(for: Set(rows.map(\.value.upn)), on: store.sql)
         var problems: [ImportProblem] = []
         var seen: [String: Int] = [:]
         for row in rows {
@@ -28,7 +28,7 @@ extension Store {
         }
         guard problems.isEmpty else { throw ImportProblems(problems) }
         let schools = try await currentSchools(pupils: Array(Set(ids.values)))
-        return try await transaction { db in
+        return try await store.transaction { db in
             let before = try await Self.existingContacts(pupils: Array(Set(ids.values)), on: db)
             let events = rows.compactMap { row -> AuditEvent? in
                 guard let pupilID = ids[row.value.upn] else { return nil }  // checked above: every UPN has an id
@@ -37,7 +37,7 @@ extension Store {
                     new: Self.fields(row.value.contact), actor: actor, school: schools[pupilID], upn: row.value.upn,
                     subject: source)
             }
-            try await Self.audit(events, on: db)
+            try await Store.audit(events, on: db)
             try await db.insertRows(
                 into: "contacts",
                 columns: [
@@ -90,7 +90,7 @@ extension Store {
     func currentSchools(pupils: [Int]) async throws -> [Int: LAESTAB] {
         var result: [Int: LAESTAB] = [:]
         for chunk in pupils.chunked(5000) {
-            let rows = try await sql.raw(
+            let rows = try await store.sql.raw(
                 """
                 SELECT e.pupil_id, s.laestab FROM enrolments e JOIN schools s ON s.id = e.school_id
                 WHERE e.pupil_id IN (\(binds: Array(chunk))) ORDER BY e.on_roll_from
@@ -106,7 +106,7 @@ extension Store {
 
     /// A pupil's contacts in the order to call them.
     public func contacts(of upn: UPN) async throws -> [Contact] {
-        let rows = try await sql.raw(
+        let rows = try await store.sql.raw(
             """
             SELECT c.* FROM contacts c JOIN pupils p ON p.id = c.pupil_id
             WHERE p.upn = \(bind: upn.value) ORDER BY c.priority
@@ -167,14 +167,14 @@ public struct ContactDetails: Sendable, Hashable {
     }
 }
 
-extension Store {
+extension ContactRepository {
     /// A parent's change to their own contact record for a pupil (found by its priority), audited field by field
     /// so that the office sees what changed; nothing else of the record changes.
     public func updateContactDetails(
         _ details: ContactDetails, of upn: UPN, priority: Int, by actor: AuditActor, at now: Date = Date()
     ) async throws {
         if let field = details.problem { throw StoreError.badReport(field: field) }
-        let pupil = try await requirePupil(upn)
+        let pupil = try await store.requirePupil(upn)
         guard var contact = try await contacts(of: upn).first(where: { $0.priority == priority }) else {
             throw StoreError.notFound("contact \(priority) of \(upn)")
         }
@@ -191,12 +191,12 @@ extension Store {
                 subject: "contact/\(priority)")
         else { return }  // nothing changed
         let changed = contact
-        try await transaction { db in
+        try await store.transaction { db in
             try await db.update("contacts").set("phone", to: changed.phone).set("mobile", to: changed.mobile)
                 .set("email", to: changed.email).set("address", to: changed.address)
                 .set("language", to: changed.language.rawValue)
                 .where("pupil_id", .equal, pupil.id).where("priority", .equal, priority).run()
-            try await Self.audit([event], on: db)
+            try await Store.audit([event], on: db)
         }
     }
 }

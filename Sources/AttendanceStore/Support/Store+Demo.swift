@@ -21,7 +21,7 @@ extension Store {
             let laestab = data.school.laestab
             try await importCalendar(data.insetDays.map { Numbered(line: 0, value: $0) }, scope: .school(laestab))
             try await importPupils(data.pupils.map { Numbered(line: 0, value: $0) }, school: laestab)
-            try await importContacts(data.contacts.map { Numbered(line: 0, value: $0) })
+            try await contacts.importContacts(data.contacts.map { Numbered(line: 0, value: $0) })
             let stored = try await requireSchool(laestab)
             let ids = try await Self.pupilIDs(for: data.pupils.map(\.pupil.upn), on: sql)
             func entry(_ mark: Mark) -> MarkEntry? {

@@ -50,7 +50,9 @@ public enum DemoAccounts {
             // The parent is one of the child's contacts, named as the school's records name them.
             var displayName = account.displayName
             if account.role == .parent,
-                let contact = try await store.contacts(of: firstPupil.pupil.upn).min(by: { $0.priority < $1.priority })
+                let contact = try await store.contacts.contacts(of: firstPupil.pupil.upn).min(by: {
+                    $0.priority < $1.priority
+                })
             {
                 displayName = contact.name
             }

@@ -32,7 +32,7 @@ enum BenchLoad {
             try await store.importCalendar(
                 data.insetDays.map { Numbered(line: 0, value: $0) }, scope: .school(laestab))
             try await store.importPupils(data.pupils.map { Numbered(line: 0, value: $0) }, school: laestab)
-            try await store.importContacts(data.contacts.map { Numbered(line: 0, value: $0) })
+            try await store.contacts.importContacts(data.contacts.map { Numbered(line: 0, value: $0) })
             let entries = data.marks.map { SchoolMark(school: laestab, mark: $0) }
             importMS += try await milliseconds {
                 try await store.registers.writeMarks(entries, by: AuditActor("bench:import"), reason: nil)

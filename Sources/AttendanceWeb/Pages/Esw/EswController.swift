@@ -195,7 +195,8 @@ enum EswController {
                 facts: try await facts(found, request: request),
                 timeline: PenaltyPackPage.timeline(steps, policy: request.context.policy, text: text),
                 contactsTitle: text("pupil.contacts", [:]),
-                contacts: left ? [] : try await store.contacts(of: found.upn).map { ContactWords.line($0, text: text) },
+                contacts: left
+                    ? [] : try await store.contacts.contacts(of: found.upn).map { ContactWords.line($0, text: text) },
                 logTitle: text("esw.logTitle", [:]),
                 log: found.events.map { EswWords.step($0, names: names, text: text) },
                 logAction: open ? SiteURL.school(.logEsw, laestab, id: id) : nil,

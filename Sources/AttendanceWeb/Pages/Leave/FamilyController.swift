@@ -53,7 +53,7 @@ enum FamilyController {
 
     /// The contact record that is the signed-in parent's own: by their email, or their name as the school has it.
     static func ownContact(_ principal: Principal, of upn: UPN, store: Store) async throws -> Contact? {
-        try await store.contacts(of: upn).first {
+        try await store.contacts.contacts(of: upn).first {
             $0.email?.lowercased() == principal.user.email.lowercased() || $0.name == principal.user.displayName
         }
     }
@@ -76,7 +76,8 @@ enum FamilyController {
         let store = request.context.store
         for child in principal.grants.compactMap(\.child) {
             guard let contact = try await ownContact(principal, of: child, store: store) else { continue }
-            try await store.updateContactDetails(details, of: child, priority: contact.priority, by: request.actor)
+            try await store.contacts.updateContactDetails(
+                details, of: child, priority: contact.priority, by: request.actor)
         }
         return Page.redirect(SiteURL.pupil(placement.upn, fragment: "family", query: ["contact": "1"]))
     }

@@ -202,7 +202,7 @@ enum PenaltyController {
             add("penalty.form.engagement", notes["engagement"] ?? "")
             add("penalty.form.equality", notes["equality"] ?? "")
         }
-        let parents = try await store.contacts(of: found.upn).filter(\.parentalResponsibility)
+        let parents = try await store.contacts.contacts(of: found.upn).filter(\.parentalResponsibility)
         let yearAgo = request.context.today.adding(days: -365)
         add(
             "penalty.fact.parents",

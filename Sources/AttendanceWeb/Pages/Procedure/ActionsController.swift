@@ -130,7 +130,7 @@ enum ActionsController {
             let today = request.context.today
             let since = DateRange(start: item.dueOn, notBefore: today)
             if let attempt = ActionsPage.attemptOutcomes[outcome] {
-                let contact = try await store.contacts(of: item.pupil.upn).first?.name ?? ""
+                let contact = try await store.contacts.contacts(of: item.pupil.upn).first?.name ?? ""
                 try await store.procedure.logContactAttempt(
                     upn: item.pupil.upn, school: laestab, date: today, method: .call, contactName: contact,
                     outcome: attempt, notes: note, proposedCode: nil, by: request.actor)

@@ -54,7 +54,7 @@ enum OfficeController {
             .filter { !$0.means(.noReasonYet) && !$0.means(.lateAfterClose) }
             .map { OfficeDayPage.ReasonCode(code: $0.code, name: $0.name(in: language)) }
         for entry in try await store.pupils(withMeaning: .noReasonYet, school: school.school.laestab, on: date) {
-            let people = try await store.contacts(of: entry.pupil.upn)
+            let people = try await store.contacts.contacts(of: entry.pupil.upn)
             let contacts = people.map { ContactWords.line($0, text: request.text) }
             absent.append(
                 OfficeDayPage.Absent(

@@ -98,7 +98,7 @@ enum PupilController {
                     saved: request.query[String.self, at: "saved"] == "esw",
                     names: EswController.names(try await store.esw.eswWorkers()), text: text)
             }
-            contacts = .make(try await store.contacts(of: placement.upn), text: text)
+            contacts = .make(try await store.contacts.contacts(of: placement.upn), text: text)
             if let current, former == nil, principal.allows(.manageAttendance, .school(current.school)) {
                 evidence = .make(
                     try await store.medical.medicalEvidence(of: placement.upn),
