@@ -125,7 +125,8 @@ struct PageErrorMiddleware: AsyncMiddleware {
         if let refusal = error as? FormRefusal { return describe(refusal.error) }
         if let web = error as? WebError {
             switch web {
-            case .badField(let field, _, _), .missingField(let field): return (web.status, "error.badRequest", field)
+            case .badField(let field, _, _), .missingField(let field), .badQuery(let field, _):
+                return (web.status, "error.badRequest", field)
             default: return (web.status, web.words { key, _ in key }.key, nil)
             }
         }

@@ -11,6 +11,8 @@ enum WebError: Error, Equatable {
     /// A value of a form or a body that cannot be taken: the field as the form or body names it, why, and for a
     /// page the catalogue key of the field's label, which the reader is shown instead of its name.
     case badField(String, Why, label: String? = nil)
+    /// A query parameter that cannot be taken (400: the address itself is wrong), and why.
+    case badQuery(String, Why)
     /// A field the request must carry and does not (400: the request is not one the page sends).
     case missingField(String)
     /// A body that is not of the shape the API documents (its JSON keys, as the detail).
@@ -111,7 +113,7 @@ enum WebError: Error, Equatable {
         switch self {
         case .refused(let refusal): refusal.status
         case .badField, .badBody: .unprocessableEntity
-        case .missingField: .badRequest
+        case .missingField, .badQuery: .badRequest
         case .missingTemplate: .internalServerError
         }
     }
@@ -123,6 +125,7 @@ enum WebError: Error, Equatable {
         case .badBody(let shape): return ("error.badBody", shape)
         case .missingField(let field): return ("error.badRequest", field)
         case .missingTemplate: return ("error.server", nil)
+        case .badQuery(let name, let why): return WebError.badField(name, why).words(text)
         case .badField(let name, let why, let label):
             let field = label.map { text($0, [:]) } ?? name
             let said: String? =
@@ -130,7 +133,7 @@ enum WebError: Error, Equatable {
                 case .notADate(let value): text("letterDetail.not_a_date", ["field": value])
                 case .future: text("contact.futureDate", [:])
                 case .unknownCode(let code): text("register.unknownCode", ["code": code])
-                case .backwards: text("evidence.backwards", [:])
+                case .backwards: text("error.endsBeforeStart", [:])
                 case .longerThan(let days): text("error.longerThan", ["days": String(days)])
                 case .notOneOf(let values): text("error.notOneOf", ["values": values.joined(separator: ", ")])
                 case .notRecognised(let value): text("error.notRecognised", ["value": value])

@@ -45,6 +45,9 @@ import VaporTesting
         #expect(labelled.1.contains(strings("evidence.to", language)))
         #expect(
             PageErrorMiddleware.sentence(WebError.missingField("upn")) { strings($0, language, $1) }.0 == .badRequest)
+        // A query's range that ends before it starts is the address's fault: 400, as the API documents.
+        let query = PageErrorMiddleware.sentence(WebError.badQuery("to", .backwards)) { strings($0, language, $1) }
+        #expect(query.0 == .badRequest && query.1.contains("(to: " + strings("error.endsBeforeStart", language)))
         #expect(
             PageErrorMiddleware.sentence(WebError.missingTemplate("x")) { strings($0, language, $1) }
                 == (.internalServerError, strings("error.server", language)))

@@ -15,7 +15,7 @@ enum PrintRegisterController {
         let end = try request.queryDate("to") ?? today
         let start = try request.queryDate("from") ?? SchoolWeek.current(on: end).start
         guard let range = DateRange(start, end), range.dayCount <= 100 else {
-            throw WebError.badField("to", DateRange(start, end) == nil ? .backwards : .longerThan(days: 100))
+            throw WebError.badQuery("to", DateRange(start, end) == nil ? .backwards : .longerThan(days: 100))
         }
         let days = calendar.schoolDays(in: range)
         let rows = try await store.registers.groupMarks(

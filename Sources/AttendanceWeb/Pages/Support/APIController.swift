@@ -51,7 +51,7 @@ enum APIController {
         let end = min(try request.queryDate("to") ?? today, today)
         let start = try request.queryDate("from") ?? end.academicYear.firstDay
         guard start <= today else { throw WebError.refused(.fromAfterToday) }
-        guard let range = DateRange(start, end) else { throw WebError.badField("to", .backwards) }
+        guard let range = DateRange(start, end) else { throw WebError.badQuery("to", .backwards) }
         return range
     }
 
