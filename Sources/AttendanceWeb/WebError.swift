@@ -128,9 +128,11 @@ enum WebError: Error, Equatable {
         case .badQuery(let name, let why): return WebError.badField(name, why).words(text)
         case .badField(let name, let why, let label):
             let field = label.map { text($0, [:]) } ?? name
+            // "from: give a date (YYYY-MM-DD)": the sentence names the field itself (an empty value says nothing).
+            if case .notADate = why { return ("error.badRequest", text("letterDetail.not_a_date", ["field": field])) }
             let said: String? =
                 switch why {
-                case .notADate(let value): text("letterDetail.not_a_date", ["field": value])
+                case .notADate: nil
                 case .future: text("contact.futureDate", [:])
                 case .unknownCode(let code): text("register.unknownCode", ["code": code])
                 case .backwards: text("error.endsBeforeStart", [:])
