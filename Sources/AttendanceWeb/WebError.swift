@@ -128,21 +128,21 @@ enum WebError: Error, Equatable {
         case .badQuery(let name, let why): return WebError.badField(name, why).words(text)
         case .badField(let name, let why, let label):
             let field = label.map { text($0, [:]) } ?? name
-            // "from: give a date (YYYY-MM-DD)": the sentence names the field itself (an empty value says nothing).
-            if case .notADate = why { return ("error.badRequest", text("letterDetail.not_a_date", ["field": field])) }
-            let said: String? =
+            let detail: String =
                 switch why {
-                case .notADate: nil
-                case .future: text("contact.futureDate", [:])
-                case .unknownCode(let code): text("register.unknownCode", ["code": code])
-                case .backwards: text("error.endsBeforeStart", [:])
-                case .longerThan(let days): text("error.longerThan", ["days": String(days)])
-                case .notOneOf(let values): text("error.notOneOf", ["values": values.joined(separator: ", ")])
-                case .notRecognised(let value): text("error.notRecognised", ["value": value])
-                case .missingOrInvalid: nil
-                case .letterDetail(let problem): LettersController.detailText(text, problem)
+                // "from: give a date (YYYY-MM-DD).": the sentence names the field itself.
+                case .notADate: text("letterDetail.not_a_date", ["field": field])
+                case .future: "\(field): " + text("contact.futureDate", [:])
+                case .unknownCode(let code): "\(field): " + text("register.unknownCode", ["code": code])
+                case .backwards: "\(field): " + text("error.endsBeforeStart", [:])
+                case .longerThan(let days): "\(field): " + text("error.longerThan", ["days": String(days)])
+                case .notOneOf(let values):
+                    "\(field): " + text("error.notOneOf", ["values": values.joined(separator: ", ")])
+                case .notRecognised(let value): "\(field): " + text("error.notRecognised", ["value": value])
+                case .missingOrInvalid: field
+                case .letterDetail(let problem): "\(field): " + LettersController.detailText(text, problem)
                 }
-            return ("error.badRequest", said.map { "\(field): \($0)" } ?? field)
+            return ("error.badRequest", detail)
         }
     }
 }

@@ -159,8 +159,9 @@ struct LeaveDecisionForm: Form {
 
     init(_ fields: FormFields) throws {
         kind = LeaveDecision.Kind(rawValue: fields.sent("decision") ?? "")
-        let from = (try? fields.optionalDate("from")) ?? nil
-        let to = (try? fields.optionalDate("to")) ?? nil
+        // A date that cannot be read is no date: the decision is refused as outside the request.
+        let from = try? fields.optionalDate("from")
+        let to = try? fields.optionalDate("to")
         agreed = from.flatMap { from in to.flatMap { DateRange(from, $0) } }
         reason = fields.sent("reason") ?? ""
         let categoryText = fields.sent("exceptional_category") ?? ""
