@@ -20,6 +20,16 @@ public enum ProcedureAction: String, Sendable, Hashable, Codable, CaseIterable {
     case persistentLateness = "persistent_lateness"
 }
 
+extension ProcedureAction {
+    /// The rules that call for the actions, in the order they run: each may read what those before it found. A
+    /// new action is a case above, its period below and its rule here (one file in `Rules/`).
+    static let rules: [any ProcedureRule] = [
+        ThresholdRule(), PersistentAbsenceRule(), NoReasonRule(), FirstDayContactRule(), NoContactRule(),
+        PenaltyNoticeRule(), LegalActionReviewRule(), ContinuousAbsenceRule(), PreHolidayRule(),
+        MedicalEvidenceFlagRule(), PersistentLatenessRule(),
+    ]
+}
+
 /// How long an action lasts: its key names the start of its period, and it may be withdrawn only while the
 /// period lasts. Declared once per action (`ProcedureAction.period`), so a new rule is one line here.
 public enum ActionPeriod: String, Sendable, CaseIterable {

@@ -102,12 +102,8 @@ public struct ProcedureEngine: Sendable {
     /// Actions that only concern a pupil of compulsory school age.
     public static let compulsoryAgeOnly: Set<ProcedureAction> = [.eswReferral, .fpnEligible, .legalActionReview]
 
-    /// The rules, in the order they run: each may read what those before it found.
-    static let rules: [any ProcedureRule] = [
-        ThresholdRule(), PersistentAbsenceRule(), NoReasonRule(), FirstDayContactRule(), NoContactRule(),
-        PenaltyNoticeRule(), LegalActionReviewRule(), ContinuousAbsenceRule(), PreHolidayRule(),
-        MedicalEvidenceFlagRule(), PersistentLatenessRule(),
-    ]
+    /// The rules, in the order they run (declared beside the actions they call for, `ProcedureAction.rules`).
+    static var rules: [any ProcedureRule] { ProcedureAction.rules }
 
     /// The same, with the calendar worked out once for every pupil of a school (a run over an authority).
     public func run(

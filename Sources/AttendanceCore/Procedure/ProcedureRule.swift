@@ -1,5 +1,5 @@
 /// One rule of the procedure: the actions it may call for and what of them is due for one pupil. The rules are
-/// listed once, in order, in `ProcedureEngine.rules`; a new rule is a new action (with its period, which gives
+/// listed once, in order, in `ProcedureAction.rules`; a new rule is a new action (with its period, which gives
 /// its key and when it may be withdrawn), one rule value in that list, and its words in the catalogue.
 protocol ProcedureRule: Sendable {
     /// The actions this rule may call for. Every action belongs to exactly one rule.
@@ -9,6 +9,9 @@ protocol ProcedureRule: Sendable {
     func due(_ pupil: PupilYear, found: [DueAction]) -> [DueAction]
     /// The kinds of code the rule reads beyond the engine's flags (`CodeKind`): made into tables once.
     var codeKinds: [CodeKind] { get }
+    /// A year on which the rule calls for every one of its actions, built on `base` (present every school day)
+    /// from the policy's numbers: the equivalence test starts there and varies it.
+    func example(_ base: RuleExample) -> RuleExample
 }
 
 extension ProcedureRule {

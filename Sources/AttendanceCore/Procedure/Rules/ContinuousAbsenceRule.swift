@@ -3,6 +3,14 @@
 struct ContinuousAbsenceRule: ProcedureRule {
     var actions: [ProcedureAction] { [.continuousAbsenceReport] }
 
+    func example(_ base: RuleExample) -> RuleExample {
+        var example = base
+        let days = base.policy.continuousAbsenceSchoolDays + 1
+        example.mark("O", days: 5..<(5 + days))
+        example.runOn(schoolDay: 5 + days + 3)
+        return example
+    }
+
     func due(_ pupil: PupilYear, found: [DueAction]) -> [DueAction] {
         // Every day of a run has an unauthorised absence that is not lateness: fewer of those than the policy's
         // days, and no run can be long enough.

@@ -2,6 +2,13 @@
 struct FirstDayContactRule: ProcedureRule {
     var actions: [ProcedureAction] { [.firstDayContact] }
 
+    func example(_ base: RuleExample) -> RuleExample {
+        var example = base
+        example.mark("N", days: 10..<11)
+        example.runOn(schoolDay: 10)
+        return example
+    }
+
     func due(_ pupil: PupilYear, found: [DueAction]) -> [DueAction] {
         let asOfSlot = pupil.year.firstDay.days(until: pupil.asOf) * 2
         // The slots are in order and none is after the day: the day's are at the end.

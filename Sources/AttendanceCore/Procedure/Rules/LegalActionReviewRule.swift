@@ -4,6 +4,16 @@
 struct LegalActionReviewRule: ProcedureRule {
     var actions: [ProcedureAction] { [.legalActionReview] }
 
+    func example(_ base: RuleExample) -> RuleExample {
+        // A penalty flag this term for a pupil already referred to the ESW service.
+        var example = PenaltyNoticeRule().example(base)
+        example.recorded = [
+            RecordedAction(
+                key: ProcedureAction.eswReferral.key(base.year.startYear), action: .eswReferral, status: .done)
+        ]
+        return example
+    }
+
     func due(_ pupil: PupilYear, found: [DueAction]) -> [DueAction] {
         guard let penalty = found.first(where: { $0.action == .fpnEligible }), let term = pupil.days.term,
             found.contains(where: { $0.action == .eswReferral })

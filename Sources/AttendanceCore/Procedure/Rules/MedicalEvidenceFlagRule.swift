@@ -6,6 +6,16 @@ struct MedicalEvidenceFlagRule: ProcedureRule {
     /// What a flag's basis names: the kinds of absence in it, in the order first met ("illness,medical").
     static let kinds: [CodeMeaning] = [.illness, .medical]
 
+    func example(_ base: RuleExample) -> RuleExample {
+        // Ill and at an appointment after Letter 3.
+        var example = base
+        example.letter3Sent = base.day(5)
+        example.mark("I", days: 6..<8)
+        example.mark("M", days: 8..<9)
+        example.runOn(schoolDay: 12)
+        return example
+    }
+
     func due(_ pupil: PupilYear, found: [DueAction]) -> [DueAction] {
         guard let letter3Sent = pupil.letter3Sent else { return [] }
         let after = max(0, (pupil.year.firstDay.days(until: letter3Sent) + 1) * 2)

@@ -4,6 +4,14 @@
 struct NoContactRule: ProcedureRule {
     var actions: [ProcedureAction] { [.noContactDay3] }
 
+    func example(_ base: RuleExample) -> RuleExample {
+        // No reason for the policy's days up to the day, and no one reached.
+        var example = base
+        example.mark("N", days: (11 - base.policy.noContactSchoolDays)..<11)
+        example.runOn(schoolDay: 10)
+        return example
+    }
+
     func due(_ pupil: PupilYear, found: [DueAction]) -> [DueAction] {
         let year = pupil.year
         guard !pupil.noReason.isEmpty, let today = pupil.days.schoolDayOffsets.last,

@@ -13,6 +13,29 @@ struct PenaltyNoticeRule: ProcedureRule {
         $0.category == .unauthorised && !$0.means(.noReasonYet)
     }
 
+    func example(_ base: RuleExample) -> RuleExample {
+        // Every criterion met in the first term: unauthorised days, late after close, a holiday not agreed,
+        // police contact on unauthorised days, meetings missed and calls unanswered.
+        var example = base
+        let terms = base.policy.fixedPenaltyPerTerm
+        let casework = base.policy.casework
+        var next = 0
+        for (code, sessions) in [
+            ("O", terms.unauthorisedSessions), ("U", terms.lateAfterCloseSessions),
+            ("G", terms.unagreedHolidaySessions),
+        ] {
+            let days = sessions / 2 + 1
+            example.mark(code, days: next..<(next + days))
+            next += days
+        }
+        let police = (0..<casework.policeContactDays).map { base.day($0) }
+        let meetings = (0..<casework.missedMeetings).map { base.day(next + $0) }
+        let calls = (0..<casework.unansweredContactAttempts).map { base.day(next + $0) }
+        example.evidence = PenaltyEvidence(policeDays: police, missedMeetings: meetings, unansweredContacts: calls)
+        example.runOn(schoolDay: next + max(casework.missedMeetings, casework.unansweredContactAttempts) + 2)
+        return example
+    }
+
     func due(_ pupil: PupilYear, found: [DueAction]) -> [DueAction] {
         let policy = pupil.policy.fixedPenaltyPerTerm
         let candidates = pupil.penaltyCandidates

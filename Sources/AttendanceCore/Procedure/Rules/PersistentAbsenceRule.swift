@@ -2,6 +2,14 @@
 struct PersistentAbsenceRule: ProcedureRule {
     var actions: [ProcedureAction] { [.persistentAbsence] }
 
+    func example(_ base: RuleExample) -> RuleExample {
+        // Absent on half the days and more, whatever the policy's percentage below that.
+        var example = base
+        example.mark("I", days: 0..<12)
+        example.runOn(schoolDay: 20)
+        return example
+    }
+
     func due(_ pupil: PupilYear, found: [DueAction]) -> [DueAction] {
         let summary = AttendanceSummary(counts: pupil.counts, rules: pupil.policy.summaryRules)
         guard summary.persistentAbsence else { return [] }

@@ -10,6 +10,14 @@ struct PersistentLatenessRule: ProcedureRule {
     /// The basis it writes.
     static let criterion = "late"
 
+    func example(_ base: RuleExample) -> RuleExample {
+        var example = base
+        let days = base.policy.casework.persistentLatenessSessions / 2 + 1
+        example.mark("L", days: 0..<days)
+        example.runOn(schoolDay: days + 1)
+        return example
+    }
+
     func due(_ pupil: PupilYear, found: [DueAction]) -> [DueAction] {
         guard let term = pupil.days.term?.range else { return [] }
         let needed = pupil.policy.casework.persistentLatenessSessions

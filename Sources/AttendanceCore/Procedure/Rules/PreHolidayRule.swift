@@ -4,6 +4,24 @@
 struct PreHolidayRule: ProcedureRule {
     var actions: [ProcedureAction] { [.preHolidayPattern] }
 
+    func example(_ base: RuleExample) -> RuleExample {
+        // Away without a reason just before the policy's number of breaks, and the next break near.
+        var example = base
+        let policy = base.policy
+        let breaks = base.calendar.breakStarts.filter { $0 > base.days[0] }
+        guard breaks.count > policy.preHolidayRepeats else { return example }
+        for start in breaks.prefix(policy.preHolidayRepeats) {
+            for day in base.calendar.schoolDays(policy.preHolidaySchoolDays, before: start) {
+                example.mark("O", on: day)
+            }
+        }
+        let next = breaks[policy.preHolidayRepeats]
+        if let day = base.calendar.schoolDays(policy.preHolidayNoticeSchoolDays, before: next).first {
+            example.asOf = day
+        }
+        return example
+    }
+
     func due(_ pupil: PupilYear, found: [DueAction]) -> [DueAction] {
         guard !pupil.unexplainedOrUnauthorised.isEmpty, let toBreak = pupil.days.schoolDaysToNextBreak,
             toBreak <= pupil.policy.preHolidayNoticeSchoolDays

@@ -8,6 +8,15 @@ struct ThresholdRule: ProcedureRule {
     ]
     var actions: [ProcedureAction] { Self.actions }
 
+    func example(_ base: RuleExample) -> RuleExample {
+        // Absent without authority on enough days to pass the highest line.
+        var example = base
+        let days = (base.policy.thresholds.map(\.sessions).max() ?? 0) / 2 + 1
+        example.mark("O", days: 0..<days)
+        example.runOn(schoolDay: days + 2)
+        return example
+    }
+
     func due(_ pupil: PupilYear, found: [DueAction]) -> [DueAction] {
         pupil.policy.thresholds.compactMap { threshold in
             let counted = threshold.of == .absence ? pupil.absences : pupil.unauthorised
