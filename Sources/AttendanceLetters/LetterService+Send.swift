@@ -79,12 +79,12 @@ extension LetterService {
     public func queueFirstDayMessages(
         school laestab: LAESTAB, on date: LocalDate, by actor: AuditActor
     ) async throws -> Int {
-        let school = try await store.requireSchool(laestab)
+        let school = try await store.reference.requireSchool(laestab)
         let purpose = "first_day:\(date.iso)"
         var queued: [NewDelivery] = []
         // A parent who has told the school already is not asked why.
         let reported = Set(try await store.leave.absenceReports(school: laestab, on: date).map(\.upn))
-        for entry in try await store.pupils(withMeaning: .noReasonYet, school: laestab, on: date) {
+        for entry in try await store.registers.pupils(withMeaning: .noReasonYet, school: laestab, on: date) {
             let upn = entry.pupil.upn
             guard !reported.contains(upn),
                 try await !store.letters.deliveries(of: upn).contains(where: { $0.purpose == purpose }),

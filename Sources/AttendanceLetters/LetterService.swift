@@ -92,7 +92,7 @@ public struct LetterService: Sendable {
         school laestab: LAESTAB, years: Set<String>? = nil, today: LocalDate, by actor: AuditActor, signatory: String,
         progress: (@Sendable (Int, Int) async -> Void)? = nil
     ) async throws -> Batch {
-        let school = try await store.requireSchool(laestab)
+        let school = try await store.reference.requireSchool(laestab)
         // Only this school year's: a batch made before the year's first run makes nothing from last year.
         let queue = try await store.procedure.actions(school: laestab, year: today.academicYear)
         // A penalty notice warning is the head teacher's decision, taken on the queue: never part of a batch.
@@ -209,7 +209,7 @@ public struct LetterService: Sendable {
         signatory: String, onlyTo parent: String?
     ) async throws -> (facts: LetterFacts, recipients: [LetterRecipient], pendingAction: Int?) {
         if let problem = LetterDetails.problems(details).first { throw LetterProblem.badDetail(problem) }
-        let school = try await store.requireSchool(laestab)
+        let school = try await store.reference.requireSchool(laestab)
         guard try await isCurrent(upn, at: laestab, on: today) else { throw LetterProblem.notOnRoll(upn) }
         var facts = try await self.facts(
             upn, school: school.school, today: today, signatory: signatory, details: details)
@@ -230,7 +230,7 @@ public struct LetterService: Sendable {
         if kind == .preHoliday && !due {
             preHoliday = Patterns.find(
                 marks: try await store.registers.yearMarks(of: upn, year: today.academicYear),
-                calendar: try await store.calendar(for: school.school), asOf: today, codes: store.codes,
+                calendar: try await store.reference.calendar(for: school.school), asOf: today, codes: store.codes,
                 policy: policy
             ).contains { $0.kind == .beforeHolidays }
         }
@@ -289,7 +289,7 @@ public struct LetterService: Sendable {
             guard day >= period.start else { continue }  // this school year's
             if history.sent[letter.kind].map({ day < $0 }) ?? true { history.sent[letter.kind] = day }
         }
-        guard try await store.school(school.laestab) != nil else { return history }
+        guard try await store.reference.school(school.laestab) != nil else { return history }
         for item in try await store.procedure.actions(school: school.laestab, status: .done, upn: upn)
         where period.contains(item.dueOn) {
             switch ActionNote(stored: item.statusNote ?? "") {
@@ -309,7 +309,8 @@ public struct LetterService: Sendable {
 
     /// Whether the pupil is (still) on the school's roll on the day.
     private func isCurrent(_ upn: UPN, at school: LAESTAB, on day: LocalDate) async throws -> Bool {
-        try await store.pupil(upn)?.enrolments.contains { $0.school == school && $0.isCurrent(on: day) } ?? false
+        try await store.reference.pupil(upn)?.enrolments.contains { $0.school == school && $0.isCurrent(on: day) }
+            ?? false
     }
 
     private func recipients(_ kind: LetterKind, of upn: UPN) async throws -> [LetterRecipient] {

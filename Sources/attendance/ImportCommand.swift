@@ -44,19 +44,22 @@ struct ImportCommand: AsyncParsableCommand {
                 case .schools:
                     let rows = try ImportParser.schools(text)
                     for la in Set(rows.map(\.value.laNumber)).sorted()
-                    where try await store.localAuthorityName(laNumber: la) == nil {
-                        try await store.saveLocalAuthority(laNumber: la, name: "Local authority \(la)")
+                    where try await store.reference.localAuthorityName(laNumber: la) == nil {
+                        try await store.reference.saveLocalAuthority(laNumber: la, name: "Local authority \(la)")
                     }
-                    return "\(try await store.importSchools(rows, by: settings.actor, source: source)) schools"
+                    return
+                        "\(try await store.reference.importSchools(rows, by: settings.actor, source: source)) schools"
                 case .calendar:
                     let rows = try ImportParser.calendar(text)
                     let scope = try await calendarScope(store: store, laestab: laestab)
-                    let count = try await store.importCalendar(rows, scope: scope, by: settings.actor, source: source)
+                    let count = try await store.reference.importCalendar(
+                        rows, scope: scope, by: settings.actor, source: source)
                     return "\(count) calendar lines for \(scope)"
                 case .pupils:
                     let school = try await schoolForRoll(store: store, laestab: laestab)
                     let rows = try ImportParser.pupils(text)
-                    let count = try await store.importPupils(rows, school: school, by: settings.actor, source: source)
+                    let count = try await store.reference.importPupils(
+                        rows, school: school, by: settings.actor, source: source)
                     return "\(count) pupils"
                 case .contacts:
                     let rows = try ImportParser.contacts(text)
@@ -74,7 +77,7 @@ struct ImportCommand: AsyncParsableCommand {
                         }
                         actor = AuditActor(user.email)
                         authorisesAt = Set(
-                            try await store.schools().map(\.school.laestab).filter {
+                            try await store.reference.schools().map(\.school.laestab).filter {
                                 AccessPolicy.allows(user.grants, .authoriseAbsence, .school($0))
                             })
                     }
@@ -95,11 +98,11 @@ struct ImportCommand: AsyncParsableCommand {
 
     private func calendarScope(store: Store, laestab: LAESTAB?) async throws -> CalendarScope {
         if let laestab {
-            _ = try await store.requireSchool(laestab)
+            _ = try await store.reference.requireSchool(laestab)
             return .school(laestab)
         }
         if let la { return .authority(la: la) }
-        let authorities = Set(try await store.schools().map(\.school.laNumber))
+        let authorities = Set(try await store.reference.schools().map(\.school.laNumber))
         guard authorities.count == 1, let only = authorities.first else {
             throw ValidationError("name the local authority with --la (e.g. --la 665) or a school with --school")
         }
@@ -108,7 +111,7 @@ struct ImportCommand: AsyncParsableCommand {
 
     private func schoolForRoll(store: Store, laestab: LAESTAB?) async throws -> LAESTAB {
         if let laestab { return laestab }
-        let schools = try await store.schools()
+        let schools = try await store.reference.schools()
         guard schools.count == 1 else {
             throw ValidationError("name the school whose roll this is with --school LAESTAB")
         }

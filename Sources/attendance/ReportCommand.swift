@@ -64,7 +64,7 @@ struct PupilReport: AsyncParsableCommand {
         do {
             let row = try await settings.withStore { store in
                 let (stored, summary) = try await store.registers.summary(of: upn, in: window)
-                try await store.audit(
+                try await store.auditTrail.record(
                     AuditEvent(
                         actor: settings.actor, action: "export", school: stored.enrolments.last?.school, upn: upn,
                         subject: "report pupil \(window.start)..\(window.end) \(format.rawValue)"))
@@ -96,13 +96,13 @@ struct SchoolReport: AsyncParsableCommand {
         do {
             let (name, rows, total) = try await settings.withStore { store in
                 let lines = try await store.registers.schoolReport(school, in: window)
-                try await store.audit(
+                try await store.auditTrail.record(
                     AuditEvent(
                         actor: settings.actor, action: "export", school: school,
                         subject: "report school \(window.start)..\(window.end) \(format.rawValue)",
                         after: auditJSON(["pupils": String(lines.count)])))
                 let total = lines.reduce(AttendanceSummary.empty(rules: store.rules)) { $0 + $1.summary }
-                let name = try await store.requireSchool(school).school.name
+                let name = try await store.reference.requireSchool(school).school.name
                 return (name, lines.map { SummaryRow(pupil: $0.pupil, range: window, summary: $0.summary) }, total)
             }
             switch format {

@@ -45,4 +45,32 @@ import Testing
         #expect(!pupil.run("2026-01-09").due.contains { $0.action == .persistentLateness })
         #expect(ProcedureAction.persistentLateness.wordValues(.wrexham2025) == ["sessions": "10"])
     }
+
+    /// A warned case opens on the criteria met on today's record and those the flag was raised on, each once.
+    @Test func aWarnedCaseOpensOnTheFlagsCriteriaAndAnyMetSince() {
+        let term = PenaltyTerm(
+            range: range("2025-09-01", "2025-10-10"), counts: [:], met: ["late_after_close"], sessions: [:])
+        #expect(term.caseCriteria(flaggedOn: "unauthorised,late_after_close") == [.lateAfterClose, .unauthorised])
+        #expect(term.caseCriteria(flaggedOn: "") == [.lateAfterClose])
+        #expect(term.caseCriteria(flaggedOn: "unknown") == [.lateAfterClose])
+    }
+
+    /// A pupil with two lines (a move of form) has one set of figures, the two added together.
+    @Test func aPupilsLinesAreAddedIntoOneSummary() throws {
+        let alys = try UPN("J665400126001")
+        let cai = try UPN("B801200005001")
+        let first = AttendanceSummary(codes: Array(repeating: try #require(wales["/"]), count: 4))
+        let second = AttendanceSummary(codes: Array(repeating: try #require(wales["O"]), count: 4))
+        let pupils = AttendanceSummary.byPupil([(alys, first), (cai, first), (alys, second)])
+        #expect(pupils[alys] == first + second)
+        #expect(pupils[cai] == first)
+    }
+
+    /// The evidence shown beside a flag after Letter 3 is what covers one of its days, and nothing else.
+    @Test func evidenceCoversAFlagWhenItCoversOneOfItsDays() {
+        let evidence = [range("2025-10-01", "2025-10-02"), range("2025-10-06", "2025-10-06")]
+        #expect(
+            MedicalEvidenceRule.covering([day("2025-10-02"), day("2025-10-03")], in: evidence) { $0 } == [evidence[0]])
+        #expect(MedicalEvidenceRule.covering([day("2025-10-03")], in: evidence) { $0 }.isEmpty)
+    }
 }

@@ -68,12 +68,12 @@ import Testing
 
     @Test func letterThreeWaitsForTheCallAndTheReferralForTheInvitation() async throws {
         try await withLetters { service, store in
-            let stored = try await store.requireSchool(school)
+            let stored = try await store.reference.requireSchool(school)
             let schoolID = stored.id
             // A pupil with thirty unauthorised sessions this term: Letters 1–3, the call, the meeting, the referral.
-            let pupil = try await store.roll(of: schoolID, in: DateRange(today, today)!)[0].pupil
-            let pupilID = try await store.requirePupil(pupil.upn).id
-            let calendar = try await store.calendar(for: stored.school)
+            let pupil = try await store.reference.roll(of: schoolID, in: DateRange(today, today)!)[0].pupil
+            let pupilID = try await store.reference.requirePupil(pupil.upn).id
+            let calendar = try await store.reference.calendar(for: stored.school)
             let sessions = calendar.sessions(in: DateRange(LocalDate(iso: "2026-11-02")!, today.adding(days: -1))!)
             try await store.registers.writeMarks(
                 sessions.prefix(30).map {
@@ -119,10 +119,10 @@ import Testing
     /// Issue 12, point 13: the warning quotes the term's figures and names each criterion met, lateness included.
     @Test func aPenaltyNoticeWarningQuotesTheTermAndNamesLateness() async throws {
         try await withLetters { service, store in
-            let stored = try await store.requireSchool(school)
-            let pupil = try await store.roll(of: stored.id, in: DateRange(today, today)!)[1].pupil
-            let pupilID = try await store.requirePupil(pupil.upn).id
-            let calendar = try await store.calendar(for: stored.school)
+            let stored = try await store.reference.requireSchool(school)
+            let pupil = try await store.reference.roll(of: stored.id, in: DateRange(today, today)!)[1].pupil
+            let pupilID = try await store.reference.requirePupil(pupil.upn).id
+            let calendar = try await store.reference.calendar(for: stored.school)
             let mornings = calendar.schoolDays(in: DateRange(LocalDate(iso: "2026-11-02")!, today.adding(days: -1))!)
                 .prefix(12).map { SchoolSession($0, .am) }
             try await store.registers.writeMarks(

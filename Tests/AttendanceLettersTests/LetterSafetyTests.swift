@@ -139,8 +139,8 @@ final class LoopbackListener {
         async throws
     {
         try await withLetters { service, store in
-            let upn = try await store.roll(
-                of: try await store.requireSchool(school).id, in: DateRange(today, today)!
+            let upn = try await store.reference.roll(
+                of: try await store.reference.requireSchool(school).id, in: DateRange(today, today)!
             )[0].pupil.upn
             let before = try await store.letters.letters(of: upn).count
             await #expect(throws: LetterProblem.badDetail(problem)) {

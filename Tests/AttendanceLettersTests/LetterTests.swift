@@ -66,11 +66,12 @@ let needsPDF = Testing.ConditionTrait.enabled(
 @Suite(.serialized) struct LetterTests {
     @Test func everyLetterRendersInWelshAndEnglishWithTheOneSummary() async throws {
         try await withLetters { service, store in
-            let pupil = try await store.roll(
-                of: try await store.requireSchool(school).id, in: DateRange(today, today)!
+            let pupil = try await store.reference.roll(
+                of: try await store.reference.requireSchool(school).id, in: DateRange(today, today)!
             )[0].pupil
             let facts = try await service.facts(
-                pupil.upn, school: try await store.requireSchool(school).school, today: today, signatory: "Head",
+                pupil.upn, school: try await store.reference.requireSchool(school).school, today: today,
+                signatory: "Head",
                 details: [
                     "meeting_date": "2026-12-03", "meeting_time": "10:30", "meeting_place": "the school library",
                     "holiday_from": "2027-02-01", "holiday_to": "2027-02-05", "holiday_decision": "refused",
@@ -122,7 +123,7 @@ let needsPDF = Testing.ConditionTrait.enabled(
     @Test(needsPDF) func todaysLettersAreOnePDFInEachReadersLanguageAndTheActionsAreDone() async throws {
         try await withLetters { service, store in
             try #require(service.pdf != nil, "WeasyPrint is not installed")
-            let schoolID = try await store.requireSchool(school).id
+            let schoolID = try await store.reference.requireSchool(school).id
             let due = try await store.procedure.actions(schoolID: schoolID).filter {
                 LetterKind(action: $0.action) != nil && LetterKind(action: $0.action)!.requiredDetails.isEmpty
             }
@@ -138,7 +139,7 @@ let needsPDF = Testing.ConditionTrait.enabled(
                 let pdf = try #require(letter.pdf)
                 #expect(Digest.sha256Hex(pdf) == letter.sha256)
                 let text = try pdfText(pdf)
-                let pupil = try await store.requirePupil(letter.upn).pupil
+                let pupil = try await store.reference.requirePupil(letter.upn).pupil
                 #expect(text.contains(pupil.legalSurname))
                 let contacts = try await store.contacts.contacts(of: letter.upn)
                 let expected = LetterRecipient.parents(of: contacts).first { $0.names == letter.recipientNames }
@@ -177,7 +178,7 @@ let needsPDF = Testing.ConditionTrait.enabled(
                 sex: .female, yearGroup: "7", registrationGroup: "7W", freeSchoolMeals: false, lookedAfter: false,
                 additionalLearningNeeds: false)
             let facts = LetterFacts(
-                pupil: pupil, school: try await store.requireSchool(school).school,
+                pupil: pupil, school: try await store.reference.requireSchool(school).school,
                 summary: AttendanceSummary(codes: ["/", "/", "I"].compactMap { store.codes[$0] }),
                 period: DateRange(today.academicYear.firstDay, today)!, date: today, signatory: "Siân Bêl")
             let recipient = LetterRecipient(
@@ -193,8 +194,8 @@ let needsPDF = Testing.ConditionTrait.enabled(
 
     @Test func aMeetingInvitationNeedsItsDateTimeAndPlace() async throws {
         try await withLetters { service, store in
-            let upn = try await store.roll(
-                of: try await store.requireSchool(school).id, in: DateRange(today, today)!
+            let upn = try await store.reference.roll(
+                of: try await store.reference.requireSchool(school).id, in: DateRange(today, today)!
             )[0].pupil.upn
             await #expect(throws: LetterProblem.missingDetails(["meeting_date", "meeting_time", "meeting_place"])) {
                 try await service.produce(

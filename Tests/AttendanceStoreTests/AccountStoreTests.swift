@@ -108,7 +108,7 @@ import Testing
             try await store.identity.setPassword(
                 userID: id, passwordHash: "temp", mustChange: true, by: AuditActor("admin"))
             #expect(try await store.identity.user(id: id)?.isActive == true)
-            let actions = try await store.searchAudit(AuditQuery()).map(\.action)
+            let actions = try await store.auditTrail.search(AuditQuery()).map(\.action)
             #expect(actions.contains("user.deactivated") && actions.contains("user.reactivated"))
         }
     }
@@ -117,8 +117,8 @@ import Testing
     func theAuditTrailIsAppendOnlyAndRecordsCorrections(database: TestDatabase) async throws {
         try await database.withStore { store in
             try await loadFixture(store)
-            let pupil = try await store.requirePupil(alys)
-            let schoolID = try await store.requireSchool(school).id
+            let pupil = try await store.reference.requirePupil(alys)
+            let schoolID = try await store.reference.requireSchool(school).id
             let session = SchoolSession(day("2025-10-06"), .am)
             func entry(_ code: String) -> MarkEntry {
                 MarkEntry(pupilID: pupil.id, schoolID: schoolID, mark: Mark(upn: alys, session: session, code: code))
@@ -127,19 +127,19 @@ import Testing
                 [entry("N")], by: AuditActor("tutor@example.org", ip: "10.0.0.5"), reason: nil)
             try await store.registers.writeMarks(
                 [entry("I")], by: AuditActor("office@example.org", ip: "10.0.0.6"), reason: "Parent phoned")
-            let events = try await store.searchAudit(AuditQuery(upn: alys))
+            let events = try await store.auditTrail.search(AuditQuery(upn: alys))
             #expect(events.map(\.action) == ["mark.amended", "enrolment.created", "pupil.created"])
             #expect(events[0].reason == "Parent phoned")
             #expect(events[0].ip == "10.0.0.6")
             #expect(events[0].before == #"{"code":"N"}"#)
             #expect(events[0].after == #"{"code":"I"}"#)
             #expect(events[0].school == school)
-            let recorded = try await store.searchAudit(AuditQuery(schools: [school])).filter {
+            let recorded = try await store.auditTrail.search(AuditQuery(schools: [school])).filter {
                 $0.action == "marks.recorded"
             }
             #expect(recorded.count == 1 && recorded[0].after == #"{"count":"1"}"#)
-            #expect(try await store.searchAudit(AuditQuery(schools: [])).isEmpty)
-            #expect(try await store.searchAudit(AuditQuery(actor: "OFFICE@example.org")).count == 1)
+            #expect(try await store.auditTrail.search(AuditQuery(schools: [])).isEmpty)
+            #expect(try await store.auditTrail.search(AuditQuery(actor: "OFFICE@example.org")).count == 1)
             for statement in [
                 "UPDATE audit_events SET actor = 'x'", "DELETE FROM audit_events",
                 "UPDATE mark_amendments SET reason = 'x'", "DELETE FROM mark_amendments",
@@ -159,11 +159,12 @@ import Testing
         try await database.withStore { store in
             try await loadFixture(store)
             func actions(_ upn: UPN) async throws -> [String] {
-                try await store.searchAudit(AuditQuery(upn: upn)).map(\.action).reversed()
+                try await store.auditTrail.search(AuditQuery(upn: upn)).map(\.action).reversed()
             }
             #expect(try await actions(alys) == ["pupil.created", "enrolment.created"])
             // The same file again changes nothing and records nothing.
-            try await store.importPupils(try ImportParser.pupils(pupilsCSV), school: school, source: "again.csv")
+            try await store.reference.importPupils(
+                try ImportParser.pupils(pupilsCSV), school: school, source: "again.csv")
             #expect(try await actions(alys) == ["pupil.created", "enrolment.created"])
             // A changed name and a leaving date are recorded with before and after.
             // (Ending an enrolment open today needs a ground, as a deletion by hand does.)
@@ -172,9 +173,9 @@ import Testing
             }.joined(separator: "\n").replacingOccurrences(
                 of: "Jones,Alys,2014-03-02,F,7,7A,N,N,2025-09-01,,",
                 with: "Jones,Alys,2014-03-02,F,7,7B,N,N,2025-09-01,2026-02-13,died")
-            try await store.importPupils(
+            try await store.reference.importPupils(
                 try ImportParser.pupils(changed), school: school, by: AuditActor("office"), source: "moves.csv")
-            let events = try await store.searchAudit(AuditQuery(upn: alys))
+            let events = try await store.auditTrail.search(AuditQuery(upn: alys))
             #expect(events.map(\.action).prefix(2).sorted() == ["enrolment.updated", "pupil.updated"])
             let pupil = events.first { $0.action == "pupil.updated" }!
             #expect(pupil.before == #"{"registration_group":"7A"}"#)
@@ -190,7 +191,7 @@ import Testing
             try await store.contacts.importContacts(try ImportParser.contacts(csv))
             try await store.contacts.importContacts(
                 try ImportParser.contacts(csv.replacingOccurrences(of: "900111", with: "900999")))
-            let contactEvents = try await store.searchAudit(AuditQuery(upn: alys)).filter {
+            let contactEvents = try await store.auditTrail.search(AuditQuery(upn: alys)).filter {
                 $0.action.hasPrefix("contact.")
             }
             #expect(contactEvents.map(\.action) == ["contact.updated", "contact.created"])

@@ -194,14 +194,14 @@ extension StoreTests {
                 + "\(alys),Jones,Alys,2014-03-02,F,7,7A,N,N,2025-09-01,2026-02-13,whereabouts_unknown\n"
                 + "\(cai),Ŵyn,Cai,2014-01-09,M,7,7B,N,Y,2025-10-06,2026-02-13,\n"
             do {
-                _ = try await store.importPupils(try ImportParser.pupils(ending), school: school)
+                _ = try await store.reference.importPupils(try ImportParser.pupils(ending), school: school)
                 Issue.record("the import should have been refused")
             } catch let problems as ImportProblems {
                 #expect(problems.problems.map(\.line) == [2, 3])
                 #expect(problems.description.contains("\(alys) cannot come off the roll until"))
                 #expect(problems.description.contains("\(cai) cannot come off the roll without a ground"))
             }
-            #expect(try await store.pupil(alys)?.enrolments.last?.onRollTo == nil)
+            #expect(try await store.reference.pupil(alys)?.enrolments.last?.onRollTo == nil)
             #expect(try await store.roll.rollDeletions(since: day).isEmpty)
             // The CME enquiries: referred, an enquiry logged, completed; then the deletion goes through and is on the
             // authority's return.
@@ -216,7 +216,7 @@ extension StoreTests {
             try await store.roll.completeMissingEducation(
                 cme.id, outcome: .whereaboutsUnknown, school: nil, on: day, by: lead)
             #expect(try await store.roll.requireMissingEducationCase(cme.id).enquiries.map(\.result) == ["No trace"])
-            _ = try await store.importPupils(
+            _ = try await store.reference.importPupils(
                 try ImportParser.pupils(ending.replacingOccurrences(of: "2026-02-13,\n", with: "2026-02-13,died\n")),
                 school: school)
             let deletions = try await store.roll.rollDeletions(since: day)

@@ -117,8 +117,8 @@ import Testing
     @Test func savesPlannedTogetherSeeEachOtherInTurn() async throws {
         try await withSQLiteFile { stores in
             let store = stores[0]
-            let schoolID = try await store.requireSchool(school).id
-            let ids = try await Store.pupilIDs(for: [alys, cai], on: store.sql)
+            let schoolID = try await store.reference.requireSchool(school).id
+            let ids = try await ReferenceRepository.pupilIDs(for: [alys, cai], on: store.sql)
             let session = SchoolSession(LocalDate(iso: "2026-01-05")!, .am)
             func save(_ upn: UPN, _ code: String, expected: ExpectedMark?, by name: String, reason: String? = nil)
                 -> MarkSave

@@ -105,8 +105,8 @@ func countMarks(_ store: Store) async throws -> Int {
     func aCorrectionKeepsTheOriginalAndNeedsAReason(database: TestDatabase) async throws {
         try await database.withStore { store in
             try await loadFixture(store)
-            let pupil = try await store.requirePupil(alys)
-            let schoolID = try await store.requireSchool(school).id
+            let pupil = try await store.reference.requirePupil(alys)
+            let schoolID = try await store.reference.requireSchool(school).id
             let session = SchoolSession(day("2025-10-06"), .am)
             func entry(_ code: String, minutes: Int? = nil) -> MarkEntry {
                 MarkEntry(
@@ -157,14 +157,15 @@ func countMarks(_ store: Store) async throws -> Int {
     func compactStringsMatchTheRowsOnRandomData(database: TestDatabase) async throws {
         try await database.withStore { store in
             try await loadFixture(store)
-            let calendar = try await store.calendar(for: try await store.requireSchool(school).school)
-            let schoolID = try await store.requireSchool(school).id
+            let calendar = try await store.reference.calendar(
+                for: try await store.reference.requireSchool(school).school)
+            let schoolID = try await store.reference.requireSchool(school).id
             var random = SplitMix64(seed: 11)
             let codes = store.codes.codes
             for round in 0..<3 {
                 var entries: [MarkEntry] = []
                 for upn in [alys, cai] {
-                    let pupil = try await store.requirePupil(upn)
+                    let pupil = try await store.reference.requirePupil(upn)
                     let from = pupil.enrolments[0].onRollFrom
                     for session in calendar.sessions(in: DateRange(from, day("2026-03-27"))!) where random.chance(0.7) {
                         let code = codes[Int(random.next() % UInt64(codes.count))]
@@ -191,12 +192,13 @@ func countMarks(_ store: Store) async throws -> Int {
     func theSchoolReportCountsOnlyDaysOnRoll(database: TestDatabase) async throws {
         try await database.withStore { store in
             try await loadFixture(store)
-            let calendar = try await store.calendar(for: try await store.requireSchool(school).school)
+            let calendar = try await store.reference.calendar(
+                for: try await store.reference.requireSchool(school).school)
             var lines: [String] = []
             for session in calendar.sessions(in: DateRange(day("2025-09-01"), day("2025-12-19"))!) {
                 let code = session.half == .am ? "/" : "\\"
                 for upn in [alys, bryn, cai] {
-                    let pupil = try await store.requirePupil(upn)
+                    let pupil = try await store.reference.requirePupil(upn)
                     if pupil.enrolments[0].isOnRoll(on: session.date) {
                         lines.append(
                             "\(upn),\(session.date),\(session.half.rawValue),\(session.date.weekday == .monday ? "I" : code),"

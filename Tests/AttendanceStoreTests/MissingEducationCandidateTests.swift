@@ -36,7 +36,7 @@ extension StoreTests {
                         upn: alys, school: school, reasons: [.longAbsence(from: day("2026-01-05"), schoolDays: 10)])
                 ])
             // A call that did not reach a parent leaves her on the list; one that did takes her off.
-            let schoolID = try await store.requireSchool(school).id
+            let schoolID = try await store.reference.requireSchool(school).id
             try await store.procedure.logContactAttempt(
                 upn: alys, schoolID: schoolID, date: day("2026-01-12"), method: .call, contactName: "Mother",
                 outcome: .noAnswer, notes: nil, proposedCode: nil, by: office)

@@ -11,7 +11,8 @@ import Testing
     func aRunRecordsOnceWithdrawsAfterACorrectionAndTurnsOldNsIntoO(database: TestDatabase) async throws {
         try await database.withStore { store in
             try await loadFixture(store)
-            let calendar = try await store.calendar(for: try await store.requireSchool(school).school)
+            let calendar = try await store.reference.calendar(
+                for: try await store.reference.requireSchool(school).school)
             // Alys: ten unauthorised sessions from 3 November, one of them an N with no reason.
             var lines: [String] = []
             var absent = 0
@@ -48,8 +49,8 @@ import Testing
                 withdrawn: \(second.lines.filter { $0.withdrawnBecause != nil }.map { "\($0.upn) \($0.due.key)" })
                 """)
             // A correction takes Alys under the Letter 1 line before it was sent: it is withdrawn, not deleted.
-            let pupil = try await store.requirePupil(alys)
-            let schoolID = try await store.requireSchool(school).id
+            let pupil = try await store.reference.requirePupil(alys)
+            let schoolID = try await store.reference.requireSchool(school).id
             try await store.registers.writeMarks(
                 [
                     MarkEntry(
@@ -67,7 +68,7 @@ import Testing
             #expect(note.contains("2025-11-03 AM O → / by office: Was on a school trip, marked wrongly"), "\(note)")
             #expect(try await count(store, "procedure_actions") == first.recorded)
             #expect(
-                try await store.searchAudit(AuditQuery()).contains {
+                try await store.auditTrail.search(AuditQuery()).contains {
                     $0.action == "procedure.withdrawn" && $0.upn == alys
                 })
         }
@@ -81,13 +82,14 @@ import Testing
         try await database.withStore { store in
             try await loadFixture(store)
             let other = LAESTAB(la: 665, estab: 2001)
-            try await store.importPupils(
+            try await store.reference.importPupils(
                 try ImportParser.pupils(
                     """
                     upn,surname,forename,dob,sex,year_group,registration_group,fsm,lac,on_roll_from,on_roll_to
                     \(alys),Jones,Alys,2014-03-02,F,7,7A,N,N,2025-09-01,
                     """), school: other)
-            let calendar = try await store.calendar(for: try await store.requireSchool(school).school)
+            let calendar = try await store.reference.calendar(
+                for: try await store.reference.requireSchool(school).school)
             let lines = calendar.sessions(in: DateRange(day("2025-11-03"), day("2025-11-14"))!).map {
                 "\(alys),\($0.date),\($0.half.rawValue),O,"
             }
@@ -115,8 +117,8 @@ import Testing
         _ store: Store, upn: UPN, year: Int, key: String, action: ProcedureAction, status: RecordedAction.Status,
         on date: String, changed: String? = nil
     ) async throws {
-        let pupil = try await store.requirePupil(upn)
-        let schoolID = try await store.requireSchool(school).id
+        let pupil = try await store.reference.requirePupil(upn)
+        let schoolID = try await store.reference.requireSchool(school).id
         try await store.sql.insert(into: "procedure_actions")
             .columns(
                 "pupil_id", "school_id", "academic_year", "key", "action", "basis", "count", "sessions", "status",
@@ -165,7 +167,7 @@ import Testing
             #expect(status == "year_ended" && note == ActionNote.yearEnded.stored)
             #expect(run.withdrawn == 0)
             #expect(
-                try await store.searchAudit(AuditQuery()).contains {
+                try await store.auditTrail.search(AuditQuery()).contains {
                     $0.action == "procedure.year_ended" && $0.subject == "letter_1/2024"
                 })
         }

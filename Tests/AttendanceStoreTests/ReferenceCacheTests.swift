@@ -13,22 +13,24 @@ import Testing
     @Test func schoolsHeldInMemoryFollowChangesFromAnyProcess() async throws {
         try await withSQLiteFile(stores: 2) { stores in
             let (server, command) = (stores[0], stores[1])
-            #expect(try await server.school(school)?.school.name == "Ysgol Prawf")
-            let calendar = try await server.calendar(for: try await server.requireSchool(school).school)
+            #expect(try await server.reference.school(school)?.school.name == "Ysgol Prawf")
+            let calendar = try await server.reference.calendar(
+                for: try await server.reference.requireSchool(school).school)
             #expect(calendar.isSchoolDay(LocalDate(iso: "2026-01-05")!))
             // The other process renames the school and adds an INSET day.
-            try await command.importSchools(
+            try await command.reference.importSchools(
                 try ImportParser.schools(schoolCSV.replacingOccurrences(of: "Ysgol Prawf", with: "Ysgol Newydd")))
-            try await command.importCalendar(
+            try await command.reference.importCalendar(
                 try ImportParser.calendar("kind,start,end,name\ninset,2026-01-05,2026-01-05,INSET"),
                 scope: .school(school))
             try await Task.sleep(for: .milliseconds(1100))
-            #expect(try await server.school(school)?.school.name == "Ysgol Newydd")
-            let changed = try await server.calendar(for: try await server.requireSchool(school).school)
+            #expect(try await server.reference.school(school)?.school.name == "Ysgol Newydd")
+            let changed = try await server.reference.calendar(
+                for: try await server.reference.requireSchool(school).school)
             #expect(!changed.isSchoolDay(LocalDate(iso: "2026-01-05")!))
             // In this process, at once.
-            try await server.importSchools(try ImportParser.schools(schoolCSV))
-            #expect(try await server.school(school)?.school.name == "Ysgol Prawf")
+            try await server.reference.importSchools(try ImportParser.schools(schoolCSV))
+            #expect(try await server.reference.school(school)?.school.name == "Ysgol Prawf")
         }
     }
 
@@ -37,12 +39,12 @@ import Testing
             let (server, command) = (stores[0], stores[1])
             let today = day("2025-11-20")
             func names() async throws -> [String] {
-                try await server.onRoll(school, on: today).map(\.legalForename).sorted()
+                try await server.reference.onRoll(school, on: today).map(\.legalForename).sorted()
             }
             #expect(try await names() == ["Alys", "Cai"])
             // Another process adds a pupil and renames one.
             let dafydd = UPN.make(la: 665, estab: 4001, year: 25, serial: 4)
-            try await command.importPupils(
+            try await command.reference.importPupils(
                 try ImportParser.pupils(
                     """
                     upn,surname,forename,dob,sex,year_group,registration_group,fsm,lac,on_roll_from,on_roll_to
@@ -67,9 +69,10 @@ import Testing
             let session = SchoolSession(day("2025-11-20"), .am)
             let lines = try await server.registers.registerLines(school: school, group: "7A", session: session)
             #expect(lines.map(\.pupil.upn).contains(alys))
-            let version = try #require(server.reference.held?.version)
+            let version = try #require(server.referenceCache.held?.version)
             #expect(
-                server.reference.pupilIDs([alys], version: version)[alys] == (try await server.requirePupil(alys)).id)
+                server.referenceCache.pupilIDs([alys], version: version)[alys]
+                    == (try await server.reference.requirePupil(alys)).id)
             let result = try await server.registers.writeMarks(
                 [SchoolMark(school: school, mark: Mark(upn: alys, session: session, code: "/"))],
                 by: AuditActor("tutor"), reason: nil)
@@ -78,17 +81,17 @@ import Testing
                 try await server.registers.registerLines(school: school, group: "7A", session: session)
                     .first { $0.pupil.upn == alys }?.mark?.mark.code == "/")
             // Another process changes a pupil: the held ids go with the version.
-            try await command.importPupils(
+            try await command.reference.importPupils(
                 try ImportParser.pupils(
                     """
                     upn,surname,forename,dob,sex,year_group,registration_group,fsm,lac,on_roll_from,on_roll_to
                     \(alys),Jones,Alys Mair,2014-03-02,F,7,7A,N,N,2025-09-01,
                     """), school: school)
             try await Task.sleep(for: .milliseconds(1100))
-            _ = try await server.schools()
-            let moved = try #require(server.reference.held?.version)
+            _ = try await server.reference.schools()
+            let moved = try #require(server.referenceCache.held?.version)
             #expect(moved != version)
-            #expect(server.reference.pupilIDs([alys], version: moved).isEmpty)
+            #expect(server.referenceCache.pupilIDs([alys], version: moved).isEmpty)
         }
     }
 }

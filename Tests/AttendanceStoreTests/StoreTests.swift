@@ -26,21 +26,22 @@ let school = LAESTAB(la: 665, estab: 4001)
         try await database.withStore { store in
             try await loadFixture(store)
             try await loadFixture(store)
-            #expect(try await store.schools().map(\.school.laestab.description) == ["6652001", "6654001"])
-            let stored = try #require(try await store.pupil(cai))
+            #expect(try await store.reference.schools().map(\.school.laestab.description) == ["6652001", "6654001"])
+            let stored = try #require(try await store.reference.pupil(cai))
             #expect(stored.pupil.legalSurname == "Ŵyn")
             #expect(stored.pupil.lookedAfter)
             #expect(stored.enrolments == [Enrolment(school: school, onRollFrom: day("2025-10-06"))])
-            let calendar = try await store.calendar(for: try await store.requireSchool(school).school)
+            let calendar = try await store.reference.calendar(
+                for: try await store.reference.requireSchool(school).school)
             #expect(calendar.entries.count == 4)
             #expect(!calendar.isSchoolDay(day("2025-09-01")))  // the school's own INSET day
-            let other = try await store.calendar(
-                for: try await store.requireSchool(LAESTAB(la: 665, estab: 2001)).school)
+            let other = try await store.reference.calendar(
+                for: try await store.reference.requireSchool(LAESTAB(la: 665, estab: 2001)).school)
             #expect(other.isSchoolDay(day("2025-09-01")))  // not the other school's
             // A changed line updates the pupil rather than adding one.
             let renamed = pupilsCSV.replacingOccurrences(of: "Jones,Alys", with: "Jones-Price,Alys")
-            try await store.importPupils(try ImportParser.pupils(renamed), school: school)
-            #expect(try await store.pupil(alys)?.pupil.legalSurname == "Jones-Price")
+            try await store.reference.importPupils(try ImportParser.pupils(renamed), school: school)
+            #expect(try await store.reference.pupil(alys)?.pupil.legalSurname == "Jones-Price")
             let count = try await store.sql.raw("SELECT COUNT(*) AS n FROM pupils").first(
                 decodingColumn: "n", as: Int.self)
             #expect(count == 3)

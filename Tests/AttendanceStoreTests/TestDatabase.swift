@@ -90,12 +90,12 @@ let pupilsCSV = """
 
 /// Two schools, the authority's calendar with one school's INSET day, and three pupils at 6654001.
 func loadFixture(_ store: Store) async throws {
-    try await store.saveLocalAuthority(laNumber: 665, name: "Wrexham")
-    try await store.importSchools(try ImportParser.schools(schoolCSV))
-    try await store.importCalendar(try ImportParser.calendar(calendarCSV), scope: .authority(la: 665))
-    try await store.importCalendar(
+    try await store.reference.saveLocalAuthority(laNumber: 665, name: "Wrexham")
+    try await store.reference.importSchools(try ImportParser.schools(schoolCSV))
+    try await store.reference.importCalendar(try ImportParser.calendar(calendarCSV), scope: .authority(la: 665))
+    try await store.reference.importCalendar(
         try ImportParser.calendar(insetCSV), scope: .school(LAESTAB(la: 665, estab: 4001)))
-    try await store.importPupils(try ImportParser.pupils(pupilsCSV), school: LAESTAB(la: 665, estab: 4001))
+    try await store.reference.importPupils(try ImportParser.pupils(pupilsCSV), school: LAESTAB(la: 665, estab: 4001))
 }
 
 func marksCSV(_ lines: [String]) -> String {

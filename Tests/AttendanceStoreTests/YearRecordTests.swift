@@ -53,9 +53,9 @@ import Testing
             "upn,surname,forename,dob,sex,year_group,registration_group,fsm,lac,on_roll_from,on_roll_to\n"
             + extra.enumerated().map { "\($1),Pupil\($0),Test,2014-02-0\($0 + 1),F,7,7A,N,N,2025-09-01," }
             .joined(separator: "\n")
-        try await store.importPupils(try ImportParser.pupils(csv), school: school)
-        let stored = try await store.requireSchool(school)
-        let calendar = try await store.calendar(for: stored.school)
+        try await store.reference.importPupils(try ImportParser.pupils(csv), school: school)
+        let stored = try await store.reference.requireSchool(school)
+        let calendar = try await store.reference.calendar(for: stored.school)
         let sessions =
             calendar.sessions(in: DateRange(day("2025-10-06"), day("2025-10-24"))!)
             + [SchoolSession(day("2026-09-07"), .am), SchoolSession(day("2026-09-07"), .pm)]
@@ -228,8 +228,8 @@ import Testing
             // Every migration before M0038, the one that made the year the record (M0001 to M0037).
             try await store.migrate(Array(AllMigrations.list.prefix(37)))
             try await loadFixture(store)
-            let stored = try await store.requireSchool(school)
-            let pupil = try await store.requirePupil(alys)
+            let stored = try await store.reference.requireSchool(school)
+            let pupil = try await store.reference.requirePupil(alys)
             // As the earlier version wrote them: one row a mark, and the year string beside them.
             let rows: [(String, String, String, Int?, String?, String, String)] = [
                 ("2025-10-06", "AM", "/", nil, nil, "user:tutor", "2025-10-06T08:52:10.000Z"),

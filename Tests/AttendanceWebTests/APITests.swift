@@ -76,7 +76,7 @@ import VaporTesting
             #expect((problems["errors"] as! [[String: Any]]).first?["upn"] as? String == upns[1])
             #expect(
                 try await store.registers.registerLines(
-                    schoolID: try await store.requireSchool(mainSchool).id, group: group,
+                    schoolID: try await store.reference.requireSchool(mainSchool).id, group: group,
                     session: SchoolSession(testToday, .am)
                 ).allSatisfy { $0.mark == nil })
             // The clock decides L or U, whatever late code is sent.

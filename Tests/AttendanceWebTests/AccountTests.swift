@@ -22,7 +22,7 @@ import VaporTesting
             }
             #expect(message(wrongPassword.body.string) != nil)
             #expect(message(wrongPassword.body.string) == message(unknownUser.body.string))
-            let failures = try await store.searchAudit(AuditQuery()).filter { $0.action == "sign_in_failed" }
+            let failures = try await store.auditTrail.search(AuditQuery()).filter { $0.action == "sign_in_failed" }
             #expect(Set(failures.compactMap(\.subject)) == ["head@demo.example", "nobody@demo.example"])
         }
     }
@@ -145,7 +145,7 @@ import VaporTesting
             #expect(done.status == .seeOther)
             #expect(try await browser.get("/").status == .ok)
             #expect(try await store.identity.user(email: "new.tutor@demo.example")!.mustChangePassword == false)
-            let actions = try await store.searchAudit(AuditQuery()).map(\.action)
+            let actions = try await store.auditTrail.search(AuditQuery()).map(\.action)
             #expect(actions.contains("user.password_changed") && actions.contains("user.created"))
         }
     }
@@ -211,7 +211,7 @@ import VaporTesting
             try await head.get("/users")
             #expect(try await head.post("/users/\(esw.id)/reset", [:]).status == .forbidden)
             #expect(
-                try await store.searchAudit(AuditQuery()).contains {
+                try await store.auditTrail.search(AuditQuery()).contains {
                     $0.action == "user.password_reset" && $0.actor == "head@demo.example"
                 })
         }
@@ -281,7 +281,7 @@ extension AccountTests {
             #expect(
                 noGroups.body.string.contains("registration group")
                     && noGroups.body.string.contains("value=\"x@example.org\""))
-            let actions = try await store.searchAudit(AuditQuery()).map(\.action)
+            let actions = try await store.auditTrail.search(AuditQuery()).map(\.action)
             #expect(
                 actions.contains("user.created") && actions.contains("user.role_added")
                     && actions.contains("user.role_removed"))

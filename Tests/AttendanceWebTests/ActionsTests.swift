@@ -12,9 +12,9 @@ import VaporTesting
     /// Makes the parent's child (Year 7, the tutor's form) absent for 22 sessions, then runs the procedure.
     func prepare(_ store: Store) async throws -> UPN {
         let child = try await store.identity.user(email: "parent@demo.example")!.grants[0].child!
-        let pupil = try await store.requirePupil(child)
-        let school = try await store.requireSchool(mainSchool)
-        let calendar = try await store.calendar(for: school.school)
+        let pupil = try await store.reference.requirePupil(child)
+        let school = try await store.reference.requireSchool(mainSchool)
+        let calendar = try await store.reference.calendar(for: school.school)
         let sessions = calendar.sessions(in: DateRange(LocalDate(iso: "2026-09-14")!, testToday.adding(days: -1))!)
             .prefix(22)
         try await store.registers.writeMarks(
@@ -35,7 +35,8 @@ import VaporTesting
             #expect(queue.contains("Phone the parent or carer"))
             #expect(queue.contains("/pupils/\(child)"))
             // Only the head of year's years are in their queue.
-            let items = try await store.procedure.actions(schoolID: try await store.requireSchool(mainSchool).id)
+            let items = try await store.procedure.actions(
+                schoolID: try await store.reference.requireSchool(mainSchool).id)
             for item in items where !["7", "8"].contains(item.pupil.yearGroup) {
                 #expect(!queue.contains("/pupils/\(item.pupil.upn)"))
             }
@@ -70,7 +71,7 @@ import VaporTesting
                 try await head.post(
                     "/schools/\(mainSchool)/actions/\(letter.id)/dismiss", ["note": "Known hospital stay"]
                 ).status == .seeOther)
-            let actions = try await store.searchAudit(AuditQuery(upn: child)).map(\.action)
+            let actions = try await store.auditTrail.search(AuditQuery(upn: child)).map(\.action)
             #expect(actions.contains("procedure.done") && actions.contains("procedure.dismissed"))
         }
     }
@@ -78,10 +79,10 @@ import VaporTesting
     /// Gives Year 11 pupils 26 sessions of unauthorised absence, runs the procedure, and returns each one's
     /// pending meeting action.
     func meetings(_ store: Store, pupils count: Int) async throws -> [QueuedAction] {
-        let school = try await store.requireSchool(mainSchool)
-        let roll = try await store.roll(of: school.id, in: DateRange(testToday, testToday)!)
+        let school = try await store.reference.requireSchool(mainSchool)
+        let roll = try await store.reference.roll(of: school.id, in: DateRange(testToday, testToday)!)
         let pupils = Array(roll.filter { $0.pupil.yearGroup == "11" }.prefix(count))
-        let calendar = try await store.calendar(for: school.school)
+        let calendar = try await store.reference.calendar(for: school.school)
         let sessions = calendar.sessions(in: DateRange(LocalDate(iso: "2026-09-14")!, testToday.adding(days: -1))!)
             .prefix(26)
         for pupil in pupils {
@@ -102,7 +103,7 @@ import VaporTesting
 
     @Test func aMeetingIsRecordedWithItsDate() async throws {
         try await withWebApp { app, store in
-            let school = try await store.requireSchool(mainSchool)
+            let school = try await store.reference.requireSchool(mainSchool)
             let meeting = try await meetings(store, pupils: 1)[0]
             var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
             let page = try await office.get("/schools/\(mainSchool)/actions?action=attendance_meeting").body.string
@@ -124,7 +125,7 @@ import VaporTesting
 
     @Test func aMeetingWithItsTimeAndPlaceProducesTheInvitationAndWithoutAContactSaysSo() async throws {
         try await withWebApp { app, store in
-            let school = try await store.requireSchool(mainSchool)
+            let school = try await store.reference.requireSchool(mainSchool)
             let found = try await meetings(store, pupils: 2)
             let (invited, unreachable) = (found[0], found[1])
             var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
@@ -142,7 +143,7 @@ import VaporTesting
             #expect(kept.contains("the school library") && kept.contains("10:30"))
             #expect(kept.contains("2 December 2026") || kept.contains("2 Rhagfyr 2026"))
             // With no contact the meeting is still recorded, and the page says the letter could not be made.
-            let pupilID = try await store.pupil(unreachable.pupil.upn)!.id
+            let pupilID = try await store.reference.pupil(unreachable.pupil.upn)!.id
             try await store.sql.delete(from: "contacts").where("pupil_id", .equal, pupilID).run()
             try await office.get("/schools/\(mainSchool)/actions")
             let noContact = try await office.post(
@@ -179,9 +180,9 @@ import VaporTesting
 @Suite struct FirstDayContactTests {
     @Test func theOfficeLogsCallsAndTheHeadConfirmsTheReason() async throws {
         try await withWebApp { app, store in
-            let school = try await store.requireSchool(mainSchool)
+            let school = try await store.reference.requireSchool(mainSchool)
             let child = try await store.identity.user(email: "parent@demo.example")!.grants[0].child!
-            let pupil = try await store.requirePupil(child)
+            let pupil = try await store.reference.requirePupil(child)
             let session = SchoolSession(testToday, .am)
             try await store.registers.writeMarks(
                 [
@@ -222,7 +223,8 @@ import VaporTesting
             #expect(
                 amendment.reason
                     == "reason from parent (office@demo.example): Flu since Monday; confirmed by head@demo.example")
-            #expect(try await store.searchAudit(AuditQuery(upn: child)).contains { $0.action == "contact.attempt" })
+            #expect(
+                try await store.auditTrail.search(AuditQuery(upn: child)).contains { $0.action == "contact.attempt" })
         }
     }
 }
@@ -235,7 +237,8 @@ extension ActionsTests {
     func noAnswerIsAnAttemptNotACallMade(_ database: WebTestDatabase) async throws {
         try await withWebApp(on: database) { app, store in
             let child = try await prepare(store)
-            let items = try await store.procedure.actions(schoolID: try await store.requireSchool(mainSchool).id)
+            let items = try await store.procedure.actions(
+                schoolID: try await store.reference.requireSchool(mainSchool).id)
             let call = try #require(items.first { $0.action == .phoneCall && $0.pupil.upn == child })
             var hoy = try await Browser.signedIn(app, as: .headOfYear)
             try await hoy.get("/schools/\(mainSchool)/actions")
@@ -262,8 +265,8 @@ extension ActionsTests {
             #expect(done.statusNote == "call: unreached. 3 attempts. Three tries on two numbers")
             // Letter 3 (once the pupil has missed its 26 sessions) says the school tried three times, and never
             // that it spoke.
-            let school = try await store.requireSchool(mainSchool)
-            let more = try await store.calendar(for: school.school).sessions(
+            let school = try await store.reference.requireSchool(mainSchool)
+            let more = try await store.reference.calendar(for: school.school).sessions(
                 in: DateRange(LocalDate(iso: "2026-11-16")!, testToday.adding(days: -1))!)
             try await store.registers.writeMarks(
                 more.map { SchoolMark(school: mainSchool, mark: Mark(upn: child, session: $0, code: "I")) },

@@ -12,17 +12,19 @@ import VaporTesting
 @Suite struct AttackFindingsTests {
     /// The main school's pupils in a year group, on roll today.
     static func pupils(_ store: Store, year: String) async throws -> [UPN] {
-        try await store.roll(of: try await store.requireSchool(mainSchool).id, in: DateRange(testToday, testToday)!)
-            .filter { $0.pupil.yearGroup == year }.map(\.pupil.upn)
+        try await store.reference.roll(
+            of: try await store.reference.requireSchool(mainSchool).id, in: DateRange(testToday, testToday)!
+        )
+        .filter { $0.pupil.yearGroup == year }.map(\.pupil.upn)
     }
 
     /// Moves a main-school pupil to another school: they leave on `leaving` and join the next day, in `group`.
     static func move(_ upn: UPN, _ store: Store, leaving: LocalDate, to school: LAESTAB, group: String, year: String)
         async throws
     {
-        let stored = try #require(try await store.pupil(upn))
+        let stored = try #require(try await store.reference.pupil(upn))
         let enrolment = try #require(stored.enrolments.last)
-        try await store.importPupils(
+        try await store.reference.importPupils(
             [
                 Numbered(
                     line: 2,
@@ -33,7 +35,7 @@ import VaporTesting
         var pupil = stored.pupil
         pupil.yearGroup = year
         pupil.registrationGroup = group
-        try await store.importPupils(
+        try await store.reference.importPupils(
             [
                 Numbered(
                     line: 2,
@@ -46,7 +48,7 @@ import VaporTesting
     @Test func aHeadOfYearProducesOnlyTheirYearsLetters() async throws {
         try await withWebApp { app, store in
             try await store.procedure.runProcedure(policy: .wrexham2025, asOf: testToday, dryRun: false)
-            let school = try await store.requireSchool(mainSchool)
+            let school = try await store.reference.requireSchool(mainSchool)
             let before = try await store.procedure.actions(schoolID: school.id)
             let outside = before.filter {
                 !["7", "8"].contains($0.pupil.yearGroup) && LetterKind(action: $0.action) != nil
@@ -58,7 +60,7 @@ import VaporTesting
             let batch = String(location.split(separator: "/").last!.split(separator: "?").first!)
             let letters = try await store.letters.letters(batch: batch, school: mainSchool)
             for letter in letters {
-                let year = try #require(try await store.pupil(letter.upn)).pupil.yearGroup
+                let year = try #require(try await store.reference.pupil(letter.upn)).pupil.yearGroup
                 #expect(["7", "8"].contains(year), "a letter for year \(year)")
             }
             let stillPending = Set(try await store.procedure.actions(schoolID: school.id).map(\.id))
@@ -77,7 +79,7 @@ import VaporTesting
             let batch = String(path.split(separator: "/").last!)
             let letters = try await store.letters.letters(batch: batch, school: mainSchool)
             var years: [UPN: String] = [:]
-            for letter in letters { years[letter.upn] = try await store.pupil(letter.upn)?.pupil.yearGroup }
+            for letter in letters { years[letter.upn] = try await store.reference.pupil(letter.upn)?.pupil.yearGroup }
             let theirs = letters.filter { ["7", "8"].contains(years[$0.upn] ?? "") }
             let others = letters.filter { !["7", "8"].contains(years[$0.upn] ?? "") }
             try #require(!others.isEmpty)
@@ -153,7 +155,7 @@ import VaporTesting
             // A governor may do none of this.
             var governor = try await Browser.signedIn(app, as: .governor)
             #expect(try await governor.post("/users/\(tutor.id)/deactivate", [:]).status == .forbidden)
-            let trail = try await store.searchAudit(AuditQuery()).map(\.action)
+            let trail = try await store.auditTrail.search(AuditQuery()).map(\.action)
             #expect(trail.contains("user.deactivated") && trail.contains("token.revoked_all"))
         }
     }
@@ -225,8 +227,8 @@ import VaporTesting
             let head = try #require(try await store.identity.user(email: "head@demo.example"))
             try await store.identity.createToken(
                 userID: head.id, name: "t", tokenHash: Secrets.digest("att_head"), by: AuditActor("t"))
-            let school = try await store.requireSchool(mainSchool)
-            let calendar = try await store.calendar(for: school.school)
+            let school = try await store.reference.requireSchool(mainSchool)
+            let calendar = try await store.reference.calendar(for: school.school)
             var ahead = testToday.adding(days: 7)
             while !calendar.isSchoolDay(ahead) { ahead = ahead.adding(days: 1) }
             let lines = try await store.registers.registerLines(

@@ -16,11 +16,11 @@ import VaporTesting
             _ = tutor
             let pupil = try await store.registers.schoolReport(
                 mainSchool, in: DateRange(testToday.academicYear.firstDay, testToday)!)[0]
-            let stored = try await store.requirePupil(pupil.pupil.upn)
+            let stored = try await store.reference.requirePupil(pupil.pupil.upn)
             let session = SchoolSession(LocalDate(iso: "2026-11-24")!, .am)
             let entry = { (code: String) in
                 MarkEntry(
-                    pupilID: stored.id, schoolID: try! await store.requireSchool(mainSchool).id,
+                    pupilID: stored.id, schoolID: try! await store.reference.requireSchool(mainSchool).id,
                     mark: Mark(upn: pupil.pupil.upn, session: session, code: code))
             }
             let existing = try await store.registers.marks(
@@ -50,7 +50,7 @@ import VaporTesting
                 })
             // The export is itself in the trail.
             #expect(
-                try await store.searchAudit(AuditQuery()).contains {
+                try await store.auditTrail.search(AuditQuery()).contains {
                     $0.action == "export" && $0.actor == "head@demo.example"
                 })
             // Bad filters are named, not a crash.
@@ -60,7 +60,7 @@ import VaporTesting
 
     @Test func aHeadTeacherSeesOnlyTheirSchoolAndNothingCanBeChanged() async throws {
         try await withWebApp { app, store in
-            try await store.audit(
+            try await store.auditTrail.record(
                 AuditEvent(actor: AuditActor("someone"), action: "test.elsewhere", school: otherSchool))
             var head = try await Browser.signedIn(app, as: .headTeacher)
             #expect(!(try await head.get("/audit").body.string.contains("test.elsewhere")))

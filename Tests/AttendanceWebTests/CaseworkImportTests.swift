@@ -65,20 +65,20 @@ import Testing
     func aPupilsRowOverlappingAnEnrolmentIsRefused(_ database: WebTestDatabase) async throws {
         try await withWebApp(on: database) { _, store in
             let pupil = try #require(try await onRollToday(store).first)
-            let stored = try await store.requirePupil(pupil.upn)
+            let stored = try await store.reference.requirePupil(pupil.upn)
             let spell = try #require(stored.enrolments.first { $0.school == mainSchool })
             let overlapping =
                 "upn,surname,forename,dob,sex,year_group,registration_group,fsm,lac,on_roll_from\n"
                 + "\(pupil.upn),\(pupil.legalSurname),\(pupil.legalForename),\(pupil.dateOfBirth),\(pupil.sex.rawValue),"
                 + "\(pupil.yearGroup),\(pupil.registrationGroup),N,N,\(spell.onRollFrom.adding(days: 7))\n"
             do {
-                _ = try await store.importPupils(try ImportParser.pupils(overlapping), school: mainSchool)
+                _ = try await store.reference.importPupils(try ImportParser.pupils(overlapping), school: mainSchool)
                 Issue.record("an overlapping enrolment was imported")
             } catch let problems as ImportProblems {
                 #expect(problems.problems.map(\.line) == [2])
                 #expect(problems.description.contains("is already on the roll of 6654001 from \(spell.onRollFrom)"))
             }
-            #expect(try await store.requirePupil(pupil.upn).enrolments.count == stored.enrolments.count)
+            #expect(try await store.reference.requirePupil(pupil.upn).enrolments.count == stored.enrolments.count)
         }
     }
 }

@@ -143,7 +143,8 @@ extension CaseworkLeaveTests {
             let percent = try #require((body as? [String: Any])?["attendance_percent"] as? Double)
             #expect(String(format: "%.1f%%", percent) == right)
             let facts = try await app.context.letters.facts(
-                child, school: try await store.requireSchool(mainSchool).school, today: testToday, signatory: "Head")
+                child, school: try await store.reference.requireSchool(mainSchool).school, today: testToday,
+                signatory: "Head")
             #expect(facts.summary.attendancePercentText == right)
         }
     }

@@ -28,7 +28,8 @@ import VaporTesting
             if found.count > skipping { break }
         }
         let pupil = try #require(found.last)
-        let calendar = try await store.calendar(for: try await store.requireSchool(mainSchool).school)
+        let calendar = try await store.reference.calendar(
+            for: try await store.reference.requireSchool(mainSchool).school)
         let sessions = calendar.sessions(in: DateRange(autumn.start, testToday)!)
         try await store.registers.writeMarks(
             sessions.map {

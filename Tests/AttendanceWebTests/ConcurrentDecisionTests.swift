@@ -56,7 +56,9 @@ import VaporTesting
             }
             #expect(statuses.filter { $0 == .ok }.count == 1, "\(statuses)")
             #expect(statuses.filter { $0 == .conflict }.count == 7, "\(statuses)")
-            let decisions = try await store.searchAudit(AuditQuery(upn: child)).filter { $0.action == "leave.decision" }
+            let decisions = try await store.auditTrail.search(AuditQuery(upn: child)).filter {
+                $0.action == "leave.decision"
+            }
             #expect(decisions.count == 1)
             let letters = try await store.letters.letters(of: child).filter { $0.kind == .holidayDecision }
             #expect(letters.count == 1)
@@ -141,7 +143,9 @@ import VaporTesting
             }
             #expect(confirms.filter { $0 == .seeOther }.count == 1, "\(confirms)")
             #expect(confirms.allSatisfy { $0.code < 500 }, "\(confirms)")
-            let audit = try await store.searchAudit(AuditQuery(upn: child)).filter { $0.action == "absence.confirm" }
+            let audit = try await store.auditTrail.search(AuditQuery(upn: child)).filter {
+                $0.action == "absence.confirm"
+            }
             #expect(audit.count == 1)
         }
     }
@@ -196,7 +200,7 @@ import VaporTesting
             #expect((kept ?? 0) > 0)
 
             // A penalty notice warning clicked four times: one letter, one case.
-            let school = try await store.requireSchool(mainSchool)
+            let school = try await store.reference.requireSchool(mainSchool)
             let flag = try #require(
                 try await store.procedure.actions(schoolID: school.id).first {
                     $0.action == .fpnEligible && $0.status == .pending

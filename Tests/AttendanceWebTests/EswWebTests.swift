@@ -132,8 +132,9 @@ import VaporTesting
             #expect(panels.contains("Panel (second invitation): \(testToday.adding(days: 7).iso)"))
             // A case of another school cannot be worked through this school's address.
             let elsewhere = try #require(
-                try await store.roll(
-                    of: try await store.requireSchool(allocatedSchool).id, in: DateRange(testToday, testToday)!
+                try await store.reference.roll(
+                    of: try await store.reference.requireSchool(allocatedSchool).id,
+                    in: DateRange(testToday, testToday)!
                 ).first?.pupil)
             let foreign = try await store.esw.referToEsw(
                 elsewhere.upn, school: allocatedSchool, source: .school, notes: "x", concerns: "", on: testToday,
@@ -189,8 +190,8 @@ import VaporTesting
                     == true)
             let ours = try #require(try await onRollToday(store).first)
             let theirs = try #require(
-                try await store.roll(
-                    of: try await store.requireSchool(otherSchool).id, in: DateRange(testToday, testToday)!
+                try await store.reference.roll(
+                    of: try await store.reference.requireSchool(otherSchool).id, in: DateRange(testToday, testToday)!
                 ).first?.pupil)
             let office = AuditActor("office@demo.example")
             let mine = try await store.esw.referToEsw(

@@ -281,7 +281,7 @@ import VaporTesting
                 body: #"{"from":"2026-11-30","to":"2026-12-01","reason":"A\u0000wedding"}"#)
             #expect(json.status == .unprocessableEntity)
             #expect(try await store.leave.leaveRequests(of: child).isEmpty)
-            let school = try await store.requireSchool(mainSchool)
+            let school = try await store.reference.requireSchool(mainSchool)
             #expect(try await store.procedure.contactAttempts(schoolID: school.id, on: testToday).isEmpty)
         }
     }

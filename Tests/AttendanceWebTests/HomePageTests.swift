@@ -17,12 +17,14 @@ import VaporTesting
             let html = response.body.string
             #expect(html.contains("<html lang=\"en\">"))
             #expect(html.contains("Week of 2026-11-23 to 2026-11-25"))
-            for stored in try await store.schools() {
+            for stored in try await store.reference.schools() {
                 let report = try await store.registers.schoolReport(stored.school.laestab, in: week)
                 let total = report.reduce(AttendanceSummary.empty()) { $0 + $1.summary }
                 #expect(total.possible > 0)
                 #expect(html.contains(stored.school.name.replacingOccurrences(of: "'", with: "&#39;")))
-                #expect(html.contains(">\(try await store.onRoll(stored.school.laestab, on: testToday).count)</td>"))
+                #expect(
+                    html.contains(
+                        ">\(try await store.reference.onRoll(stored.school.laestab, on: testToday).count)</td>"))
                 #expect(html.contains(">\(total.attendancePercentText)</td>"))
             }
             #expect(html.contains("Demonstration system"))
@@ -133,7 +135,7 @@ extension HomePageTests {
             let onRoll = Self.cells(school, "On roll \(testToday)")
             // Whole school, then each year group, then each form.
             let forms = try await store.registers.registerGroups(school: mainSchool, on: testToday)
-            let years = Set(try await store.onRoll(mainSchool, on: testToday).map(\.yearGroup))
+            let years = Set(try await store.reference.onRoll(mainSchool, on: testToday).map(\.yearGroup))
             #expect(onRoll.count == 1 + years.count + forms.count)
             #expect(onRoll.first == homeCount)
             #expect(onRoll.dropFirst().prefix(years.count).reduce(0, +) == homeCount)

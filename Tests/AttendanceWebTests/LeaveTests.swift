@@ -39,8 +39,8 @@ import VaporTesting
             let head = try await token(store, "head@demo.example")
             let tutor = try await token(store, "tutor@demo.example")
             let child = try #require(try await store.identity.user(email: "parent@demo.example")?.grants.first?.child)
-            let roll = try await store.roll(
-                of: try await store.requireSchool(mainSchool).id, in: DateRange(testToday, testToday)!)
+            let roll = try await store.reference.roll(
+                of: try await store.reference.requireSchool(mainSchool).id, in: DateRange(testToday, testToday)!)
             let other = try #require(roll.first { $0.pupil.upn != child }).pupil.upn
 
             // The parent asks for their child: 201 with the school days asked and the days agreed so far.
@@ -123,7 +123,7 @@ import VaporTesting
                     == .conflict)
             let letters = try await store.letters.letters(of: child).filter { $0.kind == .holidayDecision }
             #expect(letters.count == 1)
-            let audit = try await store.searchAudit(AuditQuery(upn: child)).map(\.action)
+            let audit = try await store.auditTrail.search(AuditQuery(upn: child)).map(\.action)
             #expect(audit.contains("leave.request") && audit.contains("leave.decision"))
         }
     }
@@ -197,8 +197,8 @@ import VaporTesting
 
     @Test func anExtendedAbsenceIsFlaggedAndTakesThePupilOffTheRollAndIsNeverAgreed() async throws {
         try await withWebApp { _, store in
-            let roll = try await store.roll(
-                of: try await store.requireSchool(mainSchool).id, in: DateRange(testToday, testToday)!)
+            let roll = try await store.reference.roll(
+                of: try await store.reference.requireSchool(mainSchool).id, in: DateRange(testToday, testToday)!)
             let (one, two) = (roll[3].pupil.upn, roll[4].pupil.upn)
             let head = AuditActor("head@demo.example")
             let five = DateRange(LocalDate(iso: "2027-01-11")!, LocalDate(iso: "2027-02-12")!)!

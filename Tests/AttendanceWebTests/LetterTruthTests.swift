@@ -74,7 +74,8 @@ import VaporTesting
     func letterThreeGoesOnceAYearUnlessSentAgainWithAReason(_ database: WebTestDatabase) async throws {
         try await withWebApp(on: database) { app, store in
             let upn = try await CaseworkPenaltyTests.presentPupil(store).upn
-            let calendar = try await store.calendar(for: try await store.requireSchool(mainSchool).school)
+            let calendar = try await store.reference.calendar(
+                for: try await store.reference.requireSchool(mainSchool).school)
             try await store.registers.writeMarks(
                 calendar.sessions(in: DateRange(LocalDate(iso: "2026-10-05")!, testToday)!).prefix(26).map {
                     SchoolMark(school: mainSchool, mark: Mark(upn: upn, session: $0, code: "I"))

@@ -43,8 +43,8 @@ import VaporTesting
     @Test func aCertificateFromThePupilPageAndAnInvitationNeedsItsDetails() async throws {
         try await withWebApp { app, store in
             var head = try await Browser.signedIn(app, as: .headTeacher)
-            let roll = try await store.roll(
-                of: try await store.requireSchool(mainSchool).id, in: DateRange(testToday, testToday)!)
+            let roll = try await store.reference.roll(
+                of: try await store.reference.requireSchool(mainSchool).id, in: DateRange(testToday, testToday)!)
             let upn = roll[0].pupil.upn
             try await head.get("/pupils/\(upn)")
             let missing = try await head.post(
@@ -91,7 +91,7 @@ import VaporTesting
                 "/letters/templates/letter_1/cy", ["body": "<p>Mae {{pupil_forename}} wedi colli {{absent}}.</p>"])
             #expect(saved.status == .seeOther)
             #expect(try await store.letters.letterTemplateOverrides()["cy/letter_1"]?.contains("wedi colli") == true)
-            let trail = try await store.searchAudit(AuditQuery(actor: "lead@demo.example"))
+            let trail = try await store.auditTrail.search(AuditQuery(actor: "lead@demo.example"))
             #expect(trail.filter { $0.action == "letter_template.saved" }.count == 1)
         }
     }

@@ -26,8 +26,8 @@ import VaporTesting
                 #expect(refused.status == .unprocessableEntity)
             }
             // Letter 3 done a week ago, and illness since.
-            let schoolID = try await store.requireSchool(mainSchool).id
-            let pupilID = try await store.requirePupil(pupil.upn).id
+            let schoolID = try await store.reference.requireSchool(mainSchool).id
+            let pupilID = try await store.reference.requirePupil(pupil.upn).id
             let sent = testToday.adding(days: -7)
             try await store.sql.insert(into: "procedure_actions")
                 .columns(

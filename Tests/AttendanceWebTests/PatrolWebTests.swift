@@ -54,7 +54,7 @@ import VaporTesting
 
             // "Pupil regularly coming into contact with the North Wales Police … during school hours … and where
             // absence is recorded as unauthorised": entries on two days of unauthorised absence this term.
-            let school = try await store.requireSchool(mainSchool).school
+            let school = try await store.reference.requireSchool(mainSchool).school
             let before = try await store.penalties.penaltyTerm(
                 of: pupil.upn, school: school, asOf: testToday, policy: .wrexham2025)
             #expect(before?.counts["police_contact"] == 0 && before?.met.contains("police_contact") == false)
@@ -96,8 +96,8 @@ import VaporTesting
             #expect(try await office.post(match, ["upn": "nonsense"]).status == .unprocessableEntity)
             // A pupil of another school was not on this roll that day.
             let elsewhere = try #require(
-                try await store.roll(
-                    of: try await store.requireSchool(otherSchool).id, in: DateRange(testToday, testToday)!
+                try await store.reference.roll(
+                    of: try await store.reference.requireSchool(otherSchool).id, in: DateRange(testToday, testToday)!
                 ).first?.pupil)
             #expect(try await office.post(match, ["upn": elsewhere.upn.value]).status == .unprocessableEntity)
             await #expect(throws: StoreError.notFound("patrol entry \(entry.id)")) {

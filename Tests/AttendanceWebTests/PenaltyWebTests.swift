@@ -11,8 +11,8 @@ import VaporTesting
 @Suite struct PenaltyWebTests {
     /// A case warned three weeks before the test's today, with unauthorised absence after the warning.
     static func warnedCase(_ store: Store) async throws -> (PenaltyCase, Pupil) {
-        let roll = try await store.roll(
-            of: try await store.requireSchool(mainSchool).id, in: DateRange(testToday, testToday)!)
+        let roll = try await store.reference.roll(
+            of: try await store.reference.requireSchool(mainSchool).id, in: DateRange(testToday, testToday)!)
         var chosen: Pupil?
         for entry in roll
         where try await store.contacts.contacts(of: entry.pupil.upn).contains(where: \.parentalResponsibility) {

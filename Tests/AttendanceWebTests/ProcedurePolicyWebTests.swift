@@ -14,14 +14,14 @@ import VaporTesting
     @Test func onlyTheHeadSendsAPenaltyNoticeWarningOrSaysNotNow() async throws {
         try await withWebApp { app, store in
             try await store.procedure.runProcedure(policy: .wrexham2025, asOf: testToday, dryRun: false)
-            let school = try await store.requireSchool(mainSchool)
+            let school = try await store.reference.requireSchool(mainSchool)
             var flags = try await store.procedure.actions(schoolID: school.id).filter { $0.action == .fpnEligible }
             try #require(!flags.isEmpty, "the demo has a penalty notice flag at the main school")
             if flags.count < 2 {
                 // A second flag, as an earlier run would have left it, for the head's "not now".
-                let other = try await store.roll(of: school.id, in: DateRange(testToday, testToday)!)
+                let other = try await store.reference.roll(of: school.id, in: DateRange(testToday, testToday)!)
                     .first { $0.pupil.upn != flags[0].pupil.upn }!
-                let pupil = try await store.requirePupil(other.pupil.upn)
+                let pupil = try await store.reference.requirePupil(other.pupil.upn)
                 try await store.sql.insert(into: "procedure_actions")
                     .columns(
                         "pupil_id", "school_id", "academic_year", "key", "action", "basis", "count", "sessions",
@@ -101,10 +101,10 @@ import VaporTesting
         try await withWebApp { app, store in
             // A pupil at the main school and one at a school the ESW does not cover: ten school days of O.
             for laestab in [mainSchool, otherSchool] {
-                let school = try await store.requireSchool(laestab)
-                let calendar = try await store.calendar(for: school.school)
-                let pupil = try await store.roll(of: school.id, in: DateRange(testToday, testToday)!)[0].pupil
-                let stored = try await store.requirePupil(pupil.upn)
+                let school = try await store.reference.requireSchool(laestab)
+                let calendar = try await store.reference.calendar(for: school.school)
+                let pupil = try await store.reference.roll(of: school.id, in: DateRange(testToday, testToday)!)[0].pupil
+                let stored = try await store.reference.requirePupil(pupil.upn)
                 let days = calendar.schoolDays(in: DateRange(testToday.adding(days: -20), testToday.adding(days: -1))!)
                     .suffix(10)
                 try await store.registers.writeMarks(
@@ -115,7 +115,7 @@ import VaporTesting
             }
             try await store.procedure.runProcedure(policy: .wrexham2025, asOf: testToday, dryRun: false)
             var reports: [LAESTAB: [QueuedAction]] = [:]
-            for school in try await store.schools() {
+            for school in try await store.reference.schools() {
                 reports[school.school.laestab] = try await store.procedure.actions(schoolID: school.id)
                     .filter { $0.action == .continuousAbsenceReport }
             }
@@ -144,8 +144,8 @@ import VaporTesting
     @Test func afterLetterThreeTheHeadAuthorisesIllnessOnlyWithRecordedEvidence() async throws {
         try await withWebApp { app, store in
             let form = try await store.identity.user(email: "tutor@demo.example")!.grants[0].registrationGroups[0]
-            let school = try await store.requireSchool(mainSchool)
-            let calendar = try await store.calendar(for: school.school)
+            let school = try await store.reference.requireSchool(mainSchool)
+            let calendar = try await store.reference.calendar(for: school.school)
             let day = calendar.schoolDays(in: DateRange(LocalDate(iso: "2026-11-16")!, testToday)!)[0]
             let session = SchoolSession(day, .am)
             let line = try #require(
@@ -227,7 +227,7 @@ import VaporTesting
             #expect(try await head.post("/users/\(officeUser.id)/delegate", ["on": "0"]).status == .ok)
             #expect(try await store.identity.user(id: officeUser.id)!.grants.allSatisfy { !$0.authorisesAbsence })
             #expect(
-                try await store.searchAudit(AuditQuery()).contains { $0.action == "user.absence_delegate_named" })
+                try await store.auditTrail.search(AuditQuery()).contains { $0.action == "user.absence_delegate_named" })
         }
     }
 }

@@ -16,7 +16,7 @@ import VaporTesting
 
         init(store: Store, as email: String = "tutor@demo.example") async throws {
             group = try await store.identity.user(email: "tutor@demo.example")!.grants[0].registrationGroups[0]
-            schoolID = try await store.requireSchool(mainSchool).id
+            schoolID = try await store.reference.requireSchool(mainSchool).id
             lines = try await store.registers.registerLines(
                 schoolID: schoolID, group: group, session: SchoolSession(testToday, .am))
         }
@@ -70,7 +70,7 @@ import VaporTesting
             #expect(after.values.filter { $0 == "N" }.count == 3)
             #expect(after.values.filter { $0 == "/" }.count == form.lines.count - 3)
             // Submitting again is harmless.
-            let before = try await store.searchAudit(AuditQuery()).count
+            let before = try await store.auditTrail.search(AuditQuery()).count
             try await tutor.get(form.path)
             let again = try await tutor.post(
                 form.path,
@@ -78,7 +78,7 @@ import VaporTesting
                     Dictionary(uniqueKeysWithValues: absent.map { ($0, ["mark": "absent"]) }),
                     seen: after.compactMapValues { $0 }))
             #expect(again.status == .seeOther)
-            #expect(try await store.searchAudit(AuditQuery()).count == before)
+            #expect(try await store.auditTrail.search(AuditQuery()).count == before)
             let list = try await tutor.get("/registers?date=\(testToday)").body.string
             #expect(list.contains("morning: taken"))
             // A Saturday's register is refused with a sentence, not a catalogue key.

@@ -20,7 +20,7 @@ import VaporTesting
             #expect(refused.body.string.contains("Children Missing Education enquiries are complete"))
             #expect(
                 try await office.post(takeOff, ["ground": "", "day": testToday.iso]).status == .unprocessableEntity)
-            #expect(try await store.pupil(pupil.upn)?.enrolments.last?.onRollTo == nil)
+            #expect(try await store.reference.pupil(pupil.upn)?.enrolments.last?.onRollTo == nil)
             // Referred; the Education Lead records an enquiry and the outcome.
             let refer = SiteURL.schoolPupil(.referMissingEducation, mainSchool, pupil.upn)
             #expect(try await office.post(refer, ["reason": "No contact for four weeks"]).status == .seeOther)
@@ -41,7 +41,7 @@ import VaporTesting
             #expect(
                 try await office.post(takeOff, ["ground": "whereabouts_unknown", "day": testToday.iso]).status
                     == .seeOther)
-            #expect(try await store.pupil(pupil.upn)?.enrolments.last?.onRollTo == testToday)
+            #expect(try await store.reference.pupil(pupil.upn)?.enrolments.last?.onRollTo == testToday)
             let returns = try await lead.get(SiteURL.returns.path()).body.string
             #expect(returns.contains(pupil.upn.value) && returns.contains("whereabouts unknown after enquiries"))
             let csv = try await lead.get(SiteURL.deletionsCSV.path()).body.string

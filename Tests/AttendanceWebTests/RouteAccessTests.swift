@@ -21,11 +21,14 @@ import VaporTesting
             let parent = try await store.identity.user(email: "parent@demo.example")!
             child = parent.grants[0].child!
             let year = DateRange(testToday.academicYear.firstDay, testToday)!
-            let main = try await store.roll(of: try await store.requireSchool(mainSchool).id, in: year)
-                .filter { $0.onRoll.end == testToday }
+            let main = try await store.reference.roll(
+                of: try await store.reference.requireSchool(mainSchool).id, in: year
+            )
+            .filter { $0.onRoll.end == testToday }
             yearEight = main.first { $0.pupil.yearGroup == "8" }!.pupil.upn
             yearEleven = main.first { $0.pupil.yearGroup == "11" }!.pupil.upn
-            elsewhere = try await store.roll(of: try await store.requireSchool(otherSchool).id, in: year)[0].pupil.upn
+            elsewhere = try await store.reference.roll(
+                of: try await store.reference.requireSchool(otherSchool).id, in: year)[0].pupil.upn
         }
     }
 
@@ -122,9 +125,11 @@ import VaporTesting
             let pupils = try await Pupils(store: store)
             let tutorForm = try await store.identity.user(email: "tutor@demo.example")!.grants[0].registrationGroups[0]
             let year = DateRange(testToday, testToday)!
-            let mainRoll = try await store.roll(of: try await store.requireSchool(mainSchool).id, in: year)
+            let mainRoll = try await store.reference.roll(
+                of: try await store.reference.requireSchool(mainSchool).id, in: year)
             let otherForm = mainRoll.first { $0.pupil.yearGroup == "11" }!.pupil.registrationGroup
-            let elsewhereForm = try await store.roll(of: try await store.requireSchool(otherSchool).id, in: year)[0]
+            let elsewhereForm = try await store.reference.roll(
+                of: try await store.reference.requireSchool(otherSchool).id, in: year)[0]
                 .pupil.registrationGroup
             let forms: [Form: (LAESTAB, String, String)] = [
                 .tutors: (mainSchool, tutorForm, "7"), .otherAtMain: (mainSchool, otherForm, "11"),
@@ -150,7 +155,7 @@ import VaporTesting
             let batch = String(location.split(separator: "?")[0].split(separator: "/").last!)
             let letters = try await store.letters.letters(batch: batch, school: mainSchool)
             var yearOf: [UPN: String] = [:]
-            for letter in letters { yearOf[letter.upn] = try await store.pupil(letter.upn)?.pupil.yearGroup }
+            for letter in letters { yearOf[letter.upn] = try await store.reference.pupil(letter.upn)?.pupil.yearGroup }
             let hoyYears: Set<String> = ["7", "8"]
             let inYears = letters.first { hoyYears.contains(yearOf[$0.upn] ?? "") }
             let outside = letters.first { !hoyYears.contains(yearOf[$0.upn] ?? "") }

@@ -16,7 +16,7 @@ let testToday = LocalDate(iso: "2026-11-25")!
 /// Pupils on the main school's roll today, in the roll's order.
 func onRollToday(_ store: Store) async throws -> [Pupil] {
     let year = DateRange(testToday.academicYear.firstDay, testToday)!
-    return try await store.roll(of: try await store.requireSchool(mainSchool).id, in: year).filter {
+    return try await store.reference.roll(of: try await store.reference.requireSchool(mainSchool).id, in: year).filter {
         $0.onRoll.end == testToday
     }.map(\.pupil)
 }

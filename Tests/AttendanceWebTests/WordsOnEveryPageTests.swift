@@ -108,7 +108,7 @@ import VaporTesting
             let tutor = try #require(try await store.identity.user(email: "tutor@demo.example"))
             var tour = Tour(
                 pupilWithActions: letter.upn, child: try #require(parent.grants[0].child),
-                group: try #require(try await store.pupil(letter.upn)).pupil.registrationGroup,
+                group: try #require(try await store.reference.pupil(letter.upn)).pupil.registrationGroup,
                 tutorGroup: tutor.grants[0].registrationGroups[0], batch: batch, job: job, letter: letter.id)
 
             // The parents' side with something in it: a report confirmed, one waiting, a request decided and one
@@ -162,7 +162,7 @@ import VaporTesting
                 second: PanelSitting(on: testToday.adding(days: 7), time: "10:00", place: "Neuadd y Dref"),
                 today: testToday, by: AuditActor("esw@demo.example"))
             // A patrol found the pupil out of school today: on the office page and the pupil's timeline.
-            let patrolled = try #require(try await store.pupil(tour.pupilWithActions)).pupil
+            let patrolled = try #require(try await store.reference.pupil(tour.pupilWithActions)).pupil
             _ = try await store.esw.logPatrolEntry(
                 PatrolSighting(
                     seenOn: testToday, seenAt: "10:40", place: "Stryt Fawr", nameGiven: patrolled.displayName,

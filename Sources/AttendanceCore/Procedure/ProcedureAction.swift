@@ -272,3 +272,13 @@ public struct PenaltyTerm: Sendable, Hashable {
     /// wait per criterion): false when one, such as a term-time holiday, waits for nothing more.
     public var waitsForFurtherAbsence: Bool = true
 }
+
+extension PenaltyTerm {
+    /// The criteria a warned case is opened on: those the flag was raised on (its basis names them,
+    /// comma-separated: "unauthorised,late_after_close") and any met since, in the term's order then the flag's.
+    public func caseCriteria(flaggedOn basis: String) -> [PenaltyCriterion] {
+        var names = met
+        names += basis.split(separator: ",").map(String.init).filter { !names.contains($0) }
+        return names.compactMap(PenaltyCriterion.init(rawValue:))
+    }
+}

@@ -9,4 +9,12 @@ public enum MedicalEvidenceRule {
         guard let letter3Sent, date > letter3Sent, code.means(.illness) || code.means(.medical) else { return false }
         return !evidence.contains { $0.contains(date) }
     }
+
+    /// The evidence recorded (`days` of each) that covers any of the days of an absence flagged after Letter 3:
+    /// what the head sees beside the flag.
+    public static func covering<Evidence>(
+        _ days: [LocalDate], in evidence: [Evidence], days covered: (Evidence) -> DateRange
+    ) -> [Evidence] {
+        evidence.filter { record in days.contains { covered(record).contains($0) } }
+    }
 }

@@ -99,3 +99,11 @@ public struct AttendanceSummary: Hashable, Sendable {
         self.rules = rules
     }
 }
+
+extension AttendanceSummary {
+    /// Each pupil's figures from lines that may give a pupil more than once (a pupil who moved form has a line
+    /// for each): the lines added together, so a band is of the whole.
+    public static func byPupil(_ lines: some Sequence<(UPN, AttendanceSummary)>) -> [UPN: AttendanceSummary] {
+        Dictionary(lines.map { ($0.0, $0.1) }, uniquingKeysWith: +)
+    }
+}

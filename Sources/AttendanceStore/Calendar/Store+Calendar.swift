@@ -22,7 +22,7 @@ public enum CalendarScope: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-extension Store {
+extension ReferenceRepository {
     /// Imports calendar lines for a scope, all or nothing; a line already there (same kind and dates) keeps
     /// one row with the new name.
     @discardableResult
@@ -30,9 +30,9 @@ extension Store {
         _ rows: [Numbered<CalendarEntry>], scope: CalendarScope, by actor: AuditActor = AuditActor("import"),
         source: String? = nil
     ) async throws -> Int {
-        defer { reference.clear() }
-        return try await transaction { db in
-            try await Self.referenceChanged(on: db)
+        defer { store.referenceCache.clear() }
+        return try await store.transaction { db in
+            try await Store.referenceChanged(on: db)
             for row in rows {
                 let entry = row.value
                 try await db.insert(into: "calendar_entries")
@@ -45,7 +45,7 @@ extension Store {
             }
             var school: LAESTAB? = nil
             if case .school(let laestab) = scope { school = laestab }
-            try await Self.audit(
+            try await Store.audit(
                 [
                     AuditEvent(
                         actor: actor, action: "calendar.imported", school: school, subject: source,
@@ -57,20 +57,22 @@ extension Store {
 
     /// A school's calendar: its authority's lines and its own.
     public func calendar(for school: School) async throws -> SchoolCalendar {
-        let held = try await referenceData()
+        let held = try await store.referenceData()
         if let calendar = held.calendars[school.laestab] { return calendar }
         let calendar = try await readCalendar(for: school)
-        reference.keep(calendar, for: school.laestab, version: held.version)
+        store.referenceCache.keep(calendar, for: school.laestab, version: held.version)
         return calendar
     }
 
     private func readCalendar(for school: School) async throws -> SchoolCalendar {
-        let rows = try await reader.select().columns("kind", "start_date", "end_date", "name").from("calendar_entries")
-            .where(
-                "scope", .in,
-                [CalendarScope.authority(la: school.laNumber).key, CalendarScope.school(school.laestab).key]
-            )
-            .orderBy("start_date").all()
+        let rows = try await store.reader.select().columns("kind", "start_date", "end_date", "name").from(
+            "calendar_entries"
+        )
+        .where(
+            "scope", .in,
+            [CalendarScope.authority(la: school.laNumber).key, CalendarScope.school(school.laestab).key]
+        )
+        .orderBy("start_date").all()
         return SchoolCalendar(
             entries: try rows.map { row in
                 let kindText = try row.decode(column: "kind", as: String.self)

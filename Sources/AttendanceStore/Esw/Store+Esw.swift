@@ -9,8 +9,8 @@ extension EswRepository {
         _ upn: UPN, school laestab: LAESTAB, source: EswReferralSource, notes: String, concerns: String,
         on day: LocalDate, by actor: AuditActor, at now: Date = Date()
     ) async throws -> EswCase {
-        let pupil = try await store.requirePupil(upn)
-        let school = try await store.requireSchool(laestab)
+        let pupil = try await store.reference.requirePupil(upn)
+        let school = try await store.reference.requireSchool(laestab)
         let id = try await store.transaction { db in
             try await Self.openEswReferral(
                 pupilID: pupil.id, schoolID: school.id, upn: upn, school: laestab, source: source, notes: notes,

@@ -129,7 +129,8 @@ extension EswRepository {
         var calendars: [String: SchoolCalendar] = [:]
         for laestab in Set(try rows.map { try $0.decode(column: "laestab", as: String.self) }) {
             guard let school = LAESTAB(text: laestab) else { continue }
-            calendars[laestab] = try await store.calendar(for: try await store.requireSchool(school).school)
+            calendars[laestab] = try await store.reference.calendar(
+                for: try await store.reference.requireSchool(school).school)
         }
         return try rows.map { row in
             let id = try row.decode(column: "id", as: Int.self)

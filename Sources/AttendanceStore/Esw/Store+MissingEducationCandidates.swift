@@ -12,7 +12,9 @@ extension RollRepository {
     {
         var rolls: [LAESTAB: Set<UPN>] = [:]
         func onRollToday(_ upn: UPN, at school: LAESTAB) async throws -> Bool {
-            if rolls[school] == nil { rolls[school] = Set(try await store.onRoll(school, on: today).map(\.upn)) }
+            if rolls[school] == nil {
+                rolls[school] = Set(try await store.reference.onRoll(school, on: today).map(\.upn))
+            }
             return rolls[school]?.contains(upn) == true
         }
         var found: [UPN: (school: LAESTAB, reasons: [MissingEducationCandidate.Reason])] = [:]
@@ -45,8 +47,8 @@ extension RollRepository {
             {
                 continue
             }
-            let pupil = try await store.requirePupil(upn)
-            let school = try await store.requireSchool(line.school)
+            let pupil = try await store.reference.requirePupil(upn)
+            let school = try await store.reference.requireSchool(line.school)
             let reached = try await store.procedure.contactAttempts(
                 of: pupil.id, school: school.id, in: DateRange(start: first, notBefore: today)
             )
@@ -80,7 +82,7 @@ extension RollRepository {
         }
 
         // Of compulsory school age today; not referred since.
-        let pupils = try await store.pupils(Array(found.keys))
+        let pupils = try await store.reference.pupils(Array(found.keys))
         for upn in found.keys
         where pupils[upn].map({ !CompulsorySchoolAge(dateOfBirth: $0.dateOfBirth).isOfCompulsorySchoolAge(on: today) })
             ?? true

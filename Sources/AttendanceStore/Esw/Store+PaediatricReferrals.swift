@@ -26,8 +26,8 @@ extension MedicalRepository {
         _ upn: UPN, school laestab: LAESTAB, reason: String, today: LocalDate, sharePercent: Int,
         by actor: AuditActor, at now: Date = Date()
     ) async throws -> PaediatricReferral {
-        let pupil = try await store.requirePupil(upn)
-        let school = try await store.requireSchool(laestab)
+        let pupil = try await store.reference.requirePupil(upn)
+        let school = try await store.reference.requireSchool(laestab)
         let standing = try await medicalStanding(upn, school: laestab, today: today)
         let waiting = try await paediatricReferrals(of: upn).contains { $0.school == laestab && $0.outcome == nil }
         let ground: MedicalReferralRules.Ground

@@ -12,16 +12,16 @@ extension EswRepository {
         var pupilID: Int?
         var upn: UPN?
         if let laestab = sighting.school {
-            let school = try await store.requireSchool(laestab)
+            let school = try await store.reference.requireSchool(laestab)
             schoolID = school.id
             let wanted = Self.nameKey(sighting.nameGiven)
-            let matches = try await store.onRoll(laestab, on: sighting.seenOn).filter { pupil in
+            let matches = try await store.reference.onRoll(laestab, on: sighting.seenOn).filter { pupil in
                 wanted == Self.nameKey("\(pupil.legalForename) \(pupil.legalSurname)")
                     || wanted == Self.nameKey(pupil.displayName)
             }
             if matches.count == 1 {
                 upn = matches[0].upn
-                pupilID = try await store.requirePupil(matches[0].upn).id
+                pupilID = try await store.reference.requirePupil(matches[0].upn).id
             }
         }
         let (schoolRow, pupilRow, matched) = (schoolID, pupilID, upn)
@@ -84,7 +84,7 @@ extension EswRepository {
     public func patrolSuggestions(_ entry: PatrolEntry) async throws -> [Pupil] {
         guard let school = entry.sighting.school else { return [] }
         let words = Set(Self.nameKey(entry.sighting.nameGiven).split(separator: " ").map(String.init))
-        return try await store.onRoll(school, on: entry.sighting.seenOn).filter { pupil in
+        return try await store.reference.onRoll(school, on: entry.sighting.seenOn).filter { pupil in
             let names = [pupil.legalForename, pupil.legalSurname, pupil.preferredForename, pupil.preferredSurname]
             return names.compactMap { $0.map(Self.nameKey) }.contains(where: words.contains)
         }.sorted { ($0.legalSurname, $0.legalForename) < ($1.legalSurname, $1.legalForename) }
@@ -98,9 +98,9 @@ extension EswRepository {
         guard let entry = try await patrolEntries(where: "e.id = \(bind: id)").first,
             entry.sighting.school == laestab
         else { throw StoreError.notFound("patrol entry \(id)") }
-        let onRoll = try await store.onRoll(laestab, on: entry.sighting.seenOn).contains { $0.upn == upn }
+        let onRoll = try await store.reference.onRoll(laestab, on: entry.sighting.seenOn).contains { $0.upn == upn }
         do { try PatrolMatchRules.check(entry, pupilOnRoll: onRoll) } catch { throw StoreError.patrolMatch(error) }
-        let pupil = try await store.requirePupil(upn)
+        let pupil = try await store.reference.requirePupil(upn)
         try await store.transaction { db in
             // One match per entry: the unique key refuses a second made at the same moment.
             try await db.insert(into: "patrol_matches").columns("entry_id", "pupil_id", "matched_by", "matched_at")

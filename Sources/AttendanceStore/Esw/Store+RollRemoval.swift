@@ -45,8 +45,8 @@ extension RollRepository {
         _ upn: UPN, school laestab: LAESTAB, reason: String, on day: LocalDate, by actor: AuditActor,
         at now: Date = Date()
     ) async throws -> MissingEducationCase {
-        let pupil = try await store.requirePupil(upn)
-        let school = try await store.requireSchool(laestab)
+        let pupil = try await store.reference.requirePupil(upn)
+        let school = try await store.reference.requireSchool(laestab)
         if let open = try await missingEducationCases(where: "c.pupil_id = \(bind: pupil.id)").first(where: {
             $0.outcome == nil
         }) {
@@ -150,8 +150,8 @@ extension RollRepository {
         _ upn: UPN, school laestab: LAESTAB, on day: LocalDate, ground: RemovalGround?, newSchool: LAESTAB?,
         by actor: AuditActor, at now: Date = Date()
     ) async throws {
-        let pupil = try await store.requirePupil(upn)
-        let school = try await store.requireSchool(laestab)
+        let pupil = try await store.reference.requirePupil(upn)
+        let school = try await store.reference.requireSchool(laestab)
         var effective = day
         if ground == .extendedAbsence {
             // Only on the head's decision, and from the first day of the absence whatever day is given.
@@ -168,7 +168,7 @@ extension RollRepository {
                 $0.school == laestab && $0.onRollTo == nil && $0.onRollFrom <= day
             })
         else { throw StoreError.notFound("a current enrolment of \(upn) at \(laestab)") }
-        defer { store.reference.clear() }
+        defer { store.referenceCache.clear() }
         try await store.transaction { db in
             try await Store.referenceChanged(on: db)
             let complete = try await self.missingEducationEnquiriesComplete(pupilID: pupil.id, on: db)

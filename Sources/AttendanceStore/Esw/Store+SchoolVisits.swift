@@ -14,7 +14,7 @@ extension EswRepository {
         _ laestab: LAESTAB, on day: LocalDate, metWith: String, notes: String, by actor: AuditActor,
         at now: Date = Date()
     ) async throws -> SchoolVisit {
-        let school = try await store.requireSchool(laestab)
+        let school = try await store.reference.requireSchool(laestab)
         let id = try await store.transaction { db in
             guard
                 let id = try await db.insert(into: "school_visits")
@@ -64,7 +64,7 @@ extension EswRepository {
         guard let year = DateRange(today.academicYear.firstDay, today) else {
             return SchoolVisitListing(lastVisit: last, lines: [])
         }
-        let onRoll = Set(try await store.onRoll(laestab, on: today).map(\.upn))
+        let onRoll = Set(try await store.reference.onRoll(laestab, on: today).map(\.upn))
         let now = try await store.registers.schoolReport(laestab, in: year).filter { onRoll.contains($0.pupil.upn) }
         var then: [UPN: AttendanceSummary] = [:]
         if let last, let before = DateRange(year.start, last.on) {

@@ -71,14 +71,16 @@ public struct AuditQuery: Sendable, Hashable {
     }
 }
 
+/// The audit trail: what was done, by whom, when and why, append-only (table `audit_events`). A change writes its
+/// line in its own transaction through `Store.audit(_:on:)`; this is for a line on its own and for searching.
+public struct AuditRepository: Sendable {
+    let store: Store
+}
+
 extension Store {
-    /// Appends events to the audit trail. There is no function that changes or removes one.
-    public func audit(_ events: [AuditEvent]) async throws {
-        try await Self.audit(events, on: sql)
-    }
+    public var auditTrail: AuditRepository { AuditRepository(store: self) }
 
-    public func audit(_ event: AuditEvent) async throws { try await audit([event]) }
-
+    /// Appends events to the audit trail in the caller's transaction. There is no function that changes or removes one.
     static func audit(_ events: [AuditEvent], on db: any SQLDatabase) async throws {
         try await db.insertRows(
             into: "audit_events",
@@ -91,10 +93,20 @@ extension Store {
             })
     }
 
+}
+
+extension AuditRepository {
+    /// Appends events to the audit trail. There is no function that changes or removes one.
+    public func record(_ events: [AuditEvent]) async throws {
+        try await Store.audit(events, on: store.sql)
+    }
+
+    public func record(_ event: AuditEvent) async throws { try await record([event]) }
+
     /// Newest first. Events with no school (sign-ins, users) are shown only to a search of every school.
-    public func searchAudit(_ query: AuditQuery) async throws -> [AuditEvent] {
+    public func search(_ query: AuditQuery) async throws -> [AuditEvent] {
         if let schools = query.schools, schools.isEmpty { return [] }
-        var select = sql.select().column("*").from("audit_events")
+        var select = store.sql.select().column("*").from("audit_events")
         if let schools = query.schools {
             select = select.where("school_laestab", .in, schools.map(\.description).sorted())
         }
@@ -105,7 +117,7 @@ extension Store {
         let rows = try await select.orderBy("id", .descending).limit(query.limit).all()
         return try rows.map { row in
             var event = AuditEvent(
-                at: Self.date(fromTimestamp: try row.decode(column: "at", as: String.self)),
+                at: Store.date(fromTimestamp: try row.decode(column: "at", as: String.self)),
                 actor: AuditActor(
                     try row.decode(column: "actor", as: String.self), ip: try row.decode(column: "ip", as: String?.self)
                 ),

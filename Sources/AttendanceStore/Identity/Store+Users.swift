@@ -35,8 +35,8 @@ extension IdentityRepository {
         }
         for grant in grants {
             do { try grant.validate() } catch { throw StoreError.badGrant(error) }
-            if let school = grant.school { _ = try await store.requireSchool(school) }
-            if let child = grant.child { _ = try await store.requirePupil(child) }
+            if let school = grant.school { _ = try await store.reference.requireSchool(school) }
+            if let child = grant.child { _ = try await store.reference.requirePupil(child) }
         }
         return try await store.transaction { db in
             try await Store.accountsChanged(on: db)

@@ -12,12 +12,12 @@ extension LeaveRepository {
         for upn: UPN, dates: DateRange, part: AbsenceReport.Part, reason: AbsenceReport.Reason, note: String,
         today: LocalDate, by actor: AuditActor, at now: Date = Date()
     ) async throws -> AbsenceReport {
-        let stored = try await store.requirePupil(upn)
+        let stored = try await store.reference.requirePupil(upn)
         guard note.count <= 1000 else { throw StoreError.badReport(field: "note") }
         guard let laestab = stored.enrolments.first(where: { $0.isCurrent(on: max(dates.start, today)) })?.school,
-            let school = try await store.school(laestab)
+            let school = try await store.reference.school(laestab)
         else { throw StoreError.badReport(field: "from") }
-        let calendar = try await store.calendar(for: school.school)
+        let calendar = try await store.reference.calendar(for: school.school)
         do {
             try AbsenceReportRules.check(dates, today: today, calendar: calendar)
         } catch let error as AbsenceReportRules.Problem { throw StoreError.reportDates(error) }
@@ -78,8 +78,8 @@ extension LeaveRepository {
         else { throw StoreError.notFound("absence report \(id)") }
         guard report.confirmedBy == nil else { throw StoreError.notPending }
         guard let chosen = store.codes[code], chosen.category != .present else { throw StoreError.unknownCode(code) }
-        let school = try await store.requireSchool(laestab)
-        let calendar = try await store.calendar(for: school.school)
+        let school = try await store.reference.requireSchool(laestab)
+        let calendar = try await store.reference.calendar(for: school.school)
         let letter3 = try await store.medical.letter3Sent(
             upn: report.upn, school: laestab, year: report.dates.start.academicYear)
         let evidence = try await store.medical.medicalEvidence(of: report.upn).map(\.days)
@@ -90,7 +90,7 @@ extension LeaveRepository {
         }
         let noReason = store.codes.code(meaning: .noReasonYet)?.code
         let existing = try await markCodes(of: report.upn, in: report.dates)
-        let pupilID = try await store.requirePupil(report.upn).id
+        let pupilID = try await store.reference.requirePupil(report.upn).id
         let entries = calendar.sessions(in: report.dates).filter(report.covers).compactMap { session -> MarkEntry? in
             let current = existing[session]
             guard current == nil || current == noReason else { return nil }

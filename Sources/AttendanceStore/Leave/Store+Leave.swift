@@ -10,14 +10,14 @@ extension LeaveRepository {
         for upn: UPN, dates: DateRange, reason: String, category: ExceptionalCategory?, details: String,
         siblings: String, today: LocalDate?, by actor: AuditActor, at now: Date = Date()
     ) async throws -> LeaveRequest {
-        let stored = try await store.requirePupil(upn)
+        let stored = try await store.reference.requirePupil(upn)
         guard let laestab = stored.enrolments.first(where: { $0.isCurrent(on: dates.start) })?.school,
-            let school = try await store.school(laestab)
+            let school = try await store.reference.school(laestab)
         else { throw StoreError.leave(.badRange) }
         guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw StoreError.leave(.noReason)
         }
-        let calendar = try await store.calendar(for: school.school)
+        let calendar = try await store.reference.calendar(for: school.school)
         do {
             try LeaveRules.checkRequest(dates, calendar: calendar, today: today)
         } catch let error as LeaveRules.Problem { throw StoreError.leave(error) }
@@ -68,8 +68,8 @@ extension LeaveRepository {
 
     /// School days of leave agreed for a pupil at a school in a school year, by the school's calendar.
     public func leaveDaysAgreed(_ upn: UPN, school laestab: LAESTAB, year: AcademicYear) async throws -> Int {
-        let school = try await store.requireSchool(laestab)
-        let calendar = try await store.calendar(for: school.school)
+        let school = try await store.reference.requireSchool(laestab)
+        let calendar = try await store.reference.calendar(for: school.school)
         return try await leaveRequests(of: upn)
             .filter { $0.school == laestab && $0.dates.start.academicYear == year }
             .compactMap(\.decision?.agreed).map { LeaveRules.schoolDays($0, calendar: calendar).count }
@@ -88,8 +88,8 @@ extension LeaveRepository {
             throw StoreError.notFound("leave request \(id)")
         }
         guard request.status == .pending else { throw StoreError.leave(.alreadyDecided) }
-        let school = try await store.requireSchool(laestab)
-        let calendar = try await store.calendar(for: school.school)
+        let school = try await store.reference.requireSchool(laestab)
+        let calendar = try await store.reference.calendar(for: school.school)
         let before = try await leaveDaysAgreed(request.upn, school: laestab, year: request.dates.start.academicYear)
         do {
             try LeaveRules.checkDecision(
@@ -99,7 +99,7 @@ extension LeaveRepository {
         let agreedDays = kind == .agreed ? agreed : nil
         let status = LeaveRules.status(of: kind, agreed: agreedDays, asked: request.dates)
         // Referred (the authority decides) or off the roll (the roll's own rules apply): the register is left.
-        let pupil = try await store.requirePupil(request.upn)
+        let pupil = try await store.reference.requirePupil(request.upn)
         // A school decides for the days the pupil is on its roll: never another school's register.
         let onRoll = pupil.enrolments.filter { $0.school == laestab }
         let marks =

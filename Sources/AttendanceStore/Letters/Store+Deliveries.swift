@@ -64,7 +64,7 @@ extension LetterRepository {
     public func queueDeliveries(_ deliveries: [NewDelivery], by actor: AuditActor, at now: Date = Date()) async throws
         -> [Int]
     {
-        let pupils = try await Store.pupilIDs(for: Set(deliveries.map(\.upn)), on: store.sql)
+        let pupils = try await ReferenceRepository.pupilIDs(for: Set(deliveries.map(\.upn)), on: store.sql)
         let schools = try await store.contacts.currentSchools(pupils: Array(pupils.values))
         let ids = try await schoolIDs()
         return try await store.transaction { db in
@@ -170,7 +170,7 @@ extension LetterRepository {
     }
 
     private func schoolIDs() async throws -> [LAESTAB: Int] {
-        Dictionary(uniqueKeysWithValues: try await store.schools().map { ($0.school.laestab, $0.id) })
+        Dictionary(uniqueKeysWithValues: try await store.reference.schools().map { ($0.school.laestab, $0.id) })
     }
 
     private func deliveryRows(_ condition: SQLQueryString) async throws -> [Delivery] {

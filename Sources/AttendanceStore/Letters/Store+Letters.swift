@@ -61,8 +61,8 @@ extension LetterRepository {
         by actor: AuditActor, at now: Date = Date()
     ) async throws -> [Int] {
         guard !letters.isEmpty || !overtaken.isEmpty else { return [] }
-        let school = try await store.requireSchool(laestab)
-        let pupils = try await Store.pupilIDs(for: Set(letters.map(\.upn)), on: store.sql)
+        let school = try await store.reference.requireSchool(laestab)
+        let pupils = try await ReferenceRepository.pupilIDs(for: Set(letters.map(\.upn)), on: store.sql)
         let stamp = Timestamp.text(now)
         return try await store.transaction { db in
             var ids: [Int] = []
@@ -130,7 +130,7 @@ extension LetterRepository {
     public func recordBatch(
         _ id: String, school laestab: LAESTAB, pdf: Data?, by actor: AuditActor, at now: Date = Date()
     ) async throws {
-        let school = try await store.requireSchool(laestab)
+        let school = try await store.reference.requireSchool(laestab)
         try await store.sql.insert(into: "letter_batches").columns(
             "id", "school_id", "produced_by", "produced_at", "pdf"
         )
@@ -142,7 +142,7 @@ extension LetterRepository {
 
     /// A batch's combined PDF, if one was made.
     public func batchPDF(_ id: String, school laestab: LAESTAB) async throws -> Data? {
-        let school = try await store.requireSchool(laestab)
+        let school = try await store.reference.requireSchool(laestab)
         return try await store.sql.select().column("pdf").from("letter_batches").where("id", .equal, id)
             .where("school_id", .equal, school.id).first(decodingColumn: "pdf", as: String?.self)?
             .flatMap { Data(base64Encoded: $0) }
@@ -156,7 +156,7 @@ extension LetterRepository {
 
     /// The letters of one batch at a school, in the order produced, with their bodies.
     public func letters(batch: String, school laestab: LAESTAB) async throws -> [StoredLetter] {
-        let school = try await store.requireSchool(laestab)
+        let school = try await store.reference.requireSchool(laestab)
         return try await letterRows(
             "WHERE l.school_id = \(bind: school.id) AND l.batch = \(bind: batch) ORDER BY l.id", bodies: true)
     }

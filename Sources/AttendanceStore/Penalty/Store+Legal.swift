@@ -32,7 +32,7 @@ extension PenaltyRepository {
         }) {
             throw StoreError.legal(.alreadyStarted)
         }
-        let pupil = try await store.requirePupil(upn)
+        let pupil = try await store.reference.requirePupil(upn)
         let id = try await store.transaction { db in
             try await Self.insertProceeding(
                 kind, pupilID: pupil.id, upn: upn, origin: origin, originID: originID, on: day, detail: detail,

@@ -3,14 +3,32 @@ import Foundation
 import SQLKit
 
 extension PenaltyRepository {
+    /// Opens the term's case for a warning just sent on a penalty flag: the term's figures on today's record,
+    /// and the criteria the flag was raised on with any met since (`PenaltyTerm.caseCriteria`). Nil outside a
+    /// term, when there is no case to open.
+    @discardableResult
+    public func openWarnedCase(
+        for upn: UPN, school laestab: LAESTAB, flaggedOn basis: String, on today: LocalDate, policy: Policy,
+        by actor: AuditActor
+    ) async throws -> PenaltyCase? {
+        let school = try await store.reference.requireSchool(laestab).school
+        let calendar = try await store.reference.calendar(for: school)
+        guard let term = calendar.term(containing: today)?.range,
+            let figures = try await penaltyTerm(of: upn, school: school, asOf: today, policy: policy)
+        else { return nil }
+        return try await openPenaltyCase(
+            for: upn, school: laestab, term: term, criteria: figures.caseCriteria(flaggedOn: basis),
+            counts: figures.counts, warnedOn: today, by: actor)
+    }
+
     /// Opens a case when the head warns a parent: the criteria met this term, with their counts, and the
     /// warning as its first steps. A pupil has one open case per term; after a decline a new one may open.
     public func openPenaltyCase(
         for upn: UPN, school laestab: LAESTAB, term: DateRange, criteria: [PenaltyCriterion], counts: [String: Int],
         warnedOn: LocalDate, by actor: AuditActor, at now: Date = Date()
     ) async throws -> PenaltyCase {
-        let pupil = try await store.requirePupil(upn)
-        let school = try await store.requireSchool(laestab)
+        let pupil = try await store.reference.requirePupil(upn)
+        let school = try await store.reference.requireSchool(laestab)
         if let open = try await penaltyCases(where: "p.upn = \(bind: upn.value)").first(where: {
             $0.term.start == term.start && [.eligible, .warned, .requested, .approved].contains($0.status)
         }) {
@@ -87,7 +105,8 @@ extension PenaltyRepository {
         -> PenaltyRequestCheck
     {
         guard let warnedOn = found.warnedOn else { throw StoreError.penalty(.notNow(found.status, .request)) }
-        let calendar = try await store.calendar(for: try await store.requireSchool(found.school).school)
+        let calendar = try await store.reference.calendar(
+            for: try await store.reference.requireSchool(found.school).school)
         let waited = calendar.schoolDays(after: warnedOn, through: today)
         // Nothing can have happened since a warning given today (or, by a clock set back, later).
         var since = 0
@@ -235,7 +254,7 @@ extension PenaltyRepository {
         guard notice.status == .unpaid else { throw StoreError.penalty(.notNow(.issued, .withdraw)) }
         // The referral is a prosecution's first step: it opens with it, in the same transaction.
         let found = try await requirePenaltyCase(notice.caseID)
-        let pupil = try await store.requirePupil(found.upn)
+        let pupil = try await store.reference.requirePupil(found.upn)
         try await noticeStep(
             notice, to: .prosecutionReferred, step: "refer", reason: reason, data: nil, by: actor, at: now,
             then: { db in

@@ -52,7 +52,7 @@ extension PenaltyRepository {
 
     /// One pupil's evidence this school year up to the day: what a warning letter and a case quote.
     public func penaltyEvidence(of upn: UPN, asOf: LocalDate) async throws -> PenaltyEvidence {
-        let pupil = try await store.requirePupil(upn)
+        let pupil = try await store.reference.requirePupil(upn)
         return try await penaltyEvidence(
             year: asOf.academicYear, asOf: asOf, pupils: " AND pupil_id = \(bind: pupil.id)")[pupil.id] ?? .none
     }
@@ -65,7 +65,7 @@ extension PenaltyRepository {
     public func penaltyTerm(of upn: UPN, school: School, asOf: LocalDate, policy: Policy) async throws -> PenaltyTerm? {
         ProcedureEngine(policy: policy, codes: store.codes).penaltyTerm(
             marks: try await store.registers.yearMarks(of: upn, year: asOf.academicYear),
-            calendar: try await store.calendar(for: school),
+            calendar: try await store.reference.calendar(for: school),
             asOf: asOf, penaltyDeclined: try await penaltyDeclines(of: upn),
             evidence: try await penaltyEvidence(of: upn, asOf: asOf))
     }

@@ -35,8 +35,8 @@ extension PenaltyRepository {
         _ found: PenaltyCase, engagement: String, equality: String, today: LocalDate, policy: Policy,
         by actor: AuditActor, at now: Date = Date()
     ) async throws -> PenaltyPack {
-        let stored = try await store.requirePupil(found.upn)
-        let school = try await store.requireSchool(found.school)
+        let stored = try await store.reference.requirePupil(found.upn)
+        let school = try await store.reference.requireSchool(found.school)
         let through = min(found.term.end, max(found.term.start, today))
         let term = DateRange(found.term.start, through) ?? found.term
         let year = found.term.start.academicYear
@@ -108,8 +108,8 @@ extension PenaltyRepository {
 
     /// The same for a pupil at a school, from the school year's first day to `through`.
     public func timeline(of upn: UPN, school laestab: LAESTAB, through: LocalDate) async throws -> [TimelineStep] {
-        let stored = try await store.requirePupil(upn)
-        let school = try await store.requireSchool(laestab)
+        let stored = try await store.reference.requirePupil(upn)
+        let school = try await store.reference.requireSchool(laestab)
         guard let range = DateRange(through.academicYear.firstDay, through) else { return [] }
         return try await timeline(of: stored, schoolID: school.id, school: laestab, in: range)
     }

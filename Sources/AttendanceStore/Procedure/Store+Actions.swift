@@ -40,7 +40,8 @@ extension ProcedureRepository {
             else { return nil }
             let sessions = try row.decode(column: "sessions", as: String.self)
             return QueuedAction(
-                id: try row.decode(column: "id", as: Int.self), pupil: try Store.pupil(from: row), action: action,
+                id: try row.decode(column: "id", as: Int.self), pupil: try ReferenceRepository.pupil(from: row),
+                action: action,
                 basis: try row.decode(column: "basis", as: String.self),
                 count: try row.decode(column: "count", as: Int.self),
                 sessions: sessions.isEmpty ? [] : sessions.split(separator: ",").map(String.init), dueOn: dueOn,
@@ -70,7 +71,7 @@ extension ProcedureRepository {
         guard try row.decode(column: "status", as: String.self) == RecordedAction.Status.pending.rawValue else {
             throw StoreError.notPending
         }
-        let school = try await store.schools().first { $0.id == schoolID }?.school.laestab
+        let school = try await store.reference.schools().first { $0.id == schoolID }?.school.laestab
         let key = try row.decode(column: "key", as: String.self)
         let upn = try? UPN(try row.decode(column: "upn", as: String.self))
         try await store.transaction { db in

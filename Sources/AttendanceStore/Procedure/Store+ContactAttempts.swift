@@ -31,9 +31,9 @@ extension ProcedureRepository {
         outcome: ContactAttempt.Outcome, notes: String?, proposedCode: String?, by actor: AuditActor,
         at now: Date = Date()
     ) async throws {
-        let pupil = try await store.requirePupil(upn)
+        let pupil = try await store.reference.requirePupil(upn)
         if let proposedCode, store.codes[proposedCode] == nil { throw StoreError.unknownCode(proposedCode) }
-        let school = try await store.schools().first { $0.id == schoolID }?.school.laestab
+        let school = try await store.reference.schools().first { $0.id == schoolID }?.school.laestab
         try await store.transaction { db in
             try await db.insert(into: "contact_attempts")
                 .columns(
@@ -104,7 +104,8 @@ extension ProcedureRepository {
         else { throw StoreError.notFound("a proposal waiting for confirmation") }
         let upn = try UPN(try row.decode(column: "upn", as: String.self))
         let pupilID = try row.decode(column: "pupil_id", as: Int.self)
-        guard let laestab = try await store.schools().first(where: { $0.id == schoolID })?.school.laestab else {
+        guard let laestab = try await store.reference.schools().first(where: { $0.id == schoolID })?.school.laestab
+        else {
             throw StoreError.notFound("school")
         }
         // After Letter 3, illness or an appointment is authorised only with the medical evidence recorded.

@@ -42,13 +42,13 @@ extension ProcedureRepository {
         let engine = ProcedureEngine(policy: policy, codes: store.codes)
         let year = asOf.academicYear
         var result = ProcedureRunResult()
-        let allSchools = try await store.schools()
+        let allSchools = try await store.reference.schools()
         let laestabs = Dictionary(uniqueKeysWithValues: allSchools.map { ($0.id, $0.school.laestab) })
         let running = allSchools.filter { only == nil || $0.school.laestab == only }
         var inputs = try await procedureInputs(school: only == nil ? nil : running.first?.id, asOf: asOf)
         let severalRolls = inputs.onSeveralRolls
         for school in running {
-            let calendar = try await store.calendar(for: school.school)
+            let calendar = try await store.reference.calendar(for: school.school)
             if schoolDaysOnly && !calendar.isSchoolDay(asOf) { continue }
             if !dryRun {
                 try await closeEarlierYears(schoolID: school.id, school: school.school.laestab, year: year, at: now)

@@ -8,7 +8,8 @@ extension ProcedureRepository {
     public func actions(
         school: LAESTAB, status: RecordedAction.Status? = .pending, upn: UPN? = nil, year: AcademicYear? = nil
     ) async throws -> [QueuedAction] {
-        try await actions(schoolID: try await store.requireSchool(school).id, status: status, upn: upn, year: year)
+        try await actions(
+            schoolID: try await store.reference.requireSchool(school).id, status: status, upn: upn, year: year)
     }
 
     /// Marks a school's pending action done or dismissed.
@@ -17,7 +18,8 @@ extension ProcedureRepository {
         at now: Date = Date()
     ) async throws {
         try await closeAction(
-            id: id, schoolID: try await store.requireSchool(school).id, as: status, note: note, by: actor, at: now)
+            id: id, schoolID: try await store.reference.requireSchool(school).id, as: status, note: note, by: actor,
+            at: now)
     }
 
     public func logContactAttempt(
@@ -26,7 +28,7 @@ extension ProcedureRepository {
         at now: Date = Date()
     ) async throws {
         try await logContactAttempt(
-            upn: upn, schoolID: try await store.requireSchool(school).id, date: date, method: method,
+            upn: upn, schoolID: try await store.reference.requireSchool(school).id, date: date, method: method,
             contactName: contactName, outcome: outcome, notes: notes, proposedCode: proposedCode, by: actor, at: now)
     }
 
@@ -34,18 +36,19 @@ extension ProcedureRepository {
     /// phone call action counts before the head of year may close it without a conversation.
     public func unansweredCalls(_ upn: UPN, school: LAESTAB, in range: DateRange) async throws -> Int {
         try await contactAttempts(
-            of: try await store.requirePupil(upn).id, school: try await store.requireSchool(school).id, in: range
+            of: try await store.reference.requirePupil(upn).id,
+            school: try await store.reference.requireSchool(school).id, in: range
         ).filter { $0.method == .call && $0.outcome != .reached }.count
     }
 
     public func contactAttempts(school: LAESTAB, on date: LocalDate) async throws -> [ContactAttempt] {
-        try await contactAttempts(schoolID: try await store.requireSchool(school).id, on: date)
+        try await contactAttempts(schoolID: try await store.reference.requireSchool(school).id, on: date)
     }
 
     public func confirmProposal(attemptID: Int, school: LAESTAB, by actor: AuditActor, at now: Date = Date())
         async throws
     {
         try await confirmProposal(
-            attemptID: attemptID, schoolID: try await store.requireSchool(school).id, by: actor, at: now)
+            attemptID: attemptID, schoolID: try await store.reference.requireSchool(school).id, by: actor, at: now)
     }
 }

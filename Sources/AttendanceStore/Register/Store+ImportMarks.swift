@@ -19,16 +19,16 @@ extension RegisterRepository {
         authorisesAt: Set<LAESTAB> = [], at now: Date = Date()
     ) async throws -> MarkWriteResult {
         var only: StoredSchool?
-        if let school { only = try await store.requireSchool(school) }
+        if let school { only = try await store.reference.requireSchool(school) }
         var upns = Set<UPN>()
         var previous: UPN? = nil
         for row in rows where row.value.upn != previous {
             previous = row.value.upn
             upns.insert(row.value.upn)
         }
-        let ids = try await Store.pupilIDs(for: upns, on: store.sql)
+        let ids = try await ReferenceRepository.pupilIDs(for: upns, on: store.sql)
         let spells = try await enrolmentSpells(pupils: Array(Set(ids.values)))
-        let schools = Dictionary(uniqueKeysWithValues: try await store.schools().map { ($0.id, $0) })
+        let schools = Dictionary(uniqueKeysWithValues: try await store.reference.schools().map { ($0.id, $0) })
         var calendars: [Int: SchoolCalendar] = [:]
         var problems: [ImportProblem] = []
         var entries: [MarkEntry] = []
@@ -71,7 +71,7 @@ extension RegisterRepository {
                 if let held = calendars[spell.schoolID] {
                     calendar = held
                 } else {
-                    calendar = try await store.calendar(for: spellSchool.school)
+                    calendar = try await store.reference.calendar(for: spellSchool.school)
                     calendars[spell.schoolID] = calendar
                 }
                 day = SchoolDayCheck(

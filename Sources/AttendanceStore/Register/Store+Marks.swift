@@ -144,11 +144,11 @@ extension RegisterRepository {
             for entry in reference.rolls[schoolID] ?? [] { ids[entry.pupil.upn] = entry.id }
         }
         let unheld = upns.filter { ids[$0] == nil }
-        ids.merge(store.reference.pupilIDs(unheld, version: reference.version)) { held, _ in held }
+        ids.merge(store.referenceCache.pupilIDs(unheld, version: reference.version)) { held, _ in held }
         let missing = Set(upns).filter { ids[$0] == nil }
         guard !missing.isEmpty else { return ids }
         // A read of committed rows: on SQLite it goes beside the writer rather than queueing behind its commits.
-        return ids.merging(try await Store.pupilIDs(for: missing, on: store.reader)) { held, _ in held }
+        return ids.merging(try await ReferenceRepository.pupilIDs(for: missing, on: store.reader)) { held, _ in held }
     }
 
     /// The same by row ids.
@@ -162,7 +162,8 @@ extension RegisterRepository {
         if let known {
             laestabs = known
         } else {
-            laestabs = Dictionary(uniqueKeysWithValues: try await store.schools().map { ($0.id, $0.school.laestab) })
+            laestabs = Dictionary(
+                uniqueKeysWithValues: try await store.reference.schools().map { ($0.id, $0.school.laestab) })
         }
         // On SQLite, saves that arrive together share a commit, and registers are planned together and written in
         // shared statements; each is still all or nothing (see `writeMarks(batch:on:)`). A large write (an

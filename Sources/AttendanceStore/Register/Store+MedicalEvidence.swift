@@ -18,8 +18,8 @@ extension MedicalRepository {
         upn: UPN, school laestab: LAESTAB, days: DateRange, what: String, seenBy: String, seenOn: LocalDate,
         by actor: AuditActor, at now: Date = Date()
     ) async throws {
-        let pupil = try await store.requirePupil(upn)
-        let school = try await store.requireSchool(laestab)
+        let pupil = try await store.reference.requirePupil(upn)
+        let school = try await store.reference.requireSchool(laestab)
         try await store.transaction { db in
             try await db.insert(into: "medical_evidence")
                 .columns(
@@ -63,7 +63,7 @@ extension MedicalRepository {
 
     /// When Letter 3 was carried out for the pupil at the school this school year, if it was.
     public func letter3Sent(upn: UPN, school laestab: LAESTAB, year: AcademicYear) async throws -> LocalDate? {
-        guard let school = try await store.school(laestab) else { return nil }
+        guard let school = try await store.reference.school(laestab) else { return nil }
         return try await store.procedure.actions(schoolID: school.id, status: .done, upn: upn)
             .filter { $0.action == .letter3 && $0.dueOn.academicYear == year }
             .compactMap { $0.statusChangedAt.flatMap { LocalDate(iso: Timestamp.text($0).prefix(10)) } }.min()

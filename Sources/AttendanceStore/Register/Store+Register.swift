@@ -36,7 +36,7 @@ public struct RegisterGroup: Sendable, Hashable {
 extension RegisterRepository {
     /// The registration groups of a school on a day, with how many pupils have a mark for each session.
     func registerGroups(schoolID: Int, on date: LocalDate) async throws -> [RegisterGroup] {
-        let roll = try await store.roll(of: schoolID, in: DateRange(day: date))
+        let roll = try await store.reference.roll(of: schoolID, in: DateRange(day: date))
         var marked: [Int: Set<SessionHalf>] = [:]
         var first: [Int: [SessionHalf: FirstMark]] = [:]
         for recording in try await recordings(schoolID: schoolID, in: DateRange(day: date)) {
@@ -71,12 +71,12 @@ extension RegisterRepository {
     /// The year groups of the pupils on a group's roll on a day (for the authorisation policy).
     func yearGroups(schoolID: Int, group: String, on date: LocalDate) async throws -> Set<String> {
         Set(
-            try await store.roll(of: schoolID, in: DateRange(day: date), group: group).map(\.pupil.yearGroup))
+            try await store.reference.roll(of: schoolID, in: DateRange(day: date), group: group).map(\.pupil.yearGroup))
     }
 
     /// The register of a group for one session: every pupil on roll that day, with their mark if any.
     func registerLines(schoolID: Int, group: String, session: SchoolSession) async throws -> [RegisterLine] {
-        let pupils = try await store.roll(of: schoolID, in: DateRange(day: session.date), group: group)
+        let pupils = try await store.reference.roll(of: schoolID, in: DateRange(day: session.date), group: group)
         guard !pupils.isEmpty else { return [] }
         let upns = Dictionary(pupils.map { ($0.id, $0.pupil.upn) }) { first, _ in first }
         var marks: [Int: RecordedMark] = [:]
@@ -92,7 +92,7 @@ extension RegisterRepository {
     func groupMarks(
         schoolID: Int, group: String, in range: DateRange
     ) async throws -> [(pupil: Pupil, onRoll: DateRange, marks: [SchoolSession: String], amended: Set<SchoolSession>)] {
-        let pupils = try await store.roll(of: schoolID, in: range, group: group)
+        let pupils = try await store.reference.roll(of: schoolID, in: range, group: group)
         guard !pupils.isEmpty else { return [] }
         let ids = pupils.map(\.id)
         var marks: [Int: [SchoolSession: String]] = [:]
@@ -133,7 +133,7 @@ extension RegisterRepository {
         let codes = store.codes.codes.filter { $0.means(meaning) }.map(\.code)
         guard !codes.isEmpty else { return [] }
         let day = DateRange(day: date)
-        let roll = try await store.roll(of: schoolID, in: day)
+        let roll = try await store.reference.roll(of: schoolID, in: day)
         let pupils = Dictionary(roll.map { ($0.id, $0.pupil) }) { first, _ in first }
         var found: [Int: (pupil: Pupil, sessions: [SessionHalf])] = [:]
         for entry in try await store.recordedMarks(pupils: Array(pupils.keys), in: day)
@@ -166,14 +166,14 @@ public struct LateArrival: Sendable, Hashable {
 extension RegisterRepository {
     /// The late arrivals recorded at a school on a day, morning first, then by minutes late.
     public func lateArrivals(_ school: LAESTAB, on date: LocalDate) async throws -> [LateArrival] {
-        let id = try await store.requireSchool(school).id
+        let id = try await store.reference.requireSchool(school).id
         let late = try await store.sql.raw(
             """
             SELECT DISTINCT pupil_id FROM mark_details
             WHERE school_id = \(bind: id) AND date = \(bind: date.iso) AND minutes_late IS NOT NULL
             """
         ).all().map { try $0.decode(column: "pupil_id", as: Int.self) }
-        let pupils = try await store.pupils(ids: late)
+        let pupils = try await store.reference.pupils(ids: late)
         return try await store.recordedMarks(pupils: late, in: DateRange(day: date)).compactMap {
             entry -> LateArrival? in
             guard entry.recorder.schoolID == id, let minutes = entry.minutesLate, let pupil = pupils[entry.pupilID]
@@ -191,8 +191,8 @@ extension RegisterRepository {
     public func registerTakers(
         school laestab: LAESTAB, group: String, in range: DateRange
     ) async throws -> [SchoolSession: FirstMark] {
-        let school = try await store.requireSchool(laestab)
-        let pupils = try await store.roll(of: school.id, in: range, group: group).map(\.id)
+        let school = try await store.reference.requireSchool(laestab)
+        let pupils = try await store.reference.roll(of: school.id, in: range, group: group).map(\.id)
         guard !pupils.isEmpty else { return [:] }
         var first: [SchoolSession: FirstMark] = [:]
         for recording in try await recordings(schoolID: school.id, in: range, pupils: pupils)
@@ -213,7 +213,7 @@ extension RegisterRepository {
         var ids = pupils ?? []
         if pupils == nil {
             var seen = Set<Int>()
-            ids = try await store.roll(of: schoolID, in: range).map(\.id).filter { seen.insert($0).inserted }
+            ids = try await store.reference.roll(of: schoolID, in: range).map(\.id).filter { seen.insert($0).inserted }
         }
         var found: [(pupilID: Int, session: SchoolSession, mark: FirstMark, current: Bool)] = []
         for entry in try await store.recordedMarks(pupils: ids, in: range) where entry.recorder.schoolID == schoolID {

@@ -90,22 +90,22 @@ extension Store {
     /// The schools as they stand, from memory when the version has not moved.
     func referenceData() async throws -> ReferenceCache.Snapshot {
         let now = ContinuousClock.now
-        let held = reference.held
+        let held = referenceCache.held
         if let held, now - held.checked < ReferenceCache.recheck { return held }
         let version =
             try await reader.raw("SELECT version FROM reference_version WHERE id = 1")
             .first(decodingColumn: "version", as: Int.self) ?? 0
         if var held, held.version == version {
             held.checked = now
-            reference.renew(version: version, at: now)
+            referenceCache.renew(version: version, at: now)
             return held
         }
         let schools = try await reader.select().column("*").from("schools").orderBy("la_number")
-            .orderBy("estab_number").all().map(Self.school(from:))
+            .orderBy("estab_number").all().map(ReferenceRepository.school(from:))
         let snapshot = ReferenceCache.Snapshot(
             version: version, checked: now, schools: schools,
             byLaestab: Dictionary(schools.map { ($0.school.laestab, $0) }) { first, _ in first }, calendars: [:])
-        reference.replace(with: snapshot)
+        referenceCache.replace(with: snapshot)
         return snapshot
     }
 

@@ -9,7 +9,7 @@ extension ContactRepository {
     public func importContacts(
         _ rows: [Numbered<ImportParser.ContactRow>], by actor: AuditActor = AuditActor("import"), source: String? = nil
     ) async throws -> Int {
-        let ids = try await Store.pupilIDs(for: Set(rows.map(\.value.upn)), on: store.sql)
+        let ids = try await ReferenceRepository.pupilIDs(for: Set(rows.map(\.value.upn)), on: store.sql)
         var problems: [ImportProblem] = []
         var seen: [String: Int] = [:]
         for row in rows {
@@ -174,7 +174,7 @@ extension ContactRepository {
         _ details: ContactDetails, of upn: UPN, priority: Int, by actor: AuditActor, at now: Date = Date()
     ) async throws {
         if let field = details.problem { throw StoreError.badReport(field: field) }
-        let pupil = try await store.requirePupil(upn)
+        let pupil = try await store.reference.requirePupil(upn)
         guard var contact = try await contacts(of: upn).first(where: { $0.priority == priority }) else {
             throw StoreError.notFound("contact \(priority) of \(upn)")
         }

@@ -10,7 +10,7 @@ public struct StoredPupil: Sendable, Hashable {
     public let enrolments: [Enrolment]
 }
 
-extension Store {
+extension ReferenceRepository {
     /// Imports pupils onto a school's roll, all or nothing; a pupil already there (same UPN) is updated,
     /// and an enrolment already there (same school and start date) keeps one row.
     @discardableResult
@@ -32,7 +32,7 @@ extension Store {
         // A row's spell on the roll may not overlap another spell of the pupil's at this school (the same spell,
         // by its first day, is updated): a pupil is on a school's roll once at a time.
         for chunk in rows.chunked(500) {
-            let before = try await Self.existing(chunk.map(\.value.pupil.upn), schoolID: school.id, on: sql)
+            let before = try await Self.existing(chunk.map(\.value.pupil.upn), schoolID: school.id, on: store.sql)
             for row in chunk {
                 let from = row.value.onRollFrom
                 let to = row.value.onRollTo
@@ -58,7 +58,7 @@ extension Store {
         let ending = try await endingEnrolments(rows, schoolID: school.id)
         for (row, pupilID) in ending {
             let ground = row.value.leavingReason.flatMap(RemovalGround.init(rawValue:))
-            let complete = try await roll.missingEducationEnquiriesComplete(pupilID: pupilID, on: sql)
+            let complete = try await store.roll.missingEducationEnquiriesComplete(pupilID: pupilID, on: store.sql)
             do throws(RollRemovalRules.Problem) {
                 // Extended absence follows the head's decision on a leave request, on the pupil's page.
                 if ground == .extendedAbsence { throw .noExtendedLeaveDecision }
@@ -68,9 +68,9 @@ extension Store {
             }
         }
         guard problems.isEmpty else { throw ImportProblems(problems) }
-        defer { reference.clear() }
-        return try await transaction { db in
-            try await Self.referenceChanged(on: db)
+        defer { store.referenceCache.clear() }
+        return try await store.transaction { db in
+            try await Store.referenceChanged(on: db)
             for (row, pupilID) in ending {
                 guard let leaving = row.value.onRollTo else { continue }  // an ending enrolment has its last day
                 try await RollRepository.recordDeletion(
@@ -122,7 +122,7 @@ extension Store {
                         $0.set(excludedValueOf: "on_roll_to").set(excludedValueOf: "leaving_reason")
                     }
                 }
-                try await Self.audit(
+                try await Store.audit(
                     Self.changes(chunk.map(\.value), before: before, school: laestab, actor: actor, source: source),
                     on: db)
             }
@@ -136,8 +136,8 @@ extension Store {
     ) async throws -> [(Numbered<ImportParser.PupilRow>, Int)] {
         let leaving = rows.filter { $0.value.onRollTo != nil }
         guard !leaving.isEmpty else { return [] }
-        let before = try await Self.existing(leaving.map(\.value.pupil.upn), schoolID: schoolID, on: sql)
-        let ids = try await Self.pupilIDs(for: leaving.map(\.value.pupil.upn), on: sql)
+        let before = try await Self.existing(leaving.map(\.value.pupil.upn), schoolID: schoolID, on: store.sql)
+        let ids = try await Self.pupilIDs(for: leaving.map(\.value.pupil.upn), on: store.sql)
         return leaving.compactMap { row in
             let open = before[row.value.pupil.upn]?.enrolments.contains {
                 $0.onRollFrom == row.value.onRollFrom && $0.onRollTo == nil
@@ -260,7 +260,8 @@ extension Store {
     }
 
     public func pupil(_ upn: UPN) async throws -> StoredPupil? {
-        guard let row = try await reader.select().column("*").from("pupils").where("upn", .equal, upn.value).first()
+        guard
+            let row = try await store.reader.select().column("*").from("pupils").where("upn", .equal, upn.value).first()
         else {
             return nil
         }
@@ -271,7 +272,7 @@ extension Store {
     /// Several pupils by UPN in one query (without their enrolments): for a list that names each.
     public func pupils(_ upns: some Collection<UPN>) async throws -> [UPN: Pupil] {
         guard !upns.isEmpty else { return [:] }
-        let rows = try await reader.select().column("*").from("pupils")
+        let rows = try await store.reader.select().column("*").from("pupils")
             .where("upn", .in, Set(upns).map(\.value)).all()
         return Dictionary(
             try rows.map { row in
@@ -286,7 +287,7 @@ extension Store {
     func pupils(ids: [Int]) async throws -> [Int: Pupil] {
         var result: [Int: Pupil] = [:]
         for chunk in ids.chunked(5000) where !chunk.isEmpty {
-            for row in try await reader.select().column("*").from("pupils").where("id", .in, Array(chunk)).all() {
+            for row in try await store.reader.select().column("*").from("pupils").where("id", .in, Array(chunk)).all() {
                 result[try row.decode(column: "id", as: Int.self)] = try Self.pupil(from: row)
             }
         }
@@ -299,7 +300,7 @@ extension Store {
     }
 
     func enrolments(pupilID: Int) async throws -> [Enrolment] {
-        let rows = try await reader.raw(
+        let rows = try await store.reader.raw(
             """
             SELECT s.laestab, e.on_roll_from, e.on_roll_to, e.leaving_reason FROM enrolments e
             JOIN schools s ON s.id = e.school_id WHERE e.pupil_id = \(bind: pupilID) ORDER BY e.on_roll_from
@@ -345,7 +346,7 @@ extension Store {
         // registers does not hold every school's roll for it.
         let entries: [ReferenceCache.RollEntry]
         if let group {
-            let reference = try await referenceData()
+            let reference = try await store.referenceData()
             if let held = reference.rolls[schoolID] {
                 entries = held
             } else {
@@ -356,7 +357,7 @@ extension Store {
                     AND p.registration_group = \(bind: group)
                     """)
                 // The register's save names these pupils by UPN: it finds their ids here rather than asking again.
-                self.reference.keep(pupilIDs: entries, version: reference.version)
+                store.referenceCache.keep(pupilIDs: entries, version: reference.version)
             }
         } else {
             entries = try await schoolRoll(schoolID)
@@ -372,16 +373,16 @@ extension Store {
     /// Every enrolment at a school with its pupil, in the order a register is printed in: from memory when nothing
     /// has changed (see `ReferenceCache`), otherwise read and kept.
     func schoolRoll(_ schoolID: Int) async throws -> [ReferenceCache.RollEntry] {
-        let reference = try await referenceData()
+        let reference = try await store.referenceData()
         if let held = reference.rolls[schoolID] { return held }
         let entries = try await readRoll("e.school_id = \(bind: schoolID)")
-        self.reference.keep(roll: entries, for: schoolID, version: reference.version)
+        store.referenceCache.keep(roll: entries, for: schoolID, version: reference.version)
         return entries
     }
 
     /// The enrolments a condition selects, with their pupils, in register order.
     private func readRoll(_ condition: SQLQueryString) async throws -> [ReferenceCache.RollEntry] {
-        let rows = try await reader.raw(
+        let rows = try await store.reader.raw(
             """
             SELECT p.*, e.on_roll_from, e.on_roll_to FROM enrolments e JOIN pupils p ON p.id = e.pupil_id WHERE
             """ + " " + condition

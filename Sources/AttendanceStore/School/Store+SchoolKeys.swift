@@ -1,14 +1,8 @@
 import AttendanceCore
 import Foundation
 
-/// The store's edge for a school's work, keyed by LAESTAB: the row ids the queries use stay inside the store.
-extension Store {
-    public func pupils(
-        withMeaning meaning: CodeMeaning, school: LAESTAB, on date: LocalDate
-    ) async throws -> [(pupil: Pupil, sessions: [SessionHalf])] {
-        try await registers.pupils(withMeaning: meaning, schoolID: try await requireSchool(school).id, on: date)
-    }
-
+/// The roll keyed by LAESTAB: the row ids the queries use stay inside the store.
+extension ReferenceRepository {
     /// Pupils on a school's roll at any time in a range, with the part of the range they were on roll; with
     /// `group`, only that registration group's.
     public func roll(
@@ -18,7 +12,7 @@ extension Store {
     }
 }
 
-extension Store {
+extension ReferenceRepository {
     /// The pupils on a school's roll on a day: the one meaning of "on roll" every page counts with (the home
     /// page's schools, the school page's years and forms, a form's register on that day).
     public func onRoll(_ school: LAESTAB, on date: LocalDate) async throws -> [Pupil] {

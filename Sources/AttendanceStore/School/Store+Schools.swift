@@ -8,15 +8,15 @@ public struct StoredSchool: Sendable, Hashable {
     public let school: School
 }
 
-extension Store {
+extension ReferenceRepository {
     /// Records a local authority (idempotent: the name is updated).
     public func saveLocalAuthority(laNumber: Int, name: String) async throws {
-        try await sql.insert(into: "local_authorities").columns("la_number", "name").values(laNumber, name)
+        try await store.sql.insert(into: "local_authorities").columns("la_number", "name").values(laNumber, name)
             .onConflict(with: ["la_number"]) { $0.set(excludedValueOf: "name") }.run()
     }
 
     public func localAuthorityName(laNumber: Int) async throws -> String? {
-        try await sql.select().column("name").from("local_authorities").where("la_number", .equal, laNumber)
+        try await store.sql.select().column("name").from("local_authorities").where("la_number", .equal, laNumber)
             .first(decodingColumn: "name", as: String.self)
     }
 
@@ -35,11 +35,11 @@ extension Store {
             seen[row.value.laestab] = row.line
         }
         guard problems.isEmpty else { throw ImportProblems(problems) }
-        defer { reference.clear() }
-        return try await transaction { db in
+        defer { store.referenceCache.clear() }
+        return try await store.transaction { db in
             for row in rows { try await Self.upsert(row.value, on: db) }
-            try await Self.referenceChanged(on: db)
-            try await Self.audit(
+            try await Store.referenceChanged(on: db)
+            try await Store.audit(
                 rows.map {
                     AuditEvent(
                         actor: actor, action: "school.imported", school: $0.value.laestab, subject: source,
@@ -74,11 +74,11 @@ extension Store {
     }
 
     public func schools() async throws -> [StoredSchool] {
-        try await referenceData().schools
+        try await store.referenceData().schools
     }
 
     public func school(_ laestab: LAESTAB) async throws -> StoredSchool? {
-        try await referenceData().byLaestab[laestab]
+        try await store.referenceData().byLaestab[laestab]
     }
 
     /// The school, or an error naming the LAESTAB.

@@ -119,7 +119,7 @@ extension RegisterRepository {
 
     /// A pupil's summary over a range, from the compact year strings.
     public func summary(of upn: UPN, in range: DateRange) async throws -> (StoredPupil, AttendanceSummary) {
-        let stored = try await store.requirePupil(upn)
+        let stored = try await store.reference.requirePupil(upn)
         let years = try await yearMarks(pupils: [stored.id], range: range)[stored.id] ?? []
         let summary = years.reduce(AttendanceSummary.empty(rules: store.rules)) {
             $0 + $1.summary(in: range, table: store.codes, rules: store.rules)
@@ -129,8 +129,8 @@ extension RegisterRepository {
 
     /// One line per pupil on a school's roll during the range, counting only the days they were on its roll.
     public func schoolReport(_ laestab: LAESTAB, in range: DateRange) async throws -> [PupilSummary] {
-        let school = try await store.requireSchool(laestab)
-        let roll = try await store.roll(of: school.id, in: range)
+        let school = try await store.reference.requireSchool(laestab)
+        let roll = try await store.reference.roll(of: school.id, in: range)
         let years = try await yearMarks(pupils: roll.map(\.id), range: range)
         // A pupil who left and rejoined has two enrolments: add their spells together.
         var order: [Int] = []
@@ -151,7 +151,7 @@ extension RegisterRepository {
 
     /// A pupil's marks in a range, in order: the register as recorded.
     public func marks(of upn: UPN, in range: DateRange) async throws -> [RecordedMark] {
-        guard let id = try await Store.pupilIDs(for: [upn], on: store.reader)[upn] else { return [] }
+        guard let id = try await ReferenceRepository.pupilIDs(for: [upn], on: store.reader)[upn] else { return [] }
         return try await store.recordedMarks(pupils: [id], in: range).map { $0.recordedMark(upn: upn) }
     }
 
@@ -185,7 +185,7 @@ extension RegisterRepository {
 extension RegisterRepository {
     /// A pupil's compact marks for one school year (empty when they have none).
     public func yearMarks(of upn: UPN, year: AcademicYear) async throws -> YearMarks {
-        let stored = try await store.requirePupil(upn)
+        let stored = try await store.reference.requirePupil(upn)
         return try await yearMarks(pupils: [stored.id], range: year.range)[stored.id]?.first { $0.academicYear == year }
             ?? YearMarks(academicYear: year)
     }

@@ -23,6 +23,6 @@ extension Store {
 extension Store {
     /// Database ids of pupils by UPN (for bulk loads that already know the pupils exist).
     func pupilIDs(_ upns: some Collection<UPN>) async throws -> [UPN: Int] {
-        try await Self.pupilIDs(for: upns, on: sql)
+        try await ReferenceRepository.pupilIDs(for: upns, on: sql)
     }
 }

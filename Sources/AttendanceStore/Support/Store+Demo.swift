@@ -13,17 +13,18 @@ extension Store {
     /// Loads the demo authority through the same import paths as real files. `progress` is told each
     /// school as it finishes.
     public func loadDemo(_ demo: DemoAuthority, progress: (String) -> Void = { _ in }) async throws {
-        try await saveLocalAuthority(laNumber: DemoAuthority.laNumber, name: DemoAuthority.laName)
-        try await importCalendar(
+        try await reference.saveLocalAuthority(laNumber: DemoAuthority.laNumber, name: DemoAuthority.laName)
+        try await reference.importCalendar(
             demo.termDates.map { Numbered(line: 0, value: $0) }, scope: .authority(la: DemoAuthority.laNumber))
-        try await importSchools(demo.schools.map { Numbered(line: 0, value: $0.school) })
+        try await reference.importSchools(demo.schools.map { Numbered(line: 0, value: $0.school) })
         for data in demo.schools {
             let laestab = data.school.laestab
-            try await importCalendar(data.insetDays.map { Numbered(line: 0, value: $0) }, scope: .school(laestab))
-            try await importPupils(data.pupils.map { Numbered(line: 0, value: $0) }, school: laestab)
+            try await reference.importCalendar(
+                data.insetDays.map { Numbered(line: 0, value: $0) }, scope: .school(laestab))
+            try await reference.importPupils(data.pupils.map { Numbered(line: 0, value: $0) }, school: laestab)
             try await contacts.importContacts(data.contacts.map { Numbered(line: 0, value: $0) })
-            let stored = try await requireSchool(laestab)
-            let ids = try await Self.pupilIDs(for: data.pupils.map(\.pupil.upn), on: sql)
+            let stored = try await reference.requireSchool(laestab)
+            let ids = try await ReferenceRepository.pupilIDs(for: data.pupils.map(\.pupil.upn), on: sql)
             func entry(_ mark: Mark) -> MarkEntry? {
                 ids[mark.upn].map { MarkEntry(pupilID: $0, schoolID: stored.id, mark: mark) }
             }

@@ -32,7 +32,7 @@ extension JobRepository {
     public func startJob(_ kind: String, school laestab: LAESTAB, by actor: AuditActor, at now: Date = Date())
         async throws -> Int
     {
-        let school = try await store.requireSchool(laestab)
+        let school = try await store.reference.requireSchool(laestab)
         let row = try await store.sql.insert(into: "jobs")
             .columns("school_id", "kind", "status", "done", "total", "started_by", "started_at", "alive_at")
             .values(

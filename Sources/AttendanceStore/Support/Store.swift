@@ -148,7 +148,7 @@ public final class Store: Sendable {
     /// The file behind an in-memory store, removed at shutdown.
     let scratch: String?
     /// The schools and calendars in memory (see `ReferenceCache`).
-    let reference = ReferenceCache()
+    let referenceCache = ReferenceCache()
     /// Signed-in users and their tokens in memory (see `AccountCache`).
     let accounts = AccountCache()
 

@@ -44,7 +44,7 @@ struct AuthorizationMiddleware: AsyncMiddleware {
             request.logger.warning(
                 "denied user \(principal.user.id) \(request.method) \(request.route?.description ?? "")")
             do {
-                try await request.context.store.audit(
+                try await request.context.store.auditTrail.record(
                     AuditEvent(actor: request.actor, action: "access_denied", subject: request.url.path))
             } catch {
                 // Still refused; the failed audit write is logged (by its type), not hidden.
@@ -65,7 +65,7 @@ struct AuthorizationMiddleware: AsyncMiddleware {
             guard let laestab = request.parameters.get("laestab").flatMap({ LAESTAB(text: $0) }) else {
                 throw Abort(.notFound)
             }
-            guard try await request.context.store.school(laestab) != nil else {
+            guard try await request.context.store.reference.school(laestab) != nil else {
                 throw Abort(principal.allows(.viewAuthority, .none) ? .notFound : .forbidden)
             }
             return .school(laestab)
@@ -73,7 +73,7 @@ struct AuthorizationMiddleware: AsyncMiddleware {
             guard let laestab = request.parameters.get("laestab").flatMap({ LAESTAB(text: $0) }),
                 let group = request.parameters.get("group"), !group.isEmpty
             else { throw Abort(.notFound) }
-            guard let school = try await request.context.store.school(laestab) else {
+            guard let school = try await request.context.store.reference.school(laestab) else {
                 throw Abort(principal.allows(.viewAuthority, .none) ? .notFound : .forbidden)
             }
             let date = request.parameters.get("date").flatMap { LocalDate(entered: $0) } ?? request.context.today
@@ -91,7 +91,7 @@ struct AuthorizationMiddleware: AsyncMiddleware {
             return .registrationGroup(GroupPlacement(school: laestab, group: group, yearGroups: years))
         case .pupil:
             guard let upn = request.parameters.get("upn").flatMap({ try? UPN($0) }),
-                let stored = try await request.context.store.pupil(upn)
+                let stored = try await request.context.store.reference.pupil(upn)
             else {
                 // Only someone who may see every pupil learns that a UPN does not exist.
                 throw Abort(principal.allows(.viewAuthority, .none) ? .notFound : .forbidden)

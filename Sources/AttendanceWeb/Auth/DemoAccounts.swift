@@ -24,10 +24,10 @@ public enum DemoAccounts {
     /// Creates the accounts, scoped to the demo's first secondary school (the education social worker also
     /// covers the next school; the parent is linked to the first pupil in the tutor's form). Skips any that exist.
     public static func create(in store: Store, today: LocalDate, passwords: Passwords = .standard) async throws {
-        let schools = try await store.schools()
+        let schools = try await store.reference.schools()
         guard let main = schools.first(where: { $0.school.phase == .secondary }) ?? schools.first else { return }
         let other = schools.first { $0.school.laestab != main.school.laestab }
-        let roll = try await store.roll(of: main.school.laestab, in: DateRange.yearToDate(today))
+        let roll = try await store.reference.roll(of: main.school.laestab, in: DateRange.yearToDate(today))
             .filter { $0.onRoll.end >= today.adding(days: -7) }
         guard let firstPupil = roll.first else { return }
         let years = Array(Set(roll.map(\.pupil.yearGroup))).sorted { (Int($0) ?? 99) < (Int($1) ?? 99) }

@@ -19,7 +19,7 @@ enum BenchHTTP {
         // An office the head lets decide authorised absence: the bench saves registers of the whole term so far,
         // and a week's registers lock when it is over (DOMAIN.md section 8), after which only someone who may
         // authorise absence fills one, with a reason. The write path is the same as a tutor's this morning.
-        let grants = try await store.schools().map {
+        let grants = try await store.reference.schools().map {
             RoleGrant(role: .attendanceAdministrator, school: $0.school.laestab, authorisesAbsence: true)
         }
         let id = try await store.identity.createUser(

@@ -16,8 +16,8 @@ enum BenchLoad {
     static func load(_ authority: BenchAuthority, into store: Store, report: inout BenchReport) async throws
         -> [BenchRegister]
     {
-        try await store.saveLocalAuthority(laNumber: DemoAuthority.laNumber, name: DemoAuthority.laName)
-        try await store.importCalendar(
+        try await store.reference.saveLocalAuthority(laNumber: DemoAuthority.laNumber, name: DemoAuthority.laName)
+        try await store.reference.importCalendar(
             authority.termDates.map { Numbered(line: 0, value: $0) }, scope: .authority(la: DemoAuthority.laNumber))
         var importMS = 0.0
         var marks = 0
@@ -28,10 +28,10 @@ enum BenchLoad {
         for index in authority.plans.indices {
             let data = authority.school(index)
             let laestab = data.school.laestab
-            try await store.importSchools([Numbered(line: 0, value: data.school)])
-            try await store.importCalendar(
+            try await store.reference.importSchools([Numbered(line: 0, value: data.school)])
+            try await store.reference.importCalendar(
                 data.insetDays.map { Numbered(line: 0, value: $0) }, scope: .school(laestab))
-            try await store.importPupils(data.pupils.map { Numbered(line: 0, value: $0) }, school: laestab)
+            try await store.reference.importPupils(data.pupils.map { Numbered(line: 0, value: $0) }, school: laestab)
             try await store.contacts.importContacts(data.contacts.map { Numbered(line: 0, value: $0) })
             let entries = data.marks.map { SchoolMark(school: laestab, mark: $0) }
             importMS += try await milliseconds {

@@ -30,7 +30,7 @@ enum BenchQueries {
             "procedure run, whole authority (dry run)", procedure, "ms",
             atMost: scale >= 470_000 ? 4000 : scale >= 22_000 ? 200 : nil)
         report.add("actions due at year end", Double(due), "")
-        let schools = try await store.schools().map(\.school.laestab)
+        let schools = try await store.reference.schools().map(\.school.laestab)
         var summaries = 0
         // The rolls are held in memory once read (as a server holds them): the first pass reads them, the best of
         // three after it is what a running server gives.
@@ -44,7 +44,8 @@ enum BenchQueries {
         }
         report.add("every pupil's summary, whole authority", everyPupil, "ms")
         report.add("pupil summaries computed", Double(summaries), "")
-        let largest = try await store.schools().first { $0.school.estabNumber == 4001 }?.school.laestab ?? schools[0]
+        let largest =
+            try await store.reference.schools().first { $0.school.estabNumber == 4001 }?.school.laestab ?? schools[0]
         var size = 0
         let school = try await best(5) { size = try await store.registers.schoolReport(largest, in: range).count }
         report.add("whole-school report, \(size) pupils, full year", school, "ms", atMost: size >= 1500 ? 10 : nil)

@@ -23,8 +23,9 @@ enum EswController {
         let cases = try await store.esw.eswCases(schools: nil).filter {
             principal.allows(.allocateReferrals, .school($0.school))
         }
-        let pupils = try await store.pupils(cases.map(\.upn))
-        let schools = Dictionary(uniqueKeysWithValues: try await store.schools().map { ($0.school.laestab, $0.school) })
+        let pupils = try await store.reference.pupils(cases.map(\.upn))
+        let schools = Dictionary(
+            uniqueKeysWithValues: try await store.reference.schools().map { ($0.school.laestab, $0.school) })
         let workers = try await store.esw.eswWorkers()
         let names = Self.names(workers)
         var referrals: [(area: Int?, referral: EswInboxPage.Referral)] = []
@@ -140,8 +141,9 @@ enum EswController {
         let cases = try await store.esw.eswCases(schools: mine).filter(\.status.isOpen).sorted {
             ($0.nextStepOn?.dayNumber ?? .max, $0.id) < ($1.nextStepOn?.dayNumber ?? .max, $1.id)
         }
-        let pupils = try await store.pupils(cases.map(\.upn))
-        let schools = Dictionary(uniqueKeysWithValues: try await store.schools().map { ($0.school.laestab, $0.school) })
+        let pupils = try await store.reference.pupils(cases.map(\.upn))
+        let schools = Dictionary(
+            uniqueKeysWithValues: try await store.reference.schools().map { ($0.school.laestab, $0.school) })
         let names = names(try await store.esw.eswWorkers())
         let lines = cases.map {
             EswCaseLine.make($0, pupil: pupils[$0.upn], school: schools[$0.school], names: names, text: text)
@@ -174,8 +176,8 @@ enum EswController {
         guard let found = try? await store.esw.requireEswCase(id), found.school == laestab else {
             throw Abort(.notFound)
         }
-        let pupil = try await store.pupil(found.upn)?.pupil
-        let school = try await store.school(laestab)?.school
+        let pupil = try await store.reference.pupil(found.upn)?.pupil
+        let school = try await store.reference.school(laestab)?.school
         let names = names(try await store.esw.eswWorkers())
         let line = EswCaseLine.make(found, pupil: pupil, school: school, names: names, text: text)
         let steps = try await store.penalties.timeline(of: found.upn, school: laestab, through: request.context.today)
@@ -402,7 +404,7 @@ enum EswController {
 
     /// Whether the case's pupil is no longer on the roll of the case's school.
     static func hasLeft(_ found: EswCase, request: Request) async throws -> Bool {
-        guard let stored = try await request.context.store.pupil(found.upn) else { return true }
+        guard let stored = try await request.context.store.reference.pupil(found.upn) else { return true }
         return !stored.placement(on: request.context.today).currentSchools.contains(found.school)
     }
 

@@ -22,7 +22,7 @@ enum PatrolController {
         // The lead sees every entry; a patrol member their own.
         let entries = try await store.esw.patrolEntries(
             by: principal.allows(.viewAuthority, .none) ? nil : principal.user.email)
-        let schools = try await store.schools().map(\.school).sorted { $0.name < $1.name }
+        let schools = try await store.reference.schools().map(\.school).sorted { $0.name < $1.name }
         return try Page.render(
             PatrolPage(
                 title: plain("patrol.title"), intro: plain("patrol.intro"), notice: notice, error: error,
@@ -48,7 +48,7 @@ enum PatrolController {
         }
         var given = form.schoolGiven
         if given.isEmpty, let school = form.school {
-            given = try await request.context.store.school(school)?.school.name ?? ""
+            given = try await request.context.store.reference.school(school)?.school.name ?? ""
         }
         _ = try await request.context.store.esw.logPatrolEntry(
             PatrolSighting(

@@ -62,7 +62,7 @@ enum RollController {
         let text = request.text
         let plain = { (key: String) in text(key, [:]) }
         let cases = try await store.roll.missingEducationCases()
-        let pupils = try await store.pupils(cases.map(\.upn))
+        let pupils = try await store.reference.pupils(cases.map(\.upn))
         let candidates = try await CandidateLine.make(
             try await store.roll.missingEducationCandidates(
                 policy: request.context.policy, school: nil, today: request.context.today), request: request)
@@ -147,7 +147,7 @@ struct CandidateLine: Sendable {
     let reasons: [String]
 
     static func make(_ candidates: [MissingEducationCandidate], request: Request) async throws -> [CandidateLine] {
-        let pupils = try await request.context.store.pupils(candidates.map(\.upn))
+        let pupils = try await request.context.store.reference.pupils(candidates.map(\.upn))
         return candidates.map { candidate in
             CandidateLine(
                 name: pupils[candidate.upn]?.displayName ?? candidate.upn.value,

@@ -19,7 +19,7 @@ enum SchoolVisitController {
         let text = request.text
         let plain = { (key: String) in text(key, [:]) }
         let today = request.context.today
-        guard let school = try await store.school(laestab)?.school else { throw Abort(.notFound) }
+        guard let school = try await store.reference.school(laestab)?.school else { throw Abort(.notFound) }
         let listing = try await store.esw.schoolVisitList(laestab, on: today)
         let cases = Dictionary(
             try await store.esw.eswCases(schools: [laestab]).filter(\.status.isOpen).map { ($0.upn, $0) }

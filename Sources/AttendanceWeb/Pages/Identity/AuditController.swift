@@ -40,7 +40,7 @@ enum AuditController {
         let filters = Filters(request)
         let events =
             filters.valid
-            ? try await request.context.store.searchAudit(filters.search(for: principal.grants, limit: 500)) : []
+            ? try await request.context.store.auditTrail.search(filters.search(for: principal.grants, limit: 500)) : []
         let page = AuditPage.make(
             filters: AuditPage.Filters(
                 upn: filters.upn?.value ?? (request.query[String.self, at: "upn"] ?? ""), user: filters.user,
@@ -55,7 +55,7 @@ enum AuditController {
         let filters = Filters(request)
         guard filters.valid else { throw WebError.badField("filters", .missingOrInvalid) }
         let store = request.context.store
-        let events = try await store.searchAudit(filters.search(for: principal.grants, limit: 1_000_000))
+        let events = try await store.auditTrail.search(filters.search(for: principal.grants, limit: 1_000_000))
         var text = CSV.line([
             "id", "at", "actor", "ip", "action", "school", "upn", "subject", "before", "after", "reason",
         ])
@@ -67,7 +67,7 @@ enum AuditController {
             ])
         }
         // An export is itself recorded, with what was asked for.
-        try await store.audit(
+        try await store.auditTrail.record(
             AuditEvent(
                 actor: request.actor, action: "export",
                 school: AccessPolicy.auditableSchools(principal.grants)?.sorted().first,

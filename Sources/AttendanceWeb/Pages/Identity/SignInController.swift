@@ -105,7 +105,7 @@ enum SignInController {
     }
 
     @Sendable static func signOut(_ request: Request) async throws -> Response {
-        try await request.context.store.audit(AuditEvent(actor: request.actor, action: "sign_out"))
+        try await request.context.store.auditTrail.record(AuditEvent(actor: request.actor, action: "sign_out"))
         request.session.destroy()
         return Page.redirect(SiteURL.signIn.path(query: ["out": "1"]))
     }

@@ -40,7 +40,8 @@ enum UsersController {
         }
         let lead = principal.grants.contains { $0.role == .educationLead }
         let names = Dictionary(
-            try await store.schools().map { ($0.school.laestab, $0.school.name) }, uniquingKeysWith: { a, _ in a })
+            try await store.reference.schools().map { ($0.school.laestab, $0.school.name) },
+            uniquingKeysWith: { a, _ in a })
         let heads = Set(principal.grants.filter { $0.role == .headTeacher }.compactMap(\.school)).sorted()
         let page = UsersPage.make(
             accounts: accounts, grantable: lead ? Role.allCases : AccessPolicy.schoolRoles,
@@ -100,7 +101,7 @@ enum UsersController {
                 throw WebError.badField("name", .missingOrInvalid, label: "users.displayName")
             }
             let grant = try grant(from: try form.grant(), request)
-            if let school = grant.school { _ = try await request.context.store.requireSchool(school) }
+            if let school = grant.school { _ = try await request.context.store.reference.requireSchool(school) }
             let password = Secrets.temporaryPassword()
             try await request.context.store.identity.createUser(
                 email: email, displayName: name, passwordHash: try request.context.passwords.hash(password),
@@ -115,7 +116,7 @@ enum UsersController {
         let form = try request.form(GrantFormSent.self)
         return try await change(request) {
             let grant = try grant(from: try form.grant(), request)
-            if let school = grant.school { _ = try await request.context.store.requireSchool(school) }
+            if let school = grant.school { _ = try await request.context.store.reference.requireSchool(school) }
             try await request.context.store.identity.addGrant(grant, toUser: user.email, by: request.actor)
             return request.text("users.roleAdded", ["email": user.email])
         }

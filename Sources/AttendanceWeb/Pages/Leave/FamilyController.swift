@@ -29,11 +29,14 @@ enum FamilyController {
         // The school days a report may be for, by the pupil's school's calendar.
         var choices: [LocalDate] = []
         let today = request.context.today
-        if let current = try await store.requirePupil(placement.upn).enrolments.last(where: { $0.isCurrent(on: today) }
+        if let current = try await store.reference.requirePupil(placement.upn).enrolments.last(where: {
+            $0.isCurrent(on: today)
+        }
         ),
-            let school = try await store.school(current.school)
+            let school = try await store.reference.school(current.school)
         {
-            choices = AbsenceReportRules.choices(today: today, calendar: try await store.calendar(for: school.school))
+            choices = AbsenceReportRules.choices(
+                today: today, calendar: try await store.reference.calendar(for: school.school))
         }
         return .make(
             upn: placement.upn, reports: try await store.leave.absenceReports(of: placement.upn),
@@ -125,7 +128,7 @@ enum FamilyController {
         async throws -> Response
     {
         guard case .pupil(let placement) = request.target else { throw Abort(.notFound) }
-        let pupil = try await request.context.store.requirePupil(placement.upn).pupil
+        let pupil = try await request.context.store.reference.requirePupil(placement.upn).pupil
         return try Page.render(
             AskLeavePage.make(
                 pupil: pupil, limit: request.context.policy.holidayLimitSchoolDays, typed: typed, error: error,

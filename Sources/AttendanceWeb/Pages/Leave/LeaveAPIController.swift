@@ -107,8 +107,8 @@ enum LeaveAPIController {
     }
 
     static func dto(_ leave: LeaveRequest, store: Store) async throws -> RequestDTO {
-        let school = try await store.requireSchool(leave.school)
-        let calendar = try await store.calendar(for: school.school)
+        let school = try await store.reference.requireSchool(leave.school)
+        let calendar = try await store.reference.calendar(for: school.school)
         return RequestDTO(
             id: leave.id, upn: leave.upn.value, school: leave.school.description, from: leave.dates.start.iso,
             to: leave.dates.end.iso, reason: leave.reason, exceptionalCategory: leave.exceptionalCategory?.rawValue,

@@ -23,10 +23,10 @@ enum LeaveController {
     {
         guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
         let store = request.context.store
-        let school = try await store.requireSchool(laestab)
-        let calendar = try await store.calendar(for: school.school)
+        let school = try await store.reference.requireSchool(laestab)
+        let calendar = try await store.reference.calendar(for: school.school)
         let all = try await store.leave.leaveRequests(school: laestab)
-        let pupils = try await store.pupils(all.map(\.upn))
+        let pupils = try await store.reference.pupils(all.map(\.upn))
         let yearToDate = FigureViews.yearToDate(request)
         var waiting: [LeaveQueuePage.Weighing] = []
         for request in all where request.status == .pending {

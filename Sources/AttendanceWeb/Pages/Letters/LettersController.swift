@@ -9,7 +9,7 @@ enum LettersController {
     /// Whether the user may see a kept letter: they see the pupil's whole record, or the letter is their school's
     /// from when the pupil was on its roll.
     static func mayView(_ request: Request, _ letter: StoredLetter) async throws -> Bool {
-        guard let stored = try await request.context.store.pupil(letter.upn) else { return false }
+        guard let stored = try await request.context.store.reference.pupil(letter.upn) else { return false }
         switch request.pupilView(stored.placement(on: request.context.today)) {
         case .full: return true
         case .formerSchools(let schools): return schools.contains(letter.school)
@@ -61,7 +61,7 @@ enum LettersController {
             throw Abort(.notFound)
         }
         let store = request.context.store
-        let school = try await store.requireSchool(laestab)
+        let school = try await store.reference.requireSchool(laestab)
         // A batch shows only the letters the reader could open one by one.
         let all = try await store.letters.letters(batch: id, school: laestab)
         var letters: [StoredLetter] = []
@@ -71,7 +71,7 @@ enum LettersController {
         var names: [UPN: String] = [:]
         for upn in Set(letters.map(\.upn)) {
             deliveries += try await store.letters.deliveries(of: upn)
-            names[upn] = try await store.pupil(upn)?.pupil.displayName
+            names[upn] = try await store.reference.pupil(upn)?.pupil.displayName
         }
         let pdf = try await store.letters.batchPDF(id, school: laestab)
         let needing = request.query[Int.self, at: "needing"] ?? 0
@@ -130,7 +130,7 @@ enum LettersController {
         guard case .school(let laestab) = request.target,
             let upn = request.parameters.get("upn").flatMap({ try? UPN($0) })
         else { throw Abort(.notFound) }
-        guard let stored = try await request.context.store.pupil(upn),
+        guard let stored = try await request.context.store.reference.pupil(upn),
             stored.enrolments.contains(where: { $0.school == laestab })
         else { throw Abort(.notFound) }
         // Only a school the pupil is on the roll of writes to their parents, and only staff who see them whole.

@@ -47,7 +47,9 @@ enum TemplatesController {
     /// Sample facts for previews: a made-up pupil at the first school, with plausible figures.
     static func sampleFacts(_ request: Request) async throws -> LetterFacts {
         // Previews need a school's name; an authority with no schools yet has nothing to write about.
-        guard let school = try await request.context.store.schools().first?.school else { throw Abort(.notFound) }
+        guard let school = try await request.context.store.reference.schools().first?.school else {
+            throw Abort(.notFound)
+        }
         let today = request.context.today
         let pupil = Pupil(
             upn: try UPN("J665400126001"), legalSurname: "Jones", legalForename: "Siôn", preferredSurname: nil,

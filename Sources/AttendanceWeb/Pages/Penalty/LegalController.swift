@@ -18,7 +18,7 @@ enum LegalController {
         let proceedings = try await store.penalties.legalProceedings()
         let eswCases = try await store.esw.eswCases(schools: nil)
         let missing = try await store.roll.missingEducationCases()
-        let pupils = try await store.pupils(proceedings.map(\.upn) + eswCases.map(\.upn) + missing.map(\.upn))
+        let pupils = try await store.reference.pupils(proceedings.map(\.upn) + eswCases.map(\.upn) + missing.map(\.upn))
         // A prosecution of an unpaid notice goes to court with the case's kept evidence pack.
         var packs: [Int: String] = [:]
         let cases = try await store.penalties.penaltyCases(school: nil)

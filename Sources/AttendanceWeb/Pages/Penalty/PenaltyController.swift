@@ -19,7 +19,7 @@ enum PenaltyController {
         guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
         let principal = try request.signedIn
         let store = request.context.store
-        let school = try await store.requireSchool(laestab)
+        let school = try await store.reference.requireSchool(laestab)
         let cases = try await store.penalties.penaltyCases(school: laestab)
         let named = try seesNames(request, at: laestab)
         let forHead = principal.allows(.decidePenalty, .school(laestab))
@@ -46,7 +46,7 @@ enum PenaltyController {
     }
 
     static func pupils(of cases: [PenaltyCase], store: Store) async throws -> [UPN: Pupil] {
-        try await store.pupils(cases.map(\.upn))
+        try await store.reference.pupils(cases.map(\.upn))
     }
 
     @Sendable static func request(_ request: Request) async throws -> Response {
@@ -167,7 +167,9 @@ enum PenaltyController {
         let plain = { (key: String) in text(key, [:]) }
         var facts: [PenaltyPacket.Fact] = []
         func add(_ key: String, _ value: String) { facts.append(.init(label: plain(key), value: value)) }
-        add("penalty.fact.school", (try await store.school(found.school)?.school.name ?? "") + " (\(found.school))")
+        add(
+            "penalty.fact.school",
+            (try await store.reference.school(found.school)?.school.name ?? "") + " (\(found.school))")
         let term = DateRange(found.term.start, min(found.term.end, request.context.today)) ?? found.term
         let (_, summary) = try await store.registers.summary(of: found.upn, in: term)
         add(

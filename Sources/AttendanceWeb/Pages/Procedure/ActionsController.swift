@@ -33,14 +33,13 @@ enum ActionsController {
         guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
         let principal = try request.signedIn
         let store = request.context.store
-        let school = try await store.requireSchool(laestab)
+        let school = try await store.reference.requireSchool(laestab)
         let years = limitedYears(principal, laestab)
         // A pupil who moved form this year has a line for each; their band is of the two together.
-        let bands = Dictionary(
+        let bands = AttendanceSummary.byPupil(
             try await store.registers.schoolReport(laestab, in: FigureViews.yearToDate(request)).map {
                 ($0.pupil.upn, $0.summary)
-            },
-            uniquingKeysWith: +
+            }
         ).compactMapValues(\.band)
         let filters = ActionsPage.Filters(
             action: request.query[String.self, at: "action"] ?? "", year: request.query[String.self, at: "year"] ?? "",
@@ -53,8 +52,9 @@ enum ActionsController {
         var evidence: [Int: [String]] = [:]
         for item in shown where item.action == .medicalEvidenceRequired {
             let days = item.sessions.compactMap { SchoolSession(text: $0)?.date }
-            evidence[item.id] = try await store.medical.medicalEvidence(of: item.pupil.upn)
-                .filter { record in days.contains { record.days.contains($0) } }.map(\.what)
+            evidence[item.id] = MedicalEvidenceRule.covering(
+                days, in: try await store.medical.medicalEvidence(of: item.pupil.upn), days: \.days
+            ).map(\.what)
         }
         // For each call shown: the attempts since it fell due that reached nobody.
         var attempts: [Int: Int] = [:]
@@ -92,7 +92,7 @@ enum ActionsController {
         }
         let principal = try request.signedIn
         let store = request.context.store
-        let school = try await store.requireSchool(laestab)
+        let school = try await store.reference.requireSchool(laestab)
         var note = ((try? request.content.get(String.self, at: "note")) ?? "").trimmingCharacters(in: .whitespaces)
         guard !note.isEmpty else {
             return try await render(
@@ -209,7 +209,7 @@ enum ActionsController {
             throw Abort(.notFound)
         }
         let principal = try request.signedIn
-        let school = try await request.context.store.requireSchool(laestab)
+        let school = try await request.context.store.reference.requireSchool(laestab)
         guard
             let item = try await request.context.store.procedure.actions(
                 school: school.school.laestab, year: request.context.today.academicYear
@@ -245,22 +245,9 @@ enum ActionsController {
                 status: .unprocessableEntity)
         }
         // The warning opens the pupil's penalty notice case for the term, with the criteria met and their counts.
-        let store = request.context.store
-        let today = request.context.today
-        let calendar = try await store.calendar(for: school.school)
-        if let term = calendar.term(containing: today)?.range,
-            let figures = try await store.penalties.penaltyTerm(
-                of: item.pupil.upn, school: school.school, asOf: today, policy: request.context.policy)
-        {
-            // The criteria the flag was raised on, and any met since.
-            // (A flag's basis is its criteria's names, comma-separated: "unauthorised,late_after_close".)
-            var met = figures.met
-            met += item.basis.split(separator: ",").map(String.init).filter { !met.contains($0) }
-            _ = try await store.penalties.openPenaltyCase(
-                for: item.pupil.upn, school: laestab, term: term,
-                criteria: met.compactMap(PenaltyCriterion.init(rawValue:)), counts: figures.counts, warnedOn: today,
-                by: request.actor)
-        }
+        try await request.context.store.penalties.openWarnedCase(
+            for: item.pupil.upn, school: laestab, flaggedOn: item.basis, on: request.context.today,
+            policy: request.context.policy, by: request.actor)
         sendInBackground(request.context.letters, logger: request.logger)
         return Page.redirect(SiteURL.school(.actions, laestab, query: ["saved": "1"]))
     }

@@ -17,9 +17,9 @@ enum OfficeController {
     {
         guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
         let store = request.context.store
-        let school = try await store.requireSchool(laestab)
+        let school = try await store.reference.requireSchool(laestab)
         let date = try request.queryDate("date") ?? request.context.today
-        let calendar = try await store.calendar(for: school.school)
+        let calendar = try await store.reference.calendar(for: school.school)
         let tutors = try await store.registers.formTutors(of: laestab)
         // A session's marks are missing once its register has closed (or the day is past).
         let now = request.context.now
@@ -53,7 +53,9 @@ enum OfficeController {
         let reasonCodes = store.codes.codes.filter { $0.category == .authorised || $0.category == .unauthorised }
             .filter { !$0.means(.noReasonYet) && !$0.means(.lateAfterClose) }
             .map { OfficeDayPage.ReasonCode(code: $0.code, name: $0.name(in: language)) }
-        for entry in try await store.pupils(withMeaning: .noReasonYet, school: school.school.laestab, on: date) {
+        for entry in try await store.registers.pupils(
+            withMeaning: .noReasonYet, school: school.school.laestab, on: date)
+        {
             let people = try await store.contacts.contacts(of: entry.pupil.upn)
             let contacts = people.map { ContactWords.line($0, text: request.text) }
             absent.append(
@@ -84,7 +86,7 @@ enum OfficeController {
         }
         var reports: [OfficeDayPage.Report] = []
         for report in reported {
-            guard let pupil = try await store.pupil(report.upn)?.pupil else { continue }
+            guard let pupil = try await store.reference.pupil(report.upn)?.pupil else { continue }
             let chosen = report.confirmedCode ?? report.proposedCode ?? ""
             reports.append(
                 OfficeDayPage.Report(
@@ -104,7 +106,7 @@ enum OfficeController {
         }
         // Contact details a person changed (a parent on their page) in the last two weeks: the MIS's imports are
         // the office's own.
-        let changes = try await store.searchAudit(
+        let changes = try await store.auditTrail.search(
             AuditQuery(schools: [laestab], from: date.adding(days: -14), limit: 200)
         ).filter { $0.action == "contact.updated" && $0.actor.contains("@") }.map { event in
             request.text(
@@ -166,9 +168,9 @@ enum OfficeController {
         guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
         let form = try request.form(ContactForm.self)
         let store = request.context.store
-        let school = try await store.requireSchool(laestab)
+        let school = try await store.reference.requireSchool(laestab)
         // Only the school the pupil is on the roll of chases their absence.
-        guard let pupil = try await store.pupil(form.upn), request.mayWorkOn(pupil, at: laestab) else {
+        guard let pupil = try await store.reference.pupil(form.upn), request.mayWorkOn(pupil, at: laestab) else {
             throw Abort(.forbidden)
         }
         // The day the office page is showing, else the form's, else today.
@@ -198,7 +200,7 @@ enum OfficeController {
                 request, notice: nil, error: request.text("contact.onlyHead"), status: .forbidden)
         }
         let store = request.context.store
-        let school = try await store.requireSchool(laestab)
+        let school = try await store.reference.requireSchool(laestab)
         do {
             try await store.procedure.confirmProposal(attemptID: id, school: school.school.laestab, by: request.actor)
         } catch StoreError.notFound {
@@ -226,9 +228,10 @@ enum OfficeController {
     ) async throws -> Response {
         guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
         let store = request.context.store
-        let school = try await store.requireSchool(laestab).school
+        let school = try await store.reference.requireSchool(laestab).school
         let page = LateBookPage.make(
-            school: school, date: date, pupil: pupil, arrival: arrival, roll: try await store.onRoll(laestab, on: date),
+            school: school, date: date, pupil: pupil, arrival: arrival,
+            roll: try await store.reference.onRoll(laestab, on: date),
             arrivals: try await store.registers.lateArrivals(laestab, on: date), notice: notice, error: error,
             text: request.text)
         return try Page.render(page, request: request, status: status)
@@ -249,8 +252,8 @@ enum OfficeController {
                 request, date: date ?? today, pupil: pupilText, arrival: arrivalText, notice: nil,
                 error: request.text(key), status: .unprocessableEntity)
         }
-        let school = try await store.requireSchool(laestab)
-        guard let date, date <= today, try await store.calendar(for: school.school).isSchoolDay(date) else {
+        let school = try await store.reference.requireSchool(laestab)
+        guard let date, date <= today, try await store.reference.calendar(for: school.school).isSchoolDay(date) else {
             return try await fail("late.badDate")
         }
         guard let arrival = TimeOfDay(text: arrivalText) else { return try await fail("late.badTime") }
@@ -259,7 +262,7 @@ enum OfficeController {
         let times = school.school.times(for: half)
         guard arrival > times.start else { return try await fail("late.badTime") }
         // The list's text ends with the UPN; a UPN typed alone is found the same way.
-        let roll = try await store.onRoll(laestab, on: date)
+        let roll = try await store.reference.onRoll(laestab, on: date)
         let typed = pupilText.split(whereSeparator: { $0 == " " || $0 == "–" }).last.map { $0.uppercased() } ?? ""
         guard let pupil = roll.first(where: { $0.upn.value == typed }),
             let line = try await store.registers.registerLines(

@@ -9,8 +9,8 @@ enum PrintRegisterController {
     @Sendable static func page(_ request: Request) async throws -> Response {
         guard case .registrationGroup(let placement) = request.target else { throw Abort(.notFound) }
         let store = request.context.store
-        let stored = try await store.requireSchool(placement.school)
-        let calendar = try await store.calendar(for: stored.school)
+        let stored = try await store.reference.requireSchool(placement.school)
+        let calendar = try await store.reference.calendar(for: stored.school)
         let today = request.context.today
         let end = try request.queryDate("to") ?? today
         let start = try request.queryDate("from") ?? SchoolWeek.current(on: end).start
@@ -49,7 +49,7 @@ enum PrintRegisterController {
                         ]
                         .map(String.init))
             }
-            try await store.audit(
+            try await store.auditTrail.record(
                 AuditEvent(
                     actor: request.actor, action: "export", school: placement.school,
                     subject: "register \(placement.group) \(range.start)..\(range.end) csv"))

@@ -14,11 +14,11 @@ enum RegisterController {
         let principal = try request.signedIn
         let store = request.context.store
         let schoolsByLAESTAB = Dictionary(
-            try await store.schools().map { ($0.school.laestab, $0.school) }, uniquingKeysWith: { a, _ in a })
+            try await store.reference.schools().map { ($0.school.laestab, $0.school) }, uniquingKeysWith: { a, _ in a })
         var mine: [(school: School, calendar: SchoolCalendar)] = []
         for laestab in Set(principal.grants.compactMap(\.school)).sorted() {
             guard let school = schoolsByLAESTAB[laestab] else { continue }
-            mine.append((school, try await store.calendar(for: school)))
+            mine.append((school, try await store.reference.calendar(for: school)))
         }
         // Asked for a day, that day; otherwise today, or when today is not a school day anywhere here, the last
         // school day (the registers a tutor most likely means on a weekend or in a holiday).
@@ -71,7 +71,7 @@ enum RegisterController {
             throw WebError.refused(.registerBadSession)
         }
         let store = request.context.store
-        let school = try await store.requireSchool(placement.school)
+        let school = try await store.reference.requireSchool(placement.school)
         let session = SchoolSession(date, half)
         // The lines the authorisation read, once: a second call (the page again after a conflicting save) reads
         // the register as it stands now.
@@ -86,7 +86,7 @@ enum RegisterController {
         guard !lines.isEmpty else { throw WebError.refused(.registerNoGroup) }
         return Context(
             school: school, group: placement.group, session: session, lines: lines,
-            calendar: try await store.calendar(for: school.school))
+            calendar: try await store.reference.calendar(for: school.school))
     }
 
     /// What the user chose for one pupil, as the form sent it.

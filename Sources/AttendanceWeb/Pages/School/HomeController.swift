@@ -22,7 +22,7 @@ enum HomeController {
         strings: Strings
     ) async throws -> [SchoolLine] {
         var lines: [SchoolLine] = []
-        for stored in try await store.schools() where visible?.contains(stored.school.laestab) ?? true {
+        for stored in try await store.reference.schools() where visible?.contains(stored.school.laestab) ?? true {
             let report = try await store.registers.schoolReport(stored.school.laestab, in: week)
             let total = report.reduce(AttendanceSummary.empty(rules: store.rules)) { $0 + $1.summary }
             lines.append(
@@ -30,7 +30,7 @@ enum HomeController {
                     name: stored.school.name, laestab: stored.school.laestab.description,
                     href: SiteURL.school(stored.school.laestab),
                     phase: strings("phase.\(stored.school.phase.rawValue)", language),
-                    pupils: try await store.onRoll(stored.school.laestab, on: today).count,
+                    pupils: try await store.reference.onRoll(stored.school.laestab, on: today).count,
                     attendance: total.possible > 0 ? total.attendancePercentText : strings("home.noMarks", language),
                     band: total.band.map { strings($0.textKey, language) }, bandClass: total.band?.cssClass))
         }
@@ -98,7 +98,7 @@ enum HomeController {
         guard lead || !allocated.isEmpty else { return nil }
         let year = request.context.today.academicYear
         var rows: [(dueOn: LocalDate, row: HomePage.ContinuousRow)] = []
-        for school in try await store.schools() where lead || allocated.contains(school.school.laestab) {
+        for school in try await store.reference.schools() where lead || allocated.contains(school.school.laestab) {
             for item in try await store.procedure.actions(school: school.school.laestab, status: nil)
             where item.action == .continuousAbsenceReport && item.dueOn.academicYear == year
                 && item.status != .withdrawn
@@ -130,7 +130,9 @@ enum HomeController {
                 store: context.store, schools: visible, week: week, today: context.today, language: language,
                 strings: context.strings)
         let names = Dictionary(
-            uniqueKeysWithValues: try await context.store.schools().map { ($0.school.laestab, $0.school.name) })
+            uniqueKeysWithValues: try await context.store.reference.schools().map {
+                ($0.school.laestab, $0.school.name)
+            })
         let actionLinks = Set(principal.grants.compactMap(\.school)).sorted()
             .filter { principal.allows(.workActions, .school($0)) }
             .map {

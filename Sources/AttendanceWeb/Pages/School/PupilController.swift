@@ -36,13 +36,13 @@ enum PupilController {
         let marks = try await store.registers.marks(of: placement.upn, in: recent)
         let current = former ?? stored.enrolments.last
         var school: StoredSchool?
-        if let current { school = try await store.school(current.school) }
+        if let current { school = try await store.reference.school(current.school) }
         // The year session by session, and the patterns in it (with the sessions that make each).
         let yearMarks = try await store.registers.yearMarks(of: placement.upn, year: range.end.academicYear)
         var sessions: [SchoolSession] = []
         var patterns: [PatternFlag] = []
         if let school {
-            let calendar = try await store.calendar(for: school.school)
+            let calendar = try await store.reference.calendar(for: school.school)
             sessions = calendar.sessions(in: range)
             patterns = Patterns.find(
                 marks: yearMarks, calendar: calendar, asOf: range.end, codes: store.codes,
@@ -146,7 +146,7 @@ enum PupilController {
     @Sendable static func recordEvidence(_ request: Request) async throws -> Response {
         guard case .school(let laestab) = request.target,
             let upn = request.parameters.get("upn").flatMap({ try? UPN($0) }),
-            let stored = try await request.context.store.pupil(upn)
+            let stored = try await request.context.store.reference.pupil(upn)
         else { throw Abort(.notFound) }
         guard request.mayWorkOn(stored, at: laestab) else { throw Abort(.forbidden) }
         let form = try request.form(EvidenceForm.self)

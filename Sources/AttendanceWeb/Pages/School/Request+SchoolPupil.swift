@@ -15,7 +15,7 @@ extension Request {
     /// service, missing education, the Community Paediatrician). 404 otherwise.
     func pupilOnSchoolRoll() async throws -> (LAESTAB, UPN) {
         let (laestab, upn) = try schoolAndPupil()
-        guard let stored = try await context.store.pupil(upn),
+        guard let stored = try await context.store.reference.pupil(upn),
             stored.enrolments.contains(where: { $0.school == laestab && $0.isCurrent(on: context.today) })
         else { throw Abort(.notFound) }
         return (laestab, upn)

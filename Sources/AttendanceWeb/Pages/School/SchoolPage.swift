@@ -47,7 +47,7 @@ struct SchoolPage: PageModel {
             var persistent = 0
         }
         let empty = Group(week: .empty(rules: rules), year: .empty(rules: rules))
-        let thisWeek = Dictionary(week.map { ($0.pupil.upn, $0.summary) }, uniquingKeysWith: +)
+        let thisWeek = AttendanceSummary.byPupil(week.map { ($0.pupil.upn, $0.summary) })
         var whole = empty
         var byYear: [String: Group] = [:]
         var byForm: [String: Group] = [:]

@@ -60,7 +60,7 @@ enum ReturnsController {
         let run = try await store.procedure.runProcedure(
             policy: request.context.policy, asOf: request.context.today, dryRun: true)
         let lines = run.lines.filter { $0.due.action == .continuousAbsenceReport }
-        let pupils = try await store.pupils(lines.map(\.upn))
+        let pupils = try await store.reference.pupils(lines.map(\.upn))
         return lines.compactMap { line in
             guard let pupil = pupils[line.upn], let first = line.due.sessions.first?.date,
                 let last = line.due.sessions.last?.date,
@@ -77,12 +77,12 @@ enum ReturnsController {
     static func deletions(_ request: Request) async throws -> [[String]] {
         let store = request.context.store
         let deletions = try await store.roll.rollDeletions(since: request.context.today.academicYear.firstDay)
-        let pupils = try await store.pupils(deletions.map(\.upn))
+        let pupils = try await store.reference.pupils(deletions.map(\.upn))
         var calendars: [LAESTAB: SchoolCalendar] = [:]
         var rows: [[String]] = []
         for deletion in deletions {
-            if calendars[deletion.school] == nil, let school = try await store.school(deletion.school) {
-                calendars[deletion.school] = try await store.calendar(for: school.school)
+            if calendars[deletion.school] == nil, let school = try await store.reference.school(deletion.school) {
+                calendars[deletion.school] = try await store.reference.calendar(for: school.school)
             }
             let due = calendars[deletion.school]?.schoolDay(
                 RollRemovalRules.returnWithinSchoolDays, after: deletion.offRollOn)
@@ -99,7 +99,7 @@ enum ReturnsController {
     static func file(_ request: Request, columns: [String], rows: [[String]], name: String) async throws -> Response {
         var text = CSV.line(columns)
         for row in rows { text += CSV.line(row) }
-        try await request.context.store.audit(
+        try await request.context.store.auditTrail.record(
             AuditEvent(actor: request.actor, action: "export", subject: name, after: "{\"rows\":\(rows.count)}"))
         let response = Response(status: .ok, body: .init(string: text))
         response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])

@@ -86,7 +86,7 @@ enum APIController {
         let range = try range(request)
         let lines = try await store.registers.schoolReport(laestab, in: range)
         let total = lines.reduce(AttendanceSummary.empty(rules: store.rules)) { $0 + $1.summary }
-        let school = try await store.requireSchool(laestab).school
+        let school = try await store.reference.requireSchool(laestab).school
         return try json(
             SchoolSummary(
                 laestab: laestab.description, name: school.name, from: range.start.iso, to: range.end.iso,

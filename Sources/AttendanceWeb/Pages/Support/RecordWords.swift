@@ -49,7 +49,9 @@ enum RoleText {
 
     static func describe(_ grants: [RoleGrant], request: Request) async throws -> [String] {
         let names = Dictionary(
-            uniqueKeysWithValues: try await request.context.store.schools().map { ($0.school.laestab, $0.school.name) })
+            uniqueKeysWithValues: try await request.context.store.reference.schools().map {
+                ($0.school.laestab, $0.school.name)
+            })
         return grants.map { words($0, names: names, text: request.text) }
     }
 }
