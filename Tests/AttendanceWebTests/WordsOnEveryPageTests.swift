@@ -43,6 +43,8 @@ import VaporTesting
         var letter: Int
         /// An ESW case allocated to the demo ESW, with a log entry.
         var eswCase: Int = 0
+        /// A penalty notice case requested, with its evidence pack.
+        var penalty: Int = 0
 
         func pages(for role: Role) -> [String] {
             let everyone = [SiteURL.home.path(), SiteURL.account.path(), SiteURL.password.path()]
@@ -68,6 +70,7 @@ import VaporTesting
                     SiteURL.school(.office, mainSchool, query: ["date": "2026-11-26"]),
                     SiteURL.school(.letter, mainSchool, id: letter),
                     SiteURL.templates.path(), SiteURL.letterTemplate(.letter1, .cy),
+                    SiteURL.school(.penaltyPack, mainSchool, id: penalty),
                     "/registers/\(mainSchool)/7Z/\(testToday)/am", "/pupils/nobody",
                 ]
             case .educationLead:
@@ -75,7 +78,7 @@ import VaporTesting
                     SiteURL.school(otherSchool), SiteURL.users.path(), SiteURL.audit.path(),
                     SiteURL.penaltyQueue.path(), SiteURL.eswInbox.path(), SiteURL.eswCaseload.path(),
                     SiteURL.returns.path(), SiteURL.missingEducation.path(), SiteURL.patrols.path(),
-                    SiteURL.school(.eswCase, mainSchool, id: eswCase),
+                    SiteURL.school(.eswCase, mainSchool, id: eswCase), SiteURL.legal.path(),
                 ]
             case .educationSocialWorker:
                 return everyone + [
@@ -95,88 +98,96 @@ import VaporTesting
         }
     }
 
+    /// The demo after the procedure has run and the day's letters were made, with the parents' side, ESW cases, a
+    /// patrol sighting and a penalty request in it: the pages of the tour have something to show.
+    static func tour(_ app: Application, _ store: Store) async throws -> Tour {
+        try await store.procedure.runProcedure(policy: .wrexham2025, asOf: testToday, dryRun: false)
+        var desk = try await Browser.signedIn(app, as: .attendanceAdministrator)
+        try await desk.get(SiteURL.school(.actions, mainSchool))
+        let (job, batch) = try await desk.produceDueLettersAsJob()
+        let batchID = String(batch.split(separator: "?")[0].split(separator: "/").last!)
+        let letter = try #require(try await store.letters.letters(batch: batchID, school: mainSchool).first)
+        let parent = try #require(try await store.identity.user(email: "parent@demo.example"))
+        let tutor = try #require(try await store.identity.user(email: "tutor@demo.example"))
+        var tour = Tour(
+            pupilWithActions: letter.upn, child: try #require(parent.grants[0].child),
+            group: try #require(try await store.reference.pupil(letter.upn)).pupil.registrationGroup,
+            tutorGroup: tutor.grants[0].registrationGroups[0], batch: batch, job: job, letter: letter.id)
+
+        // The parents' side with something in it: a report confirmed, one waiting, a request decided and one
+        // waiting, a contact changed.
+        let head = AuditActor("head@demo.example"), mum = AuditActor("parent@demo.example")
+        let thursday = LocalDate(iso: "2026-11-26")!
+        let report = try await store.leave.reportAbsence(
+            for: tour.child, dates: DateRange(thursday, thursday)!, part: .morning, reason: .medical,
+            note: "Deintydd", today: testToday, by: mum)
+        try await store.leave.confirmAbsenceReport(report.id, school: mainSchool, code: "M", by: head)
+        _ = try await store.leave.reportAbsence(
+            for: tour.child, dates: DateRange(thursday, LocalDate(iso: "2026-11-27")!)!, part: .whole,
+            reason: .religious, note: "", today: testToday, by: mum)
+        let decided = try await store.leave.requestLeave(
+            for: tour.child, dates: DateRange(LocalDate(iso: "2026-11-30")!, LocalDate(iso: "2026-12-02")!)!,
+            reason: "Priodas", category: .familyOccasion, details: "Gwahoddiad", siblings: "", today: nil, by: mum)
+        _ = try await store.leave.decideLeave(
+            decided.id, school: mainSchool, kind: .agreed,
+            agreed: DateRange(LocalDate(iso: "2026-12-01")!, LocalDate(iso: "2026-12-02")!), reason: "Iawn",
+            category: .familyOccasion, limit: 10, by: head)
+        _ = try await store.leave.requestLeave(
+            for: tour.child, dates: DateRange(LocalDate(iso: "2027-01-11")!, LocalDate(iso: "2027-02-12")!)!,
+            reason: "Awstralia", category: nil, details: "", siblings: "", today: nil, by: mum)
+        if let contact = try await store.contacts.contacts(of: tour.child).first {
+            try await store.contacts.updateContactDetails(
+                ContactDetails(
+                    phone: contact.phone, mobile: "07700 900555", email: contact.email, address: contact.address,
+                    language: .cy), of: tour.child, priority: contact.priority, by: mum)
+        }
+        // ESW cases: one allocated to the demo ESW with a visit logged, one waiting in the inbox.
+        let office = AuditActor("office@demo.example"), lead = AuditActor("lead@demo.example")
+        let eswCase = try await store.esw.referToEsw(
+            tour.pupilWithActions, school: mainSchool, source: .school, notes: "Dim ateb i lythyrau",
+            concerns: "Gofalwr ifanc", on: testToday, by: office)
+        _ = try await store.esw.allocateEswCase(eswCase.id, to: "esw@demo.example", by: lead)
+        _ = try await store.esw.logEswEntry(
+            eswCase.id, kind: .homeVisit, on: testToday, with: "Mam", outcome: "Cytunwyd ar gynllun",
+            nextStep: "Adolygu", nextStepOn: testToday.adding(days: 7), by: AuditActor("esw@demo.example"))
+        let plan = try await store.esw.startImprovementPlan(
+            case: eswCase.id, start: testToday.adding(days: -14), targetPercent: 95,
+            schoolActions: "Croeso bob bore",
+            familyActions: "Cerdded i'r ysgol", pupilActions: "Cyrraedd erbyn 8:40",
+            by: AuditActor("esw@demo.example"))
+        _ = try await store.esw.reviewImprovementPlan(
+            plan.id, week: 1, note: "Wythnos dda", today: testToday, by: AuditActor("esw@demo.example"))
+        let panel = try await store.esw.schedulePanel(
+            case: eswCase.id, sitting: PanelSitting(on: testToday, time: "10:00", place: "Neuadd y Dref"),
+            members: "Gweithiwr cymdeithasol addysg", by: AuditActor("esw@demo.example"))
+        _ = try await store.esw.recordPanelAttendance(
+            panel.id, .absentWithoutNotice,
+            second: PanelSitting(on: testToday.adding(days: 7), time: "10:00", place: "Neuadd y Dref"),
+            today: testToday, by: AuditActor("esw@demo.example"))
+        // A patrol found the pupil out of school today: on the office page and the pupil's timeline.
+        let patrolled = try #require(try await store.reference.pupil(tour.pupilWithActions)).pupil
+        _ = try await store.esw.logPatrolEntry(
+            PatrolSighting(
+                seenOn: testToday, seenAt: "10:40", place: "Stryt Fawr", nameGiven: patrolled.displayName,
+                schoolGiven: "Ysgol", school: mainSchool, reasonGiven: "Dim rheswm", accompanied: false,
+                takenTo: "Yr ysgol"), by: AuditActor("patrol@demo.example"))
+        tour.eswCase = eswCase.id
+        _ = try await store.esw.referToEsw(
+            tour.child, school: mainSchool, source: .procedure, notes: "", concerns: "", on: testToday, by: office)
+        // A penalty notice case requested, for the head's and the Education Lead's pages.
+        let (penalty, _) = try await PenaltyWebTests.warnedCase(store)
+        _ = try await store.penalties.requestPenalty(
+            penalty.id, school: mainSchool, engagement: "Dim ateb", equality: "Dim", today: testToday,
+            policy: .wrexham2025, by: head
+        ) { _ in PenaltyPackDocument(language: .cy, html: "<p>pecyn</p>", pdf: nil) }
+        tour.penalty = penalty.id
+        return tour
+    }
+
     @Test(arguments: Language.allCases)
     func everyPageSpeaksTheReadersLanguageInWords(language: Language) async throws {
         try await withWebApp { app, store in
-            try await store.procedure.runProcedure(policy: .wrexham2025, asOf: testToday, dryRun: false)
-            var desk = try await Browser.signedIn(app, as: .attendanceAdministrator)
-            try await desk.get(SiteURL.school(.actions, mainSchool))
-            let (job, batch) = try await desk.produceDueLettersAsJob()
-            let batchID = String(batch.split(separator: "?")[0].split(separator: "/").last!)
-            let letter = try #require(try await store.letters.letters(batch: batchID, school: mainSchool).first)
-            let parent = try #require(try await store.identity.user(email: "parent@demo.example"))
-            let tutor = try #require(try await store.identity.user(email: "tutor@demo.example"))
-            var tour = Tour(
-                pupilWithActions: letter.upn, child: try #require(parent.grants[0].child),
-                group: try #require(try await store.reference.pupil(letter.upn)).pupil.registrationGroup,
-                tutorGroup: tutor.grants[0].registrationGroups[0], batch: batch, job: job, letter: letter.id)
-
-            // The parents' side with something in it: a report confirmed, one waiting, a request decided and one
-            // waiting, a contact changed.
-            let head = AuditActor("head@demo.example"), mum = AuditActor("parent@demo.example")
-            let thursday = LocalDate(iso: "2026-11-26")!
-            let report = try await store.leave.reportAbsence(
-                for: tour.child, dates: DateRange(thursday, thursday)!, part: .morning, reason: .medical,
-                note: "Deintydd", today: testToday, by: mum)
-            try await store.leave.confirmAbsenceReport(report.id, school: mainSchool, code: "M", by: head)
-            _ = try await store.leave.reportAbsence(
-                for: tour.child, dates: DateRange(thursday, LocalDate(iso: "2026-11-27")!)!, part: .whole,
-                reason: .religious, note: "", today: testToday, by: mum)
-            let decided = try await store.leave.requestLeave(
-                for: tour.child, dates: DateRange(LocalDate(iso: "2026-11-30")!, LocalDate(iso: "2026-12-02")!)!,
-                reason: "Priodas", category: .familyOccasion, details: "Gwahoddiad", siblings: "", today: nil, by: mum)
-            _ = try await store.leave.decideLeave(
-                decided.id, school: mainSchool, kind: .agreed,
-                agreed: DateRange(LocalDate(iso: "2026-12-01")!, LocalDate(iso: "2026-12-02")!), reason: "Iawn",
-                category: .familyOccasion, limit: 10, by: head)
-            _ = try await store.leave.requestLeave(
-                for: tour.child, dates: DateRange(LocalDate(iso: "2027-01-11")!, LocalDate(iso: "2027-02-12")!)!,
-                reason: "Awstralia", category: nil, details: "", siblings: "", today: nil, by: mum)
-            if let contact = try await store.contacts.contacts(of: tour.child).first {
-                try await store.contacts.updateContactDetails(
-                    ContactDetails(
-                        phone: contact.phone, mobile: "07700 900555", email: contact.email, address: contact.address,
-                        language: .cy), of: tour.child, priority: contact.priority, by: mum)
-            }
-            // ESW cases: one allocated to the demo ESW with a visit logged, one waiting in the inbox.
-            let office = AuditActor("office@demo.example"), lead = AuditActor("lead@demo.example")
-            let eswCase = try await store.esw.referToEsw(
-                tour.pupilWithActions, school: mainSchool, source: .school, notes: "Dim ateb i lythyrau",
-                concerns: "Gofalwr ifanc", on: testToday, by: office)
-            _ = try await store.esw.allocateEswCase(eswCase.id, to: "esw@demo.example", by: lead)
-            _ = try await store.esw.logEswEntry(
-                eswCase.id, kind: .homeVisit, on: testToday, with: "Mam", outcome: "Cytunwyd ar gynllun",
-                nextStep: "Adolygu", nextStepOn: testToday.adding(days: 7), by: AuditActor("esw@demo.example"))
-            let plan = try await store.esw.startImprovementPlan(
-                case: eswCase.id, start: testToday.adding(days: -14), targetPercent: 95,
-                schoolActions: "Croeso bob bore",
-                familyActions: "Cerdded i'r ysgol", pupilActions: "Cyrraedd erbyn 8:40",
-                by: AuditActor("esw@demo.example"))
-            _ = try await store.esw.reviewImprovementPlan(
-                plan.id, week: 1, note: "Wythnos dda", today: testToday, by: AuditActor("esw@demo.example"))
-            let panel = try await store.esw.schedulePanel(
-                case: eswCase.id, sitting: PanelSitting(on: testToday, time: "10:00", place: "Neuadd y Dref"),
-                members: "Gweithiwr cymdeithasol addysg", by: AuditActor("esw@demo.example"))
-            _ = try await store.esw.recordPanelAttendance(
-                panel.id, .absentWithoutNotice,
-                second: PanelSitting(on: testToday.adding(days: 7), time: "10:00", place: "Neuadd y Dref"),
-                today: testToday, by: AuditActor("esw@demo.example"))
-            // A patrol found the pupil out of school today: on the office page and the pupil's timeline.
-            let patrolled = try #require(try await store.reference.pupil(tour.pupilWithActions)).pupil
-            _ = try await store.esw.logPatrolEntry(
-                PatrolSighting(
-                    seenOn: testToday, seenAt: "10:40", place: "Stryt Fawr", nameGiven: patrolled.displayName,
-                    schoolGiven: "Ysgol", school: mainSchool, reasonGiven: "Dim rheswm", accompanied: false,
-                    takenTo: "Yr ysgol"), by: AuditActor("patrol@demo.example"))
-            tour.eswCase = eswCase.id
-            _ = try await store.esw.referToEsw(
-                tour.child, school: mainSchool, source: .procedure, notes: "", concerns: "", on: testToday, by: office)
-            // A penalty notice case requested, for the head's and the Education Lead's pages.
-            let (penalty, _) = try await PenaltyWebTests.warnedCase(store)
-            _ = try await store.penalties.requestPenalty(
-                penalty.id, school: mainSchool, engagement: "Dim ateb", equality: "Dim", today: testToday,
-                policy: .wrexham2025, by: head
-            ) { _ in PenaltyPackDocument(language: .cy, html: "<p>pecyn</p>", pdf: nil) }
+            let tour = try await Self.tour(app, store)
             let keys = strings.keys(.en).union(strings.keys(.cy))
             let english = language == .cy ? PageModelTests.englishOnlyWords(strings) : []
             // Names and abbreviations in both languages, and Welsh words the English catalogue also uses: a parent

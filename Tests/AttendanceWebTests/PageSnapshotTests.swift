@@ -1,0 +1,106 @@
+import AttendanceCore
+import Foundation
+import Testing
+import VaporTesting
+
+@testable import AttendanceStore
+@testable import AttendanceWeb
+
+/// Every page of the words tour (each role's pages, with the demo's casework in them), in both languages, as a
+/// file under `Snapshots/`: a change to a page shows in review as a change to its file. The demo is made from a
+/// fixed seed on the fixed day (`testToday`); what differs between runs (the CSRF token, the clock's time, ids
+/// made at random) is written as a placeholder before comparing, so the files never flap.
+///
+/// A page that differs from its file fails. To accept a change, run with `RECORD_SNAPSHOTS=1` and review the
+/// diff of `Tests/AttendanceWebTests/Snapshots/` before committing it; a page without a file is written and fails
+/// once, so a new page's first snapshot is seen.
+@Suite struct PageSnapshotTests {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Snapshots")
+
+    @Test func everyPageMatchesItsSnapshotInBothLanguages() async throws {
+        let record = ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1"
+        try await withWebApp { app, store in
+            let tour = try await WordsOnEveryPageTests.tour(app, store)
+            var seen: Set<String> = []
+            for role in Role.allCases {
+                for language in Language.allCases {
+                    var browser = try await Browser.signedIn(app, as: role)
+                    browser.cookies["lang"] = language.rawValue
+                    for path in tour.pages(for: role) {
+                        let name = "\(role.rawValue)-\(Self.fileName(path, tour: tour)).\(language.rawValue).html"
+                        guard seen.insert(name).inserted else { continue }
+                        let response = try await browser.get(path)
+                        guard response.headers.contentType?.subType == "html" else { continue }
+                        try Self.compare(Self.stable(response.body.string, path: path), with: name, record: record)
+                    }
+                }
+            }
+            // The page before signing in.
+            for language in Language.allCases {
+                var visitor = Browser(app)
+                visitor.cookies["lang"] = language.rawValue
+                let name = "visitor-sign-in.\(language.rawValue).html"
+                seen.insert(name)
+                let page = try await visitor.get(SiteURL.signIn.path())
+                try Self.compare(Self.stable(page.body.string, path: ""), with: name, record: record)
+            }
+            #expect(seen.count >= 170, "pages snapshot: \(seen.count)")
+        }
+    }
+
+    /// Compares a page with its file; writes the file when recording or when there is none yet.
+    static func compare(_ html: String, with name: String, record: Bool) throws {
+        let file = directory.appendingPathComponent(name)
+        let kept = try? String(contentsOf: file, encoding: .utf8)
+        guard kept != html else { return }
+        if record || kept == nil {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try html.write(to: file, atomically: true, encoding: .utf8)
+        }
+        guard !record else { return }
+        let why = kept == nil ? "has no snapshot yet (written now)" : "differs from its snapshot"
+        Issue.record("\(name) \(why): run with RECORD_SNAPSHOTS=1 to accept, and review the diff")
+    }
+
+    /// The path as a file name, with the tour's ids (which depend on the order rows were made) named by what
+    /// they are.
+    static func fileName(_ path: String, tour: WordsOnEveryPageTests.Tour) -> String {
+        var name = path
+        for (value, word) in [
+            (tour.pupilWithActions.value, "pupil-with-actions"), (tour.child.value, "child"),
+            (tour.job, "job"), (tour.batch, "batch"),
+        ] {
+            name = name.replacingOccurrences(of: value, with: word)
+        }
+        if path == SiteURL.school(.letter, mainSchool, id: tour.letter) { name = "/schools/letter" }
+        if path == SiteURL.school(.eswCase, mainSchool, id: tour.eswCase) { name = "/schools/esw-case" }
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-"))
+        let words = String(name.unicodeScalars.map { allowed.contains($0) ? Character($0) : "-" })
+            .split(separator: "-").joined(separator: "-")
+        return words.isEmpty ? "home" : words
+    }
+
+    /// The page without what differs between runs: the CSRF token, the clock's time (audit lines, "printed at"),
+    /// random ids (a batch's suffix). The audit trail's rows are left out: they are the order work finished in
+    /// (letters are made in the background), which is the clock's, not the page's.
+    static func stable(_ html: String, path: String) -> String {
+        var page = html
+        if path.hasPrefix(SiteURL.audit.path()) {
+            page = page.replacingOccurrences(
+                of: #"<tbody>[\s\S]*?</tbody>"#, with: "<tbody>AUDIT ROWS</tbody>", options: .regularExpression)
+        }
+        let now = Timestamp.day(Date()).iso
+        for (pattern, placeholder) in [
+            (#"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z?"#, "TIMESTAMP"),
+            (now + #" \d{2}:\d{2}"#, "NOW"),
+            (#"\b(\d{4}-\d{2}-\d{2})-[0-9a-f]{8}\b"#, "$1-BATCH"),
+            (#"name="csrf" value="[^"]*""#, #"name="csrf" value="CSRF""#),
+            (#"name="csrf-token" content="[^"]*""#, #"name="csrf-token" content="CSRF""#),
+            (#"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"#, "UUID"),
+        ] {
+            page = page.replacingOccurrences(of: pattern, with: placeholder, options: .regularExpression)
+        }
+        return page
+    }
+}
