@@ -36,6 +36,33 @@ import VaporTesting
                     }
                 }
             }
+            // Every other page the server answers a GET with, as the first role that may open it: a new page is
+            // snapshotted without a line here, once its parameters are of a kind the tour fills.
+            let visited = Set(Role.allCases.flatMap { tour.pages(for: $0) }.map { Self.pattern(of: $0) } + ["sign-in"])
+            let roles =
+                [Role.headTeacher, .educationLead] + Role.allCases.filter { $0 != .headTeacher && $0 != .educationLead }
+            for route in app.routes.all where route.method == .GET {
+                let pattern = route.path.map(\.description).joined(separator: "/")
+                guard !visited.contains(pattern), Self.isPage(pattern) else { continue }
+                guard let path = Self.fill(pattern, tour: tour) else {
+                    Issue.record("/\(pattern): give the tour an id for it (PageSnapshotTests.fill)")
+                    continue
+                }
+                var opened = false
+                for role in roles where !opened {
+                    var browser = try await Browser.signedIn(app, as: role)
+                    for language in Language.allCases {
+                        browser.cookies["lang"] = language.rawValue
+                        let response = try await browser.get(path)
+                        guard response.status == .ok, response.headers.contentType?.subType == "html" else { break }
+                        opened = true
+                        let name = "\(role.rawValue)-\(Self.fileName(path, tour: tour)).\(language.rawValue).html"
+                        seen.insert(name)
+                        try Self.compare(Self.stable(response.body.string, path: path), with: name, record: record)
+                    }
+                }
+                #expect(opened, "no role opens /\(pattern) as a page")
+            }
             // The page before signing in.
             for language in Language.allCases {
                 var visitor = Browser(app)
@@ -63,13 +90,68 @@ import VaporTesting
         Issue.record("\(name) \(why): run with RECORD_SNAPSHOTS=1 to accept, and review the diff")
     }
 
+    /// A route's pattern with the tour's values in place of its parameters, or nil for a parameter the tour
+    /// has no value for.
+    static func fill(_ pattern: String, tour: WordsOnEveryPageTests.Tour) -> String? {
+        let ids: [String: String] = [
+            "schools/:laestab/letters/:id": String(tour.letter), "schools/:laestab/esw/:id": String(tour.eswCase),
+            "schools/:laestab/penalties/:id/pack": String(tour.penalty),
+            "schools/:laestab/letters/batches/:batch": batchID(tour), "pupils/:upn/letters/:id": String(tour.letter),
+        ]
+        var parts: [String] = []
+        for part in pattern.split(separator: "/").map(String.init) {
+            switch part {
+            case ":laestab": parts.append(mainSchool.description)
+            case ":upn": parts.append(tour.pupilWithActions.value)
+            case ":group": parts.append(tour.group)
+            case ":date": parts.append(testToday.iso)
+            case ":session": parts.append("am")
+            case ":kind": parts.append(LetterKind.letter1.rawValue)
+            case ":language": parts.append(Language.cy.rawValue)
+            case let other where other.hasPrefix(":"):
+                guard let id = ids[pattern] else { return nil }
+                parts.append(id)
+            default: parts.append(part)
+            }
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    /// A route's pattern as the tour's paths give it ("schools/:laestab/office"), to tell which routes the tour
+    /// already opened.
+    static func pattern(of path: String) -> String {
+        let parts = path.split(separator: "?")[0].split(separator: "/").map(String.init)
+        return parts.enumerated().map { index, part in
+            if LAESTAB(text: part) != nil { return ":laestab" }
+            if (try? UPN(part)) != nil { return ":upn" }
+            if LocalDate(iso: part) != nil { return ":date" }
+            if Int(part) != nil { return ":id" }
+            if parts[0] == "registers" && index == 2 { return ":group" }
+            if parts[0] == "registers" && index == 4 { return ":session" }
+            if parts.count > 4 && parts[2] == "letters" && parts[3] == "batches" && index == 4 { return ":batch" }
+            if parts.starts(with: ["letters", "templates"]) && index > 1 { return index == 2 ? ":kind" : ":language" }
+            return part
+        }.joined(separator: "/")
+    }
+
+    /// The batch the tour's letters were made in.
+    static func batchID(_ tour: WordsOnEveryPageTests.Tour) -> String {
+        String(tour.batch.split(separator: "?")[0].split(separator: "/").last ?? "")
+    }
+
+    /// A route that answers with a page, not data (the API, CSV, PDF and JSON routes and the health check).
+    static func isPage(_ pattern: String) -> Bool {
+        !(pattern.hasPrefix("api") || pattern.hasSuffix(".csv") || pattern.hasSuffix("pdf")
+            || pattern.hasSuffix("json") || pattern == "health" || pattern.hasSuffix("openapi.json"))
+    }
+
     /// The path as a file name, with the tour's ids (which depend on the order rows were made) named by what
     /// they are.
     static func fileName(_ path: String, tour: WordsOnEveryPageTests.Tour) -> String {
         var name = path
         for (value, word) in [
             (tour.pupilWithActions.value, "pupil-with-actions"), (tour.child.value, "child"),
-            (tour.job, "job"), (tour.batch, "batch"),
+            (tour.job, "job"), (tour.batch, "batch"), (batchID(tour), "batch"),
         ] {
             name = name.replacingOccurrences(of: value, with: word)
         }
