@@ -195,6 +195,12 @@ extension SiteURL {
         if let id { values["id"] = String(id) }
         return url.path(values, query: query)
     }
+    /// The same for a typed row id (a penalty case's, an ESW case's, …).
+    static func school<Names>(
+        _ url: SiteURL, _ laestab: LAESTAB, id: RowID<Names>, query: KeyValuePairs<String, String> = [:]
+    ) -> String {
+        school(url, laestab, id: id.rawValue, query: query)
+    }
     static func letterBatch(_ laestab: LAESTAB, batch: String, pdf: Bool = false) -> String {
         (pdf ? letterBatchPDF : letterBatch).path(["laestab": laestab.description, "batch": batch])
     }

@@ -89,7 +89,7 @@ struct ListPenalties: AsyncParsableCommand {
                 let terms = notice.map { settings.policy.penaltyNotice.terms(receivedOn: $0.receivedOn) }
                 let payable = notice?.status == .issued
                 return Line(
-                    case: found.id, upn: found.upn.value, school: found.school.description,
+                    case: found.id.rawValue, upn: found.upn.value, school: found.school.description,
                     term: "\(found.term.start.iso)/\(found.term.end.iso)", criteria: found.criteria.map(\.rawValue),
                     status: notice?.status.rawValue ?? found.status.rawValue, parent: notice?.parent,
                     notice: notice?.number,

@@ -178,7 +178,7 @@ extension StoreTests {
                 try ImportParser.marks(
                     marksCSV(["\(alys),2026-01-21,AM,O,", "\(cai),2026-01-21,AM,O,"]), codes: .wales2010),
                 school: school, source: "t.csv", authorisesAt: [school])
-            var ids: [Int] = []
+            var ids: [PenaltyCaseID] = []
             for pupil in [alys, cai] {
                 let opened = try await store.penalties.openPenaltyCase(
                     for: pupil, school: school, term: term, criteria: [.unauthorised], counts: [:],

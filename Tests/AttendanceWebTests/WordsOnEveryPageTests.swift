@@ -42,9 +42,9 @@ import VaporTesting
         var job: String
         var letter: Int
         /// An ESW case allocated to the demo ESW, with a log entry.
-        var eswCase: Int = 0
+        var eswCase: EswCaseID = 0
         /// A penalty notice case requested, with its evidence pack.
-        var penalty: Int = 0
+        var penalty: PenaltyCaseID = 0
 
         func pages(for role: Role) -> [String] {
             let everyone = [SiteURL.home.path(), SiteURL.account.path(), SiteURL.password.path()]

@@ -2,7 +2,7 @@
 /// invitation; absence without notice can bring an ESW visit). The second invitation is a panel of its own, round 2.
 public struct AttendancePanel: Sendable, Hashable {
     public let id: Int
-    public let caseID: Int
+    public let caseID: EswCaseID
     /// 1 for the first invitation, 2 for the second after the parents did not come.
     public let round: Int
     public let on: LocalDate
@@ -14,7 +14,7 @@ public struct AttendancePanel: Sendable, Hashable {
     public let outcome: String?
 
     public init(
-        id: Int, caseID: Int, round: Int, on: LocalDate, time: String, place: String, members: String,
+        id: Int, caseID: EswCaseID, round: Int, on: LocalDate, time: String, place: String, members: String,
         scheduledBy: String, attendance: PanelAttendance?, outcome: String?
     ) {
         self.id = id

@@ -54,7 +54,7 @@ public struct EswEvent: Sendable, Hashable {
 
 /// A pupil's case with the ESW service, with its record of steps.
 public struct EswCase: Sendable, Hashable {
-    public let id: Int
+    public let id: EswCaseID
     public let upn: UPN
     public let school: LAESTAB
     public let status: EswCaseStatus
@@ -72,7 +72,8 @@ public struct EswCase: Sendable, Hashable {
     public let events: [EswEvent]
 
     public init(
-        id: Int, upn: UPN, school: LAESTAB, status: EswCaseStatus, source: EswReferralSource, referredOn: LocalDate,
+        id: EswCaseID, upn: UPN, school: LAESTAB, status: EswCaseStatus, source: EswReferralSource,
+        referredOn: LocalDate,
         referredBy: String, notes: String, concerns: String, allocatedTo: String?, nextStep: String?,
         nextStepOn: LocalDate?, events: [EswEvent]
     ) {

@@ -5,7 +5,7 @@ public struct ImprovementPlan: Sendable, Hashable {
     public static let weeks = 6
 
     public let id: Int
-    public let caseID: Int
+    public let caseID: EswCaseID
     public let start: LocalDate
     /// Attendance to reach, in whole percent.
     public let targetPercent: Int
@@ -20,7 +20,7 @@ public struct ImprovementPlan: Sendable, Hashable {
     public let weeksDays: [DateRange]
 
     public init(
-        id: Int, caseID: Int, start: LocalDate, targetPercent: Int, schoolActions: String, familyActions: String,
+        id: Int, caseID: EswCaseID, start: LocalDate, targetPercent: Int, schoolActions: String, familyActions: String,
         pupilActions: String, createdBy: String, reviews: [PlanReview], outcome: PlanOutcome?,
         nextStep: PlanNextStep?, calendar: SchoolCalendar?
     ) {

@@ -122,7 +122,7 @@ public struct PenaltyPack: Sendable, Hashable, Codable {
         }
     }
 
-    public let caseID: Int
+    public let caseID: PenaltyCaseID
     public let madeAt: String
     public let madeBy: String
     public let schoolLAESTAB: String
@@ -144,7 +144,8 @@ public struct PenaltyPack: Sendable, Hashable, Codable {
     public let equality: String
 
     public init(
-        caseID: Int, madeAt: String, madeBy: String, schoolLAESTAB: String, schoolName: String, term: DateRange,
+        caseID: PenaltyCaseID, madeAt: String, madeBy: String, schoolLAESTAB: String, schoolName: String,
+        term: DateRange,
         through: LocalDate, criteria: [PenaltyCriterion], counts: [String: Int], pupil: PupilFacts, figures: Figures,
         sessions: [Session], changes: [Change], steps: [Step], parents: [Parent], siblings: [Sibling],
         engagement: String, equality: String

@@ -1,6 +1,6 @@
 /// A pupil's penalty notice case in one term, with its record of steps and its notices.
 public struct PenaltyCase: Sendable, Hashable {
-    public let id: Int
+    public let id: PenaltyCaseID
     public let upn: UPN
     public let school: LAESTAB
     public let term: DateRange
@@ -19,7 +19,8 @@ public struct PenaltyCase: Sendable, Hashable {
     }
 
     public init(
-        id: Int, upn: UPN, school: LAESTAB, term: DateRange, criteria: [PenaltyCriterion], counts: [String: Int],
+        id: PenaltyCaseID, upn: UPN, school: LAESTAB, term: DateRange, criteria: [PenaltyCriterion],
+        counts: [String: Int],
         status: PenaltyStatus, warnedOn: LocalDate?, events: [PenaltyEvent], notices: [PenaltyNoticeRecord],
         pack: PackKept = .none
     ) {
@@ -61,7 +62,7 @@ public struct PenaltyEvent: Sendable, Hashable {
 /// A notice served on one parent.
 public struct PenaltyNoticeRecord: Sendable, Hashable {
     public let id: Int
-    public let caseID: Int
+    public let caseID: PenaltyCaseID
     public let number: String
     public let parent: String
     public let address: String?
@@ -75,7 +76,7 @@ public struct PenaltyNoticeRecord: Sendable, Hashable {
     public let reference: String?
 
     public init(
-        id: Int, caseID: Int, number: String, parent: String, address: String?, language: LanguagePreference,
+        id: Int, caseID: PenaltyCaseID, number: String, parent: String, address: String?, language: LanguagePreference,
         method: ServiceMethod, issuedOn: LocalDate, receivedOn: LocalDate, status: NoticeStatus, paidPence: Int?,
         paidOn: LocalDate?, reference: String?
     ) {

@@ -16,7 +16,7 @@ extension EswRepository {
                 pupilID: pupil.id, schoolID: school.id, upn: upn, school: laestab, source: source, notes: notes,
                 concerns: concerns, on: day, by: actor, at: now, on: db)
         }
-        return try await requireEswCase(id)
+        return try await requireEswCase(EswCaseID(id))
     }
 
     /// Opens a referral in the caller's transaction (a referral letter kept, the procedure's referral done), or
@@ -44,7 +44,8 @@ extension EswRepository {
                     SQLBind(source.rawValue), SQLBind(day.iso), SQLBind(actor.name), SQLBind(notes), SQLBind(concerns)
                 ).returning("id").first(decodingColumn: "id", as: Int.self)
         else { throw StoreError.corrupt("an ESW case with no id") }
-        try await eswEvent("refer", case: id, reason: nil, data: ["source": source.rawValue], by: actor, at: at, on: db)
+        try await eswEvent(
+            "refer", case: EswCaseID(id), reason: nil, data: ["source": source.rawValue], by: actor, at: at, on: db)
         try await Store.audit(
             [
                 AuditEvent(
@@ -55,7 +56,7 @@ extension EswRepository {
     }
 
     /// The Education Lead allocates a referral to an ESW who works at the pupil's school.
-    public func allocateEswCase(_ id: Int, to email: String, by actor: AuditActor, at now: Date = Date())
+    public func allocateEswCase(_ id: EswCaseID, to email: String, by actor: AuditActor, at now: Date = Date())
         async throws -> EswCase
     {
         let found = try await requireEswCase(id)
@@ -69,7 +70,7 @@ extension EswRepository {
     }
 
     /// Returns a referral to the school, with the reason (for example the school's own steps not yet taken).
-    public func returnEswCase(_ id: Int, reason: String, by actor: AuditActor, at now: Date = Date()) async throws
+    public func returnEswCase(_ id: EswCaseID, reason: String, by actor: AuditActor, at now: Date = Date()) async throws
         -> EswCase
     {
         let found = try await requireEswCase(id)
@@ -81,7 +82,7 @@ extension EswRepository {
 
     /// A home visit, call, meeting or note in an allocated case's log, with its outcome and the next step.
     public func logEswEntry(
-        _ id: Int, kind: EswEntryKind, on day: LocalDate, with who: String, outcome: String, nextStep: String?,
+        _ id: EswCaseID, kind: EswEntryKind, on day: LocalDate, with who: String, outcome: String, nextStep: String?,
         nextStepOn: LocalDate?, by actor: AuditActor, at now: Date = Date()
     ) async throws -> EswCase {
         let found = try await requireEswCase(id)
@@ -98,7 +99,7 @@ extension EswRepository {
 
     /// Closes an allocated case with its outcome and a note.
     public func closeEswCase(
-        _ id: Int, outcome: EswOutcome, reason: String, by actor: AuditActor, at now: Date = Date()
+        _ id: EswCaseID, outcome: EswOutcome, reason: String, by actor: AuditActor, at now: Date = Date()
     ) async throws -> EswCase {
         let found = try await requireEswCase(id)
         let next = try eswStep(.close, found.status)
@@ -137,8 +138,8 @@ extension EswRepository {
         try await eswCases(where: "p.upn = \(bind: upn.value)")
     }
 
-    public func requireEswCase(_ id: Int) async throws -> EswCase {
-        guard let found = try await eswCases(where: "c.id = \(bind: id)").first else {
+    public func requireEswCase(_ id: EswCaseID) async throws -> EswCase {
+        guard let found = try await eswCases(where: "c.id = \(bind: id.rawValue)").first else {
             throw StoreError.notFound("ESW case \(id)")
         }
         return found
@@ -158,7 +159,7 @@ extension EswRepository {
         let at = Timestamp.text(now)
         try await store.transaction { db in
             try await also(db.update("esw_cases").set("status", to: next.rawValue))
-                .where("id", .equal, found.id).where("status", .equal, found.status.rawValue).changeStanding()
+                .where("id", .equal, found.id.rawValue).where("status", .equal, found.status.rawValue).changeStanding()
             try await Self.eswEvent(step, case: found.id, reason: reason, data: data, by: actor, at: at, on: db)
             try await Store.audit(
                 [
@@ -170,14 +171,14 @@ extension EswRepository {
     }
 
     static func eswEvent(
-        _ step: String, case id: Int, reason: String?, data: [String: String], by actor: AuditActor, at: String,
+        _ step: String, case id: EswCaseID, reason: String?, data: [String: String], by actor: AuditActor, at: String,
         on db: any SQLDatabase
     ) async throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         try await db.insert(into: "esw_events").columns("case_id", "step", "at", "by", "reason", "data")
             .values(
-                SQLBind(id), SQLBind(step), SQLBind(at), SQLBind(actor.name), SQLBind(reason),
+                SQLBind(id.rawValue), SQLBind(step), SQLBind(at), SQLBind(actor.name), SQLBind(reason),
                 SQLBind(String(decoding: try encoder.encode(data), as: UTF8.self))
             ).run()
     }
@@ -215,7 +216,8 @@ extension EswRepository {
                 let referredOn = LocalDate(iso: try row.decode(column: "referred_on", as: String.self))
             else { throw StoreError.corrupt("an ESW case that cannot be read") }
             return EswCase(
-                id: id, upn: try UPN(try row.decode(column: "upn", as: String.self)), school: laestab, status: status,
+                id: EswCaseID(id), upn: try UPN(try row.decode(column: "upn", as: String.self)), school: laestab,
+                status: status,
                 source: source, referredOn: referredOn,
                 referredBy: try row.decode(column: "referred_by", as: String.self),
                 notes: try row.decode(column: "notes", as: String.self),

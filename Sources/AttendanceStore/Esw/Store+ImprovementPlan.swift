@@ -6,7 +6,7 @@ extension EswRepository {
     /// Starts a six-week plan on an allocated case, with its target and what the school, the family and the
     /// pupil will do. One plan at a time: a new one only once the last has its outcome.
     public func startImprovementPlan(
-        case id: Int, start: LocalDate, targetPercent: Int, schoolActions: String, familyActions: String,
+        case id: EswCaseID, start: LocalDate, targetPercent: Int, schoolActions: String, familyActions: String,
         pupilActions: String, by actor: AuditActor, at now: Date = Date()
     ) async throws -> ImprovementPlan {
         let found = try await requireEswCase(id)
@@ -22,7 +22,7 @@ extension EswRepository {
                         "created_by", "created_at"
                     )
                     .values(
-                        SQLBind(id), SQLBind(start.iso), SQLBind(targetPercent), SQLBind(schoolActions),
+                        SQLBind(id.rawValue), SQLBind(start.iso), SQLBind(targetPercent), SQLBind(schoolActions),
                         SQLBind(familyActions), SQLBind(pupilActions), SQLBind(actor.name),
                         SQLBind(Timestamp.text(now))
                     ).returning("id").first(decodingColumn: "id", as: Int.self)
@@ -92,8 +92,8 @@ extension EswRepository {
     }
 
     /// A case's plans, oldest first, with their reviews.
-    public func improvementPlans(case id: Int) async throws -> [ImprovementPlan] {
-        try await improvementPlans(where: "p.case_id = \(bind: id)")
+    public func improvementPlans(case id: EswCaseID) async throws -> [ImprovementPlan] {
+        try await improvementPlans(where: "p.case_id = \(bind: id.rawValue)")
     }
 
     public func requireImprovementPlan(_ id: Int) async throws -> ImprovementPlan {
@@ -138,7 +138,7 @@ extension EswRepository {
                 throw StoreError.corrupt("an improvement plan with no start")
             }
             return ImprovementPlan(
-                id: id, caseID: try row.decode(column: "case_id", as: Int.self), start: start,
+                id: id, caseID: EswCaseID(try row.decode(column: "case_id", as: Int.self)), start: start,
                 targetPercent: try row.decode(column: "target_percent", as: Int.self),
                 schoolActions: try row.decode(column: "school_actions", as: String.self),
                 familyActions: try row.decode(column: "family_actions", as: String.self),

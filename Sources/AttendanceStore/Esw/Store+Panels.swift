@@ -19,7 +19,7 @@ extension EswRepository {
     /// Schedules a panel on an open case (its invitation is the caller's to produce). One at a time: the last
     /// panel's attendance is recorded first.
     public func schedulePanel(
-        case id: Int, sitting: PanelSitting, members: String, by actor: AuditActor, at now: Date = Date()
+        case id: EswCaseID, sitting: PanelSitting, members: String, by actor: AuditActor, at now: Date = Date()
     ) async throws -> AttendancePanel {
         let found = try await requireEswCase(id)
         let panels = try await attendancePanels(case: id)
@@ -56,7 +56,7 @@ extension EswRepository {
                 by: actor, at: at, on: db)
             if attendance == .absentWithoutNotice {
                 try await db.update("esw_cases").set("next_step", to: "home_visit_after_panel")
-                    .set("next_step_on", to: today.adding(days: 5).iso).where("id", .equal, found.id).run()
+                    .set("next_step_on", to: today.adding(days: 5).iso).where("id", .equal, found.id.rawValue).run()
             }
             try await Store.audit(
                 [
@@ -96,8 +96,8 @@ extension EswRepository {
         }
     }
 
-    public func attendancePanels(case id: Int) async throws -> [AttendancePanel] {
-        try await attendancePanels(where: "case_id = \(bind: id)")
+    public func attendancePanels(case id: EswCaseID) async throws -> [AttendancePanel] {
+        try await attendancePanels(where: "case_id = \(bind: id.rawValue)")
     }
 
     public func requirePanel(_ id: Int) async throws -> AttendancePanel {
@@ -115,7 +115,7 @@ extension EswRepository {
             let id = try await db.insert(into: "attendance_panels")
                 .columns("case_id", "round", "on_day", "at_time", "place", "members", "scheduled_by", "scheduled_at")
                 .values(
-                    SQLBind(found.id), SQLBind(round), SQLBind(sitting.on.iso), SQLBind(sitting.time),
+                    SQLBind(found.id.rawValue), SQLBind(round), SQLBind(sitting.on.iso), SQLBind(sitting.time),
                     SQLBind(sitting.place), SQLBind(members), SQLBind(actor.name), SQLBind(Timestamp.text(now))
                 ).returning("id").first(decodingColumn: "id", as: Int.self)
         else { throw StoreError.corrupt("a panel with no id") }
@@ -140,7 +140,8 @@ extension EswRepository {
                 throw StoreError.corrupt("a panel with no day")
             }
             return AttendancePanel(
-                id: try row.decode(column: "id", as: Int.self), caseID: try row.decode(column: "case_id", as: Int.self),
+                id: try row.decode(column: "id", as: Int.self),
+                caseID: EswCaseID(try row.decode(column: "case_id", as: Int.self)),
                 round: try row.decode(column: "round", as: Int.self), on: on,
                 time: try row.decode(column: "at_time", as: String.self),
                 place: try row.decode(column: "place", as: String.self),

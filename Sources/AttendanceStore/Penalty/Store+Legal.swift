@@ -13,7 +13,7 @@ extension PenaltyRepository {
         guard LegalRules.origins(kind).contains(origin) else { throw StoreError.legal(.wrongOrigin) }
         let upn: UPN
         switch origin {
-        case .eswCase: upn = try await store.esw.requireEswCase(originID).upn
+        case .eswCase: upn = try await store.esw.requireEswCase(EswCaseID(originID)).upn
         case .missingEducation:
             let found = try await store.roll.requireMissingEducationCase(originID)
             // An order is for a child on no school's roll: not one the enquiries found at a school or back.

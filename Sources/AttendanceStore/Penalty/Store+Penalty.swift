@@ -50,7 +50,8 @@ extension PenaltyRepository {
                 throw StoreError.corrupt("a penalty case with no id")
             }
             try await Self.penaltyEvents(
-                [("eligible", nil, nil, countsJSON), (PenaltyStep.warn.rawValue, nil, nil, nil)], case: id,
+                [("eligible", nil, nil, countsJSON), (PenaltyStep.warn.rawValue, nil, nil, nil)],
+                case: PenaltyCaseID(id),
                 by: actor, at: at, on: db)
             try await Store.audit(
                 [
@@ -60,13 +61,14 @@ extension PenaltyRepository {
                 ], on: db)
             return id
         }
-        return try await requirePenaltyCase(id)
+        return try await requirePenaltyCase(PenaltyCaseID(id))
     }
 
     /// The head's request to the Education Lead: only after the policy's wait since the warning, with absence of
     /// the kind counted continuing after it. The head's notes on engagement and equality are kept with it.
     public func requestPenalty(
-        _ id: Int, school laestab: LAESTAB, engagement: String, equality: String, today: LocalDate, policy: Policy,
+        _ id: PenaltyCaseID, school laestab: LAESTAB, engagement: String, equality: String, today: LocalDate,
+        policy: Policy,
         by actor: AuditActor, at now: Date = Date(),
         document: @Sendable (PenaltyPack) async throws -> PenaltyPackDocument
     ) async throws -> PenaltyCase {
@@ -128,7 +130,7 @@ extension PenaltyRepository {
     /// prosecution begun, or when a parent with parental responsibility already has the local limit of notices
     /// in the last 12 months.
     public func decidePenalty(
-        _ id: Int, approve: Bool, reason: String, today: LocalDate, policy: Policy, by actor: AuditActor,
+        _ id: PenaltyCaseID, approve: Bool, reason: String, today: LocalDate, policy: Policy, by actor: AuditActor,
         at now: Date = Date()
     ) async throws -> PenaltyCase {
         let found = try await requirePenaltyCase(id)
@@ -158,7 +160,7 @@ extension PenaltyRepository {
     /// Issues an approved case's notices: one per parent with parental responsibility, in their language, each
     /// numbered, with how it was served and the day it is taken to be received.
     public func issuePenaltyNotices(
-        _ id: Int, method: ServiceMethod, issuedOn: LocalDate, policy: Policy, by actor: AuditActor,
+        _ id: PenaltyCaseID, method: ServiceMethod, issuedOn: LocalDate, policy: Policy, by actor: AuditActor,
         at now: Date = Date()
     ) async throws -> PenaltyCase {
         let found = try await requirePenaltyCase(id)
@@ -171,7 +173,7 @@ extension PenaltyRepository {
             issuedOn: issuedOn, method: method, postWorkingDays: policy.penaltyNotice.postReceiptWorkingDays)
         let at = Timestamp.text(now)
         try await store.transaction { db in
-            try await db.update("penalty_cases").set("status", to: next.rawValue).where("id", .equal, id)
+            try await db.update("penalty_cases").set("status", to: next.rawValue).where("id", .equal, id.rawValue)
                 .where("status", .equal, found.status.rawValue).changeStanding()
             for (index, parent) in parents.enumerated() {
                 let number = "\(found.school)-\(found.term.start.academicYear.startYear)-\(id)-\(index + 1)"
@@ -265,7 +267,8 @@ extension PenaltyRepository {
     }
 
     /// Withdraws a case that has not yet been issued, or one notice, with a reason.
-    public func withdrawPenalty(case id: Int, reason: String, by actor: AuditActor, at now: Date = Date()) async throws
+    public func withdrawPenalty(case id: PenaltyCaseID, reason: String, by actor: AuditActor, at now: Date = Date())
+        async throws
     {
         let found = try await requirePenaltyCase(id)
         guard !reason.isEmpty else { throw StoreError.penalty(.noReason) }
@@ -311,8 +314,8 @@ extension PenaltyRepository {
         return declines
     }
 
-    public func requirePenaltyCase(_ id: Int) async throws -> PenaltyCase {
-        guard let found = try await penaltyCases(where: "c.id = \(bind: id)").first else {
+    public func requirePenaltyCase(_ id: PenaltyCaseID) async throws -> PenaltyCase {
+        guard let found = try await penaltyCases(where: "c.id = \(bind: id.rawValue)").first else {
             throw StoreError.notFound("penalty case \(id)")
         }
         return found
@@ -330,7 +333,7 @@ extension PenaltyRepository {
     ) async throws {
         let at = Timestamp.text(now)
         try await store.transaction { db in
-            try await db.update("penalty_cases").set("status", to: next.rawValue).where("id", .equal, found.id)
+            try await db.update("penalty_cases").set("status", to: next.rawValue).where("id", .equal, found.id.rawValue)
                 .where("status", .equal, found.status.rawValue).changeStanding()
             try await also?(db)
             try await Self.penaltyEvents(
@@ -368,13 +371,14 @@ extension PenaltyRepository {
     }
 
     private static func penaltyEvents(
-        _ events: [(step: String, notice: Int?, reason: String?, data: String?)], case id: Int, by actor: AuditActor,
+        _ events: [(step: String, notice: Int?, reason: String?, data: String?)], case id: PenaltyCaseID,
+        by actor: AuditActor,
         at: String, on db: any SQLDatabase
     ) async throws {
         for event in events {
             try await db.insert(into: "penalty_events")
                 .columns("case_id", "notice_id", "step", "at", "by", "reason", "data")
-                .values(id, event.notice, event.step, at, actor.name, event.reason, event.data).run()
+                .values(id.rawValue, event.notice, event.step, at, actor.name, event.reason, event.data).run()
         }
     }
 
@@ -410,7 +414,7 @@ extension PenaltyRepository {
         let notices = Dictionary(
             grouping: try await penaltyNotices(where: "n.case_id IN " + matching), by: \.caseID)
         return try rows.map { row in
-            let id = try row.decode(column: "id", as: Int.self)
+            let id = PenaltyCaseID(try row.decode(column: "id", as: Int.self))
             guard let start = LocalDate(iso: try row.decode(column: "term_start", as: String.self)),
                 let end = LocalDate(iso: try row.decode(column: "term_end", as: String.self)),
                 let term = DateRange(start, end),
@@ -426,7 +430,7 @@ extension PenaltyRepository {
                 criteria: try row.decode(column: "criteria", as: String.self).split(separator: ",")
                     .compactMap { PenaltyCriterion(rawValue: String($0)) }, counts: counts, status: status,
                 warnedOn: try row.decode(column: "warned_on", as: String?.self).flatMap { LocalDate(iso: $0) },
-                events: events[id] ?? [], notices: notices[id] ?? [],
+                events: events[id.rawValue] ?? [], notices: notices[id] ?? [],
                 pack: try row.decode(column: "pack_id", as: Int?.self) == nil
                     ? .none : try row.decode(column: "pack_pdf", as: Int.self) == 1 ? .documentAndPDF : .document)
         }
@@ -441,7 +445,8 @@ extension PenaltyRepository {
                 let method = ServiceMethod(rawValue: try row.decode(column: "method", as: String.self))
             else { throw StoreError.corrupt("a penalty notice that cannot be read") }
             return PenaltyNoticeRecord(
-                id: try row.decode(column: "id", as: Int.self), caseID: try row.decode(column: "case_id", as: Int.self),
+                id: try row.decode(column: "id", as: Int.self),
+                caseID: PenaltyCaseID(try row.decode(column: "case_id", as: Int.self)),
                 number: try row.decode(column: "number", as: String.self),
                 parent: try row.decode(column: "parent", as: String.self),
                 address: try row.decode(column: "address", as: String?.self),

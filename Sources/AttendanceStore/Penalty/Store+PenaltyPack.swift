@@ -5,7 +5,7 @@ import SQLKit
 /// A request's evidence pack as kept: the data, and the document made from it (HTML, and PDF where it could be
 /// made) in the language of the head who sent it.
 public struct KeptPenaltyPack: Sendable {
-    public let caseID: Int
+    public let caseID: PenaltyCaseID
     public let pack: PenaltyPack
     public let language: Language
     public let html: String
@@ -115,9 +115,10 @@ extension PenaltyRepository {
     }
 
     /// A case's kept pack, or nil when its request has none.
-    public func penaltyPack(case id: Int) async throws -> KeptPenaltyPack? {
+    public func penaltyPack(case id: PenaltyCaseID) async throws -> KeptPenaltyPack? {
         guard
-            let row = try await store.sql.raw("SELECT * FROM penalty_packs WHERE case_id = \(bind: id)").first()
+            let row = try await store.sql.raw("SELECT * FROM penalty_packs WHERE case_id = \(bind: id.rawValue)")
+                .first()
         else { return nil }
         guard let language = Language(rawValue: try row.decode(column: "language", as: String.self)),
             let pack = try? JSONDecoder().decode(
@@ -139,7 +140,8 @@ extension PenaltyRepository {
         try await db.insert(into: "penalty_packs")
             .columns("case_id", "made_by", "made_at", "language", "data", "html", "pdf", "sha256")
             .values(
-                SQLBind(pack.caseID), SQLBind(pack.madeBy), SQLBind(pack.madeAt), SQLBind(document.language.rawValue),
+                SQLBind(pack.caseID.rawValue), SQLBind(pack.madeBy), SQLBind(pack.madeAt),
+                SQLBind(document.language.rawValue),
                 SQLBind(data), SQLBind(document.html), SQLBind(document.pdf?.base64EncodedString()),
                 SQLBind(Digest.sha256Hex(document.pdf ?? Data(document.html.utf8)))
             ).run()

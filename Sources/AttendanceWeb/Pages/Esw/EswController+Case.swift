@@ -167,7 +167,9 @@ extension EswController {
     /// The case must be the school's named in the path: the permission was asked of that school. New casework (a
     /// contact logged, a plan, a panel) needs the pupil still on that school's roll: once they have moved, the case
     /// is the former school's history, and new work belongs to the new school's ESW (the lead reallocates).
-    static func requireCase(_ request: Request, _ id: Int, at laestab: LAESTAB, newWork: Bool = false) async throws {
+    static func requireCase(_ request: Request, _ id: EswCaseID, at laestab: LAESTAB, newWork: Bool = false)
+        async throws
+    {
         let found = try await request.context.store.esw.requireEswCase(id)
         guard found.school == laestab else { throw Abort(.notFound) }
         if newWork, try await hasLeft(found, request: request) { throw WebError.refused(.eswPupilLeft) }

@@ -69,7 +69,9 @@ extension EswController {
     struct InvitationNotMade: Error {}
 
     /// The panel's invitation, kept as a letter to the parents in their language.
-    static func invite(_ request: Request, _ kind: LetterKind, to panel: AttendancePanel, case id: Int) async throws {
+    static func invite(_ request: Request, _ kind: LetterKind, to panel: AttendancePanel, case id: EswCaseID)
+        async throws
+    {
         let found = try await request.context.store.esw.requireEswCase(id)
         do {
             _ = try await request.context.letters.produce(

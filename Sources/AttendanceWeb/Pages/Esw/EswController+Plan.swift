@@ -47,7 +47,7 @@ extension EswController {
     }
 
     /// The case's latest plan, the one reviews and the outcome are for.
-    static func currentPlan(_ request: Request, school laestab: LAESTAB, case id: Int) async throws
+    static func currentPlan(_ request: Request, school laestab: LAESTAB, case id: EswCaseID) async throws
         -> ImprovementPlan
     {
         try await requireCase(request, id, at: laestab, newWork: true)

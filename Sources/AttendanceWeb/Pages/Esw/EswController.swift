@@ -101,7 +101,7 @@ enum EswController {
 
     /// Takes a step and goes back to the page it came from (the case, or the inbox); a refusal by the service's
     /// rules is said there.
-    static func step(_ request: Request, back: (LAESTAB, Int)?, _ work: () async throws -> Void) async throws
+    static func step(_ request: Request, back: (LAESTAB, EswCaseID)?, _ work: () async throws -> Void) async throws
         -> Response
     {
         do {
@@ -131,9 +131,9 @@ enum EswController {
         return Page.redirect(SiteURL.eswInbox.path(query: ["saved": "1"]))
     }
 
-    static func caseTarget(_ request: Request) throws -> (LAESTAB, Int) {
+    static func caseTarget(_ request: Request) throws -> (LAESTAB, EswCaseID) {
         guard let laestab = request.parameters.get("laestab").flatMap({ LAESTAB(text: $0) }),
-            let id = request.parameters.get("id", as: Int.self)
+            let id = request.parameters.get("id", as: EswCaseID.self)
         else { throw Abort(.notFound) }
         return (laestab, id)
     }

@@ -5,7 +5,7 @@ import Foundation
 /// A case as the ESW pages list it: the pupil, the school and its area, where the case stands, who has it and
 /// what comes next.
 struct EswCaseLine: Sendable {
-    let id: Int
+    let id: EswCaseID
     let name: String
     let href: String
     let school: String

@@ -12,7 +12,7 @@ struct PanelView: Sendable {
     let outcomeAction: String?
 
     static func make(
-        _ panel: AttendancePanel, school: LAESTAB, caseID: Int, today: LocalDate, text: @escaping PupilPage.Text
+        _ panel: AttendancePanel, school: LAESTAB, caseID: EswCaseID, today: LocalDate, text: @escaping PupilPage.Text
     ) -> PanelView {
         let plain = { (key: String) in text(key, [:]) }
         var line = text(

@@ -40,7 +40,7 @@ struct PlanView: Sendable {
     }
 
     static func make(
-        _ plan: ImprovementPlan, school: LAESTAB, caseID: Int, today: LocalDate, text: @escaping PupilPage.Text
+        _ plan: ImprovementPlan, school: LAESTAB, caseID: EswCaseID, today: LocalDate, text: @escaping PupilPage.Text
     ) -> PlanView {
         let plain = { (key: String) in text(key, [:]) }
         let toReview = plan.outcome == nil ? plan.weeksToReview(today: today) : []

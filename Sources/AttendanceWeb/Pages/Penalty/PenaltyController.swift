@@ -24,7 +24,7 @@ enum PenaltyController {
         let named = try seesNames(request, at: laestab)
         let forHead = principal.allows(.decidePenalty, .school(laestab))
         // Whether each warned case may be requested today: the form is offered only then.
-        var checks: [Int: PenaltyRepository.PenaltyRequestCheck] = [:]
+        var checks: [PenaltyCaseID: PenaltyRepository.PenaltyRequestCheck] = [:]
         if forHead {
             for found in cases where found.status == .warned {
                 checks[found.id] = try await store.penalties.penaltyRequestCheck(
@@ -50,7 +50,8 @@ enum PenaltyController {
     }
 
     @Sendable static func request(_ request: Request) async throws -> Response {
-        guard case .school(let laestab) = request.target, let id = request.parameters.get("id", as: Int.self) else {
+        guard case .school(let laestab) = request.target, let id = request.parameters.get("id", as: PenaltyCaseID.self)
+        else {
             throw Abort(.notFound)
         }
         let form: PenaltyForms.Request
@@ -88,7 +89,7 @@ enum PenaltyController {
     /// A case's kept pack, for staff who see the school's cases by name (governors see counts only).
     static func keptPack(_ request: Request) async throws -> KeptPenaltyPack {
         guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
-        guard let id = request.parameters.get("id", as: Int.self),
+        guard let id = request.parameters.get("id", as: PenaltyCaseID.self),
             let found = try? await request.context.store.penalties.requirePenaltyCase(id), found.school == laestab,
             let kept = try await request.context.store.penalties.penaltyPack(case: id)
         else { throw Abort(.notFound) }
@@ -118,7 +119,8 @@ enum PenaltyController {
     }
 
     @Sendable static func withdraw(_ request: Request) async throws -> Response {
-        guard case .school(let laestab) = request.target, let id = request.parameters.get("id", as: Int.self) else {
+        guard case .school(let laestab) = request.target, let id = request.parameters.get("id", as: PenaltyCaseID.self)
+        else {
             throw Abort(.notFound)
         }
         let reason = ((try? request.content.get(String.self, at: "reason")) ?? "")
@@ -145,7 +147,7 @@ enum PenaltyController {
         let store = request.context.store
         let cases = try await store.penalties.penaltyCases(school: nil)
         let pupils = try await pupils(of: cases, store: store)
-        var facts: [Int: [PenaltyPacket.Fact]] = [:]
+        var facts: [PenaltyCaseID: [PenaltyPacket.Fact]] = [:]
         for found in cases where found.status == .requested {
             facts[found.id] = try await packet(found, pupil: pupils[found.upn], every: cases, request: request)
         }
@@ -218,7 +220,7 @@ enum PenaltyController {
     }
 
     @Sendable static func decide(_ request: Request) async throws -> Response {
-        guard let id = request.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
+        guard let id = request.parameters.get("id", as: PenaltyCaseID.self) else { throw Abort(.notFound) }
         let form: PenaltyForms.Decision
         do { form = try request.form(PenaltyForms.Decision.self) } catch let refusal as FormRefusal {
             return try await renderQueue(
@@ -233,7 +235,7 @@ enum PenaltyController {
     }
 
     @Sendable static func issue(_ request: Request) async throws -> Response {
-        guard let id = request.parameters.get("id", as: Int.self) else { throw Abort(.notFound) }
+        guard let id = request.parameters.get("id", as: PenaltyCaseID.self) else { throw Abort(.notFound) }
         let form: PenaltyForms.Issue
         do {
             form = try request.form(PenaltyForms.Issue.self)

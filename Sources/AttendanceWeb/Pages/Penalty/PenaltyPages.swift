@@ -15,7 +15,7 @@ struct PenaltyCaseView: Sendable {
         let dueNow: String
     }
 
-    let id: Int
+    let id: PenaltyCaseID
     let heading: String
     let pupilHref: String
     let criteria: String
@@ -182,7 +182,7 @@ struct SchoolPenaltiesPage: PageModel {
 
     static func make(
         school: School, cases: [PenaltyCase], pupils: [UPN: Pupil], countsOnly: Bool, forHead: Bool,
-        today: LocalDate, policy: Policy, checks: [Int: PenaltyRepository.PenaltyRequestCheck] = [:],
+        today: LocalDate, policy: Policy, checks: [PenaltyCaseID: PenaltyRepository.PenaltyRequestCheck] = [:],
         language: Language = .en, notice: String?, error: String?, text: @escaping PupilPage.Text
     ) -> SchoolPenaltiesPage {
         let plain = { (key: String) in text(key, [:]) }
@@ -225,7 +225,7 @@ struct PenaltyQueuePage: PageModel {
     let report: PenaltyReportTable
 
     static func make(
-        cases: [PenaltyCase], pupils: [UPN: Pupil], facts: [Int: [PenaltyPacket.Fact]], today: LocalDate,
+        cases: [PenaltyCase], pupils: [UPN: Pupil], facts: [PenaltyCaseID: [PenaltyPacket.Fact]], today: LocalDate,
         policy: Policy, notice: String?, error: String?, text: @escaping PupilPage.Text
     ) -> PenaltyQueuePage {
         let plain = { (key: String) in text(key, [:]) }
