@@ -109,14 +109,14 @@ public struct LetterService: Sendable {
         // Letters 1–3 are a series: a pupil who has crossed several lines since the last batch gets only the
         // latest that may go, and the earlier ones are completed as overtaken by it rather than sent the same day.
         let series: [LetterKind] = [.letter1, .letter2, .letter3]
-        var latest: [UPN: (kind: LetterKind, id: Int)] = [:]
+        var latest: [UPN: (kind: LetterKind, id: ActionID)] = [:]
         for item in pending where !waits(item) {
             guard let kind = LetterKind(action: item.action), let rank = series.firstIndex(of: kind) else { continue }
             if let current = latest[item.pupil.upn], (series.firstIndex(of: current.kind) ?? -1) >= rank { continue }
             latest[item.pupil.upn] = (kind, item.id)
         }
-        var letters: [(action: Int, kind: LetterKind, facts: LetterFacts, recipient: LetterRecipient)] = []
-        var overtaken: [Int: String] = [:]
+        var letters: [(action: ActionID, kind: LetterKind, facts: LetterFacts, recipient: LetterRecipient)] = []
+        var overtaken: [ActionID: String] = [:]
         var needingDetails = 0
         var withoutContact = 0
         var waiting = 0
@@ -155,7 +155,7 @@ public struct LetterService: Sendable {
         let total = letters.count
         await progress?(0, total)
         let made = try await make(
-            letters.map { ($0.kind, $0.facts, $0.recipient, $0.action as Int?) }, school: laestab, batch: id,
+            letters.map { ($0.kind, $0.facts, $0.recipient, $0.action as ActionID?) }, school: laestab, batch: id,
             overtaken: overtaken, by: actor, progress: Self.counting(progress, of: total))
         await progress?(total, total)
         return Batch(
@@ -175,7 +175,7 @@ public struct LetterService: Sendable {
     /// meeting invitation with its date). Completes the pupil's pending action of that kind, if there is one.
     public func produce(
         _ kind: LetterKind, for upn: UPN, school laestab: LAESTAB, details: [String: String], today: LocalDate,
-        by actor: AuditActor, signatory: String, actionID: Int? = nil, onlyTo parent: String? = nil
+        by actor: AuditActor, signatory: String, actionID: ActionID? = nil, onlyTo parent: String? = nil
     ) async throws -> [Int] {
         let prepared = try await prepare(
             kind, for: upn, school: laestab, details: details, today: today, signatory: signatory, onlyTo: parent)
@@ -207,7 +207,7 @@ public struct LetterService: Sendable {
     private func prepare(
         _ kind: LetterKind, for upn: UPN, school laestab: LAESTAB, details: [String: String], today: LocalDate,
         signatory: String, onlyTo parent: String?
-    ) async throws -> (facts: LetterFacts, recipients: [LetterRecipient], pendingAction: Int?) {
+    ) async throws -> (facts: LetterFacts, recipients: [LetterRecipient], pendingAction: ActionID?) {
         if let problem = LetterDetails.problems(details).first { throw LetterProblem.badDetail(problem) }
         let school = try await store.reference.requireSchool(laestab)
         guard try await isCurrent(upn, at: laestab, on: today) else { throw LetterProblem.notOnRoll(upn) }
@@ -322,8 +322,8 @@ public struct LetterService: Sendable {
 
     /// Renders, makes the PDFs, and keeps the lot in one transaction.
     private func make(
-        _ letters: [(kind: LetterKind, facts: LetterFacts, recipient: LetterRecipient, action: Int?)],
-        school: LAESTAB, batch: String?, overtaken: [Int: String], by actor: AuditActor,
+        _ letters: [(kind: LetterKind, facts: LetterFacts, recipient: LetterRecipient, action: ActionID?)],
+        school: LAESTAB, batch: String?, overtaken: [ActionID: String], by actor: AuditActor,
         progress: (@Sendable (Int) async -> Void)? = nil
     ) async throws -> (ids: [Int], posted: Int, emailed: Int, combined: Data?) {
         guard !letters.isEmpty else {

@@ -162,7 +162,7 @@ import VaporTesting
             #expect(answer.status == .ok)
             let list = try #require(
                 try JSONSerialization.jsonObject(with: Data(answer.body.string.utf8)) as? [[String: Any]])
-            #expect(list.map { $0["id"] as? Int } == [before.id])
+            #expect(list.map { $0["id"] as? Int } == [before.id.rawValue])
         }
     }
 

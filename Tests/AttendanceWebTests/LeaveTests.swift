@@ -95,7 +95,7 @@ import VaporTesting
                 app, .POST, "/api/leave-requests/\(id)/decision", token: head, body: over)
             #expect(refused == .unprocessableEntity)
             #expect(((why as? [String: Any])?["error"] as? String)?.contains("exceptional_category") == true)
-            #expect(try await store.leave.leaveRequest(id)?.status == .pending)
+            #expect(try await store.leave.leaveRequest(LeaveRequestID(id))?.status == .pending)
             #expect(try await store.registers.marks(of: child, in: DateRange(Self.monday, Self.wednesday)!) == before)
 
             // Two of the three days agreed: H planned on those two; the third, if the pupil is absent, is G.

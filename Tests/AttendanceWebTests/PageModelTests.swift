@@ -397,7 +397,7 @@ extension PageModelTests {
 
     static func queued(_ id: Int, _ action: ProcedureAction, sessions: [String] = []) -> QueuedAction {
         QueuedAction(
-            id: id, pupil: ann, action: action, basis: "unauthorised", count: 10, sessions: sessions,
+            id: ActionID(id), pupil: ann, action: action, basis: "unauthorised", count: 10, sessions: sessions,
             dueOn: LocalDate(iso: "2025-11-24")!, status: .pending, statusChangedBy: nil, statusChangedAt: nil,
             statusNote: nil)
     }

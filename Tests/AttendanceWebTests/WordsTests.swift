@@ -33,7 +33,7 @@ extension PageModelTests {
             let basis = Self.bases[index % Self.bases.count]
             queue.append(
                 QueuedAction(
-                    id: index, pupil: Self.ann, action: action, basis: basis.stored, count: 9,
+                    id: ActionID(index), pupil: Self.ann, action: action, basis: basis.stored, count: 9,
                     sessions: ["2025-11-20 AM", "2025-11-21 PM"], dueOn: LocalDate(iso: "2025-11-24")!,
                     status: .pending, statusChangedBy: nil, statusChangedAt: nil, statusNote: nil))
         }
@@ -41,7 +41,7 @@ extension PageModelTests {
             for status in RecordedAction.Status.allCases {
                 timeline.append(
                     QueuedAction(
-                        id: index, pupil: Self.ann, action: ProcedureAction.allCases[index],
+                        id: ActionID(index), pupil: Self.ann, action: ProcedureAction.allCases[index],
                         basis: Self.bases[index % Self.bases.count].stored,
                         count: 9, sessions: [], dueOn: LocalDate(iso: "2025-11-24")!, status: status,
                         statusChangedBy: "swyddfa@ysgol.cymru",

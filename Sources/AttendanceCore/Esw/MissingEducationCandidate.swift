@@ -9,7 +9,7 @@ public struct MissingEducationCandidate: Sendable, Hashable {
         case longAbsence(from: LocalDate, schoolDays: Int)
         /// The head recorded a request for extended leave as taking the pupil off the roll (on `decidedOn`), and
         /// the pupil is still on it.
-        case extendedLeave(request: Int, dates: DateRange, decidedOn: LocalDate)
+        case extendedLeave(request: LeaveRequestID, dates: DateRange, decidedOn: LocalDate)
         /// The ESW closed a case because the family left the school or the area, and the pupil is still on the roll.
         case familyMoved(on: LocalDate)
 

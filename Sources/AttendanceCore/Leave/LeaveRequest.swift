@@ -24,7 +24,7 @@ public struct LeaveRequest: Sendable, Hashable {
         case offRoll = "off_roll"
     }
 
-    public let id: Int
+    public let id: LeaveRequestID
     public let upn: UPN
     public let school: LAESTAB
     public let dates: DateRange
@@ -40,7 +40,8 @@ public struct LeaveRequest: Sendable, Hashable {
     public let decision: LeaveDecision?
 
     public init(
-        id: Int, upn: UPN, school: LAESTAB, dates: DateRange, reason: String, exceptionalCategory: ExceptionalCategory?,
+        id: LeaveRequestID, upn: UPN, school: LAESTAB, dates: DateRange, reason: String,
+        exceptionalCategory: ExceptionalCategory?,
         details: String, siblings: String, requestedBy: String, requestedAt: String, status: Status,
         decision: LeaveDecision?
     ) {

@@ -13,7 +13,7 @@ public enum AmendmentReason: Hashable, Sendable {
     /// A pupil marked absent arrived and was entered in the late book (the time, "08:57").
     case lateBook(arrived: String)
     /// The head's decision on a request for leave in term time (its number).
-    case leaveDecision(request: Int)
+    case leaveDecision(request: LeaveRequestID)
     /// A parent's report of the absence, confirmed by the head or their delegate (its number).
     case parentReport(report: Int)
 
@@ -26,7 +26,7 @@ public enum AmendmentReason: Hashable, Sendable {
             self = .imported(from: file)
         } else if let time = text.between("arrived late (late book, ", ")") {
             self = .lateBook(arrived: time)
-        } else if let id = text.between("leave decision (request ", ")").flatMap(Int.init) {
+        } else if let id = text.between("leave decision (request ", ")").flatMap(LeaveRequestID.init) {
             self = .leaveDecision(request: id)
         } else if let id = text.between("absence reported by a parent (report ", ")").flatMap(Int.init) {
             self = .parentReport(report: id)

@@ -34,3 +34,6 @@ extension RowID: ExpressibleByIntegerLiteral {
 
 public typealias EswCaseID = RowID<EswCase>
 public typealias PenaltyCaseID = RowID<PenaltyCase>
+public typealias LeaveRequestID = RowID<LeaveRequest>
+/// A procedure action as recorded for a pupil (the queue's line, a letter's action).
+public typealias ActionID = RowID<RecordedAction>

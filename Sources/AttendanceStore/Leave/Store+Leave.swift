@@ -46,13 +46,15 @@ extension LeaveRepository {
                 ], on: db)
             return id
         }
-        guard let request = try await leaveRequest(id) else { throw StoreError.corrupt("a lost leave request") }
+        guard let request = try await leaveRequest(LeaveRequestID(id)) else {
+            throw StoreError.corrupt("a lost leave request")
+        }
         return request
     }
 
     /// One request, wherever it is.
-    public func leaveRequest(_ id: Int) async throws -> LeaveRequest? {
-        try await leaveRequests(where: "r.id = \(bind: id)").first
+    public func leaveRequest(_ id: LeaveRequestID) async throws -> LeaveRequest? {
+        try await leaveRequests(where: "r.id = \(bind: id.rawValue)").first
     }
 
     /// A pupil's requests, newest first.
@@ -81,7 +83,7 @@ extension LeaveRepository {
     /// already marked absent with no reason become G. A decision over the yearly limit needs an exceptional
     /// category; a request is decided once.
     public func decideLeave(
-        _ id: Int, school laestab: LAESTAB, kind: LeaveDecision.Kind, agreed: DateRange?, reason: String,
+        _ id: LeaveRequestID, school laestab: LAESTAB, kind: LeaveDecision.Kind, agreed: DateRange?, reason: String,
         category: ExceptionalCategory?, limit: Int, by actor: AuditActor, at now: Date = Date()
     ) async throws -> LeaveRequest {
         guard let request = try await leaveRequest(id), request.school == laestab else {
@@ -116,7 +118,8 @@ extension LeaveRepository {
                 .set("agreed_from", to: agreedDays?.start.iso).set("agreed_to", to: agreedDays?.end.iso)
                 .set("decision_reason", to: reason).set("decision_category", to: category?.rawValue)
                 .set("decided_by", to: actor.name).set("decided_at", to: at)
-                .where("id", .equal, id).where("status", .equal, LeaveRequest.Status.pending.rawValue).changeStanding()
+                .where("id", .equal, id.rawValue).where("status", .equal, LeaveRequest.Status.pending.rawValue)
+                .changeStanding()
             try await Store.audit(
                 [
                     AuditEvent(
@@ -227,7 +230,7 @@ extension LeaveRepository {
                         decidedAt: try row.decode(column: "decided_at", as: String?.self) ?? "")
                 }
             return LeaveRequest(
-                id: try row.decode(column: "id", as: Int.self),
+                id: LeaveRequestID(try row.decode(column: "id", as: Int.self)),
                 upn: try UPN(try row.decode(column: "upn", as: String.self)),
                 school: laestab, dates: dates, reason: try row.decode(column: "reason", as: String.self),
                 exceptionalCategory: try row.decode(column: "exceptional_category", as: String?.self)

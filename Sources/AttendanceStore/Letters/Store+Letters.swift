@@ -11,14 +11,14 @@ public struct NewLetter: Sendable {
     public let recipient: LetterRecipient
     public let channel: Channel
     /// The procedure action this letter completes, if any.
-    public let actionID: Int?
+    public let actionID: ActionID?
     public let html: String
     public let pdf: Data?
     /// For an emailed letter: the message's subject and text (the PDF is attached to it).
     public let email: (subject: String, body: String)?
 
     public init(
-        upn: UPN, kind: LetterKind, recipient: LetterRecipient, channel: Channel, actionID: Int?, html: String,
+        upn: UPN, kind: LetterKind, recipient: LetterRecipient, channel: Channel, actionID: ActionID?, html: String,
         pdf: Data?, email: (subject: String, body: String)? = nil
     ) {
         self.upn = upn
@@ -43,7 +43,7 @@ public struct StoredLetter: Sendable, Hashable {
     public let recipientAddress: String?
     public let recipientEmail: String?
     public let channel: String
-    public let actionID: Int?
+    public let actionID: ActionID?
     public let batch: String?
     public let producedBy: String
     public let producedAt: Date
@@ -57,7 +57,8 @@ extension LetterRepository {
     /// whole batch is on record or none of it is.
     @discardableResult
     public func recordLetters(
-        _ letters: [NewLetter], school laestab: LAESTAB, batch: String?, completingAlso overtaken: [Int: String] = [:],
+        _ letters: [NewLetter], school laestab: LAESTAB, batch: String?,
+        completingAlso overtaken: [ActionID: String] = [:],
         by actor: AuditActor, at now: Date = Date()
     ) async throws -> [Int] {
         guard !letters.isEmpty || !overtaken.isEmpty else { return [] }
@@ -79,7 +80,8 @@ extension LetterRepository {
                         SQLBind(pupilID), SQLBind(school.id), SQLBind(letter.kind.rawValue),
                         SQLBind(letter.recipient.languages.map(\.rawValue).joined(separator: ",")),
                         SQLBind(letter.recipient.names.joined(separator: "\n")), SQLBind(letter.recipient.address),
-                        SQLBind(letter.recipient.email), SQLBind(letter.channel.rawValue), SQLBind(letter.actionID),
+                        SQLBind(letter.recipient.email), SQLBind(letter.channel.rawValue),
+                        SQLBind(letter.actionID?.rawValue),
                         SQLBind(batch), SQLBind(actor.name), SQLBind(stamp), SQLBind(letter.html),
                         SQLBind(letter.pdf?.base64EncodedString()),
                         SQLBind(Digest.sha256Hex(letter.pdf ?? Data(letter.html.utf8)))
@@ -191,7 +193,7 @@ extension LetterRepository {
                 recipientAddress: try row.decode(column: "recipient_address", as: String?.self),
                 recipientEmail: try row.decode(column: "recipient_email", as: String?.self),
                 channel: try row.decode(column: "channel", as: String.self),
-                actionID: try row.decode(column: "action_id", as: Int?.self),
+                actionID: try row.decode(column: "action_id", as: Int?.self).map { ActionID($0) },
                 batch: try row.decode(column: "batch", as: String?.self),
                 producedBy: try row.decode(column: "produced_by", as: String.self),
                 producedAt: Store.date(fromTimestamp: try row.decode(column: "produced_at", as: String.self)),
@@ -242,11 +244,13 @@ extension LetterRepository {
 
 extension LetterRepository {
     /// The update that marks a pending action done with its note (the caller runs it, as it needs).
-    static func completeAction(_ id: Int, note: String, by actor: AuditActor, stamp: String, on db: any SQLDatabase)
+    static func completeAction(
+        _ id: ActionID, note: String, by actor: AuditActor, stamp: String, on db: any SQLDatabase
+    )
         -> SQLUpdateBuilder
     {
         db.update("procedure_actions").set("status", to: RecordedAction.Status.done.rawValue)
             .set("status_changed_by", to: actor.name).set("status_changed_at", to: stamp).set("status_note", to: note)
-            .where("id", .equal, id).where("status", .equal, RecordedAction.Status.pending.rawValue)
+            .where("id", .equal, id.rawValue).where("status", .equal, RecordedAction.Status.pending.rawValue)
     }
 }

@@ -4,7 +4,7 @@ import SQLKit
 
 /// An action in a school's queue, or on a pupil's timeline.
 public struct QueuedAction: Sendable, Hashable {
-    public let id: Int
+    public let id: ActionID
     public let pupil: Pupil
     public let action: ProcedureAction
     public let basis: String
@@ -40,7 +40,8 @@ extension ProcedureRepository {
             else { return nil }
             let sessions = try row.decode(column: "sessions", as: String.self)
             return QueuedAction(
-                id: try row.decode(column: "id", as: Int.self), pupil: try ReferenceRepository.pupil(from: row),
+                id: ActionID(try row.decode(column: "id", as: Int.self)),
+                pupil: try ReferenceRepository.pupil(from: row),
                 action: action,
                 basis: try row.decode(column: "basis", as: String.self),
                 count: try row.decode(column: "count", as: Int.self),
@@ -54,7 +55,7 @@ extension ProcedureRepository {
 
     /// Marks a pending action done (how, and its outcome), or dismissed (why). Only a pending action changes.
     func closeAction(
-        id: Int, schoolID: Int, as status: RecordedAction.Status, note: String, by actor: AuditActor,
+        id: ActionID, schoolID: Int, as status: RecordedAction.Status, note: String, by actor: AuditActor,
         at now: Date = Date()
     ) async throws {
         guard status == .done || status == .dismissed else {
@@ -64,7 +65,7 @@ extension ProcedureRepository {
             let row = try await store.sql.raw(
                 """
                 SELECT a.key, a.status, a.pupil_id, p.upn FROM procedure_actions a JOIN pupils p ON p.id = a.pupil_id
-                WHERE a.id = \(bind: id) AND a.school_id = \(bind: schoolID)
+                WHERE a.id = \(bind: id.rawValue) AND a.school_id = \(bind: schoolID)
                 """
             ).first()
         else { throw StoreError.notFound("action \(id)") }
@@ -77,7 +78,7 @@ extension ProcedureRepository {
         try await store.transaction { db in
             try await db.update("procedure_actions").set("status", to: status.rawValue)
                 .set("status_changed_by", to: actor.name).set("status_changed_at", to: Timestamp.text(now))
-                .set("status_note", to: note).where("id", .equal, id)
+                .set("status_note", to: note).where("id", .equal, id.rawValue)
                 .where("status", .equal, RecordedAction.Status.pending.rawValue).changeStanding()
             try await Store.audit(
                 [

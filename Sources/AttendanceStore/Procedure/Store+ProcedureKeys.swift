@@ -14,7 +14,7 @@ extension ProcedureRepository {
 
     /// Marks a school's pending action done or dismissed.
     public func closeAction(
-        id: Int, school: LAESTAB, as status: RecordedAction.Status, note: String, by actor: AuditActor,
+        id: ActionID, school: LAESTAB, as status: RecordedAction.Status, note: String, by actor: AuditActor,
         at now: Date = Date()
     ) async throws {
         try await closeAction(

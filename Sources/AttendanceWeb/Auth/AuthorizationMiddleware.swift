@@ -98,7 +98,7 @@ struct AuthorizationMiddleware: AsyncMiddleware {
             }
             return .pupil(stored.placement(on: request.context.today))
         case .leaveRequest:
-            guard let id = request.parameters.get("request").flatMap({ Int($0) }),
+            guard let id = request.parameters.get("request").flatMap({ LeaveRequestID($0) }),
                 let leave = try await request.context.store.leave.leaveRequest(id)
             else {
                 // Only someone who may see every school learns that a request does not exist.

@@ -110,7 +110,7 @@ enum LeaveAPIController {
         let school = try await store.reference.requireSchool(leave.school)
         let calendar = try await store.reference.calendar(for: school.school)
         return RequestDTO(
-            id: leave.id, upn: leave.upn.value, school: leave.school.description, from: leave.dates.start.iso,
+            id: leave.id.rawValue, upn: leave.upn.value, school: leave.school.description, from: leave.dates.start.iso,
             to: leave.dates.end.iso, reason: leave.reason, exceptionalCategory: leave.exceptionalCategory?.rawValue,
             status: leave.status.rawValue, schoolDays: LeaveRules.schoolDays(leave.dates, calendar: calendar).count,
             daysAgreedThisYear: try await store.leave.leaveDaysAgreed(
@@ -176,7 +176,7 @@ enum LeaveAPIController {
 
     @Sendable static func decide(_ request: Request) async throws -> Response {
         guard case .school(let laestab) = request.target,
-            let id = request.parameters.get("request").flatMap({ Int($0) })
+            let id = request.parameters.get("request").flatMap({ LeaveRequestID($0) })
         else { throw Abort(.notFound) }
         let body = try decode(
             DecisionDTO.self, request,

@@ -58,7 +58,7 @@ enum LeaveController {
 
     @Sendable static func decide(_ request: Request) async throws -> Response {
         guard case .school(let laestab) = request.target,
-            let id = request.parameters.get("id").flatMap({ Int($0) })
+            let id = request.parameters.get("id").flatMap({ LeaveRequestID($0) })
         else { throw Abort(.notFound) }
         let form = try request.form(LeaveDecisionForm.self)
         func refuse(_ key: String) async throws -> Response {
@@ -106,7 +106,8 @@ enum LeaveDecisions {
     }
 
     static func decide(
-        _ request: Request, id: Int, school: LAESTAB, kind: LeaveDecision.Kind, agreed: DateRange?, reason: String,
+        _ request: Request, id: LeaveRequestID, school: LAESTAB, kind: LeaveDecision.Kind, agreed: DateRange?,
+        reason: String,
         category: ExceptionalCategory?
     ) async throws -> (decided: LeaveRequest, letter: Letter) {
         let reason = try Fields.leaveReason.check(reason)

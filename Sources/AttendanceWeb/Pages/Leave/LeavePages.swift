@@ -14,7 +14,7 @@ struct LeaveQueuePage: PageModel {
     }
 
     struct Waiting: Sendable {
-        let id: Int
+        let id: LeaveRequestID
         let name: String
         let pupilHref: String
         let heading: String

@@ -19,7 +19,7 @@ struct PenaltyWarningPage: PageModel {
     let cancelLabel: String
 
     static func make(
-        pupil: Pupil, laestab: LAESTAB, actionID: Int, figures: PenaltyTerm?, documents: [String],
+        pupil: Pupil, laestab: LAESTAB, actionID: ActionID, figures: PenaltyTerm?, documents: [String],
         text: @escaping PupilPage.Text
     ) -> PenaltyWarningPage {
         let plain = { (key: String) in text(key, [:]) }

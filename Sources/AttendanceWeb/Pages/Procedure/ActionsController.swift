@@ -49,7 +49,7 @@ enum ActionsController {
         }
         let shown = all.filter { filters.admits($0, band: bands[$0.pupil.upn]) }
         // For each absence flagged after Letter 3: the evidence recorded for its days.
-        var evidence: [Int: [String]] = [:]
+        var evidence: [ActionID: [String]] = [:]
         for item in shown where item.action == .medicalEvidenceRequired {
             let days = item.sessions.compactMap { SchoolSession(text: $0)?.date }
             evidence[item.id] = MedicalEvidenceRule.covering(
@@ -57,7 +57,7 @@ enum ActionsController {
             ).map(\.what)
         }
         // For each call shown: the attempts since it fell due that reached nobody.
-        var attempts: [Int: Int] = [:]
+        var attempts: [ActionID: Int] = [:]
         for item in shown where item.action == .phoneCall {
             attempts[item.id] = try await store.procedure.unansweredCalls(
                 item.pupil.upn, school: laestab, in: DateRange(start: item.dueOn, notBefore: request.context.today))
@@ -87,7 +87,8 @@ enum ActionsController {
     }
 
     static func close(_ request: Request, as status: RecordedAction.Status) async throws -> Response {
-        guard case .school(let laestab) = request.target, let id = request.parameters.get("id", as: Int.self) else {
+        guard case .school(let laestab) = request.target, let id = request.parameters.get("id", as: ActionID.self)
+        else {
             throw Abort(.notFound)
         }
         let principal = try request.signedIn
@@ -205,7 +206,8 @@ enum ActionsController {
     /// met and the letter as each parent will read it; the confirmed second sends it to every parent in their
     /// language, keeps it, records the flag done and opens the term's case.
     @Sendable static func penaltyWarning(_ request: Request) async throws -> Response {
-        guard case .school(let laestab) = request.target, let id = request.parameters.get("id", as: Int.self) else {
+        guard case .school(let laestab) = request.target, let id = request.parameters.get("id", as: ActionID.self)
+        else {
             throw Abort(.notFound)
         }
         let principal = try request.signedIn

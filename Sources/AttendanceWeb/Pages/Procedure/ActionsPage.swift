@@ -34,7 +34,7 @@ struct ActionsPage: PageModel {
     }
 
     struct Item: Sendable {
-        let id: Int
+        let id: ActionID
         let pupilHref: String
         let name: String
         let year: String
@@ -117,7 +117,8 @@ struct ActionsPage: PageModel {
     ///   - evidence: for each medical evidence flag shown, what the record holds covering its days.
     static func make(
         school: String, laestab: LAESTAB, all: [QueuedAction], shown: [QueuedAction], bands: [UPN: Band],
-        filters: Filters, evidence: [Int: [String]], attempts: [Int: Int] = [:], powers: Powers, policy: Policy,
+        filters: Filters, evidence: [ActionID: [String]], attempts: [ActionID: Int] = [:], powers: Powers,
+        policy: Policy,
         notice: String?, error: String?, text: @escaping (String, [String: String]) -> String
     ) -> ActionsPage {
         let plain = { (key: String) in text(key, [:]) }
