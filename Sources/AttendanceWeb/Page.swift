@@ -44,6 +44,8 @@ struct PageFrame {
     var signedInAs: String? = nil
     /// The session's CSRF token, for every form on the page.
     var csrf: String? = nil
+    /// The catalogue in the reader's language, for the template's own labels (`{{catalogue.account.title}}`).
+    let catalogue: TemplateCatalogue
 }
 
 extension PageFrame {
@@ -58,6 +60,7 @@ extension PageFrame {
         switchLanguage = strings("app.language.switch", language)
         switchLanguageHref = request.url.path + "?lang=" + other.rawValue
         homeHref = SiteURL.home.path()
+        catalogue = TemplateCatalogue(strings: strings, language: language)
         if request.context.configuration.demoMode { demoBanner = strings("app.demo.banner", language) }
         if request.hasSession || request.principal != nil { csrf = request.csrfToken }
         if let principal = request.principal, !principal.viaToken {

@@ -13,16 +13,20 @@ import Testing
 
     func text(_ language: Language) -> (String) -> String { { strings($0, language) } }
 
-    /// The frame of a signed-out page in English, fixed for rendering.
-    static let frame = PageFrame(
-        lang: "en", otherLang: "cy", appName: "Attendance", skip: "Skip to content", switchLanguage: "Cymraeg",
-        switchLanguageHref: "/account?lang=cy", homeHref: "/", csrf: "token-1")
+    /// The frame of a signed-out page, fixed for rendering, with the catalogue in `language` for the template's
+    /// own labels.
+    func frame(_ language: Language = .en) -> PageFrame {
+        PageFrame(
+            lang: language.rawValue, otherLang: language == .en ? "cy" : "en", appName: "Attendance",
+            skip: "Skip to content", switchLanguage: "Cymraeg", switchLanguageHref: "/account?lang=cy", homeHref: "/",
+            csrf: "token-1", catalogue: TemplateCatalogue(strings: strings, language: language))
+    }
 
-    func render(_ model: some PageModel) async throws -> String {
+    func render(_ model: some PageModel, in language: Language = .en) async throws -> String {
         let library = try await MustacheLibrary(
             directory: WebServer.resources.appendingPathComponent("templates").path)
         let html = try #require(
-            library.render(PageContext(page: model, frame: Self.frame), withTemplate: type(of: model).template))
+            library.render(PageContext(page: model, frame: frame(language)), withTemplate: type(of: model).template))
         // The page's own part: from its heading to the end of main.
         let start = try #require(html.range(of: "<h1>"))
         let end = try #require(html.range(of: "</main>"))
@@ -77,7 +81,7 @@ import Testing
         #expect(!html.contains("class=\"token\""))  // no new token shown
         let none = AccountPage.make(
             roles: [], tokens: [], passwordChanged: false, newToken: "att_x", error: nil, text: text(.cy))
-        let empty = try await render(none)
+        let empty = try await render(none, in: .cy)
         #expect(
             empty.contains(strings("account.noTokens", .cy)) && empty.contains("<code class=\"token\">att_x</code>"))
         #expect(!empty.contains("<table"))

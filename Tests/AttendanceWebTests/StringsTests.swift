@@ -54,6 +54,38 @@ import Testing
         }
     }
 
+    /// A template's own labels (`{{catalogue.account.title}}`) are keys in both catalogues: the page model no longer
+    /// carries them, so nothing else checks them.
+    @Test func everyKeyATemplateNamesExists() throws {
+        let directory = WebServer.resources.appendingPathComponent("templates")
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+            .filter { $0.hasSuffix(".mustache") }
+        let pattern = try NSRegularExpression(pattern: #"\{\{[#^/]?catalogue\.([A-Za-z0-9_.\-]+)\}\}"#)
+        var named = 0
+        for name in names {
+            let template = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
+            for match in pattern.matches(in: template, range: NSRange(template.startIndex..., in: template)) {
+                guard let range = Range(match.range(at: 1), in: template) else { continue }
+                let key = String(template[range])
+                named += 1
+                for language in Language.allCases {
+                    #expect(strings.has(key, language), "\(name) names \(key), missing in \(language)")
+                }
+            }
+        }
+        #expect(named > 0)
+    }
+
+    /// A key the templates ask for through `catalogue` reads as the catalogue's text; a part of a key reads as the
+    /// rest of the way; anything else is absent (an empty gap the test above prevents).
+    @Test func theCatalogueReadsInTheReadersLanguage() {
+        let words = TemplateCatalogue(strings: strings, language: .cy)
+        let account = words.child(named: "account") as? TemplateCatalogue
+        #expect(account?.child(named: "title") as? String == strings("account.title", .cy))
+        #expect(words.child(named: "nothing") == nil)
+        #expect(account?.child(named: "nothing") == nil)
+    }
+
     @Test func placeholdersAreFilled() {
         #expect(
             strings("home.week", .cy, ["from": "2026-11-23", "to": "2026-11-27"]) == "Wythnos 2026-11-23 i 2026-11-27")

@@ -1,7 +1,8 @@
 import AttendanceStore
 import Foundation
 
-/// The account page: one's roles, and API tokens (created, listed, revoked).
+/// The account page: one's roles, and API tokens (created, listed, revoked). Its labels are the template's own
+/// (`{{catalogue.account.…}}`).
 struct AccountPage: PageModel {
     static let template = "account"
 
@@ -13,22 +14,11 @@ struct AccountPage: PageModel {
         let revokeAction: String
     }
 
+    /// The page's title, for the heading and the browser's tab (the frame's `head` reads it).
     let title: String
-    let rolesTitle: String
     let roles: [String]
     let passwordHref: String
-    let changePassword: String
-    let tokensTitle: String
-    let tokensIntro: String
-    let tokenNameLabel: String
-    let createToken: String
     let createTokenAction: String
-    let newTokenLabel: String
-    let revokeLabel: String
-    let revokedLabel: String
-    let createdLabel: String
-    let lastUsedLabel: String
-    let noTokens: String
     let tokens: [Token]
     let hasTokens: Bool
     /// Staff only: a parent's account has no API tokens.
@@ -49,14 +39,7 @@ struct AccountPage: PageModel {
     ) -> AccountPage {
         func minute(_ date: Date) -> String { String(Timestamp.text(date).prefix(16)) }
         return AccountPage(
-            title: text("account.title"), rolesTitle: text("account.roles"), roles: roles,
-            passwordHref: SiteURL.password.path(), changePassword: text("account.changePassword"),
-            tokensTitle: text("account.tokens"), tokensIntro: text("account.tokensIntro"),
-            tokenNameLabel: text("account.tokenName"), createToken: text("account.createToken"),
-            createTokenAction: SiteURL.createToken.path(), newTokenLabel: text("account.newToken"),
-            revokeLabel: text("account.revoke"), revokedLabel: text("account.revoked"),
-            createdLabel: text("account.created"), lastUsedLabel: text("account.lastUsed"),
-            noTokens: text("account.noTokens"),
+            title: text("account.title"), roles: roles, passwordHref: SiteURL.password.path(), createTokenAction: SiteURL.createToken.path(),
             tokens: tokens.map { token in
                 Token(
                     name: token.name, created: minute(token.createdAt),
