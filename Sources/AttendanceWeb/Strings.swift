@@ -52,6 +52,7 @@ struct TemplateCatalogue: MustacheParent {
     func child(named name: String) -> Any? {
         let key = prefix.isEmpty ? name : prefix + "." + name
         if strings.has(key, language) { return strings(key, language) }
-        return strings.prefixes.contains(key) ? TemplateCatalogue(strings: strings, language: language, prefix: key) : nil
+        return strings.prefixes.contains(key)
+            ? TemplateCatalogue(strings: strings, language: language, prefix: key) : nil
     }
 }

@@ -61,7 +61,8 @@ extension PageModelTests {
                 Contact(name: "Ann Jones", relationship: $0, parentalResponsibility: true, priority: 1, language: .both)
             }, text: text)
         // What a reader sees of the page: its text, not its tags and attributes.
-        let visible = try await render(page).replacingOccurrences(of: "<[^>]+>", with: " ", options: .regularExpression)
+        let visible = try await render(page, in: language).replacingOccurrences(
+            of: "<[^>]+>", with: " ", options: .regularExpression)
         return visible + staff.timeline.joined(separator: "\n")
             + contacts.contacts.map { "\($0.relationship) \($0.language)" }.joined(separator: "\n")
     }

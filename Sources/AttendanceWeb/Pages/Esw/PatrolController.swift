@@ -25,12 +25,12 @@ enum PatrolController {
         let schools = try await store.reference.schools().map(\.school).sorted { $0.name < $1.name }
         return try Page.render(
             PatrolPage(
-                title: plain("patrol.title"), intro: plain("patrol.intro"), notice: notice, error: error,
+                title: plain("patrol.title"), notice: notice, error: error,
                 action: SiteURL.patrols.path(), today: request.context.today.iso,
                 schools: [Option(value: "", label: plain("patrol.otherSchool"))]
                     + schools.map { Option(value: $0.laestab.description, label: $0.name) },
-                entries: entries.map { PatrolWords.line($0, text: text) }, noEntries: plain("patrol.none"),
-                words: .init(text: text)), request: request, status: status)
+                entries: entries.map { PatrolWords.line($0, text: text) }, words: .init(text: text)), request: request,
+            status: status)
     }
 
     @Sendable static func log(_ request: Request) async throws -> Response {
@@ -149,13 +149,11 @@ struct PatrolPage: PageModel {
     }
 
     let title: String
-    let intro: String
     let notice: String?
     let error: String?
     let action: String
     let today: String
     let schools: [Option]
     let entries: [String]
-    let noEntries: String
     let words: Words
 }

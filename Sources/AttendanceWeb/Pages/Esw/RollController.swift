@@ -68,9 +68,7 @@ enum RollController {
                 policy: request.context.policy, school: nil, today: request.context.today), request: request)
         return try Page.render(
             MissingEducationPage(
-                title: plain("cme.title"), intro: plain("cme.intro"), candidatesTitle: plain("cme.candidatesTitle"),
-                candidatesIntro: plain("cme.candidatesIntro"), candidates: candidates,
-                noCandidates: plain("cme.noCandidates"),
+                title: plain("cme.title"), candidates: candidates,
                 notice: request.query[String.self, at: "saved"] != nil ? plain("esw.saved") : nil,
                 cases: cases.map { found in
                     MissingEducationPage.Case(
@@ -95,7 +93,7 @@ enum RollController {
                         },
                         enquiryAction: found.outcome == nil ? SiteURL.cmeEnquiry.path(["id": String(found.id)]) : nil,
                         outcomeAction: found.outcome == nil ? SiteURL.cmeOutcome.path(["id": String(found.id)]) : nil)
-                }, noCases: plain("cme.none"), today: request.context.today.iso,
+                }, today: request.context.today.iso,
                 outcomes: MissingEducationOutcome.allCases.map {
                     Option(value: $0.rawValue, label: plain("cme.outcome.\($0.rawValue)"))
                 }, words: .init(text: text)), request: request)
@@ -205,15 +203,9 @@ struct MissingEducationPage: PageModel {
     }
 
     let title: String
-    let intro: String
-    /// Pupils the record suggests may be missing education whom no school has referred since.
-    let candidatesTitle: String
-    let candidatesIntro: String
     let candidates: [CandidateLine]
-    let noCandidates: String
     let notice: String?
     let cases: [Case]
-    let noCases: String
     let today: String
     let outcomes: [Option]
     let words: Words

@@ -47,8 +47,8 @@ enum SchoolVisitController {
             SchoolVisitPage(
                 title: text("visit.title", ["school": school.name]),
                 intro: listing.lastVisit.map { text("visit.since", ["date": $0.on.iso]) } ?? plain("visit.noEarlier"),
-                notice: notice, error: error, lines: lines, hasLines: !lines.isEmpty, noLines: plain("visit.noLines"),
-                visits: visits, action: SiteURL.school(.schoolVisits, laestab), today: today.iso,
+                notice: notice, error: error, lines: lines, hasLines: !lines.isEmpty, visits: visits,
+                action: SiteURL.school(.schoolVisits, laestab), today: today.iso,
                 words: SchoolVisitPage.Words(text: text)),
             request: request, status: status)
     }
@@ -143,7 +143,6 @@ struct SchoolVisitPage: PageModel {
     let error: String?
     let lines: [Line]
     let hasLines: Bool
-    let noLines: String
     let visits: [String]
     let action: String
     let today: String

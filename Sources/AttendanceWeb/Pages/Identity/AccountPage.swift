@@ -39,7 +39,8 @@ struct AccountPage: PageModel {
     ) -> AccountPage {
         func minute(_ date: Date) -> String { String(Timestamp.text(date).prefix(16)) }
         return AccountPage(
-            title: text("account.title"), roles: roles, passwordHref: SiteURL.password.path(), createTokenAction: SiteURL.createToken.path(),
+            title: text("account.title"), roles: roles, passwordHref: SiteURL.password.path(),
+            createTokenAction: SiteURL.createToken.path(),
             tokens: tokens.map { token in
                 Token(
                     name: token.name, created: minute(token.createdAt),

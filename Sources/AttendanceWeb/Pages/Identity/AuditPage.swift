@@ -40,7 +40,6 @@ struct AuditPage: PageModel {
     }
 
     let title: String
-    let intro: String
     let upn: String
     let user: String
     let from: String
@@ -49,21 +48,6 @@ struct AuditPage: PageModel {
     let auditAction: String
     let events: [Event]
     let hasEvents: Bool
-    let none: String
-    let search: String
-    let export: String
-    let upnLabel: String
-    let userLabel: String
-    let fromLabel: String
-    let toLabel: String
-    let whenLabel: String
-    let whoLabel: String
-    let whatLabel: String
-    let schoolLabel: String
-    let aboutLabel: String
-    let beforeLabel: String
-    let afterLabel: String
-    let reasonLabel: String
     let error: String?
 
     static func make(
@@ -71,15 +55,10 @@ struct AuditPage: PageModel {
         words: @escaping (String, [String: String]) -> String
     ) -> AuditPage {
         AuditPage(
-            title: text("audit.title"), intro: text("audit.intro"), upn: filters.upn, user: filters.user,
+            title: text("audit.title"), upn: filters.upn, user: filters.user,
             from: filters.from, to: filters.to, csvHref: SiteURL.auditCSV.path(query: filters.query),
             auditAction: SiteURL.audit.path(), events: events.map { Event($0, text: words) },
             hasEvents: !events.isEmpty,
-            none: text("audit.none"), search: text("audit.search"), export: text("audit.export"),
-            upnLabel: text("audit.filterUPN"), userLabel: text("audit.filterUser"), fromLabel: text("audit.filterFrom"),
-            toLabel: text("audit.filterTo"), whenLabel: text("audit.when"), whoLabel: text("audit.who"),
-            whatLabel: text("audit.what"), schoolLabel: text("audit.school"), aboutLabel: text("audit.about"),
-            beforeLabel: text("audit.before"), afterLabel: text("audit.after"), reasonLabel: text("audit.reason"),
             error: filters.valid ? nil : text("audit.badFilter"))
     }
 }

@@ -3,10 +3,6 @@ struct PasswordPage: PageModel {
     static let template = "password"
 
     let title: String
-    let currentLabel: String
-    let newLabel: String
-    let confirmLabel: String
-    let submit: String
     let passwordAction: String
     /// Why the page is shown before anything else: a temporary password must be changed first.
     let mustChange: String?
@@ -15,9 +11,8 @@ struct PasswordPage: PageModel {
     /// - Parameter text: the catalogue in the reader's language.
     static func make(mustChange: Bool, error: String?, text: (String) -> String) -> PasswordPage {
         PasswordPage(
-            title: text("password.title"), currentLabel: text("password.current"), newLabel: text("password.new"),
-            confirmLabel: text("password.confirm"), submit: text("password.submit"),
-            passwordAction: SiteURL.password.path(), mustChange: mustChange ? text("password.mustChange") : nil,
+            title: text("password.title"), passwordAction: SiteURL.password.path(),
+            mustChange: mustChange ? text("password.mustChange") : nil,
             error: error)
     }
 }

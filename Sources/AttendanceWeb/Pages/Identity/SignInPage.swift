@@ -11,9 +11,6 @@ struct SignInPage: PageModel {
     }
 
     let title: String
-    let emailLabel: String
-    let passwordLabel: String
-    let submit: String
     let signInAction: String
     /// Where to go once signed in (already checked to be a page of this site).
     let next: String
@@ -34,8 +31,7 @@ struct SignInPage: PageModel {
         text: (String) -> String
     ) -> SignInPage {
         SignInPage(
-            title: text("signIn.title"), emailLabel: text("signIn.email"), passwordLabel: text("signIn.password"),
-            submit: text("signIn.submit"), signInAction: SiteURL.signIn.path(), next: next, email: email, csrf: csrf,
+            title: text("signIn.title"), signInAction: SiteURL.signIn.path(), next: next, email: email, csrf: csrf,
             notice: signedOut ? text("signIn.signedOut") : nil, error: error, hasDemoAccounts: demo != nil,
             demoTitle: demo.map { _ in text("signIn.demoTitle") },
             demoIntro: demo.map { _ in text("signIn.demoIntro") },

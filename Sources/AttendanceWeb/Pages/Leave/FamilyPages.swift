@@ -229,18 +229,11 @@ struct AskLeavePage: PageModel {
     let limitNote: String
     let error: String?
     let action: String
-    let fromLabel: String
     let toLabel: String
     let reasonLabel: String
-    let categoryLabel: String
-    let categoryHint: String
     let categories: [Chosen]
-    let detailsLabel: String
-    let detailsHint: String
-    let siblingsLabel: String
     let send: String
     let backHref: String
-    let back: String
     let from: String
     let to: String
     let reason: String
@@ -281,17 +274,15 @@ struct AskLeavePage: PageModel {
         return AskLeavePage(
             title: text("leave.askTitle", ["name": pupil.displayName]), intro: plain("leave.askIntro"),
             limitNote: text("leave.limitNote", ["limit": String(limit)]), error: error,
-            action: SiteURL.askLeave.path(["upn": pupil.upn.value]), fromLabel: plain("family.from"),
-            toLabel: plain("family.to"), reasonLabel: plain("leave.reason"), categoryLabel: plain("leave.category"),
-            categoryHint: plain("leave.categoryHint"),
+            action: SiteURL.askLeave.path(["upn": pupil.upn.value]), toLabel: plain("family.to"),
+            reasonLabel: plain("leave.reason"),
             categories: [Chosen(value: "", label: plain("leave.category.none"), selected: typed.category.isEmpty)]
                 + ExceptionalCategory.allCases.map {
                     Chosen(
                         value: $0.rawValue, label: plain("leave.category.\($0.rawValue)"),
                         selected: typed.category == $0.rawValue)
-                }, detailsLabel: plain("leave.details"), detailsHint: plain("leave.detailsHint"),
-            siblingsLabel: plain("leave.siblings"), send: plain("leave.send"),
-            backHref: SiteURL.pupil(pupil.upn, fragment: "family"), back: plain("leave.back"), from: typed.from,
+                }, send: plain("leave.send"),
+            backHref: SiteURL.pupil(pupil.upn, fragment: "family"), from: typed.from,
             to: typed.to, reason: typed.reason, details: typed.details, siblings: typed.siblings)
     }
 }

@@ -40,22 +40,8 @@ struct LeaveQueuePage: PageModel {
     let notice: String?
     let error: String?
     let waiting: [Waiting]
-    let noWaiting: String
-    let decidedTitle: String
     let decided: [Decided]
     let hasDecided: Bool
-    let decisionLabel: String
-    let agreeLabel: String
-    let refuseLabel: String
-    let referLabel: String
-    let offRollLabel: String
-    let extendedHint: String
-    let agreedFromLabel: String
-    let agreedToLabel: String
-    let agreedHint: String
-    let categoryLabel: String
-    let reasonLabel: String
-    let decide: String
 
     /// One waiting request and what to weigh.
     struct Weighing: Sendable {
@@ -132,17 +118,12 @@ struct LeaveQueuePage: PageModel {
                                 value: $0.rawValue, label: plain("leave.category.\($0.rawValue)"),
                                 selected: request.exceptionalCategory == $0)
                         }, extended: LeaveRules.isExtended(request.dates))
-            }, noWaiting: plain("leave.noWaiting"), decidedTitle: plain("leave.decidedTitle"),
+            },
             decided: decided.map { pupil, request in
                 Decided(
                     name: pupil.displayName, what: FamilyWords.request(request, text: text),
                     status: FamilyWords.status(request, text: text),
                     by: request.decision.map { RecordWords.actor($0.decidedBy, text: text) } ?? "")
-            }, hasDecided: !decided.isEmpty, decisionLabel: plain("leave.decision"), agreeLabel: plain("leave.agree"),
-            refuseLabel: plain("leave.refuse"), referLabel: plain("leave.refer"), offRollLabel: plain("leave.offRoll"),
-            extendedHint: plain("leave.extendedHint"),
-            agreedFromLabel: plain("leave.agreedFrom"), agreedToLabel: plain("leave.agreedTo"),
-            agreedHint: plain("leave.agreedHint"), categoryLabel: plain("leave.decisionCategory"),
-            reasonLabel: plain("leave.decisionReason"), decide: plain("leave.decide"))
+            }, hasDecided: !decided.isEmpty)
     }
 }

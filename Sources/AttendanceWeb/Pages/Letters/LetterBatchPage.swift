@@ -95,9 +95,7 @@ struct LetterBatchPage: PageModel {
     let noPDF: String?
     let letters: [LetterRow]
     let hasLetters: Bool
-    let none: String
     let actionsHref: String
-    let actionsLabel: String
     let columns: LetterColumns
 
     /// - Parameters:
@@ -119,8 +117,7 @@ struct LetterBatchPage: PageModel {
             waiting: counts.waiting > 0 ? text("letters.waiting", ["count": String(counts.waiting)]) : nil,
             pdfHref: batchPDF, pdfLabel: batchPDF.map { _ in text("letters.downloadPDF", [:]) },
             noPDF: batchPDF == nil && !letters.isEmpty && pdfMissing ? text("letters.noPDF", [:]) : nil,
-            letters: letters, hasLetters: !letters.isEmpty, none: text("letters.none", [:]),
-            actionsHref: SiteURL.school(.actions, laestab), actionsLabel: text("actions.link", [:]),
+            letters: letters, hasLetters: !letters.isEmpty, actionsHref: SiteURL.school(.actions, laestab),
             columns: LetterColumns(text: { text($0, [:]) }))
     }
 }

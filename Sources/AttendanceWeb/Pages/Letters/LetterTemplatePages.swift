@@ -29,9 +29,7 @@ struct LetterTemplatesPage: PageModel {
     }
 
     let title: String
-    let intro: String
     let rows: [Row]
-    let letterLabel: String
     let placeholdersTitle: String
     let placeholders: [PlaceholderLine]
 
@@ -40,7 +38,7 @@ struct LetterTemplatesPage: PageModel {
         changed: (LetterKind, Language) -> Bool, language: Language, text: (String) -> String
     ) -> LetterTemplatesPage {
         LetterTemplatesPage(
-            title: text("templates.title"), intro: text("templates.intro"),
+            title: text("templates.title"),
             rows: LetterKind.allCases.map { kind in
                 Row(
                     letter: text("letters.kind.\(kind.rawValue)"),
@@ -50,7 +48,7 @@ struct LetterTemplatesPage: PageModel {
                             label: text("templates.edit") + ": " + text("language.\(version.rawValue)"),
                             state: text(changed(kind, version) ? "templates.changed" : "templates.shipped"))
                     })
-            }, letterLabel: text("letters.letter"), placeholdersTitle: text("templates.placeholders"),
+            }, placeholdersTitle: text("templates.placeholders"),
             placeholders: PlaceholderLine.all(in: language))
     }
 }
@@ -67,12 +65,7 @@ struct LetterTemplatePage: PageModel {
     /// The wording's language (for the browser's spelling check), not the reader's.
     let bodyLang: String
     let bodyLabel: String
-    let previewLabel: String
-    let saveLabel: String
-    let resetLabel: String
-    let previewTitle: String
     let listHref: String
-    let listLabel: String
     let placeholdersTitle: String
     let placeholders: [PlaceholderLine]
     let notice: String?
@@ -93,10 +86,8 @@ struct LetterTemplatePage: PageModel {
             previewAction: SiteURL.letterTemplate(kind, version, .templatePreview),
             resetAction: SiteURL.letterTemplate(kind, version, .templateReset), source: source,
             bodyLang: version.rawValue, bodyLabel: text("templates.body", [:]),
-            previewLabel: text("templates.preview", [:]),
-            saveLabel: text("templates.save", [:]), resetLabel: text("templates.reset", [:]),
-            previewTitle: text("templates.previewTitle", [:]), listHref: SiteURL.templates.path(),
-            listLabel: text("templates.title", [:]), placeholdersTitle: text("templates.placeholders", [:]),
+            listHref: SiteURL.templates.path(),
+            placeholdersTitle: text("templates.placeholders", [:]),
             placeholders: PlaceholderLine.all(in: language), notice: notice, error: error)
     }
 }

@@ -26,23 +26,12 @@ struct LegalPage: PageModel {
     }
 
     let title: String
-    let intro: String
     let notice: String?
     let error: String?
     let proceedings: [Proceeding]
-    let none: String
-    let openTitle: String
     let openAction: String
-    let kindLabel: String
     let kinds: [Option]
-    let caseLabel: String
     let cases: [Option]
-    let stepLabel: String
-    let dayLabel: String
-    let detailLabel: String
-    let detailHint: String
-    let record: String
-    let open: String
     let today: String
 
     static func make(
@@ -53,7 +42,7 @@ struct LegalPage: PageModel {
         let plain = { (key: String) in text(key, [:]) }
         func name(_ upn: UPN) -> String { pupils[upn]?.displayName ?? upn.value }
         return LegalPage(
-            title: plain("legal.title"), intro: plain("legal.intro"), notice: notice, error: error,
+            title: plain("legal.title"), notice: notice, error: error,
             proceedings: proceedings.map { found in
                 Proceeding(
                     id: found.id,
@@ -71,10 +60,8 @@ struct LegalPage: PageModel {
                     },
                     stepAction: found.isOpen ? SiteURL.legalStep.path(["id": String(found.id)]) : nil,
                     nextSteps: found.next.map { Option(value: $0.rawValue, label: plain("legal.step.\($0.rawValue)")) })
-            }, none: plain("legal.none"), openTitle: plain("legal.openTitle"), openAction: SiteURL.legal.path(),
-            kindLabel: plain("legal.kindLabel"),
+            }, openAction: SiteURL.legal.path(),
             kinds: LegalKind.allCases.map { Option(value: $0.rawValue, label: plain("legal.kind.\($0.rawValue)")) },
-            caseLabel: plain("legal.caseLabel"),
             cases: eswCases.filter(\.status.isOpen).map {
                 Option(
                     value: "esw_case/\($0.id)",
@@ -84,9 +71,6 @@ struct LegalPage: PageModel {
                     Option(
                         value: "missing_education/\($0.id)",
                         label: text("legal.origin.missing_education", ["id": String($0.id)]) + ": " + name($0.upn))
-                }, stepLabel: plain("legal.stepLabel"), dayLabel: plain("legal.dayLabel"),
-            detailLabel: plain("legal.detailLabel"), detailHint: plain("legal.detailHint"),
-            record: plain("legal.record"),
-            open: plain("legal.open"), today: today.iso)
+                }, today: today.iso)
     }
 }

@@ -43,18 +43,10 @@ struct PenaltyPackPage: PageModel {
     let lang: String
     let title: String
     let made: String
-    let factsTitle: String
     let facts: [Fact]
-    let figuresTitle: String
     let figures: [Fact]
-    let registerTitle: String
-    let registerKey: String
-    let dateLabel: String
-    let amLabel: String
-    let pmLabel: String
     let days: [Day]
     let tables: [Table]
-    let notesTitle: String
     let notes: [Fact]
 
     static func make(_ pack: PenaltyPack, policy: Policy, language: Language, text: @escaping PupilPage.Text)
@@ -97,14 +89,11 @@ struct PenaltyPackPage: PageModel {
                 [
                     "by": RecordWords.actor(pack.madeBy, text: text),
                     "at": String(pack.madeAt.prefix(16)).replacingOccurrences(of: "T", with: " "),
-                ]), factsTitle: plain("pack.factsTitle"), facts: facts, figuresTitle: plain("pack.figuresTitle"),
-            figures: figures, registerTitle: plain("pack.registerTitle"), registerKey: plain("pack.registerKey"),
-            dateLabel: plain("pack.date"), amLabel: plain("pupil.morning"), pmLabel: plain("pupil.afternoon"),
-            days: days(pack.sessions),
+                ]), facts: facts, figures: figures, days: days(pack.sessions),
             tables: [
                 changes(pack.changes, text: text), timeline(pack.steps, policy: policy, text: text),
                 parents(pack.parents, text: text), siblings(pack.siblings, text: text),
-            ], notesTitle: plain("pack.notesTitle"),
+            ],
             notes: [
                 Fact(label: plain("penalty.form.engagement"), value: pack.engagement),
                 Fact(label: plain("penalty.form.equality"), value: pack.equality),

@@ -7,16 +7,11 @@ struct PenaltyWarningPage: PageModel {
     static let template = "penalty-warning"
 
     let title: String
-    let intro: String
-    let criteriaTitle: String
     let criteria: [String]
-    let lettersTitle: String
     /// Each parent's letter: the rendered articles of the letter document, headings one level down.
     let letters: [String]
     let confirmAction: String
-    let confirmLabel: String
     let cancelHref: String
-    let cancelLabel: String
 
     static func make(
         pupil: Pupil, laestab: LAESTAB, actionID: ActionID, figures: PenaltyTerm?, documents: [String],
@@ -26,15 +21,13 @@ struct PenaltyWarningPage: PageModel {
         let met = figures?.met ?? []
         return PenaltyWarningPage(
             title: text("penaltyWarning.title", ["name": pupil.displayName]),
-            intro: plain("penaltyWarning.intro"), criteriaTitle: plain("penaltyWarning.criteria"),
             criteria: met.isEmpty
                 ? [plain("penaltyWarning.noneMet")]
                 : met.map { criterion in
                     plain("criterion.\(criterion)") + (figures?.counts[criterion].map { " (\($0))" } ?? "")
-                }, lettersTitle: plain("penaltyWarning.letters"), letters: documents.map(Self.articles),
+                }, letters: documents.map(Self.articles),
             confirmAction: SiteURL.school(.penaltyWarning, laestab, id: actionID),
-            confirmLabel: plain("penaltyWarning.confirm"), cancelHref: SiteURL.school(.actions, laestab),
-            cancelLabel: plain("penaltyWarning.cancel"))
+            cancelHref: SiteURL.school(.actions, laestab))
     }
 
     /// The letter's own articles out of its document (whose styles the page's policy would not apply), so that

@@ -72,36 +72,13 @@ struct ActionsPage: PageModel {
     let base: String
     let runAction: String
     let lettersAction: String
-    let none: String
-    let runLabel: String
-    let actionLabel: String
-    let yearLabel: String
-    let groupLabel: String
-    let bandLabel: String
-    let allLabel: String
-    let filterLabel: String
-    let produceDueLabel: String
-    let produceDueHint: String
     let actionOptions: [Option]
     let yearOptions: [Option]
     let groupOptions: [Option]
     let bandOptions: [Option]
     let items: [Item]
     // Said once for every item.
-    let whyLabel: String
-    let dueLabel: String
-    let howLabel: String
-    let completeLabel: String
-    let dismissLabel: String
-    let dismissReasonLabel: String
-    let warnLabel: String
-    let notNowLabel: String
-    let notNowReasonLabel: String
-    let callOutcomeLabel: String
     let callOutcomes: [Option]
-    let meetingDateLabel: String
-    let meetingTimeLabel: String
-    let meetingPlaceLabel: String
 
     /// The outcomes a call may be recorded with (their words are `actions.callOutcome.<value>`): a conversation
     /// closes the call; a message or no answer is an attempt and leaves it open; "unreached" closes it without a
@@ -170,11 +147,7 @@ struct ActionsPage: PageModel {
         return ActionsPage(
             title: text("actions.title", ["school": school]), notice: notice, error: error, canRun: powers.canRun,
             base: SiteURL.school(.actions, laestab), runAction: SiteURL.school(.runProcedure, laestab),
-            lettersAction: SiteURL.school(.produceDueLetters, laestab), none: plain("actions.none"),
-            runLabel: plain("actions.run"), actionLabel: plain("actions.action"), yearLabel: plain("column.year"),
-            groupLabel: plain("column.group"), bandLabel: plain("column.band"), allLabel: plain("actions.all"),
-            filterLabel: plain("actions.filter"), produceDueLabel: plain("letters.produceDue"),
-            produceDueHint: plain("letters.produceDueHint"),
+            lettersAction: SiteURL.school(.produceDueLetters, laestab),
             actionOptions: ProcedureAction.allCases.map {
                 Option(value: $0.rawValue, label: label($0), selected: $0.rawValue == filters.action)
             },
@@ -183,13 +156,7 @@ struct ActionsPage: PageModel {
             bandOptions: Band.allCases.map {
                 Option(value: $0.rawValue, label: plain($0.textKey), selected: $0.rawValue == filters.band)
             },
-            items: items, whyLabel: plain("actions.why"), dueLabel: plain("actions.due"),
-            howLabel: plain("actions.how"), completeLabel: plain("actions.complete"),
-            dismissLabel: plain("actions.dismiss"), dismissReasonLabel: plain("actions.dismissReason"),
-            warnLabel: plain("actions.fpnWarn"), notNowLabel: plain("actions.fpnNotNow"),
-            notNowReasonLabel: plain("actions.fpnNotNowReason"), callOutcomeLabel: plain("actions.callOutcome"),
-            callOutcomes: callOutcomeValues.map { Option(value: $0, label: plain("actions.callOutcome.\($0)")) },
-            meetingDateLabel: plain("actions.meetingDate"), meetingTimeLabel: plain("actions.meetingTime"),
-            meetingPlaceLabel: plain("actions.meetingPlace"))
+            items: items,
+            callOutcomes: callOutcomeValues.map { Option(value: $0, label: plain("actions.callOutcome.\($0)")) })
     }
 }

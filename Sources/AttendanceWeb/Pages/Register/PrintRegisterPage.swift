@@ -54,14 +54,6 @@ struct PrintRegisterPage: PageModel {
     let from: String
     let to: String
     let csvHref: String
-    let csvLabel: String
-    let fromLabel: String
-    let toLabel: String
-    let show: String
-    let pupilLabel: String
-    let totalLabel: String
-    let amendedKey: String
-    let codesKey: String
     let colPossible: String
     let colAttended: String
     let colAuthorised: String
@@ -69,9 +61,7 @@ struct PrintRegisterPage: PageModel {
     let days: [Day]
     let rows: [Row]
     let codes: [Code]
-    let takenLabel: String
     let taken: [Taken]
-    let takenKey: String
     /// Who took the registers in the range, with how many each.
     let takers: String?
 
@@ -112,10 +102,7 @@ struct PrintRegisterPage: PageModel {
             action: SiteURL.printRegister(school.laestab, group: group), from: range.start.iso, to: range.end.iso,
             csvHref: SiteURL.printRegister(
                 school.laestab, group: group, query: ["from": range.start.iso, "to": range.end.iso, "format": "csv"]),
-            csvLabel: text("print.csv", [:]), fromLabel: text("print.from", [:]), toLabel: text("print.to", [:]),
-            show: text("registers.show", [:]), pupilLabel: text("register.pupil", [:]),
-            totalLabel: text("print.total", [:]), amendedKey: text("print.amendedKey", [:]),
-            codesKey: text("pupil.codesKey", [:]), colPossible: columns.colPossible,
+            colPossible: columns.colPossible,
             colAttended: columns.colAttended, colAuthorised: columns.colAuthorised,
             colUnauthorised: columns.colUnauthorised, days: days.map { Day(label: String($0.iso.suffix(5))) },
             rows: lines.map { line in
@@ -125,7 +112,7 @@ struct PrintRegisterPage: PageModel {
                     possible: line.summary.possible, attended: line.summary.attended,
                     authorised: line.summary.authorised, unauthorised: line.summary.unauthorised)
             }, codes: codes.codes.map { Code(code: $0.code, name: $0.name(in: language)) },
-            takenLabel: text("print.taken", [:]), taken: taken, takenKey: text("print.takenKey", [:]),
+            taken: taken,
             takers: counts.isEmpty
                 ? nil
                 : text(

@@ -27,10 +27,6 @@ struct SchoolPage: PageModel {
     let period: String
     let sections: [Section]
     let colPupils: String
-    let colWeek: String
-    let colYearToDate: String
-    let colBand: String
-    let colPersistent: String
 
     /// - Parameters:
     ///   - year: each pupil's figures for the school year to date (every pupil on roll at any time in it).
@@ -94,8 +90,6 @@ struct SchoolPage: PageModel {
                 Section(
                     heading: text("school.byGroup", [:]), firstColumn: text("column.group", [:]),
                     rows: byForm.sorted { order($0.key, $1.key) }.map { row($0.key, $0.value) }),
-            ], colPupils: text("column.onRoll", ["date": today.iso]), colWeek: text("column.week", [:]),
-            colYearToDate: text("column.yearToDate", [:]), colBand: text("column.band", [:]),
-            colPersistent: text("column.persistent", [:]))
+            ], colPupils: text("column.onRoll", ["date": today.iso]))
     }
 }

@@ -20,22 +20,20 @@ enum ReturnsController {
         let deletions = try await deletions(request)
         return try Page.render(
             ReturnsPage(
-                title: plain("returns.title"), intro: plain("returns.intro"),
-                absenceTitle: plain("returns.absenceTitle"), absenceCSV: SiteURL.continuousAbsenceCSV.path(),
+                title: plain("returns.title"), absenceCSV: SiteURL.continuousAbsenceCSV.path(),
                 absenceColumns: continuousColumns.map { plain("returns.column.\($0)") },
                 absence: absence.map { line in
                     var cells = line
                     cells[6] = plain(cells[6] == "yes" ? "common.yes" : "common.no")
                     return Line(cells: cells)
-                }, noAbsence: plain("returns.noAbsence"),
-                deletionsTitle: plain("returns.deletionsTitle"), deletionsCSV: SiteURL.deletionsCSV.path(),
+                }, deletionsCSV: SiteURL.deletionsCSV.path(),
                 deletionColumns: deletionColumns.map { plain("returns.column.\($0)") },
                 deletions: deletions.map { line in
                     var cells = line
                     cells[5] = Catalogue.known("roll.ground.\(cells[5])", text) ?? cells[5]
                     cells[7] = RecordWords.actor(cells[7], text: text)
                     return Line(cells: cells)
-                }, noDeletions: plain("returns.noDeletions"), csvLabel: plain("print.csv")), request: request)
+                }), request: request)
     }
 
     @Sendable static func continuousAbsenceCSV(_ request: Request) async throws -> Response {
@@ -113,16 +111,10 @@ struct ReturnsPage: PageModel {
     static let template = "returns"
 
     let title: String
-    let intro: String
-    let absenceTitle: String
     let absenceCSV: String
     let absenceColumns: [String]
     let absence: [ReturnsController.Line]
-    let noAbsence: String
-    let deletionsTitle: String
     let deletionsCSV: String
     let deletionColumns: [String]
     let deletions: [ReturnsController.Line]
-    let noDeletions: String
-    let csvLabel: String
 }

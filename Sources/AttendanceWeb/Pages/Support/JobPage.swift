@@ -19,9 +19,7 @@ struct JobPage: PageModel {
     let total: Int
     let problem: String?
     let selfHref: String
-    let refreshLabel: String
     let actionsHref: String
-    let actionsLabel: String
 
     static func make(_ job: Job, text: @escaping (String, [String: String]) -> String) -> JobPage {
         let plain = { (key: String) in text(key, [:]) }
@@ -39,8 +37,8 @@ struct JobPage: PageModel {
             title: plain("job.title"), status: status, running: job.status == .running,
             determinate: job.total > 0, done: job.done, total: job.total,
             problem: job.status == .failed ? job.problem.flatMap { Self.problemKeys[$0] }.map(plain) : nil,
-            selfHref: SiteURL.school(.letterJob, job.school, id: job.id), refreshLabel: plain("job.refresh"),
-            actionsHref: SiteURL.school(.actions, job.school), actionsLabel: plain("actions.link"))
+            selfHref: SiteURL.school(.letterJob, job.school, id: job.id),
+            actionsHref: SiteURL.school(.actions, job.school))
     }
 
     /// Failures a person can act on, by the kind of error recorded; any other is the plain "could not be made".
