@@ -35,7 +35,7 @@ struct DemoCommand: AsyncParsableCommand {
             until: try parseDate(until, option: "--until") ?? today(),
             seed: seed)
         try await settings.withStore { store in
-            guard try await store.isEmpty() else {
+            guard try await store.demo.isEmpty() else {
                 throw ValidationError("\(store.location) already holds schools; the demo fills only an empty database")
             }
             try await Self.load(options, into: store, progress: Progress())
@@ -45,7 +45,7 @@ struct DemoCommand: AsyncParsableCommand {
     static func load(_ options: DemoAuthority.Options, into store: Store, progress: Progress) async throws {
         progress.say("Making the demo authority (\(options.schools) schools, \(options.pupilsPerSchool) pupils each)…")
         let demo = DemoAuthority(options: options)
-        try await store.loadDemo(demo) { progress.say("  loaded \($0)") }
+        try await store.demo.load(demo) { progress.say("  loaded \($0)") }
         try await DemoAccounts.create(in: store, today: options.until)
         print(
             "Demo local authority loaded: \(demo.schools.count) schools, \(demo.markCount) marks up to \(options.until)."

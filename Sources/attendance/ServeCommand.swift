@@ -46,7 +46,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.policy = settings.policy
         try await settings.withStore { store in
             if demo {
-                if try await store.isEmpty() {
+                if try await store.demo.isEmpty() {
                     try await DemoCommand.load(DemoAuthority.Options(until: today()), into: store, progress: Progress())
                 } else {
                     try await DemoAccounts.create(in: store, today: today())

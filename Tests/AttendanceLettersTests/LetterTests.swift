@@ -17,7 +17,7 @@ func withLetters(_ test: (LetterService, Store) async throws -> Void) async thro
     let store = try Store(location: .sqliteMemory, logger: logger)
     do {
         try await store.migrate()
-        try await store.loadDemo(DemoAuthority(options: .init(schools: 3, pupilsPerSchool: 40, until: today, seed: 5)))
+        try await store.demo.load(DemoAuthority(options: .init(schools: 3, pupilsPerSchool: 40, until: today, seed: 5)))
         try await store.procedure.runProcedure(policy: .wrexham2025, asOf: today, dryRun: false)
         let service = LetterService(
             store: store, templates: try LetterTemplates(),

@@ -81,7 +81,7 @@ private func withWebApp(demoMode: Bool, store: Store, _ test: (Application, Stor
 {
     do {
         try await store.migrate()
-        try await store.loadDemo(
+        try await store.demo.load(
             DemoAuthority(options: .init(schools: 3, pupilsPerSchool: 40, until: testToday, seed: 5)))
         try await DemoAccounts.create(in: store, today: testToday, passwords: testPasswords)
         try await withApp(configure: { app in

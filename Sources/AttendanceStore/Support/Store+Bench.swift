@@ -2,18 +2,27 @@ import AttendanceCore
 import Foundation
 import SQLKit
 
+/// What the benchmark reads that no page does (`store.bench`).
+public struct BenchReads: Sendable {
+    let store: Store
+}
+
 extension Store {
+    public var bench: BenchReads { BenchReads(store: self) }
+}
+
+extension BenchReads {
     /// SQLite's `synchronous` setting (2 = FULL: every commit is on disk before it is acknowledged), or nil on
     /// PostgreSQL, whose default `synchronous_commit = on` is durable.
     public func sqliteSynchronous() async throws -> Int? {
-        guard !location.isPostgres else { return nil }
-        return try await sql.raw("PRAGMA synchronous").first()?.decode(column: "synchronous", as: Int.self)
+        guard !store.location.isPostgres else { return nil }
+        return try await store.sql.raw("PRAGMA synchronous").first()?.decode(column: "synchronous", as: Int.self)
     }
 
     /// Every pupil's compact marks for a year, each pupil numbered 0, 1, 2, … (a number for the export's rows,
     /// not the database's id): what the benchmark's comparison reads.
     public func yearMarkStrings(year: AcademicYear) async throws -> [(pupil: Int, marks: [UInt8])] {
-        try await sql.select().columns("pupil_id", "marks").from("pupil_year_marks")
+        try await store.sql.select().columns("pupil_id", "marks").from("pupil_year_marks")
             .where("academic_year", .equal, year.startYear).orderBy("pupil_id").all().enumerated().map { number, row in
                 (number, Array(try row.decode(column: "marks", as: Data.self)))
             }

@@ -3,36 +3,46 @@ import AttendanceInterop
 import Foundation
 import SQLKit
 
+/// The demo authority's loader: it goes through the same import paths as real files (`store.demo`).
+public struct DemoLoader: Sendable {
+    let store: Store
+}
+
 extension Store {
+    public var demo: DemoLoader { DemoLoader(store: self) }
+}
+
+extension DemoLoader {
     /// True when no school has been loaded yet.
     public func isEmpty() async throws -> Bool {
-        try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("schools")
+        try await store.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("schools")
             .first(decodingColumn: "n", as: Int.self) == 0
     }
 
     /// Loads the demo authority through the same import paths as real files. `progress` is told each
     /// school as it finishes.
-    public func loadDemo(_ demo: DemoAuthority, progress: (String) -> Void = { _ in }) async throws {
-        try await reference.saveLocalAuthority(laNumber: DemoAuthority.laNumber, name: DemoAuthority.laName)
-        try await reference.importCalendar(
+    public func load(_ demo: DemoAuthority, progress: (String) -> Void = { _ in }) async throws {
+        try await store.reference.saveLocalAuthority(laNumber: DemoAuthority.laNumber, name: DemoAuthority.laName)
+        try await store.reference.importCalendar(
             demo.termDates.map { Numbered(line: 0, value: $0) }, scope: .authority(la: DemoAuthority.laNumber))
-        try await reference.importSchools(demo.schools.map { Numbered(line: 0, value: $0.school) })
+        try await store.reference.importSchools(demo.schools.map { Numbered(line: 0, value: $0.school) })
         for data in demo.schools {
             let laestab = data.school.laestab
-            try await reference.importCalendar(
+            try await store.reference.importCalendar(
                 data.insetDays.map { Numbered(line: 0, value: $0) }, scope: .school(laestab))
-            try await reference.importPupils(data.pupils.map { Numbered(line: 0, value: $0) }, school: laestab)
-            try await contacts.importContacts(data.contacts.map { Numbered(line: 0, value: $0) })
-            let stored = try await reference.requireSchool(laestab)
-            let ids = try await ReferenceRepository.pupilIDs(for: data.pupils.map(\.pupil.upn), on: sql)
+            try await store.reference.importPupils(data.pupils.map { Numbered(line: 0, value: $0) }, school: laestab)
+            try await store.contacts.importContacts(data.contacts.map { Numbered(line: 0, value: $0) })
+            let stored = try await store.reference.requireSchool(laestab)
+            let ids = try await ReferenceRepository.pupilIDs(for: data.pupils.map(\.pupil.upn), on: store.sql)
             func entry(_ mark: Mark) -> MarkEntry? {
                 ids[mark.upn].map { MarkEntry(pupilID: $0, schoolID: stored.id, mark: mark) }
             }
             // Registers are recorded by the form tutor at the time of the session.
-            try await registers.writeMarks(data.marks.compactMap(entry), by: AuditActor("demo:form-tutor"), reason: nil)
+            try await store.registers.writeMarks(
+                data.marks.compactMap(entry), by: AuditActor("demo:form-tutor"), reason: nil)
             let byReason = Dictionary(grouping: data.corrections, by: \.reason)
             for (reason, corrections) in byReason.sorted(by: { $0.key < $1.key }) {
-                try await registers.writeMarks(
+                try await store.registers.writeMarks(
                     corrections.compactMap { entry($0.mark) }, by: AuditActor("demo:attendance-office"), reason: reason)
             }
             progress("\(data.school.name) (\(laestab)): \(data.pupils.count) pupils, \(data.marks.count) marks")

@@ -64,10 +64,10 @@ struct BenchCommand: AsyncParsableCommand {
         var registers: [BenchRegister] = []
         do {
             try await store.migrate()
-            guard try await store.isEmpty() else {
+            guard try await store.demo.isEmpty() else {
                 throw ValidationError("--database: \(location) is not empty; give an empty database")
             }
-            report.synchronous = try await store.sqliteSynchronous()
+            report.synchronous = try await store.bench.sqliteSynchronous()
             registers = try await BenchLoad.load(authority, into: store, report: &report)
             try await BenchQueries.measure(authority, store: store, report: &report)
             try await BenchDuckDB.compare(store: store, python: python, folder: work, report: &report)
@@ -102,7 +102,7 @@ extension BenchCommand {
         let token: String
         do {
             try await store.migrate()
-            guard try await store.isEmpty() else {
+            guard try await store.demo.isEmpty() else {
                 throw ValidationError("--postgres: the database is not empty; give an empty database")
             }
             var loading = BenchReport(pupils: pupils, seed: seed)

@@ -41,7 +41,7 @@ enum BenchDuckDB {
         """#
 
     static func compare(store: Store, python: String, folder: URL, report: inout BenchReport) async throws {
-        let strings = try await store.yearMarkStrings(year: BenchAuthority.year)
+        let strings = try await store.bench.yearMarkStrings(year: BenchAuthority.year)
         let codes = store.codes
         // Our totals from the one summary implementation, over the same strings.
         var ours = [0, 0, 0, 0, 0]
