@@ -111,7 +111,7 @@ extension PageFrame {
                         Link(
                             href: SiteURL.school(.schoolPenalties, school), label: strings("nav.penalties", language)))
                 }
-                if principal.allows(.decideLeave, .school(school)) {
+                if principal.allows(.manageAttendance, .school(school)) {
                     nav.daily.append(
                         Link(href: SiteURL.school(.leaveQueue, school), label: strings("nav.leave", language)))
                 }

@@ -237,7 +237,7 @@ public enum WebServer {
         r.post(.askLeave, use: FamilyController.ask).requires(.requestForPupil, of: .pupil)
         r.get(.familyLetter, use: FamilyController.letter).requires(.viewPupil, of: .pupil)
         r.post(.contactDetails, use: FamilyController.updateContact).requires(.requestForPupil, of: .pupil)
-        r.get(.leaveQueue, use: LeaveController.page).requires(.decideLeave, of: .school)
+        r.get(.leaveQueue, use: LeaveController.page).requires(.manageAttendance, of: .school)
         r.post(.decideLeave, use: LeaveController.decide).requires(.decideLeave, of: .school)
         r.post(.confirmReport, use: OfficeController.confirmReport).requires(.authoriseAbsence, of: .school)
         r.post(.apiAbsenceReports, use: LeaveAPIController.reportAbsence).requires(.requestForPupil, of: .pupil)

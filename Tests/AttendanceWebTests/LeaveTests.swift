@@ -232,4 +232,54 @@ import VaporTesting
             #expect(try await store.registers.marks(of: two, in: five).isEmpty)
         }
     }
+
+    /// The office and senior managers read the leave queue to prepare the head's decisions (issue 33, point 10):
+    /// they see what the head will weigh, with no decision form, and a decision posted by them is refused.
+    @Test func theOfficeReadsTheLeaveQueueAndOnlyTheHeadDecides() async throws {
+        try await withWebApp { app, store in
+            let parent = try #require(try await store.identity.user(email: "parent@demo.example"))
+            let child = try #require(parent.grants.first?.child)
+            let asked = try await store.leave.requestLeave(
+                for: child, dates: DateRange(LocalDate(iso: "2027-01-11")!, LocalDate(iso: "2027-01-13")!)!,
+                reason: "Priodas", category: .familyOccasion, details: "", siblings: "", today: nil,
+                by: AuditActor("parent@demo.example"))
+            let strings = try Strings(directory: WebServer.resources.appendingPathComponent("strings"))
+            let queue = SiteURL.school(.leaveQueue, mainSchool)
+            for role in [Role.attendanceAdministrator, .seniorManagement] {
+                var desk = try await Browser.signedIn(app, as: role)
+                let page = try await desk.get(queue)
+                #expect(page.status == .ok, "\(role)")
+                #expect(page.body.string.contains("leave-\(asked.id)") && !page.body.string.contains("decide-leave"))
+                #expect(page.body.string.contains(strings("leave.headDecides", .en)))
+                let decision = try await desk.post(
+                    SiteURL.school(.decideLeave, mainSchool, id: asked.id),
+                    ["decision": "refused", "reason": "Na", "exceptional_category": ""])
+                #expect(decision.status == .forbidden, "\(role)")
+            }
+            var head = try await Browser.signedIn(app, as: .headTeacher)
+            #expect(try await head.get(queue).body.string.contains("decide-leave"))
+            #expect(try await store.leave.leaveRequest(asked.id)?.status == .pending)
+        }
+    }
+
+    /// Confirming a parent's report says so, not "Attempt logged." (issue 33, point 5).
+    @Test func confirmingAParentsReportSaysWhatItDid() async throws {
+        try await withWebApp { app, store in
+            let strings = try Strings(directory: WebServer.resources.appendingPathComponent("strings"))
+            let child = try #require(try await store.identity.user(email: "parent@demo.example")?.grants.first?.child)
+            let report = try await store.leave.reportAbsence(
+                for: child, dates: DateRange(day: testToday), part: .whole, reason: .illness, note: "",
+                today: testToday, by: AuditActor("parent@demo.example"))
+            var head = try await Browser.signedIn(app, as: .headTeacher)
+            try await head.get("/schools/\(mainSchool)/office")
+            let confirmed = try await head.post(
+                "/schools/\(mainSchool)/office/reports/\(report.id)/confirm", ["code": "I"])
+            #expect(confirmed.status == .seeOther)
+            let next = try #require(confirmed.headers.first(name: .location))
+            #expect(next.contains("confirmed=report"))
+            let page = try await head.get(next).body.string
+            #expect(page.contains(strings("office.reportConfirmed", .en).replacingOccurrences(of: "'", with: "&#39;")))
+            #expect(!page.contains(strings("contact.logged", .en)))
+        }
+    }
 }

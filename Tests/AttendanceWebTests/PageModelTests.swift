@@ -361,6 +361,13 @@ extension PageModelTests {
         let html = try await render(page)
         #expect(html.contains("<li>Call, Mam: reached → I") && !html.contains("office/confirm/3"))
         #expect(html.contains("<select id=\"who-B801200005001\" name=\"contact\"><option>Mam</option></select>"))
+        // How and what happened start with nothing chosen: the office says what happened (issue 33, point 11).
+        for field in ["method", "outcome"] {
+            #expect(
+                html.contains(
+                    "<select id=\"\(field)-B801200005001\" name=\"\(field)\" required><option value=\"\">"
+                        + strings("office.chooseWhatHappened", .en) + "</option>"))
+        }
         #expect(!html.contains("first-day-messages"))  // no email or texts set up here
         let monday = LocalDate(iso: "2025-11-24")!
         let late = LateBookPage.make(
@@ -432,7 +439,11 @@ extension PageModelTests {
         let html = try await render(tutor)
         #expect(!html.contains("/actions/2/penalty-warning") && !html.contains("/actions/1/dismiss"))
         #expect(html.contains("action=\"/schools/6654001/actions/1/complete\""))
-        #expect(html.contains("<select id=\"outcome-4\" name=\"outcome\"><option value=\"spoke\">"))
+        // A call's outcome starts with nothing chosen: whoever logs it says what happened (issue 33, point 11).
+        #expect(
+            html.contains(
+                "<select id=\"outcome-4\" name=\"outcome\" required><option value=\"\">"
+                    + strings("office.chooseWhatHappened", .en) + "</option><option value=\"spoke\">"))
         #expect(!html.contains("id=\"outcome-1\""))
         // The head: may run the procedure, dismiss, and decide the penalty notice (a warning, or not now).
         let head = page(ActionsPage.Powers(canRun: true, canDismiss: true, canDecidePenalty: true))

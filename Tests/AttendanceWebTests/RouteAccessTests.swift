@@ -327,7 +327,8 @@ import VaporTesting
                     try await expect(
                         "POST", "/schools/:laestab/office/confirm/:id", base + "/office/confirm/999999", allowed: head,
                         status: .notFound)
-                    try await expect("GET", "/schools/:laestab/leave", base + "/leave", allowed: head)
+                    // The leave queue: the office and senior managers read it to prepare the head's decisions.
+                    try await expect("GET", "/schools/:laestab/leave", base + "/leave", allowed: desk)
                     // Penalty notices: the school's leaders, office, ESW and governors (counts only) read; the
                     // head requests and withdraws.
                     let readsPenalties =

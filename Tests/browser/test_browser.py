@@ -658,7 +658,9 @@ def test_a_parent_reports_and_asks_for_leave_on_a_phone_and_the_head_decides(ser
         assert Select(browser.find_element(By.CSS_SELECTOR, "form.confirm-report select")).first_selected_option \
             .get_attribute("value") == "I"
         browser.find_element(By.CSS_SELECTOR, "form.confirm-report button").click()
-        WebDriverWait(browser, 10).until(lambda d: "logged=1" in d.current_url)
+        WebDriverWait(browser, 10).until(lambda d: "confirmed=report" in d.current_url)
+        # It says what it did, not "Attempt logged." (issue 33, point 5).
+        assert "The parent's report is confirmed" in browser.find_element(By.CSS_SELECTOR, "p.notice").text
         with record.connect(database) as db:
             codes = [row[0] for row in db.execute(
                 "SELECT m.code FROM marks m JOIN pupils p ON p.id = m.pupil_id WHERE p.upn = ? AND m.date = ?",
@@ -991,3 +993,53 @@ def test_the_head_opens_a_holiday_case_and_sends_the_request_the_same_week(serve
     click_until_saved(browser, form.find_element(By.CSS_SELECTOR, "button"), 60)
     with sqlite3.connect(database) as db:
         assert db.execute("SELECT status FROM penalty_cases WHERE id = ?", (case_id,)).fetchone()[0] == "requested"
+
+
+SMALL_CONTROLS = """
+return [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')]
+  .filter(e => e.getClientRects().length > 0)
+  .map(e => {
+    // A box to tick is tapped through its label.
+    let target = e;
+    if (e.type === 'checkbox' || e.type === 'radio') {
+      target = e.closest('label') || (e.id && document.querySelector('label[for="' + e.id + '"]')) || e;
+    }
+    const r = target.getBoundingClientRect();
+    return [e.outerHTML.slice(0, 140), Math.round(r.height * 10) / 10, r.width];
+  })
+  .filter(([_, height, width]) => width > 1 && height < 43.5);
+"""
+
+
+def test_every_control_on_every_form_is_a_finger_tall_on_a_phone(server, browser):
+    # Issue 33, point 1: selects, dates, times, phone fields, text areas, type-less inputs and buttons on forms
+    # were 18-20 px tall at 390 px; the patrol form is used on the street.
+    base, database = server
+    group = tutor_group(database)
+    child, _ = pupils(database)
+    browser.set_window_size(390, 900)
+    small = {}
+    pages = 0
+    try:
+        for email, paths in [
+            ("parent@demo.example", ["/", f"/pupils/{child}", f"/pupils/{child}/leave", "/account"]),
+            ("patrol@demo.example", ["/patrols"]),
+            ("office@demo.example", ["/schools/6654001/office", "/schools/6654001/late-book",
+                                     "/schools/6654001/actions", f"/pupils/{child}", "/registers"]),
+            ("tutor@demo.example", [f"/registers/6654001/{group}/2026-11-20/AM"]),
+            ("head@demo.example", ["/users", "/schools/6654001/leave", "/letters/templates/letter_1/cy", "/audit",
+                                   "/schools/6654001/penalties"]),
+            ("esw@demo.example", ["/esw", "/schools/6654001/esw-visits"]),
+            ("lead@demo.example", ["/legal", "/missing-education", "/penalties", "/esw/referrals", "/returns"]),
+        ]:
+            sign_in(browser, base, email)
+            for path in paths:
+                browser.get(base + path)
+                pages += 1
+                found = browser.execute_script(SMALL_CONTROLS)
+                if found:
+                    small[email + " " + path] = found
+    finally:
+        browser.set_window_size(1024, 900)
+    assert small == {}
+    assert pages == 23

@@ -53,7 +53,8 @@ enum LeaveController {
             LeaveQueuePage.make(
                 school: laestab, waiting: waiting, decided: decided,
                 limit: request.context.policy.holidayLimitSchoolDays, notice: notice, error: error,
-                text: request.text), request: request, status: status)
+                canDecide: try request.signedIn.allows(.decideLeave, .school(laestab)), text: request.text),
+            request: request, status: status)
     }
 
     @Sendable static func decide(_ request: Request) async throws -> Response {

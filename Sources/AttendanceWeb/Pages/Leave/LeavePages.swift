@@ -42,6 +42,8 @@ struct LeaveQueuePage: PageModel {
     let waiting: [Waiting]
     let decided: [Decided]
     let hasDecided: Bool
+    /// The head decides; the office and senior managers read the queue to prepare the decisions.
+    let canDecide: Bool
 
     /// One waiting request and what to weigh.
     struct Weighing: Sendable {
@@ -55,7 +57,7 @@ struct LeaveQueuePage: PageModel {
 
     static func make(
         school: LAESTAB, waiting: [Weighing], decided: [(Pupil, LeaveRequest)], limit: Int, notice: String?,
-        error: String?, text: @escaping PupilPage.Text
+        error: String?, canDecide: Bool = true, text: @escaping PupilPage.Text
     ) -> LeaveQueuePage {
         let plain = { (key: String) in text(key, [:]) }
         return LeaveQueuePage(
@@ -124,6 +126,6 @@ struct LeaveQueuePage: PageModel {
                     name: pupil.displayName, what: FamilyWords.request(request, text: text),
                     status: FamilyWords.status(request, text: text),
                     by: request.decision.map { RecordWords.actor($0.decidedBy, text: text) } ?? "")
-            }, hasDecided: !decided.isEmpty)
+            }, hasDecided: !decided.isEmpty, canDecide: canDecide)
     }
 }

@@ -7,8 +7,14 @@ import Vapor
 /// named), today's absences with no reason and every contact in order, and the late book.
 enum OfficeController {
     @Sendable static func page(_ request: Request) async throws -> Response {
+        // Each step says what it did (issue 33, point 5).
         var notice = request.query[String.self, at: "logged"] != nil ? request.text("contact.logged") : nil
         if request.query[String.self, at: "matched"] != nil { notice = request.text("patrol.matched") }
+        switch request.query[String.self, at: "confirmed"] {
+        case "report": notice = request.text("office.reportConfirmed")
+        case "reason": notice = request.text("office.reasonConfirmed")
+        default: break
+        }
         return try await renderDay(request, notice: notice, error: nil, status: .ok)
     }
 
@@ -149,7 +155,7 @@ enum OfficeController {
                 status: .unprocessableEntity)
         }
         let date = request.query[String.self, at: "date"] ?? request.context.today.iso
-        return Page.redirect(SiteURL.school(.office, laestab, query: ["date": date, "logged": "1"]))
+        return Page.redirect(SiteURL.school(.office, laestab, query: ["date": date, "confirmed": "report"]))
     }
 
     static func describe(_ request: Request) -> (ContactAttempt) -> String {
@@ -211,7 +217,7 @@ enum OfficeController {
                 status: .unprocessableEntity)
         }
         let date = request.query[String.self, at: "date"] ?? request.context.today.iso
-        return Page.redirect(SiteURL.school(.office, laestab, query: ["date": date]))
+        return Page.redirect(SiteURL.school(.office, laestab, query: ["date": date, "confirmed": "reason"]))
     }
 
     // MARK: Late book
