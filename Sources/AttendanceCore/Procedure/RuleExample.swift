@@ -46,7 +46,7 @@ struct RuleExample: Sendable {
     /// The school day `index` of the year.
     func day(_ index: Int) -> LocalDate { days[min(max(0, index), days.count - 1)] }
 
-    /// Variations start from here: an example without a mark and with the day moved.
+    /// The variations the equivalence test makes near the line: a mark taken away, or changed.
     mutating func unmark(_ session: SchoolSession) { marks[session] = nil }
     mutating func remark(_ session: SchoolSession, _ code: String) { marks[session] = code }
 }
