@@ -282,4 +282,22 @@ import VaporTesting
             #expect(!page.contains(strings("contact.logged", .en)))
         }
     }
+
+    /// The office page lists the coming school days with parents' reports, each linked to its day, and steps to
+    /// the school days either side (issue 33, point 2).
+    @Test func theOfficeSeesTheComingDaysReports() async throws {
+        try await withWebApp { app, store in
+            let child = try #require(try await store.identity.user(email: "parent@demo.example")?.grants.first?.child)
+            let monday = LocalDate(iso: "2026-11-30")!
+            _ = try await store.leave.reportAbsence(
+                for: child, dates: DateRange(day: monday), part: .whole, reason: .illness, note: "",
+                today: testToday, by: AuditActor("parent@demo.example"))
+            let name = try #require(try await store.reference.pupil(child)).pupil.displayName
+            var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
+            let page = try await office.get(SiteURL.school(.office, mainSchool)).body.string
+            #expect(page.contains("<a href=\"/schools/\(mainSchool)/office?date=2026-11-30\">2026-11-30: \(name)</a>"))
+            #expect(page.contains("rel=\"next\">Next school day (2026-11-26)</a>"))
+            #expect(page.contains("rel=\"prev\">Previous school day (2026-11-24)</a>"))
+        }
+    }
 }

@@ -1043,3 +1043,29 @@ def test_every_control_on_every_form_is_a_finger_tall_on_a_phone(server, browser
         browser.set_window_size(1024, 900)
     assert small == {}
     assert pages == 23
+
+
+def test_the_office_steps_to_the_next_school_day_and_is_told_of_a_day_without_school(server, browser):
+    # Issue 33, point 2: the office works ahead (Monday's reports on Friday) without typing ?date= by hand.
+    base, _ = server
+    browser.set_window_size(768, 1024)
+    try:
+        sign_in(browser, base, "office@demo.example")
+        browser.get(base + "/schools/6654001/office?date=2026-11-20")
+        browser.find_element(By.CSS_SELECTOR, "nav.day-picker a[rel=next]").click()
+        assert browser.current_url.endswith("date=2026-11-23")
+        assert "2026-11-23" in browser.find_element(By.TAG_NAME, "h1").text
+        browser.find_element(By.CSS_SELECTOR, "nav.day-picker a[rel=prev]").click()
+        assert browser.current_url.endswith("date=2026-11-20")
+        browser.get(base + "/schools/6654001/office?date=2026-11-22")
+        assert "2026-11-22 is not a school day." in browser.find_element(By.TAG_NAME, "main").text
+        assert browser.find_element(By.CSS_SELECTOR, "nav.day-picker a[rel=prev]").get_attribute("href") \
+            .endswith("date=2026-11-20")
+        assert browser.find_element(By.CSS_SELECTOR, "nav.day-picker a[rel=next]").get_attribute("href") \
+            .endswith("date=2026-11-23")
+        set_date(browser, "office-date", "2026-11-19")
+        browser.find_element(By.CSS_SELECTOR, "nav.day-picker button").click()
+        WebDriverWait(browser, 10).until(lambda d: "date=2026-11-19" in d.current_url)
+        assert axe_problems(browser) == []
+    finally:
+        browser.set_window_size(1024, 900)

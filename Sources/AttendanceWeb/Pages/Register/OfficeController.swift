@@ -134,8 +134,48 @@ enum OfficeController {
             patrols: patrols, candidates: candidates,
             unmatched: try await PatrolController.unmatched(request, school: laestab, today: request.context.today),
             firstDayAction: request.context.letters.canSend ? SiteURL.school(.firstDayMessages, laestab) : nil,
+            day: dayPicker(request, laestab, date: date, calendar: calendar),
+            coming: try await coming(request, laestab, after: date, calendar: calendar),
             notice: notice, error: error, text: { request.text($0, $1) })
         return try Page.render(page, request: request, status: status)
+    }
+
+    /// The day shown, with a step to the school day before and after it.
+    static func dayPicker(_ request: Request, _ laestab: LAESTAB, date: LocalDate, calendar: SchoolCalendar)
+        -> OfficeDayPage.DayPicker
+    {
+        let previous = calendar.schoolDay(before: date)
+        let next = calendar.schoolDay(after: date)
+        func href(_ day: LocalDate) -> String { SiteURL.school(.office, laestab, query: ["date": day.iso]) }
+        return OfficeDayPage.DayPicker(
+            date: date.iso, action: SiteURL.school(.office, laestab), previousHref: previous.map(href),
+            previousLabel: previous.map { request.text("office.previousDay", ["date": $0.iso]) },
+            nextHref: next.map(href), nextLabel: next.map { request.text("office.nextDay", ["date": $0.iso]) },
+            notASchoolDay: calendar.isSchoolDay(date) ? nil : request.text("office.notASchoolDay", ["date": date.iso]))
+    }
+
+    /// The next few school days after the one shown that have parents' reports, each with who reported.
+    static func coming(_ request: Request, _ laestab: LAESTAB, after date: LocalDate, calendar: SchoolCalendar)
+        async throws -> [OfficeDayPage.Coming]
+    {
+        let store = request.context.store
+        var coming: [OfficeDayPage.Coming] = []
+        var day = date
+        for _ in 0..<5 {
+            guard let next = calendar.schoolDay(after: day) else { break }
+            day = next
+            let reports = try await store.leave.absenceReports(school: laestab, on: day)
+            guard !reports.isEmpty else { continue }
+            let pupils = try await store.reference.pupils(reports.map(\.upn))
+            // A pupil with two reports for the day (a morning, then the whole day) is named once.
+            var named = Set<UPN>()
+            let names = reports.filter { named.insert($0.upn).inserted }.compactMap { pupils[$0.upn]?.displayName }
+            coming.append(
+                OfficeDayPage.Coming(
+                    href: SiteURL.school(.office, laestab, query: ["date": day.iso]),
+                    line: request.text("office.comingLine", ["date": day.iso, "names": names.joined(separator: ", ")])))
+        }
+        return coming
     }
 
     /// The head or a delegate confirms a parent's report with the code they choose.

@@ -47,6 +47,9 @@ struct OfficeDayPage: PageModel {
     }
 
     let title: String
+    let day: DayPicker?
+    let coming: [Coming]
+    let hasComing: Bool
     let notice: String?
     let error: String?
     let missingTitle: String
@@ -112,15 +115,35 @@ struct OfficeDayPage: PageModel {
         let confirmLabel: String
     }
 
+    /// The day shown and a step to the school days either side, so the office works ahead (a parent's report for
+    /// Monday is seen and confirmed on Friday) and back.
+    struct DayPicker: Sendable {
+        let date: String
+        let action: String
+        let previousHref: String?
+        let previousLabel: String?
+        let nextHref: String?
+        let nextLabel: String?
+        /// Said when the day shown is not a school day (a weekend, a holiday, a closure).
+        let notASchoolDay: String?
+    }
+
+    /// A coming school day with parents' reports, linked to its own office page.
+    struct Coming: Sendable {
+        let href: String
+        let line: String
+    }
+
     static func make(
         date: LocalDate, missing: [Missing], absent: [Absent], proposals: [Proposal], reports: [Report] = [],
         changes: [String] = [], patrols: [String] = [], candidates: [CandidateLine] = [],
-        unmatched: [UnmatchedPatrol] = [], firstDayAction: String?,
+        unmatched: [UnmatchedPatrol] = [], firstDayAction: String?, day: DayPicker? = nil, coming: [Coming] = [],
         notice: String?, error: String?,
         text: (String, [String: String]) -> String
     ) -> OfficeDayPage {
         OfficeDayPage(
-            title: text("office.title", ["date": date.iso]), notice: notice, error: error,
+            title: text("office.title", ["date": date.iso]), day: day, coming: coming, hasComing: !coming.isEmpty,
+            notice: notice, error: error,
             missingTitle: text("office.missing", [:]), noMissing: text("office.noMissing", [:]), missing: missing,
             noReasonTitle: text("office.noReason", [:]), noneAbsent: text("office.noneAbsent", [:]), absent: absent,
             hasAbsent: !absent.isEmpty, firstDayAction: firstDayAction,
