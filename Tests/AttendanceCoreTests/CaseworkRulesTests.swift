@@ -46,6 +46,13 @@ import Testing
         #expect(ProcedureAction.persistentLateness.wordValues(.wrexham2025) == ["sessions": "10"])
     }
 
+    /// Forms in the order people read them: 7A before 10A, 10A before 10B (issue 33, point 8).
+    @Test func formsSortAsPeopleReadThem() {
+        let forms = ["10B", "7A", "10A", "11A", "7B", "9Z", "R1", "R"]
+        #expect(forms.sorted(by: NaturalOrder.precedes) == ["7A", "7B", "9Z", "10A", "10B", "11A", "R", "R1"])
+        #expect(!NaturalOrder.precedes("7A", "7A") && NaturalOrder.precedes("007A", "10A"))
+    }
+
     /// A warned case opens on the criteria met on today's record and those the flag was raised on, each once.
     @Test func aWarnedCaseOpensOnTheFlagsCriteriaAndAnyMetSince() {
         let term = PenaltyTerm(

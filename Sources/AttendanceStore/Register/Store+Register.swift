@@ -141,12 +141,13 @@ extension RegisterRepository {
             guard let pupil = pupils[entry.pupilID] else { continue }  // the marks read are these pupils' own
             found[entry.pupilID, default: (pupil, [])].sessions.append(entry.session.half)
         }
-        // The order of the registers: form, then surname and forename (compared as stored, byte by byte).
+        // The order of the registers: form as people read them (7A before 10A), then surname and forename
+        // (compared as stored, byte by byte).
         return found.values.sorted { a, b in
-            for (x, y) in [
-                (a.pupil.registrationGroup, b.pupil.registrationGroup), (a.pupil.legalSurname, b.pupil.legalSurname),
-                (a.pupil.legalForename, b.pupil.legalForename),
-            ] where x != y {
+            let (x, y) = (a.pupil.registrationGroup, b.pupil.registrationGroup)
+            if x != y { return NaturalOrder.precedes(x, y) }
+            for (x, y) in [(a.pupil.legalSurname, b.pupil.legalSurname), (a.pupil.legalForename, b.pupil.legalForename)]
+            where x != y {
                 return x.utf8.lexicographicallyPrecedes(y.utf8)
             }
             return false
