@@ -146,7 +146,9 @@ extension RegisterRepository {
         return found.values.sorted { a, b in
             let (x, y) = (a.pupil.registrationGroup, b.pupil.registrationGroup)
             if x != y { return NaturalOrder.precedes(x, y) }
-            for (x, y) in [(a.pupil.legalSurname, b.pupil.legalSurname), (a.pupil.legalForename, b.pupil.legalForename)]
+            for (x, y) in [
+                (a.pupil.legalSurname, b.pupil.legalSurname), (a.pupil.legalForename, b.pupil.legalForename),
+            ]
             where x != y {
                 return x.utf8.lexicographicallyPrecedes(y.utf8)
             }
