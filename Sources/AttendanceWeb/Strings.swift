@@ -32,7 +32,8 @@ public struct Strings: Sendable {
     public func callAsFunction(_ key: String, _ language: Language, _ values: [String: String] = [:]) -> String {
         var text = tables[language]?[key] ?? key
         for (name, value) in values { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
-        return text
+        // A day after "ar", "o", "i"… takes its soft mutation once the sentence is whole.
+        return language == .cy && !values.isEmpty ? WelshGrammar.softenDays(text) : text
     }
 
     func has(_ key: String, _ language: Language) -> Bool { tables[language]?[key] != nil }

@@ -38,14 +38,19 @@ struct DemoCommand: AsyncParsableCommand {
             guard try await store.demo.isEmpty() else {
                 throw ValidationError("\(store.location) already holds schools; the demo fills only an empty database")
             }
-            try await Self.load(options, into: store, progress: Progress())
+            try await Self.load(options, into: store, policy: settings.policy, progress: Progress())
         }
     }
 
-    static func load(_ options: DemoAuthority.Options, into store: Store, progress: Progress) async throws {
+    static func load(_ options: DemoAuthority.Options, into store: Store, policy: Policy, progress: Progress)
+        async throws
+    {
         progress.say("Making the demo authority (\(options.schools) schools, \(options.pupilsPerSchool) pupils each)…")
         let demo = DemoAuthority(options: options)
         try await store.demo.load(demo) { progress.say("  loaded \($0)") }
+        // The procedure runs as part of loading, as of the last school day with marks, so the queue shows work.
+        let run = try await store.procedure.catchUp(policy: policy, through: options.until.adding(days: -1))
+        progress.say("  the procedure recorded \(run.recorded) actions")
         try await DemoAccounts.create(in: store, today: options.until)
         print(
             "Demo local authority loaded: \(demo.schools.count) schools, \(demo.markCount) marks up to \(options.until)."

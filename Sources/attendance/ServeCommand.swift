@@ -47,7 +47,9 @@ struct ServeCommand: AsyncParsableCommand {
         try await settings.withStore { store in
             if demo {
                 if try await store.demo.isEmpty() {
-                    try await DemoCommand.load(DemoAuthority.Options(until: today()), into: store, progress: Progress())
+                    try await DemoCommand.load(
+                        DemoAuthority.Options(until: today()), into: store, policy: settings.policy,
+                        progress: Progress())
                 } else {
                     try await DemoAccounts.create(in: store, today: today())
                     print("Demo accounts, one per role:\n\(DemoAccounts.listing)")

@@ -26,6 +26,50 @@ import VaporTesting
         return child
     }
 
+    /// A fresh system shows work: a server whose last run is older than the day the run last fell due runs it at
+    /// start, as of that school day, once; the actions page says when it last ran.
+    @Test func aServerStartingAfterAMissedRunCatchesUpOnce() async throws {
+        try await withWebApp { app, store in
+            var head = try await Browser.signedIn(app, as: .headTeacher)
+            let before = try await head.get(SiteURL.school(.actions, mainSchool)).body.string
+            #expect(before.contains("The procedure has not run for this school yet."))
+            #expect(before.contains("Nothing is due."))
+            let nineAM = try #require(TimeOfDay(hour: 9, minute: 0)),
+                sixPM = try #require(TimeOfDay(hour: 18, minute: 0))
+            // Wednesday morning, before the day's run: the last run fell due on Tuesday. Two servers starting
+            // together record each action once.
+            async let first = ProcedureSchedule.catchUp(
+                store: store, policy: .wrexham2025, now: (testToday, nineAM), runAt: sixPM)
+            async let second = ProcedureSchedule.catchUp(
+                store: store, policy: .wrexham2025, now: (testToday, nineAM), runAt: sixPM)
+            let (a, b) = try await (first, second)
+            #expect(a.recorded + b.recorded > 0)
+            let tuesday = try #require(LocalDate(iso: "2026-11-24"))
+            #expect(Set(try await store.procedure.lastRuns().values) == [tuesday])
+            let rows = try await store.sql.raw(
+                "SELECT COUNT(*) AS n, COUNT(DISTINCT pupil_id || ' ' || key) AS k FROM procedure_actions"
+            ).first()
+            let (n, k) = (try rows?.decode(column: "n", as: Int.self), try rows?.decode(column: "k", as: Int.self))
+            #expect(n == k && (n ?? 0) > 0)
+            let after = try await head.get(SiteURL.school(.actions, mainSchool)).body.string
+            #expect(after.contains("The procedure last ran for Tuesday 24 November 2026."))
+            #expect(!after.contains("Nothing is due."))
+            // Up to date: a second start records nothing.
+            let again = try await ProcedureSchedule.catchUp(
+                store: store, policy: .wrexham2025, now: (testToday, nineAM), runAt: sixPM)
+            #expect(again.recorded == 0 && again.lines.isEmpty)
+            // After six on Wednesday the run fell due today; on Sunday, the last school day is Friday.
+            _ = try await ProcedureSchedule.catchUp(
+                store: store, policy: .wrexham2025, now: (testToday, try #require(TimeOfDay(hour: 19, minute: 0))),
+                runAt: sixPM)
+            #expect(Set(try await store.procedure.lastRuns().values) == [testToday])
+            _ = try await ProcedureSchedule.catchUp(
+                store: store, policy: .wrexham2025, now: (try #require(LocalDate(iso: "2026-11-29")), nineAM),
+                runAt: sixPM)
+            #expect(Set(try await store.procedure.lastRuns().values) == [try #require(LocalDate(iso: "2026-11-27"))])
+        }
+    }
+
     @Test func aHeadOfYearMakesTodaysCallAndItMovesToTheTimeline() async throws {
         try await withWebApp { app, store in
             let child = try await prepare(store)
@@ -46,16 +90,26 @@ import VaporTesting
             let noOutcome = try await hoy.post(
                 "/schools/\(mainSchool)/actions/\(call.id)/complete", ["note": "Spoke to mother: flu, back Monday"])
             #expect(noOutcome.status == .unprocessableEntity)
-            try await hoy.get("/schools/\(mainSchool)/actions")
+            // Whom to ring is beside the call: the parents' numbers, as links, and the language they speak.
+            let parent = try #require(try await store.contacts.contacts(of: child).min { $0.priority < $1.priority })
+            let number = try #require(parent.mobile ?? parent.phone)
+            #expect(queue.contains("Whom to call"))
+            #expect(queue.contains(">\(number)</a>") && queue.contains("href=\"tel:"))
+            // The call is saved from the filtered list, and the list comes back filtered.
+            let filtered = try await hoy.get("/schools/\(mainSchool)/actions?action=phone_call&year=7").body.string
+            #expect(filtered.contains("/actions/\(call.id)/complete?action=phone_call&amp;year=7"))
             let done = try await hoy.post(
-                "/schools/\(mainSchool)/actions/\(call.id)/complete",
+                "/schools/\(mainSchool)/actions/\(call.id)/complete?action=phone_call&year=7",
                 ["note": "Spoke to mother: flu, back Monday", "outcome": "spoke"])
             #expect(done.status == .seeOther)
+            #expect(
+                done.headers.first(name: .location)
+                    == "/schools/\(mainSchool)/actions?action=phone_call&year=7&saved=1")
             let after = try await hoy.get("/schools/\(mainSchool)/actions?action=phone_call").body.string
             #expect(!after.contains("id=\"action-\(call.id)\""))
             let timeline = try await hoy.get("/pupils/\(child)").body.string
             #expect(timeline.contains("Procedure timeline"))
-            #expect(timeline.contains("done, hoy@demo.example"))
+            #expect(timeline.contains("done, Dafydd Morgan"))
             #expect(timeline.contains("Call: Spoke to the parent or carer. Spoke to mother: flu, back Monday"))
             // Without a note nothing is recorded; dismissing needs the head.
             let letter = items.first { $0.action == .letter1 && $0.pupil.upn == child }!
@@ -202,7 +256,7 @@ import VaporTesting
                 ])
             #expect(logged.status == .seeOther)
             let page = try await office.get("/schools/\(mainSchool)/office").body.string
-            #expect(page.contains("Phone call, \(contact): Spoke to them (office@demo.example). Flu since Monday → I"))
+            #expect(page.contains("Phone call, \(contact): Spoke to them (Carys Ellis). Flu since Monday → I"))
             let attempt = try await store.procedure.contactAttempts(schoolID: school.id, on: testToday)[0]
             // The office proposes; only the head confirms an authorised code.
             let refused = try await office.post(

@@ -61,7 +61,7 @@ import VaporTesting
                 ])
             #expect(logged.status == .seeOther)
             let logPage = try await esw.get(casePath).body.string
-            #expect(logPage.contains("Home visit on \(testToday.iso) with Mother: Agreed to walk him in"))
+            #expect(logPage.contains("Home visit on \(testToday.readable(.en)) with Mother: Agreed to walk him in"))
             // A six-week plan begun two weeks ago: both weeks reviewed with their attendance from the register; the
             // outcome waits for the end.
             let planStart = testToday.adding(days: -14)
@@ -93,7 +93,7 @@ import VaporTesting
             #expect(
                 planPage.contains("aiming for 95% attendance") && !planPage.contains("class=\"stacked plan-outcome\""))
             let pupilPage = try await office.get(SiteURL.pupil(pupil.upn)).body.string
-            #expect(pupilPage.contains("Attendance Improvement Plan \(planStart.iso)"))
+            #expect(pupilPage.contains("Attendance Improvement Plan \(planStart.readable(.en))"))
             // A panel today: the invitation goes to the parents; they do not come and give no notice, so the second
             // invitation is made with its own day, and a visit becomes the next step.
             let schedule = SiteURL.school(.schedulePanel, mainSchool, id: found.id)
@@ -129,7 +129,7 @@ import VaporTesting
             #expect(try await letters().contains(.panelSecondInvitation))
             let panels = try await esw.get(casePath).body.string
             #expect(panels.contains("Home visit: the parents missed the panel without notice"))
-            #expect(panels.contains("Panel (second invitation): \(testToday.adding(days: 7).iso)"))
+            #expect(panels.contains("Panel (second invitation): \(testToday.adding(days: 7).readable(.en))"))
             // A case of another school cannot be worked through this school's address.
             let elsewhere = try #require(
                 try await store.reference.roll(

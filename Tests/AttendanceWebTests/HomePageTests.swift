@@ -16,7 +16,7 @@ import VaporTesting
             #expect(response.headers.contentType == .html)
             let html = response.body.string
             #expect(html.contains("<html lang=\"en\">"))
-            #expect(html.contains("Week of 2026-11-23 to 2026-11-25"))
+            #expect(html.contains("Week of Monday 23 November 2026 to Wednesday 25 November 2026"))
             for stored in try await store.reference.schools() {
                 let report = try await store.registers.schoolReport(stored.school.laestab, in: week)
                 let total = report.reduce(AttendanceSummary.empty()) { $0 + $1.summary }
@@ -132,7 +132,7 @@ extension HomePageTests {
             let school = try await head.get("/schools/\(mainSchool)").body.string
             let homeRow = try #require(home.range(of: ">\(mainSchool)</td>")).upperBound
             let homeCount = try #require(Self.cells(String(home[homeRow...]), "On roll today").first)
-            let onRoll = Self.cells(school, "On roll \(testToday)")
+            let onRoll = Self.cells(school, "On roll \(testToday.readable(.en))")
             // Whole school, then each year group, then each form.
             let forms = try await store.registers.registerGroups(school: mainSchool, on: testToday)
             let years = Set(try await store.reference.onRoll(mainSchool, on: testToday).map(\.yearGroup))

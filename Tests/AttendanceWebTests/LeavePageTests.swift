@@ -29,7 +29,8 @@ extension PageModelTests {
                 .init(
                     request: Self.leave(may, category: .familyOccasion), pupil: year11, schoolDays: 33,
                     agreedThisYear: 4, attendance: summary, siblings: [])
-            ], decided: [], limit: 10, notice: nil, error: nil, text: { strings($0, language, $1) })
+            ], decided: [], limit: 10, notice: nil, error: nil, names: [:],
+            text: { strings($0, language, $1) })
         let item = try #require(page.waiting.first)
         let facts = Dictionary(uniqueKeysWithValues: item.facts.map { ($0.label, $0.value) })
         #expect(facts[strings("leave.schoolDays", language)] == "33")
@@ -54,7 +55,8 @@ extension PageModelTests {
                 .init(
                     request: Self.leave(DateRange(LocalDate(iso: "2026-12-01")!, LocalDate(iso: "2026-12-02")!)!),
                     pupil: Self.ann, schoolDays: 2, agreedThisYear: 0, attendance: summary, siblings: [])
-            ], decided: [], limit: 10, notice: nil, error: nil, text: { strings($0, language, $1) })
+            ], decided: [], limit: 10, notice: nil, error: nil, names: [:],
+            text: { strings($0, language, $1) })
         #expect(short.waiting[0].flags.isEmpty)
         let shortHTML = try await render(short)
         #expect(!shortHTML.contains("off_roll") && shortHTML.contains("value=\"agreed\""))

@@ -185,7 +185,11 @@ import VaporTesting
             // The office sees who changed what, in words.
             var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
             let day = try await office.get(SiteURL.school(.office, mainSchool)).body.string
-            #expect(day.contains("contact-changes") && day.contains("parent@demo.example"))
+            // By the parent's and the child's names, not an email or a UPN (issue 33, point 6).
+            let parentName = try #require(try await store.identity.user(email: "parent@demo.example")).displayName
+            let childName = try #require(try await store.reference.pupil(child)).pupil.displayName
+            #expect(day.contains("contact-changes") && day.contains(", \(childName), \(parentName): "))
+            #expect(!day.contains("parent@demo.example") && !day.contains(child.value + ","))
             #expect(day.contains("rhian@example.org"))
             // Staff cannot change a contact here: the school's records come from its MIS.
             var head = try await Browser.signedIn(app, as: .headTeacher)
@@ -295,9 +299,11 @@ import VaporTesting
             let name = try #require(try await store.reference.pupil(child)).pupil.displayName
             var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
             let page = try await office.get(SiteURL.school(.office, mainSchool)).body.string
-            #expect(page.contains("<a href=\"/schools/\(mainSchool)/office?date=2026-11-30\">2026-11-30: \(name)</a>"))
-            #expect(page.contains("rel=\"next\">Next school day (2026-11-26)</a>"))
-            #expect(page.contains("rel=\"prev\">Previous school day (2026-11-24)</a>"))
+            #expect(
+                page.contains(
+                    "<a href=\"/schools/\(mainSchool)/office?date=2026-11-30\">Monday 30 November 2026: \(name)</a>"))
+            #expect(page.contains("rel=\"next\">Next school day (Thursday 26 November 2026)</a>"))
+            #expect(page.contains("rel=\"prev\">Previous school day (Tuesday 24 November 2026)</a>"))
         }
     }
 }

@@ -48,7 +48,7 @@ import VaporTesting
                         mark: Mark(upn: pupil.upn, session: SchoolSession(testToday.adding(days: -1), .am), code: "I"))
                 ], by: AuditActor("office@demo.example"), reason: "test: illness")
             let page = try await office.get(SiteURL.pupil(pupil.upn)).body.string
-            #expect(page.contains("Letter 3 was sent on \(sent.iso); \(before + 1) sessions of illness"))
+            #expect(page.contains("Letter 3 was sent on \(sent.readable(.en)); \(before + 1) sessions of illness"))
             #expect(try await office.post(refer, ["reason": ""]).status == .unprocessableEntity)
             #expect(try await office.post(refer, ["reason": "Migraines; GP letters"]).status == .seeOther)
             let referral = try #require(try await store.medical.paediatricReferrals(of: pupil.upn).first)

@@ -71,7 +71,7 @@ import Testing
         #expect(page.notice == strings("password.changed", .en) && page.hasTokens)
         #expect(page.tokens.map(\.revokeAction) == ["/account/tokens/7/revoke", "/account/tokens/8/revoke"])
         #expect(page.tokens[0].lastUsed == strings("account.never", .en) && !page.tokens[0].revoked)
-        #expect(page.tokens[1].lastUsed == "2025-11-24T16:00" && page.tokens[1].revoked)
+        #expect(page.tokens[1].lastUsed == "Monday 24 November 2025, 16:00" && page.tokens[1].revoked)
         let html = try await render(page)
         // One revoke form, for the live token, carrying the frame's CSRF token from inside the table's rows.
         #expect(html.components(separatedBy: "action=\"/account/tokens/").count == 2)
@@ -177,18 +177,21 @@ extension PageModelTests {
                 upn: "B801200005001", user: "", from: "2025-11-01", to: "",
                 query: [
                     ("upn", "B801200005001"), ("from", "2025-11-01"),
-                ], valid: true), events: [event], text: text(.en), words: { strings($0, .en, $1) })
+                ], valid: true), events: [event], names: ["office@example.org": "Siân Office"],
+            pupils: [try UPN("B801200005001"): "Ann Jones"], text: text(.en), words: { strings($0, .en, $1) })
         #expect(page.csvHref == "/audit.csv?upn=B801200005001&from=2025-11-01" && page.error == nil)
-        #expect(page.events[0].about == "B801200005001" && page.events[0].ip == "10.0.0.6")
+        // People by their names, the moment in UK time and words (1,764,000,000 s is 24 November 2025, 16:00 GMT).
+        #expect(page.events[0].about == "Ann Jones" && page.events[0].ip == "10.0.0.6")
+        #expect(page.events[0].at == "Monday 24 November 2025, 16:00")
         let html = try await render(page)
-        #expect(html.contains("office@example.org (10.0.0.6)"))
+        #expect(html.contains("Siân Office (10.0.0.6)") && !html.contains("office@example.org"))
         // In words: what happened and what changed, never the stored JSON.
         #expect(page.events[0].action == "Mark changed" && page.events[0].before == "Mark: N")
         #expect(html.contains("<code>Mark: I</code>") && !html.contains("&quot;code&quot;"))
         #expect(html.contains("value=\"2025-11-01\""))
         let bad = AuditPage.make(
             filters: .init(upn: "nonsense", user: "", from: "", to: "", query: [("upn", "nonsense")], valid: false),
-            events: [], text: text(.cy), words: { strings($0, .cy, $1) })
+            events: [], names: [:], pupils: [:], text: text(.cy), words: { strings($0, .cy, $1) })
         #expect(bad.error == strings("audit.badFilter", .cy) && !bad.hasEvents)
     }
 }
@@ -241,7 +244,7 @@ extension PageModelTests {
         #expect(page.sections[1].rows.map(\.label) == ["7", "10"])  // school order, not text order
         #expect(page.sections[1].rows.map(\.pupils) == [1, 1])
         #expect(page.sections[2].rows.map(\.pupils) == [1, 0, 1])
-        #expect(page.colPupils == "On roll 2025-11-28")
+        #expect(page.colPupils == "On roll Friday 28 November 2025")
         #expect(page.sections[2].rows.map(\.label) == ["7A", "7B", "10A"])
         #expect(page.sections[2].rows[1].band == strings("band.RED", .en) && page.sections[2].rows[1].year == "80.0%")
         let html = try await render(page)
@@ -288,7 +291,7 @@ extension PageModelTests {
         }
         let rows = LetterRow.rows(
             [letter(1, channel: "post", pdf: true), letter(2, channel: "email", pdf: false)], deliveries: [],
-            names: [upn: "Ann Jones"], text: { strings($0, .en, $1) })
+            names: [upn: "Ann Jones"], people: [:], text: { strings($0, .en, $1) })
         #expect(rows.map(\.letterPDFHref) == ["/schools/6654001/letters/1/pdf", nil])
         let page = LetterBatchPage.make(
             school: "Ysgol", laestab: mainSchool, letters: rows, counts: (needing: 1, skipped: 0, waiting: 2),
@@ -330,7 +333,7 @@ extension PageModelTests {
                 SchoolSession(monday, .pm): FirstMark(
                     by: "office@school", at: try #require(Self.instant(monday, hour: 15, minute: 0))),
             ], printedBy: "Head", printedAt: Date(timeIntervalSince1970: 1_764_000_000), codes: .wales2010,
-            language: .en, text: { strings($0, .en, $1) })
+            language: .en, names: [:], text: { strings($0, .en, $1) })
         #expect(page.csvHref == "/registers/6654001/8W/print?from=2025-11-24&to=2025-11-24&format=csv")
         let html = try await render(page)
         for heading in [page.colPossible, page.colAttended, page.colAuthorised, page.colUnauthorised] {
@@ -423,8 +426,8 @@ extension PageModelTests {
         func page(_ powers: ActionsPage.Powers) -> ActionsPage {
             ActionsPage.make(
                 school: "Ysgol Test", laestab: mainSchool, all: queue, shown: queue, bands: [Self.ann.upn: .red],
-                filters: filters, evidence: [3: []], powers: powers, policy: .wrexham2025, notice: nil, error: nil,
-                text: { strings($0, .en, $1) })
+                filters: filters, evidence: [3: []], powers: powers, policy: .wrexham2025, lastRun: nil, notice: nil,
+                error: nil, text: { strings($0, .en, $1) })
         }
         // A form tutor: completes letters and calls, dismisses nothing, decides no penalty notice.
         let tutor = page(ActionsPage.Powers())
@@ -433,12 +436,14 @@ extension PageModelTests {
         #expect(tutor.items[2].forHead == strings("evidence.forHead", .en))
         #expect(tutor.items[2].evidenceState == strings("evidence.missing", .en) && tutor.items[0].evidenceState == nil)
         #expect(
-            tutor.items[0].sessionsText.contains("2025-11-03") && tutor.items[0].sessionsText.contains("2025-11-21"))
+            tutor.items[0].sessionsText.contains("Monday 3 November 2025, morning")
+                && tutor.items[0].sessionsText.contains("Friday 21 November 2025"))
         #expect(tutor.yearOptions.map(\.value) == ["8"] && tutor.yearOptions[0].selected)
         #expect(tutor.bandOptions.filter(\.selected).map(\.value) == ["RED"])
         let html = try await render(tutor)
         #expect(!html.contains("/actions/2/penalty-warning") && !html.contains("/actions/1/dismiss"))
-        #expect(html.contains("action=\"/schools/6654001/actions/1/complete\""))
+        // A form posted from the filtered list brings the reader back to the same list.
+        #expect(html.contains("action=\"/schools/6654001/actions/1/complete?year=8&amp;band=RED\""))
         // A call's outcome starts with nothing chosen: whoever logs it says what happened (issue 33, point 11).
         #expect(
             html.contains(
@@ -451,7 +456,7 @@ extension PageModelTests {
         #expect(head.items[2].forHead == nil && head.canRun)
         let headHTML = try await render(head)
         #expect(headHTML.contains("action=\"/schools/6654001/actions/2/penalty-warning\""))
-        #expect(headHTML.contains("action=\"/schools/6654001/actions/1/dismiss\""))
+        #expect(headHTML.contains("action=\"/schools/6654001/actions/1/dismiss?year=8&amp;band=RED\""))
         #expect(headHTML.contains("<span class=\"band band-red\">"))
     }
 
@@ -509,7 +514,7 @@ extension PageModelTests {
                 .init(
                     school: Self.school(LAESTAB(la: 665, estab: 4002)), isSchoolDay: true, mayManage: true,
                     groups: []),
-            ], saved: ("8W", .pm), text: { strings($0, .en, $1) })
+            ], saved: ("8W", .pm), names: [:], text: { strings($0, .en, $1) })
         #expect(page.schools.map(\.name) == ["Ysgol Test"] && page.schools[0].office == nil)
         #expect(page.schools[0].groups[0].sessions.map(\.statusClass) == ["taken", "not-taken"])
         #expect(page.schools[0].groups[0].sessions[1].status.contains("12") && page.notice != nil)
@@ -520,7 +525,7 @@ extension PageModelTests {
             date: monday,
             schools: [
                 .init(school: Self.school(mainSchool), isSchoolDay: false, mayManage: true, groups: [(group, true)])
-            ], saved: nil, text: { strings($0, .cy, $1) })
+            ], saved: nil, names: [:], text: { strings($0, .cy, $1) })
         #expect(holiday.schools[0].groups[0].sessions.allSatisfy { !$0.canTake })
         #expect(holiday.schools[0].notSchoolDay != nil && holiday.schools[0].office != nil)
         let holidayHTML = try await render(holiday)
@@ -554,7 +559,7 @@ extension PageModelTests {
             !parentHTML.contains(strings("pupil.history", .en)) && !parentHTML.contains(strings("pupil.contacts", .en)))
         let staff = PupilPage.Staff.make(
             corrections: [], actions: [Self.queued(5, .letter1)], policy: .wrexham2025, codes: codes, language: .en,
-            text: { strings($0, .en, $1) })
+            names: [:], text: { strings($0, .en, $1) })
         let contacts = PupilPage.Contacts.make(
             [
                 Contact(
@@ -564,9 +569,9 @@ extension PageModelTests {
             text: { strings($0, .en, $1) })
         let former = page(leftOn: "2025-11-21", staff: staff, contacts: contacts)
         #expect(former.year == nil && former.group == nil && former.left?.contains("2025-11-21") == true)
-        #expect(former.staffView?.timeline.first?.hasPrefix("2025-11-24: ") == true)
+        #expect(former.staffView?.timeline.first?.hasPrefix("Monday 24 November 2025: ") == true)
         let formerHTML = try await render(former)
-        #expect(formerHTML.contains("<li>Mam (Mother) 07700 900123  – Welsh</li>"))
+        #expect(formerHTML.contains("<li data-identity>Mam (Mother) 07700 900123  – Welsh</li>"))
         #expect(!formerHTML.contains("(8W)") && formerHTML.contains(strings("pupil.noHistory", .en)))
     }
 }

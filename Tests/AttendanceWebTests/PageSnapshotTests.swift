@@ -178,7 +178,12 @@ import VaporTesting
                 of: #"<tbody>[\s\S]*?</tbody>"#, with: "<tbody>AUDIT ROWS</tbody>", options: .regularExpression)
         }
         let now = Timestamp.day(Date()).iso
-        for (pattern, placeholder) in [
+        // A moment of this run in words ("Sunday 6 December 2026, 11:03", "(d)dydd Sul 6 Rhagfyr 2026, 11:03").
+        let today = UKTime.parts(Date()).date
+        let moments = Language.allCases.map {
+            "d?" + NSRegularExpression.escapedPattern(for: today.readable($0)) + #", \d{2}:\d{2}"#
+        }
+        for (pattern, placeholder) in moments.map({ ($0, "NOW") }) + [
             (#"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z?"#, "TIMESTAMP"),
             (now + #" \d{2}:\d{2}"#, "NOW"),
             (#"\b(\d{4}-\d{2}-\d{2})-[0-9a-f]{8}\b"#, "$1-BATCH"),

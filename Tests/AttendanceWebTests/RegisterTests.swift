@@ -277,7 +277,7 @@ import VaporTesting
                 .body.string
             #expect(html.contains("Register of attendance: \(form.group)"))
             #expect(html.contains("LA 665, establishment 4001"))
-            #expect(html.contains("2026-11-16 to 2026-11-20"))
+            #expect(html.contains("Monday 16 November 2026 to Friday 20 November 2026"))
             #expect(html.components(separatedBy: "<th scope=\"colgroup\" colspan=\"2\">").count == 6)  // five days
             for line in form.lines { #expect(html.contains(line.pupil.upn.value)) }
             let csv = try await tutor.get(
@@ -346,7 +346,7 @@ extension RegisterTests {
             let list = try await tutor.get("/registers?date=\(testToday)").body.string
             #expect(list.contains("Register taken (morning) — change"))
             // The marks record who recorded them by their sign-in.
-            #expect(list.contains("first marks by tutor@demo.example at "))
+            #expect(list.contains("first marks by Sioned Parry at "))
             // The test clock says 23:59, long after the register closed.
             #expect(list.contains("taken after the register closed at"))
             #expect(list.contains("Take afternoon register"))

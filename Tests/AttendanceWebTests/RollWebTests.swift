@@ -43,7 +43,9 @@ import VaporTesting
                     == .seeOther)
             #expect(try await store.reference.pupil(pupil.upn)?.enrolments.last?.onRollTo == testToday)
             let returns = try await lead.get(SiteURL.returns.path()).body.string
-            #expect(returns.contains(pupil.upn.value) && returns.contains("whereabouts unknown after enquiries"))
+            // The page names the pupil and the day in words; the CSV file, the return itself, has the UPN and ISO.
+            #expect(returns.contains(pupil.displayName) && returns.contains("whereabouts unknown after enquiries"))
+            #expect(!returns.contains(pupil.upn.value) && returns.contains(testToday.readable(.en)))
             let csv = try await lead.get(SiteURL.deletionsCSV.path()).body.string
             #expect(csv.contains("\(mainSchool),\(pupil.upn),") && csv.contains("whereabouts_unknown"))
             let absence = try await lead.get(SiteURL.continuousAbsenceCSV.path())
@@ -72,11 +74,13 @@ import VaporTesting
             let page = try await desk.get(SiteURL.school(.office, mainSchool)).body.string
             #expect(page.contains("May be missing education"))
             #expect(page.contains(SiteURL.pupil(pupil.upn, fragment: "roll")))
-            #expect(page.contains("Extended leave from \(dates.start.iso) to \(dates.end.iso)"))
+            #expect(page.contains("Extended leave from \(dates.start.readable(.en)) to \(dates.end.readable(.en))"))
             let welsh = try await desk.get(SiteURL.school(.office, mainSchool, query: ["lang": "cy"])).body.string
             #expect(
                 welsh.contains("Gall fod yn colli addysg")
-                    && welsh.contains("Absenoldeb estynedig o \(dates.start.iso)"))
+                    && welsh.contains(
+                        "Absenoldeb estynedig o \(WelshGrammar.softenDays("o " + dates.start.readable(.cy)).dropFirst(2))"
+                    ))
             var lead = try await Browser.signedIn(app, as: .educationLead)
             #expect(try await lead.get(SiteURL.missingEducation.path()).body.string.contains(pupil.upn.value))
             let refer = SiteURL.schoolPupil(.referMissingEducation, mainSchool, pupil.upn)

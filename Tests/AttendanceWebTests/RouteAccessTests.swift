@@ -206,7 +206,8 @@ import VaporTesting
                 try await expect("GET", "/health", "/health", allowed: true)
                 try await expect("GET", "/openapi.json", "/openapi.json", allowed: true)
                 try await expect("GET", "/sign-in", "/sign-in", allowed: true)
-                try await expect("GET", "/", "/", allowed: true)
+                // A patrol's home is the patrols page: the day's entries and the form to log one.
+                try await expect("GET", "/", "/", allowed: true, status: role == .patrol ? .seeOther : nil)
                 try await expect("GET", "/account", "/account", allowed: true)
                 try await expect("GET", "/account/password", "/account/password", allowed: true)
                 try await expect("POST", "/account/password", "/account/password", allowed: true)

@@ -30,7 +30,7 @@ import VaporTesting
             #expect(saved.status == .seeOther)
             let after = try await esw.get(visits + "?saved=1").body.string
             #expect(after.contains("The visit is recorded.") && after.contains("Mr Rees, deputy head"))
-            #expect(after.contains("with the change since the visit on \(testToday.adding(days: -1).iso)"))
+            #expect(after.contains("with the change since the visit on \(testToday.adding(days: -1).readable(.en))"))
             let audit = try await store.auditTrail.search(AuditQuery()).filter { $0.action == "esw.visit" }
             #expect(audit.count == 1 && audit[0].school == mainSchool)
             // In Welsh.

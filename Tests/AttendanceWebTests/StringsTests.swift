@@ -42,6 +42,27 @@ import Testing
         #expect(used.subtracting(strings.keys(.en)).isEmpty, "missing: \(used.subtracting(strings.keys(.en)))")
     }
 
+    /// Every action the store writes to the audit trail has its words: the audit page never shows a raw key such
+    /// as `user.absence_delegate_named` (issue 33, point 7).
+    @Test func everyAuditActionTheStoreWritesHasItsWords() throws {
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Sources/AttendanceStore").standardized
+        var used = Set<String>()
+        // `action: "user.created"`, and `action: delegate ? "user.a" : "user.b"`.
+        let pattern = try Regex(#"action: (?:[a-zA-Z.]+ \? )?"([a-z_]+\.[a-z_]+)"(?: : "([a-z_]+\.[a-z_]+)")?"#)
+        let files = FileManager.default.enumerator(atPath: sources.path)!.compactMap { $0 as? String }
+        for file in files where file.hasSuffix(".swift") {
+            let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+            for match in text.matches(of: pattern) {
+                used.insert(String(match.output[1].substring!))
+                if let other = match.output[2].substring { used.insert(String(other)) }
+            }
+        }
+        #expect(used.count > 30 && used.contains("user.absence_delegate_named"))
+        let missing = used.map { "audit.action.\($0)" }.filter { !strings.keys(.en).contains($0) }
+        #expect(missing.isEmpty, "missing: \(missing.sorted())")
+    }
+
     /// Every action's label and explanation fill every placeholder they name from the policy, in both languages.
     @Test(arguments: ProcedureAction.allCases)
     func actionWordsNameOnlyWhatThePolicyGives(action: ProcedureAction) {

@@ -167,7 +167,9 @@ struct Browser {
         let account = DemoAccounts.all.first { $0.role == role }!
         let response = try await browser.signIn(account.email, account.password)
         #expect(response.status == .seeOther, "\(role) could not sign in")
-        try await browser.get("/")
+        // Home, or where home sends them (a patrol's home is the patrols page).
+        let home = try await browser.get("/")
+        if home.status == .seeOther, let next = home.headers.first(name: .location) { try await browser.get(next) }
         return browser
     }
 }

@@ -32,6 +32,23 @@ import VaporTesting
             .replacingOccurrences(of: "&#39;", with: "'").replacingOccurrences(of: "&quot;", with: "\"")
     }
 
+    /// Pages whose subject is people's identities: the users page lists accounts by their emails.
+    static let identityPages = [SiteURL.users.path()]
+
+    /// What a reader should see in words instead: an email address, a UPN, an ISO date.
+    static let notForReaders = [
+        ("an email", #"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[a-z]{2,}"#), ("a UPN", #"\b[A-Z][0-9]{11}[0-9A-Z]\b"#),
+        ("an ISO date", #"\b20[0-9]{2}-[01][0-9]-[0-3][0-9]\b"#),
+    ]
+
+    /// The page without the parts marked as showing an identity (`data-identity`), which may name an email or a
+    /// UPN: a span, cell or list item closed by its own end tag.
+    static func withoutIdentity(_ html: String) -> String {
+        html.replacingOccurrences(
+            of: #"<(span|td|li|p|dd)\b[^>]*\bdata-identity\b[^>]*>[\s\S]*?</\1>"#, with: " ",
+            options: .regularExpression)
+    }
+
     /// The pages each role opens, by role: its own and what its menu and its pages link to.
     struct Tour {
         var pupilWithActions: UPN
@@ -211,6 +228,20 @@ import VaporTesting
                     for pattern in [#"\b[a-z]+_[a-z_]+\b"#, #"\{[a-zA-Z]+\}"#] {
                         if let found = said.range(of: pattern, options: .regularExpression) {
                             Issue.record("\(place): \(said[found])")
+                        }
+                    }
+                    // People by their names and days in words: an email or a UPN only where the page is about that
+                    // very thing (marked `data-identity`: a user's own line, a contact's own details, the pupil's
+                    // identity line), on the users page and in the audit export; no ISO date but in forms' values.
+                    let named = Self.readable(Self.withoutIdentity(response.body.string))
+                    if !Self.identityPages.contains(where: { path.hasPrefix($0) }) {
+                        for (what, pattern) in Self.notForReaders {
+                            if let found = named.range(of: pattern, options: .regularExpression) {
+                                let from = named.index(found.lowerBound, offsetBy: -60, limitedBy: named.startIndex)
+                                let to = named.index(found.upperBound, offsetBy: 40, limitedBy: named.endIndex)
+                                let around = named[(from ?? named.startIndex)..<(to ?? named.endIndex)]
+                                Issue.record("\(place): \(what) \(named[found]) in «\(around)»")
+                            }
                         }
                     }
                     if language == .cy {

@@ -53,9 +53,10 @@ extension PageModelTests {
         let page = ActionsPage.make(
             school: "Ysgol Test", laestab: mainSchool, all: queue, shown: queue, bands: [:], filters: .init(),
             evidence: [:], powers: .init(canRun: true, canDismiss: true, canDecidePenalty: true), policy: .wrexham2025,
-            notice: nil, error: nil, text: text)
+            lastRun: nil, notice: nil, error: nil, text: text)
         let staff = PupilPage.Staff.make(
-            corrections: [], actions: timeline, policy: .wrexham2025, codes: .wales2010, language: language, text: text)
+            corrections: [], actions: timeline, policy: .wrexham2025, codes: .wales2010, language: language, names: [:],
+            text: text)
         let contacts = PupilPage.Contacts.make(
             ["Mother", "Father", "Grandmother", "Carer"].map {
                 Contact(name: "Ann Jones", relationship: $0, parentalResponsibility: true, priority: 1, language: .both)

@@ -9,6 +9,7 @@ import datetime
 import json
 import os
 from pathlib import Path
+import re
 import socket
 import sqlite3
 import subprocess
@@ -161,9 +162,15 @@ def test_the_sign_in_page_lists_the_demo_accounts(server, browser):
 def test_each_role_signs_in_to_its_own_home_and_cannot_edit_its_way_out(server, browser, email):
     base, database = server
     sign_in(browser, base, email)
-    assert browser.current_url.rstrip("/") == base
-    assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Hello, ")
-    assert ROLES[email][1] in browser.find_element(By.CSS_SELECTOR, "ul.roles").text
+    if email == "patrol@demo.example":
+        # A patrol's home is its work (issue 33, point 13): the form to log a child and the day's entries.
+        assert browser.current_url == base + "/patrols"
+        assert browser.find_element(By.CSS_SELECTOR, "form.patrol-entry")
+        assert "Today's entries" in browser.find_element(By.TAG_NAME, "main").text
+    else:
+        assert browser.current_url.rstrip("/") == base
+        assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Hello, ")
+        assert ROLES[email][1] in browser.find_element(By.CSS_SELECTOR, "ul.roles").text
     shot(browser, "home-" + email.split("@")[0])
     child, elsewhere = pupils(database)
     refused = [f"/pupils/{elsewhere}", "/schools/6652003"]
@@ -235,12 +242,14 @@ def test_the_audit_trail_shows_sign_ins_and_a_changed_mark_with_its_reason(serve
     sign_in(browser, base, "head@demo.example")
     browser.get(base + "/audit")
     text = browser.find_element(By.TAG_NAME, "main").text
-    assert "Signed in" in text and "head@demo.example" in text
+    # People by their names (issue 33, point 6), moments in words (point 7).
+    assert "Signed in" in text and "Mair Hughes" in text and "@demo.example" not in text
     assert "Mark changed" in text and "Parent phoned: illness" in text
+    assert not re.search(r"\d{4}-\d{2}-\d{2}T", text)
     shot(browser, "audit")
-    # A pupil's corrections show on their page, with who and why.
-    link = browser.find_element(By.XPATH, "//table[contains(@class,'audit')]//tr[td[text()='Mark changed']]/td[4]")
-    upn = link.text
+    # A pupil's corrections show on their page, with who and why: the line names the pupil and links to them.
+    link = browser.find_element(By.XPATH, "//table[contains(@class,'audit')]//tr[td[text()='Mark changed']]/td[4]/a")
+    upn = link.get_attribute("href").rsplit("/", 1)[1]
     browser.get(base + "/audit?upn=" + upn)
     assert "Parent phoned: illness" in browser.find_element(By.TAG_NAME, "main").text
 
@@ -299,7 +308,7 @@ def test_the_printed_register_is_an_a4_landscape_pdf_that_reads_like_a_register(
         (Path(SHOTS) / "register.pdf").write_bytes(pdf.read_bytes())
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert f"Register of attendance: {group}" in text
-    assert "LA 665, establishment 4001" in text and "2026-11-09 to 2026-11-13" in text
+    assert "LA 665, establishment 4001" in text and "Monday 9 November 2026 to Friday 13 November 2026" in text
     assert "Printed" in text and "Sioned Parry" in text
     assert "School attendance" not in text.split("Register of attendance")[0], "the site header is not printed"
     with sqlite3.connect(database) as db:
@@ -603,6 +612,13 @@ def weekdays_back(day, count):
     return list(reversed(days))
 
 
+def open_menu(driver):
+    """On a phone the menu is behind its button (issue 33, point 16): a person taps it first."""
+    button = driver.find_element(By.CSS_SELECTOR, "label.menu-button")
+    if button.is_displayed() and not driver.find_element(By.ID, "menu-toggle").is_selected():
+        button.click()
+
+
 def set_date(driver, element_id, value):
     # A date field's typing differs by browser and locale; a person picks the date, the test sets it.
     driver.execute_script("arguments[0].value = arguments[1]", driver.find_element(By.ID, element_id), value)
@@ -650,7 +666,9 @@ def test_a_parent_reports_and_asks_for_leave_on_a_phone_and_the_head_decides(ser
         sign_in(browser, base, "office@demo.example")
         browser.get(base + f"/schools/6654001/office?date={tomorrow.isoformat()}")
         reports = browser.find_element(By.ID, "reports").find_element(By.XPATH, "following-sibling::ul").text
-        assert "Illness" in reports and "Proposes I" in reports and "parent@demo.example" in reports
+        # Reported by the parent, named as the school's records name them (issue 33, point 6).
+        assert "Illness" in reports and "Proposes I" in reports and "Reported by " in reports
+        assert "@demo.example" not in reports
         assert not browser.find_elements(By.CSS_SELECTOR, "form.confirm-report"), "the office does not set codes"
         # The head confirms I.
         sign_in(browser, base, "head@demo.example")
@@ -682,6 +700,7 @@ def test_a_parent_reports_and_asks_for_leave_on_a_phone_and_the_head_decides(ser
             .find_element(By.XPATH, "following-sibling::ul").text
         # The head sees the request with what to weigh, agrees the last two days and refuses the first.
         sign_in(browser, base, "head@demo.example")
+        open_menu(browser)
         browser.find_element(By.LINK_TEXT, "Leave requests").click()
         request = browser.find_element(By.CSS_SELECTOR, "section.leave-request")
         facts = request.find_element(By.CSS_SELECTOR, "dl.facts").text
@@ -1054,11 +1073,11 @@ def test_the_office_steps_to_the_next_school_day_and_is_told_of_a_day_without_sc
         browser.get(base + "/schools/6654001/office?date=2026-11-20")
         browser.find_element(By.CSS_SELECTOR, "nav.day-picker a[rel=next]").click()
         assert browser.current_url.endswith("date=2026-11-23")
-        assert "2026-11-23" in browser.find_element(By.TAG_NAME, "h1").text
+        assert "Monday 23 November 2026" in browser.find_element(By.TAG_NAME, "h1").text
         browser.find_element(By.CSS_SELECTOR, "nav.day-picker a[rel=prev]").click()
         assert browser.current_url.endswith("date=2026-11-20")
         browser.get(base + "/schools/6654001/office?date=2026-11-22")
-        assert "2026-11-22 is not a school day." in browser.find_element(By.TAG_NAME, "main").text
+        assert "Sunday 22 November 2026 is not a school day." in browser.find_element(By.TAG_NAME, "main").text
         assert browser.find_element(By.CSS_SELECTOR, "nav.day-picker a[rel=prev]").get_attribute("href") \
             .endswith("date=2026-11-20")
         assert browser.find_element(By.CSS_SELECTOR, "nav.day-picker a[rel=next]").get_attribute("href") \
@@ -1067,5 +1086,228 @@ def test_the_office_steps_to_the_next_school_day_and_is_told_of_a_day_without_sc
         browser.find_element(By.CSS_SELECTOR, "nav.day-picker button").click()
         WebDriverWait(browser, 10).until(lambda d: "date=2026-11-19" in d.current_url)
         assert axe_problems(browser) == []
+    finally:
+        browser.set_window_size(1024, 900)
+
+
+def test_a_head_of_year_saves_a_call_from_a_filtered_queue_and_sees_whom_to_ring(server, browser):
+    # Issue 33, point 4: saving a call kept neither the filter nor showed the numbers to ring.
+    base, _ = server
+    browser.set_window_size(768, 1024)
+    try:
+        sign_in(browser, base, "hoy@demo.example")
+        browser.get(base + "/schools/6654001/actions?action=phone_call&year=8")
+        items = browser.find_elements(By.CSS_SELECTOR, "ul.queue > li")
+        assert items, "the demo has calls due in Year 8"
+        item = items[0]
+        whom = item.find_element(By.CSS_SELECTOR, "ul.call-contacts")
+        assert whom.find_elements(By.CSS_SELECTOR, "a[href^='tel:']")
+        assert any(language in whom.text for language in ("Welsh", "English"))
+        Select(item.find_element(By.CSS_SELECTOR, "select[name=outcome]")).select_by_value("spoke")
+        item.find_element(By.CSS_SELECTOR, "input[name=note]").send_keys("Spoke to mother: back on Monday")
+        click_until_saved(browser, item.find_element(By.CSS_SELECTOR, "form.stacked button"), 10)
+        assert "action=phone_call" in browser.current_url and "year=8" in browser.current_url
+        assert "Recorded." in browser.find_element(By.CSS_SELECTOR, "p.notice").text
+        for heading in browser.find_elements(By.CSS_SELECTOR, "ul.queue > li h2"):
+            assert "(8, " in heading.text, heading.text
+        assert axe_problems(browser) == []
+    finally:
+        browser.set_window_size(1024, 900)
+
+
+ISO_DAY = re.compile(r"\b20\d\d-[01]\d-[0-3]\d\b")
+
+
+def test_people_by_name_and_days_in_words_in_both_languages(server, browser):
+    # Issue 33, points 6 and 7: emails where names belong, UPNs for a child, ISO dates and no weekday.
+    base, database = server
+    child, _ = pupils(database)
+    group = tutor_group(database)
+    with sqlite3.connect(database) as db:
+        forename, surname = db.execute(
+            "SELECT coalesce(preferred_forename, legal_forename), coalesce(preferred_surname, legal_surname) "
+            "FROM pupils WHERE upn = ?", (child,)).fetchone()
+    browser.set_window_size(768, 1024)
+    try:
+        sign_in(browser, base, "office@demo.example")
+        for path in ["/registers?date=2026-11-20", "/schools/6654001/office?date=2026-11-20"]:
+            browser.get(base + path)
+            text = browser.find_element(By.TAG_NAME, "main").text
+            assert "@demo.example" not in text, path
+            assert not ISO_DAY.search(text), (path, ISO_DAY.search(text))
+        browser.get(base + f"/registers/6654001/{group}/2026-11-20/AM")
+        assert "Friday 20 November 2026" in browser.find_element(By.TAG_NAME, "h1").text
+        browser.get(base + f"/registers/6654001/{group}/2026-11-20/AM?lang=cy")
+        assert "dydd Gwener 20 Tachwedd 2026" in browser.find_element(By.TAG_NAME, "h1").text
+        assert axe_problems(browser) == []
+        browser.get(base + "/?lang=en")
+        # The parent's role line names their child, and the Welsh pupil page says what a UPN is.
+        sign_in(browser, base, "parent@demo.example")
+        browser.get(base + "/?lang=en")
+        roles = browser.find_element(By.CSS_SELECTOR, "ul.roles").text
+        assert f"{forename} {surname}" in roles and child not in roles
+        assert browser.title.startswith("Home")
+        browser.get(base + f"/pupils/{child}?lang=cy")
+        assert "Rhif Unigryw'r Disgybl" in browser.find_element(By.CSS_SELECTOR, "dl.facts").text
+        assert axe_problems(browser) == []
+        browser.get(base + "/?lang=en")
+    finally:
+        browser.set_window_size(1024, 900)
+
+
+def test_a_parent_on_a_phone_finds_the_report_form_first_reads_the_strip_and_asks_for_one_day(server, browser):
+    # Issue 33, point 9: the home's title, the form three screens down, raw codes with no key, and a "leave empty"
+    # field that was required.
+    import datetime
+    base, database = server
+    child, _ = pupils(database)
+    browser.set_window_size(390, 844)
+    try:
+        sign_in(browser, base, "parent@demo.example")
+        assert browser.title.startswith("Home")
+        browser.get(base + f"/pupils/{child}?lang=en")
+        form = browser.find_element(By.ID, "report-absence")
+        summary = browser.find_element(By.XPATH, "//h2[starts-with(., 'School year to date')]")
+        assert form.location["y"] < summary.location["y"]
+        key = browser.find_element(By.CSS_SELECTOR, "ul.strip-key").text
+        assert "Present (morning)" in key and "Present (afternoon)" in key
+        # One day's leave, the last day left empty as its label says.
+        day = datetime.date.today() + datetime.timedelta(days=60)
+        while day.weekday() >= 5:
+            day += datetime.timedelta(days=1)
+        browser.find_element(By.ID, "ask-leave").click()
+        set_date(browser, "leave-from", day.isoformat())
+        assert browser.find_element(By.ID, "leave-to").get_attribute("required") is None
+        browser.find_element(By.ID, "leave-reason").send_keys("A hospital appointment in Liverpool")
+        browser.find_element(By.CSS_SELECTOR, "#ask-leave-form button").click()
+        WebDriverWait(browser, 10).until(lambda d: "asked=1" in d.current_url)
+        lines = browser.find_element(By.ID, "family").find_element(By.XPATH, "following-sibling::ul").text
+        assert f"{day.strftime('%A')} {day.day} {day.strftime('%B')} {day.year}: A hospital appointment" in lines
+        assert axe_problems(browser) == []
+    finally:
+        browser.set_window_size(1024, 900)
+
+
+def test_the_patrol_logs_from_its_home_and_the_office_sees_whom_it_matched(server, browser):
+    # Issue 33, point 13: an empty home for the patrol; the office's entry did not say whom it matched, and its
+    # heading said "today" for any day.
+    import datetime
+    base, database = server
+    with sqlite3.connect(database) as db:
+        forename, surname = db.execute(
+            "SELECT p.legal_forename, p.legal_surname FROM pupils p JOIN enrolments e ON e.pupil_id = p.id "
+            "JOIN schools s ON s.id = e.school_id WHERE s.laestab = '6654001' AND e.on_roll_to IS NULL "
+            "ORDER BY p.id DESC LIMIT 1").fetchone()
+    today = datetime.date.today()
+    browser.set_window_size(390, 844)
+    try:
+        sign_in(browser, base, "patrol@demo.example")
+        assert browser.current_url == base + "/patrols"
+        set_date(browser, "seen-at", "10:40")
+        browser.find_element(By.ID, "place").send_keys("Queens Square")
+        browser.find_element(By.ID, "name").send_keys(f"{forename} {surname}")
+        Select(browser.find_element(By.ID, "school")).select_by_value("6654001")
+        browser.find_element(By.ID, "reason").send_keys("Said school was closed")
+        browser.find_element(By.ID, "taken-to").send_keys("Taken to school")
+        browser.find_element(By.CSS_SELECTOR, "form.patrol-entry button").click()
+        WebDriverWait(browser, 10).until(lambda d: "saved=1" in d.current_url)
+        assert "Queens Square" in browser.find_element(By.ID, "today").text
+        assert axe_problems(browser) == []
+        sign_in(browser, base, "office@demo.example")
+        browser.get(base + f"/schools/6654001/office?date={today.isoformat()}")
+        main = browser.find_element(By.TAG_NAME, "main").text
+        assert f"on {today.strftime('%A')} {today.day} {today.strftime('%B')} {today.year}" in main
+        assert f"Matched pupil: {forename} {surname}." in main
+    finally:
+        browser.set_window_size(1024, 900)
+
+
+def test_the_register_keys_follow_the_role_and_the_language(server, browser):
+    # Issue 33, point 14: "O other" to a tutor who has no Other; L and O in Welsh for "Hwyr" and "Arall".
+    base, database = server
+    group = tutor_group(database)
+    browser.set_window_size(768, 1024)
+    try:
+        sign_in(browser, base, "tutor@demo.example")
+        browser.get(base + f"/registers/6654001/{group}/2026-11-23/PM?lang=en")
+        hint = browser.find_element(By.CSS_SELECTOR, "p.hint").text
+        assert "P present, L late, A absent;" in hint and "other" not in hint
+        browser.get(base + f"/registers/6654001/{group}/2026-11-23/PM?lang=cy")
+        hint = browser.find_element(By.CSS_SELECTOR, "p.hint").text
+        assert "P presennol, H hwyr, A absennol;" in hint and "arall" not in hint
+        # H marks late in Welsh, as the hint says, and asks for the minutes.
+        first = browser.find_element(By.CSS_SELECTOR, "table.register tbody tr input[type=radio]")
+        first.send_keys("h")
+        row = first.find_element(By.XPATH, "ancestor::tr")
+        assert row.find_element(By.CSS_SELECTOR, "input[value=late]").is_selected()
+        sign_in(browser, base, "head@demo.example")
+        browser.get(base + f"/registers/6654001/{group}/2026-11-23/PM?lang=cy")
+        assert "R arall" in browser.find_element(By.CSS_SELECTOR, "p.hint").text
+        browser.get(base + "/?lang=en")
+    finally:
+        browser.set_window_size(1024, 900)
+
+
+def test_two_pupils_of_one_name_are_told_apart_on_the_register(server, browser):
+    # Issue 33, point 12: two "Grace Vaughan"s in one form could not be told apart.
+    base, database = server
+    group = tutor_group(database)
+    with sqlite3.connect(database) as db:
+        rows = db.execute(
+            "SELECT id, legal_forename, legal_surname, preferred_forename, preferred_surname, date_of_birth "
+            "FROM pupils WHERE registration_group = ? ORDER BY id LIMIT 2", (group,)).fetchall()
+    (a, b) = rows
+    try:
+        with sqlite3.connect(database) as db:
+            db.execute(
+                "UPDATE pupils SET legal_forename = ?, legal_surname = ?, preferred_forename = ?, "
+                "preferred_surname = ? WHERE id = ?", (a[1], a[2], a[3], a[4], b[0]))
+            db.execute("UPDATE reference_version SET version = version + 1 WHERE id = 1")
+        sign_in(browser, base, "tutor@demo.example")
+        surname, forename = (a[4] or a[2]), (a[3] or a[1])
+        born = sorted(f"{surname}, {forename} (born {int(dob[8:10])} "
+                      f"{datetime.date.fromisoformat(dob).strftime('%B')})" for dob in (a[5], b[5]))
+
+        def told_apart(driver):
+            # The server reads the roll again within a second of it changing.
+            driver.get(base + f"/registers/6654001/{group}/2026-11-23/PM?lang=en")
+            names = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "table.register tbody span.name")]
+            return sorted(n for n in names if n.startswith(f"{surname}, {forename} ")) == born
+        WebDriverWait(browser, 10, poll_frequency=0.5).until(told_apart)
+    finally:
+        with sqlite3.connect(database) as db:
+            db.execute(
+                "UPDATE pupils SET legal_forename = ?, legal_surname = ?, preferred_forename = ?, "
+                "preferred_surname = ? WHERE id = ?", (b[1], b[2], b[3], b[4], b[0]))
+            db.execute("UPDATE reference_version SET version = version + 1 WHERE id = 1")
+
+
+def test_the_menu_folds_behind_a_button_on_a_phone_and_opens_without_script(server, browser):
+    # Issue 33, point 16: the lead's menu took about 300 px of a phone and the name ran into it.
+    base, _ = server
+    browser.set_window_size(390, 844)
+    try:
+        sign_in(browser, base, "lead@demo.example")
+        header = browser.find_element(By.CSS_SELECTOR, "header.site")
+        nav = header.find_element(By.TAG_NAME, "nav")
+        button = header.find_element(By.CSS_SELECTOR, "label.menu-button")
+        name = header.find_element(By.CSS_SELECTOR, "a.app-name")
+        assert not nav.is_displayed() and button.is_displayed()
+        assert header.size["height"] < 100, header.size
+        assert name.location["x"] + name.size["width"] <= button.location["x"] or \
+            name.location["y"] + name.size["height"] <= button.location["y"]
+        assert button.size["height"] >= 43.5
+        # The keyboard opens it: the box behind the button takes the focus and a space ticks it.
+        browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+        for _ in range(6):
+            if browser.switch_to.active_element.get_attribute("id") == "menu-toggle":
+                break
+            browser.switch_to.active_element.send_keys(Keys.TAB)
+        assert browser.switch_to.active_element.get_attribute("id") == "menu-toggle"
+        browser.switch_to.active_element.send_keys(Keys.SPACE)
+        assert nav.is_displayed() and nav.find_element(By.LINK_TEXT, "Audit trail").is_displayed()
+        assert axe_problems(browser) == []
+        browser.set_window_size(1024, 900)
+        assert nav.is_displayed() and not button.is_displayed()
     finally:
         browser.set_window_size(1024, 900)

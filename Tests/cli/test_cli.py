@@ -293,8 +293,14 @@ def test_serve_demo_serves_the_sign_in_page_and_each_role_signs_in(tmp_path):
             client.get("/sign-in")
             status, headers, _ = client.post("/sign-in", {"email": email, "password": password, "next": "/"})
             assert status == 303 and headers["Location"] == "/", email
-            status, _, home = client.get("/")
-            assert status == 200 and "Hello, " in home, email
+            status, headers, home = client.get("/")
+            if email == "patrol@demo.example":
+                # A patrol's home is its page: the form to log a child and the day's entries.
+                assert status == 303 and headers["Location"] == "/patrols", email
+                status, _, home = client.get("/patrols")
+                assert status == 200 and "patrol-entry" in home, email
+            else:
+                assert status == 200 and "Hello, " in home, email
         lead = Session(base)
         lead.get("/sign-in")
         lead.post("/sign-in", {"email": "lead@demo.example", "password": "demo-lead", "next": "/"})

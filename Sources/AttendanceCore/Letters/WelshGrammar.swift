@@ -1,3 +1,5 @@
+import Foundation
+
 /// The few pieces of Welsh grammar letters need (shared/reference/WELSH.md, section 2): phrases are stored whole
 /// in each variant rather than built by joining words, because the word after *ei* or *a* changes its first letter.
 public enum WelshGrammar {
@@ -23,6 +25,25 @@ public enum WelshGrammar {
         case .female: return "a'i phresenoldeb"
         case .unknown: return "a phresenoldeb \(forename)"
         }
+    }
+
+    /// The prepositions that soften the word after them (WELSH.md 2(a)): *ar*, *at*, *am*, *gan*, *heb*, *i*, *o*,
+    /// *dan*, *tan*, *dros*, *drwy*, *trwy*, *wrth*.
+    static let softeningPrepositions: Set<String> = [
+        "ar", "at", "am", "gan", "heb", "i", "o", "dan", "tan", "dros", "drwy", "trwy", "wrth",
+    ]
+
+    /// A day put after such a preposition is softened: "ar dydd Llun 7 Rhagfyr" becomes "ar ddydd Llun 7 Rhagfyr"
+    /// (WELSH.md 2(d): *o ddydd Llun*; *erbyn dydd Iau* stays, as *erbyn* softens nothing). A sentence from the
+    /// catalogue is filled with a date in its plain form, so the sentence is put right once it is whole.
+    public static func softenDays(_ sentence: String) -> String {
+        guard sentence.contains(" dydd ") else { return sentence }
+        var words = sentence.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+        for index in words.indices.dropFirst() where words[index] == "dydd" {
+            let before = words[index - 1].lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "(\"'"))
+            if softeningPrepositions.contains(before) { words[index] = "ddydd" }
+        }
+        return words.joined(separator: " ")
     }
 
     /// The same phrase in English, so one placeholder serves both languages.

@@ -19,6 +19,8 @@ final class AccountCache: Sendable {
         var version: Int
         var tokens: [String: Token] = [:]
         var users: [Int: UserAccount] = [:]
+        /// Every account's display name by its email, for pages that say who did something.
+        var names: [String: String]?
     }
 
     private let state = Mutex(State(version: -1))
@@ -29,6 +31,17 @@ final class AccountCache: Sendable {
 
     func user(_ id: Int, version: Int) -> UserAccount? {
         state.withLock { $0.version == version ? $0.users[id] : nil }
+    }
+
+    func names(version: Int) -> [String: String]? {
+        state.withLock { $0.version == version ? $0.names : nil }
+    }
+
+    func keep(names: [String: String], version: Int) {
+        state.withLock { held in
+            guard Self.adopt(version, into: &held) else { return }
+            held.names = names
+        }
     }
 
     /// Keeps a token read under `version`. A newer version forgets everything held under an older one; a

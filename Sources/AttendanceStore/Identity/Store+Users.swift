@@ -141,6 +141,20 @@ extension IdentityRepository {
         return user
     }
 
+    /// Every account's display name by its email (as the record writes who did something): from memory while the
+    /// accounts have not changed since it was read, so a page naming people costs one small query.
+    public func displayNames() async throws -> [String: String] {
+        let version = try await store.accountVersion()
+        if let held = store.accounts.names(version: version) { return held }
+        var names: [String: String] = [:]
+        for row in try await store.reader.select().columns("email", "display_name").from("users").all() {
+            names[try row.decode(column: "email", as: String.self)] = try row.decode(
+                column: "display_name", as: String.self)
+        }
+        store.accounts.keep(names: names, version: version)
+        return names
+    }
+
     /// Every user with their grants: two queries however many there are (the ESW pages read every ESW).
     public func users() async throws -> [UserAccount] {
         var grants: [Int: [RoleGrant]] = [:]

@@ -43,5 +43,6 @@ enum AllMigrations {
         M0038_MakeTheYearTheRecord(),
         M0039_AddPaediatricReferralGround(),
         M0040_CreateLegalProceedings(),
+        M0041_CreateProcedureRuns(),
     ]
 }

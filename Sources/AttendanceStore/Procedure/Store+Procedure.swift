@@ -232,6 +232,11 @@ extension ProcedureRepository {
                                 reason: AmendmentReason.noLongerDueAfterCorrection.stored
                                     + (causedBy["\($0.pupilID) \($0.action.key)"].map { " (\($0.stored))" } ?? ""))
                         }, on: db)
+                try await db.insert(into: "procedure_runs").columns("school_id", "as_of", "recorded", "withdrawn", "at")
+                    .values(
+                        SQLBind(school.id), SQLBind(asOf.iso), SQLBind(rows.count), SQLBind(withdrawn.count),
+                        SQLBind(Timestamp.text(now))
+                    ).run()
                 return written.amended
             }
             result.convertedToO += converted

@@ -272,6 +272,16 @@ public enum Timestamp {
         LocalDate(dayNumber: Int((date.timeIntervalSince1970 / 86400).rounded(.down)))
     }
 
+    /// A stored timestamp read back, or nil for text that is not one.
+    public static func date(_ text: String) -> Date? {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 23, bytes[10] == UInt8(ascii: "T"), bytes[22] != UInt8(ascii: ":"),
+            [11, 12, 14, 15, 17, 18, 20, 21, 22].allSatisfy({ (0x30...0x39).contains(bytes[$0]) }),
+            LocalDate(iso: text.prefix(10)) != nil
+        else { return nil }
+        return Store.date(fromTimestamp: text)
+    }
+
     public static func text(_ date: Date) -> String {
         let millis = Int((date.timeIntervalSince1970 * 1000).rounded(.down))
         let seconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000

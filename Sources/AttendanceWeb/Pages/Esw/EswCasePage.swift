@@ -63,7 +63,8 @@ struct EswSection: Sendable {
                     text(
                         "esw.referredLine",
                         [
-                            "date": found.referredOn.iso, "by": RecordWords.actor(found.referredBy, text: text),
+                            "date": DateText.day(found.referredOn, text),
+                            "by": RecordWords.actor(found.referredBy, names: names, text: text),
                             "source": plain("esw.source.\(found.source.rawValue)"),
                         ]) + " – " + plain("esw.status.\(found.status.rawValue)")
                 if let to = found.allocatedTo { line += ", " + (names[to] ?? to) }
@@ -74,7 +75,7 @@ struct EswSection: Sendable {
                             "esw.nextLine",
                             [
                                 "step": EswWords.nextStep(next, text: text),
-                                "on": found.nextStepOn?.iso ?? plain("esw.noDate"),
+                                "on": found.nextStepOn.map { DateText.day($0, text) } ?? plain("esw.noDate"),
                             ])
                 }
                 return Case(line: line, href: mayOpen ? SiteURL.school(.eswCase, found.school, id: found.id) : nil)
@@ -150,9 +151,9 @@ struct EswWords: Sendable {
     static func step(_ event: EswEvent, names: [String: String], text: @escaping PupilPage.Text) -> String {
         let plain = { (key: String) in text(key, [:]) }
         var line =
-            String(event.at.prefix(16)).replacingOccurrences(of: "T", with: " ") + ": "
+            DateText.moment(stored: event.at, text) + ": "
             + (Catalogue.known("esw.step.\(event.step)", text) ?? event.step) + ", "
-            + RecordWords.actor(event.by, text: text)
+            + RecordWords.actor(event.by, names: names, text: text)
         switch event.step {
         case "refer":
             if let source = event.data["source"] { line += " (" + plain("esw.source.\(source)") + ")" }
@@ -165,12 +166,20 @@ struct EswWords: Sendable {
                 + text(
                     "esw.logLine",
                     [
-                        "kind": kind, "on": event.data["on"] ?? "", "with": event.data["with"] ?? "",
+                        "kind": kind, "on": DateText.day(stored: event.data["on"] ?? "", text),
+                        "with": event.data["with"] ?? "",
                         "outcome": event.data["outcome"] ?? "",
                     ])
             if let next = event.data["next_step"] {
                 line +=
-                    " " + text("esw.nextLine", ["step": next, "on": event.data["next_step_on"] ?? plain("esw.noDate")])
+                    " "
+                    + text(
+                        "esw.nextLine",
+                        [
+                            "step": next,
+                            "on": event.data["next_step_on"].map { DateText.day(stored: $0, text) }
+                                ?? plain("esw.noDate"),
+                        ])
             }
         case "close":
             if let outcome = event.data["outcome"] { line += ": " + plain("esw.outcome.\(outcome)") }
@@ -180,12 +189,13 @@ struct EswWords: Sendable {
                 + text(
                     "esw.panelScheduledLine",
                     [
-                        "round": plain("panel.round.\(event.data["round"] ?? "1")"), "on": event.data["panel_on"] ?? "",
+                        "round": plain("panel.round.\(event.data["round"] ?? "1")"),
+                        "on": DateText.day(stored: event.data["panel_on"] ?? "", text),
                         "time": event.data["time"] ?? "", "place": event.data["place"] ?? "",
                     ])
         case "panel":
             line +=
-                ": " + (event.data["panel_on"] ?? "") + " – "
+                ": " + DateText.day(stored: event.data["panel_on"] ?? "", text) + " – "
                 + (event.data["attendance"].flatMap { Catalogue.known("panel.attendance.\($0)", text) } ?? "")
         default: break
         }

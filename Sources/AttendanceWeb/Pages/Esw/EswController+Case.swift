@@ -21,7 +21,7 @@ extension EswController {
         let pupils = try await store.reference.pupils(cases.map(\.upn))
         let schools = Dictionary(
             uniqueKeysWithValues: try await store.reference.schools().map { ($0.school.laestab, $0.school) })
-        let names = names(try await store.esw.eswWorkers())
+        let names = try await request.names()
         let lines = cases.map {
             EswCaseLine.make($0, pupil: pupils[$0.upn], school: schools[$0.school], names: names, text: text)
         }
@@ -55,7 +55,7 @@ extension EswController {
         }
         let pupil = try await store.reference.pupil(found.upn)?.pupil
         let school = try await store.reference.school(laestab)?.school
-        let names = names(try await store.esw.eswWorkers())
+        let names = try await request.names()
         let line = EswCaseLine.make(found, pupil: pupil, school: school, names: names, text: text)
         let steps = try await store.penalties.timeline(of: found.upn, school: laestab, through: request.context.today)
         let plans = try await store.esw.improvementPlans(case: id)
@@ -72,7 +72,7 @@ extension EswController {
                 title: text("esw.caseTitle", ["name": line.name]),
                 notice: notice ?? (left ? text("esw.pupilLeft", [:]) : nil), error: error, line: line,
                 facts: try await facts(found, request: request),
-                timeline: PenaltyPackPage.timeline(steps, policy: request.context.policy, text: text),
+                timeline: PenaltyPackPage.timeline(steps, policy: request.context.policy, names: names, text: text),
                 contactsTitle: text("pupil.contacts", [:]),
                 contacts: left
                     ? [] : try await store.contacts.contacts(of: found.upn).map { ContactWords.line($0, text: text) },
@@ -81,7 +81,9 @@ extension EswController {
                 logAction: open ? SiteURL.school(.logEsw, laestab, id: id) : nil,
                 closeAction: found.status == .allocated ? SiteURL.school(.closeEsw, laestab, id: id) : nil,
                 today: today.iso, words: EswWords(text: text),
-                plan: current.map { PlanView.make($0, school: laestab, caseID: id, today: today, text: text) },
+                plan: current.map {
+                    PlanView.make($0, school: laestab, caseID: id, today: today, names: names, text: text)
+                },
                 earlierPlans: plans.dropLast().map { PlanView.line($0, text: text) },
                 startPlanAction: mayStartPlan ? SiteURL.school(.startPlan, laestab, id: id) : nil,
                 planWords: PlanWords(text: text),

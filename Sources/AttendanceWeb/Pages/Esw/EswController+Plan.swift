@@ -57,10 +57,10 @@ extension EswController {
         return plan
     }
 
-    static func problemValues(_ problem: EswRules.PlanProblem) -> [String: String] {
+    static func problemValues(_ problem: EswRules.PlanProblem, text: DateText.Text) -> [String: String] {
         switch problem {
         case .notAWeekToReview(let week): ["week": String(week)]
-        case .notEnded(let end): ["end": end.iso]
+        case .notEnded(let end): ["end": DateText.day(end, text)]
         case .notNow, .badTarget: [:]
         }
     }

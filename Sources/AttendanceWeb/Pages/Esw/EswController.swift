@@ -27,7 +27,7 @@ enum EswController {
         let schools = Dictionary(
             uniqueKeysWithValues: try await store.reference.schools().map { ($0.school.laestab, $0.school) })
         let workers = try await store.esw.eswWorkers()
-        let names = Self.names(workers)
+        let names = try await request.names()
         var referrals: [(area: Int?, referral: EswInboxPage.Referral)] = []
         for found in cases where found.status == .referred {
             let school = schools[found.school]
@@ -54,11 +54,6 @@ enum EswController {
                 title: text("esw.inboxTitle", [:]), intro: text("esw.inboxIntro", [:]), notice: notice, error: error,
                 areas: areas, noReferrals: text("esw.noReferrals", [:]), openTitle: text("esw.openTitle", [:]),
                 open: open, hasOpen: !open.isEmpty, words: EswWords(text: text)), request: request, status: status)
-    }
-
-    /// The ESWs' names by email, for saying who has a case.
-    static func names(_ workers: [LAESTAB: [UserAccount]]) -> [String: String] {
-        Dictionary(workers.values.flatMap { $0 }.map { ($0.email, $0.displayName) }) { first, _ in first }
     }
 
     @Sendable static func allocate(_ request: Request) async throws -> Response {
@@ -119,7 +114,7 @@ enum EswController {
             return try await renderCase(
                 request, notice: nil, error: request.text("panel.noLetter"), status: .unprocessableEntity)
         } catch StoreError.eswPlan(let problem) {
-            let error = request.text("error.esw.\(problem.key)", problemValues(problem))
+            let error = request.text("error.esw.\(problem.key)", problemValues(problem, text: request.text))
             let status: HTTPStatus = if case .notNow = problem { .conflict } else { .unprocessableEntity }
             return try await renderCase(request, notice: nil, error: error, status: status)
         } catch StoreError.notFound {

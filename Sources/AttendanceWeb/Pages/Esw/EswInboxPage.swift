@@ -28,11 +28,12 @@ struct EswCaseLine: Sendable {
             referred: text(
                 "esw.referredLine",
                 [
-                    "date": found.referredOn.iso, "by": RecordWords.actor(found.referredBy, text: text),
+                    "date": DateText.day(found.referredOn, text),
+                    "by": RecordWords.actor(found.referredBy, names: names, text: text),
                     "source": plain("esw.source.\(found.source.rawValue)"),
                 ]), allocatedTo: found.allocatedTo.map { names[$0] ?? $0 } ?? "",
             nextStep: found.nextStep.map { EswWords.nextStep($0, text: text) } ?? "",
-            nextStepOn: found.nextStepOn?.iso ?? "")
+            nextStepOn: found.nextStepOn.map { DateText.day($0, text) } ?? "")
     }
 }
 

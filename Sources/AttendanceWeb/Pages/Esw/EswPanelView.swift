@@ -18,7 +18,7 @@ struct PanelView: Sendable {
         var line = text(
             "panel.line",
             [
-                "round": plain("panel.round.\(panel.round)"), "on": panel.on.iso, "time": panel.time,
+                "round": plain("panel.round.\(panel.round)"), "on": DateText.day(panel.on, text), "time": panel.time,
                 "place": panel.place, "members": panel.members,
             ])
         if let attendance = panel.attendance { line += " – " + plain("panel.attendance.\(attendance.rawValue)") }

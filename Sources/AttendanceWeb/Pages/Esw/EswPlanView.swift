@@ -23,7 +23,10 @@ struct PlanView: Sendable {
     static func line(_ plan: ImprovementPlan, text: PupilPage.Text) -> String {
         var line = text(
             "plan.line",
-            ["start": plan.start.iso, "end": plan.end.iso, "target": String(plan.targetPercent)])
+            [
+                "start": DateText.day(plan.start, text), "end": DateText.day(plan.end, text),
+                "target": String(plan.targetPercent),
+            ])
         let weeks = plan.reviews.map { text("plan.weekShort", ["week": String($0.week), "percent": $0.percent]) }
         if !weeks.isEmpty { line += ": " + weeks.joined(separator: ", ") }
         if let outcome = plan.outcome, let next = plan.nextStep {
@@ -40,13 +43,18 @@ struct PlanView: Sendable {
     }
 
     static func make(
-        _ plan: ImprovementPlan, school: LAESTAB, caseID: EswCaseID, today: LocalDate, text: @escaping PupilPage.Text
+        _ plan: ImprovementPlan, school: LAESTAB, caseID: EswCaseID, today: LocalDate, names: [String: String],
+        text: @escaping PupilPage.Text
     ) -> PlanView {
         let plain = { (key: String) in text(key, [:]) }
         let toReview = plan.outcome == nil ? plan.weeksToReview(today: today) : []
         return PlanView(
             heading: text(
-                "plan.heading", ["start": plan.start.iso, "end": plan.end.iso, "target": String(plan.targetPercent)]),
+                "plan.heading",
+                [
+                    "start": DateText.day(plan.start, text), "end": DateText.day(plan.end, text),
+                    "target": String(plan.targetPercent),
+                ]),
             actions: [
                 .init(label: plain("plan.school"), value: plan.schoolActions),
                 .init(label: plain("plan.family"), value: plan.familyActions),
@@ -56,13 +64,18 @@ struct PlanView: Sendable {
                 guard let days = plan.week(number) else { return nil }
                 let review = plan.reviews.first { $0.week == number }
                 return Week(
-                    label: text("plan.week", ["week": String(number), "from": days.start.iso, "to": days.end.iso]),
+                    label: text(
+                        "plan.week",
+                        [
+                            "week": String(number), "from": DateText.day(days.start, text),
+                            "to": DateText.day(days.end, text),
+                        ]),
                     review: review.map {
                         text(
                             "plan.review",
                             [
                                 "percent": $0.percent, "attended": String($0.attended), "possible": String($0.possible),
-                                "by": RecordWords.actor($0.by, text: text),
+                                "by": RecordWords.actor($0.by, names: names, text: text),
                             ]) + ($0.note.isEmpty ? "" : " – " + $0.note)
                     } ?? plain(days.end <= today ? "plan.notReviewed" : "plan.notOver"))
             },

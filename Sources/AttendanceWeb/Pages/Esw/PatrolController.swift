@@ -22,6 +22,7 @@ enum PatrolController {
         // The lead sees every entry; a patrol member their own.
         let entries = try await store.esw.patrolEntries(
             by: principal.allows(.viewAuthority, .none) ? nil : principal.user.email)
+        let names = try await request.names()
         let schools = try await store.reference.schools().map(\.school).sorted { $0.name < $1.name }
         return try Page.render(
             PatrolPage(
@@ -29,7 +30,13 @@ enum PatrolController {
                 action: SiteURL.patrols.path(), today: request.context.today.iso,
                 schools: [Option(value: "", label: plain("patrol.otherSchool"))]
                     + schools.map { Option(value: $0.laestab.description, label: $0.name) },
-                entries: entries.map { PatrolWords.line($0, text: text) }, words: .init(text: text)), request: request,
+                todays: entries.filter { $0.sighting.seenOn == request.context.today }.map {
+                    PatrolWords.line($0, names: names, text: text)
+                },
+                entries: entries.filter { $0.sighting.seenOn != request.context.today }.map {
+                    PatrolWords.line($0, names: names, text: text)
+                }, words: .init(text: text)),
+            request: request,
             status: status)
     }
 
@@ -66,14 +73,15 @@ extension PatrolController {
         -> [UnmatchedPatrol]
     {
         let store = request.context.store
+        let names = try await request.names()
         var result: [UnmatchedPatrol] = []
         for entry in try await store.esw.unmatchedPatrolEntries(school: laestab, since: today.adding(days: -28)) {
             let suggestions = try await store.esw.patrolSuggestions(entry).map {
-                Option(value: $0.upn.value, label: "\($0.displayName) (\($0.registrationGroup), \($0.upn))")
+                Option(value: $0.upn.value, label: "\($0.displayName) (\($0.registrationGroup))")
             }
             result.append(
                 UnmatchedPatrol(
-                    id: entry.id, line: PatrolWords.line(entry, text: request.text),
+                    id: entry.id, line: PatrolWords.line(entry, names: names, text: request.text),
                     action: SiteURL.school(.matchPatrol, laestab, id: entry.id), suggestions: suggestions,
                     hasSuggestions: !suggestions.isEmpty))
         }
@@ -103,16 +111,21 @@ struct UnmatchedPatrol: Sendable {
 
 /// A patrol entry in one line, the same on every page that shows it.
 enum PatrolWords {
-    static func line(_ logged: PatrolEntry, text: PupilPage.Text) -> String {
+    /// - Parameter matched: the name of the pupil the school matched it to, when the page is the school's.
+    static func line(
+        _ logged: PatrolEntry, names: [String: String], matched: String? = nil, text: PupilPage.Text
+    ) -> String {
         let entry = logged.sighting
-        return text(
+        let said = text(
             "patrol.line",
             [
-                "on": entry.seenOn.iso, "at": entry.seenAt, "place": entry.place, "name": entry.nameGiven,
+                "on": DateText.day(entry.seenOn, text), "at": entry.seenAt, "place": entry.place,
+                "name": entry.nameGiven,
                 "school": entry.schoolGiven, "reason": entry.reasonGiven,
                 "accompanied": text(entry.accompanied ? "patrol.accompanied" : "patrol.alone", [:]),
-                "taken": entry.takenTo, "by": RecordWords.actor(logged.loggedBy, text: text),
+                "taken": entry.takenTo, "by": RecordWords.actor(logged.loggedBy, names: names, text: text),
             ])
+        return matched.map { said + ". " + text("patrol.matchedTo", ["name": $0]) } ?? said
     }
 }
 
@@ -154,6 +167,8 @@ struct PatrolPage: PageModel {
     let action: String
     let today: String
     let schools: [Option]
+    /// The entries seen today, then the earlier ones.
+    let todays: [String]
     let entries: [String]
     let words: Words
 }

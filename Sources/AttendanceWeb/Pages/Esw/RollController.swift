@@ -16,7 +16,7 @@ enum RollController {
         return RollSection(
             rollTitle: plain("roll.title"), rollNotice: saved.map { plain("roll.saved.\($0)") },
             cmeLines: cases.map { found in
-                var line = text("cme.line", ["date": found.referredOn.iso, "reason": found.reason])
+                var line = text("cme.line", ["date": DateText.day(found.referredOn, text), "reason": found.reason])
                 if let outcome = found.outcome {
                     line +=
                         " – " + plain("cme.outcome.\(outcome.rawValue)")
@@ -63,6 +63,7 @@ enum RollController {
         let plain = { (key: String) in text(key, [:]) }
         let cases = try await store.roll.missingEducationCases()
         let pupils = try await store.reference.pupils(cases.map(\.upn))
+        let names = try await request.names()
         let candidates = try await CandidateLine.make(
             try await store.roll.missingEducationCandidates(
                 policy: request.context.policy, school: nil, today: request.context.today), request: request)
@@ -73,19 +74,21 @@ enum RollController {
                 cases: cases.map { found in
                     MissingEducationPage.Case(
                         id: found.id,
-                        heading: "\(pupils[found.upn]?.displayName ?? found.upn.value) (\(found.upn)), \(found.school)",
+                        heading: "\(pupils[found.upn]?.displayName ?? found.upn.value), \(found.school)",
                         referred: text(
                             "cme.referred",
                             [
-                                "date": found.referredOn.iso, "by": RecordWords.actor(found.referredBy, text: text),
+                                "date": DateText.day(found.referredOn, text),
+                                "by": RecordWords.actor(found.referredBy, names: names, text: text),
                                 "reason": found.reason,
                             ]),
                         enquiries: found.enquiries.map {
                             text(
                                 "cme.enquiryLine",
                                 [
-                                    "on": $0.on.iso, "check": $0.check, "with": $0.with, "result": $0.result,
-                                    "by": RecordWords.actor($0.by, text: text),
+                                    "on": DateText.day($0.on, text), "check": $0.check, "with": $0.with,
+                                    "result": $0.result,
+                                    "by": RecordWords.actor($0.by, names: names, text: text),
                                 ])
                         },
                         outcome: found.outcome.map {
@@ -157,9 +160,10 @@ struct CandidateLine: Sendable {
     static func reason(_ text: PupilPage.Text, _ reason: MissingEducationCandidate.Reason) -> String {
         let values: [String: String] =
             switch reason {
-            case .longAbsence(let from, let days): ["from": from.iso, "days": String(days)]
-            case .extendedLeave(_, let dates, _): ["start": dates.start.iso, "end": dates.end.iso]
-            case .familyMoved(let on): ["on": on.iso]
+            case .longAbsence(let from, let days): ["from": DateText.day(from, text), "days": String(days)]
+            case .extendedLeave(_, let dates, _):
+                ["start": DateText.day(dates.start, text), "end": DateText.day(dates.end, text)]
+            case .familyMoved(let on): ["on": DateText.day(on, text)]
             }
         return text("cme.candidate.\(reason.key)", values)
     }

@@ -24,7 +24,7 @@ enum SchoolVisitController {
         let cases = Dictionary(
             try await store.esw.eswCases(schools: [laestab]).filter(\.status.isOpen).map { ($0.upn, $0) }
         ) { first, _ in first }
-        let names = EswController.names(try await store.esw.eswWorkers())
+        let names = try await request.names()
         let lines = listing.lines.map { line in
             SchoolVisitPage.Line(
                 name: line.pupil.displayName, href: SiteURL.pupil(line.pupil.upn),
@@ -39,14 +39,15 @@ enum SchoolVisitController {
             text(
                 "visit.line",
                 [
-                    "date": visit.on.iso, "by": names[visit.by] ?? RecordWords.actor(visit.by, text: text),
+                    "date": DateText.day(visit.on, text), "by": RecordWords.actor(visit.by, names: names, text: text),
                     "with": visit.metWith, "notes": visit.notes,
                 ])
         }
         return try Page.render(
             SchoolVisitPage(
                 title: text("visit.title", ["school": school.name]),
-                intro: listing.lastVisit.map { text("visit.since", ["date": $0.on.iso]) } ?? plain("visit.noEarlier"),
+                intro: listing.lastVisit.map { text("visit.since", ["date": DateText.day($0.on, text)]) }
+                    ?? plain("visit.noEarlier"),
                 notice: notice, error: error, lines: lines, hasLines: !lines.isEmpty, visits: visits,
                 action: SiteURL.school(.schoolVisits, laestab), today: today.iso,
                 words: SchoolVisitPage.Words(text: text)),

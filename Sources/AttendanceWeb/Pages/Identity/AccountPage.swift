@@ -37,7 +37,7 @@ struct AccountPage: PageModel {
         roles: [String], tokens: [APIToken], passwordChanged: Bool, newToken: String?, error: String?,
         showTokens: Bool = true, text: @escaping (String) -> String
     ) -> AccountPage {
-        func minute(_ date: Date) -> String { String(Timestamp.text(date).prefix(16)) }
+        func minute(_ date: Date) -> String { DateText.moment(date, { key, _ in text(key) }) }
         return AccountPage(
             title: text("account.title"), roles: roles, passwordHref: SiteURL.password.path(),
             createTokenAction: SiteURL.createToken.path(),

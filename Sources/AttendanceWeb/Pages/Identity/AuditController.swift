@@ -46,7 +46,9 @@ enum AuditController {
                 upn: filters.upn?.value ?? (request.query[String.self, at: "upn"] ?? ""), user: filters.user,
                 from: request.query[String.self, at: "from"] ?? "", to: request.query[String.self, at: "to"] ?? "",
                 query: filters.query, valid: filters.valid),
-            events: events, text: { request.text($0) }, words: request.text)
+            events: events, names: try await request.names(),
+            pupils: try await PupilNames.of(Set(events.compactMap(\.upn)), request), text: { request.text($0) },
+            words: request.text)
         return try Page.render(page, request: request, status: filters.valid ? .ok : .badRequest)
     }
 

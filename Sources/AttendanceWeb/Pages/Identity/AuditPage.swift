@@ -12,17 +12,25 @@ struct AuditPage: PageModel {
         let action: String
         let school: String
         let about: String
+        /// The pupil's page, for a line about a pupil.
+        let aboutHref: String?
         let before: String
         let after: String
         let reason: String
 
-        init(_ event: AuditEvent, text: @escaping (String, [String: String]) -> String) {
-            at = Timestamp.text(event.at)
-            actor = RecordWords.actor(event.actor, text: text)
+        init(
+            _ event: AuditEvent, names: [String: String], pupils: [UPN: String],
+            text: @escaping (String, [String: String]) -> String
+        ) {
+            at = DateText.moment(event.at, text)
+            actor = RecordWords.actor(event.actor, names: names, text: text)
             ip = event.ip
             action = AuditWords.action(event.action, text: text)
             school = event.school?.description ?? ""
-            about = event.upn?.value ?? AuditWords.about(event.subject ?? "", text: text)
+            about =
+                event.upn.map { pupils[$0] ?? $0.value }
+                ?? AuditWords.about(event.subject ?? "", names: names, text: text)
+            aboutHref = event.upn.map { SiteURL.pupil($0) }
             before = AuditWords.state(event.before, text: text)
             after = AuditWords.state(event.after, text: text)
             reason = RecordWords.reason(event.reason, text: text)
@@ -51,13 +59,14 @@ struct AuditPage: PageModel {
     let error: String?
 
     static func make(
-        filters: Filters, events: [AuditEvent], text: (String) -> String,
-        words: @escaping (String, [String: String]) -> String
+        filters: Filters, events: [AuditEvent], names: [String: String], pupils: [UPN: String],
+        text: (String) -> String, words: @escaping (String, [String: String]) -> String
     ) -> AuditPage {
         AuditPage(
             title: text("audit.title"), upn: filters.upn, user: filters.user,
             from: filters.from, to: filters.to, csvHref: SiteURL.auditCSV.path(query: filters.query),
-            auditAction: SiteURL.audit.path(), events: events.map { Event($0, text: words) },
+            auditAction: SiteURL.audit.path(),
+            events: events.map { Event($0, names: names, pupils: pupils, text: words) },
             hasEvents: !events.isEmpty,
             error: filters.valid ? nil : text("audit.badFilter"))
     }

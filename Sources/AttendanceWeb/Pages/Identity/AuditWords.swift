@@ -13,7 +13,8 @@ enum AuditWords {
 
     /// What a line is about: a pupil's UPN, an email, a procedure action's key ("letter_1/2026"), or a leave
     /// request, a parent's report or a contact by its number, in words.
-    static func about(_ subject: String, text: Text) -> String {
+    static func about(_ subject: String, names: [String: String], text: Text) -> String {
+        if let name = names[subject] { return name }
         let parts = subject.split(separator: "/", maxSplits: 1)
         if parts.count == 2, ["leave", "report", "contact", "penalty"].contains(parts[0]), Int(parts[1]) != nil {
             return text("audit.about.\(parts[0])", ["id": String(parts[1])])
@@ -39,6 +40,7 @@ enum AuditWords {
     /// relationship and language, yes or no) in words, anything else as recorded.
     private static func value(_ stored: String, of field: String, in values: [String: String], text: Text) -> String {
         if stored == "true" || stored == "false" { return text(stored == "true" ? "common.yes" : "common.no", [:]) }
+        if let day = LocalDate(iso: stored) { return DateText.day(day, text) }
         switch field {
         case "relationship": return ContactWords.relationship(stored, text: text)
         case "language":

@@ -118,7 +118,7 @@ enum UsersController {
             let grant = try grant(from: try form.grant(), request)
             if let school = grant.school { _ = try await request.context.store.reference.requireSchool(school) }
             try await request.context.store.identity.addGrant(grant, toUser: user.email, by: request.actor)
-            return request.text("users.roleAdded", ["email": user.email])
+            return request.text("users.roleAdded", ["name": user.displayName])
         }
     }
 
@@ -136,7 +136,7 @@ enum UsersController {
         guard AccessPolicy.mayGrant(principal.grants, grant) else { throw Abort(.forbidden) }
         return try await change(request) {
             try await request.context.store.identity.removeGrant(grant, fromUser: user.id, by: request.actor)
-            return request.text("users.roleRemoved", ["email": user.email])
+            return request.text("users.roleRemoved", ["name": user.displayName])
         }
     }
 
@@ -155,7 +155,7 @@ enum UsersController {
     @Sendable static func revokeTokens(_ request: Request) async throws -> Response {
         let user = try await managed(request)
         try await request.context.store.identity.revokeAllTokens(userID: user.id, by: request.actor)
-        return try await render(request, notice: request.text("users.tokensRevoked", ["email": user.email]))
+        return try await render(request, notice: request.text("users.tokensRevoked", ["name": user.displayName]))
     }
 
     /// The school at which the signed-in head teacher may name this user to authorise absence, if any.
@@ -181,7 +181,8 @@ enum UsersController {
         if mayNameSenior(try request.signedIn, user) {
             try await request.context.store.identity.setSeniorEsw(userID: user.id, senior: on, by: request.actor)
             return try await render(
-                request, notice: request.text(on ? "users.seniorNotice" : "users.unseniorNotice", ["email": user.email])
+                request,
+                notice: request.text(on ? "users.seniorNotice" : "users.unseniorNotice", ["name": user.displayName])
             )
         }
         guard let school = delegableSchool(try request.signedIn, user) else { throw Abort(.forbidden) }
@@ -189,14 +190,14 @@ enum UsersController {
             userID: user.id, school: school, delegate: on, by: request.actor)
         return try await render(
             request,
-            notice: request.text(on ? "users.delegatedNotice" : "users.undelegatedNotice", ["email": user.email]))
+            notice: request.text(on ? "users.delegatedNotice" : "users.undelegatedNotice", ["name": user.displayName]))
     }
 
     /// Deactivates the user: every session and token ends now; a reset restores them later.
     @Sendable static func deactivate(_ request: Request) async throws -> Response {
         let user = try await managed(request)
         try await request.context.store.identity.deactivateUser(userID: user.id, by: request.actor)
-        return try await render(request, notice: request.text("users.deactivatedNotice", ["email": user.email]))
+        return try await render(request, notice: request.text("users.deactivatedNotice", ["name": user.displayName]))
     }
 
     @Sendable static func reset(_ request: Request) async throws -> Response {

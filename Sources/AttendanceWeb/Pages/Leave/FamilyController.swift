@@ -43,7 +43,7 @@ enum FamilyController {
             requests: try await store.leave.leaveRequests(of: placement.upn),
             mayAsk: principal.allows(.requestForPupil, .pupil(placement)), today: request.context.today,
             letters: letters, messages: messages, mine: mine, notice: notice, error: error, codes: store.codes,
-            choices: choices, typed: typed, language: request.language,
+            choices: choices, typed: typed, language: request.language, names: try await request.names(),
             text: request.text)
     }
 
@@ -141,7 +141,9 @@ enum FamilyController {
         func refuse(_ key: String) async throws -> Response {
             try await renderAsk(request, typed: typed, error: request.text(key), status: .unprocessableEntity)
         }
-        guard let from = LocalDate(entered: typed.from), let to = LocalDate(entered: typed.to),
+        // The last day may be left empty for a one-day request, as its label says.
+        let lastDay = typed.to.trimmingCharacters(in: .whitespaces).isEmpty ? typed.from : typed.to
+        guard let from = LocalDate(entered: typed.from), let to = LocalDate(entered: lastDay),
             let dates = DateRange(from, to)
         else { return try await refuse("error.leave.badRange") }
         let category = ExceptionalCategory(rawValue: typed.category)

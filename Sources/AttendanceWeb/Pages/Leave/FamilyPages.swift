@@ -125,14 +125,14 @@ extension PupilPage {
             upn: UPN, reports: [AbsenceReport], requests: [LeaveRequest], mayAsk: Bool, today: LocalDate,
             letters: [StoredLetter]?, messages: [Delivery] = [], mine: Contact? = nil, notice: String?, error: String?,
             codes: CodeTable, choices: [LocalDate] = [], typed: Typed = Typed(),
-            language: Language, text: @escaping PupilPage.Text
+            language: Language, names: [String: String], text: @escaping PupilPage.Text
         ) -> Family {
             let plain = { (key: String) in text(key, [:]) }
             return Family(
                 familyTitle: plain("family.title"), notice: notice, error: error,
                 reports: reports.map { report in
                     Line(
-                        what: FamilyWords.report(report, text: text),
+                        what: FamilyWords.report(report, names: names, text: text),
                         status: report.confirmedCode.map { code in
                             text(
                                 "family.confirmed",
@@ -166,12 +166,12 @@ extension PupilPage {
                 showsParentLetters: letters != nil,
                 parentLetters: (letters ?? []).map {
                     KeptLetter(
-                        date: Timestamp.minute($0.producedAt), letter: plain("letters.kind.\($0.kind.rawValue)"),
+                        date: DateText.moment($0.producedAt, text), letter: plain("letters.kind.\($0.kind.rawValue)"),
                         href: SiteURL.familyLetter.path(["upn": upn.value, "id": String($0.id)]))
                 },
                 parentMessages: messages.map {
                     PupilPage.Message(
-                        when: Timestamp.minute($0.createdAt), how: plain("channel.\($0.channel.rawValue)"),
+                        when: DateText.moment($0.createdAt, text), how: plain("channel.\($0.channel.rawValue)"),
                         text: $0.body, status: LetterRow.status($0, text: text))
                 }, parentMessagesTitle: plain("family.messages"), noParentMessages: plain("family.noMessages"),
                 parentLettersTitle: plain("family.letters"), noParentLetters: plain("family.noLetters"),
@@ -184,33 +184,32 @@ extension PupilPage {
 enum FamilyWords {
     /// A day as a parent reads it: "Monday 7 December", "dydd Llun 7 Rhagfyr".
     static func day(_ date: LocalDate, language: Language, text: PupilPage.Text) -> String {
-        let dayMonth = date.letterText(language).split(separator: " ").prefix(2).joined(separator: " ")
-        return text("weekday.\(date.weekday.rawValue)", [:]) + " " + dayMonth
+        date.readableDay(language)
     }
 
-    static func dates(_ range: DateRange) -> String {
-        range.start == range.end ? range.start.iso : "\(range.start.iso) – \(range.end.iso)"
+    static func dates(_ range: DateRange, text: PupilPage.Text) -> String {
+        DateText.range(range, text)
     }
 
-    static func report(_ report: AbsenceReport, text: PupilPage.Text) -> String {
+    static func report(_ report: AbsenceReport, names: [String: String], text: PupilPage.Text) -> String {
         text(
             "family.reportLine",
             [
-                "dates": dates(report.dates), "part": text("family.part.\(report.part.rawValue)", [:]),
+                "dates": dates(report.dates, text: text), "part": text("family.part.\(report.part.rawValue)", [:]),
                 "reason": text("family.reason.\(report.reason.rawValue)", [:]), "note": report.note,
-                "by": report.reportedBy,
+                "by": RecordWords.actor(report.reportedBy, names: names, text: text),
             ])
     }
 
     static func request(_ request: LeaveRequest, text: PupilPage.Text) -> String {
-        text("family.requestLine", ["dates": dates(request.dates), "reason": request.reason])
+        text("family.requestLine", ["dates": dates(request.dates, text: text), "reason": request.reason])
     }
 
     static func status(_ request: LeaveRequest, text: PupilPage.Text) -> String {
         var words = text("leave.status.\(request.status.rawValue)", [:])
         if let decision = request.decision {
             if let agreed = decision.agreed, request.status == .partlyAgreed {
-                words += " (" + text("leave.agreedDays", ["dates": dates(agreed)]) + ")"
+                words += " (" + text("leave.agreedDays", ["dates": dates(agreed, text: text)]) + ")"
             }
             words += ": " + decision.reason
         }

@@ -53,7 +53,9 @@ enum LeaveController {
             LeaveQueuePage.make(
                 school: laestab, waiting: waiting, decided: decided,
                 limit: request.context.policy.holidayLimitSchoolDays, notice: notice, error: error,
-                canDecide: try request.signedIn.allows(.decideLeave, .school(laestab)), text: request.text),
+                canDecide: try request.signedIn.allows(.decideLeave, .school(laestab)),
+                names: try await request.names(),
+                text: request.text),
             request: request, status: status)
     }
 

@@ -57,7 +57,7 @@ struct LeaveQueuePage: PageModel {
 
     static func make(
         school: LAESTAB, waiting: [Weighing], decided: [(Pupil, LeaveRequest)], limit: Int, notice: String?,
-        error: String?, canDecide: Bool = true, text: @escaping PupilPage.Text
+        error: String?, canDecide: Bool = true, names: [String: String], text: @escaping PupilPage.Text
     ) -> LeaveQueuePage {
         let plain = { (key: String) in text(key, [:]) }
         return LeaveQueuePage(
@@ -66,7 +66,7 @@ struct LeaveQueuePage: PageModel {
             waiting: waiting.map { item in
                 let request = item.request
                 var facts = [
-                    Fact(label: plain("leave.asked"), value: FamilyWords.dates(request.dates)),
+                    Fact(label: plain("leave.asked"), value: FamilyWords.dates(request.dates, text: text)),
                     Fact(label: plain("leave.schoolDays"), value: String(item.schoolDays)),
                     Fact(
                         label: plain("leave.agreedThisYear"),
@@ -92,9 +92,13 @@ struct LeaveQueuePage: PageModel {
                     facts.append(
                         Fact(
                             label: text("leave.siblingRequest", ["name": sibling.displayName]),
-                            value: FamilyWords.dates(other.dates) + " – " + FamilyWords.status(other, text: text)))
+                            value: FamilyWords.dates(other.dates, text: text) + " – "
+                                + FamilyWords.status(other, text: text)))
                 }
-                facts.append(Fact(label: plain("leave.askedBy"), value: request.requestedBy))
+                facts.append(
+                    Fact(
+                        label: plain("leave.askedBy"),
+                        value: RecordWords.actor(request.requestedBy, names: names, text: text)))
                 var flags = LeaveRules.seasons(request.dates, yearGroup: item.pupil.yearGroup).map {
                     text("leave.season.\($0.rawValue)", ["year": item.pupil.yearGroup])
                 }
@@ -125,7 +129,7 @@ struct LeaveQueuePage: PageModel {
                 Decided(
                     name: pupil.displayName, what: FamilyWords.request(request, text: text),
                     status: FamilyWords.status(request, text: text),
-                    by: request.decision.map { RecordWords.actor($0.decidedBy, text: text) } ?? "")
+                    by: request.decision.map { RecordWords.actor($0.decidedBy, names: names, text: text) } ?? "")
             }, hasDecided: !decided.isEmpty, canDecide: canDecide)
     }
 }

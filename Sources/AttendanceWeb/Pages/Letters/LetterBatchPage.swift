@@ -20,7 +20,7 @@ struct LetterRow: Sendable {
     let status: String?
 
     static func rows(
-        _ letters: [StoredLetter], deliveries: [Delivery], names: [UPN: String] = [:],
+        _ letters: [StoredLetter], deliveries: [Delivery], names: [UPN: String] = [:], people: [String: String],
         text: @escaping (String, [String: String]) -> String
     ) -> [LetterRow] {
         let byLetter = Dictionary(
@@ -29,11 +29,12 @@ struct LetterRow: Sendable {
         return letters.map { letter in
             let printed = letter.pdf != nil || letter.html == nil
             return LetterRow(
-                date: Timestamp.minute(letter.producedAt),
+                date: DateText.moment(letter.producedAt, text),
                 letter: text("letters.kind.\(letter.kind.rawValue)", [:]),
                 to: letter.recipientNames.joined(separator: ", "),
                 languages: letter.languages.map { text("language.\($0.rawValue)", [:]) }.joined(separator: ", "),
-                how: text("channel.\(letter.channel)", [:]), by: letter.producedBy,
+                how: text("channel.\(letter.channel)", [:]),
+                by: RecordWords.actor(letter.producedBy, names: people, text: text),
                 href: SiteURL.school(.letter, letter.school, id: letter.id),
                 pupil: names[letter.upn] ?? letter.upn.value,
                 pupilHref: SiteURL.pupil(letter.upn, fragment: "letters"),

@@ -79,7 +79,9 @@ enum LettersController {
         let waiting = request.query[Int.self, at: "waiting"] ?? 0
         let page = LetterBatchPage.make(
             school: school.school.name, laestab: laestab,
-            letters: LetterRow.rows(letters, deliveries: deliveries, names: names, text: { request.text($0, $1) }),
+            letters: LetterRow.rows(
+                letters, deliveries: deliveries, names: names, people: try await request.names(),
+                text: { request.text($0, $1) }),
             counts: (needing, skipped, waiting), posted: letters.filter { $0.channel == "post" }.count,
             emailed: letters.filter { $0.channel == "email" }.count,
             batchPDF: pdf != nil && whole ? SiteURL.letterBatch(laestab, batch: id, pdf: true) : nil,

@@ -32,7 +32,8 @@ enum LegalController {
         return try Page.render(
             LegalPage.make(
                 proceedings: proceedings, pupils: pupils, packs: packs, eswCases: eswCases, missing: missing,
-                today: request.context.today, notice: notice, error: error, text: request.text),
+                today: request.context.today, names: try await request.names(), notice: notice, error: error,
+                text: request.text),
             request: request, status: status)
     }
 

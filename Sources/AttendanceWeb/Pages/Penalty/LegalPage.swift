@@ -36,7 +36,7 @@ struct LegalPage: PageModel {
 
     static func make(
         proceedings: [LegalProceeding], pupils: [UPN: Pupil], packs: [Int: String], eswCases: [EswCase],
-        missing: [MissingEducationCase], today: LocalDate, notice: String?, error: String?,
+        missing: [MissingEducationCase], today: LocalDate, names: [String: String], notice: String?, error: String?,
         text: @escaping PupilPage.Text
     ) -> LegalPage {
         let plain = { (key: String) in text(key, [:]) }
@@ -54,8 +54,8 @@ struct LegalPage: PageModel {
                         text(
                             "legal.stepLine",
                             [
-                                "day": event.on.iso, "step": plain("legal.step.\(event.step.rawValue)"),
-                                "detail": event.detail, "by": RecordWords.actor(event.by, text: text),
+                                "day": DateText.day(event.on, text), "step": plain("legal.step.\(event.step.rawValue)"),
+                                "detail": event.detail, "by": RecordWords.actor(event.by, names: names, text: text),
                             ])
                     },
                     stepAction: found.isOpen ? SiteURL.legalStep.path(["id": String(found.id)]) : nil,

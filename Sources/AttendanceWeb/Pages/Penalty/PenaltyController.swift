@@ -35,7 +35,8 @@ enum PenaltyController {
             SchoolPenaltiesPage.make(
                 school: school.school, cases: cases, pupils: try await pupils(of: cases, store: store),
                 countsOnly: !named, forHead: forHead, today: request.context.today, policy: request.context.policy,
-                checks: checks, language: request.language, notice: notice, error: error, text: request.text),
+                checks: checks, language: request.language, names: try await request.names(), notice: notice,
+                error: error, text: request.text),
             request: request, status: status)
     }
 
@@ -73,7 +74,8 @@ enum PenaltyController {
     /// is installed. A PDF that fails leaves the HTML copy as the kept document (the page says there is no PDF).
     static func packDocument(_ pack: PenaltyPack, request: Request) async throws -> PenaltyPackDocument {
         let model = PenaltyPackPage.make(
-            pack, policy: request.context.policy, language: request.language, text: request.text)
+            pack, policy: request.context.policy, language: request.language, names: try await request.names(),
+            text: request.text)
         let html = try Page.document(model, request: request)
         var pdf: Data?
         if let maker = request.context.letters.pdf {
@@ -154,7 +156,8 @@ enum PenaltyController {
         return try Page.render(
             PenaltyQueuePage.make(
                 cases: cases, pupils: pupils, facts: facts, today: request.context.today,
-                policy: request.context.policy, notice: notice, error: error, text: request.text),
+                policy: request.context.policy, names: try await request.names(), notice: notice, error: error,
+                text: request.text),
             request: request, status: status)
     }
 

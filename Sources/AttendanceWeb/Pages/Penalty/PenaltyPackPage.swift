@@ -49,22 +49,25 @@ struct PenaltyPackPage: PageModel {
     let tables: [Table]
     let notes: [Fact]
 
-    static func make(_ pack: PenaltyPack, policy: Policy, language: Language, text: @escaping PupilPage.Text)
-        -> PenaltyPackPage
-    {
+    static func make(
+        _ pack: PenaltyPack, policy: Policy, language: Language, names: [String: String],
+        text: @escaping PupilPage.Text
+    ) -> PenaltyPackPage {
         let plain = { (key: String) in text(key, [:]) }
         let yes = { (flag: Bool) in plain(flag ? "common.yes" : "common.no") }
-        let term = "\(pack.termStart) – \(pack.termEnd)"
+        let term = DateText.day(stored: pack.termStart, text) + " – " + DateText.day(stored: pack.termEnd, text)
         let facts: [Fact] = [
             Fact(label: plain("pack.pupil"), value: "\(pack.pupil.name) (\(pack.pupil.legalName))"),
             Fact(label: plain("pack.upn"), value: pack.pupil.upn),
-            Fact(label: plain("pack.dateOfBirth"), value: pack.pupil.dateOfBirth),
+            Fact(label: plain("pack.dateOfBirth"), value: DateText.day(stored: pack.pupil.dateOfBirth, text)),
             Fact(
                 label: plain("pack.group"),
                 value: text(
                     "pack.groupValue", ["year": pack.pupil.yearGroup, "group": pack.pupil.registrationGroup])),
             Fact(label: plain("penalty.fact.school"), value: "\(pack.schoolName) (\(pack.schoolLAESTAB))"),
-            Fact(label: plain("pack.term"), value: text("pack.termValue", ["term": term, "through": pack.through])),
+            Fact(
+                label: plain("pack.term"),
+                value: text("pack.termValue", ["term": term, "through": DateText.day(stored: pack.through, text)])),
             Fact(
                 label: plain("pack.criteria"),
                 value: pack.criteria.map { criterion in
@@ -87,11 +90,12 @@ struct PenaltyPackPage: PageModel {
             made: text(
                 "pack.made",
                 [
-                    "by": RecordWords.actor(pack.madeBy, text: text),
-                    "at": String(pack.madeAt.prefix(16)).replacingOccurrences(of: "T", with: " "),
+                    "by": RecordWords.actor(pack.madeBy, names: names, text: text),
+                    "at": DateText.moment(stored: pack.madeAt, text),
                 ]), facts: facts, figures: figures, days: days(pack.sessions),
             tables: [
-                changes(pack.changes, text: text), timeline(pack.steps, policy: policy, text: text),
+                changes(pack.changes, names: names, text: text),
+                timeline(pack.steps, policy: policy, names: names, text: text),
                 parents(pack.parents, text: text), siblings(pack.siblings, text: text),
             ],
             notes: [
@@ -118,22 +122,26 @@ struct PenaltyPackPage: PageModel {
         return days
     }
 
-    static func changes(_ changes: [PenaltyPack.Change], text: @escaping PupilPage.Text) -> Table {
+    static func changes(_ changes: [PenaltyPack.Change], names: [String: String], text: @escaping PupilPage.Text)
+        -> Table
+    {
         let plain = { (key: String) in text(key, [:]) }
         return Table(
             title: plain("pack.changesTitle"),
             columns: ["pack.session", "pack.from", "pack.to", "pack.by", "pack.at", "pack.reason"].map(plain),
             rows: changes.map { change in
                 Line(cells: [
-                    change.date + " " + plain("session.\(change.half)"), change.from ?? "–", change.to,
-                    RecordWords.actor(change.by, text: text),
-                    String(change.at.prefix(16)).replacingOccurrences(of: "T", with: " "),
+                    DateText.day(stored: change.date, text) + ", " + plain("session.\(change.half)"),
+                    change.from ?? "–", change.to, RecordWords.actor(change.by, names: names, text: text),
+                    DateText.moment(stored: change.at, text),
                     RecordWords.reason(change.reason, text: text),
                 ])
             }, empty: plain("pack.noChanges"))
     }
 
-    static func timeline(_ steps: [PenaltyPack.Step], policy: Policy, text: @escaping PupilPage.Text) -> Table {
+    static func timeline(
+        _ steps: [PenaltyPack.Step], policy: Policy, names: [String: String], text: @escaping PupilPage.Text
+    ) -> Table {
         let plain = { (key: String) in text(key, [:]) }
         return Table(
             title: plain("pack.timelineTitle"),
@@ -154,10 +162,11 @@ struct PenaltyPackPage: PageModel {
                         ProcedureAction(rawValue: step.what).map { text($0.labelKey, $0.wordValues(policy)) }
                         ?? step.what
                     outcome = Catalogue.known("status.\(outcome)", text) ?? outcome
-                    note = step.note.map { ActionWords.note($0, text: text) } ?? ""
+                    note = step.note.map { ActionWords.note($0, names: names, text: text) } ?? ""
                 }
                 return Line(cells: [
-                    step.on, what, outcome, step.by.map { RecordWords.actor($0, text: text) } ?? "", note,
+                    DateText.day(stored: step.on, text), what, outcome,
+                    step.by.map { RecordWords.actor($0, names: names, text: text) } ?? "", note,
                 ])
             }, empty: plain("pack.noTimeline"))
     }

@@ -37,7 +37,7 @@ struct PenaltyCaseView: Sendable {
     static func make(
         _ found: PenaltyCase, pupil: Pupil?, facts: [PenaltyPacket.Fact], forHead: Bool, forLead: Bool,
         today: LocalDate, policy: Policy, requestCheck: PenaltyRepository.PenaltyRequestCheck? = nil,
-        language: Language = .en,
+        language: Language = .en, names: [String: String],
         text: @escaping PupilPage.Text
     ) -> PenaltyCaseView {
         let plain = { (key: String) in text(key, [:]) }
@@ -49,13 +49,14 @@ struct PenaltyCaseView: Sendable {
                 "penalty.heading",
                 [
                     "name": pupil?.displayName ?? found.upn.value, "group": pupil?.registrationGroup ?? "",
-                    "term": FamilyWords.dates(found.term),
+                    "term": FamilyWords.dates(found.term, text: text),
                 ]), pupilHref: SiteURL.pupil(found.upn),
             criteria: found.criteria.map { criterion in
                 let count = found.counts[criterion.rawValue].map { " (\($0))" } ?? ""
                 return plain("criterion.\(criterion.rawValue)") + count
             }.joined(separator: "; "), status: plain("penalty.status.\(found.status.rawValue)"),
-            steps: found.events.map { PenaltyWords.step($0, notices: found.notices, text: text) }, facts: facts,
+            steps: found.events.map { PenaltyWords.step($0, notices: found.notices, names: names, text: text) },
+            facts: facts,
             packLinks: packLinks(found, text: text),
             notices: found.notices.map { notice in
                 let terms = policy.penaltyNotice.terms(receivedOn: notice.receivedOn)
@@ -113,11 +114,13 @@ enum PenaltyWords {
         (sign ? "£" : "") + "\(pence / 100)" + (pence % 100 == 0 ? "" : String(format: ".%02d", pence % 100))
     }
 
-    static func step(_ event: PenaltyEvent, notices: [PenaltyNoticeRecord], text: PupilPage.Text) -> String {
-        let when = String(event.at.prefix(16)).replacingOccurrences(of: "T", with: " ")
+    static func step(
+        _ event: PenaltyEvent, notices: [PenaltyNoticeRecord], names: [String: String], text: PupilPage.Text
+    ) -> String {
+        let when = DateText.moment(stored: event.at, text)
         var line =
             "\(when): " + (Catalogue.known("penalty.step.\(event.step)", text) ?? event.step) + ", "
-            + RecordWords.actor(event.by, text: text)
+            + RecordWords.actor(event.by, names: names, text: text)
         if let notice = event.noticeID.flatMap({ id in notices.first { $0.id == id } }) {
             line += " (" + text("penalty.noticeTo", ["number": notice.number, "parent": notice.parent]) + ")"
         }
@@ -141,18 +144,19 @@ enum PenaltyWords {
         -> String
     {
         var values = [
-            "number": notice.number, "parent": notice.parent, "issued": notice.issuedOn.iso,
-            "received": notice.receivedOn.iso, "status": text("penalty.notice.\(notice.status.rawValue)", [:]),
+            "number": notice.number, "parent": notice.parent, "issued": DateText.day(notice.issuedOn, text),
+            "received": DateText.day(notice.receivedOn, text),
+            "status": text("penalty.notice.\(notice.status.rawValue)", [:]),
             "method": text("penalty.method.\(notice.method.rawValue)", [:]),
         ]
         var key = "penalty.noticeLine"
         if notice.status == .issued, let due = terms.amountDue(on: today), let by = terms.dueDate(on: today) {
             values["due"] = pounds(due)
-            values["by"] = by.iso
+            values["by"] = DateText.day(by, text)
             key = "penalty.noticeLineDue"
         } else if let paid = notice.paidPence, let on = notice.paidOn {
             values["paid"] = pounds(paid)
-            values["on"] = on.iso
+            values["on"] = DateText.day(on, text)
             key = "penalty.noticeLinePaid"
         }
         return text(key, values)
@@ -183,7 +187,8 @@ struct SchoolPenaltiesPage: PageModel {
     static func make(
         school: School, cases: [PenaltyCase], pupils: [UPN: Pupil], countsOnly: Bool, forHead: Bool,
         today: LocalDate, policy: Policy, checks: [PenaltyCaseID: PenaltyRepository.PenaltyRequestCheck] = [:],
-        language: Language = .en, notice: String?, error: String?, text: @escaping PupilPage.Text
+        language: Language = .en, names: [String: String], notice: String?, error: String?,
+        text: @escaping PupilPage.Text
     ) -> SchoolPenaltiesPage {
         let plain = { (key: String) in text(key, [:]) }
         return SchoolPenaltiesPage(
@@ -199,7 +204,7 @@ struct SchoolPenaltiesPage: PageModel {
                 : cases.map {
                     PenaltyCaseView.make(
                         $0, pupil: pupils[$0.upn], facts: [], forHead: forHead, forLead: false, today: today,
-                        policy: policy, requestCheck: checks[$0.id], language: language, text: text)
+                        policy: policy, requestCheck: checks[$0.id], language: language, names: names, text: text)
                 }, noCases: plain("penalty.noCases"), words: PenaltyFormWords(text: text),
             report: .make(cases, policy: policy, text: text))
     }
@@ -226,13 +231,13 @@ struct PenaltyQueuePage: PageModel {
 
     static func make(
         cases: [PenaltyCase], pupils: [UPN: Pupil], facts: [PenaltyCaseID: [PenaltyPacket.Fact]], today: LocalDate,
-        policy: Policy, notice: String?, error: String?, text: @escaping PupilPage.Text
+        policy: Policy, names: [String: String], notice: String?, error: String?, text: @escaping PupilPage.Text
     ) -> PenaltyQueuePage {
         let plain = { (key: String) in text(key, [:]) }
         func view(_ found: PenaltyCase) -> PenaltyCaseView {
             .make(
                 found, pupil: pupils[found.upn], facts: facts[found.id] ?? [], forHead: false, forLead: true,
-                today: today, policy: policy, text: text)
+                today: today, policy: policy, names: names, text: text)
         }
         let issued = cases.filter { $0.status == .issued }
         return PenaltyQueuePage(
@@ -282,7 +287,7 @@ struct PenaltyReportTable: Sendable {
         let rows = PenaltyReport.lines(cases, notice: policy.penaltyNotice).map { line in
             let t = line.tally
             return Row(
-                term: FamilyWords.dates(line.term),
+                term: FamilyWords.dates(line.term, text: text),
                 criterion: line.criterion.map { plain("criterion.\($0.rawValue)") } ?? plain("penalty.report.all"),
                 numbers: [t.requested, t.approved, t.declined, t.issued, t.paidEarly, t.paidLate, t.unpaid, t.referred])
         }

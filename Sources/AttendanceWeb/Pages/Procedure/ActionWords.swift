@@ -24,46 +24,51 @@ enum ActionWords {
     }
 
     /// What became of it: a person's note as written, the program's own notes in words.
-    static func note(_ stored: String, text: Text) -> String {
+    static func note(_ stored: String, names: [String: String], text: Text) -> String {
         switch ActionNote(stored: stored) {
         case .written(let words): return words
         case .call(let outcome, let note):
             return text("note.call", ["outcome": text("actions.callOutcome.\(outcome)", [:]), "note": note])
-        case .meeting(let date, let note): return text("note.meeting", ["date": date.iso, "note": note])
+        case .meeting(let date, let note):
+            return text("note.meeting", ["date": DateText.day(date, text), "note": note])
         case .notNow(let reason): return text("note.notNow", ["note": reason])
         case .letterProduced(let batch):
-            return batch.map { text("note.letterProducedBatch", ["batch": $0]) } ?? text("note.letterProduced", [:])
+            // A batch is named by the day it was made ("2026-11-25-…"): the reader is told the day.
+            return batch.flatMap { LocalDate(iso: $0.prefix(10)) }.map {
+                text("note.letterProducedBatch", ["date": DateText.day($0, text)])
+            } ?? text("note.letterProduced", [:])
         case .overtaken(let kind): return text("note.overtaken", ["letter": text("letters.kind.\(kind.rawValue)", [:])])
         case .dueAgain: return text("note.dueAgain", [:])
         case .noLongerDue(let date, let correction):
-            guard let correction else { return text("note.noLongerDue", ["date": date.iso]) }
+            guard let correction else { return text("note.noLongerDue", ["date": DateText.day(date, text)]) }
             return text(
                 "note.noLongerDueBecause",
                 [
-                    "date": date.iso,
+                    "date": DateText.day(date, text),
                     "session": session(correction.session.description, text: text),
-                    "from": correction.from, "to": correction.to, "by": RecordWords.actor(correction.by, text: text),
+                    "from": correction.from, "to": correction.to,
+                    "by": RecordWords.actor(correction.by, names: names, text: text),
                     "reason": RecordWords.reason(correction.reason, text: text),
                 ])
         case .yearEnded: return text("note.yearEnded", [:])
         }
     }
 
-    /// A session as the record writes it ("2026-11-20 AM") in words: "2026-11-20 morning".
+    /// A session as the record writes it ("2026-11-20 AM") in words: "Friday 20 November 2026, morning".
     static func session(_ stored: String, text: Text) -> String {
-        guard let session = SchoolSession(text: stored) else { return stored }
-        return session.date.iso + " " + text("session.\(session.half.rawValue)", [:])
+        guard let session = SchoolSession(text: stored) else { return DateText.day(stored: stored, text) }
+        return DateText.day(session.date, text) + ", " + text("session.\(session.half.rawValue)", [:])
     }
 
     /// A pupil's timeline entry: when it fell due, what, why, and what became of it, by whom and when.
-    static func timeline(_ item: QueuedAction, policy: Policy, text: Text) -> String {
+    static func timeline(_ item: QueuedAction, policy: Policy, names: [String: String], text: Text) -> String {
         var line =
-            "\(item.dueOn.iso): \(text(item.action.labelKey, item.action.wordValues(policy))) ("
+            "\(DateText.day(item.dueOn, text)): \(text(item.action.labelKey, item.action.wordValues(policy))) ("
             + why(item.basis, count: item.count, text: text) + ") – " + text("status.\(item.status.rawValue)", [:])
         if let by = item.statusChangedBy, let at = item.statusChangedAt {
-            line += ", \(RecordWords.actor(by, text: text)), \(Timestamp.minute(at))"
+            line += ", \(RecordWords.actor(by, names: names, text: text)), \(DateText.moment(at, text))"
         }
-        if let note = item.statusNote { line += ": " + Self.note(note, text: text) }
+        if let note = item.statusNote { line += ": " + Self.note(note, names: names, text: text) }
         return line
     }
 }

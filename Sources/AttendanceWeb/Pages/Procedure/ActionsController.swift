@@ -41,9 +41,7 @@ enum ActionsController {
                 ($0.pupil.upn, $0.summary)
             }
         ).compactMapValues(\.band)
-        let filters = ActionsPage.Filters(
-            action: request.query[String.self, at: "action"] ?? "", year: request.query[String.self, at: "year"] ?? "",
-            group: request.query[String.self, at: "group"] ?? "", band: request.query[String.self, at: "band"] ?? "")
+        let filters = ActionsPage.Filters(request)
         let all = try await store.procedure.actions(school: laestab, year: request.context.today.academicYear).filter {
             years?.contains($0.pupil.yearGroup) ?? true
         }
@@ -56,11 +54,13 @@ enum ActionsController {
                 days, in: try await store.medical.medicalEvidence(of: item.pupil.upn), days: \.days
             ).map(\.what)
         }
-        // For each call shown: the attempts since it fell due that reached nobody.
+        // For each call shown: the attempts since it fell due that reached nobody, and whom to ring.
         var attempts: [ActionID: Int] = [:]
+        var contacts: [ActionID: [Contact]] = [:]
         for item in shown where item.action == .phoneCall {
             attempts[item.id] = try await store.procedure.unansweredCalls(
                 item.pupil.upn, school: laestab, in: DateRange(start: item.dueOn, notBefore: request.context.today))
+            contacts[item.id] = try await store.contacts.contacts(of: item.pupil.upn)
         }
         let powers = ActionsPage.Powers(
             canRun: principal.allows(.manageAttendance, .school(laestab)),
@@ -68,7 +68,8 @@ enum ActionsController {
             canDecidePenalty: principal.allows(.decidePenalty, .school(laestab)))
         let page = ActionsPage.make(
             school: school.school.name, laestab: laestab, all: all, shown: shown, bands: bands, filters: filters,
-            evidence: evidence, attempts: attempts, powers: powers, policy: request.context.policy, notice: notice,
+            evidence: evidence, attempts: attempts, contacts: contacts, powers: powers, policy: request.context.policy,
+            lastRun: try await store.procedure.lastRuns()[laestab], notice: notice,
             error: error,
             text: request.text)
         return try Page.render(page, request: request, status: status)
@@ -137,7 +138,9 @@ enum ActionsController {
                     outcome: attempt, notes: note, proposedCode: nil, by: request.actor)
                 let made = try await store.procedure.unansweredCalls(item.pupil.upn, school: laestab, in: since)
                 return Page.redirect(
-                    SiteURL.school(.actions, laestab, query: ["attempt": String(made)]) + "#action-\(id)")
+                    SiteURL.actions.path(
+                        ["laestab": laestab.description],
+                        query: ActionsPage.Filters(request).query + [("attempt", String(made))]) + "#action-\(id)")
             }
             if outcome == ActionsPage.unreached {
                 let made = try await store.procedure.unansweredCalls(item.pupil.upn, school: laestab, in: since)
@@ -199,7 +202,9 @@ enum ActionsController {
             }
             sendInBackground(request.context.letters, logger: request.logger)
         }
-        return Page.redirect(SiteURL.school(.actions, laestab, query: ["saved": "1"]))
+        return Page.redirect(
+            SiteURL.actions.path(
+                ["laestab": laestab.description], query: ActionsPage.Filters(request).query + [("saved", "1")]))
     }
 
     /// The head sends the penalty notice warning for a flagged pupil, in two steps: the first shows the criteria

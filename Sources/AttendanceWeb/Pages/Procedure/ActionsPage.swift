@@ -1,5 +1,6 @@
 import AttendanceCore
 import AttendanceStore
+import Vapor
 
 /// A school's procedure queue: each due action with why, and the forms the viewer may use on it.
 struct ActionsPage: PageModel {
@@ -18,6 +19,21 @@ struct ActionsPage: PageModel {
         var year = ""
         var group = ""
         var band = ""
+
+        /// The filters a request names (on the page, and on every form posted from it).
+        init(action: String = "", year: String = "", group: String = "", band: String = "") {
+            (self.action, self.year, self.group, self.band) = (action, year, group, band)
+        }
+
+        init(_ request: Request) {
+            func read(_ name: String) -> String { request.query[String.self, at: name] ?? "" }
+            self.init(action: read("action"), year: read("year"), group: read("group"), band: read("band"))
+        }
+
+        /// The filters set, as a query, so a form posted from the page comes back to the same list.
+        var query: [(String, String)] {
+            [("action", action), ("year", year), ("group", group), ("band", band)].filter { !$0.1.isEmpty }
+        }
 
         func admits(_ item: QueuedAction, band pupilBand: Band?) -> Bool {
             (action.isEmpty || item.action.rawValue == action) && (year.isEmpty || item.pupil.yearGroup == year)
@@ -63,12 +79,37 @@ struct ActionsPage: PageModel {
         let isMeeting: Bool
         /// For a phone call: the attempts so far that reached nobody.
         let callAttempts: String?
+        /// For a phone call: whom to ring, first first, with their numbers and the language they speak.
+        let callContacts: [CallContact]
+        let hasCallContacts: Bool
+    }
+
+    /// A person to ring about a pupil: "Siân Vaughan (Mother)", their numbers as links a tablet can call, and
+    /// the language they read and speak.
+    struct CallContact: Sendable {
+        struct Number: Sendable {
+            let text: String
+            let href: String
+        }
+        let who: String
+        let numbers: [Number]
+        let language: String
+
+        init(_ contact: Contact, text: (String, [String: String]) -> String) {
+            who = "\(contact.name) (\(ContactWords.relationship(contact.relationship, text: text)))"
+            numbers = [contact.mobile, contact.phone].compactMap { $0 }.filter { !$0.isEmpty }.map {
+                Number(text: $0, href: "tel:" + $0.filter { $0.isNumber || $0 == "+" })
+            }
+            language = ContactWords.language(contact.language, text: text)
+        }
     }
 
     let title: String
     let notice: String?
     let error: String?
     let canRun: Bool
+    /// When the procedure last recorded for this school, or that it never has.
+    let lastRun: String
     let base: String
     let runAction: String
     let lettersAction: String
@@ -94,8 +135,9 @@ struct ActionsPage: PageModel {
     ///   - evidence: for each medical evidence flag shown, what the record holds covering its days.
     static func make(
         school: String, laestab: LAESTAB, all: [QueuedAction], shown: [QueuedAction], bands: [UPN: Band],
-        filters: Filters, evidence: [ActionID: [String]], attempts: [ActionID: Int] = [:], powers: Powers,
-        policy: Policy,
+        filters: Filters, evidence: [ActionID: [String]], attempts: [ActionID: Int] = [:],
+        contacts: [ActionID: [Contact]] = [:], powers: Powers,
+        policy: Policy, lastRun: LocalDate?,
         notice: String?, error: String?, text: @escaping (String, [String: String]) -> String
     ) -> ActionsPage {
         let plain = { (key: String) in text(key, [:]) }
@@ -118,7 +160,7 @@ struct ActionsPage: PageModel {
                 year: item.pupil.yearGroup, group: item.pupil.registrationGroup, band: band.map { plain($0.textKey) },
                 bandClass: band?.cssClass, what: label(item.action),
                 explanation: text(item.action.explanationKey, item.action.wordValues(policy)),
-                why: ActionWords.why(item.basis, count: item.count, text: text), dueOn: item.dueOn.iso,
+                why: ActionWords.why(item.basis, count: item.count, text: text), dueOn: DateText.day(item.dueOn, text),
                 sessionsText: item.sessions.first.map { first in
                     text(
                         "actions.sessions",
@@ -127,8 +169,10 @@ struct ActionsPage: PageModel {
                             "last": ActionWords.session(item.sessions.last ?? first, text: text),
                         ])
                 } ?? "",
-                completeAction: SiteURL.school(.completeAction, laestab, id: item.id),
-                dismissAction: SiteURL.school(.dismissAction, laestab, id: item.id),
+                completeAction: SiteURL.completeAction.path(
+                    ["laestab": laestab.description, "id": String(item.id.rawValue)], query: filters.query),
+                dismissAction: SiteURL.dismissAction.path(
+                    ["laestab": laestab.description, "id": String(item.id.rawValue)], query: filters.query),
                 penaltyAction: SiteURL.school(.penaltyWarning, laestab, id: item.id),
                 evidenceState: isMedical ? evidenceState ?? plain("evidence.missing") : nil, isPenalty: isPenalty,
                 canDecidePenalty: isPenalty && powers.canDecidePenalty,
@@ -142,10 +186,15 @@ struct ActionsPage: PageModel {
                         [
                             "made": String(attempts[item.id] ?? 0),
                             "needed": String(policy.casework.phoneCallAttempts),
-                        ]) : nil)
+                        ]) : nil,
+                callContacts: (contacts[item.id] ?? []).sorted { $0.priority < $1.priority }.map {
+                    CallContact($0, text: text)
+                }, hasCallContacts: !(contacts[item.id] ?? []).isEmpty)
         }
         return ActionsPage(
             title: text("actions.title", ["school": school]), notice: notice, error: error, canRun: powers.canRun,
+            lastRun: lastRun.map { text("actions.lastRun", ["date": DateText.day($0, text)]) }
+                ?? plain("actions.neverRun"),
             base: SiteURL.school(.actions, laestab), runAction: SiteURL.school(.runProcedure, laestab),
             lettersAction: SiteURL.school(.produceDueLetters, laestab),
             actionOptions: ProcedureAction.allCases.map {

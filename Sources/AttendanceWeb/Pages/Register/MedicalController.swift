@@ -9,7 +9,7 @@ import Vapor
 enum MedicalController {
     static func section(
         _ upn: UPN, school: LAESTAB, referrals: [PaediatricReferral], standing: MedicalReferralRules.Standing,
-        sharePercent: Int, today: LocalDate, saved: Bool, text: @escaping PupilPage.Text
+        sharePercent: Int, today: LocalDate, saved: Bool, names: [String: String], text: @escaping PupilPage.Text
     ) -> MedicalSection {
         let plain = { (key: String) in text(key, [:]) }
         let ours = referrals.filter { $0.school == school }
@@ -19,7 +19,7 @@ enum MedicalController {
             (try? MedicalReferralRules.checkReferral(standing, sharePercent: sharePercent, waiting: waiting)) != nil
         var said = [
             standing.letter3On.map {
-                text("medical.standing", ["date": $0.iso, "sessions": String(standing.sinceLetter3)])
+                text("medical.standing", ["date": DateText.day($0, text), "sessions": String(standing.sinceLetter3)])
             }
                 ?? plain("medical.noLetter3")
         ]
@@ -38,8 +38,9 @@ enum MedicalController {
                 var line = text(
                     referral.letter3On == nil ? "medical.lineShare" : "medical.line",
                     [
-                        "date": referral.referredOn.iso, "by": RecordWords.actor(referral.referredBy, text: text),
-                        "reason": referral.reason, "letter3": referral.letter3On?.iso ?? "",
+                        "date": DateText.day(referral.referredOn, text),
+                        "by": RecordWords.actor(referral.referredBy, names: names, text: text),
+                        "reason": referral.reason, "letter3": referral.letter3On.map { DateText.day($0, text) } ?? "",
                         "sessions": String(referral.medicalSessions),
                     ])
                 if let outcome = referral.outcome {
@@ -49,7 +50,8 @@ enum MedicalController {
                             "medical.outcomeLine",
                             [
                                 "outcome": plain("medical.outcome.\(outcome.rawValue)"),
-                                "date": referral.outcomeOn?.iso ?? "", "note": referral.outcomeNote ?? "",
+                                "date": referral.outcomeOn.map { DateText.day($0, text) } ?? "",
+                                "note": referral.outcomeNote ?? "",
                             ])
                 } else {
                     line += " " + plain("medical.waiting")
@@ -61,7 +63,7 @@ enum MedicalController {
                         text(
                             "medical.planLine",
                             [
-                                "start": plan.startsOn.iso, "review": plan.reviewOn.iso,
+                                "start": DateText.day(plan.startsOn, text), "review": DateText.day(plan.reviewOn, text),
                                 "arrangements": plan.arrangements, "with": plan.agreedWith,
                             ])
                     },

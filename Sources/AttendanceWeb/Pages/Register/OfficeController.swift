@@ -24,6 +24,7 @@ enum OfficeController {
         guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
         let store = request.context.store
         let school = try await store.reference.requireSchool(laestab)
+        let accounts = try await request.names()
         let date = try request.queryDate("date") ?? request.context.today
         let calendar = try await store.reference.calendar(for: school.school)
         let tutors = try await store.registers.formTutors(of: laestab)
@@ -72,8 +73,10 @@ enum OfficeController {
                         separator: ", "),
                     contacts: contacts, contactNames: people.map(\.name),
                     attempts: reported.filter { $0.upn == entry.pupil.upn }.map {
-                        request.text("office.reportedByParent", ["report": FamilyWords.report($0, text: request.text)])
-                    } + attempts.filter { $0.upn == entry.pupil.upn }.map(describe(request)),
+                        request.text(
+                            "office.reportedByParent",
+                            ["report": FamilyWords.report($0, names: accounts, text: request.text)])
+                    } + attempts.filter { $0.upn == entry.pupil.upn }.map(describe(request, names: accounts)),
                     contactAction: SiteURL.school(.logContact, laestab, query: ["date": date.iso]),
                     methods: ContactAttempt.Method.allCases.map {
                         Option(value: $0.rawValue, label: request.text("contact.method.\($0.rawValue)"))
@@ -85,7 +88,7 @@ enum OfficeController {
         let canConfirm = try request.signedIn.allows(.authoriseAbsence, .school(laestab))
         let proposals = attempts.filter { $0.proposedCode != nil && $0.confirmedBy == nil }.map { attempt in
             OfficeDayPage.Proposal(
-                text: describe(request)(attempt),
+                text: describe(request, names: accounts)(attempt),
                 confirmAction: SiteURL.school(.confirmReason, laestab, id: attempt.id, query: ["date": date.iso]),
                 confirmLabel: request.text("contact.confirm", ["code": attempt.proposedCode ?? ""]),
                 canConfirm: canConfirm)
@@ -97,9 +100,11 @@ enum OfficeController {
             reports.append(
                 OfficeDayPage.Report(
                     id: report.id, name: pupil.displayName, pupilHref: SiteURL.pupil(report.upn),
-                    group: pupil.registrationGroup, text: FamilyWords.report(report, text: request.text),
+                    group: pupil.registrationGroup,
+                    text: FamilyWords.report(report, names: accounts, text: request.text),
                     status: report.confirmedCode.map {
-                        request.text("family.confirmed", ["code": $0]) + " (" + (report.confirmedBy ?? "") + ")"
+                        request.text("family.confirmed", ["code": $0]) + " ("
+                            + RecordWords.actor(report.confirmedBy ?? "", names: accounts, text: request.text) + ")"
                     }
                         ?? request.text(
                             "office.reportProposes",
@@ -114,23 +119,30 @@ enum OfficeController {
         // the office's own.
         let changes = try await store.auditTrail.search(
             AuditQuery(schools: [laestab], from: date.adding(days: -14), limit: 200)
-        ).filter { $0.action == "contact.updated" && $0.actor.contains("@") }.map { event in
+        ).filter { $0.action == "contact.updated" && $0.actor.contains("@") }
+        let changedPupils = try await PupilNames.of(Set(changes.compactMap(\.upn)), request)
+        let changeLines = changes.map { event in
             request.text(
                 "office.contactChange",
                 [
-                    "when": Timestamp.minute(event.at), "upn": event.upn?.value ?? "", "by": event.actor,
+                    "when": DateText.moment(event.at, request.text),
+                    "pupil": event.upn.map { changedPupils[$0] ?? $0.value } ?? "",
+                    "by": RecordWords.actor(event.actor, names: accounts, text: request.text),
                     "before": AuditWords.state(event.before, text: request.text),
                     "after": AuditWords.state(event.after, text: request.text),
                 ])
         }
-        let patrols = try await store.esw.patrolEntries(school: laestab, on: date).map {
-            PatrolWords.line($0, text: request.text)
+        let found = try await store.esw.patrolEntries(school: laestab, on: date)
+        let patrolled = try await PupilNames.of(Set(found.compactMap(\.upn)), request)
+        let patrols = found.map {
+            PatrolWords.line(
+                $0, names: accounts, matched: $0.upn.map { patrolled[$0] ?? $0.value }, text: request.text)
         }
         let candidates = try await CandidateLine.make(
             try await store.roll.missingEducationCandidates(
                 policy: request.context.policy, school: laestab, today: request.context.today), request: request)
         let page = OfficeDayPage.make(
-            date: date, missing: missing, absent: absent, proposals: proposals, reports: reports, changes: changes,
+            date: date, missing: missing, absent: absent, proposals: proposals, reports: reports, changes: changeLines,
             patrols: patrols, candidates: candidates,
             unmatched: try await PatrolController.unmatched(request, school: laestab, today: request.context.today),
             firstDayAction: request.context.letters.canSend ? SiteURL.school(.firstDayMessages, laestab) : nil,
@@ -149,9 +161,13 @@ enum OfficeController {
         func href(_ day: LocalDate) -> String { SiteURL.school(.office, laestab, query: ["date": day.iso]) }
         return OfficeDayPage.DayPicker(
             date: date.iso, action: SiteURL.school(.office, laestab), previousHref: previous.map(href),
-            previousLabel: previous.map { request.text("office.previousDay", ["date": $0.iso]) },
-            nextHref: next.map(href), nextLabel: next.map { request.text("office.nextDay", ["date": $0.iso]) },
-            notASchoolDay: calendar.isSchoolDay(date) ? nil : request.text("office.notASchoolDay", ["date": date.iso]))
+            previousLabel: previous.map {
+                request.text("office.previousDay", ["date": DateText.day($0, request.text)])
+            },
+            nextHref: next.map(href),
+            nextLabel: next.map { request.text("office.nextDay", ["date": DateText.day($0, request.text)]) },
+            notASchoolDay: calendar.isSchoolDay(date)
+                ? nil : request.text("office.notASchoolDay", ["date": DateText.day(date, request.text)]))
     }
 
     /// The next few school days after the one shown that have parents' reports, each with who reported.
@@ -173,7 +189,9 @@ enum OfficeController {
             coming.append(
                 OfficeDayPage.Coming(
                     href: SiteURL.school(.office, laestab, query: ["date": day.iso]),
-                    line: request.text("office.comingLine", ["date": day.iso, "names": names.joined(separator: ", ")])))
+                    line: request.text(
+                        "office.comingLine",
+                        ["date": DateText.day(day, request.text), "names": names.joined(separator: ", ")])))
         }
         return coming
     }
@@ -198,14 +216,15 @@ enum OfficeController {
         return Page.redirect(SiteURL.school(.office, laestab, query: ["date": date, "confirmed": "report"]))
     }
 
-    static func describe(_ request: Request) -> (ContactAttempt) -> String {
+    static func describe(_ request: Request, names: [String: String]) -> (ContactAttempt) -> String {
         { a in
+            let who = { (stored: String) in RecordWords.actor(stored, names: names, text: request.text) }
             var text =
                 "\(request.text("contact.method.\(a.method.rawValue)")), \(a.contactName): "
-                + request.text("contact.outcome.\(a.outcome.rawValue)") + " (\(a.recordedBy))"
+                + request.text("contact.outcome.\(a.outcome.rawValue)") + " (\(who(a.recordedBy)))"
             if let notes = a.notes, !notes.isEmpty { text += ". \(notes)" }
             if let code = a.proposedCode { text += " → \(code)" }
-            if let by = a.confirmedBy { text += ", " + request.text("contact.confirmed", ["name": by]) }
+            if let by = a.confirmedBy { text += ", " + request.text("contact.confirmed", ["name": who(by)]) }
             return text
         }
     }

@@ -142,7 +142,8 @@ struct OfficeDayPage: PageModel {
         text: (String, [String: String]) -> String
     ) -> OfficeDayPage {
         OfficeDayPage(
-            title: text("office.title", ["date": date.iso]), day: day, coming: coming, hasComing: !coming.isEmpty,
+            title: text("office.title", ["date": DateText.day(date, text)]), day: day, coming: coming,
+            hasComing: !coming.isEmpty,
             notice: notice, error: error,
             missingTitle: text("office.missing", [:]), noMissing: text("office.noMissing", [:]), missing: missing,
             noReasonTitle: text("office.noReason", [:]), noneAbsent: text("office.noneAbsent", [:]), absent: absent,
@@ -157,7 +158,8 @@ struct OfficeDayPage: PageModel {
             proposalsTitle: text("contact.proposals", [:]), proposals: proposals, hasProposals: !proposals.isEmpty,
             reportsTitle: text("office.reports", [:]), reports: reports, hasReports: !reports.isEmpty,
             changesTitle: text("office.contactChanges", [:]), changes: changes, hasChanges: !changes.isEmpty,
-            codeLabel: text("office.reportCode", [:]), patrolTitle: text("patrol.officeTitle", [:]),
+            codeLabel: text("office.reportCode", [:]),
+            patrolTitle: text("patrol.officeTitle", ["date": DateText.day(date, text)]),
             patrols: patrols, hasPatrols: !patrols.isEmpty, candidatesTitle: text("cme.candidatesTitle", [:]),
             candidatesIntro: text("cme.officeCandidatesIntro", [:]), candidates: candidates,
             hasCandidates: !candidates.isEmpty, unmatchedTitle: text("patrol.unmatchedTitle", [:]),
@@ -226,7 +228,7 @@ struct LateBookPage: PageModel {
             record: plain("late.record"), action: SiteURL.school(.lateBook, school.laestab), pupil: pupil,
             date: date.iso, arrival: arrival, notice: notice, error: error,
             choices: roll.sorted { $0.displayName < $1.displayName }.map { Choice(value: choiceText($0)) },
-            arrivalsTitle: text("late.arrivals", ["date": date.iso]),
+            arrivalsTitle: text("late.arrivals", ["date": DateText.day(date, text)]),
             arrivals: arrivals.map { late in
                 let times = school.times(for: late.session.half)
                 let at = times.start.minutesSinceMidnight + late.minutesLate

@@ -64,7 +64,7 @@ enum PrintRegisterController {
             takers: try await store.registers.registerTakers(
                 school: stored.school.laestab, group: placement.group, in: range),
             printedBy: try request.signedIn.user.displayName, printedAt: Date(), codes: codes,
-            language: request.language, text: { request.text($0, $1) })
+            language: request.language, names: try await request.names(), text: { request.text($0, $1) })
         return try Page.render(page, request: request)
     }
 }

@@ -69,20 +69,20 @@ struct PrintRegisterPage: PageModel {
     static func make(
         school: School, group: String, range: DateRange, days: [LocalDate], lines: [Line],
         takers: [SchoolSession: FirstMark] = [:], printedBy: String, printedAt: Date, codes: CodeTable,
-        language: Language, text: (String, [String: String]) -> String
+        language: Language, names: [String: String], text: (String, [String: String]) -> String
     ) -> PrintRegisterPage {
         let columns = PupilColumns(text: { text($0, [:]) })
         let sessions = days.flatMap { [SchoolSession($0, .am), SchoolSession($0, .pm)] }
         let taken = sessions.map { session -> Taken in
             guard let first = takers[session] else { return Taken(time: "", late: false) }
-            let day = LocalDate.today(at: first.at), time = TimeOfDay.now(at: first.at)
+            let (day, time) = UKTime.parts(first.at)
             return Taken(
                 time: day == session.date ? time.description : String(day.iso.suffix(5)),
                 late: RegisterRules.takenLate(session, times: school.times(for: session.half), recorded: (day, time)))
         }
         var counts: [String: Int] = [:]
         for session in sessions {
-            if let by = takers[session]?.by { counts[RecordWords.actor(by, text: text), default: 0] += 1 }
+            if let by = takers[session]?.by { counts[RecordWords.actor(by, names: names, text: text), default: 0] += 1 }
         }
         return PrintRegisterPage(
             title: text("print.title", ["group": group]),
@@ -92,11 +92,12 @@ struct PrintRegisterPage: PageModel {
                     "school": school.name, "la": String(school.laNumber),
                     "estab": String(format: "%04d", school.estabNumber),
                 ]),
-            rangeLine: text("print.range", ["from": range.start.iso, "to": range.end.iso]),
+            rangeLine: text(
+                "print.range", ["from": range.start.readable(language), "to": range.end.readable(language)]),
             printedLine: text(
                 "print.printed",
                 [
-                    "time": Timestamp.minute(printedAt),
+                    "time": UKTime.readable(printedAt, language),
                     "name": printedBy,
                 ]),
             action: SiteURL.printRegister(school.laestab, group: group), from: range.start.iso, to: range.end.iso,

@@ -45,7 +45,7 @@ enum RegisterController {
             date: date, schools: schools,
             saved: request.query[String.self, at: "saved"].map {
                 ($0, request.query[String.self, at: "session"].flatMap(SessionHalf.init(text:)))
-            }, text: request.text)
+            }, names: try await request.names(), text: request.text)
         return try Page.render(page, request: request)
     }
 

@@ -62,7 +62,7 @@ struct RegistersPage: PageModel {
 
     /// - Parameter saved: the register just saved, if any.
     static func make(
-        date: LocalDate, schools: [Registers], saved: (group: String, half: SessionHalf?)?,
+        date: LocalDate, schools: [Registers], saved: (group: String, half: SessionHalf?)?, names: [String: String],
         text: @escaping (String, [String: String]) -> String
     ) -> RegistersPage {
         let plain = { (key: String) in text(key, [:]) }
@@ -77,18 +77,19 @@ struct RegistersPage: PageModel {
                         sessions: SessionHalf.allCases.map { half in
                             session(
                                 group, SchoolSession(date, half), school: school,
-                                canTake: mayTake && registers.isSchoolDay, text: text)
+                                canTake: mayTake && registers.isSchoolDay, names: names, text: text)
                         },
                         printHref: SiteURL.printRegister(school.laestab, group: group.group, query: ["to": date.iso]))
                 },
-                notSchoolDay: registers.isSchoolDay ? nil : text("register.notSchoolDay", ["date": date.iso]),
+                notSchoolDay: registers.isSchoolDay
+                    ? nil : text("register.notSchoolDay", ["date": DateText.day(date, text)]),
                 office: registers.mayManage
                     ? Office(
                         officeHref: SiteURL.school(.office, school.laestab, query: ["date": date.iso]),
                         lateBookHref: SiteURL.school(.lateBook, school.laestab)) : nil)
         }
         return RegistersPage(
-            title: text("registers.title", ["date": date.iso]),
+            title: text("registers.title", ["date": DateText.day(date, text)]),
             notice: saved.map {
                 text("registers.saved", ["group": $0.group, "session": $0.half.map(sessionName) ?? ""])
             }, date: date.iso,
@@ -101,13 +102,14 @@ struct RegistersPage: PageModel {
     /// One register's line: taken or how far, by whom and when, and whether after it closed.
     static func session(
         _ group: RegisterGroup, _ session: SchoolSession, school: AttendanceCore.School, canTake: Bool,
-        text: (String, [String: String]) -> String
+        names: [String: String], text: (String, [String: String]) -> String
     ) -> Session {
         let name = text("session.\(session.half.rawValue)", [:])
         let taken = group.isTaken(session.half)
         let times = school.times(for: session.half)
         let first = group.first(session.half).map { mark in
-            (mark, LocalDate.today(at: mark.at), TimeOfDay.now(at: mark.at))
+            let (day, time) = UKTime.parts(mark.at)
+            return (mark, day, time)
         }
         return Session(
             href: SiteURL.register(school.laestab, group: group.group, date: session.date, half: session.half),
@@ -123,8 +125,8 @@ struct RegistersPage: PageModel {
                 text(
                     "registers.takenBy",
                     [
-                        "name": RecordWords.actor(mark.by, text: text),
-                        "time": day == session.date ? time.description : "\(day.iso) \(time)",
+                        "name": RecordWords.actor(mark.by, names: names, text: text),
+                        "time": day == session.date ? time.description : "\(DateText.day(day, text)) \(time)",
                     ])
             },
             late: first.flatMap { _, day, time in
@@ -263,6 +265,8 @@ struct RegisterPage: PageModel {
         let present = RegisterRules.presentCode(for: session.half, codes: codes)
         let absent = codes.code(meaning: .noReasonYet)
         func words(_ code: AttendanceCode) -> String { "\(code.code) – \(code.name(in: language))" }
+        // Two pupils of the same name are told apart (the core says how).
+        let apart = NamesOnAList.tellApart(lines.map(\.pupil), language: language)
         let rows = lines.map { line -> Line in
             let upn = line.pupil.upn
             let current = line.mark.flatMap { codes[$0.mark.code] }
@@ -284,11 +288,12 @@ struct RegisterPage: PageModel {
             }
             if kind == nil && asked.fillPresent { kind = .present }
             if kind != .late && choice == nil && line.mark == nil { minutes = "" }
-            let name = line.pupil.displayName
             let forename = line.pupil.preferredForename ?? line.pupil.legalForename
             let surname = line.pupil.preferredSurname ?? line.pupil.legalSurname
+            let told = apart[upn].map { $0.hasSuffix(".") ? " \($0)" : " (\($0))" } ?? ""
+            let name = line.pupil.displayName + told
             return Line(
-                upn: upn.value, pupilHref: SiteURL.pupil(upn), name: "\(surname), \(forename)",
+                upn: upn.value, pupilHref: SiteURL.pupil(upn), name: "\(surname), \(forename)\(told)",
                 initials: String(forename.prefix(1)) + String(surname.prefix(1)),
                 seen: choice?.seen ?? line.mark?.mark.code ?? "", minutes: minutes,
                 minutesLabel: text("register.minutesLate", ["name": name]),
@@ -308,15 +313,15 @@ struct RegisterPage: PageModel {
         }
         var closed: String?
         if !day.isSchoolDay {
-            closed = text("register.notSchoolDay", ["date": session.date.iso])
+            closed = text("register.notSchoolDay", ["date": DateText.day(session.date, text)])
         } else if day.isFuture && registerCodesOnly {
-            closed = text("register.future", ["date": session.date.iso])
+            closed = text("register.future", ["date": DateText.day(session.date, text)])
         }
         let open = closed == nil
         var locked: String?
         var readOnly = false
         if let lastOpen = day.lockedAfter, day.isSchoolDay {
-            let values = ["date": lastOpen.iso]
+            let values = ["date": DateText.day(lastOpen, text)]
             switch changer {
             case .authoriser: locked = text("register.lockedAuthoriser", values)
             case .office: locked = text("register.lockedOffice", values)
@@ -328,15 +333,21 @@ struct RegisterPage: PageModel {
         return RegisterPage(
             title: text(
                 "register.title",
-                ["group": group, "date": session.date.iso, "session": plain("session.\(session.half.rawValue)")]),
+                [
+                    "group": group, "date": DateText.day(session.date, text),
+                    "session": plain("session.\(session.half.rawValue)"),
+                ]),
             closes: text("register.closes", ["start": times.start.description, "close": times.close.description]),
             closed: closed, ahead: open && day.isFuture ? plain("register.ahead") : nil, locked: locked,
             readOnly: readOnly && open && !rows.isEmpty,
             previousHref: day.previous.map(href),
-            previousLabel: day.previous.map { text("register.previousDay", ["date": $0.iso]) },
-            nextHref: day.next.map(href), nextLabel: day.next.map { text("register.nextDay", ["date": $0.iso]) },
+            previousLabel: day.previous.map { text("register.previousDay", ["date": DateText.day($0, text)]) },
+            nextHref: day.next.map(href),
+            nextLabel: day.next.map { text("register.nextDay", ["date": DateText.day($0, text)]) },
             dayAction: href(session.date), dayLabel: plain("register.day"), date: session.date.iso,
-            showDay: plain("registers.show"), keysHint: plain("register.keysHint"), errorSummary: asked.summary,
+            showDay: plain("registers.show"),
+            keysHint: plain(otherCodes.isEmpty ? "register.keysHintNoOther" : "register.keysHint"),
+            errorSummary: asked.summary,
             hasConflicts: !asked.conflicts.isEmpty, conflicts: asked.conflicts,
             conflictsIntro: plain("register.conflicts"), empty: rows.isEmpty ? plain("register.empty") : nil,
             hasLines: open && !rows.isEmpty && !readOnly, lines: rows, allPresent: plain("register.allPresent"),

@@ -109,7 +109,8 @@ enum HomeController {
                         HomePage.ContinuousRow(
                             pupilHref: SiteURL.pupil(item.pupil.upn), name: item.pupil.displayName,
                             school: school.school.name,
-                            from: item.sessions.first.map { String($0.prefix(10)) } ?? "", days: item.count,
+                            from: item.sessions.first.map { DateText.day(stored: String($0.prefix(10)), request.text) }
+                                ?? "", days: item.count,
                             status: request.text("status.\(item.status.rawValue)"))
                     ))
             }
@@ -119,6 +120,10 @@ enum HomeController {
 
     @Sendable static func page(_ request: Request) async throws -> Response {
         let principal = try request.signedIn
+        // A patrol's work is the day's entries and the form to log one: that page is their home.
+        if !principal.grants.isEmpty, principal.grants.allSatisfy({ $0.role == .patrol }) {
+            return Page.redirect(SiteURL.patrols.path())
+        }
         let context = request.context
         let language = request.language
         let week = SchoolWeek.current(on: context.today)

@@ -119,9 +119,10 @@ struct HomePage: PageModel {
     ) -> HomePage {
         let plain = { (key: String) in text(key, [:]) }
         return HomePage(
-            title: plain("home.title"), greeting: text("home.greeting", ["name": name]), roles: roles,
+            title: plain("home.pageTitle"), greeting: text("home.greeting", ["name": name]), roles: roles,
             actionLinks: actionLinks, schoolsTitle: plain("home.title"), schoolsCaption: plain("home.title"),
-            week: text("home.week", ["from": week.start.iso, "to": week.end.iso]), schools: schools,
+            week: text("home.week", ["from": DateText.day(week.start, text), "to": DateText.day(week.end, text)]),
+            schools: schools,
             hasSchools: !schools.isEmpty, columnSchool: plain("home.column.school"),
             columnLaestab: plain("home.column.laestab"), columnPhase: plain("home.column.phase"),
             columnPupils: plain("home.column.pupils"), columnAttendance: plain("home.column.attendance"),

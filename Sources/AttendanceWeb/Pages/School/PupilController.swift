@@ -49,6 +49,7 @@ enum PupilController {
                 policy: request.context.policy)
         }
         let text = request.text
+        let names = try await request.names()
         var staff: PupilPage.Staff?
         if view == .full || former != nil {
             var actions: [QueuedAction] = []
@@ -62,7 +63,7 @@ enum PupilController {
                 actions: actions,
                 // A former school sees what its own time recorded, not the patrols' entries since.
                 patrols: former == nil ? try await store.esw.patrolEntries(of: placement.upn) : [],
-                policy: request.context.policy, codes: store.codes, language: language, text: text)
+                policy: request.context.policy, codes: store.codes, language: language, names: names, text: text)
         }
         var contacts: PupilPage.Contacts?
         var evidence: PupilPage.Evidence?
@@ -79,7 +80,7 @@ enum PupilController {
                     referrals: try await store.medical.paediatricReferrals(of: placement.upn), standing: standing,
                     sharePercent: request.context.policy.casework.paediatricReferralPercent,
                     today: request.context.today,
-                    saved: request.query[String.self, at: "medical"] != nil, text: text)
+                    saved: request.query[String.self, at: "medical"] != nil, names: names, text: text)
             }
             if let current, former == nil, principal.allows(.manageAttendance, .school(current.school)) {
                 roll = RollController.section(
@@ -96,7 +97,7 @@ enum PupilController {
                     mayRefer: principal.allows(.manageAttendance, .school(current.school)),
                     mayOpen: principal.allows(.workEswCases, .school(current.school)),
                     saved: request.query[String.self, at: "saved"] == "esw",
-                    names: EswController.names(try await store.esw.eswWorkers()), text: text)
+                    names: names, text: text)
             }
             contacts = .make(try await store.contacts.contacts(of: placement.upn), text: text)
             if let current, former == nil, principal.allows(.manageAttendance, .school(current.school)) {
@@ -113,12 +114,13 @@ enum PupilController {
                     deliveries: try await store.letters.deliveries(of: placement.upn),
                     mayResend: principal.allows(.authoriseAbsence, .school(current.school)),
                     produced: request.query[String.self, at: "produced"] != nil, school: current.school,
-                    upn: placement.upn, text: text)
+                    upn: placement.upn, people: names, text: text)
             }
         }
         let page = PupilPage.make(
             pupil: stored.pupil, upn: placement.upn, school: (school?.school.name ?? "", current?.school),
-            leftOn: former.map { $0.onRollTo?.iso ?? "" }, range: range, summary: summary, recent: marks,
+            leftOn: former.map { $0.onRollTo.map { DateText.day($0, text) } ?? "" }, range: range, summary: summary,
+            recent: marks,
             sessions: sessions, yearMarks: yearMarks, patterns: patterns, codes: store.codes, language: language,
             staff: staff, contacts: contacts, evidence: evidence, letters: letters,
             family: try await FamilyController.section(

@@ -139,6 +139,11 @@ struct PupilPage: PageModel {
     let persistent: String
     let stripTitle: String
     let strip: [StripCell]
+    /// What each code in the strip means, each once ("/ – Present (morning)"): the strip is read by its key.
+    let stripKey: [String]
+    let hasStripKey: Bool
+    /// A parent's page puts what they do (report an absence, ask for leave) before the figures.
+    let familyFirst: Bool
     let patternsTitle: String
     let patterns: [String]
     let noPatterns: String
@@ -185,14 +190,18 @@ struct PupilPage: PageModel {
                     marks.first { $0.mark.session.half == half }?.mark.code, codes: codes, language: language,
                     text: text)
             }
-            return Day(date: date.iso, am: mark(.am), pm: mark(.pm))
+            return Day(date: DateText.day(date, text), am: mark(.am), pm: mark(.pm))
         }
         let strip = sessions.map { session in
             let code = codes.code(id: yearMarks[session])
             return StripCell(
                 code: code?.code ?? "·", category: code?.category.rawValue ?? "none",
-                title: "\(session): \(code.map { "\($0.code) \($0.name(in: language))" } ?? plain("pupil.noMark"))")
+                title: ActionWords.session(session.description, text: text) + ": "
+                    + (code.map { "\($0.code) \($0.name(in: language))" } ?? plain("pupil.noMark")))
         }
+        var seen = Set<String>()
+        let stripKey = sessions.compactMap { codes.code(id: yearMarks[$0]) }.filter { seen.insert($0.code).inserted }
+            .sorted { $0.code < $1.code }.map { "\($0.code) – \($0.name(in: language))" }
         let hasLeft = leftOn != nil
         return PupilPage(
             title: text("pupil.title", ["name": pupil.displayName]), upnLabel: plain("pupil.upn"), upn: upn.value,
@@ -200,13 +209,15 @@ struct PupilPage: PageModel {
             yearLabel: hasLeft ? nil : plain("column.year"), year: hasLeft ? nil : pupil.yearGroup,
             group: hasLeft ? nil : pupil.registrationGroup,
             left: leftOn.map { text("pupil.leftNotice", ["date": $0, "school": school.name]) },
-            summaryTitle: text("pupil.summary", ["from": range.start.iso, "to": range.end.iso]),
+            summaryTitle: text(
+                "pupil.summary", ["from": DateText.day(range.start, text), "to": DateText.day(range.end, text)]),
             columns: PupilColumns(text: plain), possible: summary.possible, attended: summary.attended,
             authorised: summary.authorised, unauthorised: summary.unauthorised,
             attendance: summary.attendancePercentText, band: summary.band.map { plain($0.textKey) },
             bandClass: summary.band?.cssClass,
             persistent: plain(summary.persistentAbsence ? "common.yes" : "common.no"),
-            stripTitle: plain("pupil.strip"), strip: strip, patternsTitle: plain("pupil.patterns"),
+            stripTitle: plain("pupil.strip"), strip: strip, stripKey: stripKey, hasStripKey: !stripKey.isEmpty,
+            familyFirst: family != nil && staff == nil && contacts == nil, patternsTitle: plain("pupil.patterns"),
             patterns: patterns.map { patternText($0, text: text) }, noPatterns: plain("pupil.noPatterns"),
             recentTitle: plain("pupil.recent"), dateLabel: plain("pupil.date"), morningLabel: plain("pupil.morning"),
             afternoonLabel: plain("pupil.afternoon"), days: days, staffView: staff, contactsSection: contacts,
@@ -219,7 +230,7 @@ struct PupilPage: PageModel {
         let day = flag.weekday.map { text("weekday.\($0.rawValue)", [:]) } ?? ""
         return text("pattern.\(flag.kind.rawValue)", ["count": String(flag.count), "day": day]) + " ("
             + text("pattern.sessions", [:]) + ": "
-            + flag.sessions.prefix(12).map(\.description).joined(separator: ", ")
+            + flag.sessions.prefix(12).map { ActionWords.session($0.description, text: text) }.joined(separator: "; ")
             + (flag.sessions.count > 12 ? " …" : "") + ")"
     }
 }
@@ -228,23 +239,23 @@ extension PupilPage.Staff {
     /// Corrections newest first, and the procedure's actions each with what became of it.
     static func make(
         corrections: [Amendment], actions: [QueuedAction], patrols: [PatrolEntry] = [], policy: Policy,
-        codes: CodeTable, language: Language, text: @escaping PupilPage.Text
+        codes: CodeTable, language: Language, names: [String: String], text: @escaping PupilPage.Text
     ) -> PupilPage.Staff {
         let plain = { (key: String) in text(key, [:]) }
         func code(_ code: String?) -> String {
             PupilPage.codeText(code, codes: codes, language: language, text: text)
         }
         let timeline =
-            patrols.map { PatrolWords.line($0, text: text) }
-            + actions.map { ActionWords.timeline($0, policy: policy, text: text) }
+            patrols.map { PatrolWords.line($0, names: names, text: text) }
+            + actions.map { ActionWords.timeline($0, policy: policy, names: names, text: text) }
         return PupilPage.Staff(
             historyTitle: plain("pupil.history"), noHistory: plain("pupil.noHistory"),
             hasHistory: !corrections.isEmpty,
             history: corrections.reversed().map {
                 PupilPage.Correction(
-                    session: $0.session.description, from: code($0.oldCode), to: code($0.newCode),
-                    by: RecordWords.actor($0.changedBy, text: text),
-                    when: String(Timestamp.text($0.changedAt).prefix(16)),
+                    session: ActionWords.session($0.session.description, text: text), from: code($0.oldCode),
+                    to: code($0.newCode), by: RecordWords.actor($0.changedBy, names: names, text: text),
+                    when: DateText.moment($0.changedAt, text),
                     reason: RecordWords.reason($0.reason, text: text))
             }, sessionLabel: plain("pupil.session"), fromLabel: plain("pupil.from"), toLabel: plain("pupil.to"),
             byLabel: plain("pupil.by"), whenLabel: plain("pupil.when"), reasonLabel: plain("pupil.reason"),
@@ -274,14 +285,15 @@ extension PupilPage.Evidence {
     ) -> PupilPage.Evidence {
         PupilPage.Evidence(
             evidenceTitle: text("evidence.title", [:]),
-            evidenceIntro: letter3Sent.map { text("evidence.afterLetter3", ["date": $0.iso]) }
+            evidenceIntro: letter3Sent.map { text("evidence.afterLetter3", ["date": DateText.day($0, text)]) }
                 ?? text("evidence.intro", [:]), evidenceNotice: saved ? text("evidence.saved", [:]) : nil,
             evidence: records.map {
                 text(
                     "evidence.line",
                     [
-                        "from": $0.days.start.iso, "to": $0.days.end.iso, "what": $0.what, "by": $0.seenBy,
-                        "on": $0.seenOn.iso,
+                        "from": DateText.day($0.days.start, text), "to": DateText.day($0.days.end, text),
+                        "what": $0.what, "by": $0.seenBy,
+                        "on": DateText.day($0.seenOn, text),
                     ])
             }, noEvidence: text("evidence.none", [:]),
             evidenceAction: SiteURL.schoolPupil(.medicalEvidence, school, upn),
@@ -296,18 +308,18 @@ extension PupilPage.Letters {
     /// decides penalty notices).
     static func make(
         letters: [StoredLetter], deliveries: [Delivery], mayResend: Bool, produced: Bool, school: LAESTAB, upn: UPN,
-        text: @escaping PupilPage.Text
+        people: [String: String], text: @escaping PupilPage.Text
     ) -> PupilPage.Letters {
         let plain = { (key: String) in text(key, [:]) }
         return PupilPage.Letters(
             lettersTitle: plain("letters.title"), producedNotice: produced ? plain("letters.produced") : nil,
             noLetters: plain("letters.noLetters"), hasLetters: !letters.isEmpty,
-            letters: LetterRow.rows(letters, deliveries: deliveries, text: text),
+            letters: LetterRow.rows(letters, deliveries: deliveries, people: people, text: text),
             letterColumns: LetterColumns(text: plain), messagesTitle: plain("letters.messages"),
             noMessages: plain("letters.noMessages"),
             messages: deliveries.filter { $0.letterID == nil }.map {
                 PupilPage.Message(
-                    when: Timestamp.minute($0.createdAt),
+                    when: DateText.moment($0.createdAt, text),
                     how: plain("channel.\($0.channel.rawValue)"), text: $0.body,
                     status: LetterRow.status($0, text: text))
             }, produceAction: SiteURL.schoolPupil(.produceLetter, school, upn), produceLabel: plain("letters.produce"),

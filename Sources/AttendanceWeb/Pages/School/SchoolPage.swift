@@ -77,8 +77,9 @@ struct SchoolPage: PageModel {
             period: text(
                 "school.period",
                 [
-                    "week": "\(weekRange.start.iso) – \(weekRange.end.iso)", "from": yearRange.start.iso,
-                    "to": yearRange.end.iso, "today": today.iso,
+                    "week": "\(DateText.day(weekRange.start, text)) – \(DateText.day(weekRange.end, text))",
+                    "from": DateText.day(yearRange.start, text),
+                    "to": DateText.day(yearRange.end, text), "today": DateText.day(today, text),
                 ]),
             sections: [
                 Section(
@@ -90,6 +91,6 @@ struct SchoolPage: PageModel {
                 Section(
                     heading: text("school.byGroup", [:]), firstColumn: text("column.group", [:]),
                     rows: byForm.sorted { order($0.key, $1.key) }.map { row($0.key, $0.value) }),
-            ], colPupils: text("column.onRoll", ["date": today.iso]))
+            ], colPupils: text("column.onRoll", ["date": DateText.day(today, text)]))
     }
 }

@@ -18,21 +18,30 @@ enum ReturnsController {
         let plain = { (key: String) in text(key, [:]) }
         let absence = try await continuousAbsence(request)
         let deletions = try await deletions(request)
+        let names = try await request.names()
+        // The page reads as words: dates with their weekday, people by name, and the pupil by name (the UPN is
+        // the return's own column, in its CSV file).
+        func withoutUPN<T>(_ row: [T]) -> [T] { row.enumerated().filter { $0.offset != 1 }.map(\.element) }
         return try Page.render(
             ReturnsPage(
                 title: plain("returns.title"), absenceCSV: SiteURL.continuousAbsenceCSV.path(),
-                absenceColumns: continuousColumns.map { plain("returns.column.\($0)") },
+                absenceColumns: withoutUPN(continuousColumns).map { plain("returns.column.\($0)") },
                 absence: absence.map { line in
                     var cells = line
+                    cells[3] = DateText.day(stored: cells[3], text)
+                    cells[4] = DateText.day(stored: cells[4], text)
                     cells[6] = plain(cells[6] == "yes" ? "common.yes" : "common.no")
-                    return Line(cells: cells)
+                    return Line(cells: withoutUPN(cells))
                 }, deletionsCSV: SiteURL.deletionsCSV.path(),
-                deletionColumns: deletionColumns.map { plain("returns.column.\($0)") },
+                deletionColumns: withoutUPN(deletionColumns).map { plain("returns.column.\($0)") },
                 deletions: deletions.map { line in
                     var cells = line
+                    cells[3] = DateText.day(stored: cells[3], text)
+                    cells[4] = DateText.day(stored: cells[4], text)
                     cells[5] = Catalogue.known("roll.ground.\(cells[5])", text) ?? cells[5]
-                    cells[7] = RecordWords.actor(cells[7], text: text)
-                    return Line(cells: cells)
+                    cells[7] = RecordWords.actor(cells[7], names: names, text: text)
+                    cells[8] = DateText.moment(stored: cells[8], text)
+                    return Line(cells: withoutUPN(cells))
                 }), request: request)
     }
 
@@ -87,7 +96,7 @@ enum ReturnsController {
             rows.append([
                 deletion.school.description, deletion.upn.value, pupils[deletion.upn]?.displayName ?? "",
                 deletion.offRollOn.iso, due?.iso ?? "", deletion.groundText, deletion.newSchool?.description ?? "",
-                deletion.recordedBy, String(deletion.recordedAt.prefix(16)).replacingOccurrences(of: "T", with: " "),
+                deletion.recordedBy, deletion.recordedAt,
             ])
         }
         return rows

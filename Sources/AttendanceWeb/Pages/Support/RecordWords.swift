@@ -8,8 +8,11 @@ import Vapor
 enum RecordWords {
     typealias Text = (String, [String: String]) -> String
 
-    /// Who: a person's email as it is; the program's own actors ("system", the demo's loader, an import) in words.
-    static func actor(_ stored: String, text: Text) -> String {
+    /// Who: a person by their name (the record keeps their email: `names` are the accounts' names by email,
+    /// `store.identity.displayNames()`); the program's own actors ("system", the demo's loader, an import) in
+    /// words; anyone else as recorded.
+    static func actor(_ stored: String, names: [String: String], text: Text) -> String {
+        if let name = names[stored] { return name }
         if stored == AuditActor.system.name { return text("actor.system", [:]) }
         if stored == "demo" || stored.hasPrefix("demo:") { return text("actor.demo", [:]) }
         if stored == "import" { return text("actor.import", [:]) }
@@ -31,10 +34,21 @@ enum RecordWords {
     }
 }
 
-/// Roles in words: "Head teacher, Ysgol Uwchradd Glan Alyn (6654001)".
+extension Request {
+    /// The accounts' names by email, for a page that says who did something (see `RecordWords.actor`).
+    func names() async throws -> [String: String] {
+        try await context.store.identity.displayNames()
+    }
+}
+
+/// Roles in words: "Head teacher, Ysgol Uwchradd Glan Alyn (6654001)", "Parent or carer: Grace Vaughan".
 enum RoleText {
-    /// - Parameter names: the schools' names by LAESTAB; a school not in it is named by its number alone.
-    static func words(_ grant: RoleGrant, names: [LAESTAB: String], text: RecordWords.Text) -> String {
+    /// - Parameters:
+    ///   - names: the schools' names by LAESTAB; a school not in it is named by its number alone.
+    ///   - children: a parent's children's names by UPN; a child not in it is named by their UPN.
+    static func words(
+        _ grant: RoleGrant, names: [LAESTAB: String], children: [UPN: String] = [:], text: RecordWords.Text
+    ) -> String {
         var words = text("role.\(grant.role.rawValue)", [:])
         if let school = grant.school { words += ", " + (names[school].map { "\($0) (\(school))" } ?? "\(school)") }
         if !grant.yearGroups.isEmpty {
@@ -43,7 +57,7 @@ enum RoleText {
         if !grant.registrationGroups.isEmpty {
             words += ": " + text("column.group", [:]) + " " + grant.registrationGroups.joined(separator: ", ")
         }
-        if let child = grant.child { words += ": \(child)" }
+        if let child = grant.child { words += ": " + (children[child] ?? child.value) }
         return words
     }
 
@@ -52,6 +66,15 @@ enum RoleText {
             uniqueKeysWithValues: try await request.context.store.reference.schools().map {
                 ($0.school.laestab, $0.school.name)
             })
-        return grants.map { words($0, names: names, text: request.text) }
+        let children = try await PupilNames.of(Set(grants.compactMap(\.child)), request)
+        return grants.map { words($0, names: names, children: children, text: request.text) }
+    }
+}
+
+/// Pupils by their names where a page lists things about several of them (the audit trail, a list of changes):
+/// a pupil the record no longer holds is shown by their UPN.
+enum PupilNames {
+    static func of(_ upns: Set<UPN>, _ request: Request) async throws -> [UPN: String] {
+        try await request.context.store.reference.pupils(upns).mapValues(\.displayName)
     }
 }

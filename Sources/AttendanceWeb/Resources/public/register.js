@@ -1,12 +1,16 @@
 // Enhances the register form; without it the form works as plain HTML.
-// Keys on a pupil's row: P or / present, L late (then type the minutes), A or N absent, O other code.
+// Keys on a pupil's row: P or / present, L late (then type the minutes), A or N absent, O other code; in Welsh
+// the words' own letters too: H hwyr, R arall (A is absennol). The page's hint names the reader's set.
 // After a key the next pupil's row is focused, so a tutor can mark a whole form from the keyboard.
 (function () {
   "use strict";
   var form = document.querySelector("form.register");
   if (!form) return;
   form.classList.add("enhanced");
-  var keys = { p: "present", "/": "present", "\\": "present", l: "late", a: "absent", n: "absent", o: "other" };
+  var keys = {
+    p: "present", "/": "present", "\\": "present", l: "late", h: "late", a: "absent", n: "absent", o: "other",
+    r: "other"
+  };
 
   function rowOf(element) { return element.closest("tr"); }
 
