@@ -162,6 +162,7 @@ struct PageErrorMiddleware: AsyncMiddleware {
             case .legal(.outOfOrder): return (.conflict, "error.legal.outOfOrder", nil)
             case .legal(.alreadyStarted): return (.conflict, "error.legal.alreadyStarted", nil)
             case .legal(let problem): return (.unprocessableEntity, "error.legal.\(problem.key)", nil)
+            case .target(let problem): return (.unprocessableEntity, "error.target.\(problem.rawValue)", "target")
             case .medical(.alreadyReferred): return (.conflict, "error.medical.alreadyReferred", nil)
             case .medical(let problem): return (.unprocessableEntity, "error.medical.\(problem.key)", nil)
             case .patrolMatch(.alreadyMatched): return (.conflict, "error.patrol.alreadyMatched", nil)

@@ -28,6 +28,7 @@ enum SiteURL: String, CaseIterable, Sendable {
     case returns, continuousAbsenceCSV, deletionsCSV, takeOffRoll, referMissingEducation
     case missingEducation, cmeEnquiry, cmeOutcome, patrols, schoolVisits, legal, legalStep
     case paediatricReferral, paediatricOutcome, reintegrationPlan, matchPatrol
+    case schoolTarget, proposeTargets
 
     /// The path's segments: literals as they are, parameters as `:name`.
     var pattern: [String] {
@@ -42,6 +43,8 @@ enum SiteURL: String, CaseIterable, Sendable {
         case .revokeToken: ["account", "tokens", ":id", "revoke"]
         case .home: []
         case .school: ["schools", ":laestab"]
+        case .schoolTarget: ["schools", ":laestab", "target"]
+        case .proposeTargets: ["targets", "propose"]
         case .pupil: ["pupils", ":upn"]
         case .users: ["users"]
         case .resetPassword: ["users", ":id", "reset"]

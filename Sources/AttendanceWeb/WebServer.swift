@@ -157,6 +157,8 @@ public enum WebServer {
         r.post(.revokeToken, use: AccountController.revokeToken).requires(.signedIn)
         r.get(.home, use: HomeController.page).requires(.signedIn)
         r.get(.school, use: SchoolController.page).requires(.viewSchoolFigures, of: .school)
+        r.post(.schoolTarget, use: SchoolController.setTarget).requires(.setTarget, of: .school)
+        r.post(.proposeTargets, use: HomeController.proposeTargets).requires(.proposeTargets)
         r.get(.pupil, use: PupilController.page).requires(.viewPupil, of: .pupil)
         r.get(.users, use: UsersController.page).requires(.manageUsers)
         r.post(.users, use: UsersController.create).requires(.manageUsers)

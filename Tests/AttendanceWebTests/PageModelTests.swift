@@ -259,7 +259,10 @@ extension PageModelTests {
         let red = try Self.line("M80120000500A", year: "7", form: "7B", present: 80, absent: 20)
         let tutor = HomePage.make(
             name: "Mair", roles: ["Form tutor, 7B"], actionLinks: [], week: range, schools: [], continuous: nil,
-            continuousDays: 10, pupils: (title: "Your pupils", lines: [red]), text: { strings($0, .en, $1) })
+            continuousDays: 10,
+            pupils: .init(
+                title: "Your pupils", rows: [PupilRow(red, text: { strings($0, .en) })], showSchool: false,
+                showWork: false), text: { strings($0, .en, $1) })
         #expect(!tutor.hasSchools && tutor.showContinuous == nil && tutor.showPupils)
         #expect(tutor.pupils.map(\.pupilHref) == ["/pupils/M80120000500A"] && tutor.pupils[0].attendance == "80.0%")
         let html = try await render(tutor)
@@ -414,6 +417,28 @@ extension PageModelTests {
             id: ActionID(id), pupil: ann, action: action, basis: "unauthorised", count: 10, sessions: sessions,
             dueOn: LocalDate(iso: "2025-11-24")!, status: .pending, statusChangedBy: nil, statusChangedAt: nil,
             statusNote: nil)
+    }
+
+    /// The queue's year and form choices in the order people read them: 7A before 10A (issue 33, point 8).
+    @Test func theQueuesFormChoicesAreInNaturalOrder() {
+        func queued(_ id: Int, year: String, group: String) -> QueuedAction {
+            var pupil = Self.ann
+            (pupil.yearGroup, pupil.registrationGroup) = (year, group)
+            let item = Self.queued(id, .letter1)
+            return QueuedAction(
+                id: item.id, pupil: pupil, action: item.action, basis: item.basis, count: item.count,
+                sessions: item.sessions, dueOn: item.dueOn, status: item.status, statusChangedBy: nil,
+                statusChangedAt: nil, statusNote: nil)
+        }
+        let queue = [
+            queued(1, year: "10", group: "10A"), queued(2, year: "7", group: "7B"), queued(3, year: "7", group: "7A"),
+        ]
+        let page = ActionsPage.make(
+            school: "Ysgol Test", laestab: mainSchool, all: queue, shown: queue, bands: [:], filters: .init(),
+            evidence: [:], powers: .init(), policy: .wrexham2025, lastRun: nil, notice: nil, error: nil,
+            text: { strings($0, .en, $1) })
+        #expect(page.yearOptions.map(\.value) == ["7", "10"])
+        #expect(page.groupOptions.map(\.value) == ["7A", "7B", "10A"])
     }
 
     @Test func theQueueOffersEachActionOnlyTheFormsTheViewerMayUse() async throws {

@@ -321,6 +321,10 @@ import VaporTesting
                         base + "/actions/999999/penalty-warning",
                         allowed: head, status: .notFound)
                     try await expect("POST", "/schools/:laestab/actions/run", base + "/actions/run", allowed: desk)
+                    // The year's attendance target is the head's to set (the form is sent empty: refused, 422).
+                    try await expect(
+                        "POST", "/schools/:laestab/target", base + "/target", allowed: head,
+                        status: .unprocessableEntity)
                     try await expect("GET", "/schools/:laestab/office", base + "/office", allowed: desk)
                     try await expect(
                         "POST", "/schools/:laestab/office/contact", base + "/office/contact", allowed: desk,
@@ -461,6 +465,8 @@ import VaporTesting
                 let lead = role == .educationLead
                 // Only the Education Lead decides, issues, records payments and refers for prosecution.
                 try await expect("GET", "/penalties", "/penalties", allowed: lead)
+                try await expect(
+                    "POST", "/targets/propose", "/targets/propose", allowed: lead, status: .unprocessableEntity)
                 try await expect("GET", "/esw/referrals", "/esw/referrals", allowed: lead)
                 for path in [
                     "/returns", "/returns/continuous-absence.csv", "/returns/deletions.csv", "/missing-education",

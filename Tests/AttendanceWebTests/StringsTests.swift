@@ -63,6 +63,24 @@ import Testing
         #expect(missing.isEmpty, "missing: \(missing.sorted())")
     }
 
+    /// Welsh that read as word-for-word translations is gone (issue 33, point 15, decided in its note): the late
+    /// book is "Cyrraedd yn hwyr", minutes late are counted ("faint o funudau"), a UPN is "Rhif Unigryw'r
+    /// Disgybl", and the contact sentence says whose letters it means.
+    @Test func theWelshReadsAsWelsh() {
+        let welsh = strings.keys(.cy).map { strings($0, .cy) }.joined(separator: "\n")
+        for phrase in ["Llyfr hwyr", "llyfr hwyr", "gyda'r munudau'n hwyr", "teipiwch eu UPN", "ac iaith ei llythyrau"]
+        {
+            #expect(!welsh.contains(phrase), "\(phrase)")
+        }
+        #expect(strings("pupil.upn", .cy) == "Rhif Unigryw'r Disgybl (UPN)")
+        #expect(strings("late.title", .cy) == "Cyrraedd yn hwyr")
+        // A day after "ar" takes its soft mutation once the sentence is filled; after "erbyn" it does not.
+        #expect(
+            strings("cme.line", .cy, ["date": "dydd Llun 7 Rhagfyr 2026", "reason": "x"]).contains("ar ddydd Llun"))
+        #expect(WelshGrammar.softenDays("erbyn dydd Iau 17 Rhagfyr") == "erbyn dydd Iau 17 Rhagfyr")
+        #expect(WelshGrammar.softenDays("o dydd Llun i dydd Gwener") == "o ddydd Llun i ddydd Gwener")
+    }
+
     /// Every action's label and explanation fill every placeholder they name from the policy, in both languages.
     @Test(arguments: ProcedureAction.allCases)
     func actionWordsNameOnlyWhatThePolicyGives(action: ProcedureAction) {

@@ -1311,3 +1311,33 @@ def test_the_menu_folds_behind_a_button_on_a_phone_and_opens_without_script(serv
         assert nav.is_displayed() and not button.is_displayed()
     finally:
         browser.set_window_size(1024, 900)
+
+
+def test_the_head_sets_the_years_target_and_the_school_page_shows_each_figure_against_it(server, browser):
+    # Issue 34, point 1: targets, set by the head; the lead proposes; governors see them.
+    base, _ = server
+    browser.set_window_size(768, 1024)
+    try:
+        sign_in(browser, base, "head@demo.example")
+        browser.get(base + "/schools/6654001?lang=en")
+        field = browser.find_element(By.ID, "target-value")
+        field.clear()
+        field.send_keys("ninety")
+        browser.find_element(By.CSS_SELECTOR, "#set-target button").click()
+        assert "percentage with at most one decimal place" in browser.find_element(By.CSS_SELECTOR, "p.error").text
+        field = browser.find_element(By.ID, "target-value")
+        field.clear()
+        field.send_keys("99.5")
+        browser.find_element(By.CSS_SELECTOR, "#set-target button").click()
+        WebDriverWait(browser, 10).until(lambda d: "target=saved" in d.current_url)
+        assert "99.5%, set by Mair Hughes" in browser.find_element(By.ID, "target").text
+        assert browser.find_elements(By.CSS_SELECTOR, "tr.below-target strong.below-target")
+        assert axe_problems(browser) == []
+        sign_in(browser, base, "governor@demo.example")
+        browser.get(base + "/schools/6654001?lang=cy")
+        assert "99.5%" in browser.find_element(By.ID, "target").text
+        assert not browser.find_elements(By.ID, "set-target")
+        assert axe_problems(browser) == []
+        browser.get(base + "/?lang=en")
+    finally:
+        browser.set_window_size(1024, 900)

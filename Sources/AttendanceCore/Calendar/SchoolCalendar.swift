@@ -66,6 +66,15 @@ public struct SchoolCalendar: Sendable {
         return Array(Set(halfTerms + termEnds)).sorted()
     }
 
+    /// The first school day after the latest break that began on or before `date` in its school year: the start
+    /// of the current half-term (nil before the year's first break, or with no school day since it).
+    public func currentHalfTermStart(on date: LocalDate) -> LocalDate? {
+        guard let latest = breakStarts.last(where: { $0 <= date && $0 >= date.academicYear.firstDay }),
+            let first = schoolDay(after: latest), first <= date
+        else { return nil }
+        return first
+    }
+
     /// School days from `date` (itself included, if one) until the next break starts; nil when none follows.
     public func schoolDaysToNextBreak(from date: LocalDate) -> Int? {
         guard let next = breakStarts.first(where: { $0 > date }) else { return nil }

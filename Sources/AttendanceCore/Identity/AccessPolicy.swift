@@ -56,6 +56,10 @@ public enum Permission: String, Sendable, CaseIterable {
     /// Log a child found out of school by a Community Education Patrol, and see one's own entries: the patrol
     /// role (the education lead sees every entry).
     case logPatrol = "log_patrol"
+    /// Set or confirm a school's attendance target for the year: the head teacher alone (the policy's duty).
+    case setTarget = "set_target"
+    /// Propose a target for every school, for each head to confirm or change: the education lead.
+    case proposeTargets = "propose_targets"
 }
 
 /// A registration group at a school, with the year groups of the pupils in it.
@@ -132,7 +136,7 @@ public enum AccessPolicy {
             // The authority sees everything but neither marks registers nor authorises a school's absence.
             return ![
                 .anyone, .takeRegister, .manageAttendance, .authoriseAbsence, .workActions, .decidePenalty,
-                .requestForPupil, .decideLeave,
+                .requestForPupil, .decideLeave, .setTarget,
             ].contains(permission)
         }
         switch (permission, target) {
@@ -202,6 +206,8 @@ public enum AccessPolicy {
             return grant.role == .educationSocialWorker
         case (.logPatrol, .none):
             return grant.role == .patrol
+        case (.setTarget, .school(let school)):
+            return grant.school == school && grant.role == .headTeacher
         case (.referMedical, .school(let school)):
             return grant.school == school
                 && [.attendanceAdministrator, .seniorManagement, .headTeacher, .educationSocialWorker].contains(

@@ -26,6 +26,13 @@ public struct AttendanceSummary: Hashable, Sendable {
         return (attended * 2000 + possible) / (2 * possible)
     }
 
+    /// The change in attendance from an earlier period to this one, in tenths of a point (+21 is up 2.1 points);
+    /// nil when either has no possible session.
+    public func change(since earlier: AttendanceSummary) -> Int? {
+        guard let now = attendanceTenths, let then = earlier.attendanceTenths else { return nil }
+        return now - then
+    }
+
     /// Attendance percentage to one decimal place.
     public var attendancePercent: Double? { attendanceTenths.map { Double($0) / 10 } }
 

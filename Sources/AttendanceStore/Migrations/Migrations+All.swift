@@ -44,5 +44,6 @@ enum AllMigrations {
         M0039_AddPaediatricReferralGround(),
         M0040_CreateLegalProceedings(),
         M0041_CreateProcedureRuns(),
+        M0042_CreateAttendanceTargets(),
     ]
 }

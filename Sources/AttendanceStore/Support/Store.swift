@@ -87,6 +87,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case medical(MedicalReferralRules.Problem)
     /// A prosecution's or an order's step the rules refuse.
     case legal(LegalRules.Problem)
+    /// An attendance target outside what a school may set.
+    case target(AttendanceTarget.Problem)
     /// Matching a patrol entry by hand that the rules refuse.
     case patrolMatch(PatrolMatchRules.Problem)
     /// A parent's report of an absence that cannot be kept (the field at fault).
@@ -124,6 +126,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .roll(let problem): return "taking a pupil off the roll: \(problem)"
         case .medical(let problem): return "Community Paediatrician referral: \(problem)"
         case .legal(let problem): return "court or order: \(problem)"
+        case .target(let problem): return "attendance target: \(problem)"
         case .patrolMatch(let problem): return "matching a patrol entry: \(problem)"
         case .corrupt(let what): return "the database holds \(what)"
         }

@@ -143,7 +143,7 @@ struct ActionsPage: PageModel {
         let plain = { (key: String) in text(key, [:]) }
         func label(_ action: ProcedureAction) -> String { text(action.labelKey, action.wordValues(policy)) }
         func options(_ values: Set<String>, _ selected: String) -> [Option] {
-            values.sorted { (Int($0) ?? 99, $0) < (Int($1) ?? 99, $1) }.map {
+            values.sorted(by: NaturalOrder.precedes).map {
                 Option(value: $0, label: $0, selected: $0 == selected)
             }
         }

@@ -13,6 +13,8 @@ enum HomeController {
         let attendance: String
         let band: String?
         let bandClass: String?
+        /// The school's target for the year ("95.0%", "95.0% (proposed)"), or "–".
+        let target: String
     }
 
     /// The schools table, apart from the HTTP handler so it can be tested directly.
@@ -21,6 +23,7 @@ enum HomeController {
         store: Store, schools visible: Set<LAESTAB>?, week: DateRange, today: LocalDate, language: Language,
         strings: Strings
     ) async throws -> [SchoolLine] {
+        let targets = try await store.targets.targets(for: today.academicYear)
         var lines: [SchoolLine] = []
         for stored in try await store.reference.schools() where visible?.contains(stored.school.laestab) ?? true {
             let report = try await store.registers.schoolReport(stored.school.laestab, in: week)
@@ -32,16 +35,29 @@ enum HomeController {
                     phase: strings("phase.\(stored.school.phase.rawValue)", language),
                     pupils: try await store.reference.onRoll(stored.school.laestab, on: today).count,
                     attendance: total.possible > 0 ? total.attendancePercentText : strings("home.noMarks", language),
-                    band: total.band.map { strings($0.textKey, language) }, bandClass: total.band?.cssClass))
+                    band: total.band.map { strings($0.textKey, language) }, bandClass: total.band?.cssClass,
+                    target: targets[stored.school.laestab].map {
+                        $0.state == .proposed
+                            ? strings("target.proposedShort", language, ["target": $0.percentText])
+                            : $0.percentText
+                    } ?? "–"))
         }
         return lines
     }
 
+    /// A home page's list of pupils, and what it shows of them.
+    struct Pupils: Sendable {
+        let title: String
+        let rows: [PupilRow]
+        let showSchool: Bool
+        let showWork: Bool
+    }
+
     /// The pupils a user looks after: a parent's children, a tutor's forms, a head of year's years, and for
-    /// school leaders and education social workers, the pupils below 92%.
-    static func pupils(for grants: [RoleGrant], request: Request) async throws -> (
-        title: String, lines: [PupilSummary]
-    )? {
+    /// school leaders and education social workers, the pupils below 92%. A member of staff sees who needs them
+    /// first: the lowest attendance first, with the change since half-term and the next action due, and the school
+    /// of each when the list spans schools.
+    static func pupils(for grants: [RoleGrant], request: Request) async throws -> Pupils? {
         let store = request.context.store
         let range = FigureViews.yearToDate(request)
         var reports: [LAESTAB: [PupilSummary]] = [:]
@@ -51,7 +67,7 @@ enum HomeController {
             reports[school] = lines
             return lines
         }
-        var lines: [PupilSummary] = []
+        var lines: [(school: LAESTAB?, line: PupilSummary)] = []
         var titleKey: String? = nil
         for grant in grants {
             switch grant.role {
@@ -60,32 +76,84 @@ enum HomeController {
             case .parent:
                 guard let child = grant.child else { continue }
                 let (stored, summary) = try await store.registers.summary(of: child, in: range)
-                lines.append(PupilSummary(pupil: stored.pupil, summary: summary))
+                lines.append((nil, PupilSummary(pupil: stored.pupil, summary: summary)))
                 titleKey = titleKey ?? "home.childrenTitle"
             case .formTutor:
                 guard let school = grant.school else { continue }
                 lines += try await report(school).filter {
                     grant.registrationGroups.contains($0.pupil.registrationGroup)
-                }
+                }.map { (school, $0) }
                 titleKey = titleKey ?? "home.pupilsTitle"
             case .headOfYear:
                 guard let school = grant.school else { continue }
                 lines += try await report(school).filter { grant.yearGroups.contains($0.pupil.yearGroup) }
+                    .map { (school, $0) }
                 titleKey = titleKey ?? "home.pupilsTitle"
             case .headTeacher, .seniorManagement, .attendanceAdministrator, .educationSocialWorker:
                 guard let school = grant.school else { continue }
-                lines += try await report(school).filter { $0.summary.band == .red }
+                lines += try await report(school).filter { $0.summary.band == .red }.map { (school, $0) }
                 titleKey = titleKey ?? "home.redTitle"
             }
         }
         guard let titleKey else { return nil }
         var seen = Set<UPN>()
-        var unique = lines.filter { seen.insert($0.pupil.upn).inserted }
-        // Below-92% lists put the lowest attendance first: those are the calls to make first.
-        if titleKey == "home.redTitle" {
-            unique.sort { ($0.summary.attendanceTenths ?? 0) < ($1.summary.attendanceTenths ?? 0) }
+        var unique = lines.filter { seen.insert($0.line.pupil.upn).inserted }
+        let plain = { (key: String) in request.text(key) }
+        let schools = Set(unique.compactMap(\.school))
+        guard !schools.isEmpty else {
+            return Pupils(
+                title: request.text(titleKey), rows: unique.map { PupilRow($0.line, text: plain) }, showSchool: false,
+                showWork: false)
         }
-        return (request.text(titleKey), unique)
+        // Who needs them first: the lowest attendance first (a pupil with no possible session last).
+        unique.sort { ($0.line.summary.attendanceTenths ?? 1001) < ($1.line.summary.attendanceTenths ?? 1001) }
+        var names: [LAESTAB: String] = [:]
+        var trends: [UPN: Int] = [:]
+        var next: [UPN: QueuedAction] = [:]
+        let today = request.context.today
+        for school in schools {
+            let stored = try await store.reference.requireSchool(school)
+            names[school] = stored.school.name
+            // The change since half-term: this half-term's figure against the year's before it.
+            let calendar = try await store.reference.calendar(for: stored.school)
+            if let start = calendar.currentHalfTermStart(on: today), start > range.start,
+                let before = DateRange(range.start, start.adding(days: -1)), let since = DateRange(start, range.end)
+            {
+                let earlier = AttendanceSummary.byPupil(
+                    try await store.registers.schoolReport(school, in: before).map { ($0.pupil.upn, $0.summary) })
+                for line in try await store.registers.schoolReport(school, in: since) {
+                    if let change = earlier[line.pupil.upn].flatMap({ line.summary.change(since: $0) }) {
+                        trends[line.pupil.upn] = change
+                    }
+                }
+            }
+            for item in try await store.procedure.actions(school: school, year: today.academicYear)
+            where next[item.pupil.upn].map({ item.dueOn < $0.dueOn }) ?? true {
+                next[item.pupil.upn] = item
+            }
+        }
+        let policy = request.context.policy
+        let rows = unique.map { entry -> PupilRow in
+            var row = PupilRow(entry.line, text: plain)
+            let upn = entry.line.pupil.upn
+            row.school = entry.school.flatMap { names[$0] }
+            if let change = trends[upn] {
+                let points = "\(abs(change) / 10).\(abs(change) % 10)"
+                row.trend = (change > 0 ? "↑ " : change < 0 ? "↓ " : "= ") + points
+                row.trendWords = request.text(
+                    change > 0 ? "home.trendUp" : change < 0 ? "home.trendDown" : "home.trendSame", ["points": points])
+            }
+            row.next = next[upn].map {
+                request.text(
+                    "home.nextAction",
+                    [
+                        "action": request.text($0.action.labelKey, $0.action.wordValues(policy)),
+                        "date": DateText.day($0.dueOn, request.text),
+                    ])
+            }
+            return row
+        }
+        return Pupils(title: request.text(titleKey), rows: rows, showSchool: schools.count > 1, showWork: true)
     }
 
     /// The regulations' return: pupils with the policy's number of continuous school days of unauthorised absence,
@@ -150,7 +218,23 @@ enum HomeController {
             actionLinks: actionLinks, week: week, schools: schools,
             continuous: try await continuousAbsence(for: principal.grants, request: request),
             continuousDays: context.policy.continuousAbsenceSchoolDays,
-            pupils: try await pupils(for: principal.grants, request: request), text: { request.text($0, $1) })
+            pupils: try await pupils(for: principal.grants, request: request),
+            proposeAction: principal.allows(.proposeTargets, .none) ? SiteURL.proposeTargets.path() : nil,
+            notice: request.query[String.self, at: "proposed"].flatMap(Int.init).map {
+                request.text("target.proposed", ["count": String($0)])
+            }, error: nil, text: { request.text($0, $1) })
         return try Page.render(page, request: request)
+    }
+
+    /// The Education Lead proposes this school year's target to every school that has not set its own.
+    @Sendable static func proposeTargets(_ request: Request) async throws -> Response {
+        let typed = (try? request.content.get(String.self, at: "target")) ?? ""
+        let tenths: Int
+        do { tenths = try AttendanceTarget.tenths(typed: typed) } catch {
+            throw WebError.badField("target", .missingOrInvalid)
+        }
+        let count = try await request.context.store.targets.proposeTargets(
+            for: request.context.today.academicYear, tenths: tenths, by: request.actor)
+        return Page.redirect(SiteURL.home.path(query: ["proposed": String(count)]))
     }
 }

@@ -13,6 +13,12 @@ struct PupilRow: Sendable {
     let attendance: String
     let band: String?
     let bandClass: String?
+    /// For staff: the pupil's school (when the list spans schools), the change since half-term, and the next
+    /// action the procedure has due for them.
+    var school: String? = nil
+    var trend: String? = nil
+    var trendWords: String? = nil
+    var next: String? = nil
 
     init(_ line: PupilSummary, text: (String) -> String) {
         let s = line.summary
@@ -109,12 +115,21 @@ struct HomePage: PageModel {
     let pupilsTitle: String?
     let pupils: [PupilRow]
     let hasPupils: Bool
+    /// The list spans schools: each row names its school.
+    let showSchool: Bool
+    /// A member of staff's list: the change since half-term and the next action due.
+    let showWork: Bool
     let noPupils: String
     let columns: PupilColumns
+    /// The Education Lead's form to propose a target to every school.
+    let proposeAction: String?
+    let notice: String?
+    let error: String?
 
     static func make(
         name: String, roles: [String], actionLinks: [Link], week: DateRange, schools: [HomeController.SchoolLine],
-        continuous: [ContinuousRow]?, continuousDays: Int, pupils: (title: String, lines: [PupilSummary])?,
+        continuous: [ContinuousRow]?, continuousDays: Int, pupils: HomeController.Pupils?,
+        proposeAction: String? = nil, notice: String? = nil, error: String? = nil,
         text: @escaping (String, [String: String]) -> String
     ) -> HomePage {
         let plain = { (key: String) in text(key, [:]) }
@@ -137,8 +152,10 @@ struct HomePage: PageModel {
                     continuousFromLabel: plain("home.continuous.from"),
                     continuousDaysLabel: plain("home.continuous.days"),
                     continuousStatusLabel: plain("home.continuous.status"))
-            }, showPupils: pupils != nil, pupilsTitle: pupils?.title,
-            pupils: (pupils?.lines ?? []).map { PupilRow($0, text: plain) }, hasPupils: !(pupils?.lines ?? []).isEmpty,
-            noPupils: plain("home.noPupils"), columns: PupilColumns(text: plain))
+            }, showPupils: pupils != nil, pupilsTitle: pupils?.title, pupils: pupils?.rows ?? [],
+            hasPupils: !(pupils?.rows ?? []).isEmpty, showSchool: pupils?.showSchool ?? false,
+            showWork: pupils?.showWork ?? false,
+            noPupils: plain("home.noPupils"), columns: PupilColumns(text: plain), proposeAction: proposeAction,
+            notice: notice, error: error)
     }
 }

@@ -15,6 +15,15 @@ struct SchoolPage: PageModel {
         let persistent: Int
         let band: String?
         let bandClass: String?
+        /// Said when the year's figure is below the school's target (exactly, as the bands are).
+        let belowTarget: String?
+    }
+
+    /// The head's form to set the year's target, or to confirm the one the authority proposed.
+    struct TargetForm: Sendable {
+        let action: String
+        let value: String
+        let button: String
     }
 
     struct Section: Sendable {
@@ -25,6 +34,11 @@ struct SchoolPage: PageModel {
 
     let title: String
     let period: String
+    /// The year's target and who set it, or that there is none yet.
+    let targetLine: String
+    let targetForm: TargetForm?
+    let notice: String?
+    let error: String?
     let sections: [Section]
     let colPupils: String
 
@@ -32,9 +46,12 @@ struct SchoolPage: PageModel {
     ///   - year: each pupil's figures for the school year to date (every pupil on roll at any time in it).
     ///   - week: each pupil's figures for this week.
     ///   - onRoll: the pupils on roll today, counted in each row's "on roll".
+    ///   - target: the school's target for the year, if any; `targetAction` the head's form to set it.
     static func make(
         school: String, year: [PupilSummary], week: [PupilSummary], onRoll: [Pupil], today: LocalDate,
-        weekRange: DateRange, yearRange: DateRange, rules: SummaryRules, text: (String, [String: String]) -> String
+        weekRange: DateRange, yearRange: DateRange, rules: SummaryRules, target: AttendanceTarget? = nil,
+        targetAction: String? = nil, names: [String: String] = [:], notice: String? = nil, error: String? = nil,
+        text: @escaping (String, [String: String]) -> String
     ) -> SchoolPage {
         struct Group {
             var pupils = 0
@@ -66,7 +83,28 @@ struct SchoolPage: PageModel {
             Row(
                 label: label, pupils: group.pupils, week: group.week.attendancePercentText,
                 year: group.year.attendancePercentText, persistent: group.persistent,
-                band: group.year.band.map { text($0.textKey, [:]) }, bandClass: group.year.band?.cssClass)
+                band: group.year.band.map { text($0.textKey, [:]) }, bandClass: group.year.band?.cssClass,
+                belowTarget: target?.isMissed(by: group.year) == true ? text("target.below", [:]) : nil)
+        }
+        let academicYear = yearRange.end.academicYear.description
+        let targetLine: String
+        switch target?.state {
+        case .set?:
+            targetLine = text(
+                "target.line",
+                [
+                    "year": academicYear, "target": target?.percentText ?? "",
+                    "by": RecordWords.actor(target?.by ?? "", names: names, text: text),
+                    "on": DateText.day(stored: String((target?.at ?? "").prefix(10)), text),
+                ])
+        case .proposed?:
+            targetLine = text(
+                "target.proposedLine",
+                [
+                    "year": academicYear, "target": target?.percentText ?? "",
+                    "on": DateText.day(stored: String((target?.at ?? "").prefix(10)), text),
+                ])
+        case nil: targetLine = text("target.none", ["year": academicYear])
         }
         // Year groups and forms in school order: "7", "8", … "13", then anything else.
         func order(_ a: String, _ b: String) -> Bool {
@@ -81,6 +119,12 @@ struct SchoolPage: PageModel {
                     "from": DateText.day(yearRange.start, text),
                     "to": DateText.day(yearRange.end, text), "today": DateText.day(today, text),
                 ]),
+            targetLine: targetLine,
+            targetForm: targetAction.map {
+                TargetForm(
+                    action: $0, value: target.map { "\($0.tenths / 10).\($0.tenths % 10)" } ?? "",
+                    button: text(target?.state == .proposed ? "target.confirm" : "target.set", [:]))
+            }, notice: notice, error: error,
             sections: [
                 Section(
                     heading: text("school.whole", [:]), firstColumn: text("home.column.school", [:]),
