@@ -28,7 +28,7 @@ enum SiteURL: String, CaseIterable, Sendable {
     case returns, continuousAbsenceCSV, deletionsCSV, takeOffRoll, referMissingEducation
     case missingEducation, cmeEnquiry, cmeOutcome, patrols, schoolVisits, legal, legalStep
     case paediatricReferral, paediatricOutcome, reintegrationPlan, matchPatrol
-    case schoolTarget, proposeTargets
+    case schoolTarget, proposeTargets, classroomDisplay
 
     /// The path's segments: literals as they are, parameters as `:name`.
     var pattern: [String] {
@@ -45,6 +45,7 @@ enum SiteURL: String, CaseIterable, Sendable {
         case .school: ["schools", ":laestab"]
         case .schoolTarget: ["schools", ":laestab", "target"]
         case .proposeTargets: ["targets", "propose"]
+        case .classroomDisplay: ["registers", ":laestab", ":group", "display"]
         case .pupil: ["pupils", ":upn"]
         case .users: ["users"]
         case .resetPassword: ["users", ":id", "reset"]
@@ -184,6 +185,9 @@ extension SiteURL {
         register.path(
             ["laestab": laestab.description, "group": group, "date": date.iso, "session": half.rawValue],
             query: query)
+    }
+    static func classroomDisplay(_ laestab: LAESTAB, group: String) -> String {
+        classroomDisplay.path(["laestab": laestab.description, "group": group])
     }
     static func printRegister(_ laestab: LAESTAB, group: String, query: KeyValuePairs<String, String> = [:])
         -> String

@@ -159,6 +159,7 @@ public enum WebServer {
         r.get(.school, use: SchoolController.page).requires(.viewSchoolFigures, of: .school)
         r.post(.schoolTarget, use: SchoolController.setTarget).requires(.setTarget, of: .school)
         r.post(.proposeTargets, use: HomeController.proposeTargets).requires(.proposeTargets)
+        r.get(.classroomDisplay, use: ClassroomDisplayController.page).requires(.viewRegister, of: .registrationGroup)
         r.get(.pupil, use: PupilController.page).requires(.viewPupil, of: .pupil)
         r.get(.users, use: UsersController.page).requires(.manageUsers)
         r.post(.users, use: UsersController.create).requires(.manageUsers)

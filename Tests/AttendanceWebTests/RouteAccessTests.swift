@@ -297,6 +297,9 @@ import VaporTesting
                         "GET", "/registers/:laestab/:group/print", "/registers/\(school)/\(group)/print",
                         allowed: Self.mayViewRegister(role, form, formYear: year))
                     try await expect(
+                        "GET", "/registers/:laestab/:group/display", "/registers/\(school)/\(group)/display",
+                        allowed: Self.mayViewRegister(role, form, formYear: year))
+                    try await expect(
                         "GET", "/api/registers/:laestab/:group/:date/:session", "/api" + register,
                         allowed: Self.mayViewRegister(role, form, formYear: year))
                     try await expect(

@@ -95,3 +95,50 @@ import VaporTesting
         }
     }
 }
+
+/// A form's classroom display (issue 34, point 4): last week's figure, the year's, the whole school's and the
+/// target, in the reader's language, no pupil named.
+@Suite struct ClassroomDisplayTests {
+    @Test func aTutorOpensTheirFormsDisplayAndNoPupilIsNamed() async throws {
+        try await withWebApp { app, store in
+            try await store.targets.setTarget(
+                mainSchool, for: testToday.academicYear, tenths: 950, by: AuditActor("head@demo.example"))
+            let tutor = try #require(try await store.identity.user(email: "tutor@demo.example"))
+            let group = try #require(tutor.grants.first?.registrationGroups.first)
+            var browser = try await Browser.signedIn(app, as: .formTutor)
+            let registers = try await browser.get(SiteURL.registers.path()).body.string
+            #expect(registers.contains(SiteURL.classroomDisplay(mainSchool, group: group)))
+            let page = try await browser.get(SiteURL.classroomDisplay(mainSchool, group: group)).body.string
+            #expect(page.contains("\(group): our attendance"))
+            // Last week is Monday 16 to Friday 20 November (testToday is Wednesday 25 November).
+            #expect(page.contains("Last week: Monday 16 November 2026 to Friday 20 November 2026"))
+            let week = DateRange(LocalDate(iso: "2026-11-16")!, LocalDate(iso: "2026-11-20")!)!
+            let lines = try await store.registers.schoolReport(mainSchool, in: week)
+            let form = lines.filter { $0.pupil.registrationGroup == group }.reduce(AttendanceSummary.empty()) {
+                $0 + $1.summary
+            }
+            let school = lines.reduce(AttendanceSummary.empty()) { $0 + $1.summary }
+            #expect(
+                page.contains(
+                    "<span class=\"figure-label\">Our form last week</span> <span class=\"figure-value\">\(form.attendancePercentText)</span>"
+                ))
+            #expect(
+                page.contains(
+                    "<span class=\"figure-label\">The whole school last week</span> <span class=\"figure-value\">\(school.attendancePercentText)</span>"
+                ))
+            #expect(
+                page.contains(
+                    "<span class=\"figure-label\">Our school&#39;s target</span> <span class=\"figure-value\">95.0%</span>"
+                ))
+            #expect(
+                page.contains(form.attendanceTenths.map { $0 < 950 } == true ? "below our school" : "met our school"))
+            for pupil in try await store.reference.onRoll(mainSchool, on: testToday)
+            where pupil.registrationGroup == group {
+                #expect(!page.contains(pupil.displayName) && !page.contains(pupil.upn.value))
+            }
+            browser.cookies["lang"] = "cy"
+            let welsh = try await browser.get(SiteURL.classroomDisplay(mainSchool, group: group)).body.string
+            #expect(welsh.contains("\(group): ein presenoldeb") && welsh.contains("Targed ein hysgol"))
+        }
+    }
+}

@@ -1341,3 +1341,34 @@ def test_the_head_sets_the_years_target_and_the_school_page_shows_each_figure_ag
         browser.get(base + "/?lang=en")
     finally:
         browser.set_window_size(1024, 900)
+
+
+def test_a_forms_classroom_display_reads_from_the_back_of_a_room_and_prints_on_one_page(server, browser, tmp_path):
+    # Issue 34, point 4: the previous week's figure for each form on the classroom wall.
+    import base64
+    from selenium.webdriver.common.print_page_options import PrintOptions
+    base, database = server
+    group = tutor_group(database)
+    browser.set_window_size(1920, 1080)
+    try:
+        sign_in(browser, base, "tutor@demo.example")
+        browser.get(base + "/registers?date=2026-11-20")
+        browser.find_element(By.LINK_TEXT, "Classroom display").click()
+        assert browser.current_url.endswith(f"/registers/6654001/{group}/display")
+        figure = browser.find_element(By.CSS_SELECTOR, ".display-figures .figure-value")
+        assert figure.text.endswith("%") or figure.text == "–"
+        assert float(figure.value_of_css_property("font-size").rstrip("px")) >= 100
+        section = browser.find_element(By.CSS_SELECTOR, "section.classroom-display")
+        assert section.location["y"] + section.size["height"] <= 1080, "the display fits the screen"
+        assert axe_problems(browser) == []
+        options = PrintOptions()
+        options.page_width = 29.7
+        options.page_height = 21.0
+        pdf = tmp_path / "display.pdf"
+        pdf.write_bytes(base64.b64decode(browser.print_page(options)))
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        assert re.search(r"^Pages:\s+1$", info, re.M), info
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        assert f"{group}: our attendance" in text and "School attendance" not in text
+    finally:
+        browser.set_window_size(1024, 900)

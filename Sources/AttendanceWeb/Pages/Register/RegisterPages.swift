@@ -23,6 +23,7 @@ struct RegistersPage: PageModel {
         let group: String
         let sessions: [Session]
         let printHref: String
+        let displayHref: String
     }
 
     /// The office's links, for whoever manages the school's attendance.
@@ -79,7 +80,8 @@ struct RegistersPage: PageModel {
                                 group, SchoolSession(date, half), school: school,
                                 canTake: mayTake && registers.isSchoolDay, names: names, text: text)
                         },
-                        printHref: SiteURL.printRegister(school.laestab, group: group.group, query: ["to": date.iso]))
+                        printHref: SiteURL.printRegister(school.laestab, group: group.group, query: ["to": date.iso]),
+                        displayHref: SiteURL.classroomDisplay(school.laestab, group: group.group))
                 },
                 notSchoolDay: registers.isSchoolDay
                     ? nil : text("register.notSchoolDay", ["date": DateText.day(date, text)]),
