@@ -87,24 +87,19 @@ struct SchoolPage: PageModel {
                 belowTarget: target?.isMissed(by: group.year) == true ? text("target.below", [:]) : nil)
         }
         let academicYear = yearRange.end.academicYear.description
-        let targetLine: String
-        switch target?.state {
-        case .set?:
-            targetLine = text(
-                "target.line",
-                [
-                    "year": academicYear, "target": target?.percentText ?? "",
-                    "by": RecordWords.actor(target?.by ?? "", names: names, text: text),
-                    "on": DateText.day(stored: String((target?.at ?? "").prefix(10)), text),
-                ])
-        case .proposed?:
-            targetLine = text(
-                "target.proposedLine",
-                [
-                    "year": academicYear, "target": target?.percentText ?? "",
-                    "on": DateText.day(stored: String((target?.at ?? "").prefix(10)), text),
-                ])
-        case nil: targetLine = text("target.none", ["year": academicYear])
+        var targetLine = text("target.none", ["year": academicYear])
+        if let target {
+            // When, in UK time: the record keeps the moment in UTC.
+            let on = Timestamp.date(target.at).map { DateText.day(UKTime.parts($0).date, text) } ?? ""
+            targetLine =
+                target.state == .set
+                ? text(
+                    "target.line",
+                    [
+                        "year": academicYear, "target": target.percentText, "on": on,
+                        "by": RecordWords.actor(target.by, names: names, text: text),
+                    ])
+                : text("target.proposedLine", ["year": academicYear, "target": target.percentText, "on": on])
         }
         // Year groups and forms in school order: "7", "8", … "13", then anything else.
         func order(_ a: String, _ b: String) -> Bool {
