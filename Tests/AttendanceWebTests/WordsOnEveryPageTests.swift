@@ -74,6 +74,7 @@ import VaporTesting
                     SiteURL.registers.path(),
                     SiteURL.register(mainSchool, group: tutorGroup, date: testToday, half: .pm),
                     SiteURL.printRegister(mainSchool, group: tutorGroup), SiteURL.pupil(child),
+                    SiteURL.classroomDisplay(mainSchool, group: tutorGroup),
                 ]
             case .headTeacher:
                 return everyone + [

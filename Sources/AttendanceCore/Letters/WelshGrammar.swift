@@ -27,8 +27,9 @@ public enum WelshGrammar {
         }
     }
 
-    /// The prepositions that soften the word after them (WELSH.md 2(a)): *ar*, *at*, *am*, *gan*, *heb*, *i*, *o*,
-    /// *dan*, *tan*, *dros*, *drwy*, *trwy*, *wrth*.
+    /// The prepositions that soften the word after them: *ar*, *at*, *am*, *gan*, *heb*, *i*, *o*, *dan*, *tan*,
+    /// *dros*, *drwy*, *trwy*, *wrth* (WELSH.md shows *o dd…* in 2(c) and *am b…*, *ar b…* in 2(e); the rest is the
+    /// standard list of soft-mutating prepositions).
     static let softeningPrepositions: Set<String> = [
         "ar", "at", "am", "gan", "heb", "i", "o", "dan", "tan", "dros", "drwy", "trwy", "wrth",
     ]

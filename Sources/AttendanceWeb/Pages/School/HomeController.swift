@@ -105,8 +105,13 @@ enum HomeController {
                 title: request.text(titleKey), rows: unique.map { PupilRow($0.line, text: plain) }, showSchool: false,
                 showWork: false)
         }
-        // Who needs them first: the lowest attendance first (a pupil with no possible session last).
-        unique.sort { ($0.line.summary.attendanceTenths ?? 1001) < ($1.line.summary.attendanceTenths ?? 1001) }
+        // Who needs them first: the lowest attendance first (a pupil with no possible session last); equal figures
+        // by name, so the list is the same every time.
+        unique.sort {
+            let (a, b) = ($0.line, $1.line)
+            return (a.summary.attendanceTenths ?? 1001, a.pupil.legalSurname, a.pupil.legalForename, a.pupil.upn.value)
+                < (b.summary.attendanceTenths ?? 1001, b.pupil.legalSurname, b.pupil.legalForename, b.pupil.upn.value)
+        }
         var names: [LAESTAB: String] = [:]
         var trends: [UPN: Int] = [:]
         var next: [UPN: QueuedAction] = [:]
@@ -128,7 +133,7 @@ enum HomeController {
                 }
             }
             for item in try await store.procedure.actions(school: school, year: today.academicYear)
-            where next[item.pupil.upn].map({ item.dueOn < $0.dueOn }) ?? true {
+            where next[item.pupil.upn].map({ (item.dueOn, item.id.rawValue) < ($0.dueOn, $0.id.rawValue) }) ?? true {
                 next[item.pupil.upn] = item
             }
         }

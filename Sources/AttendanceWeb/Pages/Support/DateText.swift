@@ -22,11 +22,6 @@ enum DateText {
         LocalDate(iso: stored).map { day($0, text) } ?? stored
     }
 
-    /// A day in the coming weeks, without the year: "Friday 4 December".
-    static func shortDay(_ date: LocalDate, _ text: Text) -> String {
-        date.readableDay(language(text))
-    }
-
     /// "Monday 7 December 2026 to Friday 11 December 2026", or one day.
     static func range(_ range: DateRange, _ text: Text) -> String {
         range.readable(language(text))
