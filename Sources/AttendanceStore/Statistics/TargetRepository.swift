@@ -63,10 +63,10 @@ extension TargetRepository {
                         at: now, actor: actor, action: "target.set", school: school, subject: year.description,
                         before: try before.map { row in
                             auditJSON([
-                                "target": Self.percent(try row.decode(column: "tenths", as: Int.self)),
+                                "target": AttendanceTarget.percentText(try row.decode(column: "tenths", as: Int.self)),
                                 "state": try row.decode(column: "state", as: String.self),
                             ])
-                        }, after: auditJSON(["target": Self.percent(tenths), "state": "set"]))
+                        }, after: auditJSON(["target": AttendanceTarget.percentText(tenths), "state": "set"]))
                 ], on: db)
         }
     }
@@ -115,11 +115,9 @@ extension TargetRepository {
                 open.map {
                     AuditEvent(
                         at: now, actor: actor, action: "target.proposed", school: $0.school.laestab,
-                        subject: year.description, after: auditJSON(["target": Self.percent(tenths)]))
+                        subject: year.description, after: auditJSON(["target": AttendanceTarget.percentText(tenths)]))
                 }, on: db)
             return open.count
         }
     }
-
-    static func percent(_ tenths: Int) -> String { "\(tenths / 10).\(tenths % 10)%" }
 }
