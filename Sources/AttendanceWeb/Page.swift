@@ -82,6 +82,7 @@ extension PageFrame {
                 nav.daily.append(Link(href: SiteURL.eswInbox.path(), label: strings("nav.eswInbox", language)))
             }
             if principal.allows(.viewAuthority, .none) {
+                nav.daily.append(Link(href: SiteURL.dashboard.path(), label: strings("nav.dashboard", language)))
                 nav.daily.append(Link(href: SiteURL.returns.path(), label: strings("nav.returns", language)))
             }
             if principal.allows(.manageMissingEducation, .none) {

@@ -3,8 +3,9 @@ import AttendanceStore
 import Foundation
 import Vapor
 
-/// Runs the procedure once each school day at the configured time, while the server is up; at start, first
-/// catches up a school whose last run is older than the day the run last fell due.
+/// Runs the procedure (then the penalty notices' days and the data check) once each school day at the configured
+/// time, while the server is up; at start, first catches up a school whose last run is older than the day the run
+/// last fell due.
 enum ProcedureSchedule {
     actor LastRun {
         var day: LocalDate?
@@ -51,6 +52,15 @@ enum ProcedureSchedule {
             // Penalty notices move on by their days the same evening (unpaid after day 42).
             let lapsed = try await store.penalties.runPenaltyNotices(asOf: now.date, policy: policy)
             app.logger.notice("penalty notices run for \(now.date): \(lapsed) unpaid")
+            // The data check, so every report the next morning says how the record stood.
+            var problems = 0
+            for school in try await store.reference.schools() {
+                problems += try await store.registers.checkData(
+                    school.school.laestab, today: now.date, noMarksSchoolDays: policy.casework.noMarksSchoolDays,
+                    by: .system
+                ).problems.count
+            }
+            app.logger.notice("data check run for \(now.date): \(problems) problems")
         }
     }
 }

@@ -28,7 +28,9 @@ enum SiteURL: String, CaseIterable, Sendable {
     case returns, continuousAbsenceCSV, deletionsCSV, takeOffRoll, referMissingEducation
     case missingEducation, cmeEnquiry, cmeOutcome, patrols, schoolVisits, legal, legalStep
     case paediatricReferral, paediatricOutcome, reintegrationPlan, matchPatrol
-    case schoolTarget, proposeTargets, classroomDisplay
+    case schoolTarget, proposeTargets, classroomDisplay, groupAnalysis, groupAnalysisCSV, groupMembers
+    case weeklyReturn, weeklyReturnCSV, dataCheck, dashboard, dashboardCSV, compareSchools
+    case governorsReport, governorsReportPDF
 
     /// The path's segments: literals as they are, parameters as `:name`.
     var pattern: [String] {
@@ -46,6 +48,17 @@ enum SiteURL: String, CaseIterable, Sendable {
         case .schoolTarget: ["schools", ":laestab", "target"]
         case .proposeTargets: ["targets", "propose"]
         case .classroomDisplay: ["registers", ":laestab", ":group", "display"]
+        case .groupAnalysis: ["schools", ":laestab", "groups"]
+        case .groupAnalysisCSV: ["schools", ":laestab", "groups.csv"]
+        case .groupMembers: ["schools", ":laestab", "groups", "members"]
+        case .weeklyReturn: ["returns", "weekly"]
+        case .weeklyReturnCSV: ["returns", "weekly.csv"]
+        case .dataCheck: ["schools", ":laestab", "data-check"]
+        case .dashboard: ["authority"]
+        case .dashboardCSV: ["authority", "schools.csv"]
+        case .compareSchools: ["schools", ":laestab", "compare"]
+        case .governorsReport: ["schools", ":laestab", "governors-report"]
+        case .governorsReportPDF: ["schools", ":laestab", "governors-report.pdf"]
         case .pupil: ["pupils", ":upn"]
         case .users: ["users"]
         case .resetPassword: ["users", ":id", "reset"]

@@ -8,6 +8,7 @@ struct Attendance: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, MigrateCommand.self, DemoCommand.self, ImportCommand.self, ReportCommand.self,
             CodesCommand.self, UsersCommand.self, ProcedureCommand.self, PenaltyCommand.self, LettersCommand.self,
+            ExportCommand.self,
             BenchCommand.self,
         ]
     )

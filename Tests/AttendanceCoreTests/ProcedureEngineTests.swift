@@ -410,7 +410,13 @@ func actions(_ outcome: ProcedureEngine.Outcome) -> Set<ProcedureAction> { Set(o
     @Test func anOlderPolicyFileLoadsWithDefaultsForLaterFields() throws {
         // Version 4 added the casework's numbers: a version 3 file gets DOMAIN.md's defaults, with its own wait
         // after the warning for every criterion but term-time holiday (0); a version 4 file must give them.
-        let four = Policy.wrexham2025JSON
+        // Version 5 added the data check's number: a version 4 file without it gets the default (5 school days).
+        let four = Policy.wrexham2025JSON.replacingOccurrences(of: #""version": 5"#, with: #""version": 4"#)
+        let withoutNoMarks = four.replacingOccurrences(of: ",\n    \"no_marks_school_days\": 5", with: "")
+        #expect(!withoutNoMarks.contains("no_marks") && withoutNoMarks != four)
+        #expect(try Policy(json: Data(withoutNoMarks.utf8)).casework.noMarksSchoolDays == 5)
+        let five = withoutNoMarks.replacingOccurrences(of: #""version": 4"#, with: #""version": 5"#)
+        #expect(throws: Policy.Invalid.self) { try Policy(json: Data(five.utf8)) }
         let casework = try #require(four.range(of: #",\n  "casework": \{[\s\S]*?\n  \}"#, options: .regularExpression))
         let withoutCasework = four.replacingCharacters(in: casework, with: "")
         #expect(throws: Policy.Invalid.self) { try Policy(json: Data(withoutCasework.utf8)) }

@@ -237,7 +237,8 @@ extension PageModelTests {
         let range = DateRange(LocalDate(iso: "2025-09-01")!, LocalDate(iso: "2025-11-28")!)!
         // The pupil in 7B left before today: in the year's figures, not on roll.
         let page = SchoolPage.make(
-            school: "Ysgol Test", year: year, week: [], onRoll: [year[0].pupil, year[2].pupil], today: range.end,
+            school: "Ysgol Test", laestab: mainSchool, year: year, week: [], onRoll: [year[0].pupil, year[2].pupil],
+            today: range.end,
             weekRange: range, yearRange: range, rules: .wrexham2025, text: { strings($0, .en, $1) })
         let whole = try #require(page.sections[0].rows.first)
         #expect(whole.label == "Ysgol Test" && whole.pupils == 2 && whole.persistent == 1)

@@ -117,7 +117,9 @@ import VaporTesting
             default: parts.append(part)
             }
         }
-        return "/" + parts.joined(separator: "/")
+        // A page about one of the school's own groups names it in its query: the demo's own.
+        let query = pattern == "schools/:laestab/groups/members" ? "?group=" + SiteURL.encode(DemoLoader.groupName) : ""
+        return "/" + parts.joined(separator: "/") + query
     }
 
     /// A route's pattern as the tour's paths give it ("schools/:laestab/office"), to tell which routes the tour

@@ -219,6 +219,18 @@ import VaporTesting
                     try await expect("GET", "/schools/:laestab", "/schools/\(school)", allowed: allowed)
                     try await expect(
                         "GET", "/api/schools/:laestab/summary", "/api/schools/\(school)/summary", allowed: allowed)
+                    // The group analysis: whoever sees the school's figures (small groups hidden from most).
+                    try await expect("GET", "/schools/:laestab/groups", "/schools/\(school)/groups", allowed: allowed)
+                    try await expect(
+                        "GET", "/schools/:laestab/groups.csv", "/schools/\(school)/groups.csv", allowed: allowed)
+                    try await expect(
+                        "GET", "/schools/:laestab/compare", "/schools/\(school)/compare", allowed: allowed)
+                    try await expect(
+                        "GET", "/schools/:laestab/governors-report", "/schools/\(school)/governors-report",
+                        allowed: allowed)
+                    try await expect(
+                        "GET", "/schools/:laestab/governors-report.pdf", "/schools/\(school)/governors-report.pdf",
+                        allowed: allowed)
                 }
                 for subject in Subject.allCases {
                     let allowed = Self.mayViewPupil(role, subject)
@@ -327,6 +339,21 @@ import VaporTesting
                     // The year's attendance target is the head's to set (the form is sent empty: refused, 422).
                     try await expect(
                         "POST", "/schools/:laestab/target", base + "/target", allowed: head,
+                        status: .unprocessableEntity)
+                    // The school's own groups are made and filled by those who see every pupil (sent empty: 422;
+                    // a group not named: not found).
+                    try await expect(
+                        "POST", "/schools/:laestab/groups", base + "/groups", allowed: desk,
+                        status: .unprocessableEntity)
+                    try await expect(
+                        "GET", "/schools/:laestab/groups/members", base + "/groups/members", allowed: desk,
+                        status: .notFound)
+                    // The data check names pupils: the office, senior managers and the head run and read it.
+                    try await expect("GET", "/schools/:laestab/data-check", base + "/data-check", allowed: desk)
+                    try await expect(
+                        "POST", "/schools/:laestab/data-check", base + "/data-check", allowed: desk, status: .seeOther)
+                    try await expect(
+                        "POST", "/schools/:laestab/groups/members", base + "/groups/members", allowed: desk,
                         status: .unprocessableEntity)
                     try await expect("GET", "/schools/:laestab/office", base + "/office", allowed: desk)
                     try await expect(
@@ -473,6 +500,7 @@ import VaporTesting
                 try await expect("GET", "/esw/referrals", "/esw/referrals", allowed: lead)
                 for path in [
                     "/returns", "/returns/continuous-absence.csv", "/returns/deletions.csv", "/missing-education",
+                    "/returns/weekly", "/returns/weekly.csv", "/authority", "/authority/schools.csv",
                 ] {
                     try await expect("GET", path, path, allowed: lead)
                 }

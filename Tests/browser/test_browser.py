@@ -1372,3 +1372,133 @@ def test_a_forms_classroom_display_reads_from_the_back_of_a_room_and_prints_on_o
         assert f"{group}: our attendance" in text and "School attendance" not in text
     finally:
         browser.set_window_size(1024, 900)
+
+
+def fetch_text(driver, path):
+    """A file the page links to, fetched with the page's own session (a download would leave the browser)."""
+    return driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "fetch(arguments[0], {credentials: 'same-origin'}).then(r => r.text()).then(done, e => done('failed: ' + e));",
+        path)
+
+
+def test_the_head_reads_attendance_by_group_makes_a_group_and_the_governor_sees_it_hidden(server, browser):
+    # Issue 34, point 5: the group analysis with its charts, the school's own groups, suppression for governors.
+    base, _ = server
+    browser.set_window_size(1024, 900)
+    sign_in(browser, base, "head@demo.example")
+    browser.get(base + "/schools/6654001?lang=en")
+    browser.find_element(By.LINK_TEXT, "Attendance by group").click()
+    assert browser.current_url.endswith("/schools/6654001/groups")
+    charts = browser.find_elements(By.CSS_SELECTOR, "figure.chart svg.chart")
+    assert len(charts) >= 5
+    for chart in charts:
+        assert chart.is_displayed() and chart.size["height"] > 60
+        assert chart.get_attribute("role") == "img"
+        assert browser.find_elements(By.CSS_SELECTOR, f"svg.chart title")
+    bars = browser.find_elements(By.CSS_SELECTOR, "#by-year svg.chart rect.bar")
+    assert bars and all(bar.size["width"] > 0 for bar in bars)
+    assert axe_problems(browser) == []
+    # A group of the school's own, with two pupils of a form.
+    browser.find_element(By.ID, "group-name").send_keys("Reading club")
+    browser.find_element(By.CSS_SELECTOR, "#make-group button").click()
+    WebDriverWait(browser, 10).until(lambda d: "made=1" in d.current_url)
+    assert "The group Reading club has been made." in browser.find_element(By.CSS_SELECTOR, "p.notice").text
+    boxes = browser.find_elements(By.CSS_SELECTOR, "#members input[type=checkbox]")
+    assert len(boxes) >= 2
+    boxes[0].click()
+    boxes[1].click()
+    assert axe_problems(browser) == []
+    browser.find_element(By.CSS_SELECTOR, "#members button[type=submit]").click()
+    WebDriverWait(browser, 10).until(lambda d: "saved=1" in d.current_url)
+    assert "have been saved" in browser.find_element(By.CSS_SELECTOR, "p.notice").text
+    assert len(browser.find_elements(By.CSS_SELECTOR, "main ul li")) == 2
+    browser.find_element(By.LINK_TEXT, "Back to attendance by group").click()
+    row = browser.find_element(By.XPATH, "//section[@id='by-group']//th[starts-with(normalize-space(.), 'Reading club')]")
+    assert "fewer than 5 pupils" in row.text
+    csv_link = browser.find_element(By.LINK_TEXT, "Download this analysis (CSV)").get_attribute("href")
+    text = fetch_text(browser, csv_link)
+    assert text.startswith("laestab,from,to,breakdown,group,pupils,")
+    assert any(line.split(",")[3:6] == ["group", "Reading club", "2"] for line in text.splitlines())
+    # The governor reads the same page in Welsh with the small group hidden, and no form to make one.
+    sign_in(browser, base, "governor@demo.example")
+    browser.get(base + "/schools/6654001/groups?lang=cy")
+    cells = browser.find_elements(
+        By.XPATH, "//section[@id='by-group']//tr[th[normalize-space(.)='Reading club']]/td")
+    assert cells and all(cell.text == "cudd" for cell in cells[:7])
+    assert not browser.find_elements(By.ID, "make-group")
+    assert "Reading club" not in " ".join(
+        line for line in fetch_text(browser, base + "/schools/6654001/groups.csv").splitlines()
+        if not line.endswith(",yes"))
+    assert axe_problems(browser) == []
+    browser.get(base + "/?lang=en")
+
+
+def test_the_education_lead_sorts_the_schools_and_opens_one(server, browser):
+    # Issue 34, point 7: the authority's dashboard, sortable without script, with its charts; a school opens.
+    base, _ = server
+    browser.set_window_size(1280, 900)
+    try:
+        sign_in(browser, base, "lead@demo.example")
+        browser.get(base + "/?lang=en")
+        browser.find_element(By.LINK_TEXT, "Schools").click()
+        assert browser.current_url.endswith("/authority")
+        for chart in browser.find_elements(By.CSS_SELECTOR, "figure.chart svg.chart"):
+            assert chart.is_displayed() and chart.size["height"] > 60
+        assert browser.find_elements(By.CSS_SELECTOR, "svg.line-chart polyline.series")
+        assert axe_problems(browser) == []
+        browser.find_element(By.CSS_SELECTOR, "#schools thead a[href*='sort=name']").click()
+        WebDriverWait(browser, 10).until(lambda d: "sort=name" in d.current_url)
+        names = [cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "#schools tbody th")]
+        assert len(names) >= 3 and names == sorted(names)
+        browser.find_element(By.CSS_SELECTOR, "#schools thead a[href*='sort=name']").click()
+        WebDriverWait(browser, 10).until(lambda d: "order=desc" in d.current_url)
+        assert [cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "#schools tbody th")] == names[::-1]
+        header = browser.find_element(By.XPATH, "//table[@id='schools']//th[@aria-sort]")
+        assert header.get_attribute("aria-sort") == "descending"
+        browser.find_element(By.LINK_TEXT, names[-1]).click()
+        assert re.search(r"/schools/\d{7}$", browser.current_url)
+        assert names[-1] in browser.find_element(By.TAG_NAME, "h1").text
+        browser.get(base + "/?lang=en")
+    finally:
+        browser.set_window_size(1024, 900)
+
+
+def fetch_bytes(driver, path):
+    """A binary file the page links to (a PDF), fetched with the page's session and handed over as base64."""
+    import base64
+    encoded = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "fetch(arguments[0], {credentials: 'same-origin'}).then(r => r.arrayBuffer()).then(buffer => {"
+        "  let text = ''; const bytes = new Uint8Array(buffer);"
+        "  for (let i = 0; i < bytes.length; i++) text += String.fromCharCode(bytes[i]);"
+        "  done(btoa(text)); }, e => done(''));",
+        path)
+    return base64.b64decode(encoded)
+
+
+def test_the_governor_reads_the_termly_report_and_finds_no_pupil_named(server, browser, tmp_path):
+    # Issue 34, point 6: the governors' report, page and PDF, aggregates only.
+    base, database = server
+    with sqlite3.connect(database) as db:
+        names = [f"{first} {last}" for first, last in db.execute(
+            """SELECT COALESCE(p.preferred_forename, p.legal_forename), COALESCE(p.preferred_surname, p.legal_surname)
+               FROM pupils p JOIN enrolments e ON e.pupil_id = p.id JOIN schools s ON s.id = e.school_id
+               WHERE s.laestab = '6654001'""")]
+    assert len(names) > 50
+    sign_in(browser, base, "governor@demo.example")
+    browser.get(base + "/schools/6654001?lang=cy")
+    browser.find_element(By.LINK_TEXT, "Adroddiad i lywodraethwyr").click()
+    assert browser.current_url.endswith("/schools/6654001/governors-report")
+    text = browser.find_element(By.TAG_NAME, "main").text
+    assert "Adroddiad presenoldeb i lywodraethwyr" in text
+    assert [name for name in names if name in browser.page_source] == []
+    assert browser.find_elements(By.CSS_SELECTOR, "figure.chart svg.chart")
+    assert axe_problems(browser) == []
+    link = browser.find_element(By.PARTIAL_LINK_TEXT, "(PDF)").get_attribute("href")
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(fetch_bytes(browser, link))
+    printed = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Adroddiad presenoldeb i lywodraethwyr" in printed
+    assert [name for name in names if name in printed] == []
+    browser.get(base + "/?lang=en")

@@ -100,7 +100,8 @@ def percent_and_band(attended, possible):
 
 def test_every_command_has_help():
     for args in [[], ["serve"], ["migrate"], ["demo"], ["import"], ["report"], ["report", "pupil"], ["report", "school"],
-                 ["codes"], ["users"], ["users", "add"], ["users", "list"], ["users", "reset-password"]]:
+                 ["codes"], ["users"], ["users", "add"], ["users", "list"], ["users", "reset-password"],
+                 ["export"], ["export", "weekly"]]:
         result = run(*args, "--help")
         assert "USAGE" in result.stdout.upper()
 
@@ -482,3 +483,69 @@ def test_a_marks_import_keeps_the_heads_authority(demo_db, tmp_path):
     with sqlite3.connect(demo_db) as db:
         changed_by = db.execute("SELECT changed_by FROM mark_amendments ORDER BY id DESC LIMIT 1").fetchone()[0]
     assert changed_by == "head@demo.example"
+
+
+def test_the_weekly_return_matches_an_independent_count_of_the_week(demo_db, tmp_path):
+    """Issue 34, point 8: Welsh Government's weekly figures by sex, year group and FSM, counted here from the
+    mark rows of each pupil's days on each school's roll."""
+    out = tmp_path / "weekly.csv"
+    result = run("export", "weekly", "--week", "2026-11-18", "--out", str(out), "--database", demo_db)
+    assert "2026-11-16 to 2026-11-20" in result.stdout
+    lines = out.read_text().splitlines()
+    assert lines[0] == ("laestab,week_start,week_end,breakdown,value,pupils,sessions_possible,sessions_attended,"
+                        "sessions_authorised_absence,sessions_unauthorised_absence")
+    rows = {}
+    for line in lines[1:]:
+        cells = line.split(",")
+        assert cells[1:3] == ["2026-11-16", "2026-11-20"]
+        rows[(cells[0], cells[3], cells[4])] = [int(value) for value in cells[5:]]
+    with record.connect(demo_db) as db:
+        marks = db.execute(
+            """
+            SELECT s.laestab, p.upn, p.sex, p.year_group, p.free_school_meals, m.code FROM marks m
+            JOIN pupils p ON p.id = m.pupil_id
+            JOIN enrolments e ON e.pupil_id = m.pupil_id
+            JOIN schools s ON s.id = e.school_id
+            WHERE m.date >= '2026-11-16' AND m.date <= '2026-11-20'
+              AND m.date >= e.on_roll_from AND (e.on_roll_to IS NULL OR m.date <= e.on_roll_to)
+            """).fetchall()
+        on_roll = db.execute(
+            """
+            SELECT s.laestab, p.upn, p.sex, p.year_group, p.free_school_meals FROM enrolments e
+            JOIN pupils p ON p.id = e.pupil_id JOIN schools s ON s.id = e.school_id
+            WHERE e.on_roll_from <= '2026-11-20' AND (e.on_roll_to IS NULL OR e.on_roll_to >= '2026-11-16')
+            """).fetchall()
+
+    def keys(laestab, sex, year, fsm):
+        return [(laestab, "all", ""), (laestab, "sex", sex), (laestab, "year_group", year),
+                (laestab, "fsm", "yes" if fsm in (1, "1", True, "true") else "no")]
+
+    expected = {}
+    pupils = {}
+    for laestab, upn, sex, year, fsm in on_roll:
+        for key in keys(laestab, sex, year, fsm):
+            expected.setdefault(key, [0, 0, 0, 0])
+            pupils.setdefault(key, set()).add(upn)
+    for laestab, upn, sex, year, fsm, code in marks:
+        category = CATEGORY[code]
+        for key in keys(laestab, sex, year, fsm):
+            counts = expected[key]
+            if category != "not_counted":
+                counts[0] += 1
+            if category in ("present", "approved_activity"):
+                counts[1] += 1
+            elif category == "authorised":
+                counts[2] += 1
+            elif category == "unauthorised":
+                counts[3] += 1
+    assert set(expected) == set(rows)
+    for key, counts in expected.items():
+        assert rows[key] == [len(pupils[key])] + counts, key
+    for laestab in schools(demo_db):
+        whole = rows[(laestab, "all", "")]
+        for breakdown in ("sex", "year_group", "fsm"):
+            parts = [value for (school, kind, _), value in rows.items() if school == laestab and kind == breakdown]
+            assert [sum(column) for column in zip(*parts)] == whole, (laestab, breakdown)
+    # A week that has not begun is refused, and nothing is written.
+    refused = run("export", "weekly", "--week", "2099-01-05", "--database", demo_db, check=False)
+    assert refused.returncode != 0 and "has not begun" in refused.stderr

@@ -8,4 +8,11 @@ public enum SchoolWeek {
         // Monday is never after today, and never after its own Friday.
         return DateRange(ordered: monday, min(today, friday))
     }
+
+    /// Monday to Friday of the week a day falls in (a Saturday or Sunday gives the week just gone): the week a
+    /// weekly return reports.
+    public static func of(_ day: LocalDate) -> DateRange {
+        let monday = day.adding(days: -(day.weekday.rawValue - 1))
+        return DateRange(ordered: monday, monday.adding(days: 4))
+    }
 }

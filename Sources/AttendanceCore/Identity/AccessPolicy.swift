@@ -259,6 +259,17 @@ public enum AccessPolicy {
     }
 
     /// Schools whose audit trail the grants may read; nil means every school.
+    /// Whether these grants see a school's small groups (fewer than five pupils) with their figures: the people
+    /// who see every pupil of the school by name anyway (its head, senior management and attendance office) and
+    /// the authority. A governor, an adviser, a tutor, a head of year or another school sees them suppressed.
+    public static func seesSmallGroups(_ grants: [RoleGrant], of school: LAESTAB) -> Bool {
+        grants.contains {
+            $0.role == .educationLead
+                || ($0.school == school
+                    && [.headTeacher, .seniorManagement, .attendanceAdministrator].contains($0.role))
+        }
+    }
+
     public static func auditableSchools(_ grants: [RoleGrant]) -> Set<LAESTAB>? {
         if grants.contains(where: { $0.role == .educationLead }) { return nil }
         return Set(grants.filter { $0.role == .headTeacher }.compactMap(\.school))

@@ -75,6 +75,8 @@ public struct Policy: Sendable, Hashable, Codable {
         public internal(set) var paediatricReferralPercent = 0
         /// School days after a school week ends before its registers lock.
         public internal(set) var registerLockGraceSchoolDays = 0
+        /// Version 5: school days a pupil on roll may go with no mark at all before the data check names them.
+        public internal(set) var noMarksSchoolDays = 0
 
         static let waitsKey = "penalty_wait_after_warning_school_days"
 
@@ -129,7 +131,7 @@ public struct Policy: Sendable, Hashable, Codable {
     public internal(set) var casework = Casework()
 
     /// The newest format this program reads.
-    public static let currentVersion = 4
+    public static let currentVersion = 5
 
     /// Every number at its default, with no name and no thresholds: what a file is read over.
     static let defaults: Policy = {
@@ -273,7 +275,7 @@ public struct Policy: Sendable, Hashable, Codable {
     /// The Wrexham Attendance Procedure (2025), DOMAIN.md sections 4, 5 and 7.
     public static let wrexham2025JSON = """
         {
-          "version": 4,
+          "version": 5,
           "name": "wrexham-2025",
           "thresholds": [
             {"action": "letter_1", "sessions": 10, "of": "absence"},
@@ -321,7 +323,8 @@ public struct Policy: Sendable, Hashable, Codable {
             "persistent_lateness_sessions": 10,
             "phone_call_attempts": 3,
             "paediatric_referral_percent": 10,
-            "register_lock_grace_school_days": 1
+            "register_lock_grace_school_days": 1,
+            "no_marks_school_days": 5
           }
         }
         """

@@ -130,5 +130,9 @@ struct PolicyNumber: Sendable {
         .init(
             section: .casework, key: "register_lock_grace_school_days", since: 4, defaultValue: 1,
             range: schoolDays, path: \.casework.registerLockGraceSchoolDays, unit: " (a school year)"),
+        // Issue 34: the data check before any report (a school week).
+        .init(
+            section: .casework, key: "no_marks_school_days", since: 5, defaultValue: 5, range: 1...190,
+            path: \.casework.noMarksSchoolDays),
     ]
 }

@@ -26,6 +26,16 @@ public struct AttendanceSummary: Hashable, Sendable {
         return (attended * 2000 + possible) / (2 * possible)
     }
 
+    /// Sessions missed with authorisation, in tenths of a percent of possible sessions (rounded half up).
+    public var authorisedTenths: Int? { share(authorised) }
+
+    /// Sessions missed without authorisation, the same way.
+    public var unauthorisedTenths: Int? { share(unauthorised) }
+
+    private func share(_ count: Int) -> Int? {
+        possible > 0 ? (count * 2000 + possible) / (2 * possible) : nil
+    }
+
     /// The change in attendance from an earlier period to this one, in tenths of a point (+21 is up 2.1 points);
     /// nil when either has no possible session.
     public func change(since earlier: AttendanceSummary) -> Int? {
@@ -37,10 +47,7 @@ public struct AttendanceSummary: Hashable, Sendable {
     public var attendancePercent: Double? { attendanceTenths.map { Double($0) / 10 } }
 
     /// "95.3%" or "–" when there is nothing to count.
-    public var attendancePercentText: String {
-        guard let tenths = attendanceTenths else { return "–" }
-        return "\(tenths / 10).\(tenths % 10)%"
-    }
+    public var attendancePercentText: String { Tenths.percentText(attendanceTenths) }
 
     /// The band of the exact figure: 91.96% is below 92% and RED, though it is shown rounded as "92.0%". Every
     /// list (the ESW's "below 92%") and every band agrees because both read this.
@@ -112,5 +119,21 @@ extension AttendanceSummary {
     /// for each): the lines added together, so a band is of the whole.
     public static func byPupil(_ lines: some Sequence<(UPN, AttendanceSummary)>) -> [UPN: AttendanceSummary] {
         Dictionary(lines.map { ($0.0, $0.1) }, uniquingKeysWith: +)
+    }
+}
+
+/// A share in tenths of a percent as a person reads it, written one way everywhere.
+public enum Tenths {
+    /// 953 is "95.3%"; nil (nothing to count) is "–".
+    public static func percentText(_ tenths: Int?) -> String {
+        guard let tenths else { return "–" }
+        return "\(tenths / 10).\(tenths % 10)%"
+    }
+
+    /// A difference in points: +12 is "+1.2", −8 is "−0.8" (a true minus sign), 0 is "0.0"; nil is "–".
+    public static func pointsText(_ tenths: Int?) -> String {
+        guard let tenths else { return "–" }
+        let size = abs(tenths)
+        return "\(tenths > 0 ? "+" : tenths < 0 ? "−" : "")\(size / 10).\(size % 10)"
     }
 }

@@ -28,7 +28,7 @@ public struct AttendanceTarget: Sendable, Hashable {
     public var percentText: String { Self.percentText(tenths) }
 
     /// A target in tenths as a person reads it: 950 is "95.0%".
-    public static func percentText(_ tenths: Int) -> String { "\(tenths / 10).\(tenths % 10)%" }
+    public static func percentText(_ tenths: Int) -> String { Tenths.percentText(tenths) }
 
     /// Whether a figure is below the target, exactly (91.96% is below a 92.0% target though shown as "92.0%").
     public func isMissed(by summary: AttendanceSummary) -> Bool {

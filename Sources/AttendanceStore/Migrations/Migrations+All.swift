@@ -45,5 +45,7 @@ enum AllMigrations {
         M0040_CreateLegalProceedings(),
         M0041_CreateProcedureRuns(),
         M0042_CreateAttendanceTargets(),
+        M0043_CreateSchoolGroups(),
+        M0044_CreateDataChecks(),
     ]
 }

@@ -47,7 +47,7 @@ extension TargetRepository {
         try await store.transaction { db in
             let before = try await db.select().columns("tenths", "state").from("attendance_targets")
                 .where("school_id", .equal, stored.id).where("academic_year", .equal, year.startYear).first()
-            let row: [SQLExpression] = [
+            let row: [any SQLExpression] = [
                 SQLBind(stored.id), SQLBind(year.startYear), SQLBind(tenths),
                 SQLBind(AttendanceTarget.State.set.rawValue), SQLBind(actor.name), SQLBind(stamp),
             ]

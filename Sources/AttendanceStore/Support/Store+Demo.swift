@@ -45,7 +45,23 @@ extension DemoLoader {
                 try await store.registers.writeMarks(
                     corrections.compactMap { entry($0.mark) }, by: AuditActor("demo:attendance-office"), reason: reason)
             }
+            try await nurtureGroup(data, on: demo.options.until)
             progress("\(data.school.name) (\(laestab)): \(data.pupils.count) pupils, \(data.marks.count) marks")
         }
+    }
+
+    /// The name of the group of its own each demo school has made (a nurture group; the demo schools are Welsh).
+    public static let groupName = "Grŵp Meithrin"
+
+    /// A group of the school's own, as a head would make one: six of the youngest year group on roll.
+    func nurtureGroup(_ data: DemoAuthority.SchoolData, on day: LocalDate) async throws {
+        let laestab = data.school.laestab
+        let onRoll = try await store.reference.onRoll(laestab, on: day)
+        guard let youngest = onRoll.map(\.yearGroup).min(by: NaturalOrder.precedes) else { return }
+        let chosen = Set(onRoll.filter { $0.yearGroup == youngest }.map(\.upn).sorted().prefix(6))
+        let actor = AuditActor("demo:head-teacher")
+        try await store.groups.makeGroup(laestab, name: Self.groupName, by: actor)
+        try await store.groups.setMembers(
+            laestab, group: Self.groupName, shown: chosen, members: chosen, today: day, by: actor)
     }
 }

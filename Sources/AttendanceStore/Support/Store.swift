@@ -89,6 +89,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case legal(LegalRules.Problem)
     /// An attendance target outside what a school may set.
     case target(AttendanceTarget.Problem)
+    /// A school's own group of pupils that cannot be made or changed so.
+    case schoolGroup(SchoolGroup.Problem)
     /// Matching a patrol entry by hand that the rules refuse.
     case patrolMatch(PatrolMatchRules.Problem)
     /// A parent's report of an absence that cannot be kept (the field at fault).
@@ -127,6 +129,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .medical(let problem): return "Community Paediatrician referral: \(problem)"
         case .legal(let problem): return "court or order: \(problem)"
         case .target(let problem): return "attendance target: \(problem)"
+        case .schoolGroup(let problem): return "school group: \(problem)"
         case .patrolMatch(let problem): return "matching a patrol entry: \(problem)"
         case .corrupt(let what): return "the database holds \(what)"
         }

@@ -49,6 +49,24 @@ enum BenchQueries {
         var size = 0
         let school = try await best(5) { size = try await store.registers.schoolReport(largest, in: range).count }
         report.add("whole-school report, \(size) pupils, full year", school, "ms", atMost: size >= 1500 ? 10 : nil)
+        // Issue 34: a school's group analysis (every breakdown and its own groups), read from the same year records.
+        let groups = try await best(5) { _ = try await store.groups.analysis(largest, in: range) }
+        report.add("group analysis, \(size) pupils, full year", groups, "ms", atMost: 200)
+        // The authority's dashboard: every school's pupils and weeks, their targets, each school's standing.
+        var standingsMade = 0
+        let dashboard = try await best {
+            let figures = try await store.registers.everySchoolsFigures(in: range)
+            let targets = try await store.targets.targets(for: range.end.academicYear)
+            let standings = figures.map {
+                SchoolStanding(
+                    school: $0.school, pupils: $0.pupils.map(\.summary), weeks: $0.weeks.summaries(rules: store.rules),
+                    target: targets[$0.school.laestab], rules: store.rules)
+            }
+            standingsMade = standings.count
+        }
+        report.add(
+            "authority dashboard, \(standingsMade) schools' years and weeks", dashboard, "ms",
+            atMost: scale >= 470_000 ? 2000 : scale >= 22_000 ? 200 : nil)
         report.procedureMS = procedure
         report.summariesMS = everyPupil
     }

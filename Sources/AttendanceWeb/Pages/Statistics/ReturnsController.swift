@@ -24,7 +24,8 @@ enum ReturnsController {
         func withoutUPN<T>(_ row: [T]) -> [T] { row.enumerated().filter { $0.offset != 1 }.map(\.element) }
         return try Page.render(
             ReturnsPage(
-                title: plain("returns.title"), absenceCSV: SiteURL.continuousAbsenceCSV.path(),
+                title: plain("returns.title"), weeklyHref: SiteURL.weeklyReturn.path(),
+                absenceCSV: SiteURL.continuousAbsenceCSV.path(),
                 absenceColumns: withoutUPN(continuousColumns).map { plain("returns.column.\($0)") },
                 absence: absence.map { line in
                     var cells = line
@@ -120,6 +121,7 @@ struct ReturnsPage: PageModel {
     static let template = "returns"
 
     let title: String
+    let weeklyHref: String
     let absenceCSV: String
     let absenceColumns: [String]
     let absence: [ReturnsController.Line]

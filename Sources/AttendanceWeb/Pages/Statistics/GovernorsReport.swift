@@ -1,0 +1,158 @@
+import AttendanceCore
+import AttendanceLetters
+import AttendanceStore
+import Vapor
+
+/// The governors' termly report (issue 34, point 6): aggregates only, as a page and a PDF, in the reader's
+/// language: the data check's state first, the school against its target and the same weeks last year, the term
+/// week by week, its groups with small ones hidden whoever reads it, persistent absence, and the procedure's
+/// activity as counts. No pupil is named anywhere in it.
+enum GovernorsReportController {
+    static func model(_ request: Request) async throws -> GovernorsReportPage {
+        guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
+        let store = request.context.store
+        let today = request.context.today
+        let school = try await store.reference.requireSchool(laestab).school
+        let calendar = try await store.reference.calendar(for: school)
+        // The term so far (between terms, the school year so far).
+        let term =
+            calendar.term(containing: today).flatMap { DateRange($0.range.start, today) } ?? .yearToDate(today)
+        // The same weeks a year before: 52 weeks back keeps each weekday.
+        let lastYear = DateRange(term.start.adding(days: -364), term.end.adding(days: -364)) ?? term
+        let termFigures = try await store.registers.schoolFigures(laestab, in: term)
+        let lastYearFigures = try await store.registers.schoolFigures(laestab, in: lastYear)
+        let year = try await store.registers.schoolReport(laestab, in: .yearToDate(today))
+        let analysis = try await store.groups.analysis(laestab, in: term)
+        let target = try await store.targets.target(laestab, for: today.academicYear)
+        let text = { (key: String, values: [String: String]) in request.text(key, values) }
+        let groups = GroupAnalysisPage.make(
+            school: school.name, analysis: analysis, range: term, target: target, suppress: true, groups: [],
+            manageHref: nil, action: "", csv: "", text: text)
+        return GovernorsReportPage.make(
+            school: school.name, term: term, lastYear: lastYear, termFigures: termFigures,
+            lastYearFigures: lastYearFigures, year: year.map(\.summary), target: target,
+            dataCheck: try await store.registers.lastDataCheck(laestab), groups: groups,
+            activity: try await store.procedure.activity(laestab, in: term), policy: request.context.policy,
+            rules: store.rules, pdf: SiteURL.school(.governorsReportPDF, laestab), text: text)
+    }
+
+    @Sendable static func page(_ request: Request) async throws -> Response {
+        try Page.render(try await model(request), request: request)
+    }
+
+    /// The same report as a PDF, made by WeasyPrint from the report's print document.
+    @Sendable static func pdf(_ request: Request) async throws -> Response {
+        guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
+        guard let maker = request.context.letters.pdf else { throw Abort(.serviceUnavailable) }
+        let model = try await model(request)
+        let html = try Page.document(GovernorsReportDocument(report: model), request: request)
+        guard let pdf = try await maker.render([html]).each.first else { throw Abort(.internalServerError) }
+        try await request.context.store.auditTrail.record(
+            AuditEvent(actor: request.actor, action: "export", school: laestab, subject: "governors-report.pdf"))
+        return LettersController.file(pdf, name: "governors-report-\(laestab)-\(request.context.today.iso).pdf")
+    }
+}
+
+struct GovernorsReportPage: PageModel {
+    static let template = "governors-report"
+
+    struct Figure: Sendable {
+        let label: String
+        let attendance: String
+        let authorised: String
+        let unauthorised: String
+        let persistent: String
+    }
+
+    let title: String
+    let period: String
+    let dataCheck: String
+    /// Said first when the latest data check found problems.
+    let dataWarning: String?
+    let targetLine: String
+    let figures: [Figure]
+    let trendChart: String
+    let groups: GroupAnalysisPage
+    let activity: [SchoolPage.ActivityRow]
+    let letters: String
+    let penalties: String
+    let pdf: String
+
+    static func make(
+        school: String, term: DateRange, lastYear: DateRange, termFigures: SchoolFigures,
+        lastYearFigures: SchoolFigures, year: [AttendanceSummary], target: AttendanceTarget?,
+        dataCheck: DataCheckRun?, groups: GroupAnalysisPage, activity: ProcedureActivity, policy: Policy,
+        rules: SummaryRules, pdf: String, text: @escaping (String, [String: String]) -> String
+    ) -> GovernorsReportPage {
+        let plain = { (key: String) in text(key, [:]) }
+        func figure(_ label: String, _ pupils: [AttendanceSummary]) -> Figure {
+            let total = pupils.reduce(AttendanceSummary.empty(rules: rules), +)
+            let persistent = pupils.filter(\.persistentAbsence).count
+            return Figure(
+                label: label, attendance: total.attendancePercentText,
+                authorised: Tenths.percentText(total.authorisedTenths),
+                unauthorised: Tenths.percentText(total.unauthorisedTenths),
+                persistent: pupils.isEmpty
+                    ? "–"
+                    : text(
+                        "governors.persistentCell",
+                        [
+                            "count": String(persistent),
+                            "share": Tenths.percentText((persistent * 2000 + pupils.count) / (2 * pupils.count)),
+                        ]))
+        }
+        func days(_ range: DateRange) -> String {
+            text("governors.days", ["from": DateText.day(range.start, text), "to": DateText.day(range.end, text)])
+        }
+        let thisTerm = termFigures.weeks.summaries(rules: rules)
+        let before = lastYearFigures.weeks.summaries(rules: rules)
+        let counted = thisTerm.indices.filter { thisTerm[$0].possible > 0 }
+        let trend = LineChart(
+            id: "governors-trend", title: text("governors.trendTitle", ["period": days(term)]),
+            description: plain("school.trendDescription"),
+            columns: counted.map {
+                "\(termFigures.weeks.weeks[$0].start.day)/\(termFigures.weeks.weeks[$0].start.month)"
+            },
+            series: [
+                .init(
+                    kind: "this-year", label: plain("dashboard.thisYear"),
+                    points: counted.map { thisTerm[$0].attendanceTenths }),
+                .init(
+                    kind: "last-year", label: plain("school.lastYear"),
+                    points: counted.map { $0 < before.count ? before[$0].attendanceTenths : nil }),
+            ],
+            references: target.map {
+                [
+                    .init(
+                        kind: "target", label: text("groups.chartTarget", ["target": $0.percentText]), tenths: $0.tenths
+                    )
+                ]
+            } ?? [])
+        let penaltyWords = SchoolPage.ActivityRow.penaltyWords(activity, text: text)
+        return GovernorsReportPage(
+            title: text("governors.title", ["school": school]), period: days(term),
+            dataCheck: DataCheckWords.line(dataCheck, text),
+            dataWarning: dataCheck.flatMap {
+                $0.problems.isEmpty ? nil : text("governors.dataWarning", ["count": String($0.problems.count)])
+            } ?? (dataCheck == nil ? plain("governors.notChecked") : nil),
+            targetLine: target.map { text("groups.targetLine", ["target": $0.percentText]) }
+                ?? plain("groups.noTarget"),
+            figures: [
+                figure(plain("governors.thisTerm"), termFigures.pupils.map(\.summary)),
+                figure(text("governors.lastYear", ["period": days(lastYear)]), lastYearFigures.pupils.map(\.summary)),
+                figure(plain("governors.yearToDate"), year),
+            ], trendChart: counted.isEmpty ? "" : trend.svg, groups: groups,
+            activity: SchoolPage.ActivityRow.rows(activity, policy: policy, text: text),
+            letters: text("school.letters", ["count": String(activity.letters)]),
+            penalties: penaltyWords.isEmpty
+                ? plain("school.noPenalties")
+                : text("school.penalties", ["cases": penaltyWords.joined(separator: "; ")]),
+            pdf: pdf)
+    }
+}
+
+/// The report as a whole document for print: the same body, the print style, no site frame.
+struct GovernorsReportDocument: PageModel {
+    static let template = "governors-report-document"
+    let report: GovernorsReportPage
+}
