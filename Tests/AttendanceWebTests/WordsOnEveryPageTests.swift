@@ -90,6 +90,10 @@ import VaporTesting
                     SiteURL.templates.path(), SiteURL.letterTemplate(.letter1, .cy),
                     SiteURL.school(.penaltyPack, mainSchool, id: penalty),
                     "/registers/\(mainSchool)/7Z/\(testToday)/am", "/pupils/nobody",
+                    SiteURL.school(.groupAnalysis, mainSchool),
+                    SiteURL.school(.groupMembers, mainSchool, query: ["group": DemoLoader.groupName]),
+                    SiteURL.school(.dataCheck, mainSchool), SiteURL.school(.governorsReport, mainSchool),
+                    SiteURL.school(.compareSchools, mainSchool),
                 ]
             case .educationLead:
                 return everyone + [
@@ -97,6 +101,7 @@ import VaporTesting
                     SiteURL.penaltyQueue.path(), SiteURL.eswInbox.path(), SiteURL.eswCaseload.path(),
                     SiteURL.returns.path(), SiteURL.missingEducation.path(), SiteURL.patrols.path(),
                     SiteURL.school(.eswCase, mainSchool, id: eswCase), SiteURL.legal.path(),
+                    SiteURL.dashboard.path(), SiteURL.weeklyReturn.path(),
                 ]
             case .educationSocialWorker:
                 return everyone + [
@@ -111,7 +116,10 @@ import VaporTesting
                     SiteURL.registers.path(),
                 ]
             case .governor:
-                return everyone + [SiteURL.school(mainSchool), SiteURL.school(.schoolPenalties, mainSchool)]
+                return everyone + [
+                    SiteURL.school(mainSchool), SiteURL.school(.schoolPenalties, mainSchool),
+                    SiteURL.school(.groupAnalysis, mainSchool), SiteURL.school(.governorsReport, mainSchool),
+                ]
             }
         }
     }

@@ -73,23 +73,27 @@ extension GroupRepository {
                 try await db.select().column("pupil_id").from("school_group_members")
                     .where("group_id", .equal, groupID).all().map { try $0.decode(column: "pupil_id", as: Int.self) })
             let wanted = Set(members.compactMap { ids[$0] })
-            let leaving = Set(shown.subtracting(members).compactMap { ids[$0] }).intersection(before)
-            let joining = wanted.subtracting(before)
-            for id in joining.sorted() {
-                try await db.insert(into: "school_group_members").columns("group_id", "pupil_id")
+            // Only rows this save wrote or removed are audited: a second click at once writes nothing twice.
+            var joining: [Int] = []
+            for id in wanted.subtracting(before).sorted() {
+                let written = try await db.insert(into: "school_group_members").columns("group_id", "pupil_id")
                     .values(SQLBind(groupID), SQLBind(id)).ignoringConflicts(with: ["group_id", "pupil_id"])
-                    .run()
+                    .returning("pupil_id").all()
+                if !written.isEmpty { joining.append(id) }
             }
-            if !leaving.isEmpty {
-                try await db.delete(from: "school_group_members").where("group_id", .equal, groupID)
-                    .where("pupil_id", .in, Array(leaving)).run()
+            var leaving: [Int] = []
+            let leavers = Set(shown.subtracting(members).compactMap { ids[$0] }).intersection(before)
+            if !leavers.isEmpty {
+                leaving = try await db.delete(from: "school_group_members").where("group_id", .equal, groupID)
+                    .where("pupil_id", .in, Array(leavers)).returning("pupil_id").all()
+                    .map { try $0.decode(column: "pupil_id", as: Int.self) }.sorted()
             }
             let upns = Dictionary(uniqueKeysWithValues: ids.map { ($0.value, $0.key) })
             try await Store.audit(
-                joining.sorted().compactMap { upns[$0] }.map {
+                joining.compactMap { upns[$0] }.map {
                     AuditEvent(at: now, actor: actor, action: "group.joined", school: school, upn: $0, subject: name)
                 }
-                    + leaving.sorted().compactMap { upns[$0] }.map {
+                    + leaving.compactMap { upns[$0] }.map {
                         AuditEvent(at: now, actor: actor, action: "group.left", school: school, upn: $0, subject: name)
                     }, on: db)
             return (joining.count, leaving.count)

@@ -139,7 +139,9 @@ struct GovernorsReportPage: PageModel {
                 ?? plain("groups.noTarget"),
             figures: [
                 figure(plain("governors.thisTerm"), termFigures.pupils.map(\.summary)),
-                figure(text("governors.lastYear", ["period": days(lastYear)]), lastYearFigures.pupils.map(\.summary)),
+                figure(
+                    text("governors.lastYear", ["period": DateText.range(lastYear, text)]),
+                    lastYearFigures.pupils.map(\.summary)),
                 figure(plain("governors.yearToDate"), year),
             ], trendChart: counted.isEmpty ? "" : trend.svg, groups: groups,
             activity: SchoolPage.ActivityRow.rows(activity, policy: policy, text: text),
