@@ -21,20 +21,13 @@ public struct AttendanceSummary: Hashable, Sendable {
     public var possible: Int { attended + absent }
 
     /// Attendance in tenths of a percent, rounded half up; nil when there is no possible session.
-    public var attendanceTenths: Int? {
-        guard possible > 0 else { return nil }
-        return (attended * 2000 + possible) / (2 * possible)
-    }
+    public var attendanceTenths: Int? { Tenths.share(attended, of: possible) }
 
     /// Sessions missed with authorisation, in tenths of a percent of possible sessions (rounded half up).
-    public var authorisedTenths: Int? { share(authorised) }
+    public var authorisedTenths: Int? { Tenths.share(authorised, of: possible) }
 
     /// Sessions missed without authorisation, the same way.
-    public var unauthorisedTenths: Int? { share(unauthorised) }
-
-    private func share(_ count: Int) -> Int? {
-        possible > 0 ? (count * 2000 + possible) / (2 * possible) : nil
-    }
+    public var unauthorisedTenths: Int? { Tenths.share(unauthorised, of: possible) }
 
     /// The change in attendance from an earlier period to this one, in tenths of a point (+21 is up 2.1 points);
     /// nil when either has no possible session.
@@ -124,6 +117,12 @@ extension AttendanceSummary {
 
 /// A share in tenths of a percent as a person reads it, written one way everywhere.
 public enum Tenths {
+    /// A count as tenths of a percent of a total, rounded half up; nil when the total is 0. The one rounding of
+    /// every share: attendance, absence, persistent absentees, bands.
+    public static func share(_ count: Int, of total: Int) -> Int? {
+        total > 0 ? (count * 2000 + total) / (2 * total) : nil
+    }
+
     /// 953 is "95.3%"; nil (nothing to count) is "–".
     public static func percentText(_ tenths: Int?) -> String {
         guard let tenths else { return "–" }

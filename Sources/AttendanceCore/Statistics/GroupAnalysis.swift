@@ -47,7 +47,7 @@ public struct GroupAnalysis: Sendable, Hashable {
 
         /// Persistent absentees as tenths of a percent of the pupils, rounded half up; nil for no pupils.
         public var persistentTenths: Int? {
-            pupils > 0 ? (persistent * 2000 + pupils) / (2 * pupils) : nil
+            Tenths.share(persistent, of: pupils)
         }
 
         /// The line's attendance less another figure, in tenths of a point (−12 is 1.2 points below).

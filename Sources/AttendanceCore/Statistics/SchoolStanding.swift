@@ -27,7 +27,7 @@ public struct SchoolStanding: Sendable, Hashable {
     }
 
     /// Persistent absentees in tenths of a percent of the pupils (rounded half up).
-    public var persistentTenths: Int? { pupils > 0 ? (persistent * 2000 + pupils) / (2 * pupils) : nil }
+    public var persistentTenths: Int? { Tenths.share(persistent, of: pupils) }
 
     /// The latest week with sessions against the one before it, in tenths of a point (+12 is up 1.2).
     public var trend: Int? {

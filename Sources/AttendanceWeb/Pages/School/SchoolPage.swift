@@ -148,7 +148,7 @@ struct SchoolPage: PageModel {
                 label: label, pupils: group.pupils, week: group.week.attendancePercentText,
                 year: group.year.attendancePercentText, persistent: group.persistent,
                 persistentRate: Tenths.percentText(
-                    group.counted > 0 ? (group.persistent * 2000 + group.counted) / (2 * group.counted) : nil),
+                    Tenths.share(group.persistent, of: group.counted)),
                 band: group.year.band.map { text($0.textKey, [:]) }, bandClass: group.year.band?.cssClass,
                 belowTarget: target?.isMissed(by: group.year) == true ? text("target.below", [:]) : nil, href: href)
         }

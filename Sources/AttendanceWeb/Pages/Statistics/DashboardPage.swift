@@ -180,7 +180,7 @@ struct DashboardPage: PageModel {
                 number: ![.name, .phase].contains(column))
         }
         func share(_ count: Int, of total: Int) -> String {
-            total > 0 ? Tenths.percentText((count * 2000 + total) / (2 * total)) : "–"
+            Tenths.percentText(Tenths.share(count, of: total))
         }
         let rows = ordered.map { standing in
             let counted = standing.bands.values.reduce(0, +)
@@ -212,7 +212,7 @@ struct DashboardPage: PageModel {
             let persistent = schools.map(\.persistent).reduce(0, +)
             return Summary(
                 label: label, attendance: total.attendancePercentText,
-                persistent: pupils > 0 ? Tenths.percentText((persistent * 2000 + pupils) / (2 * pupils)) : "–")
+                persistent: Tenths.percentText(Tenths.share(persistent, of: pupils)))
         }
         var summaries = [summary(plain("dashboard.authority"), standings.schools)]
         if let own, let mine = standings.schools.first(where: { $0.school.laestab == own }) {

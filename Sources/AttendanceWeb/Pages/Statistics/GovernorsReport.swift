@@ -98,7 +98,7 @@ struct GovernorsReportPage: PageModel {
                         "governors.persistentCell",
                         [
                             "count": String(persistent),
-                            "share": Tenths.percentText((persistent * 2000 + pupils.count) / (2 * pupils.count)),
+                            "share": Tenths.percentText(Tenths.share(persistent, of: pupils.count)),
                         ]))
         }
         func days(_ range: DateRange) -> String {
