@@ -18,6 +18,8 @@ public struct LetterFacts: Sendable {
     public var history: LetterHistory = LetterHistory()
     /// For a penalty notice warning: the term's figures and the criteria met (the criteria are per term).
     public var penalty: PenaltyTerm? = nil
+    /// For a most-improved certificate: the earlier period and the pupil's figures in it.
+    public var earlier: (period: DateRange, summary: AttendanceSummary)? = nil
 
     public init(
         pupil: Pupil, school: School, summary: AttendanceSummary, period: DateRange, date: LocalDate,

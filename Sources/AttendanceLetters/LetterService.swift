@@ -204,15 +204,20 @@ public struct LetterService: Sendable {
     }
 
     /// A hand-made letter's facts and recipients, after every check on the record.
-    private func prepare(
+    func prepare(
         _ kind: LetterKind, for upn: UPN, school laestab: LAESTAB, details: [String: String], today: LocalDate,
         signatory: String, onlyTo parent: String?
     ) async throws -> (facts: LetterFacts, recipients: [LetterRecipient], pendingAction: ActionID?) {
         if let problem = LetterDetails.problems(details).first { throw LetterProblem.badDetail(problem) }
         let school = try await store.reference.requireSchool(laestab)
         guard try await isCurrent(upn, at: laestab, on: today) else { throw LetterProblem.notOnRoll(upn) }
+        // A certificate rewards its period (a term, the year so far); without one, the school year so far.
+        let rewarded = try period(details, "reward", today: today)
         var facts = try await self.facts(
-            upn, school: school.school, today: today, signatory: signatory, details: details)
+            upn, school: school.school, today: today, signatory: signatory, details: details, period: rewarded)
+        if kind == .improvementCertificate, let earlier = try period(details, "earlier", today: today) {
+            facts.earlier = (earlier, try await store.registers.summary(of: upn, in: earlier).1)
+        }
         if kind == .fpnWarning {
             // The criteria are per term: the warning quotes this term's figures, by the procedure's own rule.
             facts.penalty = try await store.penalties.penaltyTerm(
@@ -266,14 +271,26 @@ public struct LetterService: Sendable {
         LetterConditions.Record(
             summary: facts.summary, sent: facts.history.sent, meeting: facts.history.meeting,
             penaltyMet: facts.penalty?.met ?? [], preHolidayPattern: dueAction, today: facts.date,
-            resendReason: facts.details["resend_reason"])
+            resendReason: facts.details["resend_reason"], earlier: facts.earlier?.summary)
     }
 
-    /// A pupil's figures for the school year so far, and who they are.
+    /// A period a letter's details give (`reward_from` and `reward_to`); one that has not ended is refused.
+    private func period(_ details: [String: String], _ name: String, today: LocalDate) throws -> DateRange? {
+        guard let from = details["\(name)_from"].flatMap(LocalDate.init(iso:)),
+            let to = details["\(name)_to"].flatMap(LocalDate.init(iso:))
+        else { return nil }
+        guard to <= today else {
+            throw LetterProblem.badDetail(LetterDetails.Problem(field: "\(name)_to", reason: .inTheFuture))
+        }
+        return DateRange(from, to)
+    }
+
+    /// A pupil's figures for the school year so far (or the period given), and who they are.
     public func facts(
-        _ upn: UPN, school: School, today: LocalDate, signatory: String, details: [String: String] = [:]
+        _ upn: UPN, school: School, today: LocalDate, signatory: String, details: [String: String] = [:],
+        period given: DateRange? = nil
     ) async throws -> LetterFacts {
-        let period = DateRange.yearToDate(today)
+        let period = given ?? DateRange.yearToDate(today)
         let (stored, summary) = try await store.registers.summary(of: upn, in: period)
         return LetterFacts(
             pupil: stored.pupil, school: school, summary: summary, period: period, date: today, signatory: signatory,
@@ -321,7 +338,7 @@ public struct LetterService: Sendable {
     }
 
     /// Renders, makes the PDFs, and keeps the lot in one transaction.
-    private func make(
+    func make(
         _ letters: [(kind: LetterKind, facts: LetterFacts, recipient: LetterRecipient, action: ActionID?)],
         school: LAESTAB, batch: String?, overtaken: [ActionID: String], by actor: AuditActor,
         progress: (@Sendable (Int) async -> Void)? = nil

@@ -25,6 +25,9 @@ struct LetterValues: MustacheParent, Sendable {
     var authorised = 0
     var unauthorised = 0
     var percent = ""
+    var earlierPercent = ""
+    var earlierFrom = ""
+    var earlierTo = ""
     var persistentAbsence = false
     var meetingDate = ""
     var meetingTime = ""
@@ -105,6 +108,9 @@ struct LetterValues: MustacheParent, Sendable {
         case "authorised": authorised
         case "unauthorised": unauthorised
         case "percent": percent
+        case "earlier_percent": earlierPercent
+        case "earlier_from": earlierFrom
+        case "earlier_to": earlierTo
         case "persistent_absence": persistentAbsence
         case "meeting_date": meetingDate
         case "meeting_time": meetingTime
@@ -206,6 +212,11 @@ extension LetterFacts {
         values.unauthorised = summary.unauthorised
         values.percent = summary.attendancePercentText
         values.persistentAbsence = summary.persistentAbsence
+        if let earlier {
+            values.earlierPercent = earlier.summary.attendancePercentText
+            values.earlierFrom = earlier.period.start.letterText(language)
+            values.earlierTo = earlier.period.end.letterText(language)
+        }
         values.meetingDate = date("meeting_date")
         values.meetingTime = details["meeting_time"] ?? ""
         values.meetingPlace = details["meeting_place"] ?? ""

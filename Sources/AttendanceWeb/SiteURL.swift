@@ -30,7 +30,7 @@ enum SiteURL: String, CaseIterable, Sendable {
     case paediatricReferral, paediatricOutcome, reintegrationPlan, matchPatrol
     case schoolTarget, proposeTargets, classroomDisplay, groupAnalysis, groupAnalysisCSV, groupMembers
     case weeklyReturn, weeklyReturnCSV, dataCheck, dashboard, dashboardCSV, compareSchools
-    case governorsReport, governorsReportPDF
+    case governorsReport, governorsReportPDF, rewards, rewardDraws, rewardCertificates
 
     /// The path's segments: literals as they are, parameters as `:name`.
     var pattern: [String] {
@@ -59,6 +59,9 @@ enum SiteURL: String, CaseIterable, Sendable {
         case .compareSchools: ["schools", ":laestab", "compare"]
         case .governorsReport: ["schools", ":laestab", "governors-report"]
         case .governorsReportPDF: ["schools", ":laestab", "governors-report.pdf"]
+        case .rewards: ["schools", ":laestab", "rewards"]
+        case .rewardDraws: ["schools", ":laestab", "rewards", "draws"]
+        case .rewardCertificates: ["schools", ":laestab", "rewards", "certificates"]
         case .pupil: ["pupils", ":upn"]
         case .users: ["users"]
         case .resetPassword: ["users", ":id", "reset"]

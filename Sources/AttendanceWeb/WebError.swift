@@ -41,7 +41,7 @@ enum WebError: Error, Equatable {
             ]
             + [
                 .belowThreshold(needed: 10, absent: 2), .alreadySent(LocalDate(dayNumber: 0)), .noMissedMeeting,
-                .noPreHolidayPattern, .noPenaltyCriteria, .notEarned, .waitingForInvitation,
+                .noPreHolidayPattern, .noPenaltyCriteria, .notEarned, .notImproved, .waitingForInvitation,
             ].map(Refusal.letterLacks)
 
         var key: String {

@@ -165,6 +165,10 @@ public enum WebServer {
         r.get(.governorsReport, use: GovernorsReportController.page).requires(.viewSchoolFigures, of: .school)
         r.get(.governorsReportPDF, use: GovernorsReportController.pdf).requires(.viewSchoolFigures, of: .school)
         r.post(.groupAnalysis, use: GroupsController.make).requires(.manageAttendance, of: .school)
+        // Rewards name pupils: the people who see every pupil of the school.
+        r.get(.rewards, use: RewardsController.page).requires(.manageAttendance, of: .school)
+        r.post(.rewardDraws, use: RewardsController.draw).requires(.manageAttendance, of: .school)
+        r.post(.rewardCertificates, use: RewardsController.certificates).requires(.manageAttendance, of: .school)
         r.get(.groupAnalysisCSV, use: GroupsController.csv).requires(.viewSchoolFigures, of: .school)
         r.get(.groupMembers, use: GroupsController.members).requires(.manageAttendance, of: .school)
         r.post(.groupMembers, use: GroupsController.saveMembers).requires(.manageAttendance, of: .school)

@@ -44,7 +44,7 @@ import VaporTesting
     static func mayViewPupil(_ role: Role, _ subject: Subject) -> Bool {
         switch (role, subject) {
         case (.educationLead, _): return true
-        case (.governor, _): return false
+        case (.governor, _), (.schoolImprovementAdviser, _): return false
         case (.parent, .child): return true
         case (.parent, _): return false
         case (.formTutor, .child): return true
@@ -73,7 +73,8 @@ import VaporTesting
         switch role {
         case .educationLead: return true
         case .parent, .patrol: return false
-        case .educationSocialWorker: return school != otherSchool
+        // The ESW and the adviser cover the main school and the allocated one.
+        case .educationSocialWorker, .schoolImprovementAdviser: return school != otherSchool
         default: return school == mainSchool
         }
     }

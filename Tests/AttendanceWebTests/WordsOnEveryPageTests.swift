@@ -120,6 +120,11 @@ import VaporTesting
                     SiteURL.school(mainSchool), SiteURL.school(.schoolPenalties, mainSchool),
                     SiteURL.school(.groupAnalysis, mainSchool), SiteURL.school(.governorsReport, mainSchool),
                 ]
+            case .schoolImprovementAdviser:
+                return everyone + [
+                    SiteURL.school(mainSchool), SiteURL.school(.groupAnalysis, mainSchool),
+                    SiteURL.school(.governorsReport, mainSchool), SiteURL.school(.compareSchools, mainSchool),
+                ]
             }
         }
     }

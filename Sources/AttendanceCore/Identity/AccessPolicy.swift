@@ -230,7 +230,8 @@ public enum AccessPolicy {
         let atSchool = grant.school.map(pupil.currentSchools.contains) == true
         switch grant.role {
         case .educationLead: return true
-        case .governor, .patrol: return false  // aggregate figures only, or none: never a named pupil
+        case .governor, .schoolImprovementAdviser, .patrol:
+            return false  // aggregate figures only, or none: never a named pupil
         case .parent: return grant.child == pupil.upn
         case .educationSocialWorker, .headTeacher, .seniorManagement, .attendanceAdministrator:
             return atSchool

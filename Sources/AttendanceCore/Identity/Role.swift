@@ -8,6 +8,9 @@ public enum Role: String, Sendable, Codable, CaseIterable, Comparable {
     case headOfYear = "head_of_year"
     case formTutor = "form_tutor"
     case governor
+    /// The school improvement adviser (the policy: targets are set "with the SIA's and governors"): read access to
+    /// the aggregate figures of the schools they advise, one grant per school, never a named pupil.
+    case schoolImprovementAdviser = "school_improvement_adviser"
     case parent
     /// Community Education Patrols: the Education Lead's staff and police partners who log children found out of
     /// school. They see only their own entries.

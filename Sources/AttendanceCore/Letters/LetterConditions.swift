@@ -18,6 +18,8 @@ public enum LetterConditions {
         case noPenaltyCriteria
         /// A 100% certificate for a pupil who missed a session.
         case notEarned
+        /// A most-improved certificate for a pupil whose rise is below the rewards' rule (`Rewards.improvement`).
+        case notImproved
         /// The ESW referral reports the invitation: none sent yet.
         case waitingForInvitation
 
@@ -29,6 +31,7 @@ public enum LetterConditions {
             case .noPreHolidayPattern: "noPreHolidayPattern"
             case .noPenaltyCriteria: "noPenaltyCriteria"
             case .notEarned: "notEarned"
+            case .notImproved: "notImproved"
             case .waitingForInvitation: "waitingForInvitation"
             }
         }
@@ -46,11 +49,14 @@ public enum LetterConditions {
         public let today: LocalDate
         /// The head's reason for sending Letter 3 again this year.
         public let resendReason: String?
+        /// For a most-improved certificate: the pupil's figures in the earlier period.
+        public let earlier: AttendanceSummary?
 
         public init(
             summary: AttendanceSummary, sent: [LetterKind: LocalDate], meeting: LocalDate?, penaltyMet: [String],
-            preHolidayPattern: Bool, today: LocalDate, resendReason: String?
+            preHolidayPattern: Bool, today: LocalDate, resendReason: String?, earlier: AttendanceSummary? = nil
         ) {
+            self.earlier = earlier
             self.summary = summary
             self.sent = sent
             self.meeting = meeting
@@ -84,8 +90,12 @@ public enum LetterConditions {
         case .preHoliday: return record.preHolidayPattern ? nil : .noPreHolidayPattern
         case .fpnWarning: return record.penaltyMet.isEmpty ? .noPenaltyCriteria : nil
         case .certificate:
-            let summary = record.summary
-            return summary.possible == 0 || summary.attended != summary.possible ? .notEarned : nil
+            return Rewards.fullAttendance(record.summary) ? nil : .notEarned
+        case .improvementCertificate:
+            guard let earlier = record.earlier, Rewards.isMostImproved(earlier: earlier, later: record.summary) else {
+                return .notImproved
+            }
+            return nil
         case .eswReferral: return record.sent[.meetingInvitation] == nil ? .waitingForInvitation : nil
         case .meetingInvitation, .holidayDecision, .penaltyNotice, .panelInvitation, .panelSecondInvitation:
             return nil

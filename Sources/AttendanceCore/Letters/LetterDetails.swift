@@ -23,6 +23,11 @@ public enum LetterDetails {
         case noticeLateBy = "notice_late_by"
         /// The head's reason for sending Letter 3 again in a school year (kept, never printed).
         case resendReason = "resend_reason"
+        /// The period a certificate rewards (100% or most improved), and the earlier period an improvement is from.
+        case rewardFrom = "reward_from"
+        case rewardTo = "reward_to"
+        case earlierFrom = "earlier_from"
+        case earlierTo = "earlier_to"
 
         /// The longest value the field may hold, in characters.
         public var limit: Int {
@@ -47,6 +52,8 @@ public enum LetterDetails {
         case tooLong = "too_long"
         case controlCharacter = "control_character"
         case endsBeforeStart = "ends_before_start"
+        /// A period a certificate rewards that has not ended yet.
+        case inTheFuture = "in_the_future"
     }
 
     public struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
@@ -68,6 +75,7 @@ public enum LetterDetails {
                 return "\(field): longer than \(Field(rawValue: field)?.limit ?? 0) characters"
             case .controlCharacter: return "\(field): contains a control character"
             case .endsBeforeStart: return "\(field): ends before it starts"
+            case .inTheFuture: return "\(field): a day that has not come yet"
             }
         }
     }
@@ -88,7 +96,7 @@ public enum LetterDetails {
                 switch field {
                 case .meetingDate, .holidayFrom, .holidayTo, .holidayAgreedFrom, .holidayAgreedTo, .noticeFrom,
                     .noticeTo,
-                    .noticeReceived, .noticeEarlyBy, .noticeLateBy:
+                    .noticeReceived, .noticeEarlyBy, .noticeLateBy, .rewardFrom, .rewardTo, .earlierFrom, .earlierTo:
                     problem = LocalDate(entered: value) == nil ? .notADate : nil
                 case .noticeNumber, .noticeSessions, .noticeEarlyAmount, .noticeLateAmount: problem = nil
                 case .meetingTime: problem = TimeOfDay(text: value) == nil ? .notATime : nil
@@ -98,10 +106,12 @@ public enum LetterDetails {
             }
             if let problem { problems.append(Problem(field: field.rawValue, reason: problem)) }
         }
-        if let from = details["holiday_from"].flatMap(LocalDate.init(iso:)),
-            let to = details["holiday_to"].flatMap(LocalDate.init(iso:)), to < from
-        {
-            problems.append(Problem(field: "holiday_to", reason: .endsBeforeStart))
+        for name in ["holiday", "reward", "earlier"] {
+            if let from = details["\(name)_from"].flatMap(LocalDate.init(iso:)),
+                let to = details["\(name)_to"].flatMap(LocalDate.init(iso:)), to < from
+            {
+                problems.append(Problem(field: "\(name)_to", reason: .endsBeforeStart))
+            }
         }
         return problems
     }

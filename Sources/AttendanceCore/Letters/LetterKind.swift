@@ -11,6 +11,9 @@ public enum LetterKind: String, Sendable, Hashable, Codable, CaseIterable {
     case fpnWarning = "fpn_warning"
     case holidayDecision = "holiday_decision"
     case certificate = "certificate"
+    /// The most improved attendance from one period to the next, made from the rewards page for the pupils it
+    /// lists: never by hand, since it names both periods.
+    case improvementCertificate = "improvement_certificate"
     /// A fixed penalty notice to one parent, made when the Education Lead issues it: never by hand.
     case penaltyNotice = "penalty_notice"
     /// Invitations to the ESW service's attendance panel, made when the ESW schedules one, and again when the
@@ -36,7 +39,7 @@ public enum LetterKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// Whether a person produces it from the pupil's page; the others come from their own step (a notice issued,
     /// a panel scheduled, a penalty warning confirmed by the head on its flag's second step).
     public var isByHand: Bool {
-        ![.penaltyNotice, .panelInvitation, .panelSecondInvitation, .fpnWarning].contains(self)
+        ![.penaltyNotice, .panelInvitation, .panelSecondInvitation, .fpnWarning, .improvementCertificate].contains(self)
     }
 
     /// The referral form goes to the Education Social Work service; every other letter to the pupil's parents.
@@ -48,6 +51,7 @@ public enum LetterKind: String, Sendable, Hashable, Codable, CaseIterable {
         case .meetingInvitation, .meetingSecondInvitation, .panelInvitation, .panelSecondInvitation:
             return ["meeting_date", "meeting_time", "meeting_place"]
         case .holidayDecision: return ["holiday_from", "holiday_to", "holiday_decision"]
+        case .improvementCertificate: return ["reward_from", "reward_to", "earlier_from", "earlier_to"]
         case .penaltyNotice:
             return [
                 "notice_number", "notice_from", "notice_to", "notice_received", "notice_early_amount",

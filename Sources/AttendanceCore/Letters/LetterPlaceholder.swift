@@ -48,6 +48,16 @@ extension LetterPlaceholder {
             name: "percent", isSection: false, en: "Attendance percentage, e.g. 93.4%",
             cy: "Canran presenoldeb, e.e. 93.4%"),
         .init(
+            name: "earlier_percent", isSection: false,
+            en: "A most-improved certificate: attendance in the earlier period",
+            cy: "Tystysgrif y gwelliant mwyaf: presenoldeb yn y cyfnod cynt"),
+        .init(
+            name: "earlier_from", isSection: false, en: "First day of the earlier period",
+            cy: "Diwrnod cyntaf y cyfnod cynt"),
+        .init(
+            name: "earlier_to", isSection: false, en: "Last day of the earlier period", cy: "Diwrnod olaf y cyfnod cynt"
+        ),
+        .init(
             name: "persistent_absence", isSection: true, en: "Shown when the pupil has missed 10% or more",
             cy: "Yn cael ei ddangos pan fo'r disgybl wedi colli 10% neu fwy"),
         .init(

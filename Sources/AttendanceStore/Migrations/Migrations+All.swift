@@ -47,5 +47,6 @@ enum AllMigrations {
         M0042_CreateAttendanceTargets(),
         M0043_CreateSchoolGroups(),
         M0044_CreateDataChecks(),
+        M0045_CreateRewardDraws(),
     ]
 }

@@ -18,6 +18,7 @@ public enum DemoAccounts {
         (.headTeacher, "head", "Mair Hughes"), (.seniorManagement, "smt", "Owain Price"),
         (.attendanceAdministrator, "office", "Carys Ellis"), (.headOfYear, "hoy", "Dafydd Morgan"),
         (.formTutor, "tutor", "Sioned Parry"), (.governor, "governor", "Alun Vaughan"),
+        (.schoolImprovementAdviser, "adviser", "Nia Pritchard"),
         (.parent, "parent", "Rhian Jones"), (.patrol, "patrol", "Rhys Thomas"),
     ].map { Account(role: $0.0, email: "\($0.1)@demo.example", password: "demo-\($0.1)", displayName: $0.2) }
 
@@ -38,9 +39,9 @@ public enum DemoAccounts {
             switch account.role {
             case .educationLead: grants = [RoleGrant(role: .educationLead)]
             case .patrol: grants = [RoleGrant(role: .patrol)]
-            case .educationSocialWorker:
-                grants = [RoleGrant(role: .educationSocialWorker, school: laestab)]
-                if let other { grants.append(RoleGrant(role: .educationSocialWorker, school: other.school.laestab)) }
+            case .educationSocialWorker, .schoolImprovementAdviser:
+                grants = [RoleGrant(role: account.role, school: laestab)]
+                if let other { grants.append(RoleGrant(role: account.role, school: other.school.laestab)) }
             case .headOfYear:
                 grants = [RoleGrant(role: .headOfYear, school: laestab, yearGroups: Array(years.prefix(2)))]
             case .formTutor: grants = [RoleGrant(role: .formTutor, school: laestab, registrationGroups: [form])]

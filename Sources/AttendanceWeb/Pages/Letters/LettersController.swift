@@ -42,7 +42,7 @@ enum LettersController {
     /// How far the day's letters have got; once made, the batch.
     @Sendable static func job(_ request: Request) async throws -> Response {
         guard case .school(let laestab) = request.target, let id = request.parameters.get("id", as: Int.self),
-            let job = try await request.context.store.jobs.job(id, school: laestab), job.kind == JobPage.dueLetters
+            let job = try await request.context.store.jobs.job(id, school: laestab), JobPage.kinds.contains(job.kind)
         else { throw Abort(.notFound) }
         if job.status == .done, let batch = job.result.flatMap(JobPage.batch(from:)) {
             return Page.redirect(

@@ -71,7 +71,7 @@ enum HomeController {
         var titleKey: String? = nil
         for grant in grants {
             switch grant.role {
-            case .educationLead, .governor, .patrol:
+            case .educationLead, .governor, .schoolImprovementAdviser, .patrol:
                 continue
             case .parent:
                 guard let child = grant.child else { continue }

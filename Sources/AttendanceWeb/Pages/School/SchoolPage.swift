@@ -92,6 +92,8 @@ struct SchoolPage: PageModel {
     /// The data check's state and when it ran, with a link for those who may run it.
     let dataCheck: String
     let dataCheckHref: String?
+    /// The rewards page, for the same people (it names pupils).
+    let rewardsHref: String?
     let trendChart: String
     let trendWeeks: [TrendWeek]
     let activityPeriod: String
@@ -227,7 +229,8 @@ struct SchoolPage: PageModel {
             groupsHref: SiteURL.school(.groupAnalysis, laestab), compareHref: SiteURL.school(.compareSchools, laestab),
             governorsHref: SiteURL.school(.governorsReport, laestab),
             dataCheck: DataCheckWords.line(dataCheck, text),
-            dataCheckHref: dataCheckHref, trendChart: counted.isEmpty ? "" : trend.svg,
+            dataCheckHref: dataCheckHref,
+            rewardsHref: dataCheckHref == nil ? nil : SiteURL.school(.rewards, laestab), trendChart: counted.isEmpty ? "" : trend.svg,
             trendWeeks: counted.map {
                 TrendWeek(
                     week: DateText.day($0.element.0.start, text), thisYear: $0.element.1.attendancePercentText,

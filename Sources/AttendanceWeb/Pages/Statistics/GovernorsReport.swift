@@ -33,7 +33,26 @@ enum GovernorsReportController {
             lastYearFigures: lastYearFigures, year: year.map(\.summary), target: target,
             dataCheck: try await store.registers.lastDataCheck(laestab), groups: groups,
             activity: try await store.procedure.activity(laestab, in: term), policy: request.context.policy,
-            rules: store.rules, pdf: SiteURL.school(.governorsReportPDF, laestab), text: text)
+            rules: store.rules, rewards: try await rewardsLine(request, laestab, text: text),
+            pdf: SiteURL.school(.governorsReportPDF, laestab), text: text)
+    }
+
+    /// This term's rewards as counts, by the rewards page's own lists and the draws made for the term.
+    static func rewardsLine(
+        _ request: Request, _ laestab: LAESTAB, text: @escaping (String, [String: String]) -> String
+    ) async throws -> String {
+        guard let found = try await RewardsController.found(request, laestab, choice: RewardPeriod.term.rawValue)
+        else { return text("governors.noRewards", [:]) }
+        let draws = try await request.context.store.rewards.draws(laestab).filter {
+            $0.span == .term && $0.period.start == found.period.start
+        }
+        return text(
+            "governors.rewards",
+            [
+                "full": String(found.full.count), "improved": String(found.improved.count),
+                "draws": String(draws.count), "winners": String(draws.map(\.winners.count).reduce(0, +)),
+                "points": RewardsPage.points(Rewards.minimumRiseTenths),
+            ])
     }
 
     @Sendable static func page(_ request: Request) async throws -> Response {
@@ -76,13 +95,15 @@ struct GovernorsReportPage: PageModel {
     let activity: [SchoolPage.ActivityRow]
     let letters: String
     let penalties: String
+    /// The term's rewards as counts: no pupil is named.
+    let rewards: String
     let pdf: String
 
     static func make(
         school: String, term: DateRange, lastYear: DateRange, termFigures: SchoolFigures,
         lastYearFigures: SchoolFigures, year: [AttendanceSummary], target: AttendanceTarget?,
         dataCheck: DataCheckRun?, groups: GroupAnalysisPage, activity: ProcedureActivity, policy: Policy,
-        rules: SummaryRules, pdf: String, text: @escaping (String, [String: String]) -> String
+        rules: SummaryRules, rewards: String, pdf: String, text: @escaping (String, [String: String]) -> String
     ) -> GovernorsReportPage {
         let plain = { (key: String) in text(key, [:]) }
         func figure(_ label: String, _ pupils: [AttendanceSummary]) -> Figure {
@@ -149,7 +170,7 @@ struct GovernorsReportPage: PageModel {
             penalties: penaltyWords.isEmpty
                 ? plain("school.noPenalties")
                 : text("school.penalties", ["cases": penaltyWords.joined(separator: "; ")]),
-            pdf: pdf)
+            rewards: rewards, pdf: pdf)
     }
 }
 

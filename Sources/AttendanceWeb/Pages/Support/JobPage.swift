@@ -9,6 +9,10 @@ struct JobPage: PageModel {
 
     /// The kind of job that makes the day's letters.
     static let dueLetters = "due_letters"
+    /// The kind of job that makes a reward's certificates (the rewards page).
+    static let certificates = "certificates"
+    /// Every kind of job whose end is a batch of letters.
+    static let kinds: Set<String> = [dueLetters, certificates]
 
     let title: String
     let status: String
@@ -34,7 +38,7 @@ struct JobPage: PageModel {
         case .interrupted: status = plain("job.interrupted")
         }
         return JobPage(
-            title: plain("job.title"), status: status, running: job.status == .running,
+            title: plain(job.kind == certificates ? "job.titleCertificates" : "job.title"), status: status, running: job.status == .running,
             determinate: job.total > 0, done: job.done, total: job.total,
             problem: job.status == .failed ? job.problem.flatMap { Self.problemKeys[$0] }.map(plain) : nil,
             selfHref: SiteURL.school(.letterJob, job.school, id: job.id),
