@@ -114,7 +114,9 @@ import VaporTesting
         }
     }
 
-    @Test func aSmallGroupIsHiddenFromGovernorsInThePageAndTheFile() async throws {
+    /// A governor and the school improvement adviser read the school's aggregates and nothing that picks out a pupil.
+    @Test(arguments: [Role.governor, .schoolImprovementAdviser])
+    func aSmallGroupIsHiddenFromGovernorsAndAdvisersInThePageAndTheFile(_ reader: Role) async throws {
         try await withWebApp { app, store in
             var head = try await Browser.signedIn(app, as: .headTeacher)
             _ = try await head.post(SiteURL.school(.groupAnalysis, mainSchool), ["name": "Mentoring"])
@@ -124,7 +126,7 @@ import VaporTesting
                 today: testToday, by: AuditActor("head@test"))
             let headPage = try await head.get(SiteURL.school(.groupAnalysis, mainSchool)).body.string
             #expect(headPage.contains("Mentoring <span class=\"small-group\">(fewer than 5 pupils)</span>"))
-            var governor = try await Browser.signedIn(app, as: .governor)
+            var governor = try await Browser.signedIn(app, as: reader)
             let page = try await governor.get(SiteURL.school(.groupAnalysis, mainSchool))
             #expect(page.status == .ok)
             let html = page.body.string
@@ -391,7 +393,9 @@ import VaporTesting
 
 /// The governors' termly report (issue 34, point 6): aggregates only, in page and PDF.
 @Suite struct GovernorsReportWebTests {
-    @Test func theGovernorReadsTheReportAndFindsNoPupilsNameInThePageOrThePDF() async throws {
+    /// The governor and the school improvement adviser read the same report: counts, never a name.
+    @Test(arguments: [Role.governor, .schoolImprovementAdviser])
+    func theGovernorReadsTheReportAndFindsNoPupilsNameInThePageOrThePDF(_ reader: Role) async throws {
         try await withWebApp { app, store in
             try await store.procedure.runProcedure(policy: .wrexham2025, asOf: testToday, dryRun: false)
             // A small group of the school's own: hidden in the report whoever reads it.
@@ -400,13 +404,19 @@ import VaporTesting
             try await store.groups.setMembers(
                 mainSchool, group: "Mentoring", shown: Set(three.map(\.upn)), members: Set(three.map(\.upn)),
                 today: testToday, by: AuditActor("head@test"))
-            var governor = try await Browser.signedIn(app, as: .governor)
+            // A rewards draw this term: the report counts its winners and names none.
+            let term = try #require(DateRange(LocalDate(iso: "2026-09-01")!, testToday))
+            try await store.rewards.draw(
+                mainSchool, reward: .fullAttendance, span: .term, period: term, entrants: three.map(\.upn), wanted: 2,
+                seed: 7, by: AuditActor("head@test"))
+            var governor = try await Browser.signedIn(app, as: reader)
             let response = try await governor.get(SiteURL.school(.governorsReport, mainSchool))
             #expect(response.status == .ok)
             let page = response.body.string
             // Not yet checked: said first.
             #expect(page.contains("id=\"data-warning\"") && page.contains("The data check has not been run"))
             #expect(page.contains("This term so far") && page.contains("The same weeks last year"))
+            #expect(page.contains("prize draws made: 1, winners: 2"))
             let row = try #require(page.range(of: "<th scope=\"row\">Mentoring</th>"))
             #expect(page[row.upperBound...].prefix(200).contains("data-label=\"Pupils\">hidden</td>"))
             let pupils = try await store.reference.roll(of: mainSchool, in: .yearToDate(testToday)).map(\.pupil)

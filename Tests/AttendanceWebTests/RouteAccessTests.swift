@@ -356,6 +356,14 @@ import VaporTesting
                     try await expect(
                         "POST", "/schools/:laestab/groups/members", base + "/groups/members", allowed: desk,
                         status: .unprocessableEntity)
+                    // Rewards name pupils: the same people (each form sent empty: refused, 422).
+                    try await expect("GET", "/schools/:laestab/rewards", base + "/rewards", allowed: desk)
+                    try await expect(
+                        "POST", "/schools/:laestab/rewards/draws", base + "/rewards/draws", allowed: desk,
+                        status: .unprocessableEntity)
+                    try await expect(
+                        "POST", "/schools/:laestab/rewards/certificates", base + "/rewards/certificates",
+                        allowed: desk, status: .unprocessableEntity)
                     try await expect("GET", "/schools/:laestab/office", base + "/office", allowed: desk)
                     try await expect(
                         "POST", "/schools/:laestab/office/contact", base + "/office/contact", allowed: desk,

@@ -93,7 +93,7 @@ import VaporTesting
                     SiteURL.school(.groupAnalysis, mainSchool),
                     SiteURL.school(.groupMembers, mainSchool, query: ["group": DemoLoader.groupName]),
                     SiteURL.school(.dataCheck, mainSchool), SiteURL.school(.governorsReport, mainSchool),
-                    SiteURL.school(.compareSchools, mainSchool),
+                    SiteURL.school(.compareSchools, mainSchool), SiteURL.school(.rewards, mainSchool),
                 ]
             case .educationLead:
                 return everyone + [

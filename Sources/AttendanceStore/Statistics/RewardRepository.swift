@@ -35,8 +35,10 @@ extension RewardRepository {
     /// transaction. A reward is drawn once for a term or a year (`span`, known by its first day): asked again (two
     /// clicks, another day of the same term, or hoping for other winners), the draw already made is returned and
     /// `made` is false.
+    @discardableResult
     public func draw(
-        _ laestab: LAESTAB, reward: RewardKind, span: RewardSpan, period: DateRange, entrants: [UPN], wanted: Int, seed: UInt64,
+        _ laestab: LAESTAB, reward: RewardKind, span: RewardSpan, period: DateRange, entrants: [UPN], wanted: Int,
+        seed: UInt64,
         by actor: AuditActor, at now: Date = Date()
     ) async throws -> (draw: RecordedDraw, made: Bool) {
         let school = try await store.reference.requireSchool(laestab)
@@ -49,7 +51,8 @@ extension RewardRepository {
                     "drawn_by", "drawn_at"
                 )
                 .values(
-                    SQLBind(school.id), SQLBind(reward.rawValue), SQLBind(span.rawValue), SQLBind(period.start.iso), SQLBind(period.end.iso),
+                    SQLBind(school.id), SQLBind(reward.rawValue), SQLBind(span.rawValue), SQLBind(period.start.iso),
+                    SQLBind(period.end.iso),
                     SQLBind(String(seed)), SQLBind(wanted), SQLBind(pool.map(\.value).joined(separator: " ")),
                     SQLBind(winners.map(\.value).joined(separator: " ")), SQLBind(actor.name),
                     SQLBind(Timestamp.text(now))
@@ -99,7 +102,8 @@ extension RewardRepository {
                 let seed = UInt64(try row.decode(column: "seed", as: String.self))
             else { throw StoreError.corrupt("a rewards draw that does not read back") }
             return RecordedDraw(
-                id: try row.decode(column: "id", as: Int.self), school: laestab, reward: reward, span: span, period: period,
+                id: try row.decode(column: "id", as: Int.self), school: laestab, reward: reward, span: span,
+                period: period,
                 seed: seed, wanted: try row.decode(column: "wanted", as: Int.self), entrants: try upns("entrants"),
                 winners: try upns("winners"), drawnBy: try row.decode(column: "drawn_by", as: String.self),
                 drawnAt: try row.decode(column: "drawn_at", as: String.self))

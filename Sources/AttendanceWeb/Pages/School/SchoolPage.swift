@@ -230,7 +230,8 @@ struct SchoolPage: PageModel {
             governorsHref: SiteURL.school(.governorsReport, laestab),
             dataCheck: DataCheckWords.line(dataCheck, text),
             dataCheckHref: dataCheckHref,
-            rewardsHref: dataCheckHref == nil ? nil : SiteURL.school(.rewards, laestab), trendChart: counted.isEmpty ? "" : trend.svg,
+            rewardsHref: dataCheckHref == nil ? nil : SiteURL.school(.rewards, laestab),
+            trendChart: counted.isEmpty ? "" : trend.svg,
             trendWeeks: counted.map {
                 TrendWeek(
                     week: DateText.day($0.element.0.start, text), thisYear: $0.element.1.attendancePercentText,

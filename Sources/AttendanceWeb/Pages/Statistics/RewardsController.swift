@@ -39,7 +39,9 @@ enum RewardsController {
             choice = .term
         }
         let school = try await store.reference.requireSchool(laestab)
-        guard let (period, earlier) = choice.ranges(calendar: try await store.reference.calendar(for: school.school), today: today)
+        guard
+            let (period, earlier) = choice.ranges(
+                calendar: try await store.reference.calendar(for: school.school), today: today)
         else { return nil }
         let onRoll = Set(try await store.reference.onRoll(laestab, on: today).map(\.upn))
         let lines = try await store.registers.schoolReport(laestab, in: period).filter { onRoll.contains($0.pupil.upn) }
@@ -119,7 +121,8 @@ enum RewardsController {
         guard !entrants.isEmpty else { throw WebError.badField("reward", .missingOrInvalid, label: "rewards.reward") }
         var random = SystemRandomNumberGenerator()
         let (_, made) = try await request.context.store.rewards.draw(
-            laestab, reward: form.reward, span: form.period.span, period: found.period, entrants: entrants, wanted: form.winners,
+            laestab, reward: form.reward, span: form.period.span, period: found.period, entrants: entrants,
+            wanted: form.winners,
             seed: form.seed ?? random.next(), by: request.actor)
         return Page.redirect(
             SiteURL.school(

@@ -139,7 +139,9 @@ struct RewardsPage: PageModel {
             improvedNone: found?.earlier != nil && improved.isEmpty ? plain("rewards.improvedNone") : nil,
             improvedButton: text("rewards.certificatesFor", ["count": String(improved.count)]),
             hasFull: !full.isEmpty, hasImproved: !improved.isEmpty, canDraw: !full.isEmpty || !improved.isEmpty,
-            rewards: RewardKind.allCases.map { Choice(value: $0.rawValue, label: plain("rewards.reward.\($0.rawValue)")) },
+            rewards: RewardKind.allCases.map {
+                Choice(value: $0.rawValue, label: plain("rewards.reward.\($0.rawValue)"))
+            },
             draws: rows, action: SiteURL.school(.rewardCertificates, laestab),
             drawAction: SiteURL.school(.rewardDraws, laestab), pdfMissing: pdfMissing)
     }

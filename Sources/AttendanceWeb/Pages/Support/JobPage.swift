@@ -38,7 +38,8 @@ struct JobPage: PageModel {
         case .interrupted: status = plain("job.interrupted")
         }
         return JobPage(
-            title: plain(job.kind == certificates ? "job.titleCertificates" : "job.title"), status: status, running: job.status == .running,
+            title: plain(job.kind == certificates ? "job.titleCertificates" : "job.title"), status: status,
+            running: job.status == .running,
             determinate: job.total > 0, done: job.done, total: job.total,
             problem: job.status == .failed ? job.problem.flatMap { Self.problemKeys[$0] }.map(plain) : nil,
             selfHref: SiteURL.school(.letterJob, job.school, id: job.id),
