@@ -18,7 +18,7 @@ enum SiteURL: String, CaseIterable, Sendable {
     case produceDueLetters, letterJob, letterBatch, letterBatchPDF, letter, letterPDF, produceLetter, medicalEvidence
     case firstDayMessages
     case templates, template, templatePreview, templateReset
-    case apiPupilSummary, apiPupilMarks, apiRegister, apiSchoolSummary
+    case apiPupilSummary, apiPupilMarks, apiRegister, apiSchoolSummary, apiSchoolGroups
     case reportAbsence, askLeave, familyLetter, contactDetails, leaveQueue, decideLeave, confirmReport
     case apiAbsenceReports, apiLeaveRequests, apiLeaveDecision
     case schoolPenalties, requestPenalty, withdrawPenalty, penaltyPack, penaltyPackPDF, penaltyPackData
@@ -101,6 +101,7 @@ enum SiteURL: String, CaseIterable, Sendable {
         case .apiPupilMarks: ["api", "pupils", ":upn", "marks"]
         case .apiRegister: ["api", "registers", ":laestab", ":group", ":date", ":session"]
         case .apiSchoolSummary: ["api", "schools", ":laestab", "summary"]
+        case .apiSchoolGroups: ["api", "schools", ":laestab", "groups"]
         case .reportAbsence: ["pupils", ":upn", "absence-reports"]
         case .askLeave: ["pupils", ":upn", "leave"]
         case .familyLetter: ["pupils", ":upn", "letters", ":id"]

@@ -249,6 +249,8 @@ public enum WebServer {
         }.requires(.anyone)
         r.get(.apiSchoolSummary, use: APIController.schoolSummary)
             .requires(.viewSchoolFigures, of: .school)
+        r.get(.apiSchoolGroups, use: APIController.schoolGroups)
+            .requires(.viewSchoolFigures, of: .school)
         r.post(.reportAbsence, use: FamilyController.reportAbsence).requires(.requestForPupil, of: .pupil)
         r.get(.askLeave, use: FamilyController.askPage).requires(.requestForPupil, of: .pupil)
         r.post(.askLeave, use: FamilyController.ask).requires(.requestForPupil, of: .pupil)

@@ -152,6 +152,28 @@ import VaporTesting
                     #expect(cells[12] == "", "a governor's file never says which lines are small")
                 }
             }
+            // The API says the same: the hidden lines' figures are null, and nothing says which lines are small.
+            let api = try await governor.get(SiteURL.apiSchoolGroups.path(["laestab": mainSchool.description]))
+            #expect(api.status == .ok)
+            let body = try #require(
+                try JSONSerialization.jsonObject(with: Data(api.body.readableBytesView)) as? [String: Any])
+            let apiLines = try #require(body["lines"] as? [[String: Any]])
+            for section in analysis.sections {
+                for line in section.lines {
+                    let found = try #require(
+                        apiLines.first {
+                            $0["breakdown"] as? String == section.breakdown.rawValue
+                                && $0["group"] as? String == line.key
+                        })
+                    #expect(found["suppressed"] as? Bool == line.isSuppressed, "\(section.breakdown) \(line.key)")
+                    #expect((found["pupils"] is NSNull) == line.isSuppressed && found["small"] is NSNull)
+                }
+            }
+            let headsAPI = try await head.get(SiteURL.apiSchoolGroups.path(["laestab": mainSchool.description])).body
+                .string
+            #expect(
+                headsAPI.contains(#""group":"Mentoring","persistent_absentees":"#)
+                    && headsAPI.contains(#""small":true"#))
             // Neither the governor nor a form tutor may make a group or change one.
             #expect(
                 try await governor.post(SiteURL.school(.groupAnalysis, mainSchool), ["name": "Mine"]).status

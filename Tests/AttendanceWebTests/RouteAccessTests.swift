@@ -220,6 +220,8 @@ import VaporTesting
                     try await expect("GET", "/schools/:laestab", "/schools/\(school)", allowed: allowed)
                     try await expect(
                         "GET", "/api/schools/:laestab/summary", "/api/schools/\(school)/summary", allowed: allowed)
+                    try await expect(
+                        "GET", "/api/schools/:laestab/groups", "/api/schools/\(school)/groups", allowed: allowed)
                     // The group analysis: whoever sees the school's figures (small groups hidden from most).
                     try await expect("GET", "/schools/:laestab/groups", "/schools/\(school)/groups", allowed: allowed)
                     try await expect(

@@ -96,6 +96,83 @@ enum APIController {
                 persistentAbsencePupils: lines.filter(\.summary.persistentAbsence).count))
     }
 
+    /// One line of a group analysis; a suppressed line's figures are null.
+    struct GroupLine: Content {
+        let breakdown: String
+        let group: String
+        let suppressed: Bool
+        /// Said only to those who see small groups.
+        let small: Bool?
+        let pupils: Int?
+        let possible: Int?
+        let attended: Int?
+        let authorised: Int?
+        let unauthorised: Int?
+        let attendancePercent: Double?
+        let persistentAbsentees: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case breakdown, group, suppressed, small, pupils, possible, attended, authorised, unauthorised
+            case attendancePercent = "attendance_percent"
+            case persistentAbsentees = "persistent_absentees"
+        }
+
+        init(_ breakdown: String, _ line: GroupAnalysis.Line, suppress: Bool) {
+            let hidden = suppress && line.isSuppressed
+            let shown = hidden ? nil : line.summary
+            self.breakdown = breakdown
+            group = line.key
+            suppressed = hidden
+            small = suppress ? nil : line.isSmall
+            pupils = hidden ? nil : line.pupils
+            possible = shown?.possible
+            attended = shown?.attended
+            authorised = shown?.authorised
+            unauthorised = shown?.unauthorised
+            attendancePercent = shown?.attendancePercent
+            persistentAbsentees = hidden ? nil : line.persistent
+        }
+
+        /// Every key is written, null when there is nothing to say, as the document says.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(breakdown, forKey: .breakdown)
+            try container.encode(group, forKey: .group)
+            try container.encode(suppressed, forKey: .suppressed)
+            try container.encode(small, forKey: .small)
+            try container.encode(pupils, forKey: .pupils)
+            try container.encode(possible, forKey: .possible)
+            try container.encode(attended, forKey: .attended)
+            try container.encode(authorised, forKey: .authorised)
+            try container.encode(unauthorised, forKey: .unauthorised)
+            try container.encode(attendancePercent, forKey: .attendancePercent)
+            try container.encode(persistentAbsentees, forKey: .persistentAbsentees)
+        }
+    }
+
+    struct GroupAnalysisBody: Content {
+        let laestab: String
+        let name: String
+        let from: String
+        let to: String
+        let lines: [GroupLine]
+    }
+
+    /// The group analysis, suppressed for the reader exactly as the page and the CSV are.
+    @Sendable static func schoolGroups(_ request: Request) async throws -> Response {
+        guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
+        let found = try await GroupsController.analysis(request, laestab: laestab)
+        let lines =
+            [GroupLine("school", found.analysis.whole, suppress: found.suppress)]
+            + found.analysis.sections.flatMap { section in
+                section.lines.map { GroupLine(section.breakdown.rawValue, $0, suppress: found.suppress) }
+            }
+        return try json(
+            GroupAnalysisBody(
+                laestab: laestab.description, name: found.school.name, from: found.range.start.iso,
+                to: found.range.end.iso, lines: lines))
+    }
+
     static func json(_ value: some Encodable) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
