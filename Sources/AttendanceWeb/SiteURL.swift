@@ -29,7 +29,7 @@ enum SiteURL: String, CaseIterable, Sendable {
     case missingEducation, cmeEnquiry, cmeOutcome, patrols, schoolVisits, legal, legalStep
     case paediatricReferral, paediatricOutcome, reintegrationPlan, matchPatrol
     case schoolTarget, proposeTargets, classroomDisplay, groupAnalysis, groupAnalysisCSV, groupMembers
-    case weeklyReturn, weeklyReturnCSV, dataCheck, dashboard, dashboardCSV, compareSchools
+    case weeklyReturn, weeklyReturnCSV, dataCheck, dashboard, dashboardCSV, dashboardPDF, compareSchools
     case governorsReport, governorsReportPDF, rewards, rewardDraws, rewardCertificates
 
     /// The path's segments: literals as they are, parameters as `:name`.
@@ -56,6 +56,7 @@ enum SiteURL: String, CaseIterable, Sendable {
         case .dataCheck: ["schools", ":laestab", "data-check"]
         case .dashboard: ["authority"]
         case .dashboardCSV: ["authority", "schools.csv"]
+        case .dashboardPDF: ["authority", "dashboard.pdf"]
         case .compareSchools: ["schools", ":laestab", "compare"]
         case .governorsReport: ["schools", ":laestab", "governors-report"]
         case .governorsReportPDF: ["schools", ":laestab", "governors-report.pdf"]

@@ -30,6 +30,8 @@ enum WebError: Error, Equatable {
         case eswNeedNotes, eswPupilLeft
         case patrolBadUPN, rollBadForm, cmeNeedReason, cmeBadEnquiry
         case letterDetails, noContact
+        /// A report asked for as a PDF where the PDF maker (WeasyPrint) is not installed.
+        case noPDF
         case letterLacks(LetterConditions.Lack)
 
         static let all: [Refusal] =
@@ -37,7 +39,7 @@ enum WebError: Error, Equatable {
                 .badToken, .unauthorized, .csrf, .registerBadDate, .registerBadSession, .registerNoGroup,
                 .notSchoolDay, .fromAfterToday, .notOnYourRoll, .medicalNeedReason, .medicalBadPlan, .legalBadDay,
                 .legalWrongOrigin, .legalOutOfOrder, .eswNeedNotes, .eswPupilLeft, .patrolBadUPN, .rollBadForm,
-                .cmeNeedReason, .cmeBadEnquiry, .letterDetails, .noContact,
+                .cmeNeedReason, .cmeBadEnquiry, .letterDetails, .noContact, .noPDF,
             ]
             + [
                 .belowThreshold(needed: 10, absent: 2), .alreadySent(LocalDate(dayNumber: 0)), .noMissedMeeting,
@@ -68,6 +70,7 @@ enum WebError: Error, Equatable {
             case .cmeBadEnquiry: "error.cme.badEnquiry"
             case .letterDetails: "error.letterDetails"
             case .noContact: "error.noContact"
+            case .noPDF: "error.noPDF"
             // Two lacks keep the sentences they had before the record's checks were one (issue 31).
             case .letterLacks(.notEarned): "error.notEarned"
             case .letterLacks(.waitingForInvitation): "error.waitingForInvitation"
@@ -82,6 +85,7 @@ enum WebError: Error, Equatable {
             case .registerBadDate, .notSchoolDay, .fromAfterToday: .badRequest
             case .registerBadSession, .registerNoGroup: .notFound
             case .eswPupilLeft: .conflict
+            case .noPDF: .serviceUnavailable
             default: .unprocessableEntity
             }
         }

@@ -292,6 +292,7 @@ public enum WebServer {
         r.get(.returns, use: ReturnsController.page).requires(.viewAuthority)
         r.get(.dashboard, use: DashboardController.page).requires(.viewAuthority)
         r.get(.dashboardCSV, use: DashboardController.csv).requires(.viewAuthority)
+        r.get(.dashboardPDF, use: DashboardController.pdf).requires(.viewAuthority)
         r.get(.weeklyReturn, use: WeeklyReturnController.page).requires(.viewAuthority)
         r.get(.weeklyReturnCSV, use: WeeklyReturnController.csv).requires(.viewAuthority)
         r.get(.continuousAbsenceCSV, use: ReturnsController.continuousAbsenceCSV).requires(.viewAuthority)

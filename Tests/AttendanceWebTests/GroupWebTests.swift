@@ -313,6 +313,43 @@ import VaporTesting
 
 /// The authority's dashboard and the figures shared with every school (issue 34, point 7).
 @Suite struct DashboardWebTests {
+    /// A PDF's text, by pdftotext.
+    static func pdfText(_ response: TestingHTTPResponse) throws -> String {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID()).pdf")
+        try Data(response.body.readableBytesView).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
+        process.arguments = [file.path, "-"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        // A name wrapped in its cell reads as one.
+        return text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
+    @Test func theDashboardPrintsAsAPDFWithEverySchoolAndTheChartsNumbers() async throws {
+        try await withWebApp { app, store in
+            var lead = try await Browser.signedIn(app, as: .educationLead)
+            let html = try await lead.get(SiteURL.dashboard.path()).body.string
+            #expect(html.contains("href=\"/authority/dashboard.pdf?sort=attendance\""))
+            let pdf = try await lead.get(SiteURL.dashboardPDF.path(query: [("sort", "name")]))
+            #expect(pdf.status == .ok && pdf.headers.contentType?.subType == "pdf")
+            let text = try Self.pdfText(pdf)
+            #expect(text.contains("The authority's schools") && text.contains("The figures week by week") == false)
+            let schools = try await store.reference.schools().map(\.school.name).sorted()
+            let positions = schools.map { text.range(of: $0)?.lowerBound }
+            #expect(positions.allSatisfy { $0 != nil }, "\(schools)")
+            // In the order asked for (by name), and the trend's numbers are printed, not folded away.
+            #expect(positions.compactMap { $0 } == positions.compactMap { $0 }.sorted())
+            #expect(!text.contains("Choose a column's heading") && text.contains("%"))
+            let audit = try await store.auditTrail.search(AuditQuery()).filter { $0.subject == "dashboard.pdf" }
+            #expect(audit.count == 1)
+        }
+    }
+
     /// The attendance cells of the schools' table, in the order shown.
     static func figures(_ html: String) -> [String] {
         guard let start = html.range(of: "id=\"schools\""),

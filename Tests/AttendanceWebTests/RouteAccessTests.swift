@@ -512,6 +512,7 @@ import VaporTesting
                 for path in [
                     "/returns", "/returns/continuous-absence.csv", "/returns/deletions.csv", "/missing-education",
                     "/returns/weekly", "/returns/weekly.csv", "/authority", "/authority/schools.csv",
+                    "/authority/dashboard.pdf",
                 ] {
                     try await expect("GET", path, path, allowed: lead)
                 }

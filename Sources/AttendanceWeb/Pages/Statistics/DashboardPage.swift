@@ -1,4 +1,5 @@
 import AttendanceCore
+import AttendanceLetters
 import AttendanceStore
 import Vapor
 
@@ -34,15 +35,32 @@ enum DashboardController {
             range: range, schools: schools, authority: total.summaries(rules: store.rules), weeks: total.weeks)
     }
 
-    @Sendable static func page(_ request: Request) async throws -> Response {
+    /// The Education Lead's dashboard, sorted as asked (the PDF keeps the page's order).
+    static func model(_ request: Request) async throws -> DashboardPage {
         let sort = try Sort(rawValue: request.query[String.self, at: "sort"] ?? "attendance").orThrow("sort")
         let descending = request.query[String.self, at: "order"] == "desc"
-        let found = try await standings(request)
-        let page = DashboardPage.make(
-            standings: found, sort: sort, descending: descending, own: nil, link: { SiteURL.school($0) },
-            sortHref: { SiteURL.dashboard.path(query: $0) }, csv: SiteURL.dashboardCSV.path(),
+        let order = [("sort", sort.rawValue)] + (descending ? [("order", "desc")] : [])
+        return DashboardPage.make(
+            standings: try await standings(request), sort: sort, descending: descending, own: nil,
+            link: { SiteURL.school($0) }, sortHref: { SiteURL.dashboard.path(query: $0) },
+            csv: SiteURL.dashboardCSV.path(), pdf: SiteURL.dashboardPDF.path(query: order),
             text: { request.text($0, $1) })
-        return try Page.render(page, request: request)
+    }
+
+    @Sendable static func page(_ request: Request) async throws -> Response {
+        try Page.render(try await model(request), request: request)
+    }
+
+    /// The dashboard as a PDF, made by WeasyPrint from the same body with the print style: the charts as drawn
+    /// on the page, every number in a table beside them.
+    @Sendable static func pdf(_ request: Request) async throws -> Response {
+        guard let maker = request.context.letters.pdf else { throw WebError.refused(.noPDF) }
+        let html = try Page.document(
+            DashboardDocument(dashboard: try await model(request), print: true), request: request)
+        guard let pdf = try await maker.render([html]).each.first else { throw Abort(.internalServerError) }
+        try await request.context.store.auditTrail.record(
+            AuditEvent(actor: request.actor, action: "export", subject: "dashboard.pdf"))
+        return LettersController.file(pdf, name: "attendance-dashboard-\(request.context.today.iso).pdf")
     }
 
     /// A school's view of the collated figures: every school's, its own marked, no way into another.
@@ -138,6 +156,8 @@ struct DashboardPage: PageModel {
     let title: String
     let period: String
     let csv: String?
+    /// The dashboard as a PDF (the Education Lead's; a school's view has neither file).
+    let pdf: String?
     let columns: [Column]
     let rows: [Row]
     let summaries: [Summary]
@@ -148,7 +168,7 @@ struct DashboardPage: PageModel {
 
     static func make(
         standings: DashboardController.Standings, sort: DashboardController.Sort, descending: Bool, own: LAESTAB?,
-        link: (LAESTAB) -> String?, sortHref: ([(String, String)]) -> String, csv: String?,
+        link: (LAESTAB) -> String?, sortHref: ([(String, String)]) -> String, csv: String?, pdf: String? = nil,
         text: @escaping (String, [String: String]) -> String
     ) -> DashboardPage {
         let plain = { (key: String) in text(key, [:]) }
@@ -254,10 +274,18 @@ struct DashboardPage: PageModel {
             description: plain("dashboard.spreadDescription"),
             columns: zip(labels, buckets).map { ColumnChart.Column(label: $0, count: $1) })
         return DashboardPage(
-            title: plain(own == nil ? "dashboard.title" : "dashboard.compareTitle"), period: period, csv: csv,
+            title: plain(own == nil ? "dashboard.title" : "dashboard.compareTitle"), period: period, csv: csv, pdf: pdf,
             columns: columns, rows: rows, summaries: summaries, trendChart: trendChart.svg,
             weeks: counted.map { Week(week: weekLabel($0.0), attendance: $0.1.attendancePercentText) },
             distributionChart: columnsChart.svg,
             buckets: zip(labels, buckets).map { Bucket(label: $0, count: $1) })
     }
+}
+
+/// The dashboard as a whole document for print: the same body, the print style, no site frame.
+struct DashboardDocument: PageModel {
+    static let template = "dashboard-document"
+    let dashboard: DashboardPage
+    /// Read by the body: no links to files, no sort hint, the numbers shown rather than folded away.
+    let print: Bool
 }

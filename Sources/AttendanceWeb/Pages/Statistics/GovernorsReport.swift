@@ -62,7 +62,7 @@ enum GovernorsReportController {
     /// The same report as a PDF, made by WeasyPrint from the report's print document.
     @Sendable static func pdf(_ request: Request) async throws -> Response {
         guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
-        guard let maker = request.context.letters.pdf else { throw Abort(.serviceUnavailable) }
+        guard let maker = request.context.letters.pdf else { throw WebError.refused(.noPDF) }
         let model = try await model(request)
         let html = try Page.document(GovernorsReportDocument(report: model), request: request)
         guard let pdf = try await maker.render([html]).each.first else { throw Abort(.internalServerError) }
