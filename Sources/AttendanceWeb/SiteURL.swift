@@ -30,7 +30,7 @@ enum SiteURL: String, CaseIterable, Sendable {
     case paediatricReferral, paediatricOutcome, reintegrationPlan, matchPatrol
     case schoolTarget, proposeTargets, classroomDisplay, groupAnalysis, groupAnalysisCSV, groupMembers
     case weeklyReturn, weeklyReturnCSV, dataCheck, dashboard, dashboardCSV, dashboardPDF, compareSchools
-    case governorsReport, governorsReportPDF, rewards, rewardDraws, rewardCertificates
+    case governorsReport, governorsReportPDF, rewards, rewardDraws, rewardCertificates, newsletter, newsletterImage
 
     /// The path's segments: literals as they are, parameters as `:name`.
     var pattern: [String] {
@@ -61,6 +61,8 @@ enum SiteURL: String, CaseIterable, Sendable {
         case .governorsReport: ["schools", ":laestab", "governors-report"]
         case .governorsReportPDF: ["schools", ":laestab", "governors-report.pdf"]
         case .rewards: ["schools", ":laestab", "rewards"]
+        case .newsletter: ["schools", ":laestab", "newsletter"]
+        case .newsletterImage: ["schools", ":laestab", "newsletter.svg"]
         case .rewardDraws: ["schools", ":laestab", "rewards", "draws"]
         case .rewardCertificates: ["schools", ":laestab", "rewards", "certificates"]
         case .pupil: ["pupils", ":upn"]

@@ -165,6 +165,9 @@ public enum WebServer {
         r.get(.governorsReport, use: GovernorsReportController.page).requires(.viewSchoolFigures, of: .school)
         r.get(.governorsReportPDF, use: GovernorsReportController.pdf).requires(.viewSchoolFigures, of: .school)
         r.post(.groupAnalysis, use: GroupsController.make).requires(.manageAttendance, of: .school)
+        // The whole school's figure for the newsletter: no pupil named, so whoever sees the school's figures.
+        r.get(.newsletter, use: NewsletterController.page).requires(.viewSchoolFigures, of: .school)
+        r.get(.newsletterImage, use: NewsletterController.image).requires(.viewSchoolFigures, of: .school)
         // Rewards name pupils: the people who see every pupil of the school.
         r.get(.rewards, use: RewardsController.page).requires(.manageAttendance, of: .school)
         r.post(.rewardDraws, use: RewardsController.draw).requires(.manageAttendance, of: .school)

@@ -189,3 +189,46 @@ import VaporTesting
         }
     }
 }
+
+/// The whole school's figure for the newsletter (issue 34, point 4): last week's, in both languages, as text and
+/// as an image, for anyone who sees the school's figures; no pupil named.
+@Suite struct NewsletterWebTests {
+    @Test func lastWeeksFigureIsTheSchoolsOwnInBothLanguagesAndAsAnImage() async throws {
+        try await withWebApp { app, store in
+            let week = DateRange(LocalDate(iso: "2026-11-16")!, LocalDate(iso: "2026-11-20")!)!
+            // Counted from the marks, not through `AttendanceSummary`.
+            var attended = 0
+            var possible = 0
+            for entry in try await store.reference.roll(of: mainSchool, in: week) {
+                for recorded in try await store.registers.marks(of: entry.pupil.upn, in: entry.onRoll) {
+                    switch store.codes[recorded.mark.code]?.category {
+                    case .present, .approvedActivity:
+                        attended += 1
+                        possible += 1
+                    case .authorised, .unauthorised: possible += 1
+                    case .notCounted, nil: break
+                    }
+                }
+            }
+            let percent = Tenths.percentText(Tenths.share(attended, of: possible))
+            var governor = try await Browser.signedIn(app, as: .governor)
+            let page = try await governor.get(SiteURL.school(.newsletter, mainSchool))
+            #expect(page.status == .ok)
+            let html = page.body.string
+            #expect(html.contains("was \(percent).") && html.contains("yn \(percent)."))
+            #expect(html.contains("Monday 16 November 2026") && html.contains("dydd Llun 16 Tachwedd 2026"))
+            let image = try await governor.get(SiteURL.school(.newsletterImage, mainSchool))
+            #expect(image.headers.contentType?.description.hasPrefix("image/svg+xml") == true)
+            let svg = image.body.string
+            #expect(svg.hasPrefix("<svg") && svg.contains(">\(percent)</text>") && svg.contains("<desc"))
+            for pupil in try await store.reference.roll(of: mainSchool, in: week).map(\.pupil) {
+                #expect(!html.contains(pupil.displayName) && !svg.contains(pupil.displayName))
+            }
+            // With a target set, the text says it and whether the week met it.
+            var head = try await Browser.signedIn(app, as: .headTeacher)
+            _ = try await head.post(SiteURL.school(.schoolTarget, mainSchool), ["target": "99.5"])
+            let withTarget = try await head.get(SiteURL.school(.newsletter, mainSchool)).body.string
+            #expect(withTarget.contains("Our target this year is 99.5%. Last week was below it."))
+        }
+    }
+}

@@ -229,6 +229,11 @@ import VaporTesting
                     try await expect(
                         "GET", "/schools/:laestab/compare", "/schools/\(school)/compare", allowed: allowed)
                     try await expect(
+                        "GET", "/schools/:laestab/newsletter", "/schools/\(school)/newsletter", allowed: allowed)
+                    try await expect(
+                        "GET", "/schools/:laestab/newsletter.svg", "/schools/\(school)/newsletter.svg", allowed: allowed
+                    )
+                    try await expect(
                         "GET", "/schools/:laestab/governors-report", "/schools/\(school)/governors-report",
                         allowed: allowed)
                     try await expect(

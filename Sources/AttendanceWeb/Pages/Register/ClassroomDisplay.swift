@@ -49,10 +49,7 @@ enum ClassroomDisplayController {
     @Sendable static func page(_ request: Request) async throws -> Response {
         guard case .registrationGroup(let placement) = request.target else { throw Abort(.notFound) }
         let store = request.context.store
-        let today = request.context.today
-        // The previous school week: Monday to Friday before this week's Monday.
-        let monday = SchoolWeek.current(on: today).start.adding(days: -7)
-        let week = DateRange(monday, monday.adding(days: 4)) ?? DateRange(day: monday)
+        let week = FigureViews.previousWeek(request)
         let rules = store.rules
         func total(_ lines: [PupilSummary]) -> AttendanceSummary {
             lines.reduce(AttendanceSummary.empty(rules: rules)) { $0 + $1.summary }

@@ -94,6 +94,8 @@ struct SchoolPage: PageModel {
     let dataCheckHref: String?
     /// The rewards page, for the same people (it names pupils).
     let rewardsHref: String?
+    /// Last week's figure for the newsletter and website.
+    let newsletterHref: String
     let trendChart: String
     let trendWeeks: [TrendWeek]
     let activityPeriod: String
@@ -231,6 +233,7 @@ struct SchoolPage: PageModel {
             dataCheck: DataCheckWords.line(dataCheck, text),
             dataCheckHref: dataCheckHref,
             rewardsHref: dataCheckHref == nil ? nil : SiteURL.school(.rewards, laestab),
+            newsletterHref: SiteURL.school(.newsletter, laestab),
             trendChart: counted.isEmpty ? "" : trend.svg,
             trendWeeks: counted.map {
                 TrendWeek(

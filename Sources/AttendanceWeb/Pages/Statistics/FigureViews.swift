@@ -15,4 +15,11 @@ enum FigureViews {
         let today = request.context.today
         return DateRange.yearToDate(today)
     }
+
+    /// The previous school week, Monday to Friday before this week's Monday: the week a classroom display and the
+    /// newsletter's figure report.
+    static func previousWeek(_ request: Request) -> DateRange {
+        let monday = SchoolWeek.current(on: request.context.today).start.adding(days: -7)
+        return DateRange(monday, monday.adding(days: 4)) ?? DateRange(day: monday)
+    }
 }
