@@ -88,6 +88,14 @@ import VaporTesting
             let theirs = try await governor.get(SiteURL.school(.groupAnalysis, mainSchool)).body.string
             #expect(theirs.contains("Data check: 5 problems found") && !theirs.contains("See the data check"))
             #expect(try await governor.get(SiteURL.school(.dataCheck, mainSchool)).status == .forbidden)
+            // The authority's reports say each school's state: the main school's problems, the others not run.
+            var lead = try await Browser.signedIn(app, as: .educationLead)
+            let checked = "5 problems (\(testToday.readable(.en)))"
+            for path in [SiteURL.dashboard.path(), SiteURL.weeklyReturn.path()] {
+                let html = try await lead.get(path).body.string
+                #expect(html.contains("data-label=\"Data check\">\(checked)</td>"), "\(path)")
+                #expect(html.components(separatedBy: "data-label=\"Data check\">Not run</td>").count == 3, "\(path)")
+            }
         }
     }
 }

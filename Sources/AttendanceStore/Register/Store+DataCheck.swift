@@ -69,6 +69,28 @@ extension RegisterRepository {
             let row = try await store.reader.select().columns("checked_on", "checked_at", "by", "problems")
                 .from("data_checks").where("school_id", .equal, school.id).orderBy("id", .descending).limit(1).first()
         else { return nil }
+        return try run(row, of: laestab)
+    }
+
+    /// Every school's latest data check, in one query: the authority's reports say each school's state.
+    public func lastDataChecks() async throws -> [LAESTAB: DataCheckRun] {
+        let schools = Dictionary(
+            try await store.reference.schools().map { ($0.id, $0.school.laestab) }, uniquingKeysWith: { a, _ in a })
+        let rows = try await store.reader.raw(
+            """
+            SELECT d.school_id, d.checked_on, d.checked_at, d."by", d.problems FROM data_checks d
+            WHERE d.id = (SELECT max(id) FROM data_checks l WHERE l.school_id = d.school_id)
+            """
+        ).all()
+        var runs: [LAESTAB: DataCheckRun] = [:]
+        for row in rows {
+            guard let laestab = schools[try row.decode(column: "school_id", as: Int.self)] else { continue }
+            runs[laestab] = try run(row, of: laestab)
+        }
+        return runs
+    }
+
+    private func run(_ row: any SQLRow, of laestab: LAESTAB) throws -> DataCheckRun {
         guard let day = LocalDate(iso: try row.decode(column: "checked_on", as: String.self)),
             let problems = try? JSONDecoder().decode(
                 [DataProblem].self, from: Data(try row.decode(column: "problems", as: String.self).utf8))

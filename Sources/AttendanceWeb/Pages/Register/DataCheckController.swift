@@ -29,6 +29,15 @@ enum DataCheckController {
 
 /// The data check's state as a report says it: how many problems the latest run found, and when it ran.
 enum DataCheckWords {
+    /// The state in a table's cell: "No problems (4 Dec 2026)", "3 problems (…)", "Not run".
+    static func short(_ run: DataCheckRun?, _ text: @escaping (String, [String: String]) -> String) -> String {
+        guard let run else { return text("dataCheck.shortNotRun", [:]) }
+        let when = DateText.day(run.checkedOn, text)
+        return run.problems.isEmpty
+            ? text("dataCheck.shortClear", ["when": when])
+            : text("dataCheck.shortProblems", ["count": String(run.problems.count), "when": when])
+    }
+
     static func line(_ run: DataCheckRun?, _ text: @escaping (String, [String: String]) -> String) -> String {
         guard let run else { return text("dataCheck.notRun", [:]) }
         let when = DateText.moment(stored: run.at, text)

@@ -44,7 +44,7 @@ enum DashboardController {
             standings: try await standings(request), sort: sort, descending: descending, own: nil,
             link: { SiteURL.school($0) }, sortHref: { SiteURL.dashboard.path(query: $0) },
             csv: SiteURL.dashboardCSV.path(), pdf: SiteURL.dashboardPDF.path(query: order),
-            text: { request.text($0, $1) })
+            dataChecks: try await request.context.store.registers.lastDataChecks(), text: { request.text($0, $1) })
     }
 
     @Sendable static func page(_ request: Request) async throws -> Response {
@@ -73,7 +73,7 @@ enum DashboardController {
             standings: found, sort: sort, descending: descending, own: laestab,
             link: { $0 == laestab ? SiteURL.school($0) : nil },
             sortHref: { SiteURL.compareSchools.path(["laestab": laestab.description], query: $0) }, csv: nil,
-            text: { request.text($0, $1) })
+            dataChecks: try await request.context.store.registers.lastDataChecks(), text: { request.text($0, $1) })
         return try Page.render(page, request: request)
     }
 
@@ -135,6 +135,8 @@ struct DashboardPage: PageModel {
         let persistent: String
         let trend: String
         let trendWords: String
+        /// The school's latest data check, in short.
+        let dataCheck: String
     }
 
     struct Summary: Sendable {
@@ -169,6 +171,7 @@ struct DashboardPage: PageModel {
     static func make(
         standings: DashboardController.Standings, sort: DashboardController.Sort, descending: Bool, own: LAESTAB?,
         link: (LAESTAB) -> String?, sortHref: ([(String, String)]) -> String, csv: String?, pdf: String? = nil,
+        dataChecks: [LAESTAB: DataCheckRun] = [:],
         text: @escaping (String, [String: String]) -> String
     ) -> DashboardPage {
         let plain = { (key: String) in text(key, [:]) }
@@ -223,7 +226,8 @@ struct DashboardPage: PageModel {
                     text(
                         $0 > 0 ? "dashboard.trendUp" : $0 < 0 ? "dashboard.trendDown" : "dashboard.trendSame",
                         ["points": Tenths.pointsText(abs($0))])
-                } ?? plain("dashboard.trendNone"))
+                } ?? plain("dashboard.trendNone"),
+                dataCheck: DataCheckWords.short(dataChecks[standing.school.laestab], text))
         }
         // The authority, and for a school its own phase, beside the schools.
         func summary(_ label: String, _ schools: [SchoolStanding]) -> Summary {

@@ -27,7 +27,8 @@ enum WeeklyReturnController {
         let page = WeeklyReturnPage.make(
             week: week, schools: try await rows(request, week: week), rules: request.context.store.rules,
             csv: SiteURL.weeklyReturnCSV.path(query: [("week", week.start.iso)]),
-            action: SiteURL.weeklyReturn.path(), text: { request.text($0, $1) })
+            action: SiteURL.weeklyReturn.path(),
+            dataChecks: try await request.context.store.registers.lastDataChecks(), text: { request.text($0, $1) })
         return try Page.render(page, request: request)
     }
 
@@ -51,6 +52,8 @@ struct WeeklyReturnPage: PageModel {
         let authorised: String
         let unauthorised: String
         let attendance: String
+        /// A school's line: its latest data check, in short.
+        let dataCheck: String?
     }
 
     struct Section: Sendable {
@@ -68,7 +71,7 @@ struct WeeklyReturnPage: PageModel {
 
     static func make(
         week: DateRange, schools: [(School, [WeeklyReturnRow])], rules: SummaryRules, csv: String, action: String,
-        text: @escaping (String, [String: String]) -> String
+        dataChecks: [LAESTAB: DataCheckRun] = [:], text: @escaping (String, [String: String]) -> String
     ) -> WeeklyReturnPage {
         let plain = { (key: String) in text(key, [:]) }
         struct Sum {
@@ -80,11 +83,12 @@ struct WeeklyReturnPage: PageModel {
             }
         }
         let empty = Sum(summary: .empty(rules: rules))
-        func line(_ label: String, _ sum: Sum) -> Line {
+        func line(_ label: String, _ sum: Sum, dataCheck: String? = nil) -> Line {
             Line(
                 label: label, pupils: String(sum.pupils), possible: String(sum.summary.possible),
                 attended: String(sum.summary.attended), authorised: String(sum.summary.authorised),
-                unauthorised: String(sum.summary.unauthorised), attendance: sum.summary.attendancePercentText)
+                unauthorised: String(sum.summary.unauthorised), attendance: sum.summary.attendancePercentText,
+                dataCheck: dataCheck)
         }
         var totals: [String: [String: Sum]] = [:]
         var schoolLines: [Line] = []
@@ -94,7 +98,10 @@ struct WeeklyReturnPage: PageModel {
                 totals[row.breakdown, default: [:]][row.value, default: empty].add(row)
                 if row.breakdown == "all" { whole.add(row) }
             }
-            schoolLines.append(line("\(school.name) (\(school.laestab))", whole))
+            schoolLines.append(
+                line(
+                    "\(school.name) (\(school.laestab))", whole,
+                    dataCheck: DataCheckWords.short(dataChecks[school.laestab], text)))
         }
         func label(_ breakdown: String, _ value: String) -> String {
             switch breakdown {
