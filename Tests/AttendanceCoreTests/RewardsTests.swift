@@ -92,19 +92,19 @@ import Testing
             term("2027-01-05", "2027-03-26", "Spring"),
         ])
         let today = LocalDate(iso: "2026-11-25")!
-        let now = try #require(RewardPeriod.term.ranges(calendar: calendar, today: today))
+        let now = try #require(ReportPeriod.term.ranges(calendar: calendar, today: today))
         #expect(now.period == DateRange(LocalDate(iso: "2026-09-01")!, today))
         #expect(now.earlier == DateRange(LocalDate(iso: "2026-04-20")!, LocalDate(iso: "2026-07-20")!))
-        let last = try #require(RewardPeriod.lastTerm.ranges(calendar: calendar, today: today))
+        let last = try #require(ReportPeriod.lastTerm.ranges(calendar: calendar, today: today))
         #expect(last.period == DateRange(LocalDate(iso: "2026-04-20")!, LocalDate(iso: "2026-07-20")!))
         #expect(last.earlier == nil)  // the calendar holds no term before it
         // Between terms, this term is the one just ended, whole.
-        let christmas = try #require(RewardPeriod.term.ranges(calendar: calendar, today: LocalDate(iso: "2026-12-28")!))
+        let christmas = try #require(ReportPeriod.term.ranges(calendar: calendar, today: LocalDate(iso: "2026-12-28")!))
         #expect(christmas.period == DateRange(LocalDate(iso: "2026-09-01")!, LocalDate(iso: "2026-12-18")!))
-        let year = try #require(RewardPeriod.year.ranges(calendar: calendar, today: today))
+        let year = try #require(ReportPeriod.year.ranges(calendar: calendar, today: today))
         #expect(year.period.start == LocalDate(iso: "2026-09-01")! && year.period.end == today)
-        #expect(RewardPeriod.year.span == .year && RewardPeriod.lastTerm.span == .term)
+        #expect(ReportPeriod.year.span == .year && ReportPeriod.lastTerm.span == .term)
         // Before the calendar's first term there is no term to reward.
-        #expect(RewardPeriod.term.ranges(calendar: calendar, today: LocalDate(iso: "2026-01-01")!) == nil)
+        #expect(ReportPeriod.term.ranges(calendar: calendar, today: LocalDate(iso: "2026-01-01")!) == nil)
     }
 }

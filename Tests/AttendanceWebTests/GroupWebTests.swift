@@ -498,6 +498,17 @@ import VaporTesting
             let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             process.waitUntilExit()
             #expect(text.contains("Attendance report for governors") && text.contains("Mentoring"))
+            // The small group's figures are hidden in the PDF as on the page.
+            let words = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            #expect(words.contains("Mentoring hidden"))
+            // Last term's report, by its own link; a school year is not a term.
+            let last = try await governor.get(
+                SiteURL.school(.governorsReport, mainSchool, query: ["period": "last-term"]))
+            #expect(last.status == .ok && last.body.string.contains("Last term"))
+            #expect(last.body.string.contains("governors-report.pdf?period=last-term"))
+            #expect(
+                try await governor.get(SiteURL.school(.governorsReport, mainSchool, query: ["period": "year"])).status
+                    == .badRequest)
             for pupil in pupils { #expect(!text.contains(pupil.displayName), "\(pupil.upn)") }
         }
     }

@@ -14,9 +14,11 @@ enum GovernorsReportController {
         let today = request.context.today
         let school = try await store.reference.requireSchool(laestab).school
         let calendar = try await store.reference.calendar(for: school)
-        // The term so far (between terms, the school year so far).
-        let term =
-            calendar.term(containing: today).flatMap { DateRange($0.range.start, today) } ?? .yearToDate(today)
+        // This term so far (between terms, the term just ended), or the term before; the school year so far when
+        // the calendar has no term.
+        let asked = request.query[String.self, at: "period"] ?? ReportPeriod.term.rawValue
+        let choice = try ReportPeriod(rawValue: asked).flatMap { $0 == .year ? nil : $0 }.orThrow("period")
+        let term = choice.ranges(calendar: calendar, today: today)?.period ?? .yearToDate(today)
         // The same weeks a year before: 52 weeks back keeps each weekday.
         let lastYear = DateRange(term.start.adding(days: -364), term.end.adding(days: -364)) ?? term
         let termFigures = try await store.registers.schoolFigures(laestab, in: term)
@@ -33,15 +35,23 @@ enum GovernorsReportController {
             lastYearFigures: lastYearFigures, year: year.map(\.summary), target: target,
             dataCheck: try await store.registers.lastDataCheck(laestab), groups: groups,
             activity: try await store.procedure.activity(laestab, in: term), policy: request.context.policy,
-            rules: store.rules, rewards: try await rewardsLine(request, laestab, text: text),
-            pdf: SiteURL.school(.governorsReportPDF, laestab), text: text)
+            rules: store.rules, rewards: try await rewardsLine(request, laestab, choice: choice, text: text),
+            termLabel: text(choice == .term ? "governors.thisTerm" : "governors.lastTerm", [:]),
+            periods: [ReportPeriod.term, .lastTerm].map {
+                RewardsPage.PeriodLink(
+                    label: text("rewards.period.\($0.rawValue)", [:]),
+                    href: SiteURL.school(.governorsReport, laestab, query: ["period": $0.rawValue]),
+                    current: $0 == choice)
+            },
+            pdf: SiteURL.school(.governorsReportPDF, laestab, query: ["period": choice.rawValue]), text: text)
     }
 
     /// This term's rewards as counts, by the rewards page's own lists and the draws made for the term.
     static func rewardsLine(
-        _ request: Request, _ laestab: LAESTAB, text: @escaping (String, [String: String]) -> String
+        _ request: Request, _ laestab: LAESTAB, choice: ReportPeriod,
+        text: @escaping (String, [String: String]) -> String
     ) async throws -> String {
-        guard let found = try await RewardsController.found(request, laestab, choice: RewardPeriod.term.rawValue)
+        guard let found = try await RewardsController.found(request, laestab, choice: choice.rawValue)
         else { return text("governors.noRewards", [:]) }
         let draws = try await request.context.store.rewards.draws(laestab).filter {
             $0.span == .term && $0.period.start == found.period.start
@@ -98,12 +108,15 @@ struct GovernorsReportPage: PageModel {
     /// The term's rewards as counts: no pupil is named.
     let rewards: String
     let pdf: String
+    /// The terms the report can cover (the page's links; not printed).
+    let periods: [RewardsPage.PeriodLink]
 
     static func make(
         school: String, term: DateRange, lastYear: DateRange, termFigures: SchoolFigures,
         lastYearFigures: SchoolFigures, year: [AttendanceSummary], target: AttendanceTarget?,
         dataCheck: DataCheckRun?, groups: GroupAnalysisPage, activity: ProcedureActivity, policy: Policy,
-        rules: SummaryRules, rewards: String, pdf: String, text: @escaping (String, [String: String]) -> String
+        rules: SummaryRules, rewards: String, termLabel: String, periods: [RewardsPage.PeriodLink], pdf: String,
+        text: @escaping (String, [String: String]) -> String
     ) -> GovernorsReportPage {
         let plain = { (key: String) in text(key, [:]) }
         func figure(_ label: String, _ pupils: [AttendanceSummary]) -> Figure {
@@ -159,7 +172,7 @@ struct GovernorsReportPage: PageModel {
             targetLine: target.map { text("groups.targetLine", ["target": $0.percentText]) }
                 ?? plain("groups.noTarget"),
             figures: [
-                figure(plain("governors.thisTerm"), termFigures.pupils.map(\.summary)),
+                figure(termLabel, termFigures.pupils.map(\.summary)),
                 figure(
                     text("governors.lastYear", ["period": DateText.range(lastYear, text)]),
                     lastYearFigures.pupils.map(\.summary)),
@@ -170,7 +183,7 @@ struct GovernorsReportPage: PageModel {
             penalties: penaltyWords.isEmpty
                 ? plain("school.noPenalties")
                 : text("school.penalties", ["cases": penaltyWords.joined(separator: "; ")]),
-            rewards: rewards, pdf: pdf)
+            rewards: rewards, pdf: pdf, periods: periods)
     }
 }
 

@@ -9,7 +9,7 @@ import Vapor
 enum RewardsController {
     /// What the page lists for a period: both rewards' pupils, from the one rule in `Rewards`.
     struct Found {
-        let choice: RewardPeriod
+        let choice: ReportPeriod
         let period: DateRange
         let earlier: DateRange?
         /// Pupils on the roll today who attended every session of the period, in form and name order.
@@ -29,9 +29,9 @@ enum RewardsController {
     static func found(_ request: Request, _ laestab: LAESTAB, choice asked: String?) async throws -> Found? {
         let store = request.context.store
         let today = request.context.today
-        let choice: RewardPeriod
+        let choice: ReportPeriod
         if let asked {
-            guard let known = RewardPeriod(rawValue: asked) else {
+            guard let known = ReportPeriod(rawValue: asked) else {
                 throw WebError.badQuery("period", .notRecognised(asked))
             }
             choice = known
@@ -74,7 +74,7 @@ enum RewardsController {
         let pupils = try await store.reference.pupils(draws.flatMap(\.winners))
         let page = RewardsPage.make(
             school: try await store.reference.requireSchool(laestab).school.name, laestab: laestab, found: found,
-            choice: found?.choice ?? RewardPeriod(rawValue: request.query[String.self, at: "period"] ?? "") ?? .term,
+            choice: found?.choice ?? ReportPeriod(rawValue: request.query[String.self, at: "period"] ?? "") ?? .term,
             draws: draws, winners: pupils, names: try await request.names(), notice: notice,
             pdfMissing: request.context.letters.pdf == nil, text: { request.text($0, $1) })
         return try Page.render(page, request: request)
@@ -84,7 +84,7 @@ enum RewardsController {
     /// and records it).
     struct DrawForm: Form {
         let reward: RewardKind
-        let period: RewardPeriod
+        let period: ReportPeriod
         let winners: Int
         let seed: UInt64?
 
@@ -132,7 +132,7 @@ enum RewardsController {
     /// The certificates form: the reward and period, and whose: everyone listed, or a draw's winners.
     struct CertificatesForm: Form {
         let reward: RewardKind
-        let period: RewardPeriod
+        let period: ReportPeriod
         let winnersOnly: Bool
 
         init(_ fields: FormFields) throws {

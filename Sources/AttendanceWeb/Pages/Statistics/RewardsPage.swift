@@ -80,12 +80,12 @@ struct RewardsPage: PageModel {
     }
 
     static func make(
-        school: String, laestab: LAESTAB, found: RewardsController.Found?, choice: RewardPeriod,
+        school: String, laestab: LAESTAB, found: RewardsController.Found?, choice: ReportPeriod,
         draws: [RecordedDraw], winners: [UPN: Pupil], names: [String: String], notice: String?, pdfMissing: Bool,
         text: @escaping (String, [String: String]) -> String
     ) -> RewardsPage {
         let plain = { (key: String) in text(key, [:]) }
-        let periods = RewardPeriod.allCases.map {
+        let periods = ReportPeriod.allCases.map {
             PeriodLink(
                 label: plain("rewards.period.\($0.rawValue)"),
                 href: SiteURL.school(.rewards, laestab, query: ["period": $0.rawValue]), current: $0 == choice)
