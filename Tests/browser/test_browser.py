@@ -120,6 +120,7 @@ ROLES = {
     "hoy@demo.example": ("demo-hoy", "Head of year"),
     "tutor@demo.example": ("demo-tutor", "Form tutor"),
     "governor@demo.example": ("demo-governor", "Governor"),
+    "adviser@demo.example": ("demo-adviser", "School improvement adviser"),
     "parent@demo.example": ("demo-parent", "Parent or carer"),
     "patrol@demo.example": ("demo-patrol", "Community Education Patrol"),
 }
@@ -1502,3 +1503,56 @@ def test_the_governor_reads_the_termly_report_and_finds_no_pupil_named(server, b
     assert "Adroddiad presenoldeb i lywodraethwyr" in printed
     assert [name for name in names if name in printed] == []
     browser.get(base + "/?lang=en")
+
+
+def test_the_head_draws_a_reward_fairly_and_shares_last_weeks_figure(server, browser):
+    # Issue 34, points 9 and 4: the rewards page, a seeded draw kept with its entrants, the newsletter's text and
+    # image; then the school improvement adviser reads the school's aggregates and no more.
+    base, _ = server
+    browser.set_window_size(1024, 900)
+    sign_in(browser, base, "head@demo.example")
+    browser.get(base + "/schools/6654001?lang=en")
+    browser.find_element(By.LINK_TEXT, "Rewards").click()
+    assert browser.current_url.endswith("/schools/6654001/rewards")
+    listed = browser.find_elements(By.CSS_SELECTOR, "#full-attendance tbody tr")
+    assert listed, "someone attended every session this term"
+    assert axe_problems(browser) == []
+    browser.find_element(By.ID, "winners").clear()
+    browser.find_element(By.ID, "winners").send_keys("2")
+    browser.find_element(By.ID, "seed").send_keys("2026")
+    browser.find_element(By.CSS_SELECTOR, "#draw-form button[type=submit]").click()
+    WebDriverWait(browser, 10).until(lambda d: "drawn=1" in d.current_url)
+    assert "recorded in the audit trail" in browser.find_element(By.CSS_SELECTOR, "p.notice").text
+    draw = browser.find_element(By.CSS_SELECTOR, "#draws article.draw")
+    assert "2026" in draw.find_element(By.TAG_NAME, "code").text
+    winners = [a.text for a in draw.find_elements(By.CSS_SELECTOR, "ol.winners a")]
+    assert len(winners) == 2
+    # Drawn once: asked again with another seed, the same winners stand.
+    browser.find_element(By.ID, "seed").send_keys("7")
+    browser.find_element(By.CSS_SELECTOR, "#draw-form button[type=submit]").click()
+    WebDriverWait(browser, 10).until(lambda d: "drawn=again" in d.current_url)
+    again = browser.find_element(By.CSS_SELECTOR, "#draws article.draw")
+    assert [a.text for a in again.find_elements(By.CSS_SELECTOR, "ol.winners a")] == winners
+    assert axe_problems(browser) == []
+    # Last week's figure for the newsletter, in Welsh and English, and as an image.
+    browser.get(base + "/schools/6654001?lang=cy")
+    browser.find_element(By.LINK_TEXT, "Ar gyfer y cylchlythyr").click()
+    # The demo's registers stop on 20 November: a later week has its figure only once its marks are recorded.
+    welsh = browser.find_element(By.ID, "newsletter-cy").text
+    english = browser.find_element(By.ID, "newsletter-en").text
+    assert welsh.startswith("Roedd presenoldeb yn") or welsh.startswith("Nid oes presenoldeb wedi'i gofnodi")
+    assert english.startswith("Attendance at") or english.startswith("No attendance has been recorded")
+    image = browser.find_element(By.CSS_SELECTOR, "figure.newsletter-figure svg")
+    assert image.is_displayed() and 200 < image.size["width"] <= 600
+    assert axe_problems(browser) == []
+    browser.set_window_size(390, 844)
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
+    browser.set_window_size(1024, 900)
+    browser.get(base + "/?lang=en")
+    browser.find_element(By.CSS_SELECTOR, "form[action='/sign-out'] button").click()
+    sign_in(browser, base, "adviser@demo.example")
+    browser.get(base + "/schools/6654001/governors-report?lang=en")
+    assert "Attendance report for governors" in browser.find_element(By.TAG_NAME, "main").text
+    assert axe_problems(browser) == []
+    browser.get(base + "/schools/6654001/rewards?lang=en")
+    assert "You do not have permission" in browser.find_element(By.TAG_NAME, "main").text

@@ -25,7 +25,8 @@ enum NewsletterController {
     }
 
     /// The short text in one language: last week's figure, and the target with whether the week met it, when
-    /// there is one; when no session was possible last week (a holiday), it says so and gives no figure.
+    /// there is one; when no mark counts last week (a holiday, or registers not yet kept), it says so and gives no
+    /// figure.
     static func text(_ figures: Figures, _ language: Language, strings: Strings) -> String {
         let say = { (key: String, values: [String: String]) in strings(key, language, values) }
         let week = figures.week.readable(language)
