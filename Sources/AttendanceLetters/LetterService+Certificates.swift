@@ -6,11 +6,11 @@ extension LetterService {
     /// A reward's certificates as one batch, one per pupil to each of their parents in their language(s): the
     /// rewards page's list. Each pupil passes the same check as a certificate made by hand (`prepare`), so a pupil
     /// who no longer qualifies or has left is counted as `waiting`, and one with no contact as `withoutContact`;
-    /// neither is written to.
+    /// neither is written to. Returns the batch and the pupils written to.
     public func produceCertificates(
         _ kind: LetterKind, for pupils: [UPN], school laestab: LAESTAB, details: [String: String], today: LocalDate,
         by actor: AuditActor, signatory: String, progress: (@Sendable (Int, Int) async -> Void)? = nil
-    ) async throws -> Batch {
+    ) async throws -> (batch: Batch, written: Set<UPN>) {
         var letters: [(kind: LetterKind, facts: LetterFacts, recipient: LetterRecipient, action: ActionID?)] = []
         var withoutContact = 0
         var waiting = 0
@@ -34,8 +34,9 @@ extension LetterService {
         let made = try await make(
             letters, school: laestab, batch: id, overtaken: [:], by: actor, progress: counted)
         await progress?(total, total)
-        return Batch(
+        let batch = Batch(
             id: id, letterIDs: made.ids, posted: made.posted, emailed: made.emailed, needingDetails: 0,
             withoutContact: withoutContact, waiting: waiting, pdf: made.combined)
+        return (batch, Set(letters.map(\.facts.pupil.upn)))
     }
 }

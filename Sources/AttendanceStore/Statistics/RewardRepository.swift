@@ -109,4 +109,61 @@ extension RewardRepository {
                 drawnAt: try row.decode(column: "drawn_at", as: String.self))
         }
     }
+
+    /// Claims a reward's certificate for each pupil who has not had it (for the term or year that starts on
+    /// `from`), in one transaction, and returns those claimed: the rest had theirs already. Two clicks at once
+    /// claim each pupil once.
+    public func claimCertificates(
+        _ laestab: LAESTAB, reward: RewardKind, span: RewardSpan, from: LocalDate, pupils: [UPN],
+        by actor: AuditActor, at now: Date = Date()
+    ) async throws -> [UPN] {
+        let school = try await store.reference.requireSchool(laestab)
+        return try await store.transaction { db in
+            let ids = try await ReferenceRepository.pupilIDs(for: pupils, on: db)
+            var claimed: [UPN] = []
+            for upn in pupils {
+                guard let id = ids[upn] else { continue }
+                let written = try await db.insert(into: "reward_certificates")
+                    .columns("school_id", "reward", "span", "period_from", "pupil_id", "made_by", "made_at")
+                    .values(
+                        SQLBind(school.id), SQLBind(reward.rawValue), SQLBind(span.rawValue), SQLBind(from.iso),
+                        SQLBind(id), SQLBind(actor.name), SQLBind(Timestamp.text(now))
+                    )
+                    .ignoringConflicts(with: ["school_id", "reward", "span", "period_from", "pupil_id"])
+                    .returning("id").all()
+                if !written.isEmpty { claimed.append(upn) }
+            }
+            return claimed
+        }
+    }
+
+    /// Gives back claims for pupils no certificate was made for (they no longer qualify, have no contact, or the
+    /// letters could not be made), so that they can be made later.
+    public func releaseCertificates(
+        _ laestab: LAESTAB, reward: RewardKind, span: RewardSpan, from: LocalDate, pupils: [UPN]
+    ) async throws {
+        guard !pupils.isEmpty else { return }
+        let school = try await store.reference.requireSchool(laestab)
+        try await store.transaction { db in
+            let ids = try await ReferenceRepository.pupilIDs(for: pupils, on: db)
+            try await db.delete(from: "reward_certificates").where("school_id", .equal, school.id)
+                .where("reward", .equal, reward.rawValue).where("span", .equal, span.rawValue)
+                .where("period_from", .equal, from.iso).where("pupil_id", .in, Array(ids.values)).run()
+        }
+    }
+
+    /// The pupils who have had a reward's certificate for the term or year that starts on `from`.
+    public func certified(_ laestab: LAESTAB, reward: RewardKind, span: RewardSpan, from: LocalDate) async throws
+        -> Set<UPN>
+    {
+        let school = try await store.reference.requireSchool(laestab)
+        let rows = try await store.reader.raw(
+            """
+            SELECT p.upn FROM reward_certificates c JOIN pupils p ON p.id = c.pupil_id
+            WHERE c.school_id = \(bind: school.id) AND c.reward = \(bind: reward.rawValue)
+            AND c.span = \(bind: span.rawValue) AND c.period_from = \(bind: from.iso)
+            """
+        ).all()
+        return Set(try rows.map { try UPN(try $0.decode(column: "upn", as: String.self)) })
+    }
 }

@@ -72,10 +72,17 @@ enum RewardsController {
         }
         let draws = try await store.rewards.draws(laestab)
         let pupils = try await store.reference.pupils(draws.flatMap(\.winners))
+        var certified: [RewardKind: Set<UPN>] = [:]
+        if let found {
+            for reward in RewardKind.allCases {
+                certified[reward] = try await store.rewards.certified(
+                    laestab, reward: reward, span: found.choice.span, from: found.period.start)
+            }
+        }
         let page = RewardsPage.make(
             school: try await store.reference.requireSchool(laestab).school.name, laestab: laestab, found: found,
             choice: found?.choice ?? ReportPeriod(rawValue: request.query[String.self, at: "period"] ?? "") ?? .term,
-            draws: draws, winners: pupils, names: try await request.names(), notice: notice,
+            draws: draws, winners: pupils, certified: certified, names: try await request.names(), notice: notice,
             pdfMissing: request.context.letters.pdf == nil, text: { request.text($0, $1) })
         return try Page.render(page, request: request)
     }
@@ -170,12 +177,26 @@ enum RewardsController {
         let logger = request.logger
         let chosen = pupils
         let given = details
+        let (reward, span, from) = (form.reward, form.period.span, found.period.start)
         context.jobs.start(id, logger: logger) { progress in
-            let batch = try await context.letters.produceCertificates(
-                kind, for: chosen, school: laestab, details: given, today: context.today, by: actor,
-                signatory: signatory, progress: progress)
-            sendInBackground(context.letters, logger: logger)
-            return JobPage.result(batch)
+            // Each pupil's certificate once: a pupil already given it (two clicks, or an earlier batch) is left out.
+            let rewards = context.store.rewards
+            let claimed = try await rewards.claimCertificates(
+                laestab, reward: reward, span: span, from: from, pupils: chosen, by: actor)
+            do {
+                let made = try await context.letters.produceCertificates(
+                    kind, for: claimed, school: laestab, details: given, today: context.today, by: actor,
+                    signatory: signatory, progress: progress)
+                try await rewards.releaseCertificates(
+                    laestab, reward: reward, span: span, from: from,
+                    pupils: claimed.filter { !made.written.contains($0) })
+                sendInBackground(context.letters, logger: logger)
+                return JobPage.result(made.batch)
+            } catch {
+                try? await rewards.releaseCertificates(
+                    laestab, reward: reward, span: span, from: from, pupils: claimed)
+                throw error
+            }
         }
         return Page.redirect(SiteURL.school(.letterJob, laestab, id: id))
     }

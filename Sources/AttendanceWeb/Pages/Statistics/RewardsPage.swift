@@ -60,13 +60,19 @@ struct RewardsPage: PageModel {
     let fullHeading: String
     let fullNone: String?
     let fullButton: String
+    /// How many of the list have had the certificate already (nil when none has).
+    let fullMade: String?
     let improved: [ImprovedRow]
     let improvedHeading: String
     let improvedRule: String
     let improvedNone: String?
     let improvedButton: String
+    let improvedMade: String?
     let hasFull: Bool
     let hasImproved: Bool
+    /// Some listed pupil has not had the certificate yet.
+    let fullToMake: Bool
+    let improvedToMake: Bool
     let canDraw: Bool
     let rewards: [Choice]
     let draws: [DrawRow]
@@ -81,7 +87,8 @@ struct RewardsPage: PageModel {
 
     static func make(
         school: String, laestab: LAESTAB, found: RewardsController.Found?, choice: ReportPeriod,
-        draws: [RecordedDraw], winners: [UPN: Pupil], names: [String: String], notice: String?, pdfMissing: Bool,
+        draws: [RecordedDraw], winners: [UPN: Pupil], certified: [RewardKind: Set<UPN>], names: [String: String],
+        notice: String?, pdfMissing: Bool,
         text: @escaping (String, [String: String]) -> String
     ) -> RewardsPage {
         let plain = { (key: String) in text(key, [:]) }
@@ -128,17 +135,28 @@ struct RewardsPage: PageModel {
                     ]),
                 current: draw.span == choice.span && draw.period.start == found?.period.start)
         }
+        // Certificates still to make: each pupil's once.
+        func toMake(_ reward: RewardKind) -> (left: Int, made: String?) {
+            let listed = found?.entrants(reward) ?? []
+            let done = listed.filter { certified[reward]?.contains($0) == true }.count
+            return (listed.count - done, done == 0 ? nil : text("rewards.certificatesMade", ["count": String(done)]))
+        }
+        let fullLeft = toMake(.fullAttendance)
+        let improvedLeft = toMake(.mostImproved)
         return RewardsPage(
             title: text("rewards.title", ["school": school]), notice: notice, periods: periods,
             period: found.map { text("rewards.periodLine", ["period": DateText.range($0.period, text)]) } ?? "",
             periodKey: choice.rawValue, noPeriod: found == nil ? plain("rewards.noPeriod") : nil, full: full,
             fullHeading: text("rewards.fullHeading", ["count": String(full.count)]),
             fullNone: found != nil && full.isEmpty ? plain("rewards.fullNone") : nil,
-            fullButton: text("rewards.certificatesFor", ["count": String(full.count)]), improved: improved,
+            fullButton: text("rewards.certificatesFor", ["count": String(fullLeft.left)]), fullMade: fullLeft.made,
+            improved: improved,
             improvedHeading: text("rewards.improvedHeading", ["count": String(improved.count)]), improvedRule: rule,
             improvedNone: found?.earlier != nil && improved.isEmpty ? plain("rewards.improvedNone") : nil,
-            improvedButton: text("rewards.certificatesFor", ["count": String(improved.count)]),
-            hasFull: !full.isEmpty, hasImproved: !improved.isEmpty, canDraw: !full.isEmpty || !improved.isEmpty,
+            improvedButton: text("rewards.certificatesFor", ["count": String(improvedLeft.left)]),
+            improvedMade: improvedLeft.made, hasFull: !full.isEmpty, hasImproved: !improved.isEmpty,
+            fullToMake: fullLeft.left > 0, improvedToMake: improvedLeft.left > 0,
+            canDraw: !full.isEmpty || !improved.isEmpty,
             rewards: RewardKind.allCases.map {
                 Choice(value: $0.rawValue, label: plain("rewards.reward.\($0.rawValue)"))
             },
