@@ -30,7 +30,8 @@ enum SiteURL: String, CaseIterable, Sendable {
     case paediatricReferral, paediatricOutcome, reintegrationPlan, matchPatrol
     case schoolTarget, proposeTargets, classroomDisplay, groupAnalysis, groupAnalysisCSV, groupMembers
     case weeklyReturn, weeklyReturnCSV, dataCheck, dashboard, dashboardCSV, dashboardPDF, compareSchools
-    case governorsReport, governorsReportPDF, rewards, rewardDraws, rewardCertificates, newsletter, newsletterImage
+    case governorsReport, governorsReportPDF, rewards, rewardsCSV, rewardDraws, rewardCertificates, newsletter
+    case newsletterImage, schoolCSV
 
     /// The path's segments: literals as they are, parameters as `:name`.
     var pattern: [String] {
@@ -61,6 +62,8 @@ enum SiteURL: String, CaseIterable, Sendable {
         case .governorsReport: ["schools", ":laestab", "governors-report"]
         case .governorsReportPDF: ["schools", ":laestab", "governors-report.pdf"]
         case .rewards: ["schools", ":laestab", "rewards"]
+        case .rewardsCSV: ["schools", ":laestab", "rewards.csv"]
+        case .schoolCSV: ["schools", ":laestab", "figures.csv"]
         case .newsletter: ["schools", ":laestab", "newsletter"]
         case .newsletterImage: ["schools", ":laestab", "newsletter.svg"]
         case .rewardDraws: ["schools", ":laestab", "rewards", "draws"]

@@ -158,6 +158,7 @@ public enum WebServer {
         r.get(.home, use: HomeController.page).requires(.signedIn)
         r.get(.school, use: SchoolController.page).requires(.viewSchoolFigures, of: .school)
         r.post(.schoolTarget, use: SchoolController.setTarget).requires(.setTarget, of: .school)
+        r.get(.schoolCSV, use: SchoolController.csv).requires(.viewSchoolFigures, of: .school)
         r.get(.dataCheck, use: DataCheckController.page).requires(.manageAttendance, of: .school)
         r.post(.dataCheck, use: DataCheckController.run).requires(.manageAttendance, of: .school)
         r.get(.groupAnalysis, use: GroupsController.page).requires(.viewSchoolFigures, of: .school)
@@ -170,6 +171,7 @@ public enum WebServer {
         r.get(.newsletterImage, use: NewsletterController.image).requires(.viewSchoolFigures, of: .school)
         // Rewards name pupils: the people who see every pupil of the school.
         r.get(.rewards, use: RewardsController.page).requires(.manageAttendance, of: .school)
+        r.get(.rewardsCSV, use: RewardsController.csv).requires(.manageAttendance, of: .school)
         r.post(.rewardDraws, use: RewardsController.draw).requires(.manageAttendance, of: .school)
         r.post(.rewardCertificates, use: RewardsController.certificates).requires(.manageAttendance, of: .school)
         r.get(.groupAnalysisCSV, use: GroupsController.csv).requires(.viewSchoolFigures, of: .school)

@@ -441,6 +441,23 @@ import VaporTesting
                         "<th scope=\"row\">\(label)</th><td class=\"number\" data-label=\"Waiting\">\(count)</td>"),
                     "\(action)")
             }
+            // The page's tables as CSV: the school's line is the page's year to date; year groups and forms share
+            // out the school; the weeks add up to the year.
+            let csv = try await head.get(SiteURL.school(.schoolCSV, mainSchool)).body.string
+            let lines = csv.split(separator: "\n").dropFirst().map {
+                $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            }
+            let whole = try #require(lines.first { $0[1] == "school" })
+            #expect(page.contains("data-label=\"School year to date\">\(whole[10])%"))
+            for scope in ["year_group", "form", "week"] {
+                let parts = lines.filter { $0[1] == scope }
+                #expect(!parts.isEmpty, "\(scope)")
+                for column in 6...9 {
+                    #expect(
+                        parts.compactMap { Int($0[column]) }.reduce(0, +) == Int(whole[column]), "\(scope) \(column)")
+                }
+                if scope != "week" { #expect(parts.compactMap { Int($0[5]) }.reduce(0, +) == Int(whole[5])) }
+            }
             // A governor reads the same counts and no form's register.
             var governor = try await Browser.signedIn(app, as: .governor)
             let theirs = try await governor.get(SiteURL.school(mainSchool)).body.string

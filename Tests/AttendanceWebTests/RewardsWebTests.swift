@@ -54,6 +54,13 @@ import VaporTesting
             #expect(expected.count > 10)
             #expect(Set(full) == expected && full.count == expected.count)
             #expect(page.contains("100% attendance: \(expected.count) pupils"))
+            // The file lists the same pupils, named, and is an audited export.
+            let file = try await head.get(SiteURL.school(.rewardsCSV, mainSchool, query: ["period": "term"])).body
+                .string
+            let filed = file.split(separator: "\n").dropFirst().map {
+                $0.split(separator: ",", omittingEmptySubsequences: false)
+            }
+            #expect(Set(filed.filter { $0[1] == "full_attendance" }.compactMap { try? UPN(String($0[4])) }) == expected)
             // Most improved: each listed pupil rose at least five points with twenty sessions either side.
             let improved = try Self.listed(page, section: "most-improved")
             #expect(!improved.isEmpty)

@@ -231,6 +231,8 @@ import VaporTesting
                     try await expect(
                         "GET", "/schools/:laestab/newsletter", "/schools/\(school)/newsletter", allowed: allowed)
                     try await expect(
+                        "GET", "/schools/:laestab/figures.csv", "/schools/\(school)/figures.csv", allowed: allowed)
+                    try await expect(
                         "GET", "/schools/:laestab/newsletter.svg", "/schools/\(school)/newsletter.svg", allowed: allowed
                     )
                     try await expect(
@@ -365,6 +367,7 @@ import VaporTesting
                         status: .unprocessableEntity)
                     // Rewards name pupils: the same people (each form sent empty: refused, 422).
                     try await expect("GET", "/schools/:laestab/rewards", base + "/rewards", allowed: desk)
+                    try await expect("GET", "/schools/:laestab/rewards.csv", base + "/rewards.csv", allowed: desk)
                     try await expect(
                         "POST", "/schools/:laestab/rewards/draws", base + "/rewards/draws", allowed: desk,
                         status: .unprocessableEntity)

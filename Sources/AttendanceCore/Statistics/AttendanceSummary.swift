@@ -125,8 +125,13 @@ public enum Tenths {
 
     /// 953 is "95.3%"; nil (nothing to count) is "–".
     public static func percentText(_ tenths: Int?) -> String {
-        guard let tenths else { return "–" }
-        return "\(tenths / 10).\(tenths % 10)%"
+        tenths == nil ? "–" : decimalText(tenths) + "%"
+    }
+
+    /// For a file (CSV): 953 is "95.3"; nil is empty.
+    public static func decimalText(_ tenths: Int?) -> String {
+        guard let tenths else { return "" }
+        return "\(tenths / 10).\(tenths % 10)"
     }
 
     /// A difference in points: +12 is "+1.2", −8 is "−0.8" (a true minus sign), 0 is "0.0"; nil is "–".

@@ -53,6 +53,43 @@ enum SchoolController {
         return try Page.render(page, request: request, status: status)
     }
 
+    static let csvColumns = [
+        "laestab", "scope", "group", "from", "to", "pupils", "possible", "attended", "authorised", "unauthorised",
+        "attendance_percent", "persistent_absentees",
+    ]
+
+    /// The school page's tables as one file: the school year to date for the whole school, each year group and
+    /// each form, then the weeks of the trend (a week's line has no pupil count or persistent absentees).
+    @Sendable static func csv(_ request: Request) async throws -> Response {
+        guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
+        let store = request.context.store
+        let range = FigureViews.yearToDate(request)
+        let figures = try await store.registers.schoolFigures(laestab, in: range)
+        func cells(_ total: AttendanceSummary) -> [String] {
+            [
+                String(total.possible), String(total.attended), String(total.authorised), String(total.unauthorised),
+                Tenths.decimalText(total.attendanceTenths),
+            ]
+        }
+        func row(_ scope: String, _ group: String, _ pupils: [PupilSummary]) -> [String] {
+            let total = pupils.map(\.summary).reduce(AttendanceSummary.empty(rules: store.rules), +)
+            return [laestab.description, scope, group, range.start.iso, range.end.iso, String(pupils.count)]
+                + cells(total) + [String(pupils.filter(\.summary.persistentAbsence).count)]
+        }
+        var rows = [row("school", "", figures.pupils)]
+        for (scope, key) in [("year_group", \Pupil.yearGroup), ("form", \Pupil.registrationGroup)] {
+            let grouped = Dictionary(grouping: figures.pupils, by: { $0.pupil[keyPath: key] })
+            for group in grouped.keys.sorted(by: NaturalOrder.precedes) {
+                rows.append(row(scope, group, grouped[group] ?? []))
+            }
+        }
+        for (week, total) in zip(figures.weeks.weeks, figures.weeks.summaries(rules: store.rules)) {
+            rows.append([laestab.description, "week", "", week.start.iso, week.end.iso, ""] + cells(total) + [""])
+        }
+        return try await ReturnsController.file(
+            request, columns: csvColumns, rows: rows, name: "school-\(laestab)-\(range.end.iso).csv")
+    }
+
     /// The head sets the school's target for this school year (or confirms the one the authority proposed).
     @Sendable static func setTarget(_ request: Request) async throws -> Response {
         guard case .school(let laestab) = request.target else { throw Abort(.notFound) }

@@ -96,6 +96,8 @@ struct SchoolPage: PageModel {
     let rewardsHref: String?
     /// Last week's figure for the newsletter and website.
     let newsletterHref: String
+    /// The page's tables as CSV.
+    let csvHref: String
     let trendChart: String
     let trendWeeks: [TrendWeek]
     let activityPeriod: String
@@ -233,7 +235,7 @@ struct SchoolPage: PageModel {
             dataCheck: DataCheckWords.line(dataCheck, text),
             dataCheckHref: dataCheckHref,
             rewardsHref: dataCheckHref == nil ? nil : SiteURL.school(.rewards, laestab),
-            newsletterHref: SiteURL.school(.newsletter, laestab),
+            newsletterHref: SiteURL.school(.newsletter, laestab), csvHref: SiteURL.school(.schoolCSV, laestab),
             trendChart: counted.isEmpty ? "" : trend.svg,
             trendWeeks: counted.map {
                 TrendWeek(

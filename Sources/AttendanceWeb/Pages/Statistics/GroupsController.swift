@@ -87,8 +87,7 @@ enum GroupsController {
                 : [
                     String(line.pupils), String(s.possible), String(s.attended), String(s.authorised),
                     String(s.unauthorised),
-                    s.attendanceTenths.map { Tenths.percentText($0).dropLast() }.map(String.init)
-                        ?? "", String(line.persistent),
+                    Tenths.decimalText(s.attendanceTenths), String(line.persistent),
                 ]
             rows.append(
                 [laestab.description, found.range.start.iso, found.range.end.iso, breakdown, line.key] + figures + [

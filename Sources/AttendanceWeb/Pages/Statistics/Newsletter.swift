@@ -51,7 +51,9 @@ enum NewsletterController {
             title: request.text("newsletter.title", ["school": found.school]),
             welsh: text(found, .cy, strings: strings), english: text(found, .en, strings: strings),
             image: NewsletterImage.svg(found, strings: strings),
-            imageHref: SiteURL.school(.newsletterImage, laestab))
+            imageHref: SiteURL.school(.newsletterImage, laestab),
+            dataCheck: DataCheckWords.line(
+                try await request.context.store.registers.lastDataCheck(laestab), { request.text($0, $1) }))
         return try Page.render(page, request: request)
     }
 
@@ -77,6 +79,8 @@ struct NewsletterPage: PageModel {
     /// The image drawn on the server, shown on the page as it will be in the file.
     let image: String
     let imageHref: String
+    /// The data check's state: the figure is only as good as the marks.
+    let dataCheck: String
 }
 
 /// The newsletter's image: 1200 × 630 (a web page's shared-image size), Welsh first, the figure large, the

@@ -82,9 +82,41 @@ enum RewardsController {
         let page = RewardsPage.make(
             school: try await store.reference.requireSchool(laestab).school.name, laestab: laestab, found: found,
             choice: found?.choice ?? ReportPeriod(rawValue: request.query[String.self, at: "period"] ?? "") ?? .term,
-            draws: draws, winners: pupils, certified: certified, names: try await request.names(), notice: notice,
+            draws: draws, winners: pupils, certified: certified,
+            dataCheck: try await store.registers.lastDataCheck(laestab), names: try await request.names(),
+            notice: notice,
             pdfMissing: request.context.letters.pdf == nil, text: { request.text($0, $1) })
         return try Page.render(page, request: request)
+    }
+
+    static let csvColumns = [
+        "laestab", "reward", "from", "to", "upn", "pupil", "form", "sessions", "earlier_percent", "percent",
+        "rise_points",
+    ]
+
+    /// The period's lists as a file (pupils named: audited as an export, for the same people as the page).
+    @Sendable static func csv(_ request: Request) async throws -> Response {
+        guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
+        guard let found = try await found(request, laestab, choice: request.query[String.self, at: "period"]) else {
+            throw WebError.badQuery("period", .missingOrInvalid)
+        }
+        let (from, to) = (found.period.start.iso, found.period.end.iso)
+        let full = found.full.map {
+            [
+                laestab.description, RewardKind.fullAttendance.rawValue, from, to, $0.pupil.upn.value,
+                $0.pupil.displayName, $0.pupil.registrationGroup, String($0.summary.possible), "",
+                Tenths.decimalText($0.summary.attendanceTenths), "",
+            ]
+        }
+        let improved = found.improved.map { pupil, improvement in
+            [
+                laestab.description, RewardKind.mostImproved.rawValue, from, to, pupil.upn.value, pupil.displayName,
+                pupil.registrationGroup, "", Tenths.decimalText(improvement.earlierTenths),
+                Tenths.decimalText(improvement.laterTenths), Tenths.decimalText(improvement.riseTenths),
+            ]
+        }
+        return try await ReturnsController.file(
+            request, columns: csvColumns, rows: full + improved, name: "rewards-\(laestab)-\(from).csv")
     }
 
     /// The draw form: the reward and period, how many winners, and a seed (blank: the server picks one at random

@@ -78,6 +78,9 @@ struct RewardsPage: PageModel {
     let draws: [DrawRow]
     let action: String
     let drawAction: String
+    let csv: String
+    /// The data check's state and when it ran: the lists are only as good as the marks.
+    let dataCheck: String
     let pdfMissing: Bool
 
     /// Tenths of a point without a sign: "5" or "2.5".
@@ -87,7 +90,8 @@ struct RewardsPage: PageModel {
 
     static func make(
         school: String, laestab: LAESTAB, found: RewardsController.Found?, choice: ReportPeriod,
-        draws: [RecordedDraw], winners: [UPN: Pupil], certified: [RewardKind: Set<UPN>], names: [String: String],
+        draws: [RecordedDraw], winners: [UPN: Pupil], certified: [RewardKind: Set<UPN>], dataCheck: DataCheckRun?,
+        names: [String: String],
         notice: String?, pdfMissing: Bool,
         text: @escaping (String, [String: String]) -> String
     ) -> RewardsPage {
@@ -161,6 +165,8 @@ struct RewardsPage: PageModel {
                 Choice(value: $0.rawValue, label: plain("rewards.reward.\($0.rawValue)"))
             },
             draws: rows, action: SiteURL.school(.rewardCertificates, laestab),
-            drawAction: SiteURL.school(.rewardDraws, laestab), pdfMissing: pdfMissing)
+            drawAction: SiteURL.school(.rewardDraws, laestab),
+            csv: SiteURL.school(.rewardsCSV, laestab, query: ["period": choice.rawValue]),
+            dataCheck: DataCheckWords.line(dataCheck, text), pdfMissing: pdfMissing)
     }
 }
