@@ -59,7 +59,7 @@ enum TemplatesController {
             additionalLearningNeeds: false)
         let codes =
             Array(repeating: "/", count: 90) + Array(repeating: "I", count: 12) + Array(repeating: "O", count: 8)
-        return LetterFacts(
+        var facts = LetterFacts(
             pupil: pupil, school: school,
             summary: AttendanceSummary(codes: codes.compactMap { request.context.store.codes[$0] }),
             period: DateRange.yearToDate(today), date: today,
@@ -69,6 +69,12 @@ enum TemplatesController {
                 "holiday_from": today.adding(days: 14).iso, "holiday_to": today.adding(days: 18).iso,
                 "holiday_decision": "refused", "holiday_reason": "—",
             ])
+        // A most-improved certificate's earlier figure: the same days a year before, a little lower.
+        let earlierCodes = Array(repeating: "/", count: 80) + Array(repeating: "O", count: 30)
+        let earlierDays =
+            DateRange(facts.period.start.adding(days: -364), facts.period.end.adding(days: -364)) ?? facts.period
+        facts.earlier = (earlierDays, AttendanceSummary(codes: earlierCodes.compactMap { request.context.store.codes[$0] }))
+        return facts
     }
 
     /// The letter as it would print with the wording sent, or 422 with why it cannot be used.
