@@ -73,7 +73,9 @@ enum TemplatesController {
         let earlierCodes = Array(repeating: "/", count: 80) + Array(repeating: "O", count: 30)
         let earlierDays =
             DateRange(facts.period.start.adding(days: -364), facts.period.end.adding(days: -364)) ?? facts.period
-        facts.earlier = (earlierDays, AttendanceSummary(codes: earlierCodes.compactMap { request.context.store.codes[$0] }))
+        facts.earlier = (
+            earlierDays, AttendanceSummary(codes: earlierCodes.compactMap { request.context.store.codes[$0] })
+        )
         return facts
     }
 
