@@ -211,8 +211,10 @@ public struct LetterService: Sendable {
         if let problem = LetterDetails.problems(details).first { throw LetterProblem.badDetail(problem) }
         let school = try await store.reference.requireSchool(laestab)
         guard try await isCurrent(upn, at: laestab, on: today) else { throw LetterProblem.notOnRoll(upn) }
-        // A certificate rewards its period (a term, the year so far); without one, the school year so far.
-        let rewarded = try period(details, "reward", today: today)
+        // A certificate rewards its period (a term, the year so far); without one, and for every other letter, the
+        // school year so far.
+        let rewarded =
+            [.certificate, .improvementCertificate].contains(kind) ? try period(details, "reward", today: today) : nil
         var facts = try await self.facts(
             upn, school: school.school, today: today, signatory: signatory, details: details, period: rewarded)
         if kind == .improvementCertificate, let earlier = try period(details, "earlier", today: today) {
