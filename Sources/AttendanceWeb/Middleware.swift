@@ -166,6 +166,8 @@ struct PageErrorMiddleware: AsyncMiddleware {
             case .schoolGroup(.noSuchGroup): return (.notFound, "error.notFound", nil)
             case .schoolGroup(.nameTaken): return (.conflict, "error.group.nameTaken", "name")
             case .schoolGroup(let problem): return (.unprocessableEntity, "error.group.\(problem.rawValue)", nil)
+            case .concern(.notNow): return (.conflict, "error.concern.not_now", nil)
+            case .concern(let problem): return (.unprocessableEntity, "error.concern.\(problem.rawValue)", nil)
             case .medical(.alreadyReferred): return (.conflict, "error.medical.alreadyReferred", nil)
             case .medical(let problem): return (.unprocessableEntity, "error.medical.\(problem.key)", nil)
             case .patrolMatch(.alreadyMatched): return (.conflict, "error.patrol.alreadyMatched", nil)

@@ -31,7 +31,7 @@ enum SiteURL: String, CaseIterable, Sendable {
     case schoolTarget, proposeTargets, classroomDisplay, groupAnalysis, groupAnalysisCSV, groupMembers
     case weeklyReturn, weeklyReturnCSV, dataCheck, dashboard, dashboardCSV, dashboardPDF, compareSchools
     case governorsReport, governorsReportPDF, rewards, rewardsCSV, rewardDraws, rewardCertificates, newsletter
-    case newsletterImage, schoolCSV
+    case newsletterImage, schoolCSV, concerns, closeConcern, schoolConcerns, answerConcern
 
     /// The path's segments: literals as they are, parameters as `:name`.
     var pattern: [String] {
@@ -64,6 +64,10 @@ enum SiteURL: String, CaseIterable, Sendable {
         case .rewards: ["schools", ":laestab", "rewards"]
         case .rewardsCSV: ["schools", ":laestab", "rewards.csv"]
         case .schoolCSV: ["schools", ":laestab", "figures.csv"]
+        case .concerns: ["concerns"]
+        case .closeConcern: ["concerns", ":id", "close"]
+        case .schoolConcerns: ["schools", ":laestab", "concerns"]
+        case .answerConcern: ["schools", ":laestab", "concerns", ":id", "answer"]
         case .newsletter: ["schools", ":laestab", "newsletter"]
         case .newsletterImage: ["schools", ":laestab", "newsletter.svg"]
         case .rewardDraws: ["schools", ":laestab", "rewards", "draws"]

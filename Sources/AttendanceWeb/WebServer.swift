@@ -159,6 +159,12 @@ public enum WebServer {
         r.get(.school, use: SchoolController.page).requires(.viewSchoolFigures, of: .school)
         r.post(.schoolTarget, use: SchoolController.setTarget).requires(.setTarget, of: .school)
         r.get(.schoolCSV, use: SchoolController.csv).requires(.viewSchoolFigures, of: .school)
+        // The authority's concerns: the lead raises and closes them, the head answers; the school's people read them.
+        r.get(.concerns, use: ConcernsController.list).requires(.raiseConcern)
+        r.post(.concerns, use: ConcernsController.raise).requires(.raiseConcern)
+        r.post(.closeConcern, use: ConcernsController.close).requires(.raiseConcern)
+        r.get(.schoolConcerns, use: ConcernsController.school).requires(.viewSchoolFigures, of: .school)
+        r.post(.answerConcern, use: ConcernsController.answer).requires(.answerConcern, of: .school)
         r.get(.dataCheck, use: DataCheckController.page).requires(.manageAttendance, of: .school)
         r.post(.dataCheck, use: DataCheckController.run).requires(.manageAttendance, of: .school)
         r.get(.groupAnalysis, use: GroupsController.page).requires(.viewSchoolFigures, of: .school)

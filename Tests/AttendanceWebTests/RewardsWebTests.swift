@@ -107,7 +107,7 @@ import VaporTesting
             let audit = try await store.auditTrail.search(AuditQuery(schools: [mainSchool])).filter {
                 $0.action == "reward.drawn"
             }
-            #expect(audit.count == 1 && audit[0].after?.contains("seed \(draw.seed)") == true)
+            #expect(audit.count == 1 && audit[0].after?.contains("\"seed\":\"\(draw.seed)\"") == true)
             // Asked again another day of the same term, with another seed: the draw made stands.
             let again = try await office.post(
                 SiteURL.school(.rewardDraws, mainSchool),

@@ -232,6 +232,13 @@ import VaporTesting
                         "GET", "/schools/:laestab/newsletter", "/schools/\(school)/newsletter", allowed: allowed)
                     try await expect(
                         "GET", "/schools/:laestab/figures.csv", "/schools/\(school)/figures.csv", allowed: allowed)
+                    // The authority's concerns: the school's people read them; its head alone answers (sent empty:
+                    // refused, 422).
+                    try await expect(
+                        "GET", "/schools/:laestab/concerns", "/schools/\(school)/concerns", allowed: allowed)
+                    try await expect(
+                        "POST", "/schools/:laestab/concerns/:id/answer", "/schools/\(school)/concerns/999999/answer",
+                        allowed: role == .headTeacher && school == mainSchool, status: .unprocessableEntity)
                     try await expect(
                         "GET", "/schools/:laestab/newsletter.svg", "/schools/\(school)/newsletter.svg", allowed: allowed
                     )
@@ -514,6 +521,11 @@ import VaporTesting
                 let lead = role == .educationLead
                 // Only the Education Lead decides, issues, records payments and refers for prosecution.
                 try await expect("GET", "/penalties", "/penalties", allowed: lead)
+                // Concerns are raised and closed by the Education Lead.
+                try await expect("GET", "/concerns", "/concerns", allowed: lead)
+                try await expect("POST", "/concerns", "/concerns", allowed: lead, status: .unprocessableEntity)
+                try await expect(
+                    "POST", "/concerns/:id/close", "/concerns/999999/close", allowed: lead, status: .notFound)
                 try await expect(
                     "POST", "/targets/propose", "/targets/propose", allowed: lead, status: .unprocessableEntity)
                 try await expect("GET", "/esw/referrals", "/esw/referrals", allowed: lead)

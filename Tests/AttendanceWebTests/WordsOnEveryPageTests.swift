@@ -94,7 +94,7 @@ import VaporTesting
                     SiteURL.school(.groupMembers, mainSchool, query: ["group": DemoLoader.groupName]),
                     SiteURL.school(.dataCheck, mainSchool), SiteURL.school(.governorsReport, mainSchool),
                     SiteURL.school(.compareSchools, mainSchool), SiteURL.school(.rewards, mainSchool),
-                    SiteURL.school(.newsletter, mainSchool),
+                    SiteURL.school(.newsletter, mainSchool), SiteURL.school(.schoolConcerns, mainSchool),
                 ]
             case .educationLead:
                 return everyone + [
@@ -102,7 +102,7 @@ import VaporTesting
                     SiteURL.penaltyQueue.path(), SiteURL.eswInbox.path(), SiteURL.eswCaseload.path(),
                     SiteURL.returns.path(), SiteURL.missingEducation.path(), SiteURL.patrols.path(),
                     SiteURL.school(.eswCase, mainSchool, id: eswCase), SiteURL.legal.path(),
-                    SiteURL.dashboard.path(), SiteURL.weeklyReturn.path(),
+                    SiteURL.dashboard.path(), SiteURL.weeklyReturn.path(), SiteURL.concerns.path(),
                 ]
             case .educationSocialWorker:
                 return everyone + [
@@ -213,6 +213,24 @@ import VaporTesting
             policy: .wrexham2025, by: head
         ) { _ in PenaltyPackDocument(language: .cy, html: "<p>pecyn</p>", pdf: nil) }
         tour.penalty = penalty.id
+        // A concern the authority raised, and one the head has answered: both pages have something to say.
+        try await store.concerns.raise(
+            mainSchool, request: "Mae presenoldeb Blwyddyn 10 wedi gostwng.", dueBy: testToday.adding(days: 7),
+            figures: Concern.Figures(attendanceTenths: 931, targetTenths: 950, persistentTenths: 142), today: testToday,
+            by: AuditActor("lead@demo.example"))
+        let answered = try await store.concerns.raise(
+            mainSchool, request: "Cynllun?", dueBy: testToday,
+            figures: Concern.Figures(
+                attendanceTenths: 931, targetTenths: nil, persistentTenths: 142), today: testToday,
+            by: AuditActor("lead@demo.example"))
+        try await store.concerns.take(
+            .answer, concern: answered, school: mainSchool, answer: "Cynllun gyda'r GCA.", by: head)
+        // A rewards draw: its line in the audit trail is in words too.
+        let onRoll = try await store.reference.onRoll(mainSchool, on: testToday).prefix(6).map(\.upn)
+        try await store.rewards.draw(
+            mainSchool, reward: .fullAttendance, span: .term,
+            period: DateRange(LocalDate(iso: "2026-09-01")!, testToday)!, entrants: onRoll, wanted: 2, seed: 11,
+            by: head)
         return tour
     }
 

@@ -1556,3 +1556,36 @@ def test_the_head_draws_a_reward_fairly_and_shares_last_weeks_figure(server, bro
     assert axe_problems(browser) == []
     browser.get(base + "/schools/6654001/rewards?lang=en")
     assert "You do not have permission" in browser.find_element(By.TAG_NAME, "main").text
+
+
+def test_the_lead_raises_a_concern_and_the_head_answers_it(server, browser):
+    # Issue 35, point 7: from the dashboard the Education Lead raises a concern with a head, who answers it on the
+    # school's page; the lead closes it.
+    base, _ = server
+    browser.set_window_size(1024, 900)
+    sign_in(browser, base, "lead@demo.example")
+    browser.get(base + "/authority?lang=en")
+    browser.find_element(By.LINK_TEXT, "Concerns raised with heads").click()
+    assert browser.current_url.endswith("/concerns")
+    Select(browser.find_element(By.ID, "concern-school")).select_by_value("6654001")
+    browser.find_element(By.ID, "concern-request").send_keys("Year 10's attendance has fallen for four weeks.")
+    assert axe_problems(browser) == []
+    browser.find_element(By.CSS_SELECTOR, "#raise-concern button[type=submit]").click()
+    WebDriverWait(browser, 10).until(lambda d: "raised=1" in d.current_url)
+    assert "waiting for the head's answer" in browser.find_element(By.CSS_SELECTOR, "article.concern").text
+    sign_in(browser, base, "head@demo.example")
+    browser.get(base + "/schools/6654001?lang=cy")
+    browser.find_element(By.LINK_TEXT, "Pryderon gan yr awdurdod").click()
+    article = browser.find_element(By.CSS_SELECTOR, "article.concern")
+    assert "Year 10's attendance has fallen for four weeks." in article.text
+    article.find_element(By.TAG_NAME, "textarea").send_keys("Cynllun gyda'r GCA o ddydd Llun.")
+    assert axe_problems(browser) == []
+    article.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(browser, 10).until(lambda d: "answered=1" in d.current_url)
+    assert "wedi'i ateb" in browser.find_element(By.CSS_SELECTOR, "article.concern").text
+    sign_in(browser, base, "lead@demo.example")
+    browser.get(base + "/concerns?lang=en")
+    browser.find_element(By.XPATH, "//button[normalize-space()='Close the concern']").click()
+    WebDriverWait(browser, 10).until(lambda d: "closed=1" in d.current_url)
+    text = browser.find_element(By.CSS_SELECTOR, "article.concern").text
+    assert "closed" in text and "Cynllun gyda'r GCA o ddydd Llun." in text and "Mair Hughes" in text

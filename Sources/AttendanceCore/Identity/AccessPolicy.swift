@@ -60,6 +60,10 @@ public enum Permission: String, Sendable, CaseIterable {
     case setTarget = "set_target"
     /// Propose a target for every school, for each head to confirm or change: the education lead.
     case proposeTargets = "propose_targets"
+    /// Raise a concern about a school's attendance with its head, and close it once answered: the education lead.
+    case raiseConcern = "raise_concern"
+    /// Answer the authority's concern about the school: the head teacher (the policy: raised with Head Teachers).
+    case answerConcern = "answer_concern"
 }
 
 /// A registration group at a school, with the year groups of the pupils in it.
@@ -136,7 +140,7 @@ public enum AccessPolicy {
             // The authority sees everything but neither marks registers nor authorises a school's absence.
             return ![
                 .anyone, .takeRegister, .manageAttendance, .authoriseAbsence, .workActions, .decidePenalty,
-                .requestForPupil, .decideLeave, .setTarget,
+                .requestForPupil, .decideLeave, .setTarget, .answerConcern,
             ].contains(permission)
         }
         switch (permission, target) {
@@ -206,7 +210,7 @@ public enum AccessPolicy {
             return grant.role == .educationSocialWorker
         case (.logPatrol, .none):
             return grant.role == .patrol
-        case (.setTarget, .school(let school)):
+        case (.setTarget, .school(let school)), (.answerConcern, .school(let school)):
             return grant.school == school && grant.role == .headTeacher
         case (.referMedical, .school(let school)):
             return grant.school == school

@@ -48,5 +48,6 @@ enum AllMigrations {
         M0043_CreateSchoolGroups(),
         M0044_CreateDataChecks(),
         M0045_CreateRewardDraws(),
+        M0046_CreateConcerns(),
     ]
 }

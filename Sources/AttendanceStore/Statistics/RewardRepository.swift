@@ -63,8 +63,10 @@ extension RewardRepository {
                 [
                     AuditEvent(
                         at: now, actor: actor, action: "reward.drawn", school: laestab,
-                        subject: "\(reward.rawValue) \(span.rawValue) \(period.start.iso)..\(period.end.iso)",
-                        after: "seed \(seed); \(pool.count) entrants; winners \(winners.count)")
+                        subject: "reward/\(reward.rawValue)/\(span.rawValue)/\(period.start.iso)",
+                        after: auditJSON([
+                            "seed": String(seed), "entrants": String(pool.count), "winners": String(winners.count),
+                        ]))
                 ], on: db)
             return true
         }

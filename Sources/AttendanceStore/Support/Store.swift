@@ -91,6 +91,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case target(AttendanceTarget.Problem)
     /// A school's own group of pupils that cannot be made or changed so.
     case schoolGroup(SchoolGroup.Problem)
+    /// A concern step the rules refuse.
+    case concern(Concern.Problem)
     /// Matching a patrol entry by hand that the rules refuse.
     case patrolMatch(PatrolMatchRules.Problem)
     /// A parent's report of an absence that cannot be kept (the field at fault).
@@ -130,6 +132,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .legal(let problem): return "court or order: \(problem)"
         case .target(let problem): return "attendance target: \(problem)"
         case .schoolGroup(let problem): return "school group: \(problem)"
+        case .concern(let problem): return "concern: \(problem)"
         case .patrolMatch(let problem): return "matching a patrol entry: \(problem)"
         case .corrupt(let what): return "the database holds \(what)"
         }

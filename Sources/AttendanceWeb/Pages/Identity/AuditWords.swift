@@ -16,10 +16,24 @@ enum AuditWords {
     static func about(_ subject: String, names: [String: String], text: Text) -> String {
         if let name = names[subject] { return name }
         let parts = subject.split(separator: "/", maxSplits: 1)
-        if parts.count == 2, ["leave", "report", "contact", "penalty"].contains(parts[0]), Int(parts[1]) != nil {
+        if parts.count == 2, ["leave", "report", "contact", "penalty", "concern"].contains(parts[0]),
+            Int(parts[1]) != nil
+        {
             return text("audit.about.\(parts[0])", ["id": String(parts[1])])
         }
         if parts.count == 2, parts[0] == "notice" { return text("audit.about.notice", ["id": String(parts[1])]) }
+        // A rewards draw: "reward/full_attendance/term/2026-09-01".
+        let reward = subject.split(separator: "/")
+        if reward.count == 4, reward[0] == "reward", let kind = RewardKind(rawValue: String(reward[1])),
+            let span = RewardSpan(rawValue: String(reward[2])), let from = LocalDate(iso: String(reward[3]))
+        {
+            return text(
+                "audit.about.reward",
+                [
+                    "reward": text("rewards.reward.\(kind.rawValue)", [:]),
+                    "span": text("audit.about.span.\(span.rawValue)", [:]), "from": DateText.day(from, text),
+                ])
+        }
         guard parts.count == 2, let action = ProcedureAction(rawValue: String(parts[0])) else { return subject }
         return text(action.labelKey, [:]) + " (" + ActionWords.session(String(parts[1]), text: text) + ")"
     }

@@ -98,6 +98,8 @@ struct SchoolPage: PageModel {
     let newsletterHref: String
     /// The page's tables as CSV.
     let csvHref: String
+    /// The authority's concerns about the school, answered by the head.
+    let concernsHref: String
     let trendChart: String
     let trendWeeks: [TrendWeek]
     let activityPeriod: String
@@ -236,6 +238,7 @@ struct SchoolPage: PageModel {
             dataCheckHref: dataCheckHref,
             rewardsHref: dataCheckHref == nil ? nil : SiteURL.school(.rewards, laestab),
             newsletterHref: SiteURL.school(.newsletter, laestab), csvHref: SiteURL.school(.schoolCSV, laestab),
+            concernsHref: SiteURL.school(.schoolConcerns, laestab),
             trendChart: counted.isEmpty ? "" : trend.svg,
             trendWeeks: counted.map {
                 TrendWeek(

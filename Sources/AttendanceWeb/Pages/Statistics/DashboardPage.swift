@@ -159,6 +159,8 @@ struct DashboardPage: PageModel {
     let csv: String?
     /// The dashboard as a PDF (the Education Lead's; a school's view has neither file).
     let pdf: String?
+    /// The concerns raised with heads (the lead's view only, beside the files).
+    let concernsHref: String
     let columns: [Column]
     let rows: [Row]
     let summaries: [Summary]
@@ -278,6 +280,7 @@ struct DashboardPage: PageModel {
             columns: zip(labels, buckets).map { ColumnChart.Column(label: $0, count: $1) })
         return DashboardPage(
             title: plain(own == nil ? "dashboard.title" : "dashboard.compareTitle"), period: period, csv: csv, pdf: pdf,
+            concernsHref: SiteURL.concerns.path(),
             columns: columns, rows: rows, summaries: summaries, trendChart: trendChart.svg,
             weeks: counted.map { Week(week: weekLabel($0.0), attendance: $0.1.attendancePercentText) },
             distributionChart: columnsChart.svg,
