@@ -62,6 +62,8 @@ extension ConcernRepository {
         }
         let schoolID: Int? =
             if let laestab { try await store.reference.requireSchool(laestab).id } else { nil }
+        // Read before the transaction: nothing inside it may wait on another connection.
+        let schools = try await schoolsByID()
         try await store.transaction { db in
             var query = db.update("concerns").set("status", to: step.to.rawValue)
                 .where("id", .equal, id).where("status", .equal, step.from.rawValue)
@@ -76,13 +78,15 @@ extension ConcernRepository {
             let changed = try await query.returning("school_id").all()
             guard let row = changed.first else {
                 // Another school's concern is not there to answer; one that has moved on is refused as such.
-                guard let found = try await concern(id, on: db), laestab.map({ $0 == found.school }) ?? true else {
+                let stored = try await db.select().column("*").from("concerns").where("id", .equal, id).first()
+                guard let stored, let found = try? Self.concern(stored, schools: schools),
+                    laestab.map({ $0 == found.school }) ?? true
+                else {
                     throw StoreError.notFound("concern \(id)")
                 }
                 throw StoreError.concern(.notNow)
             }
-            let schoolID = try row.decode(column: "school_id", as: Int.self)
-            let at = try await store.reference.schools().first { $0.id == schoolID }?.school.laestab
+            let at = schools[try row.decode(column: "school_id", as: Int.self)]
             try await Store.audit(
                 [
                     AuditEvent(
@@ -98,23 +102,24 @@ extension ConcernRepository {
         if let laestab {
             query = query.where("school_id", .equal, try await store.reference.requireSchool(laestab).id)
         }
-        let schools = Dictionary(
-            try await store.reference.schools().map { ($0.id, $0.school.laestab) }, uniquingKeysWith: { a, _ in a })
+        let schools = try await schoolsByID()
         let order = Concern.Status.allCases
         return try await query.orderBy("id", .descending).all().map { try Self.concern($0, schools: schools) }
             .sorted { (order.firstIndex(of: $0.status) ?? 0) < (order.firstIndex(of: $1.status) ?? 0) }
     }
 
     /// One concern, if it exists.
-    public func concern(_ id: Int) async throws -> Concern? { try await concern(id, on: store.reader) }
-
-    func concern(_ id: Int, on db: any SQLDatabase) async throws -> Concern? {
-        guard let row = try await db.select().column("*").from("concerns").where("id", .equal, id).first() else {
-            return nil
-        }
-        let schools = Dictionary(
-            try await store.reference.schools().map { ($0.id, $0.school.laestab) }, uniquingKeysWith: { a, _ in a })
+    public func concern(_ id: Int) async throws -> Concern? {
+        let schools = try await schoolsByID()
+        guard
+            let row = try await store.reader.select().column("*").from("concerns").where("id", .equal, id).first()
+        else { return nil }
         return try Self.concern(row, schools: schools)
+    }
+
+    private func schoolsByID() async throws -> [Int: LAESTAB] {
+        Dictionary(
+            try await store.reference.schools().map { ($0.id, $0.school.laestab) }, uniquingKeysWith: { a, _ in a })
     }
 
     static func concern(_ row: any SQLRow, schools: [Int: LAESTAB]) throws -> Concern {
