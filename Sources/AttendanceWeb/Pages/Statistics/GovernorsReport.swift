@@ -51,7 +51,7 @@ enum GovernorsReportController {
         _ request: Request, _ laestab: LAESTAB, choice: ReportPeriod,
         text: @escaping (String, [String: String]) -> String
     ) async throws -> String {
-        guard let found = try await RewardsController.found(request, laestab, choice: choice.rawValue)
+        guard let found = try await RewardsController.found(request, laestab, period: choice)
         else { return text("governors.noRewards", [:]) }
         let draws = try await request.context.store.rewards.draws(laestab).filter {
             $0.span == .term && $0.period.start == found.period.start

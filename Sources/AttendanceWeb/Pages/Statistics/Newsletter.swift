@@ -88,7 +88,8 @@ struct NewsletterPage: PageModel {
 enum NewsletterImage {
     static func svg(_ figures: NewsletterController.Figures, strings: Strings) -> String {
         let figure = figures.lastWeek.possible > 0 ? figures.lastWeek.attendancePercentText : "–"
-        // Welsh first, each line marked with its language (SVG 2 takes a title and a description per language).
+        // Welsh first (`Language.allCases` is in that order), each line marked with its language (SVG 2 takes a
+        // title and a description per language).
         func said(_ key: String, _ language: Language, _ values: [String: String] = [:]) -> String {
             SVG.escape(strings(key, language, values))
         }
@@ -108,12 +109,12 @@ enum NewsletterImage {
             lines.append(line(566, size: 32, .cy, said("newsletter.imageTarget", .cy, ["target": goal.percentText])))
             lines.append(line(604, size: 32, .en, said("newsletter.imageTarget", .en, ["target": goal.percentText])))
         }
-        let titles = Language.welshFirst.map { language in
+        let titles = Language.allCases.map { language in
             """
             <title lang="\(language.rawValue)">\(said("newsletter.imageLabel", language)): \(SVG.escape(figure))</title>
             """
         }
-        let descriptions = Language.welshFirst.map { language in
+        let descriptions = Language.allCases.map { language in
             """
             <desc lang="\(language.rawValue)">\
             \(SVG.escape(NewsletterController.text(figures, language, strings: strings)))</desc>
@@ -133,9 +134,4 @@ enum NewsletterImage {
             </svg>
             """
     }
-}
-
-extension Language {
-    /// Both languages, Welsh first (the Welsh Language Standards: Welsh is not treated less favourably).
-    static let welshFirst: [Language] = [.cy, .en]
 }

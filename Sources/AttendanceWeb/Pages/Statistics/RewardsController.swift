@@ -25,19 +25,20 @@ enum RewardsController {
         }
     }
 
-    /// The period asked for (`period`: term, last-term or year; this term when not given) and its lists.
-    static func found(_ request: Request, _ laestab: LAESTAB, choice asked: String?) async throws -> Found? {
+    /// The period a page's address asks for (`period`: term, last-term or year), this term when not given; an
+    /// unknown one is a bad address.
+    static func period(_ request: Request) throws -> ReportPeriod {
+        guard let asked = request.query[String.self, at: "period"] else { return .term }
+        guard let known = ReportPeriod(rawValue: asked) else {
+            throw WebError.badQuery("period", .notRecognised(asked))
+        }
+        return known
+    }
+
+    /// The period's lists; nil when the school's calendar has no such term.
+    static func found(_ request: Request, _ laestab: LAESTAB, period choice: ReportPeriod) async throws -> Found? {
         let store = request.context.store
         let today = request.context.today
-        let choice: ReportPeriod
-        if let asked {
-            guard let known = ReportPeriod(rawValue: asked) else {
-                throw WebError.badQuery("period", .notRecognised(asked))
-            }
-            choice = known
-        } else {
-            choice = .term
-        }
         let school = try await store.reference.requireSchool(laestab)
         guard
             let (period, earlier) = choice.ranges(
@@ -65,7 +66,8 @@ enum RewardsController {
     @Sendable static func page(_ request: Request) async throws -> Response {
         guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
         let store = request.context.store
-        let found = try await found(request, laestab, choice: request.query[String.self, at: "period"])
+        let choice = try period(request)
+        let found = try await found(request, laestab, period: choice)
         var notice: String?
         if let drawn = request.query[String.self, at: "drawn"] {
             notice = request.text(drawn == "again" ? "rewards.drawnBefore" : "rewards.drawn")
@@ -81,7 +83,7 @@ enum RewardsController {
         }
         let page = RewardsPage.make(
             school: try await store.reference.requireSchool(laestab).school.name, laestab: laestab, found: found,
-            choice: found?.choice ?? ReportPeriod(rawValue: request.query[String.self, at: "period"] ?? "") ?? .term,
+            choice: choice,
             draws: draws, winners: pupils, certified: certified,
             dataCheck: try await store.registers.lastDataCheck(laestab), names: try await request.names(),
             notice: notice,
@@ -97,7 +99,7 @@ enum RewardsController {
     /// The period's lists as a file (pupils named: audited as an export, for the same people as the page).
     @Sendable static func csv(_ request: Request) async throws -> Response {
         guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
-        guard let found = try await found(request, laestab, choice: request.query[String.self, at: "period"]) else {
+        guard let found = try await found(request, laestab, period: try period(request)) else {
             throw WebError.badQuery("period", .missingOrInvalid)
         }
         let (from, to) = (found.period.start.iso, found.period.end.iso)
@@ -153,7 +155,7 @@ enum RewardsController {
     @Sendable static func draw(_ request: Request) async throws -> Response {
         guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
         let form = try request.form(DrawForm.self)
-        guard let found = try await found(request, laestab, choice: form.period.rawValue) else {
+        guard let found = try await found(request, laestab, period: form.period) else {
             throw WebError.badField("period", .missingOrInvalid, label: DrawForm.labels["period"])
         }
         let entrants = found.entrants(form.reward)
@@ -187,7 +189,7 @@ enum RewardsController {
         guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
         let form = try request.form(CertificatesForm.self)
         let context = request.context
-        guard let found = try await found(request, laestab, choice: form.period.rawValue) else {
+        guard let found = try await found(request, laestab, period: form.period) else {
             throw WebError.badField("period", .missingOrInvalid)
         }
         var pupils = found.entrants(form.reward)
