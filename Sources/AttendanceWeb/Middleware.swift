@@ -168,6 +168,10 @@ struct PageErrorMiddleware: AsyncMiddleware {
             case .schoolGroup(let problem): return (.unprocessableEntity, "error.group.\(problem.rawValue)", nil)
             case .concern(.notNow): return (.conflict, "error.concern.not_now", nil)
             case .concern(let problem): return (.unprocessableEntity, "error.concern.\(problem.rawValue)", nil)
+            case .intervention(.ended): return (.conflict, "error.intervention.ended", nil)
+            case .intervention(let problem):
+                return (.unprocessableEntity, "error.intervention.\(problem.rawValue)", nil)
+            case .sanction(let refusal): return (.unprocessableEntity, "error.sanction.\(refusal.rawValue)", nil)
             case .medical(.alreadyReferred): return (.conflict, "error.medical.alreadyReferred", nil)
             case .medical(let problem): return (.unprocessableEntity, "error.medical.\(problem.key)", nil)
             case .patrolMatch(.alreadyMatched): return (.conflict, "error.patrol.alreadyMatched", nil)

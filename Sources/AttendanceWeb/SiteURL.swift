@@ -32,6 +32,7 @@ enum SiteURL: String, CaseIterable, Sendable {
     case weeklyReturn, weeklyReturnCSV, dataCheck, dashboard, dashboardCSV, dashboardPDF, compareSchools
     case governorsReport, governorsReportPDF, rewards, rewardsCSV, rewardDraws, rewardCertificates, newsletter
     case newsletterImage, schoolCSV, concerns, closeConcern, schoolConcerns, answerConcern
+    case interventions, intervention, interventionSession, endIntervention, mentoringContact, parentsEvening
 
     /// The path's segments: literals as they are, parameters as `:name`.
     var pattern: [String] {
@@ -68,6 +69,12 @@ enum SiteURL: String, CaseIterable, Sendable {
         case .closeConcern: ["concerns", ":id", "close"]
         case .schoolConcerns: ["schools", ":laestab", "concerns"]
         case .answerConcern: ["schools", ":laestab", "concerns", ":id", "answer"]
+        case .interventions: ["schools", ":laestab", "interventions"]
+        case .intervention: ["schools", ":laestab", "interventions", ":id"]
+        case .interventionSession: ["schools", ":laestab", "interventions", ":id", "sessions"]
+        case .endIntervention: ["schools", ":laestab", "interventions", ":id", "end"]
+        case .parentsEvening: ["schools", ":laestab", "parents-evening"]
+        case .mentoringContact: ["pupils", ":upn", "mentoring"]
         case .newsletter: ["schools", ":laestab", "newsletter"]
         case .newsletterImage: ["schools", ":laestab", "newsletter.svg"]
         case .rewardDraws: ["schools", ":laestab", "rewards", "draws"]

@@ -165,6 +165,17 @@ public enum WebServer {
         r.post(.closeConcern, use: ConcernsController.close).requires(.raiseConcern)
         r.get(.schoolConcerns, use: ConcernsController.school).requires(.viewSchoolFigures, of: .school)
         r.post(.answerConcern, use: ConcernsController.answer).requires(.answerConcern, of: .school)
+        // Interventions: the school's leaders, office, heads of year (their years' pupils) and ESW record them; a
+        // mentor logs meetings with their mentees.
+        r.get(.interventions, use: InterventionsController.list).requires(.manageInterventions, of: .school)
+        r.post(.interventions, use: InterventionsController.start).requires(.manageInterventions, of: .school)
+        r.get(.intervention, use: InterventionsController.detail).requires(.manageInterventions, of: .school)
+        r.post(.interventionSession, use: InterventionsController.session).requires(
+            .manageInterventions, of: .school)
+        r.post(.endIntervention, use: InterventionsController.end).requires(.manageInterventions, of: .school)
+        r.get(.parentsEvening, use: ParentsEveningController.list).requires(.manageInterventions, of: .school)
+        r.post(.parentsEvening, use: ParentsEveningController.log).requires(.manageInterventions, of: .school)
+        r.post(.mentoringContact, use: MentoringController.log).requires(.mentorPupil, of: .pupil)
         r.get(.dataCheck, use: DataCheckController.page).requires(.manageAttendance, of: .school)
         r.post(.dataCheck, use: DataCheckController.run).requires(.manageAttendance, of: .school)
         r.get(.groupAnalysis, use: GroupsController.page).requires(.viewSchoolFigures, of: .school)

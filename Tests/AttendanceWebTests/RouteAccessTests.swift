@@ -45,8 +45,8 @@ import VaporTesting
         switch (role, subject) {
         case (.educationLead, _): return true
         case (.governor, _), (.schoolImprovementAdviser, _): return false
-        case (.parent, .child): return true
-        case (.parent, _): return false
+        case (.parent, .child), (.mentor, .child): return true
+        case (.parent, _), (.mentor, _): return false  // a mentor sees their mentee alone
         case (.formTutor, .child): return true
         case (.formTutor, _): return false
         case (.headOfYear, .child), (.headOfYear, .yearEight): return true  // the child is in Year 7
@@ -72,7 +72,7 @@ import VaporTesting
     static func mayViewSchool(_ role: Role, _ school: LAESTAB) -> Bool {
         switch role {
         case .educationLead: return true
-        case .parent, .patrol: return false
+        case .parent, .patrol, .mentor: return false
         // The ESW and the adviser cover the main school and the allocated one.
         case .educationSocialWorker, .schoolImprovementAdviser: return school != otherSchool
         default: return school == mainSchool
@@ -87,6 +87,14 @@ import VaporTesting
         case .yearEight, .yearEleven: return staffAtMain.contains(role)
         case .elsewhere, .leaver: return false
         }
+    }
+
+    /// Who records a school's interventions, by hand: its leaders, office and head of year, and its ESW (who also
+    /// covers the allocated school).
+    static func mayIntervene(_ role: Role, _ school: LAESTAB) -> Bool {
+        if role == .educationSocialWorker { return school != otherSchool }
+        return school == mainSchool
+            && [.headTeacher, .seniorManagement, .attendanceAdministrator, .headOfYear].contains(role)
     }
 
     static let mayAudit: Set<Role> = [.educationLead, .headTeacher]
@@ -239,6 +247,28 @@ import VaporTesting
                     try await expect(
                         "POST", "/schools/:laestab/concerns/:id/answer", "/schools/\(school)/concerns/999999/answer",
                         allowed: role == .headTeacher && school == mainSchool, status: .unprocessableEntity)
+                    // Interventions: sent empty, a form is refused naming its field (422); an unknown one is 404.
+                    let intervenes = Self.mayIntervene(role, school)
+                    let interventions = "/schools/\(school)/interventions"
+                    try await expect("GET", "/schools/:laestab/interventions", interventions, allowed: intervenes)
+                    try await expect(
+                        "POST", "/schools/:laestab/interventions", interventions, allowed: intervenes,
+                        status: .unprocessableEntity)
+                    try await expect(
+                        "GET", "/schools/:laestab/interventions/:id", interventions + "/999999", allowed: intervenes,
+                        status: .notFound)
+                    try await expect(
+                        "POST", "/schools/:laestab/interventions/:id/sessions", interventions + "/999999/sessions",
+                        allowed: intervenes, status: .unprocessableEntity)
+                    try await expect(
+                        "POST", "/schools/:laestab/interventions/:id/end", interventions + "/999999/end",
+                        allowed: intervenes, status: .unprocessableEntity)
+                    try await expect(
+                        "GET", "/schools/:laestab/parents-evening", "/schools/\(school)/parents-evening",
+                        allowed: intervenes)
+                    try await expect(
+                        "POST", "/schools/:laestab/parents-evening", "/schools/\(school)/parents-evening",
+                        allowed: intervenes, status: .unprocessableEntity)
                     try await expect(
                         "GET", "/schools/:laestab/newsletter.svg", "/schools/\(school)/newsletter.svg", allowed: allowed
                     )
@@ -277,6 +307,10 @@ import VaporTesting
                     try await expect(
                         "GET", "/pupils/:upn/letters/:id", pupil + "/letters/999999", allowed: allowed,
                         status: .notFound)
+                    // A mentor logs meetings with their own mentee alone (sent empty: refused, 422).
+                    try await expect(
+                        "POST", "/pupils/:upn/mentoring", pupil + "/mentoring",
+                        allowed: role == .mentor && subject == .child, status: .unprocessableEntity)
                     // A parent's own contact record only (staff keep contacts through the MIS's import).
                     try await expect(
                         "POST", "/pupils/:upn/contact-details", pupil + "/contact-details",

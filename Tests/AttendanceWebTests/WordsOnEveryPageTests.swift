@@ -62,6 +62,8 @@ import VaporTesting
         var eswCase: EswCaseID = 0
         /// A penalty notice case requested, with its evidence pack.
         var penalty: PenaltyCaseID = 0
+        /// A workshop the head started for the tutor's pupil, with a session held.
+        var intervention = 0
 
         func pages(for role: Role) -> [String] {
             let everyone = [SiteURL.home.path(), SiteURL.account.path(), SiteURL.password.path()]
@@ -69,6 +71,7 @@ import VaporTesting
             switch role {
             case .parent: return everyone + [SiteURL.pupil(child), SiteURL.askLeave.path(["upn": child.value])]
             case .patrol: return everyone + [SiteURL.patrols.path()]
+            case .mentor: return everyone + [SiteURL.pupil(child)]
             case .formTutor:
                 return everyone + [
                     SiteURL.registers.path(),
@@ -95,6 +98,8 @@ import VaporTesting
                     SiteURL.school(.dataCheck, mainSchool), SiteURL.school(.governorsReport, mainSchool),
                     SiteURL.school(.compareSchools, mainSchool), SiteURL.school(.rewards, mainSchool),
                     SiteURL.school(.newsletter, mainSchool), SiteURL.school(.schoolConcerns, mainSchool),
+                    SiteURL.school(.interventions, mainSchool), SiteURL.school(.parentsEvening, mainSchool),
+                    SiteURL.school(.intervention, mainSchool, id: intervention),
                 ]
             case .educationLead:
                 return everyone + [
@@ -110,7 +115,12 @@ import VaporTesting
                     SiteURL.school(.eswCase, mainSchool, id: eswCase), SiteURL.school(.schoolVisits, mainSchool),
                 ]
             case .headOfYear:
-                return everyone + [SiteURL.school(.actions, mainSchool), SiteURL.pupil(pupilWithActions)]
+                return everyone + [
+                    SiteURL.school(.actions, mainSchool), SiteURL.pupil(pupilWithActions),
+                    SiteURL.school(.interventions, mainSchool, query: ["breakdown": "year", "key": "7"]),
+                    SiteURL.school(.intervention, mainSchool, id: intervention),
+                    SiteURL.school(.parentsEvening, mainSchool),
+                ]
             case .attendanceAdministrator, .seniorManagement:
                 return everyone + [
                     SiteURL.school(.office, mainSchool), SiteURL.school(.lateBook, mainSchool),
@@ -225,6 +235,15 @@ import VaporTesting
             by: AuditActor("lead@demo.example"))
         try await store.concerns.take(
             .answer, concern: answered, school: mainSchool, answer: "Cynllun gyda'r GCA.", by: head)
+        // A workshop with a session held, for the interventions' pages and the audit trail.
+        tour.intervention = try await store.interventions.start(
+            try Intervention.Draft(
+                kind: .workshop, title: "Hydref", leader: "head@demo.example", pupils: [tour.child],
+                start: testToday.adding(days: -14), end: nil, notes: "Nodiadau", today: testToday),
+            school: mainSchool, today: testToday, by: head)
+        try await store.interventions.recordSession(
+            intervention: tour.intervention, school: mainSchool, on: testToday.adding(days: -7),
+            topic: "Pam mae presenoldeb yn bwysig?", attended: [tour.child], today: testToday, by: head)
         // A rewards draw: its line in the audit trail is in words too.
         let onRoll = try await store.reference.onRoll(mainSchool, on: testToday).prefix(6).map(\.upn)
         try await store.rewards.draw(

@@ -64,6 +64,11 @@ public enum Permission: String, Sendable, CaseIterable {
     case raiseConcern = "raise_concern"
     /// Answer the authority's concern about the school: the head teacher (the policy: raised with Head Teachers).
     case answerConcern = "answer_concern"
+    /// Record and follow a school's interventions (mentoring, workshops, parents' evenings, sanctions, group
+    /// support): its leaders, office and heads of year (for their years' pupils), and its ESW.
+    case manageInterventions = "manage_interventions"
+    /// Log a mentoring meeting or contact with a mentee or their family: the pupil's mentor.
+    case mentorPupil = "mentor_pupil"
 }
 
 /// A registration group at a school, with the year groups of the pupils in it.
@@ -140,15 +145,16 @@ public enum AccessPolicy {
             // The authority sees everything but neither marks registers nor authorises a school's absence.
             return ![
                 .anyone, .takeRegister, .manageAttendance, .authoriseAbsence, .workActions, .decidePenalty,
-                .requestForPupil, .decideLeave, .setTarget, .answerConcern,
+                .requestForPupil, .decideLeave, .setTarget, .answerConcern, .manageInterventions, .mentorPupil,
             ].contains(permission)
         }
         switch (permission, target) {
         case (.viewAuthority, _):
             return false
         case (.viewSchoolFigures, .school(let school)):
-            // Every school role, governors included, sees its own school's aggregate figures.
-            return grant.role != .parent && grant.school == school
+            // Every school role, governors included, sees its own school's aggregate figures; a mentor only their
+            // mentees.
+            return ![.parent, .mentor].contains(grant.role) && grant.school == school
         case (.viewPupil, .pupil(let pupil)):
             return sees(grant, pupil) || seesFormerly(grant, pupil)
         case (.viewAudit, .school(let school)):
@@ -212,6 +218,13 @@ public enum AccessPolicy {
             return grant.role == .patrol
         case (.setTarget, .school(let school)), (.answerConcern, .school(let school)):
             return grant.school == school && grant.role == .headTeacher
+        case (.manageInterventions, .school(let school)):
+            return grant.school == school
+                && [.headTeacher, .seniorManagement, .attendanceAdministrator, .headOfYear, .educationSocialWorker]
+                    .contains(grant.role)
+        case (.mentorPupil, .pupil(let pupil)):
+            return grant.role == .mentor && grant.child == pupil.upn
+                && grant.school.map(pupil.currentSchools.contains) == true
         case (.referMedical, .school(let school)):
             return grant.school == school
                 && [.attendanceAdministrator, .seniorManagement, .headTeacher, .educationSocialWorker].contains(
@@ -237,6 +250,7 @@ public enum AccessPolicy {
         case .governor, .schoolImprovementAdviser, .patrol:
             return false  // aggregate figures only, or none: never a named pupil
         case .parent: return grant.child == pupil.upn
+        case .mentor: return atSchool && grant.child == pupil.upn
         case .educationSocialWorker, .headTeacher, .seniorManagement, .attendanceAdministrator:
             return atSchool
         case .headOfYear:
@@ -306,7 +320,14 @@ public enum AccessPolicy {
     /// Schools whose aggregate figures the grants may see; nil means every school.
     public static func visibleSchools(_ grants: [RoleGrant]) -> Set<LAESTAB>? {
         if grants.contains(where: { $0.role == .educationLead }) { return nil }
-        return Set(grants.filter { $0.role != .parent }.compactMap(\.school))
+        return Set(grants.filter { ![.parent, .mentor].contains($0.role) }.compactMap(\.school))
+    }
+
+    /// Whether every grant that lets these grants see a pupil is a mentor's: they see the pupil's attendance,
+    /// timeline and contacts, and none of the school's casework (ESW cases, letters, medical evidence).
+    public static func seesAsMentorOnly(_ grants: [RoleGrant], _ pupil: PupilPlacement) -> Bool {
+        let seeing = grants.filter { sees($0, pupil) }
+        return !seeing.isEmpty && seeing.allSatisfy { $0.role == .mentor }
     }
 
     /// Whether every grant that lets these grants see a pupil is a parent's: they get the parent's view.

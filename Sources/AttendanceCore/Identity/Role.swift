@@ -12,6 +12,10 @@ public enum Role: String, Sendable, Codable, CaseIterable, Comparable {
     /// the aggregate figures of the schools they advise, one grant per school, never a named pupil.
     case schoolImprovementAdviser = "school_improvement_adviser"
     case parent
+    /// A member of a school's staff mentoring named pupils (the policy: "Pupils with attendance below the targeted
+    /// level can be mentored by an identified member of staff"): one grant per mentee, given when the mentoring
+    /// starts and taken away when it ends. They see those pupils' attendance, timeline and contacts, nothing else.
+    case mentor
     /// Community Education Patrols: the Education Lead's staff and police partners who log children found out of
     /// school. They see only their own entries.
     case patrol
@@ -89,6 +93,6 @@ public struct RoleGrant: Hashable, Sendable, Codable {
         if role.needsSchool && school == nil { throw .needsSchool(role) }
         if role == .headOfYear && yearGroups.isEmpty { throw .needsYears }
         if role == .formTutor && registrationGroups.isEmpty { throw .needsGroups }
-        if role == .parent && child == nil { throw .needsChild }
+        if [.parent, .mentor].contains(role) && child == nil { throw .needsChild }
     }
 }

@@ -73,6 +73,18 @@ public struct GroupAnalysis: Sendable, Hashable {
 
     /// Groups the pupils. `schoolGroups` names the school's own groups in the order to show them (a group with
     /// no pupil in the period still has its line).
+    /// The lines a pupil counts in: one per breakdown that shares out the school, and each of the school's own
+    /// groups they are in. The analysis and the pupils behind a line (an intervention's) both ask this.
+    public static func keys(of member: Member, schoolGroups: [String]) -> [(Breakdown, String)] {
+        let pupil = member.pupil
+        return [
+            (.yearGroup, pupil.yearGroup), (.sex, pupil.sex.rawValue),
+            (.freeSchoolMeals, pupil.freeSchoolMeals ? "yes" : "no"),
+            (.lookedAfter, pupil.lookedAfter ? "yes" : "no"),
+            (.additionalLearningNeeds, pupil.additionalLearningNeeds ? "yes" : "no"),
+        ] + member.schoolGroups.filter(schoolGroups.contains).map { (.schoolGroup, $0) }
+    }
+
     public static func make(_ members: [Member], schoolGroups: [String] = [], rules: SummaryRules) -> GroupAnalysis {
         struct Tally {
             var pupils = 0
@@ -89,15 +101,9 @@ public struct GroupAnalysis: Sendable, Hashable {
         var tallies: [Breakdown: [String: Tally]] = [:]
         for member in members {
             whole.add(member)
-            let pupil = member.pupil
-            let keys: [(Breakdown, String)] =
-                [
-                    (.yearGroup, pupil.yearGroup), (.sex, pupil.sex.rawValue),
-                    (.freeSchoolMeals, pupil.freeSchoolMeals ? "yes" : "no"),
-                    (.lookedAfter, pupil.lookedAfter ? "yes" : "no"),
-                    (.additionalLearningNeeds, pupil.additionalLearningNeeds ? "yes" : "no"),
-                ] + member.schoolGroups.filter(schoolGroups.contains).map { (.schoolGroup, $0) }
-            for (breakdown, key) in keys { tallies[breakdown, default: [:]][key, default: empty].add(member) }
+            for (breakdown, key) in keys(of: member, schoolGroups: schoolGroups) {
+                tallies[breakdown, default: [:]][key, default: empty].add(member)
+            }
         }
         func line(_ key: String, _ tally: Tally) -> Line {
             let small = tally.pupils < smallGroup

@@ -49,5 +49,6 @@ enum AllMigrations {
         M0044_CreateDataChecks(),
         M0045_CreateRewardDraws(),
         M0046_CreateConcerns(),
+        M0047_CreateInterventions(),
     ]
 }

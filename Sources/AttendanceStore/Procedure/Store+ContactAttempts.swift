@@ -4,7 +4,8 @@ import SQLKit
 
 /// One attempt to reach a contact about an absence.
 public struct ContactAttempt: Sendable, Hashable {
-    public enum Method: String, Sendable, CaseIterable { case text, call, email }
+    /// How: a text message, a call, an email, or a meeting (a mentor's with the pupil or family, a parents' evening).
+    public enum Method: String, Sendable, CaseIterable { case text, call, email, meeting }
     public enum Outcome: String, Sendable, CaseIterable {
         case reached
         case noAnswer = "no_answer"

@@ -113,6 +113,22 @@ extension GroupRepository {
             }, schoolGroups: own.map(\.name), rules: store.rules)
     }
 
+    /// The pupils one line of the analysis counts (a year group, the pupils with free school meals, a school's own
+    /// group), with their figures over the period.
+    public func members(
+        _ school: LAESTAB, in range: DateRange, breakdown: GroupAnalysis.Breakdown, key: String
+    ) async throws -> [GroupAnalysis.Member] {
+        let lines = try await store.registers.schoolReport(school, in: range)
+        let own = try await groups(of: school)
+        return lines.map { line in
+            GroupAnalysis.Member(
+                pupil: line.pupil, summary: line.summary,
+                schoolGroups: Set(own.filter { $0.members.contains(line.pupil.upn) }.map(\.name)))
+        }.filter { member in
+            GroupAnalysis.keys(of: member, schoolGroups: own.map(\.name)).contains { $0 == breakdown && $1 == key }
+        }
+    }
+
     /// Every school's analysis over a period, in LAESTAB order (the authority's returns and dashboard).
     public func everySchool(in range: DateRange) async throws -> [(school: School, analysis: GroupAnalysis)] {
         var result: [(school: School, analysis: GroupAnalysis)] = []

@@ -93,6 +93,10 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case schoolGroup(SchoolGroup.Problem)
     /// A concern step the rules refuse.
     case concern(Concern.Problem)
+    /// An intervention or its session that cannot be kept so.
+    case intervention(Intervention.Problem)
+    /// A sanction the record does not allow, with the reason.
+    case sanction(SanctionRule.Refusal)
     /// Matching a patrol entry by hand that the rules refuse.
     case patrolMatch(PatrolMatchRules.Problem)
     /// A parent's report of an absence that cannot be kept (the field at fault).
@@ -133,6 +137,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .target(let problem): return "attendance target: \(problem)"
         case .schoolGroup(let problem): return "school group: \(problem)"
         case .concern(let problem): return "concern: \(problem)"
+        case .intervention(let problem): return "intervention: \(problem)"
+        case .sanction(let refusal): return "sanction refused: \(refusal)"
         case .patrolMatch(let problem): return "matching a patrol entry: \(problem)"
         case .corrupt(let what): return "the database holds \(what)"
         }

@@ -19,7 +19,7 @@ public enum DemoAccounts {
         (.attendanceAdministrator, "office", "Carys Ellis"), (.headOfYear, "hoy", "Dafydd Morgan"),
         (.formTutor, "tutor", "Sioned Parry"), (.governor, "governor", "Alun Vaughan"),
         (.schoolImprovementAdviser, "adviser", "Nia Pritchard"),
-        (.parent, "parent", "Rhian Jones"), (.patrol, "patrol", "Rhys Thomas"),
+        (.parent, "parent", "Rhian Jones"), (.mentor, "mentor", "Llinos Evans"), (.patrol, "patrol", "Rhys Thomas"),
     ].map { Account(role: $0.0, email: "\($0.1)@demo.example", password: "demo-\($0.1)", displayName: $0.2) }
 
     /// Creates the accounts, scoped to the demo's first secondary school (the education social worker also
@@ -46,6 +46,8 @@ public enum DemoAccounts {
                 grants = [RoleGrant(role: .headOfYear, school: laestab, yearGroups: Array(years.prefix(2)))]
             case .formTutor: grants = [RoleGrant(role: .formTutor, school: laestab, registrationGroups: [form])]
             case .parent: grants = [RoleGrant(role: .parent, child: firstPupil.pupil.upn)]
+            // A member of staff mentoring the tutor's first pupil (the mentoring itself is started below).
+            case .mentor: grants = [RoleGrant(role: .mentor, school: laestab, child: firstPupil.pupil.upn)]
             default: grants = [RoleGrant(role: account.role, school: laestab)]
             }
             // The parent is one of the child's contacts, named as the school's records name them.
@@ -61,6 +63,13 @@ public enum DemoAccounts {
                 email: account.email, displayName: displayName,
                 passwordHash: try passwords.hash(account.password), mustChangePassword: false, grants: grants,
                 by: AuditActor("demo"))
+            if account.role == .mentor,
+                let draft = try? Intervention.Draft(
+                    kind: .mentoring, title: "", leader: account.email, pupils: [firstPupil.pupil.upn],
+                    start: today.adding(days: -21), end: nil, notes: "", today: today)
+            {
+                try await store.interventions.start(draft, school: laestab, today: today, by: AuditActor("demo"))
+            }
         }
     }
 

@@ -16,7 +16,7 @@ enum AuditWords {
     static func about(_ subject: String, names: [String: String], text: Text) -> String {
         if let name = names[subject] { return name }
         let parts = subject.split(separator: "/", maxSplits: 1)
-        if parts.count == 2, ["leave", "report", "contact", "penalty", "concern"].contains(parts[0]),
+        if parts.count == 2, ["leave", "report", "contact", "penalty", "concern", "intervention"].contains(parts[0]),
             Int(parts[1]) != nil
         {
             return text("audit.about.\(parts[0])", ["id": String(parts[1])])
@@ -65,7 +65,9 @@ enum AuditWords {
             return Catalogue.known("contact.outcome.\(stored)", text) ?? Catalogue.known("esw.outcome.\(stored)", text)
                 ?? Catalogue.known("medical.outcome.\(stored)", text) ?? stored
         case "source": return Catalogue.known("esw.source.\(stored)", text) ?? stored
-        case "kind": return Catalogue.known("esw.kind.\(stored)", text) ?? stored
+        case "kind":
+            return Catalogue.known("esw.kind.\(stored)", text) ?? Catalogue.known("interventions.kind.\(stored)", text)
+                ?? stored
         case "attendance":
             return Catalogue.known("panel.attendance.\(stored)", text) ?? stored
         case "leaving_reason", "ground": return Catalogue.known("roll.ground.\(stored)", text) ?? stored

@@ -71,8 +71,8 @@ enum HomeController {
         var titleKey: String? = nil
         for grant in grants {
             switch grant.role {
-            case .educationLead, .governor, .schoolImprovementAdviser, .patrol:
-                continue
+            case .educationLead, .governor, .schoolImprovementAdviser, .patrol, .mentor:
+                continue  // a mentor's pupils are listed as mentees, with their figures since mentoring began
             case .parent:
                 guard let child = grant.child else { continue }
                 let (stored, summary) = try await store.registers.summary(of: child, in: range)
@@ -211,12 +211,17 @@ enum HomeController {
             uniqueKeysWithValues: try await context.store.reference.schools().map {
                 ($0.school.laestab, $0.school.name)
             })
-        let actionLinks = Set(principal.grants.compactMap(\.school)).sorted()
-            .filter { principal.allows(.workActions, .school($0)) }
-            .map {
+        let schoolsOfGrants = Set(principal.grants.compactMap(\.school)).sorted()
+        let actionLinks =
+            schoolsOfGrants.filter { principal.allows(.workActions, .school($0)) }.map {
                 HomePage.Link(
                     href: SiteURL.school(.actions, $0),
                     label: request.text("actions.link") + ": " + (names[$0] ?? $0.description))
+            }
+            + schoolsOfGrants.filter { principal.allows(.manageInterventions, .school($0)) }.map {
+                HomePage.Link(
+                    href: SiteURL.school(.interventions, $0),
+                    label: request.text("interventions.link") + ": " + (names[$0] ?? $0.description))
             }
         let page = HomePage.make(
             name: principal.user.displayName, roles: try await RoleText.describe(principal.grants, request: request),
@@ -225,10 +230,41 @@ enum HomeController {
             continuousDays: context.policy.continuousAbsenceSchoolDays,
             pupils: try await pupils(for: principal.grants, request: request),
             proposeAction: principal.allows(.proposeTargets, .none) ? SiteURL.proposeTargets.path() : nil,
+            mentees: principal.grants.contains { $0.role == .mentor }
+                ? try await mentees(of: principal.user.email, request: request) : [],
             notice: request.query[String.self, at: "proposed"].flatMap(Int.init).map {
                 request.text("target.proposed", ["count": String($0)])
             }, error: nil, text: { request.text($0, $1) })
         return try Page.render(page, request: request)
+    }
+
+    /// A mentor's mentees: each pupil of the open mentoring they lead, with their attendance over the same number
+    /// of school weeks before and since it began (the one impact rule).
+    static func mentees(of email: String, request: Request) async throws -> [HomePage.Mentee] {
+        let store = request.context.store
+        let today = request.context.today
+        let text = { (key: String, values: [String: String]) in request.text(key, values) }
+        var result: [HomePage.Mentee] = []
+        for item in try await store.interventions.mentoring(ledBy: email, today: today) {
+            let school = try await store.reference.requireSchool(item.school).school
+            let windows = InterventionImpact.windows(
+                start: item.start, end: item.end, today: today,
+                calendar: try await store.reference.calendar(for: school))
+            let roll = try await store.interventions.rollMarks(item.school, year: item.start.academicYear)
+            for upn in item.pupils {
+                guard let entry = roll.first(where: { $0.pupil.upn == upn }) else { continue }
+                let figures = windows.map {
+                    InterventionImpact.figures([entry], windows: $0, table: store.codes, rules: store.rules)
+                }
+                result.append(
+                    HomePage.Mentee(
+                        href: SiteURL.pupil(upn), name: entry.pupil.displayName, form: entry.pupil.registrationGroup,
+                        since: DateText.day(item.start, text), before: figures?.before.attendancePercentText ?? "–",
+                        after: figures?.after.attendancePercentText ?? "–",
+                        change: Tenths.pointsText(figures?.changeTenths)))
+            }
+        }
+        return result
     }
 
     /// The Education Lead proposes this school year's target to every school that has not set its own.

@@ -95,6 +95,17 @@ struct HomePage: PageModel {
         let continuousStatusLabel: String
     }
 
+    /// A mentee on their mentor's home page.
+    struct Mentee: Sendable {
+        let href: String
+        let name: String
+        let form: String
+        let since: String
+        let before: String
+        let after: String
+        let change: String
+    }
+
     let title: String
     let greeting: String
     let roles: [String]
@@ -121,6 +132,9 @@ struct HomePage: PageModel {
     let showWork: Bool
     let noPupils: String
     let columns: PupilColumns
+    /// A mentor's mentees, with their attendance before and since the mentoring began.
+    let mentees: [Mentee]
+    let hasMentees: Bool
     /// The Education Lead's form to propose a target to every school.
     let proposeAction: String?
     let notice: String?
@@ -129,7 +143,7 @@ struct HomePage: PageModel {
     static func make(
         name: String, roles: [String], actionLinks: [Link], week: DateRange, schools: [HomeController.SchoolLine],
         continuous: [ContinuousRow]?, continuousDays: Int, pupils: HomeController.Pupils?,
-        proposeAction: String? = nil, notice: String? = nil, error: String? = nil,
+        proposeAction: String? = nil, mentees: [Mentee] = [], notice: String? = nil, error: String? = nil,
         text: @escaping (String, [String: String]) -> String
     ) -> HomePage {
         let plain = { (key: String) in text(key, [:]) }
@@ -155,7 +169,8 @@ struct HomePage: PageModel {
             }, showPupils: pupils != nil, pupilsTitle: pupils?.title, pupils: pupils?.rows ?? [],
             hasPupils: !(pupils?.rows ?? []).isEmpty, showSchool: pupils?.showSchool ?? false,
             showWork: pupils?.showWork ?? false,
-            noPupils: plain("home.noPupils"), columns: PupilColumns(text: plain), proposeAction: proposeAction,
+            noPupils: plain("home.noPupils"), columns: PupilColumns(text: plain), mentees: mentees,
+            hasMentees: !mentees.isEmpty, proposeAction: proposeAction,
             notice: notice, error: error)
     }
 }

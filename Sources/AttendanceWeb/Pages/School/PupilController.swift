@@ -88,7 +88,7 @@ enum PupilController {
                     cases: try await store.roll.missingEducationCases(of: placement.upn),
                     saved: request.query[String.self, at: "roll"], text: text)
             }
-            if let current, former == nil {
+            if let current, former == nil, !AccessPolicy.seesAsMentorOnly(principal.grants, placement) {
                 let cases = try await store.esw.eswCases(of: placement.upn).filter { $0.school == current.school }
                 var plans: [ImprovementPlan] = []
                 for found in cases { plans += try await store.esw.improvementPlans(case: found.id) }
@@ -127,6 +127,9 @@ enum PupilController {
                 request, placement: placement, view: view, notice: familyNotice, error: familyError,
                 typed: familyTyped), esw: esw,
             roll: roll, medical: medical,
+            interventions: former == nil
+                ? try await MentoringController.section(
+                    request, placement: placement, view: view, school: current?.school) : nil,
             text: text)
         return try Page.render(page, request: request, status: status)
     }

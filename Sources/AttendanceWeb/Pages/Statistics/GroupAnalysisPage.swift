@@ -22,6 +22,8 @@ struct GroupAnalysisPage: PageModel {
         let small: String?
         let hidden: Bool
         let below: Bool
+        /// Where to plan an intervention for the line's pupils below target (for those who record them).
+        let interventionHref: String?
     }
 
     struct Section: Sendable {
@@ -64,13 +66,14 @@ struct GroupAnalysisPage: PageModel {
     static func make(
         school: String, analysis: GroupAnalysis, range: DateRange, target: AttendanceTarget?, suppress: Bool,
         groups: [SchoolGroup], manageHref: ((String) -> String)?, action: String, csv: String,
+        interventionHref: ((GroupAnalysis.Breakdown, String) -> String)? = nil,
         dataCheck: DataCheckRun? = nil, dataCheckHref: String? = nil,
         notice: String? = nil, error: String? = nil, text: @escaping (String, [String: String]) -> String
     ) -> GroupAnalysisPage {
         let plain = { (key: String) in text(key, [:]) }
         let hiddenWord = plain("groups.hidden")
         let wholeTenths = analysis.whole.summary.attendanceTenths
-        func row(_ label: String, _ line: GroupAnalysis.Line) -> Row {
+        func row(_ label: String, _ line: GroupAnalysis.Line, _ breakdown: GroupAnalysis.Breakdown? = nil) -> Row {
             let hidden = suppress && line.isSuppressed
             func figure(_ value: String) -> String { hidden ? hiddenWord : value }
             let summary = line.summary
@@ -84,7 +87,9 @@ struct GroupAnalysisPage: PageModel {
                 gapToTarget: figure(Tenths.pointsText(target.flatMap { line.gap(to: $0.tenths) })),
                 gapToSchool: figure(Tenths.pointsText(wholeTenths.flatMap { line.gap(to: $0) })),
                 small: !suppress && line.isSmall ? plain("groups.small") : nil, hidden: hidden,
-                below: !hidden && target?.isMissed(by: summary) == true)
+                below: !hidden && target?.isMissed(by: summary) == true,
+                interventionHref: hidden || line.pupils == 0
+                    ? nil : breakdown.flatMap { breakdown in interventionHref?(breakdown, line.key) })
         }
         func label(_ breakdown: GroupAnalysis.Breakdown, _ key: String) -> String {
             switch breakdown {
@@ -120,7 +125,7 @@ struct GroupAnalysisPage: PageModel {
             "groups.period", ["from": DateText.day(range.start, text), "to": DateText.day(range.end, text)])
         let sections = analysis.sections.map { section in
             let heading = plain("groups.by.\(section.breakdown.rawValue)")
-            let rows = section.lines.map { row(label(section.breakdown, $0.key), $0) }
+            let rows = section.lines.map { row(label(section.breakdown, $0.key), $0, section.breakdown) }
             let chart = BarChart(
                 id: "chart-\(section.breakdown.rawValue)",
                 title: text("groups.chartTitle", ["by": heading, "period": period]),

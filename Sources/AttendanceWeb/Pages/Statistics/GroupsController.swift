@@ -62,6 +62,8 @@ enum GroupsController {
             action: SiteURL.school(.groupAnalysis, laestab),
             csv: SiteURL.school(
                 .groupAnalysisCSV, laestab, query: ["from": found.range.start.iso, "to": found.range.end.iso]),
+            interventionHref: try request.signedIn.allows(.manageInterventions, .school(laestab))
+                ? { SiteURL.school(.interventions, laestab, query: ["breakdown": $0.rawValue, "key": $1]) } : nil,
             dataCheck: try await request.context.store.registers.lastDataCheck(laestab),
             dataCheckHref: manages ? SiteURL.school(.dataCheck, laestab) : nil, notice: notice, error: error,
             text: { request.text($0, $1) })
