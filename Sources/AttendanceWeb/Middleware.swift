@@ -169,6 +169,7 @@ struct PageErrorMiddleware: AsyncMiddleware {
             case .concern(.notNow): return (.conflict, "error.concern.not_now", nil)
             case .concern(let problem): return (.unprocessableEntity, "error.concern.\(problem.rawValue)", nil)
             case .intervention(.ended): return (.conflict, "error.intervention.ended", nil)
+            case .intervention(.alreadyRecorded): return (.conflict, "error.intervention.already_recorded", nil)
             case .intervention(let problem):
                 return (.unprocessableEntity, "error.intervention.\(problem.rawValue)", nil)
             case .sanction(let refusal): return (.unprocessableEntity, "error.sanction.\(refusal.rawValue)", nil)

@@ -33,6 +33,7 @@ enum SiteURL: String, CaseIterable, Sendable {
     case governorsReport, governorsReportPDF, rewards, rewardsCSV, rewardDraws, rewardCertificates, newsletter
     case newsletterImage, schoolCSV, concerns, closeConcern, schoolConcerns, answerConcern
     case interventions, intervention, interventionSession, endIntervention, mentoringContact, parentsEvening
+    case sanction, workshopProgramme
 
     /// The path's segments: literals as they are, parameters as `:name`.
     var pattern: [String] {
@@ -74,6 +75,8 @@ enum SiteURL: String, CaseIterable, Sendable {
         case .interventionSession: ["schools", ":laestab", "interventions", ":id", "sessions"]
         case .endIntervention: ["schools", ":laestab", "interventions", ":id", "end"]
         case .parentsEvening: ["schools", ":laestab", "parents-evening"]
+        case .sanction: ["schools", ":laestab", "pupils", ":upn", "sanctions"]
+        case .workshopProgramme: ["schools", ":laestab", "interventions", "workshop-programme"]
         case .mentoringContact: ["pupils", ":upn", "mentoring"]
         case .newsletter: ["schools", ":laestab", "newsletter"]
         case .newsletterImage: ["schools", ":laestab", "newsletter.svg"]

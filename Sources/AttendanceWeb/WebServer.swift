@@ -176,6 +176,9 @@ public enum WebServer {
         r.get(.parentsEvening, use: ParentsEveningController.list).requires(.manageInterventions, of: .school)
         r.post(.parentsEvening, use: ParentsEveningController.log).requires(.manageInterventions, of: .school)
         r.post(.mentoringContact, use: MentoringController.log).requires(.mentorPupil, of: .pupil)
+        r.post(.sanction, use: SanctionController.record).requires(.manageInterventions, of: .school)
+        r.post(.workshopProgramme, use: InterventionsController.saveProgramme).requires(
+            .manageInterventions, of: .school)
         r.get(.dataCheck, use: DataCheckController.page).requires(.manageAttendance, of: .school)
         r.post(.dataCheck, use: DataCheckController.run).requires(.manageAttendance, of: .school)
         r.get(.groupAnalysis, use: GroupsController.page).requires(.viewSchoolFigures, of: .school)

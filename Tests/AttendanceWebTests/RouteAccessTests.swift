@@ -264,6 +264,9 @@ import VaporTesting
                         "POST", "/schools/:laestab/interventions/:id/end", interventions + "/999999/end",
                         allowed: intervenes, status: .unprocessableEntity)
                     try await expect(
+                        "POST", "/schools/:laestab/interventions/workshop-programme",
+                        interventions + "/workshop-programme", allowed: intervenes, status: .unprocessableEntity)
+                    try await expect(
                         "GET", "/schools/:laestab/parents-evening", "/schools/\(school)/parents-evening",
                         allowed: intervenes)
                     try await expect(
@@ -307,6 +310,13 @@ import VaporTesting
                     try await expect(
                         "GET", "/pupils/:upn/letters/:id", pupil + "/letters/999999", allowed: allowed,
                         status: .notFound)
+                    // A sanction: whoever records the school's interventions, a head of year for their years'
+                    // pupils (a pupil who left is not found, 404).
+                    try await expect(
+                        "POST", "/schools/:laestab/pupils/:upn/sanctions",
+                        "/schools/\(school)/pupils/\(upn(subject))/sanctions",
+                        allowed: Self.mayIntervene(role, school)
+                            && (subject == .leaver || role != .headOfYear || [.child, .yearEight].contains(subject)))
                     // A mentor logs meetings with their own mentee alone (sent empty: refused, 422).
                     try await expect(
                         "POST", "/pupils/:upn/mentoring", pupil + "/mentoring",

@@ -122,6 +122,7 @@ ROLES = {
     "governor@demo.example": ("demo-governor", "Governor"),
     "adviser@demo.example": ("demo-adviser", "School improvement adviser"),
     "parent@demo.example": ("demo-parent", "Parent or carer"),
+    "mentor@demo.example": ("demo-mentor", "Mentor"),
     "patrol@demo.example": ("demo-patrol", "Community Education Patrol"),
 }
 
@@ -1589,3 +1590,70 @@ def test_the_lead_raises_a_concern_and_the_head_answers_it(server, browser):
     WebDriverWait(browser, 10).until(lambda d: "closed=1" in d.current_url)
     text = browser.find_element(By.CSS_SELECTOR, "article.concern").text
     assert "closed" in text and "Cynllun gyda'r GCA o ddydd Llun." in text and "Mair Hughes" in text
+
+
+def test_a_mentor_is_assigned_from_the_group_analysis_and_the_impact_and_parents_evening_follow(server, browser):
+    # Issue 35: the head of year assigns a mentor to a pupil below target from the group analysis; the mentor logs
+    # two meetings; the impact table shows the pupil's attendance before and since; the office prints the parents'
+    # evening list.
+    base, _ = server
+    browser.set_window_size(1024, 900)
+    sign_in(browser, base, "hoy@demo.example")
+    browser.get(base + "/schools/6654001/groups?lang=en")
+    lines = [a.get_attribute("href") for a in browser.find_elements(
+        By.CSS_SELECTOR, "#by-year a.row-action")]
+    assert lines, "the year lines offer an intervention"
+    for href in lines:
+        browser.get(href)
+        if browser.find_elements(By.CSS_SELECTOR, "#start-intervention input[type=checkbox]:checked"):
+            break
+    ticked = browser.find_elements(By.CSS_SELECTOR, "#start-intervention input[type=checkbox]:checked")
+    assert ticked, "a year line has pupils below target"
+    # One pupil: untick the others.
+    for box in ticked[1:]:
+        box.click()
+    name = ticked[0].find_element(By.XPATH, "..").text.split(" (")[0]
+    Select(browser.find_element(By.ID, "kind")).select_by_value("mentoring")
+    Select(browser.find_element(By.ID, "leader")).select_by_value("tutor@demo.example")
+    browser.execute_script("document.getElementById('start-on').value = '2026-11-09'")
+    assert axe_problems(browser) == []
+    browser.find_element(By.CSS_SELECTOR, "#start-intervention button[type=submit]").click()
+    WebDriverWait(browser, 10).until(lambda d: "started=1" in d.current_url)
+    assert name in browser.find_element(By.ID, "pupils-table").text
+    # The mentor: their home lists the mentee; they log two meetings on the pupil's page.
+    sign_in(browser, base, "tutor@demo.example")
+    browser.get(base + "/?lang=en")
+    mentees = browser.find_element(By.ID, "mentees")
+    assert name in mentees.text
+    mentees.find_element(By.LINK_TEXT, name).click()
+    for who, note in (("The pupil", "Agreed a target for the week"), ("Mother", "Mornings are hard")):
+        browser.find_element(By.ID, "mentoring-with").send_keys(who)
+        browser.find_element(By.ID, "mentoring-notes").send_keys(note)
+        Select(browser.find_element(By.ID, "mentoring-method")).select_by_value("meeting")
+        browser.find_element(By.CSS_SELECTOR, "#log-mentoring button[type=submit]").click()
+        WebDriverWait(browser, 10).until(lambda d: "logged=1" in d.current_url)
+    log = browser.find_element(By.CSS_SELECTOR, "ul.mentoring-log").text
+    assert "The pupil" in log and "Mother" in log and "Mornings are hard" in log
+    assert axe_problems(browser) == []
+    # The impact: the pupil's attendance before and since, in the table and on the intervention's page.
+    sign_in(browser, base, "hoy@demo.example")
+    browser.get(base + "/schools/6654001/interventions?lang=en")
+    row = browser.find_element(By.XPATH, "//table[@id='impact-table']//tr[th[normalize-space()='Mentoring']]")
+    cells = [td.text for td in row.find_elements(By.TAG_NAME, "td")]
+    assert re.match(r"\d+\.\d%", cells[2]) and re.match(r"\d+\.\d%", cells[3]), cells
+    browser.find_element(By.XPATH, "//table[@id='interventions-table']//a[normalize-space()='Mentoring']").click()
+    pupil_row = browser.find_element(By.XPATH, f"//table[@id='pupils-table']//tr[th[normalize-space()='{name}']]")
+    figures = [td.text for td in pupil_row.find_elements(By.TAG_NAME, "td")]
+    assert re.match(r"\d+\.\d%", figures[1]) and re.match(r"\d+\.\d%", figures[2]), figures
+    assert axe_problems(browser) == []
+    # The office's parents' evening list, printed: by form, with the figures; the forms are not printed.
+    sign_in(browser, base, "office@demo.example")
+    browser.get(base + "/schools/6654001/parents-evening?lang=cy")
+    assert browser.find_elements(By.CSS_SELECTOR, "section.evening-form table")
+    assert axe_problems(browser) == []
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        assert not browser.find_element(By.ID, "evening-date").is_displayed()
+        assert browser.find_element(By.CSS_SELECTOR, "section.evening-form").is_displayed()
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})

@@ -45,6 +45,8 @@ public struct Intervention: Sendable, Hashable {
         case ended
         /// The lead named is not a member of the school's staff.
         case notStaff = "not_staff"
+        /// A sanction for the pupil on that day is recorded already.
+        case alreadyRecorded = "already_recorded"
     }
 
     public let id: Int

@@ -97,7 +97,10 @@ public enum LetterConditions {
             }
             return nil
         case .eswReferral: return record.sent[.meetingInvitation] == nil ? .waitingForInvitation : nil
-        case .meetingInvitation, .holidayDecision, .penaltyNotice, .panelInvitation, .panelSecondInvitation:
+        // A workshop invitation and a sanction notice follow their own step (the workshop started, the sanction
+        // the record allowed: `SanctionRule`).
+        case .meetingInvitation, .holidayDecision, .penaltyNotice, .panelInvitation, .panelSecondInvitation,
+            .workshopInvitation, .sanctionNotice:
             return nil
         }
     }

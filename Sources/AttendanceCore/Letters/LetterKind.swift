@@ -20,6 +20,12 @@ public enum LetterKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// parents did not come: never by hand.
     case panelInvitation = "panel_invitation"
     case panelSecondInvitation = "panel_second_invitation"
+    /// An invitation to the school's six-week attendance workshop, to each invited pupil's parents, made when the
+    /// workshop is started: never by hand.
+    case workshopInvitation = "workshop_invitation"
+    /// The notice a parent is sent each time a school sanction (a detention) is recorded for absence (the policy:
+    /// "Parents must be notified on each occasion"): never by hand.
+    case sanctionNotice = "sanction_notice"
 
     /// The letter that completes a procedure action, if the action is a letter.
     public init?(action: ProcedureAction) {
@@ -39,7 +45,10 @@ public enum LetterKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// Whether a person produces it from the pupil's page; the others come from their own step (a notice issued,
     /// a panel scheduled, a penalty warning confirmed by the head on its flag's second step).
     public var isByHand: Bool {
-        ![.penaltyNotice, .panelInvitation, .panelSecondInvitation, .fpnWarning, .improvementCertificate].contains(self)
+        ![
+            .penaltyNotice, .panelInvitation, .panelSecondInvitation, .fpnWarning, .improvementCertificate,
+            .workshopInvitation, .sanctionNotice,
+        ].contains(self)
     }
 
     /// The referral form goes to the Education Social Work service; every other letter to the pupil's parents.
@@ -48,7 +57,8 @@ public enum LetterKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// Details a person must give when producing the letter by hand (the procedure cannot know them).
     public var requiredDetails: [String] {
         switch self {
-        case .meetingInvitation, .meetingSecondInvitation, .panelInvitation, .panelSecondInvitation:
+        case .meetingInvitation, .meetingSecondInvitation, .panelInvitation, .panelSecondInvitation,
+            .workshopInvitation, .sanctionNotice:
             return ["meeting_date", "meeting_time", "meeting_place"]
         case .holidayDecision: return ["holiday_from", "holiday_to", "holiday_decision"]
         case .improvementCertificate: return ["reward_from", "reward_to", "earlier_from", "earlier_to"]

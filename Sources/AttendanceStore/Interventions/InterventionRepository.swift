@@ -42,6 +42,15 @@ extension InterventionRepository {
             guard let id = try row?.decode(column: "id", as: Int.self) else {
                 throw StoreError.corrupt("an intervention with no id")
             }
+            if draft.kind == .sanction {
+                for pupil in draft.pupils.compactMap({ ids[$0] }) {
+                    let kept = try await db.insert(into: "sanction_days")
+                        .columns("pupil_id", "held_on", "intervention_id")
+                        .values(SQLBind(pupil), SQLBind(draft.start.iso), SQLBind(id))
+                        .ignoringConflicts(with: ["pupil_id", "held_on"]).returning("pupil_id").all()
+                    guard !kept.isEmpty else { throw StoreError.intervention(.alreadyRecorded) }
+                }
+            }
             try await db.insertRows(
                 into: "intervention_pupils", columns: ["intervention_id", "pupil_id"],
                 rows: draft.pupils.compactMap { ids[$0] }.map { [id, $0] })
@@ -82,19 +91,16 @@ extension InterventionRepository {
         let came = attended.intersection(found.pupils)
         let ids = try await ReferenceRepository.pupilIDs(for: came, on: store.reader)
         try await store.transaction { db in
-            let existing = try await db.select().column("id").from("intervention_sessions")
-                .where("intervention_id", .equal, id).where("held_on", .equal, day.iso)
-                .where("topic", .equal, topic).first()
-            guard existing == nil else { return }
+            // Once per day and topic: a second click at the same moment finds the row there and adds nothing.
             let row = try await db.insert(into: "intervention_sessions")
                 .columns("intervention_id", "held_on", "topic", "recorded_by", "recorded_at")
                 .values(
                     SQLBind(id), SQLBind(day.iso), SQLBind(topic), SQLBind(actor.name), SQLBind(Timestamp.text(now))
                 )
+                .ignoringConflicts(with: ["intervention_id", "held_on", "topic"])
                 .returning("id").first()
-            guard let session = try row?.decode(column: "id", as: Int.self) else {
-                throw StoreError.corrupt("an intervention session with no id")
-            }
+            guard let row else { return }
+            let session = try row.decode(column: "id", as: Int.self)
             try await db.insertRows(
                 into: "intervention_attendance", columns: ["session_id", "pupil_id"],
                 rows: came.compactMap { ids[$0] }.map { [session, $0] })

@@ -42,6 +42,13 @@ struct M0047_CreateInterventions: AsyncMigration {
             .field("pupil_id", .int, .required, .references("pupils", "id"))
             .unique(on: "session_id", "pupil_id")
             .create()
+        // One sanction a pupil a day: a second click, or a second person at the same moment, records nothing more.
+        try await database.schema("sanction_days")
+            .field("pupil_id", .int, .required, .references("pupils", "id"))
+            .field("held_on", .string, .required)
+            .field("intervention_id", .int, .required, .references("interventions", "id"))
+            .unique(on: "pupil_id", "held_on")
+            .create()
         try await database.schema("workshop_programmes")
             .field("school_id", .int, .required, .references("schools", "id"))
             .field("week", .int, .required)
@@ -52,7 +59,8 @@ struct M0047_CreateInterventions: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         for table in [
-            "workshop_programmes", "intervention_attendance", "intervention_sessions", "intervention_pupils",
+            "workshop_programmes", "sanction_days", "intervention_attendance", "intervention_sessions",
+            "intervention_pupils",
             "interventions",
         ] {
             try await database.schema(table).delete()

@@ -61,6 +61,13 @@ extension ProcedureRepository {
         try await contactAttempts(where: "c.school_id = \(bind: schoolID) AND c.date = \(bind: date.iso)")
     }
 
+    /// Every pupil's calls and messages at a school in a range of days, oldest first.
+    func contactAttempts(schoolID: Int, in range: DateRange) async throws -> [ContactAttempt] {
+        try await contactAttempts(
+            where: "c.school_id = \(bind: schoolID) AND c.date >= \(bind: range.start.iso) AND c.date <= "
+                + "\(bind: range.end.iso)")
+    }
+
     /// A pupil's calls and messages at a school in a range of days, oldest first.
     func contactAttempts(of pupilID: Int, school schoolID: Int, in range: DateRange) async throws -> [ContactAttempt] {
         try await contactAttempts(

@@ -41,6 +41,15 @@ extension ProcedureRepository {
         ).filter { $0.method == .call && $0.outcome != .reached }.count
     }
 
+    /// Each pupil's latest contact attempt at a school in a range of days (the parents' evening list's "last
+    /// contact"), read in one query.
+    public func latestContacts(school: LAESTAB, in range: DateRange) async throws -> [UPN: ContactAttempt] {
+        let schoolID = try await store.reference.requireSchool(school).id
+        var latest: [UPN: ContactAttempt] = [:]
+        for attempt in try await contactAttempts(schoolID: schoolID, in: range) { latest[attempt.upn] = attempt }
+        return latest
+    }
+
     public func contactAttempts(school: LAESTAB, on date: LocalDate) async throws -> [ContactAttempt] {
         try await contactAttempts(schoolID: try await store.reference.requireSchool(school).id, on: date)
     }

@@ -44,7 +44,7 @@ enum UsersController {
             uniquingKeysWith: { a, _ in a })
         let heads = Set(principal.grants.filter { $0.role == .headTeacher }.compactMap(\.school)).sorted()
         let page = UsersPage.make(
-            accounts: accounts, grantable: lead ? Role.allCases : AccessPolicy.schoolRoles,
+            accounts: accounts, grantable: lead ? Role.allCases.filter { $0 != .mentor } : AccessPolicy.schoolRoles,
             schools: lead ? nil : heads.map { ($0, names[$0] ?? "") }, notice: notice, error: error, typed: typed,
             now: Date(), text: request.text)
         return try Page.render(page, request: request, status: status)

@@ -46,7 +46,14 @@ struct InterventionsPage: PageModel {
     let action: String
     let start: String
     let parentsEvening: String
+    let programme: [Topic]
+    let programmeAction: String
     let groupAnalysis: String
+
+    struct Topic: Sendable {
+        let week: String
+        let topic: String
+    }
 }
 
 /// What each kind of intervention did: counts, the pupils' attendance before and since, the change (the whole
@@ -122,6 +129,26 @@ struct ImpactTable: Sendable {
         return ImpactTable(
             rows: rows, chart: rows.isEmpty ? "" : chart.svg,
             empty: rows.isEmpty ? text("interventions.noMeasures", [:]) : nil)
+    }
+
+    /// The governors' lines: for each kind, how many interventions and pupils, and the pupils' average change; the
+    /// average is left out below the small-group size, as the group analysis hides small groups from governors.
+    static func governorLines(
+        _ items: [Intervention], measured: [Int: InterventionImpact.Measured],
+        text: (String, [String: String]) -> String
+    ) -> [String] {
+        Intervention.Kind.allCases.compactMap { kind in
+            let those = items.filter { $0.kind == kind }
+            guard !those.isEmpty else { return nil }
+            let pupils = Set(those.flatMap(\.pupils)).count
+            let changes = those.compactMap { measured[$0.id]?.figures.averageChangeTenths }
+            let values = [
+                "kind": text("interventions.kind.\(kind.rawValue)", [:]), "count": String(those.count),
+                "pupils": String(pupils), "change": Tenths.pointsText(InterventionImpact.average(changes)),
+            ]
+            return pupils < GroupAnalysis.smallGroup || changes.isEmpty
+                ? text("governors.interventionsFew", values) : text("governors.interventionsLine", values)
+        }
     }
 
     /// One intervention's impact in a sentence each: the windows, the change, the target, similar pupils.

@@ -1,4 +1,5 @@
 import AttendanceCore
+import AttendanceLetters
 import AttendanceStore
 import Vapor
 
@@ -9,7 +10,8 @@ enum InterventionsController {
     typealias Text = (String, [String: String]) -> String
 
     @Sendable static func list(_ request: Request) async throws -> Response {
-        try await render(request, notice: nil, error: nil, status: .ok)
+        let notice = request.query[String.self, at: "programme"] != nil ? request.text("workshop.saved") : nil
+        return try await render(request, notice: notice, error: nil, status: .ok)
     }
 
     static func render(_ request: Request, notice: String?, error: String?, status: HTTPStatus) async throws
@@ -53,6 +55,7 @@ enum InterventionsController {
                 && user.grants.contains { $0.school == laestab && Intervention.leaderRoles.contains($0.role) }
         }.sorted { $0.displayName < $1.displayName }
         let me = try request.signedIn.user.email
+        let programme = try await store.interventions.workshopProgramme(laestab)
         let rows = all.map { item in
             InterventionsPage.Row(
                 href: SiteURL.school(.intervention, laestab, id: item.id), kind: kindWords(item, text),
@@ -77,6 +80,11 @@ enum InterventionsController {
                 InterventionsPage.Option(value: $0.email, label: $0.displayName, selected: $0.email == me)
             }, action: SiteURL.school(.interventions, laestab), start: today.iso,
             parentsEvening: SiteURL.school(.parentsEvening, laestab),
+            programme: (1...WorkshopProgramme.weeks).map { week in
+                InterventionsPage.Topic(
+                    week: String(week),
+                    topic: programme?.topics[week - 1] ?? text("workshop.topic.\(week)", [:]))
+            }, programmeAction: SiteURL.school(.workshopProgramme, laestab),
             groupAnalysis: SiteURL.school(.groupAnalysis, laestab))
         return try Page.render(page, request: request, status: status)
     }
@@ -158,9 +166,14 @@ enum InterventionsController {
         let end: LocalDate?
         let notes: String
         let pupils: [UPN]
+        /// A workshop's first session: its time and place, for the invitations.
+        let time: String
+        let place: String
 
         init(_ fields: FormFields) throws {
             kind = try fields.choice("kind")
+            time = try fields.words("time", limit: 40, required: kind == .workshop)
+            place = try fields.words("place", limit: 120, required: kind == .workshop)
             title = try fields.words("title", limit: Intervention.titleLimit)
             leader = try fields.words("leader", limit: 200, required: true)
             start = try fields.date("start")
@@ -180,7 +193,7 @@ enum InterventionsController {
         static let labels = [
             "kind": "interventions.kindLabel", "title": "interventions.name", "leader": "interventions.leader",
             "start": "interventions.start", "end": "interventions.end", "notes": "interventions.notes",
-            "upns": "interventions.upns",
+            "upns": "interventions.upns", "time": "interventions.time", "place": "interventions.place",
         ]
     }
 
@@ -202,7 +215,49 @@ enum InterventionsController {
                 end: form.end, notes: form.notes, today: today)
         } catch { throw StoreError.intervention(error) }
         let id = try await store.interventions.start(draft, school: laestab, today: today, by: request.actor)
-        return Page.redirect(SiteURL.school(.intervention, laestab, id: id, query: ["started": "1"]))
+        guard form.kind == .workshop else {
+            return Page.redirect(SiteURL.school(.intervention, laestab, id: id, query: ["started": "1"]))
+        }
+        // Each pupil's parents are invited in their language; a pupil with no contact to write to is counted.
+        let details = ["meeting_date": form.start.iso, "meeting_time": form.time, "meeting_place": form.place]
+        let signatory = try request.signedIn.user.displayName
+        var unwritten = 0
+        for upn in draft.pupils {
+            do {
+                _ = try await request.context.letters.produce(
+                    .workshopInvitation, for: upn, school: laestab, details: details, today: today,
+                    by: request.actor, signatory: signatory)
+            } catch LetterProblem.noContact {
+                unwritten += 1
+            }
+        }
+        sendInBackground(request.context.letters, logger: request.logger)
+        return Page.redirect(
+            SiteURL.school(
+                .intervention, laestab, id: id, query: ["started": "1", "unwritten": String(unwritten)]))
+    }
+
+    /// The school's six workshop topics (`topic-1` … `topic-6`).
+    struct ProgrammeForm: Form {
+        let programme: WorkshopProgramme
+
+        init(_ fields: FormFields) throws {
+            var topics: [String] = []
+            for week in 1...WorkshopProgramme.weeks {
+                topics.append(try fields.words("topic-\(week)", limit: Intervention.titleLimit, required: true))
+            }
+            do { programme = try WorkshopProgramme(topics: topics) } catch {
+                throw WebError.badField("topic-1", .missingOrInvalid)
+            }
+        }
+    }
+
+    @Sendable static func saveProgramme(_ request: Request) async throws -> Response {
+        guard case .school(let laestab) = request.target else { throw Abort(.notFound) }
+        let form = try request.form(ProgrammeForm.self)
+        try await request.context.store.interventions.setWorkshopProgramme(
+            form.programme, school: laestab, by: request.actor)
+        return Page.redirect(SiteURL.school(.interventions, laestab, query: ["programme": "1"]) + "#programme")
     }
 
     @Sendable static func detail(_ request: Request) async throws -> Response {
@@ -214,12 +269,20 @@ enum InterventionsController {
         let school = try await store.reference.requireSchool(laestab).school
         let text: Text = { request.text($0, $1) }
         let measured = try await measure([item], school: school, request: request)[item.id]
-        let pupils = try await store.reference.pupils(item.pupils)
+        // A head of year sees the pupils of their years; an intervention with none of them is not theirs to open.
+        let shown = try await visible(item, request: request)
+        guard !shown.isEmpty else { throw Abort(.forbidden) }
+        let pupils = try await store.reference.pupils(shown)
         let roll = try await store.interventions.rollMarks(laestab, year: item.start.academicYear)
         let names = try await request.names()
         var notice: String?
         for key in ["started", "session", "ended"] where request.query[String.self, at: key] != nil {
             notice = text("interventions.\(key)", [:])
+        }
+        if item.kind == .workshop, let unwritten = request.query[String.self, at: "unwritten"].flatMap(Int.init) {
+            notice = text(
+                "interventions.invited",
+                ["sent": String(max(0, item.pupils.count - unwritten)), "unwritten": String(unwritten)])
         }
         var topic = ""
         if item.kind == .workshop {
@@ -242,7 +305,7 @@ enum InterventionsController {
             notes: item.notes.isEmpty ? nil : item.notes,
             impact: measured.map { ImpactTable.summary($0, text: text) },
             noImpact: measured == nil ? text("interventions.noImpact", [:]) : nil,
-            pupils: item.pupils.map { upn in
+            pupils: shown.map { upn in
                 let entry = roll.first { $0.pupil.upn == upn }
                 let figures = measured.flatMap { m in
                     entry.map {
@@ -272,6 +335,27 @@ enum InterventionsController {
         return try Page.render(page, request: request)
     }
 
+    /// The intervention's pupils the user may work on (all of them for the school's leaders, office and ESW).
+    static func visible(_ item: Intervention, request: Request) async throws -> [UPN] {
+        var shown: [UPN] = []
+        for upn in item.pupils {
+            if let stored = try await request.context.store.reference.pupil(upn),
+                request.mayWorkOn(stored, at: item.school)
+            {
+                shown.append(upn)
+            }
+        }
+        return shown
+    }
+
+    /// One of the school's interventions that the user may work on some pupil of; 404 or 403 otherwise.
+    static func found(_ request: Request, _ laestab: LAESTAB, _ id: Int) async throws -> Intervention {
+        guard let item = try await request.context.store.interventions.intervention(id), item.school == laestab
+        else { throw Abort(.notFound) }
+        guard !(try await visible(item, request: request)).isEmpty else { throw Abort(.forbidden) }
+        return item
+    }
+
     /// A session held: its day, topic, and the pupils who came (`came-UPN`).
     struct SessionForm: Form {
         let on: LocalDate
@@ -294,8 +378,10 @@ enum InterventionsController {
             throw Abort(.notFound)
         }
         let form = try request.form(SessionForm.self)
+        let item = try await found(request, laestab, id)
+        let shown = Set(try await visible(item, request: request))
         try await request.context.store.interventions.recordSession(
-            intervention: id, school: laestab, on: form.on, topic: form.topic, attended: form.came,
+            intervention: id, school: laestab, on: form.on, topic: form.topic, attended: form.came.intersection(shown),
             today: request.context.today, by: request.actor)
         return Page.redirect(SiteURL.school(.intervention, laestab, id: id, query: ["session": "1"]))
     }
@@ -313,6 +399,7 @@ enum InterventionsController {
             throw Abort(.notFound)
         }
         let form = try request.form(EndForm.self)
+        _ = try await found(request, laestab, id)
         try await request.context.store.interventions.end(
             intervention: id, school: laestab, on: form.on, today: request.context.today, by: request.actor)
         return Page.redirect(SiteURL.school(.intervention, laestab, id: id, query: ["ended": "1"]))

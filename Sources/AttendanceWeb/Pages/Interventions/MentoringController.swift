@@ -105,9 +105,22 @@ enum MentoringController {
                 })
         }
         guard !lines.isEmpty || view == .full else { return nil }
+        // The sanction form, for those who record interventions, where a sanction can apply (secondary pupils).
+        var sanction: PupilInterventions.Sanction?
+        if view == .full, let school, principal.allows(.manageInterventions, .school(school)),
+            let stored = try await store.reference.pupil(placement.upn),
+            SanctionRule.isSecondary(
+                phase: try await store.reference.requireSchool(school).school.phase,
+                yearGroup: stored.pupil.yearGroup)
+        {
+            sanction = PupilInterventions.Sanction(
+                action: SiteURL.schoolPupil(.sanction, school, placement.upn), today: today.iso)
+        }
+        var notice: String?
+        if request.query[String.self, at: "logged"] != nil { notice = text("interventions.logged", [:]) }
+        if request.query[String.self, at: "sanctioned"] != nil { notice = text("sanction.recorded", [:]) }
         return PupilInterventions(
-            notice: request.query[String.self, at: "logged"] != nil ? text("interventions.logged", [:]) : nil,
-            items: lines, hasItems: !lines.isEmpty, mentoring: mentoring)
+            notice: notice, items: lines, hasItems: !lines.isEmpty, mentoring: mentoring, sanction: sanction)
     }
 }
 
@@ -131,8 +144,14 @@ struct PupilInterventions: Sendable {
         let methods: [Option]
     }
 
+    struct Sanction: Sendable {
+        let action: String
+        let today: String
+    }
+
     let notice: String?
     let items: [Item]
     let hasItems: Bool
     let mentoring: Mentoring?
+    let sanction: Sanction?
 }

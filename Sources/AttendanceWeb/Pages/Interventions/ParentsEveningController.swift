@@ -35,6 +35,7 @@ enum ParentsEveningController {
                 school: laestab, status: nil, year: range.end.academicYear), by: \.pupil.upn)
         let names = try await request.names()
         let policy = request.context.policy
+        let contacts = try await store.procedure.latestContacts(school: laestab, in: range)
         var forms: [ParentsEveningPage.Form] = []
         for (form, lines) in Dictionary(grouping: below, by: \.pupil.registrationGroup).sorted(by: {
             NaturalOrder.precedes($0.key, $1.key)
@@ -43,8 +44,7 @@ enum ParentsEveningController {
             for line in lines.sorted(by: { $0.pupil.displayName < $1.pupil.displayName }) {
                 let upn = line.pupil.upn
                 let stage = actions[upn]?.max { ($0.dueOn, $0.id.rawValue) < ($1.dueOn, $1.id.rawValue) }
-                let contact = try await store.penalties.timeline(of: upn, school: laestab, through: today)
-                    .last { $0.kind == .contact }
+                let contact = contacts[upn]
                 rows.append(
                     ParentsEveningPage.Row(
                         upn: upn.value, name: line.pupil.displayName, href: SiteURL.pupil(upn),
@@ -55,9 +55,8 @@ enum ParentsEveningController {
                                 + text("status.\($0.status.rawValue)", [:]) + ")"
                         } ?? text("parentsEvening.noStage", [:]),
                         lastContact: contact.map {
-                            DateText.day(stored: $0.on, text) + ", "
-                                + (Catalogue.known("contact.method.\($0.what)", text) ?? $0.what)
-                                + ($0.by.map { ", " + RecordWords.actor($0, names: names, text: text) } ?? "")
+                            DateText.day($0.date, text) + ", " + text("contact.method.\($0.method.rawValue)", [:])
+                                + ", " + RecordWords.actor($0.recordedBy, names: names, text: text)
                         } ?? text("parentsEvening.noContact", [:])))
             }
             forms.append(ParentsEveningPage.Form(name: form, rows: rows))

@@ -50,6 +50,7 @@ enum PupilController {
         }
         let text = request.text
         let names = try await request.names()
+        let mentorOnly = AccessPolicy.seesAsMentorOnly(principal.grants, placement)
         var staff: PupilPage.Staff?
         if view == .full || former != nil {
             var actions: [QueuedAction] = []
@@ -88,7 +89,7 @@ enum PupilController {
                     cases: try await store.roll.missingEducationCases(of: placement.upn),
                     saved: request.query[String.self, at: "roll"], text: text)
             }
-            if let current, former == nil, !AccessPolicy.seesAsMentorOnly(principal.grants, placement) {
+            if let current, former == nil, !mentorOnly {
                 let cases = try await store.esw.eswCases(of: placement.upn).filter { $0.school == current.school }
                 var plans: [ImprovementPlan] = []
                 for found in cases { plans += try await store.esw.improvementPlans(case: found.id) }
@@ -123,9 +124,12 @@ enum PupilController {
             recent: marks,
             sessions: sessions, yearMarks: yearMarks, patterns: patterns, codes: store.codes, language: language,
             staff: staff, contacts: contacts, evidence: evidence, letters: letters,
-            family: try await FamilyController.section(
-                request, placement: placement, view: view, notice: familyNotice, error: familyError,
-                typed: familyTyped), esw: esw,
+            // A mentor sees the pupil's attendance, timeline and contacts, not the family's requests and reports.
+            family: mentorOnly
+                ? nil
+                : try await FamilyController.section(
+                    request, placement: placement, view: view, notice: familyNotice, error: familyError,
+                    typed: familyTyped), esw: esw,
             roll: roll, medical: medical,
             interventions: former == nil
                 ? try await MentoringController.section(

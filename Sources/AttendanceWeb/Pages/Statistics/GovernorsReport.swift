@@ -43,7 +43,20 @@ enum GovernorsReportController {
                     href: SiteURL.school(.governorsReport, laestab, query: ["period": $0.rawValue]),
                     current: $0 == choice)
             },
-            pdf: SiteURL.school(.governorsReportPDF, laestab, query: ["period": choice.rawValue]), text: text)
+            pdf: SiteURL.school(.governorsReportPDF, laestab, query: ["period": choice.rawValue]),
+            interventions: try await interventionLines(request, school: school, text: text), text: text)
+    }
+
+    /// This school year's interventions as counts and average change by kind: no pupil is named.
+    static func interventionLines(
+        _ request: Request, school: School, text: @escaping (String, [String: String]) -> String
+    ) async throws -> [String] {
+        let year = request.context.today.academicYear
+        let items = try await request.context.store.interventions.interventions(school.laestab).filter {
+            $0.start.academicYear == year
+        }
+        let measured = try await InterventionsController.measure(items, school: school, request: request)
+        return ImpactTable.governorLines(items, measured: measured, text: text)
     }
 
     /// This term's rewards as counts, by the rewards page's own lists and the draws made for the term.
@@ -110,13 +123,16 @@ struct GovernorsReportPage: PageModel {
     let pdf: String
     /// The terms the report can cover (the page's links; not printed).
     let periods: [RewardsPage.PeriodLink]
+    /// This year's interventions by kind, as counts and average change.
+    let interventions: [String]
+    let hasInterventions: Bool
 
     static func make(
         school: String, term: DateRange, lastYear: DateRange, termFigures: SchoolFigures,
         lastYearFigures: SchoolFigures, year: [AttendanceSummary], target: AttendanceTarget?,
         dataCheck: DataCheckRun?, groups: GroupAnalysisPage, activity: ProcedureActivity, policy: Policy,
         rules: SummaryRules, rewards: String, termLabel: String, periods: [RewardsPage.PeriodLink], pdf: String,
-        text: @escaping (String, [String: String]) -> String
+        interventions: [String] = [], text: @escaping (String, [String: String]) -> String
     ) -> GovernorsReportPage {
         let plain = { (key: String) in text(key, [:]) }
         func figure(_ label: String, _ pupils: [AttendanceSummary]) -> Figure {
@@ -183,7 +199,8 @@ struct GovernorsReportPage: PageModel {
             penalties: penaltyWords.isEmpty
                 ? plain("school.noPenalties")
                 : text("school.penalties", ["cases": penaltyWords.joined(separator: "; ")]),
-            rewards: rewards, pdf: pdf, periods: periods)
+            rewards: rewards, pdf: pdf, periods: periods, interventions: interventions,
+            hasInterventions: !interventions.isEmpty)
     }
 }
 

@@ -60,13 +60,15 @@ struct GroupAnalysisPage: PageModel {
     let manage: Bool
     let groups: [Group]
     let hasGroups: Bool
+    /// The school's interventions and their impact, for those who record them.
+    let interventionsHref: String?
     let notice: String?
     let error: String?
 
     static func make(
         school: String, analysis: GroupAnalysis, range: DateRange, target: AttendanceTarget?, suppress: Bool,
         groups: [SchoolGroup], manageHref: ((String) -> String)?, action: String, csv: String,
-        interventionHref: ((GroupAnalysis.Breakdown, String) -> String)? = nil,
+        interventionHref: ((GroupAnalysis.Breakdown, String) -> String)? = nil, interventionsPage: String? = nil,
         dataCheck: DataCheckRun? = nil, dataCheckHref: String? = nil,
         notice: String? = nil, error: String? = nil, text: @escaping (String, [String: String]) -> String
     ) -> GroupAnalysisPage {
@@ -156,6 +158,7 @@ struct GroupAnalysisPage: PageModel {
                         name: $0.name, members: text("groups.members", ["count": String($0.members.count)]),
                         href: href($0.name))
                 }
-            } ?? [], hasGroups: manageHref != nil && !groups.isEmpty, notice: notice, error: error)
+            } ?? [], hasGroups: manageHref != nil && !groups.isEmpty, interventionsHref: interventionsPage,
+            notice: notice, error: error)
     }
 }

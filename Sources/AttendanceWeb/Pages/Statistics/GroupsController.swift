@@ -64,6 +64,8 @@ enum GroupsController {
                 .groupAnalysisCSV, laestab, query: ["from": found.range.start.iso, "to": found.range.end.iso]),
             interventionHref: try request.signedIn.allows(.manageInterventions, .school(laestab))
                 ? { SiteURL.school(.interventions, laestab, query: ["breakdown": $0.rawValue, "key": $1]) } : nil,
+            interventionsPage: try request.signedIn.allows(.manageInterventions, .school(laestab))
+                ? SiteURL.school(.interventions, laestab) + "#impact" : nil,
             dataCheck: try await request.context.store.registers.lastDataCheck(laestab),
             dataCheckHref: manages ? SiteURL.school(.dataCheck, laestab) : nil, notice: notice, error: error,
             text: { request.text($0, $1) })
