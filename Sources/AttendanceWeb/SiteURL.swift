@@ -33,7 +33,7 @@ enum SiteURL: String, CaseIterable, Sendable {
     case governorsReport, governorsReportPDF, rewards, rewardsCSV, rewardDraws, rewardCertificates, newsletter
     case newsletterImage, schoolCSV, concerns, closeConcern, schoolConcerns, answerConcern
     case interventions, intervention, interventionSession, endIntervention, mentoringContact, parentsEvening
-    case sanction, workshopProgramme
+    case sanction, workshopProgramme, interventionCertificates
 
     /// The path's segments: literals as they are, parameters as `:name`.
     var pattern: [String] {
@@ -77,6 +77,7 @@ enum SiteURL: String, CaseIterable, Sendable {
         case .parentsEvening: ["schools", ":laestab", "parents-evening"]
         case .sanction: ["schools", ":laestab", "pupils", ":upn", "sanctions"]
         case .workshopProgramme: ["schools", ":laestab", "interventions", "workshop-programme"]
+        case .interventionCertificates: ["schools", ":laestab", "interventions", ":id", "certificates"]
         case .mentoringContact: ["pupils", ":upn", "mentoring"]
         case .newsletter: ["schools", ":laestab", "newsletter"]
         case .newsletterImage: ["schools", ":laestab", "newsletter.svg"]

@@ -173,6 +173,8 @@ public enum WebServer {
         r.post(.interventionSession, use: InterventionsController.session).requires(
             .manageInterventions, of: .school)
         r.post(.endIntervention, use: InterventionsController.end).requires(.manageInterventions, of: .school)
+        r.post(.interventionCertificates, use: InterventionsController.certificates).requires(
+            .manageInterventions, of: .school)
         r.get(.parentsEvening, use: ParentsEveningController.list).requires(.manageInterventions, of: .school)
         r.post(.parentsEvening, use: ParentsEveningController.log).requires(.manageInterventions, of: .school)
         r.post(.mentoringContact, use: MentoringController.log).requires(.mentorPupil, of: .pupil)

@@ -139,6 +139,44 @@ import VaporTesting
                 #expect(try await head.post(session, bad).status == .unprocessableEntity, "\(bad)")
             }
             #expect(try await store.interventions.intervention(item.id)?.sessions.count == 1)
+            // The invitations are in each family's language.
+            let contacts = try await store.contacts.contacts(of: pupils.child)
+            for invitation in invitations where invitation.recipientNames.count == 1 {
+                if let preference = contacts.first(where: { invitation.recipientNames.contains($0.name) })?.language {
+                    #expect(invitation.languages == preference.letterLanguages)
+                }
+            }
+            // The last session's rewards: a pupil absent every session of the weeks before and present every one
+            // since is among the most improved, and their certificate is a kept letter.
+            let improver = pupils.yearEight
+            let started2 = try await head.post(
+                SiteURL.school(.interventions, mainSchool),
+                [
+                    "kind": "workshop", "leader": "head@demo.example", "start": "2026-11-02", "time": "15:30",
+                    "place": "Y llyfrgell", "pupil-\(improver.value)": "1",
+                ])
+            #expect(started2.status == .seeOther)
+            let workshop = try #require(
+                try await store.interventions.interventions(of: improver).first { $0.kind == .workshop })
+            let school = try await store.reference.requireSchool(mainSchool)
+            let calendar = try await store.reference.calendar(for: school.school)
+            let windows = try #require(
+                InterventionImpact.windows(start: workshop.start, end: nil, today: testToday, calendar: calendar))
+            let pupil = try await store.reference.requirePupil(improver)
+            for (range, code) in [(windows.before, "O"), (windows.after, "/")] {
+                try await store.registers.writeMarks(
+                    calendar.sessions(in: range).map {
+                        MarkEntry(
+                            pupilID: pupil.id, schoolID: school.id, mark: Mark(upn: improver, session: $0, code: code))
+                    }, by: AuditActor("head@demo.example"), reason: "test")
+            }
+            let rewards = try await head.get(SiteURL.school(.intervention, mainSchool, id: workshop.id)).body.string
+            #expect(rewards.contains("id=\"workshop-certificates\"") && rewards.contains(pupil.pupil.displayName))
+            let made = try await head.post(
+                SiteURL.school(.interventionCertificates, mainSchool, id: workshop.id), [:])
+            #expect(made.status == .seeOther)
+            #expect(
+                !(try await store.letters.letters(of: improver).filter { $0.kind == .improvementCertificate }.isEmpty))
             // A workshop without its first session's time and place cannot invite anyone: refused.
             #expect(
                 try await head.post(

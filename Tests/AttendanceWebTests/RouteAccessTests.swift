@@ -264,6 +264,9 @@ import VaporTesting
                         "POST", "/schools/:laestab/interventions/:id/end", interventions + "/999999/end",
                         allowed: intervenes, status: .unprocessableEntity)
                     try await expect(
+                        "POST", "/schools/:laestab/interventions/:id/certificates",
+                        interventions + "/999999/certificates", allowed: intervenes, status: .notFound)
+                    try await expect(
                         "POST", "/schools/:laestab/interventions/workshop-programme",
                         interventions + "/workshop-programme", allowed: intervenes, status: .unprocessableEntity)
                     try await expect(

@@ -234,5 +234,10 @@ struct InterventionPage: PageModel {
     let today: String
     let topic: String
     let endAction: String?
+    /// A workshop's pupils whose attendance improved (nil for other kinds, or before it can be measured).
+    let improved: [String]?
+    let hasImproved: Bool
+    let certificatesAction: String
+    let rewardRule: String
     let back: String
 }

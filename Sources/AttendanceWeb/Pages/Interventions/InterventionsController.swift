@@ -41,7 +41,7 @@ enum InterventionsController {
             chosen = try await choices(below.map { ($0.pupil, $0.summary) }, request: request, laestab: laestab)
             lineLabel = text(
                 "interventions.forLine",
-                ["line": lineWords(breakdown, key, text), "count": String(chosen.count)])
+                ["line": GroupAnalysisPage.lineLabel(breakdown, key, text: text), "count": String(chosen.count)])
         } else if let upns = request.query[String.self, at: "pupils"] {
             let wanted = Set(upns.split(separator: ",").compactMap { try? UPN(String($0)) })
             let range = FigureViews.yearToDate(request)
@@ -104,15 +104,6 @@ enum InterventionsController {
                     figure: summary.attendancePercentText))
         }
         return result
-    }
-
-    static func lineWords(_ breakdown: GroupAnalysis.Breakdown, _ key: String, _ text: Text) -> String {
-        switch breakdown {
-        case .yearGroup: text("groups.yearLabel", ["year": key])
-        case .sex: text("groups.sex.\(key)", [:])
-        case .schoolGroup: key
-        default: text("groups.\(key == "yes" ? "with" : "without").\(breakdown.rawValue)", [:])
-        }
     }
 
     static func kindWords(_ item: Intervention, _ text: Text) -> String {
@@ -292,6 +283,13 @@ enum InterventionsController {
                 topic = programme?.topics[week] ?? text("workshop.topic.\(week + 1)", [:])
             }
         }
+        // A workshop's last session rewards the pupils whose attendance improved over its weeks, by the rewards'
+        // own rule (the reports issue's "most improved").
+        var improved: [String]?
+        if item.kind == .workshop, let measured {
+            improved = Self.improved(item, shown: shown, roll: roll, windows: measured.windows, store: store)
+                .compactMap { pupils[$0]?.displayName }.sorted()
+        }
         let page = InterventionPage(
             title: kindWords(item, text), notice: notice,
             leader: RecordWords.actor(item.leader, names: names, text: text),
@@ -331,6 +329,14 @@ enum InterventionsController {
             sessionAction: SiteURL.school(.interventionSession, laestab, id: item.id), today: today.iso,
             topic: topic,
             endAction: item.end == nil ? SiteURL.school(.endIntervention, laestab, id: item.id) : nil,
+            improved: improved, hasImproved: !(improved ?? []).isEmpty,
+            certificatesAction: SiteURL.school(.interventionCertificates, laestab, id: item.id),
+            rewardRule: text(
+                "interventions.rewardRule",
+                [
+                    "points": RewardsPage.points(Rewards.minimumRiseTenths),
+                    "sessions": String(Rewards.minimumSessions),
+                ]),
             back: SiteURL.school(.interventions, laestab))
         return try Page.render(page, request: request)
     }
@@ -354,6 +360,52 @@ enum InterventionsController {
         else { throw Abort(.notFound) }
         guard !(try await visible(item, request: request)).isEmpty else { throw Abort(.forbidden) }
         return item
+    }
+
+    /// The pupils whose attendance since the start rose enough over the weeks before (`Rewards.isMostImproved`).
+    static func improved(
+        _ item: Intervention, shown: [UPN], roll: [InterventionImpact.RollMarks], windows: InterventionImpact.Windows,
+        store: Store
+    ) -> [UPN] {
+        shown.filter { upn in
+            guard let entry = roll.first(where: { $0.pupil.upn == upn }) else { return false }
+            let figures = InterventionImpact.figures(
+                [entry], windows: windows, table: store.codes, rules: store.rules)
+            return Rewards.isMostImproved(earlier: figures.before, later: figures.after)
+        }
+    }
+
+    /// Improvement certificates for a workshop's improved pupils, as one batch of kept letters.
+    @Sendable static func certificates(_ request: Request) async throws -> Response {
+        guard case .school(let laestab) = request.target, let id = request.parameters.get("id", as: Int.self) else {
+            throw Abort(.notFound)
+        }
+        let item = try await found(request, laestab, id)
+        let store = request.context.store
+        let today = request.context.today
+        let school = try await store.reference.requireSchool(laestab).school
+        guard item.kind == .workshop,
+            let windows = InterventionImpact.windows(
+                start: item.start, end: item.end, today: today,
+                calendar: try await store.reference.calendar(for: school))
+        else { throw Abort(.notFound) }
+        let roll = try await store.interventions.rollMarks(laestab, year: item.start.academicYear)
+        let chosen = improved(
+            item, shown: try await visible(item, request: request), roll: roll, windows: windows, store: store)
+        guard !chosen.isEmpty else { throw WebError.refused(.letterLacks(.notImproved)) }
+        let made = try await request.context.letters.produceCertificates(
+            .improvementCertificate, for: chosen, school: laestab,
+            details: [
+                "reward_from": windows.after.start.iso, "reward_to": windows.after.end.iso,
+                "earlier_from": windows.before.start.iso, "earlier_to": windows.before.end.iso,
+            ], today: today, by: request.actor, signatory: try request.signedIn.user.displayName)
+        sendInBackground(request.context.letters, logger: request.logger)
+        return Page.redirect(
+            SiteURL.letterBatch.path(
+                ["laestab": laestab.description, "batch": made.batch.id],
+                query: [
+                    "needing": "0", "skipped": String(made.batch.withoutContact), "waiting": String(made.batch.waiting),
+                ]))
     }
 
     /// A session held: its day, topic, and the pupils who came (`came-UPN`).

@@ -65,6 +65,18 @@ struct GroupAnalysisPage: PageModel {
     let notice: String?
     let error: String?
 
+    /// A line's name as a person reads it: "Year 8", "Girls", "With free school meals", a school's own group.
+    static func lineLabel(
+        _ breakdown: GroupAnalysis.Breakdown, _ key: String, text: (String, [String: String]) -> String
+    ) -> String {
+        switch breakdown {
+        case .yearGroup: text("groups.yearLabel", ["year": key])
+        case .sex: text("groups.sex.\(key)", [:])
+        case .schoolGroup: key
+        default: text("groups.\(key == "yes" ? "with" : "without").\(breakdown.rawValue)", [:])
+        }
+    }
+
     static func make(
         school: String, analysis: GroupAnalysis, range: DateRange, target: AttendanceTarget?, suppress: Bool,
         groups: [SchoolGroup], manageHref: ((String) -> String)?, action: String, csv: String,
@@ -94,12 +106,7 @@ struct GroupAnalysisPage: PageModel {
                     ? nil : breakdown.flatMap { breakdown in interventionHref?(breakdown, line.key) })
         }
         func label(_ breakdown: GroupAnalysis.Breakdown, _ key: String) -> String {
-            switch breakdown {
-            case .yearGroup: text("groups.yearLabel", ["year": key])
-            case .sex: plain("groups.sex.\(key)")
-            case .schoolGroup: key
-            default: plain("groups.\(key == "yes" ? "with" : "without").\(breakdown.rawValue)")
-            }
+            lineLabel(breakdown, key, text: text)
         }
         // A chart's labels are short (the table beside has the whole words).
         func chartLabel(_ breakdown: GroupAnalysis.Breakdown, _ key: String, _ label: String) -> String {
