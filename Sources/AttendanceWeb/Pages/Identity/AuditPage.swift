@@ -31,8 +31,8 @@ struct AuditPage: PageModel {
                 event.upn.map { pupils[$0] ?? $0.value }
                 ?? AuditWords.about(event.subject ?? "", names: names, text: text)
             aboutHref = event.upn.map { SiteURL.pupil($0) }
-            before = AuditWords.state(event.before, text: text)
-            after = AuditWords.state(event.after, text: text)
+            before = AuditWords.state(event.before, names: names, text: text)
+            after = AuditWords.state(event.after, names: names, text: text)
             reason = RecordWords.reason(event.reason, text: text)
         }
     }

@@ -39,23 +39,27 @@ enum AuditWords {
     }
 
     /// A before or after state ({"code": "N"}) as "Mark: N"; text that is not such a state is shown as it is.
-    static func state(_ stored: String?, text: Text) -> String {
+    static func state(_ stored: String?, names: [String: String] = [:], text: Text) -> String {
         guard let stored, !stored.isEmpty else { return "" }
         guard let data = stored.data(using: .utf8),
             let values = try? JSONDecoder().decode([String: String].self, from: data)
         else { return stored }
         return values.keys.sorted().map { name in
             let label = Catalogue.known("audit.field.\(name)", text) ?? name.replacingOccurrences(of: "_", with: " ")
-            return "\(label): \(value(values[name] ?? "", of: name, in: values, text: text))"
+            return "\(label): \(value(values[name] ?? "", of: name, in: values, names: names, text: text))"
         }.joined(separator: "; ")
     }
 
     /// A field's value: the program's own values (why an action is due, roles, a school's phase, a contact's
     /// relationship and language, yes or no) in words, anything else as recorded.
-    private static func value(_ stored: String, of field: String, in values: [String: String], text: Text) -> String {
+    private static func value(
+        _ stored: String, of field: String, in values: [String: String], names: [String: String], text: Text
+    ) -> String {
         if stored == "true" || stored == "false" { return text(stored == "true" ? "common.yes" : "common.no", [:]) }
         if let day = LocalDate(iso: stored) { return DateText.day(day, text) }
         switch field {
+        // A person the record keeps by their account's email: named as every page names them.
+        case "leader": return RecordWords.actor(stored, names: names, text: text)
         case "relationship": return ContactWords.relationship(stored, text: text)
         case "language":
             return LanguagePreference(rawValue: stored).map { ContactWords.language($0, text: text) } ?? stored
