@@ -51,6 +51,34 @@ extension InterventionRepository {
         }
     }
 
+    /// Each intervention's impact (`InterventionImpact`), measured over its school year's roll (read once a year):
+    /// its pupils against the pupils of the same year group and starting band who were in none of the school's
+    /// interventions that year, whoever is looking; nil for one not yet measurable.
+    public func impact(_ items: [Intervention], school: School, today: LocalDate) async throws
+        -> [Int: InterventionImpact.Measured]
+    {
+        var result: [Int: InterventionImpact.Measured] = [:]
+        guard !items.isEmpty else { return result }
+        let calendar = try await store.reference.calendar(for: school)
+        let every = try await interventions(school.laestab)
+        for year in Set(items.map(\.start.academicYear)) {
+            let roll = try await rollMarks(school.laestab, year: year)
+            let touched = Set(every.filter { $0.start.academicYear == year }.flatMap(\.pupils))
+            let untouched = Set(roll.map(\.pupil.upn)).subtracting(touched)
+            let target = try await store.targets.target(school.laestab, for: year)?.tenths
+            for item in items where item.start.academicYear == year {
+                guard
+                    let windows = InterventionImpact.windows(
+                        start: item.start, end: item.end, today: today, calendar: calendar)
+                else { continue }
+                result[item.id] = InterventionImpact.measure(
+                    pupils: Set(item.pupils), roll: roll, untouched: untouched, windows: windows,
+                    targetTenths: target, table: store.codes, rules: store.rules)
+            }
+        }
+        return result
+    }
+
     /// The school's workshop programme: its own six topics, or the policy's when it has none.
     public func workshopProgramme(_ laestab: LAESTAB) async throws -> WorkshopProgramme? {
         let school = try await store.reference.requireSchool(laestab)

@@ -18,6 +18,29 @@ enum BenchQueries {
         return best
     }
 
+    /// Starts 60 interventions (fewer in a small school) of four pupils each at the school, one a school week or so from September, led by
+    /// a head made for the benchmark.
+    static func interventions(at school: LAESTAB, store: Store, asOf: LocalDate) async throws -> Int {
+        let head = "bench-head@bench.example"
+        if try await store.identity.user(email: head) == nil {
+            try await store.identity.createUser(
+                email: head, displayName: "Bench head", passwordHash: "-", mustChangePassword: false,
+                grants: [RoleGrant(role: .headTeacher, school: school)], by: AuditActor("bench"))
+        }
+        let roll = try await store.reference.onRoll(school, on: asOf).map(\.upn)
+        let count = min(60, roll.count / 4)
+        let kinds = Intervention.Kind.allCases.filter { $0 != .sanction }
+        for index in 0..<count {
+            let start = max(asOf.academicYear.firstDay.adding(days: 7 + index * 5), asOf.adding(days: -360))
+            let draft = try Intervention.Draft(
+                kind: kinds[index % kinds.count], title: "Bench \(index)", leader: head,
+                pupils: Array(roll[(index * 4)..<(index * 4 + 4)]), start: min(start, asOf), end: nil, notes: "",
+                today: asOf)
+            try await store.interventions.start(draft, school: school, today: asOf, by: AuditActor("bench"))
+        }
+        return count
+    }
+
     static func measure(_ authority: BenchAuthority, store: Store, report: inout BenchReport) async throws {
         let asOf = lastDay(authority)
         let range = DateRange.yearToDate(asOf)
@@ -52,6 +75,18 @@ enum BenchQueries {
         // Issue 34: a school's group analysis (every breakdown and its own groups), read from the same year records.
         let groups = try await best(5) { _ = try await store.groups.analysis(largest, in: range) }
         report.add("group analysis, \(size) pupils, full year", groups, "ms", atMost: 200)
+        // Issue 35: the impact of a school's interventions as its page measures them: 60 of four pupils each,
+        // started through the year, each against the similar pupils of the whole roll.
+        let interventions = try await Self.interventions(at: largest, store: store, asOf: asOf)
+        let stored = try await store.reference.requireSchool(largest).school
+        var measuredCount = 0
+        let impact = try await best(5) {
+            let items = try await store.interventions.interventions(largest)
+            measuredCount = try await store.interventions.impact(items, school: stored, today: asOf).count
+        }
+        report.add(
+            "interventions' impact, \(interventions) interventions (\(measuredCount) measured), \(size) pupils",
+            impact, "ms", atMost: 200)
         // The authority's dashboard: every school's pupils and weeks, their targets, each school's standing.
         var standingsMade = 0
         let dashboard = try await best {

@@ -21,7 +21,13 @@ enum InterventionsController {
         let store = request.context.store
         let today = request.context.today
         let school = try await store.reference.requireSchool(laestab).school
-        let all = try await store.interventions.interventions(laestab)
+        // A head of year lists the interventions with pupils of their years; the school's leaders, office and ESW
+        // every one.
+        var all: [Intervention] = []
+        for item in try await store.interventions.interventions(laestab)
+        where !(try await visible(item, request: request)).isEmpty {
+            all.append(item)
+        }
         let measured = try await measure(all, school: school, request: request)
         let names = try await request.names()
         let text: Text = { request.text($0, $1) }
@@ -119,32 +125,11 @@ enum InterventionsController {
         return text("interventions.since", ["from": DateText.day(item.start, text)])
     }
 
-    /// Each intervention's impact, measured over its school year's roll (read once a year): its pupils against
-    /// the pupils of the same year group and starting band who were in no intervention that year.
+    /// Each intervention's impact (`InterventionRepository.impact`).
     static func measure(_ items: [Intervention], school: School, request: Request) async throws
         -> [Int: InterventionImpact.Measured]
     {
-        let store = request.context.store
-        let today = request.context.today
-        let calendar = try await store.reference.calendar(for: school)
-        var result: [Int: InterventionImpact.Measured] = [:]
-        for year in Set(items.map(\.start.academicYear)) {
-            let those = items.filter { $0.start.academicYear == year }
-            let roll = try await store.interventions.rollMarks(school.laestab, year: year)
-            let touched = Set(those.flatMap(\.pupils))
-            let untouched = Set(roll.map(\.pupil.upn)).subtracting(touched)
-            let target = try await store.targets.target(school.laestab, for: year)?.tenths
-            for item in those {
-                guard
-                    let windows = InterventionImpact.windows(
-                        start: item.start, end: item.end, today: today, calendar: calendar)
-                else { continue }
-                result[item.id] = InterventionImpact.measure(
-                    pupils: Set(item.pupils), roll: roll, untouched: untouched, windows: windows,
-                    targetTenths: target, table: store.codes, rules: store.rules)
-            }
-        }
-        return result
+        try await request.context.store.interventions.impact(items, school: school, today: request.context.today)
     }
 
     /// The start form: the kind, the school's name for it, the lead, the days, notes, and the pupils (ticked,
