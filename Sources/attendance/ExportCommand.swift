@@ -6,8 +6,9 @@ import Foundation
 
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export", abstract: "Returns the authority sends on: the weekly management information.",
-        subcommands: [WeeklyExport.self])
+        commandName: "export",
+        abstract: "Returns: the weekly management information, and the Welsh Government's termly return.",
+        subcommands: [WeeklyExport.self, TermlyReturnExport.self])
 }
 
 /// Welsh Government's weekly management information: every school's week by sex, year group and free school
@@ -47,6 +48,75 @@ struct WeeklyExport: AsyncParsableCommand {
                 throw ExitCode.failure
             }
             print("\(rows.count) rows for \(range.start) to \(range.end) written to \(out)")
+        } else {
+            print(text, terminator: "")
+        }
+    }
+}
+
+/// The Welsh Government's pupil-level termly return: one row per pupil of compulsory school age on a school's roll
+/// in the term (or every school's, for the authority), the columns of `TermlyReturnRow.columns`.
+struct TermlyReturnExport: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wg-return",
+        abstract: "Each pupil's sessions in a term: possible, attended, authorised and unauthorised absence.")
+
+    @Option(help: ArgumentHelp("One school; leave out for every school of the authority.", valueName: "LAESTAB"))
+    var school: String?
+    @Option(help: ArgumentHelp("autumn, spring or summer.", valueName: "term")) var term: String
+    @Option(help: ArgumentHelp("The school year by the year it starts: 2025 means 2025/26.", valueName: "YYYY"))
+    var year: Int
+    @Option(help: ArgumentHelp("Write the CSV here instead of printing it.", valueName: "file")) var out: String?
+    @OptionGroup var db: DatabaseOptions
+
+    func validate() throws {
+        _ = try parseSchool(school)
+        guard SchoolTerm(rawValue: term) != nil else {
+            throw ValidationError("--term: '\(term)' is not autumn, spring or summer")
+        }
+        guard (2000...today().academicYear.startYear).contains(year) else {
+            throw ValidationError("--year: \(year) is not a school year from 2000 to this one")
+        }
+    }
+
+    func run() async throws {
+        let settings = try Settings(db)
+        guard let term = SchoolTerm(rawValue: term) else { throw ValidationError("--term: autumn, spring or summer") }
+        let academicYear = AcademicYear(startYear: year)
+        let only = try parseSchool(school)
+        let (rows, missing) = try await settings.withStore { store in
+            var rows: [TermlyReturnRow] = []
+            var missing: [LAESTAB] = []
+            let schools = try await store.reference.schools().map(\.school).filter { only == nil || $0.laestab == only }
+            if let only, schools.isEmpty { throw StoreError.notFound("school \(only)") }
+            for school in schools.sorted(by: { $0.laestab < $1.laestab }) {
+                let calendar = try await store.reference.calendar(for: school)
+                guard let days = term.range(in: calendar, year: academicYear) else {
+                    missing.append(school.laestab)
+                    continue
+                }
+                rows += TermlyReturnRow.rows(
+                    school: school.laestab, year: academicYear, term: term, termDays: days,
+                    roll: try await store.registers.rollYears(school.laestab, year: academicYear), table: store.codes,
+                    rules: store.rules)
+            }
+            try await store.auditTrail.record(
+                AuditEvent(
+                    actor: settings.actor, action: "export", school: only,
+                    subject: "export wg-return \(academicYear) \(term.rawValue)",
+                    after: auditJSON(["rows": String(rows.count)])))
+            return (rows, missing)
+        }
+        for laestab in missing {
+            printError("\(laestab): the calendar has no \(term.rawValue) term in \(academicYear)")
+        }
+        let text = CSV.line(TermlyReturnRow.columns.map(\.name)) + rows.map { CSV.line($0.cells) }.joined()
+        if let out {
+            do { try Data(text.utf8).write(to: URL(fileURLWithPath: out)) } catch {
+                printError("--out: \(out) could not be written: \(error.localizedDescription)")
+                throw ExitCode.failure
+            }
+            print("\(rows.count) pupils for the \(term.rawValue) term of \(academicYear) written to \(out)")
         } else {
             print(text, terminator: "")
         }

@@ -92,7 +92,7 @@ import Testing
 
     /// A pupil on roll all year with a code every school day of the windows: `before` then `after`.
     static func pupil(_ serial: Int, year: String, before: String, after: String, windows: InterventionImpact.Windows)
-        -> InterventionImpact.RollMarks
+        -> RollYear
     {
         var marks = YearMarks(academicYear: AcademicYear(startYear: 2026))
         for (range, code) in [(windows.before, before), (windows.after, after)] {
@@ -103,7 +103,7 @@ import Testing
         let pupil = Pupil(
             upn: upn(serial), legalSurname: "Jones", legalForename: "P\(serial)",
             dateOfBirth: day("2014-01-01"), sex: .female, yearGroup: year, registrationGroup: year + "A")
-        return InterventionImpact.RollMarks(
+        return RollYear(
             pupil: pupil, spells: [AcademicYear(startYear: 2026).range], marks: marks)
     }
 
@@ -203,5 +203,40 @@ import Testing
                 "2026-10-14", "2026-10-19", "2026-11-02", "2026-11-09", "2026-11-16", "2026-11-23",
             ])
         #expect(throws: Intervention.Problem.unnamed) { try WorkshopProgramme(topics: ["a", "b"]) }
+    }
+}
+
+/// The termly return's terms and the days it counts (issue 36, point 3).
+@Suite struct TermlyReturnTests {
+    @Test func termsComeFromTheCalendarAndAgeClipsTheDaysCounted() throws {
+        func day(_ iso: String) -> LocalDate { LocalDate(iso: iso)! }
+        func term(_ from: String, _ to: String) -> CalendarEntry {
+            CalendarEntry(kind: .term, range: DateRange(day(from), day(to))!, name: "")
+        }
+        let calendar = SchoolCalendar(entries: [
+            term("2026-09-01", "2026-12-18"), term("2027-01-05", "2027-03-26"), term("2027-04-12", "2027-07-20"),
+        ])
+        let year = AcademicYear(startYear: 2026)
+        #expect(SchoolTerm.autumn.range(in: calendar, year: year) == DateRange(day("2026-09-01"), day("2026-12-18")))
+        #expect(SchoolTerm.summer.range(in: calendar, year: year) == DateRange(day("2027-04-12"), day("2027-07-20")))
+        #expect(SchoolTerm.spring.range(in: calendar, year: AcademicYear(startYear: 2027)) == nil)
+        // Five on 10 October 2026: of compulsory school age from 31 December, so the spring term counts from its
+        // first day and the autumn term not at all.
+        let young = Pupil(
+            upn: UPN.make(la: 665, estab: 2002, year: 2026, serial: 1), legalSurname: "Jones", legalForename: "Alaw",
+            dateOfBirth: day("2021-10-10"), sex: .female, yearGroup: "R", registrationGroup: "R")
+        let roll = [RollYear(pupil: young, spells: [year.range], marks: YearMarks(academicYear: year))]
+        let autumn = try #require(SchoolTerm.autumn.range(in: calendar, year: year))
+        #expect(
+            TermlyReturnRow.rows(
+                school: LAESTAB(la: 665, estab: 2002), year: year, term: .autumn, termDays: autumn, roll: roll,
+                table: .wales2010, rules: .wrexham2025
+            ).isEmpty)
+        let spring = try #require(SchoolTerm.spring.range(in: calendar, year: year))
+        let rows = TermlyReturnRow.rows(
+            school: LAESTAB(la: 665, estab: 2002), year: year, term: .spring, termDays: spring, roll: roll,
+            table: .wales2010, rules: .wrexham2025)
+        #expect(rows.first?.counted == spring)
+        #expect(rows.first?.cells.prefix(4) == ["665", "2002", "2026/27", "spring"])
     }
 }

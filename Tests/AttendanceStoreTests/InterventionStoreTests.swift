@@ -45,7 +45,7 @@ import Testing
             let windows = try #require(
                 InterventionImpact.windows(start: item.start, end: nil, today: today, calendar: calendar))
             #expect(windows.weeks == 3)  // the weeks of 9, 16 and 23 November, and the three school weeks before them
-            let roll = try await store.interventions.rollMarks(laestab, year: today.academicYear)
+            let roll = try await store.registers.rollYears(laestab, year: today.academicYear)
             let untouched = Set(roll.map(\.pupil.upn)).subtracting(chosen).subtracting(others)
             let measured = InterventionImpact.measure(
                 pupils: Set(chosen), roll: roll, untouched: untouched, windows: windows, targetTenths: 950,

@@ -549,3 +549,38 @@ def test_the_weekly_return_matches_an_independent_count_of_the_week(demo_db, tmp
     # A week that has not begun is refused, and nothing is written.
     refused = run("export", "weekly", "--week", "2099-01-05", "--database", demo_db, check=False)
     assert refused.returncode != 0 and "has not begun" in refused.stderr
+
+
+def test_the_welsh_government_termly_return_adds_up_to_the_school_report(demo_db, tmp_path):
+    """Issue 36, point 3: one row per pupil of compulsory school age on the roll in the term; for the pupils of
+    that age all term, the sessions are the school report's for the term's days."""
+    for laestab in schools(demo_db):
+        out = tmp_path / f"wg-{laestab}.csv"
+        result = run("export", "wg-return", "--school", laestab, "--term", "autumn", "--year", "2026", "--out",
+                     str(out), "--database", demo_db)
+        assert "autumn term of 2026/27" in result.stdout
+        lines = out.read_text().splitlines()
+        header = lines[0].split(",")
+        assert header[:7] == ["la", "estab", "school_year", "term", "term_start", "term_end", "upn"]
+        rows = [dict(zip(header, line.split(","))) for line in lines[1:]]
+        assert rows and all(row["school_year"] == "2026/27" and row["term"] == "autumn" for row in rows)
+        start, end = rows[0]["term_start"], rows[0]["term_end"]
+        whole_term = {row["upn"]: row for row in rows if (row["counted_from"], row["counted_to"]) == (start, end)}
+        report = json.loads(run("report", "school", laestab, "--from", start, "--to", end, "--format", "json",
+                                "--database", demo_db).stdout)
+        for line in report:
+            row = whole_term.get(line["upn"])
+            if row is None:
+                continue
+            assert int(row["sessions_possible"]) == line["possible"], line["upn"]
+            assert int(row["sessions_attended"]) == line["attended"], line["upn"]
+            assert int(row["sessions_authorised_absence"]) == line["authorised"], line["upn"]
+            assert int(row["sessions_unauthorised_absence"]) == line["unauthorised"], line["upn"]
+        assert len(whole_term) > 40
+    # A term that is not one, a school year to come, or a school not held: refused, nothing written.
+    for args in (["--term", "winter", "--year", "2026"], ["--term", "autumn", "--year", "2099"],
+                 ["--school", "9999999", "--term", "autumn", "--year", "2026"]):
+        bad = run("export", "wg-return", *args, "--out", str(tmp_path / "bad.csv"), "--database", demo_db,
+                  check=False)
+        assert bad.returncode != 0, args
+        assert not (tmp_path / "bad.csv").exists()

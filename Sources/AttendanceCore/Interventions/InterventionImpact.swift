@@ -11,24 +11,6 @@ public enum InterventionImpact {
         public let after: DateRange
     }
 
-    /// A pupil's marks for a school year with the spells they were on the school's roll in it: figures count only
-    /// the days on roll, as the school's report does.
-    public struct RollMarks: Sendable {
-        public let pupil: Pupil
-        public let spells: [DateRange]
-        public let marks: YearMarks
-
-        public init(pupil: Pupil, spells: [DateRange], marks: YearMarks) {
-            (self.pupil, self.spells, self.marks) = (pupil, spells, marks)
-        }
-
-        public func summary(in range: DateRange, table: CodeTable, rules: SummaryRules) -> AttendanceSummary {
-            spells.compactMap { $0.clamped(to: range) }.reduce(AttendanceSummary.empty(rules: rules)) {
-                $0 + marks.summary(in: $1, table: table, rules: rules)
-            }
-        }
-    }
-
     /// Before and after for a set of pupils: their sessions added together (so a pupil with more sessions weighs
     /// more, as in the school's own figure), and the average of each pupil's own change.
     public struct Figures: Sendable, Hashable {
@@ -104,7 +86,7 @@ public enum InterventionImpact {
 
     /// The figures of these pupils over the two windows.
     public static func figures(
-        _ pupils: [RollMarks], windows: Windows, table: CodeTable, rules: SummaryRules
+        _ pupils: [RollYear], windows: Windows, table: CodeTable, rules: SummaryRules
     ) -> Figures {
         var before = AttendanceSummary.empty(rules: rules)
         var after = AttendanceSummary.empty(rules: rules)
@@ -131,7 +113,7 @@ public enum InterventionImpact {
     /// Measures one intervention over the school's roll: its pupils, and beside them the pupils of the same year
     /// group and starting band (their band over the before window) who were in no intervention (`untouched`).
     public static func measure(
-        pupils: Set<UPN>, roll: [RollMarks], untouched: Set<UPN>, windows: Windows, targetTenths: Int?,
+        pupils: Set<UPN>, roll: [RollYear], untouched: Set<UPN>, windows: Windows, targetTenths: Int?,
         table: CodeTable, rules: SummaryRules
     ) -> Measured {
         let members = roll.filter { pupils.contains($0.pupil.upn) }

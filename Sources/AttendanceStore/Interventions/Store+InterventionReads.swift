@@ -30,27 +30,6 @@ extension InterventionRepository {
         ).filter { $0.isOpen(on: today) }
     }
 
-    /// Every pupil on a school's roll in a school year, with the days they were on it and their marks: what the
-    /// impact of every intervention of the year is measured over, read once.
-    public func rollMarks(_ laestab: LAESTAB, year: AcademicYear) async throws -> [InterventionImpact.RollMarks] {
-        let school = try await store.reference.requireSchool(laestab)
-        let roll = try await store.reference.roll(of: school.id, in: year.range)
-        let marks = try await store.registers.yearMarks(pupils: roll.map(\.id), range: year.range)
-        var order: [Int] = []
-        var entries: [Int: (pupil: Pupil, spells: [DateRange])] = [:]
-        for entry in roll {
-            if entries[entry.id] == nil { order.append(entry.id) }
-            entries[entry.id, default: (entry.pupil, [])].spells.append(entry.onRoll)
-        }
-        return order.compactMap { id in
-            entries[id].map { entry in
-                InterventionImpact.RollMarks(
-                    pupil: entry.pupil, spells: entry.spells,
-                    marks: marks[id]?.first { $0.academicYear == year } ?? YearMarks(academicYear: year))
-            }
-        }
-    }
-
     /// Each intervention's impact (`InterventionImpact`), measured over its school year's roll (read once a year):
     /// its pupils against the pupils of the same year group and starting band who were in none of the school's
     /// interventions that year, whoever is looking; nil for one not yet measurable.
@@ -62,7 +41,7 @@ extension InterventionRepository {
         let calendar = try await store.reference.calendar(for: school)
         let every = try await interventions(school.laestab)
         for year in Set(items.map(\.start.academicYear)) {
-            let roll = try await rollMarks(school.laestab, year: year)
+            let roll = try await store.registers.rollYears(school.laestab, year: year)
             let touched = Set(every.filter { $0.start.academicYear == year }.flatMap(\.pupils))
             let untouched = Set(roll.map(\.pupil.upn)).subtracting(touched)
             let target = try await store.targets.target(school.laestab, for: year)?.tenths

@@ -22,7 +22,7 @@ extension InterventionRepository {
         if let latest = earlier.max(by: { $0.start < $1.start }),
             let windows = InterventionImpact.windows(
                 start: latest.start, end: latest.end, today: today, calendar: calendar),
-            let pupil = try await rollMarks(laestab, year: latest.start.academicYear).first(where: {
+            let pupil = try await store.registers.rollYears(laestab, year: latest.start.academicYear).first(where: {
                 $0.pupil.upn == upn
             })
         {

@@ -189,4 +189,26 @@ extension RegisterRepository {
         return try await yearMarks(pupils: [stored.id], range: year.range)[stored.id]?.first { $0.academicYear == year }
             ?? YearMarks(academicYear: year)
     }
+
+    /// Every pupil on a school's roll in a school year, with the days they were on it and their marks, read once:
+    /// what interventions' impact and the termly return count over.
+    public func rollYears(_ laestab: LAESTAB, year: AcademicYear) async throws -> [RollYear] {
+        let school = try await store.reference.requireSchool(laestab)
+        let roll = try await store.reference.roll(of: school.id, in: year.range)
+        let marks = try await yearMarks(pupils: roll.map(\.id), range: year.range)
+        var order: [Int] = []
+        var entries: [Int: (pupil: Pupil, spells: [DateRange])] = [:]
+        for entry in roll {
+            if entries[entry.id] == nil { order.append(entry.id) }
+            entries[entry.id, default: (entry.pupil, [])].spells.append(entry.onRoll)
+        }
+        return order.compactMap { id in
+            entries[id].map { entry in
+                RollYear(
+                    pupil: entry.pupil, spells: entry.spells,
+                    marks: marks[id]?.first { $0.academicYear == year } ?? YearMarks(academicYear: year))
+            }
+        }
+    }
+
 }

@@ -249,7 +249,7 @@ enum InterventionsController {
         let shown = try await visible(item, request: request)
         guard !shown.isEmpty else { throw Abort(.forbidden) }
         let pupils = try await store.reference.pupils(shown)
-        let roll = try await store.interventions.rollMarks(laestab, year: item.start.academicYear)
+        let roll = try await store.registers.rollYears(laestab, year: item.start.academicYear)
         let names = try await request.names()
         var notice: String?
         for key in ["started", "session", "ended"] where request.query[String.self, at: key] != nil {
@@ -349,7 +349,7 @@ enum InterventionsController {
 
     /// The pupils whose attendance since the start rose enough over the weeks before (`Rewards.isMostImproved`).
     static func improved(
-        _ item: Intervention, shown: [UPN], roll: [InterventionImpact.RollMarks], windows: InterventionImpact.Windows,
+        _ item: Intervention, shown: [UPN], roll: [RollYear], windows: InterventionImpact.Windows,
         store: Store
     ) -> [UPN] {
         shown.filter { upn in
@@ -374,7 +374,7 @@ enum InterventionsController {
                 start: item.start, end: item.end, today: today,
                 calendar: try await store.reference.calendar(for: school))
         else { throw Abort(.notFound) }
-        let roll = try await store.interventions.rollMarks(laestab, year: item.start.academicYear)
+        let roll = try await store.registers.rollYears(laestab, year: item.start.academicYear)
         let chosen = improved(
             item, shown: try await visible(item, request: request), roll: roll, windows: windows, store: store)
         guard !chosen.isEmpty else { throw WebError.refused(.letterLacks(.notImproved)) }

@@ -250,7 +250,7 @@ enum HomeController {
             let windows = InterventionImpact.windows(
                 start: item.start, end: item.end, today: today,
                 calendar: try await store.reference.calendar(for: school))
-            let roll = try await store.interventions.rollMarks(item.school, year: item.start.academicYear)
+            let roll = try await store.registers.rollYears(item.school, year: item.start.academicYear)
             for upn in item.pupils {
                 guard let entry = roll.first(where: { $0.pupil.upn == upn }) else { continue }
                 let figures = windows.map {
