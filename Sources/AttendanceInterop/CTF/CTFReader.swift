@@ -1,0 +1,263 @@
+import AttendanceCore
+import Foundation
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
+
+/// Reads a Common Transfer File leniently and checks it strictly: an element this reader does not know is listed
+/// (`unread`), never fatal; broken XML, a missing or malformed required element, or a UPN whose check letter is
+/// wrong is refused, naming the pupil and the element, and nothing of the file is used.
+public enum CTFReader {
+    public struct Problem: Error, Hashable, Sendable, CustomStringConvertible {
+        /// Where: `Header/SourceSchool/LEA`, or `Pupil 2 (UPN A123…)/Attendance/YearData 1/SessionsPossible`.
+        public let place: String
+        public let why: String
+
+        public var description: String { "\(place): \(why)" }
+    }
+
+    public struct Result: Sendable {
+        public let file: CommonTransferFile
+        /// Elements that were not read, by path, once each.
+        public let unread: [String]
+    }
+
+    public static func read(_ data: Data) throws(Problem) -> Result {
+        let root = try parse(data)
+        guard root.name == "CTfile" else { throw Problem(place: root.name, why: "not a CTfile") }
+        var unread = Set<String>()
+        let header = try readHeader(try root.required("Header", at: "CTfile"), unread: &unread)
+        var pupils: [CommonTransferFile.Pupil] = []
+        let data = root.child("CTFpupilData")
+        for (index, element) in (data?.children(named: "Pupil") ?? []).enumerated() {
+            pupils.append(try readPupil(element, number: index + 1, unread: &unread))
+        }
+        for child in root.children where !["Header", "CTFpupilData"].contains(child.name) {
+            unread.insert("CTfile/" + child.name)
+        }
+        for child in data?.children ?? [] where child.name != "Pupil" { unread.insert("CTFpupilData/" + child.name) }
+        return Result(file: CommonTransferFile(header: header, pupils: pupils), unread: unread.sorted())
+    }
+
+    // MARK: The document as a tree
+
+    final class Element {
+        let name: String
+        var text = ""
+        var children: [Element] = []
+
+        init(name: String) { self.name = name }
+
+        /// Names are matched without regard to case: files differ (`FSMstartDate`, `FSMStartDate`).
+        func child(_ name: String) -> Element? { children.first { $0.name.lowercased() == name.lowercased() } }
+        /// The text of every element below this one that has no children, in document order.
+        var leaves: [String] {
+            children.flatMap { child in
+                child.children.isEmpty
+                    ? [child.text.trimmingCharacters(in: .whitespacesAndNewlines)].filter { !$0.isEmpty }
+                    : child.leaves
+            }
+        }
+        func children(named name: String) -> [Element] {
+            children.filter { $0.name.lowercased() == name.lowercased() }
+        }
+        func value(_ name: String) -> String? {
+            guard let text = child(name)?.text.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty
+            else { return nil }
+            return text
+        }
+        func required(_ name: String, at place: String) throws(Problem) -> Element {
+            guard let found = child(name) else { throw Problem(place: place + "/" + name, why: "missing") }
+            return found
+        }
+        func requiredValue(_ name: String, at place: String) throws(Problem) -> String {
+            guard let found = value(name) else { throw Problem(place: place + "/" + name, why: "missing or empty") }
+            return found
+        }
+        func number(_ name: String, at place: String) throws(Problem) -> Int {
+            let text = try requiredValue(name, at: place)
+            guard let number = Int(text), number >= 0 else {
+                throw Problem(place: place + "/" + name, why: "'\(text)' is not a whole number")
+            }
+            return number
+        }
+        func date(_ name: String, at place: String, required: Bool) throws(Problem) -> LocalDate? {
+            guard let text = value(name) else {
+                if required { throw Problem(place: place + "/" + name, why: "missing or empty") }
+                return nil
+            }
+            guard let day = LocalDate(iso: text.prefix(10)) else {
+                throw Problem(place: place + "/" + name, why: "'\(text)' is not a date (YYYY-MM-DD)")
+            }
+            return day
+        }
+        /// Records the children not in `known`, by path.
+        func note(unknownBesides known: Set<String>, at place: String, into unread: inout Set<String>) {
+            let names = Set(known.map { $0.lowercased() })
+            for child in children where !names.contains(child.name.lowercased()) {
+                unread.insert(place + "/" + child.name)
+            }
+        }
+    }
+
+    private final class Builder: NSObject, XMLParserDelegate {
+        var stack: [Element] = []
+        var root: Element?
+
+        func parser(
+            _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+            qualifiedName: String?, attributes: [String: String] = [:]
+        ) {
+            let element = Element(name: elementName)
+            stack.last?.children.append(element)
+            if root == nil { root = element }
+            stack.append(element)
+        }
+
+        func parser(
+            _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?
+        ) {
+            _ = stack.popLast()
+        }
+
+        func parser(_ parser: XMLParser, foundCharacters string: String) { stack.last?.text += string }
+    }
+
+    static func parse(_ data: Data) throws(Problem) -> Element {
+        let parser = XMLParser(data: data)
+        let builder = Builder()
+        parser.delegate = builder
+        parser.shouldResolveExternalEntities = false
+        guard parser.parse(), let root = builder.root else {
+            throw Problem(
+                place: "line \(parser.lineNumber), column \(parser.columnNumber)",
+                why: "not well-formed XML" + (parser.parserError.map { " (\($0.localizedDescription))" } ?? ""))
+        }
+        return root
+    }
+
+    // MARK: The parts
+
+    static func school(_ element: Element, at place: String) throws(Problem) -> CommonTransferFile.School {
+        CommonTransferFile.School(
+            la: try element.number("LEA", at: place), estab: try element.number("Estab", at: place),
+            name: element.value("SchoolName") ?? "")
+    }
+
+    static func readHeader(_ element: Element, unread: inout Set<String>) throws(Problem) -> CommonTransferFile.Header {
+        let place = "Header"
+        let source = try element.required("SourceSchool", at: place)
+        let year = try source.number("AcademicYear", at: place + "/SourceSchool")
+        element.note(
+            unknownBesides: [
+                "DocumentName", "CTFversion", "DateTime", "DocumentQualifier", "SourceSchool", "DestSchool",
+                "SupplierID",
+            ], at: place, into: &unread)
+        var destination: CommonTransferFile.School?
+        // A destination with no numbers is "not known" (a pupil whose new school is not known).
+        if let dest = element.child("DestSchool"), dest.value("LEA") != nil || dest.value("Estab") != nil {
+            destination = try school(dest, at: place + "/DestSchool")
+        }
+        return CommonTransferFile.Header(
+            version: element.value("CTFversion") ?? "", dateTime: element.value("DateTime") ?? "",
+            qualifier: element.value("DocumentQualifier") ?? "full",
+            source: try school(source, at: place + "/SourceSchool"), destination: destination, academicYear: year)
+    }
+
+    static func upn(_ text: String, at place: String) throws(Problem) -> UPN {
+        do { return try UPN(text) } catch { throw Problem(place: place, why: "'\(text)' is not a valid UPN: \(error)") }
+    }
+
+    static func spells(
+        _ element: Element?, instance: String, prefix: String, at place: String
+    ) throws(Problem) -> [CommonTransferFile.Spell] {
+        var result: [CommonTransferFile.Spell] = []
+        for (index, spell) in (element?.children(named: instance) ?? []).enumerated() {
+            let at = "\(place)/\(instance) \(index + 1)"
+            guard let start = try spell.date("\(prefix)StartDate", at: at, required: true) else { continue }
+            result.append(
+                CommonTransferFile.Spell(start: start, end: try spell.date("\(prefix)EndDate", at: at, required: false))
+            )
+        }
+        return result
+    }
+
+    static func readPupil(_ element: Element, number: Int, unread: inout Set<String>) throws(Problem)
+        -> CommonTransferFile.Pupil
+    {
+        var place = "Pupil \(number)"
+        let upnText = try element.requiredValue("UPN", at: place)
+        let upn = try upn(upnText, at: place + "/UPN")
+        place += " (UPN \(upn.value))"
+        let formerUPN = try element.value("FormerUPN").map { (text) throws(Problem) in
+            try Self.upn(text, at: place + "/FormerUPN")
+        }
+        let sexText = element.value("Sex") ?? element.value("Gender") ?? "U"
+        guard let sex = Sex(text: sexText) else {
+            throw Problem(place: place + "/Sex", why: "'\(sexText)' is not F, M or U")
+        }
+        guard let dateOfBirth = try element.date("DOB", at: place, required: true) else {
+            throw Problem(place: place + "/DOB", why: "missing")
+        }
+        let basic = element.child("BasicDetails")
+        var contacts: [CommonTransferFile.Contact] = []
+        for (index, contact) in (element.child("Contacts")?.children(named: "Contact") ?? []).enumerated() {
+            let at = "\(place)/Contacts/Contact \(index + 1)"
+            let order = contact.value("Order").flatMap(Int.init) ?? index + 1
+            let responsibility = (contact.value("Responsibility") ?? "").lowercased()
+            let language = contact.child("NAWdetails").flatMap { $0.value("LanguagePreference") }.flatMap {
+                LanguagePreference(rawValue: $0.lowercased())
+            }
+            contacts.append(
+                CommonTransferFile.Contact(
+                    order: order, title: contact.value("Title") ?? "",
+                    surname: try contact.requiredValue("Surname", at: at),
+                    forename: contact.value("Forename") ?? "", relationship: contact.value("Relationship") ?? "",
+                    parentalResponsibility: ["true", "1", "y", "yes"].contains(responsibility),
+                    phones: (contact.child("Phones")?.children(named: "Phone") ?? []).compactMap { phone in
+                        phone.value("PhoneNo").map {
+                            CommonTransferFile.Phone(type: phone.value("TelephoneType") ?? "", number: $0)
+                        }
+                    }, email: contact.value("Email") ?? "", language: language))
+        }
+        var attendance: [CommonTransferFile.YearData] = []
+        for (index, year) in (element.child("Attendance")?.children(named: "YearData") ?? []).enumerated() {
+            let at = "\(place)/Attendance/YearData \(index + 1)"
+            let sessions = year.child("AttendSessions")
+            attendance.append(
+                CommonTransferFile.YearData(
+                    year: try year.number("Year", at: at), school: try school(year, at: at),
+                    possible: try year.number("SessionsPossible", at: at),
+                    authorised: try year.number("SessionsAuthorised", at: at),
+                    attended: try year.number("SessionsAttended", at: at),
+                    unauthorised: try year.number("SessionsUnauthorised", at: at),
+                    marksFrom: try sessions?.date("AttendanceStartDate", at: at + "/AttendSessions", required: true),
+                    marks: sessions?.value("AttendanceMarks")))
+        }
+        element.note(
+            unknownBesides: [
+                "UPN", "FormerUPN", "Surname", "Forename", "PreferredSurname", "PreferredForename", "DOB", "Sex",
+                "Gender", "BasicDetails", "FSMhistory", "InCareHistory", "SENhistory", "Contacts", "Address",
+                "NAWdetails", "Attendance",
+            ], at: "Pupil", into: &unread)
+        return CommonTransferFile.Pupil(
+            upn: upn, formerUPN: formerUPN, surname: try element.requiredValue("Surname", at: place),
+            forename: try element.requiredValue("Forename", at: place),
+            preferredSurname: element.value("PreferredSurname"), preferredForename: element.value("PreferredForename"),
+            dateOfBirth: dateOfBirth, sex: sex, yearGroup: basic?.value("NCyearActual"),
+            freeSchoolMeals: try spells(
+                element.child("FSMhistory"), instance: "FSMinstance", prefix: "FSM", at: place + "/FSMhistory"),
+            lookedAfter: try spells(
+                element.child("InCareHistory"), instance: "InCareInstance", prefix: "InCare",
+                at: place + "/InCareHistory"),
+            additionalLearningNeeds: element.child("SENhistory")?.children.isEmpty == false,
+            contacts: contacts,
+            address: element.child("Address")?.leaves ?? [],
+            welsh: Dictionary(
+                (element.child("NAWdetails")?.children ?? []).map {
+                    ($0.name, $0.text.trimmingCharacters(in: .whitespacesAndNewlines))
+                }, uniquingKeysWith: { first, _ in first }),
+            attendance: attendance)
+    }
+}
