@@ -7,8 +7,8 @@ import Foundation
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Returns: the weekly management information, and the Welsh Government's termly return.",
-        subcommands: [WeeklyExport.self, TermlyReturnExport.self])
+        abstract: "Returns (weekly, the Welsh Government's termly return) and Common Transfer Files.",
+        subcommands: [WeeklyExport.self, TermlyReturnExport.self, CTFExport.self])
 }
 
 /// Welsh Government's weekly management information: every school's week by sex, year group and free school
@@ -120,5 +120,56 @@ struct TermlyReturnExport: AsyncParsableCommand {
         } else {
             print(text, terminator: "")
         }
+    }
+}
+
+/// A Common Transfer File for pupils of a school: named pupils, or every pupil on its roll today.
+struct CTFExport: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ctf", abstract: "A Common Transfer File (XML) for pupils of a school, attendance included.")
+
+    @Option(help: ArgumentHelp("The school the pupils are leaving (or on the roll of).", valueName: "LAESTAB"))
+    var school: String
+    @Option(
+        parsing: .upToNextOption,
+        help: ArgumentHelp("Pupils (default: every pupil on the roll today).", valueName: "UPN"))
+    var upn: [String] = []
+    @Option(help: ArgumentHelp("The school the pupils are going to, when known.", valueName: "LAESTAB")) var to: String?
+    @Option(
+        help: ArgumentHelp("The file, or a folder to write it in under the name schools expect.", valueName: "path"))
+    var out: String
+    @OptionGroup var db: DatabaseOptions
+
+    func validate() throws {
+        guard try parseSchool(school) != nil else { throw ValidationError("--school: give a LAESTAB") }
+        _ = try parseSchool(to)
+        for text in upn {
+            do { _ = try UPN(text) } catch { throw ValidationError("--upn: '\(text)' is not a valid UPN: \(error)") }
+        }
+    }
+
+    func run() async throws {
+        let settings = try Settings(db)
+        guard let laestab = try parseSchool(school) else { throw ValidationError("--school: give a LAESTAB") }
+        let destination = try parseSchool(to)
+        let day = today()
+        let file = try await settings.withStore { store in
+            var pupils = try upn.map { try UPN($0) }
+            if pupils.isEmpty { pupils = try await store.reference.onRoll(laestab, on: day).map(\.upn) }
+            let stamp = ISO8601DateFormatter().string(from: Date()).prefix(19)
+            return try await store.registers.commonTransferFile(
+                from: laestab, to: destination, pupils: pupils, today: day, dateTime: String(stamp),
+                by: settings.actor)
+        }
+        var isFolder: ObjCBool = false
+        var path = out
+        if FileManager.default.fileExists(atPath: out, isDirectory: &isFolder), isFolder.boolValue {
+            path = URL(fileURLWithPath: out).appendingPathComponent(file.fileName).path
+        }
+        do { try Data(CTFWriter.xml(file).utf8).write(to: URL(fileURLWithPath: path)) } catch {
+            printError("--out: \(path) could not be written: \(error.localizedDescription)")
+            throw ExitCode.failure
+        }
+        print("\(file.pupils.count) pupils written to \(path)")
     }
 }

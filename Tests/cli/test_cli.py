@@ -584,3 +584,31 @@ def test_the_welsh_government_termly_return_adds_up_to_the_school_report(demo_db
                   check=False)
         assert bad.returncode != 0, args
         assert not (tmp_path / "bad.csv").exists()
+
+
+def test_a_common_transfer_file_is_written_for_named_pupils(demo_db, tmp_path):
+    """Issue 36, point 2: the file is named as schools' systems expect, and each pupil's year data is the
+    pupil's report for the year at the school."""
+    import xml.etree.ElementTree as ElementTree
+    laestab = schools(demo_db)[0]
+    report = school_report(demo_db, laestab)
+    upns = [row["upn"] for row in report[:2]]
+    folder = tmp_path / "ctf"
+    folder.mkdir()
+    result = run("export", "ctf", "--school", laestab, "--upn", *upns, "--out", str(folder), "--database", demo_db)
+    assert "2 pupils written" in result.stdout
+    written = list(folder.iterdir())
+    assert [path.name for path in written] == [f"{laestab}_CTF_XXXXXXX_001.xml"]
+    root = ElementTree.parse(written[0]).getroot()
+    pupils = root.findall("CTFpupilData/Pupil")
+    assert [pupil.findtext("UPN") for pupil in pupils] == upns
+    for pupil in pupils:
+        for year in pupil.findall("Attendance/YearData"):
+            start = int(year.findtext("Year"))
+            line = json.loads(run("report", "pupil", pupil.findtext("UPN"), "--from", f"{start}-09-01", "--to",
+                                  min(f"{start + 1}-08-31", TO), "--format", "json", "--database", demo_db).stdout)
+            assert int(year.findtext("SessionsPossible")) == line["possible"]
+            assert int(year.findtext("SessionsAttended")) == line["attended"]
+    bad = run("export", "ctf", "--school", laestab, "--upn", "C801200005001", "--out", str(tmp_path / "x.xml"),
+              "--database", demo_db, check=False)
+    assert bad.returncode != 0 and not (tmp_path / "x.xml").exists()

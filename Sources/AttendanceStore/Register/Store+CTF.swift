@@ -1,0 +1,68 @@
+import AttendanceCore
+import AttendanceInterop
+import Foundation
+
+extension RegisterRepository {
+    /// A Common Transfer File for pupils of a school (issue 36, point 2): each pupil as the record holds them,
+    /// their contacts, and every school year of their time on this school's roll as `YearData` (totals from the one
+    /// summary, the marks day by day). The destination may be unknown. Audited as made.
+    public func commonTransferFile(
+        from laestab: LAESTAB, to destination: LAESTAB?, pupils upns: [UPN], today: LocalDate, dateTime: String,
+        by actor: AuditActor
+    ) async throws -> CommonTransferFile {
+        let school = try await store.reference.requireSchool(laestab).school
+        let source = CommonTransferFile.School(la: school.laNumber, estab: school.estabNumber, name: school.name)
+        var target: CommonTransferFile.School?
+        if let destination {
+            let name = try await store.reference.school(destination)?.school.name ?? ""
+            target = CommonTransferFile.School(la: destination.la, estab: destination.estab, name: name)
+        }
+        var years: [AcademicYear: [UPN: RollYear]] = [:]
+        var pupils: [CommonTransferFile.Pupil] = []
+        for upn in upns {
+            let stored = try await store.reference.requirePupil(upn)
+            let spells = stored.enrolments.filter { $0.school == laestab }
+            guard let first = spells.map(\.onRollFrom).min() else {
+                throw StoreError.notFound("\(upn) on the roll of \(laestab)")
+            }
+            var attendance: [CommonTransferFile.YearData] = []
+            for start in first.academicYear.startYear...today.academicYear.startYear {
+                let year = AcademicYear(startYear: start)
+                if years[year] == nil {
+                    years[year] = Dictionary(
+                        try await rollYears(laestab, year: year).map { ($0.pupil.upn, $0) },
+                        uniquingKeysWith: { a, _ in a })
+                }
+                if let held = years[year]?[upn],
+                    let data = CommonTransferFile.yearData(held, school: source, table: store.codes, rules: store.rules)
+                {
+                    attendance.append(data)
+                }
+            }
+            let pupil = stored.pupil
+            let contacts = try await store.contacts.contacts(of: upn).sorted { $0.priority < $1.priority }
+            // The record keeps whether a pupil has free school meals or is looked after now, not since when: the
+            // file says so as of the day it is made.
+            let now = CommonTransferFile.Spell(start: today, end: nil)
+            pupils.append(
+                CommonTransferFile.Pupil(
+                    upn: upn, surname: pupil.legalSurname, forename: pupil.legalForename,
+                    preferredSurname: pupil.preferredSurname, preferredForename: pupil.preferredForename,
+                    dateOfBirth: pupil.dateOfBirth, sex: pupil.sex, yearGroup: pupil.yearGroup,
+                    freeSchoolMeals: pupil.freeSchoolMeals ? [now] : [], lookedAfter: pupil.lookedAfter ? [now] : [],
+                    additionalLearningNeeds: pupil.additionalLearningNeeds,
+                    contacts: contacts.enumerated().map { CommonTransferFile.contact($1, order: $0 + 1) },
+                    attendance: attendance))
+        }
+        let file = CommonTransferFile(
+            header: CommonTransferFile.Header(
+                version: CTFWriter.version, dateTime: dateTime, qualifier: "full", source: source,
+                destination: target, academicYear: today.academicYear.startYear),
+            pupils: pupils)
+        try await store.auditTrail.record(
+            AuditEvent(
+                actor: actor, action: "ctf.made", school: laestab, subject: file.fileName,
+                after: auditJSON(["pupils": String(pupils.count), "to": destination?.description])))
+        return file
+    }
+}
