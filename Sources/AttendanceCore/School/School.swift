@@ -52,10 +52,13 @@ public struct LAESTAB: Hashable, Sendable, Codable, CustomStringConvertible, Com
         self.init(la: la, estab: estab)
     }
 
-    public var description: String {
-        let estabText = String(estab)
-        return String(la) + String(repeating: "0", count: max(0, 4 - estabText.count)) + estabText
+    /// The establishment number as four digits ("0401"), as files and the LAESTAB write it.
+    public var estabText: String {
+        let digits = String(estab)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
+
+    public var description: String { String(la) + estabText }
 
     public static func < (lhs: LAESTAB, rhs: LAESTAB) -> Bool { (lhs.la, lhs.estab) < (rhs.la, rhs.estab) }
 }

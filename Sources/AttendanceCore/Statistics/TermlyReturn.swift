@@ -42,7 +42,7 @@ public struct TermlyReturnRow: Sendable, Hashable {
 
     public static let columns: [Column] = [
         Column(name: "la") { String($0.school.la) },
-        Column(name: "estab") { String(format4($0.school.estab)) },
+        Column(name: "estab") { $0.school.estabText },
         Column(name: "school_year") { $0.year.description },
         Column(name: "term") { $0.term.rawValue },
         Column(name: "term_start") { $0.termDays.start.iso },
@@ -67,11 +67,6 @@ public struct TermlyReturnRow: Sendable, Hashable {
     ]
 
     public var cells: [String] { Self.columns.map { $0.value(self) } }
-
-    private static func format4(_ number: Int) -> String {
-        let digits = String(number)
-        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
-    }
 
     /// The school's rows for a term: every pupil on the roll in it who was of compulsory school age on a day of
     /// it, in the roll's order; a pupil with no such day has no row.
