@@ -36,6 +36,12 @@ public struct AttendanceTarget: Sendable, Hashable {
         return summary.attended * 1000 < tenths * summary.possible
     }
 
+    /// Whether a pupil's figure is below the school's target, or, where the school has none for the year, below
+    /// the green band: whom the interventions' lists and the parents' evening list name.
+    public static func isBelow(_ target: AttendanceTarget?, _ summary: AttendanceSummary) -> Bool {
+        target.map { $0.isMissed(by: summary) } ?? (summary.band != .green)
+    }
+
     /// The lowest and highest target a school may set: below half the sessions is no target, above all is none.
     public static let allowedTenths = 500...1000
 

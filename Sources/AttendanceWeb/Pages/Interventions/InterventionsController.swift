@@ -41,9 +41,7 @@ enum InterventionsController {
             let range = FigureViews.yearToDate(request)
             let target = try await store.targets.target(laestab, for: range.end.academicYear)
             let members = try await store.groups.members(laestab, in: range, breakdown: breakdown, key: key)
-            let below = members.filter { member in
-                target.map { $0.isMissed(by: member.summary) } ?? (member.summary.band != .green)
-            }
+            let below = members.filter { AttendanceTarget.isBelow(target, $0.summary) }
             chosen = try await choices(below.map { ($0.pupil, $0.summary) }, request: request, laestab: laestab)
             lineLabel = text(
                 "interventions.forLine",

@@ -23,7 +23,7 @@ enum ParentsEveningController {
         var below: [PupilSummary] = []
         for line in try await store.registers.schoolReport(laestab, in: range)
         where onRoll.contains(line.pupil.upn)
-            && (target.map { $0.isMissed(by: line.summary) } ?? (line.summary.band != .green))
+            && AttendanceTarget.isBelow(target, line.summary)
         {
             // A head of year lists their years only; the office and leaders the whole school.
             guard let stored = try await store.reference.pupil(line.pupil.upn), request.mayWorkOn(stored, at: laestab)
