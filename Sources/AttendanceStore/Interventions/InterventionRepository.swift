@@ -126,8 +126,8 @@ extension InterventionRepository {
         }
         guard day <= today, day >= found.start else { throw StoreError.intervention(.outOfOrder) }
         let leader = try await store.identity.user(email: found.leader)
-        let others = try await interventions(laestab).filter {
-            $0.id != id && $0.kind == .mentoring && $0.leader == found.leader && $0.isOpen(on: today)
+        let others = try await mentoring(ledBy: found.leader, today: today).filter {
+            $0.id != id && $0.school == laestab
         }
         try await store.transaction { db in
             let changed = try await db.update("interventions").set("end_on", to: day.iso).where("id", .equal, id)

@@ -21,11 +21,9 @@ extension InterventionRepository {
         var change: Int?
         if let latest = earlier.max(by: { $0.start < $1.start }),
             let windows = InterventionImpact.windows(
-                start: latest.start, end: latest.end, today: today, calendar: calendar),
-            let pupil = try await store.registers.rollYears(laestab, year: latest.start.academicYear).first(where: {
-                $0.pupil.upn == upn
-            })
+                start: latest.start, end: latest.end, today: today, calendar: calendar)
         {
+            let pupil = try await store.registers.rollYear(of: upn, at: laestab, year: latest.start.academicYear)
             change =
                 InterventionImpact.figures(
                     [pupil], windows: windows, table: store.codes, rules: store.rules

@@ -190,6 +190,18 @@ extension RegisterRepository {
             ?? YearMarks(academicYear: year)
     }
 
+    /// One pupil's year on a school's roll (their spells there, clipped to the year, and their marks): what
+    /// `rollYears` holds for them, read for them alone.
+    public func rollYear(of upn: UPN, at laestab: LAESTAB, year: AcademicYear) async throws -> RollYear {
+        let stored = try await store.reference.requirePupil(upn)
+        return RollYear(
+            pupil: stored.pupil,
+            spells: stored.enrolments.filter { $0.school == laestab }.compactMap { $0.clip(year.range) },
+            marks: try await yearMarks(pupils: [stored.id], range: year.range)[stored.id]?.first {
+                $0.academicYear == year
+            } ?? YearMarks(academicYear: year))
+    }
+
     /// Every pupil on a school's roll in a school year, with the days they were on it and their marks, read once:
     /// what interventions' impact and the termly return count over.
     public func rollYears(_ laestab: LAESTAB, year: AcademicYear) async throws -> [RollYear] {

@@ -250,9 +250,10 @@ enum HomeController {
             let windows = InterventionImpact.windows(
                 start: item.start, end: item.end, today: today,
                 calendar: try await store.reference.calendar(for: school))
-            let roll = try await store.registers.rollYears(item.school, year: item.start.academicYear)
             for upn in item.pupils {
-                guard let entry = roll.first(where: { $0.pupil.upn == upn }) else { continue }
+                // The mentee alone, not the school's whole roll.
+                let entry = try await store.registers.rollYear(of: upn, at: item.school, year: item.start.academicYear)
+                guard !entry.spells.isEmpty else { continue }
                 let figures = windows.map {
                     InterventionImpact.figures([entry], windows: $0, table: store.codes, rules: store.rules)
                 }
