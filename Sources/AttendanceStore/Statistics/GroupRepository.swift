@@ -103,14 +103,8 @@ extension GroupRepository {
     /// The school's figures over a period by the policy's groups and its own, each pupil counted only for the
     /// days they were on the school's roll (`schoolReport`).
     public func analysis(_ school: LAESTAB, in range: DateRange) async throws -> GroupAnalysis {
-        let lines = try await store.registers.schoolReport(school, in: range)
-        let own = try await groups(of: school)
-        return GroupAnalysis.make(
-            lines.map { line in
-                GroupAnalysis.Member(
-                    pupil: line.pupil, summary: line.summary,
-                    schoolGroups: Set(own.filter { $0.members.contains(line.pupil.upn) }.map(\.name)))
-            }, schoolGroups: own.map(\.name), rules: store.rules)
+        let (members, names) = try await members(school, in: range)
+        return GroupAnalysis.make(members, schoolGroups: names, rules: store.rules)
     }
 
     /// The pupils one line of the analysis counts (a year group, the pupils with free school meals, a school's own
@@ -118,15 +112,23 @@ extension GroupRepository {
     public func members(
         _ school: LAESTAB, in range: DateRange, breakdown: GroupAnalysis.Breakdown, key: String
     ) async throws -> [GroupAnalysis.Member] {
+        let (members, names) = try await members(school, in: range)
+        return members.filter { member in
+            GroupAnalysis.keys(of: member, schoolGroups: names).contains { $0 == breakdown && $1 == key }
+        }
+    }
+
+    /// Every pupil of the school's report for the period with the school's own groups they are in, and the names
+    /// of those groups: what the analysis and its lines are made from.
+    private func members(_ school: LAESTAB, in range: DateRange) async throws -> ([GroupAnalysis.Member], [String]) {
         let lines = try await store.registers.schoolReport(school, in: range)
         let own = try await groups(of: school)
-        return lines.map { line in
+        let members = lines.map { line in
             GroupAnalysis.Member(
                 pupil: line.pupil, summary: line.summary,
                 schoolGroups: Set(own.filter { $0.members.contains(line.pupil.upn) }.map(\.name)))
-        }.filter { member in
-            GroupAnalysis.keys(of: member, schoolGroups: own.map(\.name)).contains { $0 == breakdown && $1 == key }
         }
+        return (members, own.map(\.name))
     }
 
     /// Every school's analysis over a period, in LAESTAB order (the authority's returns and dashboard).
