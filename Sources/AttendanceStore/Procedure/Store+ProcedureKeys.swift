@@ -35,10 +35,16 @@ extension ProcedureRepository {
     /// The telephone calls to a pupil's parents at a school in a range of days that reached nobody: the attempts a
     /// phone call action counts before the head of year may close it without a conversation.
     public func unansweredCalls(_ upn: UPN, school: LAESTAB, in range: DateRange) async throws -> Int {
+        try await contactAttempts(of: upn, school: school, in: range).filter {
+            $0.method == .call && $0.outcome != .reached
+        }.count
+    }
+
+    /// A pupil's calls, messages and meetings at a school in a range of days, oldest first (a mentor's log).
+    public func contactAttempts(of upn: UPN, school: LAESTAB, in range: DateRange) async throws -> [ContactAttempt] {
         try await contactAttempts(
             of: try await store.reference.requirePupil(upn).id,
-            school: try await store.reference.requireSchool(school).id, in: range
-        ).filter { $0.method == .call && $0.outcome != .reached }.count
+            school: try await store.reference.requireSchool(school).id, in: range)
     }
 
     /// Each pupil's latest contact attempt at a school in a range of days (the parents' evening list's "last

@@ -86,18 +86,20 @@ enum MentoringController {
         if view == .full, let school,
             let began = items.filter({ $0.kind == .mentoring && $0.school == school }).map(\.start).min()
         {
-            let steps = try await store.penalties.timeline(of: placement.upn, school: school, through: today)
-                .filter { $0.kind == .contact && ($0.on >= began.iso) }
+            // The school year's contacts since the mentoring began: the office's log, read alone.
+            var logged: [ContactAttempt] = []
+            if let range = DateRange(max(began, today.academicYear.firstDay), today) {
+                logged = try await store.procedure.contactAttempts(of: placement.upn, school: school, in: range)
+            }
             let mayLog = principal.allows(.mentorPupil, .pupil(placement))
             mentoring = PupilInterventions.Mentoring(
-                log: steps.reversed().map { step in
+                log: logged.reversed().map { attempt in
                     [
-                        DateText.day(stored: step.on, text),
-                        Catalogue.known("contact.method.\(step.what)", text) ?? step.what,
-                        step.note ?? "",
-                        step.by.map { RecordWords.actor($0, names: names, text: text) } ?? "",
+                        DateText.day(attempt.date, text), text("contact.method.\(attempt.method.rawValue)", [:]),
+                        [attempt.contactName, attempt.notes ?? ""].filter { !$0.isEmpty }.joined(separator: ": "),
+                        RecordWords.actor(attempt.recordedBy, names: names, text: text),
                     ].filter { !$0.isEmpty }.joined(separator: ", ")
-                }, hasLog: !steps.isEmpty,
+                }, hasLog: !logged.isEmpty,
                 action: mayLog ? SiteURL.mentoringContact.path(["upn": placement.upn.value]) : nil,
                 today: today.iso,
                 methods: ContactAttempt.Method.allCases.map {
