@@ -75,16 +75,20 @@ struct PageErrorMiddleware: AsyncMiddleware {
             }
             let strings = request.context.strings
             let language = request.language
+            let response: Response
             if request.isAPI {
-                let response = Response(status: status)
+                response = Response(status: status)
                 try response.content.encode(["error": message])
-                return response
+            } else {
+                response = try Page.render(
+                    ErrorPage(
+                        title: strings(Self.titleKey(status), language), message: message,
+                        back: strings("error.back", language)),
+                    request: request, status: status)
             }
-            return try Page.render(
-                ErrorPage(
-                    title: strings(Self.titleKey(status), language), message: message,
-                    back: strings("error.back", language)),
-                request: request, status: status)
+            // Busy is for a moment: a program calling the API is told when to try again.
+            if status == .serviceUnavailable { response.headers.replaceOrAdd(name: .retryAfter, value: "30") }
+            return response
         }
     }
 
@@ -95,6 +99,7 @@ struct PageErrorMiddleware: AsyncMiddleware {
         case 401, 403: "error.title.refused"
         case 404: "error.title.notFound"
         case 400..<500: "error.title.badRequest"
+        case 503: "error.title.busy"
         default: "error.title"
         }
     }
@@ -187,6 +192,8 @@ struct PageErrorMiddleware: AsyncMiddleware {
             case .controlCharacters(let field): return (.unprocessableEntity, "error.controlCharacters", field)
             }
         }
+        // Every connection stayed taken for the whole wait: the server is busy, not broken; nothing was changed.
+        if error is ConnectionPoolTimeoutError { return (.serviceUnavailable, "error.busy", nil) }
         guard let abort = error as? any AbortError else { return (.internalServerError, "error.server", nil) }
         let status = abort.status
         switch status {

@@ -65,3 +65,25 @@ extension ErrorMappingTests {
         }
     }
 }
+
+extension ErrorMappingTests {
+    /// A request that waited its whole turn for a database connection is told the system is busy (503, with when to
+    /// try again), in the reader's language, not that the server failed.
+    @Test func aRequestThatCouldNotGetAConnectionIsToldTheSystemIsBusy() async throws {
+        let (status, key, _) = PageErrorMiddleware.describe(ConnectionPoolTimeoutError.connectionRequestTimeout)
+        #expect(status == .serviceUnavailable)
+        #expect(key == "error.busy")
+        #expect(PageErrorMiddleware.titleKey(.serviceUnavailable) == "error.title.busy")
+        try await withWebApp { app, _ in
+            app.get("busy-for-this-test") { _ -> String in throw ConnectionPoolTimeoutError.connectionRequestTimeout }
+                .requires(.anyone)
+            for (language, title) in [("en", "The system is busy"), ("cy", "Mae&#39;r system yn brysur")] {
+                let page = try await app.testing().sendRequest(
+                    .GET, "/busy-for-this-test", headers: ["Cookie": "lang=\(language)"])
+                #expect(page.status == .serviceUnavailable)
+                #expect(page.headers.first(name: .retryAfter) == "30")
+                #expect(page.body.string.contains(title), "\(language)")
+            }
+        }
+    }
+}

@@ -177,6 +177,11 @@ public final class Store: Sendable {
         return readers.databases.configured(logger: logger, on: readers.loops.any()).sqlDatabase
     }
 
+    /// How long a request waits for SQLite's one writing connection. Writes queue behind each other, so at 8:50 with
+    /// every register being saved a request waits its turn; only a wait this long is given up, and the page then says
+    /// the system is busy (503) rather than failing.
+    static let sqliteWait: TimeAmount = .seconds(60)
+
     public init(
         location: DatabaseLocation, codes: CodeTable = .wales2010, rules: SummaryRules = .wrexham2025,
         logger: Logger = Logger(label: "attendance.store")
@@ -200,7 +205,8 @@ public final class Store: Sendable {
         if case .sqliteFile(let path) = location {
             let loops = MultiThreadedEventLoopGroup(numberOfThreads: max(2, System.coreCount))
             let readDatabases = Databases(threadPool: threadPool, on: loops)
-            readDatabases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
+            readDatabases.use(
+                .sqlite(.file(path), connectionPoolTimeout: Self.sqliteWait, sqlLogLevel: nil), as: .sqlite)
             readers = (readDatabases, loops)
             let (writers, loop, log) = (databases, eventLoopGroup, logger)
             groupCommit = GroupCommit { writers.configured(logger: log, on: loop.any()) }
@@ -210,11 +216,12 @@ public final class Store: Sendable {
         }
         switch location {
         case .sqliteFile(let path):
-            databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
+            databases.use(.sqlite(.file(path), connectionPoolTimeout: Self.sqliteWait, sqlLogLevel: nil), as: .sqlite)
         case .sqliteMemory:
             // sqlite-kit's "memory" storage is a temporary file it never deletes (its SQLite is built without shared
             // caches): this store names the file itself, so that `shutdown` removes it.
-            databases.use(.sqlite(.file(scratchFile), sqlLogLevel: nil), as: .sqlite)
+            databases.use(
+                .sqlite(.file(scratchFile), connectionPoolTimeout: Self.sqliteWait, sqlLogLevel: nil), as: .sqlite)
         case .postgres(let url, let searchPath):
             var configuration: SQLPostgresConfiguration
             do {
