@@ -182,6 +182,8 @@ struct PageErrorMiddleware: AsyncMiddleware {
             case .medical(let problem): return (.unprocessableEntity, "error.medical.\(problem.key)", nil)
             case .patrolMatch(.alreadyMatched): return (.conflict, "error.patrol.alreadyMatched", nil)
             case .patrolMatch(let problem): return (.unprocessableEntity, "error.patrol.\(problem.key)", nil)
+            case .admission(.notPrepared): return (.conflict, "error.admission.not_prepared", nil)
+            case .admission(let problem): return (.unprocessableEntity, "error.admission.\(problem.rawValue)", nil)
             case .badDatabaseURL, .corrupt: return (.internalServerError, "error.server", nil)
             }
         }

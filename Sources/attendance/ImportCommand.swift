@@ -4,19 +4,22 @@ import AttendanceInterop
 import AttendanceStore
 import Foundation
 
-extension ImportFormat: ExpressibleByArgument {}
+/// What a file to import holds: one of the CSV formats, or a Common Transfer File.
+enum ImportKind: String, ExpressibleByArgument, CaseIterable {
+    case schools, calendar, pupils, contacts, marks, ctf
+}
 
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import schools, a calendar, pupils, contacts or marks from a CSV file.",
+        abstract: "Import schools, a calendar, pupils, contacts or marks from a CSV file, or a Common Transfer File.",
         discussion: """
             All or nothing: a file with any bad line writes nothing, and every bad line is listed with its number. \
             Importing the same file twice changes nothing. The columns of each format are in the README.
             """)
 
-    @Argument(help: "What the file holds: schools, calendar, pupils, contacts or marks.") var kind: ImportFormat
-    @Argument(help: "The CSV file (UTF-8, with a header row).", completion: .file()) var file: String
+    @Argument(help: "What the file holds: schools, calendar, pupils, contacts, marks, or ctf.") var kind: ImportKind
+    @Argument(help: "The CSV file (UTF-8, with a header row), or the CTF (XML).", completion: .file()) var file: String
     @Option(help: ArgumentHelp("The school (LAESTAB, e.g. 6652001).", valueName: "LAESTAB")) var school: String?
     @Option(help: "The local authority number, for an authority-wide calendar.") var la: Int?
     @Option(
@@ -30,6 +33,10 @@ struct ImportCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try Settings(db)
         let laestab = try parseSchool(school)
+        if kind == .ctf {
+            try await importTransferFile(settings: settings, school: laestab)
+            return
+        }
         let text: String
         do {
             text = try String(contentsOfFile: file, encoding: .utf8)
@@ -65,6 +72,7 @@ struct ImportCommand: AsyncParsableCommand {
                     let rows = try ImportParser.contacts(text)
                     return
                         "\(try await store.contacts.importContacts(rows, by: settings.actor, source: source)) contacts"
+                case .ctf: return ""  // read above, as XML
                 case .marks:
                     progress.say("Reading \(file)…")
                     let rows = try ImportParser.marks(text, codes: store.codes)
@@ -116,5 +124,53 @@ struct ImportCommand: AsyncParsableCommand {
             throw ValidationError("name the school whose roll this is with --school LAESTAB")
         }
         return schools[0].school.laestab
+    }
+
+    /// A Common Transfer File: read and checked whole, then written in one transaction; each pupil's other schools'
+    /// years are kept as their history, and pupils not on the school's roll wait for the office to admit them.
+    private func importTransferFile(settings: Settings, school: LAESTAB?) async throws {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw ValidationError("\(file) could not be read")
+        }
+        do {
+            let read = try CTFReader.read(data)
+            let result = try await settings.withStore { store in
+                let laestab = try await ctfSchool(store: store, given: school, file: read.file)
+                return try await store.transfers.importCTF(
+                    read, fileName: URL(fileURLWithPath: file).lastPathComponent, school: laestab, today: today(),
+                    by: settings.actor)
+            }
+            print(
+                "Imported \(result.pupils) pupils from \(file): \(result.added.count) new, \(result.updated.count) "
+                    + "already known and updated; \(result.prepared) admissions for the office to confirm; "
+                    + "\(result.years) years at other schools kept"
+                    + (result.alreadyHeld > 0 ? " (\(result.alreadyHeld) at schools this database holds)" : "") + ".")
+            for found in result.disagreements {
+                print(
+                    "\(found.upn) \(found.school.laestab) \(found.year)/\((found.year + 1) % 100): the marks give "
+                        + "possible \(found.marks.possible), attended \(found.marks.attended), authorised "
+                        + "\(found.marks.authorised), unauthorised \(found.marks.unauthorised); the file's totals say "
+                        + "\(found.file.possible), \(found.file.attended), \(found.file.authorised), "
+                        + "\(found.file.unauthorised). Both are kept.")
+            }
+            if !result.unread.isEmpty { print("Not read: " + result.unread.joined(separator: ", ")) }
+        } catch let problem as CTFReader.Problem {
+            printError("\(file): \(problem)")
+            throw ExitCode.failure
+        } catch let error as StoreError {
+            printError("\(file): \(error)")
+            throw ExitCode.failure
+        }
+    }
+
+    /// The school importing: the one named, else the file's destination if this database holds it, else the only one.
+    private func ctfSchool(store: Store, given: LAESTAB?, file: CommonTransferFile) async throws -> LAESTAB {
+        if let given { return given }
+        let schools = try await store.reference.schools().map(\.school.laestab)
+        if let destination = file.header.destination?.laestab, schools.contains(destination) { return destination }
+        guard schools.count == 1 else {
+            throw ValidationError("name the school importing the file with --school LAESTAB")
+        }
+        return schools[0]
     }
 }

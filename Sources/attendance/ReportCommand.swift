@@ -68,9 +68,23 @@ struct PupilReport: AsyncParsableCommand {
                     AuditEvent(
                         actor: settings.actor, action: "export", school: stored.enrolments.last?.school, upn: upn,
                         subject: "report pupil \(window.start)..\(window.end) \(format.rawValue)"))
-                return SummaryRow(pupil: stored.pupil, range: window, summary: summary)
+                let history = try await store.transfers.history(of: upn)
+                return PupilReportRow(
+                    row: SummaryRow(pupil: stored.pupil, range: window, summary: summary), history: history,
+                    range: window, welsh: store.codes, rules: store.rules)
             }
-            print(format == .json ? try jsonText(row) : "\(window.start) to \(window.end)\n" + textLine(row))
+            if format == .json {
+                print(try jsonText(row))
+            } else {
+                print("\(window.start) to \(window.end)\n" + textLine(row.row))
+                for year in row.elsewhere {
+                    // Another school's figures, beside this record's and never added to them.
+                    print(
+                        "  at \(year.school) \(year.schoolName), \(year.year): possible \(year.possible)  attended "
+                            + "\(year.attended)  authorised \(year.authorised)  unauthorised \(year.unauthorised)  "
+                            + "(from its \(year.countedFrom))")
+                }
+            }
         } catch let error as StoreError {
             printError("\(error)")
             throw ExitCode.failure

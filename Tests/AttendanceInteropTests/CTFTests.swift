@@ -6,78 +6,18 @@ import Testing
 
 /// Common Transfer Files (issue 36, points 1 and 2): read leniently, refused exactly, written so they read back.
 @Suite struct CTFTests {
-    /// Written by hand from DOMAIN.md section 11: two pupils, one with marks across the autumn half term, one with
-    /// totals only, a contact each with parental responsibility and a Welsh-language preference, and elements this
-    /// reader does not know.
-    static let handWritten = """
-        <?xml version="1.0" encoding="UTF-8"?>
-        <CTfile>
-          <Header>
-            <DocumentName>Common Transfer File</DocumentName>
-            <CTFversion>17.0</CTFversion>
-            <DateTime>2026-11-20T15:30:00</DateTime>
-            <DocumentQualifier>partial</DocumentQualifier>
-            <SupplierID>HAND</SupplierID>
-            <SourceSchool><LEA>665</LEA><Estab>4002</Estab><SchoolName>Ysgol y Grango</SchoolName><AcademicYear>2026</AcademicYear></SourceSchool>
-            <DestSchool><LEA>665</LEA><Estab>4001</Estab><SchoolName>Ysgol Uwchradd Glan Alyn</SchoolName></DestSchool>
-          </Header>
-          <CTFpupilData>
-            <Pupil>
-              <UPN>B801200005001</UPN>
-              <Surname>Owen</Surname>
-              <Forename>Elin</Forename>
-              <DOB>2013-04-02</DOB>
-              <Gender>F</Gender>
-              <BasicDetails><NCyearActual>8</NCyearActual><Ethnicity>WBRI</Ethnicity></BasicDetails>
-              <FSMhistory><FSMinstance><FSMstartDate>2025-01-06</FSMstartDate></FSMinstance></FSMhistory>
-              <Contacts>
-                <Contact>
-                  <Order>1</Order><Title>Mrs</Title><Surname>Owen</Surname><Forename>Siân</Forename>
-                  <Relationship>PAM</Relationship><Responsibility>true</Responsibility>
-                  <Phones><Phone><TelephoneType>M</TelephoneType><PhoneNo>07700 900123</PhoneNo></Phone></Phones>
-                  <Email>sian@example.org</Email>
-                  <NAWdetails><LanguagePreference>CY</LanguagePreference></NAWdetails>
-                </Contact>
-              </Contacts>
-              <Address><BS7666Address><PAON>12</PAON><Street>Stryt Fawr</Street><Town>Wrecsam</Town></BS7666Address></Address>
-              <NAWdetails><SpeakWelsh>F</SpeakWelsh><HomeWelsh>A</HomeWelsh></NAWdetails>
-              <Attendance>
-                <YearData>
-                  <Year>2026</Year><LEA>665</LEA><Estab>4002</Estab><SchoolName>Ysgol y Grango</SchoolName>
-                  <SessionsPossible>14</SessionsPossible><SessionsAuthorised>2</SessionsAuthorised>
-                  <SessionsAttended>11</SessionsAttended><SessionsUnauthorised>1</SessionsUnauthorised>
-                  <AttendSessions>
-                    <AttendanceStartDate>2026-10-21</AttendanceStartDate>
-                    <AttendanceMarks>/\\/\\/\\##################IIO\\/\\/L</AttendanceMarks>
-                  </AttendSessions>
-                </YearData>
-              </Attendance>
-              <StagedData>ignored</StagedData>
-            </Pupil>
-            <Pupil>
-              <UPN>H665400125007</UPN>
-              <Surname>Jones</Surname>
-              <Forename>Tomos</Forename>
-              <DOB>2014-09-30</DOB>
-              <Sex>M</Sex>
-              <Contacts>
-                <Contact>
-                  <Order>1</Order><Surname>Jones</Surname><Forename>Gareth</Forename>
-                  <Relationship>PAF</Relationship><Responsibility>1</Responsibility>
-                  <NAWdetails><LanguagePreference>EN</LanguagePreference></NAWdetails>
-                </Contact>
-              </Contacts>
-              <Attendance>
-                <YearData>
-                  <Year>2025</Year><LEA>665</LEA><Estab>4002</Estab><SchoolName>Ysgol y Grango</SchoolName>
-                  <SessionsPossible>380</SessionsPossible><SessionsAuthorised>12</SessionsAuthorised>
-                  <SessionsAttended>360</SessionsAttended><SessionsUnauthorised>8</SessionsUnauthorised>
-                </YearData>
-              </Attendance>
-            </Pupil>
-          </CTFpupilData>
-        </CTfile>
-        """
+    /// Written by hand from DOMAIN.md section 11 (`Tests/fixtures/ctf/hand-written.xml`): two pupils, one with marks
+    /// across the autumn half term, one with totals only, a contact each with parental responsibility and a
+    /// Welsh-language preference, and elements this reader does not know.
+    static let handWritten = fixture("hand-written.xml")
+
+    /// A file from the fixtures shared with the store's and the command's tests (empty if missing: every test then
+    /// fails on it).
+    static func fixture(_ name: String) -> String {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("fixtures/ctf/\(name)")
+        return (try? String(contentsOf: url, encoding: .utf8)) ?? ""
+    }
 
     @Test func aHandWrittenFileReadsWithWhatItCouldNotRead() throws {
         let result = try CTFReader.read(Data(Self.handWritten.utf8))
@@ -137,9 +77,9 @@ import Testing
             of: "<SessionsPossible>14</SessionsPossible>", with: "<SessionsPossible>fourteen</SessionsPossible>")
         #expect(problem(badNumber)?.place == "Pupil 1 (UPN B801200005001)/Attendance/YearData 1/SessionsPossible")
         let broken = Self.handWritten.replacingOccurrences(of: "</Surname>", with: "</Surnam>")
-        #expect(problem(broken)?.why.hasPrefix("not well-formed XML") == true)
+        #expect(problem(broken)?.why.english.hasPrefix("not well-formed XML") == true)
         let noDate = Self.handWritten.replacingOccurrences(of: "<DOB>2014-09-30</DOB>", with: "<DOB>30/09/2014</DOB>")
         #expect(problem(noDate)?.place == "Pupil 2 (UPN H665400125007)/DOB")
-        #expect(problem("<Other/>")?.why == "not a CTfile")
+        #expect(problem("<Other/>")?.why == .notACTF)
     }
 }

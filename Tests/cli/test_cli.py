@@ -4,7 +4,9 @@ The report figures are checked against an independent count of the mark rows wri
 DOMAIN.md section 3, so a mistake in the one Swift summary implementation cannot hide behind itself.
 """
 
+import datetime
 import json
+import pathlib
 import os
 import re
 import urllib.error
@@ -612,3 +614,67 @@ def test_a_common_transfer_file_is_written_for_named_pupils(demo_db, tmp_path):
     bad = run("export", "ctf", "--school", laestab, "--upn", "C801200005001", "--out", str(tmp_path / "x.xml"),
               "--database", demo_db, check=False)
     assert bad.returncode != 0 and not (tmp_path / "x.xml").exists()
+
+
+CTF_FIXTURES = pathlib.Path(__file__).resolve().parent.parent / "fixtures" / "ctf"
+
+
+def ctf_counts(database):
+    with sqlite3.connect(database) as db:
+        return {table: db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+                for table in ["pupils", "contacts", "enrolments", "ctf_imports", "ctf_admissions", "other_school_years"]}
+
+
+def test_a_common_transfer_file_imports_and_the_pupil_report_gives_its_marks(tmp_path):
+    """Issue 36, point 1: a hand-written CTF imports into an empty database; the first pupil's report gives the
+    possible, attended, authorised and unauthorised sessions of its marks, beside this school's own figures; a file
+    with a bad UPN check letter, a code in neither set or broken XML is refused naming the element, writing nothing."""
+    import xml.etree.ElementTree as ElementTree
+    database = str(tmp_path / "ctf.sqlite")
+    schools_csv = tmp_path / "schools.csv"
+    schools_csv.write_text("la,estab,name,phase,am_start,am_close,pm_start,pm_close\n"
+                           "665,4001,Ysgol Uwchradd Glan Alyn,secondary,08:50,09:20,13:30,13:50\n")
+    run("migrate", "--database", database)
+    run("import", "schools", str(schools_csv), "--database", database)
+    fixture = CTF_FIXTURES / "hand-written.xml"
+    before = ctf_counts(database)
+    text = fixture.read_text()
+    for name, broken, element in [
+        ("upn.xml", text.replace("B801200005001", "C801200005001"), "Pupil 1/UPN"),
+        ("code.xml", text.replace("IIO\\/\\/L", "IIA\\/\\/L"),
+         "Pupil 1 (UPN B801200005001)/Attendance/YearData 1/AttendSessions/AttendanceMarks"),
+        ("xml.xml", text.replace("</Forename>", "</Forenam>"), "not well-formed XML"),
+    ]:
+        path = tmp_path / name
+        path.write_text(broken)
+        result = run("import", "ctf", str(path), "--database", database, check=False)
+        assert result.returncode != 0, name
+        assert element in result.stderr, (name, result.stderr)
+        assert ctf_counts(database) == before, name
+    result = run("import", "ctf", str(fixture), "--database", database)
+    assert "2 new" in result.stdout and "2 admissions for the office to confirm" in result.stdout, result.stdout
+    after = ctf_counts(database)
+    assert after["pupils"] == before["pupils"] + 2 and after["other_school_years"] == 2
+    assert after["ctf_admissions"] == 1 + 1 and after["enrolments"] == before["enrolments"]
+    # The report counts the file's marks on the window's days, with the same categories as this school's marks.
+    pupil = ElementTree.parse(fixture).getroot().find("CTFpupilData/Pupil")
+    sessions = pupil.find("Attendance/YearData/AttendSessions")
+    start = datetime.date.fromisoformat(sessions.findtext("AttendanceStartDate"))
+    marks = sessions.findtext("AttendanceMarks")
+    counts = dict.fromkeys(["present", "approved_activity", "authorised", "unauthorised", "not_counted"], 0)
+    for index, code in enumerate(marks):
+        if code != "#" and start + datetime.timedelta(days=index // 2) <= datetime.date(2026, 11, 30):
+            counts[CATEGORY[code]] += 1
+    line = json.loads(run("report", "pupil", "B801200005001", "--from", "2026-09-01", "--to", "2026-11-30",
+                          "--format", "json", "--database", database).stdout)
+    assert line["possible"] == 0, "another school's marks are never this school's figures"
+    elsewhere = line["elsewhere"]
+    assert [row["school"] for row in elsewhere] == ["6654002"] and elsewhere[0]["counted_from"] == "marks"
+    attended = counts["present"] + counts["approved_activity"]
+    assert elsewhere[0]["attended"] == attended
+    assert elsewhere[0]["authorised"] == counts["authorised"]
+    assert elsewhere[0]["unauthorised"] == counts["unauthorised"]
+    assert elsewhere[0]["possible"] == attended + counts["authorised"] + counts["unauthorised"]
+    text_report = run("report", "pupil", "H665400125007", "--from", "2025-09-01", "--to", "2026-08-31",
+                      "--database", database).stdout
+    assert "at 6654002 Ysgol y Grango, 2025/26: possible 380" in text_report and "(from its totals)" in text_report

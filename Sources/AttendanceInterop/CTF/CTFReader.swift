@@ -10,11 +10,76 @@ import Foundation
 /// wrong is refused, naming the pupil and the element, and nothing of the file is used.
 public enum CTFReader {
     public struct Problem: Error, Hashable, Sendable, CustomStringConvertible {
+        /// What is wrong, with what the file says there: each has a sentence in both languages at the web edge.
+        public enum Why: Hashable, Sendable {
+            case notXML(String)
+            case notACTF
+            case missing
+            case notANumber(String)
+            case notADate(String)
+            case notAUPN(String)
+            case notASex(String)
+            /// The same pupil appears twice (the first's number).
+            case samePupil(Int)
+            /// A mark in neither the Welsh codes nor England's, on a session.
+            case unknownCode(String, SchoolSession)
+            /// The file is for another school (the one it names).
+            case otherSchool(LAESTAB)
+
+            /// The key of its sentence (`ctf.problem.<key>`) and what the sentence names.
+            public var key: String {
+                switch self {
+                case .notXML: "not_xml"
+                case .notACTF: "not_ctf"
+                case .missing: "missing"
+                case .notANumber: "not_a_number"
+                case .notADate: "not_a_date"
+                case .notAUPN: "not_a_upn"
+                case .notASex: "not_a_sex"
+                case .samePupil: "same_pupil"
+                case .unknownCode: "unknown_code"
+                case .otherSchool: "other_school"
+                }
+            }
+
+            /// What the file says at the place, for the sentence's `{value}`.
+            public var value: String {
+                switch self {
+                case .notXML(let detail), .notANumber(let detail), .notADate(let detail), .notAUPN(let detail),
+                    .notASex(let detail):
+                    detail
+                case .notACTF, .missing: ""
+                case .samePupil(let first): String(first)
+                case .unknownCode(let code, let session): "\(code) \(session)"
+                case .otherSchool(let school): school.description
+                }
+            }
+
+            /// In English, for the command line and the log.
+            public var english: String {
+                switch self {
+                case .notXML(let detail): "not well-formed XML\(detail.isEmpty ? "" : " (\(detail))")"
+                case .notACTF: "not a CTfile"
+                case .missing: "missing or empty"
+                case .notANumber(let text): "'\(text)' is not a whole number"
+                case .notADate(let text): "'\(text)' is not a date (YYYY-MM-DD)"
+                case .notAUPN(let text): "'\(text)' is not a valid UPN"
+                case .notASex(let text): "'\(text)' is not F, M or U"
+                case .samePupil(let first): "the same pupil as pupil \(first)"
+                case .unknownCode(let code, let session):
+                    "'\(code)' on \(session) is in neither the Welsh codes nor England's"
+                case .otherSchool(let school): "the file is for the school \(school), not this one"
+                }
+            }
+        }
+
         /// Where: `Header/SourceSchool/LEA`, or `Pupil 2 (UPN A123…)/Attendance/YearData 1/SessionsPossible`.
         public let place: String
-        public let why: String
+        public let why: Why
 
-        public var description: String { "\(place): \(why)" }
+        public init(place: String, why: Why) { (self.place, self.why) = (place, why) }
+
+        public var description: String { "\(place): \(why.english)" }
     }
 
     public struct Result: Sendable {
@@ -25,7 +90,7 @@ public enum CTFReader {
 
     public static func read(_ data: Data) throws(Problem) -> Result {
         let root = try parse(data)
-        guard root.name == "CTfile" else { throw Problem(place: root.name, why: "not a CTfile") }
+        guard root.name == "CTfile" else { throw Problem(place: root.name, why: .notACTF) }
         var unread = Set<String>()
         let header = try readHeader(try root.required("Header", at: "CTfile"), unread: &unread)
         var pupils: [CommonTransferFile.Pupil] = []
@@ -68,27 +133,27 @@ public enum CTFReader {
             return text
         }
         func required(_ name: String, at place: String) throws(Problem) -> Element {
-            guard let found = child(name) else { throw Problem(place: place + "/" + name, why: "missing") }
+            guard let found = child(name) else { throw Problem(place: place + "/" + name, why: .missing) }
             return found
         }
         func requiredValue(_ name: String, at place: String) throws(Problem) -> String {
-            guard let found = value(name) else { throw Problem(place: place + "/" + name, why: "missing or empty") }
+            guard let found = value(name) else { throw Problem(place: place + "/" + name, why: .missing) }
             return found
         }
         func number(_ name: String, at place: String) throws(Problem) -> Int {
             let text = try requiredValue(name, at: place)
             guard let number = Int(text), number >= 0 else {
-                throw Problem(place: place + "/" + name, why: "'\(text)' is not a whole number")
+                throw Problem(place: place + "/" + name, why: .notANumber(text))
             }
             return number
         }
         func date(_ name: String, at place: String, required: Bool) throws(Problem) -> LocalDate? {
             guard let text = value(name) else {
-                if required { throw Problem(place: place + "/" + name, why: "missing or empty") }
+                if required { throw Problem(place: place + "/" + name, why: .missing) }
                 return nil
             }
             guard let day = LocalDate(iso: text.prefix(10)) else {
-                throw Problem(place: place + "/" + name, why: "'\(text)' is not a date (YYYY-MM-DD)")
+                throw Problem(place: place + "/" + name, why: .notADate(text))
             }
             return day
         }
@@ -132,7 +197,7 @@ public enum CTFReader {
         guard parser.parse(), let root = builder.root else {
             throw Problem(
                 place: "line \(parser.lineNumber), column \(parser.columnNumber)",
-                why: "not well-formed XML" + (parser.parserError.map { " (\($0.localizedDescription))" } ?? ""))
+                why: .notXML(parser.parserError.map(\.localizedDescription) ?? ""))
         }
         return root
     }
@@ -166,7 +231,7 @@ public enum CTFReader {
     }
 
     static func upn(_ text: String, at place: String) throws(Problem) -> UPN {
-        do { return try UPN(text) } catch { throw Problem(place: place, why: "'\(text)' is not a valid UPN: \(error)") }
+        do { return try UPN(text) } catch { throw Problem(place: place, why: .notAUPN(text)) }
     }
 
     static func spells(
@@ -195,10 +260,10 @@ public enum CTFReader {
         }
         let sexText = element.value("Sex") ?? element.value("Gender") ?? "U"
         guard let sex = Sex(text: sexText) else {
-            throw Problem(place: place + "/Sex", why: "'\(sexText)' is not F, M or U")
+            throw Problem(place: place + "/Sex", why: .notASex(sexText))
         }
         guard let dateOfBirth = try element.date("DOB", at: place, required: true) else {
-            throw Problem(place: place + "/DOB", why: "missing")
+            throw Problem(place: place + "/DOB", why: .missing)
         }
         let basic = element.child("BasicDetails")
         var contacts: [CommonTransferFile.Contact] = []

@@ -10,6 +10,12 @@ extension CommonTransferFile {
         "grandmother": "FAM", "grandfather": "FAM", "foster carer": "FOS", "social worker": "SWR",
     ]
 
+    /// The relationship in words for a CTF's code (one way back: `FAM` is any family member).
+    public static let relationshipWords: [String: String] = [
+        "PAM": "mother", "PAF": "father", "CAR": "carer", "STM": "step-mother", "STF": "step-father",
+        "FAM": "family member", "FOS": "foster carer", "SWR": "social worker", "OTH": "other",
+    ]
+
     public static func relationshipCode(_ relationship: String) -> String {
         relationshipCodes[relationship.lowercased()] ?? "OTH"
     }
@@ -56,5 +62,22 @@ extension CommonTransferFile {
             year: academicYear.startYear, school: school, possible: summary.possible, authorised: summary.authorised,
             attended: summary.attended, unauthorised: summary.unauthorised,
             marksFrom: text.isEmpty ? nil : max(first, academicYear.firstDay), marks: text.isEmpty ? nil : text)
+    }
+}
+
+extension CommonTransferFile {
+    /// A CTF contact as the record keeps it: one name, the relationship in words, the mobile and another phone,
+    /// and the pupil's address (a CTF gives the pupil's, and contacts live there unless it says otherwise).
+    public static func contact(_ contact: Contact, priority: Int, address: [String]) -> AttendanceCore.Contact {
+        let words = relationshipWords[contact.relationship.uppercased()]
+        let mobile = contact.phones.first { $0.type.uppercased() == "M" }?.number
+        let other = contact.phones.first { $0.type.uppercased() != "M" }?.number
+        let name = [contact.title, contact.forename, contact.surname].filter { !$0.isEmpty }.joined(separator: " ")
+        return AttendanceCore.Contact(
+            name: String(name.prefix(200)),
+            relationship: words ?? (contact.relationship.isEmpty ? "other" : contact.relationship),
+            parentalResponsibility: contact.parentalResponsibility, priority: priority, phone: other, mobile: mobile,
+            email: contact.email.isEmpty ? nil : contact.email,
+            address: address.isEmpty ? nil : address.joined(separator: ", "), language: contact.language ?? .both)
     }
 }

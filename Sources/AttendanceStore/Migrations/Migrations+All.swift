@@ -50,5 +50,6 @@ enum AllMigrations {
         M0045_CreateRewardDraws(),
         M0046_CreateConcerns(),
         M0047_CreateInterventions(),
+        M0048_CreateTransfers(),
     ]
 }

@@ -5,7 +5,8 @@ import Foundation
 extension RegisterRepository {
     /// A Common Transfer File for pupils of a school (issue 36, point 2): each pupil as the record holds them,
     /// their contacts, and every school year of their time on this school's roll as `YearData` (totals from the one
-    /// summary, the marks day by day). The destination may be unknown. Audited as made.
+    /// summary, the marks day by day) and the years at other schools that files brought. The destination may be
+    /// unknown. Audited as made.
     public func commonTransferFile(
         from laestab: LAESTAB, to destination: LAESTAB?, pupils upns: [UPN], today: LocalDate, dateTime: String,
         by actor: AuditActor
@@ -39,6 +40,19 @@ extension RegisterRepository {
                     attendance.append(data)
                 }
             }
+            // The years at other schools that earlier files brought travel on with the pupil, as those schools
+            // gave them.
+            for year in try await store.transfers.history(of: upn) {
+                attendance.append(
+                    CommonTransferFile.YearData(
+                        year: year.year,
+                        school: CommonTransferFile.School(
+                            la: year.school.la, estab: year.school.estab, name: year.school.name),
+                        possible: year.totals.possible, authorised: year.totals.authorised,
+                        attended: year.totals.attended, unauthorised: year.totals.unauthorised,
+                        marksFrom: year.marksFrom, marks: year.marks))
+            }
+            attendance.sort { ($0.year, $0.school.la, $0.school.estab) < ($1.year, $1.school.la, $1.school.estab) }
             let pupil = stored.pupil
             let contacts = try await store.contacts.contacts(of: upn).sorted { $0.priority < $1.priority }
             // The record keeps whether a pupil has free school meals or is looked after now, not since when: the
@@ -52,6 +66,7 @@ extension RegisterRepository {
                     freeSchoolMeals: pupil.freeSchoolMeals ? [now] : [], lookedAfter: pupil.lookedAfter ? [now] : [],
                     additionalLearningNeeds: pupil.additionalLearningNeeds,
                     contacts: contacts.enumerated().map { CommonTransferFile.contact($1, order: $0 + 1) },
+                    address: contacts.compactMap(\.address).first?.components(separatedBy: ", ") ?? [],
                     attendance: attendance))
         }
         let file = CommonTransferFile(

@@ -103,6 +103,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case badReport(field: String)
     /// A parent's report on days it cannot be for (named).
     case reportDates(AbsenceReportRules.Problem)
+    /// Confirming an admission a transfer file prepared, refused.
+    case admission(Admission.Problem)
     /// What the database holds breaks the program's own rules: never the caller's mistake.
     case corrupt(String)
 
@@ -140,6 +142,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .intervention(let problem): return "intervention: \(problem)"
         case .sanction(let refusal): return "sanction refused: \(refusal)"
         case .patrolMatch(let problem): return "matching a patrol entry: \(problem)"
+        case .admission(let problem): return "admission: \(problem.rawValue)"
         case .corrupt(let what): return "the database holds \(what)"
         }
     }

@@ -16,7 +16,8 @@ enum AuditWords {
     static func about(_ subject: String, names: [String: String], text: Text) -> String {
         if let name = names[subject] { return name }
         let parts = subject.split(separator: "/", maxSplits: 1)
-        if parts.count == 2, ["leave", "report", "contact", "penalty", "concern", "intervention"].contains(parts[0]),
+        if parts.count == 2,
+            ["leave", "report", "contact", "penalty", "concern", "intervention", "ctf", "admission"].contains(parts[0]),
             Int(parts[1]) != nil
         {
             return text("audit.about.\(parts[0])", ["id": String(parts[1])])
