@@ -34,6 +34,7 @@ enum SiteURL: String, CaseIterable, Sendable {
     case newsletterImage, schoolCSV, concerns, closeConcern, schoolConcerns, answerConcern
     case interventions, intervention, interventionSession, endIntervention, mentoringContact, parentsEvening
     case sanction, workshopProgramme, interventionCertificates
+    case transfers, confirmAdmission, makeCTF
 
     /// The path's segments: literals as they are, parameters as `:name`.
     var pattern: [String] {
@@ -78,6 +79,9 @@ enum SiteURL: String, CaseIterable, Sendable {
         case .sanction: ["schools", ":laestab", "pupils", ":upn", "sanctions"]
         case .workshopProgramme: ["schools", ":laestab", "interventions", "workshop-programme"]
         case .interventionCertificates: ["schools", ":laestab", "interventions", ":id", "certificates"]
+        case .transfers: ["schools", ":laestab", "transfers"]
+        case .confirmAdmission: ["schools", ":laestab", "transfers", "admissions", ":id"]
+        case .makeCTF: ["schools", ":laestab", "pupils", ":upn", "ctf"]
         case .mentoringContact: ["pupils", ":upn", "mentoring"]
         case .newsletter: ["schools", ":laestab", "newsletter"]
         case .newsletterImage: ["schools", ":laestab", "newsletter.svg"]
@@ -273,5 +277,14 @@ extension RoutesBuilder {
         _ url: SiteURL, use closure: @Sendable @escaping (Request) async throws -> Response
     ) -> Route {
         on(.POST, url.components, use: closure)
+    }
+
+    /// A form that sends a file: its body may be as large as `Route.uploadLimit` (declare `.takesFiles()` after the
+    /// permission, so the authorisation middleware reads that much).
+    @discardableResult
+    func postFile<Response: AsyncResponseEncodable>(
+        _ url: SiteURL, use closure: @Sendable @escaping (Request) async throws -> Response
+    ) -> Route {
+        on(.POST, url.components, body: .collect(maxSize: ByteCount(value: Route.uploadLimit)), use: closure)
     }
 }

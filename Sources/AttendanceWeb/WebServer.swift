@@ -175,6 +175,12 @@ public enum WebServer {
         r.post(.endIntervention, use: InterventionsController.end).requires(.manageInterventions, of: .school)
         r.post(.interventionCertificates, use: InterventionsController.certificates).requires(
             .manageInterventions, of: .school)
+        // Transfer files: the school's office and leaders and the education lead import and make them; only the
+        // office and leaders confirm an admission a file prepared.
+        r.get(.transfers, use: TransfersController.page).requires(.transferRecords, of: .school)
+        r.postFile(.transfers, use: TransfersController.upload).requires(.transferRecords, of: .school).takesFiles()
+        r.post(.confirmAdmission, use: TransfersController.admit).requires(.manageAttendance, of: .school)
+        r.post(.makeCTF, use: TransfersController.make).requires(.transferRecords, of: .school)
         r.get(.parentsEvening, use: ParentsEveningController.list).requires(.manageInterventions, of: .school)
         r.post(.parentsEvening, use: ParentsEveningController.log).requires(.manageInterventions, of: .school)
         r.post(.mentoringContact, use: MentoringController.log).requires(.mentorPupil, of: .pupil)

@@ -97,6 +97,11 @@ import VaporTesting
             && [.headTeacher, .seniorManagement, .attendanceAdministrator, .headOfYear].contains(role)
     }
 
+    /// Who imports and makes a school's transfer files, by hand: its office and leaders, and the education lead.
+    static func mayTransfer(_ role: Role, _ school: LAESTAB) -> Bool {
+        role == .educationLead || (school == mainSchool && office.contains(role))
+    }
+
     static let mayAudit: Set<Role> = [.educationLead, .headTeacher]
     static let office: Set<Role> = [.attendanceAdministrator, .seniorManagement, .headTeacher]
     /// Who works the main school's queue, by hand.
@@ -275,6 +280,17 @@ import VaporTesting
                     try await expect(
                         "POST", "/schools/:laestab/parents-evening", "/schools/\(school)/parents-evening",
                         allowed: intervenes, status: .unprocessableEntity)
+                    // Transfer files: sent with no file, the upload is refused on its own page (422); only the
+                    // office and leaders confirm an admission (sent empty: refused naming the field).
+                    let transfers = "/schools/\(school)/transfers"
+                    try await expect(
+                        "GET", "/schools/:laestab/transfers", transfers, allowed: Self.mayTransfer(role, school))
+                    try await expect(
+                        "POST", "/schools/:laestab/transfers", transfers, allowed: Self.mayTransfer(role, school),
+                        status: .unprocessableEntity)
+                    try await expect(
+                        "POST", "/schools/:laestab/transfers/admissions/:id", transfers + "/admissions/999999",
+                        allowed: school == mainSchool && Self.office.contains(role), status: .unprocessableEntity)
                     try await expect(
                         "GET", "/schools/:laestab/newsletter.svg", "/schools/\(school)/newsletter.svg", allowed: allowed
                     )
@@ -293,6 +309,11 @@ import VaporTesting
                     try await expect(
                         "GET", "/api/pupils/:upn/marks", "/api/pupils/\(upn(subject))/marks", allowed: allowed)
                     let school = subject == .elsewhere ? otherSchool : mainSchool
+                    // A pupil's transfer file: the school they are at or have left (sent with a new school that is
+                    // not one: refused naming the field).
+                    try await expect(
+                        "POST", "/schools/:laestab/pupils/:upn/ctf", "/schools/\(school)/pupils/\(upn(subject))/ctf",
+                        allowed: Self.mayTransfer(role, school), form: ["to": "x"], status: .unprocessableEntity)
                     try await expect(
                         "POST", "/schools/:laestab/pupils/:upn/medical-evidence",
                         "/schools/\(school)/pupils/\(upn(subject))/medical-evidence",

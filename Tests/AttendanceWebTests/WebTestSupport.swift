@@ -141,6 +141,27 @@ struct Browser {
         return response
     }
 
+    /// Sends a file as a browser's file field does (multipart/form-data), with the page's CSRF token.
+    @discardableResult
+    mutating func upload(_ path: String, field: String, fileName: String, data: Data) async throws
+        -> TestingHTTPResponse
+    {
+        let boundary = "----attendance-test-\(UUID().uuidString)"
+        var body = Data()
+        body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n\(csrf)\r\n".utf8))
+        body.append(
+            Data(
+                ("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(field)\"; filename=\"\(fileName)\"\r\n"
+                    + "Content-Type: text/xml\r\n\r\n").utf8))
+        body.append(data)
+        body.append(Data("\r\n--\(boundary)--\r\n".utf8))
+        var headers: HTTPHeaders = ["Content-Type": "multipart/form-data; boundary=\(boundary)"]
+        if !cookie.isEmpty { headers.replaceOrAdd(name: .cookie, value: cookie) }
+        let response = try await app.testing().sendRequest(.POST, path, headers: headers, body: ByteBuffer(bytes: body))
+        remember(response)
+        return response
+    }
+
     private mutating func remember(_ response: TestingHTTPResponse) {
         for value in response.headers[.setCookie] {
             let pair = value.split(separator: ";")[0].split(separator: "=", maxSplits: 1)

@@ -1,4 +1,5 @@
 import AttendanceCore
+import AttendanceInterop
 import Foundation
 import Testing
 import VaporTesting
@@ -64,6 +65,9 @@ import VaporTesting
         var penalty: PenaltyCaseID = 0
         /// A workshop the head started for the tutor's pupil, with a session held.
         var intervention = 0
+        /// A transfer file imported (the hand-written fixture), one of its admissions confirmed.
+        var transferImport = 0
+        var transferred = try! UPN("B801200005001")
 
         func pages(for role: Role) -> [String] {
             let everyone = [SiteURL.home.path(), SiteURL.account.path(), SiteURL.password.path()]
@@ -100,6 +104,8 @@ import VaporTesting
                     SiteURL.school(.newsletter, mainSchool), SiteURL.school(.schoolConcerns, mainSchool),
                     SiteURL.school(.interventions, mainSchool), SiteURL.school(.parentsEvening, mainSchool),
                     SiteURL.school(.intervention, mainSchool, id: intervention),
+                    SiteURL.school(.transfers, mainSchool, query: ["imported": String(transferImport)]),
+                    SiteURL.pupil(transferred),
                 ]
             case .educationLead:
                 return everyone + [
@@ -108,6 +114,7 @@ import VaporTesting
                     SiteURL.returns.path(), SiteURL.missingEducation.path(), SiteURL.patrols.path(),
                     SiteURL.school(.eswCase, mainSchool, id: eswCase), SiteURL.legal.path(),
                     SiteURL.dashboard.path(), SiteURL.weeklyReturn.path(), SiteURL.concerns.path(),
+                    SiteURL.school(.transfers, mainSchool),
                 ]
             case .educationSocialWorker:
                 return everyone + [
@@ -244,6 +251,17 @@ import VaporTesting
         try await store.interventions.recordSession(
             intervention: tour.intervention, school: mainSchool, on: testToday.adding(days: -7),
             topic: "Pam mae presenoldeb yn bwysig?", attended: [tour.child], today: testToday, by: head)
+        // A transfer file imported, with one admission confirmed and one waiting: the transfers page, the pupil's
+        // years at the other school, and the audit trail's lines.
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("fixtures/ctf/hand-written.xml")
+        let imported = try await store.transfers.importCTF(
+            try CTFReader.read(try Data(contentsOf: fixture)), fileName: "6654002_CTF_6654001_001.xml",
+            school: mainSchool, today: testToday, by: office)
+        tour.transferImport = imported.importID
+        let admission = try #require(try await store.transfers.admissions(school: mainSchool).first)
+        try await store.transfers.confirmAdmission(
+            admission.id, school: mainSchool, firstDay: testToday, group: "8C", today: testToday, by: office)
         // A rewards draw: its line in the audit trail is in words too.
         let onRoll = try await store.reference.onRoll(mainSchool, on: testToday).prefix(6).map(\.upn)
         try await store.rewards.draw(

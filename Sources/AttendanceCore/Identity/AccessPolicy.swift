@@ -69,6 +69,9 @@ public enum Permission: String, Sendable, CaseIterable {
     case manageInterventions = "manage_interventions"
     /// Log a mentoring meeting or contact with a mentee or their family: the pupil's mentor.
     case mentorPupil = "mentor_pupil"
+    /// Import Common Transfer Files and make or download them (issue 36: "only the school's office, leaders and the
+    /// lead"): the attendance office, senior management and the head teacher, and the education lead.
+    case transferRecords = "transfer_records"
 }
 
 /// A registration group at a school, with the year groups of the pupils in it.
@@ -222,6 +225,9 @@ public enum AccessPolicy {
             return grant.school == school
                 && [.headTeacher, .seniorManagement, .attendanceAdministrator, .headOfYear, .educationSocialWorker]
                     .contains(grant.role)
+        case (.transferRecords, .school(let school)):
+            return grant.school == school
+                && [.attendanceAdministrator, .seniorManagement, .headTeacher].contains(grant.role)
         case (.mentorPupil, .pupil(let pupil)):
             return grant.role == .mentor && grant.child == pupil.upn
                 && grant.school.map(pupil.currentSchools.contains) == true

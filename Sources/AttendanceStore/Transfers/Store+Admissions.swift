@@ -93,34 +93,43 @@ extension TransferRepository {
                 source: try Self.school(row, laestab: "source_laestab", name: "source_name"),
                 pupils: try row.decode(column: "pupils", as: Int.self),
                 importedBy: try row.decode(column: "imported_by", as: String.self),
-                importedAt: try Self.moment(row, "imported_at"))
+                importedAt: try Self.moment(row, "imported_at"),
+                unread: try row.decode(column: "unread", as: String.self).split(separator: "\n").map(String.init))
         }
     }
 
     /// A pupil's years at other schools, oldest first.
     public func history(of upn: UPN) async throws -> [OtherSchoolYear] {
-        let rows = try await store.reader.select().column("*").from("other_school_years")
+        try await store.reader.select().column("*").from("other_school_years")
             .where("upn", .equal, upn.value).orderBy("year").orderBy("la").orderBy("estab").all()
-        return try rows.map { row in
-            let marksFrom = try row.decode(column: "marks_from", as: String?.self)
-            return OtherSchoolYear(
-                upn: upn,
-                school: OtherSchoolYear.School(
-                    la: try row.decode(column: "la", as: Int.self),
-                    estab: try row.decode(column: "estab", as: Int.self),
-                    name: try row.decode(column: "school_name", as: String.self)),
-                year: try row.decode(column: "year", as: Int.self),
-                totals: OtherSchoolYear.Totals(
-                    possible: try row.decode(column: "possible", as: Int.self),
-                    attended: try row.decode(column: "attended", as: Int.self),
-                    authorised: try row.decode(column: "authorised", as: Int.self),
-                    unauthorised: try row.decode(column: "unauthorised", as: Int.self)),
-                marksFrom: try marksFrom.map { text in
-                    guard let day = LocalDate(iso: text) else { throw StoreError.corrupt("an invalid history date") }
-                    return day
-                },
-                marks: try row.decode(column: "marks", as: String?.self))
-        }
+            .map(Self.year(from:))
+    }
+
+    /// The years at other schools a file brought (those a later file has not replaced), by pupil.
+    public func years(ofImport id: Int) async throws -> [OtherSchoolYear] {
+        try await store.reader.select().column("*").from("other_school_years")
+            .where("import_id", .equal, id).orderBy("upn").orderBy("year").all()
+            .map(Self.year(from:))
+    }
+
+    private static func year(from row: any SQLRow) throws -> OtherSchoolYear {
+        let marksFrom = try row.decode(column: "marks_from", as: String?.self)
+        return OtherSchoolYear(
+            upn: try UPN(try row.decode(column: "upn", as: String.self)),
+            school: OtherSchoolYear.School(
+                la: try row.decode(column: "la", as: Int.self), estab: try row.decode(column: "estab", as: Int.self),
+                name: try row.decode(column: "school_name", as: String.self)),
+            year: try row.decode(column: "year", as: Int.self),
+            totals: OtherSchoolYear.Totals(
+                possible: try row.decode(column: "possible", as: Int.self),
+                attended: try row.decode(column: "attended", as: Int.self),
+                authorised: try row.decode(column: "authorised", as: Int.self),
+                unauthorised: try row.decode(column: "unauthorised", as: Int.self)),
+            marksFrom: try marksFrom.map { text in
+                guard let day = LocalDate(iso: text) else { throw StoreError.corrupt("an invalid history date") }
+                return day
+            },
+            marks: try row.decode(column: "marks", as: String?.self))
     }
 
     private static func school(_ row: any SQLRow, laestab: String, name: String) throws -> OtherSchoolYear.School {

@@ -61,6 +61,8 @@ public struct CTFImportRecord: Sendable, Hashable {
     public let pupils: Int
     public let importedBy: String
     public let importedAt: Date
+    /// Elements of the file this program does not read.
+    public let unread: [String]
 }
 
 extension TransferRepository {

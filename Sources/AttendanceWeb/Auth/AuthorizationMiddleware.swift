@@ -112,7 +112,9 @@ struct AuthorizationMiddleware: AsyncMiddleware {
     /// is cut short by some of what reads it later (letters, PDFs, exports). Checked on the body as sent, so it
     /// holds for every field of every route; each shared field's own check (`Fields`) says more.
     private func refuseNulBytes(_ request: Request) async throws {
-        guard let body = try await request.body.collect(max: 1 << 20).get() else { return }
+        guard let body = try await request.body.collect(max: request.route?.rule?.bodyLimit ?? 1 << 20).get() else {
+            return
+        }
         let bytes = body.readableBytesView
         let percent = UInt8(ascii: "%"), zero = UInt8(ascii: "0"), backslash = UInt8(ascii: "\\")
         var index = bytes.startIndex
@@ -137,7 +139,7 @@ struct AuthorizationMiddleware: AsyncMiddleware {
     private func checkCSRF(_ request: Request) async throws {
         // Route middleware runs before the route collects a streamed body: collect it here (the route then
         // finds it collected) so the token can be read from the form.
-        _ = try await request.body.collect(max: 1 << 20).get()
+        _ = try await request.body.collect(max: request.route?.rule?.bodyLimit ?? 1 << 20).get()
         let sent = request.headers.first(name: "X-CSRF-Token") ?? (try? request.content.get(String.self, at: "csrf"))
         if request.route?.rule?.signInForm == true {
             guard SignInController.formIsOurs(request, sent: sent) else {

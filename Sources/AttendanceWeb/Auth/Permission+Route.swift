@@ -22,6 +22,8 @@ struct RouteRule: Sendable {
     let beforePasswordChange: Bool
     /// The sign-in form: its CSRF token is checked against the sign-in page's own cookie, not a session.
     var signInForm = false
+    /// The most a request's body may hold: a form's megabyte, or an uploaded file's more.
+    var bodyLimit = 1 << 20
 }
 
 extension Route {
@@ -35,6 +37,16 @@ extension Route {
     }
 
     var rule: RouteRule? { userInfo["rule"] as? RouteRule }
+
+    /// The most an uploaded file's form may hold: a Common Transfer File for a whole year group with years of marks.
+    static let uploadLimit = 16 << 20
+
+    /// Marks a form that sends a file (see `RouteRule.bodyLimit`).
+    @discardableResult
+    func takesFiles() -> Route {
+        if var rule { rule.bodyLimit = Self.uploadLimit; userInfo["rule"] = rule }
+        return self
+    }
 
     /// Marks the sign-in form (see `RouteRule.signInForm`).
     @discardableResult

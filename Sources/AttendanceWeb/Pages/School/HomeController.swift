@@ -223,6 +223,11 @@ enum HomeController {
                     href: SiteURL.school(.interventions, $0),
                     label: request.text("interventions.link") + ": " + (names[$0] ?? $0.description))
             }
+            + schoolsOfGrants.filter { principal.allows(.transferRecords, .school($0)) }.map {
+                HomePage.Link(
+                    href: SiteURL.school(.transfers, $0),
+                    label: request.text("transfers.link") + ": " + (names[$0] ?? $0.description))
+            }
         let page = HomePage.make(
             name: principal.user.displayName, roles: try await RoleText.describe(principal.grants, request: request),
             actionLinks: actionLinks, week: week, schools: schools,

@@ -118,6 +118,11 @@ enum PupilController {
                     upn: placement.upn, people: names, text: text)
             }
         }
+        var transfers: PupilTransfers?
+        if view == .full, !mentorOnly {
+            transfers = try await TransfersController.section(
+                request, upn: placement.upn, school: current?.school, former: former != nil)
+        }
         let page = PupilPage.make(
             pupil: stored.pupil, upn: placement.upn, school: (school?.school.name ?? "", current?.school),
             leftOn: former.map { $0.onRollTo.map { DateText.day($0, text) } ?? "" }, range: range, summary: summary,
@@ -134,7 +139,7 @@ enum PupilController {
             interventions: former == nil
                 ? try await MentoringController.section(
                     request, placement: placement, view: view, school: current?.school) : nil,
-            text: text)
+            transfers: transfers, text: text)
         return try Page.render(page, request: request, status: status)
     }
 

@@ -161,6 +161,7 @@ struct PupilPage: PageModel {
     let rollSection: RollSection?
     let medicalSection: MedicalSection?
     let interventionsSection: PupilInterventions?
+    let transfersSection: PupilTransfers?
 
     /// A mark in words: its code and the code's name, or that there is none.
     static func codeText(_ code: String?, codes: CodeTable, language: Language, text: Text) -> String {
@@ -181,7 +182,7 @@ struct PupilPage: PageModel {
         codes: CodeTable, language: Language, staff: Staff? = nil, contacts: Contacts? = nil,
         evidence: Evidence? = nil, letters: Letters? = nil, family: Family? = nil, esw: EswSection? = nil,
         roll: RollSection? = nil, medical: MedicalSection? = nil, interventions: PupilInterventions? = nil,
-        text: @escaping Text
+        transfers: PupilTransfers? = nil, text: @escaping Text
     ) -> PupilPage {
         let plain = { (key: String) in text(key, [:]) }
         let byDate = Dictionary(grouping: recent, by: \.mark.session.date)
@@ -224,7 +225,8 @@ struct PupilPage: PageModel {
             recentTitle: plain("pupil.recent"), dateLabel: plain("pupil.date"), morningLabel: plain("pupil.morning"),
             afternoonLabel: plain("pupil.afternoon"), days: days, staffView: staff, contactsSection: contacts,
             evidenceSection: evidence, lettersSection: letters, familySection: family, eswSection: esw,
-            rollSection: roll, medicalSection: medical, interventionsSection: interventions)
+            rollSection: roll, medicalSection: medical, interventionsSection: interventions,
+            transfersSection: transfers)
     }
 
     /// A pattern in words, with the sessions that make it (the first twelve).
