@@ -34,7 +34,7 @@ enum SiteURL: String, CaseIterable, Sendable {
     case newsletterImage, schoolCSV, concerns, closeConcern, schoolConcerns, answerConcern
     case interventions, intervention, interventionSession, endIntervention, mentoringContact, parentsEvening
     case sanction, workshopProgramme, interventionCertificates
-    case transfers, confirmAdmission, makeCTF
+    case transfers, confirmAdmission, makeCTF, transferFile, transferFileSent
 
     /// The path's segments: literals as they are, parameters as `:name`.
     var pattern: [String] {
@@ -82,6 +82,8 @@ enum SiteURL: String, CaseIterable, Sendable {
         case .transfers: ["schools", ":laestab", "transfers"]
         case .confirmAdmission: ["schools", ":laestab", "transfers", "admissions", ":id"]
         case .makeCTF: ["schools", ":laestab", "pupils", ":upn", "ctf"]
+        case .transferFile: ["schools", ":laestab", "transfers", "files", ":id"]
+        case .transferFileSent: ["schools", ":laestab", "transfers", "files", ":id", "sent"]
         case .mentoringContact: ["pupils", ":upn", "mentoring"]
         case .newsletter: ["schools", ":laestab", "newsletter"]
         case .newsletterImage: ["schools", ":laestab", "newsletter.svg"]

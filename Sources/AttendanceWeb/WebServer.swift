@@ -181,6 +181,8 @@ public enum WebServer {
         r.postFile(.transfers, use: TransfersController.upload).requires(.transferRecords, of: .school).takesFiles()
         r.post(.confirmAdmission, use: TransfersController.admit).requires(.manageAttendance, of: .school)
         r.post(.makeCTF, use: TransfersController.make).requires(.transferRecords, of: .school)
+        r.get(.transferFile, use: TransfersController.download).requires(.transferRecords, of: .school)
+        r.post(.transferFileSent, use: TransfersController.sent).requires(.transferRecords, of: .school)
         r.get(.parentsEvening, use: ParentsEveningController.list).requires(.manageInterventions, of: .school)
         r.post(.parentsEvening, use: ParentsEveningController.log).requires(.manageInterventions, of: .school)
         r.post(.mentoringContact, use: MentoringController.log).requires(.mentorPupil, of: .pupil)

@@ -150,7 +150,7 @@ import VaporTesting
         !(pattern.hasPrefix("api") || pattern.hasSuffix(".csv") || pattern.hasSuffix("pdf")
             || pattern.hasSuffix("json") || pattern.hasSuffix(".svg") || pattern == "health"
             || pattern.hasSuffix("openapi.json")
-            || pattern == "schools/:laestab/letters/jobs/:id")
+            || pattern == "schools/:laestab/letters/jobs/:id" || pattern == "schools/:laestab/transfers/files/:id")
     }
 
     /// The path as a file name, with the tour's ids (which depend on the order rows were made) named by what

@@ -292,6 +292,12 @@ import VaporTesting
                         "POST", "/schools/:laestab/transfers/admissions/:id", transfers + "/admissions/999999",
                         allowed: school == mainSchool && Self.office.contains(role), status: .unprocessableEntity)
                     try await expect(
+                        "GET", "/schools/:laestab/transfers/files/:id", transfers + "/files/999999",
+                        allowed: Self.mayTransfer(role, school), status: .notFound)
+                    try await expect(
+                        "POST", "/schools/:laestab/transfers/files/:id/sent", transfers + "/files/999999/sent",
+                        allowed: Self.mayTransfer(role, school), status: .notFound)
+                    try await expect(
                         "GET", "/schools/:laestab/newsletter.svg", "/schools/\(school)/newsletter.svg", allowed: allowed
                     )
                     try await expect(

@@ -85,4 +85,35 @@ import VaporTesting
             #expect(leads.status == .ok && !leads.body.string.contains("name=\"first_day\""))
         }
     }
+
+    /// A pupil taken off the roll as admitted elsewhere has their file made for the new school, listed for the
+    /// office until it is marked sent (once: a second click is told so).
+    @Test(arguments: WebTestDatabase.available)
+    func aPupilAdmittedElsewhereHasTheirFileListedUntilItIsSent(_ database: WebTestDatabase) async throws {
+        try await withWebApp(on: database) { app, store in
+            let leaver = try #require(try await store.reference.onRoll(mainSchool, on: testToday).first).upn
+            var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
+            try await office.post(
+                "/schools/\(mainSchool)/pupils/\(leaver.value)/off-roll",
+                ["ground": "admitted_elsewhere", "day": testToday.iso, "new_laestab": allocatedSchool.description])
+            let held = try await store.transfers.heldFiles(school: mainSchool)
+            #expect(held.map(\.upn) == [leaver] && held.first?.destination == allocatedSchool)
+            let page = try await office.get("/schools/\(mainSchool)/transfers")
+            let file = try #require(held.first)
+            #expect(page.body.string.contains(file.fileName) && page.body.string.contains("Mark as sent"))
+            let download = try await office.get("/schools/\(mainSchool)/transfers/files/\(file.id)")
+            #expect(download.status == .ok)
+            let read = try CTFReader.read(Data(download.body.readableBytesView)).file
+            #expect(read.pupils.map(\.upn) == [leaver] && read.header.destination?.laestab == allocatedSchool)
+            try await office.get("/schools/\(mainSchool)/transfers")
+            let sent = "/schools/\(mainSchool)/transfers/files/\(file.id)/sent"
+            #expect(try await office.post(sent, [:]).status == .seeOther)
+            #expect(try await office.post(sent, [:]).status == .conflict)
+            #expect(try await store.transfers.heldFiles(school: mainSchool).isEmpty)
+            let audit = try await store.auditTrail.search(AuditQuery(schools: [mainSchool]))
+            for action in ["ctf.made", "ctf.downloaded", "ctf.sent"] {
+                #expect(audit.contains { $0.action == action && $0.subject == file.fileName }, "\(action)")
+            }
+        }
+    }
 }

@@ -262,6 +262,11 @@ import VaporTesting
         let admission = try #require(try await store.transfers.admissions(school: mainSchool).first)
         try await store.transfers.confirmAdmission(
             admission.id, school: mainSchool, firstDay: testToday, group: "8C", today: testToday, by: office)
+        // A second file, as DfE's code writes one: its pupil waits for the office to admit them.
+        let dfe = fixture.deletingLastPathComponent().appendingPathComponent("dfe-giap-style.xml")
+        _ = try await store.transfers.importCTF(
+            try CTFReader.read(try Data(contentsOf: dfe)), fileName: "3402001_CTF_6654001_001.xml",
+            school: mainSchool, today: testToday, by: office)
         // A rewards draw: its line in the audit trail is in words too.
         let onRoll = try await store.reference.onRoll(mainSchool, on: testToday).prefix(6).map(\.upn)
         try await store.rewards.draw(

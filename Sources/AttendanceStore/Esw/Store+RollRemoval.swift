@@ -1,4 +1,5 @@
 import AttendanceCore
+import AttendanceInterop
 import Foundation
 import SQLKit
 
@@ -168,6 +169,17 @@ extension RollRepository {
                 $0.school == laestab && $0.onRollTo == nil && $0.onRollFrom <= day
             })
         else { throw StoreError.notFound("a current enrolment of \(upn) at \(laestab)") }
+        // The policy: "The Common Transfer File will be sent to the forwarding school once they have been
+        // notified." A pupil admitted elsewhere has their file made for the new school; one who may be missing
+        // education has it made with the destination unknown, held for the authority's CME process. Made from the
+        // record as it stands, and kept in the removal's own transaction, until the office marks it sent.
+        var file: CommonTransferFile?
+        if ground == .admittedElsewhere || ground?.needsMissingEducationEnquiries == true {
+            file = try await store.registers.transferFile(
+                from: laestab, to: ground == .admittedElsewhere ? newSchool : nil, pupils: [upn], today: day,
+                dateTime: String(Timestamp.text(now).prefix(19)))
+        }
+        let held = file
         defer { store.referenceCache.clear() }
         try await store.transaction { db in
             try await Store.referenceChanged(on: db)
@@ -183,6 +195,10 @@ extension RollRepository {
             try await Self.recordDeletion(
                 pupilID: pupil.id, schoolID: school.id, upn: upn, school: laestab, on: day, ground: ground.rawValue,
                 newSchool: newSchool, by: actor, at: now, on: db)
+            if let held {
+                try await TransferRepository.hold(
+                    held, pupilID: pupil.id, schoolID: school.id, school: laestab, by: actor, at: now, on: db)
+            }
         }
     }
 

@@ -1,9 +1,9 @@
 import FluentKit
 import SQLKit
 
-/// Common Transfer Files brought in (issue 36): each file's import, the admissions it prepared for the office to
-/// confirm with a date and form group, and the pupils' years at other schools it carried, kept by UPN beside the
-/// pupil and never counted in a school's figures.
+/// Common Transfer Files (issue 36): each file brought in, the admissions it prepared for the office to confirm with
+/// a date and form group, and the pupils' years at other schools it carried, kept by UPN beside the pupil and never
+/// counted in a school's figures; and the files made when a pupil left, kept until the office marks them sent.
 struct M0048_CreateTransfers: AsyncMigration {
     var name: String { "M0048_CreateTransfers" }
 
@@ -55,9 +55,23 @@ struct M0048_CreateTransfers: AsyncMigration {
             .field("import_id", .int, .required, .references("ctf_imports", "id"))
             .unique(on: "upn", "la", "estab", "year")
             .create()
+        try await database.schema("ctf_files")
+            .field("id", .int, .identifier(auto: true))
+            .field("school_id", .int, .required, .references("schools", "id"))
+            .field("pupil_id", .int, .required, .references("pupils", "id"))
+            .field("destination", .string)
+            .field("file_name", .string, .required)
+            .field("xml", .string, .required)
+            .field("made_by", .string, .required)
+            .field("made_at", .string, .required)
+            .field("sent_by", .string)
+            .field("sent_at", .string)
+            .create()
+        try await database.sqlDatabase.create(index: "ctf_files_school_idx").on("ctf_files").column("school_id").run()
     }
 
     func revert(on database: any Database) async throws {
+        try await database.schema("ctf_files").delete()
         try await database.schema("other_school_years").delete()
         try await database.schema("ctf_admissions").delete()
         try await database.schema("ctf_imports").delete()

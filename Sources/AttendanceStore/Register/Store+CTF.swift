@@ -11,6 +11,29 @@ extension RegisterRepository {
         from laestab: LAESTAB, to destination: LAESTAB?, pupils upns: [UPN], today: LocalDate, dateTime: String,
         by actor: AuditActor
     ) async throws -> CommonTransferFile {
+        let file = try await transferFile(
+            from: laestab, to: destination, pupils: upns, today: today, dateTime: dateTime)
+        try await store.auditTrail.record(Self.made(file, school: laestab, by: actor))
+        return file
+    }
+
+    /// The audit line of a file made.
+    static func made(_ file: CommonTransferFile, school: LAESTAB, by actor: AuditActor, at now: Date = Date())
+        -> AuditEvent
+    {
+        AuditEvent(
+            at: now, actor: actor, action: "ctf.made", school: school,
+            upn: file.pupils.count == 1 ? file.pupils[0].upn : nil,
+            subject: file.fileName,
+            after: auditJSON([
+                "pupils": String(file.pupils.count), "to": file.header.destination?.laestab.description,
+            ]))
+    }
+
+    /// The file itself, unaudited: the caller records it as made (the roll removal does so in its transaction).
+    func transferFile(
+        from laestab: LAESTAB, to destination: LAESTAB?, pupils upns: [UPN], today: LocalDate, dateTime: String
+    ) async throws -> CommonTransferFile {
         let school = try await store.reference.requireSchool(laestab).school
         let source = CommonTransferFile.School(la: school.laNumber, estab: school.estabNumber, name: school.name)
         var target: CommonTransferFile.School?
@@ -29,7 +52,10 @@ extension RegisterRepository {
             var attendance: [CommonTransferFile.YearData] = []
             for start in first.academicYear.startYear...today.academicYear.startYear {
                 let year = AcademicYear(startYear: start)
-                if years[year] == nil {
+                // One pupil (a leaver's file) reads their own year; several read the school's roll once a year.
+                if upns.count == 1 {
+                    years[year] = [upn: try await rollYear(of: upn, at: laestab, year: year)]
+                } else if years[year] == nil {
                     years[year] = Dictionary(
                         try await rollYears(laestab, year: year).map { ($0.pupil.upn, $0) },
                         uniquingKeysWith: { a, _ in a })
@@ -74,10 +100,6 @@ extension RegisterRepository {
                 version: CTFWriter.version, dateTime: dateTime, qualifier: "full", source: source,
                 destination: target, academicYear: today.academicYear.startYear),
             pupils: pupils)
-        try await store.auditTrail.record(
-            AuditEvent(
-                actor: actor, action: "ctf.made", school: laestab, subject: file.fileName,
-                after: auditJSON(["pupils": String(pupils.count), "to": destination?.description])))
         return file
     }
 }

@@ -29,10 +29,25 @@ enum TransfersController {
         if let id = request.query[Int.self, at: "imported"], let record = imports.first(where: { $0.id == id }) {
             imported = try await importedSummary(record, store: store, text: text)
         }
+        let schools = Dictionary(
+            try await store.reference.schools().map { ($0.school.laestab, $0.school.name) },
+            uniquingKeysWith: { a, _ in a })
+        let held = try await store.transfers.heldFiles(school: laestab).map { file in
+            TransfersPage.Held(
+                name: file.pupilName, href: SiteURL.pupil(file.upn), file: file.fileName,
+                to: file.destination.map { "\(schools[$0] ?? "") (\($0))" } ?? text("transfers.heldForCME", [:]),
+                made: DateText.moment(file.madeAt, text) + ", "
+                    + RecordWords.actor(file.madeBy, names: names, text: text),
+                download: SiteURL.school(.transferFile, laestab, id: file.id),
+                sent: SiteURL.school(.transferFileSent, laestab, id: file.id))
+        }
         let page = TransfersPage(
             title: text("transfers.title", ["school": school.name]),
             uploadAction: SiteURL.school(.transfers, laestab), error: error, imported: imported,
-            notice: request.query[String.self, at: "admitted"] != nil ? text("transfers.admitted", [:]) : nil,
+            notice: request.query[String.self, at: "admitted"] != nil
+                ? text("transfers.admitted", [:])
+                : request.query[String.self, at: "sent"] != nil ? text("transfers.markedSent", [:]) : nil,
+            held: held,
             admissions: try await store.transfers.admissions(school: laestab).map { admission in
                 TransfersPage.Admission(
                     id: String(admission.id), name: admission.pupil.displayName, upn: admission.pupil.upn.value,
@@ -131,6 +146,29 @@ enum TransfersController {
             id, school: laestab, firstDay: form.firstDay, group: form.group, today: request.context.today,
             by: request.actor)
         return Page.redirect(SiteURL.school(.transfers, laestab, query: ["admitted": "1"]))
+    }
+
+    /// A held file, as a download (audited).
+    @Sendable static func download(_ request: Request) async throws -> Response {
+        guard case .school(let laestab) = request.target,
+            let id = request.parameters.get("id").flatMap(Int.init)
+        else { throw Abort(.notFound) }
+        let (name, xml) = try await request.context.store.transfers.download(id, school: laestab, by: request.actor)
+        let response = Response(status: .ok, body: .init(string: xml))
+        response.headers.contentType = HTTPMediaType(
+            type: "application", subType: "xml", parameters: ["charset": "utf-8"])
+        response.headers.contentDisposition = .init(.attachment, filename: name)
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+
+    /// The office has sent a held file: it leaves the list.
+    @Sendable static func sent(_ request: Request) async throws -> Response {
+        guard case .school(let laestab) = request.target,
+            let id = request.parameters.get("id").flatMap(Int.init)
+        else { throw Abort(.notFound) }
+        try await request.context.store.transfers.markSent(id, school: laestab, by: request.actor)
+        return Page.redirect(SiteURL.school(.transfers, laestab, query: ["sent": "1"]) + "#held-heading")
     }
 
     /// The new school, when known (a CTF for a pupil whose next school is not known is made without one).

@@ -29,6 +29,17 @@ struct TransfersPage: PageModel {
         let action: String?
     }
 
+    /// A file made when a pupil left, waiting to be sent.
+    struct Held: Sendable {
+        let name: String
+        let href: String
+        let file: String
+        let to: String
+        let made: String
+        let download: String
+        let sent: String
+    }
+
     struct File: Sendable {
         let name: String
         let from: String
@@ -42,6 +53,8 @@ struct TransfersPage: PageModel {
     let error: String?
     let imported: Imported?
     let notice: String?
+    let held: [Held]
+    let hasHeld: Bool
     let admissions: [Admission]
     let today: String
     let groups: [String]
@@ -50,11 +63,12 @@ struct TransfersPage: PageModel {
     let hasFiles: Bool
 
     init(
-        title: String, uploadAction: String, error: String?, imported: Imported?, notice: String?,
+        title: String, uploadAction: String, error: String?, imported: Imported?, notice: String?, held: [Held],
         admissions: [Admission], today: String, groups: [String], files: [File]
     ) {
         (self.title, self.uploadAction, self.error, self.imported, self.notice) =
             (title, uploadAction, error, imported, notice)
+        (self.held, hasHeld) = (held, !held.isEmpty)
         (self.admissions, self.today, self.groups, self.files) = (admissions, today, groups, files)
         (hasAdmissions, hasFiles) = (!admissions.isEmpty, !files.isEmpty)
     }
