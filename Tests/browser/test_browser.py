@@ -1657,3 +1657,26 @@ def test_a_mentor_is_assigned_from_the_group_analysis_and_the_impact_and_parents
         assert browser.find_element(By.CSS_SELECTOR, "section.evening-form").is_displayed()
     finally:
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
+def test_the_office_imports_a_transfer_file_admits_the_pupil_and_sees_the_other_schools_year(server, browser):
+    """Issue 36: the office uploads a Common Transfer File, reads what it brought, admits the new pupil with a first
+    day and form group, and finds the other school's year on the pupil's page; axe finds no serious problem."""
+    base, _ = server
+    fixture = Path(__file__).resolve().parent.parent / "fixtures" / "ctf" / "hand-written.xml"
+    sign_in(browser, base, "office@demo.example")
+    browser.get(base + "/schools/6654001/transfers?lang=en")
+    assert axe_problems(browser) == []
+    browser.find_element(By.ID, "ctf-file").send_keys(str(fixture))
+    browser.find_element(By.CSS_SELECTOR, "#upload-ctf button[type=submit]").click()
+    WebDriverWait(browser, 10).until(lambda d: "imported=" in d.current_url)
+    assert "2 pupils, with 2 years" in browser.find_element(By.ID, "imported-heading").find_element(By.XPATH, "..").text
+    admission = browser.find_element(By.XPATH, "//section[@class='admission'][h3[normalize-space()='Elin Owen']]")
+    admission.find_element(By.NAME, "group").send_keys("8C")
+    assert axe_problems(browser) == []
+    admission.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(browser, 10).until(lambda d: "admitted=1" in d.current_url)
+    browser.get(base + "/pupils/B801200005001?lang=cy")
+    section = browser.find_element(By.ID, "transfers")
+    assert "Ysgol y Grango (6654002)" in section.text and "78.6%" in section.text
+    assert axe_problems(browser) == []
