@@ -81,5 +81,20 @@ import Testing
         let noDate = Self.handWritten.replacingOccurrences(of: "<DOB>2014-09-30</DOB>", with: "<DOB>30/09/2014</DOB>")
         #expect(problem(noDate)?.place == "Pupil 2 (UPN H665400125007)/DOB")
         #expect(problem("<Other/>")?.why == .notACTF)
+        // What comes from outside is bounded: dates to 1990–2100, names and numbers to what such a field holds.
+        let ancient = Self.handWritten.replacingOccurrences(of: "<DOB>2014-09-30</DOB>", with: "<DOB>0001-01-01</DOB>")
+        #expect(problem(ancient)?.why == .notADate("0001-01-01"))
+        let long = Self.handWritten.replacingOccurrences(
+            of: "<Surname>Jones</Surname>\n      <Forename>Tomos",
+            with: "<Surname>\(String(repeating: "J", count: 101))</Surname>\n      <Forename>Tomos")
+        #expect(problem(long) == CTFReader.Problem(place: "Pupil 2 (UPN H665400125007)/Surname", why: .tooLong(100)))
+        let many = Self.handWritten.replacingOccurrences(
+            of: "<SessionsPossible>380</SessionsPossible>", with: "<SessionsPossible>100000</SessionsPossible>")
+        #expect(problem(many)?.why == .tooLarge(732))
+        let endless = Self.handWritten.replacingOccurrences(
+            of: "##################IIO", with: String(repeating: "#", count: 800) + "IIO")
+        #expect(
+            problem(endless)?.place
+                == "Pupil 1 (UPN B801200005001)/Attendance/YearData 1/AttendSessions/AttendanceMarks")
     }
 }

@@ -25,6 +25,10 @@ public enum CTFReader {
             case unknownCode(String, SchoolSession)
             /// The file is for another school (the one it names).
             case otherSchool(LAESTAB)
+            /// Longer than any such field can be (the most it may hold).
+            case tooLong(Int)
+            /// A number larger than any such field can be (the most it may be).
+            case tooLarge(Int)
 
             /// The key of its sentence (`ctf.problem.<key>`) and what the sentence names.
             public var key: String {
@@ -39,6 +43,8 @@ public enum CTFReader {
                 case .samePupil: "same_pupil"
                 case .unknownCode: "unknown_code"
                 case .otherSchool: "other_school"
+                case .tooLong: "too_long"
+                case .tooLarge: "too_large"
                 }
             }
 
@@ -52,6 +58,7 @@ public enum CTFReader {
                 case .samePupil(let first): String(first)
                 case .unknownCode(let code, let session): "\(code) \(session)"
                 case .otherSchool(let school): school.description
+                case .tooLong(let limit), .tooLarge(let limit): String(limit)
                 }
             }
 
@@ -69,6 +76,8 @@ public enum CTFReader {
                 case .unknownCode(let code, let session):
                     "'\(code)' on \(session) is in neither the Welsh codes nor England's"
                 case .otherSchool(let school): "the file is for the school \(school), not this one"
+                case .tooLong(let limit): "longer than \(limit) characters"
+                case .tooLarge(let limit): "larger than \(limit)"
                 }
             }
         }
@@ -87,6 +96,9 @@ public enum CTFReader {
         /// Elements that were not read, by path, once each.
         public let unread: [String]
     }
+
+    /// The most sessions a school year holds (two a day, 366 days): a year's totals and marks are no longer.
+    static let sessionsAYear = 732
 
     public static func read(_ data: Data) throws(Problem) -> Result {
         let root = try parse(data)
@@ -140,20 +152,36 @@ public enum CTFReader {
             guard let found = value(name) else { throw Problem(place: place + "/" + name, why: .missing) }
             return found
         }
-        func number(_ name: String, at place: String) throws(Problem) -> Int {
+        /// A whole number no larger than `most` (a school year has at most 732 sessions; an LA number three digits).
+        func number(_ name: String, at place: String, most: Int = 9999) throws(Problem) -> Int {
             let text = try requiredValue(name, at: place)
-            guard let number = Int(text), number >= 0 else {
-                throw Problem(place: place + "/" + name, why: .notANumber(text))
+            guard text.count <= 12, let number = Int(text), number >= 0 else {
+                throw Problem(place: place + "/" + name, why: .notANumber(String(text.prefix(20))))
             }
+            guard number <= most else { throw Problem(place: place + "/" + name, why: .tooLarge(most)) }
             return number
+        }
+        /// A value of at most `limit` characters, nil when absent or empty.
+        func text(_ name: String, at place: String, limit: Int) throws(Problem) -> String? {
+            guard let found = value(name) else { return nil }
+            guard found.count <= limit else { throw Problem(place: place + "/" + name, why: .tooLong(limit)) }
+            return found
+        }
+        /// The same, which must be given.
+        func requiredText(_ name: String, at place: String, limit: Int) throws(Problem) -> String {
+            guard let found = try text(name, at: place, limit: limit) else {
+                throw Problem(place: place + "/" + name, why: .missing)
+            }
+            return found
         }
         func date(_ name: String, at place: String, required: Bool) throws(Problem) -> LocalDate? {
             guard let text = value(name) else {
                 if required { throw Problem(place: place + "/" + name, why: .missing) }
                 return nil
             }
-            guard let day = LocalDate(iso: text.prefix(10)) else {
-                throw Problem(place: place + "/" + name, why: .notADate(text))
+            // Dates from outside are bounded: 1990 to 2100, as every date a person enters.
+            guard let day = LocalDate(entered: text.prefix(10)) else {
+                throw Problem(place: place + "/" + name, why: .notADate(String(text.prefix(20))))
             }
             return day
         }
@@ -206,14 +234,15 @@ public enum CTFReader {
 
     static func school(_ element: Element, at place: String) throws(Problem) -> CommonTransferFile.School {
         CommonTransferFile.School(
-            la: try element.number("LEA", at: place), estab: try element.number("Estab", at: place),
-            name: element.value("SchoolName") ?? "")
+            la: try element.number("LEA", at: place, most: 999), estab: try element.number("Estab", at: place),
+            name: try element.text("SchoolName", at: place, limit: 200) ?? "")
     }
 
     static func readHeader(_ element: Element, unread: inout Set<String>) throws(Problem) -> CommonTransferFile.Header {
         let place = "Header"
         let source = try element.required("SourceSchool", at: place)
-        let year = try source.number("AcademicYear", at: place + "/SourceSchool")
+        let year = try source.number(
+            "AcademicYear", at: place + "/SourceSchool", most: LocalDate.enteredYears.upperBound)
         element.note(
             unknownBesides: [
                 "DocumentName", "CTFversion", "DateTime", "DocumentQualifier", "SourceSchool", "DestSchool",
@@ -225,8 +254,9 @@ public enum CTFReader {
             destination = try school(dest, at: place + "/DestSchool")
         }
         return CommonTransferFile.Header(
-            version: element.value("CTFversion") ?? "", dateTime: element.value("DateTime") ?? "",
-            qualifier: element.value("DocumentQualifier") ?? "full",
+            version: try element.text("CTFversion", at: place, limit: 20) ?? "",
+            dateTime: try element.text("DateTime", at: place, limit: 40) ?? "",
+            qualifier: try element.text("DocumentQualifier", at: place, limit: 20) ?? "full",
             source: try school(source, at: place + "/SourceSchool"), destination: destination, academicYear: year)
     }
 
@@ -252,10 +282,10 @@ public enum CTFReader {
         -> CommonTransferFile.Pupil
     {
         var place = "Pupil \(number)"
-        let upnText = try element.requiredValue("UPN", at: place)
+        let upnText = try element.requiredText("UPN", at: place, limit: 13)
         let upn = try upn(upnText, at: place + "/UPN")
         place += " (UPN \(upn.value))"
-        let formerUPN = try element.value("FormerUPN").map { (text) throws(Problem) in
+        let formerUPN = try element.text("FormerUPN", at: place, limit: 13).map { (text) throws(Problem) in
             try Self.upn(text, at: place + "/FormerUPN")
         }
         let sexText = element.value("Sex") ?? element.value("Gender") ?? "U"
@@ -274,17 +304,20 @@ public enum CTFReader {
             let language = contact.child("NAWdetails").flatMap { $0.value("LanguagePreference") }.flatMap {
                 LanguagePreference(rawValue: $0.lowercased())
             }
+            var phones: [CommonTransferFile.Phone] = []
+            for phone in contact.child("Phones")?.children(named: "Phone") ?? [] {
+                if let number = try phone.text("PhoneNo", at: at + "/Phones/Phone", limit: 40) {
+                    phones.append(CommonTransferFile.Phone(type: phone.value("TelephoneType") ?? "", number: number))
+                }
+            }
             contacts.append(
                 CommonTransferFile.Contact(
-                    order: order, title: contact.value("Title") ?? "",
-                    surname: try contact.requiredValue("Surname", at: at),
-                    forename: contact.value("Forename") ?? "", relationship: contact.value("Relationship") ?? "",
+                    order: order, title: try contact.text("Title", at: at, limit: 20) ?? "",
+                    surname: try contact.requiredText("Surname", at: at, limit: 100),
+                    forename: try contact.text("Forename", at: at, limit: 100) ?? "",
+                    relationship: try contact.text("Relationship", at: at, limit: 20) ?? "",
                     parentalResponsibility: ["true", "1", "y", "yes"].contains(responsibility),
-                    phones: (contact.child("Phones")?.children(named: "Phone") ?? []).compactMap { phone in
-                        phone.value("PhoneNo").map {
-                            CommonTransferFile.Phone(type: phone.value("TelephoneType") ?? "", number: $0)
-                        }
-                    }, email: contact.value("Email") ?? "", language: language))
+                    phones: phones, email: try contact.text("Email", at: at, limit: 254) ?? "", language: language))
         }
         var attendance: [CommonTransferFile.YearData] = []
         for (index, year) in (element.child("Attendance")?.children(named: "YearData") ?? []).enumerated() {
@@ -292,13 +325,20 @@ public enum CTFReader {
             let sessions = year.child("AttendSessions")
             attendance.append(
                 CommonTransferFile.YearData(
-                    year: try year.number("Year", at: at), school: try school(year, at: at),
-                    possible: try year.number("SessionsPossible", at: at),
-                    authorised: try year.number("SessionsAuthorised", at: at),
-                    attended: try year.number("SessionsAttended", at: at),
-                    unauthorised: try year.number("SessionsUnauthorised", at: at),
+                    year: try year.number("Year", at: at, most: LocalDate.enteredYears.upperBound),
+                    school: try school(year, at: at),
+                    possible: try year.number("SessionsPossible", at: at, most: Self.sessionsAYear),
+                    authorised: try year.number("SessionsAuthorised", at: at, most: Self.sessionsAYear),
+                    attended: try year.number("SessionsAttended", at: at, most: Self.sessionsAYear),
+                    unauthorised: try year.number("SessionsUnauthorised", at: at, most: Self.sessionsAYear),
                     marksFrom: try sessions?.date("AttendanceStartDate", at: at + "/AttendSessions", required: true),
-                    marks: sessions?.value("AttendanceMarks")))
+                    marks: try sessions?.text("AttendanceMarks", at: at + "/AttendSessions", limit: Self.sessionsAYear))
+            )
+        }
+        // Kept with each contact (the record's contacts hold an address of up to 1,000 characters).
+        let address = element.child("Address")?.leaves ?? []
+        guard address.joined(separator: ", ").count <= 1000 else {
+            throw Problem(place: place + "/Address", why: .tooLong(1000))
         }
         element.note(
             unknownBesides: [
@@ -307,10 +347,12 @@ public enum CTFReader {
                 "NAWdetails", "Attendance",
             ], at: "Pupil", into: &unread)
         return CommonTransferFile.Pupil(
-            upn: upn, formerUPN: formerUPN, surname: try element.requiredValue("Surname", at: place),
-            forename: try element.requiredValue("Forename", at: place),
-            preferredSurname: element.value("PreferredSurname"), preferredForename: element.value("PreferredForename"),
-            dateOfBirth: dateOfBirth, sex: sex, yearGroup: basic?.value("NCyearActual"),
+            upn: upn, formerUPN: formerUPN, surname: try element.requiredText("Surname", at: place, limit: 100),
+            forename: try element.requiredText("Forename", at: place, limit: 100),
+            preferredSurname: try element.text("PreferredSurname", at: place, limit: 100),
+            preferredForename: try element.text("PreferredForename", at: place, limit: 100),
+            dateOfBirth: dateOfBirth, sex: sex,
+            yearGroup: try basic?.text("NCyearActual", at: place + "/BasicDetails", limit: 3),
             freeSchoolMeals: try spells(
                 element.child("FSMhistory"), instance: "FSMinstance", prefix: "FSM", at: place + "/FSMhistory"),
             lookedAfter: try spells(
@@ -318,7 +360,7 @@ public enum CTFReader {
                 at: place + "/InCareHistory"),
             additionalLearningNeeds: element.child("SENhistory")?.children.isEmpty == false,
             contacts: contacts,
-            address: element.child("Address")?.leaves ?? [],
+            address: address,
             welsh: Dictionary(
                 (element.child("NAWdetails")?.children ?? []).map {
                     ($0.name, $0.text.trimmingCharacters(in: .whitespacesAndNewlines))
