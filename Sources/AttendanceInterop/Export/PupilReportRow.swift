@@ -40,8 +40,11 @@ public struct PupilReportRow: Encodable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey { case elsewhere }
 
+    /// The school report's row as it is, with `elsewhere` only when there is a year at another school to give: a
+    /// pupil with none reads exactly as their line in the school report.
     public func encode(to encoder: any Encoder) throws {
         try row.encode(to: encoder)
+        guard !elsewhere.isEmpty else { return }
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(elsewhere, forKey: .elsewhere)
     }
