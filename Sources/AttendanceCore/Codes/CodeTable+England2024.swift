@@ -6,13 +6,7 @@ extension CodeTable {
     /// Y1 to Y7 as Y. Marks from a school in England are counted with this table and shown as that school's history;
     /// they never enter a Welsh register. Where England's meaning differs from Wales's (D and T are not counted as
     /// present, K is new, Q is not a possible session), this table follows England.
-    public static let england2024: CodeTable = {
-        do {
-            return try CodeTable(json: Data(england2024JSON.utf8))
-        } catch {
-            fatalError("the shipped England code table is invalid: \(error)")
-        }
-    }()
+    public static let england2024 = shipped(england2024JSON)
 
     /// Welsh LA numbers run 660–681 (DOMAIN.md section 11): a school outside them keeps England's codes.
     public static func isWelsh(localAuthority la: Int) -> Bool { (660...681).contains(la) }
