@@ -81,6 +81,12 @@ import Testing
         let noDate = Self.handWritten.replacingOccurrences(of: "<DOB>2014-09-30</DOB>", with: "<DOB>30/09/2014</DOB>")
         #expect(problem(noDate)?.place == "Pupil 2 (UPN H665400125007)/DOB")
         #expect(problem("<Other/>")?.why == .notACTF)
+        // No document type, so no entity is ever declared and expanded.
+        let entities = """
+            <?xml version="1.0"?><!DOCTYPE CTfile [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>
+            <CTfile><Header>&b;</Header></CTfile>
+            """
+        #expect(problem(entities)?.why == .notXML("a document type declaration"))
         // What comes from outside is bounded: dates to 1990–2100, names and numbers to what such a field holds.
         let ancient = Self.handWritten.replacingOccurrences(of: "<DOB>2014-09-30</DOB>", with: "<DOB>0001-01-01</DOB>")
         #expect(problem(ancient)?.why == .notADate("0001-01-01"))

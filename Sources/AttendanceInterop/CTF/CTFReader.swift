@@ -218,6 +218,10 @@ public enum CTFReader {
     }
 
     static func parse(_ data: Data) throws(Problem) -> Element {
+        // A CTF has no document type: one is refused before parsing, so no entity it declares is ever expanded.
+        if data.range(of: Data("<!DOCTYPE".utf8)) != nil || data.range(of: Data("<!doctype".utf8)) != nil {
+            throw Problem(place: "line 1", why: .notXML("a document type declaration"))
+        }
         let parser = XMLParser(data: data)
         let builder = Builder()
         parser.delegate = builder

@@ -100,11 +100,15 @@ enum TransfersController {
             return try await render(
                 request, error: request.text("transfers.noFile"), status: .unprocessableEntity)
         }
-        let name = String(file.filename.split(separator: "/").last ?? "ctf.xml").prefix(200)
+        // The name as the office's computer gave it, without a folder or any control character.
+        let base = String(file.filename.split(separator: "/").last ?? "").unicodeScalars.filter {
+            !CharacterSet.controlCharacters.contains($0)
+        }
+        let name = base.isEmpty ? "ctf.xml" : String(String(base).prefix(200))
         do {
             let read = try CTFReader.read(Data(file.data.readableBytesView))
             let result = try await request.context.store.transfers.importCTF(
-                read, fileName: String(name), school: laestab, today: request.context.today, by: request.actor)
+                read, fileName: name, school: laestab, today: request.context.today, by: request.actor)
             return Page.redirect(SiteURL.school(.transfers, laestab, query: ["imported": String(result.importID)]))
         } catch let problem as CTFReader.Problem {
             // The page again, saying where the file is wrong; nothing of it was written.
