@@ -116,4 +116,29 @@ import VaporTesting
             }
         }
     }
+
+    /// A pupil whose whereabouts stayed unknown after the CME enquiries: their file is made with no destination and
+    /// held for the authority's CME process, on the lead's page, until someone sends it on.
+    @Test func aFileWithNoKnownDestinationIsHeldForTheLeadsMissingEducationProcess() async throws {
+        try await withWebApp { app, store in
+            let lost = try #require(try await store.reference.onRoll(mainSchool, on: testToday).last).upn
+            let office = AuditActor("office@demo.example")
+            let referral = try await store.roll.referMissingEducation(
+                lost, school: mainSchool, reason: "Dim ateb", on: testToday.adding(days: -10), by: office)
+            try await store.roll.completeMissingEducation(
+                referral.id, outcome: .whereaboutsUnknown, school: nil, on: testToday.adding(days: -1),
+                by: AuditActor("lead@demo.example"))
+            try await store.roll.removeFromRoll(
+                lost, school: mainSchool, on: testToday, ground: .whereaboutsUnknown, newSchool: nil, by: office)
+            let held = try #require(try await store.transfers.heldWithoutDestination().first)
+            #expect(held.upn == lost && held.school == mainSchool && held.destination == nil)
+            #expect(held.fileName == "6654001_CTF_XXXXXXX_001.xml")
+            var lead = try await Browser.signedIn(app, as: .educationLead)
+            let page = try await lead.get("/missing-education")
+            #expect(page.body.string.contains("Transfer files held for this process"))
+            #expect(page.body.string.contains("/schools/\(mainSchool)/transfers/files/\(held.id)"))
+            let file = try await lead.get("/schools/\(mainSchool)/transfers/files/\(held.id)")
+            #expect(try CTFReader.read(Data(file.body.readableBytesView)).file.header.destination == nil)
+        }
+    }
 }

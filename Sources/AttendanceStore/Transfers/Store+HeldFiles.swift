@@ -6,6 +6,8 @@ import SQLKit
 /// A file made when a pupil left, kept until the office marks it sent.
 public struct HeldTransferFile: Sendable, Hashable {
     public let id: Int
+    /// The school the pupil left, which made the file.
+    public let school: LAESTAB
     public let upn: UPN
     public let pupilName: String
     /// Nil while the new school is not known: held for the authority's Children Missing Education process.
@@ -33,20 +35,31 @@ extension TransferRepository {
     /// A school's files not yet sent, oldest first.
     public func heldFiles(school laestab: LAESTAB) async throws -> [HeldTransferFile] {
         let school = try await store.reference.requireSchool(laestab)
+        return try await held(where: "f.school_id = \(bind: school.id)")
+    }
+
+    /// Every school's files made with the new school unknown and not yet sent: the authority's CME process's.
+    public func heldWithoutDestination() async throws -> [HeldTransferFile] {
+        try await held(where: "f.destination IS NULL")
+    }
+
+    /// Unsent files matching a condition.
+    private func held(where condition: SQLQueryString) async throws -> [HeldTransferFile] {
         let rows = try await store.reader.raw(
             """
-            SELECT p.*, f.id AS file_id, f.destination, f.file_name, f.made_by, f.made_at FROM ctf_files f
-            JOIN pupils p ON p.id = f.pupil_id
-            WHERE f.school_id = \(bind: school.id) AND f.sent_at IS NULL ORDER BY f.made_at, f.file_name
+            SELECT p.*, f.id AS file_id, s.laestab AS school_laestab, f.destination, f.file_name, f.made_by,
+            f.made_at FROM ctf_files f JOIN pupils p ON p.id = f.pupil_id JOIN schools s ON s.id = f.school_id
+            WHERE \(condition) AND f.sent_at IS NULL ORDER BY f.made_at, f.file_name
             """
         ).all()
         return try rows.map { row in
             let pupil = try ReferenceRepository.pupil(from: row)
-            guard let made = Timestamp.date(try row.decode(column: "made_at", as: String.self)) else {
-                throw StoreError.corrupt("an invalid timestamp")
-            }
+            guard let made = Timestamp.date(try row.decode(column: "made_at", as: String.self)),
+                let school = LAESTAB(text: try row.decode(column: "school_laestab", as: String.self))
+            else { throw StoreError.corrupt("a transfer file that cannot be read") }
             return HeldTransferFile(
-                id: try row.decode(column: "file_id", as: Int.self), upn: pupil.upn, pupilName: pupil.displayName,
+                id: try row.decode(column: "file_id", as: Int.self), school: school, upn: pupil.upn,
+                pupilName: pupil.displayName,
                 destination: try row.decode(column: "destination", as: String?.self).flatMap { LAESTAB(text: $0) },
                 fileName: try row.decode(column: "file_name", as: String.self),
                 madeBy: try row.decode(column: "made_by", as: String.self), madeAt: made)

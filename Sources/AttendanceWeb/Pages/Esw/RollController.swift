@@ -67,9 +67,20 @@ enum RollController {
         let candidates = try await CandidateLine.make(
             try await store.roll.missingEducationCandidates(
                 policy: request.context.policy, school: nil, today: request.context.today), request: request)
+        let schools = Dictionary(
+            try await store.reference.schools().map { ($0.school.laestab, $0.school.name) },
+            uniquingKeysWith: { a, _ in a })
+        // Files made for pupils whose new school is not known: the CME process's, until someone sends them on.
+        let held = try await store.transfers.heldWithoutDestination().map { file in
+            MissingEducationPage.HeldFile(
+                name: file.pupilName, school: "\(schools[file.school] ?? "") (\(file.school))", file: file.fileName,
+                made: DateText.moment(file.madeAt, text),
+                download: SiteURL.school(.transferFile, file.school, id: file.id),
+                transfers: SiteURL.school(.transfers, file.school) + "#held-heading")
+        }
         return try Page.render(
             MissingEducationPage(
-                title: plain("cme.title"), candidates: candidates,
+                title: plain("cme.title"), candidates: candidates, held: held, hasHeld: !held.isEmpty,
                 notice: request.query[String.self, at: "saved"] != nil ? plain("esw.saved") : nil,
                 cases: cases.map { found in
                     MissingEducationPage.Case(
@@ -173,6 +184,16 @@ struct CandidateLine: Sendable {
 struct MissingEducationPage: PageModel {
     static let template = "missing-education"
 
+    /// A pupil's transfer file made with the new school unknown.
+    struct HeldFile: Sendable {
+        let name: String
+        let school: String
+        let file: String
+        let made: String
+        let download: String
+        let transfers: String
+    }
+
     struct Case: Sendable {
         let id: Int
         let heading: String
@@ -208,6 +229,8 @@ struct MissingEducationPage: PageModel {
 
     let title: String
     let candidates: [CandidateLine]
+    let held: [HeldFile]
+    let hasHeld: Bool
     let notice: String?
     let cases: [Case]
     let today: String
