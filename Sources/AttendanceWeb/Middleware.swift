@@ -75,6 +75,8 @@ struct PageErrorMiddleware: AsyncMiddleware {
             }
             let strings = request.context.strings
             let language = request.language
+            // Waiting too long for the database is said as busy, not broken; other 503s (no PDF maker) keep theirs.
+            let busy = error is ConnectionPoolTimeoutError
             let response: Response
             if request.isAPI {
                 response = Response(status: status)
@@ -82,12 +84,12 @@ struct PageErrorMiddleware: AsyncMiddleware {
             } else {
                 response = try Page.render(
                     ErrorPage(
-                        title: strings(Self.titleKey(status), language), message: message,
+                        title: strings(busy ? "error.title.busy" : Self.titleKey(status), language), message: message,
                         back: strings("error.back", language)),
                     request: request, status: status)
             }
             // Busy is for a moment: a program calling the API is told when to try again.
-            if status == .serviceUnavailable { response.headers.replaceOrAdd(name: .retryAfter, value: "30") }
+            if busy { response.headers.replaceOrAdd(name: .retryAfter, value: "30") }
             return response
         }
     }
@@ -99,7 +101,6 @@ struct PageErrorMiddleware: AsyncMiddleware {
         case 401, 403: "error.title.refused"
         case 404: "error.title.notFound"
         case 400..<500: "error.title.badRequest"
-        case 503: "error.title.busy"
         default: "error.title"
         }
     }
