@@ -1551,6 +1551,8 @@ def test_the_head_draws_a_reward_fairly_and_shares_last_weeks_figure(server, bro
     browser.set_window_size(1024, 900)
     browser.get(base + "/?lang=en")
     browser.find_element(By.CSS_SELECTOR, "form[action='/sign-out'] button").click()
+    # Signed out before signing in again: cookies cleared while the sign-out is still being sent lose its token.
+    WebDriverWait(browser, 10).until(lambda d: "/sign-in" in d.current_url)
     sign_in(browser, base, "adviser@demo.example")
     browser.get(base + "/schools/6654001/governors-report?lang=en")
     assert "Attendance report for governors" in browser.find_element(By.TAG_NAME, "main").text
