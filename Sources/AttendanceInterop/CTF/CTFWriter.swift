@@ -18,7 +18,7 @@ public enum CTFWriter {
         }
         func leaf(_ name: String, _ value: String?) {
             guard let value else { return }
-            out += String(repeating: "  ", count: depth) + "<\(name)>\(escape(value))</\(name)>\n"
+            out += String(repeating: "  ", count: depth) + "<\(name)>\(XMLText.escape(value))</\(name)>\n"
         }
         func school(_ name: String, _ school: CommonTransferFile.School, year: Int? = nil) {
             open(name)
@@ -135,21 +135,6 @@ public enum CTFWriter {
         }
         close("CTFpupilData")
         out += "</CTfile>\n"
-        return out
-    }
-
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default: out.append(character)
-            }
-        }
         return out
     }
 }

@@ -1,4 +1,5 @@
 import AttendanceCore
+import AttendanceInterop
 
 /// A horizontal bar chart of percentages, drawn on the server as SVG (no script, no library in the browser): one
 /// bar a line, with reference lines (the target, the whole school) across them. It is an image with a title and a
@@ -49,8 +50,8 @@ struct BarChart: Sendable {
         let height = Self.top + bars.count * Self.rowHeight + 24
         var out = """
             <svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 \(Self.width) \(height)" \
-            role="img" aria-labelledby="\(id)-title \(id)-desc"><title id="\(id)-title">\(SVG.escape(title))</title>\
-            <desc id="\(id)-desc">\(SVG.escape(description))</desc>
+            role="img" aria-labelledby="\(id)-title \(id)-desc"><title id="\(id)-title">\(XMLText.escape(title))</title>\
+            <desc id="\(id)-desc">\(XMLText.escape(description))</desc>
             """
         // The axis: a tick every ten points (five when the axis is short).
         let step = 1000 - start <= 200 ? 50 : 100
@@ -65,7 +66,7 @@ struct BarChart: Sendable {
             let y = Self.top + index * Self.rowHeight
             out += """
                 <text class="label" x="\(Self.labelWidth - 8)" y="\(y + 17)" \
-                text-anchor="end">\(SVG.escape(Self.clipped(bar.label)))</text>
+                text-anchor="end">\(XMLText.escape(Self.clipped(bar.label)))</text>
                 """
             if let tenths = bar.tenths {
                 out += """
@@ -75,7 +76,7 @@ struct BarChart: Sendable {
                     """
             } else {
                 out += """
-                    <text class="value" x="\(Self.labelWidth + 4)" y="\(y + 17)">\(SVG.escape(bar.missing))</text>
+                    <text class="value" x="\(Self.labelWidth + 4)" y="\(y + 17)">\(XMLText.escape(bar.missing))</text>
                     """
             }
         }
@@ -84,7 +85,7 @@ struct BarChart: Sendable {
             out += """
                 <line class="reference reference-\(reference.kind)" x1="\(position)" x2="\(position)" y1="\(Self.top - 6)" \
                 y2="\(height - 22)"/><text class="reference-label reference-\(reference.kind)" x="\(position)" \
-                y="\(12 + index * 14)" text-anchor="middle">\(SVG.escape(reference.label))</text>
+                y="\(12 + index * 14)" text-anchor="middle">\(XMLText.escape(reference.label))</text>
                 """
         }
         return out + "</svg>"

@@ -1,4 +1,5 @@
 import AttendanceCore
+import AttendanceInterop
 
 /// Percentages week by week as lines, drawn on the server as SVG: a series a line (this year, last year), with
 /// reference lines across (the target). An image with a title and a description; the numbers are in the table
@@ -46,7 +47,7 @@ struct LineChart: Sendable {
         var out = """
             <svg xmlns="http://www.w3.org/2000/svg" class="chart line-chart" viewBox="0 0 \(Self.width) \
             \(Self.height)" role="img" aria-labelledby="\(id)-title \(id)-desc"><title id="\(id)-title">\
-            \(SVG.escape(title))</title><desc id="\(id)-desc">\(SVG.escape(description))</desc>
+            \(XMLText.escape(title))</title><desc id="\(id)-desc">\(XMLText.escape(description))</desc>
             """
         let step = 1000 - start <= 200 ? 50 : 100
         for tick in stride(from: start, through: 1000, by: step) {
@@ -61,7 +62,7 @@ struct LineChart: Sendable {
         for (index, label) in columns.enumerated() where index % every == 0 {
             out += """
                 <text class="tick" x="\(x(index))" y="\(Self.height - Self.bottom + 18)" \
-                text-anchor="middle">\(SVG.escape(label))</text>
+                text-anchor="middle">\(XMLText.escape(label))</text>
                 """
         }
         for reference in references {
@@ -75,7 +76,7 @@ struct LineChart: Sendable {
         for item in series.map({ ($0.kind, $0.label) }) + references.map({ ("reference-" + $0.kind, $0.label) }) {
             out += """
                 <rect class="key \(item.0)" x="\(keyX)" y="10" width="14" height="4"/><text class="key-label" \
-                x="\(keyX + 18)" y="16">\(SVG.escape(item.1))</text>
+                x="\(keyX + 18)" y="16">\(XMLText.escape(item.1))</text>
                 """
             keyX += 30 + item.1.count * 7
         }
@@ -127,7 +128,7 @@ struct ColumnChart: Sendable {
         var out = """
             <svg xmlns="http://www.w3.org/2000/svg" class="chart column-chart" viewBox="0 0 \(Self.width) \
             \(Self.height)" role="img" aria-labelledby="\(id)-title \(id)-desc"><title id="\(id)-title">\
-            \(SVG.escape(title))</title><desc id="\(id)-desc">\(SVG.escape(description))</desc>
+            \(XMLText.escape(title))</title><desc id="\(id)-desc">\(XMLText.escape(description))</desc>
             """
         for (index, column) in columns.enumerated() {
             let height = column.count * plotHeight / most
@@ -137,7 +138,7 @@ struct ColumnChart: Sendable {
                 <rect class="bar" x="\(x + 4)" y="\(y)" width="\(max(1, slot - 8))" height="\(height)"/>\
                 <text class="value" x="\(x + slot / 2)" y="\(y - 4)" text-anchor="middle">\(column.count)</text>\
                 <text class="tick" x="\(x + slot / 2)" y="\(Self.height - Self.bottom + 18)" \
-                text-anchor="middle">\(SVG.escape(column.label))</text>
+                text-anchor="middle">\(XMLText.escape(column.label))</text>
                 """
         }
         return out + "</svg>"

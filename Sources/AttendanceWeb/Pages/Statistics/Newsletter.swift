@@ -1,4 +1,5 @@
 import AttendanceCore
+import AttendanceInterop
 import AttendanceStore
 import Vapor
 
@@ -91,7 +92,7 @@ enum NewsletterImage {
         // Welsh first (`Language.allCases` is in that order), each line marked with its language (SVG 2 takes a
         // title and a description per language).
         func said(_ key: String, _ language: Language, _ values: [String: String] = [:]) -> String {
-            SVG.escape(strings(key, language, values))
+            XMLText.escape(strings(key, language, values))
         }
         func line(_ y: Int, size: Int, _ language: Language, _ words: String, bold: Bool = false) -> String {
             """
@@ -102,8 +103,8 @@ enum NewsletterImage {
         var lines = [
             line(180, size: 36, .cy, said("newsletter.imageLabel", .cy)),
             line(228, size: 36, .en, said("newsletter.imageLabel", .en)),
-            line(480, size: 30, .cy, SVG.escape(figures.week.readable(.cy))),
-            line(516, size: 30, .en, SVG.escape(figures.week.readable(.en))),
+            line(480, size: 30, .cy, XMLText.escape(figures.week.readable(.cy))),
+            line(516, size: 30, .en, XMLText.escape(figures.week.readable(.en))),
         ]
         if let goal = figures.target {
             lines.append(line(566, size: 32, .cy, said("newsletter.imageTarget", .cy, ["target": goal.percentText])))
@@ -111,13 +112,13 @@ enum NewsletterImage {
         }
         let titles = Language.allCases.map { language in
             """
-            <title lang="\(language.rawValue)">\(said("newsletter.imageLabel", language)): \(SVG.escape(figure))</title>
+            <title lang="\(language.rawValue)">\(said("newsletter.imageLabel", language)): \(XMLText.escape(figure))</title>
             """
         }
         let descriptions = Language.allCases.map { language in
             """
             <desc lang="\(language.rawValue)">\
-            \(SVG.escape(NewsletterController.text(figures, language, strings: strings)))</desc>
+            \(XMLText.escape(NewsletterController.text(figures, language, strings: strings)))</desc>
             """
         }
         return """
@@ -127,9 +128,9 @@ enum NewsletterImage {
             \(descriptions.joined(separator: "\n"))
             <rect width="1200" height="630" fill="#ffffff" stroke="#1d70b8" stroke-width="12"/>
             <text x="600" y="110" text-anchor="middle" font-size="44" font-weight="bold" fill="#0b0c0c">\
-            \(SVG.escape(figures.school))</text>
+            \(XMLText.escape(figures.school))</text>
             <text x="600" y="410" text-anchor="middle" font-size="180" font-weight="bold" fill="#1d70b8">\
-            \(SVG.escape(figure))</text>
+            \(XMLText.escape(figure))</text>
             \(lines.joined(separator: "\n"))
             </svg>
             """

@@ -1,6 +1,7 @@
-/// What every chart shares: text made safe to put inside SVG (labels are data: a school's or a group's name).
-enum SVG {
-    static func escape(_ text: String) -> String {
+/// Text made safe to put inside XML or SVG, as element content or an attribute's value (the apostrophe as a
+/// numeric reference, which every XML and HTML reader knows).
+public enum XMLText {
+    public static func escape(_ text: String) -> String {
         var out = ""
         for character in text {
             switch character {
