@@ -67,9 +67,7 @@ enum RollController {
         let candidates = try await CandidateLine.make(
             try await store.roll.missingEducationCandidates(
                 policy: request.context.policy, school: nil, today: request.context.today), request: request)
-        let schools = Dictionary(
-            try await store.reference.schools().map { ($0.school.laestab, $0.school.name) },
-            uniquingKeysWith: { a, _ in a })
+        let schools = try await request.schoolNames()
         // Files made for pupils whose new school is not known: the CME process's, until someone sends them on.
         let held = try await store.transfers.heldWithoutDestination().map { file in
             MissingEducationPage.HeldFile(

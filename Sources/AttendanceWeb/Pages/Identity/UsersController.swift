@@ -39,9 +39,7 @@ enum UsersController {
                     }, liveTokens: liveTokens.count, delegated: delegated, senior: senior))
         }
         let lead = principal.grants.contains { $0.role == .educationLead }
-        let names = Dictionary(
-            try await store.reference.schools().map { ($0.school.laestab, $0.school.name) },
-            uniquingKeysWith: { a, _ in a })
+        let names = try await request.schoolNames()
         let heads = Set(principal.grants.filter { $0.role == .headTeacher }.compactMap(\.school)).sorted()
         let page = UsersPage.make(
             accounts: accounts, grantable: lead ? Role.allCases.filter { $0 != .mentor } : AccessPolicy.schoolRoles,

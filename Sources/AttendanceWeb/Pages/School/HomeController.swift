@@ -207,10 +207,7 @@ enum HomeController {
             : try await lines(
                 store: context.store, schools: visible, week: week, today: context.today, language: language,
                 strings: context.strings)
-        let names = Dictionary(
-            uniqueKeysWithValues: try await context.store.reference.schools().map {
-                ($0.school.laestab, $0.school.name)
-            })
+        let names = try await request.schoolNames()
         let schoolsOfGrants = Set(principal.grants.compactMap(\.school)).sorted()
         let actionLinks =
             schoolsOfGrants.filter { principal.allows(.workActions, .school($0)) }.map {

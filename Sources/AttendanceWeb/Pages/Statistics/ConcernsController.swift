@@ -115,9 +115,7 @@ enum ConcernsController {
         let today = request.context.today
         let names = try await request.names()
         let text = { (key: String, values: [String: String]) in request.text(key, values) }
-        let schools = Dictionary(
-            try await store.reference.schools().map { ($0.school.laestab, $0.school.name) },
-            uniquingKeysWith: { a, _ in a })
+        let schools = try await request.schoolNames()
         var rows: [ConcernRow] = []
         for concern in concerns {
             let since = try await store.registers.schoolReport(

@@ -39,6 +39,13 @@ extension Request {
     func names() async throws -> [String: String] {
         try await context.store.identity.displayNames()
     }
+
+    /// The schools' names by LAESTAB, for a page that names schools it lists by number.
+    func schoolNames() async throws -> [LAESTAB: String] {
+        Dictionary(
+            try await context.store.reference.schools().map { ($0.school.laestab, $0.school.name) },
+            uniquingKeysWith: { first, _ in first })
+    }
 }
 
 /// Roles in words: "Head teacher, Ysgol Uwchradd Glan Alyn (6654001)", "Parent or carer: Grace Vaughan".
@@ -62,10 +69,7 @@ enum RoleText {
     }
 
     static func describe(_ grants: [RoleGrant], request: Request) async throws -> [String] {
-        let names = Dictionary(
-            uniqueKeysWithValues: try await request.context.store.reference.schools().map {
-                ($0.school.laestab, $0.school.name)
-            })
+        let names = try await request.schoolNames()
         let children = try await PupilNames.of(Set(grants.compactMap(\.child)), request)
         return grants.map { words($0, names: names, children: children, text: request.text) }
     }

@@ -29,9 +29,7 @@ enum TransfersController {
         if let id = request.query[Int.self, at: "imported"], let record = imports.first(where: { $0.id == id }) {
             imported = try await importedSummary(record, store: store, text: text)
         }
-        let schools = Dictionary(
-            try await store.reference.schools().map { ($0.school.laestab, $0.school.name) },
-            uniquingKeysWith: { a, _ in a })
+        let schools = try await request.schoolNames()
         let held = try await store.transfers.heldFiles(school: laestab).map { file in
             TransfersPage.Held(
                 name: file.pupilName, href: SiteURL.pupil(file.upn), file: file.fileName,
