@@ -52,8 +52,15 @@ final class BackgroundJobs: LifecycleHandler, Sendable {
         }
     }
 
+    /// A database that does not answer at start is not a reason not to start: `/ready` says so, and a job left
+    /// running by a stopped server reads as interrupted anyway once it has been silent long enough.
     func didBootAsync(_ application: Application) async throws {
-        try await store.jobs.interruptStoppedJobs()
+        do {
+            try await store.jobs.interruptStoppedJobs()
+        } catch {
+            application.logger.error(
+                "closing jobs a stopped server left failed: \(String(reflecting: type(of: error)))")
+        }
     }
 
     func shutdownAsync(_ application: Application) async {

@@ -1,11 +1,19 @@
 import AttendanceLetters
+import AttendanceStore
 import Vapor
 
 /// Sends waiting emails and text messages, and retries failed ones when their time comes, while the server is up.
 enum MessageSchedule {
     static func work(letters: LetterService, seconds: Int64) -> RepeatingWork {
         RepeatingWork("sending messages", initialDelay: .seconds(5), every: .seconds(seconds)) { app in
-            let result = try await letters.sendDue()
+            // One server of several sharing the database sends at a time (each message is claimed as well).
+            guard
+                let result = try await app.context.store.operations.exclusively(
+                    .sendingMessages,
+                    run: {
+                        try await letters.sendDue()
+                    })
+            else { return }
             if result.sent + result.failed > 0 {
                 app.logger.notice("messages: \(result.sent) sent, \(result.failed) failed (to be retried)")
             }

@@ -7,19 +7,12 @@ import Vapor
 /// time, while the server is up; at start, first catches up a school whose last run is older than the day the run
 /// last fell due.
 enum ProcedureSchedule {
+    /// What this server knows of the day's run: the day it last saw done, and whether it has caught up.
     actor LastRun {
         var day: LocalDate?
         var caughtUp = false
-        func claim(_ today: LocalDate) -> Bool {
-            guard day != today else { return false }
-            day = today
-            return true
-        }
-        /// True the first time only.
-        func claimCatchUp() -> Bool {
-            defer { caughtUp = true }
-            return !caughtUp
-        }
+        func done(_ day: LocalDate) { self.day = day }
+        func markCaughtUp() { caughtUp = true }
     }
 
     /// The day the daily run last fell due at `now`: today once its time has passed, else yesterday.
@@ -36,31 +29,50 @@ enum ProcedureSchedule {
         try await store.procedure.catchUp(policy: policy, through: lastDue(at: now, runAt: runAt))
     }
 
-    static func work(store: Store, policy: Policy, at: TimeOfDay) -> RepeatingWork {
+    /// Every minute: once at start, the catch-up; then, once the day's time has passed, the day's run. Servers
+    /// sharing a database take the work's lock (`OperationsRepository.exclusively`), so one of them does it and the
+    /// other, a minute later, finds it done.
+    static func work(store: Store, policy: Policy, at: TimeOfDay, server: String) -> RepeatingWork {
         let last = LastRun()
         return RepeatingWork("the daily procedure run", initialDelay: .seconds(1), every: .seconds(60)) { app in
             let now = app.context.now
-            if await last.claimCatchUp() {
-                let result = try await catchUp(store: store, policy: policy, now: now, runAt: at)
-                app.logger.notice("procedure caught up at start: \(result.recorded) recorded")
+            if await !last.caughtUp {
+                let result = try await store.operations.exclusively(.dailyRun) {
+                    try await catchUp(store: store, policy: policy, now: now, runAt: at)
+                }
+                if let result {
+                    await last.markCaughtUp()
+                    app.logger.notice("procedure caught up at start: \(result.recorded) recorded")
+                }
             }
-            guard now.time >= at, await last.claim(now.date) else { return }
+            guard now.time >= at, await last.day != now.date else { return }
+            let outcome = try await runDay(
+                store: store, policy: policy, day: now.date, server: server, logger: app.logger)
+            if outcome != .busy { await last.done(now.date) }
+        }
+    }
+
+    /// The day's run (the procedure, then the penalty notices' days and the data check), done once for the day by
+    /// whichever server sharing the database gets there first.
+    static func runDay(store: Store, policy: Policy, day: LocalDate, server: String, logger: Logger) async throws
+        -> SharedWorkOutcome
+    {
+        try await store.operations.onceADay(.dailyRun, day: day, server: server) {
             let result = try await store.procedure.runProcedure(
-                policy: policy, asOf: now.date, dryRun: false, schoolDaysOnly: true)
-            app.logger.notice(
-                "procedure ran for \(now.date): \(result.recorded) recorded, \(result.withdrawn) withdrawn")
+                policy: policy, asOf: day, dryRun: false, schoolDaysOnly: true)
+            logger.notice("procedure ran for \(day): \(result.recorded) recorded, \(result.withdrawn) withdrawn")
             // Penalty notices move on by their days the same evening (unpaid after day 42).
-            let lapsed = try await store.penalties.runPenaltyNotices(asOf: now.date, policy: policy)
-            app.logger.notice("penalty notices run for \(now.date): \(lapsed) unpaid")
+            let lapsed = try await store.penalties.runPenaltyNotices(asOf: day, policy: policy)
+            logger.notice("penalty notices run for \(day): \(lapsed) unpaid")
             // The data check, so every report the next morning says how the record stood.
             var problems = 0
             for school in try await store.reference.schools() {
                 problems += try await store.registers.checkData(
-                    school.school.laestab, today: now.date, noMarksSchoolDays: policy.casework.noMarksSchoolDays,
+                    school.school.laestab, today: day, noMarksSchoolDays: policy.casework.noMarksSchoolDays,
                     by: .system
                 ).problems.count
             }
-            app.logger.notice("data check run for \(now.date): \(problems) problems")
+            logger.notice("data check run for \(day): \(problems) problems")
         }
     }
 }

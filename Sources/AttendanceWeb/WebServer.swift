@@ -33,6 +33,10 @@ public struct WebConfiguration: Sendable {
     public var passwords: Passwords = .standard
     /// WeasyPrint for letters' PDFs; nil: letters are HTML only, and the page says why.
     public var pdf: PDFMaker? = nil
+    /// The proxies (nginx, a load balancer) whose `X-Forwarded-For` names the client; none: the header is ignored.
+    public var trustedProxies: Set<String> = []
+    /// This server among several sharing a database (host and process), as the record of shared work names it.
+    public var serverName: String = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
 
     public init(
         hostname: String = "127.0.0.1", port: Int = 8080, demoMode: Bool = false, today: LocalDate? = nil,
@@ -118,7 +122,9 @@ public enum WebServer {
         }
         app.middleware.use(app.sessions.middleware)
         if let at = configuration.procedureAt {
-            app.lifecycle.use(ProcedureSchedule.work(store: store, policy: configuration.policy, at: at))
+            app.lifecycle.use(
+                ProcedureSchedule.work(
+                    store: store, policy: configuration.policy, at: at, server: configuration.serverName))
         }
         if let seconds = configuration.sendEverySeconds, letters.canSend {
             app.lifecycle.use(MessageSchedule.work(letters: letters, seconds: seconds))
@@ -147,6 +153,7 @@ public enum WebServer {
     static func routes(_ app: Application) throws {
         let r = app.grouped(AuthenticationMiddleware(), AuthorizationMiddleware())
         r.get(.health) { _ in ["status": "ok"] }.requires(.anyone)
+        r.get(.ready, use: ReadinessCheck.answer).requires(.anyone)
         r.get(.signIn, use: SignInController.page).requires(.anyone)
         r.post(.signIn, use: SignInController.signIn).requires(.anyone).signInForm()
         r.post(.signOut, use: SignInController.signOut).requires(.signedIn, beforePasswordChange: true)

@@ -44,6 +44,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.notify = settings.notify
         configuration.pdf = settings.pdf
         configuration.policy = settings.policy
+        configuration.trustedProxies = settings.trustedProxies
         try await settings.withStore { store in
             if demo {
                 if try await store.demo.isEmpty() {

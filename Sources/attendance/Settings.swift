@@ -4,6 +4,7 @@ import AttendanceLetters
 import AttendanceStore
 import Foundation
 import Logging
+import NIOCore
 
 /// Everything the program takes from its flags and its environment, read and checked once when a command
 /// starts. This is the one place that reads the environment; a command is handed the values, never the
@@ -27,6 +28,10 @@ struct Settings: Sendable {
     let port: Int
     /// Who a command acts as in the audit trail: the operating-system user running it.
     let actor: AuditActor
+    /// `ATTENDANCE_BACKUP_KEY`: the key backups are encrypted with (base64 of 32 bytes); nil: no backups.
+    let backupKey: BackupKey?
+    /// `ATTENDANCE_TRUSTED_PROXIES`: the addresses of the proxies whose `X-Forwarded-For` is believed (the server).
+    let trustedProxies: Set<String>
 
     /// All the problems found, one a line.
     struct Problems: Error, CustomStringConvertible {
@@ -92,7 +97,23 @@ struct Settings: Sendable {
             }
             return value
         }
-        guard problems.isEmpty, let codes, let policy, let templates, let port else {
+        let backupKey = attempt("ATTENDANCE_BACKUP_KEY") { () throws -> BackupKey? in
+            guard let text = environment["ATTENDANCE_BACKUP_KEY"] else { return nil }
+            guard let key = BackupKey(base64: text) else {
+                throw Problems(lines: ["not 32 bytes in base64 (make one with: attendance backup --new-key)"])
+            }
+            return key
+        }
+        let proxies = attempt("ATTENDANCE_TRUSTED_PROXIES") { () throws -> Set<String> in
+            let listed = (environment["ATTENDANCE_TRUSTED_PROXIES"] ?? "").split(separator: ",")
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let bad = listed.filter { (try? SocketAddress(ipAddress: $0, port: 0)) == nil }
+            guard bad.isEmpty else {
+                throw Problems(lines: ["\(bad.joined(separator: ", ")): not an IP address (list addresses, not names)"])
+            }
+            return Set(listed)
+        }
+        guard problems.isEmpty, let codes, let policy, let templates, let port, let proxies else {
             throw ValidationError(Problems(lines: problems).description)
         }
         database = DatabaseLocation(given ?? environment["DATABASE_URL"] ?? "attendance.sqlite")
@@ -104,15 +125,21 @@ struct Settings: Sendable {
         pdf = PDFMaker.locate(environment: environment)
         self.port = port
         actor = AuditActor("cli:\(environment["USER"] ?? "unknown")")
+        self.backupKey = backupKey ?? nil
+        trustedProxies = proxies
     }
 
     /// Opens and migrates the store, runs `body`, and always shuts the store down. The store gives every figure
     /// with the bands and persistent-absence share of the policy in force.
-    func withStore<T>(_ body: (Store) async throws -> T) async throws -> T {
+    /// `beforeMigrating` has the store before it has touched the database (a restore fills it first).
+    func withStore<T>(
+        beforeMigrating: (Store) async throws -> Void = { _ in }, _ body: (Store) async throws -> T
+    ) async throws -> T {
         var logger = Logger(label: "attendance")
         logger.logLevel = .warning
         let store = try Store(location: database, codes: codes, rules: policy.summaryRules, logger: logger)
         do {
+            try await beforeMigrating(store)
             try await store.migrate()
             let result = try await body(store)
             await store.shutdown()

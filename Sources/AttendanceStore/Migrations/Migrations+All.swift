@@ -51,5 +51,6 @@ enum AllMigrations {
         M0046_CreateConcerns(),
         M0047_CreateInterventions(),
         M0048_CreateTransfers(),
+        M0049_CreateScheduledRuns(),
     ]
 }

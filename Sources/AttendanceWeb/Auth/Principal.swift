@@ -37,7 +37,7 @@ extension Request {
     }
 
     /// Who is acting, and from where, for the audit trail.
-    var actor: AuditActor { AuditActor(principal?.actorName ?? "anonymous", ip: remoteAddress?.ipAddress) }
+    var actor: AuditActor { AuditActor(principal?.actorName ?? "anonymous", ip: clientAddress) }
 
     /// The session's CSRF token, made on first use.
     var csrfToken: String {

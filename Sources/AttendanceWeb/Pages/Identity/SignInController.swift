@@ -72,7 +72,7 @@ enum SignInController {
         let email = String((form.email ?? "").trimmingCharacters(in: .whitespaces).lowercased().prefix(254))
         let next = safeNext(form.next, routes: request.application.routes)
         let store = request.context.store
-        let address = request.remoteAddress?.ipAddress ?? "unknown"
+        let address = request.clientAddress ?? "unknown"
         let throttle = request.context.signInThrottle
         if let wait = await throttle.wait(for: address) {
             let minutes = String(max(1, Int((wait / 60).rounded(.up))))
@@ -88,12 +88,12 @@ enum SignInController {
             await throttle.recordFailure(from: address)
             try await store.identity.recordFailedSignIn(
                 email: email,
-                actor: AuditActor(email.isEmpty ? "anonymous" : email, ip: request.remoteAddress?.ipAddress))
+                actor: AuditActor(email.isEmpty ? "anonymous" : email, ip: request.clientAddress))
             return try render(
                 request, next: next, email: email, error: request.text("signIn.failed"), status: .unauthorized)
         }
         try await store.identity.recordSignIn(
-            user: user, actor: AuditActor(user.email, ip: request.remoteAddress?.ipAddress))
+            user: user, actor: AuditActor(user.email, ip: request.clientAddress))
         try await store.identity.deleteExpiredSessions()
         // A new session id on sign-in, so an id planted before it is worth nothing after.
         if let old = request.session.id { try await store.identity.deleteSession(idHash: Secrets.digest(old.string)) }
