@@ -52,12 +52,15 @@ enum WebTestDatabase: String, CaseIterable, Sendable, CustomTestStringConvertibl
 /// An application over a fresh in-memory store holding a small three-school demo authority and its demo
 /// accounts, shut down even on failure.
 func withWebApp(
-    demoMode: Bool = true, on database: WebTestDatabase = .sqlite, _ test: (Application, Store) async throws -> Void
+    demoMode: Bool = true, on database: WebTestDatabase = .sqlite,
+    adjusting adjust: @escaping @Sendable (inout WebConfiguration) -> Void = { _ in },
+    _ test: (Application, Store) async throws -> Void
 ) async throws {
     var logger = Logger(label: "test")
     logger.logLevel = .critical
     guard database == .postgres, let url = ProcessInfo.processInfo.environment["TEST_POSTGRES_URL"] else {
-        try await withWebApp(demoMode: demoMode, store: try Store(location: .sqliteMemory, logger: logger), test)
+        try await withWebApp(
+            demoMode: demoMode, store: try Store(location: .sqliteMemory, logger: logger), adjust: adjust, test)
         return
     }
     let schema = "w_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
@@ -66,7 +69,7 @@ func withWebApp(
     do {
         try await withWebApp(
             demoMode: demoMode, store: try Store(location: .postgres(url: url, searchPath: schema), logger: logger),
-            test)
+            adjust: adjust, test)
     } catch {
         try? await admin.sql.raw("DROP SCHEMA \(ident: schema) CASCADE").run()
         await admin.shutdown()
@@ -76,9 +79,10 @@ func withWebApp(
     await admin.shutdown()
 }
 
-private func withWebApp(demoMode: Bool, store: Store, _ test: (Application, Store) async throws -> Void)
-    async throws
-{
+private func withWebApp(
+    demoMode: Bool, store: Store, adjust: @escaping @Sendable (inout WebConfiguration) -> Void,
+    _ test: (Application, Store) async throws -> Void
+) async throws {
     do {
         try await store.migrate()
         try await store.demo.load(
@@ -86,8 +90,9 @@ private func withWebApp(demoMode: Bool, store: Store, _ test: (Application, Stor
         try await DemoAccounts.create(in: store, today: testToday, passwords: testPasswords)
         try await withApp(configure: { app in
             app.logger.logLevel = .critical
-            try await WebServer.configure(
-                app, store: store, configuration: .forTests(demoMode: demoMode))
+            var configuration = WebConfiguration.forTests(demoMode: demoMode)
+            adjust(&configuration)
+            try await WebServer.configure(app, store: store, configuration: configuration)
         }) { app in
             try await test(app, store)
         }
@@ -104,6 +109,14 @@ struct Browser {
     /// Cookies by name (the session, the sign-in form's token, the language).
     var cookies: [String: String] = [:]
     var csrf = ""
+    /// Sent with every request (a proxy's `X-Forwarded-For`).
+    var headers: HTTPHeaders = [:]
+    /// A port to send to a running server on, rather than in memory (a request then comes from 127.0.0.1).
+    var port: Int?
+
+    var tester: any TestingApplicationTester {
+        get throws { try app.testing(method: port.map { .running(hostname: "127.0.0.1", port: $0) } ?? .inMemory) }
+    }
 
     /// The `Cookie` header a browser would send (paths are not told apart: every test path is under `/`).
     var cookie: String {
@@ -118,8 +131,9 @@ struct Browser {
     @discardableResult
     mutating func get(_ path: String, headers: HTTPHeaders = [:]) async throws -> TestingHTTPResponse {
         var headers = headers
+        for (name, value) in self.headers { headers.replaceOrAdd(name: name, value: value) }
         if !cookie.isEmpty { headers.replaceOrAdd(name: .cookie, value: cookie) }
-        let response = try await app.testing().sendRequest(.GET, path, headers: headers)
+        let response = try await tester.sendRequest(.GET, path, headers: headers)
         remember(response)
         return response
     }
@@ -133,10 +147,10 @@ struct Browser {
         let body = fields.sorted { $0.key < $1.key }
             .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
             .joined(separator: "&")
-        var headers: HTTPHeaders = ["Content-Type": "application/x-www-form-urlencoded"]
+        var headers = self.headers
+        headers.replaceOrAdd(name: .contentType, value: "application/x-www-form-urlencoded")
         if !cookie.isEmpty { headers.replaceOrAdd(name: .cookie, value: cookie) }
-        let response = try await app.testing().sendRequest(
-            .POST, path, headers: headers, body: ByteBuffer(string: body))
+        let response = try await tester.sendRequest(.POST, path, headers: headers, body: ByteBuffer(string: body))
         remember(response)
         return response
     }

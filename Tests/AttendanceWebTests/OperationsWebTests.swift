@@ -1,0 +1,165 @@
+import AttendanceCore
+import Foundation
+import Logging
+import SQLKit
+import Testing
+import VaporTesting
+
+@testable import AttendanceStore
+@testable import AttendanceWeb
+
+/// Issue 37 at the web edge: `/ready`, the client behind a proxy, and two servers sharing the day's run.
+@Suite struct OperationsWebTests {
+    @Test(arguments: WebTestDatabase.available)
+    func readyWhenTheDatabaseAnswers(database: WebTestDatabase) async throws {
+        try await withWebApp(on: database) { app, _ in
+            let ready = try await app.testing().sendRequest(.GET, "/ready")
+            #expect(ready.status == .ok)
+            #expect(ready.body.string.contains("\"status\":\"ready\""))
+            #expect(ready.headers.first(name: .cacheControl) == "no-store")
+        }
+    }
+
+    /// A server whose database is down starts, says it is alive, and says it is not ready, so a load balancer sends
+    /// its users elsewhere.
+    @Test func notReadyWhenTheDatabaseDoesNotAnswer() async throws {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let store = try Store(
+            location: .postgres(url: "postgres://nobody:none@127.0.0.1:1/none?sslmode=disable", searchPath: nil),
+            logger: logger)
+        do {
+            try await withApp(configure: { app in
+                app.logger.logLevel = .critical
+                try await WebServer.configure(app, store: store, configuration: .forTests())
+            }) { app in
+                #expect(try await app.testing().sendRequest(.GET, "/health").status == .ok)
+                let ready = try await app.testing().sendRequest(.GET, "/ready")
+                #expect(ready.status == .serviceUnavailable)
+                #expect(ready.body.string.contains("database_unreachable"))
+            }
+        } catch {
+            await store.shutdown()
+            throw error
+        }
+        await store.shutdown()
+    }
+
+    @Test func notReadyUntilEveryMigrationHasRun() async throws {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let store = try Store(location: .sqliteMemory, logger: logger)
+        do {
+            try await store.migrate(Array(AllMigrations.list.dropLast()))
+            try await withApp(configure: { app in
+                app.logger.logLevel = .critical
+                try await WebServer.configure(app, store: store, configuration: .forTests())
+            }) { app in
+                let ready = try await app.testing().sendRequest(.GET, "/ready")
+                #expect(ready.status == .serviceUnavailable)
+                #expect(ready.body.string.contains("\"migrationsPending\":1"))
+            }
+        } catch {
+            await store.shutdown()
+            throw error
+        }
+        await store.shutdown()
+    }
+
+    /// Behind a trusted proxy the sign-in throttle limits each client the proxy names, and the audit trail names
+    /// it; from anyone else `X-Forwarded-For` is ignored, so a client cannot name itself afresh for each guess.
+    @Test func forwardedForIsBelievedOnlyFromATrustedProxy() async throws {
+        try await withWebApp(adjusting: { $0.trustedProxies = ["127.0.0.1"] }) { app, store in
+            var guesser = Browser(app)
+            guesser.port = 0
+            guesser.headers.replaceOrAdd(name: .xForwardedFor, value: "198.51.100.7")
+            for index in 0..<20 { try await guesser.signIn("nobody\(index)@demo.example", "wrong") }
+            #expect(try await guesser.signIn("head@demo.example", "demo-head").status == .tooManyRequests)
+            var colleague = Browser(app)
+            colleague.port = 0
+            // A proxy in front of the proxy: the nearest address that is not a trusted proxy is the client's.
+            colleague.headers.replaceOrAdd(name: .xForwardedFor, value: "198.51.100.7, 198.51.100.8")
+            // (A running server is reached through a client that follows the redirect: the audit line says it.)
+            #expect(try await colleague.signIn("head@demo.example", "demo-head").status != .tooManyRequests)
+            let signedIn = try await store.sql.raw("SELECT ip FROM audit_events WHERE action = 'sign_in'")
+                .all(decodingColumn: "ip", as: String?.self)
+            #expect(signedIn == ["198.51.100.8"])
+            let addresses = try await store.sql.raw("SELECT ip FROM audit_events WHERE action = 'sign_in_failed'")
+                .all(decodingColumn: "ip", as: String?.self)
+            #expect(addresses.count == 20)
+            #expect(addresses.allSatisfy { $0 == "198.51.100.7" })
+        }
+        try await withWebApp { app, _ in
+            var guesser = Browser(app)
+            guesser.port = 0
+            guesser.headers.replaceOrAdd(name: .xForwardedFor, value: "198.51.100.7")
+            for index in 0..<20 { try await guesser.signIn("nobody\(index)@demo.example", "wrong") }
+            var other = Browser(app)
+            other.port = 0
+            other.headers.replaceOrAdd(name: .xForwardedFor, value: "198.51.100.9")
+            #expect(try await other.signIn("head@demo.example", "demo-head").status == .tooManyRequests)
+        }
+    }
+
+    @Test func theClientIsReadFromTheEndOfTheList() {
+        let trusted: Set = ["10.0.0.1", "10.0.0.2"]
+        #expect(ClientAddress.resolve(peer: "10.0.0.1", forwardedFor: ["1.2.3.4"], trusted: trusted) == "1.2.3.4")
+        #expect(
+            ClientAddress.resolve(peer: "10.0.0.1", forwardedFor: ["9.9.9.9, 1.2.3.4, 10.0.0.2"], trusted: trusted)
+                == "1.2.3.4")
+        #expect(ClientAddress.resolve(peer: "5.6.7.8", forwardedFor: ["1.2.3.4"], trusted: trusted) == "5.6.7.8")
+        #expect(ClientAddress.resolve(peer: "10.0.0.1", forwardedFor: [], trusted: trusted) == "10.0.0.1")
+        #expect(
+            ClientAddress.resolve(peer: "10.0.0.1", forwardedFor: ["<script>"], trusted: trusted) == "10.0.0.1")
+        #expect(
+            ClientAddress.resolve(peer: "10.0.0.1", forwardedFor: ["2001:db8::7"], trusted: trusted) == "2001:db8::7")
+        #expect(ClientAddress.resolve(peer: nil, forwardedFor: ["1.2.3.4"], trusted: trusted) == nil)
+    }
+
+    /// Two servers sharing one PostgreSQL database reach the day's run at the same moment: the procedure's actions,
+    /// their audit lines, the run's record and the data check are each written once.
+    @Test func theDaysRunOnTwoServersAtOnceRecordsEachActionOnce() async throws {
+        guard WebTestDatabase.available.contains(.postgres) else { return }
+        try await withWebApp(on: .postgres) { app, store in
+            var logger = Logger(label: "test")
+            logger.logLevel = .critical
+            let second = try Store(location: store.location, logger: logger)
+            do {
+                let policy = app.context.policy
+                let quiet = logger
+                let outcomes = try await withThrowingTaskGroup(of: SharedWorkOutcome.self) { group in
+                    for (server, name) in [(store, "one"), (second, "two")] {
+                        group.addTask {
+                            try await ProcedureSchedule.runDay(
+                                store: server, policy: policy, day: testToday, server: name, logger: quiet)
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                #expect(outcomes.sorted { "\($0)" < "\($1)" } == [.busy, .ran])
+                // A minute later the other server finds the day done.
+                #expect(
+                    try await ProcedureSchedule.runDay(
+                        store: second, policy: policy, day: testToday, server: "two", logger: logger) == .alreadyDone)
+                let actions = try await count(store, "SELECT count(*) AS n FROM procedure_actions")
+                #expect(actions > 0)
+                #expect(
+                    try await count(store, "SELECT count(*) AS n FROM audit_events WHERE action = 'procedure.recorded'")
+                        == actions)
+                let schools = try await store.reference.schools().count
+                #expect(
+                    try await count(store, "SELECT count(*) AS n FROM procedure_runs WHERE as_of = '\(testToday.iso)'")
+                        == schools)
+                #expect(try await count(store, "SELECT count(*) AS n FROM data_checks") == schools)
+            } catch {
+                await second.shutdown()
+                throw error
+            }
+            await second.shutdown()
+        }
+    }
+
+    private func count(_ store: Store, _ query: String) async throws -> Int {
+        try await store.sql.raw(SQLQueryString(query)).first()?.decode(column: "n", as: Int.self) ?? -1
+    }
+}
