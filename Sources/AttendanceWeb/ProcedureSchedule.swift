@@ -58,8 +58,9 @@ enum ProcedureSchedule {
         -> SharedWorkOutcome
     {
         try await store.operations.onceADay(.dailyRun, day: day, server: server) {
-            let result = try await store.procedure.runProcedure(
-                policy: policy, asOf: day, dryRun: false, schoolDaysOnly: true)
+            // Each school not yet run for its last school day (a catch-up at start may have done some already
+            // today: a school is run once a day, whichever got there first).
+            let result = try await store.procedure.catchUp(policy: policy, through: day)
             logger.notice("procedure ran for \(day): \(result.recorded) recorded, \(result.withdrawn) withdrawn")
             // Penalty notices move on by their days the same evening (unpaid after day 42).
             let lapsed = try await store.penalties.runPenaltyNotices(asOf: day, policy: policy)
