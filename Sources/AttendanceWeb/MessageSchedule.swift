@@ -4,7 +4,7 @@ import Vapor
 
 /// Sends waiting emails and text messages, and retries failed ones when their time comes, while the server is up.
 enum MessageSchedule {
-    static func work(letters: LetterService, seconds: Int64) -> RepeatingWork {
+    static func work(letters: LetterService, seconds: Int64, metrics: ServerMetrics) -> RepeatingWork {
         RepeatingWork("sending messages", initialDelay: .seconds(5), every: .seconds(seconds)) { app in
             // One server of several sharing the database sends at a time (each message is claimed as well).
             guard

@@ -32,7 +32,9 @@ enum ProcedureSchedule {
     /// Every minute: once at start, the catch-up; then, once the day's time has passed, the day's run. Servers
     /// sharing a database take the work's lock (`OperationsRepository.exclusively`), so one of them does it and the
     /// other, a minute later, finds it done.
-    static func work(store: Store, policy: Policy, at: TimeOfDay, server: String) -> RepeatingWork {
+    static func work(store: Store, policy: Policy, at: TimeOfDay, server: String, metrics: ServerMetrics)
+        -> RepeatingWork
+    {
         let last = LastRun()
         return RepeatingWork("the daily procedure run", initialDelay: .seconds(1), every: .seconds(60)) { app in
             let now = app.context.now
@@ -54,10 +56,11 @@ enum ProcedureSchedule {
 
     /// The day's run (the procedure, then the penalty notices' days and the data check), done once for the day by
     /// whichever server sharing the database gets there first.
-    static func runDay(store: Store, policy: Policy, day: LocalDate, server: String, logger: Logger) async throws
-        -> SharedWorkOutcome
-    {
+    static func runDay(
+        store: Store, policy: Policy, day: LocalDate, server: String, logger: Logger, metrics: ServerMetrics? = nil
+    ) async throws -> SharedWorkOutcome {
         try await store.operations.onceADay(.dailyRun, day: day, server: server) {
+            let started = ContinuousClock.now
             // Each school not yet run for its last school day (a catch-up at start may have done some already
             // today: a school is run once a day, whichever got there first).
             let result = try await store.procedure.catchUp(policy: policy, through: day)
@@ -74,6 +77,10 @@ enum ProcedureSchedule {
                 ).problems.count
             }
             logger.notice("data check run for \(day): \(problems) problems")
+            let elapsed = ContinuousClock.now - started
+            metrics?.dailyRun(
+                seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+                recorded: result.recorded)
         }
     }
 }

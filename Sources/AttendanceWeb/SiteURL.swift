@@ -7,7 +7,7 @@ import Vapor
 /// from the same pattern, each value percent-encoded once, in `path(_:query:)`. The route×role test walks
 /// `allCases`, so a route added here without a row there fails.
 enum SiteURL: String, CaseIterable, Sendable {
-    case health, ready, openAPI
+    case health, ready, metrics, openAPI
     case signIn, signOut, password, account, createToken, revokeToken
     case home, school, pupil
     case users, resetPassword, revokeTokens, deactivate, delegate, addRole, removeRole
@@ -41,6 +41,7 @@ enum SiteURL: String, CaseIterable, Sendable {
         switch self {
         case .health: ["health"]
         case .ready: ["ready"]
+        case .metrics: ["metrics"]
         case .openAPI: ["openapi.json"]
         case .signIn: ["sign-in"]
         case .signOut: ["sign-out"]

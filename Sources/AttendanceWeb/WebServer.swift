@@ -33,6 +33,8 @@ public struct WebConfiguration: Sendable {
     public var passwords: Passwords = .standard
     /// WeasyPrint for letters' PDFs; nil: letters are HTML only, and the page says why.
     public var pdf: PDFMaker? = nil
+    /// The client addresses `/metrics` answers (the monitoring system's); others are told it is not found.
+    public var metricsFrom: Set<String> = ["127.0.0.1", "::1"]
     /// The proxies (nginx, a load balancer) whose `X-Forwarded-For` names the client; none: the header is ignored.
     public var trustedProxies: Set<String> = []
     /// This server among several sharing a database (host and process), as the record of shared work names it.
@@ -64,6 +66,8 @@ struct WebContext: Sendable {
     let signInThrottle: SignInThrottle
     /// Work running on after its page answered.
     let jobs: BackgroundJobs
+    /// What `/metrics` reports.
+    let metrics: ServerMetrics
 
     var today: LocalDate { now.date }
 
@@ -106,12 +110,14 @@ public enum WebServer {
             texts: configuration.notify.map { NotifyTextSender($0) }, policy: configuration.policy, logger: app.logger)
         let jobs = BackgroundJobs(store: store)
         app.lifecycle.use(jobs)
+        let metrics = ServerMetrics()
         app.storage[WebContextKey.self] = WebContext(
             store: store, configuration: configuration, strings: strings, templates: templates, letters: letters,
-            signInThrottle: SignInThrottle(), jobs: jobs)
+            signInThrottle: SignInThrottle(), jobs: jobs, metrics: metrics)
         app.http.server.configuration.hostname = configuration.hostname
         app.http.server.configuration.port = configuration.port
         app.middleware = Middlewares()
+        app.middleware.use(MetricsMiddleware(metrics: metrics))
         app.middleware.use(SecurityHeadersMiddleware(strictTransport: configuration.secureCookies))
         app.middleware.use(PageErrorMiddleware())
         app.middleware.use(try PublicFilesMiddleware(directory: resources.appendingPathComponent("public")))
@@ -124,10 +130,11 @@ public enum WebServer {
         if let at = configuration.procedureAt {
             app.lifecycle.use(
                 ProcedureSchedule.work(
-                    store: store, policy: configuration.policy, at: at, server: configuration.serverName))
+                    store: store, policy: configuration.policy, at: at, server: configuration.serverName,
+                    metrics: metrics))
         }
         if let seconds = configuration.sendEverySeconds, letters.canSend {
-            app.lifecycle.use(MessageSchedule.work(letters: letters, seconds: seconds))
+            app.lifecycle.use(MessageSchedule.work(letters: letters, seconds: seconds, metrics: metrics))
         }
         try routes(app)
     }
@@ -154,6 +161,8 @@ public enum WebServer {
         let r = app.grouped(AuthenticationMiddleware(), AuthorizationMiddleware())
         r.get(.health) { _ in ["status": "ok"] }.requires(.anyone)
         r.get(.ready, use: ReadinessCheck.answer).requires(.anyone)
+        // Answered only to the addresses the settings name (`MetricsRoute`): no account signs in to it.
+        r.get(.metrics, use: MetricsRoute.answer).requires(.anyone)
         r.get(.signIn, use: SignInController.page).requires(.anyone)
         r.post(.signIn, use: SignInController.signIn).requires(.anyone).signInForm()
         r.post(.signOut, use: SignInController.signOut).requires(.signedIn, beforePasswordChange: true)

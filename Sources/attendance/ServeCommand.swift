@@ -45,6 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.pdf = settings.pdf
         configuration.policy = settings.policy
         configuration.trustedProxies = settings.trustedProxies
+        configuration.metricsFrom = settings.metricsFrom
         try await settings.withStore { store in
             if demo {
                 if try await store.demo.isEmpty() {

@@ -32,6 +32,9 @@ struct Settings: Sendable {
     let backupKey: BackupKey?
     /// `ATTENDANCE_TRUSTED_PROXIES`: the addresses of the proxies whose `X-Forwarded-For` is believed (the server).
     let trustedProxies: Set<String>
+    /// `ATTENDANCE_METRICS_FROM`: the addresses `/metrics` answers (the monitoring system's); this machine's own
+    /// by default.
+    let metricsFrom: Set<String>
 
     /// All the problems found, one a line.
     struct Problems: Error, CustomStringConvertible {
@@ -104,16 +107,24 @@ struct Settings: Sendable {
             }
             return key
         }
-        let proxies = attempt("ATTENDANCE_TRUSTED_PROXIES") { () throws -> Set<String> in
-            let listed = (environment["ATTENDANCE_TRUSTED_PROXIES"] ?? "").split(separator: ",")
-                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            let bad = listed.filter { (try? SocketAddress(ipAddress: $0, port: 0)) == nil }
-            guard bad.isEmpty else {
-                throw Problems(lines: ["\(bad.joined(separator: ", ")): not an IP address (list addresses, not names)"])
+        /// A list of IP addresses in a variable, each checked.
+        func addresses(_ variable: String) -> Set<String>? {
+            attempt(variable) { () throws -> Set<String> in
+                let listed = (environment[variable] ?? "").split(separator: ",")
+                    .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                let bad = listed.filter { (try? SocketAddress(ipAddress: $0, port: 0)) == nil }
+                guard bad.isEmpty else {
+                    throw Problems(lines: [
+                        "\(bad.joined(separator: ", ")): not an IP address (list addresses, not names)"
+                    ])
+                }
+                return Set(listed)
             }
-            return Set(listed)
         }
-        guard problems.isEmpty, let codes, let policy, let templates, let port, let proxies else {
+        let proxies = addresses("ATTENDANCE_TRUSTED_PROXIES")
+        let metricsFrom =
+            environment["ATTENDANCE_METRICS_FROM"] == nil ? ["127.0.0.1", "::1"] : addresses("ATTENDANCE_METRICS_FROM")
+        guard problems.isEmpty, let codes, let policy, let templates, let port, let proxies, let metricsFrom else {
             throw ValidationError(Problems(lines: problems).description)
         }
         database = DatabaseLocation(given ?? environment["DATABASE_URL"] ?? "attendance.sqlite")
@@ -127,6 +138,7 @@ struct Settings: Sendable {
         actor = AuditActor("cli:\(environment["USER"] ?? "unknown")")
         self.backupKey = backupKey ?? nil
         trustedProxies = proxies
+        self.metricsFrom = metricsFrom
     }
 
     /// Opens and migrates the store, runs `body`, and always shuts the store down. The store gives every figure

@@ -101,6 +101,49 @@ import VaporTesting
         }
     }
 
+    /// After a walk through pages about pupils, `/metrics` names routes by their patterns and holds no UPN, name,
+    /// email or address; it answers only the monitoring system's addresses.
+    @Test func metricsHoldNoPersonalDataAndAnswerOnlyTheMonitoringAddress() async throws {
+        try await withWebApp { app, store in
+            var head = try await Browser.signedIn(app, as: .headTeacher)
+            let pupils = try await onRollToday(store)
+            for pupil in pupils.prefix(5) {
+                #expect(try await head.get("/pupils/\(pupil.upn.value)").status == .ok)
+                try await head.get("/audit?upn=\(pupil.upn.value)")
+                try await head.get("/pupils/\(pupil.upn.value)/no-such-page")
+            }
+            try await head.get("/registers?date=\(testToday.iso)")
+            try await head.post("/sign-in", ["email": "someone@example.org", "password": "guess"])
+            var monitor = Browser(app)
+            monitor.port = 0
+            let metrics = try await monitor.get("/metrics")
+            #expect(metrics.status == .ok)
+            let text = metrics.body.string
+            #expect(text.contains("attendance_http_requests_total"))
+            #expect(text.contains("route=\"/pupils/:upn\""))
+            #expect(text.contains("route=\"unmatched\""))
+            #expect(text.contains("attendance_database_ready 1"))
+            #expect(text.contains("attendance_http_request_duration_seconds_bucket"))
+            for pupil in pupils {
+                #expect(!text.contains(pupil.upn.value))
+                #expect(!text.contains(pupil.legalSurname) && !text.contains(pupil.legalForename))
+            }
+            #expect(!text.contains("@"))
+            #expect(text.range(of: #"[A-Z][0-9]{12}"#, options: .regularExpression) == nil)
+            #expect(!text.contains("127.0.0.1"))
+            // Through a trusted proxy for someone else: not found.
+            monitor.headers.replaceOrAdd(name: .xForwardedFor, value: "198.51.100.7")
+            #expect(try await monitor.get("/metrics").status == .ok)  // no proxy is trusted here: the peer is asked
+        }
+        try await withWebApp(adjusting: { $0.trustedProxies = ["127.0.0.1"] }) { app, _ in
+            var outsider = Browser(app)
+            outsider.port = 0
+            outsider.headers.replaceOrAdd(name: .xForwardedFor, value: "198.51.100.7")
+            let answer = try await outsider.get("/metrics")
+            #expect(answer.status == .notFound)
+        }
+    }
+
     @Test func theClientIsReadFromTheEndOfTheList() {
         let trusted: Set = ["10.0.0.1", "10.0.0.2"]
         #expect(ClientAddress.resolve(peer: "10.0.0.1", forwardedFor: ["1.2.3.4"], trusted: trusted) == "1.2.3.4")

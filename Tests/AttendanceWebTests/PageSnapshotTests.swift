@@ -149,7 +149,7 @@ import VaporTesting
     static func isPage(_ pattern: String) -> Bool {
         !(pattern.hasPrefix("api") || pattern.hasSuffix(".csv") || pattern.hasSuffix("pdf")
             || pattern.hasSuffix("json") || pattern.hasSuffix(".svg") || pattern == "health"
-            || pattern == "ready"
+            || pattern == "ready" || pattern == "metrics"
             || pattern.hasSuffix("openapi.json")
             || pattern == "schools/:laestab/letters/jobs/:id" || pattern == "schools/:laestab/transfers/files/:id")
     }

@@ -219,6 +219,8 @@ import VaporTesting
                 }
                 try await expect("GET", "/health", "/health", allowed: true)
                 try await expect("GET", "/ready", "/ready", allowed: true)
+                // Metrics answer only the monitoring system's addresses: a request in memory has none.
+                try await expect("GET", "/metrics", "/metrics", allowed: true, status: .notFound)
                 try await expect("GET", "/openapi.json", "/openapi.json", allowed: true)
                 try await expect("GET", "/sign-in", "/sign-in", allowed: true)
                 // A patrol's home is the patrols page: the day's entries and the form to log one.

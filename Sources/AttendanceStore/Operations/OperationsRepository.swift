@@ -145,3 +145,31 @@ private actor FirstAnswer {
         continuation = nil
     }
 }
+
+/// What the record holds of the work the metrics follow, counted by the database (the same from every server).
+public struct RecordCounts: Sendable, Equatable {
+    /// Letters kept, by post, email or text.
+    public var letters = 0
+    /// Emails and text messages by their standing (waiting, sent, failed).
+    public var messages: [String: Int] = [:]
+    /// Jobs running now (on any server).
+    public var jobsRunning = 0
+}
+
+extension OperationsRepository {
+    public func recordCounts() async throws -> RecordCounts {
+        var counts = RecordCounts()
+        let sql = store.reader
+        counts.letters =
+            try await sql.raw("SELECT count(*) AS n FROM letters").first()?
+            .decode(column: "n", as: Int.self) ?? 0
+        for row in try await sql.raw("SELECT status, count(*) AS n FROM deliveries GROUP BY status").all() {
+            counts.messages[try row.decode(column: "status", as: String.self)] = try row.decode(
+                column: "n", as: Int.self)
+        }
+        counts.jobsRunning =
+            try await sql.raw("SELECT count(*) AS n FROM jobs WHERE status = 'running'").first()?
+            .decode(column: "n", as: Int.self) ?? 0
+        return counts
+    }
+}
