@@ -36,6 +36,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         Self.limitMallocArenas()
         let settings = try Settings(db, letters: letters, port: port)
+        settings.logFormat.bootstrap()
         var configuration = WebConfiguration(
             hostname: hostname, port: settings.port, demoMode: demo, secureCookies: secureCookies)
         configuration.procedureAt = TimeOfDay(text: procedureAt)

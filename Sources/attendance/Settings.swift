@@ -35,6 +35,8 @@ struct Settings: Sendable {
     /// `ATTENDANCE_METRICS_FROM`: the addresses `/metrics` answers (the monitoring system's); this machine's own
     /// by default.
     let metricsFrom: Set<String>
+    /// `ATTENDANCE_LOG_FORMAT`: `text` (the default) or `json`, one object a line.
+    let logFormat: LogFormat
 
     /// All the problems found, one a line.
     struct Problems: Error, CustomStringConvertible {
@@ -124,7 +126,16 @@ struct Settings: Sendable {
         let proxies = addresses("ATTENDANCE_TRUSTED_PROXIES")
         let metricsFrom =
             environment["ATTENDANCE_METRICS_FROM"] == nil ? ["127.0.0.1", "::1"] : addresses("ATTENDANCE_METRICS_FROM")
-        guard problems.isEmpty, let codes, let policy, let templates, let port, let proxies, let metricsFrom else {
+        let logFormat = attempt("ATTENDANCE_LOG_FORMAT") { () throws -> LogFormat in
+            let text = environment["ATTENDANCE_LOG_FORMAT"] ?? "text"
+            guard let format = LogFormat(rawValue: text) else {
+                throw Problems(lines: ["'\(text)' is not text or json"])
+            }
+            return format
+        }
+        guard problems.isEmpty, let codes, let policy, let templates, let port, let proxies, let metricsFrom,
+            let logFormat
+        else {
             throw ValidationError(Problems(lines: problems).description)
         }
         database = DatabaseLocation(given ?? environment["DATABASE_URL"] ?? "attendance.sqlite")
@@ -139,6 +150,7 @@ struct Settings: Sendable {
         self.backupKey = backupKey ?? nil
         trustedProxies = proxies
         self.metricsFrom = metricsFrom
+        self.logFormat = logFormat
     }
 
     /// Opens and migrates the store, runs `body`, and always shuts the store down. The store gives every figure

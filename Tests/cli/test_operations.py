@@ -273,3 +273,45 @@ def test_two_servers_on_one_postgresql_database_share_saves_and_sessions_and_run
             server.terminate()
             server.wait(timeout=30)
         drop_database(name)
+
+
+def test_json_logs_are_one_object_a_line_and_name_nobody(tmp_path):
+    database = str(tmp_path / "logged.sqlite")
+    demo_into(database)
+    with sqlite3.connect(database) as db:
+        upns = [row[0] for row in db.execute("SELECT upn FROM pupils LIMIT 5")]
+        names = [row[0] for row in db.execute("SELECT legal_surname FROM pupils LIMIT 5")]
+    port = free_port()
+    log = open(tmp_path / "server.log", "w")
+    server = subprocess.Popen(
+        [BIN, "serve", "--port", str(port), "--database", database, "--procedure-at", "00:00"],
+        stdout=subprocess.DEVNULL, stderr=log, env={**os.environ, "ATTENDANCE_LOG_FORMAT": "json"})
+    try:
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            try:
+                if get(port, "/ready")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.3)
+        client = Session(f"http://127.0.0.1:{port}")
+        client.get("/sign-in")
+        client.post("/sign-in", {"email": "someone@example.org", "password": "wrong", "next": "/"})
+        for upn in upns:
+            get(port, f"/pupils/{upn}")
+            get(port, f"/api/pupils/{upn}/summary", token="not-a-token")
+        get(port, "/no-such-page")
+        time.sleep(2)  # the day's run logs its lines
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+    lines = open(tmp_path / "server.log").read().splitlines()
+    assert len(lines) >= 3
+    for line in lines:
+        entry = json.loads(line)
+        assert {"time", "level", "label", "message"} <= entry.keys(), line
+        assert "@" not in line and not any(upn in line for upn in upns) and not any(n in line for n in names), line
+    assert any("procedure ran for" in json.loads(line)["message"] for line in lines)
+    bad = attendance("serve", "--database", database, env={"ATTENDANCE_LOG_FORMAT": "xml"}, check=False)
+    assert bad.returncode != 0 and "ATTENDANCE_LOG_FORMAT: 'xml' is not text or json" in bad.stderr
