@@ -106,6 +106,11 @@ let package = Package(
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ]
         ),
+        // libFuzzer targets for what reads input from outside (scripts/fuzz builds them with -sanitize=fuzzer).
+        .executableTarget(name: "FuzzImportRows", dependencies: ["AttendanceCore", "AttendanceInterop"], path: "Fuzz/FuzzImportRows"),
+        .executableTarget(name: "FuzzTables", dependencies: ["AttendanceCore"], path: "Fuzz/FuzzTables"),
+        .executableTarget(name: "FuzzCTF", dependencies: ["AttendanceInterop"], path: "Fuzz/FuzzCTF"),
+        .executableTarget(name: "FuzzDates", dependencies: ["AttendanceCore"], path: "Fuzz/FuzzDates"),
         .testTarget(name: "AttendanceCoreTests", dependencies: ["AttendanceCore"]),
         .testTarget(name: "AttendanceInteropTests", dependencies: ["AttendanceCore", "AttendanceInterop"]),
         .testTarget(

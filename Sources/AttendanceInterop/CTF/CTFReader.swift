@@ -222,6 +222,13 @@ public enum CTFReader {
         if data.range(of: Data("<!DOCTYPE".utf8)) != nil || data.range(of: Data("<!doctype".utf8)) != nil {
             throw Problem(place: "line 1", why: .notXML("a document type declaration"))
         }
+        // Foundation's XML parser traps on an element name that is not UTF-8 (found by fuzzing): a CTF is UTF-8,
+        // and any other bytes are refused first, naming the line.
+        guard String(validating: data, as: UTF8.self) != nil else {
+            let before = String(decoding: data, as: UTF8.self).prefix { $0 != "\u{FFFD}" }
+            let line = before.reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
+            throw Problem(place: "line \(line)", why: .notXML("not UTF-8 text"))
+        }
         let parser = XMLParser(data: data)
         let builder = Builder()
         parser.delegate = builder

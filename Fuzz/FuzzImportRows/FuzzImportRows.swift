@@ -1,0 +1,27 @@
+import AttendanceCore
+import AttendanceInterop
+import Foundation
+
+/// libFuzzer target: the CSV import rows. The first byte picks the file (schools, calendar, pupils, contacts,
+/// marks); the rest is the file. Every input must end in rows or a list of problems, never a crash.
+/// Built by `scripts/fuzz` with `-sanitize=fuzzer,address -DFUZZING`; an ordinary build gets a main that says so.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzImportRows(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
+    let bytes = UnsafeRawBufferPointer(start: start, count: count)
+    guard let first = bytes.first else { return 0 }
+    let text = String(decoding: bytes.dropFirst(), as: UTF8.self)
+    switch first % 5 {
+    case 0: _ = try? ImportParser.schools(text)
+    case 1: _ = try? ImportParser.calendar(text)
+    case 2: _ = try? ImportParser.pupils(text)
+    case 3: _ = try? ImportParser.contacts(text)
+    default: _ = try? ImportParser.marks(text, codes: .wales2010)
+    }
+    return 0
+}
+
+#if !FUZZING
+    @main enum NotAFuzzer {
+        static func main() { print("Build with scripts/fuzz (libFuzzer) to fuzz the CSV import rows.") }
+    }
+#endif

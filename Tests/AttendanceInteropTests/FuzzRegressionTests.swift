@@ -1,0 +1,29 @@
+import AttendanceCore
+import Foundation
+import Testing
+
+@testable import AttendanceInterop
+
+/// Inputs that once crashed a parser under `scripts/fuzz`, kept in `Fuzz/Regressions/TARGET/`: each is now read or
+/// refused with a problem naming its place.
+@Suite struct FuzzRegressionTests {
+    static func inputs(_ target: String) -> [URL] {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Fuzz/Regressions/\(target)").standardizedFileURL
+        return ((try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)) ?? [])
+            .sorted { $0.path < $1.path }
+    }
+
+    /// An element name that is not UTF-8 made Foundation's XML parser trap (the server with it, on an upload).
+    @Test func aCTFThatIsNotUTF8IsRefusedNamingItsLine() throws {
+        let inputs = Self.inputs("FuzzCTF")
+        #expect(inputs.contains { $0.lastPathComponent == "element-name-not-utf8.xml" })
+        for input in inputs {
+            #expect(throws: CTFReader.Problem.self) { try CTFReader.read(try Data(contentsOf: input)) }
+        }
+        let second = Data("<CTfile>\n<Header>\n<\u{00F5}".utf8.map { $0 == 0xC3 ? 0xF5 : $0 })
+        #expect(throws: CTFReader.Problem(place: "line 3", why: .notXML("not UTF-8 text"))) {
+            try CTFReader.read(second)
+        }
+    }
+}
