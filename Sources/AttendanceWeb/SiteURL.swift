@@ -9,7 +9,7 @@ import Vapor
 enum SiteURL: String, CaseIterable, Sendable {
     case health, ready, metrics, openAPI
     case signIn, signOut, password, account, createToken, revokeToken
-    case home, school, pupil
+    case home, school, pupil, subjectAccess
     case users, resetPassword, revokeTokens, deactivate, delegate, addRole, removeRole
     case audit, auditCSV
     case registers, register, printRegister
@@ -92,6 +92,7 @@ enum SiteURL: String, CaseIterable, Sendable {
         case .rewardDraws: ["schools", ":laestab", "rewards", "draws"]
         case .rewardCertificates: ["schools", ":laestab", "rewards", "certificates"]
         case .pupil: ["pupils", ":upn"]
+        case .subjectAccess: ["pupils", ":upn", "subject-access.zip"]
         case .users: ["users"]
         case .resetPassword: ["users", ":id", "reset"]
         case .revokeTokens: ["users", ":id", "revoke-tokens"]

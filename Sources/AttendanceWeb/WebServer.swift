@@ -226,6 +226,7 @@ public enum WebServer {
         r.post(.proposeTargets, use: HomeController.proposeTargets).requires(.proposeTargets)
         r.get(.classroomDisplay, use: ClassroomDisplayController.page).requires(.viewRegister, of: .registrationGroup)
         r.get(.pupil, use: PupilController.page).requires(.viewPupil, of: .pupil)
+        r.get(.subjectAccess, use: SubjectAccessController.download).requires(.subjectAccess, of: .pupil)
         r.get(.users, use: UsersController.page).requires(.manageUsers)
         r.post(.users, use: UsersController.create).requires(.manageUsers)
         r.post(.addRole, use: UsersController.addRole).requires(.manageUsers)

@@ -148,7 +148,8 @@ import VaporTesting
     /// a job's page, which answers a finished job with its batch (303).
     static func isPage(_ pattern: String) -> Bool {
         !(pattern.hasPrefix("api") || pattern.hasSuffix(".csv") || pattern.hasSuffix("pdf")
-            || pattern.hasSuffix("json") || pattern.hasSuffix(".svg") || pattern == "health"
+            || pattern.hasSuffix("json") || pattern.hasSuffix(".svg") || pattern.hasSuffix(".zip")
+            || pattern == "health"
             || pattern == "ready" || pattern == "metrics"
             || pattern.hasSuffix("openapi.json")
             || pattern == "schools/:laestab/letters/jobs/:id" || pattern == "schools/:laestab/transfers/files/:id")

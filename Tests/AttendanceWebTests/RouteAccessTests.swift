@@ -313,6 +313,11 @@ import VaporTesting
                 for subject in Subject.allCases {
                     let allowed = Self.mayViewPupil(role, subject)
                     try await expect("GET", "/pupils/:upn", "/pupils/\(upn(subject))", allowed: allowed)
+                    // Everything held about the pupil: the head of a school they are at, and the authority.
+                    try await expect(
+                        "GET", "/pupils/:upn/subject-access.zip", "/pupils/\(upn(subject))/subject-access.zip",
+                        allowed: role == .educationLead
+                            || (role == .headTeacher && [.child, .yearEight, .yearEleven].contains(subject)))
                     try await expect(
                         "GET", "/api/pupils/:upn/summary", "/api/pupils/\(upn(subject))/summary", allowed: allowed)
                     try await expect(

@@ -72,6 +72,9 @@ public enum Permission: String, Sendable, CaseIterable {
     /// Import Common Transfer Files and make or download them (issue 36: "only the school's office, leaders and the
     /// lead"): the attendance office, senior management and the head teacher, and the education lead.
     case transferRecords = "transfer_records"
+    /// Everything the record holds about a pupil, as one file, for a subject access request under UK GDPR: the head
+    /// teacher of a school the pupil is on the roll of, and the education lead.
+    case subjectAccess = "subject_access"
 }
 
 /// A registration group at a school, with the year groups of the pupils in it.
@@ -228,6 +231,8 @@ public enum AccessPolicy {
         case (.transferRecords, .school(let school)):
             return grant.school == school
                 && [.attendanceAdministrator, .seniorManagement, .headTeacher].contains(grant.role)
+        case (.subjectAccess, .pupil(let pupil)):
+            return grant.role == .headTeacher && grant.school.map(pupil.currentSchools.contains) == true
         case (.mentorPupil, .pupil(let pupil)):
             return grant.role == .mentor && grant.child == pupil.upn
                 && grant.school.map(pupil.currentSchools.contains) == true

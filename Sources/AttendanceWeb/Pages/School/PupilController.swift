@@ -139,7 +139,10 @@ enum PupilController {
             interventions: former == nil
                 ? try await MentoringController.section(
                     request, placement: placement, view: view, school: current?.school) : nil,
-            transfers: transfers, text: text)
+            transfers: transfers,
+            subjectAccess: principal.allows(.subjectAccess, .pupil(placement))
+                ? SiteURL.subjectAccess.path(["upn": placement.upn.value]) : nil,
+            text: text)
         return try Page.render(page, request: request, status: status)
     }
 

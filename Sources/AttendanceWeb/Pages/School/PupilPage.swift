@@ -162,6 +162,8 @@ struct PupilPage: PageModel {
     let medicalSection: MedicalSection?
     let interventionsSection: PupilInterventions?
     let transfersSection: PupilTransfers?
+    /// The subject access export's link, for the head teacher and the education lead.
+    let subjectAccessLink: String?
 
     /// A mark in words: its code and the code's name, or that there is none.
     static func codeText(_ code: String?, codes: CodeTable, language: Language, text: Text) -> String {
@@ -182,7 +184,7 @@ struct PupilPage: PageModel {
         codes: CodeTable, language: Language, staff: Staff? = nil, contacts: Contacts? = nil,
         evidence: Evidence? = nil, letters: Letters? = nil, family: Family? = nil, esw: EswSection? = nil,
         roll: RollSection? = nil, medical: MedicalSection? = nil, interventions: PupilInterventions? = nil,
-        transfers: PupilTransfers? = nil, text: @escaping Text
+        transfers: PupilTransfers? = nil, subjectAccess: String? = nil, text: @escaping Text
     ) -> PupilPage {
         let plain = { (key: String) in text(key, [:]) }
         let byDate = Dictionary(grouping: recent, by: \.mark.session.date)
@@ -226,7 +228,7 @@ struct PupilPage: PageModel {
             afternoonLabel: plain("pupil.afternoon"), days: days, staffView: staff, contactsSection: contacts,
             evidenceSection: evidence, lettersSection: letters, familySection: family, eswSection: esw,
             rollSection: roll, medicalSection: medical, interventionsSection: interventions,
-            transfersSection: transfers)
+            transfersSection: transfers, subjectAccessLink: subjectAccess)
     }
 
     /// A pattern in words, with the sessions that make it (the first twelve).
