@@ -26,4 +26,17 @@ import Testing
             try CTFReader.read(second)
         }
     }
+
+    /// "0000000/" was read as LA 0, establishment 0, and printed as "00000": a LAESTAB now prints as the seven digits
+    /// it was read from.
+    @Test func aLAESTABReadsBackAsItself() throws {
+        let inputs = Self.inputs("FuzzDates")
+        #expect(inputs.contains { $0.lastPathComponent == "laestab-leading-zeros.txt" })
+        for input in inputs {
+            let text = String(decoding: try Data(contentsOf: input), as: UTF8.self)
+            if let laestab = LAESTAB(text: text) { #expect(LAESTAB(text: laestab.description) == laestab) }
+        }
+        #expect(LAESTAB(text: "0121234")?.description == "0121234")
+        #expect(LAESTAB(text: "665/4001")?.description == "6654001")
+    }
 }

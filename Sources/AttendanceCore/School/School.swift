@@ -58,7 +58,12 @@ public struct LAESTAB: Hashable, Sendable, Codable, CustomStringConvertible, Com
         return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 
-    public var description: String { String(la) + estabText }
+    /// Seven digits, as it was read: an LA number below 100 keeps its leading zeros (found by fuzzing: "0000000"
+    /// read as LA 0 printed as "00000", which no reader takes back).
+    public var description: String {
+        let digits = String(la)
+        return String(repeating: "0", count: max(0, 3 - digits.count)) + digits + estabText
+    }
 
     public static func < (lhs: LAESTAB, rhs: LAESTAB) -> Bool { (lhs.la, lhs.estab) < (rhs.la, rhs.estab) }
 }
