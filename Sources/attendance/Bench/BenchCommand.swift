@@ -33,6 +33,11 @@ struct BenchCommand: AsyncParsableCommand {
     var postgres: String?
     @Option(help: "Concurrent HTTP clients saving registers.") var clients = 64
     @Option(help: "How long the clients save registers, in seconds.") var seconds = 10
+    @Option(
+        help:
+            "Servers the clients share, one process each on the one PostgreSQL database (the saves on SQLite keep one)."
+    )
+    var instances = 1
     @Option(help: ArgumentHelp("Where to write the JSON (default bench-PUPILS.json).", valueName: "file"))
     var json: String?
     @Option(help: ArgumentHelp("The Python with `duckdb` installed.", valueName: "command")) var python = "python3"
@@ -44,6 +49,11 @@ struct BenchCommand: AsyncParsableCommand {
         }
         guard pupils >= 100 else { throw ValidationError("--pupils: at least 100") }
         guard clients >= 1, seconds >= 1 else { throw ValidationError("--clients and --seconds: at least 1") }
+        guard (1...8).contains(instances) else { throw ValidationError("--instances: from 1 to 8") }
+        if instances > 1, postgres == nil, !DatabaseLocation(database ?? "").isPostgres {
+            throw ValidationError(
+                "--instances: several servers share a PostgreSQL database; give --postgres or a postgres:// --database")
+        }
     }
 
     func run() async throws {
@@ -75,7 +85,8 @@ struct BenchCommand: AsyncParsableCommand {
             await store.shutdown()
             try await BenchHTTP.drive(
                 database: database ?? location.sqlitePath ?? "", token: token, registers: registers,
-                clients: clients, seconds: seconds, postgres: location.isPostgres, report: &report)
+                clients: clients, seconds: seconds, postgres: location.isPostgres,
+                instances: location.isPostgres ? instances : 1, report: &report)
         } catch {
             await store.shutdown()
             throw error
@@ -117,7 +128,7 @@ extension BenchCommand {
         }
         try await BenchHTTP.drive(
             database: url, token: token, registers: registers, clients: clients, seconds: seconds, postgres: true,
-            report: &report)
+            instances: instances, report: &report)
     }
 }
 

@@ -52,34 +52,41 @@ enum BenchHTTP {
 
     /// - Parameter postgres: the saves go to PostgreSQL (its targets, and figures named for it when the run's
     ///   own database is SQLite).
+    ///   `instances` servers (processes) share the database, and the clients take turns between them.
     static func drive(
         database: String, token: String, registers: [BenchRegister], clients: Int, seconds: Int, postgres: Bool,
-        report: inout BenchReport
+        instances: Int = 1, report: inout BenchReport
     ) async throws {
-        let port = Int.random(in: 20000...40000)
+        let first = Int.random(in: 20000...40000)
         let executable =
             (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments[0]
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: executable)
-        server.arguments = ["serve", "--database", database, "--port", String(port), "--procedure-at", "off"]
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
+        var servers: [Process] = []
         defer {
-            if server.isRunning {
+            for server in servers where server.isRunning {
                 server.terminate()
                 server.waitUntilExit()
             }
         }
-        let base = "http://127.0.0.1:\(port)"
+        for index in 0..<instances {
+            let server = Process()
+            server.executableURL = URL(fileURLWithPath: executable)
+            server.arguments = [
+                "serve", "--database", database, "--port", String(first + index), "--procedure-at", "off",
+            ]
+            server.standardOutput = FileHandle.nullDevice
+            server.standardError = FileHandle.nullDevice
+            try server.run()
+            servers.append(server)
+        }
+        let bases = (0..<instances).map { "http://127.0.0.1:\(first + $0)" }
         let client = HTTPClient(
             eventLoopGroupProvider: .singleton,
             configuration: .init(
                 connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: clients)))
         do {
             try await load(
-                client: client, base: base, server: server, token: token, registers: registers, clients: clients,
+                client: client, bases: bases, servers: servers, token: token, registers: registers, clients: clients,
                 seconds: seconds, postgres: postgres, report: &report)
             try await client.shutdown()
         } catch {
@@ -89,21 +96,24 @@ enum BenchHTTP {
     }
 
     static func load(
-        client: HTTPClient, base: String, server: Process, token: String, registers: [BenchRegister], clients: Int,
-        seconds: Int, postgres: Bool, report: inout BenchReport
+        client: HTTPClient, bases: [String], servers: [Process], token: String, registers: [BenchRegister],
+        clients: Int, seconds: Int, postgres: Bool, report: inout BenchReport
     ) async throws {
-        var up = false
-        for _ in 0..<240 where !up {
-            if let response = try? await client.execute(HTTPClientRequest(url: base + "/health"), timeout: .seconds(2)),
-                response.status == .ok
-            {
-                up = true
-            } else {
-                try await Task.sleep(for: .milliseconds(250))
+        for base in bases {
+            var up = false
+            for _ in 0..<240 where !up {
+                if let response = try? await client.execute(
+                    HTTPClientRequest(url: base + "/health"), timeout: .seconds(2)),
+                    response.status == .ok
+                {
+                    up = true
+                } else {
+                    try await Task.sleep(for: .milliseconds(250))
+                }
             }
+            guard up else { throw ValidationError("the server did not start at \(base)") }
         }
-        guard up else { throw ValidationError("the server did not start at \(base)") }
-        let idle = Machine.peakResident(pid: server.processIdentifier) ?? 0
+        let idle = servers.map { Machine.peakResident(pid: $0.processIdentifier) ?? 0 }.max() ?? 0
 
         let year = BenchAuthority.year.next
         let calendar = SchoolCalendar(
@@ -115,7 +125,9 @@ enum BenchHTTP {
         let deadline = ContinuousClock.now + .seconds(seconds)
         let started = ContinuousClock.now
         let results = try await withThrowingTaskGroup(of: ([Double], Int, String?).self) { group in
-            for _ in 0..<clients {
+            for index in 0..<clients {
+                // Each client keeps to one server, as a tablet's connection stays with the one the balancer chose.
+                let base = bases[index % bases.count]
                 group.addTask {
                     var latencies: [Double] = []
                     var failures = 0
@@ -158,7 +170,9 @@ enum BenchHTTP {
             latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]
         }
         // The run's own database names its figures plainly; PostgreSQL beside an SQLite run says so.
-        let on = postgres && report.database != "postgresql" ? ", PostgreSQL" : ""
+        let on =
+            (postgres && report.database != "postgresql" ? ", PostgreSQL" : "")
+            + (bases.count > 1 ? ", \(bases.count) servers" : "")
         report.add("register saves (\(clients) clients, 30 pupils each)\(on)", Double(saved), "registers")
         // Issue 18's targets: 500 saves a second with p99 ≤ 50 ms on SQLite, 300 with p99 ≤ 100 ms on PostgreSQL.
         report.add("register saves per second\(on)", Double(saved) / wall, "registers/s", atLeast: postgres ? 300 : 500)
@@ -169,7 +183,8 @@ enum BenchHTTP {
             report.notes.append(
                 "\(failures) register saves failed\(on); the first: \(results.compactMap(\.2).first ?? "?")")
         }
-        let peak = Machine.peakResident(pid: server.processIdentifier) ?? 0
+        // With several servers, the largest of them (each is a process of its own).
+        let peak = servers.map { Machine.peakResident(pid: $0.processIdentifier) ?? 0 }.max() ?? 0
         report.add("server resident memory after start\(on)", Double(idle) / 1_048_576, "MB")
         report.add(
             "server peak resident memory\(on)", Double(peak) / 1_048_576, "MB",
