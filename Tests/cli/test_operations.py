@@ -315,3 +315,25 @@ def test_json_logs_are_one_object_a_line_and_name_nobody(tmp_path):
     assert any("procedure ran for" in json.loads(line)["message"] for line in lines)
     bad = attendance("serve", "--database", database, env={"ATTENDANCE_LOG_FORMAT": "xml"}, check=False)
     assert bad.returncode != 0 and "ATTENDANCE_LOG_FORMAT: 'xml' is not text or json" in bad.stderr
+
+
+def test_the_retention_dry_run_lists_and_removes_nothing(tmp_path):
+    database = str(tmp_path / "kept.sqlite")
+    demo_into(database)
+    with sqlite3.connect(database) as db:
+        before = db.execute("SELECT count(*) FROM pupil_year_marks").fetchone()[0]
+    now = attendance("retention", "--database", database).stdout
+    assert "a dry run: nothing is removed" in now
+    assert all(line.endswith("nothing due") for line in now.splitlines()[1:]), now
+    later = json.loads(attendance("retention", "--database", database, "--as-of", "2035-01-01", "--format",
+                                  "json").stdout)
+    registers = next(line for line in later if line["record"] == "registers")
+    assert int(registers["rows_due"]) >= before and registers["kept_from"] == "2031/32"
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT count(*) FROM pupil_year_marks").fetchone()[0] == before
+        assert db.execute("SELECT count(*) FROM audit_events WHERE action = 'retention.dry_run'").fetchone()[0] == 2
+    rules = tmp_path / "rules.json"
+    rules.write_text(json.dumps({"keep_school_years_after": {
+        "registers": 2, "procedure_actions": 6, "letters": 6, "esw_cases": 6, "penalty_cases": 6, "audit_trail": 6}}))
+    refused = attendance("retention", "--database", database, "--rules", str(rules), check=False)
+    assert refused.returncode != 0 and "registers: kept at least 3 school years after its own" in refused.stderr
