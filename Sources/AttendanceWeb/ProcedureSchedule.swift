@@ -49,7 +49,7 @@ enum ProcedureSchedule {
             }
             guard now.time >= at, await last.day != now.date else { return }
             let outcome = try await runDay(
-                store: store, policy: policy, day: now.date, server: server, logger: app.logger)
+                store: store, policy: policy, day: now.date, server: server, logger: app.logger, metrics: metrics)
             if outcome != .busy { await last.done(now.date) }
         }
     }

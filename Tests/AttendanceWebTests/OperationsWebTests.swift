@@ -170,16 +170,22 @@ import VaporTesting
             do {
                 let policy = app.context.policy
                 let quiet = logger
+                let metrics = [ServerMetrics(), ServerMetrics()]
                 let outcomes = try await withThrowingTaskGroup(of: SharedWorkOutcome.self) { group in
-                    for (server, name) in [(store, "one"), (second, "two")] {
+                    for (index, (server, name)) in [(store, "one"), (second, "two")].enumerated() {
                         group.addTask {
                             try await ProcedureSchedule.runDay(
-                                store: server, policy: policy, day: testToday, server: name, logger: quiet)
+                                store: server, policy: policy, day: testToday, server: name, logger: quiet,
+                                metrics: metrics[index])
                         }
                     }
                     return try await group.reduce(into: []) { $0.append($1) }
                 }
                 #expect(outcomes.sorted { "\($0)" < "\($1)" } == [.busy, .ran])
+                // The server that ran it reports the run's time and what it recorded; the other, nothing.
+                let reports = await [metrics[0].exposition(store: store), metrics[1].exposition(store: store)]
+                #expect(reports.filter { $0.contains("attendance_procedure_run_seconds_count 1") }.count == 1)
+                #expect(reports.filter { $0.contains("attendance_procedure_actions_recorded_total") }.count == 1)
                 // A minute later the other server finds the day done.
                 #expect(
                     try await ProcedureSchedule.runDay(

@@ -57,7 +57,12 @@ extension OperationsRepository {
         let store = store
         let applied: [String]? = await withCheckedContinuation { continuation in
             let first = FirstAnswer(continuation)
-            Task { await first.give(try? await store.appliedMigrations()) }
+            // On a read connection: a SQLite file's one writer may be busy with the morning's saves.
+            Task {
+                await first.give(
+                    try? await store.reader.select().column("name").from("_fluent_migrations")
+                        .all(decodingColumn: "name", as: String.self))
+            }
             Task {
                 try? await Task.sleep(for: limit)
                 await first.give(nil)
