@@ -27,6 +27,20 @@ import Testing
         }
     }
 
+    /// A processing instruction without data (`<?x?>`) made Foundation's XML parser read a null pointer: the
+    /// command crashed, and so would the server on an upload.
+    @Test func aCTFWithAProcessingInstructionIsRefusedNamingItsLine() throws {
+        #expect(Self.inputs("FuzzCTF").contains { $0.lastPathComponent == "processing-instruction-without-data.xml" })
+        #expect(throws: CTFReader.Problem(place: "line 2", why: .notXML("a processing instruction"))) {
+            try CTFReader.read(Data("<?xml version=\"1.0\"?>\n<CTfile><?x?></CTfile>".utf8))
+        }
+        // The XML declaration itself, after a byte order mark, is still read.
+        let file = try Data(
+            contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+                .appendingPathComponent("../fixtures/ctf/hand-written.xml").standardizedFileURL)
+        #expect(try CTFReader.read(Data([0xEF, 0xBB, 0xBF]) + file).file.pupils.count == 2)
+    }
+
     /// "0000000/" was read as LA 0, establishment 0, and printed as "00000": a LAESTAB now prints as the seven digits
     /// it was read from.
     @Test func aLAESTABReadsBackAsItself() throws {

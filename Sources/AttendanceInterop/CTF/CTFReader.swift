@@ -217,6 +217,27 @@ public enum CTFReader {
         func parser(_ parser: XMLParser, foundCharacters string: String) { stack.last?.text += string }
     }
 
+    /// The line of the first `<?` that is not the XML declaration at the start, or nil.
+    static func processingInstruction(in data: Data) -> Int? {
+        let bytes = [UInt8](data)
+        var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        while start < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[start]) { start += 1 }
+        var line = 1
+        var index = 0
+        while index + 1 < bytes.count {
+            if bytes[index] == 0x0A { line += 1 }
+            if bytes[index] == UInt8(ascii: "<"), bytes[index + 1] == UInt8(ascii: "?") {
+                let declaration =
+                    index == start && bytes.count > index + 5
+                    && Array(bytes[(index + 2)..<(index + 5)]) == Array("xml".utf8)
+                    && [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index + 5])
+                if !declaration { return line }
+            }
+            index += 1
+        }
+        return nil
+    }
+
     static func parse(_ data: Data) throws(Problem) -> Element {
         // A CTF has no document type: one is refused before parsing, so no entity it declares is ever expanded.
         if data.range(of: Data("<!DOCTYPE".utf8)) != nil || data.range(of: Data("<!doctype".utf8)) != nil {
@@ -228,6 +249,11 @@ public enum CTFReader {
             let before = String(decoding: data, as: UTF8.self).prefix { $0 != "\u{FFFD}" }
             let line = before.reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
             throw Problem(place: "line \(line)", why: .notXML("not UTF-8 text"))
+        }
+        // Foundation's XML parser reads a processing instruction without data (`<?x?>`) through a null pointer
+        // (found by fuzzing): a CTF has none but its XML declaration, and any other is refused first.
+        if let place = processingInstruction(in: data) {
+            throw Problem(place: "line \(place)", why: .notXML("a processing instruction"))
         }
         let parser = XMLParser(data: data)
         let builder = Builder()
