@@ -77,10 +77,7 @@ enum ProcedureSchedule {
                 ).problems.count
             }
             logger.notice("data check run for \(day): \(problems) problems")
-            let elapsed = ContinuousClock.now - started
-            metrics?.dailyRun(
-                seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
-                recorded: result.recorded)
+            metrics?.dailyRun(took: ContinuousClock.now - started, recorded: result.recorded)
         }
     }
 }

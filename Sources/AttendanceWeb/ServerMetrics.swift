@@ -1,6 +1,6 @@
 import AttendanceStore
-import CoreMetrics
 import Foundation
+import Metrics
 import Prometheus
 import Vapor
 
@@ -27,7 +27,7 @@ final class ServerMetrics: Sendable {
     }
 
     /// A request answered: its method, route pattern and status class, and how long it took.
-    func answered(method: HTTPMethod, route: String, status: HTTPResponseStatus, seconds: Double) {
+    func answered(method: HTTPMethod, route: String, status: HTTPResponseStatus, took: Duration) {
         let statusClass = "\(status.code / 100)xx"
         Counter(
             label: "attendance_http_requests_total",
@@ -37,7 +37,7 @@ final class ServerMetrics: Sendable {
             label: "attendance_http_request_duration_seconds",
             dimensions: [("method", method.rawValue), ("route", route)],
             factory: factory
-        ).recordSeconds(seconds)
+        ).record(duration: took)
     }
 
     /// A register saved (`saved`) or refused by a rule or a conflict (`refused`), by a page or the API.
@@ -49,8 +49,8 @@ final class ServerMetrics: Sendable {
     }
 
     /// The day's run done on this server: how long it took and what it recorded.
-    func dailyRun(seconds: Double, recorded: Int) {
-        CoreMetrics.Timer(label: "attendance_procedure_run_seconds", factory: factory).recordSeconds(seconds)
+    func dailyRun(took: Duration, recorded: Int) {
+        CoreMetrics.Timer(label: "attendance_procedure_run_seconds", factory: factory).record(duration: took)
         Counter(label: "attendance_procedure_actions_recorded_total", factory: factory).increment(by: recorded)
     }
 
@@ -99,10 +99,8 @@ struct MetricsMiddleware: AsyncMiddleware {
     }
 
     private func record(_ request: Request, status: HTTPResponseStatus, since started: ContinuousClock.Instant) {
-        let elapsed = ContinuousClock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let route = request.route.map { "/" + $0.path.map(\.description).joined(separator: "/") } ?? "unmatched"
-        metrics.answered(method: request.method, route: route, status: status, seconds: seconds)
+        metrics.answered(method: request.method, route: route, status: status, took: ContinuousClock.now - started)
         if request.method == .POST, let pattern = request.route?.path.map(\.description),
             pattern == SiteURL.register.pattern || pattern == SiteURL.apiRegister.pattern
         {

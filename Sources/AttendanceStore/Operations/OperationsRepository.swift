@@ -57,12 +57,7 @@ extension OperationsRepository {
         let store = store
         let applied: [String]? = await withCheckedContinuation { continuation in
             let first = FirstAnswer(continuation)
-            // On a read connection: a SQLite file's one writer may be busy with the morning's saves.
-            Task {
-                await first.give(
-                    try? await store.reader.select().column("name").from("_fluent_migrations")
-                        .all(decodingColumn: "name", as: String.self))
-            }
+            Task { await first.give(try? await store.appliedMigrations()) }
             Task {
                 try? await Task.sleep(for: limit)
                 await first.give(nil)

@@ -258,9 +258,10 @@ public final class Store: Sendable {
         try await migrator.prepareBatch().get()
     }
 
-    /// Names of the migrations applied so far, in order.
+    /// Names of the migrations applied so far, in order (read on a read connection: a SQLite file's writer may be
+    /// busy with saves, and `/ready` asks this).
     public func appliedMigrations() async throws -> [String] {
-        try await sql.select().column("name").from("_fluent_migrations").orderBy("batch").orderBy("name")
+        try await reader.select().column("name").from("_fluent_migrations").orderBy("batch").orderBy("name")
             .all(decodingColumn: "name", as: String.self)
     }
 
