@@ -111,6 +111,8 @@ enum WebError: Error, Equatable {
         case missingOrInvalid
         /// A letter's detail, refused as `LetterDetails` says.
         case letterDetail(LetterDetails.Problem)
+        /// A device's key or time for a save it held, refused as `DeviceSave` says.
+        case deviceSave(DeviceSave.Problem)
     }
 
     var status: HTTPStatus {
@@ -145,6 +147,8 @@ enum WebError: Error, Equatable {
                 case .notRecognised(let value): "\(field): " + text("error.notRecognised", ["value": value])
                 case .missingOrInvalid: field
                 case .letterDetail(let problem): "\(field): " + LettersController.detailText(text, problem)
+                case .deviceSave(.key): "\(field): " + text("deviceSave.key", [:])
+                case .deviceSave(.madeAt): "\(field): " + text("deviceSave.madeAt", [:])
                 }
             return ("error.badRequest", detail)
         }

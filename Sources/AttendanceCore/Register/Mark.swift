@@ -22,11 +22,15 @@ public struct RecordedMark: Hashable, Sendable {
     public var mark: Mark
     public var recordedBy: String
     public var recordedAt: Date
+    /// When the mark was made on the device that sent it, where that was not when the server received it (a
+    /// register taken without a connection and sent later).
+    public var madeOnDeviceAt: Date?
 
-    public init(mark: Mark, recordedBy: String, recordedAt: Date) {
+    public init(mark: Mark, recordedBy: String, recordedAt: Date, madeOnDeviceAt: Date? = nil) {
         self.mark = mark
         self.recordedBy = recordedBy
         self.recordedAt = recordedAt
+        self.madeOnDeviceAt = madeOnDeviceAt
     }
 }
 

@@ -52,5 +52,6 @@ enum AllMigrations {
         M0047_CreateInterventions(),
         M0048_CreateTransfers(),
         M0049_CreateScheduledRuns(),
+        M0050_RecordDeviceSaves(),
     ]
 }

@@ -55,6 +55,9 @@ public struct MarkWriteResult: Sendable, Hashable {
     public var amended = 0
     public var unchanged = 0
     public var conflicts: [MarkConflict] = []
+    /// The save was received before (its device's key was known): nothing was written; the marks it gave that the
+    /// register no longer holds are reported as conflicts (someone changed them since).
+    public var repeated = false
 
     public init(inserted: Int = 0, amended: Int = 0, unchanged: Int = 0) {
         self.inserted = inserted
@@ -85,6 +88,7 @@ struct MarkSave: Sendable {
     let reason: String?
     let now: Date
     let laestabs: [Int: LAESTAB]
+    var device: DeviceSave? = nil
 }
 
 /// A pupil's school year: the key of their year of codes and their year of recordings.
@@ -99,9 +103,14 @@ extension RegisterRepository {
     /// year strings are updated in the same transaction.
     ///
     /// Changing an existing mark needs a reason; without one nothing is written.
+    ///
+    /// A save a device sends (`device`) is written once: its key is kept with the save, in the same transaction, and
+    /// the same key from the same person again writes nothing (see `MarkWriteResult.repeated`). The time the marks
+    /// were made on the device is kept with who recorded them.
     @discardableResult
     public func writeMarks(
-        _ marks: [SchoolMark], by actor: AuditActor, reason: String?, at now: Date = Date()
+        _ marks: [SchoolMark], by actor: AuditActor, reason: String?, at now: Date = Date(),
+        device: DeviceSave? = nil
     ) async throws -> MarkWriteResult {
         // Read before the transaction: on SQLite its one connection is busy until the transaction ends.
         let reference = try await store.referenceData()
@@ -127,7 +136,8 @@ extension RegisterRepository {
         }
         return try await writeMarks(
             entries, by: actor, reason: reason, at: now,
-            laestabs: Dictionary(uniqueKeysWithValues: reference.schools.map { ($0.id, $0.school.laestab) }))
+            laestabs: Dictionary(uniqueKeysWithValues: reference.schools.map { ($0.id, $0.school.laestab) }),
+            device: device)
     }
 
     /// The pupils' ids: from memory when the schools' rolls or the registers' groups are held (see
@@ -155,7 +165,7 @@ extension RegisterRepository {
     @discardableResult
     func writeMarks(
         _ entries: [MarkEntry], by actor: AuditActor, reason: String?, at now: Date = Date(),
-        laestabs known: [Int: LAESTAB]? = nil
+        laestabs known: [Int: LAESTAB]? = nil, device: DeviceSave? = nil
     ) async throws -> MarkWriteResult {
         // Read before the transaction: on SQLite its one connection is busy until the transaction ends.
         let laestabs: [Int: LAESTAB]
@@ -174,20 +184,23 @@ extension RegisterRepository {
                     do {
                         return .success(
                             try await self.writeMarks(
-                                entries, by: actor, reason: reason, at: now, laestabs: laestabs, on: db))
+                                entries, by: actor, reason: reason, at: now, laestabs: laestabs, device: device,
+                                on: db))
                     } catch let refusal as StoreError {
                         return .failure(refusal)
                     }
                 }
             }
             return try await groupCommit.submit(
-                MarkSave(entries: entries, actor: actor, reason: reason, now: now, laestabs: laestabs)
+                MarkSave(
+                    entries: entries, actor: actor, reason: reason, now: now, laestabs: laestabs, device: device)
             ) { saves, db in
                 try await self.writeMarks(batch: saves, on: db)
             }
         }
         return try await store.transaction { db in
-            try await self.writeMarks(entries, by: actor, reason: reason, at: now, laestabs: laestabs, on: db)
+            try await self.writeMarks(
+                entries, by: actor, reason: reason, at: now, laestabs: laestabs, device: device, on: db)
         }
     }
 
@@ -199,10 +212,15 @@ extension RegisterRepository {
     /// mark it records at a school names one recorder (who, when, the school).
     func writeMarks(
         _ entries: [MarkEntry], by actor: AuditActor, reason: String?, at now: Date, laestabs: [Int: LAESTAB],
-        on db: any SQLDatabase
+        device: DeviceSave? = nil, on db: any SQLDatabase
     ) async throws -> MarkWriteResult {
+        // The key is claimed first: a second sending of the same save at the same moment waits here on PostgreSQL
+        // until the first commits, then finds the key taken and reads the marks the first wrote.
+        var repeated = false
+        if let device { repeated = try await !claim(device, by: actor.name, at: now, on: db) }
         let recorders = try await reserveRecorders(
-            for: Set(entries.map(\.schoolID)), by: actor.name, at: Timestamp.text(now), on: db)
+            for: Set(entries.map(\.schoolID)), by: actor.name, at: Timestamp.text(now),
+            madeAt: device?.madeAt.map(Timestamp.text), on: db)
         // By pupil (an import's usually are already), so that each chunk holds whole pupils.
         let sorted = Self.inPupilOrder(entries)
         // Every chunk is read and judged before anything is written: a write the rules refuse (`StoreError`) has
@@ -212,12 +230,14 @@ extension RegisterRepository {
         for chunk in Self.wholePupils(sorted, perChunk: 250) {
             var state = try await markState(for: chunk, on: db)
             let plan = try plan(
-                chunk, by: actor, reason: reason, at: now, laestabs: laestabs, recorders: recorders, state: &state)
+                chunk, by: actor, reason: reason, at: now, laestabs: laestabs, recorders: recorders,
+                repeated: repeated, state: &state)
             plans.append((plan, state))
         }
         let used = plans.reduce(into: Set<UInt32>()) { $0.formUnion($1.plan.usedRecorders) }
         try await insertRecorders(recorders.values.filter { used.contains($0.id) }, on: db)
         var total = MarkWriteResult()
+        total.repeated = repeated
         for (plan, state) in plans {
             try await apply(plan, from: state, on: db)
             total.inserted += plan.result.inserted
@@ -242,17 +262,31 @@ extension RegisterRepository {
         var merged = ChunkPlan()
         var results: [Result<MarkWriteResult, StoreError>] = []
         var used: [NumberedRecorder] = []
+        // Devices' keys: those received before, and those of this batch's saves as each is written (a key is kept
+        // only with a save that was written; a refused save may be sent again).
+        var claimed = try await claimedKeys(saves, on: db)
+        var newKeys: [[SQLValue]] = []
         for (save, schools) in zip(saves, schools) {
             let stamp = Timestamp.text(save.now)
             var recorders: [Int: NumberedRecorder] = [:]
             for school in schools {
                 recorders[school] = NumberedRecorder(
-                    id: numbers.removeFirst(), recorder: Recorder(schoolID: school, by: save.actor.name, at: stamp))
+                    id: numbers.removeFirst(),
+                    recorder: Recorder(
+                        schoolID: school, by: save.actor.name, at: stamp,
+                        madeAt: save.device?.madeAt.map(Timestamp.text)))
             }
+            let key = save.device.map { SaveKey(by: save.actor.name, key: $0.key) }
+            let repeated = key.map { claimed.contains($0) } ?? false
             do {
-                let plan = try plan(
+                var plan = try plan(
                     save.entries[...], by: save.actor, reason: save.reason, at: save.now, laestabs: save.laestabs,
-                    recorders: recorders, state: &state)
+                    recorders: recorders, repeated: repeated, state: &state)
+                plan.result.repeated = repeated
+                if let key, !repeated {
+                    claimed.insert(key)
+                    newKeys.append([key.by, key.key, stamp])
+                }
                 merged.amendments += plan.amendments
                 merged.events += plan.events
                 merged.changedYears.formUnion(plan.changedYears)
@@ -264,8 +298,45 @@ extension RegisterRepository {
             }
         }
         try await insertRecorders(used, on: db)
+        try await db.insertRows(
+            into: "register_saves", columns: ["recorded_by", "save_key", "received_at"], rows: newKeys)
         try await apply(merged, from: state, on: db)
         return results
+    }
+
+    /// A device's key for a save, with the person who sent it (keys are the person's: another's key is another save).
+    struct SaveKey: Hashable {
+        let by: String
+        let key: String
+    }
+
+    /// Keeps a device's key for a save being written; false when it was kept before (the same save again).
+    private func claim(_ device: DeviceSave, by who: String, at now: Date, on db: any SQLDatabase) async throws
+        -> Bool
+    {
+        try await db.raw(
+            """
+            INSERT INTO register_saves (recorded_by, save_key, received_at)
+            VALUES (\(bind: who), \(bind: device.key), \(bind: Timestamp.text(now)))
+            ON CONFLICT DO NOTHING RETURNING id
+            """
+        ).first() != nil
+    }
+
+    /// The keys of a batch's saves that were received before.
+    private func claimedKeys(_ saves: [MarkSave], on db: any SQLDatabase) async throws -> Set<SaveKey> {
+        let keys = saves.compactMap { save in save.device.map { SaveKey(by: save.actor.name, key: $0.key) } }
+        guard !keys.isEmpty else { return [] }
+        let rows = try await db.raw(
+            "SELECT recorded_by, save_key FROM register_saves WHERE save_key IN (\(binds: keys.map(\.key)))"
+        ).all()
+        let found = Set(
+            try rows.map {
+                SaveKey(
+                    by: try $0.decode(column: "recorded_by", as: String.self),
+                    key: try $0.decode(column: "save_key", as: String.self))
+            })
+        return found.intersection(keys)
     }
 
     /// What the record holds for the pupils and days of a write: read once, then changed in memory by each plan
@@ -341,13 +412,13 @@ extension RegisterRepository {
 
     /// Numbers for new recorders, one for each school a write records marks at.
     private func reserveRecorders(
-        for schools: Set<Int>, by who: String, at stamp: String, on db: any SQLDatabase
+        for schools: Set<Int>, by who: String, at stamp: String, madeAt: String?, on db: any SQLDatabase
     ) async throws -> [Int: NumberedRecorder] {
         let sorted = schools.sorted()
         let numbers = try await reserveRecorderIDs(sorted.count, on: db)
         return Dictionary(
             uniqueKeysWithValues: zip(sorted, numbers).map {
-                ($0, NumberedRecorder(id: $1, recorder: Recorder(schoolID: $0, by: who, at: stamp)))
+                ($0, NumberedRecorder(id: $1, recorder: Recorder(schoolID: $0, by: who, at: stamp, madeAt: madeAt)))
             })
     }
 
@@ -372,9 +443,9 @@ extension RegisterRepository {
 
     private func insertRecorders(_ recorders: some Collection<NumberedRecorder>, on db: any SQLDatabase) async throws {
         try await db.insertRows(
-            into: "register_recordings", columns: ["id", "school_id", "recorded_by", "recorded_at"],
+            into: "register_recordings", columns: ["id", "school_id", "recorded_by", "recorded_at", "made_at"],
             rows: recorders.sorted { $0.id < $1.id }.map {
-                [Int($0.id), $0.recorder.schoolID, $0.recorder.by, $0.recorder.at]
+                [Int($0.id), $0.recorder.schoolID, $0.recorder.by, $0.recorder.at, $0.recorder.madeAt]
             })
     }
 
@@ -445,7 +516,7 @@ extension RegisterRepository {
     /// rows written from it.
     private func plan(
         _ entries: ArraySlice<MarkEntry>, by actor: AuditActor, reason: String?, at now: Date, laestabs: [Int: LAESTAB],
-        recorders: [Int: NumberedRecorder], state: inout MarkState
+        recorders: [Int: NumberedRecorder], repeated: Bool = false, state: inout MarkState
     ) throws -> ChunkPlan {
         let user = actor.name
         let stamp = Timestamp.text(now)
@@ -502,6 +573,18 @@ extension RegisterRepository {
             let key = MarkKey(pupilID: entry.pupilID, session: mark.session)
             let existing = state.existing(
                 code: codeRow[slot: slot], recorder: recorderRow[slot], key: key, table: store.codes)
+            // A save received before wrote its marks then: one the register no longer holds was changed since.
+            if repeated {
+                if let old = existing, old.code == mark.code {
+                    plan.result.unchanged += 1
+                } else {
+                    plan.result.conflicts.append(
+                        MarkConflict(
+                            upn: mark.upn, session: mark.session, wanted: mark.code, current: existing?.code,
+                            currentBy: existing?.recordedBy))
+                }
+                continue
+            }
             if let expected = entry.expected {
                 let now: ExpectedMark = existing.map { .code($0.code) } ?? .noMark
                 if now != expected && existing?.code != mark.code {

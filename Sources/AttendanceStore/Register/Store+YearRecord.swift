@@ -8,6 +8,8 @@ struct Recorder: Sendable, Hashable {
     let schoolID: Int
     let by: String
     let at: String
+    /// When the marks were made on the device that sent them, for a save a device held before sending it.
+    var madeAt: String? = nil
 }
 
 /// What a mark holds beyond its code, stored only where a mark has it.
@@ -30,7 +32,8 @@ struct RecordEntry: Sendable {
     func recordedMark(upn: UPN) -> RecordedMark {
         RecordedMark(
             mark: Mark(upn: upn, session: session, code: code, minutesLate: minutesLate, note: note),
-            recordedBy: recorder.by, recordedAt: Store.date(fromTimestamp: recorder.at))
+            recordedBy: recorder.by, recordedAt: Store.date(fromTimestamp: recorder.at),
+            madeOnDeviceAt: recorder.madeAt.map(Store.date(fromTimestamp:)))
     }
 }
 
@@ -94,14 +97,15 @@ extension Store {
         for chunk in ids.filter({ $0 != 0 }).sorted().chunked(5000) {
             for row in try await db.raw(
                 """
-                SELECT id, school_id, recorded_by, recorded_at FROM register_recordings
+                SELECT id, school_id, recorded_by, recorded_at, made_at FROM register_recordings
                 WHERE id IN (\(binds: chunk.map { Int($0) }))
                 """
             ).all() {
                 result[UInt32(try row.decode(column: "id", as: Int.self))] = Recorder(
                     schoolID: try row.decode(column: "school_id", as: Int.self),
                     by: try row.decode(column: "recorded_by", as: String.self),
-                    at: try row.decode(column: "recorded_at", as: String.self))
+                    at: try row.decode(column: "recorded_at", as: String.self),
+                    madeAt: try row.decode(column: "made_at", as: String?.self))
             }
         }
         return result

@@ -107,6 +107,10 @@ enum SignInController {
     @Sendable static func signOut(_ request: Request) async throws -> Response {
         try await request.context.store.auditTrail.record(AuditEvent(actor: request.actor, action: "sign_out"))
         request.session.destroy()
-        return Page.redirect(SiteURL.signIn.path(query: ["out": "1"]))
+        let response = Page.redirect(SiteURL.signIn.path(query: ["out": "1"]))
+        // A shared tablet keeps nothing of a register after sign-out: the browser drops this site's stored pages,
+        // the saves held on the device and its service worker (offline.js clears the first two itself as well).
+        response.headers.replaceOrAdd(name: "Clear-Site-Data", value: "\"cache\", \"storage\"")
+        return response
     }
 }

@@ -12,12 +12,15 @@ enum RegisterAPIController {
             let minutesLate: Int?
             let recordedBy: String?
             let recordedAt: String?
+            /// When the mark was made on the device that sent it, where the device held it before sending.
+            let madeAt: String?
 
             enum CodingKeys: String, CodingKey {
                 case upn, name, code
                 case minutesLate = "minutes_late"
                 case recordedBy = "recorded_by"
                 case recordedAt = "recorded_at"
+                case madeAt = "made_at"
             }
         }
         let school: String
@@ -44,6 +47,16 @@ enum RegisterAPIController {
         }
         let marks: [Entry]
         let reason: String?
+        /// A key the client gives the save, the same each time it sends it: a save sent again writes nothing twice.
+        let saveKey: String?
+        /// When the marks were made on the client, where it held them before sending (ISO 8601 with a zone).
+        let madeAt: String?
+
+        enum CodingKeys: String, CodingKey {
+            case marks, reason
+            case saveKey = "save_key"
+            case madeAt = "made_at"
+        }
     }
 
     struct ResultDTO: Content {
@@ -68,6 +81,8 @@ enum RegisterAPIController {
         let unchanged: Int
         let conflicts: [Conflict]
         let errors: [Problem]
+        /// The save's key was received before: nothing was written this time.
+        var repeated = false
     }
 
     @Sendable static func read(_ request: Request) async throws -> Response {
@@ -80,7 +95,8 @@ enum RegisterAPIController {
                 RegisterDTO.Line(
                     upn: $0.pupil.upn.value, name: $0.pupil.displayName, code: $0.mark?.mark.code,
                     minutesLate: $0.mark?.mark.minutesLate, recordedBy: $0.mark?.recordedBy,
-                    recordedAt: $0.mark.map { Timestamp.text($0.recordedAt) })
+                    recordedAt: $0.mark.map { Timestamp.text($0.recordedAt) },
+                    madeAt: $0.mark?.madeOnDeviceAt.map(Timestamp.text))
             })
         return try APIController.json(dto)
     }
@@ -94,8 +110,13 @@ enum RegisterAPIController {
         let body: SaveDTO
         do { body = try request.content.decode(SaveDTO.self) } catch {
             throw WebError.badBody(
-                shape: "{\"marks\": [{\"upn\", \"code\", \"minutes_late\", \"expected\"}], \"reason\"}")
+                shape:
+                    "{\"marks\": [{\"upn\", \"code\", \"minutes_late\", \"expected\"}], \"reason\", \"save_key\", \"made_at\"}"
+            )
         }
+        let device = try DeviceSave.sent(
+            key: body.saveKey, madeAt: body.madeAt, receivedAt: Date(), keyField: "save_key",
+            madeAtField: "made_at")
         let codes = request.context.store.codes
         let onRegister = Set(context.lines.map(\.pupil.upn.value))
         var problems: [ResultDTO.Problem] = []
@@ -144,7 +165,7 @@ enum RegisterAPIController {
         do {
             result = try await request.context.store.registers.writeMarks(
                 try await request.context.store.leave.applyingLeaveDecisions(entries), by: request.actor,
-                reason: reason.isEmpty ? nil : locked ? RegisterLock.reason(reason) : reason)
+                reason: reason.isEmpty ? nil : locked ? RegisterLock.reason(reason) : reason, device: device)
         }
         let response = try APIController.json(
             ResultDTO(
@@ -153,7 +174,7 @@ enum RegisterAPIController {
                     .init(
                         upn: $0.upn.value, session: $0.session.description, wanted: $0.wanted, current: $0.current,
                         currentBy: $0.currentBy)
-                }, errors: []))
+                }, errors: [], repeated: result.repeated))
         if !result.conflicts.isEmpty { response.status = .conflict }
         return response
     }

@@ -281,6 +281,9 @@ enum RegisterController {
                 request, context, asked: RegisterPage.Asked(choices: choices, fillPresent: true, reason: reason),
                 status: .ok)
         }
+        let device = try DeviceSave.sent(
+            key: form.saveKey, madeAt: form.madeAt, receivedAt: Date(), keyField: "save-key",
+            madeAtField: "made-at")
         let (entries, errors, changesExisting, locked) = plan(
             context, choices: choices, principal: principal, request: request,
             evidenceMissing: try await evidenceMissing(request, context, choices: choices))
@@ -303,7 +306,7 @@ enum RegisterController {
         do {
             result = try await store.registers.writeMarks(
                 try await store.leave.applyingLeaveDecisions(entries), by: request.actor,
-                reason: reason.isEmpty ? nil : locked ? RegisterLock.reason(reason) : reason)
+                reason: reason.isEmpty ? nil : locked ? RegisterLock.reason(reason) : reason, device: device)
         } catch StoreError.reasonRequired {
             // Someone recorded a mark between the page loading and this save, and this save would change it.
             return try render(

@@ -4,16 +4,22 @@ import Foundation
 
 /// A register as the page sends it back: for each pupil the choice made, the minutes late, another code and the
 /// expected-arrival answer (fields named for the pupil: "mark-UPN", "late-UPN", "other-UPN", "seen-UPN"), a
-/// reason for changing what was there, and whether "All present" was pressed without the page's script.
+/// reason for changing what was there, and whether "All present" was pressed without the page's script. The
+/// page's script adds the device's key for the save and when it was made ("save-key", "made-at"; see
+/// `DeviceSave`), so that a save held on the device while it had no connection is written once when sent.
 struct RegisterForm: Form {
     let fields: FormFields
     let reason: String
     let fillPresent: Bool
+    let saveKey: String?
+    let madeAt: String?
 
     init(_ fields: FormFields) throws {
         self.fields = fields
         reason = (fields.sent("reason") ?? "").trimmingCharacters(in: .whitespaces)
         fillPresent = fields.sent("fill") == "present"
+        saveKey = fields.sent("save-key")
+        madeAt = fields.sent("made-at")
     }
 
     /// What was chosen for a pupil on the register, as typed (the register's rules judge it).
