@@ -111,6 +111,8 @@ let package = Package(
         .executableTarget(name: "FuzzTables", dependencies: ["AttendanceCore"], path: "Fuzz/FuzzTables"),
         .executableTarget(name: "FuzzCTF", dependencies: ["AttendanceInterop"], path: "Fuzz/FuzzCTF"),
         .executableTarget(name: "FuzzDates", dependencies: ["AttendanceCore"], path: "Fuzz/FuzzDates"),
+        .executableTarget(
+            name: "FuzzRegisterSave", dependencies: ["AttendanceCore", "AttendanceInterop"], path: "Fuzz/FuzzRegisterSave"),
         .testTarget(name: "AttendanceCoreTests", dependencies: ["AttendanceCore"]),
         .testTarget(name: "AttendanceInteropTests", dependencies: ["AttendanceCore", "AttendanceInterop"]),
         .testTarget(

@@ -145,7 +145,8 @@ struct PageErrorMiddleware: AsyncMiddleware {
             case .duplicateMark: return (.unprocessableEntity, "error.duplicateMark", nil)
             case .evidenceRequired: return (.unprocessableEntity, "contact.needsEvidence", nil)
             case .notPending: return (.conflict, "error.notPending", nil)
-            case .decidedMeanwhile: return (.conflict, "error.decidedMeanwhile", nil)
+            // Only the retention command removes; were a page ever to, the rows changed under it just as here.
+            case .decidedMeanwhile, .retentionChanged: return (.conflict, "error.decidedMeanwhile", nil)
             case .notAnEmail(let email): return (.unprocessableEntity, "error.notAnEmail", email)
             case .emailTaken: return (.conflict, "error.emailTaken", nil)
             case .badGrant(let problem): return (.unprocessableEntity, "error.grant.\(problem.key)", nil)

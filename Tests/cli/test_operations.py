@@ -337,3 +337,38 @@ def test_the_retention_dry_run_lists_and_removes_nothing(tmp_path):
         "registers": 2, "procedure_actions": 6, "letters": 6, "esw_cases": 6, "penalty_cases": 6, "audit_trail": 6}}))
     refused = attendance("retention", "--database", database, "--rules", str(rules), check=False)
     assert refused.returncode != 0 and "registers: kept at least 3 school years after its own" in refused.stderr
+
+
+def test_a_retention_run_removes_exactly_what_the_dry_run_listed(tmp_path):
+    database = str(tmp_path / "cut.sqlite")
+    demo_into(database)
+    listed = json.loads(attendance("retention", "--database", database, "--as-of", "2035-01-01", "--format",
+                                   "json").stdout)
+    total = sum(int(line["rows_due"]) for line in listed)
+    text = attendance("retention", "--database", database, "--as-of", "2035-01-01").stdout
+    assert f"--remove --expecting {total}" in text
+    # Without the dry run's number, or with another, nothing is removed.
+    missing = attendance("retention", "--database", database, "--as-of", "2035-01-01", "--remove", check=False)
+    assert missing.returncode != 0 and "--remove needs --expecting" in missing.stderr
+    wrong = attendance("retention", "--database", database, "--as-of", "2035-01-01", "--remove", "--expecting",
+                       str(total - 1), check=False)
+    assert wrong.returncode != 0 and f"the dry run listed {total - 1} rows due" in wrong.stderr
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT count(*) FROM pupil_year_marks").fetchone()[0] > 0
+    # The dry runs' own audit lines are kept (retention's record of itself), so the number read stands.
+    removed = attendance("retention", "--database", database, "--as-of", "2035-01-01", "--remove", "--expecting",
+                         str(total), "--format", "json").stdout
+    assert sum(int(line["rows_due"]) for line in json.loads(removed)) == total
+    with sqlite3.connect(database) as db:
+        for table in ["pupil_year_marks", "pupil_year_recordings", "mark_amendments", "mark_details"]:
+            assert db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table
+        run = db.execute("SELECT run_by, finished_at, removed FROM retention_runs").fetchall()
+        assert len(run) == 1 and run[0][1] is not None and json.loads(run[0][2])["registers"] > 0
+        actions = [row[0] for row in db.execute("SELECT action FROM audit_events ORDER BY id")]
+        assert actions == ["retention.dry_run"] * 2 + ["retention.removed"], actions
+        # The exception ended with the run: the audit trail is append-only again.
+        try:
+            db.execute("DELETE FROM audit_events")
+            raise AssertionError("the audit trail took a deletion after the run")
+        except sqlite3.DatabaseError as error:
+            assert "append-only" in str(error)

@@ -37,4 +37,15 @@ public struct DeviceSave: Sendable, Hashable {
         self.key = key
         self.madeAt = madeAt
     }
+
+    /// A device's time as it sends it: ISO 8601 with a zone, with or without fractions of a second (as a browser's
+    /// `Date.toISOString()` gives it); nil for anything else.
+    public static func time(_ text: String) -> Date? {
+        guard text.utf8.count <= 40 else { return nil }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)
+    }
 }

@@ -53,5 +53,6 @@ enum AllMigrations {
         M0048_CreateTransfers(),
         M0049_CreateScheduledRuns(),
         M0050_RecordDeviceSaves(),
+        M0051_AllowRetentionToCutAppendOnlyTables(),
     ]
 }

@@ -11,7 +11,7 @@ extension DeviceSave {
         guard let key, !key.isEmpty else { return nil }
         var time: Date? = nil
         if let madeAt, !madeAt.isEmpty {
-            guard let parsed = Self.time(madeAt) else {
+            guard let parsed = DeviceSave.time(madeAt) else {
                 throw .badField(madeAtField, .deviceSave(.madeAt))
             }
             time = parsed
@@ -21,14 +21,5 @@ extension DeviceSave {
         } catch {
             throw .badField(error == .key ? keyField : madeAtField, .deviceSave(error))
         }
-    }
-
-    private static func time(_ text: String) -> Date? {
-        guard text.utf8.count <= 40 else { return nil }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text)
     }
 }

@@ -1,5 +1,7 @@
 import AttendanceCore
+import AttendanceInterop
 import AttendanceStore
+import Foundation
 import Vapor
 
 /// The register over JSON: read a register, save its marks (the same rules as the page), read a pupil's marks.
@@ -30,33 +32,6 @@ enum RegisterAPIController {
         let opens: String
         let closes: String
         let pupils: [Line]
-    }
-
-    struct SaveDTO: Content {
-        struct Entry: Content {
-            let upn: String
-            let code: String
-            let minutesLate: Int?
-            /// The code the client last saw for this pupil ("" or null for none); a different current mark is a conflict.
-            let expected: String?
-
-            enum CodingKeys: String, CodingKey {
-                case upn, code, expected
-                case minutesLate = "minutes_late"
-            }
-        }
-        let marks: [Entry]
-        let reason: String?
-        /// A key the client gives the save, the same each time it sends it: a save sent again writes nothing twice.
-        let saveKey: String?
-        /// When the marks were made on the client, where it held them before sending (ISO 8601 with a zone).
-        let madeAt: String?
-
-        enum CodingKeys: String, CodingKey {
-            case marks, reason
-            case saveKey = "save_key"
-            case madeAt = "made_at"
-        }
     }
 
     struct ResultDTO: Content {
@@ -107,8 +82,8 @@ enum RegisterAPIController {
         guard context.calendar.isSchoolDay(context.session.date) else {
             throw WebError.refused(.notSchoolDay)
         }
-        let body: SaveDTO
-        do { body = try request.content.decode(SaveDTO.self) } catch {
+        // The body's reader is the interop module's, fuzzed with the other readers of outside input.
+        guard let data = request.body.data, let body = RegisterSaveBody.read(Data(data.readableBytesView)) else {
             throw WebError.badBody(
                 shape:
                     "{\"marks\": [{\"upn\", \"code\", \"minutes_late\", \"expected\"}], \"reason\", \"save_key\", \"made_at\"}"
