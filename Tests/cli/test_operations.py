@@ -4,6 +4,7 @@ database behind no proxy at all, sharing sessions and saves and doing the day's 
 
 import datetime
 import json
+import re
 import os
 import sqlite3
 import subprocess
@@ -272,6 +273,66 @@ def test_two_servers_on_one_postgresql_database_share_saves_and_sessions_and_run
         for server in servers:
             server.terminate()
             server.wait(timeout=30)
+        drop_database(name)
+
+
+@pytest.mark.skipif(POSTGRES is None, reason="TEST_POSTGRES_URL is not set")
+def test_a_job_whose_server_is_killed_mid_way_is_reported_interrupted_by_the_other(tmp_path):
+    name, url = fresh_database()
+    servers = []
+    try:
+        demo_into(url)
+        policy = open_policy(tmp_path)
+        added = attendance("users", "add", "--email", "office@example.org", "--role", "attendance_administrator",
+                           "--school", SCHOOL, "--database", url).stdout
+        password = added.split()[-1]
+        ports = [free_port(), free_port()]
+        servers = [serve(url, port, policy, "00:00") for port in ports]
+        # The day's run has put letters in the queue.
+        today = datetime.date.today().isoformat()
+        deadline = time.time() + 120
+        while time.time() < deadline and psql(
+                url, f"SELECT count(*) FROM scheduled_runs WHERE work = 'daily_run' AND day = '{today}'") != "1":
+            time.sleep(1)
+        client = Session(f"http://127.0.0.1:{ports[0]}")
+        client.get("/sign-in")
+        assert client.post("/sign-in", {"email": "office@example.org", "password": password, "next": "/"})[0] == 303
+        client.get("/account/password")
+        fresh = "Tq9-vB2-xLm4-Zr7-morning"
+        changed = client.post("/account/password", {"current": password, "new": fresh, "confirm": fresh})
+        assert changed[0] == 303, re.findall(r"class=\"error\"[^<]*<[^<]*", changed[2])
+        client.get(f"/schools/{SCHOOL}/actions")
+        # The day's letters are made as a job on the first server, which is killed while it makes them.
+        status, headers, _ = client.post(f"/schools/{SCHOOL}/letters/due", {})
+        assert status == 303
+        job = headers["Location"]
+        job_id = job.rstrip("/").split("/")[-1]
+        # Killed once it has made some of the letters and not all.
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            state, done, total = psql(url, f"SELECT status, done, total FROM jobs WHERE id = {job_id}").split("|")
+            if int(done) >= 1 or state != "running":
+                break
+            time.sleep(0.05)
+        servers[0].kill()
+        servers[0].wait(timeout=30)
+        state, done, total = psql(url, f"SELECT status, done, total FROM jobs WHERE id = {job_id}").split("|")
+        assert state == "running" and 1 <= int(done) < int(total), (state, done, total)
+        # Two minutes on (its last sign of life made older, rather than waited for), the other server says so.
+        silent = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=3)).strftime(
+            "%Y-%m-%dT%H:%M:%S.000Z")
+        psql(url, f"UPDATE jobs SET alive_at = '{silent}' WHERE id = {job_id}")
+        jar = next(h.cookiejar for h in client.opener.handlers if hasattr(h, "cookiejar"))
+        other = Session(f"http://127.0.0.1:{ports[1]}")
+        other.opener.addheaders = [("Cookie", "; ".join(f"{c.name}={c.value}" for c in jar))]
+        status, _, page = other.get(job)
+        assert status == 200 and "The server stopped while the letters were being made" in page, page[:500]
+        assert servers[1].poll() is None
+    finally:
+        for server in servers:
+            if server.poll() is None:
+                server.terminate()
+                server.wait(timeout=30)
         drop_database(name)
 
 
