@@ -91,7 +91,7 @@ enum RegisterAPIController {
         }
         let device = try DeviceSave.sent(
             key: body.saveKey, madeAt: body.madeAt, receivedAt: Date(), keyField: "save_key",
-            madeAtField: "made_at")
+            madeAtField: "made_at", badTime: .refuse)
         let codes = request.context.store.codes
         let onRegister = Set(context.lines.map(\.pupil.upn.value))
         var problems: [ResultDTO.Problem] = []

@@ -283,7 +283,7 @@ enum RegisterController {
         }
         let device = try DeviceSave.sent(
             key: form.saveKey, madeAt: form.madeAt, receivedAt: Date(), keyField: "save-key",
-            madeAtField: "made-at")
+            madeAtField: "made-at", badTime: .leaveOut)
         let (entries, errors, changesExisting, locked) = plan(
             context, choices: choices, principal: principal, request: request,
             evidenceMissing: try await evidenceMissing(request, context, choices: choices))
