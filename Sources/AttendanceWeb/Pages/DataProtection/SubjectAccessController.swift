@@ -40,12 +40,16 @@ enum SubjectAccessController {
         }
         let codes = store.codes
         let marks =
-            CSV.line(["date", "session", "code", "meaning", "minutes_late", "note", "recorded_by", "recorded_at"])
+            CSV.line([
+                "date", "session", "code", "meaning", "minutes_late", "note", "recorded_by", "recorded_at",
+                "made_on_device_at",
+            ])
             + export.marks.map {
                 CSV.line([
                     $0.mark.session.date.iso, $0.mark.session.half.rawValue, $0.mark.code,
                     codes[$0.mark.code]?.name(in: language) ?? "", $0.mark.minutesLate.map(String.init) ?? "",
                     $0.mark.note ?? "", $0.recordedBy, Timestamp.text($0.recordedAt),
+                    $0.madeOnDeviceAt.map(Timestamp.text) ?? "",
                 ])
             }.joined()
         zip.add("marks.csv", Data(marks.utf8))
