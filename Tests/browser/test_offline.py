@@ -4,7 +4,8 @@ The server is stopped, not the page's network emulated: `Network.emulateNetworkC
 take its service worker offline, and a stopped server is what a dropped school wifi looks like from the tablet. The
 tutor opens a register, loses the server, marks and saves it, reloads it (from the service worker's copy), and sees
 it "saved on this device, not yet sent"; the server comes back and the save is sent once, with the time it was made
-on the device beside the time the server received it. Signing out leaves nothing of the register on the device.
+on the device beside the time the server received it. Signing out leaves nothing of the register on the device. A
+held save that meets someone's change made meanwhile shows it as a conflict, as a save online does.
 """
 
 import json
@@ -158,3 +159,46 @@ def test_a_register_taken_without_the_server_is_kept_on_the_tablet_and_sent_once
         "});")
     assert left["stored"] == 0
     assert set(left["kept"]) <= {"/styles.css", "/register.js", "/offline.js"}, left
+
+
+def test_a_held_register_meets_a_change_made_meanwhile_and_the_tutor_is_shown_it(site, tablet):
+    base, database, stop_server, start_server = site
+    group = tutor_group(database)
+    register = base + f"/registers/6654001/{group}/{DAY}/PM"
+    sign_in(tablet, base, "tutor@demo.example")
+    tablet.get(register)
+    WebDriverWait(tablet, 20).until(
+        lambda d: d.execute_script("return Boolean(navigator.serviceWorker.controller)") or d.refresh())
+    tablet.refresh()
+    WebDriverWait(tablet, 20).until(kept_by_the_worker)
+    upns = [row.get_attribute("id").removeprefix("row-")
+            for row in tablet.find_elements(By.CSS_SELECTOR, "table.register tbody tr")]
+
+    stop_server()
+    tablet.find_element(By.ID, "all-present").click()
+    tablet.find_element(By.ID, "save-register").click()
+    WebDriverWait(tablet, 10).until(lambda d: "not yet sent" in status(d))
+    tablet.get("about:blank")  # the tablet is put down before the server returns
+
+    start_server()
+    # Meanwhile the office hears that the first pupil went home ill at lunch, and records it.
+    token = subprocess.run([BIN, "users", "token", "--email", "office@demo.example", "--database", database],
+                           check=True, capture_output=True, text=True).stdout.split()[-1]
+    body = json.dumps({"marks": [{"upn": upns[0], "code": "N"}]}).encode()
+    request = urllib.request.Request(
+        base + f"/api/registers/6654001/{group}/{DAY}/PM", data=body, method="POST",
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 200
+
+    # The tablet is picked up: its save is sent, and the register shows the office's mark as a conflict, as it
+    # would have been shown online; everyone else is saved.
+    tablet.get(base + "/registers")
+    WebDriverWait(tablet, 30).until(lambda d: "had recorded N" in d.find_element(By.TAG_NAME, "main").text)
+    assert "office@demo.example" in tablet.find_element(By.TAG_NAME, "main").text
+    assert held(tablet) == []
+    with record.connect(database) as db:
+        codes = dict(db.execute(
+            "SELECT p.upn, m.code FROM marks m JOIN pupils p ON p.id = m.pupil_id WHERE m.date = ? AND m.session = 'PM'"
+            " AND p.registration_group = ?", (DAY, group)).fetchall())
+    assert codes[upns[0]] == "N" and all(codes[u] == "\\" for u in upns[1:]) and len(codes) == len(upns)
