@@ -77,6 +77,7 @@ struct PageErrorMiddleware: AsyncMiddleware {
             let language = request.language
             // Waiting too long for the database is said as busy, not broken; other 503s (no PDF maker) keep theirs.
             let busy = error is ConnectionPoolTimeoutError
+            if busy { request.context.metrics.poolExhausted() }
             let response: Response
             if request.isAPI {
                 response = Response(status: status)

@@ -60,12 +60,18 @@ final class ServerMetrics: Sendable {
         Counter(label: "attendance_message_failures_total", factory: factory).increment(by: failed)
     }
 
+    /// A request answered busy: every database connection stayed taken for the pool's whole wait.
+    func poolExhausted() {
+        Counter(label: "attendance_database_pool_exhausted_total", factory: factory).increment()
+    }
+
     /// The text Prometheus reads, with the record's counts and the database's readiness read now.
     func exposition(store: Store) async -> String {
         let started = ContinuousClock.now
         let ready = await store.operations.readiness()
         let answered = ContinuousClock.now - started
         Gauge(label: "attendance_database_ready", factory: factory).record(ready == .ready ? 1 : 0)
+        Gauge(label: "attendance_database_pool_connections", factory: factory).record(store.connectionLimit)
         Gauge(label: "attendance_database_answer_seconds", factory: factory).record(
             Double(answered.components.seconds) + Double(answered.components.attoseconds) / 1e18)
         if ready == .ready, let counts = try? await store.operations.recordCounts() {

@@ -101,6 +101,15 @@ import VaporTesting
         }
     }
 
+    /// A request answered busy because every connection stayed taken is counted, for an alert on the pool.
+    @Test func aPoolThatStayedFullIsCounted() async throws {
+        try await withWebApp { app, store in
+            app.context.metrics.poolExhausted()
+            let text = await app.context.metrics.exposition(store: store)
+            #expect(text.contains("attendance_database_pool_exhausted_total 1"))
+        }
+    }
+
     /// After a walk through pages about pupils, `/metrics` names routes by their patterns and holds no UPN, name,
     /// email or address; it answers only the monitoring system's addresses.
     @Test func metricsHoldNoPersonalDataAndAnswerOnlyTheMonitoringAddress() async throws {
@@ -123,6 +132,7 @@ import VaporTesting
             #expect(text.contains("route=\"/pupils/:upn\""))
             #expect(text.contains("route=\"unmatched\""))
             #expect(text.contains("attendance_database_ready 1"))
+            #expect(text.contains("attendance_database_pool_connections \(store.connectionLimit)"))
             #expect(text.contains("attendance_http_request_duration_seconds_bucket"))
             for pupil in pupils {
                 #expect(!text.contains(pupil.upn.value))

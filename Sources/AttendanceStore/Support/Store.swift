@@ -174,6 +174,11 @@ public final class Store: Sendable {
     let referenceCache = ReferenceCache()
     /// Signed-in users and their tokens in memory (see `AccountCache`).
     let accounts = AccountCache()
+    /// The most database connections this store opens: PostgreSQL's pool (four an event loop), or a SQLite file's
+    /// one writer and its readers. (The driver's pool does not say how many are in use at a moment.)
+    public let connectionLimit: Int
+    /// PostgreSQL connections an event loop may hold.
+    static let postgresConnectionsPerLoop = 4
 
     var database: any Database { databases.configured(logger: logger, on: eventLoopGroup.any()) }
     var sql: any SQLDatabase { database.sqlDatabase }
@@ -205,13 +210,19 @@ public final class Store: Sendable {
         // failing with SQLITE_BUSY when two deferred transactions both try to upgrade.
         let threads = location.isPostgres ? System.coreCount : 1
         eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+        let readLoops = max(2, System.coreCount)
+        switch location {
+        case .sqliteFile: connectionLimit = 1 + readLoops
+        case .sqliteMemory: connectionLimit = 1
+        case .postgres: connectionLimit = Self.postgresConnectionsPerLoop * threads
+        }
         // SQLite's calls block the thread they run on (a commit waits for the disk): more threads than cores, so
         // the read connections are not held up while the writer syncs.
         threadPool = NIOThreadPool(numberOfThreads: max(8, System.coreCount))
         threadPool.start()
         databases = Databases(threadPool: threadPool, on: eventLoopGroup)
         if case .sqliteFile(let path) = location {
-            let loops = MultiThreadedEventLoopGroup(numberOfThreads: max(2, System.coreCount))
+            let loops = MultiThreadedEventLoopGroup(numberOfThreads: readLoops)
             let readDatabases = Databases(threadPool: threadPool, on: loops)
             readDatabases.use(
                 .sqlite(.file(path), connectionPoolTimeout: Self.sqliteWait, sqlLogLevel: nil), as: .sqlite)
@@ -240,7 +251,8 @@ public final class Store: Sendable {
             configuration.searchPath = searchPath.map { [$0] }
             databases.use(
                 .postgres(
-                    configuration: configuration, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(30),
+                    configuration: configuration, maxConnectionsPerEventLoop: Self.postgresConnectionsPerLoop,
+                    connectionPoolTimeout: .seconds(30),
                     sqlLogLevel: .trace),
                 as: .psql)
         }
