@@ -53,11 +53,13 @@ extension RetentionStoreTests {
                         school: school, mark: Mark(upn: alys, session: SchoolSession(day("2025-10-06"), .am), code: "I")
                     )
                 ],
-                by: AuditActor("office@example.org"), reason: "Mother rang")
+                by: AuditActor("office@example.org"), reason: "Mother rang",
+                device: try DeviceSave(key: "office-desk-0001", madeAt: nil, receivedAt: Date()))
             let asOf = day("2033-09-01")  // the audit trail of 2026/27 is then due too
             let listed = try await store.dataProtection.retentionDue(.shipped, on: asOf)
             let total = listed.reduce(0) { $0 + $1.rows }
-            #expect(listed.first { $0.record == .registers }?.rows == 5)  // two years, their recordings, one change
+            // Two years of marks, their recordings, one change and the device's key for it.
+            #expect(listed.first { $0.record == .registers }?.rows == 6)
             #expect(try #require(listed.first { $0.record == .auditTrail }).rows > 0)
             #expect(try await count(store, "mark_amendments") == 1)
             // A number other than the dry run's removes nothing.
@@ -70,14 +72,14 @@ extension RetentionStoreTests {
             let removed = try await store.dataProtection.removeDue(
                 .shipped, on: asOf, expecting: total, by: AuditActor("dpo@example.org"))
             #expect(removed == listed)
-            for table in ["mark_amendments", "pupil_year_marks", "pupil_year_recordings"] {
+            for table in ["mark_amendments", "pupil_year_marks", "pupil_year_recordings", "register_saves"] {
                 #expect(try await count(store, table) == 0, "\(table)")
             }
             let run = try #require(
                 try await store.sql.raw("SELECT run_by, finished_at, removed FROM retention_runs").all().first)
             #expect(try run.decode(column: "run_by", as: String.self) == "dpo@example.org")
             #expect(try run.decode(column: "finished_at", as: String?.self) != nil)
-            #expect(try run.decode(column: "removed", as: String.self).contains("\"registers\":5"))
+            #expect(try run.decode(column: "removed", as: String.self).contains("\"registers\":6"))
             let lines = try await store.auditTrail.search(AuditQuery())
             #expect(lines.map(\.action) == ["retention.removed"])
             // The exception closed with the run: the audit trail refuses a deletion again.

@@ -49,6 +49,9 @@ extension DataProtectionRepository {
                 RetentionCut(
                     table: "pupil_year_marks", due: "academic_year < \(bind: year)", dates: "academic_year",
                     byYear: true),
+                // Devices' keys for the saves they sent (a key's only use is the days after its save).
+                RetentionCut(
+                    table: "register_saves", due: "received_at < \(bind: before)", dates: "received_at", byYear: false),
             ]
         case .letters:
             return [
