@@ -5,6 +5,8 @@ import AttendanceCore
 /// (does the pupil exist, is the date a school day) are the store's, with the same line numbers.
 public enum ImportFormat: String, Sendable, CaseIterable {
     case schools, calendar, pupils, contacts, marks
+    /// A school's timetable (issue 38), and its classes' pupils.
+    case timetable, classes
 
     public var requiredColumns: [String] {
         switch self {
@@ -17,6 +19,8 @@ public enum ImportFormat: String, Sendable, CaseIterable {
             ]
         case .contacts: return ["upn", "name", "relationship", "priority"]
         case .marks: return ["upn", "date", "session", "code", "minutes_late"]
+        case .timetable: return ["class", "subject", "day", "period", "start", "end", "teacher"]
+        case .classes: return ["class", "upn"]
         }
     }
 
@@ -29,6 +33,8 @@ public enum ImportFormat: String, Sendable, CaseIterable {
         case .contacts:
             return ["parental_responsibility", "phone", "mobile", "email", "address", "language", "lives_with_pupil"]
         case .marks: return ["note"]
+        case .timetable: return ["room"]
+        case .classes: return []
         }
     }
 }

@@ -6,19 +6,21 @@ import Foundation
 
 /// What a file to import holds: one of the CSV formats, or a Common Transfer File.
 enum ImportKind: String, ExpressibleByArgument, CaseIterable {
-    case schools, calendar, pupils, contacts, marks, ctf
+    case schools, calendar, pupils, contacts, marks, ctf, timetable
 }
 
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import schools, a calendar, pupils, contacts or marks from a CSV file, or a Common Transfer File.",
+        abstract:
+            "Import schools, a calendar, pupils, contacts, marks or a timetable from CSV files, or a Common Transfer File.",
         discussion: """
             All or nothing: a file with any bad line writes nothing, and every bad line is listed with its number. \
             Importing the same file twice changes nothing. The columns of each format are in the README.
             """)
 
-    @Argument(help: "What the file holds: schools, calendar, pupils, contacts, marks, or ctf.") var kind: ImportKind
+    @Argument(help: "What the file holds: schools, calendar, pupils, contacts, marks, ctf, or timetable.")
+    var kind: ImportKind
     @Argument(help: "The CSV file (UTF-8, with a header row), or the CTF (XML).", completion: .file()) var file: String
     @Option(help: ArgumentHelp("The school (LAESTAB, e.g. 6652001).", valueName: "LAESTAB")) var school: String?
     @Option(help: "The local authority number, for an authority-wide calendar.") var la: Int?
@@ -28,13 +30,35 @@ struct ImportCommand: AsyncParsableCommand {
             "The account importing marks (its email), for the audit and for what it may set: a code only someone who "
                 + "may authorise absence may set is imported only as such an account.", valueName: "EMAIL"))
     var account: String?
+    @Option(help: ArgumentHelp("A timetable's class lists (CSV: class, upn).", valueName: "file"))
+    var classes: String?
+    @Option(
+        name: .customLong("from"),
+        help: ArgumentHelp("A timetable's first day (default today): the week 1 of its cycle.", valueName: "YYYY-MM-DD")
+    )
+    var startsOn: String?
+    @Option(help: "A timetable's cycle: 1 or 2 weeks.") var weeks = 1
     @OptionGroup var db: DatabaseOptions
+
+    func validate() throws {
+        _ = try parseDate(startsOn, option: "--from")
+        if kind == .timetable {
+            guard classes != nil else { throw ValidationError("a timetable needs its class lists: --classes FILE") }
+            guard (1...2).contains(weeks) else { throw ValidationError("--weeks: 1 or 2") }
+        } else if classes != nil || startsOn != nil {
+            throw ValidationError("--classes and --from are for a timetable")
+        }
+    }
 
     func run() async throws {
         let settings = try Settings(db)
         let laestab = try parseSchool(school)
         if kind == .ctf {
             try await importTransferFile(settings: settings, school: laestab)
+            return
+        }
+        if kind == .timetable {
+            try await importTimetable(settings: settings, school: laestab)
             return
         }
         let text: String
@@ -72,7 +96,7 @@ struct ImportCommand: AsyncParsableCommand {
                     let rows = try ImportParser.contacts(text)
                     return
                         "\(try await store.contacts.importContacts(rows, by: settings.actor, source: source)) contacts"
-                case .ctf: return ""  // read above, as XML
+                case .ctf, .timetable: return ""  // read above
                 case .marks:
                     progress.say("Reading \(file)…")
                     let rows = try ImportParser.marks(text, codes: store.codes)
@@ -124,6 +148,45 @@ struct ImportCommand: AsyncParsableCommand {
             throw ValidationError("name the school whose roll this is with --school LAESTAB")
         }
         return schools[0].school.laestab
+    }
+
+    /// A timetable and its class lists: both read and checked whole, then written in one transaction from its first
+    /// day (a timetable kept for that day is replaced; those of other days stay).
+    private func importTimetable(settings: Settings, school: LAESTAB?) async throws {
+        func text(_ path: String) throws -> String {
+            do { return try String(contentsOfFile: path, encoding: .utf8) } catch {
+                throw ValidationError("\(path) could not be read as UTF-8 text")
+            }
+        }
+        let classesFile = classes ?? ""
+        let lessons: [Numbered<TimetableLesson>]
+        let members: [Numbered<ClassMember>]
+        do { lessons = try ImportParser.timetable(try text(file), weeks: weeks) } catch let problems as ImportProblems {
+            printError("\(file): \(problems)")
+            throw ExitCode.failure
+        }
+        do { members = try ImportParser.classes(try text(classesFile)) } catch let problems as ImportProblems {
+            printError("\(classesFile): \(problems)")
+            throw ExitCode.failure
+        }
+        let cycle = try TimetableCycle(weeks: weeks, startsOn: try parseDate(startsOn, option: "--from") ?? today())
+        do {
+            let written = try await settings.withStore { store in
+                let laestab = try await schoolForRoll(store: store, laestab: school)
+                return try await store.lessons.importTimetable(
+                    lessons, classes: members, school: laestab, cycle: cycle, by: settings.actor,
+                    source: URL(fileURLWithPath: file).lastPathComponent)
+            }
+            print(
+                "Imported a \(weeks)-week timetable from \(cycle.startsOn.iso): \(written.lessons) lessons, "
+                    + "\(written.places) places in classes.")
+        } catch let problems as ImportProblems {
+            printError("\(classesFile): \(problems)")
+            throw ExitCode.failure
+        } catch let error as StoreError {
+            printError("\(file): \(error)")
+            throw ExitCode.failure
+        }
     }
 
     /// A Common Transfer File: read and checked whole, then written in one transaction; each pupil's other schools'

@@ -54,5 +54,6 @@ enum AllMigrations {
         M0049_CreateScheduledRuns(),
         M0050_RecordDeviceSaves(),
         M0051_AllowRetentionToCutAppendOnlyTables(),
+        M0052_CreateTimetables(),
     ]
 }

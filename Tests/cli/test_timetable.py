@@ -1,0 +1,54 @@
+"""`attendance import timetable` (issue 38): a timetable and its class lists, read whole; a bad line in either is
+named and nothing is written; imported again for the same first day, it replaces that timetable only."""
+
+import sqlite3
+
+from test_cli import demo_into, run
+
+SCHOOL = "6654001"
+
+
+def test_a_timetable_with_a_bad_line_is_refused_naming_it_and_a_good_one_is_kept(tmp_path):
+    database = str(tmp_path / "lessons.sqlite")
+    demo_into(database)
+    with sqlite3.connect(database) as db:
+        upns = [row[0] for row in db.execute(
+            "SELECT p.upn FROM pupils p JOIN enrolments e ON e.pupil_id = p.id JOIN schools s ON s.id = e.school_id "
+            "WHERE s.laestab = ? AND e.on_roll_to IS NULL ORDER BY p.upn LIMIT 4", (SCHOOL,))]
+    lessons = tmp_path / "timetable.csv"
+    classes = tmp_path / "classes.csv"
+    lessons.write_text(
+        "class,subject,day,period,start,end,teacher,room\n"
+        "10X/Ma1,Mathematics,1,3,11:05,12:05,r.hughes@demo.example,M4\n"
+        "10X/Ma1,Mathematics,7,3,11:05,10:05,r.hughes@demo.example,M4\n"
+        "10X/Cy1,Cymraeg,2,1,09:10,10:10,e.price@demo.example,C1\n")
+    classes.write_text("class,upn\n" + "".join(f"10X/Ma1,{upn}\n" for upn in upns) + f"10X/Cy1,{upns[0]}\n")
+    bad = run("import", "timetable", str(lessons), "--classes", str(classes), "--school", SCHOOL, "--from",
+              "2026-09-01", "--weeks", "2", "--database", database, check=False)
+    assert bad.returncode != 0
+    assert "line 3: end: the lesson ends at 10:05, before it starts at 11:05" in bad.stderr, bad.stderr
+    assert "nothing was imported" in bad.stderr
+    # A pupil the school does not have, in the class list: named with the class list's line.
+    lessons.write_text(
+        "class,subject,day,period,start,end,teacher,room\n"
+        "10X/Ma1,Mathematics,1,3,11:05,12:05,r.hughes@demo.example,M4\n"
+        "10X/Ma1,Mathematics,7,3,11:05,12:05,r.hughes@demo.example,M4\n"
+        "10X/Cy1,Cymraeg,2,1,09:10,10:10,e.price@demo.example,C1\n")
+    classes.write_text(classes.read_text() + "10X/Cy1,A999999999999\n")
+    stranger = run("import", "timetable", str(lessons), "--classes", str(classes), "--school", SCHOOL, "--from",
+                   "2026-09-01", "--weeks", "2", "--database", database, check=False)
+    assert stranger.returncode != 0 and f"classes.csv" in stranger.stderr
+    assert f"line {len(upns) + 3}: upn:" in stranger.stderr, stranger.stderr
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT count(*) FROM timetable_lessons").fetchone()[0] == 0
+    classes.write_text("class,upn\n" + "".join(f"10X/Ma1,{upn}\n" for upn in upns) + f"10X/Cy1,{upns[0]}\n")
+    for _ in range(2):  # the same files twice: the same timetable
+        done = run("import", "timetable", str(lessons), "--classes", str(classes), "--school", SCHOOL, "--from",
+                   "2026-09-01", "--weeks", "2", "--database", database)
+        assert "Imported a 2-week timetable from 2026-09-01: 3 lessons, 5 places in classes." in done.stdout
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT count(*) FROM timetables").fetchone()[0] == 1
+        assert db.execute("SELECT count(*) FROM class_members").fetchone()[0] == 5
+        assert db.execute("SELECT count(*) FROM audit_events WHERE action = 'timetable.imported'").fetchone()[0] == 2
+    refused = run("import", "timetable", str(lessons), "--school", SCHOOL, "--database", database, check=False)
+    assert refused.returncode != 0 and "--classes FILE" in refused.stderr
