@@ -142,6 +142,8 @@ struct PageErrorMiddleware: AsyncMiddleware {
             switch store {
             case .notFound: return (.notFound, "error.notFound", nil)
             case .reasonRequired: return (.conflict, "error.reasonRequired", nil)
+            case .lesson(.needReason): return (.conflict, "error.reasonRequired", nil)
+            case .lesson(let problem): return (.unprocessableEntity, "error.lesson.\(problem.key)", nil)
             case .unknownCode(let code): return (.unprocessableEntity, "error.unknownCode", code)
             case .duplicateMark: return (.unprocessableEntity, "error.duplicateMark", nil)
             case .evidenceRequired: return (.unprocessableEntity, "contact.needsEvidence", nil)

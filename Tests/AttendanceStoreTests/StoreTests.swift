@@ -15,8 +15,8 @@ let school = LAESTAB(la: 665, estab: 4001)
             try await store.migrate()
             let names = try await store.appliedMigrations()
             #expect(names.first == "M0001_CreateLocalAuthorities")
-            #expect(names.count == 52)
-            #expect(names.last == "M0052_CreateTimetables")
+            #expect(names.count == 53)
+            #expect(names.last == "M0053_CreateLessonRegisters")
             #expect(Set(names).count == names.count)
         }
     }

@@ -33,7 +33,8 @@ struct M0012_CreateAuditEvents: AsyncMigration {
 }
 
 extension SQLDatabase {
-    /// Makes the database itself refuse every UPDATE and DELETE on a table: for records kept as evidence.
+    /// Makes the database itself refuse every UPDATE and DELETE on a table: for records kept as evidence. (For the
+    /// migrations before M0051 only: a table made since uses `refuseChangesOutsideRetention(to:)`.)
     func refuseChanges(to table: String) async throws {
         if dialect.name == "postgresql" {
             try await raw(

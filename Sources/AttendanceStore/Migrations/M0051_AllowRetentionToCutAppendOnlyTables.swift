@@ -60,3 +60,29 @@ struct M0051_AllowRetentionToCutAppendOnlyTables: AsyncMigration {
         }
     }
 }
+
+extension SQLDatabase {
+    /// Makes a table made after M0051 append-only as the others are since: every UPDATE refused, a DELETE only inside
+    /// a retention run (PostgreSQL's `refuse_change()` is M0051's; `refuseChanges(to:)` would put back the old one).
+    func refuseChangesOutsideRetention(to table: String) async throws {
+        if dialect.name == "postgresql" {
+            try await raw(
+                "CREATE TRIGGER \(unsafeRaw: table)_append_only BEFORE UPDATE OR DELETE ON \(unsafeRaw: table) FOR EACH ROW EXECUTE FUNCTION refuse_change()"
+            ).run()
+            return
+        }
+        try await raw(
+            """
+            CREATE TRIGGER \(unsafeRaw: table)_no_update BEFORE UPDATE ON \(unsafeRaw: table)
+            BEGIN SELECT RAISE(ABORT, '\(unsafeRaw: table) is append-only'); END
+            """
+        ).run()
+        try await raw(
+            """
+            CREATE TRIGGER \(unsafeRaw: table)_no_delete BEFORE DELETE ON \(unsafeRaw: table)
+            WHEN NOT EXISTS (SELECT 1 FROM retention_runs WHERE finished_at IS NULL)
+            BEGIN SELECT RAISE(ABORT, '\(unsafeRaw: table) is append-only'); END
+            """
+        ).run()
+    }
+}

@@ -55,5 +55,6 @@ enum AllMigrations {
         M0050_RecordDeviceSaves(),
         M0051_AllowRetentionToCutAppendOnlyTables(),
         M0052_CreateTimetables(),
+        M0053_CreateLessonRegisters(),
     ]
 }

@@ -105,6 +105,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case reportDates(AbsenceReportRules.Problem)
     /// Confirming an admission a transfer file prepared, refused.
     case admission(Admission.Problem)
+    /// A lesson register the lesson rules refuse.
+    case lesson(LessonRules.Problem)
     /// A retention run was asked to remove the rows a dry run listed, and a different number is due now.
     case retentionChanged(listed: Int, due: Int)
     /// What the database holds breaks the program's own rules: never the caller's mistake.
@@ -114,6 +116,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .badDatabaseURL(let reason): return "the database address could not be used: \(reason)"
         case .notFound(let what): return "\(what) was not found"
+        case .lesson(let problem): return "lesson register: \(problem)"
         case .retentionChanged(let listed, let due):
             return
                 "the dry run listed \(listed) rows due and \(due) are due now: nothing was removed; read the dry run again"
