@@ -8,7 +8,7 @@ struct Attendance: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, MigrateCommand.self, DemoCommand.self, ImportCommand.self, ReportCommand.self,
             CodesCommand.self, UsersCommand.self, ProcedureCommand.self, PenaltyCommand.self, LettersCommand.self,
-            ExportCommand.self, BackupCommand.self, RestoreCommand.self, RetentionCommand.self,
+            ExportCommand.self, BackupCommand.self, RestoreCommand.self, RetentionCommand.self, LessonsCommand.self,
             BenchCommand.self,
         ]
     )

@@ -15,6 +15,8 @@ def test_a_timetable_with_a_bad_line_is_refused_naming_it_and_a_good_one_is_kept
         upns = [row[0] for row in db.execute(
             "SELECT p.upn FROM pupils p JOIN enrolments e ON e.pupil_id = p.id JOIN schools s ON s.id = e.school_id "
             "WHERE s.laestab = ? AND e.on_roll_to IS NULL ORDER BY p.upn LIMIT 4", (SCHOOL,))]
+        # The demo's own timetable (from the school year's first day, as the files below are).
+        kept = db.execute("SELECT count(*) FROM timetable_lessons").fetchone()[0]
     lessons = tmp_path / "timetable.csv"
     classes = tmp_path / "classes.csv"
     lessons.write_text(
@@ -40,7 +42,7 @@ def test_a_timetable_with_a_bad_line_is_refused_naming_it_and_a_good_one_is_kept
     assert stranger.returncode != 0 and f"classes.csv" in stranger.stderr
     assert f"line {len(upns) + 3}: upn:" in stranger.stderr, stranger.stderr
     with sqlite3.connect(database) as db:
-        assert db.execute("SELECT count(*) FROM timetable_lessons").fetchone()[0] == 0
+        assert db.execute("SELECT count(*) FROM timetable_lessons").fetchone()[0] == kept
     classes.write_text("class,upn\n" + "".join(f"10X/Ma1,{upn}\n" for upn in upns) + f"10X/Cy1,{upns[0]}\n")
     for _ in range(2):  # the same files twice: the same timetable
         done = run("import", "timetable", str(lessons), "--classes", str(classes), "--school", SCHOOL, "--from",
@@ -49,6 +51,48 @@ def test_a_timetable_with_a_bad_line_is_refused_naming_it_and_a_good_one_is_kept
     with sqlite3.connect(database) as db:
         assert db.execute("SELECT count(*) FROM timetables").fetchone()[0] == 1
         assert db.execute("SELECT count(*) FROM class_members").fetchone()[0] == 5
-        assert db.execute("SELECT count(*) FROM audit_events WHERE action = 'timetable.imported'").fetchone()[0] == 2
+        # The demo's import, and the two here.
+        assert db.execute("SELECT count(*) FROM audit_events WHERE action = 'timetable.imported'").fetchone()[0] == 3
     refused = run("import", "timetable", str(lessons), "--school", SCHOOL, "--database", database, check=False)
     assert refused.returncode != 0 and "--classes FILE" in refused.stderr
+
+
+def test_the_same_day_check_finds_exactly_the_pupils_registered_and_missing_from_a_lesson(tmp_path):
+    """On the demo's lesson registers (its secondary school, the last five school days), the check's pupils are the
+    test's own count: a lesson marked N in a session whose statutory mark is present or late (the code table's
+    `present` category, or a late meaning), the session being the afternoon's once its register has started."""
+    import json
+    import record
+    database = str(tmp_path / "check.sqlite")
+    demo_into(database)
+    table = json.loads(run("codes", "--format", "json").stdout)["codes"]
+    on_site = {c["code"] for c in table if c["category"] == "present" or
+               {"late_before_close", "late_after_close"} & set(c["meanings"])}
+    with record.connect(database) as db:
+        pm_start = db.execute("SELECT pm_start FROM schools WHERE laestab = ?", (SCHOOL,)).fetchone()[0]
+        days = [row[0] for row in db.execute("SELECT DISTINCT date FROM lesson_registers ORDER BY 1")]
+        assert len(days) == 5
+        found_any = False
+        for day in days:
+            sessions = {(upn, half): code for upn, half, code in db.execute(
+                "SELECT p.upn, m.session, m.code FROM marks m JOIN pupils p ON p.id = m.pupil_id WHERE m.date = ?",
+                (day,))}
+            expected = {}
+            for upn, period, start in db.execute(
+                    "SELECT p.upn, r.period, r.start_time FROM lesson_marks l JOIN lesson_registers r ON "
+                    "r.id = l.lesson_register_id JOIN pupils p ON p.id = l.pupil_id WHERE r.date = ? AND l.code = 'N'",
+                    (day,)):
+                half = "PM" if start >= pm_start else "AM"
+                if sessions.get((upn, half)) in on_site:
+                    expected.setdefault(upn, []).append(period)
+            answer = json.loads(run("lessons", "check", "--school", SCHOOL, "--date", day, "--format", "json",
+                                    "--database", database).stdout)
+            assert {line["upn"]: sorted(m["period"] for m in line["missed"]) for line in answer} == \
+                {upn: sorted(periods) for upn, periods in expected.items()}, day
+            # Two lessons in a row missed come first.
+            flags = [line["in_a_row"] for line in answer]
+            assert flags == sorted(flags, reverse=True), day
+            found_any = found_any or bool(answer)
+        assert found_any, "the demo has somebody missing from a lesson"
+        # The lesson registers never wrote a session mark: every statutory mark is the form tutor's or the office's.
+        assert db.execute("SELECT count(*) FROM marks WHERE recorded_by LIKE '%@demo.example'").fetchone()[0] == 0

@@ -46,7 +46,32 @@ extension DemoLoader {
                     corrections.compactMap { entry($0.mark) }, by: AuditActor("demo:attendance-office"), reason: reason)
             }
             try await nurtureGroup(data, on: demo.options.until)
+            try await lessons(data, demo: demo)
             progress("\(data.school.name) (\(laestab)): \(data.pupils.count) pupils, \(data.marks.count) marks")
+        }
+    }
+
+    /// A secondary school's timetable and its last days' lesson registers (`DemoTimetable`), each register taken by
+    /// the lesson's teacher.
+    func lessons(_ data: DemoAuthority.SchoolData, demo: DemoAuthority) async throws {
+        let calendar = SchoolCalendar(entries: demo.termDates + data.insetDays)
+        guard
+            let timetable = DemoTimetable(data, until: demo.options.until, calendar: calendar, seed: demo.options.seed)
+        else { return }
+        let laestab = data.school.laestab
+        try await store.lessons.importTimetable(
+            timetable.lessons.map { Numbered(line: 0, value: $0) },
+            classes: timetable.classes.map { Numbered(line: 0, value: $0) }, school: laestab, cycle: timetable.cycle,
+            by: AuditActor("demo:attendance-office"), source: "demo")
+        let teachers = Dictionary(
+            timetable.lessons.map { ("\($0.className)|\($0.period)|\($0.cycleDay)", $0.teacher) },
+            uniquingKeysWith: { first, _ in first })
+        for register in timetable.registers {
+            let cycleDay = timetable.cycle.day(of: register.day) ?? 0
+            let teacher = teachers["\(register.className)|\(register.period)|\(cycleDay)"] ?? DemoTimetable.teacher
+            try await store.lessons.saveLessonRegister(
+                school: laestab, on: register.day, className: register.className, period: register.period,
+                marks: register.marks, by: AuditActor(teacher), reason: nil)
         }
     }
 
