@@ -107,53 +107,89 @@ extension LessonRepository {
     /// The timetable a school follows on a day: the one with the latest first day on or before it.
     public func timetable(school laestab: LAESTAB, on day: LocalDate) async throws -> StoredTimetable? {
         let school = try await store.reference.requireSchool(laestab)
-        let sql = store.reader
+        guard let found = try await inForce(schoolID: school.id, on: day) else { return nil }
+        var classes: [String: [UPN]] = [:]
+        for (className, upn) in try await members(of: found.id, className: nil) {
+            classes[className, default: []].append(upn)
+        }
+        return StoredTimetable(
+            school: laestab, cycle: found.cycle, lessons: try await lessons(of: found.id, where: nil),
+            classes: classes, importedBy: found.importedBy)
+    }
+
+    /// One lesson of a day by the timetable in force then, with its class's pupils: what a register's save reads
+    /// (not the whole timetable).
+    func lesson(
+        schoolID: Int, on day: LocalDate, className: String, period: Int
+    ) async throws -> (lesson: TimetableLesson, pupils: [UPN])? {
+        guard let found = try await inForce(schoolID: schoolID, on: day), let cycleDay = found.cycle.day(of: day),
+            let lesson = try await lessons(
+                of: found.id,
+                where: "class_name = \(bind: className) AND cycle_day = \(bind: cycleDay) AND period = \(bind: period)"
+            ).first
+        else { return nil }
+        return (lesson, try await members(of: found.id, className: className).map(\.upn))
+    }
+
+    /// The timetable in force at a school on a day.
+    private func inForce(
+        schoolID: Int, on day: LocalDate
+    ) async throws -> (id: Int, cycle: TimetableCycle, importedBy: String)? {
         guard
-            let row = try await sql.raw(
+            let row = try await store.reader.raw(
                 """
                 SELECT id, starts_on, weeks, imported_by FROM timetables
-                WHERE school_id = \(bind: school.id) AND starts_on <= \(bind: day.iso)
+                WHERE school_id = \(bind: schoolID) AND starts_on <= \(bind: day.iso)
                 ORDER BY starts_on DESC LIMIT 1
                 """
             ).first()
         else { return nil }
-        let id = try row.decode(column: "id", as: Int.self)
         guard let startsOn = LocalDate(iso: try row.decode(column: "starts_on", as: String.self)) else {
             throw StoreError.corrupt("a timetable with an invalid first day")
         }
-        let cycle = try TimetableCycle(weeks: try row.decode(column: "weeks", as: Int.self), startsOn: startsOn)
-        var lessons: [TimetableLesson] = []
-        for lesson in try await sql.raw(
+        return (
+            try row.decode(column: "id", as: Int.self),
+            try TimetableCycle(weeks: try row.decode(column: "weeks", as: Int.self), startsOn: startsOn),
+            try row.decode(column: "imported_by", as: String.self)
+        )
+    }
+
+    /// A timetable's lessons, or those a condition picks, in the order of the cycle.
+    private func lessons(of timetable: Int, where condition: SQLQueryString?) async throws -> [TimetableLesson] {
+        let picked: SQLQueryString = condition.map { " AND \($0)" } ?? ""
+        return try await store.reader.raw(
             """
             SELECT class_name, subject, cycle_day, period, start_time, end_time, teacher, room FROM timetable_lessons
-            WHERE timetable_id = \(bind: id) ORDER BY cycle_day, period, class_name
+            WHERE timetable_id = \(bind: timetable)\(picked) ORDER BY cycle_day, period, class_name
             """
-        ).all() {
+        ).all().map { lesson in
             guard let start = TimeOfDay(text: try lesson.decode(column: "start_time", as: String.self)),
                 let end = TimeOfDay(text: try lesson.decode(column: "end_time", as: String.self))
             else { throw StoreError.corrupt("a lesson with an invalid time") }
-            lessons.append(
-                TimetableLesson(
-                    className: try lesson.decode(column: "class_name", as: String.self),
-                    subject: try lesson.decode(column: "subject", as: String.self),
-                    cycleDay: try lesson.decode(column: "cycle_day", as: Int.self),
-                    period: try lesson.decode(column: "period", as: Int.self), start: start, end: end,
-                    teacher: try lesson.decode(column: "teacher", as: String.self),
-                    room: try lesson.decode(column: "room", as: String?.self)))
+            return TimetableLesson(
+                className: try lesson.decode(column: "class_name", as: String.self),
+                subject: try lesson.decode(column: "subject", as: String.self),
+                cycleDay: try lesson.decode(column: "cycle_day", as: Int.self),
+                period: try lesson.decode(column: "period", as: Int.self), start: start, end: end,
+                teacher: try lesson.decode(column: "teacher", as: String.self),
+                room: try lesson.decode(column: "room", as: String?.self))
         }
-        var classes: [String: [UPN]] = [:]
-        for member in try await sql.raw(
+    }
+
+    /// A timetable's classes' pupils (one class's, when named), by class and UPN.
+    private func members(of timetable: Int, className: String?) async throws -> [(className: String, upn: UPN)] {
+        let picked: SQLQueryString = className.map { " AND m.class_name = \(bind: $0)" } ?? ""
+        return try await store.reader.raw(
             """
             SELECT m.class_name, p.upn FROM class_members m JOIN pupils p ON p.id = m.pupil_id
-            WHERE m.timetable_id = \(bind: id) ORDER BY m.class_name, p.upn
+            WHERE m.timetable_id = \(bind: timetable)\(picked) ORDER BY m.class_name, p.upn
             """
-        ).all() {
-            let upn = try UPN(try member.decode(column: "upn", as: String.self))
-            classes[try member.decode(column: "class_name", as: String.self), default: []].append(upn)
+        ).all().map {
+            (
+                try $0.decode(column: "class_name", as: String.self),
+                try UPN(try $0.decode(column: "upn", as: String.self))
+            )
         }
-        return StoredTimetable(
-            school: laestab, cycle: cycle, lessons: lessons, classes: classes,
-            importedBy: try row.decode(column: "imported_by", as: String.self))
     }
 
     /// The pupils with a spell on the school's roll that runs on or after a day, by UPN.

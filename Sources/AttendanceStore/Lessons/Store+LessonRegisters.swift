@@ -37,13 +37,11 @@ extension LessonRepository {
         by actor: AuditActor, reason: String?, at now: Date = Date()
     ) async throws -> LessonWriteResult {
         let school = try await store.reference.requireSchool(laestab)
-        guard let timetable = try await timetable(school: laestab, on: day),
-            let cycleDay = timetable.cycle.day(of: day),
-            let lesson = timetable.lessons.first(where: {
-                $0.cycleDay == cycleDay && $0.period == period && $0.className == className
-            })
+        guard
+            let (lesson, pupils) = try await self.lesson(
+                schoolID: school.id, on: day, className: className, period: period)
         else { throw StoreError.notFound("the lesson \(className) period \(period) on \(day.iso)") }
-        let classList = Set(timetable.classes[className] ?? [])
+        let classList = Set(pupils)
         do throws(LessonRules.Problem) {
             try LessonRules.check(marks, classList: classList, start: lesson.start, end: lesson.end)
         } catch { throw StoreError.lesson(error) }
