@@ -195,10 +195,28 @@ def get(port, path, token=None, cookie=None):
         return error.code, error.read().decode()
 
 
+def two_ports():
+    """Two free ports, and two different ones: each found with its socket still open (two calls of `free_port` one
+    after the other may give the same port, and then one server answers for both)."""
+    import socket
+    sockets = [socket.socket(), socket.socket()]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
+
+
 def serve(url, port, policy, procedure_at):
+    """A server on the port; what it logs is kept in `server.log` (a file), for a test to show when it fails."""
+    import tempfile
+    log = tempfile.NamedTemporaryFile(prefix=f"serve-{port}-", suffix=".log", delete=False)
     server = subprocess.Popen(
         [BIN, "serve", "--port", str(port), "--database", url, "--procedure-at", procedure_at, "--policy", policy],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        stdout=subprocess.DEVNULL, stderr=log)
+    server.log = log.name
     deadline = time.time() + 120
     while time.time() < deadline:
         assert server.poll() is None, "the server stopped"
@@ -227,7 +245,7 @@ def test_two_servers_on_one_postgresql_database_share_saves_and_sessions_and_run
                          f"'{SCHOOL}' AND e.on_roll_to IS NULL").splitlines()
         groups = registers(row.split(" ", 1) for row in rows)
         # Both run the procedure from midnight: each reaches the day's run within its first seconds.
-        ports = [free_port(), free_port()]
+        ports = two_ports()
         servers = [serve(url, port, policy, "00:00") for port in ports]
         # Saves alternate between the servers; each reads what the other saved.
         every = [(group, day, half) for day in DAYS[:2] for half in ("am", "pm") for group in sorted(groups)]
@@ -286,7 +304,7 @@ def test_a_job_whose_server_is_killed_mid_way_is_reported_interrupted_by_the_oth
         added = attendance("users", "add", "--email", "office@example.org", "--role", "attendance_administrator",
                            "--school", SCHOOL, "--database", url).stdout
         password = added.split()[-1]
-        ports = [free_port(), free_port()]
+        ports = two_ports()
         servers = [serve(url, port, policy, "00:00") for port in ports]
         # The day's run has put letters in the queue.
         today = datetime.date.today().isoformat()
@@ -325,6 +343,8 @@ def test_a_job_whose_server_is_killed_mid_way_is_reported_interrupted_by_the_oth
         jar = next(h.cookiejar for h in client.opener.handlers if hasattr(h, "cookiejar"))
         other = Session(f"http://127.0.0.1:{ports[1]}")
         other.opener.addheaders = [("Cookie", "; ".join(f"{c.name}={c.value}" for c in jar))]
+        with open(servers[1].log) as log:
+            assert servers[1].poll() is None, f"the other server stopped: {log.read()[-3000:]}"
         status, _, page = other.get(job)
         assert status == 200 and "The server stopped while the letters were being made" in page, page[:500]
         assert servers[1].poll() is None
