@@ -97,8 +97,10 @@ extension LessonRepository {
                 [
                     AuditEvent(
                         at: now, actor: actor, action: "timetable.imported", school: laestab, subject: source,
-                        after: "from \(cycle.startsOn.iso), \(cycle.weeks)-week cycle: \(lessons.count) lessons, "
-                            + "\(classes.count) places in \(Set(names.keys).count) classes")
+                        after: auditJSON([
+                            "starts_on": cycle.startsOn.iso, "weeks": String(cycle.weeks),
+                            "lines": String(lessons.count), "pupils": String(classes.count),
+                        ]))
                 ], on: db)
             return (lessons.count, classes.count)
         }

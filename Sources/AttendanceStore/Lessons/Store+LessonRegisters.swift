@@ -122,9 +122,11 @@ extension LessonRepository {
                 try await Store.audit(
                     [
                         AuditEvent(
-                            at: now, actor: actor, action: "lesson_marks.recorded", school: laestab,
-                            subject: "\(className) period \(period) \(day.iso)",
-                            after: "\(result.inserted) new, \(result.amended) changed", reason: reason)
+                            at: now, actor: actor, action: "lesson_marks.recorded", school: laestab, subject: className,
+                            after: auditJSON([
+                                "on": day.iso, "period": String(period), "marks_new": String(result.inserted),
+                                "marks_changed": String(result.amended),
+                            ]), reason: reason)
                     ], on: db)
             }
             return result
