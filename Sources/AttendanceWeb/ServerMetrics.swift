@@ -24,6 +24,8 @@ final class ServerMetrics: Sendable {
             .seconds(600),
         ]
         self.factory = factory
+        // Shown as 0 from the start, so that an alert on any increase has a value to compare.
+        _ = Counter(label: "attendance_database_pool_exhausted_total", factory: factory)
     }
 
     /// A request answered: its method, route pattern and status class, and how long it took.

@@ -104,6 +104,8 @@ import VaporTesting
     /// A request answered busy because every connection stayed taken is counted, for an alert on the pool.
     @Test func aPoolThatStayedFullIsCounted() async throws {
         try await withWebApp { app, store in
+            let before = await app.context.metrics.exposition(store: store)
+            #expect(before.contains("attendance_database_pool_exhausted_total 0"))
             app.context.metrics.poolExhausted()
             let text = await app.context.metrics.exposition(store: store)
             #expect(text.contains("attendance_database_pool_exhausted_total 1"))
