@@ -1,7 +1,7 @@
 import Foundation
 
 /// A lesson as the same-day check shows it: what the office needs to find a pupil missing from it.
-public struct LessonAbsence: Sendable, Hashable {
+public struct CheckedLesson: Sendable, Hashable {
     public let className: String
     public let subject: String
     public let period: Int
@@ -19,10 +19,10 @@ public struct LessonAbsence: Sendable, Hashable {
 
 /// A lesson of a pupil's day and the mark its register gave them.
 public struct MarkedLesson: Sendable, Hashable {
-    public let lesson: LessonAbsence
+    public let lesson: CheckedLesson
     public let code: LessonCode
 
-    public init(lesson: LessonAbsence, code: LessonCode) {
+    public init(lesson: CheckedLesson, code: LessonCode) {
         self.lesson = lesson
         self.code = code
     }
@@ -44,7 +44,7 @@ public struct PupilLessonDay: Sendable, Hashable {
 public struct SameDayConcern: Sendable, Hashable {
     public let upn: UPN
     /// The lessons missed in sessions the pupil was registered present or late for.
-    public let missed: [LessonAbsence]
+    public let missed: [CheckedLesson]
     /// Two of the pupil's lessons in a row missed: these come first.
     public let inARow: Bool
 }
@@ -60,7 +60,7 @@ public enum SameDayCheck {
         var found: [SameDayConcern] = []
         for day in days {
             let codes = sessionCodes[day.upn] ?? [:]
-            func counts(_ lesson: LessonAbsence) -> Bool {
+            func counts(_ lesson: CheckedLesson) -> Bool {
                 let half = LessonRules.half(of: lesson.start, afternoonStarts: afternoonStarts)
                 return codes[half].map(LessonRules.onSiteAtRegistration) ?? false
             }

@@ -184,7 +184,7 @@ extension LessonRepository {
             else { throw StoreError.corrupt("a lesson mark with an unknown code or time") }
             lessons[upn, default: []].append(
                 MarkedLesson(
-                    lesson: LessonAbsence(
+                    lesson: CheckedLesson(
                         className: try row.decode(column: "class_name", as: String.self),
                         subject: try row.decode(column: "subject", as: String.self),
                         period: try row.decode(column: "period", as: Int.self), start: start,
