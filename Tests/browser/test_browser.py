@@ -73,16 +73,8 @@ def server(tmp_path_factory):
     # registers lock one school day after it ends (DOMAIN.md section 8), so the server runs the shipped policy with
     # the grace running to a few days past today; a register from September is still locked, for the tutor's
     # read-only view.
-    import datetime
-    policy = json.loads(subprocess.run([BIN, "procedure", "policy"], check=True, capture_output=True).stdout)
-    day, weekdays = datetime.date(2026, 11, 23), 0
-    while day <= datetime.date.today() + datetime.timedelta(days=7):
-        weekdays += day.weekday() < 5
-        day += datetime.timedelta(days=1)
-    policy["casework"]["register_lock_grace_school_days"] = min(190, weekdays)
-    policy_file = str(tmp_path_factory.mktemp("policy") / "policy.json")
-    with open(policy_file, "w") as f:
-        json.dump(policy, f)
+    from test_durability import open_policy
+    policy_file = open_policy(tmp_path_factory.mktemp("policy"))
     port = free_port()
     process = subprocess.Popen(
         [BIN, "serve", "--demo", "--port", str(port), "--database", database, "--policy", policy_file],

@@ -20,6 +20,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from test_browser import BIN, free_port, record, sign_in, tutor_group
+from test_durability import open_policy
 
 DAY = "2026-11-23"
 
@@ -50,17 +51,8 @@ def site(tmp_path_factory):
     subprocess.run(
         [BIN, "demo", "--database", database, "--schools", "1", "--pupils-per-school", "60", "--until", "2026-11-20"],
         check=True, capture_output=True, timeout=600)
-    # As the main browser tests do: the week of 23 November stays open until after today.
-    import datetime
-    policy = json.loads(subprocess.run([BIN, "procedure", "policy"], check=True, capture_output=True).stdout)
-    day, weekdays = datetime.date(2026, 11, 23), 0
-    while day <= datetime.date.today() + datetime.timedelta(days=7):
-        weekdays += day.weekday() < 5
-        day += datetime.timedelta(days=1)
-    policy["casework"]["register_lock_grace_school_days"] = min(190, weekdays)
-    policy_file = str(folder / "policy.json")
-    with open(policy_file, "w") as f:
-        json.dump(policy, f)
+    # The command-line tests' policy: the week of 23 November stays open until after today.
+    policy_file = open_policy(folder)
     port = free_port()
     holder = {"process": start(database, policy_file, port)}
     yield f"http://127.0.0.1:{port}", database, lambda: stop(holder["process"]), \
@@ -89,6 +81,16 @@ def kept_by_the_worker(driver):
         "caches.match(location.href).then(function (kept) { done(Boolean(kept)); }, function () { done(false); });")
 
 
+def open_kept(driver, register):
+    """Opens a register and waits until the service worker serves it and keeps its copy (the worker takes the page
+    over once installed; the register is kept from the next load it serves)."""
+    driver.get(register)
+    WebDriverWait(driver, 20).until(
+        lambda d: d.execute_script("return Boolean(navigator.serviceWorker.controller)") or d.refresh())
+    driver.refresh()
+    WebDriverWait(driver, 20).until(kept_by_the_worker)
+
+
 def status(driver):
     element = driver.find_element(By.ID, "device-saves")
     return element.text if element.is_displayed() else ""
@@ -103,12 +105,7 @@ def test_a_register_taken_without_the_server_is_kept_on_the_tablet_and_sent_once
     group = tutor_group(database)
     register = base + f"/registers/6654001/{group}/{DAY}/AM"
     sign_in(tablet, base, "tutor@demo.example")
-    tablet.get(register)
-    # The worker takes the page over once installed; the register is kept from the next load it serves.
-    WebDriverWait(tablet, 20).until(
-        lambda d: d.execute_script("return Boolean(navigator.serviceWorker.controller)") or d.refresh())
-    tablet.refresh()
-    WebDriverWait(tablet, 20).until(kept_by_the_worker)
+    open_kept(tablet, register)
     rows = tablet.find_elements(By.CSS_SELECTOR, "table.register tbody tr")
     upns = [row.get_attribute("id").removeprefix("row-") for row in rows]
     assert len(upns) >= 5
@@ -166,11 +163,7 @@ def test_a_held_register_meets_a_change_made_meanwhile_and_the_tutor_is_shown_it
     group = tutor_group(database)
     register = base + f"/registers/6654001/{group}/{DAY}/PM"
     sign_in(tablet, base, "tutor@demo.example")
-    tablet.get(register)
-    WebDriverWait(tablet, 20).until(
-        lambda d: d.execute_script("return Boolean(navigator.serviceWorker.controller)") or d.refresh())
-    tablet.refresh()
-    WebDriverWait(tablet, 20).until(kept_by_the_worker)
+    open_kept(tablet, register)
     upns = [row.get_attribute("id").removeprefix("row-")
             for row in tablet.find_elements(By.CSS_SELECTOR, "table.register tbody tr")]
 
