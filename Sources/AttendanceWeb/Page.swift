@@ -72,6 +72,9 @@ extension PageFrame {
                 usersHref: SiteURL.users.path(), templatesHref: SiteURL.templates.path())
             if principal.allows(.viewAudit, .none) { nav.audit = strings("nav.audit", language) }
             if principal.allows(.takeRegister, .none) { nav.registers = strings("nav.registers", language) }
+            if principal.allows(.takeLesson, .none) {
+                nav.daily.append(Link(href: SiteURL.lessons.path(), label: strings("nav.lessons", language)))
+            }
             if principal.allows(.manageUsers, .none) { nav.users = strings("nav.users", language) }
             if principal.allows(.manageLetters, .none) { nav.navLetters = strings("nav.letters", language) }
             if principal.allows(.issuePenalty, .none) {
@@ -106,6 +109,10 @@ extension PageFrame {
                 if principal.allows(.workActions, .school(school)) {
                     nav.daily.append(
                         Link(href: SiteURL.school(.actions, school), label: strings("nav.actions", language)))
+                }
+                if principal.allows(.checkLessons, .school(school)) {
+                    nav.daily.append(
+                        Link(href: SiteURL.school(.sameDayCheck, school), label: strings("nav.sameDay", language)))
                 }
                 if principal.allows(.viewPenalties, .school(school)) {
                     nav.daily.append(

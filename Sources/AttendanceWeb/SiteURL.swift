@@ -35,6 +35,8 @@ enum SiteURL: String, CaseIterable, Sendable {
     case interventions, intervention, interventionSession, endIntervention, mentoringContact, parentsEvening
     case sanction, workshopProgramme, interventionCertificates
     case transfers, confirmAdmission, makeCTF, transferFile, transferFileSent
+    case lessons, lessonRegister, apiLessonRegister, schoolLessons, lessonCover, lessonSettings, timetable
+    case sameDayCheck
 
     /// The path's segments: literals as they are, parameters as `:name`.
     var pattern: [String] {
@@ -103,6 +105,14 @@ enum SiteURL: String, CaseIterable, Sendable {
         case .audit: ["audit"]
         case .auditCSV: ["audit.csv"]
         case .registers: ["registers"]
+        case .lessons: ["lessons"]
+        case .lessonRegister: ["lessons", ":laestab", ":date", ":lesson"]
+        case .apiLessonRegister: ["api", "lessons", ":laestab", ":date", ":lesson"]
+        case .schoolLessons: ["schools", ":laestab", "lessons"]
+        case .lessonCover: ["schools", ":laestab", "lessons", "cover"]
+        case .lessonSettings: ["schools", ":laestab", "lessons", "settings"]
+        case .timetable: ["schools", ":laestab", "timetable"]
+        case .sameDayCheck: ["schools", ":laestab", "same-day"]
         case .register: ["registers", ":laestab", ":group", ":date", ":session"]
         case .printRegister: ["registers", ":laestab", ":group", "print"]
         case .office: ["schools", ":laestab", "office"]
@@ -232,6 +242,11 @@ extension SiteURL {
         register.path(
             ["laestab": laestab.description, "group": group, "date": date.iso, "session": half.rawValue],
             query: query)
+    }
+    /// A lesson's register on a day, by the timetable's row for the lesson.
+    static func lessonRegister(_ laestab: LAESTAB, date: LocalDate, id: Int, api: Bool = false) -> String {
+        (api ? apiLessonRegister : lessonRegister).path(
+            ["laestab": laestab.description, "date": date.iso, "lesson": String(id)])
     }
     static func classroomDisplay(_ laestab: LAESTAB, group: String) -> String {
         classroomDisplay.path(["laestab": laestab.description, "group": group])

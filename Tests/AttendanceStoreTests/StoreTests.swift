@@ -15,8 +15,8 @@ let school = LAESTAB(la: 665, estab: 4001)
             try await store.migrate()
             let names = try await store.appliedMigrations()
             #expect(names.first == "M0001_CreateLocalAuthorities")
-            #expect(names.count == 53)
-            #expect(names.last == "M0053_CreateLessonRegisters")
+            #expect(names.count == 54)
+            #expect(names.last == "M0054_CreateLessonCoverAndChecks")
             #expect(Set(names).count == names.count)
         }
     }

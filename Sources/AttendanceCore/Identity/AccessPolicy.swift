@@ -75,6 +75,24 @@ public enum Permission: String, Sendable, CaseIterable {
     /// Everything the record holds about a pupil, as one file, for a subject access request under UK GDPR: the head
     /// teacher of a school the pupil is on the roll of, and the education lead.
     case subjectAccess = "subject_access"
+    /// Take a lesson's register: the class's teacher and the lesson's cover for the day, and the school's office
+    /// and leaders (issue 38).
+    case takeLesson = "take_lesson"
+    /// The same-day check (pupils registered on site and missing from a lesson) and recording what was found: the
+    /// school's office and leaders, and heads of year (for their years' pupils).
+    case checkLessons = "check_lessons"
+}
+
+/// A lesson on a day, as the access policy sees it: its school, and who teaches it that day (the timetable's
+/// teacher and the cover the office named), by email in lower case.
+public struct LessonPlacement: Hashable, Sendable {
+    public let school: LAESTAB
+    public let teachers: Set<String>
+
+    public init(school: LAESTAB, teachers: Set<String>) {
+        self.school = school
+        self.teachers = Set(teachers.map { $0.lowercased() })
+    }
 }
 
 /// A registration group at a school, with the year groups of the pupils in it.
@@ -134,33 +152,52 @@ public enum AccessTarget: Hashable, Sendable {
     case school(LAESTAB)
     case pupil(PupilPlacement)
     case registrationGroup(GroupPlacement)
+    case lesson(LessonPlacement)
 }
 
 /// The one authorisation policy: roles and scopes from DOMAIN.md section 1. Pure, so it is tested as a table.
 public enum AccessPolicy {
-    public static func allows(_ grants: [RoleGrant], _ permission: Permission, _ target: AccessTarget) -> Bool {
+    /// - Parameter user: the email of the user holding the grants: a teacher's lessons are those the timetable or
+    ///   the day's cover names them for.
+    public static func allows(
+        _ grants: [RoleGrant], _ permission: Permission, _ target: AccessTarget, user: String = ""
+    ) -> Bool {
         switch permission {
         case .anyone: return true
         case .signedIn: return !grants.isEmpty
-        default: return grants.contains { allows($0, permission, target) }
+        default: return grants.contains { allows($0, permission, target, user: user) }
         }
     }
 
-    static func allows(_ grant: RoleGrant, _ permission: Permission, _ target: AccessTarget) -> Bool {
+    static func allows(_ grant: RoleGrant, _ permission: Permission, _ target: AccessTarget, user: String) -> Bool {
         if grant.role == .educationLead {
             // The authority sees everything but neither marks registers nor authorises a school's absence.
             return ![
                 .anyone, .takeRegister, .manageAttendance, .authoriseAbsence, .workActions, .decidePenalty,
                 .requestForPupil, .decideLeave, .setTarget, .answerConcern, .manageInterventions, .mentorPupil,
+                .takeLesson, .checkLessons,
             ].contains(permission)
         }
         switch (permission, target) {
+        case (.takeLesson, .lesson(let lesson)):
+            guard grant.school == lesson.school else { return false }
+            switch grant.role {
+            case .teacher: return !user.isEmpty && lesson.teachers.contains(user.lowercased())
+            case .attendanceAdministrator, .seniorManagement, .headTeacher: return true
+            default: return false
+            }
+        case (.takeLesson, .none):
+            // The "my lessons" list itself; it shows only the lessons the user may take.
+            return [.teacher, .attendanceAdministrator, .seniorManagement, .headTeacher].contains(grant.role)
+        case (.checkLessons, .school(let school)):
+            return grant.school == school
+                && [.attendanceAdministrator, .seniorManagement, .headTeacher, .headOfYear].contains(grant.role)
         case (.viewAuthority, _):
             return false
         case (.viewSchoolFigures, .school(let school)):
             // Every school role, governors included, sees its own school's aggregate figures; a mentor only their
             // mentees.
-            return ![.parent, .mentor].contains(grant.role) && grant.school == school
+            return ![.parent, .mentor, .teacher].contains(grant.role) && grant.school == school
         case (.viewPupil, .pupil(let pupil)):
             return sees(grant, pupil) || seesFormerly(grant, pupil)
         case (.viewAudit, .school(let school)):
@@ -258,8 +295,8 @@ public enum AccessPolicy {
         let atSchool = grant.school.map(pupil.currentSchools.contains) == true
         switch grant.role {
         case .educationLead: return true
-        case .governor, .schoolImprovementAdviser, .patrol:
-            return false  // aggregate figures only, or none: never a named pupil
+        case .governor, .schoolImprovementAdviser, .patrol, .teacher:
+            return false  // aggregate figures only, or none, or a class list: never a pupil's record
         case .parent: return grant.child == pupil.upn
         case .mentor: return atSchool && grant.child == pupil.upn
         case .educationSocialWorker, .headTeacher, .seniorManagement, .attendanceAdministrator:
@@ -317,7 +354,7 @@ public enum AccessPolicy {
     /// The roles a head teacher gives at their own school; the authority's roles (the education lead, education
     /// social workers), another head and parents are given by the education lead.
     public static let schoolRoles: [Role] = [
-        .seniorManagement, .attendanceAdministrator, .headOfYear, .formTutor, .governor,
+        .seniorManagement, .attendanceAdministrator, .headOfYear, .formTutor, .teacher, .governor,
     ]
 
     /// Whether these grants may give (or take away) `grant`: the education lead any role; a head teacher a school
@@ -331,7 +368,7 @@ public enum AccessPolicy {
     /// Schools whose aggregate figures the grants may see; nil means every school.
     public static func visibleSchools(_ grants: [RoleGrant]) -> Set<LAESTAB>? {
         if grants.contains(where: { $0.role == .educationLead }) { return nil }
-        return Set(grants.filter { ![.parent, .mentor].contains($0.role) }.compactMap(\.school))
+        return Set(grants.filter { ![.parent, .mentor, .teacher].contains($0.role) }.compactMap(\.school))
     }
 
     /// Whether every grant that lets these grants see a pupil is a mentor's: they see the pupil's attendance,

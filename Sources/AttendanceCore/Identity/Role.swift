@@ -7,6 +7,9 @@ public enum Role: String, Sendable, Codable, CaseIterable, Comparable {
     case attendanceAdministrator = "attendance_administrator"
     case headOfYear = "head_of_year"
     case formTutor = "form_tutor"
+    /// A subject teacher (issue 38): takes the lesson registers of the classes the timetable names them for, and of
+    /// the lessons the office asks them to cover, and sees nothing else of those pupils' records.
+    case teacher
     case governor
     /// The school improvement adviser (the policy: targets are set "with the SIA's and governors"): read access to
     /// the aggregate figures of the schools they advise, one grant per school, never a named pupil.

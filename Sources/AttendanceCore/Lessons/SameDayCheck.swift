@@ -47,6 +47,8 @@ public struct SameDayConcern: Sendable, Hashable {
     public let missed: [CheckedLesson]
     /// Two of the pupil's lessons in a row missed: these come first.
     public let inARow: Bool
+    /// The pupil's session marks that day, as recorded (the afternoon's may not be yet).
+    public let sessionCodes: [SessionHalf: String]
 }
 
 /// The same-day check (issue 38): who was registered on site and is missing from a lesson.
@@ -69,7 +71,9 @@ public enum SameDayCheck {
             let inARow = zip(day.lessons, day.lessons.dropFirst()).contains {
                 $0.code.missing && $1.code.missing && counts($0.lesson) && counts($1.lesson)
             }
-            found.append(SameDayConcern(upn: day.upn, missed: missed, inARow: inARow))
+            found.append(
+                SameDayConcern(
+                    upn: day.upn, missed: missed, inARow: inARow, sessionCodes: codes.mapValues(\.code)))
         }
         return found.sorted {
             if $0.inARow != $1.inARow { return $0.inARow }

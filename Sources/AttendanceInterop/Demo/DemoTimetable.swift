@@ -12,14 +12,15 @@ public struct DemoTimetable: Sendable {
     /// Lesson registers taken: the day, the class, the period and each pupil's mark.
     public let registers: [(day: LocalDate, className: String, period: Int, marks: [LessonMark])]
 
-    /// The demo teacher's email: their account takes the registers of the first class's lessons.
+    /// The demo teacher's email: their account (`DemoAccounts`) takes the registers of the first form's lessons.
     public static let teacher = "teacher@demo.example"
     /// The school days before the demo's day with lesson registers.
     public static let daysWithRegisters = 5
 
+    /// The subjects as a Welsh-medium school names them (the demo's schools are Welsh), each with its code.
     static let subjects = [
-        ("Ma", "Mathematics"), ("Cy", "Cymraeg"), ("En", "English"), ("Gw", "Science"), ("Ha", "History"),
-        ("Da", "Geography"), ("Ch", "Music"), ("AG", "PE"),
+        ("Ma", "Mathemateg"), ("Cy", "Cymraeg"), ("Sa", "Saesneg"), ("Gw", "Gwyddoniaeth"), ("Ha", "Hanes"),
+        ("Da", "Daearyddiaeth"), ("Ce", "Cerddoriaeth"), ("AG", "Addysg Gorfforol"),
     ]
     static let periods: [(start: String, end: String)] = [
         ("09:15", "10:15"), ("10:15", "11:15"), ("11:30", "12:30"), ("13:45", "14:45"), ("14:45", "15:30"),
@@ -39,7 +40,7 @@ public struct DemoTimetable: Sendable {
             for day in 1...5 {
                 for (period, times) in Self.periods.enumerated() {
                     let (code, subject) = Self.subjects[(index + day * 3 + period) % Self.subjects.count]
-                    let teacher = index == 0 ? Self.teacher : "\(subject.lowercased())@demo.example"
+                    let teacher = index == 0 ? Self.teacher : "\(code.lowercased())@demo.example"
                     guard let start = TimeOfDay(text: times.start), let end = TimeOfDay(text: times.end) else {
                         continue
                     }

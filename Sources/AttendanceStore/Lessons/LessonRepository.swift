@@ -134,7 +134,7 @@ extension LessonRepository {
     }
 
     /// The timetable in force at a school on a day.
-    private func inForce(
+    func inForce(
         schoolID: Int, on day: LocalDate
     ) async throws -> (id: Int, cycle: TimetableCycle, importedBy: String)? {
         guard
@@ -157,7 +157,7 @@ extension LessonRepository {
     }
 
     /// A timetable's lessons, or those a condition picks, in the order of the cycle.
-    private func lessons(of timetable: Int, where condition: SQLQueryString?) async throws -> [TimetableLesson] {
+    func lessons(of timetable: Int, where condition: SQLQueryString?) async throws -> [TimetableLesson] {
         let picked: SQLQueryString = condition.map { " AND \($0)" } ?? ""
         return try await store.reader.raw(
             """
@@ -179,7 +179,7 @@ extension LessonRepository {
     }
 
     /// A timetable's classes' pupils (one class's, when named), by class and UPN.
-    private func members(of timetable: Int, className: String?) async throws -> [(className: String, upn: UPN)] {
+    func members(of timetable: Int, className: String?) async throws -> [(className: String, upn: UPN)] {
         let picked: SQLQueryString = className.map { " AND m.class_name = \(bind: $0)" } ?? ""
         return try await store.reader.raw(
             """

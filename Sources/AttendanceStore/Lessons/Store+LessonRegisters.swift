@@ -46,6 +46,14 @@ extension LessonRepository {
             try LessonRules.check(marks, classList: classList, start: lesson.start, end: lesson.end)
         } catch { throw StoreError.lesson(error) }
         let ids = try await ReferenceRepository.pupilIDs(for: Array(classList), on: store.reader)
+        // The register names who taught the lesson that day: the cover the office named, or the timetable's teacher.
+        let teacher =
+            try await store.reader.raw(
+                """
+                SELECT teacher FROM lesson_covers WHERE school_id = \(bind: school.id) AND date = \(bind: day.iso)
+                AND class_name = \(bind: className) AND period = \(bind: period)
+                """
+            ).first()?.decode(column: "teacher", as: String.self) ?? lesson.teacher
         let stamp = Timestamp.text(now)
         let reason = reason.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
         let postgres = store.location.isPostgres
@@ -55,7 +63,7 @@ extension LessonRepository {
                 INSERT INTO lesson_registers (school_id, date, class_name, period, subject, start_time, end_time,
                 teacher, taken_by, taken_at) VALUES (\(bind: school.id), \(bind: day.iso), \(bind: className),
                 \(bind: period), \(bind: lesson.subject), \(bind: lesson.start.description),
-                \(bind: lesson.end.description), \(bind: lesson.teacher), \(bind: actor.name), \(bind: stamp))
+                \(bind: lesson.end.description), \(bind: teacher), \(bind: actor.name), \(bind: stamp))
                 ON CONFLICT DO NOTHING
                 """
             ).run()

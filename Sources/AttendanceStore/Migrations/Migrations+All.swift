@@ -56,5 +56,6 @@ enum AllMigrations {
         M0051_AllowRetentionToCutAppendOnlyTables(),
         M0052_CreateTimetables(),
         M0053_CreateLessonRegisters(),
+        M0054_CreateLessonCoverAndChecks(),
     ]
 }

@@ -105,6 +105,21 @@ struct AuthorizationMiddleware: AsyncMiddleware {
                 throw Abort(principal.allows(.viewAuthority, .none) ? .notFound : .forbidden)
             }
             return .school(leave.school)
+        case .lesson:
+            guard let laestab = request.parameters.get("laestab").flatMap({ LAESTAB(text: $0) }),
+                let id = request.parameters.get("lesson").flatMap({ Int($0) })
+            else { throw Abort(.notFound) }
+            guard let date = request.parameters.get("date").flatMap({ LocalDate(entered: $0) }) else {
+                throw WebError.refused(.registerBadDate)
+            }
+            guard try await request.context.store.reference.school(laestab) != nil,
+                let found = try await request.context.store.lessons.lessonOfDay(school: laestab, id: id, on: date)
+            else {
+                // Only someone who may see every school learns that a lesson does not exist.
+                throw Abort(principal.allows(.viewAuthority, .none) ? .notFound : .forbidden)
+            }
+            request.storage[LessonKey.self] = found
+            return .lesson(LessonPlacement(school: laestab, teachers: found.lesson.teachers))
         }
     }
 

@@ -12,6 +12,8 @@ enum TargetKind: Sendable {
     case registrationGroup
     /// The `:request` parameter: a leave request, asked about as its school.
     case leaveRequest
+    /// The `:laestab`, `:date` and `:lesson` parameters: a lesson on a day, with who teaches it then.
+    case lesson
 }
 
 /// A route's declaration: the permission it needs and of what.

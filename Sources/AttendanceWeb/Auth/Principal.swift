@@ -12,7 +12,7 @@ struct Principal: Sendable {
     var grants: [RoleGrant] { user.grants }
 
     func allows(_ permission: Permission, _ target: AccessTarget) -> Bool {
-        AccessPolicy.allows(grants, permission, target)
+        AccessPolicy.allows(grants, permission, target, user: user.email)
     }
 
     var actorName: String { user.email }

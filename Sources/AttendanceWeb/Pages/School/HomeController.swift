@@ -71,7 +71,7 @@ enum HomeController {
         var titleKey: String? = nil
         for grant in grants {
             switch grant.role {
-            case .educationLead, .governor, .schoolImprovementAdviser, .patrol, .mentor:
+            case .educationLead, .governor, .schoolImprovementAdviser, .patrol, .mentor, .teacher:
                 continue  // a mentor's pupils are listed as mentees, with their figures since mentoring began
             case .parent:
                 guard let child = grant.child else { continue }

@@ -41,12 +41,21 @@ enum PupilController {
         let yearMarks = try await store.registers.yearMarks(of: placement.upn, year: range.end.academicYear)
         var sessions: [SchoolSession] = []
         var patterns: [PatternFlag] = []
+        var lessons: PupilLessons?
         if let school {
             let calendar = try await store.reference.calendar(for: school.school)
             sessions = calendar.sessions(in: range)
             patterns = Patterns.find(
                 marks: yearMarks, calendar: calendar, asOf: range.end, codes: store.codes,
                 policy: request.context.policy)
+            // The term's lessons (the whole record's view: a parent sees the session figures alone).
+            if view == .full, let term = calendar.term(containing: range.end),
+                let span = DateRange(max(term.range.start, range.start), range.end)
+            {
+                lessons = PupilLessons.make(
+                    try await store.lessons.lessonMarks(of: placement.upn, in: span), term: span,
+                    text: { request.text($0, $1) })
+            }
         }
         let text = request.text
         let names = try await request.names()
@@ -142,7 +151,7 @@ enum PupilController {
             transfers: transfers,
             subjectAccess: principal.allows(.subjectAccess, .pupil(placement))
                 ? SiteURL.subjectAccess.path(["upn": placement.upn.value]) : nil,
-            text: text)
+            lessons: lessons, text: text)
         return try Page.render(page, request: request, status: status)
     }
 

@@ -164,6 +164,7 @@ struct PupilPage: PageModel {
     let transfersSection: PupilTransfers?
     /// The subject access export's link, for the head teacher and the education lead.
     let subjectAccessLink: String?
+    let lessonsSection: PupilLessons?
 
     /// A mark in words: its code and the code's name, or that there is none.
     static func codeText(_ code: String?, codes: CodeTable, language: Language, text: Text) -> String {
@@ -184,7 +185,8 @@ struct PupilPage: PageModel {
         codes: CodeTable, language: Language, staff: Staff? = nil, contacts: Contacts? = nil,
         evidence: Evidence? = nil, letters: Letters? = nil, family: Family? = nil, esw: EswSection? = nil,
         roll: RollSection? = nil, medical: MedicalSection? = nil, interventions: PupilInterventions? = nil,
-        transfers: PupilTransfers? = nil, subjectAccess: String? = nil, text: @escaping Text
+        transfers: PupilTransfers? = nil, subjectAccess: String? = nil, lessons: PupilLessons? = nil,
+        text: @escaping Text
     ) -> PupilPage {
         let plain = { (key: String) in text(key, [:]) }
         let byDate = Dictionary(grouping: recent, by: \.mark.session.date)
@@ -223,12 +225,13 @@ struct PupilPage: PageModel {
             persistent: plain(summary.persistentAbsence ? "common.yes" : "common.no"),
             stripTitle: plain("pupil.strip"), strip: strip, stripKey: stripKey, hasStripKey: !stripKey.isEmpty,
             familyFirst: family != nil && staff == nil && contacts == nil, patternsTitle: plain("pupil.patterns"),
-            patterns: patterns.map { patternText($0, text: text) }, noPatterns: plain("pupil.noPatterns"),
+            patterns: patterns.map { patternText($0, text: text) } + (lessons?.patterns ?? []),
+            noPatterns: plain("pupil.noPatterns"),
             recentTitle: plain("pupil.recent"), dateLabel: plain("pupil.date"), morningLabel: plain("pupil.morning"),
             afternoonLabel: plain("pupil.afternoon"), days: days, staffView: staff, contactsSection: contacts,
             evidenceSection: evidence, lettersSection: letters, familySection: family, eswSection: esw,
             rollSection: roll, medicalSection: medical, interventionsSection: interventions,
-            transfersSection: transfers, subjectAccessLink: subjectAccess)
+            transfersSection: transfers, subjectAccessLink: subjectAccess, lessonsSection: lessons)
     }
 
     /// A pattern in words, with the sessions that make it (the first twelve).

@@ -34,6 +34,7 @@
   // (Without the script the button asks the server to do the same and keeps what was entered.)
   var allPresent = document.getElementById("all-present");
   if (allPresent) {
+    allPresent.hidden = false;  // the lesson register's button works only with the script
     // A plain button here, so that Enter in a field still submits the form with Save.
     allPresent.type = "button";
     allPresent.addEventListener("click", function (event) {
