@@ -24,10 +24,32 @@ struct ServeCommand: AsyncParsableCommand {
         name: .customLong("procedure-at"),
         help: ArgumentHelp("When to run the attendance procedure each day, or 'off'.", valueName: "HH:MM|off"))
     var procedureAt = "18:00"
+    @Option(
+        name: .customLong("demo-at"),
+        help: ArgumentHelp(
+            "With --demo: run as if at this local day and time (training, and the lesson registers' browser test).",
+            valueName: "YYYY-MM-DDTHH:MM"))
+    var demoAt: String?
     @OptionGroup var letters: LetterOptions
     @OptionGroup var db: DatabaseOptions
 
+    /// The day and time `--demo-at` names.
+    var demoClock: (date: LocalDate, time: TimeOfDay)? {
+        guard let demoAt else { return nil }
+        let parts = demoAt.split(separator: "T", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 2, let date = LocalDate(entered: parts[0]), let time = TimeOfDay(text: parts[1]) else {
+            return nil
+        }
+        return (date, time)
+    }
+
     func validate() throws {
+        if demoAt != nil {
+            guard demo else { throw ValidationError("--demo-at is for a demo server: add --demo") }
+            guard demoClock != nil else {
+                throw ValidationError("--demo-at: '\(demoAt ?? "")' is not YYYY-MM-DDTHH:MM")
+            }
+        }
         guard procedureAt == "off" || TimeOfDay(text: procedureAt) != nil else {
             throw ValidationError("--procedure-at: '\(procedureAt)' is not HH:MM or off")
         }
@@ -38,7 +60,8 @@ struct ServeCommand: AsyncParsableCommand {
         let settings = try Settings(db, letters: letters, port: port)
         settings.logFormat.bootstrap()
         var configuration = WebConfiguration(
-            hostname: hostname, port: settings.port, demoMode: demo, secureCookies: secureCookies)
+            hostname: hostname, port: settings.port, demoMode: demo, today: demoClock?.date,
+            secureCookies: secureCookies, time: demoClock?.time)
         configuration.procedureAt = TimeOfDay(text: procedureAt)
         configuration.letterTemplates = settings.letterTemplates
         configuration.smtp = settings.smtp
@@ -51,10 +74,10 @@ struct ServeCommand: AsyncParsableCommand {
             if demo {
                 if try await store.demo.isEmpty() {
                     try await DemoCommand.load(
-                        DemoAuthority.Options(until: today()), into: store, policy: settings.policy,
+                        DemoAuthority.Options(until: demoClock?.date ?? today()), into: store, policy: settings.policy,
                         progress: Progress())
                 } else {
-                    try await DemoAccounts.create(in: store, today: today())
+                    try await DemoAccounts.create(in: store, today: demoClock?.date ?? today())
                     print("Demo accounts, one per role:\n\(DemoAccounts.listing)")
                 }
             }

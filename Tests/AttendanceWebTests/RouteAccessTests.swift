@@ -1,5 +1,6 @@
 import AttendanceAccounts
 import AttendanceCore
+import AttendanceInterop
 import Foundation
 import Testing
 import VaporTesting
@@ -72,7 +73,7 @@ import VaporTesting
     static func mayViewSchool(_ role: Role, _ school: LAESTAB) -> Bool {
         switch role {
         case .educationLead: return true
-        case .parent, .patrol, .mentor: return false
+        case .parent, .patrol, .mentor, .teacher: return false
         // The ESW and the adviser cover the main school and the allocated one.
         case .educationSocialWorker, .schoolImprovementAdviser: return school != otherSchool
         default: return school == mainSchool
@@ -115,6 +116,21 @@ import VaporTesting
     static func mayTake(_ role: Role, _ form: Form) -> Bool {
         switch form {
         case .tutors: return role == .formTutor || office.contains(role)
+        case .otherAtMain: return office.contains(role)
+        case .elsewhere: return false
+        }
+    }
+
+    /// Lesson registers: the demo teacher's own lesson today, another teacher's lesson at the main school, another
+    /// teacher's lesson yesterday that the demo teacher was named to cover, and a lesson the other school does not
+    /// have.
+    enum Lesson: CaseIterable {
+        case own, otherAtMain, covered, elsewhere
+    }
+
+    static func mayTakeLesson(_ role: Role, _ lesson: Lesson) -> Bool {
+        switch lesson {
+        case .own, .covered: return role == .teacher || office.contains(role)
         case .otherAtMain: return office.contains(role)
         case .elsewhere: return false
         }
@@ -187,6 +203,27 @@ import VaporTesting
                 passwordHash: try testPasswords.hash("not-used"), mustChangePassword: false,
                 grants: [RoleGrant(role: .educationSocialWorker, school: mainSchool)], by: AuditActor("test"))
             let coveringESW = try #require(try await store.identity.user(email: "covering-esw@example.org")).id
+            // Lessons: the demo teacher's first today, another's, and yesterday's lesson of another that the demo
+            // teacher covers.
+            let todays = try await store.lessons.lessonsOfDay(school: mainSchool, on: testToday)
+            let yesterday = LocalDate(iso: "2026-11-24")!
+            let coveredLesson = try #require(
+                try await store.lessons.lessonsOfDay(school: mainSchool, on: yesterday).first {
+                    $0.lesson.teacher != DemoTimetable.teacher
+                })
+            try await store.lessons.assignCover(
+                school: mainSchool, lessonID: coveredLesson.id, on: yesterday, teacher: DemoTimetable.teacher,
+                by: AuditActor("test"))
+            let lessons: [Lesson: String] = [
+                .own: SiteURL.lessonRegister(
+                    mainSchool, date: testToday,
+                    id: try #require(todays.first { $0.lesson.teacher == DemoTimetable.teacher }).id),
+                .otherAtMain: SiteURL.lessonRegister(
+                    mainSchool, date: testToday,
+                    id: try #require(todays.first { $0.lesson.teacher != DemoTimetable.teacher }).id),
+                .covered: SiteURL.lessonRegister(mainSchool, date: yesterday, id: coveredLesson.id),
+                .elsewhere: SiteURL.lessonRegister(otherSchool, date: testToday, id: 999_999),
+            ]
             // Path patterns the matrix covers: a new route with no row here fails the test.
             var covered = Set<String>()
             // Every request each role sent, with the answer expected: a person with two roles is checked against them.
@@ -417,6 +454,50 @@ import VaporTesting
                         "POST", "/api/registers/:laestab/:group/:date/:session", "/api" + register,
                         // Past the permission, a form's body is not the API's JSON (its saves are APITests').
                         allowed: Self.mayTake(role, form), status: .unprocessableEntity)
+                }
+                // Lesson registers: "my lessons" for teachers and the office; each register for its teacher, its
+                // cover and the office. Saved empty after the lesson: the office's save is taken (nothing to write),
+                // the teacher's refused (the register closed, 422). A lesson the school lacks: refused, and only the
+                // authority learns it does not exist (404).
+                try await expect(
+                    "GET", "/lessons", "/lessons", allowed: role == .teacher || Self.office.contains(role))
+                for lesson in Lesson.allCases {
+                    let path = lessons[lesson]!
+                    let allowed = Self.mayTakeLesson(role, lesson)
+                    let unknown = lesson == .elsewhere && role == .educationLead
+                    try await expect(
+                        "GET", "/lessons/:laestab/:date/:lesson", path, allowed: allowed || unknown,
+                        status: unknown ? .notFound : nil)
+                    try await expect(
+                        "POST", "/lessons/:laestab/:date/:lesson", path, allowed: allowed || unknown,
+                        status: unknown ? .notFound : role == .teacher ? .unprocessableEntity : .seeOther)
+                    try await expect(
+                        "GET", "/api/lessons/:laestab/:date/:lesson", "/api" + path, allowed: allowed || unknown,
+                        status: unknown ? .notFound : .ok)
+                    try await expect(
+                        "POST", "/api/lessons/:laestab/:date/:lesson", "/api" + path, allowed: allowed || unknown,
+                        status: unknown ? .notFound : .unprocessableEntity)
+                }
+                for school in [mainSchool, otherSchool] {
+                    let desk = school == mainSchool && Self.office.contains(role)
+                    let base = "/schools/\(school)"
+                    // The office's lessons page, cover, grace and timetable (each form sent empty: refused, 422).
+                    try await expect("GET", "/schools/:laestab/lessons", base + "/lessons", allowed: desk)
+                    for action in ["cover", "settings"] {
+                        try await expect(
+                            "POST", "/schools/:laestab/lessons/\(action)", base + "/lessons/\(action)", allowed: desk,
+                            status: .unprocessableEntity)
+                    }
+                    try await expect("GET", "/schools/:laestab/timetable", base + "/timetable", allowed: desk)
+                    try await expect(
+                        "POST", "/schools/:laestab/timetable", base + "/timetable", allowed: desk,
+                        status: .unprocessableEntity)
+                    // The same-day check: the office and leaders, and the head of year (their years' pupils).
+                    let checks = school == mainSchool && (Self.office.contains(role) || role == .headOfYear)
+                    try await expect("GET", "/schools/:laestab/same-day", base + "/same-day", allowed: checks)
+                    try await expect(
+                        "POST", "/schools/:laestab/same-day", base + "/same-day", allowed: checks,
+                        status: .unprocessableEntity)
                 }
                 for school in [mainSchool, otherSchool] {
                     let works = school == mainSchool && Self.queue.contains(role)

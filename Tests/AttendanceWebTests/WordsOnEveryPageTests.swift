@@ -68,12 +68,23 @@ import VaporTesting
         /// A transfer file imported (the hand-written fixture), one of its admissions confirmed.
         var transferImport = 0
         var transferred = try! UPN("B801200005001")
+        /// The demo teacher's first lesson of the day, and a pupil of the same-day check the day before (found on
+        /// site, recorded by the office).
+        var lesson = 0
+        var yesterdayLesson = 0
+        var yesterday = LocalDate(iso: "2026-11-24")!
 
         func pages(for role: Role) -> [String] {
             let everyone = [SiteURL.home.path(), SiteURL.account.path(), SiteURL.password.path()]
             let register = SiteURL.register(mainSchool, group: group, date: testToday, half: .am)
             switch role {
             case .parent: return everyone + [SiteURL.pupil(child), SiteURL.askLeave.path(["upn": child.value])]
+            case .teacher:
+                return everyone + [
+                    SiteURL.lessons.path(), SiteURL.lessons.path(query: ["date": yesterday.iso]),
+                    SiteURL.lessonRegister(mainSchool, date: testToday, id: lesson),
+                    SiteURL.lessonRegister(mainSchool, date: yesterday, id: yesterdayLesson),
+                ]
             case .patrol: return everyone + [SiteURL.patrols.path()]
             case .mentor: return everyone + [SiteURL.pupil(child)]
             case .formTutor:
@@ -127,11 +138,16 @@ import VaporTesting
                     SiteURL.school(.interventions, mainSchool, query: ["breakdown": "year", "key": "7"]),
                     SiteURL.school(.intervention, mainSchool, id: intervention),
                     SiteURL.school(.parentsEvening, mainSchool),
+                    SiteURL.school(.sameDayCheck, mainSchool, query: ["date": yesterday.iso]),
                 ]
             case .attendanceAdministrator, .seniorManagement:
                 return everyone + [
                     SiteURL.school(.office, mainSchool), SiteURL.school(.lateBook, mainSchool),
-                    SiteURL.registers.path(),
+                    SiteURL.registers.path(), SiteURL.lessons.path(),
+                    SiteURL.school(.schoolLessons, mainSchool, query: ["date": yesterday.iso]),
+                    SiteURL.school(.schoolLessons, mainSchool), SiteURL.school(.timetable, mainSchool),
+                    SiteURL.school(.sameDayCheck, mainSchool, query: ["date": yesterday.iso]),
+                    SiteURL.lessonRegister(mainSchool, date: yesterday, id: yesterdayLesson),
                 ]
             case .governor:
                 return everyone + [
@@ -267,6 +283,22 @@ import VaporTesting
         _ = try await store.transfers.importCTF(
             try CTFReader.read(try Data(contentsOf: dfe)), fileName: "3402001_CTF_6654001_001.xml",
             school: mainSchool, today: testToday, by: office)
+        // Lessons: the teacher's first lesson of the day; a pupil of yesterday's same-day check found on site, a lesson
+        // covered.
+        let lessons = try await store.lessons.lessonsOfDay(school: mainSchool, on: testToday)
+        tour.lesson = try #require(lessons.first { $0.lesson.teacher == DemoTimetable.teacher }).id
+        tour.yesterdayLesson = try #require(
+            try await store.lessons.lessonsOfDay(school: mainSchool, on: tour.yesterday).first {
+                $0.lesson.teacher == DemoTimetable.teacher
+            }
+        ).id
+        if let missing = try await store.lessons.sameDayCheck(school: mainSchool, on: tour.yesterday).first {
+            try await store.lessons.recordSameDay(
+                .foundOnSite, upn: missing.upn, school: mainSchool, on: tour.yesterday, note: nil, by: office)
+        }
+        try await store.lessons.assignCover(
+            school: mainSchool, lessonID: tour.yesterdayLesson, on: tour.yesterday, teacher: "cover@example.org",
+            by: office)
         // A rewards draw: its line in the audit trail is in words too.
         let onRoll = try await store.reference.onRoll(mainSchool, on: testToday).prefix(6).map(\.upn)
         try await store.rewards.draw(

@@ -173,7 +173,7 @@ extension LessonRepository {
             try await Store.audit(
                 [
                     AuditEvent(
-                        at: now, actor: actor, action: "same_day.recorded", school: laestab, subject: upn.value,
+                        at: now, actor: actor, action: "same_day.recorded", school: laestab, upn: upn,
                         after: auditJSON(["on": day.iso, "outcome": outcome.rawValue]))
                 ], on: db)
         }

@@ -68,7 +68,8 @@ enum AuditWords {
         case "method": return Catalogue.known("contact.method.\(stored)", text) ?? stored
         case "outcome":
             return Catalogue.known("contact.outcome.\(stored)", text) ?? Catalogue.known("esw.outcome.\(stored)", text)
-                ?? Catalogue.known("medical.outcome.\(stored)", text) ?? stored
+                ?? Catalogue.known("medical.outcome.\(stored)", text)
+                ?? Catalogue.known("sameDay.outcome.\(stored)", text) ?? stored
         case "source": return Catalogue.known("esw.source.\(stored)", text) ?? stored
         case "kind":
             return Catalogue.known("esw.kind.\(stored)", text) ?? Catalogue.known("interventions.kind.\(stored)", text)

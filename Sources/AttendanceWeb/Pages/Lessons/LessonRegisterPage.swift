@@ -34,6 +34,8 @@ struct LessonRegisterPage: PageModel {
 
     let title: String
     let details: String
+    /// Who teaches it: a teacher without an account is named by the timetable's email.
+    let teacher: String
     let state: String
     let mayTake: Bool
     let action: String
@@ -73,13 +75,11 @@ struct LessonRegisterPage: PageModel {
                 minutes: asked.choices[upn]?.minutes ?? recorded?.mark.minutesLate.map(String.init) ?? "",
                 error: asked.errors[upn])
         }
-        var details = [
-            DateText.day(lesson.date, text), LessonWords.times(lesson.lesson),
-            LessonWords.teacher(lesson, names: names, text),
-        ]
+        var details = [DateText.day(lesson.date, text), LessonWords.times(lesson.lesson)]
         if let room = lesson.lesson.room, !room.isEmpty { details.append(text("lesson.room", ["room": room])) }
         return LessonRegisterPage(
             title: LessonWords.name(lesson.lesson, text), details: details.joined(separator: " · "),
+            teacher: LessonWords.teacher(lesson, names: names, text),
             state: LessonWords.state(state, grace: grace, text), mayTake: mayTake, action: action, lines: lines,
             readOnly: !mayTake, taken: !marks.isEmpty, reason: asked.reason, errorSummary: asked.summary,
             backHref: backHref)
