@@ -160,15 +160,29 @@ struct Browser {
     mutating func upload(_ path: String, field: String, fileName: String, data: Data) async throws
         -> TestingHTTPResponse
     {
+        try await upload(path, files: [(field, fileName, data)])
+    }
+
+    /// Sends files and fields as a browser's form with file fields does, with the page's CSRF token.
+    @discardableResult
+    mutating func upload(
+        _ path: String, files: [(field: String, fileName: String, data: Data)], fields: [String: String] = [:]
+    ) async throws -> TestingHTTPResponse {
         let boundary = "----attendance-test-\(UUID().uuidString)"
         var body = Data()
-        body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n\(csrf)\r\n".utf8))
-        body.append(
-            Data(
-                ("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(field)\"; filename=\"\(fileName)\"\r\n"
-                    + "Content-Type: text/xml\r\n\r\n").utf8))
-        body.append(data)
-        body.append(Data("\r\n--\(boundary)--\r\n".utf8))
+        for (name, value) in [("csrf", csrf)] + fields.sorted(by: { $0.key < $1.key }) {
+            body.append(
+                Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8))
+        }
+        for file in files {
+            body.append(
+                Data(
+                    ("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; "
+                        + "filename=\"\(file.fileName)\"\r\nContent-Type: text/xml\r\n\r\n").utf8))
+            body.append(file.data)
+            body.append(Data("\r\n".utf8))
+        }
+        body.append(Data("--\(boundary)--\r\n".utf8))
         var headers: HTTPHeaders = ["Content-Type": "multipart/form-data; boundary=\(boundary)"]
         if !cookie.isEmpty { headers.replaceOrAdd(name: .cookie, value: cookie) }
         let response = try await app.testing().sendRequest(.POST, path, headers: headers, body: ByteBuffer(bytes: body))

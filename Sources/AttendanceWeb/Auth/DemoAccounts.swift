@@ -17,7 +17,8 @@ public enum DemoAccounts {
         (Role.educationLead, "lead", "Eleri Lewis"), (.educationSocialWorker, "esw", "Gwyn Roberts"),
         (.headTeacher, "head", "Mair Hughes"), (.seniorManagement, "smt", "Owain Price"),
         (.attendanceAdministrator, "office", "Carys Ellis"), (.headOfYear, "hoy", "Dafydd Morgan"),
-        (.formTutor, "tutor", "Sioned Parry"), (.teacher, "teacher", "Huw Jenkins"), (.governor, "governor", "Alun Vaughan"),
+        (.formTutor, "tutor", "Sioned Parry"), (.teacher, "teacher", "Huw Jenkins"),
+        (.governor, "governor", "Alun Vaughan"),
         (.schoolImprovementAdviser, "adviser", "Nia Pritchard"),
         (.parent, "parent", "Rhian Jones"), (.mentor, "mentor", "Llinos Evans"), (.patrol, "patrol", "Rhys Thomas"),
     ].map { Account(role: $0.0, email: "\($0.1)@demo.example", password: "demo-\($0.1)", displayName: $0.2) }

@@ -97,7 +97,8 @@ enum LessonAPIController {
         }
         let (state, _) = try await LessonRegisterController.window(request, context)
         guard LessonWindow.mayTake(state, by: try LessonRegisterController.taker(request, context.school)) else {
-            return try refuse([.init(upn: "", error: request.text("error.lesson.notOpen"))], status: .unprocessableEntity)
+            return try refuse(
+                [.init(upn: "", error: request.text("error.lesson.notOpen"))], status: .unprocessableEntity)
         }
         let inClass = Set(context.pupils)
         var problems: [ResultDTO.Problem] = []

@@ -117,7 +117,7 @@ enum LessonRegisterController {
                 if case .minutes(let upn) = problem { asked.errors[upn] = request.text("lesson.needMinutes") }
                 return try await render(
                     request, context, asked: asked,
-                    status: problem == .notOpen ? .unprocessableEntity : .conflict)
+                    status: problem.key == "needReason" ? .conflict : .unprocessableEntity)
             }
         }
         return Page.redirect(SiteURL.lessons.path(query: ["date": lesson.date.iso, "saved": String(lesson.id)]))

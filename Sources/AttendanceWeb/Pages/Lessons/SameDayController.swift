@@ -59,7 +59,8 @@ enum SameDayController {
                                 "when": DateText.moment(record.recordedAt, text),
                             ]) + (record.note.map { " – \($0)" } ?? "")
                     },
-                    afternoonDue: leftSite && concern.sessionCodes[.pm] == nil ? text("sameDay.afternoonDue", [:]) : nil,
+                    afternoonDue: leftSite && concern.sessionCodes[.pm] == nil
+                        ? text("sameDay.afternoonDue", [:]) : nil,
                     registerHref: leftSite && concern.sessionCodes[.pm] == nil
                         && principal.allows(.takeRegister, .registrationGroup(group))
                         ? SiteURL.register(laestab, group: pupil.registrationGroup, date: date, half: .pm) : nil,

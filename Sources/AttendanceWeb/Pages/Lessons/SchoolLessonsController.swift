@@ -39,7 +39,9 @@ enum SchoolLessonsController {
         let page = SchoolLessonsPage(
             title: text("schoolLessons.title", ["school": school.name, "date": DateText.day(date, text)]),
             date: date.iso, action: SiteURL.school(.schoolLessons, laestab),
-            notice: request.query[String.self, at: "done"].flatMap { Catalogue.known("schoolLessons.done.\($0)", text) },
+            notice: request.query[String.self, at: "done"].flatMap {
+                Catalogue.known("schoolLessons.done.\($0)", text)
+            },
             error: error, missing: rows.filter(\.missing), rows: rows,
             timetable: timetable.map {
                 text(
