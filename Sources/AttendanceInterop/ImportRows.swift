@@ -7,6 +7,8 @@ public enum ImportFormat: String, Sendable, CaseIterable {
     case schools, calendar, pupils, contacts, marks
     /// A school's timetable (issue 38), and its classes' pupils.
     case timetable, classes
+    /// Lesson registers already taken elsewhere (a term's, from the school's previous system).
+    case lessonMarks
 
     public var requiredColumns: [String] {
         switch self {
@@ -21,6 +23,7 @@ public enum ImportFormat: String, Sendable, CaseIterable {
         case .marks: return ["upn", "date", "session", "code", "minutes_late"]
         case .timetable: return ["class", "subject", "day", "period", "start", "end", "teacher"]
         case .classes: return ["class", "upn"]
+        case .lessonMarks: return ["date", "class", "period", "upn", "code"]
         }
     }
 
@@ -35,6 +38,7 @@ public enum ImportFormat: String, Sendable, CaseIterable {
         case .marks: return ["note"]
         case .timetable: return ["room"]
         case .classes: return []
+        case .lessonMarks: return ["minutes_late", "taken_by"]
         }
     }
 }

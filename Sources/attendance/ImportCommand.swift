@@ -7,19 +7,20 @@ import Foundation
 /// What a file to import holds: one of the CSV formats, or a Common Transfer File.
 enum ImportKind: String, ExpressibleByArgument, CaseIterable {
     case schools, calendar, pupils, contacts, marks, ctf, timetable
+    case lessonMarks = "lesson-marks"
 }
 
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract:
-            "Import schools, a calendar, pupils, contacts, marks or a timetable from CSV files, or a Common Transfer File.",
+            "Import schools, a calendar, pupils, contacts, marks, a timetable or lesson marks from CSV files, or a Common Transfer File.",
         discussion: """
             All or nothing: a file with any bad line writes nothing, and every bad line is listed with its number. \
             Importing the same file twice changes nothing. The columns of each format are in the README.
             """)
 
-    @Argument(help: "What the file holds: schools, calendar, pupils, contacts, marks, ctf, or timetable.")
+    @Argument(help: "What the file holds: schools, calendar, pupils, contacts, marks, ctf, timetable, or lesson-marks.")
     var kind: ImportKind
     @Argument(help: "The CSV file (UTF-8, with a header row), or the CTF (XML).", completion: .file()) var file: String
     @Option(help: ArgumentHelp("The school (LAESTAB, e.g. 6652001).", valueName: "LAESTAB")) var school: String?
@@ -97,6 +98,14 @@ struct ImportCommand: AsyncParsableCommand {
                     return
                         "\(try await store.contacts.importContacts(rows, by: settings.actor, source: source)) contacts"
                 case .ctf, .timetable: return ""  // read above
+                case .lessonMarks:
+                    progress.say("Reading \(file)…")
+                    let rows = try ImportParser.lessonMarks(text)
+                    progress.say("Checking and writing \(rows.count) lesson marks…")
+                    let school = try await schoolForRoll(store: store, laestab: laestab)
+                    let result = try await store.lessons.importLessonMarks(
+                        rows, school: school, by: settings.actor, source: source)
+                    return "\(result.marks) lesson marks in \(result.registers) lesson registers"
                 case .marks:
                     progress.say("Reading \(file)…")
                     let rows = try ImportParser.marks(text, codes: store.codes)

@@ -100,6 +100,7 @@ import VaporTesting
             "schools/:laestab/letters/:id": String(tour.letter), "schools/:laestab/esw/:id": String(tour.eswCase),
             "schools/:laestab/penalties/:id/pack": String(tour.penalty),
             "schools/:laestab/letters/batches/:batch": batchID(tour), "pupils/:upn/letters/:id": String(tour.letter),
+            "lessons/:laestab/:date/:lesson": String(tour.lesson),
         ]
         var parts: [String] = []
         for part in pattern.split(separator: "/").map(String.init) {

@@ -111,6 +111,7 @@ ROLES = {
     "office@demo.example": ("demo-office", "Attendance administrator"),
     "hoy@demo.example": ("demo-hoy", "Head of year"),
     "tutor@demo.example": ("demo-tutor", "Form tutor"),
+    "teacher@demo.example": ("demo-teacher", "Subject teacher"),
     "governor@demo.example": ("demo-governor", "Governor"),
     "adviser@demo.example": ("demo-adviser", "School improvement adviser"),
     "parent@demo.example": ("demo-parent", "Parent or carer"),
@@ -170,7 +171,7 @@ def test_each_role_signs_in_to_its_own_home_and_cannot_edit_its_way_out(server, 
     refused = [f"/pupils/{elsewhere}", "/schools/6652003"]
     if email == "lead@demo.example":
         refused = []
-    if email in ("governor@demo.example", "patrol@demo.example"):
+    if email in ("governor@demo.example", "patrol@demo.example", "teacher@demo.example"):
         refused.append(f"/pupils/{child}")
     if email not in ("lead@demo.example", "head@demo.example"):
         refused.append("/audit")

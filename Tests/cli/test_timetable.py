@@ -96,3 +96,51 @@ def test_the_same_day_check_finds_exactly_the_pupils_registered_and_missing_from
         assert found_any, "the demo has somebody missing from a lesson"
         # The lesson registers never wrote a session mark: every statutory mark is the form tutor's or the office's.
         assert db.execute("SELECT count(*) FROM marks WHERE recorded_by LIKE '%@demo.example'").fetchone()[0] == 0
+
+
+def test_a_terms_lesson_marks_import_all_or_nothing_naming_the_line_and_never_touch_a_session(tmp_path):
+    """`attendance import lesson-marks`: a term's lesson registers from the school's previous system. A line whose
+    lesson the timetable does not have that day, or whose pupil is not in the class, is named and nothing is written;
+    a good file writes its registers once (again: refused, each lesson already has its register)."""
+    import record
+    database = str(tmp_path / "import.sqlite")
+    demo_into(database)
+    with record.connect(database) as db:
+        # A Monday with no lesson registers yet (the demo takes the last five school days'), and the demo teacher's
+        # period 1 class that day (day 1 of the one-week cycle) with its pupils.
+        class_name = db.execute(
+            "SELECT class_name FROM timetable_lessons WHERE cycle_day = 1 AND period = 1 ORDER BY class_name"
+        ).fetchone()[0]
+        pupils = [row[0] for row in db.execute(
+            "SELECT p.upn FROM class_members m JOIN pupils p ON p.id = m.pupil_id WHERE m.class_name = ? ORDER BY 1",
+            (class_name,))]
+        before = db.execute("SELECT count(*) FROM marks").fetchone()[0]
+        registers = db.execute("SELECT count(*) FROM lesson_registers").fetchone()[0]
+    day = "2026-11-02"
+    lines = ["date,class,period,upn,code,minutes_late,taken_by"]
+    lines += [f"{day},{class_name},1,{upn},/,,r.hughes@demo.example" for upn in pupils[1:]]
+    lines.append(f"{day},{class_name},1,{pupils[0]},L,7,r.hughes@demo.example")
+    marks = tmp_path / "lesson-marks.csv"
+    marks.write_text("\n".join(lines + [f"{day},{class_name},4,{pupils[0]},N,,"]) + "\n")
+    bad = run("import", "lesson-marks", str(marks), "--school", SCHOOL, "--database", database, check=False)
+    assert bad.returncode != 0
+    # In period 4 the form has another subject: that class has no lesson then.
+    assert f"line {len(lines) + 1}: class: {class_name} has no lesson in period 4" in bad.stderr, bad.stderr
+    marks.write_text("\n".join(lines + [f"{day},{class_name},1,A999999999999,N,,"]) + "\n")
+    stranger = run("import", "lesson-marks", str(marks), "--school", SCHOOL, "--database", database, check=False)
+    assert stranger.returncode != 0 and f"line {len(lines) + 1}: upn:" in stranger.stderr, stranger.stderr
+    with record.connect(database) as db:
+        assert db.execute("SELECT count(*) FROM lesson_registers").fetchone()[0] == registers
+    marks.write_text("\n".join(lines) + "\n")
+    done = run("import", "lesson-marks", str(marks), "--school", SCHOOL, "--database", database)
+    assert f"Imported {len(pupils)} lesson marks in 1 lesson registers" in done.stdout, done.stdout
+    again = run("import", "lesson-marks", str(marks), "--school", SCHOOL, "--database", database, check=False)
+    assert again.returncode != 0 and "already has its register" in again.stderr
+    with record.connect(database) as db:
+        assert db.execute("SELECT count(*) FROM lesson_registers").fetchone()[0] == registers + 1
+        late = db.execute(
+            "SELECT l.code, l.minutes_late, l.recorded_by FROM lesson_marks l JOIN pupils p ON p.id = l.pupil_id "
+            "JOIN lesson_registers r ON r.id = l.lesson_register_id WHERE p.upn = ? AND r.date = ?",
+            (pupils[0], day)).fetchone()
+        assert late == ("L", 7, "r.hughes@demo.example")
+        assert db.execute("SELECT count(*) FROM marks").fetchone()[0] == before

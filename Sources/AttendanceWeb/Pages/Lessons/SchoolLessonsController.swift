@@ -113,7 +113,7 @@ enum SchoolLessonsController {
         let school = try await store.reference.requireSchool(laestab).school
         let found = try await store.lessons.timetable(school: laestab, on: date)
         let names = try await request.names()
-        let days = (found?.cycle.days ?? 1...0).map { day in
+        let days = (found.map { Array($0.cycle.days) } ?? []).map { day in
             TimetablePage.Day(
                 heading: text("timetable.day", ["day": String(day)]),
                 lessons: (found?.lessons ?? []).filter { $0.cycleDay == day }.map { lesson in

@@ -209,8 +209,13 @@ enum HomeController {
                 strings: context.strings)
         let names = try await request.schoolNames()
         let schoolsOfGrants = Set(principal.grants.compactMap(\.school)).sorted()
+        // A teacher's day is their lessons.
+        let lessonLinks =
+            principal.grants.contains { $0.role == .teacher }
+            ? [HomePage.Link(href: SiteURL.lessons.path(), label: request.text("lessons.today"))] : []
         let actionLinks =
-            schoolsOfGrants.filter { principal.allows(.workActions, .school($0)) }.map {
+            lessonLinks
+            + schoolsOfGrants.filter { principal.allows(.workActions, .school($0)) }.map {
                 HomePage.Link(
                     href: SiteURL.school(.actions, $0),
                     label: request.text("actions.link") + ": " + (names[$0] ?? $0.description))
