@@ -73,12 +73,14 @@ extension ImportParser {
             let takenBy = row.optionalText("taken_by")
             guard let date, let className, let period, let upn, let code, let minutes else { return nil }
             if (code == .late) != (minutes != nil) {
-                row.fail("minutes_late", code == .late ? "a late mark needs its minutes" : "minutes are for a late mark")
+                row.fail(
+                    "minutes_late", code == .late ? "a late mark needs its minutes" : "minutes are for a late mark")
                 return nil
             }
             let key = "\(date.iso)|\(className.lowercased())|\(period)|\(upn.value)"
             if let first = seen[key] {
-                row.fail("upn", "\(upn) already has a mark in \(className) period \(period) on \(date.iso) on line \(first)")
+                row.fail(
+                    "upn", "\(upn) already has a mark in \(className) period \(period) on \(date.iso) on line \(first)")
                 return nil
             }
             seen[key] = row.line

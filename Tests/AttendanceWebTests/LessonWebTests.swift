@@ -105,7 +105,7 @@ import VaporTesting
 
     @Test func theRegisterOpensAtTheLessonsStartAndClosesAfterTheGraceButTheOfficeMayStillCorrectIt() async throws {
         try await withWebApp(adjusting: { $0.time = TimeOfDay(text: "13:01") }) { app, store in
-            let (lesson, pupils) = try await Self.teachersLesson(store, period: 3)  // 11:30–12:30
+            let (lesson, pupils) = try await Self.teachersLesson(store, period: 3)  // 11:10–12:00
             let path = SiteURL.lessonRegister(mainSchool, date: testToday, id: lesson.id)
             var teacher = try await Browser.signedIn(app, as: .teacher)
             let closed = try await teacher.get(path).body.string
@@ -116,12 +116,12 @@ import VaporTesting
                 try await store.lessons.lessonMarks(
                     school: mainSchool, on: testToday, className: lesson.lesson.className, period: 3
                 ).isEmpty)
-            // The school gives an hour's grace: open again.
-            try await store.lessons.setGraceMinutes(60, school: mainSchool, by: AuditActor("office@demo.example"))
+            // The school gives an hour and a half's grace: open again.
+            try await store.lessons.setGraceMinutes(90, school: mainSchool, by: AuditActor("office@demo.example"))
             #expect(try await teacher.post(path, ["mark-\(pupils[0].value)": "present"]).status == .seeOther)
             try await store.lessons.setGraceMinutes(0, school: mainSchool, by: AuditActor("office@demo.example"))
             // A lesson not yet begun is nobody's to take.
-            let (later, laterPupils) = try await Self.teachersLesson(store, period: 4)  // 13:45
+            let (later, laterPupils) = try await Self.teachersLesson(store, period: 5)  // 13:45
             var office = try await Browser.signedIn(app, as: .attendanceAdministrator)
             let laterPath = SiteURL.lessonRegister(mainSchool, date: testToday, id: later.id)
             #expect(
@@ -188,7 +188,7 @@ import VaporTesting
             let start = try #require(page.range(of: "id=\"missing\"")).upperBound
             let end = try #require(page[start...].range(of: "<h2")).lowerBound
             let missing = String(page[start..<end])
-            // At 11:40 period 1 (09:15–10:15) is past its grace and untaken; period 3 runs now.
+            // At 11:40 period 1 (09:15–10:05) is past its grace and untaken; period 3 runs now.
             let lessons = try await store.lessons.lessonsOfDay(school: mainSchool, on: testToday)
             let first = try #require(lessons.first { $0.lesson.period == 1 && $0.lesson.teacher == Self.teacher })
             #expect(missing.contains(first.lesson.className) && missing.contains("Huw Jenkins"))

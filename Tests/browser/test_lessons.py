@@ -1,6 +1,6 @@
 """Lesson registers in Chromium at tablet size (issue 38).
 
-A demo server runs as if at 11:40 on Monday 23 November (`--demo-at`), so period 3 (11:30–12:30) is open. The office
+A demo server runs as if at 11:40 on Monday 23 November (`--demo-at`), so period 3 (11:10–12:00) is open. The office
 takes the morning register of the teacher's form (all present); the teacher takes their period 3 register on a
 tablet, one pupil absent who was present at registration; the office sees that pupil on the same-day check within a
 minute and records "found on site". The session's mark stays the register's.

@@ -1,7 +1,7 @@
 import AttendanceCore
 
 /// A demo secondary school's timetable and lesson registers (issue 38): a one-week cycle from the school year's
-/// first day, each registration group taught as a class, five lessons a day (three in the morning, two after the
+/// first day, each registration group taught as a class, six lessons a day (four in the morning, two after the
 /// afternoon register); and lesson registers for the last school days before the demo's day, taken as a teacher
 /// would: a pupil absent from the session is absent from its lessons, and now and then a pupil registered this
 /// morning is missing from a lesson, sometimes two in a row, for the same-day check to find.
@@ -23,11 +23,16 @@ public struct DemoTimetable: Sendable {
         ("Da", "Daearyddiaeth"), ("Ce", "Cerddoriaeth"), ("AG", "Addysg Gorfforol"),
     ]
     static let periods: [(start: String, end: String)] = [
-        ("09:15", "10:15"), ("10:15", "11:15"), ("11:30", "12:30"), ("13:45", "14:45"), ("14:45", "15:30"),
+        ("09:15", "10:05"), ("10:05", "10:55"), ("11:10", "12:00"), ("12:00", "12:50"), ("13:45", "14:35"),
+        ("14:35", "15:25"),
     ]
 
     /// The timetable and registers of a secondary school's demo data, or nil for another school.
-    public init?(_ data: DemoAuthority.SchoolData, until: LocalDate, calendar: SchoolCalendar, seed: UInt64) {
+    /// - Parameter days: how many school days before `until` have lesson registers (the benchmark asks for a term's).
+    public init?(
+        _ data: DemoAuthority.SchoolData, until: LocalDate, calendar: SchoolCalendar, seed: UInt64,
+        days wanted: Int = daysWithRegisters
+    ) {
         guard data.school.phase == .secondary else { return nil }
         let year = until.academicYear
         guard let cycle = try? TimetableCycle(weeks: 1, startsOn: year.firstDay) else { return nil }
@@ -60,7 +65,7 @@ public struct DemoTimetable: Sendable {
         // The registers of the last school days before the demo's day.
         var days: [LocalDate] = []
         var day = until.adding(days: -1)
-        while days.count < Self.daysWithRegisters && day >= cycle.startsOn {
+        while days.count < wanted && day >= cycle.startsOn {
             if calendar.isSchoolDay(day) { days.append(day) }
             day = day.adding(days: -1)
         }
@@ -77,7 +82,9 @@ public struct DemoTimetable: Sendable {
             // Who slips away today, and from which lesson on (two in a row for some).
             var away: [UPN: (from: Int, lessons: Int)] = [:]
             for pupil in current where random.unit() < 0.015 {
-                away[pupil.pupil.upn] = (Int(random.next() % 5) + 1, random.unit() < 0.4 ? 2 : 1)
+                away[pupil.pupil.upn] = (
+                    Int(random.next() % UInt64(Self.periods.count)) + 1, random.unit() < 0.4 ? 2 : 1
+                )
             }
             for lesson in lessons where lesson.cycleDay == cycleDay {
                 let half: SessionHalf = lesson.start >= data.school.pm.start ? .pm : .am

@@ -15,8 +15,9 @@ extension LessonRepository {
     ) async throws -> (registers: Int, marks: Int) {
         guard let first = rows.first else { return (0, 0) }
         let school = try await store.reference.requireSchool(laestab)
-        var timetables: [Int: (cycle: TimetableCycle, lessons: [String: TimetableLesson], classes: [String: Set<UPN>])] =
-            [:]
+        var timetables:
+            [Int: (cycle: TimetableCycle, lessons: [String: TimetableLesson], classes: [String: Set<UPN>])] =
+                [:]
         var inForce: [LocalDate: Int?] = [:]
         var problems: [ImportProblem] = []
         /// Each lesson register of the file, by its day, class (as the timetable names it) and period.
@@ -90,7 +91,9 @@ extension LessonRepository {
         guard problems.isEmpty else { throw ImportProblems(problems) }
         let ids = try await ReferenceRepository.pupilIDs(for: Array(Set(rows.map(\.value.mark.upn))), on: store.reader)
         let stamp = Timestamp.text(now)
-        let ordered = registers.sorted { ($0.key.date, $0.key.className, $0.key.period) < ($1.key.date, $1.key.className, $1.key.period) }
+        let ordered = registers.sorted {
+            ($0.key.date, $0.key.className, $0.key.period) < ($1.key.date, $1.key.className, $1.key.period)
+        }
         return try await store.transaction { db in
             try await db.insertRows(
                 into: "lesson_registers",
@@ -121,7 +124,9 @@ extension LessonRepository {
             }
             var marks: [[SQLValue]] = []
             for (key, register) in ordered {
-                guard let registerID = registerIDs[key] else { throw StoreError.corrupt("a lesson register not written") }
+                guard let registerID = registerIDs[key] else {
+                    throw StoreError.corrupt("a lesson register not written")
+                }
                 for mark in register.marks {
                     guard let pupil = ids[mark.upn] else { throw StoreError.notFound("pupil \(mark.upn)") }
                     marks.append([registerID, pupil, mark.code.rawValue, mark.minutesLate, register.takenBy, stamp])

@@ -80,6 +80,7 @@ struct BenchCommand: AsyncParsableCommand {
             report.synchronous = try await store.bench.sqliteSynchronous()
             registers = try await BenchLoad.load(authority, into: store, report: &report)
             try await BenchQueries.measure(authority, store: store, report: &report)
+            try await BenchLessons.measure(authority, report: &report, store: store)
             try await BenchDuckDB.compare(store: store, python: python, folder: work, report: &report)
             let token = try await BenchHTTP.prepareUser(store: store, schools: authority.plans.count)
             await store.shutdown()
