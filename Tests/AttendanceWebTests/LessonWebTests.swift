@@ -76,6 +76,14 @@ import VaporTesting
                 SiteURL.school(.sameDayCheck, mainSchool),
                 ["upn": away.value, "date": testToday.iso, "outcome": "found_on_site", "note": "In the library"])
             #expect(recorded.status == .seeOther)
+            // The same form clicked twice at once: one finding.
+            let desk = office
+            let twice = try await ConcurrentDecisionTests.atOnce(2) { _ in
+                try await ConcurrentDecisionTests.post(
+                    app, as: desk, SiteURL.school(.sameDayCheck, mainSchool),
+                    ["upn": away.value, "date": testToday.iso, "outcome": "found_on_site", "note": "In the library"])
+            }
+            #expect(twice == [.seeOther, .seeOther])
             let after = try await office.get(SiteURL.school(.sameDayCheck, mainSchool)).body.string
             #expect(after.contains("Found on site, recorded by Carys Ellis"))
             #expect(

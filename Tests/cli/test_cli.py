@@ -290,7 +290,7 @@ def test_serve_demo_serves_the_sign_in_page_and_each_role_signs_in(tmp_path):
         status, _, page = client.get("/sign-in")
         assert status == 200 and "Demonstration system" in page
         accounts = re.findall(r"<td[^>]*>([a-z]+@demo\.example)</td><td[^>]*><code>(demo-[a-z]+)</code>", page)
-        assert len(accounts) == 12  # one per role, the patrol, the school improvement adviser and the mentor included
+        assert len(accounts) == 13  # one per role: the patrol, the adviser, the mentor and the teacher included
         for email, password in accounts:
             client = Session(base)
             client.get("/sign-in")

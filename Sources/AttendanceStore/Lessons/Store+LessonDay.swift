@@ -162,7 +162,25 @@ extension LessonRepository {
             throw StoreError.notFound("pupil \(upn)")
         }
         let note = note.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+        let postgres = store.location.isPostgres
         try await store.transaction { db in
+            // Two clicks of one form record one finding: the pupil's row is locked on PostgreSQL (SQLite writes one
+            // transaction at a time), and the same finding by the same person just recorded is not written again.
+            if postgres {
+                try await db.raw("SELECT id FROM pupils WHERE id = \(bind: pupil) FOR UPDATE").run()
+            }
+            if let last = try await db.raw(
+                """
+                SELECT outcome, note, recorded_by FROM same_day_checks WHERE school_id = \(bind: school.id)
+                AND pupil_id = \(bind: pupil) AND date = \(bind: day.iso) ORDER BY id DESC LIMIT 1
+                """
+            ).first(),
+                try last.decode(column: "outcome", as: String.self) == outcome.rawValue,
+                try last.decode(column: "note", as: String?.self) == note,
+                try last.decode(column: "recorded_by", as: String.self) == actor.name
+            {
+                return
+            }
             try await db.raw(
                 """
                 INSERT INTO same_day_checks (school_id, pupil_id, date, outcome, note, recorded_by, recorded_at)
