@@ -43,19 +43,23 @@ enum SchoolLessonsController {
                 Catalogue.known("schoolLessons.done.\($0)", text)
             },
             error: error, missing: rows.filter(\.missing), rows: rows,
-            timetable: timetable.map {
-                text(
-                    "schoolLessons.inForce",
-                    [
-                        "from": DateText.day($0.cycle.startsOn, text), "weeks": String($0.cycle.weeks),
-                        "lessons": String($0.lessons.count), "classes": String($0.classes.count),
-                    ])
-            } ?? text("schoolLessons.noTimetable", [:]),
+            timetable: inForce(timetable, text: text),
             timetableHref: SiteURL.school(.timetable, laestab), coverAction: SiteURL.school(.lessonCover, laestab),
             grace: String(grace), graceAction: SiteURL.school(.lessonSettings, laestab),
             uploadAction: SiteURL.school(.timetable, laestab), today: request.context.today.iso,
             checkHref: SiteURL.school(.sameDayCheck, laestab, query: ["date": date.iso]))
         return try Page.render(page, request: request, status: status)
+    }
+
+    /// The timetable in force in words: its first day, cycle, lessons and classes.
+    static func inForce(_ timetable: StoredTimetable?, text: Text) -> String {
+        guard let timetable else { return text("schoolLessons.noTimetable", [:]) }
+        return text(
+            "schoolLessons.inForce",
+            [
+                "from": DateText.day(timetable.cycle.startsOn, text), "weeks": String(timetable.cycle.weeks),
+                "lessons": String(timetable.lessons.count), "classes": String(timetable.classes.count),
+            ])
     }
 
     /// Names a teacher to cover a lesson of a day (an empty email takes the cover away).
@@ -125,14 +129,7 @@ enum SchoolLessonsController {
         }
         let page = TimetablePage(
             title: text("timetable.title", ["school": school.name]),
-            inForce: found.map {
-                text(
-                    "schoolLessons.inForce",
-                    [
-                        "from": DateText.day($0.cycle.startsOn, text), "weeks": String($0.cycle.weeks),
-                        "lessons": String($0.lessons.count), "classes": String($0.classes.count),
-                    ])
-            } ?? text("schoolLessons.noTimetable", [:]), days: days,
+            inForce: inForce(found, text: text), days: days,
             backHref: SiteURL.school(.schoolLessons, laestab))
         return try Page.render(page, request: request)
     }
