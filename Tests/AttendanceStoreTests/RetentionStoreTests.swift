@@ -93,3 +93,47 @@ extension RetentionStoreTests {
         }
     }
 }
+
+extension RetentionStoreTests {
+    /// Lesson registers are kept as long as the session registers of their year, and go with them: their marks, the
+    /// marks' changes (append-only, cut only inside a retention run), the day's cover and same-day findings.
+    @Test(arguments: TestDatabase.available)
+    func lessonRegistersGoWithTheRegistersOfTheirYear(database: TestDatabase) async throws {
+        try await database.withStore { store in
+            try await loadFixture(store)
+            let lessons = LessonRegisterStoreTests()
+            try await lessons.timetable(store)
+            let wednesday = lessons.wednesday
+            try await store.lessons.saveLessonRegister(
+                school: school, on: wednesday, className: "7A/Ma", period: 1,
+                marks: [LessonMark(upn: alys, code: .absent), LessonMark(upn: bryn, code: .present)],
+                by: lessons.tutor, reason: nil)
+            try await store.lessons.saveLessonRegister(
+                school: school, on: wednesday, className: "7A/Ma", period: 1,
+                marks: [LessonMark(upn: alys, code: .withStaff)], by: lessons.tutor, reason: "At her music lesson")
+            let lesson = try #require(try await store.lessons.lessonsOfDay(school: school, on: wednesday).first)
+            try await store.lessons.assignCover(
+                school: school, lessonID: lesson.id, on: wednesday, teacher: "cover@example.org",
+                by: AuditActor("office@example.org"))
+            try await store.lessons.recordSameDay(
+                .foundOnSite, upn: alys, school: school, on: wednesday, note: nil, by: AuditActor("office@example.org"))
+            let tables = [
+                "lesson_mark_amendments", "lesson_marks", "lesson_registers", "lesson_covers", "same_day_checks",
+            ]
+            // Kept through 2028/29, as the year's session registers are.
+            let kept = try await store.dataProtection.retentionDue(.shipped, on: day("2029-08-31"))
+            #expect(kept.first { $0.record == .registers }?.rows == 0)
+            let asOf = day("2029-09-01")
+            let listed = try await store.dataProtection.retentionDue(.shipped, on: asOf)
+            // One change, two marks, one register, one cover, one finding.
+            #expect(listed.first { $0.record == .registers }?.rows == 6)
+            let total = listed.reduce(0) { $0 + $1.rows }
+            #expect(
+                try await store.dataProtection.removeDue(
+                    .shipped, on: asOf, expecting: total, by: AuditActor("dpo@example.org")) == listed)
+            for table in tables { #expect(try await count(store, table) == 0, "\(table)") }
+            // The timetable itself is the school's, not a pupil's record: it stays.
+            #expect(try await count(store, "timetable_lessons") == 3)
+        }
+    }
+}

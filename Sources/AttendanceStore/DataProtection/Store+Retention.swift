@@ -52,6 +52,21 @@ extension DataProtectionRepository {
                 // Devices' keys for the saves they sent (a key's only use is the days after its save).
                 RetentionCut(
                     table: "register_saves", due: "received_at < \(bind: before)", dates: "received_at", byYear: false),
+                // Lesson registers are registers too (issue 38): their marks' changes, their marks, the registers,
+                // and the day's cover and same-day findings, by the lesson's day.
+                RetentionCut(
+                    table: "lesson_mark_amendments",
+                    due: """
+                        lesson_mark_id IN (SELECT m.id FROM lesson_marks m JOIN lesson_registers r
+                        ON r.id = m.lesson_register_id WHERE r.date < \(bind: before))
+                        """, dates: "changed_at", byYear: false),
+                RetentionCut(
+                    table: "lesson_marks",
+                    due: "lesson_register_id IN (SELECT id FROM lesson_registers WHERE date < \(bind: before))",
+                    dates: "recorded_at", byYear: false),
+                RetentionCut(table: "lesson_registers", due: "date < \(bind: before)", dates: "date", byYear: false),
+                RetentionCut(table: "lesson_covers", due: "date < \(bind: before)", dates: "date", byYear: false),
+                RetentionCut(table: "same_day_checks", due: "date < \(bind: before)", dates: "date", byYear: false),
             ]
         case .letters:
             return [
