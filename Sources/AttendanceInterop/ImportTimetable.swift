@@ -9,7 +9,8 @@ extension ImportParser {
         var taken: [String: Int] = [:]
         let lessons = try table.rows { row -> Numbered<TimetableLesson>? in
             let className = row.required("class"), subject = row.required("subject")
-            let day = row.int("day", in: 1...(5 * weeks))
+            // A cycle is one or two weeks (`TimetableCycle`); any other number reads as the nearer of them.
+            let day = row.int("day", in: 1...(5 * min(max(weeks, 1), 2)))
             let period = row.int("period", in: 1...12)
             let start = row.time("start"), end = row.time("end")
             let teacher = row.required("teacher")

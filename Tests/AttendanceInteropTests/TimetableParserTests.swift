@@ -49,4 +49,39 @@ import Testing
         #expect(found[0] == "line 3: upn: \(upn) is already in 10X/Ma1 on line 2")
         #expect(found[1].hasPrefix("line 4: upn:"))
     }
+
+    @Test func lessonMarksAreALessonsOwnCodesWithMinutesOnlyWhenLate() throws {
+        let (alys, cai) = (
+            UPN.make(la: 665, estab: 4001, year: 25, serial: 1), UPN.make(la: 665, estab: 4001, year: 25, serial: 3)
+        )
+        let rows = try ImportParser.lessonMarks(
+            "date,class,period,upn,code,minutes_late,taken_by\n"
+                + "2026-11-02,10X/Ma1,1,\(alys),/,,r.hughes@school.example\n2026-11-02,10X/Ma1,1,\(cai),l,7,\n")
+        #expect(
+            rows.map(\.value.mark) == [
+                LessonMark(upn: alys, code: .present), LessonMark(upn: cai, code: .late, minutesLate: 7),
+            ])
+        #expect(rows.map(\.value.takenBy) == ["r.hughes@school.example", nil])
+        let found = problems {
+            _ = try ImportParser.lessonMarks(
+                "date,class,period,upn,code,minutes_late\n"
+                    + "2026-11-02,10X/Ma1,1,\(alys),L,\n"  // late without minutes
+                    + "2026-11-02,10X/Ma1,1,\(cai),/,5\n"  // minutes for a present mark
+                    + "2026-11-02,10X/Ma1,2,\(cai),I,\n"  // a session's code, not a lesson's
+                    + "2026-11-02,10X/Ma1,2,\(alys),N,\n2026-11-02,10x/ma1,2,\(alys),V,\n"  // twice in one lesson
+                    + "2026-02-30,10X/Ma1,3,\(alys),N,\n")  // no such day
+        }
+        #expect(found.count == 5)
+        #expect(found[0] == "line 2: minutes_late: a late mark needs its minutes")
+        #expect(found[1] == "line 3: minutes_late: minutes are for a late mark")
+        #expect(found[2] == "line 4: code: 'I' is not a lesson mark (/, L, N, V or S)")
+        #expect(found[3] == "line 6: upn: \(alys) already has a mark in 10x/ma1 period 2 on 2026-11-02 on line 5")
+        #expect(found[4].hasPrefix("line 7: date:"))
+    }
+
+    @Test func aCycleOfAnotherLengthReadsAsTheNearerOfOneOrTwoWeeks() throws {
+        let text = "class,subject,day,period,start,end,teacher\n10X/Ma1,Mathematics,7,1,09:00,10:00,r@school.example\n"
+        #expect(problems { _ = try ImportParser.timetable(text, weeks: 0) }.first?.hasPrefix("line 2: day:") == true)
+        #expect(try ImportParser.timetable(text, weeks: 3).map(\.value.cycleDay) == [7])
+    }
 }
