@@ -34,6 +34,11 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Concurrent HTTP clients saving registers.") var clients = 64
     @Option(help: "How long the clients save registers, in seconds.") var seconds = 10
     @Option(
+        help: ArgumentHelp(
+            "Also save registers arriving at this many a second, whatever the answers do (open loop, Poisson; for 30 s or 3,000 saves); repeat for several rates.",
+            valueName: "saves/s"))
+    var rate: [Int] = []
+    @Option(
         help:
             "Servers the clients share, one process each on the one PostgreSQL database (the saves on SQLite keep one)."
     )
@@ -49,6 +54,7 @@ struct BenchCommand: AsyncParsableCommand {
         }
         guard pupils >= 100 else { throw ValidationError("--pupils: at least 100") }
         guard clients >= 1, seconds >= 1 else { throw ValidationError("--clients and --seconds: at least 1") }
+        guard rate.allSatisfy({ (1...5000).contains($0) }) else { throw ValidationError("--rate: from 1 to 5000") }
         guard (1...8).contains(instances) else { throw ValidationError("--instances: from 1 to 8") }
         if instances > 1, postgres == nil, !DatabaseLocation(database ?? "").isPostgres {
             throw ValidationError(
@@ -87,7 +93,7 @@ struct BenchCommand: AsyncParsableCommand {
             try await BenchHTTP.drive(
                 database: database ?? location.sqlitePath ?? "", token: token, registers: registers,
                 clients: clients, seconds: seconds, postgres: location.isPostgres,
-                instances: location.isPostgres ? instances : 1, report: &report)
+                instances: location.isPostgres ? instances : 1, rates: rate, report: &report)
         } catch {
             await store.shutdown()
             throw error
@@ -129,7 +135,7 @@ extension BenchCommand {
         }
         try await BenchHTTP.drive(
             database: url, token: token, registers: registers, clients: clients, seconds: seconds, postgres: true,
-            instances: instances, report: &report)
+            instances: instances, rates: rate, report: &report)
     }
 }
 
