@@ -42,16 +42,23 @@ extension LessonRepository {
         school laestab: LAESTAB, id: Int, on day: LocalDate
     ) async throws -> (lesson: LessonOfDay, pupils: [UPN])? {
         let school = try await store.reference.requireSchool(laestab)
-        guard let found = try await lessonsOfDay(schoolID: school.id, on: day, lessonID: id).first,
-            let timetable = try await inForce(schoolID: school.id, on: day)
+        guard let timetable = try await inForce(schoolID: school.id, on: day),
+            let found = try await lessonsOfDay(schoolID: school.id, on: day, in: timetable, lessonID: id).first
         else { return nil }
         return (found, try await members(of: timetable.id, className: found.lesson.className).map(\.upn))
     }
 
     private func lessonsOfDay(schoolID: Int, on day: LocalDate, lessonID: Int?) async throws -> [LessonOfDay] {
-        guard let timetable = try await inForce(schoolID: schoolID, on: day),
-            let cycleDay = timetable.cycle.day(of: day)
-        else { return [] }
+        guard let timetable = try await inForce(schoolID: schoolID, on: day) else { return [] }
+        return try await lessonsOfDay(schoolID: schoolID, on: day, in: timetable, lessonID: lessonID)
+    }
+
+    /// The lessons of a day by the timetable in force then (read once by the caller).
+    private func lessonsOfDay(
+        schoolID: Int, on day: LocalDate, in timetable: (id: Int, cycle: TimetableCycle, importedBy: String),
+        lessonID: Int?
+    ) async throws -> [LessonOfDay] {
+        guard let cycleDay = timetable.cycle.day(of: day) else { return [] }
         let picked: SQLQueryString = lessonID.map { " AND l.id = \(bind: $0)" } ?? ""
         return try await store.reader.raw(
             """
