@@ -629,3 +629,35 @@ extension PageModelTests {
         #expect(result?.id == "2025-11-24-ab12" && result?.needing == 1 && result?.skipped == 2 && result?.waiting == 3)
     }
 }
+
+extension PageModelTests {
+    /// A lesson register lists its class as the session register lists a form: "Surname, Forename", two of one name
+    /// told apart, the initials on the row.
+    @Test func theLessonRegisterTellsApartTwoPupilsOfOneName() throws {
+        func pupil(_ serial: Int, _ forename: String, _ surname: String, born: String) -> Pupil {
+            Pupil(
+                upn: UPN.make(la: 665, estab: 4001, year: 26, serial: serial), legalSurname: surname,
+                legalForename: forename, dateOfBirth: LocalDate(iso: born)!, sex: .female, yearGroup: "7",
+                registrationGroup: "7A")
+        }
+        let grace = pupil(1, "Grace", "Vaughan", born: "2014-03-04")
+        let other = pupil(2, "Grace", "Vaughan", born: "2014-09-21")
+        let ann = pupil(3, "Ann", "Jones", born: "2014-05-05")
+        let lesson = LessonOfDay(
+            id: 1, date: LocalDate(iso: "2026-11-23")!,
+            lesson: TimetableLesson(
+                className: "7A/Ma", subject: "Mathemateg", cycleDay: 1, period: 3,
+                start: TimeOfDay(text: "11:10")!, end: TimeOfDay(text: "12:00")!, teacher: "t@school.example",
+                room: nil),
+            cover: nil, takenBy: nil, takenAt: nil)
+        let page = LessonRegisterPage.make(
+            lesson: lesson, pupils: [grace, other, ann], marks: [:], state: .open, grace: 30, mayTake: true,
+            action: "/", backHref: "/lessons", names: [:], asked: LessonRegisterPage.Asked(), language: .en,
+            text: { key, _ in key })
+        #expect(
+            page.lines.map(\.name) == [
+                "Vaughan, Grace (born 4 March)", "Vaughan, Grace (born 21 September)", "Jones, Ann",
+            ])
+        #expect(page.lines.map(\.initials) == ["GV", "GV", "AJ"])
+    }
+}

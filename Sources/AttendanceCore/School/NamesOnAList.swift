@@ -22,6 +22,19 @@ public enum NamesOnAList {
         return said
     }
 
+    /// How a register lists a pupil, session or lesson: "Surname, Forename" (preferred names where given) with what
+    /// tells them apart from another of the same name (`tellApart`), and the initials its row shows.
+    public static func registerName(_ pupil: Pupil, told: String?) -> (name: String, initials: String) {
+        let forename = pupil.preferredForename ?? pupil.legalForename
+        let surname = pupil.preferredSurname ?? pupil.legalSurname
+        return ("\(surname), \(forename)\(suffix(told))", String(forename.prefix(1)) + String(surname.prefix(1)))
+    }
+
+    /// What tells a pupil apart, as it follows their name: " E." or " (born 4 March)"; nothing when nothing is needed.
+    public static func suffix(_ told: String?) -> String {
+        told.map { $0.hasSuffix(".") ? " \($0)" : " (\($0))" } ?? ""
+    }
+
     /// The initial of the second of the legal forenames ("Grace Elizabeth" → "E"), if there is one.
     static func secondInitial(_ pupil: Pupil) -> String? {
         let names = pupil.legalForename.split(separator: " ")

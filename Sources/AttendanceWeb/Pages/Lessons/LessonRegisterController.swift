@@ -58,7 +58,7 @@ enum LessonRegisterController {
             mayTake: LessonWindow.mayTake(state, by: try taker(request, context.school)),
             action: SiteURL.lessonRegister(context.school, date: lesson.date, id: lesson.id),
             backHref: SiteURL.lessons.path(query: ["date": lesson.date.iso]), names: try await request.names(),
-            asked: asked, text: { request.text($0, $1) })
+            asked: asked, language: request.language, text: { request.text($0, $1) })
         return try Page.render(page, request: request, status: status)
     }
 

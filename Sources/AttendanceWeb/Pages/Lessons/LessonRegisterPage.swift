@@ -40,7 +40,6 @@ struct LessonRegisterPage: PageModel {
     let mayTake: Bool
     let action: String
     let lines: [Line]
-    let readOnly: Bool
     let taken: Bool
     let reason: String
     let errorSummary: String?
@@ -49,17 +48,17 @@ struct LessonRegisterPage: PageModel {
     static func make(
         lesson: LessonOfDay, pupils: [Pupil], marks: [UPN: RecordedLessonMark], state: LessonWindow.State,
         grace: Int, mayTake: Bool, action: String, backHref: String, names: [String: String], asked: Asked,
-        text: @escaping (String, [String: String]) -> String
+        language: Language, text: @escaping (String, [String: String]) -> String
     ) -> LessonRegisterPage {
+        // Named as the session register names them, two of one name told apart.
+        let apart = NamesOnAList.tellApart(pupils, language: language)
         let lines = pupils.map { pupil -> Line in
             let upn = pupil.upn
             let recorded = marks[upn]
             let chosen = asked.choices[upn]?.kind ?? recorded.map { LessonWords.choice($0.mark.code) }
-            let forename = pupil.preferredForename ?? pupil.legalForename
-            let surname = pupil.preferredSurname ?? pupil.legalSurname
+            let listed = NamesOnAList.registerName(pupil, told: apart[upn])
             return Line(
-                upn: upn.value, name: "\(surname), \(forename)",
-                initials: String(forename.prefix(1)) + String(surname.prefix(1)),
+                upn: upn.value, name: listed.name, initials: listed.initials,
                 current: recorded.map {
                     text(
                         "lesson.recorded",
@@ -81,7 +80,7 @@ struct LessonRegisterPage: PageModel {
             title: LessonWords.name(lesson.lesson, text), details: details.joined(separator: " · "),
             teacher: LessonWords.teacher(lesson, names: names, text),
             state: LessonWords.state(state, grace: grace, text), mayTake: mayTake, action: action, lines: lines,
-            readOnly: !mayTake, taken: !marks.isEmpty, reason: asked.reason, errorSummary: asked.summary,
+            taken: !marks.isEmpty, reason: asked.reason, errorSummary: asked.summary,
             backHref: backHref)
     }
 }

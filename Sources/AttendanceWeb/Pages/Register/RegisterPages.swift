@@ -290,13 +290,10 @@ struct RegisterPage: PageModel {
             }
             if kind == nil && asked.fillPresent { kind = .present }
             if kind != .late && choice == nil && line.mark == nil { minutes = "" }
-            let forename = line.pupil.preferredForename ?? line.pupil.legalForename
-            let surname = line.pupil.preferredSurname ?? line.pupil.legalSurname
-            let told = apart[upn].map { $0.hasSuffix(".") ? " \($0)" : " (\($0))" } ?? ""
-            let name = line.pupil.displayName + told
+            let listed = NamesOnAList.registerName(line.pupil, told: apart[upn])
+            let name = line.pupil.displayName + NamesOnAList.suffix(apart[upn])
             return Line(
-                upn: upn.value, pupilHref: SiteURL.pupil(upn), name: "\(surname), \(forename)\(told)",
-                initials: String(forename.prefix(1)) + String(surname.prefix(1)),
+                upn: upn.value, pupilHref: SiteURL.pupil(upn), name: listed.name, initials: listed.initials,
                 seen: choice?.seen ?? line.mark?.mark.code ?? "", minutes: minutes,
                 minutesLabel: text("register.minutesLate", ["name": name]),
                 otherCodeLabel: text("register.otherCode", ["name": name]),
