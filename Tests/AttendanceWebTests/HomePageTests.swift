@@ -123,6 +123,35 @@ extension HomePageTests {
         }
     }
 
+    /// A tutor's and a head of year's lists are of pupils on the roll today: every pupil listed is one they may
+    /// open. A pupil of their year who left this year was listed, and their record answered 403 (found by the
+    /// bench's page-timing pass, issue 39).
+    @Test func aTutorsAndAHeadOfYearsListsLinkOnlyPupilsTheyMayOpen() async throws {
+        try await withWebApp { app, store in
+            let hoy = try #require(try await store.identity.user(email: "hoy@demo.example"))
+            let years = Set(hoy.grants.flatMap(\.yearGroups))
+            // A pupil of the head of year's years leaves this week (home education, as the parents told the school).
+            let leaver = try #require(
+                try await store.reference.onRoll(mainSchool, on: testToday).first { years.contains($0.yearGroup) })
+            try await store.roll.removeFromRoll(
+                leaver.upn, school: mainSchool, on: testToday.adding(days: -2), ground: .homeEducation, newSchool: nil,
+                by: AuditActor("office@demo.example"))
+            let current = Set(try await store.reference.onRoll(mainSchool, on: testToday).map(\.upn.value))
+            let year = try await store.registers.schoolReport(
+                mainSchool, in: DateRange(testToday.academicYear.firstDay, testToday)!)
+            #expect(!current.contains(leaver.upn.value) && year.contains { $0.pupil.upn == leaver.upn })
+            for role in [Role.headOfYear, .formTutor] {
+                var browser = try await Browser.signedIn(app, as: role)
+                let home = try await browser.get("/").body.string
+                let listed = Set(home.matches(of: #/href="/pupils/([A-Z0-9]+)"/#).map { String($0.output.1) })
+                #expect(!listed.isEmpty && listed.isSubset(of: current), "\(role)")
+                for upn in listed {
+                    #expect(try await browser.get("/pupils/\(upn)").status == .ok, "\(role) \(upn)")
+                }
+            }
+        }
+    }
+
     /// "On roll" is one number: the home page's count for a school, the school page's whole school and each form,
     /// and each form's register on the day all agree (the demo has pupils who joined and left this year).
     @Test func onRollIsTheSameNumberOnTheHomeSchoolAndRegisterPages() async throws {

@@ -67,6 +67,17 @@ enum HomeController {
             reports[school] = lines
             return lines
         }
+        // A tutor's or head of year's list is of pupils on the roll today: they see no record of a pupil who has
+        // left (`AccessPolicy.sees`), so a leaver in the list would be a link they may not open.
+        var onRoll: [LAESTAB: Set<UPN>] = [:]
+        func onRollToday(_ school: LAESTAB) async throws -> Set<UPN> {
+            if let held = onRoll[school] { return held }
+            let today = request.context.today
+            let upns = Set(
+                try await store.reference.roll(of: school, in: DateRange(today, today) ?? range).map(\.pupil.upn))
+            onRoll[school] = upns
+            return upns
+        }
         var lines: [(school: LAESTAB?, line: PupilSummary)] = []
         var titleKey: String? = nil
         for grant in grants {
@@ -80,14 +91,17 @@ enum HomeController {
                 titleKey = titleKey ?? "home.childrenTitle"
             case .formTutor:
                 guard let school = grant.school else { continue }
+                let current = try await onRollToday(school)
                 lines += try await report(school).filter {
-                    grant.registrationGroups.contains($0.pupil.registrationGroup)
+                    grant.registrationGroups.contains($0.pupil.registrationGroup) && current.contains($0.pupil.upn)
                 }.map { (school, $0) }
                 titleKey = titleKey ?? "home.pupilsTitle"
             case .headOfYear:
                 guard let school = grant.school else { continue }
-                lines += try await report(school).filter { grant.yearGroups.contains($0.pupil.yearGroup) }
-                    .map { (school, $0) }
+                let current = try await onRollToday(school)
+                lines += try await report(school).filter {
+                    grant.yearGroups.contains($0.pupil.yearGroup) && current.contains($0.pupil.upn)
+                }.map { (school, $0) }
                 titleKey = titleKey ?? "home.pupilsTitle"
             case .headTeacher, .seniorManagement, .attendanceAdministrator, .educationSocialWorker:
                 guard let school = grant.school else { continue }
