@@ -420,6 +420,32 @@ extension PageModelTests {
             statusNote: nil)
     }
 
+    /// A long queue is shown fifty at a time, the filters kept on the links between pages and on every form posted
+    /// from a page (issue 39: a school's whole queue on one page took most of a second to make).
+    @Test func aLongQueueIsShownAPageAtATimeKeepingItsFilters() {
+        let queue = (1...120).map { Self.queued($0, .letter1) }
+        func page(_ number: Int) -> ActionsPage {
+            let filters = ActionsPage.Filters(action: "letter_1", page: number)
+            let start = (number - 1) * ActionsPage.pageSize
+            return ActionsPage.make(
+                school: "Ysgol Test", laestab: mainSchool, all: queue,
+                shown: Array(queue.dropFirst(start).prefix(ActionsPage.pageSize)), admitted: queue.count, bands: [:],
+                filters: filters, evidence: [:], powers: .init(), policy: .wrexham2025, lastRun: nil, notice: nil,
+                error: nil, text: { strings($0, .en, $1) })
+        }
+        let first = page(1)
+        #expect(first.items.count == 50 && first.showing == "Showing 1–50 of 120" && first.previousHref == nil)
+        #expect(first.nextHref == "/schools/\(mainSchool)/actions?action=letter_1&page=2")
+        #expect(first.items[0].completeAction.hasSuffix("/complete?action=letter_1"))
+        let last = page(3)
+        #expect(last.items.count == 20 && last.showing == "Showing 101–120 of 120" && last.nextHref == nil)
+        #expect(last.previousHref == "/schools/\(mainSchool)/actions?action=letter_1&page=2")
+        #expect(last.items[0].dismissAction.hasSuffix("/dismiss?action=letter_1&page=3"))
+        // A page past the last, or a nonsense page, is read as a page there is.
+        #expect(ActionsPage.Filters(page: -4).page == 1)
+        #expect(page(1).showing != nil && ActionsPage.Filters(page: 10_000_000).page == 100_000)
+    }
+
     /// The queue's year and form choices in the order people read them: 7A before 10A (issue 33, point 8).
     @Test func theQueuesFormChoicesAreInNaturalOrder() {
         func queued(_ id: Int, year: String, group: String) -> QueuedAction {
@@ -435,7 +461,8 @@ extension PageModelTests {
             queued(1, year: "10", group: "10A"), queued(2, year: "7", group: "7B"), queued(3, year: "7", group: "7A"),
         ]
         let page = ActionsPage.make(
-            school: "Ysgol Test", laestab: mainSchool, all: queue, shown: queue, bands: [:], filters: .init(),
+            school: "Ysgol Test", laestab: mainSchool, all: queue, shown: queue, admitted: queue.count, bands: [:],
+            filters: .init(),
             evidence: [:], powers: .init(), policy: .wrexham2025, lastRun: nil, notice: nil, error: nil,
             text: { strings($0, .en, $1) })
         #expect(page.yearOptions.map(\.value) == ["7", "10"])
@@ -451,7 +478,8 @@ extension PageModelTests {
         #expect(!filters.admits(queue[0], band: .amber) && filters.admits(queue[0], band: .red))
         func page(_ powers: ActionsPage.Powers) -> ActionsPage {
             ActionsPage.make(
-                school: "Ysgol Test", laestab: mainSchool, all: queue, shown: queue, bands: [Self.ann.upn: .red],
+                school: "Ysgol Test", laestab: mainSchool, all: queue, shown: queue, admitted: queue.count,
+                bands: [Self.ann.upn: .red],
                 filters: filters, evidence: [3: []], powers: powers, policy: .wrexham2025, lastRun: nil, notice: nil,
                 error: nil, text: { strings($0, .en, $1) })
         }

@@ -51,7 +51,8 @@ extension PageModelTests {
         }
         let text = { (key: String, values: [String: String]) in strings(key, language, values) }
         let page = ActionsPage.make(
-            school: "Ysgol Test", laestab: mainSchool, all: queue, shown: queue, bands: [:], filters: .init(),
+            school: "Ysgol Test", laestab: mainSchool, all: queue, shown: queue, admitted: queue.count, bands: [:],
+            filters: .init(),
             evidence: [:], powers: .init(canRun: true, canDismiss: true, canDecidePenalty: true), policy: .wrexham2025,
             lastRun: nil, notice: nil, error: nil, text: text)
         let staff = PupilPage.Staff.make(

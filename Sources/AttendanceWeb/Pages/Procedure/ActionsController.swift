@@ -41,11 +41,14 @@ enum ActionsController {
                 ($0.pupil.upn, $0.summary)
             }
         ).compactMapValues(\.band)
-        let filters = ActionsPage.Filters(request)
+        var filters = ActionsPage.Filters(request)
         let all = try await store.procedure.actions(school: laestab, year: request.context.today.academicYear).filter {
             years?.contains($0.pupil.yearGroup) ?? true
         }
-        let shown = all.filter { filters.admits($0, band: bands[$0.pupil.upn]) }
+        let admitted = all.filter { filters.admits($0, band: bands[$0.pupil.upn]) }
+        let size = ActionsPage.pageSize
+        filters.page = min(filters.page, max(1, (admitted.count + size - 1) / size))
+        let shown = Array(admitted.dropFirst((filters.page - 1) * size).prefix(size))
         // For each absence flagged after Letter 3: the evidence recorded for its days.
         var evidence: [ActionID: [String]] = [:]
         for item in shown where item.action == .medicalEvidenceRequired {
@@ -67,7 +70,8 @@ enum ActionsController {
             canDismiss: principal.allows(.authoriseAbsence, .school(laestab)),
             canDecidePenalty: principal.allows(.decidePenalty, .school(laestab)))
         let page = ActionsPage.make(
-            school: school.school.name, laestab: laestab, all: all, shown: shown, bands: bands, filters: filters,
+            school: school.school.name, laestab: laestab, all: all, shown: shown, admitted: admitted.count,
+            bands: bands, filters: filters,
             evidence: evidence, attempts: attempts, contacts: contacts, powers: powers, policy: request.context.policy,
             lastRun: try await store.procedure.lastRuns()[laestab], notice: notice,
             error: error,

@@ -19,20 +19,33 @@ struct ActionsPage: PageModel {
         var year = ""
         var group = ""
         var band = ""
+        /// Which page of the list, from 1 (a page past the last shows the last).
+        var page = 1
 
         /// The filters a request names (on the page, and on every form posted from it).
-        init(action: String = "", year: String = "", group: String = "", band: String = "") {
+        init(action: String = "", year: String = "", group: String = "", band: String = "", page: Int = 1) {
             (self.action, self.year, self.group, self.band) = (action, year, group, band)
+            self.page = min(max(1, page), 100_000)
         }
 
         init(_ request: Request) {
             func read(_ name: String) -> String { request.query[String.self, at: name] ?? "" }
-            self.init(action: read("action"), year: read("year"), group: read("group"), band: read("band"))
+            self.init(
+                action: read("action"), year: read("year"), group: read("group"), band: read("band"),
+                page: Int(read("page")) ?? 1)
         }
 
         /// The filters set, as a query, so a form posted from the page comes back to the same list.
         var query: [(String, String)] {
-            [("action", action), ("year", year), ("group", group), ("band", band)].filter { !$0.1.isEmpty }
+            [("action", action), ("year", year), ("group", group), ("band", band), ("page", page > 1 ? "\(page)" : "")]
+                .filter { !$0.1.isEmpty }
+        }
+
+        /// The same list on another page.
+        func on(page other: Int) -> Filters {
+            var moved = self
+            moved.page = other
+            return moved
         }
 
         func admits(_ item: QueuedAction, band pupilBand: Band?) -> Bool {
@@ -118,6 +131,10 @@ struct ActionsPage: PageModel {
     let groupOptions: [Option]
     let bandOptions: [Option]
     let items: [Item]
+    /// "Showing 51–100 of 742" when the list is longer than a page, and the links to the pages beside it.
+    let showing: String?
+    let previousHref: String?
+    let nextHref: String?
     // Said once for every item.
     let callOutcomes: [Option]
 
@@ -129,13 +146,17 @@ struct ActionsPage: PageModel {
     /// The outcomes that are attempts, as the contact log keeps them.
     static let attemptOutcomes: [String: ContactAttempt.Outcome] = ["message": .leftMessage, "noAnswer": .noAnswer]
 
+    /// The most items a page shows: each carries its forms, and a school's whole queue in September can run to
+    /// hundreds (a page of them all took most of a second to make and was a megabyte on a tablet).
+    static let pageSize = 50
+
     /// - Parameters:
     ///   - all: the whole queue the viewer may see (the year and form choices come from it).
-    ///   - shown: the part of it the filters admit.
+    ///   - shown: the page of it the filters admit (`filters.page`, of `admitted` in all).
     ///   - evidence: for each medical evidence flag shown, what the record holds covering its days.
     static func make(
-        school: String, laestab: LAESTAB, all: [QueuedAction], shown: [QueuedAction], bands: [UPN: Band],
-        filters: Filters, evidence: [ActionID: [String]], attempts: [ActionID: Int] = [:],
+        school: String, laestab: LAESTAB, all: [QueuedAction], shown: [QueuedAction], admitted: Int,
+        bands: [UPN: Band], filters: Filters, evidence: [ActionID: [String]], attempts: [ActionID: Int] = [:],
         contacts: [ActionID: [Contact]] = [:], powers: Powers,
         policy: Policy, lastRun: LocalDate?,
         notice: String?, error: String?, text: @escaping (String, [String: String]) -> String
@@ -206,6 +227,21 @@ struct ActionsPage: PageModel {
                 Option(value: $0.rawValue, label: plain($0.textKey), selected: $0.rawValue == filters.band)
             },
             items: items,
+            showing: admitted > pageSize
+                ? text(
+                    "actions.showing",
+                    [
+                        "from": String((filters.page - 1) * pageSize + 1),
+                        "to": String((filters.page - 1) * pageSize + shown.count), "total": String(admitted),
+                    ]) : nil,
+            previousHref: filters.page > 1
+                ? SiteURL.actions.path(
+                    ["laestab": laestab.description], query: filters.on(page: filters.page - 1).query)
+                : nil,
+            nextHref: filters.page * pageSize < admitted
+                ? SiteURL.actions.path(
+                    ["laestab": laestab.description], query: filters.on(page: filters.page + 1).query)
+                : nil,
             callOutcomes: callOutcomeValues.map { Option(value: $0, label: plain("actions.callOutcome.\($0)")) })
     }
 }
