@@ -175,10 +175,11 @@ extension RegisterRepository {
             laestabs = Dictionary(
                 uniqueKeysWithValues: try await store.reference.schools().map { ($0.id, $0.school.laestab) })
         }
-        // On SQLite, saves that arrive together share a commit, and registers are planned together and written in
-        // shared statements; each is still all or nothing (see `writeMarks(batch:on:)`). A large write (an
-        // import) goes alone in the batch, read and planned a chunk of pupils at a time, as it would outside one.
-        if let groupCommit = store.groupCommit {
+        // Saves that arrive together share a commit, and registers are planned together and written in shared
+        // statements; each is still all or nothing (see `writeMarks(batch:on:)`). A large write (an import) goes
+        // alone in the batch on SQLite, read and planned a chunk of pupils at a time, as it would outside one; on
+        // PostgreSQL, which has writers to spare, it takes a transaction of its own beside the batches.
+        if let groupCommit = store.groupCommit, entries.count <= Self.batchedSaveLimit || !store.location.isPostgres {
             guard entries.count <= Self.batchedSaveLimit else {
                 return try await groupCommit.submit { db in
                     do {

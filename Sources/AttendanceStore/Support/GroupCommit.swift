@@ -1,9 +1,12 @@
 import FluentKit
 import SQLKit
 
-/// Saves that arrive together are committed together on SQLite's one writer: one transaction and one sync to disk
-/// for the batch, each caller answered only after the commit (so nothing acknowledged can be lost). A save that
-/// arrives while a batch commits waits for the next batch, which takes everything that has arrived.
+/// Saves that arrive together are committed together: one transaction and one sync to disk for the batch, each
+/// caller answered only after the commit (so nothing acknowledged can be lost). A save that arrives while a batch
+/// commits waits for the next batch, which takes everything that has arrived. On SQLite the batches are its one
+/// writer's work; on PostgreSQL they are one server's stream of saves beside its other transactions (the rows a
+/// batch writes are locked in pupil order, as a single save's are, so batches of several servers wait, not
+/// deadlock).
 ///
 /// Register saves in a batch are read once, judged one after another against what the saves before them wrote, and
 /// written in shared statements (`Store.writeMarks(batch:on:)`): a batch of sixteen costs a handful of statements,

@@ -169,7 +169,8 @@ public final class Store: Sendable {
     let readers: (databases: Databases, loops: MultiThreadedEventLoopGroup)?
     let threadPool: NIOThreadPool
     let logger: Logger
-    /// SQLite files only: register saves committed in batches on the one writer.
+    /// Register saves committed in batches: on SQLite's one writer, and on PostgreSQL so that saves arriving
+    /// together share one commit's wait for the disk. Nil for an in-memory SQLite store.
     let groupCommit: GroupCommit?
     /// The file behind an in-memory store, removed at shutdown.
     let scratch: String?
@@ -230,12 +231,11 @@ public final class Store: Sendable {
             readDatabases.use(
                 .sqlite(.file(path), connectionPoolTimeout: Self.sqliteWait, sqlLogLevel: nil), as: .sqlite)
             readers = (readDatabases, loops)
-            let (writers, loop, log) = (databases, eventLoopGroup, logger)
-            groupCommit = GroupCommit { writers.configured(logger: log, on: loop.any()) }
         } else {
             readers = nil
-            groupCommit = nil
         }
+        let (writers, loop, log) = (databases, eventLoopGroup, logger)
+        groupCommit = location == .sqliteMemory ? nil : GroupCommit { writers.configured(logger: log, on: loop.any()) }
         switch location {
         case .sqliteFile(let path):
             databases.use(.sqlite(.file(path), connectionPoolTimeout: Self.sqliteWait, sqlLogLevel: nil), as: .sqlite)
