@@ -45,6 +45,18 @@ struct DemoCommand: AsyncParsableCommand {
     static func load(_ options: DemoAuthority.Options, into store: Store, policy: Policy, progress: Progress)
         async throws
     {
+        let demo = try await fill(options, into: store, policy: policy, progress: progress)
+        print(
+            "Demo local authority loaded: \(demo.schools.count) schools, \(demo.markCount) marks up to \(options.until)."
+        )
+        print("Demo accounts, one per role:\n\(DemoAccounts.listing)")
+    }
+
+    /// The authority, its procedure run and the demo accounts, saying nothing on standard output (the bench's
+    /// page timings use it too).
+    static func fill(_ options: DemoAuthority.Options, into store: Store, policy: Policy, progress: Progress)
+        async throws -> DemoAuthority
+    {
         progress.say("Making the demo authority (\(options.schools) schools, \(options.pupilsPerSchool) pupils each)…")
         let demo = DemoAuthority(options: options)
         try await store.demo.load(demo) { progress.say("  loaded \($0)") }
@@ -52,9 +64,6 @@ struct DemoCommand: AsyncParsableCommand {
         let run = try await store.procedure.catchUp(policy: policy, through: options.until.adding(days: -1))
         progress.say("  the procedure recorded \(run.recorded) actions")
         try await DemoAccounts.create(in: store, today: options.until)
-        print(
-            "Demo local authority loaded: \(demo.schools.count) schools, \(demo.markCount) marks up to \(options.until)."
-        )
-        print("Demo accounts, one per role:\n\(DemoAccounts.listing)")
+        return demo
     }
 }

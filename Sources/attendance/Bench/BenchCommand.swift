@@ -43,6 +43,13 @@ struct BenchCommand: AsyncParsableCommand {
             "Servers the clients share, one process each on the one PostgreSQL database (the saves on SQLite keep one)."
     )
     var instances = 1
+    @Option(
+        name: .customLong("page-schools"),
+        help: "Schools in the demo authority whose pages are timed (every role's home and its links); 0: none.")
+    var pageSchools = 3
+    @Option(name: .customLong("page-pupils"), help: "Pupils in each of those schools.") var pagePupils = 1500
+    @Option(name: .customLong("page-repeats"), help: "Times each page is opened (its median is kept).")
+    var pageRepeats = 5
     @Option(help: ArgumentHelp("Where to write the JSON (default bench-PUPILS.json).", valueName: "file"))
     var json: String?
     @Option(help: ArgumentHelp("The Python with `duckdb` installed.", valueName: "command")) var python = "python3"
@@ -55,6 +62,9 @@ struct BenchCommand: AsyncParsableCommand {
         guard pupils >= 100 else { throw ValidationError("--pupils: at least 100") }
         guard clients >= 1, seconds >= 1 else { throw ValidationError("--clients and --seconds: at least 1") }
         guard rate.allSatisfy({ (1...5000).contains($0) }) else { throw ValidationError("--rate: from 1 to 5000") }
+        guard (0...20).contains(pageSchools), (1...5000).contains(pagePupils), (1...20).contains(pageRepeats) else {
+            throw ValidationError("--page-schools: 0 to 20; --page-pupils: 1 to 5000; --page-repeats: 1 to 20")
+        }
         guard (1...8).contains(instances) else { throw ValidationError("--instances: from 1 to 8") }
         if instances > 1, postgres == nil, !DatabaseLocation(database ?? "").isPostgres {
             throw ValidationError(
@@ -97,6 +107,10 @@ struct BenchCommand: AsyncParsableCommand {
         } catch {
             await store.shutdown()
             throw error
+        }
+        if pageSchools > 0 {
+            try await BenchPages.measure(
+                schools: pageSchools, pupilsPerSchool: pagePupils, repeats: pageRepeats, folder: work, report: &report)
         }
         if let postgres, !location.isPostgres {
             try await savesOnPostgres(postgres, authority: authority, logger: logger, report: &report)

@@ -57,29 +57,8 @@ enum BenchHTTP {
         database: String, token: String, registers: [BenchRegister], clients: Int, seconds: Int, postgres: Bool,
         instances: Int = 1, rates: [Int] = [], report: inout BenchReport
     ) async throws {
-        let first = Int.random(in: 20000...40000)
-        let executable =
-            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            ?? CommandLine.arguments[0]
-        var servers: [Process] = []
-        defer {
-            for server in servers where server.isRunning {
-                server.terminate()
-                server.waitUntilExit()
-            }
-        }
-        for index in 0..<instances {
-            let server = Process()
-            server.executableURL = URL(fileURLWithPath: executable)
-            server.arguments = [
-                "serve", "--database", database, "--port", String(first + index), "--procedure-at", "off",
-            ]
-            server.standardOutput = FileHandle.nullDevice
-            server.standardError = FileHandle.nullDevice
-            try server.run()
-            servers.append(server)
-        }
-        let bases = (0..<instances).map { "http://127.0.0.1:\(first + $0)" }
+        let (servers, bases) = try startServers(database: database, count: instances)
+        defer { stop(servers) }
         let client = HTTPClient(
             eventLoopGroupProvider: .singleton,
             configuration: .init(
@@ -95,10 +74,41 @@ enum BenchHTTP {
         }
     }
 
-    static func load(
-        client: HTTPClient, bases: [String], servers: [Process], token: String, registers: [BenchRegister],
-        clients: Int, seconds: Int, postgres: Bool, rates: [Int], report: inout BenchReport
-    ) async throws {
+    /// `count` servers (`attendance serve`, this very executable) on the database, each on a port of its own.
+    static func startServers(database: String, count: Int) throws -> (servers: [Process], bases: [String]) {
+        let first = Int.random(in: 20000...40000)
+        let executable =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]
+        var servers: [Process] = []
+        do {
+            for index in 0..<count {
+                let server = Process()
+                server.executableURL = URL(fileURLWithPath: executable)
+                server.arguments = [
+                    "serve", "--database", database, "--port", String(first + index), "--procedure-at", "off",
+                ]
+                server.standardOutput = FileHandle.nullDevice
+                server.standardError = FileHandle.nullDevice
+                try server.run()
+                servers.append(server)
+            }
+        } catch {
+            stop(servers)
+            throw error
+        }
+        return (servers, (0..<count).map { "http://127.0.0.1:\(first + $0)" })
+    }
+
+    static func stop(_ servers: [Process]) {
+        for server in servers where server.isRunning {
+            server.terminate()
+            server.waitUntilExit()
+        }
+    }
+
+    /// Waits (up to a minute) until each server answers its health check.
+    static func waitUntilUp(_ bases: [String], client: HTTPClient) async throws {
         for base in bases {
             var up = false
             for _ in 0..<240 where !up {
@@ -113,13 +123,22 @@ enum BenchHTTP {
             }
             guard up else { throw ValidationError("the server did not start at \(base)") }
         }
+    }
+
+    static func load(
+        client: HTTPClient, bases: [String], servers: [Process], token: String, registers: [BenchRegister],
+        clients: Int, seconds: Int, postgres: Bool, rates: [Int], report: inout BenchReport
+    ) async throws {
+        try await waitUntilUp(bases, client: client)
         let idle = servers.map { Machine.peakResident(pid: $0.processIdentifier) ?? 0 }.max() ?? 0
 
         let year = BenchAuthority.year.next
         let calendar = SchoolCalendar(
             entries: [year].flatMap(WelshTermDates.entries(for:)) + WelshTermDates.insetDays(for: year))
         let today = LocalDate.today()
-        let days = calendar.schoolDays(in: DateRange(start: year.firstDay, notBefore: min(today, year.lastDay)))
+        // Days before today: a register of a session not yet begun takes only planned codes.
+        let days = calendar.schoolDays(
+            in: DateRange(start: year.firstDay, notBefore: min(today.adding(days: -1), year.lastDay)))
         let sessions = days.flatMap { [SchoolSession($0, .am), SchoolSession($0, .pm)] }
         let queue = Queue(registers: registers, sessions: sessions)
         let deadline = ContinuousClock.now + .seconds(seconds)

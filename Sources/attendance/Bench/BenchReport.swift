@@ -21,6 +21,8 @@ struct BenchReport {
     var figures: [Figure] = []
     var notes: [String] = []
     var command: [String] = []
+    /// The page-timing pass: every page timed, slowest first.
+    var pages: [BenchPages.Timing] = []
     /// Kept for the DuckDB ratios.
     var procedureMS = 0.0
     var summariesMS = 0.0
@@ -97,9 +99,10 @@ struct BenchReport {
         let command: [String]
         let figures: [String: Figure]
         let notes: [String]
+        let pages: [BenchPages.Timing]
 
         enum CodingKeys: String, CodingKey {
-            case pupils, seed, database, machine, command, figures, notes
+            case pupils, seed, database, machine, command, figures, notes, pages
             case sqliteSynchronous = "sqlite_synchronous"
         }
 
@@ -110,6 +113,7 @@ struct BenchReport {
             sqliteSynchronous = report.synchronous
             command = report.command
             notes = report.notes
+            pages = report.pages
             figures = Dictionary(report.figures.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
         }
 
@@ -124,6 +128,7 @@ struct BenchReport {
             try container.encode(command, forKey: .command)
             try container.encode(figures, forKey: .figures)
             try container.encode(notes, forKey: .notes)
+            try container.encode(pages, forKey: .pages)
         }
     }
 }
