@@ -138,24 +138,18 @@ protocol PageModel: Sendable {
 }
 
 /// What a template sees: the page's own values first, then the frame's. A name the page does not have (the
-/// CSRF token inside a table's rows, say) is looked up in the frame.
+/// CSRF token inside a table's rows, say) is looked up in the frame. Both are read once, as `TemplateValue`s.
 struct PageContext: MustacheParent {
-    let page: any PageModel
-    let frame: PageFrame
+    private let page: Any?
+    private let frame: Any?
 
-    func child(named name: String) -> Any? {
-        Self.value(named: name, in: page) ?? Self.value(named: name, in: frame)
+    init(page: some PageModel, frame: PageFrame) {
+        self.page = TemplateValue.reading(page)
+        self.frame = TemplateValue.reading(frame)
     }
 
-    private static func value(named name: String, in object: Any) -> Any? {
-        if let parent = object as? any MustacheParent { return parent.child(named: name) }
-        guard let found = Mirror(reflecting: object).children.first(where: { $0.label == name })?.value else {
-            return nil
-        }
-        // An optional with nothing in it is absent, so `{{#x}}` sections stay closed.
-        let mirror = Mirror(reflecting: found)
-        guard mirror.displayStyle == .optional else { return found }
-        return mirror.children.first?.value
+    func child(named name: String) -> Any? {
+        (page as? any MustacheParent)?.child(named: name) ?? (frame as? any MustacheParent)?.child(named: name)
     }
 }
 
