@@ -27,10 +27,14 @@ actor GroupCommit {
 
     private var pending: [(work: Work, reply: CheckedContinuation<any Sendable, any Error>)] = []
     static let maxBatch = 16
-    private var draining = false
+    /// Batches in flight at once: SQLite's one writer takes one; PostgreSQL two, so that one batch is planned and
+    /// sent while the other waits for its commit.
+    private let lanes: Int
+    private var draining = 0
     private let database: @Sendable () -> any Database
 
-    init(database: @escaping @Sendable () -> any Database) {
+    init(lanes: Int = 1, database: @escaping @Sendable () -> any Database) {
+        self.lanes = max(1, lanes)
         self.database = database
     }
 
@@ -49,8 +53,8 @@ actor GroupCommit {
     private func enqueue<T: Sendable>(_ work: Work) async throws -> T {
         let value = try await withCheckedThrowingContinuation { reply in
             pending.append((work, reply))
-            if !draining {
-                draining = true
+            if draining < lanes {
+                draining += 1
                 Task { await self.drain() }
             }
         }
@@ -106,6 +110,6 @@ actor GroupCommit {
                 }
             }
         }
-        draining = false
+        draining -= 1
     }
 }

@@ -235,7 +235,10 @@ public final class Store: Sendable {
             readers = nil
         }
         let (writers, loop, log) = (databases, eventLoopGroup, logger)
-        groupCommit = location == .sqliteMemory ? nil : GroupCommit { writers.configured(logger: log, on: loop.any()) }
+        groupCommit =
+            location == .sqliteMemory
+            ? nil
+            : GroupCommit(lanes: location.isPostgres ? 2 : 1) { writers.configured(logger: log, on: loop.any()) }
         switch location {
         case .sqliteFile(let path):
             databases.use(.sqlite(.file(path), connectionPoolTimeout: Self.sqliteWait, sqlLogLevel: nil), as: .sqlite)
