@@ -95,6 +95,7 @@ struct BenchCommand: AsyncParsableCommand {
             }
             report.synchronous = try await store.bench.sqliteSynchronous()
             registers = try await BenchLoad.load(authority, into: store, report: &report)
+            await settle(store, report: &report)
             try await BenchQueries.measure(authority, store: store, report: &report)
             try await BenchLessons.measure(authority, report: &report, store: store)
             try await BenchDuckDB.compare(store: store, python: python, folder: work, report: &report)
@@ -141,6 +142,7 @@ extension BenchCommand {
             registers = try await BenchLoad.load(authority, into: store, report: &loading)
             let marksPerSecond = loading.figures.first { $0.name == "import throughput" }?.value ?? 0
             report.add("import throughput, PostgreSQL", marksPerSecond, "marks/s")
+            await settle(store, report: &report)
             token = try await BenchHTTP.prepareUser(store: store, schools: authority.plans.count)
             await store.shutdown()
         } catch {
@@ -150,6 +152,18 @@ extension BenchCommand {
         try await BenchHTTP.drive(
             database: url, token: token, registers: registers, clients: clients, seconds: seconds, postgres: true,
             instances: instances, rates: rate, report: &report)
+    }
+}
+
+extension BenchCommand {
+    /// PostgreSQL after the load: statistics gathered and the loaded pages written before anything is timed (see
+    /// `settleAfterLoad`); a role that may not checkpoint is told so in the report, not stopped.
+    func settle(_ store: Store, report: inout BenchReport) async {
+        do {
+            try await store.bench.settleAfterLoad()
+        } catch {
+            report.notes.append("PostgreSQL not settled after the load (VACUUM ANALYZE, CHECKPOINT): \(error)")
+        }
     }
 }
 
