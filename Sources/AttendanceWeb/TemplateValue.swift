@@ -15,6 +15,8 @@ struct TemplateValue: MustacheParent {
     /// does with an empty optional); anything that describes itself (text, numbers, Booleans, an id), enums, a
     /// type with a mirror of its own and a `MustacheParent` as they are.
     static func reading(_ value: Any) -> Any? {
+        // Most values are text, numbers and Booleans: a cast to a type is cheaper than asking for a protocol.
+        if value is String || value is Int || value is Bool || value is Double { return value }
         if value is any MustacheParent || value is any MustacheCustomRenderable { return value }
         // An array describes itself too: it is read element by element before anything that describes itself (text,
         // numbers, an id) is taken as it is.
