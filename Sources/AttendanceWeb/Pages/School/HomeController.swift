@@ -72,9 +72,7 @@ enum HomeController {
         var onRoll: [LAESTAB: Set<UPN>] = [:]
         func onRollToday(_ school: LAESTAB) async throws -> Set<UPN> {
             if let held = onRoll[school] { return held }
-            let today = request.context.today
-            let upns = Set(
-                try await store.reference.roll(of: school, in: DateRange(today, today) ?? range).map(\.pupil.upn))
+            let upns = Set(try await store.reference.onRoll(school, on: request.context.today).map(\.upn))
             onRoll[school] = upns
             return upns
         }
