@@ -1627,8 +1627,11 @@ def test_a_mentor_is_assigned_from_the_group_analysis_and_the_impact_and_parents
         Select(browser.find_element(By.ID, "mentoring-method")).select_by_value("meeting")
         browser.find_element(By.CSS_SELECTOR, "#log-mentoring button[type=submit]").click()
         # The address already says logged=1 after the first: wait for this meeting in the log itself.
-        WebDriverWait(browser, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
-            lambda d: note in "".join(e.text for e in d.find_elements(By.CSS_SELECTOR, "ul.mentoring-log")))
+        # Read the log in one script call: element handles read while the form's answer replaces the page can
+        # belong to neither document (Chrome's "Node with given id does not belong to the document").
+        WebDriverWait(browser, 10, ignored_exceptions=(WebDriverException,)).until(
+            lambda d: note in d.execute_script(
+                "return Array.from(document.querySelectorAll('ul.mentoring-log'), e => e.textContent).join('')"))
     log = browser.find_element(By.CSS_SELECTOR, "ul.mentoring-log").text
     assert "The pupil" in log and "Mother" in log and "Mornings are hard" in log
     assert axe_problems(browser) == []
