@@ -1,3 +1,4 @@
+import AttendanceStore
 import Foundation
 
 /// Why a PDF could not be made.
@@ -120,17 +121,11 @@ public struct PDFMaker: Sendable {
 
     /// Runs the process with its warnings in a file (a pipe could fill and stall it).
     private func run(_ arguments: [String], errors: URL, tool: String = "WeasyPrint") async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: arguments[0])
-        process.arguments = Array(arguments.dropFirst())
-        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
-        let errorFile = try FileHandle(forWritingTo: errors)
-        defer { try? errorFile.close() }
-        process.standardError = errorFile
-        process.standardOutput = FileHandle.nullDevice
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
+        let status: Int32
+        do {
+            status = try await ChildProcess.run(arguments, errors: errors.path)
+        } catch {
+            throw PDFProblem(description: "\(tool) could not make the PDF: \(error)")
         }
         guard status == 0 else {
             let message = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""

@@ -41,15 +41,7 @@ func pdfText(_ pdf: Data) throws -> String {
 
 /// Runs a command and returns what it printed.
 func run(_ path: String, _ arguments: [String]) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = arguments
-    let output = Pipe()
-    process.standardOutput = output
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return String(decoding: data, as: UTF8.self)
+    try ChildProcess.output([path] + arguments)
 }
 
 /// WeasyPrint and poppler are part of CI (`.ci/run` installs them); elsewhere PDF tests are skipped.

@@ -318,14 +318,7 @@ import VaporTesting
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID()).pdf")
         try Data(response.body.readableBytesView).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
-        process.arguments = [file.path, "-"]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let text = try ChildProcess.output(["/usr/bin/pdftotext", file.path, "-"])
         // A name wrapped in its cell reads as one.
         return text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
@@ -506,14 +499,7 @@ import VaporTesting
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("governors-\(UUID()).pdf")
             try Data(pdf.body.readableBytesView).write(to: file)
             defer { try? FileManager.default.removeItem(at: file) }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
-            process.arguments = [file.path, "-"]
-            let output = Pipe()
-            process.standardOutput = output
-            try process.run()
-            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
+            let text = try ChildProcess.output(["/usr/bin/pdftotext", file.path, "-"])
             #expect(text.contains("Attendance report for governors") && text.contains("Mentoring"))
             // The small group's figures are hidden in the PDF as on the page.
             let words = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")

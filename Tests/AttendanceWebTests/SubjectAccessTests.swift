@@ -84,20 +84,12 @@ import VaporTesting
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("t-\(UUID().uuidString).zip")
         try zip.data.write(to: path)
         defer { try? FileManager.default.removeItem(at: path) }
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = [
+        let text = try ChildProcess.output([
             "python3", "-c",
             "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; "
                 + "print(','.join(z.namelist()), z.read('a.csv').decode())",
             path.path,
-        ]
-        let output = Pipe()
-        python.standardOutput = output
-        try python.run()
-        python.waitUntilExit()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(python.terminationStatus == 0)
+        ])
         #expect(text.hasPrefix("a.csv,letters/1.pdf x,y\n1,2"))
     }
 

@@ -105,24 +105,20 @@ enum PostgresTool {
         if let mode = components.queryItems?.first(where: { $0.name == "sslmode" })?.value {
             environment["PGSSLMODE"] = mode
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [tool] + arguments
-        process.environment = environment
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
+        let errors = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "attendance-\(UUID().uuidString).txt")
+        defer { try? FileManager.default.removeItem(at: errors) }
+        let status: Int32
         do {
-            try process.run()
+            status = try await ChildProcess.run([tool] + arguments, environment: environment, errors: errors.path)
         } catch {
             throw BackupError.tool(tool, "it could not be started (is it installed?)")
         }
-        let message = await Task.detached { errors.fileHandleForReading.readDataToEndOfFile() }.value
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        guard status == 0 else {
+            let message = (try? Data(contentsOf: errors)) ?? Data()
             let text = String(decoding: message, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             throw BackupError.tool(
-                tool, text.isEmpty ? "status \(process.terminationStatus)" : String(text.prefix(500)))
+                tool, text.isEmpty ? "status \(status)" : String(text.prefix(500)))
         }
     }
 }

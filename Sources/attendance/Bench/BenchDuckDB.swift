@@ -63,7 +63,7 @@ enum BenchDuckDB {
         try Data(script.utf8).write(to: scriptFile)
         let output: String
         do {
-            output = try run([python, scriptFile.path, folder.path])
+            output = try ChildProcess.output([python, scriptFile.path, folder.path])
         } catch {
             report.notes.append("DuckDB did not run (\(error)); install it with `pip install duckdb`.")
             return
@@ -144,25 +144,6 @@ enum BenchDuckDB {
         try handle.write(contentsOf: buffer)
     }
 
-    /// Runs a command and returns what it printed; a failure carries its last error line.
-    static func run(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let problem = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let last = String(decoding: problem, as: UTF8.self).split(separator: "\n").last.map(String.init)
-            throw ValidationError(last ?? "exit status \(process.terminationStatus)")
-        }
-        return String(decoding: data, as: UTF8.self)
-    }
 }
 
 /// The last line the DuckDB script prints.

@@ -75,23 +75,19 @@ enum BenchHTTP {
     }
 
     /// `count` servers (`attendance serve`, this very executable) on the database, each on a port of its own.
-    static func startServers(database: String, count: Int) throws -> (servers: [Process], bases: [String]) {
+    static func startServers(database: String, count: Int) throws -> (servers: [ChildProcess], bases: [String]) {
         let first = Int.random(in: 20000...40000)
         let executable =
             (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments[0]
-        var servers: [Process] = []
+        var servers: [ChildProcess] = []
         do {
             for index in 0..<count {
-                let server = Process()
-                server.executableURL = URL(fileURLWithPath: executable)
-                server.arguments = [
-                    "serve", "--database", database, "--port", String(first + index), "--procedure-at", "off",
-                ]
-                server.standardOutput = FileHandle.nullDevice
-                server.standardError = FileHandle.nullDevice
-                try server.run()
-                servers.append(server)
+                servers.append(
+                    try ChildProcess.start([
+                        executable, "serve", "--database", database, "--port", String(first + index), "--procedure-at",
+                        "off",
+                    ]))
             }
         } catch {
             stop(servers)
@@ -100,11 +96,8 @@ enum BenchHTTP {
         return (servers, (0..<count).map { "http://127.0.0.1:\(first + $0)" })
     }
 
-    static func stop(_ servers: [Process]) {
-        for server in servers where server.isRunning {
-            server.terminate()
-            server.waitUntilExit()
-        }
+    static func stop(_ servers: [ChildProcess]) {
+        for server in servers { server.stop() }
     }
 
     /// Waits (up to a minute) until each server answers its health check.
@@ -126,11 +119,11 @@ enum BenchHTTP {
     }
 
     static func load(
-        client: HTTPClient, bases: [String], servers: [Process], token: String, registers: [BenchRegister],
+        client: HTTPClient, bases: [String], servers: [ChildProcess], token: String, registers: [BenchRegister],
         clients: Int, seconds: Int, postgres: Bool, rates: [Int], report: inout BenchReport
     ) async throws {
         try await waitUntilUp(bases, client: client)
-        let idle = servers.map { Machine.peakResident(pid: $0.processIdentifier) ?? 0 }.max() ?? 0
+        let idle = servers.map { Machine.peakResident(pid: $0.id) ?? 0 }.max() ?? 0
 
         let year = BenchAuthority.year.next
         let calendar = SchoolCalendar(
@@ -189,7 +182,7 @@ enum BenchHTTP {
                 "\(failures) register saves failed\(on); the first: \(results.compactMap(\.2).first ?? "?")")
         }
         // With several servers, the largest of them (each is a process of its own).
-        let peak = servers.map { Machine.peakResident(pid: $0.processIdentifier) ?? 0 }.max() ?? 0
+        let peak = servers.map { Machine.peakResident(pid: $0.id) ?? 0 }.max() ?? 0
         report.add("server resident memory after start\(on)", Double(idle) / 1_048_576, "MB")
         report.add(
             "server peak resident memory\(on)", Double(peak) / 1_048_576, "MB",
