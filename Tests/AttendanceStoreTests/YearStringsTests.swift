@@ -29,4 +29,24 @@ struct YearStringsTests {
             #expect(throws: StoreError.self, "\(keys)") { try RegisterRepository.yearStrings(keys: keys, blob: blob) }
         }
     }
+
+    /// A procedure run's roll comes back the same way, as "school id upn date,…".
+    @Test func aRollReadsBackEntryByEntryOrNotAtAll() throws {
+        func entries(_ text: String) throws -> [String] {
+            var text = text
+            return try text.withUTF8(ProcedureRepository.rollEntries).map {
+                "\($0.school)|\($0.id)|\($0.upn)|\($0.dateOfBirth)"
+            }
+        }
+        #expect(
+            try entries("3 17 A123456789012 2014-09-01,12 4 B210987654321 2015-01-31")
+                == ["3|17|A123456789012|2014-09-01", "12|4|B210987654321|2015-01-31"])
+        #expect(try entries("").isEmpty)
+        for text in [
+            "3 17 A123456789012", "3 17 A123456789012 2014-09-01,", "3  17 A1 2014-09-01", "x 17 A1 2014-09-01",
+            "3 1x A1 2014-09-01", "3 17 A1 2014-09-01 extra", ",3 17 A1 2014-09-01", "3 17 A1 2014-09-01,,4 1 B1 d",
+        ] {
+            #expect(throws: StoreError.self, "\(text)") { try entries(text) }
+        }
+    }
 }

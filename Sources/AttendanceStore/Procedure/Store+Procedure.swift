@@ -63,48 +63,54 @@ extension ProcedureRepository {
             let declined = inputs.declined[school.id] ?? [:]
             let evidence = inputs.penaltyEvidence
             let days = ProcedureEngine.Days(calendar: calendar, year: year, asOf: asOf, policy: policy)
-            // The rules are pure: both cores share a school's pupils.
-            let outcomes = await withTaskGroup(of: [(Int, ProcedureEngine.Outcome)].self) { group in
-                for part in Array(roll.indices).chunked(max(64, (roll.count + 1) / 2)) {
+            // The rules are pure: both cores share a school's pupils, each part making its own lines too (in
+            // the order of the roll once the parts are joined).
+            let laestab = school.school.laestab
+            let parts = Array(roll.indices).chunked(max(64, (roll.count + 1) / 2))
+            let ran = await withTaskGroup(of: (Int, [ProcedureEngine.Outcome], [ProcedureLine]).self) { group in
+                for (number, part) in parts.enumerated() {
                     group.addTask {
-                        part.map { index in
+                        var outcomes: [ProcedureEngine.Outcome] = []
+                        outcomes.reserveCapacity(part.count)
+                        var lines: [ProcedureLine] = []
+                        for index in part {
                             let entry = roll[index]
                             let yearMarks = marks[entry.id] ?? YearMarks(academicYear: year)
                             let pupilActions = recorded[entry.id] ?? []
-                            return (
-                                index,
-                                engine.run(
-                                    marks: yearMarks, days: days, recorded: pupilActions.map(\.action),
-                                    letter3Sent: pupilActions.first {
-                                        $0.action.action == .letter3 && $0.action.status == .done
-                                    }?.statusDate,
-                                    compulsoryAge: CompulsorySchoolAge(dateOfBirth: entry.dateOfBirth)
-                                        .isOfCompulsorySchoolAge(on: asOf),
-                                    contacted: contacted[entry.id] ?? [], penaltyDeclined: declined[entry.id] ?? [],
-                                    penaltyEvidence: evidence[entry.id] ?? .none)
-                            )
+                            let outcome = engine.run(
+                                marks: yearMarks, days: days, recorded: pupilActions.map(\.action),
+                                letter3Sent: pupilActions.first {
+                                    $0.action.action == .letter3 && $0.action.status == .done
+                                }?.statusDate,
+                                compulsoryAge: CompulsorySchoolAge(dateOfBirth: entry.dateOfBirth)
+                                    .isOfCompulsorySchoolAge(on: asOf),
+                                contacted: contacted[entry.id] ?? [], penaltyDeclined: declined[entry.id] ?? [],
+                                penaltyEvidence: evidence[entry.id] ?? .none)
+                            // Everything due is new for most pupils: their keys need not be compared.
+                            let allNew = outcome.new.count == outcome.due.count
+                            let fresh = allNew ? [] : Set(outcome.new.map(\.dueKey))
+                            for due in outcome.due {
+                                lines.append(
+                                    ProcedureLine(
+                                        upn: entry.upn, school: laestab, due: due,
+                                        alreadyRecorded: !allNew && !fresh.contains(due.dueKey)))
+                            }
+                            outcomes.append(outcome)
                         }
+                        return (number, outcomes, lines)
                     }
                 }
-                var all = [ProcedureEngine.Outcome?](repeating: nil, count: roll.count)
-                for await part in group { for (index, outcome) in part { all[index] = outcome } }
+                var all = [([ProcedureEngine.Outcome], [ProcedureLine])](repeating: ([], []), count: parts.count)
+                for await (number, outcomes, lines) in group { all[number] = (outcomes, lines) }
                 return all
             }
+            result.lines.reserveCapacity(result.lines.count + ran.reduce(0) { $0 + $1.1.count })
+            for (_, lines) in ran { result.lines += lines }
+            guard !dryRun else { continue }
             var newRows: [NewActionRow] = []
             var withdrawals: [(pupilID: Int, upn: UPN, action: RecordedAction)] = []
             var conversions: [MarkEntry] = []
-            for (entry, ran) in zip(roll, outcomes) {
-                guard let outcome = ran else { continue }  // every pupil's part is filled in above
-                // Everything due is new for most pupils: their keys need not be compared.
-                let allNew = outcome.new.count == outcome.due.count
-                let fresh = allNew ? [] : Set(outcome.new.map(\.dueKey))
-                for due in outcome.due {
-                    result.lines.append(
-                        ProcedureLine(
-                            upn: entry.upn, school: school.school.laestab, due: due,
-                            alreadyRecorded: !allNew && !fresh.contains(due.dueKey)))
-                }
-                guard !dryRun else { continue }
+            for (entry, outcome) in zip(roll, ran.flatMap(\.0)) {
                 for due in outcome.new {
                     newRows.append(
                         NewActionRow(
@@ -129,7 +135,6 @@ extension ProcedureRepository {
                 }
                 withdrawals += outcome.withdraw.map { (entry.id, entry.upn, $0) }
             }
-            guard !dryRun else { continue }
             // Only a correction withdraws: a person's amendment made since the action was recorded, named in the
             // withdrawal. Without one (attendance improving by itself, say) the action stays for a person.
             var causes: [String: ActionNote.Correction] = [:]
@@ -165,7 +170,6 @@ extension ProcedureRepository {
                                 action: item.action.action, basis: "", count: 0, sessions: [], key: item.action.key),
                         alreadyRecorded: true, withdrawnBecause: causes[key]?.stored))
             }
-            let laestab = school.school.laestab
             let causedBy = causes
             let withdrawn = confirmed
             let rows = newRows
