@@ -47,6 +47,7 @@ extension ProcedureRepository {
         let running = allSchools.filter { only == nil || $0.school.laestab == only }
         var inputs = try await procedureInputs(school: only == nil ? nil : running.first?.id, asOf: asOf)
         let severalRolls = inputs.onSeveralRolls
+        var pieces: [[ProcedureLine]] = []
         for school in running {
             let calendar = try await store.reference.calendar(for: school.school)
             if schoolDaysOnly && !calendar.isSchoolDay(asOf) { continue }
@@ -104,8 +105,7 @@ extension ProcedureRepository {
                 for await (number, outcomes, lines) in group { all[number] = (outcomes, lines) }
                 return all
             }
-            result.lines.reserveCapacity(result.lines.count + ran.reduce(0) { $0 + $1.1.count })
-            for (_, lines) in ran { result.lines += lines }
+            pieces += ran.map(\.1)
             guard !dryRun else { continue }
             var newRows: [NewActionRow] = []
             var withdrawals: [(pupilID: Int, upn: UPN, action: RecordedAction)] = []
@@ -162,13 +162,14 @@ extension ProcedureRepository {
             }
             for item in confirmed {
                 let key = "\(item.pupilID) \(item.action.key)"
-                result.lines.append(
+                pieces.append([
                     ProcedureLine(
                         upn: item.upn, school: school.school.laestab,
                         due: stored[key]?.due
                             ?? DueAction(
                                 action: item.action.action, basis: "", count: 0, sessions: [], key: item.action.key),
-                        alreadyRecorded: true, withdrawnBecause: causes[key]?.stored))
+                        alreadyRecorded: true, withdrawnBecause: causes[key]?.stored)
+                ])
             }
             let causedBy = causes
             let withdrawn = confirmed
@@ -247,6 +248,9 @@ extension ProcedureRepository {
             result.recorded += rows.count
             result.withdrawn += withdrawn.count
         }
+        // Joined once, at their full size: appended school by school, the lines were copied as they grew.
+        result.lines.reserveCapacity(pieces.reduce(0) { $0 + $1.count })
+        for piece in pieces { result.lines += piece }
         return result
     }
 
