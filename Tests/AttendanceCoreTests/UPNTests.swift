@@ -6,6 +6,10 @@ import Testing
     @Test func workedExampleFromDomain() throws {
         #expect(try UPN.checkLetter(forBody: "801200005001") == "B")
         #expect(try UPN("B801200005001").value == "B801200005001")
+        // Typed in lower case, it is the same UPN; a wrong check letter is wrong in either case.
+        #expect(try UPN("b801200005001").value == "B801200005001")
+        #expect(try UPN("m80120000500a").value == "M80120000500A")
+        #expect(throws: UPN.Problem.self) { try UPN("c801200005001") }
     }
 
     @Test(arguments: [
