@@ -57,6 +57,15 @@ import Testing
         #expect(statuses.sorted() == (0..<40).map { Int32($0 % 7) }.sorted())
     }
 
+    /// A child being waited for can still be stopped.
+    @Test func aChildWaitedForCanBeStopped() async throws {
+        let child = try ChildProcess.start(["sleep", "30"])
+        async let status = child.exitStatus()
+        try await Task.sleep(for: .milliseconds(100))
+        child.stop()
+        #expect(await status == 128 + SIGTERM)
+    }
+
     /// Stopping a child twice (the bench stops its servers on the way out and again when it unwinds) is once.
     @Test func aChildIsStoppedOnce() throws {
         let child = try ChildProcess.start(["sleep", "30"])

@@ -12,7 +12,8 @@ import Synchronization
 public final class ChildProcess: Sendable {
     /// The child's process id.
     public let id: pid_t
-    /// Its exit status once collected: a process id is collected once (after that it may be another's).
+    /// Its exit status once collected: a process id is collected once (after that it may be another's, so it is
+    /// not signalled again).
     private let collected = Mutex<Int32?>(nil)
 
     private init(id: pid_t) { self.id = id }
@@ -105,20 +106,25 @@ public final class ChildProcess: Sendable {
 
     /// Asks the child to stop (SIGTERM) unless it has been collected already, and waits for it, here.
     public func stop() {
-        collected.withLock { status in
-            guard status == nil else { return }
-            kill(id, SIGTERM)
-            status = Self.wait(for: id)
-        }
+        if collected.withLock({ $0 == nil }) { kill(id, SIGTERM) }
+        _ = collect()
     }
 
+    /// The exit status, waited for outside the lock (a `stop` meanwhile must still reach the child). Of two
+    /// waiters the one the system answers keeps the status, and the other reads it.
     private func collect() -> Int32 {
-        collected.withLock { status in
-            if let status { return status }
-            let ended = Self.wait(for: id)
-            status = ended
+        if let status = collected.withLock({ $0 }) { return status }
+        let ended = Self.wait(for: id)
+        if ended != -1 {
+            collected.withLock { $0 = ended }
             return ended
         }
+        // The other waiter took it: its status is kept within moments.
+        for _ in 0..<1000 {
+            if let status = collected.withLock({ $0 }) { return status }
+            usleep(1000)
+        }
+        return -1
     }
 
     private static func wait(for id: pid_t) -> Int32 {
