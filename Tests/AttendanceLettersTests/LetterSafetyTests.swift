@@ -76,7 +76,7 @@ final class LoopbackListener {
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("hostile-\(UUID()).pdf")
             try data.write(to: file)
             defer { try? FileManager.default.removeItem(at: file) }
-            #expect(try run("/usr/bin/pdfdetach", ["-list", file.path]).hasPrefix("0 embedded files"))
+            #expect(try ChildProcess.output(["/usr/bin/pdfdetach", "-list", file.path]).hasPrefix("0 embedded files"))
             let hostname =
                 (try? String(contentsOfFile: "/etc/hostname", encoding: .utf8))?
                 .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""

@@ -36,12 +36,7 @@ func pdfText(_ pdf: Data) throws -> String {
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("letter-\(UUID().uuidString).pdf")
     try pdf.write(to: file)
     defer { try? FileManager.default.removeItem(at: file) }
-    return try run("/usr/bin/pdftotext", ["-layout", file.path, "-"])
-}
-
-/// Runs a command and returns what it printed.
-func run(_ path: String, _ arguments: [String]) throws -> String {
-    try ChildProcess.output([path] + arguments)
+    return try ChildProcess.output(["/usr/bin/pdftotext", "-layout", file.path, "-"])
 }
 
 /// WeasyPrint and poppler are part of CI (`.ci/run` installs them); elsewhere PDF tests are skipped.

@@ -171,6 +171,24 @@ import Testing
         }
     }
 
+    /// A PostgreSQL tool that fails says what it said; one that is not there says so. (Neither needs a database:
+    /// pg_restore gives up on a file that is not there before it connects.)
+    @Test func aToolThatFailsSaysWhyInItsOwnWords() async throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/pg_restore") else { return }
+        let url = "postgres://nobody@127.0.0.1:1/none"
+        let missing = "/nonexistent/attendance-\(UUID().uuidString).dump"
+        do {
+            try await PostgresTool.run("pg_restore", ["--dbname=none", missing], url: url)
+            Issue.record("pg_restore of a missing file succeeded")
+        } catch BackupError.tool(let tool, let message) {
+            #expect(tool == "pg_restore" && message.contains(missing), "\(message)")
+        }
+        await #expect(throws: BackupError.tool("attendance-no-such-tool", "it could not be started (is it installed?)"))
+        {
+            try await PostgresTool.run("attendance-no-such-tool", [], url: url)
+        }
+    }
+
     /// pg_dump's copy of a schema, restored into a new database, holds every row of every table.
     @Test func aPostgreSQLBackupRestoresWholeIntoANewDatabase() async throws {
         guard TestDatabase.available.contains(.postgres),

@@ -105,20 +105,16 @@ enum PostgresTool {
         if let mode = components.queryItems?.first(where: { $0.name == "sslmode" })?.value {
             environment["PGSSLMODE"] = mode
         }
-        let errors = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "attendance-\(UUID().uuidString).txt")
-        defer { try? FileManager.default.removeItem(at: errors) }
-        let status: Int32
+        let finished: ChildProcess.Finished
         do {
-            status = try await ChildProcess.run([tool] + arguments, environment: environment, errors: errors.path)
+            finished = try await ChildProcess.capture([tool] + arguments, environment: environment)
         } catch {
             throw BackupError.tool(tool, "it could not be started (is it installed?)")
         }
-        guard status == 0 else {
-            let message = (try? Data(contentsOf: errors)) ?? Data()
-            let text = String(decoding: message, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard finished.status == 0 else {
+            let text = String(decoding: finished.errors, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             throw BackupError.tool(
-                tool, text.isEmpty ? "status \(status)" : String(text.prefix(500)))
+                tool, text.isEmpty ? "status \(finished.status)" : String(text.prefix(500)))
         }
     }
 }

@@ -77,24 +77,58 @@ public final class ChildProcess: Sendable {
     /// Waits for the child to end, on this thread (for the command line and tests, not a server's request).
     public func waitForExit() -> Int32 { collect() }
 
+    /// What a program left when it ended: its exit status and what it wrote on standard output and standard error.
+    public struct Finished: Sendable {
+        public let status: Int32
+        public let output: Data
+        public let errors: Data
+    }
+
+    /// Runs the program to its end and keeps what it wrote (through scratch files, removed afterwards: a pipe
+    /// could fill and stall it).
+    public static func capture(_ arguments: [String], environment: [String: String]? = nil) async throws -> Finished {
+        let scratch = Scratch()
+        defer { scratch.remove() }
+        return scratch.finished(
+            try await run(arguments, environment: environment, output: scratch.output, errors: scratch.errors))
+    }
+
     /// Runs the program to its end and returns what it printed on standard output, which must be its whole answer:
     /// a failure (a status other than 0) is thrown with the last line it wrote to standard error. Waits on this
     /// thread.
     public static func output(_ arguments: [String]) throws -> String {
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("attendance-\(UUID().uuidString)")
-        let (output, errors) = (base.path + ".out", base.path + ".err")
-        defer {
+        let scratch = Scratch()
+        defer { scratch.remove() }
+        let finished = scratch.finished(
+            try start(arguments, output: scratch.output, errors: scratch.errors).waitForExit())
+        guard finished.status == 0 else {
+            let problem = String(decoding: finished.errors, as: UTF8.self)
+            throw Failed(
+                program: arguments[0], status: finished.status,
+                lastLine: problem.split(separator: "\n").last.map(String.init))
+        }
+        return String(decoding: finished.output, as: UTF8.self)
+    }
+
+    /// The two files a captured program writes into.
+    private struct Scratch {
+        let output: String
+        let errors: String
+
+        init() {
+            let base = FileManager.default.temporaryDirectory.appendingPathComponent("attendance-\(UUID().uuidString)")
+            (output, errors) = (base.path + ".out", base.path + ".err")
+        }
+
+        func finished(_ status: Int32) -> Finished {
+            func read(_ path: String) -> Data { (try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data() }
+            return Finished(status: status, output: read(output), errors: read(errors))
+        }
+
+        func remove() {
             try? FileManager.default.removeItem(atPath: output)
             try? FileManager.default.removeItem(atPath: errors)
         }
-        let status = try start(arguments, output: output, errors: errors).waitForExit()
-        guard status == 0 else {
-            let problem = String(
-                decoding: (try? Data(contentsOf: URL(fileURLWithPath: errors))) ?? Data(), as: UTF8.self)
-            throw Failed(
-                program: arguments[0], status: status, lastLine: problem.split(separator: "\n").last.map(String.init))
-        }
-        return String(decoding: try Data(contentsOf: URL(fileURLWithPath: output)), as: UTF8.self)
     }
 
     public struct Failed: Error, CustomStringConvertible, Sendable {
