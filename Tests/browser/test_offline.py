@@ -17,6 +17,7 @@ import urllib.request
 import pytest
 from selenium import webdriver
 from selenium.webdriver.common.by import By
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.support.ui import WebDriverWait
 
 from test_browser import BIN, free_port, record, sign_in, tutor_group
@@ -91,6 +92,12 @@ def open_kept(driver, register):
     WebDriverWait(driver, 20).until(kept_by_the_worker)
 
 
+def settled(driver, seconds):
+    """A wait that reads the page while the worker may be replacing it: an element read as its page goes (stale,
+    or no longer in the document) is read again rather than failing the test."""
+    return WebDriverWait(driver, seconds, ignored_exceptions=(WebDriverException,))
+
+
 def status(driver):
     element = driver.find_element(By.ID, "device-saves")
     return element.text if element.is_displayed() else ""
@@ -115,18 +122,18 @@ def test_a_register_taken_without_the_server_is_kept_on_the_tablet_and_sent_once
     tablet.find_element(By.ID, "all-present").click()
     before = time.time()
     tablet.find_element(By.ID, "save-register").click()
-    WebDriverWait(tablet, 10).until(lambda d: "not yet sent" in status(d))
+    settled(tablet, 10).until(lambda d: "not yet sent" in status(d))
     assert len(held(tablet)) == 1 and tablet.current_url == register
     # Reloaded without the server: the worker's copy of the register, and the save still waiting on the device.
     tablet.refresh()
     assert tablet.find_elements(By.CSS_SELECTOR, "table.register tbody tr")
-    WebDriverWait(tablet, 5).until(lambda d: "not yet sent" in status(d))
+    settled(tablet, 5).until(lambda d: "not yet sent" in status(d))
     with record.connect(database) as db:
         assert db.execute("SELECT COUNT(*) FROM marks WHERE date = ?", (DAY,)).fetchone()[0] == 0
 
     time.sleep(2)  # the device's time for the marks is before the server's time for receiving them
     start_server()
-    WebDriverWait(tablet, 40).until(lambda d: d.find_element(By.ID, "device-saves").text.startswith("Sent"))
+    settled(tablet, 40).until(lambda d: d.find_element(By.ID, "device-saves").text.startswith("Sent"))
     assert held(tablet) == []
     with record.connect(database) as db:
         codes = dict(db.execute(
@@ -170,7 +177,7 @@ def test_a_held_register_meets_a_change_made_meanwhile_and_the_tutor_is_shown_it
     stop_server()
     tablet.find_element(By.ID, "all-present").click()
     tablet.find_element(By.ID, "save-register").click()
-    WebDriverWait(tablet, 10).until(lambda d: "not yet sent" in status(d))
+    settled(tablet, 10).until(lambda d: "not yet sent" in status(d))
     tablet.get("about:blank")  # the tablet is put down before the server returns
 
     start_server()
@@ -187,7 +194,7 @@ def test_a_held_register_meets_a_change_made_meanwhile_and_the_tutor_is_shown_it
     # The tablet is picked up: its save is sent, and the register shows the office's mark as a conflict, as it
     # would have been shown online; everyone else is saved.
     tablet.get(base + "/registers")
-    WebDriverWait(tablet, 30).until(lambda d: "had recorded N" in d.find_element(By.TAG_NAME, "main").text)
+    settled(tablet, 30).until(lambda d: "had recorded N" in d.find_element(By.TAG_NAME, "main").text)
     assert "office@demo.example" in tablet.find_element(By.TAG_NAME, "main").text
     assert held(tablet) == []
     with record.connect(database) as db:
