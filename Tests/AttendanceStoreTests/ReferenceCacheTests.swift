@@ -94,4 +94,79 @@ import Testing
             #expect(server.referenceCache.pupilIDs([alys], version: moved).isEmpty)
         }
     }
+
+    /// A group's roll is read once for its registers, whatever the day, and follows a change here at once and one
+    /// made elsewhere within a second.
+    @Test func aGroupsRollIsReadOnceAndFollowsChanges() async throws {
+        try await withSQLiteFile(stores: 2) { stores in
+            let (server, command) = (stores[0], stores[1])
+            func names(_ group: String, _ date: String) async throws -> [String] {
+                try await server.registers.registerLines(
+                    school: school, group: group, session: SchoolSession(day(date), .am)
+                ).map(\.pupil.legalForename)
+            }
+            #expect(try await names("7A", "2025-11-20") == ["Alys"])
+            let key = ReferenceCache.GroupKey(
+                schoolID: try await server.reference.requireSchool(school).id, group: "7A")
+            let version = try #require(server.referenceCache.held?.version)
+            // Bryn too, who left on 14 November: one roll serves every day's register.
+            #expect(server.referenceCache.groupRoll(key, version: version)?.count == 2)
+            #expect(try await names("7A", "2025-11-10") == ["Bryn", "Alys"])
+            // Another process moves Cai into 7A.
+            try await command.reference.importPupils(
+                try ImportParser.pupils(
+                    """
+                    upn,surname,forename,dob,sex,year_group,registration_group,fsm,lac,on_roll_from,on_roll_to
+                    \(cai),Ŵyn,Cai,2014-01-09,M,7,7A,N,Y,2025-10-06,
+                    """), school: school)
+            try await Task.sleep(for: .milliseconds(1100))
+            #expect(try await names("7A", "2025-11-20") == ["Alys", "Cai"])
+            #expect(try await names("7B", "2025-11-20").isEmpty)
+            // This process moves Alys into 7B: seen at once.
+            try await server.reference.importPupils(
+                try ImportParser.pupils(
+                    """
+                    upn,surname,forename,dob,sex,year_group,registration_group,fsm,lac,on_roll_from,on_roll_to
+                    \(alys),Jones,Alys,2014-03-02,F,7,7B,N,N,2025-09-01,
+                    """), school: school)
+            #expect(try await names("7A", "2025-11-20") == ["Cai"])
+            #expect(try await names("7B", "2025-11-20") == ["Alys"])
+        }
+    }
+
+    /// Groups' rolls held are bounded: a server for all of Wales lets some go rather than hold every pupil.
+    @Test func theGroupsHeldAreBounded() async throws {
+        try await withSQLiteFile { stores in
+            let store = stores[0]
+            let pupil = try await store.reference.requirePupil(alys)
+            let limit = ReferenceCache.heldGroupEntries
+            func roll(_ count: Int) -> [ReferenceCache.RollEntry] {
+                Array(
+                    repeating: ReferenceCache.RollEntry(
+                        id: pupil.id, pupil: pupil.pupil, from: day("2025-09-01"), to: nil),
+                    count: count)
+            }
+            let cache = ReferenceCache()
+            let (first, second, third) = (
+                ReferenceCache.GroupKey(schoolID: 1, group: "7A"), ReferenceCache.GroupKey(schoolID: 1, group: "7B"),
+                ReferenceCache.GroupKey(schoolID: 2, group: "7A")
+            )
+            cache.keep(groupRoll: roll(limit / 2), for: first, version: 3)
+            cache.keep(groupRoll: roll(limit / 2), for: second, version: 3)
+            #expect(cache.groupRoll(first, version: 3)?.count == limit / 2)
+            #expect(cache.groupRoll(second, version: 3)?.count == limit / 2)
+            // A third group: one held before it is let go, and the two held fit the bound.
+            cache.keep(groupRoll: roll(10), for: third, version: 3)
+            #expect(cache.groupRoll(third, version: 3)?.count == 10)
+            #expect((cache.groupRoll(first, version: 3) == nil) != (cache.groupRoll(second, version: 3) == nil))
+            // A roll larger than the bound is not held; an older version's is not kept, a newer one's replaces all.
+            cache.keep(groupRoll: roll(limit + 1), for: first, version: 3)
+            #expect(cache.groupRoll(third, version: 3)?.count == 10)
+            cache.keep(groupRoll: roll(5), for: first, version: 2)
+            #expect(cache.groupRoll(first, version: 2) == nil)
+            cache.keep(groupRoll: roll(5), for: first, version: 4)
+            #expect(cache.groupRoll(first, version: 4)?.count == 5)
+            #expect(cache.groupRoll(third, version: 3) == nil)
+        }
+    }
 }

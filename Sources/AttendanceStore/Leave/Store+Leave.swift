@@ -181,12 +181,13 @@ extension LeaveRepository {
         else { return marks }
         let absent = Set(marks.filter { $0.mark.code == noReason.code }.map(\.mark.upn))
         guard !absent.isEmpty else { return marks }
-        var notAgreed: [UPN: [LeaveRequest]] = [:]
-        for upn in absent {
-            notAgreed[upn] = try await leaveRequests(of: upn).filter {
-                [.refused, .partlyAgreed].contains($0.status)
-            }
-        }
+        // One read for every absent pupil of the save, of the decided requests that can turn N into G.
+        let decided: [LeaveRequest.Status] = [.refused, .partlyAgreed]
+        let notAgreed = Dictionary(
+            grouping: try await leaveRequests(
+                where: """
+                    p.upn IN (\(binds: absent.map(\.value))) AND r.status IN (\(binds: decided.map(\.rawValue)))
+                    """), by: \.upn)
         return marks.map { given in
             guard given.mark.code == noReason.code,
                 notAgreed[given.mark.upn]?.contains(where: { request in

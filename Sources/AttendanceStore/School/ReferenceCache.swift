@@ -34,12 +34,34 @@ final class ReferenceCache: Sendable {
     /// version they were read under. Apart from the snapshot, which every request copies out: a dictionary of the
     /// authority's pupils changed while copies are held would be copied whole each time.
     private let ids = Mutex<(version: Int, byUPN: [UPN: Int])>((-1, [:]))
+    /// Registration groups' rolls (every enrolment at the school of a pupil in the group), read for their registers
+    /// under the version they hold: a server taking registers reads each group's roll once, not at every save, and
+    /// does not hold the whole of every school's roll for it. Apart from the snapshot for the same reason as `ids`;
+    /// at most `heldGroupEntries` enrolments, so that a server for all of Wales holds a part of its groups, not
+    /// every pupil (about 200 bytes each).
+    private let groups = Mutex(HeldGroups())
+
+    /// Enough for an authority of Wrexham's size (22,000 pupils) to hold every group.
+    static let heldGroupEntries = 40_000
+
+    private struct HeldGroups {
+        var version = -1
+        var rolls: [GroupKey: [RollEntry]] = [:]
+        var entries = 0
+    }
+
+    /// A registration group at a school, by the school's row id.
+    struct GroupKey: Hashable {
+        let schoolID: Int
+        let group: String
+    }
 
     var held: Snapshot? { state.withLock { $0 } }
 
     func clear() {
         state.withLock { $0 = nil }
         ids.withLock { $0 = (-1, [:]) }
+        groups.withLock { $0 = HeldGroups() }
     }
 
     func replace(with snapshot: Snapshot) { state.withLock { $0 = snapshot } }
@@ -76,6 +98,26 @@ final class ReferenceCache: Sendable {
             for upn in upns { found[upn] = held.byUPN[upn] }
             return found
         }
+    }
+
+    /// Keeps a registration group's roll read under `version`, as `keep(pupilIDs:version:)` keeps ids.
+    func keep(groupRoll roll: [RollEntry], for key: GroupKey, version: Int) {
+        groups.withLock { held in
+            if version > held.version { held = HeldGroups(version: version) }
+            guard version == held.version, held.rolls[key] == nil, roll.count <= Self.heldGroupEntries else { return }
+            // Full: some groups held are let go (any: the groups a server is asked for are not predictable).
+            while held.entries + roll.count > Self.heldGroupEntries, let (dropped, entries) = held.rolls.first {
+                held.rolls[dropped] = nil
+                held.entries -= entries.count
+            }
+            held.rolls[key] = roll
+            held.entries += roll.count
+        }
+    }
+
+    /// A registration group's roll, if it is held under `version`.
+    func groupRoll(_ key: GroupKey, version: Int) -> [RollEntry]? {
+        groups.withLock { held in held.version == version ? held.rolls[key] : nil }
     }
 
     /// Keeps a school's calendar read under `version`, unless the schools have changed since.

@@ -338,24 +338,24 @@ extension ReferenceRepository {
     }
 
     /// Pupils on a school's roll at any time in a range, with the part of the range they were on roll.
-    /// With `group`, only that registration group's pupils (read from the database, not filtered here).
+    /// With `group`, only that registration group's pupils (its own roll read, not the whole school's).
     func roll(
         of schoolID: Int, in range: DateRange, group: String? = nil
     ) async throws -> [(id: Int, pupil: Pupil, onRoll: DateRange)] {
-        // One form's register reads only its pupils, unless the whole roll is held already: a server taking
-        // registers does not hold every school's roll for it.
+        // One form's register reads only its pupils (once, while nothing changes), unless the whole roll is held
+        // already: a server taking registers does not hold every school's roll for it.
         let entries: [ReferenceCache.RollEntry]
         if let group {
             let reference = try await store.referenceData()
-            if let held = reference.rolls[schoolID] {
+            let key = ReferenceCache.GroupKey(schoolID: schoolID, group: group)
+            if let held = reference.rolls[schoolID] ?? store.referenceCache.groupRoll(key, version: reference.version) {
                 entries = held
             } else {
+                // Every enrolment of the group's pupils, whatever the dates: the register of any day is filtered
+                // from it below, as from a whole school's roll.
                 entries = try await readRoll(
-                    """
-                    e.school_id = \(bind: schoolID) AND e.on_roll_from <= \(bind: range.end.iso)
-                    AND (e.on_roll_to IS NULL OR e.on_roll_to >= \(bind: range.start.iso))
-                    AND p.registration_group = \(bind: group)
-                    """)
+                    "e.school_id = \(bind: schoolID) AND p.registration_group = \(bind: group)")
+                store.referenceCache.keep(groupRoll: entries, for: key, version: reference.version)
                 // The register's save names these pupils by UPN: it finds their ids here rather than asking again.
                 store.referenceCache.keep(pupilIDs: entries, version: reference.version)
             }
