@@ -11,13 +11,9 @@ struct CodesCommand: ParsableCommand {
             start its own table from the shipped Welsh one.
             """)
 
-    @Option(help: "text or json.") var format: ReportFormat = .text
+    @Option(help: "text or json.") var format: ListFormat = .text
     @Option(help: ArgumentHelp("A code table in JSON to list instead of the default.", valueName: "file"))
     var codes: String?
-
-    func validate() throws {
-        guard format != .csv else { throw ValidationError("--format: the code table is text or json") }
-    }
 
     func run() throws {
         let table = try Settings(codes: codes).codes

@@ -20,13 +20,12 @@ struct LessonsCommand: AsyncParsableCommand {
 
         @Option(help: ArgumentHelp("The school (LAESTAB).", valueName: "LAESTAB")) var school: String
         @Option(help: ArgumentHelp("The day (default today).", valueName: "YYYY-MM-DD")) var date: String?
-        @Option(help: "text or json.") var format = "text"
+        @Option(help: "text or json.") var format: ListFormat = .text
         @OptionGroup var db: DatabaseOptions
 
         func validate() throws {
             _ = try parseDate(date, option: "--date")
             _ = try parseSchool(school)
-            guard ["text", "json"].contains(format) else { throw ValidationError("--format: text or json") }
         }
 
         func run() async throws {
@@ -38,7 +37,7 @@ struct LessonsCommand: AsyncParsableCommand {
                 let pupils = try await store.reference.onRoll(laestab, on: day)
                 return (concerns, Dictionary(pupils.map { ($0.upn, $0.displayName) }, uniquingKeysWith: { a, _ in a }))
             }
-            if format == "json" {
+            if format == .json {
                 let lines: [[String: Any]] = concerns.map { concern in
                     [
                         "upn": concern.upn.value, "name": names[concern.upn] ?? "", "in_a_row": concern.inARow,

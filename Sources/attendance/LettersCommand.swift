@@ -134,7 +134,7 @@ struct ListLetters: AsyncParsableCommand {
         commandName: "list", abstract: "A pupil's letters and messages, with every attempt to send them.")
 
     @Option(help: "The pupil.") var upn: String
-    @Option(help: "json or text.") var format: ReportFormat = .text
+    @Option(help: "json or text.") var format: ListFormat = .text
     @OptionGroup var db: DatabaseOptions
 
     struct Line: Encodable {

@@ -48,7 +48,7 @@ struct ListPenalties: AsyncParsableCommand {
         name: .customLong("as-of"),
         help: ArgumentHelp("The day the amounts due are for (default: today).", valueName: "YYYY-MM-DD"))
     var asOf: String?
-    @Option(help: "json or text.") var format: ReportFormat = .text
+    @Option(help: "json or text.") var format: ListFormat = .text
     @OptionGroup var db: DatabaseOptions
 
     struct Line: Encodable {
@@ -71,7 +71,6 @@ struct ListPenalties: AsyncParsableCommand {
     }
 
     func validate() throws {
-        guard format != .csv else { throw ValidationError("--format: json or text") }
         _ = try parseSchool(school)
         _ = try parseDate(asOf, option: "--as-of")
     }
@@ -120,7 +119,7 @@ struct PenaltyReportCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("Only this school (default: the whole authority).", valueName: "LAESTAB"))
     var school: String?
-    @Option(help: "json or text.") var format: ReportFormat = .text
+    @Option(help: "json or text.") var format: ListFormat = .text
     @OptionGroup var db: DatabaseOptions
 
     struct Line: Encodable {
@@ -139,7 +138,6 @@ struct PenaltyReportCommand: AsyncParsableCommand {
     }
 
     func validate() throws {
-        guard format != .csv else { throw ValidationError("--format: json or text") }
         _ = try parseSchool(school)
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AttendanceCore
+import AttendanceInterop
 import AttendanceStore
 import Foundation
 
@@ -40,7 +41,7 @@ struct RunProcedure: AsyncParsableCommand {
     var asOf: String?
     @Option(help: ArgumentHelp("Only this school.", valueName: "LAESTAB")) var school: String?
     @Flag(name: .customLong("dry-run"), help: "List what is due; record nothing.") var dryRun = false
-    @Option(help: "json or text.") var format: ReportFormat = .text
+    @Option(help: "json, csv (a row a line, for a spreadsheet) or text.") var format: ReportFormat = .text
     @OptionGroup var db: DatabaseOptions
 
     struct Line: Encodable {
@@ -56,17 +57,23 @@ struct RunProcedure: AsyncParsableCommand {
         let withdrawn: Bool
         let withdrawnBecause: String?
 
-        enum CodingKeys: String, CodingKey {
-            case upn, school, action, basis, count, sessions
-            case asOf = "as_of"
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case upn, school, action, basis, count, asOf = "as_of", sessions
             case alreadyRecorded = "already_recorded"
             case withdrawn
             case withdrawnBecause = "withdrawn_because"
         }
+
+        /// The line as a CSV row in the order of `CodingKeys`: the sessions in one field, apart by semicolons.
+        var csvLine: String {
+            CSV.line([
+                upn, school, action, basis, String(count), asOf, sessions.joined(separator: ";"),
+                alreadyRecorded ? "true" : "false", withdrawn ? "true" : "false", withdrawnBecause ?? "",
+            ])
+        }
     }
 
     func validate() throws {
-        guard format != .csv else { throw ValidationError("--format: json or text") }
         _ = try parseDate(asOf, option: "--as-of")
         _ = try parseSchool(school)
     }
@@ -86,9 +93,16 @@ struct RunProcedure: AsyncParsableCommand {
                 alreadyRecorded: $0.alreadyRecorded, withdrawn: $0.withdrawnBecause != nil,
                 withdrawnBecause: $0.withdrawnBecause)
         }
-        if format == .json {
+        switch format {
+        case .json:
             print(try jsonText(lines))
             return
+        case .csv:
+            print(
+                CSV.line(Line.CodingKeys.allCases.map(\.rawValue))
+                    + lines.map(\.csvLine).joined(), terminator: "")
+            return
+        case .text: break
         }
         for line in lines {
             let state =

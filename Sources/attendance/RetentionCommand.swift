@@ -22,7 +22,7 @@ struct RetentionCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("as-of"), help: ArgumentHelp("The day to judge on (default today).", valueName: "YYYY-MM-DD"))
     var asOf: String?
-    @Option(help: "text or json.") var format = "text"
+    @Option(help: "text or json.") var format: ListFormat = .text
     @Flag(help: "Remove the rows due (with --expecting).") var remove = false
     @Option(help: ArgumentHelp("The total rows the dry run listed (with --remove).", valueName: "rows"))
     var expecting: Int?
@@ -30,7 +30,6 @@ struct RetentionCommand: AsyncParsableCommand {
 
     func validate() throws {
         _ = try parseDate(asOf, option: "--as-of")
-        guard ["text", "json"].contains(format) else { throw ValidationError("--format: text or json") }
         if remove && expecting == nil {
             throw ValidationError("--remove needs --expecting: the total rows the dry run listed, read first")
         }
@@ -62,7 +61,7 @@ struct RetentionCommand: AsyncParsableCommand {
                         Dictionary(uniqueKeysWithValues: due.map { ($0.record.rawValue, String($0.rows)) }))))
             return due
         }
-        if format == "json" {
+        if format == .json {
             let lines = due.map {
                 [
                     "record": $0.record.rawValue, "kept_from": $0.keptFrom.description, "rows_due": String($0.rows),

@@ -4,7 +4,9 @@ The report figures are checked against an independent count of the mark rows wri
 DOMAIN.md section 3, so a mistake in the one Swift summary implementation cannot hide behind itself.
 """
 
+import csv
 import datetime
+import io
 import json
 import pathlib
 import os
@@ -439,6 +441,15 @@ def test_the_procedure_dry_run_counts_match_the_pupil_reports_and_a_second_run_r
             assert line["count"] == counted, line
             checked += 1
     assert checked > 5
+    # The same list as CSV, for a spreadsheet: a header, then each line with its sessions in one field.
+    rows = list(csv.DictReader(io.StringIO(run("procedure", "run", "--as-of", UNTIL, "--dry-run", "--format", "csv",
+                                               "--database", database).stdout)))
+    assert [(r["upn"], r["action"], int(r["count"]), r["sessions"].split(";") if r["sessions"] else [],
+             r["already_recorded"] == "true") for r in rows] == [
+        (l["upn"], l["action"], l["count"], l["sessions"], l["already_recorded"]) for l in lines]
+    # A command whose output is no table offers no CSV, and says which formats it has.
+    refused = run("fpn", "list", "--format", "csv", "--database", database, check=False)
+    assert refused.returncode == 64 and "'json' and 'text'" in refused.stderr
     first = run("procedure", "run", "--as-of", UNTIL, "--database", database).stdout
     assert f"{len(lines)} actions due" in first
     second = run("procedure", "run", "--as-of", UNTIL, "--database", database).stdout
