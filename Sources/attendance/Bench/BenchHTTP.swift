@@ -136,6 +136,16 @@ enum BenchHTTP {
         let queue = Queue(registers: registers, sessions: sessions)
         let deadline = ContinuousClock.now + .seconds(seconds)
         let started = ContinuousClock.now
+        // The private memory has no high-water mark of its own: it is read ten times a second while the clients save.
+        let pids = servers.map(\.id)
+        let privatePeak = Task {
+            var peak: UInt64 = 0
+            while !Task.isCancelled {
+                peak = max(peak, pids.compactMap { Machine.privateResident(pid: $0) }.max() ?? 0)
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+            return peak
+        }
         let results = try await withThrowingTaskGroup(of: ([Double], Int, String?).self) { group in
             for index in 0..<clients {
                 // Each client keeps to one server, as a tablet's connection stays with the one the balancer chose.
@@ -161,6 +171,7 @@ enum BenchHTTP {
             return all
         }
         let wall = (ContinuousClock.now - started).milliseconds / 1000
+        privatePeak.cancel()
         let latencies = results.flatMap(\.0).sorted()
         let failures = results.map(\.1).reduce(0, +)
         let saved = latencies.count - failures
@@ -187,6 +198,7 @@ enum BenchHTTP {
         report.add(
             "server peak resident memory\(on)", Double(peak) / 1_048_576, "MB",
             atMost: report.pupils <= 22_000 ? 64 : nil)
+        report.add("server peak private memory\(on)", Double(await privatePeak.value) / 1_048_576, "MB")
         for rate in rates {
             try await openLoop(
                 rate: rate, client: client, base: bases[0], token: token, queue: queue, on: on, postgres: postgres,

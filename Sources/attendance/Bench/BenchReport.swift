@@ -140,9 +140,16 @@ enum Machine {
     static var description: String { "\(cores) cores, \(memory >> 30) GiB" }
 
     /// A process's peak resident memory (VmHWM), in bytes.
-    static func peakResident(pid: Int32) -> UInt64? {
+    static func peakResident(pid: Int32) -> UInt64? { status("VmHWM", pid: pid) }
+
+    /// A process's private memory now (RssAnon: its heap, stacks and other memory of its own), in bytes. Unlike the
+    /// resident figure it leaves out the pages of its program and libraries, which the kernel maps from the page cache
+    /// in 64 KB runs around each page used and which every process running them shares.
+    static func privateResident(pid: Int32) -> UInt64? { status("RssAnon", pid: pid) }
+
+    private static func status(_ field: String, pid: Int32) -> UInt64? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        for line in status.split(separator: "\n") where line.hasPrefix(field + ":") {
             let kilobytes = line.split(separator: " ").compactMap { UInt64($0) }.first
             return kilobytes.map { $0 * 1024 }
         }
