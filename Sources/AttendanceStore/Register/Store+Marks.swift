@@ -737,12 +737,10 @@ extension RegisterRepository {
         }
         let pupils = Array(Set(keys.map(\.pupilID))).sorted()
         let wanted = Array(Set(keys.map(\.year)))
-        // The lock is PostgreSQL's (a SQLite transaction already has the one writer to itself).
-        let lock: SQLQueryString = store.location.isPostgres ? " ORDER BY pupil_id, academic_year FOR UPDATE" : ""
         var result: [YearKey: YearMarks] = [:]
         var stored = Set<YearKey>()
         for (pupil, marks) in try await yearMarkRows(
-            where: "pupil_id IN (\(binds: pupils)) AND academic_year IN (\(binds: wanted))" + lock, on: db)
+            where: "pupil_id IN (\(binds: pupils)) AND academic_year IN (\(binds: wanted))", locking: true, on: db)
         {
             let key = YearKey(pupilID: pupil, year: marks.academicYear.startYear)
             result[key] = marks
