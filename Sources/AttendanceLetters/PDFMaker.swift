@@ -90,8 +90,7 @@ public struct PDFMaker: Sendable {
                     combined: printed.isEmpty ? nil : pile, combine: printed.isEmpty ? nil : printed)
                 let jobFile = folder.appendingPathComponent("job-\(number).json")
                 try JSONEncoder().encode(job).write(to: jobFile)
-                let errors = folder.appendingPathComponent("errors-\(number).txt")
-                group.addTask { try await run(python + [script, jobFile.path], errors: errors) }
+                group.addTask { try await run(python + [script, jobFile.path]) }
             }
             try await group.waitForAll()
         }
@@ -100,9 +99,7 @@ public struct PDFMaker: Sendable {
         // More than one pile only when pdfunite was found.
         guard piles.count > 1, let pdfunite else { return (each, try Data(contentsOf: URL(fileURLWithPath: first))) }
         let combined = folder.appendingPathComponent("all.pdf").path
-        try await run(
-            [pdfunite] + piles + [combined], errors: folder.appendingPathComponent("errors-unite.txt"),
-            tool: "pdfunite")
+        try await run([pdfunite] + piles + [combined], tool: "pdfunite")
         return (each, try Data(contentsOf: URL(fileURLWithPath: combined)))
     }
 
@@ -119,17 +116,16 @@ public struct PDFMaker: Sendable {
         }
     }
 
-    /// Runs the process with its warnings in a file (a pipe could fill and stall it).
-    private func run(_ arguments: [String], errors: URL, tool: String = "WeasyPrint") async throws {
-        let status: Int32
+    /// Runs the process to its end; a failure is told in its own last words.
+    private func run(_ arguments: [String], tool: String = "WeasyPrint") async throws {
+        let finished: ChildProcess.Finished
         do {
-            status = try await ChildProcess.run(arguments, errors: errors.path)
+            finished = try await ChildProcess.capture(arguments)
         } catch {
             throw PDFProblem(description: "\(tool) could not make the PDF: \(error)")
         }
-        guard status == 0 else {
-            let message = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
-            let lastLine = message.split(separator: "\n").last.map(String.init) ?? "exit status \(status)"
+        guard finished.status == 0 else {
+            let lastLine = finished.lastErrorLine ?? "exit status \(finished.status)"
             throw PDFProblem(description: "\(tool) could not make the PDF: \(lastLine)")
         }
     }

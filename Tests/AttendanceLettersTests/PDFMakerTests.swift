@@ -15,6 +15,27 @@ import Testing
         #expect(PDFMaker.parts(count: 9, combine: [8, 0], processes: 2).map(\.combine) == [[8, 0]])
     }
 
+    /// A renderer that fails is reported in its own last words, or by its status when it says nothing.
+    @Test func aFailingRendererSaysWhyInItsOwnWords() async throws {
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("fails-\(UUID().uuidString).sh")
+        try Data("echo 'a warning' >&2\necho 'no fonts to print with' >&2\nexit 2\n".utf8).write(to: script)
+        defer { try? FileManager.default.removeItem(at: script) }
+        func problem(_ maker: PDFMaker) async -> String? {
+            do {
+                _ = try await maker.render(["<p>Annwyl</p>"])
+                return nil
+            } catch {
+                return (error as? PDFProblem)?.description
+            }
+        }
+        #expect(
+            await problem(PDFMaker(python: ["/bin/sh", script.path], pdfunite: nil, processes: 1))
+                == "WeasyPrint could not make the PDF: no fonts to print with")
+        #expect(
+            await problem(PDFMaker(python: ["/bin/false"], pdfunite: nil, processes: 1))
+                == "WeasyPrint could not make the PDF: exit status 1")
+    }
+
     /// Each letter its own PDF, and the pile the printed letters' pages in order, whichever process made them.
     @Test(needsPDF) func thePileIsThePrintedLettersInOrderAcrossProcesses() async throws {
         let maker = try #require(installedPDFMaker)

@@ -82,6 +82,11 @@ public final class ChildProcess: Sendable {
         public let status: Int32
         public let output: Data
         public let errors: Data
+
+        /// The last line it wrote to standard error: a failing program's own words for why.
+        public var lastErrorLine: String? {
+            String(decoding: errors, as: UTF8.self).split(separator: "\n").last.map(String.init)
+        }
     }
 
     /// Runs the program to its end and keeps what it wrote (through scratch files, removed afterwards: a pipe
@@ -102,10 +107,7 @@ public final class ChildProcess: Sendable {
         let finished = scratch.finished(
             try start(arguments, output: scratch.output, errors: scratch.errors).waitForExit())
         guard finished.status == 0 else {
-            let problem = String(decoding: finished.errors, as: UTF8.self)
-            throw Failed(
-                program: arguments[0], status: finished.status,
-                lastLine: problem.split(separator: "\n").last.map(String.init))
+            throw Failed(program: arguments[0], status: finished.status, lastLine: finished.lastErrorLine)
         }
         return String(decoding: finished.output, as: UTF8.self)
     }
