@@ -4,8 +4,8 @@ import Synchronization
 
 /// Copies committed pages from a SQLite file's write-ahead log into the database beside the writer, so that saves
 /// do not wait for it. Left to itself SQLite checkpoints in the commit that takes the log past 1,000 pages: that
-/// commit copies them all and syncs the database file, and every save queued behind it waits (at Wales scale, saves
-/// touch pages all over a 4 GB file, and this was the tail of the saves under load).
+/// commit copies them all and syncs the database file, and every save queued behind it waits (worst at Wales scale,
+/// where saves touch pages all over a 4 GB file; BENCHMARKS.md has the model and the runs).
 ///
 /// After a batch of saves commits, `committed()` starts a passive checkpoint on a connection of its own unless one
 /// is running; it copies what it can without taking the writer's lock. The writer keeps SQLite's own checkpoint as
