@@ -15,7 +15,8 @@ import Testing
         return try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
     }
 
-    /// Two megabytes committed (a megabyte and more on disk): fewer than SQLite's own checkpoint waits for, so they stay in the log.
+    /// Two megabytes committed, more than a megabyte of them still only in the log (SQLite's own checkpoint, at 1,000
+    /// pages with the migrations' before them, may have copied part).
     static func writeTwoMegabytes(_ store: Store) async throws {
         try await store.sql.raw("CREATE TABLE scratch (data BLOB NOT NULL)").run()
         for _ in 0..<8 { try await store.sql.raw("INSERT INTO scratch VALUES (randomblob(262144))").run() }
