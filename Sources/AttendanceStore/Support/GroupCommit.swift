@@ -32,16 +32,10 @@ actor GroupCommit {
     private let lanes: Int
     private var draining = 0
     private let database: @Sendable () -> any Database
-    /// Told after each batch commits (a SQLite file's checkpointer).
-    private let committed: @Sendable () -> Void
 
-    init(
-        lanes: Int = 1, database: @escaping @Sendable () -> any Database,
-        committed: @escaping @Sendable () -> Void = {}
-    ) {
+    init(lanes: Int = 1, database: @escaping @Sendable () -> any Database) {
         self.lanes = max(1, lanes)
         self.database = database
-        self.committed = committed
     }
 
     /// Work of any kind, run in turn inside the batch's transaction.
@@ -101,7 +95,6 @@ actor GroupCommit {
                     try await Self.run(works, on: db.sqlDatabase)
                 }
                 for (result, entry) in zip(results, batch) { entry.reply.resume(with: result.mapError { $0 }) }
-                committed()
             } catch {
                 // Nothing in the batch was kept. Each save again on its own, so that one failing save (or a
                 // failed commit) does not take the others with it.

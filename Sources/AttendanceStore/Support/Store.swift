@@ -167,8 +167,6 @@ public final class Store: Sendable {
     /// SQLite files only: read connections beside the one writer (WAL lets readers run while it writes), one per
     /// core, so a request's reads do not queue behind other requests' transactions.
     let readers: (databases: Databases, loops: MultiThreadedEventLoopGroup)?
-    /// SQLite files only: checkpoints on a connection of their own, after batches of saves (see `WALCheckpointer`).
-    let checkpoints: (databases: Databases, checkpointer: WALCheckpointer)?
     let threadPool: NIOThreadPool
     let logger: Logger
     /// Register saves committed in batches: on SQLite's one writer, and on PostgreSQL so that saves arriving
@@ -181,7 +179,7 @@ public final class Store: Sendable {
     /// Signed-in users and their tokens in memory (see `AccountCache`).
     let accounts = AccountCache()
     /// The most database connections this store opens: PostgreSQL's pool (four an event loop), or a SQLite file's
-    /// one writer, its readers and its checkpointer. (The driver's pool does not say how many are in use at a moment.)
+    /// one writer and its readers. (The driver's pool does not say how many are in use at a moment.)
     public let connectionLimit: Int
     /// PostgreSQL connections an event loop may hold.
     static let postgresConnectionsPerLoop = 4
@@ -218,7 +216,7 @@ public final class Store: Sendable {
         eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         let readLoops = max(2, System.coreCount)
         switch location {
-        case .sqliteFile: connectionLimit = 2 + readLoops
+        case .sqliteFile: connectionLimit = 1 + readLoops
         case .sqliteMemory: connectionLimit = 1
         case .postgres: connectionLimit = Self.postgresConnectionsPerLoop * threads
         }
@@ -233,29 +231,14 @@ public final class Store: Sendable {
             readDatabases.use(
                 .sqlite(.file(path), connectionPoolTimeout: Self.sqliteWait, sqlLogLevel: nil), as: .sqlite)
             readers = (readDatabases, loops)
-            let checkpointDatabases = Databases(threadPool: threadPool, on: loops)
-            checkpointDatabases.use(
-                .sqlite(.file(path), connectionPoolTimeout: Self.sqliteWait, sqlLogLevel: nil), as: .sqlite)
-            let (log, checkpointLoop) = (logger, loops.next())
-            checkpoints = (
-                checkpointDatabases,
-                WALCheckpointer {
-                    checkpointDatabases.configured(logger: log, on: checkpointLoop).sqlDatabase
-                }
-            )
         } else {
             readers = nil
-            checkpoints = nil
         }
-        let (writers, loop, log, checkpointer) = (databases, eventLoopGroup, logger, checkpoints?.checkpointer)
+        let (writers, loop, log) = (databases, eventLoopGroup, logger)
         groupCommit =
             location == .sqliteMemory
             ? nil
-            : GroupCommit(lanes: location.isPostgres ? 2 : 1) {
-                writers.configured(logger: log, on: loop.any())
-            } committed: {
-                checkpointer?.committed()
-            }
+            : GroupCommit(lanes: location.isPostgres ? 2 : 1) { writers.configured(logger: log, on: loop.any()) }
         switch location {
         case .sqliteFile(let path):
             databases.use(.sqlite(.file(path), connectionPoolTimeout: Self.sqliteWait, sqlLogLevel: nil), as: .sqlite)
@@ -306,10 +289,6 @@ public final class Store: Sendable {
     }
 
     public func shutdown() async {
-        if let checkpoints {
-            await checkpoints.checkpointer.close()
-            await checkpoints.databases.shutdownAsync()
-        }
         if let readers {
             await readers.databases.shutdownAsync()
             try? await readers.loops.shutdownGracefully()
