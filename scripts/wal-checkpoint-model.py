@@ -5,8 +5,9 @@ Usage: wal-checkpoint-model.py DATABASE auto|hybrid  (a database kept by `attend
 
 Thirty consecutive pupils' year strings rewritten and an audit row added, one transaction each, 200 a second for 30 s,
 with synchronous=FULL in WAL mode. `auto`: SQLite's own checkpoint at 1,000 pages, in the commit that crosses them
-(as the server did). `hybrid`: the same, and a passive checkpoint from another connection every 200 ms (as
-`WALCheckpointer` does after batches of saves). Prints each commit's p50, p99 and maximum.
+(as the server does). `hybrid`: the same, and a passive checkpoint from another connection every 200 ms (as the
+`WALCheckpointer` tried in issue 39 did after batches of saves, commit 3d8ba7e, since taken out; see BENCHMARKS.md).
+Prints each commit's p50, p99 and maximum.
 """
 import random
 import sqlite3
