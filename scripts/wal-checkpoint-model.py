@@ -15,6 +15,8 @@ import sys
 import threading
 import time
 
+if len(sys.argv) != 3 or sys.argv[2] not in ("auto", "hybrid"):
+    sys.exit("usage: wal-checkpoint-model.py DATABASE auto|hybrid")
 path, mode = sys.argv[1], sys.argv[2]
 writer = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
 writer.execute("PRAGMA journal_mode=WAL")
