@@ -41,23 +41,29 @@ enum BenchDuckDB {
         """#
 
     static func compare(store: Store, python: String, folder: URL, report: inout BenchReport) async throws {
-        let strings = try await store.bench.yearMarkStrings(year: BenchAuthority.year)
         let codes = store.codes
-        // Our totals from the one summary implementation, over the same strings.
+        // Our totals from the one summary implementation, over the same strings, read and written a page at a time.
         var ours = [0, 0, 0, 0, 0]
-        for (_, marks) in strings {
-            let summary = YearMarks.summary(
-                of: marks, year: BenchAuthority.year, in: BenchAuthority.year.range, table: codes)
-            guard summary.possible + summary.notCounted > 0 else { continue }
-            ours[0] += 1
-            ours[1] += summary.possible
-            ours[2] += summary.attended
-            ours[3] += summary.authorised
-            ours[4] += summary.unauthorised
+        var csv = try MarksCSV(codes: codes, folder: folder)
+        var exportMS = 0.0
+        var last = Int.min
+        while true {
+            let page = try await store.bench.yearMarkStrings(year: BenchAuthority.year, after: last, limit: 20_000)
+            guard let end = page.last?.pupilID else { break }
+            last = end
+            for (_, marks) in page {
+                let summary = YearMarks.summary(
+                    of: marks, year: BenchAuthority.year, in: BenchAuthority.year.range, table: codes)
+                guard summary.possible + summary.notCounted > 0 else { continue }
+                ours[0] += 1
+                ours[1] += summary.possible
+                ours[2] += summary.attended
+                ours[3] += summary.authorised
+                ours[4] += summary.unauthorised
+            }
+            exportMS += try await milliseconds { try csv.append(page.lazy.map(\.marks)) }
         }
-        let exportMS = try await milliseconds {
-            try write(strings, codes: codes, to: folder)
-        }
+        exportMS += try await milliseconds { try csv.finish() }
         report.add("export for DuckDB (CSV)", exportMS, "ms")
         let scriptFile = folder.appendingPathComponent("duckdb_summary.py")
         try Data(script.utf8).write(to: scriptFile)
@@ -86,11 +92,18 @@ enum BenchDuckDB {
                 + "ours \(ours), DuckDB \(totals).")
         if !same { throw ValidationError("DuckDB and the summary implementation disagree: \(ours) vs \(totals)") }
     }
+}
 
-    /// marks.csv (pupil, code_id, code) and codes.csv (id, code, class), written without Foundation formatting.
-    static func write(_ strings: [(pupil: Int, marks: [UInt8])], codes: CodeTable, to folder: URL) throws {
-        var classes: [String] = Array(repeating: "", count: 256)
-        var letters: [[UInt8]] = Array(repeating: [], count: 256)
+/// marks.csv (pupil, code_id, code) and codes.csv (id, code, class), written without Foundation formatting; the
+/// pupils numbered 0, 1, 2, … in the order their strings are appended (a number for the export's rows, not the
+/// database's id).
+struct MarksCSV {
+    private var letters: [[UInt8]] = Array(repeating: [], count: 256)
+    private let handle: FileHandle
+    private var buffer: [UInt8] = Array("pupil,code_id,code\n".utf8)
+    private var pupil = 0
+
+    init(codes: CodeTable, folder: URL) throws {
         var table = "id,code,class\n"
         for code in codes.codes {
             let summary = AttendanceSummary(codes: [code])
@@ -98,7 +111,6 @@ enum BenchDuckDB {
                 summary.attended > 0
                 ? "attended"
                 : summary.authorised > 0 ? "authorised" : summary.unauthorised > 0 ? "unauthorised" : "not_counted"
-            classes[Int(code.id)] = kind
             letters[Int(code.id)] = Array(code.code.utf8)
             let quoted = code.code.contains(",") || code.code.contains("\"") || code.code.contains("\\")
             table +=
@@ -107,20 +119,13 @@ enum BenchDuckDB {
         try Data(table.utf8).write(to: folder.appendingPathComponent("codes.csv"))
         let path = folder.appendingPathComponent("marks.csv").path
         _ = FileManager.default.createFile(atPath: path, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        defer { try? handle.close() }
-        var buffer: [UInt8] = Array("pupil,code_id,code\n".utf8)
+        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         buffer.reserveCapacity(1 << 24)
-        func number(_ value: Int) {
-            var digits: [UInt8] = []
-            var rest = value
-            repeat {
-                digits.append(UInt8(48 + rest % 10))
-                rest /= 10
-            } while rest > 0
-            buffer.append(contentsOf: digits.reversed())
-        }
-        for (pupil, marks) in strings {
+    }
+
+    /// One row a mark of each string, the next pupils' in turn.
+    mutating func append(_ strings: some Sequence<[UInt8]>) throws {
+        for marks in strings {
             for byte in marks where byte != 0 {
                 number(pupil)
                 buffer.append(44)
@@ -136,14 +141,30 @@ enum BenchDuckDB {
                 }
                 buffer.append(10)
             }
+            pupil += 1
             if buffer.count > 1 << 24 {
                 try handle.write(contentsOf: buffer)
                 buffer.removeAll(keepingCapacity: true)
             }
         }
-        try handle.write(contentsOf: buffer)
     }
 
+    /// Writes what is left and closes the file.
+    mutating func finish() throws {
+        try handle.write(contentsOf: buffer)
+        buffer.removeAll()
+        try handle.close()
+    }
+
+    private mutating func number(_ value: Int) {
+        var digits: [UInt8] = []
+        var rest = value
+        repeat {
+            digits.append(UInt8(48 + rest % 10))
+            rest /= 10
+        } while rest > 0
+        buffer.append(contentsOf: digits.reversed())
+    }
 }
 
 /// The last line the DuckDB script prints.
